@@ -1,0 +1,62 @@
+/**
+ * The one error shape that crosses process boundaries (IPC, web bridge, progress events).
+ * `message` is written for the loan officer: it says what happened and what to do next.
+ */
+export interface AppErrorShape {
+  code: string;
+  message: string;
+  retryable: boolean;
+  /** Dotted path of the offending field, for validation errors. */
+  field?: string;
+  /** Plaid's request_id, for support tickets. */
+  requestId?: string;
+}
+
+export class AppError extends Error implements AppErrorShape {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly field?: string;
+  readonly requestId?: string;
+
+  constructor(shape: AppErrorShape, options?: { cause?: unknown }) {
+    super(shape.message, options);
+    this.name = 'AppError';
+    this.code = shape.code;
+    this.retryable = shape.retryable;
+    if (shape.field !== undefined) this.field = shape.field;
+    if (shape.requestId !== undefined) this.requestId = shape.requestId;
+  }
+
+  toShape(): AppErrorShape {
+    const shape: AppErrorShape = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.field !== undefined) shape.field = this.field;
+    if (this.requestId !== undefined) shape.requestId = this.requestId;
+    return shape;
+  }
+
+  static from(shape: AppErrorShape): AppError {
+    return new AppError(shape);
+  }
+}
+
+export function isAppErrorShape(value: unknown): value is AppErrorShape {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && typeof v.message === 'string' && typeof v.retryable === 'boolean';
+}
+
+/** Codes the app itself raises (Plaid's own codes pass through unchanged). */
+export const ErrorCodes = {
+  validation: 'VALIDATION_FAILED',
+  forbiddenSender: 'FORBIDDEN_SENDER',
+  unknownChannel: 'UNKNOWN_CHANNEL',
+  notFound: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  keychainUnavailable: 'KEYCHAIN_UNAVAILABLE',
+  credentialsMissing: 'CREDENTIALS_NOT_CONFIGURED',
+  storeCorrupt: 'STORE_DATA_CORRUPT',
+  storeTooNew: 'STORE_TOO_NEW',
+  network: 'NETWORK_ERROR',
+  internal: 'INTERNAL_ERROR',
+  cancelled: 'CANCELLED',
+} as const;
