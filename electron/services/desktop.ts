@@ -1,0 +1,12 @@
+/**
+ * What services need from the desktop, without importing Electron: the main process implements
+ * these with dialog / clipboard / Notification; the web bridge and tests implement them in memory.
+ */
+export interface DesktopAdapters {
+  /** Ask where to save a file; null when the officer cancels. */
+  chooseSavePath(options: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>;
+  /** Ask for a folder; null when the officer cancels. */
+  chooseFolder(options: { title: string }): Promise<string | null>;
+  writeClipboard(text: string): void;
+  notify(title: string, body: string): void;
+}

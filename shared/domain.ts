@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/** Schemas for what the officer sees and sends. Plaid's own report JSON is typed in asset-report.ts. */
+
+export const PlaidEnvironment = z.enum(['emulator', 'sandbox', 'production']);
+export type PlaidEnvironment = z.infer<typeof PlaidEnvironment>;
+
+export const LoanPurpose = z.enum(['purchase', 'refinance']);
+export type LoanPurpose = z.infer<typeof LoanPurpose>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const id = z.string().min(1).max(64);
+const money = z.number().finite().min(0).max(1_000_000_000);
+
+export const ApplicantInput = z.strictObject({
+  firstName: z.string().trim().min(1, 'first name is required').max(100),
+  middleName: z.string().trim().max(100).optional(),
+  lastName: z.string().trim().min(1, 'last name is required').max(100),
+  email: z.email('enter a valid e-mail address').max(200),
+  phone: z.string().trim().regex(/^[+\d][\d\s().-]{6,24}$/, 'enter a valid phone number'),
+  loanNumber: z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, 'loan numbers use letters, digits and dashes'),
+  loanPurpose: LoanPurpose,
+  applicationDate: isoDate,
+  qualifyingMonthlyIncome: money,
+  fundsToClose: money,
+  reservesNeeded: money.default(0),
+  ssn: z
+    .string()
+    .regex(/^\d{3}-\d{2}-\d{4}$/, 'SSN must look like 123-45-6789')
+    .optional(),
+});
+export type ApplicantInput = z.input<typeof ApplicantInput>;
+
+export const ApplicantStatus = z.enum(['no_report', 'pending', 'ready', 'refresh_due', 'needs_relink']);
+export type ApplicantStatus = z.infer<typeof ApplicantStatus>;
+
+export const Applicant = z.object({
+  id,
+  firstName: z.string(),
+  middleName: z.string().nullable(),
+  lastName: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  loanNumber: z.string(),
+  loanPurpose: LoanPurpose,
+  applicationDate: z.string(),
+  qualifyingMonthlyIncome: z.number(),
+  fundsToClose: z.number(),
+  reservesNeeded: z.number(),
+  /** Masked for display, e.g. ***-**-1234; the full SSN never leaves the main process. */
+  ssnMasked: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Applicant = z.infer<typeof Applicant>;
+
+export const ApplicantListRow = Applicant.extend({
+  status: ApplicantStatus,
+  reportCount: z.number().int(),
+  latestReportAt: z.string().nullable(),
+  findingCounts: z.object({ attention: z.number().int(), info: z.number().int() }).nullable(),
+});
+export type ApplicantListRow = z.infer<typeof ApplicantListRow>;
+
+export const ItemStatus = z.enum(['ok', 'needs_relink', 'removed']);
+export type ItemStatus = z.infer<typeof ItemStatus>;
+
+export const LinkedAccount = z.object({
+  accountId: z.string(),
+  name: z.string(),
+  mask: z.string().nullable(),
+  type: z.string(),
+  subtype: z.string().nullable(),
+});
+export type LinkedAccount = z.infer<typeof LinkedAccount>;
+
+export const Item = z.object({
+  id,
+  applicantId: id,
+  environment: PlaidEnvironment,
+  institutionId: z.string(),
+  institutionName: z.string(),
+  status: ItemStatus,
+  linkedAt: z.string(),
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  accounts: z.array(LinkedAccount),
+});
+export type Item = z.infer<typeof Item>;
+
+export const ReportStatus = z.enum(['pending', 'ready', 'failed', 'removed']);
+export type ReportStatus = z.infer<typeof ReportStatus>;
+export const ReportKind = z.enum(['create', 'refresh', 'filter']);
+export type ReportKind = z.infer<typeof ReportKind>;
+
+export const ReportSummary = z.object({
+  id,
+  applicantId: id,
+  applicantName: z.string(),
+  loanNumber: z.string(),
+  environment: PlaidEnvironment,
+  status: ReportStatus,
+  kind: ReportKind,
+  parentId: id.nullable(),
+  plaidReportId: z.string().nullable(),
+  daysRequested: z.number().int(),
+  createdAt: z.string(),
+  readyAt: z.string().nullable(),
+  failure: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }).nullable(),
+  institutions: z.array(z.string()),
+  totalBalance: z.number().nullable(),
+  accountCount: z.number().int().nullable(),
+  earliestHistoryDate: z.string().nullable(),
+  findingCounts: z.object({ attention: z.number().int(), info: z.number().int() }).nullable(),
+});
+export type ReportSummary = z.infer<typeof ReportSummary>;
+
+export const AuditorId = z
+  .string()
+  .regex(/^[a-z0-9_]{2,64}$/, 'auditor ids are lower-case like fannie_mae or freddie_mac');
+export const AuditCopy = z.object({
+  id,
+  reportId: id,
+  auditorId: z.string(),
+  createdAt: z.string(),
+  removedAt: z.string().nullable(),
+});
+export type AuditCopy = z.infer<typeof AuditCopy>;
+
+export const ActivityEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  action: z.string(),
+  applicantId: z.string().nullable(),
+  reportId: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type ActivityEntry = z.infer<typeof ActivityEntry>;
+
+export const CredentialState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('configured') }),
+  z.object({ state: z.literal('not_configured') }),
+  z.object({ state: z.literal('rejected'), reason: z.string() }),
+]);
+export type CredentialState = z.infer<typeof CredentialState>;
+
+export const KeychainState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ok') }),
+  z.object({ state: z.literal('unavailable'), message: z.string(), howToFix: z.string() }),
+]);
+export type KeychainState = z.infer<typeof KeychainState>;
+
+export const Settings = z.object({
+  environment: PlaidEnvironment,
+  credentials: z.object({ sandbox: CredentialState, production: CredentialState }),
+  webhook: z.object({ enabled: z.boolean(), publicUrl: z.string().nullable() }),
+  retentionDays: z.number().int().nullable(),
+  largeDepositShare: z.number(),
+  documentAgeRule: z.enum(['fannie_4_months', 'du_45_days']),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsChanges = z.strictObject({
+  webhook: z
+    .strictObject({
+      enabled: z.boolean(),
+      publicUrl: z.url({ protocol: /^https$/, error: 'the public webhook URL must be https' }).nullable(),
+    })
+    .optional(),
+  retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
+  largeDepositShare: z.number().gt(0).max(5).optional(),
+  documentAgeRule: z.enum(['fannie_4_months', 'du_45_days']).optional(),
+});
+export type SettingsChanges = z.infer<typeof SettingsChanges>;
+
+/** Progress of a report being generated at Plaid, pushed to the renderer. */
+export const ReportProgress = z.object({
+  reportId: id,
+  applicantId: id,
+  status: ReportStatus,
+  elapsedMs: z.number(),
+  message: z.string().optional(),
+});
+export type ReportProgress = z.infer<typeof ReportProgress>;
+
+export const DAYS_REQUESTED_PRESETS = [61, 90, 180, 365, 730] as const;
+export const MIN_DAYS_FOR_PURPOSE: Record<LoanPurpose, number> = { purchase: 61, refinance: 31 };

@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import {
+  ActivityEntry,
+  Applicant,
+  ApplicantInput,
+  ApplicantListRow,
+  ApplicantStatus,
+  AuditCopy,
+  AuditorId,
+  Item,
+  KeychainState,
+  PlaidEnvironment,
+  ReportProgress,
+  ReportStatus,
+  ReportSummary,
+  Settings,
+  SettingsChanges,
+} from '../domain';
+
+/**
+ * The one IPC contract. Every channel the renderer may call, with its request and response
+ * schemas. The preload, the main-process registration and the web bridge are all derived from
+ * this map, so the transports cannot drift. Requests are strict: unknown fields are rejected.
+ */
+
+const id = z.string().min(1).max(64);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const none = z.strictObject({});
+const ok = z.object({ ok: z.literal(true) });
+const bytes = z.instanceof(Uint8Array);
+const saveResult = z.discriminatedUnion('saved', [
+  z.object({ saved: z.literal(true), path: z.string() }),
+  z.object({ saved: z.literal(false) }),
+]);
+
+export const LinkMetadata = z.strictObject({
+  institution: z.strictObject({ institution_id: z.string().min(1).max(64), name: z.string().min(1).max(200) }),
+  accounts: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(64),
+        name: z.string().max(200),
+        mask: z.string().max(8).nullable(),
+        type: z.string().max(40),
+        subtype: z.string().max(60).nullable(),
+      }),
+    )
+    .max(100),
+  link_session_id: z.string().max(100),
+});
+
+function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+export const contract = {
+  'app:info': channel(
+    none,
+    z.object({
+      version: z.string(),
+      environment: PlaidEnvironment,
+      keychain: KeychainState,
+      transport: z.enum(['electron', 'web-bridge']),
+    }),
+  ),
+
+  'settings:get': channel(none, Settings),
+  'settings:update': channel(SettingsChanges, Settings),
+  'settings:switchEnvironment': channel(z.strictObject({ environment: PlaidEnvironment }), Settings),
+  'credentials:save': channel(
+    z.strictObject({
+      environment: z.enum(['sandbox', 'production']),
+      clientId: z.string().trim().regex(/^[a-f0-9]{24}$/i, 'a Plaid client_id is 24 hexadecimal characters'),
+      secret: z.string().trim().regex(/^[a-f0-9]{30}$/i, 'a Plaid secret is 30 hexadecimal characters'),
+    }),
+    Settings,
+  ),
+  'credentials:clear': channel(z.strictObject({ environment: z.enum(['sandbox', 'production']) }), Settings),
+
+  'applicants:list': channel(
+    z.strictObject({
+      query: z.string().max(200).optional(),
+      status: ApplicantStatus.optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+    z.object({ rows: z.array(ApplicantListRow), total: z.number().int() }),
+  ),
+  'applicants:get': channel(
+    z.strictObject({ applicantId: id }),
+    z.object({
+      applicant: Applicant,
+      items: z.array(Item),
+      reports: z.array(ReportSummary),
+    }),
+  ),
+  'applicants:create': channel(ApplicantInput, Applicant),
+  'applicants:update': channel(
+    z.strictObject({ applicantId: id, changes: ApplicantInput.partial() }),
+    Applicant,
+  ),
+  'applicants:delete': channel(z.strictObject({ applicantId: id }), ok),
+  'applicants:export': channel(
+    z.strictObject({ applicantId: id }),
+    z.discriminatedUnion('saved', [
+      z.object({ saved: z.literal(true), folder: z.string(), files: z.array(z.string()) }),
+      z.object({ saved: z.literal(false) }),
+    ]),
+  ),
+
+  'link:createToken': channel(
+    z.strictObject({ applicantId: id, itemId: id.optional() }),
+    z.object({ linkToken: z.string(), expiration: z.string(), scriptUrl: z.url(), updateMode: z.boolean() }),
+  ),
+  'link:complete': channel(
+    z.strictObject({ applicantId: id, publicToken: z.string().min(1).max(200), metadata: LinkMetadata }),
+    Item,
+  ),
+  'link:updateComplete': channel(z.strictObject({ itemId: id }), Item),
+  'link:createHosted': channel(
+    z.strictObject({ applicantId: id }),
+    z.object({ hostedLinkId: id, url: z.url(), expiration: z.string() }),
+  ),
+  'link:hostedStatus': channel(
+    z.strictObject({ hostedLinkId: id }),
+    z.object({
+      status: z.enum(['waiting', 'completed', 'exited', 'expired']),
+      items: z.array(Item),
+    }),
+  ),
+  'items:remove': channel(z.strictObject({ itemId: id }), ok),
+
+  'reports:create': channel(
+    z.strictObject({
+      applicantId: id,
+      itemIds: z.array(id).min(1, 'choose at least one linked bank').max(99),
+      daysRequested: z.number().int().min(1).max(731),
+      includeApplicantDetails: z.boolean(),
+    }),
+    ReportSummary,
+  ),
+  'reports:search': channel(
+    z.strictObject({
+      query: z.string().max(200).optional(),
+      institution: z.string().max(200).optional(),
+      status: ReportStatus.optional(),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+    z.object({ rows: z.array(ReportSummary), total: z.number().int() }),
+  ),
+  /** Plaid's report JSON (with insights). Typed as AssetReportGetResult in shared/asset-report. */
+  'reports:get': channel(
+    z.strictObject({ reportId: id }),
+    z.object({ summary: ReportSummary, content: z.unknown() }),
+  ),
+  'reports:pdf': channel(z.strictObject({ reportId: id }), z.object({ pdf: bytes })),
+  'reports:refresh': channel(
+    z.strictObject({ reportId: id, daysRequested: z.number().int().min(1).max(731).optional() }),
+    ReportSummary,
+  ),
+  'reports:filter': channel(
+    z.strictObject({
+      reportId: id,
+      accountIdsToExclude: z.array(z.string().min(1).max(64)).min(1, 'choose at least one account to exclude'),
+    }),
+    ReportSummary,
+  ),
+  'reports:remove': channel(z.strictObject({ reportId: id }), ok),
+  'reports:export': channel(
+    z.strictObject({
+      reportId: id,
+      format: z.enum(['pdf', 'json', 'csv']),
+      withCoverPage: z.boolean().optional(),
+    }),
+    saveResult,
+  ),
+
+  'auditCopies:list': channel(z.strictObject({ reportId: id }), z.array(AuditCopy)),
+  'auditCopies:create': channel(z.strictObject({ reportId: id, auditorId: AuditorId }), AuditCopy),
+  /** The token is a secret: the main process puts it on the clipboard; the renderer never sees it. */
+  'auditCopies:copyToken': channel(z.strictObject({ auditCopyId: id }), ok),
+  'auditCopies:remove': channel(z.strictObject({ auditCopyId: id }), ok),
+
+  'deposits:markSourced': channel(
+    z.strictObject({ reportId: id, transactionId: z.string().min(1).max(64), note: z.string().trim().min(1).max(1000) }),
+    ok,
+  ),
+  'deposits:unmarkSourced': channel(z.strictObject({ reportId: id, transactionId: z.string().min(1).max(64) }), ok),
+  'deposits:listSourced': channel(
+    z.strictObject({ reportId: id }),
+    z.array(z.object({ transactionId: z.string(), note: z.string(), markedAt: z.string() })),
+  ),
+
+  'activity:list': channel(
+    z.strictObject({ applicantId: id.optional(), reportId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    z.array(ActivityEntry),
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>;
+export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>;
+
+/** Events pushed from the main process to the renderer (payload only, never an event object). */
+export const events = {
+  'report:progress': ReportProgress,
+  'link:hostedFinished': z.object({ hostedLinkId: id, applicantId: id, status: z.enum(['completed', 'exited']) }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const channelNames = Object.keys(contract) as Channel[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** What every channel answers over either transport. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: import('../errors').AppErrorShape };
+
+/** Method name on the window API for a channel: 'reports:create' → 'reportsCreate'. */
+export type MethodName<C extends string> = C extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : never;
+export function methodName<C extends Channel>(channelName: C): MethodName<C> {
+  const [a, b] = channelName.split(':') as [string, string];
+  return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as MethodName<C>;
+}
+
+export type AssetDeskApi = {
+  [C in Channel as MethodName<C>]: (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+} & {
+  /** Subscribe to a main-process event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** What the main process implements: one function per channel, given an already-validated request. */
+export type ContractHandlers = {
+  [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
+};
+
+/** Where services publish events; the IPC layer and the web bridge each provide one. */
+export interface EventSink {
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}

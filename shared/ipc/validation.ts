@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { AppError, ErrorCodes } from '../errors';
+import { contract, type Channel, type ParsedRequestOf } from './contract';
+
+/** Turns a zod failure into the app's validation error, naming the first offending field. */
+export function validationError(channel: string, issues: readonly z.core.$ZodIssue[]): AppError {
+  const first = issues[0];
+  const field = first && first.path.length > 0 ? first.path.map(String).join('.') : undefined;
+  const what = first?.message ?? 'invalid request';
+  return new AppError({
+    code: ErrorCodes.validation,
+    message: field ? `${field}: ${what}` : `Invalid request for ${channel}: ${what}`,
+    retryable: false,
+    ...(field ? { field } : {}),
+  });
+}
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Validates a payload for a channel; throws AppError (VALIDATION_FAILED / UNKNOWN_CHANNEL). */
+export function parseRequest<C extends Channel>(channel: C, payload: unknown): ParsedRequestOf<C> {
+  if (!isChannel(channel)) {
+    throw new AppError({ code: ErrorCodes.unknownChannel, message: `Unknown channel ${String(channel)}`, retryable: false });
+  }
+  const result = contract[channel].request.safeParse(payload ?? {});
+  if (!result.success) throw validationError(channel, result.error.issues);
+  return result.data as ParsedRequestOf<C>;
+}
