@@ -244,3 +244,14 @@ export type ContractHandlers = {
 export interface EventSink {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
 }
+
+/**
+ * What the preload (Electron) or the web bridge (development, tests) puts on `window.assetDesk`:
+ * plain functions answering envelopes, so errors cross contextBridge intact. The renderer's client
+ * unwraps them into AssetDeskApi.
+ */
+export type WindowApi = {
+  [C in Channel as MethodName<C>]: (request: RequestOf<C>) => Promise<Envelope<ResponseOf<C>>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
