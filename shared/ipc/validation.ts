@@ -5,7 +5,11 @@ import { contract, type Channel, type ParsedRequestOf } from './contract';
 /** Turns a zod failure into the app's validation error, naming the first offending field. */
 export function validationError(channel: string, issues: readonly z.core.$ZodIssue[]): AppError {
   const first = issues[0];
-  const field = first && first.path.length > 0 ? first.path.map(String).join('.') : undefined;
+  let field = first && first.path.length > 0 ? first.path.map(String).join('.') : undefined;
+  // An unexpected key has an empty path; name the key itself so the caller knows what to drop.
+  if (first?.code === 'unrecognized_keys' && first.keys[0] !== undefined) {
+    field = [...first.path.map(String), first.keys[0]].join('.');
+  }
   const what = first?.message ?? 'invalid request';
   return new AppError({
     code: ErrorCodes.validation,

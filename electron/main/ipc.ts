@@ -1,0 +1,65 @@
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { ErrorCodes } from '../../shared/errors';
+import { channelNames, type EventName, type EventPayload, type EventSink } from '../../shared/ipc/contract';
+import type { IpcDispatcher } from '../services/ipc-dispatcher';
+import type { Logger } from '../services/logger';
+
+/** What we know about the frame that sent an IPC message. */
+export interface SenderFrame {
+  url: string;
+  isMainFrame: boolean;
+}
+
+/**
+ * Only our own page, in its top frame, may call the main process: never a subframe (Plaid Link's
+ * iframe, a bank page) and never another origin the window might have been navigated to.
+ */
+export function isTrustedSender(frame: SenderFrame | null, allowedOrigins: readonly string[]): boolean {
+  if (!frame || !frame.isMainFrame) return false;
+  let origin: string;
+  try {
+    const parsed = new URL(frame.url);
+    // URL.origin is "null" for non-special schemes such as app:; rebuild it for those.
+    origin = parsed.origin !== 'null' ? parsed.origin : `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return false;
+  }
+  return allowedOrigins.includes(origin);
+}
+
+export function senderFrameOf(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): SenderFrame | null {
+  const frame = event.senderFrame;
+  if (!frame) return null;
+  return { url: frame.url, isMainFrame: frame === event.sender.mainFrame };
+}
+
+/** Registers every contract channel through one wrapper: sender check, then the dispatcher. */
+export function registerIpcHandlers(
+  ipcMain: Pick<IpcMain, 'handle'>,
+  dispatcher: IpcDispatcher,
+  options: { allowedOrigins: readonly string[]; logger: Logger },
+): void {
+  for (const channel of channelNames) {
+    ipcMain.handle(channel, async (event, payload: unknown) => {
+      if (!isTrustedSender(senderFrameOf(event), options.allowedOrigins)) {
+        options.logger.warn('IPC from an untrusted frame rejected', { channel, url: event.senderFrame?.url ?? null });
+        return {
+          ok: false,
+          error: { code: ErrorCodes.forbiddenSender, message: 'This window is not allowed to use AssetDesk.', retryable: false },
+        };
+      }
+      return dispatcher.dispatch(channel, payload);
+    });
+  }
+}
+
+/** Sends events to our windows: the payload only, never an event object. */
+export function createWindowEventSink(windows: () => WebContents[]): EventSink {
+  return {
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      for (const contents of windows()) {
+        if (!contents.isDestroyed()) contents.send(event, payload);
+      }
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { ErrorCodes } from '../../shared/errors';
+import { channelNames, contract, eventNames, methodName, type ContractHandlers } from '../../shared/ipc/contract';
+import { isTrustedSender, registerIpcHandlers } from '../../electron/main/ipc';
+import { buildWindowApi } from '../../electron/preload/window-api';
+import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
+import { createMemoryLogger } from '../../electron/services/logger';
+
+const APP_ORIGIN = 'app://assetdesk';
+
+/** Handlers that record calls: validation must stop bad payloads before any of them runs. */
+function recordingHandlers() {
+  const calls: string[] = [];
+  const handlers = Object.fromEntries(
+    channelNames.map((c) => [c, async () => { calls.push(c); throw new Error('service must not run'); }]),
+  ) as unknown as ContractHandlers;
+  return { handlers, calls };
+}
+
+/** A payload that breaks the channel's schema on a named field (or an unexpected key). */
+function malformedPayloads(channel: (typeof channelNames)[number]): { payload: unknown; fields: string[] }[] {
+  const schema = contract[channel].request as unknown as z.ZodObject;
+  const keys = Object.keys(schema.shape ?? {});
+  const required = keys.filter((k) => !schema.shape[k]!.safeParse(undefined).success);
+  // An unexpected key is named unless a required field is missing first (then that one is named).
+  const out: { payload: unknown; fields: string[] }[] = [{ payload: { unexpectedField: true }, fields: ['unexpectedField', ...required] }];
+  if (keys[0]) out.push({ payload: { [keys[0]]: Symbol.for('not-serialisable-value') }, fields: [keys[0], ...required] });
+  return out;
+}
+
+describe('IPC contract validation', () => {
+  it.each(channelNames)('%s: a malformed payload gets a typed validation error naming the field', async (channel) => {
+    const { handlers, calls } = recordingHandlers();
+    const dispatcher = createIpcDispatcher(handlers, createMemoryLogger());
+    for (const { payload, fields } of malformedPayloads(channel)) {
+      const envelope = await dispatcher.dispatch(channel, payload);
+      expect(envelope.ok).toBe(false);
+      if (envelope.ok) continue;
+      expect(envelope.error.code).toBe(ErrorCodes.validation);
+      expect(envelope.error.retryable).toBe(false);
+      expect(fields).toContain(envelope.error.field);
+      expect(envelope.error.message).toContain(envelope.error.field);
+    }
+    const notAnObject = await dispatcher.dispatch(channel, 'DROP TABLE applicants');
+    expect(notAnObject.ok).toBe(false);
+    expect(calls).toEqual([]);
+  });
+
+  it('rejects channels outside the contract without crashing', async () => {
+    const { handlers } = recordingHandlers();
+    const envelope = await createIpcDispatcher(handlers, createMemoryLogger()).dispatch('fs:readFile', { path: '/etc/passwd' });
+    expect(envelope).toMatchObject({ ok: false, error: { code: ErrorCodes.unknownChannel } });
+  });
+
+  it('turns an unexpected service crash into the one error shape without leaking internals', async () => {
+    const logger = createMemoryLogger();
+    const handlers = { 'settings:get': async () => { throw new TypeError('cannot read x of undefined at /home/secret'); } } as unknown as ContractHandlers;
+    const envelope = await createIpcDispatcher(handlers, logger).dispatch('settings:get', {});
+    expect(envelope.ok).toBe(false);
+    if (!envelope.ok) {
+      expect(envelope.error.code).toBe(ErrorCodes.internal);
+      expect(envelope.error.message).not.toContain('/home/secret');
+    }
+  });
+
+  it('refuses an answer outside the response schema', async () => {
+    const handlers = { 'settings:get': async () => ({ secret: 'x' }) } as unknown as ContractHandlers;
+    const envelope = await createIpcDispatcher(handlers, createMemoryLogger()).dispatch('settings:get', {});
+    expect(envelope).toMatchObject({ ok: false, error: { code: ErrorCodes.internal } });
+  });
+});
+
+describe('IPC sender checks', () => {
+  it('accepts only our app origin in the top frame', () => {
+    expect(isTrustedSender({ url: 'app://assetdesk/index.html', isMainFrame: true }, [APP_ORIGIN])).toBe(true);
+    expect(isTrustedSender({ url: 'app://assetdesk/index.html', isMainFrame: false }, [APP_ORIGIN])).toBe(false);
+    expect(isTrustedSender({ url: 'https://cdn.plaid.com/link/v2/stable/link.html', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
+    expect(isTrustedSender({ url: 'app://assetdesk.evil/index.html', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
+    expect(isTrustedSender({ url: 'file:///index.html', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
+    expect(isTrustedSender({ url: 'not a url', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
+    expect(isTrustedSender(null, [APP_ORIGIN])).toBe(false);
+  });
+
+  it.each(channelNames)('%s: a message from a foreign origin or a subframe is rejected before validation', async (channel) => {
+    const registered = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();
+    const ipcMain = { handle: (name: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => void registered.set(name, fn) };
+    const dispatched: string[] = [];
+    registerIpcHandlers(ipcMain as never, { dispatch: async (c) => { dispatched.push(c); return { ok: true, value: null }; } }, {
+      allowedOrigins: [APP_ORIGIN],
+      logger: createMemoryLogger(),
+    });
+    expect([...registered.keys()].sort()).toEqual([...channelNames].sort());
+    const handler = registered.get(channel)!;
+    const mainFrame = { url: 'app://assetdesk/index.html' };
+    const subFrame = { url: 'app://assetdesk/index.html' };
+    const foreign = { url: 'https://evil.example/' };
+    const subframeAnswer = await handler({ senderFrame: subFrame, sender: { mainFrame } }, {});
+    const foreignAnswer = await handler({ senderFrame: foreign, sender: { mainFrame: foreign } }, {});
+    expect(subframeAnswer).toMatchObject({ ok: false, error: { code: ErrorCodes.forbiddenSender } });
+    expect(foreignAnswer).toMatchObject({ ok: false, error: { code: ErrorCodes.forbiddenSender } });
+    expect(dispatched).toEqual([]);
+    await handler({ senderFrame: mainFrame, sender: { mainFrame } }, {});
+    expect(dispatched).toEqual([channel]);
+  });
+});
+
+describe('preload window API', () => {
+  it('exposes exactly the contract functions and on(), forwarding payloads only', async () => {
+    const invoked: [string, unknown][] = [];
+    const api = buildWindowApi(
+      async (channel, payload) => { invoked.push([channel, payload]); return { ok: true, value: 1 }; },
+      (_event, listener) => { listener({ reportId: 'r1' }); return () => undefined; },
+    );
+    expect(Object.keys(api).sort()).toEqual([...channelNames.map((c) => methodName(c)), 'on'].sort());
+    expect(Object.isFrozen(api)).toBe(true);
+    expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
+    await (api as unknown as Record<string, (r: unknown) => Promise<unknown>>).reportsGet!({ reportId: 'x' });
+    expect(invoked).toEqual([['reports:get', { reportId: 'x' }]]);
+    const received: unknown[] = [];
+    api.on('report:progress', (payload) => received.push(payload));
+    expect(received).toEqual([{ reportId: 'r1' }]);
+    expect(() => api.on('ipc:raw' as never, () => undefined)).toThrow();
+    expect(eventNames.length).toBeGreaterThan(0);
+  });
+});
