@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { renderAssetReportPdf } from '../../electron/emulator/pdf';
+import { buildAssetReport } from './pdf-fixture';
+
+const standardFontDataUrl = fileURLToPath(new URL('../../node_modules/pdfjs-dist/standard_fonts/', import.meta.url));
+
+/** Text of every page, extracted by an independent PDF reader (pdfjs), so the test proves a real, readable PDF. */
+async function pageTexts(pdf: Buffer): Promise<string[]> {
+  // pdfjs 6 no longer evaluates font code at all; isEvalSupported: false is kept for older builds (CVE-2024-4367).
+  const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
+  const loadingTask = getDocument(parameters);
+  const document = await loadingTask.promise;
+  const pages: string[] = [];
+  for (let number = 1; number <= document.numPages; number += 1) {
+    const page = await document.getPage(number);
+    const content = await page.getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+  }
+  await loadingTask.destroy();
+  return pages;
+}
+
+describe('renderAssetReportPdf', () => {
+  it('renders a multi-page Asset Report with summary, account pages, transactions and footers', async () => {
+    const report = buildAssetReport({ accounts: 2, transactionsPerAccount: 80, days: 90 });
+    const pdf = await renderAssetReportPdf({ report, warnings: [] });
+
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pages = await pageTexts(pdf);
+    const total = pages.length;
+    expect(total).toBeGreaterThanOrEqual(3);
+
+    const summary = pages[0] ?? '';
+    expect(summary).toContain('Asset Report');
+    expect(summary).toContain('1f414183-220c-44f5-b0c8-bc0e6d4053bb');
+    expect(summary).toContain('loan-2026-0042');
+    expect(summary).toContain('Anna B Charleston');
+    expect(summary).toContain('First Platypus Bank');
+    expect(summary).toContain('Plaid Checking');
+    expect(summary).toContain('$2,250.50'); // total of the two depository current balances
+    expect(summary).toContain(`Page 1 of ${total}`);
+
+    const all = pages.join('\n');
+    expect(all).toContain('Alberta Bobbeth Charleson');
+    expect(all).toContain('McDonalds #3322');
+    expect(all).toContain('ACH Electronic CreditGUSTO PAY 123456');
+    expect(all).toContain('Daily balance history');
+    pages.forEach((text, index) => {
+      expect(text).toContain('Report 1f414183-220c-44f5-b0c8-bc0e6d4053bb');
+      expect(text).toContain(`Page ${index + 1} of ${total}`);
+    });
+  });
+
+  it('adds pages as transactions grow, continuing the table across pages', async () => {
+    const small = await renderAssetReportPdf({ report: buildAssetReport({ accounts: 1, transactionsPerAccount: 20, days: 30 }), warnings: [] });
+    const large = await renderAssetReportPdf({ report: buildAssetReport({ accounts: 1, transactionsPerAccount: 600, days: 365 }), warnings: [] });
+    const smallPages = await pageTexts(small);
+    const largePages = await pageTexts(large);
+    expect(largePages.length).toBeGreaterThan(smallPages.length + 5);
+    expect(largePages.at(-1)).toContain('transactions (continued)');
+    expect(largePages.at(-1)).toContain('DESCRIPTION');
+  });
+
+  it('titles an audit copy and names the auditor', async () => {
+    const report = buildAssetReport({ accounts: 1, transactionsPerAccount: 5, days: 10 });
+    const pdf = await renderAssetReportPdf({ report, warnings: [], title: 'Audit Copy', auditorId: 'fannie_mae' });
+    const pages = await pageTexts(pdf);
+    expect(pages[0]).toContain('Audit Copy');
+    expect(pages[0]).toContain('fannie_mae');
+    expect(pages.at(-1)).toContain('Audit Copy · Report 1f414183-220c-44f5-b0c8-bc0e6d4053bb');
+  });
+
+  it('lists report warnings on the summary page', async () => {
+    const report = buildAssetReport({ accounts: 1, transactionsPerAccount: 5, days: 10 });
+    const warning = {
+      warning_type: 'ASSET_REPORT_WARNING',
+      warning_code: 'OWNERS_UNAVAILABLE',
+      cause: { error_type: 'ITEM_ERROR', error_code: 'INTERNAL_SERVER_ERROR', error_message: '', display_message: null, item_id: 'itemX' },
+    };
+    const pages = await pageTexts(await renderAssetReportPdf({ report, warnings: [warning] }));
+    expect(pages[0]).toContain('OWNERS_UNAVAILABLE');
+  });
+});
