@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppErrorShape } from '../errors';
 import {
   ActivityEntry,
   Applicant,
@@ -219,7 +220,7 @@ export const channelNames = Object.keys(contract) as Channel[];
 export const eventNames = Object.keys(events) as EventName[];
 
 /** What every channel answers over either transport. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: import('../errors').AppErrorShape };
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
 
 /** Method name on the window API for a channel: 'reports:create' → 'reportsCreate'. */
 export type MethodName<C extends string> = C extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : never;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ErrorCodes } from '../../shared/errors';
 import { channelNames, contract, eventNames, methodName, type ContractHandlers } from '../../shared/ipc/contract';
 import { isTrustedSender, registerIpcHandlers } from '../../electron/main/ipc';

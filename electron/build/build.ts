@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/**
+ * Builds what Electron loads: main and preload bundled to CommonJS (a sandboxed preload cannot
+ * be an ES module), native modules left external, and the renderer through Vite.
+ * `--web` also builds the web-bridge renderer used by `npm run web` and the browser tests.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const withWeb = process.argv.includes('--web');
+
+rmSync(`${root}out/main`, { recursive: true, force: true });
+rmSync(`${root}out/preload`, { recursive: true, force: true });
+
+const common = {
+  bundle: true,
+  platform: 'node' as const,
+  target: 'node22',
+  format: 'cjs' as const,
+  sourcemap: false,
+  minify: false,
+  legalComments: 'none' as const,
+  logLevel: 'warning' as const,
+};
+
+await build({
+  ...common,
+  entryPoints: { index: `${root}electron/main/index.ts` },
+  outExtension: { '.js': '.cjs' },
+  outdir: `${root}out/main`,
+  external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist'],
+  // import.meta.url is used by a few ESM dependencies; give them the bundle's own URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+await build({
+  ...common,
+  entryPoints: { index: `${root}electron/preload/index.ts` },
+  outExtension: { '.js': '.cjs' },
+  outdir: `${root}out/preload`,
+  platform: 'browser',
+  external: ['electron'],
+});
+
+execFileSync('npx', ['vite', 'build', '--mode', 'electron', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+if (withWeb) execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

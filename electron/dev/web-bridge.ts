@@ -1,0 +1,216 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { decodeWire, encodeWire } from '../../shared/ipc/codec';
+import type { ContractHandlers, EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
+import { buildContentSecurityPolicy } from '../main/security';
+import type { DesktopAdapters } from '../services/desktop';
+import { createIpcDispatcher } from '../services/ipc-dispatcher';
+import { createLogger, type Logger } from '../services/logger';
+
+/**
+ * `npm run web`: the renderer in a local browser, its window API bridged over loopback to the
+ * real main-process services. Only the transport differs from Electron: the same contract,
+ * dispatcher and services run here. Development and tests only: nothing in electron/main or
+ * the packaged app imports this file.
+ */
+
+export interface AppServicesLike {
+  handlers: ContractHandlers;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Origin of the in-process Plaid emulator, when it runs (its Link script is allowed by the CSP). */
+  emulatorOrigin?(): string | null;
+}
+
+export type CreateServices = (deps: { userDataDir: string; desktop: DesktopAdapters; events: EventSink; logger: Logger }) => AppServicesLike | Promise<AppServicesLike>;
+
+export interface WebBridgeOptions {
+  userDataDir: string;
+  /** Built renderer (vite build --mode web). */
+  staticDir?: string;
+  port?: number;
+  /** Where "save" dialogs put files: the bridge answers them like an officer pressing Save. */
+  downloadsDir?: string;
+  token?: string;
+  logger?: Logger;
+  createServices?: CreateServices;
+}
+
+export interface WebBridge {
+  url: string;
+  origin: string;
+  token: string;
+  services: AppServicesLike;
+  /** What the services wrote to the "clipboard" and "notifications" (tests read these). */
+  clipboard(): string[];
+  notifications(): { title: string; body: string }[];
+  downloadsDir: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/octet-stream',
+  '.ttf': 'font/ttf',
+};
+
+const MAX_BODY = 2 * 1024 * 1024;
+
+function sameToken(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+async function defaultCreateServices(deps: Parameters<CreateServices>[0]): Promise<AppServicesLike> {
+  const { createAppServices } = await import('../services/app-services');
+  return createAppServices(deps);
+}
+
+export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {
+  const logger = options.logger ?? createLogger({ level: 'warn' });
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const staticDir = resolve(options.staticDir ?? 'out/renderer-web');
+  const downloadsDir = resolve(options.downloadsDir ?? join(options.userDataDir, 'downloads'));
+  mkdirSync(downloadsDir, { recursive: true });
+
+  const clipboard: string[] = [];
+  const notifications: { title: string; body: string }[] = [];
+  const streams = new Set<ServerResponse>();
+  const desktop: DesktopAdapters = {
+    chooseSavePath: async ({ defaultName }) => join(downloadsDir, defaultName),
+    chooseFolder: async () => downloadsDir,
+    writeClipboard: (text) => void clipboard.push(text),
+    notify: (title, body) => void notifications.push({ title, body }),
+  };
+  const events: EventSink = {
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      const frame = `event: ${event}\ndata: ${encodeWire(payload)}\n\n`;
+      for (const stream of streams) stream.write(frame);
+    },
+  };
+
+  const services = await (options.createServices ?? defaultCreateServices)({ userDataDir: options.userDataDir, desktop, events, logger });
+  await services.start();
+  const dispatcher = createIpcDispatcher(services.handlers, logger);
+
+  let origin = '';
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      logger.error('web bridge request failed', { error });
+      if (!res.headersSent) send(res, 500, '{"error":"internal"}');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS-rebinding guard: only our own loopback host name, and same-origin browser requests.
+    if (req.headers.host !== new URL(origin).host) return send(res, 421, '{"error":"wrong host"}');
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname.startsWith('/__bridge/')) {
+      const given = url.pathname === '/__bridge/events' ? (url.searchParams.get('token') ?? '') : String(req.headers['x-bridge-token'] ?? '');
+      if (!sameToken(given, token)) return send(res, 401, '{"error":"missing or wrong bridge token"}');
+      if (req.headers.origin !== undefined && req.headers.origin !== origin) return send(res, 403, '{"error":"foreign origin"}');
+      if (url.pathname === '/__bridge/events' && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        streams.add(res);
+        req.on('close', () => streams.delete(res));
+        return;
+      }
+      const match = /^\/__bridge\/invoke\/([a-zA-Z]+:[a-zA-Z]+)$/.exec(decodeURIComponent(url.pathname));
+      if (!match || req.method !== 'POST') return send(res, 404, '{"error":"not found"}');
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, '{"error":"json only"}');
+      let payload: unknown;
+      try {
+        payload = decodeWire(await readBody(req));
+      } catch {
+        return send(res, 200, encodeWire({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'The request was not valid JSON.', retryable: false } }));
+      }
+      const envelope = await dispatcher.dispatch(match[1]!, payload);
+      return send(res, 200, encodeWire(envelope));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"method"}');
+    return serveStatic(url.pathname, res);
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname);
+    } catch {
+      return send(res, 400, 'bad path', 'text/plain');
+    }
+    if (relative.includes('\0') || relative.includes('\\')) return send(res, 400, 'bad path', 'text/plain');
+    if (relative === '/' || relative === '') relative = '/index.html';
+    const file = resolve(staticDir, '.' + relative);
+    if (!file.startsWith(staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      return send(res, 404, 'not found', 'text/plain');
+    }
+    const real = realpathSync(file);
+    if (!real.startsWith(realpathSync(staticDir) + sep)) return send(res, 404, 'not found', 'text/plain');
+    const emulatorOrigin = services.emulatorOrigin?.() ?? null;
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': buildContentSecurityPolicy({ selfOrigin: origin, emulatorOrigin }),
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    createReadStream(real).pipe(res);
+  }
+
+  await new Promise<void>((ready) => server.listen(options.port ?? 0, '127.0.0.1', ready));
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    services,
+    downloadsDir,
+    clipboard: () => [...clipboard],
+    notifications: () => [...notifications],
+    async close() {
+      for (const stream of streams) stream.end();
+      streams.clear();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await services.stop();
+    },
+  };
+}
