@@ -186,7 +186,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     const emulatorOrigin = services.emulatorOrigin?.() ?? null;
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': buildContentSecurityPolicy({ selfOrigin: origin, emulatorOrigin }),
+      'content-security-policy': buildContentSecurityPolicy({ plaidLinkScriptOrigin: emulatorOrigin ?? undefined }),
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
     });

@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeWire, encodeWire } from '../../shared/ipc/codec';
+import type { ContractHandlers } from '../../shared/ipc/contract';
+import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { createMemoryLogger } from '../../electron/services/logger';
+
+/** Raw HTTP so tests can forge Host/Origin headers the way a hostile page or DNS rebinding would. */
+function call(bridge: WebBridge, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  const url = new URL(path, bridge.origin);
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: { host: url.host, ...init.headers } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+describe('web bridge transport', () => {
+  let bridge: WebBridge;
+  const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0, 255, 128]);
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assetdesk-bridge-'));
+    const staticDir = join(dir, 'static');
+    mkdirSync(staticDir);
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>AssetDesk</title>');
+    writeFileSync(join(dir, 'secret.txt'), 'outside the static root');
+    const handlers = {
+      'reports:pdf': async () => ({ pdf }),
+      'settings:get': async () => { throw new Error('not reached in these tests'); },
+    } as unknown as ContractHandlers;
+    bridge = await startWebBridge({
+      userDataDir: dir,
+      staticDir,
+      logger: createMemoryLogger(),
+      createServices: () => ({ handlers, start: async () => undefined, stop: async () => undefined }),
+    });
+  });
+  afterAll(() => bridge.close());
+
+  const invoke = (channel: string, payload: unknown, headers: Record<string, string> = {}) =>
+    call(bridge, `/__bridge/invoke/${channel}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bridge-token': bridge.token, ...headers },
+      body: encodeWire(payload),
+    });
+
+  it('prints a loopback URL carrying the per-run token', () => {
+    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
+  });
+
+  it('answers contract calls with envelopes and carries bytes intact', async () => {
+    const res = await invoke('reports:pdf', { reportId: 'r1' });
+    expect(res.status).toBe(200);
+    expect(decodeWire(res.body)).toEqual({ ok: true, value: { pdf } });
+  });
+
+  it('validates payloads before any service runs', async () => {
+    const res = await invoke('reports:pdf', { reportId: 42 });
+    expect(decodeWire(res.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'reportId' } });
+  });
+
+  it('refuses calls without the token, with a wrong token, from a foreign origin or via another Host', async () => {
+    expect((await invoke('reports:pdf', { reportId: 'r1' }, { 'x-bridge-token': '' })).status).toBe(401);
+    expect((await invoke('reports:pdf', { reportId: 'r1' }, { 'x-bridge-token': bridge.token + 'x' })).status).toBe(401);
+    expect((await invoke('reports:pdf', { reportId: 'r1' }, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await invoke('reports:pdf', { reportId: 'r1' }, { host: 'evil.example' })).status).toBe(421);
+    expect((await call(bridge, '/__bridge/events')).status).toBe(401);
+  });
+
+  it('serves the renderer with the app CSP and never files outside its folder', async () => {
+    const page = await call(bridge, '/');
+    expect(page.status).toBe(200);
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(String(page.headers['content-security-policy'])).not.toContain('unsafe-eval');
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%5csecret.txt']) {
+      const res = await call(bridge, path);
+      expect(res.status, path).not.toBe(200);
+      expect(res.body).not.toContain('outside the static root');
+    }
+  });
+});
