@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { AppError, ErrorCodes } from '../../shared/errors';
+import type { KeychainState } from '../../shared/domain';
+
+/**
+ * Secrets live in the OS keychain only (macOS Keychain, Windows Credential Manager, Linux Secret
+ * Service) through keytar. There is deliberately no plain-file fallback: without a keychain the app
+ * reports what is missing and how to fix it, and every secret-needing action refuses.
+ */
+
+/** The part of keytar we use; tests may pass keytar itself or one that throws keytar's real errors. */
+export interface KeytarLike {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+export type CredentialEnvironment = 'sandbox' | 'production';
+
+export interface PlaidCredentials {
+  clientId: string;
+  secret: string;
+}
+
+export interface KeychainVault {
+  /** Whether the keychain works right now (reads, and on first run creates, the data key). */
+  probe(): Promise<KeychainState>;
+  getCredentials(environment: CredentialEnvironment): Promise<PlaidCredentials | null>;
+  saveCredentials(environment: CredentialEnvironment, credentials: PlaidCredentials): Promise<void>;
+  clearCredentials(environment: CredentialEnvironment): Promise<void>;
+  /** The 256-bit key the history store encrypts tokens and report data with; created on first use. */
+  dataKey(): Promise<Buffer>;
+}
+
+export const KEYCHAIN_SERVICE = 'AssetDesk';
+export const DATA_KEY_ACCOUNT = 'data-key';
+const credentialAccount = (environment: CredentialEnvironment): string => `plaid:${environment}`;
+
+export interface KeychainVaultOptions {
+  keytar?: KeytarLike;
+  service?: string;
+  platform?: NodeJS.Platform;
+}
+
+export function createKeychainVault(options: KeychainVaultOptions = {}): KeychainVault {
+  const service = options.service ?? KEYCHAIN_SERVICE;
+  const platform = options.platform ?? process.platform;
+  let keytarPromise: Promise<KeytarLike> | undefined;
+  let cachedDataKey: Buffer | undefined;
+
+  // keytar is native: load it lazily so a missing libsecret becomes a reported state, not a crash at import.
+  const keytar = (): Promise<KeytarLike> => {
+    if (options.keytar) return Promise.resolve(options.keytar);
+    keytarPromise ??= import('keytar').then((m) => ((m as { default?: KeytarLike }).default ?? (m as unknown as KeytarLike)));
+    return keytarPromise;
+  };
+
+  // Every keychain failure leaves here as KEYCHAIN_UNAVAILABLE with the fix for this platform.
+  const guarded = async <T>(work: (k: KeytarLike) => Promise<T>): Promise<T> => {
+    try {
+      return await work(await keytar());
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw keychainError(error, platform);
+    }
+  };
+
+  const dataKey = async (): Promise<Buffer> => {
+    if (cachedDataKey) return cachedDataKey;
+    const key = await guarded(async (k) => {
+      const stored = await k.getPassword(service, DATA_KEY_ACCOUNT);
+      if (stored !== null) {
+        const decoded = Buffer.from(stored, 'base64');
+        if (decoded.length !== 32) {
+          throw new AppError({
+            code: ErrorCodes.keychainUnavailable,
+            message: `The AssetDesk data key in your keychain is damaged (expected 32 bytes, found ${decoded.length}). Restore the keychain entry "${service} / ${DATA_KEY_ACCOUNT}" from a backup; AssetDesk will not replace it, because the saved reports can only be read with the original key.`,
+            retryable: false,
+          });
+        }
+        return decoded;
+      }
+      const created = randomBytes(32);
+      await k.setPassword(service, DATA_KEY_ACCOUNT, created.toString('base64'));
+      // Read back: a keychain that silently drops writes must not leave us encrypting with a key we lose.
+      const check = await k.getPassword(service, DATA_KEY_ACCOUNT);
+      if (check !== created.toString('base64')) {
+        throw new AppError({
+          code: ErrorCodes.keychainUnavailable,
+          message: 'Your keychain accepted the AssetDesk data key but did not keep it. Check that the keychain is unlocked and writable, then restart AssetDesk.',
+          retryable: true,
+        });
+      }
+      return created;
+    });
+    cachedDataKey = key;
+    return key;
+  };
+
+  return {
+    async probe() {
+      try {
+        await dataKey();
+        return { state: 'ok' };
+      } catch (error) {
+        const described = describeKeychainFailure(error, platform);
+        return { state: 'unavailable', message: described.message, howToFix: described.howToFix };
+      }
+    },
+    getCredentials: (environment) =>
+      guarded(async (k) => {
+        const raw = await k.getPassword(service, credentialAccount(environment));
+        if (raw === null) return null;
+        try {
+          const parsed = JSON.parse(raw) as Partial<PlaidCredentials>;
+          if (typeof parsed.clientId === 'string' && typeof parsed.secret === 'string') {
+            return { clientId: parsed.clientId, secret: parsed.secret };
+          }
+        } catch {
+          // fall through: a damaged entry counts as not configured, so the officer can save again
+        }
+        return null;
+      }),
+    saveCredentials: (environment, credentials) =>
+      guarded((k) =>
+        k.setPassword(service, credentialAccount(environment), JSON.stringify({ clientId: credentials.clientId, secret: credentials.secret })),
+      ),
+    clearCredentials: (environment) =>
+      guarded(async (k) => {
+        await k.deletePassword(service, credentialAccount(environment));
+      }),
+    dataKey,
+  };
+}
+
+interface KeychainFailure {
+  message: string;
+  howToFix: string;
+}
+
+/** Turns keytar's raw failures into what is missing and how to fix it, per platform. */
+export function describeKeychainFailure(error: unknown, platform: NodeJS.Platform = process.platform): KeychainFailure {
+  if (error instanceof AppError && error.code === ErrorCodes.keychainUnavailable) {
+    return { message: error.message, howToFix: fixFor('other', platform) };
+  }
+  const raw = error instanceof Error ? error.message : String(error);
+  const kind = classify(raw);
+  const messages: Record<FailureKind, string> = {
+    'no-dbus': 'AssetDesk cannot reach a desktop session bus (D-Bus), so it cannot open your keychain to keep Plaid keys and the data key safe.',
+    'no-secret-service': 'No keychain service (Secret Service, such as GNOME Keyring or KWallet) is running, so AssetDesk has nowhere safe to keep Plaid keys and the data key.',
+    locked: 'Your keychain is locked, so AssetDesk cannot read or save its Plaid keys and data key.',
+    'no-module': 'The keychain library could not be loaded on this computer, so AssetDesk cannot keep Plaid keys and the data key safe.',
+    denied: 'Access to the keychain was refused, so AssetDesk cannot read or save its Plaid keys and data key.',
+    other: 'AssetDesk could not use your keychain to keep Plaid keys and the data key safe.',
+  };
+  return { message: `${messages[kind]} (${raw.slice(0, 160)})`, howToFix: fixFor(kind, platform) };
+}
+
+type FailureKind = 'no-dbus' | 'no-secret-service' | 'locked' | 'no-module' | 'denied' | 'other';
+
+function classify(raw: string): FailureKind {
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect to.*bus|Unable to autolaunch/i.test(raw)) return 'no-dbus';
+  if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files|No such secret collection/i.test(raw)) return 'no-secret-service';
+  if (/locked|unlock|prompt (was )?dismissed/i.test(raw)) return 'locked';
+  if (/Cannot find module|libsecret|\.node|ERR_DLOPEN_FAILED|cannot open shared object/i.test(raw)) return 'no-module';
+  if (/denied|not allowed|refused|-128|errSecAuthFailed/i.test(raw)) return 'denied';
+  return 'other';
+}
+
+function fixFor(kind: FailureKind, platform: NodeJS.Platform): string {
+  if (platform === 'darwin') {
+    return kind === 'locked' || kind === 'denied'
+      ? 'Open Keychain Access, unlock the "login" keychain, then restart AssetDesk and choose "Always Allow" when asked.'
+      : 'Open Keychain Access and make sure the "login" keychain exists and is unlocked, then restart AssetDesk.';
+  }
+  if (platform === 'win32') {
+    return 'Make sure the Windows "Credential Manager" service is running (services.msc) and that you are signed in with your own Windows account, then restart AssetDesk.';
+  }
+  switch (kind) {
+    case 'no-dbus':
+      return 'Start AssetDesk from your desktop session (GNOME, KDE, …) rather than a bare terminal or SSH session. On a minimal system run it inside a D-Bus session, e.g. `dbus-run-session -- assetdesk`, with a Secret Service running in it.';
+    case 'no-secret-service':
+      return 'Install and run a Secret Service: e.g. `sudo apt install gnome-keyring libsecret-1-0`, then log out and back in (or start `gnome-keyring-daemon --start --components=secrets`), and restart AssetDesk.';
+    case 'locked':
+      return 'Unlock your "login" keyring (GNOME: open "Passwords and Keys" and unlock "Login"; KDE: unlock KWallet), then restart AssetDesk.';
+    case 'no-module':
+      return 'Install the Secret Service client library (`sudo apt install libsecret-1-0`, or `libsecret` on your distribution) and restart AssetDesk.';
+    case 'denied':
+      return 'Allow AssetDesk to use the keyring when your desktop asks, or unlock the "login" keyring, then restart AssetDesk.';
+    default:
+      return 'Make sure a Secret Service (gnome-keyring or KWallet) is installed, running and unlocked in your desktop session, then restart AssetDesk.';
+  }
+}
+
+function keychainError(error: unknown, platform: NodeJS.Platform): AppError {
+  const described = describeKeychainFailure(error, platform);
+  return new AppError({ code: ErrorCodes.keychainUnavailable, message: `${described.message} ${described.howToFix}`, retryable: true }, { cause: error });
+}
+
+/** The error every secret-needing channel answers while the keychain is unavailable. */
+export function keychainUnavailableError(state: Extract<KeychainState, { state: 'unavailable' }>): AppError {
+  return new AppError({ code: ErrorCodes.keychainUnavailable, message: `${state.message} ${state.howToFix}`, retryable: true });
+}
