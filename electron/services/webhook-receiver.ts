@@ -1,0 +1,205 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import type { Logger } from './logger';
+
+/**
+ * Receives Plaid webhooks on 127.0.0.1 and accepts only those carrying a valid `Plaid-Verification`
+ * JWT: ES256, signed by the key Plaid publishes for its `kid`, `iat` at most 5 minutes old, and a
+ * `request_body_sha256` equal to the SHA-256 of the RAW body bytes (re-serialised JSON would hash
+ * differently). Everything else gets 401 and a log line without the body.
+ */
+
+/** Plaid's webhook verification key as `/webhook_verification_key/get` returns it. */
+export interface PlaidWebhookKey extends JWK {
+  kid?: string;
+  created_at?: number;
+  expired_at?: number | null;
+}
+
+export interface PlaidWebhook {
+  webhook_type: string;
+  webhook_code: string;
+  [field: string]: unknown;
+}
+
+export interface WebhookReceiverOptions {
+  /** Fetches Plaid's key for a `kid` (through the gateway: `/webhook_verification_key/get`). */
+  fetchKey(kid: string): Promise<PlaidWebhookKey>;
+  /** Called with each verified webhook; failures are logged, Plaid still gets its 200. */
+  onWebhook(webhook: PlaidWebhook): Promise<void>;
+  logger: Logger;
+  port?: number;
+  clock?: () => Date;
+  maxBodyBytes?: number;
+}
+
+export interface WebhookReceiver {
+  /** The URL to hand Plaid as `webhook` (http://127.0.0.1:PORT/plaid/webhook). */
+  readonly url: string;
+  /** Resolves when every webhook received so far has been handled (tests, shutdown). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type VerificationResult = { ok: true } | { ok: false; reason: string };
+
+const MAX_AGE_SECONDS = 5 * 60;
+export const WEBHOOK_PATH = '/plaid/webhook';
+
+/** Verifies one webhook; exported so it can be used with any HTTP front end. */
+export function createWebhookVerifier(fetchKey: (kid: string) => Promise<PlaidWebhookKey>, clock: () => Date = () => new Date()) {
+  const keys = new Map<string, PlaidWebhookKey>();
+
+  const keyFor = async (kid: string, refresh: boolean): Promise<PlaidWebhookKey> => {
+    const cached = keys.get(kid);
+    if (cached && !refresh) return cached;
+    const key = await fetchKey(kid);
+    keys.set(kid, key);
+    return key;
+  };
+
+  return async function verify(header: string | undefined, rawBody: Buffer): Promise<VerificationResult> {
+    if (!header) return { ok: false, reason: 'missing Plaid-Verification header' };
+    let protectedHeader;
+    try {
+      protectedHeader = decodeProtectedHeader(header);
+    } catch {
+      return { ok: false, reason: 'Plaid-Verification is not a JWT' };
+    }
+    if (protectedHeader.alg !== 'ES256') return { ok: false, reason: `algorithm ${String(protectedHeader.alg)} is not ES256` };
+    const kid = protectedHeader.kid;
+    if (!kid) return { ok: false, reason: 'JWT has no kid' };
+
+    let key: PlaidWebhookKey;
+    try {
+      key = await keyFor(kid, false);
+    } catch {
+      return { ok: false, reason: `Plaid does not know key ${kid.slice(0, 40)}` };
+    }
+    const nowSeconds = Math.floor(clock().getTime() / 1000);
+    // A retired key still verifies for a while at Plaid; refetch once in case it rotated, then refuse.
+    if (typeof key.expired_at === 'number' && key.expired_at <= nowSeconds) {
+      try {
+        key = await keyFor(kid, true);
+      } catch {
+        return { ok: false, reason: 'key lookup failed' };
+      }
+      if (typeof key.expired_at === 'number' && key.expired_at <= nowSeconds) return { ok: false, reason: 'key has expired' };
+    }
+
+    let payload: { request_body_sha256?: unknown };
+    try {
+      const publicKey = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }, 'ES256');
+      const verified = await jwtVerify(header, publicKey, {
+        algorithms: ['ES256'],
+        maxTokenAge: MAX_AGE_SECONDS,
+        requiredClaims: ['iat'],
+        currentDate: clock(),
+      });
+      payload = verified.payload as { request_body_sha256?: unknown };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { ok: false, reason: `stale or invalid iat (${code})` };
+      return { ok: false, reason: `signature check failed (${code ?? 'unknown'})` };
+    }
+
+    if (typeof payload.request_body_sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(payload.request_body_sha256)) {
+      return { ok: false, reason: 'JWT has no request_body_sha256' };
+    }
+    const expected = Buffer.from(payload.request_body_sha256.toLowerCase(), 'hex');
+    const actual = createHash('sha256').update(rawBody).digest();
+    if (!timingSafeEqual(expected, actual)) return { ok: false, reason: 'body does not match its signature (tampered)' };
+    return { ok: true };
+  };
+}
+
+export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
+  const log = options.logger.child({ component: 'webhook-receiver' });
+  const verify = createWebhookVerifier(options.fetchKey, options.clock);
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const inFlight = new Set<Promise<void>>();
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      log.error('webhook handling failed', { error });
+      if (!res.headersSent) reply(res, 500, 'error');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
+      reply(res, 404, 'not found');
+      return;
+    }
+    const body = await readBody(req, maxBody);
+    if (!body) {
+      reply(res, 413, 'too large');
+      return;
+    }
+    const header = req.headers['plaid-verification'];
+    const result = await verify(Array.isArray(header) ? header[0] : header, body);
+    if (!result.ok) {
+      log.warn('webhook rejected', { reason: result.reason, bytes: body.length, remote: req.socket.remoteAddress });
+      reply(res, 401, 'rejected');
+      return;
+    }
+    let webhook: PlaidWebhook;
+    try {
+      webhook = JSON.parse(body.toString('utf8')) as PlaidWebhook;
+    } catch {
+      log.warn('webhook rejected', { reason: 'verified body is not JSON', bytes: body.length });
+      reply(res, 400, 'bad json');
+      return;
+    }
+    log.info('webhook accepted', { type: webhook.webhook_type, code: webhook.webhook_code, assetReportId: webhook.asset_report_id, itemId: webhook.item_id });
+    reply(res, 200, 'ok');
+    // Handled after the 200: Plaid wants an answer within 10 s, report downloads can take longer.
+    const work = options
+      .onWebhook(webhook)
+      .catch((error: unknown) => log.error('webhook handler failed', { type: webhook.webhook_type, code: webhook.webhook_code, error }))
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+  log.info('webhook receiver listening', { url });
+
+  return {
+    url,
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+function reply(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
