@@ -1,0 +1,85 @@
+import type { AssetReportGetResult } from '../asset-report';
+import { reportAccounts } from './accounts';
+import { checkAverageBalances, checkBalanceJumps, checkNewAccounts } from './balances';
+import { checkCoverage } from './coverage';
+import { toIsoDate } from './dates';
+import { checkDocumentAge } from './document-age';
+import { checkFundsToClose } from './funds-to-close';
+import { checkLargeDeposits } from './large-deposits';
+import { checkNsf } from './nsf';
+import { checkOwnership } from './ownership';
+import { DEFAULT_UNDERWRITING_SETTINGS } from './types';
+import type { Finding, FindingSeverity, LoanInputs, UnderwritingAnalysis, UnderwritingSettings } from './types';
+
+const SEVERITY_ORDER: Record<FindingSeverity, number> = { attention: 0, info: 1, ok: 2 };
+
+/** Fills in what a caller left out with the documented defaults. */
+export function underwritingSettings(overrides: Partial<UnderwritingSettings> = {}): UnderwritingSettings {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return {
+    ...DEFAULT_UNDERWRITING_SETTINGS,
+    coverageDays: { ...DEFAULT_UNDERWRITING_SETTINGS.coverageDays },
+    sourcedDeposits: [],
+    ...defined,
+  };
+}
+
+/**
+ * Reads a report the way an underwriter must. Pure: everything it needs is an argument, including
+ * `asOf` (today, YYYY-MM-DD), which only the document-age rule uses; the other windows end at the report date.
+ * Findings come attention first, then info, then ok, each group in rule order.
+ */
+export function analyzeReport(
+  result: AssetReportGetResult,
+  loan: LoanInputs,
+  settings: UnderwritingSettings,
+  asOf: string,
+): UnderwritingAnalysis {
+  const accounts = reportAccounts(result);
+  const reportDate = toIsoDate(result.report.date_generated);
+
+  const documentAge = checkDocumentAge(result.report, loan, settings, toIsoDate(asOf));
+  const coverage = checkCoverage(accounts, loan, settings);
+  const ownership = checkOwnership(accounts, result.warnings, loan);
+  const largeDeposits = checkLargeDeposits(accounts, reportDate, loan, settings);
+  const nsf = checkNsf(accounts, reportDate);
+  const averages = checkAverageBalances(accounts, reportDate);
+  const newAccounts = checkNewAccounts(accounts, result.report, settings);
+  const jumps = checkBalanceJumps(accounts, averages.averageBalances.accounts, settings, reportDate);
+  const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings);
+
+  const findings: Finding[] = [
+    ...documentAge.findings,
+    ...funds.findings,
+    ...largeDeposits.findings,
+    ...ownership.findings,
+    ...newAccounts.findings,
+    ...jumps.findings,
+    ...nsf.findings,
+    ...coverage.findings,
+    ...averages.findings,
+  ]
+    .map((finding, index) => ({ finding, index }))
+    .sort((a, b) => SEVERITY_ORDER[a.finding.severity] - SEVERITY_ORDER[b.finding.severity] || a.index - b.index)
+    .map(({ finding }) => finding);
+
+  return {
+    asOf: toIsoDate(asOf),
+    reportId: result.report.asset_report_id,
+    purpose: loan.purpose,
+    findings,
+    counts: {
+      attention: findings.filter((finding) => finding.severity === 'attention').length,
+      info: findings.filter((finding) => finding.severity === 'info').length,
+    },
+    coverage: coverage.coverage,
+    documentAge: documentAge.documentAge,
+    largeDeposits: largeDeposits.largeDeposits,
+    nsf: nsf.nsf,
+    averageBalances: averages.averageBalances,
+    ownership: ownership.ownership,
+    newAccounts: newAccounts.newAccounts,
+    balanceJumps: jumps.balanceJumps,
+    fundsToClose: funds.fundsToClose,
+  };
+}

@@ -1,0 +1,171 @@
+import type { AssetReport, AssetReportAccount } from '../asset-report';
+import type { ReportAccount } from './accounts';
+import { balanceOf, cents, describeAccount, formatMoney, isDepository } from './accounts';
+import { addDays, dayNumber, daysBetween } from './dates';
+import { CITATIONS } from './types';
+import type {
+  AccountAverages,
+  AverageBalanceResult,
+  AverageBalances,
+  BalanceJump,
+  Finding,
+  NewAccount,
+  UnderwritingSettings,
+} from './types';
+
+/**
+ * The end-of-day balance for each of the `days` days before the report date, newest first, or null when the
+ * history does not reach back that far. A day without a row keeps the balance of the day before it.
+ */
+export function dailyBalances(account: Pick<AssetReportAccount, 'historical_balances'>, reportDate: string, days: number): number[] | null {
+  const rows = account.historical_balances
+    .map((row) => ({ day: dayNumber(row.date), current: row.current }))
+    .sort((a, b) => b.day - a.day);
+  const anchor = dayNumber(reportDate);
+  const balances: number[] = [];
+  let index = 0;
+  for (let d = 1; d <= days; d += 1) {
+    const day = anchor - d;
+    while (index < rows.length && (rows[index]?.day ?? 0) > day) index += 1;
+    const row = rows[index];
+    if (!row) return null;
+    balances.push(row.current);
+  }
+  return balances;
+}
+
+/** Average end-of-day balance over the `days` days before the report date; null without that much history. */
+export function averageDailyBalance(account: Pick<AssetReportAccount, 'historical_balances'>, reportDate: string, days: number): number | null {
+  const balances = dailyBalances(account, reportDate, days);
+  if (!balances || balances.length === 0) return null;
+  return cents(balances.reduce((sum, balance) => sum + balance, 0) / balances.length);
+}
+
+/** Days of daily history before the report date. */
+export function historyDays(account: Pick<AssetReportAccount, 'historical_balances'>, reportDate: string): number {
+  if (account.historical_balances.length === 0) return 0;
+  const earliest = account.historical_balances.reduce((min, row) => (row.date < min ? row.date : min), reportDate);
+  return Math.max(0, daysBetween(earliest, reportDate));
+}
+
+export function checkAverageBalances(accounts: ReportAccount[], reportDate: string): { averageBalances: AverageBalanceResult; findings: Finding[] } {
+  const result: AccountAverages[] = [];
+  const findings: Finding[] = [];
+  for (const { account, label } of accounts) {
+    if (!isDepository(account)) continue;
+    result.push({
+      ...label,
+      current: balanceOf(account),
+      historyDays: historyDays(account, reportDate),
+      days30: averageDailyBalance(account, reportDate, 30),
+      days60: averageDailyBalance(account, reportDate, 60),
+      days90: averageDailyBalance(account, reportDate, 90),
+    });
+  }
+  const sum = (key: keyof AverageBalances): number | null => {
+    const values = result.map((entry) => entry[key]).filter((value): value is number => value !== null);
+    return values.length > 0 ? cents(values.reduce((total, value) => total + value, 0)) : null;
+  };
+  const totals: AverageBalances = { days30: sum('days30'), days60: sum('days60'), days90: sum('days90') };
+  const withoutHistory = result.filter((entry) => entry.historyDays === 0);
+
+  for (const entry of withoutHistory) {
+    findings.push({
+      id: `average-balance:${entry.accountId}`,
+      rule: 'average_balance',
+      severity: 'info',
+      title: `${describeAccount(entry)}: no daily balance history`,
+      detail: 'Plaid returned no historical balances for this account, so its average balances cannot be computed. Use a statement if the average is needed.',
+      citation: CITATIONS.average_balance,
+      accountId: entry.accountId,
+      transactionIds: [],
+      dates: [],
+    });
+  }
+  const show = (value: number | null): string => (value === null ? 'n/a' : formatMoney(value));
+  findings.push({
+    id: 'average-balance',
+    rule: 'average_balance',
+    severity: 'ok',
+    title: `Average daily balance ${show(totals.days60)} over 60 days`,
+    detail: `Deposit accounts, before the report date: 30 days ${show(totals.days30)}, 60 days ${show(totals.days60)}, 90 days ${show(totals.days90)}. An account is left out of a window its history does not cover.`,
+    citation: CITATIONS.average_balance,
+    transactionIds: [],
+    dates: [addDays(reportDate, -90), addDays(reportDate, -1)],
+  });
+  return {
+    averageBalances: { accounts: result, totals, accountsWithoutHistory: withoutHistory.map((entry) => entry.accountId) },
+    findings,
+  };
+}
+
+/**
+ * Deposit accounts with less history than `newAccountDays` and less than the report asked for: Plaid's
+ * days_available is capped at days_requested, so only a shortfall against the request shows a young account.
+ */
+export function checkNewAccounts(
+  accounts: ReportAccount[],
+  report: Pick<AssetReport, 'days_requested'>,
+  settings: Pick<UnderwritingSettings, 'newAccountDays'>,
+): { newAccounts: NewAccount[]; findings: Finding[] } {
+  const newAccounts: NewAccount[] = [];
+  const findings: Finding[] = [];
+  for (const { account, label } of accounts) {
+    if (!isDepository(account)) continue;
+    const days = account.days_available;
+    if (!(days < settings.newAccountDays && days < report.days_requested)) continue;
+    const dates = [...account.transactions.map((t) => t.date), ...account.historical_balances.map((row) => row.date)];
+    const earliestDate = dates.length > 0 ? dates.reduce((min, date) => (date < min ? date : min)) : null;
+    newAccounts.push({ ...label, daysAvailable: days, earliestDate });
+    findings.push({
+      id: `new-account:${account.account_id}`,
+      rule: 'new_account',
+      severity: 'attention',
+      title: `${describeAccount(label)}: only ${days} days of history`,
+      detail: `The report asked for ${report.days_requested} days; an account with under ${settings.newAccountDays} days may be newly opened. Document where its opening funds came from.`,
+      citation: CITATIONS.new_account,
+      accountId: account.account_id,
+      transactionIds: [],
+      dates: earliestDate ? [earliestDate] : [],
+    });
+  }
+  return { newAccounts, findings };
+}
+
+/** A current balance far above the account's 60-day average: its source needs documenting. */
+export function checkBalanceJumps(
+  accounts: ReportAccount[],
+  averages: AccountAverages[],
+  settings: Pick<UnderwritingSettings, 'jumpFactor' | 'jumpMinimumIncrease'>,
+  reportDate: string,
+): { balanceJumps: BalanceJump[]; findings: Finding[] } {
+  const balanceJumps: BalanceJump[] = [];
+  const findings: Finding[] = [];
+  for (const entry of averages) {
+    const { current, days60: average60 } = entry;
+    if (current === null || average60 === null) continue;
+    const aboveFactor = average60 > 0 ? current > average60 * settings.jumpFactor : current > 0;
+    if (!aboveFactor || current - average60 < settings.jumpMinimumIncrease) continue;
+    const factor = average60 > 0 ? Math.round((current / average60) * 100) / 100 : Number.POSITIVE_INFINITY;
+    const { current: _current, historyDays: _historyDays, days30: _d30, days60: _d60, days90: _d90, ...label } = entry;
+    balanceJumps.push({ ...label, current, average60, factor });
+    // The biggest deposits of the period are what the officer will be asked about.
+    const inflows = (accounts.find((a) => a.account.account_id === entry.accountId)?.account.transactions ?? [])
+      .filter((t) => t.amount < 0 && daysBetween(t.date, reportDate) <= 60 && daysBetween(t.date, reportDate) >= 0)
+      .sort((a, b) => a.amount - b.amount)
+      .slice(0, 5);
+    findings.push({
+      id: `balance-jump:${entry.accountId}`,
+      rule: 'balance_jump',
+      severity: 'attention',
+      title: `${describeAccount(entry)}: balance ${formatMoney(current)} vs ${formatMoney(average60)} 60-day average`,
+      detail: `The current balance is ${Number.isFinite(factor) ? `${factor}×` : 'far above'} the 60-day average (flagged above ${settings.jumpFactor}×). Document the source of the increase.`,
+      citation: CITATIONS.balance_jump,
+      accountId: entry.accountId,
+      transactionIds: inflows.map((t) => t.transaction_id),
+      dates: inflows.length > 0 ? inflows.map((t) => t.date) : [addDays(reportDate, -60), addDays(reportDate, -1)],
+      amount: cents(current - average60),
+    });
+  }
+  return { balanceJumps, findings };
+}

@@ -1,0 +1,55 @@
+/**
+ * Calendar arithmetic on YYYY-MM-DD strings, in UTC so a report reads the same in every time zone.
+ * Nothing here looks at the clock: callers pass the dates.
+ */
+
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+
+function parts(date: string): [number, number, number] {
+  const match = ISO_DATE.exec(date);
+  if (!match) throw new RangeError(`expected a date as YYYY-MM-DD, got "${date}"`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+/** Days since 1970-01-01 for a YYYY-MM-DD (or an ISO date-time: its date part). */
+export function dayNumber(date: string): number {
+  const [y, m, d] = parts(date);
+  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+}
+
+export function fromDayNumber(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The date part of an ISO date or date-time. */
+export function toIsoDate(dateOrDateTime: string): string {
+  return fromDayNumber(dayNumber(dateOrDateTime));
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** Calendar months; the day is clamped to the month's end (Oct 31 + 4 months = Feb 28/29). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = parts(date);
+  const monthIndex = m - 1 + months;
+  const year = y + Math.floor(monthIndex / 12);
+  const month = ((monthIndex % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return fromDayNumber(Math.round(Date.UTC(year, month, Math.min(d, lastDay)) / DAY_MS));
+}
+
+export function minDate(a: string, b: string): string {
+  return a <= b ? a : b;
+}
+
+export function maxDate(a: string, b: string): string {
+  return a >= b ? a : b;
+}

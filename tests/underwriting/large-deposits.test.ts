@@ -1,0 +1,170 @@
+import { analyzeReport, underwritingSettings } from '../../shared/underwriting';
+import { REPORT_DATE, loan, report, singleItem } from './fixtures';
+
+// Income 8,000 a month: a deposit must exceed 4,000 to be large.
+const settings = underwritingSettings();
+
+function analyze(result = singleItem([]), overrides = {}, loanOverrides = {}) {
+  return analyzeReport(result, loan(loanOverrides), underwritingSettings(overrides), REPORT_DATE);
+}
+
+describe('large deposits (Fannie Mae B3-4.2-02)', () => {
+  const checking = {
+    id: 'chk-0000',
+    current: 30000,
+    transactions: [
+      { id: 'dep-at-threshold', daysAgo: 10, amount: -4000, description: 'MOBILE DEPOSIT' },
+      { id: 'dep-above', daysAgo: 8, amount: -4000.01, description: 'MOBILE DEPOSIT' },
+      { id: 'dep-large', daysAgo: 5, amount: -12500, description: 'WIRE IN FROM J DOE' },
+      { id: 'spend', daysAgo: 4, amount: 9000, description: 'TESLA PAYMENT' },
+    ],
+  };
+
+  it('flags deposits exceeding the threshold, not those equal to it', () => {
+    const analysis = analyze(singleItem([checking]));
+    expect(analysis.largeDeposits.threshold).toBe(4000);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['dep-above', 'dep-large']);
+    expect(analysis.largeDeposits.totalUnsourced).toBe(16500.01);
+    const finding = analysis.findings.find((f) => f.id === 'large-deposit:dep-large');
+    expect(finding).toMatchObject({
+      rule: 'large_deposit',
+      severity: 'attention',
+      citation: 'Fannie Mae B3-4.2-02',
+      accountId: 'chk-0000',
+      transactionIds: ['dep-large'],
+      dates: ['2026-03-25'],
+      amount: 12500,
+    });
+    expect(analysis.findings.some((f) => f.id === 'large-deposit:dep-at-threshold')).toBe(false);
+  });
+
+  it('uses the configured share of income', () => {
+    const analysis = analyze(singleItem([checking]), { largeDepositShare: 0.25 });
+    expect(analysis.largeDeposits.threshold).toBe(2000);
+    expect(analysis.largeDeposits.deposits).toHaveLength(3);
+  });
+
+  it('a sourced deposit keeps its note and leaves the unsourced total', () => {
+    const analysis = analyze(singleItem([checking]), {
+      sourcedDeposits: [{ transactionId: 'dep-large', note: 'Gift from mother, letter on file' }],
+    });
+    const sourced = analysis.largeDeposits.deposits.find((d) => d.transactionId === 'dep-large');
+    expect(sourced).toMatchObject({ sourced: true, note: 'Gift from mother, letter on file' });
+    expect(analysis.largeDeposits.totalUnsourced).toBe(4000.01);
+    expect(analysis.largeDeposits.totalSourced).toBe(12500);
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:dep-large')?.severity).toBe('ok');
+    expect(analysis.fundsToClose.unsourcedDeducted).toBe(4000.01);
+  });
+
+  it('is attention on a purchase and only info on a refinance, which deducts nothing', () => {
+    const purchase = analyze(singleItem([checking]));
+    const refinance = analyze(singleItem([checking]), {}, { purpose: 'refinance' });
+    expect(purchase.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual(['attention', 'attention']);
+    expect(refinance.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual(['info', 'info']);
+    expect(purchase.fundsToClose.unsourcedDeducted).toBe(16500.01);
+    expect(refinance.fundsToClose.unsourcedDeducted).toBe(0);
+    expect(refinance.largeDeposits.totalUnsourced).toBe(16500.01);
+  });
+
+  it('does not count a transfer between the applicant\'s own accounts (matching withdrawal)', () => {
+    const result = report({
+      items: [
+        {
+          itemId: 'item-a',
+          accounts: [
+            { id: 'chk-0000', current: 20000, transactions: [{ id: 'in-from-savings', daysAgo: 6, amount: -10000, description: 'ONLINE TRANSFER' }] },
+          ],
+        },
+        {
+          itemId: 'item-b',
+          institutionName: 'Tartan Bank',
+          accounts: [
+            { id: 'sav-1111', subtype: 'savings', current: 5000, transactions: [{ id: 'out-to-checking', daysAgo: 7, amount: 10000, description: 'ONLINE TRANSFER' }] },
+          ],
+        },
+      ],
+    });
+    const analysis = analyze(result);
+    expect(analysis.largeDeposits.deposits).toEqual([]);
+    expect(analysis.largeDeposits.excluded).toMatchObject([
+      { transactionId: 'in-from-savings', reason: 'own_transfer', matchedTransactionId: 'out-to-checking' },
+    ]);
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:in-from-savings')).toMatchObject({
+      severity: 'ok',
+      transactionIds: ['in-from-savings', 'out-to-checking'],
+    });
+  });
+
+  it('a withdrawal explains one deposit only, and not one days away', () => {
+    const result = singleItem([
+      {
+        id: 'chk-0000',
+        current: 50000,
+        transactions: [
+          { id: 'in-1', daysAgo: 6, amount: -10000, description: 'DEPOSIT' },
+          { id: 'in-2', daysAgo: 6, amount: -10000, description: 'DEPOSIT' },
+          { id: 'in-3', daysAgo: 20, amount: -10000, description: 'DEPOSIT' },
+        ],
+      },
+      { id: 'sav-1111', subtype: 'savings', current: 1000, transactions: [{ id: 'out', daysAgo: 5, amount: 10000, description: 'WITHDRAWAL' }] },
+    ]);
+    const analysis = analyze(result);
+    expect(analysis.largeDeposits.excluded.map((d) => d.transactionId)).toEqual(['in-1']);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['in-3', 'in-2']);
+  });
+
+  it('recognises a transfer that names another of the applicant\'s accounts by mask', () => {
+    const result = singleItem([
+      {
+        id: 'chk-0000',
+        current: 20000,
+        transactions: [
+          { id: 'named', daysAgo: 3, amount: -6000, description: 'TRANSFER FROM SAV XXXXXX1111' },
+          { id: 'stranger', daysAgo: 3, amount: -6000, description: 'TRANSFER FROM CHK XXXXXX9876' },
+        ],
+      },
+      { id: 'sav-1111', subtype: 'savings', current: 1000 },
+    ]);
+    const analysis = analyze(result);
+    expect(analysis.largeDeposits.excluded.map((d) => [d.transactionId, d.reason])).toEqual([['named', 'own_transfer']]);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['stranger']);
+  });
+
+  it('does not count payroll, but does count person-to-person payments', () => {
+    const result = singleItem([
+      {
+        id: 'chk-0000',
+        current: 40000,
+        transactions: [
+          { id: 'gusto', daysAgo: 1, amount: -5850, description: 'ACH Electronic CreditGUSTO PAY 123456' },
+          { id: 'dd', daysAgo: 15, amount: -5850, description: 'ACME CORP DIRECT DEP' },
+          { id: 'adp', daysAgo: 30, amount: -5850, description: 'ADP PAYROLL FEES' },
+          { id: 'zelle', daysAgo: 2, amount: -7000, description: 'ZELLE PAY FROM JOHN DOE' },
+        ],
+      },
+    ]);
+    const analysis = analyze(result);
+    expect(analysis.largeDeposits.excluded.map((d) => d.transactionId).sort()).toEqual(['adp', 'dd', 'gusto']);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['zelle']);
+  });
+
+  it('ignores money into credit and loan accounts, outflows, and deposits older than the lookback', () => {
+    const result = singleItem([
+      { id: 'card-3333', type: 'credit', subtype: 'credit card', current: 400, transactions: [{ id: 'card-payment', daysAgo: 3, amount: -9000, description: 'PAYMENT THANK YOU' }] },
+      { id: 'chk-0000', current: 1000, transactions: [{ id: 'old', daysAgo: 91, amount: -9000, description: 'DEPOSIT' }, { id: 'edge', daysAgo: 90, amount: -9000, description: 'DEPOSIT' }] },
+    ], { daysRequested: 120 });
+    expect(analyze(result).largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['edge']);
+    expect(analyze(result, { largeDepositLookbackDays: null }).largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['old', 'edge']);
+  });
+
+  it('without qualifying income the rule says so instead of flagging every deposit', () => {
+    const analysis = analyze(singleItem([checking]), {}, { qualifyingMonthlyIncome: 0 });
+    expect(analysis.largeDeposits.threshold).toBeNull();
+    expect(analysis.largeDeposits.deposits).toEqual([]);
+    expect(analysis.findings.find((f) => f.rule === 'large_deposit')).toMatchObject({ id: 'large-deposit:no-income', severity: 'info' });
+  });
+
+  it('default settings are the documented ones', () => {
+    expect(settings).toMatchObject({ largeDepositShare: 0.5, coverageDays: { purchase: 60, refinance: 30 }, newAccountDays: 90, documentAgeRule: 'fannie_4_months', sourcedDeposits: [] });
+  });
+});
