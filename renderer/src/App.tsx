@@ -1,0 +1,105 @@
+import { Suspense, lazy, useEffect, useRef } from 'react';
+import { api } from './api';
+import { ApplicantDetail } from './applicants/ApplicantDetail';
+import { ApplicantsScreen } from './applicants/ApplicantsScreen';
+import { HandToApplicant } from './link/HandToApplicant';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { AppInfoProvider, useAppInfo } from './shell/AppInfo';
+import { ErrorBoundary } from './shell/ErrorBoundary';
+import { ReportsSearchScreen } from './shell/ReportsSearchScreen';
+import { Shell } from './shell/Shell';
+import { href, navigate, useRoute, type Route } from './shell/router';
+import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useToast } from './ui';
+
+// The report viewer brings charts, the virtualized table and pdf.js: loaded on first use only.
+const ReportScreen = lazy(() => import('./reports').then((m) => ({ default: m.ReportScreen })));
+
+function goBackFromReport() {
+  if (history.length > 1) history.back();
+  else navigate(href.reports());
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'applicants':
+      return <ApplicantsScreen creating={route.creating} />;
+    case 'applicant':
+      return <ApplicantDetail key={route.applicantId} applicantId={route.applicantId} />;
+    case 'reports':
+      return <ReportsSearchScreen />;
+    case 'report':
+      return (
+        <Suspense fallback={<div className="page"><Skeleton lines={10} label="Opening the report" /></div>}>
+          <ReportScreen key={route.reportId} reportId={route.reportId} onBack={goBackFromReport} />
+        </Suspense>
+      );
+    case 'settings':
+      return <SettingsScreen />;
+    case 'link':
+      return null;
+    case 'notFound':
+      return (
+        <div className="page">
+          <EmptyState title="This page does not exist" action={<a href={href.applicants()}>Go to the applicants</a>} />
+        </div>
+      );
+  }
+}
+
+/** Report progress refreshes the lists and, on the officer's desk only, raises a notice. */
+function useReportProgress(route: Route) {
+  const toast = useToast();
+  const { bumpDataVersion } = useAppInfo();
+  const inLinkMode = useRef(route.name === 'link');
+  inLinkMode.current = route.name === 'link';
+  useEffect(
+    () =>
+      api.on('report:progress', (progress) => {
+        bumpDataVersion();
+        // Never show anything about a report while an applicant holds the computer.
+        if (inLinkMode.current) return;
+        if (progress.status === 'ready') {
+          toast.show({ message: 'An Asset Report is ready.', action: { label: 'Open it', href: href.report(progress.reportId) } });
+        } else if (progress.status === 'failed') {
+          toast.show({ message: progress.message ?? 'An Asset Report could not be generated.', tone: 'error', action: { label: 'See why', href: href.report(progress.reportId) } });
+        }
+      }),
+    [toast, bumpDataVersion],
+  );
+  useEffect(() => {
+    if (route.name === 'link') toast.clear();
+  }, [route.name, toast]);
+}
+
+function Desk() {
+  const route = useRoute();
+  useReportProgress(route);
+  const resetKey = JSON.stringify(route);
+  if (route.name === 'link') {
+    // The focused mode replaces the whole desk: no navigation, no lists, no other applicant.
+    return (
+      <ErrorBoundary resetKey={resetKey}>
+        <HandToApplicant key={resetKey} applicantId={route.applicantId} itemId={route.itemId} />
+      </ErrorBoundary>
+    );
+  }
+  return (
+    <Shell route={route}>
+      <ErrorBoundary resetKey={resetKey}>
+        <Screen route={route} />
+      </ErrorBoundary>
+    </Shell>
+  );
+}
+
+export function App() {
+  return (
+    <AppInfoProvider>
+      <ToastProvider>
+        <ConfirmProvider>
+          <Desk />
+        </ConfirmProvider>
+      </ToastProvider>
+    </AppInfoProvider>
+  );
+}

@@ -1,0 +1,234 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApplicantInput, type Applicant } from '../../../shared/domain';
+import { api } from '../api';
+import { Button, Dialog, ErrorAlert, SelectField, TextField, toAppError } from '../ui';
+
+type FieldName =
+  | 'firstName'
+  | 'middleName'
+  | 'lastName'
+  | 'email'
+  | 'phone'
+  | 'loanNumber'
+  | 'loanPurpose'
+  | 'applicationDate'
+  | 'qualifyingMonthlyIncome'
+  | 'fundsToClose'
+  | 'reservesNeeded'
+  | 'ssn';
+type FormValues = Record<FieldName, string>;
+type FieldErrors = Partial<Record<FieldName, string>>;
+const fieldNames: FieldName[] = [
+  'firstName',
+  'middleName',
+  'lastName',
+  'email',
+  'phone',
+  'loanNumber',
+  'loanPurpose',
+  'applicationDate',
+  'qualifyingMonthlyIncome',
+  'fundsToClose',
+  'reservesNeeded',
+  'ssn',
+];
+const moneyFields = ['qualifyingMonthlyIncome', 'fundsToClose', 'reservesNeeded'] as const;
+
+function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+function initialValues(applicant: Applicant | undefined): FormValues {
+  return {
+    firstName: applicant?.firstName ?? '',
+    middleName: applicant?.middleName ?? '',
+    lastName: applicant?.lastName ?? '',
+    email: applicant?.email ?? '',
+    phone: applicant?.phone ?? '',
+    loanNumber: applicant?.loanNumber ?? '',
+    loanPurpose: applicant?.loanPurpose ?? 'purchase',
+    applicationDate: applicant?.applicationDate ?? today(),
+    qualifyingMonthlyIncome: applicant ? String(applicant.qualifyingMonthlyIncome) : '',
+    fundsToClose: applicant ? String(applicant.fundsToClose) : '',
+    reservesNeeded: applicant ? String(applicant.reservesNeeded) : '0',
+    // The full SSN never comes back from the main process; an edit only replaces it.
+    ssn: '',
+  };
+}
+
+/** "$5,250.00" → 5250; anything else that is not a number stays NaN for the error message. */
+function parseMoney(text: string): number {
+  const cleaned = text.replace(/[$,\s]/g, '');
+  return cleaned === '' ? Number.NaN : Number(cleaned);
+}
+
+/** Keeps only digits and places the dashes, so the officer can type 123456789. */
+export function formatSsnInput(text: string): string {
+  const digits = text.replace(/\D/g, '').slice(0, 9);
+  if (digits.length <= 3) return digits;
+  if (digits.length <= 5) return `${digits.slice(0, 3)}-${digits.slice(3)}`;
+  return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
+}
+
+function toInput(values: FormValues, editing: boolean): { input: Record<string, unknown>; moneyErrors: FieldErrors } {
+  const moneyErrors: FieldErrors = {};
+  const input: Record<string, unknown> = {
+    firstName: values.firstName,
+    lastName: values.lastName,
+    email: values.email.trim(),
+    phone: values.phone,
+    loanNumber: values.loanNumber,
+    loanPurpose: values.loanPurpose,
+    applicationDate: values.applicationDate,
+  };
+  if (values.middleName.trim() || editing) input.middleName = values.middleName;
+  for (const field of moneyFields) {
+    const amount = parseMoney(values[field]);
+    if (Number.isNaN(amount)) moneyErrors[field] = 'enter an amount in dollars, e.g. 5250';
+    input[field] = amount;
+  }
+  if (values.ssn) input.ssn = values.ssn;
+  return { input, moneyErrors };
+}
+
+function errorsFromIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = issue.path[issue.path.length - 1];
+    if (typeof field === 'string' && (fieldNames as string[]).includes(field) && !errors[field as FieldName]) {
+      errors[field as FieldName] = issue.message;
+    }
+  }
+  return errors;
+}
+
+export interface ApplicantFormProps {
+  /** Present when editing; the form then sends only an update. */
+  applicant?: Applicant;
+  onClose(): void;
+  onSaved(applicant: Applicant): void;
+}
+
+export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProps) {
+  const editing = applicant !== undefined;
+  const formId = useId();
+  const [values, setValues] = useState<FormValues>(() => initialValues(applicant));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [showSsn, setShowSsn] = useState(false);
+
+  const set = (field: FieldName) => (event: { target: { value: string } }) => {
+    const value = field === 'ssn' ? formatSsnInput(event.target.value) : event.target.value;
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+  };
+  const common = (field: FieldName) => ({
+    name: field,
+    value: values[field],
+    onChange: set(field),
+    error: errors[field],
+    'data-testid': `field-${field}`,
+  });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setFormError(null);
+    const { input, moneyErrors } = toInput(values, editing);
+    // The same schema the main process uses, so the officer sees the same rules before sending.
+    const parsed = editing ? ApplicantInput.partial().safeParse(input) : ApplicantInput.safeParse(input);
+    const clientErrors = { ...(parsed.success ? {} : errorsFromIssues(parsed.error.issues)), ...moneyErrors };
+    if (Object.values(clientErrors).some(Boolean)) {
+      setErrors(clientErrors);
+      const first = fieldNames.find((f) => clientErrors[f]);
+      if (first) document.querySelector<HTMLElement>(`[data-testid="field-${first}"]`)?.focus();
+      return;
+    }
+    setSaving(true);
+    try {
+      const saved = editing
+        ? await api.applicantsUpdate({ applicantId: applicant.id, changes: input as Partial<ApplicantInput> })
+        : await api.applicantsCreate(input as ApplicantInput);
+      setValues((v) => ({ ...v, ssn: '' }));
+      onSaved(saved);
+    } catch (error) {
+      const appError = toAppError(error);
+      const field = appError.field?.split('.').pop();
+      if (field && (fieldNames as string[]).includes(field)) {
+        setErrors((e) => ({ ...e, [field]: appError.message }));
+        document.querySelector<HTMLElement>(`[data-testid="field-${field}"]`)?.focus();
+      } else {
+        setFormError(appError);
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={editing ? 'Edit applicant' : 'New applicant'}
+      onClose={onClose}
+      testId="applicant-form"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" type="submit" form={formId} busy={saving} data-testid="save-applicant">
+            {editing ? 'Save changes' : 'Add applicant'}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={submit} noValidate>
+        <ErrorAlert error={formError} />
+        <div className="grid-3">
+          <TextField label="First name" autoComplete="off" autoFocus required {...common('firstName')} />
+          <TextField label="Middle name" optional autoComplete="off" {...common('middleName')} />
+          <TextField label="Last name" autoComplete="off" required {...common('lastName')} />
+        </div>
+        <div className="grid-2" style={{ marginTop: 12 }}>
+          <TextField label="E-mail" type="email" autoComplete="off" required {...common('email')} />
+          <TextField label="Phone" type="tel" autoComplete="off" required {...common('phone')} />
+          <TextField label="Loan number" autoComplete="off" required {...common('loanNumber')} />
+          <SelectField label="Loan purpose" {...common('loanPurpose')}>
+            <option value="purchase">Purchase</option>
+            <option value="refinance">Refinance</option>
+          </SelectField>
+          <TextField label="Application date" type="date" required {...common('applicationDate')} />
+          <TextField
+            label="Qualifying monthly income"
+            inputMode="decimal"
+            autoComplete="off"
+            hint="Gross, in dollars"
+            required
+            {...common('qualifyingMonthlyIncome')}
+          />
+          <TextField label="Funds to close" inputMode="decimal" autoComplete="off" hint="In dollars" required {...common('fundsToClose')} />
+          <TextField label="Reserves needed" inputMode="decimal" autoComplete="off" hint="In dollars; 0 if none" {...common('reservesNeeded')} />
+          <TextField
+            label="Social Security number"
+            optional
+            type={showSsn ? 'text' : 'password'}
+            inputMode="numeric"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="123-45-6789"
+            hint={
+              editing && applicant.ssnMasked
+                ? `On file: ${applicant.ssnMasked}. Leave blank to keep it.`
+                : 'Only the last four digits are shown after saving.'
+            }
+            after={
+              <Button size="small" onClick={() => setShowSsn((s) => !s)} aria-pressed={showSsn} aria-label={showSsn ? 'Hide SSN' : 'Show SSN'} data-testid="toggle-ssn">
+                {showSsn ? 'Hide' : 'Show'}
+              </Button>
+            }
+            className="span-all"
+            {...common('ssn')}
+          />
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,231 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Item } from '../../../shared/domain';
+import { api } from '../api';
+import { href, navigate } from '../shell/router';
+import { Button, ErrorState, Skeleton, Spinner, toAppError, useConfirm, useLoad } from '../ui';
+import { loadPlaidLink, toLinkMetadata, type PlaidLinkError, type PlaidLinkHandler } from './plaid-link';
+import './link.css';
+
+type Phase =
+  | { name: 'welcome' }
+  | { name: 'opening' }
+  | { name: 'linking' }
+  | { name: 'saving' }
+  | { name: 'success' }
+  | { name: 'exited'; message: string; code: string | null }
+  | { name: 'error'; error: unknown };
+
+/**
+ * The applicant's own screen: only their name and the Link flow. The desk (navigation, lists,
+ * notices about other applicants) is not rendered at all while this is open.
+ */
+export function HandToApplicant({ applicantId, itemId }: { applicantId: string; itemId: string | null }) {
+  const confirm = useConfirm();
+  const updateMode = itemId !== null;
+  // Only the name is kept from the answer; nothing else about the applicant reaches this screen.
+  const person = useLoad(
+    () => api.applicantsGet({ applicantId }).then(({ applicant, items }) => ({
+      firstName: applicant.firstName,
+      lastName: applicant.lastName,
+      relinkInstitution: itemId ? (items.find((i) => i.id === itemId)?.institutionName ?? null) : null,
+    })),
+    [applicantId, itemId],
+  );
+  const [phase, setPhase] = useState<Phase>({ name: 'welcome' });
+  const [linked, setLinked] = useState<Item[]>([]);
+  const handlerRef = useRef<PlaidLinkHandler | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    const previousTitle = document.title;
+    document.title = 'Connect your bank — AssetDesk';
+    return () => {
+      document.title = previousTitle;
+      handlerRef.current?.exit({ force: true });
+      handlerRef.current?.destroy();
+      handlerRef.current = null;
+    };
+  }, []);
+
+  // Each new screen state is announced by moving focus to its heading.
+  useEffect(() => {
+    if (phase.name !== 'linking') headingRef.current?.focus();
+  }, [phase.name]);
+
+  const dropHandler = () => {
+    handlerRef.current?.destroy();
+    handlerRef.current = null;
+  };
+
+  const startLink = useCallback(async () => {
+    setPhase({ name: 'opening' });
+    try {
+      // A fresh token per attempt: a retry after an error starts a clean Link session.
+      const token = await api.linkCreateToken(itemId ? { applicantId, itemId } : { applicantId });
+      const Plaid = await loadPlaidLink(token.scriptUrl);
+      dropHandler();
+      const handler = Plaid.create({
+        token: token.linkToken,
+        onSuccess: (publicToken, metadata) => {
+          setPhase({ name: 'saving' });
+          const save = async () => {
+            if (token.updateMode && itemId) return api.linkUpdateComplete({ itemId });
+            const linkMetadata = toLinkMetadata(metadata);
+            if (!linkMetadata) throw new Error('Plaid did not say which bank was linked. Please try again.');
+            return api.linkComplete({ applicantId, publicToken, metadata: linkMetadata });
+          };
+          save().then(
+            (item) => {
+              setLinked((all) => [...all.filter((i) => i.id !== item.id), item]);
+              setPhase({ name: 'success' });
+            },
+            (error: unknown) => setPhase({ name: 'error', error }),
+          );
+        },
+        onExit: (error: PlaidLinkError | null) => {
+          if (error) {
+            setPhase({ name: 'exited', message: error.display_message ?? error.error_message, code: error.error_code });
+          } else {
+            setPhase({ name: 'exited', message: 'The bank connection was closed before it finished.', code: null });
+          }
+        },
+      });
+      handlerRef.current = handler;
+      setPhase({ name: 'linking' });
+      handler.open();
+    } catch (error) {
+      setPhase({ name: 'error', error });
+    }
+  }, [applicantId, itemId]);
+
+  const returnToOfficer = async () => {
+    const yes = await confirm({
+      title: 'Return to the loan officer?',
+      message: 'This closes the bank connection screen and goes back to the officer’s desk.',
+      confirmLabel: 'Return to officer',
+    });
+    if (!yes) return;
+    handlerRef.current?.exit({ force: true });
+    dropHandler();
+    navigate(href.applicant(applicantId), { replace: true });
+  };
+
+  const name = person.data ? `${person.data.firstName} ${person.data.lastName}` : '';
+  const institution = person.data?.relinkInstitution ?? 'your bank';
+
+  let body;
+  if (person.status === 'error' && !person.data) {
+    body = <ErrorState error={person.error} onRetry={person.reload} title="The bank connection screen could not open" />;
+  } else if (!person.data) {
+    body = <Skeleton lines={3} label="Preparing" />;
+  } else if (phase.name === 'welcome') {
+    body = (
+      <>
+        <h1 ref={headingRef} tabIndex={-1} data-testid="link-greeting">
+          Hello, {name}
+        </h1>
+        <p className="link-lead">
+          {updateMode
+            ? `Your loan officer needs you to sign in to ${institution} again so AssetDesk can keep reading your account balances and history.`
+            : 'Your loan officer has asked you to connect your bank accounts so they can verify your assets. You will sign in to your bank through Plaid; your password is never shared with us.'}
+        </p>
+        <Button variant="primary" size="large" onClick={startLink} data-testid="link-start">
+          {updateMode ? `Reconnect ${institution}` : 'Connect a bank'}
+        </Button>
+      </>
+    );
+  } else if (phase.name === 'opening' || phase.name === 'linking' || phase.name === 'saving') {
+    const text = phase.name === 'opening' ? 'Opening the secure bank connection…' : phase.name === 'linking' ? 'Follow the steps in the Plaid window.' : 'Saving your bank connection…';
+    body = (
+      <>
+        <h1 ref={headingRef} tabIndex={-1}>
+          {name}
+        </h1>
+        <p className="link-lead" role="status" aria-live="polite" data-testid="link-progress">
+          <Spinner label="" /> {text}
+        </p>
+      </>
+    );
+  } else if (phase.name === 'success') {
+    body = (
+      <>
+        <h1 ref={headingRef} tabIndex={-1} data-testid="link-success">
+          {updateMode ? 'Your bank is reconnected' : 'Thank you — your bank is connected'}
+        </h1>
+        <p className="link-lead">Banks connected so far:</p>
+        <ul className="linked-banks" data-testid="linked-banks">
+          {linked.map((item) => (
+            <li key={item.id} data-testid="linked-bank">
+              <strong>{item.institutionName}</strong>
+              <span>{item.accounts.map((a) => `${a.name}${a.mask ? ` ••${a.mask}` : ''}`).join(', ')}</span>
+            </li>
+          ))}
+        </ul>
+        <div className="link-actions">
+          {!updateMode && (
+            <Button size="large" onClick={startLink} data-testid="link-another">
+              Link another bank
+            </Button>
+          )}
+          <Button variant="primary" size="large" onClick={returnToOfficer} data-testid="link-done">
+            Done — return to officer
+          </Button>
+        </div>
+      </>
+    );
+  } else if (phase.name === 'exited') {
+    body = (
+      <>
+        <h1 ref={headingRef} tabIndex={-1} data-testid="link-exited">
+          The bank was not connected
+        </h1>
+        <p className="link-lead" role="alert" data-testid="link-exit-message">
+          {phase.message}
+          {phase.code && <span className="muted mono"> ({phase.code})</span>}
+        </p>
+        <div className="link-actions">
+          <Button variant="primary" size="large" onClick={startLink} data-testid="link-retry">
+            Try again
+          </Button>
+          {linked.length > 0 && (
+            <Button size="large" onClick={() => setPhase({ name: 'success' })}>
+              See connected banks
+            </Button>
+          )}
+        </div>
+      </>
+    );
+  } else {
+    const error = toAppError(phase.error);
+    body = (
+      <>
+        <h1 ref={headingRef} tabIndex={-1} data-testid="link-error">
+          Something went wrong
+        </h1>
+        <p className="link-lead" role="alert" data-testid="link-error-message">
+          {error.message}
+        </p>
+        <div className="link-actions">
+          <Button variant="primary" size="large" onClick={startLink} data-testid="link-retry">
+            Try again
+          </Button>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <div className="link-mode" data-testid="link-mode">
+      <header className="link-topbar">
+        <span className="brand">Connect your bank</span>
+        <span className="spacer" />
+        <Button onClick={returnToOfficer} data-testid="return-to-officer">
+          Return to officer
+        </Button>
+      </header>
+      <main className="link-main">
+        <div className="link-card">{body}</div>
+      </main>
+    </div>
+  );
+}

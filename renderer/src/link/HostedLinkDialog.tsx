@@ -1,0 +1,136 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ResponseOf } from '../../../shared/ipc/contract';
+import { api } from '../api';
+import { Button, Dialog, ErrorState, Skeleton, Spinner, formatDateTime, useLoad, useToast } from '../ui';
+
+type HostedStatus = ResponseOf<'link:hostedStatus'>;
+
+const POLL_INTERVAL_MS = 5000;
+
+/**
+ * For applicants who are not in the office: Plaid hosts Link at a URL the officer sends them.
+ * The result arrives as a `link:hostedFinished` event; polling covers a missed event.
+ */
+export function HostedLinkDialog({
+  applicantId,
+  applicantName,
+  onClose,
+  onLinked,
+}: {
+  applicantId: string;
+  applicantName: string;
+  onClose(): void;
+  onLinked(): void;
+}) {
+  const toast = useToast();
+  const urlId = useId();
+  const urlRef = useRef<HTMLInputElement>(null);
+  const [attempt, setAttempt] = useState(0);
+  const hosted = useLoad(() => api.linkCreateHosted({ applicantId }), [applicantId, attempt]);
+  const [status, setStatus] = useState<HostedStatus | null>(null);
+  const [copyHint, setCopyHint] = useState<string | null>(null);
+  const onLinkedRef = useRef(onLinked);
+  onLinkedRef.current = onLinked;
+
+  const hostedLinkId = hosted.status === 'ready' ? hosted.data.hostedLinkId : null;
+  useEffect(() => {
+    if (!hostedLinkId) return;
+    setStatus(null);
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const check = async () => {
+      clearTimeout(timer);
+      try {
+        const next = await api.linkHostedStatus({ hostedLinkId });
+        if (stopped) return;
+        setStatus(next);
+        if (next.status === 'waiting') timer = setTimeout(check, POLL_INTERVAL_MS);
+        else if (next.status === 'completed') onLinkedRef.current();
+      } catch {
+        // A failed check is retried on the next tick; the link itself is still valid.
+        if (!stopped) timer = setTimeout(check, POLL_INTERVAL_MS);
+      }
+    };
+    const unsubscribe = api.on('link:hostedFinished', (event) => {
+      if (event.hostedLinkId === hostedLinkId) void check();
+    });
+    timer = setTimeout(check, POLL_INTERVAL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [hostedLinkId]);
+
+  const copy = async () => {
+    if (hosted.status !== 'ready') return;
+    try {
+      await navigator.clipboard.writeText(hosted.data.url);
+      setCopyHint('Copied to the clipboard.');
+      toast.show({ message: 'Hosted Link copied.' });
+    } catch {
+      // Clipboard access can be refused; leave the text selected so Ctrl+C works.
+      urlRef.current?.focus();
+      urlRef.current?.select();
+      setCopyHint('Copying is not allowed here — the link is selected, press Ctrl+C (⌘C) to copy it.');
+    }
+  };
+
+  let body;
+  if (hosted.status === 'error') {
+    body = <ErrorState error={hosted.error} onRetry={hosted.reload} title="The Hosted Link could not be created" />;
+  } else if (hosted.status === 'loading' || !hosted.data) {
+    body = <Skeleton lines={2} label="Creating the link" />;
+  } else {
+    body = (
+      <>
+        <p>Send this link to {applicantName}. It opens Plaid’s bank connection in their own browser; the result appears here and on the applicant’s page when they finish.</p>
+        <label htmlFor={urlId} className="label">
+          Hosted Link
+        </label>
+        <div className="hosted-url">
+          <input id={urlId} ref={urlRef} className="input" readOnly value={hosted.data.url} data-testid="hosted-url" onFocus={(e) => e.target.select()} />
+          <Button variant="primary" onClick={copy} data-testid="copy-hosted-url">
+            Copy
+          </Button>
+        </div>
+        <p className="muted" aria-live="polite">
+          {copyHint ?? `Valid until ${formatDateTime(hosted.data.expiration)}.`}
+        </p>
+        <div aria-live="polite" data-testid="hosted-status">
+          {status === null || status.status === 'waiting' ? (
+            <p>
+              <Spinner label="" /> Waiting for {applicantName} to finish…
+            </p>
+          ) : status.status === 'completed' ? (
+            <div className="alert alert-success">
+              {applicantName} linked {status.items.length} bank{status.items.length === 1 ? '' : 's'}: {status.items.map((i) => i.institutionName).join(', ')}.
+            </div>
+          ) : (
+            <div className="alert alert-error">
+              {status.status === 'expired' ? 'This link has expired.' : `${applicantName} left without linking a bank.`}{' '}
+              <Button size="small" onClick={() => setAttempt((n) => n + 1)} data-testid="new-hosted-link">
+                Create a new link
+              </Button>
+            </div>
+          )}
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <Dialog
+      title="Send Hosted Link"
+      onClose={onClose}
+      testId="hosted-link-dialog"
+      footer={
+        <Button variant={status?.status === 'completed' ? 'primary' : 'secondary'} onClick={onClose}>
+          Close
+        </Button>
+      }
+    >
+      {body}
+    </Dialog>
+  );
+}

@@ -1,0 +1,388 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { SettingsChanges, type CredentialState, type PlaidEnvironment, type Settings } from '../../../shared/domain';
+import { api } from '../api';
+import { useAppInfo } from '../shell/AppInfo';
+import {
+  Button,
+  Chip,
+  ErrorAlert,
+  ErrorState,
+  SelectField,
+  Skeleton,
+  TextField,
+  environmentLabel,
+  toAppError,
+  useConfirm,
+  useLoad,
+  useToast,
+} from '../ui';
+import './settings.css';
+
+const environmentHelp: Record<PlaidEnvironment, string> = {
+  emulator: 'The built-in Plaid Sandbox emulator on this computer. No keys needed; test data only.',
+  sandbox: 'Plaid’s Sandbox with your Sandbox keys. Test banks and test data only.',
+  production: 'Real applicants, real banks. Reports are billed by Plaid.',
+};
+
+function CredentialChip({ state }: { state: CredentialState }) {
+  if (state.state === 'configured') return <Chip tone="success" testId="credential-state">Configured</Chip>;
+  if (state.state === 'rejected') return <Chip tone="danger" testId="credential-state">Rejected by Plaid</Chip>;
+  return <Chip tone="neutral" testId="credential-state">Not configured</Chip>;
+}
+
+function EnvironmentSection({ settings, onChange }: { settings: Settings; onChange(s: Settings): void }) {
+  const confirm = useConfirm();
+  const toast = useToast();
+  const { setEnvironment } = useAppInfo();
+  const [choice, setChoice] = useState<PlaidEnvironment>(settings.environment);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => setChoice(settings.environment), [settings.environment]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (choice === settings.environment) return;
+    const yes = await confirm({
+      title: `Switch to ${environmentLabel[choice]}?`,
+      message: (
+        <>
+          <p>{environmentHelp[choice]}</p>
+          <p>Linked banks and reports belong to the environment they were made in; new links and reports will use {environmentLabel[choice]}.</p>
+        </>
+      ),
+      confirmLabel: `Switch to ${environmentLabel[choice]}`,
+      danger: choice === 'production',
+    });
+    if (!yes) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await api.settingsSwitchEnvironment({ environment: choice });
+      onChange(next);
+      setEnvironment(next.environment);
+      toast.show({ message: `Now using ${environmentLabel[next.environment]}.` });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="env-heading">
+      <h2 id="env-heading">Plaid environment</h2>
+      <form onSubmit={submit}>
+        <ErrorAlert error={error} />
+        <fieldset className="radio-group environment-choices">
+          <legend>Environment</legend>
+          {(['emulator', 'sandbox', 'production'] as const).map((env) => (
+            <label key={env} className="environment-choice" data-environment={env}>
+              <input type="radio" name="environment" value={env} checked={choice === env} onChange={() => setChoice(env)} data-testid={`env-${env}`} />
+              <span>
+                <strong>{environmentLabel[env]}</strong>
+                {settings.environment === env && <span className="muted"> (current)</span>}
+                <span className="choice-help">{environmentHelp[env]}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <Button type="submit" variant="primary" disabled={choice === settings.environment} busy={busy} data-testid="switch-environment">
+          Switch environment
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+function CredentialsForm({ environment, settings, onChange }: { environment: 'sandbox' | 'production'; settings: Settings; onChange(s: Settings): void }) {
+  const confirm = useConfirm();
+  const toast = useToast();
+  const [clientId, setClientId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState<'save' | 'clear' | null>(null);
+  const [errors, setErrors] = useState<{ clientId?: string; secret?: string; form?: unknown }>({});
+  const state = settings.credentials[environment];
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy('save');
+    setErrors({});
+    try {
+      const next = await api.credentialsSave({ environment, clientId, secret });
+      onChange(next);
+      toast.show({ message: `${environmentLabel[environment]} keys saved to the system keychain.` });
+      setClientId('');
+    } catch (e) {
+      const error = toAppError(e);
+      const field = error.field?.split('.').pop();
+      if (field === 'clientId' || field === 'secret') setErrors({ [field]: error.message });
+      else setErrors({ form: error });
+    } finally {
+      // The secret never stays in the page, whether or not it was accepted.
+      setSecret('');
+      setBusy(null);
+    }
+  };
+
+  const clear = async () => {
+    const yes = await confirm({
+      title: `Remove the ${environmentLabel[environment]} keys?`,
+      message: `AssetDesk will not be able to reach Plaid ${environmentLabel[environment]} until new keys are saved.`,
+      confirmLabel: 'Remove keys',
+      danger: true,
+    });
+    if (!yes) return;
+    setBusy('clear');
+    try {
+      onChange(await api.credentialsClear({ environment }));
+    } catch (e) {
+      setErrors({ form: e });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <form className="credentials" onSubmit={save} data-testid={`credentials-${environment}`} aria-labelledby={`cred-${environment}`}>
+      <div className="panel-header">
+        <h3 id={`cred-${environment}`}>{environmentLabel[environment]}</h3>
+        <CredentialChip state={state} />
+      </div>
+      {state.state === 'rejected' && (
+        <p className="alert alert-error" role="note">
+          Plaid rejected these keys: {state.reason}
+        </p>
+      )}
+      <ErrorAlert error={errors.form} />
+      <div className="grid-2">
+        <TextField
+          label="client_id"
+          name="clientId"
+          autoComplete="off"
+          spellCheck={false}
+          value={clientId}
+          onChange={(e) => setClientId(e.target.value)}
+          error={errors.clientId}
+          hint="24 characters, from the Plaid Dashboard → Keys"
+        />
+        <TextField
+          label="Secret"
+          name="secret"
+          type="password"
+          autoComplete="new-password"
+          spellCheck={false}
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          error={errors.secret}
+          hint="Stored in the system keychain; never shown again"
+        />
+      </div>
+      <div className="form-actions">
+        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={!clientId || !secret}>
+          {state.state === 'not_configured' ? 'Save keys' : 'Replace keys'}
+        </Button>
+        {state.state !== 'not_configured' && (
+          <Button onClick={clear} busy={busy === 'clear'}>
+            Remove keys
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function WebhookSection({ settings, onChange }: { settings: Settings; onChange(s: Settings): void }) {
+  const toast = useToast();
+  const [enabled, setEnabled] = useState(settings.webhook.enabled);
+  const [publicUrl, setPublicUrl] = useState(settings.webhook.publicUrl ?? '');
+  const [error, setError] = useState<{ field?: string; form?: unknown }>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const changes = { webhook: { enabled, publicUrl: publicUrl.trim() || null } };
+    const parsed = SettingsChanges.safeParse(changes);
+    if (!parsed.success) {
+      setError({ field: parsed.error.issues[0]?.message ?? 'check this value' });
+      return;
+    }
+    if (enabled && !changes.webhook.publicUrl) {
+      setError({ field: 'enter the public https URL that forwards to this computer' });
+      return;
+    }
+    setBusy(true);
+    setError({});
+    try {
+      onChange(await api.settingsUpdate(changes));
+      toast.show({ message: 'Webhook settings saved.' });
+    } catch (e) {
+      const appError = toAppError(e);
+      if (appError.field?.includes('publicUrl')) setError({ field: appError.message });
+      else setError({ form: appError });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="webhook-heading">
+      <h2 id="webhook-heading">Webhook receiver</h2>
+      <form onSubmit={submit}>
+        <p className="muted">Plaid tells AssetDesk when a report is ready or a bank needs re-linking. Without webhooks AssetDesk asks Plaid itself, a little later.</p>
+        <ErrorAlert error={error.form} />
+        <label className="checkbox">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} data-testid="webhook-enabled" />
+          Receive webhooks
+        </label>
+        <TextField
+          label="Public URL"
+          type="url"
+          placeholder="https://assetdesk.example.com/plaid/webhook"
+          value={publicUrl}
+          onChange={(e) => setPublicUrl(e.target.value)}
+          disabled={!enabled}
+          error={error.field}
+          hint="An https address that forwards to this computer"
+          data-testid="webhook-url"
+        />
+        <div className="form-actions">
+          <Button type="submit" variant="primary" busy={busy}>
+            Save webhook settings
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function UnderwritingSection({ settings, onChange }: { settings: Settings; onChange(s: Settings): void }) {
+  const toast = useToast();
+  const [keepForever, setKeepForever] = useState(settings.retentionDays === null);
+  const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays ?? 730));
+  const [sharePercent, setSharePercent] = useState(String(Math.round(settings.largeDepositShare * 1000) / 10));
+  const [documentAgeRule, setDocumentAgeRule] = useState(settings.documentAgeRule);
+  const [errors, setErrors] = useState<{ retentionDays?: string; largeDepositShare?: string; form?: unknown }>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const changes = {
+      retentionDays: keepForever ? null : Number(retentionDays),
+      largeDepositShare: Number(sharePercent) / 100,
+      documentAgeRule,
+    };
+    const parsed = SettingsChanges.safeParse(changes);
+    if (!parsed.success) {
+      const next: typeof errors = {};
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0];
+        if (field === 'retentionDays') next.retentionDays = 'enter a whole number of days from 1 to 36,500';
+        if (field === 'largeDepositShare') next.largeDepositShare = 'enter a percentage above 0 and at most 500';
+      }
+      setErrors(next);
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      onChange(await api.settingsUpdate(changes));
+      toast.show({ message: 'Settings saved.' });
+    } catch (e) {
+      setErrors({ form: e });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="uw-heading">
+      <h2 id="uw-heading">Retention and underwriting</h2>
+      <form onSubmit={submit}>
+        <ErrorAlert error={errors.form} />
+        <div className="grid-2">
+          <div className="field">
+            <span className="label" id="retention-label">
+              Retention
+            </span>
+            <label className="checkbox">
+              <input type="checkbox" checked={keepForever} onChange={(e) => setKeepForever(e.target.checked)} data-testid="retention-off" />
+              Keep reports until removed by hand
+            </label>
+            <TextField
+              label="Remove reports after (days)"
+              type="number"
+              min={1}
+              max={36500}
+              value={retentionDays}
+              onChange={(e) => setRetentionDays(e.target.value)}
+              disabled={keepForever}
+              error={errors.retentionDays}
+              data-testid="retention-days"
+            />
+          </div>
+          <div className="field">
+            <TextField
+              label="Large-deposit threshold (% of monthly income)"
+              type="number"
+              min={1}
+              max={500}
+              step="any"
+              value={sharePercent}
+              onChange={(e) => setSharePercent(e.target.value)}
+              error={errors.largeDepositShare}
+              hint="Deposits above this share of the qualifying monthly income must be sourced (Fannie Mae: 50%)"
+              data-testid="large-deposit-share"
+            />
+            <SelectField
+              label="Document-age rule"
+              value={documentAgeRule}
+              onChange={(e) => setDocumentAgeRule(e.target.value as Settings['documentAgeRule'])}
+              data-testid="document-age-rule"
+            >
+              <option value="fannie_4_months">Fannie Mae: within 4 months of the note date</option>
+              <option value="du_45_days">DU: within 45 days of the application</option>
+            </SelectField>
+          </div>
+        </div>
+        <div className="form-actions">
+          <Button type="submit" variant="primary" busy={busy} data-testid="save-underwriting">
+            Save
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function SettingsScreen() {
+  const loaded = useLoad(() => api.settingsGet({}), []);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  useEffect(() => {
+    if (loaded.status === 'ready') setSettings(loaded.data);
+  }, [loaded.status, loaded.data]);
+
+  return (
+    <div className="page" data-testid="settings-screen">
+      <div className="page-header">
+        <h1>Settings</h1>
+      </div>
+      {loaded.status === 'error' && !settings ? (
+        <ErrorState error={loaded.error} onRetry={loaded.reload} title="Settings could not be loaded" />
+      ) : !settings ? (
+        <Skeleton lines={8} label="Loading settings" />
+      ) : (
+        <>
+          <EnvironmentSection settings={settings} onChange={setSettings} />
+          <section className="panel" aria-labelledby="cred-heading">
+            <h2 id="cred-heading">Plaid keys</h2>
+            <p className="muted">The emulator needs no keys. Keys are kept in the system keychain; a saved secret is never shown again.</p>
+            <CredentialsForm environment="sandbox" settings={settings} onChange={setSettings} />
+            <CredentialsForm environment="production" settings={settings} onChange={setSettings} />
+          </section>
+          <WebhookSection key={`webhook-${settings.webhook.enabled}-${settings.webhook.publicUrl}`} settings={settings} onChange={setSettings} />
+          <UnderwritingSection settings={settings} onChange={setSettings} />
+        </>
+      )}
+    </div>
+  );
+}

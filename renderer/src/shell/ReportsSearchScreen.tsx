@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import type { ReportStatus } from '../../../shared/domain';
+import { api } from '../api';
+import {
+  EmptyState,
+  ErrorState,
+  ReportStatusChip,
+  SelectField,
+  Skeleton,
+  TextField,
+  formatDate,
+  formatDateTime,
+  formatDays,
+  useDebounced,
+  useLoad,
+} from '../ui';
+import { useAppInfo } from './AppInfo';
+import { href } from './router';
+
+const PAGE_SIZE = 200;
+
+/** Every report across applicants: by name, loan number, institution or status. */
+export function ReportsSearchScreen() {
+  const { dataVersion } = useAppInfo();
+  const [query, setQuery] = useState('');
+  const [status, setStatus] = useState<ReportStatus | ''>('');
+  const debouncedQuery = useDebounced(query.trim(), 200);
+  const result = useLoad(
+    () =>
+      api.reportsSearch({
+        ...(debouncedQuery ? { query: debouncedQuery } : {}),
+        ...(status ? { status } : {}),
+        limit: PAGE_SIZE,
+      }),
+    [debouncedQuery, status, dataVersion],
+  );
+  const filtering = debouncedQuery !== '' || status !== '';
+
+  return (
+    <div className="page" data-testid="reports-screen">
+      <div className="page-header">
+        <h1>Reports</h1>
+      </div>
+      <div className="toolbar" role="search">
+        <TextField
+          label="Search reports"
+          type="search"
+          placeholder="Applicant, loan number or bank"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-global-search=""
+          data-testid="reports-search"
+        />
+        <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value as ReportStatus | '')}>
+          <option value="">Any status</option>
+          <option value="pending">Pending</option>
+          <option value="ready">Ready</option>
+          <option value="failed">Failed</option>
+        </SelectField>
+      </div>
+      <div className="panel">
+        {result.status === 'error' ? (
+          <ErrorState error={result.error} onRetry={result.reload} title="Reports could not be loaded" />
+        ) : !result.data ? (
+          <Skeleton lines={6} label="Loading reports" />
+        ) : result.data.rows.length === 0 ? (
+          <EmptyState title={filtering ? 'No reports match' : 'No reports yet'}>
+            {filtering ? 'Try another search or status.' : 'Create a report from an applicant’s page once their banks are linked.'}
+          </EmptyState>
+        ) : (
+          <>
+            <table className="data-table" aria-describedby="reports-count">
+              <thead>
+                <tr>
+                  <th scope="col">Applicant</th>
+                  <th scope="col">Loan number</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Banks</th>
+                  <th scope="col">Days requested</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.data.rows.map((report) => (
+                  <tr key={report.id} data-testid="report-row">
+                    <td>
+                      <a href={href.report(report.id)}>{report.applicantName}</a>
+                      {report.kind !== 'create' && <span className="muted"> · {report.kind}</span>}
+                    </td>
+                    <td className="mono">{report.loanNumber}</td>
+                    <td>
+                      <ReportStatusChip status={report.status} />
+                    </td>
+                    <td>{report.institutions.join(', ') || '—'}</td>
+                    <td>{formatDays(report.daysRequested)}</td>
+                    <td title={formatDateTime(report.createdAt)}>{formatDate(report.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p id="reports-count" className="muted">
+              {result.data.total > result.data.rows.length
+                ? `Showing ${result.data.rows.length} of ${result.data.total} reports — refine the search to see others.`
+                : `${result.data.total} report${result.data.total === 1 ? '' : 's'}`}
+            </p>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

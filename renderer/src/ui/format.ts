@@ -1,0 +1,63 @@
+/** Display formatting in the officer's locale; one place so every screen shows money and dates alike. */
+const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const moneyWholeFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+
+export function formatMoney(amount: number | null | undefined, options: { whole?: boolean } = {}): string {
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return '—';
+  return (options.whole ? moneyWholeFormat : moneyFormat).format(amount);
+}
+
+/** A calendar date (YYYY-MM-DD or an ISO timestamp's date part), shown without time-zone drift. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '—';
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0];
+  if (!day) return value;
+  const date = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
+}
+
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : dateTimeFormat.format(date);
+}
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
+}
+
+export function formatDays(days: number): string {
+  if (days === 180) return '6 months (180 days)';
+  if (days === 365) return '12 months (365 days)';
+  if (days === 730) return '24 months (730 days)';
+  return `${days} days`;
+}
+
+export function formatPercent(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
+}
+
+export function applicantFullName(applicant: { firstName: string; middleName?: string | null; lastName: string }): string {
+  return [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' ');
+}
+
+export const loanPurposeLabel: Record<'purchase' | 'refinance', string> = {
+  purchase: 'Purchase',
+  refinance: 'Refinance',
+};
+
+export const environmentLabel: Record<'emulator' | 'sandbox' | 'production', string> = {
+  emulator: 'Emulator',
+  sandbox: 'Sandbox',
+  production: 'Production',
+};
