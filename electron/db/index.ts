@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { Logger } from '../services/logger';
+import { createValueCipher } from './cipher';
+import { openDatabase } from './connection';
+import { createStoreContext } from './context';
+import { createActivityLog, type ActivityLog } from './repositories/activity';
+import { createApplicantRepository, type ApplicantRepository } from './repositories/applicants';
+import { createAuditCopyRepository, type AuditCopyRepository } from './repositories/audit-copies';
+import { createItemRepository, type ItemRepository } from './repositories/items';
+import { createReportRepository, type ReportRepository } from './repositories/reports';
+import { createSettingsRepository, type SettingsRepository } from './repositories/settings';
+import { createSourcedDepositRepository, type SourcedDepositRepository } from './repositories/sourced-deposits';
+
+export type { ActivityLog, NewActivity } from './repositories/activity';
+export type { ApplicantRepository, ApplicantSearchQuery } from './repositories/applicants';
+export { REFRESH_AFTER_DAYS } from './repositories/applicants';
+export type { AuditCopyRepository } from './repositories/audit-copies';
+export type { ItemRepository, NewItem } from './repositories/items';
+export type { NewPendingReport, ReadyReport, ReportRecord, ReportRepository, ReportSearchQuery } from './repositories/reports';
+export type { SettingsRepository } from './repositories/settings';
+export type { SourcedDeposit, SourcedDepositRepository } from './repositories/sourced-deposits';
+export { LATEST_SCHEMA_VERSION } from './migrations';
+
+/** The data key in the keychain is not the one this database was written with. */
+export const STORE_KEY_MISMATCH = 'STORE_KEY_MISMATCH';
+
+export interface AssetDeskStore {
+  applicants: ApplicantRepository;
+  items: ItemRepository;
+  reports: ReportRepository;
+  auditCopies: AuditCopyRepository;
+  sourcedDeposits: SourcedDepositRepository;
+  activity: ActivityLog;
+  settings: SettingsRepository;
+  /** Runs `fn` in one SQLite transaction (nested calls become savepoints); rolls back if it throws. */
+  transaction<T>(fn: () => T): T;
+  /** The database file path. */
+  readonly file: string;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** The database file inside the app's user-data folder. */
+  file: string;
+  /** 32 random bytes from the keychain (the core's vault). */
+  dataKey: Buffer;
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+const KEY_CHECK = 'key_check';
+
+export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
+  const logger = options.logger?.child({ component: 'store' });
+  const cipher = createValueCipher(options.dataKey, logger);
+  const db = openDatabase(options.file, logger);
+  try {
+    // A known value sealed with the key on first open: a replaced keychain entry is caught here,
+    // with one clear message, instead of as "damaged data" on every report later.
+    const where = { table: 'store_meta', column: 'value_enc', rowId: KEY_CHECK };
+    const check = db.prepare('SELECT value_enc FROM store_meta WHERE key = ?').get(KEY_CHECK) as { value_enc: Buffer } | undefined;
+    if (!check) {
+      db.prepare('INSERT INTO store_meta (key, value_enc) VALUES (?, ?)').run(KEY_CHECK, cipher.seal(randomBytes(16), where));
+    } else {
+      try {
+        cipher.open(check.value_enc, where);
+      } catch (err) {
+        throw new AppError(
+          {
+            code: STORE_KEY_MISMATCH,
+            message:
+              "AssetDesk's data key in the system keychain does not match this database, so saved loan files can't be opened. " +
+              'Restore the keychain entry from a backup, or move the database aside to start with an empty one.',
+            retryable: false,
+          },
+          { cause: err },
+        );
+      }
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  const ctx = createStoreContext(db, cipher, options.clock ?? (() => new Date()), logger);
+  return {
+    applicants: createApplicantRepository(ctx),
+    items: createItemRepository(ctx),
+    reports: createReportRepository(ctx),
+    auditCopies: createAuditCopyRepository(ctx),
+    sourcedDeposits: createSourcedDepositRepository(ctx),
+    activity: createActivityLog(ctx),
+    settings: createSettingsRepository(ctx),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    file: options.file,
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

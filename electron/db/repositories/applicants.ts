@@ -1,0 +1,256 @@
+import type { z } from 'zod';
+import {
+  ApplicantInput,
+  type Applicant,
+  type ApplicantListRow,
+  type ApplicantStatus,
+  type PlaidEnvironment,
+} from '../../../shared/domain';
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import { likePattern, notFound, searchTokens, type StoreContext } from '../context';
+
+export interface ApplicantSearchQuery {
+  environment: PlaidEnvironment;
+  /** Words matched against name, loan number and e-mail (all must match). */
+  query?: string;
+  status?: ApplicantStatus;
+  /** A ready report older than this (ISO timestamp) makes the applicant 'refresh_due'; default now − 120 days. */
+  refreshDueBefore?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ApplicantRepository {
+  create(input: ApplicantInput): Applicant;
+  update(id: string, changes: Partial<ApplicantInput>): Applicant;
+  get(id: string): Applicant | null;
+  search(query: ApplicantSearchQuery): { rows: ApplicantListRow[]; total: number };
+  /** Local delete of the applicant and everything hanging off it (see retention.deleteApplicantLocally). */
+  delete(id: string): void;
+  /** The full SSN, for the Plaid request only; null when none was entered. */
+  revealSsn(id: string): string | null;
+}
+
+/** Fannie Mae: asset documents may be at most 4 months old at closing. */
+export const REFRESH_AFTER_DAYS = 120;
+
+interface ApplicantRow {
+  id: string;
+  first_name: string;
+  middle_name: string | null;
+  last_name: string;
+  email: string;
+  phone: string;
+  loan_number: string;
+  loan_purpose: 'purchase' | 'refinance';
+  application_date: string;
+  qualifying_monthly_income: number;
+  funds_to_close: number;
+  reserves_needed: number;
+  ssn_enc: Buffer | null;
+  created_at: string;
+  updated_at: string;
+}
+
+type ParsedApplicant = z.output<typeof ApplicantInput>;
+
+function validationError(error: z.ZodError): AppError {
+  const issue = error.issues[0];
+  const shape = {
+    code: ErrorCodes.validation,
+    message: issue ? issue.message : 'Check the applicant details and try again.',
+    retryable: false,
+  };
+  return new AppError(issue && issue.path.length > 0 ? { ...shape, field: issue.path.join('.') } : shape);
+}
+
+// Names, contact details and loan terms stay plain because the officer searches and sorts on them;
+// the SSN (and its last four, which with a name is enough for identity checks) is only ciphertext.
+const SEARCH_TEXT = `lower(@first_name || ' ' || coalesce(@middle_name || ' ', '') || @last_name || ' ' || @loan_number || ' ' || @email)`;
+
+export function createApplicantRepository(ctx: StoreContext): ApplicantRepository {
+  const ssnWhere = (rowId: string) => ({ table: 'applicants', column: 'ssn_enc', rowId });
+
+  const toApplicant = (row: ApplicantRow): Applicant => ({
+    id: row.id,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    lastName: row.last_name,
+    email: row.email,
+    phone: row.phone,
+    loanNumber: row.loan_number,
+    loanPurpose: row.loan_purpose,
+    applicationDate: row.application_date,
+    qualifyingMonthlyIncome: row.qualifying_monthly_income,
+    fundsToClose: row.funds_to_close,
+    reservesNeeded: row.reserves_needed,
+    ssnMasked: row.ssn_enc ? `***-**-${ctx.cipher.openText(row.ssn_enc, ssnWhere(row.id)).slice(-4)}` : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+
+  const getRow = (id: string): ApplicantRow | undefined =>
+    ctx.statement('SELECT * FROM applicants WHERE id = ?').get(id) as ApplicantRow | undefined;
+
+  const columns = (id: string, a: ParsedApplicant) => ({
+    id,
+    first_name: a.firstName,
+    middle_name: a.middleName ? a.middleName : null,
+    last_name: a.lastName,
+    email: a.email,
+    phone: a.phone,
+    loan_number: a.loanNumber,
+    loan_purpose: a.loanPurpose,
+    application_date: a.applicationDate,
+    qualifying_monthly_income: a.qualifyingMonthlyIncome,
+    funds_to_close: a.fundsToClose,
+    reserves_needed: a.reservesNeeded,
+  });
+
+  const repo: ApplicantRepository = {
+    create(input) {
+      const parsed = ApplicantInput.safeParse(input);
+      if (!parsed.success) throw validationError(parsed.error);
+      const id = ctx.newId();
+      const now = ctx.now();
+      ctx
+        .statement(
+          `INSERT INTO applicants (id, first_name, middle_name, last_name, email, phone, loan_number, loan_purpose,
+             application_date, qualifying_monthly_income, funds_to_close, reserves_needed, ssn_enc, search_text, created_at, updated_at)
+           VALUES (@id, @first_name, @middle_name, @last_name, @email, @phone, @loan_number, @loan_purpose,
+             @application_date, @qualifying_monthly_income, @funds_to_close, @reserves_needed, @ssn_enc, ${SEARCH_TEXT}, @now, @now)`,
+        )
+        .run({
+          ...columns(id, parsed.data),
+          ssn_enc: parsed.data.ssn ? ctx.cipher.sealText(parsed.data.ssn, ssnWhere(id)) : null,
+          now,
+        });
+      return toApplicant(getRow(id)!);
+    },
+
+    update(id, changes) {
+      const row = getRow(id);
+      if (!row) throw notFound('applicant');
+      const current = toApplicant(row);
+      const merged = ApplicantInput.safeParse({
+        firstName: current.firstName,
+        ...(current.middleName ? { middleName: current.middleName } : {}),
+        lastName: current.lastName,
+        email: current.email,
+        phone: current.phone,
+        loanNumber: current.loanNumber,
+        loanPurpose: current.loanPurpose,
+        applicationDate: current.applicationDate,
+        qualifyingMonthlyIncome: current.qualifyingMonthlyIncome,
+        fundsToClose: current.fundsToClose,
+        reservesNeeded: current.reservesNeeded,
+        ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+      });
+      if (!merged.success) throw validationError(merged.error);
+      ctx
+        .statement(
+          `UPDATE applicants SET first_name = @first_name, middle_name = @middle_name, last_name = @last_name, email = @email,
+             phone = @phone, loan_number = @loan_number, loan_purpose = @loan_purpose, application_date = @application_date,
+             qualifying_monthly_income = @qualifying_monthly_income, funds_to_close = @funds_to_close,
+             reserves_needed = @reserves_needed, search_text = ${SEARCH_TEXT}, updated_at = @now
+           WHERE id = @id`,
+        )
+        .run({ ...columns(id, merged.data), now: ctx.now() });
+      if (merged.data.ssn !== undefined && changes.ssn !== undefined) {
+        ctx.statement('UPDATE applicants SET ssn_enc = ? WHERE id = ?').run(ctx.cipher.sealText(merged.data.ssn, ssnWhere(id)), id);
+      }
+      return toApplicant(getRow(id)!);
+    },
+
+    get(id) {
+      const row = getRow(id);
+      return row ? toApplicant(row) : null;
+    },
+
+    search(query) {
+      const tokens = searchTokens(query.query);
+      const refreshDueBefore =
+        query.refreshDueBefore ?? new Date(Date.parse(ctx.now()) - REFRESH_AFTER_DAYS * 86_400_000).toISOString();
+      const tokenSql = tokens.map((_, i) => `AND a.search_text LIKE @t${i} ESCAPE '\\'`).join(' ');
+      // Status in one pass: relink beats pending beats the latest ready report's age.
+      const sql = `
+        WITH stats AS (
+          SELECT applicant_id, count(*) AS report_count, max(created_at) AS latest_report_at,
+                 max(status = 'pending') AS has_pending
+          FROM reports WHERE environment = @environment AND status != 'removed'
+          GROUP BY applicant_id
+        ),
+        ready AS (
+          SELECT applicant_id, ready_at, findings_attention, findings_info,
+                 row_number() OVER (PARTITION BY applicant_id ORDER BY ready_at DESC) AS rn
+          FROM reports WHERE environment = @environment AND status = 'ready'
+        ),
+        relink AS (
+          SELECT DISTINCT applicant_id FROM items WHERE environment = @environment AND status = 'needs_relink'
+        ),
+        listed AS (
+          SELECT a.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at,
+                 r.findings_attention, r.findings_info,
+                 CASE
+                   WHEN l.applicant_id IS NOT NULL THEN 'needs_relink'
+                   WHEN s.has_pending THEN 'pending'
+                   WHEN r.ready_at IS NULL THEN 'no_report'
+                   WHEN r.ready_at < @refreshDueBefore THEN 'refresh_due'
+                   ELSE 'ready'
+                 END AS status
+          FROM applicants a
+          LEFT JOIN stats s ON s.applicant_id = a.id
+          LEFT JOIN ready r ON r.applicant_id = a.id AND r.rn = 1
+          LEFT JOIN relink l ON l.applicant_id = a.id
+          WHERE 1 = 1 ${tokenSql}
+        )
+        SELECT *, count(*) OVER () AS total FROM listed
+        WHERE @status IS NULL OR status = @status
+        ORDER BY coalesce(latest_report_at, updated_at) DESC, id
+        LIMIT @limit OFFSET @offset`;
+      const params: Record<string, unknown> = {
+        environment: query.environment,
+        refreshDueBefore,
+        status: query.status ?? null,
+        limit: query.limit ?? 200,
+        offset: query.offset ?? 0,
+      };
+      tokens.forEach((t, i) => (params[`t${i}`] = likePattern(t)));
+      type Row = ApplicantRow & {
+        report_count: number;
+        latest_report_at: string | null;
+        findings_attention: number | null;
+        findings_info: number | null;
+        status: ApplicantStatus;
+        total: number;
+      };
+      const rows = ctx.statement(sql).all(params) as Row[];
+      return {
+        total: rows[0]?.total ?? 0,
+        rows: rows.map((row) => ({
+          ...toApplicant(row),
+          status: row.status,
+          reportCount: row.report_count,
+          latestReportAt: row.latest_report_at,
+          findingCounts:
+            row.findings_attention === null || row.findings_info === null
+              ? null
+              : { attention: row.findings_attention, info: row.findings_info },
+        })),
+      };
+    },
+
+    delete(id) {
+      // Reports, content, items, audit copies and sourced deposits go by ON DELETE CASCADE.
+      const info = ctx.statement('DELETE FROM applicants WHERE id = ?').run(id);
+      if (info.changes === 0) throw notFound('applicant');
+    },
+
+    revealSsn(id) {
+      const row = ctx.statement('SELECT ssn_enc FROM applicants WHERE id = ?').get(id) as { ssn_enc: Buffer | null } | undefined;
+      if (!row) throw notFound('applicant');
+      return row.ssn_enc ? ctx.cipher.openText(row.ssn_enc, ssnWhere(id)) : null;
+    },
+  };
+  return repo;
+}

@@ -1,0 +1,147 @@
+import type { Item, ItemStatus, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
+import { conflict, notFound, type StoreContext } from '../context';
+
+export interface NewItem {
+  applicantId: string;
+  environment: PlaidEnvironment;
+  plaidItemId: string;
+  accessToken: string;
+  institutionId: string;
+  institutionName: string;
+  accounts: LinkedAccount[];
+}
+
+export interface ItemRepository {
+  add(input: NewItem): Item;
+  get(id: string): Item | null;
+  listForApplicant(applicantId: string, environment: PlaidEnvironment): Item[];
+  /** The applicant's live (not removed) Item at that institution, to avoid linking a bank twice. */
+  findByInstitution(applicantId: string, environment: PlaidEnvironment, institutionId: string): Item | null;
+  /** For webhooks, which name Plaid's item_id. */
+  findByPlaidItemId(environment: PlaidEnvironment, plaidItemId: string): Item | null;
+  /** Decrypted access token: main process only, never logged or sent to the renderer. */
+  accessToken(id: string): string;
+  setStatus(id: string, status: ItemStatus, lastError: { code: string; message: string } | null): Item;
+  /** Marks the Item removed and destroys its access token; the row stays so old reports keep their bank name. */
+  remove(id: string): void;
+}
+
+interface ItemRow {
+  id: string;
+  applicant_id: string;
+  environment: PlaidEnvironment;
+  plaid_item_id: string;
+  access_token_enc: Buffer | null;
+  institution_id: string;
+  institution_name: string;
+  accounts_enc: Buffer;
+  status: ItemStatus;
+  linked_at: string;
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
+
+export function createItemRepository(ctx: StoreContext): ItemRepository {
+  // Account names and masks are the borrower's: encrypted; the institution name is searchable.
+  const accountsWhere = (rowId: string) => ({ table: 'items', column: 'accounts_enc', rowId });
+  const tokenWhere = (rowId: string) => ({ table: 'items', column: 'access_token_enc', rowId });
+
+  const toItem = (row: ItemRow): Item => ({
+    id: row.id,
+    applicantId: row.applicant_id,
+    environment: row.environment,
+    institutionId: row.institution_id,
+    institutionName: row.institution_name,
+    status: row.status,
+    linkedAt: row.linked_at,
+    lastError:
+      row.last_error_code === null ? null : { code: row.last_error_code, message: row.last_error_message ?? '' },
+    accounts: JSON.parse(ctx.cipher.openText(row.accounts_enc, accountsWhere(row.id))) as LinkedAccount[],
+  });
+
+  const getRow = (id: string) => ctx.statement('SELECT * FROM items WHERE id = ?').get(id) as ItemRow | undefined;
+  const one = (row: ItemRow | undefined) => (row ? toItem(row) : null);
+
+  return {
+    add(input) {
+      if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(input.applicantId)) throw notFound('applicant');
+      if (ctx.statement('SELECT 1 FROM items WHERE environment = ? AND plaid_item_id = ?').get(input.environment, input.plaidItemId)) {
+        throw conflict('This bank connection is already saved in AssetDesk.');
+      }
+      const id = ctx.newId();
+      ctx
+        .statement(
+          `INSERT INTO items (id, applicant_id, environment, plaid_item_id, access_token_enc, institution_id, institution_name,
+             accounts_enc, status, linked_at)
+           VALUES (@id, @applicantId, @environment, @plaidItemId, @token, @institutionId, @institutionName, @accounts, 'ok', @now)`,
+        )
+        .run({
+          id,
+          applicantId: input.applicantId,
+          environment: input.environment,
+          plaidItemId: input.plaidItemId,
+          token: ctx.cipher.sealText(input.accessToken, tokenWhere(id)),
+          institutionId: input.institutionId,
+          institutionName: input.institutionName,
+          accounts: ctx.cipher.sealText(JSON.stringify(input.accounts), accountsWhere(id)),
+          now: ctx.now(),
+        });
+      return toItem(getRow(id)!);
+    },
+
+    get: (id) => one(getRow(id)),
+
+    listForApplicant(applicantId, environment) {
+      const rows = ctx
+        .statement('SELECT * FROM items WHERE applicant_id = ? AND environment = ? ORDER BY linked_at, id')
+        .all(applicantId, environment) as ItemRow[];
+      return rows.map(toItem);
+    },
+
+    findByInstitution(applicantId, environment, institutionId) {
+      return one(
+        ctx
+          .statement(
+            `SELECT * FROM items WHERE applicant_id = ? AND environment = ? AND institution_id = ? AND status != 'removed'
+             ORDER BY linked_at DESC LIMIT 1`,
+          )
+          .get(applicantId, environment, institutionId) as ItemRow | undefined,
+      );
+    },
+
+    findByPlaidItemId(environment, plaidItemId) {
+      return one(
+        ctx.statement('SELECT * FROM items WHERE environment = ? AND plaid_item_id = ?').get(environment, plaidItemId) as
+          | ItemRow
+          | undefined,
+      );
+    },
+
+    accessToken(id) {
+      const row = ctx.statement('SELECT access_token_enc FROM items WHERE id = ?').get(id) as
+        | { access_token_enc: Buffer | null }
+        | undefined;
+      if (!row || !row.access_token_enc) throw notFound('bank connection');
+      return ctx.cipher.openText(row.access_token_enc, tokenWhere(id));
+    },
+
+    setStatus(id, status, lastError) {
+      const info = ctx
+        .statement(
+          `UPDATE items SET status = @status, last_error_code = @code, last_error_message = @message,
+             access_token_enc = CASE WHEN @status = 'removed' THEN NULL ELSE access_token_enc END
+           WHERE id = @id`,
+        )
+        .run({ status, code: lastError?.code ?? null, message: lastError?.message ?? null, id });
+      if (info.changes === 0) throw notFound('bank connection');
+      return toItem(getRow(id)!);
+    },
+
+    remove(id) {
+      const info = ctx
+        .statement(`UPDATE items SET status = 'removed', access_token_enc = NULL WHERE id = ?`)
+        .run(id);
+      if (info.changes === 0) throw notFound('bank connection');
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApplicantInput } from '../../shared/domain';
+import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
+
+/** A store in a fresh temp folder, with a settable clock; `cleanup()` closes it and deletes the folder. */
+export function tempStore(options: { dataKey?: Buffer; start?: string } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'assetdesk-store-'));
+  const file = join(dir, 'user-data', 'assetdesk.sqlite');
+  const dataKey = options.dataKey ?? randomBytes(32);
+  let now = new Date(options.start ?? '2026-11-02T12:00:00.000Z');
+  const clock = () => new Date(now);
+  const stores: AssetDeskStore[] = [];
+  const open = () => {
+    const store = openAssetDeskStore({ file, dataKey, clock });
+    stores.push(store);
+    return store;
+  };
+  const store = open();
+  return {
+    dir,
+    file,
+    dataKey,
+    store,
+    open,
+    setNow(iso: string) {
+      now = new Date(iso);
+    },
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+    },
+    cleanup() {
+      for (const s of stores) s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function applicantInput(overrides: Partial<ApplicantInput> = {}): ApplicantInput {
+  return {
+    firstName: 'Maria',
+    lastName: 'Lopez',
+    email: 'maria.lopez@example.com',
+    phone: '+1 415 555 0134',
+    loanNumber: 'LN-2026-0001',
+    loanPurpose: 'purchase',
+    applicationDate: '2026-10-20',
+    qualifyingMonthlyIncome: 9_500,
+    fundsToClose: 62_000,
+    ...overrides,
+  };
+}
+
+export const ACCESS_TOKEN = 'access-sandbox-3b1f0c1e-8a4d-4c2b-9f3e-2d6a7b8c9d0e';
+export const REPORT_TOKEN = 'assets-sandbox-6f7e8d9c-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
+export const AUDIT_TOKEN = 'a-sandbox-KZQ7WX3YV2UT5SRQPONMLKJIHG';
+export const SSN = '512-44-8123';
