@@ -33,7 +33,6 @@
     accounts: [],
     lastError: null,
     requestId: null,
-    busy: false,
     oauthPopup: null,
     oauthState: null,
   };
@@ -143,7 +142,7 @@
           var data = null;
           try {
             data = text ? JSON.parse(text) : null;
-          } catch (error) {
+          } catch {
             data = null;
           }
           if (data && data.request_id) S.requestId = data.request_id;
@@ -251,13 +250,6 @@
 
   function heading(text) {
     return h('h1', { id: 'view-title', tabindex: '-1', text: text });
-  }
-
-  function setBusy(form, busy) {
-    S.busy = busy;
-    Array.prototype.forEach.call(form.querySelectorAll('button, input'), function (element) {
-      element.disabled = busy;
-    });
   }
 
   function showConsent() {
@@ -488,7 +480,6 @@
         form.elements.username.value = S.username;
         form.addEventListener('submit', function (event) {
           event.preventDefault();
-          if (S.busy) return;
           var username = form.elements.username.value.trim();
           var password = form.elements.password.value;
           var inlineNotice = form.querySelector('[data-testid="credentials-notice"]');
@@ -770,6 +761,15 @@
     S.finishConnected = finish;
   }
 
+  function errorText(error) {
+    if (error.display_message) return error.display_message;
+    // Plaid sends no display message for an expired link; the applicant needs to know what to do next.
+    if (error.error_code === 'INVALID_LINK_TOKEN') {
+      return 'This link has expired or was already used. Ask ' + clientName() + ' for a new one.';
+    }
+    return error.error_message || 'An unexpected error occurred. Please try again.';
+  }
+
   function showError(error) {
     S.lastError = error;
     var fatal =
@@ -789,7 +789,7 @@
           heading(fatal ? 'Something went wrong' : 'We couldn\u2019t connect'),
           h('p', {
             'data-testid': 'error-message',
-            text: error.display_message || error.error_message || 'An unexpected error occurred. Please try again.',
+            text: errorText(error),
           }),
           h('p', { class: 'muted small', 'data-testid': 'error-code', text: 'Error code: ' + error.error_code }),
           h('div', { class: 'spacer' }),
@@ -1020,7 +1020,7 @@
       var parsed = new URL(uri);
       if (/^(javascript|data|vbscript|file|blob):$/i.test(parsed.protocol)) return null;
       return parsed.href;
-    } catch (error) {
+    } catch {
       return null;
     }
   }
