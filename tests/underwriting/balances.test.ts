@@ -1,0 +1,112 @@
+import { analyzeReport, averageDailyBalance, dailyBalances, underwritingSettings } from '../../shared/underwriting';
+import { REPORT_DATE, loan, singleItem } from './fixtures';
+
+const analyze = (result: ReturnType<typeof singleItem>, overrides = {}) =>
+  analyzeReport(result, loan(), underwritingSettings(overrides), REPORT_DATE);
+
+// 5,000 now; a 3,000 deposit 10 days ago: 5,000 for days 1-10 before the report, 2,000 for days 11-90.
+const grown = {
+  id: 'chk-0000',
+  current: 5000,
+  transactions: [{ id: 'dep-3000', daysAgo: 10, amount: -3000, description: 'MOBILE DEPOSIT' }],
+};
+
+describe('average daily balances', () => {
+  it('averages the daily history over 30/60/90 days before the report date', () => {
+    const analysis = analyze(singleItem([grown]));
+    expect(analysis.averageBalances.accounts[0]).toMatchObject({ accountId: 'chk-0000', current: 5000, historyDays: 90, days30: 3000, days60: 2500, days90: 2333.33 });
+    expect(analysis.averageBalances.totals).toEqual({ days30: 3000, days60: 2500, days90: 2333.33 });
+    expect(analysis.findings.find((f) => f.id === 'average-balance')).toMatchObject({ severity: 'ok', citation: 'Fannie Mae B3-4.2-01 (VOD average balance)' });
+  });
+
+  it('gives null where the history is missing or too short, and says so', () => {
+    const result = singleItem([
+      grown,
+      { id: 'sav-1111', subtype: 'savings', current: 800, historyDays: 0 },
+      { id: 'mm-4444', subtype: 'money market', current: 1000, historyDays: 45, daysAvailable: 45 },
+    ]);
+    const analysis = analyze(result);
+    const byId = Object.fromEntries(analysis.averageBalances.accounts.map((a) => [a.accountId, a]));
+    expect(byId['sav-1111']).toMatchObject({ historyDays: 0, days30: null, days60: null, days90: null });
+    expect(byId['mm-4444']).toMatchObject({ historyDays: 45, days30: 1000, days60: null, days90: null });
+    expect(analysis.averageBalances.accountsWithoutHistory).toEqual(['sav-1111']);
+    expect(analysis.averageBalances.totals).toEqual({ days30: 4000, days60: 2500, days90: 2333.33 });
+    expect(analysis.findings.find((f) => f.id === 'average-balance:sav-1111')).toMatchObject({ severity: 'info', accountId: 'sav-1111' });
+  });
+
+  it('carries a balance forward over days without a row', () => {
+    const account = {
+      historical_balances: [
+        { date: '2026-03-29', current: 100, iso_currency_code: 'USD', unofficial_currency_code: null },
+        { date: '2026-03-26', current: 40, iso_currency_code: 'USD', unofficial_currency_code: null },
+      ],
+    };
+    expect(dailyBalances(account, REPORT_DATE, 4)).toEqual([100, 40, 40, 40]);
+    expect(dailyBalances(account, REPORT_DATE, 5)).toBeNull();
+    expect(averageDailyBalance(account, REPORT_DATE, 4)).toBe(55);
+  });
+
+  it('leaves investment, credit and loan accounts out of the averages', () => {
+    const analysis = analyze(
+      singleItem([
+        grown,
+        { id: 'card-3333', type: 'credit', subtype: 'credit card', current: 410 },
+        { id: 'ira-5555', type: 'investment', subtype: 'ira', current: 320.76 },
+        { id: 'loan-7777', type: 'loan', subtype: 'student', current: 65262 },
+      ]),
+    );
+    expect(analysis.averageBalances.accounts.map((a) => a.accountId)).toEqual(['chk-0000']);
+  });
+});
+
+describe('new accounts and balance jumps (Freddie Mac)', () => {
+  it('flags accounts with less history than 90 days and than requested', () => {
+    const result = singleItem(
+      [
+        { id: 'new-0001', current: 100, daysAvailable: 40 },
+        { id: 'edge-0002', current: 100, daysAvailable: 89 },
+        { id: 'old-0003', current: 100, daysAvailable: 90 },
+        { id: 'card-3333', type: 'credit', subtype: 'credit card', current: 10, daysAvailable: 10 },
+      ],
+      { daysRequested: 120 },
+    );
+    const analysis = analyze(result);
+    expect(analysis.newAccounts.map((a) => [a.accountId, a.daysAvailable])).toEqual([
+      ['new-0001', 40],
+      ['edge-0002', 89],
+    ]);
+    expect(analysis.newAccounts[0]?.earliestDate).toBe('2026-02-18');
+    expect(analysis.findings.find((f) => f.id === 'new-account:new-0001')).toMatchObject({
+      rule: 'new_account',
+      severity: 'attention',
+      citation: 'Freddie Mac Guide 5501.2',
+    });
+  });
+
+  it('does not call every account new when the report asked for fewer than 90 days', () => {
+    const analysis = analyze(singleItem([{ id: 'chk-0000', current: 100 }], { daysRequested: 61 }));
+    expect(analysis.newAccounts).toEqual([]);
+  });
+
+  it('flags a current balance far above the 60-day average, linking the deposits behind it', () => {
+    const analysis = analyze(singleItem([grown]));
+    expect(analysis.balanceJumps).toMatchObject([{ accountId: 'chk-0000', current: 5000, average60: 2500, factor: 2 }]);
+    expect(analysis.findings.find((f) => f.id === 'balance-jump:chk-0000')).toMatchObject({
+      severity: 'attention',
+      transactionIds: ['dep-3000'],
+      amount: 2500,
+    });
+    // 2× is not above a 2.5× factor; nor is a rise smaller than the minimum
+    expect(analyze(singleItem([grown]), { jumpFactor: 2.5 }).balanceJumps).toEqual([]);
+    expect(analyze(singleItem([grown]), { jumpMinimumIncrease: 2501 }).balanceJumps).toEqual([]);
+  });
+
+  it('a balance exactly at the factor is not a jump', () => {
+    // 3,000 now, 2,000 for days 31-60 and 3,000 for days 1-30 → average 2,500; factor 1.2 → 3,000 is not above 3,000
+    const steady = { id: 'chk-0000', current: 3000, transactions: [{ id: 'd', daysAgo: 30, amount: -1000, description: 'DEPOSIT' }] };
+    const analysis = analyze(singleItem([steady]), { jumpFactor: 1.2, jumpMinimumIncrease: 0 });
+    expect(analysis.averageBalances.accounts[0]?.days60).toBe(2500);
+    expect(analysis.balanceJumps).toEqual([]);
+    expect(analyze(singleItem([steady]), { jumpFactor: 1.19, jumpMinimumIncrease: 0 }).balanceJumps).toHaveLength(1);
+  });
+});
