@@ -1,0 +1,271 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { api } from '../api';
+import {
+  DAYS_REQUESTED_PRESETS,
+  MIN_DAYS_FOR_PURPOSE,
+  type Applicant,
+  type Item,
+  type ReportProgress,
+  type ReportSummary,
+} from '../../../shared/domain';
+import { Button, Dialog, ErrorAlert } from '../ui';
+import { applicantFullName, formatDays, formatElapsed } from './format';
+import { useNow } from './use-now';
+import './reports.css';
+
+export interface CreateReportDialogProps {
+  applicant: Applicant;
+  items: Item[];
+  onClose(): void;
+  onCreated(report: ReportSummary): void;
+}
+
+const PRESET_LABELS: Record<number, string> = { 61: '61 days', 90: '90 days', 180: '6 months', 365: '12 months', 730: '24 months' };
+
+/**
+ * Creates an Asset Report for the applicant's linked banks. After Plaid accepts the request the
+ * dialog follows the report until it is ready or failed (the shell may also navigate away:
+ * the report screen shows the same progress).
+ */
+export function CreateReportDialog({ applicant, items, onClose, onCreated }: CreateReportDialogProps) {
+  const usable = items.filter((item) => item.status === 'ok');
+  const minimumDays = MIN_DAYS_FOR_PURPOSE[applicant.loanPurpose];
+  const [selected, setSelected] = useState<Set<string>>(() => new Set(usable.map((item) => item.id)));
+  const [preset, setPreset] = useState<number | 'custom'>(minimumDays <= 61 ? 61 : 90);
+  const [customDays, setCustomDays] = useState('120');
+  const [includeDetails, setIncludeDetails] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [created, setCreated] = useState<ReportSummary | null>(null);
+  const ids = useId();
+
+  const daysRequested = preset === 'custom' ? Number.parseInt(customDays, 10) : preset;
+  const daysValid = Number.isInteger(daysRequested) && daysRequested >= 1 && daysRequested <= 731;
+  const belowMinimum = daysValid && daysRequested < minimumDays;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (selected.size === 0 || !daysValid) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const report = await api.reportsCreate({
+        applicantId: applicant.id,
+        itemIds: [...selected],
+        daysRequested,
+        includeApplicantDetails: includeDetails,
+      });
+      setCreated(report);
+      onCreated(report);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (created) return <CreationProgress report={created} onClose={onClose} />;
+
+  const formId = `${ids}-form`;
+  return (
+    <Dialog
+      title={`New Asset Report for ${applicantFullName(applicant)}`}
+      onClose={onClose}
+      testId="create-report-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            type="submit"
+            form={formId}
+            variant="primary"
+            busy={busy}
+            disabled={selected.size === 0 || !daysValid}
+            data-testid="create-report-submit"
+          >
+            {busy ? 'Asking Plaid…' : 'Create report'}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} className="rp-form" onSubmit={submit} noValidate>
+        <fieldset className="rp-fieldset">
+          <legend>Banks to include</legend>
+          {items.length === 0 && <p className="muted">No banks are linked yet. Hand the computer to the applicant to link a bank first.</p>}
+          {items.map((item) => {
+            const disabled = item.status !== 'ok';
+            const reason =
+              item.status === 'needs_relink'
+                ? 'needs re-linking before it can be included'
+                : item.status === 'removed'
+                  ? 'was removed'
+                  : null;
+            return (
+              <label key={item.id} className={disabled ? 'rp-check rp-check-disabled' : 'rp-check'}>
+                <input
+                  type="checkbox"
+                  data-testid={`item-checkbox-${item.id}`}
+                  checked={selected.has(item.id)}
+                  disabled={disabled}
+                  aria-describedby={reason ? `${ids}-reason-${item.id}` : undefined}
+                  onChange={(e) => {
+                    const next = new Set(selected);
+                    if (e.target.checked) next.add(item.id);
+                    else next.delete(item.id);
+                    setSelected(next);
+                  }}
+                />
+                <span>
+                  {item.institutionName}
+                  <span className="muted">
+                    {' '}
+                    · {item.accounts.length} account{item.accounts.length === 1 ? '' : 's'}
+                  </span>
+                  {reason && (
+                    <span id={`${ids}-reason-${item.id}`} className="rp-warning-text">
+                      {' '}
+                      — {reason}
+                    </span>
+                  )}
+                </span>
+              </label>
+            );
+          })}
+          {usable.length > 0 && selected.size === 0 && <p className="rp-warning-text">Choose at least one bank.</p>}
+        </fieldset>
+
+        <fieldset className="rp-fieldset">
+          <legend>Days of history requested</legend>
+          <p className="muted" id={`${ids}-min`}>
+            A {applicant.loanPurpose} loan needs at least {minimumDays} days.
+          </p>
+          <div className="rp-presets" role="radiogroup" aria-describedby={`${ids}-min`}>
+            {DAYS_REQUESTED_PRESETS.map((days) => (
+              <label key={days} className="rp-radio">
+                <input
+                  type="radio"
+                  name={`${ids}-days`}
+                  value={days}
+                  checked={preset === days}
+                  onChange={() => setPreset(days)}
+                />
+                {PRESET_LABELS[days] ?? `${days} days`}
+              </label>
+            ))}
+            <label className="rp-radio">
+              <input type="radio" name={`${ids}-days`} value="custom" checked={preset === 'custom'} onChange={() => setPreset('custom')} />
+              Custom
+            </label>
+            {preset === 'custom' && (
+              <label className="rp-inline-field">
+                <span>Days</span>
+                <input
+                  type="number"
+                  min={1}
+                  max={731}
+                  value={customDays}
+                  data-testid="custom-days"
+                  aria-invalid={!daysValid}
+                  onChange={(e) => setCustomDays(e.target.value)}
+                />
+              </label>
+            )}
+          </div>
+          {!daysValid && <p className="rp-warning-text">Enter a number of days from 1 to 731.</p>}
+          {belowMinimum && (
+            <p className="rp-warning-text" data-testid="days-warning">
+              {formatDays(daysRequested)} is below the {minimumDays} days a {applicant.loanPurpose} loan needs: underwriting
+              may reject this report.
+            </p>
+          )}
+          {daysValid && daysRequested > 61 && <p className="muted">More than 61 days may cost extra at Plaid.</p>}
+        </fieldset>
+
+        <label className="rp-check">
+          <input type="checkbox" checked={includeDetails} onChange={(e) => setIncludeDetails(e.target.checked)} data-testid="include-details" />
+          <span>
+            Include applicant details (name, SSN, contact)
+            <span className="muted"> — Fannie Mae Day 1 Certainty needs the name and SSN on the report.</span>
+          </span>
+        </label>
+
+        <ErrorAlert error={error} />
+      </form>
+    </Dialog>
+  );
+}
+
+/**
+ * Status of a report Plaid is generating, kept live by `report:progress` events; once it settles
+ * the summary is read again for Plaid's failure reason and request id.
+ */
+export function useReportProgress(report: ReportSummary | null): {
+  status: ReportSummary['status'];
+  message: string | null;
+  elapsedMs: number;
+  latest: ReportSummary | null;
+} {
+  const [progress, setProgress] = useState<ReportProgress | null>(null);
+  const [latest, setLatest] = useState<ReportSummary | null>(report);
+  const reportId = report?.id ?? null;
+  const applicantId = report?.applicantId ?? null;
+  useEffect(() => {
+    if (!reportId) return;
+    return api.on('report:progress', (payload) => {
+      if (payload.reportId === reportId) setProgress(payload);
+    });
+  }, [reportId]);
+  const status = progress?.status ?? report?.status ?? 'pending';
+  useEffect(() => {
+    if (!reportId || !applicantId || status === 'pending') return;
+    let cancelled = false;
+    api
+      .applicantsGet({ applicantId })
+      .then(({ reports }) => {
+        const found = reports.find((r) => r.id === reportId);
+        if (found && !cancelled) setLatest(found);
+      })
+      .catch(() => undefined); // the progress event already says what happened
+    return () => {
+      cancelled = true;
+    };
+  }, [reportId, applicantId, status]);
+  const now = useNow(status === 'pending');
+  const started = report ? Date.parse(report.createdAt) : now;
+  const elapsedMs = status === 'pending' ? Math.max(0, now - started) : (progress?.elapsedMs ?? Math.max(0, now - started));
+  return { status, message: progress?.message ?? null, elapsedMs, latest };
+}
+
+function CreationProgress({ report, onClose }: { report: ReportSummary; onClose(): void }) {
+  const { status, message, elapsedMs, latest } = useReportProgress(report);
+  const failure = latest?.failure ?? report.failure;
+  return (
+    <Dialog
+      title="Asset Report requested"
+      onClose={onClose}
+      testId="create-report-dialog"
+      footer={
+        <Button variant="primary" onClick={onClose} autoFocus data-testid="create-report-close">
+          Close
+        </Button>
+      }
+    >
+      <div data-testid="create-report-progress">
+        <p aria-live="polite" role="status" data-testid="report-progress-status">
+          {status === 'pending' && <>Plaid is generating the report… {formatElapsed(elapsedMs)}</>}
+          {status === 'ready' && <>The report is ready ({formatElapsed(elapsedMs)}).</>}
+          {status === 'failed' && <>Plaid could not generate the report.</>}
+          {status === 'removed' && <>The report was removed.</>}
+        </p>
+        {message && <p className="muted">{message}</p>}
+        {status === 'failed' && failure && (
+          <p className="alert alert-error" data-testid="report-failure">
+            {failure.message}
+            {failure.requestId && <span className="muted"> (Plaid request id {failure.requestId})</span>}
+          </p>
+        )}
+        {status === 'pending' && <p className="muted">You can close this window: the report keeps generating and you will be notified when it is ready.</p>}
+      </div>
+    </Dialog>
+  );
+}

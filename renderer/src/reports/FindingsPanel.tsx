@@ -1,0 +1,330 @@
+import { useId, useState } from 'react';
+import type { Finding, FindingSeverity, LargeDeposit, OwnershipBadge, UnderwritingAnalysis } from '../../../shared/underwriting/types';
+import { Button, Chip, Dialog, ErrorAlert } from '../ui';
+import { formatDate, formatMoney } from './format';
+
+export interface FindingFocus {
+  label: string;
+  ids?: ReadonlySet<string>;
+  accountId?: string;
+  from?: string;
+  to?: string;
+}
+
+interface Props {
+  analysis: UnderwritingAnalysis;
+  onShowTransactions(focus: FindingFocus): void;
+  onMarkSourced(deposit: LargeDeposit, note: string): Promise<void>;
+  onUnmarkSourced(deposit: LargeDeposit): Promise<void>;
+}
+
+const SEVERITY_ORDER: Record<FindingSeverity, number> = { attention: 0, info: 1, ok: 2 };
+const SEVERITY_LABEL: Record<FindingSeverity, [string, 'danger' | 'info' | 'success']> = {
+  attention: ['Needs attention', 'danger'],
+  info: ['Worth knowing', 'info'],
+  ok: ['Checked', 'success'],
+};
+
+export const BADGE_LABEL: Record<OwnershipBadge, [string, 'warning' | 'info' | 'danger' | 'neutral']> = {
+  joint: ['Joint', 'info'],
+  trust: ['Trust', 'warning'],
+  business: ['Business', 'warning'],
+  owners_unavailable: ['Owners unavailable', 'warning'],
+  name_mismatch: ['Name mismatch', 'danger'],
+};
+
+/** What a finding's link opens: its transactions, or the days behind it on its account. */
+export function focusOf(finding: Finding): FindingFocus | null {
+  if (finding.transactionIds.length > 0) return { label: finding.title, ids: new Set(finding.transactionIds) };
+  if (finding.dates.length > 0) {
+    const sorted = [...finding.dates].sort();
+    const focus: FindingFocus = { label: finding.title, from: sorted[0]!, to: sorted[sorted.length - 1]! };
+    if (finding.accountId) focus.accountId = finding.accountId;
+    return focus;
+  }
+  return null;
+}
+
+/**
+ * The underwriter's lens, first in the viewer: what needs the officer before the file goes to
+ * underwriting, each finding with its rule's citation and a link to the transactions behind it.
+ */
+export function FindingsPanel({ analysis, onShowTransactions, onMarkSourced, onUnmarkSourced }: Props) {
+  const headingId = useId();
+  const [showChecked, setShowChecked] = useState(false);
+  const findings = [...analysis.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const open = findings.filter((f) => f.severity !== 'ok');
+  const checked = findings.filter((f) => f.severity === 'ok');
+  const ftc = analysis.fundsToClose;
+  const deposits = analysis.largeDeposits;
+
+  return (
+    <section className="panel rp-findings" aria-labelledby={headingId} data-testid="findings-panel">
+      <div className="panel-header">
+        <h2 id={headingId}>Underwriting findings</h2>
+        <span className="spacer" />
+        <span data-testid="findings-counts">
+          <Chip tone={analysis.counts.attention > 0 ? 'danger' : 'success'}>{`${analysis.counts.attention} need attention`}</Chip>{' '}
+          <Chip tone="info">{`${analysis.counts.info} worth knowing`}</Chip>
+        </span>
+      </div>
+      <p className="muted rp-disclaimer">AssetDesk’s analysis of Plaid’s report against the agencies’ guides — not part of Plaid’s report.</p>
+
+      <dl className="rp-figures" data-testid="funds-to-close">
+        <div>
+          <dt>Verified liquid assets</dt>
+          <dd>{formatMoney(ftc.verifiedLiquidAssets)}</dd>
+        </div>
+        <div>
+          <dt>Unsourced large deposits</dt>
+          <dd data-testid="unsourced-total">{formatMoney(deposits.totalUnsourced)}</dd>
+        </div>
+        <div>
+          <dt>Available for closing</dt>
+          <dd data-testid="available-funds">{formatMoney(ftc.availableFunds)}</dd>
+        </div>
+        <div>
+          <dt>Funds to close + reserves</dt>
+          <dd>{formatMoney(ftc.required)}</dd>
+        </div>
+        <div>
+          <dt>{ftc.shortfall > 0 ? 'Shortfall' : 'Surplus'}</dt>
+          <dd className={ftc.shortfall > 0 ? 'rp-bad' : 'rp-good'} data-testid="funds-surplus">
+            {formatMoney(ftc.shortfall > 0 ? ftc.shortfall : ftc.surplus)}
+          </dd>
+        </div>
+        <div>
+          <dt>Refresh by</dt>
+          <dd className={analysis.documentAge.refreshDue ? 'rp-bad' : undefined} data-testid="refresh-by">
+            {formatDate(analysis.documentAge.refreshBy)}
+            {analysis.documentAge.refreshDue ? ' (due)' : ''}
+          </dd>
+        </div>
+      </dl>
+
+      {open.length === 0 ? (
+        <p className="alert alert-success" data-testid="no-findings">
+          Nothing needs attention in this report.
+        </p>
+      ) : (
+        <ul className="rp-finding-list">
+          {open.map((finding) => (
+            <FindingRow key={finding.id} finding={finding} onShowTransactions={onShowTransactions} />
+          ))}
+        </ul>
+      )}
+
+      {deposits.deposits.length > 0 && (
+        <LargeDeposits
+          deposits={deposits.deposits}
+          threshold={deposits.threshold}
+          onShowTransactions={onShowTransactions}
+          onMarkSourced={onMarkSourced}
+          onUnmarkSourced={onUnmarkSourced}
+        />
+      )}
+
+      {checked.length > 0 && (
+        <div className="rp-checked">
+          <Button variant="ghost" size="small" aria-expanded={showChecked} onClick={() => setShowChecked((v) => !v)}>
+            {showChecked ? 'Hide' : 'Show'} {checked.length} check{checked.length === 1 ? '' : 's'} that passed
+          </Button>
+          {showChecked && (
+            <ul className="rp-finding-list">
+              {checked.map((finding) => (
+                <FindingRow key={finding.id} finding={finding} onShowTransactions={onShowTransactions} />
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function FindingRow({ finding, onShowTransactions }: { finding: Finding; onShowTransactions(focus: FindingFocus): void }) {
+  const [label, tone] = SEVERITY_LABEL[finding.severity];
+  const focus = focusOf(finding);
+  return (
+    <li className={`rp-finding rp-finding-${finding.severity}`} data-testid="finding" data-rule={finding.rule} data-severity={finding.severity}>
+      <div className="rp-finding-head">
+        <Chip tone={tone}>{label}</Chip>
+        <strong className="rp-finding-title">{finding.title}</strong>
+        {finding.amount !== undefined && <span className="num">{formatMoney(finding.amount)}</span>}
+      </div>
+      <p className="rp-finding-detail">{finding.detail}</p>
+      <p className="rp-finding-foot">
+        <cite className="muted">{finding.citation}</cite>
+        {focus && (
+          <button type="button" className="rp-link-button" onClick={() => onShowTransactions(focus)} data-testid="finding-show">
+            {focus.ids
+              ? `Show ${focus.ids.size} transaction${focus.ids.size === 1 ? '' : 's'}`
+              : `Show the days (${formatDate(focus.from)} – ${formatDate(focus.to)})`}
+          </button>
+        )}
+      </p>
+    </li>
+  );
+}
+
+function LargeDeposits(props: {
+  deposits: LargeDeposit[];
+  threshold: number | null;
+  onShowTransactions(focus: FindingFocus): void;
+  onMarkSourced(deposit: LargeDeposit, note: string): Promise<void>;
+  onUnmarkSourced(deposit: LargeDeposit): Promise<void>;
+}) {
+  const [marking, setMarking] = useState<LargeDeposit | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <div className="rp-deposits" data-testid="large-deposits">
+      <h3>
+        Large deposits{' '}
+        {props.threshold !== null && <span className="muted">(single deposits above {formatMoney(props.threshold)})</span>}
+      </h3>
+      <ErrorAlert error={error} />
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Account</th>
+            <th scope="col">Description</th>
+            <th scope="col" className="num">
+              Amount
+            </th>
+            <th scope="col">Source</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.deposits.map((deposit) => (
+            <tr key={deposit.transactionId} data-testid="large-deposit" data-sourced={deposit.sourced}>
+              <td>{formatDate(deposit.date)}</td>
+              <td>
+                {deposit.institutionName} · {deposit.name}
+                {deposit.mask ? ` ••${deposit.mask}` : ''}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="rp-link-button"
+                  onClick={() => props.onShowTransactions({ label: `Deposit of ${formatMoney(deposit.amount)}`, ids: new Set([deposit.transactionId]) })}
+                >
+                  {deposit.description}
+                </button>
+              </td>
+              <td className="num">{formatMoney(deposit.amount)}</td>
+              <td>
+                {deposit.sourced ? (
+                  <span className="rp-sourced">
+                    <Chip tone="success">Sourced</Chip> <span data-testid="sourced-note">{deposit.note}</span>{' '}
+                    <Button
+                      size="small"
+                      variant="ghost"
+                      busy={busyId === deposit.transactionId}
+                      onClick={async () => {
+                        setBusyId(deposit.transactionId);
+                        setError(null);
+                        try {
+                          await props.onUnmarkSourced(deposit);
+                        } catch (err) {
+                          setError(err);
+                        } finally {
+                          setBusyId(null);
+                        }
+                      }}
+                    >
+                      Undo
+                    </Button>
+                  </span>
+                ) : (
+                  <Button size="small" onClick={() => setMarking(deposit)} data-testid="mark-sourced">
+                    Mark as sourced
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {marking && (
+        <MarkSourcedDialog
+          deposit={marking}
+          onClose={() => setMarking(null)}
+          onSave={async (note) => {
+            await props.onMarkSourced(marking, note);
+            setMarking(null);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function MarkSourcedDialog({ deposit, onClose, onSave }: { deposit: LargeDeposit; onClose(): void; onSave(note: string): Promise<void> }) {
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [touched, setTouched] = useState(false);
+  const noteId = useId();
+  const formId = `${noteId}-form`;
+  const empty = note.trim() === '';
+  return (
+    <Dialog
+      title={`Source of the ${formatMoney(deposit.amount)} deposit`}
+      onClose={onClose}
+      size="small"
+      testId="mark-sourced-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" form={formId} variant="primary" busy={busy} data-testid="mark-sourced-save">
+            Mark as sourced
+          </Button>
+        </>
+      }
+    >
+      <form
+        id={formId}
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setTouched(true);
+          if (empty) return;
+          setBusy(true);
+          setError(null);
+          try {
+            await onSave(note.trim());
+          } catch (err) {
+            setError(err);
+            setBusy(false);
+          }
+        }}
+      >
+        <p>
+          {formatDate(deposit.date)} · {deposit.description}
+        </p>
+        <div className="field">
+          <label htmlFor={noteId}>How was it documented?</label>
+          <textarea
+            id={noteId}
+            rows={3}
+            maxLength={1000}
+            value={note}
+            autoFocus
+            data-testid="sourced-note-input"
+            aria-invalid={touched && empty ? true : undefined}
+            aria-describedby={touched && empty ? `${noteId}-error` : undefined}
+            placeholder="e.g. Gift letter from parents, dated …"
+            onChange={(e) => setNote(e.target.value)}
+          />
+          {touched && empty && (
+            <span className="error" id={`${noteId}-error`}>
+              A note is required: underwriting needs to know how the deposit was sourced.
+            </span>
+          )}
+        </div>
+        <ErrorAlert error={error} />
+      </form>
+    </Dialog>
+  );
+}

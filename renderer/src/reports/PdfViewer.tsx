@@ -1,0 +1,350 @@
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import * as pdfjsLib from 'pdfjs-dist';
+import type { PDFDocumentProxy, PDFDocumentLoadingTask } from 'pdfjs-dist';
+import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api';
+import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import 'pdfjs-dist/web/pdf_viewer.css';
+import { api } from '../api';
+import { Button, ErrorState, Skeleton } from '../ui';
+
+// pdf_viewer.mjs reads the library from globalThis, so it must be set before the viewer loads.
+(globalThis as unknown as { pdfjsLib: typeof pdfjsLib }).pdfjsLib = pdfjsLib;
+pdfjsLib.GlobalWorkerOptions.workerSrc = workerUrl;
+const viewerModule = import('pdfjs-dist/web/pdf_viewer.mjs');
+type ViewerModule = Awaited<typeof viewerModule>;
+type Viewer = InstanceType<ViewerModule['PDFViewer']>;
+type Bus = InstanceType<ViewerModule['EventBus']>;
+
+const THUMB_WIDTH = 96;
+
+/**
+ * Plaid's PDF, fetched through the main process and shown with pdf.js's own viewer components.
+ * pdf.js renders pages lazily as they scroll into view, so a 500-page report shows page 1 at once.
+ */
+export default function PdfViewer({ reportId }: { reportId: string }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const viewerRef = useRef<Viewer | null>(null);
+  const busRef = useRef<Bus | null>(null);
+  const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [page, setPage] = useState(1);
+  const [pageInput, setPageInput] = useState('1');
+  const [scaleLabel, setScaleLabel] = useState('page-width');
+  const [query, setQuery] = useState('');
+  const [matches, setMatches] = useState<{ current: number; total: number } | null>(null);
+  const [findState, setFindState] = useState<'idle' | 'found' | 'not_found' | 'pending'>('idle');
+  const [showThumbs, setShowThumbs] = useState(true);
+  const [printing, setPrinting] = useState(false);
+  const ids = useId();
+
+  useEffect(() => {
+    let cancelled = false;
+    let task: PDFDocumentLoadingTask | null = null;
+    setError(null);
+    setDoc(null);
+    (async () => {
+      const [{ pdf }, viewer] = await Promise.all([api.reportsPdf({ reportId }), viewerModule]);
+      if (cancelled) return;
+      const container = containerRef.current;
+      if (!container) return;
+      const eventBus = new viewer.EventBus();
+      const linkService = new viewer.PDFLinkService({ eventBus });
+      const findController = new viewer.PDFFindController({ eventBus, linkService });
+      const pdfViewer = new viewer.PDFViewer({ container, eventBus, linkService, findController, removePageBorders: false });
+      linkService.setViewer(pdfViewer);
+      eventBus.on('pagesinit', () => {
+        pdfViewer.currentScaleValue = 'page-width';
+      });
+      eventBus.on('pagechanging', (event: { pageNumber: number }) => {
+        setPage(event.pageNumber);
+        setPageInput(String(event.pageNumber));
+      });
+      eventBus.on('scalechanging', (event: { presetValue?: string; scale: number }) => {
+        setScaleLabel(event.presetValue ?? String(event.scale));
+      });
+      eventBus.on('updatefindmatchescount', (event: { matchesCount: { current: number; total: number } }) => {
+        setMatches(event.matchesCount);
+      });
+      eventBus.on('updatefindcontrolstate', (event: { state: number; matchesCount?: { current: number; total: number } }) => {
+        const FindState = viewer.FindState;
+        setFindState(event.state === FindState.NOT_FOUND ? 'not_found' : event.state === FindState.PENDING ? 'pending' : 'found');
+        if (event.matchesCount) setMatches(event.matchesCount);
+      });
+      viewerRef.current = pdfViewer;
+      busRef.current = eventBus;
+      // Untrusted input: never let a PDF evaluate code (CVE-2024-4367). pdf.js 6 has no eval path
+      // left; the flag stays so that an older pdf.js resolved by mistake is still safe.
+      const params: DocumentInitParameters & { isEvalSupported: false } = { data: pdf, isEvalSupported: false, enableXfa: false };
+      task = pdfjsLib.getDocument(params);
+      const loaded = await task.promise;
+      if (cancelled) return;
+      pdfViewer.setDocument(loaded);
+      linkService.setDocument(loaded, null);
+      setDoc(loaded);
+    })().catch((err: unknown) => {
+      if (!cancelled) setError(err);
+    });
+    return () => {
+      cancelled = true;
+      viewerRef.current?.setDocument(null as unknown as PDFDocumentProxy);
+      viewerRef.current = null;
+      busRef.current = null;
+      if (task) void task.destroy();
+    };
+  }, [reportId, attempt]);
+
+  const find = useCallback((type: '' | 'again', findPrevious = false, text = query) => {
+    if (!busRef.current || text.trim() === '') return;
+    busRef.current.dispatch('find', {
+      source: null,
+      type,
+      query: text,
+      caseSensitive: false,
+      entireWord: false,
+      highlightAll: true,
+      findPrevious,
+      matchDiacritics: false,
+    });
+  }, [query]);
+
+  function goTo(pageNumber: number) {
+    const viewer = viewerRef.current;
+    if (!viewer || !doc) return;
+    const clamped = Math.min(Math.max(1, Math.round(pageNumber)), doc.numPages);
+    viewer.currentPageNumber = clamped;
+    setPageInput(String(clamped));
+  }
+  function setScale(value: string) {
+    const viewer = viewerRef.current;
+    if (!viewer) return;
+    viewer.currentScaleValue = value;
+  }
+  function zoom(step: number) {
+    const viewer = viewerRef.current;
+    if (!viewer) return;
+    const next = Math.min(4, Math.max(0.25, Math.round((viewer.currentScale + step) * 100) / 100));
+    viewer.currentScale = next;
+  }
+
+  async function print() {
+    if (!doc) return;
+    setPrinting(true);
+    try {
+      await printDocument(doc);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setPrinting(false);
+    }
+  }
+
+  function onFindKey(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      find(matches && findState !== 'not_found' ? 'again' : '', event.shiftKey);
+    }
+  }
+
+  if (error) return <ErrorState error={error} title="The PDF could not be shown" onRetry={() => setAttempt((a) => a + 1)} />;
+
+  const scalePercent = /^[\d.]+$/.test(scaleLabel) ? `${Math.round(Number(scaleLabel) * 100)}%` : null;
+  return (
+    <div className="rp-pdf" data-testid="pdf-viewer" data-pages={doc?.numPages ?? 0}>
+      <div className="toolbar rp-pdf-toolbar" role="toolbar" aria-label="PDF controls">
+        <Button size="small" variant="ghost" aria-pressed={showThumbs} onClick={() => setShowThumbs((v) => !v)}>
+          Thumbnails
+        </Button>
+        <span className="rp-pdf-group">
+          <Button size="small" onClick={() => goTo(page - 1)} disabled={!doc || page <= 1} aria-label="Previous page">
+            ‹
+          </Button>
+          <label className="rp-pdf-page">
+            <span className="visually-hidden">Page number</span>
+            <input
+              type="number"
+              min={1}
+              max={doc?.numPages ?? 1}
+              value={pageInput}
+              data-testid="pdf-page-input"
+              onChange={(e) => setPageInput(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') goTo(Number(pageInput));
+              }}
+              onBlur={() => goTo(Number(pageInput))}
+            />
+          </label>
+          <span data-testid="pdf-page-count">of {doc?.numPages ?? '…'}</span>
+          <Button size="small" onClick={() => goTo(page + 1)} disabled={!doc || page >= (doc?.numPages ?? 1)} aria-label="Next page">
+            ›
+          </Button>
+        </span>
+        <span className="rp-pdf-group">
+          <Button size="small" onClick={() => zoom(-0.1)} aria-label="Zoom out">
+            −
+          </Button>
+          <label>
+            <span className="visually-hidden">Zoom</span>
+            <select
+              value={scalePercent ? 'custom' : scaleLabel}
+              onChange={(e) => setScale(e.target.value)}
+              data-testid="pdf-zoom"
+            >
+              <option value="page-width">Fit width</option>
+              <option value="page-fit">Fit page</option>
+              <option value="1">100%</option>
+              {scalePercent && <option value="custom">{scalePercent}</option>}
+            </select>
+          </label>
+          <Button size="small" onClick={() => zoom(0.1)} aria-label="Zoom in">
+            +
+          </Button>
+        </span>
+        <span className="rp-pdf-group" role="search">
+          <label htmlFor={`${ids}-find`} className="visually-hidden">
+            Find in the PDF
+          </label>
+          <input
+            id={`${ids}-find`}
+            type="search"
+            placeholder="Find in PDF"
+            value={query}
+            data-testid="pdf-find"
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setMatches(null);
+              setFindState('idle');
+            }}
+            onKeyDown={onFindKey}
+          />
+          <Button size="small" onClick={() => find(matches ? 'again' : '', true)} disabled={!query} aria-label="Previous match">
+            ↑
+          </Button>
+          <Button size="small" onClick={() => find(matches ? 'again' : '')} disabled={!query} aria-label="Next match" data-testid="pdf-find-next">
+            ↓
+          </Button>
+          <span aria-live="polite" className="muted" data-testid="pdf-find-result" data-total={matches?.total ?? ''}>
+            {findState === 'not_found' ? 'No matches' : matches && matches.total > 0 ? `${matches.current} of ${matches.total}` : ''}
+          </span>
+        </span>
+        <span className="spacer" />
+        <Button size="small" onClick={print} busy={printing} disabled={!doc} data-testid="pdf-print">
+          Print
+        </Button>
+      </div>
+      <div className="rp-pdf-body">
+        {showThumbs && doc && <Thumbnails doc={doc} current={page} onSelect={goTo} />}
+        <div className="rp-pdf-stage">
+          {!doc && (
+            <div className="rp-pdf-loading">
+              <Skeleton lines={6} label="Loading the PDF" />
+            </div>
+          )}
+          <div ref={containerRef} className="rp-pdf-container" tabIndex={0} aria-label="PDF pages" data-testid="pdf-container">
+            <div className="pdfViewer" />
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Thumbnails render only when scrolled into view, at a small size, so 500 pages cost nothing up front. */
+function Thumbnails({ doc, current, onSelect }: { doc: PDFDocumentProxy; current: number; onSelect(page: number): void }) {
+  const listRef = useRef<HTMLOListElement>(null);
+  const pages = Array.from({ length: doc.numPages }, (_, i) => i + 1);
+  useEffect(() => {
+    const active = listRef.current?.querySelector<HTMLElement>(`[data-page="${current}"]`);
+    active?.scrollIntoView({ block: 'nearest' });
+  }, [current]);
+  return (
+    <nav className="rp-thumbs" aria-label="Page thumbnails">
+      <ol ref={listRef}>
+        {pages.map((n) => (
+          <li key={n} data-page={n}>
+            <button
+              type="button"
+              className="rp-thumb"
+              aria-current={n === current ? 'page' : undefined}
+              aria-label={`Page ${n}`}
+              onClick={() => onSelect(n)}
+            >
+              <Thumbnail doc={doc} pageNumber={n} />
+              <span aria-hidden="true">{n}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+function Thumbnail({ doc, pageNumber }: { doc: PDFDocumentProxy; pageNumber: number }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    let task: { cancel(): void } | null = null;
+    let done = false;
+    const observer = new IntersectionObserver(async (entries) => {
+      if (done || !entries.some((e) => e.isIntersecting)) return;
+      done = true;
+      observer.disconnect();
+      try {
+        const page = await doc.getPage(pageNumber);
+        const base = page.getViewport({ scale: 1 });
+        const viewport = page.getViewport({ scale: THUMB_WIDTH / base.width });
+        canvas.width = Math.floor(viewport.width);
+        canvas.height = Math.floor(viewport.height);
+        const render = page.render({ canvas, viewport });
+        task = render;
+        await render.promise;
+      } catch {
+        // A thumbnail that fails (document closed while scrolling) just stays blank.
+      }
+    });
+    observer.observe(canvas);
+    return () => {
+      observer.disconnect();
+      task?.cancel();
+    };
+  }, [doc, pageNumber]);
+  return <canvas ref={canvasRef} className="rp-thumb-canvas" width={THUMB_WIDTH} height={Math.round(THUMB_WIDTH * 1.294)} />;
+}
+
+/**
+ * Prints through a print-only container of page images: works under the app's CSP (no plugin,
+ * no inline script) in Electron and in the browser.
+ */
+async function printDocument(doc: PDFDocumentProxy): Promise<void> {
+  const container = document.createElement('div');
+  container.className = 'rp-print-container';
+  const urls: string[] = [];
+  try {
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const viewport = page.getViewport({ scale: 150 / 72 });
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.floor(viewport.width);
+      canvas.height = Math.floor(viewport.height);
+      await page.render({ canvas, viewport, intent: 'print' }).promise;
+      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+      if (!blob) continue;
+      const url = URL.createObjectURL(blob);
+      urls.push(url);
+      const img = document.createElement('img');
+      img.src = url;
+      img.alt = `Page ${n}`;
+      container.appendChild(img);
+      page.cleanup();
+    }
+    document.body.appendChild(container);
+    document.body.classList.add('rp-printing');
+    await Promise.all([...container.querySelectorAll('img')].map((img) => img.decode().catch(() => undefined)));
+    window.print();
+  } finally {
+    document.body.classList.remove('rp-printing');
+    container.remove();
+    for (const url of urls) URL.revokeObjectURL(url);
+  }
+}

@@ -1,0 +1,346 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { api } from '../api';
+import type { Applicant, ReportSummary, Settings } from '../../../shared/domain';
+import type { AssetReportGetResult, AssetReportWarning } from '../../../shared/asset-report';
+import { analyzeReport, loanInputsFromApplicant, underwritingSettings } from '../../../shared/underwriting';
+import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
+import { Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
+import { href, navigate } from '../shell/router';
+import { useReportProgress } from './CreateReportDialog';
+import { FindingsPanel, type FindingFocus } from './FindingsPanel';
+import { AccountsSection } from './AccountsSection';
+import { TransactionsTable } from './TransactionsTable';
+import { ActionsPanel, ExportsPanel } from './ActionsPanel';
+import { ChangesSinceParent } from './ChangesSinceParent';
+import { buildTransactionRows, accountLabel } from './transactions';
+import { applicantFullName, environmentLabel, formatDate, formatDateTime, formatDays, formatElapsed } from './format';
+import './reports.css';
+
+const PdfViewer = lazy(() => import('./PdfViewer'));
+
+export interface ReportScreenProps {
+  reportId: string;
+  onBack(): void;
+}
+
+interface LoadedReport {
+  summary: ReportSummary;
+  content: AssetReportGetResult | null;
+  applicant: Applicant | null;
+  settings: Settings | null;
+  sourced: { transactionId: string; note: string; markedAt: string }[];
+}
+
+function isAssetReport(value: unknown): value is AssetReportGetResult {
+  const v = value as { report?: { items?: unknown } } | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.report?.items);
+}
+
+async function loadReport(reportId: string): Promise<LoadedReport> {
+  const [{ summary, content }, settings, sourced] = await Promise.all([
+    api.reportsGet({ reportId }),
+    api.settingsGet({}).catch(() => null),
+    api.depositsListSourced({ reportId }).catch(() => []),
+  ]);
+  const applicant = await api
+    .applicantsGet({ applicantId: summary.applicantId })
+    .then((r) => r.applicant)
+    .catch(() => null);
+  return { summary, content: isAssetReport(content) ? content : null, applicant, settings, sourced };
+}
+
+type Tab = 'summary' | 'transactions' | 'pdf' | 'actions';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'summary', label: 'Summary' },
+  { id: 'transactions', label: 'Transactions' },
+  { id: 'pdf', label: 'PDF' },
+  { id: 'actions', label: 'Export and actions' },
+];
+
+/** The report viewer: findings first, then assets and accounts; transactions, PDF and actions on tabs. */
+export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
+  const loaded = useLoad(() => loadReport(reportId), [reportId]);
+
+  if (loaded.status === 'error' && !loaded.data) {
+    return (
+      <div className="page" data-testid="report-screen">
+        <BackLink onBack={onBack} />
+        <ErrorState error={loaded.error} title="The report could not be opened" onRetry={loaded.reload} />
+      </div>
+    );
+  }
+  if (!loaded.data || loaded.data.summary.id !== reportId) {
+    return (
+      <div className="page" data-testid="report-screen">
+        <BackLink onBack={onBack} />
+        <Skeleton lines={8} label="Opening the report" />
+      </div>
+    );
+  }
+  const data = loaded.data;
+  if (data.summary.status !== 'ready' || !data.content) {
+    return <ReportNotReady summary={data.summary} onBack={onBack} onReady={loaded.reload} />;
+  }
+  return <ReportViewer key={data.summary.id} data={data} content={data.content} onBack={onBack} />;
+}
+
+function BackLink({ onBack }: { onBack(): void }) {
+  return (
+    <Button variant="ghost" size="small" onClick={onBack} data-testid="report-back">
+      ← Back
+    </Button>
+  );
+}
+
+function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; onBack(): void; onReady(): void }) {
+  const { status, message, elapsedMs, latest } = useReportProgress(summary);
+  useEffect(() => {
+    if (status === 'ready' || (status !== summary.status && status !== 'pending')) onReady();
+  }, [status, summary.status, onReady]);
+  const failure = latest?.failure ?? summary.failure;
+  return (
+    <div className="page" data-testid="report-screen" data-status={status}>
+      <BackLink onBack={onBack} />
+      <header className="page-header">
+        <h1>Asset Report for {summary.applicantName}</h1>
+        <ReportStatusChip status={status} />
+      </header>
+      {status === 'pending' && (
+        <div className="state" role="status" aria-live="polite" data-testid="report-pending">
+          <h2>Plaid is generating the report</h2>
+          <p>
+            Elapsed: <span data-testid="report-elapsed">{formatElapsed(elapsedMs)}</span>. Reports usually take under a minute; larger ones take longer.
+          </p>
+          {message && <p className="muted">{message}</p>}
+          <p className="muted">You will be notified when it is ready; you can keep working meanwhile.</p>
+        </div>
+      )}
+      {status === 'failed' && (
+        <div className="state state-error" role="alert" data-testid="report-failed">
+          <h2>Plaid could not generate the report</h2>
+          <p>{failure?.message ?? message ?? 'Plaid reported a failure without a reason.'}</p>
+          {failure && (
+            <p className="code">
+              {failure.code}
+              {failure.requestId ? ` · request ${failure.requestId}` : ''}
+            </p>
+          )}
+          <p>Check the applicant’s linked banks, then create a new report.</p>
+        </div>
+      )}
+      {status === 'removed' && (
+        <EmptyState title="This report was removed">
+          <p>It was deleted at Plaid; the activity log keeps the record.</p>
+        </EmptyState>
+      )}
+    </div>
+  );
+}
+
+const WARNING_TEXT: Record<string, string> = {
+  OWNERS_UNAVAILABLE: 'The bank did not provide account owners: confirm the applicant owns these accounts from statements.',
+  INVESTMENTS_UNAVAILABLE: 'Investment holdings could not be retrieved for an Item.',
+  TRANSACTIONS_UNAVAILABLE: 'Transactions could not be retrieved for an Item: the history may be incomplete.',
+  BANK_INCOME_INSIGHTS_INSUFFICIENT_DATA: 'Not enough data for income insights.',
+  BANK_INCOME_INSIGHTS_INCOMPLETE: 'Income insights are incomplete.',
+  BANK_INCOME_INSIGHTS_STATUS_IN_PROGRESS: 'Income insights were still being computed.',
+  BANK_INCOME_INSIGHTS_INTERNAL_ERROR: 'Plaid could not compute income insights.',
+  BANK_INCOME_INSIGHTS_MISMATCHED_DAYS_REQUESTED: 'Income insights cover a different number of days than requested.',
+};
+
+function warningText(warning: AssetReportWarning): string {
+  return WARNING_TEXT[warning.warning_code] ?? warning.cause?.display_message ?? warning.cause?.error_message ?? warning.warning_code;
+}
+
+function ReportViewer({ data, content, onBack }: { data: LoadedReport; content: AssetReportGetResult; onBack(): void }) {
+  const { summary, applicant, settings } = data;
+  const report = content.report;
+  const [tab, setTab] = useState<Tab>('summary');
+  const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
+  const [focus, setFocus] = useState<FindingFocus | null>(null);
+  const [sourced, setSourced] = useState<SourcedDeposit[]>(() => data.sourced.map(({ transactionId, note }) => ({ transactionId, note })));
+  const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
+
+  const rows = useMemo(() => buildTransactionRows(report), [report]);
+  const accounts = useMemo(
+    () => report.items.flatMap((item) => item.accounts.map((a) => ({ id: a.account_id, label: `${item.institution_name} · ${accountLabel(a)}` }))),
+    [report],
+  );
+  const hasInsights = useMemo(() => rows.some((r) => r.merchant !== null || r.category !== null), [rows]);
+
+  const analysis: UnderwritingAnalysis | null = useMemo(() => {
+    if (!applicant) return null;
+    const overrides: Parameters<typeof underwritingSettings>[0] = { sourcedDeposits: sourced };
+    if (settings) {
+      overrides.largeDepositShare = settings.largeDepositShare;
+      overrides.documentAgeRule = settings.documentAgeRule;
+    }
+    return analyzeReport(content, loanInputsFromApplicant(applicant), underwritingSettings(overrides), todayIso());
+  }, [content, applicant, settings, sourced]);
+
+  const openTab = useCallback((next: Tab) => {
+    setTab(next);
+    setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
+  }, []);
+
+  function onTabKey(event: KeyboardEvent<HTMLButtonElement>) {
+    const index = TABS.findIndex((t) => t.id === tab);
+    let next: number | null = null;
+    if (event.key === 'ArrowRight') next = (index + 1) % TABS.length;
+    if (event.key === 'ArrowLeft') next = (index - 1 + TABS.length) % TABS.length;
+    if (event.key === 'Home') next = 0;
+    if (event.key === 'End') next = TABS.length - 1;
+    if (next === null) return;
+    event.preventDefault();
+    const target = TABS[next]!.id;
+    openTab(target);
+    tabRefs.current.get(target)?.focus();
+  }
+
+  const showTransactions = useCallback(
+    (f: FindingFocus) => {
+      setFocus(f);
+      openTab('transactions');
+    },
+    [openTab],
+  );
+
+  async function markSourced(deposit: LargeDeposit, note: string) {
+    await api.depositsMarkSourced({ reportId: summary.id, transactionId: deposit.transactionId, note });
+    setSourced((list) => [...list.filter((s) => s.transactionId !== deposit.transactionId), { transactionId: deposit.transactionId, note }]);
+  }
+  async function unmarkSourced(deposit: LargeDeposit) {
+    await api.depositsUnmarkSourced({ reportId: summary.id, transactionId: deposit.transactionId });
+    setSourced((list) => list.filter((s) => s.transactionId !== deposit.transactionId));
+  }
+
+  const openReport = (id: string) => navigate(href.report(id));
+  const title = applicant ? applicantFullName(applicant) : summary.applicantName;
+
+  return (
+    <div className="page rp-viewer" data-testid="report-screen" data-status="ready">
+      <BackLink onBack={onBack} />
+      <header className="rp-header" data-testid="report-header">
+        <div className="rp-header-title">
+          <h1>Asset Report · {title}</h1>
+          <ReportStatusChip status={summary.status} />
+          {summary.kind !== 'create' && (
+            <span className="chip chip-neutral" data-testid="report-kind">
+              {summary.kind === 'refresh' ? 'Refresh' : 'Filtered'}
+            </span>
+          )}
+        </div>
+        <dl className="rp-meta">
+          <div>
+            <dt>Report id</dt>
+            <dd className="mono" data-testid="report-id">
+              {report.asset_report_id}
+            </dd>
+          </div>
+          <div>
+            <dt>Generated</dt>
+            <dd data-testid="report-generated">{formatDateTime(report.date_generated)}</dd>
+          </div>
+          <div>
+            <dt>Days requested</dt>
+            <dd data-testid="report-days">{formatDays(report.days_requested)}</dd>
+          </div>
+          <div>
+            <dt>Environment</dt>
+            <dd>
+              <span className="env-badge" data-environment={summary.environment}>
+                {environmentLabel[summary.environment]}
+              </span>
+            </dd>
+          </div>
+          <div>
+            <dt>Loan</dt>
+            <dd>{summary.loanNumber}</dd>
+          </div>
+          {summary.parentId && (
+            <div>
+              <dt>Parent report</dt>
+              <dd>
+                <a href={href.report(summary.parentId)}>Open the {summary.kind === 'refresh' ? 'report it refreshes' : 'unfiltered report'}</a>
+              </dd>
+            </div>
+          )}
+        </dl>
+        {content.warnings.length > 0 && (
+          <ul className="rp-warnings" aria-label="Plaid’s warnings" data-testid="report-warnings">
+            {content.warnings.map((w, i) => {
+              const institution = report.items.find((item) => item.item_id === w.cause?.item_id)?.institution_name;
+              return (
+                <li key={i} className="alert alert-info" data-code={w.warning_code}>
+                  <strong>{w.warning_code.replace(/_/g, ' ').toLowerCase()}</strong>
+                  {institution ? ` (${institution})` : ''}: {warningText(w)}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </header>
+
+      <div role="tablist" aria-label="Report sections" className="rp-tabs">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`rp-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`rp-panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            ref={(el) => {
+              if (el) tabRefs.current.set(t.id, el);
+            }}
+            onClick={() => openTab(t.id)}
+            onKeyDown={onTabKey}
+            data-testid={`tab-${t.id}`}
+          >
+            {t.label}
+            {t.id === 'transactions' && <span className="rp-tab-count"> ({rows.length.toLocaleString('en-US')})</span>}
+          </button>
+        ))}
+      </div>
+
+      <div role="tabpanel" id="rp-panel-summary" aria-labelledby="rp-tab-summary" hidden={tab !== 'summary'} className="rp-panel">
+        {analysis ? (
+          <FindingsPanel analysis={analysis} onShowTransactions={showTransactions} onMarkSourced={markSourced} onUnmarkSourced={unmarkSourced} />
+        ) : (
+          <p className="alert alert-info">The applicant’s loan details could not be loaded, so the underwriting findings are not shown.</p>
+        )}
+        {summary.kind === 'refresh' && summary.parentId && <ChangesSinceParent parentId={summary.parentId} child={content} />}
+        <AccountsSection report={report} analysis={analysis} />
+      </div>
+
+      <div role="tabpanel" id="rp-panel-transactions" aria-labelledby="rp-tab-transactions" hidden={tab !== 'transactions'} className="rp-panel">
+        {visited.has('transactions') && (
+          <TransactionsTable rows={rows} accounts={accounts} hasInsights={hasInsights} focus={focus} onClearFocus={() => setFocus(null)} />
+        )}
+      </div>
+
+      <div role="tabpanel" id="rp-panel-pdf" aria-labelledby="rp-tab-pdf" hidden={tab !== 'pdf'} className="rp-panel">
+        {visited.has('pdf') && (
+          <Suspense fallback={<Skeleton lines={6} label="Loading the PDF viewer" />}>
+            <PdfViewer reportId={summary.id} />
+          </Suspense>
+        )}
+      </div>
+
+      <div role="tabpanel" id="rp-panel-actions" aria-labelledby="rp-tab-actions" hidden={tab !== 'actions'} className="rp-panel">
+        {visited.has('actions') && (
+          <>
+            <ExportsPanel summary={summary} />
+            <ActionsPanel summary={summary} report={report} onOpenReport={openReport} onRemoved={onBack} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Today in the officer's time zone, for the refresh-by rule. */
+function todayIso(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}

@@ -1,0 +1,304 @@
+import { useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  categoriesOf,
+  emptyFilters,
+  filterTransactions,
+  sortTransactions,
+  totalsOf,
+  type MoneyDirection,
+  type SortDirection,
+  type SortKey,
+  type TransactionFilters,
+  type TransactionRow,
+} from './transactions';
+import { formatDate, formatMoney } from './format';
+import { Button, EmptyState } from '../ui';
+import type { FindingFocus } from './FindingsPanel';
+
+const ROW_HEIGHT = 36;
+
+/** A finding's link narrows the table to the transactions or days behind it. */
+export type TransactionsFocus = FindingFocus;
+
+interface Props {
+  rows: readonly TransactionRow[];
+  accounts: { id: string; label: string }[];
+  hasInsights: boolean;
+  focus: TransactionsFocus | null;
+  onClearFocus(): void;
+}
+
+function parseAmount(text: string): number | null {
+  if (text.trim() === '') return null;
+  const value = Number.parseFloat(text.replace(/[$,\s]/g, ''));
+  return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * The report's transactions, virtualized so tens of thousands of rows stay smooth: only the rows
+ * in view (plus a few) are in the DOM. Search runs over strings precomputed in buildTransactionRows.
+ */
+export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearFocus }: Props) {
+  const ids = useId();
+  const [query, setQuery] = useState('');
+  const [accountId, setAccountId] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [minAmount, setMinAmount] = useState('');
+  const [maxAmount, setMaxAmount] = useState('');
+  const [direction, setDirection] = useState<MoneyDirection>('all');
+  const [category, setCategory] = useState('');
+  const [showInsights, setShowInsights] = useState(hasInsights);
+  const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: 'date', direction: 'desc' });
+
+  // The input stays responsive while React filters with the deferred value.
+  const deferredQuery = useDeferredValue(query);
+  const categories = useMemo(() => (hasInsights ? categoriesOf(rows) : []), [rows, hasInsights]);
+
+  const filters: TransactionFilters = {
+    ...emptyFilters,
+    query: deferredQuery,
+    accountId: focus?.accountId ?? (accountId || null),
+    from: focus?.from ?? (from || null),
+    to: focus?.to ?? (to || null),
+    minAmount: parseAmount(minAmount),
+    maxAmount: parseAmount(maxAmount),
+    direction,
+    category: category || null,
+    ids: focus?.ids ?? null,
+  };
+  const filterKey = JSON.stringify({ ...filters, ids: null });
+  const visible = useMemo(
+    () => sortTransactions(filterTransactions(rows, filters), sort.key, sort.direction),
+    // filterKey captures every filter value but the focus, which is listed directly.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [rows, filterKey, focus, sort.key, sort.direction],
+  );
+  const totals = useMemo(() => totalsOf(visible), [visible]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+
+  const insightsColumns = hasInsights && showInsights;
+  const gridClass = insightsColumns ? 'rp-txn-grid rp-txn-grid-insights' : 'rp-txn-grid';
+  const anyFilter =
+    query !== '' || accountId !== '' || from !== '' || to !== '' || minAmount !== '' || maxAmount !== '' || direction !== 'all' || category !== '';
+
+  function toggleSort(key: SortKey) {
+    setSort((current) =>
+      current.key === key
+        ? { key, direction: current.direction === 'asc' ? 'desc' : 'asc' }
+        : { key, direction: key === 'description' ? 'asc' : 'desc' },
+    );
+  }
+  function ariaSort(key: SortKey): 'ascending' | 'descending' | 'none' {
+    if (sort.key !== key) return 'none';
+    return sort.direction === 'asc' ? 'ascending' : 'descending';
+  }
+  function clearFilters() {
+    setQuery('');
+    setAccountId('');
+    setFrom('');
+    setTo('');
+    setMinAmount('');
+    setMaxAmount('');
+    setDirection('all');
+    setCategory('');
+  }
+
+  if (rows.length === 0) {
+    return (
+      <EmptyState title="No transactions in this report">
+        <p>Plaid returned no transactions for these accounts (investment and loan accounts carry none).</p>
+      </EmptyState>
+    );
+  }
+
+  return (
+    <section className="rp-txn" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`} className="visually-hidden">
+        Transactions
+      </h2>
+      <div className="rp-txn-filters" role="search" aria-label="Search and filter transactions">
+        <label className="rp-field rp-field-grow">
+          <span>Search</span>
+          <input
+            type="search"
+            data-testid="txn-search"
+            placeholder="Description, merchant, amount…"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </label>
+        <label className="rp-field">
+          <span>Account</span>
+          <select data-testid="txn-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            <option value="">All accounts</option>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="rp-field">
+          <span>From</span>
+          <input type="date" data-testid="txn-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label className="rp-field">
+          <span>To</span>
+          <input type="date" data-testid="txn-to" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <label className="rp-field rp-field-narrow">
+          <span>Min $</span>
+          <input inputMode="decimal" data-testid="txn-min" value={minAmount} onChange={(e) => setMinAmount(e.target.value)} />
+        </label>
+        <label className="rp-field rp-field-narrow">
+          <span>Max $</span>
+          <input inputMode="decimal" data-testid="txn-max" value={maxAmount} onChange={(e) => setMaxAmount(e.target.value)} />
+        </label>
+        <label className="rp-field">
+          <span>Money</span>
+          <select data-testid="txn-direction" value={direction} onChange={(e) => setDirection(e.target.value as MoneyDirection)}>
+            <option value="all">In and out</option>
+            <option value="in">Money in</option>
+            <option value="out">Money out</option>
+          </select>
+        </label>
+        {hasInsights && categories.length > 0 && (
+          <label className="rp-field">
+            <span>Category</span>
+            <select data-testid="txn-category" value={category} onChange={(e) => setCategory(e.target.value)}>
+              <option value="">All categories</option>
+              {categories.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {hasInsights && (
+          <label className="rp-check rp-check-inline">
+            <input type="checkbox" data-testid="insights-toggle" checked={showInsights} onChange={(e) => setShowInsights(e.target.checked)} />
+            <span>Insights</span>
+          </label>
+        )}
+        {anyFilter && (
+          <Button size="small" onClick={clearFilters}>
+            Clear filters
+          </Button>
+        )}
+      </div>
+
+      {focus && (
+        <p className="rp-focus-chip" data-testid="txn-focus">
+          Showing the transactions behind “{focus.label}”.
+          <button type="button" className="rp-link-button" onClick={onClearFocus}>
+            Show all transactions
+          </button>
+        </p>
+      )}
+
+      <p className="rp-txn-count" aria-live="polite">
+        <span data-testid="txn-count" data-count={visible.length}>
+          {visible.length.toLocaleString('en-US')} of {rows.length.toLocaleString('en-US')} transactions
+        </span>
+        <span className="muted">
+          {' '}
+          · money in {formatMoney(totals.moneyIn)} · money out {formatMoney(totals.moneyOut)}
+        </span>
+      </p>
+
+      <div className="rp-txn-table" role="table" aria-label="Transactions" aria-rowcount={visible.length + 1} data-testid="txn-table">
+        <div role="rowgroup">
+          <div role="row" className={`${gridClass} rp-txn-head`} aria-rowindex={1}>
+            <div role="columnheader" aria-sort={ariaSort('date')}>
+              <button type="button" className="rp-sort" onClick={() => toggleSort('date')} data-testid="sort-date">
+                Date {sortArrow(sort, 'date')}
+              </button>
+            </div>
+            <div role="columnheader">Account</div>
+            <div role="columnheader" aria-sort={ariaSort('description')}>
+              <button type="button" className="rp-sort" onClick={() => toggleSort('description')} data-testid="sort-description">
+                Description {sortArrow(sort, 'description')}
+              </button>
+            </div>
+            {insightsColumns && <div role="columnheader">Merchant</div>}
+            {insightsColumns && <div role="columnheader">Category</div>}
+            <div role="columnheader" aria-sort={ariaSort('amount')} className="rp-num">
+              <button type="button" className="rp-sort" onClick={() => toggleSort('amount')} data-testid="sort-amount">
+                Amount {sortArrow(sort, 'amount')}
+              </button>
+            </div>
+          </div>
+        </div>
+        <div
+          ref={scrollRef}
+          className="rp-txn-scroll"
+          role="rowgroup"
+          tabIndex={0}
+          aria-label="Transaction rows, scroll with the arrow keys"
+          data-testid="txn-scroll"
+        >
+          {visible.length === 0 ? (
+            <div className="rp-txn-none" role="row">
+              <div role="cell">No transactions match these filters.</div>
+            </div>
+          ) : (
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((v) => {
+                const row = visible[v.index];
+                if (!row) return null;
+                return (
+                  <div
+                    key={row.id}
+                    role="row"
+                    aria-rowindex={v.index + 2}
+                    className={gridClass + ' rp-txn-row'}
+                    data-testid="txn-row"
+                    style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                  >
+                    <div role="cell">{formatDate(row.date)}</div>
+                    <div role="cell" className="rp-ellipsis" title={row.accountLabel}>
+                      {row.accountLabel}
+                    </div>
+                    <div role="cell" className="rp-ellipsis" title={row.description}>
+                      {row.description}
+                      {row.pending && <span className="rp-badge rp-badge-muted">pending</span>}
+                    </div>
+                    {insightsColumns && (
+                      <div role="cell" className="rp-ellipsis">
+                        {row.merchant ?? ''}
+                      </div>
+                    )}
+                    {insightsColumns && (
+                      <div role="cell" className="rp-ellipsis" title={row.category ?? ''}>
+                        {row.category ?? ''}
+                      </div>
+                    )}
+                    <div role="cell" className={row.amount < 0 ? 'rp-num rp-money-in' : 'rp-num'}>
+                      {row.amount < 0 ? '+' : '−'}
+                      {formatMoney(Math.abs(row.amount), row.currency)}
+                    </div>
+                  </div>
+                );
+              })}
+            </div>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function sortArrow(sort: { key: SortKey; direction: SortDirection }, key: SortKey): string {
+  if (sort.key !== key) return '';
+  return sort.direction === 'asc' ? '▲' : '▼';
+}
