@@ -205,11 +205,15 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
         <p className="link-lead" role="alert" data-testid="link-error-message">
           {error.message}
         </p>
-        <div className="link-actions">
-          <Button variant="primary" size="large" onClick={startLink} data-testid="link-retry">
-            Try again
-          </Button>
-        </div>
+        {error.retryable ? (
+          <div className="link-actions">
+            <Button variant="primary" size="large" onClick={startLink} data-testid="link-retry">
+              Try again
+            </Button>
+          </div>
+        ) : (
+          <p className="link-lead">Please hand the computer back to your loan officer.</p>
+        )}
       </>
     );
   }

@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright';
+import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+
+/**
+ * The officer's desk opens in Chromium through the web bridge to the real services and the
+ * emulator: navigation, the empty applicant list, the settings screen, keyboard use and axe.
+ */
+
+const SCREENSHOTS = 'test-results/screenshots';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let workDir: string;
+let bridge: WebBridge;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-shell-'));
+  const staticDir = join(workDir, 'renderer-web');
+  // Our own build output, so parallel work on out/renderer-web cannot change what we test.
+  execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', staticDir, '--emptyOutDir'], {
+    stdio: 'inherit',
+  });
+  const userDataDir = join(workDir, 'user-data');
+  mkdirSync(userDataDir);
+  bridge = await startWebBridge({ userDataDir, staticDir, port: 0 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.goto(bridge.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+async function seriousViolations(target: Page) {
+  const results = await new AxeBuilder({ page: target }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+test('opens on the empty applicant list with the environment shown', async () => {
+  await page.getByTestId('applicants-screen').waitFor();
+  const empty = page.getByTestId('empty-state');
+  await empty.waitFor();
+  expect(await empty.textContent()).toContain('No applicants yet — add the first one');
+  const badge = page.getByTestId('environment-badge');
+  await badge.waitFor();
+  expect(await badge.textContent()).toContain('Emulator');
+  expect(await badge.getAttribute('data-environment')).toBe('emulator');
+  // The bridge token is taken out of the address bar once read.
+  expect(page.url()).not.toContain('token=');
+  expect(await page.getByTestId('nav-applicants').getAttribute('aria-current')).toBe('page');
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-applicants-empty.png`, fullPage: true });
+});
+
+test('navigation reaches reports and settings and marks the current page', async () => {
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('reports-screen').waitFor();
+  expect(page.url()).toContain('#/reports');
+  expect(await page.getByTestId('nav-reports').getAttribute('aria-current')).toBe('page');
+  expect(await page.getByTestId('nav-applicants').getAttribute('aria-current')).toBeNull();
+  expect(await page.getByTestId('empty-state').textContent()).toContain('No reports yet');
+
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-screen').waitFor();
+  expect(await page.getByTestId('nav-settings').getAttribute('aria-current')).toBe('page');
+
+  // Back goes where the officer came from (hash routing).
+  await page.goBack();
+  await page.getByTestId('reports-screen').waitFor();
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicants-screen').waitFor();
+});
+
+test('settings show the environment and the state of each set of keys, never a secret', async () => {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-screen').waitFor();
+  await page.getByTestId('credentials-sandbox').waitFor();
+  expect(await page.getByTestId('env-emulator').isChecked()).toBe(true);
+  expect(await page.getByTestId('switch-environment').isDisabled()).toBe(true);
+  for (const environment of ['sandbox', 'production']) {
+    const form = page.getByTestId(`credentials-${environment}`);
+    expect(await form.getByTestId('credential-state').textContent()).toBe('Not configured');
+    const secret = form.getByLabel('Secret');
+    expect(await secret.getAttribute('type')).toBe('password');
+    expect(await secret.inputValue()).toBe('');
+  }
+  expect(await page.getByTestId('large-deposit-share').inputValue()).not.toBe('');
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-settings.png`, fullPage: true });
+
+  // Choosing Production asks first; cancelling keeps the emulator.
+  await page.getByTestId('env-production').check();
+  await page.getByTestId('switch-environment').click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await confirm.waitFor();
+  expect(await confirm.textContent()).toContain('Real applicants');
+  await page.keyboard.press('Escape');
+  await confirm.waitFor({ state: 'detached' });
+  expect(await page.getByTestId('environment-badge').getAttribute('data-environment')).toBe('emulator');
+  await page.getByTestId('env-emulator').check();
+});
+
+test('keyboard: Tab reaches the skip link and the navigation with a visible focus ring', async () => {
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicants-screen').waitFor();
+  await page.reload();
+  await page.getByTestId('applicants-screen').waitFor();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+  await page.keyboard.press('Tab');
+  const skip = page.getByTestId('skip-link');
+  expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+  const skipOutline = await skip.evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(skipOutline).not.toBe('none');
+  // The skip link is on screen while focused.
+  const box = await skip.boundingBox();
+  expect(box && box.y >= 0).toBe(true);
+
+  await page.keyboard.press('Tab');
+  const navApplicants = page.getByTestId('nav-applicants');
+  expect(await navApplicants.evaluate((el) => el === document.activeElement)).toBe(true);
+  const ring = await navApplicants.evaluate((el) => {
+    const style = getComputedStyle(el);
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+  });
+  expect(ring.style).not.toBe('none');
+  expect(ring.width).toBeGreaterThanOrEqual(2);
+
+  // The skip link moves focus into the main area.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+});
+
+test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape closes it', async () => {
+  await page.getByTestId('applicants-screen').waitFor();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Control+k');
+  expect(await page.getByTestId('applicant-search').evaluate((el) => el === document.activeElement)).toBe(true);
+
+  // Typing "n" in the search box is text, not a shortcut.
+  await page.keyboard.type('n');
+  expect(await page.getByTestId('applicant-form').count()).toBe(0);
+  await page.getByTestId('applicant-search').fill('');
+
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('n');
+  const form = page.getByTestId('applicant-form');
+  await form.waitFor();
+  expect(page.url()).toContain('#/applicants/new');
+  // The first field has focus; submitting empty shows the schema's per-field messages.
+  expect(await page.getByTestId('field-firstName').evaluate((el) => el === document.activeElement)).toBe(true);
+  await page.getByTestId('save-applicant').click();
+  await page.getByTestId('error-firstName').waitFor();
+  expect(await page.getByTestId('error-firstName').textContent()).toBe('first name is required');
+  expect(await page.getByTestId('error-email').textContent()).toBe('enter a valid e-mail address');
+  expect(await page.getByTestId('field-ssn').getAttribute('type')).toBe('password');
+
+  await page.keyboard.press('Escape');
+  await form.waitFor({ state: 'detached' });
+  expect(page.url()).toMatch(/#\/applicants$/);
+});
+
+test('axe finds no serious or critical violations on the applicant list, the form and settings', async () => {
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('empty-state').waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByTestId('new-applicant').click();
+  await page.getByTestId('applicant-form').waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('credentials-production').waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the page raised no script errors', () => {
+  expect(pageErrors).toEqual([]);
+});
