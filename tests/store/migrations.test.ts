@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, openAssetDeskStore } from '../../electron/db';
+import { migrate, migrations, schemaVersion, type Migration } from '../../electron/db/migrations';
+
+describe('report history store: migrations', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'assetdesk-migrate-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const rawDb = (name = 'db.sqlite') => {
+    const db = new Database(join(dir, name));
+    db.pragma('foreign_keys = ON');
+    return db;
+  };
+
+  it('versions are 1..N in order and a fresh database ends at the latest', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    const store = openAssetDeskStore({ file: join(dir, 'fresh.sqlite'), dataKey: randomBytes(32) });
+    store.close();
+    const db = new Database(join(dir, 'fresh.sqlite'));
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('001 on an empty database (version 0) creates the loan-file tables', () => {
+    const db = rawDb();
+    expect(migrate(db, { target: 1 })).toEqual({ from: 0, to: 1 });
+    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['activity', 'applicants', 'audit_copies', 'items', 'report_content', 'report_items', 'reports', 'settings', 'store_meta']));
+    expect(tables).not.toContain('sourced_deposits');
+    db.close();
+  });
+
+  it('002 on a database at version 1 with data: backfills search text, adds indexes and sourced deposits', () => {
+    const db = rawDb();
+    migrate(db, { target: 1 });
+    db.prepare(
+      `INSERT INTO applicants (id, first_name, middle_name, last_name, email, phone, loan_number, loan_purpose, application_date,
+         qualifying_monthly_income, funds_to_close, created_at, updated_at)
+       VALUES ('a1', 'Maria', 'Elena', 'Lopez', 'Maria@Example.com', '+1 415 555 0134', 'LN-7', 'purchase', '2026-10-01', 9000, 50000, 't', 't'),
+              ('a2', 'Kwame', NULL, 'Mensah', 'k@example.com', '+1 415 555 0135', 'LN-8', 'refinance', '2026-10-01', 9000, 50000, 't', 't')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO reports (id, applicant_id, environment, kind, status, days_requested, include_applicant_details, created_at)
+       VALUES ('r1', 'a1', 'sandbox', 'create', 'pending', 61, 0, '2026-10-02T00:00:00.000Z')`,
+    ).run();
+
+    expect(migrate(db)).toEqual({ from: 1, to: 2 });
+    expect(db.prepare('SELECT id, search_text FROM applicants ORDER BY id').all()).toEqual([
+      { id: 'a1', search_text: 'maria elena lopez ln-7 maria@example.com' },
+      { id: 'a2', search_text: 'kwame mensah ln-8 k@example.com' },
+    ]);
+    const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'").pluck().all();
+    expect(indexes).toEqual(expect.arrayContaining(['reports_by_created', 'reports_latest_ready', 'applicants_by_loan_number', 'items_relink']));
+    db.prepare("INSERT INTO sourced_deposits (report_id, transaction_id, note_enc, marked_at) VALUES ('r1', 'tx', x'00', 't')").run();
+    expect(() => db.prepare("INSERT INTO sourced_deposits (report_id, transaction_id, note_enc, marked_at) VALUES ('nope', 'tx', x'00', 't')").run()).toThrowError(/FOREIGN KEY/);
+    // The list query uses the new index rather than scanning every report.
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM reports WHERE environment = 'sandbox' ORDER BY created_at DESC").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/reports_by_created/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('an existing version-1 database is upgraded by openAssetDeskStore and its data stays usable', () => {
+    const file = join(dir, 'old.sqlite');
+    const dataKey = randomBytes(32);
+    const db = new Database(file);
+    migrate(db, { target: 1 });
+    db.close();
+    const store = openAssetDeskStore({ file, dataKey });
+    const applicant = store.applicants.create({ firstName: 'Ana', lastName: 'Ruiz', email: 'ana@example.com', phone: '+1 212 555 0100', loanNumber: 'LN-1', loanPurpose: 'refinance', applicationDate: '2026-10-01', qualifyingMonthlyIncome: 1, fundsToClose: 1 });
+    expect(store.applicants.search({ environment: 'sandbox', query: 'ruiz' }).rows.map((r) => r.id)).toEqual([applicant.id]);
+    store.close();
+  });
+
+  it('a database newer than the app is refused with STORE_TOO_NEW and left unchanged', () => {
+    const file = join(dir, 'future.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    db.close();
+    let caught: unknown;
+    try {
+      openAssetDeskStore({ file, dataKey: randomBytes(32) });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ code: 'STORE_TOO_NEW', retryable: false });
+    expect((caught as Error).message).toMatch(/newer version of AssetDesk.*Install the latest AssetDesk/);
+    const after = new Database(file);
+    expect(schemaVersion(after)).toBe(LATEST_SCHEMA_VERSION + 1);
+    expect(after.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get()).toBe(0);
+    after.close();
+  });
+
+  it('a failing migration rolls back every step of the run, including user_version', () => {
+    const db = rawDb();
+    const broken: Migration = { version: 3, name: 'broken', up: (d) => d.exec('CREATE TABLE half (x); SELECT no_such_function();') };
+    expect(() => migrate(db, { list: [...migrations, broken] })).toThrowError(/no_such_function/);
+    expect(schemaVersion(db)).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get()).toBe(0);
+    db.close();
+  });
+});
