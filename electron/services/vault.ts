@@ -141,6 +141,8 @@ interface KeychainFailure {
 /** Turns keytar's raw failures into what is missing and how to fix it, per platform. */
 export function describeKeychainFailure(error: unknown, platform: NodeJS.Platform = process.platform): KeychainFailure {
   if (error instanceof AppError && error.code === ErrorCodes.keychainUnavailable) {
+    // Our own wrapper: describe keytar's original failure when there is one.
+    if (error.cause !== undefined) return describeKeychainFailure(error.cause, platform);
     return { message: error.message, howToFix: fixFor('other', platform) };
   }
   const raw = error instanceof Error ? error.message : String(error);
