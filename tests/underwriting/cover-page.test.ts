@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { COVER_PAGE_HEADING, buildCoverPage, prependCoverPage } from '../../electron/services/cover-page';
+import { renderAssetReportPdf } from '../../electron/emulator/pdf';
+import { buildAssetReport } from '../emulator/pdf-fixture';
+import { busyAnalysis } from './cover-fixture';
+
+const standardFontDataUrl = fileURLToPath(new URL('../../node_modules/pdfjs-dist/standard_fonts/', import.meta.url));
+
+/** Text of every page as pdf.js reads it: an independent reader proves the PDF opens and says what we claim. */
+async function pageTexts(pdf: Uint8Array): Promise<string[]> {
+  const loadingTask = getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 });
+  const document = await loadingTask.promise;
+  const pages: string[] = [];
+  for (let number = 1; number <= document.numPages; number += 1) {
+    const page = await document.getPage(number);
+    const content = await page.getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
+  }
+  await loadingTask.destroy();
+  return pages;
+}
+
+const coverInput = (analysis = busyAnalysis()) => ({
+  analysis,
+  applicantName: 'Alberta B. Charleson',
+  loanNumber: 'LN-2026-0042',
+  reportId: analysis.reportId,
+  generatedAt: '2026-03-31T14:05:00Z',
+  asOf: '2026-03-31',
+});
+
+describe('underwriter cover page', () => {
+  it('is headed as AssetDesk\'s analysis and carries every finding that needs the officer, with citations', async () => {
+    const analysis = busyAnalysis();
+    const pages = await pageTexts(await buildCoverPage(coverInput(analysis)));
+    expect(pages.length).toBeGreaterThanOrEqual(1);
+    expect(pages.length).toBeLessThanOrEqual(2);
+    const first = pages[0] ?? '';
+    expect(first).toContain(COVER_PAGE_HEADING);
+    expect(first).toContain('not produced, reviewed or endorsed by Plaid');
+    expect(first).toContain('LN-2026-0042');
+    expect(first).toContain(analysis.reportId);
+    expect(first).toContain('Large deposit of $15,000.00 into Plaid Checking ••0000 on 2026-03-24');
+    expect(first).toContain('Rule: Fannie Mae B3-4.2-02');
+    expect(first).toContain('Short $11,600.00 for funds to close and reserves');
+    const all = pages.join(' ');
+    for (const finding of analysis.findings) expect(all, finding.id).toContain(finding.title);
+    for (const page of pages) expect(page).toContain("AssetDesk analysis, not part of Plaid's Asset Report");
+  });
+
+  it('follows the officer sourcing a deposit', async () => {
+    const sourced = busyAnalysis([{ transactionId: 'txn-wire-15000', note: 'Gift from parents, letter on file' }]);
+    const text = (await pageTexts(await buildCoverPage(coverInput(sourced)))).join(' ');
+    expect(text).toContain('Sourced large deposit of $15,000.00');
+    expect(text).not.toContain('Short $');
+    expect(text).toContain('Funds to close and reserves covered, $3,400.00 to spare');
+  });
+
+  it('goes in front of Plaid\'s PDF: cover pages first, then every Plaid page unchanged', async () => {
+    const plaidPdf = await renderAssetReportPdf({ report: buildAssetReport({ accounts: 2, transactionsPerAccount: 60, days: 90 }), warnings: [] });
+    const plaidPages = await pageTexts(plaidPdf);
+    const cover = await buildCoverPage(coverInput());
+    const coverPages = await pageTexts(cover);
+
+    const combined = await prependCoverPage(new Uint8Array(plaidPdf), cover);
+    const pages = await pageTexts(combined);
+    expect(pages).toHaveLength(coverPages.length + plaidPages.length);
+    expect(pages[0]).toContain(COVER_PAGE_HEADING);
+    expect(pages[0]).toContain('Large deposit of $15,000.00');
+    expect(pages.slice(coverPages.length)).toEqual(plaidPages);
+    expect(pages.slice(coverPages.length).some((page) => page.includes(COVER_PAGE_HEADING))).toBe(false);
+  });
+
+  it('a clean file fits on one page and says nothing needs attention', async () => {
+    const analysis = busyAnalysis();
+    const clean = { ...analysis, findings: analysis.findings.filter((f) => f.severity === 'ok'), counts: { attention: 0, info: 0 } };
+    const pages = await pageTexts(await buildCoverPage(coverInput(clean)));
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toContain('Nothing needs attention.');
+  });
+});
