@@ -9,7 +9,9 @@ const standardFontDataUrl = fileURLToPath(new URL('../../node_modules/pdfjs-dist
 
 /** Text of every page as pdf.js reads it: an independent reader proves the PDF opens and says what we claim. */
 async function pageTexts(pdf: Uint8Array): Promise<string[]> {
-  const loadingTask = getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 });
+  // pdfjs 6 no longer evaluates font code; isEvalSupported: false still guards older builds (CVE-2024-4367).
+  const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
+  const loadingTask = getDocument(parameters);
   const document = await loadingTask.promise;
   const pages: string[] = [];
   for (let number = 1; number <= document.numPages; number += 1) {
