@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlaidEnvironment, ReportSummary } from '../../shared/domain';
+import { AppError, ErrorCodes } from '../../shared/errors';
+import type { AssetDeskStore } from '../db';
+
+export interface ApplicantExportOptions {
+  /** File name (without extension) for one report's PDF and JSON. */
+  fileName?: (report: ReportSummary) => string;
+  /** Only this environment's reports; default all. */
+  environment?: PlaidEnvironment;
+  now?: Date;
+}
+
+export interface ApplicantExportResult {
+  folder: string;
+  files: string[];
+}
+
+const ENVIRONMENTS: readonly PlaidEnvironment[] = ['production', 'sandbox', 'emulator'];
+
+/** Keeps letters, digits, dot, dash and underscore: file names the officer can e-mail or upload anywhere. */
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|-+$/g, '').slice(0, 120) || 'file';
+}
+
+function defaultFileName(report: ReportSummary): string {
+  return `AssetReport_${report.createdAt.slice(0, 10)}_${report.kind}_${report.id.slice(0, 8)}`;
+}
+
+/**
+ * Writes an applicant's file — each ready report's PDF and JSON, the activity log and a README —
+ * into a new folder `{LoanNumber}_{LastName}_AssetFile_{YYYY-MM-DD}` inside `folder`. Everything is
+ * written under a hidden temporary name and renamed at the end, so the officer never sees half a file.
+ * The exported files are NOT encrypted: the officer chose where they go.
+ */
+export function exportApplicantFile(
+  store: AssetDeskStore,
+  applicantId: string,
+  folder: string,
+  options: ApplicantExportOptions = {},
+): ApplicantExportResult {
+  const applicant = store.applicants.get(applicantId);
+  if (!applicant) {
+    throw new AppError({ code: ErrorCodes.notFound, message: 'That applicant no longer exists in AssetDesk. Refresh the list and try again.', retryable: false });
+  }
+  const now = options.now ?? new Date();
+  const environments = options.environment ? [options.environment] : ENVIRONMENTS;
+  const reports = environments
+    .flatMap((env) => store.reports.listForApplicant(applicantId, env))
+    .filter((r) => r.status === 'ready');
+  const fileName = options.fileName ?? defaultFileName;
+
+  const base = `${safeName(applicant.loanNumber)}_${safeName(applicant.lastName)}_AssetFile_${now.toISOString().slice(0, 10)}`;
+  let finalName = base;
+  for (let n = 2; existsSync(join(folder, finalName)); n += 1) finalName = `${base}-${n}`;
+  const finalFolder = join(folder, finalName);
+  const temp = join(folder, `.${finalName}.partial-${randomBytes(4).toString('hex')}`);
+
+  const files: string[] = [];
+  const write = (name: string, data: string | Uint8Array) => {
+    writeFileSync(join(temp, name), data, { mode: 0o600 });
+    files.push(name);
+  };
+  try {
+    mkdirSync(temp, { mode: 0o700 });
+    const used = new Set<string>();
+    const index: string[] = [];
+    for (const report of reports) {
+      let name = safeName(fileName(report));
+      for (let n = 2; used.has(name); n += 1) name = `${safeName(fileName(report))}-${n}`;
+      used.add(name);
+      const { json, pdf } = store.reports.readContent(report.id);
+      write(`${name}.pdf`, pdf);
+      write(`${name}.json`, JSON.stringify(json, null, 2));
+      index.push(
+        `${name}.pdf / .json — ${report.kind} report, ${report.daysRequested} days, created ${report.createdAt}, ` +
+          `ready ${report.readyAt ?? '-'}, ${report.environment}, banks: ${report.institutions.join(', ') || '-'}`,
+      );
+    }
+    write('activity-log.json', JSON.stringify(store.activity.list({ applicantId, limit: 100_000 }).reverse(), null, 2));
+    write(
+      'README.txt',
+      [
+        `AssetDesk asset file — ${applicant.firstName} ${applicant.lastName}, loan ${applicant.loanNumber}`,
+        `Exported ${now.toISOString()}`,
+        '',
+        'These files contain the borrower\'s financial information unencrypted. Store and send them securely.',
+        '',
+        ...(index.length > 0 ? index : ['No ready Asset Reports.']),
+        'activity-log.json — what was done to this loan file, oldest first',
+        '',
+      ].join('\n'),
+    );
+    renameSync(temp, finalFolder);
+  } catch (err) {
+    rmSync(temp, { recursive: true, force: true });
+    if (err instanceof AppError) throw err;
+    throw new AppError(
+      {
+        code: 'EXPORT_FAILED',
+        message: 'AssetDesk could not write the asset file to the folder you picked. Check there is free space and that you may write there, or choose another folder.',
+        retryable: true,
+      },
+      { cause: err },
+    );
+  }
+
+  const paths = files.map((f) => join(finalFolder, f));
+  store.activity.append({ action: 'exported', applicantId, detail: { folder: finalFolder, files, reports: reports.length } });
+  return { folder: finalFolder, files: paths };
+}

@@ -1,0 +1,106 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { deleteApplicantLocally, planRetention } from '../../electron/db/retention';
+import { exportApplicantFile } from '../../electron/services/applicant-export';
+import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
+
+const DAY = 86_400_000;
+
+describe('report history store: retention and export', () => {
+  let t: ReturnType<typeof tempStore>;
+  beforeEach(() => {
+    t = tempStore({ start: '2026-01-10T09:00:00.000Z' });
+  });
+  afterEach(() => t.cleanup());
+
+  function loanFile(loanNumber: string, lastName = 'Lopez') {
+    const { store } = t;
+    const applicant = store.applicants.create(applicantInput({ loanNumber, lastName, ssn: SSN }));
+    const item = store.items.add({ applicantId: applicant.id, environment: 'sandbox', plaidItemId: `item-${loanNumber}`, accessToken: ACCESS_TOKEN, institutionId: 'ins_1', institutionName: 'First Platypus Bank', accounts: [] });
+    const report = store.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 61, itemIds: [item.id], includeApplicantDetails: false });
+    store.reports.attachPlaid(report.id, { plaidReportId: `plaid-${loanNumber}`, reportToken: REPORT_TOKEN });
+    store.reports.markReady(report.id, {
+      reportJson: JSON.stringify({ report: { asset_report_id: `plaid-${loanNumber}` }, warnings: [] }),
+      pdf: Buffer.from('%PDF-1.7 fake'),
+      summary: { totalBalance: 10, accountCount: 1, earliestHistoryDate: null },
+      readyAt: t.store.reports.get(report.id)!.createdAt,
+    });
+    const copy = store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
+    store.sourcedDeposits.mark(report.id, 'txn-1', 'gift');
+    return { applicant, item, report, copy };
+  }
+
+  it('planRetention lists reports older than the setting; none when retention is off', () => {
+    const old = loanFile('LN-1');
+    t.advance(100 * DAY);
+    loanFile('LN-2');
+    const now = new Date(Date.parse('2026-01-10T09:00:00.000Z') + 100 * DAY);
+    expect(planRetention(t.store, { retentionDays: 90, now }).map((r) => r.id)).toEqual([old.report.id]);
+    expect(planRetention(t.store, { retentionDays: null, now })).toEqual([]);
+    t.store.reports.markRemoved(old.report.id);
+    expect(planRetention(t.store, { retentionDays: 90, now })).toEqual([]);
+  });
+
+  it('deleteApplicantLocally removes everything of that applicant, logs each deletion, keeps others', () => {
+    const gone = loanFile('LN-1');
+    const kept = loanFile('LN-2', 'Mensah');
+    const result = deleteApplicantLocally(t.store, gone.applicant.id);
+    expect(result).toEqual({ reportIds: [gone.report.id], itemIds: [gone.item.id], auditCopyIds: [gone.copy.id] });
+    expect(t.store.applicants.get(gone.applicant.id)).toBeNull();
+    expect(t.store.items.get(gone.item.id)).toBeNull();
+    expect(t.store.reports.get(gone.report.id)).toBeNull();
+    expect(t.store.auditCopies.get(gone.copy.id)).toBeNull();
+    expect(t.store.sourcedDeposits.list(gone.report.id)).toEqual([]);
+    expect(t.store.applicants.get(kept.applicant.id)).not.toBeNull();
+    expect(t.store.reports.readJson(kept.report.id)).toBeTruthy();
+
+    const log = t.store.activity.list({ applicantId: gone.applicant.id });
+    expect(log.map((e) => e.action).sort()).toEqual(['applicant_deleted', 'audit_copy_deleted', 'item_deleted', 'report_deleted']);
+    const db = new Database(t.file, { readonly: true });
+    for (const table of ['report_content', 'report_items', 'sourced_deposits', 'audit_copies', 'items', 'reports']) {
+      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(1);
+    }
+    db.close();
+    expect(() => deleteApplicantLocally(t.store, gone.applicant.id)).toThrowError(/no longer exists/);
+  });
+
+  it('exports PDFs, JSON, activity log and README into a new folder, logs it, and never overwrites', () => {
+    const file = loanFile('LN-2026-77');
+    t.advance(DAY);
+    const failed = t.store.reports.createPending({ applicantId: file.applicant.id, environment: 'sandbox', kind: 'refresh', parentId: file.report.id, daysRequested: 61, itemIds: [file.item.id], includeApplicantDetails: false });
+    t.store.reports.markFailed(failed.id, { code: 'X', message: 'failed' });
+    const target = join(t.dir, 'exports');
+    mkdirSync(target);
+
+    const now = new Date('2026-02-01T10:00:00.000Z');
+    const result = exportApplicantFile(t.store, file.applicant.id, target, { now });
+    expect(result.folder).toBe(join(target, 'LN-2026-77_Lopez_AssetFile_2026-02-01'));
+    const names = readdirSync(result.folder).sort();
+    const stem = `AssetReport_2026-01-10_create_${file.report.id.slice(0, 8)}`;
+    expect(names).toEqual(['README.txt', 'activity-log.json', `${stem}.json`, `${stem}.pdf`].sort());
+    expect(result.files.map((f) => f.slice(result.folder.length + 1)).sort()).toEqual(names);
+    expect(readFileSync(join(result.folder, `${stem}.pdf`), 'utf8')).toBe('%PDF-1.7 fake');
+    expect(JSON.parse(readFileSync(join(result.folder, `${stem}.json`), 'utf8'))).toEqual({ report: { asset_report_id: 'plaid-LN-2026-77' }, warnings: [] });
+    const log = JSON.parse(readFileSync(join(result.folder, 'activity-log.json'), 'utf8')) as { action: string }[];
+    expect(Array.isArray(log)).toBe(true);
+    expect(readFileSync(join(result.folder, 'README.txt'), 'utf8')).toMatch(/loan LN-2026-77[\s\S]*unencrypted/);
+    expect(readdirSync(target).filter((n) => n.startsWith('.'))).toEqual([]); // no temp folder left
+
+    const exported = t.store.activity.list({ applicantId: file.applicant.id, limit: 1 })[0]!;
+    expect(exported).toMatchObject({ action: 'exported', detail: { folder: result.folder, reports: 1 } });
+
+    const again = exportApplicantFile(t.store, file.applicant.id, target, { now, fileName: (r) => `Report ${r.kind}/../x` });
+    expect(again.folder).toBe(`${result.folder}-2`);
+    expect(readdirSync(again.folder)).toContain('Report-create-.-x.pdf');
+  });
+
+  it('a failed export leaves nothing behind and says what to do', () => {
+    const file = loanFile('LN-9');
+    const blocker = join(t.dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    expect(() => exportApplicantFile(t.store, file.applicant.id, blocker)).toThrowError(expect.objectContaining({ code: 'EXPORT_FAILED' }) as Error);
+    expect(existsSync(blocker)).toBe(true);
+    expect(t.store.activity.list({ applicantId: file.applicant.id }).some((e) => e.action === 'exported')).toBe(false);
+  });
+});
