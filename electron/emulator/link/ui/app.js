@@ -654,7 +654,7 @@
       var form = h('form', { 'data-testid': 'accounts-form' }, [
         fieldset,
         h('div', { class: 'spacer' }),
-        continueButton,
+        h('div', { class: 'sticky-actions' }, [continueButton]),
       ]);
       function selectedIds() {
         return Array.prototype.filter
