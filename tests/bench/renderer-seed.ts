@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AssetReport } from 'plaid';
+import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
+import { renderAssetReportPdf } from '../../electron/emulator/pdf';
+import { createAppServices } from '../../electron/services/app-services';
+import { createKeychainVault, type KeytarLike } from '../../electron/services/vault';
+import { buildAssetReport } from '../emulator/pdf-fixture';
+
+/**
+ * Seeds a real AssetDesk store directly (no Plaid round trips) and serves it through the web bridge
+ * with the real app services, for the renderer benchmark and the report screen's browser test.
+ * The keychain is an in-memory keytar shared by the seeding and the services, so both use one data key.
+ */
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function memoryKeytar(): KeytarLike {
+  const entries = new Map<string, string>();
+  return {
+    getPassword: async (service, account) => entries.get(`${service}/${account}`) ?? null,
+    setPassword: async (service, account, password) => {
+      entries.set(`${service}/${account}`, password);
+    },
+    deletePassword: async (service, account) => entries.delete(`${service}/${account}`),
+  };
+}
+
+export const KEYCHAIN_SERVICE = 'AssetDesk-renderer-test';
+
+export async function openSeedStore(userDataDir: string, keytar: KeytarLike): Promise<AssetDeskStore> {
+  mkdirSync(userDataDir, { recursive: true });
+  const vault = createKeychainVault({ keytar, service: KEYCHAIN_SERVICE });
+  return openAssetDeskStore({ file: join(userDataDir, 'assetdesk.sqlite'), dataKey: await vault.dataKey() });
+}
+
+export interface SeededApplicant {
+  applicantId: string;
+  itemId: string;
+}
+
+export function seedApplicant(store: AssetDeskStore, n = 0, overrides: Partial<Parameters<AssetDeskStore['applicants']['create']>[0]> = {}): SeededApplicant {
+  const applicant = store.applicants.create({
+    firstName: 'Alberta',
+    middleName: 'Bobbeth',
+    lastName: n === 0 ? 'Charleson' : `Charleson${n}`,
+    email: `alberta${n}@example.com`,
+    phone: '+1 555 123 4567',
+    loanNumber: `LN-${1000 + n}`,
+    loanPurpose: 'purchase',
+    applicationDate: '2026-03-01',
+    qualifyingMonthlyIncome: 8000,
+    fundsToClose: 20_000,
+    reservesNeeded: 2_000,
+    ...overrides,
+  });
+  const item = store.items.add({
+    applicantId: applicant.id,
+    environment: 'emulator',
+    plaidItemId: `item-${n}`,
+    accessToken: `access-emulator-${n}`,
+    institutionId: 'ins_109508',
+    institutionName: 'First Platypus Bank',
+    accounts: [],
+  });
+  return { applicantId: applicant.id, itemId: item.id };
+}
+
+export function storeReadyReport(
+  store: AssetDeskStore,
+  seeded: SeededApplicant,
+  content: { report: AssetReport; warnings: unknown[] },
+  pdf: Uint8Array,
+  plaidReportId: string = content.report.asset_report_id,
+): string {
+  const pending = store.reports.createPending({
+    applicantId: seeded.applicantId,
+    environment: 'emulator',
+    kind: 'create',
+    parentId: null,
+    daysRequested: content.report.days_requested,
+    itemIds: [seeded.itemId],
+    includeApplicantDetails: true,
+  });
+  store.reports.attachPlaid(pending.id, { plaidReportId, reportToken: `assets-emulator-${pending.id}` });
+  const accounts = content.report.items.flatMap((i) => i.accounts);
+  store.reports.markReady(pending.id, {
+    reportJson: JSON.stringify(content),
+    pdf,
+    summary: {
+      totalBalance: accounts.reduce((sum, a) => sum + (a.balances.current ?? 0), 0),
+      accountCount: accounts.length,
+      earliestHistoryDate: null,
+    },
+    readyAt: new Date().toISOString(),
+  });
+  return pending.id;
+}
+
+/** A report with `accounts × perAccount` transactions, plus one large unexplained wire into the first account. */
+export function reportWithTransactions(accounts: number, perAccount: number, days: number): AssetReport {
+  const report = buildAssetReport({ accounts, transactionsPerAccount: perAccount, days });
+  const first = report.items[0]!.accounts[0]!;
+  first.transactions.unshift({
+    account_id: first.account_id,
+    transaction_id: 'txn-large-wire-0001',
+    amount: -12_500,
+    date: report.date_generated.slice(0, 10),
+    iso_currency_code: 'USD',
+    unofficial_currency_code: null,
+    original_description: 'INCOMING WIRE REF 88231 J SMITH',
+    pending: false,
+  } as never);
+  return report;
+}
+
+export async function renderPdf(report: AssetReport): Promise<Uint8Array> {
+  return new Uint8Array(await renderAssetReportPdf({ report, warnings: [] }));
+}
+
+/** Builds the renderer in web mode into `outDir`, so parallel work on out/renderer-web cannot change what is measured. */
+export function buildRenderer(outDir: string): void {
+  execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'], { stdio: 'inherit' });
+}
+
+export async function startSeededBridge(userDataDir: string, staticDir: string, keytar: KeytarLike): Promise<WebBridge> {
+  return startWebBridge({
+    userDataDir,
+    staticDir,
+    port: 0,
+    createServices: (deps) => createAppServices({ ...deps, keychain: keytar, keychainService: KEYCHAIN_SERVICE, transport: 'web-bridge' }),
+  });
+}
