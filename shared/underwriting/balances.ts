@@ -117,6 +117,10 @@ export function checkNewAccounts(
     const dates = [...account.transactions.map((t) => t.date), ...account.historical_balances.map((row) => row.date)];
     const earliestDate = dates.length > 0 ? dates.reduce((min, date) => (date < min ? date : min)) : null;
     newAccounts.push({ ...label, daysAvailable: days, earliestDate });
+    // The first money in is what opened the account: the deposits whose source the officer must document.
+    const deposits = account.transactions.filter((t) => t.amount < 0);
+    const firstDay = deposits.reduce<string | null>((min, t) => (min === null || t.date < min ? t.date : min), null);
+    const opening = deposits.filter((t) => t.date === firstDay);
     findings.push({
       id: `new-account:${account.account_id}`,
       rule: 'new_account',
@@ -125,7 +129,7 @@ export function checkNewAccounts(
       detail: `The report asked for ${report.days_requested} days; an account with under ${settings.newAccountDays} days may be newly opened. Document where its opening funds came from.`,
       citation: CITATIONS.new_account,
       accountId: account.account_id,
-      transactionIds: [],
+      transactionIds: opening.map((t) => t.transaction_id),
       dates: earliestDate ? [earliestDate] : [],
     });
   }

@@ -10,6 +10,7 @@ const PAYROLL = /PAYROLL|DIRECT DEP|DIR DEP|DIRECTDEP|GUSTO|\bADP\b|PAYCHEX|SALA
 // Person-to-person apps: "ZELLE PAY FROM …" is somebody's money, not wages.
 const PERSON_TO_PERSON = /ZELLE|VENMO|CASH ?APP|PAYPAL/;
 const TRANSFER = /TRANSFER|XFER|TFR|TRNSFR/;
+const BORROWED = /CASH_ADVANCES|LOANS?$|_LOAN/;
 // The other account's mask as banks print it: XXXXXX1111, ****1111, #1111, ENDING IN 1111, ACCT 1111.
 const MASK_REFERENCE = /(?:X{2,}|\*{2,}|#|•+|ENDING(?: IN)?\s*|ACCT\.?\s*|ACCOUNT\s*)(\d{2,4})\b/g;
 
@@ -66,9 +67,17 @@ export function checkLargeDeposits(
   const sourcedNotes = new Map(settings.sourcedDeposits.map((sourced) => [sourced.transactionId, sourced.note]));
   const assetAccounts = accounts.filter((entry) => isAssetAccount(entry.account));
   // Withdrawals from the applicant's other asset accounts, each usable to explain one deposit only.
-  const withdrawals = assetAccounts.flatMap((entry) =>
-    entry.account.transactions.filter((t) => t.amount > 0).map((transaction) => ({ transaction, entry })),
-  );
+  // Indexed by amount in cents: a heavy report has tens of thousands of withdrawals.
+  const withdrawalsByCents = new Map<number, { transaction: AssetReportTransaction; entry: ReportAccount }[]>();
+  for (const entry of assetAccounts) {
+    for (const transaction of entry.account.transactions) {
+      if (transaction.amount <= 0) continue;
+      const key = Math.round(transaction.amount * 100);
+      const list = withdrawalsByCents.get(key) ?? [];
+      list.push({ transaction, entry });
+      withdrawalsByCents.set(key, list);
+    }
+  }
   const usedWithdrawals = new Set<string>();
 
   const deposits: LargeDeposit[] = [];
@@ -96,11 +105,10 @@ export function checkLargeDeposits(
       description,
     };
 
-    const match = withdrawals.find(
+    const match = (withdrawalsByCents.get(Math.round(amount * 100)) ?? []).find(
       ({ transaction: out, entry: from }) =>
         from.account.account_id !== entry.account.account_id &&
         !usedWithdrawals.has(out.transaction_id) &&
-        cents(out.amount) === amount &&
         Math.abs(daysBetween(out.date, transaction.date)) <= settings.transferMatchDays,
     );
     const otherMasks = new Set(
@@ -148,6 +156,9 @@ export function checkLargeDeposits(
     deposits.push({ ...common, sourced, note });
     const account = describeAccount(entry.label);
     let detail = `"${description}" exceeds ${sharePercent} of qualifying monthly income (threshold ${formatMoney(threshold)}).`;
+    // Plaid's insights sometimes see a loan or cash advance behind a deposit: borrowed funds need investigating.
+    if (BORROWED.test(transaction.credit_category?.detailed ?? ''))
+      detail += ' Plaid categorises it as a loan or cash advance: borrowed funds must be investigated.';
     if (sourced) detail += ` Sourced: ${note}`;
     else if (loan.purpose === 'purchase')
       detail += ' Document its source (gift letter, sale of an asset, …) or the amount is subtracted from verified funds.';
