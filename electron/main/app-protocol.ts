@@ -54,7 +54,7 @@ export function resolveAppPath(rootDir: string, requestUrl: string): string | nu
   } catch {
     return null;
   }
-  if (/[\\\0]/.test(decoded) || /[\u0000-\u001f]/.test(decoded)) return null;
+  if (decoded.includes('\\') || [...decoded].some((char) => char.charCodeAt(0) < 0x20)) return null;
   const relativePath = decoded.replace(/^\//, '');
   if (relativePath.startsWith('/') || isAbsolute(relativePath) || /^[a-zA-Z]:/.test(relativePath)) return null;
 
@@ -67,7 +67,12 @@ export function resolveAppPath(rootDir: string, requestUrl: string): string | nu
   } catch {
     return null;
   }
-  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.hostname !== APP_HOST || parsed.port !== '' || parsed.username !== '') {
+  if (
+    parsed.protocol !== `${APP_SCHEME}:` ||
+    parsed.hostname !== APP_HOST ||
+    parsed.port !== '' ||
+    parsed.username !== ''
+  ) {
     return null;
   }
 
@@ -132,7 +137,10 @@ export function createAppProtocolHandler(
 ): (request: Request) => Promise<Response> {
   const baseHeaders = { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' };
   const notFound = () =>
-    new Response('Not found', { status: 404, headers: { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' } });
+    new Response('Not found', {
+      status: 404,
+      headers: { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' },
+    });
 
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {

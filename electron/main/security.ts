@@ -160,7 +160,9 @@ export function isAllowedNavigation(url: string, options: NavigationOptions = {}
   if (!parsed) return false;
   if (isAppUrl(parsed)) return true;
   if (options.devServerOrigin !== undefined) {
-    return parsed.origin === loopbackOrigin(options.devServerOrigin) && parsed.username === '' && parsed.password === '';
+    return (
+      parsed.origin === loopbackOrigin(options.devServerOrigin) && parsed.username === '' && parsed.password === ''
+    );
   }
   return false;
 }

@@ -25,7 +25,10 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
  * The dev server origin, or undefined. A packaged app never loads from http, whatever the
  * environment says; in development only a loopback dev server is accepted.
  */
-export function devServerOrigin(app: Pick<App, 'isPackaged'>, env: Record<string, string | undefined>): string | undefined {
+export function devServerOrigin(
+  app: Pick<App, 'isPackaged'>,
+  env: Record<string, string | undefined>,
+): string | undefined {
   const url = env[DEV_SERVER_ENV];
   if (app.isPackaged || url === undefined || url === '') return undefined;
   return loopbackOrigin(new URL(url).origin);

@@ -38,7 +38,8 @@ export function ensureBuilt(): BuildState {
       mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline) return { ok: false, reason: `FAILED: waited 5 minutes for ${lock} (remove it if no build is running).` };
+      if (Date.now() > deadline)
+        return { ok: false, reason: `FAILED: waited 5 minutes for ${lock} (remove it if no build is running).` };
       sleep(500);
     }
   }
@@ -52,7 +53,9 @@ export function ensureBuilt(): BuildState {
     rmdirSync(lock);
   }
   const missing = missingEntries();
-  return missing.length === 0 ? { ok: true } : { ok: false, reason: `FAILED: the build did not produce ${missing.join(', ')}` };
+  return missing.length === 0
+    ? { ok: true }
+    : { ok: false, reason: `FAILED: the build did not produce ${missing.join(', ')}` };
 }
 
 /** Throws the build failure as the test's error, so the report says why nothing was checked. */
@@ -77,7 +80,10 @@ export function listFiles(dir: string, extensions?: readonly string[]): string[]
 }
 
 /** The text of every code file in one out/ folder, keyed by path relative to that folder. */
-export function readBundle(folder: string, extensions: readonly string[] = ['.js', '.cjs', '.mjs', '.html']): Map<string, string> {
+export function readBundle(
+  folder: string,
+  extensions: readonly string[] = ['.js', '.cjs', '.mjs', '.html'],
+): Map<string, string> {
   const dir = join(OUT_DIR, folder);
   return new Map(listFiles(dir, extensions).map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
 }

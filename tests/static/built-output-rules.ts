@@ -53,14 +53,16 @@ export function findBuiltOutputViolations(bundles: BuiltBundles): string[] {
       const name = match[1] ?? '';
       if (FORBIDDEN_SWITCHES.includes(name)) violations.push(`${file}: appends the insecure switch ${name}`);
     }
-    if (/\.loadFile\(|\.loadURL\(\s*["'`]file:/.test(text)) violations.push(`${file}: loads the UI from file:// instead of app://`);
+    if (/\.loadFile\(|\.loadURL\(\s*["'`]file:/.test(text))
+      violations.push(`${file}: loads the UI from file:// instead of app://`);
   });
 
   each('preload', (file, text) => {
     for (const call of text.matchAll(/exposeInMainWorld\(([^;]*)/g)) {
       const args = call[1] ?? '';
       if (/^\s*["'`]ipcRenderer["'`]/.test(args)) violations.push(`${file}: exposes ipcRenderer by name`);
-      if (/^[^,]+,\s*(?:[\w$]+\.)?ipcRenderer\s*\)/.test(args)) violations.push(`${file}: exposes the ipcRenderer object`);
+      if (/^[^,]+,\s*(?:[\w$]+\.)?ipcRenderer\s*\)/.test(args))
+        violations.push(`${file}: exposes the ipcRenderer object`);
       if (/\bipcRenderer\s*[:,}]/.test(args)) violations.push(`${file}: exposes ipcRenderer as a property`);
       if (/\.ipcRenderer\.(?:on|once|send|sendSync|invoke|postMessage)\s*[,})]/.test(args)) {
         violations.push(`${file}: exposes a raw ipcRenderer method`);
@@ -69,8 +71,10 @@ export function findBuiltOutputViolations(bundles: BuiltBundles): string[] {
   });
 
   each('renderer', (file, text) => {
-    if (/require\(\s*["'`]electron["'`]\s*\)|from\s*["'`]electron["'`]/.test(text)) violations.push(`${file}: requires electron`);
-    if (/\bipcRenderer\b/.test(text)) violations.push(`${file}: mentions ipcRenderer (the renderer only has the window API)`);
+    if (/require\(\s*["'`]electron["'`]\s*\)|from\s*["'`]electron["'`]/.test(text))
+      violations.push(`${file}: requires electron`);
+    if (/\bipcRenderer\b/.test(text))
+      violations.push(`${file}: mentions ipcRenderer (the renderer only has the window API)`);
     if (text.includes('/__bridge/')) violations.push(`${file}: contains web-bridge code`);
     if (file.endsWith('.html')) violations.push(...htmlViolations(file, text));
   });
@@ -91,7 +95,8 @@ export function htmlViolations(file: string, html: string): string[] {
     const content = /content\s*=\s*"([^"]*)"|content\s*=\s*'([^']*)'/i.exec(meta[0]);
     const policy = parseContentSecurityPolicy(content?.[1] ?? content?.[2] ?? '');
     const scriptSources = policy['script-src'] ?? policy['default-src'] ?? [];
-    if (Object.values(policy).some((sources) => sources.includes("'unsafe-eval'"))) violations.push(`${file}: CSP allows unsafe-eval`);
+    if (Object.values(policy).some((sources) => sources.includes("'unsafe-eval'")))
+      violations.push(`${file}: CSP allows unsafe-eval`);
     if (scriptSources.includes("'unsafe-inline'")) violations.push(`${file}: CSP allows inline scripts`);
   }
   return violations;

@@ -6,9 +6,21 @@ import { findBuiltOutputViolations } from './built-output-rules';
 import type { BuiltBundles } from './built-output-rules';
 
 const clean = (): BuiltBundles => ({
-  main: new Map([['index.cjs', 'app.enableSandbox(); new BrowserWindow({ webPreferences: { sandbox: true, contextIsolation: true } });']]),
-  preload: new Map([['index.cjs', 'import_electron.contextBridge.exposeInMainWorld("assetDesk", { invoke: (c, p) => import_electron.ipcRenderer.invoke(c, p) });']]),
-  renderer: new Map([['index.html', '<!doctype html><script type="module" crossorigin src="./assets/index.js"></script>']]),
+  main: new Map([
+    [
+      'index.cjs',
+      'app.enableSandbox(); new BrowserWindow({ webPreferences: { sandbox: true, contextIsolation: true } });',
+    ],
+  ]),
+  preload: new Map([
+    [
+      'index.cjs',
+      'import_electron.contextBridge.exposeInMainWorld("assetDesk", { invoke: (c, p) => import_electron.ipcRenderer.invoke(c, p) });',
+    ],
+  ]),
+  renderer: new Map([
+    ['index.html', '<!doctype html><script type="module" crossorigin src="./assets/index.js"></script>'],
+  ]),
 });
 
 function violationsWith(folder: 'main' | 'preload' | 'renderer', file: string, text: string): string[] {
@@ -40,10 +52,25 @@ describe('built-output rules catch each violation', () => {
     ['main', 'x.cjs', 'win.loadFile(path.join(__dirname, "index.html"))', 'file://'],
     ['main', 'x.cjs', 'win.loadURL(`file://${__dirname}/index.html`)', 'file://'],
     ['preload', 'x.cjs', 'contextBridge.exposeInMainWorld("ipcRenderer", api)', 'by name'],
-    ['preload', 'x.cjs', 'import_electron.contextBridge.exposeInMainWorld("electron", import_electron.ipcRenderer)', 'object'],
+    [
+      'preload',
+      'x.cjs',
+      'import_electron.contextBridge.exposeInMainWorld("electron", import_electron.ipcRenderer)',
+      'object',
+    ],
     ['preload', 'x.cjs', 'contextBridge.exposeInMainWorld("electron", { ipcRenderer })', 'property'],
-    ['preload', 'x.cjs', 'contextBridge.exposeInMainWorld("electron", { ipcRenderer: import_electron.ipcRenderer })', 'property'],
-    ['preload', 'x.cjs', 'contextBridge.exposeInMainWorld("api", { on: import_electron.ipcRenderer.on })', 'raw ipcRenderer method'],
+    [
+      'preload',
+      'x.cjs',
+      'contextBridge.exposeInMainWorld("electron", { ipcRenderer: import_electron.ipcRenderer })',
+      'property',
+    ],
+    [
+      'preload',
+      'x.cjs',
+      'contextBridge.exposeInMainWorld("api", { on: import_electron.ipcRenderer.on })',
+      'raw ipcRenderer method',
+    ],
     ['renderer', 'assets/a.js', 'const { ipcRenderer } = require("electron")', 'requires electron'],
     ['renderer', 'assets/a.js', 'window.ipcRenderer.send("x")', 'ipcRenderer'],
     ['renderer', 'assets/a.js', 'fetch(`${base}/__bridge/invoke`)', 'web-bridge'],
@@ -52,8 +79,18 @@ describe('built-output rules catch each violation', () => {
     ['renderer', 'index.html', '<script type="module">import "./a.js"</script>', 'inline <script>'],
     ['renderer', 'index.html', '<img src=x onerror="alert(1)">', 'inline event handler'],
     ['renderer', 'index.html', '<a href="javascript:alert(1)">x</a>', 'javascript: URL'],
-    ['renderer', 'index.html', `<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-eval'">`, 'unsafe-eval'],
-    ['renderer', 'index.html', `<meta http-equiv="Content-Security-Policy" content="default-src 'self' 'unsafe-inline'">`, 'inline scripts'],
+    [
+      'renderer',
+      'index.html',
+      `<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-eval'">`,
+      'unsafe-eval',
+    ],
+    [
+      'renderer',
+      'index.html',
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'self' 'unsafe-inline'">`,
+      'inline scripts',
+    ],
   ] as const)('%s/%s: %s', (folder, file, text, expected) => {
     const violations = violationsWith(folder, file, text);
     expect(violations.length).toBeGreaterThan(0);
@@ -61,8 +98,16 @@ describe('built-output rules catch each violation', () => {
   });
 
   it('does not mistake the forbidden-switch list or a safe preload for violations', () => {
-    expect(violationsWith('main', 'x.cjs', 'var FORBIDDEN_SWITCHES = ["no-sandbox", "ignore-certificate-errors"];')).toStrictEqual([]);
-    expect(violationsWith('preload', 'x.cjs', 'exposeInMainWorld("assetDesk", { on: (c, l) => { const h = (_e, p) => l(p); import_electron.ipcRenderer.on(c, h); } });')).toStrictEqual([]);
+    expect(
+      violationsWith('main', 'x.cjs', 'var FORBIDDEN_SWITCHES = ["no-sandbox", "ignore-certificate-errors"];'),
+    ).toStrictEqual([]);
+    expect(
+      violationsWith(
+        'preload',
+        'x.cjs',
+        'exposeInMainWorld("assetDesk", { on: (c, l) => { const h = (_e, p) => l(p); import_electron.ipcRenderer.on(c, h); } });',
+      ),
+    ).toStrictEqual([]);
   });
 });
 
@@ -87,7 +132,8 @@ describe('the compiled app', () => {
 
   it('keeps the web bridge out of the Electron renderer (and the check sees it in the web build)', () => {
     requireBuilt(built);
-    for (const [file, text] of readBundle('renderer')) expect(text.includes('/__bridge/'), `out/renderer/${file}`).toBe(false);
+    for (const [file, text] of readBundle('renderer'))
+      expect(text.includes('/__bridge/'), `out/renderer/${file}`).toBe(false);
     if (existsSync(join(OUT_DIR, 'renderer-web'))) {
       const web = [...readBundle('renderer-web').values()];
       expect(web.some((text) => text.includes('/__bridge/'))).toBe(true);

@@ -1,4 +1,6 @@
 'use strict';
+/* global require, process, console, global */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: run with plain node; Electronegativity is CommonJS. */
 // Runs Electronegativity's scanner (its programmatic entry, dist/runner.js) on one folder and
 // prints {issues, errors} as JSON. Not the CLI, because offline the CLI's translation download
 // retries and crashes the process mid-scan, and its CSV writer races (the header write can

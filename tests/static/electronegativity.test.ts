@@ -45,7 +45,9 @@ new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: f
       );
       const result = runElectronegativity(fixture, excludedChecks);
       const ids = blockingFindings(result.issues, suppressions.findings).map((f) => f.id);
-      expect(ids).toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK']));
+      expect(ids).toEqual(
+        expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK']),
+      );
     },
     SCAN_TIMEOUT,
   );
@@ -72,7 +74,8 @@ new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: f
         expect(result.checks).toBeGreaterThan(30);
 
         const unused = unusedSuppressions(result.issues, suppressions.findings);
-        if (unused.length > 0) console.warn(`Electronegativity suppressions no longer needed: ${unused.map((s) => s.id).join(', ')}`);
+        if (unused.length > 0)
+          console.warn(`Electronegativity suppressions no longer needed: ${unused.map((s) => s.id).join(', ')}`);
 
         expect(blockingFindings(result.issues, suppressions.findings).map(describeFinding)).toStrictEqual([]);
       },

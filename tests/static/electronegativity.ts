@@ -47,11 +47,13 @@ export function loadSuppressions(file = SUPPRESSIONS_FILE): SuppressionList {
 export function invalidSuppressions(list: SuppressionList): string[] {
   const problems: string[] = [];
   for (const entry of list.excludedChecks) {
-    if (typeof entry.reason !== 'string' || entry.reason.trim().length < 20) problems.push(`excluded check ${entry.check} has no reason`);
+    if (typeof entry.reason !== 'string' || entry.reason.trim().length < 20)
+      problems.push(`excluded check ${entry.check} has no reason`);
   }
   for (const entry of list.findings) {
     if (typeof entry.id !== 'string' || entry.id === '') problems.push('a finding suppression has no id');
-    if (typeof entry.reason !== 'string' || entry.reason.trim().length < 20) problems.push(`suppression of ${entry.id} has no reason`);
+    if (typeof entry.reason !== 'string' || entry.reason.trim().length < 20)
+      problems.push(`suppression of ${entry.id} has no reason`);
   }
   return problems;
 }
@@ -64,13 +66,20 @@ function matches(finding: ElectronegativityFinding, suppression: FindingSuppress
 }
 
 /** HIGH and MEDIUM findings that no suppression covers. */
-export function blockingFindings(issues: ElectronegativityFinding[], suppressions: FindingSuppression[]): ElectronegativityFinding[] {
+export function blockingFindings(
+  issues: ElectronegativityFinding[],
+  suppressions: FindingSuppression[],
+): ElectronegativityFinding[] {
   return issues.filter(
-    (finding) => (finding.severity === 'HIGH' || finding.severity === 'MEDIUM') && !suppressions.some((s) => matches(finding, s)),
+    (finding) =>
+      (finding.severity === 'HIGH' || finding.severity === 'MEDIUM') && !suppressions.some((s) => matches(finding, s)),
   );
 }
 
-export function unusedSuppressions(issues: ElectronegativityFinding[], suppressions: FindingSuppression[]): FindingSuppression[] {
+export function unusedSuppressions(
+  issues: ElectronegativityFinding[],
+  suppressions: FindingSuppression[],
+): FindingSuppression[] {
   return suppressions.filter((s) => !issues.some((finding) => matches(finding, s)));
 }
 
@@ -102,7 +111,9 @@ export function stageForScan(outDir: string, folders: readonly string[], stageDi
       const target = join(folder, file.replace(/\.(?:cjs|mjs)$/, '.js'));
       mkdirSync(dirname(join(stageDir, target)), { recursive: true });
       const source = readFileSync(join(outDir, folder, file), 'utf8');
-      const code = /\.html?$/.test(file) ? source : transformSync(source, { loader: 'js', supported: OLD_PARSER_SYNTAX, legalComments: 'none' }).code;
+      const code = /\.html?$/.test(file)
+        ? source
+        : transformSync(source, { loader: 'js', supported: OLD_PARSER_SYNTAX, legalComments: 'none' }).code;
       writeFileSync(join(stageDir, target), code);
       staged.push(target);
     }
@@ -111,7 +122,9 @@ export function stageForScan(outDir: string, folders: readonly string[], stageDi
 }
 
 export function electronVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -134,7 +147,16 @@ export function writeCsvReport(file: string, issues: ElectronegativityFinding[])
   const lines = ['issue,severity,confidence,filename,location,sample,description,url'];
   for (const i of issues) {
     lines.push(
-      [i.id, csvField(i.severity), csvField(i.confidence), csvField(i.file), csvField(i.location), csvField(i.sample), csvField(i.description), `https://github.com/doyensec/electronegativity/wiki/${i.id}`].join(','),
+      [
+        i.id,
+        csvField(i.severity),
+        csvField(i.confidence),
+        csvField(i.file),
+        csvField(i.location),
+        csvField(i.sample),
+        csvField(i.description),
+        `https://github.com/doyensec/electronegativity/wiki/${i.id}`,
+      ].join(','),
     );
   }
   mkdirSync(dirname(file), { recursive: true });

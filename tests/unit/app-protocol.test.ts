@@ -43,7 +43,13 @@ describe('registerAppSchemePrivileges', () => {
     registerAppSchemePrivileges({ registerSchemesAsPrivileged: (schemes) => void registered.push(...schemes) });
     expect(registered).toStrictEqual([APP_SCHEME_PRIVILEGES]);
     expect(APP_SCHEME_PRIVILEGES.scheme).toBe('app');
-    expect(APP_SCHEME_PRIVILEGES.privileges).toMatchObject({ standard: true, secure: true, supportFetchAPI: true, bypassCSP: false, allowServiceWorkers: false });
+    expect(APP_SCHEME_PRIVILEGES.privileges).toMatchObject({
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      bypassCSP: false,
+      allowServiceWorkers: false,
+    });
   });
 });
 
@@ -121,15 +127,17 @@ describe('app protocol handler', () => {
     expect(await response.text()).toBe(readFileSync(join(root, 'index.html'), 'utf8'));
   });
 
-  it.each(['app://assetdesk/missing.js', 'app://assetdesk/assets', 'app://assetdesk/assets/leak.txt', 'app://assetdesk/%2e%2e/secret.txt'])(
-    '404 for %s, never the file outside',
-    async (url) => {
-      const response = await handler()(new Request(url));
-      expect(response.status).toBe(404);
-      expect(response.headers.get('content-security-policy')).toBe(CSP);
-      expect(await response.text()).not.toContain('TOP SECRET');
-    },
-  );
+  it.each([
+    'app://assetdesk/missing.js',
+    'app://assetdesk/assets',
+    'app://assetdesk/assets/leak.txt',
+    'app://assetdesk/%2e%2e/secret.txt',
+  ])('404 for %s, never the file outside', async (url) => {
+    const response = await handler()(new Request(url));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-security-policy')).toBe(CSP);
+    expect(await response.text()).not.toContain('TOP SECRET');
+  });
 
   it('refuses other methods', async () => {
     const response = await handler()(new Request('app://assetdesk/index.html', { method: 'POST', body: 'x' }));
@@ -138,7 +146,12 @@ describe('app protocol handler', () => {
 
   it('registers the handler on the app scheme', async () => {
     const handled: [string, (r: Request) => Promise<Response>][] = [];
-    handleAppProtocol({ handle: (scheme, h) => void handled.push([scheme, h as (r: Request) => Promise<Response>]) }, net, root, CSP);
+    handleAppProtocol(
+      { handle: (scheme, h) => void handled.push([scheme, h as (r: Request) => Promise<Response>]) },
+      net,
+      root,
+      CSP,
+    );
     expect(handled.map(([scheme]) => scheme)).toStrictEqual(['app']);
     const response = await handled[0]![1](new Request('app://assetdesk/assets/style.css'));
     expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');

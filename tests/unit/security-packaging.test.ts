@@ -53,8 +53,21 @@ describe('fuses afterPack hook', () => {
   it('flips those fuses in a packaged binary and leaves the others alone', async () => {
     // A stand-in "Electron binary": filler bytes around a real fuse wire, as @electron/fuses expects.
     const binary = join(dir, 'assetdesk');
-    writeFileSync(binary, Buffer.concat([Buffer.alloc(4096, 7), Buffer.from(SENTINEL), Buffer.from([1, STOCK_WIRE.length, ...STOCK_WIRE]), Buffer.alloc(4096, 7)]));
-    const context = { appOutDir: dir, electronPlatformName: 'linux', arch: 1, packager: { appInfo: { productFilename: 'AssetDesk' }, executableName: 'assetdesk' } };
+    writeFileSync(
+      binary,
+      Buffer.concat([
+        Buffer.alloc(4096, 7),
+        Buffer.from(SENTINEL),
+        Buffer.from([1, STOCK_WIRE.length, ...STOCK_WIRE]),
+        Buffer.alloc(4096, 7),
+      ]),
+    );
+    const context = {
+      appOutDir: dir,
+      electronPlatformName: 'linux',
+      arch: 1,
+      packager: { appInfo: { productFilename: 'AssetDesk' }, executableName: 'assetdesk' },
+    };
 
     await hook(context);
 
@@ -66,20 +79,32 @@ describe('fuses afterPack hook', () => {
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.WasmTrapHandlers]).toBe(FuseState.ENABLE);
-    expect(readFileSync(binary).subarray(0, 4096).every((b) => b === 7)).toBe(true);
+    expect(
+      readFileSync(binary)
+        .subarray(0, 4096)
+        .every((b) => b === 7),
+    ).toBe(true);
   });
 
   it('finds the binary on every platform', () => {
     const packager = { appInfo: { productFilename: 'AssetDesk' }, executableName: 'assetdesk' };
-    expect(hook.electronBinaryPath({ appOutDir: '/o', electronPlatformName: 'darwin', packager })).toBe('/o/AssetDesk.app');
-    expect(hook.electronBinaryPath({ appOutDir: '/o', electronPlatformName: 'win32', packager })).toBe('/o/AssetDesk.exe');
+    expect(hook.electronBinaryPath({ appOutDir: '/o', electronPlatformName: 'darwin', packager })).toBe(
+      '/o/AssetDesk.app',
+    );
+    expect(hook.electronBinaryPath({ appOutDir: '/o', electronPlatformName: 'win32', packager })).toBe(
+      '/o/AssetDesk.exe',
+    );
     expect(hook.electronBinaryPath({ appOutDir: '/o', electronPlatformName: 'linux', packager })).toBe('/o/assetdesk');
   });
 
   it('fails the build rather than ship an unfused binary', async () => {
     mkdirSync(join(dir, 'empty'));
     writeFileSync(join(dir, 'empty', 'assetdesk'), 'no fuse wire here');
-    const context = { appOutDir: join(dir, 'empty'), electronPlatformName: 'linux', packager: { appInfo: { productFilename: 'AssetDesk' }, executableName: 'assetdesk' } };
+    const context = {
+      appOutDir: join(dir, 'empty'),
+      electronPlatformName: 'linux',
+      packager: { appInfo: { productFilename: 'AssetDesk' }, executableName: 'assetdesk' },
+    };
     await expect(hook.default(context)).rejects.toThrow(/sentinel/);
   });
 });
@@ -112,11 +137,15 @@ describe('electron-builder.yml', () => {
     expect(config.electronFuses).toBeUndefined();
     expect(config.npmRebuild).toBe(false);
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/keytar/**', '**/*.node']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/keytar/**', '**/*.node']),
+    );
   });
 
   it('ships only the compiled app, without maps, sources or the web bridge', () => {
-    expect(config.files).toEqual(expect.arrayContaining(['package.json', 'out/**/*', '!**/*.map', '!out/renderer-web{,/**/*}']));
+    expect(config.files).toEqual(
+      expect.arrayContaining(['package.json', 'out/**/*', '!**/*.map', '!out/renderer-web{,/**/*}']),
+    );
     expect(config.files.filter((f) => !f.startsWith('!')).sort()).toStrictEqual(['out/**/*', 'package.json']);
   });
 

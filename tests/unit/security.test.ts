@@ -80,7 +80,16 @@ describe('secureWebPreferences', () => {
 });
 
 describe('buildContentSecurityPolicy', () => {
-  const forbidden = ["'unsafe-eval'", "'unsafe-hashes'", "'wasm-unsafe-eval'", '*', 'http:', 'https:', 'data:', 'blob:'];
+  const forbidden = [
+    "'unsafe-eval'",
+    "'unsafe-hashes'",
+    "'wasm-unsafe-eval'",
+    '*',
+    'http:',
+    'https:',
+    'data:',
+    'blob:',
+  ];
 
   it('sets every directive for real Plaid exactly', () => {
     const csp = parseContentSecurityPolicy(buildContentSecurityPolicy({ plaidEnvironment: 'sandbox' }));
@@ -101,19 +110,24 @@ describe('buildContentSecurityPolicy', () => {
   });
 
   it('adds only the emulator loopback origin in emulator mode', () => {
-    const csp = parseContentSecurityPolicy(buildContentSecurityPolicy({ plaidLinkScriptOrigin: 'http://127.0.0.1:4010' }));
+    const csp = parseContentSecurityPolicy(
+      buildContentSecurityPolicy({ plaidLinkScriptOrigin: 'http://127.0.0.1:4010' }),
+    );
     expect(csp['script-src']).toStrictEqual(["'self'", PLAID_LINK_SCRIPT_URL, 'http://127.0.0.1:4010']);
     expect(csp['frame-src']).toStrictEqual(['https://cdn.plaid.com', 'http://127.0.0.1:4010']);
     expect(csp['connect-src']).toStrictEqual(["'self'", 'http://127.0.0.1:4010']);
   });
 
-  it.each([undefined, 'production'] as const)('never allows eval, inline scripts or wildcards (%s)', (plaidEnvironment) => {
-    const csp = parseContentSecurityPolicy(buildContentSecurityPolicy({ plaidEnvironment }));
-    const scriptish = [...(csp['script-src'] ?? []), ...(csp['default-src'] ?? []), ...(csp['connect-src'] ?? [])];
-    for (const source of forbidden) expect(scriptish).not.toContain(source);
-    expect(csp['script-src']).not.toContain("'unsafe-inline'");
-    for (const sources of Object.values(csp)) for (const s of sources) expect(s).not.toMatch(/\*/);
-  });
+  it.each([undefined, 'production'] as const)(
+    'never allows eval, inline scripts or wildcards (%s)',
+    (plaidEnvironment) => {
+      const csp = parseContentSecurityPolicy(buildContentSecurityPolicy({ plaidEnvironment }));
+      const scriptish = [...(csp['script-src'] ?? []), ...(csp['default-src'] ?? []), ...(csp['connect-src'] ?? [])];
+      for (const source of forbidden) expect(scriptish).not.toContain(source);
+      expect(csp['script-src']).not.toContain("'unsafe-inline'");
+      for (const sources of Object.values(csp)) for (const s of sources) expect(s).not.toMatch(/\*/);
+    },
+  );
 
   it('refuses a non-loopback "emulator" origin', () => {
     expect(() => buildContentSecurityPolicy({ plaidLinkScriptOrigin: 'http://evil.io:4010' })).toThrow(/loopback/);
@@ -164,7 +178,9 @@ describe('navigation lock', () => {
     const contents = new FakeContents();
     installNavigationGuards(asContents(contents), {});
     expect(contents.windowOpenHandler?.({ url: 'https://evil.io/' })).toStrictEqual({ action: 'deny' });
-    expect(contents.windowOpenHandler?.({ url: 'https://cdn.plaid.com/link/oauth' })).toMatchObject({ action: 'allow' });
+    expect(contents.windowOpenHandler?.({ url: 'https://cdn.plaid.com/link/oauth' })).toMatchObject({
+      action: 'allow',
+    });
 
     const popup = new FakeContents();
     for (const listener of contents.listeners.get('did-create-window') ?? []) listener({ webContents: popup });
@@ -243,7 +259,15 @@ describe('permissions', () => {
       setDevicePermissionHandler: (h: unknown) => void (deviceHandler = h as typeof deviceHandler),
     } as unknown as Parameters<typeof installPermissionHandlers>[0]);
 
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'openExternal', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'openExternal',
+      'unknown',
+    ]) {
       const answers: boolean[] = [];
       requestHandler?.({}, permission, (granted: boolean) => answers.push(granted), {});
       expect(answers).toStrictEqual([false]);
@@ -304,14 +328,23 @@ describe('applyAppSwitches', () => {
   });
 
   it('lists the insecure switches the static check looks for', () => {
-    for (const name of ['no-sandbox', 'disable-web-security', 'ignore-certificate-errors', 'allow-running-insecure-content', 'enable-experimental-web-platform-features']) {
+    for (const name of [
+      'no-sandbox',
+      'disable-web-security',
+      'ignore-certificate-errors',
+      'allow-running-insecure-content',
+      'enable-experimental-web-platform-features',
+    ]) {
       expect(FORBIDDEN_SWITCHES).toContain(name);
     }
   });
 });
 
 describe('installCspHeaders', () => {
-  type Listener = (details: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: unknown) => void) => void;
+  type Listener = (
+    details: { url: string; responseHeaders?: Record<string, string[]> },
+    cb: (r: unknown) => void,
+  ) => void;
   function install(options?: { devServerOrigin?: string }) {
     let listener: Listener | undefined;
     const session = { webRequest: { onHeadersReceived: (l: unknown) => void (listener = l as Listener) } };
@@ -325,7 +358,10 @@ describe('installCspHeaders', () => {
 
   it('replaces any CSP on our own responses and adds nosniff', () => {
     const respond = install();
-    const answer = respond('app://assetdesk/index.html', { 'content-security-policy': ["script-src * 'unsafe-eval'"], 'Content-Type': ['text/html'] });
+    const answer = respond('app://assetdesk/index.html', {
+      'content-security-policy': ["script-src * 'unsafe-eval'"],
+      'Content-Type': ['text/html'],
+    });
     expect(answer.responseHeaders).toStrictEqual({
       'Content-Type': ['text/html'],
       'Content-Security-Policy': ["default-src 'self'"],
@@ -337,7 +373,9 @@ describe('installCspHeaders', () => {
     const respond = install({ devServerOrigin: 'http://127.0.0.1:5173' });
     expect(respond('https://cdn.plaid.com/link/v2/stable/link.html')).toStrictEqual({});
     expect(respond('http://127.0.0.1:4010/link')).toStrictEqual({});
-    expect(respond('http://127.0.0.1:5173/').responseHeaders?.['Content-Security-Policy']).toStrictEqual(["default-src 'self'"]);
+    expect(respond('http://127.0.0.1:5173/').responseHeaders?.['Content-Security-Policy']).toStrictEqual([
+      "default-src 'self'",
+    ]);
   });
 });
 

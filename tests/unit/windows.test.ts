@@ -1,5 +1,11 @@
 import { secureWebPreferences } from '../../electron/main/security';
-import { DEV_SERVER_ENV, MAIN_WINDOW_URL, createMainWindow, mainWindowOptions, mainWindowUrl } from '../../electron/main/windows';
+import {
+  DEV_SERVER_ENV,
+  MAIN_WINDOW_URL,
+  createMainWindow,
+  mainWindowOptions,
+  mainWindowUrl,
+} from '../../electron/main/windows';
 
 // Stand-in for Electron's BrowserWindow (the one allowed fake): records what the app asks of it.
 class FakeBrowserWindow {
@@ -62,7 +68,9 @@ describe('createMainWindow', () => {
 
   it('installs the navigation guards before loading', () => {
     const window = create();
-    expect(window.guardsAtLoad).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview', 'did-create-window']));
+    expect(window.guardsAtLoad).toEqual(
+      expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview', 'did-create-window']),
+    );
     expect(typeof window.webContents.windowOpenHandler).toBe('function');
   });
 
@@ -91,7 +99,9 @@ describe('mainWindowUrl', () => {
 
   it('uses a loopback dev server only when unpackaged and the variable is set', () => {
     expect(mainWindowUrl({ isPackaged: false }, {})).toBe(MAIN_WINDOW_URL);
-    expect(mainWindowUrl({ isPackaged: false }, { [DEV_SERVER_ENV]: 'http://localhost:5173/' })).toBe('http://localhost:5173/');
+    expect(mainWindowUrl({ isPackaged: false }, { [DEV_SERVER_ENV]: 'http://localhost:5173/' })).toBe(
+      'http://localhost:5173/',
+    );
     expect(() => mainWindowUrl({ isPackaged: false }, { [DEV_SERVER_ENV]: 'https://evil.io/' })).toThrow(/loopback/);
   });
 
