@@ -4,9 +4,12 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { CredentialState, KeychainState, PlaidEnvironment, ReportSummary, Settings } from '../../shared/domain';
 import type { ContractHandlers, EventSink } from '../../shared/ipc/contract';
-import { DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
+import { analyzeReport, DEFAULT_UNDERWRITING_SETTINGS, loanInputsFromApplicant, underwritingSettings } from '../../shared/underwriting';
 import { openAssetDeskStore, type AssetDeskStore } from '../db';
 import { deleteApplicantLocally, planRetention } from '../db/retention';
+import { startEmulator as startBuiltInEmulator } from '../emulator';
+import { exportApplicantFile } from './applicant-export';
+import { buildCoverPage, prependCoverPage } from './cover-page';
 import type { DesktopAdapters } from './desktop';
 import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './items';
 import type { Logger } from './logger';
@@ -165,8 +168,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
 
   async function ensureEmulator(): Promise<RunningEmulatorLike> {
     if (emulator) return emulator;
-    const start: StartEmulator =
-      deps.startEmulator ?? (async (options) => (await import('../emulator')).startEmulator(options as never) as Promise<RunningEmulatorLike>);
+    const start: StartEmulator = deps.startEmulator ?? ((options) => startBuiltInEmulator(options));
     emulator = await start({ ...deps.emulatorOptions, dataDir: join(deps.userDataDir, 'emulator'), logger: deps.logger.child({ component: 'emulator' }) });
     log.info('emulator started', { baseUrl: emulator.baseUrl });
     return emulator;
@@ -336,10 +338,8 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     let bytes: Uint8Array | string;
     if (format === 'json') bytes = JSON.stringify(json, null, 2);
     else if (format === 'csv') bytes = transactionsCsv(json);
-    else if (withCoverPage) {
-      const cover = await import('./cover-page');
-      bytes = await cover.prependCoverPage(pdf, await cover.buildCoverPage(coverPageInput(summary, applicant, json)));
-    } else bytes = pdf;
+    else if (withCoverPage) bytes = await prependCoverPage(pdf, await buildCoverPage(coverPageInput(summary, applicant, json)));
+    else bytes = pdf;
     writeFileSync(path, bytes);
     requireStore().activity.append({ action: 'report_exported', applicantId: summary.applicantId, reportId, detail: { format, path, withCoverPage } });
     log.info('report exported', { reportId, format, path });
@@ -347,7 +347,21 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
   }
 
   function coverPageInput(summary: ReportSummary, applicant: ReturnType<typeof requireApplicant>, json: AssetReportGetResult) {
-    return { summary, applicant, report: json, generatedAt: clock().toISOString() } as never;
+    const s = requireStore();
+    const asOf = clock().toISOString().slice(0, 10);
+    const settings = underwritingSettings({
+      largeDepositShare: s.settings.get(SETTINGS_KEYS.largeDepositShare, DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare),
+      documentAgeRule: s.settings.get(SETTINGS_KEYS.documentAgeRule, DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule),
+      sourcedDeposits: s.sourcedDeposits.list(summary.id).map((d) => ({ transactionId: d.transactionId, note: d.note })),
+    });
+    return {
+      analysis: analyzeReport(json, loanInputsFromApplicant(applicant), settings, asOf),
+      applicantName: [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' '),
+      loanNumber: applicant.loanNumber,
+      reportId: summary.plaidReportId ?? summary.id,
+      generatedAt: clock().toISOString(),
+      asOf,
+    };
   }
 
   // ── handlers ───────────────────────────────────────────────────────────────────────────────
@@ -459,10 +473,10 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       requireApplicant(applicantId);
       const folder = await deps.desktop.chooseFolder({ title: 'Export loan file' });
       if (!folder) return { saved: false as const };
-      const exporter = await import('./applicant-export');
-      const result = await exporter.exportApplicant({ store: s, applicantId, folder, environment: currentEnvironment(), logger: deps.logger, clock } as never);
-      s.activity.append({ action: 'applicant_exported', applicantId, detail: { folder } });
-      return result as { saved: true; folder: string; files: string[] };
+      const result = exportApplicantFile(s, applicantId, folder, { environment: currentEnvironment(), now: clock() });
+      s.activity.append({ action: 'applicant_exported', applicantId, detail: { folder: result.folder, files: result.files.length } });
+      log.info('applicant exported', { applicantId, folder: result.folder });
+      return { saved: true as const, folder: result.folder, files: result.files };
     },
 
     'link:createToken': async ({ applicantId, itemId }) => (await requireContext()).items.createLinkToken(applicantId, itemId),
@@ -479,7 +493,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     'reports:search': async (query) => requireStore().reports.search({ environment: currentEnvironment(), ...query }),
     'reports:get': async ({ reportId }) => {
       const { summary, json } = readyContent(reportId);
-      return { summary, content: json };
+      return { summary, content: withMaskedSsn(json) };
     },
     'reports:pdf': async ({ reportId }) => ({ pdf: Uint8Array.from(readyContent(reportId).pdf) }),
     'reports:refresh': async ({ reportId, daysRequested }) => (await requireContext()).lifecycle.refresh(reportId, daysRequested),
@@ -618,4 +632,11 @@ export function transactionsCsv(json: AssetReportGetResult): string {
     }
   }
   return lines.join('\r\n') + '\r\n';
+}
+
+/** Plaid echoes the SSN in `report.user`; the full number never leaves the main process (exports excepted). */
+export function withMaskedSsn(json: AssetReportGetResult): AssetReportGetResult {
+  const ssn = json.report.user?.ssn;
+  if (!ssn) return json;
+  return { ...json, report: { ...json.report, user: { ...json.report.user, ssn: `***-**-${ssn.slice(-4)}` } } };
 }

@@ -44,7 +44,7 @@ async function sign(raw: Buffer, opts: { key?: CryptoKey; kid?: string; iat?: nu
 async function post(raw: Buffer, jwt?: string): Promise<number> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (jwt) headers['Plaid-Verification'] = jwt;
-  const res = await fetch(receiver.url, { method: 'POST', headers, body: raw });
+  const res = await fetch(receiver.url, { method: 'POST', headers, body: new Uint8Array(raw) });
   await res.text();
   return res.status;
 }

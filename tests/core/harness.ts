@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Configuration, PlaidApi, Products } from 'plaid';
+import type { EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
+import type { ContractHandlers } from '../../shared/ipc/contract';
+import { startEmulator, type RunningEmulator } from '../../electron/emulator';
+import { createAppServices, type AppServices, type AppServicesDeps } from '../../electron/services/app-services';
+import type { DesktopAdapters } from '../../electron/services/desktop';
+import { createMemoryLogger } from '../../electron/services/logger';
+import { realKeytar, testKeychainService } from '../helpers/keychain';
+
+/** Real parts for core tests: an emulator, a temp user-data folder, the real keychain, in-memory desktop. */
+export interface CoreHarness {
+  emulator: RunningEmulator;
+  services: AppServices;
+  handlers: ContractHandlers;
+  logger: ReturnType<typeof createMemoryLogger>;
+  events: Array<{ event: EventName; payload: unknown }>;
+  clipboard: string[];
+  notifications: Array<{ title: string; body: string }>;
+  /** Every handler response, JSON-encoded, for the secret scan. */
+  responses: string[];
+  userDataDir: string;
+  keychainService: string;
+  /** The SDK as a test driver (creates Sandbox Items like Link would). */
+  plaid: PlaidApi;
+  close(): Promise<void>;
+}
+
+export const EMULATOR_CLIENT_ID = '5f3c1a9e0b7d4c2a8e6f1b3d';
+export const EMULATOR_SECRET = '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c';
+
+export async function startHarness(options: {
+  emulator?: RunningEmulator;
+  readyAfterMs?: number;
+  services?: Partial<AppServicesDeps>;
+  userDataDir?: string;
+  keychainService?: string;
+} = {}): Promise<CoreHarness> {
+  const ownEmulator = !options.emulator;
+  const emulator =
+    options.emulator ?? (await startEmulator({ readyAfterMs: options.readyAfterMs ?? 200, clientId: EMULATOR_CLIENT_ID, secret: EMULATOR_SECRET, webhookRetryDelaysMs: [50, 100] }));
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'assetdesk-core-'));
+  const keychainService = options.keychainService ?? testKeychainService();
+  const logger = createMemoryLogger();
+  const events: CoreHarness['events'] = [];
+  const clipboard: string[] = [];
+  const notifications: CoreHarness['notifications'] = [];
+  const responses: string[] = [];
+  const desktop: DesktopAdapters = {
+    chooseSavePath: async ({ defaultName }) => join(userDataDir, defaultName),
+    chooseFolder: async () => userDataDir,
+    writeClipboard: (text) => void clipboard.push(text),
+    notify: (title, body) => void notifications.push({ title, body }),
+  };
+  const sink: EventSink = {
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      events.push({ event, payload });
+    },
+  };
+  const services = createAppServices({
+    userDataDir,
+    desktop,
+    events: sink,
+    logger,
+    keychainService,
+    // The test owns the emulator: the app uses it as its built-in one and never closes it.
+    startEmulator: async () => ({ ...emulator, close: async () => undefined }),
+    plaidBasePaths: { sandbox: emulator.baseUrl },
+    gatewayOptions: { baseDelayMs: 20, maxDelayMs: 200 },
+    pollIntervals: { initialMs: 100, factor: 1.5, maxMs: 1000 },
+    transport: 'web-bridge',
+    ...options.services,
+  });
+  await services.start();
+  // Record every response so the test can scan them all for tokens and secrets.
+  const handlers = Object.fromEntries(
+    Object.entries(services.handlers).map(([channel, handler]) => [
+      channel,
+      async (request: unknown) => {
+        const value = await (handler as (r: unknown) => Promise<unknown>)(request);
+        responses.push(JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? `[${v.byteLength} bytes]` : v)));
+        return value;
+      },
+    ]),
+  ) as ContractHandlers;
+  const plaid = new PlaidApi(new Configuration({ basePath: emulator.baseUrl, baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } } }));
+
+  return {
+    emulator,
+    services,
+    handlers,
+    logger,
+    events,
+    clipboard,
+    notifications,
+    responses,
+    userDataDir,
+    keychainService,
+    plaid,
+    async close() {
+      await services.stop();
+      if (ownEmulator) await emulator.close();
+      if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+      if (!options.keychainService) {
+        const keytar = await realKeytar();
+        for (const account of ['data-key', 'plaid:sandbox', 'plaid:production']) await keytar.deletePassword(keychainService, account).catch(() => false);
+      }
+    },
+  };
+}
+
+export const APPLICANT = {
+  firstName: 'Alberta',
+  middleName: 'Bobbeth',
+  lastName: 'Charleson',
+  email: 'alberta@example.com',
+  phone: '+1 415 555 0100',
+  loanNumber: 'LN-2024-0001',
+  loanPurpose: 'purchase' as const,
+  applicationDate: new Date().toISOString().slice(0, 10),
+  qualifyingMonthlyIncome: 8000,
+  fundsToClose: 20000,
+  reservesNeeded: 0,
+  ssn: '123-45-6789',
+};
+
+/** Links a First Platypus Bank Item the way Link would, through the app's own link:complete. */
+export async function linkBank(h: CoreHarness, applicantId: string, institutionId = 'ins_109508', name = 'First Platypus Bank') {
+  const created = await h.plaid.sandboxPublicTokenCreate({ institution_id: institutionId, initial_products: [Products.Assets] });
+  return h.handlers['link:complete']({
+    applicantId,
+    publicToken: created.data.public_token,
+    metadata: { institution: { institution_id: institutionId, name }, accounts: [{ id: 'acc', name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' }], link_session_id: 'sandbox' },
+  });
+}
+
+/** Waits (without a time assertion) until `check` holds; every step is a real event, not a timer race. */
+export async function until<T>(check: () => T | undefined | null | false, what: string, limitMs = 25_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Plaid token shapes (any environment) that must never leave the main process. */
+export const TOKEN_PATTERN = /\b(?:access|public|assets)-(?:sandbox|production|development|emulator)-[0-9a-f-]{36}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/;
