@@ -40,6 +40,17 @@ export function convertSchema(node: unknown, options: ConvertOptions, insideAllO
       out[key] = value;
     }
   }
+  // OpenAPI 3.0 exclusive bounds are booleans beside minimum/maximum; draft-07 wants the number itself.
+  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (typeof out[flag] === 'boolean') {
+      if (out[flag] === true && typeof out[bound] === 'number') {
+        out[flag] = out[bound];
+        delete out[bound];
+      } else {
+        delete out[flag];
+      }
+    }
+  }
   if (options.closeObjects && !insideAllOf && out.properties && out.additionalProperties === undefined && !out.allOf) {
     out.additionalProperties = false;
   }
