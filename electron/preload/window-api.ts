@@ -1,4 +1,5 @@
-import { channelNames, eventNames, methodName, type Envelope, type EventName, type WindowApi } from '../../shared/ipc/contract';
+import { CHANNEL_NAMES, EVENT_NAMES, methodName } from '../../shared/ipc/channels';
+import type { Envelope, EventName, WindowApi } from '../../shared/ipc/contract';
 
 export type Invoke = (channel: string, payload: unknown) => Promise<Envelope<unknown>>;
 export type Subscribe = (event: string, listener: (payload: unknown) => void) => () => void;
@@ -9,11 +10,11 @@ export type Subscribe = (event: string, listener: (payload: unknown) => void) =>
  */
 export function buildWindowApi(invoke: Invoke, subscribe: Subscribe): WindowApi {
   const api: Record<string, unknown> = {};
-  for (const channel of channelNames) {
+  for (const channel of CHANNEL_NAMES) {
     api[methodName(channel)] = (request: unknown) => invoke(channel, request ?? {});
   }
   api.on = (event: EventName, listener: (payload: unknown) => void) => {
-    if (!eventNames.includes(event)) throw new Error(`Unknown event ${String(event)}`);
+    if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`Unknown event ${String(event)}`);
     if (typeof listener !== 'function') throw new Error('listener must be a function');
     return subscribe(event, (payload) => listener(payload));
   };

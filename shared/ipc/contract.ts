@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppErrorShape } from '../errors';
+import { CHANNEL_NAMES, EVENT_NAMES, methodName, type ChannelName, type EventNameOnly, type MethodName } from './channels';
 import {
   ActivityEntry,
   Applicant,
@@ -216,18 +217,19 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const channelNames = Object.keys(contract) as Channel[];
-export const eventNames = Object.keys(events) as EventName[];
+export const channelNames: readonly Channel[] = CHANNEL_NAMES;
+export const eventNames: readonly EventName[] = EVENT_NAMES;
+export { methodName, type MethodName };
+
+// Compile-time proof that channels.ts names exactly the contract's channels and events.
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelListMatches: SameSet<ChannelName, Channel> = true;
+const eventListMatches: SameSet<EventNameOnly, EventName> = true;
+void channelListMatches;
+void eventListMatches;
 
 /** What every channel answers over either transport. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
-
-/** Method name on the window API for a channel: 'reports:create' → 'reportsCreate'. */
-export type MethodName<C extends string> = C extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : never;
-export function methodName<C extends Channel>(channelName: C): MethodName<C> {
-  const [a, b] = channelName.split(':') as [string, string];
-  return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as MethodName<C>;
-}
 
 export type AssetDeskApi = {
   [C in Channel as MethodName<C>]: (request: RequestOf<C>) => Promise<ResponseOf<C>>;

@@ -105,6 +105,10 @@ describe('IPC sender checks', () => {
 });
 
 describe('preload window API', () => {
+  it('the name list the preload uses is exactly the contract', () => {
+    expect([...channelNames].sort()).toEqual(Object.keys(contract).sort());
+  });
+
   it('exposes exactly the contract functions and on(), forwarding payloads only', async () => {
     const invoked: [string, unknown][] = [];
     const api = buildWindowApi(

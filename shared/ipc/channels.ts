@@ -1,0 +1,52 @@
+/**
+ * The names alone, without schemas: the preload needs only these, so its bundle stays small.
+ * contract.ts checks at compile time that this list and the contract's keys are the same set.
+ */
+export const CHANNEL_NAMES = [
+  'app:info',
+  'settings:get',
+  'settings:update',
+  'settings:switchEnvironment',
+  'credentials:save',
+  'credentials:clear',
+  'applicants:list',
+  'applicants:get',
+  'applicants:create',
+  'applicants:update',
+  'applicants:delete',
+  'applicants:export',
+  'link:createToken',
+  'link:complete',
+  'link:updateComplete',
+  'link:createHosted',
+  'link:hostedStatus',
+  'items:remove',
+  'reports:create',
+  'reports:search',
+  'reports:get',
+  'reports:pdf',
+  'reports:refresh',
+  'reports:filter',
+  'reports:remove',
+  'reports:export',
+  'auditCopies:list',
+  'auditCopies:create',
+  'auditCopies:copyToken',
+  'auditCopies:remove',
+  'deposits:markSourced',
+  'deposits:unmarkSourced',
+  'deposits:listSourced',
+  'activity:list',
+] as const;
+
+export const EVENT_NAMES = ['report:progress', 'link:hostedFinished'] as const;
+
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+export type EventNameOnly = (typeof EVENT_NAMES)[number];
+
+/** Method name on the window API for a channel: 'reports:create' → 'reportsCreate'. */
+export type MethodName<C extends string> = C extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : never;
+export function methodName<C extends string>(channelName: C): MethodName<C> {
+  const [a = '', b = ''] = channelName.split(':');
+  return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as MethodName<C>;
+}
