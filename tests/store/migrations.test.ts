@@ -53,7 +53,7 @@ describe('report history store: migrations', () => {
        VALUES ('r1', 'a1', 'sandbox', 'create', 'pending', 61, 0, '2026-10-02T00:00:00.000Z')`,
     ).run();
 
-    expect(migrate(db)).toEqual({ from: 1, to: 2 });
+    expect(migrate(db, { target: 2 })).toEqual({ from: 1, to: 2 });
     expect(db.prepare('SELECT id, search_text FROM applicants ORDER BY id').all()).toEqual([
       { id: 'a1', search_text: 'maria elena lopez ln-7 maria@example.com' },
       { id: 'a2', search_text: 'kwame mensah ln-8 k@example.com' },
@@ -65,6 +65,41 @@ describe('report history store: migrations', () => {
     // The list query uses the new index rather than scanning every report.
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM reports WHERE environment = 'sandbox' ORDER BY created_at DESC").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/reports_by_created/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('003 on a database at version 2 with data: backfills the applicant list summary, then triggers keep it current', () => {
+    const db = rawDb();
+    migrate(db, { target: 2 });
+    db.exec(`
+      INSERT INTO applicants (id, first_name, last_name, email, phone, loan_number, loan_purpose, application_date,
+        qualifying_monthly_income, funds_to_close, created_at, updated_at)
+      VALUES ('a1', 'Maria', 'Lopez', 'm@example.com', '+1 415 555 0134', 'LN-7', 'purchase', '2026-10-01', 1, 1, 't', 't'),
+             ('a2', 'Kwame', 'Mensah', 'k@example.com', '+1 415 555 0135', 'LN-8', 'purchase', '2026-10-01', 1, 1, 't', 't'),
+             ('a3', 'Ana', 'Ruiz', 'a@example.com', '+1 415 555 0136', 'LN-9', 'purchase', '2026-10-01', 1, 1, 't', 't');
+      INSERT INTO items (id, applicant_id, environment, plaid_item_id, institution_id, institution_name, accounts_enc, status, linked_at)
+      VALUES ('i2', 'a2', 'sandbox', 'p2', 'ins_1', 'Bank', x'00', 'needs_relink', 't');
+      INSERT INTO reports (id, applicant_id, environment, kind, status, days_requested, include_applicant_details, created_at, ready_at, findings_attention, findings_info)
+      VALUES ('r1', 'a1', 'sandbox', 'create', 'ready', 61, 0, '2026-10-02', '2026-10-02T01', 2, 3),
+             ('r2', 'a1', 'sandbox', 'refresh', 'ready', 61, 0, '2026-10-05', '2026-10-05T01', 0, 1),
+             ('r3', 'a1', 'sandbox', 'filter', 'removed', 61, 0, '2026-10-06', NULL, NULL, NULL),
+             ('r4', 'a1', 'production', 'create', 'pending', 61, 0, '2026-10-07', NULL, NULL, NULL);
+    `);
+    expect(migrate(db)).toEqual({ from: 2, to: 3 });
+    const summary = () => db.prepare('SELECT * FROM applicant_env_summary ORDER BY applicant_id, environment').all();
+    expect(summary()).toEqual([
+      { applicant_id: 'a1', environment: 'production', report_count: 1, latest_report_at: '2026-10-07', has_pending: 1, latest_ready_at: null, findings_attention: null, findings_info: null, needs_relink: 0 },
+      { applicant_id: 'a1', environment: 'sandbox', report_count: 2, latest_report_at: '2026-10-05', has_pending: 0, latest_ready_at: '2026-10-05T01', findings_attention: 0, findings_info: 1, needs_relink: 0 },
+      { applicant_id: 'a2', environment: 'sandbox', report_count: 0, latest_report_at: null, has_pending: 0, latest_ready_at: null, findings_attention: null, findings_info: null, needs_relink: 1 },
+    ]);
+    // Triggers: a report changes, an Item is fixed, an applicant is deleted (cascade).
+    db.prepare("UPDATE reports SET status = 'removed' WHERE id = 'r2'").run();
+    db.prepare("UPDATE items SET status = 'ok' WHERE id = 'i2'").run();
+    db.prepare("DELETE FROM applicants WHERE id = 'a1'").run();
+    expect(summary()).toEqual([
+      { applicant_id: 'a2', environment: 'sandbox', report_count: 0, latest_report_at: null, has_pending: 0, latest_ready_at: null, findings_attention: null, findings_info: null, needs_relink: 0 },
+    ]);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });

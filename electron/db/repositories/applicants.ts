@@ -172,42 +172,26 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
       const refreshDueBefore =
         query.refreshDueBefore ?? new Date(Date.parse(ctx.now()) - REFRESH_AFTER_DAYS * 86_400_000).toISOString();
       const tokenSql = tokens.map((_, i) => `AND a.search_text LIKE @t${i} ESCAPE '\\'`).join(' ');
-      // Status in one pass: relink beats pending beats the latest ready report's age.
+      // Summary rows are kept by triggers (migration 003). Relink beats pending beats the ready report's age.
       const sql = `
-        WITH stats AS (
-          SELECT applicant_id, count(*) AS report_count, max(created_at) AS latest_report_at,
-                 max(status = 'pending') AS has_pending
-          FROM reports WHERE environment = @environment AND status != 'removed'
-          GROUP BY applicant_id
-        ),
-        ready AS (
-          SELECT applicant_id, ready_at, findings_attention, findings_info,
-                 row_number() OVER (PARTITION BY applicant_id ORDER BY ready_at DESC) AS rn
-          FROM reports WHERE environment = @environment AND status = 'ready'
-        ),
-        relink AS (
-          SELECT DISTINCT applicant_id FROM items WHERE environment = @environment AND status = 'needs_relink'
-        ),
-        listed AS (
+        SELECT * FROM (
           SELECT a.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at,
-                 r.findings_attention, r.findings_info,
+                 s.findings_attention, s.findings_info,
                  CASE
-                   WHEN l.applicant_id IS NOT NULL THEN 'needs_relink'
+                   WHEN s.needs_relink THEN 'needs_relink'
                    WHEN s.has_pending THEN 'pending'
-                   WHEN r.ready_at IS NULL THEN 'no_report'
-                   WHEN r.ready_at < @refreshDueBefore THEN 'refresh_due'
+                   WHEN s.latest_ready_at IS NULL THEN 'no_report'
+                   WHEN s.latest_ready_at < @refreshDueBefore THEN 'refresh_due'
                    ELSE 'ready'
-                 END AS status
+                 END AS status,
+                 coalesce(s.latest_report_at, a.updated_at) AS sort_at
           FROM applicants a
-          LEFT JOIN stats s ON s.applicant_id = a.id
-          LEFT JOIN ready r ON r.applicant_id = a.id AND r.rn = 1
-          LEFT JOIN relink l ON l.applicant_id = a.id
+          LEFT JOIN applicant_env_summary s ON s.applicant_id = a.id AND s.environment = @environment
           WHERE 1 = 1 ${tokenSql}
         )
-        SELECT *, count(*) OVER () AS total FROM listed
-        WHERE @status IS NULL OR status = @status
-        ORDER BY coalesce(latest_report_at, updated_at) DESC, id
-        LIMIT @limit OFFSET @offset`;
+        WHERE @status IS NULL OR status = @status`;
+      const pageSql = `${sql} ORDER BY sort_at DESC, id LIMIT @limit OFFSET @offset`;
+      const countSql = `SELECT count(*) FROM (${sql})`;
       const params: Record<string, unknown> = {
         environment: query.environment,
         refreshDueBefore,
@@ -222,11 +206,11 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
         findings_attention: number | null;
         findings_info: number | null;
         status: ApplicantStatus;
-        total: number;
       };
-      const rows = ctx.statement(sql).all(params) as Row[];
+      const rows = ctx.statement(pageSql).all(params) as Row[];
+      const { limit, offset, ...countParams } = params;
       return {
-        total: rows[0]?.total ?? 0,
+        total: offset === 0 && rows.length < (limit as number) ? rows.length : (ctx.statement(countSql).pluck().get(countParams) as number),
         rows: rows.map((row) => ({
           ...toApplicant(row),
           status: row.status,

@@ -325,16 +325,17 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       const tokenSql = tokens
         .map((_, i) => `AND (a.search_text LIKE @t${i} ESCAPE '\\' OR r.institutions LIKE @t${i} ESCAPE '\\')`)
         .join(' ');
-      const sql = `SELECT ${SUMMARY_COLUMNS}, count(*) OVER () AS total ${FROM}
-        WHERE r.environment = @environment
+      const where = `WHERE r.environment = @environment
           AND (CASE WHEN @status IS NULL THEN r.status != 'removed' ELSE r.status = @status END)
           AND (@applicantId IS NULL OR r.applicant_id = @applicantId)
           AND (@from IS NULL OR r.created_at >= @from)
           AND (@toExclusive IS NULL OR r.created_at < @toExclusive)
           AND (@institution IS NULL OR r.institutions LIKE @institution ESCAPE '\\')
-          ${tokenSql}
-        ORDER BY r.created_at DESC, r.id DESC
-        LIMIT @limit OFFSET @offset`;
+          ${tokenSql}`;
+      // The page walks the (environment, created_at) index and stops at LIMIT; the total is a separate
+      // count that joins applicants only when the words need their names.
+      const pageSql = `SELECT ${SUMMARY_COLUMNS} ${FROM} ${where} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset`;
+      const countSql = `SELECT count(*) FROM reports r ${tokens.length > 0 ? 'JOIN applicants a ON a.id = r.applicant_id' : ''} ${where}`;
       const params: Record<string, unknown> = {
         environment: query.environment,
         status: query.status ?? null,
@@ -346,8 +347,11 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         offset: query.offset ?? 0,
       };
       tokens.forEach((t, i) => (params[`t${i}`] = likePattern(t)));
-      const rows = ctx.statement(sql).all(params) as (ReportRow & { total: number })[];
-      return { rows: rows.map(toSummary), total: rows[0]?.total ?? 0 };
+      const rows = ctx.statement(pageSql).all(params) as ReportRow[];
+      const { limit, offset, ...countParams } = params;
+      const total =
+        offset === 0 && rows.length < (limit as number) ? rows.length : (ctx.statement(countSql).pluck().get(countParams) as number);
+      return { rows: rows.map(toSummary), total };
     },
 
     listForApplicant(applicantId, environment) {

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
+import { buildAssetReport } from '../store/fixtures/asset-report';
+import type { BenchFigure, BenchSuite } from './types';
+
+const DAY = 86_400_000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function time(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+/** File + WAL after a TRUNCATE checkpoint: what the report costs on disk. */
+function databaseBytes(file: string): number {
+  const db = new Database(file);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return statSync(file).size;
+}
+
+function openBenchStore(dir: string, name: string, clock: () => Date): AssetDeskStore {
+  return openAssetDeskStore({ file: join(dir, name), dataKey: randomBytes(32), clock });
+}
+
+function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
+  const first = ['Maria', 'Kwame', 'Ana', 'Wei', 'Fatima', 'John', 'Priya', 'Lucas'][n % 8]!;
+  const last = ['Lopez', 'Mensah', 'Ruiz', 'Chen', 'Haddad', 'Smith', 'Patel', 'Silva'][Math.floor(n / 8) % 8]!;
+  const applicant = store.applicants.create({
+    firstName: first,
+    lastName: `${last}${n}`,
+    email: `borrower${n}@example.com`,
+    phone: '+1 415 555 0134',
+    loanNumber: `LN-${String(100000 + n)}`,
+    loanPurpose: n % 3 === 0 ? 'refinance' : 'purchase',
+    applicationDate: '2026-01-15',
+    qualifyingMonthlyIncome: 8000 + n,
+    fundsToClose: 40_000 + n,
+    ssn: `${String(100 + (n % 800)).padStart(3, '0')}-45-${String(1000 + (n % 9000))}`,
+  });
+  const item = store.items.add({
+    applicantId: applicant.id,
+    environment: 'sandbox',
+    plaidItemId: `item-${n}`,
+    accessToken: `access-sandbox-00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    institutionId: `ins_${n % 40}`,
+    institutionName: institution,
+    accounts: [{ accountId: `acc-${n}`, name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
+  });
+  return { applicant, item };
+}
+
+export const suite: BenchSuite = {
+  name: 'report history store',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'assetdesk-bench-store-'));
+    const figures: BenchFigure[] = [];
+    let now = Date.parse('2023-11-01T09:00:00.000Z');
+    const clock = () => new Date(now);
+    try {
+      // 1. One heavy report: 8 accounts, 730 days, 50,000 Plaid-shaped transactions with insights.
+      const heavy = buildAssetReport({ transactions: 50_000, accounts: 8, items: 3, daysRequested: 730 });
+      const heavyJson = JSON.stringify(heavy);
+      const heavyPdf = randomBytes(2 * 1024 * 1024); // a ~2 MB PDF (its streams are already compressed)
+      const big = openBenchStore(dir, 'heavy.sqlite', clock);
+      const { applicant, item } = seedApplicant(big, 1, 'First Platypus Bank');
+      const storeTimes: number[] = [];
+      const openTimes: number[] = [];
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const r = big.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 730, itemIds: [item.id], includeApplicantDetails: false });
+        ids.push(r.id);
+        storeTimes.push(
+          time(() =>
+            big.reports.markReady(r.id, {
+              reportJson: heavyJson,
+              pdf: heavyPdf,
+              summary: { totalBalance: 123_456.78, accountCount: 8, earliestHistoryDate: '2024-11-01' },
+              readyAt: clock().toISOString(),
+            }),
+          ),
+        );
+      }
+      for (const id of ids) openTimes.push(time(() => big.reports.readContent(id)));
+      const jsonOnly = median(ids.map((id) => time(() => big.reports.readJson(id))));
+      big.close();
+      figures.push(
+        { name: 'store: save a 50,000-transaction report (compress + encrypt + write, median of 5)', value: storeTimes.length ? median(storeTimes) : NaN, unit: 'ms', target: 300 },
+        { name: 'store: open a 50,000-transaction report (read + decrypt + parse JSON + PDF, median of 5)', value: median(openTimes), unit: 'ms', target: 300 },
+        { name: 'store: open a 50,000-transaction report, JSON only', value: jsonOnly, unit: 'ms' },
+        { name: 'store: 50,000-transaction report JSON size (plain)', value: heavyJson.length / 1024 / 1024, unit: 'MB' },
+        { name: 'store: database bytes per 50,000-transaction report (incl. 2 MB PDF)', value: databaseBytes(join(dir, 'heavy.sqlite')) / 5 / 1024 / 1024, unit: 'MB' },
+      );
+
+      // 2. Typical reports on disk: 90 days, 6 accounts, 600 transactions, a 150 KB PDF.
+      const typical = openBenchStore(dir, 'typical.sqlite', clock);
+      const t = seedApplicant(typical, 2, 'First Platypus Bank');
+      const emptyBytes = databaseBytes(join(dir, 'typical.sqlite'));
+      const typicalJson = JSON.stringify(buildAssetReport({ transactions: 600, accounts: 6, items: 2, daysRequested: 90 }));
+      const typicalPdf = randomBytes(150 * 1024);
+      typical.transaction(() => {
+        for (let i = 0; i < 100; i += 1) {
+          const r = typical.reports.createPending({ applicantId: t.applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 90, itemIds: [t.item.id], includeApplicantDetails: false });
+          typical.reports.markReady(r.id, { reportJson: typicalJson, pdf: typicalPdf, summary: { totalBalance: 1, accountCount: 6, earliestHistoryDate: null }, readyAt: clock().toISOString() });
+        }
+      });
+      typical.close();
+      figures.push({
+        name: 'store: database bytes per typical report (600 transactions, 150 KB PDF)',
+        value: (databaseBytes(join(dir, 'typical.sqlite')) - emptyBytes) / 100 / 1024,
+        unit: 'KB',
+      });
+
+      // 3. Years of history: 2,500 applicants × 4 reports = 10,000 reports over 3 years.
+      const history = openBenchStore(dir, 'history.sqlite', clock);
+      const banks = ['First Platypus Bank', 'Tattersall Federal Credit Union', 'Houndstooth Bank', 'Tartan Bank', 'Gingham Bank'];
+      const smallJson = '{"report":{"items":[]},"warnings":[]}';
+      const smallPdf = new Uint8Array(16);
+      history.transaction(() => {
+        for (let n = 0; n < 2500; n += 1) {
+          const { applicant: a, item: it } = seedApplicant(history, n, banks[n % banks.length]!);
+          for (let k = 0; k < 4; k += 1) {
+            now += (3 * 365 * DAY) / 10_000;
+            const r = history.reports.createPending({ applicantId: a.id, environment: 'sandbox', kind: k === 0 ? 'create' : 'refresh', parentId: null, daysRequested: 61, itemIds: [it.id], includeApplicantDetails: false });
+            const roll = (n * 4 + k) % 20;
+            if (roll === 0) history.reports.markFailed(r.id, { code: 'INTERNAL_SERVER_ERROR', message: 'x' });
+            else if (roll === 1) history.reports.markRemoved(r.id);
+            else if (roll !== 2 || k !== 3) {
+              history.reports.markReady(r.id, { reportJson: smallJson, pdf: smallPdf, summary: { totalBalance: n * 10, accountCount: 2, earliestHistoryDate: '2023-01-01' }, readyAt: clock().toISOString() });
+              history.reports.setFindingCounts(r.id, { attention: n % 3, info: n % 5 });
+            }
+          }
+          if (n % 50 === 0) history.items.setStatus(it.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
+        }
+      });
+      const queries: [string, () => unknown][] = [
+        ['reports: newest 50', () => history.reports.search({ environment: 'sandbox', limit: 50 })],
+        ['reports: by applicant name', () => history.reports.search({ environment: 'sandbox', query: 'maria lopez', limit: 50 })],
+        ['reports: by loan number', () => history.reports.search({ environment: 'sandbox', query: 'LN-101234', limit: 50 })],
+        ['reports: by institution', () => history.reports.search({ environment: 'sandbox', institution: 'tattersall', limit: 50 })],
+        ['reports: status + date range', () => history.reports.search({ environment: 'sandbox', status: 'ready', from: '2025-01-01', to: '2025-06-30', limit: 50 })],
+        ['reports: page 100 of 50', () => history.reports.search({ environment: 'sandbox', limit: 50, offset: 5000 })],
+        ['applicants: list with status, first 50', () => history.applicants.search({ environment: 'sandbox', limit: 50 })],
+        ['applicants: by name', () => history.applicants.search({ environment: 'sandbox', query: 'chen', limit: 50 })],
+        ['applicants: refresh due', () => history.applicants.search({ environment: 'sandbox', status: 'refresh_due', limit: 50 })],
+      ];
+      let worst = 0;
+      for (const [name, run] of queries) {
+        run(); // first run prepares the statement
+        const ms = median(Array.from({ length: 15 }, () => time(run)));
+        worst = Math.max(worst, ms);
+        figures.push({ name: `store: 10,000 reports — ${name}`, value: ms, unit: 'ms', target: 20 });
+      }
+      figures.push({ name: 'store: 10,000 reports — slowest list/search query', value: worst, unit: 'ms', target: 20 });
+      history.close();
+      return figures;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
