@@ -133,16 +133,19 @@ export function mimeTypeFor(filePath: string): string {
 export function createAppProtocolHandler(
   net: Pick<Net, 'fetch'>,
   rootDir: string,
-  csp: string,
+  csp: string | (() => string),
 ): (request: Request) => Promise<Response> {
-  const baseHeaders = { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' };
-  const notFound = () =>
-    new Response('Not found', {
-      status: 404,
-      headers: { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' },
-    });
-
   return async (request) => {
+    // A function policy is read per request: in emulator mode it names the emulator's origin.
+    const baseHeaders = {
+      'Content-Security-Policy': typeof csp === 'function' ? csp() : csp,
+      'X-Content-Type-Options': 'nosniff',
+    };
+    const notFound = () =>
+      new Response('Not found', {
+        status: 404,
+        headers: { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' },
+      });
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response('Method not allowed', { status: 405, headers: { ...baseHeaders, Allow: 'GET, HEAD' } });
     }
@@ -167,7 +170,7 @@ export function handleAppProtocol(
   protocol: Pick<Protocol, 'handle'>,
   net: Pick<Net, 'fetch'>,
   rootDir: string,
-  csp: string,
+  csp: string | (() => string),
 ): void {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(net, rootDir, csp));
 }

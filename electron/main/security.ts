@@ -412,10 +412,11 @@ export function withSecurityHeaders(
 /**
  * Adds the CSP to responses from our own origins (app:// and, in development, the dev server).
  * Plaid's and the emulator's pages keep their own headers: overriding them would break Link.
+ * A function policy is read per response (it changes when the emulator starts).
  */
 export function installCspHeaders(
   session: { webRequest: Pick<Session['webRequest'], 'onHeadersReceived'> },
-  policy: string,
+  policy: string | (() => string),
   options: NavigationOptions = {},
 ): void {
   session.webRequest.onHeadersReceived((details, callback) => {
@@ -423,7 +424,8 @@ export function installCspHeaders(
       callback({});
       return;
     }
-    callback({ responseHeaders: withSecurityHeaders(details.responseHeaders ?? {}, policy) });
+    const current = typeof policy === 'function' ? policy() : policy;
+    callback({ responseHeaders: withSecurityHeaders(details.responseHeaders ?? {}, current) });
   });
 }
 

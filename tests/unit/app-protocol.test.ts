@@ -139,6 +139,15 @@ describe('app protocol handler', () => {
     expect(await response.text()).not.toContain('TOP SECRET');
   });
 
+  it('reads a policy function on every request (the emulator origin can change)', async () => {
+    let policy = "default-src 'self'";
+    const serve = createAppProtocolHandler(net, root, () => policy);
+    expect((await serve(new Request('app://assetdesk/'))).headers.get('content-security-policy')).toBe(policy);
+    policy = "default-src 'self'; script-src 'self' http://127.0.0.1:4010";
+    expect((await serve(new Request('app://assetdesk/'))).headers.get('content-security-policy')).toBe(policy);
+    expect((await serve(new Request('app://assetdesk/nope'))).headers.get('content-security-policy')).toBe(policy);
+  });
+
   it('refuses other methods', async () => {
     const response = await handler()(new Request('app://assetdesk/index.html', { method: 'POST', body: 'x' }));
     expect(response.status).toBe(405);

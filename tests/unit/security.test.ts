@@ -345,10 +345,10 @@ describe('installCspHeaders', () => {
     details: { url: string; responseHeaders?: Record<string, string[]> },
     cb: (r: unknown) => void,
   ) => void;
-  function install(options?: { devServerOrigin?: string }) {
+  function install(options?: { devServerOrigin?: string }, policy: string | (() => string) = "default-src 'self'") {
     let listener: Listener | undefined;
     const session = { webRequest: { onHeadersReceived: (l: unknown) => void (listener = l as Listener) } };
-    installCspHeaders(session as unknown as Parameters<typeof installCspHeaders>[0], "default-src 'self'", options);
+    installCspHeaders(session as unknown as Parameters<typeof installCspHeaders>[0], policy, options);
     return (url: string, responseHeaders: Record<string, string[]> = {}) => {
       let answer: unknown;
       listener?.({ url, responseHeaders }, (r) => (answer = r));
@@ -367,6 +367,14 @@ describe('installCspHeaders', () => {
       'Content-Security-Policy': ["default-src 'self'"],
       'X-Content-Type-Options': ['nosniff'],
     });
+  });
+
+  it('reads a policy function on every response', () => {
+    let policy = "default-src 'self'";
+    const respond = install({}, () => policy);
+    expect(respond('app://assetdesk/').responseHeaders?.['Content-Security-Policy']).toStrictEqual([policy]);
+    policy = "default-src 'none'";
+    expect(respond('app://assetdesk/').responseHeaders?.['Content-Security-Policy']).toStrictEqual([policy]);
   });
 
   it("leaves Plaid's and other sites' headers alone", () => {

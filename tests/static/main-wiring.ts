@@ -1,0 +1,90 @@
+import ts from 'typescript';
+
+/**
+ * The security modules only help if startup calls them. This reads electron/main/index.ts
+ * (the team lead's startup file) and checks that it does, and that the two calls Electron only
+ * honours before `ready` are not made inside a ready callback.
+ */
+
+export const REQUIRED_CALLS = [
+  'applyAppSwitches',
+  'registerAppSchemePrivileges',
+  'installPermissionHandlers',
+  'installCspHeaders',
+  'handleAppProtocol',
+  'createMainWindow',
+] as const;
+
+/** Startup may also build a step from its parts (e.g. a policy that follows the emulator). */
+const EQUIVALENTS: Partial<Record<(typeof REQUIRED_CALLS)[number], (call: ts.CallExpression) => boolean>> = {
+  // protocol.handle('app', … createAppProtocolHandler(…) …)
+  handleAppProtocol: (call) =>
+    calleeName(call) === 'handle' &&
+    call.arguments[0] !== undefined &&
+    ts.isStringLiteral(call.arguments[0]) &&
+    call.arguments[0].text === 'app' &&
+    containsCall(call, 'createAppProtocolHandler'),
+  // session.webRequest.onHeadersReceived(… withSecurityHeaders(…) …)
+  installCspHeaders: (call) => calleeName(call) === 'onHeadersReceived' && containsCall(call, 'withSecurityHeaders'),
+};
+
+function containsCall(node: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (child: ts.Node) => {
+    if (found) return;
+    if (ts.isCallExpression(child) && calleeName(child) === name) found = true;
+    else ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(node, visit);
+  return found;
+}
+
+export const BEFORE_READY_CALLS = ['applyAppSwitches', 'registerAppSchemePrivileges'] as const;
+
+function calleeName(call: ts.CallExpression): string {
+  const callee = call.expression;
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return '';
+}
+
+/** True when `node` sits inside a function passed to whenReady().then(…) or app.on('ready', …). */
+function insideReadyCallback(node: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+    if (!(ts.isArrowFunction(current) || ts.isFunctionExpression(current))) continue;
+    const call = current.parent;
+    if (!call || !ts.isCallExpression(call)) continue;
+    const text = call.expression.getText();
+    if (/whenReady\(\)\s*\.then$/.test(text)) return true;
+    const first = call.arguments[0];
+    if (/\.(?:on|once)$/.test(text) && first && ts.isStringLiteral(first) && first.text === 'ready') return true;
+  }
+  return false;
+}
+
+export function mainWiringViolations(source: string, fileName = 'electron/main/index.ts'): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const calls: ts.CallExpression[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node)) calls.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+
+  const violations: string[] = [];
+  for (const name of REQUIRED_CALLS) {
+    const equivalent = EQUIVALENTS[name];
+    const wired = calls.some((call) => calleeName(call) === name || (equivalent !== undefined && equivalent(call)));
+    if (!wired) violations.push(`${fileName}: never calls ${name}()`);
+  }
+  for (const call of calls) {
+    const name = calleeName(call);
+    if ((BEFORE_READY_CALLS as readonly string[]).includes(name) && insideReadyCallback(call)) {
+      violations.push(`${fileName}: calls ${name}() after ready (Electron ignores it then)`);
+    }
+    if (name === 'loadFile') violations.push(`${fileName}: loads a file:// page (serve the UI from app://)`);
+    if (name === 'appendSwitch')
+      violations.push(`${fileName}: appends a Chromium switch (allowed ones go through security.ts)`);
+  }
+  return violations;
+}
