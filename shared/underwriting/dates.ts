@@ -12,10 +12,18 @@ function parts(date: string): [number, number, number] {
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
 
+// A report repeats the same few hundred dates across tens of thousands of transactions.
+const dayCache = new Map<string, number>();
+
 /** Days since 1970-01-01 for a YYYY-MM-DD (or an ISO date-time: its date part). */
 export function dayNumber(date: string): number {
+  const cached = dayCache.get(date);
+  if (cached !== undefined) return cached;
   const [y, m, d] = parts(date);
-  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+  const day = Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+  if (dayCache.size > 20_000) dayCache.clear();
+  dayCache.set(date, day);
+  return day;
 }
 
 export function fromDayNumber(day: number): string {

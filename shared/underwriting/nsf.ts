@@ -17,6 +17,19 @@ function mentionsNsf(text: string): boolean {
   return NSF.test(text) && (!TRANSFER.test(text) || FEE.test(text));
 }
 
+const NSF_ANY_CASE = new RegExp(NSF.source, 'i');
+
+/** A cheap first look, field by field, before building the full text. */
+function mayMentionNsf(transaction: AssetReportTransaction): boolean {
+  const { original_description, name, category, credit_category } = transaction;
+  return (
+    (original_description !== null && NSF_ANY_CASE.test(original_description)) ||
+    (name !== undefined && NSF_ANY_CASE.test(name)) ||
+    (category?.some((part) => NSF_ANY_CASE.test(part)) ?? false) ||
+    (credit_category ? NSF_ANY_CASE.test(credit_category.detailed) : false)
+  );
+}
+
 /** A fee charged for insufficient funds or an overdraft (money out). */
 export function isNsfFee(transaction: AssetReportTransaction): boolean {
   return transaction.amount > 0 && mentionsNsf(transactionText(transaction));
@@ -39,10 +52,12 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
   const events: NsfEvent[] = [];
   for (const { account, label } of accounts) {
     if (!isDepository(account)) continue;
-    const byDate = [...account.transactions].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    // Only fee-like transactions are sorted and matched; a heavy report has tens of thousands of others.
+    const feeLike = account.transactions
+      .filter((t) => t.amount !== 0 && t.date <= reportDate && mayMentionNsf(t) && mentionsNsf(transactionText(t)))
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     const open: NsfEvent[] = [];
-    for (const transaction of byDate) {
-      if (daysBetween(transaction.date, reportDate) < 0) continue;
+    for (const transaction of feeLike) {
       if (isNsfFee(transaction)) {
         const event: NsfEvent = {
           ...label,

@@ -1,0 +1,63 @@
+import { buildCoverPage, prependCoverPage } from '../../electron/services/cover-page';
+import { renderAssetReportPdf } from '../../electron/emulator/pdf';
+import { analyzeReport, diffReports, summarizeReport, underwritingSettings } from '../../shared/underwriting';
+import { buildAssetReport } from '../emulator/pdf-fixture';
+import { busyAnalysis } from '../underwriting/cover-fixture';
+import { personaReport } from '../underwriting/persona-report';
+import type { BenchSuite } from './types';
+
+function median(timings: number[]): number {
+  const sorted = [...timings].sort((a, b) => a - b);
+  return Math.round((sorted[Math.floor(sorted.length / 2)] ?? 0) * 10) / 10;
+}
+
+async function time(runs: number, work: () => unknown): Promise<number> {
+  await work(); // warm-up
+  const timings: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    await work();
+    timings.push(performance.now() - started);
+  }
+  return median(timings);
+}
+
+/** The lens on the heavy persona (8 accounts, 731 days, ~38,000 transactions), the cover page and the export merge. */
+export const suite: BenchSuite = {
+  name: 'underwriting',
+  async run() {
+    const heavy = personaReport('user_heavy', 731);
+    const transactions = heavy.report.items.flatMap((i) => i.accounts).reduce((n, a) => n + a.transactions.length, 0);
+    const loan = {
+      purpose: 'purchase' as const,
+      applicationDate: '2026-03-20',
+      qualifyingMonthlyIncome: 13600,
+      fundsToClose: 90000,
+      reservesNeeded: 20000,
+      applicantName: { first: 'Alberta', middle: null, last: 'Charleson' },
+    };
+    const analyze = await time(5, () => analyzeReport(heavy, loan, underwritingSettings(), '2026-03-31'));
+    // every deposit over $400 is a candidate: the transfer matcher's worst case
+    const analyzeLowIncome = await time(3, () =>
+      analyzeReport(heavy, { ...loan, qualifyingMonthlyIncome: 800 }, underwritingSettings({ largeDepositLookbackDays: null }), '2026-03-31'),
+    );
+    const summary = await time(5, () => summarizeReport(heavy));
+    const diff = await time(3, () => diffReports(heavy, heavy));
+
+    const analysis = busyAnalysis();
+    const coverInput = { analysis, applicantName: 'Alberta B. Charleson', loanNumber: 'LN-2026-0042', reportId: analysis.reportId, generatedAt: '2026-03-31T14:05:00Z', asOf: '2026-03-31' };
+    const cover = await buildCoverPage(coverInput);
+    const coverMs = await time(5, () => buildCoverPage(coverInput));
+    const plaidPdf = new Uint8Array(await renderAssetReportPdf({ report: buildAssetReport({ accounts: 8, transactionsPerAccount: 1000, days: 365 }), warnings: [] }));
+    const prependMs = await time(3, () => prependCoverPage(plaidPdf, cover));
+
+    return [
+      { name: `analyzeReport, heavy persona (${transactions} transactions, 731 days), median of 5`, value: analyze, unit: 'ms' },
+      { name: 'analyzeReport, heavy persona, every deposit a candidate, median of 3', value: analyzeLowIncome, unit: 'ms' },
+      { name: 'summarizeReport, heavy persona, median of 5', value: summary, unit: 'ms' },
+      { name: 'diffReports, heavy persona against itself, median of 3', value: diff, unit: 'ms' },
+      { name: 'buildCoverPage, 18 findings, median of 5', value: coverMs, unit: 'ms' },
+      { name: `prependCoverPage onto a ${Math.round(plaidPdf.length / 1024)} KiB Plaid PDF, median of 3`, value: prependMs, unit: 'ms' },
+    ];
+  },
+};
