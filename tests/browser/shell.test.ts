@@ -40,7 +40,9 @@ beforeAll(async () => {
   mkdirSync(userDataDir);
   bridge = await startWebBridge({ userDataDir, staticDir, port: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // AxeBuilder needs a page from an explicit context.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());

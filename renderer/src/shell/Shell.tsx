@@ -70,16 +70,15 @@ function KeychainBanner() {
 export function Shell({ route, children }: { route: Route; children: ReactNode }) {
   const { info } = useAppInfo();
   const mainRef = useRef<HTMLElement>(null);
-  const firstRoute = useRef(true);
   useDeskHotkeys();
 
   // After navigation, start reading at the new screen rather than at the top of the window.
+  // Compared by value so the first render (and StrictMode's effect replay) leaves focus alone.
   const routeKey = JSON.stringify(route);
+  const shownRouteKey = useRef(routeKey);
   useEffect(() => {
-    if (firstRoute.current) {
-      firstRoute.current = false;
-      return;
-    }
+    if (shownRouteKey.current === routeKey) return;
+    shownRouteKey.current = routeKey;
     mainRef.current?.focus({ preventScroll: true });
   }, [routeKey]);
 
