@@ -1,0 +1,179 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright';
+import type { WebBridge } from '../../electron/dev/web-bridge';
+import {
+  CHROMIUM_ARGS,
+  buildRenderer,
+  memoryKeytar,
+  openSeedStore,
+  renderPdf,
+  reportWithTransactions,
+  seedApplicant,
+  startSeededBridge,
+  storeReadyReport,
+} from '../bench/renderer-seed';
+
+/**
+ * The report viewer in Chromium through the web bridge to the real services, over a store seeded
+ * with a ready report: findings first, marking a large deposit as sourced, the transactions table,
+ * the pdf.js viewer and the PDF export. (Refresh, filter, audit copies and removal need Plaid's
+ * report token: the lead's whole-story test drives them through the emulator.)
+ */
+
+const SCREENSHOTS = 'test-results/screenshots';
+let workDir: string;
+let bridge: WebBridge;
+let browser: Browser;
+let page: Page;
+let reportId: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-reports-'));
+  const staticDir = join(workDir, 'renderer-web');
+  const userDataDir = join(workDir, 'user-data');
+  buildRenderer(staticDir);
+  const keytar = memoryKeytar();
+  const store = await openSeedStore(userDataDir, keytar);
+  // 3 accounts × 60 transactions + one $12,500 wire: above 50% of the $8,000 monthly income.
+  const report = reportWithTransactions(3, 60, 90);
+  reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, await renderPdf(report));
+  store.close();
+  bridge = await startSeededBridge(userDataDir, staticDir, keytar);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.goto(bridge.url);
+  await page.getByTestId('applicants-screen').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+async function seriousViolations(target: Page) {
+  const results = await new AxeBuilder({ page: target }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+const unsourced = () => page.getByTestId('unsourced-total').textContent();
+
+test('opens with the findings first and flags the unexplained wire as a large deposit', async () => {
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  const findings = page.getByTestId('findings-panel');
+  await findings.waitFor();
+  // The findings panel is the first thing in the viewer's summary, before the accounts.
+  const order = await page.evaluate(() => {
+    const panel = document.querySelector('[data-testid=findings-panel]')!;
+    const totals = document.querySelector('[data-testid=asset-totals]')!;
+    return panel.compareDocumentPosition(totals) & Node.DOCUMENT_POSITION_FOLLOWING;
+  });
+  expect(order).toBeTruthy();
+  expect(await page.getByTestId('report-id').textContent()).toBe('1f414183-220c-44f5-b0c8-bc0e6d4053bb');
+  const deposit = page.getByTestId('large-deposit');
+  expect(await deposit.count()).toBe(1);
+  expect(await deposit.textContent()).toContain('INCOMING WIRE REF 88231');
+  expect(await unsourced()).toBe('$12,500.00');
+  const rules = await page.getByTestId('finding').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
+  expect(rules).toContain('large_deposit');
+  expect(await page.locator('[data-rule=large_deposit] cite').first().textContent()).toBe('Fannie Mae B3-4.2-02');
+  expect(await page.getByTestId('account-card').count()).toBe(3);
+  // Charts load when their account scrolls into view.
+  await page.getByTestId('account-card').first().scrollIntoViewIfNeeded();
+  await page.getByTestId('balance-chart').first().waitFor();
+  expect(await page.locator('[data-testid=balance-chart] canvas').count()).toBeGreaterThan(0);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/report-summary.png`, fullPage: true });
+});
+
+test('a finding links to the transactions behind it', async () => {
+  await page.locator('[data-rule=large_deposit] [data-testid=finding-show]').click();
+  await page.getByTestId('txn-focus').waitFor();
+  expect(await page.getByTestId('txn-count').getAttribute('data-count')).toBe('1');
+  expect(await page.getByTestId('txn-row').first().textContent()).toContain('INCOMING WIRE');
+  await page.getByRole('button', { name: 'Show all transactions' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '181');
+});
+
+test('transactions: search, money-in filter, account filter and sorting by amount', async () => {
+  await page.getByTestId('txn-search').fill('starbucks');
+  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '36');
+  const texts = await page.getByTestId('txn-row').allTextContents();
+  expect(texts.every((t) => t.includes('Starbucks'))).toBe(true);
+  await page.getByTestId('txn-search').fill('');
+  await page.getByTestId('txn-direction').selectOption('in');
+  // Money in: the 36 payroll credits and the wire.
+  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '37');
+  await page.getByTestId('sort-amount').click(); // largest money in first (most negative amount)
+  await page.getByTestId('sort-amount').click();
+  const first = await page.getByTestId('txn-row').first().textContent();
+  expect(first).toContain('$12,500.00');
+  const accountValue = await page.getByTestId('txn-account').locator('option').nth(2).getAttribute('value');
+  await page.getByTestId('txn-account').selectOption(accountValue!);
+  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '12');
+  // Virtualized: far fewer rows in the DOM than a long list would have (all 12 fit here).
+  expect(await page.getByTestId('txn-row').count()).toBe(12);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/report-transactions.png` });
+});
+
+test('marking the large deposit as sourced needs a note and updates the figures at once', async () => {
+  await page.getByTestId('tab-summary').click();
+  await page.getByTestId('mark-sourced').click();
+  const dialog = page.getByTestId('mark-sourced-dialog');
+  await dialog.waitFor();
+  await page.getByTestId('mark-sourced-save').click();
+  expect(await dialog.getByRole('textbox').getAttribute('aria-invalid')).toBe('true');
+  await page.getByTestId('sourced-note-input').fill('Gift letter from J Smith, dated 2026-03-02');
+  await page.getByTestId('mark-sourced-save').click();
+  await page.getByTestId('sourced-note').waitFor();
+  expect(await unsourced()).toBe('$0.00');
+  // Kept by the main process: it is still sourced after the report is opened again.
+  await page.reload();
+  await page.getByTestId('findings-panel').waitFor();
+  expect(await page.getByTestId('sourced-note').textContent()).toBe('Gift letter from J Smith, dated 2026-03-02');
+  expect(await unsourced()).toBe('$0.00');
+});
+
+test('the PDF opens in pdf.js, and find reports its matches', async () => {
+  await page.getByTestId('tab-pdf').click();
+  await page.locator('.rp-pdf-container .page[data-page-number="1"] canvas').first().waitFor();
+  expect(Number(await page.getByTestId('pdf-viewer').getAttribute('data-pages'))).toBeGreaterThan(1);
+  await page.getByTestId('pdf-find').fill('Starbucks');
+  await page.getByTestId('pdf-find').press('Enter');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=pdf-find-result]')?.getAttribute('data-total')) > 0);
+  expect(await page.getByTestId('pdf-find-result').textContent()).toMatch(/^1 of \d+$/);
+  await page.getByTestId('pdf-page-input').fill('2');
+  await page.getByTestId('pdf-page-input').press('Enter');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=pdf-page-input]') as HTMLInputElement).value === '2');
+  await page.screenshot({ path: `${SCREENSHOTS}/report-pdf.png` });
+});
+
+test('exports the PDF with the cover page under the expected name', async () => {
+  await page.getByTestId('tab-actions').click();
+  await page.getByTestId('export-pdf').click();
+  await page.getByTestId('export-saved').waitFor();
+  const path = (await page.getByTestId('export-path').textContent())!;
+  expect(path.split(/[\\/]/).pop()).toMatch(/^LN-1000_Charleson_AssetReport_\d{4}-\d{2}-\d{2}_1f414183\.pdf$/);
+  expect(existsSync(path)).toBe(true);
+  expect(readFileSync(path).subarray(0, 4).toString('latin1')).toBe('%PDF');
+  expect(readdirSync(bridge.downloadsDir).length).toBeGreaterThan(0);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/report-actions.png`, fullPage: true });
+});
+
+test('no page errors along the way', () => {
+  expect(pageErrors).toEqual([]);
+});
