@@ -135,7 +135,7 @@ function plainTransaction(t: GeneratedTransaction): Record<string, unknown> {
 
 function insightTransaction(t: GeneratedTransaction): Record<string, unknown> {
   const m = t.merchant;
-  const storeNumber = /#\s*(\d+)/.exec(t.original_description)?.[1] ?? null;
+  const storeNumber = /#\s*(\d+)\s*$/.exec(t.original_description)?.[1] ?? null;
   return {
     ...plainTransaction(t),
     account_owner: null,

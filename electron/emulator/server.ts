@@ -216,7 +216,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     sendBody(res, { ok: true }, requestId);
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const requestId = newRequestId();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
@@ -258,4 +258,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       })
       .finally(() => deps.logger.debug('emulator request', { method, path, status: res.statusCode, request_id: requestId }));
   });
+  // Clients (axios, fetch) reuse idle sockets: a short server-side timeout races them into ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  return server;
 }

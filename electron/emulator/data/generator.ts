@@ -77,7 +77,7 @@ function generateAccount(itemId: string, persona: Persona, spec: PersonaAccount,
           date,
           daysAgo,
           amount: amountCents / 100,
-          original_description: draft.reference ? draft.merchant.description.replace('#', draft.reference) : draft.merchant.description.replace('#', ''),
+          original_description: draft.merchant.description.replace('{ref}', draft.reference ?? ''),
           merchant: draft.merchant,
         });
       }

@@ -3,7 +3,7 @@
  * (name, merchant, categories, location, payment_meta) that only reports fetched with include_insights carry.
  */
 export interface Merchant {
-  /** Raw bank description; `#` is replaced by a store or reference number. */
+  /** Raw bank description; `{ref}` is replaced by a store or reference number. */
   description: string;
   name: string;
   merchant_name: string | null;
@@ -58,11 +58,11 @@ export const Merchants = {
   payroll: m('ACH DEPOSIT ACME CORP PAYROLL', 'Acme Corp Payroll', 'Acme Corp', ['Transfer', 'Payroll'], '21009000', ['INCOME', 'INCOME_WAGES'], 'special', 0, 0, { payment_method: 'ACH' }),
   payrollNorthwind: m('ACH DEPOSIT NORTHWIND HEALTH PAYROLL', 'Northwind Health Payroll', 'Northwind Health', ['Transfer', 'Payroll'], '21009000', ['INCOME', 'INCOME_WAGES'], 'special', 0, 0, { payment_method: 'ACH' }),
   payrollStaffing: m('ACH DEPOSIT QUICKMART STAFFING PAYROLL', 'QuickMart Staffing Payroll', 'QuickMart Staffing', ['Transfer', 'Payroll'], '21009000', ['INCOME', 'INCOME_WAGES'], 'special', 0, 0, { payment_method: 'ACH' }),
-  mobileDeposit: m('MOBILE CHECK DEPOSIT REF #', 'Mobile Check Deposit', null, ['Transfer', 'Deposit', 'Check'], '21007001', [TRANSFER_IN, 'TRANSFER_IN_DEPOSIT'], 'special', 0, 0, { payment_method: 'check' }),
-  openingDeposit: m('OPENING DEPOSIT BRANCH #', 'Opening Deposit', null, ['Transfer', 'Deposit'], '21007000', [TRANSFER_IN, 'TRANSFER_IN_CASH_ADVANCES_AND_LOANS'], 'special', 0, 0),
-  transferToSavings: m('ONLINE TRANSFER TO SAVINGS XXXX#', 'Online Transfer to Savings', null, ['Transfer', 'Internal Account Transfer'], '21001000', [TRANSFER_OUT, 'TRANSFER_OUT_SAVINGS'], 'special', 0, 0),
-  transferFromChecking: m('ONLINE TRANSFER FROM CHECKING XXXX#', 'Online Transfer from Checking', null, ['Transfer', 'Internal Account Transfer'], '21001000', [TRANSFER_IN, 'TRANSFER_IN_ACCOUNT_TRANSFER'], 'special', 0, 0),
-  cardPaymentOut: m('ONLINE PAYMENT TO CREDIT CARD XXXX#', 'Credit Card Payment', null, ['Payment', 'Credit Card'], '16001000', ['LOAN_PAYMENTS', 'LOAN_PAYMENTS_CREDIT_CARD_PAYMENT'], 'special', 0, 0),
+  mobileDeposit: m('MOBILE CHECK DEPOSIT REF #{ref}', 'Mobile Check Deposit', null, ['Transfer', 'Deposit', 'Check'], '21007001', [TRANSFER_IN, 'TRANSFER_IN_DEPOSIT'], 'special', 0, 0, { payment_method: 'check' }),
+  openingDeposit: m('OPENING DEPOSIT BRANCH #{ref}', 'Opening Deposit', null, ['Transfer', 'Deposit'], '21007000', [TRANSFER_IN, 'TRANSFER_IN_CASH_ADVANCES_AND_LOANS'], 'special', 0, 0),
+  transferToSavings: m('ONLINE TRANSFER TO SAVINGS XXXX{ref}', 'Online Transfer to Savings', null, ['Transfer', 'Internal Account Transfer'], '21001000', [TRANSFER_OUT, 'TRANSFER_OUT_SAVINGS'], 'special', 0, 0),
+  transferFromChecking: m('ONLINE TRANSFER FROM CHECKING XXXX{ref}', 'Online Transfer from Checking', null, ['Transfer', 'Internal Account Transfer'], '21001000', [TRANSFER_IN, 'TRANSFER_IN_ACCOUNT_TRANSFER'], 'special', 0, 0),
+  cardPaymentOut: m('ONLINE PAYMENT TO CREDIT CARD XXXX{ref}', 'Credit Card Payment', null, ['Payment', 'Credit Card'], '16001000', ['LOAN_PAYMENTS', 'LOAN_PAYMENTS_CREDIT_CARD_PAYMENT'], 'special', 0, 0),
   cardPaymentIn: m('PAYMENT RECEIVED - THANK YOU', 'Payment Received', null, ['Payment', 'Credit Card'], '16001000', ['LOAN_PAYMENTS', 'LOAN_PAYMENTS_CREDIT_CARD_PAYMENT'], 'special', 0, 0),
   savingsInterest: m('INTEREST PAYMENT', 'Interest Payment', null, ['Interest', 'Interest Earned'], '15001000', ['INCOME', 'INCOME_INTEREST_EARNED'], 'special', 0, 0),
   nsfFee: m('NSF FEE', 'NSF Fee', null, ['Bank Fees', 'Insufficient Funds'], '10007000', ['BANK_FEES', 'BANK_FEES_INSUFFICIENT_FUNDS'], 'special', 34, 34),
@@ -73,25 +73,25 @@ export const Merchants = {
   electric: m('PG&E WEB ONLINE BILL PAYMENT', 'PG&E', 'Pacific Gas and Electric', ['Service', 'Utilities', 'Electric'], '18068005', ['RENT_AND_UTILITIES', 'RENT_AND_UTILITIES_GAS_AND_ELECTRICITY'], 'special', 68, 164, { payment_method: 'ACH' }),
   phone: m('VERIZON WIRELESS PAYMENTS', 'Verizon Wireless', 'Verizon', ['Service', 'Telecommunication Services'], '18063000', ['RENT_AND_UTILITIES', 'RENT_AND_UTILITIES_TELEPHONE'], 'digital', 85, 85),
   autoInsurance: m('GEICO AUTO INSURANCE', 'GEICO', 'GEICO', ['Service', 'Insurance'], '18030000', ['GENERAL_SERVICES', 'GENERAL_SERVICES_INSURANCE'], 'special', 126.4, 126.4, { payment_method: 'ACH' }),
-  groceries: m('SAFEWAY STORE #', 'Safeway', 'Safeway', ['Shops', 'Supermarkets and Groceries'], '19047000', [FOOD, 'FOOD_AND_DRINK_GROCERIES'], 'place', 24, 168, { location: { city: 'Oakland', region: 'CA', postal_code: '94611' } }),
+  groceries: m('SAFEWAY STORE #{ref}', 'Safeway', 'Safeway', ['Shops', 'Supermarkets and Groceries'], '19047000', [FOOD, 'FOOD_AND_DRINK_GROCERIES'], 'place', 24, 168, { location: { city: 'Oakland', region: 'CA', postal_code: '94611' } }),
   traderJoes: m("TRADER JOE'S #", "Trader Joe's", "Trader Joe's", ['Shops', 'Supermarkets and Groceries'], '19047000', [FOOD, 'FOOD_AND_DRINK_GROCERIES'], 'place', 18, 96, { location: { city: 'Berkeley', region: 'CA', postal_code: '94704' } }),
-  gas: m('SHELL OIL #', 'Shell', 'Shell', ['Travel', 'Gas Stations'], '22009000', ['TRANSPORTATION', 'TRANSPORTATION_GAS'], 'place', 32, 71, { location: { city: 'Oakland', region: 'CA' } }),
-  coffee: m('PEETS COFFEE #', "Peet's Coffee", "Peet's Coffee", ['Food and Drink', 'Restaurants', 'Coffee Shop'], '13005043', [FOOD, 'FOOD_AND_DRINK_COFFEE'], 'place', 3.75, 11.5, { location: { city: 'Oakland', region: 'CA' } }),
-  chipotle: m('CHIPOTLE #', 'Chipotle Mexican Grill', 'Chipotle Mexican Grill', ['Food and Drink', 'Restaurants', 'Fast Food'], '13005032', [FOOD, 'FOOD_AND_DRINK_FAST_FOOD'], 'place', 9.8, 28.4, { location: { city: 'Emeryville', region: 'CA' } }),
+  gas: m('SHELL OIL #{ref}', 'Shell', 'Shell', ['Travel', 'Gas Stations'], '22009000', ['TRANSPORTATION', 'TRANSPORTATION_GAS'], 'place', 32, 71, { location: { city: 'Oakland', region: 'CA' } }),
+  coffee: m('PEETS COFFEE #{ref}', "Peet's Coffee", "Peet's Coffee", ['Food and Drink', 'Restaurants', 'Coffee Shop'], '13005043', [FOOD, 'FOOD_AND_DRINK_COFFEE'], 'place', 3.75, 11.5, { location: { city: 'Oakland', region: 'CA' } }),
+  chipotle: m('CHIPOTLE #{ref}', 'Chipotle Mexican Grill', 'Chipotle Mexican Grill', ['Food and Drink', 'Restaurants', 'Fast Food'], '13005032', [FOOD, 'FOOD_AND_DRINK_FAST_FOOD'], 'place', 9.8, 28.4, { location: { city: 'Emeryville', region: 'CA' } }),
   restaurant: m('SQ *NOPALITO RESTAURANT', 'Nopalito', 'Nopalito', ['Food and Drink', 'Restaurants'], '13005000', [FOOD, 'FOOD_AND_DRINK_RESTAURANT'], 'place', 28, 115, { location: { city: 'San Francisco', region: 'CA' } }),
-  amazon: m('AMAZON MKTPL*#', 'Amazon', 'Amazon', ['Shops', 'Digital Purchase'], '19013000', ['GENERAL_MERCHANDISE', 'GENERAL_MERCHANDISE_ONLINE_MARKETPLACES'], 'digital', 8.99, 142.5),
-  target: m('TARGET T-#', 'Target', 'Target', ['Shops', 'Department Stores'], '19018000', ['GENERAL_MERCHANDISE', 'GENERAL_MERCHANDISE_SUPERSTORES'], 'place', 12, 188, { location: { city: 'Emeryville', region: 'CA' } }),
-  pharmacy: m('CVS/PHARMACY #', 'CVS Pharmacy', 'CVS', ['Shops', 'Pharmacies'], '19043000', ['MEDICAL', 'MEDICAL_PHARMACIES_AND_SUPPLEMENTS'], 'place', 6, 64, { location: { city: 'Oakland', region: 'CA' } }),
+  amazon: m('AMAZON MKTPL*{ref}', 'Amazon', 'Amazon', ['Shops', 'Digital Purchase'], '19013000', ['GENERAL_MERCHANDISE', 'GENERAL_MERCHANDISE_ONLINE_MARKETPLACES'], 'digital', 8.99, 142.5),
+  target: m('TARGET T-{ref}', 'Target', 'Target', ['Shops', 'Department Stores'], '19018000', ['GENERAL_MERCHANDISE', 'GENERAL_MERCHANDISE_SUPERSTORES'], 'place', 12, 188, { location: { city: 'Emeryville', region: 'CA' } }),
+  pharmacy: m('CVS/PHARMACY #{ref}', 'CVS Pharmacy', 'CVS', ['Shops', 'Pharmacies'], '19043000', ['MEDICAL', 'MEDICAL_PHARMACIES_AND_SUPPLEMENTS'], 'place', 6, 64, { location: { city: 'Oakland', region: 'CA' } }),
   netflix: m('NETFLIX.COM', 'Netflix', 'Netflix', ['Service', 'Subscription'], '18061000', ['ENTERTAINMENT', 'ENTERTAINMENT_TV_AND_MOVIES'], 'digital', 15.49, 15.49),
   gym: m('24 HOUR FITNESS USA', '24 Hour Fitness', '24 Hour Fitness', ['Recreation', 'Gyms and Fitness Centers'], '17018000', ['PERSONAL_CARE', 'PERSONAL_CARE_GYMS_AND_FITNESS_CENTERS'], 'place', 49.99, 49.99),
-  lyft: m('LYFT *RIDE #', 'Lyft', 'Lyft', ['Travel', 'Taxi'], '22016000', ['TRANSPORTATION', 'TRANSPORTATION_TAXIS_AND_RIDE_SHARES'], 'digital', 7.5, 38.2),
-  venmoOut: m('VENMO PAYMENT #', 'Venmo', 'Venmo', ['Transfer', 'Third Party', 'Venmo'], '21010001', [TRANSFER_OUT, 'TRANSFER_OUT_ACCOUNT_TRANSFER'], 'special', 10, 120),
+  lyft: m('LYFT *RIDE {ref}', 'Lyft', 'Lyft', ['Travel', 'Taxi'], '22016000', ['TRANSPORTATION', 'TRANSPORTATION_TAXIS_AND_RIDE_SHARES'], 'digital', 7.5, 38.2),
+  venmoOut: m('VENMO PAYMENT {ref}', 'Venmo', 'Venmo', ['Transfer', 'Third Party', 'Venmo'], '21010001', [TRANSFER_OUT, 'TRANSFER_OUT_ACCOUNT_TRANSFER'], 'special', 10, 120),
   doctor: m('SUTTER HEALTH COPAY', 'Sutter Health', 'Sutter Health', ['Healthcare', 'Healthcare Services'], '14001000', ['MEDICAL', 'MEDICAL_PRIMARY_CARE'], 'place', 20, 180),
-  officeSupplies: m('STAPLES #', 'Staples', 'Staples', ['Shops', 'Office Supplies'], '19040000', ['GENERAL_MERCHANDISE', 'GENERAL_MERCHANDISE_OFFICE_SUPPLIES'], 'place', 9, 210),
+  officeSupplies: m('STAPLES #{ref}', 'Staples', 'Staples', ['Shops', 'Office Supplies'], '19040000', ['GENERAL_MERCHANDISE', 'GENERAL_MERCHANDISE_OFFICE_SUPPLIES'], 'place', 9, 210),
   software: m('ADOBE *CREATIVE CLOUD', 'Adobe', 'Adobe', ['Service', 'Computers'], '18009000', ['GENERAL_SERVICES', 'GENERAL_SERVICES_OTHER_GENERAL_SERVICES'], 'digital', 54.99, 54.99),
-  clientPayment: m('STRIPE TRANSFER ST-#', 'Stripe', 'Stripe', ['Transfer', 'Deposit'], '21007000', [TRANSFER_IN, 'TRANSFER_IN_DEPOSIT'], 'special', 0, 0, { payment_method: 'ACH' }),
-  shipping: m('USPS PO #', 'USPS', 'USPS', ['Service', 'Shipping and Freight'], '18050000', ['GENERAL_SERVICES', 'GENERAL_SERVICES_POSTAGE_AND_SHIPPING'], 'place', 4.5, 62),
-  fedex: m('FEDEX #', 'FedEx', 'FedEx', ['Service', 'Shipping and Freight'], '18050000', ['GENERAL_SERVICES', 'GENERAL_SERVICES_POSTAGE_AND_SHIPPING'], 'place', 12, 96),
+  clientPayment: m('STRIPE TRANSFER ST-{ref}', 'Stripe', 'Stripe', ['Transfer', 'Deposit'], '21007000', [TRANSFER_IN, 'TRANSFER_IN_DEPOSIT'], 'special', 0, 0, { payment_method: 'ACH' }),
+  shipping: m('USPS PO #{ref}', 'USPS', 'USPS', ['Service', 'Shipping and Freight'], '18050000', ['GENERAL_SERVICES', 'GENERAL_SERVICES_POSTAGE_AND_SHIPPING'], 'place', 4.5, 62),
+  fedex: m('FEDEX #{ref}', 'FedEx', 'FedEx', ['Service', 'Shipping and Freight'], '18050000', ['GENERAL_SERVICES', 'GENERAL_SERVICES_POSTAGE_AND_SHIPPING'], 'place', 12, 96),
 } satisfies Record<string, Merchant>;
 
 export type MerchantKey = keyof typeof Merchants;

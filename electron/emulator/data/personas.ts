@@ -29,7 +29,7 @@ export interface DraftTransaction {
   merchant: Merchant;
   /** Dollars; positive = money leaves the account (Plaid's sign). */
   amount: number;
-  /** Replaces `#` in the merchant's description. */
+  /** Replaces `{ref}` in the merchant's description. */
   reference?: string;
 }
 
