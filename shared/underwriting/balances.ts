@@ -9,6 +9,7 @@ import type {
   AverageBalances,
   BalanceJump,
   Finding,
+  LargeDeposit,
   NewAccount,
   UnderwritingSettings,
 } from './types';
@@ -142,6 +143,7 @@ export function checkBalanceJumps(
   averages: AccountAverages[],
   settings: Pick<UnderwritingSettings, 'jumpFactor' | 'jumpMinimumIncrease'>,
   reportDate: string,
+  sourcedDeposits: Pick<LargeDeposit, 'accountId' | 'transactionId' | 'date' | 'amount' | 'sourced'>[] = [],
 ): { balanceJumps: BalanceJump[]; findings: Finding[] } {
   const balanceJumps: BalanceJump[] = [];
   const findings: Finding[] = [];
@@ -152,7 +154,13 @@ export function checkBalanceJumps(
     if (!aboveFactor || current - average60 < settings.jumpMinimumIncrease) continue;
     const factor = average60 > 0 ? Math.round((current / average60) * 100) / 100 : Number.POSITIVE_INFINITY;
     const { current: _current, historyDays: _historyDays, days30: _d30, days60: _d60, days90: _d90, ...label } = entry;
-    balanceJumps.push({ ...label, current, average60, factor });
+    // Documented deposits of the period that add up to the increase explain it.
+    const sourced = sourcedDeposits.filter(
+      (d) => d.sourced && d.accountId === entry.accountId && daysBetween(d.date, reportDate) <= 60 && daysBetween(d.date, reportDate) >= 0,
+    );
+    const sourcedTotal = cents(sourced.reduce((sum, d) => sum + d.amount, 0));
+    const explained = sourced.length > 0 && sourcedTotal >= current - average60;
+    balanceJumps.push({ ...label, current, average60, factor, explainedBySourcedDeposits: explained });
     // The biggest deposits of the period are what the officer will be asked about.
     const inflows = (accounts.find((a) => a.account.account_id === entry.accountId)?.account.transactions ?? [])
       .filter((t) => t.amount < 0 && daysBetween(t.date, reportDate) <= 60 && daysBetween(t.date, reportDate) >= 0)
@@ -161,12 +169,16 @@ export function checkBalanceJumps(
     findings.push({
       id: `balance-jump:${entry.accountId}`,
       rule: 'balance_jump',
-      severity: 'attention',
+      severity: explained ? 'ok' : 'attention',
       title: `${describeAccount(entry)}: balance ${formatMoney(current)} vs ${formatMoney(average60)} 60-day average`,
-      detail: `The current balance is ${Number.isFinite(factor) ? `${factor}×` : 'far above'} the 60-day average (flagged above ${settings.jumpFactor}×). Document the source of the increase.`,
+      detail: `The current balance is ${Number.isFinite(factor) ? `${factor}×` : 'far above'} the 60-day average (flagged above ${settings.jumpFactor}×). ${
+        explained
+          ? `Explained by sourced deposits of ${formatMoney(sourcedTotal)}.`
+          : 'Document the source of the increase.'
+      }`,
       citation: CITATIONS.balance_jump,
       accountId: entry.accountId,
-      transactionIds: inflows.map((t) => t.transaction_id),
+      transactionIds: [...new Set([...sourced.map((d) => d.transactionId), ...inflows.map((t) => t.transaction_id)])],
       dates: inflows.length > 0 ? inflows.map((t) => t.date) : [addDays(reportDate, -60), addDays(reportDate, -1)],
       amount: cents(current - average60),
     });

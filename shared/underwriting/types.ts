@@ -232,6 +232,8 @@ export interface BalanceJump extends AccountLabel {
   current: number;
   average60: number;
   factor: number;
+  /** Sourced large deposits of the last 60 days cover the increase, so nothing more is needed. */
+  explainedBySourcedDeposits: boolean;
 }
 
 export interface FundsToCloseResult {

@@ -90,7 +90,7 @@ describe('new accounts and balance jumps (Freddie Mac)', () => {
 
   it('flags a current balance far above the 60-day average, linking the deposits behind it', () => {
     const analysis = analyze(singleItem([grown]));
-    expect(analysis.balanceJumps).toMatchObject([{ accountId: 'chk-0000', current: 5000, average60: 2500, factor: 2 }]);
+    expect(analysis.balanceJumps).toMatchObject([{ accountId: 'chk-0000', current: 5000, average60: 2500, factor: 2, explainedBySourcedDeposits: false }]);
     expect(analysis.findings.find((f) => f.id === 'balance-jump:chk-0000')).toMatchObject({
       severity: 'attention',
       transactionIds: ['dep-3000'],
@@ -99,6 +99,16 @@ describe('new accounts and balance jumps (Freddie Mac)', () => {
     // 2× is not above a 2.5× factor; nor is a rise smaller than the minimum
     expect(analyze(singleItem([grown]), { jumpFactor: 2.5 }).balanceJumps).toEqual([]);
     expect(analyze(singleItem([grown]), { jumpMinimumIncrease: 2501 }).balanceJumps).toEqual([]);
+  });
+
+  it('sourced deposits that cover the increase explain the jump', () => {
+    // income 4,000 makes the 3,000 deposit large (threshold 2,000); sourcing it covers the 2,500 increase
+    const low = { qualifyingMonthlyIncome: 4000 };
+    const sourced = analyzeReport(singleItem([grown]), loan(low), underwritingSettings({ sourcedDeposits: [{ transactionId: 'dep-3000', note: 'Tax refund' }] }), REPORT_DATE);
+    expect(sourced.balanceJumps[0]?.explainedBySourcedDeposits).toBe(true);
+    expect(sourced.findings.find((f) => f.id === 'balance-jump:chk-0000')?.severity).toBe('ok');
+    const unsourced = analyzeReport(singleItem([grown]), loan(low), underwritingSettings(), REPORT_DATE);
+    expect(unsourced.findings.find((f) => f.id === 'balance-jump:chk-0000')?.severity).toBe('attention');
   });
 
   it('a balance exactly at the factor is not a jump', () => {
