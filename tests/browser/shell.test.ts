@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 
 /**
@@ -201,6 +201,100 @@ test('axe finds no serious or critical violations on the applicant list, the for
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('credentials-production').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
+});
+
+function emulatorLink(target: Page): FrameLocator {
+  return target.frameLocator('iframe[data-plaid-emulator="link"]');
+}
+
+/** The applicant's steps inside the emulator's Link, as in Plaid's Sandbox. */
+async function linkBank(link: FrameLocator, search: string, institutionId: string): Promise<void> {
+  await link.getByTestId('consent-continue').click();
+  await link.getByTestId('institution-search').fill(search);
+  await link.getByTestId(`institution-${institutionId}`).click();
+  await link.getByTestId('credentials-username').fill('user_good');
+  await link.getByTestId('credentials-password').fill('pass_good');
+  await link.getByTestId('credentials-password').press('Enter');
+  await link.getByTestId('accounts-continue').click();
+  await link.getByTestId('connected-continue').click();
+}
+
+async function addApplicant(first: string, last: string, loanNumber: string): Promise<void> {
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('new-applicant').click();
+  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('field-firstName').fill(first);
+  await page.getByTestId('field-lastName').fill(last);
+  await page.getByTestId('field-email').fill(`${first.toLowerCase()}@example.com`);
+  await page.getByTestId('field-phone').fill('+1 415 555 0100');
+  await page.getByTestId('field-loanNumber').fill(loanNumber);
+  await page.getByTestId('field-qualifyingMonthlyIncome').fill('8,500');
+  await page.getByTestId('field-fundsToClose').fill('$42,000');
+  await page.getByTestId('field-ssn').fill('123456789');
+  expect(await page.getByTestId('field-ssn').inputValue()).toBe('123-45-6789');
+  await page.getByTestId('save-applicant').click();
+  await page.getByTestId('applicant-detail').waitFor();
+  expect(await page.getByTestId('applicant-name').textContent()).toBe(`${first} ${last}`);
+}
+
+test('an applicant is added and, handed the computer, links two banks (one after leaving Link and trying again)', async () => {
+  await addApplicant('Grace', 'Hopper', 'LN-2001');
+  await addApplicant('Ada', 'Lovelace', 'LN-2002');
+  // Only the last four SSN digits ever come back.
+  expect(await page.getByTestId('ssn-masked').textContent()).toBe('***-**-6789');
+  expect(await page.getByTestId('create-report').isDisabled()).toBe(true);
+
+  await page.getByTestId('hand-to-applicant').click();
+  await page.getByTestId('link-mode').waitFor();
+  expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Ada Lovelace');
+  // Nothing of the desk: no navigation, no list, no other applicant.
+  expect(await page.getByTestId('nav').count()).toBe(0);
+  expect(await page.getByTestId('applicant-table').count()).toBe(0);
+  expect(await page.locator('body').innerText()).not.toContain('Hopper');
+  expect(await page.locator('body').innerText()).not.toContain('LN-2002');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.getByTestId('link-start').click();
+  await linkBank(emulatorLink(page), 'First Platypus', 'ins_109508');
+  await page.getByTestId('link-success').waitFor();
+  expect(await page.getByTestId('linked-bank').allTextContents()).toEqual([expect.stringContaining('First Platypus Bank')]);
+
+  // The applicant leaves Link part-way: Plaid's exit comes back with a way to try again.
+  await page.getByTestId('link-another').click();
+  const link = emulatorLink(page);
+  await link.getByTestId('consent-continue').click();
+  await link.getByTestId('link-close').click();
+  await link.getByTestId('exit-confirm-yes').click();
+  await page.getByTestId('link-exited').waitFor();
+  expect(await page.getByTestId('link-exit-message').textContent()).toContain('closed before it finished');
+  await page.getByTestId('link-retry').click();
+  await linkBank(emulatorLink(page), 'Tartan', 'ins_109511');
+  await page.getByTestId('link-success').waitFor();
+  const banks = await page.getByTestId('linked-bank').allTextContents();
+  expect(banks).toHaveLength(2);
+  expect(banks.join(' ')).toContain('Tartan Bank');
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-link-success.png`, fullPage: true });
+
+  // Back to the officer, who asks first so an applicant cannot wander into the desk.
+  await page.getByTestId('link-done').click();
+  await page.getByTestId('confirm-dialog').waitFor();
+  await page.getByTestId('confirm-ok').click();
+  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('items-list').waitFor();
+  const items = await page.getByTestId('item-row').allTextContents();
+  expect(items).toHaveLength(2);
+  expect(items.join(' ')).toContain('First Platypus Bank');
+  expect(await page.getByTestId('create-report').isDisabled()).toBe(false);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-applicant-detail.png`, fullPage: true });
+
+  // The list shows both applicants; search narrows it.
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicant-table').waitFor();
+  expect(await page.getByTestId('applicant-row').count()).toBe(2);
+  await page.getByTestId('applicant-search').fill('Lovelace');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="applicant-row"]').length === 1);
+  expect(await page.getByTestId('applicant-row').textContent()).toContain('LN-2002');
 });
 
 test('the page raised no script errors', () => {
