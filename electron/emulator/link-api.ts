@@ -4,7 +4,7 @@ import { findInstitution, searchInstitutions } from './data/institutions';
 import { findPersona } from './data/personas';
 import { credentialError, PlaidErrors } from './errors';
 import type { SandboxApi } from './api';
-import { ENVIRONMENT, newItemId, newUuid } from './ids';
+import { ENVIRONMENT, newItemId, newRequestId, newUuid } from './ids';
 import { isoSeconds } from './report';
 import type { EmulatorStore, LinkSessionRecord, LinkTokenRecord } from './store';
 import type { WebhookSender } from './webhooks';
@@ -163,6 +163,11 @@ export class LinkUiApi {
     session.status = 'SUCCESS';
     session.results = {
       item_add_results: [{ public_token: publicToken, accounts: accounts.map(({ class_type: _c, ...a }) => a), institution: metadata.institution }],
+      cra_item_add_results: [],
+      cra_update_results: [],
+      bank_income_results: [],
+      payroll_income_results: [],
+      document_income_results: null,
     };
     session.on_success = { public_token: publicToken, metadata: { ...metadata, accounts: accounts.map(({ class_type: _c, ...a }) => a) } };
     this.ctx.store.saveLinkSession(session);
@@ -183,7 +188,7 @@ export class LinkUiApi {
         institution: session.pending ? this.institutionRef(session.pending.institution_id) : null,
         status: typeof body.status === 'string' ? body.status : null,
         link_session_id: session.link_session_id,
-        request_id: null,
+        request_id: newRequestId(),
       },
     };
     this.ctx.store.saveLinkSession(session);

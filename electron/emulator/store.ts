@@ -37,7 +37,7 @@ export interface LinkSessionRecord {
   finished_at: string | null;
   events: Record<string, unknown>[];
   exit: Record<string, unknown> | null;
-  results: { item_add_results: Record<string, unknown>[] } | null;
+  results: ({ item_add_results: Record<string, unknown>[] } & Record<string, unknown>) | null;
   on_success: Record<string, unknown> | null;
   /** The Item being linked: its id is chosen at the credentials step so account ids are final before selection. */
   pending?: { institution_id: string; username: string; item_id: string } | null;
