@@ -58,7 +58,8 @@ describe('report history store: search and applicant status', () => {
     expect(ids({ environment: 'sandbox', query: 'lopez' })).toEqual([r3.id, r1.id]);
     expect(ids({ environment: 'sandbox', query: 'MARIA lop' })).toEqual([r3.id, r1.id]);
     expect(ids({ environment: 'sandbox', query: 'LN-200' })).toEqual([r2.id]);
-    expect(ids({ environment: 'sandbox', query: 'tattersall' })).toEqual([r2.id]);
+    expect(ids({ environment: 'sandbox', query: 'kwame', institution: 'tattersall' })).toEqual([r2.id]);
+    expect(ids({ environment: 'sandbox', query: 'maria', institution: 'tattersall' })).toEqual([]);
     expect(ids({ environment: 'sandbox', institution: 'platypus' })).toEqual([r3.id, r1.id]);
     expect(ids({ environment: 'sandbox', status: 'ready' })).toEqual([r3.id, r2.id]);
     expect(ids({ environment: 'sandbox', status: 'pending' })).toEqual([r1.id]);

@@ -30,7 +30,7 @@ export interface ReadyReport {
 
 export interface ReportSearchQuery {
   environment: PlaidEnvironment;
-  /** Words matched against applicant name, loan number, e-mail and institution names (all must match). */
+  /** Words matched against applicant name, loan number and e-mail (all must match). */
   query?: string;
   institution?: string;
   /** Without a status, removed reports are left out. */
@@ -322,9 +322,11 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
 
     search(query) {
       const tokens = searchTokens(query.query);
-      const tokenSql = tokens
-        .map((_, i) => `AND (a.search_text LIKE @t${i} ESCAPE '\\' OR r.institutions LIKE @t${i} ESCAPE '\\')`)
-        .join(' ');
+      // Matching applicants first (a few thousand short rows), then their reports by index.
+      const tokenSql =
+        tokens.length === 0
+          ? ''
+          : `AND r.applicant_id IN (SELECT id FROM applicants WHERE ${tokens.map((_, i) => `search_text LIKE @t${i} ESCAPE '\\'`).join(' AND ')})`;
       const where = `WHERE r.environment = @environment
           AND (CASE WHEN @status IS NULL THEN r.status != 'removed' ELSE r.status = @status END)
           AND (@applicantId IS NULL OR r.applicant_id = @applicantId)
@@ -332,10 +334,12 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
           AND (@toExclusive IS NULL OR r.created_at < @toExclusive)
           AND (@institution IS NULL OR r.institutions LIKE @institution ESCAPE '\\')
           ${tokenSql}`;
-      // The page walks the (environment, created_at) index and stops at LIMIT; the total is a separate
-      // count that joins applicants only when the words need their names.
-      const pageSql = `SELECT ${SUMMARY_COLUMNS} ${FROM} ${where} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset`;
-      const countSql = `SELECT count(*) FROM reports r ${tokens.length > 0 ? 'JOIN applicants a ON a.id = r.applicant_id' : ''} ${where}`;
+      // The page is chosen on reports alone (walking the created_at index, stopping at LIMIT), and only
+      // its rows are joined to applicants; the total is a separate count.
+      const pageSql = `WITH page AS (SELECT r.id FROM reports r ${where} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset)
+        SELECT ${SUMMARY_COLUMNS} FROM page JOIN reports r ON r.id = page.id JOIN applicants a ON a.id = r.applicant_id
+        ORDER BY r.created_at DESC, r.id DESC`;
+      const countSql = `SELECT count(*) FROM reports r ${where}`;
       const params: Record<string, unknown> = {
         environment: query.environment,
         status: query.status ?? null,
