@@ -50,7 +50,11 @@ export interface SeededApplicant {
   itemId: string;
 }
 
-export function seedApplicant(store: AssetDeskStore, n = 0, overrides: Partial<Parameters<AssetDeskStore['applicants']['create']>[0]> = {}): SeededApplicant {
+export function seedApplicant(
+  store: AssetDeskStore,
+  n = 0,
+  overrides: Partial<Parameters<AssetDeskStore['applicants']['create']>[0]> = {},
+): SeededApplicant {
   const applicant = store.applicants.create({
     firstName: 'Alberta',
     middleName: 'Bobbeth',
@@ -131,14 +135,21 @@ export async function renderPdf(report: AssetReport): Promise<Uint8Array> {
 
 /** Builds the renderer in web mode into `outDir`, so parallel work on out/renderer-web cannot change what is measured. */
 export function buildRenderer(outDir: string): void {
-  execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'], { stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'], {
+    stdio: 'inherit',
+  });
 }
 
-export async function startSeededBridge(userDataDir: string, staticDir: string, keytar: KeytarLike): Promise<WebBridge> {
+export async function startSeededBridge(
+  userDataDir: string,
+  staticDir: string,
+  keytar: KeytarLike,
+): Promise<WebBridge> {
   return startWebBridge({
     userDataDir,
     staticDir,
     port: 0,
-    createServices: (deps) => createAppServices({ ...deps, keychain: keytar, keychainService: KEYCHAIN_SERVICE, transport: 'web-bridge' }),
+    createServices: (deps) =>
+      createAppServices({ ...deps, keychain: keytar, keychainService: KEYCHAIN_SERVICE, transport: 'web-bridge' }),
   });
 }

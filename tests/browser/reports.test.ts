@@ -104,25 +104,33 @@ test('a finding links to the transactions behind it', async () => {
   expect(await page.getByTestId('txn-count').getAttribute('data-count')).toBe('1');
   expect(await page.getByTestId('txn-row').first().textContent()).toContain('INCOMING WIRE');
   await page.getByRole('button', { name: 'Show all transactions' }).click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '181');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '181',
+  );
 });
 
 test('transactions: search, money-in filter, account filter and sorting by amount', async () => {
   await page.getByTestId('txn-search').fill('starbucks');
-  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '36');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '36',
+  );
   const texts = await page.getByTestId('txn-row').allTextContents();
   expect(texts.every((t) => t.includes('Starbucks'))).toBe(true);
   await page.getByTestId('txn-search').fill('');
   await page.getByTestId('txn-direction').selectOption('in');
   // Money in: the 36 payroll credits and the wire.
-  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '37');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '37',
+  );
   await page.getByTestId('sort-amount').click(); // largest money in first (most negative amount)
   await page.getByTestId('sort-amount').click();
   const first = await page.getByTestId('txn-row').first().textContent();
   expect(first).toContain('$12,500.00');
   const accountValue = await page.getByTestId('txn-account').locator('option').nth(2).getAttribute('value');
   await page.getByTestId('txn-account').selectOption(accountValue!);
-  await page.waitForFunction(() => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '12');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '12',
+  );
   // Virtualized: far fewer rows in the DOM than a long list would have (all 12 fit here).
   expect(await page.getByTestId('txn-row').count()).toBe(12);
   expect(await seriousViolations(page)).toEqual([]);
@@ -153,11 +161,15 @@ test('the PDF opens in pdf.js, and find reports its matches', async () => {
   expect(Number(await page.getByTestId('pdf-viewer').getAttribute('data-pages'))).toBeGreaterThan(1);
   await page.getByTestId('pdf-find').fill('Starbucks');
   await page.getByTestId('pdf-find').press('Enter');
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid=pdf-find-result]')?.getAttribute('data-total')) > 0);
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid=pdf-find-result]')?.getAttribute('data-total')) > 0,
+  );
   expect(await page.getByTestId('pdf-find-result').textContent()).toMatch(/^1 of \d+$/);
   await page.getByTestId('pdf-page-input').fill('2');
   await page.getByTestId('pdf-page-input').press('Enter');
-  await page.waitForFunction(() => (document.querySelector('[data-testid=pdf-page-input]') as HTMLInputElement).value === '2');
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid=pdf-page-input]') as HTMLInputElement).value === '2',
+  );
   await page.screenshot({ path: `${SCREENSHOTS}/report-pdf.png` });
 });
 

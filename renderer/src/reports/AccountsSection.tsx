@@ -34,7 +34,13 @@ export function totalsByType(report: AssetReport): { totals: TypeTotal[]; assets
     for (const account of item.accounts) {
       const value = account.balances.current ?? 0;
       const debt = DEBT_TYPES.has(account.type);
-      const entry = map.get(account.type) ?? { type: account.type, label: TYPE_LABEL[account.type] ?? account.type, total: 0, accounts: 0, debt };
+      const entry = map.get(account.type) ?? {
+        type: account.type,
+        label: TYPE_LABEL[account.type] ?? account.type,
+        total: 0,
+        accounts: 0,
+        debt,
+      };
       entry.total += value;
       entry.accounts += 1;
       map.set(account.type, entry);
@@ -77,14 +83,24 @@ export function AccountsSection({ report, analysis }: { report: AssetReport; ana
         <h2 id="rp-accounts-title">Accounts</h2>
         {report.items.length === 0 && <p className="muted">This report has no accounts.</p>}
         {report.items.map((item) =>
-          item.accounts.map((account) => <AccountCard key={account.account_id} item={item} account={account} analysis={analysis} />),
+          item.accounts.map((account) => (
+            <AccountCard key={account.account_id} item={item} account={account} analysis={analysis} />
+          )),
         )}
       </section>
     </>
   );
 }
 
-function AccountCard({ item, account, analysis }: { item: AssetReportItem; account: AssetReportAccount; analysis: UnderwritingAnalysis | null }) {
+function AccountCard({
+  item,
+  account,
+  analysis,
+}: {
+  item: AssetReportItem;
+  account: AssetReportAccount;
+  analysis: UnderwritingAnalysis | null;
+}) {
   const ownership = analysis?.ownership.find((o) => o.accountId === account.account_id);
   const averages = analysis?.averageBalances.accounts.find((a) => a.accountId === account.account_id);
   const coverage = analysis?.coverage.find((c) => c.accountId === account.account_id);
@@ -95,7 +111,12 @@ function AccountCard({ item, account, analysis }: { item: AssetReportItem; accou
   const ownerNames = account.owners.flatMap((o) => o.names);
 
   return (
-    <article className="panel rp-account" aria-label={`${item.institution_name} ${title}`} data-testid="account-card" data-account-id={account.account_id}>
+    <article
+      className="panel rp-account"
+      aria-label={`${item.institution_name} ${title}`}
+      data-testid="account-card"
+      data-account-id={account.account_id}
+    >
       <header className="rp-account-head">
         <div>
           <p className="muted rp-institution">{item.institution_name}</p>
@@ -116,7 +137,10 @@ function AccountCard({ item, account, analysis }: { item: AssetReportItem; accou
             );
           })}
           {coverage?.status === 'short' && (
-            <Chip tone="danger" testId="badge-short-history">{`${coverage.daysAvailable} of ${coverage.daysRequired} days`}</Chip>
+            <Chip
+              tone="danger"
+              testId="badge-short-history"
+            >{`${coverage.daysAvailable} of ${coverage.daysRequired} days`}</Chip>
           )}
         </div>
       </header>

@@ -22,7 +22,11 @@ export function ExportsPanel({ summary }: { summary: ReportSummary }) {
     setError(null);
     setSaved(null);
     try {
-      const result = await api.reportsExport({ reportId: summary.id, format, ...(format === 'pdf' ? { withCoverPage: withCover } : {}) });
+      const result = await api.reportsExport({
+        reportId: summary.id,
+        format,
+        ...(format === 'pdf' ? { withCoverPage: withCover } : {}),
+      });
       setSaved({ format, path: result.saved ? result.path : null });
     } catch (err) {
       setError(err);
@@ -39,11 +43,19 @@ export function ExportsPanel({ summary }: { summary: ReportSummary }) {
           Save PDF…
         </Button>
         <label className="checkbox" htmlFor={coverId}>
-          <input id={coverId} type="checkbox" checked={withCover} onChange={(e) => setWithCover(e.target.checked)} data-testid="export-cover" />
+          <input
+            id={coverId}
+            type="checkbox"
+            checked={withCover}
+            onChange={(e) => setWithCover(e.target.checked)}
+            data-testid="export-cover"
+          />
           Add AssetDesk underwriting cover page
         </label>
       </div>
-      <p className="muted">The cover page summarises the findings and is marked as AssetDesk’s analysis, not Plaid’s.</p>
+      <p className="muted">
+        The cover page summarises the findings and is marked as AssetDesk’s analysis, not Plaid’s.
+      </p>
       <div className="rp-export-row">
         <Button busy={busy === 'json'} onClick={() => exportAs('json')} data-testid="export-json">
           Save JSON…
@@ -55,7 +67,10 @@ export function ExportsPanel({ summary }: { summary: ReportSummary }) {
       <div aria-live="polite">
         {saved && saved.path && (
           <p className="alert alert-success" data-testid="export-saved">
-            Saved to <span className="mono" data-testid="export-path">{saved.path}</span>
+            Saved to{' '}
+            <span className="mono" data-testid="export-path">
+              {saved.path}
+            </span>
           </p>
         )}
         {saved && !saved.path && <p className="muted">Export cancelled.</p>}
@@ -118,7 +133,10 @@ export function ActionsPanel({
         <div className="rp-action">
           <div>
             <h3>Refresh</h3>
-            <p className="muted">Ask Plaid for a new report over the same banks with up-to-date transactions. This report stays as its parent.</p>
+            <p className="muted">
+              Ask Plaid for a new report over the same banks with up-to-date transactions. This report stays as its
+              parent.
+            </p>
           </div>
           <Button onClick={() => setDialog('refresh')} data-testid="action-refresh">
             Refresh…
@@ -127,7 +145,9 @@ export function ActionsPanel({
         <div className="rp-action">
           <div>
             <h3>Filter</h3>
-            <p className="muted">Make a copy of this report without some accounts (e.g. accounts not used for the loan).</p>
+            <p className="muted">
+              Make a copy of this report without some accounts (e.g. accounts not used for the loan).
+            </p>
           </div>
           <Button onClick={() => setDialog('filter')} data-testid="action-filter">
             Filter accounts…
@@ -149,13 +169,26 @@ export function ActionsPanel({
         <RefreshDialog summary={summary} onClose={() => setDialog(null)} onDone={(next) => onOpenReport(next.id)} />
       )}
       {dialog === 'filter' && (
-        <FilterDialog summary={summary} report={report} onClose={() => setDialog(null)} onDone={(next) => onOpenReport(next.id)} />
+        <FilterDialog
+          summary={summary}
+          report={report}
+          onClose={() => setDialog(null)}
+          onDone={(next) => onOpenReport(next.id)}
+        />
       )}
     </section>
   );
 }
 
-function RefreshDialog({ summary, onClose, onDone }: { summary: ReportSummary; onClose(): void; onDone(next: ReportSummary): void }) {
+function RefreshDialog({
+  summary,
+  onClose,
+  onDone,
+}: {
+  summary: ReportSummary;
+  onClose(): void;
+  onDone(next: ReportSummary): void;
+}) {
   const [days, setDays] = useState(summary.daysRequested);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -200,7 +233,9 @@ function RefreshDialog({ summary, onClose, onDone }: { summary: ReportSummary; o
           ))}
         </select>
       </div>
-      <p className="muted">Plaid generates the refreshed report in the background; it opens here with the changes since this one.</p>
+      <p className="muted">
+        Plaid generates the refreshed report in the background; it opens here with the changes since this one.
+      </p>
       <ErrorAlert error={error} />
     </Dialog>
   );
@@ -266,7 +301,8 @@ function FilterDialog({
                 setExcluded(next);
               }}
             />
-            {item.institution_name} · {accountLabel(account)} <span className="muted">({account.subtype ?? account.type})</span>
+            {item.institution_name} · {accountLabel(account)}{' '}
+            <span className="muted">({account.subtype ?? account.type})</span>
           </label>
         ))}
       </fieldset>
@@ -307,11 +343,19 @@ function AuditCopies({ reportId }: { reportId: string }) {
   return (
     <div className="rp-audit" data-testid="audit-copies">
       <h3>Audit copies</h3>
-      <p className="muted">An audit copy lets an auditor such as Fannie Mae read this report with its own token. The token is copied to the clipboard, never shown.</p>
+      <p className="muted">
+        An audit copy lets an auditor such as Fannie Mae read this report with its own token. The token is copied to the
+        clipboard, never shown.
+      </p>
       <div className="rp-export-row">
         <div className="field">
           <label htmlFor={selectId}>Auditor</label>
-          <select id={selectId} value={auditor} onChange={(e) => setAuditor(e.target.value)} data-testid="auditor-select">
+          <select
+            id={selectId}
+            value={auditor}
+            onChange={(e) => setAuditor(e.target.value)}
+            data-testid="auditor-select"
+          >
             {AUDITORS.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.label}
@@ -323,7 +367,12 @@ function AuditCopies({ reportId }: { reportId: string }) {
         {auditor === 'other' && (
           <div className="field">
             <label htmlFor={otherFieldId}>Auditor id</label>
-            <input id={otherFieldId} value={otherId} onChange={(e) => setOtherId(e.target.value)} placeholder="e.g. acme_audit" />
+            <input
+              id={otherFieldId}
+              value={otherId}
+              onChange={(e) => setOtherId(e.target.value)}
+              placeholder="e.g. acme_audit"
+            />
           </div>
         )}
         <Button

@@ -20,8 +20,12 @@ export function ChangesSinceParent({ parentId, child }: { parentId: string; chil
     <section className="panel" aria-labelledby="rp-diff-title" data-testid="changes-since-parent">
       <h2 id="rp-diff-title">Changes since the parent report</h2>
       {parent.status === 'loading' && !parent.data && <Skeleton lines={3} label="Comparing with the parent report" />}
-      {parent.status === 'error' && <ErrorState error={parent.error} title="The parent report could not be read" onRetry={parent.reload} />}
-      {parent.data && !parentContent && <p className="muted">The parent report is not available any more (it may have been removed).</p>}
+      {parent.status === 'error' && (
+        <ErrorState error={parent.error} title="The parent report could not be read" onRetry={parent.reload} />
+      )}
+      {parent.data && !parentContent && (
+        <p className="muted">The parent report is not available any more (it may have been removed).</p>
+      )}
       {diff && (
         <>
           <p className="muted">
@@ -76,7 +80,10 @@ export function ChangesSinceParent({ parentId, child }: { parentId: string; chil
             </tbody>
           </table>
           <h3>
-            New deposits <span className="muted">({diff.newDeposits.length}, {formatMoney(diff.newDepositsTotal)})</span>
+            New deposits{' '}
+            <span className="muted">
+              ({diff.newDeposits.length}, {formatMoney(diff.newDepositsTotal)})
+            </span>
           </h3>
           {diff.newDeposits.length === 0 ? (
             <p className="muted">No money came in since the parent report.</p>
@@ -107,7 +114,9 @@ export function ChangesSinceParent({ parentId, child }: { parentId: string; chil
               </tbody>
             </table>
           )}
-          {diff.newDeposits.length > 50 && <p className="muted">Showing the 50 newest of {diff.newDeposits.length} new deposits.</p>}
+          {diff.newDeposits.length > 50 && (
+            <p className="muted">Showing the 50 newest of {diff.newDeposits.length} new deposits.</p>
+          )}
         </>
       )}
     </section>

@@ -20,7 +20,13 @@ export interface CreateReportDialogProps {
   onCreated(report: ReportSummary): void;
 }
 
-const PRESET_LABELS: Record<number, string> = { 61: '61 days', 90: '90 days', 180: '6 months', 365: '12 months', 730: '24 months' };
+const PRESET_LABELS: Record<number, string> = {
+  61: '61 days',
+  90: '90 days',
+  180: '6 months',
+  365: '12 months',
+  730: '24 months',
+};
 
 /**
  * Creates an Asset Report for the applicant's linked banks. After Plaid accepts the request the
@@ -91,7 +97,9 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
       <form id={formId} className="rp-form" onSubmit={submit} noValidate>
         <fieldset className="rp-fieldset">
           <legend>Banks to include</legend>
-          {items.length === 0 && <p className="muted">No banks are linked yet. Hand the computer to the applicant to link a bank first.</p>}
+          {items.length === 0 && (
+            <p className="muted">No banks are linked yet. Hand the computer to the applicant to link a bank first.</p>
+          )}
           {items.map((item) => {
             const disabled = item.status !== 'ok';
             const reason =
@@ -153,7 +161,13 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
               </label>
             ))}
             <label className="rp-radio">
-              <input type="radio" name={`${ids}-days`} value="custom" checked={preset === 'custom'} onChange={() => setPreset('custom')} />
+              <input
+                type="radio"
+                name={`${ids}-days`}
+                value="custom"
+                checked={preset === 'custom'}
+                onChange={() => setPreset('custom')}
+              />
               Custom
             </label>
             {preset === 'custom' && (
@@ -174,15 +188,20 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
           {!daysValid && <p className="rp-warning-text">Enter a number of days from 1 to 731.</p>}
           {belowMinimum && (
             <p className="rp-warning-text" data-testid="days-warning">
-              {formatDays(daysRequested)} is below the {minimumDays} days a {applicant.loanPurpose} loan needs: underwriting
-              may reject this report.
+              {formatDays(daysRequested)} is below the {minimumDays} days a {applicant.loanPurpose} loan needs:
+              underwriting may reject this report.
             </p>
           )}
           {daysValid && daysRequested > 61 && <p className="muted">More than 61 days may cost extra at Plaid.</p>}
         </fieldset>
 
         <label className="rp-check">
-          <input type="checkbox" checked={includeDetails} onChange={(e) => setIncludeDetails(e.target.checked)} data-testid="include-details" />
+          <input
+            type="checkbox"
+            checked={includeDetails}
+            onChange={(e) => setIncludeDetails(e.target.checked)}
+            data-testid="include-details"
+          />
           <span>
             Include applicant details (name, SSN, contact)
             <span className="muted"> — Fannie Mae Day 1 Certainty needs the name and SSN on the report.</span>
@@ -232,7 +251,8 @@ export function useReportProgress(report: ReportSummary | null): {
   }, [reportId, applicantId, status]);
   const now = useNow(status === 'pending');
   const started = report ? Date.parse(report.createdAt) : now;
-  const elapsedMs = status === 'pending' ? Math.max(0, now - started) : (progress?.elapsedMs ?? Math.max(0, now - started));
+  const elapsedMs =
+    status === 'pending' ? Math.max(0, now - started) : (progress?.elapsedMs ?? Math.max(0, now - started));
   return { status, message: progress?.message ?? null, elapsedMs, latest };
 }
 
@@ -264,7 +284,11 @@ function CreationProgress({ report, onClose }: { report: ReportSummary; onClose(
             {failure.requestId && <span className="muted"> (Plaid request id {failure.requestId})</span>}
           </p>
         )}
-        {status === 'pending' && <p className="muted">You can close this window: the report keeps generating and you will be notified when it is ready.</p>}
+        {status === 'pending' && (
+          <p className="muted">
+            You can close this window: the report keeps generating and you will be notified when it is ready.
+          </p>
+        )}
       </div>
     </Dialog>
   );

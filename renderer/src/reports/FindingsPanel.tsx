@@ -1,5 +1,11 @@
 import { useId, useState } from 'react';
-import type { Finding, FindingSeverity, LargeDeposit, OwnershipBadge, UnderwritingAnalysis } from '../../../shared/underwriting/types';
+import type {
+  Finding,
+  FindingSeverity,
+  LargeDeposit,
+  OwnershipBadge,
+  UnderwritingAnalysis,
+} from '../../../shared/underwriting/types';
 import { Button, Chip, Dialog, ErrorAlert } from '../ui';
 import { formatDate, formatMoney } from './format';
 
@@ -64,11 +70,15 @@ export function FindingsPanel({ analysis, onShowTransactions, onMarkSourced, onU
         <h2 id={headingId}>Underwriting findings</h2>
         <span className="spacer" />
         <span data-testid="findings-counts">
-          <Chip tone={analysis.counts.attention > 0 ? 'danger' : 'success'}>{`${analysis.counts.attention} need attention`}</Chip>{' '}
+          <Chip
+            tone={analysis.counts.attention > 0 ? 'danger' : 'success'}
+          >{`${analysis.counts.attention} need attention`}</Chip>{' '}
           <Chip tone="info">{`${analysis.counts.info} worth knowing`}</Chip>
         </span>
       </div>
-      <p className="muted rp-disclaimer">AssetDesk’s analysis of Plaid’s report against the agencies’ guides — not part of Plaid’s report.</p>
+      <p className="muted rp-disclaimer">
+        AssetDesk’s analysis of Plaid’s report against the agencies’ guides — not part of Plaid’s report.
+      </p>
 
       <dl className="rp-figures" data-testid="funds-to-close">
         <div>
@@ -142,11 +152,22 @@ export function FindingsPanel({ analysis, onShowTransactions, onMarkSourced, onU
   );
 }
 
-function FindingRow({ finding, onShowTransactions }: { finding: Finding; onShowTransactions(focus: FindingFocus): void }) {
+function FindingRow({
+  finding,
+  onShowTransactions,
+}: {
+  finding: Finding;
+  onShowTransactions(focus: FindingFocus): void;
+}) {
   const [label, tone] = SEVERITY_LABEL[finding.severity];
   const focus = focusOf(finding);
   return (
-    <li className={`rp-finding rp-finding-${finding.severity}`} data-testid="finding" data-rule={finding.rule} data-severity={finding.severity}>
+    <li
+      className={`rp-finding rp-finding-${finding.severity}`}
+      data-testid="finding"
+      data-rule={finding.rule}
+      data-severity={finding.severity}
+    >
       <div className="rp-finding-head">
         <Chip tone={tone}>{label}</Chip>
         <strong className="rp-finding-title">{finding.title}</strong>
@@ -156,7 +177,12 @@ function FindingRow({ finding, onShowTransactions }: { finding: Finding; onShowT
       <p className="rp-finding-foot">
         <cite className="muted">{finding.citation}</cite>
         {focus && (
-          <button type="button" className="rp-link-button" onClick={() => onShowTransactions(focus)} data-testid="finding-show">
+          <button
+            type="button"
+            className="rp-link-button"
+            onClick={() => onShowTransactions(focus)}
+            data-testid="finding-show"
+          >
             {focus.ids
               ? `Show ${focus.ids.size} transaction${focus.ids.size === 1 ? '' : 's'}`
               : `Show the days (${formatDate(focus.from)} – ${formatDate(focus.to)})`}
@@ -181,7 +207,9 @@ function LargeDeposits(props: {
     <div className="rp-deposits" data-testid="large-deposits">
       <h3>
         Large deposits{' '}
-        {props.threshold !== null && <span className="muted">(single deposits above {formatMoney(props.threshold)})</span>}
+        {props.threshold !== null && (
+          <span className="muted">(single deposits above {formatMoney(props.threshold)})</span>
+        )}
       </h3>
       <ErrorAlert error={error} />
       <table className="data-table">
@@ -208,7 +236,12 @@ function LargeDeposits(props: {
                 <button
                   type="button"
                   className="rp-link-button"
-                  onClick={() => props.onShowTransactions({ label: `Deposit of ${formatMoney(deposit.amount)}`, ids: new Set([deposit.transactionId]) })}
+                  onClick={() =>
+                    props.onShowTransactions({
+                      label: `Deposit of ${formatMoney(deposit.amount)}`,
+                      ids: new Set([deposit.transactionId]),
+                    })
+                  }
                 >
                   {deposit.description}
                 </button>
@@ -261,7 +294,15 @@ function LargeDeposits(props: {
   );
 }
 
-function MarkSourcedDialog({ deposit, onClose, onSave }: { deposit: LargeDeposit; onClose(): void; onSave(note: string): Promise<void> }) {
+function MarkSourcedDialog({
+  deposit,
+  onClose,
+  onSave,
+}: {
+  deposit: LargeDeposit;
+  onClose(): void;
+  onSave(note: string): Promise<void>;
+}) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

@@ -41,8 +41,6 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
   useEffect(() => {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
-    setError(null);
-    setDoc(null);
     (async () => {
       const [{ pdf }, viewer] = await Promise.all([api.reportsPdf({ reportId }), viewerModule]);
       if (cancelled) return;
@@ -51,7 +49,13 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       const eventBus = new viewer.EventBus();
       const linkService = new viewer.PDFLinkService({ eventBus });
       const findController = new viewer.PDFFindController({ eventBus, linkService });
-      const pdfViewer = new viewer.PDFViewer({ container, eventBus, linkService, findController, removePageBorders: false });
+      const pdfViewer = new viewer.PDFViewer({
+        container,
+        eventBus,
+        linkService,
+        findController,
+        removePageBorders: false,
+      });
       linkService.setViewer(pdfViewer);
       eventBus.on('pagesinit', () => {
         pdfViewer.currentScaleValue = 'page-width';
@@ -66,16 +70,25 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       eventBus.on('updatefindmatchescount', (event: { matchesCount: { current: number; total: number } }) => {
         setMatches(event.matchesCount);
       });
-      eventBus.on('updatefindcontrolstate', (event: { state: number; matchesCount?: { current: number; total: number } }) => {
-        const FindState = viewer.FindState;
-        setFindState(event.state === FindState.NOT_FOUND ? 'not_found' : event.state === FindState.PENDING ? 'pending' : 'found');
-        if (event.matchesCount) setMatches(event.matchesCount);
-      });
+      eventBus.on(
+        'updatefindcontrolstate',
+        (event: { state: number; matchesCount?: { current: number; total: number } }) => {
+          const FindState = viewer.FindState;
+          setFindState(
+            event.state === FindState.NOT_FOUND ? 'not_found' : event.state === FindState.PENDING ? 'pending' : 'found',
+          );
+          if (event.matchesCount) setMatches(event.matchesCount);
+        },
+      );
       viewerRef.current = pdfViewer;
       busRef.current = eventBus;
       // Untrusted input: never let a PDF evaluate code (CVE-2024-4367). pdf.js 6 has no eval path
       // left; the flag stays so that an older pdf.js resolved by mistake is still safe.
-      const params: DocumentInitParameters & { isEvalSupported: false } = { data: pdf, isEvalSupported: false, enableXfa: false };
+      const params: DocumentInitParameters & { isEvalSupported: false } = {
+        data: pdf,
+        isEvalSupported: false,
+        enableXfa: false,
+      };
       task = pdfjsLib.getDocument(params);
       const loaded = await task.promise;
       if (cancelled) return;
@@ -94,19 +107,22 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     };
   }, [reportId, attempt]);
 
-  const find = useCallback((type: '' | 'again', findPrevious = false, text = query) => {
-    if (!busRef.current || text.trim() === '') return;
-    busRef.current.dispatch('find', {
-      source: null,
-      type,
-      query: text,
-      caseSensitive: false,
-      entireWord: false,
-      highlightAll: true,
-      findPrevious,
-      matchDiacritics: false,
-    });
-  }, [query]);
+  const find = useCallback(
+    (type: '' | 'again', findPrevious = false, text = query) => {
+      if (!busRef.current || text.trim() === '') return;
+      busRef.current.dispatch('find', {
+        source: null,
+        type,
+        query: text,
+        caseSensitive: false,
+        entireWord: false,
+        highlightAll: true,
+        findPrevious,
+        matchDiacritics: false,
+      });
+    },
+    [query],
+  );
 
   function goTo(pageNumber: number) {
     const viewer = viewerRef.current;
@@ -146,7 +162,18 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     }
   }
 
-  if (error) return <ErrorState error={error} title="The PDF could not be shown" onRetry={() => setAttempt((a) => a + 1)} />;
+  if (error)
+    return (
+      <ErrorState
+        error={error}
+        title="The PDF could not be shown"
+        onRetry={() => {
+          setError(null);
+          setDoc(null);
+          setAttempt((a) => a + 1);
+        }}
+      />
+    );
 
   const scalePercent = /^[\d.]+$/.test(scaleLabel) ? `${Math.round(Number(scaleLabel) * 100)}%` : null;
   return (
@@ -175,7 +202,12 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
             />
           </label>
           <span data-testid="pdf-page-count">of {doc?.numPages ?? '…'}</span>
-          <Button size="small" onClick={() => goTo(page + 1)} disabled={!doc || page >= (doc?.numPages ?? 1)} aria-label="Next page">
+          <Button
+            size="small"
+            onClick={() => goTo(page + 1)}
+            disabled={!doc || page >= (doc?.numPages ?? 1)}
+            aria-label="Next page"
+          >
             ›
           </Button>
         </span>
@@ -217,14 +249,29 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
             }}
             onKeyDown={onFindKey}
           />
-          <Button size="small" onClick={() => find(matches ? 'again' : '', true)} disabled={!query} aria-label="Previous match">
+          <Button
+            size="small"
+            onClick={() => find(matches ? 'again' : '', true)}
+            disabled={!query}
+            aria-label="Previous match"
+          >
             ↑
           </Button>
-          <Button size="small" onClick={() => find(matches ? 'again' : '')} disabled={!query} aria-label="Next match" data-testid="pdf-find-next">
+          <Button
+            size="small"
+            onClick={() => find(matches ? 'again' : '')}
+            disabled={!query}
+            aria-label="Next match"
+            data-testid="pdf-find-next"
+          >
             ↓
           </Button>
           <span aria-live="polite" className="muted" data-testid="pdf-find-result" data-total={matches?.total ?? ''}>
-            {findState === 'not_found' ? 'No matches' : matches && matches.total > 0 ? `${matches.current} of ${matches.total}` : ''}
+            {findState === 'not_found'
+              ? 'No matches'
+              : matches && matches.total > 0
+                ? `${matches.current} of ${matches.total}`
+                : ''}
           </span>
         </span>
         <span className="spacer" />
@@ -240,7 +287,13 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
               <Skeleton lines={6} label="Loading the PDF" />
             </div>
           )}
-          <div ref={containerRef} className="rp-pdf-container" tabIndex={0} aria-label="PDF pages" data-testid="pdf-container">
+          <div
+            ref={containerRef}
+            className="rp-pdf-container"
+            tabIndex={0}
+            aria-label="PDF pages"
+            data-testid="pdf-container"
+          >
             <div className="pdfViewer" />
           </div>
         </div>
@@ -250,7 +303,15 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
 }
 
 /** Thumbnails render only when scrolled into view, at a small size, so 500 pages cost nothing up front. */
-function Thumbnails({ doc, current, onSelect }: { doc: PDFDocumentProxy; current: number; onSelect(page: number): void }) {
+function Thumbnails({
+  doc,
+  current,
+  onSelect,
+}: {
+  doc: PDFDocumentProxy;
+  current: number;
+  onSelect(page: number): void;
+}) {
   const listRef = useRef<HTMLOListElement>(null);
   const pages = Array.from({ length: doc.numPages }, (_, i) => i + 1);
   useEffect(() => {
@@ -309,7 +370,9 @@ function Thumbnail({ doc, pageNumber }: { doc: PDFDocumentProxy; pageNumber: num
       task?.cancel();
     };
   }, [doc, pageNumber]);
-  return <canvas ref={canvasRef} className="rp-thumb-canvas" width={THUMB_WIDTH} height={Math.round(THUMB_WIDTH * 1.294)} />;
+  return (
+    <canvas ref={canvasRef} className="rp-thumb-canvas" width={THUMB_WIDTH} height={Math.round(THUMB_WIDTH * 1.294)} />
+  );
 }
 
 /**

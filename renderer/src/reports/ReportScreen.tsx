@@ -13,7 +13,7 @@ import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { buildTransactionRows, accountLabel } from './transactions';
-import { applicantFullName, environmentLabel, formatDate, formatDateTime, formatDays, formatElapsed } from './format';
+import { applicantFullName, environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
 const PdfViewer = lazy(() => import('./PdfViewer'));
@@ -109,7 +109,8 @@ function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; 
         <div className="state" role="status" aria-live="polite" data-testid="report-pending">
           <h2>Plaid is generating the report</h2>
           <p>
-            Elapsed: <span data-testid="report-elapsed">{formatElapsed(elapsedMs)}</span>. Reports usually take under a minute; larger ones take longer.
+            Elapsed: <span data-testid="report-elapsed">{formatElapsed(elapsedMs)}</span>. Reports usually take under a
+            minute; larger ones take longer.
           </p>
           {message && <p className="muted">{message}</p>}
           <p className="muted">You will be notified when it is ready; you can keep working meanwhile.</p>
@@ -138,7 +139,8 @@ function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; 
 }
 
 const WARNING_TEXT: Record<string, string> = {
-  OWNERS_UNAVAILABLE: 'The bank did not provide account owners: confirm the applicant owns these accounts from statements.',
+  OWNERS_UNAVAILABLE:
+    'The bank did not provide account owners: confirm the applicant owns these accounts from statements.',
   INVESTMENTS_UNAVAILABLE: 'Investment holdings could not be retrieved for an Item.',
   TRANSACTIONS_UNAVAILABLE: 'Transactions could not be retrieved for an Item: the history may be incomplete.',
   BANK_INCOME_INSIGHTS_INSUFFICIENT_DATA: 'Not enough data for income insights.',
@@ -149,21 +151,39 @@ const WARNING_TEXT: Record<string, string> = {
 };
 
 function warningText(warning: AssetReportWarning): string {
-  return WARNING_TEXT[warning.warning_code] ?? warning.cause?.display_message ?? warning.cause?.error_message ?? warning.warning_code;
+  return (
+    WARNING_TEXT[warning.warning_code] ??
+    warning.cause?.display_message ??
+    warning.cause?.error_message ??
+    warning.warning_code
+  );
 }
 
-function ReportViewer({ data, content, onBack }: { data: LoadedReport; content: AssetReportGetResult; onBack(): void }) {
+function ReportViewer({
+  data,
+  content,
+  onBack,
+}: {
+  data: LoadedReport;
+  content: AssetReportGetResult;
+  onBack(): void;
+}) {
   const { summary, applicant, settings } = data;
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
   const [focus, setFocus] = useState<FindingFocus | null>(null);
-  const [sourced, setSourced] = useState<SourcedDeposit[]>(() => data.sourced.map(({ transactionId, note }) => ({ transactionId, note })));
+  const [sourced, setSourced] = useState<SourcedDeposit[]>(() =>
+    data.sourced.map(({ transactionId, note }) => ({ transactionId, note })),
+  );
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
   const rows = useMemo(() => buildTransactionRows(report), [report]);
   const accounts = useMemo(
-    () => report.items.flatMap((item) => item.accounts.map((a) => ({ id: a.account_id, label: `${item.institution_name} · ${accountLabel(a)}` }))),
+    () =>
+      report.items.flatMap((item) =>
+        item.accounts.map((a) => ({ id: a.account_id, label: `${item.institution_name} · ${accountLabel(a)}` })),
+      ),
     [report],
   );
   const hasInsights = useMemo(() => rows.some((r) => r.merchant !== null || r.category !== null), [rows]);
@@ -207,7 +227,10 @@ function ReportViewer({ data, content, onBack }: { data: LoadedReport; content: 
 
   async function markSourced(deposit: LargeDeposit, note: string) {
     await api.depositsMarkSourced({ reportId: summary.id, transactionId: deposit.transactionId, note });
-    setSourced((list) => [...list.filter((s) => s.transactionId !== deposit.transactionId), { transactionId: deposit.transactionId, note }]);
+    setSourced((list) => [
+      ...list.filter((s) => s.transactionId !== deposit.transactionId),
+      { transactionId: deposit.transactionId, note },
+    ]);
   }
   async function unmarkSourced(deposit: LargeDeposit) {
     await api.depositsUnmarkSourced({ reportId: summary.id, transactionId: deposit.transactionId });
@@ -261,7 +284,9 @@ function ReportViewer({ data, content, onBack }: { data: LoadedReport; content: 
             <div>
               <dt>Parent report</dt>
               <dd>
-                <a href={href.report(summary.parentId)}>Open the {summary.kind === 'refresh' ? 'report it refreshes' : 'unfiltered report'}</a>
+                <a href={href.report(summary.parentId)}>
+                  Open the {summary.kind === 'refresh' ? 'report it refreshes' : 'unfiltered report'}
+                </a>
               </dd>
             </div>
           )}
@@ -304,19 +329,46 @@ function ReportViewer({ data, content, onBack }: { data: LoadedReport; content: 
         ))}
       </div>
 
-      <div role="tabpanel" id="rp-panel-summary" aria-labelledby="rp-tab-summary" hidden={tab !== 'summary'} className="rp-panel">
+      <div
+        role="tabpanel"
+        id="rp-panel-summary"
+        aria-labelledby="rp-tab-summary"
+        hidden={tab !== 'summary'}
+        className="rp-panel"
+      >
         {analysis ? (
-          <FindingsPanel analysis={analysis} onShowTransactions={showTransactions} onMarkSourced={markSourced} onUnmarkSourced={unmarkSourced} />
+          <FindingsPanel
+            analysis={analysis}
+            onShowTransactions={showTransactions}
+            onMarkSourced={markSourced}
+            onUnmarkSourced={unmarkSourced}
+          />
         ) : (
-          <p className="alert alert-info">The applicant’s loan details could not be loaded, so the underwriting findings are not shown.</p>
+          <p className="alert alert-info">
+            The applicant’s loan details could not be loaded, so the underwriting findings are not shown.
+          </p>
         )}
-        {summary.kind === 'refresh' && summary.parentId && <ChangesSinceParent parentId={summary.parentId} child={content} />}
+        {summary.kind === 'refresh' && summary.parentId && (
+          <ChangesSinceParent parentId={summary.parentId} child={content} />
+        )}
         <AccountsSection report={report} analysis={analysis} />
       </div>
 
-      <div role="tabpanel" id="rp-panel-transactions" aria-labelledby="rp-tab-transactions" hidden={tab !== 'transactions'} className="rp-panel">
+      <div
+        role="tabpanel"
+        id="rp-panel-transactions"
+        aria-labelledby="rp-tab-transactions"
+        hidden={tab !== 'transactions'}
+        className="rp-panel"
+      >
         {visited.has('transactions') && (
-          <TransactionsTable rows={rows} accounts={accounts} hasInsights={hasInsights} focus={focus} onClearFocus={() => setFocus(null)} />
+          <TransactionsTable
+            rows={rows}
+            accounts={accounts}
+            hasInsights={hasInsights}
+            focus={focus}
+            onClearFocus={() => setFocus(null)}
+          />
         )}
       </div>
 
@@ -328,7 +380,13 @@ function ReportViewer({ data, content, onBack }: { data: LoadedReport; content: 
         )}
       </div>
 
-      <div role="tabpanel" id="rp-panel-actions" aria-labelledby="rp-tab-actions" hidden={tab !== 'actions'} className="rp-panel">
+      <div
+        role="tabpanel"
+        id="rp-panel-actions"
+        aria-labelledby="rp-tab-actions"
+        hidden={tab !== 'actions'}
+        className="rp-panel"
+      >
         {visited.has('actions') && (
           <>
             <ExportsPanel summary={summary} />

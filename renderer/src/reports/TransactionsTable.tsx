@@ -88,7 +88,14 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
   const insightsColumns = hasInsights && showInsights;
   const gridClass = insightsColumns ? 'rp-txn-grid rp-txn-grid-insights' : 'rp-txn-grid';
   const anyFilter =
-    query !== '' || accountId !== '' || from !== '' || to !== '' || minAmount !== '' || maxAmount !== '' || direction !== 'all' || category !== '';
+    query !== '' ||
+    accountId !== '' ||
+    from !== '' ||
+    to !== '' ||
+    minAmount !== '' ||
+    maxAmount !== '' ||
+    direction !== 'all' ||
+    category !== '';
 
   function toggleSort(key: SortKey) {
     setSort((current) =>
@@ -157,15 +164,29 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
         </label>
         <label className="rp-field rp-field-narrow">
           <span>Min $</span>
-          <input inputMode="decimal" data-testid="txn-min" value={minAmount} onChange={(e) => setMinAmount(e.target.value)} />
+          <input
+            inputMode="decimal"
+            data-testid="txn-min"
+            value={minAmount}
+            onChange={(e) => setMinAmount(e.target.value)}
+          />
         </label>
         <label className="rp-field rp-field-narrow">
           <span>Max $</span>
-          <input inputMode="decimal" data-testid="txn-max" value={maxAmount} onChange={(e) => setMaxAmount(e.target.value)} />
+          <input
+            inputMode="decimal"
+            data-testid="txn-max"
+            value={maxAmount}
+            onChange={(e) => setMaxAmount(e.target.value)}
+          />
         </label>
         <label className="rp-field">
           <span>Money</span>
-          <select data-testid="txn-direction" value={direction} onChange={(e) => setDirection(e.target.value as MoneyDirection)}>
+          <select
+            data-testid="txn-direction"
+            value={direction}
+            onChange={(e) => setDirection(e.target.value as MoneyDirection)}
+          >
             <option value="all">In and out</option>
             <option value="in">Money in</option>
             <option value="out">Money out</option>
@@ -186,7 +207,12 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
         )}
         {hasInsights && (
           <label className="rp-check rp-check-inline">
-            <input type="checkbox" data-testid="insights-toggle" checked={showInsights} onChange={(e) => setShowInsights(e.target.checked)} />
+            <input
+              type="checkbox"
+              data-testid="insights-toggle"
+              checked={showInsights}
+              onChange={(e) => setShowInsights(e.target.checked)}
+            />
             <span>Insights</span>
           </label>
         )}
@@ -216,7 +242,13 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
         </span>
       </p>
 
-      <div className="rp-txn-table" role="table" aria-label="Transactions" aria-rowcount={visible.length + 1} data-testid="txn-table">
+      <div
+        className="rp-txn-table"
+        role="table"
+        aria-label="Transactions"
+        aria-rowcount={visible.length + 1}
+        data-testid="txn-table"
+      >
         <div role="rowgroup">
           <div role="row" className={`${gridClass} rp-txn-head`} aria-rowindex={1}>
             <div role="columnheader" aria-sort={ariaSort('date')}>
@@ -226,7 +258,12 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
             </div>
             <div role="columnheader">Account</div>
             <div role="columnheader" aria-sort={ariaSort('description')}>
-              <button type="button" className="rp-sort" onClick={() => toggleSort('description')} data-testid="sort-description">
+              <button
+                type="button"
+                className="rp-sort"
+                onClick={() => toggleSort('description')}
+                data-testid="sort-description"
+              >
                 Description {sortArrow(sort, 'description')}
               </button>
             </div>

@@ -1,6 +1,14 @@
 import { formatMoney as formatUsd } from '../ui/format';
 
-export { formatDate, formatDateTime, formatElapsed, formatDays, formatPercent, applicantFullName, environmentLabel } from '../ui/format';
+export {
+  formatDate,
+  formatDateTime,
+  formatElapsed,
+  formatDays,
+  formatPercent,
+  applicantFullName,
+  environmentLabel,
+} from '../ui/format';
 
 /** Money in the account's currency: Plaid sends USD almost always, but some banks report others. */
 export function formatMoney(amount: number | null | undefined, currency?: string | null): string {

@@ -74,7 +74,8 @@ export function buildTransactionRows(report: AssetReport): TransactionRow[] {
           merchant,
           category,
           pending: t.pending,
-          searchText: `${description}\u0000${merchant ?? ''}\u0000${category ?? ''}\u0000${label}\u0000${Math.abs(t.amount).toFixed(2)}`.toLowerCase(),
+          searchText:
+            `${description}\u0000${merchant ?? ''}\u0000${category ?? ''}\u0000${label}\u0000${Math.abs(t.amount).toFixed(2)}`.toLowerCase(),
         });
       }
     }
