@@ -333,7 +333,7 @@ export class SandboxApi {
     return record;
   }
 
-  /** At ready time: generate the data (so the first /get is fast) and send PRODUCT_READY or ERROR. */
+  /** At ready time: generate the report (so the first /get is fast) and send PRODUCT_READY or ERROR. */
   scheduleReady(record: ReportRecord): void {
     const delay = Math.max(0, new Date(record.ready_at).getTime() - this.now().getTime());
     const timer = setTimeout(() => {
@@ -350,7 +350,9 @@ export class SandboxApi {
     const failure = this.failureOf(record);
     if (!failure) {
       try {
-        this.reports.accountsOf(record);
+        // Build both JSON views now, like Plaid finishing the report before PRODUCT_READY: the first /get is then cheap.
+        this.reports.reportJson(record, { includeInsights: false, daysToInclude: null, fast: false });
+        this.reports.reportJson(record, { includeInsights: true, daysToInclude: null, fast: false });
       } catch (error) {
         this.ctx.logger.error('asset report generation failed', { error });
       }
