@@ -59,7 +59,8 @@ export function createValueCipher(dataKey: Buffer, logger?: Logger): ValueCipher
   if (!Buffer.isBuffer(dataKey) || dataKey.length !== 32) {
     throw new AppError({
       code: ErrorCodes.internal,
-      message: 'AssetDesk could not unlock its database: the data key from the keychain has the wrong length. Restart AssetDesk.',
+      message:
+        'AssetDesk could not unlock its database: the data key from the keychain has the wrong length. Restart AssetDesk.',
       retryable: false,
     });
   }
@@ -84,7 +85,9 @@ export function createValueCipher(dataKey: Buffer, logger?: Logger): ValueCipher
     const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
     if (buf[0] !== FORMAT_VERSION) return fail('unknown format version');
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(1, HEADER_BYTES), { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(1, HEADER_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(aadFor(where));
       decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES));
       return Buffer.concat([decipher.update(buf.subarray(HEADER_BYTES, buf.length - TAG_BYTES)), decipher.final()]);

@@ -33,7 +33,8 @@ export function openDatabase(file: string, logger?: Logger): Database.Database {
       throw new AppError(
         {
           code: ErrorCodes.storeCorrupt,
-          message: 'The AssetDesk database file is damaged and could not be opened. Restore it from a backup, or move it aside to start with an empty one.',
+          message:
+            'The AssetDesk database file is damaged and could not be opened. Restore it from a backup, or move it aside to start with an empty one.',
           retryable: false,
         },
         { cause: err },
@@ -42,7 +43,8 @@ export function openDatabase(file: string, logger?: Logger): Database.Database {
     throw new AppError(
       {
         code: ErrorCodes.internal,
-        message: 'AssetDesk could not open its database. Check that the disk is not full and that no other copy of AssetDesk is running.',
+        message:
+          'AssetDesk could not open its database. Check that the disk is not full and that no other copy of AssetDesk is running.',
         retryable: true,
       },
       { cause: err },

@@ -15,7 +15,12 @@ export interface StoreContext {
   statement(sql: string): Database.Statement;
 }
 
-export function createStoreContext(db: Database.Database, cipher: ValueCipher, clock: () => Date, logger?: Logger): StoreContext {
+export function createStoreContext(
+  db: Database.Database,
+  cipher: ValueCipher,
+  clock: () => Date,
+  logger?: Logger,
+): StoreContext {
   const cache = new Map<string, Database.Statement>();
   const ctx: StoreContext = {
     db,

@@ -17,7 +17,13 @@ export type { ApplicantRepository, ApplicantSearchQuery } from './repositories/a
 export { REFRESH_AFTER_DAYS } from './repositories/applicants';
 export type { AuditCopyRepository } from './repositories/audit-copies';
 export type { ItemRepository, NewItem } from './repositories/items';
-export type { NewPendingReport, ReadyReport, ReportRecord, ReportRepository, ReportSearchQuery } from './repositories/reports';
+export type {
+  NewPendingReport,
+  ReadyReport,
+  ReportRecord,
+  ReportRepository,
+  ReportSearchQuery,
+} from './repositories/reports';
 export type { SettingsRepository } from './repositories/settings';
 export type { SourcedDeposit, SourcedDepositRepository } from './repositories/sourced-deposits';
 export { LATEST_SCHEMA_VERSION } from './migrations';
@@ -59,9 +65,13 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     // A known value sealed with the key on first open: a replaced keychain entry is caught here,
     // with one clear message, instead of as "damaged data" on every report later.
     const where = { table: 'store_meta', column: 'value_enc', rowId: KEY_CHECK };
-    const check = db.prepare('SELECT value_enc FROM store_meta WHERE key = ?').get(KEY_CHECK) as { value_enc: Buffer } | undefined;
+    const check = db.prepare('SELECT value_enc FROM store_meta WHERE key = ?').get(KEY_CHECK) as
+      { value_enc: Buffer } | undefined;
     if (!check) {
-      db.prepare('INSERT INTO store_meta (key, value_enc) VALUES (?, ?)').run(KEY_CHECK, cipher.seal(randomBytes(16), where));
+      db.prepare('INSERT INTO store_meta (key, value_enc) VALUES (?, ?)').run(
+        KEY_CHECK,
+        cipher.seal(randomBytes(16), where),
+      );
     } else {
       try {
         cipher.open(check.value_enc, where);

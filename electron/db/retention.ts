@@ -5,7 +5,10 @@ import type { AssetDeskStore } from './index';
  * Reports due for automatic removal under the retention setting (null/0 = keep forever).
  * The core removes each at Plaid (/asset_report/remove), then calls store.reports.markRemoved and logs.
  */
-export function planRetention(store: AssetDeskStore, options: { retentionDays: number | null; now: Date }): ReportSummary[] {
+export function planRetention(
+  store: AssetDeskStore,
+  options: { retentionDays: number | null; now: Date },
+): ReportSummary[] {
   if (!options.retentionDays || options.retentionDays <= 0) return [];
   return store.reports.olderThan(options.retentionDays, options.now);
 }
@@ -21,7 +24,11 @@ export interface LocalDeletion {
  * one transaction, logging each deletion. The core removes the Items and reports at Plaid first.
  * The activity log has no foreign key to applicants, so these entries outlive the applicant.
  */
-export function deleteApplicantLocally(store: AssetDeskStore, applicantId: string, options: { reason?: string } = {}): LocalDeletion {
+export function deleteApplicantLocally(
+  store: AssetDeskStore,
+  applicantId: string,
+  options: { reason?: string } = {},
+): LocalDeletion {
   return store.transaction(() => {
     const applicant = store.applicants.get(applicantId);
     const environments = ['emulator', 'sandbox', 'production'] as const;
@@ -31,7 +38,12 @@ export function deleteApplicantLocally(store: AssetDeskStore, applicantId: strin
     const reason = options.reason ?? 'applicant_deleted';
 
     for (const copy of auditCopies) {
-      store.activity.append({ action: 'audit_copy_deleted', applicantId, reportId: copy.reportId, detail: { auditCopyId: copy.id, auditorId: copy.auditorId, reason } });
+      store.activity.append({
+        action: 'audit_copy_deleted',
+        applicantId,
+        reportId: copy.reportId,
+        detail: { auditCopyId: copy.id, auditorId: copy.auditorId, reason },
+      });
     }
     for (const report of reports) {
       store.activity.append({
@@ -54,6 +66,10 @@ export function deleteApplicantLocally(store: AssetDeskStore, applicantId: strin
       applicantId,
       detail: { loanNumber: applicant?.loanNumber ?? null, reports: reports.length, items: items.length, reason },
     });
-    return { reportIds: reports.map((r) => r.id), itemIds: items.map((i) => i.id), auditCopyIds: auditCopies.map((c) => c.id) };
+    return {
+      reportIds: reports.map((r) => r.id),
+      itemIds: items.map((i) => i.id),
+      auditCopyIds: auditCopies.map((c) => c.id),
+    };
   });
 }

@@ -22,7 +22,13 @@ const ENVIRONMENTS: readonly PlaidEnvironment[] = ['production', 'sandbox', 'emu
 
 /** Keeps letters, digits, dot, dash and underscore: file names the officer can e-mail or upload anywhere. */
 function safeName(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|-+$/g, '').slice(0, 120) || 'file';
+  return (
+    text
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^[-.]+|-+$/g, '')
+      .slice(0, 120) || 'file'
+  );
 }
 
 function defaultFileName(report: ReportSummary): string {
@@ -43,7 +49,11 @@ export function exportApplicantFile(
 ): ApplicantExportResult {
   const applicant = store.applicants.get(applicantId);
   if (!applicant) {
-    throw new AppError({ code: ErrorCodes.notFound, message: 'That applicant no longer exists in AssetDesk. Refresh the list and try again.', retryable: false });
+    throw new AppError({
+      code: ErrorCodes.notFound,
+      message: 'That applicant no longer exists in AssetDesk. Refresh the list and try again.',
+      retryable: false,
+    });
   }
   const now = options.now ?? new Date();
   const environments = options.environment ? [options.environment] : ENVIRONMENTS;
@@ -86,7 +96,7 @@ export function exportApplicantFile(
         `AssetDesk asset file — ${applicant.firstName} ${applicant.lastName}, loan ${applicant.loanNumber}`,
         `Exported ${now.toISOString()}`,
         '',
-        'These files contain the borrower\'s financial information unencrypted. Store and send them securely.',
+        "These files contain the borrower's financial information unencrypted. Store and send them securely.",
         '',
         ...(index.length > 0 ? index : ['No ready Asset Reports.']),
         'activity-log.json — what was done to this loan file, oldest first',
@@ -100,7 +110,8 @@ export function exportApplicantFile(
     throw new AppError(
       {
         code: 'EXPORT_FAILED',
-        message: 'AssetDesk could not write the asset file to the folder you picked. Check there is free space and that you may write there, or choose another folder.',
+        message:
+          'AssetDesk could not write the asset file to the folder you picked. Check there is free space and that you may write there, or choose another folder.',
         retryable: true,
       },
       { cause: err },
@@ -108,6 +119,10 @@ export function exportApplicantFile(
   }
 
   const paths = files.map((f) => join(finalFolder, f));
-  store.activity.append({ action: 'exported', applicantId, detail: { folder: finalFolder, files, reports: reports.length } });
+  store.activity.append({
+    action: 'exported',
+    applicantId,
+    detail: { folder: finalFolder, files, reports: reports.length },
+  });
   return { folder: finalFolder, files: paths };
 }

@@ -62,7 +62,9 @@ function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
     accessToken: `access-sandbox-00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     institutionId: `ins_${n % 40}`,
     institutionName: institution,
-    accounts: [{ accountId: `acc-${n}`, name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
+    accounts: [
+      { accountId: `acc-${n}`, name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' },
+    ],
   });
   return { applicant, item };
 }
@@ -87,7 +89,15 @@ export const suite: BenchSuite = {
       const openCpu: number[] = [];
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) {
-        const r = big.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 730, itemIds: [item.id], includeApplicantDetails: false });
+        const r = big.reports.createPending({
+          applicantId: applicant.id,
+          environment: 'sandbox',
+          kind: 'create',
+          parentId: null,
+          daysRequested: 730,
+          itemIds: [item.id],
+          includeApplicantDetails: false,
+        });
         ids.push(r.id);
         const save = () =>
           big.reports.markReady(r.id, {
@@ -109,24 +119,65 @@ export const suite: BenchSuite = {
       }
       big.close();
       figures.push(
-        { name: 'store: save a 50,000-transaction report (compress + encrypt + write, median of 5)', value: storeTimes.length ? median(storeTimes) : NaN, unit: 'ms', target: 300 },
-        { name: 'store: open a 50,000-transaction report (read + decrypt + parse JSON + PDF, median of 5)', value: median(openTimes), unit: 'ms', target: 300 },
-        { name: 'store: save a 50,000-transaction report, CPU time of this process (median)', value: median(storeCpu), unit: 'ms' },
-        { name: 'store: open a 50,000-transaction report, CPU time of this process (median)', value: median(openCpu), unit: 'ms' },
-        { name: 'store: 50,000-transaction report JSON size (plain)', value: heavyJson.length / 1024 / 1024, unit: 'MB' },
-        { name: 'store: database bytes per 50,000-transaction report (incl. 2 MB PDF)', value: databaseBytes(join(dir, 'heavy.sqlite')) / 5 / 1024 / 1024, unit: 'MB' },
+        {
+          name: 'store: save a 50,000-transaction report (compress + encrypt + write, median of 5)',
+          value: storeTimes.length ? median(storeTimes) : NaN,
+          unit: 'ms',
+          target: 300,
+        },
+        {
+          name: 'store: open a 50,000-transaction report (read + decrypt + parse JSON + PDF, median of 5)',
+          value: median(openTimes),
+          unit: 'ms',
+          target: 300,
+        },
+        {
+          name: 'store: save a 50,000-transaction report, CPU time of this process (median)',
+          value: median(storeCpu),
+          unit: 'ms',
+        },
+        {
+          name: 'store: open a 50,000-transaction report, CPU time of this process (median)',
+          value: median(openCpu),
+          unit: 'ms',
+        },
+        {
+          name: 'store: 50,000-transaction report JSON size (plain)',
+          value: heavyJson.length / 1024 / 1024,
+          unit: 'MB',
+        },
+        {
+          name: 'store: database bytes per 50,000-transaction report (incl. 2 MB PDF)',
+          value: databaseBytes(join(dir, 'heavy.sqlite')) / 5 / 1024 / 1024,
+          unit: 'MB',
+        },
       );
 
       // 2. Typical reports on disk: 90 days, 6 accounts, 600 transactions, a 150 KB PDF.
       const typical = openBenchStore(dir, 'typical.sqlite', clock);
       const t = seedApplicant(typical, 2, 'First Platypus Bank');
       const emptyBytes = databaseBytes(join(dir, 'typical.sqlite'));
-      const typicalJson = JSON.stringify(buildAssetReport({ transactions: 600, accounts: 6, items: 2, daysRequested: 90 }));
+      const typicalJson = JSON.stringify(
+        buildAssetReport({ transactions: 600, accounts: 6, items: 2, daysRequested: 90 }),
+      );
       const typicalPdf = randomBytes(150 * 1024);
       typical.transaction(() => {
         for (let i = 0; i < 100; i += 1) {
-          const r = typical.reports.createPending({ applicantId: t.applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 90, itemIds: [t.item.id], includeApplicantDetails: false });
-          typical.reports.markReady(r.id, { reportJson: typicalJson, pdf: typicalPdf, summary: { totalBalance: 1, accountCount: 6, earliestHistoryDate: null }, readyAt: clock().toISOString() });
+          const r = typical.reports.createPending({
+            applicantId: t.applicant.id,
+            environment: 'sandbox',
+            kind: 'create',
+            parentId: null,
+            daysRequested: 90,
+            itemIds: [t.item.id],
+            includeApplicantDetails: false,
+          });
+          typical.reports.markReady(r.id, {
+            reportJson: typicalJson,
+            pdf: typicalPdf,
+            summary: { totalBalance: 1, accountCount: 6, earliestHistoryDate: null },
+            readyAt: clock().toISOString(),
+          });
         }
       });
       typical.close();
@@ -138,7 +189,13 @@ export const suite: BenchSuite = {
 
       // 3. Years of history: 2,500 applicants × 4 reports = 10,000 reports over 3 years.
       const history = openBenchStore(dir, 'history.sqlite', clock);
-      const banks = ['First Platypus Bank', 'Tattersall Federal Credit Union', 'Houndstooth Bank', 'Tartan Bank', 'Gingham Bank'];
+      const banks = [
+        'First Platypus Bank',
+        'Tattersall Federal Credit Union',
+        'Houndstooth Bank',
+        'Tartan Bank',
+        'Gingham Bank',
+      ];
       const smallJson = '{"report":{"items":[]},"warnings":[]}';
       const smallPdf = new Uint8Array(16);
       history.transaction(() => {
@@ -146,28 +203,67 @@ export const suite: BenchSuite = {
           const { applicant: a, item: it } = seedApplicant(history, n, banks[n % banks.length]!);
           for (let k = 0; k < 4; k += 1) {
             now += (3 * 365 * DAY) / 10_000;
-            const r = history.reports.createPending({ applicantId: a.id, environment: 'sandbox', kind: k === 0 ? 'create' : 'refresh', parentId: null, daysRequested: 61, itemIds: [it.id], includeApplicantDetails: false });
+            const r = history.reports.createPending({
+              applicantId: a.id,
+              environment: 'sandbox',
+              kind: k === 0 ? 'create' : 'refresh',
+              parentId: null,
+              daysRequested: 61,
+              itemIds: [it.id],
+              includeApplicantDetails: false,
+            });
             const roll = (n * 4 + k) % 20;
             if (roll === 0) history.reports.markFailed(r.id, { code: 'INTERNAL_SERVER_ERROR', message: 'x' });
             else if (roll === 1) history.reports.markRemoved(r.id);
             else if (roll !== 2 || k !== 3) {
-              history.reports.markReady(r.id, { reportJson: smallJson, pdf: smallPdf, summary: { totalBalance: n * 10, accountCount: 2, earliestHistoryDate: '2023-01-01' }, readyAt: clock().toISOString() });
+              history.reports.markReady(r.id, {
+                reportJson: smallJson,
+                pdf: smallPdf,
+                summary: { totalBalance: n * 10, accountCount: 2, earliestHistoryDate: '2023-01-01' },
+                readyAt: clock().toISOString(),
+              });
               history.reports.setFindingCounts(r.id, { attention: n % 3, info: n % 5 });
             }
           }
-          if (n % 50 === 0) history.items.setStatus(it.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
+          if (n % 50 === 0)
+            history.items.setStatus(it.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
         }
       });
       const queries: [string, () => unknown][] = [
         ['reports: newest 50', () => history.reports.search({ environment: 'sandbox', limit: 50 })],
-        ['reports: by applicant name', () => history.reports.search({ environment: 'sandbox', query: 'maria lopez', limit: 50 })],
-        ['reports: by loan number', () => history.reports.search({ environment: 'sandbox', query: 'LN-101234', limit: 50 })],
-        ['reports: by institution', () => history.reports.search({ environment: 'sandbox', institution: 'tattersall', limit: 50 })],
-        ['reports: status + date range', () => history.reports.search({ environment: 'sandbox', status: 'ready', from: '2025-01-01', to: '2025-06-30', limit: 50 })],
+        [
+          'reports: by applicant name',
+          () => history.reports.search({ environment: 'sandbox', query: 'maria lopez', limit: 50 }),
+        ],
+        [
+          'reports: by loan number',
+          () => history.reports.search({ environment: 'sandbox', query: 'LN-101234', limit: 50 }),
+        ],
+        [
+          'reports: by institution',
+          () => history.reports.search({ environment: 'sandbox', institution: 'tattersall', limit: 50 }),
+        ],
+        [
+          'reports: status + date range',
+          () =>
+            history.reports.search({
+              environment: 'sandbox',
+              status: 'ready',
+              from: '2025-01-01',
+              to: '2025-06-30',
+              limit: 50,
+            }),
+        ],
         ['reports: page 100 of 50', () => history.reports.search({ environment: 'sandbox', limit: 50, offset: 5000 })],
-        ['applicants: list with status, first 50', () => history.applicants.search({ environment: 'sandbox', limit: 50 })],
+        [
+          'applicants: list with status, first 50',
+          () => history.applicants.search({ environment: 'sandbox', limit: 50 }),
+        ],
         ['applicants: by name', () => history.applicants.search({ environment: 'sandbox', query: 'chen', limit: 50 })],
-        ['applicants: refresh due', () => history.applicants.search({ environment: 'sandbox', status: 'refresh_due', limit: 50 })],
+        [
+          'applicants: refresh due',
+          () => history.applicants.search({ environment: 'sandbox', status: 'refresh_due', limit: 50 }),
+        ],
       ];
       let worst = 0;
       for (const [name, run] of queries) {
@@ -175,7 +271,11 @@ export const suite: BenchSuite = {
         const ms = median(Array.from({ length: 15 }, () => time(run)));
         worst = Math.max(worst, ms);
         figures.push({ name: `store: 10,000 reports — ${name}`, value: ms, unit: 'ms', target: 20 });
-        figures.push({ name: `store: 10,000 reports — ${name} (CPU time)`, value: median(Array.from({ length: 15 }, () => cpuTime(run))), unit: 'ms' });
+        figures.push({
+          name: `store: 10,000 reports — ${name} (CPU time)`,
+          value: median(Array.from({ length: 15 }, () => cpuTime(run))),
+          unit: 'ms',
+        });
       }
       figures.push({ name: 'store: 10,000 reports — slowest list/search query', value: worst, unit: 'ms', target: 20 });
       history.close();

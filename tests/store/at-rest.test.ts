@@ -4,7 +4,12 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, zstdDeco
 import Database from 'better-sqlite3';
 import { openAssetDeskStore, STORE_KEY_MISMATCH } from '../../electron/db';
 import { AppError } from '../../shared/errors';
-import { FIXTURE_ACCOUNT_NAMES, FIXTURE_OWNER, buildAssetReport, transactionDescriptions } from './fixtures/asset-report';
+import {
+  FIXTURE_ACCOUNT_NAMES,
+  FIXTURE_OWNER,
+  buildAssetReport,
+  transactionDescriptions,
+} from './fixtures/asset-report';
 import { plainPdf } from './fixtures/pdf';
 import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
 
@@ -70,18 +75,42 @@ describe('report history store: encryption at rest', () => {
         accessToken: i === 0 ? ACCESS_TOKEN : ACCESS_TOKEN.replace('3b1f', '7c2e'),
         institutionId: plaidItem.institution_id,
         institutionName: plaidItem.institution_name,
-        accounts: plaidItem.accounts.map((a) => ({ accountId: a.account_id, name: a.name, mask: a.mask, type: a.type, subtype: a.subtype })),
+        accounts: plaidItem.accounts.map((a) => ({
+          accountId: a.account_id,
+          name: a.name,
+          mask: a.mask,
+          type: a.type,
+          subtype: a.subtype,
+        })),
       }),
     );
-    const pending = store.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 730, itemIds: items.map((i) => i.id), includeApplicantDetails: true });
+    const pending = store.reports.createPending({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      kind: 'create',
+      parentId: null,
+      daysRequested: 730,
+      itemIds: items.map((i) => i.id),
+      includeApplicantDetails: true,
+    });
     store.reports.attachPlaid(pending.id, { plaidReportId: result.report.asset_report_id, reportToken: REPORT_TOKEN });
     // With includeApplicantDetails Plaid echoes the SSN inside the report JSON.
     result.report.user = { ...result.report.user, ssn: SSN, first_name: 'Maria', last_name: 'Lopez' };
-    store.reports.markReady(pending.id, { reportJson: JSON.stringify(result), pdf, summary: { totalBalance: 48_210.55, accountCount: 8, earliestHistoryDate: '2024-11-02' }, readyAt: '2026-11-02T12:05:00.000Z' });
+    store.reports.markReady(pending.id, {
+      reportJson: JSON.stringify(result),
+      pdf,
+      summary: { totalBalance: 48_210.55, accountCount: 8, earliestHistoryDate: '2024-11-02' },
+      readyAt: '2026-11-02T12:05:00.000Z',
+    });
     const copy = store.auditCopies.create({ reportId: pending.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
     const deposit = result.report.items[0]!.accounts[0]!.transactions.find((x) => x.amount < 0)!;
     store.sourcedDeposits.mark(pending.id, deposit.transaction_id, DEPOSIT_NOTE);
-    store.activity.append({ action: 'report_ready', applicantId: applicant.id, reportId: pending.id, detail: { plaidReportId: result.report.asset_report_id } });
+    store.activity.append({
+      action: 'report_ready',
+      applicantId: applicant.id,
+      reportId: pending.id,
+      detail: { plaidReportId: result.report.asset_report_id },
+    });
 
     const secrets = [
       ...FIXTURE_ACCOUNT_NAMES,
@@ -104,7 +133,8 @@ describe('report history store: encryption at rest', () => {
     const flow = await fullFlow();
     // The needles really are in what was stored (or the test would prove nothing).
     const plain = Buffer.concat([Buffer.from(JSON.stringify(flow.result)), flow.pdf]);
-    for (const s of [...FIXTURE_ACCOUNT_NAMES, FIXTURE_OWNER.names[0]!, FIXTURE_OWNER.street, SSN]) expect(plain.includes(s)).toBe(true);
+    for (const s of [...FIXTURE_ACCOUNT_NAMES, FIXTURE_OWNER.names[0]!, FIXTURE_OWNER.street, SSN])
+      expect(plain.includes(s)).toBe(true);
     expect(flow.pdf.includes(FIXTURE_ACCOUNT_NAMES[0]!)).toBe(true);
 
     const scan = (bytes: Buffer) => {
@@ -118,7 +148,8 @@ describe('report history store: encryption at rest', () => {
       // Any zstd / gzip frame in the file must not unpack to report content.
       for (const magic of [Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.from([0x1f, 0x8b, 0x08])]) {
         for (const at of findAll(bytes, magic)) {
-          for (const out of decompressAttempts(bytes.subarray(at))) expect(out.includes(FIXTURE_ACCOUNT_NAMES[0]!)).toBe(false);
+          for (const out of decompressAttempts(bytes.subarray(at)))
+            expect(out.includes(FIXTURE_ACCOUNT_NAMES[0]!)).toBe(false);
         }
       }
     };
@@ -138,7 +169,9 @@ describe('report history store: encryption at rest', () => {
     t.store.close();
     scan(rawBytes(t.file));
     const reopened = t.open();
-    expect((reopened.reports.readJson(flow.report.id) as typeof flow.result).report.items[0]!.accounts[0]!.name).toBe(FIXTURE_ACCOUNT_NAMES[0]);
+    expect((reopened.reports.readJson(flow.report.id) as typeof flow.result).report.items[0]!.accounts[0]!.name).toBe(
+      FIXTURE_ACCOUNT_NAMES[0],
+    );
     expect(Buffer.from(reopened.reports.readPdf(flow.report.id)).equals(flow.pdf)).toBe(true);
   });
 
@@ -146,7 +179,9 @@ describe('report history store: encryption at rest', () => {
     const flow = await fullFlow();
     const db = new Database(t.file);
     const flip = (table: string, column: string, where: string, arg: string, offset = 20) => {
-      const blob = Buffer.from(db.prepare(`SELECT ${column} FROM ${table} WHERE ${where} = ?`).pluck().get(arg) as Buffer);
+      const blob = Buffer.from(
+        db.prepare(`SELECT ${column} FROM ${table} WHERE ${where} = ?`).pluck().get(arg) as Buffer,
+      );
       blob[Math.min(offset, blob.length - 1)]! ^= 0x01;
       db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${where} = ?`).run(blob, arg);
     };
@@ -173,11 +208,24 @@ describe('report history store: encryption at rest', () => {
     const flow = await fullFlow();
     const other = t.store.applicants.create(applicantInput({ loanNumber: 'LN-OTHER', ssn: '111-22-3333' }));
     const db = new Database(t.file);
-    const get = (sql: string, ...args: string[]) => db.prepare(sql).pluck().get(...args) as Buffer;
+    const get = (sql: string, ...args: string[]) =>
+      db
+        .prepare(sql)
+        .pluck()
+        .get(...args) as Buffer;
     // Another applicant's SSN ciphertext, an access token pasted as the report token, a PDF pasted as the JSON.
-    db.prepare('UPDATE applicants SET ssn_enc = ? WHERE id = ?').run(get('SELECT ssn_enc FROM applicants WHERE id = ?', flow.applicant.id), other.id);
-    db.prepare('UPDATE reports SET report_token_enc = ? WHERE id = ?').run(get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id), flow.report.id);
-    db.prepare('UPDATE items SET access_token_enc = ? WHERE id = ?').run(get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id), flow.items[1]!.id);
+    db.prepare('UPDATE applicants SET ssn_enc = ? WHERE id = ?').run(
+      get('SELECT ssn_enc FROM applicants WHERE id = ?', flow.applicant.id),
+      other.id,
+    );
+    db.prepare('UPDATE reports SET report_token_enc = ? WHERE id = ?').run(
+      get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id),
+      flow.report.id,
+    );
+    db.prepare('UPDATE items SET access_token_enc = ? WHERE id = ?').run(
+      get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id),
+      flow.items[1]!.id,
+    );
     db.prepare('UPDATE report_content SET json_enc = pdf_enc WHERE report_id = ?').run(flow.report.id);
     db.prepare('UPDATE audit_copies SET token_enc = substr(token_enc, 1, 20) WHERE id = ?').run(flow.copy.id);
     const pdf = Buffer.from(get('SELECT pdf_enc FROM report_content WHERE report_id = ?', flow.report.id));
@@ -206,6 +254,8 @@ describe('report history store: encryption at rest', () => {
 
     const junk = `${t.dir}/junk.sqlite`;
     writeFileSync(junk, randomBytes(8192));
-    expect(() => openAssetDeskStore({ file: junk, dataKey: t.dataKey })).toThrowError(expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error);
+    expect(() => openAssetDeskStore({ file: junk, dataKey: t.dataKey })).toThrowError(
+      expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
+    );
   });
 });

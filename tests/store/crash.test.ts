@@ -21,13 +21,19 @@ describe('report history store: killed mid-write', () => {
     const dataKey = randomBytes(32);
     const committedTarget = 4;
     // node --import tsx (not the tsx CLI, which forks): the pid we kill is the writer itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, dataKey.toString('hex'), String(committedTarget)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', WRITER, file, dataKey.toString('hex'), String(committedTarget)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let committed = 0;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exit = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    const exit = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ?? code)),
+    );
     await new Promise<void>((resolve, reject) => {
       let buffered = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -55,7 +61,10 @@ describe('report history store: killed mid-write', () => {
     expect(total).toBe(committedTarget);
     for (const report of rows) {
       expect(report.status).toBe('ready');
-      const content = store.reports.readContent(report.id) as { json: { report: { items: unknown[] } }; pdf: Uint8Array };
+      const content = store.reports.readContent(report.id) as {
+        json: { report: { items: unknown[] } };
+        pdf: Uint8Array;
+      };
       expect(content.json.report.items.length).toBeGreaterThan(0);
       expect(content.pdf.length).toBe(64 * 1024);
       expect(store.reports.reportToken(report.id)).toMatch(/^assets-sandbox-/);

@@ -34,7 +34,19 @@ describe('report history store: migrations', () => {
     const db = rawDb();
     expect(migrate(db, { target: 1 })).toEqual({ from: 0, to: 1 });
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['activity', 'applicants', 'audit_copies', 'items', 'report_content', 'report_items', 'reports', 'settings', 'store_meta']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'activity',
+        'applicants',
+        'audit_copies',
+        'items',
+        'report_content',
+        'report_items',
+        'reports',
+        'settings',
+        'store_meta',
+      ]),
+    );
     expect(tables).not.toContain('sourced_deposits');
     db.close();
   });
@@ -59,11 +71,28 @@ describe('report history store: migrations', () => {
       { id: 'a2', search_text: 'kwame mensah ln-8 k@example.com' },
     ]);
     const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'").pluck().all();
-    expect(indexes).toEqual(expect.arrayContaining(['reports_by_created', 'reports_latest_ready', 'applicants_by_loan_number', 'items_relink']));
-    db.prepare("INSERT INTO sourced_deposits (report_id, transaction_id, note_enc, marked_at) VALUES ('r1', 'tx', x'00', 't')").run();
-    expect(() => db.prepare("INSERT INTO sourced_deposits (report_id, transaction_id, note_enc, marked_at) VALUES ('nope', 'tx', x'00', 't')").run()).toThrowError(/FOREIGN KEY/);
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'reports_by_created',
+        'reports_latest_ready',
+        'applicants_by_loan_number',
+        'items_relink',
+      ]),
+    );
+    db.prepare(
+      "INSERT INTO sourced_deposits (report_id, transaction_id, note_enc, marked_at) VALUES ('r1', 'tx', x'00', 't')",
+    ).run();
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO sourced_deposits (report_id, transaction_id, note_enc, marked_at) VALUES ('nope', 'tx', x'00', 't')",
+        )
+        .run(),
+    ).toThrowError(/FOREIGN KEY/);
     // The list query uses the new index rather than scanning every report.
-    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM reports WHERE environment = 'sandbox' ORDER BY created_at DESC").all() as { detail: string }[];
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM reports WHERE environment = 'sandbox' ORDER BY created_at DESC")
+      .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/reports_by_created/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
@@ -89,16 +118,56 @@ describe('report history store: migrations', () => {
     expect(migrate(db)).toEqual({ from: 2, to: 3 });
     const summary = () => db.prepare('SELECT * FROM applicant_env_summary ORDER BY applicant_id, environment').all();
     expect(summary()).toEqual([
-      { applicant_id: 'a1', environment: 'production', report_count: 1, latest_report_at: '2026-10-07', has_pending: 1, latest_ready_at: null, findings_attention: null, findings_info: null, needs_relink: 0 },
-      { applicant_id: 'a1', environment: 'sandbox', report_count: 2, latest_report_at: '2026-10-05', has_pending: 0, latest_ready_at: '2026-10-05T01', findings_attention: 0, findings_info: 1, needs_relink: 0 },
-      { applicant_id: 'a2', environment: 'sandbox', report_count: 0, latest_report_at: null, has_pending: 0, latest_ready_at: null, findings_attention: null, findings_info: null, needs_relink: 1 },
+      {
+        applicant_id: 'a1',
+        environment: 'production',
+        report_count: 1,
+        latest_report_at: '2026-10-07',
+        has_pending: 1,
+        latest_ready_at: null,
+        findings_attention: null,
+        findings_info: null,
+        needs_relink: 0,
+      },
+      {
+        applicant_id: 'a1',
+        environment: 'sandbox',
+        report_count: 2,
+        latest_report_at: '2026-10-05',
+        has_pending: 0,
+        latest_ready_at: '2026-10-05T01',
+        findings_attention: 0,
+        findings_info: 1,
+        needs_relink: 0,
+      },
+      {
+        applicant_id: 'a2',
+        environment: 'sandbox',
+        report_count: 0,
+        latest_report_at: null,
+        has_pending: 0,
+        latest_ready_at: null,
+        findings_attention: null,
+        findings_info: null,
+        needs_relink: 1,
+      },
     ]);
     // Triggers: a report changes, an Item is fixed, an applicant is deleted (cascade).
     db.prepare("UPDATE reports SET status = 'removed' WHERE id = 'r2'").run();
     db.prepare("UPDATE items SET status = 'ok' WHERE id = 'i2'").run();
     db.prepare("DELETE FROM applicants WHERE id = 'a1'").run();
     expect(summary()).toEqual([
-      { applicant_id: 'a2', environment: 'sandbox', report_count: 0, latest_report_at: null, has_pending: 0, latest_ready_at: null, findings_attention: null, findings_info: null, needs_relink: 0 },
+      {
+        applicant_id: 'a2',
+        environment: 'sandbox',
+        report_count: 0,
+        latest_report_at: null,
+        has_pending: 0,
+        latest_ready_at: null,
+        findings_attention: null,
+        findings_info: null,
+        needs_relink: 0,
+      },
     ]);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
@@ -111,8 +180,20 @@ describe('report history store: migrations', () => {
     migrate(db, { target: 1 });
     db.close();
     const store = openAssetDeskStore({ file, dataKey });
-    const applicant = store.applicants.create({ firstName: 'Ana', lastName: 'Ruiz', email: 'ana@example.com', phone: '+1 212 555 0100', loanNumber: 'LN-1', loanPurpose: 'refinance', applicationDate: '2026-10-01', qualifyingMonthlyIncome: 1, fundsToClose: 1 });
-    expect(store.applicants.search({ environment: 'sandbox', query: 'ruiz' }).rows.map((r) => r.id)).toEqual([applicant.id]);
+    const applicant = store.applicants.create({
+      firstName: 'Ana',
+      lastName: 'Ruiz',
+      email: 'ana@example.com',
+      phone: '+1 212 555 0100',
+      loanNumber: 'LN-1',
+      loanPurpose: 'refinance',
+      applicationDate: '2026-10-01',
+      qualifyingMonthlyIncome: 1,
+      fundsToClose: 1,
+    });
+    expect(store.applicants.search({ environment: 'sandbox', query: 'ruiz' }).rows.map((r) => r.id)).toEqual([
+      applicant.id,
+    ]);
     store.close();
   });
 
@@ -137,7 +218,11 @@ describe('report history store: migrations', () => {
 
   it('a failing migration rolls back every step of the run, including user_version', () => {
     const db = rawDb();
-    const broken: Migration = { version: 3, name: 'broken', up: (d) => d.exec('CREATE TABLE half (x); SELECT no_such_function();') };
+    const broken: Migration = {
+      version: 3,
+      name: 'broken',
+      up: (d) => d.exec('CREATE TABLE half (x); SELECT no_such_function();'),
+    };
     expect(() => migrate(db, { list: [...migrations, broken] })).toThrowError(/no_such_function/);
     expect(schemaVersion(db)).toBe(0);
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get()).toBe(0);

@@ -11,7 +11,13 @@ describe('report history store: repositories', () => {
   });
   afterEach(() => t.cleanup());
 
-  const account = { accountId: 'acc-1', name: 'Plaid Gold Standard 0% Interest Checking', mask: '0000', type: 'depository', subtype: 'checking' };
+  const account = {
+    accountId: 'acc-1',
+    name: 'Plaid Gold Standard 0% Interest Checking',
+    mask: '0000',
+    type: 'depository',
+    subtype: 'checking',
+  };
 
   function linkedApplicant(overrides = {}) {
     const applicant = t.store.applicants.create(applicantInput(overrides));
@@ -29,14 +35,25 @@ describe('report history store: repositories', () => {
 
   it('applicants: create, get, update, masked SSN and reveal', () => {
     const created = t.store.applicants.create(applicantInput({ ssn: SSN, middleName: 'Elena' }));
-    expect(created).toMatchObject({ firstName: 'Maria', middleName: 'Elena', lastName: 'Lopez', reservesNeeded: 0, ssnMasked: '***-**-8123' });
+    expect(created).toMatchObject({
+      firstName: 'Maria',
+      middleName: 'Elena',
+      lastName: 'Lopez',
+      reservesNeeded: 0,
+      ssnMasked: '***-**-8123',
+    });
     expect(created.createdAt).toBe('2026-11-02T12:00:00.000Z');
     expect(t.store.applicants.get(created.id)).toEqual(created);
     expect(t.store.applicants.revealSsn(created.id)).toBe(SSN);
 
     t.advance(1000);
     const updated = t.store.applicants.update(created.id, { fundsToClose: 70_000, phone: '+1 415 555 0199' });
-    expect(updated).toMatchObject({ fundsToClose: 70_000, phone: '+1 415 555 0199', ssnMasked: '***-**-8123', updatedAt: '2026-11-02T12:00:01.000Z' });
+    expect(updated).toMatchObject({
+      fundsToClose: 70_000,
+      phone: '+1 415 555 0199',
+      ssnMasked: '***-**-8123',
+      updatedAt: '2026-11-02T12:00:01.000Z',
+    });
     t.store.applicants.update(created.id, { ssn: '600-11-2222' });
     expect(t.store.applicants.revealSsn(created.id)).toBe('600-11-2222');
     expect(t.store.applicants.get('missing')).toBeNull();
@@ -56,7 +73,13 @@ describe('report history store: repositories', () => {
 
   it('items: add, lookups, decrypted token, status, remove', () => {
     const { applicant, item } = linkedApplicant();
-    expect(item).toMatchObject({ status: 'ok', environment: 'sandbox', institutionName: 'First Platypus Bank', accounts: [account], lastError: null });
+    expect(item).toMatchObject({
+      status: 'ok',
+      environment: 'sandbox',
+      institutionName: 'First Platypus Bank',
+      accounts: [account],
+      lastError: null,
+    });
     expect(t.store.items.get(item.id)).toEqual(item);
     expect(t.store.items.listForApplicant(applicant.id, 'sandbox')).toEqual([item]);
     expect(t.store.items.listForApplicant(applicant.id, 'production')).toEqual([]);
@@ -65,11 +88,25 @@ describe('report history store: repositories', () => {
     expect(t.store.items.findByPlaidItemId('sandbox', `item-${applicant.id}`)?.id).toBe(item.id);
     expect(t.store.items.accessToken(item.id)).toBe(ACCESS_TOKEN);
     expect(() =>
-      t.store.items.add({ applicantId: applicant.id, environment: 'sandbox', plaidItemId: `item-${applicant.id}`, accessToken: 'x', institutionId: 'i', institutionName: 'n', accounts: [] }),
+      t.store.items.add({
+        applicantId: applicant.id,
+        environment: 'sandbox',
+        plaidItemId: `item-${applicant.id}`,
+        accessToken: 'x',
+        institutionId: 'i',
+        institutionName: 'n',
+        accounts: [],
+      }),
     ).toThrowError(/already saved/);
 
-    const broken = t.store.items.setStatus(item.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'the login changed' });
-    expect(broken).toMatchObject({ status: 'needs_relink', lastError: { code: 'ITEM_LOGIN_REQUIRED', message: 'the login changed' } });
+    const broken = t.store.items.setStatus(item.id, 'needs_relink', {
+      code: 'ITEM_LOGIN_REQUIRED',
+      message: 'the login changed',
+    });
+    expect(broken).toMatchObject({
+      status: 'needs_relink',
+      lastError: { code: 'ITEM_LOGIN_REQUIRED', message: 'the login changed' },
+    });
     expect(t.store.items.setStatus(item.id, 'ok', null).lastError).toBeNull();
 
     t.store.items.remove(item.id);
@@ -104,7 +141,10 @@ describe('report history store: repositories', () => {
     expect(t.store.reports.listPending('production')).toEqual([]);
     expect(t.store.reports.reportToken(pending.id)).toBeNull();
 
-    const attached = t.store.reports.attachPlaid(pending.id, { plaidReportId: 'plaid-report-1', reportToken: REPORT_TOKEN });
+    const attached = t.store.reports.attachPlaid(pending.id, {
+      plaidReportId: 'plaid-report-1',
+      reportToken: REPORT_TOKEN,
+    });
     expect(attached.plaidReportId).toBe('plaid-report-1');
     expect(t.store.reports.reportToken(pending.id)).toBe(REPORT_TOKEN);
     expect(t.store.reports.findByPlaidReportId('sandbox', 'plaid-report-1')?.id).toBe(pending.id);
@@ -119,17 +159,38 @@ describe('report history store: repositories', () => {
       summary: { totalBalance: 12_345.67, accountCount: 3, earliestHistoryDate: '2026-09-01' },
       readyAt: '2026-11-02T12:01:00.000Z',
     });
-    expect(ready).toMatchObject({ status: 'ready', readyAt: '2026-11-02T12:01:00.000Z', totalBalance: 12_345.67, accountCount: 3, earliestHistoryDate: '2026-09-01' });
+    expect(ready).toMatchObject({
+      status: 'ready',
+      readyAt: '2026-11-02T12:01:00.000Z',
+      totalBalance: 12_345.67,
+      accountCount: 3,
+      earliestHistoryDate: '2026-09-01',
+    });
     expect(t.store.reports.readJson(pending.id)).toEqual(json);
     expect(t.store.reports.readPdf(pending.id)).toEqual(pdf);
     expect(t.store.reports.readContent(pending.id)).toEqual({ json, pdf });
     t.store.reports.setFindingCounts(pending.id, { attention: 2, info: 5 });
     expect(t.store.reports.get(pending.id)?.findingCounts).toEqual({ attention: 2, info: 5 });
 
-    const refresh = t.store.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'refresh', parentId: pending.id, daysRequested: 61, itemIds: [item.id], includeApplicantDetails: false });
+    const refresh = t.store.reports.createPending({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      kind: 'refresh',
+      parentId: pending.id,
+      daysRequested: 61,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    });
     expect(refresh.parentId).toBe(pending.id);
-    const failed = t.store.reports.markFailed(refresh.id, { code: 'PRODUCT_NOT_READY', message: 'still preparing', requestId: 'req-1' });
-    expect(failed).toMatchObject({ status: 'failed', failure: { code: 'PRODUCT_NOT_READY', message: 'still preparing', requestId: 'req-1' } });
+    const failed = t.store.reports.markFailed(refresh.id, {
+      code: 'PRODUCT_NOT_READY',
+      message: 'still preparing',
+      requestId: 'req-1',
+    });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failure: { code: 'PRODUCT_NOT_READY', message: 'still preparing', requestId: 'req-1' },
+    });
 
     const copy = t.store.auditCopies.create({ reportId: pending.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
     t.store.sourcedDeposits.mark(pending.id, 'txn-1', 'gift letter from parents');
@@ -141,23 +202,56 @@ describe('report history store: repositories', () => {
     expect(t.store.auditCopies.get(copy.id)?.removedAt).toBe('2026-11-02T12:00:00.000Z');
     expect(t.store.sourcedDeposits.list(pending.id)).toEqual([]);
     expect(t.store.reports.listForApplicant(applicant.id, 'sandbox').map((r) => [r.id, r.status])).toEqual(
-      expect.arrayContaining([[pending.id, 'removed'], [refresh.id, 'failed']]),
+      expect.arrayContaining([
+        [pending.id, 'removed'],
+        [refresh.id, 'failed'],
+      ]),
     );
   });
 
   it('reports: items must belong to the applicant and environment', () => {
     const { applicant, item } = linkedApplicant();
     const other = t.store.applicants.create(applicantInput({ loanNumber: 'LN-9' }));
-    const base = { environment: 'sandbox' as const, kind: 'create' as const, parentId: null, daysRequested: 61, includeApplicantDetails: false };
-    expect(() => t.store.reports.createPending({ ...base, applicantId: other.id, itemIds: [item.id] })).toThrowError(/bank connection/);
-    expect(() => t.store.reports.createPending({ ...base, environment: 'production', applicantId: applicant.id, itemIds: [item.id] })).toThrowError(/bank connection/);
+    const base = {
+      environment: 'sandbox' as const,
+      kind: 'create' as const,
+      parentId: null,
+      daysRequested: 61,
+      includeApplicantDetails: false,
+    };
+    expect(() => t.store.reports.createPending({ ...base, applicantId: other.id, itemIds: [item.id] })).toThrowError(
+      /bank connection/,
+    );
+    expect(() =>
+      t.store.reports.createPending({
+        ...base,
+        environment: 'production',
+        applicantId: applicant.id,
+        itemIds: [item.id],
+      }),
+    ).toThrowError(/bank connection/);
   });
 
   it('audit copies and sourced deposits round-trip', () => {
     const { applicant, item } = linkedApplicant();
-    const report = t.store.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 90, itemIds: [item.id], includeApplicantDetails: false });
-    expect(() => t.store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN })).toThrowError(/ready/);
-    t.store.reports.markReady(report.id, { reportJson: '{}', pdf: new Uint8Array([1]), summary: { totalBalance: 1, accountCount: 1, earliestHistoryDate: null }, readyAt: '2026-11-02T12:00:00.000Z' });
+    const report = t.store.reports.createPending({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      kind: 'create',
+      parentId: null,
+      daysRequested: 90,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    });
+    expect(() =>
+      t.store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN }),
+    ).toThrowError(/ready/);
+    t.store.reports.markReady(report.id, {
+      reportJson: '{}',
+      pdf: new Uint8Array([1]),
+      summary: { totalBalance: 1, accountCount: 1, earliestHistoryDate: null },
+      readyAt: '2026-11-02T12:00:00.000Z',
+    });
     const copy = t.store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
     expect(copy).toMatchObject({ reportId: report.id, auditorId: 'fannie_mae', removedAt: null });
     expect(t.store.auditCopies.list(report.id)).toEqual([copy]);
@@ -179,10 +273,25 @@ describe('report history store: repositories', () => {
   });
 
   it('activity log: append, filter, newest first, secrets redacted, append-only in SQL', () => {
-    const first = t.store.activity.append({ action: 'report_created', applicantId: 'a1', reportId: 'r1', detail: { daysRequested: 61 } });
-    t.store.activity.append({ action: 'exported', applicantId: 'a1', detail: { folder: '/tmp/x', access_token: ACCESS_TOKEN, note: `token ${REPORT_TOKEN}` } });
+    const first = t.store.activity.append({
+      action: 'report_created',
+      applicantId: 'a1',
+      reportId: 'r1',
+      detail: { daysRequested: 61 },
+    });
+    t.store.activity.append({
+      action: 'exported',
+      applicantId: 'a1',
+      detail: { folder: '/tmp/x', access_token: ACCESS_TOKEN, note: `token ${REPORT_TOKEN}` },
+    });
     t.store.activity.append({ action: 'report_created', applicantId: 'a2', detail: {} });
-    expect(first).toMatchObject({ id: 1, action: 'report_created', applicantId: 'a1', reportId: 'r1', detail: { daysRequested: 61 } });
+    expect(first).toMatchObject({
+      id: 1,
+      action: 'report_created',
+      applicantId: 'a1',
+      reportId: 'r1',
+      detail: { daysRequested: 61 },
+    });
     const forA1 = t.store.activity.list({ applicantId: 'a1' });
     expect(forA1.map((e) => e.action)).toEqual(['exported', 'report_created']);
     expect(JSON.stringify(forA1)).not.toContain(ACCESS_TOKEN);
@@ -218,9 +327,27 @@ describe('report history store: repositories', () => {
 
   it('olderThan finds reports past the retention age in every environment', () => {
     const { applicant, item } = linkedApplicant();
-    const old = t.store.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 61, itemIds: [item.id], includeApplicantDetails: false });
+    const old = t.store.reports.createPending({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      kind: 'create',
+      parentId: null,
+      daysRequested: 61,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    });
     t.advance(40 * DAY);
-    t.store.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 61, itemIds: [item.id], includeApplicantDetails: false });
-    expect(t.store.reports.olderThan(30, new Date(Date.parse('2026-11-02T12:00:00.000Z') + 40 * DAY)).map((r) => r.id)).toEqual([old.id]);
+    t.store.reports.createPending({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      kind: 'create',
+      parentId: null,
+      daysRequested: 61,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    });
+    expect(
+      t.store.reports.olderThan(30, new Date(Date.parse('2026-11-02T12:00:00.000Z') + 40 * DAY)).map((r) => r.id),
+    ).toEqual([old.id]);
   });
 });

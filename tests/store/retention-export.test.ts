@@ -17,8 +17,24 @@ describe('report history store: retention and export', () => {
   function loanFile(loanNumber: string, lastName = 'Lopez') {
     const { store } = t;
     const applicant = store.applicants.create(applicantInput({ loanNumber, lastName, ssn: SSN }));
-    const item = store.items.add({ applicantId: applicant.id, environment: 'sandbox', plaidItemId: `item-${loanNumber}`, accessToken: ACCESS_TOKEN, institutionId: 'ins_1', institutionName: 'First Platypus Bank', accounts: [] });
-    const report = store.reports.createPending({ applicantId: applicant.id, environment: 'sandbox', kind: 'create', parentId: null, daysRequested: 61, itemIds: [item.id], includeApplicantDetails: false });
+    const item = store.items.add({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      plaidItemId: `item-${loanNumber}`,
+      accessToken: ACCESS_TOKEN,
+      institutionId: 'ins_1',
+      institutionName: 'First Platypus Bank',
+      accounts: [],
+    });
+    const report = store.reports.createPending({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      kind: 'create',
+      parentId: null,
+      daysRequested: 61,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    });
     store.reports.attachPlaid(report.id, { plaidReportId: `plaid-${loanNumber}`, reportToken: REPORT_TOKEN });
     store.reports.markReady(report.id, {
       reportJson: JSON.stringify({ report: { asset_report_id: `plaid-${loanNumber}` }, warnings: [] }),
@@ -56,7 +72,12 @@ describe('report history store: retention and export', () => {
     expect(t.store.reports.readJson(kept.report.id)).toBeTruthy();
 
     const log = t.store.activity.list({ applicantId: gone.applicant.id });
-    expect(log.map((e) => e.action).sort()).toEqual(['applicant_deleted', 'audit_copy_deleted', 'item_deleted', 'report_deleted']);
+    expect(log.map((e) => e.action).sort()).toEqual([
+      'applicant_deleted',
+      'audit_copy_deleted',
+      'item_deleted',
+      'report_deleted',
+    ]);
     const db = new Database(t.file, { readonly: true });
     for (const table of ['report_content', 'report_items', 'sourced_deposits', 'audit_copies', 'items', 'reports']) {
       expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(1);
@@ -68,7 +89,15 @@ describe('report history store: retention and export', () => {
   it('exports PDFs, JSON, activity log and README into a new folder, logs it, and never overwrites', () => {
     const file = loanFile('LN-2026-77');
     t.advance(DAY);
-    const failed = t.store.reports.createPending({ applicantId: file.applicant.id, environment: 'sandbox', kind: 'refresh', parentId: file.report.id, daysRequested: 61, itemIds: [file.item.id], includeApplicantDetails: false });
+    const failed = t.store.reports.createPending({
+      applicantId: file.applicant.id,
+      environment: 'sandbox',
+      kind: 'refresh',
+      parentId: file.report.id,
+      daysRequested: 61,
+      itemIds: [file.item.id],
+      includeApplicantDetails: false,
+    });
     t.store.reports.markFailed(failed.id, { code: 'X', message: 'failed' });
     const target = join(t.dir, 'exports');
     mkdirSync(target);
@@ -81,7 +110,10 @@ describe('report history store: retention and export', () => {
     expect(names).toEqual(['README.txt', 'activity-log.json', `${stem}.json`, `${stem}.pdf`].sort());
     expect(result.files.map((f) => f.slice(result.folder.length + 1)).sort()).toEqual(names);
     expect(readFileSync(join(result.folder, `${stem}.pdf`), 'utf8')).toBe('%PDF-1.7 fake');
-    expect(JSON.parse(readFileSync(join(result.folder, `${stem}.json`), 'utf8'))).toEqual({ report: { asset_report_id: 'plaid-LN-2026-77' }, warnings: [] });
+    expect(JSON.parse(readFileSync(join(result.folder, `${stem}.json`), 'utf8'))).toEqual({
+      report: { asset_report_id: 'plaid-LN-2026-77' },
+      warnings: [],
+    });
     const log = JSON.parse(readFileSync(join(result.folder, 'activity-log.json'), 'utf8')) as { action: string }[];
     expect(Array.isArray(log)).toBe(true);
     expect(readFileSync(join(result.folder, 'README.txt'), 'utf8')).toMatch(/loan LN-2026-77[\s\S]*unencrypted/);
@@ -90,7 +122,10 @@ describe('report history store: retention and export', () => {
     const exported = t.store.activity.list({ applicantId: file.applicant.id, limit: 1 })[0]!;
     expect(exported).toMatchObject({ action: 'exported', detail: { folder: result.folder, reports: 1 } });
 
-    const again = exportApplicantFile(t.store, file.applicant.id, target, { now, fileName: (r) => `Report ${r.kind}/../x` });
+    const again = exportApplicantFile(t.store, file.applicant.id, target, {
+      now,
+      fileName: (r) => `Report ${r.kind}/../x`,
+    });
     expect(again.folder).toBe(`${result.folder}-2`);
     expect(readdirSync(again.folder)).toContain('Report-create-.-x.pdf');
   });
@@ -99,7 +134,9 @@ describe('report history store: retention and export', () => {
     const file = loanFile('LN-9');
     const blocker = join(t.dir, 'not-a-folder');
     writeFileSync(blocker, 'x');
-    expect(() => exportApplicantFile(t.store, file.applicant.id, blocker)).toThrowError(expect.objectContaining({ code: 'EXPORT_FAILED' }) as Error);
+    expect(() => exportApplicantFile(t.store, file.applicant.id, blocker)).toThrowError(
+      expect.objectContaining({ code: 'EXPORT_FAILED' }) as Error,
+    );
     expect(existsSync(blocker)).toBe(true);
     expect(t.store.activity.list({ applicantId: file.applicant.id }).some((e) => e.action === 'exported')).toBe(false);
   });

@@ -10,8 +10,16 @@ describe('report history store: search and applicant status', () => {
   });
   afterEach(() => t.cleanup());
 
-  function applicantWithBank(first: string, last: string, loanNumber: string, institutionName: string, environment: PlaidEnvironment = 'sandbox') {
-    const applicant = t.store.applicants.create(applicantInput({ firstName: first, lastName: last, loanNumber, email: `${first.toLowerCase()}@example.com` }));
+  function applicantWithBank(
+    first: string,
+    last: string,
+    loanNumber: string,
+    institutionName: string,
+    environment: PlaidEnvironment = 'sandbox',
+  ) {
+    const applicant = t.store.applicants.create(
+      applicantInput({ firstName: first, lastName: last, loanNumber, email: `${first.toLowerCase()}@example.com` }),
+    );
     const item = t.store.items.add({
       applicantId: applicant.id,
       environment,
@@ -25,7 +33,15 @@ describe('report history store: search and applicant status', () => {
   }
 
   function report(applicantId: string, itemId: string, environment: PlaidEnvironment = 'sandbox') {
-    return t.store.reports.createPending({ applicantId, environment, kind: 'create', parentId: null, daysRequested: 61, itemIds: [itemId], includeApplicantDetails: false });
+    return t.store.reports.createPending({
+      applicantId,
+      environment,
+      kind: 'create',
+      parentId: null,
+      daysRequested: 61,
+      itemIds: [itemId],
+      includeApplicantDetails: false,
+    });
   }
 
   function ready(id: string) {
@@ -76,7 +92,13 @@ describe('report history store: search and applicant status', () => {
     const page = t.store.reports.search({ environment: 'sandbox', limit: 2, offset: 1 });
     expect(page.total).toBe(3);
     expect(page.rows.map((r) => r.id)).toEqual([r2.id, r1.id]);
-    expect(page.rows[0]).toMatchObject({ applicantName: 'Kwame Mensah', loanNumber: 'LN-200', institutions: ['Tattersall Federal Credit Union'], totalBalance: 1000, accountCount: 1 });
+    expect(page.rows[0]).toMatchObject({
+      applicantName: 'Kwame Mensah',
+      loanNumber: 'LN-200',
+      institutions: ['Tattersall Federal Credit Union'],
+      totalBalance: 1000,
+      accountCount: 1,
+    });
   });
 
   it('applicants: status no_report → pending → ready → refresh_due, needs_relink wins; finding counts of the latest ready report', () => {
@@ -92,7 +114,10 @@ describe('report history store: search and applicant status', () => {
 
     t.advance(121 * DAY);
     expect(row().status).toBe('refresh_due');
-    expect(t.store.applicants.search({ environment: 'sandbox', refreshDueBefore: '2026-01-01T00:00:00.000Z' }).rows[0]!.status).toBe('ready');
+    expect(
+      t.store.applicants.search({ environment: 'sandbox', refreshDueBefore: '2026-01-01T00:00:00.000Z' }).rows[0]!
+        .status,
+    ).toBe('ready');
 
     const second = report(applicant.id, item.id);
     expect(row().status).toBe('pending');
@@ -116,10 +141,21 @@ describe('report history store: search and applicant status', () => {
     const all = t.store.applicants.search({ environment: 'sandbox' });
     expect(all.total).toBe(3);
     expect(all.rows[0]!.id).toBe(b.applicant.id); // latest report activity first
-    expect(t.store.applicants.search({ environment: 'sandbox', query: 'lopez' }).rows.map((r) => r.loanNumber).sort()).toEqual(['LN-100', 'LN-300']);
-    expect(t.store.applicants.search({ environment: 'sandbox', query: 'maria@example' }).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
-    expect(t.store.applicants.search({ environment: 'sandbox', status: 'needs_relink' }).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
-    expect(t.store.applicants.search({ environment: 'sandbox', status: 'pending' }).rows.map((r) => r.loanNumber)).toEqual(['LN-200']);
+    expect(
+      t.store.applicants
+        .search({ environment: 'sandbox', query: 'lopez' })
+        .rows.map((r) => r.loanNumber)
+        .sort(),
+    ).toEqual(['LN-100', 'LN-300']);
+    expect(
+      t.store.applicants.search({ environment: 'sandbox', query: 'maria@example' }).rows.map((r) => r.loanNumber),
+    ).toEqual(['LN-100']);
+    expect(
+      t.store.applicants.search({ environment: 'sandbox', status: 'needs_relink' }).rows.map((r) => r.loanNumber),
+    ).toEqual(['LN-100']);
+    expect(
+      t.store.applicants.search({ environment: 'sandbox', status: 'pending' }).rows.map((r) => r.loanNumber),
+    ).toEqual(['LN-200']);
     expect(t.store.applicants.search({ environment: 'sandbox', status: 'no_report' }).total).toBe(1);
     const page = t.store.applicants.search({ environment: 'sandbox', limit: 1, offset: 1 });
     expect(page.total).toBe(3);

@@ -64,7 +64,9 @@ export const migration003: Migration = {
     `);
     // Backfill every applicant/environment pair that has reports or Items.
     const pairs = db
-      .prepare('SELECT applicant_id AS a, environment AS e FROM reports UNION SELECT applicant_id, environment FROM items')
+      .prepare(
+        'SELECT applicant_id AS a, environment AS e FROM reports UNION SELECT applicant_id, environment FROM items',
+      )
       .all() as { a: string; e: string }[];
     const refresh = db.prepare(refreshApplicantSummarySql('@a', '@e'));
     for (const pair of pairs) refresh.run(pair);

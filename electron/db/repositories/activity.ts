@@ -61,7 +61,11 @@ export function createActivityLog(ctx: StoreContext): ActivityLog {
            WHERE (@applicantId IS NULL OR applicant_id = @applicantId) AND (@reportId IS NULL OR report_id = @reportId)
            ORDER BY id DESC LIMIT @limit`,
         )
-        .all({ applicantId: filter.applicantId ?? null, reportId: filter.reportId ?? null, limit: filter.limit ?? 1000 }) as ActivityRow[];
+        .all({
+          applicantId: filter.applicantId ?? null,
+          reportId: filter.reportId ?? null,
+          limit: filter.limit ?? 1000,
+        }) as ActivityRow[];
       return rows.map(toEntry);
     },
   };

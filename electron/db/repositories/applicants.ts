@@ -157,7 +157,9 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
         )
         .run({ ...columns(id, merged.data), now: ctx.now() });
       if (merged.data.ssn !== undefined && changes.ssn !== undefined) {
-        ctx.statement('UPDATE applicants SET ssn_enc = ? WHERE id = ?').run(ctx.cipher.sealText(merged.data.ssn, ssnWhere(id)), id);
+        ctx
+          .statement('UPDATE applicants SET ssn_enc = ? WHERE id = ?')
+          .run(ctx.cipher.sealText(merged.data.ssn, ssnWhere(id)), id);
       }
       return toApplicant(getRow(id)!);
     },
@@ -210,7 +212,10 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
       const rows = ctx.statement(pageSql).all(params) as Row[];
       const { limit, offset, ...countParams } = params;
       return {
-        total: offset === 0 && rows.length < (limit as number) ? rows.length : (ctx.statement(countSql).pluck().get(countParams) as number),
+        total:
+          offset === 0 && rows.length < (limit as number)
+            ? rows.length
+            : (ctx.statement(countSql).pluck().get(countParams) as number),
         rows: rows.map((row) => ({
           ...toApplicant(row),
           status: row.status,
@@ -231,7 +236,8 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
     },
 
     revealSsn(id) {
-      const row = ctx.statement('SELECT ssn_enc FROM applicants WHERE id = ?').get(id) as { ssn_enc: Buffer | null } | undefined;
+      const row = ctx.statement('SELECT ssn_enc FROM applicants WHERE id = ?').get(id) as
+        { ssn_enc: Buffer | null } | undefined;
       if (!row) throw notFound('applicant');
       return row.ssn_enc ? ctx.cipher.openText(row.ssn_enc, ssnWhere(id)) : null;
     },

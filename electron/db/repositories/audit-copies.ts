@@ -30,11 +30,13 @@ export function createAuditCopyRepository(ctx: StoreContext): AuditCopyRepositor
     createdAt: row.created_at,
     removedAt: row.removed_at,
   });
-  const getRow = (id: string) => ctx.statement(`SELECT ${COLUMNS} FROM audit_copies WHERE id = ?`).get(id) as AuditCopyRow | undefined;
+  const getRow = (id: string) =>
+    ctx.statement(`SELECT ${COLUMNS} FROM audit_copies WHERE id = ?`).get(id) as AuditCopyRow | undefined;
 
   return {
     create(input) {
-      const report = ctx.statement('SELECT status FROM reports WHERE id = ?').get(input.reportId) as { status: string } | undefined;
+      const report = ctx.statement('SELECT status FROM reports WHERE id = ?').get(input.reportId) as
+        { status: string } | undefined;
       if (!report) throw notFound('Asset Report');
       if (report.status !== 'ready') throw conflict('Only a ready Asset Report can be shared with an auditor.');
       const id = ctx.newId();
@@ -57,7 +59,8 @@ export function createAuditCopyRepository(ctx: StoreContext): AuditCopyRepositor
     },
 
     token(id) {
-      const row = ctx.statement('SELECT token_enc FROM audit_copies WHERE id = ?').get(id) as { token_enc: Buffer | null } | undefined;
+      const row = ctx.statement('SELECT token_enc FROM audit_copies WHERE id = ?').get(id) as
+        { token_enc: Buffer | null } | undefined;
       if (!row) throw notFound('audit copy');
       return row.token_enc ? ctx.cipher.openText(row.token_enc, tokenWhere(id)) : null;
     },

@@ -65,7 +65,11 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
   return {
     add(input) {
       if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(input.applicantId)) throw notFound('applicant');
-      if (ctx.statement('SELECT 1 FROM items WHERE environment = ? AND plaid_item_id = ?').get(input.environment, input.plaidItemId)) {
+      if (
+        ctx
+          .statement('SELECT 1 FROM items WHERE environment = ? AND plaid_item_id = ?')
+          .get(input.environment, input.plaidItemId)
+      ) {
         throw conflict('This bank connection is already saved in AssetDesk.');
       }
       const id = ctx.newId();
@@ -111,16 +115,15 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
 
     findByPlaidItemId(environment, plaidItemId) {
       return one(
-        ctx.statement('SELECT * FROM items WHERE environment = ? AND plaid_item_id = ?').get(environment, plaidItemId) as
-          | ItemRow
-          | undefined,
+        ctx
+          .statement('SELECT * FROM items WHERE environment = ? AND plaid_item_id = ?')
+          .get(environment, plaidItemId) as ItemRow | undefined,
       );
     },
 
     accessToken(id) {
       const row = ctx.statement('SELECT access_token_enc FROM items WHERE id = ?').get(id) as
-        | { access_token_enc: Buffer | null }
-        | undefined;
+        { access_token_enc: Buffer | null } | undefined;
       if (!row || !row.access_token_enc) throw notFound('bank connection');
       return ctx.cipher.openText(row.access_token_enc, tokenWhere(id));
     },
@@ -138,9 +141,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
     },
 
     remove(id) {
-      const info = ctx
-        .statement(`UPDATE items SET status = 'removed', access_token_enc = NULL WHERE id = ?`)
-        .run(id);
+      const info = ctx.statement(`UPDATE items SET status = 'removed', access_token_enc = NULL WHERE id = ?`).run(id);
       if (info.changes === 0) throw notFound('bank connection');
     },
   };

@@ -141,11 +141,15 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
   const jsonWhere = (rowId: string) => ({ table: 'report_content', column: 'json_enc', rowId });
   const pdfWhere = (rowId: string) => ({ table: 'report_content', column: 'pdf_enc', rowId });
 
-  const getRow = (id: string) => ctx.statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.id = ?`).get(id) as ReportRow | undefined;
+  const getRow = (id: string) =>
+    ctx.statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.id = ?`).get(id) as ReportRow | undefined;
 
   const toRecord = (row: ReportRow): ReportRecord => ({
     ...toSummary(row),
-    itemIds: (ctx.statement('SELECT item_id FROM report_items WHERE report_id = ? ORDER BY item_id').pluck().all(row.id) as string[]),
+    itemIds: ctx
+      .statement('SELECT item_id FROM report_items WHERE report_id = ? ORDER BY item_id')
+      .pluck()
+      .all(row.id) as string[],
     includeApplicantDetails: row.include_applicant_details === 1,
   });
 
@@ -168,8 +172,7 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
 
   const contentRow = (id: string, columns: string) => {
     const row = ctx.statement(`SELECT ${columns} FROM report_content WHERE report_id = ?`).get(id) as
-      | { json_codec: string; json_enc: Buffer; pdf_enc: Buffer }
-      | undefined;
+      { json_codec: string; json_enc: Buffer; pdf_enc: Buffer } | undefined;
     if (!row) {
       if (!getRow(id)) throw notFound('Asset Report');
       throw conflict('This Asset Report has no saved content: it is still being prepared, failed, or was removed.');
@@ -177,17 +180,18 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     return row;
   };
 
-  const removeStmt = () => ctx.db.transaction((id: string) => {
-    const now = ctx.now();
-    ctx.statement('DELETE FROM report_content WHERE report_id = ?').run(id);
-    ctx.statement('DELETE FROM sourced_deposits WHERE report_id = ?').run(id);
-    ctx
-      .statement('UPDATE audit_copies SET token_enc = NULL, removed_at = coalesce(removed_at, ?) WHERE report_id = ?')
-      .run(now, id);
-    ctx
-      .statement(`UPDATE reports SET status = 'removed', report_token_enc = NULL, removed_at = ? WHERE id = ?`)
-      .run(now, id);
-  });
+  const removeStmt = () =>
+    ctx.db.transaction((id: string) => {
+      const now = ctx.now();
+      ctx.statement('DELETE FROM report_content WHERE report_id = ?').run(id);
+      ctx.statement('DELETE FROM sourced_deposits WHERE report_id = ?').run(id);
+      ctx
+        .statement('UPDATE audit_copies SET token_enc = NULL, removed_at = coalesce(removed_at, ?) WHERE report_id = ?')
+        .run(now, id);
+      ctx
+        .statement(`UPDATE reports SET status = 'removed', report_token_enc = NULL, removed_at = ? WHERE id = ?`)
+        .run(now, id);
+    });
   const removeTx = removeStmt();
 
   return {
@@ -202,7 +206,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
           return item;
         });
         if (input.parentId !== null) {
-          const parent = ctx.statement('SELECT 1 FROM reports WHERE id = ? AND environment = ?').get(input.parentId, input.environment);
+          const parent = ctx
+            .statement('SELECT 1 FROM reports WHERE id = ? AND environment = ?')
+            .get(input.parentId, input.environment);
           if (!parent) throw notFound('Asset Report');
         }
         const id = ctx.newId();
@@ -245,7 +251,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
 
     listPending(environment) {
       const rows = ctx
-        .statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.environment = ? AND r.status = 'pending' ORDER BY r.created_at`)
+        .statement(
+          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.environment = ? AND r.status = 'pending' ORDER BY r.created_at`,
+        )
         .all(environment) as ReportRow[];
       return rows.map(toRecord);
     },
@@ -260,7 +268,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         if (!row) throw notFound('Asset Report');
         if (row.status === 'removed') throw conflict('This Asset Report was removed; create a new one.');
         ctx
-          .statement('INSERT OR REPLACE INTO report_content (report_id, json_codec, json_enc, pdf_enc) VALUES (?, ?, ?, ?)')
+          .statement(
+            'INSERT OR REPLACE INTO report_content (report_id, json_codec, json_enc, pdf_enc) VALUES (?, ?, ?, ?)',
+          )
           .run(id, JSON_CODEC, jsonEnc, pdfEnc);
         ctx
           .statement(
@@ -268,7 +278,13 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
                failure_code = NULL, failure_message = NULL, failure_request_id = NULL
              WHERE id = ?`,
           )
-          .run(ready.readyAt, ready.summary.totalBalance, ready.summary.accountCount, ready.summary.earliestHistoryDate, id);
+          .run(
+            ready.readyAt,
+            ready.summary.totalBalance,
+            ready.summary.accountCount,
+            ready.summary.earliestHistoryDate,
+            id,
+          );
       })();
       return mustGet(id);
     },
@@ -286,15 +302,17 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
 
     reportToken(id) {
       const row = ctx.statement('SELECT report_token_enc FROM reports WHERE id = ?').get(id) as
-        | { report_token_enc: Buffer | null }
-        | undefined;
+        { report_token_enc: Buffer | null } | undefined;
       if (!row) throw notFound('Asset Report');
       return row.report_token_enc ? ctx.cipher.openText(row.report_token_enc, tokenWhere(id)) : null;
     },
 
     readContent(id) {
       const row = contentRow(id, 'json_codec, json_enc, pdf_enc');
-      return { json: decodeJson(id, row.json_codec, row.json_enc), pdf: new Uint8Array(ctx.cipher.open(row.pdf_enc, pdfWhere(id))) };
+      return {
+        json: decodeJson(id, row.json_codec, row.json_enc),
+        pdf: new Uint8Array(ctx.cipher.open(row.pdf_enc, pdfWhere(id))),
+      };
     },
 
     readJson(id) {
@@ -354,13 +372,17 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       const rows = ctx.statement(pageSql).all(params) as ReportRow[];
       const { limit, offset, ...countParams } = params;
       const total =
-        offset === 0 && rows.length < (limit as number) ? rows.length : (ctx.statement(countSql).pluck().get(countParams) as number);
+        offset === 0 && rows.length < (limit as number)
+          ? rows.length
+          : (ctx.statement(countSql).pluck().get(countParams) as number);
       return { rows: rows.map(toSummary), total };
     },
 
     listForApplicant(applicantId, environment) {
       const rows = ctx
-        .statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.applicant_id = ? AND r.environment = ? ORDER BY r.created_at DESC, r.id DESC`)
+        .statement(
+          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.applicant_id = ? AND r.environment = ? ORDER BY r.created_at DESC, r.id DESC`,
+        )
         .all(applicantId, environment) as ReportRow[];
       return rows.map(toSummary);
     },
@@ -375,7 +397,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     olderThan(days, now) {
       const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
       const rows = ctx
-        .statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.status != 'removed' AND r.created_at < ? ORDER BY r.created_at`)
+        .statement(
+          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.status != 'removed' AND r.created_at < ? ORDER BY r.created_at`,
+        )
         .all(cutoff) as ReportRow[];
       return rows.map(toSummary);
     },

@@ -14,7 +14,9 @@ export function createSettingsRepository(ctx: StoreContext): SettingsRepository 
     },
     set(key, value) {
       ctx
-        .statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .statement(
+          'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        )
         .run(key, JSON.stringify(value ?? null));
     },
   };

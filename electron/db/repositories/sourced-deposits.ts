@@ -35,12 +35,16 @@ export function createSourcedDepositRepository(ctx: StoreContext): SourcedDeposi
     },
 
     unmark(reportId, transactionId) {
-      ctx.statement('DELETE FROM sourced_deposits WHERE report_id = ? AND transaction_id = ?').run(reportId, transactionId);
+      ctx
+        .statement('DELETE FROM sourced_deposits WHERE report_id = ? AND transaction_id = ?')
+        .run(reportId, transactionId);
     },
 
     list(reportId) {
       const rows = ctx
-        .statement('SELECT transaction_id, note_enc, marked_at FROM sourced_deposits WHERE report_id = ? ORDER BY marked_at, transaction_id')
+        .statement(
+          'SELECT transaction_id, note_enc, marked_at FROM sourced_deposits WHERE report_id = ? ORDER BY marked_at, transaction_id',
+        )
         .all(reportId) as { transaction_id: string; note_enc: Buffer; marked_at: string }[];
       return rows.map((row) => ({
         transactionId: row.transaction_id,
