@@ -16,7 +16,7 @@ export type { ActivityLog, NewActivity } from './repositories/activity';
 export type { ApplicantRepository, ApplicantSearchQuery } from './repositories/applicants';
 export { REFRESH_AFTER_DAYS } from './repositories/applicants';
 export type { AuditCopyRepository } from './repositories/audit-copies';
-export type { ItemRepository, NewItem } from './repositories/items';
+export type { ItemBasics, ItemRepository, NewItem } from './repositories/items';
 export type {
   NewPendingReport,
   ReadyReport,
@@ -105,7 +105,9 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     file: options.file,
     close: () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      db.pragma('optimize'); // refreshes planner statistics where they drifted; cheap
+      db.close();
     },
   };
 }

@@ -30,10 +30,11 @@ export function deleteApplicantLocally(
   options: { reason?: string } = {},
 ): LocalDeletion {
   return store.transaction(() => {
-    const applicant = store.applicants.get(applicantId);
+    // Nothing here decrypts: a damaged SSN or account list must not stop the borrower's data being deleted.
+    const applicant = store.applicants.describe(applicantId);
     const environments = ['emulator', 'sandbox', 'production'] as const;
     const reports = environments.flatMap((env) => store.reports.listForApplicant(applicantId, env));
-    const items = environments.flatMap((env) => store.items.listForApplicant(applicantId, env));
+    const items = store.items.basicsForApplicant(applicantId);
     const auditCopies = reports.flatMap((r) => store.auditCopies.list(r.id));
     const reason = options.reason ?? 'applicant_deleted';
 

@@ -86,6 +86,23 @@ describe('report history store: retention and export', () => {
     expect(() => deleteApplicantLocally(t.store, gone.applicant.id)).toThrowError(/no longer exists/);
   });
 
+  it("deleteApplicantLocally still deletes when the applicant's encrypted values are damaged", () => {
+    const file = loanFile('LN-3');
+    const db = new Database(t.file);
+    db.prepare("UPDATE applicants SET ssn_enc = x'0102' WHERE id = ?").run(file.applicant.id);
+    db.prepare("UPDATE items SET accounts_enc = x'0102' WHERE id = ?").run(file.item.id);
+    db.close();
+    expect(() => t.store.applicants.get(file.applicant.id)).toThrowError(
+      expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
+    );
+    expect(deleteApplicantLocally(t.store, file.applicant.id).itemIds).toEqual([file.item.id]);
+    expect(t.store.applicants.describe(file.applicant.id)).toBeNull();
+    expect(t.store.activity.list({ applicantId: file.applicant.id })[0]).toMatchObject({
+      action: 'applicant_deleted',
+      detail: { loanNumber: 'LN-3' },
+    });
+  });
+
   it('exports PDFs, JSON, activity log and README into a new folder, logs it, and never overwrites', () => {
     const file = loanFile('LN-2026-77');
     t.advance(DAY);

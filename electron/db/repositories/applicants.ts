@@ -24,6 +24,8 @@ export interface ApplicantRepository {
   create(input: ApplicantInput): Applicant;
   update(id: string, changes: Partial<ApplicantInput>): Applicant;
   get(id: string): Applicant | null;
+  /** Plain fields only, nothing decrypted: for paths a damaged value must not block (deletion). */
+  describe(id: string): { id: string; firstName: string; lastName: string; loanNumber: string } | null;
   search(query: ApplicantSearchQuery): { rows: ApplicantListRow[]; total: number };
   /** Local delete of the applicant and everything hanging off it (see retention.deleteApplicantLocally). */
   delete(id: string): void;
@@ -167,6 +169,15 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
     get(id) {
       const row = getRow(id);
       return row ? toApplicant(row) : null;
+    },
+
+    describe(id) {
+      const row = ctx
+        .statement('SELECT id, first_name, last_name, loan_number FROM applicants WHERE id = ?')
+        .get(id) as Pick<ApplicantRow, 'id' | 'first_name' | 'last_name' | 'loan_number'> | undefined;
+      return row
+        ? { id: row.id, firstName: row.first_name, lastName: row.last_name, loanNumber: row.loan_number }
+        : null;
     },
 
     search(query) {

@@ -15,6 +15,8 @@ export interface ItemRepository {
   add(input: NewItem): Item;
   get(id: string): Item | null;
   listForApplicant(applicantId: string, environment: PlaidEnvironment): Item[];
+  /** Every environment, plain columns only (no decryption): for deletion, which damaged data must not block. */
+  basicsForApplicant(applicantId: string): ItemBasics[];
   /** The applicant's live (not removed) Item at that institution, to avoid linking a bank twice. */
   findByInstitution(applicantId: string, environment: PlaidEnvironment, institutionId: string): Item | null;
   /** For webhooks, which name Plaid's item_id. */
@@ -24,6 +26,14 @@ export interface ItemRepository {
   setStatus(id: string, status: ItemStatus, lastError: { code: string; message: string } | null): Item;
   /** Marks the Item removed and destroys its access token; the row stays so old reports keep their bank name. */
   remove(id: string): void;
+}
+
+export interface ItemBasics {
+  id: string;
+  environment: PlaidEnvironment;
+  institutionId: string;
+  institutionName: string;
+  status: ItemStatus;
 }
 
 interface ItemRow {
@@ -100,6 +110,15 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
         .statement('SELECT * FROM items WHERE applicant_id = ? AND environment = ? ORDER BY linked_at, id')
         .all(applicantId, environment) as ItemRow[];
       return rows.map(toItem);
+    },
+
+    basicsForApplicant(applicantId) {
+      return ctx
+        .statement(
+          `SELECT id, environment, institution_id AS institutionId, institution_name AS institutionName, status
+           FROM items WHERE applicant_id = ? ORDER BY linked_at, id`,
+        )
+        .all(applicantId) as ItemBasics[];
     },
 
     findByInstitution(applicantId, environment, institutionId) {
