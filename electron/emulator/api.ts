@@ -2,7 +2,7 @@ import type { Logger } from '../services/logger';
 import { checkLogin } from './data/credentials';
 import { findInstitution, institutionJson, institutionProducts, searchInstitutions } from './data/institutions';
 import { itemNotFound, PlaidApiError, PlaidErrors } from './errors';
-import { FaultState } from './faults';
+import type { FaultState } from './faults';
 import {
   ENVIRONMENT,
   looksLikeAccessToken,
@@ -81,13 +81,8 @@ export class SandboxApi {
     }
     const redirectUri = str(body.redirect_uri);
     if (redirectUri !== undefined && redirectUri !== '') {
-      let valid = false;
-      try {
-        const url = new URL(redirectUri);
-        valid = !url.search && !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname)));
-      } catch {
-        valid = false;
-      }
+      const url = URL.canParse(redirectUri) ? new URL(redirectUri) : null;
+      const valid = url !== null && !url.search && !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname)));
       if (!valid) throw PlaidErrors.invalidField('redirect_uri must be an https URL (or http://localhost in Sandbox) without query string or fragment');
     }
     const hosted = body.hosted_link !== undefined && body.hosted_link !== null ? obj(body.hosted_link) : null;

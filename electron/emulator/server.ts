@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../services/logger';
 import type { SandboxApi } from './api';
 import { PlaidApiError, PlaidErrors } from './errors';
-import { FaultState, PRODUCTION_LIMITS, RateLimiter, type ForcedStatus } from './faults';
+import { PRODUCTION_LIMITS, RateLimiter, type FaultState, type ForcedStatus } from './faults';
 import { newRequestId } from './ids';
 import type { LinkUiApi } from './link-api';
 import { PLAID_ENDPOINTS } from './openapi/endpoints';
