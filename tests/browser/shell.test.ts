@@ -42,6 +42,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // AxeBuilder needs a page from an explicit context.
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bridge.origin });
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
@@ -295,6 +296,50 @@ test('an applicant is added and, handed the computer, links two banks (one after
   await page.getByTestId('applicant-search').fill('Lovelace');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="applicant-row"]').length === 1);
   expect(await page.getByTestId('applicant-row').textContent()).toContain('LN-2002');
+});
+
+test('Hosted Link: the officer copies the address, the applicant links from their own browser, the desk picks it up', async () => {
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicant-search').fill('Hopper');
+  await page.waitForFunction(() => {
+    const rows = document.querySelectorAll('[data-testid="applicant-row"]');
+    return rows.length === 1 && rows[0]!.textContent!.includes('Hopper');
+  });
+  await page.getByTestId('applicant-row').getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.getByTestId('applicant-detail').waitFor();
+  expect(await page.getByTestId('items-list').count()).toBe(0);
+
+  await page.getByTestId('send-hosted-link').click();
+  await page.getByTestId('hosted-url').waitFor();
+  const url = await page.getByTestId('hosted-url').inputValue();
+  expect(url).toMatch(/^https?:\/\//);
+  await page.getByTestId('copy-hosted-url').click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  expect(await page.getByTestId('hosted-status').textContent()).toContain('Waiting for Grace Hopper');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The applicant, at home, in a browser of their own.
+  const applicantContext = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  const hostedPage = await applicantContext.newPage();
+  await hostedPage.goto(url);
+  await hostedPage.getByTestId('consent-continue').click();
+  await hostedPage.getByTestId('institution-ins_109508').click();
+  await hostedPage.getByTestId('credentials-username').fill('user_good');
+  await hostedPage.getByTestId('credentials-password').fill('pass_good');
+  await hostedPage.getByTestId('credentials-password').press('Enter');
+  await hostedPage.getByTestId('accounts-continue').click();
+  await hostedPage.getByTestId('connected-continue').click();
+  await hostedPage.getByTestId('hosted-done').waitFor();
+  await applicantContext.close();
+
+  // The result arrives without the officer doing anything.
+  await page.getByTestId('hosted-status').getByText('Grace Hopper linked 1 bank').waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('hosted-status').textContent()).toContain('First Platypus Bank');
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-hosted-link.png` });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('hosted-link-dialog').waitFor({ state: 'detached' });
+  await page.getByTestId('items-list').waitFor();
+  expect(await page.getByTestId('item-row').allTextContents()).toEqual([expect.stringContaining('First Platypus Bank')]);
 });
 
 test('the page raised no script errors', () => {
