@@ -37,7 +37,42 @@ export interface ApiContext {
   baseUrl: () => string;
 }
 
-const KNOWN_PRODUCTS = new Set(['assets', 'auth', 'identity', 'investments', 'liabilities', 'transactions', 'income_verification', 'employment', 'statements', 'signal', 'transfer', 'payment_initiation', 'identity_verification', 'standing_orders', 'deposit_switch', 'credit_partner_insights', 'cra_base_report', 'cra_income_insights', 'cra_partner_insights', 'beacon', 'protect_linked_bank', 'processor_payments', 'processor_identity', 'profile', 'layer', 'recurring_transactions', 'transactions_refresh', 'investments_auth', 'balance_plus', 'cra_network_insights', 'cra_cashflow_insights', 'pay_by_bank', 'employment', 'liabilities']);
+const KNOWN_PRODUCTS = new Set([
+  'assets',
+  'auth',
+  'identity',
+  'investments',
+  'liabilities',
+  'transactions',
+  'income_verification',
+  'employment',
+  'statements',
+  'signal',
+  'transfer',
+  'payment_initiation',
+  'identity_verification',
+  'standing_orders',
+  'deposit_switch',
+  'credit_partner_insights',
+  'cra_base_report',
+  'cra_income_insights',
+  'cra_partner_insights',
+  'beacon',
+  'protect_linked_bank',
+  'processor_payments',
+  'processor_identity',
+  'profile',
+  'layer',
+  'recurring_transactions',
+  'transactions_refresh',
+  'investments_auth',
+  'balance_plus',
+  'cra_network_insights',
+  'cra_cashflow_insights',
+  'pay_by_bank',
+  'employment',
+  'liabilities',
+]);
 const AUDITORS = new Set(['fannie_mae', 'freddie_mac', 'ocrolus', 'fannie_mae_day1', 'loanbeam', 'certainly', 'blend']);
 const PUBLIC_TOKEN_TTL_MS = 30 * 60_000;
 const LINK_TOKEN_TTL_MS = 4 * 3600_000;
@@ -69,7 +104,9 @@ export class SandboxApi {
     const user = obj(body.user);
     if (!body.user && !body.user_id) throw PlaidErrors.missingFields(['user']);
     if (str(user.client_user_id) !== undefined && PII.test(str(user.client_user_id) ?? '')) {
-      throw PlaidErrors.invalidField('user.client_user_id must not contain personally identifiable information such as an email address or phone number');
+      throw PlaidErrors.invalidField(
+        'user.client_user_id must not contain personally identifiable information such as an email address or phone number',
+      );
     }
     const unknown = products.filter((p) => !KNOWN_PRODUCTS.has(p));
     if (unknown.length > 0) throw PlaidErrors.invalidProduct(unknown);
@@ -77,17 +114,34 @@ export class SandboxApi {
     if (accessToken !== undefined) {
       item = this.requireItem(accessToken);
     } else if (products.length === 0) {
-      throw PlaidErrors.invalidField('products must contain at least one product unless access_token is provided (update mode)');
+      throw PlaidErrors.invalidField(
+        'products must contain at least one product unless access_token is provided (update mode)',
+      );
     }
     const redirectUri = str(body.redirect_uri);
     if (redirectUri !== undefined && redirectUri !== '') {
       const url = URL.canParse(redirectUri) ? new URL(redirectUri) : null;
-      const valid = url !== null && !url.search && !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname)));
-      if (!valid) throw PlaidErrors.invalidField('redirect_uri must be an https URL (or http://localhost in Sandbox) without query string or fragment');
+      const valid =
+        url !== null &&
+        !url.search &&
+        !url.hash &&
+        (url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname)));
+      if (!valid)
+        throw PlaidErrors.invalidField(
+          'redirect_uri must be an https URL (or http://localhost in Sandbox) without query string or fragment',
+        );
     }
     const hosted = body.hosted_link !== undefined && body.hosted_link !== null ? obj(body.hosted_link) : null;
-    const lifetimeSeconds = hosted && typeof hosted.url_lifetime_seconds === 'number' ? hosted.url_lifetime_seconds : null;
-    const ttl = lifetimeSeconds !== null ? lifetimeSeconds * 1000 : item ? UPDATE_LINK_TOKEN_TTL_MS : hosted ? 30 * 60_000 : LINK_TOKEN_TTL_MS;
+    const lifetimeSeconds =
+      hosted && typeof hosted.url_lifetime_seconds === 'number' ? hosted.url_lifetime_seconds : null;
+    const ttl =
+      lifetimeSeconds !== null
+        ? lifetimeSeconds * 1000
+        : item
+          ? UPDATE_LINK_TOKEN_TTL_MS
+          : hosted
+            ? 30 * 60_000
+            : LINK_TOKEN_TTL_MS;
     const record: LinkTokenRecord = {
       link_token: newLinkToken(),
       created_at: isoSeconds(now),
@@ -136,14 +190,21 @@ export class SandboxApi {
   requireLinkToken(linkToken: string): LinkTokenRecord {
     const record = this.ctx.store.linkToken(linkToken);
     if (!record) throw PlaidErrors.invalidLinkToken();
-    if (new Date(record.expiration).getTime() <= this.now().getTime()) throw PlaidErrors.invalidLinkToken('link token has expired');
+    if (new Date(record.expiration).getTime() <= this.now().getTime())
+      throw PlaidErrors.invalidLinkToken('link token has expired');
     return record;
   }
 
   // ---- Items --------------------------------------------------------------------------------------------
 
   /** Creates an Item for a persona (Link's success and /sandbox/public_token/create) and its one-time public token. */
-  createItem(input: { itemId?: string; institutionId: string; username: string; products: string[]; webhook: string | null }): { item: ItemRecord; publicToken: string } {
+  createItem(input: {
+    itemId?: string;
+    institutionId: string;
+    username: string;
+    products: string[];
+    webhook: string | null;
+  }): { item: ItemRecord; publicToken: string } {
     const now = this.now();
     const item: ItemRecord = {
       item_id: input.itemId ?? newItemId(),
@@ -162,7 +223,11 @@ export class SandboxApi {
 
   issuePublicToken(item: ItemRecord): string {
     const publicToken = newPublicToken();
-    this.ctx.store.insertPublicToken(publicToken, item.item_id, new Date(this.now().getTime() + PUBLIC_TOKEN_TTL_MS).toISOString());
+    this.ctx.store.insertPublicToken(
+      publicToken,
+      item.item_id,
+      new Date(this.now().getTime() + PUBLIC_TOKEN_TTL_MS).toISOString(),
+    );
     return publicToken;
   }
 
@@ -174,13 +239,23 @@ export class SandboxApi {
     if (unknown.length > 0) throw PlaidErrors.invalidProduct(unknown);
     const unsupported = products.filter((p) => !institutionProducts(institution).includes(p));
     if (unsupported.length > 0) {
-      throw new PlaidApiError(400, 'ITEM_ERROR', 'PRODUCTS_NOT_SUPPORTED', `the following products are not supported by this institution: ${unsupported.join(', ')}`);
+      throw new PlaidApiError(
+        400,
+        'ITEM_ERROR',
+        'PRODUCTS_NOT_SUPPORTED',
+        `the following products are not supported by this institution: ${unsupported.join(', ')}`,
+      );
     }
     const options = obj(body.options);
     const username = str(options.override_username) ?? 'user_good';
     const password = str(options.override_password) ?? 'pass_good';
     const login = checkLogin({ institution, username, password, skipMfa: true });
-    const { publicToken } = this.createItem({ institutionId: institution.institution_id, username: login.persona.username, products, webhook: str(options.webhook) ?? null });
+    const { publicToken } = this.createItem({
+      institutionId: institution.institution_id,
+      username: login.persona.username,
+      products,
+      webhook: str(options.webhook) ?? null,
+    });
     return { public_token: publicToken };
   }
 
@@ -188,7 +263,8 @@ export class SandboxApi {
     const token = String(body.public_token);
     if (!looksLikePublicToken(token)) throw PlaidErrors.invalidPublicToken(true);
     const consumed = this.ctx.store.consumePublicToken(token);
-    if (!consumed || new Date(consumed.expires_at).getTime() <= this.now().getTime()) throw PlaidErrors.invalidPublicToken();
+    if (!consumed || new Date(consumed.expires_at).getTime() <= this.now().getTime())
+      throw PlaidErrors.invalidPublicToken();
     const item = this.ctx.store.itemById(consumed.item_id);
     if (!item || item.removed) throw PlaidErrors.invalidPublicToken();
     return { access_token: item.access_token, item_id: item.item_id };
@@ -237,7 +313,13 @@ export class SandboxApi {
     delete error.request_id;
     this.ctx.store.setItemError(item.item_id, error as unknown as Body);
     if (item.webhook) {
-      this.ctx.webhooks.send(item.webhook, { webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: item.item_id, error: { ...error, status: 400 }, environment: ENVIRONMENT });
+      this.ctx.webhooks.send(item.webhook, {
+        webhook_type: 'ITEM',
+        webhook_code: 'ERROR',
+        item_id: item.item_id,
+        error: { ...error, status: 400 },
+        environment: ENVIRONMENT,
+      });
     }
     return { reset_login: true };
   }
@@ -246,7 +328,12 @@ export class SandboxApi {
   repairItem(item: ItemRecord): void {
     this.ctx.store.setItemError(item.item_id, null);
     if (item.error && item.webhook) {
-      this.ctx.webhooks.send(item.webhook, { webhook_type: 'ITEM', webhook_code: 'LOGIN_REPAIRED', item_id: item.item_id, environment: ENVIRONMENT });
+      this.ctx.webhooks.send(item.webhook, {
+        webhook_type: 'ITEM',
+        webhook_code: 'LOGIN_REPAIRED',
+        item_id: item.item_id,
+        environment: ENVIRONMENT,
+      });
     }
   }
 
@@ -254,7 +341,14 @@ export class SandboxApi {
     const item = this.requireItem(String(body.access_token));
     const code = String(body.webhook_code);
     const type = str(body.webhook_type) ?? (code === 'PRODUCT_READY' ? 'ASSETS' : 'TRANSACTIONS');
-    const productFor: Record<string, string> = { ASSETS: 'assets', TRANSACTIONS: 'transactions', AUTH: 'auth', HOLDINGS: 'investments', INVESTMENTS_TRANSACTIONS: 'investments', LIABILITIES: 'liabilities' };
+    const productFor: Record<string, string> = {
+      ASSETS: 'assets',
+      TRANSACTIONS: 'transactions',
+      AUTH: 'auth',
+      HOLDINGS: 'investments',
+      INVESTMENTS_TRANSACTIONS: 'investments',
+      LIABILITIES: 'liabilities',
+    };
     const product = productFor[type];
     if (product && !item.products.includes(product)) throw PlaidErrors.sandboxProductNotEnabled(product);
     if (!item.webhook) throw PlaidErrors.sandboxWebhookInvalid();
@@ -267,7 +361,8 @@ export class SandboxApi {
       payload.item_id = item.item_id;
       if (type === 'ITEM' && code === 'ERROR') payload.error = item.error ?? PlaidErrors.itemLoginRequired().toBody();
       if (type === 'TRANSACTIONS' && code === 'DEFAULT_UPDATE') payload.new_transactions = 0;
-      if (type === 'TRANSACTIONS' && code === 'SYNC_UPDATES_AVAILABLE') Object.assign(payload, { initial_update_complete: true, historical_update_complete: true });
+      if (type === 'TRANSACTIONS' && code === 'SYNC_UPDATES_AVAILABLE')
+        Object.assign(payload, { initial_update_complete: true, historical_update_complete: true });
     }
     payload.environment = ENVIRONMENT;
     this.ctx.webhooks.send(item.webhook, payload);
@@ -279,7 +374,8 @@ export class SandboxApi {
   institutionsGetById(body: Body): Body {
     const institution = findInstitution(String(body.institution_id));
     const countries = body.country_codes as string[];
-    if (!institution || !institution.country_codes.some((c) => countries.includes(c))) throw PlaidErrors.invalidInstitution();
+    if (!institution || !institution.country_codes.some((c) => countries.includes(c)))
+      throw PlaidErrors.invalidInstitution();
     return { institution: institutionJson(institution, obj(body.options), this.now()) };
   }
 
@@ -301,11 +397,25 @@ export class SandboxApi {
     if (notEnabled.length > 0) throw PlaidErrors.productNotEnabled(notEnabled);
     if (items.some((i) => i.error)) throw PlaidErrors.itemLoginRequired();
     const options = obj(body.options);
-    const record = this.newReport({ itemIds: [...new Set(items.map((i) => i.item_id))], daysRequested: Number(body.days_requested), options, exclude: [], parent: null, dateGenerated: null });
+    const record = this.newReport({
+      itemIds: [...new Set(items.map((i) => i.item_id))],
+      daysRequested: Number(body.days_requested),
+      options,
+      exclude: [],
+      parent: null,
+      dateGenerated: null,
+    });
     return { asset_report_token: record.asset_report_token, asset_report_id: record.asset_report_id };
   }
 
-  private newReport(input: { itemIds: string[]; daysRequested: number; options: Body; exclude: string[]; parent: string | null; dateGenerated: string | null }): ReportRecord {
+  private newReport(input: {
+    itemIds: string[];
+    daysRequested: number;
+    options: Body;
+    exclude: string[];
+    parent: string | null;
+    dateGenerated: string | null;
+  }): ReportRecord {
     const now = this.now();
     const readyAt = new Date(now.getTime() + this.ctx.faults.readyAfterMs);
     const record: ReportRecord = {
@@ -318,7 +428,9 @@ export class SandboxApi {
       created_at: now.toISOString(),
       ready_at: readyAt.toISOString(),
       date_generated: input.dateGenerated ?? isoSeconds(readyAt),
-      failure: this.ctx.faults.takeReportFailure() ? (PlaidErrors.generationFailed().toBody() as unknown as Body) : null,
+      failure: this.ctx.faults.takeReportFailure()
+        ? (PlaidErrors.generationFailed().toBody() as unknown as Body)
+        : null,
       removed: false,
       parent_report_id: input.parent,
       webhook_sent: false,
@@ -366,9 +478,24 @@ export class SandboxApi {
       });
       return;
     }
-    const fast = ((record.options.add_ons as string[] | undefined) ?? []).includes('fast_assets') || record.options.include_fast_report === true;
-    if (fast) this.ctx.webhooks.send(webhook, { webhook_type: 'ASSETS', webhook_code: 'PRODUCT_READY', asset_report_id: record.asset_report_id, report_type: 'FAST', environment: ENVIRONMENT });
-    this.ctx.webhooks.send(webhook, { webhook_type: 'ASSETS', webhook_code: 'PRODUCT_READY', asset_report_id: record.asset_report_id, report_type: 'FULL', environment: ENVIRONMENT });
+    const fast =
+      ((record.options.add_ons as string[] | undefined) ?? []).includes('fast_assets') ||
+      record.options.include_fast_report === true;
+    if (fast)
+      this.ctx.webhooks.send(webhook, {
+        webhook_type: 'ASSETS',
+        webhook_code: 'PRODUCT_READY',
+        asset_report_id: record.asset_report_id,
+        report_type: 'FAST',
+        environment: ENVIRONMENT,
+      });
+    this.ctx.webhooks.send(webhook, {
+      webhook_type: 'ASSETS',
+      webhook_code: 'PRODUCT_READY',
+      asset_report_id: record.asset_report_id,
+      report_type: 'FULL',
+      environment: ENVIRONMENT,
+    });
   }
 
   private failureOf(record: ReportRecord): Body | null {
@@ -392,17 +519,32 @@ export class SandboxApi {
     if (new Date(record.ready_at).getTime() > this.now().getTime()) throw PlaidErrors.productNotReady();
     const failure = this.failureOf(record);
     if (failure) {
-      throw new PlaidApiError(400, String(failure.error_type), String(failure.error_code), String(failure.error_message), (failure.display_message as string | null) ?? null);
+      throw new PlaidApiError(
+        400,
+        String(failure.error_type),
+        String(failure.error_code),
+        String(failure.error_message),
+        (failure.display_message as string | null) ?? null,
+      );
     }
     return record;
   }
 
   reportView(record: ReportRecord, body: Body): ReportView {
     const fastRequested = body.fast_report === true;
-    const fastAvailable = ((record.options.add_ons as string[] | undefined) ?? []).includes('fast_assets') || record.options.include_fast_report === true;
-    if (fastRequested && !fastAvailable) throw PlaidErrors.invalidField('fast_report can only be requested for reports created with the fast_assets add-on');
+    const fastAvailable =
+      ((record.options.add_ons as string[] | undefined) ?? []).includes('fast_assets') ||
+      record.options.include_fast_report === true;
+    if (fastRequested && !fastAvailable)
+      throw PlaidErrors.invalidField(
+        'fast_report can only be requested for reports created with the fast_assets add-on',
+      );
     const daysToInclude = obj(body.options).days_to_include;
-    return { includeInsights: body.include_insights === true, daysToInclude: typeof daysToInclude === 'number' ? daysToInclude : null, fast: fastRequested };
+    return {
+      includeInsights: body.include_insights === true,
+      daysToInclude: typeof daysToInclude === 'number' ? daysToInclude : null,
+      fast: fastRequested,
+    };
   }
 
   /** /asset_report/get body as text (the report may be tens of MB: built once, spliced in). */
@@ -425,14 +567,22 @@ export class SandboxApi {
       for (const [key, value] of Object.entries(obj(body.options))) options[key] = value === '' ? null : value;
     }
     const days = typeof body.days_requested === 'number' ? body.days_requested : original.days_requested;
-    const record = this.newReport({ itemIds: original.item_ids, daysRequested: days, options, exclude: original.account_ids_to_exclude, parent: original.asset_report_id, dateGenerated: null });
+    const record = this.newReport({
+      itemIds: original.item_ids,
+      daysRequested: days,
+      options,
+      exclude: original.account_ids_to_exclude,
+      parent: original.asset_report_id,
+      dateGenerated: null,
+    });
     return { asset_report_id: record.asset_report_id, asset_report_token: record.asset_report_token };
   }
 
   /** A parent that finished generating and still exists, for filter and audit copies. */
   private completedParent(token: string): ReportRecord {
     const parent = this.requireReport(token);
-    if (new Date(parent.ready_at).getTime() > this.now().getTime() || this.failureOf(parent)) throw PlaidErrors.invalidParent();
+    if (new Date(parent.ready_at).getTime() > this.now().getTime() || this.failureOf(parent))
+      throw PlaidErrors.invalidParent();
     return parent;
   }
 
@@ -440,7 +590,8 @@ export class SandboxApi {
     const parent = this.completedParent(String(body.asset_report_token));
     const exclude = body.account_ids_to_exclude as string[];
     const present = new Set<string>();
-    for (const accounts of this.reports.accountsOf(parent).values()) for (const a of accounts) if (!parent.account_ids_to_exclude.includes(a.account_id)) present.add(a.account_id);
+    for (const accounts of this.reports.accountsOf(parent).values())
+      for (const a of accounts) if (!parent.account_ids_to_exclude.includes(a.account_id)) present.add(a.account_id);
     const missing = exclude.filter((id) => !present.has(id));
     if (missing.length > 0) throw PlaidErrors.invalidAccountId(missing);
     const record = this.newReport({
@@ -466,10 +617,17 @@ export class SandboxApi {
     const parent = this.completedParent(String(body.asset_report_token));
     const auditor = str(body.auditor_id) ?? this.ctx.clientId;
     if (!AUDITORS.has(auditor) && auditor !== this.ctx.clientId) {
-      throw PlaidErrors.invalidField(`auditor_id ${JSON.stringify(auditor)} is not a recognized auditor; use e.g. "fannie_mae", "freddie_mac" or your own client_id`);
+      throw PlaidErrors.invalidField(
+        `auditor_id ${JSON.stringify(auditor)} is not a recognized auditor; use e.g. "fannie_mae", "freddie_mac" or your own client_id`,
+      );
     }
     const token = newAuditCopyToken();
-    this.ctx.store.insertAuditCopy({ audit_copy_token: token, asset_report_id: parent.asset_report_id, auditor_id: auditor, created_at: this.now().toISOString() });
+    this.ctx.store.insertAuditCopy({
+      audit_copy_token: token,
+      asset_report_id: parent.asset_report_id,
+      auditor_id: auditor,
+      created_at: this.now().toISOString(),
+    });
     return { audit_copy_token: token };
   }
 
@@ -496,7 +654,10 @@ export class SandboxApi {
 
   /** The report object the PDF renderer draws: the JSON /asset_report/get returns, with insights. */
   pdfInput(record: ReportRecord, daysToInclude: number | null): Record<string, unknown> {
-    return JSON.parse(this.reports.reportJson(record, { includeInsights: true, daysToInclude, fast: false })) as Record<string, unknown>;
+    return JSON.parse(this.reports.reportJson(record, { includeInsights: true, daysToInclude, fast: false })) as Record<
+      string,
+      unknown
+    >;
   }
 
   webhookVerificationKeyGet(body: Body): Body {
@@ -514,7 +675,6 @@ export class SandboxApi {
     for (const timer of this.readyTimers) clearTimeout(timer);
     this.readyTimers.clear();
   }
-
 }
 
 function withoutCredentials(body: Body): Body {

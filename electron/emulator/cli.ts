@@ -20,7 +20,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write('usage: npm run emulator -- --port 4010 [--data DIR] [--ready-after-ms N] [--client-id X --secret Y] [--production-rate-limits]\n');
+  process.stdout.write(
+    'usage: npm run emulator -- --port 4010 [--data DIR] [--ready-after-ms N] [--client-id X --secret Y] [--production-rate-limits]\n',
+  );
   process.exit(0);
 }
 

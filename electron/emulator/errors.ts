@@ -19,7 +19,14 @@ export class PlaidApiError extends Error {
   readonly displayMessage: string | null;
   readonly causes: unknown[];
 
-  constructor(status: number, errorType: string, errorCode: string, message: string, displayMessage: string | null = null, causes: unknown[] = []) {
+  constructor(
+    status: number,
+    errorType: string,
+    errorCode: string,
+    message: string,
+    displayMessage: string | null = null,
+    causes: unknown[] = [],
+  ) {
     super(message);
     this.name = 'PlaidApiError';
     this.status = status;
@@ -50,7 +57,8 @@ export function documentationUrl(errorType: string): string {
   return `https://plaid.com/docs/?ref=error#${errorType.toLowerCase().replace(/_/g, '-')}-errors`;
 }
 
-const invalidRequest = (code: string, message: string, status = 400) => new PlaidApiError(status, 'INVALID_REQUEST', code, message);
+const invalidRequest = (code: string, message: string, status = 400) =>
+  new PlaidApiError(status, 'INVALID_REQUEST', code, message);
 const invalidInput = (code: string, message: string) => new PlaidApiError(400, 'INVALID_INPUT', code, message);
 const assetReportError = (code: string, message: string, display: string | null = null, causes: unknown[] = []) =>
   new PlaidApiError(400, 'ASSET_REPORT_ERROR', code, message, display, causes);
@@ -59,26 +67,39 @@ const assetReportError = (code: string, message: string, display: string | null 
 export const PlaidErrors = {
   notFound: () => invalidRequest('NOT_FOUND', 'not found', 404),
   invalidBody: () => invalidRequest('INVALID_BODY', 'body could not be parsed as JSON'),
-  missingFields: (fields: string[]) => invalidRequest('MISSING_FIELDS', `the following required fields are missing: ${fields.join(', ')}`),
-  unknownFields: (fields: string[]) => invalidRequest('UNKNOWN_FIELDS', `the following fields are not recognized by this endpoint: ${fields.join(', ')}`),
+  missingFields: (fields: string[]) =>
+    invalidRequest('MISSING_FIELDS', `the following required fields are missing: ${fields.join(', ')}`),
+  unknownFields: (fields: string[]) =>
+    invalidRequest('UNKNOWN_FIELDS', `the following fields are not recognized by this endpoint: ${fields.join(', ')}`),
   invalidField: (message: string) => invalidRequest('INVALID_FIELD', message),
   invalidApiKeys: () => invalidInput('INVALID_API_KEYS', 'invalid client_id or secret provided'),
   invalidAccessToken: (malformed = false) =>
     invalidInput(
       'INVALID_ACCESS_TOKEN',
-      malformed ? 'provided access token is in an invalid format. expected format: access-<environment>-<identifier>' : 'could not find matching access token',
+      malformed
+        ? 'provided access token is in an invalid format. expected format: access-<environment>-<identifier>'
+        : 'could not find matching access token',
     ),
   invalidPublicToken: (malformed = false) =>
     invalidInput(
       'INVALID_PUBLIC_TOKEN',
-      malformed ? 'provided public token is in an invalid format. expected format: public-<environment>-<identifier>' : 'could not find matching public token',
+      malformed
+        ? 'provided public token is in an invalid format. expected format: public-<environment>-<identifier>'
+        : 'could not find matching public token',
     ),
-  invalidLinkToken: (message = 'invalid link_token provided') => new PlaidApiError(400, 'INVALID_INPUT', 'INVALID_LINK_TOKEN', message, 'Please try connecting your account again.'),
+  invalidLinkToken: (message = 'invalid link_token provided') =>
+    new PlaidApiError(400, 'INVALID_INPUT', 'INVALID_LINK_TOKEN', message, 'Please try connecting your account again.'),
   invalidInstitution: () => invalidInput('INVALID_INSTITUTION', 'invalid institution_id provided'),
-  invalidProduct: (products: string[]) => invalidInput('INVALID_PRODUCT', `client is not authorized to access the following products: ${JSON.stringify(products)}`),
-  invalidAssetReportToken: () => invalidInput('INVALID_ASSET_REPORT_TOKEN', 'could not find matching asset report token'),
+  invalidProduct: (products: string[]) =>
+    invalidInput(
+      'INVALID_PRODUCT',
+      `client is not authorized to access the following products: ${JSON.stringify(products)}`,
+    ),
+  invalidAssetReportToken: () =>
+    invalidInput('INVALID_ASSET_REPORT_TOKEN', 'could not find matching asset report token'),
   invalidAuditCopyToken: () => invalidInput('INVALID_AUDIT_COPY_TOKEN', 'could not find matching audit copy token'),
-  invalidAccountId: (ids: string[]) => invalidInput('INVALID_ACCOUNT_ID', `failed to find requested account ID for requested item: ${ids.join(', ')}`),
+  invalidAccountId: (ids: string[]) =>
+    invalidInput('INVALID_ACCOUNT_ID', `failed to find requested account ID for requested item: ${ids.join(', ')}`),
   invalidWebhookKeyId: () =>
     invalidInput(
       'INVALID_WEBHOOK_VERIFICATION_KEY_ID',
@@ -90,43 +111,134 @@ export const PlaidErrors = {
       'PRODUCT_NOT_ENABLED',
       `the 'assets' product is not enabled for the following access tokens: ${tokens.join(', ')}. please ensure that 'assets' is included in the 'product' array when initializing Link and create the Item(s) again.`,
     ),
-  generationFailed: () => assetReportError('ASSET_REPORT_GENERATION_FAILED', 'an unexpected error occurred while generating the asset report. please try again later'),
-  invalidParent: () => assetReportError('INVALID_PARENT', 'the parent asset report is not available: it was never completed or has been removed'),
+  generationFailed: () =>
+    assetReportError(
+      'ASSET_REPORT_GENERATION_FAILED',
+      'an unexpected error occurred while generating the asset report. please try again later',
+    ),
+  invalidParent: () =>
+    assetReportError(
+      'INVALID_PARENT',
+      'the parent asset report is not available: it was never completed or has been removed',
+    ),
   itemLoginRequired: () =>
     new PlaidApiError(
       400,
       'ITEM_ERROR',
       'ITEM_LOGIN_REQUIRED',
-      'the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link\'s update mode to restore the item to a good state',
+      "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link's update mode to restore the item to a good state",
       'To update your credentials, please log in to your bank through Link.',
     ),
   sandboxWebhookInvalid: () =>
-    new PlaidApiError(400, 'SANDBOX_ERROR', 'SANDBOX_WEBHOOK_INVALID', 'Webhook for this item is either not set up, or invalid. Please update the webhook URL via /item/webhook/update.'),
+    new PlaidApiError(
+      400,
+      'SANDBOX_ERROR',
+      'SANDBOX_WEBHOOK_INVALID',
+      'Webhook for this item is either not set up, or invalid. Please update the webhook URL via /item/webhook/update.',
+    ),
   sandboxProductNotEnabled: (product: string) =>
-    new PlaidApiError(400, 'SANDBOX_ERROR', 'SANDBOX_PRODUCT_NOT_ENABLED', `The ${product} product is not enabled on this item`),
+    new PlaidApiError(
+      400,
+      'SANDBOX_ERROR',
+      'SANDBOX_PRODUCT_NOT_ENABLED',
+      `The ${product} product is not enabled on this item`,
+    ),
   internal: () => new PlaidApiError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred'),
   plannedMaintenance: () =>
-    new PlaidApiError(503, 'API_ERROR', 'PLANNED_MAINTENANCE', 'the Plaid API is temporarily unavailable due to planned maintenance. visit https://status.plaid.com/ for more information', 'This service is temporarily unavailable. Please try again later.'),
-  rateLimit: () => new PlaidApiError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'rate limit exceeded for attempts to access this item. please try again later'),
+    new PlaidApiError(
+      503,
+      'API_ERROR',
+      'PLANNED_MAINTENANCE',
+      'the Plaid API is temporarily unavailable due to planned maintenance. visit https://status.plaid.com/ for more information',
+      'This service is temporarily unavailable. Please try again later.',
+    ),
+  rateLimit: () =>
+    new PlaidApiError(
+      429,
+      'RATE_LIMIT_EXCEEDED',
+      'RATE_LIMIT',
+      'rate limit exceeded for attempts to access this item. please try again later',
+    ),
 };
 
 /** Errors a Sandbox `error_<CODE>` password produces (SANDBOX-FIXTURES.md §9); unknown codes fall back to ITEM_ERROR. */
 const CREDENTIAL_ERRORS: Record<string, { type: string; status?: number; message: string; display: string | null }> = {
-  INVALID_CREDENTIALS: { type: 'ITEM_ERROR', message: 'the provided credentials were not correct', display: 'The provided credentials were not correct. Please try again.' },
-  INVALID_MFA: { type: 'ITEM_ERROR', message: 'the provided MFA response(s) were not correct', display: 'The provided MFA responses were not correct. Please try again.' },
-  ITEM_LOCKED: { type: 'ITEM_ERROR', message: 'the account is locked. prompt the user to visit the institution\'s site and unlock their account', display: 'The given credentials are correct, but the account is locked. Please visit your bank\'s website to unlock it.' },
-  ITEM_LOGIN_REQUIRED: { type: 'ITEM_ERROR', message: 'the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link\'s update mode to restore the item to a good state', display: 'To update your credentials, please log in to your bank through Link.' },
-  ITEM_NOT_SUPPORTED: { type: 'ITEM_ERROR', message: 'this account is currently not supported', display: 'The given account is not currently supported for this financial institution. We apologize for the inconvenience.' },
-  INSUFFICIENT_CREDENTIALS: { type: 'ITEM_ERROR', message: 'insufficient authorization was provided to complete the request', display: 'You did not complete the login to your bank. Please try again.' },
+  INVALID_CREDENTIALS: {
+    type: 'ITEM_ERROR',
+    message: 'the provided credentials were not correct',
+    display: 'The provided credentials were not correct. Please try again.',
+  },
+  INVALID_MFA: {
+    type: 'ITEM_ERROR',
+    message: 'the provided MFA response(s) were not correct',
+    display: 'The provided MFA responses were not correct. Please try again.',
+  },
+  ITEM_LOCKED: {
+    type: 'ITEM_ERROR',
+    message: "the account is locked. prompt the user to visit the institution's site and unlock their account",
+    display:
+      "The given credentials are correct, but the account is locked. Please visit your bank's website to unlock it.",
+  },
+  ITEM_LOGIN_REQUIRED: {
+    type: 'ITEM_ERROR',
+    message:
+      "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link's update mode to restore the item to a good state",
+    display: 'To update your credentials, please log in to your bank through Link.',
+  },
+  ITEM_NOT_SUPPORTED: {
+    type: 'ITEM_ERROR',
+    message: 'this account is currently not supported',
+    display:
+      'The given account is not currently supported for this financial institution. We apologize for the inconvenience.',
+  },
+  INSUFFICIENT_CREDENTIALS: {
+    type: 'ITEM_ERROR',
+    message: 'insufficient authorization was provided to complete the request',
+    display: 'You did not complete the login to your bank. Please try again.',
+  },
   INVALID_SEND_METHOD: { type: 'ITEM_ERROR', message: 'the provided MFA send_method was invalid', display: null },
-  MFA_NOT_SUPPORTED: { type: 'ITEM_ERROR', message: 'this account requires a form of MFA that is not currently supported', display: 'Your account requires a form of multi-factor authentication that is not currently supported. We apologize for the inconvenience.' },
-  NO_ACCOUNTS: { type: 'ITEM_ERROR', message: 'no valid accounts were found for this item', display: 'No valid accounts were found at the bank. Please ensure that you are using a valid set of credentials.' },
-  USER_SETUP_REQUIRED: { type: 'ITEM_ERROR', message: 'the account has not been fully set up. prompt the user to visit the issuing institution\'s site and finish the setup process', display: 'Your account is not set up. Please visit your bank\'s website to finish the setup process.' },
-  PASSWORD_RESET_REQUIRED: { type: 'ITEM_ERROR', message: 'the user must log into their financial institution and reset their password', display: 'Please log in to your bank\'s website and reset your password.' },
-  INSTITUTION_DOWN: { type: 'INSTITUTION_ERROR', message: 'this institution is not currently responding to this request. please try again soon', display: 'This financial institution is not currently responding to requests. We apologize for the inconvenience.' },
-  INSTITUTION_NOT_RESPONDING: { type: 'INSTITUTION_ERROR', message: 'this institution is not currently responding to this request. please try again soon', display: 'This financial institution is not currently responding to requests. We apologize for the inconvenience.' },
-  INSTITUTION_NO_LONGER_SUPPORTED: { type: 'INSTITUTION_ERROR', message: 'this institution is no longer supported', display: 'This financial institution is no longer supported. We apologize for the inconvenience.' },
-  INSTITUTION_NOT_AVAILABLE: { type: 'INSTITUTION_ERROR', message: 'this institution is not currently responding to this request. please try again soon', display: 'This financial institution is not currently responding to requests. We apologize for the inconvenience.' },
+  MFA_NOT_SUPPORTED: {
+    type: 'ITEM_ERROR',
+    message: 'this account requires a form of MFA that is not currently supported',
+    display:
+      'Your account requires a form of multi-factor authentication that is not currently supported. We apologize for the inconvenience.',
+  },
+  NO_ACCOUNTS: {
+    type: 'ITEM_ERROR',
+    message: 'no valid accounts were found for this item',
+    display: 'No valid accounts were found at the bank. Please ensure that you are using a valid set of credentials.',
+  },
+  USER_SETUP_REQUIRED: {
+    type: 'ITEM_ERROR',
+    message:
+      "the account has not been fully set up. prompt the user to visit the issuing institution's site and finish the setup process",
+    display: "Your account is not set up. Please visit your bank's website to finish the setup process.",
+  },
+  PASSWORD_RESET_REQUIRED: {
+    type: 'ITEM_ERROR',
+    message: 'the user must log into their financial institution and reset their password',
+    display: "Please log in to your bank's website and reset your password.",
+  },
+  INSTITUTION_DOWN: {
+    type: 'INSTITUTION_ERROR',
+    message: 'this institution is not currently responding to this request. please try again soon',
+    display: 'This financial institution is not currently responding to requests. We apologize for the inconvenience.',
+  },
+  INSTITUTION_NOT_RESPONDING: {
+    type: 'INSTITUTION_ERROR',
+    message: 'this institution is not currently responding to this request. please try again soon',
+    display: 'This financial institution is not currently responding to requests. We apologize for the inconvenience.',
+  },
+  INSTITUTION_NO_LONGER_SUPPORTED: {
+    type: 'INSTITUTION_ERROR',
+    message: 'this institution is no longer supported',
+    display: 'This financial institution is no longer supported. We apologize for the inconvenience.',
+  },
+  INSTITUTION_NOT_AVAILABLE: {
+    type: 'INSTITUTION_ERROR',
+    message: 'this institution is not currently responding to this request. please try again soon',
+    display: 'This financial institution is not currently responding to requests. We apologize for the inconvenience.',
+  },
   INTERNAL_SERVER_ERROR: { type: 'API_ERROR', status: 500, message: 'an unexpected error occurred', display: null },
   COUNTRY_NOT_SUPPORTED: { type: 'INVALID_REQUEST', message: 'this country is not supported', display: null },
 };
@@ -138,6 +250,17 @@ export function credentialError(code: string): PlaidApiError {
 }
 
 export const itemNotFound = (): PlaidApiError =>
-  new PlaidApiError(400, 'ITEM_ERROR', 'ITEM_NOT_FOUND', 'the Item you requested cannot be found. This Item does not exist, has been previously removed via /item/remove, or has had access removed by the user');
+  new PlaidApiError(
+    400,
+    'ITEM_ERROR',
+    'ITEM_NOT_FOUND',
+    'the Item you requested cannot be found. This Item does not exist, has been previously removed via /item/remove, or has had access removed by the user',
+  );
 export const institutionNotSupported = (): PlaidApiError =>
-  new PlaidApiError(400, 'INSTITUTION_ERROR', 'INSTITUTION_NO_LONGER_SUPPORTED', 'this institution is no longer supported', 'This financial institution is no longer supported. We apologize for the inconvenience.');
+  new PlaidApiError(
+    400,
+    'INSTITUTION_ERROR',
+    'INSTITUTION_NO_LONGER_SUPPORTED',
+    'this institution is no longer supported',
+    'This financial institution is no longer supported. We apologize for the inconvenience.',
+  );

@@ -88,7 +88,11 @@ export class FaultState implements EmulatorFaults {
     if (!queue || !head) return null;
     head.remaining -= 1;
     if (head.remaining <= 0) queue.shift();
-    return head.status === 500 ? PlaidErrors.internal() : head.status === 503 ? PlaidErrors.plannedMaintenance() : PlaidErrors.rateLimit();
+    return head.status === 500
+      ? PlaidErrors.internal()
+      : head.status === 503
+        ? PlaidErrors.plannedMaintenance()
+        : PlaidErrors.rateLimit();
   }
 
   /** Whether a newly created report should fail (consumes the "next report" switch). */

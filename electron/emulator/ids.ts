@@ -23,7 +23,8 @@ export const newAuditCopyToken = (): string => `a-${ENVIRONMENT}-${randomString(
 export const newUuid = (): string => randomUUID();
 export const newOpaqueId = (): string => randomString(ALNUM, 24);
 
-const TOKEN_SHAPE = (prefix: string) => new RegExp(`^${prefix}-[a-z]+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
+const TOKEN_SHAPE = (prefix: string) =>
+  new RegExp(`^${prefix}-[a-z]+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
 export const looksLikeAccessToken = (t: string): boolean => TOKEN_SHAPE('access').test(t);
 export const looksLikePublicToken = (t: string): boolean => TOKEN_SHAPE('public').test(t);
 

@@ -58,9 +58,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new EmulatorStore(options.dataDir ?? null);
   const { clientId, secret } = resolveCredentials(store, options);
   const logger = (options.logger ?? createLogger({ level: 'warn' })).child({ component: 'plaid-emulator' });
-  const faults = new FaultState({ readyAfterMs: options.readyAfterMs ?? DEFAULT_READY_AFTER_MS, productionRateLimits: options.productionRateLimits ?? false });
+  const faults = new FaultState({
+    readyAfterMs: options.readyAfterMs ?? DEFAULT_READY_AFTER_MS,
+    productionRateLimits: options.productionRateLimits ?? false,
+  });
   const webhookKey = await loadOrCreateWebhookKey(store, clock());
-  const webhooks = new WebhookSender({ key: webhookKey, logger, clock, ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}) });
+  const webhooks = new WebhookSender({
+    key: webhookKey,
+    logger,
+    clock,
+    ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
+  });
   let baseUrl = '';
   const api = new SandboxApi({ store, faults, webhooks, webhookKey, clock, logger, clientId, baseUrl: () => baseUrl });
   const linkUi = new LinkUiApi({ api, store, webhooks, clock });

@@ -50,12 +50,14 @@ export class LinkUiApi {
   private updateItem(token: LinkTokenRecord) {
     if (!token.item_id) return null;
     const item = this.ctx.store.itemById(token.item_id);
-    if (!item || item.removed) throw PlaidErrors.invalidLinkToken('the Item of this update-mode link token no longer exists');
+    if (!item || item.removed)
+      throw PlaidErrors.invalidLinkToken('the Item of this update-mode link token no longer exists');
     return item;
   }
 
   private session(token: LinkTokenRecord, body: Body): Body {
-    if (body.hosted_link_id !== undefined && body.hosted_link_id !== token.hosted_link_id) throw PlaidErrors.invalidLinkToken();
+    if (body.hosted_link_id !== undefined && body.hosted_link_id !== token.hosted_link_id)
+      throw PlaidErrors.invalidLinkToken();
     const item = this.updateItem(token);
     const institution = item ? findInstitution(item.institution_id) : undefined;
     const session: LinkSessionRecord = {
@@ -79,20 +81,27 @@ export class LinkUiApi {
       update_mode: item !== null,
       institution: institution ? { institution_id: institution.institution_id, name: institution.name } : null,
       hosted: token.hosted_link_id !== null,
-      completion_redirect_uri: hosted && typeof hosted.completion_redirect_uri === 'string' ? hosted.completion_redirect_uri : null,
+      completion_redirect_uri:
+        hosted && typeof hosted.completion_redirect_uri === 'string' ? hosted.completion_redirect_uri : null,
     };
   }
 
   private institutions(token: LinkTokenRecord, body: Body): Body {
     const countries = (token.request.country_codes as string[] | undefined) ?? ['US'];
     return {
-      institutions: searchInstitutions(str(body.query), countries).map((i) => ({ institution_id: i.institution_id, name: i.name, oauth: i.oauth, status: i.health })),
+      institutions: searchInstitutions(str(body.query), countries).map((i) => ({
+        institution_id: i.institution_id,
+        name: i.name,
+        oauth: i.oauth,
+        status: i.health,
+      })),
     };
   }
 
   private requireSession(token: LinkTokenRecord, body: Body): LinkSessionRecord {
     const session = this.ctx.store.linkSession(str(body.link_session_id));
-    if (!session || session.link_token !== token.link_token) throw PlaidErrors.invalidField('link_session_id does not belong to this link_token');
+    if (!session || session.link_token !== token.link_token)
+      throw PlaidErrors.invalidField('link_session_id does not belong to this link_token');
     return session;
   }
 
@@ -102,7 +111,13 @@ export class LinkUiApi {
     const institution = findInstitution(institutionId);
     if (!institution) throw PlaidErrors.invalidInstitution();
     const mfa = body.mfa_code;
-    const outcome = checkLogin({ institution, username: str(body.username), password: str(body.password), mfaCode: typeof mfa === 'string' ? mfa : null, skipMfa });
+    const outcome = checkLogin({
+      institution,
+      username: str(body.username),
+      password: str(body.password),
+      mfaCode: typeof mfa === 'string' ? mfa : null,
+      skipMfa,
+    });
     // Update mode re-validates the same login: another Sandbox user is a wrong credential for this Item.
     if (item && outcome.persona.username !== item.username) throw credentialError('INVALID_CREDENTIALS');
     return { item, institution, outcome };
@@ -112,14 +127,33 @@ export class LinkUiApi {
     const session = this.requireSession(token, body);
     const { item, institution, outcome } = this.login(token, body, false);
     if (outcome.status === 'mfa_required') {
-      return { status: 'mfa_required', mfa_type: 'device', prompt: 'Enter the code we sent to your device (Sandbox code: 1234).' };
+      return {
+        status: 'mfa_required',
+        mfa_type: 'device',
+        prompt: 'Enter the code we sent to your device (Sandbox code: 1234).',
+      };
     }
-    const itemId = item?.item_id ?? (session.pending?.institution_id === institution.institution_id && session.pending.username === outcome.persona.username ? session.pending.item_id : newItemId());
-    session.pending = { institution_id: institution.institution_id, username: outcome.persona.username, item_id: itemId };
+    const itemId =
+      item?.item_id ??
+      (session.pending?.institution_id === institution.institution_id &&
+      session.pending.username === outcome.persona.username
+        ? session.pending.item_id
+        : newItemId());
+    session.pending = {
+      institution_id: institution.institution_id,
+      username: outcome.persona.username,
+      item_id: itemId,
+    };
     this.ctx.store.saveLinkSession(session);
     return {
       status: 'select_accounts',
-      accounts: outcome.persona.accounts.map((a) => ({ id: accountIdFor(itemId, a.key), name: a.name, mask: a.mask, type: a.type, subtype: a.subtype })),
+      accounts: outcome.persona.accounts.map((a) => ({
+        id: accountIdFor(itemId, a.key),
+        name: a.name,
+        mask: a.mask,
+        type: a.type,
+        subtype: a.subtype,
+      })),
     };
   }
 
@@ -127,15 +161,28 @@ export class LinkUiApi {
     const session = this.requireSession(token, body);
     const { item, institution, outcome } = this.login(token, body, true);
     const pending = session.pending;
-    if (!pending || pending.institution_id !== institution.institution_id || pending.username !== outcome.persona.username) {
+    if (
+      !pending ||
+      pending.institution_id !== institution.institution_id ||
+      pending.username !== outcome.persona.username
+    ) {
       throw PlaidErrors.invalidField('submit credentials for this institution before completing Link');
     }
     const persona = findPersona(pending.username) ?? outcome.persona;
     const selected = new Set(Array.isArray(body.account_ids) ? (body.account_ids as unknown[]).map(String) : []);
     const accounts = persona.accounts
-      .map((a) => ({ id: accountIdFor(pending.item_id, a.key), name: a.name, mask: a.mask, type: a.type, subtype: a.subtype, verification_status: null, class_type: null }))
+      .map((a) => ({
+        id: accountIdFor(pending.item_id, a.key),
+        name: a.name,
+        mask: a.mask,
+        type: a.type,
+        subtype: a.subtype,
+        verification_status: null,
+        class_type: null,
+      }))
       .filter((a) => selected.size === 0 || selected.has(a.id));
-    if (selected.size > 0 && accounts.length !== selected.size) throw PlaidErrors.invalidAccountId([...selected].filter((id) => !accounts.some((a) => a.id === id)));
+    if (selected.size > 0 && accounts.length !== selected.size)
+      throw PlaidErrors.invalidAccountId([...selected].filter((id) => !accounts.some((a) => a.id === id)));
     let publicToken: string;
     if (item) {
       this.ctx.api.repairItem(item);
@@ -162,14 +209,23 @@ export class LinkUiApi {
     session.finished_at = isoSeconds(this.ctx.clock());
     session.status = 'SUCCESS';
     session.results = {
-      item_add_results: [{ public_token: publicToken, accounts: accounts.map(({ class_type: _c, ...a }) => a), institution: metadata.institution }],
+      item_add_results: [
+        {
+          public_token: publicToken,
+          accounts: accounts.map(({ class_type: _c, ...a }) => a),
+          institution: metadata.institution,
+        },
+      ],
       cra_item_add_results: [],
       cra_update_results: [],
       bank_income_results: [],
       payroll_income_results: [],
       document_income_results: null,
     };
-    session.on_success = { public_token: publicToken, metadata: { ...metadata, accounts: accounts.map(({ class_type: _c, ...a }) => a) } };
+    session.on_success = {
+      public_token: publicToken,
+      metadata: { ...metadata, accounts: accounts.map(({ class_type: _c, ...a }) => a) },
+    };
     this.ctx.store.saveLinkSession(session);
     this.sessionFinished(token, session, [publicToken]);
     return { public_token: publicToken, metadata };
@@ -182,7 +238,12 @@ export class LinkUiApi {
     session.status = 'EXITED';
     session.exit = {
       error: error
-        ? { error_type: error.error_type ?? null, error_code: error.error_code ?? null, error_message: error.error_message ?? null, display_message: error.display_message ?? null }
+        ? {
+            error_type: error.error_type ?? null,
+            error_code: error.error_code ?? null,
+            error_message: error.error_message ?? null,
+            display_message: error.display_message ?? null,
+          }
         : null,
       metadata: {
         institution: session.pending ? this.institutionRef(session.pending.institution_id) : null,
@@ -199,7 +260,12 @@ export class LinkUiApi {
   private event(token: LinkTokenRecord, body: Body): Body {
     const session = this.requireSession(token, body);
     const metadata = body.metadata && typeof body.metadata === 'object' ? (body.metadata as Body) : {};
-    session.events.push({ event_name: str(body.event_name), timestamp: str(metadata.timestamp) || new Date(this.ctx.clock()).toISOString(), event_id: newUuid(), event_metadata: metadata });
+    session.events.push({
+      event_name: str(body.event_name),
+      timestamp: str(metadata.timestamp) || new Date(this.ctx.clock()).toISOString(),
+      event_id: newUuid(),
+      event_metadata: metadata,
+    });
     this.ctx.store.saveLinkSession(session);
     return { ok: true };
   }

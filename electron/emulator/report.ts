@@ -8,7 +8,15 @@ import type { ItemRecord, ReportRecord } from './store';
  * from the Items and the report's date, so nothing large is stored; the last few results are cached.
  */
 const USD = { iso_currency_code: 'USD', unofficial_currency_code: null } as const;
-const USER_FIELDS = ['client_user_id', 'first_name', 'middle_name', 'last_name', 'ssn', 'phone_number', 'email'] as const;
+const USER_FIELDS = [
+  'client_user_id',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'ssn',
+  'phone_number',
+  'email',
+] as const;
 
 export interface ReportView {
   includeInsights: boolean;
@@ -52,7 +60,15 @@ export class ReportBuilder {
         const item = this.itemById(itemId);
         const persona = findPersona(item?.username ?? 'user_good') ?? findPersona('user_good');
         if (!persona) throw new Error('user_good persona missing');
-        byItem.set(itemId, generateItemAccounts({ itemId, persona, reportDate: new Date(report.date_generated), daysRequested: report.days_requested }));
+        byItem.set(
+          itemId,
+          generateItemAccounts({
+            itemId,
+            persona,
+            reportDate: new Date(report.date_generated),
+            daysRequested: report.days_requested,
+          }),
+        );
       }
       this.data.set(key, byItem);
     }
@@ -91,7 +107,9 @@ export class ReportBuilder {
           institution_id: item?.institution_id ?? '',
           institution_name: institution?.name ?? '',
           date_last_updated: isoSeconds(lastUpdated),
-          accounts: (byItem.get(itemId) ?? []).filter((a) => !excluded.has(a.account_id)).map((a) => accountJson(a, view)),
+          accounts: (byItem.get(itemId) ?? [])
+            .filter((a) => !excluded.has(a.account_id))
+            .map((a) => accountJson(a, view)),
         };
       }),
     };
@@ -102,12 +120,20 @@ export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.
 
 function accountJson(account: GeneratedAccount, view: ReportView): Record<string, unknown> {
   const limitDays = view.daysToInclude ?? Infinity;
-  const history = view.fast ? [] : account.historical_balances.slice(0, Math.min(account.historical_balances.length, limitDays));
+  const history = view.fast
+    ? []
+    : account.historical_balances.slice(0, Math.min(account.historical_balances.length, limitDays));
   const transactions = view.fast ? [] : account.transactions.filter((t) => t.daysAgo <= limitDays);
   const { spec } = account;
   return {
     account_id: account.account_id,
-    balances: { available: account.available, current: account.current, limit: account.limit, margin_loan_amount: null, ...USD },
+    balances: {
+      available: account.available,
+      current: account.current,
+      limit: account.limit,
+      margin_loan_amount: null,
+      ...USD,
+    },
     days_available: Math.min(account.days_available, limitDays),
     historical_balances: history.map((h) => ({ current: h.current, date: h.date, ...USD })),
     mask: spec.mask,

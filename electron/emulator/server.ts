@@ -55,12 +55,27 @@ export function createEmulatorServer(deps: ServerDeps): Server {
   const limiter = new RateLimiter();
   const endpoints = new Set<string>(PLAID_ENDPOINTS);
 
-  const sendJson = (res: ServerResponse, status: number, text: string, requestId: string, extraHeaders: Record<string, string> = {}) => {
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Plaid-Request-ID': requestId, 'Content-Length': Buffer.byteLength(text), ...extraHeaders });
+  const sendJson = (
+    res: ServerResponse,
+    status: number,
+    text: string,
+    requestId: string,
+    extraHeaders: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Plaid-Request-ID': requestId,
+      'Content-Length': Buffer.byteLength(text),
+      ...extraHeaders,
+    });
     res.end(text);
   };
-  const sendError = (res: ServerResponse, error: PlaidApiError, requestId: string, extraHeaders: Record<string, string> = {}) =>
-    sendJson(res, error.status, JSON.stringify(error.toBody(requestId)), requestId, extraHeaders);
+  const sendError = (
+    res: ServerResponse,
+    error: PlaidApiError,
+    requestId: string,
+    extraHeaders: Record<string, string> = {},
+  ) => sendJson(res, error.status, JSON.stringify(error.toBody(requestId)), requestId, extraHeaders);
   const sendBody = (res: ServerResponse, body: Body, requestId: string, extraHeaders: Record<string, string> = {}) =>
     sendJson(res, 200, JSON.stringify({ ...body, request_id: requestId }), requestId, extraHeaders);
 
@@ -88,18 +103,31 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     };
     const clientId = header('plaid-client-id') ?? (typeof body.client_id === 'string' ? body.client_id : undefined);
     const secret = header('plaid-secret') ?? (typeof body.secret === 'string' ? body.secret : undefined);
-    const missing = [clientId === undefined ? 'client_id' : null, secret === undefined ? 'secret' : null].filter((f): f is string => f !== null);
+    const missing = [clientId === undefined ? 'client_id' : null, secret === undefined ? 'secret' : null].filter(
+      (f): f is string => f !== null,
+    );
     if (missing.length > 0) throw PlaidErrors.missingFields(missing);
     if (clientId !== deps.clientId || secret !== deps.secret) throw PlaidErrors.invalidApiKeys();
   }
 
-  async function serveFile(res: ServerResponse, root: string, relative: string, requestId: string, headers: Record<string, string> = {}): Promise<void> {
+  async function serveFile(
+    res: ServerResponse,
+    root: string,
+    relative: string,
+    requestId: string,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     const base = resolve(root);
     const target = resolve(base, relative);
     if (target !== base && !target.startsWith(base + sep)) return sendError(res, PlaidErrors.notFound(), requestId);
     try {
       const content = await readFile(target);
-      res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+      res.writeHead(200, {
+        'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        ...headers,
+      });
       res.end(content);
     } catch {
       sendError(res, PlaidErrors.notFound(), requestId, headers);
@@ -114,11 +142,21 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     if (!deps.faults.productionRateLimits) return;
     const rule = PRODUCTION_LIMITS[path];
     if (!rule) return;
-    const scopeKey = rule.scope === 'report' ? String(body.asset_report_token) : rule.scope === 'item' ? String(body.access_token) : 'client';
+    const scopeKey =
+      rule.scope === 'report'
+        ? String(body.asset_report_token)
+        : rule.scope === 'item'
+          ? String(body.access_token)
+          : 'client';
     if (!limiter.allow(`${path}|${scopeKey}`, rule.perMinute, deps.clock().getTime())) throw PlaidErrors.rateLimit();
   }
 
-  async function plaidEndpoint(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
+  async function plaidEndpoint(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    requestId: string,
+  ): Promise<void> {
     await delay(deps.faults.latencyFor(path));
     const body = await readJson(req);
     authenticate(req, body);
@@ -174,7 +212,11 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     }
     const { renderAssetReportPdf } = await import('./pdf/index');
     const pdf = await renderAssetReportPdf(input as Parameters<typeof renderAssetReportPdf>[0]);
-    res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': pdf.length, 'Plaid-Request-ID': requestId });
+    res.writeHead(200, {
+      'Content-Type': 'application/pdf',
+      'Content-Length': pdf.length,
+      'Plaid-Request-ID': requestId,
+    });
     res.end(pdf);
   }
 
@@ -183,13 +225,15 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     authenticate(req, body);
     const faults = deps.faults;
     const num = (v: unknown, field: string): number => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw PlaidErrors.invalidField(`${field} must be a non-negative number`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw PlaidErrors.invalidField(`${field} must be a non-negative number`);
       return v;
     };
     switch (action) {
       case 'fail_next': {
         const status = body.status;
-        if (status !== 500 && status !== 503 && status !== 429) throw PlaidErrors.invalidField('status must be 500, 503 or 429');
+        if (status !== 500 && status !== 503 && status !== 429)
+          throw PlaidErrors.invalidField('status must be 500, 503 or 429');
         if (typeof body.endpoint !== 'string') throw PlaidErrors.missingFields(['endpoint']);
         faults.failNext(body.endpoint, status as ForcedStatus, body.count === undefined ? 1 : num(body.count, 'count'));
         break;
@@ -226,22 +270,38 @@ export function createEmulatorServer(deps: ServerDeps): Server {
 
     const run = async (): Promise<void> => {
       if (method === 'OPTIONS' && (isLinkApi || path === '/link/v2/stable/link-initialize.js')) {
-        res.writeHead(204, { ...CORS, 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type', 'Access-Control-Max-Age': '600' });
+        res.writeHead(204, {
+          ...CORS,
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': 'Content-Type',
+          'Access-Control-Max-Age': '600',
+        });
         res.end();
         return;
       }
-      if (method === 'GET' && path === '/link/v2/stable/link-initialize.js') return serveFile(res, deps.linkDir, 'link-initialize.js', requestId, CORS);
+      if (method === 'GET' && path === '/link/v2/stable/link-initialize.js')
+        return serveFile(res, deps.linkDir, 'link-initialize.js', requestId, CORS);
       if (method === 'GET' && path.startsWith('/link/ui/') && !isLinkApi) {
-        return serveFile(res, join(deps.linkDir, 'ui'), decodeURIComponent(path.slice('/link/ui/'.length)) || 'index.html', requestId);
+        return serveFile(
+          res,
+          join(deps.linkDir, 'ui'),
+          decodeURIComponent(path.slice('/link/ui/'.length)) || 'index.html',
+          requestId,
+        );
       }
-      if (method === 'GET' && path.startsWith('/hosted-link/') && deps.hostedLinkExists(path.slice('/hosted-link/'.length))) {
+      if (
+        method === 'GET' &&
+        path.startsWith('/hosted-link/') &&
+        deps.hostedLinkExists(path.slice('/hosted-link/'.length))
+      ) {
         return serveFile(res, join(deps.linkDir, 'ui'), 'index.html', requestId);
       }
       if (method === 'POST' && isLinkApi) {
         const body = await readJson(req);
         return sendBody(res, deps.linkUi.handle(path.slice('/link/ui/_api/'.length), body), requestId, CORS);
       }
-      if (method === 'POST' && path.startsWith('/emulator/_control/')) return control(req, res, path.slice('/emulator/_control/'.length), requestId);
+      if (method === 'POST' && path.startsWith('/emulator/_control/'))
+        return control(req, res, path.slice('/emulator/_control/'.length), requestId);
       if (method === 'POST' && endpoints.has(path)) return plaidEndpoint(req, res, path, requestId);
       throw PlaidErrors.notFound();
     };
@@ -256,7 +316,9 @@ export function createEmulatorServer(deps: ServerDeps): Server {
         if (!res.headersSent) sendError(res, PlaidErrors.internal(), requestId, corsHeaders);
         else res.destroy();
       })
-      .finally(() => deps.logger.debug('emulator request', { method, path, status: res.statusCode, request_id: requestId }));
+      .finally(() =>
+        deps.logger.debug('emulator request', { method, path, status: res.statusCode, request_id: requestId }),
+      );
   });
   // Clients (axios, fetch) reuse idle sockets: a short server-side timeout races them into ECONNRESET.
   server.keepAliveTimeout = 65_000;

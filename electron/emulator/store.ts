@@ -91,7 +91,17 @@ CREATE TABLE IF NOT EXISTS audit_copies (
   removed INTEGER NOT NULL DEFAULT 0);
 `;
 
-interface ItemRow { item_id: string; access_token: string; institution_id: string; username: string; products: string; webhook: string | null; error: string | null; created_at: string; removed: number }
+interface ItemRow {
+  item_id: string;
+  access_token: string;
+  institution_id: string;
+  username: string;
+  products: string;
+  webhook: string | null;
+  error: string | null;
+  created_at: string;
+  removed: number;
+}
 
 const itemFromRow = (row: ItemRow): ItemRecord => ({
   ...row,
@@ -120,18 +130,32 @@ export class EmulatorStore {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
   }
 
   // ---- Items ----
   insertItem(item: ItemRecord): void {
     this.db
-      .prepare('INSERT INTO items (item_id, access_token, institution_id, username, products, webhook, error, created_at, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)')
-      .run(item.item_id, item.access_token, item.institution_id, item.username, JSON.stringify(item.products), item.webhook, item.error ? JSON.stringify(item.error) : null, item.created_at);
+      .prepare(
+        'INSERT INTO items (item_id, access_token, institution_id, username, products, webhook, error, created_at, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)',
+      )
+      .run(
+        item.item_id,
+        item.access_token,
+        item.institution_id,
+        item.username,
+        JSON.stringify(item.products),
+        item.webhook,
+        item.error ? JSON.stringify(item.error) : null,
+        item.created_at,
+      );
   }
 
   itemByAccessToken(accessToken: string): ItemRecord | null {
-    const row = this.db.prepare('SELECT * FROM items WHERE access_token = ? AND removed = 0').get(accessToken) as ItemRow | undefined;
+    const row = this.db.prepare('SELECT * FROM items WHERE access_token = ? AND removed = 0').get(accessToken) as
+      ItemRow | undefined;
     return row ? itemFromRow(row) : null;
   }
 
@@ -150,14 +174,16 @@ export class EmulatorStore {
 
   // ---- public tokens ----
   insertPublicToken(publicToken: string, itemId: string, expiresAt: string): void {
-    this.db.prepare('INSERT INTO public_tokens (public_token, item_id, expires_at) VALUES (?, ?, ?)').run(publicToken, itemId, expiresAt);
+    this.db
+      .prepare('INSERT INTO public_tokens (public_token, item_id, expires_at) VALUES (?, ?, ?)')
+      .run(publicToken, itemId, expiresAt);
   }
 
   /** Marks the token used and returns it, or null if unknown or already used. */
   consumePublicToken(publicToken: string): { item_id: string; expires_at: string } | null {
-    const row = this.db.prepare('SELECT item_id, expires_at, used FROM public_tokens WHERE public_token = ?').get(publicToken) as
-      | { item_id: string; expires_at: string; used: number }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT item_id, expires_at, used FROM public_tokens WHERE public_token = ?')
+      .get(publicToken) as { item_id: string; expires_at: string; used: number } | undefined;
     if (!row || row.used === 1) return null;
     this.db.prepare('UPDATE public_tokens SET used = 1 WHERE public_token = ?').run(publicToken);
     return { item_id: row.item_id, expires_at: row.expires_at };
@@ -166,50 +192,70 @@ export class EmulatorStore {
   // ---- Link tokens and sessions ----
   insertLinkToken(record: LinkTokenRecord): void {
     this.db
-      .prepare('INSERT INTO link_tokens (link_token, created_at, expiration, request, item_id, hosted_link_id) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(record.link_token, record.created_at, record.expiration, JSON.stringify(record.request), record.item_id, record.hosted_link_id);
+      .prepare(
+        'INSERT INTO link_tokens (link_token, created_at, expiration, request, item_id, hosted_link_id) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        record.link_token,
+        record.created_at,
+        record.expiration,
+        JSON.stringify(record.request),
+        record.item_id,
+        record.hosted_link_id,
+      );
   }
 
   linkToken(linkToken: string): LinkTokenRecord | null {
-    const row = this.db.prepare('SELECT * FROM link_tokens WHERE link_token = ?').get(linkToken) as (Omit<LinkTokenRecord, 'request'> & { request: string }) | undefined;
+    const row = this.db.prepare('SELECT * FROM link_tokens WHERE link_token = ?').get(linkToken) as
+      (Omit<LinkTokenRecord, 'request'> & { request: string }) | undefined;
     return row ? { ...row, request: JSON.parse(row.request) as Record<string, unknown> } : null;
   }
 
   linkTokenByHostedId(hostedLinkId: string): LinkTokenRecord | null {
-    const row = this.db.prepare('SELECT link_token FROM link_tokens WHERE hosted_link_id = ?').get(hostedLinkId) as { link_token: string } | undefined;
+    const row = this.db.prepare('SELECT link_token FROM link_tokens WHERE hosted_link_id = ?').get(hostedLinkId) as
+      { link_token: string } | undefined;
     return row ? this.linkToken(row.link_token) : null;
   }
 
   saveLinkSession(session: LinkSessionRecord): void {
     this.db
-      .prepare('INSERT INTO link_sessions (link_session_id, link_token, data) VALUES (?, ?, ?) ON CONFLICT(link_session_id) DO UPDATE SET data = excluded.data')
+      .prepare(
+        'INSERT INTO link_sessions (link_session_id, link_token, data) VALUES (?, ?, ?) ON CONFLICT(link_session_id) DO UPDATE SET data = excluded.data',
+      )
       .run(session.link_session_id, session.link_token, JSON.stringify(session));
   }
 
   linkSession(linkSessionId: string): LinkSessionRecord | null {
-    const row = this.db.prepare('SELECT data FROM link_sessions WHERE link_session_id = ?').get(linkSessionId) as { data: string } | undefined;
+    const row = this.db.prepare('SELECT data FROM link_sessions WHERE link_session_id = ?').get(linkSessionId) as
+      { data: string } | undefined;
     return row ? (JSON.parse(row.data) as LinkSessionRecord) : null;
   }
 
   linkSessionsOf(linkToken: string): LinkSessionRecord[] {
-    const rows = this.db.prepare('SELECT data FROM link_sessions WHERE link_token = ? ORDER BY rowid').all(linkToken) as { data: string }[];
+    const rows = this.db
+      .prepare('SELECT data FROM link_sessions WHERE link_token = ? ORDER BY rowid')
+      .all(linkToken) as { data: string }[];
     return rows.map((r) => JSON.parse(r.data) as LinkSessionRecord);
   }
 
   // ---- reports ----
   saveReport(report: ReportRecord): void {
     this.db
-      .prepare('INSERT INTO reports (asset_report_id, asset_report_token, data) VALUES (?, ?, ?) ON CONFLICT(asset_report_id) DO UPDATE SET data = excluded.data')
+      .prepare(
+        'INSERT INTO reports (asset_report_id, asset_report_token, data) VALUES (?, ?, ?) ON CONFLICT(asset_report_id) DO UPDATE SET data = excluded.data',
+      )
       .run(report.asset_report_id, report.asset_report_token, JSON.stringify(report));
   }
 
   reportByToken(token: string): ReportRecord | null {
-    const row = this.db.prepare('SELECT data FROM reports WHERE asset_report_token = ?').get(token) as { data: string } | undefined;
+    const row = this.db.prepare('SELECT data FROM reports WHERE asset_report_token = ?').get(token) as
+      { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ReportRecord) : null;
   }
 
   reportById(id: string): ReportRecord | null {
-    const row = this.db.prepare('SELECT data FROM reports WHERE asset_report_id = ?').get(id) as { data: string } | undefined;
+    const row = this.db.prepare('SELECT data FROM reports WHERE asset_report_id = ?').get(id) as
+      { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ReportRecord) : null;
   }
 
@@ -221,12 +267,15 @@ export class EmulatorStore {
   // ---- audit copies ----
   insertAuditCopy(copy: Omit<AuditCopyRecord, 'removed'>): void {
     this.db
-      .prepare('INSERT INTO audit_copies (audit_copy_token, asset_report_id, auditor_id, created_at) VALUES (?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO audit_copies (audit_copy_token, asset_report_id, auditor_id, created_at) VALUES (?, ?, ?, ?)',
+      )
       .run(copy.audit_copy_token, copy.asset_report_id, copy.auditor_id, copy.created_at);
   }
 
   auditCopy(token: string): AuditCopyRecord | null {
-    const row = this.db.prepare('SELECT * FROM audit_copies WHERE audit_copy_token = ?').get(token) as (Omit<AuditCopyRecord, 'removed'> & { removed: number }) | undefined;
+    const row = this.db.prepare('SELECT * FROM audit_copies WHERE audit_copy_token = ?').get(token) as
+      (Omit<AuditCopyRecord, 'removed'> & { removed: number }) | undefined;
     return row ? { ...row, removed: row.removed === 1 } : null;
   }
 

@@ -62,12 +62,15 @@ export function validateRequest(path: string, body: Record<string, unknown>): vo
   const validate = validatorFor(path);
   if (!validate || validate(body)) return;
   const errors = validate.errors ?? [];
-  const missing = errors.filter((e) => e.keyword === 'required').map((e) => fieldPath(e.instancePath, String(e.params.missingProperty)));
+  const missing = errors
+    .filter((e) => e.keyword === 'required')
+    .map((e) => fieldPath(e.instancePath, String(e.params.missingProperty)));
   if (missing.length > 0) throw PlaidErrors.missingFields([...new Set(missing)]);
-  const unknown = errors.filter((e) => e.keyword === 'additionalProperties').map((e) => fieldPath(e.instancePath, String(e.params.additionalProperty)));
+  const unknown = errors
+    .filter((e) => e.keyword === 'additionalProperties')
+    .map((e) => fieldPath(e.instancePath, String(e.params.additionalProperty)));
   if (unknown.length > 0) throw PlaidErrors.unknownFields([...new Set(unknown)]);
   // anyOf/oneOf failures repeat their branches' errors: report the most specific one.
   const specific = errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? errors[0];
   throw PlaidErrors.invalidField(specific ? describe(specific) : 'the request body is invalid');
 }
-

@@ -72,7 +72,11 @@ export class WebhookSender {
   /** Fire and forget; failures are logged, never thrown. */
   send(url: string, payload: Record<string, unknown>): void {
     const delivery = this.deliver(url, payload).catch((error: unknown) => {
-      this.options.logger.warn('webhook delivery failed', { webhook_type: payload.webhook_type, webhook_code: payload.webhook_code, error });
+      this.options.logger.warn('webhook delivery failed', {
+        webhook_type: payload.webhook_type,
+        webhook_code: payload.webhook_code,
+        error,
+      });
     });
     this.pending.add(delivery);
     void delivery.finally(() => this.pending.delete(delivery));
@@ -117,7 +121,10 @@ export class WebhookSender {
       });
     }
     if (!this.abort.signal.aborted) {
-      this.options.logger.warn('webhook gave up after retries', { webhook_type: payload.webhook_type, webhook_code: payload.webhook_code });
+      this.options.logger.warn('webhook gave up after retries', {
+        webhook_type: payload.webhook_type,
+        webhook_code: payload.webhook_code,
+      });
     }
   }
 
@@ -126,7 +133,11 @@ export class WebhookSender {
       const signature = await this.sign(body);
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Plaid-Verification': signature, 'User-Agent': 'Plaid Verifier' },
+        headers: {
+          'Content-Type': 'application/json',
+          'Plaid-Verification': signature,
+          'User-Agent': 'Plaid Verifier',
+        },
         body,
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.timeoutMs)]),
       });

@@ -12,15 +12,25 @@ export const suite: BenchSuite = {
     const emulator = await startEmulator({ readyAfterMs: 0 });
     try {
       const plaid = new PlaidApi(
-        new Configuration({ basePath: emulator.baseUrl, baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } } }),
+        new Configuration({
+          basePath: emulator.baseUrl,
+          baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
+        }),
       );
-      const created = await plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets], options: { override_username: 'user_heavy' } });
+      const created = await plaid.sandboxPublicTokenCreate({
+        institution_id: 'ins_109508',
+        initial_products: [Products.Assets],
+        options: { override_username: 'user_heavy' },
+      });
       const { access_token } = (await plaid.itemPublicTokenExchange({ public_token: created.data.public_token })).data;
       const report = (await plaid.assetReportCreate({ access_tokens: [access_token], days_requested: 731 })).data;
       // Wait until ready (the emulator generates the data at ready time, as Plaid does before PRODUCT_READY).
       for (;;) {
         try {
-          await plaid.assetReportGet({ asset_report_token: report.asset_report_token, options: { days_to_include: 1 } });
+          await plaid.assetReportGet({
+            asset_report_token: report.asset_report_token,
+            options: { days_to_include: 1 },
+          });
           break;
         } catch {
           await new Promise((r) => setTimeout(r, 50));
@@ -31,20 +41,44 @@ export const suite: BenchSuite = {
         const value = await fn();
         return [value, performance.now() - start];
       };
-      const [plain, plainMs] = await timed(() => plaid.assetReportGet({ asset_report_token: report.asset_report_token }, { responseType: 'text' }));
-      const [insights, insightsMs] = await timed(() => plaid.assetReportGet({ asset_report_token: report.asset_report_token, include_insights: true }, { responseType: 'text' }));
-      const transactions = (JSON.parse(String(plain.data)) as { report: { items: { accounts: { transactions: unknown[] }[] }[] } }).report.items
+      const [plain, plainMs] = await timed(() =>
+        plaid.assetReportGet({ asset_report_token: report.asset_report_token }, { responseType: 'text' }),
+      );
+      const [insights, insightsMs] = await timed(() =>
+        plaid.assetReportGet(
+          { asset_report_token: report.asset_report_token, include_insights: true },
+          { responseType: 'text' },
+        ),
+      );
+      const transactions = (
+        JSON.parse(String(plain.data)) as { report: { items: { accounts: { transactions: unknown[] }[] }[] } }
+      ).report.items
         .flatMap((i) => i.accounts)
         .reduce((n, a) => n + a.transactions.length, 0);
-      const [pdf, pdfMs] = await timed(() => plaid.assetReportPdfGet({ asset_report_token: report.asset_report_token }, { responseType: 'arraybuffer' }));
+      const [pdf, pdfMs] = await timed(() =>
+        plaid.assetReportPdfGet({ asset_report_token: report.asset_report_token }, { responseType: 'arraybuffer' }),
+      );
       return [
         { name: 'heavy persona transactions (731 days)', value: transactions, unit: 'count' },
         { name: '/asset_report/get heavy, after ready', value: Math.round(plainMs), unit: 'ms', target: 500 },
         { name: '/asset_report/get heavy response size', value: Buffer.byteLength(String(plain.data)), unit: 'bytes' },
-        { name: '/asset_report/get heavy with insights, after ready', value: Math.round(insightsMs), unit: 'ms', target: 500 },
-        { name: '/asset_report/get heavy with insights response size', value: Buffer.byteLength(String(insights.data)), unit: 'bytes' },
+        {
+          name: '/asset_report/get heavy with insights, after ready',
+          value: Math.round(insightsMs),
+          unit: 'ms',
+          target: 500,
+        },
+        {
+          name: '/asset_report/get heavy with insights response size',
+          value: Buffer.byteLength(String(insights.data)),
+          unit: 'bytes',
+        },
         { name: '/asset_report/pdf/get heavy', value: Math.round(pdfMs), unit: 'ms', target: 5000 },
-        { name: '/asset_report/pdf/get heavy size', value: Buffer.from(pdf.data as unknown as ArrayBuffer).length, unit: 'bytes' },
+        {
+          name: '/asset_report/pdf/get heavy size',
+          value: Buffer.from(pdf.data as unknown as ArrayBuffer).length,
+          unit: 'bytes',
+        },
       ];
     } finally {
       await emulator.close();

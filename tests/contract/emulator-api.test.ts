@@ -54,11 +54,15 @@ async function readyReport(accessTokens: string[], days = 30, options: Record<st
 describe('transport', () => {
   it('rejects wrong credentials with INVALID_API_KEYS and missing ones with MISSING_FIELDS', async () => {
     const wrong = validator.plaidClient(emulator.baseUrl, emulator.clientId, 'not-the-secret');
-    const e1 = await expectPlaidError(wrong.institutionsGetById({ institution_id: 'ins_109508', country_codes: [CountryCode.Us] }));
+    const e1 = await expectPlaidError(
+      wrong.institutionsGetById({ institution_id: 'ins_109508', country_codes: [CountryCode.Us] }),
+    );
     expect(e1.status).toBe(400);
     expect(e1.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_API_KEYS' });
     const anonymous = validator.axiosInstance(emulator.baseUrl);
-    const e2 = await expectPlaidError(anonymous.post(`${emulator.baseUrl}/item/get`, { access_token: 'access-sandbox-x' }));
+    const e2 = await expectPlaidError(
+      anonymous.post(`${emulator.baseUrl}/item/get`, { access_token: 'access-sandbox-x' }),
+    );
     expect(e2.data).toMatchObject({ error_type: 'INVALID_REQUEST', error_code: 'MISSING_FIELDS' });
     expect(String(e2.data.error_message)).toContain('client_id');
   });
@@ -76,23 +80,45 @@ describe('transport', () => {
 
   it('answers non-JSON bodies with INVALID_BODY and unknown paths with NOT_FOUND, each with a request_id', async () => {
     const raw = validator.axiosInstance(emulator.baseUrl);
-    const headers = { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret, 'Content-Type': 'application/json' };
-    const bad = await validator.withInvalidRequests(() => expectPlaidError(raw.post(`${emulator.baseUrl}/item/get`, 'not json{', { headers })));
+    const headers = {
+      'PLAID-CLIENT-ID': emulator.clientId,
+      'PLAID-SECRET': emulator.secret,
+      'Content-Type': 'application/json',
+    };
+    const bad = await validator.withInvalidRequests(() =>
+      expectPlaidError(raw.post(`${emulator.baseUrl}/item/get`, 'not json{', { headers })),
+    );
     expect(bad.status).toBe(400);
     expect(bad.data).toMatchObject({ error_type: 'INVALID_REQUEST', error_code: 'INVALID_BODY' });
     expect(bad.data.request_id).toMatch(/^[A-Za-z0-9]{15}$/);
     // The path is not in the spec: only the error body is checked.
-    const missing = await validator.withInvalidRequests(() => expectPlaidError(raw.post(`${emulator.baseUrl}/no/such/endpoint`, {}, { headers })));
+    const missing = await validator.withInvalidRequests(() =>
+      expectPlaidError(raw.post(`${emulator.baseUrl}/no/such/endpoint`, {}, { headers })),
+    );
     expect(missing.status).toBe(404);
     expect(missing.data).toMatchObject({ error_type: 'INVALID_REQUEST', error_code: 'NOT_FOUND' });
   });
 
   it('reports MISSING_FIELDS, UNKNOWN_FIELDS and INVALID_FIELD from the spec', async () => {
-    const missing = await validator.withInvalidRequests(() => expectPlaidError(plaid.assetReportCreate({ access_tokens: ['access-sandbox-x'] } as never)));
-    expect(missing.data).toMatchObject({ error_code: 'MISSING_FIELDS', error_message: 'the following required fields are missing: days_requested' });
-    const unknown = await validator.withInvalidRequests(() => expectPlaidError(plaid.itemGet({ access_token: 'access-sandbox-x', colour: 'blue' } as never)));
-    expect(unknown.data).toMatchObject({ error_code: 'UNKNOWN_FIELDS', error_message: 'the following fields are not recognized by this endpoint: colour' });
-    const wrongType = await validator.withInvalidRequests(() => expectPlaidError(plaid.assetReportCreate({ access_tokens: ['access-sandbox-x'], days_requested: 'ten' } as never)));
+    const missing = await validator.withInvalidRequests(() =>
+      expectPlaidError(plaid.assetReportCreate({ access_tokens: ['access-sandbox-x'] } as never)),
+    );
+    expect(missing.data).toMatchObject({
+      error_code: 'MISSING_FIELDS',
+      error_message: 'the following required fields are missing: days_requested',
+    });
+    const unknown = await validator.withInvalidRequests(() =>
+      expectPlaidError(plaid.itemGet({ access_token: 'access-sandbox-x', colour: 'blue' } as never)),
+    );
+    expect(unknown.data).toMatchObject({
+      error_code: 'UNKNOWN_FIELDS',
+      error_message: 'the following fields are not recognized by this endpoint: colour',
+    });
+    const wrongType = await validator.withInvalidRequests(() =>
+      expectPlaidError(
+        plaid.assetReportCreate({ access_tokens: ['access-sandbox-x'], days_requested: 'ten' } as never),
+      ),
+    );
     expect(wrongType.data).toMatchObject({ error_type: 'INVALID_REQUEST', error_code: 'INVALID_FIELD' });
     expect(String(wrongType.data.error_message)).toContain('days_requested');
   });
@@ -118,23 +144,37 @@ describe('Link tokens', () => {
   });
 
   it('rejects bad products, PII user ids, missing fields and unknown tokens', async () => {
-    const product = await validator.withInvalidRequests(() => expectPlaidError(plaid.linkTokenCreate({ ...linkTokenRequest, products: ['balance' as Products] })));
+    const product = await validator.withInvalidRequests(() =>
+      expectPlaidError(plaid.linkTokenCreate({ ...linkTokenRequest, products: ['balance' as Products] })),
+    );
     expect(product.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_PRODUCT' });
-    const pii = await expectPlaidError(plaid.linkTokenCreate({ ...linkTokenRequest, user: { client_user_id: 'alberta@example.com' } }));
+    const pii = await expectPlaidError(
+      plaid.linkTokenCreate({ ...linkTokenRequest, user: { client_user_id: 'alberta@example.com' } }),
+    );
     expect(pii.data).toMatchObject({ error_code: 'INVALID_FIELD' });
     const { client_name: _omit, ...noName } = linkTokenRequest;
     const missing = await validator.withInvalidRequests(() => expectPlaidError(plaid.linkTokenCreate(noName as never)));
     expect(missing.data).toMatchObject({ error_code: 'MISSING_FIELDS' });
-    const unknown = await expectPlaidError(plaid.linkTokenGet({ link_token: 'link-sandbox-00000000-0000-4000-8000-000000000000' }));
+    const unknown = await expectPlaidError(
+      plaid.linkTokenGet({ link_token: 'link-sandbox-00000000-0000-4000-8000-000000000000' }),
+    );
     expect(unknown.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_LINK_TOKEN' });
-    const badUpdate = await expectPlaidError(plaid.linkTokenCreate({ ...linkTokenRequest, access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }));
+    const badUpdate = await expectPlaidError(
+      plaid.linkTokenCreate({
+        ...linkTokenRequest,
+        access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000',
+      }),
+    );
     expect(badUpdate.data).toMatchObject({ error_code: 'INVALID_ACCESS_TOKEN' });
   });
 });
 
 describe('Items', () => {
   it('creates, exchanges (once), reads and removes an Item', async () => {
-    const created = await plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets] });
+    const created = await plaid.sandboxPublicTokenCreate({
+      institution_id: 'ins_109508',
+      initial_products: [Products.Assets],
+    });
     expect(created.data.public_token).toMatch(/^public-sandbox-[0-9a-f-]{36}$/);
     const exchanged = await plaid.itemPublicTokenExchange({ public_token: created.data.public_token });
     expect(exchanged.data.access_token).toMatch(/^access-sandbox-[0-9a-f-]{36}$/);
@@ -142,18 +182,28 @@ describe('Items', () => {
     const again = await expectPlaidError(plaid.itemPublicTokenExchange({ public_token: created.data.public_token }));
     expect(again.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_PUBLIC_TOKEN' });
     const item = await plaid.itemGet({ access_token: exchanged.data.access_token });
-    expect(item.data.item).toMatchObject({ item_id: exchanged.data.item_id, institution_id: 'ins_109508', error: null, products: ['assets'] });
+    expect(item.data.item).toMatchObject({
+      item_id: exchanged.data.item_id,
+      institution_id: 'ins_109508',
+      error: null,
+      products: ['assets'],
+    });
     await plaid.itemRemove({ access_token: exchanged.data.access_token });
     const gone = await expectPlaidError(plaid.itemGet({ access_token: exchanged.data.access_token }));
     expect(gone.data).toMatchObject({ error_code: 'INVALID_ACCESS_TOKEN' });
   });
 
   it('expires public tokens after 30 minutes', async () => {
-    const created = await plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets] });
+    const created = await plaid.sandboxPublicTokenCreate({
+      institution_id: 'ins_109508',
+      initial_products: [Products.Assets],
+    });
     const start = now;
     now = new Date(start.getTime() + 31 * 60_000);
     try {
-      const expired = await expectPlaidError(plaid.itemPublicTokenExchange({ public_token: created.data.public_token }));
+      const expired = await expectPlaidError(
+        plaid.itemPublicTokenExchange({ public_token: created.data.public_token }),
+      );
       expect(expired.data).toMatchObject({ error_code: 'INVALID_PUBLIC_TOKEN' });
     } finally {
       now = start;
@@ -164,17 +214,29 @@ describe('Items', () => {
 
   it('applies Sandbox credentials: error_ passwords, wrong passwords, unknown institutions', async () => {
     const locked = await expectPlaidError(
-      plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets], options: { override_password: 'error_ITEM_LOCKED' } }),
+      plaid.sandboxPublicTokenCreate({
+        institution_id: 'ins_109508',
+        initial_products: [Products.Assets],
+        options: { override_password: 'error_ITEM_LOCKED' },
+      }),
     );
     expect(locked.data).toMatchObject({ error_type: 'ITEM_ERROR', error_code: 'ITEM_LOCKED' });
     const wrong = await expectPlaidError(
-      plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets], options: { override_password: 'pass_bad' } }),
+      plaid.sandboxPublicTokenCreate({
+        institution_id: 'ins_109508',
+        initial_products: [Products.Assets],
+        options: { override_password: 'pass_bad' },
+      }),
     );
     expect(wrong.data).toMatchObject({ error_code: 'INVALID_CREDENTIALS' });
     expect(wrong.data.display_message).toBeTruthy();
-    const down = await expectPlaidError(plaid.sandboxPublicTokenCreate({ institution_id: 'ins_132361', initial_products: [Products.Assets] }));
+    const down = await expectPlaidError(
+      plaid.sandboxPublicTokenCreate({ institution_id: 'ins_132361', initial_products: [Products.Assets] }),
+    );
     expect(down.data).toMatchObject({ error_type: 'INSTITUTION_ERROR', error_code: 'INSTITUTION_DOWN' });
-    const unknown = await expectPlaidError(plaid.sandboxPublicTokenCreate({ institution_id: 'ins_999999', initial_products: [Products.Assets] }));
+    const unknown = await expectPlaidError(
+      plaid.sandboxPublicTokenCreate({ institution_id: 'ins_999999', initial_products: [Products.Assets] }),
+    );
     expect(unknown.data).toMatchObject({ error_code: 'INVALID_INSTITUTION' });
   });
 
@@ -184,11 +246,17 @@ describe('Items', () => {
     expect(reset.data.reset_login).toBe(true);
     const got = await plaid.itemGet({ access_token: item.access_token });
     expect(got.data.item.error).toMatchObject({ error_type: 'ITEM_ERROR', error_code: 'ITEM_LOGIN_REQUIRED' });
-    const create = await expectPlaidError(plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: 30 }));
+    const create = await expectPlaidError(
+      plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: 30 }),
+    );
     expect(create.data).toMatchObject({ error_type: 'ITEM_ERROR', error_code: 'ITEM_LOGIN_REQUIRED' });
     await emulator.webhooksIdle();
-    expect(deliveredPayloads(receiver)).toContainEqual(expect.objectContaining({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: item.item_id }));
-    const bad = await expectPlaidError(plaid.sandboxItemResetLogin({ access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }));
+    expect(deliveredPayloads(receiver)).toContainEqual(
+      expect.objectContaining({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: item.item_id }),
+    );
+    const bad = await expectPlaidError(
+      plaid.sandboxItemResetLogin({ access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }),
+    );
     expect(bad.data).toMatchObject({ error_code: 'INVALID_ACCESS_TOKEN' });
   });
 
@@ -201,10 +269,20 @@ describe('Items', () => {
     });
     expect(fired.data.webhook_fired).toBe(true);
     await emulator.webhooksIdle();
-    expect(deliveredPayloads(receiver)).toContainEqual(expect.objectContaining({ webhook_type: 'TRANSACTIONS', webhook_code: 'DEFAULT_UPDATE', item_id: withHook.item_id }));
+    expect(deliveredPayloads(receiver)).toContainEqual(
+      expect.objectContaining({
+        webhook_type: 'TRANSACTIONS',
+        webhook_code: 'DEFAULT_UPDATE',
+        item_id: withHook.item_id,
+      }),
+    );
     const without = await newItem();
     const refused = await expectPlaidError(
-      plaid.sandboxItemFireWebhook({ access_token: without.access_token, webhook_code: SandboxItemFireWebhookRequestWebhookCodeEnum.ProductReady, webhook_type: WebhookType.Assets }),
+      plaid.sandboxItemFireWebhook({
+        access_token: without.access_token,
+        webhook_code: SandboxItemFireWebhookRequestWebhookCodeEnum.ProductReady,
+        webhook_type: WebhookType.Assets,
+      }),
     );
     expect(refused.data).toMatchObject({ error_type: 'SANDBOX_ERROR', error_code: 'SANDBOX_WEBHOOK_INVALID' });
   });
@@ -213,14 +291,28 @@ describe('Items', () => {
 describe('institutions', () => {
   it('gets by id (with optional metadata and status) and searches', async () => {
     const plain = await plaid.institutionsGetById({ institution_id: 'ins_109508', country_codes: [CountryCode.Us] });
-    expect(plain.data.institution).toMatchObject({ institution_id: 'ins_109508', name: 'First Platypus Bank', oauth: false });
+    expect(plain.data.institution).toMatchObject({
+      institution_id: 'ins_109508',
+      name: 'First Platypus Bank',
+      oauth: false,
+    });
     expect(plain.data.institution.primary_color).toBeUndefined();
-    const rich = await plaid.institutionsGetById({ institution_id: 'ins_132363', country_codes: [CountryCode.Us], options: { include_optional_metadata: true, include_status: true } });
+    const rich = await plaid.institutionsGetById({
+      institution_id: 'ins_132363',
+      country_codes: [CountryCode.Us],
+      options: { include_optional_metadata: true, include_status: true },
+    });
     expect(rich.data.institution.primary_color).toMatch(/^#/);
     expect(rich.data.institution.status?.item_logins?.status).toBe('DEGRADED');
-    const search = await plaid.institutionsSearch({ query: 'platypus', products: [Products.Assets], country_codes: [CountryCode.Us] });
+    const search = await plaid.institutionsSearch({
+      query: 'platypus',
+      products: [Products.Assets],
+      country_codes: [CountryCode.Us],
+    });
     expect(search.data.institutions.map((i) => i.institution_id)).toContain('ins_109508');
-    const unknown = await expectPlaidError(plaid.institutionsGetById({ institution_id: 'ins_0', country_codes: [CountryCode.Us] }));
+    const unknown = await expectPlaidError(
+      plaid.institutionsGetById({ institution_id: 'ins_0', country_codes: [CountryCode.Us] }),
+    );
     expect(unknown.data).toMatchObject({ error_code: 'INVALID_INSTITUTION' });
   });
 });
@@ -229,20 +321,33 @@ describe('Asset Reports', () => {
   it('creates a report, answers PRODUCT_NOT_READY until ready, then returns it', async () => {
     const item = await newItem();
     emulator.faults.setReadyAfterMs(5_000);
-    const created = await readyReport([item.access_token], 61, { client_report_id: 'loan-7', user: { client_user_id: 'applicant-42', first_name: 'Alberta', last_name: 'Charleson' } });
+    const created = await readyReport([item.access_token], 61, {
+      client_report_id: 'loan-7',
+      user: { client_user_id: 'applicant-42', first_name: 'Alberta', last_name: 'Charleson' },
+    });
     expect(created.asset_report_token).toMatch(/^assets-sandbox-[0-9a-f-]{36}$/);
     expect(created.asset_report_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const notReady = await expectPlaidError(plaid.assetReportGet({ asset_report_token: created.asset_report_token }));
     expect(notReady.status).toBe(400);
-    expect(notReady.data).toMatchObject({ error_type: 'ASSET_REPORT_ERROR', error_code: 'PRODUCT_NOT_READY', error_message: '' });
-    const pdfNotReady = await expectPlaidError(plaid.assetReportPdfGet({ asset_report_token: created.asset_report_token }, { responseType: 'arraybuffer' }));
+    expect(notReady.data).toMatchObject({
+      error_type: 'ASSET_REPORT_ERROR',
+      error_code: 'PRODUCT_NOT_READY',
+      error_message: '',
+    });
+    const pdfNotReady = await expectPlaidError(
+      plaid.assetReportPdfGet({ asset_report_token: created.asset_report_token }, { responseType: 'arraybuffer' }),
+    );
     expect(pdfNotReady.data).toMatchObject({ error_code: 'PRODUCT_NOT_READY' });
     const start = now;
     now = new Date(start.getTime() + 5_000);
     try {
       const got = await plaid.assetReportGet({ asset_report_token: created.asset_report_token });
       const report = got.data.report;
-      expect(report).toMatchObject({ asset_report_id: created.asset_report_id, client_report_id: 'loan-7', days_requested: 61 });
+      expect(report).toMatchObject({
+        asset_report_id: created.asset_report_id,
+        client_report_id: 'loan-7',
+        days_requested: 61,
+      });
       expect(report.user).toMatchObject({ first_name: 'Alberta', last_name: 'Charleson', ssn: null });
       expect(got.data.warnings).toEqual([]);
       const checking = report.items[0]?.accounts.find((a) => a.mask === '0000');
@@ -257,7 +362,11 @@ describe('Asset Reports', () => {
   it('adds insights fields only with include_insights and trims with days_to_include', async () => {
     const item = await newItem('user_steady_saver');
     const created = await readyReport([item.access_token], 120);
-    const insights = await plaid.assetReportGet({ asset_report_token: created.asset_report_token, include_insights: true, options: { days_to_include: 30 } });
+    const insights = await plaid.assetReportGet({
+      asset_report_token: created.asset_report_token,
+      include_insights: true,
+      options: { days_to_include: 30 },
+    });
     const accounts = insights.data.report.items[0]?.accounts ?? [];
     for (const account of accounts) {
       expect(account.historical_balances.length).toBeLessThanOrEqual(30);
@@ -271,40 +380,69 @@ describe('Asset Reports', () => {
       }
     }
     const payroll = accounts[0]?.transactions.find((t) => t.original_description === 'ACH DEPOSIT ACME CORP PAYROLL');
-    expect(payroll).toMatchObject({ amount: -2450, merchant_name: 'Acme Corp', payment_meta: { payment_method: 'ACH' } });
+    expect(payroll).toMatchObject({
+      amount: -2450,
+      merchant_name: 'Acme Corp',
+      payment_meta: { payment_method: 'ACH' },
+    });
   });
 
   it('enforces access token and days_requested limits', async () => {
     const item = await newItem();
-    const tooMany = await validator.withInvalidRequests(() => expectPlaidError(plaid.assetReportCreate({ access_tokens: Array(100).fill(item.access_token), days_requested: 10 })));
+    const tooMany = await validator.withInvalidRequests(() =>
+      expectPlaidError(
+        plaid.assetReportCreate({ access_tokens: Array(100).fill(item.access_token), days_requested: 10 }),
+      ),
+    );
     expect(tooMany.data).toMatchObject({ error_code: 'INVALID_FIELD' });
-    const none = await validator.withInvalidRequests(() => expectPlaidError(plaid.assetReportCreate({ access_tokens: [], days_requested: 10 })));
+    const none = await validator.withInvalidRequests(() =>
+      expectPlaidError(plaid.assetReportCreate({ access_tokens: [], days_requested: 10 })),
+    );
     expect(none.data).toMatchObject({ error_code: 'INVALID_FIELD' });
-    const days = await validator.withInvalidRequests(() => expectPlaidError(plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: 732 })));
+    const days = await validator.withInvalidRequests(() =>
+      expectPlaidError(plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: 732 })),
+    );
     expect(days.data).toMatchObject({ error_code: 'INVALID_FIELD' });
-    const negative = await validator.withInvalidRequests(() => expectPlaidError(plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: -1 })));
+    const negative = await validator.withInvalidRequests(() =>
+      expectPlaidError(plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: -1 })),
+    );
     expect(negative.data).toMatchObject({ error_code: 'INVALID_FIELD' });
     const edge = await plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: 731 });
     expect(edge.data.asset_report_id).toBeTruthy();
     const zero = await plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: 0 });
     const zeroReport = await plaid.assetReportGet({ asset_report_token: zero.data.asset_report_token });
     expect(zeroReport.data.report.items[0]?.accounts[0]?.historical_balances).toEqual([]);
-    const unknownToken = await expectPlaidError(plaid.assetReportCreate({ access_tokens: ['access-sandbox-00000000-0000-4000-8000-000000000000'], days_requested: 10 }));
+    const unknownToken = await expectPlaidError(
+      plaid.assetReportCreate({
+        access_tokens: ['access-sandbox-00000000-0000-4000-8000-000000000000'],
+        days_requested: 10,
+      }),
+    );
     expect(unknownToken.data).toMatchObject({ error_code: 'INVALID_ACCESS_TOKEN' });
     const transactionsOnly = await newItem('user_good', [Products.Transactions]);
-    const notEnabled = await expectPlaidError(plaid.assetReportCreate({ access_tokens: [transactionsOnly.access_token], days_requested: 10 }));
+    const notEnabled = await expectPlaidError(
+      plaid.assetReportCreate({ access_tokens: [transactionsOnly.access_token], days_requested: 10 }),
+    );
     expect(notEnabled.data).toMatchObject({ error_type: 'ASSET_REPORT_ERROR', error_code: 'PRODUCT_NOT_ENABLED' });
   });
 
   it('returns a real PDF with the request id in a header', async () => {
     const item = await newItem('user_joint');
     const created = await readyReport([item.access_token], 30);
-    const pdf = await plaid.assetReportPdfGet({ asset_report_token: created.asset_report_token }, { responseType: 'arraybuffer' });
+    const pdf = await plaid.assetReportPdfGet(
+      { asset_report_token: created.asset_report_token },
+      { responseType: 'arraybuffer' },
+    );
     const bytes = Buffer.from(pdf.data as unknown as ArrayBuffer);
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['plaid-request-id']).toMatch(/^[A-Za-z0-9]{15}$/);
-    const invalid = await expectPlaidError(plaid.assetReportPdfGet({ asset_report_token: 'assets-sandbox-00000000-0000-4000-8000-000000000000' }, { responseType: 'arraybuffer' }));
+    const invalid = await expectPlaidError(
+      plaid.assetReportPdfGet(
+        { asset_report_token: 'assets-sandbox-00000000-0000-4000-8000-000000000000' },
+        { responseType: 'arraybuffer' },
+      ),
+    );
     expect(invalid.data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
   });
 
@@ -314,7 +452,10 @@ describe('Asset Reports', () => {
     const original = await plaid.assetReportGet({ asset_report_token: created.asset_report_token });
     const accounts = original.data.report.items[0]?.accounts ?? [];
     const drop = accounts.filter((a) => a.type === 'investment' || a.type === 'loan').map((a) => a.account_id);
-    const filtered = await plaid.assetReportFilter({ asset_report_token: created.asset_report_token, account_ids_to_exclude: drop });
+    const filtered = await plaid.assetReportFilter({
+      asset_report_token: created.asset_report_token,
+      account_ids_to_exclude: drop,
+    });
     expect(filtered.data.asset_report_id).not.toBe(created.asset_report_id);
     const filteredReport = await plaid.assetReportGet({ asset_report_token: filtered.data.asset_report_token });
     const kept = filteredReport.data.report.items[0]?.accounts.map((a) => a.account_id) ?? [];
@@ -322,19 +463,28 @@ describe('Asset Reports', () => {
     expect(kept.some((id) => drop.includes(id))).toBe(false);
     expect(filteredReport.data.report.date_generated).toBe(original.data.report.date_generated);
 
-    const refreshed = await plaid.assetReportRefresh({ asset_report_token: filtered.data.asset_report_token, days_requested: 10 });
+    const refreshed = await plaid.assetReportRefresh({
+      asset_report_token: filtered.data.asset_report_token,
+      days_requested: 10,
+    });
     expect(refreshed.data.asset_report_token).not.toBe(filtered.data.asset_report_token);
     const refreshedReport = await plaid.assetReportGet({ asset_report_token: refreshed.data.asset_report_token });
     expect(refreshedReport.data.report.days_requested).toBe(10);
     expect(refreshedReport.data.report.items[0]?.accounts.map((a) => a.account_id).sort()).toEqual([...kept].sort());
 
-    const badAccount = await expectPlaidError(plaid.assetReportFilter({ asset_report_token: created.asset_report_token, account_ids_to_exclude: ['nope'] }));
+    const badAccount = await expectPlaidError(
+      plaid.assetReportFilter({ asset_report_token: created.asset_report_token, account_ids_to_exclude: ['nope'] }),
+    );
     expect(badAccount.data).toMatchObject({ error_code: 'INVALID_ACCOUNT_ID' });
     emulator.faults.setReadyAfterMs(60_000);
     const pending = await readyReport([item.access_token], 10);
-    const parent = await expectPlaidError(plaid.assetReportFilter({ asset_report_token: pending.asset_report_token, account_ids_to_exclude: [] }));
+    const parent = await expectPlaidError(
+      plaid.assetReportFilter({ asset_report_token: pending.asset_report_token, account_ids_to_exclude: [] }),
+    );
     expect(parent.data).toMatchObject({ error_type: 'ASSET_REPORT_ERROR', error_code: 'INVALID_PARENT' });
-    const badRefresh = await expectPlaidError(plaid.assetReportRefresh({ asset_report_token: 'assets-sandbox-00000000-0000-4000-8000-000000000000' }));
+    const badRefresh = await expectPlaidError(
+      plaid.assetReportRefresh({ asset_report_token: 'assets-sandbox-00000000-0000-4000-8000-000000000000' }),
+    );
     expect(badRefresh.data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
   });
 
@@ -349,31 +499,61 @@ describe('Asset Reports', () => {
   it('creates, reads and removes audit copies; removing the report revokes them', async () => {
     const item = await newItem();
     const created = await readyReport([item.access_token], 30);
-    const copy = await plaid.assetReportAuditCopyCreate({ asset_report_token: created.asset_report_token, auditor_id: 'fannie_mae' });
+    const copy = await plaid.assetReportAuditCopyCreate({
+      asset_report_token: created.asset_report_token,
+      auditor_id: 'fannie_mae',
+    });
     expect(copy.data.audit_copy_token).toMatch(/^a-sandbox-[A-Z2-7]{26}$/);
-    const mine = await plaid.assetReportAuditCopyCreate({ asset_report_token: created.asset_report_token, auditor_id: emulator.clientId });
+    const mine = await plaid.assetReportAuditCopyCreate({
+      asset_report_token: created.asset_report_token,
+      auditor_id: emulator.clientId,
+    });
     const read = await plaid.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token });
     expect(read.data.report.asset_report_id).toBe(created.asset_report_id);
-    const pdf = await plaid.assetReportAuditCopyPdfGet({ audit_copy_token: copy.data.audit_copy_token }, { responseType: 'arraybuffer' });
-    expect(Buffer.from(pdf.data as unknown as ArrayBuffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pdf = await plaid.assetReportAuditCopyPdfGet(
+      { audit_copy_token: copy.data.audit_copy_token },
+      { responseType: 'arraybuffer' },
+    );
+    expect(
+      Buffer.from(pdf.data as unknown as ArrayBuffer)
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
     const removed = await plaid.assetReportAuditCopyRemove({ audit_copy_token: copy.data.audit_copy_token });
     expect(removed.data.removed).toBe(true);
-    const revoked = await expectPlaidError(plaid.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token }));
+    const revoked = await expectPlaidError(
+      plaid.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token }),
+    );
     expect(revoked.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_AUDIT_COPY_TOKEN' });
-    const badAuditor = await expectPlaidError(plaid.assetReportAuditCopyCreate({ asset_report_token: created.asset_report_token, auditor_id: 'acme_bank' }));
+    const badAuditor = await expectPlaidError(
+      plaid.assetReportAuditCopyCreate({ asset_report_token: created.asset_report_token, auditor_id: 'acme_bank' }),
+    );
     expect(badAuditor.data).toMatchObject({ error_code: 'INVALID_FIELD' });
 
     const removedReport = await plaid.assetReportRemove({ asset_report_token: created.asset_report_token });
     expect(removedReport.data.removed).toBe(true);
-    const afterRemove = await expectPlaidError(plaid.assetReportGet({ asset_report_token: created.asset_report_token }));
+    const afterRemove = await expectPlaidError(
+      plaid.assetReportGet({ asset_report_token: created.asset_report_token }),
+    );
     expect(afterRemove.data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
-    const copyAfter = await expectPlaidError(plaid.assetReportAuditCopyPdfGet({ audit_copy_token: mine.data.audit_copy_token }, { responseType: 'arraybuffer' }));
+    const copyAfter = await expectPlaidError(
+      plaid.assetReportAuditCopyPdfGet(
+        { audit_copy_token: mine.data.audit_copy_token },
+        { responseType: 'arraybuffer' },
+      ),
+    );
     expect(copyAfter.data).toMatchObject({ error_code: 'INVALID_AUDIT_COPY_TOKEN' });
-    const parentGone = await expectPlaidError(plaid.assetReportAuditCopyCreate({ asset_report_token: created.asset_report_token, auditor_id: 'fannie_mae' }));
+    const parentGone = await expectPlaidError(
+      plaid.assetReportAuditCopyCreate({ asset_report_token: created.asset_report_token, auditor_id: 'fannie_mae' }),
+    );
     expect(parentGone.data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
-    const removeAgain = await expectPlaidError(plaid.assetReportRemove({ asset_report_token: created.asset_report_token }));
+    const removeAgain = await expectPlaidError(
+      plaid.assetReportRemove({ asset_report_token: created.asset_report_token }),
+    );
     expect(removeAgain.data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
-    const copyRemoveAgain = await expectPlaidError(plaid.assetReportAuditCopyRemove({ audit_copy_token: copy.data.audit_copy_token }));
+    const copyRemoveAgain = await expectPlaidError(
+      plaid.assetReportAuditCopyRemove({ audit_copy_token: copy.data.audit_copy_token }),
+    );
     expect(copyRemoveAgain.data).toMatchObject({ error_code: 'INVALID_AUDIT_COPY_TOKEN' });
   });
 
@@ -408,7 +588,10 @@ describe('webhook verification key', () => {
     const key = await plaid.webhookVerificationKeyGet({ key_id: kid });
     expect(key.data.key).toMatchObject({ alg: 'ES256', crv: 'P-256', kty: 'EC', use: 'sig', kid, expired_at: null });
     const unknown = await expectPlaidError(plaid.webhookVerificationKeyGet({ key_id: 'not-a-key' }));
-    expect(unknown.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_WEBHOOK_VERIFICATION_KEY_ID' });
+    expect(unknown.data).toMatchObject({
+      error_type: 'INVALID_INPUT',
+      error_code: 'INVALID_WEBHOOK_VERIFICATION_KEY_ID',
+    });
   });
 });
 
@@ -418,7 +601,10 @@ describe('fault injection', () => {
     emulator.faults.failNext('/institutions/get_by_id', 503);
     emulator.faults.failNext('/institutions/get_by_id', 429, 2);
     const call = () => plaid.institutionsGetById({ institution_id: 'ins_109508', country_codes: [CountryCode.Us] });
-    expect((await expectPlaidError(call())).data).toMatchObject({ error_type: 'API_ERROR', error_code: 'INTERNAL_SERVER_ERROR' });
+    expect((await expectPlaidError(call())).data).toMatchObject({
+      error_type: 'API_ERROR',
+      error_code: 'INTERNAL_SERVER_ERROR',
+    });
     const maintenance = await expectPlaidError(call());
     expect(maintenance.status).toBe(503);
     expect(maintenance.data).toMatchObject({ error_type: 'API_ERROR', error_code: 'PLANNED_MAINTENANCE' });
@@ -433,7 +619,13 @@ describe('fault injection', () => {
   it('is controllable over HTTP', async () => {
     const control = validator.axiosInstance(emulator.baseUrl);
     const headers = { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret };
-    const ok = await validator.withInvalidRequests(() => control.post(`${emulator.baseUrl}/emulator/_control/fail_next`, { endpoint: '/item/get', status: 503, count: 1 }, { headers }));
+    const ok = await validator.withInvalidRequests(() =>
+      control.post(
+        `${emulator.baseUrl}/emulator/_control/fail_next`,
+        { endpoint: '/item/get', status: 503, count: 1 },
+        { headers },
+      ),
+    );
     expect(ok.data).toMatchObject({ ok: true });
     const item = await newItem();
     const forced = await expectPlaidError(plaid.itemGet({ access_token: item.access_token }));
@@ -446,15 +638,25 @@ describe('fault injection', () => {
     emulator.faults.failReportGeneration();
     const created = await readyReport([item.access_token], 10, { webhook: receiver.url });
     const failed = await expectPlaidError(plaid.assetReportGet({ asset_report_token: created.asset_report_token }));
-    expect(failed.data).toMatchObject({ error_type: 'ASSET_REPORT_ERROR', error_code: 'ASSET_REPORT_GENERATION_FAILED' });
+    expect(failed.data).toMatchObject({
+      error_type: 'ASSET_REPORT_ERROR',
+      error_code: 'ASSET_REPORT_GENERATION_FAILED',
+    });
     await vi.waitFor(async () => {
       await emulator.webhooksIdle();
       expect(deliveredPayloads(receiver)).toContainEqual(
-        expect.objectContaining({ webhook_type: 'ASSETS', webhook_code: 'ERROR', asset_report_id: created.asset_report_id, error: expect.objectContaining({ error_code: 'ASSET_REPORT_GENERATION_FAILED' }) }),
+        expect.objectContaining({
+          webhook_type: 'ASSETS',
+          webhook_code: 'ERROR',
+          asset_report_id: created.asset_report_id,
+          error: expect.objectContaining({ error_code: 'ASSET_REPORT_GENERATION_FAILED' }),
+        }),
       );
     });
     const next = await readyReport([item.access_token], 10);
-    expect((await plaid.assetReportGet({ asset_report_token: next.asset_report_token })).data.report.asset_report_id).toBe(next.asset_report_id);
+    expect(
+      (await plaid.assetReportGet({ asset_report_token: next.asset_report_token })).data.report.asset_report_id,
+    ).toBe(next.asset_report_id);
   });
 
   it('applies production rate limits: 15 /asset_report/get per minute per report', async () => {

@@ -10,7 +10,10 @@ export interface WebhookReceiver {
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
-  const receiver: Partial<WebhookReceiver> & { received: WebhookReceiver['received']; failFirst: number } = { received: [], failFirst: 0 };
+  const receiver: Partial<WebhookReceiver> & { received: WebhookReceiver['received']; failFirst: number } = {
+    received: [],
+    failFirst: 0,
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -2,7 +2,11 @@ import { SpecValidator } from './openapi-validator';
 
 /** The contract checker itself: a response with a missing field, a wrong type or an unknown enum value must fail. */
 const validator = new SpecValidator();
-const good = { link_token: 'link-sandbox-af1a0311-da53-4636-b754-dd15cc058176', expiration: '2020-03-27T12:56:34Z', request_id: 'XQVgFigpGHXkb0b' };
+const good = {
+  link_token: 'link-sandbox-af1a0311-da53-4636-b754-dd15cc058176',
+  expiration: '2020-03-27T12:56:34Z',
+  request_id: 'XQVgFigpGHXkb0b',
+};
 
 it('accepts a valid response', () => {
   expect(() => validator.check('LinkTokenCreateResponse', good, 'sample')).not.toThrow();
@@ -14,7 +18,9 @@ it('rejects a missing required field', () => {
 });
 
 it('rejects a wrong type', () => {
-  expect(() => validator.check('LinkTokenCreateResponse', { ...good, expiration: 12 }, 'sample')).toThrow(/must be string/);
+  expect(() => validator.check('LinkTokenCreateResponse', { ...good, expiration: 12 }, 'sample')).toThrow(
+    /must be string/,
+  );
 });
 
 it('rejects an unknown enum value', () => {
@@ -23,6 +29,18 @@ it('rejects an unknown enum value', () => {
 });
 
 it('treats OpenAPI nullable as allowing null only where declared', () => {
-  expect(() => validator.check('PlaidError', { error_type: 'API_ERROR', error_code: 'X', error_message: '', display_message: null }, 'sample')).not.toThrow();
-  expect(() => validator.check('PlaidError', { error_type: 'API_ERROR', error_code: null, error_message: '', display_message: null }, 'sample')).toThrow();
+  expect(() =>
+    validator.check(
+      'PlaidError',
+      { error_type: 'API_ERROR', error_code: 'X', error_message: '', display_message: null },
+      'sample',
+    ),
+  ).not.toThrow();
+  expect(() =>
+    validator.check(
+      'PlaidError',
+      { error_type: 'API_ERROR', error_code: null, error_message: '', display_message: null },
+      'sample',
+    ),
+  ).toThrow();
 });

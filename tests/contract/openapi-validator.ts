@@ -48,7 +48,8 @@ export class SpecValidator {
     addFormats(this.ajv);
     this.ajv.addFormat('url', { type: 'string', validate: (v: string) => URL.canParse(v) });
     const definitions: Record<string, unknown> = {};
-    for (const [name, schema] of Object.entries(this.doc.components.schemas)) definitions[name] = convertSchema(schema, { closeObjects: false });
+    for (const [name, schema] of Object.entries(this.doc.components.schemas))
+      definitions[name] = convertSchema(schema, { closeObjects: false });
     this.ajv.addSchema({ $id: 'plaid', definitions });
   }
 
@@ -116,7 +117,10 @@ export class SpecValidator {
       (error: unknown) => {
         if (error instanceof AxiosError && error.response) {
           const raw: unknown = error.response.data;
-          const data: unknown = Buffer.isBuffer(raw) || raw instanceof ArrayBuffer ? JSON.parse(Buffer.from(raw as ArrayBuffer).toString('utf8')) : raw;
+          const data: unknown =
+            Buffer.isBuffer(raw) || raw instanceof ArrayBuffer
+              ? JSON.parse(Buffer.from(raw as ArrayBuffer).toString('utf8'))
+              : raw;
           this.check('PlaidError', data, `error body of ${pathOf(error.config?.url)}`);
           error.response.data = data;
           this.counts.errors += 1;
@@ -129,19 +133,25 @@ export class SpecValidator {
 
   /** The official SDK pointed at `baseUrl`, with every call validated. */
   plaidClient(baseUrl: string, clientId: string, secret: string): PlaidApi {
-    const configuration = new Configuration({ basePath: baseUrl, baseOptions: { headers: { 'PLAID-CLIENT-ID': clientId, 'PLAID-SECRET': secret } } });
+    const configuration = new Configuration({
+      basePath: baseUrl,
+      baseOptions: { headers: { 'PLAID-CLIENT-ID': clientId, 'PLAID-SECRET': secret } },
+    });
     return new PlaidApi(configuration, baseUrl, this.axiosInstance(baseUrl));
   }
 }
 
 /** The Plaid error object of a failed SDK call (throws if the call did not fail with one). */
 export function plaidErrorOf(error: unknown): { status: number; data: Record<string, unknown> } {
-  if (error instanceof AxiosError && error.response) return { status: error.response.status, data: error.response.data as Record<string, unknown> };
+  if (error instanceof AxiosError && error.response)
+    return { status: error.response.status, data: error.response.data as Record<string, unknown> };
   throw error;
 }
 
 /** Awaits a call that must fail with a Plaid error. */
-export async function expectPlaidError(call: Promise<unknown>): Promise<{ status: number; data: Record<string, unknown> }> {
+export async function expectPlaidError(
+  call: Promise<unknown>,
+): Promise<{ status: number; data: Record<string, unknown> }> {
   try {
     await call;
   } catch (error) {

@@ -22,11 +22,19 @@ function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
 
 it('starts with flags and env credentials, answers the SDK, and exits on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'emulator-cli-'));
-  const child = spawn(resolve(projectRoot, 'node_modules/.bin/tsx'), ['electron/emulator/cli.ts', '--port', '0', '--data', dir, '--ready-after-ms', '0'], {
-    cwd: projectRoot,
-    env: { ...process.env, PLAID_EMULATOR_CLIENT_ID: 'cli-client-id-123', PLAID_EMULATOR_SECRET: 'cli-secret-456789' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    resolve(projectRoot, 'node_modules/.bin/tsx'),
+    ['electron/emulator/cli.ts', '--port', '0', '--data', dir, '--ready-after-ms', '0'],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        PLAID_EMULATOR_CLIENT_ID: 'cli-client-id-123',
+        PLAID_EMULATOR_SECRET: 'cli-secret-456789',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   try {
     const output = await waitForOutput(child, /PLAID_SECRET=.*\n/);
     const baseUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];

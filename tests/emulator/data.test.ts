@@ -16,13 +16,22 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 async function itemFor(username: string): Promise<{ access_token: string; item_id: string }> {
-  const created = await plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets], options: { override_username: username } });
+  const created = await plaid.sandboxPublicTokenCreate({
+    institution_id: 'ins_109508',
+    initial_products: [Products.Assets],
+    options: { override_username: username },
+  });
   return (await plaid.itemPublicTokenExchange({ public_token: created.data.public_token })).data;
 }
 
 async function reportFor(accessToken: string, days: number, includeInsights = false): Promise<AssetReport> {
   const created = await plaid.assetReportCreate({ access_tokens: [accessToken], days_requested: days });
-  return (await plaid.assetReportGet({ asset_report_token: created.data.asset_report_token, include_insights: includeInsights })).data.report;
+  return (
+    await plaid.assetReportGet({
+      asset_report_token: created.data.asset_report_token,
+      include_insights: includeInsights,
+    })
+  ).data.report;
 }
 
 const cents = (n: number) => Math.round(n * 100);
@@ -49,11 +58,16 @@ it('keeps balance(d) = current + Σ amounts posted after d on every account of a
     let later = byDate.get(reportDay) ?? 0;
     const mismatches: string[] = [];
     for (const row of history) {
-      if (cents(row.current) !== cents(account.balances.current ?? 0) + later) mismatches.push(`${account.name} ${row.date}`);
+      if (cents(row.current) !== cents(account.balances.current ?? 0) + later)
+        mismatches.push(`${account.name} ${row.date}`);
       later += byDate.get(row.date) ?? 0;
     }
     expect(mismatches).toEqual([]);
-    expect(account.transactions.every((t) => t.date <= reportDay && (history.length === 0 || t.date >= history.at(-1)!.date))).toBe(true);
+    expect(
+      account.transactions.every(
+        (t) => t.date <= reportDay && (history.length === 0 || t.date >= history.at(-1)!.date),
+      ),
+    ).toBe(true);
   }
   expect(accounts.length).toBeGreaterThanOrEqual(8);
   expect(transactions).toBeGreaterThan(30_000);
@@ -75,18 +89,41 @@ it('reproduces the Sandbox user_good accounts and owner', async () => {
   const report = await reportFor(access_token, 90);
   const accounts = report.items[0]!.accounts;
   expect(report.items[0]).toMatchObject({ institution_id: 'ins_109508', institution_name: 'First Platypus Bank' });
-  expect(accounts.map((a) => a.mask)).toEqual(['0000', '1111', '2222', '3333', '4444', '5555', '6666', '7777', '8888', '9001', '9002', '9999']);
-  expect(accounts[0]).toMatchObject({ name: 'Plaid Checking', official_name: 'Plaid Gold Standard 0% Interest Checking', balances: { available: 100, current: 110 } });
+  expect(accounts.map((a) => a.mask)).toEqual([
+    '0000',
+    '1111',
+    '2222',
+    '3333',
+    '4444',
+    '5555',
+    '6666',
+    '7777',
+    '8888',
+    '9001',
+    '9002',
+    '9999',
+  ]);
+  expect(accounts[0]).toMatchObject({
+    name: 'Plaid Checking',
+    official_name: 'Plaid Gold Standard 0% Interest Checking',
+    balances: { available: 100, current: 110 },
+  });
   expect(accounts[0]?.owners[0]?.names).toEqual(['Alberta Bobbeth Charleson']);
   const ira = accounts.find((a) => a.subtype === 'ira');
   expect(ira).toMatchObject({ days_available: 0, historical_balances: [], transactions: [] });
   const descriptions = new Set(accounts.flatMap((a) => a.transactions.map((t) => t.original_description)));
-  for (const d of ['McDonalds #3322', 'ACH Electronic CreditGUSTO PAY 123456', 'United Airlines **** REFUND ****']) expect(descriptions).toContain(d);
+  for (const d of ['McDonalds #3322', 'ACH Electronic CreditGUSTO PAY 123456', 'United Airlines **** REFUND ****'])
+    expect(descriptions).toContain(d);
 });
 
 describe('lending personas', () => {
   const generated = (username: string, days = 731) =>
-    generateItemAccounts({ itemId: `item-${username}`, persona: findPersona(username)!, reportDate: now, daysRequested: days });
+    generateItemAccounts({
+      itemId: `item-${username}`,
+      persona: findPersona(username)!,
+      reportDate: now,
+      daysRequested: days,
+    });
 
   it('user_steady_saver: semi-monthly payroll and paired transfers to savings', () => {
     const [checking, savings] = generated('user_steady_saver', 90);
@@ -94,7 +131,9 @@ describe('lending personas', () => {
     expect(payroll.length).toBeGreaterThanOrEqual(5);
     expect(payroll.every((t) => t.amount === -2450)).toBe(true);
     const out = checking!.transactions.filter((t) => t.original_description === 'ONLINE TRANSFER TO SAVINGS XXXX1111');
-    const into = savings!.transactions.filter((t) => t.original_description === 'ONLINE TRANSFER FROM CHECKING XXXX0000');
+    const into = savings!.transactions.filter(
+      (t) => t.original_description === 'ONLINE TRANSFER FROM CHECKING XXXX0000',
+    );
     expect(out.length).toBeGreaterThan(0);
     expect(into.map((t) => [t.date, -t.amount])).toEqual(out.map((t) => [t.date, t.amount]));
     expect(checking!.owners[0]?.names).toEqual(['Alberta Bobbeth Charleson']);

@@ -18,27 +18,63 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function ui(name: string, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const res = await fetch(`${emulator.baseUrl}/link/ui/_api/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'http://127.0.0.1:9' }, body: JSON.stringify(body) });
+async function ui(
+  name: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(`${emulator.baseUrl}/link/ui/_api/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: 'http://127.0.0.1:9' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
 const linkToken = async (extra: Record<string, unknown> = {}) =>
-  (await plaid.linkTokenCreate({ user: { client_user_id: 'applicant-1' }, client_name: 'AssetDesk', products: [Products.Assets], country_codes: [CountryCode.Us], language: 'en', ...extra })).data;
+  (
+    await plaid.linkTokenCreate({
+      user: { client_user_id: 'applicant-1' },
+      client_name: 'AssetDesk',
+      products: [Products.Assets],
+      country_codes: [CountryCode.Us],
+      language: 'en',
+      ...extra,
+    })
+  ).data;
 
 it('links an Item: session → institutions → credentials (MFA) → complete → exchange', async () => {
   const { link_token } = await linkToken();
   const session = await ui('session', { link_token });
   expect(session.status).toBe(200);
   expect(session.headers.get('access-control-allow-origin')).toBe('*');
-  expect(session.body).toMatchObject({ client_name: 'AssetDesk', products: ['assets'], update_mode: false, institution: null, hosted: false, completion_redirect_uri: null });
+  expect(session.body).toMatchObject({
+    client_name: 'AssetDesk',
+    products: ['assets'],
+    update_mode: false,
+    institution: null,
+    hosted: false,
+    completion_redirect_uri: null,
+  });
   const link_session_id = String(session.body.link_session_id);
 
   const institutions = await ui('institutions', { link_token, query: 'platypus' });
-  expect(institutions.body.institutions).toContainEqual({ institution_id: 'ins_109508', name: 'First Platypus Bank', oauth: false, status: 'HEALTHY' });
-  expect(institutions.body.institutions).toContainEqual(expect.objectContaining({ institution_id: 'ins_132361', status: 'DOWN' }));
+  expect(institutions.body.institutions).toContainEqual({
+    institution_id: 'ins_109508',
+    name: 'First Platypus Bank',
+    oauth: false,
+    status: 'HEALTHY',
+  });
+  expect(institutions.body.institutions).toContainEqual(
+    expect.objectContaining({ institution_id: 'ins_132361', status: 'DOWN' }),
+  );
 
-  const login = { link_token, link_session_id, institution_id: 'ins_109508', username: 'user_good', password: 'mfa_device' };
+  const login = {
+    link_token,
+    link_session_id,
+    institution_id: 'ins_109508',
+    username: 'user_good',
+    password: 'mfa_device',
+  };
   expect((await ui('credentials', login)).body).toMatchObject({ status: 'mfa_required', mfa_type: 'device' });
   const wrongCode = await ui('credentials', { ...login, mfa_code: '0000' });
   expect(wrongCode.status).toBe(400);
@@ -48,14 +84,39 @@ it('links an Item: session → institutions → credentials (MFA) → complete �
   const list = accounts.body.accounts as { id: string; name: string }[];
   expect(list).toHaveLength(12);
 
-  await ui('event', { link_token, link_session_id, event_name: 'OPEN', metadata: { view_name: 'CONSENT', timestamp: '2026-01-01T00:00:00.000Z' } });
+  await ui('event', {
+    link_token,
+    link_session_id,
+    event_name: 'OPEN',
+    metadata: { view_name: 'CONSENT', timestamp: '2026-01-01T00:00:00.000Z' },
+  });
   const done = await ui('complete', { ...login, account_ids: [list[0]!.id, list[1]!.id] });
   expect(done.status).toBe(200);
   const metadata = done.body.metadata as Record<string, unknown>;
-  expect(metadata).toMatchObject({ institution: { name: 'First Platypus Bank', institution_id: 'ins_109508' }, link_session_id, transfer_status: null });
+  expect(metadata).toMatchObject({
+    institution: { name: 'First Platypus Bank', institution_id: 'ins_109508' },
+    link_session_id,
+    transfer_status: null,
+  });
   expect(metadata.accounts).toEqual([
-    { id: list[0]!.id, name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking', verification_status: null, class_type: null },
-    { id: list[1]!.id, name: 'Plaid Saving', mask: '1111', type: 'depository', subtype: 'savings', verification_status: null, class_type: null },
+    {
+      id: list[0]!.id,
+      name: 'Plaid Checking',
+      mask: '0000',
+      type: 'depository',
+      subtype: 'checking',
+      verification_status: null,
+      class_type: null,
+    },
+    {
+      id: list[1]!.id,
+      name: 'Plaid Saving',
+      mask: '1111',
+      type: 'depository',
+      subtype: 'savings',
+      verification_status: null,
+      class_type: null,
+    },
   ]);
 
   const exchanged = await plaid.itemPublicTokenExchange({ public_token: String(done.body.public_token) });
@@ -75,28 +136,65 @@ it('returns Plaid errors for error_ passwords, wrong credentials, DOWN instituti
   const { link_token } = await linkToken();
   const link_session_id = String((await ui('session', { link_token })).body.link_session_id);
   const base = { link_token, link_session_id, institution_id: 'ins_109508', username: 'user_good' };
-  expect((await ui('credentials', { ...base, password: 'error_ITEM_LOCKED' })).body).toMatchObject({ error_code: 'ITEM_LOCKED' });
-  expect((await ui('credentials', { ...base, password: 'wrong' })).body).toMatchObject({ error_code: 'INVALID_CREDENTIALS' });
-  expect((await ui('credentials', { ...base, username: 'nobody', password: 'pass_good' })).body).toMatchObject({ error_code: 'INVALID_CREDENTIALS' });
-  expect((await ui('credentials', { ...base, institution_id: 'ins_132361', password: 'pass_good' })).body).toMatchObject({ error_type: 'INSTITUTION_ERROR', error_code: 'INSTITUTION_DOWN' });
+  expect((await ui('credentials', { ...base, password: 'error_ITEM_LOCKED' })).body).toMatchObject({
+    error_code: 'ITEM_LOCKED',
+  });
+  expect((await ui('credentials', { ...base, password: 'wrong' })).body).toMatchObject({
+    error_code: 'INVALID_CREDENTIALS',
+  });
+  expect((await ui('credentials', { ...base, username: 'nobody', password: 'pass_good' })).body).toMatchObject({
+    error_code: 'INVALID_CREDENTIALS',
+  });
+  expect(
+    (await ui('credentials', { ...base, institution_id: 'ins_132361', password: 'pass_good' })).body,
+  ).toMatchObject({ error_type: 'INSTITUTION_ERROR', error_code: 'INSTITUTION_DOWN' });
   const bad = await ui('session', { link_token: 'link-sandbox-00000000-0000-4000-8000-000000000000' });
   expect(bad.status).toBe(400);
   expect(bad.body).toMatchObject({ error_code: 'INVALID_LINK_TOKEN' });
   expect(bad.headers.get('access-control-allow-origin')).toBe('*');
-  expect((await ui('exit', { link_token, link_session_id, status: 'requires_credentials', error: { error_type: 'ITEM_ERROR', error_code: 'INVALID_CREDENTIALS', error_message: 'x', display_message: null } })).body).toMatchObject({ ok: true });
+  expect(
+    (
+      await ui('exit', {
+        link_token,
+        link_session_id,
+        status: 'requires_credentials',
+        error: {
+          error_type: 'ITEM_ERROR',
+          error_code: 'INVALID_CREDENTIALS',
+          error_message: 'x',
+          display_message: null,
+        },
+      })
+    ).body,
+  ).toMatchObject({ ok: true });
   const sessions = (await plaid.linkTokenGet({ link_token })).data.link_sessions ?? [];
   expect(sessions[0]?.exit?.error?.error_code).toBe('INVALID_CREDENTIALS');
 });
 
 it('repairs an Item in ITEM_LOGIN_REQUIRED through update mode', async () => {
-  const created = await plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109509', initial_products: [Products.Assets], options: { override_username: 'user_nsf' } });
+  const created = await plaid.sandboxPublicTokenCreate({
+    institution_id: 'ins_109509',
+    initial_products: [Products.Assets],
+    options: { override_username: 'user_nsf' },
+  });
   const item = (await plaid.itemPublicTokenExchange({ public_token: created.data.public_token })).data;
   await plaid.sandboxItemResetLogin({ access_token: item.access_token });
   const { link_token } = await linkToken({ products: [], access_token: item.access_token });
   const session = await ui('session', { link_token });
-  expect(session.body).toMatchObject({ update_mode: true, institution: { institution_id: 'ins_109509', name: 'First Gingham Credit Union' } });
-  const login = { link_token, link_session_id: session.body.link_session_id, institution_id: 'ins_109509', username: 'user_nsf', password: 'pass_good' };
-  expect((await ui('credentials', { ...login, username: 'user_good' })).body).toMatchObject({ error_code: 'INVALID_CREDENTIALS' });
+  expect(session.body).toMatchObject({
+    update_mode: true,
+    institution: { institution_id: 'ins_109509', name: 'First Gingham Credit Union' },
+  });
+  const login = {
+    link_token,
+    link_session_id: session.body.link_session_id,
+    institution_id: 'ins_109509',
+    username: 'user_nsf',
+    password: 'pass_good',
+  };
+  expect((await ui('credentials', { ...login, username: 'user_good' })).body).toMatchObject({
+    error_code: 'INVALID_CREDENTIALS',
+  });
   expect((await ui('credentials', login)).body.status).toBe('select_accounts');
   const done = await ui('complete', { ...login, account_ids: [] });
   expect(done.status).toBe(200);
@@ -106,7 +204,10 @@ it('repairs an Item in ITEM_LOGIN_REQUIRED through update mode', async () => {
 });
 
 it('runs Hosted Link: page served by id, results in /link/token/get and a SESSION_FINISHED webhook', async () => {
-  const created = await linkToken({ webhook: receiver.url, hosted_link: { completion_redirect_uri: 'assetdesk://linked' } });
+  const created = await linkToken({
+    webhook: receiver.url,
+    hosted_link: { completion_redirect_uri: 'assetdesk://linked' },
+  });
   const url = String(created.hosted_link_url);
   const hostedId = url.split('/').at(-1)!;
   const page = await fetch(url);
@@ -115,13 +216,25 @@ it('runs Hosted Link: page served by id, results in /link/token/get and a SESSIO
   expect((await fetch(`${emulator.baseUrl}/hosted-link/unknown-id`)).status).toBe(404);
   const session = await ui('session', { link_token: created.link_token, hosted_link_id: hostedId });
   expect(session.body).toMatchObject({ hosted: true, completion_redirect_uri: 'assetdesk://linked' });
-  const login = { link_token: created.link_token, link_session_id: session.body.link_session_id, institution_id: 'ins_109508', username: 'user_joint', password: 'pass_good' };
+  const login = {
+    link_token: created.link_token,
+    link_session_id: session.body.link_session_id,
+    institution_id: 'ins_109508',
+    username: 'user_joint',
+    password: 'pass_good',
+  };
   await ui('credentials', login);
   const done = await ui('complete', { ...login, account_ids: [] });
   await vi.waitFor(async () => {
     await emulator.webhooksIdle();
     expect(deliveredPayloads(receiver)).toContainEqual(
-      expect.objectContaining({ webhook_type: 'LINK', webhook_code: 'SESSION_FINISHED', status: 'SUCCESS', link_token: created.link_token, public_tokens: [done.body.public_token] }),
+      expect.objectContaining({
+        webhook_type: 'LINK',
+        webhook_code: 'SESSION_FINISHED',
+        status: 'SUCCESS',
+        link_token: created.link_token,
+        public_tokens: [done.body.public_token],
+      }),
     );
   });
   const info = await plaid.linkTokenGet({ link_token: created.link_token });
@@ -129,7 +242,10 @@ it('runs Hosted Link: page served by id, results in /link/token/get and a SESSIO
 });
 
 it('serves Link files with CORS, answers preflight and rejects path traversal', async () => {
-  const preflight = await fetch(`${emulator.baseUrl}/link/ui/_api/session`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:9', 'Access-Control-Request-Method': 'POST' } });
+  const preflight = await fetch(`${emulator.baseUrl}/link/ui/_api/session`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'http://127.0.0.1:9', 'Access-Control-Request-Method': 'POST' },
+  });
   expect(preflight.status).toBe(204);
   expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
   const script = await fetch(emulator.linkScriptUrl);

@@ -12,7 +12,12 @@ import { deliveredPayloads, startWebhookReceiver, type WebhookReceiver } from '.
  * Webhooks verified the way Plaid tells integrators to (ASSETS-API.md §5.4), by jose with only the published key:
  * ES256 header with kid, iat no older than 5 minutes, SHA-256 of the raw body.
  */
-async function verifyPlaidWebhook(body: string, header: string, fetchKey: (kid: string) => Promise<JWK>, now = new Date()): Promise<void> {
+async function verifyPlaidWebhook(
+  body: string,
+  header: string,
+  fetchKey: (kid: string) => Promise<JWK>,
+  now = new Date(),
+): Promise<void> {
   const { alg, kid } = decodeProtectedHeader(header);
   if (alg !== 'ES256' || !kid) throw new Error('unexpected header');
   const key = await importJWK(await fetchKey(kid), 'ES256');
@@ -37,9 +42,16 @@ afterAll(async () => {
 });
 
 async function reportWithWebhook(): Promise<string> {
-  const created = await plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets] });
+  const created = await plaid.sandboxPublicTokenCreate({
+    institution_id: 'ins_109508',
+    initial_products: [Products.Assets],
+  });
   const { access_token } = (await plaid.itemPublicTokenExchange({ public_token: created.data.public_token })).data;
-  const report = await plaid.assetReportCreate({ access_tokens: [access_token], days_requested: 5, options: { webhook: receiver.url } });
+  const report = await plaid.assetReportCreate({
+    access_tokens: [access_token],
+    days_requested: 5,
+    options: { webhook: receiver.url },
+  });
   return report.data.asset_report_id;
 }
 
@@ -53,13 +65,20 @@ async function deliveryFor(reportId: string) {
   return found!;
 }
 
-const publishedKey = async (kid: string) => (await plaid.webhookVerificationKeyGet({ key_id: kid })).data.key as unknown as JWK;
+const publishedKey = async (kid: string) =>
+  (await plaid.webhookVerificationKeyGet({ key_id: kid })).data.key as unknown as JWK;
 
 it('signs PRODUCT_READY so an independent verifier accepts it with the published key', async () => {
   const reportId = await reportWithWebhook();
   const delivery = await deliveryFor(reportId);
   expect(delivery.body).toBe(JSON.stringify(JSON.parse(delivery.body), null, 2));
-  expect(JSON.parse(delivery.body)).toEqual({ webhook_type: 'ASSETS', webhook_code: 'PRODUCT_READY', asset_report_id: reportId, report_type: 'FULL', environment: 'sandbox' });
+  expect(JSON.parse(delivery.body)).toEqual({
+    webhook_type: 'ASSETS',
+    webhook_code: 'PRODUCT_READY',
+    asset_report_id: reportId,
+    report_type: 'FULL',
+    environment: 'sandbox',
+  });
   const header = String(delivery.headers['plaid-verification']);
   expect(decodeProtectedHeader(header)).toMatchObject({ alg: 'ES256', typ: 'JWT' });
   await expect(verifyPlaidWebhook(delivery.body, header, publishedKey)).resolves.toBeUndefined();
@@ -69,12 +88,16 @@ it('is rejected with a tampered body, a wrong key, or a stale iat', async () => 
   const reportId = await reportWithWebhook();
   const delivery = await deliveryFor(reportId);
   const header = String(delivery.headers['plaid-verification']);
-  await expect(verifyPlaidWebhook(delivery.body.replace('PRODUCT_READY', 'ERROR'), header, publishedKey)).rejects.toThrow(/hash/);
+  await expect(
+    verifyPlaidWebhook(delivery.body.replace('PRODUCT_READY', 'ERROR'), header, publishedKey),
+  ).rejects.toThrow(/hash/);
   const { publicKey } = await generateKeyPair('ES256', { extractable: true });
   const wrongKey = await exportJWK(publicKey);
   await expect(verifyPlaidWebhook(delivery.body, header, async () => wrongKey)).rejects.toThrow(/signature/);
   const sixMinutesLater = new Date(Date.now() + 6 * 60_000);
-  await expect(verifyPlaidWebhook(delivery.body, header, publishedKey, sixMinutesLater)).rejects.toThrow(/"iat" claim timestamp check failed|timestamp/);
+  await expect(verifyPlaidWebhook(delivery.body, header, publishedKey, sixMinutesLater)).rejects.toThrow(
+    /"iat" claim timestamp check failed|timestamp/,
+  );
 });
 
 it('retries a webhook the receiver refused', async () => {
@@ -88,13 +111,25 @@ it('retries a webhook the receiver refused', async () => {
 
 it('keeps access tokens, reports, credentials and the signing key across restarts of a data folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'emulator-restart-'));
-  const kidOf = (delivery: WebhookReceiver['received'][number]) => decodeProtectedHeader(String(delivery.headers['plaid-verification'])).kid;
+  const kidOf = (delivery: WebhookReceiver['received'][number]) =>
+    decodeProtectedHeader(String(delivery.headers['plaid-verification'])).kid;
   try {
     const first = await startEmulator({ dataDir: dir, readyAfterMs: 0 });
     const firstClient = new SpecValidator().plaidClient(first.baseUrl, first.clientId, first.secret);
-    const created = await firstClient.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets] });
-    const { access_token, item_id } = (await firstClient.itemPublicTokenExchange({ public_token: created.data.public_token })).data;
-    const report = (await firstClient.assetReportCreate({ access_tokens: [access_token], days_requested: 10, options: { webhook: receiver.url } })).data;
+    const created = await firstClient.sandboxPublicTokenCreate({
+      institution_id: 'ins_109508',
+      initial_products: [Products.Assets],
+    });
+    const { access_token, item_id } = (
+      await firstClient.itemPublicTokenExchange({ public_token: created.data.public_token })
+    ).data;
+    const report = (
+      await firstClient.assetReportCreate({
+        access_tokens: [access_token],
+        days_requested: 10,
+        options: { webhook: receiver.url },
+      })
+    ).data;
     let firstKid: string | undefined;
     await vi.waitFor(async () => {
       await first.webhooksIdle();

@@ -11,7 +11,13 @@ export const GOOD_PASSWORDS = new Set(['pass_good', 'credential_good']);
 
 export type LoginOutcome = { status: 'ok'; persona: Persona } | { status: 'mfa_required'; persona: Persona };
 
-export function checkLogin(input: { institution: SandboxInstitution; username: string; password: string; mfaCode?: string | null; skipMfa?: boolean }): LoginOutcome {
+export function checkLogin(input: {
+  institution: SandboxInstitution;
+  username: string;
+  password: string;
+  mfaCode?: string | null;
+  skipMfa?: boolean;
+}): LoginOutcome {
   const { institution, username, password } = input;
   if (institution.health === 'DOWN') throw credentialError('INSTITUTION_DOWN');
   if (institution.unsupported) throw institutionNotSupported();
@@ -21,7 +27,8 @@ export function checkLogin(input: { institution: SandboxInstitution; username: s
   if (!persona) throw invalidCredentials();
   if (password === 'mfa_device') {
     if (input.skipMfa) return { status: 'ok', persona };
-    if (input.mfaCode === undefined || input.mfaCode === null || input.mfaCode === '') return { status: 'mfa_required', persona };
+    if (input.mfaCode === undefined || input.mfaCode === null || input.mfaCode === '')
+      return { status: 'mfa_required', persona };
     if (input.mfaCode !== SANDBOX_MFA_CODE) throw credentialError('INVALID_MFA');
     return { status: 'ok', persona };
   }

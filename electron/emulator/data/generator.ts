@@ -44,12 +44,25 @@ export function accountIdFor(itemId: string, accountKey: string): string {
 /** Accounts that carry balance history and transactions in an Asset Report. */
 export const hasHistory = (spec: PersonaAccount): boolean => spec.type === 'depository' || spec.type === 'credit';
 
-export function generateItemAccounts(input: { itemId: string; persona: Persona; reportDate: Date; daysRequested: number }): GeneratedAccount[] {
+export function generateItemAccounts(input: {
+  itemId: string;
+  persona: Persona;
+  reportDate: Date;
+  daysRequested: number;
+}): GeneratedAccount[] {
   const today = dayOrdinal(input.reportDate);
-  return input.persona.accounts.map((spec) => generateAccount(input.itemId, input.persona, spec, today, input.daysRequested));
+  return input.persona.accounts.map((spec) =>
+    generateAccount(input.itemId, input.persona, spec, today, input.daysRequested),
+  );
 }
 
-function generateAccount(itemId: string, persona: Persona, spec: PersonaAccount, today: number, daysRequested: number): GeneratedAccount {
+function generateAccount(
+  itemId: string,
+  persona: Persona,
+  spec: PersonaAccount,
+  today: number,
+  daysRequested: number,
+): GeneratedAccount {
   const account_id = accountIdFor(itemId, spec.key);
   const owners = spec.owners ?? [persona.owner];
   const base = { spec, account_id, owners, available: spec.available, current: spec.current, limit: spec.limit };
@@ -65,7 +78,14 @@ function generateAccount(itemId: string, persona: Persona, spec: PersonaAccount,
     const date = isoDate(ordinal);
     const random = seededRandom(hash32(`${itemId}|${spec.key}|${ordinal}`));
     const idRandom = seededRandom(hash32(`${itemId}|${spec.key}|${ordinal}|ids`));
-    const context = { daysAgo, date, ordinal, dayOfMonth: Number(date.slice(8, 10)), weekday: (((ordinal + 4) % 7) + 7) % 7, random };
+    const context = {
+      daysAgo,
+      date,
+      ordinal,
+      dayOfMonth: Number(date.slice(8, 10)),
+      weekday: (((ordinal + 4) % 7) + 7) % 7,
+      random,
+    };
     let dayCents = 0;
     for (const activity of spec.activity) {
       for (const draft of activity(context)) {

@@ -32,13 +32,20 @@ export const SANDBOX_INSTITUTIONS: readonly SandboxInstitution[] = [
   bank('ins_109509', 'First Gingham Credit Union', { primary_color: '#3a7d44' }),
   bank('ins_109510', 'Tattersall Federal Credit Union', { primary_color: '#5b2a86' }),
   bank('ins_109511', 'Tartan Bank', { primary_color: '#a4161a' }),
-  bank('ins_109512', 'Houndstooth Bank', { routing_numbers: ['011000138', '011200365', '011400495'], primary_color: '#004966' }),
+  bank('ins_109512', 'Houndstooth Bank', {
+    routing_numbers: ['011000138', '011200365', '011400495'],
+    primary_color: '#004966',
+  }),
   bank('ins_43', 'Tartan-Dominion Bank of Canada', { country_codes: ['CA'], primary_color: '#0b3c5d' }),
   bank('ins_116834', 'Flexible Platypus Open Banking', { country_codes: ['GB'], oauth: true, routing_numbers: [] }),
   bank('ins_117650', 'Royal Bank of Plaid', { country_codes: ['GB'], oauth: true, routing_numbers: [] }),
   bank('ins_127287', 'Platypus OAuth Bank', { oauth: true }),
   bank('ins_132241', 'First Platypus OAuth App2App Bank', { oauth: true }),
-  bank('ins_117181', 'Flexible Platypus Open Banking (QR)', { country_codes: ['GB', 'ES', 'NL', 'FR', 'IE', 'DE'], oauth: true, routing_numbers: [] }),
+  bank('ins_117181', 'Flexible Platypus Open Banking (QR)', {
+    country_codes: ['GB', 'ES', 'NL', 'FR', 'IE', 'DE'],
+    oauth: true,
+    routing_numbers: [],
+  }),
   bank('ins_135858', 'Windowpane Bank'),
   bank('ins_132363', 'Unhealthy Platypus Bank - Degraded', { health: 'DEGRADED' }),
   bank('ins_132361', 'Unhealthy Platypus Bank - Down', { health: 'DOWN' }),
@@ -52,7 +59,9 @@ export function findInstitution(id: string): SandboxInstitution | undefined {
 }
 
 export function institutionProducts(institution: SandboxInstitution): string[] {
-  return institution.country_codes.includes('US') ? [...US_PRODUCTS] : ['assets', 'auth', 'balance', 'identity', 'transactions'];
+  return institution.country_codes.includes('US')
+    ? [...US_PRODUCTS]
+    : ['assets', 'auth', 'balance', 'identity', 'transactions'];
 }
 
 /** Case-insensitive match on every word of the query, as Link's search box behaves. */
@@ -93,8 +102,21 @@ export function institutionJson(
         : status === 'DEGRADED'
           ? { success: 0.62, error_plaid: 0.03, error_institution: 0.35, refresh_interval: 'DELAYED' }
           : { success: 0, error_plaid: 0, error_institution: 1, refresh_interval: 'STOPPED' };
-    const productStatus = { status, last_status_change: new Date(now.getTime() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), breakdown };
-    out.status = { item_logins: productStatus, transactions_updates: productStatus, auth: productStatus, identity: productStatus, investments_updates: productStatus, liabilities_updates: productStatus, liabilities: productStatus, investments: productStatus };
+    const productStatus = {
+      status,
+      last_status_change: new Date(now.getTime() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      breakdown,
+    };
+    out.status = {
+      item_logins: productStatus,
+      transactions_updates: productStatus,
+      auth: productStatus,
+      identity: productStatus,
+      investments_updates: productStatus,
+      liabilities_updates: productStatus,
+      liabilities: productStatus,
+      investments: productStatus,
+    };
   }
   return out;
 }

@@ -7,9 +7,16 @@ import { EVERYDAY_SPENDING, BUSINESS_SPENDING, Merchants, type Merchant } from '
  */
 export interface OwnerIdentity {
   names: string[];
-  addresses: { data: { street: string; city: string; region: string; postal_code: string; country: string }; primary: boolean }[];
+  addresses: {
+    data: { street: string; city: string; region: string; postal_code: string; country: string };
+    primary: boolean;
+  }[];
   emails: { data: string; primary: boolean; type: 'primary' | 'secondary' | 'other' }[];
-  phone_numbers: { data: string; primary: boolean; type: 'home' | 'work' | 'office' | 'mobile' | 'mobile1' | 'other' }[];
+  phone_numbers: {
+    data: string;
+    primary: boolean;
+    type: 'home' | 'work' | 'office' | 'mobile' | 'mobile1' | 'other';
+  }[];
 }
 
 export interface DayContext {
@@ -63,8 +70,14 @@ export interface Persona {
 export const ALBERTA: OwnerIdentity = {
   names: ['Alberta Bobbeth Charleson'],
   addresses: [
-    { data: { street: '2992 Cameron Road', city: 'Malakoff', region: 'NY', postal_code: '14236', country: 'US' }, primary: true },
-    { data: { street: '2493 Leisure Lane', city: 'San Matias', region: 'CA', postal_code: '93405-2255', country: 'US' }, primary: false },
+    {
+      data: { street: '2992 Cameron Road', city: 'Malakoff', region: 'NY', postal_code: '14236', country: 'US' },
+      primary: true,
+    },
+    {
+      data: { street: '2493 Leisure Lane', city: 'San Matias', region: 'CA', postal_code: '93405-2255', country: 'US' },
+      primary: false,
+    },
   ],
   emails: [
     { data: 'accountholder0@example.com', primary: true, type: 'primary' },
@@ -80,7 +93,12 @@ export const ALBERTA: OwnerIdentity = {
 
 const JOINT_OWNERS: OwnerIdentity = {
   names: ['John Michael Smith', 'Jane Alana Smith'],
-  addresses: [{ data: { street: '421 Greenwich St', city: 'New York', region: 'NY', postal_code: '10013', country: 'US' }, primary: true }],
+  addresses: [
+    {
+      data: { street: '421 Greenwich St', city: 'New York', region: 'NY', postal_code: '10013', country: 'US' },
+      primary: true,
+    },
+  ],
   emails: [
     { data: 'jm_smith@plaid.com', primary: true, type: 'primary' },
     { data: 'jane_smith@plaid.com', primary: false, type: 'secondary' },
@@ -93,7 +111,12 @@ const JOINT_OWNERS: OwnerIdentity = {
 
 const ROBERT_PUBLIC: OwnerIdentity = {
   names: ['Robert Q Public'],
-  addresses: [{ data: { street: '1200 Harbor Boulevard', city: 'Weehawken', region: 'NJ', postal_code: '07086', country: 'US' }, primary: true }],
+  addresses: [
+    {
+      data: { street: '1200 Harbor Boulevard', city: 'Weehawken', region: 'NJ', postal_code: '07086', country: 'US' },
+      primary: true,
+    },
+  ],
   emails: [{ data: 'rqpublic@example.com', primary: true, type: 'primary' }],
   phone_numbers: [{ data: '+1 201-555-0148', primary: true, type: 'mobile' }],
 };
@@ -116,7 +139,9 @@ export function isSemiMonthlyPayday(day: DayContext): boolean {
   const date = new Date(day.ordinal * DAY_MS);
   const y = date.getUTCFullYear();
   const mi = date.getUTCMonth();
-  return [ordinalOf(y, mi, 1), ordinalOf(y, mi, 15), ordinalOf(y, mi + 1, 1)].some((o) => businessDayOnOrBefore(o) === day.ordinal);
+  return [ordinalOf(y, mi, 1), ordinalOf(y, mi, 15), ordinalOf(y, mi + 1, 1)].some(
+    (o) => businessDayOnOrBefore(o) === day.ordinal,
+  );
 }
 
 /** Every other Friday. */
@@ -134,34 +159,63 @@ const storeNumber = (random: () => number): string => String(1000 + Math.floor(r
 
 // ---- activity building blocks ---------------------------------------------------------------------------
 
-const semiMonthlyPayroll = (merchant: Merchant, netPay: number): Activity => (day) =>
-  isSemiMonthlyPayday(day) ? [{ merchant, amount: -netPay }] : [];
+const semiMonthlyPayroll =
+  (merchant: Merchant, netPay: number): Activity =>
+  (day) =>
+    isSemiMonthlyPayday(day) ? [{ merchant, amount: -netPay }] : [];
 
-const biweeklyPayroll = (merchant: Merchant, netPay: number): Activity => (day) => (isBiweeklyFriday(day) ? [{ merchant, amount: -netPay }] : []);
+const biweeklyPayroll =
+  (merchant: Merchant, netPay: number): Activity =>
+  (day) =>
+    isBiweeklyFriday(day) ? [{ merchant, amount: -netPay }] : [];
 
-const monthly = (dom: number, merchant: Merchant, amount?: number, reference?: string): Activity => (day) =>
-  onDayOfMonth(day, dom) ? [{ merchant, amount: amount ?? between(day.random, merchant.min, merchant.max), ...(reference ? { reference } : {}) }] : [];
+const monthly =
+  (dom: number, merchant: Merchant, amount?: number, reference?: string): Activity =>
+  (day) =>
+    onDayOfMonth(day, dom)
+      ? [
+          {
+            merchant,
+            amount: amount ?? between(day.random, merchant.min, merchant.max),
+            ...(reference ? { reference } : {}),
+          },
+        ]
+      : [];
 
 /** About `perDay` purchases a day drawn from `merchants`, amounts within each merchant's usual range. */
-const spending = (perDay: number, merchants: readonly Merchant[], scale = 1): Activity => (day) => {
-  const count = Math.floor(day.random() * (2 * perDay + 1));
-  const out: DraftTransaction[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const merchant = merchants[Math.floor(day.random() * merchants.length)] ?? Merchants.coffee;
-    out.push({ merchant, amount: between(day.random, merchant.min * scale, merchant.max * scale), reference: storeNumber(day.random) });
-  }
-  return out;
-};
+const spending =
+  (perDay: number, merchants: readonly Merchant[], scale = 1): Activity =>
+  (day) => {
+    const count = Math.floor(day.random() * (2 * perDay + 1));
+    const out: DraftTransaction[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const merchant = merchants[Math.floor(day.random() * merchants.length)] ?? Merchants.coffee;
+      out.push({
+        merchant,
+        amount: between(day.random, merchant.min * scale, merchant.max * scale),
+        reference: storeNumber(day.random),
+      });
+    }
+    return out;
+  };
 
-const oneOff = (daysAgo: number, merchant: Merchant, amount: number, reference?: string): Activity => (day) =>
-  day.daysAgo === daysAgo ? [{ merchant, amount, ...(reference ? { reference } : {}) }] : [];
+const oneOff =
+  (daysAgo: number, merchant: Merchant, amount: number, reference?: string): Activity =>
+  (day) =>
+    day.daysAgo === daysAgo ? [{ merchant, amount, ...(reference ? { reference } : {}) }] : [];
 
 /** Both legs of a transfer between the customer's own accounts, posted the same day. */
-function transferPair(days: number[], amount: number, fromMask: string, toMask: string): { out: Activity; in: Activity } {
+function transferPair(
+  days: number[],
+  amount: number,
+  fromMask: string,
+  toMask: string,
+): { out: Activity; in: Activity } {
   const when = (day: DayContext) => days.some((d) => onDayOfMonth(day, d));
   return {
     out: (day) => (when(day) ? [{ merchant: Merchants.transferToSavings, amount, reference: toMask }] : []),
-    in: (day) => (when(day) ? [{ merchant: Merchants.transferFromChecking, amount: -amount, reference: fromMask }] : []),
+    in: (day) =>
+      when(day) ? [{ merchant: Merchants.transferFromChecking, amount: -amount, reference: fromMask }] : [],
   };
 }
 
@@ -169,13 +223,17 @@ function transferPair(days: number[], amount: number, fromMask: string, toMask: 
 function sandboxCycle(entries: [number, Merchant][]): Activity {
   return (day) => {
     const position = ((day.ordinal % 30) + 30) % 30;
-    return entries.filter(([offset]) => (30 + offset) % 30 === position).map(([, merchant]) => ({ merchant, amount: merchant.min }));
+    return entries
+      .filter(([offset]) => (30 + offset) % 30 === position)
+      .map(([, merchant]) => ({ merchant, amount: merchant.min }));
   };
 }
 
 const TWO_YEARS_PLUS = 800;
 
-const account = (a: Omit<PersonaAccount, 'ageDays' | 'activity'> & Partial<Pick<PersonaAccount, 'ageDays' | 'activity'>>): PersonaAccount => ({
+const account = (
+  a: Omit<PersonaAccount, 'ageDays' | 'activity'> & Partial<Pick<PersonaAccount, 'ageDays' | 'activity'>>,
+): PersonaAccount => ({
   ageDays: TWO_YEARS_PLUS,
   activity: [],
   ...a,
@@ -189,37 +247,194 @@ function userGood(): Persona {
     summary: "Plaid Sandbox's standard test user: 12 'Plaid …' accounts and the Sandbox monthly transaction cycle.",
     owner: ALBERTA,
     accounts: [
-      account({ key: 'checking', name: 'Plaid Checking', official_name: 'Plaid Gold Standard 0% Interest Checking', mask: '0000', type: 'depository', subtype: 'checking', available: 100, current: 110, limit: null,
-        activity: [sandboxCycle([[0, Merchants.uberPool], [-2, Merchants.unitedRefund], [-3, Merchants.mcdonalds], [-3, Merchants.starbucks], [-4, Merchants.sparkfun], [-17, Merchants.uberPool2]])] }),
-      account({ key: 'savings', name: 'Plaid Saving', official_name: 'Plaid Silver Standard 0.1% Interest Saving', mask: '1111', type: 'depository', subtype: 'savings', available: 200, current: 210, limit: null,
-        activity: [sandboxCycle([[0, Merchants.creditCardPayment], [-5, Merchants.interestPayment]])] }),
-      account({ key: 'cd', name: 'Plaid CD', official_name: 'Plaid Bronze Standard 0.2% Interest CD', mask: '2222', type: 'depository', subtype: 'cd', available: null, current: 1000, limit: null,
-        activity: [sandboxCycle([[-1, Merchants.cdDeposit]])] }),
-      account({ key: 'credit', name: 'Plaid Credit Card', official_name: 'Plaid Diamond 12.5% APR Interest Credit Card', mask: '3333', type: 'credit', subtype: 'credit card', available: null, current: 410, limit: 2000,
-        activity: [sandboxCycle([[-2, Merchants.touchstone], [-15, Merchants.united], [-20, Merchants.tectra], [-21, Merchants.automaticPayment], [-21, Merchants.kfc], [-21, Merchants.madisonBicycle]])] }),
-      account({ key: 'money_market', name: 'Plaid Money Market', official_name: 'Plaid Platinum Standard 1.85% Interest Money Market', mask: '4444', type: 'depository', subtype: 'money market', available: 43200, current: 43200, limit: null,
-        activity: [sandboxCycle([[-1, Merchants.gustoPay]])] }),
-      account({ key: 'ira', name: 'Plaid IRA', official_name: null, mask: '5555', type: 'investment', subtype: 'ira', available: null, current: 320.76, limit: null }),
-      account({ key: '401k', name: 'Plaid 401k', official_name: null, mask: '6666', type: 'investment', subtype: '401k', available: null, current: 23631.9805, limit: null }),
-      account({ key: 'student', name: 'Plaid Student Loan', official_name: null, mask: '7777', type: 'loan', subtype: 'student', available: null, current: 65262, limit: null }),
-      account({ key: 'mortgage', name: 'Plaid Mortgage', official_name: null, mask: '8888', type: 'loan', subtype: 'mortgage', available: null, current: 56302.06, limit: null }),
-      account({ key: 'hsa', name: 'Plaid HSA', official_name: 'Plaid Cares Health Savings Account', mask: '9001', type: 'depository', subtype: 'hsa', available: 6009, current: 6009, limit: null }),
-      account({ key: 'cash_management', name: 'Plaid Cash Management', official_name: 'Plaid Growth Cash Management', mask: '9002', type: 'depository', subtype: 'cash management', available: 12060, current: 12060, limit: null }),
-      account({ key: 'business_credit', name: 'Plaid Business Credit Card', official_name: 'Plaid Platinum Small Business Credit Card', mask: '9999', type: 'credit', subtype: 'credit card', available: 4980, current: 5020, limit: 10000 }),
+      account({
+        key: 'checking',
+        name: 'Plaid Checking',
+        official_name: 'Plaid Gold Standard 0% Interest Checking',
+        mask: '0000',
+        type: 'depository',
+        subtype: 'checking',
+        available: 100,
+        current: 110,
+        limit: null,
+        activity: [
+          sandboxCycle([
+            [0, Merchants.uberPool],
+            [-2, Merchants.unitedRefund],
+            [-3, Merchants.mcdonalds],
+            [-3, Merchants.starbucks],
+            [-4, Merchants.sparkfun],
+            [-17, Merchants.uberPool2],
+          ]),
+        ],
+      }),
+      account({
+        key: 'savings',
+        name: 'Plaid Saving',
+        official_name: 'Plaid Silver Standard 0.1% Interest Saving',
+        mask: '1111',
+        type: 'depository',
+        subtype: 'savings',
+        available: 200,
+        current: 210,
+        limit: null,
+        activity: [
+          sandboxCycle([
+            [0, Merchants.creditCardPayment],
+            [-5, Merchants.interestPayment],
+          ]),
+        ],
+      }),
+      account({
+        key: 'cd',
+        name: 'Plaid CD',
+        official_name: 'Plaid Bronze Standard 0.2% Interest CD',
+        mask: '2222',
+        type: 'depository',
+        subtype: 'cd',
+        available: null,
+        current: 1000,
+        limit: null,
+        activity: [sandboxCycle([[-1, Merchants.cdDeposit]])],
+      }),
+      account({
+        key: 'credit',
+        name: 'Plaid Credit Card',
+        official_name: 'Plaid Diamond 12.5% APR Interest Credit Card',
+        mask: '3333',
+        type: 'credit',
+        subtype: 'credit card',
+        available: null,
+        current: 410,
+        limit: 2000,
+        activity: [
+          sandboxCycle([
+            [-2, Merchants.touchstone],
+            [-15, Merchants.united],
+            [-20, Merchants.tectra],
+            [-21, Merchants.automaticPayment],
+            [-21, Merchants.kfc],
+            [-21, Merchants.madisonBicycle],
+          ]),
+        ],
+      }),
+      account({
+        key: 'money_market',
+        name: 'Plaid Money Market',
+        official_name: 'Plaid Platinum Standard 1.85% Interest Money Market',
+        mask: '4444',
+        type: 'depository',
+        subtype: 'money market',
+        available: 43200,
+        current: 43200,
+        limit: null,
+        activity: [sandboxCycle([[-1, Merchants.gustoPay]])],
+      }),
+      account({
+        key: 'ira',
+        name: 'Plaid IRA',
+        official_name: null,
+        mask: '5555',
+        type: 'investment',
+        subtype: 'ira',
+        available: null,
+        current: 320.76,
+        limit: null,
+      }),
+      account({
+        key: '401k',
+        name: 'Plaid 401k',
+        official_name: null,
+        mask: '6666',
+        type: 'investment',
+        subtype: '401k',
+        available: null,
+        current: 23631.9805,
+        limit: null,
+      }),
+      account({
+        key: 'student',
+        name: 'Plaid Student Loan',
+        official_name: null,
+        mask: '7777',
+        type: 'loan',
+        subtype: 'student',
+        available: null,
+        current: 65262,
+        limit: null,
+      }),
+      account({
+        key: 'mortgage',
+        name: 'Plaid Mortgage',
+        official_name: null,
+        mask: '8888',
+        type: 'loan',
+        subtype: 'mortgage',
+        available: null,
+        current: 56302.06,
+        limit: null,
+      }),
+      account({
+        key: 'hsa',
+        name: 'Plaid HSA',
+        official_name: 'Plaid Cares Health Savings Account',
+        mask: '9001',
+        type: 'depository',
+        subtype: 'hsa',
+        available: 6009,
+        current: 6009,
+        limit: null,
+      }),
+      account({
+        key: 'cash_management',
+        name: 'Plaid Cash Management',
+        official_name: 'Plaid Growth Cash Management',
+        mask: '9002',
+        type: 'depository',
+        subtype: 'cash management',
+        available: 12060,
+        current: 12060,
+        limit: null,
+      }),
+      account({
+        key: 'business_credit',
+        name: 'Plaid Business Credit Card',
+        official_name: 'Plaid Platinum Small Business Credit Card',
+        mask: '9999',
+        type: 'credit',
+        subtype: 'credit card',
+        available: 4980,
+        current: 5020,
+        limit: 10000,
+      }),
     ],
   };
 }
 
 /** Checking + savings of a salaried saver; `extra` adds persona-specific events to checking. */
-function payrollHousehold(username: string, summary: string, owner: OwnerIdentity, extra: Activity[] = [], balances = { checking: 4268.19, savings: 38412.57 }): Persona {
+function payrollHousehold(
+  username: string,
+  summary: string,
+  owner: OwnerIdentity,
+  extra: Activity[] = [],
+  balances = { checking: 4268.19, savings: 38412.57 },
+): Persona {
   const toSavings = transferPair([2, 16], 500, '0000', '1111');
   return {
     username,
     summary,
     owner,
     accounts: [
-      account({ key: 'checking', name: 'Plaid Checking', official_name: 'Plaid Gold Standard 0% Interest Checking', mask: '0000', type: 'depository', subtype: 'checking',
-        available: balances.checking, current: balances.checking, limit: null,
+      account({
+        key: 'checking',
+        name: 'Plaid Checking',
+        official_name: 'Plaid Gold Standard 0% Interest Checking',
+        mask: '0000',
+        type: 'depository',
+        subtype: 'checking',
+        available: balances.checking,
+        current: balances.checking,
+        limit: null,
         activity: [
           semiMonthlyPayroll(Merchants.payroll, 2450),
           monthly(1, Merchants.rent, 1650),
@@ -231,10 +446,20 @@ function payrollHousehold(username: string, summary: string, owner: OwnerIdentit
           toSavings.out,
           spending(1.2, EVERYDAY_SPENDING, 0.85),
           ...extra,
-        ] }),
-      account({ key: 'savings', name: 'Plaid Saving', official_name: 'Plaid Silver Standard 0.1% Interest Saving', mask: '1111', type: 'depository', subtype: 'savings',
-        available: balances.savings, current: balances.savings, limit: null,
-        activity: [toSavings.in, monthly(28, Merchants.savingsInterest, -3.12)] }),
+        ],
+      }),
+      account({
+        key: 'savings',
+        name: 'Plaid Saving',
+        official_name: 'Plaid Silver Standard 0.1% Interest Saving',
+        mask: '1111',
+        type: 'depository',
+        subtype: 'savings',
+        available: balances.savings,
+        current: balances.savings,
+        limit: null,
+        activity: [toSavings.in, monthly(28, Merchants.savingsInterest, -3.12)],
+      }),
     ],
   };
 }
@@ -245,8 +470,16 @@ function userNsf(): Persona {
     summary: 'Thin margins: NSF and overdraft fees in the last 60 days, one NSF fee reversed by the bank.',
     owner: ALBERTA,
     accounts: [
-      account({ key: 'checking', name: 'Plaid Checking', official_name: 'Plaid Gold Standard 0% Interest Checking', mask: '0000', type: 'depository', subtype: 'checking',
-        available: 0, current: 0, limit: null,
+      account({
+        key: 'checking',
+        name: 'Plaid Checking',
+        official_name: 'Plaid Gold Standard 0% Interest Checking',
+        mask: '0000',
+        type: 'depository',
+        subtype: 'checking',
+        available: 0,
+        current: 0,
+        limit: null,
         anchor: { daysAgo: 33, balance: -61.37 },
         activity: [
           biweeklyPayroll(Merchants.payrollStaffing, 1180),
@@ -259,7 +492,8 @@ function userNsf(): Persona {
           oneOff(33, Merchants.overdraftFee, 34),
           oneOff(19, Merchants.nsfFee, 34),
           oneOff(17, Merchants.nsfReversal, -34),
-        ].map((a) => (day: DayContext) => a(day).filter((t) => t.amount !== 0)) }),
+        ].map((a) => (day: DayContext) => a(day).filter((t) => t.amount !== 0)),
+      }),
     ],
   };
 }
@@ -271,7 +505,16 @@ function userJoint(): Persona {
     summary: 'Married couple: joint checking and savings, both names in one owner object, two payrolls.',
     owner: JOINT_OWNERS,
     accounts: [
-      account({ key: 'checking', name: 'Joint Checking', official_name: 'Plaid Joint Checking Account', mask: '0000', type: 'depository', subtype: 'checking', available: 6002.31, current: 6002.31, limit: null,
+      account({
+        key: 'checking',
+        name: 'Joint Checking',
+        official_name: 'Plaid Joint Checking Account',
+        mask: '0000',
+        type: 'depository',
+        subtype: 'checking',
+        available: 6002.31,
+        current: 6002.31,
+        limit: null,
         activity: [
           semiMonthlyPayroll(Merchants.payroll, 2450),
           biweeklyPayroll(Merchants.payrollNorthwind, 1985),
@@ -280,9 +523,20 @@ function userJoint(): Persona {
           monthly(11, Merchants.phone, 140),
           toSavings.out,
           spending(2.7, EVERYDAY_SPENDING),
-        ] }),
-      account({ key: 'savings', name: 'Joint Savings', official_name: 'Plaid Joint Savings Account', mask: '1111', type: 'depository', subtype: 'savings', available: 52310.4, current: 52310.4, limit: null,
-        activity: [toSavings.in, monthly(28, Merchants.savingsInterest, -4.35)] }),
+        ],
+      }),
+      account({
+        key: 'savings',
+        name: 'Joint Savings',
+        official_name: 'Plaid Joint Savings Account',
+        mask: '1111',
+        type: 'depository',
+        subtype: 'savings',
+        available: 52310.4,
+        current: 52310.4,
+        limit: null,
+        activity: [toSavings.in, monthly(28, Merchants.savingsInterest, -4.35)],
+      }),
     ],
   };
 }
@@ -293,10 +547,25 @@ function userShortHistory(): Persona {
     summary: 'New customer: checking opened 40 days ago (days_available 40), opening deposit then payroll.',
     owner: ALBERTA,
     accounts: [
-      account({ key: 'checking', name: 'Plaid Checking', official_name: 'Plaid Gold Standard 0% Interest Checking', mask: '0000', type: 'depository', subtype: 'checking',
-        available: 0, current: 0, limit: null, ageDays: 40,
+      account({
+        key: 'checking',
+        name: 'Plaid Checking',
+        official_name: 'Plaid Gold Standard 0% Interest Checking',
+        mask: '0000',
+        type: 'depository',
+        subtype: 'checking',
+        available: 0,
+        current: 0,
+        limit: null,
+        ageDays: 40,
         anchor: { daysAgo: 41, balance: 0 },
-        activity: [oneOff(40, Merchants.openingDeposit, -2500, '0412'), semiMonthlyPayroll(Merchants.payroll, 2450), monthly(1, Merchants.rent, 1650), spending(1.3, EVERYDAY_SPENDING)] }),
+        activity: [
+          oneOff(40, Merchants.openingDeposit, -2500, '0412'),
+          semiMonthlyPayroll(Merchants.payroll, 2450),
+          monthly(1, Merchants.rent, 1650),
+          spending(1.3, EVERYDAY_SPENDING),
+        ],
+      }),
     ],
   };
 }
@@ -305,29 +574,129 @@ function userHeavy(): Persona {
   const toSavings = transferPair([2, 16], 1200, '0000', '1111');
   const cardPayment: Activity = (day) =>
     onDayOfMonth(day, 25) ? [{ merchant: Merchants.cardPaymentOut, amount: 4950, reference: '3333' }] : [];
-  const cardPaymentReceived: Activity = (day) => (onDayOfMonth(day, 25) ? [{ merchant: Merchants.cardPaymentIn, amount: -4950 }] : []);
+  const cardPaymentReceived: Activity = (day) =>
+    onDayOfMonth(day, 25) ? [{ merchant: Merchants.cardPaymentIn, amount: -4950 }] : [];
   const clientPayments: Activity = (day) =>
-    day.weekday >= 1 && day.weekday <= 5 ? [{ merchant: Merchants.clientPayment, amount: -between(day.random, 650, 950), reference: storeNumber(day.random) }] : [];
+    day.weekday >= 1 && day.weekday <= 5
+      ? [
+          {
+            merchant: Merchants.clientPayment,
+            amount: -between(day.random, 650, 950),
+            reference: storeNumber(day.random),
+          },
+        ]
+      : [];
   return {
     username: 'user_heavy',
     summary: 'Load test: 8 accounts, 2 years of history, about 40,000 transactions.',
     owner: ALBERTA,
     accounts: [
-      account({ key: 'checking', name: 'Plaid Checking', official_name: 'Plaid Gold Standard 0% Interest Checking', mask: '0000', type: 'depository', subtype: 'checking', available: 18234.55, current: 18234.55, limit: null,
-        activity: [semiMonthlyPayroll(Merchants.payroll, 6800), monthly(1, Merchants.rent, 3200), monthly(6, Merchants.electric), monthly(11, Merchants.phone, 85), toSavings.out, cardPayment, spending(17, EVERYDAY_SPENDING, 0.1)] }),
-      account({ key: 'savings', name: 'Plaid Saving', official_name: 'Plaid Silver Standard 0.1% Interest Saving', mask: '1111', type: 'depository', subtype: 'savings', available: 96420.18, current: 96420.18, limit: null,
-        activity: [toSavings.in, monthly(28, Merchants.savingsInterest, -8.04)] }),
-      account({ key: 'checking2', name: 'Plaid Everyday Checking', official_name: 'Plaid Everyday Checking', mask: '0101', type: 'depository', subtype: 'checking', available: 3120.4, current: 3120.4, limit: null,
-        activity: [biweeklyPayroll(Merchants.payrollNorthwind, 560), spending(5, EVERYDAY_SPENDING, 0.147)] }),
-      account({ key: 'business', name: 'Plaid Business Checking', official_name: 'Plaid Small Business Checking', mask: '7070', type: 'depository', subtype: 'checking', available: 41877.09, current: 41877.09, limit: null,
-        activity: [clientPayments, monthly(15, Merchants.software, 54.99), spending(15, BUSINESS_SPENDING, 0.77)] }),
-      account({ key: 'credit', name: 'Plaid Credit Card', official_name: 'Plaid Diamond 12.5% APR Interest Credit Card', mask: '3333', type: 'credit', subtype: 'credit card', available: 13245.5, current: 1754.5, limit: 15000,
-        activity: [cardPaymentReceived, spending(14, EVERYDAY_SPENDING, 0.22)] }),
-      account({ key: 'money_market', name: 'Plaid Money Market', official_name: 'Plaid Platinum Standard 1.85% Interest Money Market', mask: '4444', type: 'depository', subtype: 'money market', available: 43200, current: 43200, limit: null,
-        activity: [monthly(28, Merchants.savingsInterest, -66.6)] }),
-      account({ key: 'hsa', name: 'Plaid HSA', official_name: 'Plaid Cares Health Savings Account', mask: '9001', type: 'depository', subtype: 'hsa', available: 6009, current: 6009, limit: null,
-        activity: [monthly(2, Merchants.transferFromChecking, -600, '0000'), spending(0.3, [Merchants.pharmacy, Merchants.doctor])] }),
-      account({ key: '401k', name: 'Plaid 401k', official_name: null, mask: '6666', type: 'investment', subtype: '401k', available: null, current: 23631.9805, limit: null }),
+      account({
+        key: 'checking',
+        name: 'Plaid Checking',
+        official_name: 'Plaid Gold Standard 0% Interest Checking',
+        mask: '0000',
+        type: 'depository',
+        subtype: 'checking',
+        available: 18234.55,
+        current: 18234.55,
+        limit: null,
+        activity: [
+          semiMonthlyPayroll(Merchants.payroll, 6800),
+          monthly(1, Merchants.rent, 3200),
+          monthly(6, Merchants.electric),
+          monthly(11, Merchants.phone, 85),
+          toSavings.out,
+          cardPayment,
+          spending(17, EVERYDAY_SPENDING, 0.1),
+        ],
+      }),
+      account({
+        key: 'savings',
+        name: 'Plaid Saving',
+        official_name: 'Plaid Silver Standard 0.1% Interest Saving',
+        mask: '1111',
+        type: 'depository',
+        subtype: 'savings',
+        available: 96420.18,
+        current: 96420.18,
+        limit: null,
+        activity: [toSavings.in, monthly(28, Merchants.savingsInterest, -8.04)],
+      }),
+      account({
+        key: 'checking2',
+        name: 'Plaid Everyday Checking',
+        official_name: 'Plaid Everyday Checking',
+        mask: '0101',
+        type: 'depository',
+        subtype: 'checking',
+        available: 3120.4,
+        current: 3120.4,
+        limit: null,
+        activity: [biweeklyPayroll(Merchants.payrollNorthwind, 560), spending(5, EVERYDAY_SPENDING, 0.147)],
+      }),
+      account({
+        key: 'business',
+        name: 'Plaid Business Checking',
+        official_name: 'Plaid Small Business Checking',
+        mask: '7070',
+        type: 'depository',
+        subtype: 'checking',
+        available: 41877.09,
+        current: 41877.09,
+        limit: null,
+        activity: [clientPayments, monthly(15, Merchants.software, 54.99), spending(15, BUSINESS_SPENDING, 0.77)],
+      }),
+      account({
+        key: 'credit',
+        name: 'Plaid Credit Card',
+        official_name: 'Plaid Diamond 12.5% APR Interest Credit Card',
+        mask: '3333',
+        type: 'credit',
+        subtype: 'credit card',
+        available: 13245.5,
+        current: 1754.5,
+        limit: 15000,
+        activity: [cardPaymentReceived, spending(14, EVERYDAY_SPENDING, 0.22)],
+      }),
+      account({
+        key: 'money_market',
+        name: 'Plaid Money Market',
+        official_name: 'Plaid Platinum Standard 1.85% Interest Money Market',
+        mask: '4444',
+        type: 'depository',
+        subtype: 'money market',
+        available: 43200,
+        current: 43200,
+        limit: null,
+        activity: [monthly(28, Merchants.savingsInterest, -66.6)],
+      }),
+      account({
+        key: 'hsa',
+        name: 'Plaid HSA',
+        official_name: 'Plaid Cares Health Savings Account',
+        mask: '9001',
+        type: 'depository',
+        subtype: 'hsa',
+        available: 6009,
+        current: 6009,
+        limit: null,
+        activity: [
+          monthly(2, Merchants.transferFromChecking, -600, '0000'),
+          spending(0.3, [Merchants.pharmacy, Merchants.doctor]),
+        ],
+      }),
+      account({
+        key: '401k',
+        name: 'Plaid 401k',
+        official_name: null,
+        mask: '6666',
+        type: 'investment',
+        subtype: '401k',
+        available: null,
+        current: 23631.9805,
+        limit: null,
+      }),
     ],
   };
 }
@@ -335,7 +704,11 @@ function userHeavy(): Persona {
 const PERSONAS: Record<string, () => Persona> = {
   user_good: userGood,
   user_steady_saver: () =>
-    payrollHousehold('user_steady_saver', 'Steady payroll saver: semi-monthly ACME CORP payroll, rent and bills, $500 to savings twice a month.', ALBERTA),
+    payrollHousehold(
+      'user_steady_saver',
+      'Steady payroll saver: semi-monthly ACME CORP payroll, rent and bills, $500 to savings twice a month.',
+      ALBERTA,
+    ),
   user_large_deposit: () =>
     payrollHousehold(
       'user_large_deposit',
@@ -347,7 +720,11 @@ const PERSONAS: Record<string, () => Persona> = {
   user_joint: userJoint,
   user_short_history: userShortHistory,
   user_name_mismatch: () =>
-    payrollHousehold('user_name_mismatch', 'Looks like a steady saver, but the accounts belong to "Robert Q Public", not the applicant.', ROBERT_PUBLIC),
+    payrollHousehold(
+      'user_name_mismatch',
+      'Looks like a steady saver, but the accounts belong to "Robert Q Public", not the applicant.',
+      ROBERT_PUBLIC,
+    ),
   user_nsf: userNsf,
   user_heavy: userHeavy,
 };

@@ -5,8 +5,31 @@
  */
 export type SchemaNode = Record<string, unknown>;
 
-const DROP = new Set(['nullable', 'example', 'examples', 'deprecated', 'description', 'discriminator', 'externalDocs', 'xml', 'readOnly', 'writeOnly', 'title']);
-const KNOWN_FORMATS = new Set(['date', 'date-time', 'email', 'uri', 'uri-reference', 'uuid', 'url', 'double', 'float', 'binary']);
+const DROP = new Set([
+  'nullable',
+  'example',
+  'examples',
+  'deprecated',
+  'description',
+  'discriminator',
+  'externalDocs',
+  'xml',
+  'readOnly',
+  'writeOnly',
+  'title',
+]);
+const KNOWN_FORMATS = new Set([
+  'date',
+  'date-time',
+  'email',
+  'uri',
+  'uri-reference',
+  'uuid',
+  'url',
+  'double',
+  'float',
+  'binary',
+]);
 
 export interface ConvertOptions {
   /** Requests: objects that don't say otherwise reject unknown properties (Plaid's UNKNOWN_FIELDS). */
@@ -41,7 +64,10 @@ export function convertSchema(node: unknown, options: ConvertOptions, insideAllO
     }
   }
   // OpenAPI 3.0 exclusive bounds are booleans beside minimum/maximum; draft-07 wants the number itself.
-  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [flag, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof out[flag] === 'boolean') {
       if (out[flag] === true && typeof out[bound] === 'number') {
         out[flag] = out[bound];
@@ -88,12 +114,25 @@ export function collectRefs(roots: unknown[], components: Record<string, unknown
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, { post?: { requestBody?: { content?: Record<string, { schema?: unknown }> }; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> } }>;
+  paths: Record<
+    string,
+    {
+      post?: {
+        requestBody?: { content?: Record<string, { schema?: unknown }> };
+        responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+      };
+    }
+  >;
   components: { schemas: Record<string, unknown> };
 }
 
 /** `#/components/schemas/X` name of a path's JSON request body, or of its response for `status`. */
-export function operationSchemaRef(doc: OpenApiDocument, path: string, which: 'request' | 'response', status = '200'): string | null {
+export function operationSchemaRef(
+  doc: OpenApiDocument,
+  path: string,
+  which: 'request' | 'response',
+  status = '200',
+): string | null {
   const op = doc.paths[path]?.post;
   if (!op) return null;
   const content = which === 'request' ? op.requestBody?.content : op.responses?.[status]?.content;
@@ -102,8 +141,15 @@ export function operationSchemaRef(doc: OpenApiDocument, path: string, which: 'r
 }
 
 /** One JSON Schema document with `definitions` for the named components and everything they reference. */
-export function buildSchemaBundle(doc: OpenApiDocument, rootNames: string[], options: ConvertOptions): { definitions: Record<string, unknown> } {
-  const names = collectRefs(rootNames.map((n) => ({ $ref: COMPONENT_PREFIX + n })), doc.components.schemas);
+export function buildSchemaBundle(
+  doc: OpenApiDocument,
+  rootNames: string[],
+  options: ConvertOptions,
+): { definitions: Record<string, unknown> } {
+  const names = collectRefs(
+    rootNames.map((n) => ({ $ref: COMPONENT_PREFIX + n })),
+    doc.components.schemas,
+  );
   const definitions: Record<string, unknown> = {};
   for (const name of [...names].sort()) definitions[name] = convertSchema(doc.components.schemas[name], options);
   return { definitions };

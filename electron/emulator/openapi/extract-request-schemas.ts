@@ -11,7 +11,9 @@ import { PLAID_ENDPOINTS } from './endpoints';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const specPath = process.argv[2] ?? resolve(here, '../../../../shared/plaid/openapi-2020-09-14.yml');
-const doc = parse(readFileSync(specPath, 'utf8'), { maxAliasCount: -1 }) as OpenApiDocument & { info: { version: string } };
+const doc = parse(readFileSync(specPath, 'utf8'), { maxAliasCount: -1 }) as OpenApiDocument & {
+  info: { version: string };
+};
 
 const operations: Record<string, string> = {};
 for (const path of PLAID_ENDPOINTS) {
@@ -22,4 +24,6 @@ for (const path of PLAID_ENDPOINTS) {
 const bundle = buildSchemaBundle(doc, Object.values(operations), { closeObjects: true });
 const out = { specVersion: doc.info.version, operations, ...bundle };
 writeFileSync(resolve(here, 'request-schemas.json'), JSON.stringify(out) + '\n');
-console.log(`wrote ${Object.keys(bundle.definitions).length} schemas for ${PLAID_ENDPOINTS.length} endpoints (spec ${doc.info.version})`);
+console.log(
+  `wrote ${Object.keys(bundle.definitions).length} schemas for ${PLAID_ENDPOINTS.length} endpoints (spec ${doc.info.version})`,
+);
