@@ -9,7 +9,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'release/', 'test-results/', 'electron/emulator/link/**/*.js'] },
+  { ignores: ['node_modules/', 'out/', 'release/', 'test-results/', '.tmp/', 'electron/emulator/link/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
