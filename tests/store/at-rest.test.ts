@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { openAssetDeskStore, STORE_KEY_MISMATCH } from '../../electron/db';
@@ -153,8 +153,10 @@ describe('report history store: encryption at rest', () => {
         }
       }
     };
-    // While open: most pages are still in the WAL.
+    // While open: most pages are still in the WAL. Both files are readable by the officer's account only.
     expect(existsSync(`${t.file}-wal`)).toBe(true);
+    expect(statSync(t.file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${t.file}-wal`).mode & 0o777).toBe(0o600);
     scan(rawBytes(t.file));
 
     // The stored JSON blob is ciphertext, not a compressed stream, with or without its header.
