@@ -28,7 +28,13 @@ export class LinkUiApi {
   constructor(private readonly ctx: LinkApiContext) {}
 
   handle(name: string, body: Body): Body {
-    const token = this.ctx.api.requireLinkToken(str(body.link_token));
+    // A Hosted Link page knows only its hosted id; it learns the link token from 'session'.
+    const hostedId = str(body.hosted_link_id);
+    const linkToken =
+      name === 'session' && str(body.link_token) === '' && hostedId !== ''
+        ? (this.ctx.store.linkTokenByHostedId(hostedId)?.link_token ?? '')
+        : str(body.link_token);
+    const token = this.ctx.api.requireLinkToken(linkToken);
     switch (name) {
       case 'session':
         return this.session(token, body);
@@ -81,6 +87,8 @@ export class LinkUiApi {
       update_mode: item !== null,
       institution: institution ? { institution_id: institution.institution_id, name: institution.name } : null,
       hosted: token.hosted_link_id !== null,
+      // The hosted page arrived with only its hosted id: it needs the token for the next calls.
+      ...(token.hosted_link_id !== null ? { link_token: token.link_token } : {}),
       completion_redirect_uri:
         hosted && typeof hosted.completion_redirect_uri === 'string' ? hosted.completion_redirect_uri : null,
     };
