@@ -1,4 +1,5 @@
-import { Suspense, lazy, useEffect, useRef } from 'react';
+import { Suspense, lazy, useEffect, useEffectEvent } from 'react';
+import type { ReportProgress } from '../../shared/domain';
 import { api } from './api';
 import { ApplicantDetail } from './applicants/ApplicantDetail';
 import { ApplicantsScreen } from './applicants/ApplicantsScreen';
@@ -29,7 +30,13 @@ function Screen({ route }: { route: Route }) {
       return <ReportsSearchScreen />;
     case 'report':
       return (
-        <Suspense fallback={<div className="page"><Skeleton lines={10} label="Opening the report" /></div>}>
+        <Suspense
+          fallback={
+            <div className="page">
+              <Skeleton lines={10} label="Opening the report" />
+            </div>
+          }
+        >
           <ReportScreen key={route.reportId} reportId={route.reportId} onBack={goBackFromReport} />
         </Suspense>
       );
@@ -50,22 +57,24 @@ function Screen({ route }: { route: Route }) {
 function useReportProgress(route: Route) {
   const toast = useToast();
   const { bumpDataVersion } = useAppInfo();
-  const inLinkMode = useRef(route.name === 'link');
-  inLinkMode.current = route.name === 'link';
-  useEffect(
-    () =>
-      api.on('report:progress', (progress) => {
-        bumpDataVersion();
-        // Never show anything about a report while an applicant holds the computer.
-        if (inLinkMode.current) return;
-        if (progress.status === 'ready') {
-          toast.show({ message: 'An Asset Report is ready.', action: { label: 'Open it', href: href.report(progress.reportId) } });
-        } else if (progress.status === 'failed') {
-          toast.show({ message: progress.message ?? 'An Asset Report could not be generated.', tone: 'error', action: { label: 'See why', href: href.report(progress.reportId) } });
-        }
-      }),
-    [toast, bumpDataVersion],
-  );
+  const onProgress = useEffectEvent((progress: ReportProgress) => {
+    bumpDataVersion();
+    // Never show anything about a report while an applicant holds the computer.
+    if (route.name === 'link') return;
+    if (progress.status === 'ready') {
+      toast.show({
+        message: 'An Asset Report is ready.',
+        action: { label: 'Open it', href: href.report(progress.reportId) },
+      });
+    } else if (progress.status === 'failed') {
+      toast.show({
+        message: progress.message ?? 'An Asset Report could not be generated.',
+        tone: 'error',
+        action: { label: 'See why', href: href.report(progress.reportId) },
+      });
+    }
+  });
+  useEffect(() => api.on('report:progress', (progress) => onProgress(progress)), []);
   useEffect(() => {
     if (route.name === 'link') toast.clear();
   }, [route.name, toast]);

@@ -33,9 +33,13 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'assetdesk-shell-'));
   const staticDir = join(workDir, 'renderer-web');
   // Our own build output, so parallel work on out/renderer-web cannot change what we test.
-  execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', staticDir, '--emptyOutDir'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', staticDir, '--emptyOutDir'],
+    {
+      stdio: 'inherit',
+    },
+  );
   const userDataDir = join(workDir, 'user-data');
   mkdirSync(userDataDir);
   bridge = await startWebBridge({ userDataDir, staticDir, port: 0 });
@@ -209,7 +213,7 @@ function emulatorLink(target: Page): FrameLocator {
 }
 
 /** The applicant's steps inside the emulator's Link, as in Plaid's Sandbox. */
-async function linkBank(link: FrameLocator, search: string, institutionId: string): Promise<void> {
+async function linkBank(link: FrameLocator | Page, search: string, institutionId: string): Promise<void> {
   await link.getByTestId('consent-continue').click();
   await link.getByTestId('institution-search').fill(search);
   await link.getByTestId(`institution-${institutionId}`).click();
@@ -258,7 +262,9 @@ test('an applicant is added and, handed the computer, links two banks (one after
   await page.getByTestId('link-start').click();
   await linkBank(emulatorLink(page), 'First Platypus', 'ins_109508');
   await page.getByTestId('link-success').waitFor();
-  expect(await page.getByTestId('linked-bank').allTextContents()).toEqual([expect.stringContaining('First Platypus Bank')]);
+  expect(await page.getByTestId('linked-bank').allTextContents()).toEqual([
+    expect.stringContaining('First Platypus Bank'),
+  ]);
 
   // The applicant leaves Link part-way: Plaid's exit comes back with a way to try again.
   await page.getByTestId('link-another').click();
@@ -322,13 +328,7 @@ test('Hosted Link: the officer copies the address, the applicant links from thei
   const applicantContext = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   const hostedPage = await applicantContext.newPage();
   await hostedPage.goto(url);
-  await hostedPage.getByTestId('consent-continue').click();
-  await hostedPage.getByTestId('institution-ins_109508').click();
-  await hostedPage.getByTestId('credentials-username').fill('user_good');
-  await hostedPage.getByTestId('credentials-password').fill('pass_good');
-  await hostedPage.getByTestId('credentials-password').press('Enter');
-  await hostedPage.getByTestId('accounts-continue').click();
-  await hostedPage.getByTestId('connected-continue').click();
+  await linkBank(hostedPage, 'First Platypus', 'ins_109508');
   await hostedPage.getByTestId('hosted-done').waitFor();
   await applicantContext.close();
 
@@ -339,7 +339,9 @@ test('Hosted Link: the officer copies the address, the applicant links from thei
   await page.keyboard.press('Escape');
   await page.getByTestId('hosted-link-dialog').waitFor({ state: 'detached' });
   await page.getByTestId('items-list').waitFor();
-  expect(await page.getByTestId('item-row').allTextContents()).toEqual([expect.stringContaining('First Platypus Bank')]);
+  expect(await page.getByTestId('item-row').allTextContents()).toEqual([
+    expect.stringContaining('First Platypus Bank'),
+  ]);
 });
 
 test('the page raised no script errors', () => {

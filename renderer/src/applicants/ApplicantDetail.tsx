@@ -14,7 +14,6 @@ import {
   applicantFullName,
   environmentLabel,
   formatDate,
-  formatDateTime,
   formatMoney,
   loanPurposeLabel,
   toAppError,
@@ -38,7 +37,8 @@ function ItemRow({ item, applicantId, onRemoved }: { item: Item; applicantId: st
   const remove = async () => {
     const yes = await confirm({
       title: `Remove ${item.institutionName}?`,
-      message: 'AssetDesk stops using this bank connection and asks Plaid to remove it. Existing reports stay. The applicant would have to link the bank again for new reports.',
+      message:
+        'AssetDesk stops using this bank connection and asks Plaid to remove it. Existing reports stay. The applicant would have to link the bank again for new reports.',
       confirmLabel: 'Remove bank',
       danger: true,
     });
@@ -66,12 +66,23 @@ function ItemRow({ item, applicantId, onRemoved }: { item: Item; applicantId: st
         {item.lastError && <span className="error"> · {item.lastError.message}</span>}
       </span>
       {item.status === 'needs_relink' && (
-        <Button size="small" variant="primary" onClick={() => navigate(href.link(applicantId, item.id))} data-testid="relink-item">
+        <Button
+          size="small"
+          variant="primary"
+          onClick={() => navigate(href.link(applicantId, item.id))}
+          data-testid="relink-item"
+        >
           Re-link
         </Button>
       )}
       {item.status !== 'removed' && (
-        <Button size="small" onClick={remove} busy={removing} data-testid="remove-item" aria-label={`Remove ${item.institutionName}`}>
+        <Button
+          size="small"
+          onClick={remove}
+          busy={removing}
+          data-testid="remove-item"
+          aria-label={`Remove ${item.institutionName}`}
+        >
           Remove
         </Button>
       )}
@@ -114,7 +125,10 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
     setBusy('export');
     try {
       const result = await api.applicantsExport({ applicantId });
-      if (result.saved) toast.show({ message: `Applicant file saved: ${result.files.length} file${result.files.length === 1 ? '' : 's'} in ${result.folder}` });
+      if (result.saved)
+        toast.show({
+          message: `Applicant file saved: ${result.files.length} file${result.files.length === 1 ? '' : 's'} in ${result.folder}`,
+        });
     } catch (error) {
       toast.show({ message: toAppError(error).message, tone: 'error' });
     } finally {
@@ -128,8 +142,9 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
       message: (
         <>
           <p>
-            This deletes the applicant and everything AssetDesk holds for them. Their Asset Reports and audit copies are removed at
-            Plaid, and their linked banks (Items) are removed too, so auditors can no longer open shared copies.
+            This deletes the applicant and everything AssetDesk holds for them. Their Asset Reports and audit copies are
+            removed at Plaid, and their linked banks (Items) are removed too, so auditors can no longer open shared
+            copies.
           </p>
           <p>This cannot be undone.</p>
         </>
@@ -175,7 +190,9 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
           </Button>
         </div>
       </div>
-      {detail.status === 'error' && <ErrorState error={detail.error} onRetry={detail.reload} title="Showing the last loaded data" />}
+      {detail.status === 'error' && (
+        <ErrorState error={detail.error} onRetry={detail.reload} title="Showing the last loaded data" />
+      )}
 
       <section className="panel" aria-labelledby="profile-heading">
         <div className="panel-header">
@@ -250,7 +267,9 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
         </div>
         {reports.length === 0 ? (
           <EmptyState title="No reports yet">
-            {usableItems.length === 0 ? 'Link a bank first, then create a report.' : 'Create the first Asset Report from the linked banks.'}
+            {usableItems.length === 0
+              ? 'Link a bank first, then create a report.'
+              : 'Create the first Asset Report from the linked banks.'}
           </EmptyState>
         ) : (
           <ReportHistory reports={reports} />

@@ -204,8 +204,21 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
             required
             {...common('qualifyingMonthlyIncome')}
           />
-          <TextField label="Funds to close" inputMode="decimal" autoComplete="off" hint="In dollars" required {...common('fundsToClose')} />
-          <TextField label="Reserves needed" inputMode="decimal" autoComplete="off" hint="In dollars; 0 if none" {...common('reservesNeeded')} />
+          <TextField
+            label="Funds to close"
+            inputMode="decimal"
+            autoComplete="off"
+            hint="In dollars"
+            required
+            {...common('fundsToClose')}
+          />
+          <TextField
+            label="Reserves needed"
+            inputMode="decimal"
+            autoComplete="off"
+            hint="In dollars; 0 if none"
+            {...common('reservesNeeded')}
+          />
           <TextField
             label="Social Security number"
             optional
@@ -220,7 +233,13 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
                 : 'Only the last four digits are shown after saving.'
             }
             after={
-              <Button size="small" onClick={() => setShowSsn((s) => !s)} aria-pressed={showSsn} aria-label={showSsn ? 'Hide SSN' : 'Show SSN'} data-testid="toggle-ssn">
+              <Button
+                size="small"
+                onClick={() => setShowSsn((s) => !s)}
+                aria-pressed={showSsn}
+                aria-label={showSsn ? 'Hide SSN' : 'Show SSN'}
+                data-testid="toggle-ssn"
+              >
                 {showSsn ? 'Hide' : 'Show'}
               </Button>
             }

@@ -22,7 +22,13 @@ export function ApplicantTable({ rows, label = 'Applicants' }: { rows: Applicant
   });
 
   return (
-    <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="applicant-table" data-testid="applicant-table">
+    <div
+      role="table"
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      className="applicant-table"
+      data-testid="applicant-table"
+    >
       <div role="rowgroup">
         <div role="row" aria-rowindex={1} className="applicant-row applicant-row-header">
           <span role="columnheader">Name</span>
@@ -64,7 +70,10 @@ export function ApplicantTable({ rows, label = 'Applicants' }: { rows: Applicant
                   {row.findingCounts === null ? (
                     <span className="muted">—</span>
                   ) : attention > 0 ? (
-                    <span className="chip chip-warning" title={`${attention} finding${attention === 1 ? '' : 's'} need attention`}>
+                    <span
+                      className="chip chip-warning"
+                      title={`${attention} finding${attention === 1 ? '' : 's'} need attention`}
+                    >
                       {attention} need attention
                     </span>
                   ) : (

@@ -3,7 +3,17 @@ import type { ApplicantStatus } from '../../../shared/domain';
 import { api } from '../api';
 import { useAppInfo } from '../shell/AppInfo';
 import { href, navigate } from '../shell/router';
-import { Button, EmptyState, ErrorState, SelectField, Skeleton, TextField, applicantStatusText, useDebounced, useLoad } from '../ui';
+import {
+  Button,
+  EmptyState,
+  ErrorState,
+  SelectField,
+  Skeleton,
+  TextField,
+  applicantStatusText,
+  useDebounced,
+  useLoad,
+} from '../ui';
 import { ApplicantForm } from './ApplicantForm';
 import { ApplicantTable } from './ApplicantTable';
 import './applicants.css';
@@ -49,7 +59,12 @@ export function ApplicantsScreen({ creating }: { creating: boolean }) {
           data-testid="applicant-search"
           aria-keyshortcuts="Control+K Meta+K"
         />
-        <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value as ApplicantStatus | '')} data-testid="status-filter">
+        <SelectField
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as ApplicantStatus | '')}
+          data-testid="status-filter"
+        >
           <option value="">Any status</option>
           {Object.entries(applicantStatusText).map(([value, [text]]) => (
             <option key={value} value={value}>

@@ -38,7 +38,11 @@ function ReportNodeView({ node }: { node: ReportNode }) {
         {report.readyAt && <span className="muted">ready {formatDateTime(report.readyAt)}</span>}
         {report.institutions.length > 0 && <span className="muted">{report.institutions.join(', ')}</span>}
         {openable && (
-          <a href={href.report(report.id)} data-testid="open-report" aria-label={`Open ${kindLabel[report.kind].toLowerCase()} created ${formatDateTime(report.createdAt)}`}>
+          <a
+            href={href.report(report.id)}
+            data-testid="open-report"
+            aria-label={`Open ${kindLabel[report.kind].toLowerCase()} created ${formatDateTime(report.createdAt)}`}
+          >
             Open
           </a>
         )}

@@ -24,11 +24,12 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
   const updateMode = itemId !== null;
   // Only the name is kept from the answer; nothing else about the applicant reaches this screen.
   const person = useLoad(
-    () => api.applicantsGet({ applicantId }).then(({ applicant, items }) => ({
-      firstName: applicant.firstName,
-      lastName: applicant.lastName,
-      relinkInstitution: itemId ? (items.find((i) => i.id === itemId)?.institutionName ?? null) : null,
-    })),
+    () =>
+      api.applicantsGet({ applicantId }).then(({ applicant, items }) => ({
+        firstName: applicant.firstName,
+        lastName: applicant.lastName,
+        relinkInstitution: itemId ? (items.find((i) => i.id === itemId)?.institutionName ?? null) : null,
+      })),
     [applicantId, itemId],
   );
   const [phase, setPhase] = useState<Phase>({ name: 'welcome' });
@@ -115,7 +116,9 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
 
   let body;
   if (person.status === 'error' && !person.data) {
-    body = <ErrorState error={person.error} onRetry={person.reload} title="The bank connection screen could not open" />;
+    body = (
+      <ErrorState error={person.error} onRetry={person.reload} title="The bank connection screen could not open" />
+    );
   } else if (!person.data) {
     body = <Skeleton lines={3} label="Preparing" />;
   } else if (phase.name === 'welcome') {
@@ -135,7 +138,12 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
       </>
     );
   } else if (phase.name === 'opening' || phase.name === 'linking' || phase.name === 'saving') {
-    const text = phase.name === 'opening' ? 'Opening the secure bank connection…' : phase.name === 'linking' ? 'Follow the steps in the Plaid window.' : 'Saving your bank connection…';
+    const text =
+      phase.name === 'opening'
+        ? 'Opening the secure bank connection…'
+        : phase.name === 'linking'
+          ? 'Follow the steps in the Plaid window.'
+          : 'Saving your bank connection…';
     body = (
       <>
         <h1 ref={headingRef} tabIndex={-1}>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import type { ResponseOf } from '../../../shared/ipc/contract';
 import { api } from '../api';
 import { Button, Dialog, ErrorState, Skeleton, Spinner, formatDateTime, useLoad, useToast } from '../ui';
@@ -27,15 +27,15 @@ export function HostedLinkDialog({
   const urlRef = useRef<HTMLInputElement>(null);
   const [attempt, setAttempt] = useState(0);
   const hosted = useLoad(() => api.linkCreateHosted({ applicantId }), [applicantId, attempt]);
-  const [status, setStatus] = useState<HostedStatus | null>(null);
+  // The status belongs to one Hosted Link; a new link starts without one.
+  const [tracked, setTracked] = useState<{ hostedLinkId: string; status: HostedStatus } | null>(null);
   const [copyHint, setCopyHint] = useState<string | null>(null);
-  const onLinkedRef = useRef(onLinked);
-  onLinkedRef.current = onLinked;
+  const linked = useEffectEvent(() => onLinked());
 
   const hostedLinkId = hosted.status === 'ready' ? hosted.data.hostedLinkId : null;
+  const status = tracked && tracked.hostedLinkId === hostedLinkId ? tracked.status : null;
   useEffect(() => {
     if (!hostedLinkId) return;
-    setStatus(null);
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const check = async () => {
@@ -43,9 +43,9 @@ export function HostedLinkDialog({
       try {
         const next = await api.linkHostedStatus({ hostedLinkId });
         if (stopped) return;
-        setStatus(next);
+        setTracked({ hostedLinkId, status: next });
         if (next.status === 'waiting') timer = setTimeout(check, POLL_INTERVAL_MS);
-        else if (next.status === 'completed') onLinkedRef.current();
+        else if (next.status === 'completed') linked();
       } catch {
         // A failed check is retried on the next tick; the link itself is still valid.
         if (!stopped) timer = setTimeout(check, POLL_INTERVAL_MS);
@@ -84,12 +84,23 @@ export function HostedLinkDialog({
   } else {
     body = (
       <>
-        <p>Send this link to {applicantName}. It opens Plaid’s bank connection in their own browser; the result appears here and on the applicant’s page when they finish.</p>
+        <p>
+          Send this link to {applicantName}. It opens Plaid’s bank connection in their own browser; the result appears
+          here and on the applicant’s page when they finish.
+        </p>
         <label htmlFor={urlId} className="label">
           Hosted Link
         </label>
         <div className="hosted-url">
-          <input id={urlId} ref={urlRef} className="input" readOnly value={hosted.data.url} data-testid="hosted-url" onFocus={(e) => e.target.select()} />
+          <input
+            id={urlId}
+            ref={urlRef}
+            className="input"
+            readOnly
+            value={hosted.data.url}
+            data-testid="hosted-url"
+            onFocus={(e) => e.target.select()}
+          />
           <Button variant="primary" onClick={copy} data-testid="copy-hosted-url">
             Copy
           </Button>
@@ -104,7 +115,8 @@ export function HostedLinkDialog({
             </p>
           ) : status.status === 'completed' ? (
             <div className="alert alert-success">
-              {applicantName} linked {status.items.length} bank{status.items.length === 1 ? '' : 's'}: {status.items.map((i) => i.institutionName).join(', ')}.
+              {applicantName} linked {status.items.length} bank{status.items.length === 1 ? '' : 's'}:{' '}
+              {status.items.map((i) => i.institutionName).join(', ')}.
             </div>
           ) : (
             <div className="alert alert-error">

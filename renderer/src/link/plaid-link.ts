@@ -61,7 +61,9 @@ export function loadPlaidLink(scriptUrl: string): Promise<PlaidLinkFactory> {
   const pending = loads.get(scriptUrl);
   if (pending) return pending;
   const promise = new Promise<PlaidLinkFactory>((resolve, reject) => {
-    const existing = [...document.querySelectorAll<HTMLScriptElement>('script[data-plaid-link]')].find((s) => s.src === scriptUrl);
+    const existing = [...document.querySelectorAll<HTMLScriptElement>('script[data-plaid-link]')].find(
+      (s) => s.src === scriptUrl,
+    );
     const current = document.querySelector<HTMLScriptElement>('script[data-plaid-link][data-loaded]');
     if (existing && existing === current && window.Plaid) {
       resolve(window.Plaid);
@@ -69,7 +71,8 @@ export function loadPlaidLink(scriptUrl: string): Promise<PlaidLinkFactory> {
     }
     const script = existing ?? document.createElement('script');
     script.addEventListener('load', () => {
-      for (const other of document.querySelectorAll('script[data-plaid-link][data-loaded]')) other.removeAttribute('data-loaded');
+      for (const other of document.querySelectorAll('script[data-plaid-link][data-loaded]'))
+        other.removeAttribute('data-loaded');
       script.setAttribute('data-loaded', '');
       if (window.Plaid) resolve(window.Plaid);
       else {
@@ -106,7 +109,13 @@ export function toLinkMetadata(metadata: PlaidLinkSuccessMetadata) {
   if (!metadata.institution) return null;
   return {
     institution: { institution_id: metadata.institution.institution_id, name: metadata.institution.name },
-    accounts: metadata.accounts.map((a) => ({ id: a.id, name: a.name, mask: a.mask ?? null, type: a.type, subtype: a.subtype ?? null })),
+    accounts: metadata.accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      mask: a.mask ?? null,
+      type: a.type,
+      subtype: a.subtype ?? null,
+    })),
     link_session_id: metadata.link_session_id ?? '',
   };
 }

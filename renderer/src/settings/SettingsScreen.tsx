@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { SettingsChanges, type CredentialState, type PlaidEnvironment, type Settings } from '../../../shared/domain';
 import { api } from '../api';
 import { useAppInfo } from '../shell/AppInfo';
@@ -25,9 +25,23 @@ const environmentHelp: Record<PlaidEnvironment, string> = {
 };
 
 function CredentialChip({ state }: { state: CredentialState }) {
-  if (state.state === 'configured') return <Chip tone="success" testId="credential-state">Configured</Chip>;
-  if (state.state === 'rejected') return <Chip tone="danger" testId="credential-state">Rejected by Plaid</Chip>;
-  return <Chip tone="neutral" testId="credential-state">Not configured</Chip>;
+  if (state.state === 'configured')
+    return (
+      <Chip tone="success" testId="credential-state">
+        Configured
+      </Chip>
+    );
+  if (state.state === 'rejected')
+    return (
+      <Chip tone="danger" testId="credential-state">
+        Rejected by Plaid
+      </Chip>
+    );
+  return (
+    <Chip tone="neutral" testId="credential-state">
+      Not configured
+    </Chip>
+  );
 }
 
 function EnvironmentSection({ settings, onChange }: { settings: Settings; onChange(s: Settings): void }) {
@@ -37,7 +51,6 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
   const [choice, setChoice] = useState<PlaidEnvironment>(settings.environment);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => setChoice(settings.environment), [settings.environment]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -47,7 +60,10 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
       message: (
         <>
           <p>{environmentHelp[choice]}</p>
-          <p>Linked banks and reports belong to the environment they were made in; new links and reports will use {environmentLabel[choice]}.</p>
+          <p>
+            Linked banks and reports belong to the environment they were made in; new links and reports will use{' '}
+            {environmentLabel[choice]}.
+          </p>
         </>
       ),
       confirmLabel: `Switch to ${environmentLabel[choice]}`,
@@ -77,7 +93,14 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
           <legend>Environment</legend>
           {(['emulator', 'sandbox', 'production'] as const).map((env) => (
             <label key={env} className="environment-choice" data-environment={env}>
-              <input type="radio" name="environment" value={env} checked={choice === env} onChange={() => setChoice(env)} data-testid={`env-${env}`} />
+              <input
+                type="radio"
+                name="environment"
+                value={env}
+                checked={choice === env}
+                onChange={() => setChoice(env)}
+                data-testid={`env-${env}`}
+              />
               <span>
                 <strong>{environmentLabel[env]}</strong>
                 {settings.environment === env && <span className="muted"> (current)</span>}
@@ -86,7 +109,13 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
             </label>
           ))}
         </fieldset>
-        <Button type="submit" variant="primary" disabled={choice === settings.environment} busy={busy} data-testid="switch-environment">
+        <Button
+          type="submit"
+          variant="primary"
+          disabled={choice === settings.environment}
+          busy={busy}
+          data-testid="switch-environment"
+        >
           Switch environment
         </Button>
       </form>
@@ -94,7 +123,15 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
   );
 }
 
-function CredentialsForm({ environment, settings, onChange }: { environment: 'sandbox' | 'production'; settings: Settings; onChange(s: Settings): void }) {
+function CredentialsForm({
+  environment,
+  settings,
+  onChange,
+}: {
+  environment: 'sandbox' | 'production';
+  settings: Settings;
+  onChange(s: Settings): void;
+}) {
   const confirm = useConfirm();
   const toast = useToast();
   const [clientId, setClientId] = useState('');
@@ -143,7 +180,12 @@ function CredentialsForm({ environment, settings, onChange }: { environment: 'sa
   };
 
   return (
-    <form className="credentials" onSubmit={save} data-testid={`credentials-${environment}`} aria-labelledby={`cred-${environment}`}>
+    <form
+      className="credentials"
+      onSubmit={save}
+      data-testid={`credentials-${environment}`}
+      aria-labelledby={`cred-${environment}`}
+    >
       <div className="panel-header">
         <h3 id={`cred-${environment}`}>{environmentLabel[environment]}</h3>
         <CredentialChip state={state} />
@@ -228,10 +270,18 @@ function WebhookSection({ settings, onChange }: { settings: Settings; onChange(s
     <section className="panel" aria-labelledby="webhook-heading">
       <h2 id="webhook-heading">Webhook receiver</h2>
       <form onSubmit={submit}>
-        <p className="muted">Plaid tells AssetDesk when a report is ready or a bank needs re-linking. Without webhooks AssetDesk asks Plaid itself, a little later.</p>
+        <p className="muted">
+          Plaid tells AssetDesk when a report is ready or a bank needs re-linking. Without webhooks AssetDesk asks Plaid
+          itself, a little later.
+        </p>
         <ErrorAlert error={error.form} />
         <label className="checkbox">
-          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} data-testid="webhook-enabled" />
+          <input
+            type="checkbox"
+            checked={enabled}
+            onChange={(e) => setEnabled(e.target.checked)}
+            data-testid="webhook-enabled"
+          />
           Receive webhooks
         </label>
         <TextField
@@ -305,7 +355,12 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
               Retention
             </span>
             <label className="checkbox">
-              <input type="checkbox" checked={keepForever} onChange={(e) => setKeepForever(e.target.checked)} data-testid="retention-off" />
+              <input
+                type="checkbox"
+                checked={keepForever}
+                onChange={(e) => setKeepForever(e.target.checked)}
+                data-testid="retention-off"
+              />
               Keep reports until removed by hand
             </label>
             <TextField
@@ -356,10 +411,9 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
 
 export function SettingsScreen() {
   const loaded = useLoad(() => api.settingsGet({}), []);
-  const [settings, setSettings] = useState<Settings | null>(null);
-  useEffect(() => {
-    if (loaded.status === 'ready') setSettings(loaded.data);
-  }, [loaded.status, loaded.data]);
+  // What the main process answered to the latest change wins over the first load.
+  const [saved, setSettings] = useState<Settings | null>(null);
+  const settings = saved ?? loaded.data ?? null;
 
   return (
     <div className="page" data-testid="settings-screen">
@@ -372,14 +426,20 @@ export function SettingsScreen() {
         <Skeleton lines={8} label="Loading settings" />
       ) : (
         <>
-          <EnvironmentSection settings={settings} onChange={setSettings} />
+          <EnvironmentSection key={settings.environment} settings={settings} onChange={setSettings} />
           <section className="panel" aria-labelledby="cred-heading">
             <h2 id="cred-heading">Plaid keys</h2>
-            <p className="muted">The emulator needs no keys. Keys are kept in the system keychain; a saved secret is never shown again.</p>
+            <p className="muted">
+              The emulator needs no keys. Keys are kept in the system keychain; a saved secret is never shown again.
+            </p>
             <CredentialsForm environment="sandbox" settings={settings} onChange={setSettings} />
             <CredentialsForm environment="production" settings={settings} onChange={setSettings} />
           </section>
-          <WebhookSection key={`webhook-${settings.webhook.enabled}-${settings.webhook.publicUrl}`} settings={settings} onChange={setSettings} />
+          <WebhookSection
+            key={`webhook-${settings.webhook.enabled}-${settings.webhook.publicUrl}`}
+            settings={settings}
+            onChange={setSettings}
+          />
           <UnderwritingSection settings={settings} onChange={setSettings} />
         </>
       )}

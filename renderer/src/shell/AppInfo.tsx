@@ -22,11 +22,13 @@ export function AppInfoProvider({ children }: { children: ReactNode }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [dataVersion, setDataVersion] = useState(0);
+  useEffect(() => {
+    api.appInfo({}).then(setInfo, setError);
+  }, []);
   const load = useCallback(() => {
     setError(null);
     api.appInfo({}).then(setInfo, setError);
   }, []);
-  useEffect(load, [load]);
   const setEnvironment = useCallback(
     (environment: PlaidEnvironment) => setInfo((current) => (current ? { ...current, environment } : current)),
     [],

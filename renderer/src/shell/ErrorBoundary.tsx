@@ -17,7 +17,11 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: st
     if (this.state.error) {
       return (
         <div className="page">
-          <ErrorState error={this.state.error} title="This screen stopped working" onRetry={() => this.setState({ error: null })} />
+          <ErrorState
+            error={this.state.error}
+            title="This screen stopped working"
+            onRetry={() => this.setState({ error: null })}
+          />
         </div>
       );
     }

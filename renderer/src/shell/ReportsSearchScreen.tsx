@@ -65,7 +65,9 @@ export function ReportsSearchScreen() {
           <Skeleton lines={6} label="Loading reports" />
         ) : result.data.rows.length === 0 ? (
           <EmptyState title={filtering ? 'No reports match' : 'No reports yet'}>
-            {filtering ? 'Try another search or status.' : 'Create a report from an applicant’s page once their banks are linked.'}
+            {filtering
+              ? 'Try another search or status.'
+              : 'Create a report from an applicant’s page once their banks are linked.'}
           </EmptyState>
         ) : (
           <>

@@ -33,7 +33,14 @@ function useDeskHotkeys() {
         }
         return;
       }
-      if (event.key.toLowerCase() === 'n' && !event.ctrlKey && !event.metaKey && !event.altKey && !dialogOpen && !isTyping(event.target)) {
+      if (
+        event.key.toLowerCase() === 'n' &&
+        !event.ctrlKey &&
+        !event.metaKey &&
+        !event.altKey &&
+        !dialogOpen &&
+        !isTyping(event.target)
+      ) {
         event.preventDefault();
         navigate(href.newApplicant());
       }
@@ -47,7 +54,12 @@ export function EnvironmentBadge() {
   const { info } = useAppInfo();
   if (!info) return null;
   return (
-    <span className="env-badge" data-environment={info.environment} data-testid="environment-badge" title="Plaid environment">
+    <span
+      className="env-badge"
+      data-environment={info.environment}
+      data-testid="environment-badge"
+      title="Plaid environment"
+    >
       <span className="visually-hidden">Plaid environment: </span>
       {environmentLabel[info.environment]}
     </span>
@@ -84,10 +96,15 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
 
   return (
     <div className="shell">
-      <a className="skip-link" href="#main" data-testid="skip-link" onClick={(event) => {
-        event.preventDefault();
-        mainRef.current?.focus();
-      }}>
+      <a
+        className="skip-link"
+        href="#main"
+        data-testid="skip-link"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
         Skip to main content
       </a>
       <header className="shell-header">
@@ -101,7 +118,11 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         <ul>
           {navItems.map((item) => (
             <li key={item.href}>
-              <a href={item.href} data-testid={item.testId} aria-current={item.matches.includes(route.name) ? 'page' : undefined}>
+              <a
+                href={item.href}
+                data-testid={item.testId}
+                aria-current={item.matches.includes(route.name) ? 'page' : undefined}
+              >
                 {item.label}
               </a>
             </li>

@@ -16,13 +16,15 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query);
   const [first, second] = parts;
-  if (parts.length === 0 || (first === 'applicants' && parts.length === 1)) return { name: 'applicants', creating: false };
+  if (parts.length === 0 || (first === 'applicants' && parts.length === 1))
+    return { name: 'applicants', creating: false };
   if (first === 'applicants' && second === 'new' && parts.length === 2) return { name: 'applicants', creating: true };
   if (first === 'applicants' && second && parts.length === 2) return { name: 'applicant', applicantId: second };
   if (first === 'reports' && parts.length === 1) return { name: 'reports' };
   if (first === 'reports' && second && parts.length === 2) return { name: 'report', reportId: second };
   if (first === 'settings' && parts.length === 1) return { name: 'settings' };
-  if (first === 'link' && second && parts.length === 2) return { name: 'link', applicantId: second, itemId: params.get('item') };
+  if (first === 'link' && second && parts.length === 2)
+    return { name: 'link', applicantId: second, itemId: params.get('item') };
   return { name: 'notFound', path: raw };
 }
 

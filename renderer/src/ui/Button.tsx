@@ -10,12 +10,32 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   busy?: boolean;
 }
 
-export function Button({ variant = 'secondary', size = 'normal', busy = false, className, children, disabled, type, ...rest }: ButtonProps) {
-  const classes = ['btn', variant !== 'secondary' ? `btn-${variant}` : '', size !== 'normal' ? `btn-${size}` : '', className ?? '']
+export function Button({
+  variant = 'secondary',
+  size = 'normal',
+  busy = false,
+  className,
+  children,
+  disabled,
+  type,
+  ...rest
+}: ButtonProps) {
+  const classes = [
+    'btn',
+    variant !== 'secondary' ? `btn-${variant}` : '',
+    size !== 'normal' ? `btn-${size}` : '',
+    className ?? '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
-    <button type={type ?? 'button'} className={classes} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+    <button
+      type={type ?? 'button'}
+      className={classes}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+      {...rest}
+    >
       {busy && <Spinner label="" />}
       {children}
     </button>

@@ -20,7 +20,11 @@ export const applicantStatusText: Record<ApplicantStatus, [string, Tone]> = {
 
 export function ApplicantStatusChip({ status }: { status: ApplicantStatus }) {
   const [text, tone] = applicantStatusText[status];
-  return <Chip tone={tone} testId="applicant-status">{text}</Chip>;
+  return (
+    <Chip tone={tone} testId="applicant-status">
+      {text}
+    </Chip>
+  );
 }
 
 const itemStatusText: Record<ItemStatus, [string, Tone]> = {
@@ -31,7 +35,11 @@ const itemStatusText: Record<ItemStatus, [string, Tone]> = {
 
 export function ItemStatusChip({ status }: { status: ItemStatus }) {
   const [text, tone] = itemStatusText[status];
-  return <Chip tone={tone} testId="item-status">{text}</Chip>;
+  return (
+    <Chip tone={tone} testId="item-status">
+      {text}
+    </Chip>
+  );
 }
 
 const reportStatusText: Record<ReportStatus, [string, Tone]> = {
@@ -43,5 +51,9 @@ const reportStatusText: Record<ReportStatus, [string, Tone]> = {
 
 export function ReportStatusChip({ status }: { status: ReportStatus }) {
   const [text, tone] = reportStatusText[status];
-  return <Chip tone={tone} testId="report-status">{text}</Chip>;
+  return (
+    <Chip tone={tone} testId="report-status">
+      {text}
+    </Chip>
+  );
 }

@@ -1,4 +1,14 @@
-import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useEffectEvent,
+  useId,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { Button } from './Button';
 
 export interface DialogProps {
@@ -19,8 +29,7 @@ export interface DialogProps {
 export function Dialog({ title, onClose, children, footer, size = 'normal', testId, role }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  const close = useEffectEvent(() => onClose());
 
   useEffect(() => {
     const dialog = ref.current;
@@ -29,7 +38,7 @@ export function Dialog({ title, onClose, children, footer, size = 'normal', test
     if (!dialog.open) dialog.showModal();
     const onCancel = (event: Event) => {
       event.preventDefault();
-      onCloseRef.current();
+      close();
     };
     dialog.addEventListener('cancel', onCancel);
     return () => {
@@ -94,7 +103,11 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
               <Button onClick={() => answer(false)} autoFocus data-testid="confirm-cancel">
                 {pending.options.cancelLabel ?? 'Cancel'}
               </Button>
-              <Button variant={pending.options.danger ? 'danger' : 'primary'} onClick={() => answer(true)} data-testid="confirm-ok">
+              <Button
+                variant={pending.options.danger ? 'danger' : 'primary'}
+                onClick={() => answer(true)}
+                data-testid="confirm-ok"
+              >
                 {pending.options.confirmLabel}
               </Button>
             </>

@@ -4,7 +4,12 @@ import { Button } from './Button';
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return (
-    <span className="spinner" role={label ? 'status' : undefined} aria-label={label || undefined} aria-hidden={label ? undefined : true} />
+    <span
+      className="spinner"
+      role={label ? 'status' : undefined}
+      aria-label={label || undefined}
+      aria-hidden={label ? undefined : true}
+    />
   );
 }
 
@@ -37,7 +42,15 @@ export function toAppError(error: unknown): AppError {
   return new AppError({ code: 'INTERNAL_ERROR', message: message || 'Something went wrong.', retryable: true });
 }
 
-export function ErrorState({ error, onRetry, title = 'This could not be loaded' }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title = 'This could not be loaded',
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   const appError = toAppError(error);
   return (
     <div className="state state-error" role="alert" data-testid="error-state">

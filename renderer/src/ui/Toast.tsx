@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 export interface ToastInput {
   message: string;
@@ -47,9 +47,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => clear, [clear]);
 
-  const api = useRef<ToastApi>({ show, clear });
-  api.current = { show, clear };
-  const stable = useRef<ToastApi>({ show: (t) => api.current.show(t), clear: () => api.current.clear() }).current;
+  const stable = useMemo<ToastApi>(() => ({ show, clear }), [show, clear]);
 
   return (
     <ToastContext.Provider value={stable}>

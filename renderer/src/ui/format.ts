@@ -1,7 +1,16 @@
 /** Display formatting in the officer's locale; one place so every screen shows money and dates alike. */
 const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const moneyWholeFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const moneyWholeFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
+});
+const dateFormat = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', {
   year: 'numeric',
   month: 'short',
@@ -47,7 +56,11 @@ export function formatPercent(share: number): string {
   return `${Math.round(share * 1000) / 10}%`;
 }
 
-export function applicantFullName(applicant: { firstName: string; middleName?: string | null; lastName: string }): string {
+export function applicantFullName(applicant: {
+  firstName: string;
+  middleName?: string | null;
+  lastName: string;
+}): string {
   return [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' ');
 }
 
