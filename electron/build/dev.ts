@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { createServer } from 'vite';
@@ -31,6 +32,8 @@ for (const [entry, out, platform] of [
     banner: { js: platform === 'node' ? "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" : '' },
   });
 }
+
+cpSync(`${root}electron/emulator/link`, `${root}out/main/link`, { recursive: true });
 
 const electron = spawn('npx', ['electron', '.'], { cwd: root, stdio: 'inherit', env: { ...process.env, ASSETDESK_DEV_SERVER_URL: devUrl } });
 electron.on('close', (code) => {

@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const OUT_DIR = join(ROOT, 'out');
-export const BUILT_ENTRIES = ['main/index.cjs', 'preload/index.cjs', 'renderer/index.html'] as const;
+export const BUILT_ENTRIES = [
+  'main/index.cjs',
+  'main/link/link-initialize.js',
+  'main/link/ui/index.html',
+  'preload/index.cjs',
+  'renderer/index.html',
+] as const;
 
 export type BuildState = { ok: true } | { ok: false; reason: string };
 
