@@ -56,6 +56,8 @@ export const ErrorCodes = {
   credentialsMissing: 'CREDENTIALS_NOT_CONFIGURED',
   storeCorrupt: 'STORE_DATA_CORRUPT',
   storeTooNew: 'STORE_TOO_NEW',
+  storeKeyMismatch: 'STORE_KEY_MISMATCH',
+  exportFailed: 'EXPORT_FAILED',
   network: 'NETWORK_ERROR',
   internal: 'INTERNAL_ERROR',
   cancelled: 'CANCELLED',

@@ -95,7 +95,12 @@ app.on('window-all-closed', () => {
 
 app.on('activate', () => {
   if (mainWindow === null && services) {
-    mainWindow = createMainWindow(BrowserWindow, { app, preloadPath: join(__dirname, '..', 'preload', 'index.cjs'), shell });
+    mainWindow = createMainWindow(BrowserWindow, {
+      app,
+      preloadPath: join(__dirname, '..', 'preload', 'index.cjs'),
+      emulatorOrigin: services.emulatorOrigin() ?? undefined,
+      shell,
+    });
   }
 });
 

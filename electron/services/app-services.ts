@@ -474,7 +474,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       const folder = await deps.desktop.chooseFolder({ title: 'Export loan file' });
       if (!folder) return { saved: false as const };
       const result = exportApplicantFile(s, applicantId, folder, { environment: currentEnvironment(), now: clock() });
-      s.activity.append({ action: 'applicant_exported', applicantId, detail: { folder: result.folder, files: result.files.length } });
+      // exportApplicantFile logs the 'exported' activity entry itself.
       log.info('applicant exported', { applicantId, folder: result.folder });
       return { saved: true as const, folder: result.folder, files: result.files };
     },
