@@ -30,8 +30,8 @@ describe('retention', () => {
       const item = await linkBank(h, applicant.id);
       const report = await readyReport(h, applicant.id, item.id);
       const store = h.services.internals.store()!;
-      const reportToken = store.reports.reportToken(report.id);
-      const accessToken = store.items.accessToken(item.id);
+      const reportToken = String(store.reports.reportToken(report.id));
+      const accessToken = String(store.items.accessToken(item.id));
 
       await h.handlers['applicants:delete']({ applicantId: applicant.id });
 
@@ -42,7 +42,7 @@ describe('retention', () => {
       const actions = log.map((entry) => entry.action).join(' ');
       expect(actions).toMatch(/report/);
       expect(actions).toMatch(/applicant/);
-      expect(JSON.stringify(log)).not.toContain(reportToken);
+      expect(JSON.stringify(log)).not.toContain(String(reportToken));
     } finally {
       await h.close();
     }
@@ -55,7 +55,7 @@ describe('retention', () => {
       const applicant = await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-RET-1' });
       const item = await linkBank(h, applicant.id);
       const report = await readyReport(h, applicant.id, item.id);
-      const reportToken = h.services.internals.store()!.reports.reportToken(report.id);
+      const reportToken = String(h.services.internals.store()!.reports.reportToken(report.id));
       await h.handlers['settings:update']({ retentionDays: 30 });
 
       expect(await h.services.internals.sweepRetention()).toEqual([]);
