@@ -344,6 +344,45 @@ test('Hosted Link: the officer copies the address, the applicant links from thei
   ]);
 });
 
+test('a long applicant list arrives first screenful first, then completely, and scrolls to the last applicant', async () => {
+  // Seeded through the same services the bridge serves (the form is covered above).
+  const create = bridge.services.handlers['applicants:create'];
+  for (let n = 0; n < 250; n++) {
+    await create({
+      firstName: 'Bulk',
+      lastName: `Applicant${String(n).padStart(3, '0')}`,
+      email: `bulk${n}@example.com`,
+      phone: '+1 415 555 0100',
+      loanNumber: `BULK-${n}`,
+      loanPurpose: 'refinance',
+      applicationDate: '2026-11-01',
+      qualifyingMonthlyIncome: 5000,
+      fundsToClose: 1000,
+      reservesNeeded: 0,
+    });
+  }
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-screen').waitFor();
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicant-table').waitFor();
+  const total = 250 + 2;
+  await page.getByTestId('applicant-count').getByText(`${total} applicants`, { exact: true }).waitFor();
+  expect(await page.getByTestId('applicant-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
+  // Virtualized: only what is in view is in the DOM.
+  const inDom = await page.getByTestId('applicant-row').count();
+  expect(inDom).toBeGreaterThan(0);
+  expect(inDom).toBeLessThan(60);
+  // Every row arrived: scrolling to the end shows the last applicant in the list's order.
+  await page.getByTestId('applicant-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await page.waitForFunction(
+    (count) =>
+      [...document.querySelectorAll('[data-testid="applicant-row"]')].some(
+        (row) => row.getAttribute('aria-rowindex') === String(count + 1),
+      ),
+    total,
+  );
+});
+
 test('the page raised no script errors', () => {
   expect(pageErrors).toEqual([]);
 });

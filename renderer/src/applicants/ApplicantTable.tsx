@@ -10,7 +10,16 @@ const ROW_HEIGHT = 44;
  * The applicant list as an ARIA table. Only the rows in view are in the DOM (react-virtual), so
  * ten thousand applicants render as fast as twenty.
  */
-export function ApplicantTable({ rows, label = 'Applicants' }: { rows: ApplicantListRow[]; label?: string }) {
+export function ApplicantTable({
+  rows,
+  total = rows.length,
+  label = 'Applicants',
+}: {
+  rows: ApplicantListRow[];
+  /** All matching applicants, when more rows are still arriving. */
+  total?: number;
+  label?: string;
+}) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -25,7 +34,7 @@ export function ApplicantTable({ rows, label = 'Applicants' }: { rows: Applicant
     <div
       role="table"
       aria-label={label}
-      aria-rowcount={rows.length + 1}
+      aria-rowcount={Math.max(total, rows.length) + 1}
       className="applicant-table"
       data-testid="applicant-table"
     >

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import type { ApplicantStatus } from '../../../shared/domain';
-import { api } from '../api';
 import { useAppInfo } from '../shell/AppInfo';
 import { href, navigate } from '../shell/router';
 import {
@@ -12,28 +11,18 @@ import {
   TextField,
   applicantStatusText,
   useDebounced,
-  useLoad,
 } from '../ui';
 import { ApplicantForm } from './ApplicantForm';
 import { ApplicantTable } from './ApplicantTable';
+import { useApplicantRows } from './useApplicantRows';
 import './applicants.css';
-
-const LIST_LIMIT = 10_000;
 
 export function ApplicantsScreen({ creating }: { creating: boolean }) {
   const { dataVersion } = useAppInfo();
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<ApplicantStatus | ''>('');
   const debouncedQuery = useDebounced(query.trim(), 200);
-  const list = useLoad(
-    () =>
-      api.applicantsList({
-        ...(debouncedQuery ? { query: debouncedQuery } : {}),
-        ...(status ? { status } : {}),
-        limit: LIST_LIMIT,
-      }),
-    [debouncedQuery, status, dataVersion],
-  );
+  const list = useApplicantRows(debouncedQuery, status, dataVersion);
   const filtering = debouncedQuery !== '' || status !== '';
   const newButton = (testId: string) => (
     <Button variant="primary" onClick={() => navigate(href.newApplicant())} data-testid={testId} aria-keyshortcuts="N">
@@ -72,19 +61,19 @@ export function ApplicantsScreen({ creating }: { creating: boolean }) {
             </option>
           ))}
         </SelectField>
-        {list.data && (
+        {list.rows && (
           <span className="muted" aria-live="polite" data-testid="applicant-count">
-            {list.data.total} applicant{list.data.total === 1 ? '' : 's'}
-            {list.data.total > list.data.rows.length ? ` (showing ${list.data.rows.length})` : ''}
+            {list.total} applicant{list.total === 1 ? '' : 's'}
+            {!list.more && list.total > list.rows.length ? ` (showing ${list.rows.length})` : ''}
           </span>
         )}
       </div>
       <div className="panel">
         {list.status === 'error' ? (
           <ErrorState error={list.error} onRetry={list.reload} title="Applicants could not be loaded" />
-        ) : !list.data ? (
+        ) : !list.rows ? (
           <Skeleton lines={8} label="Loading applicants" />
-        ) : list.data.rows.length === 0 ? (
+        ) : list.rows.length === 0 ? (
           filtering ? (
             <EmptyState title="No applicants match">Try another name, loan number or status.</EmptyState>
           ) : (
@@ -93,7 +82,7 @@ export function ApplicantsScreen({ creating }: { creating: boolean }) {
             </EmptyState>
           )
         ) : (
-          <ApplicantTable rows={list.data.rows} />
+          <ApplicantTable rows={list.rows} total={list.total} />
         )}
       </div>
       {creating && (

@@ -230,6 +230,11 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
     <div className="link-mode" data-testid="link-mode">
       <header className="link-topbar">
         <span className="brand">Connect your bank</span>
+        {name && (
+          <span className="link-person" data-testid="link-person">
+            {name}
+          </span>
+        )}
         <span className="spacer" />
         <Button onClick={returnToOfficer} data-testid="return-to-officer">
           Return to officer
