@@ -344,6 +344,76 @@ test('Hosted Link: the officer copies the address, the applicant links from thei
   ]);
 });
 
+test('settings: underwriting changes persist, the webhook URL must be https, malformed keys are refused and the secret is cleared', async () => {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('large-deposit-share').waitFor();
+  await page.getByTestId('large-deposit-share').fill('25');
+  await page.getByTestId('retention-off').uncheck();
+  await page.getByTestId('retention-days').fill('400');
+  await page.getByTestId('document-age-rule').selectOption('du_45_days');
+  await page.getByTestId('save-underwriting').click();
+  await page.getByTestId('toasts').getByText('Settings saved.').waitFor();
+
+  const webhookWasOn = await page.getByTestId('webhook-enabled').isChecked();
+  await page.getByTestId('webhook-enabled').check();
+  await page.getByTestId('webhook-url').fill('http://insecure.example.com/hook');
+  await page.getByRole('button', { name: 'Save webhook settings' }).click();
+  await page.getByText('the public webhook URL must be https').waitFor();
+
+  const sandbox = page.getByTestId('credentials-sandbox');
+  await sandbox.getByLabel('client_id').fill('not-a-client-id');
+  await sandbox.getByLabel('Secret').fill('0123456789abcdef0123456789abcd');
+  await sandbox.getByRole('button', { name: 'Save keys' }).click();
+  await sandbox.getByText('a Plaid client_id is 24 hexadecimal characters').waitFor();
+  expect(await sandbox.getByLabel('Secret').inputValue()).toBe('');
+  expect(await sandbox.getByTestId('credential-state').textContent()).toBe('Not configured');
+
+  // What was saved comes back from the main process after a reload.
+  await page.reload();
+  await page.getByTestId('large-deposit-share').waitFor();
+  expect(await page.getByTestId('large-deposit-share').inputValue()).toBe('25');
+  expect(await page.getByTestId('retention-days').inputValue()).toBe('400');
+  expect(await page.getByTestId('retention-off').isChecked()).toBe(false);
+  expect(await page.getByTestId('document-age-rule').inputValue()).toBe('du_45_days');
+  // The refused webhook change was not stored.
+  expect(await page.getByTestId('webhook-enabled').isChecked()).toBe(webhookWasOn);
+  expect(await page.getByTestId('webhook-url').inputValue()).not.toContain('insecure');
+});
+
+test('the officer edits an applicant, removes a bank and deletes an applicant, each destructive step asked first', async () => {
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicant-table').getByRole('link', { name: 'Ada Lovelace' }).click();
+  await page.getByTestId('applicant-detail').waitFor();
+
+  await page.getByTestId('edit-applicant').click();
+  await page.getByTestId('applicant-form').waitFor();
+  // The SSN is never refilled; a blank field keeps what is on file.
+  expect(await page.getByTestId('field-ssn').inputValue()).toBe('');
+  await page.getByTestId('field-phone').fill('+1 212 555 0199');
+  await page.getByTestId('save-applicant').click();
+  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+  await page.getByText('+1 212 555 0199').waitFor();
+  expect(await page.getByTestId('ssn-masked').textContent()).toBe('***-**-6789');
+
+  const tartan = page.getByTestId('item-row').filter({ hasText: 'Tartan Bank' });
+  await tartan.getByTestId('remove-item').click();
+  await page.getByTestId('confirm-dialog').waitFor();
+  await page.getByTestId('confirm-cancel').click();
+  expect(await page.getByTestId('item-row').count()).toBe(2);
+  await tartan.getByTestId('remove-item').click();
+  await page.getByTestId('confirm-ok').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="item-row"]').length === 1);
+
+  await page.getByTestId('delete-applicant').click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await confirm.waitFor();
+  expect(await confirm.textContent()).toContain('removed at Plaid');
+  await page.getByTestId('confirm-ok').click();
+  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('applicant-table').waitFor();
+  expect(await page.getByTestId('applicant-table').textContent()).not.toContain('Lovelace');
+});
+
 test('a long applicant list arrives first screenful first, then completely, and scrolls to the last applicant', async () => {
   // Seeded through the same services the bridge serves (the form is covered above).
   const create = bridge.services.handlers['applicants:create'];
@@ -365,7 +435,7 @@ test('a long applicant list arrives first screenful first, then completely, and 
   await page.getByTestId('settings-screen').waitFor();
   await page.getByTestId('nav-applicants').click();
   await page.getByTestId('applicant-table').waitFor();
-  const total = 250 + 2;
+  const total = 250 + 1; // Grace Hopper is still there
   await page.getByTestId('applicant-count').getByText(`${total} applicants`, { exact: true }).waitFor();
   expect(await page.getByTestId('applicant-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
   // Virtualized: only what is in view is in the DOM.
