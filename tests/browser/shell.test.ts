@@ -192,7 +192,7 @@ test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape cl
   expect(page.url()).toMatch(/#\/applicants$/);
 });
 
-test('axe finds no serious or critical violations on the applicant list, the form and settings', async () => {
+test('axe finds no serious or critical violations on the applicant list, the form, reports and settings', async () => {
   await page.getByTestId('nav-applicants').click();
   await page.getByTestId('empty-state').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
@@ -202,6 +202,10 @@ test('axe finds no serious or critical violations on the applicant list, the for
   expect(await seriousViolations(page)).toEqual([]);
   await page.keyboard.press('Escape');
   await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('reports-screen').getByTestId('empty-state').waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
 
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('credentials-production').waitFor();
