@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -416,6 +416,48 @@ test('the officer edits an applicant, removes a bank and deletes an applicant, e
   await page.getByTestId('applicants-screen').waitFor();
   await page.getByTestId('applicant-table').waitFor();
   expect(await page.getByTestId('applicant-table').textContent()).not.toContain('Lovelace');
+});
+
+test('report progress refreshes the desk: a ready report raises a notice and the history shows a refresh under its report', async () => {
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicant-table').getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.getByTestId('applicant-detail').waitFor();
+  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  const { handlers } = bridge.services;
+  const { items } = await handlers['applicants:get']({ applicantId });
+  const itemIds = items.filter((i) => i.status === 'ok').map((i) => i.id);
+  expect(itemIds).toHaveLength(1);
+
+  const report = await handlers['reports:create']({
+    applicantId,
+    itemIds,
+    daysRequested: 61,
+    includeApplicantDetails: false,
+  });
+  await page.getByTestId('report-history').getByTestId('report-status').getByText('Pending').waitFor();
+  // Ready arrives as a pushed event: a notice with a link, and the history updates by itself.
+  const notice = page.getByTestId('toasts').getByText('An Asset Report is ready.');
+  await notice.waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('toasts').getByRole('link', { name: 'Open it' }).getAttribute('href')).toBe(
+    `#/reports/${report.id}`,
+  );
+  await page.getByTestId('report-history').getByTestId('report-status').getByText('Ready').waitFor();
+
+  const refresh = await handlers['reports:refresh']({ reportId: report.id });
+  const child = page.locator(`[data-report-id="${report.id}"] [data-report-id="${refresh.id}"]`);
+  await child.waitFor();
+  expect(await child.locator('.report-kind').first().textContent()).toBe('Refresh');
+  await child.getByTestId('report-status').getByText('Ready').waitFor({ timeout: 60_000 });
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-report-history.png` });
+
+  // The applicant file goes where the officer chooses (the bridge answers the folder dialog).
+  await page.getByTestId('export-applicant').click();
+  await page
+    .getByTestId('toasts')
+    .getByText(/Applicant file saved/)
+    .waitFor();
+  expect(readdirSync(bridge.downloadsDir, { recursive: true }).length).toBeGreaterThan(0);
 });
 
 test('a long applicant list arrives first screenful first, then completely, and scrolls to the last applicant', async () => {
