@@ -460,6 +460,43 @@ test('report progress refreshes the desk: a ready report raises a notice and the
   expect(readdirSync(bridge.downloadsDir, { recursive: true }).length).toBeGreaterThan(0);
 });
 
+test('update mode: a bank is re-linked through Link in update mode and stays the same Item', async () => {
+  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  const { items } = await bridge.services.handlers['applicants:get']({ applicantId });
+  const item = items.find((i) => i.status === 'ok')!;
+  // The desk's Re-link button leads here for an Item that needs re-linking.
+  await page.evaluate(([a, i]) => void (location.hash = `#/link/${a}?item=${i}`), [applicantId, item.id]);
+  await page.getByTestId('link-mode').waitFor();
+  expect(await page.getByTestId('link-start').textContent()).toBe('Reconnect First Platypus Bank');
+  await page.getByTestId('link-start').click();
+  const link = emulatorLink(page);
+  await link.getByTestId('reconnect-continue').click();
+  await link.getByTestId('credentials-username').fill('user_good');
+  await link.getByTestId('credentials-password').fill('pass_good');
+  await link.getByTestId('credentials-password').press('Enter');
+  await link.getByTestId('connected-continue').click();
+  await page.getByTestId('link-success').waitFor();
+  expect(await page.getByTestId('link-success').textContent()).toBe('Your bank is reconnected');
+  expect(await page.getByTestId('link-another').count()).toBe(0);
+  await page.getByTestId('return-to-officer').click();
+  await page.getByTestId('confirm-ok').click();
+  await page.getByTestId('applicant-detail').waitFor();
+  const after = await bridge.services.handlers['applicants:get']({ applicantId });
+  expect(after.items.filter((i) => i.status !== 'removed').map((i) => [i.id, i.status])).toEqual([[item.id, 'ok']]);
+});
+
+test('the reports screen lists reports across applicants and searches them', async () => {
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('reports-screen').getByTestId('report-row').first().waitFor();
+  expect(await page.getByTestId('report-row').count()).toBe(2);
+  await page.getByTestId('reports-search').fill('no such applicant');
+  await page.getByTestId('reports-screen').getByText('No reports match').waitFor();
+  await page.getByTestId('reports-search').fill('Hopper');
+  await page.getByTestId('report-row').first().waitFor();
+  expect(await page.getByTestId('report-row').count()).toBe(2);
+  await page.getByTestId('report-row').first().getByRole('link', { name: 'Grace Hopper' }).waitFor();
+});
+
 test('a long applicant list arrives first screenful first, then completely, and scrolls to the last applicant', async () => {
   // Seeded through the same services the bridge serves (the form is covered above).
   const create = bridge.services.handlers['applicants:create'];
