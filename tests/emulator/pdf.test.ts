@@ -82,3 +82,32 @@ describe('renderAssetReportPdf', () => {
     expect(pages[0]).toContain('OWNERS_UNAVAILABLE');
   });
 });
+
+describe('renderAssetReportPdf transactions table', () => {
+  it('keeps punctuation, accents and typographic characters of descriptions readable, and right-aligns amounts', async () => {
+    const report = buildAssetReport({ accounts: 1, transactionsPerAccount: 3, days: 10 });
+    const transactions = report.items[0]!.accounts[0]!.transactions;
+    transactions[0]!.original_description = 'Café (refund) \\ 50% — “Müller” €5 ‘ok’';
+    transactions[1]!.original_description = 'A'.repeat(80);
+    const pdf = await renderAssetReportPdf({ report, warnings: [] });
+    const pages = await pageTexts(pdf);
+    const all = pages.join('\n');
+    expect(all).toContain('Café (refund) \\ 50% — “Müller” €5 ‘ok’');
+    expect(all).toContain(`${'A'.repeat(61)}…`);
+
+    // Amount cells end at the column's right edge, whatever their length.
+    const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
+    const loadingTask = getDocument(parameters);
+    const document = await loadingTask.promise;
+    const page = await document.getPage(2);
+    const items = (await page.getTextContent()).items.filter(
+      (item): item is Extract<typeof item, { str: string }> =>
+        'str' in item && /^-?\+?\$[\d,]+\.\d\d$/.test(item.str) && item.transform[4] > 350,
+    );
+    expect(items.length).toBeGreaterThanOrEqual(6);
+    // The table's two money columns (amount, balance after), each with one right edge (to a rounding of pdf.js's widths).
+    const rightEdges = new Set(items.map((item) => Math.round(item.transform[4] + item.width)));
+    expect([...rightEdges].sort()).toEqual([468, 560]);
+    await loadingTask.destroy();
+  });
+});

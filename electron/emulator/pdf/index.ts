@@ -36,9 +36,6 @@ const FONT_BOLD = 'Helvetica-Bold';
 
 // Transactions table columns (x positions); amounts are right-aligned against their column's right edge.
 const TXN_COL = { date: MARGIN + 4, description: MARGIN + 70, amountRight: MARGIN + 420, balanceRight: CONTENT_RIGHT - 4 };
-// Table cells are placed, never wrapped. `textWidth`/`wordCount` are only used by pdfkit for links and
-// underlines; giving them spares a second text layout per cell (half the rendering time of a heavy report).
-const CELL = { lineBreak: false, textWidth: 0, wordCount: 0 } as PDFKit.Mixins.TextOptions;
 const DESCRIPTION_MAX_CHARS = 62; // fits the description column at 8pt Helvetica without measuring
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -342,64 +339,193 @@ function accountPages(doc: Doc, input: AssetReportPdfInput, item: AssetReportIte
   const withBalance = account.balances.current !== null && (account.type === 'depository' || account.type === 'credit');
   let balanceAfter = account.balances.current ?? 0;
   y = transactionsHeader(doc, y, withBalance);
+  doc.font(FONT).fontSize(TABLE_FONT_SIZE);
+  let table = new TableText(doc);
   let row = 0;
-  let fill = '';
-  const setFill = (color: string) => {
-    if (color !== fill) {
-      doc.fillColor(color);
-      fill = color;
-    }
-  };
-  doc.font(FONT).fontSize(8);
   for (const transaction of transactions) {
     if (y > BODY_BOTTOM) {
+      table.flush();
       doc.addPage();
       y = pageHeader(doc, input, `${subtitle} · transactions (continued)`);
       y = transactionsHeader(doc, y, withBalance);
-      doc.font(FONT).fontSize(8);
-      fill = '';
+      doc.font(FONT).fontSize(TABLE_FONT_SIZE);
+      table = new TableText(doc);
       row = 0;
     }
-    if (row % 2 === 1) {
-      doc.rect(MARGIN, y - 2.5, CONTENT_WIDTH, ROW_HEIGHT).fill(ZEBRA);
-      fill = ZEBRA;
-    }
-    setFill(INK);
-    doc.text(transaction.date, TXN_COL.date, y, CELL);
+    if (row % 2 === 1) table.stripe(y - 2.5);
+    table.left(transaction.date, TXN_COL.date, y, INK);
     const description = transaction.original_description ?? transaction.name ?? '—';
-    doc.text(clip(transaction.pending ? `${description} (pending)` : description, DESCRIPTION_MAX_CHARS), TXN_COL.description, y, CELL);
+    table.left(clip(transaction.pending ? `${description} (pending)` : description, DESCRIPTION_MAX_CHARS), TXN_COL.description, y, INK);
     // Plaid's sign: positive = money out. Show inflows as +, outflows as -, like a bank statement.
     const amountText = `${transaction.amount > 0 ? '-' : '+'}${money(Math.abs(transaction.amount), transaction.iso_currency_code)}`;
-    setFill(transaction.amount > 0 ? INK : POSITIVE);
-    doc.text(amountText, TXN_COL.amountRight - numberWidth(doc, amountText), y, CELL);
+    table.right(amountText, TXN_COL.amountRight, y, transaction.amount > 0 ? INK : POSITIVE);
     if (withBalance) {
-      const balanceText = money(balanceAfter, currency);
-      setFill(balanceAfter < 0 ? NEGATIVE : INK);
-      doc.text(balanceText, TXN_COL.balanceRight - numberWidth(doc, balanceText), y, CELL);
+      table.right(money(balanceAfter, currency), TXN_COL.balanceRight, y, balanceAfter < 0 ? NEGATIVE : INK);
       balanceAfter = Math.round((balanceAfter + transaction.amount) * 100) / 100;
     }
     y += ROW_HEIGHT;
     row += 1;
   }
+  table.flush();
+}
+
+const TABLE_FONT_SIZE = 8;
+
+/** What TableText needs from pdfkit beyond its typed API: the current font's resource name and ascender. */
+interface PdfkitFontInternals {
+  _font?: { id?: unknown; ascender?: unknown; ref(): unknown };
+}
+
+/** pdfkit's own WinAnsi mapping for the characters above Latin-1's C1 range that Plaid's text can hold. */
+const WIN_ANSI: Record<number, number> = {
+  0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87, 0x02c6: 0x88,
+  0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91, 0x2019: 0x92, 0x201c: 0x93,
+  0x201d: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02dc: 0x98, 0x2122: 0x99, 0x0161: 0x9a, 0x203a: 0x9b,
+  0x0153: 0x9c, 0x017e: 0x9e, 0x0178: 0x9f,
+};
+
+/** One character as a byte of a PDF literal string in WinAnsiEncoding ('?' when the encoding has none). */
+function literalByte(code: number): string {
+  const byte = code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : (WIN_ANSI[code] ?? 0x3f);
+  if (byte === 0x28 || byte === 0x29 || byte === 0x5c) return `\\${String.fromCharCode(byte)}`;
+  if (byte < 0x20 || byte > 0x7e) return `\\${byte.toString(8).padStart(3, '0')}`;
+  return String.fromCharCode(byte);
+}
+
+const pdfNumber = (value: number) => String(Math.round(value * 1000) / 1000);
+
+function rgb(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `${pdfNumber(((n >> 16) & 255) / 255)} ${pdfNumber(((n >> 8) & 255) / 255)} ${pdfNumber((n & 255) / 255)} rg`;
 }
 
 /**
- * Width of a money string in the table font (Helvetica 8pt, already selected by the caller): the standard
- * fonts have no kerning between digits and currency punctuation, so summing cached per-character widths is
- * exact and avoids a full text layout per cell.
+ * Per table font: each character's width and each pair's kerning (measured once through pdfkit's
+ * widthOfString), and each distinct cell's encoded TJ operand (dates, descriptions and amounts repeat).
  */
-const tableCharacterWidths = new Map<string, number>();
-function numberWidth(doc: Doc, text: string): number {
-  let width = 0;
-  for (const character of text) {
-    let characterWidth = tableCharacterWidths.get(character);
-    if (characterWidth === undefined) {
-      characterWidth = doc.widthOfString(character);
-      tableCharacterWidths.set(character, characterWidth);
+interface CellMetrics {
+  widths: Map<number, number>;
+  kerns: Map<number, number>;
+  cells: Map<string, { operand: string; width: number }>;
+}
+const metricsByDoc = new WeakMap<Doc, CellMetrics>();
+
+/**
+ * The transactions table of one page, written straight into the page's content stream: one path for the
+ * zebra stripes, then one text object for every cell, with the glyphs, kerning, positions and colours
+ * `doc.text` would produce. pdfkit's per-call work (option objects, glyph arrays, a graphics-state save,
+ * transform and text object per cell) made 160,000 cells cost seconds for the heavy persona.
+ * The caller selects the table font before constructing it.
+ */
+class TableText {
+  private readonly doc: Doc;
+  private readonly fontId: string;
+  private readonly baseline: number;
+  private readonly metrics: CellMetrics;
+  private stripes: string[] = [];
+  private text: string[] = [];
+  private color = '';
+
+  constructor(doc: Doc) {
+    const font = (doc as unknown as PdfkitFontInternals)._font;
+    if (!font || typeof font.id !== 'string' || typeof font.ascender !== 'number') {
+      throw new Error('pdfkit no longer exposes the current font; the table writer needs updating');
     }
-    width += characterWidth;
+    this.doc = doc;
+    this.fontId = font.id;
+    this.baseline = (font.ascender / 1000) * TABLE_FONT_SIZE;
+    // Same resource registration doc.text does, so the page's /Font dictionary names the font.
+    const fonts = doc.page.fonts as Record<string, unknown>;
+    fonts[font.id] ??= font.ref();
+    let metrics = metricsByDoc.get(doc);
+    if (!metrics) {
+      metrics = { widths: new Map(), kerns: new Map(), cells: new Map() };
+      metricsByDoc.set(doc, metrics);
+    }
+    this.metrics = metrics;
   }
-  return width;
+
+  stripe(top: number): void {
+    this.stripes.push(`${MARGIN} ${pdfNumber(top)} ${CONTENT_WIDTH} ${ROW_HEIGHT} re`);
+  }
+
+  left(text: string, x: number, y: number, color: string): void {
+    this.place(this.encode(text).operand, x, y, color);
+  }
+
+  right(text: string, right: number, y: number, color: string): void {
+    const cell = this.encode(text);
+    this.place(cell.operand, right - cell.width, y, color);
+  }
+
+  flush(): void {
+    const ops: string[] = [];
+    if (this.stripes.length > 0) ops.push('q', rgb(ZEBRA), ...this.stripes, 'f', 'Q');
+    if (this.text.length > 0) {
+      // Text space is PDF's bottom-up one, as in pdfkit's own text fragments.
+      ops.push('q', `1 0 0 -1 0 ${PAGE.height} cm`, 'BT', `/${this.fontId} ${TABLE_FONT_SIZE} Tf`, ...this.text, 'ET', 'Q');
+    }
+    if (ops.length > 0) this.doc.addContent(Buffer.from(`${ops.join('\n')}\n`, 'latin1'));
+    this.stripes = [];
+    this.text = [];
+    this.color = '';
+  }
+
+  private place(operand: string, x: number, y: number, color: string): void {
+    if (color !== this.color) {
+      this.text.push(rgb(color));
+      this.color = color;
+    }
+    this.text.push(`1 0 0 1 ${pdfNumber(x)} ${pdfNumber(PAGE.height - y - this.baseline)} Tm ${operand} TJ`);
+  }
+
+  private encode(text: string): { operand: string; width: number } {
+    const { cells } = this.metrics;
+    let cell = cells.get(text);
+    if (cell) return cell;
+    let operand = '[(';
+    let width = 0;
+    let previous = -1;
+    for (let i = 0; i < text.length; i += 1) {
+      const code = text.charCodeAt(i);
+      if (previous >= 0) {
+        const kern = this.kern(previous, code);
+        if (kern !== 0) {
+          // TJ moves left by positive numbers in thousandths of an em; a kern tightens with a negative one.
+          operand += `) ${-kern} (`;
+          width += (kern * TABLE_FONT_SIZE) / 1000;
+        }
+      }
+      operand += literalByte(code);
+      width += this.width(code);
+      previous = code;
+    }
+    cell = { operand: `${operand})]`, width };
+    if (cells.size > 100_000) cells.clear();
+    cells.set(text, cell);
+    return cell;
+  }
+
+  private width(code: number): number {
+    let width = this.metrics.widths.get(code);
+    if (width === undefined) {
+      width = this.doc.widthOfString(String.fromCharCode(code));
+      this.metrics.widths.set(code, width);
+    }
+    return width;
+  }
+
+  /** Kerning of a pair in thousandths of an em (AFM units), as pdfkit applies it. */
+  private kern(left: number, right: number): number {
+    const key = left * 0x10000 + right;
+    let kern = this.metrics.kerns.get(key);
+    if (kern === undefined) {
+      const pair = this.doc.widthOfString(String.fromCharCode(left, right));
+      kern = Math.round(((pair - this.width(left) - this.width(right)) * 1000) / TABLE_FONT_SIZE);
+      this.metrics.kerns.set(key, kern);
+    }
+    return kern;
+  }
 }
 
 function footers(doc: Doc, report: AssetReport, title: string): void {
