@@ -1,4 +1,4 @@
-import { AxiosError } from 'axios';
+import type { AxiosError } from 'axios';
 import { requireKeychain } from '../helpers/keychain';
 import { APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
 
