@@ -162,7 +162,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
         return send(res, 200, encodeWire({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'The request was not valid JSON.', retryable: false } }));
       }
       const envelope = await dispatcher.dispatch(match[1]!, payload);
-      return send(res, 200, encodeWire(envelope));
+      // A report's JSON text goes after the header unescaped (see encodeWire): tens of MB, no escaping pass.
+      return send(res, 200, encodeWire(envelope, { rawStrings: true }));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"method"}');
     return serveStatic(url.pathname, res);

@@ -320,11 +320,16 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     return applicant;
   }
 
-  function readyContent(reportId: string): { summary: ReportSummary; json: AssetReportGetResult; pdf: Uint8Array } {
+  function requireReadyReport(reportId: string): ReportSummary {
     const summary = requireReport(reportId);
     if (summary.status !== 'ready') {
       throw new AppError({ code: 'REPORT_NOT_READY', message: summary.status === 'pending' ? 'This report is still being generated.' : 'This report has no content (it failed or was removed).', retryable: summary.status === 'pending' });
     }
+    return summary;
+  }
+
+  function readyContent(reportId: string): { summary: ReportSummary; json: AssetReportGetResult; pdf: Uint8Array } {
+    const summary = requireReadyReport(reportId);
     const content = requireStore().reports.readContent(reportId);
     return { summary, json: content.json as AssetReportGetResult, pdf: content.pdf };
   }
@@ -492,10 +497,13 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     'reports:create': async (request) => (await requireContext()).lifecycle.create(request),
     'reports:search': async (query) => requireStore().reports.search({ environment: currentEnvironment(), ...query }),
     'reports:get': async ({ reportId }) => {
-      const { summary, json } = readyContent(reportId);
-      return { summary, content: withMaskedSsn(json) };
+      const summary = requireReadyReport(reportId);
+      return { summary, contentJson: maskSsnInReportJson(requireStore().reports.readJsonText(reportId)) };
     },
-    'reports:pdf': async ({ reportId }) => ({ pdf: Uint8Array.from(readyContent(reportId).pdf) }),
+    'reports:pdf': async ({ reportId }) => {
+      requireReadyReport(reportId);
+      return { pdf: Uint8Array.from(requireStore().reports.readPdf(reportId)) }; // the PDF alone, not the report's JSON too
+    },
     'reports:refresh': async ({ reportId, daysRequested }) => (await requireContext()).lifecycle.refresh(reportId, daysRequested),
     'reports:filter': async ({ reportId, accountIdsToExclude }) => (await requireContext()).lifecycle.filter(reportId, accountIdsToExclude),
     'reports:remove': async ({ reportId }) => {
@@ -635,8 +643,21 @@ export function transactionsCsv(json: AssetReportGetResult): string {
 }
 
 /** Plaid echoes the SSN in `report.user`; the full number never leaves the main process (exports excepted). */
-export function withMaskedSsn(json: AssetReportGetResult): AssetReportGetResult {
-  const ssn = json.report.user?.ssn;
-  if (!ssn) return json;
-  return { ...json, report: { ...json.report, user: { ...json.report.user, ssn: `***-**-${ssn.slice(-4)}` } } };
+function maskSsn(ssn: string): string {
+  return `***-**-${ssn.slice(-4)}`;
+}
+
+// A JSON "ssn" member with a string value; a quote inside a string is always escaped, so this can't match inside one.
+const SSN_MEMBER = /"ssn"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * The report's JSON text as the renderer gets it: report.user.ssn masked to its last four digits, without
+ * parsing the tens of MB around it. Plaid's report has that one "ssn"; any other member of the name would
+ * be masked too, never left readable.
+ */
+export function maskSsnInReportJson(text: string): string {
+  return text.replace(SSN_MEMBER, (member: string, colon: string, literal: string) => {
+    const ssn = JSON.parse(`"${literal}"`) as string;
+    return ssn ? `"ssn"${colon}${JSON.stringify(maskSsn(ssn))}` : member;
+  });
 }

@@ -38,17 +38,30 @@ export function base64ToBytes(text: string): Uint8Array {
 
 type Path = (string | number)[];
 
-/** Finds Uint8Array values and swaps them for base64 markers, copying only the objects on the way. */
-function extractBytes(value: unknown, path: Path, found: Path[], depth: number): unknown {
+/** Strings at least this long travel outside the JSON (see encodeWire). */
+const RAW_STRING_MIN = 64 * 1024;
+
+interface Extracted {
+  bytes: Path[];
+  /** Long strings lifted out of the JSON, in order, with where they go. */
+  raw: { path: Path; text: string }[] | null;
+}
+
+/** Finds Uint8Array values (and long strings, when asked) and swaps them out, copying only the objects on the way. */
+function extract(value: unknown, path: Path, found: Extracted, depth: number): unknown {
   if (value instanceof Uint8Array) {
-    found.push(path);
+    found.bytes.push(path);
     return bytesToBase64Fast(value);
+  }
+  if (found.raw && typeof value === 'string' && value.length >= RAW_STRING_MIN) {
+    found.raw.push({ path, text: value });
+    return '';
   }
   // Binary only ever sits near the top of an envelope ({ value: { pdf } }); stop before big data.
   if (depth > 4 || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   let copy: Record<string, unknown> | null = null;
   for (const [key, child] of Object.entries(value)) {
-    const replaced = extractBytes(child, [...path, key], found, depth + 1);
+    const replaced = extract(child, [...path, key], found, depth + 1);
     if (replaced !== child) {
       copy ??= { ...(value as Record<string, unknown>) };
       copy[key] = replaced;
@@ -67,30 +80,57 @@ function base64ToBytesFast(text: string): Uint8Array {
   return nativeFrom ? nativeFrom(text) : base64ToBytes(text);
 }
 
+export interface EncodeWireOptions {
+  /**
+   * Send strings of 64 KiB and more (a report's JSON text) after the JSON instead of inside it: no
+   * escaping on the way out, no unescaping on the way in. The text then holds raw newlines, so only
+   * for whole-body messages (invoke responses), not for line-framed event streams.
+   */
+  rawStrings?: boolean;
+}
+
 /**
  * Wire format: {"b": [paths of binary values], "v": value}. Plain JSON.stringify / JSON.parse do
  * the heavy lifting (no replacer or reviver callbacks, which are several times slower on the
- * 20 MB of a large report); only the listed paths are converted.
+ * 20 MB of a large report); only the listed paths are converted. With rawStrings, the header also
+ * lists "s": [[path, length]…], and after a newline the strings follow one after another.
  */
-export function encodeWire(value: unknown): string {
-  const found: Path[] = [];
-  const v = extractBytes(value, [], found, 0);
-  return JSON.stringify({ b: found, v });
+export function encodeWire(value: unknown, options: EncodeWireOptions = {}): string {
+  const found: Extracted = { bytes: [], raw: options.rawStrings ? [] : null };
+  const v = extract(value, [], found, 0);
+  if (!found.raw || found.raw.length === 0) return JSON.stringify({ b: found.bytes, v });
+  // JSON.stringify never emits a raw newline, so the first one ends the header.
+  const header = JSON.stringify({ b: found.bytes, s: found.raw.map((r) => [r.path, r.text.length]), v });
+  return `${header}\n${found.raw.map((r) => r.text).join('')}`;
+}
+
+function setAt(root: unknown, path: Path, convert: (current: unknown) => unknown): unknown {
+  if (path.length === 0) return convert(root);
+  let parent = root as Record<string | number, unknown> | null;
+  for (const key of path.slice(0, -1)) parent = (parent?.[key] as Record<string | number, unknown> | undefined) ?? null;
+  const last = path[path.length - 1]!;
+  if (parent && typeof parent === 'object') parent[last] = convert(parent[last]);
+  return root;
 }
 
 export function decodeWire(text: string): unknown {
-  const wire = JSON.parse(text) as { b?: Path[]; v?: unknown };
+  const headerEnd = text.indexOf('\n');
+  const wire = JSON.parse(headerEnd === -1 ? text : text.slice(0, headerEnd)) as {
+    b?: Path[];
+    s?: [Path, number][];
+    v?: unknown;
+  };
   if (typeof wire !== 'object' || wire === null || !('v' in wire)) throw new Error('not a bridge message');
   let root = wire.v;
   for (const path of wire.b ?? []) {
-    if (path.length === 0) {
-      if (typeof root === 'string') root = base64ToBytesFast(root);
-      continue;
-    }
-    let parent = root as Record<string | number, unknown> | null;
-    for (const key of path.slice(0, -1)) parent = (parent?.[key] as Record<string | number, unknown> | undefined) ?? null;
-    const last = path[path.length - 1]!;
-    if (parent && typeof parent[last] === 'string') parent[last] = base64ToBytesFast(parent[last] as string);
+    root = setAt(root, path, (current) => (typeof current === 'string' ? base64ToBytesFast(current) : current));
+  }
+  let offset = headerEnd + 1;
+  for (const [path, length] of wire.s ?? []) {
+    if (headerEnd === -1 || offset + length > text.length) throw new Error('bridge message cut short');
+    const raw = text.slice(offset, offset + length);
+    offset += length;
+    root = setAt(root, path, () => raw);
   }
   return root;
 }

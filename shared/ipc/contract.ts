@@ -153,10 +153,14 @@ export const contract = {
     }),
     z.object({ rows: z.array(ReportSummary), total: z.number().int() }),
   ),
-  /** Plaid's report JSON (with insights). Typed as AssetReportGetResult in shared/asset-report. */
+  /**
+   * Plaid's report JSON (with insights) as text: an AssetReportGetResult (shared/asset-report) once parsed.
+   * Text, because 50,000 transactions are tens of MB: a string crosses IPC and the bridge without a
+   * parse, object walk and re-serialisation on each side; the renderer parses it once.
+   */
   'reports:get': channel(
     z.strictObject({ reportId: id }),
-    z.object({ summary: ReportSummary, content: z.unknown() }),
+    z.object({ summary: ReportSummary, contentJson: z.string() }),
   ),
   'reports:pdf': channel(z.strictObject({ reportId: id }), z.object({ pdf: bytes })),
   'reports:refresh': channel(

@@ -80,7 +80,10 @@ export function cents(amount: number): number {
   return Math.round(amount * 100) / 100;
 }
 
+// One formatter for every call: toLocaleString with options builds a new one each time (thousands per report).
+const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function formatMoney(amount: number): string {
   const sign = amount < 0 ? '-' : '';
-  return `${sign}$${Math.abs(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `${sign}$${twoDecimals.format(Math.abs(amount))}`;
 }

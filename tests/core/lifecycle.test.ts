@@ -65,7 +65,8 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     expect(got.summary).toMatchObject({ status: 'ready', kind: 'create', loanNumber: APPLICANT.loanNumber, institutions: ['First Platypus Bank'] });
     expect(got.summary.totalBalance).toBeGreaterThan(0);
     expect(got.summary.findingCounts).not.toBeNull();
-    const content = got.content as AssetReportGetResult;
+    expect(got.contentJson).not.toMatch(/123-?45-?6789/); // nowhere in the text the renderer gets
+    const content = JSON.parse(got.contentJson) as AssetReportGetResult;
     expect(content.report.client_report_id).toBe(APPLICANT.loanNumber);
     expect(content.report.user.first_name).toBe('Alberta');
     expect(content.report.user.ssn).toBe('***-**-6789'); // Plaid got the full SSN; the renderer sees it masked
@@ -110,13 +111,13 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     expect(refreshed).toMatchObject({ kind: 'refresh', parentId: report.id, status: 'pending', daysRequested: 90 });
     expect((await readyEvent(refreshed.id)).payload).toMatchObject({ status: 'ready' });
 
-    const parentContent = (await h.handlers['reports:get']({ reportId: report.id })).content as AssetReportGetResult;
+    const parentContent = JSON.parse((await h.handlers['reports:get']({ reportId: report.id })).contentJson) as AssetReportGetResult;
     const accounts = parentContent.report.items[0]!.accounts;
     const excluded = accounts[0]!.account_id;
     const filtered = await h.handlers['reports:filter']({ reportId: report.id, accountIdsToExclude: [excluded] });
     expect(filtered).toMatchObject({ kind: 'filter', parentId: report.id });
     expect((await readyEvent(filtered.id)).payload).toMatchObject({ status: 'ready' });
-    const filteredContent = (await h.handlers['reports:get']({ reportId: filtered.id })).content as AssetReportGetResult;
+    const filteredContent = JSON.parse((await h.handlers['reports:get']({ reportId: filtered.id })).contentJson) as AssetReportGetResult;
     const remaining = filteredContent.report.items.flatMap((i) => i.accounts.map((a) => a.account_id));
     expect(remaining).not.toContain(excluded);
     expect(remaining).toHaveLength(accounts.length - 1);

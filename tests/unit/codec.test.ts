@@ -19,6 +19,22 @@ describe('web bridge wire codec', () => {
     expect(decodeWire(encodeWire({ text: 'plain' }))).toEqual({ text: 'plain' });
   });
 
+  it('sends long strings after the JSON header, unescaped, when asked', () => {
+    const long = `{"report":"${'x\\"\n€'.repeat(30_000)}"}`;
+    const pdf = new Uint8Array([1, 2, 3]);
+    const message = { ok: true, value: { summary: { id: 'r1', note: 'short' }, contentJson: long, pdf } };
+    const wire = encodeWire(message, { rawStrings: true });
+    expect(wire.length).toBeLessThan(long.length + 200); // no escaping of the long text
+    expect(wire.endsWith(long)).toBe(true);
+    expect(decodeWire(wire)).toEqual(message);
+    // Two long strings, and long strings left inside the JSON without the option (event streams).
+    const two = { a: long, b: { c: `${long}!` } };
+    expect(decodeWire(encodeWire(two, { rawStrings: true }))).toEqual(two);
+    expect(encodeWire(two)).not.toContain('\n');
+    expect(decodeWire(encodeWire(two))).toEqual(two);
+    expect(() => decodeWire(wire.slice(0, -1))).toThrow();
+  });
+
   it('rejects text that is not a bridge message', () => {
     expect(() => decodeWire('{"ok":true}')).toThrow();
     expect(() => decodeWire('not json')).toThrow();

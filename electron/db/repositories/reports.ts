@@ -55,6 +55,8 @@ export interface ReportRepository {
   reportToken(id: string): string | null;
   readContent(id: string): { json: unknown; pdf: Uint8Array };
   readJson(id: string): unknown;
+  /** The stored report JSON as text, unparsed: for handing it on (to the renderer) without a parse/serialise round trip. */
+  readJsonText(id: string): string;
   readPdf(id: string): Uint8Array;
   findByPlaidReportId(environment: PlaidEnvironment, plaidReportId: string): ReportRecord | null;
   /** Deletes content, token and audit-copy tokens; the row stays as 'removed' for the history. */
@@ -190,6 +192,19 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       // Authenticated but unreadable means it was written wrong; still never hand back garbage.
       throw corruptValueError('Asset Report', err);
     }
+  };
+
+  const decodeJsonText = (id: string, codec: string, sealed: Buffer): string => {
+    const packed = ctx.cipher.open(sealed, jsonWhere(id));
+    let text: string;
+    try {
+      text = unpackJson(codec, packed).toString('utf8');
+    } catch (err) {
+      throw corruptValueError('Asset Report', err);
+    }
+    // The cipher authenticated what we wrote (JSON.stringify output); only a damaged codec could break it.
+    if (!text.startsWith('{')) throw corruptValueError('Asset Report', new Error('stored report is not a JSON object'));
+    return text;
   };
 
   const contentRow = (id: string, columns: string) => {
@@ -338,6 +353,11 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     readJson(id) {
       const row = contentRow(id, 'json_codec, json_enc');
       return decodeJson(id, row.json_codec, row.json_enc);
+    },
+
+    readJsonText(id) {
+      const row = contentRow(id, 'json_codec, json_enc');
+      return decodeJsonText(id, row.json_codec, row.json_enc);
     },
 
     readPdf(id) {

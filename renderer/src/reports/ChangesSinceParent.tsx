@@ -4,16 +4,15 @@ import type { AssetReportGetResult } from '../../../shared/asset-report';
 import { diffReports } from '../../../shared/underwriting';
 import { ErrorState, Skeleton, useLoad } from '../ui';
 import { formatDate, formatMoney } from './format';
-
-function isAssetReport(value: unknown): value is AssetReportGetResult {
-  const v = value as { report?: { items?: unknown } } | null;
-  return typeof v === 'object' && v !== null && Array.isArray(v.report?.items);
-}
+import { parseReportContent } from './report-content';
 
 /** For a refreshed report: what changed since the report it refreshes. */
 export function ChangesSinceParent({ parentId, child }: { parentId: string; child: AssetReportGetResult }) {
-  const parent = useLoad(() => api.reportsGet({ reportId: parentId }), [parentId]);
-  const parentContent = parent.data && isAssetReport(parent.data.content) ? parent.data.content : null;
+  const parent = useLoad(
+    () => api.reportsGet({ reportId: parentId }).then((got) => ({ content: parseReportContent(got.contentJson) })),
+    [parentId],
+  );
+  const parentContent = parent.data?.content ?? null;
   const diff = useMemo(() => (parentContent ? diffReports(parentContent, child) : null), [parentContent, child]);
 
   return (

@@ -4,18 +4,32 @@ import type { PDFDocumentProxy, PDFDocumentLoadingTask } from 'pdfjs-dist';
 import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import 'pdfjs-dist/web/pdf_viewer.css';
-import { api } from '../api';
 import { Button, ErrorState, Skeleton } from '../ui';
+import { takePdfBytes } from './pdf-preload';
 
 // pdf_viewer.mjs reads the library from globalThis, so it must be set before the viewer loads.
 (globalThis as unknown as { pdfjsLib: typeof pdfjsLib }).pdfjsLib = pdfjsLib;
 pdfjsLib.GlobalWorkerOptions.workerSrc = workerUrl;
 const viewerModule = import('pdfjs-dist/web/pdf_viewer.mjs');
+
+// One pdf.js worker for the app's lifetime, started when this chunk loads (the report screen preloads it):
+// a worker per document would fetch and compile pdf.js's 1 MB worker script before every first page.
+let sharedWorker: pdfjsLib.PDFWorker | null = null;
+function pdfWorker(): pdfjsLib.PDFWorker {
+  if (!sharedWorker || sharedWorker.destroyed) sharedWorker = new pdfjsLib.PDFWorker();
+  return sharedWorker;
+}
+pdfWorker();
 type ViewerModule = Awaited<typeof viewerModule>;
 type Viewer = InstanceType<ViewerModule['PDFViewer']>;
 type Bus = InstanceType<ViewerModule['EventBus']>;
 
 const THUMB_WIDTH = 96;
+
+function afterIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
+  else setTimeout(run, 50);
+}
 
 /**
  * Plaid's PDF, fetched through the main process and shown with pdf.js's own viewer components.
@@ -36,13 +50,14 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
   const [findState, setFindState] = useState<'idle' | 'found' | 'not_found' | 'pending'>('idle');
   const [showThumbs, setShowThumbs] = useState(true);
   const [printing, setPrinting] = useState(false);
+  const [firstPageShown, setFirstPageShown] = useState(false);
   const ids = useId();
 
   useEffect(() => {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
     (async () => {
-      const [{ pdf }, viewer] = await Promise.all([api.reportsPdf({ reportId }), viewerModule]);
+      const [{ pdf }, viewer] = await Promise.all([takePdfBytes(reportId), viewerModule]);
       if (cancelled) return;
       const container = containerRef.current;
       if (!container) return;
@@ -60,6 +75,8 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       eventBus.on('pagesinit', () => {
         pdfViewer.currentScaleValue = 'page-width';
       });
+      // Thumbnails wait for page 1 and the next idle moment: what the officer is looking at comes first.
+      eventBus.on('pagerendered', () => afterIdle(() => !cancelled && setFirstPageShown(true)), { once: true });
       eventBus.on('pagechanging', (event: { pageNumber: number }) => {
         setPage(event.pageNumber);
         setPageInput(String(event.pageNumber));
@@ -88,9 +105,14 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
         data: pdf,
         isEvalSupported: false,
         enableXfa: false,
+        worker: pdfWorker(),
       };
       task = pdfjsLib.getDocument(params);
-      const loaded = await task.promise;
+      const loaded = await task.promise.catch((err: unknown) => {
+        // A worker that failed to start stays failed: the next attempt (Retry) gets a fresh one.
+        sharedWorker?.destroy();
+        throw err;
+      });
       if (cancelled) return;
       pdfViewer.setDocument(loaded);
       linkService.setDocument(loaded, null);
@@ -170,6 +192,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
         onRetry={() => {
           setError(null);
           setDoc(null);
+          setFirstPageShown(false);
           setAttempt((a) => a + 1);
         }}
       />
@@ -280,7 +303,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
         </Button>
       </div>
       <div className="rp-pdf-body">
-        {showThumbs && doc && <Thumbnails doc={doc} current={page} onSelect={goTo} />}
+        {showThumbs && doc && <Thumbnails doc={doc} draw={firstPageShown} current={page} onSelect={goTo} />}
         <div className="rp-pdf-stage">
           {!doc && (
             <div className="rp-pdf-loading">
@@ -302,13 +325,18 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
   );
 }
 
-/** Thumbnails render only when scrolled into view, at a small size, so 500 pages cost nothing up front. */
+/**
+ * Thumbnails render only when scrolled into view, at a small size, so 500 pages cost nothing up front;
+ * and only once `draw` is set (after the main view's first page), so they never delay it.
+ */
 function Thumbnails({
   doc,
+  draw,
   current,
   onSelect,
 }: {
   doc: PDFDocumentProxy;
+  draw: boolean;
   current: number;
   onSelect(page: number): void;
 }) {
@@ -330,7 +358,7 @@ function Thumbnails({
               aria-label={`Page ${n}`}
               onClick={() => onSelect(n)}
             >
-              <Thumbnail doc={doc} pageNumber={n} />
+              <Thumbnail doc={doc} pageNumber={n} draw={draw} />
               <span aria-hidden="true">{n}</span>
             </button>
           </li>
@@ -340,11 +368,11 @@ function Thumbnails({
   );
 }
 
-function Thumbnail({ doc, pageNumber }: { doc: PDFDocumentProxy; pageNumber: number }) {
+function Thumbnail({ doc, pageNumber, draw }: { doc: PDFDocumentProxy; pageNumber: number; draw: boolean }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!canvas) return;
+    if (!canvas || !draw) return;
     let task: { cancel(): void } | null = null;
     let done = false;
     const observer = new IntersectionObserver(async (entries) => {
@@ -369,7 +397,7 @@ function Thumbnail({ doc, pageNumber }: { doc: PDFDocumentProxy; pageNumber: num
       observer.disconnect();
       task?.cancel();
     };
-  }, [doc, pageNumber]);
+  }, [doc, pageNumber, draw]);
   return (
     <canvas ref={canvasRef} className="rp-thumb-canvas" width={THUMB_WIDTH} height={Math.round(THUMB_WIDTH * 1.294)} />
   );

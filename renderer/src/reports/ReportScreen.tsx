@@ -13,10 +13,12 @@ import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { buildTransactionRows, accountLabel } from './transactions';
+import { parseReportContent } from './report-content';
+import { loadPdfViewer, preloadPdfViewerWhenIdle, requestPdfBytes } from './pdf-preload';
 import { applicantFullName, environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
-const PdfViewer = lazy(() => import('./PdfViewer'));
+const PdfViewer = lazy(loadPdfViewer);
 
 export interface ReportScreenProps {
   reportId: string;
@@ -31,13 +33,8 @@ interface LoadedReport {
   sourced: { transactionId: string; note: string; markedAt: string }[];
 }
 
-function isAssetReport(value: unknown): value is AssetReportGetResult {
-  const v = value as { report?: { items?: unknown } } | null;
-  return typeof v === 'object' && v !== null && Array.isArray(v.report?.items);
-}
-
 async function loadReport(reportId: string): Promise<LoadedReport> {
-  const [{ summary, content }, settings, sourced] = await Promise.all([
+  const [{ summary, contentJson }, settings, sourced] = await Promise.all([
     api.reportsGet({ reportId }),
     api.settingsGet({}).catch(() => null),
     api.depositsListSourced({ reportId }).catch(() => []),
@@ -46,7 +43,7 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
     .applicantsGet({ applicantId: summary.applicantId })
     .then((r) => r.applicant)
     .catch(() => null);
-  return { summary, content: isAssetReport(content) ? content : null, applicant, settings, sourced };
+  return { summary, content: parseReportContent(contentJson), applicant, settings, sourced };
 }
 
 type Tab = 'summary' | 'transactions' | 'pdf' | 'actions';
@@ -198,10 +195,15 @@ function ReportViewer({
     return analyzeReport(content, loanInputsFromApplicant(applicant), underwritingSettings(overrides), todayIso());
   }, [content, applicant, settings, sourced]);
 
-  const openTab = useCallback((next: Tab) => {
-    setTab(next);
-    setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
-  }, []);
+  const openTab = useCallback(
+    (next: Tab) => {
+      if (next === 'pdf' && !visited.has('pdf')) requestPdfBytes(summary.id);
+      setTab(next);
+      setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
+    },
+    [visited, summary.id],
+  );
+  useEffect(() => preloadPdfViewerWhenIdle(), []);
 
   function onTabKey(event: KeyboardEvent<HTMLButtonElement>) {
     const index = TABS.findIndex((t) => t.id === tab);
