@@ -12,8 +12,16 @@ import { Shell } from './shell/Shell';
 import { href, navigate, useRoute, type Route } from './shell/router';
 import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useToast } from './ui';
 
-// The report viewer brings charts, the virtualized table and pdf.js: loaded on first use only.
-const ReportScreen = lazy(() => import('./reports').then((m) => ({ default: m.ReportScreen })));
+// The report viewer brings charts, the virtualized table and pdf.js: not in the first load, but
+// fetched in the desk's first idle moment so that opening the first report does not wait for it.
+const loadReports = () => import('./reports');
+const ReportScreen = lazy(() => loadReports().then((m) => ({ default: m.ReportScreen })));
+function preloadReportsWhenIdle(): () => void {
+  const start = () => void loadReports().catch(() => {}); // a failure shows when the screen itself loads
+  if (typeof requestIdleCallback !== 'function') return () => {};
+  const handle = requestIdleCallback(start, { timeout: 5000 });
+  return () => cancelIdleCallback(handle);
+}
 
 function goBackFromReport() {
   if (history.length > 1) history.back();
@@ -83,6 +91,7 @@ function useReportProgress(route: Route) {
 function Desk() {
   const route = useRoute();
   useReportProgress(route);
+  useEffect(() => preloadReportsWhenIdle(), []);
   const resetKey = JSON.stringify(route);
   if (route.name === 'link') {
     // The focused mode replaces the whole desk: no navigation, no lists, no other applicant.

@@ -175,7 +175,16 @@ function ReportViewer({
   );
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
-  const rows = useMemo(() => buildTransactionRows(report), [report]);
+  // The table's rows (and search text) are built after the findings are on screen, in the first idle
+  // moment, or at once if the Transactions tab is opened before that.
+  const [rowsBuilt, setRowsBuilt] = useState(false);
+  useEffect(() => whenIdle(() => setRowsBuilt(true)), [report]);
+  const wantRows = rowsBuilt || visited.has('transactions');
+  const rows = useMemo(() => (wantRows ? buildTransactionRows(report) : null), [report, wantRows]);
+  const transactionCount = useMemo(
+    () => report.items.reduce((n, item) => n + item.accounts.reduce((m, a) => m + a.transactions.length, 0), 0),
+    [report],
+  );
   const accounts = useMemo(
     () =>
       report.items.flatMap((item) =>
@@ -183,7 +192,7 @@ function ReportViewer({
       ),
     [report],
   );
-  const hasInsights = useMemo(() => rows.some((r) => r.merchant !== null || r.category !== null), [rows]);
+  const hasInsights = useMemo(() => rows?.some((r) => r.merchant !== null || r.category !== null) ?? false, [rows]);
 
   const analysis: UnderwritingAnalysis | null = useMemo(() => {
     if (!applicant) return null;
@@ -326,7 +335,7 @@ function ReportViewer({
             data-testid={`tab-${t.id}`}
           >
             {t.label}
-            {t.id === 'transactions' && <span className="rp-tab-count"> ({rows.length.toLocaleString('en-US')})</span>}
+            {t.id === 'transactions' && <span className="rp-tab-count"> ({transactionCount.toLocaleString('en-US')})</span>}
           </button>
         ))}
       </div>
@@ -363,7 +372,7 @@ function ReportViewer({
         hidden={tab !== 'transactions'}
         className="rp-panel"
       >
-        {visited.has('transactions') && (
+        {visited.has('transactions') && rows && (
           <TransactionsTable
             rows={rows}
             accounts={accounts}
@@ -398,6 +407,16 @@ function ReportViewer({
       </div>
     </div>
   );
+}
+
+/** Runs `run` in the page's next idle moment (soon, at the latest); returns the cancel function. */
+function whenIdle(run: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(run, { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(run, 50);
+  return () => clearTimeout(timer);
 }
 
 /** Today in the officer's time zone, for the refresh-by rule. */
