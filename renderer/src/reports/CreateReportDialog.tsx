@@ -230,11 +230,27 @@ export function useReportProgress(report: ReportSummary | null): {
   const applicantId = report?.applicantId ?? null;
   useEffect(() => {
     if (!reportId) return;
-    return api.on('report:progress', (payload) => {
+    let cancelled = false;
+    const off = api.on('report:progress', (payload) => {
       if (payload.reportId === reportId) setProgress(payload);
     });
-  }, [reportId]);
-  const status = progress?.status ?? report?.status ?? 'pending';
+    // A report that settled before we listened sent its event to nobody: read its status once, now.
+    if (applicantId) {
+      api
+        .applicantsGet({ applicantId })
+        .then(({ reports }) => {
+          const found = reports.find((r) => r.id === reportId);
+          if (found && !cancelled) setLatest(found);
+        })
+        .catch(() => undefined); // events still arrive; the status read is only a catch-up
+    }
+    return () => {
+      cancelled = true;
+      off();
+    };
+  }, [reportId, applicantId]);
+  const status =
+    progress?.status ?? (latest && latest.status !== 'pending' ? latest.status : null) ?? report?.status ?? 'pending';
   useEffect(() => {
     if (!reportId || !applicantId || status === 'pending') return;
     let cancelled = false;

@@ -14,6 +14,7 @@ import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { buildTransactionRows, accountLabel } from './transactions';
 import { parseReportContent } from './report-content';
+import { reportOrSummary } from './report-or-summary';
 import { loadPdfViewer, preloadPdfViewerWhenIdle, requestPdfBytes } from './pdf-preload';
 import { applicantFullName, environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
@@ -35,7 +36,7 @@ interface LoadedReport {
 
 async function loadReport(reportId: string): Promise<LoadedReport> {
   const [{ summary, contentJson }, settings, sourced] = await Promise.all([
-    api.reportsGet({ reportId }),
+    reportOrSummary(reportId),
     api.settingsGet({}).catch(() => null),
     api.depositsListSourced({ reportId }).catch(() => []),
   ]);
