@@ -1,0 +1,285 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright';
+import { startWebBridge, type WebBridge } from '../../../electron/dev/web-bridge';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../electron/emulator';
+import { createAppServices, type AppServices } from '../../../electron/services/app-services';
+import { createMemoryLogger } from '../../../electron/services/logger';
+
+/**
+ * The officer's desk for whole-story browser tests: the web build, the web bridge over the REAL
+ * app services (store, keychain, gateway, report lifecycle) and the built-in emulator, plus the
+ * page-side recorders the secret scan needs. Only the emulator's clock and readiness delay are
+ * the test's to move, so "pending" can be shown for as long as the test needs to look at it.
+ */
+
+export const SCREENSHOTS = 'test-results/screenshots';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const WEB_BUILD = join(root, 'out/renderer-web');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * out/renderer-web, built when missing or older than the renderer's sources, then copied into
+ * `workDir`: another engineer rebuilding out/renderer-web mid-run cannot pull chunks from under us.
+ */
+export function webBuildCopy(workDir: string): string {
+  const index = join(WEB_BUILD, 'index.html');
+  const sources = Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'shared')));
+  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
+    execFileSync('npx', ['tsx', 'electron/build/build.ts', '--web'], { cwd: root, stdio: 'inherit' });
+  }
+  const copy = join(workDir, 'renderer-web');
+  cpSync(WEB_BUILD, copy, { recursive: true });
+  if (!existsSync(join(copy, 'index.html'))) throw new Error('the web build has no index.html');
+  return copy;
+}
+
+export interface Desk {
+  bridge: WebBridge;
+  app: AppServices;
+  emulator(): RunningEmulator;
+  /** Moves the emulator's clock forward (reports whose ready time has passed answer /asset_report/get). */
+  advanceEmulatorClock(ms: number): void;
+  logLines: string[];
+}
+
+export async function startDesk(workDir: string, staticDir: string): Promise<Desk> {
+  const userDataDir = join(workDir, 'user-data');
+  mkdirSync(userDataDir, { recursive: true });
+  const logger = createMemoryLogger({ level: 'debug' });
+  let offsetMs = 0;
+  let app: AppServices | null = null;
+  let running: RunningEmulator | null = null;
+  const bridge = await startWebBridge({
+    userDataDir,
+    staticDir,
+    port: 0,
+    logger,
+    createServices: (deps) => {
+      app = createAppServices({
+        ...deps,
+        keychainService: `AssetDesk-browser-test-${process.pid}`,
+        transport: 'web-bridge',
+        // Short polls: a report whose ready time has passed is picked up within a second.
+        pollIntervals: { initialMs: 200, factor: 1.5, maxMs: 1_000 },
+        startEmulator: async (options) => {
+          running = await startEmulator({
+            ...(options as EmulatorOptions),
+            readyAfterMs: 0,
+            clock: () => new Date(Date.now() + offsetMs),
+          });
+          return running;
+        },
+      });
+      return app;
+    },
+  });
+  return {
+    bridge,
+    app: app!,
+    emulator: () => {
+      if (!running) throw new Error('the emulator has not started yet');
+      return running;
+    },
+    advanceEmulatorClock: (ms) => void (offsetMs += ms),
+    logLines: logger.lines,
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** What the page received from the bridge: every /__bridge/ response body and every pushed event. */
+export interface PageRecorder {
+  bodies: string[];
+  errors: string[];
+  events(): Promise<string[]>;
+  settled(): Promise<void>;
+}
+
+export function recordPage(page: Page): PageRecorder {
+  const bodies: string[] = [];
+  const errors: string[] = [];
+  const pending: Promise<void>[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // Plaid's Link answers a wrong password with HTTP 400, which Chromium logs in Link's own frame.
+    const { url } = message.location();
+    if (/\/link\/ui\/_api\/credentials$/.test(url) && message.text().includes('status of 400')) return;
+    errors.push(`${message.text()} (${url})`);
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    // The event stream never ends: its frames are recorded inside the page instead.
+    if (!url.pathname.startsWith('/__bridge/') || url.pathname === '/__bridge/events') return;
+    pending.push(
+      response.body().then(
+        (body) => void bodies.push(body.toString('utf8')),
+        () => undefined, // a response dropped by a navigation has no body to scan
+      ),
+    );
+  });
+  return {
+    bodies,
+    errors,
+    events: () => page.evaluate(() => (window as unknown as { __bridgeEvents?: string[] }).__bridgeEvents ?? []),
+    settled: async () => void (await Promise.all(pending)),
+  };
+}
+
+/** Installed before the app's scripts: keeps the data of every server-sent event the page gets. */
+export function recordBridgeEvents(): void {
+  const store: string[] = [];
+  (window as unknown as { __bridgeEvents: string[] }).__bridgeEvents = store;
+  const add = EventSource.prototype.addEventListener as (
+    this: EventSource,
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ) => void;
+  EventSource.prototype.addEventListener = function (
+    this: EventSource,
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ) {
+    const recordFirst = (event: Event) => {
+      store.push(String((event as MessageEvent).data));
+      if (typeof listener === 'function') listener.call(this, event);
+      else listener?.handleEvent(event);
+    };
+    return add.call(this, type, listener ? recordFirst : listener, options);
+  } as typeof EventSource.prototype.addEventListener;
+}
+
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+export interface NewApplicant {
+  firstName: string;
+  lastName: string;
+  loanNumber: string;
+  loanPurpose?: 'purchase' | 'refinance';
+  income: string;
+  fundsToClose: string;
+}
+
+/** The officer fills in the new-applicant form and lands on the applicant's page. */
+export async function addApplicant(page: Page, applicant: NewApplicant): Promise<string> {
+  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('new-applicant').click();
+  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('field-firstName').fill(applicant.firstName);
+  await page.getByTestId('field-lastName').fill(applicant.lastName);
+  await page
+    .getByTestId('field-email')
+    .fill(`${applicant.firstName.toLowerCase()}.${applicant.loanNumber.toLowerCase()}@example.com`);
+  await page.getByTestId('field-phone').fill('+1 415 555 0100');
+  await page.getByTestId('field-loanNumber').fill(applicant.loanNumber);
+  await page.getByTestId('field-loanPurpose').selectOption(applicant.loanPurpose ?? 'purchase');
+  await page.getByTestId('field-qualifyingMonthlyIncome').fill(applicant.income);
+  await page.getByTestId('field-fundsToClose').fill(applicant.fundsToClose);
+  await page.getByTestId('save-applicant').click();
+  await page.getByTestId('applicant-detail').waitFor();
+  await page
+    .getByTestId('applicant-name')
+    .getByText(`${applicant.firstName} ${applicant.lastName}`, { exact: true })
+    .waitFor();
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+}
+
+export function emulatorLink(page: Page): FrameLocator {
+  return page.frameLocator('iframe[data-plaid-emulator="link"]');
+}
+
+/** The applicant's steps in the emulator's Link: consent, the bank, a login. */
+export async function chooseBank(link: FrameLocator, search: string, institutionId: string): Promise<void> {
+  await link.getByTestId('consent-continue').click();
+  await link.getByTestId('institution-search').fill(search);
+  await link.getByTestId(`institution-${institutionId}`).click();
+  await link.getByTestId('credentials-username').waitFor();
+}
+
+export async function logIn(link: FrameLocator, username: string, password: string): Promise<void> {
+  await link.getByTestId('credentials-username').fill(username);
+  await link.getByTestId('credentials-password').fill(password);
+  await link.getByTestId('credentials-password').press('Enter');
+}
+
+export async function finishLink(link: FrameLocator): Promise<void> {
+  await link.getByTestId('accounts-continue').click();
+  await link.getByTestId('connected-continue').click();
+}
+
+/** Text of every page as an independent reader (pdf.js under Node) sees it. */
+export async function pdfPageTexts(pdf: Uint8Array): Promise<string[]> {
+  const standardFontDataUrl = resolve(root, 'node_modules/pdfjs-dist/standard_fonts') + '/';
+  // isEvalSupported: false guards pdf.js builds that still evaluate font code (CVE-2024-4367).
+  const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
+  const loadingTask = getDocument(parameters);
+  const document = await loadingTask.promise;
+  const pages: string[] = [];
+  for (let number = 1; number <= document.numPages; number += 1) {
+    const page = await document.getPage(number);
+    const content = await page.getTextContent();
+    pages.push(
+      content.items
+        .map((item) => ('str' in item ? item.str : ''))
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    );
+  }
+  await loadingTask.destroy();
+  return pages;
+}
+
+/** Plaid token shapes that must never reach the page, its responses or the logs. */
+export const TOKEN_SHAPES: Record<string, RegExp> = {
+  access: /access-(?:sandbox|emulator|production)-/,
+  assets: /assets-(?:sandbox|emulator|production)-/,
+  auditCopy: /(?<![A-Za-z0-9])a-(?:sandbox|emulator|production)-/,
+  public: /public-(?:sandbox|emulator|production)-/,
+};
+
+/** Which token shapes (and known secrets) occur in `text`. */
+export function leaks(
+  text: string,
+  { includePublic, secrets }: { includePublic: boolean; secrets: string[] },
+): string[] {
+  const found = Object.entries(TOKEN_SHAPES)
+    .filter(([name, shape]) => (includePublic || name !== 'public') && shape.test(text))
+    .map(([name]) => name);
+  for (const secret of secrets) if (secret && text.includes(secret)) found.push('known secret');
+  return found;
+}
