@@ -431,6 +431,9 @@ describe('the whole story at the officer’s desk', () => {
     expect(recorder.bodies.length).toBeGreaterThan(20);
     expect(events.length).toBeGreaterThan(0);
     const known = [secret, auditToken ?? ''];
+    // The scan recognises a real token of each kind the story produced (it is not vacuous).
+    expect(leaks(auditToken ?? '', { includePublic: false, secrets: [] })).toEqual(['auditCopy']);
+    expect(secret.length).toBeGreaterThan(10);
     // Public tokens pass through the page from Link legitimately; nothing else may.
     expect(leaks(html, { includePublic: false, secrets: known })).toEqual([]);
     const received = [...recorder.bodies, ...events].flatMap((body, n) =>
