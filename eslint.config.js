@@ -4,8 +4,31 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https',
-  'net', 'os', 'path', 'process', 'readline', 'stream', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'readline',
+  'stream',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -41,7 +64,10 @@ export default tseslint.config(
   {
     files: ['electron/services/**/*.ts', 'electron/db/**/*.ts', 'electron/emulator/**/*.ts', 'electron/dev/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Electron stays in electron/main and electron/preload.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Electron stays in electron/main and electron/preload.' }] },
+      ],
     },
   },
   {
@@ -55,7 +81,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer talks to the main process only through renderer/src/api.' }, ...nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in the renderer.' }))],
+          paths: [
+            { name: 'electron', message: 'The renderer talks to the main process only through renderer/src/api.' },
+            ...nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in the renderer.' })),
+          ],
           patterns: [
             { group: ['node:*'], message: 'No Node built-ins in the renderer.' },
             { group: ['**/electron/**'], message: 'The renderer must not import main-process code.' },
@@ -82,7 +111,16 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'process', 'Buffer'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'localStorage',
+        'sessionStorage',
+        'navigator',
+        'process',
+        'Buffer',
+      ],
     },
   },
 );

@@ -17,8 +17,14 @@ export const ApplicantInput = z.strictObject({
   middleName: z.string().trim().max(100).optional(),
   lastName: z.string().trim().min(1, 'last name is required').max(100),
   email: z.email('enter a valid e-mail address').max(200),
-  phone: z.string().trim().regex(/^[+\d][\d\s().-]{6,24}$/, 'enter a valid phone number'),
-  loanNumber: z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, 'loan numbers use letters, digits and dashes'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[+\d][\d\s().-]{6,24}$/, 'enter a valid phone number'),
+  loanNumber: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,40}$/, 'loan numbers use letters, digits and dashes'),
   loanPurpose: LoanPurpose,
   applicationDate: isoDate,
   qualifyingMonthlyIncome: money,

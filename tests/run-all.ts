@@ -15,7 +15,8 @@ const root = new URL('..', import.meta.url).pathname;
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.ASSETDESK_IN_PRIVATE_DBUS) {
-  const hasDbus = spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon']).status === 0;
+  const hasDbus =
+    spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon']).status === 0;
   if (hasDbus) {
     const dataHome = mkdtempSync(join(tmpdir(), 'assetdesk-keyring-'));
     const inner = `printf assetdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec npx tsx tests/run-all.ts ${process.argv.slice(2).join(' ')}`;
@@ -65,7 +66,15 @@ async function vitestStep(name: string, project: string): Promise<StepResult> {
   const reportFile = join(root, 'test-results', `vitest-${project}.json`);
   mkdirSync(join(root, 'test-results'), { recursive: true });
   process.stdout.write(`\n── ${name}: vitest --project ${project}\n`);
-  const { code } = await run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`]);
+  const { code } = await run('npx', [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${reportFile}`,
+  ]);
   try {
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
       numPassedTests: number;
@@ -90,7 +99,11 @@ const steps: { id: string; run: () => Promise<StepResult> }[] = [
   { id: 'typecheck-root', run: () => simpleStep('type-check config files', 'npx', ['tsc', '-p', 'tsconfig.json']) },
   { id: 'lint', run: () => simpleStep('lint', 'npx', ['eslint', '.', '--max-warnings=0']) },
   { id: 'format', run: () => simpleStep('format check', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']) },
-  { id: 'build', run: () => simpleStep('build (main, preload, renderer, web renderer)', 'npx', ['tsx', 'electron/build/build.ts', '--web']) },
+  {
+    id: 'build',
+    run: () =>
+      simpleStep('build (main, preload, renderer, web renderer)', 'npx', ['tsx', 'electron/build/build.ts', '--web']),
+  },
   { id: 'unit', run: () => vitestStep('unit, contract, store, core, emulator, static', 'unit') },
   { id: 'browser', run: () => vitestStep('browser (Chromium)', 'browser') },
 ];
@@ -106,8 +119,13 @@ const failed = results.reduce((n, r) => n + r.failed, 0);
 const skipped = results.reduce((n, r) => n + r.skipped, 0);
 process.stdout.write('\n── summary\n');
 for (const r of results) {
-  process.stdout.write(`  ${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`);
+  process.stdout.write(
+    `  ${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`,
+  );
 }
-writeFileSync(join(root, 'test-results', 'summary.json'), JSON.stringify({ passed, failed, skipped, results }, null, 2));
+writeFileSync(
+  join(root, 'test-results', 'summary.json'),
+  JSON.stringify({ passed, failed, skipped, results }, null, 2),
+);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -49,4 +49,5 @@ await build({
 });
 
 execFileSync('npx', ['vite', 'build', '--mode', 'electron', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-if (withWeb) execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+if (withWeb)
+  execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

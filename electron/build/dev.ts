@@ -11,7 +11,11 @@ import { createServer } from 'vite';
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-const server = await createServer({ configFile: `${root}vite.config.ts`, mode: 'electron', server: { host: '127.0.0.1', port: 5173, strictPort: true } });
+const server = await createServer({
+  configFile: `${root}vite.config.ts`,
+  mode: 'electron',
+  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+});
 await server.listen();
 const devUrl = `http://127.0.0.1:${server.config.server.port}`;
 
@@ -29,13 +33,19 @@ for (const [entry, out, platform] of [
     target: 'node22',
     external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist'],
     define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: platform === 'node' ? "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" : '' },
+    banner: {
+      js: platform === 'node' ? "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" : '',
+    },
   });
 }
 
 cpSync(`${root}electron/emulator/link`, `${root}out/main/link`, { recursive: true });
 
-const electron = spawn('npx', ['electron', '.'], { cwd: root, stdio: 'inherit', env: { ...process.env, ASSETDESK_DEV_SERVER_URL: devUrl } });
+const electron = spawn('npx', ['electron', '.'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, ASSETDESK_DEV_SERVER_URL: devUrl },
+});
 electron.on('close', (code) => {
   void server.close().then(() => process.exit(code ?? 0));
 });

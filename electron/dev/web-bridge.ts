@@ -25,7 +25,12 @@ export interface AppServicesLike {
   emulatorOrigin?(): string | null;
 }
 
-export type CreateServices = (deps: { userDataDir: string; desktop: DesktopAdapters; events: EventSink; logger: Logger }) => AppServicesLike | Promise<AppServicesLike>;
+export type CreateServices = (deps: {
+  userDataDir: string;
+  desktop: DesktopAdapters;
+  events: EventSink;
+  logger: Logger;
+}) => AppServicesLike | Promise<AppServicesLike>;
 
 export interface WebBridgeOptions {
   userDataDir: string;
@@ -125,7 +130,12 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     },
   };
 
-  const services = await (options.createServices ?? defaultCreateServices)({ userDataDir: options.userDataDir, desktop, events, logger });
+  const services = await (options.createServices ?? defaultCreateServices)({
+    userDataDir: options.userDataDir,
+    desktop,
+    events,
+    logger,
+  });
   await services.start();
   const dispatcher = createIpcDispatcher(services.handlers, logger);
 
@@ -142,11 +152,19 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     if (req.headers.host !== new URL(origin).host) return send(res, 421, '{"error":"wrong host"}');
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname.startsWith('/__bridge/')) {
-      const given = url.pathname === '/__bridge/events' ? (url.searchParams.get('token') ?? '') : String(req.headers['x-bridge-token'] ?? '');
+      const given =
+        url.pathname === '/__bridge/events'
+          ? (url.searchParams.get('token') ?? '')
+          : String(req.headers['x-bridge-token'] ?? '');
       if (!sameToken(given, token)) return send(res, 401, '{"error":"missing or wrong bridge token"}');
-      if (req.headers.origin !== undefined && req.headers.origin !== origin) return send(res, 403, '{"error":"foreign origin"}');
+      if (req.headers.origin !== undefined && req.headers.origin !== origin)
+        return send(res, 403, '{"error":"foreign origin"}');
       if (url.pathname === '/__bridge/events' && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         streams.add(res);
         req.on('close', () => streams.delete(res));
@@ -154,12 +172,20 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       }
       const match = /^\/__bridge\/invoke\/([a-zA-Z]+:[a-zA-Z]+)$/.exec(decodeURIComponent(url.pathname));
       if (!match || req.method !== 'POST') return send(res, 404, '{"error":"not found"}');
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, '{"error":"json only"}');
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return send(res, 415, '{"error":"json only"}');
       let payload: unknown;
       try {
         payload = decodeWire(await readBody(req));
       } catch {
-        return send(res, 200, encodeWire({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'The request was not valid JSON.', retryable: false } }));
+        return send(
+          res,
+          200,
+          encodeWire({
+            ok: false,
+            error: { code: 'VALIDATION_FAILED', message: 'The request was not valid JSON.', retryable: false },
+          }),
+        );
       }
       const envelope = await dispatcher.dispatch(match[1]!, payload);
       // A report's JSON text goes after the header unescaped (see encodeWire): tens of MB, no escaping pass.

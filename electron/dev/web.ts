@@ -22,7 +22,9 @@ const userDataDir = values.data ?? join(homedir(), '.assetdesk-web');
 mkdirSync(userDataDir, { recursive: true });
 const logger = createLogger({ level: 'info', file: join(userDataDir, 'logs', 'assetdesk.log') });
 const bridge = await startWebBridge({ userDataDir, port: Number(values.port), logger });
-process.stdout.write(`AssetDesk (web bridge, development only)\n  open: ${bridge.url}\n  data: ${userDataDir}\n  saved files go to: ${bridge.downloadsDir}\n`);
+process.stdout.write(
+  `AssetDesk (web bridge, development only)\n  open: ${bridge.url}\n  data: ${userDataDir}\n  saved files go to: ${bridge.downloadsDir}\n`,
+);
 const stop = () => void bridge.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -15,15 +15,23 @@ export function createElectronDesktop(deps: {
 }): DesktopAdapters {
   return {
     async chooseSavePath({ title, defaultName, extensions }) {
-      const options = { title, defaultPath: defaultName, filters: [{ name: extensions.join(', ').toUpperCase(), extensions }] };
+      const options = {
+        title,
+        defaultPath: defaultName,
+        filters: [{ name: extensions.join(', ').toUpperCase(), extensions }],
+      };
       const window = deps.mainWindow();
-      const result = window ? await deps.dialog.showSaveDialog(window, options) : await deps.dialog.showSaveDialog(options);
+      const result = window
+        ? await deps.dialog.showSaveDialog(window, options)
+        : await deps.dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
     async chooseFolder({ title }) {
       const options = { title, properties: ['openDirectory' as const, 'createDirectory' as const] };
       const window = deps.mainWindow();
-      const result = window ? await deps.dialog.showOpenDialog(window, options) : await deps.dialog.showOpenDialog(options);
+      const result = window
+        ? await deps.dialog.showOpenDialog(window, options)
+        : await deps.dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     writeClipboard(text) {

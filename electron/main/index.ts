@@ -24,14 +24,20 @@ import { createMainWindow, devServerOrigin } from './windows';
 // Before ready: sandbox every renderer and give app:// the privileges of a secure origin.
 const { forbiddenSwitchesPresent } = applyAppSwitches(app);
 if (app.isPackaged && forbiddenSwitchesPresent.length > 0) {
-  dialog.showErrorBox('AssetDesk', `AssetDesk will not start with these switches: ${forbiddenSwitchesPresent.join(', ')}`);
+  dialog.showErrorBox(
+    'AssetDesk',
+    `AssetDesk will not start with these switches: ${forbiddenSwitchesPresent.join(', ')}`,
+  );
   app.exit(1);
 }
 registerAppSchemePrivileges(protocol);
 if (!app.requestSingleInstanceLock()) app.quit();
 
 const userDataDir = app.getPath('userData');
-const logger = createLogger({ file: join(userDataDir, 'logs', 'assetdesk.log'), level: app.isPackaged ? 'info' : 'debug' });
+const logger = createLogger({
+  file: join(userDataDir, 'logs', 'assetdesk.log'),
+  level: app.isPackaged ? 'info' : 'debug',
+});
 let mainWindow: BrowserWindow | null = null;
 let services: AppServices | null = null;
 
@@ -58,7 +64,8 @@ async function start(): Promise<void> {
   await services.start();
 
   // The policy follows the environment: in emulator mode Link's script comes from the emulator.
-  const currentPolicy = () => buildContentSecurityPolicy({ plaidLinkScriptOrigin: services?.emulatorOrigin() ?? undefined });
+  const currentPolicy = () =>
+    buildContentSecurityPolicy({ plaidLinkScriptOrigin: services?.emulatorOrigin() ?? undefined });
   const rendererDir = join(__dirname, '..', 'renderer');
   protocol.handle('app', (request) => createAppProtocolHandler(net, rendererDir, currentPolicy())(request));
   const devOrigin = devServerOrigin(app, process.env);

@@ -45,7 +45,11 @@ export function registerIpcHandlers(
         options.logger.warn('IPC from an untrusted frame rejected', { channel, url: event.senderFrame?.url ?? null });
         return {
           ok: false,
-          error: { code: ErrorCodes.forbiddenSender, message: 'This window is not allowed to use AssetDesk.', retryable: false },
+          error: {
+            code: ErrorCodes.forbiddenSender,
+            message: 'This window is not allowed to use AssetDesk.',
+            retryable: false,
+          },
         };
       }
       return dispatcher.dispatch(channel, payload);

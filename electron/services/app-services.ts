@@ -4,7 +4,12 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { CredentialState, KeychainState, PlaidEnvironment, ReportSummary, Settings } from '../../shared/domain';
 import type { ContractHandlers, EventSink } from '../../shared/ipc/contract';
-import { analyzeReport, DEFAULT_UNDERWRITING_SETTINGS, loanInputsFromApplicant, underwritingSettings } from '../../shared/underwriting';
+import {
+  analyzeReport,
+  DEFAULT_UNDERWRITING_SETTINGS,
+  loanInputsFromApplicant,
+  underwritingSettings,
+} from '../../shared/underwriting';
 import { openAssetDeskStore, type AssetDeskStore } from '../db';
 import { deleteApplicantLocally, planRetention } from '../db/retention';
 import { startEmulator as startBuiltInEmulator } from '../emulator';
@@ -15,8 +20,20 @@ import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './it
 import type { Logger } from './logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './report-lifecycle';
-import { createKeychainVault, keychainUnavailableError, type CredentialEnvironment, type KeychainVault, type KeytarLike, type PlaidCredentials } from './vault';
-import { startWebhookReceiver, type PlaidWebhook, type PlaidWebhookKey, type WebhookReceiver } from './webhook-receiver';
+import {
+  createKeychainVault,
+  keychainUnavailableError,
+  type CredentialEnvironment,
+  type KeychainVault,
+  type KeytarLike,
+  type PlaidCredentials,
+} from './vault';
+import {
+  startWebhookReceiver,
+  type PlaidWebhook,
+  type PlaidWebhookKey,
+  type WebhookReceiver,
+} from './webhook-receiver';
 
 /**
  * The main process's services behind the IPC contract: one handler per channel, all scoped to the
@@ -32,7 +49,11 @@ export interface RunningEmulatorLike {
   linkScriptUrl: string;
   close(): Promise<void>;
 }
-export type StartEmulator = (options: { dataDir: string; logger?: Logger; [option: string]: unknown }) => Promise<RunningEmulatorLike>;
+export type StartEmulator = (options: {
+  dataDir: string;
+  logger?: Logger;
+  [option: string]: unknown;
+}) => Promise<RunningEmulatorLike>;
 
 export interface AppServicesDeps {
   userDataDir: string;
@@ -99,8 +120,15 @@ const VERIFY_INSTITUTION = 'ins_109508';
 export function createAppServices(deps: AppServicesDeps): AppServices {
   const log = deps.logger.child({ component: 'app' });
   const clock = deps.clock ?? (() => new Date());
-  const vault: KeychainVault = createKeychainVault({ ...(deps.keychain ? { keytar: deps.keychain } : {}), ...(deps.keychainService ? { service: deps.keychainService } : {}) });
-  let keychain: KeychainState = { state: 'unavailable', message: 'AssetDesk is still starting.', howToFix: 'Wait a moment and try again.' };
+  const vault: KeychainVault = createKeychainVault({
+    ...(deps.keychain ? { keytar: deps.keychain } : {}),
+    ...(deps.keychainService ? { service: deps.keychainService } : {}),
+  });
+  let keychain: KeychainState = {
+    state: 'unavailable',
+    message: 'AssetDesk is still starting.',
+    howToFix: 'Wait a moment and try again.',
+  };
   let store: AssetDeskStore | null = null;
   let emulator: RunningEmulatorLike | null = null;
   let receiver: WebhookReceiver | null = null;
@@ -111,7 +139,12 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
   // ── state helpers ──────────────────────────────────────────────────────────────────────────
   function requireStore(): AssetDeskStore {
     if (keychain.state === 'unavailable') throw keychainUnavailableError(keychain);
-    if (!store) throw new AppError({ code: ErrorCodes.internal, message: 'AssetDesk is still starting. Try again in a moment.', retryable: true });
+    if (!store)
+      throw new AppError({
+        code: ErrorCodes.internal,
+        message: 'AssetDesk is still starting. Try again in a moment.',
+        retryable: true,
+      });
     return store;
   }
 
@@ -143,15 +176,27 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     return {
       environment: currentEnvironment(),
       credentials: { sandbox: await credentialState('sandbox'), production: await credentialState('production') },
-      webhook: s?.settings.get(SETTINGS_KEYS.webhook, { enabled: true, publicUrl: null as string | null }) ?? { enabled: true, publicUrl: null },
+      webhook: s?.settings.get(SETTINGS_KEYS.webhook, { enabled: true, publicUrl: null as string | null }) ?? {
+        enabled: true,
+        publicUrl: null,
+      },
       retentionDays: s?.settings.get<number | null>(SETTINGS_KEYS.retentionDays, null) ?? null,
-      largeDepositShare: s?.settings.get(SETTINGS_KEYS.largeDepositShare, DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare) ?? DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
-      documentAgeRule: s?.settings.get(SETTINGS_KEYS.documentAgeRule, DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule) ?? DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
+      largeDepositShare:
+        s?.settings.get(SETTINGS_KEYS.largeDepositShare, DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare) ??
+        DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
+      documentAgeRule:
+        s?.settings.get(SETTINGS_KEYS.documentAgeRule, DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule) ??
+        DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
     };
   }
 
   function webhookSettings(): { enabled: boolean; publicUrl: string | null } {
-    return store?.settings.get(SETTINGS_KEYS.webhook, { enabled: true, publicUrl: null as string | null }) ?? { enabled: true, publicUrl: null };
+    return (
+      store?.settings.get(SETTINGS_KEYS.webhook, { enabled: true, publicUrl: null as string | null }) ?? {
+        enabled: true,
+        publicUrl: null,
+      }
+    );
   }
 
   /**
@@ -163,19 +208,32 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     if (!configured.enabled) return null;
     if (configured.publicUrl) return configured.publicUrl;
     if (!receiver || !context) return null;
-    return /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(context.gateway.basePath) ? receiver.url : null;
+    return /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(context.gateway.basePath)
+      ? receiver.url
+      : null;
   }
 
   async function ensureEmulator(): Promise<RunningEmulatorLike> {
     if (emulator) return emulator;
     const start: StartEmulator = deps.startEmulator ?? ((options) => startBuiltInEmulator(options));
-    emulator = await start({ ...deps.emulatorOptions, dataDir: join(deps.userDataDir, 'emulator'), logger: deps.logger.child({ component: 'emulator' }) });
+    emulator = await start({
+      ...deps.emulatorOptions,
+      dataDir: join(deps.userDataDir, 'emulator'),
+      logger: deps.logger.child({ component: 'emulator' }),
+    });
     log.info('emulator started', { baseUrl: emulator.baseUrl });
     return emulator;
   }
 
   function gatewayFor(environment: PlaidEnvironment, credentials: PlaidCredentials, basePath?: string): PlaidGateway {
-    return createPlaidGateway({ environment, clientId: credentials.clientId, secret: credentials.secret, logger: deps.logger, ...(basePath ? { basePath } : {}), ...deps.gatewayOptions });
+    return createPlaidGateway({
+      environment,
+      clientId: credentials.clientId,
+      secret: credentials.secret,
+      logger: deps.logger,
+      ...(basePath ? { basePath } : {}),
+      ...deps.gatewayOptions,
+    });
   }
 
   async function gatewayForEnvironment(environment: PlaidEnvironment): Promise<PlaidGateway> {
@@ -218,7 +276,10 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       clock,
       webhookUrl: () => (ctxRef.current === context ? webhookUrl() : null),
       underwriting: () => ({
-        largeDepositShare: s.settings.get(SETTINGS_KEYS.largeDepositShare, DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare),
+        largeDepositShare: s.settings.get(
+          SETTINGS_KEYS.largeDepositShare,
+          DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
+        ),
         documentAgeRule: s.settings.get(SETTINGS_KEYS.documentAgeRule, DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule),
       }),
       ...(deps.pollIntervals ? { pollIntervals: deps.pollIntervals } : {}),
@@ -249,7 +310,9 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       clock,
       fetchKey: async (kid) => {
         const ctx = await requireContext();
-        const got = await ctx.gateway.call('/webhook_verification_key/get', (p) => p.webhookVerificationKeyGet({ key_id: kid }));
+        const got = await ctx.gateway.call('/webhook_verification_key/get', (p) =>
+          p.webhookVerificationKeyGet({ key_id: kid }),
+        );
         return got.key as unknown as PlaidWebhookKey;
       },
       onWebhook: async (webhook: PlaidWebhook) => {
@@ -295,35 +358,54 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
         const gateway = await gatewayForEnvironment(report.environment);
         const token = s.reports.reportToken(report.id);
         if (token) {
-          await gateway.call('/asset_report/remove', (p) => p.assetReportRemove({ asset_report_token: token })).catch((error: unknown) => {
-            if (!(error instanceof AppError && error.code === 'INVALID_ASSET_REPORT_TOKEN')) throw error;
-          });
+          await gateway
+            .call('/asset_report/remove', (p) => p.assetReportRemove({ asset_report_token: token }))
+            .catch((error: unknown) => {
+              if (!(error instanceof AppError && error.code === 'INVALID_ASSET_REPORT_TOKEN')) throw error;
+            });
         }
       }
     }
     if (report.status !== 'removed') s.reports.markRemoved(report.id);
-    s.activity.append({ action: 'report_removed', applicantId: report.applicantId, reportId: report.id, detail: { plaidReportId: report.plaidReportId, reason } });
+    s.activity.append({
+      action: 'report_removed',
+      applicantId: report.applicantId,
+      reportId: report.id,
+      detail: { plaidReportId: report.plaidReportId, reason },
+    });
   }
 
   function requireReport(reportId: string): ReportSummary {
     const s = requireStore();
     const report = s.reports.get(reportId);
     if (!report || report.environment !== currentEnvironment()) {
-      throw new AppError({ code: ErrorCodes.notFound, message: 'This report no longer exists in the current environment.', retryable: false });
+      throw new AppError({
+        code: ErrorCodes.notFound,
+        message: 'This report no longer exists in the current environment.',
+        retryable: false,
+      });
     }
     return report;
   }
 
   function requireApplicant(applicantId: string) {
     const applicant = requireStore().applicants.get(applicantId);
-    if (!applicant) throw new AppError({ code: ErrorCodes.notFound, message: 'This applicant no longer exists.', retryable: false });
+    if (!applicant)
+      throw new AppError({ code: ErrorCodes.notFound, message: 'This applicant no longer exists.', retryable: false });
     return applicant;
   }
 
   function requireReadyReport(reportId: string): ReportSummary {
     const summary = requireReport(reportId);
     if (summary.status !== 'ready') {
-      throw new AppError({ code: 'REPORT_NOT_READY', message: summary.status === 'pending' ? 'This report is still being generated.' : 'This report has no content (it failed or was removed).', retryable: summary.status === 'pending' });
+      throw new AppError({
+        code: 'REPORT_NOT_READY',
+        message:
+          summary.status === 'pending'
+            ? 'This report is still being generated.'
+            : 'This report has no content (it failed or was removed).',
+        retryable: summary.status === 'pending',
+      });
     }
     return summary;
   }
@@ -334,30 +416,53 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     return { summary, json: content.json as AssetReportGetResult, pdf: content.pdf };
   }
 
-  async function saveExport(reportId: string, format: 'pdf' | 'json' | 'csv', withCoverPage: boolean): Promise<{ saved: true; path: string } | { saved: false }> {
+  async function saveExport(
+    reportId: string,
+    format: 'pdf' | 'json' | 'csv',
+    withCoverPage: boolean,
+  ): Promise<{ saved: true; path: string } | { saved: false }> {
     const { summary, json, pdf } = readyContent(reportId);
     const applicant = requireApplicant(summary.applicantId);
     const name = exportFileName(summary, applicant.lastName, json, format);
-    const path = await deps.desktop.chooseSavePath({ title: 'Save Asset Report', defaultName: name, extensions: [format] });
+    const path = await deps.desktop.chooseSavePath({
+      title: 'Save Asset Report',
+      defaultName: name,
+      extensions: [format],
+    });
     if (!path) return { saved: false };
     let bytes: Uint8Array | string;
     if (format === 'json') bytes = JSON.stringify(json, null, 2);
     else if (format === 'csv') bytes = transactionsCsv(json);
-    else if (withCoverPage) bytes = await prependCoverPage(pdf, await buildCoverPage(coverPageInput(summary, applicant, json)));
+    else if (withCoverPage)
+      bytes = await prependCoverPage(pdf, await buildCoverPage(coverPageInput(summary, applicant, json)));
     else bytes = pdf;
     writeFileSync(path, bytes);
-    requireStore().activity.append({ action: 'report_exported', applicantId: summary.applicantId, reportId, detail: { format, path, withCoverPage } });
+    requireStore().activity.append({
+      action: 'report_exported',
+      applicantId: summary.applicantId,
+      reportId,
+      detail: { format, path, withCoverPage },
+    });
     log.info('report exported', { reportId, format, path });
     return { saved: true, path };
   }
 
-  function coverPageInput(summary: ReportSummary, applicant: ReturnType<typeof requireApplicant>, json: AssetReportGetResult) {
+  function coverPageInput(
+    summary: ReportSummary,
+    applicant: ReturnType<typeof requireApplicant>,
+    json: AssetReportGetResult,
+  ) {
     const s = requireStore();
     const asOf = clock().toISOString().slice(0, 10);
     const settings = underwritingSettings({
-      largeDepositShare: s.settings.get(SETTINGS_KEYS.largeDepositShare, DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare),
+      largeDepositShare: s.settings.get(
+        SETTINGS_KEYS.largeDepositShare,
+        DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
+      ),
       documentAgeRule: s.settings.get(SETTINGS_KEYS.documentAgeRule, DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule),
-      sourcedDeposits: s.sourcedDeposits.list(summary.id).map((d) => ({ transactionId: d.transactionId, note: d.note })),
+      sourcedDeposits: s.sourcedDeposits
+        .list(summary.id)
+        .map((d) => ({ transactionId: d.transactionId, note: d.note })),
     });
     return {
       analysis: analyzeReport(json, loanInputsFromApplicant(applicant), settings, asOf),
@@ -371,14 +476,20 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
 
   // ── handlers ───────────────────────────────────────────────────────────────────────────────
   const handlers: ContractHandlers = {
-    'app:info': async () => ({ version: deps.version ?? '0.1.0', environment: currentEnvironment(), keychain, transport: deps.transport ?? 'electron' }),
+    'app:info': async () => ({
+      version: deps.version ?? '0.1.0',
+      environment: currentEnvironment(),
+      keychain,
+      transport: deps.transport ?? 'electron',
+    }),
 
     'settings:get': () => settings(),
     'settings:update': async (changes) => {
       const s = requireStore();
       if (changes.webhook !== undefined) s.settings.set(SETTINGS_KEYS.webhook, changes.webhook);
       if (changes.retentionDays !== undefined) s.settings.set(SETTINGS_KEYS.retentionDays, changes.retentionDays);
-      if (changes.largeDepositShare !== undefined) s.settings.set(SETTINGS_KEYS.largeDepositShare, changes.largeDepositShare);
+      if (changes.largeDepositShare !== undefined)
+        s.settings.set(SETTINGS_KEYS.largeDepositShare, changes.largeDepositShare);
       if (changes.documentAgeRule !== undefined) s.settings.set(SETTINGS_KEYS.documentAgeRule, changes.documentAgeRule);
       if (changes.webhook !== undefined) {
         if (changes.webhook.enabled) await startReceiver();
@@ -398,10 +509,18 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       const rejected = { ...rejectedReasons() };
       try {
         // A cheap call proves the keys before anything is stored.
-        await gateway.call('/institutions/get_by_id', (p) => p.institutionsGetById({ institution_id: VERIFY_INSTITUTION, country_codes: ['US' as never] }), { retry: false });
+        await gateway.call(
+          '/institutions/get_by_id',
+          (p) => p.institutionsGetById({ institution_id: VERIFY_INSTITUTION, country_codes: ['US' as never] }),
+          { retry: false },
+        );
       } catch (error) {
-        const appError = error instanceof AppError ? error : new AppError({ code: ErrorCodes.internal, message: 'Verification failed.', retryable: true });
-        if (appError.code === ErrorCodes.network || (appError.retryable && appError.code !== 'INVALID_API_KEYS')) throw appError;
+        const appError =
+          error instanceof AppError
+            ? error
+            : new AppError({ code: ErrorCodes.internal, message: 'Verification failed.', retryable: true });
+        if (appError.code === ErrorCodes.network || (appError.retryable && appError.code !== 'INVALID_API_KEYS'))
+          throw appError;
         rejected[environment] = `${appError.message} (${appError.code})`;
         s.settings.set(SETTINGS_KEYS.rejected, rejected);
         s.activity.append({ action: 'credentials_rejected', detail: { environment, code: appError.code } });
@@ -425,17 +544,26 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       return settings();
     },
 
-    'applicants:list': async (query) => requireStore().applicants.search({ environment: currentEnvironment(), ...query }),
+    'applicants:list': async (query) =>
+      requireStore().applicants.search({ environment: currentEnvironment(), ...query }),
     'applicants:get': async ({ applicantId }) => {
       const s = requireStore();
       const applicant = requireApplicant(applicantId);
       const environment = currentEnvironment();
-      return { applicant, items: s.items.listForApplicant(applicantId, environment), reports: s.reports.listForApplicant(applicantId, environment) };
+      return {
+        applicant,
+        items: s.items.listForApplicant(applicantId, environment),
+        reports: s.reports.listForApplicant(applicantId, environment),
+      };
     },
     'applicants:create': async (input) => {
       const s = requireStore();
       const applicant = s.applicants.create(input);
-      s.activity.append({ action: 'applicant_created', applicantId: applicant.id, detail: { loanNumber: applicant.loanNumber } });
+      s.activity.append({
+        action: 'applicant_created',
+        applicantId: applicant.id,
+        detail: { loanNumber: applicant.loanNumber },
+      });
       return applicant;
     },
     'applicants:update': async ({ applicantId, changes }) => {
@@ -453,19 +581,32 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
           try {
             await removeReportEverywhere(report, 'applicant_deleted');
           } catch (error) {
-            log.warn('could not remove a report at Plaid while deleting an applicant', { reportId: report.id, code: (error as AppError).code });
+            log.warn('could not remove a report at Plaid while deleting an applicant', {
+              reportId: report.id,
+              code: (error as AppError).code,
+            });
           }
         }
         for (const item of s.items.listForApplicant(applicantId, environment)) {
           if (item.status === 'removed') continue;
           try {
-            const gateway = environment === context?.environment ? context.gateway : await gatewayForEnvironment(environment);
-            await gateway.call('/item/remove', (p) => p.itemRemove({ access_token: s.items.accessToken(item.id) })).catch((error: unknown) => {
-              if (!(error instanceof AppError && (error.code === 'INVALID_ACCESS_TOKEN' || error.code === 'ITEM_NOT_FOUND'))) throw error;
-            });
+            const gateway =
+              environment === context?.environment ? context.gateway : await gatewayForEnvironment(environment);
+            await gateway
+              .call('/item/remove', (p) => p.itemRemove({ access_token: s.items.accessToken(item.id) }))
+              .catch((error: unknown) => {
+                if (!(
+                  error instanceof AppError &&
+                  (error.code === 'INVALID_ACCESS_TOKEN' || error.code === 'ITEM_NOT_FOUND')
+                ))
+                  throw error;
+              });
             s.items.remove(item.id);
           } catch (error) {
-            log.warn('could not remove an Item at Plaid while deleting an applicant', { itemId: item.id, code: (error as AppError).code });
+            log.warn('could not remove an Item at Plaid while deleting an applicant', {
+              itemId: item.id,
+              code: (error as AppError).code,
+            });
           }
         }
       }
@@ -484,8 +625,10 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       return { saved: true as const, folder: result.folder, files: result.files };
     },
 
-    'link:createToken': async ({ applicantId, itemId }) => (await requireContext()).items.createLinkToken(applicantId, itemId),
-    'link:complete': async ({ applicantId, publicToken, metadata }) => (await requireContext()).items.complete(applicantId, publicToken, metadata),
+    'link:createToken': async ({ applicantId, itemId }) =>
+      (await requireContext()).items.createLinkToken(applicantId, itemId),
+    'link:complete': async ({ applicantId, publicToken, metadata }) =>
+      (await requireContext()).items.complete(applicantId, publicToken, metadata),
     'link:updateComplete': async ({ itemId }) => (await requireContext()).items.updateComplete(itemId),
     'link:createHosted': async ({ applicantId }) => (await requireContext()).items.createHosted(applicantId),
     'link:hostedStatus': async ({ hostedLinkId }) => (await requireContext()).items.hostedStatus(hostedLinkId),
@@ -504,19 +647,23 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       requireReadyReport(reportId);
       return { pdf: Uint8Array.from(requireStore().reports.readPdf(reportId)) }; // the PDF alone, not the report's JSON too
     },
-    'reports:refresh': async ({ reportId, daysRequested }) => (await requireContext()).lifecycle.refresh(reportId, daysRequested),
-    'reports:filter': async ({ reportId, accountIdsToExclude }) => (await requireContext()).lifecycle.filter(reportId, accountIdsToExclude),
+    'reports:refresh': async ({ reportId, daysRequested }) =>
+      (await requireContext()).lifecycle.refresh(reportId, daysRequested),
+    'reports:filter': async ({ reportId, accountIdsToExclude }) =>
+      (await requireContext()).lifecycle.filter(reportId, accountIdsToExclude),
     'reports:remove': async ({ reportId }) => {
       await (await requireContext()).lifecycle.remove(reportId);
       return { ok: true as const };
     },
-    'reports:export': async ({ reportId, format, withCoverPage }) => saveExport(reportId, format, withCoverPage ?? false),
+    'reports:export': async ({ reportId, format, withCoverPage }) =>
+      saveExport(reportId, format, withCoverPage ?? false),
 
     'auditCopies:list': async ({ reportId }) => {
       requireReport(reportId);
       return requireStore().auditCopies.list(reportId);
     },
-    'auditCopies:create': async ({ reportId, auditorId }) => (await requireContext()).lifecycle.createAuditCopy(reportId, auditorId),
+    'auditCopies:create': async ({ reportId, auditorId }) =>
+      (await requireContext()).lifecycle.createAuditCopy(reportId, auditorId),
     'auditCopies:copyToken': async ({ auditCopyId }) => {
       (await requireContext()).lifecycle.copyAuditCopyToken(auditCopyId);
       return { ok: true as const };
@@ -529,18 +676,30 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     'deposits:markSourced': async ({ reportId, transactionId, note }) => {
       const report = requireReport(reportId);
       requireStore().sourcedDeposits.mark(reportId, transactionId, note);
-      requireStore().activity.append({ action: 'deposit_sourced', applicantId: report.applicantId, reportId, detail: { transactionId } });
+      requireStore().activity.append({
+        action: 'deposit_sourced',
+        applicantId: report.applicantId,
+        reportId,
+        detail: { transactionId },
+      });
       return { ok: true as const };
     },
     'deposits:unmarkSourced': async ({ reportId, transactionId }) => {
       const report = requireReport(reportId);
       requireStore().sourcedDeposits.unmark(reportId, transactionId);
-      requireStore().activity.append({ action: 'deposit_unsourced', applicantId: report.applicantId, reportId, detail: { transactionId } });
+      requireStore().activity.append({
+        action: 'deposit_unsourced',
+        applicantId: report.applicantId,
+        reportId,
+        detail: { transactionId },
+      });
       return { ok: true as const };
     },
     'deposits:listSourced': async ({ reportId }) => {
       requireReport(reportId);
-      return requireStore().sourcedDeposits.list(reportId).map((d) => ({ transactionId: d.transactionId, note: d.note, markedAt: d.markedAt }));
+      return requireStore()
+        .sourcedDeposits.list(reportId)
+        .map((d) => ({ transactionId: d.transactionId, note: d.note, markedAt: d.markedAt }));
     },
 
     'activity:list': async (filter) => requireStore().activity.list(filter),
@@ -557,7 +716,12 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
         return;
       }
       mkdirSync(deps.userDataDir, { recursive: true });
-      store = openAssetDeskStore({ file: join(deps.userDataDir, 'assetdesk.sqlite'), dataKey: await vault.dataKey(), clock, logger: deps.logger });
+      store = openAssetDeskStore({
+        file: join(deps.userDataDir, 'assetdesk.sqlite'),
+        dataKey: await vault.dataKey(),
+        clock,
+        logger: deps.logger,
+      });
       await startReceiver();
       try {
         context = await activate(currentEnvironment());
@@ -615,7 +779,12 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
 }
 
 /** `{LoanNumber}_{LastName}_AssetReport_{YYYY-MM-DD}_{first 8 of report id}.{ext}`, safe on every OS. */
-export function exportFileName(summary: ReportSummary, lastName: string, json: AssetReportGetResult, format: 'pdf' | 'json' | 'csv'): string {
+export function exportFileName(
+  summary: ReportSummary,
+  lastName: string,
+  json: AssetReportGetResult,
+  format: 'pdf' | 'json' | 'csv',
+): string {
   const safe = (text: string) => text.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
   const date = (json.report.date_generated ?? summary.readyAt ?? summary.createdAt).slice(0, 10);
   const id = (summary.plaidReportId ?? summary.id).replace(/-/g, '').slice(0, 8);

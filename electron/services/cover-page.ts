@@ -71,7 +71,11 @@ function formatDateTime(iso: string): string {
 function header(doc: Doc, input: CoverPageInput, continued: boolean): number {
   doc.rect(0, 0, PAGE.width, 70).fill(BAND);
   doc.rect(0, 70, PAGE.width, 4).fill(STRIPE);
-  doc.font(BOLD).fontSize(8).fillColor(STRIPE).text('ASSETDESK  ·  LENDER ANALYSIS', MARGIN, 16, { lineBreak: false, characterSpacing: 1 });
+  doc
+    .font(BOLD)
+    .fontSize(8)
+    .fillColor(STRIPE)
+    .text('ASSETDESK  ·  LENDER ANALYSIS', MARGIN, 16, { lineBreak: false, characterSpacing: 1 });
   doc.font(BOLD).fontSize(14.5).fillColor(BAND_TEXT).text(COVER_PAGE_HEADING, MARGIN, 30, { lineBreak: false });
   const sub = printable(`${input.applicantName}  ·  Loan ${input.loanNumber}${continued ? '  ·  continued' : ''}`);
   doc.font(FONT).fontSize(9).fillColor('#cfc8e3').text(sub, MARGIN, 51, { lineBreak: false });
@@ -90,8 +94,16 @@ function notice(doc: Doc, y: number): number {
 }
 
 function field(doc: Doc, label: string, value: string, x: number, y: number, width: number): void {
-  doc.font(FONT).fontSize(7).fillColor(MUTED).text(label.toUpperCase(), x, y, { lineBreak: false, characterSpacing: 0.4 });
-  doc.font(BOLD).fontSize(9.5).fillColor(INK).text(printable(value), x, y + 10, { width, lineBreak: false, ellipsis: true });
+  doc
+    .font(FONT)
+    .fontSize(7)
+    .fillColor(MUTED)
+    .text(label.toUpperCase(), x, y, { lineBreak: false, characterSpacing: 0.4 });
+  doc
+    .font(BOLD)
+    .fontSize(9.5)
+    .fillColor(INK)
+    .text(printable(value), x, y + 10, { width, lineBreak: false, ellipsis: true });
 }
 
 function identity(doc: Doc, input: CoverPageInput, y: number): number {
@@ -109,16 +121,32 @@ function identity(doc: Doc, input: CoverPageInput, y: number): number {
 }
 
 /** A row of figure tiles: label, big value, a small line under it. */
-function tiles(doc: Doc, y: number, entries: { label: string; value: string; note: string; colour?: string }[]): number {
+function tiles(
+  doc: Doc,
+  y: number,
+  entries: { label: string; value: string; note: string; colour?: string }[],
+): number {
   const gap = 8;
   const width = (WIDTH - gap * (entries.length - 1)) / entries.length;
   const height = 50;
   entries.forEach((entry, index) => {
     const x = MARGIN + index * (width + gap);
     doc.roundedRect(x, y, width, height, 4).fill(PANEL);
-    doc.font(FONT).fontSize(6.8).fillColor(MUTED).text(entry.label.toUpperCase(), x + 8, y + 7, { width: width - 16, lineBreak: false, characterSpacing: 0.3 });
-    doc.font(BOLD).fontSize(13).fillColor(entry.colour ?? INK).text(printable(entry.value), x + 8, y + 18, { width: width - 16, lineBreak: false });
-    doc.font(FONT).fontSize(7).fillColor(MUTED).text(printable(entry.note), x + 8, y + 36, { width: width - 16, lineBreak: false, ellipsis: true });
+    doc
+      .font(FONT)
+      .fontSize(6.8)
+      .fillColor(MUTED)
+      .text(entry.label.toUpperCase(), x + 8, y + 7, { width: width - 16, lineBreak: false, characterSpacing: 0.3 });
+    doc
+      .font(BOLD)
+      .fontSize(13)
+      .fillColor(entry.colour ?? INK)
+      .text(printable(entry.value), x + 8, y + 18, { width: width - 16, lineBreak: false });
+    doc
+      .font(FONT)
+      .fontSize(7)
+      .fillColor(MUTED)
+      .text(printable(entry.note), x + 8, y + 36, { width: width - 16, lineBreak: false, ellipsis: true });
   });
   return y + height + 8;
 }
@@ -133,8 +161,16 @@ function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number): number
       note: `${counts.info} for information`,
       colour: counts.attention > 0 ? SEVERITY.attention.colour : SEVERITY.ok.colour,
     },
-    { label: 'Verified liquid assets', value: money(f.verifiedLiquidAssets), note: `Retirement at ${Math.round(f.retirementDiscount * 100)}%` },
-    { label: 'Needed to close', value: money(f.required), note: `${money(f.fundsToClose)} + ${money(f.reservesNeeded)} reserves` },
+    {
+      label: 'Verified liquid assets',
+      value: money(f.verifiedLiquidAssets),
+      note: `Retirement at ${Math.round(f.retirementDiscount * 100)}%`,
+    },
+    {
+      label: 'Needed to close',
+      value: money(f.required),
+      note: `${money(f.fundsToClose)} + ${money(f.reservesNeeded)} reserves`,
+    },
     {
       label: f.shortfall > 0 ? 'Shortfall' : 'Surplus',
       value: money(f.shortfall > 0 ? f.shortfall : f.surplus),
@@ -171,7 +207,12 @@ function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number): number
 
 function sectionTitle(doc: Doc, title: string, y: number): number {
   doc.font(BOLD).fontSize(10.5).fillColor(BAND).text(title, MARGIN, y, { lineBreak: false });
-  doc.moveTo(MARGIN, y + 15).lineTo(RIGHT, y + 15).lineWidth(0.6).strokeColor(RULE).stroke();
+  doc
+    .moveTo(MARGIN, y + 15)
+    .lineTo(RIGHT, y + 15)
+    .lineWidth(0.6)
+    .strokeColor(RULE)
+    .stroke();
   return y + 22;
 }
 
@@ -189,12 +230,33 @@ function findingHeight(doc: Doc, finding: Finding): number {
 function drawFinding(doc: Doc, finding: Finding, y: number): number {
   const style = SEVERITY[finding.severity];
   doc.roundedRect(MARGIN, y, 60, 13, 3).fill(style.tint);
-  doc.font(BOLD).fontSize(6.8).fillColor(style.colour).text(style.label, MARGIN, y + 3.5, { width: 60, align: 'center', lineBreak: false });
-  doc.font(BOLD).fontSize(9).fillColor(INK).text(printable(finding.title), TITLE_X, y + 1, { width: TEXT_WIDTH });
-  doc.font(FONT).fontSize(8).fillColor(MUTED).text(printable(finding.detail), TITLE_X, doc.y + 1, { width: TEXT_WIDTH });
-  doc.font(BOLD).fontSize(7).fillColor(style.colour).text(printable(`Rule: ${finding.citation}`), TITLE_X, doc.y + 2, { width: TEXT_WIDTH, lineBreak: false });
+  doc
+    .font(BOLD)
+    .fontSize(6.8)
+    .fillColor(style.colour)
+    .text(style.label, MARGIN, y + 3.5, { width: 60, align: 'center', lineBreak: false });
+  doc
+    .font(BOLD)
+    .fontSize(9)
+    .fillColor(INK)
+    .text(printable(finding.title), TITLE_X, y + 1, { width: TEXT_WIDTH });
+  doc
+    .font(FONT)
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(printable(finding.detail), TITLE_X, doc.y + 1, { width: TEXT_WIDTH });
+  doc
+    .font(BOLD)
+    .fontSize(7)
+    .fillColor(style.colour)
+    .text(printable(`Rule: ${finding.citation}`), TITLE_X, doc.y + 2, { width: TEXT_WIDTH, lineBreak: false });
   const bottom = doc.y + 9;
-  doc.moveTo(TITLE_X, bottom - 4).lineTo(RIGHT, bottom - 4).lineWidth(0.4).strokeColor('#eceef2').stroke();
+  doc
+    .moveTo(TITLE_X, bottom - 4)
+    .lineTo(RIGHT, bottom - 4)
+    .lineWidth(0.4)
+    .strokeColor('#eceef2')
+    .stroke();
   return bottom;
 }
 
@@ -202,9 +264,19 @@ function footers(doc: Doc, input: CoverPageInput): void {
   const range = doc.bufferedPageRange();
   for (let index = 0; index < range.count; index += 1) {
     doc.switchToPage(range.start + index);
-    doc.moveTo(MARGIN, FOOTER_Y - 6).lineTo(RIGHT, FOOTER_Y - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc
+      .moveTo(MARGIN, FOOTER_Y - 6)
+      .lineTo(RIGHT, FOOTER_Y - 6)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
     doc.font(FONT).fontSize(7).fillColor(MUTED);
-    doc.text(printable(`AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}`), MARGIN, FOOTER_Y, { lineBreak: false });
+    doc.text(
+      printable(`AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}`),
+      MARGIN,
+      FOOTER_Y,
+      { lineBreak: false },
+    );
     const page = `Cover page ${index + 1} of ${range.count}`;
     doc.text(page, RIGHT - doc.widthOfString(page), FOOTER_Y, { lineBreak: false });
   }
@@ -230,7 +302,11 @@ function render(doc: Doc, input: CoverPageInput): void {
     return true;
   };
 
-  y = sectionTitle(doc, needed.length > 0 ? `Findings for the officer (${needed.length})` : 'Findings for the officer', y);
+  y = sectionTitle(
+    doc,
+    needed.length > 0 ? `Findings for the officer (${needed.length})` : 'Findings for the officer',
+    y,
+  );
   if (needed.length === 0) {
     doc.font(FONT).fontSize(9).fillColor(MUTED).text('Nothing needs attention.', MARGIN, y, { lineBreak: false });
     y += 18;
@@ -252,8 +328,16 @@ function render(doc: Doc, input: CoverPageInput): void {
         left += 1;
         continue;
       }
-      doc.font(BOLD).fontSize(7.5).fillColor(SEVERITY.ok.colour).text('OK', MARGIN + 4, y, { lineBreak: false });
-      doc.font(FONT).fontSize(8).fillColor(INK).text(printable(finding.title), MARGIN + 26, y, { width: WIDTH - 190, lineBreak: false, ellipsis: true });
+      doc
+        .font(BOLD)
+        .fontSize(7.5)
+        .fillColor(SEVERITY.ok.colour)
+        .text('OK', MARGIN + 4, y, { lineBreak: false });
+      doc
+        .font(FONT)
+        .fontSize(8)
+        .fillColor(INK)
+        .text(printable(finding.title), MARGIN + 26, y, { width: WIDTH - 190, lineBreak: false, ellipsis: true });
       doc.fontSize(7).fillColor(MUTED);
       const citation = printable(finding.citation);
       doc.text(citation, RIGHT - doc.widthOfString(citation), y + 0.5, { lineBreak: false });
@@ -262,7 +346,12 @@ function render(doc: Doc, input: CoverPageInput): void {
   }
   if (left > 0) {
     doc.font(BOLD).fontSize(8.5).fillColor(SEVERITY.attention.colour);
-    doc.text(`${left} more finding${left === 1 ? '' : 's'} in AssetDesk's findings panel.`, MARGIN, Math.min(y + 4, BOTTOM + 6), { lineBreak: false });
+    doc.text(
+      `${left} more finding${left === 1 ? '' : 's'} in AssetDesk's findings panel.`,
+      MARGIN,
+      Math.min(y + 4, BOTTOM + 6),
+      { lineBreak: false },
+    );
   }
 }
 

@@ -28,7 +28,11 @@ export function createIpcDispatcher(handlers: ContractHandlers, logger: Logger):
     async dispatch(channel, payload) {
       try {
         if (!isChannel(channel)) {
-          throw new AppError({ code: ErrorCodes.unknownChannel, message: `Unknown request "${channel.slice(0, 60)}".`, retryable: false });
+          throw new AppError({
+            code: ErrorCodes.unknownChannel,
+            message: `Unknown request "${channel.slice(0, 60)}".`,
+            retryable: false,
+          });
         }
         const request = parseRequest(channel, payload);
         const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
@@ -36,7 +40,11 @@ export function createIpcDispatcher(handlers: ContractHandlers, logger: Logger):
         const checked = contract[channel as Channel].response.safeParse(value);
         if (!checked.success) {
           logger.error('handler answered outside the contract', { channel, issues: checked.error.issues.slice(0, 3) });
-          throw new AppError({ code: ErrorCodes.internal, message: 'AssetDesk produced an unexpected answer. Try again.', retryable: true });
+          throw new AppError({
+            code: ErrorCodes.internal,
+            message: 'AssetDesk produced an unexpected answer. Try again.',
+            retryable: true,
+          });
         }
         return { ok: true, value: checked.data };
       } catch (error) {

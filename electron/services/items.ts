@@ -54,14 +54,19 @@ export function createItemService(deps: ItemServiceDeps) {
   function requireItem(itemId: string): Item {
     const item = store.items.get(itemId);
     if (!item || item.environment !== environment) {
-      throw new AppError({ code: ErrorCodes.notFound, message: 'This linked bank no longer exists in the current environment.', retryable: false });
+      throw new AppError({
+        code: ErrorCodes.notFound,
+        message: 'This linked bank no longer exists in the current environment.',
+        retryable: false,
+      });
     }
     return item;
   }
 
   function requireApplicant(applicantId: string) {
     const applicant = store.applicants.get(applicantId);
-    if (!applicant) throw new AppError({ code: ErrorCodes.notFound, message: 'This applicant no longer exists.', retryable: false });
+    if (!applicant)
+      throw new AppError({ code: ErrorCodes.notFound, message: 'This applicant no longer exists.', retryable: false });
     return applicant;
   }
 
@@ -82,13 +87,24 @@ export function createItemService(deps: ItemServiceDeps) {
     const item = store.items.get(itemId);
     if (!item || item.status === 'removed') return;
     store.items.setStatus(itemId, 'needs_relink', error);
-    store.activity.append({ action: 'item_needs_relink', applicantId: item.applicantId, reportId: null, detail: { itemId, institution: item.institutionName, code: error.code } });
+    store.activity.append({
+      action: 'item_needs_relink',
+      applicantId: item.applicantId,
+      reportId: null,
+      detail: { itemId, institution: item.institutionName, code: error.code },
+    });
     log.warn('item needs re-link', { itemId, code: error.code });
   }
 
-  async function addFromPublicToken(applicantId: string, publicToken: string, metadata: LinkMetadataInput): Promise<Item> {
+  async function addFromPublicToken(
+    applicantId: string,
+    publicToken: string,
+    metadata: LinkMetadataInput,
+  ): Promise<Item> {
     requireApplicant(applicantId);
-    const exchange = await gateway.call('/item/public_token/exchange', (p) => p.itemPublicTokenExchange({ public_token: publicToken }));
+    const exchange = await gateway.call('/item/public_token/exchange', (p) =>
+      p.itemPublicTokenExchange({ public_token: publicToken }),
+    );
     const existing = store.items.findByInstitution(applicantId, environment, metadata.institution.institution_id);
     if (existing && existing.status !== 'removed') {
       // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
@@ -101,7 +117,13 @@ export function createItemService(deps: ItemServiceDeps) {
         retryable: false,
       });
     }
-    const accounts: LinkedAccount[] = metadata.accounts.map((a) => ({ accountId: a.id, name: a.name, mask: a.mask, type: a.type, subtype: a.subtype }));
+    const accounts: LinkedAccount[] = metadata.accounts.map((a) => ({
+      accountId: a.id,
+      name: a.name,
+      mask: a.mask,
+      type: a.type,
+      subtype: a.subtype,
+    }));
     const item = store.items.add({
       applicantId,
       environment,
@@ -111,7 +133,12 @@ export function createItemService(deps: ItemServiceDeps) {
       institutionName: metadata.institution.name,
       accounts,
     });
-    store.activity.append({ action: 'item_linked', applicantId, reportId: null, detail: { itemId: item.id, institution: item.institutionName, accounts: accounts.length } });
+    store.activity.append({
+      action: 'item_linked',
+      applicantId,
+      reportId: null,
+      detail: { itemId: item.id, institution: item.institutionName, accounts: accounts.length },
+    });
     log.info('item linked', { itemId: item.id, institutionId: item.institutionId });
     return item;
   }
@@ -120,14 +147,25 @@ export function createItemService(deps: ItemServiceDeps) {
     if (session.status !== 'waiting') return;
     if (session.settling) return session.settling;
     session.settling = (async () => {
-      const got: LinkTokenGetResponse = await gateway.call('/link/token/get', (p) => p.linkTokenGet({ link_token: session.linkToken }));
+      const got: LinkTokenGetResponse = await gateway.call('/link/token/get', (p) =>
+        p.linkTokenGet({ link_token: session.linkToken }),
+      );
       const finished = (got.link_sessions ?? []).filter((s) => s.finished_at || s.results || s.exit);
       const results = finished.flatMap((s) => s.results?.item_add_results ?? []);
       for (const result of results) {
         try {
           const item = await addFromPublicToken(session.applicantId, result.public_token, {
-            institution: { institution_id: result.institution?.institution_id ?? 'unknown', name: result.institution?.name ?? 'Bank' },
-            accounts: result.accounts.map((a) => ({ id: a.id ?? '', name: a.name ?? '', mask: a.mask ?? null, type: String(a.type ?? ''), subtype: a.subtype ? String(a.subtype) : null })),
+            institution: {
+              institution_id: result.institution?.institution_id ?? 'unknown',
+              name: result.institution?.name ?? 'Bank',
+            },
+            accounts: result.accounts.map((a) => ({
+              id: a.id ?? '',
+              name: a.name ?? '',
+              mask: a.mask ?? null,
+              type: String(a.type ?? ''),
+              subtype: a.subtype ? String(a.subtype) : null,
+            })),
             link_session_id: '',
           });
           session.itemIds.push(item.id);
@@ -143,7 +181,11 @@ export function createItemService(deps: ItemServiceDeps) {
       if (session.status !== 'waiting') {
         if (session.timer) clearInterval(session.timer);
         if (session.status === 'completed' || session.status === 'exited') {
-          deps.events.emit('link:hostedFinished', { hostedLinkId, applicantId: session.applicantId, status: session.status });
+          deps.events.emit('link:hostedFinished', {
+            hostedLinkId,
+            applicantId: session.applicantId,
+            status: session.status,
+          });
         }
       }
     })().finally(() => {
@@ -160,13 +202,23 @@ export function createItemService(deps: ItemServiceDeps) {
       let request = linkRequest(applicantId, {});
       if (itemId) {
         const item = requireItem(itemId);
-        if (item.applicantId !== applicantId) throw new AppError({ code: ErrorCodes.notFound, message: 'This bank is not linked for this applicant.', retryable: false });
+        if (item.applicantId !== applicantId)
+          throw new AppError({
+            code: ErrorCodes.notFound,
+            message: 'This bank is not linked for this applicant.',
+            retryable: false,
+          });
         // Update mode: the access token selects the Item; products must be omitted for a re-login.
         const { products: _omit, ...rest } = request;
         request = { ...rest, access_token: store.items.accessToken(itemId) };
       }
       const created = await gateway.call('/link/token/create', (p) => p.linkTokenCreate(request));
-      return { linkToken: created.link_token, expiration: created.expiration, scriptUrl: deps.linkScriptUrl, updateMode: Boolean(itemId) };
+      return {
+        linkToken: created.link_token,
+        expiration: created.expiration,
+        scriptUrl: deps.linkScriptUrl,
+        updateMode: Boolean(itemId),
+      };
     },
 
     complete: addFromPublicToken,
@@ -177,11 +229,19 @@ export function createItemService(deps: ItemServiceDeps) {
       const got = await gateway.call('/item/get', (p) => p.itemGet({ access_token: store.items.accessToken(itemId) }));
       const error = got.item.error as PlaidErrorBody | null;
       if (error?.error_code) {
-        await markNeedsRelink(itemId, { code: error.error_code, message: error.display_message ?? error.error_message ?? error.error_code });
+        await markNeedsRelink(itemId, {
+          code: error.error_code,
+          message: error.display_message ?? error.error_message ?? error.error_code,
+        });
       } else {
         store.items.setStatus(itemId, 'ok', null);
         const item = requireItem(itemId);
-        store.activity.append({ action: 'item_relinked', applicantId: item.applicantId, reportId: null, detail: { itemId, institution: item.institutionName } });
+        store.activity.append({
+          action: 'item_relinked',
+          applicantId: item.applicantId,
+          reportId: null,
+          detail: { itemId, institution: item.institutionName },
+        });
       }
       return requireItem(itemId);
     },
@@ -190,13 +250,19 @@ export function createItemService(deps: ItemServiceDeps) {
     async check(itemId: string): Promise<Item> {
       requireItem(itemId);
       try {
-        const got = await gateway.call('/item/get', (p) => p.itemGet({ access_token: store.items.accessToken(itemId) }));
+        const got = await gateway.call('/item/get', (p) =>
+          p.itemGet({ access_token: store.items.accessToken(itemId) }),
+        );
         const error = got.item.error as PlaidErrorBody | null;
         if (error?.error_code === 'ITEM_LOGIN_REQUIRED') {
-          await markNeedsRelink(itemId, { code: error.error_code, message: error.display_message ?? error.error_message ?? error.error_code });
+          await markNeedsRelink(itemId, {
+            code: error.error_code,
+            message: error.display_message ?? error.error_message ?? error.error_code,
+          });
         }
       } catch (error) {
-        if (error instanceof AppError && error.code === 'ITEM_LOGIN_REQUIRED') await markNeedsRelink(itemId, { code: error.code, message: error.message });
+        if (error instanceof AppError && error.code === 'ITEM_LOGIN_REQUIRED')
+          await markNeedsRelink(itemId, { code: error.code, message: error.message });
         else throw error;
       }
       return requireItem(itemId);
@@ -209,25 +275,48 @@ export function createItemService(deps: ItemServiceDeps) {
           await gateway.call('/item/remove', (p) => p.itemRemove({ access_token: store.items.accessToken(itemId) }));
         } catch (error) {
           // Already gone at Plaid: nothing left to remove there.
-          if (!(error instanceof AppError && (error.code === 'INVALID_ACCESS_TOKEN' || error.code === 'ITEM_NOT_FOUND'))) throw error;
+          if (!(
+            error instanceof AppError &&
+            (error.code === 'INVALID_ACCESS_TOKEN' || error.code === 'ITEM_NOT_FOUND')
+          ))
+            throw error;
         }
       }
       store.items.remove(itemId);
-      store.activity.append({ action: 'item_removed', applicantId: item.applicantId, reportId: null, detail: { itemId, institution: item.institutionName } });
+      store.activity.append({
+        action: 'item_removed',
+        applicantId: item.applicantId,
+        reportId: null,
+        detail: { itemId, institution: item.institutionName },
+      });
       log.info('item removed', { itemId });
     },
 
     async createHosted(applicantId: string) {
       requireApplicant(applicantId);
-      const created = await gateway.call('/link/token/create', (p) => p.linkTokenCreate(linkRequest(applicantId, { hosted_link: {} })));
+      const created = await gateway.call('/link/token/create', (p) =>
+        p.linkTokenCreate(linkRequest(applicantId, { hosted_link: {} })),
+      );
       if (!created.hosted_link_url) {
-        throw new AppError({ code: 'HOSTED_LINK_UNAVAILABLE', message: 'Plaid did not return a Hosted Link address. Use "Link a bank" in AssetDesk instead.', retryable: false });
+        throw new AppError({
+          code: 'HOSTED_LINK_UNAVAILABLE',
+          message: 'Plaid did not return a Hosted Link address. Use "Link a bank" in AssetDesk instead.',
+          retryable: false,
+        });
       }
       const hostedLinkId = randomUUID();
-      const session: HostedSession = { applicantId, linkToken: created.link_token, expiration: created.expiration, status: 'waiting', itemIds: [] };
+      const session: HostedSession = {
+        applicantId,
+        linkToken: created.link_token,
+        expiration: created.expiration,
+        status: 'waiting',
+        itemIds: [],
+      };
       hosted.set(hostedLinkId, session);
       session.timer = setInterval(() => {
-        void settleHosted(hostedLinkId, session).catch((error: unknown) => log.warn('hosted link poll failed', { hostedLinkId, error }));
+        void settleHosted(hostedLinkId, session).catch((error: unknown) =>
+          log.warn('hosted link poll failed', { hostedLinkId, error }),
+        );
       }, deps.hostedPollMs ?? 3_000);
       session.timer.unref();
       return { hostedLinkId, url: created.hosted_link_url, expiration: created.expiration };
@@ -235,7 +324,12 @@ export function createItemService(deps: ItemServiceDeps) {
 
     async hostedStatus(hostedLinkId: string) {
       const session = hosted.get(hostedLinkId);
-      if (!session) throw new AppError({ code: ErrorCodes.notFound, message: 'This Hosted Link session is unknown (AssetDesk may have restarted). Create a new link.', retryable: false });
+      if (!session)
+        throw new AppError({
+          code: ErrorCodes.notFound,
+          message: 'This Hosted Link session is unknown (AssetDesk may have restarted). Create a new link.',
+          retryable: false,
+        });
       await settleHosted(hostedLinkId, session);
       return { status: session.status, items: session.itemIds.map((id) => requireItem(id)) };
     },
@@ -247,15 +341,28 @@ export function createItemService(deps: ItemServiceDeps) {
         if (!item) return;
         const error = webhook.error as PlaidErrorBody | null | undefined;
         if (webhook.webhook_code === 'ERROR' && error?.error_code) {
-          await markNeedsRelink(item.id, { code: error.error_code, message: error.display_message ?? error.error_message ?? error.error_code });
-        } else if (webhook.webhook_code === 'PENDING_DISCONNECT' || webhook.webhook_code === 'USER_PERMISSION_REVOKED') {
-          await markNeedsRelink(item.id, { code: webhook.webhook_code, message: 'The applicant must re-link this bank.' });
+          await markNeedsRelink(item.id, {
+            code: error.error_code,
+            message: error.display_message ?? error.error_message ?? error.error_code,
+          });
+        } else if (
+          webhook.webhook_code === 'PENDING_DISCONNECT' ||
+          webhook.webhook_code === 'USER_PERMISSION_REVOKED'
+        ) {
+          await markNeedsRelink(item.id, {
+            code: webhook.webhook_code,
+            message: 'The applicant must re-link this bank.',
+          });
         } else if (webhook.webhook_code === 'LOGIN_REPAIRED') {
           store.items.setStatus(item.id, 'ok', null);
         }
         return;
       }
-      if (webhook.webhook_type === 'LINK' && webhook.webhook_code === 'SESSION_FINISHED' && typeof webhook.link_token === 'string') {
+      if (
+        webhook.webhook_type === 'LINK' &&
+        webhook.webhook_code === 'SESSION_FINISHED' &&
+        typeof webhook.link_token === 'string'
+      ) {
         for (const [hostedLinkId, session] of hosted) {
           if (session.linkToken === webhook.link_token) await settleHosted(hostedLinkId, session);
         }

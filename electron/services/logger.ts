@@ -22,7 +22,8 @@ const REDACTED = '[REDACTED]';
 const TOKEN_PATTERN =
   /\b(?:access|public|link|assets)-(?:sandbox|production|development|emulator)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/g;
 // Keys whose values are secrets wherever they appear (JSON bodies, headers, axios configs).
-const SECRET_KEYS = /^(?:secret|plaid-secret|client_id|plaid-client-id|access_token|access_tokens|public_token|link_token|asset_report_token|audit_copy_token|authorization|password|ssn|data_key|datakey|token|x-bridge-token)$/i;
+const SECRET_KEYS =
+  /^(?:secret|plaid-secret|client_id|plaid-client-id|access_token|access_tokens|public_token|link_token|asset_report_token|audit_copy_token|authorization|password|ssn|data_key|datakey|token|x-bridge-token)$/i;
 // The same keys inside serialised text ("secret":"…", secret=…, PLAID-SECRET: …).
 const SECRET_IN_TEXT =
   /("?(?:secret|plaid-secret|client_id|plaid-client-id|access_token|public_token|asset_report_token|audit_copy_token|password|ssn)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}&]+)/gi;
@@ -37,7 +38,11 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
 }
 
 /** Deep copy with secret-named keys and token-shaped strings removed; safe on cycles and Errors. */
-export function redactValue(value: unknown, extraSecrets: readonly string[] = [], seen = new WeakSet<object>()): unknown {
+export function redactValue(
+  value: unknown,
+  extraSecrets: readonly string[] = [],
+  seen = new WeakSet<object>(),
+): unknown {
   if (typeof value === 'string') return redactText(value, extraSecrets);
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return '[Circular]';
@@ -111,8 +116,15 @@ export function createLogger(options: LoggerOptions = {}, bindings: LogFields = 
 }
 
 /** A logger that keeps lines in memory: for tests that scan output for secrets. */
-export function createMemoryLogger(options: Omit<LoggerOptions, 'sinks' | 'console' | 'file'> = {}): Logger & { lines: string[] } {
+export function createMemoryLogger(
+  options: Omit<LoggerOptions, 'sinks' | 'console' | 'file'> = {},
+): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const logger = createLogger({ ...options, level: options.level ?? 'debug', console: false, sinks: [{ write: (l) => lines.push(l) }] });
+  const logger = createLogger({
+    ...options,
+    level: options.level ?? 'debug',
+    console: false,
+    sinks: [{ write: (l) => lines.push(l) }],
+  });
   return Object.assign(logger, { lines });
 }

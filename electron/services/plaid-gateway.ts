@@ -44,7 +44,11 @@ export function plaidBasePath(environment: PlaidEnvironment, override?: string):
   if (override) return override.replace(/\/+$/, '');
   if (environment === 'production') return PlaidEnvironments.production!;
   if (environment === 'sandbox') return PlaidEnvironments.sandbox!;
-  throw new AppError({ code: ErrorCodes.internal, message: 'The built-in emulator is not running. Restart AssetDesk.', retryable: true });
+  throw new AppError({
+    code: ErrorCodes.internal,
+    message: 'The built-in emulator is not running. Restart AssetDesk.',
+    retryable: true,
+  });
 }
 
 export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
@@ -65,7 +69,12 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
   const random = options.random ?? Math.random;
   const log = options.logger.child({ component: 'plaid', environment: options.environment });
 
-  async function run<T>(endpoint: string, send: PlaidCall<T>, requestOptions: RawAxiosRequestConfig, retry: boolean): Promise<AxiosResponse<T>> {
+  async function run<T>(
+    endpoint: string,
+    send: PlaidCall<T>,
+    requestOptions: RawAxiosRequestConfig,
+    retry: boolean,
+  ): Promise<AxiosResponse<T>> {
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await send(plaid, requestOptions);
@@ -75,7 +84,14 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
         const error = toAppError(raw);
         const status = (raw as { response?: { status?: number } }).response?.status;
         const willRetry = retry && error.retryable && attempt < maxAttempts;
-        log.warn('plaid call failed', { endpoint, status, errorCode: error.code, requestId: error.requestId, attempt, willRetry });
+        log.warn('plaid call failed', {
+          endpoint,
+          status,
+          errorCode: error.code,
+          requestId: error.requestId,
+          attempt,
+          willRetry,
+        });
         if (!willRetry) throw error;
         // Full jitter: a random wait up to the exponential ceiling spreads retries from parallel reports.
         const ceiling = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1));
@@ -99,7 +115,8 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
       if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {
         throw new AppError({
           code: 'INVALID_PDF',
-          message: 'Plaid sent something that is not a PDF for this report. Try again in a minute; the report JSON is unaffected.',
+          message:
+            'Plaid sent something that is not a PDF for this report. Try again in a minute; the report JSON is unaffected.',
           retryable: true,
           ...(requestIdOf(response) ? { requestId: requestIdOf(response)! } : {}),
         });
@@ -113,7 +130,9 @@ function requestIdOf(response: AxiosResponse<unknown>): string | undefined {
   const header = response.headers?.['plaid-request-id'];
   if (typeof header === 'string') return header;
   const body = response.data as { request_id?: unknown } | undefined;
-  return body && typeof body === 'object' && !Buffer.isBuffer(body) && typeof body.request_id === 'string' ? body.request_id : undefined;
+  return body && typeof body === 'object' && !Buffer.isBuffer(body) && typeof body.request_id === 'string'
+    ? body.request_id
+    : undefined;
 }
 
 function retryAfterMs(raw: unknown): number | undefined {
@@ -149,28 +168,50 @@ export function decodePlaidErrorBody(data: unknown): PlaidErrorBody | undefined 
   return typeof body.error_code === 'string' ? body : undefined;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_NETWORK', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_NETWORK',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 /** Messages the officer can act on, for the codes AssetDesk meets most (Plaid's display_message wins). */
 const OFFICER_MESSAGES: Record<string, string> = {
-  INVALID_API_KEYS: 'Plaid rejected the client ID or secret for this environment. Check them in the Plaid Dashboard (Team Settings → Keys) and save them again in Settings.',
-  UNAUTHORIZED_ENVIRONMENT: 'These Plaid keys are not enabled for this environment. Ask your Plaid administrator to enable it, or switch environment in Settings.',
-  ITEM_LOGIN_REQUIRED: "The applicant's bank needs them to sign in again. Use \"Re-link\" on the bank to send them through Plaid Link, then try again.",
-  PRODUCT_NOT_READY: 'Plaid is still generating this report. AssetDesk keeps checking; it usually takes under a minute.',
-  ASSET_REPORT_GENERATION_FAILED: 'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the request ID.',
-  DATA_UNAVAILABLE: "Plaid could not pull data from one of the applicant's banks. Check the banks' status (a bank may need the applicant to re-link), then create the report again.",
+  INVALID_API_KEYS:
+    'Plaid rejected the client ID or secret for this environment. Check them in the Plaid Dashboard (Team Settings → Keys) and save them again in Settings.',
+  UNAUTHORIZED_ENVIRONMENT:
+    'These Plaid keys are not enabled for this environment. Ask your Plaid administrator to enable it, or switch environment in Settings.',
+  ITEM_LOGIN_REQUIRED:
+    'The applicant\'s bank needs them to sign in again. Use "Re-link" on the bank to send them through Plaid Link, then try again.',
+  PRODUCT_NOT_READY:
+    'Plaid is still generating this report. AssetDesk keeps checking; it usually takes under a minute.',
+  ASSET_REPORT_GENERATION_FAILED:
+    'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the request ID.',
+  DATA_UNAVAILABLE:
+    "Plaid could not pull data from one of the applicant's banks. Check the banks' status (a bank may need the applicant to re-link), then create the report again.",
   PRODUCT_NOT_ENABLED: 'A linked bank was not connected with the Assets product. Remove it and link it again.',
   RATE_LIMIT_EXCEEDED: 'Plaid is limiting how often AssetDesk may call it. Wait a minute and try again.',
   INSTITUTION_DOWN: "The applicant's bank is not responding to Plaid right now. Try again later.",
   INSTITUTION_NOT_RESPONDING: "The applicant's bank is not responding to Plaid right now. Try again later.",
-  INVALID_CREDENTIALS: 'The bank rejected the username or password the applicant entered. Ask them to link again with the right credentials.',
-  INVALID_ACCESS_TOKEN: 'Plaid no longer recognises this bank connection (it may have been removed, or belongs to another environment). Link the bank again.',
+  INVALID_CREDENTIALS:
+    'The bank rejected the username or password the applicant entered. Ask them to link again with the right credentials.',
+  INVALID_ACCESS_TOKEN:
+    'Plaid no longer recognises this bank connection (it may have been removed, or belongs to another environment). Link the bank again.',
   ITEM_NOT_FOUND: 'Plaid no longer has this bank connection. Link the bank again.',
   INVALID_PUBLIC_TOKEN: 'The Plaid Link session expired before it could be saved. Link the bank again.',
   INVALID_LINK_TOKEN: 'The Plaid Link session expired. Start linking again.',
-  INVALID_ASSET_REPORT_TOKEN: 'Plaid no longer has this Asset Report (it was removed or belongs to another environment).',
+  INVALID_ASSET_REPORT_TOKEN:
+    'Plaid no longer has this Asset Report (it was removed or belongs to another environment).',
   INVALID_AUDIT_COPY_TOKEN: 'Plaid no longer has this audit copy (it was revoked or its report was removed).',
-  INVALID_PARENT: 'This report is not complete at Plaid (or was removed), so it cannot be refreshed, filtered or shared. Create a new report.',
+  INVALID_PARENT:
+    'This report is not complete at Plaid (or was removed), so it cannot be refreshed, filtered or shared. Create a new report.',
   INSIGHTS_NOT_ENABLED: 'Your Plaid account is not enabled for Asset Report insights. Ask Plaid to enable them.',
   DATA_QUALITY_CHECK_FAILED: "Plaid found problems in the bank's data. Try again in a day or two.",
   INTERNAL_SERVER_ERROR: 'Plaid had an internal problem. AssetDesk retried; try again in a few minutes.',
@@ -179,19 +220,35 @@ const OFFICER_MESSAGES: Record<string, string> = {
   INVALID_WEBHOOK_VERIFICATION_KEY_ID: 'A webhook was signed with a key Plaid does not recognise for this environment.',
 };
 
-const RETRYABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'PLANNED_MAINTENANCE', 'RATE_LIMIT_EXCEEDED', 'INSTITUTION_DOWN', 'INSTITUTION_NOT_RESPONDING', 'PRODUCT_NOT_READY']);
+const RETRYABLE_CODES = new Set([
+  'INTERNAL_SERVER_ERROR',
+  'PLANNED_MAINTENANCE',
+  'RATE_LIMIT_EXCEEDED',
+  'INSTITUTION_DOWN',
+  'INSTITUTION_NOT_RESPONDING',
+  'PRODUCT_NOT_READY',
+]);
 
 /** Any failure of a Plaid call (Axios error, decoded body, network failure) as one AppError. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const e = error as { code?: string; message?: string; response?: { status?: number; data?: unknown; headers?: Record<string, unknown> } };
+  const e = error as {
+    code?: string;
+    message?: string;
+    response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
+  };
   const response = e.response;
   if (response) {
     const status = response.status ?? 0;
     const body = decodePlaidErrorBody(response.data);
-    const headerRequestId = typeof response.headers?.['plaid-request-id'] === 'string' ? (response.headers['plaid-request-id'] as string) : undefined;
+    const headerRequestId =
+      typeof response.headers?.['plaid-request-id'] === 'string'
+        ? (response.headers['plaid-request-id'] as string)
+        : undefined;
     const requestId = body?.request_id ?? headerRequestId;
-    const code = body?.error_code ?? (status === 429 ? 'RATE_LIMIT_EXCEEDED' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
+    const code =
+      body?.error_code ??
+      (status === 429 ? 'RATE_LIMIT_EXCEEDED' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
     const retryable = status === 429 || status >= 500 || RETRYABLE_CODES.has(code);
     const message =
       nonEmpty(body?.display_message) ??
@@ -199,7 +256,10 @@ export function toAppError(error: unknown): AppError {
       (status >= 500
         ? 'Plaid had a problem answering. Try again in a few minutes.'
         : `Plaid refused the request (${code}${nonEmpty(body?.error_message) ? `: ${body!.error_message}` : ''}). If this keeps happening, contact support with the request ID.`);
-    return new AppError({ code, message, retryable, ...(requestId ? { requestId } : {}) }, { cause: sanitizedCause(status, body) });
+    return new AppError(
+      { code, message, retryable, ...(requestId ? { requestId } : {}) },
+      { cause: sanitizedCause(status, body) },
+    );
   }
   const networkCode = typeof e.code === 'string' ? e.code : undefined;
   if ((networkCode && NETWORK_CODES.has(networkCode)) || /timeout|socket hang up|network/i.test(e.message ?? '')) {
@@ -212,7 +272,12 @@ export function toAppError(error: unknown): AppError {
       retryable: true,
     });
   }
-  return new AppError({ code: ErrorCodes.internal, message: 'Something went wrong while talking to Plaid. Try again; if it keeps happening, send the log file to support.', retryable: false });
+  return new AppError({
+    code: ErrorCodes.internal,
+    message:
+      'Something went wrong while talking to Plaid. Try again; if it keeps happening, send the log file to support.',
+    retryable: false,
+  });
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

@@ -3,7 +3,13 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { AuditCopy, PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '../../shared/domain';
 import type { EventSink } from '../../shared/ipc/contract';
-import { analyzeReport, loanInputsFromApplicant, summarizeReport, underwritingSettings, type UnderwritingSettings } from '../../shared/underwriting';
+import {
+  analyzeReport,
+  loanInputsFromApplicant,
+  summarizeReport,
+  underwritingSettings,
+  type UnderwritingSettings,
+} from '../../shared/underwriting';
 import type { AssetDeskStore, ReportRecord } from '../db';
 import type { DesktopAdapters } from './desktop';
 import type { ItemService } from './items';
@@ -103,7 +109,8 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
   const { store, gateway, environment, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
   const intervals: PollIntervals = { ...DEFAULT_POLL_INTERVALS, ...deps.pollIntervals };
-  const crashAt = deps.crashAt !== undefined ? deps.crashAt : ((process.env.ASSETDESK_CRASH_AT as CrashPoint | undefined) ?? null);
+  const crashAt =
+    deps.crashAt !== undefined ? deps.crashAt : ((process.env.ASSETDESK_CRASH_AT as CrashPoint | undefined) ?? null);
   const log = logger.child({ component: 'reports', environment });
   const window = new CallWindow();
   const polling = new Map<string, Promise<void>>();
@@ -131,14 +138,24 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
   function requireReport(reportId: string): ReportRecord {
     const report = store.reports.get(reportId);
     if (!report || report.environment !== environment) {
-      throw new AppError({ code: ErrorCodes.notFound, message: 'This report no longer exists in the current environment.', retryable: false });
+      throw new AppError({
+        code: ErrorCodes.notFound,
+        message: 'This report no longer exists in the current environment.',
+        retryable: false,
+      });
     }
     return report;
   }
 
   function progress(report: ReportSummary, status: ReportStatus, message?: string): void {
     const elapsedMs = Math.max(0, clock().getTime() - Date.parse(report.createdAt));
-    deps.events.emit('report:progress', { reportId: report.id, applicantId: report.applicantId, status, elapsedMs, ...(message ? { message } : {}) });
+    deps.events.emit('report:progress', {
+      reportId: report.id,
+      applicantId: report.applicantId,
+      status,
+      elapsedMs,
+      ...(message ? { message } : {}),
+    });
   }
 
   /** Builds the Plaid request for a pending row and sends it; used by create/refresh/filter and resume. */
@@ -156,16 +173,32 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
       };
       return gateway.call('/asset_report/create', (p) => p.assetReportCreate(request));
     }
-    if (!report.parentId) throw new AppError({ code: ErrorCodes.internal, message: 'This report lost its original report.', retryable: false });
+    if (!report.parentId)
+      throw new AppError({
+        code: ErrorCodes.internal,
+        message: 'This report lost its original report.',
+        retryable: false,
+      });
     const parentToken = store.reports.reportToken(report.parentId);
-    if (!parentToken) throw new AppError({ code: 'INVALID_PARENT', message: 'The original report was removed, so this one cannot be made from it.', retryable: false });
+    if (!parentToken)
+      throw new AppError({
+        code: 'INVALID_PARENT',
+        message: 'The original report was removed, so this one cannot be made from it.',
+        retryable: false,
+      });
     if (report.kind === 'refresh') {
       return gateway.call('/asset_report/refresh', (p) =>
-        p.assetReportRefresh({ asset_report_token: parentToken, days_requested: report.daysRequested, ...(webhook ? { options: { webhook } } : {}) }),
+        p.assetReportRefresh({
+          asset_report_token: parentToken,
+          days_requested: report.daysRequested,
+          ...(webhook ? { options: { webhook } } : {}),
+        }),
       );
     }
     const accountIdsToExclude = excludedAccountIds(report.id);
-    return gateway.call('/asset_report/filter', (p) => p.assetReportFilter({ asset_report_token: parentToken, account_ids_to_exclude: accountIdsToExclude }));
+    return gateway.call('/asset_report/filter', (p) =>
+      p.assetReportFilter({ asset_report_token: parentToken, account_ids_to_exclude: accountIdsToExclude }),
+    );
   }
 
   function applicantUser(applicantId: string) {
@@ -192,12 +225,26 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
       try {
         reply = await submitToPlaid(pending);
       } catch (error) {
-        const appError = error instanceof AppError ? error : new AppError({ code: ErrorCodes.internal, message: 'Plaid could not start this report.', retryable: true });
-        await recordFailure(pending, { error_code: appError.code, display_message: appError.message, ...(appError.requestId ? { request_id: appError.requestId } : {}) });
+        const appError =
+          error instanceof AppError
+            ? error
+            : new AppError({
+                code: ErrorCodes.internal,
+                message: 'Plaid could not start this report.',
+                retryable: true,
+              });
+        await recordFailure(pending, {
+          error_code: appError.code,
+          display_message: appError.message,
+          ...(appError.requestId ? { request_id: appError.requestId } : {}),
+        });
         throw appError;
       }
       crashPoint('after-plaid-reply');
-      store.reports.attachPlaid(pending.id, { plaidReportId: reply.asset_report_id, reportToken: reply.asset_report_token });
+      store.reports.attachPlaid(pending.id, {
+        plaidReportId: reply.asset_report_id,
+        reportToken: reply.asset_report_token,
+      });
       log.info('report submitted', { reportId: pending.id, kind: pending.kind, plaidReportId: reply.asset_report_id });
       const attached = requireReport(pending.id);
       startPolling(attached.id);
@@ -212,8 +259,17 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
     if (!current || current.status !== 'pending') return;
     const code = error.error_code ?? 'ASSET_REPORT_ERROR';
     const message = failureMessage(error);
-    store.reports.markFailed(report.id, { code, message, ...(error.request_id ? { requestId: error.request_id } : {}) });
-    store.activity.append({ action: 'report_failed', applicantId: report.applicantId, reportId: report.id, detail: { code, requestId: error.request_id ?? null } });
+    store.reports.markFailed(report.id, {
+      code,
+      message,
+      ...(error.request_id ? { requestId: error.request_id } : {}),
+    });
+    store.activity.append({
+      action: 'report_failed',
+      applicantId: report.applicantId,
+      reportId: report.id,
+      detail: { code, requestId: error.request_id ?? null },
+    });
     log.warn('report failed', { reportId: report.id, code, requestId: error.request_id });
     // Items that need the applicant to sign in again are marked, whichever way Plaid told us.
     const itemIds = report.itemIds;
@@ -239,7 +295,11 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
       let report = store.reports.get(reportId);
       if (!report || report.status !== 'pending') return report?.status === 'ready' ? 'ready' : 'failed';
       if (!report.plaidReportId) return 'not-ready';
-      for (let wait = window.waitBefore(reportId, clock().getTime()); wait > 0; wait = window.waitBefore(reportId, clock().getTime())) {
+      for (
+        let wait = window.waitBefore(reportId, clock().getTime());
+        wait > 0;
+        wait = window.waitBefore(reportId, clock().getTime())
+      ) {
         await sleep(wait);
         if (stopController.signal.aborted) return 'not-ready';
       }
@@ -249,14 +309,24 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
       let result: AssetReportGetResponse;
       try {
         // No gateway retries here: each retry is another /asset_report/get and must pass the window.
-        result = await gateway.call('/asset_report/get', (p) => p.assetReportGet({ asset_report_token: token, include_insights: true }), { retry: false });
+        result = await gateway.call(
+          '/asset_report/get',
+          (p) => p.assetReportGet({ asset_report_token: token, include_insights: true }),
+          { retry: false },
+        );
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (error.code === 'PRODUCT_NOT_READY' || error.retryable) return 'not-ready';
-        await recordFailure(report, { error_code: error.code, display_message: error.message, ...(error.requestId ? { request_id: error.requestId } : {}) });
+        await recordFailure(report, {
+          error_code: error.code,
+          display_message: error.message,
+          ...(error.requestId ? { request_id: error.requestId } : {}),
+        });
         return 'failed';
       }
-      const pdf = await gateway.pdf('/asset_report/pdf/get', (p, o) => p.assetReportPdfGet({ asset_report_token: token }, o));
+      const pdf = await gateway.pdf('/asset_report/pdf/get', (p, o) =>
+        p.assetReportPdfGet({ asset_report_token: token }, o),
+      );
       report = store.reports.get(reportId);
       if (!report || report.status !== 'pending') return report?.status === 'ready' ? 'ready' : 'failed';
       const content = { report: result.report, warnings: result.warnings } as unknown as AssetReportGetResult;
@@ -266,15 +336,27 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
         store.reports.markReady(reportId, {
           reportJson: JSON.stringify(content),
           pdf,
-          summary: { totalBalance: summary.totalBalance, accountCount: summary.accountCount, earliestHistoryDate: summary.earliestHistoryDate },
+          summary: {
+            totalBalance: summary.totalBalance,
+            accountCount: summary.accountCount,
+            earliestHistoryDate: summary.earliestHistoryDate,
+          },
           readyAt: clock().toISOString(),
         });
         if (findingCounts) store.reports.setFindingCounts(reportId, findingCounts);
-        store.activity.append({ action: 'report_ready', applicantId: report.applicantId, reportId, detail: { plaidReportId: report.plaidReportId, kind: report.kind } });
+        store.activity.append({
+          action: 'report_ready',
+          applicantId: report.applicantId,
+          reportId,
+          detail: { plaidReportId: report.plaidReportId, kind: report.kind },
+        });
       });
       log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
       progress(report, 'ready');
-      deps.desktop.notify('Asset Report ready', `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`);
+      deps.desktop.notify(
+        'Asset Report ready',
+        `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
+      );
       window.forget(reportId);
       return 'ready';
     })().finally(() => finishing.delete(reportId));
@@ -282,12 +364,16 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
     return work;
   }
 
-  function findingsFor(report: ReportSummary, content: AssetReportGetResult): { attention: number; info: number } | null {
+  function findingsFor(
+    report: ReportSummary,
+    content: AssetReportGetResult,
+  ): { attention: number; info: number } | null {
     try {
       const applicant = store.applicants.get(report.applicantId);
       if (!applicant) return null;
       const settings = underwritingSettings({ ...deps.underwriting?.(), sourcedDeposits: [] });
-      return analyzeReport(content, loanInputsFromApplicant(applicant), settings, clock().toISOString().slice(0, 10)).counts;
+      return analyzeReport(content, loanInputsFromApplicant(applicant), settings, clock().toISOString().slice(0, 10))
+        .counts;
     } catch (error) {
       // Findings are a convenience for the list; the report itself must still be stored.
       log.warn('finding counts unavailable', { reportId: report.id, error });
@@ -316,10 +402,19 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
     polling.set(reportId, loop);
   }
 
-  async function createChild(parentId: string, kind: Exclude<ReportKind, 'create'>, daysRequested: number | undefined, accountIdsToExclude: string[]): Promise<ReportRecord> {
+  async function createChild(
+    parentId: string,
+    kind: Exclude<ReportKind, 'create'>,
+    daysRequested: number | undefined,
+    accountIdsToExclude: string[],
+  ): Promise<ReportRecord> {
     const parent = requireReport(parentId);
     if (parent.status !== 'ready') {
-      throw new AppError({ code: 'INVALID_PARENT', message: 'Only a ready report can be refreshed or filtered. Wait for it to finish, or create a new report.', retryable: false });
+      throw new AppError({
+        code: 'INVALID_PARENT',
+        message: 'Only a ready report can be refreshed or filtered. Wait for it to finish, or create a new report.',
+        retryable: false,
+      });
     }
     // The pending row and the request details (the excluded accounts, needed to resubmit after a
     // crash) are written together, before Plaid is called.
@@ -333,7 +428,12 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
         daysRequested: daysRequested ?? parent.daysRequested,
         includeApplicantDetails: parent.includeApplicantDetails,
       });
-      store.activity.append({ action: kind === 'refresh' ? 'report_refresh_requested' : 'report_filter_requested', applicantId: parent.applicantId, reportId: row.id, detail: { parentId, accountIdsToExclude } });
+      store.activity.append({
+        action: kind === 'refresh' ? 'report_refresh_requested' : 'report_filter_requested',
+        applicantId: parent.applicantId,
+        reportId: row.id,
+        detail: { parentId, accountIdsToExclude },
+      });
       return row;
     });
     crashPoint('after-pending');
@@ -342,7 +442,9 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
   }
 
   function excludedAccountIds(reportId: string): string[] {
-    const request = store.activity.list({ reportId, limit: 1000 }).find((entry) => entry.action === 'report_filter_requested');
+    const request = store.activity
+      .list({ reportId, limit: 1000 })
+      .find((entry) => entry.action === 'report_filter_requested');
     const ids = request?.detail.accountIdsToExclude;
     return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
   }
@@ -355,7 +457,11 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
       await gateway.call('/asset_report/remove', (p) => p.assetReportRemove({ asset_report_token: token }));
     } catch (error) {
       // Plaid no longer knowing the report is exactly the state we want.
-      if (!(error instanceof AppError && (error.code === 'INVALID_ASSET_REPORT_TOKEN' || error.code === 'INVALID_INPUT' || error.code === 'NOT_FOUND'))) throw error;
+      if (!(
+        error instanceof AppError &&
+        (error.code === 'INVALID_ASSET_REPORT_TOKEN' || error.code === 'INVALID_INPUT' || error.code === 'NOT_FOUND')
+      ))
+        throw error;
     }
   }
 
@@ -364,14 +470,35 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
 
     async create(request: ReportRequestBase): Promise<ReportRecord> {
       const applicant = store.applicants.get(request.applicantId);
-      if (!applicant) throw new AppError({ code: ErrorCodes.notFound, message: 'This applicant no longer exists.', retryable: false });
+      if (!applicant)
+        throw new AppError({
+          code: ErrorCodes.notFound,
+          message: 'This applicant no longer exists.',
+          retryable: false,
+        });
       for (const itemId of request.itemIds) {
         const item = store.items.get(itemId);
-        if (!item || item.applicantId !== request.applicantId || item.environment !== environment || item.status === 'removed') {
-          throw new AppError({ code: ErrorCodes.notFound, message: 'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.', retryable: false, field: 'itemIds' });
+        if (
+          !item ||
+          item.applicantId !== request.applicantId ||
+          item.environment !== environment ||
+          item.status === 'removed'
+        ) {
+          throw new AppError({
+            code: ErrorCodes.notFound,
+            message:
+              'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.',
+            retryable: false,
+            field: 'itemIds',
+          });
         }
         if (item.status === 'needs_relink') {
-          throw new AppError({ code: 'ITEM_LOGIN_REQUIRED', message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`, retryable: false, field: 'itemIds' });
+          throw new AppError({
+            code: 'ITEM_LOGIN_REQUIRED',
+            message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`,
+            retryable: false,
+            field: 'itemIds',
+          });
         }
       }
       const pending = store.transaction(() => {
@@ -384,7 +511,12 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
           daysRequested: request.daysRequested,
           includeApplicantDetails: request.includeApplicantDetails,
         });
-        store.activity.append({ action: 'report_requested', applicantId: request.applicantId, reportId: row.id, detail: { daysRequested: request.daysRequested, banks: request.itemIds.length } });
+        store.activity.append({
+          action: 'report_requested',
+          applicantId: request.applicantId,
+          reportId: row.id,
+          detail: { daysRequested: request.daysRequested, banks: request.itemIds.length },
+        });
         return row;
       });
       crashPoint('after-pending');
@@ -393,7 +525,8 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
     },
 
     refresh: (reportId: string, daysRequested?: number) => createChild(reportId, 'refresh', daysRequested, []),
-    filter: (reportId: string, accountIdsToExclude: string[]) => createChild(reportId, 'filter', undefined, accountIdsToExclude),
+    filter: (reportId: string, accountIdsToExclude: string[]) =>
+      createChild(reportId, 'filter', undefined, accountIdsToExclude),
 
     /**
      * Every pending report of this environment carries on after a restart: with Plaid's ids it is
@@ -409,7 +542,9 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
           startPolling(report.id);
         } else {
           log.info('resubmitting report that never reached Plaid', { reportId: report.id });
-          await submit(report).catch((error: unknown) => log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }));
+          await submit(report).catch((error: unknown) =>
+            log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }),
+          );
         }
       }
     },
@@ -423,7 +558,10 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
         if ((webhook.report_type ?? 'FULL') !== 'FULL') return;
         await fetchIfReady(report.id);
       } else if (webhook.webhook_code === 'ERROR') {
-        await recordFailure(report, (webhook.error as PlaidErrorBody | undefined) ?? { error_code: 'ASSET_REPORT_ERROR' });
+        await recordFailure(
+          report,
+          (webhook.error as PlaidErrorBody | undefined) ?? { error_code: 'ASSET_REPORT_ERROR' },
+        );
       }
     },
 
@@ -431,7 +569,12 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
       const report = requireReport(reportId);
       await removeAtPlaid(report);
       store.reports.markRemoved(reportId);
-      store.activity.append({ action: 'report_removed', applicantId: report.applicantId, reportId, detail: { plaidReportId: report.plaidReportId } });
+      store.activity.append({
+        action: 'report_removed',
+        applicantId: report.applicantId,
+        reportId,
+        detail: { plaidReportId: report.plaidReportId },
+      });
       log.info('report removed', { reportId });
     },
 
@@ -440,39 +583,80 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
 
     async createAuditCopy(reportId: string, auditorId: string): Promise<AuditCopy> {
       const report = requireReport(reportId);
-      if (report.status !== 'ready') throw new AppError({ code: 'INVALID_PARENT', message: 'Only a ready report can be shared with an auditor.', retryable: false });
+      if (report.status !== 'ready')
+        throw new AppError({
+          code: 'INVALID_PARENT',
+          message: 'Only a ready report can be shared with an auditor.',
+          retryable: false,
+        });
       const token = store.reports.reportToken(reportId);
-      if (!token) throw new AppError({ code: 'INVALID_PARENT', message: 'This report was removed at Plaid, so it cannot be shared.', retryable: false });
-      const created = await gateway.call('/asset_report/audit_copy/create', (p) => p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }));
+      if (!token)
+        throw new AppError({
+          code: 'INVALID_PARENT',
+          message: 'This report was removed at Plaid, so it cannot be shared.',
+          retryable: false,
+        });
+      const created = await gateway.call('/asset_report/audit_copy/create', (p) =>
+        p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }),
+      );
       const copy = store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
-      store.activity.append({ action: 'audit_copy_created', applicantId: report.applicantId, reportId, detail: { auditCopyId: copy.id, auditorId } });
+      store.activity.append({
+        action: 'audit_copy_created',
+        applicantId: report.applicantId,
+        reportId,
+        detail: { auditCopyId: copy.id, auditorId },
+      });
       return copy;
     },
 
     async removeAuditCopy(auditCopyId: string): Promise<void> {
       const copy = store.auditCopies.get(auditCopyId);
-      if (!copy) throw new AppError({ code: ErrorCodes.notFound, message: 'This audit copy no longer exists.', retryable: false });
+      if (!copy)
+        throw new AppError({
+          code: ErrorCodes.notFound,
+          message: 'This audit copy no longer exists.',
+          retryable: false,
+        });
       const report = requireReport(copy.reportId);
       if (!copy.removedAt) {
         const token = store.auditCopies.token(auditCopyId);
         try {
-          if (token) await gateway.call('/asset_report/audit_copy/remove', (p) => p.assetReportAuditCopyRemove({ audit_copy_token: token }));
+          if (token)
+            await gateway.call('/asset_report/audit_copy/remove', (p) =>
+              p.assetReportAuditCopyRemove({ audit_copy_token: token }),
+            );
         } catch (error) {
           if (!(error instanceof AppError && error.code === 'INVALID_AUDIT_COPY_TOKEN')) throw error;
         }
         store.auditCopies.markRemoved(auditCopyId);
       }
-      store.activity.append({ action: 'audit_copy_removed', applicantId: report.applicantId, reportId: report.id, detail: { auditCopyId, auditorId: copy.auditorId } });
+      store.activity.append({
+        action: 'audit_copy_removed',
+        applicantId: report.applicantId,
+        reportId: report.id,
+        detail: { auditCopyId, auditorId: copy.auditorId },
+      });
     },
 
     copyAuditCopyToken(auditCopyId: string): void {
       const copy = store.auditCopies.get(auditCopyId);
-      if (!copy || copy.removedAt) throw new AppError({ code: ErrorCodes.notFound, message: 'This audit copy no longer exists.', retryable: false });
+      if (!copy || copy.removedAt)
+        throw new AppError({
+          code: ErrorCodes.notFound,
+          message: 'This audit copy no longer exists.',
+          retryable: false,
+        });
       const token = store.auditCopies.token(auditCopyId);
-      if (!token) throw new AppError({ code: ErrorCodes.notFound, message: 'This audit copy was revoked.', retryable: false });
+      if (!token)
+        throw new AppError({ code: ErrorCodes.notFound, message: 'This audit copy was revoked.', retryable: false });
       deps.desktop.writeClipboard(token);
       const report = store.reports.get(copy.reportId);
-      store.activity.append({ action: 'audit_copy_token_copied', applicantId: report?.applicantId ?? null, reportId: copy.reportId, detail: { auditCopyId, auditorId: copy.auditorId } });
+      store.activity.append({
+        action: 'audit_copy_token_copied',
+        applicantId: report?.applicantId ?? null,
+        reportId: copy.reportId,
+        detail: { auditCopyId, auditorId: copy.auditorId },
+      });
     },
 
     /** Polls in flight (tests wait on these; the app does not need to). */
@@ -495,12 +679,18 @@ function failureMessage(error: PlaidErrorBody): string {
   const display = error.display_message?.trim();
   if (display) return display;
   const known: Record<string, string> = {
-    ASSET_REPORT_GENERATION_FAILED: 'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the request ID.',
-    DATA_UNAVAILABLE: "Plaid could not pull data from one of the applicant's banks. Check whether a bank needs re-linking, then create the report again.",
+    ASSET_REPORT_GENERATION_FAILED:
+      'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the request ID.',
+    DATA_UNAVAILABLE:
+      "Plaid could not pull data from one of the applicant's banks. Check whether a bank needs re-linking, then create the report again.",
     PRODUCT_NOT_ENABLED: 'A linked bank was not connected with the Assets product. Remove it and link it again.',
-    ITEM_LOGIN_REQUIRED: "The applicant's bank needs them to sign in again. Use \"Re-link\" on the bank, then create the report again.",
+    ITEM_LOGIN_REQUIRED:
+      'The applicant\'s bank needs them to sign in again. Use "Re-link" on the bank, then create the report again.',
     DATA_QUALITY_CHECK_FAILED: "Plaid found problems in the bank's data. Try again in a day or two.",
   };
   const code = error.error_code ?? 'ASSET_REPORT_ERROR';
-  return known[code] ?? `Plaid could not generate this report (${code}${error.error_message ? `: ${error.error_message}` : ''}).`;
+  return (
+    known[code] ??
+    `Plaid could not generate this report (${code}${error.error_message ? `: ${error.error_message}` : ''}).`
+  );
 }

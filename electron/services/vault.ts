@@ -51,7 +51,9 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
   // keytar is native: load it lazily so a missing libsecret becomes a reported state, not a crash at import.
   const keytar = (): Promise<KeytarLike> => {
     if (options.keytar) return Promise.resolve(options.keytar);
-    keytarPromise ??= import('keytar').then((m) => ((m as { default?: KeytarLike }).default ?? (m as unknown as KeytarLike)));
+    keytarPromise ??= import('keytar').then(
+      (m) => (m as { default?: KeytarLike }).default ?? (m as unknown as KeytarLike),
+    );
     return keytarPromise;
   };
 
@@ -87,7 +89,8 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
       if (check !== created.toString('base64')) {
         throw new AppError({
           code: ErrorCodes.keychainUnavailable,
-          message: 'Your keychain accepted the AssetDesk data key but did not keep it. Check that the keychain is unlocked and writable, then restart AssetDesk.',
+          message:
+            'Your keychain accepted the AssetDesk data key but did not keep it. Check that the keychain is unlocked and writable, then restart AssetDesk.',
           retryable: true,
         });
       }
@@ -123,7 +126,11 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
       }),
     saveCredentials: (environment, credentials) =>
       guarded((k) =>
-        k.setPassword(service, credentialAccount(environment), JSON.stringify({ clientId: credentials.clientId, secret: credentials.secret })),
+        k.setPassword(
+          service,
+          credentialAccount(environment),
+          JSON.stringify({ clientId: credentials.clientId, secret: credentials.secret }),
+        ),
       ),
     clearCredentials: (environment) =>
       guarded(async (k) => {
@@ -148,10 +155,13 @@ export function describeKeychainFailure(error: unknown, platform: NodeJS.Platfor
   const raw = error instanceof Error ? error.message : String(error);
   const kind = classify(raw);
   const messages: Record<FailureKind, string> = {
-    'no-dbus': 'AssetDesk cannot reach a desktop session bus (D-Bus), so it cannot open your keychain to keep Plaid keys and the data key safe.',
-    'no-secret-service': 'No keychain service (Secret Service, such as GNOME Keyring or KWallet) is running, so AssetDesk has nowhere safe to keep Plaid keys and the data key.',
+    'no-dbus':
+      'AssetDesk cannot reach a desktop session bus (D-Bus), so it cannot open your keychain to keep Plaid keys and the data key safe.',
+    'no-secret-service':
+      'No keychain service (Secret Service, such as GNOME Keyring or KWallet) is running, so AssetDesk has nowhere safe to keep Plaid keys and the data key.',
     locked: 'Your keychain is locked, so AssetDesk cannot read or save its Plaid keys and data key.',
-    'no-module': 'The keychain library could not be loaded on this computer, so AssetDesk cannot keep Plaid keys and the data key safe.',
+    'no-module':
+      'The keychain library could not be loaded on this computer, so AssetDesk cannot keep Plaid keys and the data key safe.',
     denied: 'Access to the keychain was refused, so AssetDesk cannot read or save its Plaid keys and data key.',
     other: 'AssetDesk could not use your keychain to keep Plaid keys and the data key safe.',
   };
@@ -161,8 +171,18 @@ export function describeKeychainFailure(error: unknown, platform: NodeJS.Platfor
 type FailureKind = 'no-dbus' | 'no-secret-service' | 'locked' | 'no-module' | 'denied' | 'other';
 
 function classify(raw: string): FailureKind {
-  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect to.*bus|Unable to autolaunch/i.test(raw)) return 'no-dbus';
-  if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files|No such secret collection/i.test(raw)) return 'no-secret-service';
+  if (
+    /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect to.*bus|Unable to autolaunch/i.test(
+      raw,
+    )
+  )
+    return 'no-dbus';
+  if (
+    /org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files|No such secret collection/i.test(
+      raw,
+    )
+  )
+    return 'no-secret-service';
   if (/locked|unlock|prompt (was )?dismissed/i.test(raw)) return 'locked';
   if (/Cannot find module|libsecret|\.node|ERR_DLOPEN_FAILED|cannot open shared object/i.test(raw)) return 'no-module';
   if (/denied|not allowed|refused|-128|errSecAuthFailed/i.test(raw)) return 'denied';
@@ -196,10 +216,17 @@ function fixFor(kind: FailureKind, platform: NodeJS.Platform): string {
 
 function keychainError(error: unknown, platform: NodeJS.Platform): AppError {
   const described = describeKeychainFailure(error, platform);
-  return new AppError({ code: ErrorCodes.keychainUnavailable, message: `${described.message} ${described.howToFix}`, retryable: true }, { cause: error });
+  return new AppError(
+    { code: ErrorCodes.keychainUnavailable, message: `${described.message} ${described.howToFix}`, retryable: true },
+    { cause: error },
+  );
 }
 
 /** The error every secret-needing channel answers while the keychain is unavailable. */
 export function keychainUnavailableError(state: Extract<KeychainState, { state: 'unavailable' }>): AppError {
-  return new AppError({ code: ErrorCodes.keychainUnavailable, message: `${state.message} ${state.howToFix}`, retryable: true });
+  return new AppError({
+    code: ErrorCodes.keychainUnavailable,
+    message: `${state.message} ${state.howToFix}`,
+    retryable: true,
+  });
 }

@@ -49,7 +49,10 @@ const MAX_AGE_SECONDS = 5 * 60;
 export const WEBHOOK_PATH = '/plaid/webhook';
 
 /** Verifies one webhook; exported so it can be used with any HTTP front end. */
-export function createWebhookVerifier(fetchKey: (kid: string) => Promise<PlaidWebhookKey>, clock: () => Date = () => new Date()) {
+export function createWebhookVerifier(
+  fetchKey: (kid: string) => Promise<PlaidWebhookKey>,
+  clock: () => Date = () => new Date(),
+) {
   const keys = new Map<string, PlaidWebhookKey>();
 
   const keyFor = async (kid: string, refresh: boolean): Promise<PlaidWebhookKey> => {
@@ -68,7 +71,8 @@ export function createWebhookVerifier(fetchKey: (kid: string) => Promise<PlaidWe
     } catch {
       return { ok: false, reason: 'Plaid-Verification is not a JWT' };
     }
-    if (protectedHeader.alg !== 'ES256') return { ok: false, reason: `algorithm ${String(protectedHeader.alg)} is not ES256` };
+    if (protectedHeader.alg !== 'ES256')
+      return { ok: false, reason: `algorithm ${String(protectedHeader.alg)} is not ES256` };
     const kid = protectedHeader.kid;
     if (!kid) return { ok: false, reason: 'JWT has no kid' };
 
@@ -86,7 +90,8 @@ export function createWebhookVerifier(fetchKey: (kid: string) => Promise<PlaidWe
       } catch {
         return { ok: false, reason: 'key lookup failed' };
       }
-      if (typeof key.expired_at === 'number' && key.expired_at <= nowSeconds) return { ok: false, reason: 'key has expired' };
+      if (typeof key.expired_at === 'number' && key.expired_at <= nowSeconds)
+        return { ok: false, reason: 'key has expired' };
     }
 
     let payload: { request_body_sha256?: unknown };
@@ -101,7 +106,8 @@ export function createWebhookVerifier(fetchKey: (kid: string) => Promise<PlaidWe
       payload = verified.payload as { request_body_sha256?: unknown };
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { ok: false, reason: `stale or invalid iat (${code})` };
+      if (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+        return { ok: false, reason: `stale or invalid iat (${code})` };
       return { ok: false, reason: `signature check failed (${code ?? 'unknown'})` };
     }
 
@@ -110,7 +116,8 @@ export function createWebhookVerifier(fetchKey: (kid: string) => Promise<PlaidWe
     }
     const expected = Buffer.from(payload.request_body_sha256.toLowerCase(), 'hex');
     const actual = createHash('sha256').update(rawBody).digest();
-    if (!timingSafeEqual(expected, actual)) return { ok: false, reason: 'body does not match its signature (tampered)' };
+    if (!timingSafeEqual(expected, actual))
+      return { ok: false, reason: 'body does not match its signature (tampered)' };
     return { ok: true };
   };
 }
@@ -153,12 +160,19 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       reply(res, 400, 'bad json');
       return;
     }
-    log.info('webhook accepted', { type: webhook.webhook_type, code: webhook.webhook_code, assetReportId: webhook.asset_report_id, itemId: webhook.item_id });
+    log.info('webhook accepted', {
+      type: webhook.webhook_type,
+      code: webhook.webhook_code,
+      assetReportId: webhook.asset_report_id,
+      itemId: webhook.item_id,
+    });
     reply(res, 200, 'ok');
     // Handled after the 200: Plaid wants an answer within 10 s, report downloads can take longer.
     const work = options
       .onWebhook(webhook)
-      .catch((error: unknown) => log.error('webhook handler failed', { type: webhook.webhook_type, code: webhook.webhook_code, error }))
+      .catch((error: unknown) =>
+        log.error('webhook handler failed', { type: webhook.webhook_type, code: webhook.webhook_code, error }),
+      )
       .finally(() => inFlight.delete(work));
     inFlight.add(work);
   }

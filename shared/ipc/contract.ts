@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { AppErrorShape } from '../errors';
-import { CHANNEL_NAMES, EVENT_NAMES, methodName, type ChannelName, type EventNameOnly, type MethodName } from './channels';
+import {
+  CHANNEL_NAMES,
+  EVENT_NAMES,
+  methodName,
+  type ChannelName,
+  type EventNameOnly,
+  type MethodName,
+} from './channels';
 import {
   ActivityEntry,
   Applicant,
@@ -72,8 +79,14 @@ export const contract = {
   'credentials:save': channel(
     z.strictObject({
       environment: z.enum(['sandbox', 'production']),
-      clientId: z.string().trim().regex(/^[a-f0-9]{24}$/i, 'a Plaid client_id is 24 hexadecimal characters'),
-      secret: z.string().trim().regex(/^[a-f0-9]{30}$/i, 'a Plaid secret is 30 hexadecimal characters'),
+      clientId: z
+        .string()
+        .trim()
+        .regex(/^[a-f0-9]{24}$/i, 'a Plaid client_id is 24 hexadecimal characters'),
+      secret: z
+        .string()
+        .trim()
+        .regex(/^[a-f0-9]{30}$/i, 'a Plaid secret is 30 hexadecimal characters'),
     }),
     Settings,
   ),
@@ -97,10 +110,7 @@ export const contract = {
     }),
   ),
   'applicants:create': channel(ApplicantInput, Applicant),
-  'applicants:update': channel(
-    z.strictObject({ applicantId: id, changes: ApplicantInput.partial() }),
-    Applicant,
-  ),
+  'applicants:update': channel(z.strictObject({ applicantId: id, changes: ApplicantInput.partial() }), Applicant),
   'applicants:delete': channel(z.strictObject({ applicantId: id }), ok),
   'applicants:export': channel(
     z.strictObject({ applicantId: id }),
@@ -191,7 +201,11 @@ export const contract = {
   'auditCopies:remove': channel(z.strictObject({ auditCopyId: id }), ok),
 
   'deposits:markSourced': channel(
-    z.strictObject({ reportId: id, transactionId: z.string().min(1).max(64), note: z.string().trim().min(1).max(1000) }),
+    z.strictObject({
+      reportId: id,
+      transactionId: z.string().min(1).max(64),
+      note: z.string().trim().min(1).max(1000),
+    }),
     ok,
   ),
   'deposits:unmarkSourced': channel(z.strictObject({ reportId: id, transactionId: z.string().min(1).max(64) }), ok),
@@ -201,7 +215,11 @@ export const contract = {
   ),
 
   'activity:list': channel(
-    z.strictObject({ applicantId: id.optional(), reportId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    z.strictObject({
+      applicantId: id.optional(),
+      reportId: id.optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
     z.array(ActivityEntry),
   ),
 } as const;

@@ -26,7 +26,11 @@ export function isChannel(name: unknown): name is Channel {
 /** Validates a payload for a channel; throws AppError (VALIDATION_FAILED / UNKNOWN_CHANNEL). */
 export function parseRequest<C extends Channel>(channel: C, payload: unknown): ParsedRequestOf<C> {
   if (!isChannel(channel)) {
-    throw new AppError({ code: ErrorCodes.unknownChannel, message: `Unknown channel ${String(channel)}`, retryable: false });
+    throw new AppError({
+      code: ErrorCodes.unknownChannel,
+      message: `Unknown channel ${String(channel)}`,
+      retryable: false,
+    });
   }
   const result = contract[channel].request.safeParse(payload ?? {});
   if (!result.success) throw validationError(channel, result.error.issues);

@@ -1,4 +1,9 @@
-import type { AssetReportAccount, AssetReportGetResult, AssetReportItem, AssetReportTransaction } from '../asset-report';
+import type {
+  AssetReportAccount,
+  AssetReportGetResult,
+  AssetReportItem,
+  AssetReportTransaction,
+} from '../asset-report';
 import type { AccountLabel } from './types';
 
 /** An account with the Item it came from: what every rule walks over. */

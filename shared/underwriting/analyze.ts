@@ -45,7 +45,13 @@ export function analyzeReport(
   const nsf = checkNsf(accounts, reportDate);
   const averages = checkAverageBalances(accounts, reportDate);
   const newAccounts = checkNewAccounts(accounts, result.report, settings);
-  const jumps = checkBalanceJumps(accounts, averages.averageBalances.accounts, settings, reportDate, largeDeposits.largeDeposits.deposits);
+  const jumps = checkBalanceJumps(
+    accounts,
+    averages.averageBalances.accounts,
+    settings,
+    reportDate,
+    largeDeposits.largeDeposits.deposits,
+  );
   const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings);
 
   const findings: Finding[] = [

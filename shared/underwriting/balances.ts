@@ -18,7 +18,11 @@ import type {
  * The end-of-day balance for each of the `days` days before the report date, newest first, or null when the
  * history does not reach back that far. A day without a row keeps the balance of the day before it.
  */
-export function dailyBalances(account: Pick<AssetReportAccount, 'historical_balances'>, reportDate: string, days: number): number[] | null {
+export function dailyBalances(
+  account: Pick<AssetReportAccount, 'historical_balances'>,
+  reportDate: string,
+  days: number,
+): number[] | null {
   const rows = account.historical_balances
     .map((row) => ({ day: dayNumber(row.date), current: row.current }))
     .sort((a, b) => b.day - a.day);
@@ -36,7 +40,11 @@ export function dailyBalances(account: Pick<AssetReportAccount, 'historical_bala
 }
 
 /** Average end-of-day balance over the `days` days before the report date; null without that much history. */
-export function averageDailyBalance(account: Pick<AssetReportAccount, 'historical_balances'>, reportDate: string, days: number): number | null {
+export function averageDailyBalance(
+  account: Pick<AssetReportAccount, 'historical_balances'>,
+  reportDate: string,
+  days: number,
+): number | null {
   const balances = dailyBalances(account, reportDate, days);
   if (!balances || balances.length === 0) return null;
   return cents(balances.reduce((sum, balance) => sum + balance, 0) / balances.length);
@@ -49,7 +57,10 @@ export function historyDays(account: Pick<AssetReportAccount, 'historical_balanc
   return Math.max(0, daysBetween(earliest, reportDate));
 }
 
-export function checkAverageBalances(accounts: ReportAccount[], reportDate: string): { averageBalances: AverageBalanceResult; findings: Finding[] } {
+export function checkAverageBalances(
+  accounts: ReportAccount[],
+  reportDate: string,
+): { averageBalances: AverageBalanceResult; findings: Finding[] } {
   const result: AccountAverages[] = [];
   const findings: Finding[] = [];
   for (const { account, label } of accounts) {
@@ -76,7 +87,8 @@ export function checkAverageBalances(accounts: ReportAccount[], reportDate: stri
       rule: 'average_balance',
       severity: 'info',
       title: `${describeAccount(entry)}: no daily balance history`,
-      detail: 'Plaid returned no historical balances for this account, so its average balances cannot be computed. Use a statement if the average is needed.',
+      detail:
+        'Plaid returned no historical balances for this account, so its average balances cannot be computed. Use a statement if the average is needed.',
       citation: CITATIONS.average_balance,
       accountId: entry.accountId,
       transactionIds: [],
@@ -95,7 +107,11 @@ export function checkAverageBalances(accounts: ReportAccount[], reportDate: stri
     dates: [addDays(reportDate, -90), addDays(reportDate, -1)],
   });
   return {
-    averageBalances: { accounts: result, totals, accountsWithoutHistory: withoutHistory.map((entry) => entry.accountId) },
+    averageBalances: {
+      accounts: result,
+      totals,
+      accountsWithoutHistory: withoutHistory.map((entry) => entry.accountId),
+    },
     findings,
   };
 }
@@ -156,7 +172,11 @@ export function checkBalanceJumps(
     const { current: _current, historyDays: _historyDays, days30: _d30, days60: _d60, days90: _d90, ...label } = entry;
     // Documented deposits of the period that add up to the increase explain it.
     const sourced = sourcedDeposits.filter(
-      (d) => d.sourced && d.accountId === entry.accountId && daysBetween(d.date, reportDate) <= 60 && daysBetween(d.date, reportDate) >= 0,
+      (d) =>
+        d.sourced &&
+        d.accountId === entry.accountId &&
+        daysBetween(d.date, reportDate) <= 60 &&
+        daysBetween(d.date, reportDate) >= 0,
     );
     const sourcedTotal = cents(sourced.reduce((sum, d) => sum + d.amount, 0));
     const explained = sourced.length > 0 && sourcedTotal >= current - average60;

@@ -49,7 +49,8 @@ export function checkCoverage(
         ...base,
         severity: 'info',
         title: `${name}: no transaction history from Plaid`,
-        detail: 'Plaid sends balances but no history for investment and retirement accounts. If these funds are needed, obtain the latest statement.',
+        detail:
+          'Plaid sends balances but no history for investment and retirement accounts. If these funds are needed, obtain the latest statement.',
       });
     }
   }

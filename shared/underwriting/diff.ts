@@ -44,7 +44,8 @@ export function diffReports(parent: AssetReportGetResult, child: AssetReportGetR
   const parentAccounts = reportAccounts(parent);
   const childAccounts = reportAccounts(child);
   const parentByKey = new Map<string, ReportAccount>();
-  for (const entry of parentAccounts) for (const key of accountKeys(entry)) if (!parentByKey.has(key)) parentByKey.set(key, entry);
+  for (const entry of parentAccounts)
+    for (const key of accountKeys(entry)) if (!parentByKey.has(key)) parentByKey.set(key, entry);
 
   const matched = new Set<ReportAccount>();
   const balanceChanges: BalanceChange[] = [];
@@ -52,7 +53,8 @@ export function diffReports(parent: AssetReportGetResult, child: AssetReportGetR
   const pairs: [ReportAccount, ReportAccount | null][] = [];
   for (const entry of childAccounts) {
     const keys = accountKeys(entry);
-    const before = keys.map((key) => parentByKey.get(key)).find((candidate) => candidate && !matched.has(candidate)) ?? null;
+    const before =
+      keys.map((key) => parentByKey.get(key)).find((candidate) => candidate && !matched.has(candidate)) ?? null;
     pairs.push([entry, before]);
     if (!before) {
       accountsAdded.push(entry.label);
@@ -61,11 +63,18 @@ export function diffReports(parent: AssetReportGetResult, child: AssetReportGetR
     matched.add(before);
     const was = balanceOf(before.account);
     const now = balanceOf(entry.account);
-    balanceChanges.push({ ...entry.label, before: was, after: now, change: was !== null && now !== null ? cents(now - was) : null });
+    balanceChanges.push({
+      ...entry.label,
+      before: was,
+      after: now,
+      change: was !== null && now !== null ? cents(now - was) : null,
+    });
   }
   const accountsRemoved = parentAccounts.filter((entry) => !matched.has(entry)).map((entry) => entry.label);
 
-  const parentTransactionIds = new Set(parentAccounts.flatMap((entry) => entry.account.transactions.map((t) => t.transaction_id)));
+  const parentTransactionIds = new Set(
+    parentAccounts.flatMap((entry) => entry.account.transactions.map((t) => t.transaction_id)),
+  );
   const newDeposits: DiffDeposit[] = [];
   for (const [entry] of pairs) {
     for (const transaction of entry.account.transactions) {

@@ -9,7 +9,11 @@ import type { DocumentAgeResult, Finding, LoanInputs, UnderwritingSettings } fro
  * - du_45_days: also no later than 45 days after the application; a report pulled after the
  *   application starts its own 45 days, so a refresh is never born stale.
  */
-export function refreshByDate(reportDate: string, applicationDate: string, rule: UnderwritingSettings['documentAgeRule']): string {
+export function refreshByDate(
+  reportDate: string,
+  applicationDate: string,
+  rule: UnderwritingSettings['documentAgeRule'],
+): string {
   const fourMonths = addMonths(reportDate, 4);
   if (rule === 'fannie_4_months') return fourMonths;
   return minDate(fourMonths, addDays(maxDate(reportDate, applicationDate), 45));

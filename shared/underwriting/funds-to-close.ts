@@ -61,7 +61,10 @@ export function checkFundsToClose(
       result.shortfall > 0
         ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves`
         : `Funds to close and reserves covered, ${formatMoney(surplus)} to spare`,
-    detail: result.shortfall > 0 && deducted.length > 0 ? `${detail} Sourcing the large deposits would add their amounts back.` : detail,
+    detail:
+      result.shortfall > 0 && deducted.length > 0
+        ? `${detail} Sourcing the large deposits would add their amounts back.`
+        : detail,
     citation: CITATIONS.funds_to_close,
     transactionIds: deducted.map((d) => d.transactionId),
     dates: deducted.map((d) => d.date),

@@ -5,7 +5,14 @@ import type { LoanInputs } from './types';
 export function loanInputsFromApplicant(
   applicant: Pick<
     Applicant,
-    'firstName' | 'middleName' | 'lastName' | 'loanPurpose' | 'applicationDate' | 'qualifyingMonthlyIncome' | 'fundsToClose' | 'reservesNeeded'
+    | 'firstName'
+    | 'middleName'
+    | 'lastName'
+    | 'loanPurpose'
+    | 'applicationDate'
+    | 'qualifyingMonthlyIncome'
+    | 'fundsToClose'
+    | 'reservesNeeded'
   >,
 ): LoanInputs {
   return {

@@ -1,9 +1,24 @@
 import type { AssetReportTransaction } from '../asset-report';
 import type { ReportAccount } from './accounts';
-import { cents, describeAccount, describeTransaction, formatMoney, isAssetAccount, isDepository, transactionText } from './accounts';
+import {
+  cents,
+  describeAccount,
+  describeTransaction,
+  formatMoney,
+  isAssetAccount,
+  isDepository,
+  transactionText,
+} from './accounts';
 import { daysBetween } from './dates';
 import { CITATIONS } from './types';
-import type { ExcludedDeposit, Finding, LargeDeposit, LargeDepositResult, LoanInputs, UnderwritingSettings } from './types';
+import type {
+  ExcludedDeposit,
+  Finding,
+  LargeDeposit,
+  LargeDepositResult,
+  LoanInputs,
+  UnderwritingSettings,
+} from './types';
 
 // Employers' payroll as banks print it ("ACH Electronic CreditGUSTO PAY 123456", "ACME DIRECT DEP").
 const PAYROLL = /PAYROLL|DIRECT DEP|DIR DEP|DIRECTDEP|GUSTO|\bADP\b|PAYCHEX|SALARY|\bPAY\s|INCOME_WAGES/;
@@ -144,7 +159,9 @@ export function checkLargeDeposits(
         detail: `"${description}" ${why}, so it needs no sourcing.`,
         citation: CITATIONS.large_deposit,
         accountId: entry.account.account_id,
-        transactionIds: matchedTransactionId ? [transaction.transaction_id, matchedTransactionId] : [transaction.transaction_id],
+        transactionIds: matchedTransactionId
+          ? [transaction.transaction_id, matchedTransactionId]
+          : [transaction.transaction_id],
         dates: [transaction.date],
         amount,
       });
@@ -161,7 +178,8 @@ export function checkLargeDeposits(
       detail += ' Plaid categorises it as a loan or cash advance: borrowed funds must be investigated.';
     if (sourced) detail += ` Sourced: ${note}`;
     else if (loan.purpose === 'purchase')
-      detail += ' Document its source (gift letter, sale of an asset, …) or the amount is subtracted from verified funds.';
+      detail +=
+        ' Document its source (gift letter, sale of an asset, …) or the amount is subtracted from verified funds.';
     else detail += ' A refinance needs no documentation of large deposits.';
     findings.push({
       id: `large-deposit:${transaction.transaction_id}`,

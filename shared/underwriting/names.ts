@@ -13,13 +13,20 @@ const DROPPED = new Set(['MR', 'MRS', 'MS', 'MISS', 'DR', 'JR', 'SR', 'II', 'III
 
 /** Upper-case word tokens with punctuation and accents gone: "O'Brien-Smith, Mary A." → MARY A OBRIEN SMITH. */
 export function nameTokens(name: string): string[] {
-  let text = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+  let text = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase();
   // "CHARLESON, ALBERTA B." → "ALBERTA B. CHARLESON" (only the first comma; "SMITH, JR." stays a suffix).
   const comma = text.indexOf(',');
   if (comma >= 0) {
     const before = text.slice(0, comma);
     const after = text.slice(comma + 1);
-    const afterWords = after.replace(/[^A-Z0-9\s]/g, ' ').trim().split(/\s+/).filter((w) => w && !DROPPED.has(w));
+    const afterWords = after
+      .replace(/[^A-Z0-9\s]/g, ' ')
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w && !DROPPED.has(w));
     text = afterWords.length > 0 ? `${after} ${before}` : before;
   }
   return text
@@ -42,7 +49,9 @@ export function splitPeople(name: string): string[] {
   if (parts.length <= 1) return [name.trim()];
   const lastTokens = (parts.at(-1) ?? '').split(/\s+/);
   const surname = lastTokens.length > 1 ? lastTokens.at(-1) : undefined;
-  return parts.map((part) => (part.split(/\s+/).length === 1 && surname && !part.includes(',') ? `${part} ${surname}` : part));
+  return parts.map((part) =>
+    part.split(/\s+/).length === 1 && surname && !part.includes(',') ? `${part} ${surname}` : part,
+  );
 }
 
 function isInitialOf(short: string, long: string): boolean {

@@ -30,7 +30,10 @@ export function checkOwnership(
 
   for (const { item, account, label } of accounts) {
     if (!isAssetAccount(account)) continue;
-    const printed = account.owners.flatMap((owner) => owner.names).map((name) => name.trim()).filter(Boolean);
+    const printed = account.owners
+      .flatMap((owner) => owner.names)
+      .map((name) => name.trim())
+      .filter(Boolean);
     const people = printed.flatMap(splitPeople);
     const badges: OwnershipBadge[] = [];
     const ownersUnavailable = printed.length === 0 || unavailable.all || unavailable.itemIds.has(item.item_id);
@@ -63,7 +66,9 @@ export function checkOwnership(
     }
     if (badges.includes('name_mismatch')) {
       raise('attention');
-      notes.push(`The applicant ${applicant} is not among the owners (${printed.join('; ')}). Confirm the applicant owns this account.`);
+      notes.push(
+        `The applicant ${applicant} is not among the owners (${printed.join('; ')}). Confirm the applicant owns this account.`,
+      );
     }
     if (badges.includes('trust')) {
       raise('attention');
@@ -71,11 +76,13 @@ export function checkOwnership(
     }
     if (badges.includes('business')) {
       raise('attention');
-      notes.push('A business account: business funds need the lender\'s business-asset analysis before they count.');
+      notes.push("A business account: business funds need the lender's business-asset analysis before they count.");
     }
     if (badges.includes('joint')) {
       raise('info');
-      notes.push(`Joint account${others.length > 0 ? ` with ${others.join(', ')}` : ''}: a non-borrowing owner may need to confirm the applicant's full access to the funds.`);
+      notes.push(
+        `Joint account${others.length > 0 ? ` with ${others.join(', ')}` : ''}: a non-borrowing owner may need to confirm the applicant's full access to the funds.`,
+      );
     }
     if (notes.length === 0) notes.push(`Owner ${matchedName ?? printed.join('; ')} matches the applicant.`);
 
@@ -90,7 +97,10 @@ export function checkOwnership(
       id: `ownership:${account.account_id}`,
       rule: 'ownership',
       severity,
-      title: badges.length > 0 ? `${name}: ${badges.map((badge) => badgeTitles[badge]).join(', ')}` : `${name}: owned by the applicant`,
+      title:
+        badges.length > 0
+          ? `${name}: ${badges.map((badge) => badgeTitles[badge]).join(', ')}`
+          : `${name}: owned by the applicant`,
       detail: notes.join(' '),
       citation: CITATIONS.ownership,
       accountId: account.account_id,

@@ -21,9 +21,17 @@ export function summarizeReport(result: AssetReportGetResult): ReportListSummary
     const balance = balanceOf(account) ?? 0;
     if (isDepository(account)) totalBalance += balance;
     totalsByAccountType[account.type] = cents((totalsByAccountType[account.type] ?? 0) + balance);
-    for (const date of [...account.historical_balances.map((row) => row.date), ...account.transactions.map((t) => t.date)]) {
+    for (const date of [
+      ...account.historical_balances.map((row) => row.date),
+      ...account.transactions.map((t) => t.date),
+    ]) {
       if (earliest === null || date < earliest) earliest = date;
     }
   }
-  return { totalBalance: cents(totalBalance), accountCount: accounts.length, earliestHistoryDate: earliest, totalsByAccountType };
+  return {
+    totalBalance: cents(totalBalance),
+    accountCount: accounts.length,
+    earliestHistoryDate: earliest,
+    totalsByAccountType,
+  };
 }

@@ -10,14 +10,19 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** JavaScript the first screen loads: the entry script plus every module it preloads (not lazy chunks). */
 export function initialScripts(rendererDir: string): string[] {
   const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const refs = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map(
+    (m) => m[1]!,
+  );
   return [...new Set(refs)].map((ref) => join(rendererDir, ref.replace(/^\.\//, '')));
 }
 
 export const suite: BenchSuite = {
   name: 'renderer bundle',
   async run() {
-    execFileSync('npx', ['vite', 'build', '--mode', 'electron', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--mode', 'electron', '--logLevel', 'error'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     const files = initialScripts(join(root, 'out/renderer'));
     let raw = 0;
     let gzip = 0;

@@ -28,8 +28,18 @@ export const suite: BenchSuite = {
     const services = createAppServices({
       userDataDir,
       keychain: keytar,
-      desktop: { chooseSavePath: async () => null, chooseFolder: async () => null, writeClipboard: () => undefined, notify: () => undefined },
-      events: { emit: (event, payload) => event === 'report:progress' && (payload as { status: string }).status === 'ready' && ready.get((payload as { reportId: string }).reportId)?.() },
+      desktop: {
+        chooseSavePath: async () => null,
+        chooseFolder: async () => null,
+        writeClipboard: () => undefined,
+        notify: () => undefined,
+      },
+      events: {
+        emit: (event, payload) =>
+          event === 'report:progress' &&
+          (payload as { status: string }).status === 'ready' &&
+          ready.get((payload as { reportId: string }).reportId)?.(),
+      },
       logger: createMemoryLogger({ level: 'error' }),
       startEmulator: async () => ({ ...emulator, close: async () => undefined }),
       pollIntervals: { initialMs: 60_000, factor: 1, maxMs: 60_000 },
@@ -38,24 +48,59 @@ export const suite: BenchSuite = {
       await services.start();
       const h = services.handlers;
       const applicant = await h['applicants:create']({
-        firstName: 'Bench', lastName: 'Mark', email: 'b@example.com', phone: '+1 415 555 0199', loanNumber: 'LN-BENCH',
-        loanPurpose: 'purchase', applicationDate: '2026-01-02', qualifyingMonthlyIncome: 5000, fundsToClose: 10000, reservesNeeded: 0,
+        firstName: 'Bench',
+        lastName: 'Mark',
+        email: 'b@example.com',
+        phone: '+1 415 555 0199',
+        loanNumber: 'LN-BENCH',
+        loanPurpose: 'purchase',
+        applicationDate: '2026-01-02',
+        qualifyingMonthlyIncome: 5000,
+        fundsToClose: 10000,
+        reservesNeeded: 0,
       });
-      const plaid = new PlaidApi(new Configuration({ basePath: emulator.baseUrl, baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } } }));
-      const pub = await plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109508', initial_products: [Products.Assets] });
-      const item = await h['link:complete']({ applicantId: applicant.id, publicToken: pub.data.public_token, metadata: { institution: { institution_id: 'ins_109508', name: 'First Platypus Bank' }, accounts: [], link_session_id: 'b' } });
+      const plaid = new PlaidApi(
+        new Configuration({
+          basePath: emulator.baseUrl,
+          baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
+        }),
+      );
+      const pub = await plaid.sandboxPublicTokenCreate({
+        institution_id: 'ins_109508',
+        initial_products: [Products.Assets],
+      });
+      const item = await h['link:complete']({
+        applicantId: applicant.id,
+        publicToken: pub.data.public_token,
+        metadata: {
+          institution: { institution_id: 'ins_109508', name: 'First Platypus Bank' },
+          accounts: [],
+          link_session_id: 'b',
+        },
+      });
       const timings: number[] = [];
       for (let run = 0; run < 6; run++) {
         const started = performance.now();
         let done!: () => void;
         const finished = new Promise<void>((r) => (done = r));
-        const report = await h['reports:create']({ applicantId: applicant.id, itemIds: [item.id], daysRequested: 365, includeApplicantDetails: false });
+        const report = await h['reports:create']({
+          applicantId: applicant.id,
+          itemIds: [item.id],
+          daysRequested: 365,
+          includeApplicantDetails: false,
+        });
         ready.set(report.id, done);
         if (services.internals.store()!.reports.get(report.id)!.status !== 'ready') await finished;
         if (run > 0) timings.push(performance.now() - started); // first run warms up
       }
       timings.sort((a, b) => a - b);
-      return [{ name: 'report create → ready by webhook, 365 days, emulator ready at once (median of 5)', value: Math.round(timings[2] ?? 0), unit: 'ms' }];
+      return [
+        {
+          name: 'report create → ready by webhook, 365 days, emulator ready at once (median of 5)',
+          value: Math.round(timings[2] ?? 0),
+          unit: 'ms',
+        },
+      ];
     } finally {
       await services.stop();
       await emulator.close();

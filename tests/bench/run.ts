@@ -25,8 +25,13 @@ for (const file of files) {
   try {
     for (const figure of await mod.suite.run()) {
       figures.push(figure);
-      const target = figure.target === undefined ? '' : `   (target < ${figure.target} ${figure.unit}${figure.value <= figure.target ? ', met' : ', MISSED'})`;
-      process.stdout.write(`  ${figure.name.padEnd(70)} ${String(Math.round(figure.value * 100) / 100).padStart(12)} ${figure.unit}${target}\n`);
+      const target =
+        figure.target === undefined
+          ? ''
+          : `   (target < ${figure.target} ${figure.unit}${figure.value <= figure.target ? ', met' : ', MISSED'})`;
+      process.stdout.write(
+        `  ${figure.name.padEnd(70)} ${String(Math.round(figure.value * 100) / 100).padStart(12)} ${figure.unit}${target}\n`,
+      );
     }
   } catch (error) {
     failedSuites++;
@@ -36,7 +41,8 @@ for (const file of files) {
 
 if (values.json) {
   const out: Record<string, { value: number; unit: string; target?: number }> = {};
-  for (const f of figures) out[f.name] = { value: f.value, unit: f.unit, ...(f.target !== undefined ? { target: f.target } : {}) };
+  for (const f of figures)
+    out[f.name] = { value: f.value, unit: f.unit, ...(f.target !== undefined ? { target: f.target } : {}) };
   writeFileSync(values.json, JSON.stringify(out, null, 2) + '\n');
   process.stdout.write(`\nwrote ${values.json}\n`);
 }

@@ -39,25 +39,54 @@ export const suite: BenchSuite = {
     const analyze = await time(5, () => analyzeReport(heavy, loan, underwritingSettings(), '2026-03-31'));
     // every deposit over $400 is a candidate: the transfer matcher's worst case
     const analyzeLowIncome = await time(3, () =>
-      analyzeReport(heavy, { ...loan, qualifyingMonthlyIncome: 800 }, underwritingSettings({ largeDepositLookbackDays: null }), '2026-03-31'),
+      analyzeReport(
+        heavy,
+        { ...loan, qualifyingMonthlyIncome: 800 },
+        underwritingSettings({ largeDepositLookbackDays: null }),
+        '2026-03-31',
+      ),
     );
     const summary = await time(5, () => summarizeReport(heavy));
     const diff = await time(3, () => diffReports(heavy, heavy));
 
     const analysis = busyAnalysis();
-    const coverInput = { analysis, applicantName: 'Alberta B. Charleson', loanNumber: 'LN-2026-0042', reportId: analysis.reportId, generatedAt: '2026-03-31T14:05:00Z', asOf: '2026-03-31' };
+    const coverInput = {
+      analysis,
+      applicantName: 'Alberta B. Charleson',
+      loanNumber: 'LN-2026-0042',
+      reportId: analysis.reportId,
+      generatedAt: '2026-03-31T14:05:00Z',
+      asOf: '2026-03-31',
+    };
     const cover = await buildCoverPage(coverInput);
     const coverMs = await time(5, () => buildCoverPage(coverInput));
-    const plaidPdf = new Uint8Array(await renderAssetReportPdf({ report: buildAssetReport({ accounts: 8, transactionsPerAccount: 1000, days: 365 }), warnings: [] }));
+    const plaidPdf = new Uint8Array(
+      await renderAssetReportPdf({
+        report: buildAssetReport({ accounts: 8, transactionsPerAccount: 1000, days: 365 }),
+        warnings: [],
+      }),
+    );
     const prependMs = await time(3, () => prependCoverPage(plaidPdf, cover));
 
     return [
-      { name: `analyzeReport, heavy persona (${transactions} transactions, 731 days), median of 5`, value: analyze, unit: 'ms' },
-      { name: 'analyzeReport, heavy persona, every deposit a candidate, median of 3', value: analyzeLowIncome, unit: 'ms' },
+      {
+        name: `analyzeReport, heavy persona (${transactions} transactions, 731 days), median of 5`,
+        value: analyze,
+        unit: 'ms',
+      },
+      {
+        name: 'analyzeReport, heavy persona, every deposit a candidate, median of 3',
+        value: analyzeLowIncome,
+        unit: 'ms',
+      },
       { name: 'summarizeReport, heavy persona, median of 5', value: summary, unit: 'ms' },
       { name: 'diffReports, heavy persona against itself, median of 3', value: diff, unit: 'ms' },
       { name: 'buildCoverPage, 18 findings, median of 5', value: coverMs, unit: 'ms' },
-      { name: `prependCoverPage onto a ${Math.round(plaidPdf.length / 1024)} KiB Plaid PDF, median of 3`, value: prependMs, unit: 'ms' },
+      {
+        name: `prependCoverPage onto a ${Math.round(plaidPdf.length / 1024)} KiB Plaid PDF, median of 3`,
+        value: prependMs,
+        unit: 'ms',
+      },
     ];
   },
 };

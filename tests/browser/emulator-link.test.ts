@@ -198,7 +198,15 @@ describe('emulated Plaid Link', () => {
     expect(metadata.link_session_id).toMatch(UUID);
     expect(metadata.transfer_status).toBeNull();
     for (const account of metadata.accounts) {
-      expect(Object.keys(account).sort()).toEqual(['class_type', 'id', 'mask', 'name', 'subtype', 'type', 'verification_status']);
+      expect(Object.keys(account).sort()).toEqual([
+        'class_type',
+        'id',
+        'mask',
+        'name',
+        'subtype',
+        'type',
+        'verification_status',
+      ]);
       expect(account.id).toMatch(/^[A-Za-z0-9]{37}$/);
     }
     expect(metadata.accounts).toContainEqual(
@@ -211,7 +219,15 @@ describe('emulated Plaid Link', () => {
     expect(names.at(-1)).toBe('HANDOFF');
     expect(names).toEqual(expect.arrayContaining(['SEARCH_INSTITUTION', 'SELECT_INSTITUTION', 'SUBMIT_CREDENTIALS']));
     const views = events.filter((event) => event.name === 'TRANSITION_VIEW').map((event) => event.metadata.view_name);
-    expect(views).toEqual(['CONSENT', 'SELECT_INSTITUTION', 'CREDENTIAL', 'LOADING', 'SELECT_ACCOUNT', 'LOADING', 'CONNECTED']);
+    expect(views).toEqual([
+      'CONSENT',
+      'SELECT_INSTITUTION',
+      'CREDENTIAL',
+      'LOADING',
+      'SELECT_ACCOUNT',
+      'LOADING',
+      'CONNECTED',
+    ]);
     for (const event of events) {
       expect(Object.keys(event.metadata).sort()).toEqual(EVENT_METADATA_KEYS);
       expect(event.metadata.link_session_id).toBe(metadata.link_session_id);
@@ -308,12 +324,16 @@ describe('emulated Plaid Link', () => {
     await link.getByTestId('institution-search').fill('OAuth');
     await link.getByTestId('institution-ins_127287').click();
     const [popup] = await Promise.all([page.waitForEvent('popup'), link.getByTestId('oauth-continue').click()]);
-    await expect(popup.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Platypus OAuth Bank \u2014 Allow access?');
+    await expect(popup.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Platypus OAuth Bank \u2014 Allow access?',
+    );
     await popup.screenshot({ path: `${SCREENSHOTS}/emulator-link-oauth-popup.png` });
     await Promise.all([popup.waitForEvent('close'), popup.getByTestId('oauth-allow').click()]);
 
     const success = await finishAfterLogin(page, link, false);
-    expect(success?.metadata).toMatchObject({ institution: { institution_id: 'ins_127287', name: 'Platypus OAuth Bank' } });
+    expect(success?.metadata).toMatchObject({
+      institution: { institution_id: 'ins_127287', name: 'Platypus OAuth Bank' },
+    });
     const names = (await page.evaluate(() => window.linkLog.events)).map((event) => event.name);
     expect(names).toEqual(expect.arrayContaining(['OPEN_OAUTH', 'CLOSE_OAUTH']));
     await page.close();
@@ -325,7 +345,9 @@ describe('emulated Plaid Link', () => {
     ).data.public_token;
     const accessToken = (await plaid.itemPublicTokenExchange({ public_token: publicToken })).data.access_token;
     await plaid.sandboxItemResetLogin({ access_token: accessToken });
-    expect((await plaid.itemGet({ access_token: accessToken })).data.item.error?.error_code).toBe('ITEM_LOGIN_REQUIRED');
+    expect((await plaid.itemGet({ access_token: accessToken })).data.item.error?.error_code).toBe(
+      'ITEM_LOGIN_REQUIRED',
+    );
 
     const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
     const link = await openLink(page, await createLinkToken({ access_token: accessToken, products: undefined }));

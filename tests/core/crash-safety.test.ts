@@ -11,9 +11,14 @@ import { EMULATOR_CLIENT_ID, EMULATOR_SECRET } from './harness';
 const hasKeychain = await requireKeychain();
 const child = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 
-function runChild(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runChild(
+  env: Record<string, string>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -27,7 +32,13 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
   const folders: string[] = [];
   const services: string[] = [];
   beforeAll(async () => {
-    emulator = await startEmulator({ readyAfterMs: 100, clientId: EMULATOR_CLIENT_ID, secret: EMULATOR_SECRET, logger: createMemoryLogger(), webhookRetryDelaysMs: [20] });
+    emulator = await startEmulator({
+      readyAfterMs: 100,
+      clientId: EMULATOR_CLIENT_ID,
+      secret: EMULATOR_SECRET,
+      logger: createMemoryLogger(),
+      webhookRetryDelaysMs: [20],
+    });
   });
   afterAll(async () => {
     await emulator?.close();
@@ -36,26 +47,42 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
     for (const s of services) await keytar.deletePassword(s, 'data-key').catch(() => false);
   });
 
-  test.each(['after-pending', 'after-plaid-reply'])('killed %s: on restart the report ends ready exactly once', async (crashAt) => {
-    const userData = mkdtempSync(join(tmpdir(), 'assetdesk-crash-'));
-    const keychainService = testKeychainService();
-    folders.push(userData);
-    services.push(keychainService);
-    const env = { USER_DATA: userData, KEYCHAIN_SERVICE: keychainService, EMU_URL: emulator.baseUrl, EMU_CLIENT_ID: emulator.clientId, EMU_SECRET: emulator.secret };
+  test.each(['after-pending', 'after-plaid-reply'])(
+    'killed %s: on restart the report ends ready exactly once',
+    async (crashAt) => {
+      const userData = mkdtempSync(join(tmpdir(), 'assetdesk-crash-'));
+      const keychainService = testKeychainService();
+      folders.push(userData);
+      services.push(keychainService);
+      const env = {
+        USER_DATA: userData,
+        KEYCHAIN_SERVICE: keychainService,
+        EMU_URL: emulator.baseUrl,
+        EMU_CLIENT_ID: emulator.clientId,
+        EMU_SECRET: emulator.secret,
+      };
 
-    const crashed = await runChild({ ...env, ACTION: 'create', ASSETDESK_CRASH_AT: crashAt });
-    expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
-    expect(crashed.stdout).not.toContain('NOT KILLED');
+      const crashed = await runChild({ ...env, ACTION: 'create', ASSETDESK_CRASH_AT: crashAt });
+      expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+      expect(crashed.stdout).not.toContain('NOT KILLED');
 
-    const resumed = await runChild({ ...env, ACTION: 'resume' });
-    expect(resumed.code, resumed.stderr).toBe(0);
-    const outcome = JSON.parse(resumed.stdout) as { reports: Array<{ status: string; plaidReportId: string | null }>; readyEntries: number };
-    expect(outcome.reports).toHaveLength(1);
-    expect(outcome.reports[0]).toMatchObject({ status: 'ready', plaidReportId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(outcome.readyEntries).toBe(1);
+      const resumed = await runChild({ ...env, ACTION: 'resume' });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const outcome = JSON.parse(resumed.stdout) as {
+        reports: Array<{ status: string; plaidReportId: string | null }>;
+        readyEntries: number;
+      };
+      expect(outcome.reports).toHaveLength(1);
+      expect(outcome.reports[0]).toMatchObject({
+        status: 'ready',
+        plaidReportId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(outcome.readyEntries).toBe(1);
 
-    // A third start finds nothing to do and changes nothing.
-    const again = await runChild({ ...env, ACTION: 'resume' });
-    expect(JSON.parse(again.stdout)).toEqual(outcome);
-  }, 60_000);
+      // A third start finds nothing to do and changes nothing.
+      const again = await runChild({ ...env, ACTION: 'resume' });
+      expect(JSON.parse(again.stdout)).toEqual(outcome);
+    },
+    60_000,
+  );
 });

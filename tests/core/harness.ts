@@ -31,16 +31,24 @@ export interface CoreHarness {
 export const EMULATOR_CLIENT_ID = '5f3c1a9e0b7d4c2a8e6f1b3d';
 export const EMULATOR_SECRET = '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c';
 
-export async function startHarness(options: {
-  emulator?: RunningEmulator;
-  readyAfterMs?: number;
-  services?: Partial<AppServicesDeps>;
-  userDataDir?: string;
-  keychainService?: string;
-} = {}): Promise<CoreHarness> {
+export async function startHarness(
+  options: {
+    emulator?: RunningEmulator;
+    readyAfterMs?: number;
+    services?: Partial<AppServicesDeps>;
+    userDataDir?: string;
+    keychainService?: string;
+  } = {},
+): Promise<CoreHarness> {
   const ownEmulator = !options.emulator;
   const emulator =
-    options.emulator ?? (await startEmulator({ readyAfterMs: options.readyAfterMs ?? 200, clientId: EMULATOR_CLIENT_ID, secret: EMULATOR_SECRET, webhookRetryDelaysMs: [50, 100] }));
+    options.emulator ??
+    (await startEmulator({
+      readyAfterMs: options.readyAfterMs ?? 200,
+      clientId: EMULATOR_CLIENT_ID,
+      secret: EMULATOR_SECRET,
+      webhookRetryDelaysMs: [50, 100],
+    }));
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'assetdesk-core-'));
   const keychainService = options.keychainService ?? testKeychainService();
   const logger = createMemoryLogger();
@@ -80,12 +88,19 @@ export async function startHarness(options: {
       channel,
       async (request: unknown) => {
         const value = await (handler as (r: unknown) => Promise<unknown>)(request);
-        responses.push(JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? `[${v.byteLength} bytes]` : v)));
+        responses.push(
+          JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? `[${v.byteLength} bytes]` : v)),
+        );
         return value;
       },
     ]),
   ) as ContractHandlers;
-  const plaid = new PlaidApi(new Configuration({ basePath: emulator.baseUrl, baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } } }));
+  const plaid = new PlaidApi(
+    new Configuration({
+      basePath: emulator.baseUrl,
+      baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
+    }),
+  );
 
   return {
     emulator,
@@ -105,7 +120,8 @@ export async function startHarness(options: {
       if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
       if (!options.keychainService) {
         const keytar = await realKeytar();
-        for (const account of ['data-key', 'plaid:sandbox', 'plaid:production']) await keytar.deletePassword(keychainService, account).catch(() => false);
+        for (const account of ['data-key', 'plaid:sandbox', 'plaid:production'])
+          await keytar.deletePassword(keychainService, account).catch(() => false);
       }
     },
   };
@@ -127,12 +143,24 @@ export const APPLICANT = {
 };
 
 /** Links a First Platypus Bank Item the way Link would, through the app's own link:complete. */
-export async function linkBank(h: CoreHarness, applicantId: string, institutionId = 'ins_109508', name = 'First Platypus Bank') {
-  const created = await h.plaid.sandboxPublicTokenCreate({ institution_id: institutionId, initial_products: [Products.Assets] });
+export async function linkBank(
+  h: CoreHarness,
+  applicantId: string,
+  institutionId = 'ins_109508',
+  name = 'First Platypus Bank',
+) {
+  const created = await h.plaid.sandboxPublicTokenCreate({
+    institution_id: institutionId,
+    initial_products: [Products.Assets],
+  });
   return h.handlers['link:complete']({
     applicantId,
     publicToken: created.data.public_token,
-    metadata: { institution: { institution_id: institutionId, name }, accounts: [{ id: 'acc', name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' }], link_session_id: 'sandbox' },
+    metadata: {
+      institution: { institution_id: institutionId, name },
+      accounts: [{ id: 'acc', name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
+      link_session_id: 'sandbox',
+    },
   });
 }
 
@@ -148,4 +176,5 @@ export async function until<T>(check: () => T | undefined | null | false, what: 
 }
 
 /** Plaid token shapes (any environment) that must never leave the main process. */
-export const TOKEN_PATTERN = /\b(?:access|public|assets)-(?:sandbox|production|development|emulator)-[0-9a-f-]{36}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/;
+export const TOKEN_PATTERN =
+  /\b(?:access|public|assets)-(?:sandbox|production|development|emulator)-[0-9a-f-]{36}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/;

@@ -3,7 +3,16 @@ import { PDFDocument } from 'pdf-lib';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
-import { APPLICANT, EMULATOR_CLIENT_ID, EMULATOR_SECRET, linkBank, startHarness, TOKEN_PATTERN, until, type CoreHarness } from './harness';
+import {
+  APPLICANT,
+  EMULATOR_CLIENT_ID,
+  EMULATOR_SECRET,
+  linkBank,
+  startHarness,
+  TOKEN_PATTERN,
+  until,
+  type CoreHarness,
+} from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -16,16 +25,35 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
   afterAll(() => h?.close());
 
   const readyEvent = (reportId: string) =>
-    until(() => h.events.find((e) => e.event === 'report:progress' && (e.payload as { reportId: string; status: string }).reportId === reportId && (e.payload as { status: string }).status !== 'pending'), `report ${reportId} to finish`);
+    until(
+      () =>
+        h.events.find(
+          (e) =>
+            e.event === 'report:progress' &&
+            (e.payload as { reportId: string; status: string }).reportId === reportId &&
+            (e.payload as { status: string }).status !== 'pending',
+        ),
+      `report ${reportId} to finish`,
+    );
 
-  test('credentials: wrong keys are rejected with Plaid\'s reason and never stored; right keys are verified, stored and usable', async () => {
+  test("credentials: wrong keys are rejected with Plaid's reason and never stored; right keys are verified, stored and usable", async () => {
     expect((await h.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
-    const wrong = await h.handlers['credentials:save']({ environment: 'sandbox', clientId: EMULATOR_CLIENT_ID, secret: 'f'.repeat(30) });
+    const wrong = await h.handlers['credentials:save']({
+      environment: 'sandbox',
+      clientId: EMULATOR_CLIENT_ID,
+      secret: 'f'.repeat(30),
+    });
     expect(wrong.credentials.sandbox.state).toBe('rejected');
     expect(wrong.credentials.sandbox).toMatchObject({ reason: expect.stringMatching(/INVALID_API_KEYS/) });
-    await expect(h.handlers['settings:switchEnvironment']({ environment: 'sandbox' })).rejects.toMatchObject({ code: 'CREDENTIALS_NOT_CONFIGURED' });
+    await expect(h.handlers['settings:switchEnvironment']({ environment: 'sandbox' })).rejects.toMatchObject({
+      code: 'CREDENTIALS_NOT_CONFIGURED',
+    });
 
-    const right = await h.handlers['credentials:save']({ environment: 'sandbox', clientId: EMULATOR_CLIENT_ID, secret: EMULATOR_SECRET });
+    const right = await h.handlers['credentials:save']({
+      environment: 'sandbox',
+      clientId: EMULATOR_CLIENT_ID,
+      secret: EMULATOR_SECRET,
+    });
     expect(right.credentials.sandbox).toEqual({ state: 'configured' });
     expect(right.credentials.production).toEqual({ state: 'not_configured' });
     const switched = await h.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
@@ -46,14 +74,22 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     itemId = item.id;
     expect(item).toMatchObject({ applicantId, environment: 'sandbox', institutionId: 'ins_109508', status: 'ok' });
     expect(JSON.stringify(item)).not.toMatch(/access-/);
-    await expect(linkBank(h, applicantId)).rejects.toMatchObject({ code: 'DUPLICATE_INSTITUTION', message: expect.stringMatching(/already linked/) });
+    await expect(linkBank(h, applicantId)).rejects.toMatchObject({
+      code: 'DUPLICATE_INSTITUTION',
+      message: expect.stringMatching(/already linked/),
+    });
     expect((await h.handlers['applicants:get']({ applicantId })).items).toHaveLength(1);
     const update = await h.handlers['link:createToken']({ applicantId, itemId });
     expect(update.updateMode).toBe(true);
   });
 
   test('create → pending first → ready by webhook, JSON (with insights) and PDF stored', async () => {
-    report = await h.handlers['reports:create']({ applicantId, itemIds: [itemId], daysRequested: 61, includeApplicantDetails: true });
+    report = await h.handlers['reports:create']({
+      applicantId,
+      itemIds: [itemId],
+      daysRequested: 61,
+      includeApplicantDetails: true,
+    });
     expect(report.status).toBe('pending');
     expect(report.plaidReportId).toMatch(/^[0-9a-f-]{36}$/);
     expect(h.services.internals.webhookUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/plaid\/webhook$/);
@@ -62,7 +98,12 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     expect(h.logger.lines.some((l) => l.includes('webhook accepted') && l.includes('PRODUCT_READY'))).toBe(true);
 
     const got = await h.handlers['reports:get']({ reportId: report.id });
-    expect(got.summary).toMatchObject({ status: 'ready', kind: 'create', loanNumber: APPLICANT.loanNumber, institutions: ['First Platypus Bank'] });
+    expect(got.summary).toMatchObject({
+      status: 'ready',
+      kind: 'create',
+      loanNumber: APPLICANT.loanNumber,
+      institutions: ['First Platypus Bank'],
+    });
     expect(got.summary.totalBalance).toBeGreaterThan(0);
     expect(got.summary.findingCounts).not.toBeNull();
     expect(got.contentJson).not.toMatch(/123-?45-?6789/); // nowhere in the text the renderer gets
@@ -79,8 +120,12 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
   });
 
   test('a second PRODUCT_READY for a ready report changes nothing', async () => {
-    await h.services.internals.lifecycle().handleWebhook({ webhook_type: 'ASSETS', webhook_code: 'PRODUCT_READY', asset_report_id: report.plaidReportId! });
-    const readies = (await h.handlers['activity:list']({ reportId: report.id })).filter((a) => a.action === 'report_ready');
+    await h.services.internals
+      .lifecycle()
+      .handleWebhook({ webhook_type: 'ASSETS', webhook_code: 'PRODUCT_READY', asset_report_id: report.plaidReportId! });
+    const readies = (await h.handlers['activity:list']({ reportId: report.id })).filter(
+      (a) => a.action === 'report_ready',
+    );
     expect(readies).toHaveLength(1);
   });
 
@@ -88,10 +133,16 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const pdf = await h.handlers['reports:export']({ reportId: report.id, format: 'pdf', withCoverPage: true });
     expect(pdf.saved).toBe(true);
     if (!pdf.saved) return;
-    expect(pdf.path).toMatch(new RegExp(`LN-2024-0001_Charleson_AssetReport_\\d{4}-\\d{2}-\\d{2}_${report.plaidReportId!.replace(/-/g, '').slice(0, 8)}\\.pdf$`));
+    expect(pdf.path).toMatch(
+      new RegExp(
+        `LN-2024-0001_Charleson_AssetReport_\\d{4}-\\d{2}-\\d{2}_${report.plaidReportId!.replace(/-/g, '').slice(0, 8)}\\.pdf$`,
+      ),
+    );
     const bytes = readFileSync(pdf.path);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    const plaidPages = (await PDFDocument.load((await h.handlers['reports:pdf']({ reportId: report.id })).pdf)).getPageCount();
+    const plaidPages = (
+      await PDFDocument.load((await h.handlers['reports:pdf']({ reportId: report.id })).pdf)
+    ).getPageCount();
     expect((await PDFDocument.load(bytes)).getPageCount()).toBeGreaterThan(plaidPages);
     const json = await h.handlers['reports:export']({ reportId: report.id, format: 'json' });
     if (!json.saved) throw new Error('json not saved');
@@ -101,8 +152,14 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const lines = readFileSync(csv.path, 'utf8').split('\r\n');
     expect(lines[0]).toBe('date,account name,mask,description,amount,category');
     expect(lines.length).toBeGreaterThan(10);
-    expect(lines.some((l) => l.includes('"United Airlines **** REFUND ****"') || l.includes('United Airlines **** REFUND ****'))).toBe(true);
-    const exported = (await h.handlers['activity:list']({ reportId: report.id })).filter((a) => a.action === 'report_exported');
+    expect(
+      lines.some(
+        (l) => l.includes('"United Airlines **** REFUND ****"') || l.includes('United Airlines **** REFUND ****'),
+      ),
+    ).toBe(true);
+    const exported = (await h.handlers['activity:list']({ reportId: report.id })).filter(
+      (a) => a.action === 'report_exported',
+    );
     expect(exported).toHaveLength(3);
   });
 
@@ -111,13 +168,17 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     expect(refreshed).toMatchObject({ kind: 'refresh', parentId: report.id, status: 'pending', daysRequested: 90 });
     expect((await readyEvent(refreshed.id)).payload).toMatchObject({ status: 'ready' });
 
-    const parentContent = JSON.parse((await h.handlers['reports:get']({ reportId: report.id })).contentJson) as AssetReportGetResult;
+    const parentContent = JSON.parse(
+      (await h.handlers['reports:get']({ reportId: report.id })).contentJson,
+    ) as AssetReportGetResult;
     const accounts = parentContent.report.items[0]!.accounts;
     const excluded = accounts[0]!.account_id;
     const filtered = await h.handlers['reports:filter']({ reportId: report.id, accountIdsToExclude: [excluded] });
     expect(filtered).toMatchObject({ kind: 'filter', parentId: report.id });
     expect((await readyEvent(filtered.id)).payload).toMatchObject({ status: 'ready' });
-    const filteredContent = JSON.parse((await h.handlers['reports:get']({ reportId: filtered.id })).contentJson) as AssetReportGetResult;
+    const filteredContent = JSON.parse(
+      (await h.handlers['reports:get']({ reportId: filtered.id })).contentJson,
+    ) as AssetReportGetResult;
     const remaining = filteredContent.report.items.flatMap((i) => i.accounts.map((a) => a.account_id));
     expect(remaining).not.toContain(excluded);
     expect(remaining).toHaveLength(accounts.length - 1);
@@ -131,20 +192,28 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const token = h.clipboard.at(-1)!;
     expect(token).toMatch(/^a-sandbox-/);
     // The auditor can read it at Plaid
-    expect((await h.plaid.assetReportAuditCopyGet({ audit_copy_token: token })).data.report.asset_report_id).toBe(report.plaidReportId);
+    expect((await h.plaid.assetReportAuditCopyGet({ audit_copy_token: token })).data.report.asset_report_id).toBe(
+      report.plaidReportId,
+    );
     await h.handlers['auditCopies:remove']({ auditCopyId: copy.id });
     expect((await h.handlers['auditCopies:list']({ reportId: report.id }))[0]!.removedAt).not.toBeNull();
-    await expect(h.plaid.assetReportAuditCopyGet({ audit_copy_token: token })).rejects.toMatchObject({ response: { status: 400 } });
+    await expect(h.plaid.assetReportAuditCopyGet({ audit_copy_token: token })).rejects.toMatchObject({
+      response: { status: 400 },
+    });
   });
 
   test('remove: gone at Plaid and locally, with an activity entry', async () => {
     const store = h.services.internals.store()!;
     const token = store.reports.reportToken(report.id)!;
     await h.handlers['reports:remove']({ reportId: report.id });
-    await expect(h.handlers['reports:get']({ reportId: report.id })).rejects.toMatchObject({ code: 'REPORT_NOT_READY' });
+    await expect(h.handlers['reports:get']({ reportId: report.id })).rejects.toMatchObject({
+      code: 'REPORT_NOT_READY',
+    });
     expect(store.reports.get(report.id)!.status).toBe('removed');
     expect(store.reports.reportToken(report.id)).toBeNull();
-    await expect(h.plaid.assetReportGet({ asset_report_token: token })).rejects.toMatchObject({ response: { status: 400 } });
+    await expect(h.plaid.assetReportGet({ asset_report_token: token })).rejects.toMatchObject({
+      response: { status: 400 },
+    });
     const log = await h.handlers['activity:list']({ reportId: report.id });
     expect(log.some((a) => a.action === 'report_removed')).toBe(true);
   });

@@ -28,17 +28,35 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
   afterAll(() => h?.close());
 
   const finished = (reportId: string) =>
-    until(() => h.events.find((e) => e.event === 'report:progress' && (e.payload as { reportId: string }).reportId === reportId && (e.payload as { status: string }).status !== 'pending')?.payload as { status: string } | undefined, `report ${reportId}`);
+    until(
+      () =>
+        h.events.find(
+          (e) =>
+            e.event === 'report:progress' &&
+            (e.payload as { reportId: string }).reportId === reportId &&
+            (e.payload as { status: string }).status !== 'pending',
+        )?.payload as { status: string } | undefined,
+      `report ${reportId}`,
+    );
 
   test('with the webhook receiver off, polling alone brings the report to ready', async () => {
     await h.handlers['settings:update']({ webhook: { enabled: false, publicUrl: null } });
     expect(h.services.internals.webhookUrl()).toBeNull();
-    const report = await h.handlers['reports:create']({ applicantId, itemIds: [itemId], daysRequested: 90, includeApplicantDetails: false });
+    const report = await h.handlers['reports:create']({
+      applicantId,
+      itemIds: [itemId],
+      daysRequested: 90,
+      includeApplicantDetails: false,
+    });
     expect(await finished(report.id)).toMatchObject({ status: 'ready' });
     expect(h.logger.lines.some((l) => l.includes('webhook accepted'))).toBe(false);
     const summary = (await h.handlers['reports:get']({ reportId: report.id })).summary;
     expect(summary.status).toBe('ready');
-    expect(Buffer.from((await h.handlers['reports:pdf']({ reportId: report.id })).pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from((await h.handlers['reports:pdf']({ reportId: report.id })).pdf)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   test('injected 429s, 500s and slow responses end in success with no duplicate report', async () => {
@@ -48,14 +66,25 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
     h.emulator.faults.failNext('/asset_report/pdf/get', 503, 1);
     h.emulator.faults.addLatency('/asset_report/pdf/get', 1500);
     try {
-      const report = await h.handlers['reports:create']({ applicantId, itemIds: [itemId], daysRequested: 61, includeApplicantDetails: false });
+      const report = await h.handlers['reports:create']({
+        applicantId,
+        itemIds: [itemId],
+        daysRequested: 61,
+        includeApplicantDetails: false,
+      });
       expect(await finished(report.id)).toMatchObject({ status: 'ready' });
       expect((await h.handlers['reports:search']({})).total).toBe(before + 1);
       const retried = h.logger.lines.filter((l) => l.includes('plaid call failed'));
-      expect(retried.some((l) => l.includes('/asset_report/create') && l.includes('"status":429') && l.includes('"willRetry":true'))).toBe(true);
+      expect(
+        retried.some(
+          (l) => l.includes('/asset_report/create') && l.includes('"status":429') && l.includes('"willRetry":true'),
+        ),
+      ).toBe(true);
       expect(retried.some((l) => l.includes('/asset_report/get') && l.includes('"status":500'))).toBe(true);
       expect(retried.some((l) => l.includes('/asset_report/pdf/get') && l.includes('"status":503'))).toBe(true);
-      const readies = (await h.handlers['activity:list']({ reportId: report.id })).filter((a) => a.action === 'report_ready');
+      const readies = (await h.handlers['activity:list']({ reportId: report.id })).filter(
+        (a) => a.action === 'report_ready',
+      );
       expect(readies).toHaveLength(1);
     } finally {
       h.emulator.faults.reset();
@@ -65,7 +94,12 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
   test("a generation failure reaches the officer with Plaid's reason", async () => {
     await h.handlers['settings:update']({ webhook: { enabled: true, publicUrl: null } });
     h.emulator.faults.failReportGeneration();
-    const report = await h.handlers['reports:create']({ applicantId, itemIds: [itemId], daysRequested: 61, includeApplicantDetails: false });
+    const report = await h.handlers['reports:create']({
+      applicantId,
+      itemIds: [itemId],
+      daysRequested: 61,
+      includeApplicantDetails: false,
+    });
     const outcome = (await finished(report.id)) as { status: string; message?: string };
     expect(outcome.status).toBe('failed');
     expect(outcome.message).toMatch(/Asset Report|generate/i);
@@ -77,7 +111,14 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
   test('an Item needing login is marked needs_relink and gets an update-mode link token', async () => {
     const accessToken = h.services.internals.store()!.items.accessToken(itemId);
     await h.plaid.sandboxItemResetLogin({ access_token: accessToken });
-    await expect(h.handlers['reports:create']({ applicantId, itemIds: [itemId], daysRequested: 61, includeApplicantDetails: false })).rejects.toMatchObject({ code: 'ITEM_LOGIN_REQUIRED' });
+    await expect(
+      h.handlers['reports:create']({
+        applicantId,
+        itemIds: [itemId],
+        daysRequested: 61,
+        includeApplicantDetails: false,
+      }),
+    ).rejects.toMatchObject({ code: 'ITEM_LOGIN_REQUIRED' });
     await h.services.internals.settled();
     const item = (await h.handlers['applicants:get']({ applicantId })).items.find((i) => i.id === itemId)!;
     expect(item.status).toBe('needs_relink');

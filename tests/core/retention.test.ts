@@ -13,7 +13,12 @@ async function plaidErrorCode(call: Promise<unknown>): Promise<string | null> {
 }
 
 async function readyReport(h: CoreHarness, applicantId: string, itemId: string) {
-  const report = await h.handlers['reports:create']({ applicantId, itemIds: [itemId], daysRequested: 61, includeApplicantDetails: true });
+  const report = await h.handlers['reports:create']({
+    applicantId,
+    itemIds: [itemId],
+    daysRequested: 61,
+    includeApplicantDetails: true,
+  });
   await until(() => h.services.internals.store()!.reports.get(report.id)?.status === 'ready', 'report ready');
   return report;
 }
@@ -35,9 +40,15 @@ describe('retention', () => {
 
       await h.handlers['applicants:delete']({ applicantId: applicant.id });
 
-      expect(await plaidErrorCode(h.plaid.assetReportGet({ asset_report_token: reportToken }))).toBe('INVALID_ASSET_REPORT_TOKEN');
-      expect(await plaidErrorCode(h.plaid.itemGet({ access_token: accessToken }))).toMatch(/INVALID_ACCESS_TOKEN|ITEM_NOT_FOUND/);
-      await expect(h.handlers['applicants:get']({ applicantId: applicant.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await plaidErrorCode(h.plaid.assetReportGet({ asset_report_token: reportToken }))).toBe(
+        'INVALID_ASSET_REPORT_TOKEN',
+      );
+      expect(await plaidErrorCode(h.plaid.itemGet({ access_token: accessToken }))).toMatch(
+        /INVALID_ACCESS_TOKEN|ITEM_NOT_FOUND/,
+      );
+      await expect(h.handlers['applicants:get']({ applicantId: applicant.id })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       const log = await h.handlers['activity:list']({ applicantId: applicant.id });
       const actions = log.map((entry) => entry.action).join(' ');
       expect(actions).toMatch(/report/);
@@ -63,7 +74,9 @@ describe('retention', () => {
       expect(await h.services.internals.sweepRetention()).toEqual([report.id]);
 
       expect(h.services.internals.store()!.reports.get(report.id)?.status).toBe('removed');
-      expect(await plaidErrorCode(h.plaid.assetReportGet({ asset_report_token: reportToken }))).toBe('INVALID_ASSET_REPORT_TOKEN');
+      expect(await plaidErrorCode(h.plaid.assetReportGet({ asset_report_token: reportToken }))).toBe(
+        'INVALID_ASSET_REPORT_TOKEN',
+      );
       const log = await h.handlers['activity:list']({ reportId: report.id });
       expect(log.some((entry) => /remov/i.test(entry.action))).toBe(true);
     } finally {

@@ -9,7 +9,8 @@ const service = testKeychainService();
 afterAll(async () => {
   if (!hasKeychain) return;
   const keytar = await realKeytar();
-  for (const account of ['data-key', 'plaid:sandbox', 'plaid:production']) await keytar.deletePassword(service, account);
+  for (const account of ['data-key', 'plaid:sandbox', 'plaid:production'])
+    await keytar.deletePassword(service, account);
 });
 
 describe.skipIf(!hasKeychain)('against the real Secret Service', () => {
@@ -69,6 +70,8 @@ test.each([
   if (state.state !== 'unavailable') return;
   expect(state.message).toMatch(what);
   expect(state.howToFix).toMatch(fix);
-  await expect(vault.saveCredentials('sandbox', { clientId: 'x', secret: 'y' })).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+  await expect(vault.saveCredentials('sandbox', { clientId: 'x', secret: 'y' })).rejects.toMatchObject({
+    code: 'KEYCHAIN_UNAVAILABLE',
+  });
   await expect(vault.dataKey()).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
 });

@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createMemoryLogger } from '../../electron/services/logger';
-import { startWebhookReceiver, type PlaidWebhook, type PlaidWebhookKey, type WebhookReceiver } from '../../electron/services/webhook-receiver';
+import {
+  startWebhookReceiver,
+  type PlaidWebhook,
+  type PlaidWebhookKey,
+  type WebhookReceiver,
+} from '../../electron/services/webhook-receiver';
 
 // Plaid's signing key (what /webhook_verification_key/get publishes) and an attacker's key.
 let plaidKey: { privateKey: CryptoKey; publicJwk: PlaidWebhookKey; kid: string };
@@ -14,7 +19,11 @@ const logger = createMemoryLogger();
 beforeAll(async () => {
   const pair = await generateKeyPair('ES256', { extractable: true });
   const kid = randomUUID();
-  plaidKey = { privateKey: pair.privateKey, kid, publicJwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig', created_at: 1, expired_at: null } };
+  plaidKey = {
+    privateKey: pair.privateKey,
+    kid,
+    publicJwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig', created_at: 1, expired_at: null },
+  };
   attackerKey = (await generateKeyPair('ES256')).privateKey;
   receiver = await startWebhookReceiver({
     logger,
@@ -30,11 +39,22 @@ afterAll(() => receiver.close());
 
 function body(code = 'PRODUCT_READY'): Buffer {
   // Plaid sends 2-space indented JSON; the hash is over these exact bytes.
-  return Buffer.from(JSON.stringify({ webhook_type: 'ASSETS', webhook_code: code, asset_report_id: randomUUID(), environment: 'sandbox' }, null, 2));
+  return Buffer.from(
+    JSON.stringify(
+      { webhook_type: 'ASSETS', webhook_code: code, asset_report_id: randomUUID(), environment: 'sandbox' },
+      null,
+      2,
+    ),
+  );
 }
 
-async function sign(raw: Buffer, opts: { key?: CryptoKey; kid?: string; iat?: number; alg?: string; hashOf?: Buffer } = {}): Promise<string> {
-  const hash = createHash('sha256').update(opts.hashOf ?? raw).digest('hex');
+async function sign(
+  raw: Buffer,
+  opts: { key?: CryptoKey; kid?: string; iat?: number; alg?: string; hashOf?: Buffer } = {},
+): Promise<string> {
+  const hash = createHash('sha256')
+    .update(opts.hashOf ?? raw)
+    .digest('hex');
   return new SignJWT({ request_body_sha256: hash })
     .setProtectedHeader({ alg: opts.alg ?? 'ES256', kid: opts.kid ?? plaidKey.kid, typ: 'JWT' })
     .setIssuedAt(opts.iat ?? Math.floor(Date.now() / 1000))

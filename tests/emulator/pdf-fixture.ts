@@ -4,9 +4,19 @@ import type { AssetReport, AccountAssets, AssetReportTransaction } from 'plaid';
  * A hand-built Asset Report for the PDF renderer's tests and benchmark: `accounts` depository accounts of one
  * Item, each with `transactionsPerAccount` transactions spread over `days` days and a consistent daily history.
  */
-export function buildAssetReport(options: { accounts: number; transactionsPerAccount: number; days: number }): AssetReport {
+export function buildAssetReport(options: {
+  accounts: number;
+  transactionsPerAccount: number;
+  days: number;
+}): AssetReport {
   const generated = new Date('2026-03-30T18:27:37Z');
-  const descriptions = ['ACH Electronic CreditGUSTO PAY 123456', 'McDonalds #3322', 'Starbucks', 'SparkFun', 'Uber 063015 SF**POOL**'];
+  const descriptions = [
+    'ACH Electronic CreditGUSTO PAY 123456',
+    'McDonalds #3322',
+    'Starbucks',
+    'SparkFun',
+    'Uber 063015 SF**POOL**',
+  ];
   const amounts = [-5850, 12, 4.33, 89.4, 5.4];
   const accounts: AccountAssets[] = [];
   for (let a = 0; a < options.accounts; a += 1) {
@@ -32,11 +42,23 @@ export function buildAssetReport(options: { accounts: number; transactionsPerAcc
     for (let d = 1; d <= options.days; d += 1) {
       const date = new Date(generated.getTime() - d * 86_400_000).toISOString().slice(0, 10);
       const later = transactions.filter((txn) => txn.date > date).reduce((sum, txn) => sum + txn.amount, 0);
-      historical_balances.push({ date, current: Math.round((current + later) * 100) / 100, iso_currency_code: 'USD', unofficial_currency_code: null });
+      historical_balances.push({
+        date,
+        current: Math.round((current + later) * 100) / 100,
+        iso_currency_code: 'USD',
+        unofficial_currency_code: null,
+      });
     }
     accounts.push({
       account_id: accountId,
-      balances: { available: current - 10, current, limit: null, margin_loan_amount: null, iso_currency_code: 'USD', unofficial_currency_code: null },
+      balances: {
+        available: current - 10,
+        current,
+        limit: null,
+        margin_loan_amount: null,
+        iso_currency_code: 'USD',
+        unofficial_currency_code: null,
+      },
       days_available: options.days,
       historical_balances,
       mask: String(1000 + a),
@@ -45,7 +67,18 @@ export function buildAssetReport(options: { accounts: number; transactionsPerAcc
       owners: [
         {
           names: ['Alberta Bobbeth Charleson'],
-          addresses: [{ data: { street: '2992 Cameron Road', city: 'Malakoff', region: 'NY', postal_code: '14236', country: 'US' }, primary: true }],
+          addresses: [
+            {
+              data: {
+                street: '2992 Cameron Road',
+                city: 'Malakoff',
+                region: 'NY',
+                postal_code: '14236',
+                country: 'US',
+              },
+              primary: true,
+            },
+          ],
           emails: [{ data: 'accountholder0@example.com', primary: true, type: 'primary' as never }],
           phone_numbers: [{ data: '+1 111-555-3333', primary: false, type: 'home' as never }],
         },
@@ -61,7 +94,15 @@ export function buildAssetReport(options: { accounts: number; transactionsPerAcc
     client_report_id: 'loan-2026-0042',
     date_generated: generated.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     days_requested: options.days,
-    user: { client_user_id: 'applicant-17', first_name: 'Anna', middle_name: 'B', last_name: 'Charleston', ssn: null, phone_number: null, email: null },
+    user: {
+      client_user_id: 'applicant-17',
+      first_name: 'Anna',
+      middle_name: 'B',
+      last_name: 'Charleston',
+      ssn: null,
+      phone_number: null,
+      email: null,
+    },
     items: [
       {
         item_id: 'M5eVJqLnv3tbzdngLDp9FL5OlDNxlNhlE55op',

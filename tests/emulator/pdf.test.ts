@@ -53,8 +53,14 @@ describe('renderAssetReportPdf', () => {
   });
 
   it('adds pages as transactions grow, continuing the table across pages', async () => {
-    const small = await renderAssetReportPdf({ report: buildAssetReport({ accounts: 1, transactionsPerAccount: 20, days: 30 }), warnings: [] });
-    const large = await renderAssetReportPdf({ report: buildAssetReport({ accounts: 1, transactionsPerAccount: 600, days: 365 }), warnings: [] });
+    const small = await renderAssetReportPdf({
+      report: buildAssetReport({ accounts: 1, transactionsPerAccount: 20, days: 30 }),
+      warnings: [],
+    });
+    const large = await renderAssetReportPdf({
+      report: buildAssetReport({ accounts: 1, transactionsPerAccount: 600, days: 365 }),
+      warnings: [],
+    });
     const smallPages = await pageTexts(small);
     const largePages = await pageTexts(large);
     expect(largePages.length).toBeGreaterThan(smallPages.length + 5);
@@ -76,7 +82,13 @@ describe('renderAssetReportPdf', () => {
     const warning = {
       warning_type: 'ASSET_REPORT_WARNING',
       warning_code: 'OWNERS_UNAVAILABLE',
-      cause: { error_type: 'ITEM_ERROR', error_code: 'INTERNAL_SERVER_ERROR', error_message: '', display_message: null, item_id: 'itemX' },
+      cause: {
+        error_type: 'ITEM_ERROR',
+        error_code: 'INTERNAL_SERVER_ERROR',
+        error_message: '',
+        display_message: null,
+        item_id: 'itemX',
+      },
     };
     const pages = await pageTexts(await renderAssetReportPdf({ report, warnings: [warning] }));
     expect(pages[0]).toContain('OWNERS_UNAVAILABLE');

@@ -19,7 +19,8 @@ let cached: Promise<KeychainAvailability> | undefined;
 /** Whether a Secret Service answers a real keytar round trip. */
 export function keychainAvailability(): Promise<KeychainAvailability> {
   cached ??= (async () => {
-    if (!process.env.DBUS_SESSION_BUS_ADDRESS) return { ok: false, reason: 'DBUS_SESSION_BUS_ADDRESS is not set (no D-Bus session)' };
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS)
+      return { ok: false, reason: 'DBUS_SESSION_BUS_ADDRESS is not set (no D-Bus session)' };
     try {
       const keytar = await realKeytar();
       const account = `probe-${randomUUID()}`;
@@ -47,7 +48,9 @@ export async function requireKeychain(): Promise<boolean> {
   const availability = await keychainAvailability();
   if (availability.ok) return true;
   if (process.env.ASSETDESK_ALLOW_NO_KEYCHAIN === '1') return false;
-  throw new Error(`These tests need a real Secret Service, and none works here: ${availability.reason}.\nRun them with:\n  ${RUN_KEYCHAIN_TESTS_HOW}\nor set ASSETDESK_ALLOW_NO_KEYCHAIN=1 to skip them knowingly.`);
+  throw new Error(
+    `These tests need a real Secret Service, and none works here: ${availability.reason}.\nRun them with:\n  ${RUN_KEYCHAIN_TESTS_HOW}\nor set ASSETDESK_ALLOW_NO_KEYCHAIN=1 to skip them knowingly.`,
+  );
 }
 
 /** A keychain service name per test run, so tests never touch (or leave) the real 'AssetDesk' entries. */

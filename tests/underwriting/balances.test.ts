@@ -14,9 +14,19 @@ const grown = {
 describe('average daily balances', () => {
   it('averages the daily history over 30/60/90 days before the report date', () => {
     const analysis = analyze(singleItem([grown]));
-    expect(analysis.averageBalances.accounts[0]).toMatchObject({ accountId: 'chk-0000', current: 5000, historyDays: 90, days30: 3000, days60: 2500, days90: 2333.33 });
+    expect(analysis.averageBalances.accounts[0]).toMatchObject({
+      accountId: 'chk-0000',
+      current: 5000,
+      historyDays: 90,
+      days30: 3000,
+      days60: 2500,
+      days90: 2333.33,
+    });
     expect(analysis.averageBalances.totals).toEqual({ days30: 3000, days60: 2500, days90: 2333.33 });
-    expect(analysis.findings.find((f) => f.id === 'average-balance')).toMatchObject({ severity: 'ok', citation: 'Fannie Mae B3-4.2-01 (VOD average balance)' });
+    expect(analysis.findings.find((f) => f.id === 'average-balance')).toMatchObject({
+      severity: 'ok',
+      citation: 'Fannie Mae B3-4.2-01 (VOD average balance)',
+    });
   });
 
   it('gives null where the history is missing or too short, and says so', () => {
@@ -31,7 +41,10 @@ describe('average daily balances', () => {
     expect(byId['mm-4444']).toMatchObject({ historyDays: 45, days30: 1000, days60: null, days90: null });
     expect(analysis.averageBalances.accountsWithoutHistory).toEqual(['sav-1111']);
     expect(analysis.averageBalances.totals).toEqual({ days30: 4000, days60: 2500, days90: 2333.33 });
-    expect(analysis.findings.find((f) => f.id === 'average-balance:sav-1111')).toMatchObject({ severity: 'info', accountId: 'sav-1111' });
+    expect(analysis.findings.find((f) => f.id === 'average-balance:sav-1111')).toMatchObject({
+      severity: 'info',
+      accountId: 'sav-1111',
+    });
   });
 
   it('carries a balance forward over days without a row', () => {
@@ -90,7 +103,9 @@ describe('new accounts and balance jumps (Freddie Mac)', () => {
 
   it('flags a current balance far above the 60-day average, linking the deposits behind it', () => {
     const analysis = analyze(singleItem([grown]));
-    expect(analysis.balanceJumps).toMatchObject([{ accountId: 'chk-0000', current: 5000, average60: 2500, factor: 2, explainedBySourcedDeposits: false }]);
+    expect(analysis.balanceJumps).toMatchObject([
+      { accountId: 'chk-0000', current: 5000, average60: 2500, factor: 2, explainedBySourcedDeposits: false },
+    ]);
     expect(analysis.findings.find((f) => f.id === 'balance-jump:chk-0000')).toMatchObject({
       severity: 'attention',
       transactionIds: ['dep-3000'],
@@ -104,7 +119,12 @@ describe('new accounts and balance jumps (Freddie Mac)', () => {
   it('sourced deposits that cover the increase explain the jump', () => {
     // income 4,000 makes the 3,000 deposit large (threshold 2,000); sourcing it covers the 2,500 increase
     const low = { qualifyingMonthlyIncome: 4000 };
-    const sourced = analyzeReport(singleItem([grown]), loan(low), underwritingSettings({ sourcedDeposits: [{ transactionId: 'dep-3000', note: 'Tax refund' }] }), REPORT_DATE);
+    const sourced = analyzeReport(
+      singleItem([grown]),
+      loan(low),
+      underwritingSettings({ sourcedDeposits: [{ transactionId: 'dep-3000', note: 'Tax refund' }] }),
+      REPORT_DATE,
+    );
     expect(sourced.balanceJumps[0]?.explainedBySourcedDeposits).toBe(true);
     expect(sourced.findings.find((f) => f.id === 'balance-jump:chk-0000')?.severity).toBe('ok');
     const unsourced = analyzeReport(singleItem([grown]), loan(low), underwritingSettings(), REPORT_DATE);
@@ -113,7 +133,11 @@ describe('new accounts and balance jumps (Freddie Mac)', () => {
 
   it('a balance exactly at the factor is not a jump', () => {
     // 3,000 now, 2,000 for days 31-60 and 3,000 for days 1-30 → average 2,500; factor 1.2 → 3,000 is not above 3,000
-    const steady = { id: 'chk-0000', current: 3000, transactions: [{ id: 'd', daysAgo: 30, amount: -1000, description: 'DEPOSIT' }] };
+    const steady = {
+      id: 'chk-0000',
+      current: 3000,
+      transactions: [{ id: 'd', daysAgo: 30, amount: -1000, description: 'DEPOSIT' }],
+    };
     const analysis = analyze(singleItem([steady]), { jumpFactor: 1.2, jumpMinimumIncrease: 0 });
     expect(analysis.averageBalances.accounts[0]?.days60).toBe(2500);
     expect(analysis.balanceJumps).toEqual([]);

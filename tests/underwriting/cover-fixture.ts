@@ -22,8 +22,20 @@ export function busyAnalysis(sourcedDeposits: { transactionId: string; note: str
               { id: 'txn-rent', daysAgo: 3, amount: 2100, description: 'RENT PAYMENT' },
             ],
           },
-          { id: 'sav-1111', name: 'Plaid Saving', subtype: 'savings', current: 8200, owners: [['Charleson, Alberta B.', 'Robert J Charleson']] },
-          { id: 'new-9002', name: 'Plaid Cash Management', subtype: 'cash management', current: 3000, daysAvailable: 40 },
+          {
+            id: 'sav-1111',
+            name: 'Plaid Saving',
+            subtype: 'savings',
+            current: 8200,
+            owners: [['Charleson, Alberta B.', 'Robert J Charleson']],
+          },
+          {
+            id: 'new-9002',
+            name: 'Plaid Cash Management',
+            subtype: 'cash management',
+            current: 3000,
+            daysAvailable: 40,
+          },
           { id: 'ira-5555', name: 'Plaid IRA', type: 'investment', subtype: 'ira', current: 12000 },
           { id: 'card-3333', name: 'Plaid Credit Card', type: 'credit', subtype: 'credit card', current: 410 },
         ],
@@ -31,7 +43,9 @@ export function busyAnalysis(sourcedDeposits: { transactionId: string; note: str
       {
         itemId: 'item-2',
         institutionName: 'Tartan Bank',
-        accounts: [{ id: 'biz-4444', name: 'Business Checking', current: 5000, owners: [['Charleson Consulting LLC']] }],
+        accounts: [
+          { id: 'biz-4444', name: 'Business Checking', current: 5000, owners: [['Charleson Consulting LLC']] },
+        ],
       },
     ],
   });

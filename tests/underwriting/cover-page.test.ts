@@ -17,7 +17,12 @@ async function pageTexts(pdf: Uint8Array): Promise<string[]> {
   for (let number = 1; number <= document.numPages; number += 1) {
     const page = await document.getPage(number);
     const content = await page.getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
+    pages.push(
+      content.items
+        .map((item) => ('str' in item ? item.str : ''))
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    );
   }
   await loadingTask.destroy();
   return pages;
@@ -33,7 +38,7 @@ const coverInput = (analysis = busyAnalysis()) => ({
 });
 
 describe('underwriter cover page', () => {
-  it('is headed as AssetDesk\'s analysis and carries every finding that needs the officer, with citations', async () => {
+  it("is headed as AssetDesk's analysis and carries every finding that needs the officer, with citations", async () => {
     const analysis = busyAnalysis();
     const pages = await pageTexts(await buildCoverPage(coverInput(analysis)));
     expect(pages.length).toBeGreaterThanOrEqual(1);
@@ -59,8 +64,11 @@ describe('underwriter cover page', () => {
     expect(text).toContain('Funds to close and reserves covered, $3,400.00 to spare');
   });
 
-  it('goes in front of Plaid\'s PDF: cover pages first, then every Plaid page unchanged', async () => {
-    const plaidPdf = await renderAssetReportPdf({ report: buildAssetReport({ accounts: 2, transactionsPerAccount: 60, days: 90 }), warnings: [] });
+  it("goes in front of Plaid's PDF: cover pages first, then every Plaid page unchanged", async () => {
+    const plaidPdf = await renderAssetReportPdf({
+      report: buildAssetReport({ accounts: 2, transactionsPerAccount: 60, days: 90 }),
+      warnings: [],
+    });
     const plaidPages = await pageTexts(plaidPdf);
     const cover = await buildCoverPage(coverInput());
     const coverPages = await pageTexts(cover);
@@ -76,7 +84,11 @@ describe('underwriter cover page', () => {
 
   it('a clean file fits on one page and says nothing needs attention', async () => {
     const analysis = busyAnalysis();
-    const clean = { ...analysis, findings: analysis.findings.filter((f) => f.severity === 'ok'), counts: { attention: 0, info: 0 } };
+    const clean = {
+      ...analysis,
+      findings: analysis.findings.filter((f) => f.severity === 'ok'),
+      counts: { attention: 0, info: 0 },
+    };
     const pages = await pageTexts(await buildCoverPage(coverInput(clean)));
     expect(pages).toHaveLength(1);
     expect(pages[0]).toContain('Nothing needs attention.');

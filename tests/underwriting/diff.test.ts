@@ -9,7 +9,14 @@ describe('refresh diff', () => {
       {
         itemId: 'item-1',
         accounts: [
-          { id: 'chk-0000', current: 1000, transactions: [{ id: 'old-dep', daysAgo: 3, amount: -500, description: 'REFUND' }, { id: 'pending-dep', daysAgo: 1, amount: -200, description: 'DEPOSIT', pending: true }] },
+          {
+            id: 'chk-0000',
+            current: 1000,
+            transactions: [
+              { id: 'old-dep', daysAgo: 3, amount: -500, description: 'REFUND' },
+              { id: 'pending-dep', daysAgo: 1, amount: -200, description: 'DEPOSIT', pending: true },
+            ],
+          },
           { id: 'sav-1111', subtype: 'savings', current: 5000 },
           { id: 'closed-2222', subtype: 'cd', current: 1000 },
         ],
@@ -28,7 +35,13 @@ describe('refresh diff', () => {
             current: 9000,
             transactions: [
               { id: 'old-dep', daysAgo: 32, amount: -500, description: 'REFUND' },
-              { id: 'posted-dep', daysAgo: 29, amount: -200, description: 'DEPOSIT', pendingTransactionId: 'pending-dep' },
+              {
+                id: 'posted-dep',
+                daysAgo: 29,
+                amount: -200,
+                description: 'DEPOSIT',
+                pendingTransactionId: 'pending-dep',
+              },
               { id: 'new-big', daysAgo: 4, amount: -8000, description: 'WIRE IN' },
               { id: 'new-small', daysAgo: 4, amount: -12.5, description: 'INTEREST' },
               { id: 'new-spend', daysAgo: 2, amount: 500, description: 'RENT' },
@@ -72,8 +85,21 @@ describe('list summary', () => {
     const result = report({
       daysRequested: 61,
       items: [
-        { itemId: 'a', accounts: [{ id: 'chk-0000', current: 110 }, { id: 'card-3333', type: 'credit', current: 410 }] },
-        { itemId: 'b', accounts: [{ id: 'mm-4444', subtype: 'money market', current: 43200 }, { id: 'ira-5555', type: 'investment', current: 320.76 }, { id: 'loan-7777', type: 'loan', current: 65262 }] },
+        {
+          itemId: 'a',
+          accounts: [
+            { id: 'chk-0000', current: 110 },
+            { id: 'card-3333', type: 'credit', current: 410 },
+          ],
+        },
+        {
+          itemId: 'b',
+          accounts: [
+            { id: 'mm-4444', subtype: 'money market', current: 43200 },
+            { id: 'ira-5555', type: 'investment', current: 320.76 },
+            { id: 'loan-7777', type: 'loan', current: 65262 },
+          ],
+        },
       ],
     });
     expect(summarizeReport(result)).toEqual({
@@ -82,6 +108,11 @@ describe('list summary', () => {
       earliestHistoryDate: '2026-01-28',
       totalsByAccountType: { depository: 43310, credit: 410, investment: 320.76, loan: 65262 },
     });
-    expect(summarizeReport(report({ items: [] }))).toEqual({ totalBalance: 0, accountCount: 0, earliestHistoryDate: null, totalsByAccountType: {} });
+    expect(summarizeReport(report({ items: [] }))).toEqual({
+      totalBalance: 0,
+      accountCount: 0,
+      earliestHistoryDate: null,
+      totalsByAccountType: {},
+    });
   });
 });

@@ -67,12 +67,22 @@ function transaction(accountId: string, spec: TransactionSpec, reportDate: strin
 }
 
 /** current(D) = balances.current + Σ amount(t) for t posted after D (ASSETS-API.md §4.9.1). */
-function history(current: number, transactions: AssetReportTransaction[], reportDate: string, days: number): HistoricalBalance[] {
+function history(
+  current: number,
+  transactions: AssetReportTransaction[],
+  reportDate: string,
+  days: number,
+): HistoricalBalance[] {
   const rows: HistoricalBalance[] = [];
   for (let d = 1; d <= days; d += 1) {
     const date = addDays(reportDate, -d);
     const later = transactions.filter((t) => t.date > date).reduce((sum, t) => sum + t.amount, 0);
-    rows.push({ date, current: Math.round((current + later) * 100) / 100, iso_currency_code: 'USD', unofficial_currency_code: null });
+    rows.push({
+      date,
+      current: Math.round((current + later) * 100) / 100,
+      iso_currency_code: 'USD',
+      unofficial_currency_code: null,
+    });
   }
   return rows;
 }
@@ -115,7 +125,15 @@ export function report(spec: ReportSpec): AssetReportGetResult {
       client_report_id: 'LN-1001',
       date_generated: `${date}T18:27:37Z`,
       days_requested: daysRequested,
-      user: { client_user_id: null, first_name: null, middle_name: null, last_name: null, ssn: null, phone_number: null, email: null },
+      user: {
+        client_user_id: null,
+        first_name: null,
+        middle_name: null,
+        last_name: null,
+        ssn: null,
+        phone_number: null,
+        email: null,
+      },
       items: spec.items.map((item) => ({
         item_id: item.itemId,
         institution_id: item.institutionId ?? 'ins_109508',

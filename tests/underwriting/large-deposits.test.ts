@@ -59,27 +59,42 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
   it('is attention on a purchase and only info on a refinance, which deducts nothing', () => {
     const purchase = analyze(singleItem([checking]));
     const refinance = analyze(singleItem([checking]), {}, { purpose: 'refinance' });
-    expect(purchase.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual(['attention', 'attention']);
-    expect(refinance.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual(['info', 'info']);
+    expect(purchase.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual([
+      'attention',
+      'attention',
+    ]);
+    expect(refinance.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual([
+      'info',
+      'info',
+    ]);
     expect(purchase.fundsToClose.unsourcedDeducted).toBe(16500.01);
     expect(refinance.fundsToClose.unsourcedDeducted).toBe(0);
     expect(refinance.largeDeposits.totalUnsourced).toBe(16500.01);
   });
 
-  it('does not count a transfer between the applicant\'s own accounts (matching withdrawal)', () => {
+  it("does not count a transfer between the applicant's own accounts (matching withdrawal)", () => {
     const result = report({
       items: [
         {
           itemId: 'item-a',
           accounts: [
-            { id: 'chk-0000', current: 20000, transactions: [{ id: 'in-from-savings', daysAgo: 6, amount: -10000, description: 'ONLINE TRANSFER' }] },
+            {
+              id: 'chk-0000',
+              current: 20000,
+              transactions: [{ id: 'in-from-savings', daysAgo: 6, amount: -10000, description: 'ONLINE TRANSFER' }],
+            },
           ],
         },
         {
           itemId: 'item-b',
           institutionName: 'Tartan Bank',
           accounts: [
-            { id: 'sav-1111', subtype: 'savings', current: 5000, transactions: [{ id: 'out-to-checking', daysAgo: 7, amount: 10000, description: 'ONLINE TRANSFER' }] },
+            {
+              id: 'sav-1111',
+              subtype: 'savings',
+              current: 5000,
+              transactions: [{ id: 'out-to-checking', daysAgo: 7, amount: 10000, description: 'ONLINE TRANSFER' }],
+            },
           ],
         },
       ],
@@ -106,14 +121,19 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
           { id: 'in-3', daysAgo: 20, amount: -10000, description: 'DEPOSIT' },
         ],
       },
-      { id: 'sav-1111', subtype: 'savings', current: 1000, transactions: [{ id: 'out', daysAgo: 5, amount: 10000, description: 'WITHDRAWAL' }] },
+      {
+        id: 'sav-1111',
+        subtype: 'savings',
+        current: 1000,
+        transactions: [{ id: 'out', daysAgo: 5, amount: 10000, description: 'WITHDRAWAL' }],
+      },
     ]);
     const analysis = analyze(result);
     expect(analysis.largeDeposits.excluded.map((d) => d.transactionId)).toEqual(['in-1']);
     expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['in-3', 'in-2']);
   });
 
-  it('recognises a transfer that names another of the applicant\'s accounts by mask', () => {
+  it("recognises a transfer that names another of the applicant's accounts by mask", () => {
     const result = singleItem([
       {
         id: 'chk-0000',
@@ -126,7 +146,9 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
       { id: 'sav-1111', subtype: 'savings', current: 1000 },
     ]);
     const analysis = analyze(result);
-    expect(analysis.largeDeposits.excluded.map((d) => [d.transactionId, d.reason])).toEqual([['named', 'own_transfer']]);
+    expect(analysis.largeDeposits.excluded.map((d) => [d.transactionId, d.reason])).toEqual([
+      ['named', 'own_transfer'],
+    ]);
     expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['stranger']);
   });
 
@@ -149,22 +171,49 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
   });
 
   it('ignores money into credit and loan accounts, outflows, and deposits older than the lookback', () => {
-    const result = singleItem([
-      { id: 'card-3333', type: 'credit', subtype: 'credit card', current: 400, transactions: [{ id: 'card-payment', daysAgo: 3, amount: -9000, description: 'PAYMENT THANK YOU' }] },
-      { id: 'chk-0000', current: 1000, transactions: [{ id: 'old', daysAgo: 91, amount: -9000, description: 'DEPOSIT' }, { id: 'edge', daysAgo: 90, amount: -9000, description: 'DEPOSIT' }] },
-    ], { daysRequested: 120 });
+    const result = singleItem(
+      [
+        {
+          id: 'card-3333',
+          type: 'credit',
+          subtype: 'credit card',
+          current: 400,
+          transactions: [{ id: 'card-payment', daysAgo: 3, amount: -9000, description: 'PAYMENT THANK YOU' }],
+        },
+        {
+          id: 'chk-0000',
+          current: 1000,
+          transactions: [
+            { id: 'old', daysAgo: 91, amount: -9000, description: 'DEPOSIT' },
+            { id: 'edge', daysAgo: 90, amount: -9000, description: 'DEPOSIT' },
+          ],
+        },
+      ],
+      { daysRequested: 120 },
+    );
     expect(analyze(result).largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['edge']);
-    expect(analyze(result, { largeDepositLookbackDays: null }).largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['old', 'edge']);
+    expect(
+      analyze(result, { largeDepositLookbackDays: null }).largeDeposits.deposits.map((d) => d.transactionId),
+    ).toEqual(['old', 'edge']);
   });
 
   it('without qualifying income the rule says so instead of flagging every deposit', () => {
     const analysis = analyze(singleItem([checking]), {}, { qualifyingMonthlyIncome: 0 });
     expect(analysis.largeDeposits.threshold).toBeNull();
     expect(analysis.largeDeposits.deposits).toEqual([]);
-    expect(analysis.findings.find((f) => f.rule === 'large_deposit')).toMatchObject({ id: 'large-deposit:no-income', severity: 'info' });
+    expect(analysis.findings.find((f) => f.rule === 'large_deposit')).toMatchObject({
+      id: 'large-deposit:no-income',
+      severity: 'info',
+    });
   });
 
   it('default settings are the documented ones', () => {
-    expect(settings).toMatchObject({ largeDepositShare: 0.5, coverageDays: { purchase: 60, refinance: 30 }, newAccountDays: 90, documentAgeRule: 'fannie_4_months', sourcedDeposits: [] });
+    expect(settings).toMatchObject({
+      largeDepositShare: 0.5,
+      coverageDays: { purchase: 60, refinance: 30 },
+      newAccountDays: 90,
+      documentAgeRule: 'fannie_4_months',
+      sourcedDeposits: [],
+    });
   });
 });

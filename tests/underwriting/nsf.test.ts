@@ -42,7 +42,11 @@ describe('NSF and overdraft fees', () => {
     expect(analysis.nsf.daysSinceLast).toBe(10);
     expect(analysis.nsf.lastDate).toBe('2026-03-20');
     const finding = analysis.findings.find((f) => f.rule === 'nsf');
-    expect(finding).toMatchObject({ id: 'nsf', severity: 'attention', citation: 'Lender overlay (no agency threshold)' });
+    expect(finding).toMatchObject({
+      id: 'nsf',
+      severity: 'attention',
+      citation: 'Lender overlay (no agency threshold)',
+    });
     expect(finding?.title).toBe('3 NSF/overdraft fees in 90 days (2 in 30, 3 in 60)');
     expect(finding?.transactionIds).toEqual(expect.arrayContaining(['nsf-10', 'od-30', 'od-45', 'rev-18', 'rev-28']));
     expect(finding?.transactionIds).not.toContain('nsf-100');
@@ -67,23 +71,50 @@ describe('NSF and overdraft fees', () => {
   });
 
   it('a fee exactly 30 days before the report date is in the 30-day window', () => {
-    const analysis = analyze([{ id: 'chk-0000', current: 1, transactions: [{ id: 'f', daysAgo: 30, amount: 35, description: 'NSF FEE' }] }]);
+    const analysis = analyze([
+      { id: 'chk-0000', current: 1, transactions: [{ id: 'f', daysAgo: 30, amount: 35, description: 'NSF FEE' }] },
+    ]);
     expect(analysis.nsf.windows.map((w) => w.net)).toEqual([1, 1, 1]);
-    const later = analyze([{ id: 'chk-0000', current: 1, transactions: [{ id: 'f', daysAgo: 31, amount: 35, description: 'NSF FEE' }] }]);
+    const later = analyze([
+      { id: 'chk-0000', current: 1, transactions: [{ id: 'f', daysAgo: 31, amount: 35, description: 'NSF FEE' }] },
+    ]);
     expect(later.nsf.windows.map((w) => w.net)).toEqual([0, 1, 1]);
   });
 
   it('recognises Plaid categories and ignores fees on credit cards', () => {
     const analysis = analyze([
-      { id: 'chk-0000', current: 1, transactions: [{ id: 'cat', daysAgo: 3, amount: 30, description: 'SERVICE CHARGE', category: ['Bank Fees', 'Insufficient Funds'] }] },
-      { id: 'card-3333', type: 'credit', subtype: 'credit card', current: 1, transactions: [{ id: 'card-fee', daysAgo: 3, amount: 30, description: 'OVERDRAFT FEE' }] },
+      {
+        id: 'chk-0000',
+        current: 1,
+        transactions: [
+          {
+            id: 'cat',
+            daysAgo: 3,
+            amount: 30,
+            description: 'SERVICE CHARGE',
+            category: ['Bank Fees', 'Insufficient Funds'],
+          },
+        ],
+      },
+      {
+        id: 'card-3333',
+        type: 'credit',
+        subtype: 'credit card',
+        current: 1,
+        transactions: [{ id: 'card-fee', daysAgo: 3, amount: 30, description: 'OVERDRAFT FEE' }],
+      },
     ]);
     expect(analysis.nsf.events.map((e) => e.transactionId)).toEqual(['cat']);
   });
 
   it('no fees: an ok finding and no days-since', () => {
-    const analysis = analyze([{ id: 'chk-0000', current: 100, transactions: [{ id: 'x', daysAgo: 1, amount: 5, description: 'Uber' }] }]);
+    const analysis = analyze([
+      { id: 'chk-0000', current: 100, transactions: [{ id: 'x', daysAgo: 1, amount: 5, description: 'Uber' }] },
+    ]);
     expect(analysis.nsf.daysSinceLast).toBeNull();
-    expect(analysis.findings.find((f) => f.rule === 'nsf')).toMatchObject({ severity: 'ok', title: 'No NSF or overdraft fees in 90 days' });
+    expect(analysis.findings.find((f) => f.rule === 'nsf')).toMatchObject({
+      severity: 'ok',
+      title: 'No NSF or overdraft fees in 90 days',
+    });
   });
 });

@@ -46,8 +46,13 @@ describe('ownership findings', () => {
 
   it('a single owner who is the applicant: ok, no badges', () => {
     const analysis = analyze(singleItem([{ id: 'chk-0000', current: 100 }]));
-    expect(analysis.ownership).toMatchObject([{ accountId: 'chk-0000', matchedName: 'Alberta Bobbeth Charleson', badges: [] }]);
-    expect(analysis.findings.find((f) => f.id === 'ownership:chk-0000')).toMatchObject({ severity: 'ok', citation: 'Fannie Mae B3-4.2-01' });
+    expect(analysis.ownership).toMatchObject([
+      { accountId: 'chk-0000', matchedName: 'Alberta Bobbeth Charleson', badges: [] },
+    ]);
+    expect(analysis.findings.find((f) => f.id === 'ownership:chk-0000')).toMatchObject({
+      severity: 'ok',
+      citation: 'Fannie Mae B3-4.2-01',
+    });
   });
 
   it('joint owners in either name order are badged joint and the applicant matches', () => {
@@ -105,7 +110,13 @@ describe('ownership findings', () => {
         {
           warning_type: 'ASSET_REPORT_WARNING',
           warning_code: 'OWNERS_UNAVAILABLE',
-          cause: { error_type: 'ITEM_ERROR', error_code: 'PRODUCT_NOT_READY', error_message: '', display_message: null, item_id: 'item-warned' },
+          cause: {
+            error_type: 'ITEM_ERROR',
+            error_code: 'PRODUCT_NOT_READY',
+            error_message: '',
+            display_message: null,
+            item_id: 'item-warned',
+          },
         },
       ],
     });

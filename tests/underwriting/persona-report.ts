@@ -32,7 +32,10 @@ export function personaReport(username: string, daysRequested = 90): AssetReport
     parent_report_id: null,
     webhook_sent: false,
   };
-  const report = new ReportBuilder(() => item).build(record, { includeInsights: true, daysToInclude: null, fast: false });
+  const report = new ReportBuilder(() => item).build(record, {
+    includeInsights: true,
+    daysToInclude: null,
+    fast: false,
+  });
   return { report: report as unknown as AssetReport, warnings: [] };
 }
-

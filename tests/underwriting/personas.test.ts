@@ -23,11 +23,22 @@ const alberta = (overrides: Partial<LoanInputs> = {}): LoanInputs => ({
 const analyze = (username: string, loan: LoanInputs = alberta(), sourcedDeposits: SourcedDeposit[] = []) =>
   analyzeReport(personaReport(username), loan, underwritingSettings({ sourcedDeposits }), AS_OF);
 
-const attention = (analysis: ReturnType<typeof analyze>) => analysis.findings.filter((f) => f.severity === 'attention').map((f) => f.rule);
+const attention = (analysis: ReturnType<typeof analyze>) =>
+  analysis.findings.filter((f) => f.severity === 'attention').map((f) => f.rule);
 
-describe('emulator personas through the underwriter\'s lens', () => {
+describe("emulator personas through the underwriter's lens", () => {
   it('knows the lending personas', () => {
-    expect(PERSONA_USERNAMES).toEqual(expect.arrayContaining(['user_good', 'user_steady_saver', 'user_large_deposit', 'user_joint', 'user_short_history', 'user_name_mismatch', 'user_nsf']));
+    expect(PERSONA_USERNAMES).toEqual(
+      expect.arrayContaining([
+        'user_good',
+        'user_steady_saver',
+        'user_large_deposit',
+        'user_joint',
+        'user_short_history',
+        'user_name_mismatch',
+        'user_nsf',
+      ]),
+    );
   });
 
   it('user_steady_saver: payroll and transfers to savings are not large deposits; nothing needs attention', () => {
@@ -45,7 +56,9 @@ describe('emulator personas through the underwriter\'s lens', () => {
     expect(before.largeDeposits.totalUnsourced).toBe(7350);
     expect(before.findings.find((f) => f.id === `large-deposit:${deposit?.transactionId}`)?.severity).toBe('attention');
 
-    const after = analyze('user_large_deposit', alberta(), [{ transactionId: deposit?.transactionId ?? '', note: 'Sale of a car; bill of sale on file' }]);
+    const after = analyze('user_large_deposit', alberta(), [
+      { transactionId: deposit?.transactionId ?? '', note: 'Sale of a car; bill of sale on file' },
+    ]);
     expect(after.largeDeposits.totalUnsourced).toBe(0);
     expect(after.findings.find((f) => f.id === `large-deposit:${deposit?.transactionId}`)?.severity).toBe('ok');
     // the balance jump the deposit caused is explained once the deposit is sourced
@@ -67,7 +80,10 @@ describe('emulator personas through the underwriter\'s lens', () => {
   });
 
   it('user_joint: both accounts badged joint, and the applicant matches in either name order', () => {
-    for (const applicantName of [{ first: 'John', middle: 'M', last: 'Smith' }, { first: 'Jane', last: 'Smith' }]) {
+    for (const applicantName of [
+      { first: 'John', middle: 'M', last: 'Smith' },
+      { first: 'Jane', last: 'Smith' },
+    ]) {
       const analysis = analyze('user_joint', alberta({ applicantName, qualifyingMonthlyIncome: 9200 }));
       expect(analysis.ownership.map((o) => o.badges)).toEqual([['joint'], ['joint']]);
       expect(attention(analysis)).not.toContain('ownership');
@@ -79,18 +95,26 @@ describe('emulator personas through the underwriter\'s lens', () => {
     expect(analysis.newAccounts).toMatchObject([{ name: 'Plaid Checking', daysAvailable: 40 }]);
     expect(analysis.coverage[0]).toMatchObject({ daysAvailable: 40, daysRequired: 60, status: 'short' });
     const opening = analysis.findings.find((f) => f.rule === 'new_account')?.transactionIds ?? [];
-    const deposit = personaReport('user_short_history').report.items[0]?.accounts[0]?.transactions.find((t) => t.transaction_id === opening[0]);
+    const deposit = personaReport('user_short_history').report.items[0]?.accounts[0]?.transactions.find(
+      (t) => t.transaction_id === opening[0],
+    );
     expect(opening).toHaveLength(1);
     expect(deposit).toMatchObject({ amount: -2500, date: '2026-02-18' });
     expect(attention(analysis)).toEqual(expect.arrayContaining(['new_account', 'coverage']));
     // Plaid's insights categorise the opening deposit as a loan or cash advance
-    expect(analysis.findings.find((f) => f.id === `large-deposit:${opening[0]}`)?.detail).toContain('borrowed funds must be investigated');
+    expect(analysis.findings.find((f) => f.id === `large-deposit:${opening[0]}`)?.detail).toContain(
+      'borrowed funds must be investigated',
+    );
   });
 
   it('user_name_mismatch: Robert Q Public is not the applicant', () => {
     const analysis = analyze('user_name_mismatch');
     expect(analysis.ownership.map((o) => o.badges)).toEqual([['name_mismatch'], ['name_mismatch']]);
-    expect(analyze('user_name_mismatch', alberta({ applicantName: { first: 'Robert', last: 'Public' } })).ownership.map((o) => o.badges)).toEqual([[], []]);
+    expect(
+      analyze('user_name_mismatch', alberta({ applicantName: { first: 'Robert', last: 'Public' } })).ownership.map(
+        (o) => o.badges,
+      ),
+    ).toEqual([[], []]);
   });
 
   it('user_good: the standard Sandbox user raises nothing that needs attention', () => {

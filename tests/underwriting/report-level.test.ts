@@ -18,13 +18,28 @@ describe('document age and refresh-by date', () => {
     const result = singleItem([{ id: 'chk-0000', current: 100 }]);
     const on = analyzeReport(result, loan(), underwritingSettings(), '2026-07-30');
     const after = analyzeReport(result, loan(), underwritingSettings(), '2026-07-31');
-    expect(on.documentAge).toEqual({ reportDate: REPORT_DATE, rule: 'fannie_4_months', refreshBy: '2026-07-30', refreshDue: false, daysLeft: 0 });
+    expect(on.documentAge).toEqual({
+      reportDate: REPORT_DATE,
+      rule: 'fannie_4_months',
+      refreshBy: '2026-07-30',
+      refreshDue: false,
+      daysLeft: 0,
+    });
     expect(after.documentAge).toMatchObject({ refreshDue: true, daysLeft: -1 });
-    expect(after.findings[0]).toMatchObject({ id: 'document-age', rule: 'document_age', severity: 'attention', citation: 'Fannie Mae B3-1-03' });
+    expect(after.findings[0]).toMatchObject({
+      id: 'document-age',
+      rule: 'document_age',
+      severity: 'attention',
+      citation: 'Fannie Mae B3-1-03',
+    });
     const du = analyzeReport(result, loan(), underwritingSettings({ documentAgeRule: 'du_45_days' }), '2026-05-15');
     expect(du.documentAge).toMatchObject({ refreshBy: '2026-05-14', refreshDue: true });
     expect(du.findings.find((f) => f.rule === 'document_age')?.citation).toBe('Fannie Mae B3-1-03; DU 45-day rule');
-    expect(analyzeReport(result, loan(), underwritingSettings(), '2026-04-01').findings.find((f) => f.rule === 'document_age')?.severity).toBe('ok');
+    expect(
+      analyzeReport(result, loan(), underwritingSettings(), '2026-04-01').findings.find(
+        (f) => f.rule === 'document_age',
+      )?.severity,
+    ).toBe('ok');
   });
 });
 
@@ -51,7 +66,10 @@ describe('coverage', () => {
       ['ira-5555', 0, 60, 'no_history'],
       ['card-3333', 10, 60, 'not_applicable'],
     ]);
-    expect(analysis.findings.find((f) => f.id === 'coverage:mm-4444')).toMatchObject({ severity: 'attention', citation: 'Fannie Mae B3-4.2-01' });
+    expect(analysis.findings.find((f) => f.id === 'coverage:mm-4444')).toMatchObject({
+      severity: 'attention',
+      citation: 'Fannie Mae B3-4.2-01',
+    });
     expect(analysis.findings.find((f) => f.id === 'coverage:ira-5555')?.severity).toBe('info');
     expect(analysis.findings.some((f) => f.id === 'coverage:card-3333')).toBe(false);
   });
@@ -59,14 +77,23 @@ describe('coverage', () => {
   it('refinance needs 30 days; both are settings', () => {
     const refinance = analyzeReport(result, loan({ purpose: 'refinance' }), underwritingSettings(), REPORT_DATE);
     expect(refinance.coverage.filter((c) => c.status === 'short').map((c) => c.accountId)).toEqual(['cd-2222']);
-    const custom = analyzeReport(result, loan(), underwritingSettings({ coverageDays: { purchase: 45, refinance: 30 } }), REPORT_DATE);
+    const custom = analyzeReport(
+      result,
+      loan(),
+      underwritingSettings({ coverageDays: { purchase: 45, refinance: 30 } }),
+      REPORT_DATE,
+    );
     expect(custom.coverage.filter((c) => c.status === 'short').map((c) => c.accountId)).toEqual(['cd-2222']);
   });
 });
 
 describe('funds to close', () => {
   const result = singleItem([
-    { id: 'chk-0000', current: 10000, transactions: [{ id: 'big', daysAgo: 5, amount: -6000, description: 'CASH DEPOSIT' }] },
+    {
+      id: 'chk-0000',
+      current: 10000,
+      transactions: [{ id: 'big', daysAgo: 5, amount: -6000, description: 'CASH DEPOSIT' }],
+    },
     { id: 'sav-1111', subtype: 'savings', current: 8000 },
     { id: 'od-9000', current: -250 },
     { id: '401k-6666', type: 'investment', subtype: '401k', current: 20000 },
@@ -76,7 +103,12 @@ describe('funds to close', () => {
   ]);
 
   it('counts deposits in full, retirement at the discount, never debts, less unsourced deposits on a purchase', () => {
-    const analysis = analyzeReport(result, loan({ fundsToClose: 20000, reservesNeeded: 5000 }), underwritingSettings(), REPORT_DATE);
+    const analysis = analyzeReport(
+      result,
+      loan({ fundsToClose: 20000, reservesNeeded: 5000 }),
+      underwritingSettings(),
+      REPORT_DATE,
+    );
     expect(analysis.fundsToClose).toEqual({
       depositoryAssets: 18000,
       retirementAssetsGross: 20000,
@@ -102,8 +134,18 @@ describe('funds to close', () => {
   });
 
   it('sourcing the deposit, or a refinance, closes the gap', () => {
-    const sourced = analyzeReport(result, loan(), underwritingSettings({ sourcedDeposits: [{ transactionId: 'big', note: 'Sale of car, bill of sale on file' }] }), REPORT_DATE);
-    expect(sourced.fundsToClose).toMatchObject({ unsourcedDeducted: 0, availableFunds: 30000, surplus: 5000, shortfall: 0 });
+    const sourced = analyzeReport(
+      result,
+      loan(),
+      underwritingSettings({ sourcedDeposits: [{ transactionId: 'big', note: 'Sale of car, bill of sale on file' }] }),
+      REPORT_DATE,
+    );
+    expect(sourced.fundsToClose).toMatchObject({
+      unsourcedDeducted: 0,
+      availableFunds: 30000,
+      surplus: 5000,
+      shortfall: 0,
+    });
     expect(sourced.findings.find((f) => f.rule === 'funds_to_close')?.severity).toBe('ok');
     const refinance = analyzeReport(result, loan({ purpose: 'refinance' }), underwritingSettings(), REPORT_DATE);
     expect(refinance.fundsToClose).toMatchObject({ unsourcedDeducted: 0, surplus: 5000 });
@@ -113,13 +155,19 @@ describe('funds to close', () => {
 describe('the analysis as a whole', () => {
   it('orders findings attention first, counts them, and keeps ids stable', () => {
     const result = singleItem([
-      { id: 'chk-0000', current: 30000, transactions: [{ id: 'big', daysAgo: 5, amount: -12000, description: 'WIRE IN' }] },
+      {
+        id: 'chk-0000',
+        current: 30000,
+        transactions: [{ id: 'big', daysAgo: 5, amount: -12000, description: 'WIRE IN' }],
+      },
     ]);
     const first = analyzeReport(result, loan(), underwritingSettings(), REPORT_DATE);
     const again = analyzeReport(structuredClone(result), loan(), underwritingSettings(), REPORT_DATE);
     expect(again.findings.map((f) => f.id)).toEqual(first.findings.map((f) => f.id));
     const severities = first.findings.map((f) => f.severity);
-    expect(severities).toEqual([...severities].sort((a, b) => ['attention', 'info', 'ok'].indexOf(a) - ['attention', 'info', 'ok'].indexOf(b)));
+    expect(severities).toEqual(
+      [...severities].sort((a, b) => ['attention', 'info', 'ok'].indexOf(a) - ['attention', 'info', 'ok'].indexOf(b)),
+    );
     expect(first.counts).toEqual({
       attention: first.findings.filter((f) => f.severity === 'attention').length,
       info: first.findings.filter((f) => f.severity === 'info').length,

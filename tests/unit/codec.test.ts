@@ -12,7 +12,9 @@ describe('web bridge wire codec', () => {
   it('carries binary values inside envelopes and leaves other data untouched', () => {
     const pdf = new Uint8Array([37, 80, 68, 70, 0, 255]);
     const content = { report: { items: [{ name: 'x', amounts: [1, -2.5] }] } };
-    const decoded = decodeWire(encodeWire({ ok: true, value: { pdf, content } })) as { value: { pdf: Uint8Array; content: unknown } };
+    const decoded = decodeWire(encodeWire({ ok: true, value: { pdf, content } })) as {
+      value: { pdf: Uint8Array; content: unknown };
+    };
     expect(decoded.value.pdf).toEqual(pdf);
     expect(decoded.value.content).toEqual(content);
     expect(decodeWire(encodeWire(pdf))).toEqual(pdf);

@@ -12,7 +12,13 @@ const APP_ORIGIN = 'app://assetdesk';
 function recordingHandlers() {
   const calls: string[] = [];
   const handlers = Object.fromEntries(
-    channelNames.map((c) => [c, async () => { calls.push(c); throw new Error('service must not run'); }]),
+    channelNames.map((c) => [
+      c,
+      async () => {
+        calls.push(c);
+        throw new Error('service must not run');
+      },
+    ]),
   ) as unknown as ContractHandlers;
   return { handlers, calls };
 }
@@ -23,8 +29,11 @@ function malformedPayloads(channel: (typeof channelNames)[number]): { payload: u
   const keys = Object.keys(schema.shape ?? {});
   const required = keys.filter((k) => !schema.shape[k]!.safeParse(undefined).success);
   // An unexpected key is named unless a required field is missing first (then that one is named).
-  const out: { payload: unknown; fields: string[] }[] = [{ payload: { unexpectedField: true }, fields: ['unexpectedField', ...required] }];
-  if (keys[0]) out.push({ payload: { [keys[0]]: Symbol.for('not-serialisable-value') }, fields: [keys[0], ...required] });
+  const out: { payload: unknown; fields: string[] }[] = [
+    { payload: { unexpectedField: true }, fields: ['unexpectedField', ...required] },
+  ];
+  if (keys[0])
+    out.push({ payload: { [keys[0]]: Symbol.for('not-serialisable-value') }, fields: [keys[0], ...required] });
   return out;
 }
 
@@ -48,13 +57,19 @@ describe('IPC contract validation', () => {
 
   it('rejects channels outside the contract without crashing', async () => {
     const { handlers } = recordingHandlers();
-    const envelope = await createIpcDispatcher(handlers, createMemoryLogger()).dispatch('fs:readFile', { path: '/etc/passwd' });
+    const envelope = await createIpcDispatcher(handlers, createMemoryLogger()).dispatch('fs:readFile', {
+      path: '/etc/passwd',
+    });
     expect(envelope).toMatchObject({ ok: false, error: { code: ErrorCodes.unknownChannel } });
   });
 
   it('turns an unexpected service crash into the one error shape without leaking internals', async () => {
     const logger = createMemoryLogger();
-    const handlers = { 'settings:get': async () => { throw new TypeError('cannot read x of undefined at /home/secret'); } } as unknown as ContractHandlers;
+    const handlers = {
+      'settings:get': async () => {
+        throw new TypeError('cannot read x of undefined at /home/secret');
+      },
+    } as unknown as ContractHandlers;
     const envelope = await createIpcDispatcher(handlers, logger).dispatch('settings:get', {});
     expect(envelope.ok).toBe(false);
     if (!envelope.ok) {
@@ -74,34 +89,51 @@ describe('IPC sender checks', () => {
   it('accepts only our app origin in the top frame', () => {
     expect(isTrustedSender({ url: 'app://assetdesk/index.html', isMainFrame: true }, [APP_ORIGIN])).toBe(true);
     expect(isTrustedSender({ url: 'app://assetdesk/index.html', isMainFrame: false }, [APP_ORIGIN])).toBe(false);
-    expect(isTrustedSender({ url: 'https://cdn.plaid.com/link/v2/stable/link.html', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
+    expect(
+      isTrustedSender({ url: 'https://cdn.plaid.com/link/v2/stable/link.html', isMainFrame: true }, [APP_ORIGIN]),
+    ).toBe(false);
     expect(isTrustedSender({ url: 'app://assetdesk.evil/index.html', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
     expect(isTrustedSender({ url: 'file:///index.html', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
     expect(isTrustedSender({ url: 'not a url', isMainFrame: true }, [APP_ORIGIN])).toBe(false);
     expect(isTrustedSender(null, [APP_ORIGIN])).toBe(false);
   });
 
-  it.each(channelNames)('%s: a message from a foreign origin or a subframe is rejected before validation', async (channel) => {
-    const registered = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();
-    const ipcMain = { handle: (name: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => void registered.set(name, fn) };
-    const dispatched: string[] = [];
-    registerIpcHandlers(ipcMain as never, { dispatch: async (c) => { dispatched.push(c); return { ok: true, value: null }; } }, {
-      allowedOrigins: [APP_ORIGIN],
-      logger: createMemoryLogger(),
-    });
-    expect([...registered.keys()].sort()).toEqual([...channelNames].sort());
-    const handler = registered.get(channel)!;
-    const mainFrame = { url: 'app://assetdesk/index.html' };
-    const subFrame = { url: 'app://assetdesk/index.html' };
-    const foreign = { url: 'https://evil.example/' };
-    const subframeAnswer = await handler({ senderFrame: subFrame, sender: { mainFrame } }, {});
-    const foreignAnswer = await handler({ senderFrame: foreign, sender: { mainFrame: foreign } }, {});
-    expect(subframeAnswer).toMatchObject({ ok: false, error: { code: ErrorCodes.forbiddenSender } });
-    expect(foreignAnswer).toMatchObject({ ok: false, error: { code: ErrorCodes.forbiddenSender } });
-    expect(dispatched).toEqual([]);
-    await handler({ senderFrame: mainFrame, sender: { mainFrame } }, {});
-    expect(dispatched).toEqual([channel]);
-  });
+  it.each(channelNames)(
+    '%s: a message from a foreign origin or a subframe is rejected before validation',
+    async (channel) => {
+      const registered = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();
+      const ipcMain = {
+        handle: (name: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) =>
+          void registered.set(name, fn),
+      };
+      const dispatched: string[] = [];
+      registerIpcHandlers(
+        ipcMain as never,
+        {
+          dispatch: async (c) => {
+            dispatched.push(c);
+            return { ok: true, value: null };
+          },
+        },
+        {
+          allowedOrigins: [APP_ORIGIN],
+          logger: createMemoryLogger(),
+        },
+      );
+      expect([...registered.keys()].sort()).toEqual([...channelNames].sort());
+      const handler = registered.get(channel)!;
+      const mainFrame = { url: 'app://assetdesk/index.html' };
+      const subFrame = { url: 'app://assetdesk/index.html' };
+      const foreign = { url: 'https://evil.example/' };
+      const subframeAnswer = await handler({ senderFrame: subFrame, sender: { mainFrame } }, {});
+      const foreignAnswer = await handler({ senderFrame: foreign, sender: { mainFrame: foreign } }, {});
+      expect(subframeAnswer).toMatchObject({ ok: false, error: { code: ErrorCodes.forbiddenSender } });
+      expect(foreignAnswer).toMatchObject({ ok: false, error: { code: ErrorCodes.forbiddenSender } });
+      expect(dispatched).toEqual([]);
+      await handler({ senderFrame: mainFrame, sender: { mainFrame } }, {});
+      expect(dispatched).toEqual([channel]);
+    },
+  );
 });
 
 describe('preload window API', () => {
@@ -112,8 +144,14 @@ describe('preload window API', () => {
   it('exposes exactly the contract functions and on(), forwarding payloads only', async () => {
     const invoked: [string, unknown][] = [];
     const api = buildWindowApi(
-      async (channel, payload) => { invoked.push([channel, payload]); return { ok: true, value: 1 }; },
-      (_event, listener) => { listener({ reportId: 'r1' }); return () => undefined; },
+      async (channel, payload) => {
+        invoked.push([channel, payload]);
+        return { ok: true, value: 1 };
+      },
+      (_event, listener) => {
+        listener({ reportId: 'r1' });
+        return () => undefined;
+      },
     );
     expect(Object.keys(api).sort()).toEqual([...channelNames.map((c) => methodName(c)), 'on'].sort());
     expect(Object.isFrozen(api)).toBe(true);

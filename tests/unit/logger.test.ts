@@ -14,11 +14,24 @@ const ACCESS_TOKEN = 'access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6';
 async function plaidSdkError(): Promise<unknown> {
   const server = createServer((_req, res) => {
     res.writeHead(400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error_type: 'INVALID_INPUT', error_code: 'INVALID_ACCESS_TOKEN', error_message: `could not find matching access token ${ACCESS_TOKEN}`, display_message: null, request_id: 'abc123DEF456ghi' }));
+    res.end(
+      JSON.stringify({
+        error_type: 'INVALID_INPUT',
+        error_code: 'INVALID_ACCESS_TOKEN',
+        error_message: `could not find matching access token ${ACCESS_TOKEN}`,
+        display_message: null,
+        request_id: 'abc123DEF456ghi',
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  const plaid = new PlaidApi(new Configuration({ basePath: `http://127.0.0.1:${port}`, baseOptions: { headers: { 'PLAID-CLIENT-ID': CLIENT_ID, 'PLAID-SECRET': SECRET } } }));
+  const plaid = new PlaidApi(
+    new Configuration({
+      basePath: `http://127.0.0.1:${port}`,
+      baseOptions: { headers: { 'PLAID-CLIENT-ID': CLIENT_ID, 'PLAID-SECRET': SECRET } },
+    }),
+  );
   try {
     await plaid.itemGet({ access_token: ACCESS_TOKEN, secret: SECRET } as never);
     throw new Error('expected a failure');
@@ -38,8 +51,14 @@ describe('logger', () => {
     const file = join(dir, 'logs', 'assetdesk.log');
     const consoleLines: string[] = [];
     const logger = createLogger({ file, console: false, sinks: [{ write: (l) => consoleLines.push(l) }] });
-    logger.error('plaid call failed', { error, request: { access_token: ACCESS_TOKEN, secret: SECRET }, config: (error as { config: unknown }).config });
-    logger.child({ reportToken: 'assets-sandbox-6f12f5bb-22dd-4855-b918-f47ec439198a' }).warn(`retrying with ${ACCESS_TOKEN}`);
+    logger.error('plaid call failed', {
+      error,
+      request: { access_token: ACCESS_TOKEN, secret: SECRET },
+      config: (error as { config: unknown }).config,
+    });
+    logger
+      .child({ reportToken: 'assets-sandbox-6f12f5bb-22dd-4855-b918-f47ec439198a' })
+      .warn(`retrying with ${ACCESS_TOKEN}`);
     const written = readFileSync(file, 'utf8') + consoleLines.join('\n');
     expect(written).toContain('INVALID_ACCESS_TOKEN');
     expect(written).toContain('abc123DEF456ghi');
@@ -47,7 +66,9 @@ describe('logger', () => {
   });
 
   it('redacts token formats and secret-named fields inside free text', () => {
-    const text = redactText(`{"secret":"${SECRET}","client_id":"${CLIENT_ID}"} PLAID-SECRET: ${SECRET} public-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d a-sandbox-3TAU2CWVYBDVRHUCAAAI27ULU4`);
+    const text = redactText(
+      `{"secret":"${SECRET}","client_id":"${CLIENT_ID}"} PLAID-SECRET: ${SECRET} public-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d a-sandbox-3TAU2CWVYBDVRHUCAAAI27ULU4`,
+    );
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(CLIENT_ID);
     expect(text).not.toContain('public-sandbox-b0e2');
@@ -56,7 +77,11 @@ describe('logger', () => {
 
   it('redacts run-time secrets it is told about', () => {
     const lines: string[] = [];
-    const logger = createLogger({ console: false, sinks: [{ write: (l) => lines.push(l) }], secrets: () => ['correct-horse-battery'] });
+    const logger = createLogger({
+      console: false,
+      sinks: [{ write: (l) => lines.push(l) }],
+      secrets: () => ['correct-horse-battery'],
+    });
     logger.info('value correct-horse-battery seen');
     expect(lines.join()).not.toContain('correct-horse-battery');
   });

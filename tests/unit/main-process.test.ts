@@ -21,14 +21,25 @@ vi.mock('electron', () => {
     listeners = new Map<string, unknown>();
     windowOpenHandler: unknown = null;
     mainFrame = {};
-    on(name: string, fn: unknown) { this.listeners.set(name, fn); return this; }
-    setWindowOpenHandler(fn: unknown) { this.windowOpenHandler = fn; }
-    isDestroyed() { return false; }
-    send() { /* events */ }
+    on(name: string, fn: unknown) {
+      this.listeners.set(name, fn);
+      return this;
+    }
+    setWindowOpenHandler(fn: unknown) {
+      this.windowOpenHandler = fn;
+    }
+    isDestroyed() {
+      return false;
+    }
+    send() {
+      /* events */
+    }
   }
   class BrowserWindow {
     static all: BrowserWindow[] = [];
-    static getAllWindows() { return BrowserWindow.all; }
+    static getAllWindows() {
+      return BrowserWindow.all;
+    }
     webContents = new FakeWebContents();
     loaded: string[] = [];
     constructor(public options: Record<string, unknown>) {
@@ -36,10 +47,16 @@ vi.mock('electron', () => {
       BrowserWindow.all.push(this);
       windows.push(this as never);
     }
-    once() { return this; }
-    on() { return this; }
+    once() {
+      return this;
+    }
+    on() {
+      return this;
+    }
     show() {}
-    async loadURL(url: string) { this.loaded.push(url); }
+    async loadURL(url: string) {
+      this.loaded.push(url);
+    }
   }
   const app = {
     isPackaged: false,
@@ -48,14 +65,20 @@ vi.mock('electron', () => {
     requestSingleInstanceLock: () => true,
     getPath: () => userData,
     getVersion: () => '0.0.0-test',
-    whenReady: () => { calls.push('whenReady'); return new Promise<void>((r) => (readyResolve = r)); },
+    whenReady: () => {
+      calls.push('whenReady');
+      return new Promise<void>((r) => (readyResolve = r));
+    },
     on: (name: string, fn: (...args: unknown[]) => void) => appListeners.set(name, fn),
     quit: () => calls.push('quit'),
     exit: () => calls.push('exit'),
   };
   const session = {
     defaultSession: {
-      setPermissionRequestHandler: (fn: never) => { permissionRequest = fn; calls.push('setPermissionRequestHandler'); },
+      setPermissionRequestHandler: (fn: never) => {
+        permissionRequest = fn;
+        calls.push('setPermissionRequestHandler');
+      },
       setPermissionCheckHandler: () => calls.push('setPermissionCheckHandler'),
       setDevicePermissionHandler: () => undefined,
       webRequest: { onHeadersReceived: () => calls.push('onHeadersReceived') },
@@ -68,13 +91,25 @@ vi.mock('electron', () => {
     ipcMain: { handle: (name: string, fn: never) => handlers.set(name, fn) },
     protocol: {
       registerSchemesAsPrivileged: () => calls.push('registerSchemesAsPrivileged'),
-      handle: (scheme: string, fn: never) => { calls.push(`protocol.handle:${scheme}`); protocolHandler = fn; },
+      handle: (scheme: string, fn: never) => {
+        calls.push(`protocol.handle:${scheme}`);
+        protocolHandler = fn;
+      },
     },
     net: { fetch: (url: string) => fetch(url) },
-    dialog: { showErrorBox: (...a: unknown[]) => calls.push(`error:${String(a[1])}`), showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
+    dialog: {
+      showErrorBox: (...a: unknown[]) => calls.push(`error:${String(a[1])}`),
+      showSaveDialog: async () => ({ canceled: true }),
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+    },
     clipboard: { writeText: () => undefined },
     shell: { openExternal: async () => undefined },
-    Notification: Object.assign(function Notification() { return { show() {} }; }, { isSupported: () => false }),
+    Notification: Object.assign(
+      function Notification() {
+        return { show() {} };
+      },
+      { isSupported: () => false },
+    ),
   };
 });
 
@@ -117,9 +152,15 @@ describe('main process startup (Electron mocked, services real)', () => {
   it('registers every contract channel, answers our page and refuses a subframe', async () => {
     expect([...handlers.keys()].sort()).toEqual([...channelNames].sort());
     const mainFrame = { url: 'app://assetdesk/index.html' };
-    const info = (await handlers.get('app:info')!({ senderFrame: mainFrame, sender: { mainFrame } }, {})) as { ok: boolean; value: { environment: string } };
+    const info = (await handlers.get('app:info')!({ senderFrame: mainFrame, sender: { mainFrame } }, {})) as {
+      ok: boolean;
+      value: { environment: string };
+    };
     expect(info).toMatchObject({ ok: true, value: { environment: 'emulator', transport: 'electron' } });
     const sub = { url: 'app://assetdesk/index.html' };
-    expect(await handlers.get('app:info')!({ senderFrame: sub, sender: { mainFrame } }, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await handlers.get('app:info')!({ senderFrame: sub, sender: { mainFrame } }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
   });
 });

@@ -8,7 +8,9 @@ describe('maskSsnInReportJson', () => {
   it('masks report.user.ssn to its last four digits and leaves the rest untouched', () => {
     const text = report({ first_name: 'Alberta', ssn: '123-45-6789' }, [{ name: 'ssn: 123-45-6789 "ssn":"1"' }]);
     const masked = maskSsnInReportJson(text);
-    const parsed = JSON.parse(masked) as { report: { user: { ssn: string }; items: { transactions: { name: string }[] }[] } };
+    const parsed = JSON.parse(masked) as {
+      report: { user: { ssn: string }; items: { transactions: { name: string }[] }[] };
+    };
     expect(parsed.report.user.ssn).toBe('***-**-6789');
     // Text inside other strings is not a member, so it is left as the bank sent it.
     expect(parsed.report.items[0]!.transactions[0]!.name).toBe('ssn: 123-45-6789 "ssn":"1"');

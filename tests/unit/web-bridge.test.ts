@@ -8,7 +8,11 @@ import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 import { createMemoryLogger } from '../../electron/services/logger';
 
 /** Raw HTTP so tests can forge Host/Origin headers the way a hostile page or DNS rebinding would. */
-function call(bridge: WebBridge, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function call(
+  bridge: WebBridge,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   const url = new URL(path, bridge.origin);
   return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
     const req = request(url, { method: init.method ?? 'GET', headers: { host: url.host, ...init.headers } }, (res) => {
@@ -33,7 +37,9 @@ describe('web bridge transport', () => {
     writeFileSync(join(dir, 'secret.txt'), 'outside the static root');
     const handlers = {
       'reports:pdf': async () => ({ pdf }),
-      'settings:get': async () => { throw new Error('not reached in these tests'); },
+      'settings:get': async () => {
+        throw new Error('not reached in these tests');
+      },
     } as unknown as ContractHandlers;
     bridge = await startWebBridge({
       userDataDir: dir,
@@ -68,7 +74,9 @@ describe('web bridge transport', () => {
 
   it('refuses calls without the token, with a wrong token, from a foreign origin or via another Host', async () => {
     expect((await invoke('reports:pdf', { reportId: 'r1' }, { 'x-bridge-token': '' })).status).toBe(401);
-    expect((await invoke('reports:pdf', { reportId: 'r1' }, { 'x-bridge-token': bridge.token + 'x' })).status).toBe(401);
+    expect((await invoke('reports:pdf', { reportId: 'r1' }, { 'x-bridge-token': bridge.token + 'x' })).status).toBe(
+      401,
+    );
     expect((await invoke('reports:pdf', { reportId: 'r1' }, { origin: 'http://evil.example' })).status).toBe(403);
     expect((await invoke('reports:pdf', { reportId: 'r1' }, { host: 'evil.example' })).status).toBe(421);
     expect((await call(bridge, '/__bridge/events')).status).toBe(401);

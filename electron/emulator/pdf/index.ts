@@ -35,7 +35,12 @@ const FONT = 'Helvetica';
 const FONT_BOLD = 'Helvetica-Bold';
 
 // Transactions table columns (x positions); amounts are right-aligned against their column's right edge.
-const TXN_COL = { date: MARGIN + 4, description: MARGIN + 70, amountRight: MARGIN + 420, balanceRight: CONTENT_RIGHT - 4 };
+const TXN_COL = {
+  date: MARGIN + 4,
+  description: MARGIN + 70,
+  amountRight: MARGIN + 420,
+  balanceRight: CONTENT_RIGHT - 4,
+};
 const DESCRIPTION_MAX_CHARS = 62; // fits the description column at 8pt Helvetica without measuring
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -65,12 +70,21 @@ function userName(report: AssetReport): string {
 /** Draws a label above a value, the report's basic "field" element. */
 function field(doc: Doc, label: string, value: string, x: number, y: number): void {
   doc.font(FONT).fontSize(7.5).fillColor(MUTED).text(label.toUpperCase(), x, y, { lineBreak: false });
-  doc.font(FONT_BOLD).fontSize(10).fillColor(INK).text(value, x, y + 10, { lineBreak: false });
+  doc
+    .font(FONT_BOLD)
+    .fontSize(10)
+    .fillColor(INK)
+    .text(value, x, y + 10, { lineBreak: false });
 }
 
 function sectionTitle(doc: Doc, title: string, y: number): number {
   doc.font(FONT_BOLD).fontSize(11).fillColor(ACCENT).text(title, MARGIN, y, { lineBreak: false });
-  doc.moveTo(MARGIN, y + 15).lineTo(CONTENT_RIGHT, y + 15).lineWidth(0.6).strokeColor(RULE).stroke();
+  doc
+    .moveTo(MARGIN, y + 15)
+    .lineTo(CONTENT_RIGHT, y + 15)
+    .lineWidth(0.6)
+    .strokeColor(RULE)
+    .stroke();
   return y + 22;
 }
 
@@ -147,9 +161,18 @@ function summaryPage(doc: Doc, input: AssetReportPdfInput): void {
       doc.addPage();
       y = pageHeader(doc, input, 'Verification of assets — summary (continued)');
     }
-    doc.font(FONT_BOLD).fontSize(10).fillColor(INK).text(item.institution_name, MARGIN + 4, y, { lineBreak: false });
+    doc
+      .font(FONT_BOLD)
+      .fontSize(10)
+      .fillColor(INK)
+      .text(item.institution_name, MARGIN + 4, y, { lineBreak: false });
     doc.font(FONT).fontSize(8).fillColor(MUTED);
-    rightText(doc, `Item ${item.item_id} · updated ${formatDateTime(item.date_last_updated)}`, CONTENT_RIGHT - 4, y + 1);
+    rightText(
+      doc,
+      `Item ${item.item_id} · updated ${formatDateTime(item.date_last_updated)}`,
+      CONTENT_RIGHT - 4,
+      y + 1,
+    );
     y += 16;
     doc.font(FONT_BOLD).fontSize(7.5).fillColor(MUTED);
     doc.text('ACCOUNT', MARGIN + 12, y, { lineBreak: false });
@@ -185,7 +208,11 @@ function summaryPage(doc: Doc, input: AssetReportPdfInput): void {
     doc.font(FONT).fontSize(9).fillColor(NEGATIVE);
     for (const warning of input.warnings) {
       const w = warning as { warning_code?: string; cause?: { error_code?: string; item_id?: string } | null };
-      const line = [w.warning_code ?? 'WARNING', w.cause?.error_code, w.cause?.item_id ? `Item ${w.cause.item_id}` : null]
+      const line = [
+        w.warning_code ?? 'WARNING',
+        w.cause?.error_code,
+        w.cause?.item_id ? `Item ${w.cause.item_id}` : null,
+      ]
         .filter(Boolean)
         .join(' · ');
       doc.text(clip(line, 110), MARGIN + 4, y, { lineBreak: false });
@@ -197,21 +224,33 @@ function summaryPage(doc: Doc, input: AssetReportPdfInput): void {
 
 function ownersBlock(doc: Doc, owners: Owner[], y: number): number {
   if (owners.length === 0) {
-    doc.font(FONT).fontSize(9).fillColor(MUTED).text('No owner information provided by the institution.', MARGIN + 4, y, {
-      lineBreak: false,
-    });
+    doc
+      .font(FONT)
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text('No owner information provided by the institution.', MARGIN + 4, y, {
+        lineBreak: false,
+      });
     return y + 16;
   }
   for (const owner of owners) {
-    doc.font(FONT_BOLD).fontSize(9.5).fillColor(INK).text(clip(owner.names.join(' & ') || '—', 90), MARGIN + 4, y, {
-      lineBreak: false,
-    });
+    doc
+      .font(FONT_BOLD)
+      .fontSize(9.5)
+      .fillColor(INK)
+      .text(clip(owner.names.join(' & ') || '—', 90), MARGIN + 4, y, {
+        lineBreak: false,
+      });
     y += 13;
     doc.font(FONT).fontSize(8.5).fillColor(INK);
     for (const address of owner.addresses.slice(0, 3)) {
       const a = address.data;
-      const line = [a.street, a.city, [a.region, a.postal_code].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ');
-      doc.text(clip(`${address.primary ? 'Primary address' : 'Address'}: ${line}`, 110), MARGIN + 12, y, { lineBreak: false });
+      const line = [a.street, a.city, [a.region, a.postal_code].filter(Boolean).join(' '), a.country]
+        .filter(Boolean)
+        .join(', ');
+      doc.text(clip(`${address.primary ? 'Primary address' : 'Address'}: ${line}`, 110), MARGIN + 12, y, {
+        lineBreak: false,
+      });
       y += 11;
     }
     const contacts = [
@@ -231,9 +270,13 @@ function ownersBlock(doc: Doc, owners: Owner[], y: number): number {
 function balanceHistoryBlock(doc: Doc, account: AccountAssets, y: number): number {
   const history = account.historical_balances;
   if (history.length === 0) {
-    doc.font(FONT).fontSize(9).fillColor(MUTED).text('No daily balance history for this account type.', MARGIN + 4, y, {
-      lineBreak: false,
-    });
+    doc
+      .font(FONT)
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text('No daily balance history for this account type.', MARGIN + 4, y, {
+        lineBreak: false,
+      });
     return y + 16;
   }
   const oldestFirst = [...history].reverse();
@@ -264,7 +307,13 @@ function balanceHistoryBlock(doc: Doc, account: AccountAssets, y: number): numbe
   rightText(doc, money(min, currency), chart.x - 4, chart.y + chart.height - 7);
   if (min < 0 && max > 0) {
     const zeroY = chart.y + chart.height - ((0 - min) / (max - min)) * chart.height;
-    doc.moveTo(chart.x, zeroY).lineTo(chart.x + chart.width, zeroY).lineWidth(0.4).dash(2, { space: 2 }).strokeColor(NEGATIVE).stroke();
+    doc
+      .moveTo(chart.x, zeroY)
+      .lineTo(chart.x + chart.width, zeroY)
+      .lineWidth(0.4)
+      .dash(2, { space: 2 })
+      .strokeColor(NEGATIVE)
+      .stroke();
     doc.undash();
   }
   const step = values.length > 1 ? chart.width / (values.length - 1) : 0;
@@ -331,9 +380,13 @@ function accountPages(doc: Doc, input: AssetReportPdfInput, item: AssetReportIte
   );
   y = sectionTitle(doc, `Transactions (${transactions.length})`, y);
   if (transactions.length === 0) {
-    doc.font(FONT).fontSize(9).fillColor(MUTED).text('No transactions in the requested period.', MARGIN + 4, y, {
-      lineBreak: false,
-    });
+    doc
+      .font(FONT)
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text('No transactions in the requested period.', MARGIN + 4, y, {
+        lineBreak: false,
+      });
     return;
   }
   const withBalance = account.balances.current !== null && (account.type === 'depository' || account.type === 'credit');
@@ -355,7 +408,12 @@ function accountPages(doc: Doc, input: AssetReportPdfInput, item: AssetReportIte
     if (row % 2 === 1) table.stripe(y - 2.5);
     table.left(transaction.date, TXN_COL.date, y, INK);
     const description = transaction.original_description ?? transaction.name ?? '—';
-    table.left(clip(transaction.pending ? `${description} (pending)` : description, DESCRIPTION_MAX_CHARS), TXN_COL.description, y, INK);
+    table.left(
+      clip(transaction.pending ? `${description} (pending)` : description, DESCRIPTION_MAX_CHARS),
+      TXN_COL.description,
+      y,
+      INK,
+    );
     // Plaid's sign: positive = money out. Show inflows as +, outflows as -, like a bank statement.
     const amountText = `${transaction.amount > 0 ? '-' : '+'}${money(Math.abs(transaction.amount), transaction.iso_currency_code)}`;
     table.right(amountText, TXN_COL.amountRight, y, transaction.amount > 0 ? INK : POSITIVE);
@@ -378,10 +436,33 @@ interface PdfkitFontInternals {
 
 /** pdfkit's own WinAnsi mapping for the characters above Latin-1's C1 range that Plaid's text can hold. */
 const WIN_ANSI: Record<number, number> = {
-  0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87, 0x02c6: 0x88,
-  0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91, 0x2019: 0x92, 0x201c: 0x93,
-  0x201d: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02dc: 0x98, 0x2122: 0x99, 0x0161: 0x9a, 0x203a: 0x9b,
-  0x0153: 0x9c, 0x017e: 0x9e, 0x0178: 0x9f,
+  0x20ac: 0x80,
+  0x201a: 0x82,
+  0x0192: 0x83,
+  0x201e: 0x84,
+  0x2026: 0x85,
+  0x2020: 0x86,
+  0x2021: 0x87,
+  0x02c6: 0x88,
+  0x2030: 0x89,
+  0x0160: 0x8a,
+  0x2039: 0x8b,
+  0x0152: 0x8c,
+  0x017d: 0x8e,
+  0x2018: 0x91,
+  0x2019: 0x92,
+  0x201c: 0x93,
+  0x201d: 0x94,
+  0x2022: 0x95,
+  0x2013: 0x96,
+  0x2014: 0x97,
+  0x02dc: 0x98,
+  0x2122: 0x99,
+  0x0161: 0x9a,
+  0x203a: 0x9b,
+  0x0153: 0x9c,
+  0x017e: 0x9e,
+  0x0178: 0x9f,
 };
 
 /** One character as a byte of a PDF literal string in WinAnsiEncoding ('?' when the encoding has none). */
@@ -463,7 +544,15 @@ class TableText {
     if (this.stripes.length > 0) ops.push('q', rgb(ZEBRA), ...this.stripes, 'f', 'Q');
     if (this.text.length > 0) {
       // Text space is PDF's bottom-up one, as in pdfkit's own text fragments.
-      ops.push('q', `1 0 0 -1 0 ${PAGE.height} cm`, 'BT', `/${this.fontId} ${TABLE_FONT_SIZE} Tf`, ...this.text, 'ET', 'Q');
+      ops.push(
+        'q',
+        `1 0 0 -1 0 ${PAGE.height} cm`,
+        'BT',
+        `/${this.fontId} ${TABLE_FONT_SIZE} Tf`,
+        ...this.text,
+        'ET',
+        'Q',
+      );
     }
     if (ops.length > 0) this.doc.addContent(Buffer.from(`${ops.join('\n')}\n`, 'latin1'));
     this.stripes = [];
@@ -533,7 +622,12 @@ function footers(doc: Doc, report: AssetReport, title: string): void {
   const total = range.count;
   for (let index = 0; index < total; index += 1) {
     doc.switchToPage(range.start + index);
-    doc.moveTo(MARGIN, FOOTER_Y - 6).lineTo(CONTENT_RIGHT, FOOTER_Y - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc
+      .moveTo(MARGIN, FOOTER_Y - 6)
+      .lineTo(CONTENT_RIGHT, FOOTER_Y - 6)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
     doc.font(FONT).fontSize(7.5).fillColor(MUTED);
     doc.text(`${title} · Report ${report.asset_report_id}`, MARGIN, FOOTER_Y, { lineBreak: false });
     rightText(doc, `Page ${index + 1} of ${total}`, CONTENT_RIGHT, FOOTER_Y);

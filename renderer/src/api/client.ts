@@ -17,7 +17,12 @@ export function createApiClient(windowApi: WindowApi): AssetDeskApi {
     const name = methodName(channel);
     const call = (windowApi as unknown as Record<string, (req: unknown) => Promise<Envelope<unknown>>>)[name];
     client[name] = async (request: unknown) => {
-      if (!call) throw new AppError({ code: 'UNKNOWN_CHANNEL', message: `The app has no ${channel} function.`, retryable: false });
+      if (!call)
+        throw new AppError({
+          code: 'UNKNOWN_CHANNEL',
+          message: `The app has no ${channel} function.`,
+          retryable: false,
+        });
       const envelope = await call(request ?? {});
       if (envelope.ok) return envelope.value;
       throw AppError.from(envelope.error);

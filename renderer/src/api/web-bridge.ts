@@ -39,7 +39,11 @@ export function createWebBridgeWindowApi(): WindowApi {
       } catch {
         return {
           ok: false,
-          error: { code: 'NETWORK_ERROR', message: 'The AssetDesk service is not reachable. Is `npm run web` still running?', retryable: true },
+          error: {
+            code: 'NETWORK_ERROR',
+            message: 'The AssetDesk service is not reachable. Is `npm run web` still running?',
+            retryable: true,
+          },
         };
       }
     };

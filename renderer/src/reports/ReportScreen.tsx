@@ -336,7 +336,9 @@ function ReportViewer({
             data-testid={`tab-${t.id}`}
           >
             {t.label}
-            {t.id === 'transactions' && <span className="rp-tab-count"> ({transactionCount.toLocaleString('en-US')})</span>}
+            {t.id === 'transactions' && (
+              <span className="rp-tab-count"> ({transactionCount.toLocaleString('en-US')})</span>
+            )}
           </button>
         ))}
       </div>

@@ -357,7 +357,11 @@
       list.textContent = '';
       if (institutions.length === 0) {
         list.appendChild(
-          h('li', { class: 'muted', 'data-testid': 'institutions-empty', text: 'No banks match \u201C' + query + '\u201D.' }),
+          h('li', {
+            class: 'muted',
+            'data-testid': 'institutions-empty',
+            text: 'No banks match \u201C' + query + '\u201D.',
+          }),
         );
         return;
       }
@@ -420,7 +424,8 @@
             S.institutionsQuery = query;
             clearTimeout(searchTimer);
             searchTimer = setTimeout(function () {
-              if (query) emit('SEARCH_INSTITUTION', { institution_search_query: query, view_name: 'SELECT_INSTITUTION' });
+              if (query)
+                emit('SEARCH_INSTITUTION', { institution_search_query: query, view_name: 'SELECT_INSTITUTION' });
               load(query);
             }, 200);
           },
@@ -566,48 +571,52 @@
   }
 
   function showMfa(challenge) {
-    transition('MFA', function (root) {
-      var form = h('form', { 'data-testid': 'mfa-form', novalidate: true }, [
-        h('label', { for: 'mfa-code', text: 'Verification code' }),
-        h('input', {
-          id: 'mfa-code',
-          name: 'code',
-          type: 'text',
-          inputmode: 'numeric',
-          autocomplete: 'one-time-code',
-          'data-testid': 'mfa-code',
-          'data-autofocus': true,
-          required: true,
-        }),
-        h('p', { class: 'notice error', role: 'alert', 'data-testid': 'mfa-notice', hidden: true }),
-        h('div', { class: 'hint' }, ['Sandbox: ', h('code', { text: '1234' })]),
-        h('div', { class: 'spacer' }),
-        h('button', { type: 'submit', class: 'button primary', 'data-testid': 'mfa-submit', text: 'Submit' }),
-      ]);
-      form.addEventListener('submit', function (event) {
-        event.preventDefault();
-        var code = form.elements.code.value.trim();
-        if (!code) {
-          var notice = form.querySelector('[data-testid="mfa-notice"]');
-          notice.hidden = false;
-          notice.textContent = 'Enter the code we sent to your device.';
-          form.elements.code.focus();
-          return;
-        }
-        emit('SUBMIT_MFA', { view_name: 'MFA', mfa_type: challenge.mfa_type || 'device' });
-        submitCredentials(code);
-      });
-      root.appendChild(
-        h('div', { 'data-testid': 'link-view-mfa', class: 'view' }, [
-          heading('Enter your verification code'),
-          h('p', {
-            class: 'muted',
-            text: challenge.prompt || 'We sent a code to your device. Enter it below to continue.',
+    transition(
+      'MFA',
+      function (root) {
+        var form = h('form', { 'data-testid': 'mfa-form', novalidate: true }, [
+          h('label', { for: 'mfa-code', text: 'Verification code' }),
+          h('input', {
+            id: 'mfa-code',
+            name: 'code',
+            type: 'text',
+            inputmode: 'numeric',
+            autocomplete: 'one-time-code',
+            'data-testid': 'mfa-code',
+            'data-autofocus': true,
+            required: true,
           }),
-          form,
-        ]),
-      );
-    }, { mfaType: challenge.mfa_type || 'device' });
+          h('p', { class: 'notice error', role: 'alert', 'data-testid': 'mfa-notice', hidden: true }),
+          h('div', { class: 'hint' }, ['Sandbox: ', h('code', { text: '1234' })]),
+          h('div', { class: 'spacer' }),
+          h('button', { type: 'submit', class: 'button primary', 'data-testid': 'mfa-submit', text: 'Submit' }),
+        ]);
+        form.addEventListener('submit', function (event) {
+          event.preventDefault();
+          var code = form.elements.code.value.trim();
+          if (!code) {
+            var notice = form.querySelector('[data-testid="mfa-notice"]');
+            notice.hidden = false;
+            notice.textContent = 'Enter the code we sent to your device.';
+            form.elements.code.focus();
+            return;
+          }
+          emit('SUBMIT_MFA', { view_name: 'MFA', mfa_type: challenge.mfa_type || 'device' });
+          submitCredentials(code);
+        });
+        root.appendChild(
+          h('div', { 'data-testid': 'link-view-mfa', class: 'view' }, [
+            heading('Enter your verification code'),
+            h('p', {
+              class: 'muted',
+              text: challenge.prompt || 'We sent a code to your device. Enter it below to continue.',
+            }),
+            form,
+          ]),
+        );
+      },
+      { mfaType: challenge.mfa_type || 'device' },
+    );
   }
 
   function describeAccount(account) {
@@ -707,7 +716,9 @@
   function successMetadata(result) {
     var metadata = result.metadata || {};
     return {
-      institution: metadata.institution || (S.institution ? { name: S.institution.name, institution_id: S.institution.institution_id } : null),
+      institution:
+        metadata.institution ||
+        (S.institution ? { name: S.institution.name, institution_id: S.institution.institution_id } : null),
       accounts: (metadata.accounts || []).map(function (account) {
         return {
           id: account.id,
@@ -1033,16 +1044,27 @@
       function (root) {
         root.appendChild(
           h('div', { 'data-testid': 'hosted-done', class: 'view center', role: 'status' }, [
-            h('div', { class: success ? 'icon-badge ok' : 'icon-badge', 'aria-hidden': 'true', text: success ? '\u2713' : '\u2715' }),
+            h('div', {
+              class: success ? 'icon-badge ok' : 'icon-badge',
+              'aria-hidden': 'true',
+              text: success ? '\u2713' : '\u2715',
+            }),
             heading(success ? 'You\u2019re all set \u2014 you can close this window' : 'You can close this window'),
             h('p', {
               class: 'muted',
               text: success
                 ? 'Your accounts are connected. ' + clientName() + ' has been notified.'
-                : 'You exited without connecting an account. Ask ' + clientName() + ' for a new link if you want to try again.',
+                : 'You exited without connecting an account. Ask ' +
+                  clientName() +
+                  ' for a new link if you want to try again.',
             }),
             redirect
-              ? h('a', { class: 'button secondary', href: redirect, 'data-testid': 'hosted-return', text: 'Return to ' + clientName() })
+              ? h('a', {
+                  class: 'button secondary',
+                  href: redirect,
+                  'data-testid': 'hosted-return',
+                  text: 'Return to ' + clientName(),
+                })
               : null,
           ]),
         );
@@ -1073,7 +1095,11 @@
       var focusable = Array.prototype.filter.call(
         scope.querySelectorAll('button, input, a[href], [tabindex="0"]'),
         function (element) {
-          return !element.disabled && element.offsetParent !== null && !(confirmBox.hidden === false && !confirmBox.contains(element));
+          return (
+            !element.disabled &&
+            element.offsetParent !== null &&
+            !(confirmBox.hidden === false && !confirmBox.contains(element))
+          );
         },
       );
       if (focusable.length === 0) return;
