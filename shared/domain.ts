@@ -55,6 +55,8 @@ export const Applicant = z.object({
   reservesNeeded: z.number(),
   /** Masked for display, e.g. ***-**-1234; the full SSN never leaves the main process. */
   ssnMasked: z.string().nullable(),
+  /** True when an SSN is on file but its stored value failed its integrity check: the officer must re-enter it. */
+  ssnUnreadable: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -203,7 +203,17 @@ describe('report history store: encryption at rest', () => {
     expectCorrupt(() => t.store.items.get(flow.items[1]!.id));
     expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
     expectCorrupt(() => t.store.applicants.revealSsn(flow.applicant.id));
-    expectCorrupt(() => t.store.applicants.get(flow.applicant.id));
+    // The applicant record itself still opens and lists, flagged, so one damaged SSN can't hide the desk;
+    // re-entering the SSN replaces the damaged value.
+    expect(t.store.applicants.get(flow.applicant.id)).toMatchObject({ ssnMasked: null, ssnUnreadable: true });
+    expect(
+      t.store.applicants.search({ environment: 'sandbox' }).rows.find((r) => r.id === flow.applicant.id),
+    ).toMatchObject({ ssnMasked: null, ssnUnreadable: true });
+    expect(t.store.applicants.update(flow.applicant.id, { ssn: SSN })).toMatchObject({
+      ssnMasked: `***-**-${SSN.slice(-4)}`,
+      ssnUnreadable: false,
+    });
+    expect(t.store.applicants.revealSsn(flow.applicant.id)).toBe(SSN);
   });
 
   it('a ciphertext moved to another row, column or a truncated/unknown-version value is rejected', async () => {

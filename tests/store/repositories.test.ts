@@ -41,6 +41,7 @@ describe('report history store: repositories', () => {
       lastName: 'Lopez',
       reservesNeeded: 0,
       ssnMasked: '***-**-8123',
+      ssnUnreadable: false,
     });
     expect(created.createdAt).toBe('2026-11-02T12:00:00.000Z');
     expect(t.store.applicants.get(created.id)).toEqual(created);

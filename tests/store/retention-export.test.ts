@@ -92,7 +92,10 @@ describe('report history store: retention and export', () => {
     db.prepare("UPDATE applicants SET ssn_enc = x'0102' WHERE id = ?").run(file.applicant.id);
     db.prepare("UPDATE items SET accounts_enc = x'0102' WHERE id = ?").run(file.item.id);
     db.close();
-    expect(() => t.store.applicants.get(file.applicant.id)).toThrowError(
+    expect(() => t.store.applicants.revealSsn(file.applicant.id)).toThrowError(
+      expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
+    );
+    expect(() => t.store.items.get(file.item.id)).toThrowError(
       expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
     );
     expect(deleteApplicantLocally(t.store, file.applicant.id).itemIds).toEqual([file.item.id]);

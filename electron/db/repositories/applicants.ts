@@ -73,6 +73,22 @@ const SEARCH_TEXT = `lower(@first_name || ' ' || coalesce(@middle_name || ' ', '
 export function createApplicantRepository(ctx: StoreContext): ApplicantRepository {
   const ssnWhere = (rowId: string) => ({ table: 'applicants', column: 'ssn_enc', rowId });
 
+  // One damaged SSN must not take the whole applicant list down with it: the row still shows, flagged
+  // so the officer re-enters the number (revealSsn still throws the specific STORE_DATA_CORRUPT error).
+  const maskedSsn = (row: ApplicantRow): { ssnMasked: string | null; ssnUnreadable: boolean } => {
+    if (!row.ssn_enc) return { ssnMasked: null, ssnUnreadable: false };
+    try {
+      return {
+        ssnMasked: `***-**-${ctx.cipher.openText(row.ssn_enc, ssnWhere(row.id)).slice(-4)}`,
+        ssnUnreadable: false,
+      };
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCodes.storeCorrupt)
+        return { ssnMasked: null, ssnUnreadable: true };
+      throw error;
+    }
+  };
+
   const toApplicant = (row: ApplicantRow): Applicant => ({
     id: row.id,
     firstName: row.first_name,
@@ -86,7 +102,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
     qualifyingMonthlyIncome: row.qualifying_monthly_income,
     fundsToClose: row.funds_to_close,
     reservesNeeded: row.reserves_needed,
-    ssnMasked: row.ssn_enc ? `***-**-${ctx.cipher.openText(row.ssn_enc, ssnWhere(row.id)).slice(-4)}` : null,
+    ...maskedSsn(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

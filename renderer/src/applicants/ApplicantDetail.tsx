@@ -238,7 +238,11 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
           <div>
             <dt>SSN</dt>
             <dd className="mono" data-testid="ssn-masked">
-              {applicant.ssnMasked ?? 'not provided'}
+              {applicant.ssnUnreadable ? (
+                <span className="warning-text">damaged — edit the applicant to re-enter it</span>
+              ) : (
+                (applicant.ssnMasked ?? 'not provided')
+              )}
             </dd>
           </div>
         </dl>

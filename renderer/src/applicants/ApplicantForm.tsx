@@ -228,9 +228,11 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
             spellCheck={false}
             placeholder="123-45-6789"
             hint={
-              editing && applicant.ssnMasked
-                ? `On file: ${applicant.ssnMasked}. Leave blank to keep it.`
-                : 'Only the last four digits are shown after saving.'
+              editing && applicant.ssnUnreadable
+                ? 'The saved SSN is damaged and can’t be read. Enter it again to replace it.'
+                : editing && applicant.ssnMasked
+                  ? `On file: ${applicant.ssnMasked}. Leave blank to keep it.`
+                  : 'Only the last four digits are shown after saving.'
             }
             after={
               <Button
