@@ -187,7 +187,18 @@ test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape cl
   expect(await page.getByTestId('error-email').textContent()).toBe('enter a valid e-mail address');
   expect(await page.getByTestId('field-ssn').getAttribute('type')).toBe('password');
 
+  // Escape on a form with typed-in details asks first; "Keep editing" keeps them, "Discard" closes.
+  await page.getByTestId('field-firstName').fill('Ada');
   await page.keyboard.press('Escape');
+  const confirm = page.getByTestId('confirm-dialog');
+  await confirm.waitFor();
+  expect(await confirm.textContent()).toContain('Discard changes?');
+  await page.getByTestId('confirm-cancel').click();
+  await confirm.waitFor({ state: 'detached' });
+  expect(await page.getByTestId('field-firstName').inputValue()).toBe('Ada');
+  await page.getByTestId('cancel-applicant').click();
+  await confirm.waitFor();
+  await page.getByTestId('confirm-ok').click();
   await form.waitFor({ state: 'detached' });
   expect(page.url()).toMatch(/#\/applicants$/);
 });

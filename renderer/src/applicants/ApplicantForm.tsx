@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApplicantInput, type Applicant } from '../../../shared/domain';
 import { api } from '../api';
-import { Button, Dialog, ErrorAlert, SelectField, TextField, toAppError } from '../ui';
+import { Button, Dialog, ErrorAlert, SelectField, TextField, toAppError, useConfirm } from '../ui';
 
 type FieldName =
   | 'firstName'
@@ -118,6 +118,28 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
   const [formError, setFormError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [showSsn, setShowSsn] = useState(false);
+  const confirm = useConfirm();
+  const [pristine] = useState<FormValues>(() => initialValues(applicant));
+  const dirty = fieldNames.some((f) => values[f] !== pristine[f]);
+
+  // Cancel, Escape and the close button all come here: typed-in details are never dropped without asking.
+  const requestClose = async () => {
+    if (
+      dirty &&
+      !(await confirm({
+        title: 'Discard changes?',
+        message: editing
+          ? 'Your changes to this applicant have not been saved.'
+          : 'This applicant has not been added yet; what you typed will be lost.',
+        confirmLabel: 'Discard',
+        cancelLabel: 'Keep editing',
+        danger: true,
+      }))
+    ) {
+      return;
+    }
+    onClose();
+  };
 
   const set = (field: FieldName) => (event: { target: { value: string } }) => {
     const value = field === 'ssn' ? formatSsnInput(event.target.value) : event.target.value;
@@ -169,11 +191,13 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
   return (
     <Dialog
       title={editing ? 'Edit applicant' : 'New applicant'}
-      onClose={onClose}
+      onClose={() => void requestClose()}
       testId="applicant-form"
       footer={
         <>
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={() => void requestClose()} data-testid="cancel-applicant">
+            Cancel
+          </Button>
           <Button variant="primary" type="submit" form={formId} busy={saving} data-testid="save-applicant">
             {editing ? 'Save changes' : 'Add applicant'}
           </Button>
