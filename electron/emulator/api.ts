@@ -458,8 +458,8 @@ export class SandboxApi {
     if (!failure) {
       try {
         // Build both JSON views now, like Plaid finishing the report before PRODUCT_READY: the first /get is then cheap.
-        this.reports.reportJson(record, { includeInsights: false, daysToInclude: null, fast: false });
-        this.reports.reportJson(record, { includeInsights: true, daysToInclude: null, fast: false });
+        this.reports.reportJsonBytes(record, { includeInsights: false, daysToInclude: null, fast: false });
+        this.reports.reportJsonBytes(record, { includeInsights: true, daysToInclude: null, fast: false });
       } catch (error) {
         this.ctx.logger.error('asset report generation failed', { error });
       }
@@ -547,11 +547,10 @@ export class SandboxApi {
     };
   }
 
-  /** /asset_report/get body as text (the report may be tens of MB: built once, spliced in). */
-  assetReportGetText(body: Body, requestId: string): string {
+  /** /asset_report/get body as byte parts (the report may be tens of MB: encoded once, sent as is). */
+  assetReportGetBody(body: Body, requestId: string): Buffer[] {
     const record = this.readyReport(this.requireReport(String(body.asset_report_token)));
-    const view = this.reportView(record, body);
-    return `{"report":${this.reports.reportJson(record, view)},"warnings":[],"request_id":${JSON.stringify(requestId)}}`;
+    return reportEnvelope(this.reports.reportJsonBytes(record, this.reportView(record, body)), requestId);
   }
 
   assetReportRefresh(body: Body): Body {
@@ -639,10 +638,10 @@ export class SandboxApi {
     return { report, auditorId: copy.auditor_id };
   }
 
-  auditCopyGetText(body: Body, requestId: string): string {
+  auditCopyGetBody(body: Body, requestId: string): Buffer[] {
     const { report } = this.requireAuditCopy(String(body.audit_copy_token));
     const view: ReportView = { includeInsights: false, daysToInclude: null, fast: false };
-    return `{"report":${this.reports.reportJson(report, view)},"warnings":[],"request_id":${JSON.stringify(requestId)}}`;
+    return reportEnvelope(this.reports.reportJsonBytes(report, view), requestId);
   }
 
   auditCopyRemove(body: Body): Body {
@@ -654,10 +653,7 @@ export class SandboxApi {
 
   /** The report object the PDF renderer draws: the JSON /asset_report/get returns, with insights. */
   pdfInput(record: ReportRecord, daysToInclude: number | null): Record<string, unknown> {
-    return JSON.parse(this.reports.reportJson(record, { includeInsights: true, daysToInclude, fast: false })) as Record<
-      string,
-      unknown
-    >;
+    return this.reports.reportObject(record, { includeInsights: true, daysToInclude, fast: false });
   }
 
   webhookVerificationKeyGet(body: Body): Body {
@@ -680,4 +676,13 @@ export class SandboxApi {
 function withoutCredentials(body: Body): Body {
   const { client_id: _c, secret: _s, ...rest } = body;
   return rest;
+}
+
+/** `{"report":…,"warnings":[],"request_id":…}` around already-encoded report bytes, without copying them. */
+function reportEnvelope(report: Buffer, requestId: string): Buffer[] {
+  return [
+    Buffer.from('{"report":', 'utf8'),
+    report,
+    Buffer.from(`,"warnings":[],"request_id":${JSON.stringify(requestId)}}`, 'utf8'),
+  ];
 }

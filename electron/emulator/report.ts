@@ -46,7 +46,7 @@ class Lru<V> {
 
 export class ReportBuilder {
   private readonly data = new Lru<Map<string, GeneratedAccount[]>>(4);
-  private readonly json = new Lru<string>(4);
+  private readonly json = new Lru<Buffer>(4);
 
   constructor(private readonly itemById: (itemId: string) => ItemRecord | null) {}
 
@@ -75,15 +75,23 @@ export class ReportBuilder {
     return byItem;
   }
 
-  /** The report as a JSON string (cached: repeated polling of a large report stays cheap). */
-  reportJson(report: ReportRecord, view: ReportView): string {
+  /**
+   * The report as UTF-8 JSON bytes, cached: repeated polling of a large report stays cheap, and a
+   * 35 MB response is encoded once rather than on every /asset_report/get.
+   */
+  reportJsonBytes(report: ReportRecord, view: ReportView): Buffer {
     const key = `${report.asset_report_id}|${view.includeInsights}|${view.daysToInclude}|${view.fast}`;
-    let text = this.json.get(key);
-    if (text === undefined) {
-      text = JSON.stringify(this.build(report, view));
-      this.json.set(key, text);
+    let bytes = this.json.get(key);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(this.build(report, view)), 'utf8');
+      this.json.set(key, bytes);
     }
-    return text;
+    return bytes;
+  }
+
+  /** The report object itself (a fresh copy the caller may keep), for the PDF renderer. */
+  reportObject(report: ReportRecord, view: ReportView): Record<string, unknown> {
+    return JSON.parse(this.reportJsonBytes(report, view).toString('utf8')) as Record<string, unknown>;
   }
 
   build(report: ReportRecord, view: ReportView): Record<string, unknown> {

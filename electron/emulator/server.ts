@@ -58,17 +58,19 @@ export function createEmulatorServer(deps: ServerDeps): Server {
   const sendJson = (
     res: ServerResponse,
     status: number,
-    text: string,
+    body: string | Buffer[],
     requestId: string,
     extraHeaders: Record<string, string> = {},
   ) => {
+    const parts = typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body;
     res.writeHead(status, {
       'Content-Type': 'application/json; charset=utf-8',
       'Plaid-Request-ID': requestId,
-      'Content-Length': Buffer.byteLength(text),
+      'Content-Length': parts.reduce((n, p) => n + p.length, 0),
       ...extraHeaders,
     });
-    res.end(text);
+    for (const part of parts) res.write(part);
+    res.end();
   };
   const sendError = (
     res: ServerResponse,
@@ -167,9 +169,9 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     const api = deps.api;
     switch (path) {
       case '/asset_report/get':
-        return sendJson(res, 200, api.assetReportGetText(body, requestId), requestId);
+        return sendJson(res, 200, api.assetReportGetBody(body, requestId), requestId);
       case '/asset_report/audit_copy/get':
-        return sendJson(res, 200, api.auditCopyGetText(body, requestId), requestId);
+        return sendJson(res, 200, api.auditCopyGetBody(body, requestId), requestId);
       case '/asset_report/pdf/get':
       case '/asset_report/audit_copy/pdf/get':
         return sendPdf(res, path, body, requestId);

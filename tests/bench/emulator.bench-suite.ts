@@ -36,10 +36,16 @@ export const suite: BenchSuite = {
           await new Promise((r) => setTimeout(r, 50));
         }
       }
+      // Median of 3: one 35 MB response is at the mercy of a single GC pause.
       const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-        const start = performance.now();
-        const value = await fn();
-        return [value, performance.now() - start];
+        const times: number[] = [];
+        let value: T | undefined;
+        for (let i = 0; i < 3; i += 1) {
+          const start = performance.now();
+          value = await fn();
+          times.push(performance.now() - start);
+        }
+        return [value as T, times.sort((a, b) => a - b)[1]!];
       };
       const [plain, plainMs] = await timed(() =>
         plaid.assetReportGet({ asset_report_token: report.asset_report_token }, { responseType: 'text' }),
@@ -60,10 +66,15 @@ export const suite: BenchSuite = {
       );
       return [
         { name: 'heavy persona transactions (731 days)', value: transactions, unit: 'count' },
-        { name: '/asset_report/get heavy, after ready', value: Math.round(plainMs), unit: 'ms', target: 500 },
+        {
+          name: '/asset_report/get heavy, after ready (median of 3)',
+          value: Math.round(plainMs),
+          unit: 'ms',
+          target: 500,
+        },
         { name: '/asset_report/get heavy response size', value: Buffer.byteLength(String(plain.data)), unit: 'bytes' },
         {
-          name: '/asset_report/get heavy with insights, after ready',
+          name: '/asset_report/get heavy with insights, after ready (median of 3)',
           value: Math.round(insightsMs),
           unit: 'ms',
           target: 500,
@@ -73,7 +84,7 @@ export const suite: BenchSuite = {
           value: Buffer.byteLength(String(insights.data)),
           unit: 'bytes',
         },
-        { name: '/asset_report/pdf/get heavy', value: Math.round(pdfMs), unit: 'ms', target: 5000 },
+        { name: '/asset_report/pdf/get heavy (median of 3)', value: Math.round(pdfMs), unit: 'ms', target: 5000 },
         {
           name: '/asset_report/pdf/get heavy size',
           value: Buffer.from(pdf.data as unknown as ArrayBuffer).length,
