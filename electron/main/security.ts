@@ -29,46 +29,34 @@ export const PLAID_API_ORIGINS = {
 // ---------------------------------------------------------------------------------------------
 // webPreferences
 
-/** The app window's webPreferences: every security-relevant option spelled out, none left to defaults. */
+/** Every security-relevant webPreferences option spelled out, none left to Electron's defaults. */
+const LOCKED_DOWN_PREFERENCES = {
+  contextIsolation: true,
+  nodeIntegration: false,
+  nodeIntegrationInSubFrames: false,
+  nodeIntegrationInWorker: false,
+  sandbox: true,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  enableBlinkFeatures: undefined,
+  spellcheck: false,
+  navigateOnDragDrop: false,
+  safeDialogs: true,
+} as const satisfies WebPreferences;
+
+/** The app window's webPreferences: the locked-down set plus our preload (the only window that gets it). */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInSubFrames: false,
-    nodeIntegrationInWorker: false,
-    sandbox: true,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    enableBlinkFeatures: undefined,
-    spellcheck: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-  };
+  return { preload: preloadPath, ...LOCKED_DOWN_PREFERENCES };
 }
 
 /**
- * Plaid Link / bank OAuth pop-ups: sandboxed, isolated, and without our preload, so a bank page
+ * Plaid Link / bank OAuth pop-ups: the same locked-down set but without our preload, so a bank page
  * never sees the window API. `window.opener` still works (Link needs it to finish OAuth).
  */
 export function popupWebPreferences(): WebPreferences {
-  return {
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInSubFrames: false,
-    nodeIntegrationInWorker: false,
-    sandbox: true,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    enableBlinkFeatures: undefined,
-    spellcheck: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-  };
+  return { ...LOCKED_DOWN_PREFERENCES };
 }
 
 // ---------------------------------------------------------------------------------------------
