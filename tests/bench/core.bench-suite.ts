@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Configuration, PlaidApi, Products } from 'plaid';
 import { startEmulator } from '../../electron/emulator';
 import { createAppServices } from '../../electron/services/app-services';
 import { createMemoryLogger } from '../../electron/services/logger';
 import type { KeytarLike } from '../../electron/services/vault';
 import type { BenchSuite } from './types';
+import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
 
 /**
  * Report lifecycle overhead against the emulator with readiness at 0 ms: what AssetDesk itself adds
@@ -59,25 +59,8 @@ export const suite: BenchSuite = {
         fundsToClose: 10000,
         reservesNeeded: 0,
       });
-      const plaid = new PlaidApi(
-        new Configuration({
-          basePath: emulator.baseUrl,
-          baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
-        }),
-      );
-      const pub = await plaid.sandboxPublicTokenCreate({
-        institution_id: 'ins_109508',
-        initial_products: [Products.Assets],
-      });
-      const item = await h['link:complete']({
-        applicantId: applicant.id,
-        publicToken: pub.data.public_token,
-        metadata: {
-          institution: { institution_id: 'ins_109508', name: 'First Platypus Bank' },
-          accounts: [],
-          link_session_id: 'b',
-        },
-      });
+      const plaid = emulatorPlaid(emulator);
+      const item = await linkSandboxBank(plaid, h, applicant.id);
       const timings: number[] = [];
       for (let run = 0; run < 6; run++) {
         const started = performance.now();

@@ -1,6 +1,7 @@
-import { Configuration, PlaidApi, Products } from 'plaid';
+import { Products } from 'plaid';
 import { startEmulator } from '../../electron/emulator';
 import type { BenchFigure, BenchSuite } from './types';
+import { emulatorPlaid } from '../helpers/emulator-plaid';
 
 /**
  * The emulator under load: /asset_report/get for the heavy persona (8 accounts, 731 days, ~39,000 transactions)
@@ -11,12 +12,7 @@ export const suite: BenchSuite = {
   async run(): Promise<BenchFigure[]> {
     const emulator = await startEmulator({ readyAfterMs: 0 });
     try {
-      const plaid = new PlaidApi(
-        new Configuration({
-          basePath: emulator.baseUrl,
-          baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
-        }),
-      );
+      const plaid = emulatorPlaid(emulator);
       const created = await plaid.sandboxPublicTokenCreate({
         institution_id: 'ins_109508',
         initial_products: [Products.Assets],

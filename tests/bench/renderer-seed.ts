@@ -15,17 +15,6 @@ import { buildAssetReport } from '../emulator/pdf-fixture';
  * The keychain is an in-memory keytar shared by the seeding and the services, so both use one data key.
  */
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 export function memoryKeytar(): KeytarLike {
   const entries = new Map<string, string>();
   return {

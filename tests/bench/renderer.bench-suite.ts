@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import type { BenchSuite } from './types';
+import { launchChromium } from '../browser/support/chromium';
 import {
-  CHROMIUM_ARGS,
   buildRenderer,
   memoryKeytar,
   openSeedStore,
@@ -60,7 +60,7 @@ export const suite: BenchSuite = {
     store.close();
 
     const bridge = await startSeededBridge(userDataDir, staticDir, keytar);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(bridge.url);

@@ -2,9 +2,11 @@ import http from 'node:http';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright';
-import { Configuration, CountryCode, PlaidApi, Products } from 'plaid';
+import { type Browser, type FrameLocator, type Page } from 'playwright';
+import { CountryCode, Products, type PlaidApi } from 'plaid';
 import { startEmulator } from '../../electron/emulator';
+import { launchChromium } from './support/chromium';
+import { emulatorPlaid } from '../helpers/emulator-plaid';
 
 /**
  * Drives the emulator's Plaid Link in real Chromium, the way the app uses it: a page on another origin loads
@@ -12,16 +14,6 @@ import { startEmulator } from '../../electron/emulator';
  */
 
 const SCREENSHOTS = 'test-results/screenshots';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EVENT_METADATA_KEYS = [
   'account_number_mask',
@@ -134,12 +126,7 @@ async function finishAfterLogin(page: Page, link: FrameLocator, screenshots: boo
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   emulator = await startEmulator({ readyAfterMs: 0 });
-  plaid = new PlaidApi(
-    new Configuration({
-      basePath: emulator.baseUrl,
-      baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
-    }),
-  );
+  plaid = emulatorPlaid(emulator);
   const page = applicantPage(emulator.linkScriptUrl);
   appServer = http.createServer((_request, response) => {
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -147,7 +134,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => appServer.listen(0, '127.0.0.1', resolve));
   appUrl = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

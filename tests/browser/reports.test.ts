@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import type { WebBridge } from '../../electron/dev/web-bridge';
+import { launchChromium } from './support/chromium';
 import {
-  CHROMIUM_ARGS,
   buildRenderer,
   memoryKeytar,
   openSeedStore,
@@ -43,7 +43,7 @@ beforeAll(async () => {
   reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, await renderPdf(report));
   store.close();
   bridge = await startSeededBridge(userDataDir, staticDir, keytar);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));

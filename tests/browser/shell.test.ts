@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright';
+import { type Browser, type FrameLocator, type Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { launchChromium } from './support/chromium';
 
 /**
  * The officer's desk opens in Chromium through the web bridge to the real services and the
@@ -12,17 +13,6 @@ import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
  */
 
 const SCREENSHOTS = 'test-results/screenshots';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 let workDir: string;
 let bridge: WebBridge;
 let browser: Browser;
@@ -43,7 +33,7 @@ beforeAll(async () => {
   const userDataDir = join(workDir, 'user-data');
   mkdirSync(userDataDir);
   bridge = await startWebBridge({ userDataDir, staticDir, port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   // AxeBuilder needs a page from an explicit context.
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bridge.origin });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Configuration, PlaidApi, Products } from 'plaid';
+import type { PlaidApi } from 'plaid';
 import type { EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
@@ -9,6 +9,7 @@ import { createAppServices, type AppServices, type AppServicesDeps } from '../..
 import type { DesktopAdapters } from '../../electron/services/desktop';
 import { createMemoryLogger } from '../../electron/services/logger';
 import { realKeytar, testKeychainService } from '../helpers/keychain';
+import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
 
 /** Real parts for core tests: an emulator, a temp user-data folder, the real keychain, in-memory desktop. */
 export interface CoreHarness {
@@ -95,12 +96,7 @@ export async function startHarness(
       },
     ]),
   ) as ContractHandlers;
-  const plaid = new PlaidApi(
-    new Configuration({
-      basePath: emulator.baseUrl,
-      baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
-    }),
-  );
+  const plaid = emulatorPlaid(emulator);
 
   return {
     emulator,
@@ -143,25 +139,13 @@ export const APPLICANT = {
 };
 
 /** Links a First Platypus Bank Item the way Link would, through the app's own link:complete. */
-export async function linkBank(
+export function linkBank(
   h: CoreHarness,
   applicantId: string,
   institutionId = 'ins_109508',
   name = 'First Platypus Bank',
 ) {
-  const created = await h.plaid.sandboxPublicTokenCreate({
-    institution_id: institutionId,
-    initial_products: [Products.Assets],
-  });
-  return h.handlers['link:complete']({
-    applicantId,
-    publicToken: created.data.public_token,
-    metadata: {
-      institution: { institution_id: institutionId, name },
-      accounts: [{ id: 'acc', name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
-      link_session_id: 'sandbox',
-    },
-  });
+  return linkSandboxBank(h.plaid, h.handlers, applicantId, { institutionId, name });
 }
 
 /** Waits (without a time assertion) until `check` holds; every step is a real event, not a timer race. */

@@ -1,25 +1,6 @@
-import { fileURLToPath } from 'node:url';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { renderAssetReportPdf } from '../../electron/emulator/pdf';
+import { openPdf, pdfPageTexts as pageTexts } from '../helpers/pdf-text';
 import { buildAssetReport } from './pdf-fixture';
-
-const standardFontDataUrl = fileURLToPath(new URL('../../node_modules/pdfjs-dist/standard_fonts/', import.meta.url));
-
-/** Text of every page, extracted by an independent PDF reader (pdfjs), so the test proves a real, readable PDF. */
-async function pageTexts(pdf: Buffer): Promise<string[]> {
-  // pdfjs 6 no longer evaluates font code at all; isEvalSupported: false is kept for older builds (CVE-2024-4367).
-  const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
-  const loadingTask = getDocument(parameters);
-  const document = await loadingTask.promise;
-  const pages: string[] = [];
-  for (let number = 1; number <= document.numPages; number += 1) {
-    const page = await document.getPage(number);
-    const content = await page.getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  await loadingTask.destroy();
-  return pages;
-}
 
 describe('renderAssetReportPdf', () => {
   it('renders a multi-page Asset Report with summary, account pages, transactions and footers', async () => {
@@ -108,8 +89,7 @@ describe('renderAssetReportPdf transactions table', () => {
     expect(all).toContain(`${'A'.repeat(61)}…`);
 
     // Amount cells end at the column's right edge, whatever their length.
-    const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
-    const loadingTask = getDocument(parameters);
+    const loadingTask = openPdf(pdf);
     const document = await loadingTask.promise;
     const page = await document.getPage(2);
     const items = (await page.getTextContent()).items.filter(

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Configuration, PlaidApi, Products, type AssetReportGetResponse } from 'plaid';
+import { Products, type AssetReportGetResponse, type PlaidApi } from 'plaid';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { SSN, applicantInput, tempStore } from './helpers';
+import { emulatorPlaid } from '../helpers/emulator-plaid';
 
 /**
  * The "done when" check on real Plaid-shaped data: the emulator's Sandbox personas through the
@@ -12,12 +13,7 @@ let plaid: PlaidApi;
 
 beforeAll(async () => {
   emulator = await startEmulator({ readyAfterMs: 0 });
-  plaid = new PlaidApi(
-    new Configuration({
-      basePath: emulator.baseUrl,
-      baseOptions: { headers: { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret } },
-    }),
-  );
+  plaid = emulatorPlaid(emulator);
 });
 afterAll(() => emulator.close());
 

@@ -1,32 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { COVER_PAGE_HEADING, buildCoverPage, prependCoverPage } from '../../electron/services/cover-page';
 import { renderAssetReportPdf } from '../../electron/emulator/pdf';
 import { buildAssetReport } from '../emulator/pdf-fixture';
+import { pdfPageTexts as pageTexts } from '../helpers/pdf-text';
 import { busyAnalysis } from './cover-fixture';
-
-const standardFontDataUrl = fileURLToPath(new URL('../../node_modules/pdfjs-dist/standard_fonts/', import.meta.url));
-
-/** Text of every page as pdf.js reads it: an independent reader proves the PDF opens and says what we claim. */
-async function pageTexts(pdf: Uint8Array): Promise<string[]> {
-  // pdfjs 6 no longer evaluates font code; isEvalSupported: false still guards older builds (CVE-2024-4367).
-  const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
-  const loadingTask = getDocument(parameters);
-  const document = await loadingTask.promise;
-  const pages: string[] = [];
-  for (let number = 1; number <= document.numPages; number += 1) {
-    const page = await document.getPage(number);
-    const content = await page.getTextContent();
-    pages.push(
-      content.items
-        .map((item) => ('str' in item ? item.str : ''))
-        .join(' ')
-        .replace(/\s+/g, ' '),
-    );
-  }
-  await loadingTask.destroy();
-  return pages;
-}
 
 const coverInput = (analysis = busyAnalysis()) => ({
   analysis,

@@ -1,14 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright';
+import type { Browser, FrameLocator, Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../../electron/dev/web-bridge';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../electron/emulator';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { createMemoryLogger } from '../../../electron/services/logger';
+import { launchChromium as launchBrowser } from './chromium';
+
+export { pdfPageTexts } from '../../helpers/pdf-text';
 
 /**
  * The officer's desk for whole-story browser tests: the web build, the web bridge over the REAL
@@ -18,17 +20,6 @@ import { createMemoryLogger } from '../../../electron/services/logger';
  */
 
 export const SCREENSHOTS = 'test-results/screenshots';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const WEB_BUILD = join(root, 'out/renderer-web');
 
@@ -111,7 +102,7 @@ export async function startDesk(workDir: string, staticDir: string): Promise<Des
 
 export async function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return launchBrowser();
 }
 
 /** What the page received from the bridge: every /__bridge/ response body and every pushed event. */
@@ -240,28 +231,6 @@ export async function logIn(link: FrameLocator, username: string, password: stri
 export async function finishLink(link: FrameLocator): Promise<void> {
   await link.getByTestId('accounts-continue').click();
   await link.getByTestId('connected-continue').click();
-}
-
-/** Text of every page as an independent reader (pdf.js under Node) sees it. */
-export async function pdfPageTexts(pdf: Uint8Array): Promise<string[]> {
-  const standardFontDataUrl = resolve(root, 'node_modules/pdfjs-dist/standard_fonts') + '/';
-  // isEvalSupported: false guards pdf.js builds that still evaluate font code (CVE-2024-4367).
-  const parameters = { data: new Uint8Array(pdf), isEvalSupported: false, standardFontDataUrl, verbosity: 0 };
-  const loadingTask = getDocument(parameters);
-  const document = await loadingTask.promise;
-  const pages: string[] = [];
-  for (let number = 1; number <= document.numPages; number += 1) {
-    const page = await document.getPage(number);
-    const content = await page.getTextContent();
-    pages.push(
-      content.items
-        .map((item) => ('str' in item ? item.str : ''))
-        .join(' ')
-        .replace(/\s+/g, ' '),
-    );
-  }
-  await loadingTask.destroy();
-  return pages;
 }
 
 /** Plaid token shapes that must never reach the page, its responses or the logs. */
