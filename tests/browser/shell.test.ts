@@ -496,6 +496,28 @@ test('the reports screen lists reports across applicants and searches them', asy
   await page.getByTestId('report-row').first().waitFor();
   expect(await page.getByTestId('report-row').count()).toBe(2);
   await page.getByTestId('report-row').first().getByRole('link', { name: 'Grace Hopper' }).waitFor();
+
+  // A date range: created today matches both, a range starting tomorrow none, a reversed range says so.
+  const day = (offset: number) => {
+    const d = new Date(Date.now() + offset * 86_400_000);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
+  const createdDays = (await bridge.services.handlers['reports:search']({})).rows.map((r) => r.createdAt.slice(0, 10));
+  const first = createdDays.sort()[0]!;
+  await page.getByTestId('reports-from').fill(first);
+  await page.getByTestId('reports-to').fill(day(2));
+  await page.getByTestId('report-row').first().waitFor();
+  expect(await page.getByTestId('report-row').count()).toBe(2);
+  await page.getByTestId('reports-from').fill(day(3));
+  await page.getByTestId('reports-to').fill(day(4));
+  await page.getByTestId('reports-screen').getByText('No reports match').waitFor();
+  await page.getByTestId('reports-to').fill(day(1));
+  await page.getByTestId('error-createdUntil').waitFor();
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-reports-search.png` });
+  expect(await page.getByTestId('error-createdUntil').textContent()).toBe('The end date is before the start date.');
+  await page.getByTestId('reports-from').fill('');
+  await page.getByTestId('reports-to').fill('');
+  await page.getByTestId('report-row').nth(1).waitFor();
 });
 
 test('a long applicant list arrives first screenful first, then completely, and scrolls to the last applicant', async () => {

@@ -24,17 +24,25 @@ export function ReportsSearchScreen() {
   const { dataVersion } = useAppInfo();
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<ReportStatus | ''>('');
+  // Created between these days (inclusive), as <input type="date"> gives them: YYYY-MM-DD or ''.
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const debouncedQuery = useDebounced(query.trim(), 200);
+  const rangeReversed = from !== '' && to !== '' && from > to;
   const result = useLoad(
     () =>
-      api.reportsSearch({
-        ...(debouncedQuery ? { query: debouncedQuery } : {}),
-        ...(status ? { status } : {}),
-        limit: PAGE_SIZE,
-      }),
-    [debouncedQuery, status, dataVersion],
+      rangeReversed
+        ? Promise.resolve({ rows: [], total: 0 })
+        : api.reportsSearch({
+            ...(debouncedQuery ? { query: debouncedQuery } : {}),
+            ...(status ? { status } : {}),
+            ...(from ? { from } : {}),
+            ...(to ? { to } : {}),
+            limit: PAGE_SIZE,
+          }),
+    [debouncedQuery, status, from, to, rangeReversed, dataVersion],
   );
-  const filtering = debouncedQuery !== '' || status !== '';
+  const filtering = debouncedQuery !== '' || status !== '' || from !== '' || to !== '';
 
   return (
     <div className="page" data-testid="reports-screen">
@@ -57,6 +65,25 @@ export function ReportsSearchScreen() {
           <option value="ready">Ready</option>
           <option value="failed">Failed</option>
         </SelectField>
+        <TextField
+          label="Created from"
+          name="createdFrom"
+          type="date"
+          value={from}
+          max={to || undefined}
+          onChange={(e) => setFrom(e.target.value)}
+          data-testid="reports-from"
+        />
+        <TextField
+          label="Created until"
+          name="createdUntil"
+          type="date"
+          value={to}
+          min={from || undefined}
+          onChange={(e) => setTo(e.target.value)}
+          error={rangeReversed ? 'The end date is before the start date.' : undefined}
+          data-testid="reports-to"
+        />
       </div>
       <div className="panel">
         {result.status === 'error' ? (
@@ -66,7 +93,7 @@ export function ReportsSearchScreen() {
         ) : result.data.rows.length === 0 ? (
           <EmptyState title={filtering ? 'No reports match' : 'No reports yet'}>
             {filtering
-              ? 'Try another search or status.'
+              ? 'Try another search, status or date range.'
               : 'Create a report from an applicant’s page once their banks are linked.'}
           </EmptyState>
         ) : (
