@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type FrameLocator, type Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { FAKE_SECRET } from '../helpers/fake-tokens';
 import { launchChromium } from './support/chromium';
 
 /**
@@ -367,7 +368,7 @@ test('settings: underwriting changes persist, the webhook URL must be https, mal
 
   const sandbox = page.getByTestId('credentials-sandbox');
   await sandbox.getByLabel('client_id').fill('not-a-client-id');
-  await sandbox.getByLabel('Secret').fill('0123456789abcdef0123456789abcd');
+  await sandbox.getByLabel('Secret').fill(FAKE_SECRET);
   await sandbox.getByRole('button', { name: 'Save keys' }).click();
   await sandbox.getByText('a Plaid client_id is 24 hexadecimal characters').waitFor();
   expect(await sandbox.getByLabel('Secret').inputValue()).toBe('');

@@ -1,9 +1,10 @@
+import { FAKE_LINK_TOKEN } from '../helpers/fake-tokens';
 import { SpecValidator } from './openapi-validator';
 
 /** The contract checker itself: a response with a missing field, a wrong type or an unknown enum value must fail. */
 const validator = new SpecValidator();
 const good = {
-  link_token: 'link-sandbox-af1a0311-da53-4636-b754-dd15cc058176',
+  link_token: FAKE_LINK_TOKEN,
   expiration: '2020-03-27T12:56:34Z',
   request_id: 'XQVgFigpGHXkb0b',
 };

@@ -29,8 +29,9 @@ export interface CoreHarness {
   close(): Promise<void>;
 }
 
-export const EMULATOR_CLIENT_ID = '5f3c1a9e0b7d4c2a8e6f1b3d';
-export const EMULATOR_SECRET = '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c';
+// Plainly fake credentials in Plaid's shapes (24 and 30 hex characters) that the test emulator is started with.
+export const EMULATOR_CLIENT_ID = '0000000000000000000e3c1d';
+export const EMULATOR_SECRET = '0000000000000000000000000e35ec';
 
 export async function startHarness(
   options: {

@@ -53,7 +53,9 @@ export function applicantInput(overrides: Partial<ApplicantInput> = {}): Applica
   };
 }
 
-export const ACCESS_TOKEN = 'access-sandbox-3b1f0c1e-8a4d-4c2b-9f3e-2d6a7b8c9d0e';
-export const REPORT_TOKEN = 'assets-sandbox-6f7e8d9c-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
-export const AUDIT_TOKEN = 'a-sandbox-KZQ7WX3YV2UT5SRQPONMLKJIHG';
+export {
+  FAKE_ACCESS_TOKEN as ACCESS_TOKEN,
+  FAKE_REPORT_TOKEN as REPORT_TOKEN,
+  FAKE_AUDIT_COPY_TOKEN as AUDIT_TOKEN,
+} from '../helpers/fake-tokens';
 export const SSN = '512-44-8123';

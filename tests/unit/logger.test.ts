@@ -5,10 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration, PlaidApi } from 'plaid';
 import { createLogger, redactText } from '../../electron/services/logger';
+import {
+  FAKE_ACCESS_TOKEN,
+  FAKE_AUDIT_COPY_TOKEN,
+  FAKE_CLIENT_ID,
+  FAKE_PUBLIC_TOKEN,
+  FAKE_REPORT_TOKEN,
+  FAKE_SECRET,
+} from '../helpers/fake-tokens';
 
-const SECRET = '0123456789abcdef0123456789abcd';
-const CLIENT_ID = '5f0123456789abcdef012345';
-const ACCESS_TOKEN = 'access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6';
+const SECRET = FAKE_SECRET;
+const CLIENT_ID = FAKE_CLIENT_ID;
+const ACCESS_TOKEN = FAKE_ACCESS_TOKEN;
 
 /** A real Plaid SDK failure: the AxiosError's config carries the secret in headers and body. */
 async function plaidSdkError(): Promise<unknown> {
@@ -56,23 +64,21 @@ describe('logger', () => {
       request: { access_token: ACCESS_TOKEN, secret: SECRET },
       config: (error as { config: unknown }).config,
     });
-    logger
-      .child({ reportToken: 'assets-sandbox-6f12f5bb-22dd-4855-b918-f47ec439198a' })
-      .warn(`retrying with ${ACCESS_TOKEN}`);
+    logger.child({ reportToken: FAKE_REPORT_TOKEN }).warn(`retrying with ${ACCESS_TOKEN}`);
     const written = readFileSync(file, 'utf8') + consoleLines.join('\n');
     expect(written).toContain('INVALID_ACCESS_TOKEN');
     expect(written).toContain('abc123DEF456ghi');
-    for (const secret of [SECRET, ACCESS_TOKEN, 'assets-sandbox-6f12f5bb']) expect(written).not.toContain(secret);
+    for (const secret of [SECRET, ACCESS_TOKEN, FAKE_REPORT_TOKEN]) expect(written).not.toContain(secret);
   });
 
   it('redacts token formats and secret-named fields inside free text', () => {
     const text = redactText(
-      `{"secret":"${SECRET}","client_id":"${CLIENT_ID}"} PLAID-SECRET: ${SECRET} public-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d a-sandbox-3TAU2CWVYBDVRHUCAAAI27ULU4`,
+      `{"secret":"${SECRET}","client_id":"${CLIENT_ID}"} PLAID-SECRET: ${SECRET} ${FAKE_PUBLIC_TOKEN} ${FAKE_AUDIT_COPY_TOKEN}`,
     );
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(CLIENT_ID);
-    expect(text).not.toContain('public-sandbox-b0e2');
-    expect(text).not.toContain('3TAU2CWVYBDVRHUCAAAI27ULU4');
+    expect(text).not.toContain(FAKE_PUBLIC_TOKEN);
+    expect(text).not.toContain(FAKE_AUDIT_COPY_TOKEN.slice('a-sandbox-'.length));
   });
 
   it('redacts run-time secrets it is told about', () => {
