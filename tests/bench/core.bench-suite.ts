@@ -7,6 +7,7 @@ import { createMemoryLogger } from '../../electron/services/logger';
 import type { KeytarLike } from '../../electron/services/vault';
 import type { BenchSuite } from './types';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
+import { applicantInput } from '../helpers/applicant';
 
 /**
  * Report lifecycle overhead against the emulator with readiness at 0 ms: what AssetDesk itself adds
@@ -47,18 +48,9 @@ export const suite: BenchSuite = {
     try {
       await services.start();
       const h = services.handlers;
-      const applicant = await h['applicants:create']({
-        firstName: 'Bench',
-        lastName: 'Mark',
-        email: 'b@example.com',
-        phone: '+1 415 555 0199',
-        loanNumber: 'LN-BENCH',
-        loanPurpose: 'purchase',
-        applicationDate: '2026-01-02',
-        qualifyingMonthlyIncome: 5000,
-        fundsToClose: 10000,
-        reservesNeeded: 0,
-      });
+      const applicant = await h['applicants:create'](
+        applicantInput({ firstName: 'Bench', lastName: 'Mark', loanNumber: 'LN-BENCH', reservesNeeded: 0 }),
+      );
       const plaid = emulatorPlaid(emulator);
       const item = await linkSandboxBank(plaid, h, applicant.id);
       const timings: number[] = [];

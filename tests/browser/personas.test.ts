@@ -1,7 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Page } from 'playwright';
 import { COVER_PAGE_HEADING } from '../../electron/services/cover-page';
 import {
   SCREENSHOTS,
@@ -9,16 +7,14 @@ import {
   chooseBank,
   emulatorLink,
   finishLink,
-  launchChromium,
   logIn,
   pdfPageTexts,
-  recordPage,
   seriousViolations,
-  startDesk,
-  webBuildCopy,
   type Desk,
   type NewApplicant,
   type PageRecorder,
+  openDeskPage,
+  type DeskSession,
 } from './support/desk';
 
 /**
@@ -27,28 +23,18 @@ import {
  * panel says what an underwriter would. One browser for all; each persona is its own applicant and Item.
  */
 
-let workDir: string;
 let desk: Desk;
-let browser: Browser;
 let page: Page;
 let recorder: PageRecorder;
 
+let session: DeskSession | undefined;
+
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-personas-'));
-  desk = await startDesk(workDir, webBuildCopy(workDir));
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  recorder = recordPage(page);
-  await page.goto(desk.bridge.url);
-  await page.getByTestId('applicants-screen').waitFor();
+  session = await openDeskPage('personas');
+  ({ desk, page, recorder } = session);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await desk?.bridge.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}/personas-${name}.png`, fullPage: true });
 let loanCounter = 0;

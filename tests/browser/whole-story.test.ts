@@ -1,23 +1,20 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import type { Browser, Page } from 'playwright';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Page } from 'playwright';
 import {
   SCREENSHOTS,
   addApplicant,
   chooseBank,
   emulatorLink,
   finishLink,
-  launchChromium,
   leaks,
   logIn,
   recordBridgeEvents,
-  recordPage,
   seriousViolations,
-  startDesk,
-  webBuildCopy,
   type Desk,
   type PageRecorder,
+  openDeskPage,
+  type DeskSession,
 } from './support/desk';
 
 /**
@@ -29,33 +26,21 @@ import {
 const LOAN_NUMBER = 'LN-2026-0042';
 const TEN_MINUTES = 10 * 60_000;
 
-let workDir: string;
 let desk: Desk;
-let browser: Browser;
 let page: Page;
 let recorder: PageRecorder;
 let applicantId: string;
 let reportId: string; // AssetDesk's id of the first report (routes use it)
 let auditToken: string | undefined;
 
+let session: DeskSession | undefined;
+
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-story-'));
-  const staticDir = webBuildCopy(workDir);
-  desk = await startDesk(workDir, staticDir);
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript(recordBridgeEvents);
-  page = await context.newPage();
-  recorder = recordPage(page);
-  await page.goto(desk.bridge.url);
-  await page.getByTestId('applicants-screen').waitFor();
+  session = await openDeskPage('story', { initScript: recordBridgeEvents });
+  ({ desk, page, recorder } = session);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await desk?.bridge.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 const shot = (name: string, fullPage = false) =>
   page.screenshot({ path: `${SCREENSHOTS}/story-${name}.png`, fullPage });

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApplicantInput } from '../../shared/domain';
 import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
 
 /** A store in a fresh temp folder, with a settable clock; `cleanup()` closes it and deletes the folder. */
@@ -38,20 +37,7 @@ export function tempStore(options: { dataKey?: Buffer; start?: string } = {}) {
   };
 }
 
-export function applicantInput(overrides: Partial<ApplicantInput> = {}): ApplicantInput {
-  return {
-    firstName: 'Maria',
-    lastName: 'Lopez',
-    email: 'maria.lopez@example.com',
-    phone: '+1 415 555 0134',
-    loanNumber: 'LN-2026-0001',
-    loanPurpose: 'purchase',
-    applicationDate: '2026-10-20',
-    qualifyingMonthlyIncome: 9_500,
-    fundsToClose: 62_000,
-    ...overrides,
-  };
-}
+export { applicantInput } from '../helpers/applicant';
 
 export {
   FAKE_ACCESS_TOKEN as ACCESS_TOKEN,

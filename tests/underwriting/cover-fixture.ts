@@ -1,5 +1,6 @@
 import { analyzeReport, underwritingSettings } from '../../shared/underwriting';
 import type { UnderwritingAnalysis } from '../../shared/underwriting';
+import type { CoverPageInput } from '../../electron/services/cover-page';
 import { REPORT_DATE, loan, report } from './fixtures';
 
 /** A purchase file with something for every rule: a large deposit, NSF fees, a joint account, a new account. */
@@ -55,4 +56,16 @@ export function busyAnalysis(sourcedDeposits: { transactionId: string; note: str
     underwritingSettings({ sourcedDeposits }),
     REPORT_DATE,
   );
+}
+
+/** What the desk hands the cover page for a report of the busy file. */
+export function coverInput(analysis: UnderwritingAnalysis = busyAnalysis()): CoverPageInput {
+  return {
+    analysis,
+    applicantName: 'Alberta B. Charleson',
+    loanNumber: 'LN-2026-0042',
+    reportId: analysis.reportId,
+    generatedAt: '2026-03-31T14:05:00Z',
+    asOf: '2026-03-31',
+  };
 }

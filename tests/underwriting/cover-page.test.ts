@@ -2,16 +2,7 @@ import { COVER_PAGE_HEADING, buildCoverPage, prependCoverPage } from '../../elec
 import { renderAssetReportPdf } from '../../electron/emulator/pdf';
 import { buildAssetReport } from '../emulator/pdf-fixture';
 import { pdfPageTexts as pageTexts } from '../helpers/pdf-text';
-import { busyAnalysis } from './cover-fixture';
-
-const coverInput = (analysis = busyAnalysis()) => ({
-  analysis,
-  applicantName: 'Alberta B. Charleson',
-  loanNumber: 'LN-2026-0042',
-  reportId: analysis.reportId,
-  generatedAt: '2026-03-31T14:05:00Z',
-  asOf: '2026-03-31',
-});
+import { busyAnalysis, coverInput } from './cover-fixture';
 
 describe('underwriter cover page', () => {
   it("is headed as AssetDesk's analysis and carries every finding that needs the officer, with citations", async () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
@@ -103,6 +104,39 @@ export async function startDesk(workDir: string, staticDir: string): Promise<Des
 export async function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return launchBrowser();
+}
+
+/** One test file's desk: its own work folder, services and emulator, and one Chromium page on the applicant list. */
+export interface DeskSession {
+  desk: Desk;
+  page: Page;
+  recorder: PageRecorder;
+  close(): Promise<void>;
+}
+
+export async function openDeskPage(name: string, options: { initScript?: () => void } = {}): Promise<DeskSession> {
+  const workDir = mkdtempSync(join(tmpdir(), `assetdesk-${name}-`));
+  let desk: Desk | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await desk?.bridge.close();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    desk = await startDesk(workDir, webBuildCopy(workDir));
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    if (options.initScript) await context.addInitScript(options.initScript);
+    const page = await context.newPage();
+    const recorder = recordPage(page);
+    await page.goto(desk.bridge.url);
+    await page.getByTestId('applicants-screen').waitFor();
+    return { desk, page, recorder, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** What the page received from the bridge: every /__bridge/ response body and every pushed event. */
