@@ -410,18 +410,15 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     return summary;
   }
 
-  function readyContent(reportId: string): { summary: ReportSummary; json: AssetReportGetResult; pdf: Uint8Array } {
-    const summary = requireReadyReport(reportId);
-    const content = requireStore().reports.readContent(reportId);
-    return { summary, json: content.json as AssetReportGetResult, pdf: content.pdf };
-  }
-
   async function saveExport(
     reportId: string,
     format: 'pdf' | 'json' | 'csv',
     withCoverPage: boolean,
   ): Promise<{ saved: true; path: string } | { saved: false }> {
-    const { summary, json, pdf } = readyContent(reportId);
+    const summary = requireReadyReport(reportId);
+    // The JSON names the file (Plaid's generated date) and feeds CSV, JSON and the cover page; the PDF is
+    // read only for a PDF export.
+    const json = requireStore().reports.readJson(reportId) as AssetReportGetResult;
     const applicant = requireApplicant(summary.applicantId);
     const name = exportFileName(summary, applicant.lastName, json, format);
     const path = await deps.desktop.chooseSavePath({
@@ -433,9 +430,12 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     let bytes: Uint8Array | string;
     if (format === 'json') bytes = JSON.stringify(json, null, 2);
     else if (format === 'csv') bytes = transactionsCsv(json);
-    else if (withCoverPage)
-      bytes = await prependCoverPage(pdf, await buildCoverPage(coverPageInput(summary, applicant, json)));
-    else bytes = pdf;
+    else {
+      const pdf = requireStore().reports.readPdf(reportId);
+      bytes = withCoverPage
+        ? await prependCoverPage(pdf, await buildCoverPage(coverPageInput(summary, applicant, json)))
+        : pdf;
+    }
     writeFileSync(path, bytes);
     requireStore().activity.append({
       action: 'report_exported',

@@ -184,16 +184,6 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     return toRecord(row);
   };
 
-  const decodeJson = (id: string, codec: string, sealed: Buffer): unknown => {
-    const packed = ctx.cipher.open(sealed, jsonWhere(id));
-    try {
-      return JSON.parse(unpackJson(codec, packed).toString('utf8')) as unknown;
-    } catch (err) {
-      // Authenticated but unreadable means it was written wrong; still never hand back garbage.
-      throw corruptValueError('Asset Report', err);
-    }
-  };
-
   const decodeJsonText = (id: string, codec: string, sealed: Buffer): string => {
     const packed = ctx.cipher.open(sealed, jsonWhere(id));
     let text: string;
@@ -205,6 +195,16 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     // The cipher authenticated what we wrote (JSON.stringify output); only a damaged codec could break it.
     if (!text.startsWith('{')) throw corruptValueError('Asset Report', new Error('stored report is not a JSON object'));
     return text;
+  };
+
+  const decodeJson = (id: string, codec: string, sealed: Buffer): unknown => {
+    const text = decodeJsonText(id, codec, sealed);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      // Authenticated but unreadable means it was written wrong; still never hand back garbage.
+      throw corruptValueError('Asset Report', err);
+    }
   };
 
   const contentRow = (id: string, columns: string) => {

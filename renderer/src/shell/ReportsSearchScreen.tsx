@@ -40,7 +40,7 @@ export function ReportsSearchScreen() {
             ...(to ? { to } : {}),
             limit: PAGE_SIZE,
           }),
-    [debouncedQuery, status, from, to, rangeReversed, dataVersion],
+    [debouncedQuery, status, from, to, dataVersion],
   );
   const filtering = debouncedQuery !== '' || status !== '' || from !== '' || to !== '';
 
