@@ -1,7 +1,10 @@
 import type { Logger } from '../services/logger';
+import { KNOWN_AUDITOR_IDS, type ClientRegistry, type EmulatorClient } from './clients';
 import { checkLogin } from './data/credentials';
+import { generateItemAccounts } from './data/generator';
 import { findInstitution, institutionJson, institutionProducts, searchInstitutions } from './data/institutions';
-import { itemNotFound, PlaidApiError, PlaidErrors } from './errors';
+import { credentialError, itemNotFound, PlaidApiError, PlaidErrors } from './errors';
+import { findPersona } from './data/personas';
 import type { FaultState } from './faults';
 import {
   ENVIRONMENT,
@@ -33,7 +36,7 @@ export interface ApiContext {
   webhookKey: WebhookKey;
   clock: () => Date;
   logger: Logger;
-  clientId: string;
+  clients: ClientRegistry;
   baseUrl: () => string;
 }
 
@@ -73,10 +76,11 @@ const KNOWN_PRODUCTS = new Set([
   'employment',
   'liabilities',
 ]);
-const AUDITORS = new Set(['fannie_mae', 'freddie_mac', 'ocrolus', 'fannie_mae_day1', 'loanbeam', 'certainly', 'blend']);
 const PUBLIC_TOKEN_TTL_MS = 30 * 60_000;
 const LINK_TOKEN_TTL_MS = 4 * 3600_000;
 const UPDATE_LINK_TOKEN_TTL_MS = 30 * 60_000;
+/** Sandbox Items need a new login this long after the last one (Plaid's Sandbox inactivity rule). */
+export const ITEM_LOGIN_EXPIRY_MS = 30 * 86_400_000;
 const PII = /@|^\+?[\d\s().-]{7,}$/;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -97,9 +101,11 @@ export class SandboxApi {
 
   // ---- Link tokens --------------------------------------------------------------------------------------
 
-  linkTokenCreate(body: Body): Body {
+  linkTokenCreate(body: Body, client: EmulatorClient = this.ctx.clients.owner): Body {
     const now = this.now();
     const products = (body.products as string[] | undefined) ?? [];
+    const asked = [...products, ...((body.optional_products as string[] | undefined) ?? [])];
+    if (asked.includes('assets') && !client.entitlements.assets) throw PlaidErrors.invalidProduct(['assets']);
     const accessToken = str(body.access_token);
     const user = obj(body.user);
     if (!body.user && !body.user_id) throw PlaidErrors.missingFields(['user']);
@@ -204,6 +210,8 @@ export class SandboxApi {
     username: string;
     products: string[];
     webhook: string | null;
+    /** The accounts the customer shared in Link (null: all of them). */
+    accountIds?: string[] | null;
   }): { item: ItemRecord; publicToken: string } {
     const now = this.now();
     const item: ItemRecord = {
@@ -216,6 +224,9 @@ export class SandboxApi {
       error: null,
       created_at: isoSeconds(now),
       removed: false,
+      billed: false,
+      login_at: isoSeconds(now),
+      account_ids: input.accountIds ?? null,
     };
     this.ctx.store.insertItem(item);
     return { item, publicToken: this.issuePublicToken(item) };
@@ -266,37 +277,107 @@ export class SandboxApi {
     if (!consumed || new Date(consumed.expires_at).getTime() <= this.now().getTime())
       throw PlaidErrors.invalidPublicToken();
     const item = this.ctx.store.itemById(consumed.item_id);
-    if (!item || item.removed) throw PlaidErrors.invalidPublicToken();
-    return { access_token: item.access_token, item_id: item.item_id };
+    const accessToken = this.ctx.store.accessTokenOf(consumed.item_id);
+    if (!item || item.removed || accessToken === null) throw PlaidErrors.invalidPublicToken();
+    return { access_token: accessToken, item_id: item.item_id };
   }
 
   requireItem(accessToken: string): ItemRecord {
     if (!looksLikeAccessToken(accessToken)) throw PlaidErrors.invalidAccessToken(true);
     const item = this.ctx.store.itemByAccessToken(accessToken);
     if (!item) throw PlaidErrors.invalidAccessToken();
-    return item;
+    return this.expireIfInactive(item);
+  }
+
+  /** Sandbox's inactivity rule: 30 days after the last login the Item needs one again (ITEM ERROR webhook). */
+  expireIfInactive(item: ItemRecord): ItemRecord {
+    const loginAt = new Date(item.login_at ?? item.created_at).getTime();
+    if (item.error || item.removed || this.now().getTime() - loginAt < ITEM_LOGIN_EXPIRY_MS) return item;
+    this.setLoginRequired(item);
+    return { ...item, error: PlaidErrors.itemLoginRequired().toStored() };
+  }
+
+  /** Applies the inactivity rule to every Item (after the control API moves the clock). */
+  expireInactiveItems(): void {
+    for (const item of this.ctx.store.activeItems()) this.expireIfInactive(item);
+  }
+
+  private setLoginRequired(item: ItemRecord): void {
+    const error = PlaidErrors.itemLoginRequired();
+    this.ctx.store.setItemError(item.item_id, error.toStored());
+    if (item.webhook) {
+      this.ctx.webhooks.send(item.webhook, {
+        webhook_type: 'ITEM',
+        webhook_code: 'ERROR',
+        item_id: item.item_id,
+        error: error.toBody(undefined, 'webhook'),
+        environment: ENVIRONMENT,
+      });
+    }
+  }
+
+  private itemJson(item: ItemRecord): Body {
+    const institution = findInstitution(item.institution_id);
+    const supported = institution ? institutionProducts(institution) : [];
+    return {
+      item_id: item.item_id,
+      institution_id: item.institution_id,
+      institution_name: institution?.name ?? null,
+      webhook: item.webhook,
+      auth_method: null,
+      error: item.error,
+      available_products: supported.filter((p) => !item.products.includes(p)),
+      // Assets is billed per report: it joins billed_products with the Item's first /asset_report/create.
+      billed_products: item.products.filter((p) => p !== 'assets' || item.billed === true),
+      products: item.products,
+      consented_products: item.products,
+      consent_expiration_time: null,
+      update_type: 'background',
+      created_at: item.created_at,
+    };
+  }
+
+  /** The Item's accounts and balances now (only the accounts shared in Link), as /accounts/get. */
+  accountsGet(body: Body): Body {
+    const item = this.requireItem(String(body.access_token));
+    if (item.error) throw PlaidApiError.fromStored(item.error);
+    const persona = findPersona(item.username) ?? findPersona('user_good');
+    if (!persona) throw new Error('user_good persona missing');
+    const shared = item.account_ids ? new Set(item.account_ids) : null;
+    const wanted = obj(body.options).account_ids as string[] | undefined;
+    const accounts = generateItemAccounts({ itemId: item.item_id, persona, reportDate: this.now(), daysRequested: 0 })
+      .filter((a) => shared === null || shared.has(a.account_id))
+      .filter((a) => !wanted || wanted.includes(a.account_id));
+    if (wanted && wanted.some((id) => !accounts.some((a) => a.account_id === id)))
+      throw PlaidErrors.invalidAccountId(wanted.filter((id) => !accounts.some((a) => a.account_id === id)));
+    return {
+      accounts: accounts.map((a) => ({
+        account_id: a.account_id,
+        balances: {
+          available: a.available,
+          current: a.current,
+          limit: a.limit,
+          iso_currency_code: 'USD',
+          unofficial_currency_code: null,
+          last_updated_datetime: null,
+        },
+        mask: a.spec.mask,
+        name: a.spec.name,
+        official_name: a.spec.official_name,
+        type: a.spec.type,
+        subtype: a.spec.subtype,
+        verification_status: null,
+        persistent_account_id: null,
+        holder_category: 'personal',
+      })),
+      item: this.itemJson(item),
+    };
   }
 
   itemGet(body: Body): Body {
     const item = this.requireItem(String(body.access_token));
-    const institution = findInstitution(item.institution_id);
-    const supported = institution ? institutionProducts(institution) : [];
     return {
-      item: {
-        item_id: item.item_id,
-        institution_id: item.institution_id,
-        institution_name: institution?.name ?? null,
-        webhook: item.webhook,
-        auth_method: null,
-        error: item.error,
-        available_products: supported.filter((p) => !item.products.includes(p)),
-        billed_products: item.products,
-        products: item.products,
-        consented_products: item.products,
-        consent_expiration_time: null,
-        update_type: 'background',
-        created_at: item.created_at,
-      },
+      item: this.itemJson(item),
       status: { investments: null, transactions: null, last_webhook: null },
     };
   }
@@ -309,24 +390,13 @@ export class SandboxApi {
 
   sandboxItemResetLogin(body: Body): Body {
     const item = this.requireItem(String(body.access_token));
-    const error = PlaidErrors.itemLoginRequired().toBody();
-    delete error.request_id;
-    this.ctx.store.setItemError(item.item_id, error as unknown as Body);
-    if (item.webhook) {
-      this.ctx.webhooks.send(item.webhook, {
-        webhook_type: 'ITEM',
-        webhook_code: 'ERROR',
-        item_id: item.item_id,
-        error: { ...error, status: 400 },
-        environment: ENVIRONMENT,
-      });
-    }
+    this.setLoginRequired(item);
     return { reset_login: true };
   }
 
   /** Update mode success: the Item is healthy again (ITEM LOGIN_REPAIRED webhook if it has one). */
   repairItem(item: ItemRecord): void {
-    this.ctx.store.setItemError(item.item_id, null);
+    this.ctx.store.updateItem(item.item_id, { error: null, login_at: isoSeconds(this.now()) });
     if (item.error && item.webhook) {
       this.ctx.webhooks.send(item.webhook, {
         webhook_type: 'ITEM',
@@ -355,11 +425,15 @@ export class SandboxApi {
     const payload: Body = { webhook_type: type, webhook_code: code };
     if (type === 'ASSETS') {
       payload.asset_report_id = newUuid();
-      if (code === 'ERROR') payload.error = { ...PlaidErrors.generationFailed().toBody(), status: 400 };
+      if (code === 'ERROR') payload.error = PlaidErrors.generationFailed().toBody(undefined, 'webhook');
       else payload.report_type = 'FULL';
     } else {
       payload.item_id = item.item_id;
-      if (type === 'ITEM' && code === 'ERROR') payload.error = item.error ?? PlaidErrors.itemLoginRequired().toBody();
+      if (type === 'ITEM' && code === 'ERROR')
+        payload.error = (item.error ? PlaidApiError.fromStored(item.error) : PlaidErrors.itemLoginRequired()).toBody(
+          undefined,
+          'webhook',
+        );
       if (type === 'TRANSACTIONS' && code === 'DEFAULT_UPDATE') payload.new_transactions = 0;
       if (type === 'TRANSACTIONS' && code === 'SYNC_UPDATES_AVAILABLE')
         Object.assign(payload, { initial_update_complete: true, historical_update_complete: true });
@@ -389,14 +463,18 @@ export class SandboxApi {
 
   // ---- Asset Reports ------------------------------------------------------------------------------------
 
-  assetReportCreate(body: Body): Body {
+  assetReportCreate(body: Body, client: EmulatorClient = this.ctx.clients.owner): Body {
+    if (!client.entitlements.assets) throw PlaidErrors.invalidProduct(['assets']);
     const tokens = body.access_tokens as string[] | undefined;
     if (!tokens) throw PlaidErrors.missingFields(['access_tokens']);
     const items = tokens.map((t) => this.requireItem(t));
-    const notEnabled = items.filter((i) => !i.products.includes('assets')).map((i) => i.access_token);
+    const notEnabled = tokens.filter((_t, i) => !items[i]?.products.includes('assets'));
     if (notEnabled.length > 0) throw PlaidErrors.productNotEnabled(notEnabled);
-    if (items.some((i) => i.error)) throw PlaidErrors.itemLoginRequired();
+    // An Item already unhealthy when the report is asked for fails the call itself, whatever require_all_items says.
+    const broken = items.find((i) => i.error);
+    if (broken?.error) throw PlaidApiError.fromStored(broken.error);
     const options = obj(body.options);
+    if (wantsFast(options) && !client.entitlements.fast_assets) throw PlaidErrors.invalidProduct(['fast_assets']);
     const record = this.newReport({
       itemIds: [...new Set(items.map((i) => i.item_id))],
       daysRequested: Number(body.days_requested),
@@ -404,7 +482,9 @@ export class SandboxApi {
       exclude: [],
       parent: null,
       dateGenerated: null,
+      insightsEnabled: client.entitlements.insights,
     });
+    for (const item of items) if (!item.billed) this.ctx.store.updateItem(item.item_id, { billed: true });
     return { asset_report_token: record.asset_report_token, asset_report_id: record.asset_report_id };
   }
 
@@ -415,9 +495,13 @@ export class SandboxApi {
     exclude: string[];
     parent: string | null;
     dateGenerated: string | null;
+    insightsEnabled: boolean;
   }): ReportRecord {
     const now = this.now();
-    const readyAt = new Date(now.getTime() + this.ctx.faults.readyAfterMs);
+    const fast = wantsFast(input.options);
+    // With Fast Assets the FAST report comes first and the FULL one follows after the configured gap.
+    const fastReadyAt = new Date(now.getTime() + this.ctx.faults.readyAfterMs);
+    const readyAt = new Date(fastReadyAt.getTime() + (fast ? this.ctx.faults.fastReportGapMs : 0));
     const record: ReportRecord = {
       asset_report_id: newUuid(),
       asset_report_token: newAssetReportToken(),
@@ -427,33 +511,115 @@ export class SandboxApi {
       account_ids_to_exclude: input.exclude,
       created_at: now.toISOString(),
       ready_at: readyAt.toISOString(),
+      fast_ready_at: fast ? fastReadyAt.toISOString() : null,
       date_generated: input.dateGenerated ?? isoSeconds(readyAt),
-      failure: this.ctx.faults.takeReportFailure()
-        ? (PlaidErrors.generationFailed().toBody() as unknown as Body)
-        : null,
+      failure: this.ctx.faults.takeReportFailure() ? PlaidErrors.generationFailed().toStored() : null,
       removed: false,
       parent_report_id: input.parent,
       webhook_sent: false,
+      fast_webhook_sent: false,
+      insights_enabled: input.insightsEnabled,
     };
     this.ctx.store.saveReport(record);
     this.scheduleReady(record);
     return record;
   }
 
+  /** A pending report's readiness, counted from now (per-report delays for tests). */
+  setReportReadyAfter(reportId: string, ms: number): void {
+    const record = this.ctx.store.reportById(reportId);
+    if (!record || record.removed || record.webhook_sent)
+      throw PlaidErrors.invalidField('no pending report with that id');
+    const fastAt = new Date(this.now().getTime() + ms);
+    const fast = record.fast_ready_at !== null && record.fast_ready_at !== undefined;
+    record.ready_at = new Date(fastAt.getTime() + (fast ? this.ctx.faults.fastReportGapMs : 0)).toISOString();
+    if (fast) record.fast_ready_at = fastAt.toISOString();
+    this.ctx.store.saveReport(record);
+    this.scheduleReady(record);
+  }
+
   /** At ready time: generate the report (so the first /get is fast) and send PRODUCT_READY or ERROR. */
   scheduleReady(record: ReportRecord): void {
-    const delay = Math.max(0, new Date(record.ready_at).getTime() - this.now().getTime());
-    const timer = setTimeout(() => {
-      this.readyTimers.delete(timer);
-      if (this.closed) return;
-      this.finishReport(record.asset_report_id);
-    }, delay);
-    this.readyTimers.add(timer);
+    const at = (iso: string, run: () => void) => {
+      const delay = Math.max(0, new Date(iso).getTime() - this.now().getTime());
+      const timer = setTimeout(() => {
+        this.readyTimers.delete(timer);
+        if (!this.closed) run();
+      }, delay);
+      this.readyTimers.add(timer);
+    };
+    if (record.fast_ready_at && !record.fast_webhook_sent)
+      at(record.fast_ready_at, () => this.finishFast(record.asset_report_id));
+    at(record.ready_at, () => this.finishReport(record.asset_report_id));
+  }
+
+  /** Timers were set for the old time: after the clock moves, every pending report is looked at again. */
+  rescheduleAll(): void {
+    for (const record of this.ctx.store.reportsAwaitingWebhook()) this.scheduleReady(record);
+  }
+
+  /**
+   * Pulls the Items' data once: Items that fail (persona, control API) make the report fail with DATA_UNAVAILABLE
+   * and per-Item causes, or, with require_all_items false and one Item left, drop out with a warning.
+   */
+  private generate(record: ReportRecord): ReportRecord {
+    if (record.generated) return record;
+    record.generated = true;
+    const warnings: Body[] = [];
+    const causes: Body[] = [];
+    for (const itemId of record.item_ids) {
+      const item = this.ctx.store.itemById(itemId);
+      const persona = findPersona(item?.username ?? '');
+      const failure =
+        this.ctx.faults.failingItems.get(itemId) ??
+        (persona?.generation?.failsWith ? credentialError(persona.generation.failsWith) : null);
+      if (failure) {
+        causes.push({ ...failure.toStored(), item_id: itemId });
+      } else if (persona?.generation?.ownersUnavailable) {
+        warnings.push(warning('OWNERS_UNAVAILABLE', ownersNotSupported(), itemId));
+      }
+    }
+    const requireAll = record.options.require_all_items !== false;
+    if (record.failure === null && causes.length > 0) {
+      if (requireAll || causes.length === record.item_ids.length) {
+        record.failure = PlaidErrors.dataUnavailable(causes).toStored();
+        record.failure.causes = causes;
+      } else {
+        record.dropped_item_ids = causes.map((c) => String(c.item_id));
+        // A dropped Item's balances and transactions are missing: Plaid's closest documented warning.
+        for (const cause of causes)
+          warnings.push({ warning_type: 'ASSET_REPORT_WARNING', warning_code: 'TRANSACTIONS_UNAVAILABLE', cause });
+      }
+    }
+    record.warnings = warnings;
+    this.ctx.store.saveReport(record);
+    return record;
+  }
+
+  private finishFast(reportId: string): void {
+    const stored = this.ctx.store.reportById(reportId);
+    if (!stored || stored.removed || stored.fast_webhook_sent) return;
+    const record = this.generate(stored);
+    record.fast_webhook_sent = true;
+    const failed = this.failureOf(record) !== null;
+    this.ctx.store.saveReport(record);
+    const webhook = str(record.options.webhook);
+    // A failed report sends its one ERROR when the FULL report would have been ready.
+    if (!webhook || failed) return;
+    this.ctx.webhooks.send(webhook, {
+      webhook_type: 'ASSETS',
+      webhook_code: 'PRODUCT_READY',
+      asset_report_id: record.asset_report_id,
+      report_type: 'FAST',
+      environment: ENVIRONMENT,
+    });
   }
 
   private finishReport(reportId: string): void {
-    const record = this.ctx.store.reportById(reportId);
-    if (!record || record.removed || record.webhook_sent) return;
+    const stored = this.ctx.store.reportById(reportId);
+    if (!stored || stored.removed || stored.webhook_sent) return;
+    if (new Date(stored.ready_at).getTime() > this.now().getTime()) return; // rescheduled later
+    const record = this.generate(stored);
     const failure = this.failureOf(record);
     if (!failure) {
       try {
@@ -473,22 +639,11 @@ export class SandboxApi {
         webhook_type: 'ASSETS',
         webhook_code: 'ERROR',
         asset_report_id: record.asset_report_id,
-        error: { ...failure, status: 400 },
+        error: PlaidApiError.fromStored(failure).toBody(undefined, 'webhook'),
         environment: ENVIRONMENT,
       });
       return;
     }
-    const fast =
-      ((record.options.add_ons as string[] | undefined) ?? []).includes('fast_assets') ||
-      record.options.include_fast_report === true;
-    if (fast)
-      this.ctx.webhooks.send(webhook, {
-        webhook_type: 'ASSETS',
-        webhook_code: 'PRODUCT_READY',
-        asset_report_id: record.asset_report_id,
-        report_type: 'FAST',
-        environment: ENVIRONMENT,
-      });
     this.ctx.webhooks.send(webhook, {
       webhook_type: 'ASSETS',
       webhook_code: 'PRODUCT_READY',
@@ -501,7 +656,7 @@ export class SandboxApi {
   private failureOf(record: ReportRecord): Body | null {
     if (record.failure) return record.failure;
     if (this.ctx.faults.failingReportIds.has(record.asset_report_id)) {
-      record.failure = PlaidErrors.generationFailed().toBody() as unknown as Body;
+      record.failure = PlaidErrors.generationFailed().toStored();
       this.ctx.store.saveReport(record);
       return record.failure;
     }
@@ -515,26 +670,21 @@ export class SandboxApi {
   }
 
   /** The report if it can be read now: PRODUCT_NOT_READY before its time, its failure if generation failed. */
-  readyReport(record: ReportRecord): ReportRecord {
-    if (new Date(record.ready_at).getTime() > this.now().getTime()) throw PlaidErrors.productNotReady();
-    const failure = this.failureOf(record);
-    if (failure) {
-      throw new PlaidApiError(
-        400,
-        String(failure.error_type),
-        String(failure.error_code),
-        String(failure.error_message),
-        (failure.display_message as string | null) ?? null,
-      );
-    }
-    return record;
+  readyReport(record: ReportRecord, fast = false): ReportRecord {
+    const readyAt = fast && record.fast_ready_at ? record.fast_ready_at : record.ready_at;
+    if (new Date(readyAt).getTime() > this.now().getTime()) throw PlaidErrors.productNotReady();
+    const generated = this.generate(record);
+    const failure = this.failureOf(generated);
+    if (failure) throw PlaidApiError.fromStored(failure);
+    return generated;
   }
 
-  reportView(record: ReportRecord, body: Body): ReportView {
+  reportView(record: ReportRecord, body: Body, client: EmulatorClient = this.ctx.clients.owner): ReportView {
     const fastRequested = body.fast_report === true;
-    const fastAvailable =
-      ((record.options.add_ons as string[] | undefined) ?? []).includes('fast_assets') ||
-      record.options.include_fast_report === true;
+    const fastAvailable = wantsFast(record.options);
+    if (body.include_insights === true && !client.entitlements.insights) throw PlaidErrors.insightsNotEnabled();
+    if (body.include_insights === true && record.insights_enabled === false)
+      throw PlaidErrors.insightsPreviouslyNotEnabled();
     if (fastRequested && !fastAvailable)
       throw PlaidErrors.invalidField(
         'fast_report can only be requested for reports created with the fast_assets add-on',
@@ -548,9 +698,11 @@ export class SandboxApi {
   }
 
   /** /asset_report/get body as byte parts (the report may be tens of MB: encoded once, sent as is). */
-  assetReportGetBody(body: Body, requestId: string): Buffer[] {
-    const record = this.readyReport(this.requireReport(String(body.asset_report_token)));
-    return reportEnvelope(this.reports.reportJsonBytes(record, this.reportView(record, body)), requestId);
+  assetReportGetBody(body: Body, requestId: string, client: EmulatorClient = this.ctx.clients.owner): Buffer[] {
+    const found = this.requireReport(String(body.asset_report_token));
+    const view = this.reportView(found, body, client);
+    const record = this.readyReport(found, view.fast);
+    return reportEnvelope(this.reports.reportJsonBytes(record, view), record.warnings ?? [], requestId);
   }
 
   assetReportRefresh(body: Body): Body {
@@ -560,7 +712,8 @@ export class SandboxApi {
       if (!item || item.removed) throw itemNotFound();
       return item;
     });
-    if (items.some((i) => i.error)) throw PlaidErrors.itemLoginRequired();
+    const broken = items.find((i) => i.error);
+    if (broken?.error) throw PlaidApiError.fromStored(broken.error);
     const options: Body = { ...original.options };
     if (body.options !== undefined) {
       for (const [key, value] of Object.entries(obj(body.options))) options[key] = value === '' ? null : value;
@@ -573,6 +726,7 @@ export class SandboxApi {
       exclude: original.account_ids_to_exclude,
       parent: original.asset_report_id,
       dateGenerated: null,
+      insightsEnabled: this.ctx.clients.owner.entitlements.insights,
     });
     return { asset_report_id: record.asset_report_id, asset_report_token: record.asset_report_token };
   }
@@ -580,7 +734,7 @@ export class SandboxApi {
   /** A parent that finished generating and still exists, for filter and audit copies. */
   private completedParent(token: string): ReportRecord {
     const parent = this.requireReport(token);
-    if (new Date(parent.ready_at).getTime() > this.now().getTime() || this.failureOf(parent))
+    if (new Date(parent.ready_at).getTime() > this.now().getTime() || this.failureOf(this.generate(parent)))
       throw PlaidErrors.invalidParent();
     return parent;
   }
@@ -600,6 +754,7 @@ export class SandboxApi {
       exclude: [...new Set([...parent.account_ids_to_exclude, ...exclude])],
       parent: parent.asset_report_id,
       dateGenerated: parent.date_generated,
+      insightsEnabled: parent.insights_enabled ?? true,
     });
     return { asset_report_token: record.asset_report_token, asset_report_id: record.asset_report_id };
   }
@@ -614,8 +769,9 @@ export class SandboxApi {
 
   auditCopyCreate(body: Body): Body {
     const parent = this.completedParent(String(body.asset_report_token));
-    const auditor = str(body.auditor_id) ?? this.ctx.clientId;
-    if (!AUDITORS.has(auditor) && auditor !== this.ctx.clientId) {
+    const owner = this.ctx.clients.owner.clientId;
+    const auditor = str(body.auditor_id) ?? owner;
+    if (!KNOWN_AUDITOR_IDS.has(auditor) && auditor !== owner) {
       throw PlaidErrors.invalidField(
         `auditor_id ${JSON.stringify(auditor)} is not a recognized auditor; use e.g. "fannie_mae", "freddie_mac" or your own client_id`,
       );
@@ -630,18 +786,21 @@ export class SandboxApi {
     return { audit_copy_token: token };
   }
 
-  requireAuditCopy(token: string): { report: ReportRecord; auditorId: string } {
+  /** The copy and its report; with `reader`, only if that client is the auditor it was made for. */
+  requireAuditCopy(token: string, reader?: EmulatorClient): { report: ReportRecord; auditorId: string } {
     const copy = this.ctx.store.auditCopy(token);
     if (!copy || copy.removed) throw PlaidErrors.invalidAuditCopyToken();
+    if (reader && !this.ctx.clients.canReadAuditCopy(reader, copy.auditor_id)) throw PlaidErrors.auditCopyNotYours();
     const report = this.ctx.store.reportById(copy.asset_report_id);
     if (!report || report.removed) throw PlaidErrors.invalidAuditCopyToken();
     return { report, auditorId: copy.auditor_id };
   }
 
-  auditCopyGetBody(body: Body, requestId: string): Buffer[] {
-    const { report } = this.requireAuditCopy(String(body.audit_copy_token));
+  auditCopyGetBody(body: Body, requestId: string, reader: EmulatorClient): Buffer[] {
+    const { report } = this.requireAuditCopy(String(body.audit_copy_token), reader);
     const view: ReportView = { includeInsights: false, daysToInclude: null, fast: false };
-    return reportEnvelope(this.reports.reportJsonBytes(report, view), requestId);
+    const record = this.readyReport(report);
+    return reportEnvelope(this.reports.reportJsonBytes(record, view), record.warnings ?? [], requestId);
   }
 
   auditCopyRemove(body: Body): Body {
@@ -673,16 +832,34 @@ export class SandboxApi {
   }
 }
 
+const wantsFast = (options: Body): boolean =>
+  ((options.add_ons as string[] | undefined) ?? []).includes('fast_assets') || options.include_fast_report === true;
+
+const warning = (code: string, cause: PlaidApiError, itemId: string): Body => ({
+  warning_type: 'ASSET_REPORT_WARNING',
+  warning_code: code,
+  cause: { ...cause.toStored(), item_id: itemId },
+});
+
+/** What Plaid's own example warning carries when a bank shares no owners. */
+const ownersNotSupported = (): PlaidApiError =>
+  new PlaidApiError(
+    400,
+    'ITEM_ERROR',
+    'PRODUCTS_NOT_SUPPORTED',
+    'the following products are not supported by this institution: identity',
+  );
+
 function withoutCredentials(body: Body): Body {
   const { client_id: _c, secret: _s, ...rest } = body;
   return rest;
 }
 
 /** `{"report":…,"warnings":[],"request_id":…}` around already-encoded report bytes, without copying them. */
-function reportEnvelope(report: Buffer, requestId: string): Buffer[] {
+function reportEnvelope(report: Buffer, warnings: unknown[], requestId: string): Buffer[] {
   return [
     Buffer.from('{"report":', 'utf8'),
     report,
-    Buffer.from(`,"warnings":[],"request_id":${JSON.stringify(requestId)}}`, 'utf8'),
+    Buffer.from(`,"warnings":${JSON.stringify(warnings)},"request_id":${JSON.stringify(requestId)}}`, 'utf8'),
   ];
 }

@@ -6,7 +6,7 @@ export interface PlaidErrorBody {
   error_message: string;
   display_message: string | null;
   request_id?: string;
-  causes: unknown[];
+  causes?: unknown[];
   status?: number | null;
   documentation_url: string;
   suggested_action: string | null;
@@ -36,22 +36,45 @@ export class PlaidApiError extends Error {
     this.causes = causes;
   }
 
-  toBody(requestId?: string): PlaidErrorBody {
+  /**
+   * The error object as Plaid writes it: `request_id` in HTTP answers, `status` only inside webhooks, `causes`
+   * only on report errors (the per-Item breakdown).
+   */
+  toBody(requestId?: string, where: 'response' | 'webhook' = 'response'): PlaidErrorBody {
     const body: PlaidErrorBody = {
       error_type: this.errorType,
       error_code: this.errorCode,
       error_code_reason: null,
       error_message: this.message,
       display_message: this.displayMessage,
-      causes: this.causes,
-      status: this.status,
       documentation_url: documentationUrl(this.errorType),
       suggested_action: null,
     };
+    if (REPORT_ERROR_TYPES.has(this.errorType)) body.causes = this.causes;
+    if (where === 'webhook') body.status = this.status;
     if (requestId !== undefined) body.request_id = requestId;
     return body;
   }
+
+  /** The error as stored on an Item or a report, and as a `cause`: no request id, status or causes. */
+  toStored(): Record<string, unknown> {
+    const { causes: _c, status: _s, request_id: _r, ...rest } = this.toBody();
+    return rest;
+  }
+
+  static fromStored(stored: Record<string, unknown>, status = 400): PlaidApiError {
+    return new PlaidApiError(
+      status,
+      String(stored.error_type),
+      String(stored.error_code),
+      String(stored.error_message ?? ''),
+      (stored.display_message as string | null | undefined) ?? null,
+      Array.isArray(stored.causes) ? (stored.causes as unknown[]) : [],
+    );
+  }
 }
+
+const REPORT_ERROR_TYPES = new Set(['ASSET_REPORT_ERROR', 'CHECK_REPORT_ERROR']);
 
 export function documentationUrl(errorType: string): string {
   return `https://plaid.com/docs/?ref=error#${errorType.toLowerCase().replace(/_/g, '-')}-errors`;
@@ -62,6 +85,14 @@ const invalidRequest = (code: string, message: string, status = 400) =>
 const invalidInput = (code: string, message: string) => new PlaidApiError(400, 'INVALID_INPUT', code, message);
 const assetReportError = (code: string, message: string, display: string | null = null, causes: unknown[] = []) =>
   new PlaidApiError(400, 'ASSET_REPORT_ERROR', code, message, display, causes);
+
+/** The documented rate-limit codes: Assets endpoints have no code of their own, so they answer the generic one. */
+export type RateLimitCode = 'RATE_LIMIT' | 'ITEM_GET_LIMIT' | 'INSTITUTIONS_GET_BY_ID_LIMIT';
+const RATE_LIMIT_MESSAGES: Record<RateLimitCode, string> = {
+  RATE_LIMIT: 'rate limit exceeded for attempts to access this item. please try again later',
+  ITEM_GET_LIMIT: 'rate limit exceeded for attempts to access this item. please try again later',
+  INSTITUTIONS_GET_BY_ID_LIMIT: 'rate limit exceeded for attempts to access this institution. please try again later',
+};
 
 /** The errors the emulator raises, with Plaid's types, statuses and messages. */
 export const PlaidErrors = {
@@ -98,6 +129,11 @@ export const PlaidErrors = {
   invalidAssetReportToken: () =>
     invalidInput('INVALID_ASSET_REPORT_TOKEN', 'could not find matching asset report token'),
   invalidAuditCopyToken: () => invalidInput('INVALID_AUDIT_COPY_TOKEN', 'could not find matching audit copy token'),
+  auditCopyNotYours: () =>
+    invalidInput(
+      'INVALID_AUDIT_COPY_TOKEN',
+      'this audit copy was shared with another auditor: only the auditor it names can read it',
+    ),
   invalidAccountId: (ids: string[]) =>
     invalidInput('INVALID_ACCOUNT_ID', `failed to find requested account ID for requested item: ${ids.join(', ')}`),
   invalidWebhookKeyId: () =>
@@ -115,6 +151,29 @@ export const PlaidErrors = {
     assetReportError(
       'ASSET_REPORT_GENERATION_FAILED',
       'an unexpected error occurred while generating the asset report. please try again later',
+    ),
+  dataUnavailable: (causes: unknown[]) =>
+    assetReportError(
+      'DATA_UNAVAILABLE',
+      'unable to pull sufficient data for all items to generate this report. please see the "causes" field for more details',
+      null,
+      causes,
+    ),
+  insightsNotEnabled: () =>
+    assetReportError(
+      'INSIGHTS_NOT_ENABLED',
+      'this client is not enabled for Asset Report insights. contact Plaid to enable insights, or request the report without include_insights',
+    ),
+  insightsPreviouslyNotEnabled: () =>
+    assetReportError(
+      'INSIGHTS_PREVIOUSLY_NOT_ENABLED',
+      'insights were not enabled for this client when the report was created. create a new report to get insights',
+    ),
+  invalidHeaders: (message = 'Content-Type must be application/json') => invalidRequest('INVALID_HEADERS', message),
+  incompatibleApiVersion: (version: string) =>
+    invalidRequest(
+      'INCOMPATIBLE_API_VERSION',
+      `the Plaid-Version header ${JSON.stringify(version)} is not supported by this server; use 2020-09-14`,
     ),
   invalidParent: () =>
     assetReportError(
@@ -152,13 +211,8 @@ export const PlaidErrors = {
       'the Plaid API is temporarily unavailable due to planned maintenance. visit https://status.plaid.com/ for more information',
       'This service is temporarily unavailable. Please try again later.',
     ),
-  rateLimit: () =>
-    new PlaidApiError(
-      429,
-      'RATE_LIMIT_EXCEEDED',
-      'RATE_LIMIT',
-      'rate limit exceeded for attempts to access this item. please try again later',
-    ),
+  rateLimit: (code: RateLimitCode = 'RATE_LIMIT') =>
+    new PlaidApiError(429, 'RATE_LIMIT_EXCEEDED', code, RATE_LIMIT_MESSAGES[code]),
 };
 
 /** Errors a Sandbox `error_<CODE>` password produces (SANDBOX-FIXTURES.md §9); unknown codes fall back to ITEM_ERROR. */

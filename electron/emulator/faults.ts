@@ -1,4 +1,4 @@
-import { PlaidErrors, type PlaidApiError } from './errors';
+import { credentialError, PlaidErrors, type PlaidApiError, type RateLimitCode } from './errors';
 
 /**
  * Fault injection for tests (all off by default). Programmatic through `RunningEmulator.faults`, and over HTTP:
@@ -7,7 +7,12 @@ import { PlaidErrors, type PlaidApiError } from './errors';
  *   POST /emulator/_control/fail_report  {asset_report_id?}                       next created report (or that one) fails generation
  *   POST /emulator/_control/ready_after  {ms}                                     report readiness delay for new reports
  *   POST /emulator/_control/rate_limits  {enabled}                                Plaid's production rate limits on/off
- *   POST /emulator/_control/reset        {}                                       back to defaults
+ *   POST /emulator/_control/fail_item    {item_id, error_code?}                  that Item fails during report generation
+ *   POST /emulator/_control/fast_gap     {ms}                                     FAST report ready this long before FULL
+ *   POST /emulator/_control/entitlements {client_id?, assets?, insights?, fast_assets?}  products/add-ons on or off
+ *   POST /emulator/_control/clock        {advance_ms}                             moves the emulator's clock forward
+ *   POST /emulator/_control/reset        {}                                       back to defaults (not the clock)
+ * (ready_after also takes an asset_report_id: that report's readiness, counted from now.)
  * Control requests need the emulator's client_id/secret like any Plaid call.
  * Forced failures use Plaid's bodies: 500 API_ERROR/INTERNAL_SERVER_ERROR, 503 API_ERROR/PLANNED_MAINTENANCE,
  * 429 RATE_LIMIT_EXCEEDED/RATE_LIMIT; a failed report answers ASSET_REPORT_ERROR/ASSET_REPORT_GENERATION_FAILED
@@ -26,6 +31,10 @@ export interface EmulatorFaults {
   setReadyAfterMs(ms: number): void;
   /** Plaid's production rate limits (15 /asset_report/get per minute per report, …). */
   setProductionRateLimits(enabled: boolean): void;
+  /** The Item fails with `errorCode` (default INSTITUTION_NOT_RESPONDING) whenever a report including it is generated. */
+  failItemDuringGeneration(itemId: string, errorCode?: string): void;
+  /** With Fast Assets, the FAST report is ready this long before the FULL one. */
+  setFastReportGapMs(ms: number): void;
   /** Clears every fault, restores the start-up readiness delay and rate-limit setting. */
   reset(): void;
 }
@@ -35,12 +44,26 @@ export class FaultState implements EmulatorFaults {
   private latency = new Map<string, number>();
   failNextReport = false;
   failingReportIds = new Set<string>();
+  /** Items that fail during generation, with the error they fail with. */
+  failingItems = new Map<string, PlaidApiError>();
   readyAfterMs: number;
   productionRateLimits: boolean;
+  fastReportGapMs: number;
 
-  constructor(private readonly defaults: { readyAfterMs: number; productionRateLimits: boolean }) {
+  constructor(
+    private readonly defaults: { readyAfterMs: number; productionRateLimits: boolean; fastReportGapMs: number },
+  ) {
     this.readyAfterMs = defaults.readyAfterMs;
     this.productionRateLimits = defaults.productionRateLimits;
+    this.fastReportGapMs = defaults.fastReportGapMs;
+  }
+
+  failItemDuringGeneration(itemId: string, errorCode = 'INSTITUTION_NOT_RESPONDING'): void {
+    this.failingItems.set(itemId, credentialError(errorCode));
+  }
+
+  setFastReportGapMs(ms: number): void {
+    this.fastReportGapMs = Math.max(0, ms);
   }
 
   failNext(endpoint: string, status: ForcedStatus, count = 1): void {
@@ -73,6 +96,8 @@ export class FaultState implements EmulatorFaults {
     this.latency.clear();
     this.failNextReport = false;
     this.failingReportIds.clear();
+    this.failingItems.clear();
+    this.fastReportGapMs = this.defaults.fastReportGapMs;
     this.readyAfterMs = this.defaults.readyAfterMs;
     this.productionRateLimits = this.defaults.productionRateLimits;
   }
@@ -107,26 +132,43 @@ export class FaultState implements EmulatorFaults {
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
 
-  /** Records a hit; false when `limit` hits already happened within the last minute. */
-  allow(key: string, limit: number, nowMs: number): boolean {
+  /** Whether another hit fits: fewer than `limit` within the last minute. */
+  hasRoom(key: string, limit: number, nowMs: number): boolean {
     const recent = (this.hits.get(key) ?? []).filter((t) => nowMs - t < 60_000);
-    if (recent.length >= limit) {
-      this.hits.set(key, recent);
-      return false;
-    }
+    this.hits.set(key, recent);
+    return recent.length < limit;
+  }
+
+  record(key: string, nowMs: number): void {
+    const recent = this.hits.get(key) ?? [];
     recent.push(nowMs);
     this.hits.set(key, recent);
-    return true;
   }
 }
 
-/** Production limits (ASSETS-API.md §4): per report for get/pdf/refresh, per Item for item calls, per client otherwise. */
-export const PRODUCTION_LIMITS: Record<string, { perMinute: number; scope: 'report' | 'item' | 'client' }> = {
-  '/asset_report/get': { perMinute: 15, scope: 'report' },
-  '/asset_report/pdf/get': { perMinute: 15, scope: 'report' },
-  '/asset_report/refresh': { perMinute: 5, scope: 'report' },
-  '/asset_report/create': { perMinute: 50, scope: 'client' },
-  '/item/get': { perMinute: 40, scope: 'item' },
-  '/item/remove': { perMinute: 100, scope: 'item' },
-  '/institutions/get_by_id': { perMinute: 400, scope: 'client' },
+/**
+ * Plaid's production limits: several windows may apply to one call (per report or Item, and per client), each
+ * answering RATE_LIMIT_EXCEEDED with the documented code for that endpoint (the generic RATE_LIMIT where none is
+ * documented, which is every Assets endpoint).
+ */
+export interface RateRule {
+  perMinute: number;
+  scope: 'report' | 'item' | 'client';
+  code: RateLimitCode;
+}
+
+const rule = (perMinute: number, scope: RateRule['scope'], code: RateLimitCode = 'RATE_LIMIT'): RateRule => ({
+  perMinute,
+  scope,
+  code,
+});
+
+export const PRODUCTION_LIMITS: Record<string, RateRule[]> = {
+  '/asset_report/create': [rule(5, 'item'), rule(50, 'client')],
+  '/asset_report/get': [rule(15, 'report'), rule(1000, 'client')],
+  '/asset_report/pdf/get': [rule(15, 'report'), rule(50, 'client')],
+  '/asset_report/refresh': [rule(5, 'report'), rule(50, 'client')],
+  '/item/get': [rule(40, 'item', 'ITEM_GET_LIMIT')],
+  '/item/remove': [rule(100, 'item'), rule(500, 'client')],
+  '/institutions/get_by_id': [rule(400, 'client', 'INSTITUTIONS_GET_BY_ID_LIMIT')],
 };

@@ -1,7 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../services/logger';
 import { SandboxApi } from './api';
+import {
+  ALL_ENTITLEMENTS,
+  ClientRegistry,
+  DEFAULT_AUDITORS,
+  generatedCredentials,
+  type ClientCredentials,
+  type Entitlements,
+} from './clients';
+import { EmulatorClock } from './clock';
 import { FaultState, type EmulatorFaults } from './faults';
 import { LinkUiApi } from './link-api';
 import { createEmulatorServer, defaultLinkDir } from './server';
@@ -16,7 +24,15 @@ export interface EmulatorOptions {
   port?: number; // 0 or omitted = a free port; always binds 127.0.0.1
   dataDir?: string | null; // SQLite state in dataDir/emulator.sqlite; null/omitted = in-memory
   clientId?: string;
-  secret?: string; // else generated (and kept in dataDir when there is one)
+  secret?: string; // else generated; kept (sealed) in dataDir only when a storageKey is given
+  /** 32 bytes sealing tokens' companions, the applicant's details, the secret and the signing key at rest. */
+  storageKey?: Buffer | null;
+  /** Auditor clients by auditor id (default: fannie_mae, freddie_mac, ocrolus with generated credentials). */
+  auditors?: Record<string, ClientCredentials>;
+  /** The owner client's products and add-ons (default: everything enabled). */
+  entitlements?: Partial<Entitlements>;
+  /** With Fast Assets, how long after the FAST report the FULL one is ready (default 1000 ms). */
+  fastReportGapMs?: number;
   readyAfterMs?: number; // report generation delay, default 3000; tests use 0
   productionRateLimits?: boolean; // off by default
   logger?: Logger;
@@ -31,6 +47,8 @@ export interface RunningEmulator {
   baseUrl: string; // http://127.0.0.1:PORT (no trailing slash)
   clientId: string;
   secret: string;
+  /** Credentials of the auditor clients, by auditor id: they alone read the audit copies made for them. */
+  auditors: Record<string, ClientCredentials>;
   linkScriptUrl: string; // `${baseUrl}/link/v2/stable/link-initialize.js`
   faults: EmulatorFaults; // programmatic fault injection (also exposed over HTTP under /emulator/_control/*)
   /** Resolves once every webhook started so far has been delivered or given up (tests). */
@@ -43,24 +61,34 @@ export { PERSONA_USERNAMES } from './data/personas';
 export { SANDBOX_INSTITUTIONS } from './data/institutions';
 
 const DEFAULT_READY_AFTER_MS = 3000;
+const DEFAULT_FAST_GAP_MS = 1000;
 
-/** Credentials: options, else the ones kept in the data folder, else new ones (kept when there is a folder). */
-function resolveCredentials(store: EmulatorStore, options: EmulatorOptions): { clientId: string; secret: string } {
-  const clientId = options.clientId ?? store.getMeta('client_id') ?? randomBytes(12).toString('hex');
-  const secret = options.secret ?? store.getMeta('secret') ?? randomBytes(15).toString('hex');
+/**
+ * Credentials: options, else the ones kept in the data folder, else new ones. The client id is kept as is; the
+ * secret only sealed, so without the same storage key a restart makes a new one (the app reads it each start).
+ */
+function resolveCredentials(store: EmulatorStore, options: EmulatorOptions): ClientCredentials {
+  const generated = generatedCredentials();
+  const clientId = options.clientId ?? store.getMeta('client_id') ?? generated.clientId;
+  const secret = options.secret ?? store.getSealedMeta('secret') ?? generated.secret;
   store.setMeta('client_id', clientId);
-  store.setMeta('secret', secret);
+  store.setSealedMeta('secret', secret);
   return { clientId, secret };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const clock = options.clock ?? (() => new Date());
-  const store = new EmulatorStore(options.dataDir ?? null);
+  const emulatorClock = new EmulatorClock(options.clock ?? (() => new Date()));
+  const clock = () => emulatorClock.now();
+  const store = new EmulatorStore(options.dataDir ?? null, { storageKey: options.storageKey ?? null });
   const { clientId, secret } = resolveCredentials(store, options);
+  const auditors =
+    options.auditors ?? Object.fromEntries(DEFAULT_AUDITORS.map((id) => [id, generatedCredentials()] as const));
+  const clients = new ClientRegistry({ clientId, secret }, auditors, { ...ALL_ENTITLEMENTS, ...options.entitlements });
   const logger = (options.logger ?? createLogger({ level: 'warn' })).child({ component: 'plaid-emulator' });
   const faults = new FaultState({
     readyAfterMs: options.readyAfterMs ?? DEFAULT_READY_AFTER_MS,
     productionRateLimits: options.productionRateLimits ?? false,
+    fastReportGapMs: options.fastReportGapMs ?? DEFAULT_FAST_GAP_MS,
   });
   const webhookKey = await loadOrCreateWebhookKey(store, clock());
   const webhooks = new WebhookSender({
@@ -70,15 +98,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
   });
   let baseUrl = '';
-  const api = new SandboxApi({ store, faults, webhooks, webhookKey, clock, logger, clientId, baseUrl: () => baseUrl });
+  const api = new SandboxApi({ store, faults, webhooks, webhookKey, clock, logger, clients, baseUrl: () => baseUrl });
   const linkUi = new LinkUiApi({ api, store, webhooks, clock });
   const server = createEmulatorServer({
     api,
     linkUi,
     faults,
-    clientId,
-    secret,
-    clock,
+    clients,
+    clock: emulatorClock,
     logger,
     linkDir: options.linkDir ?? defaultLinkDir(),
     hostedLinkExists: (id) => store.linkTokenByHostedId(id) !== null,
@@ -101,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     baseUrl,
     clientId,
     secret,
+    auditors: clients.auditorCredentials(),
     linkScriptUrl: `${baseUrl}/link/v2/stable/link-initialize.js`,
     faults,
     webhooksIdle: () => webhooks.idle(),

@@ -107,19 +107,23 @@ export class ReportBuilder {
       date_generated: isoSeconds(generated),
       days_requested: report.days_requested,
       user: Object.fromEntries(USER_FIELDS.map((f) => [f, (user[f] as string | null | undefined) ?? null])),
-      items: report.item_ids.map((itemId) => {
-        const item = this.itemById(itemId);
-        const institution = findInstitution(item?.institution_id ?? '');
-        return {
-          item_id: itemId,
-          institution_id: item?.institution_id ?? '',
-          institution_name: institution?.name ?? '',
-          date_last_updated: isoSeconds(lastUpdated),
-          accounts: (byItem.get(itemId) ?? [])
-            .filter((a) => !excluded.has(a.account_id))
-            .map((a) => accountJson(a, view)),
-        };
-      }),
+      // Items that failed during generation (require_all_items false) are left out; warnings say why.
+      items: report.item_ids
+        .filter((itemId) => !(report.dropped_item_ids ?? []).includes(itemId))
+        .map((itemId) => {
+          const item = this.itemById(itemId);
+          const institution = findInstitution(item?.institution_id ?? '');
+          const ownersHidden = findPersona(item?.username ?? '')?.generation?.ownersUnavailable === true;
+          return {
+            item_id: itemId,
+            institution_id: item?.institution_id ?? '',
+            institution_name: institution?.name ?? '',
+            date_last_updated: isoSeconds(lastUpdated),
+            accounts: (byItem.get(itemId) ?? [])
+              .filter((a) => !excluded.has(a.account_id))
+              .map((a) => accountJson(ownersHidden ? { ...a, owners: [] } : a, view)),
+          };
+        }),
     };
   }
 }

@@ -4,6 +4,8 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../services/logger';
 import type { SandboxApi } from './api';
+import type { ClientRegistry, EmulatorClient, Entitlements } from './clients';
+import type { EmulatorClock } from './clock';
 import { PlaidApiError, PlaidErrors } from './errors';
 import { PRODUCTION_LIMITS, RateLimiter, type FaultState, type ForcedStatus } from './faults';
 import { newRequestId } from './ids';
@@ -18,9 +20,8 @@ export interface ServerDeps {
   api: SandboxApi;
   linkUi: LinkUiApi;
   faults: FaultState;
-  clientId: string;
-  secret: string;
-  clock: () => Date;
+  clients: ClientRegistry;
+  clock: EmulatorClock;
   logger: Logger;
   /** Folder holding link-initialize.js and ui/ (the Link UI). */
   linkDir: string;
@@ -40,6 +41,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 const CORS = { 'Access-Control-Allow-Origin': '*' };
+const API_VERSION = '2020-09-14';
+/** What an auditor's credentials may call; elsewhere the tokens it sends belong to another client. */
+const AUDITOR_ENDPOINTS = new Set([
+  '/asset_report/audit_copy/get',
+  '/asset_report/audit_copy/pdf/get',
+  '/webhook_verification_key/get',
+  '/institutions/get_by_id',
+  '/institutions/search',
+]);
 
 export function defaultLinkDir(): string {
   try {
@@ -98,7 +108,20 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     }
   }
 
-  function authenticate(req: IncomingMessage, body: Body): void {
+  function header(req: IncomingMessage, name: string): string | undefined {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  /** Plaid's header rules: a JSON body, and only the API version this server speaks. */
+  function checkHeaders(req: IncomingMessage): void {
+    const type = (header(req, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') throw PlaidErrors.invalidHeaders();
+    const version = header(req, 'plaid-version');
+    if (version !== undefined && version !== API_VERSION) throw PlaidErrors.incompatibleApiVersion(version);
+  }
+
+  function authenticate(req: IncomingMessage, body: Body): EmulatorClient {
     const header = (name: string) => {
       const v = req.headers[name];
       return Array.isArray(v) ? v[0] : v;
@@ -109,7 +132,18 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       (f): f is string => f !== null,
     );
     if (missing.length > 0) throw PlaidErrors.missingFields(missing);
-    if (clientId !== deps.clientId || secret !== deps.secret) throw PlaidErrors.invalidApiKeys();
+    const client = deps.clients.authenticate(String(clientId), String(secret));
+    if (!client) throw PlaidErrors.invalidApiKeys();
+    return client;
+  }
+
+  /** An auditor holds no Items, reports or Link tokens: whatever token it sends is not found. */
+  function auditorElsewhere(body: Body): PlaidApiError {
+    if (body.access_token !== undefined || body.access_tokens !== undefined) return PlaidErrors.invalidAccessToken();
+    if (body.asset_report_token !== undefined) return PlaidErrors.invalidAssetReportToken();
+    if (body.audit_copy_token !== undefined) return PlaidErrors.invalidAuditCopyToken();
+    if (body.link_token !== undefined) return PlaidErrors.invalidLinkToken();
+    return PlaidErrors.invalidProduct(['assets']);
   }
 
   async function serveFile(
@@ -140,17 +174,25 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
   }
 
-  function rateLimit(path: string, body: Body): void {
+  /** Every window that applies (per report or Item, and per client) must have room; then each counts the call. */
+  function rateLimit(path: string, body: Body, client: EmulatorClient): void {
     if (!deps.faults.productionRateLimits) return;
-    const rule = PRODUCTION_LIMITS[path];
-    if (!rule) return;
-    const scopeKey =
-      rule.scope === 'report'
-        ? String(body.asset_report_token)
-        : rule.scope === 'item'
-          ? String(body.access_token)
-          : 'client';
-    if (!limiter.allow(`${path}|${scopeKey}`, rule.perMinute, deps.clock().getTime())) throw PlaidErrors.rateLimit();
+    const rules = PRODUCTION_LIMITS[path] ?? [];
+    const now = deps.clock.now().getTime();
+    const keys = rules.flatMap((rule) => {
+      const scoped =
+        rule.scope === 'report'
+          ? [String(body.asset_report_token)]
+          : rule.scope === 'item'
+            ? Array.isArray(body.access_tokens)
+              ? [...new Set((body.access_tokens as unknown[]).map(String))]
+              : [String(body.access_token)]
+            : [client.clientId];
+      return scoped.map((scope) => ({ rule, key: `${path}|${rule.scope}|${scope}` }));
+    });
+    const full = keys.find(({ rule, key }) => !limiter.hasRoom(key, rule.perMinute, now));
+    if (full) throw PlaidErrors.rateLimit(full.rule.code);
+    for (const { key } of keys) limiter.record(key, now);
   }
 
   async function plaidEndpoint(
@@ -160,32 +202,35 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     requestId: string,
   ): Promise<void> {
     await delay(deps.faults.latencyFor(path));
+    checkHeaders(req);
     const body = await readJson(req);
-    authenticate(req, body);
+    const client = authenticate(req, body);
     const forced = deps.faults.takeForcedError(path);
     if (forced) throw forced;
     validateRequest(path, body);
-    rateLimit(path, body);
+    if (client.auditorId !== null && !AUDITOR_ENDPOINTS.has(path)) throw auditorElsewhere(body);
+    rateLimit(path, body, client);
     const api = deps.api;
     switch (path) {
       case '/asset_report/get':
-        return sendJson(res, 200, api.assetReportGetBody(body, requestId), requestId);
+        return sendJson(res, 200, api.assetReportGetBody(body, requestId, client), requestId);
       case '/asset_report/audit_copy/get':
-        return sendJson(res, 200, api.auditCopyGetBody(body, requestId), requestId);
+        return sendJson(res, 200, api.auditCopyGetBody(body, requestId, client), requestId);
       case '/asset_report/pdf/get':
       case '/asset_report/audit_copy/pdf/get':
-        return sendPdf(res, path, body, requestId);
+        return sendPdf(res, path, body, requestId, client);
     }
     const handlers: Record<string, (b: Body) => Body> = {
-      '/link/token/create': (b) => api.linkTokenCreate(b),
+      '/link/token/create': (b) => api.linkTokenCreate(b, client),
       '/link/token/get': (b) => api.linkTokenGet(b),
       '/sandbox/public_token/create': (b) => api.sandboxPublicTokenCreate(b),
       '/item/public_token/exchange': (b) => api.itemPublicTokenExchange(b),
       '/item/get': (b) => api.itemGet(b),
+      '/accounts/get': (b) => api.accountsGet(b),
       '/item/remove': (b) => api.itemRemove(b),
       '/institutions/get_by_id': (b) => api.institutionsGetById(b),
       '/institutions/search': (b) => api.institutionsSearch(b),
-      '/asset_report/create': (b) => api.assetReportCreate(b),
+      '/asset_report/create': (b) => api.assetReportCreate(b, client),
       '/asset_report/refresh': (b) => api.assetReportRefresh(b),
       '/asset_report/filter': (b) => api.assetReportFilter(b),
       '/asset_report/remove': (b) => api.assetReportRemove(b),
@@ -200,7 +245,13 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     sendBody(res, handler(body), requestId);
   }
 
-  async function sendPdf(res: ServerResponse, path: string, body: Body, requestId: string): Promise<void> {
+  async function sendPdf(
+    res: ServerResponse,
+    path: string,
+    body: Body,
+    requestId: string,
+    client: EmulatorClient,
+  ): Promise<void> {
     const api = deps.api;
     const daysToInclude = (body.options as Body | undefined)?.days_to_include;
     const days = typeof daysToInclude === 'number' ? daysToInclude : null;
@@ -209,7 +260,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       const record = api.readyReport(api.requireReport(String(body.asset_report_token)));
       input = { report: api.pdfInput(record, days), warnings: [], title: 'Asset Report' };
     } else {
-      const { report, auditorId } = api.requireAuditCopy(String(body.audit_copy_token));
+      const { report, auditorId } = api.requireAuditCopy(String(body.audit_copy_token), client);
       input = { report: api.pdfInput(api.readyReport(report), days), warnings: [], title: 'Audit Copy', auditorId };
     }
     const { renderAssetReportPdf } = await import('./pdf/index');
@@ -224,7 +275,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
 
   async function control(req: IncomingMessage, res: ServerResponse, action: string, requestId: string): Promise<void> {
     const body = await readJson(req);
-    authenticate(req, body);
+    if (authenticate(req, body).auditorId !== null) throw PlaidErrors.invalidApiKeys();
     const faults = deps.faults;
     const num = (v: unknown, field: string): number => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
@@ -248,13 +299,42 @@ export function createEmulatorServer(deps: ServerDeps): Server {
         faults.failReportGeneration(typeof body.asset_report_id === 'string' ? body.asset_report_id : undefined);
         break;
       case 'ready_after':
-        faults.setReadyAfterMs(num(body.ms, 'ms'));
+        if (typeof body.asset_report_id === 'string')
+          deps.api.setReportReadyAfter(body.asset_report_id, num(body.ms, 'ms'));
+        else faults.setReadyAfterMs(num(body.ms, 'ms'));
+        break;
+      case 'fail_item':
+        if (typeof body.item_id !== 'string') throw PlaidErrors.missingFields(['item_id']);
+        faults.failItemDuringGeneration(
+          body.item_id,
+          typeof body.error_code === 'string' ? body.error_code : undefined,
+        );
+        break;
+      case 'fast_gap':
+        faults.setFastReportGapMs(num(body.ms, 'ms'));
+        break;
+      case 'entitlements': {
+        const change: Partial<Entitlements> = {};
+        for (const key of ['assets', 'insights', 'fast_assets'] as const)
+          if (typeof body[key] === 'boolean') change[key] = body[key];
+        try {
+          deps.clients.setEntitlements(typeof body.client_id === 'string' ? body.client_id : null, change);
+        } catch {
+          throw PlaidErrors.invalidField('client_id is not a client of this emulator');
+        }
+        break;
+      }
+      case 'clock':
+        deps.clock.advance(num(body.advance_ms, 'advance_ms'));
+        deps.api.expireInactiveItems();
+        deps.api.rescheduleAll();
         break;
       case 'rate_limits':
         faults.setProductionRateLimits(body.enabled === true);
         break;
       case 'reset':
         faults.reset();
+        deps.clients.resetEntitlements();
         break;
       default:
         throw PlaidErrors.notFound();

@@ -7,7 +7,7 @@ import type { EmulatorStore } from './store';
 /**
  * Plaid-style webhook delivery: the body is JSON.stringify(payload, null, 2), signed in the `Plaid-Verification`
  * header by an ES256 JWT (kid, iat, request_body_sha256) whose public key /webhook_verification_key/get serves.
- * The signing key lives in the store so `kid` stays the same across restarts.
+ * The signing key is sealed in the store: `kid` stays the same across restarts that use the same storage key.
  */
 export interface WebhookKey {
   kid: string;
@@ -19,7 +19,7 @@ export interface WebhookKey {
 const KEY_META = 'webhook_signing_key';
 
 export async function loadOrCreateWebhookKey(store: EmulatorStore, now: Date): Promise<WebhookKey> {
-  const saved = store.getMeta(KEY_META);
+  const saved = store.getSealedMeta(KEY_META);
   if (saved) return JSON.parse(saved) as WebhookKey;
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const key: WebhookKey = {
@@ -28,7 +28,7 @@ export async function loadOrCreateWebhookKey(store: EmulatorStore, now: Date): P
     privateJwk: await exportJWK(privateKey),
     publicJwk: await exportJWK(publicKey),
   };
-  store.setMeta(KEY_META, JSON.stringify(key));
+  store.setSealedMeta(KEY_META, JSON.stringify(key));
   return key;
 }
 

@@ -508,9 +508,18 @@ describe('Asset Reports', () => {
       asset_report_token: created.asset_report_token,
       auditor_id: emulator.clientId,
     });
-    const read = await plaid.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token });
+    // The copy belongs to Fannie Mae: the creator's credentials cannot read it, Fannie Mae's can.
+    const notYours = await expectPlaidError(
+      plaid.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token }),
+    );
+    expect(notYours.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_AUDIT_COPY_TOKEN' });
+    const fannie = emulator.auditors.fannie_mae!;
+    const auditor = validator.plaidClient(emulator.baseUrl, fannie.clientId, fannie.secret);
+    const read = await auditor.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token });
     expect(read.data.report.asset_report_id).toBe(created.asset_report_id);
-    const pdf = await plaid.assetReportAuditCopyPdfGet(
+    const ownCopy = await plaid.assetReportAuditCopyGet({ audit_copy_token: mine.data.audit_copy_token });
+    expect(ownCopy.data.report.asset_report_id).toBe(created.asset_report_id);
+    const pdf = await auditor.assetReportAuditCopyPdfGet(
       { audit_copy_token: copy.data.audit_copy_token },
       { responseType: 'arraybuffer' },
     );
@@ -522,7 +531,7 @@ describe('Asset Reports', () => {
     const removed = await plaid.assetReportAuditCopyRemove({ audit_copy_token: copy.data.audit_copy_token });
     expect(removed.data.removed).toBe(true);
     const revoked = await expectPlaidError(
-      plaid.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token }),
+      auditor.assetReportAuditCopyGet({ audit_copy_token: copy.data.audit_copy_token }),
     );
     expect(revoked.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_AUDIT_COPY_TOKEN' });
     const badAuditor = await expectPlaidError(

@@ -14,7 +14,9 @@ import { convertSchema, operationSchemaRef, type OpenApiDocument } from '../../e
  * body) it receives is validated against the operation's schema; a mismatch throws, so the calling test fails.
  */
 const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-export const SPEC_PATH = resolve(projectRoot, '../shared/plaid/openapi-2020-09-14.yml');
+/** Plaid's spec next to the repository, or where PLAID_OPENAPI_SPEC points (e.g. from a git worktree). */
+export const SPEC_PATH =
+  process.env.PLAID_OPENAPI_SPEC ?? resolve(projectRoot, '../shared/plaid/openapi-2020-09-14.yml');
 
 let cachedDoc: OpenApiDocument | null = null;
 

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,12 +109,13 @@ it('retries a webhook the receiver refused', async () => {
   expect(deliveredPayloads(receiver).filter((p) => p.asset_report_id === reportId)).toHaveLength(1);
 });
 
-it('keeps access tokens, reports, credentials and the signing key across restarts of a data folder', async () => {
+it('keeps access tokens, reports, credentials and the signing key across restarts with the same storage key', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'emulator-restart-'));
+  const storageKey = randomBytes(32);
   const kidOf = (delivery: WebhookReceiver['received'][number]) =>
     decodeProtectedHeader(String(delivery.headers['plaid-verification'])).kid;
   try {
-    const first = await startEmulator({ dataDir: dir, readyAfterMs: 0 });
+    const first = await startEmulator({ dataDir: dir, readyAfterMs: 0, storageKey });
     const firstClient = new SpecValidator().plaidClient(first.baseUrl, first.clientId, first.secret);
     const created = await firstClient.sandboxPublicTokenCreate({
       institution_id: 'ins_109508',
@@ -139,7 +140,7 @@ it('keeps access tokens, reports, credentials and the signing key across restart
     });
     await first.close();
 
-    const second = await startEmulator({ dataDir: dir, readyAfterMs: 0 });
+    const second = await startEmulator({ dataDir: dir, readyAfterMs: 0, storageKey });
     try {
       expect(second.clientId).toBe(first.clientId);
       expect(second.secret).toBe(first.secret);
@@ -148,6 +149,37 @@ it('keeps access tokens, reports, credentials and the signing key across restart
       const again = await client.assetReportGet({ asset_report_token: report.asset_report_token });
       expect(again.data.report.asset_report_id).toBe(report.asset_report_id);
       expect((await client.webhookVerificationKeyGet({ key_id: firstKid! })).data.key.kid).toBe(firstKid);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('without the storage key, a restart keeps tokens and reports but makes a new secret and signing key', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'emulator-restart-'));
+  try {
+    const first = await startEmulator({ dataDir: dir, readyAfterMs: 0 });
+    const firstClient = new SpecValidator().plaidClient(first.baseUrl, first.clientId, first.secret);
+    const created = await firstClient.sandboxPublicTokenCreate({
+      institution_id: 'ins_109508',
+      initial_products: [Products.Assets],
+    });
+    const { access_token, item_id } = (
+      await firstClient.itemPublicTokenExchange({ public_token: created.data.public_token })
+    ).data;
+    const report = (await firstClient.assetReportCreate({ access_tokens: [access_token], days_requested: 10 })).data;
+    await first.close();
+
+    const second = await startEmulator({ dataDir: dir, readyAfterMs: 0 });
+    try {
+      expect(second.clientId).toBe(first.clientId);
+      expect(second.secret).not.toBe(first.secret);
+      const client = new SpecValidator().plaidClient(second.baseUrl, second.clientId, second.secret);
+      expect((await client.itemGet({ access_token })).data.item.item_id).toBe(item_id);
+      const again = await client.assetReportGet({ asset_report_token: report.asset_report_token });
+      expect(again.data.report.asset_report_id).toBe(report.asset_report_id);
     } finally {
       await second.close();
     }

@@ -65,6 +65,13 @@ export interface Persona {
   summary: string;
   owner: OwnerIdentity;
   accounts: PersonaAccount[];
+  /** How this customer's bank behaves while an Asset Report is generated (the partial-report personas). */
+  generation?: {
+    /** The bank fails during generation with this Item error code. */
+    failsWith?: string;
+    /** The bank does not share account owners: owners come back empty, with an OWNERS_UNAVAILABLE warning. */
+    ownersUnavailable?: boolean;
+  };
 }
 
 export const ALBERTA: OwnerIdentity = {
@@ -727,6 +734,22 @@ const PERSONAS: Record<string, () => Persona> = {
     ),
   user_nsf: userNsf,
   user_heavy: userHeavy,
+  user_bank_timeout: () => ({
+    ...payrollHousehold(
+      'user_bank_timeout',
+      'A steady saver whose bank links fine but times out while a report is generated (INSTITUTION_NOT_RESPONDING).',
+      ALBERTA,
+    ),
+    generation: { failsWith: 'INSTITUTION_NOT_RESPONDING' },
+  }),
+  user_owners_unavailable: () => ({
+    ...payrollHousehold(
+      'user_owners_unavailable',
+      'A steady saver whose bank does not share account owners: the report comes with an OWNERS_UNAVAILABLE warning.',
+      ALBERTA,
+    ),
+    generation: { ownersUnavailable: true },
+  }),
 };
 
 export const PERSONA_USERNAMES = Object.keys(PERSONAS);

@@ -5,6 +5,7 @@ export const PLAID_ENDPOINTS = [
   '/sandbox/public_token/create',
   '/item/public_token/exchange',
   '/item/get',
+  '/accounts/get',
   '/item/remove',
   '/institutions/get_by_id',
   '/institutions/search',
