@@ -366,8 +366,6 @@ export class SandboxApi {
         official_name: a.spec.official_name,
         type: a.spec.type,
         subtype: a.spec.subtype,
-        verification_status: null,
-        persistent_account_id: null,
         holder_category: 'personal',
       })),
       item: this.itemJson(item),

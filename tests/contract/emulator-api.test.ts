@@ -288,6 +288,15 @@ describe('Items', () => {
   });
 });
 
+describe('accounts', () => {
+  it("reads an Item's accounts and balances with /accounts/get", async () => {
+    const item = await newItem('user_good');
+    const got = await plaid.accountsGet({ access_token: item.access_token });
+    expect(got.data.item.item_id).toBe(item.item_id);
+    expect(got.data.accounts.length).toBeGreaterThan(0);
+  });
+});
+
 describe('institutions', () => {
   it('gets by id (with optional metadata and status) and searches', async () => {
     const plain = await plaid.institutionsGetById({ institution_id: 'ins_109508', country_codes: [CountryCode.Us] });
