@@ -1,37 +1,72 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../services/logger';
+import { entitlementsWithout, type ClientCredentials } from './clients';
 import { startEmulator } from './index';
 
 /**
- * Standalone Plaid Sandbox emulator:
- *   npm run emulator -- --port 4010 [--data DIR] [--ready-after-ms N] [--client-id X --secret Y] [--production-rate-limits]
- * Credentials also come from PLAID_EMULATOR_CLIENT_ID / PLAID_EMULATOR_SECRET; else they are generated (and kept in DIR).
+ * Standalone Plaid Sandbox emulator (flags in electron/emulator/README.md):
+ *   npm run emulator -- --port 4010 [--data DIR] [--ready-after-ms N] [--fast-gap-ms N] [--client-id X --secret Y]
+ *     [--production-rate-limits] [--disable assets|insights|fast_assets]… [--auditor ID=CLIENT_ID:SECRET]…
+ * Credentials also come from PLAID_EMULATOR_CLIENT_ID / PLAID_EMULATOR_SECRET; else they are generated.
+ * PLAID_EMULATOR_STORAGE_KEY (32 bytes, base64) seals the data folder's sensitive values across restarts.
  */
+const USAGE =
+  'usage: npm run emulator -- --port 4010 [--data DIR] [--ready-after-ms N] [--fast-gap-ms N] [--client-id X --secret Y]\n' +
+  '         [--production-rate-limits] [--disable assets|insights|fast_assets]... [--auditor ID=CLIENT_ID:SECRET]...\n';
+
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '4010' },
     data: { type: 'string' },
     'ready-after-ms': { type: 'string' },
+    'fast-gap-ms': { type: 'string' },
     'client-id': { type: 'string' },
     secret: { type: 'string' },
     'production-rate-limits': { type: 'boolean', default: false },
+    disable: { type: 'string', multiple: true, default: [] },
+    auditor: { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 });
 
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
 if (values.help) {
-  process.stdout.write(
-    'usage: npm run emulator -- --port 4010 [--data DIR] [--ready-after-ms N] [--client-id X --secret Y] [--production-rate-limits]\n',
-  );
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 
+const optionalMs = (flag: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!(ms >= 0)) fail(`invalid ${flag}`);
+  return ms;
+};
 const port = Number(values.port);
-const readyAfterMs = values['ready-after-ms'] === undefined ? undefined : Number(values['ready-after-ms']);
-if (!Number.isInteger(port) || port < 0 || port > 65535 || (readyAfterMs !== undefined && !(readyAfterMs >= 0))) {
-  process.stderr.write('invalid --port or --ready-after-ms\n');
-  process.exit(2);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail('invalid --port');
+const readyAfterMs = optionalMs('--ready-after-ms', values['ready-after-ms']);
+const fastReportGapMs = optionalMs('--fast-gap-ms', values['fast-gap-ms']);
+
+let entitlements;
+try {
+  entitlements = entitlementsWithout(values.disable.flatMap((d) => d.split(',')).filter(Boolean));
+} catch (error) {
+  fail((error as Error).message);
 }
+
+const auditors: Record<string, ClientCredentials> = {};
+for (const spec of values.auditor) {
+  const match = /^([a-z0-9_]+)=([^:]+):(.+)$/.exec(spec);
+  if (!match) fail(`invalid --auditor ${spec} (expected ID=CLIENT_ID:SECRET)`);
+  auditors[match[1] ?? ''] = { clientId: match[2] ?? '', secret: match[3] ?? '' };
+}
+
+const keyText = process.env.PLAID_EMULATOR_STORAGE_KEY;
+const storageKey = keyText ? Buffer.from(keyText, 'base64') : null;
+if (storageKey && storageKey.length !== 32) fail('PLAID_EMULATOR_STORAGE_KEY must be 32 bytes in base64');
 
 const clientId = values['client-id'] ?? process.env.PLAID_EMULATOR_CLIENT_ID;
 const secret = values.secret ?? process.env.PLAID_EMULATOR_SECRET;
@@ -41,16 +76,25 @@ const emulator = await startEmulator({
   ...(clientId ? { clientId } : {}),
   ...(secret ? { secret } : {}),
   ...(readyAfterMs !== undefined ? { readyAfterMs } : {}),
+  ...(fastReportGapMs !== undefined ? { fastReportGapMs } : {}),
+  ...(Object.keys(auditors).length > 0 ? { auditors } : {}),
+  storageKey,
+  entitlements,
   productionRateLimits: values['production-rate-limits'],
   logger: createLogger({ level: 'info' }),
 });
 
+const disabled = Object.entries(entitlements)
+  .filter(([, on]) => !on)
+  .map(([name]) => name);
 // The operator asked for these: printing them is the point of the command (stdout only, never the log).
 process.stdout.write(
   [
     `Plaid Sandbox emulator listening on ${emulator.baseUrl}`,
     `PLAID_CLIENT_ID=${emulator.clientId}`,
     `PLAID_SECRET=${emulator.secret}`,
+    ...Object.entries(emulator.auditors).map(([id, c]) => `auditor ${id}: client_id=${c.clientId} secret=${c.secret}`),
+    `Disabled products and add-ons: ${disabled.length > 0 ? disabled.join(', ') : 'none'}`,
     `Link script: ${emulator.linkScriptUrl}`,
     values.data ? `State: ${values.data}/emulator.sqlite` : 'State: in memory (use --data DIR to keep it)',
     '',
