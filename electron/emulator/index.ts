@@ -12,7 +12,7 @@ import {
 import { EmulatorClock } from './clock';
 import { FaultState, type EmulatorFaults } from './faults';
 import { LinkUiApi } from './link-api';
-import { createEmulatorServer, defaultLinkDir } from './server';
+import { createBankServer, createEmulatorServer, defaultLinkDir } from './server';
 import { EmulatorStore } from './store';
 import { loadOrCreateWebhookKey, WebhookSender } from './webhooks';
 
@@ -50,6 +50,8 @@ export interface RunningEmulator {
   /** Credentials of the auditor clients, by auditor id: they alone read the audit copies made for them. */
   auditors: Record<string, ClientCredentials>;
   linkScriptUrl: string; // `${baseUrl}/link/v2/stable/link-initialize.js`
+  /** The OAuth bank's origin (another loopback port): Link opens its consent page in a pop-up there. */
+  bankOrigin: string;
   faults: EmulatorFaults; // programmatic fault injection (also exposed over HTTP under /emulator/_control/*)
   /** Resolves once every webhook started so far has been delivered or given up (tests). */
   webhooksIdle(): Promise<void>;
@@ -99,7 +101,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   let baseUrl = '';
   const api = new SandboxApi({ store, faults, webhooks, webhookKey, clock, logger, clients, baseUrl: () => baseUrl });
-  const linkUi = new LinkUiApi({ api, store, webhooks, clock });
+  let bankOrigin = '';
+  const linkUi = new LinkUiApi({
+    api,
+    store,
+    webhooks,
+    clock,
+    linkOrigin: () => baseUrl,
+    bankOrigin: () => bankOrigin,
+  });
+  const linkDir = options.linkDir ?? defaultLinkDir();
   const server = createEmulatorServer({
     api,
     linkUi,
@@ -107,19 +118,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clients,
     clock: emulatorClock,
     logger,
-    linkDir: options.linkDir ?? defaultLinkDir(),
+    linkDir,
     hostedLinkExists: (id) => store.linkTokenByHostedId(id) !== null,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const bank = createBankServer({ linkDir, linkUi, logger });
+  const listen = (target: typeof server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      target.once('error', reject);
+      target.listen(port, '127.0.0.1', () => {
+        target.off('error', reject);
+        resolve((target.address() as AddressInfo).port);
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `http://127.0.0.1:${await listen(server, options.port ?? 0)}`;
+  bankOrigin = `http://127.0.0.1:${await listen(bank, 0)}`;
   api.resumePending();
   logger.info('Plaid emulator listening', { baseUrl });
 
@@ -129,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clientId,
     secret,
     auditors: clients.auditorCredentials(),
+    bankOrigin,
     linkScriptUrl: `${baseUrl}/link/v2/stable/link-initialize.js`,
     faults,
     webhooksIdle: () => webhooks.idle(),
@@ -136,10 +150,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closed ??= (async () => {
         api.close();
         await webhooks.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await Promise.all(
+          [server, bank].map(
+            (s) =>
+              new Promise<void>((resolve) => {
+                s.close(() => resolve());
+                s.closeAllConnections();
+              }),
+          ),
+        );
         store.close();
       })();
       return closed;

@@ -20,11 +20,26 @@ export interface LinkApiContext {
   store: EmulatorStore;
   webhooks: WebhookSender;
   clock: () => Date;
+  /** Link's own origin (where the bank sends the pop-up back when no redirect_uri is configured). */
+  linkOrigin: () => string;
+  /** The OAuth bank's origin: another loopback port, as a real bank is another site. */
+  bankOrigin: () => string;
+}
+
+/** An OAuth hand-off in progress: the bank's answer and where to send the customer back. */
+interface OAuthState {
+  link_token: string;
+  link_session_id: string;
+  institution_id: string;
+  decision: 'pending' | 'approved' | 'denied';
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export class LinkUiApi {
+  // Kept in memory: an OAuth hand-off lives for the minute the customer spends at the bank.
+  private readonly oauthStates = new Map<string, OAuthState>();
+
   constructor(private readonly ctx: LinkApiContext) {}
 
   handle(name: string, body: Body): Body {
@@ -48,6 +63,10 @@ export class LinkUiApi {
         return this.exit(token, body);
       case 'event':
         return this.event(token, body);
+      case 'oauth_start':
+        return this.oauthStart(token, body);
+      case 'oauth_status':
+        return this.oauthStatus(token, str(body.oauth_state_id));
       default:
         throw PlaidErrors.notFound();
     }
@@ -64,6 +83,8 @@ export class LinkUiApi {
   private session(token: LinkTokenRecord, body: Body): Body {
     if (body.hosted_link_id !== undefined && body.hosted_link_id !== token.hosted_link_id)
       throw PlaidErrors.invalidLinkToken();
+    const resumed = this.resumeAfterRedirect(token, str(body.received_redirect_uri));
+    if (resumed) return resumed;
     const item = this.updateItem(token);
     const institution = item ? findInstitution(item.institution_id) : undefined;
     const session: LinkSessionRecord = {
@@ -91,6 +112,89 @@ export class LinkUiApi {
       ...(token.hosted_link_id !== null ? { link_token: token.link_token } : {}),
       completion_redirect_uri:
         hosted && typeof hosted.completion_redirect_uri === 'string' ? hosted.completion_redirect_uri : null,
+    };
+  }
+
+  /**
+   * Re-initialisation after an OAuth redirect: Link is created again with the same token and
+   * `receivedRedirectUri` (the redirect_uri plus `oauth_state_id`), and carries on with the same session.
+   */
+  private resumeAfterRedirect(token: LinkTokenRecord, receivedRedirectUri: string): Body | null {
+    if (receivedRedirectUri === '' || !URL.canParse(receivedRedirectUri)) return null;
+    const received = new URL(receivedRedirectUri);
+    const configured = str(token.request.redirect_uri);
+    if (configured === '' || `${received.origin}${received.pathname}` !== configured)
+      throw PlaidErrors.invalidField('received_redirect_uri does not match the redirect_uri of this link token');
+    const stateId = received.searchParams.get('oauth_state_id') ?? '';
+    const status = this.oauthStatus(token, stateId);
+    return {
+      link_session_id: status.link_session_id,
+      client_name: str(token.request.client_name),
+      products: (token.request.products as string[] | undefined) ?? [],
+      update_mode: false,
+      institution: null,
+      hosted: false,
+      completion_redirect_uri: null,
+      oauth_resume: status,
+    };
+  }
+
+  private oauthStart(token: LinkTokenRecord, body: Body): Body {
+    const session = this.requireSession(token, body);
+    const institution = findInstitution(str(body.institution_id));
+    if (!institution?.oauth) throw PlaidErrors.invalidInstitution();
+    const stateId = newUuid();
+    this.oauthStates.set(stateId, {
+      link_token: token.link_token,
+      link_session_id: session.link_session_id,
+      institution_id: institution.institution_id,
+      decision: 'pending',
+    });
+    const query = new URLSearchParams({
+      oauth: '1',
+      oauth_state_id: stateId,
+      institution_name: institution.name,
+      client_name: str(token.request.client_name),
+    });
+    return {
+      oauth_state_id: stateId,
+      authorize_url: `${this.ctx.bankOrigin()}/link/ui/index.html?${query.toString()}`,
+    };
+  }
+
+  private oauthStatus(
+    token: LinkTokenRecord,
+    stateId: string,
+  ): {
+    status: OAuthState['decision'];
+    link_session_id: string;
+    institution: { institution_id: string; name: string };
+  } {
+    const state = this.oauthStates.get(stateId);
+    if (!state || state.link_token !== token.link_token)
+      throw PlaidErrors.invalidField('oauth_state_id does not belong to this link_token');
+    const institution = this.institutionRef(state.institution_id);
+    if (!institution) throw PlaidErrors.invalidInstitution();
+    return { status: state.decision, link_session_id: state.link_session_id, institution };
+  }
+
+  /**
+   * The bank's consent page answers (on the bank's origin): the customer goes back to the app's redirect_uri
+   * when the link token has one, else to Link's own return page, which hands the result to Link.
+   */
+  oauthDecision(body: Body): Body {
+    const stateId = str(body.oauth_state_id);
+    const state = this.oauthStates.get(stateId);
+    if (!state || state.decision !== 'pending') throw PlaidErrors.invalidField('unknown or used oauth_state_id');
+    state.decision = body.approved === true ? 'approved' : 'denied';
+    const token = this.ctx.store.linkToken(state.link_token);
+    const redirectUri = str(token?.request.redirect_uri);
+    const query = new URLSearchParams({ oauth_state_id: stateId });
+    return {
+      redirect:
+        redirectUri !== ''
+          ? `${redirectUri}?${query.toString()}`
+          : `${this.ctx.linkOrigin()}/link/ui/index.html?oauth_return=1&${query.toString()}`,
     };
   }
 

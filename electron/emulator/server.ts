@@ -61,6 +61,66 @@ export function defaultLinkDir(): string {
 
 class HttpError extends Error {}
 
+/** One static file under `root` (never outside it), or `missing()`. */
+export async function serveStatic(
+  res: ServerResponse,
+  root: string,
+  relative: string,
+  headers: Record<string, string>,
+  missing: () => void,
+): Promise<void> {
+  const base = resolve(root);
+  const target = resolve(base, relative);
+  if (target !== base && !target.startsWith(base + sep)) return missing();
+  try {
+    const content = await readFile(target);
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...headers,
+    });
+    res.end(content);
+  } catch {
+    missing();
+  }
+}
+
+/**
+ * The OAuth bank's site: another loopback port, so its consent page is on another origin than Link, as a real
+ * bank's is. It serves the consent page (Link's UI in its bank mode) and takes the customer's answer.
+ */
+export function createBankServer(deps: { linkDir: string; linkUi: LinkUiApi; logger: Logger }): Server {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    const run = async (): Promise<void> => {
+      if (req.method === 'GET' && path.startsWith('/link/ui/'))
+        return serveStatic(res, join(deps.linkDir, 'ui'), decodeURIComponent(path.slice('/link/ui/'.length)), {}, () =>
+          reply(404, { error: 'not found' }),
+        );
+      if (req.method === 'POST' && path === '/oauth/decision') {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body;
+        return reply(200, deps.linkUi.oauthDecision(body));
+      }
+      reply(404, { error: 'not found' });
+    };
+    run().catch((error: unknown) => {
+      if (res.headersSent) return;
+      if (error instanceof PlaidApiError) return reply(400, error.toBody());
+      deps.logger.warn('bank page request failed', { path, error });
+      reply(400, { error: 'bad request' });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
 export function createEmulatorServer(deps: ServerDeps): Server {
   const limiter = new RateLimiter();
   const endpoints = new Set<string>(PLAID_ENDPOINTS);
@@ -146,29 +206,13 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     return PlaidErrors.invalidProduct(['assets']);
   }
 
-  async function serveFile(
+  const serveFile = (
     res: ServerResponse,
     root: string,
     relative: string,
     requestId: string,
     headers: Record<string, string> = {},
-  ): Promise<void> {
-    const base = resolve(root);
-    const target = resolve(base, relative);
-    if (target !== base && !target.startsWith(base + sep)) return sendError(res, PlaidErrors.notFound(), requestId);
-    try {
-      const content = await readFile(target);
-      res.writeHead(200, {
-        'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-        ...headers,
-      });
-      res.end(content);
-    } catch {
-      sendError(res, PlaidErrors.notFound(), requestId, headers);
-    }
-  }
+  ) => serveStatic(res, root, relative, headers, () => sendError(res, PlaidErrors.notFound(), requestId, headers));
 
   async function delay(ms: number): Promise<void> {
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));

@@ -66,9 +66,14 @@ function applicantPage(linkScriptUrl: string): string {
 <body><h1>Connect the applicant's bank</h1>
 <script>
   window.linkLog = { loaded: false, events: [], success: null, exit: null };
+  var query = new URLSearchParams(location.search);
+  // Back from an OAuth bank at redirect_uri: the same link token, kept before leaving, and the full URL.
+  var returning = query.has('oauth_state_id');
+  if (query.get('token')) localStorage.setItem('link_token', query.get('token'));
   window.linkHandler = window.Plaid.create({
-    token: new URLSearchParams(location.search).get('token'),
-    onLoad: function () { window.linkLog.loaded = true; },
+    token: returning ? localStorage.getItem('link_token') : query.get('token'),
+    receivedRedirectUri: returning ? location.href : undefined,
+    onLoad: function () { window.linkLog.loaded = true; if (returning) window.linkHandler.open(); },
     onSuccess: function (publicToken, metadata) { window.linkLog.success = { public_token: publicToken, metadata: metadata }; },
     onExit: function (error, metadata) { window.linkLog.exit = { error: error, metadata: metadata }; },
     onEvent: function (name, metadata) { window.linkLog.events.push({ name: name, metadata: metadata }); },
@@ -314,6 +319,9 @@ describe('emulated Plaid Link', () => {
     await expect(popup.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
       'Platypus OAuth Bank \u2014 Allow access?',
     );
+    // The bank is another site: a different origin from Link's and from the app's.
+    expect(new URL(popup.url()).origin).toBe(emulator.bankOrigin);
+    expect(emulator.bankOrigin).not.toBe(new URL(emulator.baseUrl).origin);
     await popup.screenshot({ path: `${SCREENSHOTS}/emulator-link-oauth-popup.png` });
     await Promise.all([popup.waitForEvent('close'), popup.getByTestId('oauth-allow').click()]);
 
@@ -323,6 +331,30 @@ describe('emulated Plaid Link', () => {
     });
     const names = (await page.evaluate(() => window.linkLog.events)).map((event) => event.name);
     expect(names).toEqual(expect.arrayContaining(['OPEN_OAUTH', 'CLOSE_OAUTH']));
+    await page.close();
+  });
+
+  it('comes back from the OAuth bank to redirect_uri and carries on in Link re-created with receivedRedirectUri', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+    const link = await openLink(page, await createLinkToken({ redirect_uri: `${appUrl}/oauth-return` }));
+    await link.getByTestId('consent-continue').click();
+    await link.getByTestId('institution-search').fill('OAuth');
+    await link.getByTestId('institution-ins_127287').click();
+    const [popup] = await Promise.all([page.waitForEvent('popup'), link.getByTestId('oauth-continue').click()]);
+    await popup.getByTestId('oauth-allow').click();
+    // The bank sends the customer to the app's redirect_uri, where the app re-creates Link with the same token.
+    await popup.waitForURL(/\/oauth-return\?oauth_state_id=/);
+    await popup.waitForFunction(() => window.linkLog.loaded);
+    const resumed = popup.frameLocator('iframe[data-plaid-emulator="link"]');
+    const success = await finishAfterLogin(popup, resumed, false);
+    expect(success?.metadata).toMatchObject({
+      institution: { institution_id: 'ins_127287', name: 'Platypus OAuth Bank' },
+    });
+    const exchanged = await plaid.itemPublicTokenExchange({ public_token: success?.public_token ?? '' });
+    expect((await plaid.itemGet({ access_token: exchanged.data.access_token })).data.item.institution_id).toBe(
+      'ins_127287',
+    );
+    await popup.close();
     await page.close();
   });
 

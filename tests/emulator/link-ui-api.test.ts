@@ -257,3 +257,42 @@ it('serves Link files with CORS, answers preflight and rejects path traversal', 
     expect(await res.json()).toMatchObject({ error_code: 'NOT_FOUND' });
   }
 });
+
+it('hands an OAuth login to the bank on another origin, which answers once and sends the customer back', async () => {
+  const { link_token } = await linkToken({ redirect_uri: 'http://127.0.0.1:9/oauth-return' });
+  const session = await ui('session', { link_token });
+  const link_session_id = String(session.body.link_session_id);
+  const notOAuth = await ui('oauth_start', { link_token, link_session_id, institution_id: 'ins_109508' });
+  expect(notOAuth.body.error_code).toBe('INVALID_INSTITUTION');
+  const started = await ui('oauth_start', { link_token, link_session_id, institution_id: 'ins_127287' });
+  const authorize = new URL(String(started.body.authorize_url));
+  expect(authorize.origin).toBe(emulator.bankOrigin);
+  expect(authorize.origin).not.toBe(emulator.baseUrl);
+  const page = await fetch(authorize);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('/link/ui/app.js');
+  const oauth_state_id = String(started.body.oauth_state_id);
+  expect((await ui('oauth_status', { link_token, oauth_state_id })).body.status).toBe('pending');
+
+  const decide = () =>
+    fetch(`${emulator.bankOrigin}/oauth/decision`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ oauth_state_id, approved: true }),
+    });
+  const decided = (await (await decide()).json()) as { redirect: string };
+  expect(decided.redirect).toBe(`http://127.0.0.1:9/oauth-return?oauth_state_id=${oauth_state_id}`);
+  expect((await decide()).status).toBe(400);
+
+  // Link re-created at redirect_uri resumes the same session, approved.
+  const resumed = await ui('session', { link_token, received_redirect_uri: decided.redirect });
+  expect(resumed.body).toMatchObject({
+    link_session_id,
+    oauth_resume: { status: 'approved', institution: { institution_id: 'ins_127287' } },
+  });
+  const elsewhere = await ui('session', {
+    link_token,
+    received_redirect_uri: `http://127.0.0.1:9/elsewhere?oauth_state_id=${oauth_state_id}`,
+  });
+  expect(elsewhere.body.error_code).toBe('INVALID_FIELD');
+});

@@ -2,7 +2,8 @@
  * The emulated Plaid Link UI. Three ways in:
  *   /link/ui/index.html?token=…&parent_origin=…   Link inside the overlay iframe made by link-initialize.js
  *   /hosted-link/<id>                             Hosted Link as a full page (results go to /link/token/get)
- *   /link/ui/index.html?oauth=1&…                 the fake bank consent pop-up of an OAuth institution
+ *   /link/ui/index.html?oauth=1&…                 the OAuth bank's consent page (served from the bank's own origin)
+ *   /link/ui/index.html?oauth_return=1&…          where the bank sends the pop-up back when there is no redirect_uri
  * Plain JavaScript with no inline scripts or handlers: the pages run under `script-src 'self'`.
  */
 (function () {
@@ -16,7 +17,15 @@
   var hostedMatch = /^\/hosted-link\/([^/]+)\/?$/.exec(window.location.pathname);
 
   var S = {
-    mode: params.get('oauth') === '1' ? 'oauth' : hostedMatch ? 'hosted' : 'link',
+    mode:
+      params.get('oauth') === '1'
+        ? 'oauth'
+        : params.get('oauth_return') === '1'
+          ? 'oauth-return'
+          : hostedMatch
+            ? 'hosted'
+            : 'link',
+    receivedRedirectUri: params.get('received_redirect_uri') || '',
     embedded: params.get('embedded') === '1',
     linkToken: params.get('token') || '',
     parentOrigin: params.get('parent_origin') || null,
@@ -871,19 +880,8 @@
   }
 
   function openOAuthPopup(notice) {
-    S.oauthState = randomId();
-    var query = new URLSearchParams({
-      oauth: '1',
-      state: S.oauthState,
-      institution_id: S.institution.institution_id,
-      institution_name: S.institution.name,
-      client_name: clientName(),
-    });
-    var popup = window.open(
-      window.location.origin + '/link/ui/index.html?' + query.toString(),
-      'plaid-emulator-oauth',
-      'popup=yes,width=480,height=680',
-    );
+    // Opened now, while the click still counts as the user's gesture; the bank's address follows.
+    var popup = window.open('', 'plaid-emulator-oauth', 'popup=yes,width=480,height=680');
     if (!popup) {
       notice.hidden = false;
       notice.textContent = 'Your browser blocked the bank\u2019s window. Allow pop-ups for this page and try again.';
@@ -891,7 +889,17 @@
       return;
     }
     S.oauthPopup = popup;
-    emit('OPEN_OAUTH', { view_name: 'OAUTH' });
+    api('oauth_start', sessionBody({ institution_id: S.institution.institution_id }))
+      .then(function (started) {
+        S.oauthState = started.oauth_state_id;
+        popup.location.href = started.authorize_url;
+        emit('OPEN_OAUTH', { view_name: 'OAUTH' });
+      })
+      .catch(function (error) {
+        S.oauthPopup = null;
+        popup.close();
+        showError(error);
+      });
     var watcher = setInterval(function () {
       if (S.oauthPopup !== popup) {
         clearInterval(watcher);
@@ -907,11 +915,18 @@
     }, 400);
   }
 
-  function onOAuthResult(message) {
+  /** The bank answered: Link asks the emulator what it was (the message itself carries no verdict). */
+  function onOAuthResult() {
     var popup = S.oauthPopup;
     S.oauthPopup = null;
     if (popup && !popup.closed) popup.close();
-    if (!message.approved) {
+    api('oauth_status', { link_token: S.linkToken, oauth_state_id: S.oauthState })
+      .then(continueAfterOAuth)
+      .catch(showError);
+  }
+
+  function continueAfterOAuth(status) {
+    if (status.status !== 'approved') {
       emit('FAIL_OAUTH', { view_name: 'OAUTH' });
       showError({
         error_type: 'OAUTH_ERROR',
@@ -928,6 +943,17 @@
     submitCredentials(null);
   }
 
+  /** Back from the bank on Link's own origin (no redirect_uri): hand the state to the Link that opened us. */
+  function renderOAuthReturnPage() {
+    if (window.opener) {
+      window.opener.postMessage(
+        { source: MESSAGE_SOURCE, type: 'oauth_result', oauth_state_id: params.get('oauth_state_id') },
+        window.location.origin,
+      );
+    }
+    window.close();
+  }
+
   function renderOAuthBankPage() {
     document.body.classList.add('oauth');
     document.title = (params.get('institution_name') || 'Bank') + ' \u2014 Allow access?';
@@ -936,13 +962,18 @@
     var bank = params.get('institution_name') || 'Platypus OAuth Bank';
     var app = params.get('client_name') || 'This Application';
     function answer(approved) {
-      if (window.opener) {
-        window.opener.postMessage(
-          { source: MESSAGE_SOURCE, type: 'oauth_result', state: params.get('state'), approved: approved },
-          window.location.origin,
-        );
-      }
-      window.close();
+      // The bank records the answer on its own site, then sends the customer back (redirect_uri or Link).
+      fetch('/oauth/decision', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ oauth_state_id: params.get('oauth_state_id'), approved: approved }),
+      })
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (result) {
+          if (result && typeof result.redirect === 'string') window.location.assign(result.redirect);
+        });
     }
     viewRoot.appendChild(
       h('div', { 'data-testid': 'oauth-bank', class: 'view' }, [
@@ -1123,10 +1154,10 @@
     var message = event.data;
     if (!message || message.source !== MESSAGE_SOURCE) return;
     if (message.type === 'oauth_result') {
-      // Only our own pop-up, on our own origin, carrying the state we generated.
+      // Only our own pop-up, back on our own origin, carrying the state we were given.
       if (event.origin !== window.location.origin || !S.oauthPopup || event.source !== S.oauthPopup) return;
-      if (message.state !== S.oauthState) return;
-      onOAuthResult(message);
+      if (message.oauth_state_id !== S.oauthState) return;
+      onOAuthResult();
       return;
     }
     // Everything else comes from the page that created Link, and only from it.
@@ -1151,7 +1182,11 @@
       showError(S.sessionError);
       return;
     }
-    if (S.session.update_mode && S.session.institution) {
+    if (S.session.oauth_resume) {
+      // Re-initialised after the bank redirected to redirect_uri: the same session carries on.
+      S.institution = S.session.oauth_resume.institution;
+      continueAfterOAuth(S.session.oauth_resume);
+    } else if (S.session.update_mode && S.session.institution) {
       S.institution = S.session.institution;
       showReconnect();
     } else {
@@ -1163,10 +1198,18 @@
     renderOAuthBankPage();
     return;
   }
+  if (S.mode === 'oauth-return') {
+    renderOAuthReturnPage();
+    return;
+  }
   if (S.mode === 'hosted') document.body.classList.add('hosted');
   if (S.embedded) document.body.classList.add('embedded');
 
-  api('session', { link_token: S.mode === 'hosted' ? '' : S.linkToken, hosted_link_id: S.hostedLinkId || undefined })
+  api('session', {
+    link_token: S.mode === 'hosted' ? '' : S.linkToken,
+    hosted_link_id: S.hostedLinkId || undefined,
+    received_redirect_uri: S.receivedRedirectUri || undefined,
+  })
     .then(function (session) {
       S.session = session;
       if (session.link_token) S.linkToken = session.link_token;
