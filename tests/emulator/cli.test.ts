@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CountryCode, Products } from 'plaid';
-import { expectPlaidError, SpecValidator } from '../contract/openapi-validator';
+import { expectPlaidError, SPEC_PATH, SpecValidator } from '../contract/openapi-validator';
 
 /** `npm run emulator`: prints its URL and credentials, serves Plaid calls on 127.0.0.1, stops on SIGTERM. */
 const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -73,5 +73,35 @@ it('starts with flags and env credentials, answers the SDK, and exits on SIGTERM
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('replays the spec examples with --replay-spec', async () => {
+  const child = spawn(
+    resolve(projectRoot, 'node_modules/.bin/tsx'),
+    [
+      'electron/emulator/cli.ts',
+      '--replay-spec',
+      SPEC_PATH,
+      '--port',
+      '0',
+      '--client-id',
+      'r-id',
+      '--secret',
+      'r-secret',
+    ],
+    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  try {
+    const output = await waitForOutput(child, /PLAID_SECRET=.*\n/);
+    const baseUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+    const plaid = new SpecValidator().plaidClient(baseUrl, 'r-id', 'r-secret');
+    const item = await plaid.itemGet({ access_token: 'access-sandbox-x' });
+    expect(item.data.item.item_id).toBeTruthy();
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
 });
