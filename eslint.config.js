@@ -32,7 +32,16 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'release/', 'test-results/', '.tmp/', 'electron/emulator/link/**/*.js'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'release/',
+      'test-results/',
+      '.tmp/',
+      'electron/emulator/link/link-initialize.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -55,6 +64,11 @@ export default tseslint.config(
   {
     files: ['electron/**/*.ts', 'tests/**/*.ts', '*.ts', '*.js'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // The emulator's Link UI runs in the browser.
+    files: ['electron/emulator/link/ui/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The only two places allowed to touch Electron's raw IPC objects.

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { LINK_UI_BUILD_OPTIONS } from '../emulator/link-ui-bundle';
 
 /**
  * Builds what Electron loads: main and preload bundled to CommonJS (a sandboxed preload cannot
@@ -30,14 +31,22 @@ await build({
   entryPoints: { index: `${root}electron/main/index.ts` },
   outExtension: { '.js': '.cjs' },
   outdir: `${root}out/main`,
-  external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist'],
+  external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist', 'esbuild'],
   // import.meta.url is used by a few ESM dependencies; give them the bundle's own URL.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// The emulator serves its Link UI from files beside its code: beside the bundle once built.
-cpSync(`${root}electron/emulator/link`, `${root}out/main/link`, { recursive: true });
+// The emulator serves its Link UI from files beside its code: beside the bundle once built (its TypeScript bundled).
+cpSync(`${root}electron/emulator/link`, `${root}out/main/link`, {
+  recursive: true,
+  filter: (source) => !source.endsWith('.ts') && !source.endsWith('tsconfig.json'),
+});
+await build({
+  ...LINK_UI_BUILD_OPTIONS,
+  entryPoints: [`${root}electron/emulator/link/ui/app.ts`],
+  outfile: `${root}out/main/link/ui/app.js`,
+});
 
 await build({
   ...common,

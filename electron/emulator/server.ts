@@ -10,6 +10,7 @@ import { PlaidApiError, PlaidErrors } from './errors';
 import { PRODUCTION_LIMITS, RateLimiter, type FaultState, type ForcedStatus } from './faults';
 import { newRequestId } from './ids';
 import type { LinkUiApi } from './link-api';
+import { linkUiScript } from './link-ui-bundle';
 import { PLAID_ENDPOINTS } from './openapi/endpoints';
 import { validateRequest } from './validation';
 
@@ -72,8 +73,10 @@ export async function serveStatic(
   const base = resolve(root);
   const target = resolve(base, relative);
   if (target !== base && !target.startsWith(base + sep)) return missing();
+  // Only the bundle is served: the TypeScript sources and their config stay private.
+  if (/\.ts$|tsconfig\.json$/.test(target)) return missing();
   try {
-    const content = await readFile(target);
+    const content = target === join(base, 'app.js') ? await linkUiScript(base) : await readFile(target);
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
       'Cache-Control': 'no-store',

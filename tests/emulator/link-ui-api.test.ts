@@ -296,3 +296,14 @@ it('hands an OAuth login to the bank on another origin, which answers once and s
   });
   expect(elsewhere.body.error_code).toBe('INVALID_FIELD');
 });
+
+it('serves the Link UI bundled from its TypeScript, never the sources', async () => {
+  const script = await fetch(`${emulator.baseUrl}/link/ui/app.js`);
+  expect(script.status).toBe(200);
+  expect(script.headers.get('content-type')).toContain('text/javascript');
+  const code = await script.text();
+  expect(code).toContain('oauth_status');
+  expect(code).not.toMatch(/^import /m);
+  for (const source of ['app.ts', 'views.ts', 'tsconfig.json'])
+    expect((await fetch(`${emulator.baseUrl}/link/ui/${source}`)).status).toBe(404);
+});

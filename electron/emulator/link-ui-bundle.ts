@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * The Link UI is TypeScript (link/ui/app.ts and its modules). The build bundles it to link/ui/app.js beside
+ * the main bundle; running from source (tests, `npm run emulator`), the emulator bundles it once in memory.
+ */
+export const LINK_UI_BUILD_OPTIONS = {
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+} as const;
+
+const bundles = new Map<string, Promise<Buffer>>();
+
+async function bundleFromSource(uiDir: string): Promise<Buffer> {
+  // Only reached from source: the built app ships app.js, so esbuild (a dev tool) is never loaded there.
+  const { build } = await import('esbuild');
+  const result = await build({ ...LINK_UI_BUILD_OPTIONS, entryPoints: [join(uiDir, 'app.ts')], write: false });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error('the Link UI bundle came out empty');
+  return Buffer.from(output.contents);
+}
+
+/** The Link UI script: the built app.js when present, else app.ts bundled now (and kept). */
+export function linkUiScript(uiDir: string): Promise<Buffer> {
+  const built = join(uiDir, 'app.js');
+  if (existsSync(built)) return readFile(built);
+  let bundle = bundles.get(uiDir);
+  if (!bundle) {
+    bundle = bundleFromSource(uiDir);
+    bundles.set(uiDir, bundle);
+    bundle.catch(() => bundles.delete(uiDir));
+  }
+  return bundle;
+}
