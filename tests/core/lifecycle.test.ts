@@ -3,6 +3,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
+import { emulatorPlaid } from '../helpers/emulator-plaid';
 import {
   APPLICANT,
   EMULATOR_CLIENT_ID,
@@ -191,13 +192,14 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     await h.handlers['auditCopies:copyToken']({ auditCopyId: copy.id });
     const token = h.clipboard.at(-1)!;
     expect(token).toMatch(/^a-sandbox-/);
-    // The auditor can read it at Plaid
-    expect((await h.plaid.assetReportAuditCopyGet({ audit_copy_token: token })).data.report.asset_report_id).toBe(
+    // The auditor can read it at Plaid (with the auditor's own credentials, not the creator's)
+    const auditor = emulatorPlaid({ baseUrl: h.emulator.baseUrl, ...h.emulator.auditors.fannie_mae! });
+    expect((await auditor.assetReportAuditCopyGet({ audit_copy_token: token })).data.report.asset_report_id).toBe(
       report.plaidReportId,
     );
     await h.handlers['auditCopies:remove']({ auditCopyId: copy.id });
     expect((await h.handlers['auditCopies:list']({ reportId: report.id }))[0]!.removedAt).not.toBeNull();
-    await expect(h.plaid.assetReportAuditCopyGet({ audit_copy_token: token })).rejects.toMatchObject({
+    await expect(auditor.assetReportAuditCopyGet({ audit_copy_token: token })).rejects.toMatchObject({
       response: { status: 400 },
     });
   });
