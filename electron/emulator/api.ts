@@ -616,7 +616,11 @@ export class SandboxApi {
   private finishReport(reportId: string): void {
     const stored = this.ctx.store.reportById(reportId);
     if (!stored || stored.removed || stored.webhook_sent) return;
-    if (new Date(stored.ready_at).getTime() > this.now().getTime()) return; // rescheduled later
+    // Not due yet (its readiness moved, or a timer fired a hair early): wait for the rest of the delay.
+    if (new Date(stored.ready_at).getTime() > this.now().getTime()) {
+      this.scheduleReady(stored);
+      return;
+    }
     const record = this.generate(stored);
     const failure = this.failureOf(record);
     if (!failure) {

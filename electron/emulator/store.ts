@@ -103,7 +103,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE TABLE IF NOT EXISTS public_tokens (
   public_token_hash TEXT PRIMARY KEY, item_id TEXT NOT NULL, expires_at TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS link_tokens (
-  link_token_hash TEXT PRIMARY KEY, hosted_link_id TEXT UNIQUE, sealed TEXT NOT NULL);
+  link_token_hash TEXT PRIMARY KEY, hosted_link_id_hash TEXT UNIQUE, sealed TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS link_sessions (
   link_session_id TEXT PRIMARY KEY, link_token_hash TEXT NOT NULL, sealed TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS link_sessions_by_token ON link_sessions(link_token_hash);
@@ -276,9 +276,12 @@ export class EmulatorStore {
 
   // ---- Link tokens and sessions ----
   insertLinkToken(record: LinkTokenRecord): void {
-    this.db
-      .prepare('INSERT INTO link_tokens (link_token_hash, hosted_link_id, sealed) VALUES (?, ?, ?)')
-      .run(tokenHash(record.link_token), record.hosted_link_id, this.sealer.seal(JSON.stringify(record)));
+    this.db.prepare('INSERT INTO link_tokens (link_token_hash, hosted_link_id_hash, sealed) VALUES (?, ?, ?)').run(
+      tokenHash(record.link_token),
+      // The Hosted Link id opens the Link page as the token does: kept as a digest too.
+      record.hosted_link_id === null ? null : tokenHash(record.hosted_link_id),
+      this.sealer.seal(JSON.stringify(record)),
+    );
   }
 
   private openLinkToken(sealed: string): LinkTokenRecord | null {
@@ -294,8 +297,9 @@ export class EmulatorStore {
   }
 
   linkTokenByHostedId(hostedLinkId: string): LinkTokenRecord | null {
-    const row = this.db.prepare('SELECT sealed FROM link_tokens WHERE hosted_link_id = ?').get(hostedLinkId) as
-      { sealed: string } | undefined;
+    const row = this.db
+      .prepare('SELECT sealed FROM link_tokens WHERE hosted_link_id_hash = ?')
+      .get(tokenHash(hostedLinkId)) as { sealed: string } | undefined;
     return row ? this.openLinkToken(row.sealed) : null;
   }
 

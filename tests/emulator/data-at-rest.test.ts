@@ -42,6 +42,15 @@ it('keeps the folder and files owner-only and no SSN, token, secret or key in th
       language: 'en',
     });
     secrets.push(link.data.link_token);
+    const hosted = await plaid.linkTokenCreate({
+      user: { client_user_id: 'applicant-99' },
+      client_name: 'AssetDesk',
+      products: [Products.Assets],
+      country_codes: [CountryCode.Us],
+      language: 'en',
+      hosted_link: {},
+    });
+    secrets.push(hosted.data.link_token, String(hosted.data.hosted_link_url?.split('/').pop()));
     const created = await plaid.sandboxPublicTokenCreate({
       institution_id: 'ins_109508',
       initial_products: [Products.Assets],
