@@ -310,6 +310,8 @@ export class LinkUiApi {
         username: persona.username,
         products,
         webhook: typeof token.request.webhook === 'string' ? token.request.webhook : null,
+        // /accounts/get answers with what the customer shared, so the app need not trust Link's metadata.
+        accountIds: selected.size > 0 ? accounts.map((a) => a.id) : null,
       }).publicToken;
     }
     const metadata = {

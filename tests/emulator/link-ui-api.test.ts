@@ -120,6 +120,12 @@ it('links an Item: session → institutions → credentials (MFA) → complete �
   ]);
 
   const exchanged = await plaid.itemPublicTokenExchange({ public_token: String(done.body.public_token) });
+  // /accounts/get tells the app, from Plaid's side, which accounts the customer shared.
+  const shared = await plaid.accountsGet({ access_token: exchanged.data.access_token });
+  expect(shared.data.accounts.map((a) => [a.account_id, a.mask])).toEqual([
+    [list[0]!.id, '0000'],
+    [list[1]!.id, '1111'],
+  ]);
   const report = await plaid.assetReportCreate({ access_tokens: [exchanged.data.access_token], days_requested: 10 });
   const got = await plaid.assetReportGet({ asset_report_token: report.data.asset_report_token });
   // The Item holds every account of the persona; the report's ids match what Link showed.
