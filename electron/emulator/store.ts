@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sealer, tokenHash } from './sealed';
+import { readV1, type V1Contents } from './store-v1';
 
 /**
  * The emulator's state (Items, tokens, Link sessions, reports, audit copies, keys) in SQLite, so access tokens
@@ -147,21 +148,48 @@ export class EmulatorStore {
     this.checkKey();
   }
 
-  /** Version 1 kept tokens and SSNs in clear: its rows are dropped (the emulator's data is disposable). */
+  /**
+   * Version 1 kept tokens, SSNs and keys in clear: its rows are carried over in the sealed format, then the
+   * file is vacuumed so no clear copy stays in free pages or the WAL.
+   */
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
+    const old = version < SCHEMA_VERSION ? readV1(this.db) : null;
     const hadTables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
       n: number;
     };
-    if (version < SCHEMA_VERSION && hadTables.n > 0) {
-      for (const table of OLD_TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
-    }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.db.transaction(() => {
+      if (hadTables.n > 0) for (const table of OLD_TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+      this.db.exec(SCHEMA);
+      if (old) this.importV1(old);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
     if (hadTables.n > 0) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+  }
+
+  private importV1(old: V1Contents): void {
+    const clientId = old.meta.get('client_id');
+    if (clientId) this.setMeta('client_id', clientId);
+    for (const key of SEALED_META) {
+      const value = old.meta.get(key);
+      if (value) this.setSealedMeta(key, value);
+    }
+    for (const item of old.items) this.insertItem(item);
+    for (const token of old.publicTokens) {
+      this.insertPublicToken(token.public_token, token.item_id, token.expires_at);
+      if (token.used) this.consumePublicToken(token.public_token);
+    }
+    for (const record of old.linkTokens) this.insertLinkToken(record);
+    for (const session of old.linkSessions) this.saveLinkSession(session);
+    for (const report of old.reports) this.saveReport(report);
+    for (const copy of old.auditCopies) {
+      this.insertAuditCopy(copy);
+      if (copy.removed) this.removeAuditCopy(copy.audit_copy_token);
     }
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,5 +107,65 @@ it('tightens an existing folder and database file to owner-only', async () => {
     expect(statSync(join(dir, 'emulator.sqlite')).mode & 0o777).toBe(0o600);
   } finally {
     await second.close();
+  }
+});
+
+it('carries a data folder of the old clear-text format over, sealed, and leaves no clear copy behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'emulator-at-rest-'));
+  dirs.push(dir);
+  const accessToken = 'access-sandbox-00000000-0000-4000-8000-0000000000a1';
+  const reportToken = 'assets-sandbox-00000000-0000-4000-8000-0000000000a2';
+  const oldSecret = '0123456789abcdef0123456789abcd';
+  const old = new Database(join(dir, 'emulator.sqlite'));
+  old.pragma('journal_mode = WAL');
+  old.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE items (item_id TEXT PRIMARY KEY, access_token TEXT NOT NULL UNIQUE, institution_id TEXT NOT NULL,
+      username TEXT NOT NULL, products TEXT NOT NULL, webhook TEXT, error TEXT, created_at TEXT NOT NULL,
+      removed INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE public_tokens (public_token TEXT PRIMARY KEY, item_id TEXT NOT NULL, expires_at TEXT NOT NULL,
+      used INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE link_tokens (link_token TEXT PRIMARY KEY, created_at TEXT NOT NULL, expiration TEXT NOT NULL,
+      request TEXT NOT NULL, item_id TEXT, hosted_link_id TEXT UNIQUE);
+    CREATE TABLE link_sessions (link_session_id TEXT PRIMARY KEY, link_token TEXT NOT NULL, data TEXT NOT NULL);
+    CREATE TABLE reports (asset_report_id TEXT PRIMARY KEY, asset_report_token TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+    CREATE TABLE audit_copies (audit_copy_token TEXT PRIMARY KEY, asset_report_id TEXT NOT NULL,
+      auditor_id TEXT NOT NULL, created_at TEXT NOT NULL, removed INTEGER NOT NULL DEFAULT 0);`);
+  const created = new Date(Date.now() - 86_400_000).toISOString();
+  old.prepare('INSERT INTO meta VALUES (?, ?), (?, ?)').run('client_id', 'old-client', 'secret', oldSecret);
+  old
+    .prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, 0)')
+    .run('item-old-1', accessToken, 'ins_109508', 'user_good', '["assets"]', created);
+  const record = {
+    asset_report_id: 'report-old-1',
+    asset_report_token: reportToken,
+    item_ids: ['item-old-1'],
+    days_requested: 10,
+    options: { user: { first_name: 'Alberta', last_name: 'Charleson', ssn: SSN } },
+    account_ids_to_exclude: [],
+    created_at: created,
+    ready_at: created,
+    date_generated: created.replace(/\.\d{3}Z$/, 'Z'),
+    failure: null,
+    removed: false,
+    parent_report_id: null,
+    webhook_sent: true,
+  };
+  old.prepare('INSERT INTO reports VALUES (?, ?, ?)').run('report-old-1', reportToken, JSON.stringify(record));
+  old.close();
+
+  const emulator = await startEmulator({ dataDir: dir, readyAfterMs: 0 });
+  try {
+    expect(emulator.clientId).toBe('old-client');
+    const plaid = new SpecValidator().plaidClient(emulator.baseUrl, emulator.clientId, emulator.secret);
+    expect((await plaid.itemGet({ access_token: accessToken })).data.item.item_id).toBe('item-old-1');
+    const report = await plaid.assetReportGet({ asset_report_token: reportToken });
+    expect(report.data.report.user.ssn).toBe(SSN);
+    for (const file of rawFiles(dir)) {
+      for (const secret of [SSN, accessToken, reportToken, oldSecret])
+        expect(file.bytes.includes(secret), `${secret} in ${file.name}`).toBe(false);
+    }
+  } finally {
+    await emulator.close();
   }
 });
