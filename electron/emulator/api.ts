@@ -3,7 +3,7 @@ import { KNOWN_AUDITOR_IDS, type ClientRegistry, type EmulatorClient } from './c
 import { checkLogin } from './data/credentials';
 import { generateItemAccounts } from './data/generator';
 import { findInstitution, institutionJson, institutionProducts, searchInstitutions } from './data/institutions';
-import { credentialError, itemNotFound, PlaidApiError, PlaidErrors } from './errors';
+import { itemNotFound, PlaidApiError, PlaidErrors } from './errors';
 import { findPersona } from './data/personas';
 import type { FaultState } from './faults';
 import {
@@ -11,7 +11,6 @@ import {
   looksLikeAccessToken,
   looksLikePublicToken,
   newAccessToken,
-  newAssetReportToken,
   newAuditCopyToken,
   newItemId,
   newLinkToken,
@@ -20,6 +19,7 @@ import {
   newUuid,
 } from './ids';
 import { isoSeconds, ReportBuilder, type ReportView } from './report';
+import { ReportGeneration, wantsFast } from './report-generation';
 import type { EmulatorStore, ItemRecord, LinkTokenRecord, ReportRecord } from './store';
 import { publishedKey, type WebhookKey, type WebhookSender } from './webhooks';
 
@@ -88,11 +88,11 @@ const obj = (v: unknown): Body => (typeof v === 'object' && v !== null && !Array
 
 export class SandboxApi {
   readonly reports: ReportBuilder;
-  private readonly readyTimers = new Set<NodeJS.Timeout>();
-  private closed = false;
+  private readonly generation: ReportGeneration;
 
   constructor(private readonly ctx: ApiContext) {
     this.reports = new ReportBuilder((id) => ctx.store.itemById(id));
+    this.generation = new ReportGeneration({ ...ctx, reports: this.reports });
   }
 
   private now(): Date {
@@ -473,7 +473,7 @@ export class SandboxApi {
     if (broken?.error) throw PlaidApiError.fromStored(broken.error);
     const options = obj(body.options);
     if (wantsFast(options) && !client.entitlements.fast_assets) throw PlaidErrors.invalidProduct(['fast_assets']);
-    const record = this.newReport({
+    const record = this.generation.create({
       itemIds: [...new Set(items.map((i) => i.item_id))],
       daysRequested: Number(body.days_requested),
       options,
@@ -486,185 +486,6 @@ export class SandboxApi {
     return { asset_report_token: record.asset_report_token, asset_report_id: record.asset_report_id };
   }
 
-  private newReport(input: {
-    itemIds: string[];
-    daysRequested: number;
-    options: Body;
-    exclude: string[];
-    parent: string | null;
-    dateGenerated: string | null;
-    insightsEnabled: boolean;
-  }): ReportRecord {
-    const now = this.now();
-    const fast = wantsFast(input.options);
-    // With Fast Assets the FAST report comes first and the FULL one follows after the configured gap.
-    const fastReadyAt = new Date(now.getTime() + this.ctx.faults.readyAfterMs);
-    const readyAt = new Date(fastReadyAt.getTime() + (fast ? this.ctx.faults.fastReportGapMs : 0));
-    const record: ReportRecord = {
-      asset_report_id: newUuid(),
-      asset_report_token: newAssetReportToken(),
-      item_ids: input.itemIds,
-      days_requested: input.daysRequested,
-      options: input.options,
-      account_ids_to_exclude: input.exclude,
-      created_at: now.toISOString(),
-      ready_at: readyAt.toISOString(),
-      fast_ready_at: fast ? fastReadyAt.toISOString() : null,
-      date_generated: input.dateGenerated ?? isoSeconds(readyAt),
-      failure: this.ctx.faults.takeReportFailure() ? PlaidErrors.generationFailed().toStored() : null,
-      removed: false,
-      parent_report_id: input.parent,
-      webhook_sent: false,
-      fast_webhook_sent: false,
-      insights_enabled: input.insightsEnabled,
-    };
-    this.ctx.store.saveReport(record);
-    this.scheduleReady(record);
-    return record;
-  }
-
-  /** A pending report's readiness, counted from now (per-report delays for tests). */
-  setReportReadyAfter(reportId: string, ms: number): void {
-    const record = this.ctx.store.reportById(reportId);
-    if (!record || record.removed || record.webhook_sent)
-      throw PlaidErrors.invalidField('no pending report with that id');
-    const fastAt = new Date(this.now().getTime() + ms);
-    const fast = record.fast_ready_at !== null && record.fast_ready_at !== undefined;
-    record.ready_at = new Date(fastAt.getTime() + (fast ? this.ctx.faults.fastReportGapMs : 0)).toISOString();
-    if (fast) record.fast_ready_at = fastAt.toISOString();
-    this.ctx.store.saveReport(record);
-    this.scheduleReady(record);
-  }
-
-  /** At ready time: generate the report (so the first /get is fast) and send PRODUCT_READY or ERROR. */
-  scheduleReady(record: ReportRecord): void {
-    const at = (iso: string, run: () => void) => {
-      const delay = Math.max(0, new Date(iso).getTime() - this.now().getTime());
-      const timer = setTimeout(() => {
-        this.readyTimers.delete(timer);
-        if (!this.closed) run();
-      }, delay);
-      this.readyTimers.add(timer);
-    };
-    if (record.fast_ready_at && !record.fast_webhook_sent)
-      at(record.fast_ready_at, () => this.finishFast(record.asset_report_id));
-    at(record.ready_at, () => this.finishReport(record.asset_report_id));
-  }
-
-  /** Timers were set for the old time: after the clock moves, every pending report is looked at again. */
-  rescheduleAll(): void {
-    for (const record of this.ctx.store.reportsAwaitingWebhook()) this.scheduleReady(record);
-  }
-
-  /**
-   * Pulls the Items' data once: Items that fail (persona, control API) make the report fail with DATA_UNAVAILABLE
-   * and per-Item causes, or, with require_all_items false and one Item left, drop out with a warning.
-   */
-  private generate(record: ReportRecord): ReportRecord {
-    if (record.generated) return record;
-    record.generated = true;
-    const warnings: Body[] = [];
-    const causes: Body[] = [];
-    for (const itemId of record.item_ids) {
-      const item = this.ctx.store.itemById(itemId);
-      const persona = findPersona(item?.username ?? '');
-      const failure =
-        this.ctx.faults.failingItems.get(itemId) ??
-        (persona?.generation?.failsWith ? credentialError(persona.generation.failsWith) : null);
-      if (failure) {
-        causes.push({ ...failure.toStored(), item_id: itemId });
-      } else if (persona?.generation?.ownersUnavailable) {
-        warnings.push(warning('OWNERS_UNAVAILABLE', ownersNotSupported(), itemId));
-      }
-    }
-    const requireAll = record.options.require_all_items !== false;
-    if (record.failure === null && causes.length > 0) {
-      if (requireAll || causes.length === record.item_ids.length) {
-        record.failure = PlaidErrors.dataUnavailable(causes).toStored();
-        record.failure.causes = causes;
-      } else {
-        record.dropped_item_ids = causes.map((c) => String(c.item_id));
-        // A dropped Item's balances and transactions are missing: Plaid's closest documented warning.
-        for (const cause of causes)
-          warnings.push({ warning_type: 'ASSET_REPORT_WARNING', warning_code: 'TRANSACTIONS_UNAVAILABLE', cause });
-      }
-    }
-    record.warnings = warnings;
-    this.ctx.store.saveReport(record);
-    return record;
-  }
-
-  private finishFast(reportId: string): void {
-    const stored = this.ctx.store.reportById(reportId);
-    if (!stored || stored.removed || stored.fast_webhook_sent) return;
-    const record = this.generate(stored);
-    record.fast_webhook_sent = true;
-    const failed = this.failureOf(record) !== null;
-    this.ctx.store.saveReport(record);
-    const webhook = str(record.options.webhook);
-    // A failed report sends its one ERROR when the FULL report would have been ready.
-    if (!webhook || failed) return;
-    this.ctx.webhooks.send(webhook, {
-      webhook_type: 'ASSETS',
-      webhook_code: 'PRODUCT_READY',
-      asset_report_id: record.asset_report_id,
-      report_type: 'FAST',
-      environment: ENVIRONMENT,
-    });
-  }
-
-  private finishReport(reportId: string): void {
-    const stored = this.ctx.store.reportById(reportId);
-    if (!stored || stored.removed || stored.webhook_sent) return;
-    // Not due yet (its readiness moved, or a timer fired a hair early): wait for the rest of the delay.
-    if (new Date(stored.ready_at).getTime() > this.now().getTime()) {
-      this.scheduleReady(stored);
-      return;
-    }
-    const record = this.generate(stored);
-    const failure = this.failureOf(record);
-    if (!failure) {
-      try {
-        // Build both JSON views now, like Plaid finishing the report before PRODUCT_READY: the first /get is then cheap.
-        this.reports.reportJsonBytes(record, { includeInsights: false, daysToInclude: null, fast: false });
-        this.reports.reportJsonBytes(record, { includeInsights: true, daysToInclude: null, fast: false });
-      } catch (error) {
-        this.ctx.logger.error('asset report generation failed', { error });
-      }
-    }
-    record.webhook_sent = true;
-    this.ctx.store.saveReport(record);
-    const webhook = str(record.options.webhook);
-    if (!webhook) return;
-    if (failure) {
-      this.ctx.webhooks.send(webhook, {
-        webhook_type: 'ASSETS',
-        webhook_code: 'ERROR',
-        asset_report_id: record.asset_report_id,
-        error: PlaidApiError.fromStored(failure).toBody(undefined, 'webhook'),
-        environment: ENVIRONMENT,
-      });
-      return;
-    }
-    this.ctx.webhooks.send(webhook, {
-      webhook_type: 'ASSETS',
-      webhook_code: 'PRODUCT_READY',
-      asset_report_id: record.asset_report_id,
-      report_type: 'FULL',
-      environment: ENVIRONMENT,
-    });
-  }
-
-  private failureOf(record: ReportRecord): Body | null {
-    if (record.failure) return record.failure;
-    if (this.ctx.faults.failingReportIds.has(record.asset_report_id)) {
-      record.failure = PlaidErrors.generationFailed().toStored();
-      this.ctx.store.saveReport(record);
-      return record.failure;
-    }
-    return null;
-  }
-
   requireReport(token: string): ReportRecord {
     const record = token.startsWith('assets-') ? this.ctx.store.reportByToken(token) : null;
     if (!record || record.removed) throw PlaidErrors.invalidAssetReportToken();
@@ -673,12 +494,7 @@ export class SandboxApi {
 
   /** The report if it can be read now: PRODUCT_NOT_READY before its time, its failure if generation failed. */
   readyReport(record: ReportRecord, fast = false): ReportRecord {
-    const readyAt = fast && record.fast_ready_at ? record.fast_ready_at : record.ready_at;
-    if (new Date(readyAt).getTime() > this.now().getTime()) throw PlaidErrors.productNotReady();
-    const generated = this.generate(record);
-    const failure = this.failureOf(generated);
-    if (failure) throw PlaidApiError.fromStored(failure);
-    return generated;
+    return this.generation.ready(record, fast);
   }
 
   reportView(record: ReportRecord, body: Body, client: EmulatorClient = this.ctx.clients.owner): ReportView {
@@ -721,7 +537,7 @@ export class SandboxApi {
       for (const [key, value] of Object.entries(obj(body.options))) options[key] = value === '' ? null : value;
     }
     const days = typeof body.days_requested === 'number' ? body.days_requested : original.days_requested;
-    const record = this.newReport({
+    const record = this.generation.create({
       itemIds: original.item_ids,
       daysRequested: days,
       options,
@@ -736,7 +552,10 @@ export class SandboxApi {
   /** A parent that finished generating and still exists, for filter and audit copies. */
   private completedParent(token: string): ReportRecord {
     const parent = this.requireReport(token);
-    if (new Date(parent.ready_at).getTime() > this.now().getTime() || this.failureOf(this.generate(parent)))
+    if (
+      new Date(parent.ready_at).getTime() > this.now().getTime() ||
+      this.generation.failureOf(this.generation.generate(parent))
+    )
       throw PlaidErrors.invalidParent();
     return parent;
   }
@@ -749,7 +568,7 @@ export class SandboxApi {
       for (const a of accounts) if (!parent.account_ids_to_exclude.includes(a.account_id)) present.add(a.account_id);
     const missing = exclude.filter((id) => !present.has(id));
     if (missing.length > 0) throw PlaidErrors.invalidAccountId(missing);
-    const record = this.newReport({
+    const record = this.generation.create({
       itemIds: parent.item_ids,
       daysRequested: parent.days_requested,
       options: parent.options,
@@ -824,33 +643,23 @@ export class SandboxApi {
 
   /** Reports created before a restart still owe their webhook. */
   resumePending(): void {
-    for (const record of this.ctx.store.reportsAwaitingWebhook()) this.scheduleReady(record);
+    this.generation.resumePending();
+  }
+
+  /** A pending report's readiness, counted from now (per-report delays for tests). */
+  setReportReadyAfter(reportId: string, ms: number): void {
+    this.generation.setReportReadyAfter(reportId, ms);
+  }
+
+  /** After the clock moves, every pending report is looked at again. */
+  rescheduleAll(): void {
+    this.generation.rescheduleAll();
   }
 
   close(): void {
-    this.closed = true;
-    for (const timer of this.readyTimers) clearTimeout(timer);
-    this.readyTimers.clear();
+    this.generation.close();
   }
 }
-
-const wantsFast = (options: Body): boolean =>
-  ((options.add_ons as string[] | undefined) ?? []).includes('fast_assets') || options.include_fast_report === true;
-
-const warning = (code: string, cause: PlaidApiError, itemId: string): Body => ({
-  warning_type: 'ASSET_REPORT_WARNING',
-  warning_code: code,
-  cause: { ...cause.toStored(), item_id: itemId },
-});
-
-/** What Plaid's own example warning carries when a bank shares no owners. */
-const ownersNotSupported = (): PlaidApiError =>
-  new PlaidApiError(
-    400,
-    'ITEM_ERROR',
-    'PRODUCTS_NOT_SUPPORTED',
-    'the following products are not supported by this institution: identity',
-  );
 
 function withoutCredentials(body: Body): Body {
   const { client_id: _c, secret: _s, ...rest } = body;
