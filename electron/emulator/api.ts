@@ -24,7 +24,7 @@ import type { EmulatorStore, ItemRecord, LinkTokenRecord, ReportRecord } from '.
 import { publishedKey, type WebhookKey, type WebhookSender } from './webhooks';
 
 /**
- * The Plaid endpoints' behaviour (ASSETS-API.md §4), independent of HTTP: each method takes the validated request
+ * The Plaid endpoints' behaviour, independent of HTTP: each method takes the validated request
  * body and returns the response body without request_id, or throws a PlaidApiError.
  */
 type Body = Record<string, unknown>;

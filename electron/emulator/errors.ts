@@ -1,4 +1,4 @@
-/** Plaid-shaped error objects (ASSETS-API.md §3): every non-2xx body the emulator sends is one of these. */
+/** Plaid-shaped error objects: every non-2xx body the emulator sends is one of these. */
 export interface PlaidErrorBody {
   error_type: string;
   error_code: string;
@@ -215,7 +215,7 @@ export const PlaidErrors = {
     new PlaidApiError(429, 'RATE_LIMIT_EXCEEDED', code, RATE_LIMIT_MESSAGES[code]),
 };
 
-/** Errors a Sandbox `error_<CODE>` password produces (SANDBOX-FIXTURES.md §9); unknown codes fall back to ITEM_ERROR. */
+/** Errors a Sandbox `error_<CODE>` password produces; unknown codes fall back to ITEM_ERROR. */
 const CREDENTIAL_ERRORS: Record<string, { type: string; status?: number; message: string; display: string | null }> = {
   INVALID_CREDENTIALS: {
     type: 'ITEM_ERROR',

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-/** Token and id formats of Plaid Sandbox (ASSETS-API.md §2), so client code written here works there unchanged. */
+/** Token and id formats of Plaid Sandbox, so client code written here works there unchanged. */
 export const ENVIRONMENT = 'sandbox';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

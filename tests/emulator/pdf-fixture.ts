@@ -37,7 +37,7 @@ export function buildAssetReport(options: {
         pending: false,
       });
     }
-    // historical balance on day d = current + sum of amounts posted after d (ASSETS-API.md §4.9.1)
+    // historical balance on day d = current + sum of amounts posted after d
     const historical_balances = [];
     for (let d = 1; d <= options.days; d += 1) {
       const date = new Date(generated.getTime() - d * 86_400_000).toISOString().slice(0, 10);

@@ -9,7 +9,7 @@ import { SpecValidator } from '../contract/openapi-validator';
 import { deliveredPayloads, startWebhookReceiver, type WebhookReceiver } from '../contract/helpers';
 
 /**
- * Webhooks verified the way Plaid tells integrators to (ASSETS-API.md §5.4), by jose with only the published key:
+ * Webhooks verified the way Plaid tells integrators to, by jose with only the published key:
  * ES256 header with kid, iat no older than 5 minutes, SHA-256 of the raw body.
  */
 async function verifyPlaidWebhook(

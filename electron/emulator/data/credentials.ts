@@ -3,7 +3,7 @@ import type { SandboxInstitution } from './institutions';
 import { findPersona, type Persona } from './personas';
 
 /**
- * Sandbox login rules shared by Link and /sandbox/public_token/create (ASSETS-API.md §6.1): persona usernames with
+ * Sandbox login rules shared by Link and /sandbox/public_token/create: persona usernames with
  * `pass_good`; `mfa_device` asks for code 1234; `error_<CODE>` fails with that code; DOWN institutions refuse logins.
  */
 export const SANDBOX_MFA_CODE = '1234';

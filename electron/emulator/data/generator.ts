@@ -114,7 +114,7 @@ function generateAccount(
     available = currentCents / 100;
   }
 
-  // balance at the end of day d = current + Σ amounts posted after d (ASSETS-API.md §4.9.1)
+  // balance at the end of day d = current + Σ amounts posted after d
   const historical_balances: { date: string; current: number }[] = [];
   let laterCents = 0;
   for (let d = 1; d <= span; d += 1) {

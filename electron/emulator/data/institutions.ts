@@ -1,4 +1,4 @@
-/** Plaid Sandbox's test institutions (SANDBOX-FIXTURES.md §1), with the ids and names Sandbox uses. */
+/** Plaid Sandbox's test institutions, with the ids and names Sandbox uses. */
 export type InstitutionHealth = 'HEALTHY' | 'DEGRADED' | 'DOWN';
 
 export interface SandboxInstitution {

@@ -47,7 +47,7 @@ const TRANSFER_IN = 'TRANSFER_IN';
 const TRANSFER_OUT = 'TRANSFER_OUT';
 
 export const Merchants = {
-  // The Sandbox user_good monthly cycle (SANDBOX-FIXTURES.md §4).
+  // The Sandbox user_good monthly cycle.
   creditCardPayment: m(
     'CREDIT CARD 3333 PAYMENT *//',
     'CREDIT CARD 3333 PAYMENT *//',

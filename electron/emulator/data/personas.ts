@@ -226,7 +226,7 @@ function transferPair(
   };
 }
 
-/** Sandbox's ~30-day cycle for user_good (SANDBOX-FIXTURES.md §4), keyed by position in the cycle. */
+/** Sandbox's ~30-day cycle for user_good, keyed by position in the cycle. */
 function sandboxCycle(entries: [number, Merchant][]): Activity {
   return (day) => {
     const position = ((day.ordinal % 30) + 30) % 30;

@@ -10,7 +10,8 @@ import { buildSchemaBundle, operationSchemaRef, type OpenApiDocument } from './c
 import { PLAID_ENDPOINTS } from './endpoints';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const specPath = process.argv[2] ?? resolve(here, '../../../../shared/plaid/openapi-2020-09-14.yml');
+const specPath =
+  process.argv[2] ?? process.env.PLAID_OPENAPI_SPEC ?? resolve(here, '../../../../shared/plaid/openapi-2020-09-14.yml');
 const doc = parse(readFileSync(specPath, 'utf8'), { maxAliasCount: -1 }) as OpenApiDocument & {
   info: { version: string };
 };
