@@ -334,6 +334,21 @@ describe('emulated Plaid Link', () => {
     await page.close();
   });
 
+  it('shows OAUTH_USER_REVOKED when the customer denies access at the OAuth bank', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+    const link = await openLink(page, await createLinkToken());
+    await link.getByTestId('consent-continue').click();
+    await link.getByTestId('institution-search').fill('OAuth');
+    await link.getByTestId('institution-ins_127287').click();
+    const [popup] = await Promise.all([page.waitForEvent('popup'), link.getByTestId('oauth-continue').click()]);
+    await Promise.all([popup.waitForEvent('close'), popup.getByTestId('oauth-deny').click()]);
+    await expect(link.getByTestId('error-code').textContent()).resolves.toBe('Error code: OAUTH_USER_REVOKED');
+    await link.getByTestId('error-exit').click();
+    await page.waitForFunction(() => window.linkLog.exit !== null);
+    expect(await page.evaluate(() => window.linkLog.exit?.error?.error_code)).toBe('OAUTH_USER_REVOKED');
+    await page.close();
+  });
+
   it('comes back from the OAuth bank to redirect_uri and carries on in Link re-created with receivedRedirectUri', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
     const link = await openLink(page, await createLinkToken({ redirect_uri: `${appUrl}/oauth-return` }));
