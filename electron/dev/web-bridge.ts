@@ -120,7 +120,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const desktop: DesktopAdapters = {
     chooseSavePath: async ({ defaultName }) => join(downloadsDir, defaultName),
     chooseFolder: async () => downloadsDir,
-    writeClipboard: (text) => void clipboard.push(text),
+    writeClipboard: async (text) => {
+      clipboard.push(text);
+    },
     notify: (title, body) => void notifications.push({ title, body }),
   };
   const events: EventSink = {
