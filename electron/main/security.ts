@@ -383,7 +383,7 @@ export function installPermissionHandlers(
   options: PermissionPolicyOptions = {},
 ): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(details.isMainFrame && isPermissionAllowed(permission, details.requestingUrl, options));
+    callback(details.isMainFrame === true && isPermissionAllowed(permission, details.requestingUrl, options));
   });
   session.setPermissionCheckHandler(
     (_contents, permission, _origin, details) =>
