@@ -4,7 +4,6 @@ import {
   PLAID_LINK_CSP,
   isPermissionAllowed,
   FORBIDDEN_SWITCHES,
-  PLAID_LINK_SCRIPT_URL,
   applyAppSwitches,
   buildContentSecurityPolicy,
   classifyWindowOpen,
