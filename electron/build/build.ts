@@ -38,6 +38,9 @@ await build({
   // read from the environment become constants: a shipped app cannot be told to crash itself.
   define: { 'import.meta.url': 'importMetaUrl', ...TEST_HOOKS_OFF },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // import() of a native module inside app.asar has broken in past Electron releases; require()
+  // is the path Electron's asar support has always covered.
+  supported: { 'dynamic-import': false },
 });
 
 // The emulator serves its Link UI from files beside its code: beside the bundle once built.
