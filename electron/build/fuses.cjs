@@ -1,5 +1,5 @@
 'use strict';
-/* global require, module */
+/* global require, module, process */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: an electron-builder hook, which electron-builder loads with require(). */
 // electron-builder afterPack hook: flips Electron's fuses in the packaged binary, before signing,
 // so the shipped app cannot be turned back into a Node runtime or a debug target.
