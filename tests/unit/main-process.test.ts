@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channelNames } from '../../shared/ipc/contract';
@@ -185,6 +185,7 @@ describe('main process startup (Electron mocked, services real)', () => {
     const beforeQuit = appListeners.get('before-quit');
     beforeQuit?.({ preventDefault: () => undefined });
     await vi.waitFor(() => expect(calls).toContain('quit'), { timeout: 20_000 });
+    rmSync(userData, { recursive: true, force: true });
   }, 30_000);
 
   it('sandboxes renderers and registers app:// privileges before the app is ready', () => {
