@@ -96,7 +96,10 @@ const steps: { id: string; run: () => Promise<StepResult> }[] = [
   { id: 'typecheck-renderer', run: () => simpleStep('type-check renderer/', 'npx', ['tsc', '-p', 'renderer']) },
   { id: 'typecheck-electron', run: () => simpleStep('type-check electron/', 'npx', ['tsc', '-p', 'electron']) },
   { id: 'typecheck-tests', run: () => simpleStep('type-check tests/', 'npx', ['tsc', '-p', 'tests']) },
-  { id: 'typecheck-root', run: () => simpleStep('type-check config files', 'npx', ['tsc', '-p', 'tsconfig.config.json']) },
+  {
+    id: 'typecheck-root',
+    run: () => simpleStep('type-check config files', 'npx', ['tsc', '-p', 'tsconfig.config.json']),
+  },
   { id: 'lint', run: () => simpleStep('lint', 'npx', ['eslint', '.', '--max-warnings=0']) },
   { id: 'format', run: () => simpleStep('format check', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']) },
   {

@@ -25,6 +25,7 @@ import {
   APP_ORIGIN,
   applyAppSwitches,
   installCspHeaders,
+  installDefaultGuards,
   installPermissionHandlers,
   LINK_POPUP_PARTITION,
   type PopupWindow,
@@ -170,6 +171,8 @@ function main(): void {
       }),
   });
 
+  // Every web contents starts locked, however it was made; known windows then get their own guards.
+  app.on('web-contents-created', (_event, contents) => installDefaultGuards(contents));
   app.on('second-instance', () => void windows.open().catch(() => undefined));
   app.on('activate', () => void windows.open().catch(() => undefined));
   app.on('window-all-closed', () => {

@@ -319,6 +319,16 @@ export function installNavigationGuards(contents: GuardedContents, deps: Navigat
 }
 
 /**
+ * For every web contents the app ever makes, before anything else configures it: no webviews and
+ * no pop-ups. The app window and Link's pop-ups then install their own guards over these; anything
+ * created some other way stays locked.
+ */
+export function installDefaultGuards(contents: GuardedContents): void {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/**
  * Guards for a Link / OAuth pop-up: https navigation only, no webviews, and pop-ups it opens in
  * turn get these same guards, however deep.
  */

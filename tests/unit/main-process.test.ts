@@ -230,6 +230,15 @@ describe('main process startup (Electron mocked, services real)', () => {
     });
   });
 
+  it('locks every web contents as it is created', () => {
+    const contents = { on: vi.fn(), setWindowOpenHandler: vi.fn() };
+    appListeners.get('web-contents-created')?.({}, contents);
+    expect(contents.on).toHaveBeenCalledWith('will-attach-webview', expect.any(Function));
+    expect(contents.setWindowOpenHandler).toHaveBeenCalledOnce();
+    const handler = contents.setWindowOpenHandler.mock.calls[0]![0] as () => unknown;
+    expect(handler()).toStrictEqual({ action: 'deny' });
+  });
+
   it('made one window for the early Dock click and the start itself', () => {
     expect(windows).toHaveLength(1);
     expect(partitions).toContain('link-popup');

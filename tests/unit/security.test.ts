@@ -9,6 +9,7 @@ import {
   classifyWindowOpen,
   decideWindowOpen,
   installCspHeaders,
+  installDefaultGuards,
   installNavigationGuards,
   installPermissionHandlers,
   installPopupGuards,
@@ -497,6 +498,15 @@ describe('installCspHeaders', () => {
     expect(respond('http://127.0.0.1:5173/').responseHeaders?.['Content-Security-Policy']).toStrictEqual([
       "default-src 'self'",
     ]);
+  });
+});
+
+describe('installDefaultGuards', () => {
+  it('locks any web contents: no webview, no pop-up', () => {
+    const contents = new FakeContents();
+    installDefaultGuards(asContents(contents));
+    expect(contents.fire('will-attach-webview', 'https://plaid.com/')).toBe(true);
+    expect(contents.windowOpenHandler?.({ url: 'https://cdn.plaid.com/link' })).toStrictEqual({ action: 'deny' });
   });
 });
 
