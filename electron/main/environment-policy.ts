@@ -41,3 +41,21 @@ export function createEnvironmentPolicy(options: {
     },
   };
 }
+
+/**
+ * What a switch does to the window: the CSP and pop-up policy change, so Link's pop-ups close and
+ * the page reloads to run under the new policy. Nothing happens when nothing changed.
+ */
+export function environmentSwitchListener(deps: {
+  policy: () => EnvironmentPolicy | null;
+  closeLinkPopups: () => void;
+  reloadPage: () => void;
+  onChanged?: (environment: PlaidEnvironment) => void;
+}): (environment: PlaidEnvironment, emulatorOrigin: string | null) => void {
+  return (environment, emulatorOrigin) => {
+    if (!deps.policy()?.update(environment, emulatorOrigin)) return;
+    deps.onChanged?.(environment);
+    deps.closeLinkPopups();
+    deps.reloadPage();
+  };
+}

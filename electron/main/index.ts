@@ -19,7 +19,7 @@ import { createIpcDispatcher } from '../services/ipc-dispatcher';
 import { createLogger } from '../services/logger';
 import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createElectronDesktop } from './desktop';
-import { createEnvironmentPolicy, type EnvironmentPolicy } from './environment-policy';
+import { createEnvironmentPolicy, environmentSwitchListener, type EnvironmentPolicy } from './environment-policy';
 import { createWindowEventSink, registerIpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
@@ -128,7 +128,9 @@ function main(): void {
         // Link reported its result: the bank's consent pop-ups have done their job.
         if (channel === 'link:complete' || channel === 'link:updateComplete') closeLinkPopups();
         // Builds of the services without the environment hook: follow the switch from its answer.
-        if (channel === 'settings:switchEnvironment' && !started.onEnvironmentChanged) void followEnvironment();
+        if (channel === 'settings:switchEnvironment' && !started.onEnvironmentChanged) {
+          followEnvironment().catch((error: unknown) => logger.error('following the environment failed', { error }));
+        }
       },
     });
 
@@ -148,13 +150,12 @@ function main(): void {
     applyEnvironment(info.environment, services.emulatorOrigin());
   }
 
-  /** A switch changes the page's CSP and the pop-up policy: reload so the page runs under the new one. */
-  function applyEnvironment(environment: PlaidEnvironment, origin: string | null): void {
-    if (!policy?.update(environment, origin)) return;
-    logger.info('page policy follows the environment', { environment });
-    closeLinkPopups();
-    windows.current()?.webContents.reload();
-  }
+  const applyEnvironment = environmentSwitchListener({
+    policy: () => policy,
+    closeLinkPopups,
+    reloadPage: () => windows.current()?.webContents.reload(),
+    onChanged: (environment) => logger.info('page policy follows the environment', { environment }),
+  });
 
   const ready = app.whenReady().then(start);
   const windows = createWindowController({

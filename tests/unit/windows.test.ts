@@ -1,4 +1,4 @@
-import { createEnvironmentPolicy } from '../../electron/main/environment-policy';
+import { createEnvironmentPolicy, environmentSwitchListener } from '../../electron/main/environment-policy';
 import { parseContentSecurityPolicy, secureWebPreferences } from '../../electron/main/security';
 import {
   DEV_SERVER_ENV,
@@ -252,5 +252,36 @@ describe('createEnvironmentPolicy', () => {
     expect(policy.emulatorOrigin()).toBeUndefined();
     expect(policy.csp()).toContain('https://production.plaid.com/');
     expect(policy.csp()).not.toContain('127.0.0.1');
+  });
+});
+
+describe('environmentSwitchListener', () => {
+  it('closes Link pop-ups and reloads the page when the policy changed, and only then', () => {
+    const policy = createEnvironmentPolicy({ environment: 'emulator', emulatorOrigin: 'http://127.0.0.1:4010' });
+    const done: string[] = [];
+    const listener = environmentSwitchListener({
+      policy: () => policy,
+      closeLinkPopups: () => done.push('close pop-ups'),
+      reloadPage: () => done.push('reload'),
+    });
+    listener('emulator', 'http://127.0.0.1:4010');
+    expect(done).toStrictEqual([]);
+    listener('sandbox', null);
+    expect(done).toStrictEqual(['close pop-ups', 'reload']);
+    expect(policy.csp()).toContain('https://sandbox.plaid.com/');
+    // The emulator restarted on another port: its new origin is a change too.
+    listener('emulator', 'http://127.0.0.1:4999');
+    expect(done).toHaveLength(4);
+    expect(policy.emulatorOrigin()).toBe('http://127.0.0.1:4999');
+  });
+
+  it('does nothing before start-up has made a policy', () => {
+    const done: string[] = [];
+    environmentSwitchListener({
+      policy: () => null,
+      closeLinkPopups: () => done.push('x'),
+      reloadPage: () => done.push('y'),
+    })('sandbox', null);
+    expect(done).toStrictEqual([]);
   });
 });
