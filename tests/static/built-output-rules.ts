@@ -58,6 +58,9 @@ export function findBuiltOutputViolations(bundles: BuiltBundles): string[] {
     }
     if (/\.loadFile\(|\.loadURL\(\s*["'`]file:/.test(text))
       violations.push(`${file}: loads the UI from file:// instead of app://`);
+    // Native modules load with require(): import() inside app.asar has regressed in Electron before.
+    for (const match of text.matchAll(/(?<![\w$.])import\(\s*["'`]([^"'`.][^"'`]*)["'`]\s*\)/g))
+      violations.push(`${file}: loads ${match[1]} with import() instead of require()`);
     // Test hooks (crash injection and the like) are read from ASSETDESK_* variables; the build
     // replaces them with constants, so none may survive into what ships.
     for (const match of text.matchAll(/ASSETDESK_[A-Z_]+/g)) {
