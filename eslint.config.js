@@ -1,35 +1,104 @@
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = [
-  'assert',
-  'buffer',
-  'child_process',
-  'cluster',
-  'crypto',
-  'dgram',
-  'dns',
-  'events',
-  'fs',
-  'fs/promises',
-  'http',
-  'https',
-  'net',
-  'os',
-  'path',
-  'process',
-  'readline',
-  'stream',
-  'tls',
-  'url',
-  'util',
-  'v8',
-  'vm',
-  'worker_threads',
-  'zlib',
-];
+/**
+ * Layering, as one table: which folder may import which (its own files always), and whether it may
+ * use Node built-ins, Electron or React. A folder not listed is unrestricted (tests, build scripts
+ * at the root); a folder listed may import only what its row names.
+ */
+export const LAYERS = {
+  shared: { imports: [], node: false, electron: false, react: false },
+  renderer: { imports: ['shared'], node: false, electron: false, react: true },
+  // The sandboxed preload: Electron's renderer-side modules and the contract's names, nothing else.
+  'electron/preload': { imports: ['shared'], node: false, electron: true, react: false },
+  'electron/main': { imports: ['shared', 'electron/services'], node: true, electron: true, react: false },
+  'electron/services': {
+    imports: ['shared', 'electron/db', 'electron/emulator'],
+    node: true,
+    electron: false,
+    react: false,
+  },
+  'electron/db': { imports: ['shared', 'electron/services/logger'], node: true, electron: false, react: false },
+  'electron/emulator': { imports: ['electron/services/logger'], node: true, electron: false, react: false },
+  'electron/dev': {
+    imports: ['shared', 'electron/main', 'electron/services'],
+    node: true,
+    electron: false,
+    react: false,
+  },
+  'electron/build': { imports: [], node: true, electron: false, react: false },
+};
+
+const AREAS = Object.keys(LAYERS).sort((x, y) => y.length - x.length);
+const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+/** The table's area of a repository-relative path ('electron/services/x.ts' → 'electron/services'). */
+function areaOf(relativePath) {
+  return AREAS.find((area) => relativePath === area || relativePath.startsWith(`${area}/`)) ?? null;
+}
+
+function layerProblem(fromArea, fromFile, specifier) {
+  const rule = LAYERS[fromArea];
+  if (NODE_BUILTINS.has(specifier) || specifier.startsWith('node:')) {
+    return rule.node ? null : `${fromArea}/ may not use the Node built-in '${specifier}'.`;
+  }
+  const bare = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+  if (bare === 'electron')
+    return rule.electron
+      ? null
+      : `${fromArea}/ may not import Electron (it stays in electron/main and electron/preload).`;
+  if (bare === 'react' || bare === 'react-dom') return rule.react ? null : `${fromArea}/ may not import React.`;
+  if (!specifier.startsWith('.')) return null;
+  const target = path
+    .relative(ROOT, path.resolve(path.dirname(fromFile), specifier))
+    .split(path.sep)
+    .join('/');
+  const targetArea = areaOf(target);
+  if (targetArea === null || targetArea === fromArea) return null;
+  const allowed = rule.imports.some(
+    (entry) => target === entry || target.startsWith(`${entry}/`) || target.startsWith(`${entry}.`),
+  );
+  return allowed
+    ? null
+    : `${fromArea}/ may not import ${target} (allowed: ${rule.imports.join(', ') || 'nothing outside itself'}).`;
+}
+
+/** The one layering rule: every way a module can be named (import, export from, import(), require, import type). */
+const layersPlugin = {
+  rules: {
+    'allowed-imports': {
+      meta: { type: 'problem', schema: [], messages: { layer: '{{problem}}' } },
+      create(context) {
+        const file = context.filename;
+        const fromArea = areaOf(path.relative(ROOT, file).split(path.sep).join('/'));
+        if (fromArea === null) return {};
+        const check = (node, source) => {
+          if (!source || typeof source.value !== 'string') return;
+          const problem = layerProblem(fromArea, file, source.value);
+          if (problem) context.report({ node, messageId: 'layer', data: { problem } });
+        };
+        return {
+          ImportDeclaration: (node) => check(node, node.source),
+          ExportNamedDeclaration: (node) => check(node, node.source),
+          ExportAllDeclaration: (node) => check(node, node.source),
+          ImportExpression: (node) => check(node, node.source),
+          TSImportType: (node) =>
+            check(node, node.argument?.type === 'Literal' ? node.argument : node.argument?.literal),
+          TSExternalModuleReference: (node) => check(node, node.expression),
+          CallExpression: (node) => {
+            if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node, node.arguments[0]);
+          },
+        };
+      },
+    },
+  },
+};
 
 export default tseslint.config(
   {
@@ -62,6 +131,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.{ts,tsx,js,mjs,cjs}'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/allowed-imports': 'error' },
+  },
+  {
     files: ['electron/**/*.ts', 'tests/**/*.ts', '*.ts', '*.js'],
     languageOptions: { globals: { ...globals.node } },
   },
@@ -76,15 +150,6 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['electron/services/**/*.ts', 'electron/db/**/*.ts', 'electron/emulator/**/*.ts', 'electron/dev/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'Electron stays in electron/main and electron/preload.' }] },
-      ],
-    },
-  },
-  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
@@ -92,39 +157,11 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       // Advice for the React Compiler, which this project does not use (TanStack Virtual trips it).
       'react-hooks/incompatible-library': 'off',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', message: 'The renderer talks to the main process only through renderer/src/api.' },
-            ...nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in the renderer.' })),
-          ],
-          patterns: [
-            { group: ['node:*'], message: 'No Node built-ins in the renderer.' },
-            { group: ['**/electron/**'], message: 'The renderer must not import main-process code.' },
-          ],
-        },
-      ],
     },
   },
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', message: 'shared/ runs everywhere: no Electron.' },
-            { name: 'react', message: 'shared/ runs everywhere: no React.' },
-            { name: 'react-dom', message: 'shared/ runs everywhere: no React.' },
-            ...nodeBuiltins.map((name) => ({ name, message: 'shared/ runs everywhere: no Node built-ins.' })),
-          ],
-          patterns: [
-            { group: ['node:*'], message: 'shared/ runs everywhere: no Node built-ins.' },
-            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ must not depend on a process side.' },
-          ],
-        },
-      ],
       'no-restricted-globals': [
         'error',
         'window',

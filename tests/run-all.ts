@@ -100,7 +100,10 @@ const steps: { id: string; run: () => Promise<StepResult> }[] = [
     id: 'typecheck-link-ui',
     run: () => simpleStep("type-check the emulator's Link UI", 'npx', ['tsc', '-p', 'electron/emulator/link/ui']),
   },
-  { id: 'typecheck-root', run: () => simpleStep('type-check config files', 'npx', ['tsc', '-p', 'tsconfig.json']) },
+  {
+    id: 'typecheck-root',
+    run: () => simpleStep('type-check config files', 'npx', ['tsc', '-p', 'tsconfig.config.json']),
+  },
   { id: 'lint', run: () => simpleStep('lint', 'npx', ['eslint', '.', '--max-warnings=0']) },
   { id: 'format', run: () => simpleStep('format check', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']) },
   {

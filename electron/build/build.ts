@@ -15,6 +15,9 @@ const withWeb = process.argv.includes('--web');
 rmSync(`${root}out/main`, { recursive: true, force: true });
 rmSync(`${root}out/preload`, { recursive: true, force: true });
 
+/** Environment variables only tests may set; compiled to `undefined` in the app's bundle. */
+const TEST_HOOKS_OFF = { 'process.env.ASSETDESK_CRASH_AT': 'undefined' };
+
 const common = {
   bundle: true,
   platform: 'node' as const,
@@ -32,9 +35,13 @@ await build({
   outExtension: { '.js': '.cjs' },
   outdir: `${root}out/main`,
   external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist', 'esbuild'],
-  // import.meta.url is used by a few ESM dependencies; give them the bundle's own URL.
-  define: { 'import.meta.url': 'importMetaUrl' },
+  // import.meta.url is used by a few ESM dependencies; give them the bundle's own URL. Test hooks
+  // read from the environment become constants: a shipped app cannot be told to crash itself.
+  define: { 'import.meta.url': 'importMetaUrl', ...TEST_HOOKS_OFF },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // import() of a native module inside app.asar has broken in past Electron releases; require()
+  // is the path Electron's asar support has always covered.
+  supported: { 'dynamic-import': false },
 });
 
 // The emulator serves its Link UI from files beside its code: beside the bundle once built (its TypeScript bundled).

@@ -33,6 +33,8 @@ for (const [entry, out, platform] of [
     target: 'node22',
     external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist'],
     define: { 'import.meta.url': 'importMetaUrl' },
+    // Load native modules with require(), as the production build does.
+    supported: { 'dynamic-import': false },
     banner: {
       js: platform === 'node' ? "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" : '',
     },

@@ -1,5 +1,5 @@
 'use strict';
-/* global require, module */
+/* global require, module, process */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: an electron-builder hook, which electron-builder loads with require(). */
 // electron-builder afterPack hook: flips Electron's fuses in the packaged binary, before signing,
 // so the shipped app cannot be turned back into a Node runtime or a debug target.
@@ -19,7 +19,27 @@ const FUSE_CONFIG = Object.freeze({
   EnableEmbeddedAsarIntegrityValidation: true,
   // Never load a loose app/ folder dropped next to the binary.
   OnlyLoadAppFromAsar: true,
+  // Pages on file:// get no more than a browser would give them (our UI is on app://).
+  GrantFileProtocolExtraPrivileges: false,
 });
+
+/** electron-builder's Arch enum (builder-util), by value. */
+const ARCH_NAMES = Object.freeze({ 0: 'ia32', 1: 'x64', 2: 'armv7l', 3: 'arm64', 4: 'universal' });
+
+/**
+ * keytar.node is the binary compiled on this machine (npmRebuild is off), so packaging for another
+ * platform or architecture would ship a module that cannot load there. Refuse instead.
+ */
+function assertBuildsForThisMachine(context, host = { platform: process.platform, arch: process.arch }) {
+  const platform = context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName;
+  const arch = ARCH_NAMES[context.arch];
+  if (platform !== host.platform || arch !== host.arch) {
+    throw new Error(
+      `AssetDesk packages native modules built on this machine (${host.platform}-${host.arch}); ` +
+        `package for ${platform}-${arch} on a ${platform}-${arch} machine.`,
+    );
+  }
+}
 
 /** The Electron binary (or .app bundle) inside electron-builder's unpacked output. */
 function electronBinaryPath(context) {
@@ -55,6 +75,7 @@ function fuseWireConfig(fuses, electronPlatformName) {
 }
 
 async function afterPack(context) {
+  assertBuildsForThisMachine(context);
   // @electron/fuses 2 is an ES module; this hook stays CommonJS because electron-builder requires it.
   const fuses = await import('@electron/fuses');
   const binary = electronBinaryPath(context);
@@ -67,3 +88,4 @@ module.exports.afterPack = afterPack;
 module.exports.FUSE_CONFIG = FUSE_CONFIG;
 module.exports.electronBinaryPath = electronBinaryPath;
 module.exports.fuseWireConfig = fuseWireConfig;
+module.exports.assertBuildsForThisMachine = assertBuildsForThisMachine;

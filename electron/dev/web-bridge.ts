@@ -1,10 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { join, resolve } from 'node:path';
 import { decodeWire, encodeWire } from '../../shared/ipc/codec';
 import type { ContractHandlers, EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
+import { createStaticFileServer, resolveStaticPath } from '../main/app-protocol';
 import { buildContentSecurityPolicy } from '../main/security';
 import type { DesktopAdapters } from '../services/desktop';
 import { createIpcDispatcher } from '../services/ipc-dispatcher';
@@ -56,21 +59,6 @@ export interface WebBridge {
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.bcmap': 'application/octet-stream',
-  '.pfb': 'application/octet-stream',
-  '.ttf': 'font/ttf',
-};
-
 const MAX_BODY = 2 * 1024 * 1024;
 
 function sameToken(given: string, expected: string): boolean {
@@ -120,7 +108,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const desktop: DesktopAdapters = {
     chooseSavePath: async ({ defaultName }) => join(downloadsDir, defaultName),
     chooseFolder: async () => downloadsDir,
-    writeClipboard: (text) => void clipboard.push(text),
+    writeClipboard: async (text) => {
+      clipboard.push(text);
+    },
     notify: (title, body) => void notifications.push({ title, body }),
   };
   const events: EventSink = {
@@ -192,32 +182,32 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       return send(res, 200, encodeWire(envelope, { rawStrings: true }));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"method"}');
-    return serveStatic(url.pathname, res);
+    return serveStatic(req, res);
   }
 
-  function serveStatic(pathname: string, res: ServerResponse): void {
-    let relative: string;
-    try {
-      relative = decodeURIComponent(pathname);
-    } catch {
-      return send(res, 400, 'bad path', 'text/plain');
-    }
-    if (relative.includes('\0') || relative.includes('\\')) return send(res, 400, 'bad path', 'text/plain');
-    if (relative === '/' || relative === '') relative = '/index.html';
-    const file = resolve(staticDir, '.' + relative);
-    if (!file.startsWith(staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      return send(res, 404, 'not found', 'text/plain');
-    }
-    const real = realpathSync(file);
-    if (!real.startsWith(realpathSync(staticDir) + sep)) return send(res, 404, 'not found', 'text/plain');
+  const bridgePolicy = () => {
     const emulatorOrigin = services.emulatorOrigin?.() ?? null;
-    res.writeHead(200, {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': buildContentSecurityPolicy({ plaidLinkScriptOrigin: emulatorOrigin ?? undefined }),
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-store',
+    return buildContentSecurityPolicy({
+      plaidEnvironment: emulatorOrigin === null ? undefined : 'emulator',
+      plaidLinkScriptOrigin: emulatorOrigin ?? undefined,
     });
-    createReadStream(real).pipe(res);
+  };
+
+  /** The same static-file server as app://; only reading differs (plain files here, no asar). */
+  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Resolve the path as sent: URL parsing would already have normalised `..` away.
+    const rawPath = req.url ?? '/';
+    const response = await createStaticFileServer({
+      csp: bridgePolicy,
+      resolve: () => resolveStaticPath(staticDir, rawPath),
+      open: async (filePath) => Readable.toWeb(createReadStream(filePath)) as ReadableStream<Uint8Array>,
+    })(new Request(`${origin}/`, { method: req.method ?? 'GET' }));
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'cache-control': 'no-store' });
+    if (!response.body) {
+      res.end();
+      return;
+    }
+    Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res);
   }
 
   await new Promise<void>((ready) => server.listen(options.port ?? 0, '127.0.0.1', ready));

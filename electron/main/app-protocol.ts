@@ -45,22 +45,6 @@ export function resolveAppPath(rootDir: string, requestUrl: string): string | nu
   if (requestUrl.slice(0, APP_PREFIX.length).toLowerCase() !== APP_PREFIX) return null;
   const rest = requestUrl.slice(APP_PREFIX.length);
   if (rest !== '' && !/^[/?#]/.test(rest)) return null; // app://assetdesk.evil, app://assetdesk:80, …
-  const rawPath = rest.split(/[?#]/, 1)[0] ?? '';
-  if (rawPath.includes('\\') || rawPath.includes('\0') || ENCODED_DANGER.test(rawPath)) return null;
-
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\\') || [...decoded].some((char) => char.charCodeAt(0) < 0x20)) return null;
-  const relativePath = decoded.replace(/^\//, '');
-  if (relativePath.startsWith('/') || isAbsolute(relativePath) || /^[a-zA-Z]:/.test(relativePath)) return null;
-
-  const segments = relativePath === '' ? ['index.html'] : relativePath.split('/');
-  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) return null;
-
   let parsed: URL;
   try {
     parsed = new URL(requestUrl);
@@ -75,6 +59,29 @@ export function resolveAppPath(rootDir: string, requestUrl: string): string | nu
   ) {
     return null;
   }
+  return resolveStaticPath(rootDir, rest);
+}
+
+/**
+ * The path part of a request as sent (`/assets/a.js?x`, not yet normalised) → an absolute file
+ * inside `rootDir`, or null. Shared by app:// and the web bridge: one resolver, one set of rules.
+ */
+export function resolveStaticPath(rootDir: string, rawRequestPath: string): string | null {
+  const rawPath = rawRequestPath.split(/[?#]/, 1)[0] ?? '';
+  if (rawPath.includes('\\') || rawPath.includes('\0') || ENCODED_DANGER.test(rawPath)) return null;
+
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\\') || [...decoded].some((char) => char.charCodeAt(0) < 0x20)) return null;
+  const relativePath = decoded.replace(/^\//, '');
+  if (relativePath.startsWith('/') || isAbsolute(relativePath) || /^[a-zA-Z]:/.test(relativePath)) return null;
+
+  const segments = relativePath === '' ? ['index.html'] : relativePath.split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) return null;
 
   let root: string;
   try {
@@ -126,19 +133,23 @@ export function mimeTypeFor(filePath: string): string {
   return MIME_TYPES[extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
 
+export interface StaticFileServerOptions {
+  /** The file a request names, or null (answered 404). */
+  resolve(request: Request): string | null;
+  /** The file's bytes as a body, or null when it cannot be read. */
+  open(filePath: string): Promise<ReadableStream<Uint8Array> | null>;
+  /** A function policy is read per request: it follows the environment. */
+  csp: string | (() => string);
+}
+
 /**
- * The request handler behind `protocol.handle('app', …)`, separate so tests call it with real
- * Requests. Files are read through `net.fetch(file://…)`, which also reads inside app.asar.
+ * The one static-file server: GET/HEAD only, files the resolver allows, MIME by extension, the
+ * page's CSP and nosniff on every answer. app:// and the web bridge differ only in how they read.
  */
-export function createAppProtocolHandler(
-  net: Pick<Net, 'fetch'>,
-  rootDir: string,
-  csp: string | (() => string),
-): (request: Request) => Promise<Response> {
+export function createStaticFileServer(options: StaticFileServerOptions): (request: Request) => Promise<Response> {
   return async (request) => {
-    // A function policy is read per request: in emulator mode it names the emulator's origin.
     const baseHeaders = {
-      'Content-Security-Policy': typeof csp === 'function' ? csp() : csp,
+      'Content-Security-Policy': typeof options.csp === 'function' ? options.csp() : options.csp,
       'X-Content-Type-Options': 'nosniff',
     };
     const notFound = () =>
@@ -149,20 +160,39 @@ export function createAppProtocolHandler(
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response('Method not allowed', { status: 405, headers: { ...baseHeaders, Allow: 'GET, HEAD' } });
     }
-    const filePath = resolveAppPath(rootDir, request.url);
+    const filePath = options.resolve(request);
     if (filePath === null) return notFound();
     try {
       if (!statSync(filePath).isFile()) return notFound();
     } catch {
       return notFound();
     }
-    const file = await net.fetch(pathToFileURL(filePath).href);
-    if (!file.ok) return notFound();
-    return new Response(request.method === 'HEAD' ? null : file.body, {
+    const body = await options.open(filePath);
+    if (body === null) return notFound();
+    return new Response(request.method === 'HEAD' ? null : body, {
       status: 200,
       headers: { ...baseHeaders, 'Content-Type': mimeTypeFor(filePath), 'Cache-Control': 'no-cache' },
     });
   };
+}
+
+/**
+ * The request handler behind `protocol.handle('app', …)`, separate so tests call it with real
+ * Requests. Files are read through `net.fetch(file://…)`, which also reads inside app.asar.
+ */
+export function createAppProtocolHandler(
+  net: Pick<Net, 'fetch'>,
+  rootDir: string,
+  csp: string | (() => string),
+): (request: Request) => Promise<Response> {
+  return createStaticFileServer({
+    csp,
+    resolve: (request) => resolveAppPath(rootDir, request.url),
+    open: async (filePath) => {
+      const file = await net.fetch(pathToFileURL(filePath).href);
+      return file.ok ? file.body : null;
+    },
+  });
 }
 
 /** Serves the built renderer (`rootDir`, e.g. out/renderer) on app://assetdesk with the CSP header. */

@@ -34,8 +34,8 @@ export function createElectronDesktop(deps: {
         : await deps.dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
-    writeClipboard(text) {
-      deps.clipboard.writeText(text);
+    async writeClipboard(text) {
+      await deps.clipboard.writeText(text);
     },
     notify(title, body) {
       if (deps.notificationsSupported()) deps.createNotification({ title, body }).show();

@@ -1,132 +1,201 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, net, Notification, protocol, session, shell } from 'electron';
-import { createAppServices, type AppServices } from '../services/app-services';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  protocol,
+  session,
+  shell,
+} from 'electron';
+import type { PlaidEnvironment } from '../../shared/domain';
+import type { ContractHandlers } from '../../shared/ipc/contract';
+import { createAppServices } from '../services/app-services';
 import { createIpcDispatcher } from '../services/ipc-dispatcher';
 import { createLogger } from '../services/logger';
-import { createAppProtocolHandler, registerAppSchemePrivileges } from './app-protocol';
+import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createElectronDesktop } from './desktop';
+import { createEnvironmentPolicy, environmentSwitchListener, type EnvironmentPolicy } from './environment-policy';
 import { createWindowEventSink, registerIpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
   applyAppSwitches,
-  buildContentSecurityPolicy,
+  installCspHeaders,
+  installDefaultGuards,
   installPermissionHandlers,
-  isAllowedNavigation,
-  withSecurityHeaders,
+  LINK_POPUP_PARTITION,
+  type PopupWindow,
 } from './security';
-import { createMainWindow, devServerOrigin } from './windows';
+import {
+  APP_USER_MODEL_ID,
+  applicationMenuTemplate,
+  createMainWindow,
+  createWindowController,
+  devServerOrigin,
+} from './windows';
 
 /**
  * Startup, kept thin: security switches before ready, then services, the app:// protocol, IPC
  * and the window. Everything with logic lives in modules that are tested without Electron.
  */
 
-// Before ready: sandbox every renderer and give app:// the privileges of a secure origin.
-const { forbiddenSwitchesPresent } = applyAppSwitches(app);
-if (app.isPackaged && forbiddenSwitchesPresent.length > 0) {
-  dialog.showErrorBox(
-    'AssetDesk',
-    `AssetDesk will not start with these switches: ${forbiddenSwitchesPresent.join(', ')}`,
-  );
-  app.exit(1);
+/** What the main process uses of the services (the environment-switch hook is optional until every build has it). */
+export interface MainServices {
+  handlers: ContractHandlers;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  emulatorOrigin(): string | null;
+  onEnvironmentChanged?: (listener: (environment: PlaidEnvironment, emulatorOrigin: string | null) => void) => unknown;
 }
-registerAppSchemePrivileges(protocol);
-if (!app.requestSingleInstanceLock()) app.quit();
 
-const userDataDir = app.getPath('userData');
-const logger = createLogger({
-  file: join(userDataDir, 'logs', 'assetdesk.log'),
-  level: app.isPackaged ? 'info' : 'debug',
-});
-let mainWindow: BrowserWindow | null = null;
-let services: AppServices | null = null;
+function main(): void {
+  // Before ready: sandbox every renderer and give app:// the privileges of a secure origin.
+  const { forbiddenSwitchesPresent } = applyAppSwitches(app);
+  if (app.isPackaged && forbiddenSwitchesPresent.length > 0) {
+    dialog.showErrorBox(
+      'AssetDesk',
+      `AssetDesk will not start with these switches: ${forbiddenSwitchesPresent.join(', ')}`,
+    );
+    app.exit(1);
+    return;
+  }
+  registerAppSchemePrivileges(protocol);
+  // A second launch hands over to the first (its 'second-instance') and stops here: exit, not quit,
+  // so nothing below runs — no keychain probe, no second opening of the same database.
+  if (!app.requestSingleInstanceLock()) {
+    app.exit(0);
+    return;
+  }
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
-process.on('uncaughtException', (error) => logger.error('uncaught exception', { error }));
-process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
-
-async function start(): Promise<void> {
-  installPermissionHandlers(session.defaultSession);
-
-  services = createAppServices({
-    userDataDir,
-    logger,
-    version: app.getVersion(),
-    transport: 'electron',
-    events: createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents)),
-    desktop: createElectronDesktop({
-      dialog,
-      clipboard,
-      createNotification: (options) => new Notification(options),
-      notificationsSupported: () => Notification.isSupported(),
-      mainWindow: () => mainWindow,
-    }),
+  const userDataDir = app.getPath('userData');
+  const logger = createLogger({
+    file: join(userDataDir, 'logs', 'assetdesk.log'),
+    level: app.isPackaged ? 'info' : 'debug',
   });
-  await services.start();
+  process.on('uncaughtException', (error) => logger.error('uncaught exception', { error }));
+  process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
 
-  // The policy follows the environment: in emulator mode Link's script comes from the emulator.
-  const currentPolicy = () =>
-    buildContentSecurityPolicy({ plaidLinkScriptOrigin: services?.emulatorOrigin() ?? undefined });
-  const rendererDir = join(__dirname, '..', 'renderer');
-  protocol.handle('app', (request) => createAppProtocolHandler(net, rendererDir, currentPolicy())(request));
   const devOrigin = devServerOrigin(app, process.env);
-  // Our own pages (the dev server while developing) get today's policy; Plaid's pages keep theirs.
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    if (!isAllowedNavigation(details.url, { devServerOrigin: devOrigin })) return callback({});
-    callback({ responseHeaders: withSecurityHeaders(details.responseHeaders ?? {}, currentPolicy()) });
-  });
+  const popups = new Set<PopupWindow>();
+  const closeLinkPopups = () => {
+    for (const popup of popups) if (popup.isDestroyed?.() === false) popup.close?.();
+    popups.clear();
+  };
+  let services: MainServices | null = null;
+  let policy: EnvironmentPolicy | null = null;
 
-  const allowedOrigins = devOrigin === undefined ? [APP_ORIGIN] : [APP_ORIGIN, devOrigin];
-  registerIpcHandlers(ipcMain, createIpcDispatcher(services.handlers, logger), { allowedOrigins, logger });
+  async function start(): Promise<void> {
+    const template = applicationMenuTemplate(process.platform, app.isPackaged);
+    if (template) Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 
-  mainWindow = createMainWindow(BrowserWindow, {
-    app,
-    preloadPath: join(__dirname, '..', 'preload', 'index.cjs'),
-    emulatorOrigin: services.emulatorOrigin() ?? undefined,
-    shell,
-    onBlocked: (kind, url) => logger.warn('blocked', { kind, url }),
-    onLoadFailed: (error) => logger.error('the window failed to load', { error }),
-  });
-  mainWindow.on('closed', () => (mainWindow = null));
-}
-
-app.on('second-instance', () => {
-  if (mainWindow) {
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  }
-});
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-
-app.on('activate', () => {
-  if (mainWindow === null && services) {
-    mainWindow = createMainWindow(BrowserWindow, {
-      app,
-      preloadPath: join(__dirname, '..', 'preload', 'index.cjs'),
-      emulatorOrigin: services.emulatorOrigin() ?? undefined,
-      shell,
+    const started: MainServices = createAppServices({
+      userDataDir,
+      logger,
+      version: app.getVersion(),
+      transport: 'electron',
+      events: createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents)),
+      desktop: createElectronDesktop({
+        dialog,
+        clipboard,
+        createNotification: (options) => new Notification(options),
+        notificationsSupported: () => Notification.isSupported(),
+        mainWindow: () => windows.current(),
+      }),
     });
+    services = started;
+
+    // Protocol, headers, permissions and IPC exist before any window can: a window opened by a
+    // Dock click waits for `ready` below.
+    const current = () => policy;
+    const emulatorOrigin = () => current()?.emulatorOrigin();
+    installPermissionHandlers(session.defaultSession, { emulatorOrigin });
+    installPermissionHandlers(session.fromPartition(LINK_POPUP_PARTITION));
+    const pagePolicy = () =>
+      current()?.csp() ?? createEnvironmentPolicy({ environment: 'emulator', emulatorOrigin: null }).csp();
+    handleAppProtocol(protocol, net, join(__dirname, '..', 'renderer'), pagePolicy);
+    installCspHeaders(session.defaultSession, pagePolicy, { devServerOrigin: devOrigin });
+    const allowedOrigins = devOrigin === undefined ? [APP_ORIGIN] : [APP_ORIGIN, devOrigin];
+    registerIpcHandlers(ipcMain, createIpcDispatcher(started.handlers, logger), {
+      allowedOrigins,
+      logger,
+      afterCall: (channel, result) => {
+        if (!result.ok) return;
+        // Link reported its result: the bank's consent pop-ups have done their job.
+        if (channel === 'link:complete' || channel === 'link:updateComplete') closeLinkPopups();
+        // Builds of the services without the environment hook: follow the switch from its answer.
+        if (channel === 'settings:switchEnvironment' && !started.onEnvironmentChanged) {
+          followEnvironment().catch((error: unknown) => logger.error('following the environment failed', { error }));
+        }
+      },
+    });
+
+    await started.start();
+    const info = await started.handlers['app:info']({});
+    policy = createEnvironmentPolicy({
+      environment: info.environment,
+      emulatorOrigin: started.emulatorOrigin(),
+      devServerOrigin: devOrigin,
+    });
+    started.onEnvironmentChanged?.((environment, origin) => applyEnvironment(environment, origin));
   }
-});
 
-let stopping = false;
-app.on('before-quit', (event) => {
-  if (stopping || !services) return;
-  stopping = true;
-  event.preventDefault();
-  void services
-    .stop()
-    .catch((error: unknown) => logger.error('stopping services failed', { error }))
-    .finally(() => app.quit());
-});
+  async function followEnvironment(): Promise<void> {
+    if (!services) return;
+    const info = await services.handlers['app:info']({});
+    applyEnvironment(info.environment, services.emulatorOrigin());
+  }
 
-app
-  .whenReady()
-  .then(start)
-  .catch((error: unknown) => {
+  const applyEnvironment = environmentSwitchListener({
+    policy: () => policy,
+    closeLinkPopups,
+    reloadPage: () => windows.current()?.webContents.reload(),
+    onChanged: (environment) => logger.info('page policy follows the environment', { environment }),
+  });
+
+  const ready = app.whenReady().then(start);
+  const windows = createWindowController({
+    started: ready,
+    create: () =>
+      createMainWindow(BrowserWindow, {
+        app,
+        preloadPath: join(__dirname, '..', 'preload', 'index.cjs'),
+        emulatorOrigin: () => policy?.emulatorOrigin(),
+        shell,
+        onBlocked: (kind, url) => logger.warn('blocked', { kind, url }),
+        onPopup: (popup) => popups.add(popup),
+        onLoadFailed: (error) => logger.error('the window failed to load', { error }),
+      }),
+  });
+
+  // Every web contents starts locked, however it was made; known windows then get their own guards.
+  app.on('web-contents-created', (_event, contents) => installDefaultGuards(contents));
+  app.on('second-instance', () => void windows.open().catch(() => undefined));
+  app.on('activate', () => void windows.open().catch(() => undefined));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping || !services) return;
+    stopping = true;
+    event.preventDefault();
+    void services
+      .stop()
+      .catch((error: unknown) => logger.error('stopping services failed', { error }))
+      .finally(() => app.quit());
+  });
+
+  windows.open().catch((error: unknown) => {
     logger.error('AssetDesk failed to start', { error });
     dialog.showErrorBox('AssetDesk could not start', error instanceof Error ? error.message : String(error));
     app.exit(1);
   });
+}
+
+main();

@@ -1,6 +1,12 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { ErrorCodes } from '../../shared/errors';
-import { channelNames, type EventName, type EventPayload, type EventSink } from '../../shared/ipc/contract';
+import {
+  channelNames,
+  type Envelope,
+  type EventName,
+  type EventPayload,
+  type EventSink,
+} from '../../shared/ipc/contract';
 import type { IpcDispatcher } from '../services/ipc-dispatcher';
 import type { Logger } from '../services/logger';
 
@@ -27,17 +33,28 @@ export function isTrustedSender(frame: SenderFrame | null, allowedOrigins: reado
   return allowedOrigins.includes(origin);
 }
 
-export function senderFrameOf(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): SenderFrame | null {
+/**
+ * A frame with no parent is a top frame: asked of the frame itself rather than by comparing it
+ * with `sender.mainFrame`, whose wrapper object need not be the same one Electron handed us.
+ */
+export function senderFrameOf(event: {
+  senderFrame: Pick<NonNullable<IpcMainInvokeEvent['senderFrame']>, 'url' | 'parent'> | null;
+}): SenderFrame | null {
   const frame = event.senderFrame;
   if (!frame) return null;
-  return { url: frame.url, isMainFrame: frame === event.sender.mainFrame };
+  return { url: frame.url, isMainFrame: frame.parent === null };
 }
 
 /** Registers every contract channel through one wrapper: sender check, then the dispatcher. */
 export function registerIpcHandlers(
   ipcMain: Pick<IpcMain, 'handle'>,
   dispatcher: IpcDispatcher,
-  options: { allowedOrigins: readonly string[]; logger: Logger },
+  options: {
+    allowedOrigins: readonly string[];
+    logger: Logger;
+    /** Told after each answered call (e.g. Link finished: close its pop-ups). */
+    afterCall?: (channel: string, result: Envelope<unknown>) => void;
+  },
 ): void {
   for (const channel of channelNames) {
     ipcMain.handle(channel, async (event, payload: unknown) => {
@@ -52,7 +69,9 @@ export function registerIpcHandlers(
           },
         };
       }
-      return dispatcher.dispatch(channel, payload);
+      const result = await dispatcher.dispatch(channel, payload);
+      options.afterCall?.(channel, result);
+      return result;
     });
   }
 }

@@ -7,6 +7,7 @@ import type {
   WebPreferences,
   WindowOpenHandlerResponse,
 } from 'electron';
+import { PLAID_LINK_SCRIPT_URL } from '../services/items';
 
 /**
  * The Electron security baseline. Everything here is either a pure function or takes the Electron
@@ -18,13 +19,34 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'assetdesk';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
+export { PLAID_LINK_SCRIPT_URL };
 export const PLAID_CDN_ORIGIN = 'https://cdn.plaid.com';
-/** Plaid requires loading Link from this exact, unversioned URL (ASSETS-API.md §7.1). */
-export const PLAID_LINK_SCRIPT_URL = `${PLAID_CDN_ORIGIN}/link/v2/stable/link-initialize.js`;
 export const PLAID_API_ORIGINS = {
   sandbox: 'https://sandbox.plaid.com',
   production: 'https://production.plaid.com',
 } as const;
+
+export type LinkEnvironment = 'emulator' | 'sandbox' | 'production';
+
+/**
+ * What Plaid publishes as the policy a page hosting Link needs, per environment, in Plaid's own
+ * spelling. The page's policy is built from this table, and a test checks each entry is present.
+ */
+export const PLAID_LINK_CSP: Record<'sandbox' | 'production', CspDirectives> = {
+  sandbox: plaidLinkDirectives('https://sandbox.plaid.com/'),
+  production: plaidLinkDirectives('https://production.plaid.com/'),
+};
+
+function plaidLinkDirectives(apiHost: string): CspDirectives {
+  return {
+    'default-src': ['https://cdn.plaid.com/'],
+    'script-src': [PLAID_LINK_SCRIPT_URL],
+    'frame-src': ['https://cdn.plaid.com/'],
+    'connect-src': [apiHost],
+    // Link injects style attributes into the host page; scripts stay non-inline.
+    'style-src': ["'unsafe-inline'"],
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // webPreferences
@@ -56,7 +78,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
  * never sees the window API. `window.opener` still works (Link needs it to finish OAuth).
  */
 export function popupWebPreferences(): WebPreferences {
-  return { ...LOCKED_DOWN_PREFERENCES };
+  return { ...LOCKED_DOWN_PREFERENCES, partition: LINK_POPUP_PARTITION, devTools: false };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -64,12 +86,17 @@ export function popupWebPreferences(): WebPreferences {
 
 export interface ContentSecurityPolicyOptions {
   /**
-   * Where the emulated Link script comes from in emulator mode: the emulator's loopback origin,
-   * e.g. `http://127.0.0.1:4010`. Omit it with real Plaid (Link then comes only from Plaid's CDN).
+   * The emulator's loopback origin in emulator mode, e.g. `http://127.0.0.1:4010`: its Link script,
+   * frame and API. Omit it with real Plaid.
    */
   plaidLinkScriptOrigin?: string | undefined;
-  /** Which Plaid API host Link's script may call from the page (§7.1 lists it under connect-src). */
-  plaidEnvironment?: 'sandbox' | 'production' | undefined;
+  /** The active Plaid environment; Plaid's published Link sources are added for Sandbox and Production only. */
+  plaidEnvironment?: LinkEnvironment | undefined;
+  /**
+   * Development only: the Vite dev server. Its React refresh preamble is an inline module script and
+   * hot reload talks over a WebSocket, so the dev policy allows both; the packaged policy never does.
+   */
+  devServerOrigin?: string | undefined;
 }
 
 export type CspDirectives = Record<string, string[]>;
@@ -77,15 +104,20 @@ export type CspDirectives = Record<string, string[]>;
 /** The directives of the app page's policy, for callers (and tests) that want the structure. */
 export function contentSecurityPolicyDirectives(options: ContentSecurityPolicyOptions = {}): CspDirectives {
   const emulator = options.plaidLinkScriptOrigin === undefined ? [] : [loopbackOrigin(options.plaidLinkScriptOrigin)];
-  const plaidApi = options.plaidEnvironment === undefined ? [] : [PLAID_API_ORIGINS[options.plaidEnvironment]];
+  const env = options.plaidEnvironment;
+  const plaid: CspDirectives = env === 'sandbox' || env === 'production' ? PLAID_LINK_CSP[env] : {};
+  const dev = options.devServerOrigin === undefined ? undefined : new URL(loopbackOrigin(options.devServerOrigin));
+  const devScript = dev ? [dev.origin, "'unsafe-inline'"] : [];
+  const devConnect = dev ? [dev.origin, `ws://${dev.host}`] : [];
+  const from = (name: string) => plaid[name] ?? [];
   return {
-    'default-src': ["'self'"],
-    'script-src': ["'self'", PLAID_LINK_SCRIPT_URL, ...emulator],
-    'frame-src': [PLAID_CDN_ORIGIN, ...emulator],
-    'connect-src': ["'self'", ...plaidApi, ...emulator],
+    'default-src': ["'self'", ...from('default-src')],
+    'script-src': ["'self'", ...from('script-src'), ...emulator, ...devScript],
+    'frame-src': orNone([...from('frame-src'), ...emulator]),
+    'connect-src': ["'self'", ...from('connect-src'), ...emulator, ...devConnect],
     'img-src': ["'self'", 'data:', 'blob:'],
-    // Plaid Link injects inline styles into our page (§7.1); scripts stay strictly non-inline.
-    'style-src': ["'self'", "'unsafe-inline'"],
+    // Link (and the emulator's Link) set inline styles on our page; scripts stay strictly non-inline.
+    'style-src': uniq(["'self'", "'unsafe-inline'", ...from('style-src')]),
     // pdf.js runs its worker from our origin (or a blob: it creates).
     'worker-src': ["'self'", 'blob:'],
     'font-src': ["'self'", 'data:'],
@@ -94,6 +126,14 @@ export function contentSecurityPolicyDirectives(options: ContentSecurityPolicyOp
     'form-action': ["'none'"],
     'frame-ancestors': ["'none'"],
   };
+}
+
+function orNone(values: string[]): string[] {
+  return values.length === 0 ? ["'none'"] : values;
+}
+
+function uniq(values: string[]): string[] {
+  return [...new Set(values)];
 }
 
 /** The strict CSP for the app page: no eval, no inline scripts, no wildcards, remote code only from Plaid. */
@@ -166,43 +206,39 @@ export function isAppUrl(url: URL): boolean {
   );
 }
 
-/**
- * Banks whose OAuth pages Link may open as a pop-up. Kept to the registrable domains of the large
- * US banks that use OAuth with Plaid: Link normally opens its pop-up on a plaid.com page, which
- * then moves to the bank inside the pop-up (allowed by installPopupGuards). A pop-up has no preload
- * and no Node, so the worst an allowed bank host can do is show its own page.
- */
-export const BANK_OAUTH_DOMAINS: readonly string[] = [
-  'chase.com',
-  'bankofamerica.com',
-  'wellsfargo.com',
-  'capitalone.com',
-  'citi.com',
-  'usbank.com',
-  'pnc.com',
-  'schwab.com',
-];
+/** The emulator's origin, fixed or read at call time (it changes when the officer switches environment). */
+export type EmulatorOriginSource = string | undefined | (() => string | undefined);
 
 export interface WindowOpenOptions {
   /** The emulator's loopback origin in emulator mode (its OAuth pop-up comes from there). */
-  emulatorOrigin?: string | undefined;
+  emulatorOrigin?: EmulatorOriginSource;
+}
+
+function currentEmulatorOrigin(options: WindowOpenOptions): string | undefined {
+  const source = options.emulatorOrigin;
+  return typeof source === 'function' ? source() : source;
 }
 
 export type WindowOpenDecision = 'deny' | 'allow-link-popup';
 
-/** Pure decision: only Plaid, the listed banks (https, exact host or dot-bounded suffix) and the emulator. */
+/**
+ * Pure decision. Our own page never calls window.open except through links on the external
+ * allowlist (those go to the system browser), so any other plain https pop-up is one Link opened:
+ * a bank's OAuth consent page, which can be on any bank's host. The emulator's loopback origin is
+ * allowed while it runs.
+ */
 export function classifyWindowOpen(url: string, options: WindowOpenOptions = {}): WindowOpenDecision {
   const parsed = parseUrl(url);
   if (!parsed) return 'deny';
-  if (options.emulatorOrigin !== undefined && isSameLoopbackOrigin(parsed, options.emulatorOrigin)) {
-    return 'allow-link-popup';
-  }
+  const emulatorOrigin = currentEmulatorOrigin(options);
+  if (emulatorOrigin !== undefined && isSameLoopbackOrigin(parsed, emulatorOrigin)) return 'allow-link-popup';
   if (!isPlainHttpsUrl(parsed)) return 'deny';
-  const host = parsed.hostname;
-  if (hostMatchesDomain(host, 'plaid.com')) return 'allow-link-popup';
-  if (BANK_OAUTH_DOMAINS.some((domain) => hostMatchesDomain(host, domain))) return 'allow-link-popup';
-  return 'deny';
+  if (EXTERNAL_URL_HOSTS.includes(parsed.hostname)) return 'deny';
+  return 'allow-link-popup';
 }
+
+/** Bank pages get their own in-memory session: no cookies or storage shared with our page, nothing kept. */
+export const LINK_POPUP_PARTITION = 'link-popup';
 
 /** The `setWindowOpenHandler` answer: allowed pop-ups get sandboxed, preload-free windows. */
 export function decideWindowOpen(url: string, options: WindowOpenOptions = {}): WindowOpenHandlerResponse {
@@ -223,7 +259,8 @@ export function decideWindowOpen(url: string, options: WindowOpenOptions = {}): 
 export function isAllowedPopupNavigation(url: string, options: WindowOpenOptions = {}): boolean {
   const parsed = parseUrl(url);
   if (!parsed) return false;
-  if (options.emulatorOrigin !== undefined && isSameLoopbackOrigin(parsed, options.emulatorOrigin)) return true;
+  const emulatorOrigin = currentEmulatorOrigin(options);
+  if (emulatorOrigin !== undefined && isSameLoopbackOrigin(parsed, emulatorOrigin)) return true;
   return isPlainHttpsUrl(parsed);
 }
 
@@ -233,9 +270,17 @@ export interface NavigationGuardDeps extends NavigationOptions, WindowOpenOption
   shell?: Pick<Shell, 'openExternal'> | undefined;
   /** Told about every blocked navigation or pop-up (the URL is not secret, but keep it short). */
   onBlocked?: ((kind: 'navigation' | 'redirect' | 'webview' | 'window-open', url: string) => void) | undefined;
+  /** Told about every Link pop-up window created, so it can be closed when Link finishes. */
+  onPopup?: ((window: PopupWindow) => void) | undefined;
 }
 
 type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+export type PopupWindow = Pick<BrowserWindow, 'webContents'> & Partial<Pick<BrowserWindow, 'close' | 'isDestroyed'>>;
+interface RedirectEvent {
+  preventDefault(): void;
+  url?: string;
+  isMainFrame?: boolean;
+}
 
 /** Locks the app window: no navigation off our origin, no webviews, pop-ups only for Link. */
 export function installNavigationGuards(contents: GuardedContents, deps: NavigationGuardDeps = {}): void {
@@ -249,7 +294,10 @@ export function installNavigationGuards(contents: GuardedContents, deps: Navigat
     event.preventDefault();
     blocked('navigation', url);
   });
-  contents.on('will-redirect', (event, legacyUrl?: string) => {
+  // Fires for every frame: Plaid's cdn.plaid.com frame may be redirected by its own server; only
+  // the top frame must stay on our origin (frame-src in the CSP governs what subframes load).
+  contents.on('will-redirect', (event: RedirectEvent, legacyUrl?: string) => {
+    if (event.isMainFrame === false) return;
     const url = navigationUrl(event, legacyUrl);
     if (isAllowedNavigation(url, deps)) return;
     event.preventDefault();
@@ -264,13 +312,30 @@ export function installNavigationGuards(contents: GuardedContents, deps: Navigat
     if (response.action === 'deny') blocked('window-open', url);
     return response;
   });
-  contents.on('did-create-window', (window: Pick<BrowserWindow, 'webContents'>) => {
+  contents.on('did-create-window', (window: PopupWindow) => {
     installPopupGuards(window.webContents, deps);
+    deps.onPopup?.(window);
   });
 }
 
-/** Guards for a Link / OAuth pop-up: https navigation only, no webviews, nested pop-ups by the same rules. */
-export function installPopupGuards(contents: GuardedContents, deps: WindowOpenOptions = {}): void {
+/**
+ * For every web contents the app ever makes, before anything else configures it: no webviews and
+ * no pop-ups. The app window and Link's pop-ups then install their own guards over these; anything
+ * created some other way stays locked.
+ */
+export function installDefaultGuards(contents: GuardedContents): void {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/**
+ * Guards for a Link / OAuth pop-up: https navigation only, no webviews, and pop-ups it opens in
+ * turn get these same guards, however deep.
+ */
+export function installPopupGuards(
+  contents: GuardedContents,
+  deps: WindowOpenOptions & Pick<NavigationGuardDeps, 'onPopup'> = {},
+): void {
   const guard = (event: { preventDefault(): void }, legacyUrl?: string) => {
     if (!isAllowedPopupNavigation(navigationUrl(event, legacyUrl), deps)) event.preventDefault();
   };
@@ -278,6 +343,10 @@ export function installPopupGuards(contents: GuardedContents, deps: WindowOpenOp
   contents.on('will-redirect', guard);
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => decideWindowOpen(url, deps));
+  contents.on('did-create-window', (window: PopupWindow) => {
+    installPopupGuards(window.webContents, deps);
+    deps.onPopup?.(window);
+  });
 }
 
 // Electron ≥ 28 passes the URL on the event; older signatures passed it as the second argument.
@@ -290,16 +359,46 @@ function navigationUrl(event: unknown, legacyUrl: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Permissions
 
+/** Chromium's names for "may this page reach a private or loopback address" (Local Network Access). */
+export const LOOPBACK_PERMISSIONS: readonly string[] = ['local-network-access', 'loopback-network', 'local-network'];
+
+export interface PermissionPolicyOptions {
+  /**
+   * The emulator's loopback origin while emulator mode is active, else undefined. Only then may our
+   * own page (app://assetdesk, top frame) reach loopback: the CSP's connect-src and frame-src
+   * narrow that to exactly this origin.
+   */
+  emulatorOrigin?: EmulatorOriginSource;
+}
+
 /**
- * Denies every permission request and check. The app needs none: the main process writes the
- * clipboard and shows notifications, so the page never asks for clipboard or notification rights.
+ * The one permission decision: the loopback permission for our own page while the emulator runs;
+ * everything else is refused (the main process writes the clipboard and shows notifications).
  */
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string | undefined,
+  options: PermissionPolicyOptions = {},
+): boolean {
+  if (!LOOPBACK_PERMISSIONS.includes(permission)) return false;
+  if (currentEmulatorOrigin(options) === undefined) return false;
+  const parsed = parseUrl(requestingUrl ?? '');
+  return parsed !== null && isAppUrl(parsed);
+}
+
+/** Installs the permission policy on a session: request, check and device handlers. */
 export function installPermissionHandlers(
   session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> &
     Partial<Pick<Session, 'setDevicePermissionHandler'>>,
+  options: PermissionPolicyOptions = {},
 ): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(details.isMainFrame === true && isPermissionAllowed(permission, details.requestingUrl, options));
+  });
+  session.setPermissionCheckHandler(
+    (_contents, permission, _origin, details) =>
+      details.isMainFrame === true && isPermissionAllowed(permission, details.requestingUrl, options),
+  );
   session.setDevicePermissionHandler?.(() => false);
 }
 
@@ -319,8 +418,6 @@ export const EXTERNAL_URL_HOSTS: readonly string[] = [
   'guide.freddiemac.com',
   'assetdesk.example', // the project's support page (placeholder domain until one is registered)
 ];
-
-export const SUPPORT_URL = 'https://assetdesk.example/support';
 
 /** Only https URLs on the allowlist, parsed with URL: look-alikes, userinfo tricks and ports are rejected. */
 export function isAllowedExternalUrl(url: string): boolean {

@@ -16,6 +16,7 @@ import { startEmulator as startBuiltInEmulator } from '../emulator';
 import { exportApplicantFile } from './applicant-export';
 import { buildCoverPage, prependCoverPage } from './cover-page';
 import type { DesktopAdapters } from './desktop';
+import { createClipboardHandlers } from './clipboard';
 import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './items';
 import type { Logger } from './logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
@@ -703,6 +704,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     },
 
     'activity:list': async (filter) => requireStore().activity.list(filter),
+    ...createClipboardHandlers(deps.desktop),
   };
 
   return {

@@ -7,6 +7,7 @@ export interface DesktopAdapters {
   chooseSavePath(options: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>;
   /** Ask for a folder; null when the officer cancels. */
   chooseFolder(options: { title: string }): Promise<string | null>;
-  writeClipboard(text: string): void;
+  /** Electron's clipboard write is asynchronous: callers await it so a failure is reported, not lost. */
+  writeClipboard(text: string): Promise<void> | void;
   notify(title: string, body: string): void;
 }

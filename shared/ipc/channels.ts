@@ -37,6 +37,7 @@ export const CHANNEL_NAMES = [
   'deposits:unmarkSourced',
   'deposits:listSourced',
   'activity:list',
+  'clipboard:writeText',
 ] as const;
 
 export const EVENT_NAMES = ['report:progress', 'link:hostedFinished'] as const;

@@ -222,6 +222,21 @@ export const contract = {
     }),
     z.array(ActivityEntry),
   ),
+
+  /**
+   * Copies text the officer chose to copy (a Hosted Link URL) through the main process: the page
+   * holds no clipboard permission. Plain text, one line, bounded.
+   */
+  'clipboard:writeText': channel(
+    z.strictObject({
+      text: z
+        .string()
+        .min(1)
+        .max(2048)
+        .regex(/^[^\n\r\0]*$/),
+    }),
+    ok,
+  ),
 } as const;
 
 export type Contract = typeof contract;

@@ -32,6 +32,9 @@ const INSECURE_OPTIONS: [RegExp, string][] = [
   [new RegExp(key('bypassCSP') + TRUE), 'a scheme with bypassCSP: true'],
 ];
 
+/** The only ASSETDESK_* variable the shipped main process reads (and only when unpackaged). */
+const ALLOWED_RUNTIME_ENV: readonly string[] = ['ASSETDESK_DEV_SERVER_URL'];
+
 const SWITCH_CALL = /\.(?:appendSwitch|appendArgument)\(\s*["'`]-{0,2}([\w-]+)/g;
 
 /** Every rule's violations, as `<folder>/<file>: <what>` lines; empty means the build is clean. */
@@ -55,6 +58,14 @@ export function findBuiltOutputViolations(bundles: BuiltBundles): string[] {
     }
     if (/\.loadFile\(|\.loadURL\(\s*["'`]file:/.test(text))
       violations.push(`${file}: loads the UI from file:// instead of app://`);
+    // Native modules load with require(): import() inside app.asar has regressed in Electron before.
+    for (const match of text.matchAll(/(?<![\w$.])import\(\s*["'`]([^"'`.][^"'`]*)["'`]\s*\)/g))
+      violations.push(`${file}: loads ${match[1]} with import() instead of require()`);
+    // Test hooks (crash injection and the like) are read from ASSETDESK_* variables; the build
+    // replaces them with constants, so none may survive into what ships.
+    for (const match of text.matchAll(/ASSETDESK_[A-Z_]+/g)) {
+      if (!ALLOWED_RUNTIME_ENV.includes(match[0])) violations.push(`${file}: contains the test hook ${match[0]}`);
+    }
   });
 
   each('preload', (file, text) => {

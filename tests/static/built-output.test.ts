@@ -50,6 +50,8 @@ describe('built-output rules catch each violation', () => {
     ['main', 'x.cjs', "app.commandLine.appendSwitch('ignore-certificate-errors')", 'insecure switch'],
     ['main', 'x.cjs', 'app.commandLine.appendArgument("--no-sandbox")', 'insecure switch'],
     ['main', 'x.cjs', 'win.loadFile(path.join(__dirname, "index.html"))', 'file://'],
+    ['main', 'x.cjs', 'const at = process.env.ASSETDESK_CRASH_AT ?? null;', 'test hook ASSETDESK_CRASH_AT'],
+    ['main', 'x.cjs', 'keytarPromise ??= import("keytar").then((m) => m.default);', 'keytar with import()'],
     ['main', 'x.cjs', 'win.loadURL(`file://${__dirname}/index.html`)', 'file://'],
     ['preload', 'x.cjs', 'contextBridge.exposeInMainWorld("ipcRenderer", api)', 'by name'],
     [
@@ -98,6 +100,7 @@ describe('built-output rules catch each violation', () => {
   });
 
   it('does not mistake the forbidden-switch list or a safe preload for violations', () => {
+    expect(violationsWith('main', 'x.cjs', 'const url = process.env.ASSETDESK_DEV_SERVER_URL;')).toStrictEqual([]);
     expect(
       violationsWith('main', 'x.cjs', 'var FORBIDDEN_SWITCHES = ["no-sandbox", "ignore-certificate-errors"];'),
     ).toStrictEqual([]);

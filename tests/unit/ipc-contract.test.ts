@@ -122,9 +122,10 @@ describe('IPC sender checks', () => {
       );
       expect([...registered.keys()].sort()).toEqual([...channelNames].sort());
       const handler = registered.get(channel)!;
-      const mainFrame = { url: 'app://assetdesk/index.html' };
-      const subFrame = { url: 'app://assetdesk/index.html' };
-      const foreign = { url: 'https://evil.example/' };
+      // A top frame has no parent; a subframe of our own page has one.
+      const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
+      const subFrame = { url: 'app://assetdesk/index.html', parent: mainFrame };
+      const foreign = { url: 'https://evil.example/', parent: null };
       const subframeAnswer = await handler({ senderFrame: subFrame, sender: { mainFrame } }, {});
       const foreignAnswer = await handler({ senderFrame: foreign, sender: { mainFrame: foreign } }, {});
       expect(subframeAnswer).toMatchObject({ ok: false, error: { code: ErrorCodes.forbiddenSender } });

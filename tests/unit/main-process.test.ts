@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channelNames } from '../../shared/ipc/contract';
@@ -10,10 +10,21 @@ import { channelNames } from '../../shared/ipc/contract';
 const calls: string[] = [];
 const handlers = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();
 const appListeners = new Map<string, (...args: unknown[]) => void>();
-const windows: { options: Record<string, unknown>; loaded: string[]; webContents: Record<string, unknown> }[] = [];
+const windows: {
+  options: Record<string, unknown>;
+  loaded: string[];
+  webContents: Record<string, unknown>;
+  focused: number;
+  emit(name: string): void;
+}[] = [];
 let protocolHandler: ((request: Request) => Promise<Response>) | null = null;
-let permissionRequest: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null;
+let permissionRequest: ((c: unknown, p: string, cb: (ok: boolean) => void, d: unknown) => void) | null = null;
 let readyResolve: () => void = () => undefined;
+let lockAvailable = true;
+const clipboardWrites: string[] = [];
+let finishClipboardWrite: () => void = () => undefined;
+let clipboardStarted = 0;
+const partitions: string[] = [];
 const userData = mkdtempSync(join(tmpdir(), 'assetdesk-main-'));
 
 vi.mock('electron', () => {
@@ -47,11 +58,29 @@ vi.mock('electron', () => {
       BrowserWindow.all.push(this);
       windows.push(this as never);
     }
+    listeners = new Map<string, (() => void)[]>();
+    destroyed = false;
+    focused = 0;
     once() {
       return this;
     }
-    on() {
+    on(name: string, fn: () => void) {
+      this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn]);
       return this;
+    }
+    emit(name: string) {
+      if (name === 'closed') this.destroyed = true;
+      for (const fn of this.listeners.get(name) ?? []) fn();
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    focus() {
+      this.focused += 1;
     }
     show() {}
     async loadURL(url: string) {
@@ -62,7 +91,11 @@ vi.mock('electron', () => {
     isPackaged: false,
     commandLine: { hasSwitch: () => false },
     enableSandbox: () => calls.push('enableSandbox'),
-    requestSingleInstanceLock: () => true,
+    requestSingleInstanceLock: () => {
+      calls.push('requestSingleInstanceLock');
+      return lockAvailable;
+    },
+    setAppUserModelId: (id: string) => calls.push(`appUserModelId:${id}`),
     getPath: () => userData,
     getVersion: () => '0.0.0-test',
     whenReady: () => {
@@ -71,7 +104,12 @@ vi.mock('electron', () => {
     },
     on: (name: string, fn: (...args: unknown[]) => void) => appListeners.set(name, fn),
     quit: () => calls.push('quit'),
-    exit: () => calls.push('exit'),
+    exit: (code?: number) => calls.push(`exit:${code ?? 0}`),
+  };
+  const permissionOnly = {
+    setPermissionRequestHandler: () => undefined,
+    setPermissionCheckHandler: () => undefined,
+    setDevicePermissionHandler: () => undefined,
   };
   const session = {
     defaultSession: {
@@ -82,6 +120,10 @@ vi.mock('electron', () => {
       setPermissionCheckHandler: () => calls.push('setPermissionCheckHandler'),
       setDevicePermissionHandler: () => undefined,
       webRequest: { onHeadersReceived: () => calls.push('onHeadersReceived') },
+    },
+    fromPartition: (name: string) => {
+      partitions.push(name);
+      return permissionOnly;
     },
   };
   return {
@@ -102,7 +144,21 @@ vi.mock('electron', () => {
       showSaveDialog: async () => ({ canceled: true }),
       showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
     },
-    clipboard: { writeText: () => undefined },
+    // Electron 45's writeText answers a promise: the handler must wait for it.
+    clipboard: {
+      writeText: (text: string) =>
+        new Promise<void>((resolve) => {
+          clipboardStarted += 1;
+          finishClipboardWrite = () => {
+            clipboardWrites.push(text);
+            resolve();
+          };
+        }),
+    },
+    Menu: {
+      buildFromTemplate: (template: unknown) => template,
+      setApplicationMenu: () => calls.push('setApplicationMenu'),
+    },
     shell: { openExternal: async () => undefined },
     Notification: Object.assign(
       function Notification() {
@@ -117,6 +173,10 @@ describe('main process startup (Electron mocked, services real)', () => {
   beforeAll(async () => {
     await import('../../electron/main/index');
     expect(calls.slice(0, 2)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged']);
+    // A Dock click while the app is still starting makes no window yet.
+    appListeners.get('activate')?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(windows).toHaveLength(0);
     readyResolve();
     await vi.waitFor(() => expect(windows.length).toBe(1), { timeout: 30_000, interval: 50 });
   }, 60_000);
@@ -125,6 +185,7 @@ describe('main process startup (Electron mocked, services real)', () => {
     const beforeQuit = appListeners.get('before-quit');
     beforeQuit?.({ preventDefault: () => undefined });
     await vi.waitFor(() => expect(calls).toContain('quit'), { timeout: 20_000 });
+    rmSync(userData, { recursive: true, force: true });
   }, 30_000);
 
   it('sandboxes renderers and registers app:// privileges before the app is ready', () => {
@@ -135,8 +196,12 @@ describe('main process startup (Electron mocked, services real)', () => {
   it('denies permission requests and serves the UI from app://', async () => {
     expect(calls).toContain('setPermissionCheckHandler');
     let granted: boolean | null = null;
-    permissionRequest!({}, 'media', (ok) => (granted = ok));
+    const page = { isMainFrame: true, requestingUrl: 'app://assetdesk/index.html' };
+    permissionRequest!({}, 'media', (ok) => (granted = ok), page);
     expect(granted).toBe(false);
+    // Emulator mode: our page may reach the emulator on loopback (the CSP narrows it to that origin).
+    permissionRequest!({}, 'local-network-access', (ok) => (granted = ok), page);
+    expect(granted).toBe(true);
     expect(calls).toContain('protocol.handle:app');
     const traversal = await protocolHandler!(new Request('app://assetdesk/..%2f..%2fpackage.json'));
     expect(traversal.status).toBe(404);
@@ -151,16 +216,87 @@ describe('main process startup (Electron mocked, services real)', () => {
 
   it('registers every contract channel, answers our page and refuses a subframe', async () => {
     expect([...handlers.keys()].sort()).toEqual([...channelNames].sort());
-    const mainFrame = { url: 'app://assetdesk/index.html' };
-    const info = (await handlers.get('app:info')!({ senderFrame: mainFrame, sender: { mainFrame } }, {})) as {
+    // A top frame is one without a parent, whatever wrapper object Electron hands over.
+    const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
+    const info = (await handlers.get('app:info')!({ senderFrame: { ...mainFrame }, sender: { mainFrame } }, {})) as {
       ok: boolean;
       value: { environment: string };
     };
     expect(info).toMatchObject({ ok: true, value: { environment: 'emulator', transport: 'electron' } });
-    const sub = { url: 'app://assetdesk/index.html' };
+    const sub = { url: 'app://assetdesk/index.html', parent: mainFrame };
     expect(await handlers.get('app:info')!({ senderFrame: sub, sender: { mainFrame } }, {})).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN_SENDER' },
     });
+  });
+
+  it('locks every web contents as it is created', () => {
+    const contents = { on: vi.fn(), setWindowOpenHandler: vi.fn() };
+    appListeners.get('web-contents-created')?.({}, contents);
+    expect(contents.on).toHaveBeenCalledWith('will-attach-webview', expect.any(Function));
+    expect(contents.setWindowOpenHandler).toHaveBeenCalledOnce();
+    const handler = contents.setWindowOpenHandler.mock.calls[0]![0] as () => unknown;
+    expect(handler()).toStrictEqual({ action: 'deny' });
+  });
+
+  it('made one window for the early Dock click and the start itself', () => {
+    expect(windows).toHaveLength(1);
+    expect(partitions).toContain('link-popup');
+  });
+
+  it('serves the page with the policy of the active environment (emulator: its origin, nothing of Plaid)', async () => {
+    const response = await protocolHandler!(new Request('app://assetdesk/index.html'));
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/script-src 'self' http:\/\/127\.0\.0\.1:\d+/);
+    expect(policy).not.toContain('plaid.com');
+  });
+
+  it('copies through the main process and answers only once the clipboard write finished', async () => {
+    const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
+    let answered = false;
+    const answer = handlers.get('clipboard:writeText')!(
+      { senderFrame: mainFrame, sender: { mainFrame } },
+      { text: 'https://hosted.plaid.com/link/abc' },
+    ).then((value) => {
+      answered = true;
+      return value;
+    });
+    await vi.waitFor(() => expect(clipboardStarted).toBe(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    finishClipboardWrite();
+    expect(await answer).toStrictEqual({ ok: true, value: { ok: true } });
+    expect(clipboardWrites).toStrictEqual(['https://hosted.plaid.com/link/abc']);
+    const multiLine = await handlers.get('clipboard:writeText')!(
+      { senderFrame: mainFrame, sender: { mainFrame } },
+      { text: 'a\nb' },
+    );
+    expect(multiLine).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('a second window request after the close opens a new window; a second launch focuses it', async () => {
+    const first = windows[0]!;
+    first.emit('closed');
+    appListeners.get('second-instance')?.();
+    await vi.waitFor(() => expect(windows).toHaveLength(2));
+    appListeners.get('second-instance')?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(windows).toHaveLength(2);
+    expect(windows[1]!.focused).toBe(1);
+  });
+});
+
+describe('a second launch (single-instance lock held by the first)', () => {
+  it('exits at once: no ready handler, no services, no window', async () => {
+    vi.resetModules();
+    lockAvailable = false;
+    calls.length = 0;
+    const windowsBefore = windows.length;
+    await import('../../electron/main/index');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toContain('exit:0');
+    expect(calls).not.toContain('whenReady');
+    expect(calls).not.toContain('quit');
+    expect(windows.length).toBe(windowsBefore);
   });
 });

@@ -11,12 +11,15 @@ interface FuseHookModule {
   default: (context: unknown) => Promise<void>;
   FUSE_CONFIG: Record<string, boolean>;
   electronBinaryPath(context: unknown): string;
+  assertBuildsForThisMachine(context: unknown, host?: { platform: string; arch: string }): void;
 }
 
 const require = createRequire(import.meta.url);
 const hook = require('../../electron/build/fuses.cjs') as FuseHookModule;
 const root = new URL('../../', import.meta.url);
 
+// electron-builder's Arch enum value for this machine's architecture.
+const HOST_ARCH = ({ ia32: 0, x64: 1, arm: 2, arm64: 3 } as Record<string, number>)[process.arch] ?? -1;
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 // A stock Electron fuse wire: RunAsNode, NODE_OPTIONS, inspect and file:// privileges on; the rest off.
 const STOCK_WIRE = [
@@ -38,7 +41,7 @@ describe('fuses afterPack hook', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('declares the six fuses the issue asks for', () => {
+  it('declares the seven fuses the issues ask for', () => {
     expect(hook.FUSE_CONFIG).toStrictEqual({
       RunAsNode: false,
       EnableCookieEncryption: true,
@@ -46,6 +49,7 @@ describe('fuses afterPack hook', () => {
       EnableNodeCliInspectArguments: false,
       EnableEmbeddedAsarIntegrityValidation: true,
       OnlyLoadAppFromAsar: true,
+      GrantFileProtocolExtraPrivileges: false,
     });
     expect(Object.isFrozen(hook.FUSE_CONFIG)).toBe(true);
   });
@@ -64,8 +68,8 @@ describe('fuses afterPack hook', () => {
     );
     const context = {
       appOutDir: dir,
-      electronPlatformName: 'linux',
-      arch: 1,
+      electronPlatformName: process.platform,
+      arch: HOST_ARCH,
       packager: { appInfo: { productFilename: 'AssetDesk' }, executableName: 'assetdesk' },
     };
 
@@ -78,6 +82,7 @@ describe('fuses afterPack hook', () => {
     expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE);
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.WasmTrapHandlers]).toBe(FuseState.ENABLE);
     expect(
       readFileSync(binary)
@@ -102,10 +107,25 @@ describe('fuses afterPack hook', () => {
     writeFileSync(join(dir, 'empty', 'assetdesk'), 'no fuse wire here');
     const context = {
       appOutDir: join(dir, 'empty'),
-      electronPlatformName: 'linux',
+      electronPlatformName: process.platform,
+      arch: HOST_ARCH,
       packager: { appInfo: { productFilename: 'AssetDesk' }, executableName: 'assetdesk' },
     };
     await expect(hook.default(context)).rejects.toThrow(/sentinel/);
+  });
+
+  it('refuses to package for another platform or architecture (keytar.node is built on this machine)', () => {
+    const host = { platform: 'linux', arch: 'x64' };
+    expect(() => hook.assertBuildsForThisMachine({ electronPlatformName: 'linux', arch: 1 }, host)).not.toThrow();
+    expect(() => hook.assertBuildsForThisMachine({ electronPlatformName: 'linux', arch: 3 }, host)).toThrow(
+      /linux-arm64 on a linux-arm64 machine/,
+    );
+    expect(() => hook.assertBuildsForThisMachine({ electronPlatformName: 'win32', arch: 1 }, host)).toThrow(
+      /win32-x64/,
+    );
+    expect(() =>
+      hook.assertBuildsForThisMachine({ electronPlatformName: 'mas', arch: 3 }, { platform: 'darwin', arch: 'arm64' }),
+    ).not.toThrow();
   });
 });
 
@@ -132,8 +152,8 @@ describe('electron-builder.yml', () => {
     expect(config.directories.output).toBe('release');
   });
 
-  it('uses the fuse hook, never rebuilds native modules and unpacks them from asar', () => {
-    expect(config.afterPack).toBe('electron/build/fuses.cjs');
+  it('uses the fuse hook (a path, not a package name), never rebuilds native modules and unpacks them from asar', () => {
+    expect(config.afterPack).toBe('./electron/build/fuses.cjs');
     expect(config.electronFuses).toBeUndefined();
     expect(config.npmRebuild).toBe(false);
     expect(config.asar).toBe(true);
@@ -142,11 +162,10 @@ describe('electron-builder.yml', () => {
     );
   });
 
-  it('ships only the compiled app, without maps, sources or the web bridge', () => {
-    expect(config.files).toEqual(
-      expect.arrayContaining(['package.json', 'out/**/*', '!**/*.map', '!out/renderer-web{,/**/*}']),
-    );
-    expect(config.files.filter((f) => !f.startsWith('!')).sort()).toStrictEqual(['out/**/*', 'package.json']);
+  it('ships only the compiled app (never the web bridge), without maps or sources', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['package.json', '!**/*.map', '!node_modules/**/*']));
+    const outPatterns = config.files.filter((f) => f.startsWith('out/'));
+    expect(outPatterns.sort()).toStrictEqual(['out/main/**/*', 'out/preload/**/*', 'out/renderer/**/*']);
   });
 
   it('targets macOS, Windows and Linux', () => {
@@ -154,7 +173,9 @@ describe('electron-builder.yml', () => {
     expect(config.mac.hardenedRuntime).toBe(true);
     expect(config.mac.category).toBe('public.app-category.finance');
     expect(config.win.target).toStrictEqual(['nsis']);
-    expect(config.linux.target).toStrictEqual(['AppImage', 'deb']);
+    // No AppImage: its SUID sandbox helper is blocked by AppArmor on Ubuntu 24.04+, and the app
+    // will not run unsandboxed.
+    expect(config.linux.target).toStrictEqual(['deb']);
     expect(config.linux.category).toBe('Office;Finance');
   });
 });

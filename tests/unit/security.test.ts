@@ -1,12 +1,15 @@
 import {
   APP_ORIGIN,
+  LINK_POPUP_PARTITION,
+  PLAID_LINK_CSP,
+  isPermissionAllowed,
   FORBIDDEN_SWITCHES,
-  PLAID_LINK_SCRIPT_URL,
   applyAppSwitches,
   buildContentSecurityPolicy,
   classifyWindowOpen,
   decideWindowOpen,
   installCspHeaders,
+  installDefaultGuards,
   installNavigationGuards,
   installPermissionHandlers,
   installPopupGuards,
@@ -31,9 +34,12 @@ class FakeContents {
     this.windowOpenHandler = handler;
   }
   /** Fires an event the way Electron ≥ 28 does (URL on the event); true when it was prevented. */
-  fire(event: string, url: string): boolean {
+  createWindow(popup: FakeContents) {
+    for (const listener of this.listeners.get('did-create-window') ?? []) listener({ webContents: popup });
+  }
+  fire(event: string, url: string, extra: Record<string, unknown> = {}): boolean {
     let prevented = false;
-    const evt = { url, preventDefault: () => (prevented = true) };
+    const evt = { url, ...extra, preventDefault: () => (prevented = true) };
     for (const listener of this.listeners.get(event) ?? []) listener(evt, url);
     return prevented;
   }
@@ -94,10 +100,10 @@ describe('buildContentSecurityPolicy', () => {
   it('sets every directive for real Plaid exactly', () => {
     const csp = parseContentSecurityPolicy(buildContentSecurityPolicy({ plaidEnvironment: 'sandbox' }));
     expect(csp).toStrictEqual({
-      'default-src': ["'self'"],
+      'default-src': ["'self'", 'https://cdn.plaid.com/'],
       'script-src': ["'self'", 'https://cdn.plaid.com/link/v2/stable/link-initialize.js'],
-      'frame-src': ['https://cdn.plaid.com'],
-      'connect-src': ["'self'", 'https://sandbox.plaid.com'],
+      'frame-src': ['https://cdn.plaid.com/'],
+      'connect-src': ["'self'", 'https://sandbox.plaid.com/'],
       'img-src': ["'self'", 'data:', 'blob:'],
       'style-src': ["'self'", "'unsafe-inline'"],
       'worker-src': ["'self'", 'blob:'],
@@ -109,13 +115,45 @@ describe('buildContentSecurityPolicy', () => {
     });
   });
 
-  it('adds only the emulator loopback origin in emulator mode', () => {
-    const csp = parseContentSecurityPolicy(
-      buildContentSecurityPolicy({ plaidLinkScriptOrigin: 'http://127.0.0.1:4010' }),
-    );
-    expect(csp['script-src']).toStrictEqual(["'self'", PLAID_LINK_SCRIPT_URL, 'http://127.0.0.1:4010']);
-    expect(csp['frame-src']).toStrictEqual(['https://cdn.plaid.com', 'http://127.0.0.1:4010']);
+  it.each(['sandbox', 'production'] as const)('contains every source Plaid publishes for Link in %s', (environment) => {
+    const csp = parseContentSecurityPolicy(buildContentSecurityPolicy({ plaidEnvironment: environment }));
+    for (const [directive, sources] of Object.entries(PLAID_LINK_CSP[environment])) {
+      for (const source of sources) expect(csp[directive], `${directive} ${source}`).toContain(source);
+    }
+    // Each environment names its own API host and never the other one.
+    const other = environment === 'sandbox' ? 'production' : 'sandbox';
+    expect(csp['connect-src']).not.toContain(`https://${other}.plaid.com/`);
+  });
+
+  it("has nothing of Plaid's in emulator mode: only the emulator's loopback origin", () => {
+    const policy = buildContentSecurityPolicy({
+      plaidEnvironment: 'emulator',
+      plaidLinkScriptOrigin: 'http://127.0.0.1:4010',
+    });
+    expect(policy).not.toContain('plaid.com');
+    const csp = parseContentSecurityPolicy(policy);
+    expect(csp['script-src']).toStrictEqual(["'self'", 'http://127.0.0.1:4010']);
+    expect(csp['frame-src']).toStrictEqual(['http://127.0.0.1:4010']);
     expect(csp['connect-src']).toStrictEqual(["'self'", 'http://127.0.0.1:4010']);
+    expect(csp['default-src']).toStrictEqual(["'self'"]);
+  });
+
+  it('allows no frames at all when no Link can run', () => {
+    expect(parseContentSecurityPolicy(buildContentSecurityPolicy({}))['frame-src']).toStrictEqual(["'none'"]);
+  });
+
+  it("allows Vite's inline React preamble and hot-reload socket only with a dev server", () => {
+    const dev = parseContentSecurityPolicy(
+      buildContentSecurityPolicy({ plaidEnvironment: 'emulator', devServerOrigin: 'http://127.0.0.1:5173' }),
+    );
+    expect(dev['script-src']).toStrictEqual(["'self'", 'http://127.0.0.1:5173', "'unsafe-inline'"]);
+    expect(dev['connect-src']).toStrictEqual(["'self'", 'http://127.0.0.1:5173', 'ws://127.0.0.1:5173']);
+    for (const plaidEnvironment of ['emulator', 'sandbox', 'production'] as const) {
+      const packaged = parseContentSecurityPolicy(buildContentSecurityPolicy({ plaidEnvironment }));
+      expect(packaged['script-src']).not.toContain("'unsafe-inline'");
+      expect(packaged['connect-src']?.some((s) => s.startsWith('ws:'))).toBe(false);
+    }
+    expect(() => buildContentSecurityPolicy({ devServerOrigin: 'http://evil.io:5173' })).toThrow(/loopback/);
   });
 
   it.each([undefined, 'production'] as const)(
@@ -176,40 +214,83 @@ describe('navigation lock', () => {
 
   it('answers window.open through decideWindowOpen and guards the pop-ups it creates', () => {
     const contents = new FakeContents();
-    installNavigationGuards(asContents(contents), {});
-    expect(contents.windowOpenHandler?.({ url: 'https://evil.io/' })).toStrictEqual({ action: 'deny' });
+    const popups: unknown[] = [];
+    installNavigationGuards(asContents(contents), { onPopup: (w) => popups.push(w) });
+    expect(contents.windowOpenHandler?.({ url: 'http://evil.io/' })).toStrictEqual({ action: 'deny' });
     expect(contents.windowOpenHandler?.({ url: 'https://cdn.plaid.com/link/oauth' })).toMatchObject({
       action: 'allow',
     });
 
     const popup = new FakeContents();
-    for (const listener of contents.listeners.get('did-create-window') ?? []) listener({ webContents: popup });
+    contents.createWindow(popup);
+    expect(popups).toHaveLength(1);
     expect(popup.fire('will-navigate', 'https://secure.chase.com/oauth')).toBe(false);
     expect(popup.fire('will-navigate', 'app://assetdesk/index.html')).toBe(true);
     expect(popup.fire('will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(popup.fire('will-attach-webview', 'https://plaid.com/')).toBe(true);
-    expect(popup.windowOpenHandler?.({ url: 'https://evil.io/' })).toStrictEqual({ action: 'deny' });
+    expect(popup.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toStrictEqual({ action: 'deny' });
+  });
+
+  it('gives pop-ups opened from pop-ups the same guards, however deep', () => {
+    const contents = new FakeContents();
+    const popups: unknown[] = [];
+    installNavigationGuards(asContents(contents), { onPopup: (w) => popups.push(w) });
+    const first = new FakeContents();
+    contents.createWindow(first);
+    const second = new FakeContents();
+    first.createWindow(second);
+    const third = new FakeContents();
+    second.createWindow(third);
+    expect(popups).toHaveLength(3);
+    for (const popup of [second, third]) {
+      expect(popup.fire('will-navigate', 'app://assetdesk/index.html')).toBe(true);
+      expect(popup.fire('will-redirect', 'http://evil.io/')).toBe(true);
+      expect(popup.fire('will-attach-webview', 'https://plaid.com/')).toBe(true);
+      expect(popup.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toStrictEqual({ action: 'deny' });
+      expect(popup.fire('will-navigate', 'https://bank.example/')).toBe(false);
+    }
+  });
+
+  it("lets Plaid's frame be redirected, but not the top frame", () => {
+    const contents = new FakeContents();
+    installNavigationGuards(asContents(contents), {});
+    expect(contents.fire('will-redirect', 'https://cdn.plaid.com/link/v2/x', { isMainFrame: false })).toBe(false);
+    expect(contents.fire('will-redirect', 'https://evil.io/', { isMainFrame: true })).toBe(true);
+    expect(contents.fire('will-redirect', `${APP_ORIGIN}/index.html`, { isMainFrame: true })).toBe(false);
+  });
+
+  it('reads the emulator origin at each decision, so a switch needs no new window', () => {
+    let emulatorOrigin: string | undefined;
+    const contents = new FakeContents();
+    installNavigationGuards(asContents(contents), { emulatorOrigin: () => emulatorOrigin });
+    expect(contents.windowOpenHandler?.({ url: 'http://127.0.0.1:4010/oauth' })).toStrictEqual({ action: 'deny' });
+    emulatorOrigin = 'http://127.0.0.1:4010';
+    expect(contents.windowOpenHandler?.({ url: 'http://127.0.0.1:4010/oauth' })).toMatchObject({ action: 'allow' });
+    emulatorOrigin = undefined;
+    expect(contents.windowOpenHandler?.({ url: 'http://127.0.0.1:4010/oauth' })).toStrictEqual({ action: 'deny' });
   });
 });
 
 describe('decideWindowOpen', () => {
   it.each([
     'https://cdn.plaid.com/link/v2/stable/link.html',
-    'https://plaid.com/',
     'https://secure.plaid.com/oauth',
     'https://secure.chase.com/web/auth/oauth',
     'https://www.wellsfargo.com/oauth',
+    // OAuth banks are many and change: any https bank page Link opens is allowed.
+    'https://online.firstcommunitycu.org/oauth/authorize?state=x',
+    'https://notchase.com/',
   ])('allows the Link / OAuth pop-up %s in a sandboxed window without preload', (url) => {
     const response = decideWindowOpen(url);
     expect(response.action).toBe('allow');
     const prefs = response.overrideBrowserWindowOptions?.webPreferences;
     expect(prefs).toStrictEqual(popupWebPreferences());
     expect(prefs && 'preload' in prefs).toBe(false);
+    expect(prefs?.partition).toBe(LINK_POPUP_PARTITION);
+    expect(prefs?.partition?.startsWith('persist:')).toBe(false);
   });
 
   it.each([
-    'https://plaid.com.evil.io/',
-    'https://evilplaid.com/',
     'https://xn--plid-loa.com/',
     'https://cdn.xn--pld-sla.com/',
     'https://plaid.com@evil.io/',
@@ -217,9 +298,10 @@ describe('decideWindowOpen', () => {
     'https://user:pw@cdn.plaid.com/',
     'http://cdn.plaid.com/',
     'https://cdn.plaid.com./',
-    'https://notchase.com/',
-    'https://chase.com.evil.io/',
     'https://93.184.216.34/',
+    // The officer's external links go to the system browser, never a pop-up.
+    'https://plaid.com/docs/',
+    'https://www.fanniemae.com/',
     'app://assetdesk/index.html',
     'file:///etc/passwd',
     'javascript:alert(1)',
@@ -274,6 +356,38 @@ describe('permissions', () => {
       expect(checkHandler?.(null, permission, APP_ORIGIN, {})).toBe(false);
     }
     expect(deviceHandler?.({ deviceType: 'usb', origin: APP_ORIGIN })).toBe(false);
+  });
+
+  // Chromium's Local Network Access asks before a page reaches loopback. Whether it treats
+  // app://assetdesk as public is Chromium's call, so the app grants it narrowly rather than rely on it.
+  it('grants loopback access to our top frame only while the emulator runs', () => {
+    let emulatorOrigin: string | undefined = 'http://127.0.0.1:4010';
+    let requestHandler: ((...a: unknown[]) => void) | undefined;
+    let checkHandler: ((...a: unknown[]) => boolean) | undefined;
+    installPermissionHandlers(
+      {
+        setPermissionRequestHandler: (h: unknown) => void (requestHandler = h as typeof requestHandler),
+        setPermissionCheckHandler: (h: unknown) => void (checkHandler = h as typeof checkHandler),
+      } as unknown as Parameters<typeof installPermissionHandlers>[0],
+      { emulatorOrigin: () => emulatorOrigin },
+    );
+    const ask = (permission: string, requestingUrl: string, isMainFrame = true) => {
+      const answers: boolean[] = [];
+      requestHandler?.({}, permission, (granted: boolean) => answers.push(granted), { requestingUrl, isMainFrame });
+      const check = checkHandler?.(null, permission, '', { requestingUrl, isMainFrame });
+      expect(answers).toStrictEqual([check]);
+      return check;
+    };
+    for (const permission of ['local-network-access', 'loopback-network', 'local-network']) {
+      expect(ask(permission, 'app://assetdesk/index.html')).toBe(true);
+      expect(ask(permission, 'app://assetdesk/index.html', false)).toBe(false);
+      expect(ask(permission, 'https://cdn.plaid.com/link/v2/stable/link.html')).toBe(false);
+      expect(ask(permission, 'https://bank.example/')).toBe(false);
+    }
+    expect(ask('clipboard-read', 'app://assetdesk/index.html')).toBe(false);
+    emulatorOrigin = undefined;
+    expect(ask('local-network-access', 'app://assetdesk/index.html')).toBe(false);
+    expect(isPermissionAllowed('loopback-network', 'app://assetdesk/', {})).toBe(false);
   });
 });
 
@@ -384,6 +498,15 @@ describe('installCspHeaders', () => {
     expect(respond('http://127.0.0.1:5173/').responseHeaders?.['Content-Security-Policy']).toStrictEqual([
       "default-src 'self'",
     ]);
+  });
+});
+
+describe('installDefaultGuards', () => {
+  it('locks any web contents: no webview, no pop-up', () => {
+    const contents = new FakeContents();
+    installDefaultGuards(asContents(contents));
+    expect(contents.fire('will-attach-webview', 'https://plaid.com/')).toBe(true);
+    expect(contents.windowOpenHandler?.({ url: 'https://cdn.plaid.com/link' })).toStrictEqual({ action: 'deny' });
   });
 });
 

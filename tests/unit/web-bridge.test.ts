@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWire, encodeWire } from '../../shared/ipc/codec';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { createAppProtocolHandler } from '../../electron/main/app-protocol';
 import { createMemoryLogger } from '../../electron/services/logger';
 
 /** Raw HTTP so tests can forge Host/Origin headers the way a hostile page or DNS rebinding would. */
@@ -27,11 +28,14 @@ function call(
 
 describe('web bridge transport', () => {
   let bridge: WebBridge;
+  let staticRoot = '';
+  let dir = '';
   const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0, 255, 128]);
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assetdesk-bridge-'));
+    dir = mkdtempSync(join(tmpdir(), 'assetdesk-bridge-'));
     const staticDir = join(dir, 'static');
+    staticRoot = staticDir;
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>AssetDesk</title>');
     writeFileSync(join(dir, 'secret.txt'), 'outside the static root');
@@ -48,7 +52,10 @@ describe('web bridge transport', () => {
       createServices: () => ({ handlers, start: async () => undefined, stop: async () => undefined }),
     });
   });
-  afterAll(() => bridge.close());
+  afterAll(async () => {
+    await bridge.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const invoke = (channel: string, payload: unknown, headers: Record<string, string> = {}) =>
     call(bridge, `/__bridge/invoke/${channel}`, {
@@ -92,5 +99,21 @@ describe('web bridge transport', () => {
       expect(res.status, path).not.toBe(200);
       expect(res.body).not.toContain('outside the static root');
     }
+  });
+
+  it('answers static files exactly as app:// does (one static-file server for both)', async () => {
+    const page = await call(bridge, '/index.html');
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.body).toContain('<title>AssetDesk</title>');
+    const served = await createAppProtocolHandler(
+      { fetch: async () => new Response('<!doctype html><title>AssetDesk</title>') } as never,
+      staticRoot,
+      String(page.headers['content-security-policy']),
+    )(new Request('app://assetdesk/index.html'));
+    expect(served.headers.get('content-type')).toBe(page.headers['content-type']);
+    expect(served.headers.get('content-security-policy')).toBe(page.headers['content-security-policy']);
+    expect((await call(bridge, '/missing.js')).status).toBe(404);
+    expect((await call(bridge, '/index.html', { method: 'POST' })).status).toBe(405);
   });
 });

@@ -3,7 +3,14 @@ import type { Item } from '../../../shared/domain';
 import { api } from '../api';
 import { href, navigate } from '../shell/router';
 import { Button, ErrorState, Skeleton, Spinner, toAppError, useConfirm, useLoad } from '../ui';
-import { loadPlaidLink, toLinkMetadata, type PlaidLinkError, type PlaidLinkHandler } from './plaid-link';
+import { HostedLinkDialog } from './HostedLinkDialog';
+import {
+  LINK_SCRIPT_UNAVAILABLE,
+  loadPlaidLink,
+  toLinkMetadata,
+  type PlaidLinkError,
+  type PlaidLinkHandler,
+} from './plaid-link';
 import './link.css';
 
 type Phase =
@@ -34,6 +41,7 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
   );
   const [phase, setPhase] = useState<Phase>({ name: 'welcome' });
   const [linked, setLinked] = useState<Item[]>([]);
+  const [hostedOpen, setHostedOpen] = useState(false);
   const handlerRef = useRef<PlaidLinkHandler | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -109,6 +117,18 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
     handlerRef.current?.exit({ force: true });
     dropHandler();
     navigate(href.applicant(applicantId), { replace: true });
+  };
+
+  // Hosted Link finished: show the banks it connected, read back from the main process.
+  const hostedLinked = async () => {
+    setHostedOpen(false);
+    try {
+      const { items } = await api.applicantsGet({ applicantId });
+      setLinked(items);
+      setPhase({ name: 'success' });
+    } catch (error) {
+      setPhase({ name: 'error', error });
+    }
   };
 
   const name = person.data ? `${person.data.firstName} ${person.data.lastName}` : '';
@@ -205,6 +225,8 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
     );
   } else {
     const error = toAppError(phase.error);
+    // Plaid's script did not load (offline, blocked): Plaid's hosted page still works from a link.
+    const offerHosted = error.code === LINK_SCRIPT_UNAVAILABLE && !updateMode;
     body = (
       <>
         <h1 ref={headingRef} tabIndex={-1} data-testid="link-error">
@@ -213,11 +235,21 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
         <p className="link-lead" role="alert" data-testid="link-error-message">
           {error.message}
         </p>
+        {offerHosted && (
+          <p className="link-lead" data-testid="link-hosted-offer">
+            You can also connect from your own phone or computer: your loan officer sends you a secure Plaid link.
+          </p>
+        )}
         {error.retryable ? (
           <div className="link-actions">
             <Button variant="primary" size="large" onClick={startLink} data-testid="link-retry">
               Try again
             </Button>
+            {offerHosted && (
+              <Button size="large" onClick={() => setHostedOpen(true)} data-testid="link-use-hosted">
+                Use a link instead
+              </Button>
+            )}
           </div>
         ) : (
           <p className="link-lead">Please hand the computer back to your loan officer.</p>
@@ -243,6 +275,14 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
       <main className="link-main">
         <div className="link-card">{body}</div>
       </main>
+      {hostedOpen && (
+        <HostedLinkDialog
+          applicantId={applicantId}
+          applicantName={name}
+          onClose={() => setHostedOpen(false)}
+          onLinked={() => void hostedLinked()}
+        />
+      )}
     </div>
   );
 }

@@ -65,14 +65,15 @@ export function HostedLinkDialog({
   const copy = async () => {
     if (hosted.status !== 'ready') return;
     try {
-      await navigator.clipboard.writeText(hosted.data.url);
+      // The main process writes the clipboard: the page itself holds no clipboard permission.
+      await api.clipboardWriteText({ text: hosted.data.url });
       setCopyHint('Copied to the clipboard.');
       toast.show({ message: 'Hosted Link copied.' });
     } catch {
-      // Clipboard access can be refused; leave the text selected so Ctrl+C works.
+      // The system clipboard can be busy or unavailable; leave the text selected so Ctrl+C works.
       urlRef.current?.focus();
       urlRef.current?.select();
-      setCopyHint('Copying is not allowed here — the link is selected, press Ctrl+C (⌘C) to copy it.');
+      setCopyHint('The link could not be copied — it is selected, press Ctrl+C (⌘C) to copy it.');
     }
   };
 

@@ -96,9 +96,12 @@ export function loadPlaidLink(scriptUrl: string): Promise<PlaidLinkFactory> {
   return promise;
 }
 
+/** Link's script could not load: the screens offer Hosted Link instead of a dead button. */
+export const LINK_SCRIPT_UNAVAILABLE = 'LINK_SCRIPT_UNAVAILABLE';
+
 function linkUnavailable(): AppError {
   return new AppError({
-    code: 'LINK_SCRIPT_UNAVAILABLE',
+    code: LINK_SCRIPT_UNAVAILABLE,
     message: 'The bank connection screen could not be loaded. Check the internet connection, then try again.',
     retryable: true,
   });

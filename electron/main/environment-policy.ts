@@ -1,0 +1,61 @@
+import type { PlaidEnvironment } from '../../shared/domain';
+import { buildContentSecurityPolicy } from './security';
+
+/**
+ * What the page's CSP, the pop-up guards and the permission policy read at each decision: the
+ * active Plaid environment and, in emulator mode, the emulator's loopback origin. Updated when the
+ * officer switches environment, so nothing is fixed when the window is made.
+ */
+export interface EnvironmentPolicy {
+  environment(): PlaidEnvironment;
+  emulatorOrigin(): string | undefined;
+  /** The app page's policy for the current environment. */
+  csp(): string;
+  /** Records a switch; true when anything the page depends on changed (the page must reload). */
+  update(environment: PlaidEnvironment, emulatorOrigin: string | null): boolean;
+}
+
+export function createEnvironmentPolicy(options: {
+  environment: PlaidEnvironment;
+  emulatorOrigin: string | null;
+  devServerOrigin?: string | undefined;
+}): EnvironmentPolicy {
+  let environment = options.environment;
+  // The emulator's origin matters only in emulator mode; a running emulator is ignored otherwise.
+  let emulatorOrigin = environment === 'emulator' ? (options.emulatorOrigin ?? undefined) : undefined;
+  return {
+    environment: () => environment,
+    emulatorOrigin: () => emulatorOrigin,
+    csp: () =>
+      buildContentSecurityPolicy({
+        plaidEnvironment: environment,
+        plaidLinkScriptOrigin: emulatorOrigin,
+        devServerOrigin: options.devServerOrigin,
+      }),
+    update(nextEnvironment, nextOrigin) {
+      const origin = nextEnvironment === 'emulator' ? (nextOrigin ?? undefined) : undefined;
+      const changed = nextEnvironment !== environment || origin !== emulatorOrigin;
+      environment = nextEnvironment;
+      emulatorOrigin = origin;
+      return changed;
+    },
+  };
+}
+
+/**
+ * What a switch does to the window: the CSP and pop-up policy change, so Link's pop-ups close and
+ * the page reloads to run under the new policy. Nothing happens when nothing changed.
+ */
+export function environmentSwitchListener(deps: {
+  policy: () => EnvironmentPolicy | null;
+  closeLinkPopups: () => void;
+  reloadPage: () => void;
+  onChanged?: (environment: PlaidEnvironment) => void;
+}): (environment: PlaidEnvironment, emulatorOrigin: string | null) => void {
+  return (environment, emulatorOrigin) => {
+    if (!deps.policy()?.update(environment, emulatorOrigin)) return;
+    deps.onChanged?.(environment);
+    deps.closeLinkPopups();
+    deps.reloadPage();
+  };
+}
