@@ -31,7 +31,8 @@ export const LAYERS = {
     electron: false,
     react: false,
   },
-  'electron/build': { imports: [], node: true, electron: false, react: false },
+  // The build bundles the emulator's Link UI with the emulator's own esbuild options.
+  'electron/build': { imports: ['electron/emulator/link-ui-bundle'], node: true, electron: false, react: false },
 };
 
 const AREAS = Object.keys(LAYERS).sort((x, y) => y.length - x.length);
