@@ -109,7 +109,7 @@ export function createItemService(deps: ItemServiceDeps) {
     if (existing && existing.status !== 'removed') {
       // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
       await gateway
-        .call('/item/remove', (p) => p.itemRemove({ access_token: exchange.access_token }))
+        .removeItem(exchange.access_token)
         .catch((error: unknown) => log.warn('could not remove the duplicate Item at Plaid', { error }));
       throw new AppError({
         code: 'DUPLICATE_INSTITUTION',
@@ -270,18 +270,7 @@ export function createItemService(deps: ItemServiceDeps) {
 
     async remove(itemId: string): Promise<void> {
       const item = requireItem(itemId);
-      if (item.status !== 'removed') {
-        try {
-          await gateway.call('/item/remove', (p) => p.itemRemove({ access_token: store.items.accessToken(itemId) }));
-        } catch (error) {
-          // Already gone at Plaid: nothing left to remove there.
-          if (!(
-            error instanceof AppError &&
-            (error.code === 'INVALID_ACCESS_TOKEN' || error.code === 'ITEM_NOT_FOUND')
-          ))
-            throw error;
-        }
-      }
+      if (item.status !== 'removed') await gateway.removeItem(store.items.accessToken(itemId));
       store.items.remove(itemId);
       store.activity.append({
         action: 'item_removed',

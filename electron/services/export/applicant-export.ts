@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlaidEnvironment, ReportSummary } from '../../shared/domain';
-import { AppError, ErrorCodes } from '../../shared/errors';
-import type { AssetDeskStore } from '../db';
+import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { AssetDeskStore } from '../../db';
 
 export interface ApplicantExportOptions {
   /** File name (without extension) for one report's PDF and JSON. */
