@@ -5,7 +5,7 @@ import type { EventSink } from '../../shared/ipc/contract';
 import type { AssetDeskStore } from '../db';
 import { startEmulator as startBuiltInEmulator } from '../emulator';
 import type { DesktopAdapters } from './desktop';
-import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './items';
+import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './link/items';
 import type { Logger } from './logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './reports/lifecycle';
@@ -100,31 +100,8 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
   /** Opens a session; fails (and nothing changes) when the environment's keys are missing. */
   async function open(environment: PlaidEnvironment, store: AssetDeskStore): Promise<EnvironmentSession> {
     const gateway = await gatewayFor(environment);
-    const session = { environment, gateway } as EnvironmentSession;
-    const webhookUrl = () => deps.webhookUrl(session);
-    session.items = createItemService({
-      store,
-      gateway,
-      environment,
-      events: deps.events,
-      logger: deps.logger,
-      webhookUrl,
-      linkScriptUrl: environment === 'emulator' && emulator ? emulator.linkScriptUrl : PLAID_LINK_SCRIPT_URL,
-    });
-    session.lifecycle = createReportLifecycle({
-      store,
-      gateway,
-      environment,
-      items: session.items,
-      events: deps.events,
-      desktop: deps.desktop,
-      logger: deps.logger,
-      clock: deps.clock,
-      webhookUrl,
-      underwriting: () => store.settings.underwriting(),
-      ...(deps.pollIntervals ? { pollIntervals: deps.pollIntervals } : {}),
-    });
-    return session;
+    const linkScriptUrl = environment === 'emulator' && emulator ? emulator.linkScriptUrl : PLAID_LINK_SCRIPT_URL;
+    return bindSession(deps, { environment, gateway, store, linkScriptUrl });
   }
 
   return {
@@ -142,6 +119,39 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
 }
 
 export type SessionFactory = ReturnType<typeof createSessionFactory>;
+
+/** The services of one environment, bound to its gateway. */
+function bindSession(
+  deps: SessionFactoryDeps,
+  parts: { environment: PlaidEnvironment; gateway: PlaidGateway; store: AssetDeskStore; linkScriptUrl: string },
+): EnvironmentSession {
+  const { environment, gateway, store } = parts;
+  const session = { environment, gateway } as EnvironmentSession;
+  const webhookUrl = () => deps.webhookUrl(session);
+  session.items = createItemService({
+    store,
+    gateway,
+    environment,
+    events: deps.events,
+    logger: deps.logger,
+    webhookUrl,
+    linkScriptUrl: parts.linkScriptUrl,
+  });
+  session.lifecycle = createReportLifecycle({
+    store,
+    gateway,
+    environment,
+    items: session.items,
+    events: deps.events,
+    desktop: deps.desktop,
+    logger: deps.logger,
+    clock: deps.clock,
+    webhookUrl,
+    underwriting: () => store.settings.underwriting(),
+    ...(deps.pollIntervals ? { pollIntervals: deps.pollIntervals } : {}),
+  });
+  return session;
+}
 
 /** Ends a session's background work (Hosted Link polls, report polls) before another takes over. */
 export async function closeSession(session: EnvironmentSession): Promise<void> {

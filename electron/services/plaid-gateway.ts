@@ -123,13 +123,13 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
     }
   }
 
+  const calls: Pick<PlaidGateway, 'call'> = {
+    call: async (endpoint, request, callOptions) => (await run(endpoint, request, {}, callOptions?.retry ?? true)).data,
+  };
   const gateway: PlaidGateway = {
     environment: options.environment,
     basePath,
-    async call(endpoint, send, callOptions) {
-      const response = await run(endpoint, send, {}, callOptions?.retry ?? true);
-      return response.data;
-    },
+    call: calls.call,
     async pdf(endpoint, send) {
       const response = await run(endpoint, send, { responseType: 'arraybuffer' }, true);
       const data = response.data;
@@ -145,6 +145,16 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
       }
       return bytes;
     },
+    ...removals(calls),
+  };
+  return gateway;
+}
+
+/** Plaid-side removals, each done once whatever Plaid answers for a token it no longer knows. */
+function removals(
+  gateway: Pick<PlaidGateway, 'call'>,
+): Pick<PlaidGateway, 'removeReport' | 'removeItem' | 'removeAuditCopy'> {
+  return {
     removeReport: (reportToken) =>
       removal(() =>
         gateway.call('/asset_report/remove', (p) => p.assetReportRemove({ asset_report_token: reportToken })),
@@ -158,7 +168,6 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
         ),
       ),
   };
-  return gateway;
 }
 
 async function removal(send: () => Promise<unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { Applicant, PlaidEnvironment, ReportSummary } from '../../shared/domain';
 import type { EventSink } from '../../shared/ipc/contract';
-import type { AssetDeskStore } from '../db';
+import type { AssetDeskStore, ReportRecord } from '../db';
 import type { DesktopAdapters } from './desktop';
 import type { EnvironmentSession } from './environment-session';
 import type { Logger } from './logger';
@@ -36,12 +36,17 @@ export function requireApplicant(ctx: ServiceContext, applicantId: string): Appl
   return applicant;
 }
 
-/** A report of the current environment (any status). */
-export function requireReport(ctx: ServiceContext, reportId: string): ReportSummary {
-  const report = ctx.store().reports.get(reportId);
-  if (!report || report.environment !== ctx.environment())
+/** A report of `environment` (any status), or the officer-facing "no longer exists". */
+export function reportIn(store: AssetDeskStore, environment: PlaidEnvironment, reportId: string): ReportRecord {
+  const report = store.reports.get(reportId);
+  if (!report || report.environment !== environment)
     throw notFound('This report no longer exists in the current environment.');
   return report;
+}
+
+/** A report of the current environment (any status). */
+export function requireReport(ctx: ServiceContext, reportId: string): ReportSummary {
+  return reportIn(ctx.store(), ctx.environment(), reportId);
 }
 
 /** A report of the current environment that has content to show or export. */

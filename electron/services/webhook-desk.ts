@@ -74,3 +74,5 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
     },
   };
 }
+
+export type WebhookDesk = ReturnType<typeof createWebhookDesk>;

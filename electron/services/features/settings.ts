@@ -37,60 +37,9 @@ const VERIFY_INSTITUTION = 'ins_109508';
 /** Settings, the environment and the Plaid keys (the keys go to the keychain, never to the store). */
 export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandlers {
   const { ctx, vault } = deps;
-  const value = <K extends keyof SettingsValues>(key: K): SettingsValues[K] =>
-    ctx.openStore()?.settings.value(key) ?? SETTINGS_DEFAULTS[key];
-
-  async function credentialState(environment: CredentialEnvironment): Promise<CredentialState> {
-    if (deps.keychain().state === 'unavailable') return { state: 'not_configured' };
-    const rejected = value('credentialsRejected')[environment];
-    if (rejected) return { state: 'rejected', reason: rejected };
-    const credentials = await vault.getCredentials(environment).catch(() => null);
-    return credentials ? { state: 'configured' } : { state: 'not_configured' };
-  }
-
-  async function settings(): Promise<Settings> {
-    return {
-      environment: ctx.environment(),
-      credentials: { sandbox: await credentialState('sandbox'), production: await credentialState('production') },
-      webhook: value('webhook'),
-      retentionDays: value('retentionDays'),
-      largeDepositShare: value('largeDepositShare'),
-      documentAgeRule: value('documentAgeRule'),
-    };
-  }
-
-  function setRejected(environment: CredentialEnvironment, reason: string | null): void {
-    const rejected = { ...ctx.store().settings.value('credentialsRejected') };
-    if (reason === null) delete rejected[environment];
-    else rejected[environment] = reason;
-    ctx.store().settings.update('credentialsRejected', rejected);
-  }
-
-  /** Asks Plaid whether the keys work; answers the refusal to record, or throws when Plaid could not say. */
-  async function refusalOf(
-    environment: CredentialEnvironment,
-    credentials: PlaidCredentials,
-  ): Promise<AppError | null> {
-    try {
-      await deps
-        .gatewayWith(environment, credentials)
-        .call(
-          '/institutions/get_by_id',
-          (p) => p.institutionsGetById({ institution_id: VERIFY_INSTITUTION, country_codes: ['US' as never] }),
-          { retry: false },
-        );
-      return null;
-    } catch (error) {
-      const appError =
-        error instanceof AppError
-          ? error
-          : new AppError({ code: ErrorCodes.internal, message: 'Verification failed.', retryable: true });
-      if (appError.code === ErrorCodes.network || (appError.retryable && appError.code !== 'INVALID_API_KEYS'))
-        throw appError;
-      return appError;
-    }
-  }
-
+  const settings = () => currentSettings(deps);
+  const setRejected = (environment: CredentialEnvironment, reason: string | null) =>
+    recordRejection(ctx, environment, reason);
   return {
     'app:info': async () => ({
       version: deps.version,
@@ -121,7 +70,7 @@ export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandl
     },
     'credentials:save': async ({ environment, clientId, secret }) => {
       const store = ctx.store();
-      const refusal = await refusalOf(environment, { clientId, secret });
+      const refusal = await refusalOf(deps, environment, { clientId, secret });
       if (refusal) {
         setRejected(environment, `${refusal.message} (${refusal.code})`);
         store.activity.append({ action: 'credentials_rejected', detail: { environment, code: refusal.code } });
@@ -142,4 +91,67 @@ export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandl
       return settings();
     },
   };
+}
+
+const valueOf = <K extends keyof SettingsValues>(ctx: ServiceContext, key: K): SettingsValues[K] =>
+  ctx.openStore()?.settings.value(key) ?? SETTINGS_DEFAULTS[key];
+
+async function credentialState(
+  deps: SettingsFeatureDeps,
+  environment: CredentialEnvironment,
+): Promise<CredentialState> {
+  if (deps.keychain().state === 'unavailable') return { state: 'not_configured' };
+  const rejected = valueOf(deps.ctx, 'credentialsRejected')[environment];
+  if (rejected) return { state: 'rejected', reason: rejected };
+  const credentials = await deps.vault.getCredentials(environment).catch(() => null);
+  return credentials ? { state: 'configured' } : { state: 'not_configured' };
+}
+
+/** Settings as the screen shows them; answers (with defaults) even while the keychain is missing. */
+async function currentSettings(deps: SettingsFeatureDeps): Promise<Settings> {
+  const { ctx } = deps;
+  return {
+    environment: ctx.environment(),
+    credentials: {
+      sandbox: await credentialState(deps, 'sandbox'),
+      production: await credentialState(deps, 'production'),
+    },
+    webhook: valueOf(ctx, 'webhook'),
+    retentionDays: valueOf(ctx, 'retentionDays'),
+    largeDepositShare: valueOf(ctx, 'largeDepositShare'),
+    documentAgeRule: valueOf(ctx, 'documentAgeRule'),
+  };
+}
+
+function recordRejection(ctx: ServiceContext, environment: CredentialEnvironment, reason: string | null): void {
+  const rejected = { ...ctx.store().settings.value('credentialsRejected') };
+  if (reason === null) delete rejected[environment];
+  else rejected[environment] = reason;
+  ctx.store().settings.update('credentialsRejected', rejected);
+}
+
+/** Asks Plaid whether the keys work; answers the refusal to record, or throws when Plaid could not say. */
+async function refusalOf(
+  deps: SettingsFeatureDeps,
+  environment: CredentialEnvironment,
+  credentials: PlaidCredentials,
+): Promise<AppError | null> {
+  try {
+    await deps
+      .gatewayWith(environment, credentials)
+      .call(
+        '/institutions/get_by_id',
+        (p) => p.institutionsGetById({ institution_id: VERIFY_INSTITUTION, country_codes: ['US' as never] }),
+        { retry: false },
+      );
+    return null;
+  } catch (error) {
+    const appError =
+      error instanceof AppError
+        ? error
+        : new AppError({ code: ErrorCodes.internal, message: 'Verification failed.', retryable: true });
+    if (appError.code === ErrorCodes.network || (appError.retryable && appError.code !== 'INVALID_API_KEYS'))
+      throw appError;
+    return appError;
+  }
 }

@@ -1,8 +1,9 @@
-import { AppError, ErrorCodes } from '../../../shared/errors';
+import { AppError } from '../../../shared/errors';
 import type { AuditCopy, PlaidEnvironment } from '../../../shared/domain';
 import type { AssetDeskStore, ReportRecord } from '../../db';
 import type { DesktopAdapters } from '../desktop';
 import type { PlaidGateway } from '../plaid-gateway';
+import { notFound, reportIn } from '../service-context';
 
 export interface AuditCopyServiceDeps {
   store: AssetDeskStore;
@@ -18,22 +19,11 @@ export interface AuditCopyServiceDeps {
 export function createAuditCopyService(deps: AuditCopyServiceDeps) {
   const { store, gateway, environment } = deps;
 
-  function requireReport(reportId: string): ReportRecord {
-    const report = store.reports.get(reportId);
-    if (!report || report.environment !== environment) {
-      throw new AppError({
-        code: ErrorCodes.notFound,
-        message: 'This report no longer exists in the current environment.',
-        retryable: false,
-      });
-    }
-    return report;
-  }
+  const requireReport = (reportId: string): ReportRecord => reportIn(store, environment, reportId);
 
   function requireCopy(auditCopyId: string): AuditCopy {
     const copy = store.auditCopies.get(auditCopyId);
-    if (!copy)
-      throw new AppError({ code: ErrorCodes.notFound, message: 'This audit copy no longer exists.', retryable: false });
+    if (!copy) throw notFound('This audit copy no longer exists.');
     return copy;
   }
 
@@ -84,15 +74,9 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
 
     copyToken(auditCopyId: string): void {
       const copy = requireCopy(auditCopyId);
-      if (copy.removedAt)
-        throw new AppError({
-          code: ErrorCodes.notFound,
-          message: 'This audit copy no longer exists.',
-          retryable: false,
-        });
+      if (copy.removedAt) throw notFound('This audit copy no longer exists.');
       const token = store.auditCopies.token(auditCopyId);
-      if (!token)
-        throw new AppError({ code: ErrorCodes.notFound, message: 'This audit copy was revoked.', retryable: false });
+      if (!token) throw notFound('This audit copy was revoked.');
       deps.desktop.writeClipboard(token);
       const report = store.reports.get(copy.reportId);
       store.activity.append({

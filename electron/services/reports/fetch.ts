@@ -73,60 +73,12 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
     report = store.reports.get(reportId);
     if (!report || report.status !== 'pending') return settledStatus(report);
     const content = { report: result.report, warnings: result.warnings } as unknown as AssetReportGetResult;
-    const findingCounts = findingsFor(report, content); // outside the write transaction: it reads the whole report
-    store.transaction(() => storeReady(report!, content, pdf, findingCounts));
+    const findingCounts = findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
+    store.transaction(() => storeReady(deps, report!, content, pdf, findingCounts));
     log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
     deps.onReady(report);
     deps.poller.window.forget(reportId);
     return 'ready';
-  }
-
-  function storeReady(
-    report: ReportRecord,
-    content: AssetReportGetResult,
-    pdf: Uint8Array,
-    findingCounts: { attention: number; info: number } | null,
-  ): void {
-    const summary = summarizeReport(content);
-    store.reports.markReady(report.id, {
-      reportJson: JSON.stringify(content),
-      pdf,
-      summary: {
-        totalBalance: summary.totalBalance,
-        accountCount: summary.accountCount,
-        earliestHistoryDate: summary.earliestHistoryDate,
-      },
-      readyAt: deps.clock().toISOString(),
-      generatedOn: content.report.date_generated?.slice(0, 10) ?? null,
-    });
-    if (findingCounts) store.reports.setFindingCounts(report.id, findingCounts);
-    store.activity.append({
-      action: 'report_ready',
-      applicantId: report.applicantId,
-      reportId: report.id,
-      detail: { plaidReportId: report.plaidReportId, kind: report.kind },
-    });
-  }
-
-  function findingsFor(
-    report: ReportSummary,
-    content: AssetReportGetResult,
-  ): { attention: number; info: number } | null {
-    try {
-      const applicant = store.applicants.get(report.applicantId);
-      if (!applicant) return null;
-      const settings = underwritingSettings({ ...deps.underwriting?.(), sourcedDeposits: [] });
-      return analyzeReport(
-        content,
-        loanInputsFromApplicant(applicant),
-        settings,
-        deps.clock().toISOString().slice(0, 10),
-      ).counts;
-    } catch (error) {
-      // Findings are a convenience for the list; the report itself must still be stored.
-      log.warn('finding counts unavailable', { reportId: report.id, error });
-      return null;
-    }
   }
 
   return {
@@ -140,3 +92,52 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
     inFlight: (): Promise<FetchOutcome>[] => [...finishing.values()],
   };
 }
+
+function storeReady(
+  deps: ReportFetcherDeps,
+  report: ReportRecord,
+  content: AssetReportGetResult,
+  pdf: Uint8Array,
+  findingCounts: { attention: number; info: number } | null,
+): void {
+  const summary = summarizeReport(content);
+  deps.store.reports.markReady(report.id, {
+    reportJson: JSON.stringify(content),
+    pdf,
+    summary: {
+      totalBalance: summary.totalBalance,
+      accountCount: summary.accountCount,
+      earliestHistoryDate: summary.earliestHistoryDate,
+    },
+    readyAt: deps.clock().toISOString(),
+    generatedOn: content.report.date_generated?.slice(0, 10) ?? null,
+  });
+  if (findingCounts) deps.store.reports.setFindingCounts(report.id, findingCounts);
+  deps.store.activity.append({
+    action: 'report_ready',
+    applicantId: report.applicantId,
+    reportId: report.id,
+    detail: { plaidReportId: report.plaidReportId, kind: report.kind },
+  });
+}
+
+/** Finding counts for the lists (a convenience: null when they cannot be worked out). */
+function findingsFor(
+  deps: ReportFetcherDeps,
+  report: ReportSummary,
+  content: AssetReportGetResult,
+): { attention: number; info: number } | null {
+  try {
+    const applicant = deps.store.applicants.get(report.applicantId);
+    if (!applicant) return null;
+    const settings = underwritingSettings({ ...deps.underwriting?.(), sourcedDeposits: [] });
+    return analyzeReport(content, loanInputsFromApplicant(applicant), settings, deps.clock().toISOString().slice(0, 10))
+      .counts;
+  } catch (error) {
+    // Findings are a convenience for the list; the report itself must still be stored.
+    deps.log.warn('finding counts unavailable', { reportId: report.id, error });
+    return null;
+  }
+}
+
+export type ReportFetcher = ReturnType<typeof createReportFetcher>;

@@ -4,14 +4,15 @@ import type { EventSink } from '../../../shared/ipc/contract';
 import type { UnderwritingSettings } from '../../../shared/underwriting';
 import type { AssetDeskStore, NewPendingReport, ReportRecord } from '../../db';
 import type { DesktopAdapters } from '../desktop';
-import type { ItemService } from '../items';
+import type { ItemService } from '../link/items';
 import type { Logger } from '../logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import { reportFailureMessage } from '../plaid-messages';
+import { notFound, reportIn } from '../service-context';
 import type { PlaidWebhook } from '../webhook-receiver';
-import { createReportFetcher } from './fetch';
+import { createReportFetcher, type ReportFetcher } from './fetch';
 import { sendReportRequest, type PlaidReportIds } from './plaid-requests';
-import { createReportPoller, type PollIntervals } from './poller';
+import { createReportPoller, type CallWindow, type PollIntervals, type ReportPoller } from './poller';
 
 /**
  * The life of an Asset Report: create → pending → ready | failed → removed, crash-safe.
@@ -49,57 +50,156 @@ export interface ReportRequest {
   includeApplicantDetails: boolean;
 }
 
-export function createReportLifecycle(deps: ReportLifecycleDeps) {
-  const { store, gateway, environment, logger } = deps;
-  const clock = deps.clock ?? (() => new Date());
-  const crashAt =
-    deps.crashAt !== undefined ? deps.crashAt : ((process.env.ASSETDESK_CRASH_AT as CrashPoint | undefined) ?? null);
-  const log = logger.child({ component: 'reports', environment });
-  const submitting = new Map<string, Promise<ReportRecord>>();
-  const poller = createReportPoller({
-    ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}),
-    clock,
-    log,
-    fetch: (reportId) => fetcher.fetchIfReady(reportId),
-  });
-  const fetcher = createReportFetcher({
-    store,
-    gateway,
-    environment,
-    poller,
-    clock,
-    log,
-    ...(deps.underwriting ? { underwriting: deps.underwriting } : {}),
-    onFailure: recordFailure,
-    onReady: (report) => {
-      progress(report, 'ready');
-      deps.desktop.notify(
-        'Asset Report ready',
-        `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
-      );
-    },
-  });
+/** Creates the lifecycle of one environment's reports (see ReportLifecycle). */
+export function createReportLifecycle(deps: ReportLifecycleDeps): ReportLifecycle {
+  return new ReportLifecycle(deps);
+}
 
-  const crashPoint = (point: CrashPoint): void => {
-    // Test-only: lets the crash-safety tests kill the process at the exact dangerous moments.
-    if (crashAt === point) process.kill(process.pid, 'SIGKILL');
-  };
+export class ReportLifecycle {
+  private readonly store: AssetDeskStore;
+  private readonly environment: PlaidEnvironment;
+  private readonly clock: () => Date;
+  private readonly crashAt: CrashPoint | null;
+  private readonly log: Logger;
+  private readonly submitting = new Map<string, Promise<ReportRecord>>();
+  private readonly poller: ReportPoller;
+  private readonly fetcher: ReportFetcher;
+  /** The per-report /asset_report/get window (tests read it). */
+  readonly window: CallWindow;
 
-  function requireReport(reportId: string): ReportRecord {
-    const report = store.reports.get(reportId);
-    if (!report || report.environment !== environment) {
-      throw new AppError({
-        code: ErrorCodes.notFound,
-        message: 'This report no longer exists in the current environment.',
-        retryable: false,
-      });
-    }
-    return report;
+  constructor(private readonly deps: ReportLifecycleDeps) {
+    this.store = deps.store;
+    this.environment = deps.environment;
+    this.clock = deps.clock ?? (() => new Date());
+    this.crashAt =
+      deps.crashAt !== undefined ? deps.crashAt : ((process.env.ASSETDESK_CRASH_AT as CrashPoint | undefined) ?? null);
+    this.log = deps.logger.child({ component: 'reports', environment: deps.environment });
+    this.poller = createReportPoller({
+      ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}),
+      clock: this.clock,
+      log: this.log,
+      fetch: (reportId) => this.fetcher.fetchIfReady(reportId),
+    });
+    this.window = this.poller.window;
+    this.fetcher = createReportFetcher({
+      store: deps.store,
+      gateway: deps.gateway,
+      environment: deps.environment,
+      poller: this.poller,
+      clock: this.clock,
+      log: this.log,
+      ...(deps.underwriting ? { underwriting: deps.underwriting } : {}),
+      onFailure: (report, error) => this.recordFailure(report, error),
+      onReady: (report) => {
+        this.progress(report, 'ready');
+        deps.desktop.notify(
+          'Asset Report ready',
+          `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
+        );
+      },
+    });
   }
 
-  function progress(report: ReportSummary, status: ReportStatus, message?: string): void {
-    const elapsedMs = Math.max(0, clock().getTime() - Date.parse(report.createdAt));
-    deps.events.emit('report:progress', {
+  async create(request: ReportRequest): Promise<ReportRecord> {
+    checkBanks(this.store, this.environment, request);
+    return this.startReport(
+      { ...request, environment: this.environment, kind: 'create', parentId: null },
+      'report_requested',
+      { daysRequested: request.daysRequested, banks: request.itemIds.length },
+    );
+  }
+
+  refresh(reportId: string, daysRequested?: number): Promise<ReportRecord> {
+    return this.createChild(reportId, 'refresh', daysRequested, []);
+  }
+
+  filter(reportId: string, accountIdsToExclude: string[]): Promise<ReportRecord> {
+    return this.createChild(reportId, 'filter', undefined, accountIdsToExclude);
+  }
+
+  /**
+   * Every pending report of this environment carries on after a restart: with Plaid's ids it is
+   * polled; without them it is (re)submitted. Narrow window: if the process died after Plaid
+   * answered create but before attachPlaid committed, Plaid holds an orphan report we never learn
+   * the token of (it costs one report, it cannot be fetched or billed twice); locally there is still
+   * exactly one row, because resubmission attaches to the same pending row, never a new one.
+   */
+  async resume(): Promise<void> {
+    for (const report of this.store.reports.listPending(this.environment)) {
+      if (report.plaidReportId) {
+        this.log.info('resuming report', { reportId: report.id });
+        this.poller.start(report.id);
+      } else {
+        this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
+        await this.submit(report).catch((error: unknown) =>
+          this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }),
+        );
+      }
+    }
+  }
+
+  /** ASSETS webhooks: PRODUCT_READY → fetch now; ERROR → record Plaid's reason. */
+  async handleWebhook(webhook: PlaidWebhook): Promise<void> {
+    if (webhook.webhook_type !== 'ASSETS' || typeof webhook.asset_report_id !== 'string') return;
+    const report = this.store.reports.findByPlaidReportId(this.environment, webhook.asset_report_id);
+    if (!report || report.status !== 'pending') return;
+    if (webhook.webhook_code === 'PRODUCT_READY') {
+      if ((webhook.report_type ?? 'FULL') !== 'FULL') return;
+      await this.fetcher.fetchIfReady(report.id);
+    } else if (webhook.webhook_code === 'ERROR') {
+      const error = (webhook.error as PlaidErrorBody | undefined) ?? { error_code: 'ASSET_REPORT_ERROR' };
+      await this.recordFailure(report, error);
+    }
+  }
+
+  async remove(reportId: string): Promise<void> {
+    const report = this.requireReport(reportId);
+    await this.removeAtPlaid(report);
+    this.store.reports.markRemoved(reportId);
+    this.store.activity.append({
+      action: 'report_removed',
+      applicantId: report.applicantId,
+      reportId,
+      detail: { plaidReportId: report.plaidReportId },
+    });
+    this.log.info('report removed', { reportId });
+  }
+
+  /** Removal at Plaid only (applicant deletion and retention delete locally themselves). */
+  async removeAtPlaid(report: ReportSummary): Promise<void> {
+    if (!report.plaidReportId || report.status === 'removed') return;
+    const token = this.store.reports.reportToken(report.id);
+    if (token) await this.deps.gateway.removeReport(token);
+  }
+
+  /** Polls, fetches and submissions in flight (tests wait on these; the app does not need to). */
+  async settled(): Promise<void> {
+    for (let running = this.inFlight(); running.length > 0; running = this.inFlight()) {
+      await Promise.allSettled(running);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.poller.stop();
+    await Promise.allSettled(this.inFlight());
+  }
+
+  private inFlight(): Promise<unknown>[] {
+    return [...this.poller.inFlight(), ...this.fetcher.inFlight(), ...this.submitting.values()];
+  }
+
+  private crashPoint(point: CrashPoint): void {
+    // Test-only: lets the crash-safety tests kill the process at the exact dangerous moments.
+    if (this.crashAt === point) process.kill(process.pid, 'SIGKILL');
+  }
+
+  private requireReport(reportId: string): ReportRecord {
+    return reportIn(this.store, this.environment, reportId);
+  }
+
+  private progress(report: ReportSummary, status: ReportStatus, message?: string): void {
+    const elapsedMs = Math.max(0, this.clock().getTime() - Date.parse(report.createdAt));
+    this.deps.events.emit('report:progress', {
       reportId: report.id,
       applicantId: report.applicantId,
       status,
@@ -109,102 +209,106 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
   }
 
   /** Sends a pending row to Plaid and attaches Plaid's ids; on refusal records Plaid's reason. */
-  function submit(pending: ReportRecord): Promise<ReportRecord> {
-    const running = submitting.get(pending.id);
+  private submit(pending: ReportRecord): Promise<ReportRecord> {
+    const running = this.submitting.get(pending.id);
     if (running) return running;
-    const work = (async () => {
-      let reply: PlaidReportIds;
-      try {
-        reply = await sendReportRequest(pending, { store, gateway, webhook: deps.webhookUrl() });
-      } catch (error) {
-        const appError =
-          error instanceof AppError
-            ? error
-            : new AppError({
-                code: ErrorCodes.internal,
-                message: 'Plaid could not start this report.',
-                retryable: true,
-              });
-        await recordFailure(pending, {
-          error_code: appError.code,
-          display_message: appError.message,
-          ...(appError.requestId ? { request_id: appError.requestId } : {}),
-        });
-        throw appError;
-      }
-      crashPoint('after-plaid-reply');
-      store.reports.attachPlaid(pending.id, {
-        plaidReportId: reply.asset_report_id,
-        reportToken: reply.asset_report_token,
-      });
-      log.info('report submitted', { reportId: pending.id, kind: pending.kind, plaidReportId: reply.asset_report_id });
-      const attached = requireReport(pending.id);
-      poller.start(attached.id);
-      return attached;
-    })().finally(() => submitting.delete(pending.id));
-    submitting.set(pending.id, work);
+    const work = this.sendAndAttach(pending).finally(() => this.submitting.delete(pending.id));
+    this.submitting.set(pending.id, work);
     return work;
   }
 
-  async function recordFailure(report: ReportRecord, error: PlaidErrorBody): Promise<void> {
-    const current = store.reports.get(report.id);
+  private async sendAndAttach(pending: ReportRecord): Promise<ReportRecord> {
+    const { store, gateway } = this.deps;
+    let reply: PlaidReportIds;
+    try {
+      reply = await sendReportRequest(pending, { store, gateway, webhook: this.deps.webhookUrl() });
+    } catch (error) {
+      const appError =
+        error instanceof AppError
+          ? error
+          : new AppError({ code: ErrorCodes.internal, message: 'Plaid could not start this report.', retryable: true });
+      await this.recordFailure(pending, {
+        error_code: appError.code,
+        display_message: appError.message,
+        ...(appError.requestId ? { request_id: appError.requestId } : {}),
+      });
+      throw appError;
+    }
+    this.crashPoint('after-plaid-reply');
+    store.reports.attachPlaid(pending.id, {
+      plaidReportId: reply.asset_report_id,
+      reportToken: reply.asset_report_token,
+    });
+    this.log.info('report submitted', {
+      reportId: pending.id,
+      kind: pending.kind,
+      plaidReportId: reply.asset_report_id,
+    });
+    const attached = this.requireReport(pending.id);
+    this.poller.start(attached.id);
+    return attached;
+  }
+
+  private async recordFailure(report: ReportRecord, error: PlaidErrorBody): Promise<void> {
+    const current = this.store.reports.get(report.id);
     if (!current || current.status !== 'pending') return;
     const code = error.error_code ?? 'ASSET_REPORT_ERROR';
     const message = reportFailureMessage(error);
-    store.reports.markFailed(report.id, {
+    this.store.reports.markFailed(report.id, {
       code,
       message,
       ...(error.request_id ? { requestId: error.request_id } : {}),
     });
-    store.activity.append({
+    this.store.activity.append({
       action: 'report_failed',
       applicantId: report.applicantId,
       reportId: report.id,
       detail: { code, requestId: error.request_id ?? null },
     });
-    log.warn('report failed', { reportId: report.id, code, requestId: error.request_id });
-    await markItemsNeedingRelink(report, code, error.causes ?? []);
-    progress(report, 'failed', message);
-    deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`);
+    this.log.warn('report failed', { reportId: report.id, code, requestId: error.request_id });
+    await this.markItemsNeedingRelink(report, code, error.causes ?? []);
+    this.progress(report, 'failed', message);
+    this.deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`);
   }
 
   /** Items that need the applicant to sign in again are marked, whichever way Plaid told us. */
-  async function markItemsNeedingRelink(
+  private async markItemsNeedingRelink(
     report: ReportRecord,
     code: string,
     causes: NonNullable<PlaidErrorBody['causes']>,
   ): Promise<void> {
+    const { items } = this.deps;
     if (code === 'ITEM_LOGIN_REQUIRED' && causes.length === 0) {
-      for (const itemId of report.itemIds) await deps.items.check(itemId).catch(() => undefined);
+      for (const itemId of report.itemIds) await items.check(itemId).catch(() => undefined);
     }
     for (const cause of causes) {
       if (cause.error_code === 'ITEM_LOGIN_REQUIRED' && cause.item_id) {
-        const item = store.items.findByPlaidItemId(environment, cause.item_id);
+        const item = this.store.items.findByPlaidItemId(this.environment, cause.item_id);
         if (item)
-          await deps.items.markNeedsRelink(item.id, { code: cause.error_code, message: reportFailureMessage(cause) });
+          await items.markNeedsRelink(item.id, { code: cause.error_code, message: reportFailureMessage(cause) });
       }
     }
   }
 
   /** Writes the pending row and its activity entry together, before Plaid is called, then submits it. */
-  function startReport(row: NewPendingReport, action: string, detail: Record<string, unknown>): Promise<ReportRecord> {
-    const pending = store.transaction(() => {
-      const created = store.reports.createPending(row);
-      store.activity.append({ action, applicantId: row.applicantId, reportId: created.id, detail });
+  private startReport(row: NewPendingReport, action: string, detail: Record<string, unknown>): Promise<ReportRecord> {
+    const pending = this.store.transaction(() => {
+      const created = this.store.reports.createPending(row);
+      this.store.activity.append({ action, applicantId: row.applicantId, reportId: created.id, detail });
       return created;
     });
-    crashPoint('after-pending');
-    progress(pending, 'pending');
-    return submit(pending);
+    this.crashPoint('after-pending');
+    this.progress(pending, 'pending');
+    return this.submit(pending);
   }
 
-  function createChild(
+  private createChild(
     parentId: string,
     kind: Exclude<ReportKind, 'create'>,
     daysRequested: number | undefined,
     accountIdsToExclude: string[],
   ): Promise<ReportRecord> {
-    const parent = requireReport(parentId);
+    const parent = this.requireReport(parentId);
     if (parent.status !== 'ready') {
       throw new AppError({
         code: 'INVALID_PARENT',
@@ -212,10 +316,10 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
         retryable: false,
       });
     }
-    return startReport(
+    return this.startReport(
       {
         applicantId: parent.applicantId,
-        environment,
+        environment: this.environment,
         kind,
         parentId,
         itemIds: parent.itemIds,
@@ -227,124 +331,33 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
       { parentId, accountIdsToExclude },
     );
   }
-
-  function checkBanks(request: ReportRequest): void {
-    if (!store.applicants.get(request.applicantId))
-      throw new AppError({ code: ErrorCodes.notFound, message: 'This applicant no longer exists.', retryable: false });
-    for (const itemId of request.itemIds) {
-      const item = store.items.get(itemId);
-      if (
-        !item ||
-        item.applicantId !== request.applicantId ||
-        item.environment !== environment ||
-        item.status === 'removed'
-      ) {
-        throw new AppError({
-          code: ErrorCodes.notFound,
-          message: 'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.',
-          retryable: false,
-          field: 'itemIds',
-        });
-      }
-      if (item.status === 'needs_relink') {
-        throw new AppError({
-          code: 'ITEM_LOGIN_REQUIRED',
-          message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`,
-          retryable: false,
-          field: 'itemIds',
-        });
-      }
-    }
-  }
-
-  /** Removal at Plaid only (applicant deletion and retention delete locally themselves). */
-  async function removeAtPlaid(report: ReportSummary): Promise<void> {
-    if (!report.plaidReportId || report.status === 'removed') return;
-    const token = store.reports.reportToken(report.id);
-    if (token) await gateway.removeReport(token);
-  }
-
-  return {
-    window: poller.window,
-
-    async create(request: ReportRequest): Promise<ReportRecord> {
-      checkBanks(request);
-      return startReport({ ...request, environment, kind: 'create', parentId: null }, 'report_requested', {
-        daysRequested: request.daysRequested,
-        banks: request.itemIds.length,
-      });
-    },
-
-    refresh: (reportId: string, daysRequested?: number) => createChild(reportId, 'refresh', daysRequested, []),
-    filter: (reportId: string, accountIdsToExclude: string[]) =>
-      createChild(reportId, 'filter', undefined, accountIdsToExclude),
-
-    /**
-     * Every pending report of this environment carries on after a restart: with Plaid's ids it is
-     * polled; without them it is (re)submitted. Narrow window: if the process died after Plaid
-     * answered create but before attachPlaid committed, Plaid holds an orphan report we never learn
-     * the token of (it costs one report, it cannot be fetched or billed twice); locally there is still
-     * exactly one row, because resubmission attaches to the same pending row, never a new one.
-     */
-    async resume(): Promise<void> {
-      for (const report of store.reports.listPending(environment)) {
-        if (report.plaidReportId) {
-          log.info('resuming report', { reportId: report.id });
-          poller.start(report.id);
-        } else {
-          log.info('resubmitting report that never reached Plaid', { reportId: report.id });
-          await submit(report).catch((error: unknown) =>
-            log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }),
-          );
-        }
-      }
-    },
-
-    /** ASSETS webhooks: PRODUCT_READY → fetch now; ERROR → record Plaid's reason. */
-    async handleWebhook(webhook: PlaidWebhook): Promise<void> {
-      if (webhook.webhook_type !== 'ASSETS' || typeof webhook.asset_report_id !== 'string') return;
-      const report = store.reports.findByPlaidReportId(environment, webhook.asset_report_id);
-      if (!report || report.status !== 'pending') return;
-      if (webhook.webhook_code === 'PRODUCT_READY') {
-        if ((webhook.report_type ?? 'FULL') !== 'FULL') return;
-        await fetcher.fetchIfReady(report.id);
-      } else if (webhook.webhook_code === 'ERROR') {
-        await recordFailure(
-          report,
-          (webhook.error as PlaidErrorBody | undefined) ?? { error_code: 'ASSET_REPORT_ERROR' },
-        );
-      }
-    },
-
-    async remove(reportId: string): Promise<void> {
-      const report = requireReport(reportId);
-      await removeAtPlaid(report);
-      store.reports.markRemoved(reportId);
-      store.activity.append({
-        action: 'report_removed',
-        applicantId: report.applicantId,
-        reportId,
-        detail: { plaidReportId: report.plaidReportId },
-      });
-      log.info('report removed', { reportId });
-    },
-
-    removeAtPlaid,
-
-    /** Polls, fetches and submissions in flight (tests wait on these; the app does not need to). */
-    async settled(): Promise<void> {
-      for (;;) {
-        const running = [...poller.inFlight(), ...fetcher.inFlight(), ...submitting.values()];
-        if (running.length === 0) return;
-        await Promise.allSettled(running);
-      }
-    },
-
-    async stop(): Promise<void> {
-      poller.stop();
-      await Promise.allSettled([...poller.inFlight(), ...fetcher.inFlight(), ...submitting.values()]);
-    },
-  };
 }
 
-export type ReportLifecycle = ReturnType<typeof createReportLifecycle>;
+/** A new report needs the applicant and every chosen bank, linked, healthy and in this environment. */
+function checkBanks(store: AssetDeskStore, environment: PlaidEnvironment, request: ReportRequest): void {
+  if (!store.applicants.get(request.applicantId)) throw notFound('This applicant no longer exists.');
+  for (const itemId of request.itemIds) {
+    const item = store.items.get(itemId);
+    if (
+      !item ||
+      item.applicantId !== request.applicantId ||
+      item.environment !== environment ||
+      item.status === 'removed'
+    ) {
+      throw new AppError({
+        code: ErrorCodes.notFound,
+        message: 'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.',
+        retryable: false,
+        field: 'itemIds',
+      });
+    }
+    if (item.status === 'needs_relink') {
+      throw new AppError({
+        code: 'ITEM_LOGIN_REQUIRED',
+        message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`,
+        retryable: false,
+        field: 'itemIds',
+      });
+    }
+  }
+}
