@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
+import { DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
+import { SETTINGS_DEFAULTS } from '../../electron/db';
 import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
 
 const DAY = 86_400_000;
@@ -314,6 +316,27 @@ describe('report history store: repositories', () => {
     t.store.settings.set('webhook', { enabled: true, publicUrl: null });
     expect(t.store.settings.get('retentionDays', null)).toBe(365);
     expect(t.store.settings.get('webhook', {})).toEqual({ enabled: true, publicUrl: null });
+  });
+
+  it('settings: typed preferences answer their one default until saved, then what was saved', () => {
+    const settings = t.store.settings;
+    expect(settings.value('environment')).toBe('emulator');
+    expect(settings.value('webhook')).toEqual({ enabled: true, publicUrl: null });
+    expect(settings.value('retentionDays')).toBeNull();
+    expect(settings.value('credentialsRejected')).toEqual({});
+    expect(settings.underwriting()).toEqual({
+      largeDepositShare: DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
+      documentAgeRule: DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
+    });
+    expect(SETTINGS_DEFAULTS.largeDepositShare).toBe(DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare);
+    settings.update('documentAgeRule', 'du_45_days');
+    settings.update('retentionDays', 90);
+    settings.update('credentialsRejected', { sandbox: 'wrong keys (INVALID_API_KEYS)' });
+    expect(settings.underwriting().documentAgeRule).toBe('du_45_days');
+    expect(settings.value('retentionDays')).toBe(90);
+    // The typed getters read the same stored keys as before (a database from an older version keeps its settings).
+    expect(settings.get('credentialsRejected', null)).toEqual({ sandbox: 'wrong keys (INVALID_API_KEYS)' });
+    expect(settings.get('documentAgeRule', null)).toBe('du_45_days');
   });
 
   it('transaction() rolls back everything when the callback throws', () => {
