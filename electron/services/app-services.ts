@@ -10,10 +10,9 @@ import { createDepositHandlers } from './features/deposits';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
 import { createSettingsHandlers } from './features/settings';
-import type { ItemService } from './link/items';
 import type { Logger } from './logger';
 import type { PlaidGateway, PlaidGatewayOptions } from './plaid-gateway';
-import type { PollIntervals, ReportLifecycle } from './reports/lifecycle';
+import type { PollIntervals } from './reports/lifecycle';
 import type { CredentialEnvironment, KeytarLike } from './vault';
 
 /**
@@ -68,14 +67,10 @@ export interface AppServices {
     store(): AssetDeskStore | null;
     environment(): PlaidEnvironment;
     gateway(): PlaidGateway;
-    lifecycle(): ReportLifecycle;
-    items(): ItemService;
     webhookUrl(): string | null;
     emulator(): RunningEmulatorLike | null;
     /** Resolves once start-up's background work and every webhook, poll and submission in flight has finished. */
     settled(): Promise<void>;
-    /** Runs the retention sweep now (it also runs at start and daily). */
-    sweepRetention(): Promise<string[]>;
   };
 }
 
@@ -119,8 +114,6 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       store: () => runtime.store,
       environment: () => runtime.environment(),
       gateway: running((s) => s.gateway),
-      lifecycle: running((s) => s.lifecycle),
-      items: running((s) => s.items),
       webhookUrl: () => runtime.webhooks.url(),
       emulator: () => runtime.sessions.emulator(),
       async settled() {
@@ -129,7 +122,6 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
         await runtime.session?.lifecycle.settled();
         await runtime.webhooks.idle();
       },
-      sweepRetention: () => runtime.sweepRetention(),
     },
   };
 }

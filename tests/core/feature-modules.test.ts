@@ -168,6 +168,19 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
     expect(d.store.reports.listForApplicant(applicant.id, 'emulator')).toHaveLength(1);
   });
 
+  test('a second PRODUCT_READY for a ready report changes nothing', async () => {
+    const { report } = await readyReport(d);
+    await d.session.lifecycle.handleWebhook({
+      webhook_type: 'ASSETS',
+      webhook_code: 'PRODUCT_READY',
+      asset_report_id: report.plaidReportId!,
+    });
+    const readies = (await d.deposits['activity:list']({ reportId: report.id })).filter(
+      (a) => a.action === 'report_ready',
+    );
+    expect(readies).toHaveLength(1);
+  });
+
   test('a filter keeps its excluded accounts on the report row and Plaid applies them', async () => {
     const { report } = await readyReport(d);
     const content = d.store.reports.readJson(report.id) as {
@@ -245,7 +258,7 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
     expect(actions.slice(0, 2)).toEqual(['deposit_unsourced', 'deposit_sourced']);
   });
 
-  test('retention removes reports older than the setting at Plaid and here, and nothing younger', async () => {
+  test('retention removes reports older than the setting, at Plaid and locally (nothing younger)', async () => {
     const { report } = await readyReport(d);
     expect(await sweepRetention(d.ctx)).toEqual([]); // no retention set: keep forever
     d.store.settings.update('retentionDays', 30);
@@ -258,5 +271,7 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
       .assetReportGet({ asset_report_token: token })
       .catch((e: { response?: { data?: { error_code?: string } } }) => e.response?.data?.error_code);
     expect(gone).toBe('INVALID_ASSET_REPORT_TOKEN');
+    const log = await d.deposits['activity:list']({ reportId: report.id });
+    expect(log.some((entry) => /remov/i.test(entry.action))).toBe(true);
   });
 });
