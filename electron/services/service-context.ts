@@ -44,9 +44,12 @@ export function reportIn(store: AssetDeskStore, environment: PlaidEnvironment, r
   return report;
 }
 
-/** A report of the current environment (any status). */
+/** A report of the current environment (any status), as the screens show it. */
 export function requireReport(ctx: ServiceContext, reportId: string): ReportSummary {
-  return reportIn(ctx.store(), ctx.environment(), reportId);
+  const report = ctx.store().reports.summary(reportId);
+  if (!report || report.environment !== ctx.environment())
+    throw notFound('This report no longer exists in the current environment.');
+  return report;
 }
 
 /** A report of the current environment that has content to show or export. */

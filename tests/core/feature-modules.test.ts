@@ -168,6 +168,39 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
     expect(d.store.reports.listForApplicant(applicant.id, 'emulator')).toHaveLength(1);
   });
 
+  test('reports:summary reads one report whatever its status, and progress events carry that summary', async () => {
+    const applicant = await d.applicants['applicants:create'](applicantInput());
+    const item = await linkSandboxBank(emulatorPlaid(emulator), d.link, applicant.id);
+    const created = await d.reports['reports:create']({
+      applicantId: applicant.id,
+      itemIds: [item.id],
+      daysRequested: 61,
+      includeApplicantDetails: false,
+    });
+    const pending = await d.reports['reports:summary']({ reportId: created.id });
+    expect(pending).toMatchObject({ id: created.id, status: 'pending', applicantId: applicant.id });
+    expect(pending).not.toHaveProperty('itemIds'); // the screen's summary, not the lifecycle's record
+    await expect(d.reports['reports:get']({ reportId: created.id })).rejects.toMatchObject({
+      code: 'REPORT_NOT_READY',
+    });
+    expect(await finishesWithin(d.session.lifecycle.settled(), 10_000), 'the report settles within 10 s').toBe(true);
+    const ready = await d.reports['reports:summary']({ reportId: created.id });
+    expect(ready.status).toBe('ready');
+    const progress = d.events
+      .filter((e) => e.event === 'report:progress')
+      .map(
+        (e) => e.payload as { status: string; summary: { id: string; status: string; totalBalance: number | null } },
+      );
+    expect(progress.map((p) => [p.status, p.summary.status])).toEqual([
+      ['pending', 'pending'],
+      ['ready', 'ready'],
+    ]);
+    expect(progress[1]!.summary).toEqual(ready);
+    await expect(d.reports['reports:summary']({ reportId: 'no-such-report' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   test('a second PRODUCT_READY for a ready report changes nothing', async () => {
     const { report } = await readyReport(d);
     await d.session.lifecycle.handleWebhook({

@@ -52,6 +52,8 @@ export interface ReportSearchQuery {
 export interface ReportRepository {
   createPending(input: NewPendingReport): ReportRecord;
   get(id: string): ReportRecord | null;
+  /** The report as the screens show it (no request details), or null. */
+  summary(id: string): ReportSummary | null;
   attachPlaid(id: string, plaid: { plaidReportId: string; reportToken: string }): ReportRecord;
   listPending(environment: PlaidEnvironment): ReportRecord[];
   markReady(id: string, ready: ReadyReport): ReportRecord;
@@ -287,6 +289,11 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     get(id) {
       const row = getRow(id);
       return row ? toRecord(row) : null;
+    },
+
+    summary(id) {
+      const row = getRow(id);
+      return row ? toSummary(row) : null;
     },
 
     attachPlaid(id, plaid) {

@@ -1,7 +1,7 @@
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { saveReportExport } from '../export/report-export';
 import { maskSsnInReportJson } from '../export/report-files';
-import { requireReadyReport, type ServiceContext } from '../service-context';
+import { requireReadyReport, requireReport, type ServiceContext } from '../service-context';
 
 export type ReportHandlers = Pick<
   ContractHandlers,
@@ -13,6 +13,7 @@ export type ReportHandlers = Pick<
   | 'reports:filter'
   | 'reports:remove'
   | 'reports:export'
+  | 'reports:summary'
 >;
 
 /** Asset Reports of the current environment: made through the session's lifecycle, read from the store. */
@@ -36,6 +37,7 @@ export function createReportHandlers(ctx: ServiceContext): ReportHandlers {
       await (await lifecycle()).remove(reportId);
       return { ok: true as const };
     },
+    'reports:summary': async ({ reportId }) => requireReport(ctx, reportId),
     'reports:export': async ({ reportId, format, withCoverPage }) =>
       saveReportExport(ctx, reportId, format, withCoverPage ?? false),
   };

@@ -197,6 +197,7 @@ export class ReportLifecycle {
     return reportIn(this.store, this.environment, reportId);
   }
 
+  /** Tells the screens a report's status changed, with the report as it now stands in the store. */
   private progress(report: ReportSummary, status: ReportStatus, message?: string): void {
     const elapsedMs = Math.max(0, this.clock().getTime() - Date.parse(report.createdAt));
     this.deps.events.emit('report:progress', {
@@ -205,6 +206,7 @@ export class ReportLifecycle {
       status,
       elapsedMs,
       ...(message ? { message } : {}),
+      summary: this.store.reports.summary(report.id) ?? report,
     });
   }
 
