@@ -7,21 +7,12 @@ import {
   GETS_PER_MINUTE_PER_REPORT,
   type FetchOutcome,
 } from '../../electron/services/reports/poller';
+import { finishesWithin } from './deadline';
 
 /**
  * Work that loops (retries, polls) is bounded, and these tests prove it by counting, never by
  * waiting for a test timeout: each wait is raced against a short deadline and asserted on.
  */
-
-async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('the gateway gives up after its attempts', () => {
   let server: Server;

@@ -17,6 +17,8 @@ import type { EventName, EventPayload } from '../../shared/ipc/contract';
 import { applicantInput } from '../helpers/applicant';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
 import { tempStore } from '../store/helpers';
+import { finishesWithin } from './deadline';
+import { leftPendingReport } from './harness';
 
 /**
  * Feature modules on their own: a real store in a temp folder and a session bound to the real
@@ -28,17 +30,6 @@ beforeAll(async () => {
   emulator = await startEmulator({ readyAfterMs: 50, logger: createMemoryLogger() });
 });
 afterAll(() => emulator?.close());
-
-/** Waits for `work`, but answers false instead of hanging when it has not finished in `ms`. */
-async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function desk() {
   const temp = tempStore({ start: new Date().toISOString() });
@@ -122,8 +113,8 @@ function desk() {
 
 type Desk = ReturnType<typeof desk>;
 
-/** An applicant with one linked bank and a ready report, made through the feature modules. */
-async function readyReport(d: Desk) {
+/** An applicant with one linked bank and a report asked for, through the feature modules. */
+async function requestReport(d: Desk) {
   const applicant = await d.applicants['applicants:create'](applicantInput());
   const item = await linkSandboxBank(emulatorPlaid(emulator), d.link, applicant.id);
   const created = await d.reports['reports:create']({
@@ -132,6 +123,12 @@ async function readyReport(d: Desk) {
     daysRequested: 61,
     includeApplicantDetails: false,
   });
+  return { applicant, item, created };
+}
+
+/** The same, once Plaid has made the report and it is stored as ready. */
+async function readyReport(d: Desk) {
+  const { applicant, item, created } = await requestReport(d);
   expect(await finishesWithin(d.session.lifecycle.settled(), 10_000), 'the report settles within 10 s').toBe(true);
   expect(d.store.reports.get(created.id)?.status).toBe('ready');
   return { applicant, item, report: d.store.reports.get(created.id)! };
@@ -147,16 +144,7 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
   test('resume carries on a report left pending before Plaid was called, on the same row (never a second one)', async () => {
     const applicant = await d.applicants['applicants:create'](applicantInput());
     const item = await linkSandboxBank(emulatorPlaid(emulator), d.link, applicant.id);
-    // What a crash right after writing the pending row leaves behind.
-    const pending = d.store.reports.createPending({
-      applicantId: applicant.id,
-      environment: 'emulator',
-      kind: 'create',
-      parentId: null,
-      itemIds: [item.id],
-      daysRequested: 61,
-      includeApplicantDetails: false,
-    });
+    const pending = leftPendingReport(d.store, applicant.id, item.id);
     await d.session.lifecycle.resume();
     expect(await finishesWithin(d.session.lifecycle.settled(), 10_000), 'resumed report settles within 10 s').toBe(
       true,
@@ -169,14 +157,7 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
   });
 
   test('reports:summary reads one report whatever its status, and progress events carry that summary', async () => {
-    const applicant = await d.applicants['applicants:create'](applicantInput());
-    const item = await linkSandboxBank(emulatorPlaid(emulator), d.link, applicant.id);
-    const created = await d.reports['reports:create']({
-      applicantId: applicant.id,
-      itemIds: [item.id],
-      daysRequested: 61,
-      includeApplicantDetails: false,
-    });
+    const { applicant, created } = await requestReport(d);
     const pending = await d.reports['reports:summary']({ reportId: created.id });
     expect(pending).toMatchObject({ id: created.id, status: 'pending', applicantId: applicant.id });
     expect(pending).not.toHaveProperty('itemIds'); // the screen's summary, not the lifecycle's record

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { applicantInput } from '../helpers/applicant';
-import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, startHarness } from './harness';
+import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness } from './harness';
+import { finishesWithin } from './deadline';
 
 /**
  * Start-up answers without the network: the window can open while pending reports resume (and the
@@ -14,16 +15,6 @@ import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, startHarness } from './harness';
  */
 
 const hasKeychain = await requireKeychain();
-
-async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
   let plaid: Server;
@@ -68,15 +59,7 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
       institutionName: 'First Platypus Bank',
       accounts: [],
     });
-    const pending = store.reports.createPending({
-      applicantId: applicant.id,
-      environment: 'emulator',
-      kind: 'create',
-      parentId: null,
-      itemIds: [item.id],
-      daysRequested: 61,
-      includeApplicantDetails: false,
-    });
+    const pending = leftPendingReport(store, applicant.id, item.id);
     await first.close();
 
     // Second run: start() must not wait for Plaid's answer to the resubmission.
