@@ -8,10 +8,11 @@ import type { ItemService } from '../link/items';
 import type { Logger } from '../logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import { reportFailureMessage } from '../plaid-messages';
-import { notFound, reportIn } from '../service-context';
+import { reportIn } from '../service-context';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createReportFetcher, type ReportFetcher } from './fetch';
-import { sendReportRequest, type PlaidReportIds } from './plaid-requests';
+import { checkReportRequest, sendReportRequest, type PlaidReportIds, type ReportRequest } from './plaid-requests';
+
 import { createReportPoller, type CallWindow, type PollIntervals, type ReportPoller } from './poller';
 
 /**
@@ -23,6 +24,7 @@ import { createReportPoller, type CallWindow, type PollIntervals, type ReportPol
  */
 
 export { CallWindow, DEFAULT_POLL_INTERVALS, GETS_PER_MINUTE_PER_REPORT, type PollIntervals } from './poller';
+export type { ReportRequest } from './plaid-requests';
 
 export type CrashPoint = 'after-pending' | 'after-plaid-reply';
 
@@ -41,13 +43,6 @@ export interface ReportLifecycleDeps {
   pollIntervals?: Partial<PollIntervals>;
   /** Test hook: SIGKILL this process at a named point (default: env ASSETDESK_CRASH_AT). */
   crashAt?: CrashPoint | null;
-}
-
-export interface ReportRequest {
-  applicantId: string;
-  itemIds: string[];
-  daysRequested: number;
-  includeApplicantDetails: boolean;
 }
 
 /** Creates the lifecycle of one environment's reports (see ReportLifecycle). */
@@ -101,7 +96,7 @@ export class ReportLifecycle {
   }
 
   async create(request: ReportRequest): Promise<ReportRecord> {
-    checkBanks(this.store, this.environment, request);
+    checkReportRequest(this.store, this.environment, request);
     return this.startReport(
       { ...request, environment: this.environment, kind: 'create', parentId: null },
       'report_requested',
@@ -332,34 +327,5 @@ export class ReportLifecycle {
       kind === 'refresh' ? 'report_refresh_requested' : 'report_filter_requested',
       { parentId, accountIdsToExclude },
     );
-  }
-}
-
-/** A new report needs the applicant and every chosen bank, linked, healthy and in this environment. */
-function checkBanks(store: AssetDeskStore, environment: PlaidEnvironment, request: ReportRequest): void {
-  if (!store.applicants.get(request.applicantId)) throw notFound('This applicant no longer exists.');
-  for (const itemId of request.itemIds) {
-    const item = store.items.get(itemId);
-    if (
-      !item ||
-      item.applicantId !== request.applicantId ||
-      item.environment !== environment ||
-      item.status === 'removed'
-    ) {
-      throw new AppError({
-        code: ErrorCodes.notFound,
-        message: 'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.',
-        retryable: false,
-        field: 'itemIds',
-      });
-    }
-    if (item.status === 'needs_relink') {
-      throw new AppError({
-        code: 'ITEM_LOGIN_REQUIRED',
-        message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`,
-        retryable: false,
-        field: 'itemIds',
-      });
-    }
   }
 }

@@ -1,7 +1,16 @@
 import type { AssetReportCreateRequest } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { PlaidEnvironment } from '../../../shared/domain';
 import type { AssetDeskStore, ReportRecord } from '../../db';
 import type { PlaidGateway } from '../plaid-gateway';
+import { notFound } from '../service-context';
+
+export interface ReportRequest {
+  applicantId: string;
+  itemIds: string[];
+  daysRequested: number;
+  includeApplicantDetails: boolean;
+}
 
 export interface PlaidReportIds {
   asset_report_id: string;
@@ -69,4 +78,33 @@ function applicantUser(store: AssetDeskStore, applicantId: string) {
     phone_number: applicant.phone,
     ...(ssn ? { ssn } : {}),
   };
+}
+
+/** A new report needs the applicant and every chosen bank, linked, healthy and in this environment. */
+export function checkReportRequest(store: AssetDeskStore, environment: PlaidEnvironment, request: ReportRequest): void {
+  if (!store.applicants.get(request.applicantId)) throw notFound('This applicant no longer exists.');
+  for (const itemId of request.itemIds) {
+    const item = store.items.get(itemId);
+    if (
+      !item ||
+      item.applicantId !== request.applicantId ||
+      item.environment !== environment ||
+      item.status === 'removed'
+    ) {
+      throw new AppError({
+        code: ErrorCodes.notFound,
+        message: 'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.',
+        retryable: false,
+        field: 'itemIds',
+      });
+    }
+    if (item.status === 'needs_relink') {
+      throw new AppError({
+        code: 'ITEM_LOGIN_REQUIRED',
+        message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`,
+        retryable: false,
+        field: 'itemIds',
+      });
+    }
+  }
 }
