@@ -212,6 +212,41 @@ describe('report history store: repositories', () => {
     );
   });
 
+  it('reports: a filter keeps its excluded accounts on the row; the generated day and the plain summary read alone', () => {
+    const { applicant, item } = linkedApplicant();
+    const base = {
+      applicantId: applicant.id,
+      environment: 'sandbox' as const,
+      daysRequested: 61,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    };
+    const parent = t.store.reports.createPending({ ...base, kind: 'create', parentId: null });
+    expect(parent.excludedAccountIds).toEqual([]);
+    t.store.reports.attachPlaid(parent.id, { plaidReportId: 'p1', reportToken: REPORT_TOKEN });
+    expect(t.store.reports.generatedOn(parent.id)).toBeNull();
+    t.store.reports.markReady(parent.id, {
+      reportJson: '{"report":{}}',
+      pdf: new Uint8Array([37, 80, 68, 70]),
+      summary: { totalBalance: 1, accountCount: 1, earliestHistoryDate: null },
+      readyAt: '2026-11-02T12:00:00.000Z',
+      generatedOn: '2026-11-02',
+    });
+    expect(t.store.reports.generatedOn(parent.id)).toBe('2026-11-02');
+    const filter = t.store.reports.createPending({
+      ...base,
+      kind: 'filter',
+      parentId: parent.id,
+      excludedAccountIds: ['acc-1'],
+    });
+    expect(t.store.reports.get(filter.id)?.excludedAccountIds).toEqual(['acc-1']);
+    const summary = t.store.reports.summary(filter.id)!;
+    expect(summary).toMatchObject({ id: filter.id, status: 'pending', kind: 'filter', parentId: parent.id });
+    expect(summary).not.toHaveProperty('itemIds');
+    expect(t.store.reports.summary('nope')).toBeNull();
+    expect(() => t.store.reports.generatedOn('nope')).toThrowError(AppError);
+  });
+
   it('reports: items must belong to the applicant and environment', () => {
     const { applicant, item } = linkedApplicant();
     const other = t.store.applicants.create(applicantInput({ loanNumber: 'LN-9' }));
