@@ -1,5 +1,5 @@
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
-import type { AssetDeskStore } from '../../electron/db';
+import { SETTINGS_DEFAULTS, type AssetDeskStore } from '../../electron/db';
 import type { DesktopAdapters } from '../../electron/services/desktop';
 import type { EnvironmentSession } from '../../electron/services/environment-session';
 import { createApplicantHandlers } from '../../electron/services/features/applicants';
@@ -7,12 +7,15 @@ import { createAuditCopyHandlers } from '../../electron/services/features/audit-
 import { createDepositHandlers } from '../../electron/services/features/deposits';
 import { createLinkHandlers } from '../../electron/services/features/link';
 import { createReportHandlers } from '../../electron/services/features/reports';
+import { createSettingsHandlers } from '../../electron/services/features/settings';
 import { createItemService } from '../../electron/services/link/items';
 import { createMemoryLogger } from '../../electron/services/logger';
 import { createPlaidGateway } from '../../electron/services/plaid-gateway';
 import { removeReportEverywhere, sweepRetention } from '../../electron/services/removal';
 import { createReportLifecycle } from '../../electron/services/reports/lifecycle';
 import type { ServiceContext } from '../../electron/services/service-context';
+import { createKeychainVault } from '../../electron/services/vault';
+import { createWebhookDesk } from '../../electron/services/webhook-desk';
 import type { EventName, EventPayload } from '../../shared/ipc/contract';
 import { applicantInput } from '../helpers/applicant';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
@@ -287,5 +290,90 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
     expect(gone).toBe('INVALID_ASSET_REPORT_TOKEN');
     const log = await d.deposits['activity:list']({ reportId: report.id });
     expect(log.some((entry) => /remov/i.test(entry.action))).toBe(true);
+  });
+});
+
+describe('modules of the composition root, on their own', () => {
+  test('settings answer with their defaults while the keychain is missing, and refuse to change anything', async () => {
+    const ctx: ServiceContext = {
+      desktop: { chooseSavePath: async () => null, chooseFolder: async () => null, writeClipboard() {}, notify() {} },
+      events: { emit() {} },
+      logger: createMemoryLogger(),
+      clock: () => new Date(),
+      store: () => {
+        throw new Error('the keychain is missing');
+      },
+      openStore: () => null,
+      environment: () => 'emulator',
+      session: async () => {
+        throw new Error('no session without a store');
+      },
+      gatewayFor: async () => {
+        throw new Error('no gateway without a store');
+      },
+    };
+    const keychain = { state: 'unavailable' as const, message: 'No Secret Service.', howToFix: 'Install one.' };
+    const handlers = createSettingsHandlers({
+      ctx,
+      vault: createKeychainVault({ service: 'AssetDesk-never-used' }),
+      keychain: () => keychain,
+      version: '9.9.9',
+      transport: 'web-bridge',
+      switchEnvironment: async () => {
+        throw new Error('no switching without a store');
+      },
+      sessionEnvironment: () => null,
+      webhooks: { start: async () => undefined, stop: async () => undefined },
+      gatewayWith: () => {
+        throw new Error('no gateway without a store');
+      },
+    });
+    expect(await handlers['app:info']({})).toEqual({
+      version: '9.9.9',
+      environment: 'emulator',
+      keychain,
+      transport: 'web-bridge',
+    });
+    expect(await handlers['settings:get']({})).toEqual({
+      environment: 'emulator',
+      credentials: { sandbox: { state: 'not_configured' }, production: { state: 'not_configured' } },
+      webhook: SETTINGS_DEFAULTS.webhook,
+      retentionDays: null,
+      largeDepositShare: SETTINGS_DEFAULTS.largeDepositShare,
+      documentAgeRule: SETTINGS_DEFAULTS.documentAgeRule,
+    });
+    await expect(handlers['settings:update']({ retentionDays: 30 })).rejects.toThrow(/keychain is missing/);
+  });
+
+  test('the webhook URL: off, the public URL, our loopback receiver for a local Plaid, nothing for a remote one', async () => {
+    let enabled = true;
+    let publicUrl: string | null = null;
+    let basePath = emulator.baseUrl;
+    const session = () => ({ gateway: { basePath } }) as unknown as EnvironmentSession;
+    const webhooks = createWebhookDesk({
+      logger: createMemoryLogger(),
+      clock: () => new Date(),
+      enabled: () => enabled,
+      publicUrl: () => publicUrl,
+      session,
+      requireSession: async () => session(),
+    });
+    expect(webhooks.url()).toBeNull(); // no receiver yet
+    await webhooks.start();
+    try {
+      expect(webhooks.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/plaid\/webhook$/);
+      basePath = 'https://sandbox.plaid.com';
+      expect(webhooks.url()).toBeNull(); // Plaid's own hosts cannot reach our loopback receiver
+      publicUrl = 'https://desk.example.com/plaid/webhook';
+      expect(webhooks.url()).toBe(publicUrl);
+      enabled = false;
+      expect(webhooks.url()).toBeNull();
+    } finally {
+      await webhooks.stop();
+    }
+    enabled = true;
+    publicUrl = null;
+    basePath = emulator.baseUrl;
+    expect(webhooks.url()).toBeNull(); // stopped
   });
 });
