@@ -24,7 +24,14 @@ export type {
   ReportRepository,
   ReportSearchQuery,
 } from './repositories/reports';
-export type { SettingsRepository } from './repositories/settings';
+export type {
+  RejectedCredentials,
+  SettingsRepository,
+  SettingsValues,
+  UnderwritingPreferences,
+  WebhookSettings,
+} from './repositories/settings';
+export { SETTINGS_DEFAULTS } from './repositories/settings';
 export type { SourcedDeposit, SourcedDepositRepository } from './repositories/sourced-deposits';
 export { LATEST_SCHEMA_VERSION } from './migrations';
 

@@ -43,13 +43,15 @@ import {
  * and the window. Everything with logic lives in modules that are tested without Electron.
  */
 
-/** What the main process uses of the services (the environment-switch hook is optional until every build has it). */
+/** What the main process uses of the services. */
 export interface MainServices {
   handlers: ContractHandlers;
   start(): Promise<void>;
   stop(): Promise<void>;
   emulatorOrigin(): string | null;
-  onEnvironmentChanged?: (listener: (environment: PlaidEnvironment, emulatorOrigin: string | null) => void) => unknown;
+  onEnvironmentChanged(
+    listener: (change: { environment: PlaidEnvironment; emulatorOrigin: string | null }) => void,
+  ): () => void;
 }
 
 function main(): void {
@@ -127,10 +129,6 @@ function main(): void {
         if (!result.ok) return;
         // Link reported its result: the bank's consent pop-ups have done their job.
         if (channel === 'link:complete' || channel === 'link:updateComplete') closeLinkPopups();
-        // Builds of the services without the environment hook: follow the switch from its answer.
-        if (channel === 'settings:switchEnvironment' && !started.onEnvironmentChanged) {
-          followEnvironment().catch((error: unknown) => logger.error('following the environment failed', { error }));
-        }
       },
     });
 
@@ -141,13 +139,7 @@ function main(): void {
       emulatorOrigin: started.emulatorOrigin(),
       devServerOrigin: devOrigin,
     });
-    started.onEnvironmentChanged?.((environment, origin) => applyEnvironment(environment, origin));
-  }
-
-  async function followEnvironment(): Promise<void> {
-    if (!services) return;
-    const info = await services.handlers['app:info']({});
-    applyEnvironment(info.environment, services.emulatorOrigin());
+    started.onEnvironmentChanged(({ environment, emulatorOrigin }) => applyEnvironment(environment, emulatorOrigin));
   }
 
   const applyEnvironment = environmentSwitchListener({

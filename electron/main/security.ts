@@ -7,7 +7,7 @@ import type {
   WebPreferences,
   WindowOpenHandlerResponse,
 } from 'electron';
-import { PLAID_LINK_SCRIPT_URL } from '../services/items';
+import { PLAID_LINK_SCRIPT_URL } from '../services/link/items';
 
 /**
  * The Electron security baseline. Everything here is either a pure function or takes the Electron

@@ -3,6 +3,7 @@ import type { AxiosResponse, RawAxiosRequestConfig } from 'axios';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { PlaidEnvironment } from '../../shared/domain';
 import type { Logger } from './logger';
+import { officerMessage } from './plaid-messages';
 
 /**
  * The one place AssetDesk talks to Plaid. Every call goes through `call` (JSON) or `pdf` (bytes):
@@ -38,6 +39,27 @@ export interface PlaidGateway {
   call<T>(endpoint: string, send: PlaidCall<T>, options?: { retry?: boolean }): Promise<T>;
   /** Same for the PDF endpoints: the SDK call receives `responseType: 'arraybuffer'` options to pass on. */
   pdf(endpoint: string, send: PlaidCall<ArrayBuffer | Buffer>): Promise<Buffer>;
+  /** Removes an Asset Report at Plaid; a report Plaid no longer knows counts as removed. */
+  removeReport(reportToken: string): Promise<void>;
+  /** Removes an Item (bank connection) at Plaid; one Plaid no longer knows counts as removed. */
+  removeItem(accessToken: string): Promise<void>;
+  /** Revokes an audit copy at Plaid; one Plaid no longer knows counts as revoked. */
+  removeAuditCopy(auditCopyToken: string): Promise<void>;
+}
+
+/**
+ * Plaid's answers that mean "this token names nothing any more" (removed before, revoked with its
+ * report, or never in this environment): for a removal that is exactly the state we want.
+ */
+export const ALREADY_GONE_AT_PLAID: ReadonlySet<string> = new Set([
+  'INVALID_ASSET_REPORT_TOKEN',
+  'INVALID_AUDIT_COPY_TOKEN',
+  'INVALID_ACCESS_TOKEN',
+  'ITEM_NOT_FOUND',
+]);
+
+export function isAlreadyGoneAtPlaid(error: unknown): boolean {
+  return error instanceof AppError && ALREADY_GONE_AT_PLAID.has(error.code);
 }
 
 export function plaidBasePath(environment: PlaidEnvironment, override?: string): string {
@@ -101,13 +123,13 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
     }
   }
 
-  return {
+  const calls: Pick<PlaidGateway, 'call'> = {
+    call: async (endpoint, request, callOptions) => (await run(endpoint, request, {}, callOptions?.retry ?? true)).data,
+  };
+  const gateway: PlaidGateway = {
     environment: options.environment,
     basePath,
-    async call(endpoint, send, callOptions) {
-      const response = await run(endpoint, send, {}, callOptions?.retry ?? true);
-      return response.data;
-    },
+    call: calls.call,
     async pdf(endpoint, send) {
       const response = await run(endpoint, send, { responseType: 'arraybuffer' }, true);
       const data = response.data;
@@ -123,7 +145,37 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
       }
       return bytes;
     },
+    ...removals(calls),
   };
+  return gateway;
+}
+
+/** Plaid-side removals, each done once whatever Plaid answers for a token it no longer knows. */
+function removals(
+  gateway: Pick<PlaidGateway, 'call'>,
+): Pick<PlaidGateway, 'removeReport' | 'removeItem' | 'removeAuditCopy'> {
+  return {
+    removeReport: (reportToken) =>
+      removal(() =>
+        gateway.call('/asset_report/remove', (p) => p.assetReportRemove({ asset_report_token: reportToken })),
+      ),
+    removeItem: (accessToken) =>
+      removal(() => gateway.call('/item/remove', (p) => p.itemRemove({ access_token: accessToken }))),
+    removeAuditCopy: (auditCopyToken) =>
+      removal(() =>
+        gateway.call('/asset_report/audit_copy/remove', (p) =>
+          p.assetReportAuditCopyRemove({ audit_copy_token: auditCopyToken }),
+        ),
+      ),
+  };
+}
+
+async function removal(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (!isAlreadyGoneAtPlaid(error)) throw error;
+  }
 }
 
 function requestIdOf(response: AxiosResponse<unknown>): string | undefined {
@@ -182,44 +234,6 @@ const NETWORK_CODES = new Set([
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
-/** Messages the officer can act on, for the codes AssetDesk meets most (Plaid's display_message wins). */
-const OFFICER_MESSAGES: Record<string, string> = {
-  INVALID_API_KEYS:
-    'Plaid rejected the client ID or secret for this environment. Check them in the Plaid Dashboard (Team Settings → Keys) and save them again in Settings.',
-  UNAUTHORIZED_ENVIRONMENT:
-    'These Plaid keys are not enabled for this environment. Ask your Plaid administrator to enable it, or switch environment in Settings.',
-  ITEM_LOGIN_REQUIRED:
-    'The applicant\'s bank needs them to sign in again. Use "Re-link" on the bank to send them through Plaid Link, then try again.',
-  PRODUCT_NOT_READY:
-    'Plaid is still generating this report. AssetDesk keeps checking; it usually takes under a minute.',
-  ASSET_REPORT_GENERATION_FAILED:
-    'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the request ID.',
-  DATA_UNAVAILABLE:
-    "Plaid could not pull data from one of the applicant's banks. Check the banks' status (a bank may need the applicant to re-link), then create the report again.",
-  PRODUCT_NOT_ENABLED: 'A linked bank was not connected with the Assets product. Remove it and link it again.',
-  RATE_LIMIT_EXCEEDED: 'Plaid is limiting how often AssetDesk may call it. Wait a minute and try again.',
-  INSTITUTION_DOWN: "The applicant's bank is not responding to Plaid right now. Try again later.",
-  INSTITUTION_NOT_RESPONDING: "The applicant's bank is not responding to Plaid right now. Try again later.",
-  INVALID_CREDENTIALS:
-    'The bank rejected the username or password the applicant entered. Ask them to link again with the right credentials.',
-  INVALID_ACCESS_TOKEN:
-    'Plaid no longer recognises this bank connection (it may have been removed, or belongs to another environment). Link the bank again.',
-  ITEM_NOT_FOUND: 'Plaid no longer has this bank connection. Link the bank again.',
-  INVALID_PUBLIC_TOKEN: 'The Plaid Link session expired before it could be saved. Link the bank again.',
-  INVALID_LINK_TOKEN: 'The Plaid Link session expired. Start linking again.',
-  INVALID_ASSET_REPORT_TOKEN:
-    'Plaid no longer has this Asset Report (it was removed or belongs to another environment).',
-  INVALID_AUDIT_COPY_TOKEN: 'Plaid no longer has this audit copy (it was revoked or its report was removed).',
-  INVALID_PARENT:
-    'This report is not complete at Plaid (or was removed), so it cannot be refreshed, filtered or shared. Create a new report.',
-  INSIGHTS_NOT_ENABLED: 'Your Plaid account is not enabled for Asset Report insights. Ask Plaid to enable them.',
-  DATA_QUALITY_CHECK_FAILED: "Plaid found problems in the bank's data. Try again in a day or two.",
-  INTERNAL_SERVER_ERROR: 'Plaid had an internal problem. AssetDesk retried; try again in a few minutes.',
-  PLANNED_MAINTENANCE: 'Plaid is down for planned maintenance. Try again later.',
-  INVALID_INSTITUTION: 'Plaid does not know this bank in the current environment.',
-  INVALID_WEBHOOK_VERIFICATION_KEY_ID: 'A webhook was signed with a key Plaid does not recognise for this environment.',
-};
-
 const RETRYABLE_CODES = new Set([
   'INTERNAL_SERVER_ERROR',
   'PLANNED_MAINTENANCE',
@@ -250,12 +264,11 @@ export function toAppError(error: unknown): AppError {
       body?.error_code ??
       (status === 429 ? 'RATE_LIMIT_EXCEEDED' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
     const retryable = status === 429 || status >= 500 || RETRYABLE_CODES.has(code);
-    const message =
-      nonEmpty(body?.display_message) ??
-      OFFICER_MESSAGES[code] ??
-      (status >= 500
+    const message = officerMessage({ ...body, error_code: code }, () =>
+      status >= 500
         ? 'Plaid had a problem answering. Try again in a few minutes.'
-        : `Plaid refused the request (${code}${nonEmpty(body?.error_message) ? `: ${body!.error_message}` : ''}). If this keeps happening, contact support with the request ID.`);
+        : `Plaid refused the request (${code}${nonEmpty(body?.error_message) ? `: ${body!.error_message}` : ''}). If this keeps happening, contact support with the request ID.`,
+    );
     return new AppError(
       { code, message, retryable, ...(requestId ? { requestId } : {}) },
       { cause: sanitizedCause(status, body) },

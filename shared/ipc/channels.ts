@@ -29,6 +29,7 @@ export const CHANNEL_NAMES = [
   'reports:filter',
   'reports:remove',
   'reports:export',
+  'reports:summary',
   'auditCopies:list',
   'auditCopies:create',
   'auditCopies:copyToken',

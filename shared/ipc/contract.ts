@@ -194,6 +194,10 @@ export const contract = {
     saveResult,
   ),
 
+  // ── Reads that fit the report screens (services) ────────────────────────────────────────────
+  /** One report's summary by id, whatever its status (pending, ready, failed or removed). */
+  'reports:summary': channel(z.strictObject({ reportId: id }), ReportSummary),
+
   'auditCopies:list': channel(z.strictObject({ reportId: id }), z.array(AuditCopy)),
   'auditCopies:create': channel(z.strictObject({ reportId: id, auditorId: AuditorId }), AuditCopy),
   /** The token is a secret: the main process puts it on the clipboard; the renderer never sees it. */
@@ -247,7 +251,8 @@ export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>;
 
 /** Events pushed from the main process to the renderer (payload only, never an event object). */
 export const events = {
-  'report:progress': ReportProgress,
+  /** A report's status changed; `summary` is the report as it now stands (no second read needed). */
+  'report:progress': ReportProgress.extend({ summary: ReportSummary }),
   'link:hostedFinished': z.object({ hostedLinkId: id, applicantId: id, status: z.enum(['completed', 'exited']) }),
 } as const;
 export type Events = typeof events;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,19 +11,37 @@ import { EMULATOR_CLIENT_ID, EMULATOR_SECRET } from './harness';
 const hasKeychain = await requireKeychain();
 const child = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 
-function runChild(
-  env: Record<string, string>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+// A child that has not finished by itself in this time is killed, and the test fails saying so.
+const CHILD_LIMIT_MS = 40_000;
+const running = new Set<ChildProcess>();
+
+function runChild(env: Record<string, string>): Promise<{
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', child], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(proc);
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      proc.kill('SIGKILL');
+    }, CHILD_LIMIT_MS);
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    proc.on('close', (code, signal) => {
+      clearTimeout(limit);
+      running.delete(proc);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
   });
 }
 
@@ -41,6 +59,7 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
     });
   });
   afterAll(async () => {
+    for (const proc of running) proc.kill('SIGKILL');
     await emulator?.close();
     for (const f of folders) rmSync(f, { recursive: true, force: true });
     const keytar = await realKeytar();
@@ -63,10 +82,12 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
       };
 
       const crashed = await runChild({ ...env, ACTION: 'create', ASSETDESK_CRASH_AT: crashAt });
+      expect(crashed.timedOut, 'the creating child was killed at its crash point, not by the time limit').toBe(false);
       expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
       expect(crashed.stdout).not.toContain('NOT KILLED');
 
       const resumed = await runChild({ ...env, ACTION: 'resume' });
+      expect(resumed.timedOut, `the resuming child finished by itself: ${resumed.stderr}`).toBe(false);
       expect(resumed.code, resumed.stderr).toBe(0);
       const outcome = JSON.parse(resumed.stdout) as {
         reports: Array<{ status: string; plaidReportId: string | null }>;
@@ -81,8 +102,9 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
 
       // A third start finds nothing to do and changes nothing.
       const again = await runChild({ ...env, ACTION: 'resume' });
+      expect(again.timedOut, 'the third start finished by itself').toBe(false);
       expect(JSON.parse(again.stdout)).toEqual(outcome);
     },
-    60_000,
+    3 * CHILD_LIMIT_MS + 15_000,
   );
 });

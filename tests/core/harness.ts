@@ -6,6 +6,7 @@ import type { EventName, EventPayload, EventSink } from '../../shared/ipc/contra
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createAppServices, type AppServices, type AppServicesDeps } from '../../electron/services/app-services';
+import type { AssetDeskStore } from '../../electron/db';
 import type { DesktopAdapters } from '../../electron/services/desktop';
 import { createMemoryLogger } from '../../electron/services/logger';
 import { realKeytar, testKeychainService } from '../helpers/keychain';
@@ -163,3 +164,20 @@ export async function until<T>(check: () => T | undefined | null | false, what: 
 /** Plaid token shapes (any environment) that must never leave the main process. */
 export const TOKEN_PATTERN =
   /\b(?:access|public|assets)-(?:sandbox|production|development|emulator)-[0-9a-f-]{36}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/;
+
+/** What a crash right after writing a create request's pending row leaves behind: the row, no Plaid ids. */
+export function leftPendingReport(
+  store: { reports: { createPending: AssetDeskStore['reports']['createPending'] } },
+  applicantId: string,
+  itemId: string,
+) {
+  return store.reports.createPending({
+    applicantId,
+    environment: 'emulator',
+    kind: 'create',
+    parentId: null,
+    itemIds: [itemId],
+    daysRequested: 61,
+    includeApplicantDetails: false,
+  });
+}

@@ -120,15 +120,7 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     expect(h.notifications.some((n) => n.title === 'Asset Report ready')).toBe(true);
   });
 
-  test('a second PRODUCT_READY for a ready report changes nothing', async () => {
-    await h.services.internals
-      .lifecycle()
-      .handleWebhook({ webhook_type: 'ASSETS', webhook_code: 'PRODUCT_READY', asset_report_id: report.plaidReportId! });
-    const readies = (await h.handlers['activity:list']({ reportId: report.id })).filter(
-      (a) => a.action === 'report_ready',
-    );
-    expect(readies).toHaveLength(1);
-  });
+  // A second PRODUCT_READY for a ready report: tested on the lifecycle itself (tests/core/feature-modules.test.ts).
 
   test('exports: PDF (with cover page), JSON and transactions CSV, named for the loan and logged', async () => {
     const pdf = await h.handlers['reports:export']({ reportId: report.id, format: 'pdf', withCoverPage: true });

@@ -1,4 +1,4 @@
-import { CallWindow } from '../../electron/services/report-lifecycle';
+import { CallWindow } from '../../electron/services/reports/poller';
 import { requireKeychain } from '../helpers/keychain';
 import { APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
 

@@ -58,29 +58,5 @@ describe('retention', () => {
       await h.close();
     }
   });
-
-  it('removes reports older than the retention setting, at Plaid and locally', async () => {
-    let now = new Date();
-    const h = await startHarness({ readyAfterMs: 0, services: { clock: () => now } });
-    try {
-      const applicant = await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-RET-1' });
-      const item = await linkBank(h, applicant.id);
-      const report = await readyReport(h, applicant.id, item.id);
-      const reportToken = String(h.services.internals.store()!.reports.reportToken(report.id));
-      await h.handlers['settings:update']({ retentionDays: 30 });
-
-      expect(await h.services.internals.sweepRetention()).toEqual([]);
-      now = new Date(now.getTime() + 31 * 24 * 60 * 60 * 1000);
-      expect(await h.services.internals.sweepRetention()).toEqual([report.id]);
-
-      expect(h.services.internals.store()!.reports.get(report.id)?.status).toBe('removed');
-      expect(await plaidErrorCode(h.plaid.assetReportGet({ asset_report_token: reportToken }))).toBe(
-        'INVALID_ASSET_REPORT_TOKEN',
-      );
-      const log = await h.handlers['activity:list']({ reportId: report.id });
-      expect(log.some((entry) => /remov/i.test(entry.action))).toBe(true);
-    } finally {
-      await h.close();
-    }
-  });
+  // Retention by age is tested on the removal module itself: tests/core/feature-modules.test.ts.
 });

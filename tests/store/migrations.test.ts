@@ -115,7 +115,7 @@ describe('report history store: migrations', () => {
              ('r3', 'a1', 'sandbox', 'filter', 'removed', 61, 0, '2026-10-06', NULL, NULL, NULL),
              ('r4', 'a1', 'production', 'create', 'pending', 61, 0, '2026-10-07', NULL, NULL, NULL);
     `);
-    expect(migrate(db)).toEqual({ from: 2, to: 3 });
+    expect(migrate(db, { target: 3 })).toEqual({ from: 2, to: 3 });
     const summary = () => db.prepare('SELECT * FROM applicant_env_summary ORDER BY applicant_id, environment').all();
     expect(summary()).toEqual([
       {
@@ -170,6 +170,40 @@ describe('report history store: migrations', () => {
       },
     ]);
     expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('004 on a database at version 3 with data: filter reports keep their excluded accounts on the row', () => {
+    const db = rawDb();
+    migrate(db, { target: 3 });
+    db.exec(`
+      INSERT INTO applicants (id, first_name, last_name, email, phone, loan_number, loan_purpose, application_date,
+        qualifying_monthly_income, funds_to_close, created_at, updated_at)
+      VALUES ('a1', 'Maria', 'Lopez', 'm@example.com', '+1 415 555 0134', 'LN-7', 'purchase', '2026-10-01', 1, 1, 't', 't');
+      INSERT INTO reports (id, applicant_id, environment, kind, parent_id, status, days_requested, include_applicant_details, created_at, ready_at)
+      VALUES ('r1', 'a1', 'sandbox', 'create', NULL, 'ready', 61, 0, '2026-10-02', '2026-10-02T01'),
+             ('r2', 'a1', 'sandbox', 'filter', 'r1', 'pending', 61, 0, '2026-10-03', NULL),
+             ('r3', 'a1', 'sandbox', 'refresh', 'r1', 'ready', 61, 0, '2026-10-04', '2026-10-04T01'),
+             ('r4', 'a1', 'sandbox', 'filter', 'r1', 'ready', 61, 0, '2026-10-05', '2026-10-05T01');
+      INSERT INTO activity (at, action, applicant_id, report_id, detail) VALUES
+        ('t', 'report_requested', 'a1', 'r1', '{"daysRequested":61,"banks":1}'),
+        ('t', 'report_filter_requested', 'a1', 'r2', '{"parentId":"r1","accountIdsToExclude":["acc-1","acc-2"]}'),
+        ('t', 'report_refresh_requested', 'a1', 'r3', '{"parentId":"r1","accountIdsToExclude":[]}'),
+        ('t', 'report_filter_requested', 'a1', 'r4', '{"parentId":"r1","accountIdsToExclude":["acc-3",7]}');
+    `);
+    expect(migrate(db, { target: 4 })).toEqual({ from: 3, to: 4 });
+    expect(db.prepare('SELECT id, excluded_account_ids, generated_on FROM reports ORDER BY id').all()).toEqual([
+      { id: 'r1', excluded_account_ids: '[]', generated_on: null },
+      { id: 'r2', excluded_account_ids: '["acc-1","acc-2"]', generated_on: null },
+      { id: 'r3', excluded_account_ids: '[]', generated_on: null },
+      { id: 'r4', excluded_account_ids: '["acc-3"]', generated_on: null },
+    ]);
+    // The applicant list summary stays as it was (the backfill's updates fire its triggers).
+    expect(
+      db.prepare("SELECT report_count, has_pending FROM applicant_env_summary WHERE applicant_id = 'a1'").get(),
+    ).toEqual({ report_count: 4, has_pending: 1 });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
   });
 

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
+import { DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
+import { SETTINGS_DEFAULTS } from '../../electron/db';
 import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
 
 const DAY = 86_400_000;
@@ -210,6 +212,41 @@ describe('report history store: repositories', () => {
     );
   });
 
+  it('reports: a filter keeps its excluded accounts on the row; the generated day and the plain summary read alone', () => {
+    const { applicant, item } = linkedApplicant();
+    const base = {
+      applicantId: applicant.id,
+      environment: 'sandbox' as const,
+      daysRequested: 61,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    };
+    const parent = t.store.reports.createPending({ ...base, kind: 'create', parentId: null });
+    expect(parent.excludedAccountIds).toEqual([]);
+    t.store.reports.attachPlaid(parent.id, { plaidReportId: 'p1', reportToken: REPORT_TOKEN });
+    expect(t.store.reports.generatedOn(parent.id)).toBeNull();
+    t.store.reports.markReady(parent.id, {
+      reportJson: '{"report":{}}',
+      pdf: new Uint8Array([37, 80, 68, 70]),
+      summary: { totalBalance: 1, accountCount: 1, earliestHistoryDate: null },
+      readyAt: '2026-11-02T12:00:00.000Z',
+      generatedOn: '2026-11-02',
+    });
+    expect(t.store.reports.generatedOn(parent.id)).toBe('2026-11-02');
+    const filter = t.store.reports.createPending({
+      ...base,
+      kind: 'filter',
+      parentId: parent.id,
+      excludedAccountIds: ['acc-1'],
+    });
+    expect(t.store.reports.get(filter.id)?.excludedAccountIds).toEqual(['acc-1']);
+    const summary = t.store.reports.summary(filter.id)!;
+    expect(summary).toMatchObject({ id: filter.id, status: 'pending', kind: 'filter', parentId: parent.id });
+    expect(summary).not.toHaveProperty('itemIds');
+    expect(t.store.reports.summary('nope')).toBeNull();
+    expect(() => t.store.reports.generatedOn('nope')).toThrowError(AppError);
+  });
+
   it('reports: items must belong to the applicant and environment', () => {
     const { applicant, item } = linkedApplicant();
     const other = t.store.applicants.create(applicantInput({ loanNumber: 'LN-9' }));
@@ -314,6 +351,27 @@ describe('report history store: repositories', () => {
     t.store.settings.set('webhook', { enabled: true, publicUrl: null });
     expect(t.store.settings.get('retentionDays', null)).toBe(365);
     expect(t.store.settings.get('webhook', {})).toEqual({ enabled: true, publicUrl: null });
+  });
+
+  it('settings: typed preferences answer their one default until saved, then what was saved', () => {
+    const settings = t.store.settings;
+    expect(settings.value('environment')).toBe('emulator');
+    expect(settings.value('webhook')).toEqual({ enabled: true, publicUrl: null });
+    expect(settings.value('retentionDays')).toBeNull();
+    expect(settings.value('credentialsRejected')).toEqual({});
+    expect(settings.underwriting()).toEqual({
+      largeDepositShare: DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
+      documentAgeRule: DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
+    });
+    expect(SETTINGS_DEFAULTS.largeDepositShare).toBe(DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare);
+    settings.update('documentAgeRule', 'du_45_days');
+    settings.update('retentionDays', 90);
+    settings.update('credentialsRejected', { sandbox: 'wrong keys (INVALID_API_KEYS)' });
+    expect(settings.underwriting().documentAgeRule).toBe('du_45_days');
+    expect(settings.value('retentionDays')).toBe(90);
+    // The typed getters read the same stored keys as before (a database from an older version keeps its settings).
+    expect(settings.get('credentialsRejected', null)).toEqual({ sandbox: 'wrong keys (INVALID_API_KEYS)' });
+    expect(settings.get('documentAgeRule', null)).toBe('du_45_days');
   });
 
   it('transaction() rolls back everything when the callback throws', () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { deleteApplicantLocally, planRetention } from '../../electron/db/retention';
-import { exportApplicantFile } from '../../electron/services/applicant-export';
+import { exportApplicantFile } from '../../electron/services/export/applicant-export';
 import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
 
 const DAY = 86_400_000;

@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import { ErrorCodes } from '../../shared/errors';
-import { channelNames, contract, eventNames, methodName, type ContractHandlers } from '../../shared/ipc/contract';
+import {
+  channelNames,
+  contract,
+  eventNames,
+  events,
+  methodName,
+  type ContractHandlers,
+} from '../../shared/ipc/contract';
 import { isTrustedSender, registerIpcHandlers } from '../../electron/main/ipc';
 import { buildWindowApi } from '../../electron/preload/window-api';
 import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
@@ -53,6 +60,34 @@ describe('IPC contract validation', () => {
     const notAnObject = await dispatcher.dispatch(channel, 'DROP TABLE applicants');
     expect(notAnObject.ok).toBe(false);
     expect(calls).toEqual([]);
+  });
+
+  it('report progress carries the report summary; one report is read by id whatever its status', () => {
+    const summary = {
+      id: 'r1',
+      applicantId: 'a1',
+      applicantName: 'Maria Lopez',
+      loanNumber: 'LN-1',
+      environment: 'emulator',
+      status: 'pending',
+      kind: 'create',
+      parentId: null,
+      plaidReportId: null,
+      daysRequested: 61,
+      createdAt: '2026-11-02T12:00:00.000Z',
+      readyAt: null,
+      failure: null,
+      institutions: ['First Platypus Bank'],
+      totalBalance: null,
+      accountCount: null,
+      earliestHistoryDate: null,
+      findingCounts: null,
+    };
+    const progress = { reportId: 'r1', applicantId: 'a1', status: 'pending', elapsedMs: 0 };
+    expect(events['report:progress'].safeParse({ ...progress, summary }).success).toBe(true);
+    expect(events['report:progress'].safeParse(progress).success).toBe(false);
+    expect(contract['reports:summary'].request.safeParse({ reportId: 'r1' }).success).toBe(true);
+    expect(contract['reports:summary'].response.safeParse(summary).success).toBe(true);
   });
 
   it('rejects channels outside the contract without crashing', async () => {

@@ -1,4 +1,4 @@
-import { maskSsnInReportJson } from '../../electron/services/app-services';
+import { maskSsnInReportJson } from '../../electron/services/export/report-files';
 
 /** The report text the renderer gets: Plaid's echo of the SSN masked, everything else byte for byte. */
 describe('maskSsnInReportJson', () => {

@@ -11,12 +11,15 @@ export interface NewPendingReport {
   daysRequested: number;
   itemIds: string[];
   includeApplicantDetails: boolean;
+  /** Filter reports: the accounts left out (kept to resubmit the same request after a crash). */
+  excludedAccountIds?: string[];
 }
 
 /** A report with what the lifecycle needs to refresh or filter it. */
 export interface ReportRecord extends ReportSummary {
   itemIds: string[];
   includeApplicantDetails: boolean;
+  excludedAccountIds: string[];
 }
 
 export interface ReadyReport {
@@ -26,6 +29,8 @@ export interface ReadyReport {
   summary: { totalBalance: number; accountCount: number; earliestHistoryDate: string | null };
   /** ISO timestamp. */
   readyAt: string;
+  /** The day Plaid generated the report (YYYY-MM-DD), when it says. */
+  generatedOn?: string | null;
 }
 
 export interface ReportSearchQuery {
@@ -47,6 +52,8 @@ export interface ReportSearchQuery {
 export interface ReportRepository {
   createPending(input: NewPendingReport): ReportRecord;
   get(id: string): ReportRecord | null;
+  /** The report as the screens show it (no request details), or null. */
+  summary(id: string): ReportSummary | null;
   attachPlaid(id: string, plaid: { plaidReportId: string; reportToken: string }): ReportRecord;
   listPending(environment: PlaidEnvironment): ReportRecord[];
   markReady(id: string, ready: ReadyReport): ReportRecord;
@@ -58,6 +65,8 @@ export interface ReportRepository {
   /** The stored report JSON as text, unparsed: for handing it on (to the renderer) without a parse/serialise round trip. */
   readJsonText(id: string): string;
   readPdf(id: string): Uint8Array;
+  /** The day Plaid generated a ready report (export file names), null for reports stored before it was kept. */
+  generatedOn(id: string): string | null;
   findByPlaidReportId(environment: PlaidEnvironment, plaidReportId: string): ReportRecord | null;
   /** Deletes content, token and audit-copy tokens; the row stays as 'removed' for the history. */
   markRemoved(id: string): ReportRecord;
@@ -176,6 +185,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       .pluck()
       .all(row.id) as string[],
     includeApplicantDetails: row.include_applicant_details === 1,
+    excludedAccountIds: JSON.parse(
+      ctx.statement('SELECT excluded_account_ids FROM reports WHERE id = ?').pluck().get(row.id) as string,
+    ) as string[],
   });
 
   const mustGet = (id: string): ReportRecord => {
@@ -252,8 +264,8 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         ctx
           .statement(
             `INSERT INTO reports (id, applicant_id, environment, kind, parent_id, status, days_requested,
-               include_applicant_details, institutions, created_at)
-             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+               include_applicant_details, institutions, created_at, excluded_account_ids)
+             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
           )
           .run(
             id,
@@ -265,6 +277,7 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
             input.includeApplicantDetails ? 1 : 0,
             JSON.stringify([...new Set(items.map((i) => i.institution_name))]),
             ctx.now(),
+            JSON.stringify(input.excludedAccountIds ?? []),
           );
         for (const itemId of new Set(input.itemIds)) {
           ctx.statement('INSERT INTO report_items (report_id, item_id) VALUES (?, ?)').run(id, itemId);
@@ -276,6 +289,11 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     get(id) {
       const row = getRow(id);
       return row ? toRecord(row) : null;
+    },
+
+    summary(id) {
+      const row = getRow(id);
+      return row ? toSummary(row) : null;
     },
 
     attachPlaid(id, plaid) {
@@ -309,12 +327,13 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
           .run(id, JSON_CODEC, jsonEnc, pdfEnc);
         ctx
           .statement(
-            `UPDATE reports SET status = 'ready', ready_at = ?, total_balance = ?, account_count = ?, earliest_history_date = ?,
-               failure_code = NULL, failure_message = NULL, failure_request_id = NULL
+            `UPDATE reports SET status = 'ready', ready_at = ?, generated_on = ?, total_balance = ?, account_count = ?,
+               earliest_history_date = ?, failure_code = NULL, failure_message = NULL, failure_request_id = NULL
              WHERE id = ?`,
           )
           .run(
             ready.readyAt,
+            ready.generatedOn ?? null,
             ready.summary.totalBalance,
             ready.summary.accountCount,
             ready.summary.earliestHistoryDate,
@@ -363,6 +382,13 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     readPdf(id) {
       const row = contentRow(id, 'pdf_enc');
       return new Uint8Array(ctx.cipher.open(row.pdf_enc, pdfWhere(id)));
+    },
+
+    generatedOn(id) {
+      const row = ctx.statement('SELECT generated_on FROM reports WHERE id = ?').get(id) as
+        { generated_on: string | null } | undefined;
+      if (!row) throw notFound('Asset Report');
+      return row.generated_on;
     },
 
     findByPlaidReportId(environment, plaidReportId) {

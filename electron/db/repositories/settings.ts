@@ -1,13 +1,45 @@
+import type { PlaidEnvironment, Settings } from '../../../shared/domain';
+import { DEFAULT_UNDERWRITING_SETTINGS } from '../../../shared/underwriting';
 import type { StoreContext } from '../context';
+
+export type WebhookSettings = Settings['webhook'];
+export type UnderwritingPreferences = Pick<Settings, 'largeDepositShare' | 'documentAgeRule'>;
+/** Why Plaid refused saved keys, per environment (shown in Settings until new keys are saved). */
+export type RejectedCredentials = Partial<Record<Exclude<PlaidEnvironment, 'emulator'>, string>>;
+
+/** The officer's preferences with their defaults, each read and written in one place. */
+export interface SettingsValues {
+  environment: PlaidEnvironment;
+  webhook: WebhookSettings;
+  retentionDays: number | null;
+  largeDepositShare: Settings['largeDepositShare'];
+  documentAgeRule: Settings['documentAgeRule'];
+  credentialsRejected: RejectedCredentials;
+}
+
+/** Every preference's default, written once: used whether or not the store is open. */
+export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
+  environment: 'emulator',
+  webhook: { enabled: true, publicUrl: null },
+  retentionDays: null,
+  largeDepositShare: DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
+  documentAgeRule: DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
+  credentialsRejected: {},
+};
 
 /** Plain JSON values: preferences only. Secrets live in the keychain, never here. */
 export interface SettingsRepository {
   get<T>(key: string, fallback: T): T;
   set(key: string, value: unknown): void;
+  /** A typed preference, or its default when never saved. */
+  value<K extends keyof SettingsValues>(key: K): SettingsValues[K];
+  update<K extends keyof SettingsValues>(key: K, value: SettingsValues[K]): void;
+  /** The underwriting preferences the analysis uses (defaults filled in). */
+  underwriting(): UnderwritingPreferences;
 }
 
 export function createSettingsRepository(ctx: StoreContext): SettingsRepository {
-  return {
+  const repository: SettingsRepository = {
     get<T>(key: string, fallback: T): T {
       const row = ctx.statement('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
       return row ? (JSON.parse(row.value) as T) : fallback;
@@ -19,5 +51,12 @@ export function createSettingsRepository(ctx: StoreContext): SettingsRepository 
         )
         .run(key, JSON.stringify(value ?? null));
     },
+    value: (key) => repository.get(key, SETTINGS_DEFAULTS[key]),
+    update: (key, value) => repository.set(key, value),
+    underwriting: () => ({
+      largeDepositShare: repository.value('largeDepositShare'),
+      documentAgeRule: repository.value('documentAgeRule'),
+    }),
   };
+  return repository;
 }

@@ -1,16 +1,15 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import {
   DAYS_REQUESTED_PRESETS,
   MIN_DAYS_FOR_PURPOSE,
   type Applicant,
   type Item,
-  type ReportProgress,
   type ReportSummary,
 } from '../../../shared/domain';
 import { Button, Dialog, ErrorAlert } from '../ui';
 import { applicantFullName, formatDays, formatElapsed } from './format';
-import { useNow } from './use-now';
+import { useReportProgress } from './use-report-progress';
 import './reports.css';
 
 export interface CreateReportDialogProps {
@@ -212,64 +211,6 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
       </form>
     </Dialog>
   );
-}
-
-/**
- * Status of a report Plaid is generating, kept live by `report:progress` events; once it settles
- * the summary is read again for Plaid's failure reason and request id.
- */
-export function useReportProgress(report: ReportSummary | null): {
-  status: ReportSummary['status'];
-  message: string | null;
-  elapsedMs: number;
-  latest: ReportSummary | null;
-} {
-  const [progress, setProgress] = useState<ReportProgress | null>(null);
-  const [latest, setLatest] = useState<ReportSummary | null>(report);
-  const reportId = report?.id ?? null;
-  const applicantId = report?.applicantId ?? null;
-  useEffect(() => {
-    if (!reportId) return;
-    let cancelled = false;
-    const off = api.on('report:progress', (payload) => {
-      if (payload.reportId === reportId) setProgress(payload);
-    });
-    // A report that settled before we listened sent its event to nobody: read its status once, now.
-    if (applicantId) {
-      api
-        .applicantsGet({ applicantId })
-        .then(({ reports }) => {
-          const found = reports.find((r) => r.id === reportId);
-          if (found && !cancelled) setLatest(found);
-        })
-        .catch(() => undefined); // events still arrive; the status read is only a catch-up
-    }
-    return () => {
-      cancelled = true;
-      off();
-    };
-  }, [reportId, applicantId]);
-  const status =
-    progress?.status ?? (latest && latest.status !== 'pending' ? latest.status : null) ?? report?.status ?? 'pending';
-  useEffect(() => {
-    if (!reportId || !applicantId || status === 'pending') return;
-    let cancelled = false;
-    api
-      .applicantsGet({ applicantId })
-      .then(({ reports }) => {
-        const found = reports.find((r) => r.id === reportId);
-        if (found && !cancelled) setLatest(found);
-      })
-      .catch(() => undefined); // the progress event already says what happened
-    return () => {
-      cancelled = true;
-    };
-  }, [reportId, applicantId, status]);
-  const now = useNow(status === 'pending');
-  const started = report ? Date.parse(report.createdAt) : now;
-  const elapsedMs =
-    status === 'pending' ? Math.max(0, now - started) : (progress?.elapsedMs ?? Math.max(0, now - started));
-  return { status, message: progress?.message ?? null, elapsedMs, latest };
 }
 
 function CreationProgress({ report, onClose }: { report: ReportSummary; onClose(): void }) {

@@ -5,7 +5,7 @@ import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import 'pdfjs-dist/web/pdf_viewer.css';
 import { Button, ErrorState, Skeleton } from '../ui';
-import { takePdfBytes } from './pdf-preload';
+import { pdfBytesForViewer } from './pdf-bytes';
 
 // pdf_viewer.mjs reads the library from globalThis, so it must be set before the viewer loads.
 (globalThis as unknown as { pdfjsLib: typeof pdfjsLib }).pdfjsLib = pdfjsLib;
@@ -57,7 +57,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
     (async () => {
-      const [{ pdf }, viewer] = await Promise.all([takePdfBytes(reportId), viewerModule]);
+      const [pdf, viewer] = await Promise.all([pdfBytesForViewer(reportId), viewerModule]);
       if (cancelled) return;
       const container = containerRef.current;
       if (!container) return;

@@ -6,7 +6,7 @@ import { analyzeReport, loanInputsFromApplicant, underwritingSettings } from '..
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
 import { Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
-import { useReportProgress } from './CreateReportDialog';
+import { useReportProgress } from './use-report-progress';
 import { FindingsPanel, type FindingFocus } from './FindingsPanel';
 import { AccountsSection } from './AccountsSection';
 import { TransactionsTable } from './TransactionsTable';
@@ -15,7 +15,8 @@ import { ChangesSinceParent } from './ChangesSinceParent';
 import { buildTransactionRows, accountLabel } from './transactions';
 import { parseReportContent } from './report-content';
 import { reportOrSummary } from './report-or-summary';
-import { loadPdfViewer, preloadPdfViewerWhenIdle, requestPdfBytes } from './pdf-preload';
+import { requestPdfBytes } from './pdf-bytes';
+import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
 import { applicantFullName, environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
@@ -207,7 +208,7 @@ function ReportViewer({
 
   const openTab = useCallback(
     (next: Tab) => {
-      if (next === 'pdf' && !visited.has('pdf')) requestPdfBytes(summary.id);
+      if (next === 'pdf' && !visited.has('pdf')) void requestPdfBytes(summary.id).catch(() => undefined);
       setTab(next);
       setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
     },

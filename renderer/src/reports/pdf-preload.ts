@@ -1,9 +1,6 @@
-import { api } from '../api';
-
 /**
  * Getting the PDF tab's first page on screen sooner: the viewer's code (pdf.js and its worker) loads
- * while the officer reads the summary, and the PDF's bytes are asked for the moment the tab is opened,
- * alongside the viewer's code rather than after it.
+ * while the officer reads the summary (the PDF's bytes come from ./pdf-bytes, asked for when the tab opens).
  */
 export const loadPdfViewer = () => import('./PdfViewer');
 
@@ -23,24 +20,4 @@ export function preloadPdfViewerWhenIdle(): () => void {
   }
   const timer = setTimeout(start, 300);
   return () => clearTimeout(timer);
-}
-
-let pending: { reportId: string; bytes: Promise<{ pdf: Uint8Array }> } | null = null;
-
-/** Starts fetching a report's PDF (the tab was opened); the viewer picks it up with takePdfBytes. */
-export function requestPdfBytes(reportId: string): void {
-  if (pending?.reportId === reportId) return;
-  const bytes = api.reportsPdf({ reportId });
-  bytes.catch(() => {}); // the viewer awaits it and shows the error
-  pending = { reportId, bytes };
-}
-
-/** The PDF requested by requestPdfBytes, or a fresh request; the bytes are not kept here afterwards. */
-export function takePdfBytes(reportId: string): Promise<{ pdf: Uint8Array }> {
-  if (pending?.reportId === reportId) {
-    const { bytes } = pending;
-    pending = null;
-    return bytes;
-  }
-  return api.reportsPdf({ reportId });
 }

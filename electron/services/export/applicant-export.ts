@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlaidEnvironment, ReportSummary } from '../../shared/domain';
-import { AppError, ErrorCodes } from '../../shared/errors';
-import type { AssetDeskStore } from '../db';
+import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { AssetDeskStore } from '../../db';
 
 export interface ApplicantExportOptions {
   /** File name (without extension) for one report's PDF and JSON. */
@@ -63,8 +63,7 @@ export function exportApplicantFile(
   const fileName = options.fileName ?? defaultFileName;
 
   const base = `${safeName(applicant.loanNumber)}_${safeName(applicant.lastName)}_AssetFile_${now.toISOString().slice(0, 10)}`;
-  let finalName = base;
-  for (let n = 2; existsSync(join(folder, finalName)); n += 1) finalName = `${base}-${n}`;
+  const finalName = unusedName(folder, base);
   const finalFolder = join(folder, finalName);
   const temp = join(folder, `.${finalName}.partial-${randomBytes(4).toString('hex')}`);
 
@@ -90,19 +89,7 @@ export function exportApplicantFile(
       );
     }
     write('activity-log.json', JSON.stringify(store.activity.list({ applicantId, limit: 100_000 }).reverse(), null, 2));
-    write(
-      'README.txt',
-      [
-        `AssetDesk asset file — ${applicant.firstName} ${applicant.lastName}, loan ${applicant.loanNumber}`,
-        `Exported ${now.toISOString()}`,
-        '',
-        "These files contain the borrower's financial information unencrypted. Store and send them securely.",
-        '',
-        ...(index.length > 0 ? index : ['No ready Asset Reports.']),
-        'activity-log.json — what was done to this loan file, oldest first',
-        '',
-      ].join('\n'),
-    );
+    write('README.txt', readmeText(applicant, now, index));
     renameSync(temp, finalFolder);
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
@@ -125,4 +112,28 @@ export function exportApplicantFile(
     detail: { folder: finalFolder, files, reports: reports.length },
   });
   return { folder: finalFolder, files: paths };
+}
+
+/** `base`, or `base-2`, `base-3` … whichever does not exist in `folder` yet. */
+function unusedName(folder: string, base: string): string {
+  let name = base;
+  for (let n = 2; existsSync(join(folder, name)); n += 1) name = `${base}-${n}`;
+  return name;
+}
+
+function readmeText(
+  applicant: { firstName: string; lastName: string; loanNumber: string },
+  now: Date,
+  index: string[],
+): string {
+  return [
+    `AssetDesk asset file — ${applicant.firstName} ${applicant.lastName}, loan ${applicant.loanNumber}`,
+    `Exported ${now.toISOString()}`,
+    '',
+    "These files contain the borrower's financial information unencrypted. Store and send them securely.",
+    '',
+    ...(index.length > 0 ? index : ['No ready Asset Reports.']),
+    'activity-log.json — what was done to this loan file, oldest first',
+    '',
+  ].join('\n');
 }

@@ -1,0 +1,192 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError, ErrorCodes } from '../../shared/errors';
+import type { KeychainState, PlaidEnvironment } from '../../shared/domain';
+import { openAssetDeskStore, type AssetDeskStore } from '../db';
+import type { AppServicesDeps, EnvironmentChangedListener } from './app-services';
+import {
+  closeSession,
+  createSessionFactory,
+  type EnvironmentSession,
+  type SessionFactory,
+} from './environment-session';
+import type { Logger } from './logger';
+import { sweepRetention } from './removal';
+import type { ServiceContext } from './service-context';
+import { createKeychainVault, keychainUnavailableError, type KeychainVault } from './vault';
+import { createWebhookDesk, type WebhookDesk } from './webhook-desk';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The running state behind the services: keychain, store, the current environment session and the
+ * webhook receiver, with start-up, shutdown and the environment swap. Feature modules see it only
+ * through the ServiceContext it provides.
+ */
+export class AppRuntime {
+  readonly vault: KeychainVault;
+  readonly sessions: SessionFactory;
+  readonly webhooks: WebhookDesk;
+  readonly context: ServiceContext;
+  keychain: KeychainState = {
+    state: 'unavailable',
+    message: 'AssetDesk is still starting.',
+    howToFix: 'Wait a moment and try again.',
+  };
+  store: AssetDeskStore | null = null;
+  session: EnvironmentSession | null = null;
+  /** Start-up work that runs after start() resolved (report resumption, retention); never rejects. */
+  background: Promise<void> = Promise.resolve();
+  private readonly log: Logger;
+  private readonly clock: () => Date;
+  private readonly environmentListeners = new Set<EnvironmentChangedListener>();
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: AppServicesDeps) {
+    this.log = deps.logger.child({ component: 'app' });
+    this.clock = deps.clock ?? (() => new Date());
+    this.vault = createKeychainVault({
+      ...(deps.keychain ? { keytar: deps.keychain } : {}),
+      ...(deps.keychainService ? { service: deps.keychainService } : {}),
+    });
+    this.sessions = createSessionFactory({
+      ...deps,
+      vault: this.vault,
+      clock: this.clock,
+      // Only the current session puts our webhook URL into Plaid requests.
+      webhookUrl: (of) => (of === this.session ? this.webhooks.url() : null),
+    });
+    this.webhooks = createWebhookDesk({
+      logger: deps.logger,
+      clock: this.clock,
+      enabled: () => this.store?.settings.value('webhook').enabled ?? true,
+      publicUrl: () => this.store?.settings.value('webhook').publicUrl ?? null,
+      session: () => this.session,
+      requireSession: () => this.requireSession(),
+    });
+    this.context = {
+      desktop: deps.desktop,
+      events: deps.events,
+      logger: deps.logger,
+      clock: this.clock,
+      store: () => this.requireStore(),
+      openStore: () => this.store,
+      environment: () => this.environment(),
+      session: () => this.requireSession(),
+      gatewayFor: async (environment) =>
+        environment === this.session?.environment ? this.session.gateway : this.sessions.gatewayFor(environment),
+    };
+  }
+
+  requireStore(): AssetDeskStore {
+    if (this.keychain.state === 'unavailable') throw keychainUnavailableError(this.keychain);
+    if (!this.store)
+      throw new AppError({
+        code: ErrorCodes.internal,
+        message: 'AssetDesk is still starting. Try again in a moment.',
+        retryable: true,
+      });
+    return this.store;
+  }
+
+  environment(): PlaidEnvironment {
+    return this.store?.settings.value('environment') ?? 'emulator';
+  }
+
+  async requireSession(): Promise<EnvironmentSession> {
+    const store = this.requireStore();
+    this.session ??= await this.sessions.open(this.environment(), store);
+    return this.session;
+  }
+
+  emulatorOrigin(): string | null {
+    const running = this.sessions.emulator();
+    return running ? new URL(running.baseUrl).origin : null;
+  }
+
+  onEnvironmentChanged(listener: EnvironmentChangedListener): () => void {
+    this.environmentListeners.add(listener);
+    return () => void this.environmentListeners.delete(listener);
+  }
+
+  /** Swaps the whole environment session; fails, changing nothing, when the new environment's keys are missing. */
+  async switchTo(environment: PlaidEnvironment): Promise<void> {
+    const store = this.requireStore();
+    const next = await this.sessions.open(environment, store);
+    const previous = this.session;
+    store.settings.update('environment', environment);
+    this.session = next;
+    if (previous) await closeSession(previous);
+    await next.lifecycle.resume();
+    this.log.info('environment switched', { environment });
+    const change = { environment, emulatorOrigin: this.emulatorOrigin() };
+    for (const listener of this.environmentListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.log.warn('environment listener failed', { error });
+      }
+    }
+  }
+
+  /** Resolves once the keychain is probed and the store is open; nothing here waits on Plaid. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.keychain = await this.vault.probe();
+    if (this.keychain.state === 'unavailable') {
+      // The app still opens: the renderer shows what is missing; secret-needing channels refuse.
+      this.log.error('keychain unavailable', { message: this.keychain.message });
+      return;
+    }
+    mkdirSync(this.deps.userDataDir, { recursive: true });
+    this.store = openAssetDeskStore({
+      file: join(this.deps.userDataDir, 'assetdesk.sqlite'),
+      dataKey: await this.vault.dataKey(),
+      clock: this.clock,
+      logger: this.deps.logger,
+    });
+    await this.webhooks.start();
+    this.session = await this.openSavedSession(this.store);
+    this.background = this.runBackground(this.session);
+    this.retentionTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), DAY_MS);
+    this.retentionTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.session) await closeSession(this.session);
+    await this.background;
+    await this.webhooks.stop();
+    await this.sessions.closeEmulator();
+    this.store?.close();
+    this.store = null;
+  }
+
+  sweepRetention(): Promise<string[]> {
+    return sweepRetention(this.context);
+  }
+
+  /** The saved environment, or the emulator when its keys vanished from the keychain behind our back. */
+  private async openSavedSession(store: AssetDeskStore): Promise<EnvironmentSession> {
+    try {
+      return await this.sessions.open(this.environment(), store);
+    } catch (error) {
+      this.log.warn('could not open the saved environment; using the emulator', { code: (error as AppError).code });
+      store.settings.update('environment', 'emulator');
+      return this.sessions.open('emulator', store);
+    }
+  }
+
+  /** Work that must not hold up the window: carrying on pending reports (network), the retention sweep. */
+  private async runBackground(session: EnvironmentSession): Promise<void> {
+    try {
+      await session.lifecycle.resume();
+    } catch (error) {
+      this.log.error('resuming pending reports failed', { code: (error as AppError).code });
+    }
+    await this.sweepRetention().catch((error: unknown) => this.log.warn('retention sweep failed', { error }));
+  }
+}

@@ -1,0 +1,76 @@
+import { writeFileSync } from 'node:fs';
+import type { AssetReportGetResult } from '../../../shared/asset-report';
+import type { Applicant, ReportSummary } from '../../../shared/domain';
+import { analyzeReport, loanInputsFromApplicant, underwritingSettings } from '../../../shared/underwriting';
+import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
+import { requireApplicant, requireReadyReport, type ServiceContext } from '../service-context';
+import { exportFileName, transactionsCsv } from './report-files';
+
+export type ReportExportFormat = 'pdf' | 'json' | 'csv';
+
+/**
+ * Saves one report where the officer chooses: Plaid's PDF (optionally behind our cover page), the JSON,
+ * or the transactions as CSV. Only what the format needs is read: a plain PDF never unpacks the JSON.
+ */
+export async function saveReportExport(
+  ctx: ServiceContext,
+  reportId: string,
+  format: ReportExportFormat,
+  withCoverPage: boolean,
+): Promise<{ saved: true; path: string } | { saved: false }> {
+  const summary = requireReadyReport(ctx, reportId);
+  const store = ctx.store();
+  const applicant = requireApplicant(ctx, summary.applicantId);
+  let json: AssetReportGetResult | undefined;
+  const reportJson = () => (json ??= store.reports.readJson(reportId) as AssetReportGetResult);
+  // Reports stored before the generated day was kept on the row still name files by Plaid's date.
+  const generatedOn = store.reports.generatedOn(reportId) ?? reportJson().report.date_generated ?? null;
+  const path = await ctx.desktop.chooseSavePath({
+    title: 'Save Asset Report',
+    defaultName: exportFileName(summary, applicant.lastName, generatedOn, format),
+    extensions: [format],
+  });
+  if (!path) return { saved: false };
+  let bytes: Uint8Array | string;
+  if (format === 'json') bytes = JSON.stringify(reportJson(), null, 2);
+  else if (format === 'csv') bytes = transactionsCsv(reportJson());
+  else {
+    const pdf = store.reports.readPdf(reportId);
+    bytes = withCoverPage
+      ? await prependCoverPage(pdf, await buildCoverPage(coverPageInput(ctx, summary, applicant, reportJson())))
+      : pdf;
+  }
+  writeFileSync(path, bytes);
+  store.activity.append({
+    action: 'report_exported',
+    applicantId: summary.applicantId,
+    reportId,
+    detail: { format, path, withCoverPage },
+  });
+  ctx.logger.child({ component: 'export' }).info('report exported', { reportId, format, path });
+  return { saved: true, path };
+}
+
+function coverPageInput(
+  ctx: ServiceContext,
+  summary: ReportSummary,
+  applicant: Applicant,
+  json: AssetReportGetResult,
+): CoverPageInput {
+  const store = ctx.store();
+  const asOf = ctx.clock().toISOString().slice(0, 10);
+  const settings = underwritingSettings({
+    ...store.settings.underwriting(),
+    sourcedDeposits: store.sourcedDeposits
+      .list(summary.id)
+      .map((d) => ({ transactionId: d.transactionId, note: d.note })),
+  });
+  return {
+    analysis: analyzeReport(json, loanInputsFromApplicant(applicant), settings, asOf),
+    applicantName: [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' '),
+    loanNumber: applicant.loanNumber,
+    reportId: summary.plaidReportId ?? summary.id,
+    generatedAt: ctx.clock().toISOString(),
+    asOf,
+  };
+}

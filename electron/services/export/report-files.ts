@@ -1,0 +1,58 @@
+import type { AssetReportGetResult } from '../../../shared/asset-report';
+import type { ReportSummary } from '../../../shared/domain';
+
+/**
+ * `{LoanNumber}_{LastName}_AssetReport_{YYYY-MM-DD}_{first 8 of report id}.{ext}`, safe on every OS.
+ * The date is the day Plaid generated the report (else the day it became ready, else created).
+ */
+export function exportFileName(
+  summary: ReportSummary,
+  lastName: string,
+  generatedOn: string | null,
+  format: 'pdf' | 'json' | 'csv',
+): string {
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  const date = (generatedOn ?? summary.readyAt ?? summary.createdAt).slice(0, 10);
+  const id = (summary.plaidReportId ?? summary.id).replace(/-/g, '').slice(0, 8);
+  const suffix = format === 'csv' ? '_Transactions.csv' : `.${format}`;
+  return `${safe(summary.loanNumber)}_${safe(lastName)}_AssetReport_${date}_${id}${suffix}`;
+}
+
+/** Transactions as RFC 4180 CSV: date, account name, mask, description, amount, category. */
+export function transactionsCsv(json: AssetReportGetResult): string {
+  const field = (value: unknown): string => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [['date', 'account name', 'mask', 'description', 'amount', 'category'].join(',')];
+  for (const item of json.report.items) {
+    for (const account of item.accounts) {
+      for (const t of account.transactions) {
+        const description = t.original_description ?? (t as { name?: string | null }).name ?? '';
+        const category = ((t as { category?: string[] | null }).category ?? []).join(' > ');
+        lines.push([t.date, account.name, account.mask, description, t.amount, category].map(field).join(','));
+      }
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** Plaid echoes the SSN in `report.user`; the full number never leaves the main process (exports excepted). */
+function maskSsn(ssn: string): string {
+  return `***-**-${ssn.slice(-4)}`;
+}
+
+// A JSON "ssn" member with a string value; a quote inside a string is always escaped, so this can't match inside one.
+const SSN_MEMBER = /"ssn"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * The report's JSON text as the renderer gets it: report.user.ssn masked to its last four digits, without
+ * parsing the tens of MB around it. Plaid's report has that one "ssn"; any other member of the name would
+ * be masked too, never left readable.
+ */
+export function maskSsnInReportJson(text: string): string {
+  return text.replace(SSN_MEMBER, (member: string, colon: string, literal: string) => {
+    const ssn = JSON.parse(`"${literal}"`) as string;
+    return ssn ? `"ssn"${colon}${JSON.stringify(maskSsn(ssn))}` : member;
+  });
+}

@@ -1,0 +1,29 @@
+import type { ContractHandlers } from '../../../shared/ipc/contract';
+import type { ServiceContext } from '../service-context';
+
+export type LinkHandlers = Pick<
+  ContractHandlers,
+  | 'link:createToken'
+  | 'link:complete'
+  | 'link:updateComplete'
+  | 'link:createHosted'
+  | 'link:hostedStatus'
+  | 'items:remove'
+>;
+
+/** Linking banks (Plaid Link, Hosted Link, update mode) and removing them, in the current environment. */
+export function createLinkHandlers(ctx: ServiceContext): LinkHandlers {
+  const items = async () => (await ctx.session()).items;
+  return {
+    'link:createToken': async ({ applicantId, itemId }) => (await items()).createLinkToken(applicantId, itemId),
+    'link:complete': async ({ applicantId, publicToken, metadata }) =>
+      (await items()).complete(applicantId, publicToken, metadata),
+    'link:updateComplete': async ({ itemId }) => (await items()).updateComplete(itemId),
+    'link:createHosted': async ({ applicantId }) => (await items()).createHosted(applicantId),
+    'link:hostedStatus': async ({ hostedLinkId }) => (await items()).hostedStatus(hostedLinkId),
+    'items:remove': async ({ itemId }) => {
+      await (await items()).remove(itemId);
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { CredentialState, KeychainState, PlaidEnvironment, Settings } from '../../../shared/domain';
+import type { ContractHandlers } from '../../../shared/ipc/contract';
+import { SETTINGS_DEFAULTS, type SettingsValues } from '../../db';
+import type { PlaidGateway } from '../plaid-gateway';
+import type { ServiceContext } from '../service-context';
+import type { CredentialEnvironment, KeychainVault, PlaidCredentials } from '../vault';
+
+export type SettingsHandlers = Pick<
+  ContractHandlers,
+  | 'app:info'
+  | 'settings:get'
+  | 'settings:update'
+  | 'settings:switchEnvironment'
+  | 'credentials:save'
+  | 'credentials:clear'
+>;
+
+export interface SettingsFeatureDeps {
+  ctx: ServiceContext;
+  vault: KeychainVault;
+  keychain(): KeychainState;
+  version: string;
+  transport: 'electron' | 'web-bridge';
+  /** Swaps the environment session (fails, changing nothing, when the keys are missing). */
+  switchEnvironment(environment: PlaidEnvironment): Promise<void>;
+  /** The environment of the running session, if one is open. */
+  sessionEnvironment(): PlaidEnvironment | null;
+  webhooks: { start(): Promise<void>; stop(): Promise<void> };
+  /** A gateway with keys not yet saved, to prove them. */
+  gatewayWith(environment: CredentialEnvironment, credentials: PlaidCredentials): PlaidGateway;
+}
+
+// A cheap call that proves keys before anything is stored (First Platypus Bank exists in every environment).
+const VERIFY_INSTITUTION = 'ins_109508';
+
+/** Settings, the environment and the Plaid keys (the keys go to the keychain, never to the store). */
+export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandlers {
+  const { ctx, vault } = deps;
+  const settings = () => currentSettings(deps);
+  const setRejected = (environment: CredentialEnvironment, reason: string | null) =>
+    recordRejection(ctx, environment, reason);
+  return {
+    'app:info': async () => ({
+      version: deps.version,
+      environment: ctx.environment(),
+      keychain: deps.keychain(),
+      transport: deps.transport,
+    }),
+
+    'settings:get': () => settings(),
+    'settings:update': async (changes) => {
+      const store = ctx.store();
+      if (changes.webhook !== undefined) store.settings.update('webhook', changes.webhook);
+      if (changes.retentionDays !== undefined) store.settings.update('retentionDays', changes.retentionDays);
+      if (changes.largeDepositShare !== undefined)
+        store.settings.update('largeDepositShare', changes.largeDepositShare);
+      if (changes.documentAgeRule !== undefined) store.settings.update('documentAgeRule', changes.documentAgeRule);
+      if (changes.webhook !== undefined) {
+        if (changes.webhook.enabled) await deps.webhooks.start();
+        else await deps.webhooks.stop();
+      }
+      store.activity.append({ action: 'settings_changed', detail: { fields: Object.keys(changes) } });
+      return settings();
+    },
+    'settings:switchEnvironment': async ({ environment }) => {
+      await deps.switchEnvironment(environment);
+      ctx.store().activity.append({ action: 'environment_switched', detail: { environment } });
+      return settings();
+    },
+    'credentials:save': async ({ environment, clientId, secret }) => {
+      const store = ctx.store();
+      const refusal = await refusalOf(deps, environment, { clientId, secret });
+      if (refusal) {
+        setRejected(environment, `${refusal.message} (${refusal.code})`);
+        store.activity.append({ action: 'credentials_rejected', detail: { environment, code: refusal.code } });
+        return settings();
+      }
+      await vault.saveCredentials(environment, { clientId, secret });
+      setRejected(environment, null);
+      store.activity.append({ action: 'credentials_saved', detail: { environment } });
+      if (deps.sessionEnvironment() === environment) await deps.switchEnvironment(environment);
+      return settings();
+    },
+    'credentials:clear': async ({ environment }) => {
+      const store = ctx.store();
+      await vault.clearCredentials(environment);
+      setRejected(environment, null);
+      store.activity.append({ action: 'credentials_cleared', detail: { environment } });
+      if (ctx.environment() === environment) await deps.switchEnvironment('emulator');
+      return settings();
+    },
+  };
+}
+
+const valueOf = <K extends keyof SettingsValues>(ctx: ServiceContext, key: K): SettingsValues[K] =>
+  ctx.openStore()?.settings.value(key) ?? SETTINGS_DEFAULTS[key];
+
+async function credentialState(
+  deps: SettingsFeatureDeps,
+  environment: CredentialEnvironment,
+): Promise<CredentialState> {
+  if (deps.keychain().state === 'unavailable') return { state: 'not_configured' };
+  const rejected = valueOf(deps.ctx, 'credentialsRejected')[environment];
+  if (rejected) return { state: 'rejected', reason: rejected };
+  const credentials = await deps.vault.getCredentials(environment).catch(() => null);
+  return credentials ? { state: 'configured' } : { state: 'not_configured' };
+}
+
+/** Settings as the screen shows them; answers (with defaults) even while the keychain is missing. */
+async function currentSettings(deps: SettingsFeatureDeps): Promise<Settings> {
+  const { ctx } = deps;
+  return {
+    environment: ctx.environment(),
+    credentials: {
+      sandbox: await credentialState(deps, 'sandbox'),
+      production: await credentialState(deps, 'production'),
+    },
+    webhook: valueOf(ctx, 'webhook'),
+    retentionDays: valueOf(ctx, 'retentionDays'),
+    largeDepositShare: valueOf(ctx, 'largeDepositShare'),
+    documentAgeRule: valueOf(ctx, 'documentAgeRule'),
+  };
+}
+
+function recordRejection(ctx: ServiceContext, environment: CredentialEnvironment, reason: string | null): void {
+  const rejected = { ...ctx.store().settings.value('credentialsRejected') };
+  if (reason === null) delete rejected[environment];
+  else rejected[environment] = reason;
+  ctx.store().settings.update('credentialsRejected', rejected);
+}
+
+/** Asks Plaid whether the keys work; answers the refusal to record, or throws when Plaid could not say. */
+async function refusalOf(
+  deps: SettingsFeatureDeps,
+  environment: CredentialEnvironment,
+  credentials: PlaidCredentials,
+): Promise<AppError | null> {
+  try {
+    await deps
+      .gatewayWith(environment, credentials)
+      .call(
+        '/institutions/get_by_id',
+        (p) => p.institutionsGetById({ institution_id: VERIFY_INSTITUTION, country_codes: ['US' as never] }),
+        { retry: false },
+      );
+    return null;
+  } catch (error) {
+    const appError =
+      error instanceof AppError
+        ? error
+        : new AppError({ code: ErrorCodes.internal, message: 'Verification failed.', retryable: true });
+    if (appError.code === ErrorCodes.network || (appError.retryable && appError.code !== 'INVALID_API_KEYS'))
+      throw appError;
+    return appError;
+  }
+}

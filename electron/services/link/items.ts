@@ -1,0 +1,274 @@
+import { CountryCode, Products, type LinkTokenCreateRequest } from 'plaid';
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { Item, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
+import type { EventSink } from '../../../shared/ipc/contract';
+import type { AssetDeskStore } from '../../db';
+import type { Logger } from '../logger';
+import type { PlaidGateway, PlaidErrorBody } from '../plaid-gateway';
+import type { PlaidWebhook } from '../webhook-receiver';
+import { createHostedLinkSessions, type HostedLinkSessions } from './hosted-link';
+import { notFound } from '../service-context';
+
+/**
+ * Bank connections (Plaid Items) of an applicant: Link tokens, public-token exchange (the access
+ * token goes straight into the store, encrypted there, and never comes back out of this module),
+ * update mode for ITEM_LOGIN_REQUIRED, removal at Plaid, and Hosted Link sessions.
+ */
+
+export interface LinkMetadataInput {
+  institution: { institution_id: string; name: string };
+  accounts: Array<{ id: string; name: string; mask: string | null; type: string; subtype: string | null }>;
+  link_session_id: string;
+}
+
+export interface ItemServiceDeps {
+  store: AssetDeskStore;
+  gateway: PlaidGateway;
+  environment: PlaidEnvironment;
+  events: EventSink;
+  logger: Logger;
+  /** The webhook URL Plaid should call for Item and Link events, or null when no receiver runs. */
+  webhookUrl: () => string | null;
+  /** Where the renderer loads Link's script from (the emulator's copy, or Plaid's CDN). */
+  linkScriptUrl: string;
+  /** How often Hosted Link sessions are polled via /link/token/get (ms; default 3 s). */
+  hostedPollMs?: number;
+}
+
+export const PLAID_LINK_SCRIPT_URL = 'https://cdn.plaid.com/link/v2/stable/link-initialize.js';
+
+export function createItemService(deps: ItemServiceDeps): ItemService {
+  return new ItemService(deps);
+}
+
+/** Plaid's reason an Item needs attention, in the words Plaid gives the officer when it has them. */
+const reasonOf = (error: PlaidErrorBody & { error_code: string }) => ({
+  code: error.error_code,
+  message: error.display_message ?? error.error_message ?? error.error_code,
+});
+
+export class ItemService {
+  private readonly store: AssetDeskStore;
+  private readonly gateway: PlaidGateway;
+  private readonly environment: PlaidEnvironment;
+  private readonly log: Logger;
+  private readonly hostedLink: HostedLinkSessions;
+
+  constructor(private readonly deps: ItemServiceDeps) {
+    this.store = deps.store;
+    this.gateway = deps.gateway;
+    this.environment = deps.environment;
+    this.log = deps.logger.child({ component: 'items', environment: deps.environment });
+    this.hostedLink = createHostedLinkSessions({
+      gateway: deps.gateway,
+      events: deps.events,
+      log: this.log,
+      linkRequest: (applicantId, extra) => this.linkRequest(applicantId, extra),
+      addItem: (applicantId, publicToken, metadata) => this.complete(applicantId, publicToken, metadata),
+      requireApplicant: (applicantId) => this.requireApplicant(applicantId),
+      requireItem: (itemId) => this.requireItem(itemId),
+      ...(deps.hostedPollMs ? { pollMs: deps.hostedPollMs } : {}),
+    });
+  }
+
+  async markNeedsRelink(itemId: string, error: { code: string; message: string }): Promise<void> {
+    const item = this.store.items.get(itemId);
+    if (!item || item.status === 'removed') return;
+    this.store.items.setStatus(itemId, 'needs_relink', error);
+    this.store.activity.append({
+      action: 'item_needs_relink',
+      applicantId: item.applicantId,
+      reportId: null,
+      detail: { itemId, institution: item.institutionName, code: error.code },
+    });
+    this.log.warn('item needs re-link', { itemId, code: error.code });
+  }
+
+  async createLinkToken(applicantId: string, itemId?: string) {
+    this.requireApplicant(applicantId);
+    let request = this.linkRequest(applicantId, {});
+    if (itemId) {
+      const item = this.requireItem(itemId);
+      if (item.applicantId !== applicantId)
+        throw new AppError({
+          code: ErrorCodes.notFound,
+          message: 'This bank is not linked for this applicant.',
+          retryable: false,
+        });
+      // Update mode: the access token selects the Item; products must be omitted for a re-login.
+      const { products: _omit, ...rest } = request;
+      request = { ...rest, access_token: this.store.items.accessToken(itemId) };
+    }
+    const created = await this.gateway.call('/link/token/create', (p) => p.linkTokenCreate(request));
+    return {
+      linkToken: created.link_token,
+      expiration: created.expiration,
+      scriptUrl: this.deps.linkScriptUrl,
+      updateMode: Boolean(itemId),
+    };
+  }
+
+  /** Link finished: exchanges the public token and stores the Item (its access token only ever encrypted). */
+  async complete(applicantId: string, publicToken: string, metadata: LinkMetadataInput): Promise<Item> {
+    const { store, gateway, environment } = this;
+    this.requireApplicant(applicantId);
+    const exchange = await gateway.call('/item/public_token/exchange', (p) =>
+      p.itemPublicTokenExchange({ public_token: publicToken }),
+    );
+    const existing = store.items.findByInstitution(applicantId, environment, metadata.institution.institution_id);
+    if (existing && existing.status !== 'removed') {
+      // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
+      await gateway
+        .removeItem(exchange.access_token)
+        .catch((error: unknown) => this.log.warn('could not remove the duplicate Item at Plaid', { error }));
+      throw new AppError({
+        code: 'DUPLICATE_INSTITUTION',
+        message: `${metadata.institution.name} is already linked for this applicant. Use the existing connection (choose "Re-link" if it needs the applicant to sign in again), or remove it first to link it anew.`,
+        retryable: false,
+      });
+    }
+    const accounts: LinkedAccount[] = metadata.accounts.map((a) => ({
+      accountId: a.id,
+      name: a.name,
+      mask: a.mask,
+      type: a.type,
+      subtype: a.subtype,
+    }));
+    const item = store.items.add({
+      applicantId,
+      environment,
+      plaidItemId: exchange.item_id,
+      accessToken: exchange.access_token,
+      institutionId: metadata.institution.institution_id,
+      institutionName: metadata.institution.name,
+      accounts,
+    });
+    store.activity.append({
+      action: 'item_linked',
+      applicantId,
+      reportId: null,
+      detail: { itemId: item.id, institution: item.institutionName, accounts: accounts.length },
+    });
+    this.log.info('item linked', { itemId: item.id, institutionId: item.institutionId });
+    return item;
+  }
+
+  /** After update-mode Link: ask Plaid whether the Item is healthy again, and record it. */
+  async updateComplete(itemId: string): Promise<Item> {
+    this.requireItem(itemId);
+    const error = await this.standingError(itemId);
+    if (error?.error_code) {
+      await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
+    } else {
+      this.store.items.setStatus(itemId, 'ok', null);
+      const item = this.requireItem(itemId);
+      this.store.activity.append({
+        action: 'item_relinked',
+        applicantId: item.applicantId,
+        reportId: null,
+        detail: { itemId, institution: item.institutionName },
+      });
+    }
+    return this.requireItem(itemId);
+  }
+
+  /** /item/get: marks an Item that reports ITEM_LOGIN_REQUIRED as needing re-link. */
+  async check(itemId: string): Promise<Item> {
+    this.requireItem(itemId);
+    try {
+      const error = await this.standingError(itemId);
+      if (error?.error_code === 'ITEM_LOGIN_REQUIRED')
+        await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ITEM_LOGIN_REQUIRED')
+        await this.markNeedsRelink(itemId, { code: error.code, message: error.message });
+      else throw error;
+    }
+    return this.requireItem(itemId);
+  }
+
+  async remove(itemId: string): Promise<void> {
+    const item = this.requireItem(itemId);
+    if (item.status !== 'removed') await this.gateway.removeItem(this.store.items.accessToken(itemId));
+    this.store.items.remove(itemId);
+    this.store.activity.append({
+      action: 'item_removed',
+      applicantId: item.applicantId,
+      reportId: null,
+      detail: { itemId, institution: item.institutionName },
+    });
+    this.log.info('item removed', { itemId });
+  }
+
+  createHosted(applicantId: string) {
+    return this.hostedLink.create(applicantId);
+  }
+
+  hostedStatus(hostedLinkId: string) {
+    return this.hostedLink.status(hostedLinkId);
+  }
+
+  /** ITEM and LINK webhooks. */
+  async handleWebhook(webhook: PlaidWebhook): Promise<void> {
+    if (webhook.webhook_type === 'ITEM' && typeof webhook.item_id === 'string') {
+      const item = this.store.items.findByPlaidItemId(this.environment, webhook.item_id);
+      if (!item) return;
+      const error = webhook.error as PlaidErrorBody | null | undefined;
+      if (webhook.webhook_code === 'ERROR' && error?.error_code) {
+        await this.markNeedsRelink(item.id, reasonOf({ ...error, error_code: error.error_code }));
+      } else if (webhook.webhook_code === 'PENDING_DISCONNECT' || webhook.webhook_code === 'USER_PERMISSION_REVOKED') {
+        await this.markNeedsRelink(item.id, {
+          code: webhook.webhook_code,
+          message: 'The applicant must re-link this bank.',
+        });
+      } else if (webhook.webhook_code === 'LOGIN_REPAIRED') {
+        this.store.items.setStatus(item.id, 'ok', null);
+      }
+      return;
+    }
+    if (
+      webhook.webhook_type === 'LINK' &&
+      webhook.webhook_code === 'SESSION_FINISHED' &&
+      typeof webhook.link_token === 'string'
+    ) {
+      await this.hostedLink.sessionFinished(webhook.link_token);
+    }
+  }
+
+  stop(): void {
+    this.hostedLink.stop();
+  }
+
+  private async standingError(itemId: string): Promise<PlaidErrorBody | null> {
+    const got = await this.gateway.call('/item/get', (p) =>
+      p.itemGet({ access_token: this.store.items.accessToken(itemId) }),
+    );
+    return got.item.error as PlaidErrorBody | null;
+  }
+
+  private requireItem(itemId: string): Item {
+    const item = this.store.items.get(itemId);
+    if (!item || item.environment !== this.environment)
+      throw notFound('This linked bank no longer exists in the current environment.');
+    return item;
+  }
+
+  private requireApplicant(applicantId: string) {
+    const applicant = this.store.applicants.get(applicantId);
+    if (!applicant) throw notFound('This applicant no longer exists.');
+    return applicant;
+  }
+
+  private linkRequest(applicantId: string, extra: Partial<LinkTokenCreateRequest>): LinkTokenCreateRequest {
+    const webhook = this.deps.webhookUrl();
+    return {
+      user: { client_user_id: applicantId },
+      client_name: 'AssetDesk',
+      products: [Products.Assets],
+      country_codes: [CountryCode.Us],
+      language: 'en',
+      ...(webhook ? { webhook } : {}),
+      ...extra,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import type { AppError } from '../../shared/errors';
+import type { Item, ReportSummary } from '../../shared/domain';
+import { planRetention } from '../db/retention';
+import type { ServiceContext } from './service-context';
+
+/**
+ * Removal at Plaid and locally for work that spans environments (applicant deletion, retention):
+ * the report or Item goes at Plaid through its own environment's gateway, then here.
+ */
+
+/** Removes a report at Plaid (in its own environment) and locally, logged with the reason. */
+export async function removeReportEverywhere(
+  ctx: ServiceContext,
+  report: ReportSummary,
+  reason: string,
+): Promise<void> {
+  const store = ctx.store();
+  if (report.status !== 'removed' && report.plaidReportId) {
+    const token = store.reports.reportToken(report.id);
+    if (token) await (await ctx.gatewayFor(report.environment)).removeReport(token);
+  }
+  if (report.status !== 'removed') store.reports.markRemoved(report.id);
+  store.activity.append({
+    action: 'report_removed',
+    applicantId: report.applicantId,
+    reportId: report.id,
+    detail: { plaidReportId: report.plaidReportId, reason },
+  });
+}
+
+/** Removes an Item at Plaid (in its own environment) and marks it removed here. */
+export async function removeItemEverywhere(ctx: ServiceContext, item: Item): Promise<void> {
+  if (item.status === 'removed') return;
+  const store = ctx.store();
+  await (await ctx.gatewayFor(item.environment)).removeItem(store.items.accessToken(item.id));
+  store.items.remove(item.id);
+}
+
+/** Removes every report older than the officer's retention setting; answers the ids removed. */
+export async function sweepRetention(ctx: ServiceContext): Promise<string[]> {
+  const store = ctx.store();
+  const retentionDays = store.settings.value('retentionDays');
+  const log = ctx.logger.child({ component: 'retention' });
+  const removed: string[] = [];
+  for (const report of planRetention(store, { retentionDays, now: ctx.clock() })) {
+    try {
+      await removeReportEverywhere(ctx, report, 'retention');
+      removed.push(report.id);
+    } catch (error) {
+      log.warn('retention could not remove a report', { reportId: report.id, code: (error as AppError).code });
+    }
+  }
+  if (removed.length) log.info('retention sweep removed reports', { count: removed.length, retentionDays });
+  return removed;
+}

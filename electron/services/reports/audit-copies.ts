@@ -1,0 +1,92 @@
+import { AppError } from '../../../shared/errors';
+import type { AuditCopy, PlaidEnvironment } from '../../../shared/domain';
+import type { AssetDeskStore, ReportRecord } from '../../db';
+import type { DesktopAdapters } from '../desktop';
+import type { PlaidGateway } from '../plaid-gateway';
+import { notFound, reportIn } from '../service-context';
+
+export interface AuditCopyServiceDeps {
+  store: AssetDeskStore;
+  gateway: PlaidGateway;
+  environment: PlaidEnvironment;
+  desktop: DesktopAdapters;
+}
+
+/**
+ * Audit copies of a ready report for Fannie Mae / Freddie Mac: made and revoked at Plaid, the token
+ * kept encrypted and only ever put on the clipboard, never handed to the renderer.
+ */
+export function createAuditCopyService(deps: AuditCopyServiceDeps) {
+  const { store, gateway, environment } = deps;
+
+  const requireReport = (reportId: string): ReportRecord => reportIn(store, environment, reportId);
+
+  function requireCopy(auditCopyId: string): AuditCopy {
+    const copy = store.auditCopies.get(auditCopyId);
+    if (!copy) throw notFound('This audit copy no longer exists.');
+    return copy;
+  }
+
+  return {
+    async create(reportId: string, auditorId: string): Promise<AuditCopy> {
+      const report = requireReport(reportId);
+      if (report.status !== 'ready')
+        throw new AppError({
+          code: 'INVALID_PARENT',
+          message: 'Only a ready report can be shared with an auditor.',
+          retryable: false,
+        });
+      const token = store.reports.reportToken(reportId);
+      if (!token)
+        throw new AppError({
+          code: 'INVALID_PARENT',
+          message: 'This report was removed at Plaid, so it cannot be shared.',
+          retryable: false,
+        });
+      const created = await gateway.call('/asset_report/audit_copy/create', (p) =>
+        p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }),
+      );
+      const copy = store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
+      store.activity.append({
+        action: 'audit_copy_created',
+        applicantId: report.applicantId,
+        reportId,
+        detail: { auditCopyId: copy.id, auditorId },
+      });
+      return copy;
+    },
+
+    async remove(auditCopyId: string): Promise<void> {
+      const copy = requireCopy(auditCopyId);
+      const report = requireReport(copy.reportId);
+      if (!copy.removedAt) {
+        const token = store.auditCopies.token(auditCopyId);
+        if (token) await gateway.removeAuditCopy(token);
+        store.auditCopies.markRemoved(auditCopyId);
+      }
+      store.activity.append({
+        action: 'audit_copy_removed',
+        applicantId: report.applicantId,
+        reportId: report.id,
+        detail: { auditCopyId, auditorId: copy.auditorId },
+      });
+    },
+
+    copyToken(auditCopyId: string): void {
+      const copy = requireCopy(auditCopyId);
+      if (copy.removedAt) throw notFound('This audit copy no longer exists.');
+      const token = store.auditCopies.token(auditCopyId);
+      if (!token) throw notFound('This audit copy was revoked.');
+      deps.desktop.writeClipboard(token);
+      const report = store.reports.get(copy.reportId);
+      store.activity.append({
+        action: 'audit_copy_token_copied',
+        applicantId: report?.applicantId ?? null,
+        reportId: copy.reportId,
+        detail: { auditCopyId, auditorId: copy.auditorId },
+      });
+    },
+  };
+}
+
+export type AuditCopyService = ReturnType<typeof createAuditCopyService>;

@@ -1,0 +1,143 @@
+import type { AssetReportGetResponse } from 'plaid';
+import { AppError } from '../../../shared/errors';
+import type { AssetReportGetResult } from '../../../shared/asset-report';
+import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
+import {
+  analyzeReport,
+  loanInputsFromApplicant,
+  summarizeReport,
+  underwritingSettings,
+  type UnderwritingSettings,
+} from '../../../shared/underwriting';
+import type { AssetDeskStore, ReportRecord } from '../../db';
+import type { Logger } from '../logger';
+import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
+import type { FetchOutcome, ReportPoller } from './poller';
+
+export interface ReportFetcherDeps {
+  store: AssetDeskStore;
+  gateway: PlaidGateway;
+  environment: PlaidEnvironment;
+  poller: Pick<ReportPoller, 'takeTurn' | 'window'>;
+  clock: () => Date;
+  log: Logger;
+  underwriting?: () => Partial<UnderwritingSettings>;
+  /** Plaid refused the report: record why (only while it is still pending). */
+  onFailure: (report: ReportRecord, error: PlaidErrorBody) => Promise<void>;
+  /** The report was stored as ready. */
+  onReady: (report: ReportRecord) => void;
+}
+
+/**
+ * One /asset_report/get (through the per-report window) and, when Plaid has it, the PDF too, stored
+ * with the report in one transaction. Idempotent: a second PRODUCT_READY or poll answer does nothing.
+ */
+export function createReportFetcher(deps: ReportFetcherDeps) {
+  const { store, gateway, log } = deps;
+  const finishing = new Map<string, Promise<FetchOutcome>>();
+  const settledStatus = (report: ReportRecord | null): FetchOutcome =>
+    report?.status === 'ready' ? 'ready' : 'failed';
+
+  async function getFromPlaid(report: ReportRecord, token: string): Promise<AssetReportGetResponse | FetchOutcome> {
+    try {
+      // No gateway retries here: each retry is another /asset_report/get and must pass the window.
+      return await gateway.call(
+        '/asset_report/get',
+        (p) => p.assetReportGet({ asset_report_token: token, include_insights: true }),
+        { retry: false },
+      );
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'PRODUCT_NOT_READY' || error.retryable) return 'not-ready';
+      await deps.onFailure(report, {
+        error_code: error.code,
+        display_message: error.message,
+        ...(error.requestId ? { request_id: error.requestId } : {}),
+      });
+      return 'failed';
+    }
+  }
+
+  async function fetchOnce(reportId: string): Promise<FetchOutcome> {
+    let report = store.reports.get(reportId);
+    if (!report || report.status !== 'pending') return settledStatus(report);
+    if (!report.plaidReportId) return 'not-ready';
+    if (!(await deps.poller.takeTurn(reportId))) return 'not-ready';
+    const token = store.reports.reportToken(reportId);
+    if (!token) return 'failed';
+    const result = await getFromPlaid(report, token);
+    if (typeof result === 'string') return result;
+    const pdf = await gateway.pdf('/asset_report/pdf/get', (p, o) =>
+      p.assetReportPdfGet({ asset_report_token: token }, o),
+    );
+    report = store.reports.get(reportId);
+    if (!report || report.status !== 'pending') return settledStatus(report);
+    const content = { report: result.report, warnings: result.warnings } as unknown as AssetReportGetResult;
+    const findingCounts = findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
+    store.transaction(() => storeReady(deps, report!, content, pdf, findingCounts));
+    log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
+    deps.onReady(report);
+    deps.poller.window.forget(reportId);
+    return 'ready';
+  }
+
+  return {
+    fetchIfReady(reportId: string): Promise<FetchOutcome> {
+      const running = finishing.get(reportId);
+      if (running) return running;
+      const work = fetchOnce(reportId).finally(() => finishing.delete(reportId));
+      finishing.set(reportId, work);
+      return work;
+    },
+    inFlight: (): Promise<FetchOutcome>[] => [...finishing.values()],
+  };
+}
+
+function storeReady(
+  deps: ReportFetcherDeps,
+  report: ReportRecord,
+  content: AssetReportGetResult,
+  pdf: Uint8Array,
+  findingCounts: { attention: number; info: number } | null,
+): void {
+  const summary = summarizeReport(content);
+  deps.store.reports.markReady(report.id, {
+    reportJson: JSON.stringify(content),
+    pdf,
+    summary: {
+      totalBalance: summary.totalBalance,
+      accountCount: summary.accountCount,
+      earliestHistoryDate: summary.earliestHistoryDate,
+    },
+    readyAt: deps.clock().toISOString(),
+    generatedOn: content.report.date_generated?.slice(0, 10) ?? null,
+  });
+  if (findingCounts) deps.store.reports.setFindingCounts(report.id, findingCounts);
+  deps.store.activity.append({
+    action: 'report_ready',
+    applicantId: report.applicantId,
+    reportId: report.id,
+    detail: { plaidReportId: report.plaidReportId, kind: report.kind },
+  });
+}
+
+/** Finding counts for the lists (a convenience: null when they cannot be worked out). */
+function findingsFor(
+  deps: ReportFetcherDeps,
+  report: ReportSummary,
+  content: AssetReportGetResult,
+): { attention: number; info: number } | null {
+  try {
+    const applicant = deps.store.applicants.get(report.applicantId);
+    if (!applicant) return null;
+    const settings = underwritingSettings({ ...deps.underwriting?.(), sourcedDeposits: [] });
+    return analyzeReport(content, loanInputsFromApplicant(applicant), settings, deps.clock().toISOString().slice(0, 10))
+      .counts;
+  } catch (error) {
+    // Findings are a convenience for the list; the report itself must still be stored.
+    deps.log.warn('finding counts unavailable', { reportId: report.id, error });
+    return null;
+  }
+}
+
+export type ReportFetcher = ReturnType<typeof createReportFetcher>;

@@ -1,0 +1,331 @@
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '../../../shared/domain';
+import type { EventSink } from '../../../shared/ipc/contract';
+import type { UnderwritingSettings } from '../../../shared/underwriting';
+import type { AssetDeskStore, NewPendingReport, ReportRecord } from '../../db';
+import type { DesktopAdapters } from '../desktop';
+import type { ItemService } from '../link/items';
+import type { Logger } from '../logger';
+import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
+import { reportFailureMessage } from '../plaid-messages';
+import { reportIn } from '../service-context';
+import type { PlaidWebhook } from '../webhook-receiver';
+import { createReportFetcher, type ReportFetcher } from './fetch';
+import { checkReportRequest, sendReportRequest, type PlaidReportIds, type ReportRequest } from './plaid-requests';
+
+import { createReportPoller, type CallWindow, type PollIntervals, type ReportPoller } from './poller';
+
+/**
+ * The life of an Asset Report: create → pending → ready | failed → removed, crash-safe.
+ *
+ * The local "pending" row is written BEFORE Plaid is called and completed with Plaid's ids after,
+ * so a crash can neither lose a report nor make a second local one. Readiness arrives by webhook
+ * where one can reach us and always by polling as well (see ./poller and ./fetch).
+ */
+
+export { CallWindow, DEFAULT_POLL_INTERVALS, GETS_PER_MINUTE_PER_REPORT, type PollIntervals } from './poller';
+export type { ReportRequest } from './plaid-requests';
+
+export type CrashPoint = 'after-pending' | 'after-plaid-reply';
+
+export interface ReportLifecycleDeps {
+  store: AssetDeskStore;
+  gateway: PlaidGateway;
+  environment: PlaidEnvironment;
+  items: Pick<ItemService, 'check' | 'markNeedsRelink'>;
+  events: EventSink;
+  desktop: DesktopAdapters;
+  logger: Logger;
+  clock?: () => Date;
+  webhookUrl: () => string | null;
+  /** Underwriting settings for finding counts (largeDepositShare, documentAgeRule …). */
+  underwriting?: () => Partial<UnderwritingSettings>;
+  pollIntervals?: Partial<PollIntervals>;
+  /** Test hook: SIGKILL this process at a named point (default: env ASSETDESK_CRASH_AT). */
+  crashAt?: CrashPoint | null;
+}
+
+/** Creates the lifecycle of one environment's reports (see ReportLifecycle). */
+export function createReportLifecycle(deps: ReportLifecycleDeps): ReportLifecycle {
+  return new ReportLifecycle(deps);
+}
+
+export class ReportLifecycle {
+  private readonly store: AssetDeskStore;
+  private readonly environment: PlaidEnvironment;
+  private readonly clock: () => Date;
+  private readonly crashAt: CrashPoint | null;
+  private readonly log: Logger;
+  private readonly submitting = new Map<string, Promise<ReportRecord>>();
+  private readonly poller: ReportPoller;
+  private readonly fetcher: ReportFetcher;
+  /** The per-report /asset_report/get window (tests read it). */
+  readonly window: CallWindow;
+
+  constructor(private readonly deps: ReportLifecycleDeps) {
+    this.store = deps.store;
+    this.environment = deps.environment;
+    this.clock = deps.clock ?? (() => new Date());
+    this.crashAt =
+      deps.crashAt !== undefined ? deps.crashAt : ((process.env.ASSETDESK_CRASH_AT as CrashPoint | undefined) ?? null);
+    this.log = deps.logger.child({ component: 'reports', environment: deps.environment });
+    this.poller = createReportPoller({
+      ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}),
+      clock: this.clock,
+      log: this.log,
+      fetch: (reportId) => this.fetcher.fetchIfReady(reportId),
+    });
+    this.window = this.poller.window;
+    this.fetcher = createReportFetcher({
+      store: deps.store,
+      gateway: deps.gateway,
+      environment: deps.environment,
+      poller: this.poller,
+      clock: this.clock,
+      log: this.log,
+      ...(deps.underwriting ? { underwriting: deps.underwriting } : {}),
+      onFailure: (report, error) => this.recordFailure(report, error),
+      onReady: (report) => {
+        this.progress(report, 'ready');
+        deps.desktop.notify(
+          'Asset Report ready',
+          `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
+        );
+      },
+    });
+  }
+
+  async create(request: ReportRequest): Promise<ReportRecord> {
+    checkReportRequest(this.store, this.environment, request);
+    return this.startReport(
+      { ...request, environment: this.environment, kind: 'create', parentId: null },
+      'report_requested',
+      { daysRequested: request.daysRequested, banks: request.itemIds.length },
+    );
+  }
+
+  refresh(reportId: string, daysRequested?: number): Promise<ReportRecord> {
+    return this.createChild(reportId, 'refresh', daysRequested, []);
+  }
+
+  filter(reportId: string, accountIdsToExclude: string[]): Promise<ReportRecord> {
+    return this.createChild(reportId, 'filter', undefined, accountIdsToExclude);
+  }
+
+  /**
+   * Every pending report of this environment carries on after a restart: with Plaid's ids it is
+   * polled; without them it is (re)submitted. Narrow window: if the process died after Plaid
+   * answered create but before attachPlaid committed, Plaid holds an orphan report we never learn
+   * the token of (it costs one report, it cannot be fetched or billed twice); locally there is still
+   * exactly one row, because resubmission attaches to the same pending row, never a new one.
+   */
+  async resume(): Promise<void> {
+    for (const report of this.store.reports.listPending(this.environment)) {
+      if (report.plaidReportId) {
+        this.log.info('resuming report', { reportId: report.id });
+        this.poller.start(report.id);
+      } else {
+        this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
+        await this.submit(report).catch((error: unknown) =>
+          this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }),
+        );
+      }
+    }
+  }
+
+  /** ASSETS webhooks: PRODUCT_READY → fetch now; ERROR → record Plaid's reason. */
+  async handleWebhook(webhook: PlaidWebhook): Promise<void> {
+    if (webhook.webhook_type !== 'ASSETS' || typeof webhook.asset_report_id !== 'string') return;
+    const report = this.store.reports.findByPlaidReportId(this.environment, webhook.asset_report_id);
+    if (!report || report.status !== 'pending') return;
+    if (webhook.webhook_code === 'PRODUCT_READY') {
+      if ((webhook.report_type ?? 'FULL') !== 'FULL') return;
+      await this.fetcher.fetchIfReady(report.id);
+    } else if (webhook.webhook_code === 'ERROR') {
+      const error = (webhook.error as PlaidErrorBody | undefined) ?? { error_code: 'ASSET_REPORT_ERROR' };
+      await this.recordFailure(report, error);
+    }
+  }
+
+  async remove(reportId: string): Promise<void> {
+    const report = this.requireReport(reportId);
+    await this.removeAtPlaid(report);
+    this.store.reports.markRemoved(reportId);
+    this.store.activity.append({
+      action: 'report_removed',
+      applicantId: report.applicantId,
+      reportId,
+      detail: { plaidReportId: report.plaidReportId },
+    });
+    this.log.info('report removed', { reportId });
+  }
+
+  /** Removal at Plaid only (applicant deletion and retention delete locally themselves). */
+  async removeAtPlaid(report: ReportSummary): Promise<void> {
+    if (!report.plaidReportId || report.status === 'removed') return;
+    const token = this.store.reports.reportToken(report.id);
+    if (token) await this.deps.gateway.removeReport(token);
+  }
+
+  /** Polls, fetches and submissions in flight (tests wait on these; the app does not need to). */
+  async settled(): Promise<void> {
+    for (let running = this.inFlight(); running.length > 0; running = this.inFlight()) {
+      await Promise.allSettled(running);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.poller.stop();
+    await Promise.allSettled(this.inFlight());
+  }
+
+  private inFlight(): Promise<unknown>[] {
+    return [...this.poller.inFlight(), ...this.fetcher.inFlight(), ...this.submitting.values()];
+  }
+
+  private crashPoint(point: CrashPoint): void {
+    // Test-only: lets the crash-safety tests kill the process at the exact dangerous moments.
+    if (this.crashAt === point) process.kill(process.pid, 'SIGKILL');
+  }
+
+  private requireReport(reportId: string): ReportRecord {
+    return reportIn(this.store, this.environment, reportId);
+  }
+
+  /** Tells the screens a report's status changed, with the report as it now stands in the store. */
+  private progress(report: ReportSummary, status: ReportStatus, message?: string): void {
+    const elapsedMs = Math.max(0, this.clock().getTime() - Date.parse(report.createdAt));
+    this.deps.events.emit('report:progress', {
+      reportId: report.id,
+      applicantId: report.applicantId,
+      status,
+      elapsedMs,
+      ...(message ? { message } : {}),
+      summary: this.store.reports.summary(report.id) ?? report,
+    });
+  }
+
+  /** Sends a pending row to Plaid and attaches Plaid's ids; on refusal records Plaid's reason. */
+  private submit(pending: ReportRecord): Promise<ReportRecord> {
+    const running = this.submitting.get(pending.id);
+    if (running) return running;
+    const work = this.sendAndAttach(pending).finally(() => this.submitting.delete(pending.id));
+    this.submitting.set(pending.id, work);
+    return work;
+  }
+
+  private async sendAndAttach(pending: ReportRecord): Promise<ReportRecord> {
+    const { store, gateway } = this.deps;
+    let reply: PlaidReportIds;
+    try {
+      reply = await sendReportRequest(pending, { store, gateway, webhook: this.deps.webhookUrl() });
+    } catch (error) {
+      const appError =
+        error instanceof AppError
+          ? error
+          : new AppError({ code: ErrorCodes.internal, message: 'Plaid could not start this report.', retryable: true });
+      await this.recordFailure(pending, {
+        error_code: appError.code,
+        display_message: appError.message,
+        ...(appError.requestId ? { request_id: appError.requestId } : {}),
+      });
+      throw appError;
+    }
+    this.crashPoint('after-plaid-reply');
+    store.reports.attachPlaid(pending.id, {
+      plaidReportId: reply.asset_report_id,
+      reportToken: reply.asset_report_token,
+    });
+    this.log.info('report submitted', {
+      reportId: pending.id,
+      kind: pending.kind,
+      plaidReportId: reply.asset_report_id,
+    });
+    const attached = this.requireReport(pending.id);
+    this.poller.start(attached.id);
+    return attached;
+  }
+
+  private async recordFailure(report: ReportRecord, error: PlaidErrorBody): Promise<void> {
+    const current = this.store.reports.get(report.id);
+    if (!current || current.status !== 'pending') return;
+    const code = error.error_code ?? 'ASSET_REPORT_ERROR';
+    const message = reportFailureMessage(error);
+    this.store.reports.markFailed(report.id, {
+      code,
+      message,
+      ...(error.request_id ? { requestId: error.request_id } : {}),
+    });
+    this.store.activity.append({
+      action: 'report_failed',
+      applicantId: report.applicantId,
+      reportId: report.id,
+      detail: { code, requestId: error.request_id ?? null },
+    });
+    this.log.warn('report failed', { reportId: report.id, code, requestId: error.request_id });
+    await this.markItemsNeedingRelink(report, code, error.causes ?? []);
+    this.progress(report, 'failed', message);
+    this.deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`);
+  }
+
+  /** Items that need the applicant to sign in again are marked, whichever way Plaid told us. */
+  private async markItemsNeedingRelink(
+    report: ReportRecord,
+    code: string,
+    causes: NonNullable<PlaidErrorBody['causes']>,
+  ): Promise<void> {
+    const { items } = this.deps;
+    if (code === 'ITEM_LOGIN_REQUIRED' && causes.length === 0) {
+      for (const itemId of report.itemIds) await items.check(itemId).catch(() => undefined);
+    }
+    for (const cause of causes) {
+      if (cause.error_code === 'ITEM_LOGIN_REQUIRED' && cause.item_id) {
+        const item = this.store.items.findByPlaidItemId(this.environment, cause.item_id);
+        if (item)
+          await items.markNeedsRelink(item.id, { code: cause.error_code, message: reportFailureMessage(cause) });
+      }
+    }
+  }
+
+  /** Writes the pending row and its activity entry together, before Plaid is called, then submits it. */
+  private startReport(row: NewPendingReport, action: string, detail: Record<string, unknown>): Promise<ReportRecord> {
+    const pending = this.store.transaction(() => {
+      const created = this.store.reports.createPending(row);
+      this.store.activity.append({ action, applicantId: row.applicantId, reportId: created.id, detail });
+      return created;
+    });
+    this.crashPoint('after-pending');
+    this.progress(pending, 'pending');
+    return this.submit(pending);
+  }
+
+  private createChild(
+    parentId: string,
+    kind: Exclude<ReportKind, 'create'>,
+    daysRequested: number | undefined,
+    accountIdsToExclude: string[],
+  ): Promise<ReportRecord> {
+    const parent = this.requireReport(parentId);
+    if (parent.status !== 'ready') {
+      throw new AppError({
+        code: 'INVALID_PARENT',
+        message: 'Only a ready report can be refreshed or filtered. Wait for it to finish, or create a new report.',
+        retryable: false,
+      });
+    }
+    return this.startReport(
+      {
+        applicantId: parent.applicantId,
+        environment: this.environment,
+        kind,
+        parentId,
+        itemIds: parent.itemIds,
+        daysRequested: daysRequested ?? parent.daysRequested,
+        includeApplicantDetails: parent.includeApplicantDetails,
+        excludedAccountIds: accountIdsToExclude,
+      },
+      kind === 'refresh' ? 'report_refresh_requested' : 'report_filter_requested',
+      { parentId, accountIdsToExclude },
+    );
+  }
+}

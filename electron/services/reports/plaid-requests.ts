@@ -1,0 +1,110 @@
+import type { AssetReportCreateRequest } from 'plaid';
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { PlaidEnvironment } from '../../../shared/domain';
+import type { AssetDeskStore, ReportRecord } from '../../db';
+import type { PlaidGateway } from '../plaid-gateway';
+import { notFound } from '../service-context';
+
+export interface ReportRequest {
+  applicantId: string;
+  itemIds: string[];
+  daysRequested: number;
+  includeApplicantDetails: boolean;
+}
+
+export interface PlaidReportIds {
+  asset_report_id: string;
+  asset_report_token: string;
+}
+
+/**
+ * Sends a pending row's request to Plaid (create, refresh or filter), rebuilt from the row alone so
+ * that a report left pending by a crash is resubmitted exactly as it was asked for.
+ */
+export async function sendReportRequest(
+  report: ReportRecord,
+  deps: { store: AssetDeskStore; gateway: PlaidGateway; webhook: string | null },
+): Promise<PlaidReportIds> {
+  const { store, gateway, webhook } = deps;
+  if (report.kind === 'create') {
+    const request: AssetReportCreateRequest = {
+      access_tokens: report.itemIds.map((id) => store.items.accessToken(id)),
+      days_requested: report.daysRequested,
+      options: {
+        client_report_id: report.loanNumber,
+        ...(webhook ? { webhook } : {}),
+        ...(report.includeApplicantDetails ? { user: applicantUser(store, report.applicantId) } : {}),
+      },
+    };
+    return gateway.call('/asset_report/create', (p) => p.assetReportCreate(request));
+  }
+  if (!report.parentId)
+    throw new AppError({
+      code: ErrorCodes.internal,
+      message: 'This report lost its original report.',
+      retryable: false,
+    });
+  const parentToken = store.reports.reportToken(report.parentId);
+  if (!parentToken)
+    throw new AppError({
+      code: 'INVALID_PARENT',
+      message: 'The original report was removed, so this one cannot be made from it.',
+      retryable: false,
+    });
+  if (report.kind === 'refresh') {
+    return gateway.call('/asset_report/refresh', (p) =>
+      p.assetReportRefresh({
+        asset_report_token: parentToken,
+        days_requested: report.daysRequested,
+        ...(webhook ? { options: { webhook } } : {}),
+      }),
+    );
+  }
+  return gateway.call('/asset_report/filter', (p) =>
+    p.assetReportFilter({ asset_report_token: parentToken, account_ids_to_exclude: report.excludedAccountIds }),
+  );
+}
+
+function applicantUser(store: AssetDeskStore, applicantId: string) {
+  const applicant = store.applicants.get(applicantId);
+  if (!applicant) return undefined;
+  const ssn = store.applicants.revealSsn(applicantId);
+  return {
+    client_user_id: applicant.id,
+    first_name: applicant.firstName,
+    middle_name: applicant.middleName,
+    last_name: applicant.lastName,
+    email: applicant.email,
+    phone_number: applicant.phone,
+    ...(ssn ? { ssn } : {}),
+  };
+}
+
+/** A new report needs the applicant and every chosen bank, linked, healthy and in this environment. */
+export function checkReportRequest(store: AssetDeskStore, environment: PlaidEnvironment, request: ReportRequest): void {
+  if (!store.applicants.get(request.applicantId)) throw notFound('This applicant no longer exists.');
+  for (const itemId of request.itemIds) {
+    const item = store.items.get(itemId);
+    if (
+      !item ||
+      item.applicantId !== request.applicantId ||
+      item.environment !== environment ||
+      item.status === 'removed'
+    ) {
+      throw new AppError({
+        code: ErrorCodes.notFound,
+        message: 'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.',
+        retryable: false,
+        field: 'itemIds',
+      });
+    }
+    if (item.status === 'needs_relink') {
+      throw new AppError({
+        code: 'ITEM_LOGIN_REQUIRED',
+        message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`,
+        retryable: false,
+        field: 'itemIds',
+      });
+    }
+  }
+}

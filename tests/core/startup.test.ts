@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
+import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
+import { applicantInput } from '../helpers/applicant';
+import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness } from './harness';
+import { finishesWithin } from './deadline';
+
+/**
+ * Start-up answers without the network: the window can open while pending reports resume (and the
+ * retention sweep runs) in the background. Every wait is raced against a deadline and asserted on.
+ */
+
+const hasKeychain = await requireKeychain();
+
+describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
+  let plaid: Server;
+  let plaidUrl = '';
+  let requests = 0;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    // A Plaid that accepts requests and never answers them.
+    plaid = createServer(() => void requests++);
+    await new Promise<void>((resolve) => plaid.listen(0, '127.0.0.1', () => resolve()));
+    plaidUrl = `http://127.0.0.1:${(plaid.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    plaid.closeAllConnections();
+    await new Promise<void>((resolve) => plaid.close(() => resolve()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('start() resolves while a pending report waits on an unanswering Plaid; the failure surfaces afterwards', async () => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-'));
+    dirs.push(userDataDir);
+    const keychainService = testKeychainService();
+    const silentPlaid = async () => ({
+      baseUrl: plaidUrl,
+      clientId: EMULATOR_CLIENT_ID,
+      secret: EMULATOR_SECRET,
+      linkScriptUrl: `${plaidUrl}/link-initialize.js`,
+      close: async () => undefined,
+    });
+    const services = { startEmulator: silentPlaid, gatewayOptions: { maxAttempts: 1, timeoutMs: 800 } };
+
+    // First run: a report left pending before Plaid was called (what a crash at that moment leaves).
+    const first = await startHarness({ userDataDir, keychainService, services });
+    const store = first.services.internals.store()!;
+    const applicant = store.applicants.create(applicantInput());
+    const item = store.items.add({
+      applicantId: applicant.id,
+      environment: 'emulator',
+      plaidItemId: 'item-1',
+      accessToken: FAKE_ACCESS_TOKEN,
+      institutionId: 'ins_109508',
+      institutionName: 'First Platypus Bank',
+      accounts: [],
+    });
+    const pending = leftPendingReport(store, applicant.id, item.id);
+    await first.close();
+
+    // Second run: start() must not wait for Plaid's answer to the resubmission.
+    requests = 0;
+    const startedAt = Date.now();
+    const second = await startHarness({ userDataDir, keychainService, services });
+    try {
+      expect(Date.now() - startedAt, 'start-up took less than the Plaid timeout').toBeLessThan(800);
+      expect((await second.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
+      expect(await finishesWithin(second.services.background(), 50), 'resumption still waits on Plaid').toBe(false);
+      expect(await finishesWithin(second.services.background(), 5_000), 'resumption ends within 5 s').toBe(true);
+      expect(requests).toBe(1);
+      const report = second.services.internals.store()!.reports.get(pending.id)!;
+      expect(report.status).toBe('failed');
+      expect(report.failure?.code).toBe('NETWORK_ERROR');
+      expect(second.events).toContainEqual({
+        event: 'report:progress',
+        payload: expect.objectContaining({ reportId: pending.id, status: 'failed' }),
+      });
+    } finally {
+      await second.close();
+      const keytar = await realKeytar();
+      await keytar.deletePassword(keychainService, 'data-key').catch(() => false);
+    }
+  });
+
+  test('onEnvironmentChanged is told the new environment and the emulator origin after a switch', async () => {
+    const h = await startHarness();
+    try {
+      const changes: unknown[] = [];
+      const unsubscribe = h.services.onEnvironmentChanged((change) => changes.push(change));
+      await h.handlers['credentials:save']({
+        environment: 'sandbox',
+        clientId: EMULATOR_CLIENT_ID,
+        secret: EMULATOR_SECRET,
+      });
+      await h.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
+      await h.handlers['settings:switchEnvironment']({ environment: 'emulator' });
+      unsubscribe();
+      await h.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
+      const origin = new URL(h.emulator.baseUrl).origin;
+      expect(changes).toEqual([
+        { environment: 'sandbox', emulatorOrigin: origin },
+        { environment: 'emulator', emulatorOrigin: origin },
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+});
