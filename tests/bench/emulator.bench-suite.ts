@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { Products } from 'plaid';
 import { startEmulator } from '../../electron/emulator';
@@ -37,6 +38,20 @@ async function loopbackTransfer(bytes: Buffer, runs: number): Promise<number[]> 
     client.destroy();
     await new Promise((resolve) => server.close(resolve));
   }
+}
+
+/** The same call without the SDK: one plain HTTP POST read to the end as bytes (what is the emulator's own cost). */
+function plainPost(url: string, headers: Record<string, string>, body: object): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => resolve(performance.now() - started));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }
 
 /**
@@ -93,6 +108,14 @@ export const suite: BenchSuite = {
       ).report.items
         .flatMap((i) => i.accounts)
         .reduce((n, a) => n + a.transactions.length, 0);
+      const auth = { 'PLAID-CLIENT-ID': emulator.clientId, 'PLAID-SECRET': emulator.secret };
+      const plainHttp: number[] = [];
+      for (let i = 0; i < 5; i += 1)
+        plainHttp.push(
+          await plainPost(`${emulator.baseUrl}/asset_report/get`, auth, {
+            asset_report_token: report.asset_report_token,
+          }),
+        );
       const floorBytes = Buffer.from(String(plain.data), 'utf8');
       const floorMs = median(await loopbackTransfer(floorBytes, 5));
       const insightsFloorMs = median(await loopbackTransfer(Buffer.from(String(insights.data), 'utf8'), 5));
@@ -114,6 +137,12 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
         floorRatio('/asset_report/get heavy ÷ floor (loopback socket)', plainMs, floorMs, 2),
+        {
+          name: '/asset_report/get heavy through plain node:http, no SDK (median of 5)',
+          value: median(plainHttp),
+          unit: 'ms',
+        },
+        floorRatio('/asset_report/get heavy, plain node:http ÷ floor (loopback socket)', median(plainHttp), floorMs),
         {
           name: '/asset_report/get heavy with insights, after ready (median of 3)',
           value: Math.round(insightsMs),

@@ -262,6 +262,11 @@ export const suite: BenchSuite = {
       await page.close();
 
       const peers = await measureFloorsAndPeers(browser, peerServer.url, pdfWidth);
+      // The peer must have shown the same report in full: every transaction row plus one row per account.
+      const accounts = big.items.flatMap((i) => i.accounts);
+      const expectedRows = accounts.length + accounts.reduce((n, a) => n + a.transactions.length, 0);
+      if (peers.quickstartRows !== expectedRows)
+        throw new Error(`quickstart-style peer rendered ${peers.quickstartRows} rows, expected ${expectedRows}`);
       const heap = await measureHeap(browser, bridge.url, bigId);
       const ours = {
         open: median(openTimes),

@@ -35,9 +35,10 @@ if (mode === 'seed' && userDataDir) {
   await import('../../electron/services/app-services');
   const { createLogger } = await import('../../electron/services/logger');
   const importMs = performance.now();
+  const before = process.memoryUsage();
   const t0 = now();
   const bridge = await startWebBridge({ userDataDir, staticDir, port: 0, logger: createLogger({ level: 'error' }) });
-  say({ url: bridge.url, t0, servicesReady: now(), importMs });
+  say({ url: bridge.url, t0, servicesReady: now(), importMs, rssBefore: before.rss, heapBefore: before.heapUsed });
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'rss') {
       const { rss, heapUsed } = process.memoryUsage();
