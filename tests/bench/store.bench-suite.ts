@@ -148,15 +148,8 @@ export const suite: BenchSuite = {
         const used = process.cpuUsage(startCpu);
         storeCpu.push((used.user + used.system) / 1000);
       }
-      for (const id of ids) {
-        const startCpu = process.cpuUsage();
-        openTimes.push(time(() => big.reports.readContent(id)));
-        const used = process.cpuUsage(startCpu);
-        openCpu.push((used.user + used.system) / 1000);
-      }
-      big.close();
-
-      // The floor for opening: decrypt the same JSON text and PDF (bare AES-256-GCM) and JSON.parse the text.
+      // The floor for opening: decrypt the same JSON text and PDF (bare AES-256-GCM) and JSON.parse the text,
+      // taken in turns with the store's open so both see the same load from other jobs on the machine.
       const floorKey = randomBytes(32);
       const sealedJson = bareSeal(floorKey, Buffer.from(heavyJson, 'utf8'));
       const sealedPdf = bareSeal(floorKey, heavyPdf);
@@ -166,12 +159,20 @@ export const suite: BenchSuite = {
       };
       const floorTimes: number[] = [];
       const floorCpu: number[] = [];
-      for (let i = 0; i < 5; i += 1) {
+      const openRatios: number[] = [];
+      for (const id of ids) {
         const startCpu = process.cpuUsage();
-        floorTimes.push(time(floorOpen));
+        openTimes.push(time(() => big.reports.readContent(id)));
         const used = process.cpuUsage(startCpu);
-        floorCpu.push((used.user + used.system) / 1000);
+        openCpu.push((used.user + used.system) / 1000);
+        const floorStartCpu = process.cpuUsage();
+        floorTimes.push(time(floorOpen));
+        const floorUsed = process.cpuUsage(floorStartCpu);
+        floorCpu.push((floorUsed.user + floorUsed.system) / 1000);
+        openRatios.push(openTimes[openTimes.length - 1]! / floorTimes[floorTimes.length - 1]!);
       }
+      big.close();
+
       figures.push(
         {
           name: 'store: save a 50,000-transaction report (compress + encrypt + write, median of 5)',
@@ -190,7 +191,12 @@ export const suite: BenchSuite = {
           value: median(floorTimes),
           unit: 'ms',
         },
-        floorRatio('store: open ÷ floor (decrypt + JSON.parse)', median(openTimes), median(floorTimes), 1.3),
+        {
+          name: 'store: open ÷ floor (decrypt + JSON.parse), median of 5 interleaved rounds',
+          value: median(openRatios),
+          unit: 'x',
+          target: 1.3,
+        },
         floorRatio('store: open ÷ floor, CPU time', median(openCpu), median(floorCpu)),
         {
           name: 'store: save a 50,000-transaction report, CPU time, all threads incl. GC (median)',
