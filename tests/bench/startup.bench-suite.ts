@@ -40,14 +40,19 @@ export const suite: BenchSuite = {
         BENCH_DATA: userDataDir,
         BENCH_STATIC: staticDir,
       },
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    // Kept for the error message only: dbus-daemon's warnings would otherwise fill the figures' output.
+    let stderr = '';
+    session.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
     });
     const exited = new Promise<number | null>((resolve) => session.on('exit', (code) => resolve(code)));
     const messages = createInterface({ input: session.stdout })[Symbol.asyncIterator]();
     const next = async (): Promise<Record<string, number | string>> => {
       for (;;) {
         const { value, done } = await messages.next();
-        if (done) throw new Error(`the start-up process ended early (exit code ${await exited})`);
+        if (done) throw new Error(`the start-up process ended early (exit code ${await exited}):\n${stderr}`);
         if (value.startsWith('BENCH ')) return JSON.parse(value.slice(6)) as Record<string, number | string>;
       }
     };
@@ -83,7 +88,7 @@ export const suite: BenchSuite = {
         await next(); // closed
       }
       const code = await exited;
-      if (code !== 0) throw new Error(`the start-up process exited with code ${code}`);
+      if (code !== 0) throw new Error(`the start-up process exited with code ${code}:\n${stderr}`);
       return [
         {
           name: 'Start-up: services start (keychain, store with 10,000 reports, emulator) to first screen painted (median of 3)',
