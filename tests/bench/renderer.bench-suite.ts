@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright';
-import type { BenchSuite } from './types';
+import type { Browser, Page } from 'playwright';
+import type { BenchFigure, BenchSuite } from './types';
+import { buildPeerPages, floorRatio, heapProbe, median, peerRatio, serveFolder } from './measure';
 import { launchChromium } from '../browser/support/chromium';
 import {
   buildRenderer,
@@ -20,10 +21,16 @@ import {
  * - a 50,000-transaction report: open → interactive viewer, and a search keystroke → updated table;
  * - the applicant list with 10,000 reports;
  * - the first page of a 500-page PDF visible.
+ * In the same browser and run, on the same bytes: the floors (JSON.parse of the report text in a blank page;
+ * pdf.js alone drawing page 1), the peers (the report rendered whole, quickstart-style; pdf.js's stock
+ * viewer), and the renderer's JS heap with the report open and after 10 open/close cycles.
  */
 
 async function timeInPage(page: Page, start: () => Promise<void>, ready: () => Promise<unknown>): Promise<number> {
-  await page.evaluate(() => performance.mark('bench-start'));
+  await page.evaluate(() => {
+    performance.clearResourceTimings(); // room for this run's entries (the buffer holds 250)
+    performance.mark('bench-start');
+  });
   await start();
   await ready();
   return page.evaluate(() => {
@@ -32,7 +39,155 @@ async function timeInPage(page: Page, start: () => Promise<void>, ready: () => P
   });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+/**
+ * The longest bridge call since the last `bench-start` mark (resource timing, request start to last byte):
+ * the part of a figure spent moving the report or PDF from the main-process services into the page.
+ */
+async function longestBridgeCall(page: Page, channel: string): Promise<number> {
+  const longest = await page.evaluate((name) => {
+    const since = performance.getEntriesByName('bench-start').at(-1)?.startTime ?? 0;
+    const calls = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.startTime >= since && e.name.includes(`/__bridge/invoke/${encodeURIComponent(name)}`));
+    // The page keeps only 250 entries by default: cleared each time so later rounds still get theirs.
+    performance.clearResourceTimings();
+    return calls.length === 0 ? null : Math.max(...calls.map((e) => e.duration));
+  }, channel);
+  return longest ?? NaN; // no call in the window: shown as NaN rather than a made-up 0
+}
+
+const RUNS = 3;
+const openReportSelector = '.rp-pdf-container .page[data-page-number="1"] canvas';
+
+/** Opens the report (hash route, as a click on its row does) until its transactions are on screen. */
+async function openReport(page: Page, id: string): Promise<void> {
+  await page.evaluate((reportId) => void (location.hash = `#/reports/${reportId}`), id);
+  await page.getByTestId('findings-panel').waitFor();
+  await page.getByTestId('tab-transactions').click();
+  await page.getByTestId('txn-row').first().waitFor();
+}
+
+async function closeReport(page: Page): Promise<void> {
+  await page.evaluate(() => void (location.hash = '#/applicants'));
+  await page.getByTestId('applicant-row').first().waitFor();
+}
+
+type BenchText = { benchText: string };
+
+/** Only the front tab paints (a hidden one gets no animation frames), so each measured page comes to the front. */
+async function front(page: Page): Promise<void> {
+  await page.bringToFront();
+  if ((await page.evaluate(() => document.visibilityState)) !== 'visible')
+    throw new Error(`${page.url()} is hidden: its timing would measure throttling`);
+}
+
+/**
+ * The floor pages and the stock-viewer peer, open in their own browser context (no renderer process shared
+ * with the app) next to the app's page, so each round times the app and then its floor under the same load.
+ */
+async function openFloorPages(browser: Browser, base: string) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const blank = await context.newPage();
+  await blank.goto(`${base}/blank.html`);
+  await blank.evaluate(async () => {
+    (window as unknown as BenchText).benchText = await (await fetch('/data/report.json')).text();
+  });
+  const alone = await context.newPage();
+  await alone.goto(`${base}/pdf-alone.html`);
+  await alone.evaluate(() => window.benchReady);
+  const stock = await context.newPage();
+  await stock.goto(`${base}/pdf-stock-viewer.html`);
+  await stock.evaluate(() => window.benchReady);
+  let stockRun = 0;
+  return {
+    /** The same JSON text parsed in a page with nothing else on it (the parsed report is used, so it cannot be skipped). */
+    async parse() {
+      await front(blank);
+      return blank.evaluate(() => {
+        const started = performance.now();
+        const parsed = JSON.parse((window as unknown as BenchText).benchText) as { report: { items: unknown[] } };
+        if (parsed.report.items.length === 0) throw new Error('the report JSON parsed to no items');
+        return performance.now() - started;
+      });
+    },
+    async fetchAndParse() {
+      await front(blank);
+      return blank.evaluate(async () => {
+        const started = performance.now();
+        const parsed = JSON.parse(await (await fetch('/data/report.json')).text()) as { report: { items: unknown[] } };
+        if (parsed.report.items.length === 0) throw new Error('the report JSON parsed to no items');
+        return performance.now() - started;
+      });
+    },
+    /** pdf.js alone: fetch the PDF and draw page 1 at the width the app drew it. */
+    async pdfAlone(width: number) {
+      await front(alone);
+      return alone.evaluate((w) => window.benchRenderFirstPage('/data/report.pdf', w), width);
+    },
+    /** pdf.js's stock viewer in a container as wide as the app's, timed like the app's tab (to page 1's canvas shown). */
+    async stockViewer(width: number) {
+      const run = stockRun++;
+      await front(stock);
+      const ms = await timeInPage(
+        stock,
+        () => stock.evaluate(([w, n]) => window.benchOpen('/data/report.pdf', w, n), [width, run] as const),
+        () => stock.locator(`#viewer-${run} .page[data-page-number="1"] canvas`).first().waitFor(),
+      );
+      await stock.evaluate(() => window.benchClose());
+      return ms;
+    },
+    close: () => context.close(),
+  };
+}
+
+/** Peer for the viewer: every row of every table rendered at once (one warm-up open first, as the app had). */
+async function measureQuickstartPeer(browser: Browser, base: string) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}/quickstart-viewer.html`);
+    const times: number[] = [];
+    let rows = 0;
+    for (let run = 0; run <= RUNS; run++) {
+      const ms = await page.evaluate(() => window.benchOpenReport('/data/report.json'));
+      if (run > 0) times.push(ms);
+      rows = await page.evaluate(() => document.querySelectorAll('tbody tr').length);
+      await page.evaluate(() => window.benchCloseReport());
+    }
+    return { times, rows };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Renderer JS heap: baseline on the applicant list, with the report open (peak, settled), after closing, ×10. */
+async function measureHeap(browser: Browser, url: string, reportId: string) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByTestId('applicant-row').first().waitFor();
+    const heap = await heapProbe(page);
+    // The list's own idle-time work (code preloads) done first, so the baseline is what the list really holds.
+    await page.evaluate(
+      () => new Promise((resolve) => requestIdleCallback(() => requestIdleCallback(resolve, { timeout: 3000 }))),
+    );
+    await page.waitForTimeout(500);
+    const baseline = await heap.settled();
+    const peaks: number[] = [];
+    const open: number[] = [];
+    const afterClose: number[] = [];
+    for (let cycle = 0; cycle < 10; cycle++) {
+      peaks.push(await heap.peakDuring(() => openReport(page, reportId)));
+      open.push(await heap.settled());
+      await closeReport(page);
+      afterClose.push(await heap.settled());
+    }
+    return { baseline, peaks, open, afterClose };
+  } finally {
+    await context.close();
+  }
+}
 
 export const suite: BenchSuite = {
   name: 'renderer',
@@ -50,6 +205,13 @@ export const suite: BenchSuite = {
     const pdf = await renderPdf(pdfReport);
     const main = seedApplicant(store, 0);
     const bigId = storeReadyReport(store, main, { report: big, warnings: [] }, pdf);
+    // The same bytes the app shows, served to the floor and peer pages.
+    const bigJson = JSON.stringify({ report: big, warnings: [] });
+    const peerDir = join(workDir, 'peers');
+    await buildPeerPages(peerDir);
+    mkdirSync(join(peerDir, 'data'));
+    writeFileSync(join(peerDir, 'data', 'report.json'), bigJson);
+    writeFileSync(join(peerDir, 'data', 'report.pdf'), pdf);
     const small = reportWithTransactions(1, 5, 30);
     const smallJson = { report: small, warnings: [] };
     const tinyPdf = await renderPdf(small);
@@ -60,6 +222,7 @@ export const suite: BenchSuite = {
     store.close();
 
     const bridge = await startSeededBridge(userDataDir, staticDir, keytar);
+    const peerServer = await serveFolder(peerDir);
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -68,7 +231,7 @@ export const suite: BenchSuite = {
 
       // Applicant list with 10,000 reports: from navigation to the rows on screen (3 runs).
       const listTimes: number[] = [];
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run < RUNS; run++) {
         await page.evaluate(() => (location.hash = '#/settings'));
         await page.getByTestId('settings-screen').waitFor();
         listTimes.push(
@@ -80,24 +243,30 @@ export const suite: BenchSuite = {
         );
       }
 
+      const floors = await openFloorPages(browser, peerServer.url);
+      await floors.parse(); // warm-up, as the app's code is warm after its first open
+      await floors.fetchAndParse();
+      const parseTimes: number[] = [];
+      const fetchParseTimes: number[] = [];
+      const parseRatios: number[] = [];
+
       // 50,000-transaction report: open → header, findings and the transactions tab usable.
       const openTimes: number[] = [];
+      const openTransfer: number[] = [];
       const searchTimes: number[] = [];
       let rowsInDom = 0;
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run < RUNS; run++) {
+        await front(page);
         await page.evaluate(() => (location.hash = '#/applicants'));
         await page.getByTestId('applicant-row').first().waitFor();
         openTimes.push(
           await timeInPage(
             page,
-            () => page.evaluate((id) => void (location.hash = `#/reports/${id}`), bigId),
-            async () => {
-              await page.getByTestId('findings-panel').waitFor();
-              await page.getByTestId('tab-transactions').click();
-              await page.getByTestId('txn-row').first().waitFor();
-            },
+            () => openReport(page, bigId),
+            async () => {},
           ),
         );
+        openTransfer.push(await longestBridgeCall(page, 'reports:get'));
         // A keystroke in the search box → the table shows the narrowed count (measured in the page).
         const search = page.getByTestId('txn-search');
         await search.fill('');
@@ -126,12 +295,24 @@ export const suite: BenchSuite = {
             }),
         );
         searchTimes.push(elapsed);
+        // The floor's turn, after the app's page is done with this round.
+        parseTimes.push(await floors.parse());
+        fetchParseTimes.push(await floors.fetchAndParse());
+        parseRatios.push(openTimes[run]! / parseTimes[run]!);
       }
 
       // First page of the 500-page PDF visible: from opening the PDF tab to page 1's canvas drawn.
+      // Each round then times pdf.js alone and the stock viewer at the width the app drew page 1.
       const pdfTimes: number[] = [];
+      const pdfTransfer: number[] = [];
+      const aloneTimes: number[] = [];
+      const stockTimes: number[] = [];
+      const pdfRatios: number[] = [];
+      let pdfWidth = 0;
+      let containerWidth = 0;
       let pages = 0;
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run < RUNS; run++) {
+        await front(page);
         await page.evaluate(() => (location.hash = '#/applicants'));
         await page.getByTestId('applicant-row').first().waitFor();
         await page.evaluate((id) => void (location.hash = `#/reports/${id}`), bigId);
@@ -140,19 +321,81 @@ export const suite: BenchSuite = {
           await timeInPage(
             page,
             () => page.getByTestId('tab-pdf').click(),
-            () => page.locator('.rp-pdf-container .page[data-page-number="1"] canvas').first().waitFor(),
+            () => page.locator(openReportSelector).first().waitFor(),
           ),
         );
+        pdfTransfer.push(await longestBridgeCall(page, 'reports:pdf'));
         pages = Number(await page.getByTestId('pdf-viewer').getAttribute('data-pages'));
+        if (run === 0) {
+          pdfWidth = await page
+            .locator(openReportSelector)
+            .first()
+            .evaluate((c) => c.getBoundingClientRect().width);
+          containerWidth = await page.locator('.rp-pdf-container').evaluate((c) => c.clientWidth);
+          await floors.pdfAlone(pdfWidth); // warm-ups
+          await floors.stockViewer(containerWidth);
+        }
+        aloneTimes.push(await floors.pdfAlone(pdfWidth));
+        stockTimes.push(await floors.stockViewer(containerWidth));
+        pdfRatios.push(pdfTimes[run]! / aloneTimes[run]!);
       }
+      await floors.close();
+      await page.close();
 
-      return [
+      const quickstart = await measureQuickstartPeer(browser, peerServer.url);
+      // The peer must have shown the same report in full: every transaction row plus one row per account.
+      const accounts = big.items.flatMap((i) => i.accounts);
+      const expectedRows = accounts.length + accounts.reduce((n, a) => n + a.transactions.length, 0);
+      if (quickstart.rows !== expectedRows)
+        throw new Error(`quickstart-style peer rendered ${quickstart.rows} rows, expected ${expectedRows}`);
+      const heap = await measureHeap(browser, bridge.url, bigId);
+      const ours = {
+        open: median(openTimes),
+        pdf: median(pdfTimes),
+      };
+      const jsonBytes = Buffer.byteLength(bigJson);
+      const mb = (bytes: number) => bytes / 1024 / 1024;
+      const lastClose = heap.afterClose[heap.afterClose.length - 1]!;
+
+      const figures: BenchFigure[] = [
         {
           name: 'Report viewer: open a 50,000-transaction report to an interactive viewer (median of 3)',
-          value: Math.round(median(openTimes)),
+          value: Math.round(ours.open),
           unit: 'ms',
-          target: 1000,
+          target: 300,
         },
+        {
+          name: 'Report viewer open, of which reports:get over the bridge (request to last byte, median of 3)',
+          value: Math.round(median(openTransfer)),
+          unit: 'ms',
+        },
+        {
+          name: 'Report viewer floor: JSON.parse of the same report text in a blank page (median of 3)',
+          value: median(parseTimes),
+          unit: 'ms',
+        },
+        {
+          name: 'Report viewer open ÷ floor (JSON.parse in the page), median of 3 interleaved rounds',
+          value: median(parseRatios),
+          unit: 'x',
+          target: 2,
+        },
+        {
+          name: 'Report viewer floor: fetch the same text over loopback + JSON.parse (median of 3)',
+          value: median(fetchParseTimes),
+          unit: 'ms',
+        },
+        {
+          name: 'Report viewer open ÷ floor (fetch + JSON.parse), median of 3 interleaved rounds',
+          value: median(openTimes.map((t, i) => t / fetchParseTimes[i]!)),
+          unit: 'x',
+        },
+        {
+          name: `Report viewer peer: quickstart-style, every row of every table at once (${quickstart.rows} rows, median of 3)`,
+          value: Math.round(median(quickstart.times)),
+          unit: 'ms',
+        },
+        peerRatio('Report viewer: quickstart-style peer ÷ ours', median(quickstart.times), ours.open),
         {
           name: 'Report viewer: search keystroke to updated table, 50,000 transactions (median of 3)',
           value: Math.round(median(searchTimes)),
@@ -168,13 +411,76 @@ export const suite: BenchSuite = {
         },
         {
           name: `PDF viewer: first page of a ${pages}-page PDF visible (median of 3)`,
-          value: Math.round(median(pdfTimes)),
+          value: Math.round(ours.pdf),
           unit: 'ms',
           target: 1000,
         },
+        {
+          name: 'PDF viewer first page, of which reports:pdf over the bridge (request to last byte, median of 3)',
+          value: Math.round(median(pdfTransfer)),
+          unit: 'ms',
+        },
+        {
+          name: 'PDF viewer floor: pdf.js alone, fetch + page 1 drawn at the same width (median of 3)',
+          value: Math.round(median(aloneTimes)),
+          unit: 'ms',
+        },
+        {
+          name: 'PDF viewer first page ÷ floor (pdf.js alone), median of 3 interleaved rounds',
+          value: median(pdfRatios),
+          unit: 'x',
+          target: 1.5,
+        },
+        {
+          name: `PDF viewer peer: pdf.js stock viewer (pdf_viewer) to page 1 of the same ${pages}-page PDF (median of 3)`,
+          value: Math.round(median(stockTimes)),
+          unit: 'ms',
+        },
+        {
+          name: 'PDF viewer: pdf.js stock viewer peer ÷ ours, median of 3 interleaved rounds',
+          value: median(stockTimes.map((t, i) => t / pdfTimes[i]!)),
+          unit: 'x',
+        },
+        { name: 'Renderer memory: 50,000-transaction report JSON text', value: mb(jsonBytes), unit: 'MB' },
+        {
+          name: 'Renderer memory: JS heap on the applicant list (baseline, after GC)',
+          value: mb(heap.baseline),
+          unit: 'MB',
+        },
+        {
+          name: 'Renderer memory: JS heap peak while opening the report (sampled, first open)',
+          value: mb(heap.peaks[0]!),
+          unit: 'MB',
+        },
+        floorRatio('Renderer memory: heap peak ÷ report JSON size', heap.peaks[0]!, jsonBytes, 2),
+        {
+          name: 'Renderer memory: JS heap with the report open, settled (after GC, first open)',
+          value: mb(heap.open[0]!),
+          unit: 'MB',
+        },
+        floorRatio('Renderer memory: heap with the report open ÷ report JSON size', heap.open[0]!, jsonBytes, 2),
+        {
+          name: 'Renderer memory: JS heap after closing the report (after GC, first close)',
+          value: mb(heap.afterClose[0]!),
+          unit: 'MB',
+        },
+        floorRatio('Renderer memory: heap after first close ÷ baseline', heap.afterClose[0]!, heap.baseline, 1.1),
+        {
+          name: 'Renderer memory: JS heap after 10 open/close cycles (after GC)',
+          value: mb(lastClose),
+          unit: 'MB',
+        },
+        floorRatio('Renderer memory: heap after 10 open/close cycles ÷ baseline', lastClose, heap.baseline, 1.1),
+        {
+          name: 'Renderer memory: heap growth from close 1 to close 10',
+          value: mb(lastClose - heap.afterClose[0]!),
+          unit: 'MB',
+        },
       ];
+      return figures;
     } finally {
       await browser.close();
+      await peerServer.close();
       await bridge.close();
       rmSync(workDir, { recursive: true, force: true });
     }

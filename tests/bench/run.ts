@@ -6,7 +6,8 @@ import type { BenchFigure, BenchSuite } from './types';
 
 /**
  * `npm run bench [-- --json FILE] [--only NAME,NAME]`: runs every tests/bench/*.bench-suite.ts
- * and prints its figures; with --json writes { "metric": { value, unit, target } }.
+ * and prints its figures; with --json writes { "metric": { value, unit, target } }. Ratios are
+ * metrics too, unit `x`: figure ÷ floor (lower is better) and peer ÷ ours (above 1: we are faster).
  */
 const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string' } } });
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -1,0 +1,151 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { CDPSession, Page } from 'playwright';
+import type { BenchFigure } from './types';
+
+/** Shared by the suites that compare a figure with its floor (the bare unavoidable work) or a peer. */
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** `figure ÷ floor`: how many times the bare cost of the same work on the same bytes our figure is. */
+export function floorRatio(name: string, figure: number, floor: number, target?: number): BenchFigure {
+  return { name, value: figure / floor, unit: 'x', ...(target !== undefined ? { target } : {}) };
+}
+
+/** `peer ÷ ours`: how many times slower the alternative is on the same data (above 1 means we are faster). */
+export function peerRatio(name: string, peer: number, ours: number): BenchFigure {
+  return { name, value: peer / ours, unit: 'x' };
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.pdf': 'application/pdf',
+};
+
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves one folder on loopback: the peer and floor pages and the same report bytes the app shows. */
+export async function serveFolder(dir: string): Promise<StaticServer> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^[/\\]+/, '');
+    const file = join(dir, path || 'index.html');
+    if (!file.startsWith(dir + sep)) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const pageHtml = (script: string, css?: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">${
+    css ? `<link rel="stylesheet" href="${css}">` : ''
+  }</head><body style="margin:0"><div id="root"></div><script type="module" src="${script}"></script></body></html>`;
+
+/**
+ * Builds the standalone floor and peer pages (tests/bench/peers/*) with esbuild into `outDir`, next to
+ * pdf.js's worker. They are bench-only pages: nothing in the app imports them.
+ */
+export async function buildPeerPages(outDir: string): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const entries = ['pdf-alone', 'pdf-stock-viewer', 'quickstart-viewer'];
+  await build({
+    entryPoints: entries.map((e) => join(here, 'peers', `${e}.${e === 'quickstart-viewer' ? 'tsx' : 'ts'}`)),
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    splitting: true,
+    minify: true,
+    target: 'es2022',
+    jsx: 'automatic',
+    loader: { '.svg': 'dataurl', '.png': 'dataurl', '.gif': 'dataurl' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  copyFileSync(
+    fileURLToPath(import.meta.resolve('pdfjs-dist/build/pdf.worker.min.mjs')),
+    join(outDir, 'pdf.worker.min.mjs'),
+  );
+  writeFileSync(
+    join(outDir, 'blank.html'),
+    '<!doctype html><html><head><link rel="icon" href="data:,"></head><body></body></html>',
+  );
+  writeFileSync(join(outDir, 'pdf-alone.html'), pageHtml('./pdf-alone.js'));
+  writeFileSync(join(outDir, 'pdf-stock-viewer.html'), pageHtml('./pdf-stock-viewer.js', './pdf-stock-viewer.css'));
+  writeFileSync(join(outDir, 'quickstart-viewer.html'), pageHtml('./quickstart-viewer.js'));
+}
+
+/** The renderer's JS heap through the DevTools protocol, as Chromium's own Performance panel reads it. */
+export interface HeapProbe {
+  used(): Promise<number>;
+  /** Full GC, then the heap that is really held. */
+  settled(): Promise<number>;
+  /** Samples the heap while `work` runs and returns the highest value seen (a peak between samples is missed). */
+  peakDuring(work: () => Promise<unknown>): Promise<number>;
+}
+
+export async function heapProbe(page: Page): Promise<HeapProbe> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await cdp.send('HeapProfiler.enable');
+  const used = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+  };
+  return {
+    used,
+    async settled() {
+      // Twice: objects freed by the first pass's finalizers go in the second.
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      return used();
+    },
+    async peakDuring(work) {
+      let peak = await used();
+      let done = false;
+      const sampling = (async () => {
+        while (!done) {
+          peak = Math.max(peak, await used());
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      try {
+        await work();
+      } finally {
+        done = true;
+        await sampling;
+      }
+      return Math.max(peak, await used());
+    },
+  };
+}
