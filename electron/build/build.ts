@@ -17,6 +17,8 @@ rmSync(`${root}out/preload`, { recursive: true, force: true });
 
 /** Environment variables only tests may set; compiled to `undefined` in the app's bundle. */
 const TEST_HOOKS_OFF = { 'process.env.ASSETDESK_CRASH_AT': 'undefined' };
+// The bundle serves the prebuilt Link UI: its from-source path (and esbuild with it) is dropped.
+const BUNDLED = { ASSETDESK_BUNDLED: 'true' };
 
 const common = {
   bundle: true,
@@ -34,10 +36,10 @@ await build({
   entryPoints: { index: `${root}electron/main/index.ts` },
   outExtension: { '.js': '.cjs' },
   outdir: `${root}out/main`,
-  external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist', 'esbuild'],
+  external: ['electron', 'better-sqlite3', 'keytar', 'pdfkit', 'pdfjs-dist'],
   // import.meta.url is used by a few ESM dependencies; give them the bundle's own URL. Test hooks
   // read from the environment become constants: a shipped app cannot be told to crash itself.
-  define: { 'import.meta.url': 'importMetaUrl', ...TEST_HOOKS_OFF },
+  define: { 'import.meta.url': 'importMetaUrl', ...TEST_HOOKS_OFF, ...BUNDLED },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   // import() of a native module inside app.asar has broken in past Electron releases; require()
   // is the path Electron's asar support has always covered.

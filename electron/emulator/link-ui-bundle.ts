@@ -15,15 +15,23 @@ export const LINK_UI_BUILD_OPTIONS = {
   logLevel: 'warning',
 } as const;
 
+/** Defined as true by the build: the bundle then carries no path to esbuild at all. */
+declare const ASSETDESK_BUNDLED: boolean | undefined;
+
 const bundles = new Map<string, Promise<Buffer>>();
 
 async function bundleFromSource(uiDir: string): Promise<Buffer> {
-  // Only reached from source: the built app ships app.js, so esbuild (a dev tool) is never loaded there.
-  const { build } = await import('esbuild');
-  const result = await build({ ...LINK_UI_BUILD_OPTIONS, entryPoints: [join(uiDir, 'app.ts')], write: false });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error('the Link UI bundle came out empty');
-  return Buffer.from(output.contents);
+  // In the bundle the whole branch below folds away, and esbuild (a dev tool) never ships.
+  if (typeof ASSETDESK_BUNDLED !== 'undefined' && ASSETDESK_BUNDLED) {
+    throw new Error(`the Link UI (link/ui/app.js) is missing beside the bundle in ${uiDir}`);
+  } else {
+    // Only reached from source (tests, `npm run emulator`).
+    const { build } = await import('esbuild');
+    const result = await build({ ...LINK_UI_BUILD_OPTIONS, entryPoints: [join(uiDir, 'app.ts')], write: false });
+    const output = result.outputFiles[0];
+    if (!output) throw new Error('the Link UI bundle came out empty');
+    return Buffer.from(output.contents);
+  }
 }
 
 /** The Link UI script: the built app.js when present, else app.ts bundled now (and kept). */

@@ -39,9 +39,10 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 }
 
 describe('npm run typecheck covers every folder', () => {
-  it('references shared, renderer, electron, tests and the root config files', () => {
+  it("references shared, renderer, electron, the emulator's Link UI, tests and the root config files", () => {
     const { projects } = referencedProjectFiles();
     expect(projects.sort()).toStrictEqual([
+      'electron/emulator/link/ui/tsconfig.json',
       'electron/tsconfig.json',
       'renderer/tsconfig.json',
       'shared/tsconfig.json',
