@@ -157,13 +157,17 @@ export const KeychainState = z.discriminatedUnion('state', [
 ]);
 export type KeychainState = z.infer<typeof KeychainState>;
 
+/** Which agencies' document-age limits apply (see shared/underwriting/document-age.ts). */
+export const DocumentAgeRule = z.enum(['fannie_4_months', 'freddie_120_days', 'both_agencies', 'du_45_days']);
+export type DocumentAgeRule = z.infer<typeof DocumentAgeRule>;
+
 export const Settings = z.object({
   environment: PlaidEnvironment,
   credentials: z.object({ sandbox: CredentialState, production: CredentialState }),
   webhook: z.object({ enabled: z.boolean(), publicUrl: z.string().nullable() }),
   retentionDays: z.number().int().nullable(),
   largeDepositShare: z.number(),
-  documentAgeRule: z.enum(['fannie_4_months', 'du_45_days']),
+  documentAgeRule: DocumentAgeRule,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -176,7 +180,7 @@ export const SettingsChanges = z.strictObject({
     .optional(),
   retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
   largeDepositShare: z.number().gt(0).max(5).optional(),
-  documentAgeRule: z.enum(['fannie_4_months', 'du_45_days']).optional(),
+  documentAgeRule: DocumentAgeRule.optional(),
 });
 export type SettingsChanges = z.infer<typeof SettingsChanges>;
 

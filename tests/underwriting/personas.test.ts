@@ -117,9 +117,13 @@ describe("emulator personas through the underwriter's lens", () => {
     ).toEqual([[], []]);
   });
 
-  it('user_good: the standard Sandbox user raises nothing that needs attention', () => {
+  it("user_good: the standard Sandbox user's only concern is its days below zero in the balance history", () => {
     const analysis = analyze('user_good');
-    expect(attention(analysis)).toEqual([]);
+    // Plaid's user_good checking history dips to -378.27 after a $500 refund is backed out: no fee, still overdrawn.
+    expect(attention(analysis)).toEqual(['negative_balance']);
+    expect(analysis.nsf.negativeBalanceDays).toMatchObject([
+      { name: 'Plaid Checking', days30: 6, days60: 36, days90: 66 },
+    ]);
     expect(analysis.fundsToClose.debtsExcluded).toBeGreaterThan(100000);
     expect(analysis.averageBalances.accounts.map((a) => a.name)).not.toContain('Plaid Credit Card');
   });

@@ -37,6 +37,8 @@ export const BADGE_LABEL: Record<OwnershipBadge, [string, 'warning' | 'info' | '
   business: ['Business', 'warning'],
   owners_unavailable: ['Owners unavailable', 'warning'],
   name_mismatch: ['Name mismatch', 'danger'],
+  possible_match: ['Possible match — confirm', 'warning'],
+  confirmed: ['Ownership confirmed', 'info'],
 };
 
 /** What a finding's link opens: its transactions, or the days behind it on its account. */
