@@ -184,6 +184,33 @@ export const SettingsChanges = z.strictObject({
 });
 export type SettingsChanges = z.infer<typeof SettingsChanges>;
 
+/** What the officer confirmed about an account so it counts in funds to close (see shared/underwriting). */
+export const AccountConfirmationKind = z.enum(['ownership', 'business_review', 'conversion']);
+export const StoredAccountConfirmation = z.object({
+  accountKey: z.string(),
+  kind: AccountConfirmationKind,
+  note: z.string(),
+  usdRate: z.number().nullable(),
+  confirmedAt: z.string(),
+});
+export type StoredAccountConfirmation = z.infer<typeof StoredAccountConfirmation>;
+
+/** The lender's asset-class settings; agency defaults in DEFAULT_UNDERWRITING_SETTINGS. */
+export const AssetClassSettings = z.object({
+  retirementDiscount: z.number(),
+  brokerageShare: z.number(),
+  hsaTreatment: z.enum(['excluded', 'full', 'retirement']),
+  transferMatchBusinessDays: z.number().int(),
+});
+export type AssetClassSettings = z.infer<typeof AssetClassSettings>;
+export const AssetClassSettingsChanges = z.strictObject({
+  retirementDiscount: z.number().min(0).max(1).optional(),
+  brokerageShare: z.number().min(0).max(1).optional(),
+  hsaTreatment: z.enum(['excluded', 'full', 'retirement']).optional(),
+  transferMatchBusinessDays: z.number().int().min(0).max(10).optional(),
+});
+export type AssetClassSettingsChanges = z.infer<typeof AssetClassSettingsChanges>;
+
 /** Progress of a report being generated at Plaid, pushed to the renderer. */
 export const ReportProgress = z.object({
   reportId: id,

@@ -4,12 +4,7 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { CredentialState, KeychainState, PlaidEnvironment, ReportSummary, Settings } from '../../shared/domain';
 import type { ContractHandlers, EventSink } from '../../shared/ipc/contract';
-import {
-  analyzeReport,
-  DEFAULT_UNDERWRITING_SETTINGS,
-  loanInputsFromApplicant,
-  underwritingSettings,
-} from '../../shared/underwriting';
+import { analyzeInContext, DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
 import { openAssetDeskStore, type AssetDeskStore } from '../db';
 import { deleteApplicantLocally, planRetention } from '../db/retention';
 import { startEmulator as startBuiltInEmulator } from '../emulator';
@@ -20,6 +15,7 @@ import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './it
 import type { Logger } from './logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './report-lifecycle';
+import { analysisContextFor, underwritingConfirmationHandlers } from './underwriting-confirmations';
 import {
   createKeychainVault,
   keychainUnavailableError,
@@ -452,20 +448,10 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     applicant: ReturnType<typeof requireApplicant>,
     json: AssetReportGetResult,
   ) {
-    const s = requireStore();
-    const asOf = clock().toISOString().slice(0, 10);
-    const settings = underwritingSettings({
-      largeDepositShare: s.settings.get(
-        SETTINGS_KEYS.largeDepositShare,
-        DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
-      ),
-      documentAgeRule: s.settings.get(SETTINGS_KEYS.documentAgeRule, DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule),
-      sourcedDeposits: s.sourcedDeposits
-        .list(summary.id)
-        .map((d) => ({ transactionId: d.transactionId, note: d.note })),
-    });
+    const context = analysisContextFor(requireStore(), applicant, summary.id, clock());
+    const asOf = context.asOf;
     return {
-      analysis: analyzeReport(json, loanInputsFromApplicant(applicant), settings, asOf),
+      analysis: analyzeInContext(json, context),
       applicantName: [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' '),
       loanNumber: applicant.loanNumber,
       reportId: summary.plaidReportId ?? summary.id,
@@ -698,11 +684,12 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     'deposits:listSourced': async ({ reportId }) => {
       requireReport(reportId);
       return requireStore()
-        .sourcedDeposits.list(reportId)
+        .sourcedDeposits.listCarried(reportId)
         .map((d) => ({ transactionId: d.transactionId, note: d.note, markedAt: d.markedAt }));
     },
 
     'activity:list': async (filter) => requireStore().activity.list(filter),
+    ...underwritingConfirmationHandlers({ store: requireStore }),
   };
 
   return {

@@ -3,18 +3,13 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { AuditCopy, PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '../../shared/domain';
 import type { EventSink } from '../../shared/ipc/contract';
-import {
-  analyzeReport,
-  loanInputsFromApplicant,
-  summarizeReport,
-  underwritingSettings,
-  type UnderwritingSettings,
-} from '../../shared/underwriting';
+import { analyzeInContext, summarizeReport, type UnderwritingSettings } from '../../shared/underwriting';
 import type { AssetDeskStore, ReportRecord } from '../db';
 import type { DesktopAdapters } from './desktop';
 import type { ItemService } from './items';
 import type { Logger } from './logger';
 import type { PlaidErrorBody, PlaidGateway } from './plaid-gateway';
+import { analysisContextFor } from './underwriting-confirmations';
 import type { PlaidWebhook } from './webhook-receiver';
 
 /**
@@ -49,7 +44,7 @@ export interface ReportLifecycleDeps {
   logger: Logger;
   clock?: () => Date;
   webhookUrl: () => string | null;
-  /** Underwriting settings for finding counts (largeDepositShare, documentAgeRule …). */
+  /** Unused since finding counts read the stored settings through analysisContextFor; kept for callers. */
   underwriting?: () => Partial<UnderwritingSettings>;
   pollIntervals?: Partial<PollIntervals>;
   /** Test hook: SIGKILL this process at a named point (default: env ASSETDESK_CRASH_AT). */
@@ -371,9 +366,8 @@ export function createReportLifecycle(deps: ReportLifecycleDeps) {
     try {
       const applicant = store.applicants.get(report.applicantId);
       if (!applicant) return null;
-      const settings = underwritingSettings({ ...deps.underwriting?.(), sourcedDeposits: [] });
-      return analyzeReport(content, loanInputsFromApplicant(applicant), settings, clock().toISOString().slice(0, 10))
-        .counts;
+      // The same context as the report screen and the cover page: local date, sourced deposits, confirmations.
+      return analyzeInContext(content, analysisContextFor(store, applicant, report.id, clock())).counts;
     } catch (error) {
       // Findings are a convenience for the list; the report itself must still be stored.
       log.warn('finding counts unavailable', { reportId: report.id, error });

@@ -36,6 +36,11 @@ export const CHANNEL_NAMES = [
   'deposits:markSourced',
   'deposits:unmarkSourced',
   'deposits:listSourced',
+  'underwriting:listConfirmations',
+  'underwriting:confirmAccount',
+  'underwriting:withdrawConfirmation',
+  'underwriting:getSettings',
+  'underwriting:updateSettings',
   'activity:list',
 ] as const;
 

@@ -1,5 +1,7 @@
 import { useId, useState } from 'react';
+import type { StoredAccountConfirmation } from '../../../shared/domain';
 import type {
+  AccountConfirmation,
   Finding,
   FindingSeverity,
   LargeDeposit,
@@ -8,6 +10,7 @@ import type {
 } from '../../../shared/underwriting/types';
 import { Button, Chip, Dialog, ErrorAlert } from '../ui';
 import { formatDate, formatMoney } from './format';
+import { NotCountedAccounts } from './NotCountedAccounts';
 
 export interface FindingFocus {
   label: string;
@@ -22,7 +25,17 @@ interface Props {
   onShowTransactions(focus: FindingFocus): void;
   onMarkSourced(deposit: LargeDeposit, note: string): Promise<void>;
   onUnmarkSourced(deposit: LargeDeposit): Promise<void>;
+  confirmations?: StoredAccountConfirmation[];
+  /** "Institution · Account ••mask" by account key, for the accounts in this report. */
+  accountNames?: Map<string, string>;
+  onConfirmAccount?(confirmation: AccountConfirmation): Promise<void>;
+  onWithdrawConfirmation?(confirmation: Pick<AccountConfirmation, 'accountKey' | 'kind'>): Promise<void>;
 }
+
+const AGENCY: Record<'fannie_mae' | 'freddie_mac', string> = {
+  fannie_mae: 'Fannie Mae, 4 months',
+  freddie_mac: 'Freddie Mac, 120 days',
+};
 
 const SEVERITY_ORDER: Record<FindingSeverity, number> = { attention: 0, info: 1, ok: 2 };
 const SEVERITY_LABEL: Record<FindingSeverity, [string, 'danger' | 'info' | 'success']> = {
@@ -57,7 +70,16 @@ export function focusOf(finding: Finding): FindingFocus | null {
  * The underwriter's lens, first in the viewer: what needs the officer before the file goes to
  * underwriting, each finding with its rule's citation and a link to the transactions behind it.
  */
-export function FindingsPanel({ analysis, onShowTransactions, onMarkSourced, onUnmarkSourced }: Props) {
+export function FindingsPanel({
+  analysis,
+  onShowTransactions,
+  onMarkSourced,
+  onUnmarkSourced,
+  confirmations = [],
+  accountNames = new Map(),
+  onConfirmAccount = async () => undefined,
+  onWithdrawConfirmation = async () => undefined,
+}: Props) {
   const headingId = useId();
   const [showChecked, setShowChecked] = useState(false);
   const findings = [...analysis.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
@@ -110,9 +132,29 @@ export function FindingsPanel({ analysis, onShowTransactions, onMarkSourced, onU
           <dd className={analysis.documentAge.refreshDue ? 'rp-bad' : undefined} data-testid="refresh-by">
             {formatDate(analysis.documentAge.refreshBy)}
             {analysis.documentAge.refreshDue ? ' (due)' : ''}
+            <span className="muted rp-figure-note" data-testid="refresh-rule">
+              {AGENCY[analysis.documentAge.bindingAgency]}
+              {analysis.documentAge.noteDateKnown ? `, note date ${formatDate(analysis.documentAge.measuredOn)}` : ''}
+            </span>
           </dd>
         </div>
+        {ftc.notCounted.length > 0 && (
+          <div>
+            <dt>Not counted</dt>
+            <dd className="rp-bad" data-testid="not-counted-count">
+              {ftc.notCounted.length} account{ftc.notCounted.length === 1 ? '' : 's'}
+            </dd>
+          </div>
+        )}
       </dl>
+
+      <NotCountedAccounts
+        notCounted={ftc.notCounted}
+        confirmations={confirmations}
+        accountNames={accountNames}
+        onConfirm={onConfirmAccount}
+        onWithdraw={onWithdrawConfirmation}
+      />
 
       {open.length === 0 ? (
         <p className="alert alert-success" data-testid="no-findings">

@@ -1,0 +1,114 @@
+import type { AssetDeskStore } from '../db';
+import type { Applicant, AssetClassSettings } from '../../shared/domain';
+import type { ContractHandlers } from '../../shared/ipc/contract';
+import {
+  DEFAULT_UNDERWRITING_SETTINGS,
+  buildAnalysisContext,
+  type AnalysisContext,
+  type StoredUnderwritingSettings,
+} from '../../shared/underwriting';
+
+/** Settings keys: the two the settings screen has always stored, and the lender's asset-class settings. */
+const KEYS = {
+  largeDepositShare: 'largeDepositShare',
+  documentAgeRule: 'documentAgeRule',
+  assetClasses: 'underwritingAssetClasses',
+} as const;
+
+type UnderwritingChannels =
+  | 'underwriting:listConfirmations'
+  | 'underwriting:confirmAccount'
+  | 'underwriting:withdrawConfirmation'
+  | 'underwriting:getSettings'
+  | 'underwriting:updateSettings';
+
+function assetClassSettings(store: AssetDeskStore): AssetClassSettings {
+  const defaults: AssetClassSettings = {
+    retirementDiscount: DEFAULT_UNDERWRITING_SETTINGS.retirementDiscount,
+    brokerageShare: DEFAULT_UNDERWRITING_SETTINGS.brokerageShare,
+    hsaTreatment: DEFAULT_UNDERWRITING_SETTINGS.hsaTreatment,
+    transferMatchBusinessDays: DEFAULT_UNDERWRITING_SETTINGS.transferMatchBusinessDays,
+  };
+  return { ...defaults, ...store.settings.get<Partial<AssetClassSettings>>(KEYS.assetClasses, {}) };
+}
+
+/** Every stored lender setting the analysis reads. */
+export function storedUnderwritingSettings(store: AssetDeskStore): StoredUnderwritingSettings {
+  return {
+    largeDepositShare: store.settings.get(KEYS.largeDepositShare, DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare),
+    documentAgeRule: store.settings.get(KEYS.documentAgeRule, DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule),
+    ...assetClassSettings(store),
+  };
+}
+
+/**
+ * The analysis context for one report of an applicant, from what the store holds: lender settings, the deposits
+ * sourced on this report or the reports it was refreshed/filtered from, and the applicant's account confirmations.
+ * The main process's one way in to shared/underwriting's buildAnalysisContext (list counts, cover page, export).
+ */
+export function analysisContextFor(
+  store: AssetDeskStore,
+  applicant: Parameters<typeof buildAnalysisContext>[0]['applicant'] & Pick<Applicant, 'id'>,
+  reportId: string,
+  now: Date,
+): AnalysisContext {
+  return buildAnalysisContext({
+    applicant,
+    settings: storedUnderwritingSettings(store),
+    sourcedDeposits: store.sourcedDeposits.listCarried(reportId),
+    accountConfirmations: store.accountConfirmations.list(applicant.id),
+    now,
+  });
+}
+
+/** The IPC handlers for confirmations and asset-class settings: this feature's slice of ContractHandlers. */
+export function underwritingConfirmationHandlers(deps: {
+  store: () => AssetDeskStore;
+}): Pick<ContractHandlers, UnderwritingChannels> {
+  return {
+    'underwriting:listConfirmations': async ({ applicantId }) =>
+      deps
+        .store()
+        .accountConfirmations.list(applicantId)
+        .map(({ accountKey, kind, note, usdRate, confirmedAt }) => ({
+          accountKey,
+          kind,
+          note,
+          usdRate: usdRate ?? null,
+          confirmedAt,
+        })),
+    'underwriting:confirmAccount': async ({ applicantId, accountKey, kind, note, usdRate }) => {
+      const store = deps.store();
+      store.transaction(() => {
+        store.accountConfirmations.confirm(applicantId, { accountKey, kind, note, usdRate: usdRate ?? null });
+        store.activity.append({
+          action: 'account_confirmed',
+          applicantId,
+          reportId: null,
+          detail: { accountKey, kind, ...(usdRate ? { usdRate } : {}) },
+        });
+      });
+      return { ok: true as const };
+    },
+    'underwriting:withdrawConfirmation': async ({ applicantId, accountKey, kind }) => {
+      const store = deps.store();
+      store.transaction(() => {
+        store.accountConfirmations.withdraw(applicantId, accountKey, kind);
+        store.activity.append({
+          action: 'account_unconfirmed',
+          applicantId,
+          reportId: null,
+          detail: { accountKey, kind },
+        });
+      });
+      return { ok: true as const };
+    },
+    'underwriting:getSettings': async () => assetClassSettings(deps.store()),
+    'underwriting:updateSettings': async (changes) => {
+      const store = deps.store();
+      const next = { ...assetClassSettings(store), ...changes };
+      store.settings.set(KEYS.assetClasses, next);
+      return next;
+    },
+  };
+}
