@@ -28,3 +28,5 @@ export { describeAccount, formatMoney } from './accounts';
 export { addDays, addMonths, businessDaysBetween, daysBetween, toIsoDate } from './dates';
 export { CITATIONS, DEFAULT_UNDERWRITING_SETTINGS } from './types';
 export type * from './types';
+export { readAssetReport } from './report-input';
+export type { ReadReport } from './report-input';
