@@ -1,6 +1,12 @@
 import PDFDocument from 'pdfkit';
 import { PDFDocument as PdfLibDocument } from 'pdf-lib';
-import type { Finding, FindingSeverity, UnderwritingAnalysis } from '../../shared/underwriting/types';
+import { NOT_COUNTED } from '../../shared/underwriting/funds-to-close';
+import type {
+  Finding,
+  FindingSeverity,
+  NotCountedAccount,
+  UnderwritingAnalysis,
+} from '../../shared/underwriting/types';
 
 /**
  * The underwriter cover page: AssetDesk's findings on one or two Letter pages, put in front of Plaid's PDF on
@@ -182,7 +188,9 @@ function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number): number
     {
       label: 'Refresh by',
       value: documentAge.refreshBy,
-      note: documentAge.refreshDue ? 'Refresh due now' : `${documentAge.daysLeft} days left`,
+      note: `${documentAge.bindingAgency === 'fannie_mae' ? 'Fannie Mae 4 months' : 'Freddie Mac 120 days'} · ${
+        documentAge.refreshDue ? 'refresh due' : `${documentAge.daysLeft} days left`
+      }`,
       colour: documentAge.refreshDue ? SEVERITY.attention.colour : INK,
     },
     {
@@ -203,6 +211,31 @@ function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number): number
       note: `30d ${money(averageBalances.totals.days30)} · 90d ${money(averageBalances.totals.days90)}`,
     },
   ]);
+}
+
+function balanceText(account: NotCountedAccount): string {
+  if (account.balance === null) return 'no balance';
+  return account.currency && account.currency !== 'USD'
+    ? `${account.balance.toFixed(2)} ${account.currency}`
+    : money(account.balance);
+}
+
+/** Which accounts are held out of funds to close, why, and what counts them: one line each. */
+function notCountedSection(doc: Doc, accounts: NotCountedAccount[], y: number): number {
+  if (accounts.length === 0) return y;
+  y = sectionTitle(doc, `Not counted in funds to close (${accounts.length})`, y);
+  for (const account of accounts) {
+    const name = printable(`${account.name}${account.mask ? ` ••${account.mask}` : ''} · ${account.institutionName}`);
+    const why = printable(
+      `${balanceText(account)} — ${account.reasons.map((r) => NOT_COUNTED[r].why).join('; ')}. ${account.actions.join(' ')}`,
+    );
+    doc.font(BOLD).fontSize(8).fillColor(INK).text(name, MARGIN, y, { width: 170, lineBreak: false, ellipsis: true });
+    doc.font(FONT).fontSize(7.5).fillColor(MUTED);
+    const height = doc.heightOfString(why, { width: WIDTH - 176 });
+    doc.text(why, MARGIN + 176, y, { width: WIDTH - 176 });
+    y += Math.max(11, height) + 3;
+  }
+  return y + 6;
 }
 
 function sectionTitle(doc: Doc, title: string, y: number): number {
@@ -289,6 +322,7 @@ function render(doc: Doc, input: CoverPageInput): void {
   y = identity(doc, input, y);
   y = keyFigures(doc, analysis, y);
   y += 6;
+  y = notCountedSection(doc, analysis.fundsToClose.notCounted, y);
 
   const needed = analysis.findings.filter((finding) => finding.severity !== 'ok');
   const fine = analysis.findings.filter((finding) => finding.severity === 'ok');
