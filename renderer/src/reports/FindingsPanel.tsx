@@ -133,7 +133,15 @@ export function FindingsPanel({
             {formatDate(analysis.documentAge.refreshBy)}
             {analysis.documentAge.refreshDue ? ' (due)' : ''}
             <span className="muted rp-figure-note" data-testid="refresh-rule">
-              {AGENCY[analysis.documentAge.bindingAgency]}
+              {analysis.documentAge.limits.length > 1 &&
+              analysis.documentAge.limits.every((l) => l.lastNoteDate === analysis.documentAge.refreshBy)
+                ? 'Fannie Mae and Freddie Mac agree'
+                : AGENCY[analysis.documentAge.bindingAgency]}
+              {analysis.documentAge.du
+                ? analysis.documentAge.du.met
+                  ? '; DU 45 days met'
+                  : '; DU 45 days NOT met'
+                : ''}
               {analysis.documentAge.noteDateKnown ? `, note date ${formatDate(analysis.documentAge.measuredOn)}` : ''}
             </span>
           </dd>
