@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { PDFDocument as PdfLibDocument } from 'pdf-lib';
 import { NOT_COUNTED } from '../../shared/underwriting/funds-to-close';
 import type {
@@ -7,6 +6,17 @@ import type {
   NotCountedAccount,
   UnderwritingAnalysis,
 } from '../../shared/underwriting/types';
+import {
+  FONT,
+  FONT_BOLD as BOLD,
+  LETTER,
+  field as toolkitField,
+  formatDateTimeUtc as formatDateTime,
+  renderLetterPdf,
+  sectionTitle as toolkitSectionTitle,
+  stampFooters,
+  type Doc,
+} from '../pdf/toolkit';
 
 /**
  * The underwriter cover page: AssetDesk's findings on one or two Letter pages, put in front of Plaid's PDF on
@@ -25,9 +35,7 @@ export interface CoverPageInput {
 
 export const COVER_PAGE_HEADING = "AssetDesk underwriting analysis — not part of Plaid's Asset Report";
 
-type Doc = InstanceType<typeof PDFDocument>;
-
-const PAGE = { width: 612, height: 792 };
+const PAGE = LETTER;
 const MARGIN = 44;
 const RIGHT = PAGE.width - MARGIN;
 const WIDTH = PAGE.width - 2 * MARGIN;
@@ -47,8 +55,6 @@ const SEVERITY: Record<FindingSeverity, { label: string; colour: string; tint: s
   info: { label: 'INFO', colour: '#2f5f9e', tint: '#e8eff9' },
   ok: { label: 'OK', colour: '#2c7a3f', tint: '#e6f3ea' },
 };
-const FONT = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const money = (value: number | null): string => (value === null ? 'n/a' : usd.format(value));
@@ -66,12 +72,6 @@ function printable(text: string): string {
       return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(char) ? char : '?';
     })
     .join('');
-}
-
-function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
 }
 
 function header(doc: Doc, input: CoverPageInput, continued: boolean): number {
@@ -100,16 +100,14 @@ function notice(doc: Doc, y: number): number {
 }
 
 function field(doc: Doc, label: string, value: string, x: number, y: number, width: number): void {
-  doc
-    .font(FONT)
-    .fontSize(7)
-    .fillColor(MUTED)
-    .text(label.toUpperCase(), x, y, { lineBreak: false, characterSpacing: 0.4 });
-  doc
-    .font(BOLD)
-    .fontSize(9.5)
-    .fillColor(INK)
-    .text(printable(value), x, y + 10, { width, lineBreak: false, ellipsis: true });
+  toolkitField(doc, label, printable(value), x, y, {
+    labelSize: 7,
+    valueSize: 9.5,
+    labelColour: MUTED,
+    valueColour: INK,
+    labelSpacing: 0.4,
+    valueWidth: width,
+  });
 }
 
 function identity(doc: Doc, input: CoverPageInput, y: number): number {
@@ -239,14 +237,7 @@ function notCountedSection(doc: Doc, accounts: NotCountedAccount[], y: number): 
 }
 
 function sectionTitle(doc: Doc, title: string, y: number): number {
-  doc.font(BOLD).fontSize(10.5).fillColor(BAND).text(title, MARGIN, y, { lineBreak: false });
-  doc
-    .moveTo(MARGIN, y + 15)
-    .lineTo(RIGHT, y + 15)
-    .lineWidth(0.6)
-    .strokeColor(RULE)
-    .stroke();
-  return y + 22;
+  return toolkitSectionTitle(doc, title, y, { left: MARGIN, right: RIGHT, size: 10.5, colour: BAND, rule: RULE });
 }
 
 const TITLE_X = MARGIN + 70;
@@ -294,25 +285,12 @@ function drawFinding(doc: Doc, finding: Finding, y: number): number {
 }
 
 function footers(doc: Doc, input: CoverPageInput): void {
-  const range = doc.bufferedPageRange();
-  for (let index = 0; index < range.count; index += 1) {
-    doc.switchToPage(range.start + index);
-    doc
-      .moveTo(MARGIN, FOOTER_Y - 6)
-      .lineTo(RIGHT, FOOTER_Y - 6)
-      .lineWidth(0.5)
-      .strokeColor(RULE)
-      .stroke();
-    doc.font(FONT).fontSize(7).fillColor(MUTED);
-    doc.text(
-      printable(`AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}`),
-      MARGIN,
-      FOOTER_Y,
-      { lineBreak: false },
-    );
-    const page = `Cover page ${index + 1} of ${range.count}`;
-    doc.text(page, RIGHT - doc.widthOfString(page), FOOTER_Y, { lineBreak: false });
-  }
+  stampFooters(
+    doc,
+    { left: MARGIN, right: RIGHT, y: FOOTER_Y, size: 7, colour: MUTED, rule: RULE },
+    () => printable(`AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}`),
+    (index, total) => `Cover page ${index + 1} of ${total}`,
+  );
 }
 
 function render(doc: Doc, input: CoverPageInput): void {
@@ -390,34 +368,23 @@ function render(doc: Doc, input: CoverPageInput): void {
 }
 
 /** A one- or two-page PDF summarising the findings, headed as AssetDesk's analysis. */
-export function buildCoverPage(input: CoverPageInput): Promise<Uint8Array> {
-  const doc = new PDFDocument({
-    size: 'LETTER',
-    margin: MARGIN,
-    bufferPages: true,
-    compress: true,
-    info: {
-      Title: `AssetDesk underwriting analysis - ${input.loanNumber}`,
-      Author: 'AssetDesk',
-      Subject: `Lender analysis of Plaid Asset Report ${input.reportId}`,
-      CreationDate: new Date(input.generatedAt),
+export async function buildCoverPage(input: CoverPageInput): Promise<Uint8Array> {
+  const bytes = await renderLetterPdf(
+    {
+      margin: MARGIN,
+      info: {
+        Title: `AssetDesk underwriting analysis - ${input.loanNumber}`,
+        Author: 'AssetDesk',
+        Subject: `Lender analysis of Plaid Asset Report ${input.reportId}`,
+        CreationDate: new Date(input.generatedAt),
+      },
     },
-  });
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('data', (chunk: Uint8Array) => chunks.push(chunk));
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-  });
-  try {
-    render(doc, input);
-    footers(doc, input);
-    doc.end();
-  } catch (error) {
-    doc.end();
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
-  return done;
+    (doc) => {
+      render(doc, input);
+      footers(doc, input);
+    },
+  );
+  return new Uint8Array(bytes);
 }
 
 /** Plaid's PDF with the cover page(s) in front; Plaid's pages and metadata are copied unchanged. */
