@@ -28,12 +28,19 @@ export function dailyBalances(account: BalanceHistory, reportDate: string, days:
   if (rows.size === 0) return null;
   const earliest = Math.min(...rows.keys());
   const anchor = dayNumber(reportDate);
-  const netByDay = new Map<number, number>();
-  for (const t of account.transactions ?? []) {
-    if (t.pending) continue;
-    const day = dayNumber(t.date);
-    netByDay.set(day, (netByDay.get(day) ?? 0) + toCents(t.amount));
-  }
+  // Built only when a day is missing: most histories have every row.
+  let netByDay: Map<number, number> | null = null;
+  const netOn = (day: number): number => {
+    if (!netByDay) {
+      netByDay = new Map();
+      for (const t of account.transactions ?? []) {
+        if (t.pending) continue;
+        const d = dayNumber(t.date);
+        netByDay.set(d, (netByDay.get(d) ?? 0) + toCents(t.amount));
+      }
+    }
+    return netByDay.get(day) ?? 0;
+  };
   const current = account.balances?.current ?? null;
   // Balances in cents while rebuilding, so a chain of missing days adds no rounding.
   let newer: number | null = current === null ? null : toCents(current);
@@ -44,7 +51,7 @@ export function dailyBalances(account: BalanceHistory, reportDate: string, days:
     const row = rows.get(day);
     let balance: number | null;
     if (row !== undefined) balance = toCents(row);
-    else if (newer !== null) balance = newer + (netByDay.get(day + 1) ?? 0);
+    else if (newer !== null) balance = newer + netOn(day + 1);
     else balance = null;
     if (balance === null) {
       // No newer day to rebuild from (no current balance): the nearest older row is the best there is.

@@ -13,7 +13,7 @@ export {
   largeDepositThresholdCents,
   isPayrollByInsights,
   payerKey,
-  recurringPayers,
+  payrollPattern,
 } from './large-deposits';
 export { isNsfFee, isNsfReversal, isReturnedDeposit } from './nsf';
 export { borrowerNames, accountOwnership } from './ownership';

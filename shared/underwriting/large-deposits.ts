@@ -58,35 +58,43 @@ export function payerKey(transaction: AssetReportTransaction): string {
     .join(' ');
 }
 
+function regularDates(dates: string[]): boolean {
+  const sorted = [...new Set(dates)].sort();
+  if (sorted.length < 3) return false;
+  const gaps = sorted.slice(1).map((date, i) => daysBetween(sorted[i] ?? date, date));
+  return PAY_BANDS.some(([low, high]) => gaps.every((gap) => gap >= low && gap <= high));
+}
+
 /**
- * Payers whose deposits into an account recur at a wage interval: at least 3 deposits, every gap within one band
- * (weekly, bi-/semi-monthly, monthly). P2P, transfers and anonymous deposits (checks, cash) never qualify.
- * Returns the set of "accountId|payer" keys.
+ * Is this deposit from a payer whose deposits into the account recur at a wage interval: at least 3 deposits,
+ * every gap within one band (weekly, bi-/semi-monthly, monthly)? P2P, transfers and anonymous deposits (checks,
+ * cash) never qualify. Payers are looked up only for the deposits asked about, once per account and payer.
  */
-export function recurringPayers(accounts: ReportAccount[]): Set<string> {
-  const byPayer = new Map<string, string[]>();
-  for (const { account } of accounts) {
-    if (!isDepository(account)) continue;
-    for (const t of account.transactions) {
-      if (t.amount >= 0) continue;
-      const description = describeTransaction(t).toUpperCase();
-      if (PERSON_TO_PERSON.test(transactionText(t)) || TRANSFER.test(description) || ANONYMOUS.test(description))
-        continue;
-      const key = `${account.account_id}|${payerKey(t)}`;
-      const dates = byPayer.get(key) ?? [];
-      dates.push(t.date);
-      byPayer.set(key, dates);
+export function payrollPattern(): (entry: ReportAccount, transaction: AssetReportTransaction) => boolean {
+  const known = new Map<string, boolean>();
+  return (entry, transaction) => {
+    const key = payerKey(transaction);
+    if (!key) return false;
+    const description = describeTransaction(transaction).toUpperCase();
+    if (
+      PERSON_TO_PERSON.test(transactionText(transaction)) ||
+      TRANSFER.test(description) ||
+      ANONYMOUS.test(description)
+    )
+      return false;
+    const cacheKey = `${entry.account.account_id}|${key}`;
+    let recurring = known.get(cacheKey);
+    if (recurring === undefined) {
+      // A cheap substring test first: a heavy account has thousands of deposits from other payers.
+      const firstWord = key.split(' ')[0] ?? key;
+      const dates = entry.account.transactions
+        .filter((t) => t.amount < 0 && describeTransaction(t).toUpperCase().includes(firstWord) && payerKey(t) === key)
+        .map((t) => t.date);
+      recurring = regularDates(dates);
+      known.set(cacheKey, recurring);
     }
-  }
-  const recurring = new Set<string>();
-  for (const [key, dates] of byPayer) {
-    if (dates.length < 3 || key.endsWith('|')) continue;
-    const sorted = [...new Set(dates)].sort();
-    if (sorted.length < 3) continue;
-    const gaps = sorted.slice(1).map((date, i) => daysBetween(sorted[i] ?? date, date));
-    if (PAY_BANDS.some(([low, high]) => gaps.every((gap) => gap >= low && gap <= high))) recurring.add(key);
-  }
-  return recurring;
+    return recurring;
+  };
 }
 
 /** The deposit threshold in whole cents, rounded down, or null without income. Exact: a deposit D cents is large iff D > it. */
@@ -207,7 +215,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
   const threshold = thresholdCents / 100;
 
   const owned = new Map(ownership.map((o) => [o.accountId, o.owned]));
-  const payers = recurringPayers(accounts);
+  const recurringPayer = payrollPattern();
   // Withdrawals anywhere in the borrowers' reports, indexed by cents: a heavy report has tens of thousands.
   const withdrawalsByCents = new Map<number, Withdrawal[]>();
   for (const entry of [...accounts, ...(input.otherAccounts ?? [])]) {
@@ -265,7 +273,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
 
     const payrollBy = isPayrollByInsights(transaction)
       ? ('insights' as const)
-      : payers.has(`${entry.account.account_id}|${payerKey(transaction)}`)
+      : recurringPayer(entry, transaction)
         ? ('pattern' as const)
         : null;
 

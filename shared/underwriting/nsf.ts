@@ -36,9 +36,16 @@ function mayMentionNsf(transaction: AssetReportTransaction): boolean {
 const RETURNED_DEPOSIT =
   /DEPOSITED (?:ITEM|CHECK|CHK)|DEP(?:OSIT)?\.? (?:ITEM )?RET(?:URN(?:ED)?)?\b|RETURN(?:ED)? DEP(?:OSIT(?:ED)?)?\b|CHARGE ?BACK (?:OF )?DEP|RETURNED DEPOSIT/;
 
+// A cheap first look at the bank's own text before the full text is built (tens of thousands of transactions).
+const MAY_BE_RETURNED = /RET|CHARGE ?BACK|DEPOSITED/i;
+
 /** A returned deposited item (or the bank's fee for it): money out because someone else's check bounced. */
 export function isReturnedDeposit(transaction: AssetReportTransaction): boolean {
-  return transaction.amount > 0 && RETURNED_DEPOSIT.test(transactionText(transaction));
+  if (transaction.amount <= 0) return false;
+  const { original_description, name } = transaction;
+  if (!(original_description && MAY_BE_RETURNED.test(original_description)) && !(name && MAY_BE_RETURNED.test(name)))
+    return false;
+  return RETURNED_DEPOSIT.test(transactionText(transaction));
 }
 
 /** A fee charged for insufficient funds or an overdraft (money out). */
