@@ -124,7 +124,7 @@ describe("emulator personas through the underwriter's lens", () => {
     ).toEqual([[], []]);
   });
 
-  it("user_heavy: the Plaid Business Checking account is not counted until the business-asset review", () => {
+  it('user_heavy: the Plaid Business Checking account is not counted until the business-asset review', () => {
     const analysis = analyze('user_heavy', alberta({ qualifyingMonthlyIncome: 13600 }));
     const business = analysis.fundsToClose.notCounted.find((a) => a.name === 'Plaid Business Checking');
     expect(business).toMatchObject({ balance: 41877.09, reasons: ['business'] });
