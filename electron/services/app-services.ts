@@ -689,7 +689,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     },
 
     'activity:list': async (filter) => requireStore().activity.list(filter),
-    ...underwritingConfirmationHandlers({ store: requireStore }),
+    ...underwritingConfirmationHandlers({ store: requireStore, clock }),
   };
 
   return {

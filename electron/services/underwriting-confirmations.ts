@@ -3,7 +3,9 @@ import type { Applicant, AssetClassSettings } from '../../shared/domain';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import {
   DEFAULT_UNDERWRITING_SETTINGS,
+  analyzeInContext,
   buildAnalysisContext,
+  readAssetReport,
   type AnalysisContext,
   type StoredUnderwritingSettings,
 } from '../../shared/underwriting';
@@ -61,10 +63,30 @@ export function analysisContextFor(
   });
 }
 
+/**
+ * Re-counts the findings the applicant and report lists show, for every ready report of the applicant, after a
+ * confirmation changed what counts. A report that cannot be read keeps its old counts.
+ */
+export function recountApplicantFindings(store: AssetDeskStore, applicantId: string, now: Date): void {
+  const applicant = store.applicants.get(applicantId);
+  if (!applicant) return;
+  for (const environment of ['emulator', 'sandbox', 'production'] as const) {
+    for (const summary of store.reports.listForApplicant(applicantId, environment)) {
+      if (summary.status !== 'ready') continue;
+      const read = readAssetReport(store.reports.readJson(summary.id));
+      if (!read.ok) continue;
+      const counts = analyzeInContext(read.result, analysisContextFor(store, applicant, summary.id, now)).counts;
+      store.reports.setFindingCounts(summary.id, counts);
+    }
+  }
+}
+
 /** The IPC handlers for confirmations and asset-class settings: this feature's slice of ContractHandlers. */
 export function underwritingConfirmationHandlers(deps: {
   store: () => AssetDeskStore;
+  clock?: () => Date;
 }): Pick<ContractHandlers, UnderwritingChannels> {
+  const clock = deps.clock ?? (() => new Date());
   return {
     'underwriting:listConfirmations': async ({ applicantId }) =>
       deps
@@ -88,6 +110,7 @@ export function underwritingConfirmationHandlers(deps: {
           detail: { accountKey, kind, ...(usdRate ? { usdRate } : {}) },
         });
       });
+      recountApplicantFindings(store, applicantId, clock());
       return { ok: true as const };
     },
     'underwriting:withdrawConfirmation': async ({ applicantId, accountKey, kind }) => {
@@ -101,6 +124,7 @@ export function underwritingConfirmationHandlers(deps: {
           detail: { accountKey, kind },
         });
       });
+      recountApplicantFindings(store, applicantId, clock());
       return { ok: true as const };
     },
     'underwriting:getSettings': async () => assetClassSettings(deps.store()),

@@ -1,6 +1,10 @@
 import Database from 'better-sqlite3';
 import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
-import { analysisContextFor } from '../../electron/services/underwriting-confirmations';
+import {
+  analysisContextFor,
+  underwritingConfirmationHandlers,
+} from '../../electron/services/underwriting-confirmations';
+import { personaReport } from '../underwriting/persona-report';
 
 /** Officer's sourcing marks and account confirmations carry to refreshed and filtered reports (issue 13). */
 describe('underwriting marks that carry to child reports', () => {
@@ -89,5 +93,42 @@ describe('underwriting marks that carry to child reports', () => {
     for (const row of sealed) expect(row.note_enc.toString('latin1')).not.toContain('Two years');
     t.store.accountConfirmations.withdraw(applicant.id, 'ins_1:1234:checking', 'conversion');
     expect(t.store.accountConfirmations.list(applicant.id).map((c) => c.kind)).toEqual(['business_review']);
+  });
+
+  it('confirming an account through the IPC handler re-counts the findings the lists show', async () => {
+    const { applicant, original } = family();
+    // user_heavy: the business account is held back (one attention finding for it, one on the ownership side).
+    t.store.reports.markReady(original.id, {
+      reportJson: JSON.stringify(personaReport('user_heavy')),
+      pdf: new Uint8Array([37, 80, 68, 70]),
+      summary: { totalBalance: 0, accountCount: 8, earliestHistoryDate: null },
+      readyAt: '2026-11-02T12:05:00.000Z',
+    });
+    const handlers = underwritingConfirmationHandlers({
+      store: () => t.store,
+      clock: () => new Date('2026-03-31T12:00:00'),
+    });
+    const counts = () => t.store.reports.get(original.id)?.findingCounts ?? null;
+    await handlers['underwriting:withdrawConfirmation']({
+      applicantId: applicant.id,
+      accountKey: 'none',
+      kind: 'ownership',
+    });
+    const before = counts();
+    await handlers['underwriting:confirmAccount']({
+      applicantId: applicant.id,
+      accountKey: 'ins_109508:7070:checking',
+      kind: 'business_review',
+      note: 'Two years of business returns reviewed',
+    });
+    const after = counts();
+    // The 'funds-not-counted:business' finding is gone; the ownership finding for business accounts stays.
+    expect(after?.attention).toBe((before?.attention ?? 0) - 1);
+    expect(
+      (await handlers['underwriting:listConfirmations']({ applicantId: applicant.id })).map((c) => c.kind),
+    ).toEqual(['business_review']);
+    expect(t.store.activity.list({ applicantId: applicant.id }).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['account_confirmed', 'account_unconfirmed']),
+    );
   });
 });
