@@ -21,6 +21,8 @@ type UnderwritingChannels =
   | 'underwriting:listConfirmations'
   | 'underwriting:confirmAccount'
   | 'underwriting:withdrawConfirmation'
+  | 'underwriting:getNoteDate'
+  | 'underwriting:setNoteDate'
   | 'underwriting:getSettings'
   | 'underwriting:updateSettings';
 
@@ -59,6 +61,7 @@ export function analysisContextFor(
     settings: storedUnderwritingSettings(store),
     sourcedDeposits: store.sourcedDeposits.listCarried(reportId),
     accountConfirmations: store.accountConfirmations.list(applicant.id),
+    expectedNoteDate: store.accountConfirmations.noteDate(applicant.id),
     now,
   });
 }
@@ -122,6 +125,23 @@ export function underwritingConfirmationHandlers(deps: {
           applicantId,
           reportId: null,
           detail: { accountKey, kind },
+        });
+      });
+      recountApplicantFindings(store, applicantId, clock());
+      return { ok: true as const };
+    },
+    'underwriting:getNoteDate': async ({ applicantId }) => ({
+      expectedNoteDate: deps.store().accountConfirmations.noteDate(applicantId),
+    }),
+    'underwriting:setNoteDate': async ({ applicantId, expectedNoteDate }) => {
+      const store = deps.store();
+      store.transaction(() => {
+        store.accountConfirmations.setNoteDate(applicantId, expectedNoteDate);
+        store.activity.append({
+          action: 'note_date_set',
+          applicantId,
+          reportId: null,
+          detail: { expectedNoteDate },
         });
       });
       recountApplicantFindings(store, applicantId, clock());

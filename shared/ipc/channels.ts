@@ -39,6 +39,8 @@ export const CHANNEL_NAMES = [
   'underwriting:listConfirmations',
   'underwriting:confirmAccount',
   'underwriting:withdrawConfirmation',
+  'underwriting:getNoteDate',
+  'underwriting:setNoteDate',
   'underwriting:getSettings',
   'underwriting:updateSettings',
   'activity:list',

@@ -234,6 +234,11 @@ export const contract = {
     z.strictObject({ applicantId: id, accountKey: z.string().min(1).max(200), kind: AccountConfirmationKind }),
     ok,
   ),
+  'underwriting:getNoteDate': channel(
+    z.strictObject({ applicantId: id }),
+    z.object({ expectedNoteDate: z.string().nullable() }),
+  ),
+  'underwriting:setNoteDate': channel(z.strictObject({ applicantId: id, expectedNoteDate: isoDate.nullable() }), ok),
   'underwriting:getSettings': channel(none, AssetClassSettings),
   'underwriting:updateSettings': channel(AssetClassSettingsChanges, AssetClassSettings),
 

@@ -196,6 +196,15 @@ describe('lending personas through the underwriter’s lens', () => {
     expect(await ownership.first().locator('.rp-finding-detail').textContent()).toContain('Robert');
     expect(await seriousViolations(page)).toEqual([]);
     await shot('name-mismatch');
+
+    // A closing years away: the report will be too old on the note date, whatever today is.
+    expect(await finding('document_age', 'attention').count()).toBe(0);
+    await page.getByTestId('note-date-input').fill('2030-01-15');
+    await page.getByTestId('note-date-save').click();
+    await page.getByTestId('note-date-clear').waitFor();
+    expect(await page.getByTestId('refresh-by').textContent()).toContain('(due)');
+    expect(await page.getByTestId('refresh-rule').textContent()).toContain('note date');
+    expect(await finding('document_age', 'attention').count()).toBe(1);
   });
 
   test("user_heavy: the business account is not counted until the lender's business-asset review is recorded", async () => {

@@ -91,6 +91,12 @@ describe('underwriting marks that carry to child reports', () => {
     db.close();
     expect(sealed).toHaveLength(2);
     for (const row of sealed) expect(row.note_enc.toString('latin1')).not.toContain('Two years');
+    // The expected note date is a loan field every report's context reads.
+    expect(analysisContextFor(t.store, applicant, original.id, new Date()).loan.expectedNoteDate).toBeUndefined();
+    t.store.accountConfirmations.setNoteDate(applicant.id, '2026-12-15');
+    expect(analysisContextFor(t.store, applicant, filtered.id, new Date()).loan.expectedNoteDate).toBe('2026-12-15');
+    t.store.accountConfirmations.setNoteDate(applicant.id, null);
+    expect(t.store.accountConfirmations.noteDate(applicant.id)).toBeNull();
     t.store.accountConfirmations.withdraw(applicant.id, 'ins_1:1234:checking', 'conversion');
     expect(t.store.accountConfirmations.list(applicant.id).map((c) => c.kind)).toEqual(['business_review']);
   });

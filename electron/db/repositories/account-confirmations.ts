@@ -5,11 +5,17 @@ export interface StoredAccountConfirmation extends AccountConfirmation {
   confirmedAt: string;
 }
 
-/** The officer's "this account counts" confirmations, per applicant and account identity (see accountKey). */
+/**
+ * The officer's "this account counts" confirmations, per applicant and account identity (see accountKey), and the
+ * loan's expected note date: what the officer records for the lens, kept at the applicant so every report sees it.
+ */
 export interface AccountConfirmationRepository {
   confirm(applicantId: string, confirmation: AccountConfirmation): StoredAccountConfirmation;
   withdraw(applicantId: string, accountKey: string, kind: AccountConfirmation['kind']): void;
   list(applicantId: string): StoredAccountConfirmation[];
+  /** The loan's expected note (closing) date, YYYY-MM-DD, or null while not known. */
+  noteDate(applicantId: string): string | null;
+  setNoteDate(applicantId: string, date: string | null): void;
 }
 
 export function createAccountConfirmationRepository(ctx: StoreContext): AccountConfirmationRepository {
@@ -68,6 +74,27 @@ export function createAccountConfirmationRepository(ctx: StoreContext): AccountC
         usdRate: row.usd_rate,
         confirmedAt: row.confirmed_at,
       }));
+    },
+
+    noteDate(applicantId) {
+      const row = ctx
+        .statement('SELECT expected_note_date FROM loan_note_dates WHERE applicant_id = ?')
+        .get(applicantId) as { expected_note_date: string } | undefined;
+      return row?.expected_note_date ?? null;
+    },
+
+    setNoteDate(applicantId, date) {
+      if (date === null) {
+        ctx.statement('DELETE FROM loan_note_dates WHERE applicant_id = ?').run(applicantId);
+        return;
+      }
+      if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(applicantId)) throw notFound('applicant');
+      ctx
+        .statement(
+          `INSERT INTO loan_note_dates (applicant_id, expected_note_date) VALUES (?, ?)
+           ON CONFLICT (applicant_id) DO UPDATE SET expected_note_date = excluded.expected_note_date`,
+        )
+        .run(applicantId, date);
     },
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/underwriting/types';
 import { Button, Chip, Dialog, ErrorAlert } from '../ui';
 import { formatDate, formatMoney } from './format';
+import { NoteDateField } from './NoteDateField';
 import { NotCountedAccounts } from './NotCountedAccounts';
 
 export interface FindingFocus {
@@ -30,6 +31,9 @@ interface Props {
   accountNames?: Map<string, string>;
   onConfirmAccount?(confirmation: AccountConfirmation): Promise<void>;
   onWithdrawConfirmation?(confirmation: Pick<AccountConfirmation, 'accountKey' | 'kind'>): Promise<void>;
+  /** The loan's expected note date and how to change it; without onSaveNoteDate the field is not shown. */
+  noteDate?: string | null;
+  onSaveNoteDate?(date: string | null): Promise<void>;
 }
 
 const AGENCY: Record<'fannie_mae' | 'freddie_mac', string> = {
@@ -79,6 +83,8 @@ export function FindingsPanel({
   accountNames = new Map(),
   onConfirmAccount = async () => undefined,
   onWithdrawConfirmation = async () => undefined,
+  noteDate = null,
+  onSaveNoteDate,
 }: Props) {
   const headingId = useId();
   const [showChecked, setShowChecked] = useState(false);
@@ -155,6 +161,8 @@ export function FindingsPanel({
           </div>
         )}
       </dl>
+
+      {onSaveNoteDate && <NoteDateField key={noteDate ?? ''} value={noteDate} onSave={onSaveNoteDate} />}
 
       <NotCountedAccounts
         notCounted={ftc.notCounted}

@@ -36,6 +36,7 @@ interface LoadedReport {
   sourced: { transactionId: string; note: string; markedAt: string }[];
   confirmations: StoredAccountConfirmation[];
   assetClasses: AssetClassSettings | null;
+  noteDate: string | null;
 }
 
 async function loadReport(reportId: string): Promise<LoadedReport> {
@@ -45,12 +46,16 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
     api.depositsListSourced({ reportId }).catch(() => []),
     api.underwritingGetSettings({}).catch(() => null),
   ]);
-  const [applicant, confirmations] = await Promise.all([
+  const [applicant, confirmations, noteDate] = await Promise.all([
     api
       .applicantsGet({ applicantId: summary.applicantId })
       .then((r) => r.applicant)
       .catch(() => null),
     api.underwritingListConfirmations({ applicantId: summary.applicantId }).catch(() => []),
+    api
+      .underwritingGetNoteDate({ applicantId: summary.applicantId })
+      .then((r) => r.expectedNoteDate)
+      .catch(() => null),
   ]);
   return {
     summary,
@@ -60,6 +65,7 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
     sourced,
     confirmations,
     assetClasses,
+    noteDate,
   };
 }
 
@@ -212,6 +218,12 @@ function ReportViewer({
   const hasInsights = useMemo(() => rows?.some((r) => r.merchant !== null || r.category !== null) ?? false, [rows]);
 
   const { confirmations, confirm, withdraw } = useAccountConfirmations(applicant?.id ?? null, data.confirmations);
+  const [noteDate, setNoteDate] = useState<string | null>(data.noteDate);
+  async function saveNoteDate(date: string | null) {
+    if (!applicant) return;
+    await api.underwritingSetNoteDate({ applicantId: applicant.id, expectedNoteDate: date });
+    setNoteDate(date);
+  }
   const analysis: UnderwritingAnalysis | null = useMemo(() => {
     if (!applicant) return null;
     const stored = settings
@@ -226,10 +238,11 @@ function ReportViewer({
       settings: stored,
       sourcedDeposits: sourced,
       accountConfirmations: confirmations,
+      expectedNoteDate: noteDate,
       now: new Date(),
     });
     return analyzeInContext(content, context);
-  }, [content, applicant, settings, sourced, confirmations, data.assetClasses]);
+  }, [content, applicant, settings, sourced, confirmations, data.assetClasses, noteDate]);
   const accountNames = useMemo(
     () =>
       new Map(
@@ -395,6 +408,8 @@ function ReportViewer({
             accountNames={accountNames}
             onConfirmAccount={confirm}
             onWithdrawConfirmation={withdraw}
+            noteDate={noteDate}
+            onSaveNoteDate={saveNoteDate}
           />
         ) : (
           <p className="alert alert-info">
