@@ -5,6 +5,7 @@ import {
   businessDaysBetween,
   largeDepositThreshold,
   matchName,
+  summarizeReport,
   underwritingSettings,
 } from '../../shared/underwriting';
 import type { AccountConfirmation, LoanInputs, UnderwritingSettings } from '../../shared/underwriting';
@@ -197,9 +198,11 @@ describe('currencies are never added together', () => {
     expect(analysis.findings.find((f) => f.id === 'funds-not-counted:foreign_currency')?.detail).toContain(
       '10000.00 CAD',
     );
-    // Averages add US-dollar accounts only: 10,000 + 100 back out... the CAD account's average is not in the total.
+    // Averages add US-dollar accounts only: the CAD account's average is not in the total.
     const usdOnly = analysis.averageBalances.accounts.find((a) => a.accountId === 'chk-0000')?.days30;
     expect(analysis.averageBalances.totals.days30).toBe(usdOnly);
+    // The list's total balance is US dollars only: 10,000, not 20,000.
+    expect(summarizeReport(build())).toMatchObject({ totalBalance: 10000, totalsByAccountType: { depository: 10000 } });
   });
 
   it('once converted (0.73 USD per CAD) it counts 7,300.00 and its deposit is 4,380.00 USD: large', () => {
