@@ -41,6 +41,13 @@ const AGENCY: Record<'fannie_mae' | 'freddie_mac', string> = {
   freddie_mac: 'Freddie Mac, 120 days',
 };
 
+/** What the report itself shows about a large deposit's source. */
+const EVIDENCE_LABEL: Record<Exclude<LargeDeposit['evidence'], 'none'>, string> = {
+  third_party: "From someone else's account",
+  borrowed: 'Borrowed funds',
+  gift_text: 'Looks like a gift',
+};
+
 const SEVERITY_ORDER: Record<FindingSeverity, number> = { attention: 0, info: 1, ok: 2 };
 const SEVERITY_LABEL: Record<FindingSeverity, [string, 'danger' | 'info' | 'success']> = {
   attention: ['Needs attention', 'danger'],
@@ -308,6 +315,11 @@ function LargeDeposits(props: {
               </td>
               <td className="num">{formatMoney(deposit.amount)}</td>
               <td>
+                {deposit.evidence !== 'none' && (
+                  <Chip tone="warning" testId={`evidence-${deposit.evidence}`}>
+                    {EVIDENCE_LABEL[deposit.evidence]}
+                  </Chip>
+                )}{' '}
                 {deposit.sourced ? (
                   <span className="rp-sourced">
                     <Chip tone="success">Sourced</Chip> <span data-testid="sourced-note">{deposit.note}</span>{' '}
