@@ -157,13 +157,17 @@ export const KeychainState = z.discriminatedUnion('state', [
 ]);
 export type KeychainState = z.infer<typeof KeychainState>;
 
+/** Which agencies' document-age limits apply (see shared/underwriting/document-age.ts). */
+export const DocumentAgeRule = z.enum(['fannie_4_months', 'freddie_120_days', 'both_agencies', 'du_45_days']);
+export type DocumentAgeRule = z.infer<typeof DocumentAgeRule>;
+
 export const Settings = z.object({
   environment: PlaidEnvironment,
   credentials: z.object({ sandbox: CredentialState, production: CredentialState }),
   webhook: z.object({ enabled: z.boolean(), publicUrl: z.string().nullable() }),
   retentionDays: z.number().int().nullable(),
   largeDepositShare: z.number(),
-  documentAgeRule: z.enum(['fannie_4_months', 'du_45_days']),
+  documentAgeRule: DocumentAgeRule,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -176,9 +180,36 @@ export const SettingsChanges = z.strictObject({
     .optional(),
   retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
   largeDepositShare: z.number().gt(0).max(5).optional(),
-  documentAgeRule: z.enum(['fannie_4_months', 'du_45_days']).optional(),
+  documentAgeRule: DocumentAgeRule.optional(),
 });
 export type SettingsChanges = z.infer<typeof SettingsChanges>;
+
+/** What the officer confirmed about an account so it counts in funds to close (see shared/underwriting). */
+export const AccountConfirmationKind = z.enum(['ownership', 'business_review', 'conversion']);
+export const StoredAccountConfirmation = z.object({
+  accountKey: z.string(),
+  kind: AccountConfirmationKind,
+  note: z.string(),
+  usdRate: z.number().nullable(),
+  confirmedAt: z.string(),
+});
+export type StoredAccountConfirmation = z.infer<typeof StoredAccountConfirmation>;
+
+/** The lender's asset-class settings; agency defaults in DEFAULT_UNDERWRITING_SETTINGS. */
+export const AssetClassSettings = z.object({
+  retirementDiscount: z.number(),
+  brokerageShare: z.number(),
+  hsaTreatment: z.enum(['excluded', 'full', 'retirement']),
+  transferMatchBusinessDays: z.number().int(),
+});
+export type AssetClassSettings = z.infer<typeof AssetClassSettings>;
+export const AssetClassSettingsChanges = z.strictObject({
+  retirementDiscount: z.number().min(0).max(1).optional(),
+  brokerageShare: z.number().min(0).max(1).optional(),
+  hsaTreatment: z.enum(['excluded', 'full', 'retirement']).optional(),
+  transferMatchBusinessDays: z.number().int().min(0).max(10).optional(),
+});
+export type AssetClassSettingsChanges = z.infer<typeof AssetClassSettingsChanges>;
 
 /** Progress of a report being generated at Plaid, pushed to the renderer. */
 export const ReportProgress = z.object({

@@ -4,6 +4,10 @@ import type { Logger } from '../services/logger';
 import { createValueCipher } from './cipher';
 import { openDatabase } from './connection';
 import { createStoreContext } from './context';
+import {
+  createAccountConfirmationRepository,
+  type AccountConfirmationRepository,
+} from './repositories/account-confirmations';
 import { createActivityLog, type ActivityLog } from './repositories/activity';
 import { createApplicantRepository, type ApplicantRepository } from './repositories/applicants';
 import { createAuditCopyRepository, type AuditCopyRepository } from './repositories/audit-copies';
@@ -33,6 +37,7 @@ export type {
 } from './repositories/settings';
 export { SETTINGS_DEFAULTS } from './repositories/settings';
 export type { SourcedDeposit, SourcedDepositRepository } from './repositories/sourced-deposits';
+export type { AccountConfirmationRepository, StoredAccountConfirmation } from './repositories/account-confirmations';
 export { LATEST_SCHEMA_VERSION } from './migrations';
 
 /** The data key in the keychain is not the one this database was written with. */
@@ -44,6 +49,7 @@ export interface AssetDeskStore {
   reports: ReportRepository;
   auditCopies: AuditCopyRepository;
   sourcedDeposits: SourcedDepositRepository;
+  accountConfirmations: AccountConfirmationRepository;
   activity: ActivityLog;
   settings: SettingsRepository;
   /** Runs `fn` in one SQLite transaction (nested calls become savepoints); rolls back if it throws. */
@@ -107,6 +113,7 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     reports: createReportRepository(ctx),
     auditCopies: createAuditCopyRepository(ctx),
     sourcedDeposits: createSourcedDepositRepository(ctx),
+    accountConfirmations: createAccountConfirmationRepository(ctx),
     activity: createActivityLog(ctx),
     settings: createSettingsRepository(ctx),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),

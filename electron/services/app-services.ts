@@ -11,6 +11,7 @@ import { createDepositHandlers } from './features/deposits';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
 import { createSettingsHandlers } from './features/settings';
+import { underwritingConfirmationHandlers } from './features/underwriting';
 import type { Logger } from './logger';
 import type { PlaidGateway, PlaidGatewayOptions } from './plaid-gateway';
 import type { PollIntervals } from './reports/lifecycle';
@@ -96,6 +97,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     ...createReportHandlers(ctx),
     ...createAuditCopyHandlers(ctx),
     ...createDepositHandlers(ctx),
+    ...underwritingConfirmationHandlers(ctx),
   };
 
   const running =

@@ -1,6 +1,22 @@
-import PDFDocument from 'pdfkit';
 import { PDFDocument as PdfLibDocument } from 'pdf-lib';
-import type { Finding, FindingSeverity, UnderwritingAnalysis } from '../../shared/underwriting/types';
+import { NOT_COUNTED } from '../../shared/underwriting/funds-to-close';
+import type {
+  Finding,
+  FindingSeverity,
+  NotCountedAccount,
+  UnderwritingAnalysis,
+} from '../../shared/underwriting/types';
+import {
+  FONT,
+  FONT_BOLD as BOLD,
+  LETTER,
+  field as toolkitField,
+  formatDateTimeUtc as formatDateTime,
+  renderLetterPdf,
+  sectionTitle as toolkitSectionTitle,
+  stampFooters,
+  type Doc,
+} from '../pdf/toolkit';
 
 /**
  * The underwriter cover page: AssetDesk's findings on one or two Letter pages, put in front of Plaid's PDF on
@@ -19,9 +35,7 @@ export interface CoverPageInput {
 
 export const COVER_PAGE_HEADING = "AssetDesk underwriting analysis — not part of Plaid's Asset Report";
 
-type Doc = InstanceType<typeof PDFDocument>;
-
-const PAGE = { width: 612, height: 792 };
+const PAGE = LETTER;
 const MARGIN = 44;
 const RIGHT = PAGE.width - MARGIN;
 const WIDTH = PAGE.width - 2 * MARGIN;
@@ -41,8 +55,6 @@ const SEVERITY: Record<FindingSeverity, { label: string; colour: string; tint: s
   info: { label: 'INFO', colour: '#2f5f9e', tint: '#e8eff9' },
   ok: { label: 'OK', colour: '#2c7a3f', tint: '#e6f3ea' },
 };
-const FONT = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const money = (value: number | null): string => (value === null ? 'n/a' : usd.format(value));
@@ -60,12 +72,6 @@ function printable(text: string): string {
       return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(char) ? char : '?';
     })
     .join('');
-}
-
-function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
 }
 
 function header(doc: Doc, input: CoverPageInput, continued: boolean): number {
@@ -94,16 +100,14 @@ function notice(doc: Doc, y: number): number {
 }
 
 function field(doc: Doc, label: string, value: string, x: number, y: number, width: number): void {
-  doc
-    .font(FONT)
-    .fontSize(7)
-    .fillColor(MUTED)
-    .text(label.toUpperCase(), x, y, { lineBreak: false, characterSpacing: 0.4 });
-  doc
-    .font(BOLD)
-    .fontSize(9.5)
-    .fillColor(INK)
-    .text(printable(value), x, y + 10, { width, lineBreak: false, ellipsis: true });
+  toolkitField(doc, label, printable(value), x, y, {
+    labelSize: 7,
+    valueSize: 9.5,
+    labelColour: MUTED,
+    valueColour: INK,
+    labelSpacing: 0.4,
+    valueWidth: width,
+  });
 }
 
 function identity(doc: Doc, input: CoverPageInput, y: number): number {
@@ -182,7 +186,9 @@ function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number): number
     {
       label: 'Refresh by',
       value: documentAge.refreshBy,
-      note: documentAge.refreshDue ? 'Refresh due now' : `${documentAge.daysLeft} days left`,
+      note: `${documentAge.bindingAgency === 'fannie_mae' ? 'Fannie Mae 4 months' : 'Freddie Mac 120 days'} · ${
+        documentAge.refreshDue ? 'refresh due' : `${documentAge.daysLeft} days left`
+      }`,
       colour: documentAge.refreshDue ? SEVERITY.attention.colour : INK,
     },
     {
@@ -205,15 +211,33 @@ function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number): number
   ]);
 }
 
+function balanceText(account: NotCountedAccount): string {
+  if (account.balance === null) return 'no balance';
+  return account.currency && account.currency !== 'USD'
+    ? `${account.balance.toFixed(2)} ${account.currency}`
+    : money(account.balance);
+}
+
+/** Which accounts are held out of funds to close, why, and what counts them: one line each. */
+function notCountedSection(doc: Doc, accounts: NotCountedAccount[], y: number): number {
+  if (accounts.length === 0) return y;
+  y = sectionTitle(doc, `Not counted in funds to close (${accounts.length})`, y);
+  for (const account of accounts) {
+    const name = printable(`${account.name}${account.mask ? ` ••${account.mask}` : ''} · ${account.institutionName}`);
+    const why = printable(
+      `${balanceText(account)} — ${account.reasons.map((r) => NOT_COUNTED[r].why).join('; ')}. ${account.actions.join(' ')}`,
+    );
+    doc.font(BOLD).fontSize(8).fillColor(INK).text(name, MARGIN, y, { width: 170, lineBreak: false, ellipsis: true });
+    doc.font(FONT).fontSize(7.5).fillColor(MUTED);
+    const height = doc.heightOfString(why, { width: WIDTH - 176 });
+    doc.text(why, MARGIN + 176, y, { width: WIDTH - 176 });
+    y += Math.max(11, height) + 3;
+  }
+  return y + 6;
+}
+
 function sectionTitle(doc: Doc, title: string, y: number): number {
-  doc.font(BOLD).fontSize(10.5).fillColor(BAND).text(title, MARGIN, y, { lineBreak: false });
-  doc
-    .moveTo(MARGIN, y + 15)
-    .lineTo(RIGHT, y + 15)
-    .lineWidth(0.6)
-    .strokeColor(RULE)
-    .stroke();
-  return y + 22;
+  return toolkitSectionTitle(doc, title, y, { left: MARGIN, right: RIGHT, size: 10.5, colour: BAND, rule: RULE });
 }
 
 const TITLE_X = MARGIN + 70;
@@ -261,25 +285,12 @@ function drawFinding(doc: Doc, finding: Finding, y: number): number {
 }
 
 function footers(doc: Doc, input: CoverPageInput): void {
-  const range = doc.bufferedPageRange();
-  for (let index = 0; index < range.count; index += 1) {
-    doc.switchToPage(range.start + index);
-    doc
-      .moveTo(MARGIN, FOOTER_Y - 6)
-      .lineTo(RIGHT, FOOTER_Y - 6)
-      .lineWidth(0.5)
-      .strokeColor(RULE)
-      .stroke();
-    doc.font(FONT).fontSize(7).fillColor(MUTED);
-    doc.text(
-      printable(`AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}`),
-      MARGIN,
-      FOOTER_Y,
-      { lineBreak: false },
-    );
-    const page = `Cover page ${index + 1} of ${range.count}`;
-    doc.text(page, RIGHT - doc.widthOfString(page), FOOTER_Y, { lineBreak: false });
-  }
+  stampFooters(
+    doc,
+    { left: MARGIN, right: RIGHT, y: FOOTER_Y, size: 7, colour: MUTED, rule: RULE },
+    () => printable(`AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}`),
+    (index, total) => `Cover page ${index + 1} of ${total}`,
+  );
 }
 
 function render(doc: Doc, input: CoverPageInput): void {
@@ -289,6 +300,7 @@ function render(doc: Doc, input: CoverPageInput): void {
   y = identity(doc, input, y);
   y = keyFigures(doc, analysis, y);
   y += 6;
+  y = notCountedSection(doc, analysis.fundsToClose.notCounted, y);
 
   const needed = analysis.findings.filter((finding) => finding.severity !== 'ok');
   const fine = analysis.findings.filter((finding) => finding.severity === 'ok');
@@ -356,34 +368,23 @@ function render(doc: Doc, input: CoverPageInput): void {
 }
 
 /** A one- or two-page PDF summarising the findings, headed as AssetDesk's analysis. */
-export function buildCoverPage(input: CoverPageInput): Promise<Uint8Array> {
-  const doc = new PDFDocument({
-    size: 'LETTER',
-    margin: MARGIN,
-    bufferPages: true,
-    compress: true,
-    info: {
-      Title: `AssetDesk underwriting analysis - ${input.loanNumber}`,
-      Author: 'AssetDesk',
-      Subject: `Lender analysis of Plaid Asset Report ${input.reportId}`,
-      CreationDate: new Date(input.generatedAt),
+export async function buildCoverPage(input: CoverPageInput): Promise<Uint8Array> {
+  const bytes = await renderLetterPdf(
+    {
+      margin: MARGIN,
+      info: {
+        Title: `AssetDesk underwriting analysis - ${input.loanNumber}`,
+        Author: 'AssetDesk',
+        Subject: `Lender analysis of Plaid Asset Report ${input.reportId}`,
+        CreationDate: new Date(input.generatedAt),
+      },
     },
-  });
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('data', (chunk: Uint8Array) => chunks.push(chunk));
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-  });
-  try {
-    render(doc, input);
-    footers(doc, input);
-    doc.end();
-  } catch (error) {
-    doc.end();
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
-  return done;
+    (doc) => {
+      render(doc, input);
+      footers(doc, input);
+    },
+  );
+  return new Uint8Array(bytes);
 }
 
 /** Plaid's PDF with the cover page(s) in front; Plaid's pages and metadata are copied unchanged. */

@@ -147,7 +147,6 @@ function bindSession(
     logger: deps.logger,
     clock: deps.clock,
     webhookUrl,
-    underwriting: () => store.settings.underwriting(),
     ...(deps.pollIntervals ? { pollIntervals: deps.pollIntervals } : {}),
   });
   return session;

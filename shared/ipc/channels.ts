@@ -37,6 +37,13 @@ export const CHANNEL_NAMES = [
   'deposits:markSourced',
   'deposits:unmarkSourced',
   'deposits:listSourced',
+  'underwriting:listConfirmations',
+  'underwriting:confirmAccount',
+  'underwriting:withdrawConfirmation',
+  'underwriting:getNoteDate',
+  'underwriting:setNoteDate',
+  'underwriting:getSettings',
+  'underwriting:updateSettings',
   'activity:list',
   'clipboard:writeText',
 ] as const;

@@ -22,8 +22,12 @@ import {
   ReportProgress,
   ReportStatus,
   ReportSummary,
+  AccountConfirmationKind,
+  AssetClassSettings,
+  AssetClassSettingsChanges,
   Settings,
   SettingsChanges,
+  StoredAccountConfirmation,
 } from '../domain';
 
 /**
@@ -217,6 +221,30 @@ export const contract = {
     z.strictObject({ reportId: id }),
     z.array(z.object({ transactionId: z.string(), note: z.string(), markedAt: z.string() })),
   ),
+
+  // The officer's confirmations that count an account, and the lender's asset-class settings (issue 13).
+  'underwriting:listConfirmations': channel(z.strictObject({ applicantId: id }), z.array(StoredAccountConfirmation)),
+  'underwriting:confirmAccount': channel(
+    z.strictObject({
+      applicantId: id,
+      accountKey: z.string().min(1).max(200),
+      kind: AccountConfirmationKind,
+      note: z.string().trim().min(1).max(1000),
+      usdRate: z.number().finite().gt(0).max(1_000_000).nullable().optional(),
+    }),
+    ok,
+  ),
+  'underwriting:withdrawConfirmation': channel(
+    z.strictObject({ applicantId: id, accountKey: z.string().min(1).max(200), kind: AccountConfirmationKind }),
+    ok,
+  ),
+  'underwriting:getNoteDate': channel(
+    z.strictObject({ applicantId: id }),
+    z.object({ expectedNoteDate: z.string().nullable() }),
+  ),
+  'underwriting:setNoteDate': channel(z.strictObject({ applicantId: id, expectedNoteDate: isoDate.nullable() }), ok),
+  'underwriting:getSettings': channel(none, AssetClassSettings),
+  'underwriting:updateSettings': channel(AssetClassSettingsChanges, AssetClassSettings),
 
   'activity:list': channel(
     z.strictObject({

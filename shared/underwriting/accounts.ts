@@ -4,7 +4,7 @@ import type {
   AssetReportItem,
   AssetReportTransaction,
 } from '../asset-report';
-import type { AccountLabel } from './types';
+import type { AccountLabel, AssetClass, HsaTreatment } from './types';
 
 /** An account with the Item it came from: what every rule walks over. */
 export interface ReportAccount {
@@ -41,7 +41,7 @@ export function isDepository(account: AssetReportAccount): boolean {
   return account.type === 'depository';
 }
 
-/** Retirement and brokerage: assets, but counted at the lender's discount and without transaction history. */
+/** Retirement and brokerage: assets without transaction history from Plaid. */
 export function isInvestment(account: AssetReportAccount): boolean {
   return account.type === 'investment' || account.type === 'brokerage';
 }
@@ -91,4 +91,102 @@ const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, m
 export function formatMoney(amount: number): string {
   const sign = amount < 0 ? '-' : '';
   return `${sign}$${twoDecimals.format(Math.abs(amount))}`;
+}
+
+/**
+ * The identity of an account that survives a refresh, a filtered copy and a re-link of the same bank:
+ * institution, mask (else Plaid's account id) and subtype. Officer confirmations are stored under it.
+ */
+export function accountKey(item: Pick<AssetReportItem, 'institution_id'>, account: AssetReportAccount): string {
+  return `${item.institution_id}:${account.mask ?? account.account_id}:${account.subtype ?? account.type}`;
+}
+
+/** The account's currency code (ISO, else Plaid's unofficial code such as BTC); null when Plaid sent neither. */
+export function currencyOf(account: AssetReportAccount): string | null {
+  return account.balances.iso_currency_code ?? account.balances.unofficial_currency_code ?? null;
+}
+
+const RETIREMENT = new Set([
+  '401a',
+  '401k',
+  '403b',
+  '457b',
+  'ira',
+  'roth',
+  'roth 401k',
+  'sep ira',
+  'simple ira',
+  'sarsep',
+  'keogh',
+  'pension',
+  'retirement',
+  'thrift savings plan',
+  'profit sharing plan',
+  'lira',
+  'lrif',
+  'lrsp',
+  'prif',
+  'rlif',
+  'rrif',
+  'rrsp',
+  'sipp',
+  'tfsa',
+]);
+const CRYPTO_SUBTYPES = new Set(['crypto exchange', 'non-custodial wallet']);
+// Plaid's unofficial currency codes are crypto currencies (BTC, ETH, …).
+const CRYPTO_NAME = /\bCRYPTO|\bBITCOIN|\bCOINBASE|\bBTC\b|\bETH(?:EREUM)?\b/i;
+
+/** Which asset class an account is, deciding the share of it that counts. */
+export function assetClassOf(account: AssetReportAccount): AssetClass {
+  const subtype = (account.subtype ?? '').toLowerCase();
+  if (isDebt(account)) return 'debt';
+  if (
+    CRYPTO_SUBTYPES.has(subtype) ||
+    account.balances.unofficial_currency_code !== null ||
+    (isInvestment(account) && CRYPTO_NAME.test(`${account.name} ${account.official_name ?? ''}`))
+  )
+    return 'crypto';
+  if (subtype === 'hsa') return 'hsa';
+  if (isDepository(account)) return 'cash';
+  if (isInvestment(account)) return RETIREMENT.has(subtype) ? 'retirement' : 'brokerage';
+  return 'other';
+}
+
+/** The share of an asset class that counts towards funds to close under the lender's settings. */
+export function classShare(
+  assetClass: AssetClass,
+  settings: { retirementDiscount: number; brokerageShare: number; hsaTreatment: HsaTreatment },
+): number {
+  switch (assetClass) {
+    case 'cash':
+      return 1;
+    case 'crypto':
+      // Counted only once converted to US dollars and documented (the conversion gate is in funds to close).
+      return 1;
+    case 'brokerage':
+      return settings.brokerageShare;
+    case 'retirement':
+      return settings.retirementDiscount;
+    case 'hsa':
+      return settings.hsaTreatment === 'full'
+        ? 1
+        : settings.hsaTreatment === 'retirement'
+          ? settings.retirementDiscount
+          : 0;
+    default:
+      return 0;
+  }
+}
+
+// Business accounts as banks name them ("Plaid Business Checking", "Small Business Savings", "Commercial Checking").
+const BUSINESS_ACCOUNT = /\bBUSINESS\b|\bCOMMERCIAL\b|\bCORPORATE\b|\bMERCHANT\b/i;
+
+/** The account's own name says it is a business account, whatever its owner names say. */
+export function isBusinessAccountName(account: Pick<AssetReportAccount, 'name' | 'official_name'>): boolean {
+  return BUSINESS_ACCOUNT.test(`${account.name} ${account.official_name ?? ''}`);
+}
+
+/** Money as integer cents: thresholds and totals compare and add exactly. */
+export function toCents(amount: number): number {
+  return Math.round(amount * 100);
 }

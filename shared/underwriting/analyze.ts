@@ -1,13 +1,13 @@
 import type { AssetReportGetResult } from '../asset-report';
-import { reportAccounts } from './accounts';
+import { currencyOf, reportAccounts, accountKey } from './accounts';
 import { checkAverageBalances, checkBalanceJumps, checkNewAccounts } from './balances';
 import { checkCoverage } from './coverage';
 import { toIsoDate } from './dates';
 import { checkDocumentAge } from './document-age';
-import { checkFundsToClose } from './funds-to-close';
+import { checkFundsToClose, classifyAccounts } from './funds-to-close';
 import { checkLargeDeposits } from './large-deposits';
 import { checkNsf } from './nsf';
-import { checkOwnership } from './ownership';
+import { accountOwnership, borrowerNames, checkOwnership } from './ownership';
 import { DEFAULT_UNDERWRITING_SETTINGS } from './types';
 import type { Finding, FindingSeverity, LoanInputs, UnderwritingAnalysis, UnderwritingSettings } from './types';
 
@@ -20,6 +20,7 @@ export function underwritingSettings(overrides: Partial<UnderwritingSettings> = 
     ...DEFAULT_UNDERWRITING_SETTINGS,
     coverageDays: { ...DEFAULT_UNDERWRITING_SETTINGS.coverageDays },
     sourcedDeposits: [],
+    accountConfirmations: [],
     ...defined,
   };
 }
@@ -34,14 +35,42 @@ export function analyzeReport(
   loan: LoanInputs,
   settings: UnderwritingSettings,
   asOf: string,
+  options: { otherReports?: AssetReportGetResult[] } = {},
 ): UnderwritingAnalysis {
   const accounts = reportAccounts(result);
   const reportDate = toIsoDate(result.report.date_generated);
+  const confirmations = settings.accountConfirmations ?? [];
 
   const documentAge = checkDocumentAge(result.report, loan, settings, toIsoDate(asOf));
   const coverage = checkCoverage(accounts, loan, settings);
-  const ownership = checkOwnership(accounts, result.warnings, loan);
-  const largeDeposits = checkLargeDeposits(accounts, reportDate, loan, settings);
+  const ownership = checkOwnership(accounts, result.warnings, loan, confirmations);
+  const { counted } = classifyAccounts(accounts, ownership.ownership, settings);
+  const usdRates = new Map<string, number>();
+  for (const { item, account } of accounts) {
+    if (currencyOf(account) === 'USD') continue;
+    const key = accountKey(item, account);
+    const rate = confirmations.find((c) => c.kind === 'conversion' && c.accountKey === key)?.usdRate;
+    if (rate) usdRates.set(account.account_id, rate);
+  }
+  // The other leg of a transfer may be in another of the borrowers' reports (another bank linked separately).
+  const ownIds = new Set(accounts.map((a) => a.account.account_id));
+  const otherAccounts = (options.otherReports ?? [])
+    .flatMap((other) => reportAccounts(other).map((entry) => ({ entry, warnings: other.warnings })))
+    .filter(({ entry }) => !ownIds.has(entry.account.account_id));
+  const borrowers = borrowerNames(loan);
+  const otherOwnership = otherAccounts.map(({ entry, warnings }) =>
+    accountOwnership(entry, warnings, borrowers, confirmations),
+  );
+  const largeDeposits = checkLargeDeposits({
+    accounts,
+    reportDate,
+    loan,
+    settings,
+    ownership: [...ownership.ownership, ...otherOwnership],
+    countedAccountIds: new Set(counted.map((a) => a.accountId)),
+    usdRates,
+    otherAccounts: otherAccounts.map(({ entry }) => entry),
+  });
   const nsf = checkNsf(accounts, reportDate);
   const averages = checkAverageBalances(accounts, reportDate);
   const newAccounts = checkNewAccounts(accounts, result.report, settings);
@@ -52,7 +81,7 @@ export function analyzeReport(
     reportDate,
     largeDeposits.largeDeposits.deposits,
   );
-  const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings);
+  const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings, ownership.ownership);
 
   const findings: Finding[] = [
     ...documentAge.findings,

@@ -1,6 +1,6 @@
 import type { AssetReport, AssetReportAccount } from '../asset-report';
 import type { ReportAccount } from './accounts';
-import { balanceOf, cents, describeAccount, formatMoney, isDepository } from './accounts';
+import { balanceOf, cents, currencyOf, describeAccount, formatMoney, isDepository, toCents } from './accounts';
 import { addDays, dayNumber, daysBetween } from './dates';
 import { CITATIONS } from './types';
 import type {
@@ -14,37 +14,59 @@ import type {
   UnderwritingSettings,
 } from './types';
 
+type BalanceHistory = Pick<AssetReportAccount, 'historical_balances'> &
+  Partial<Pick<AssetReportAccount, 'transactions' | 'balances'>>;
+
 /**
  * The end-of-day balance for each of the `days` days before the report date, newest first, or null when the
- * history does not reach back that far. A day without a row keeps the balance of the day before it.
+ * history does not reach back that far. A day without a row is rebuilt from the next (newer) day: the balance
+ * at the end of day D is the balance at the end of D+1 plus what D+1's transactions took out, less what they put in
+ * (Plaid's sign: amount > 0 leaves the account). The day before the report date rebuilds from the current balance.
  */
-export function dailyBalances(
-  account: Pick<AssetReportAccount, 'historical_balances'>,
-  reportDate: string,
-  days: number,
-): number[] | null {
-  const rows = account.historical_balances
-    .map((row) => ({ day: dayNumber(row.date), current: row.current }))
-    .sort((a, b) => b.day - a.day);
+export function dailyBalances(account: BalanceHistory, reportDate: string, days: number): number[] | null {
+  const rows = new Map(account.historical_balances.map((row) => [dayNumber(row.date), row.current]));
+  if (rows.size === 0) return null;
+  const earliest = Math.min(...rows.keys());
   const anchor = dayNumber(reportDate);
+  // Built only when a day is missing: most histories have every row.
+  let netByDay: Map<number, number> | null = null;
+  const netOn = (day: number): number => {
+    if (!netByDay) {
+      netByDay = new Map();
+      for (const t of account.transactions ?? []) {
+        if (t.pending) continue;
+        const d = dayNumber(t.date);
+        netByDay.set(d, (netByDay.get(d) ?? 0) + toCents(t.amount));
+      }
+    }
+    return netByDay.get(day) ?? 0;
+  };
+  const current = account.balances?.current ?? null;
+  // Balances in cents while rebuilding, so a chain of missing days adds no rounding.
+  let newer: number | null = current === null ? null : toCents(current);
   const balances: number[] = [];
-  let index = 0;
   for (let d = 1; d <= days; d += 1) {
     const day = anchor - d;
-    while (index < rows.length && (rows[index]?.day ?? 0) > day) index += 1;
-    const row = rows[index];
-    if (!row) return null;
-    balances.push(row.current);
+    if (day < earliest) return null;
+    const row = rows.get(day);
+    let balance: number | null;
+    if (row !== undefined) balance = toCents(row);
+    else if (newer !== null) balance = newer + netOn(day + 1);
+    else balance = null;
+    if (balance === null) {
+      // No newer day to rebuild from (no current balance): the nearest older row is the best there is.
+      let older = day - 1;
+      while (older >= earliest && !rows.has(older)) older -= 1;
+      balance = toCents(rows.get(older) ?? 0);
+    }
+    balances.push(balance / 100);
+    newer = balance;
   }
   return balances;
 }
 
 /** Average end-of-day balance over the `days` days before the report date; null without that much history. */
-export function averageDailyBalance(
-  account: Pick<AssetReportAccount, 'historical_balances'>,
-  reportDate: string,
-  days: number,
-): number | null {
+export function averageDailyBalance(account: BalanceHistory, reportDate: string, days: number): number | null {
   const balances = dailyBalances(account, reportDate, days);
   if (!balances || balances.length === 0) return null;
   return cents(balances.reduce((sum, balance) => sum + balance, 0) / balances.length);
@@ -74,8 +96,15 @@ export function checkAverageBalances(
       days90: averageDailyBalance(account, reportDate, 90),
     });
   }
+  // Amounts are never added across currencies: the totals are US-dollar accounts only.
+  const usdIds = new Set(
+    accounts.filter(({ account }) => currencyOf(account) === 'USD').map(({ account }) => account.account_id),
+  );
   const sum = (key: keyof AverageBalances): number | null => {
-    const values = result.map((entry) => entry[key]).filter((value): value is number => value !== null);
+    const values = result
+      .filter((entry) => usdIds.has(entry.accountId))
+      .map((entry) => entry[key])
+      .filter((value): value is number => value !== null);
     return values.length > 0 ? cents(values.reduce((total, value) => total + value, 0)) : null;
   };
   const totals: AverageBalances = { days30: sum('days30'), days60: sum('days60'), days90: sum('days90') };
@@ -101,7 +130,7 @@ export function checkAverageBalances(
     rule: 'average_balance',
     severity: 'ok',
     title: `Average daily balance ${show(totals.days60)} over 60 days`,
-    detail: `Deposit accounts, before the report date: 30 days ${show(totals.days30)}, 60 days ${show(totals.days60)}, 90 days ${show(totals.days90)}. An account is left out of a window its history does not cover.`,
+    detail: `US-dollar deposit accounts, before the report date: 30 days ${show(totals.days30)}, 60 days ${show(totals.days60)}, 90 days ${show(totals.days90)}. An account is left out of a window its history does not cover.`,
     citation: CITATIONS.average_balance,
     transactionIds: [],
     dates: [addDays(reportDate, -90), addDays(reportDate, -1)],

@@ -19,40 +19,41 @@ export function checkCoverage(
     else if (!isDepository(account)) status = 'no_history';
     else status = daysAvailable >= daysRequired ? 'met' : 'short';
     coverage.push({ ...label, daysAvailable, daysRequired, status });
-
-    if (status === 'not_applicable') continue;
-    const name = describeAccount(label);
-    const base = {
-      id: `coverage:${account.account_id}`,
-      rule: 'coverage' as const,
-      citation: CITATIONS.coverage,
-      accountId: account.account_id,
-      transactionIds: [],
-      dates: [],
-    };
-    if (status === 'met') {
-      findings.push({
-        ...base,
-        severity: 'ok',
-        title: `${name}: ${daysAvailable} days of history`,
-        detail: `Covers the ${daysRequired} days a ${loan.purpose} needs.`,
-      });
-    } else if (status === 'short') {
-      findings.push({
-        ...base,
-        severity: 'attention',
-        title: `${name}: only ${daysAvailable} of ${daysRequired} days of history`,
-        detail: `A ${loan.purpose} needs ${daysRequired} days of account history. Request a report with more days, or obtain statements covering the gap.`,
-      });
-    } else {
-      findings.push({
-        ...base,
-        severity: 'info',
-        title: `${name}: no transaction history from Plaid`,
-        detail:
-          'Plaid sends balances but no history for investment and retirement accounts. If these funds are needed, obtain the latest statement.',
-      });
-    }
   }
+  // One finding per cause, listing its accounts.
+  const group = (status: CoverageResult['status']) => coverage.filter((c) => c.status === status);
+  const base = (status: string, accounts: CoverageResult[]) => ({
+    id: `coverage:${status}`,
+    rule: 'coverage' as const,
+    citation: CITATIONS.coverage,
+    accountIds: accounts.map((a) => a.accountId),
+    transactionIds: [],
+    dates: [],
+  });
+  const short = group('short');
+  if (short.length > 0)
+    findings.push({
+      ...base('short', short),
+      severity: 'attention',
+      title: `Short of ${daysRequired} days of history: ${short.map((c) => `${describeAccount(c)} (${c.daysAvailable} days)`).join(', ')}`,
+      detail: `A ${loan.purpose} needs ${daysRequired} days of account history. Request a report with more days, or obtain statements covering the gap.`,
+    });
+  const noHistory = group('no_history');
+  if (noHistory.length > 0)
+    findings.push({
+      ...base('no-history', noHistory),
+      severity: 'info',
+      title: `No transaction history from Plaid: ${noHistory.map((c) => describeAccount(c)).join(', ')}`,
+      detail:
+        'Plaid sends balances but no history for investment and retirement accounts. If these funds are needed, obtain the latest statement.',
+    });
+  const met = group('met');
+  if (met.length > 0)
+    findings.push({
+      ...base('met', met),
+      severity: 'ok',
+      title: `${met.length} account${met.length === 1 ? '' : 's'} with ${daysRequired} days of history or more`,
+      detail: `${met.map((c) => `${describeAccount(c)} (${c.daysAvailable} days)`).join(', ')} cover the ${daysRequired} days a ${loan.purpose} needs.`,
+    });
   return { coverage, findings };
 }

@@ -61,3 +61,19 @@ export function minDate(a: string, b: string): string {
 export function maxDate(a: string, b: string): string {
   return a >= b ? a : b;
 }
+
+/** 0 = Sunday … 6 = Saturday. Day 0 (1970-01-01) was a Thursday. */
+export function weekday(date: string): number {
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+/** Business days (Mon–Fri, holidays not known) after the earlier date up to and including the later: Fri → Mon is 1. */
+export function businessDaysBetween(a: string, b: string): number {
+  const [from, to] = dayNumber(a) <= dayNumber(b) ? [dayNumber(a), dayNumber(b)] : [dayNumber(b), dayNumber(a)];
+  let count = 0;
+  for (let day = from + 1; day <= to; day += 1) {
+    const w = (((day + 4) % 7) + 7) % 7;
+    if (w !== 0 && w !== 6) count += 1;
+  }
+  return count;
+}

@@ -1,74 +1,226 @@
 import type { ReportAccount } from './accounts';
-import { balanceOf, cents, formatMoney, isDebt, isDepository, isInvestment } from './accounts';
+import {
+  accountKey,
+  assetClassOf,
+  balanceOf,
+  classShare,
+  currencyOf,
+  describeAccount,
+  formatMoney,
+  isDebt,
+  toCents,
+} from './accounts';
 import { CITATIONS } from './types';
-import type { Finding, FundsToCloseResult, LargeDepositResult, LoanInputs, UnderwritingSettings } from './types';
+import type {
+  CountedAccount,
+  Finding,
+  FundsToCloseResult,
+  LargeDeposit,
+  LoanInputs,
+  NotCountedAccount,
+  NotCountedReason,
+  OwnershipResult,
+  UnderwritingSettings,
+} from './types';
+
+type EligibilitySettings = Pick<
+  UnderwritingSettings,
+  'retirementDiscount' | 'brokerageShare' | 'hsaTreatment' | 'accountConfirmations'
+>;
+
+/** What the officer does to count an account held back for each reason. */
+export const NOT_COUNTED: Record<NotCountedReason, { why: string; action: string }> = {
+  name_mismatch: {
+    why: 'the borrower is not among its owners',
+    action: 'Confirm ownership with a note (a statement naming the borrower).',
+  },
+  possible_match: {
+    why: 'the owner name only possibly matches the borrower',
+    action: 'Confirm ownership with a note once the name is checked.',
+  },
+  owners_unavailable: {
+    why: 'its owners are unknown',
+    action: 'Confirm ownership with a note from a statement.',
+  },
+  business: {
+    why: 'it is a business account',
+    action: "Count it only after the lender's business-asset review; record the review.",
+  },
+  foreign_currency: {
+    why: 'it is not in US dollars',
+    action: 'Enter a conversion to US dollars (rate and source).',
+  },
+  crypto: {
+    why: 'it holds crypto-currency',
+    action: 'Count it only once converted to US dollars and documented; enter the conversion.',
+  },
+  hsa_excluded: {
+    why: 'HSA balances are excluded by the lender settings',
+    action: 'Change the HSA setting if the lender counts health savings accounts.',
+  },
+  no_balance: { why: 'Plaid sent no balance', action: 'Obtain a current statement.' },
+};
+
+/** Splits asset accounts into what counts towards funds to close (in US dollars) and what does not, and why. */
+export function classifyAccounts(
+  accounts: ReportAccount[],
+  ownership: OwnershipResult[],
+  settings: EligibilitySettings,
+): { counted: CountedAccount[]; notCounted: NotCountedAccount[]; debtsCents: number } {
+  const counted: CountedAccount[] = [];
+  const notCounted: NotCountedAccount[] = [];
+  let debtsCents = 0;
+  for (const { item, account, label } of accounts) {
+    const balance = balanceOf(account);
+    if (isDebt(account)) {
+      debtsCents += Math.abs(toCents(balance ?? 0));
+      continue;
+    }
+    const assetClass = assetClassOf(account);
+    if (assetClass === 'other' || assetClass === 'debt') continue;
+    const key = accountKey(item, account);
+    const currency = currencyOf(account);
+    const confirmation = (kind: 'business_review' | 'conversion') =>
+      settings.accountConfirmations.find((c) => c.kind === kind && c.accountKey === key);
+    const owner = ownership.find((o) => o.accountId === account.account_id);
+    const reasons: NotCountedReason[] = [];
+    if (owner && !owner.owned) {
+      if (owner.badges.includes('possible_match')) reasons.push('possible_match');
+      else if (owner.badges.includes('name_mismatch')) reasons.push('name_mismatch');
+      else reasons.push('owners_unavailable');
+    }
+    if (owner?.badges.includes('business') && !confirmation('business_review')) reasons.push('business');
+    const conversion = confirmation('conversion');
+    const usdRate = currency === 'USD' ? 1 : (conversion?.usdRate ?? null);
+    if (assetClass === 'crypto' && !conversion?.usdRate) reasons.push('crypto');
+    else if (usdRate === null) reasons.push('foreign_currency');
+    const share = classShare(assetClass, settings);
+    if (assetClass === 'hsa' && share === 0) reasons.push('hsa_excluded');
+    if (balance === null) reasons.push('no_balance');
+    if (reasons.length > 0 || balance === null || usdRate === null) {
+      notCounted.push({
+        ...label,
+        accountKey: key,
+        assetClass,
+        currency,
+        balance,
+        reasons,
+        actions: reasons.map((reason) => NOT_COUNTED[reason].action),
+      });
+      continue;
+    }
+    // An overdrawn account holds nothing to close with.
+    const countedCents = Math.round(Math.max(0, toCents(balance)) * usdRate * share);
+    counted.push({
+      ...label,
+      accountKey: key,
+      assetClass,
+      currency: currency ?? 'USD',
+      balance,
+      counted: countedCents / 100,
+      share,
+      usdRate: currency === 'USD' ? null : usdRate,
+    });
+  }
+  return { counted, notCounted, debtsCents };
+}
 
 /**
- * Verified liquid assets (deposit accounts in full, retirement and investment at the lender's discount)
- * minus unsourced large deposits on a purchase, against funds to close plus reserves.
- * Credit and loan balances are debts and never count.
+ * Verified funds: only accounts the borrowers own and can use, in US dollars, each class at its share (cash,
+ * brokerage in full; retirement at the lender's discount; HSA per setting), less unsourced large deposits in
+ * counted accounts on a purchase, against funds to close plus reserves. All sums in integer cents.
  */
 export function checkFundsToClose(
   accounts: ReportAccount[],
-  largeDeposits: Pick<LargeDepositResult, 'deposits' | 'totalUnsourced'>,
+  largeDeposits: {
+    deposits: Pick<LargeDeposit, 'sourced' | 'amount' | 'inCountedAccount' | 'transactionId' | 'date'>[];
+  },
   loan: Pick<LoanInputs, 'purpose' | 'fundsToClose' | 'reservesNeeded'>,
-  settings: Pick<UnderwritingSettings, 'retirementDiscount'>,
+  settings: EligibilitySettings,
+  ownership: OwnershipResult[],
 ): { fundsToClose: FundsToCloseResult; findings: Finding[] } {
-  let depository = 0;
-  let retirementGross = 0;
-  let debts = 0;
-  for (const { account } of accounts) {
-    const balance = balanceOf(account) ?? 0;
-    // An overdrawn account holds nothing to close with.
-    if (isDepository(account)) depository += Math.max(0, balance);
-    else if (isInvestment(account)) retirementGross += Math.max(0, balance);
-    else if (isDebt(account)) debts += Math.abs(balance);
-  }
-  const retirementAssets = cents(retirementGross * settings.retirementDiscount);
-  const verifiedLiquidAssets = cents(depository + retirementAssets);
-  const unsourcedDeducted = loan.purpose === 'purchase' ? largeDeposits.totalUnsourced : 0;
-  const availableFunds = cents(verifiedLiquidAssets - unsourcedDeducted);
-  const required = cents(loan.fundsToClose + loan.reservesNeeded);
-  const surplus = cents(availableFunds - required);
+  const { counted, notCounted, debtsCents } = classifyAccounts(accounts, ownership, settings);
+  const sumCents = (classes: string[]) =>
+    counted.filter((a) => classes.includes(a.assetClass)).reduce((sum, a) => sum + toCents(a.counted), 0);
+  const cashCents = sumCents(['cash']);
+  const retirementCents = sumCents(['retirement']);
+  const retirementGrossCents = counted
+    .filter((a) => a.assetClass === 'retirement')
+    .reduce((sum, a) => sum + Math.round(Math.max(0, toCents(a.balance)) * (a.usdRate ?? 1)), 0);
+  const brokerageCents = sumCents(['brokerage', 'crypto']);
+  const hsaCents = sumCents(['hsa']);
+  const verifiedCents = cashCents + retirementCents + brokerageCents + hsaCents;
+  const deducted =
+    loan.purpose === 'purchase' ? largeDeposits.deposits.filter((d) => !d.sourced && d.inCountedAccount) : [];
+  const unsourcedCents = deducted.reduce((sum, d) => sum + toCents(d.amount), 0);
+  const availableCents = verifiedCents - unsourcedCents;
+  const requiredCents = toCents(loan.fundsToClose) + toCents(loan.reservesNeeded);
+  const surplusCents = availableCents - requiredCents;
   const result: FundsToCloseResult = {
-    depositoryAssets: cents(depository),
-    retirementAssetsGross: cents(retirementGross),
-    retirementAssets,
+    depositoryAssets: cashCents / 100,
+    retirementAssetsGross: retirementGrossCents / 100,
+    retirementAssets: retirementCents / 100,
     retirementDiscount: settings.retirementDiscount,
-    verifiedLiquidAssets,
-    unsourcedDeducted,
-    availableFunds,
+    brokerageAssets: brokerageCents / 100,
+    hsaAssets: hsaCents / 100,
+    counted,
+    notCounted,
+    verifiedLiquidAssets: verifiedCents / 100,
+    unsourcedDeducted: unsourcedCents / 100,
+    availableFunds: availableCents / 100,
     fundsToClose: loan.fundsToClose,
     reservesNeeded: loan.reservesNeeded,
-    required,
-    surplus,
-    shortfall: surplus < 0 ? -surplus : 0,
-    debtsExcluded: cents(debts),
+    required: requiredCents / 100,
+    surplus: surplusCents / 100,
+    shortfall: surplusCents < 0 ? -surplusCents / 100 : 0,
+    debtsExcluded: debtsCents / 100,
   };
 
-  const deducted = loan.purpose === 'purchase' ? largeDeposits.deposits.filter((d) => !d.sourced) : [];
-  const parts = [
-    `Deposit accounts ${formatMoney(result.depositoryAssets)}`,
-    `retirement/investment ${formatMoney(retirementAssets)} (${Math.round(settings.retirementDiscount * 100)}% of ${formatMoney(result.retirementAssetsGross)})`,
+  const parts = [`Cash accounts ${formatMoney(result.depositoryAssets)}`];
+  if (retirementGrossCents > 0)
+    parts.push(
+      `retirement ${formatMoney(result.retirementAssets)} (${Math.round(settings.retirementDiscount * 100)}% of ${formatMoney(result.retirementAssetsGross)})`,
+    );
+  if (brokerageCents > 0) parts.push(`brokerage ${formatMoney(result.brokerageAssets)}`);
+  if (hsaCents > 0) parts.push(`HSA ${formatMoney(result.hsaAssets)}`);
+  if (unsourcedCents > 0) parts.push(`less unsourced large deposits ${formatMoney(result.unsourcedDeducted)}`);
+  let detail = `${parts.join(', ')} = ${formatMoney(result.availableFunds)} available, against ${formatMoney(loan.fundsToClose)} to close + ${formatMoney(loan.reservesNeeded)} reserves = ${formatMoney(result.required)}. Credit and loan balances (${formatMoney(result.debtsExcluded)}) are debts and not counted.`;
+  if (notCounted.length > 0)
+    detail += ` Not counted until confirmed: ${notCounted.map((a) => `${describeAccount(a)} (${a.reasons.map((r) => NOT_COUNTED[r].why).join('; ')})`).join(', ')}.`;
+  if (result.shortfall > 0 && deducted.length > 0)
+    detail += ' Sourcing the large deposits would add their amounts back.';
+  const findings: Finding[] = [
+    {
+      id: 'funds-to-close',
+      rule: 'funds_to_close',
+      severity: result.shortfall > 0 ? 'attention' : 'ok',
+      title:
+        result.shortfall > 0
+          ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves`
+          : `Funds to close and reserves covered, ${formatMoney(result.surplus)} to spare`,
+      detail,
+      citation: CITATIONS.funds_to_close,
+      accountIds: counted.map((a) => a.accountId),
+      transactionIds: deducted.map((d) => d.transactionId),
+      dates: deducted.map((d) => d.date),
+      amount: result.shortfall > 0 ? result.shortfall : result.surplus,
+    },
   ];
-  if (unsourcedDeducted > 0) parts.push(`less unsourced large deposits ${formatMoney(unsourcedDeducted)}`);
-  const detail = `${parts.join(', ')} = ${formatMoney(availableFunds)} available, against ${formatMoney(loan.fundsToClose)} to close + ${formatMoney(loan.reservesNeeded)} reserves = ${formatMoney(required)}. Credit and loan balances (${formatMoney(result.debtsExcluded)}) are debts and not counted.`;
-  const finding: Finding = {
-    id: 'funds-to-close',
-    rule: 'funds_to_close',
-    severity: result.shortfall > 0 ? 'attention' : 'ok',
-    title:
-      result.shortfall > 0
-        ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves`
-        : `Funds to close and reserves covered, ${formatMoney(surplus)} to spare`,
-    detail:
-      result.shortfall > 0 && deducted.length > 0
-        ? `${detail} Sourcing the large deposits would add their amounts back.`
-        : detail,
-    citation: CITATIONS.funds_to_close,
-    transactionIds: deducted.map((d) => d.transactionId),
-    dates: deducted.map((d) => d.date),
-    amount: result.shortfall > 0 ? result.shortfall : surplus,
-  };
-  return { fundsToClose: result, findings: [finding] };
+  // One finding per reason an account is held back, listing the accounts and the action that counts them.
+  for (const reason of Object.keys(NOT_COUNTED) as NotCountedReason[]) {
+    const held = notCounted.filter((a) => a.reasons.includes(reason));
+    if (held.length === 0) continue;
+    findings.push({
+      id: `funds-not-counted:${reason}`,
+      rule: 'funds_to_close',
+      severity: reason === 'hsa_excluded' ? 'info' : 'attention',
+      title: `Not counted in funds to close: ${held.length} account${held.length === 1 ? '' : 's'} because ${NOT_COUNTED[reason].why}`,
+      detail: `${held.map((a) => `${describeAccount(a)}${a.balance !== null ? ` ${a.currency && a.currency !== 'USD' ? `${a.balance.toFixed(2)} ${a.currency}` : formatMoney(a.balance)}` : ''}`).join(', ')}. ${NOT_COUNTED[reason].action}`,
+      citation: CITATIONS.funds_to_close,
+      accountIds: held.map((a) => a.accountId),
+      transactionIds: [],
+      dates: [],
+    });
+  }
+  return { fundsToClose: result, findings };
 }

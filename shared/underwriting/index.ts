@@ -8,12 +8,25 @@ export type { BalanceChange, DiffDeposit, ReportDiff } from './diff';
 export { summarizeReport } from './summary';
 export type { ReportListSummary } from './summary';
 export { loanInputsFromApplicant } from './inputs';
-export { largeDepositThreshold, isPayroll, maskReferences } from './large-deposits';
-export { isNsfFee, isNsfReversal } from './nsf';
+export {
+  largeDepositThreshold,
+  largeDepositThresholdCents,
+  isPayrollByInsights,
+  payerKey,
+  payrollPattern,
+} from './large-deposits';
+export { isNsfFee, isNsfReversal, isReturnedDeposit } from './nsf';
+export { borrowerNames, accountOwnership } from './ownership';
+export { classifyAccounts, NOT_COUNTED } from './funds-to-close';
+export { accountKey, assetClassOf, currencyOf } from './accounts';
+export { buildAnalysisContext, analyzeInContext, localIsoDate } from './context';
+export type { AnalysisContext, AnalysisContextInput, StoredUnderwritingSettings } from './context';
 export { averageDailyBalance, dailyBalances } from './balances';
-export { refreshByDate } from './document-age';
-export { nameMatches, nameTokens, splitPeople } from './names';
+export { refreshByDate, fannieMaeLastNoteDate, freddieMacLastNoteDate, duEarliestReportDate } from './document-age';
+export { matchName, nameMatches, nameTokens, splitPeople } from './names';
 export { describeAccount, formatMoney } from './accounts';
-export { addDays, addMonths, daysBetween, toIsoDate } from './dates';
+export { addDays, addMonths, businessDaysBetween, daysBetween, toIsoDate } from './dates';
 export { CITATIONS, DEFAULT_UNDERWRITING_SETTINGS } from './types';
 export type * from './types';
+export { readAssetReport } from './report-input';
+export type { ReadReport } from './report-input';

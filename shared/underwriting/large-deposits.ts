@@ -1,69 +1,202 @@
 import type { AssetReportTransaction } from '../asset-report';
 import type { ReportAccount } from './accounts';
 import {
-  cents,
+  currencyOf,
   describeAccount,
   describeTransaction,
   formatMoney,
-  isAssetAccount,
+  isDebt,
   isDepository,
+  toCents,
   transactionText,
 } from './accounts';
-import { daysBetween } from './dates';
+import { businessDaysBetween, daysBetween } from './dates';
 import { CITATIONS } from './types';
 import type {
+  DepositEvidence,
   ExcludedDeposit,
   Finding,
   LargeDeposit,
   LargeDepositResult,
   LoanInputs,
+  OwnershipResult,
+  PossibleGift,
   UnderwritingSettings,
 } from './types';
 
-// Employers' payroll as banks print it ("ACH Electronic CreditGUSTO PAY 123456", "ACME DIRECT DEP").
-const PAYROLL = /PAYROLL|DIRECT DEP|DIR DEP|DIRECTDEP|GUSTO|\bADP\b|PAYCHEX|SALARY|\bPAY\s|INCOME_WAGES/;
-// Person-to-person apps: "ZELLE PAY FROM …" is somebody's money, not wages.
-const PERSON_TO_PERSON = /ZELLE|VENMO|CASH ?APP|PAYPAL/;
-const TRANSFER = /TRANSFER|XFER|TFR|TRNSFR/;
+// Person-to-person and wallet services: somebody's money, never wages, however regular.
+const PERSON_TO_PERSON =
+  /ZELLE|VENMO|CASH ?APP|SQUARE CASH|PAYPAL|APPLE ?(?:PAY|CASH)|GOOGLE ?(?:PAY|WALLET)|\bGPAY\b|POPMONEY|WESTERN UNION|MONEYGRAM|REMITLY|\bXOOM\b|\bWISE\b|REVOLUT|CHIME PAY/;
+// Deposits that name no payer (a check, cash, an ATM): a pattern of them proves nothing about wages.
+const ANONYMOUS =
+  /MOBILE (?:CHECK )?DEP|\bATM\b|CHECK DEP|CHK DEP|CASH DEP|BRANCH DEP|REMOTE DEP|^DEPOSIT\b|\bDEPOSIT$/;
+const TRANSFER = /TRANSFER|XFER|\bTFR\b|TRNSFR/;
 const BORROWED = /CASH_ADVANCES|LOANS?$|_LOAN/;
-// The other account's mask as banks print it: XXXXXX1111, ****1111, #1111, ENDING IN 1111, ACCT 1111.
-const MASK_REFERENCE = /(?:X{2,}|\*{2,}|#|•+|ENDING(?: IN)?\s*|ACCT\.?\s*|ACCOUNT\s*)(\d{2,4})\b/g;
+const GIFT = /\bGIFTS?\b|\bGIFTED\b|BIRTHDAY|WEDDING/;
+// Wage intervals in days: weekly, bi-weekly or semi-monthly (weekend shifts included), monthly.
+const PAY_BANDS: [number, number][] = [
+  [6, 8],
+  [12, 18],
+  [26, 33],
+];
 
-export function isPayroll(transaction: AssetReportTransaction): boolean {
-  const text = transactionText(transaction);
-  return PAYROLL.test(text) && !PERSON_TO_PERSON.test(text);
+/** Plaid's insights say wages: category Payroll, or credit category INCOME_WAGES. Never a P2P service. */
+export function isPayrollByInsights(transaction: AssetReportTransaction): boolean {
+  if (PERSON_TO_PERSON.test(transactionText(transaction))) return false;
+  return (
+    transaction.credit_category?.detailed === 'INCOME_WAGES' ||
+    (transaction.category ?? []).some((part) => part.toLowerCase() === 'payroll')
+  );
 }
 
-/** The masks a transfer description names, e.g. "ONLINE TRANSFER FROM SAV XXXXXX1111" → ['1111']. */
-export function maskReferences(transaction: AssetReportTransaction): string[] {
-  const text = transactionText(transaction);
-  if (!TRANSFER.test(text)) return [];
-  return [...text.matchAll(MASK_REFERENCE)].map((match) => match[1] ?? '').filter(Boolean);
+/** The payer as the bank prints it, without references and numbers: "ACME CORP PAYROLL PPD 123" → "ACME CORP PAYROLL PPD". */
+export function payerKey(transaction: AssetReportTransaction): string {
+  return describeTransaction(transaction)
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((token) => token.length > 0 && !/\d/.test(token))
+    .join(' ');
 }
 
-/** The deposit threshold, or null when no qualifying income was entered (the rule cannot apply). */
-export function largeDepositThreshold(qualifyingMonthlyIncome: number, share: number): number | null {
-  return qualifyingMonthlyIncome > 0 ? cents(qualifyingMonthlyIncome * share) : null;
+function regularDates(dates: string[]): boolean {
+  const sorted = [...new Set(dates)].sort();
+  if (sorted.length < 3) return false;
+  const gaps = sorted.slice(1).map((date, i) => daysBetween(sorted[i] ?? date, date));
+  return PAY_BANDS.some(([low, high]) => gaps.every((gap) => gap >= low && gap <= high));
 }
 
 /**
- * Single deposits exceeding a share of qualifying monthly income, except transfers between the applicant's own
- * accounts in this report and recognised payroll. Unsourced ones count against funds on a purchase.
+ * Is this deposit from a payer whose deposits into the account recur at a wage interval: at least 3 deposits,
+ * every gap within one band (weekly, bi-/semi-monthly, monthly)? P2P, transfers and anonymous deposits (checks,
+ * cash) never qualify. Payers are looked up only for the deposits asked about, once per account and payer.
  */
-export function checkLargeDeposits(
-  accounts: ReportAccount[],
-  reportDate: string,
-  loan: Pick<LoanInputs, 'purpose' | 'qualifyingMonthlyIncome'>,
+export function payrollPattern(): (entry: ReportAccount, transaction: AssetReportTransaction) => boolean {
+  const known = new Map<string, boolean>();
+  return (entry, transaction) => {
+    const key = payerKey(transaction);
+    if (!key) return false;
+    const description = describeTransaction(transaction).toUpperCase();
+    if (
+      PERSON_TO_PERSON.test(transactionText(transaction)) ||
+      TRANSFER.test(description) ||
+      ANONYMOUS.test(description)
+    )
+      return false;
+    const cacheKey = `${entry.account.account_id}|${key}`;
+    let recurring = known.get(cacheKey);
+    if (recurring === undefined) {
+      // A cheap substring test first: a heavy account has thousands of deposits from other payers.
+      const firstWord = key.split(' ')[0] ?? key;
+      const dates = entry.account.transactions
+        .filter((t) => t.amount < 0 && describeTransaction(t).toUpperCase().includes(firstWord) && payerKey(t) === key)
+        .map((t) => t.date);
+      recurring = regularDates(dates);
+      known.set(cacheKey, recurring);
+    }
+    return recurring;
+  };
+}
+
+/** The deposit threshold in whole cents, rounded down, or null without income. Exact: a deposit D cents is large iff D > it. */
+export function largeDepositThresholdCents(qualifyingMonthlyIncome: number, share: number): number | null {
+  if (!(qualifyingMonthlyIncome > 0)) return null;
+  // share in hundredths of a percent keeps the product an integer: 8000.01 × 50% = 400001 × 5000 / 10000 cents.
+  const basisPoints = Math.round(share * 10_000);
+  return Math.floor((toCents(qualifyingMonthlyIncome) * basisPoints) / 10_000);
+}
+
+/** The deposit threshold in dollars (whole cents, rounded down), or null when no qualifying income was entered. */
+export function largeDepositThreshold(qualifyingMonthlyIncome: number, share: number): number | null {
+  const thresholdCents = largeDepositThresholdCents(qualifyingMonthlyIncome, share);
+  return thresholdCents === null ? null : thresholdCents / 100;
+}
+
+interface Withdrawal {
+  transaction: AssetReportTransaction;
+  entry: ReportAccount;
+  /** own: an account the borrowers own; borrowed: a credit card or loan; third_party: someone else's account. */
+  from: 'own' | 'borrowed' | 'third_party';
+}
+
+const PREFERENCE: Record<Withdrawal['from'], number> = { own: 0, borrowed: 1, third_party: 2 };
+
+export interface LargeDepositInputs {
+  accounts: ReportAccount[];
+  reportDate: string;
+  loan: Pick<LoanInputs, 'purpose' | 'qualifyingMonthlyIncome'>;
   settings: Pick<
     UnderwritingSettings,
-    'largeDepositShare' | 'largeDepositLookbackDays' | 'transferMatchDays' | 'sourcedDeposits'
-  >,
-): { largeDeposits: LargeDepositResult; findings: Finding[] } {
-  const threshold = largeDepositThreshold(loan.qualifyingMonthlyIncome, settings.largeDepositShare);
+    | 'largeDepositShare'
+    | 'largeDepositLookbackDays'
+    | 'transferMatchBusinessDays'
+    | 'sourcedDeposits'
+    | 'accountConfirmations'
+  >;
+  /** Ownership of every asset account in `accounts` and in `otherAccounts`. */
+  ownership: OwnershipResult[];
+  /** Account ids whose balance counts in funds to close. */
+  countedAccountIds: Set<string>;
+  /** US dollars per unit for accounts in another currency that the officer converted, by account id. */
+  usdRates: Map<string, number>;
+  /** Accounts from the borrowers' other reports, where the other leg of a transfer may be. */
+  otherAccounts?: ReportAccount[];
+}
+
+/**
+ * Single deposits exceeding a share of qualifying monthly income. A deposit is an own transfer only when a
+ * withdrawal of the same amount within the business-day window exists in another account the borrowers own
+ * (this report or another of theirs); the same withdrawal from someone else's account is third-party money
+ * (a gift or loan to document), from a credit card or loan it is borrowed funds. Payroll is recognised by a
+ * recurring payer or Plaid's income category, never a P2P service. Unsourced deposits count against funds on a
+ * purchase (only those in counted accounts: the others are not in funds at all).
+ */
+export function checkLargeDeposits(input: LargeDepositInputs): {
+  largeDeposits: LargeDepositResult;
+  findings: Finding[];
+} {
+  const { accounts, reportDate, loan, settings, ownership, countedAccountIds, usdRates } = input;
+  const thresholdCents = largeDepositThresholdCents(loan.qualifyingMonthlyIncome, settings.largeDepositShare);
   const sharePercent = `${Math.round(settings.largeDepositShare * 1000) / 10}%`;
-  if (threshold === null) {
+  const sourcedNotes = new Map(settings.sourcedDeposits.map((sourced) => [sourced.transactionId, sourced.note]));
+  const notJudgedAccountIds = accounts
+    .filter((e) => isDepository(e.account) && currencyOf(e.account) !== 'USD' && !usdRates.has(e.account.account_id))
+    .map((e) => e.account.account_id);
+  const inLookback = (t: AssetReportTransaction) =>
+    settings.largeDepositLookbackDays === null || daysBetween(t.date, reportDate) <= settings.largeDepositLookbackDays;
+  const judged = accounts.filter(
+    (entry) => isDepository(entry.account) && !notJudgedAccountIds.includes(entry.account.account_id),
+  );
+  const usd = (entry: ReportAccount, amount: number) =>
+    Math.round(
+      toCents(amount) * (currencyOf(entry.account) === 'USD' ? 1 : (usdRates.get(entry.account.account_id) ?? 0)),
+    );
+
+  // Deposits whose text reads like a gift need the gift documentation whatever their size.
+  const possibleGifts: PossibleGift[] = judged.flatMap((entry) =>
+    entry.account.transactions
+      .filter((t) => t.amount < 0 && inLookback(t) && GIFT.test(transactionText(t)))
+      .map((t) => ({
+        ...entry.label,
+        transactionId: t.transaction_id,
+        date: t.date,
+        amount: usd(entry, -t.amount) / 100,
+        description: describeTransaction(t),
+        why: 'gift_text' as const,
+        sourced: sourcedNotes.has(t.transaction_id),
+      })),
+  );
+
+  if (thresholdCents === null) {
     return {
-      largeDeposits: { threshold, deposits: [], excluded: [], totalUnsourced: 0, totalSourced: 0 },
+      largeDeposits: {
+        threshold: null,
+        notJudgedAccountIds,
+        deposits: [],
+        excluded: [],
+        possibleGifts,
+        totalUnsourced: 0,
+        totalSourced: 0,
+      },
       findings: [
         {
           id: 'large-deposit:no-income',
@@ -75,21 +208,27 @@ export function checkLargeDeposits(
           transactionIds: [],
           dates: [],
         },
+        ...giftFindings(possibleGifts, []),
       ],
     };
   }
+  const threshold = thresholdCents / 100;
 
-  const sourcedNotes = new Map(settings.sourcedDeposits.map((sourced) => [sourced.transactionId, sourced.note]));
-  const assetAccounts = accounts.filter((entry) => isAssetAccount(entry.account));
-  // Withdrawals from the applicant's other asset accounts, each usable to explain one deposit only.
-  // Indexed by amount in cents: a heavy report has tens of thousands of withdrawals.
-  const withdrawalsByCents = new Map<number, { transaction: AssetReportTransaction; entry: ReportAccount }[]>();
-  for (const entry of assetAccounts) {
+  const owned = new Map(ownership.map((o) => [o.accountId, o.owned]));
+  const recurringPayer = payrollPattern();
+  // Withdrawals anywhere in the borrowers' reports, indexed by cents: a heavy report has tens of thousands.
+  const withdrawalsByCents = new Map<number, Withdrawal[]>();
+  for (const entry of [...accounts, ...(input.otherAccounts ?? [])]) {
+    const from: Withdrawal['from'] = isDebt(entry.account)
+      ? 'borrowed'
+      : owned.get(entry.account.account_id)
+        ? 'own'
+        : 'third_party';
     for (const transaction of entry.account.transactions) {
       if (transaction.amount <= 0) continue;
-      const key = Math.round(transaction.amount * 100);
+      const key = usd(entry, transaction.amount);
       const list = withdrawalsByCents.get(key) ?? [];
-      list.push({ transaction, entry });
+      list.push({ transaction, entry, from });
       withdrawalsByCents.set(key, list);
     }
   }
@@ -99,18 +238,15 @@ export function checkLargeDeposits(
   const excluded: ExcludedDeposit[] = [];
   const findings: Finding[] = [];
 
-  const candidates = accounts
-    .filter((entry) => isDepository(entry.account))
+  const candidates = judged
     .flatMap((entry) => entry.account.transactions.map((transaction) => ({ transaction, entry })))
-    .filter(({ transaction }) => transaction.amount < 0 && -transaction.amount > threshold)
-    .filter(({ transaction }) => {
-      const age = daysBetween(transaction.date, reportDate);
-      return settings.largeDepositLookbackDays === null || age <= settings.largeDepositLookbackDays;
-    })
+    .filter(({ transaction, entry }) => transaction.amount < 0 && usd(entry, -transaction.amount) > thresholdCents)
+    .filter(({ transaction }) => inLookback(transaction))
     .sort((a, b) => (a.transaction.date < b.transaction.date ? -1 : a.transaction.date > b.transaction.date ? 1 : 0));
 
   for (const { transaction, entry } of candidates) {
-    const amount = cents(-transaction.amount);
+    const amountCents = usd(entry, -transaction.amount);
+    const amount = amountCents / 100;
     const description = describeTransaction(transaction);
     const common = {
       ...entry.label,
@@ -120,37 +256,41 @@ export function checkLargeDeposits(
       description,
     };
 
-    const match = (withdrawalsByCents.get(Math.round(amount * 100)) ?? []).find(
-      ({ transaction: out, entry: from }) =>
-        from.account.account_id !== entry.account.account_id &&
-        !usedWithdrawals.has(out.transaction_id) &&
-        Math.abs(daysBetween(out.date, transaction.date)) <= settings.transferMatchDays,
-    );
-    const otherMasks = new Set(
-      assetAccounts
-        .filter((other) => other.account.account_id !== entry.account.account_id && other.account.mask)
-        .map((other) => other.account.mask as string),
-    );
-    const namedMask = maskReferences(transaction).find((mask) => otherMasks.has(mask));
+    const match = (withdrawalsByCents.get(amountCents) ?? [])
+      .filter(
+        ({ transaction: out, entry: from }) =>
+          from.account.account_id !== entry.account.account_id &&
+          !usedWithdrawals.has(out.transaction_id) &&
+          businessDaysBetween(out.date, transaction.date) <= settings.transferMatchBusinessDays,
+      )
+      .sort(
+        (a, b) =>
+          PREFERENCE[a.from] - PREFERENCE[b.from] ||
+          Math.abs(daysBetween(a.transaction.date, transaction.date)) -
+            Math.abs(daysBetween(b.transaction.date, transaction.date)),
+      )[0];
+    if (match) usedWithdrawals.add(match.transaction.transaction_id);
 
-    let reason: ExcludedDeposit['reason'] | null = null;
-    let matchedTransactionId: string | null = null;
-    let why = '';
-    if (match) {
-      usedWithdrawals.add(match.transaction.transaction_id);
-      reason = 'own_transfer';
-      matchedTransactionId = match.transaction.transaction_id;
-      why = `matches a withdrawal of the same amount from ${describeAccount(match.entry.label)} on ${match.transaction.date}`;
-    } else if (namedMask) {
-      reason = 'own_transfer';
-      why = `names the applicant's own account ••${namedMask}`;
-    } else if (isPayroll(transaction)) {
-      reason = 'payroll';
-      why = 'is recognised payroll';
-    }
+    const payrollBy = isPayrollByInsights(transaction)
+      ? ('insights' as const)
+      : recurringPayer(entry, transaction)
+        ? ('pattern' as const)
+        : null;
 
-    if (reason) {
-      excluded.push({ ...common, reason, matchedTransactionId });
+    if (match?.from === 'own' || (!match && payrollBy)) {
+      const reason: ExcludedDeposit['reason'] = match ? 'own_transfer' : 'payroll';
+      const why =
+        match !== undefined
+          ? `matches a withdrawal of the same amount from the borrower's ${describeAccount(match.entry.label)} on ${match.transaction.date}`
+          : payrollBy === 'insights'
+            ? "is wages by Plaid's income category"
+            : 'recurs from the same payer at a wage interval';
+      excluded.push({
+        ...common,
+        reason,
+        matchedTransactionId: match?.transaction.transaction_id ?? null,
+        payrollBy: match ? null : payrollBy,
+      });
       findings.push({
         id: `large-deposit:${transaction.transaction_id}`,
         rule: 'large_deposit',
@@ -159,8 +299,9 @@ export function checkLargeDeposits(
         detail: `"${description}" ${why}, so it needs no sourcing.`,
         citation: CITATIONS.large_deposit,
         accountId: entry.account.account_id,
-        transactionIds: matchedTransactionId
-          ? [transaction.transaction_id, matchedTransactionId]
+        accountIds: match ? [entry.account.account_id, match.entry.account.account_id] : [entry.account.account_id],
+        transactionIds: match
+          ? [transaction.transaction_id, match.transaction.transaction_id]
           : [transaction.transaction_id],
         dates: [transaction.date],
         amount,
@@ -168,14 +309,33 @@ export function checkLargeDeposits(
       continue;
     }
 
+    let evidence: DepositEvidence = 'none';
+    if (match?.from === 'borrowed' || BORROWED.test(transaction.credit_category?.detailed ?? '')) evidence = 'borrowed';
+    else if (match?.from === 'third_party') evidence = 'third_party';
+    else if (GIFT.test(transactionText(transaction))) evidence = 'gift_text';
     const note = sourcedNotes.get(transaction.transaction_id) ?? null;
     const sourced = note !== null;
-    deposits.push({ ...common, sourced, note });
-    const account = describeAccount(entry.label);
-    let detail = `"${description}" exceeds ${sharePercent} of qualifying monthly income (threshold ${formatMoney(threshold)}).`;
-    // Plaid's insights sometimes see a loan or cash advance behind a deposit: borrowed funds need investigating.
-    if (BORROWED.test(transaction.credit_category?.detailed ?? ''))
-      detail += ' Plaid categorises it as a loan or cash advance: borrowed funds must be investigated.';
+    const inCountedAccount = countedAccountIds.has(entry.account.account_id);
+    deposits.push({
+      ...common,
+      sourced,
+      note,
+      evidence,
+      matchedTransactionId: match?.transaction.transaction_id ?? null,
+      matchedAccountId: match?.entry.account.account_id ?? null,
+      inCountedAccount,
+    });
+    if (evidence === 'third_party' && !possibleGifts.some((g) => g.transactionId === transaction.transaction_id))
+      possibleGifts.push({ ...common, why: 'third_party', sourced });
+
+    let detail = `"${description}" exceeds ${sharePercent} of qualifying monthly income (more than ${formatMoney(threshold)}).`;
+    if (match?.from === 'third_party')
+      detail += ` It matches a withdrawal from ${describeAccount(match.entry.label)}, an account the borrower does not own: third-party money (a gift or a loan) to document.`;
+    else if (evidence === 'borrowed')
+      detail += match
+        ? ` It matches a withdrawal from ${describeAccount(match.entry.label)}, a credit or loan account: borrowed funds must be investigated.`
+        : ' Plaid categorises it as a loan or cash advance: borrowed funds must be investigated.';
+    if (!inCountedAccount) detail += ' Its account is not counted in funds to close, so nothing is deducted for it.';
     if (sourced) detail += ` Sourced: ${note}`;
     else if (loan.purpose === 'purchase')
       detail +=
@@ -185,17 +345,82 @@ export function checkLargeDeposits(
       id: `large-deposit:${transaction.transaction_id}`,
       rule: 'large_deposit',
       severity: sourced ? 'ok' : loan.purpose === 'purchase' ? 'attention' : 'info',
-      title: `${sourced ? 'Sourced large deposit' : 'Large deposit'} of ${formatMoney(amount)} into ${account} on ${transaction.date}`,
+      title: `${sourced ? 'Sourced large deposit' : 'Large deposit'} of ${formatMoney(amount)} into ${describeAccount(entry.label)} on ${transaction.date}`,
       detail,
       citation: CITATIONS.large_deposit,
       accountId: entry.account.account_id,
-      transactionIds: [transaction.transaction_id],
+      accountIds: [entry.account.account_id],
+      transactionIds: match
+        ? [transaction.transaction_id, match.transaction.transaction_id]
+        : [transaction.transaction_id],
       dates: [transaction.date],
       amount,
     });
   }
 
-  const totalUnsourced = cents(deposits.filter((d) => !d.sourced).reduce((sum, d) => sum + d.amount, 0));
-  const totalSourced = cents(deposits.filter((d) => d.sourced).reduce((sum, d) => sum + d.amount, 0));
-  return { largeDeposits: { threshold, deposits, excluded, totalUnsourced, totalSourced }, findings };
+  const sumCents = (list: LargeDeposit[]) => list.reduce((sum, d) => sum + toCents(d.amount), 0);
+  const totalUnsourced = sumCents(deposits.filter((d) => !d.sourced && d.inCountedAccount)) / 100;
+  const totalSourced = sumCents(deposits.filter((d) => d.sourced)) / 100;
+  findings.push(
+    ...giftFindings(
+      possibleGifts,
+      deposits.filter((d) => d.evidence === 'borrowed'),
+    ),
+  );
+  if (notJudgedAccountIds.length > 0) {
+    findings.push({
+      id: 'large-deposit:other-currency',
+      rule: 'large_deposit',
+      severity: 'info',
+      title: `Deposits not checked in ${notJudgedAccountIds.length} account${notJudgedAccountIds.length === 1 ? '' : 's'} in another currency`,
+      detail:
+        'Their deposits are not compared with the US-dollar threshold until a conversion is entered for the account.',
+      citation: CITATIONS.large_deposit,
+      accountIds: notJudgedAccountIds,
+      transactionIds: [],
+      dates: [],
+    });
+  }
+  return {
+    largeDeposits: { threshold, notJudgedAccountIds, deposits, excluded, possibleGifts, totalUnsourced, totalSourced },
+    findings,
+  };
+}
+
+/** One gift finding and one borrowed-funds finding, each listing its deposits and what the guide requires. */
+function giftFindings(gifts: PossibleGift[], borrowed: LargeDeposit[]): Finding[] {
+  const findings: Finding[] = [];
+  const openGifts = gifts.filter((g) => !g.sourced);
+  if (gifts.length > 0) {
+    findings.push({
+      id: 'gift',
+      rule: 'gift',
+      severity: openGifts.length > 0 ? 'attention' : 'ok',
+      title: `Possible gift${gifts.length === 1 ? '' : 's'}: ${gifts.length} deposit${gifts.length === 1 ? '' : 's'} ${openGifts.length > 0 ? 'to document' : 'documented'}`,
+      detail: `${gifts.map((g) => `${formatMoney(g.amount)} on ${g.date} into ${describeAccount(g)} ("${g.description}", ${g.why === 'third_party' ? 'from an account the borrower does not own' : 'its text suggests a gift'})`).join('; ')}. A gift needs a signed gift letter (donor, relationship, amount, no repayment expected), evidence of the donor's ability (the donor's statement) and of the transfer to the borrower.`,
+      citation: CITATIONS.gift,
+      accountIds: [...new Set(gifts.map((g) => g.accountId))],
+      transactionIds: gifts.map((g) => g.transactionId),
+      dates: gifts.map((g) => g.date),
+      amount: gifts.reduce((sum, g) => sum + toCents(g.amount), 0) / 100,
+    });
+  }
+  if (borrowed.length > 0) {
+    findings.push({
+      id: 'borrowed-funds',
+      rule: 'borrowed_funds',
+      severity: borrowed.every((d) => d.sourced) ? 'ok' : 'attention',
+      title: `Possible borrowed funds: ${borrowed.length} deposit${borrowed.length === 1 ? '' : 's'}`,
+      detail: `${borrowed.map((d) => `${formatMoney(d.amount)} on ${d.date} into ${describeAccount(d)}`).join('; ')}. Money from a credit card or loan is borrowed: document the terms and count the new debt, or leave it out of funds to close.`,
+      citation: CITATIONS.borrowed_funds,
+      accountIds: [...new Set(borrowed.map((d) => d.accountId))],
+      transactionIds: borrowed.flatMap((d) => [
+        d.transactionId,
+        ...(d.matchedTransactionId ? [d.matchedTransactionId] : []),
+      ]),
+      dates: borrowed.map((d) => d.date),
+      amount: borrowed.reduce((sum, d) => sum + toCents(d.amount), 0) / 100,
+    });
+  }
+  return findings;
 }

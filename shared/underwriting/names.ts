@@ -1,15 +1,17 @@
+import type { PersonName } from './types';
+
 /**
  * Comparing the applicant's name with the names a bank prints on an account: tolerant of case, punctuation,
- * accents, middle names and initials, suffixes, and "LAST, FIRST" or "LAST FIRST" order.
+ * accents, middle names and initials, and "LAST, FIRST" or "LAST FIRST" order. A differing suffix or extra
+ * given names is only a possible match, for the officer to confirm.
  */
 
-export interface PersonName {
-  first: string;
-  middle?: string | null;
-  last: string;
-}
+export type { PersonName };
 
-const DROPPED = new Set(['MR', 'MRS', 'MS', 'MISS', 'DR', 'JR', 'SR', 'II', 'III', 'IV']);
+const SUFFIXES = new Set(['JR', 'SR', 'II', 'III', 'IV']);
+// Titles, and the trustee designation (a trustee controls the account); both say nothing about who it is.
+const TITLES = new Set(['MR', 'MRS', 'MS', 'MISS', 'DR', 'TTEE', 'TRUSTEE']);
+const DROPPED = new Set([...TITLES, ...SUFFIXES]);
 
 /** Upper-case word tokens with punctuation and accents gone: "O'Brien-Smith, Mary A." → MARY A OBRIEN SMITH. */
 export function nameTokens(name: string): string[] {
@@ -101,13 +103,69 @@ function matchesInOrder(tokens: string[], first: string[], middle: string[], las
   return sameOrInitial(middleTokens[0] ?? '', middle[0] ?? '');
 }
 
-/** True when one printed owner name (a single person) is the applicant. */
-export function nameMatches(ownerName: string, applicant: PersonName): boolean {
+function suffixesOf(name: string): string {
+  return name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((token) => SUFFIXES.has(token))
+    .sort()
+    .join(' ');
+}
+
+/** The full owner string read as first [middle…] last, either order; counts extra middle names. */
+function wholeNameMatch(
+  tokens: string[],
+  first: string[],
+  middle: string[],
+  last: string[],
+): { extraGivenNames: boolean } | null {
+  const tryOrder = (window: string[]): { extraGivenNames: boolean } | null => {
+    if (!matchesInOrder(window, first, middle, last)) return null;
+    const given = window.length - spellsFromEnd(window, last.join('')) - Math.max(1, spells(window, first.join('')));
+    // One middle name (or initial) more than the applicant gave is tolerated; more is another person's name.
+    return { extraGivenNames: given > Math.max(1, middle.length) };
+  };
+  const inOrder = tryOrder(tokens);
+  if (inOrder) return inOrder;
+  const lastLength = spells(tokens, last.join(''));
+  if (lastLength > 0 && lastLength < tokens.length)
+    return tryOrder([...tokens.slice(lastLength), ...tokens.slice(0, lastLength)]);
+  return null;
+}
+
+function spellsFromEnd(tokens: string[], target: string): number {
+  for (let k = 1; k <= tokens.length - 1; k += 1) {
+    if (spells(tokens.slice(tokens.length - k), target) === k) return k;
+  }
+  return 0;
+}
+
+/**
+ * One printed owner name (a single person) against a borrower: 'match' when it is them; 'possible' when the
+ * borrower's name is in it but with a differing suffix ("Jr." vs "Sr.") or extra given names
+ * ("Mary Alberta Charleson" for "Alberta Charleson"): the officer confirms; 'none' otherwise.
+ */
+export function matchName(ownerName: string, applicant: PersonName): 'match' | 'possible' | 'none' {
   const tokens = nameTokens(ownerName);
   const first = nameTokens(applicant.first);
   const middle = nameTokens(applicant.middle ?? '');
   const last = nameTokens(applicant.last);
-  // Look for the applicant anywhere in the string: "ALBERTA CHARLESON TTEE", "POD JOHN SMITH".
+  const sameSuffix =
+    suffixesOf(ownerName) === suffixesOf([applicant.first, applicant.middle ?? '', applicant.last].join(' '));
+  const whole = wholeNameMatch(tokens, first, middle, last);
+  if (whole) return sameSuffix && !whole.extraGivenNames ? 'match' : 'possible';
+  return nameFoundInside(tokens, first, middle, last) ? 'possible' : 'none';
+}
+
+/** True when one printed owner name (a single person) is the applicant, with nothing for the officer to confirm. */
+export function nameMatches(ownerName: string, applicant: PersonName): boolean {
+  return matchName(ownerName, applicant) === 'match';
+}
+
+/** The applicant's name anywhere inside the owner string: "POD JOHN SMITH", "MARY ALBERTA CHARLESON". */
+function nameFoundInside(tokens: string[], first: string[], middle: string[], last: string[]): boolean {
   for (let start = 0; start < tokens.length; start += 1) {
     for (let end = tokens.length; end > start + 1; end -= 1) {
       const window = tokens.slice(start, end);

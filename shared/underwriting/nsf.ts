@@ -1,9 +1,10 @@
 import type { AssetReportTransaction } from '../asset-report';
 import type { ReportAccount } from './accounts';
 import { cents, describeAccount, describeTransaction, formatMoney, isDepository, transactionText } from './accounts';
+import { dailyBalances, historyDays } from './balances';
 import { daysBetween } from './dates';
 import { CITATIONS } from './types';
-import type { Finding, NsfEvent, NsfResult, NsfWindow } from './types';
+import type { Finding, NegativeBalanceDays, NsfEvent, NsfResult, NsfWindow, ReturnedDeposit } from './types';
 
 // How banks and Plaid's categories name the fee: "NSF FEE", "OVERDRAFT ITEM FEE", "RETURNED ITEM FEE",
 // category "Bank Fees, Overdraft" / "Bank Fees, Insufficient Funds", BANK_FEES_INSUFFICIENT_FUNDS.
@@ -30,57 +31,116 @@ function mayMentionNsf(transaction: AssetReportTransaction): boolean {
   );
 }
 
+// A check the applicant deposited came back unpaid: the payer's NSF, not the applicant's ("DEPOSITED ITEM RETURNED",
+// "RETURN DEPOSIT ITEM", "CHARGEBACK OF DEPOSITED CHECK").
+const RETURNED_DEPOSIT =
+  /DEPOSITED (?:ITEM|CHECK|CHK)|DEP(?:OSIT)?\.? (?:ITEM )?RET(?:URN(?:ED)?)?\b|RETURN(?:ED)? DEP(?:OSIT(?:ED)?)?\b|CHARGE ?BACK (?:OF )?DEP|RETURNED DEPOSIT/;
+
+// A cheap first look at the bank's own text before the full text is built (tens of thousands of transactions).
+const MAY_BE_RETURNED = /RET|CHARGE ?BACK|DEPOSITED/i;
+
+/** A returned deposited item (or the bank's fee for it): money out because someone else's check bounced. */
+export function isReturnedDeposit(transaction: AssetReportTransaction): boolean {
+  if (transaction.amount <= 0) return false;
+  const { original_description, name } = transaction;
+  if (!(original_description && MAY_BE_RETURNED.test(original_description)) && !(name && MAY_BE_RETURNED.test(name)))
+    return false;
+  return RETURNED_DEPOSIT.test(transactionText(transaction));
+}
+
 /** A fee charged for insufficient funds or an overdraft (money out). */
 export function isNsfFee(transaction: AssetReportTransaction): boolean {
-  return transaction.amount > 0 && mentionsNsf(transactionText(transaction));
+  return transaction.amount > 0 && !isReturnedDeposit(transaction) && mentionsNsf(transactionText(transaction));
 }
 
 /** The bank giving such a fee back (money in). */
 export function isNsfReversal(transaction: AssetReportTransaction): boolean {
   const text = transactionText(transaction);
-  return transaction.amount < 0 && mentionsNsf(text) && (REVERSAL.test(text) || FEE.test(text));
+  return (
+    transaction.amount < 0 &&
+    mentionsNsf(text) &&
+    !RETURNED_DEPOSIT.test(text) &&
+    (REVERSAL.test(text) || FEE.test(text))
+  );
 }
 
 const WINDOWS = [30, 60, 90] as const;
 
 /**
- * NSF/overdraft fees on deposit accounts over the 30/60/90 days before the report date, net of fees reversed.
- * Each reversal cancels one earlier fee on the same account (same amount preferred, else the latest),
- * so a reversal never cancels a fee it could not belong to.
+ * Pairs each reversal with the fee it gives back, whatever the listing order or day: the same amount first,
+ * then the fee nearest in time, a fee on or before the reversal before one after it.
+ */
+function pairReversals(fees: NsfEvent[], reversals: AssetReportTransaction[]): void {
+  const byDate = [...reversals].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (const reversal of byDate) {
+    const refund = cents(-reversal.amount);
+    const open = fees.filter((fee) => fee.reversedBy === null);
+    const pool = open.some((fee) => fee.amount === refund) ? open.filter((fee) => fee.amount === refund) : open;
+    const rank = (fee: NsfEvent) => {
+      const gap = daysBetween(fee.date, reversal.date);
+      return gap >= 0 ? gap : 100_000 - gap;
+    };
+    const fee = [...pool].sort((a, b) => rank(a) - rank(b))[0];
+    if (fee) fee.reversedBy = reversal.transaction_id;
+  }
+}
+
+/** Days with an end-of-day balance below zero, per deposit account, from the (rebuilt) daily balance history. */
+function negativeDays(accounts: ReportAccount[], reportDate: string): NegativeBalanceDays[] {
+  const result: NegativeBalanceDays[] = [];
+  for (const { account, label } of accounts) {
+    if (!isDepository(account) || account.historical_balances.length === 0) continue;
+    // As far back as the history goes, up to 90 days; newest first.
+    const balances = dailyBalances(account, reportDate, Math.min(90, historyDays(account, reportDate))) ?? [];
+    const below = (days: number) => balances.slice(0, days).filter((balance) => balance < 0).length;
+    const entry = { ...label, days30: below(30), days60: below(60), days90: below(90) };
+    if (entry.days90 > 0) result.push(entry);
+  }
+  return result;
+}
+
+/**
+ * NSF/overdraft fees on deposit accounts over the 30/60/90 days before the report date, net of reversed fees;
+ * returned deposited items on their own; days below zero from the balance history (banks that charge no fee).
  */
 export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: NsfResult; findings: Finding[] } {
   const events: NsfEvent[] = [];
+  const returnedDeposits: ReturnedDeposit[] = [];
   for (const { account, label } of accounts) {
     if (!isDepository(account)) continue;
-    // Only fee-like transactions are sorted and matched; a heavy report has tens of thousands of others.
-    const feeLike = account.transactions
-      .filter((t) => t.amount !== 0 && t.date <= reportDate && mayMentionNsf(t) && mentionsNsf(transactionText(t)))
-      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    const open: NsfEvent[] = [];
-    for (const transaction of feeLike) {
+    // Only fee-like transactions are examined; a heavy report has tens of thousands of others.
+    const fees: NsfEvent[] = [];
+    const reversals: AssetReportTransaction[] = [];
+    for (const transaction of account.transactions) {
+      if (transaction.amount === 0 || transaction.date > reportDate) continue;
+      if (isReturnedDeposit(transaction)) {
+        returnedDeposits.push({
+          ...label,
+          transactionId: transaction.transaction_id,
+          date: transaction.date,
+          amount: cents(transaction.amount),
+          description: describeTransaction(transaction),
+          kind: FEE.test(transactionText(transaction)) ? 'fee' : 'item',
+        });
+        continue;
+      }
+      if (!mayMentionNsf(transaction) || !mentionsNsf(transactionText(transaction))) continue;
       if (isNsfFee(transaction)) {
-        const event: NsfEvent = {
+        fees.push({
           ...label,
           transactionId: transaction.transaction_id,
           date: transaction.date,
           amount: cents(transaction.amount),
           description: describeTransaction(transaction),
           reversedBy: null,
-        };
-        events.push(event);
-        open.push(event);
-      } else if (isNsfReversal(transaction)) {
-        const refund = cents(-transaction.amount);
-        const sameAmount = open.filter((fee) => fee.amount === refund);
-        const fee = (sameAmount.length > 0 ? sameAmount : open).at(-1);
-        if (fee) {
-          fee.reversedBy = transaction.transaction_id;
-          open.splice(open.indexOf(fee), 1);
-        }
-      }
+        });
+      } else if (isNsfReversal(transaction)) reversals.push(transaction);
     }
+    pairReversals(fees, reversals);
+    events.push(...fees);
   }
   events.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  returnedDeposits.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
 
   const windows = WINDOWS.map((days): NsfWindow => {
     const inWindow = events.filter((event) => daysBetween(event.date, reportDate) <= days);
@@ -88,9 +148,12 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
     return { days, fees: inWindow.length, reversed, net: inWindow.length - reversed };
   }) as NsfResult['windows'];
   const last = events.find((event) => event.reversedBy === null) ?? null;
+  const negativeBalanceDays = negativeDays(accounts, reportDate);
   const nsf: NsfResult = {
     windows,
     events,
+    returnedDeposits,
+    negativeBalanceDays,
     daysSinceLast: last ? daysBetween(last.date, reportDate) : null,
     lastDate: last?.date ?? null,
   };
@@ -99,21 +162,22 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
   const unreversed = events.filter((event) => event.reversedBy === null);
   const counted = unreversed.filter((event) => daysBetween(event.date, reportDate) <= 90);
   const reversedIds = events.flatMap((event) => (event.reversedBy ? [event.transactionId, event.reversedBy] : []));
-  let finding: Finding;
+  const findings: Finding[] = [];
   if (w90.net > 0) {
     const total = cents(counted.reduce((sum, event) => sum + event.amount, 0));
-    finding = {
+    findings.push({
       id: 'nsf',
       rule: 'nsf',
       severity: 'attention',
       title: `${w90.net} NSF/overdraft fee${w90.net === 1 ? '' : 's'} in 90 days (${w30.net} in 30, ${w60.net} in 60)`,
       detail: `Last one ${nsf.daysSinceLast} day${nsf.daysSinceLast === 1 ? '' : 's'} before the report date, on ${nsf.lastDate}; ${formatMoney(total)} in fees${w90.reversed > 0 ? `, not counting ${w90.reversed} reversed` : ''}. Accounts: ${[...new Set(counted.map((e) => describeAccount(e)))].join(', ')}. Check the lender's overlay; an explanation may be needed.`,
       citation: CITATIONS.nsf,
+      accountIds: [...new Set(counted.map((e) => e.accountId))],
       transactionIds: [...counted.map((event) => event.transactionId), ...reversedIds],
       dates: counted.map((event) => event.date),
-    };
+    });
   } else {
-    finding = {
+    findings.push({
       id: 'nsf',
       rule: 'nsf',
       severity: 'ok',
@@ -125,7 +189,36 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
       citation: CITATIONS.nsf,
       transactionIds: events.flatMap((event) => [event.transactionId, ...(event.reversedBy ? [event.reversedBy] : [])]),
       dates: events.map((event) => event.date),
-    };
+    });
   }
-  return { nsf, findings: [finding] };
+  const recentReturned = returnedDeposits.filter((r) => daysBetween(r.date, reportDate) <= 90);
+  if (recentReturned.length > 0) {
+    const items = recentReturned.filter((r) => r.kind === 'item');
+    findings.push({
+      id: 'returned-deposit',
+      rule: 'returned_deposit',
+      severity: 'attention',
+      title: `${items.length} returned deposited item${items.length === 1 ? '' : 's'} in 90 days`,
+      detail: `${recentReturned.map((r) => `${formatMoney(r.amount)} on ${r.date} in ${describeAccount(r)} ("${r.description}")`).join('; ')}. A deposit that came back unpaid is not the borrower's NSF, but the money never arrived: ask what the deposit was and confirm it is not counted.`,
+      citation: CITATIONS.returned_deposit,
+      accountIds: [...new Set(recentReturned.map((r) => r.accountId))],
+      transactionIds: recentReturned.map((r) => r.transactionId),
+      dates: recentReturned.map((r) => r.date),
+    });
+  }
+  if (negativeBalanceDays.length > 0) {
+    const total = (key: 'days30' | 'days60' | 'days90') => negativeBalanceDays.reduce((sum, a) => sum + a[key], 0);
+    findings.push({
+      id: 'negative-balance',
+      rule: 'negative_balance',
+      severity: 'attention',
+      title: `${total('days90')} day${total('days90') === 1 ? '' : 's'} below zero in 90 days (${total('days30')} in 30, ${total('days60')} in 60)`,
+      detail: `From the daily balance history, overdrawn with or without a fee: ${negativeBalanceDays.map((a) => `${describeAccount(a)} ${a.days30}/${a.days60}/${a.days90} days`).join(', ')} (30/60/90). Check the lender's overlay.`,
+      citation: CITATIONS.negative_balance,
+      accountIds: negativeBalanceDays.map((a) => a.accountId),
+      transactionIds: [],
+      dates: [],
+    });
+  }
+  return { nsf, findings };
 }

@@ -1,12 +1,25 @@
 import type { AssetReportWarning } from '../asset-report';
 import type { ReportAccount } from './accounts';
-import { describeAccount, isAssetAccount } from './accounts';
-import { formatPersonName, nameMatches, splitPeople } from './names';
+import { accountKey, describeAccount, isAssetAccount, isBusinessAccountName } from './accounts';
+import { formatPersonName, matchName, splitPeople } from './names';
 import { CITATIONS } from './types';
-import type { Finding, FindingSeverity, LoanInputs, OwnershipBadge, OwnershipResult } from './types';
+import type {
+  AccountConfirmation,
+  Finding,
+  FindingSeverity,
+  LoanInputs,
+  OwnershipBadge,
+  OwnershipResult,
+  PersonName,
+} from './types';
 
 const TRUST = /\bTRUST\b|\bTRUSTEES?\b|\bTTEES?\b/i;
 const BUSINESS = /\b(?:LLC|L\.L\.C\.?|INC|INCORPORATED|CORP|CORPORATION|LTD|LLP|PLLC|COMPANY)\b\.?/i;
+
+/** Every borrower on the loan: the applicant first, then any co-borrowers. */
+export function borrowerNames(loan: Pick<LoanInputs, 'applicantName' | 'coBorrowerNames'>): PersonName[] {
+  return [loan.applicantName, ...(loan.coBorrowerNames ?? [])];
+}
 
 /** Items whose owners Plaid could not fetch, from OWNERS_UNAVAILABLE warnings (no item id = every Item). */
 function itemsWithoutOwners(warnings: AssetReportWarning[]): { all: boolean; itemIds: Set<string> } {
@@ -17,93 +30,157 @@ function itemsWithoutOwners(warnings: AssetReportWarning[]): { all: boolean; ite
   };
 }
 
-/** The applicant's name against each asset account's owners, with joint/trust/business badges. */
+/** One account's owners against the borrowers, with joint/trust/business badges; pure, per account. */
+export function accountOwnership(
+  entry: ReportAccount,
+  warnings: AssetReportWarning[],
+  borrowers: PersonName[],
+  confirmations: AccountConfirmation[] = [],
+): OwnershipResult {
+  const { item, account, label } = entry;
+  const unavailable = itemsWithoutOwners(warnings);
+  const printed = account.owners
+    .flatMap((owner) => owner.names)
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const people = printed.flatMap(splitPeople);
+  const badges: OwnershipBadge[] = [];
+  const ownersUnavailable = printed.length === 0 || unavailable.all || unavailable.itemIds.has(item.item_id);
+  const entities = people.filter((name) => TRUST.test(name) || BUSINESS.test(name));
+  const persons = people.filter((name) => !entities.includes(name));
+
+  if (account.ownership_type === 'joint' || persons.length > 1) badges.push('joint');
+  if (account.ownership_type === 'trust' || people.some((name) => TRUST.test(name))) badges.push('trust');
+  if (
+    account.ownership_type === 'association' ||
+    people.some((name) => BUSINESS.test(name)) ||
+    isBusinessAccountName(account)
+  )
+    badges.push('business');
+  if (ownersUnavailable) badges.push('owners_unavailable');
+
+  const verdict = (name: string) =>
+    borrowers.reduce<'match' | 'possible' | 'none'>((best, borrower) => {
+      const result = matchName(name, borrower);
+      return best === 'match' || result === 'match' ? 'match' : best === 'possible' ? best : result;
+    }, 'none');
+  const matchedName = people.find((name) => verdict(name) === 'match') ?? null;
+  const possibleName = matchedName === null ? (people.find((name) => verdict(name) === 'possible') ?? null) : null;
+  const key = accountKey(item, account);
+  const confirmed = confirmations.some((c) => c.kind === 'ownership' && c.accountKey === key);
+  // The officer's confirmation replaces the doubt about the name (or the missing owners); other badges stay.
+  if (confirmed && matchedName === null) {
+    const unknown = badges.indexOf('owners_unavailable');
+    if (unknown >= 0) badges.splice(unknown, 1);
+    badges.push('confirmed');
+  } else if (printed.length > 0 && matchedName === null) badges.push(possibleName ? 'possible_match' : 'name_mismatch');
+  const owned = matchedName !== null || confirmed;
+  return { ...label, ownerNames: printed, matchedName, possibleName, badges, owned };
+}
+
+const CAUSES: {
+  badge: OwnershipBadge;
+  severity: FindingSeverity;
+  title: string;
+  detail: (accounts: OwnershipResult[], applicant: string) => string;
+}[] = [
+  {
+    badge: 'name_mismatch',
+    severity: 'attention',
+    title: 'The borrower is not among the owners',
+    detail: (accounts, applicant) =>
+      `${applicant} is not among the owners of ${list(accounts, true)}. These are not counted in funds to close; confirm ownership with a note (a statement naming the borrower) to count them.`,
+  },
+  {
+    badge: 'possible_match',
+    severity: 'attention',
+    title: 'Possible name match: confirm',
+    detail: (accounts, applicant) =>
+      `The owner name only possibly matches ${applicant} (a differing suffix or extra given names): ${accounts.map((a) => `${describeAccount(a)} (${a.possibleName ?? ''})`).join(', ')}. Not counted until the officer confirms ownership with a note.`,
+  },
+  {
+    badge: 'owners_unavailable',
+    severity: 'attention',
+    title: 'Owners unknown',
+    detail: (accounts) =>
+      `Plaid returned no owner names, or could not fetch them (OWNERS_UNAVAILABLE), for ${list(accounts)}. Not counted until the officer confirms ownership from a statement.`,
+  },
+  {
+    badge: 'business',
+    severity: 'attention',
+    title: 'Business accounts',
+    detail: (accounts) =>
+      `${list(accounts)}: business funds count only after the lender's business-asset review (the business's cash-flow analysis). Record that review to count them.`,
+  },
+  {
+    badge: 'trust',
+    severity: 'attention',
+    title: 'Held in trust',
+    detail: (accounts) => `${list(accounts)}: obtain the trust documents showing the borrower can use the funds.`,
+  },
+  {
+    badge: 'joint',
+    severity: 'info',
+    title: 'Joint accounts',
+    detail: (accounts) =>
+      `${list(accounts, true)}: a non-borrowing owner may need to confirm the borrower's full access to the funds.`,
+  },
+  {
+    badge: 'confirmed',
+    severity: 'ok',
+    title: 'Ownership confirmed by the officer',
+    detail: (accounts) => `${list(accounts)}: ownership confirmed with a note; counted.`,
+  },
+];
+
+function list(accounts: OwnershipResult[], withOwners = false): string {
+  return accounts
+    .map((a) => (withOwners ? `${describeAccount(a)} (${a.ownerNames.join('; ')})` : describeAccount(a)))
+    .join(', ');
+}
+
+/**
+ * The borrowers' names against each asset account's owners. One finding per cause (mismatch, possible match,
+ * owners unknown, business, trust, joint), listing its accounts; an ok finding when every account is the borrower's.
+ */
 export function checkOwnership(
   accounts: ReportAccount[],
   warnings: AssetReportWarning[],
-  loan: Pick<LoanInputs, 'applicantName'>,
+  loan: Pick<LoanInputs, 'applicantName' | 'coBorrowerNames'>,
+  confirmations: AccountConfirmation[] = [],
 ): { ownership: OwnershipResult[]; findings: Finding[] } {
-  const unavailable = itemsWithoutOwners(warnings);
-  const applicant = formatPersonName(loan.applicantName);
-  const ownership: OwnershipResult[] = [];
+  const borrowers = borrowerNames(loan);
+  const applicant = borrowers.map(formatPersonName).join(' or ');
+  const ownership = accounts
+    .filter((entry) => isAssetAccount(entry.account))
+    .map((entry) => accountOwnership(entry, warnings, borrowers, confirmations));
   const findings: Finding[] = [];
-
-  for (const { item, account, label } of accounts) {
-    if (!isAssetAccount(account)) continue;
-    const printed = account.owners
-      .flatMap((owner) => owner.names)
-      .map((name) => name.trim())
-      .filter(Boolean);
-    const people = printed.flatMap(splitPeople);
-    const badges: OwnershipBadge[] = [];
-    const ownersUnavailable = printed.length === 0 || unavailable.all || unavailable.itemIds.has(item.item_id);
-    const entities = people.filter((name) => TRUST.test(name) || BUSINESS.test(name));
-    const persons = people.filter((name) => !entities.includes(name));
-
-    if (account.ownership_type === 'joint' || persons.length > 1) badges.push('joint');
-    if (account.ownership_type === 'trust' || people.some((name) => TRUST.test(name))) badges.push('trust');
-    if (account.ownership_type === 'association' || people.some((name) => BUSINESS.test(name))) badges.push('business');
-    if (ownersUnavailable) badges.push('owners_unavailable');
-
-    const matchedName = people.find((name) => nameMatches(name, loan.applicantName)) ?? null;
-    if (printed.length > 0 && matchedName === null) badges.push('name_mismatch');
-    ownership.push({ ...label, ownerNames: printed, matchedName, badges });
-
-    const name = describeAccount(label);
-    const others = persons.filter((person) => person !== matchedName);
-    const notes: string[] = [];
-    let severity: FindingSeverity = 'ok';
-    const raise = (to: FindingSeverity): void => {
-      if (to === 'attention' || (to === 'info' && severity === 'ok')) severity = to;
-    };
-    if (badges.includes('owners_unavailable')) {
-      raise('attention');
-      notes.push(
-        printed.length === 0
-          ? 'Plaid returned no owner names for this account. Confirm the applicant is an owner from a statement.'
-          : 'Plaid could not fetch owner details for this bank (OWNERS_UNAVAILABLE). Confirm ownership from a statement.',
-      );
-    }
-    if (badges.includes('name_mismatch')) {
-      raise('attention');
-      notes.push(
-        `The applicant ${applicant} is not among the owners (${printed.join('; ')}). Confirm the applicant owns this account.`,
-      );
-    }
-    if (badges.includes('trust')) {
-      raise('attention');
-      notes.push('Held in trust: obtain the trust documents showing the applicant can use the funds.');
-    }
-    if (badges.includes('business')) {
-      raise('attention');
-      notes.push("A business account: business funds need the lender's business-asset analysis before they count.");
-    }
-    if (badges.includes('joint')) {
-      raise('info');
-      notes.push(
-        `Joint account${others.length > 0 ? ` with ${others.join(', ')}` : ''}: a non-borrowing owner may need to confirm the applicant's full access to the funds.`,
-      );
-    }
-    if (notes.length === 0) notes.push(`Owner ${matchedName ?? printed.join('; ')} matches the applicant.`);
-
-    const badgeTitles: Record<OwnershipBadge, string> = {
-      joint: 'joint',
-      trust: 'trust',
-      business: 'business',
-      owners_unavailable: 'owners unavailable',
-      name_mismatch: 'name mismatch',
-    };
+  for (const cause of CAUSES) {
+    const affected = ownership.filter((o) => o.badges.includes(cause.badge));
+    if (affected.length === 0) continue;
     findings.push({
-      id: `ownership:${account.account_id}`,
+      id: `ownership:${cause.badge}`,
       rule: 'ownership',
-      severity,
-      title:
-        badges.length > 0
-          ? `${name}: ${badges.map((badge) => badgeTitles[badge]).join(', ')}`
-          : `${name}: owned by the applicant`,
-      detail: notes.join(' '),
+      // A confirmed account no longer needs attention for its name; the other causes still stand.
+      severity: cause.severity,
+      title: `${cause.title}: ${affected.length} account${affected.length === 1 ? '' : 's'}`,
+      detail: cause.detail(affected, applicant),
       citation: CITATIONS.ownership,
-      accountId: account.account_id,
+      accountIds: affected.map((a) => a.accountId),
+      transactionIds: [],
+      dates: [],
+    });
+  }
+  const clean = ownership.filter((o) => o.badges.length === 0);
+  if (clean.length > 0) {
+    findings.push({
+      id: 'ownership:owned',
+      rule: 'ownership',
+      severity: 'ok',
+      title: `Owned by the borrower: ${clean.length} account${clean.length === 1 ? '' : 's'}`,
+      detail: `${clean.map((o) => `${describeAccount(o)} (${o.matchedName ?? ''})`).join(', ')}.`,
+      citation: CITATIONS.ownership,
+      accountIds: clean.map((o) => o.accountId),
       transactionIds: [],
       dates: [],
     });

@@ -1,8 +1,8 @@
 import type { AssetReportGetResult } from '../asset-report';
-import { balanceOf, cents, isDepository, reportAccounts } from './accounts';
+import { balanceOf, cents, currencyOf, isDepository, reportAccounts } from './accounts';
 
 export interface ReportListSummary {
-  /** Liquid assets: the current balances of deposit accounts. */
+  /** Liquid assets: the current balances of US-dollar deposit accounts. */
   totalBalance: number;
   accountCount: number;
   /** The oldest day of history across accounts (balances or transactions); null when there is none. */
@@ -19,8 +19,10 @@ export function summarizeReport(result: AssetReportGetResult): ReportListSummary
   const accounts = reportAccounts(result);
   for (const { account } of accounts) {
     const balance = balanceOf(account) ?? 0;
-    if (isDepository(account)) totalBalance += balance;
-    totalsByAccountType[account.type] = cents((totalsByAccountType[account.type] ?? 0) + balance);
+    // Amounts are never added across currencies: the list's figures are US dollars.
+    const usd = currencyOf(account) === 'USD';
+    if (usd && isDepository(account)) totalBalance += balance;
+    if (usd) totalsByAccountType[account.type] = cents((totalsByAccountType[account.type] ?? 0) + balance);
     for (const date of [
       ...account.historical_balances.map((row) => row.date),
       ...account.transactions.map((t) => t.date),

@@ -15,16 +15,43 @@ export interface LoanInputs {
   qualifyingMonthlyIncome: number;
   fundsToClose: number;
   reservesNeeded: number;
-  applicantName: { first: string; middle?: string | null; last: string };
+  applicantName: PersonName;
+  /** Other borrowers on the loan; their accounts count like the applicant's. */
+  coBorrowerNames?: PersonName[];
+  /** The expected closing (note) date, YYYY-MM-DD; document age is measured against it, else against today. */
+  expectedNoteDate?: IsoDate | null;
 }
 
-export type DocumentAgeRule = 'fannie_4_months' | 'du_45_days';
+export interface PersonName {
+  first: string;
+  middle?: string | null;
+  last: string;
+}
+
+/**
+ * Which agencies' document-age limits apply: Fannie Mae (4 months), Freddie Mac (120 days), both (the earlier
+ * date binds), or Fannie Mae with DU validation (4 months, and the report dated within 45 days of the application).
+ */
+export type DocumentAgeRule = 'fannie_4_months' | 'freddie_120_days' | 'both_agencies' | 'du_45_days';
 
 /** A deposit the officer has documented (gift letter, sale of an asset, …). */
 export interface SourcedDeposit {
   transactionId: string;
   note: string;
 }
+
+/** What the officer confirmed about an account so that it counts; keyed by accountKey() so it survives refreshes. */
+export interface AccountConfirmation {
+  accountKey: string;
+  /** ownership: the borrower owns it; business_review: the lender's business-asset review allows it; conversion: a USD rate. */
+  kind: 'ownership' | 'business_review' | 'conversion';
+  note: string;
+  /** For conversion: US dollars per unit of the account's currency. */
+  usdRate?: number | null;
+}
+
+/** How a Health Savings Account counts: not at all, in full, or like retirement funds (at the retirement share). */
+export type HsaTreatment = 'excluded' | 'full' | 'retirement';
 
 export interface UnderwritingSettings {
   /** Days of history each asset account must cover, per loan purpose. */
@@ -33,8 +60,8 @@ export interface UnderwritingSettings {
   largeDepositShare: number;
   /** Only deposits this many days before the report date are examined; null = the whole report. */
   largeDepositLookbackDays: number | null;
-  /** Days apart that a deposit and the matching withdrawal from another own account may be. */
-  transferMatchDays: number;
+  /** Business days (Mon–Fri) apart that a deposit and the matching withdrawal from another account may be. */
+  transferMatchBusinessDays: number;
   /** A current balance above this multiple of the 60-day average is a jump. */
   jumpFactor: number;
   /** ...and at least this many dollars above it, so balances swinging around zero are not flagged. */
@@ -42,9 +69,13 @@ export interface UnderwritingSettings {
   /** Accounts with less history than this (and less than was requested) are new. */
   newAccountDays: number;
   documentAgeRule: DocumentAgeRule;
-  /** Share of retirement and investment balances counted as liquid. */
+  /** Share of retirement balances counted (the lender's discount for taxes and penalties). */
   retirementDiscount: number;
+  /** Share of brokerage balances (stocks, bonds, mutual funds) counted; the agencies value them in full. */
+  brokerageShare: number;
+  hsaTreatment: HsaTreatment;
   sourcedDeposits: SourcedDeposit[];
+  accountConfirmations: AccountConfirmation[];
 }
 
 /**
@@ -53,19 +84,26 @@ export interface UnderwritingSettings {
  * - large deposit: more than 50% of qualifying monthly income (Fannie Mae B3-4.2-02; Freddie Mac used 25%);
  * - lookback 90 days: the statements an underwriter reads (two months, or the latest quarter);
  * - new accounts under 90 days and balances "significantly greater" than average (Freddie Mac 5501.2);
- * - 60% of retirement/investment balances, the lender discount commonly used for vested retirement funds.
+ * - 60% of retirement balances, the lender discount commonly used for vested retirement funds;
+ * - brokerage (stocks, bonds, mutual funds) in full: the agencies value them at market (Fannie Mae B3-4.3-01);
+ * - HSA excluded: the agencies do not list it as an eligible asset, so a lender opts in;
+ * - document age: both agencies, so a file sold to either is never stale;
+ * - transfers: an ACH between banks settles within 1-3 business days.
  */
 export const DEFAULT_UNDERWRITING_SETTINGS: Readonly<UnderwritingSettings> = Object.freeze({
   coverageDays: Object.freeze({ purchase: 60, refinance: 30 }) as Record<LoanPurpose, number>,
   largeDepositShare: 0.5,
   largeDepositLookbackDays: 90,
-  transferMatchDays: 2,
+  transferMatchBusinessDays: 3,
   jumpFactor: 1.5,
   jumpMinimumIncrease: 1000,
   newAccountDays: 90,
-  documentAgeRule: 'fannie_4_months',
+  documentAgeRule: 'both_agencies',
   retirementDiscount: 0.6,
+  brokerageShare: 1,
+  hsaTreatment: 'excluded',
   sourcedDeposits: [] as SourcedDeposit[],
+  accountConfirmations: [] as AccountConfirmation[],
 });
 
 export type FindingRule =
@@ -77,7 +115,11 @@ export type FindingRule =
   | 'ownership'
   | 'new_account'
   | 'balance_jump'
-  | 'funds_to_close';
+  | 'funds_to_close'
+  | 'gift'
+  | 'borrowed_funds'
+  | 'returned_deposit'
+  | 'negative_balance';
 
 /** attention: needs the officer before underwriting; info: worth knowing; ok: checked and fine. */
 export type FindingSeverity = 'attention' | 'info' | 'ok';
@@ -92,6 +134,8 @@ export interface Finding {
   /** The guide section behind the rule, e.g. 'Fannie Mae B3-4.2-02'. */
   citation: string;
   accountId?: string;
+  /** Every account the finding is about (one finding per rule and cause, listing its accounts). */
+  accountIds?: string[];
   /** The transactions behind the finding. */
   transactionIds: string[];
   /** The days behind the finding (YYYY-MM-DD). */
@@ -102,7 +146,7 @@ export interface Finding {
 
 export const CITATIONS: Record<FindingRule, string> = {
   coverage: 'Fannie Mae B3-4.2-01',
-  document_age: 'Fannie Mae B3-1-03',
+  document_age: 'Fannie Mae B3-1-03; Freddie Mac 120-day limit',
   large_deposit: 'Fannie Mae B3-4.2-02',
   nsf: 'Lender overlay (no agency threshold)',
   average_balance: 'Fannie Mae B3-4.2-01 (VOD average balance)',
@@ -110,6 +154,10 @@ export const CITATIONS: Record<FindingRule, string> = {
   new_account: 'Freddie Mac Guide 5501.2',
   balance_jump: 'Freddie Mac Guide 5501.2',
   funds_to_close: 'Fannie Mae B3-4.1-01',
+  gift: 'Fannie Mae B3-4.3-04',
+  borrowed_funds: 'Fannie Mae B3-4.2-02 (borrowed funds)',
+  returned_deposit: 'Lender overlay (no agency threshold)',
+  negative_balance: 'Lender overlay (no agency threshold)',
 };
 
 /** How an account is identified on screen and in the cover page. */
@@ -130,14 +178,41 @@ export interface CoverageResult extends AccountLabel {
   status: 'met' | 'short' | 'no_history' | 'not_applicable';
 }
 
+export interface DocumentAgeLimit {
+  agency: 'fannie_mae' | 'freddie_mac';
+  /** The last note date on which the report is young enough for this agency. */
+  lastNoteDate: IsoDate;
+}
+
 export interface DocumentAgeResult {
   reportDate: IsoDate;
   rule: DocumentAgeRule;
+  /** The binding date: the earliest last note date of the agencies that apply. */
   refreshBy: IsoDate;
+  /** Which agency's limit sets refreshBy. */
+  bindingAgency: DocumentAgeLimit['agency'];
+  limits: DocumentAgeLimit[];
+  /** The date the age is measured on: the expected note date, else today. */
+  measuredOn: IsoDate;
+  noteDateKnown: boolean;
+  /** True when the report is too old on measuredOn (or already today). */
   refreshDue: boolean;
-  /** Days from asOf to refreshBy; negative once passed. */
+  /** Days from asOf (today) to refreshBy; negative once passed. */
   daysLeft: number;
+  /** DU: the report must be dated no earlier than 45 days before the initial application; null when DU is not used. */
+  du: { earliestReportDate: IsoDate; met: boolean } | null;
 }
+
+/** What the report itself shows about where a large deposit came from. */
+export type DepositEvidence =
+  /** Nothing in the report explains it. */
+  | 'none'
+  /** A matching withdrawal from an account the borrower does not own: a gift or loan to document. */
+  | 'third_party'
+  /** A matching withdrawal from a credit card or loan account, or Plaid's insights call it a loan: borrowed funds. */
+  | 'borrowed'
+  /** Its text reads like a gift. */
+  | 'gift_text';
 
 export interface LargeDeposit extends AccountLabel {
   transactionId: string;
@@ -147,6 +222,12 @@ export interface LargeDeposit extends AccountLabel {
   description: string;
   sourced: boolean;
   note: string | null;
+  evidence: DepositEvidence;
+  /** The matching withdrawal behind third_party/borrowed evidence. */
+  matchedTransactionId: string | null;
+  matchedAccountId: string | null;
+  /** False when its account is not counted in funds to close (so nothing is deducted for it). */
+  inCountedAccount: boolean;
 }
 
 /** A deposit above the threshold that is not "large" because its source is visible in the report. */
@@ -156,15 +237,31 @@ export interface ExcludedDeposit extends AccountLabel {
   amount: number;
   description: string;
   reason: 'own_transfer' | 'payroll';
-  /** For own transfers: the matching withdrawal, when one was found. */
+  /** For own transfers: the matching withdrawal. */
   matchedTransactionId: string | null;
+  /** For payroll: recurring from one payer ('pattern') or so categorised by Plaid ('insights'). */
+  payrollBy: 'pattern' | 'insights' | null;
+}
+
+/** A deposit that may be a gift: from someone else's account, or its text says so. */
+export interface PossibleGift extends AccountLabel {
+  transactionId: string;
+  date: IsoDate;
+  amount: number;
+  description: string;
+  why: 'third_party' | 'gift_text';
+  sourced: boolean;
 }
 
 export interface LargeDepositResult {
-  /** Deposits must exceed this; null when no qualifying income was entered. */
+  /** Deposits must exceed this (whole cents, rounded down: comparing whole-cent deposits to it is exact); null when no qualifying income was entered. */
   threshold: number | null;
+  /** Deposits into accounts in another currency, not judged against the USD threshold until converted. */
+  notJudgedAccountIds: string[];
   deposits: LargeDeposit[];
   excluded: ExcludedDeposit[];
+  possibleGifts: PossibleGift[];
+  /** Unsourced large deposits in counted accounts: what a purchase deducts. */
   totalUnsourced: number;
   totalSourced: number;
 }
@@ -187,9 +284,27 @@ export interface NsfEvent extends AccountLabel {
   reversedBy: string | null;
 }
 
+export interface ReturnedDeposit extends AccountLabel {
+  transactionId: string;
+  date: IsoDate;
+  amount: number;
+  description: string;
+  /** The bank's fee for the returned item, or the returned item itself. */
+  kind: 'item' | 'fee';
+}
+
+export interface NegativeBalanceDays extends AccountLabel {
+  /** Days with an end-of-day balance below zero in the 30/60/90 days before the report date. */
+  days30: number;
+  days60: number;
+  days90: number;
+}
+
 export interface NsfResult {
   windows: [NsfWindow, NsfWindow, NsfWindow];
   events: NsfEvent[];
+  returnedDeposits: ReturnedDeposit[];
+  negativeBalanceDays: NegativeBalanceDays[];
   /** Days between the last unreversed fee and the report date; null when there is none. */
   daysSinceLast: number | null;
   lastDate: IsoDate | null;
@@ -214,13 +329,55 @@ export interface AverageBalanceResult {
   accountsWithoutHistory: string[];
 }
 
-export type OwnershipBadge = 'joint' | 'trust' | 'business' | 'owners_unavailable' | 'name_mismatch';
+export type OwnershipBadge =
+  'joint' | 'trust' | 'business' | 'owners_unavailable' | 'name_mismatch' | 'possible_match' | 'confirmed';
 
 export interface OwnershipResult extends AccountLabel {
   ownerNames: string[];
-  /** The owner name that matched the applicant, if any. */
+  /** The owner name that matched a borrower, if any. */
   matchedName: string | null;
+  /** The owner name that only possibly matches a borrower (differing suffix, extra given names). */
+  possibleName: string | null;
   badges: OwnershipBadge[];
+  /** True when the borrower owns it: a name match, or the officer's ownership confirmation. */
+  owned: boolean;
+}
+
+/** The asset class of an account, which decides how much of it counts. */
+export type AssetClass = 'cash' | 'brokerage' | 'retirement' | 'hsa' | 'crypto' | 'debt' | 'other';
+
+/** Why an account's balance is not in funds to close. */
+export type NotCountedReason =
+  | 'name_mismatch'
+  | 'possible_match'
+  | 'owners_unavailable'
+  | 'business'
+  | 'foreign_currency'
+  | 'crypto'
+  | 'hsa_excluded'
+  | 'no_balance';
+
+export interface NotCountedAccount extends AccountLabel {
+  accountKey: string;
+  assetClass: AssetClass;
+  currency: string | null;
+  /** In the account's own currency. */
+  balance: number | null;
+  reasons: NotCountedReason[];
+  /** What the officer can do to count it, one per reason. */
+  actions: string[];
+}
+
+export interface CountedAccount extends AccountLabel {
+  accountKey: string;
+  assetClass: AssetClass;
+  currency: string;
+  /** The account's balance in its own currency. */
+  balance: number;
+  /** US dollars counted after conversion and the class share. */
+  counted: number;
+  share: number;
+  usdRate: number | null;
 }
 
 export interface NewAccount extends AccountLabel {
@@ -237,12 +394,18 @@ export interface BalanceJump extends AccountLabel {
 }
 
 export interface FundsToCloseResult {
-  /** Deposit accounts at full current balance (overdrawn accounts count as zero). */
+  /** Cash accounts (checking, savings, money market, CD) at full current balance (overdrawn counts as zero). */
   depositoryAssets: number;
-  /** Retirement and investment accounts before the discount. */
+  /** Retirement accounts before the discount. */
   retirementAssetsGross: number;
   retirementAssets: number;
   retirementDiscount: number;
+  /** Brokerage accounts (stocks, bonds, mutual funds) after the brokerage share. */
+  brokerageAssets: number;
+  /** HSA balances counted under the HSA setting. */
+  hsaAssets: number;
+  counted: CountedAccount[];
+  notCounted: NotCountedAccount[];
   verifiedLiquidAssets: number;
   /** Subtracted for purchases only; a refinance needs no sourcing. */
   unsourcedDeducted: number;

@@ -120,6 +120,20 @@ describe('lending personas through the underwriter’s lens', () => {
     expect(exported.slice(coverPages)).toEqual(plaid);
     expect(exported[coverPages]).toContain('Asset Report');
     expect(exported[coverPages]).not.toContain('AssetDesk');
+
+    // Refreshed, the report keeps the officer's sourcing: the same deposit is still sourced, nothing deducted.
+    await page.getByTestId('action-refresh').click();
+    await page.getByTestId('refresh-dialog').waitFor();
+    await page.getByTestId('refresh-submit').click();
+    await page.waitForFunction((parent) => !location.hash.includes(parent), reportId);
+    await page.locator('[data-testid=report-screen][data-status=ready]').waitFor();
+    expect(await page.getByTestId('report-kind').textContent()).toBe('Refresh');
+    await page.getByTestId('findings-panel').waitFor();
+    expect(await page.getByTestId('large-deposit').getAttribute('data-sourced')).toBe('true');
+    expect(await page.getByTestId('sourced-note').textContent()).toBe('Sale of a car, bill of sale on file');
+    expect(await page.getByTestId('unsourced-total').textContent()).toBe('$0.00');
+    expect(await finding('large_deposit', 'attention').count()).toBe(0);
+    await shot('large-deposit-sourced-on-refresh');
   });
 
   test('user_nsf: NSF and overdraft fees are counted net of the reversal', async () => {
@@ -154,22 +168,60 @@ describe('lending personas through the underwriter’s lens', () => {
     expect(await newAccount.first().locator('.rp-finding-title').textContent()).toContain('only 40 days of history');
     const coverage = finding('coverage', 'attention');
     expect(await coverage.count()).toBeGreaterThan(0);
-    expect(await coverage.first().locator('.rp-finding-title').textContent()).toMatch(/only 40 of \d+ days of history/);
+    expect(await coverage.first().locator('.rp-finding-title').textContent()).toMatch(
+      /Short of \d+ days of history: Plaid Checking ••0000 \(40 days\)/,
+    );
     expect(await page.getByTestId('days-available').allTextContents()).toContain('40');
     await shot('short-history');
   });
 
-  test('user_name_mismatch: accounts owned by someone else are flagged', async () => {
+  test('user_name_mismatch: accounts owned by someone else are flagged, not counted, and the file is short', async () => {
     await reportFor('user_name_mismatch');
+    // Both accounts are Robert Q Public's: nothing counts against 10,000 to close.
+    expect(await page.getByTestId('not-counted-account').count()).toBe(2);
+    expect(await page.getByTestId('not-counted').textContent()).toContain('Borrower not among the owners');
+    expect(await page.getByTestId('funds-surplus').textContent()).toBe('$10,000.00');
+    expect(await finding('funds_to_close', 'attention').first().locator('.rp-finding-title').textContent()).toBe(
+      'Short $10,000.00 for funds to close and reserves',
+    );
     expect(await page.locator('[data-testid=account-card] [data-testid=badge-name_mismatch]').count()).toBeGreaterThan(
       0,
     );
     const ownership = finding('ownership', 'attention');
     expect(await ownership.count()).toBeGreaterThan(0);
-    expect(await ownership.first().locator('.rp-finding-title').textContent()).toContain('name mismatch');
+    expect(await ownership.count()).toBe(1);
+    expect(await ownership.first().locator('.rp-finding-title').textContent()).toBe(
+      'The borrower is not among the owners: 2 accounts',
+    );
     expect(await ownership.first().locator('.rp-finding-detail').textContent()).toContain('Robert');
     expect(await seriousViolations(page)).toEqual([]);
     await shot('name-mismatch');
+
+    // A closing years away: the report will be too old on the note date, whatever today is.
+    expect(await finding('document_age', 'attention').count()).toBe(0);
+    await page.getByTestId('note-date-input').fill('2030-01-15');
+    await page.getByTestId('note-date-save').click();
+    await page.getByTestId('note-date-clear').waitFor();
+    expect(await page.getByTestId('refresh-by').textContent()).toContain('(due)');
+    expect(await page.getByTestId('refresh-rule').textContent()).toContain('note date');
+    expect(await finding('document_age', 'attention').count()).toBe(1);
+  });
+
+  test("user_heavy: the business account is not counted until the lender's business-asset review is recorded", async () => {
+    await reportFor('user_heavy', { income: '13,600' });
+    const business = page.locator('[data-testid=not-counted-account]', { hasText: 'Plaid Business Checking' });
+    expect(await business.count()).toBe(1);
+    expect(await business.textContent()).toContain('Business account');
+    const before = await page.getByTestId('available-funds').textContent();
+    await business.getByTestId('confirm-business_review').click();
+    await page.getByTestId('confirm-account-dialog').waitFor();
+    await page.getByTestId('confirm-account-note').fill('Two years of business returns reviewed');
+    await page.getByTestId('confirm-account-save').click();
+    await page.getByTestId('confirmation').first().waitFor();
+    expect(await business.count()).toBe(0);
+    expect(await page.getByTestId('available-funds').textContent()).not.toBe(before);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot('heavy-business');
   });
 
   test('the page raised no script errors', () => {

@@ -47,16 +47,52 @@ describe('average daily balances', () => {
     });
   });
 
-  it('carries a balance forward over days without a row', () => {
+  it('rebuilds a day without a row from the next day and its transactions, not by carrying the older row', () => {
+    const row = (date: string, current: number) => ({
+      date,
+      current,
+      iso_currency_code: 'USD',
+      unofficial_currency_code: null,
+    });
+    const spent = (date: string, amount: number) => ({
+      account_id: 'chk',
+      transaction_id: `${date}-${amount}`,
+      amount,
+      date,
+      iso_currency_code: 'USD',
+      unofficial_currency_code: null,
+      original_description: 'x',
+      pending: false,
+    });
+    // Rows on 03-29 (100) and 03-25 (10). 03-28 = 100 + (-60 in on 03-29) = 40; 03-27 = 40 + 25 out on 03-28 = 65;
+    // 03-26 = 65 + (-5 in on 03-27) = 60; 03-25 is a row. Carrying forward would have said 100, 10, 10, 10, 10.
     const account = {
-      historical_balances: [
-        { date: '2026-03-29', current: 100, iso_currency_code: 'USD', unofficial_currency_code: null },
-        { date: '2026-03-26', current: 40, iso_currency_code: 'USD', unofficial_currency_code: null },
+      historical_balances: [row('2026-03-29', 100), row('2026-03-25', 10)],
+      transactions: [
+        spent('2026-03-29', -60),
+        spent('2026-03-28', 25),
+        spent('2026-03-27', -5),
+        spent('2026-03-26', 30),
       ],
     };
-    expect(dailyBalances(account, REPORT_DATE, 4)).toEqual([100, 40, 40, 40]);
-    expect(dailyBalances(account, REPORT_DATE, 5)).toBeNull();
-    expect(averageDailyBalance(account, REPORT_DATE, 4)).toBe(55);
+    expect(dailyBalances(account, REPORT_DATE, 5)).toEqual([100, 40, 65, 60, 10]);
+    expect(dailyBalances(account, REPORT_DATE, 6)).toBeNull();
+    // (100 + 40 + 65 + 60 + 10) / 5 = 55
+    expect(averageDailyBalance(account, REPORT_DATE, 5)).toBe(55);
+    // The day before the report date rebuilds from the current balance: 120 now, 20.50 out on the report date → 140.50.
+    const noRows = {
+      historical_balances: [row('2026-03-28', 90)],
+      transactions: [spent(REPORT_DATE, 20.5)],
+      balances: {
+        current: 120,
+        available: 120,
+        limit: null,
+        margin_loan_amount: null,
+        iso_currency_code: 'USD',
+        unofficial_currency_code: null,
+      },
+    };
+    expect(dailyBalances(noRows, REPORT_DATE, 2)).toEqual([140.5, 90]);
   });
 
   it('leaves investment, credit and loan accounts out of the averages', () => {

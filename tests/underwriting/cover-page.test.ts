@@ -23,6 +23,15 @@ describe('underwriter cover page', () => {
     for (const page of pages) expect(page).toContain("AssetDesk analysis, not part of Plaid's Asset Report");
   });
 
+  it('says which accounts are not counted in funds to close, why, and what counts them', async () => {
+    const text = (await pageTexts(await buildCoverPage(coverInput()))).join(' ');
+    expect(text).toContain('Not counted in funds to close (1)');
+    expect(text).toContain(
+      "$5,000.00 — the borrower is not among its owners; it is a business account. Confirm ownership with a note (a statement naming the borrower). Count it only after the lender's business-asset review; record the review.",
+    );
+    expect(text).toContain('Freddie Mac 120 days');
+  });
+
   it('follows the officer sourcing a deposit', async () => {
     const sourced = busyAnalysis([{ transactionId: 'txn-wire-15000', note: 'Gift from parents, letter on file' }]);
     const text = (await pageTexts(await buildCoverPage(coverInput(sourced)))).join(' ');

@@ -133,7 +133,7 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
     expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['in-3', 'in-2']);
   });
 
-  it("recognises a transfer that names another of the applicant's accounts by mask", () => {
+  it("a description naming another of the applicant's masks is no proof without the matching withdrawal", () => {
     const result = singleItem([
       {
         id: 'chk-0000',
@@ -146,13 +146,11 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
       { id: 'sav-1111', subtype: 'savings', current: 1000 },
     ]);
     const analysis = analyze(result);
-    expect(analysis.largeDeposits.excluded.map((d) => [d.transactionId, d.reason])).toEqual([
-      ['named', 'own_transfer'],
-    ]);
-    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['stranger']);
+    expect(analysis.largeDeposits.excluded).toEqual([]);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['named', 'stranger']);
   });
 
-  it('does not count payroll, but does count person-to-person payments', () => {
+  it('payroll words alone are not payroll: one-off "PAYROLL"/"DIRECT DEP" deposits and P2P payments are large', () => {
     const result = singleItem([
       {
         id: 'chk-0000',
@@ -166,8 +164,8 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
       },
     ]);
     const analysis = analyze(result);
-    expect(analysis.largeDeposits.excluded.map((d) => d.transactionId).sort()).toEqual(['adp', 'dd', 'gusto']);
-    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['zelle']);
+    expect(analysis.largeDeposits.excluded).toEqual([]);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['adp', 'dd', 'zelle', 'gusto']);
   });
 
   it('ignores money into credit and loan accounts, outflows, and deposits older than the lookback', () => {
@@ -212,8 +210,13 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
       largeDepositShare: 0.5,
       coverageDays: { purchase: 60, refinance: 30 },
       newAccountDays: 90,
-      documentAgeRule: 'fannie_4_months',
+      documentAgeRule: 'both_agencies',
+      transferMatchBusinessDays: 3,
+      retirementDiscount: 0.6,
+      brokerageShare: 1,
+      hsaTreatment: 'excluded',
       sourcedDeposits: [],
+      accountConfirmations: [],
     });
   });
 });

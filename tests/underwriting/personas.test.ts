@@ -107,9 +107,16 @@ describe("emulator personas through the underwriter's lens", () => {
     );
   });
 
-  it('user_name_mismatch: Robert Q Public is not the applicant', () => {
+  it('user_name_mismatch: Robert Q Public is not the applicant, so nothing counts and the file is short', () => {
     const analysis = analyze('user_name_mismatch');
     expect(analysis.ownership.map((o) => o.badges)).toEqual([['name_mismatch'], ['name_mismatch']]);
+    // Both accounts are Robert's: 0 counted against 20,000 + 3,000 = 23,000 short (it used to read "covered").
+    expect(analysis.fundsToClose).toMatchObject({ verifiedLiquidAssets: 0, shortfall: 23000 });
+    expect(analysis.fundsToClose.notCounted.map((a) => [a.name, a.reasons])).toEqual([
+      ['Plaid Checking', ['name_mismatch']],
+      ['Plaid Saving', ['name_mismatch']],
+    ]);
+    expect(analysis.findings.filter((f) => f.rule === 'ownership')).toHaveLength(1);
     expect(
       analyze('user_name_mismatch', alberta({ applicantName: { first: 'Robert', last: 'Public' } })).ownership.map(
         (o) => o.badges,
@@ -117,9 +124,23 @@ describe("emulator personas through the underwriter's lens", () => {
     ).toEqual([[], []]);
   });
 
-  it('user_good: the standard Sandbox user raises nothing that needs attention', () => {
+  it('user_heavy: the Plaid Business Checking account is not counted until the business-asset review', () => {
+    const analysis = analyze('user_heavy', alberta({ qualifyingMonthlyIncome: 13600 }));
+    const business = analysis.fundsToClose.notCounted.find((a) => a.name === 'Plaid Business Checking');
+    expect(business).toMatchObject({ balance: 41877.09, reasons: ['business'] });
+    expect(analysis.fundsToClose.counted.map((a) => a.name)).not.toContain('Plaid Business Checking');
+    // Counted cash: 18,234.55 + 96,420.18 + 3,120.40 + 43,200 = 160,975.13; 401k 60% of 23,631.98 = 14,179.19
+    expect(analysis.fundsToClose.depositoryAssets).toBe(160975.13);
+    expect(analysis.fundsToClose.retirementAssets).toBe(14179.19);
+  });
+
+  it("user_good: the standard Sandbox user's only concern is its days below zero in the balance history", () => {
     const analysis = analyze('user_good');
-    expect(attention(analysis)).toEqual([]);
+    // Plaid's user_good checking history dips to -378.27 after a $500 refund is backed out: no fee, still overdrawn.
+    expect(attention(analysis)).toEqual(['negative_balance']);
+    expect(analysis.nsf.negativeBalanceDays).toMatchObject([
+      { name: 'Plaid Checking', days30: 6, days60: 36, days90: 66 },
+    ]);
     expect(analysis.fundsToClose.debtsExcluded).toBeGreaterThan(100000);
     expect(analysis.averageBalances.accounts.map((a) => a.name)).not.toContain('Plaid Credit Card');
   });

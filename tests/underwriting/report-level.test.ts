@@ -1,45 +1,112 @@
-import { analyzeReport, refreshByDate, underwritingSettings } from '../../shared/underwriting';
+import {
+  analyzeReport,
+  duEarliestReportDate,
+  fannieMaeLastNoteDate,
+  freddieMacLastNoteDate,
+  refreshByDate,
+  underwritingSettings,
+} from '../../shared/underwriting';
 import { REPORT_DATE, loan, singleItem } from './fixtures';
 
-describe('document age and refresh-by date', () => {
-  it('Fannie Mae: 4 calendar months from the report date, clamped to the month end', () => {
-    expect(refreshByDate('2026-03-30', '2026-03-15', 'fannie_4_months')).toBe('2026-07-30');
-    expect(refreshByDate('2025-10-31', '2025-10-01', 'fannie_4_months')).toBe('2026-02-28');
-    expect(refreshByDate('2023-10-31', '2023-10-01', 'fannie_4_months')).toBe('2024-02-29');
+describe('document age: Fannie Mae 4 months, Freddie Mac 120 days, DU 45 days', () => {
+  it('Fannie Mae: the last note date is 4 calendar months after the report date, clamped to the month end', () => {
+    expect(fannieMaeLastNoteDate('2026-03-30')).toBe('2026-07-30');
+    expect(fannieMaeLastNoteDate('2025-10-31')).toBe('2026-02-28');
+    expect(fannieMaeLastNoteDate('2023-10-31')).toBe('2024-02-29');
   });
 
-  it('DU: 45 days from the application, or from a report pulled after it, never beyond 4 months', () => {
-    expect(refreshByDate('2026-03-30', '2026-03-15', 'du_45_days')).toBe('2026-05-14');
-    expect(refreshByDate('2026-03-01', '2026-03-15', 'du_45_days')).toBe('2026-04-29');
-    expect(refreshByDate('2025-12-01', '2026-03-15', 'du_45_days')).toBe('2026-04-01');
+  it('Freddie Mac: 120 days, up to 3 days before Fannie Mae; never after it', () => {
+    // 03-30 + 120: Mar 31 (1), Apr 30 (31), May 31 (62), Jun 30 (92), Jul 28 (120): 2 days before Jul 30.
+    expect(freddieMacLastNoteDate('2026-03-30')).toBe('2026-07-28');
+    // Jul 1 + 4 months = Nov 1 is 31+31+30+31 = 123 days; Jul 1 + 120 = Oct 29: 3 days earlier.
+    expect(fannieMaeLastNoteDate('2026-07-01')).toBe('2026-11-01');
+    expect(freddieMacLastNoteDate('2026-07-01')).toBe('2026-10-29');
+    // Oct 31 + 4 months = Feb 28 = 30+31+31+28 = 120 days: the agencies agree.
+    expect(freddieMacLastNoteDate('2026-10-31')).toBe(fannieMaeLastNoteDate('2026-10-31'));
+    expect(refreshByDate('2026-03-30', 'both_agencies')).toBe('2026-07-28');
+    expect(refreshByDate('2026-03-30', 'fannie_4_months')).toBe('2026-07-30');
+    expect(refreshByDate('2026-03-30', 'freddie_120_days')).toBe('2026-07-28');
+    expect(refreshByDate('2026-03-30', 'du_45_days')).toBe('2026-07-30');
   });
 
-  it('refresh is due only once the refresh-by date has passed', () => {
+  it('DU: the report must be dated within 45 days of the initial application (03-15 − 45 days = 01-29)', () => {
+    expect(duEarliestReportDate('2026-03-15')).toBe('2026-01-29');
+    const du = underwritingSettings({ documentAgeRule: 'du_45_days' });
+    const onTheDay = analyzeReport(
+      singleItem([{ id: 'chk-0000', current: 100 }], { date: '2026-01-29' }),
+      loan(),
+      du,
+      '2026-03-20',
+    );
+    const dayBefore = analyzeReport(
+      singleItem([{ id: 'chk-0000', current: 100 }], { date: '2026-01-28' }),
+      loan(),
+      du,
+      '2026-03-20',
+    );
+    expect(onTheDay.documentAge.du).toEqual({ earliestReportDate: '2026-01-29', met: true });
+    expect(dayBefore.documentAge.du).toEqual({ earliestReportDate: '2026-01-29', met: false });
+    expect(dayBefore.findings.find((f) => f.id === 'document-age:du')?.severity).toBe('attention');
+    // A report pulled after the application is dated within 45 days of it too.
+    const later = analyzeReport(singleItem([{ id: 'chk-0000', current: 100 }]), loan(), du, REPORT_DATE);
+    expect(later.documentAge.du?.met).toBe(true);
+    // Without DU there is no 45-day check.
+    expect(
+      analyzeReport(singleItem([{ id: 'chk-0000', current: 100 }]), loan(), underwritingSettings(), REPORT_DATE)
+        .documentAge.du,
+    ).toBeNull();
+  });
+
+  it('both agencies by default: Freddie Mac binds; refresh is due only once 07-28 has passed', () => {
     const result = singleItem([{ id: 'chk-0000', current: 100 }]);
-    const on = analyzeReport(result, loan(), underwritingSettings(), '2026-07-30');
-    const after = analyzeReport(result, loan(), underwritingSettings(), '2026-07-31');
+    const on = analyzeReport(result, loan(), underwritingSettings(), '2026-07-28');
+    const after = analyzeReport(result, loan(), underwritingSettings(), '2026-07-29');
     expect(on.documentAge).toEqual({
       reportDate: REPORT_DATE,
-      rule: 'fannie_4_months',
-      refreshBy: '2026-07-30',
+      rule: 'both_agencies',
+      refreshBy: '2026-07-28',
+      bindingAgency: 'freddie_mac',
+      limits: [
+        { agency: 'fannie_mae', lastNoteDate: '2026-07-30' },
+        { agency: 'freddie_mac', lastNoteDate: '2026-07-28' },
+      ],
+      measuredOn: '2026-07-28',
+      noteDateKnown: false,
       refreshDue: false,
       daysLeft: 0,
+      du: null,
     });
     expect(after.documentAge).toMatchObject({ refreshDue: true, daysLeft: -1 });
-    expect(after.findings[0]).toMatchObject({
-      id: 'document-age',
-      rule: 'document_age',
-      severity: 'attention',
-      citation: 'Fannie Mae B3-1-03',
-    });
-    const du = analyzeReport(result, loan(), underwritingSettings({ documentAgeRule: 'du_45_days' }), '2026-05-15');
-    expect(du.documentAge).toMatchObject({ refreshBy: '2026-05-14', refreshDue: true });
-    expect(du.findings.find((f) => f.rule === 'document_age')?.citation).toBe('Fannie Mae B3-1-03; DU 45-day rule');
+    expect(after.findings[0]).toMatchObject({ id: 'document-age', rule: 'document_age', severity: 'attention' });
+    expect(after.findings[0]?.detail).toContain('Freddie Mac');
     expect(
-      analyzeReport(result, loan(), underwritingSettings(), '2026-04-01').findings.find(
-        (f) => f.rule === 'document_age',
-      )?.severity,
+      analyzeReport(result, loan(), underwritingSettings(), '2026-04-01').findings.find((f) => f.id === 'document-age')
+        ?.severity,
     ).toBe('ok');
+  });
+
+  it('measures against the expected note date when known: a 07-29 closing is too late for Freddie Mac (07-28), fine for Fannie Mae (07-30)', () => {
+    const result = singleItem([{ id: 'chk-0000', current: 100 }]);
+    const closing = loan({ expectedNoteDate: '2026-07-29' });
+    const both = analyzeReport(result, closing, underwritingSettings(), '2026-04-01');
+    expect(both.documentAge).toMatchObject({
+      measuredOn: '2026-07-29',
+      noteDateKnown: true,
+      refreshDue: true,
+      daysLeft: 118,
+    });
+    expect(both.findings.find((f) => f.id === 'document-age')?.severity).toBe('attention');
+    const fannie = analyzeReport(
+      result,
+      closing,
+      underwritingSettings({ documentAgeRule: 'fannie_4_months' }),
+      '2026-04-01',
+    );
+    expect(fannie.documentAge).toMatchObject({
+      refreshBy: '2026-07-30',
+      refreshDue: false,
+      bindingAgency: 'fannie_mae',
+    });
   });
 });
 
@@ -66,12 +133,15 @@ describe('coverage', () => {
       ['ira-5555', 0, 60, 'no_history'],
       ['card-3333', 10, 60, 'not_applicable'],
     ]);
-    expect(analysis.findings.find((f) => f.id === 'coverage:mm-4444')).toMatchObject({
-      severity: 'attention',
-      citation: 'Fannie Mae B3-4.2-01',
-    });
-    expect(analysis.findings.find((f) => f.id === 'coverage:ira-5555')?.severity).toBe('info');
-    expect(analysis.findings.some((f) => f.id === 'coverage:card-3333')).toBe(false);
+    // One finding per cause, listing its accounts.
+    expect(analysis.findings.filter((f) => f.rule === 'coverage').map((f) => [f.id, f.severity, f.accountIds])).toEqual(
+      [
+        ['coverage:short', 'attention', ['mm-4444', 'cd-2222']],
+        ['coverage:no-history', 'info', ['ira-5555']],
+        ['coverage:met', 'ok', ['chk-0000', 'sav-1111']],
+      ],
+    );
+    expect(analysis.findings.find((f) => f.id === 'coverage:short')?.citation).toBe('Fannie Mae B3-4.2-01');
   });
 
   it('refinance needs 30 days; both are settings', () => {
@@ -109,7 +179,7 @@ describe('funds to close', () => {
       underwritingSettings(),
       REPORT_DATE,
     );
-    expect(analysis.fundsToClose).toEqual({
+    expect(analysis.fundsToClose).toMatchObject({
       depositoryAssets: 18000,
       retirementAssetsGross: 20000,
       retirementAssets: 12000,

@@ -1,9 +1,9 @@
-import type { PlaidEnvironment, Settings } from '../../../shared/domain';
+import type { AssetClassSettings, PlaidEnvironment, Settings } from '../../../shared/domain';
 import { DEFAULT_UNDERWRITING_SETTINGS } from '../../../shared/underwriting';
 import type { StoreContext } from '../context';
 
 export type WebhookSettings = Settings['webhook'];
-export type UnderwritingPreferences = Pick<Settings, 'largeDepositShare' | 'documentAgeRule'>;
+export type UnderwritingPreferences = Pick<Settings, 'largeDepositShare' | 'documentAgeRule'> & AssetClassSettings;
 /** Why Plaid refused saved keys, per environment (shown in Settings until new keys are saved). */
 export type RejectedCredentials = Partial<Record<Exclude<PlaidEnvironment, 'emulator'>, string>>;
 
@@ -14,6 +14,8 @@ export interface SettingsValues {
   retentionDays: number | null;
   largeDepositShare: Settings['largeDepositShare'];
   documentAgeRule: Settings['documentAgeRule'];
+  /** The lender's asset-class treatment (retirement discount, brokerage share, HSA, transfer window). */
+  underwritingAssetClasses: AssetClassSettings;
   credentialsRejected: RejectedCredentials;
 }
 
@@ -24,6 +26,12 @@ export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
   retentionDays: null,
   largeDepositShare: DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
   documentAgeRule: DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
+  underwritingAssetClasses: {
+    retirementDiscount: DEFAULT_UNDERWRITING_SETTINGS.retirementDiscount,
+    brokerageShare: DEFAULT_UNDERWRITING_SETTINGS.brokerageShare,
+    hsaTreatment: DEFAULT_UNDERWRITING_SETTINGS.hsaTreatment,
+    transferMatchBusinessDays: DEFAULT_UNDERWRITING_SETTINGS.transferMatchBusinessDays,
+  },
   credentialsRejected: {},
 };
 
@@ -56,6 +64,9 @@ export function createSettingsRepository(ctx: StoreContext): SettingsRepository 
     underwriting: () => ({
       largeDepositShare: repository.value('largeDepositShare'),
       documentAgeRule: repository.value('documentAgeRule'),
+      // Older saves may lack a field added since: the defaults fill it in.
+      ...SETTINGS_DEFAULTS.underwritingAssetClasses,
+      ...repository.value('underwritingAssetClasses'),
     }),
   };
   return repository;

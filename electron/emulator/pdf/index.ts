@@ -1,5 +1,16 @@
-import PDFDocument from 'pdfkit';
 import type { AssetReport, AssetReportItem, AccountAssets, AssetReportTransaction, Owner } from 'plaid';
+import {
+  FONT,
+  FONT_BOLD,
+  LETTER,
+  field as toolkitField,
+  formatDateTimeUtc as formatDateTime,
+  renderLetterPdf,
+  rightText,
+  sectionTitle as toolkitSectionTitle,
+  stampFooters,
+  type Doc,
+} from '../../pdf/toolkit';
 
 /**
  * Renders an Asset Report (or an Audit Copy of one) as the multi-page PDF `/asset_report/pdf/get` returns.
@@ -13,9 +24,7 @@ export interface AssetReportPdfInput {
   auditorId?: string;
 }
 
-type Doc = InstanceType<typeof PDFDocument>;
-
-const PAGE = { width: 612, height: 792 }; // US Letter, points
+const PAGE = LETTER;
 const MARGIN = 48;
 const CONTENT_RIGHT = PAGE.width - MARGIN;
 const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
@@ -31,8 +40,6 @@ const NEGATIVE = '#a11d1d';
 const POSITIVE = '#146c2e';
 
 const ROW_HEIGHT = 12;
-const FONT = 'Helvetica';
-const FONT_BOLD = 'Helvetica-Bold';
 
 // Transactions table columns (x positions); amounts are right-aligned against their column's right edge.
 const TXN_COL = {
@@ -55,12 +62,6 @@ function clip(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
 }
 
-function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
-}
-
 function userName(report: AssetReport): string {
   const { first_name, middle_name, last_name } = report.user;
   const name = [first_name, middle_name, last_name].filter((part) => part && part.trim()).join(' ');
@@ -69,23 +70,17 @@ function userName(report: AssetReport): string {
 
 /** Draws a label above a value, the report's basic "field" element. */
 function field(doc: Doc, label: string, value: string, x: number, y: number): void {
-  doc.font(FONT).fontSize(7.5).fillColor(MUTED).text(label.toUpperCase(), x, y, { lineBreak: false });
-  doc
-    .font(FONT_BOLD)
-    .fontSize(10)
-    .fillColor(INK)
-    .text(value, x, y + 10, { lineBreak: false });
+  toolkitField(doc, label, value, x, y, { labelSize: 7.5, valueSize: 10, labelColour: MUTED, valueColour: INK });
 }
 
 function sectionTitle(doc: Doc, title: string, y: number): number {
-  doc.font(FONT_BOLD).fontSize(11).fillColor(ACCENT).text(title, MARGIN, y, { lineBreak: false });
-  doc
-    .moveTo(MARGIN, y + 15)
-    .lineTo(CONTENT_RIGHT, y + 15)
-    .lineWidth(0.6)
-    .strokeColor(RULE)
-    .stroke();
-  return y + 22;
+  return toolkitSectionTitle(doc, title, y, {
+    left: MARGIN,
+    right: CONTENT_RIGHT,
+    size: 11,
+    colour: ACCENT,
+    rule: RULE,
+  });
 }
 
 function pageHeader(doc: Doc, input: AssetReportPdfInput, subtitle: string): number {
@@ -96,10 +91,6 @@ function pageHeader(doc: Doc, input: AssetReportPdfInput, subtitle: string): num
   const generated = `Generated ${formatDateTime(input.report.date_generated)}`;
   doc.text(generated, CONTENT_RIGHT - doc.widthOfString(generated), 22, { lineBreak: false });
   return 72;
-}
-
-function rightText(doc: Doc, text: string, right: number, y: number): void {
-  doc.text(text, right - doc.widthOfString(text), y, { lineBreak: false });
 }
 
 function accountLabel(account: AccountAssets): string {
@@ -618,53 +609,32 @@ class TableText {
 }
 
 function footers(doc: Doc, report: AssetReport, title: string): void {
-  const range = doc.bufferedPageRange();
-  const total = range.count;
-  for (let index = 0; index < total; index += 1) {
-    doc.switchToPage(range.start + index);
-    doc
-      .moveTo(MARGIN, FOOTER_Y - 6)
-      .lineTo(CONTENT_RIGHT, FOOTER_Y - 6)
-      .lineWidth(0.5)
-      .strokeColor(RULE)
-      .stroke();
-    doc.font(FONT).fontSize(7.5).fillColor(MUTED);
-    doc.text(`${title} · Report ${report.asset_report_id}`, MARGIN, FOOTER_Y, { lineBreak: false });
-    rightText(doc, `Page ${index + 1} of ${total}`, CONTENT_RIGHT, FOOTER_Y);
-  }
+  stampFooters(
+    doc,
+    { left: MARGIN, right: CONTENT_RIGHT, y: FOOTER_Y, size: 7.5, colour: MUTED, rule: RULE },
+    () => `${title} · Report ${report.asset_report_id}`,
+    (index, total) => `Page ${index + 1} of ${total}`,
+  );
 }
 
 export function renderAssetReportPdf(input: AssetReportPdfInput): Promise<Buffer> {
   const title = input.title ?? 'Asset Report';
-  const doc = new PDFDocument({
-    size: 'LETTER',
-    margin: MARGIN,
-    bufferPages: true,
-    compress: true,
-    autoFirstPage: true,
-    info: {
-      Title: `${title} ${input.report.asset_report_id}`,
-      Author: 'Plaid Sandbox emulator',
-      Subject: input.report.client_report_id ?? 'Asset Report',
-      CreationDate: new Date(input.report.date_generated),
+  return renderLetterPdf(
+    {
+      margin: MARGIN,
+      info: {
+        Title: `${title} ${input.report.asset_report_id}`,
+        Author: 'Plaid Sandbox emulator',
+        Subject: input.report.client_report_id ?? 'Asset Report',
+        CreationDate: new Date(input.report.date_generated),
+      },
     },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  try {
-    summaryPage(doc, input);
-    for (const item of input.report.items) {
-      for (const account of item.accounts) accountPages(doc, input, item, account);
-    }
-    footers(doc, input.report, title);
-    doc.end();
-  } catch (error) {
-    doc.end();
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
-  return done;
+    (doc) => {
+      summaryPage(doc, input);
+      for (const item of input.report.items) {
+        for (const account of item.accounts) accountPages(doc, input, item, account);
+      }
+      footers(doc, input.report, title);
+    },
+  );
 }

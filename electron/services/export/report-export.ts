@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { Applicant, ReportSummary } from '../../../shared/domain';
-import { analyzeReport, loanInputsFromApplicant, underwritingSettings } from '../../../shared/underwriting';
+import { analyzeInContext } from '../../../shared/underwriting';
+import { analysisContextFor } from '../features/underwriting';
 import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
 import { requireApplicant, requireReadyReport, type ServiceContext } from '../service-context';
 import { exportFileName, transactionsCsv } from './report-files';
@@ -57,16 +58,10 @@ function coverPageInput(
   applicant: Applicant,
   json: AssetReportGetResult,
 ): CoverPageInput {
-  const store = ctx.store();
-  const asOf = ctx.clock().toISOString().slice(0, 10);
-  const settings = underwritingSettings({
-    ...store.settings.underwriting(),
-    sourcedDeposits: store.sourcedDeposits
-      .list(summary.id)
-      .map((d) => ({ transactionId: d.transactionId, note: d.note })),
-  });
+  const context = analysisContextFor(ctx.store(), applicant, summary.id, ctx.clock());
+  const asOf = context.asOf;
   return {
-    analysis: analyzeReport(json, loanInputsFromApplicant(applicant), settings, asOf),
+    analysis: analyzeInContext(json, context),
     applicantName: [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' '),
     loanNumber: applicant.loanNumber,
     reportId: summary.plaidReportId ?? summary.id,

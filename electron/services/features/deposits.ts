@@ -29,7 +29,7 @@ export function createDepositHandlers(ctx: ServiceContext): DepositHandlers {
       requireReport(ctx, reportId);
       return ctx
         .store()
-        .sourcedDeposits.list(reportId)
+        .sourcedDeposits.listCarried(reportId)
         .map((d) => ({ transactionId: d.transactionId, note: d.note, markedAt: d.markedAt }));
     },
     'activity:list': async (filter) => ctx.store().activity.list(filter),

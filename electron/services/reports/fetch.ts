@@ -2,14 +2,9 @@ import type { AssetReportGetResponse } from 'plaid';
 import { AppError } from '../../../shared/errors';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
-import {
-  analyzeReport,
-  loanInputsFromApplicant,
-  summarizeReport,
-  underwritingSettings,
-  type UnderwritingSettings,
-} from '../../../shared/underwriting';
+import { analyzeInContext, summarizeReport } from '../../../shared/underwriting';
 import type { AssetDeskStore, ReportRecord } from '../../db';
+import { analysisContextFor } from '../features/underwriting';
 import type { Logger } from '../logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import type { FetchOutcome, ReportPoller } from './poller';
@@ -21,7 +16,6 @@ export interface ReportFetcherDeps {
   poller: Pick<ReportPoller, 'takeTurn' | 'window'>;
   clock: () => Date;
   log: Logger;
-  underwriting?: () => Partial<UnderwritingSettings>;
   /** Plaid refused the report: record why (only while it is still pending). */
   onFailure: (report: ReportRecord, error: PlaidErrorBody) => Promise<void>;
   /** The report was stored as ready. */
@@ -130,9 +124,8 @@ function findingsFor(
   try {
     const applicant = deps.store.applicants.get(report.applicantId);
     if (!applicant) return null;
-    const settings = underwritingSettings({ ...deps.underwriting?.(), sourcedDeposits: [] });
-    return analyzeReport(content, loanInputsFromApplicant(applicant), settings, deps.clock().toISOString().slice(0, 10))
-      .counts;
+    // The same context as the report screen and the cover page: local date, sourced deposits, confirmations.
+    return analyzeInContext(content, analysisContextFor(deps.store, applicant, report.id, deps.clock())).counts;
   } catch (error) {
     // Findings are a convenience for the list; the report itself must still be stored.
     deps.log.warn('finding counts unavailable', { reportId: report.id, error });

@@ -1,7 +1,6 @@
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/ipc/contract';
-import type { UnderwritingSettings } from '../../../shared/underwriting';
 import type { AssetDeskStore, NewPendingReport, ReportRecord } from '../../db';
 import type { DesktopAdapters } from '../desktop';
 import type { ItemService } from '../link/items';
@@ -38,8 +37,6 @@ export interface ReportLifecycleDeps {
   logger: Logger;
   clock?: () => Date;
   webhookUrl: () => string | null;
-  /** Underwriting settings for finding counts (largeDepositShare, documentAgeRule …). */
-  underwriting?: () => Partial<UnderwritingSettings>;
   pollIntervals?: Partial<PollIntervals>;
   /** Test hook: SIGKILL this process at a named point (default: env ASSETDESK_CRASH_AT). */
   crashAt?: CrashPoint | null;
@@ -83,7 +80,6 @@ export class ReportLifecycle {
       poller: this.poller,
       clock: this.clock,
       log: this.log,
-      ...(deps.underwriting ? { underwriting: deps.underwriting } : {}),
       onFailure: (report, error) => this.recordFailure(report, error),
       onReady: (report) => {
         this.progress(report, 'ready');

@@ -25,13 +25,26 @@ export interface TypeTotal {
   debt: boolean;
 }
 
-/** Current balances summed by account type; credit and loan balances are debts, shown apart. */
-export function totalsByType(report: AssetReport): { totals: TypeTotal[]; assets: number; debts: number } {
+/**
+ * US-dollar current balances summed by account type; credit and loan balances are debts, shown apart. Accounts in
+ * another currency are never added in: they are counted apart, shown in their own currency on their cards.
+ */
+export function totalsByType(report: AssetReport): {
+  totals: TypeTotal[];
+  assets: number;
+  debts: number;
+  otherCurrencyAccounts: number;
+} {
   const map = new Map<string, TypeTotal>();
   let assets = 0;
   let debts = 0;
+  let otherCurrencyAccounts = 0;
   for (const item of report.items) {
     for (const account of item.accounts) {
+      if ((account.balances.iso_currency_code ?? account.balances.unofficial_currency_code) !== 'USD') {
+        otherCurrencyAccounts += 1;
+        continue;
+      }
       const value = account.balances.current ?? 0;
       const debt = DEBT_TYPES.has(account.type);
       const entry = map.get(account.type) ?? {
@@ -49,11 +62,11 @@ export function totalsByType(report: AssetReport): { totals: TypeTotal[]; assets
     }
   }
   const totals = [...map.values()].sort((a, b) => Number(a.debt) - Number(b.debt) || b.total - a.total);
-  return { totals, assets, debts };
+  return { totals, assets, debts, otherCurrencyAccounts };
 }
 
 export function AccountsSection({ report, analysis }: { report: AssetReport; analysis: UnderwritingAnalysis | null }) {
-  const { totals, assets, debts } = totalsByType(report);
+  const { totals, assets, debts, otherCurrencyAccounts } = totalsByType(report);
   return (
     <>
       <section className="panel" aria-labelledby="rp-totals-title" data-testid="asset-totals">
@@ -75,6 +88,14 @@ export function AccountsSection({ report, analysis }: { report: AssetReport; ana
             <div>
               <dt>Debts (not assets)</dt>
               <dd className="rp-debt">{formatMoney(debts)}</dd>
+            </div>
+          )}
+          {otherCurrencyAccounts > 0 && (
+            <div data-testid="other-currency-accounts">
+              <dt>Not in US dollars (not added)</dt>
+              <dd>
+                {otherCurrencyAccounts} account{otherCurrencyAccounts === 1 ? '' : 's'}
+              </dd>
             </div>
           )}
         </dl>

@@ -1,5 +1,7 @@
 import { useId, useState } from 'react';
+import type { StoredAccountConfirmation } from '../../../shared/domain';
 import type {
+  AccountConfirmation,
   Finding,
   FindingSeverity,
   LargeDeposit,
@@ -8,6 +10,8 @@ import type {
 } from '../../../shared/underwriting/types';
 import { Button, Chip, Dialog, ErrorAlert } from '../ui';
 import { formatDate, formatMoney } from './format';
+import { NoteDateField } from './NoteDateField';
+import { NotCountedAccounts } from './NotCountedAccounts';
 
 export interface FindingFocus {
   label: string;
@@ -22,7 +26,27 @@ interface Props {
   onShowTransactions(focus: FindingFocus): void;
   onMarkSourced(deposit: LargeDeposit, note: string): Promise<void>;
   onUnmarkSourced(deposit: LargeDeposit): Promise<void>;
+  confirmations?: StoredAccountConfirmation[];
+  /** "Institution · Account ••mask" by account key, for the accounts in this report. */
+  accountNames?: Map<string, string>;
+  onConfirmAccount?(confirmation: AccountConfirmation): Promise<void>;
+  onWithdrawConfirmation?(confirmation: Pick<AccountConfirmation, 'accountKey' | 'kind'>): Promise<void>;
+  /** The loan's expected note date and how to change it; without onSaveNoteDate the field is not shown. */
+  noteDate?: string | null;
+  onSaveNoteDate?(date: string | null): Promise<void>;
 }
+
+const AGENCY: Record<'fannie_mae' | 'freddie_mac', string> = {
+  fannie_mae: 'Fannie Mae, 4 months',
+  freddie_mac: 'Freddie Mac, 120 days',
+};
+
+/** What the report itself shows about a large deposit's source. */
+const EVIDENCE_LABEL: Record<Exclude<LargeDeposit['evidence'], 'none'>, string> = {
+  third_party: "From someone else's account",
+  borrowed: 'Borrowed funds',
+  gift_text: 'Looks like a gift',
+};
 
 const SEVERITY_ORDER: Record<FindingSeverity, number> = { attention: 0, info: 1, ok: 2 };
 const SEVERITY_LABEL: Record<FindingSeverity, [string, 'danger' | 'info' | 'success']> = {
@@ -37,6 +61,8 @@ export const BADGE_LABEL: Record<OwnershipBadge, [string, 'warning' | 'info' | '
   business: ['Business', 'warning'],
   owners_unavailable: ['Owners unavailable', 'warning'],
   name_mismatch: ['Name mismatch', 'danger'],
+  possible_match: ['Possible match — confirm', 'warning'],
+  confirmed: ['Ownership confirmed', 'info'],
 };
 
 /** What a finding's link opens: its transactions, or the days behind it on its account. */
@@ -55,7 +81,18 @@ export function focusOf(finding: Finding): FindingFocus | null {
  * The underwriter's lens, first in the viewer: what needs the officer before the file goes to
  * underwriting, each finding with its rule's citation and a link to the transactions behind it.
  */
-export function FindingsPanel({ analysis, onShowTransactions, onMarkSourced, onUnmarkSourced }: Props) {
+export function FindingsPanel({
+  analysis,
+  onShowTransactions,
+  onMarkSourced,
+  onUnmarkSourced,
+  confirmations = [],
+  accountNames = new Map(),
+  onConfirmAccount = async () => undefined,
+  onWithdrawConfirmation = async () => undefined,
+  noteDate = null,
+  onSaveNoteDate,
+}: Props) {
   const headingId = useId();
   const [showChecked, setShowChecked] = useState(false);
   const findings = [...analysis.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
@@ -108,9 +145,39 @@ export function FindingsPanel({ analysis, onShowTransactions, onMarkSourced, onU
           <dd className={analysis.documentAge.refreshDue ? 'rp-bad' : undefined} data-testid="refresh-by">
             {formatDate(analysis.documentAge.refreshBy)}
             {analysis.documentAge.refreshDue ? ' (due)' : ''}
+            <span className="muted rp-figure-note" data-testid="refresh-rule">
+              {analysis.documentAge.limits.length > 1 &&
+              analysis.documentAge.limits.every((l) => l.lastNoteDate === analysis.documentAge.refreshBy)
+                ? 'Fannie Mae and Freddie Mac agree'
+                : AGENCY[analysis.documentAge.bindingAgency]}
+              {analysis.documentAge.du
+                ? analysis.documentAge.du.met
+                  ? '; DU 45 days met'
+                  : '; DU 45 days NOT met'
+                : ''}
+              {analysis.documentAge.noteDateKnown ? `, note date ${formatDate(analysis.documentAge.measuredOn)}` : ''}
+            </span>
           </dd>
         </div>
+        {ftc.notCounted.length > 0 && (
+          <div>
+            <dt>Not counted</dt>
+            <dd className="rp-bad" data-testid="not-counted-count">
+              {ftc.notCounted.length} account{ftc.notCounted.length === 1 ? '' : 's'}
+            </dd>
+          </div>
+        )}
       </dl>
+
+      {onSaveNoteDate && <NoteDateField key={noteDate ?? ''} value={noteDate} onSave={onSaveNoteDate} />}
+
+      <NotCountedAccounts
+        notCounted={ftc.notCounted}
+        confirmations={confirmations}
+        accountNames={accountNames}
+        onConfirm={onConfirmAccount}
+        onWithdraw={onWithdrawConfirmation}
+      />
 
       {open.length === 0 ? (
         <p className="alert alert-success" data-testid="no-findings">
@@ -248,6 +315,11 @@ function LargeDeposits(props: {
               </td>
               <td className="num">{formatMoney(deposit.amount)}</td>
               <td>
+                {deposit.evidence !== 'none' && (
+                  <Chip tone="warning" testId={`evidence-${deposit.evidence}`}>
+                    {EVIDENCE_LABEL[deposit.evidence]}
+                  </Chip>
+                )}{' '}
                 {deposit.sourced ? (
                   <span className="rp-sourced">
                     <Chip tone="success">Sourced</Chip> <span data-testid="sourced-note">{deposit.note}</span>{' '}

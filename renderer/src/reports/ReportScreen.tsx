@@ -2,8 +2,10 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type
 import { api } from '../api';
 import type { Applicant, ReportSummary, Settings } from '../../../shared/domain';
 import type { AssetReportGetResult, AssetReportWarning } from '../../../shared/asset-report';
-import { analyzeReport, loanInputsFromApplicant, underwritingSettings } from '../../../shared/underwriting';
+import { accountKey, analyzeInContext, buildAnalysisContext } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
+import type { AssetClassSettings, StoredAccountConfirmation } from '../../../shared/domain';
+import { useAccountConfirmations } from './useAccountConfirmations';
 import { Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
 import { useReportProgress } from './use-report-progress';
@@ -33,19 +35,39 @@ interface LoadedReport {
   applicant: Applicant | null;
   settings: Settings | null;
   sourced: { transactionId: string; note: string; markedAt: string }[];
+  confirmations: StoredAccountConfirmation[];
+  assetClasses: AssetClassSettings | null;
+  noteDate: string | null;
 }
 
 async function loadReport(reportId: string): Promise<LoadedReport> {
-  const [{ summary, contentJson }, settings, sourced] = await Promise.all([
+  const [{ summary, contentJson }, settings, sourced, assetClasses] = await Promise.all([
     reportOrSummary(reportId),
     api.settingsGet({}).catch(() => null),
     api.depositsListSourced({ reportId }).catch(() => []),
+    api.underwritingGetSettings({}).catch(() => null),
   ]);
-  const applicant = await api
-    .applicantsGet({ applicantId: summary.applicantId })
-    .then((r) => r.applicant)
-    .catch(() => null);
-  return { summary, content: parseReportContent(contentJson), applicant, settings, sourced };
+  const [applicant, confirmations, noteDate] = await Promise.all([
+    api
+      .applicantsGet({ applicantId: summary.applicantId })
+      .then((r) => r.applicant)
+      .catch(() => null),
+    api.underwritingListConfirmations({ applicantId: summary.applicantId }).catch(() => []),
+    api
+      .underwritingGetNoteDate({ applicantId: summary.applicantId })
+      .then((r) => r.expectedNoteDate)
+      .catch(() => null),
+  ]);
+  return {
+    summary,
+    content: parseReportContent(contentJson),
+    applicant,
+    settings,
+    sourced,
+    confirmations,
+    assetClasses,
+    noteDate,
+  };
 }
 
 type Tab = 'summary' | 'transactions' | 'pdf' | 'actions';
@@ -196,15 +218,41 @@ function ReportViewer({
   );
   const hasInsights = useMemo(() => rows?.some((r) => r.merchant !== null || r.category !== null) ?? false, [rows]);
 
+  const { confirmations, confirm, withdraw } = useAccountConfirmations(applicant?.id ?? null, data.confirmations);
+  const [noteDate, setNoteDate] = useState<string | null>(data.noteDate);
+  async function saveNoteDate(date: string | null) {
+    if (!applicant) return;
+    await api.underwritingSetNoteDate({ applicantId: applicant.id, expectedNoteDate: date });
+    setNoteDate(date);
+  }
   const analysis: UnderwritingAnalysis | null = useMemo(() => {
     if (!applicant) return null;
-    const overrides: Parameters<typeof underwritingSettings>[0] = { sourcedDeposits: sourced };
-    if (settings) {
-      overrides.largeDepositShare = settings.largeDepositShare;
-      overrides.documentAgeRule = settings.documentAgeRule;
-    }
-    return analyzeReport(content, loanInputsFromApplicant(applicant), underwritingSettings(overrides), todayIso());
-  }, [content, applicant, settings, sourced]);
+    const stored = settings
+      ? {
+          ...data.assetClasses,
+          largeDepositShare: settings.largeDepositShare,
+          documentAgeRule: settings.documentAgeRule,
+        }
+      : data.assetClasses;
+    const context = buildAnalysisContext({
+      applicant,
+      settings: stored,
+      sourcedDeposits: sourced,
+      accountConfirmations: confirmations,
+      expectedNoteDate: noteDate,
+      now: new Date(),
+    });
+    return analyzeInContext(content, context);
+  }, [content, applicant, settings, sourced, confirmations, data.assetClasses, noteDate]);
+  const accountNames = useMemo(
+    () =>
+      new Map(
+        report.items.flatMap((item) =>
+          item.accounts.map((a) => [accountKey(item, a), `${item.institution_name} · ${accountLabel(a)}`] as const),
+        ),
+      ),
+    [report],
+  );
 
   const openTab = useCallback(
     (next: Tab) => {
@@ -357,6 +405,12 @@ function ReportViewer({
             onShowTransactions={showTransactions}
             onMarkSourced={markSourced}
             onUnmarkSourced={unmarkSourced}
+            confirmations={confirmations}
+            accountNames={accountNames}
+            onConfirmAccount={confirm}
+            onWithdrawConfirmation={withdraw}
+            noteDate={noteDate}
+            onSaveNoteDate={saveNoteDate}
           />
         ) : (
           <p className="alert alert-info">
@@ -421,9 +475,4 @@ function whenIdle(run: () => void): () => void {
   }
   const timer = setTimeout(run, 50);
   return () => clearTimeout(timer);
-}
-
-/** Today in the officer's time zone, for the refresh-by rule. */
-function todayIso(now: Date = new Date()): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }

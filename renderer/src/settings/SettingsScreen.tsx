@@ -16,6 +16,7 @@ import {
   useLoad,
   useToast,
 } from '../ui';
+import { AssetClassSettingsSection } from './AssetClassSettingsSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -394,8 +395,12 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
               onChange={(e) => setDocumentAgeRule(e.target.value as Settings['documentAgeRule'])}
               data-testid="document-age-rule"
             >
+              <option value="both_agencies">Both agencies: the earlier of Fannie Mae and Freddie Mac</option>
               <option value="fannie_4_months">Fannie Mae: within 4 months of the note date</option>
-              <option value="du_45_days">DU: within 45 days of the application</option>
+              <option value="freddie_120_days">Freddie Mac: within 120 days of the note date</option>
+              <option value="du_45_days">
+                Fannie Mae with DU: 4 months, and dated within 45 days of the application
+              </option>
             </SelectField>
           </div>
         </div>
@@ -441,6 +446,7 @@ export function SettingsScreen() {
             onChange={setSettings}
           />
           <UnderwritingSection settings={settings} onChange={setSettings} />
+          <AssetClassSettingsSection />
         </>
       )}
     </div>

@@ -1,0 +1,77 @@
+import type { AssetReportGetResult } from '../asset-report';
+import type { Applicant } from '../domain';
+import { analyzeReport, underwritingSettings } from './analyze';
+import { loanInputsFromApplicant } from './inputs';
+import type {
+  AccountConfirmation,
+  LoanInputs,
+  SourcedDeposit,
+  UnderwritingAnalysis,
+  UnderwritingSettings,
+} from './types';
+
+/** The lender settings the desk stores (everything else is per report or per applicant). */
+export type StoredUnderwritingSettings = Partial<
+  Pick<
+    UnderwritingSettings,
+    | 'largeDepositShare'
+    | 'documentAgeRule'
+    | 'retirementDiscount'
+    | 'brokerageShare'
+    | 'hsaTreatment'
+    | 'transferMatchBusinessDays'
+  >
+>;
+
+export interface AnalysisContextInput {
+  applicant: Parameters<typeof loanInputsFromApplicant>[0] & Partial<Pick<Applicant, 'id'>>;
+  settings?: StoredUnderwritingSettings | null;
+  sourcedDeposits?: readonly SourcedDeposit[];
+  accountConfirmations?: readonly AccountConfirmation[];
+  /** The clock's reading; the analysis uses the officer's local date of it. */
+  now: Date;
+  expectedNoteDate?: string | null;
+}
+
+/** Everything an analysis needs besides the report: built the same way by the screen, the list and the cover page. */
+export interface AnalysisContext {
+  loan: LoanInputs;
+  settings: UnderwritingSettings;
+  /** Today in the officer's local time zone, YYYY-MM-DD. */
+  asOf: string;
+}
+
+/** The officer's local calendar date (not UTC: at 8 p.m. in California it is already tomorrow in UTC). */
+export function localIsoDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The one place loan inputs, settings, sourced deposits, confirmations and today are put together. */
+export function buildAnalysisContext(input: AnalysisContextInput): AnalysisContext {
+  const loan = loanInputsFromApplicant(input.applicant);
+  if (input.expectedNoteDate) loan.expectedNoteDate = input.expectedNoteDate;
+  const stored = input.settings ?? {};
+  return {
+    loan,
+    settings: underwritingSettings({
+      largeDepositShare: stored.largeDepositShare,
+      documentAgeRule: stored.documentAgeRule,
+      retirementDiscount: stored.retirementDiscount,
+      brokerageShare: stored.brokerageShare,
+      hsaTreatment: stored.hsaTreatment,
+      transferMatchBusinessDays: stored.transferMatchBusinessDays,
+      sourcedDeposits: (input.sourcedDeposits ?? []).map(({ transactionId, note }) => ({ transactionId, note })),
+      accountConfirmations: [...(input.accountConfirmations ?? [])],
+    }),
+    asOf: localIsoDate(input.now),
+  };
+}
+
+export function analyzeInContext(
+  result: AssetReportGetResult,
+  context: AnalysisContext,
+  otherReports: AssetReportGetResult[] = [],
+): UnderwritingAnalysis {
+  return analyzeReport(result, context.loan, context.settings, context.asOf, { otherReports });
+}

@@ -1,0 +1,137 @@
+import Database from 'better-sqlite3';
+import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
+import { analysisContextFor, underwritingConfirmationHandlers } from '../../electron/services/features/underwriting';
+import { personaReport } from '../underwriting/persona-report';
+
+/** Officer's sourcing marks and account confirmations carry to refreshed and filtered reports (issue 13). */
+describe('underwriting marks that carry to child reports', () => {
+  let t: ReturnType<typeof tempStore>;
+  beforeEach(() => {
+    t = tempStore();
+  });
+  afterEach(() => t.cleanup());
+
+  function family() {
+    const applicant = t.store.applicants.create(applicantInput());
+    const item = t.store.items.add({
+      applicantId: applicant.id,
+      environment: 'sandbox',
+      plaidItemId: `item-${applicant.id}`,
+      accessToken: ACCESS_TOKEN,
+      institutionId: 'ins_109508',
+      institutionName: 'First Platypus Bank',
+      accounts: [{ accountId: 'acc-1', name: 'Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
+    });
+    const base = { applicantId: applicant.id, environment: 'sandbox' as const, daysRequested: 61, itemIds: [item.id] };
+    const original = t.store.reports.createPending({
+      ...base,
+      kind: 'create',
+      parentId: null,
+      includeApplicantDetails: true,
+    });
+    const refresh = t.store.reports.createPending({
+      ...base,
+      kind: 'refresh',
+      parentId: original.id,
+      includeApplicantDetails: false,
+    });
+    const filtered = t.store.reports.createPending({
+      ...base,
+      kind: 'filter',
+      parentId: refresh.id,
+      includeApplicantDetails: false,
+    });
+    return { applicant, original, refresh, filtered };
+  }
+
+  it('a deposit sourced on a report is sourced on its refresh and on a filtered copy of that; undo on the child withdraws it', () => {
+    const { original, refresh, filtered } = family();
+    t.store.sourcedDeposits.mark(original.id, 'txn-gift', 'Gift letter from parents');
+    t.store.sourcedDeposits.mark(refresh.id, 'txn-car', 'Sale of a car');
+    expect(t.store.sourcedDeposits.listCarried(filtered.id).map((d) => [d.transactionId, d.note])).toEqual([
+      ['txn-car', 'Sale of a car'],
+      ['txn-gift', 'Gift letter from parents'],
+    ]);
+    // The parent does not inherit from its child.
+    expect(t.store.sourcedDeposits.listCarried(original.id).map((d) => d.transactionId)).toEqual(['txn-gift']);
+    t.store.sourcedDeposits.unmark(filtered.id, 'txn-gift');
+    expect(t.store.sourcedDeposits.listCarried(filtered.id).map((d) => d.transactionId)).toEqual(['txn-car']);
+    expect(t.store.sourcedDeposits.list(original.id)).toEqual([]);
+  });
+
+  it('account confirmations are kept per applicant and account identity, encrypted, and reach every report context', () => {
+    const { applicant, original, filtered } = family();
+    t.store.accountConfirmations.confirm(applicant.id, {
+      accountKey: 'ins_109508:7070:checking',
+      kind: 'business_review',
+      note: 'Two years of business returns reviewed',
+    });
+    t.store.accountConfirmations.confirm(applicant.id, {
+      accountKey: 'ins_1:1234:checking',
+      kind: 'conversion',
+      note: 'Bank of Canada rate',
+      usdRate: 0.73,
+    });
+    expect(t.store.accountConfirmations.list(applicant.id)).toMatchObject([
+      { accountKey: 'ins_109508:7070:checking', kind: 'business_review', usdRate: null },
+      { accountKey: 'ins_1:1234:checking', kind: 'conversion', usdRate: 0.73 },
+    ]);
+    for (const reportId of [original.id, filtered.id]) {
+      const context = analysisContextFor(t.store, applicant, reportId, new Date('2026-11-02T23:30:00'));
+      expect(context.settings.accountConfirmations.map((c) => c.kind)).toEqual(['business_review', 'conversion']);
+      // The officer's local date, not UTC.
+      expect(context.asOf).toBe('2026-11-02');
+    }
+    // The note is sealed at rest: the column holds no plain text.
+    const db = new Database(t.file, { readonly: true });
+    const sealed = db.prepare('SELECT note_enc FROM account_confirmations').all() as { note_enc: Buffer }[];
+    db.close();
+    expect(sealed).toHaveLength(2);
+    for (const row of sealed) expect(row.note_enc.toString('latin1')).not.toContain('Two years');
+    // The expected note date is a loan field every report's context reads.
+    expect(analysisContextFor(t.store, applicant, original.id, new Date()).loan.expectedNoteDate).toBeUndefined();
+    t.store.accountConfirmations.setNoteDate(applicant.id, '2026-12-15');
+    expect(analysisContextFor(t.store, applicant, filtered.id, new Date()).loan.expectedNoteDate).toBe('2026-12-15');
+    t.store.accountConfirmations.setNoteDate(applicant.id, null);
+    expect(t.store.accountConfirmations.noteDate(applicant.id)).toBeNull();
+    t.store.accountConfirmations.withdraw(applicant.id, 'ins_1:1234:checking', 'conversion');
+    expect(t.store.accountConfirmations.list(applicant.id).map((c) => c.kind)).toEqual(['business_review']);
+  });
+
+  it('confirming an account through the IPC handler re-counts the findings the lists show', async () => {
+    const { applicant, original } = family();
+    // user_heavy: the business account is held back (one attention finding for it, one on the ownership side).
+    t.store.reports.markReady(original.id, {
+      reportJson: JSON.stringify(personaReport('user_heavy')),
+      pdf: new Uint8Array([37, 80, 68, 70]),
+      summary: { totalBalance: 0, accountCount: 8, earliestHistoryDate: null },
+      readyAt: '2026-11-02T12:05:00.000Z',
+    });
+    const handlers = underwritingConfirmationHandlers({
+      store: () => t.store,
+      clock: () => new Date('2026-03-31T12:00:00'),
+    });
+    const counts = () => t.store.reports.get(original.id)?.findingCounts ?? null;
+    await handlers['underwriting:withdrawConfirmation']({
+      applicantId: applicant.id,
+      accountKey: 'none',
+      kind: 'ownership',
+    });
+    const before = counts();
+    await handlers['underwriting:confirmAccount']({
+      applicantId: applicant.id,
+      accountKey: 'ins_109508:7070:checking',
+      kind: 'business_review',
+      note: 'Two years of business returns reviewed',
+    });
+    const after = counts();
+    // The 'funds-not-counted:business' finding is gone; the ownership finding for business accounts stays.
+    expect(after?.attention).toBe((before?.attention ?? 0) - 1);
+    expect(
+      (await handlers['underwriting:listConfirmations']({ applicantId: applicant.id })).map((c) => c.kind),
+    ).toEqual(['business_review']);
+    expect(t.store.activity.list({ applicantId: applicant.id }).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['account_confirmed', 'account_unconfirmed']),
+    );
+  });
+});
