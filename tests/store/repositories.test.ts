@@ -362,7 +362,13 @@ describe('report history store: repositories', () => {
     expect(settings.underwriting()).toEqual({
       largeDepositShare: DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
       documentAgeRule: DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
+      retirementDiscount: DEFAULT_UNDERWRITING_SETTINGS.retirementDiscount,
+      brokerageShare: DEFAULT_UNDERWRITING_SETTINGS.brokerageShare,
+      hsaTreatment: DEFAULT_UNDERWRITING_SETTINGS.hsaTreatment,
+      transferMatchBusinessDays: DEFAULT_UNDERWRITING_SETTINGS.transferMatchBusinessDays,
     });
+    settings.update('underwritingAssetClasses', { ...SETTINGS_DEFAULTS.underwritingAssetClasses, brokerageShare: 0.9 });
+    expect(settings.underwriting().brokerageShare).toBe(0.9);
     expect(SETTINGS_DEFAULTS.largeDepositShare).toBe(DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare);
     settings.update('documentAgeRule', 'du_45_days');
     settings.update('retentionDays', 90);
