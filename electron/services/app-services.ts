@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { AssetReportGetResult } from '../../shared/asset-report';
@@ -20,6 +20,7 @@ import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './it
 import type { Logger } from './logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './report-lifecycle';
+import { writeFileSafely } from './safe-write';
 import {
   createKeychainVault,
   keychainUnavailableError,
@@ -436,7 +437,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
         ? await prependCoverPage(pdf, await buildCoverPage(coverPageInput(summary, applicant, json)))
         : pdf;
     }
-    writeFileSync(path, bytes);
+    writeFileSafely(path, bytes, 'the report');
     requireStore().activity.append({
       action: 'report_exported',
       applicantId: summary.applicantId,
