@@ -309,6 +309,10 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     receiver = await startWebhookReceiver({
       logger: deps.logger,
       clock,
+      allowedHosts: () => {
+        const publicUrl = webhookSettings().publicUrl;
+        return publicUrl ? [new URL(publicUrl).host] : [];
+      },
       fetchKey: async (kid) => {
         const ctx = await requireContext();
         const got = await ctx.gateway.call('/webhook_verification_key/get', (p) =>
