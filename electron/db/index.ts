@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import { createValueCipher } from './cipher';
 import { openDatabase } from './connection';
 import { createStoreContext } from './context';

@@ -1,4 +1,4 @@
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import { checkLogin } from './data/credentials';
 import { findInstitution, institutionJson, institutionProducts, searchInstitutions } from './data/institutions';
 import { itemNotFound, PlaidApiError, PlaidErrors } from './errors';

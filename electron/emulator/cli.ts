@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../log/logger';
 import { startEmulator } from './index';
 
 /**

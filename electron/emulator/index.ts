@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '../services/logger';
+import { createLogger, type Logger } from '../log/logger';
 import { SandboxApi } from './api';
 import { FaultState, type EmulatorFaults } from './faults';
 import { LinkUiApi } from './link-api';

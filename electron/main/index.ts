@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, net, Notification, protocol, session, shell } from 'electron';
 import { createAppServices, type AppServices } from '../services/app-services';
 import { createIpcDispatcher } from '../services/ipc-dispatcher';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../log/logger';
 import { createAppProtocolHandler, registerAppSchemePrivileges } from './app-protocol';
 import { createElectronDesktop } from './desktop';
 import { createWindowEventSink, registerIpcHandlers } from './ipc';

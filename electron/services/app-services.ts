@@ -17,7 +17,7 @@ import { exportApplicantFile } from './applicant-export';
 import { buildCoverPage, prependCoverPage } from './cover-page';
 import type { DesktopAdapters } from './desktop';
 import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './items';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './report-lifecycle';
 import { writeFileSafely } from './safe-write';

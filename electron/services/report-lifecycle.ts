@@ -13,7 +13,7 @@ import {
 import type { AssetDeskStore, ReportRecord } from '../db';
 import type { DesktopAdapters } from './desktop';
 import type { ItemService } from './items';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from './plaid-gateway';
 import type { PlaidWebhook } from './webhook-receiver';
 

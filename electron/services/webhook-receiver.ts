@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 
 /**
  * Receives Plaid webhooks on 127.0.0.1 and accepts only those carrying a valid `Plaid-Verification`

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 import {
   startWebhookReceiver,
   type PlaidWebhook,

@@ -36,7 +36,7 @@ describe('the boundary check catches violations', () => {
     ["import { ipcRenderer } from 'electron';", "imports 'electron'"],
     ["import type { WebContents } from 'electron';", "imports 'electron'"],
     ["const { shell } = require('electron');", "imports 'electron'"],
-    ["import { createLogger } from '../../electron/services/logger';", 'reaches into electron/services/logger'],
+    ["import { createLogger } from '../../electron/log/logger';", 'reaches into electron/log/logger'],
     ["export { x } from '../../electron/main/security';", 'reaches into electron/main/security'],
     ["const m = await import('child_process');", "Node built-in 'child_process'"],
   ])('renderer: %s', (text, expected) => {
@@ -50,7 +50,7 @@ describe('the boundary check catches violations', () => {
     ["import { useState } from 'react';", "imports 'react'"],
     ["import { createRoot } from 'react-dom/client';", "imports 'react-dom/client'"],
     ["import { x } from '../renderer/src/api/client';", 'reaches outside shared/'],
-    ["import { y } from '../electron/services/logger';", 'reaches into electron/services/logger'],
+    ["import { y } from '../electron/log/logger';", 'reaches into electron/log/logger'],
     ['export const width = () => window.innerWidth;', "DOM global 'window'"],
     ["export const read = () => localStorage.getItem('k');", "DOM global 'localStorage'"],
     ['export const lang = navigator.language;', "DOM global 'navigator'"],

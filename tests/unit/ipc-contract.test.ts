@@ -4,7 +4,7 @@ import { channelNames, contract, eventNames, methodName, type ContractHandlers }
 import { isTrustedSender, registerIpcHandlers } from '../../electron/main/ipc';
 import { buildWindowApi } from '../../electron/preload/window-api';
 import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 
 const APP_ORIGIN = 'app://assetdesk';
 

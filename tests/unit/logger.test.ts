@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration, PlaidApi } from 'plaid';
-import { createLogger, redactText } from '../../electron/services/logger';
+import { createLogger, redactText } from '../../electron/log/logger';
 import {
   FAKE_ACCESS_TOKEN,
   FAKE_AUDIT_COPY_TOKEN,
