@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { AssetReportGetResult } from '../../shared/asset-report';
@@ -14,6 +14,7 @@ import { openAssetDeskStore, type AssetDeskStore } from '../db';
 import { deleteApplicantLocally, planRetention } from '../db/retention';
 import { startEmulator as startBuiltInEmulator } from '../emulator';
 import { exportApplicantFile } from './applicant-export';
+import { createBackupHandlers } from './backup-handlers';
 import { buildCoverPage, prependCoverPage } from './cover-page';
 import type { DesktopAdapters } from './desktop';
 import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './items';
@@ -136,6 +137,8 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
   let context: EnvironmentContext | null = null;
   let retentionTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+
+  const databaseFile = (): string => join(deps.userDataDir, 'assetdesk.sqlite');
 
   // ── state helpers ──────────────────────────────────────────────────────────────────────────
   function requireStore(): AssetDeskStore {
@@ -708,25 +711,62 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     },
 
     'activity:list': async (filter) => requireStore().activity.list(filter),
+
+    ...createBackupHandlers({
+      databaseFile: databaseFile(),
+      store: () => store,
+      vault,
+      desktop: deps.desktop,
+      clock,
+      logger: deps.logger,
+      withStoreClosed: async (work) => {
+        await services.stop();
+        try {
+          return await work();
+        } finally {
+          vault.forget();
+          await services.start();
+        }
+      },
+      restart: async () => {
+        await services.stop();
+        vault.forget();
+        await services.start();
+        return keychain;
+      },
+    }),
   };
 
-  return {
+  // The log cannot be written (full disk …): the officer is told once; the app keeps running.
+  deps.logger.onWriteFailure?.((failure) => deps.events.emit('log:writeFailed', failure));
+
+  const services: AppServices = {
     handlers,
     async start() {
       stopped = false;
-      keychain = await vault.probe();
+      // A history on disk means its key must exist: the vault then never creates a new one.
+      keychain = await vault.probe({ databaseExists: existsSync(databaseFile()) });
       if (keychain.state === 'unavailable') {
         // The app still opens: the renderer shows what is missing; secret-needing channels refuse.
         log.error('keychain unavailable', { message: keychain.message });
         return;
       }
       mkdirSync(deps.userDataDir, { recursive: true });
-      store = openAssetDeskStore({
-        file: join(deps.userDataDir, 'assetdesk.sqlite'),
-        dataKey: await vault.dataKey(),
-        clock,
-        logger: deps.logger,
-      });
+      try {
+        store = openAssetDeskStore({
+          file: databaseFile(),
+          dataKey: await vault.dataKey({ databaseExists: true }),
+          clock,
+          logger: deps.logger,
+        });
+      } catch (error) {
+        // Damaged file or journal, read-only folder, wrong key: say what and what to do; never start empty.
+        if (!(error instanceof AppError)) throw error;
+        log.error('history could not be opened', { code: error.code });
+        const [what, ...todo] = error.message.split('. ');
+        keychain = { state: 'unavailable', message: `${what}.`, howToFix: todo.join('. ') };
+        return;
+      }
       await startReceiver();
       try {
         context = await activate(currentEnvironment());
@@ -781,6 +821,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       sweepRetention,
     },
   };
+  return services;
 }
 
 /** `{LoanNumber}_{LastName}_AssetReport_{YYYY-MM-DD}_{first 8 of report id}.{ext}`, safe on every OS. */
