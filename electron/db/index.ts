@@ -114,7 +114,9 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     file: options.file,
     backup: async (destination) => {
-      await db.backup(destination);
+      // One step: the copy is read in a single read transaction, so writers in other processes cannot keep
+      // restarting it, and it is one consistent snapshot.
+      await db.backup(destination, { progress: () => 1_000_000 });
     },
     checkpoint: () => {
       db.pragma('wal_checkpoint(TRUNCATE)');
