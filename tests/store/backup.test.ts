@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openAssetDeskStore } from '../../electron/db';
-import { backupStore, newestBackupIn, restoreBackup, verifyBackup } from '../../electron/db/backup';
+import { backupStore, newestBackupIn, restoreBackup } from '../../electron/db/backup';
 import { inspectWal } from '../../electron/db/connection';
 import { newRecoveryKey, readWrappedDataKey, unwrapDataKey, wrapDataKey } from '../../electron/db/recovery';
 import { mountSmallDisk, smallDiskAvailable } from '../helpers/small-disk';
