@@ -96,7 +96,7 @@ test('a locked keychain is told apart from a first run: no key is written, a cle
       'sleep 0.3',
       `${node} open '${dir}'`,
     ].join('; ');
-    const env = { ...process.env, XDG_DATA_HOME: dataHome };
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: dataHome };
     delete env.DBUS_SESSION_BUS_ADDRESS;
     const child = spawnSync('dbus-run-session', ['--', 'sh', '-c', script], { env, encoding: 'utf8', timeout: 60_000 });
     const lines = child.stdout
