@@ -16,6 +16,7 @@ import {
   useLoad,
   useToast,
 } from '../ui';
+import { BackupSection } from './BackupSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -420,6 +421,7 @@ export function SettingsScreen() {
       <div className="page-header">
         <h1>Settings</h1>
       </div>
+      <BackupSection />
       {loaded.status === 'error' && !settings ? (
         <ErrorState error={loaded.error} onRetry={loaded.reload} title="Settings could not be loaded" />
       ) : !settings ? (

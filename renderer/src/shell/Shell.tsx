@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { environmentLabel } from '../ui';
 import { useAppInfo } from './AppInfo';
 import { href, navigate, type Route } from './router';
+import { LogFailureNotice, RecoveryKeyPrompt } from '../settings/BackupSection';
 
 const navItems: { label: string; href: string; matches: Route['name'][]; testId: string }[] = [
   { label: 'Applicants', href: href.applicants(), matches: ['applicants', 'applicant'], testId: 'nav-applicants' },
@@ -114,6 +115,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         {info && <span className="version">v{info.version}</span>}
       </header>
       <KeychainBanner />
+      <LogFailureNotice />
+      <RecoveryKeyPrompt />
       <nav className="shell-nav" aria-label="Main" data-testid="nav">
         <ul>
           {navItems.map((item) => (
