@@ -115,8 +115,6 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         {info && <span className="version">v{info.version}</span>}
       </header>
       <KeychainBanner />
-      <LogFailureNotice />
-      <RecoveryKeyPrompt />
       <nav className="shell-nav" aria-label="Main" data-testid="nav">
         <ul>
           {navItems.map((item) => (
@@ -141,6 +139,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         </div>
       </nav>
       <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
+        <LogFailureNotice />
+        <RecoveryKeyPrompt />
         {children}
       </main>
     </div>
