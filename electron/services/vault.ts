@@ -115,7 +115,7 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
         throw new AppError(
           {
             code: KeychainErrorCodes.locked,
-            message: `Your keychain is locked, so AssetDesk cannot read the key to your saved history. ${described.howToFix.replace(/,? then restart AssetDesk\.?$/, '')}, then choose “Try again”.`,
+            message: `Your keychain is locked, so AssetDesk cannot read the key to your saved history. ${described.howToFix.replace(/,? then restart AssetDesk\.?$/, '')}, then choose “Try the keychain again” in Settings → Backup and recovery (or restart AssetDesk).`,
             retryable: true,
           },
           { cause: error },

@@ -110,7 +110,7 @@ test('a locked keychain is told apart from a first run: no key is written, a cle
     expect(locked!.code).toBe('KEYCHAIN_LOCKED');
     expect(locked!.writes).not.toContain('data-key'); // never a new key over an existing history
     expect(locked!.state).toMatchObject({ state: 'unavailable', message: expect.stringMatching(/locked/) });
-    expect((locked!.state as { howToFix: string }).howToFix).toMatch(/Try again/);
+    expect((locked!.state as { howToFix: string }).howToFix).toMatch(/Try the keychain again/);
     expect(opened).toMatchObject({ phase: 'open', keyHash: setup!.keyHash, loans: ['LN-LOCKED'], writes: [] });
   } finally {
     rmSync(dir, { recursive: true, force: true });
