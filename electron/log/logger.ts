@@ -33,10 +33,10 @@ const TOKEN_PATTERN =
   /\b(?:access|public|link|assets)-(?:sandbox|production|development|emulator)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/g;
 // Keys whose values are secrets wherever they appear (JSON bodies, headers, axios configs).
 const SECRET_KEYS =
-  /^(?:secret|plaid-secret|client_id|plaid-client-id|access_token|access_tokens|public_token|link_token|asset_report_token|audit_copy_token|authorization|password|ssn|data_key|datakey|token|x-bridge-token)$/i;
+  /^(?:secret|plaid-secret|client_id|plaid-client-id|access_token|access_tokens|public_token|link_token|asset_report_token|audit_copy_token|authorization|password|ssn|data_key|datakey|token|x-bridge-token|recoverykey|recovery_key)$/i;
 // The same keys inside serialised text ("secret":"…", secret=…, PLAID-SECRET: …).
 const SECRET_IN_TEXT =
-  /("?(?:secret|plaid-secret|client_id|plaid-client-id|access_token|public_token|asset_report_token|audit_copy_token|password|ssn)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}&]+)/gi;
+  /("?(?:secret|plaid-secret|client_id|plaid-client-id|access_token|public_token|asset_report_token|audit_copy_token|password|ssn|recoveryKey|recovery_key)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}&]+)/gi;
 
 /** Replaces every secret the logger knows how to recognise. Exported for tests and other sinks. */
 export function redactText(text: string, extraSecrets: readonly string[] = []): string {

@@ -91,6 +91,10 @@ describe('logger', () => {
     });
     logger.info('value correct-horse-battery seen');
     expect(lines.join()).not.toContain('correct-horse-battery');
+    // The officer's recovery key, by field name and inside text.
+    logger.info('unlock', { recoveryKey: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789' });
+    logger.info('body {"recoveryKey":"ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789"}');
+    expect(lines.join()).not.toContain('ABCD-EFGH');
   });
 
   it('rotates by size and keeps a bounded number of files, owner-only', () => {
