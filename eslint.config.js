@@ -16,17 +16,32 @@ export const LAYERS = {
   renderer: { imports: ['shared'], node: false, electron: false, react: true },
   // The sandboxed preload: Electron's renderer-side modules and the contract's names, nothing else.
   'electron/preload': { imports: ['shared'], node: false, electron: true, react: false },
-  'electron/main': { imports: ['shared', 'electron/services'], node: true, electron: true, react: false },
+  'electron/main': {
+    imports: ['shared', 'electron/services', 'electron/log'],
+    node: true,
+    electron: true,
+    react: false,
+  },
   'electron/services': {
-    imports: ['shared', 'electron/db', 'electron/emulator'],
+    imports: ['shared', 'electron/db', 'electron/emulator', 'electron/log', 'electron/pdf'],
     node: true,
     electron: false,
     react: false,
   },
-  'electron/db': { imports: ['shared', 'electron/services/logger'], node: true, electron: false, react: false },
-  'electron/emulator': { imports: ['electron/services/logger'], node: true, electron: false, react: false },
+  'electron/db': { imports: ['shared', 'electron/log'], node: true, electron: false, react: false },
+  'electron/emulator': { imports: ['electron/log', 'electron/pdf'], node: true, electron: false, react: false },
+  // The bottom layers: the logger (with its redaction) and the pdfkit toolkit import nothing of ours.
+  'electron/log': { imports: [], node: true, electron: false, react: false },
+  'electron/pdf': { imports: [], node: true, electron: false, react: false },
+  // Command-line tools: the store, the vault and the pure underwriting rules, never Electron.
+  'electron/cli': {
+    imports: ['shared', 'electron/db', 'electron/services/vault', 'electron/log'],
+    node: true,
+    electron: false,
+    react: false,
+  },
   'electron/dev': {
-    imports: ['shared', 'electron/main', 'electron/services'],
+    imports: ['shared', 'electron/main', 'electron/services', 'electron/log'],
     node: true,
     electron: false,
     react: false,

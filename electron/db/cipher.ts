@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError, ErrorCodes } from '../../shared/errors';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 
 /**
  * AES-256-GCM for values at rest. Layout: [version 1 byte][nonce 12][ciphertext][tag 16].

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError, ErrorCodes } from '../../shared/errors';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import type { ValueCipher } from './cipher';
 
 /** What every repository shares: one connection, one cipher, one clock, one statement cache. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import { createValueCipher } from './cipher';
 import { openDatabase } from './connection';
 import { createStoreContext } from './context';
@@ -8,6 +8,7 @@ import {
   createAccountConfirmationRepository,
   type AccountConfirmationRepository,
 } from './repositories/account-confirmations';
+import { RECOVERY_META_KEY, saveWrappedDataKey } from './recovery';
 import { createActivityLog, type ActivityLog } from './repositories/activity';
 import { createApplicantRepository, type ApplicantRepository } from './repositories/applicants';
 import { createAuditCopyRepository, type AuditCopyRepository } from './repositories/audit-copies';
@@ -56,6 +57,14 @@ export interface AssetDeskStore {
   transaction<T>(fn: () => T): T;
   /** The database file path. */
   readonly file: string;
+  /** An online, consistent copy of the database into `destination` (SQLite's backup API; writes may go on). */
+  backup(destination: string): Promise<void>;
+  /** Folds the WAL into the main file (after a backup, before a restore, at quiet moments). */
+  checkpoint(): void;
+  /** Keeps the data key wrapped by the officer's recovery key (replacing an older one). */
+  saveRecoveryWrappedKey(wrapped: Buffer): void;
+  /** Whether a recovery key was ever set up for this history. */
+  hasRecoveryKey(): boolean;
   close(): void;
 }
 
@@ -118,6 +127,16 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     settings: createSettingsRepository(ctx),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     file: options.file,
+    backup: async (destination) => {
+      // One step: the copy is read in a single read transaction, so writers in other processes cannot keep
+      // restarting it, and it is one consistent snapshot.
+      await db.backup(destination, { progress: () => 1_000_000 });
+    },
+    checkpoint: () => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
+    saveRecoveryWrappedKey: (wrapped) => saveWrappedDataKey(db, wrapped),
+    hasRecoveryKey: () => Boolean(db.prepare('SELECT 1 FROM store_meta WHERE key = ?').get(RECOVERY_META_KEY)),
     close: () => {
       if (!db.open) return;
       db.pragma('optimize'); // refreshes planner statistics where they drifted; cheap

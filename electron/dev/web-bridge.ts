@@ -11,7 +11,7 @@ import { createStaticFileServer, resolveStaticPath } from '../main/app-protocol'
 import { buildContentSecurityPolicy } from '../main/security';
 import type { DesktopAdapters } from '../services/desktop';
 import { createIpcDispatcher } from '../services/ipc-dispatcher';
-import { createLogger, type Logger } from '../services/logger';
+import { createLogger, type Logger } from '../log/logger';
 
 /**
  * `npm run web`: the renderer in a local browser, its window API bridged over loopback to the

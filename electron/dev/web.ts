@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../log/logger';
 import { startWebBridge } from './web-bridge';
 
 // npm run web [-- --port 5180 --data DIR --no-build]

@@ -1,4 +1,4 @@
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import { KNOWN_AUDITOR_IDS, type ClientRegistry, type EmulatorClient } from './clients';
 import { checkLogin } from './data/credentials';
 import { generateItemAccounts } from './data/generator';

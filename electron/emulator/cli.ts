@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../log/logger';
 import { entitlementsWithout, type ClientCredentials } from './clients';
 import { startEmulator } from './index';
 import type { OpenApiDocument } from './openapi/convert';

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '../services/logger';
+import { createLogger, type Logger } from '../log/logger';
 import { SandboxApi } from './api';
 import {
   ALL_ENTITLEMENTS,

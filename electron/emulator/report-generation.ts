@@ -1,4 +1,4 @@
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import { credentialError, PlaidApiError, PlaidErrors } from './errors';
 import type { FaultState } from './faults';
 import { findPersona } from './data/personas';

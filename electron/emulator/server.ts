@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import type { SandboxApi } from './api';
 import type { ClientRegistry, EmulatorClient, Entitlements } from './clients';
 import type { EmulatorClock } from './clock';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 import { newUuid } from './ids';
 import type { EmulatorStore } from './store';
 

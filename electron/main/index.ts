@@ -16,7 +16,7 @@ import type { PlaidEnvironment } from '../../shared/domain';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { createAppServices } from '../services/app-services';
 import { createIpcDispatcher } from '../services/ipc-dispatcher';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../log/logger';
 import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createElectronDesktop } from './desktop';
 import { createEnvironmentPolicy, environmentSwitchListener, type EnvironmentPolicy } from './environment-policy';

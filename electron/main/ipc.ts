@@ -8,7 +8,7 @@ import {
   type EventSink,
 } from '../../shared/ipc/contract';
 import type { IpcDispatcher } from '../services/ipc-dispatcher';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../log/logger';
 
 /** What we know about the frame that sent an IPC message. */
 export interface SenderFrame {

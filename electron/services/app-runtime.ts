@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { KeychainState, PlaidEnvironment } from '../../shared/domain';
@@ -10,7 +10,7 @@ import {
   type EnvironmentSession,
   type SessionFactory,
 } from './environment-session';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { sweepRetention } from './removal';
 import type { ServiceContext } from './service-context';
 import { createKeychainVault, keychainUnavailableError, type KeychainVault } from './vault';
@@ -130,22 +130,37 @@ export class AppRuntime {
     }
   }
 
+  /** The history's database file. */
+  get databaseFile(): string {
+    return join(this.deps.userDataDir, 'assetdesk.sqlite');
+  }
+
   /** Resolves once the keychain is probed and the store is open; nothing here waits on Plaid. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.keychain = await this.vault.probe();
+    // A history on disk means its key must exist: the vault then never creates a new one.
+    this.keychain = await this.vault.probe({ databaseExists: existsSync(this.databaseFile) });
     if (this.keychain.state === 'unavailable') {
       // The app still opens: the renderer shows what is missing; secret-needing channels refuse.
       this.log.error('keychain unavailable', { message: this.keychain.message });
       return;
     }
     mkdirSync(this.deps.userDataDir, { recursive: true });
-    this.store = openAssetDeskStore({
-      file: join(this.deps.userDataDir, 'assetdesk.sqlite'),
-      dataKey: await this.vault.dataKey(),
-      clock: this.clock,
-      logger: this.deps.logger,
-    });
+    try {
+      this.store = openAssetDeskStore({
+        file: this.databaseFile,
+        dataKey: await this.vault.dataKey({ databaseExists: true }),
+        clock: this.clock,
+        logger: this.deps.logger,
+      });
+    } catch (error) {
+      // Damaged file or journal, read-only folder, wrong key: say what and what to do; never start empty.
+      if (!(error instanceof AppError)) throw error;
+      this.log.error('history could not be opened', { code: error.code });
+      const [what, ...todo] = error.message.split('. ');
+      this.keychain = { state: 'unavailable', message: `${what}.`, howToFix: todo.join('. ') };
+      return;
+    }
     await this.webhooks.start();
     this.session = await this.openSavedSession(this.store);
     this.background = this.runBackground(this.session);

@@ -2,6 +2,7 @@ import type { PlaidEnvironment } from '../../shared/domain';
 import type { ContractHandlers, EventSink } from '../../shared/ipc/contract';
 import type { AssetDeskStore } from '../db';
 import { AppRuntime } from './app-runtime';
+import { createBackupHandlers } from './backup-handlers';
 import { createClipboardHandlers } from './clipboard';
 import type { DesktopAdapters } from './desktop';
 import type { EnvironmentSession, RunningEmulatorLike, StartEmulator } from './environment-session';
@@ -12,7 +13,7 @@ import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
 import { createSettingsHandlers } from './features/settings';
 import { underwritingConfirmationHandlers } from './features/underwriting';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import type { PlaidGateway, PlaidGatewayOptions } from './plaid-gateway';
 import type { PollIntervals } from './reports/lifecycle';
 import type { CredentialEnvironment, KeytarLike } from './vault';
@@ -98,7 +99,33 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     ...createAuditCopyHandlers(ctx),
     ...createDepositHandlers(ctx),
     ...underwritingConfirmationHandlers(ctx),
+    ...createBackupHandlers({
+      databaseFile: runtime.databaseFile,
+      store: () => runtime.store,
+      vault: runtime.vault,
+      desktop: deps.desktop,
+      clock: ctx.clock,
+      logger: deps.logger,
+      withStoreClosed: async (work) => {
+        await runtime.stop();
+        try {
+          return await work();
+        } finally {
+          runtime.vault.forget();
+          await runtime.start();
+        }
+      },
+      restart: async () => {
+        await runtime.stop();
+        runtime.vault.forget();
+        await runtime.start();
+        return runtime.keychain;
+      },
+    }),
   };
+
+  // The log cannot be written (full disk …): the officer is told once; the app keeps running.
+  deps.logger.onWriteFailure?.((failure) => deps.events.emit('log:writeFailed', failure));
 
   const running =
     <T>(pick: (session: EnvironmentSession) => T) =>

@@ -6,7 +6,7 @@ import type { AssetDeskStore } from '../db';
 import { startEmulator as startBuiltInEmulator } from '../emulator';
 import type { DesktopAdapters } from './desktop';
 import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './link/items';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './reports/lifecycle';
 import type { CredentialEnvironment, KeychainVault, PlaidCredentials } from './vault';

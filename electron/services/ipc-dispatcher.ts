@@ -1,7 +1,7 @@
 import { AppError, ErrorCodes, isAppErrorShape, type AppErrorShape } from '../../shared/errors';
 import { contract, type Channel, type ContractHandlers, type Envelope } from '../../shared/ipc/contract';
 import { isChannel, parseRequest } from '../../shared/ipc/validation';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 
 /**
  * The single path from a transport (Electron IPC or the web bridge) to a service: unknown

@@ -2,7 +2,7 @@ import { Configuration, PlaidApi, PlaidEnvironments } from 'plaid';
 import type { AxiosResponse, RawAxiosRequestConfig } from 'axios';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { PlaidEnvironment } from '../../shared/domain';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { officerMessage } from './plaid-messages';
 
 /**

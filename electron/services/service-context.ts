@@ -4,7 +4,7 @@ import type { EventSink } from '../../shared/ipc/contract';
 import type { AssetDeskStore, ReportRecord } from '../db';
 import type { DesktopAdapters } from './desktop';
 import type { EnvironmentSession } from './environment-session';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import type { PlaidGateway } from './plaid-gateway';
 
 /**

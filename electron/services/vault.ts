@@ -22,18 +22,39 @@ export interface PlaidCredentials {
   secret: string;
 }
 
+/** What the caller knows about the history: a database that exists means its key must exist too. */
+export interface DataKeyOptions {
+  /** True when the history database file exists: then a missing key is never replaced by a new one. */
+  databaseExists?: boolean;
+}
+
 export interface KeychainVault {
-  /** Whether the keychain works right now (reads, and on first run creates, the data key). */
-  probe(): Promise<KeychainState>;
+  /** Whether the keychain works right now (reads, and on a true first run creates, the data key). */
+  probe(options?: DataKeyOptions): Promise<KeychainState>;
   getCredentials(environment: CredentialEnvironment): Promise<PlaidCredentials | null>;
   saveCredentials(environment: CredentialEnvironment, credentials: PlaidCredentials): Promise<void>;
   clearCredentials(environment: CredentialEnvironment): Promise<void>;
-  /** The 256-bit key the history store encrypts tokens and report data with; created on first use. */
-  dataKey(): Promise<Buffer>;
+  /**
+   * The 256-bit key the history store encrypts tokens and report data with. Created only on a first
+   * run (no database). With a database and no readable key it throws KEYCHAIN_LOCKED (unlock, then retry)
+   * or DATA_KEY_MISSING (open the history with the recovery key) and writes nothing.
+   */
+  dataKey(options?: DataKeyOptions): Promise<Buffer>;
+  /** Puts a recovered data key into an unlocked keychain that has none (recovery key, restore on a new machine). */
+  restoreDataKey(key: Buffer): Promise<void>;
+  /** Forgets the key held in memory, so the next dataKey() reads the keychain again (retry after unlock). */
+  forget(): void;
 }
+
+export const KeychainErrorCodes = {
+  locked: 'KEYCHAIN_LOCKED',
+  dataKeyMissing: 'DATA_KEY_MISSING',
+} as const;
 
 export const KEYCHAIN_SERVICE = 'AssetDesk';
 export const DATA_KEY_ACCOUNT = 'data-key';
+/** A throw-away entry written (and deleted) to learn whether the keychain is locked; never the data key. */
+export const UNLOCK_CHECK_ACCOUNT = 'unlock-check';
 const credentialAccount = (environment: CredentialEnvironment): string => `plaid:${environment}`;
 
 export interface KeychainVaultOptions {
@@ -67,21 +88,58 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
     }
   };
 
-  const dataKey = async (): Promise<Buffer> => {
+  const decodeKey = (stored: string): Buffer => {
+    const decoded = Buffer.from(stored, 'base64');
+    if (decoded.length !== 32) {
+      throw new AppError({
+        code: ErrorCodes.keychainUnavailable,
+        message: `The AssetDesk data key in your keychain is damaged (expected 32 bytes, found ${decoded.length}). Open your history with your recovery key (Settings → Recovery), or restore the keychain entry "${service} / ${DATA_KEY_ACCOUNT}" from a backup; AssetDesk will not replace it, because the saved reports can only be read with the original key.`,
+        retryable: false,
+      });
+    }
+    return decoded;
+  };
+
+  /**
+   * keytar answers null both for "no entry" and "entry in a locked collection". A database exists, so the
+   * key must: learn which by writing a throw-away entry (a locked collection refuses it, or the desktop asks
+   * the officer to unlock), then read the key once more. The data key itself is never written here.
+   */
+  const keyForExistingDatabase = async (k: KeytarLike): Promise<Buffer> => {
+    try {
+      await k.setPassword(service, UNLOCK_CHECK_ACCOUNT, 'ok');
+      await k.deletePassword(service, UNLOCK_CHECK_ACCOUNT).catch(() => false);
+    } catch (error) {
+      const described = describeKeychainFailure(error, platform);
+      if (classify(error instanceof Error ? error.message : String(error)) === 'locked') {
+        throw new AppError(
+          {
+            code: KeychainErrorCodes.locked,
+            message: `Your keychain is locked, so AssetDesk cannot read the key to your saved history. ${described.howToFix.replace(/,? then restart AssetDesk\.?$/, '')}, then choose “Try the keychain again” in Settings → Backup and recovery (or restart AssetDesk).`,
+            retryable: true,
+          },
+          { cause: error },
+        );
+      }
+      throw keychainError(error, platform);
+    }
+    const again = await k.getPassword(service, DATA_KEY_ACCOUNT);
+    if (again !== null) return decodeKey(again);
+    throw new AppError({
+      code: KeychainErrorCodes.dataKeyMissing,
+      message:
+        'Your saved history is here, but its key is not in this computer’s keychain (a new computer, a new user profile or a reinstalled system?). ' +
+        'Open Settings → Recovery and enter the recovery key you saved when AssetDesk was first set up. AssetDesk will not create a new key, because that would lock the history away for good.',
+      retryable: false,
+    });
+  };
+
+  const dataKey = async (options: DataKeyOptions = {}): Promise<Buffer> => {
     if (cachedDataKey) return cachedDataKey;
     const key = await guarded(async (k) => {
       const stored = await k.getPassword(service, DATA_KEY_ACCOUNT);
-      if (stored !== null) {
-        const decoded = Buffer.from(stored, 'base64');
-        if (decoded.length !== 32) {
-          throw new AppError({
-            code: ErrorCodes.keychainUnavailable,
-            message: `The AssetDesk data key in your keychain is damaged (expected 32 bytes, found ${decoded.length}). Restore the keychain entry "${service} / ${DATA_KEY_ACCOUNT}" from a backup; AssetDesk will not replace it, because the saved reports can only be read with the original key.`,
-            retryable: false,
-          });
-        }
-        return decoded;
-      }
+      if (stored !== null) return decodeKey(stored);
+      if (options.databaseExists) return keyForExistingDatabase(k);
       const created = randomBytes(32);
       await k.setPassword(service, DATA_KEY_ACCOUNT, created.toString('base64'));
       // Read back: a keychain that silently drops writes must not leave us encrypting with a key we lose.
@@ -100,12 +158,44 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
     return key;
   };
 
+  const restoreDataKey = async (key: Buffer): Promise<void> => {
+    if (key.length !== 32) throw new Error('a data key is 32 bytes');
+    await guarded(async (k) => {
+      const existing = await k.getPassword(service, DATA_KEY_ACCOUNT);
+      if (existing !== null && !decodeKey(existing).equals(key)) {
+        throw new AppError({
+          code: ErrorCodes.conflict,
+          message:
+            'This computer’s keychain already holds a different AssetDesk data key. AssetDesk will not overwrite it; restore the backup on a computer without AssetDesk history, or move the current history aside first.',
+          retryable: false,
+        });
+      }
+      if (existing === null) await k.setPassword(service, DATA_KEY_ACCOUNT, key.toString('base64'));
+      const check = await k.getPassword(service, DATA_KEY_ACCOUNT);
+      if (check !== key.toString('base64')) {
+        throw new AppError({
+          code: ErrorCodes.keychainUnavailable,
+          message: 'Your keychain did not keep the recovered key. Unlock the keychain and try again.',
+          retryable: true,
+        });
+      }
+    });
+    cachedDataKey = Buffer.from(key);
+  };
+
   return {
-    async probe() {
+    async probe(options) {
       try {
-        await dataKey();
+        await dataKey(options);
         return { state: 'ok' };
       } catch (error) {
+        if (
+          error instanceof AppError &&
+          (error.code === KeychainErrorCodes.locked || error.code === KeychainErrorCodes.dataKeyMissing)
+        ) {
+          const [message, ...rest] = error.message.split('. ');
+          return { state: 'unavailable', message: `${message}.`, howToFix: rest.join('. ') };
+        }
         const described = describeKeychainFailure(error, platform);
         return { state: 'unavailable', message: described.message, howToFix: described.howToFix };
       }
@@ -137,6 +227,10 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
         await k.deletePassword(service, credentialAccount(environment));
       }),
     dataKey,
+    restoreDataKey,
+    forget: () => {
+      cachedDataKey = undefined;
+    },
   };
 }
 
@@ -147,7 +241,10 @@ interface KeychainFailure {
 
 /** Turns keytar's raw failures into what is missing and how to fix it, per platform. */
 export function describeKeychainFailure(error: unknown, platform: NodeJS.Platform = process.platform): KeychainFailure {
-  if (error instanceof AppError && error.code === ErrorCodes.keychainUnavailable) {
+  if (
+    error instanceof AppError &&
+    (error.code === ErrorCodes.keychainUnavailable || error.code === KeychainErrorCodes.locked)
+  ) {
     // Our own wrapper: describe keytar's original failure when there is one.
     if (error.cause !== undefined) return describeKeychainFailure(error.cause, platform);
     return { message: error.message, howToFix: fixFor('other', platform) };

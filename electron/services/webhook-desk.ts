@@ -1,5 +1,5 @@
 import type { EnvironmentSession } from './environment-session';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import {
   startWebhookReceiver,
   type PlaidWebhook,
@@ -31,6 +31,11 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
       receiver = await startWebhookReceiver({
         logger: deps.logger,
         clock: deps.clock,
+        // Besides the receiver itself, only the officer's public URL may name this host.
+        allowedHosts: () => {
+          const publicUrl = deps.publicUrl();
+          return publicUrl ? [new URL(publicUrl).host] : [];
+        },
         fetchKey: async (kid) => {
           const session = await deps.requireSession();
           const got = await session.gateway.call('/webhook_verification_key/get', (p) =>

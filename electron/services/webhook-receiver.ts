@@ -2,13 +2,17 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 
 /**
  * Receives Plaid webhooks on 127.0.0.1 and accepts only those carrying a valid `Plaid-Verification`
  * JWT: ES256, signed by the key Plaid publishes for its `kid`, `iat` at most 5 minutes old, and a
  * `request_body_sha256` equal to the SHA-256 of the RAW body bytes (re-serialised JSON would hash
- * differently). Everything else gets 401 and a log line without the body.
+ * differently). A verified webhook is accepted once: its (iat, body hash) is remembered for the
+ * verification window, so a captured request replayed within 5 minutes is refused. Unknown `kid`s are
+ * remembered too, and key look-ups at Plaid are rate-limited, so forged requests cannot make us call
+ * Plaid once each. The Host header must name this receiver (or the configured public URL).
+ * Everything else gets 401 (421 for a wrong Host) and a log line without the body.
  */
 
 /** Plaid's webhook verification key as `/webhook_verification_key/get` returns it. */
@@ -33,7 +37,23 @@ export interface WebhookReceiverOptions {
   port?: number;
   clock?: () => Date;
   maxBodyBytes?: number;
+  /** Extra Host values to accept besides 127.0.0.1/localhost:PORT (the host of a configured public URL). */
+  allowedHosts?: () => readonly string[];
+  /** Key look-up limits (tests tighten them). */
+  keyFetchLimit?: KeyFetchLimit;
 }
+
+export interface KeyFetchLimit {
+  /** At most this many look-ups at Plaid per window. */
+  maxFetches: number;
+  windowMs: number;
+  /** How long a kid Plaid said it does not know stays refused without asking again. */
+  unknownKidTtlMs: number;
+}
+
+const DEFAULT_KEY_FETCH_LIMIT: KeyFetchLimit = { maxFetches: 10, windowMs: 60_000, unknownKidTtlMs: 15 * 60_000 };
+// Bounds on what a flood can make us remember.
+const MAX_REMEMBERED = 10_000;
 
 export interface WebhookReceiver {
   /** The URL to hand Plaid as `webhook` (http://127.0.0.1:PORT/plaid/webhook). */
@@ -52,15 +72,47 @@ export const WEBHOOK_PATH = '/plaid/webhook';
 export function createWebhookVerifier(
   fetchKey: (kid: string) => Promise<PlaidWebhookKey>,
   clock: () => Date = () => new Date(),
+  limit: KeyFetchLimit = DEFAULT_KEY_FETCH_LIMIT,
 ) {
   const keys = new Map<string, PlaidWebhookKey>();
+  const unknownKids = new Map<string, number>(); // kid → refused until (ms)
+  const fetchTimes: number[] = [];
+  const accepted = new Map<string, number>(); // `${iat}:${sha256}` → forget after (ms)
 
   const keyFor = async (kid: string, refresh: boolean): Promise<PlaidWebhookKey> => {
     const cached = keys.get(kid);
     if (cached && !refresh) return cached;
-    const key = await fetchKey(kid);
-    keys.set(kid, key);
-    return key;
+    const now = clock().getTime();
+    const refusedUntil = unknownKids.get(kid);
+    if (refusedUntil !== undefined && refusedUntil > now) throw new Error('kid recently unknown to Plaid');
+    while (fetchTimes.length > 0 && fetchTimes[0]! <= now - limit.windowMs) fetchTimes.shift();
+    if (fetchTimes.length >= limit.maxFetches) throw new Error('key look-up limit reached');
+    fetchTimes.push(now);
+    try {
+      const key = await fetchKey(kid);
+      keys.set(kid, key);
+      unknownKids.delete(kid);
+      return key;
+    } catch (error) {
+      if (unknownKids.size >= MAX_REMEMBERED) unknownKids.delete(unknownKids.keys().next().value!);
+      unknownKids.set(kid, now + limit.unknownKidTtlMs);
+      throw error;
+    }
+  };
+
+  /** True the first time a verified (iat, body) pair is seen within the window. */
+  const firstDelivery = (iat: number, bodySha256: string): boolean => {
+    const now = clock().getTime();
+    for (const [id, forgetAt] of accepted) {
+      if (forgetAt > now) break; // insertion order ≈ expiry order
+      accepted.delete(id);
+    }
+    const id = `${iat}:${bodySha256}`;
+    if (accepted.has(id)) return false;
+    if (accepted.size >= MAX_REMEMBERED) accepted.delete(accepted.keys().next().value!);
+    // Kept until the JWT itself is too old to verify (plus a minute of clock skew).
+    accepted.set(id, Math.max(now, (iat + MAX_AGE_SECONDS + 60) * 1000));
+    return true;
   };
 
   return async function verify(header: string | undefined, rawBody: Buffer): Promise<VerificationResult> {
@@ -79,8 +131,8 @@ export function createWebhookVerifier(
     let key: PlaidWebhookKey;
     try {
       key = await keyFor(kid, false);
-    } catch {
-      return { ok: false, reason: `Plaid does not know key ${kid.slice(0, 40)}` };
+    } catch (error) {
+      return { ok: false, reason: `no key for kid ${kid.slice(0, 40)} (${(error as Error).message.slice(0, 80)})` };
     }
     const nowSeconds = Math.floor(clock().getTime() / 1000);
     // A retired key still verifies for a while at Plaid; refetch once in case it rotated, then refuse.
@@ -94,7 +146,7 @@ export function createWebhookVerifier(
         return { ok: false, reason: 'key has expired' };
     }
 
-    let payload: { request_body_sha256?: unknown };
+    let payload: { request_body_sha256?: unknown; iat?: unknown };
     try {
       const publicKey = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }, 'ES256');
       const verified = await jwtVerify(header, publicKey, {
@@ -103,7 +155,7 @@ export function createWebhookVerifier(
         requiredClaims: ['iat'],
         currentDate: clock(),
       });
-      payload = verified.payload as { request_body_sha256?: unknown };
+      payload = verified.payload as { request_body_sha256?: unknown; iat?: unknown };
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
@@ -118,13 +170,16 @@ export function createWebhookVerifier(
     const actual = createHash('sha256').update(rawBody).digest();
     if (!timingSafeEqual(expected, actual))
       return { ok: false, reason: 'body does not match its signature (tampered)' };
+    if (!firstDelivery(Number(payload.iat), actual.toString('hex')))
+      return { ok: false, reason: 'replayed: this exact webhook was already accepted' };
     return { ok: true };
   };
 }
 
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
   const log = options.logger.child({ component: 'webhook-receiver' });
-  const verify = createWebhookVerifier(options.fetchKey, options.clock);
+  const verify = createWebhookVerifier(options.fetchKey, options.clock, options.keyFetchLimit);
+  let ownHosts: string[] = [];
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const inFlight = new Set<Promise<void>>();
 
@@ -138,6 +193,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
       reply(res, 404, 'not found');
+      return;
+    }
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!ownHosts.includes(host) && !(options.allowedHosts?.() ?? []).some((h) => h.toLowerCase() === host)) {
+      // DNS rebinding or a misrouted request: not addressed to this receiver.
+      log.warn('webhook rejected', { reason: 'unexpected Host header', host: host.slice(0, 80) });
+      reply(res, 421, 'misdirected');
       return;
     }
     const body = await readBody(req, maxBody);
@@ -183,6 +245,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+  ownHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   log.info('webhook receiver listening', { url });
 
   return {

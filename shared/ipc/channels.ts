@@ -46,9 +46,18 @@ export const CHANNEL_NAMES = [
   'underwriting:updateSettings',
   'activity:list',
   'clipboard:writeText',
+  // Backup, restore and key recovery (issue 14)
+  'backup:status',
+  'backup:create',
+  'backup:restore',
+  'backup:setReminder',
+  'recovery:newKey',
+  'recovery:confirmSaved',
+  'recovery:unlock',
+  'keychain:retry',
 ] as const;
 
-export const EVENT_NAMES = ['report:progress', 'link:hostedFinished'] as const;
+export const EVENT_NAMES = ['report:progress', 'link:hostedFinished', 'log:writeFailed'] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export type EventNameOnly = (typeof EVENT_NAMES)[number];

@@ -104,12 +104,34 @@ export function encodeWire(value: unknown, options: EncodeWireOptions = {}): str
   return `${header}\n${found.raw.map((r) => r.text).join('')}`;
 }
 
+// Path segments that would reach an object's prototype instead of its own data.
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function checkPath(path: unknown): Path {
+  if (!Array.isArray(path)) throw new Error('bridge message has a malformed path');
+  for (const key of path) {
+    if (typeof key === 'number' ? !Number.isInteger(key) || key < 0 : typeof key !== 'string')
+      throw new Error('bridge message has a malformed path');
+    if (FORBIDDEN_SEGMENTS.has(key as string)) throw new Error('bridge message path names a prototype');
+  }
+  return path as Path;
+}
+
+/** Follows own properties only, so a path can never walk into (and rewrite) a shared prototype. */
 function setAt(root: unknown, path: Path, convert: (current: unknown) => unknown): unknown {
   if (path.length === 0) return convert(root);
-  let parent = root as Record<string | number, unknown> | null;
-  for (const key of path.slice(0, -1)) parent = (parent?.[key] as Record<string | number, unknown> | undefined) ?? null;
+  let parent: unknown = root;
+  for (const key of path.slice(0, -1)) {
+    parent =
+      typeof parent === 'object' && parent !== null && Object.hasOwn(parent, key)
+        ? (parent as Record<string | number, unknown>)[key]
+        : null;
+  }
   const last = path[path.length - 1]!;
-  if (parent && typeof parent === 'object') parent[last] = convert(parent[last]);
+  if (typeof parent === 'object' && parent !== null && Object.hasOwn(parent, last)) {
+    const record = parent as Record<string | number, unknown>;
+    record[last] = convert(record[last]);
+  }
   return root;
 }
 
@@ -122,11 +144,20 @@ export function decodeWire(text: string): unknown {
   };
   if (typeof wire !== 'object' || wire === null || !('v' in wire)) throw new Error('not a bridge message');
   let root = wire.v;
+  if (wire.b !== undefined && !Array.isArray(wire.b)) throw new Error('bridge message has a malformed path list');
+  if (wire.s !== undefined && !Array.isArray(wire.s)) throw new Error('bridge message has a malformed string list');
   for (const path of wire.b ?? []) {
-    root = setAt(root, path, (current) => (typeof current === 'string' ? base64ToBytesFast(current) : current));
+    root = setAt(root, checkPath(path), (current) =>
+      typeof current === 'string' ? base64ToBytesFast(current) : current,
+    );
   }
   let offset = headerEnd + 1;
-  for (const [path, length] of wire.s ?? []) {
+  for (const entry of wire.s ?? []) {
+    if (!Array.isArray(entry)) throw new Error('bridge message has a malformed string list');
+    const path = checkPath(entry[0]);
+    const length = entry[1];
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0)
+      throw new Error('bridge message has a malformed string length');
     if (headerEnd === -1 || offset + length > text.length) throw new Error('bridge message cut short');
     const raw = text.slice(offset, offset + length);
     offset += length;

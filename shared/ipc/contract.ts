@@ -41,6 +41,19 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
 const bytes = z.instanceof(Uint8Array);
+export const BackupStatus = z.object({
+  lastBackupAt: z.string().nullable(),
+  lastBackupPath: z.string().nullable(),
+  reminderDays: z.number().int(),
+  /** No backup for reminderDays (or never, once there is history). */
+  reminderDue: z.boolean(),
+  /** A recovery key exists and the officer confirmed keeping it. */
+  recoveryKeySaved: z.boolean(),
+  /** The history exists but the data key is missing: only the recovery key (or a restore) opens it. */
+  needsRecoveryKey: z.boolean(),
+});
+export type BackupStatus = z.infer<typeof BackupStatus>;
+
 const saveResult = z.discriminatedUnion('saved', [
   z.object({ saved: z.literal(true), path: z.string() }),
   z.object({ saved: z.literal(false) }),
@@ -269,6 +282,37 @@ export const contract = {
     }),
     ok,
   ),
+
+  // ── Backup, restore and key recovery (issue 14) ──────────────────────────────────────────────
+  'backup:status': channel(none, BackupStatus),
+  'backup:create': channel(none, saveResult),
+  /** Restores the newest backup in a folder the officer picks, after checking the file and its key. */
+  'backup:restore': channel(
+    none,
+    z.discriminatedUnion('restored', [
+      z.object({
+        restored: z.literal(true),
+        path: z.string(),
+        applicants: z.number().int(),
+        reports: z.number().int(),
+      }),
+      z.object({ restored: z.literal(false) }),
+    ]),
+  ),
+  'backup:setReminder': channel(z.strictObject({ days: z.number().int().min(1).max(365) }), BackupStatus),
+  /** A new recovery key, shown once; the app keeps only the data key wrapped by it. */
+  'recovery:newKey': channel(none, z.object({ recoveryKey: z.string() })),
+  'recovery:confirmSaved': channel(none, BackupStatus),
+  'recovery:unlock': channel(
+    z.strictObject({
+      recoveryKey: z
+        .string()
+        .trim()
+        .regex(/^[0-9A-Za-z\s-]{32,48}$/, 'a recovery key is 8 groups of 4 letters and digits'),
+    }),
+    ok,
+  ),
+  'keychain:retry': channel(none, z.object({ keychain: KeychainState })),
 } as const;
 
 export type Contract = typeof contract;
@@ -282,6 +326,8 @@ export const events = {
   /** A report's status changed; `summary` is the report as it now stands (no second read needed). */
   'report:progress': ReportProgress.extend({ summary: ReportSummary }),
   'link:hostedFinished': z.object({ hostedLinkId: id, applicantId: id, status: z.enum(['completed', 'exited']) }),
+  /** The log file could not be written (full disk …): told once, the app keeps running. */
+  'log:writeFailed': z.object({ failures: z.number().int(), message: z.string() }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../electron/emulator';
 import { createAppServices } from '../../electron/services/app-services';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 import type { KeytarLike } from '../../electron/services/vault';
 import type { BenchSuite } from './types';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';

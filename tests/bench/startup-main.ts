@@ -33,7 +33,7 @@ if (mode === 'seed' && userDataDir) {
   // Code loads first (under tsx it is compiled on the fly; Electron loads one bundled file), then the clock starts.
   const { startWebBridge } = await import('../../electron/dev/web-bridge');
   await import('../../electron/services/app-services');
-  const { createLogger } = await import('../../electron/services/logger');
+  const { createLogger } = await import('../../electron/log/logger');
   const importMs = performance.now();
   const before = process.memoryUsage();
   const t0 = now();

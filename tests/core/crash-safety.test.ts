@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { EMULATOR_CLIENT_ID, EMULATOR_SECRET } from './harness';
 

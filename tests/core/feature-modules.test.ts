@@ -9,7 +9,7 @@ import { createLinkHandlers } from '../../electron/services/features/link';
 import { createReportHandlers } from '../../electron/services/features/reports';
 import { createSettingsHandlers } from '../../electron/services/features/settings';
 import { createItemService } from '../../electron/services/link/items';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 import { createPlaidGateway } from '../../electron/services/plaid-gateway';
 import { removeReportEverywhere, sweepRetention } from '../../electron/services/removal';
 import { createReportLifecycle } from '../../electron/services/reports/lifecycle';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Products } from 'plaid';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createAppServices } from '../../electron/services/app-services';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 import { createPlaidGateway, decodePlaidErrorBody, toAppError } from '../../electron/services/plaid-gateway';
 import type { KeytarLike } from '../../electron/services/vault';
 

@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createAppServices, type AppServices, type AppServicesDeps } from '../../electron/services/app-services';
 import type { AssetDeskStore } from '../../electron/db';
 import type { DesktopAdapters } from '../../electron/services/desktop';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 import { realKeytar, testKeychainService } from '../helpers/keychain';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
 

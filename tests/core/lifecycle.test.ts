@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { PDFDocument } from 'pdf-lib';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { ReportSummary } from '../../shared/domain';
@@ -140,6 +140,8 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const json = await h.handlers['reports:export']({ reportId: report.id, format: 'json' });
     if (!json.saved) throw new Error('json not saved');
     expect(JSON.parse(readFileSync(json.path, 'utf8')).report.asset_report_id).toBe(report.plaidReportId);
+    // The JSON export holds the full SSN: owner-only, like every export.
+    for (const saved of [pdf.path, json.path]) expect(statSync(saved).mode & 0o777).toBe(0o600);
     const csv = await h.handlers['reports:export']({ reportId: report.id, format: 'csv' });
     if (!csv.saved) throw new Error('csv not saved');
     const lines = readFileSync(csv.path, 'utf8').split('\r\n');

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKeychainVault, type KeytarLike } from '../../electron/services/vault';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
@@ -75,3 +78,42 @@ test.each([
   });
   await expect(vault.dataKey()).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
 });
+
+test('a locked keychain is told apart from a first run: no key is written, a clear message, and the history opens after unlock (real gnome-keyring, locked over D-Bus)', () => {
+  // A private D-Bus session and keyring of its own: locking the shared test keyring would disturb other tests.
+  const dir = mkdtempSync(join(tmpdir(), 'assetdesk-locked-'));
+  const dataHome = mkdtempSync(join(tmpdir(), 'assetdesk-keyring-'));
+  try {
+    const fixture = fileURLToPath(new URL('./fixtures/locked-keychain.ts', import.meta.url));
+    const node = `'${process.execPath}' --import tsx '${fixture}'`;
+    const script = [
+      'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
+      `${node} setup '${dir}'`,
+      'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null',
+      `${node} locked '${dir}'`,
+      // Unlocking: the officer types the password (here: the daemon restarted with it).
+      'printf pw | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1',
+      'sleep 0.3',
+      `${node} open '${dir}'`,
+    ].join('; ');
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: dataHome };
+    delete env.DBUS_SESSION_BUS_ADDRESS;
+    const child = spawnSync('dbus-run-session', ['--', 'sh', '-c', script], { env, encoding: 'utf8', timeout: 60_000 });
+    const lines = child.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [setup, locked, opened] = lines;
+    expect(lines, child.stderr).toHaveLength(3);
+    expect(setup).toMatchObject({ phase: 'setup', writes: ['data-key'] }); // first run: the one time a key is created
+    expect(locked!.rawWhileLocked).toBeNull(); // what keytar answers for an existing entry while locked
+    expect(locked!.code).toBe('KEYCHAIN_LOCKED');
+    expect(locked!.writes).not.toContain('data-key'); // never a new key over an existing history
+    expect(locked!.state).toMatchObject({ state: 'unavailable', message: expect.stringMatching(/locked/) });
+    expect((locked!.state as { howToFix: string }).howToFix).toMatch(/Try the keychain again/);
+    expect(opened).toMatchObject({ phase: 'open', keyHash: setup!.keyHash, loans: ['LN-LOCKED'], writes: [] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(dataHome, { recursive: true, force: true });
+  }
+}, 90_000);

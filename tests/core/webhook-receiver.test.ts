@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 import {
   startWebhookReceiver,
   type PlaidWebhook,
@@ -113,4 +113,80 @@ test('forged, stale, tampered and wrong-key webhooks are each rejected with 401 
   expect(rejections.length).toBeGreaterThanOrEqual(7);
   expect(rejections.some((l) => l.includes('tampered'))).toBe(true);
   expect(rejections.some((l) => l.includes('stale'))).toBe(true);
+});
+
+describe('replays, key floods and foreign Host headers', () => {
+  test('the same signed webhook delivered twice is handled once', async () => {
+    const raw = body('PRODUCT_READY');
+    const jwt = await sign(raw);
+    const count = received.length;
+    expect(await post(raw, jwt)).toBe(200);
+    expect(await post(raw, jwt)).toBe(401);
+    // A fresh signature over the same bytes in the same second is the same delivery too.
+    expect(await post(raw, await sign(raw))).toBe(401);
+    await receiver.idle();
+    expect(received.length).toBe(count + 1);
+    expect(logger.lines.some((l) => l.includes('replayed'))).toBe(true);
+  });
+
+  test('50 forged requests with bogus kids cause a bounded number of key look-ups, each kid asked at most once', async () => {
+    let fetches = 0;
+    const flooded = await startWebhookReceiver({
+      logger,
+      keyFetchLimit: { maxFetches: 5, windowMs: 60_000, unknownKidTtlMs: 60_000 },
+      fetchKey: async (k) => {
+        fetches += 1;
+        if (k !== plaidKey.kid) throw new Error('INVALID_WEBHOOK_VERIFICATION_KEY_ID');
+        return plaidKey.publicJwk;
+      },
+      onWebhook: async () => undefined,
+    });
+    try {
+      const raw = body();
+      const repeatedKid = randomUUID();
+      for (let i = 0; i < 50; i++) {
+        const kid = i % 2 === 0 ? repeatedKid : randomUUID();
+        const res = await fetch(flooded.url, {
+          method: 'POST',
+          headers: { 'Plaid-Verification': await sign(raw, { key: attackerKey, kid }) },
+          body: new Uint8Array(raw),
+        });
+        await res.text();
+        expect(res.status).toBe(401);
+      }
+      expect(fetches).toBeLessThanOrEqual(5);
+    } finally {
+      await flooded.close();
+    }
+  });
+
+  test('a Host header that is not this receiver is refused before anything else', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(receiver.url);
+    const raw = body();
+    const jwt = await sign(raw);
+    const count = received.length;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { host: 'attacker.example:80', 'plaid-verification': jwt, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(raw);
+    });
+    expect(status).toBe(421);
+    await receiver.idle();
+    expect(received.length).toBe(count);
+    // The same request with our own Host goes through.
+    expect(await post(raw, jwt)).toBe(200);
+  });
 });

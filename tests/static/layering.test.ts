@@ -27,16 +27,12 @@ describe('the layering rule refuses planted bad imports', () => {
     ['renderer/src/App.tsx', "import type { WebContents } from 'electron';\nexport type W = WebContents;", 'Electron'],
     [
       'renderer/src/App.tsx',
-      "import { createLogger } from '../../electron/services/logger';\nexport const c = createLogger;",
-      'electron/services/logger',
+      "import { createLogger } from '../../electron/log/logger';\nexport const c = createLogger;",
+      'electron/log/logger',
     ],
     ['renderer/src/App.tsx', "export { APP_ORIGIN } from '../../electron/main/security';", 'electron/main/security'],
     ['renderer/src/App.tsx', "export const m = () => import('child_process');", "Node built-in 'child_process'"],
-    [
-      'renderer/src/App.tsx',
-      "export type L = import('../../electron/services/logger').Logger;",
-      'electron/services/logger',
-    ],
+    ['renderer/src/App.tsx', "export type L = import('../../electron/log/logger').Logger;", 'electron/log/logger'],
     [
       'shared/money.ts',
       "import { createHash } from 'node:crypto';\nexport const h = createHash;",
@@ -60,6 +56,16 @@ describe('the layering rule refuses planted bad imports', () => {
       'electron/services/app-services',
     ],
     [
+      'electron/log/x.ts',
+      "import { openAssetDeskStore } from '../db';\nexport const o = openAssetDeskStore;",
+      'electron/db',
+    ],
+    [
+      'electron/cli/x.ts',
+      "import { createAppServices } from '../services/app-services';\nexport const c = createAppServices;",
+      'electron/services/app-services',
+    ],
+    [
       'electron/emulator/x.ts',
       "import { contract } from '../../shared/ipc/contract';\nexport const c = contract;",
       'shared/ipc/contract',
@@ -71,8 +77,8 @@ describe('the layering rule refuses planted bad imports', () => {
     ],
     [
       'electron/preload/x.ts',
-      "import { createLogger } from '../services/logger';\nexport const c = createLogger;",
-      'electron/services/logger',
+      "import { createLogger } from '../log/logger';\nexport const c = createLogger;",
+      'electron/log/logger',
     ],
     ['electron/dev/x.ts', "import { app } from 'electron';\nexport const a = app;", 'Electron'],
     ['electron/main/x.ts', "import { App } from '../../renderer/src/App';\nexport const a = App;", 'renderer/src/App'],
@@ -97,7 +103,7 @@ describe('the layering rule refuses planted bad imports', () => {
     expect(
       await problems(
         'electron/main/x.ts',
-        "import { app } from 'electron';\nimport { join } from 'node:path';\nimport { createLogger } from '../services/logger';\nexport const x = [app, join, createLogger];",
+        "import { app } from 'electron';\nimport { join } from 'node:path';\nimport { createLogger } from '../log/logger';\nexport const x = [app, join, createLogger];",
       ),
     ).toStrictEqual([]);
     expect(

@@ -41,4 +41,81 @@ describe('web bridge wire codec', () => {
     expect(() => decodeWire('{"ok":true}')).toThrow();
     expect(() => decodeWire('not json')).toThrow();
   });
+
+  it('refuses prototype path segments and leaves Object.prototype untouched', () => {
+    for (const segment of ['__proto__', 'constructor', 'prototype']) {
+      for (const path of [[segment], ['value', segment], [segment, 'polluted'], ['constructor', 'prototype', 'x']]) {
+        const wire = `{"b":[${JSON.stringify(path)}],"v":{"value":{}}}`;
+        expect(() => decodeWire(wire), wire).toThrow(/prototype/);
+        const raw = `{"b":[],"s":[[${JSON.stringify(path)},1]],"v":{"value":{}}}\nx`;
+        expect(() => decodeWire(raw), raw).toThrow(/prototype/);
+      }
+    }
+    // The payload from the attack: before the fix it planted a key on every object.
+    expect(() => decodeWire('{"b":[["__proto__","polluted"]],"v":{"__proto__":{"polluted":"QUFB"}}}')).toThrow();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('follows own properties only: an inherited name on the way is not written', () => {
+    const decoded = decodeWire('{"b":[["toString","x"],["hasOwnProperty"]],"v":{"a":1}}');
+    expect(decoded).toEqual({ a: 1 });
+    expect(typeof Object.prototype.toString).toBe('function');
+    expect(Object.hasOwn(decoded as object, 'hasOwnProperty')).toBe(false);
+  });
+
+  it('fuzz: random wire messages either decode or throw an Error, never touch prototypes', () => {
+    // A small seeded generator, so a failure reproduces.
+    let seed = 0x2545f491;
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 2 ** 32;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const keys = ['__proto__', 'constructor', 'prototype', 'value', 'pdf', 'a', '0', 'toString', 'length'] as const;
+    const segment = (): unknown => pick<unknown>([...keys, 0, 1, -1, 1.5, null, {}, [], true]);
+    const value = (depth: number): unknown => {
+      if (depth > 3 || next() < 0.3) return pick<unknown>(['QUFB', '', 1, null, true, 'x'.repeat(5)]);
+      if (next() < 0.3) return Array.from({ length: Math.floor(next() * 3) }, () => value(depth + 1));
+      const out: Record<string, unknown> = {};
+      for (let i = Math.floor(next() * 3); i > 0; i--) out[pick(keys)] = value(depth + 1);
+      return out;
+    };
+    const path = (): unknown =>
+      next() < 0.1 ? pick<unknown>(['x', 3, null, {}]) : Array.from({ length: Math.floor(next() * 4) }, segment);
+    const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
+    const arrayKeys = Object.getOwnPropertyNames(Array.prototype).sort();
+    let decoded = 0;
+    for (let i = 0; i < 3000; i++) {
+      const header: Record<string, unknown> = { v: value(0) };
+      if (next() < 0.8) header.b = next() < 0.05 ? 'x' : Array.from({ length: Math.floor(next() * 3) }, path);
+      let tail = '';
+      if (next() < 0.3) {
+        header.s = Array.from({ length: Math.floor(next() * 3) }, () => [path(), Math.floor(next() * 4) - 1]);
+        tail = '\nabcdefgh';
+      }
+      // JSON.stringify drops a "__proto__" key set by assignment; write it as an own key the way an attacker would.
+      const text = JSON.stringify(header).replace(/"a":/g, () => (next() < 0.2 ? '"__proto__":' : '"a":')) + tail;
+      try {
+        decodeWire(text);
+        decoded += 1;
+      } catch (error) {
+        expect(error, text).toBeInstanceOf(Error);
+      }
+      expect(Object.getOwnPropertyNames(Object.prototype).sort(), text).toEqual(prototypeKeys);
+      expect(Object.getOwnPropertyNames(Array.prototype).sort(), text).toEqual(arrayKeys);
+      expect(({} as Record<string, unknown>).pdf).toBeUndefined();
+      expect(({} as Record<string, unknown>).value).toBeUndefined();
+      expect(typeof Object.prototype.toString).toBe('function');
+      expect(Object.prototype.constructor).toBe(Object);
+    }
+    expect(decoded).toBeGreaterThan(300); // the generator also makes valid messages
+    // Normal traffic still works after the storm.
+    expect(decodeWire(encodeWire({ ok: true, value: { pdf: new Uint8Array([1]) } }))).toEqual({
+      ok: true,
+      value: { pdf: new Uint8Array([1]) },
+    });
+  });
 });

@@ -11,7 +11,7 @@ import {
 import { isTrustedSender, registerIpcHandlers } from '../../electron/main/ipc';
 import { buildWindowApi } from '../../electron/preload/window-api';
 import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 
 const APP_ORIGIN = 'app://assetdesk';
 

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration, PlaidApi } from 'plaid';
-import { createLogger, redactText } from '../../electron/services/logger';
+import { createLogger, redactText, type LogWriteFailure } from '../../electron/log/logger';
+import { mountSmallDisk, smallDiskAvailable } from '../helpers/small-disk';
 import {
   FAKE_ACCESS_TOKEN,
   FAKE_AUDIT_COPY_TOKEN,
@@ -90,5 +91,60 @@ describe('logger', () => {
     });
     logger.info('value correct-horse-battery seen');
     expect(lines.join()).not.toContain('correct-horse-battery');
+    // The officer's recovery key, by field name and inside text.
+    logger.info('unlock', { recoveryKey: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789' });
+    logger.info('body {"recoveryKey":"ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789"}');
+    expect(lines.join()).not.toContain('ABCD-EFGH');
   });
+
+  it('rotates by size and keeps a bounded number of files, owner-only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assetdesk-log-'));
+    try {
+      const file = join(dir, 'logs', 'assetdesk.log');
+      const logger = createLogger({ file, console: false, maxFileBytes: 4096, keepFiles: 2 });
+      for (let i = 0; i < 500; i++) logger.info('report created', { n: i, note: 'x'.repeat(40) });
+      const names = readdirSync(join(dir, 'logs')).sort();
+      expect(names).toEqual(['assetdesk.log', 'assetdesk.log.1', 'assetdesk.log.2']);
+      for (const name of names) {
+        const stat = statSync(join(dir, 'logs', name));
+        expect(stat.size).toBeLessThanOrEqual(4096);
+        expect(stat.mode & 0o777).toBe(0o600);
+      }
+      expect(readFileSync(file, 'utf8')).toContain('"n":499');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!smallDiskAvailable())(
+    'a full disk: logging never throws, failures are counted and reported once, writing resumes when space returns',
+    () => {
+      const disk = mountSmallDisk(128);
+      try {
+        const file = join(disk.dir, 'logs', 'assetdesk.log');
+        const logger = createLogger({ file, console: false });
+        const reported: LogWriteFailure[] = [];
+        logger.onWriteFailure!((f) => reported.push(f));
+        logger.info('before the disk filled');
+        disk.fill();
+        for (let i = 0; i < 200; i++) {
+          expect(() =>
+            logger.error('uncaught exception while the disk is full', { i, pad: 'y'.repeat(200) }),
+          ).not.toThrow();
+        }
+        expect(logger.writeFailures!()).toBeGreaterThan(0);
+        expect(reported).toHaveLength(1);
+        expect(reported[0]!.message).toMatch(/disk is full/);
+        // A listener added later still hears about it (the window may open after the first failure).
+        const late: LogWriteFailure[] = [];
+        logger.child({ component: 'late' }).onWriteFailure!((f) => late.push(f));
+        expect(late).toHaveLength(1);
+        rmSync(join(disk.dir, '.filler'));
+        logger.info('space is back');
+        expect(readFileSync(file, 'utf8')).toContain('space is back');
+      } finally {
+        disk.close();
+      }
+    },
+  );
 });

@@ -6,7 +6,7 @@ import { decodeWire, encodeWire } from '../../shared/ipc/codec';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 import { createAppProtocolHandler } from '../../electron/main/app-protocol';
-import { createMemoryLogger } from '../../electron/services/logger';
+import { createMemoryLogger } from '../../electron/log/logger';
 
 /** Raw HTTP so tests can forge Host/Origin headers the way a hostile page or DNS rebinding would. */
 function call(

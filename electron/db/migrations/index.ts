@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppError, ErrorCodes } from '../../../shared/errors';
-import type { Logger } from '../../services/logger';
+import type { Logger } from '../../log/logger';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_search_and_sourced_deposits';
 import { migration003 } from './003_applicant_list_summary';

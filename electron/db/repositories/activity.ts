@@ -1,5 +1,5 @@
 import type { ActivityEntry } from '../../../shared/domain';
-import { redactValue } from '../../services/logger';
+import { redactValue } from '../../log/logger';
 import type { StoreContext } from '../context';
 
 /** What was done, e.g. 'report_created', 'report_refreshed', 'exported', 'audit_copy_created', 'applicant_deleted'. */

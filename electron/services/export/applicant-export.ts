@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { AssetDeskStore } from '../../db';
+import { fileSystemError, writeAll } from '../safe-write';
 
 export interface ApplicantExportOptions {
   /** File name (without extension) for one report's PDF and JSON. */
@@ -69,7 +70,13 @@ export function exportApplicantFile(
 
   const files: string[] = [];
   const write = (name: string, data: string | Uint8Array) => {
-    writeFileSync(join(temp, name), data, { mode: 0o600 });
+    const fd = openSync(join(temp, name), 'wx', 0o600);
+    try {
+      writeAll(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     files.push(name);
   };
   try {
@@ -93,16 +100,7 @@ export function exportApplicantFile(
     renameSync(temp, finalFolder);
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
-    if (err instanceof AppError) throw err;
-    throw new AppError(
-      {
-        code: 'EXPORT_FAILED',
-        message:
-          'AssetDesk could not write the asset file to the folder you picked. Check there is free space and that you may write there, or choose another folder.',
-        retryable: true,
-      },
-      { cause: err },
-    );
+    throw fileSystemError(err, 'the asset file', folder);
   }
 
   const paths = files.map((f) => join(finalFolder, f));

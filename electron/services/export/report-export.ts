@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { Applicant, ReportSummary } from '../../../shared/domain';
 import { analyzeInContext } from '../../../shared/underwriting';
 import { analysisContextFor } from '../features/underwriting';
 import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
 import { requireApplicant, requireReadyReport, type ServiceContext } from '../service-context';
+import { writeFileSafely } from '../safe-write';
 import { exportFileName, transactionsCsv } from './report-files';
 
 export type ReportExportFormat = 'pdf' | 'json' | 'csv';
@@ -41,7 +41,7 @@ export async function saveReportExport(
       ? await prependCoverPage(pdf, await buildCoverPage(coverPageInput(ctx, summary, applicant, reportJson())))
       : pdf;
   }
-  writeFileSync(path, bytes);
+  writeFileSafely(path, bytes, 'the report');
   store.activity.append({
     action: 'report_exported',
     applicantId: summary.applicantId,

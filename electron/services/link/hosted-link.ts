@@ -3,7 +3,7 @@ import type { LinkTokenCreateRequest, LinkTokenGetResponse } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { Item } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/ipc/contract';
-import type { Logger } from '../logger';
+import type { Logger } from '../../log/logger';
 import type { PlaidGateway } from '../plaid-gateway';
 import type { LinkMetadataInput } from './items';
 

@@ -3,7 +3,7 @@ import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { Item, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/ipc/contract';
 import type { AssetDeskStore } from '../../db';
-import type { Logger } from '../logger';
+import type { Logger } from '../../log/logger';
 import type { PlaidGateway, PlaidErrorBody } from '../plaid-gateway';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createHostedLinkSessions, type HostedLinkSessions } from './hosted-link';

@@ -5,7 +5,7 @@ import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { analyzeInContext, summarizeReport } from '../../../shared/underwriting';
 import type { AssetDeskStore, ReportRecord } from '../../db';
 import { analysisContextFor } from '../features/underwriting';
-import type { Logger } from '../logger';
+import type { Logger } from '../../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import type { FetchOutcome, ReportPoller } from './poller';
 

@@ -4,7 +4,7 @@ import type { EventSink } from '../../../shared/ipc/contract';
 import type { AssetDeskStore, NewPendingReport, ReportRecord } from '../../db';
 import type { DesktopAdapters } from '../desktop';
 import type { ItemService } from '../link/items';
-import type { Logger } from '../logger';
+import type { Logger } from '../../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import { reportFailureMessage } from '../plaid-messages';
 import { reportIn } from '../service-context';

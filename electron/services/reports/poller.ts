@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../../log/logger';
 
 /**
  * Polling for reports Plaid is still generating: exponential backoff between polls, and a per-report

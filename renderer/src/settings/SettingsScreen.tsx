@@ -17,6 +17,7 @@ import {
   useToast,
 } from '../ui';
 import { AssetClassSettingsSection } from './AssetClassSettingsSection';
+import { BackupSection } from './BackupSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -425,6 +426,7 @@ export function SettingsScreen() {
       <div className="page-header">
         <h1>Settings</h1>
       </div>
+      <BackupSection />
       {loaded.status === 'error' && !settings ? (
         <ErrorState error={loaded.error} onRetry={loaded.reload} title="Settings could not be loaded" />
       ) : !settings ? (

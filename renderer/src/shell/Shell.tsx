@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { environmentLabel } from '../ui';
 import { useAppInfo } from './AppInfo';
 import { href, navigate, type Route } from './router';
+import { LogFailureNotice, RecoveryKeyPrompt } from '../settings/BackupSection';
 
 const navItems: { label: string; href: string; matches: Route['name'][]; testId: string }[] = [
   { label: 'Applicants', href: href.applicants(), matches: ['applicants', 'applicant'], testId: 'nav-applicants' },
@@ -138,6 +139,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         </div>
       </nav>
       <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
+        <LogFailureNotice />
+        <RecoveryKeyPrompt />
         {children}
       </main>
     </div>

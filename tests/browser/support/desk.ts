@@ -8,7 +8,7 @@ import type { Browser, FrameLocator, Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../../electron/dev/web-bridge';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../electron/emulator';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
-import { createMemoryLogger } from '../../../electron/services/logger';
+import { createMemoryLogger } from '../../../electron/log/logger';
 import { launchChromium as launchBrowser } from './chromium';
 
 export { pdfPageTexts } from '../../helpers/pdf-text';

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import type { KeychainState } from '../../shared/domain';
+import { AppError, ErrorCodes } from '../../shared/errors';
+import type { BackupStatus, ContractHandlers } from '../../shared/ipc/contract';
+import type { AssetDeskStore } from '../db';
+import { backupStore, newestBackupIn, restoreBackup, verifyBackup } from '../db/backup';
+import { newRecoveryKey, readWrappedDataKey, unwrapDataKey, wrapDataKey } from '../db/recovery';
+import type { Logger } from '../log/logger';
+import type { DesktopAdapters } from './desktop';
+import { KeychainErrorCodes, type KeychainVault } from './vault';
+
+/**
+ * Backup, restore and key recovery behind the IPC contract. The app services own the store's life;
+ * these handlers ask them to close it around a restore and to start again after an unlock.
+ */
+export type BackupChannels =
+  | 'backup:status'
+  | 'backup:create'
+  | 'backup:restore'
+  | 'backup:setReminder'
+  | 'recovery:newKey'
+  | 'recovery:confirmSaved'
+  | 'recovery:unlock'
+  | 'keychain:retry';
+
+export interface BackupHandlerDeps {
+  databaseFile: string;
+  store(): AssetDeskStore | null;
+  vault: KeychainVault;
+  desktop: DesktopAdapters;
+  clock: () => Date;
+  logger: Logger;
+  /** Stops the services, runs `work` with the database closed, then starts them again (also on failure). */
+  withStoreClosed<T>(work: () => T | Promise<T>): Promise<T>;
+  /** Starts the services again (after the keychain was unlocked or a key recovered); the new keychain state. */
+  restart(): Promise<KeychainState>;
+}
+
+export const DEFAULT_BACKUP_REMINDER_DAYS = 7;
+const KEYS = { lastBackup: 'lastBackup', reminderDays: 'backupReminderDays', recoverySaved: 'recoveryKeySavedAt' };
+
+export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHandlers, BackupChannels> {
+  const log = deps.logger.child({ component: 'backup' });
+
+  const requireStore = (): AssetDeskStore => {
+    const store = deps.store();
+    if (!store) {
+      throw new AppError({
+        code: ErrorCodes.keychainUnavailable,
+        message: 'Your history is not open yet. Unlock the keychain or enter your recovery key first.',
+        retryable: true,
+      });
+    }
+    return store;
+  };
+
+  const needsRecoveryKey = async (): Promise<boolean> => {
+    if (deps.store() || !existsSync(deps.databaseFile)) return false;
+    const code = await deps.vault.dataKey({ databaseExists: true }).then(
+      () => null,
+      (error: unknown) => (error as { code?: string }).code,
+    );
+    return code === KeychainErrorCodes.dataKeyMissing || code === 'STORE_KEY_MISMATCH';
+  };
+
+  const status = async (): Promise<BackupStatus> => {
+    const store = deps.store();
+    if (!store) {
+      return {
+        lastBackupAt: null,
+        lastBackupPath: null,
+        reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
+        reminderDue: false,
+        recoveryKeySaved: false,
+        needsRecoveryKey: await needsRecoveryKey(),
+      };
+    }
+    const last = store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
+    const reminderDays = store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
+    const hasHistory = store.activity.list({ limit: 1 }).length > 0;
+    const dueSince = last ? new Date(last.at).getTime() + reminderDays * 86_400_000 : 0;
+    return {
+      lastBackupAt: last?.at ?? null,
+      lastBackupPath: last?.path ?? null,
+      reminderDays,
+      reminderDue: hasHistory && deps.clock().getTime() >= dueSince,
+      recoveryKeySaved: store.hasRecoveryKey() && store.settings.get<string | null>(KEYS.recoverySaved, null) !== null,
+      needsRecoveryKey: false,
+    };
+  };
+
+  /** The data key that opens a backup: this computer's, or the one the recovery key unwraps from the file. */
+  const keyForBackup = async (file: string, recoveryKey?: string): Promise<Buffer> => {
+    if (recoveryKey) {
+      const wrapped = readWrappedDataKey(file);
+      if (!wrapped) throw noRecoveryKeyIn('This backup');
+      return unwrapDataKey(wrapped, recoveryKey);
+    }
+    return deps.vault.dataKey({ databaseExists: true });
+  };
+
+  return {
+    'backup:status': () => status(),
+    'backup:setReminder': async ({ days }) => {
+      requireStore().settings.set(KEYS.reminderDays, days);
+      return status();
+    },
+    'backup:create': async () => {
+      const store = requireStore();
+      const folder = await deps.desktop.chooseFolder({ title: 'Choose where to keep the AssetDesk backup' });
+      if (!folder) return { saved: false as const };
+      const result = await backupStore(store, folder, deps.clock());
+      store.settings.set(KEYS.lastBackup, { at: result.createdAt, path: result.path });
+      store.activity.append({ action: 'backup_created', detail: { path: result.path, bytes: result.bytes } });
+      log.info('backup created', { path: result.path, bytes: result.bytes });
+      return { saved: true as const, path: result.path };
+    },
+    'backup:restore': async () => {
+      const folder = await deps.desktop.chooseFolder({ title: 'Choose the folder that holds your AssetDesk backup' });
+      if (!folder) return { restored: false as const };
+      const file = newestBackupIn(folder);
+      if (!file) {
+        throw new AppError({
+          code: 'RESTORE_REFUSED',
+          message: `There is no AssetDesk backup (AssetDesk-backup-….assetdesk-backup) in “${folder}”. Choose the folder you backed up to.`,
+          retryable: true,
+        });
+      }
+      const dataKey = await keyForBackup(file);
+      verifyBackup(file, dataKey); // before anything stops or moves
+      const restored = await deps.withStoreClosed(() =>
+        restoreBackup({ backupFile: file, databaseFile: deps.databaseFile, dataKey, now: deps.clock() }),
+      );
+      deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
+      log.info('backup restored', { path: file, previous: restored.previous });
+      return { restored: true as const, path: file, applicants: restored.applicants, reports: restored.reports };
+    },
+    'recovery:newKey': async () => {
+      const store = requireStore();
+      const recoveryKey = newRecoveryKey();
+      store.saveRecoveryWrappedKey(wrapDataKey(await deps.vault.dataKey({ databaseExists: true }), recoveryKey));
+      store.settings.set(KEYS.recoverySaved, null); // a new key counts as saved only once the officer says so
+      store.activity.append({ action: 'recovery_key_created', detail: {} });
+      return { recoveryKey };
+    },
+    'recovery:confirmSaved': async () => {
+      const store = requireStore();
+      if (!store.hasRecoveryKey()) {
+        throw new AppError({ code: ErrorCodes.conflict, message: 'Create a recovery key first.', retryable: false });
+      }
+      store.settings.set(KEYS.recoverySaved, deps.clock().toISOString());
+      return status();
+    },
+    'recovery:unlock': async ({ recoveryKey }) => {
+      if (deps.store()) return { ok: true as const };
+      const wrapped = existsSync(deps.databaseFile) ? readWrappedDataKey(deps.databaseFile) : null;
+      if (!wrapped) throw noRecoveryKeyIn('This history');
+      const dataKey = unwrapDataKey(wrapped, recoveryKey);
+      verifyBackup(deps.databaseFile, dataKey); // proves the key against the history before the keychain gets it
+      await deps.vault.restoreDataKey(dataKey);
+      const state = await deps.restart();
+      if (state.state !== 'ok')
+        throw new AppError({
+          code: ErrorCodes.keychainUnavailable,
+          message: `${state.message} ${state.howToFix}`,
+          retryable: true,
+        });
+      log.info('history opened with the recovery key; data key put back in the keychain');
+      return { ok: true as const };
+    },
+    'keychain:retry': async () => ({ keychain: await deps.restart() }),
+  };
+}
+
+function noRecoveryKeyIn(what: string): AppError {
+  return new AppError({
+    code: 'RECOVERY_NOT_SET_UP',
+    message: `${what} has no recovery key set up, so it can only be opened with the original keychain entry. Restore the keychain from a backup of this computer, or restore an AssetDesk backup made after a recovery key was created.`,
+    retryable: false,
+  });
+}

@@ -1,0 +1,325 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { BackupStatus } from '../../../shared/ipc/contract';
+import { api } from '../api';
+import { useAppInfo } from '../shell/AppInfo';
+import {
+  Button,
+  Chip,
+  Dialog,
+  ErrorAlert,
+  ErrorState,
+  Skeleton,
+  TextField,
+  formatDateTime,
+  useConfirm,
+  useLoad,
+  useToast,
+} from '../ui';
+
+/** The recovery key, shown once, printable; the officer confirms having kept it. */
+function RecoveryKeyDialog({ recoveryKey, onSaved }: { recoveryKey: string; onSaved(status: BackupStatus): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const confirmSaved = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.recoveryConfirmSaved({}));
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title="Your AssetDesk recovery key"
+      onClose={() => undefined}
+      testId="recovery-key-dialog"
+      role="alertdialog"
+      footer={
+        <>
+          <Button onClick={() => window.print()}>Print</Button>
+          <Button variant="primary" busy={busy} onClick={() => void confirmSaved()} data-testid="recovery-key-saved">
+            I have printed or written it down
+          </Button>
+        </>
+      }
+    >
+      <p>
+        If this computer’s keychain is lost (a new computer, a reinstalled system), this key is the only way to open
+        your saved loan files and backups. AssetDesk does not keep it: print it or write it down and store it like a
+        safe key.
+      </p>
+      <p className="recovery-key" data-testid="recovery-key">
+        {recoveryKey}
+      </p>
+      {error !== null && <ErrorAlert error={error} />}
+    </Dialog>
+  );
+}
+
+/** First run (and until confirmed): a banner asking the officer to make and keep a recovery key. */
+export function RecoveryKeyPrompt() {
+  const { info } = useAppInfo();
+  const status = useLoad(() => api.backupStatus({}), [info?.keychain.state ?? null]);
+  const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const shouldAsk =
+    info?.keychain.state === 'ok' && status.status === 'ready' && status.data && !status.data.recoveryKeySaved;
+  if (done || !shouldAsk) return null;
+  const show = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setRecoveryKey((await api.recoveryNewKey({})).recoveryKey);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="banner" role="status" data-testid="recovery-key-banner">
+      <div>
+        <strong>Make and print your recovery key.</strong>
+        <span>Without it, losing this computer’s keychain (a new computer, a reinstall) loses your saved history.</span>
+        {error !== null && <ErrorAlert error={error} />}
+      </div>
+      <Button variant="primary" busy={busy} onClick={() => void show()} data-testid="show-recovery-key">
+        Show my recovery key
+      </Button>
+      {recoveryKey && <RecoveryKeyDialog recoveryKey={recoveryKey} onSaved={() => setDone(true)} />}
+    </div>
+  );
+}
+
+/** When the history exists but its key is gone: open it with the recovery key. */
+function RecoveryUnlockForm({ onOpened }: { onOpened(): void }) {
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.recoveryUnlock({ recoveryKey: code });
+      onOpened();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} data-testid="recovery-unlock-form">
+      <p>
+        Your saved history is on this computer, but its key is not in the keychain. Enter the recovery key you printed
+        when AssetDesk was set up.
+      </p>
+      <TextField
+        label="Recovery key"
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
+        autoComplete="off"
+        spellCheck={false}
+        data-testid="recovery-key-input"
+      />
+      {error !== null && <ErrorAlert error={error} />}
+      <div className="form-actions">
+        <Button type="submit" variant="primary" busy={busy} disabled={code.trim().length < 32}>
+          Open my history
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function BackupSection() {
+  const { reload: reloadAppInfo } = useAppInfo();
+  const loaded = useLoad(() => api.backupStatus({}), []);
+  const [status, setStatus] = useState<BackupStatus | null>(null);
+  const [busy, setBusy] = useState<'backup' | 'restore' | 'retry' | 'reminder' | 'newKey' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
+  const [reminderDays, setReminderDays] = useState<string>('');
+  const confirm = useConfirm();
+  const toast = useToast();
+  const current = status ?? loaded.data ?? null;
+
+  const run = async (what: NonNullable<typeof busy>, work: () => Promise<void>) => {
+    setBusy(what);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const backupNow = () =>
+    run('backup', async () => {
+      const result = await api.backupCreate({});
+      if (!result.saved) return;
+      toast.show({ message: `Backup saved: ${result.path}` });
+      setStatus(await api.backupStatus({}));
+    });
+
+  const restore = async () => {
+    const yes = await confirm({
+      title: 'Restore a backup?',
+      message: (
+        <p>
+          AssetDesk replaces the current history with the newest backup in the folder you choose. The current history is
+          kept beside it in the data folder (…before-restore-…), not deleted.
+        </p>
+      ),
+      confirmLabel: 'Choose backup folder',
+      danger: true,
+    });
+    if (!yes) return;
+    await run('restore', async () => {
+      const result = await api.backupRestore({});
+      if (!result.restored) return;
+      toast.show({ message: `Restored ${result.applicants} applicants and ${result.reports} reports.` });
+      reloadAppInfo();
+      setStatus(await api.backupStatus({}));
+    });
+  };
+
+  const retryKeychain = () =>
+    run('retry', async () => {
+      const { keychain } = await api.keychainRetry({});
+      reloadAppInfo();
+      setStatus(await api.backupStatus({}));
+      if (keychain.state === 'ok') toast.show({ message: 'Keychain unlocked: your history is open.' });
+    });
+
+  const saveReminder = (event: FormEvent) => {
+    event.preventDefault();
+    void run('reminder', async () => {
+      setStatus(await api.backupSetReminder({ days: Number(reminderDays) }));
+      setReminderDays('');
+    });
+  };
+
+  if (loaded.status === 'error' && !current)
+    return (
+      <section className="panel" aria-labelledby="backup-heading">
+        <h2 id="backup-heading">Backup and recovery</h2>
+        <ErrorState error={loaded.error} onRetry={loaded.reload} title="Backup status could not be loaded" />
+      </section>
+    );
+  if (!current)
+    return (
+      <section className="panel" aria-labelledby="backup-heading">
+        <h2 id="backup-heading">Backup and recovery</h2>
+        <Skeleton lines={3} label="Loading backup status" />
+      </section>
+    );
+
+  return (
+    <section className="panel" aria-labelledby="backup-heading" data-testid="backup-section">
+      <h2 id="backup-heading">Backup and recovery</h2>
+      {current.needsRecoveryKey ? (
+        <RecoveryUnlockForm
+          onOpened={() => {
+            reloadAppInfo();
+            void api.backupStatus({}).then(setStatus, setError);
+            toast.show({ message: 'Your history is open again; its key is back in the keychain.' });
+          }}
+        />
+      ) : (
+        <>
+          <p className="muted" data-testid="last-backup">
+            {current.lastBackupAt
+              ? `Last backup ${formatDateTime(current.lastBackupAt)} — ${current.lastBackupPath ?? ''}`
+              : 'No backup made yet.'}{' '}
+            {current.reminderDue && (
+              <Chip tone="warning" testId="backup-due">
+                Backup due
+              </Chip>
+            )}
+          </p>
+          <p className="muted">
+            Backups are encrypted like the history itself; they open with this computer’s key or your recovery key.
+          </p>
+          <div className="form-actions">
+            <Button
+              variant="primary"
+              busy={busy === 'backup'}
+              onClick={() => void backupNow()}
+              data-testid="backup-now"
+            >
+              Back up now…
+            </Button>
+            <Button busy={busy === 'restore'} onClick={() => void restore()} data-testid="restore-backup">
+              Restore a backup…
+            </Button>
+            <Button busy={busy === 'retry'} onClick={() => void retryKeychain()} data-testid="keychain-retry">
+              Try the keychain again
+            </Button>
+          </div>
+          <form className="backup-reminder" onSubmit={saveReminder}>
+            <TextField
+              label="Remind me when no backup was made for (days)"
+              type="number"
+              min={1}
+              max={365}
+              value={reminderDays}
+              placeholder={String(current.reminderDays)}
+              onChange={(e) => setReminderDays(e.target.value)}
+              data-testid="backup-reminder-days"
+            />
+            <Button type="submit" busy={busy === 'reminder'} disabled={reminderDays === ''}>
+              Save
+            </Button>
+          </form>
+          <h3>Recovery key</h3>
+          <p className="muted" data-testid="recovery-key-state">
+            {current.recoveryKeySaved
+              ? 'A recovery key was made and kept. Making a new one replaces it (older backups still need the old key).'
+              : 'No recovery key is kept yet: without one, losing this computer’s keychain loses the history.'}
+          </p>
+          <Button
+            busy={busy === 'newKey'}
+            onClick={() => void run('newKey', async () => setRecoveryKey((await api.recoveryNewKey({})).recoveryKey))}
+            data-testid="new-recovery-key"
+          >
+            Make a new recovery key
+          </Button>
+        </>
+      )}
+      {error !== null && <ErrorAlert error={error} />}
+      {recoveryKey && (
+        <RecoveryKeyDialog
+          recoveryKey={recoveryKey}
+          onSaved={(next) => {
+            setRecoveryKey(null);
+            setStatus(next);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** Tells the officer once when the log cannot be written (disk full …); the app keeps working. */
+export function LogFailureNotice() {
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => api.on('log:writeFailed', (failure) => setMessage(failure.message)), []);
+  if (!message) return null;
+  return (
+    <div className="banner" role="alert" data-testid="log-failure-banner">
+      <div>
+        <strong>{message}</strong>
+        <Button onClick={() => setMessage(null)}>Dismiss</Button>
+      </div>
+    </div>
+  );
+}

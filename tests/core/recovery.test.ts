@@ -1,0 +1,111 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../electron/emulator';
+import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
+import { APPLICANT, EMULATOR_CLIENT_ID, EMULATOR_SECRET, startHarness } from './harness';
+
+const hasKeychain = await requireKeychain();
+
+describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore through the app services', () => {
+  let emulator: RunningEmulator;
+  let userDataDir: string;
+  let backupDir: string;
+  const keychainService = testKeychainService();
+  let savedRecoveryKey = '';
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ readyAfterMs: 100, clientId: EMULATOR_CLIENT_ID, secret: EMULATOR_SECRET });
+    userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-recovery-'));
+    backupDir = join(userDataDir, '..', `${userDataDir.split('/').pop()}-backups`);
+    mkdirSync(backupDir);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+    rmSync(backupDir, { recursive: true, force: true });
+    const keytar = await realKeytar();
+    for (const account of ['data-key', 'unlock-check']) await keytar.deletePassword(keychainService, account);
+  });
+
+  const open = (chooseFolder = backupDir) =>
+    startHarness({
+      emulator,
+      userDataDir,
+      keychainService,
+      services: {
+        desktop: {
+          chooseSavePath: async () => null,
+          chooseFolder: async () => chooseFolder,
+          writeClipboard: () => undefined,
+          notify: () => undefined,
+        },
+      },
+    });
+
+  test('first run: a recovery key is made and confirmed; a backup is made and the reminder clears', async () => {
+    const h = await open();
+    try {
+      await h.handlers['applicants:create'](APPLICANT);
+      const first = await h.handlers['backup:status']({});
+      expect(first).toMatchObject({ recoveryKeySaved: false, reminderDue: true, lastBackupAt: null });
+      const { recoveryKey } = await h.handlers['recovery:newKey']({});
+      expect(recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+      savedRecoveryKey = recoveryKey; // what the officer printed
+      expect(await h.handlers['recovery:confirmSaved']({})).toMatchObject({ recoveryKeySaved: true });
+      const saved = await h.handlers['backup:create']({});
+      expect(saved.saved).toBe(true);
+      expect(readdirSync(backupDir)).toHaveLength(1);
+      const after = await h.handlers['backup:status']({});
+      expect(after.reminderDue).toBe(false);
+      expect(after.lastBackupAt).not.toBeNull();
+      // The code itself is stored nowhere: not in the database, not in the log.
+      expect(readFileSync(join(userDataDir, 'assetdesk.sqlite')).includes(recoveryKey)).toBe(false);
+      expect(h.logger.lines.join('\n')).not.toContain(recoveryKey);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('keychain entry lost: no new key is created, the officer is told to use the recovery key, and it opens the history', async () => {
+    const keytar = await realKeytar();
+    await keytar.deletePassword(keychainService, 'data-key'); // a new OS profile, a reinstall
+    const h = await open();
+    try {
+      const info = await h.handlers['app:info']({});
+      expect(info.keychain).toMatchObject({
+        state: 'unavailable',
+        message: expect.stringMatching(/key is not in this computer/),
+      });
+      expect(await keytar.getPassword(keychainService, 'data-key')).toBeNull(); // never replaced by a fresh key
+      expect(await h.handlers['backup:status']({})).toMatchObject({ needsRecoveryKey: true });
+      await expect(h.handlers['applicants:list']({})).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+      await expect(
+        h.handlers['recovery:unlock']({ recoveryKey: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH' }),
+      ).rejects.toMatchObject({ code: 'RECOVERY_KEY_WRONG' });
+      expect(await keytar.getPassword(keychainService, 'data-key')).toBeNull();
+      await h.handlers['recovery:unlock']({ recoveryKey: savedRecoveryKey });
+      expect((await h.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
+      const list = await h.handlers['applicants:list']({});
+      expect(list.rows.map((r) => r.loanNumber)).toEqual([APPLICANT.loanNumber]);
+      expect(await keytar.getPassword(keychainService, 'data-key')).not.toBeNull();
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('restore from Settings brings back the backed-up history and keeps the replaced one', async () => {
+    const h = await open();
+    try {
+      await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-AFTER-BACKUP' });
+      expect((await h.handlers['applicants:list']({})).total).toBe(2);
+      const restored = await h.handlers['backup:restore']({});
+      expect(restored).toMatchObject({ restored: true, applicants: 1 });
+      const list = await h.handlers['applicants:list']({});
+      expect(list.rows.map((r) => r.loanNumber)).toEqual([APPLICANT.loanNumber]);
+      expect(readdirSync(userDataDir).some((n) => n.startsWith('assetdesk.sqlite.before-restore-'))).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,264 @@
+import { createMemoryLogger } from '../../electron/log/logger';
+import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
+import { channelNames, contract, type Channel, type ContractHandlers } from '../../shared/ipc/contract';
+
+/**
+ * Every field rule of every channel, one bad value at a time, through the dispatcher (not the handlers):
+ * each must be answered VALIDATION_FAILED naming that field, and no handler may run. Loosening a rule
+ * (say, reports:create item ids to any value) fails here.
+ */
+const ids = ['', 'x'.repeat(65), 42, null, {}, ['a'], true];
+const optionalIds = ['', 'x'.repeat(65), 42, null, {}];
+const bools = ['true', 1, null, {}];
+const days = [0, 732, 1.5, '61', -1, Number.NaN, Number.POSITIVE_INFINITY, null];
+const text200 = ['x'.repeat(201), 5, {}, null];
+const money = [-1, 1_000_000_001, '100', Number.NaN, Number.POSITIVE_INFINITY, null];
+const isoDates = ['2024-1-1', '01/02/2024', '2024-01-01T00:00:00Z', 20240101, null];
+const limits = [0, 10_001, 1.5, '10', -1, null];
+const offsets = [-1, 0.5, '0', null];
+
+const applicant = {
+  firstName: 'Alberta',
+  lastName: 'Charleson',
+  email: 'alberta@example.com',
+  phone: '+1 415 555 0100',
+  loanNumber: 'LN-2024-0001',
+  loanPurpose: 'purchase',
+  applicationDate: '2026-11-01',
+  qualifyingMonthlyIncome: 8000,
+  fundsToClose: 20000,
+};
+const applicantFields = {
+  firstName: ['', '   ', 'x'.repeat(101), 3, null],
+  middleName: ['x'.repeat(101), 3, null],
+  lastName: ['', '   ', 'x'.repeat(101), 3, null],
+  email: ['not-an-email', 'a@', '', 5, null, `${'a'.repeat(195)}@x.com`],
+  phone: ['12', 'call me', '+1 (415) 555-0100 ext 99999999999', 4155550100, null],
+  loanNumber: ['', 'LN 1', 'LN_1', 'x'.repeat(41), 7, null],
+  loanPurpose: ['cash-out', '', 'PURCHASE', 1, null],
+  applicationDate: isoDates,
+  qualifyingMonthlyIncome: money,
+  fundsToClose: money,
+  reservesNeeded: money,
+  ssn: ['123456789', '123-45-678', '12-345-6789', 'xxx-xx-xxxx', 123456789, null],
+};
+const metadata = {
+  institution: { institution_id: 'ins_109508', name: 'First Platypus Bank' },
+  accounts: [{ id: 'acc-1', name: 'Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
+  link_session_id: 'session-1',
+};
+
+interface Row {
+  valid: Record<string, unknown>;
+  fields: Record<string, unknown[]>;
+}
+
+const TABLE: Partial<Record<Channel, Row>> = {
+  'settings:update': {
+    valid: { webhook: { enabled: true, publicUrl: null } },
+    fields: {
+      webhook: ['on', true, null, { enabled: true }],
+      'webhook.enabled': bools,
+      'webhook.publicUrl': ['http://example.com/hook', 'not a url', 5, 'ftp://x.example'],
+      retentionDays: [0, 36_501, 1.5, '30'],
+      largeDepositShare: [0, -0.5, 5.01, '0.5', null],
+      documentAgeRule: ['fannie', '', 1, null],
+    },
+  },
+  'settings:switchEnvironment': {
+    valid: { environment: 'sandbox' },
+    fields: { environment: ['development', 'Sandbox', '', 1, null] },
+  },
+  'credentials:save': {
+    valid: { environment: 'sandbox', clientId: 'a'.repeat(24), secret: 'b'.repeat(30) },
+    fields: {
+      environment: ['emulator', 'development', '', null],
+      clientId: ['a'.repeat(23), 'a'.repeat(25), 'g'.repeat(24), '', 5, null],
+      secret: ['b'.repeat(29), 'b'.repeat(31), 'z'.repeat(30), '', 5, null],
+    },
+  },
+  'credentials:clear': { valid: { environment: 'production' }, fields: { environment: ['emulator', '', 2, null] } },
+  'applicants:list': {
+    valid: {},
+    fields: {
+      query: text200,
+      status: ['done', '', 1, null],
+      limit: limits,
+      offset: offsets,
+    },
+  },
+  'applicants:get': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'applicants:create': { valid: applicant, fields: applicantFields },
+  'applicants:update': {
+    valid: { applicantId: 'a1', changes: {} },
+    fields: {
+      applicantId: ids,
+      changes: [null, 'x', 5],
+      ...Object.fromEntries(Object.entries(applicantFields).map(([k, v]) => [`changes.${k}`, v])),
+    },
+  },
+  'applicants:delete': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'applicants:export': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'link:createToken': { valid: { applicantId: 'a1' }, fields: { applicantId: ids, itemId: optionalIds } },
+  'link:complete': {
+    valid: { applicantId: 'a1', publicToken: 'public-token', metadata },
+    fields: {
+      applicantId: ids,
+      publicToken: ['', 'x'.repeat(201), 5, null],
+      metadata: [null, 'x', []],
+      'metadata.institution': [null, 'x'],
+      'metadata.institution.institution_id': ['', 'x'.repeat(65), 5, null],
+      'metadata.institution.name': ['', 'x'.repeat(201), 5, null],
+      'metadata.accounts': [null, 'x', Array.from({ length: 101 }, () => metadata.accounts[0])],
+      'metadata.accounts.0.id': ['', 'x'.repeat(65), 5, null],
+      'metadata.accounts.0.name': ['x'.repeat(201), 5, null],
+      'metadata.accounts.0.mask': ['123456789', 5],
+      'metadata.accounts.0.type': ['x'.repeat(41), 5, null],
+      'metadata.accounts.0.subtype': ['x'.repeat(61), 5],
+      'metadata.link_session_id': ['x'.repeat(101), 5, null],
+    },
+  },
+  'link:updateComplete': { valid: { itemId: 'i1' }, fields: { itemId: ids } },
+  'link:createHosted': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'link:hostedStatus': { valid: { hostedLinkId: 'h1' }, fields: { hostedLinkId: ids } },
+  'items:remove': { valid: { itemId: 'i1' }, fields: { itemId: ids } },
+  'reports:create': {
+    valid: { applicantId: 'a1', itemIds: ['i1'], daysRequested: 61, includeApplicantDetails: true },
+    fields: {
+      applicantId: ids,
+      itemIds: [[], 'i1', null, Array.from({ length: 100 }, (_, i) => `i${i}`)],
+      'itemIds.0': ids,
+      daysRequested: days,
+      includeApplicantDetails: bools,
+    },
+  },
+  'reports:search': {
+    valid: {},
+    fields: {
+      query: text200,
+      institution: text200,
+      status: ['done', '', 1, null],
+      from: isoDates,
+      to: isoDates,
+      limit: limits,
+      offset: offsets,
+    },
+  },
+  'reports:get': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'reports:pdf': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'reports:refresh': { valid: { reportId: 'r1' }, fields: { reportId: ids, daysRequested: days } },
+  'reports:filter': {
+    valid: { reportId: 'r1', accountIdsToExclude: ['acc-1'] },
+    fields: {
+      reportId: ids,
+      accountIdsToExclude: [[], 'acc-1', null],
+      'accountIdsToExclude.0': ['', 'x'.repeat(65), 5, null],
+    },
+  },
+  'reports:remove': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'reports:export': {
+    valid: { reportId: 'r1', format: 'pdf' },
+    fields: { reportId: ids, format: ['docx', 'PDF', '', 1, null], withCoverPage: bools },
+  },
+  'auditCopies:list': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'auditCopies:create': {
+    valid: { reportId: 'r1', auditorId: 'fannie_mae' },
+    fields: { reportId: ids, auditorId: ['Fannie Mae', 'f', 'x'.repeat(65), 'fannie-mae', 5, null] },
+  },
+  'auditCopies:copyToken': { valid: { auditCopyId: 'c1' }, fields: { auditCopyId: ids } },
+  'auditCopies:remove': { valid: { auditCopyId: 'c1' }, fields: { auditCopyId: ids } },
+  'deposits:markSourced': {
+    valid: { reportId: 'r1', transactionId: 't1', note: 'gift letter on file' },
+    fields: {
+      reportId: ids,
+      transactionId: ['', 'x'.repeat(65), 5, null],
+      note: ['', '   ', 'x'.repeat(1001), 5, null],
+    },
+  },
+  'deposits:unmarkSourced': {
+    valid: { reportId: 'r1', transactionId: 't1' },
+    fields: { reportId: ids, transactionId: ['', 'x'.repeat(65), 5, null] },
+  },
+  'deposits:listSourced': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'activity:list': {
+    valid: {},
+    fields: { applicantId: optionalIds, reportId: optionalIds, limit: [0, 1001, 1.5, '5', null] },
+  },
+  'backup:setReminder': { valid: { days: 7 }, fields: { days: [0, 366, 1.5, '7', null] } },
+  'recovery:unlock': {
+    valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },
+    fields: { recoveryKey: ['', 'short', 'x'.repeat(49), '0000-0000-0000-0000-0000-0000-0000-000!', 5, null] },
+  },
+};
+
+function withValue(base: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(base);
+  const keys = path.split('.');
+  let target = copy as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    target[key] ??= {};
+    target = target[key] as Record<string, unknown>;
+  }
+  target[keys[keys.length - 1]!] = value;
+  return copy;
+}
+
+const called: string[] = [];
+const handlers = new Proxy({} as ContractHandlers, {
+  get: (_t, channel: string) => async () => {
+    called.push(channel);
+    throw new Error(`handler ${channel} ran on a payload the contract should have refused`);
+  },
+});
+const dispatcher = createIpcDispatcher(handlers, createMemoryLogger());
+
+const requestKeys = (channel: Channel): string[] =>
+  Object.keys((contract[channel].request as unknown as { shape?: Record<string, unknown> }).shape ?? {});
+
+describe('IPC field rules, one bad value at a time, through the dispatcher', () => {
+  it('the table covers every field of every channel', () => {
+    for (const channel of channelNames) {
+      const keys = requestKeys(channel);
+      if (keys.length === 0) continue; // no fields: see the next test
+      const covered = Object.keys(TABLE[channel]?.fields ?? {});
+      for (const key of keys) expect(covered, `${channel}.${key}`).toContain(key);
+    }
+  });
+
+  it('channels without fields refuse any field', async () => {
+    for (const channel of channelNames.filter((c) => requestKeys(c).length === 0)) {
+      const answer = await dispatcher.dispatch(channel, { unexpected: 1 });
+      expect(answer, channel).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'unexpected' } });
+    }
+  });
+
+  const cases = Object.entries(TABLE).flatMap(([channel, row]) =>
+    Object.entries(row.fields).flatMap(([field, values]) =>
+      values.map((value, i) => ({ channel, field, value, i, valid: row.valid })),
+    ),
+  );
+
+  it.each(cases)(
+    '$channel $field bad value #$i is VALIDATION_FAILED naming $field',
+    async ({ channel, field, value, valid }) => {
+      const answer = await dispatcher.dispatch(channel, withValue(valid, field, value));
+      expect(answer.ok).toBe(false);
+      if (answer.ok) return;
+      expect(answer.error.code).toBe('VALIDATION_FAILED');
+      // The named field is the one we broke (or, for a container, a field inside it).
+      expect(answer.error.field === field || answer.error.field?.startsWith(`${field}.`), answer.error.field).toBe(
+        true,
+      );
+    },
+  );
+
+  it('the valid base payloads pass validation (so each failure above is the bad value alone)', async () => {
+    for (const [channel, row] of Object.entries(TABLE)) {
+      const answer = await dispatcher.dispatch(channel, row.valid);
+      expect(answer.ok).toBe(false);
+      if (answer.ok) continue;
+      expect(answer.error.code, channel).toBe('INTERNAL_ERROR'); // reached the (throwing) handler
+    }
+    expect(called.length).toBe(Object.keys(TABLE).length);
+  });
+});
