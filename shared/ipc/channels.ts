@@ -42,6 +42,7 @@ export const CHANNEL_NAMES = [
   'underwriting:withdrawConfirmation',
   'underwriting:getNoteDate',
   'underwriting:setNoteDate',
+  'underwriting:otherReports',
   'underwriting:getSettings',
   'underwriting:updateSettings',
   'activity:list',

@@ -256,6 +256,8 @@ export const contract = {
     z.object({ expectedNoteDate: z.string().nullable() }),
   ),
   'underwriting:setNoteDate': channel(z.strictObject({ applicantId: id, expectedNoteDate: isoDate.nullable() }), ok),
+  /** The applicant's other ready reports, trimmed to accounts and withdrawals (a transfer's other leg), as JSON text. */
+  'underwriting:otherReports': channel(z.strictObject({ reportId: id }), z.object({ reportsJson: z.string() })),
   'underwriting:getSettings': channel(none, AssetClassSettings),
   'underwriting:updateSettings': channel(AssetClassSettingsChanges, AssetClassSettings),
 

@@ -2,6 +2,7 @@ import type { AssetReportGetResult } from '../asset-report';
 import type { Applicant } from '../domain';
 import { analyzeReport, underwritingSettings } from './analyze';
 import { loanInputsFromApplicant } from './inputs';
+import { transferEvidence } from './transfer-evidence';
 import type {
   AccountConfirmation,
   LoanInputs,
@@ -31,6 +32,8 @@ export interface AnalysisContextInput {
   /** The clock's reading; the analysis uses the officer's local date of it. */
   now: Date;
   expectedNoteDate?: string | null;
+  /** The borrowers' other ready reports, where the other leg of a transfer may be (trimmed to what matching needs). */
+  otherReports?: readonly AssetReportGetResult[];
 }
 
 /** Everything an analysis needs besides the report: built the same way by the screen, the list and the cover page. */
@@ -39,6 +42,8 @@ export interface AnalysisContext {
   settings: UnderwritingSettings;
   /** Today in the officer's local time zone, YYYY-MM-DD. */
   asOf: string;
+  /** Other reports of the same borrowers: accounts and withdrawals only. */
+  otherReports: AssetReportGetResult[];
 }
 
 /** The officer's local calendar date (not UTC: at 8 p.m. in California it is already tomorrow in UTC). */
@@ -65,13 +70,10 @@ export function buildAnalysisContext(input: AnalysisContextInput): AnalysisConte
       accountConfirmations: [...(input.accountConfirmations ?? [])],
     }),
     asOf: localIsoDate(input.now),
+    otherReports: (input.otherReports ?? []).map(transferEvidence),
   };
 }
 
-export function analyzeInContext(
-  result: AssetReportGetResult,
-  context: AnalysisContext,
-  otherReports: AssetReportGetResult[] = [],
-): UnderwritingAnalysis {
-  return analyzeReport(result, context.loan, context.settings, context.asOf, { otherReports });
+export function analyzeInContext(result: AssetReportGetResult, context: AnalysisContext): UnderwritingAnalysis {
+  return analyzeReport(result, context.loan, context.settings, context.asOf, { otherReports: context.otherReports });
 }

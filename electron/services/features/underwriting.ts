@@ -1,10 +1,12 @@
 import type { AssetDeskStore } from '../../db';
+import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { Applicant, AssetClassSettings } from '../../../shared/domain';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import {
   analyzeInContext,
   buildAnalysisContext,
   readAssetReport,
+  transferEvidence,
   type AnalysisContext,
 } from '../../../shared/underwriting';
 
@@ -15,11 +17,45 @@ type UnderwritingChannels =
   | 'underwriting:getNoteDate'
   | 'underwriting:setNoteDate'
   | 'underwriting:getSettings'
-  | 'underwriting:updateSettings';
+  | 'underwriting:updateSettings'
+  | 'underwriting:otherReports';
 
 function assetClassSettings(store: AssetDeskStore): AssetClassSettings {
   const { retirementDiscount, brokerageShare, hsaTreatment, transferMatchBusinessDays } = store.settings.underwriting();
   return { retirementDiscount, brokerageShare, hsaTreatment, transferMatchBusinessDays };
+}
+
+/** Enough of the borrowers' history to find a transfer's other leg, without reading every old report. */
+const MAX_OTHER_REPORTS = 5;
+
+/**
+ * The applicant's other ready reports in the report's environment (newest first, at most five), trimmed to accounts and
+ * withdrawals: where the other leg of a large deposit's transfer may be. `read` lets a caller share reads across reports.
+ */
+export function otherReportsFor(
+  store: AssetDeskStore,
+  reportId: string,
+  read: (id: string) => AssetReportGetResult | null = (id) => readReady(store, id),
+): AssetReportGetResult[] {
+  const report = store.reports.summary(reportId);
+  if (!report) return [];
+  const others: AssetReportGetResult[] = [];
+  for (const other of store.reports.listForApplicant(report.applicantId, report.environment)) {
+    if (other.id === reportId || other.status !== 'ready') continue;
+    const content = read(other.id);
+    if (content) others.push(transferEvidence(content));
+    if (others.length === MAX_OTHER_REPORTS) break;
+  }
+  return others;
+}
+
+function readReady(store: AssetDeskStore, reportId: string): AssetReportGetResult | null {
+  try {
+    const read = readAssetReport(store.reports.readJson(reportId));
+    return read.ok ? read.result : null;
+  } catch {
+    return null; // a damaged report is evidence of nothing; its own screen says what is wrong with it
+  }
 }
 
 /**
@@ -32,6 +68,7 @@ export function analysisContextFor(
   applicant: Parameters<typeof buildAnalysisContext>[0]['applicant'] & Pick<Applicant, 'id'>,
   reportId: string,
   now: Date,
+  otherReports: readonly AssetReportGetResult[] = otherReportsFor(store, reportId),
 ): AnalysisContext {
   return buildAnalysisContext({
     applicant,
@@ -40,6 +77,7 @@ export function analysisContextFor(
     accountConfirmations: store.accountConfirmations.list(applicant.id),
     expectedNoteDate: store.accountConfirmations.noteDate(applicant.id),
     now,
+    otherReports,
   });
 }
 
@@ -50,13 +88,19 @@ export function analysisContextFor(
 export function recountApplicantFindings(store: AssetDeskStore, applicantId: string, now: Date): void {
   const applicant = store.applicants.get(applicantId);
   if (!applicant) return;
+  // Each report is read once, whether it is being counted or is another report's evidence.
+  const cache = new Map<string, AssetReportGetResult | null>();
+  const read = (id: string): AssetReportGetResult | null => {
+    if (!cache.has(id)) cache.set(id, readReady(store, id));
+    return cache.get(id) ?? null;
+  };
   for (const environment of ['emulator', 'sandbox', 'production'] as const) {
     for (const summary of store.reports.listForApplicant(applicantId, environment)) {
       if (summary.status !== 'ready') continue;
-      const read = readAssetReport(store.reports.readJson(summary.id));
-      if (!read.ok) continue;
-      const counts = analyzeInContext(read.result, analysisContextFor(store, applicant, summary.id, now)).counts;
-      store.reports.setFindingCounts(summary.id, counts);
+      const content = read(summary.id);
+      if (!content) continue;
+      const context = analysisContextFor(store, applicant, summary.id, now, otherReportsFor(store, summary.id, read));
+      store.reports.setFindingCounts(summary.id, analyzeInContext(content, context).counts);
     }
   }
 }
@@ -124,6 +168,10 @@ export function underwritingConfirmationHandlers(deps: {
       recountApplicantFindings(store, applicantId, clock());
       return { ok: true as const };
     },
+    // JSON text, like reports:get: the renderer parses it once, and nothing here is a secret.
+    'underwriting:otherReports': async ({ reportId }) => ({
+      reportsJson: JSON.stringify(otherReportsFor(deps.store(), reportId)),
+    }),
     'underwriting:getSettings': async () => assetClassSettings(deps.store()),
     'underwriting:updateSettings': async (changes) => {
       const store = deps.store();

@@ -38,14 +38,24 @@ interface LoadedReport {
   confirmations: StoredAccountConfirmation[];
   assetClasses: AssetClassSettings | null;
   noteDate: string | null;
+  /** The applicant's other reports (accounts and withdrawals only): where a transfer's other leg may be. */
+  otherReports: AssetReportGetResult[];
+}
+
+async function loadOtherReports(reportId: string): Promise<AssetReportGetResult[]> {
+  const { reportsJson } = await api.underwritingOtherReports({ reportId });
+  const parsed: unknown = JSON.parse(reportsJson);
+  return Array.isArray(parsed) ? (parsed as AssetReportGetResult[]) : [];
 }
 
 async function loadReport(reportId: string): Promise<LoadedReport> {
-  const [{ summary, contentJson }, settings, sourced, assetClasses] = await Promise.all([
+  const [{ summary, contentJson }, settings, sourced, assetClasses, otherReports] = await Promise.all([
     reportOrSummary(reportId),
     api.settingsGet({}).catch(() => null),
     api.depositsListSourced({ reportId }).catch(() => []),
     api.underwritingGetSettings({}).catch(() => null),
+    // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
+    loadOtherReports(reportId).catch(() => []),
   ]);
   const [applicant, confirmations, noteDate] = await Promise.all([
     api
@@ -67,6 +77,7 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
     confirmations,
     assetClasses,
     noteDate,
+    otherReports,
   };
 }
 
@@ -241,9 +252,10 @@ function ReportViewer({
       accountConfirmations: confirmations,
       expectedNoteDate: noteDate,
       now: new Date(),
+      otherReports: data.otherReports,
     });
     return analyzeInContext(content, context);
-  }, [content, applicant, settings, sourced, confirmations, data.assetClasses, noteDate]);
+  }, [content, applicant, settings, sourced, confirmations, data.assetClasses, data.otherReports, noteDate]);
   const accountNames = useMemo(
     () =>
       new Map(

@@ -1,0 +1,128 @@
+import { analyzeInContext } from '../../shared/underwriting';
+import type { AssetReportGetResult } from '../../shared/asset-report';
+import {
+  analysisContextFor,
+  otherReportsFor,
+  underwritingConfirmationHandlers,
+} from '../../electron/services/features/underwriting';
+import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
+import { personaReport } from '../underwriting/persona-report';
+
+/**
+ * A large deposit whose other leg is in another of the applicant's reports (a second bank linked
+ * and reported separately) is an own transfer on the desk too, not only in the lens CLI: the main
+ * process hands the analysis the applicant's other ready reports, trimmed to accounts and withdrawals.
+ */
+describe("a transfer's other leg in another of the applicant's reports", () => {
+  let t: ReturnType<typeof tempStore>;
+  beforeEach(() => {
+    t = tempStore();
+  });
+  afterEach(() => t.cleanup());
+
+  /** user_large_deposit has one unsourced $7,350.00 deposit on 2026-03-07 (income 4,900 → threshold 2,450). */
+  const deposit = { amount: 7350, date: '2026-03-07' };
+
+  /** A second bank's report for the same applicant: user_good's accounts under new ids, with the withdrawal. */
+  function secondBank(withWithdrawal: boolean): AssetReportGetResult {
+    const other = personaReport('user_good');
+    const item = other.report.items[0]!;
+    item.item_id = 'item-second-bank';
+    item.institution_name = 'Second Platypus Bank';
+    item.accounts = item.accounts.filter((a) => a.type === 'depository').slice(0, 1);
+    const account = item.accounts[0]!;
+    account.account_id = 'acc-second-bank';
+    if (withWithdrawal) {
+      account.transactions.push({
+        ...account.transactions[0]!,
+        transaction_id: 'txn-to-platypus',
+        account_id: account.account_id,
+        amount: deposit.amount, // Plaid's sign: positive is money out
+        date: '2026-03-06',
+        original_description: 'ONLINE TRANSFER TO FIRST PLATYPUS',
+      });
+    }
+    return other;
+  }
+
+  let saved = 0;
+  function stored(applicantId: string, content: AssetReportGetResult) {
+    saved += 1;
+    const item = t.store.items.add({
+      applicantId,
+      environment: 'sandbox',
+      plaidItemId: `${content.report.items[0]!.item_id}-${saved}`,
+      accessToken: ACCESS_TOKEN,
+      institutionId: 'ins_109508',
+      institutionName: content.report.items[0]!.institution_name,
+      accounts: [],
+    });
+    const pending = t.store.reports.createPending({
+      applicantId,
+      environment: 'sandbox',
+      daysRequested: 90,
+      itemIds: [item.id],
+      kind: 'create',
+      parentId: null,
+      includeApplicantDetails: true,
+    });
+    t.store.reports.markReady(pending.id, {
+      reportJson: JSON.stringify(content),
+      pdf: new Uint8Array([37, 80, 68, 70]),
+      summary: { totalBalance: 0, accountCount: 1, earliestHistoryDate: null },
+      readyAt: '2026-03-30T18:30:00.000Z',
+    });
+    return pending.id;
+  }
+
+  function unsourcedAmounts(reportId: string, applicant: ReturnType<typeof t.store.applicants.create>, now: Date) {
+    const content = personaReport('user_large_deposit');
+    const analysis = analyzeInContext(content, analysisContextFor(t.store, applicant, reportId, now));
+    return {
+      flagged: analysis.largeDeposits.deposits.filter((d) => !d.sourced).map((d) => [d.date, d.amount]),
+      ownTransfers: analysis.largeDeposits.excluded.filter((d) => d.reason === 'own_transfer').map((d) => d.amount),
+    };
+  }
+
+  const alberta = () =>
+    t.store.applicants.create(
+      applicantInput({
+        firstName: 'Alberta',
+        lastName: 'Charleson',
+        applicationDate: '2026-03-20',
+        qualifyingMonthlyIncome: 4900,
+        fundsToClose: 20000,
+      }),
+    );
+  const now = new Date('2026-03-31T12:00:00');
+
+  it('with the withdrawal in the second bank the deposit is an own transfer; without it, it stays flagged', () => {
+    const applicant = alberta();
+    const first = stored(applicant.id, personaReport('user_large_deposit'));
+    expect(unsourcedAmounts(first, applicant, now).flagged).toEqual([[deposit.date, deposit.amount]]);
+
+    stored(applicant.id, secondBank(false));
+    expect(unsourcedAmounts(first, applicant, now).flagged).toEqual([[deposit.date, deposit.amount]]);
+
+    stored(applicant.id, secondBank(true));
+    expect(unsourcedAmounts(first, applicant, now)).toEqual({ flagged: [], ownTransfers: [deposit.amount] });
+  });
+
+  it('hands over only accounts and withdrawals, never this report itself nor another applicant’s', async () => {
+    const applicant = alberta();
+    const someoneElse = t.store.applicants.create(applicantInput({ loanNumber: 'LN-2026-0002' }));
+    const first = stored(applicant.id, personaReport('user_large_deposit'));
+    stored(applicant.id, secondBank(true));
+    stored(someoneElse.id, secondBank(true));
+
+    const others = otherReportsFor(t.store, first);
+    expect(others.map((o) => o.report.items[0]!.institution_name)).toEqual(['Second Platypus Bank']);
+    const accounts = others.flatMap((o) => o.report.items.flatMap((i) => i.accounts));
+    expect(accounts.every((a) => a.historical_balances.length === 0)).toBe(true);
+    expect(accounts.flatMap((a) => a.transactions).every((tx) => tx.amount > 0)).toBe(true);
+
+    const handlers = underwritingConfirmationHandlers({ store: () => t.store, clock: () => now });
+    const { reportsJson } = await handlers['underwriting:otherReports']({ reportId: first });
+    expect(JSON.parse(reportsJson)).toEqual(JSON.parse(JSON.stringify(others)));
+  });
+});
