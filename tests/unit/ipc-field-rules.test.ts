@@ -201,6 +201,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
     fields: { applicantId: ids, accountKey: ['', 'x'.repeat(201), 5, null], kind: ['owner', '', 1, null] },
   },
   'underwriting:getNoteDate': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'underwriting:otherReports': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'underwriting:setNoteDate': {
     valid: { applicantId: 'a1', expectedNoteDate: '2026-12-15' },
     fields: { applicantId: ids, expectedNoteDate: ['2026-1-1', '12/15/2026', 20261215, {}] },
