@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { AssetReportGetResult } from '../../shared/asset-report';
+import { AccountConfirmationKind, DocumentAgeRule } from '../../shared/domain';
 import {
   analyzeReport,
   describeAccount,
@@ -53,7 +54,7 @@ const SettingsFile = z.strictObject({
   jumpFactor: z.number().min(1).optional(),
   jumpMinimumIncrease: z.number().min(0).optional(),
   newAccountDays: z.number().int().min(0).optional(),
-  documentAgeRule: z.enum(['fannie_4_months', 'freddie_120_days', 'both_agencies', 'du_45_days']).optional(),
+  documentAgeRule: DocumentAgeRule.optional(),
   retirementDiscount: z.number().min(0).max(1).optional(),
   brokerageShare: z.number().min(0).max(1).optional(),
   hsaTreatment: z.enum(['excluded', 'full', 'retirement']).optional(),
@@ -62,7 +63,7 @@ const SettingsFile = z.strictObject({
     .array(
       z.strictObject({
         accountKey: z.string().min(1),
-        kind: z.enum(['ownership', 'business_review', 'conversion']),
+        kind: AccountConfirmationKind,
         note: z.string().min(1),
         usdRate: z.number().gt(0).nullable().optional(),
       }),
