@@ -64,8 +64,8 @@ export function checkDocumentAge(
   const noteDateKnown = Boolean(loan.expectedNoteDate);
   const measuredOn = loan.expectedNoteDate ? toIsoDate(loan.expectedNoteDate) : asOf;
   const daysLeft = daysBetween(asOf, refreshBy);
-  // Too old on the note date, or already too old today.
-  const refreshDue = measuredOn > refreshBy || asOf > refreshBy;
+  // The agencies measure age on the note date; only while it is unknown does today stand in for it.
+  const refreshDue = measuredOn > refreshBy;
   const du =
     rule === 'du_45_days'
       ? {
@@ -76,7 +76,7 @@ export function checkDocumentAge(
 
   const bindingText = `${AGENCY_TEXT[binding.agency]} sets the date${limits.length > 1 ? ` (${limits.map((l) => `${l.agency === 'fannie_mae' ? 'Fannie Mae' : 'Freddie Mac'} ${l.lastNoteDate}`).join(', ')})` : ''}.`;
   let title: string;
-  if (asOf > refreshBy) title = `Refresh due: the report expired on ${refreshBy}`;
+  if (refreshDue && !noteDateKnown) title = `Refresh due: the report expired on ${refreshBy}`;
   else if (refreshDue)
     title = `Refresh before closing: the report is too old after ${refreshBy}, before the note date ${measuredOn}`;
   else title = `Refresh by ${refreshBy} (${daysLeft} day${daysLeft === 1 ? '' : 's'} left)`;

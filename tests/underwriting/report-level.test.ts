@@ -108,6 +108,20 @@ describe('document age: Fannie Mae 4 months, Freddie Mac 120 days, DU 45 days', 
       bindingAgency: 'fannie_mae',
     });
   });
+
+  it('a known note date alone decides: closed on 05-01 (32 days after the 03-30 report) is fine even read years later', () => {
+    const result = singleItem([{ id: 'chk-0000', current: 100 }]);
+    const readLater = '2029-11-30';
+    const closed = analyzeReport(result, loan({ expectedNoteDate: '2026-05-01' }), underwritingSettings(), readLater);
+    expect(closed.documentAge).toMatchObject({ measuredOn: '2026-05-01', refreshBy: '2026-07-28', refreshDue: false });
+    expect(closed.findings.find((f) => f.id === 'document-age')?.severity).not.toBe('attention');
+    // Without a note date, today stands in for it: long expired.
+    const unknown = analyzeReport(result, loan(), underwritingSettings(), readLater);
+    expect(unknown.documentAge).toMatchObject({ measuredOn: readLater, refreshDue: true });
+    expect(unknown.findings.find((f) => f.id === 'document-age')?.title).toBe(
+      'Refresh due: the report expired on 2026-07-28',
+    );
+  });
 });
 
 describe('coverage', () => {
