@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { KeychainState } from '../../shared/domain';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { BackupStatus, ContractHandlers } from '../../shared/ipc/contract';
 import type { AssetDeskStore } from '../db';
-import { backupStore, newestBackupIn, restoreBackup, verifyBackup } from '../db/backup';
+import { BACKUP_EXTENSION, backupStore, restoreBackup, verifyBackup } from '../db/backup';
 import { newRecoveryKey, readWrappedDataKey, unwrapDataKey, wrapDataKey } from '../db/recovery';
 import type { Logger } from '../log/logger';
 import type { DesktopAdapters } from './desktop';
-import { KeychainErrorCodes, type KeychainVault } from './vault';
+import { DATA_KEY_ACCOUNT, KeychainErrorCodes, type KeychainVault } from './vault';
 
 /**
  * Backup, restore and key recovery behind the IPC contract. The app services own the store's life;
@@ -35,6 +35,9 @@ export interface BackupHandlerDeps {
   /** Starts the services again (after the keychain was unlocked or a key recovered); the new keychain state. */
   restart(): Promise<KeychainState>;
 }
+
+/** For the browser bridge, which has no file dialog: the newest backup in a folder stands in for the pick. */
+export { newestBackupIn } from '../db/backup';
 
 export const DEFAULT_BACKUP_REMINDER_DAYS = 7;
 const KEYS = { lastBackup: 'lastBackup', reminderDays: 'backupReminderDays', recoverySaved: 'recoveryKeySavedAt' };
@@ -115,24 +118,32 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
       log.info('backup created', { path: result.path, bytes: result.bytes });
       return { saved: true as const, path: result.path };
     },
-    'backup:restore': async () => {
-      const folder = await deps.desktop.chooseFolder({ title: 'Choose the folder that holds your AssetDesk backup' });
-      if (!folder) return { restored: false as const };
-      const file = newestBackupIn(folder);
-      if (!file) {
-        throw new AppError({
-          code: 'RESTORE_REFUSED',
-          message: `There is no AssetDesk backup (AssetDesk-backup-….assetdesk-backup) in “${folder}”. Choose the folder you backed up to.`,
-          retryable: true,
-        });
-      }
-      const dataKey = await keyForBackup(file);
+    'backup:restore': async ({ recoveryKey }) => {
+      const file = await deps.desktop.chooseFile({
+        title: 'Choose the AssetDesk backup to restore',
+        extensions: [BACKUP_EXTENSION.slice(1)],
+      });
+      if (!file) return { restored: false as const };
+      const dataKey = await keyForBackup(file, recoveryKey);
       verifyBackup(file, dataKey); // before anything stops or moves
-      const restored = await deps.withStoreClosed(() =>
-        restoreBackup({ backupFile: file, databaseFile: deps.databaseFile, dataKey, now: deps.clock() }),
-      );
+      const ownKey = await deps.vault.dataKey({ databaseExists: true }).catch(() => null);
+      const now = deps.clock();
+      const restored = await deps.withStoreClosed(async () => {
+        const result = restoreBackup({ backupFile: file, databaseFile: deps.databaseFile, dataKey, now });
+        if (ownKey?.equals(dataKey)) return result;
+        // Made under another key: that key goes into the keychain; the replaced history's key is kept beside it.
+        try {
+          await deps.vault.restoreDataKey(dataKey, {
+            keepPreviousAs: `${DATA_KEY_ACCOUNT}.before-restore-${stamp(now)}`,
+          });
+        } catch (error) {
+          putBack(deps.databaseFile, result.previous);
+          throw error;
+        }
+        return result;
+      });
       deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
-      log.info('backup restored', { path: file, previous: restored.previous });
+      log.info('backup restored', { path: file, previous: restored.previous, otherKey: !ownKey?.equals(dataKey) });
       return { restored: true as const, path: file, applicants: restored.applicants, reports: restored.reports };
     },
     'recovery:newKey': async () => {
@@ -170,6 +181,18 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
     },
     'keychain:retry': async () => ({ keychain: await deps.restart() }),
   };
+}
+
+const stamp = (now: Date): string => now.toISOString().slice(0, 19).replace(/:/g, '-');
+
+/** Undoes a restore whose key could not be stored: the replaced history goes back in place. */
+function putBack(databaseFile: string, previous: string | null): void {
+  rmSync(databaseFile, { force: true });
+  for (const suffix of ['-wal', '-shm']) rmSync(databaseFile + suffix, { force: true });
+  if (!previous) return;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(previous + suffix)) renameSync(previous + suffix, databaseFile + suffix);
+  }
 }
 
 function noRecoveryKeyIn(what: string): AppError {
