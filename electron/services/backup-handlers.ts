@@ -42,74 +42,18 @@ export { newestBackupIn } from '../db/backup';
 export const DEFAULT_BACKUP_REMINDER_DAYS = 7;
 const KEYS = { lastBackup: 'lastBackup', reminderDays: 'backupReminderDays', recoverySaved: 'recoveryKeySavedAt' };
 
+type Log = ReturnType<Logger['child']>;
+
 export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHandlers, BackupChannels> {
   const log = deps.logger.child({ component: 'backup' });
-
-  const requireStore = (): AssetDeskStore => {
-    const store = deps.store();
-    if (!store) {
-      throw new AppError({
-        code: ErrorCodes.keychainUnavailable,
-        message: 'Your history is not open yet. Unlock the keychain or enter your recovery key first.',
-        retryable: true,
-      });
-    }
-    return store;
-  };
-
-  const needsRecoveryKey = async (): Promise<boolean> => {
-    if (deps.store() || !existsSync(deps.databaseFile)) return false;
-    const code = await deps.vault.dataKey({ databaseExists: true }).then(
-      () => null,
-      (error: unknown) => (error as { code?: string }).code,
-    );
-    return code === KeychainErrorCodes.dataKeyMissing || code === 'STORE_KEY_MISMATCH';
-  };
-
-  const status = async (): Promise<BackupStatus> => {
-    const store = deps.store();
-    if (!store) {
-      return {
-        lastBackupAt: null,
-        lastBackupPath: null,
-        reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
-        reminderDue: false,
-        recoveryKeySaved: false,
-        needsRecoveryKey: await needsRecoveryKey(),
-      };
-    }
-    const last = store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
-    const reminderDays = store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
-    const hasHistory = store.activity.list({ limit: 1 }).length > 0;
-    const dueSince = last ? new Date(last.at).getTime() + reminderDays * 86_400_000 : 0;
-    return {
-      lastBackupAt: last?.at ?? null,
-      lastBackupPath: last?.path ?? null,
-      reminderDays,
-      reminderDue: hasHistory && deps.clock().getTime() >= dueSince,
-      recoveryKeySaved: store.hasRecoveryKey() && store.settings.get<string | null>(KEYS.recoverySaved, null) !== null,
-      needsRecoveryKey: false,
-    };
-  };
-
-  /** The data key that opens a backup: this computer's, or the one the recovery key unwraps from the file. */
-  const keyForBackup = async (file: string, recoveryKey?: string): Promise<Buffer> => {
-    if (recoveryKey) {
-      const wrapped = readWrappedDataKey(file);
-      if (!wrapped) throw noRecoveryKeyIn('This backup');
-      return unwrapDataKey(wrapped, recoveryKey);
-    }
-    return deps.vault.dataKey({ databaseExists: true });
-  };
-
   return {
-    'backup:status': () => status(),
+    'backup:status': () => backupStatus(deps),
     'backup:setReminder': async ({ days }) => {
-      requireStore().settings.set(KEYS.reminderDays, days);
-      return status();
+      requireStore(deps).settings.set(KEYS.reminderDays, days);
+      return backupStatus(deps);
     },
     'backup:create': async () => {
-      const store = requireStore();
+      const store = requireStore(deps);
       const folder = await deps.desktop.chooseFolder({ title: 'Choose where to keep the AssetDesk backup' });
       if (!folder) return { saved: false as const };
       const result = await backupStore(store, folder, deps.clock());
@@ -118,36 +62,109 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
       log.info('backup created', { path: result.path, bytes: result.bytes });
       return { saved: true as const, path: result.path };
     },
-    'backup:restore': async ({ recoveryKey }) => {
-      const file = await deps.desktop.chooseFile({
-        title: 'Choose the AssetDesk backup to restore',
-        extensions: [BACKUP_EXTENSION.slice(1)],
+    'backup:restore': ({ recoveryKey }) => restoreFromFile(deps, log, recoveryKey),
+    ...recoveryHandlers(deps, log),
+  };
+}
+
+function requireStore(deps: BackupHandlerDeps): AssetDeskStore {
+  const store = deps.store();
+  if (!store) {
+    throw new AppError({
+      code: ErrorCodes.keychainUnavailable,
+      message: 'Your history is not open yet. Unlock the keychain or enter your recovery key first.',
+      retryable: true,
+    });
+  }
+  return store;
+}
+
+async function needsRecoveryKey(deps: BackupHandlerDeps): Promise<boolean> {
+  if (deps.store() || !existsSync(deps.databaseFile)) return false;
+  const code = await deps.vault.dataKey({ databaseExists: true }).then(
+    () => null,
+    (error: unknown) => (error as { code?: string }).code,
+  );
+  return code === KeychainErrorCodes.dataKeyMissing || code === 'STORE_KEY_MISMATCH';
+}
+
+async function backupStatus(deps: BackupHandlerDeps): Promise<BackupStatus> {
+  const store = deps.store();
+  if (!store) {
+    return {
+      lastBackupAt: null,
+      lastBackupPath: null,
+      reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
+      reminderDue: false,
+      recoveryKeySaved: false,
+      needsRecoveryKey: await needsRecoveryKey(deps),
+    };
+  }
+  const last = store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
+  const reminderDays = store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
+  const hasHistory = store.activity.list({ limit: 1 }).length > 0;
+  const dueSince = last ? new Date(last.at).getTime() + reminderDays * 86_400_000 : 0;
+  return {
+    lastBackupAt: last?.at ?? null,
+    lastBackupPath: last?.path ?? null,
+    reminderDays,
+    reminderDue: hasHistory && deps.clock().getTime() >= dueSince,
+    recoveryKeySaved: store.hasRecoveryKey() && store.settings.get<string | null>(KEYS.recoverySaved, null) !== null,
+    needsRecoveryKey: false,
+  };
+}
+
+/** The data key that opens a backup: this computer's, or the one the recovery key unwraps from the file. */
+async function keyForBackup(deps: BackupHandlerDeps, file: string, recoveryKey?: string): Promise<Buffer> {
+  if (recoveryKey) {
+    const wrapped = readWrappedDataKey(file);
+    if (!wrapped) throw noRecoveryKeyIn('This backup');
+    return unwrapDataKey(wrapped, recoveryKey);
+  }
+  return deps.vault.dataKey({ databaseExists: true });
+}
+
+/** Restores the backup file the officer picks, opened with this computer's key or the backup's recovery key. */
+async function restoreFromFile(
+  deps: BackupHandlerDeps,
+  log: Log,
+  recoveryKey: string | undefined,
+): ReturnType<ContractHandlers['backup:restore']> {
+  const file = await deps.desktop.chooseFile({
+    title: 'Choose the AssetDesk backup to restore',
+    extensions: [BACKUP_EXTENSION.slice(1)],
+  });
+  if (!file) return { restored: false as const };
+  const dataKey = await keyForBackup(deps, file, recoveryKey);
+  verifyBackup(file, dataKey); // before anything stops or moves
+  const ownKey = await deps.vault.dataKey({ databaseExists: true }).catch(() => null);
+  const now = deps.clock();
+  const restored = await deps.withStoreClosed(async () => {
+    const result = restoreBackup({ backupFile: file, databaseFile: deps.databaseFile, dataKey, now });
+    if (ownKey?.equals(dataKey)) return result;
+    // Made under another key: that key goes into the keychain; the replaced history's key is kept beside it.
+    try {
+      await deps.vault.restoreDataKey(dataKey, {
+        keepPreviousAs: `${DATA_KEY_ACCOUNT}.before-restore-${stamp(now)}`,
       });
-      if (!file) return { restored: false as const };
-      const dataKey = await keyForBackup(file, recoveryKey);
-      verifyBackup(file, dataKey); // before anything stops or moves
-      const ownKey = await deps.vault.dataKey({ databaseExists: true }).catch(() => null);
-      const now = deps.clock();
-      const restored = await deps.withStoreClosed(async () => {
-        const result = restoreBackup({ backupFile: file, databaseFile: deps.databaseFile, dataKey, now });
-        if (ownKey?.equals(dataKey)) return result;
-        // Made under another key: that key goes into the keychain; the replaced history's key is kept beside it.
-        try {
-          await deps.vault.restoreDataKey(dataKey, {
-            keepPreviousAs: `${DATA_KEY_ACCOUNT}.before-restore-${stamp(now)}`,
-          });
-        } catch (error) {
-          putBack(deps.databaseFile, result.previous);
-          throw error;
-        }
-        return result;
-      });
-      deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
-      log.info('backup restored', { path: file, previous: restored.previous, otherKey: !ownKey?.equals(dataKey) });
-      return { restored: true as const, path: file, applicants: restored.applicants, reports: restored.reports };
-    },
+    } catch (error) {
+      putBack(deps.databaseFile, result.previous);
+      throw error;
+    }
+    return result;
+  });
+  deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
+  log.info('backup restored', { path: file, previous: restored.previous, otherKey: !ownKey?.equals(dataKey) });
+  return { restored: true as const, path: file, applicants: restored.applicants, reports: restored.reports };
+}
+
+function recoveryHandlers(
+  deps: BackupHandlerDeps,
+  log: Log,
+): Pick<ContractHandlers, 'recovery:newKey' | 'recovery:confirmSaved' | 'recovery:unlock' | 'keychain:retry'> {
+  return {
     'recovery:newKey': async () => {
-      const store = requireStore();
+      const store = requireStore(deps);
       const recoveryKey = newRecoveryKey();
       store.saveRecoveryWrappedKey(wrapDataKey(await deps.vault.dataKey({ databaseExists: true }), recoveryKey));
       store.settings.set(KEYS.recoverySaved, null); // a new key counts as saved only once the officer says so
@@ -155,12 +172,12 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
       return { recoveryKey };
     },
     'recovery:confirmSaved': async () => {
-      const store = requireStore();
+      const store = requireStore(deps);
       if (!store.hasRecoveryKey()) {
         throw new AppError({ code: ErrorCodes.conflict, message: 'Create a recovery key first.', retryable: false });
       }
       store.settings.set(KEYS.recoverySaved, deps.clock().toISOString());
-      return status();
+      return backupStatus(deps);
     },
     'recovery:unlock': async ({ recoveryKey }) => {
       if (deps.store()) return { ok: true as const };
