@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FAKE_ACCESS_TOKEN, FAKE_REPORT_TOKEN } from '../helpers/fake-tokens';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { applicantInput } from '../helpers/applicant';
-import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness } from './harness';
+import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness, type CoreHarness } from './harness';
 import { finishesWithin } from './deadline';
 
 /**
@@ -33,22 +33,20 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('start() resolves while a pending report waits on an unanswering Plaid; the failure surfaces afterwards', async () => {
-    const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-'));
-    dirs.push(userDataDir);
-    const keychainService = testKeychainService();
-    const silentPlaid = async () => ({
+  /** A Plaid that never answers, as the session's "emulator", with short gateway timeouts. */
+  const silentPlaidServices = (timeoutMs: number) => ({
+    startEmulator: async () => ({
       baseUrl: plaidUrl,
       clientId: EMULATOR_CLIENT_ID,
       secret: EMULATOR_SECRET,
       linkScriptUrl: `${plaidUrl}/link-initialize.js`,
       close: async () => undefined,
-    });
-    const services = { startEmulator: silentPlaid, gatewayOptions: { maxAttempts: 1, timeoutMs: 800 } };
+    }),
+    gatewayOptions: { maxAttempts: 1, timeoutMs },
+  });
 
-    // First run: a report left pending before Plaid was called (what a crash at that moment leaves).
-    const first = await startHarness({ userDataDir, keychainService, services });
-    const store = first.services.internals.store()!;
+  /** An applicant with one linked bank, straight in the store. */
+  const applicantWithBank = (store: NonNullable<ReturnType<CoreHarness['services']['internals']['store']>>) => {
     const applicant = store.applicants.create(applicantInput());
     const item = store.items.add({
       applicantId: applicant.id,
@@ -59,6 +57,19 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
       institutionName: 'First Platypus Bank',
       accounts: [],
     });
+    return { applicant, item };
+  };
+
+  test('start() resolves while a pending report waits on an unanswering Plaid; the failure surfaces afterwards', async () => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-'));
+    dirs.push(userDataDir);
+    const keychainService = testKeychainService();
+    const services = silentPlaidServices(800);
+
+    // First run: a report left pending before Plaid was called (what a crash at that moment leaves).
+    const first = await startHarness({ userDataDir, keychainService, services });
+    const store = first.services.internals.store()!;
+    const { applicant, item } = applicantWithBank(store);
     const pending = leftPendingReport(store, applicant.id, item.id);
     await first.close();
 
@@ -90,26 +101,10 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-work-'));
     dirs.push(userDataDir);
     const keychainService = testKeychainService();
-    const silentPlaid = async () => ({
-      baseUrl: plaidUrl,
-      clientId: EMULATOR_CLIENT_ID,
-      secret: EMULATOR_SECRET,
-      linkScriptUrl: `${plaidUrl}/link-initialize.js`,
-      close: async () => undefined,
-    });
-    const services = { startEmulator: silentPlaid, gatewayOptions: { maxAttempts: 1, timeoutMs: 500 } };
+    const services = silentPlaidServices(500);
     const first = await startHarness({ userDataDir, keychainService, services });
     const store = first.services.internals.store()!;
-    const applicant = store.applicants.create(applicantInput());
-    const item = store.items.add({
-      applicantId: applicant.id,
-      environment: 'emulator',
-      plaidItemId: 'item-1',
-      accessToken: FAKE_ACCESS_TOKEN,
-      institutionId: 'ins_109508',
-      institutionName: 'First Platypus Bank',
-      accounts: [],
-    });
+    const { applicant, item } = applicantWithBank(store);
     // One report never reached Plaid (resumed, then past retention: removed here only); one failed
     // at Plaid (past retention: its removal at the unanswering Plaid fails).
     const neverSent = leftPendingReport(store, applicant.id, item.id);

@@ -96,59 +96,15 @@ export function RecoveryKeyPrompt() {
   );
 }
 
-/** When the history exists but its key is gone: open it with the recovery key. */
-function RecoveryUnlockForm({ onOpened }: { onOpened(): void }) {
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.recoveryUnlock({ recoveryKey: code });
-      onOpened();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form onSubmit={(e) => void submit(e)} data-testid="recovery-unlock-form">
-      <p>
-        Your saved history is on this computer, but its key is not in the keychain. Enter the recovery key you printed
-        when AssetDesk was set up.
-      </p>
-      <TextField
-        label="Recovery key"
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
-        autoComplete="off"
-        spellCheck={false}
-        data-testid="recovery-key-input"
-      />
-      {error !== null && <ErrorAlert error={error} />}
-      <div className="form-actions">
-        <Button type="submit" variant="primary" busy={busy} disabled={code.trim().length < 32}>
-          Open my history
-        </Button>
-      </div>
-    </form>
-  );
-}
-
-/**
- * A backup made under another key (another computer, before a keychain loss) opens with the recovery key
- * that was current when it was made; the officer then picks the backup file.
- */
-function RestoreWithRecoveryKeyForm({
-  onRestore,
-  onCancel,
-}: {
-  onRestore(recoveryKey: string): Promise<void>;
-  onCancel(): void;
+/** A recovery key typed in, then handed to `onSubmit`; what that refuses is shown under the field. */
+function RecoveryKeyForm(props: {
+  intro: string;
+  label: string;
+  submitLabel: string;
+  testId: string;
+  inputTestId: string;
+  onSubmit(recoveryKey: string): Promise<void>;
+  onCancel?(): void;
 }) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -158,7 +114,7 @@ function RestoreWithRecoveryKeyForm({
     setBusy(true);
     setError(null);
     try {
-      await onRestore(code);
+      await props.onSubmit(code);
     } catch (e) {
       setError(e);
     } finally {
@@ -166,29 +122,60 @@ function RestoreWithRecoveryKeyForm({
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} data-testid="restore-recovery-form">
-      <p>
-        This backup was made with another key (another computer, or before this computer’s keychain was lost). Enter the
-        recovery key that was current when the backup was made, then choose the backup file again. The history it
-        replaces is kept in the data folder, and its key stays in the keychain.
-      </p>
+    <form onSubmit={(e) => void submit(e)} data-testid={props.testId}>
+      <p>{props.intro}</p>
       <TextField
-        label="Recovery key of the backup"
+        label={props.label}
         value={code}
         onChange={(e) => setCode(e.target.value)}
         placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
         autoComplete="off"
         spellCheck={false}
-        data-testid="restore-recovery-key-input"
+        data-testid={props.inputTestId}
       />
       {error !== null && <ErrorAlert error={error} />}
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy} disabled={code.trim().length < 32}>
-          Choose backup file…
+          {props.submitLabel}
         </Button>
-        <Button onClick={onCancel}>Cancel</Button>
+        {props.onCancel && <Button onClick={props.onCancel}>Cancel</Button>}
       </div>
     </form>
+  );
+}
+
+/** When the history exists but its key is gone: open it with the recovery key. */
+function RecoveryUnlockForm({ onOpened }: { onOpened(): void }) {
+  return (
+    <RecoveryKeyForm
+      intro="Your saved history is on this computer, but its key is not in the keychain. Enter the recovery key you printed when AssetDesk was set up."
+      label="Recovery key"
+      submitLabel="Open my history"
+      testId="recovery-unlock-form"
+      inputTestId="recovery-key-input"
+      onSubmit={async (recoveryKey) => {
+        await api.recoveryUnlock({ recoveryKey });
+        onOpened();
+      }}
+    />
+  );
+}
+
+/**
+ * A backup made under another key (another computer, before a keychain loss) opens with the recovery key
+ * that was current when it was made; the officer then picks the backup file.
+ */
+function RestoreWithRecoveryKeyForm(props: { onRestore(recoveryKey: string): Promise<void>; onCancel(): void }) {
+  return (
+    <RecoveryKeyForm
+      intro="This backup was made with another key (another computer, or before this computer’s keychain was lost). Enter the recovery key that was current when the backup was made, then choose the backup file again. The history it replaces is kept in the data folder, and its key stays in the keychain."
+      label="Recovery key of the backup"
+      submitLabel="Choose backup file…"
+      testId="restore-recovery-form"
+      inputTestId="restore-recovery-key-input"
+      onSubmit={props.onRestore}
+      onCancel={props.onCancel}
+    />
   );
 }
 
