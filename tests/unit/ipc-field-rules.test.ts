@@ -146,6 +146,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
   },
   'reports:get': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:pdf': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'reports:summary': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:refresh': { valid: { reportId: 'r1' }, fields: { reportId: ids, daysRequested: days } },
   'reports:filter': {
     valid: { reportId: 'r1', accountIdsToExclude: ['acc-1'] },
@@ -185,6 +186,10 @@ const TABLE: Partial<Record<Channel, Row>> = {
     fields: { applicantId: optionalIds, reportId: optionalIds, limit: [0, 1001, 1.5, '5', null] },
   },
   'backup:setReminder': { valid: { days: 7 }, fields: { days: [0, 366, 1.5, '7', null] } },
+  'backup:restore': {
+    valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },
+    fields: { recoveryKey: ['', 'short', 'x'.repeat(49), '0000-0000-0000-0000-0000-0000-0000-000!', 5, null] },
+  },
   'recovery:unlock': {
     valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },
     fields: { recoveryKey: ['', 'short', 'x'.repeat(49), '0000-0000-0000-0000-0000-0000-0000-000!', 5, null] },
