@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newestBackupIn } from '../../electron/db/backup';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
+import type { KeytarLike } from '../../electron/services/vault';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { APPLICANT, EMULATOR_CLIENT_ID, EMULATOR_SECRET, startHarness } from './harness';
 
@@ -33,12 +34,13 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
     }
   });
 
-  const open = (chooseFolder = backupDir, dataDir = userDataDir, service = keychainService) =>
+  const open = (chooseFolder = backupDir, dataDir = userDataDir, service = keychainService, keychain?: KeytarLike) =>
     startHarness({
       emulator,
       userDataDir: dataDir,
       keychainService: service,
       services: {
+        ...(keychain ? { keychain } : {}),
         desktop: {
           chooseSavePath: async () => null,
           chooseFolder: async () => chooseFolder,
@@ -136,6 +138,34 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
       }
       const keytar = (await realKeytar()) as KeytarWithList;
       const ownKey = await keytar.getPassword(keychainService, 'data-key');
+
+      // A keychain that refuses to take the backup's key: the restore is undone, the history left as it was.
+      const refusing: KeytarLike = {
+        getPassword: (service, account) => keytar.getPassword(service, account),
+        deletePassword: (service, account) => keytar.deletePassword(service, account),
+        setPassword: (service, account, password) =>
+          account === 'data-key'
+            ? Promise.reject(new Error('Cannot create an item in a locked collection'))
+            : keytar.setPassword(service, account, password),
+      };
+      const files = () => readdirSync(userDataDir).sort();
+      const refused = await open(otherBackups, userDataDir, keychainService, refusing);
+      try {
+        const before = (await refused.handlers['applicants:list']({})).rows.map((r) => r.loanNumber);
+        const filesBefore = files();
+        await expect(refused.handlers['backup:restore']({ recoveryKey: otherRecoveryKey })).rejects.toMatchObject({
+          code: 'KEYCHAIN_UNAVAILABLE',
+        });
+        expect(files()).toEqual(filesBefore);
+        expect((await refused.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
+        expect((await refused.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual(before);
+        expect(await keytar.getPassword(keychainService, 'data-key')).toBe(ownKey);
+      } finally {
+        await refused.close();
+      }
+      for (const { account } of await keytar.findCredentials(keychainService)) {
+        if (account.startsWith('data-key.before-restore-')) await keytar.deletePassword(keychainService, account);
+      }
 
       const h = await open(otherBackups);
       try {
