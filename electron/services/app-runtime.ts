@@ -142,7 +142,8 @@ export class AppRuntime {
   /** Resolves once the keychain is probed and the store is open; nothing here waits on Plaid. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.backgroundWork = null;
+    // A restart (restore, unlock) begins with a clean status line; what is still due is told again below.
+    if (this.backgroundWork) this.publish(null);
     // A history on disk means its key must exist: the vault then never creates a new one.
     this.keychain = await this.vault.probe({ databaseExists: existsSync(this.databaseFile) });
     if (this.keychain.state === 'unavailable') {
@@ -246,7 +247,11 @@ export class AppRuntime {
 
   /** Publishes what the background work is doing; a failure already on screen stays until the next step. */
   private tell(work: BackgroundWork | null): void {
-    if (work === null && this.backgroundWork?.state === 'failed') return;
+    if (work === null && (this.backgroundWork === null || this.backgroundWork.state === 'failed')) return;
+    this.publish(work);
+  }
+
+  private publish(work: BackgroundWork | null): void {
     this.backgroundWork = work;
     this.deps.events.emit('app:backgroundWork', { work });
   }

@@ -140,6 +140,20 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
         { work: failed },
       ]);
       expect((await second.handlers['app:info']({})).backgroundWork).toEqual(failed);
+      // A restart (here: "Try the keychain again") clears the line first, then tells what is still due.
+      const seen = second.events.length;
+      expect((await second.handlers['keychain:retry']({})).keychain).toEqual({ state: 'ok' });
+      expect(await finishesWithin(second.services.background(), 5_000), 'background work ends within 5 s').toBe(true);
+      expect(
+        second.events
+          .slice(seen)
+          .filter((e) => e.event === 'app:backgroundWork')
+          .map((e) => e.payload),
+      ).toEqual([
+        { work: null },
+        { work: { task: 'retention', count: 1, state: 'running', message: 'Removing 1 report past retention…' } },
+        { work: failed },
+      ]);
       const after = second.services.internals.store()!;
       expect(after.reports.get(neverSent.id)?.status).toBe('removed');
       expect(after.reports.get(atPlaid.id)?.status).toBe('failed');
