@@ -58,13 +58,7 @@ export async function backupStore(store: AssetDeskStore, folder: string, now = n
     } finally {
       copy.close();
     }
-    chmodSync(temp, 0o600);
-    const fd = openSync(temp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    ownerOnlyOnDisk(temp);
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
@@ -180,13 +174,7 @@ export function restoreBackup(options: {
   let previous: string | null = null;
   try {
     copyFileSync(options.backupFile, temp);
-    chmodSync(temp, 0o600);
-    const fd = openSync(temp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    ownerOnlyOnDisk(temp);
     verifyBackup(temp, options.dataKey); // the copy, not just the original
     if (existsSync(options.databaseFile)) {
       const stamp = (options.now ?? new Date()).toISOString().slice(0, 19).replace(/:/g, '-');
@@ -210,6 +198,17 @@ export function restoreBackup(options: {
     );
   }
   return { ...contents, previous };
+}
+
+/** Owner-only, and on the disk (not just in the page cache) before it is renamed into place. */
+function ownerOnlyOnDisk(file: string): void {
+  chmodSync(file, 0o600);
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The newest AssetDesk backup in a folder, or null. */

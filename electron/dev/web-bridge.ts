@@ -9,6 +9,7 @@ import { decodeWire, encodeWire } from '../../shared/ipc/codec';
 import type { ContractHandlers, EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
 import { createStaticFileServer, resolveStaticPath } from '../main/app-protocol';
 import { buildContentSecurityPolicy } from '../main/security';
+import { newestBackupIn } from '../services/backup-handlers';
 import type { DesktopAdapters } from '../services/desktop';
 import { createIpcDispatcher } from '../services/ipc-dispatcher';
 import { createLogger, type Logger } from '../log/logger';
@@ -108,6 +109,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const desktop: DesktopAdapters = {
     chooseSavePath: async ({ defaultName }) => join(downloadsDir, defaultName),
     chooseFolder: async () => downloadsDir,
+    chooseFile: async () => newestBackupIn(downloadsDir),
     writeClipboard: async (text) => {
       clipboard.push(text);
     },

@@ -1,4 +1,4 @@
-import type { BrowserWindow, Clipboard, Dialog } from 'electron';
+import type { BrowserWindow, Clipboard, Dialog, OpenDialogOptions } from 'electron';
 import type { DesktopAdapters } from '../services/desktop';
 
 interface NotificationLike {
@@ -13,6 +13,14 @@ export function createElectronDesktop(deps: {
   notificationsSupported: () => boolean;
   mainWindow: () => BrowserWindow | null;
 }): DesktopAdapters {
+  // Parented to the main window when there is one, so the dialog stays on top of it (a sheet on macOS).
+  const openOne = async (options: OpenDialogOptions): Promise<string | null> => {
+    const window = deps.mainWindow();
+    const result = window
+      ? await deps.dialog.showOpenDialog(window, options)
+      : await deps.dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
   return {
     async chooseSavePath({ title, defaultName, extensions }) {
       const options = {
@@ -26,14 +34,13 @@ export function createElectronDesktop(deps: {
         : await deps.dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
-    async chooseFolder({ title }) {
-      const options = { title, properties: ['openDirectory' as const, 'createDirectory' as const] };
-      const window = deps.mainWindow();
-      const result = window
-        ? await deps.dialog.showOpenDialog(window, options)
-        : await deps.dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+    chooseFile: ({ title, extensions }) =>
+      openOne({
+        title,
+        properties: ['openFile'],
+        filters: [{ name: extensions.join(', ').toUpperCase(), extensions }],
+      }),
+    chooseFolder: ({ title }) => openOne({ title, properties: ['openDirectory', 'createDirectory'] }),
     async writeClipboard(text) {
       await deps.clipboard.writeText(text);
     },

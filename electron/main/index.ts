@@ -19,6 +19,7 @@ import { createIpcDispatcher } from '../services/ipc-dispatcher';
 import { createLogger } from '../log/logger';
 import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createElectronDesktop } from './desktop';
+import { installProcessFaultHandlers } from './process-faults';
 import { createEnvironmentPolicy, environmentSwitchListener, type EnvironmentPolicy } from './environment-policy';
 import { createWindowEventSink, registerIpcHandlers } from './ipc';
 import {
@@ -79,8 +80,7 @@ function main(): void {
     file: join(userDataDir, 'logs', 'assetdesk.log'),
     level: app.isPackaged ? 'info' : 'debug',
   });
-  process.on('uncaughtException', (error) => logger.error('uncaught exception', { error }));
-  process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
+  installProcessFaultHandlers(process, logger);
 
   const devOrigin = devServerOrigin(app, process.env);
   const popups = new Set<PopupWindow>();

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { KeychainState, PlaidEnvironment } from '../../shared/domain';
+import type { BackgroundWork } from '../../shared/ipc/contract';
+import { planRetention } from '../db/retention';
 import { openAssetDeskStore, type AssetDeskStore } from '../db';
 import type { AppServicesDeps, EnvironmentChangedListener } from './app-services';
 import {
@@ -37,6 +39,8 @@ export class AppRuntime {
   session: EnvironmentSession | null = null;
   /** Start-up work that runs after start() resolved (report resumption, retention); never rejects. */
   background: Promise<void> = Promise.resolve();
+  /** What that work is doing now, for the officer's status line; null when idle. */
+  backgroundWork: BackgroundWork | null = null;
   private readonly log: Logger;
   private readonly clock: () => Date;
   private readonly environmentListeners = new Set<EnvironmentChangedListener>();
@@ -138,6 +142,8 @@ export class AppRuntime {
   /** Resolves once the keychain is probed and the store is open; nothing here waits on Plaid. */
   async start(): Promise<void> {
     this.stopped = false;
+    // A restart (restore, unlock) begins with a clean status line; what is still due is told again below.
+    if (this.backgroundWork) this.publish(null);
     // A history on disk means its key must exist: the vault then never creates a new one.
     this.keychain = await this.vault.probe({ databaseExists: existsSync(this.databaseFile) });
     if (this.keychain.state === 'unavailable') {
@@ -164,7 +170,7 @@ export class AppRuntime {
     await this.webhooks.start();
     this.session = await this.openSavedSession(this.store);
     this.background = this.runBackground(this.session);
-    this.retentionTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), DAY_MS);
+    this.retentionTimer = setInterval(() => void this.sweepRetentionVisibly(), DAY_MS);
     this.retentionTimer.unref();
   }
 
@@ -197,11 +203,60 @@ export class AppRuntime {
 
   /** Work that must not hold up the window: carrying on pending reports (network), the retention sweep. */
   private async runBackground(session: EnvironmentSession): Promise<void> {
+    const pending = this.store?.reports.listPending(session.environment).length ?? 0;
+    if (pending) this.tell({ task: 'resumingReports', count: pending, state: 'running', message: checking(pending) });
     try {
       await session.lifecycle.resume();
+      this.tell(null);
     } catch (error) {
       this.log.error('resuming pending reports failed', { code: (error as AppError).code });
+      this.tell({
+        task: 'resumingReports',
+        count: pending,
+        state: 'failed',
+        message: `Pending reports could not be checked with Plaid (${(error as Error).message}). Open a report to try again.`,
+      });
     }
-    await this.sweepRetention().catch((error: unknown) => this.log.warn('retention sweep failed', { error }));
+    await this.sweepRetentionVisibly();
+  }
+
+  /** The retention sweep with its progress on the officer's status line; never rejects. */
+  private async sweepRetentionVisibly(): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    const due = planRetention(store, {
+      retentionDays: store.settings.value('retentionDays'),
+      now: this.clock(),
+    }).length;
+    if (!due) return;
+    const failed = (count: number): BackgroundWork => ({
+      task: 'retention',
+      count,
+      state: 'failed',
+      message: `${reports(count)} past retention could not be removed at Plaid. AssetDesk tries again tomorrow.`,
+    });
+    this.tell({ task: 'retention', count: due, state: 'running', message: `Removing ${reports(due)} past retention…` });
+    try {
+      const removed = await this.sweepRetention();
+      this.tell(removed.length < due ? failed(due - removed.length) : null);
+    } catch (error) {
+      this.log.warn('retention sweep failed', { error });
+      this.tell(failed(due));
+    }
+  }
+
+  /** Publishes what the background work is doing; a failure already on screen stays until the next step. */
+  private tell(work: BackgroundWork | null): void {
+    if (work === null && (this.backgroundWork === null || this.backgroundWork.state === 'failed')) return;
+    this.publish(work);
+  }
+
+  private publish(work: BackgroundWork | null): void {
+    this.backgroundWork = work;
+    this.deps.events.emit('app:backgroundWork', { work });
   }
 }
+
+const reports = (count: number): string => (count === 1 ? '1 report' : `${count} reports`);
+const checking = (count: number): string =>
+  `Checking ${count === 1 ? '1 pending report' : `${count} pending reports`} with Plaid…`;

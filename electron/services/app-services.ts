@@ -88,6 +88,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       keychain: () => runtime.keychain,
       version: deps.version ?? '0.1.0',
       transport: deps.transport ?? 'electron',
+      backgroundWork: () => runtime.backgroundWork,
       switchEnvironment: (environment) => runtime.switchTo(environment),
       sessionEnvironment: () => runtime.session?.environment ?? null,
       webhooks: runtime.webhooks,

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { KeychainState } from '../../shared/domain';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { BackupStatus, ContractHandlers } from '../../shared/ipc/contract';
 import type { AssetDeskStore } from '../db';
-import { backupStore, newestBackupIn, restoreBackup, verifyBackup } from '../db/backup';
+import { BACKUP_EXTENSION, backupStore, restoreBackup, verifyBackup } from '../db/backup';
 import { newRecoveryKey, readWrappedDataKey, unwrapDataKey, wrapDataKey } from '../db/recovery';
 import type { Logger } from '../log/logger';
 import type { DesktopAdapters } from './desktop';
-import { KeychainErrorCodes, type KeychainVault } from './vault';
+import { DATA_KEY_ACCOUNT, KeychainErrorCodes, type KeychainVault } from './vault';
 
 /**
  * Backup, restore and key recovery behind the IPC contract. The app services own the store's life;
@@ -36,77 +36,24 @@ export interface BackupHandlerDeps {
   restart(): Promise<KeychainState>;
 }
 
+/** For the browser bridge, which has no file dialog: the newest backup in a folder stands in for the pick. */
+export { newestBackupIn } from '../db/backup';
+
 export const DEFAULT_BACKUP_REMINDER_DAYS = 7;
 const KEYS = { lastBackup: 'lastBackup', reminderDays: 'backupReminderDays', recoverySaved: 'recoveryKeySavedAt' };
 
+type Log = ReturnType<Logger['child']>;
+
 export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHandlers, BackupChannels> {
   const log = deps.logger.child({ component: 'backup' });
-
-  const requireStore = (): AssetDeskStore => {
-    const store = deps.store();
-    if (!store) {
-      throw new AppError({
-        code: ErrorCodes.keychainUnavailable,
-        message: 'Your history is not open yet. Unlock the keychain or enter your recovery key first.',
-        retryable: true,
-      });
-    }
-    return store;
-  };
-
-  const needsRecoveryKey = async (): Promise<boolean> => {
-    if (deps.store() || !existsSync(deps.databaseFile)) return false;
-    const code = await deps.vault.dataKey({ databaseExists: true }).then(
-      () => null,
-      (error: unknown) => (error as { code?: string }).code,
-    );
-    return code === KeychainErrorCodes.dataKeyMissing || code === 'STORE_KEY_MISMATCH';
-  };
-
-  const status = async (): Promise<BackupStatus> => {
-    const store = deps.store();
-    if (!store) {
-      return {
-        lastBackupAt: null,
-        lastBackupPath: null,
-        reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
-        reminderDue: false,
-        recoveryKeySaved: false,
-        needsRecoveryKey: await needsRecoveryKey(),
-      };
-    }
-    const last = store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
-    const reminderDays = store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
-    const hasHistory = store.activity.list({ limit: 1 }).length > 0;
-    const dueSince = last ? new Date(last.at).getTime() + reminderDays * 86_400_000 : 0;
-    return {
-      lastBackupAt: last?.at ?? null,
-      lastBackupPath: last?.path ?? null,
-      reminderDays,
-      reminderDue: hasHistory && deps.clock().getTime() >= dueSince,
-      recoveryKeySaved: store.hasRecoveryKey() && store.settings.get<string | null>(KEYS.recoverySaved, null) !== null,
-      needsRecoveryKey: false,
-    };
-  };
-
-  /** The data key that opens a backup: this computer's, or the one the recovery key unwraps from the file. */
-  const keyForBackup = async (file: string, recoveryKey?: string): Promise<Buffer> => {
-    if (recoveryKey) {
-      const wrapped = readWrappedDataKey(file);
-      if (!wrapped) throw noRecoveryKeyIn('This backup');
-      return unwrapDataKey(wrapped, recoveryKey);
-    }
-    return deps.vault.dataKey({ databaseExists: true });
-  };
-
   return {
-    'backup:status': () => status(),
+    'backup:status': () => backupStatus(deps),
     'backup:setReminder': async ({ days }) => {
-      requireStore().settings.set(KEYS.reminderDays, days);
-      return status();
+      requireStore(deps).settings.set(KEYS.reminderDays, days);
+      return backupStatus(deps);
     },
     'backup:create': async () => {
-      const store = requireStore();
+      const store = requireStore(deps);
       const folder = await deps.desktop.chooseFolder({ title: 'Choose where to keep the AssetDesk backup' });
       if (!folder) return { saved: false as const };
       const result = await backupStore(store, folder, deps.clock());
@@ -115,28 +62,109 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
       log.info('backup created', { path: result.path, bytes: result.bytes });
       return { saved: true as const, path: result.path };
     },
-    'backup:restore': async () => {
-      const folder = await deps.desktop.chooseFolder({ title: 'Choose the folder that holds your AssetDesk backup' });
-      if (!folder) return { restored: false as const };
-      const file = newestBackupIn(folder);
-      if (!file) {
-        throw new AppError({
-          code: 'RESTORE_REFUSED',
-          message: `There is no AssetDesk backup (AssetDesk-backup-….assetdesk-backup) in “${folder}”. Choose the folder you backed up to.`,
-          retryable: true,
-        });
-      }
-      const dataKey = await keyForBackup(file);
-      verifyBackup(file, dataKey); // before anything stops or moves
-      const restored = await deps.withStoreClosed(() =>
-        restoreBackup({ backupFile: file, databaseFile: deps.databaseFile, dataKey, now: deps.clock() }),
-      );
-      deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
-      log.info('backup restored', { path: file, previous: restored.previous });
-      return { restored: true as const, path: file, applicants: restored.applicants, reports: restored.reports };
-    },
+    'backup:restore': ({ recoveryKey }) => restoreFromFile(deps, log, recoveryKey),
+    ...recoveryHandlers(deps, log),
+  };
+}
+
+function requireStore(deps: BackupHandlerDeps): AssetDeskStore {
+  const store = deps.store();
+  if (!store) {
+    throw new AppError({
+      code: ErrorCodes.keychainUnavailable,
+      message: 'Your history is not open yet. Unlock the keychain or enter your recovery key first.',
+      retryable: true,
+    });
+  }
+  return store;
+}
+
+async function needsRecoveryKey(deps: BackupHandlerDeps): Promise<boolean> {
+  if (deps.store() || !existsSync(deps.databaseFile)) return false;
+  const code = await deps.vault.dataKey({ databaseExists: true }).then(
+    () => null,
+    (error: unknown) => (error as { code?: string }).code,
+  );
+  return code === KeychainErrorCodes.dataKeyMissing || code === 'STORE_KEY_MISMATCH';
+}
+
+async function backupStatus(deps: BackupHandlerDeps): Promise<BackupStatus> {
+  const store = deps.store();
+  if (!store) {
+    return {
+      lastBackupAt: null,
+      lastBackupPath: null,
+      reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
+      reminderDue: false,
+      recoveryKeySaved: false,
+      needsRecoveryKey: await needsRecoveryKey(deps),
+    };
+  }
+  const last = store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
+  const reminderDays = store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
+  const hasHistory = store.activity.list({ limit: 1 }).length > 0;
+  const dueSince = last ? new Date(last.at).getTime() + reminderDays * 86_400_000 : 0;
+  return {
+    lastBackupAt: last?.at ?? null,
+    lastBackupPath: last?.path ?? null,
+    reminderDays,
+    reminderDue: hasHistory && deps.clock().getTime() >= dueSince,
+    recoveryKeySaved: store.hasRecoveryKey() && store.settings.get<string | null>(KEYS.recoverySaved, null) !== null,
+    needsRecoveryKey: false,
+  };
+}
+
+/** The data key that opens a backup: this computer's, or the one the recovery key unwraps from the file. */
+async function keyForBackup(deps: BackupHandlerDeps, file: string, recoveryKey?: string): Promise<Buffer> {
+  if (recoveryKey) {
+    const wrapped = readWrappedDataKey(file);
+    if (!wrapped) throw noRecoveryKeyIn('This backup');
+    return unwrapDataKey(wrapped, recoveryKey);
+  }
+  return deps.vault.dataKey({ databaseExists: true });
+}
+
+/** Restores the backup file the officer picks, opened with this computer's key or the backup's recovery key. */
+async function restoreFromFile(
+  deps: BackupHandlerDeps,
+  log: Log,
+  recoveryKey: string | undefined,
+): ReturnType<ContractHandlers['backup:restore']> {
+  const file = await deps.desktop.chooseFile({
+    title: 'Choose the AssetDesk backup to restore',
+    extensions: [BACKUP_EXTENSION.slice(1)],
+  });
+  if (!file) return { restored: false as const };
+  const dataKey = await keyForBackup(deps, file, recoveryKey);
+  verifyBackup(file, dataKey); // before anything stops or moves
+  const ownKey = await deps.vault.dataKey({ databaseExists: true }).catch(() => null);
+  const now = deps.clock();
+  const restored = await deps.withStoreClosed(async () => {
+    const result = restoreBackup({ backupFile: file, databaseFile: deps.databaseFile, dataKey, now });
+    if (ownKey?.equals(dataKey)) return result;
+    // Made under another key: that key goes into the keychain; the replaced history's key is kept beside it.
+    try {
+      await deps.vault.restoreDataKey(dataKey, {
+        keepPreviousAs: `${DATA_KEY_ACCOUNT}.before-restore-${stamp(now)}`,
+      });
+    } catch (error) {
+      putBack(deps.databaseFile, result.previous);
+      throw error;
+    }
+    return result;
+  });
+  deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
+  log.info('backup restored', { path: file, previous: restored.previous, otherKey: !ownKey?.equals(dataKey) });
+  return { restored: true as const, path: file, applicants: restored.applicants, reports: restored.reports };
+}
+
+function recoveryHandlers(
+  deps: BackupHandlerDeps,
+  log: Log,
+): Pick<ContractHandlers, 'recovery:newKey' | 'recovery:confirmSaved' | 'recovery:unlock' | 'keychain:retry'> {
+  return {
     'recovery:newKey': async () => {
-      const store = requireStore();
+      const store = requireStore(deps);
       const recoveryKey = newRecoveryKey();
       store.saveRecoveryWrappedKey(wrapDataKey(await deps.vault.dataKey({ databaseExists: true }), recoveryKey));
       store.settings.set(KEYS.recoverySaved, null); // a new key counts as saved only once the officer says so
@@ -144,12 +172,12 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
       return { recoveryKey };
     },
     'recovery:confirmSaved': async () => {
-      const store = requireStore();
+      const store = requireStore(deps);
       if (!store.hasRecoveryKey()) {
         throw new AppError({ code: ErrorCodes.conflict, message: 'Create a recovery key first.', retryable: false });
       }
       store.settings.set(KEYS.recoverySaved, deps.clock().toISOString());
-      return status();
+      return backupStatus(deps);
     },
     'recovery:unlock': async ({ recoveryKey }) => {
       if (deps.store()) return { ok: true as const };
@@ -170,6 +198,18 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
     },
     'keychain:retry': async () => ({ keychain: await deps.restart() }),
   };
+}
+
+const stamp = (now: Date): string => now.toISOString().slice(0, 19).replace(/:/g, '-');
+
+/** Undoes a restore whose key could not be stored: the replaced history goes back in place. */
+function putBack(databaseFile: string, previous: string | null): void {
+  rmSync(databaseFile, { force: true });
+  for (const suffix of ['-wal', '-shm']) rmSync(databaseFile + suffix, { force: true });
+  if (!previous) return;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(previous + suffix)) renameSync(previous + suffix, databaseFile + suffix);
+  }
 }
 
 function noRecoveryKeyIn(what: string): AppError {

@@ -5,6 +5,8 @@
 export interface DesktopAdapters {
   /** Ask where to save a file; null when the officer cancels. */
   chooseSavePath(options: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>;
+  /** Ask for an existing file to open; null when the officer cancels. */
+  chooseFile(options: { title: string; extensions: string[] }): Promise<string | null>;
   /** Ask for a folder; null when the officer cancels. */
   chooseFolder(options: { title: string }): Promise<string | null>;
   /** Electron's clipboard write is asynchronous: callers await it so a failure is reported, not lost. */

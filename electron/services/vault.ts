@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { KeychainState } from '../../shared/domain';
+import { classify, describeKeychainFailure, keychainError, KeychainErrorCodes } from './keychain-failures';
+
+export { describeKeychainFailure, KeychainErrorCodes, keychainUnavailableError } from './keychain-failures';
 
 /**
  * Secrets live in the OS keychain only (macOS Keychain, Windows Credential Manager, Linux Secret
@@ -40,16 +43,15 @@ export interface KeychainVault {
    * or DATA_KEY_MISSING (open the history with the recovery key) and writes nothing.
    */
   dataKey(options?: DataKeyOptions): Promise<Buffer>;
-  /** Puts a recovered data key into an unlocked keychain that has none (recovery key, restore on a new machine). */
-  restoreDataKey(key: Buffer): Promise<void>;
+  /**
+   * Puts a recovered data key into an unlocked keychain (recovery key, restore on a new machine). A different
+   * key already there is refused, unless `keepPreviousAs` names the entry it is kept under (restoring a backup
+   * made under another key keeps the replaced history openable).
+   */
+  restoreDataKey(key: Buffer, options?: { keepPreviousAs?: string }): Promise<void>;
   /** Forgets the key held in memory, so the next dataKey() reads the keychain again (retry after unlock). */
   forget(): void;
 }
-
-export const KeychainErrorCodes = {
-  locked: 'KEYCHAIN_LOCKED',
-  dataKeyMissing: 'DATA_KEY_MISSING',
-} as const;
 
 export const KEYCHAIN_SERVICE = 'AssetDesk';
 export const DATA_KEY_ACCOUNT = 'data-key';
@@ -88,132 +90,19 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
     }
   };
 
-  const decodeKey = (stored: string): Buffer => {
-    const decoded = Buffer.from(stored, 'base64');
-    if (decoded.length !== 32) {
-      throw new AppError({
-        code: ErrorCodes.keychainUnavailable,
-        message: `The AssetDesk data key in your keychain is damaged (expected 32 bytes, found ${decoded.length}). Open your history with your recovery key (Settings → Recovery), or restore the keychain entry "${service} / ${DATA_KEY_ACCOUNT}" from a backup; AssetDesk will not replace it, because the saved reports can only be read with the original key.`,
-        retryable: false,
-      });
-    }
-    return decoded;
-  };
-
-  /**
-   * keytar answers null both for "no entry" and "entry in a locked collection". A database exists, so the
-   * key must: learn which by writing a throw-away entry (a locked collection refuses it, or the desktop asks
-   * the officer to unlock), then read the key once more. The data key itself is never written here.
-   */
-  const keyForExistingDatabase = async (k: KeytarLike): Promise<Buffer> => {
-    try {
-      await k.setPassword(service, UNLOCK_CHECK_ACCOUNT, 'ok');
-      await k.deletePassword(service, UNLOCK_CHECK_ACCOUNT).catch(() => false);
-    } catch (error) {
-      const described = describeKeychainFailure(error, platform);
-      if (classify(error instanceof Error ? error.message : String(error)) === 'locked') {
-        throw new AppError(
-          {
-            code: KeychainErrorCodes.locked,
-            message: `Your keychain is locked, so AssetDesk cannot read the key to your saved history. ${described.howToFix.replace(/,? then restart AssetDesk\.?$/, '')}, then choose “Try the keychain again” in Settings → Backup and recovery (or restart AssetDesk).`,
-            retryable: true,
-          },
-          { cause: error },
-        );
-      }
-      throw keychainError(error, platform);
-    }
-    const again = await k.getPassword(service, DATA_KEY_ACCOUNT);
-    if (again !== null) return decodeKey(again);
-    throw new AppError({
-      code: KeychainErrorCodes.dataKeyMissing,
-      message:
-        'Your saved history is here, but its key is not in this computer’s keychain (a new computer, a new user profile or a reinstalled system?). ' +
-        'Open Settings → Recovery and enter the recovery key you saved when AssetDesk was first set up. AssetDesk will not create a new key, because that would lock the history away for good.',
-      retryable: false,
-    });
-  };
-
   const dataKey = async (options: DataKeyOptions = {}): Promise<Buffer> => {
-    if (cachedDataKey) return cachedDataKey;
-    const key = await guarded(async (k) => {
+    cachedDataKey ??= await guarded(async (k) => {
       const stored = await k.getPassword(service, DATA_KEY_ACCOUNT);
-      if (stored !== null) return decodeKey(stored);
-      if (options.databaseExists) return keyForExistingDatabase(k);
-      const created = randomBytes(32);
-      await k.setPassword(service, DATA_KEY_ACCOUNT, created.toString('base64'));
-      // Read back: a keychain that silently drops writes must not leave us encrypting with a key we lose.
-      const check = await k.getPassword(service, DATA_KEY_ACCOUNT);
-      if (check !== created.toString('base64')) {
-        throw new AppError({
-          code: ErrorCodes.keychainUnavailable,
-          message:
-            'Your keychain accepted the AssetDesk data key but did not keep it. Check that the keychain is unlocked and writable, then restart AssetDesk.',
-          retryable: true,
-        });
-      }
-      return created;
+      if (stored !== null) return decodeKey(stored, service);
+      if (options.databaseExists) return keyForExistingDatabase(k, service, platform);
+      return createDataKey(k, service);
     });
-    cachedDataKey = key;
-    return key;
-  };
-
-  const restoreDataKey = async (key: Buffer): Promise<void> => {
-    if (key.length !== 32) throw new Error('a data key is 32 bytes');
-    await guarded(async (k) => {
-      const existing = await k.getPassword(service, DATA_KEY_ACCOUNT);
-      if (existing !== null && !decodeKey(existing).equals(key)) {
-        throw new AppError({
-          code: ErrorCodes.conflict,
-          message:
-            'This computer’s keychain already holds a different AssetDesk data key. AssetDesk will not overwrite it; restore the backup on a computer without AssetDesk history, or move the current history aside first.',
-          retryable: false,
-        });
-      }
-      if (existing === null) await k.setPassword(service, DATA_KEY_ACCOUNT, key.toString('base64'));
-      const check = await k.getPassword(service, DATA_KEY_ACCOUNT);
-      if (check !== key.toString('base64')) {
-        throw new AppError({
-          code: ErrorCodes.keychainUnavailable,
-          message: 'Your keychain did not keep the recovered key. Unlock the keychain and try again.',
-          retryable: true,
-        });
-      }
-    });
-    cachedDataKey = Buffer.from(key);
+    return cachedDataKey;
   };
 
   return {
-    async probe(options) {
-      try {
-        await dataKey(options);
-        return { state: 'ok' };
-      } catch (error) {
-        if (
-          error instanceof AppError &&
-          (error.code === KeychainErrorCodes.locked || error.code === KeychainErrorCodes.dataKeyMissing)
-        ) {
-          const [message, ...rest] = error.message.split('. ');
-          return { state: 'unavailable', message: `${message}.`, howToFix: rest.join('. ') };
-        }
-        const described = describeKeychainFailure(error, platform);
-        return { state: 'unavailable', message: described.message, howToFix: described.howToFix };
-      }
-    },
-    getCredentials: (environment) =>
-      guarded(async (k) => {
-        const raw = await k.getPassword(service, credentialAccount(environment));
-        if (raw === null) return null;
-        try {
-          const parsed = JSON.parse(raw) as Partial<PlaidCredentials>;
-          if (typeof parsed.clientId === 'string' && typeof parsed.secret === 'string') {
-            return { clientId: parsed.clientId, secret: parsed.secret };
-          }
-        } catch {
-          // fall through: a damaged entry counts as not configured, so the officer can save again
-        }
-        return null;
-      }),
+    probe: (options) => probeDataKey(() => dataKey(options), platform),
+    getCredentials: (environment) => guarded((k) => readCredentials(k, service, environment)),
     saveCredentials: (environment, credentials) =>
       guarded((k) =>
         k.setPassword(
@@ -227,103 +116,140 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
         await k.deletePassword(service, credentialAccount(environment));
       }),
     dataKey,
-    restoreDataKey,
+    async restoreDataKey(key, restoreOptions = {}) {
+      await guarded((k) => putDataKey(k, service, key, restoreOptions.keepPreviousAs));
+      cachedDataKey = Buffer.from(key);
+    },
     forget: () => {
       cachedDataKey = undefined;
     },
   };
 }
 
-interface KeychainFailure {
-  message: string;
-  howToFix: string;
+function decodeKey(stored: string, service: string): Buffer {
+  const decoded = Buffer.from(stored, 'base64');
+  if (decoded.length !== 32) {
+    throw new AppError({
+      code: ErrorCodes.keychainUnavailable,
+      message: `The AssetDesk data key in your keychain is damaged (expected 32 bytes, found ${decoded.length}). Open your history with your recovery key (Settings → Recovery), or restore the keychain entry "${service} / ${DATA_KEY_ACCOUNT}" from a backup; AssetDesk will not replace it, because the saved reports can only be read with the original key.`,
+      retryable: false,
+    });
+  }
+  return decoded;
 }
 
-/** Turns keytar's raw failures into what is missing and how to fix it, per platform. */
-export function describeKeychainFailure(error: unknown, platform: NodeJS.Platform = process.platform): KeychainFailure {
-  if (
-    error instanceof AppError &&
-    (error.code === ErrorCodes.keychainUnavailable || error.code === KeychainErrorCodes.locked)
-  ) {
-    // Our own wrapper: describe keytar's original failure when there is one.
-    if (error.cause !== undefined) return describeKeychainFailure(error.cause, platform);
-    return { message: error.message, howToFix: fixFor('other', platform) };
-  }
-  const raw = error instanceof Error ? error.message : String(error);
-  const kind = classify(raw);
-  const messages: Record<FailureKind, string> = {
-    'no-dbus':
-      'AssetDesk cannot reach a desktop session bus (D-Bus), so it cannot open your keychain to keep Plaid keys and the data key safe.',
-    'no-secret-service':
-      'No keychain service (Secret Service, such as GNOME Keyring or KWallet) is running, so AssetDesk has nowhere safe to keep Plaid keys and the data key.',
-    locked: 'Your keychain is locked, so AssetDesk cannot read or save its Plaid keys and data key.',
-    'no-module':
-      'The keychain library could not be loaded on this computer, so AssetDesk cannot keep Plaid keys and the data key safe.',
-    denied: 'Access to the keychain was refused, so AssetDesk cannot read or save its Plaid keys and data key.',
-    other: 'AssetDesk could not use your keychain to keep Plaid keys and the data key safe.',
-  };
-  return { message: `${messages[kind]} (${raw.slice(0, 160)})`, howToFix: fixFor(kind, platform) };
-}
-
-type FailureKind = 'no-dbus' | 'no-secret-service' | 'locked' | 'no-module' | 'denied' | 'other';
-
-function classify(raw: string): FailureKind {
-  if (
-    /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect to.*bus|Unable to autolaunch/i.test(
-      raw,
-    )
-  )
-    return 'no-dbus';
-  if (
-    /org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files|No such secret collection/i.test(
-      raw,
-    )
-  )
-    return 'no-secret-service';
-  if (/locked|unlock|prompt (was )?dismissed/i.test(raw)) return 'locked';
-  if (/Cannot find module|libsecret|\.node|ERR_DLOPEN_FAILED|cannot open shared object/i.test(raw)) return 'no-module';
-  if (/denied|not allowed|refused|-128|errSecAuthFailed/i.test(raw)) return 'denied';
-  return 'other';
-}
-
-function fixFor(kind: FailureKind, platform: NodeJS.Platform): string {
-  if (platform === 'darwin') {
-    return kind === 'locked' || kind === 'denied'
-      ? 'Open Keychain Access, unlock the "login" keychain, then restart AssetDesk and choose "Always Allow" when asked.'
-      : 'Open Keychain Access and make sure the "login" keychain exists and is unlocked, then restart AssetDesk.';
-  }
-  if (platform === 'win32') {
-    return 'Make sure the Windows "Credential Manager" service is running (services.msc) and that you are signed in with your own Windows account, then restart AssetDesk.';
-  }
-  switch (kind) {
-    case 'no-dbus':
-      return 'Start AssetDesk from your desktop session (GNOME, KDE, …) rather than a bare terminal or SSH session. On a minimal system run it inside a D-Bus session, e.g. `dbus-run-session -- assetdesk`, with a Secret Service running in it.';
-    case 'no-secret-service':
-      return 'Install and run a Secret Service: e.g. `sudo apt install gnome-keyring libsecret-1-0`, then log out and back in (or start `gnome-keyring-daemon --start --components=secrets`), and restart AssetDesk.';
-    case 'locked':
-      return 'Unlock your "login" keyring (GNOME: open "Passwords and Keys" and unlock "Login"; KDE: unlock KWallet), then restart AssetDesk.';
-    case 'no-module':
-      return 'Install the Secret Service client library (`sudo apt install libsecret-1-0`, or `libsecret` on your distribution) and restart AssetDesk.';
-    case 'denied':
-      return 'Allow AssetDesk to use the keyring when your desktop asks, or unlock the "login" keyring, then restart AssetDesk.';
-    default:
-      return 'Make sure a Secret Service (gnome-keyring or KWallet) is installed, running and unlocked in your desktop session, then restart AssetDesk.';
+/** "Locked" and "missing" become a state the officer can act on; anything else, the platform's fix. */
+async function probeDataKey(read: () => Promise<Buffer>, platform: NodeJS.Platform): Promise<KeychainState> {
+  try {
+    await read();
+    return { state: 'ok' };
+  } catch (error) {
+    if (
+      error instanceof AppError &&
+      (error.code === KeychainErrorCodes.locked || error.code === KeychainErrorCodes.dataKeyMissing)
+    ) {
+      const [message, ...rest] = error.message.split('. ');
+      return { state: 'unavailable', message: `${message}.`, howToFix: rest.join('. ') };
+    }
+    const described = describeKeychainFailure(error, platform);
+    return { state: 'unavailable', message: described.message, howToFix: described.howToFix };
   }
 }
 
-function keychainError(error: unknown, platform: NodeJS.Platform): AppError {
-  const described = describeKeychainFailure(error, platform);
-  return new AppError(
-    { code: ErrorCodes.keychainUnavailable, message: `${described.message} ${described.howToFix}`, retryable: true },
-    { cause: error },
-  );
+/** A damaged credentials entry counts as not configured, so the officer can save again. */
+async function readCredentials(
+  k: KeytarLike,
+  service: string,
+  environment: CredentialEnvironment,
+): Promise<PlaidCredentials | null> {
+  const raw = await k.getPassword(service, credentialAccount(environment));
+  if (raw === null) return null;
+  try {
+    const parsed = JSON.parse(raw) as Partial<PlaidCredentials>;
+    if (typeof parsed.clientId === 'string' && typeof parsed.secret === 'string') {
+      return { clientId: parsed.clientId, secret: parsed.secret };
+    }
+  } catch {
+    // fall through
+  }
+  return null;
 }
 
-/** The error every secret-needing channel answers while the keychain is unavailable. */
-export function keychainUnavailableError(state: Extract<KeychainState, { state: 'unavailable' }>): AppError {
-  return new AppError({
-    code: ErrorCodes.keychainUnavailable,
-    message: `${state.message} ${state.howToFix}`,
-    retryable: true,
+/** First run only: a new key, read back so a keychain that silently drops writes cannot lose it. */
+async function createDataKey(k: KeytarLike, service: string): Promise<Buffer> {
+  const created = randomBytes(32);
+  await k.setPassword(service, DATA_KEY_ACCOUNT, created.toString('base64'));
+  if ((await k.getPassword(service, DATA_KEY_ACCOUNT)) !== created.toString('base64')) {
+    throw new AppError({
+      code: ErrorCodes.keychainUnavailable,
+      message:
+        'Your keychain accepted the AssetDesk data key but did not keep it. Check that the keychain is unlocked and writable, then restart AssetDesk.',
+      retryable: true,
+    });
+  }
+  return created;
+}
+
+/**
+ * keytar answers null both for "no entry" and "entry in a locked collection". A database exists, so the
+ * key must: learn which by writing a throw-away entry (a locked collection refuses it, or the desktop asks
+ * the officer to unlock), then read the key once more. The data key itself is never written here.
+ */
+async function keyForExistingDatabase(k: KeytarLike, service: string, platform: NodeJS.Platform): Promise<Buffer> {
+  try {
+    await k.setPassword(service, UNLOCK_CHECK_ACCOUNT, 'ok');
+    await k.deletePassword(service, UNLOCK_CHECK_ACCOUNT).catch(() => false);
+  } catch (error) {
+    const described = describeKeychainFailure(error, platform);
+    if (classify(error instanceof Error ? error.message : String(error)) === 'locked') {
+      throw new AppError(
+        {
+          code: KeychainErrorCodes.locked,
+          message: `Your keychain is locked, so AssetDesk cannot read the key to your saved history. ${described.howToFix.replace(/,? then restart AssetDesk\.?$/, '')}, then choose “Try the keychain again” in Settings → Backup and recovery (or restart AssetDesk).`,
+          retryable: true,
+        },
+        { cause: error },
+      );
+    }
+    throw keychainError(error, platform);
+  }
+  const again = await k.getPassword(service, DATA_KEY_ACCOUNT);
+  if (again !== null) return decodeKey(again, service);
+  throw new AppError({
+    code: KeychainErrorCodes.dataKeyMissing,
+    message:
+      'Your saved history is here, but its key is not in this computer’s keychain (a new computer, a new user profile or a reinstalled system?). ' +
+      'Open Settings → Recovery and enter the recovery key you saved when AssetDesk was first set up. AssetDesk will not create a new key, because that would lock the history away for good.',
+    retryable: false,
   });
+}
+
+/**
+ * Puts a recovered key in place. A different key already there is replaced only when the caller names
+ * an entry to keep it under (a restore keeps the replaced history openable); every write is read back.
+ */
+async function putDataKey(k: KeytarLike, service: string, key: Buffer, keepPreviousAs?: string): Promise<void> {
+  if (key.length !== 32) throw new Error('a data key is 32 bytes');
+  const existing = await k.getPassword(service, DATA_KEY_ACCOUNT);
+  const differs = existing !== null && !decodeKey(existing, service).equals(key);
+  if (differs && !keepPreviousAs) {
+    throw new AppError({
+      code: ErrorCodes.conflict,
+      message:
+        'This computer’s keychain already holds a different AssetDesk data key. AssetDesk will not overwrite it; restore the backup on a computer without AssetDesk history, or move the current history aside first.',
+      retryable: false,
+    });
+  }
+  const notKept = (): AppError =>
+    new AppError({
+      code: ErrorCodes.keychainUnavailable,
+      message: 'Your keychain did not keep the recovered key. Unlock the keychain and try again.',
+      retryable: true,
+    });
+  if (differs && keepPreviousAs) {
+    await k.setPassword(service, keepPreviousAs, existing);
+    if ((await k.getPassword(service, keepPreviousAs)) !== existing) throw notKept();
+  }
+  if (existing === null || differs) await k.setPassword(service, DATA_KEY_ACCOUNT, key.toString('base64'));
+  if ((await k.getPassword(service, DATA_KEY_ACCOUNT)) !== key.toString('base64')) throw notKept();
 }

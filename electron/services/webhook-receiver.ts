@@ -68,18 +68,16 @@ export type VerificationResult = { ok: true } | { ok: false; reason: string };
 const MAX_AGE_SECONDS = 5 * 60;
 export const WEBHOOK_PATH = '/plaid/webhook';
 
-/** Verifies one webhook; exported so it can be used with any HTTP front end. */
-export function createWebhookVerifier(
+/** Plaid's keys by kid, with unknown kids remembered and look-ups at Plaid rate-limited. */
+function createKeyCache(
   fetchKey: (kid: string) => Promise<PlaidWebhookKey>,
-  clock: () => Date = () => new Date(),
-  limit: KeyFetchLimit = DEFAULT_KEY_FETCH_LIMIT,
-) {
+  clock: () => Date,
+  limit: KeyFetchLimit,
+): (kid: string, refresh: boolean) => Promise<PlaidWebhookKey> {
   const keys = new Map<string, PlaidWebhookKey>();
   const unknownKids = new Map<string, number>(); // kid → refused until (ms)
   const fetchTimes: number[] = [];
-  const accepted = new Map<string, number>(); // `${iat}:${sha256}` → forget after (ms)
-
-  const keyFor = async (kid: string, refresh: boolean): Promise<PlaidWebhookKey> => {
+  return async (kid, refresh) => {
     const cached = keys.get(kid);
     if (cached && !refresh) return cached;
     const now = clock().getTime();
@@ -99,9 +97,12 @@ export function createWebhookVerifier(
       throw error;
     }
   };
+}
 
-  /** True the first time a verified (iat, body) pair is seen within the window. */
-  const firstDelivery = (iat: number, bodySha256: string): boolean => {
+/** True the first time a verified (iat, body) pair is seen within the verification window. */
+function createReplayGuard(clock: () => Date): (iat: number, bodySha256: string) => boolean {
+  const accepted = new Map<string, number>(); // `${iat}:${sha256}` → forget after (ms)
+  return (iat, bodySha256) => {
     const now = clock().getTime();
     for (const [id, forgetAt] of accepted) {
       if (forgetAt > now) break; // insertion order ≈ expiry order
@@ -113,6 +114,62 @@ export function createWebhookVerifier(
     // Kept until the JWT itself is too old to verify (plus a minute of clock skew).
     accepted.set(id, Math.max(now, (iat + MAX_AGE_SECONDS + 60) * 1000));
     return true;
+  };
+}
+
+type Claims = { request_body_sha256?: unknown; iat?: unknown };
+
+/** The JWT's signature and age against Plaid's key: its claims, or why it is refused. */
+async function verifiedClaims(
+  header: string,
+  key: PlaidWebhookKey,
+  clock: () => Date,
+): Promise<{ ok: true; claims: Claims } | { ok: false; reason: string }> {
+  try {
+    const publicKey = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }, 'ES256');
+    const verified = await jwtVerify(header, publicKey, {
+      algorithms: ['ES256'],
+      maxTokenAge: MAX_AGE_SECONDS,
+      requiredClaims: ['iat'],
+      currentDate: clock(),
+    });
+    return { ok: true, claims: verified.payload as Claims };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+      return { ok: false, reason: `stale or invalid iat (${code})` };
+    return { ok: false, reason: `signature check failed (${code ?? 'unknown'})` };
+  }
+}
+
+/** Verifies one webhook; exported so it can be used with any HTTP front end. */
+export function createWebhookVerifier(
+  fetchKey: (kid: string) => Promise<PlaidWebhookKey>,
+  clock: () => Date = () => new Date(),
+  limit: KeyFetchLimit = DEFAULT_KEY_FETCH_LIMIT,
+) {
+  const keyFor = createKeyCache(fetchKey, clock, limit);
+  const firstDelivery = createReplayGuard(clock);
+
+  /** Plaid's current key for a kid; a retired one is looked up once more in case it rotated. */
+  const currentKey = async (
+    kid: string,
+  ): Promise<{ ok: true; key: PlaidWebhookKey } | { ok: false; reason: string }> => {
+    let key: PlaidWebhookKey;
+    try {
+      key = await keyFor(kid, false);
+    } catch (error) {
+      return { ok: false, reason: `no key for kid ${kid.slice(0, 40)} (${(error as Error).message.slice(0, 80)})` };
+    }
+    const nowSeconds = Math.floor(clock().getTime() / 1000);
+    const expired = (k: PlaidWebhookKey) => typeof k.expired_at === 'number' && k.expired_at <= nowSeconds;
+    if (!expired(key)) return { ok: true, key };
+    try {
+      key = await keyFor(kid, true);
+    } catch {
+      return { ok: false, reason: 'key lookup failed' };
+    }
+    return expired(key) ? { ok: false, reason: 'key has expired' } : { ok: true, key };
   };
 
   return async function verify(header: string | undefined, rawBody: Buffer): Promise<VerificationResult> {
@@ -127,42 +184,11 @@ export function createWebhookVerifier(
       return { ok: false, reason: `algorithm ${String(protectedHeader.alg)} is not ES256` };
     const kid = protectedHeader.kid;
     if (!kid) return { ok: false, reason: 'JWT has no kid' };
-
-    let key: PlaidWebhookKey;
-    try {
-      key = await keyFor(kid, false);
-    } catch (error) {
-      return { ok: false, reason: `no key for kid ${kid.slice(0, 40)} (${(error as Error).message.slice(0, 80)})` };
-    }
-    const nowSeconds = Math.floor(clock().getTime() / 1000);
-    // A retired key still verifies for a while at Plaid; refetch once in case it rotated, then refuse.
-    if (typeof key.expired_at === 'number' && key.expired_at <= nowSeconds) {
-      try {
-        key = await keyFor(kid, true);
-      } catch {
-        return { ok: false, reason: 'key lookup failed' };
-      }
-      if (typeof key.expired_at === 'number' && key.expired_at <= nowSeconds)
-        return { ok: false, reason: 'key has expired' };
-    }
-
-    let payload: { request_body_sha256?: unknown; iat?: unknown };
-    try {
-      const publicKey = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }, 'ES256');
-      const verified = await jwtVerify(header, publicKey, {
-        algorithms: ['ES256'],
-        maxTokenAge: MAX_AGE_SECONDS,
-        requiredClaims: ['iat'],
-        currentDate: clock(),
-      });
-      payload = verified.payload as { request_body_sha256?: unknown; iat?: unknown };
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
-        return { ok: false, reason: `stale or invalid iat (${code})` };
-      return { ok: false, reason: `signature check failed (${code ?? 'unknown'})` };
-    }
-
+    const key = await currentKey(kid);
+    if (!key.ok) return key;
+    const verified = await verifiedClaims(header, key.key, clock);
+    if (!verified.ok) return verified;
+    const payload = verified.claims;
     if (typeof payload.request_body_sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(payload.request_body_sha256)) {
       return { ok: false, reason: 'JWT has no request_body_sha256' };
     }
@@ -179,65 +205,16 @@ export function createWebhookVerifier(
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
   const log = options.logger.child({ component: 'webhook-receiver' });
   const verify = createWebhookVerifier(options.fetchKey, options.clock, options.keyFetchLimit);
-  let ownHosts: string[] = [];
+  const ownHosts: string[] = [];
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const inFlight = new Set<Promise<void>>();
 
   const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
+    void handleRequest({ options, log, verify, maxBody, inFlight, ownHosts }, req, res).catch((error: unknown) => {
       log.error('webhook handling failed', { error });
       if (!res.headersSent) reply(res, 500, 'error');
     });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
-      reply(res, 404, 'not found');
-      return;
-    }
-    const host = (req.headers.host ?? '').toLowerCase();
-    if (!ownHosts.includes(host) && !(options.allowedHosts?.() ?? []).some((h) => h.toLowerCase() === host)) {
-      // DNS rebinding or a misrouted request: not addressed to this receiver.
-      log.warn('webhook rejected', { reason: 'unexpected Host header', host: host.slice(0, 80) });
-      reply(res, 421, 'misdirected');
-      return;
-    }
-    const body = await readBody(req, maxBody);
-    if (!body) {
-      reply(res, 413, 'too large');
-      return;
-    }
-    const header = req.headers['plaid-verification'];
-    const result = await verify(Array.isArray(header) ? header[0] : header, body);
-    if (!result.ok) {
-      log.warn('webhook rejected', { reason: result.reason, bytes: body.length, remote: req.socket.remoteAddress });
-      reply(res, 401, 'rejected');
-      return;
-    }
-    let webhook: PlaidWebhook;
-    try {
-      webhook = JSON.parse(body.toString('utf8')) as PlaidWebhook;
-    } catch {
-      log.warn('webhook rejected', { reason: 'verified body is not JSON', bytes: body.length });
-      reply(res, 400, 'bad json');
-      return;
-    }
-    log.info('webhook accepted', {
-      type: webhook.webhook_type,
-      code: webhook.webhook_code,
-      assetReportId: webhook.asset_report_id,
-      itemId: webhook.item_id,
-    });
-    reply(res, 200, 'ok');
-    // Handled after the 200: Plaid wants an answer within 10 s, report downloads can take longer.
-    const work = options
-      .onWebhook(webhook)
-      .catch((error: unknown) =>
-        log.error('webhook handler failed', { type: webhook.webhook_type, code: webhook.webhook_code, error }),
-      )
-      .finally(() => inFlight.delete(work));
-    inFlight.add(work);
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -245,7 +222,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
-  ownHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  ownHosts.push(`127.0.0.1:${port}`, `localhost:${port}`);
   log.info('webhook receiver listening', { url });
 
   return {
@@ -259,6 +236,67 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+interface ReceiverState {
+  options: WebhookReceiverOptions;
+  log: Logger;
+  verify: ReturnType<typeof createWebhookVerifier>;
+  maxBody: number;
+  inFlight: Set<Promise<void>>;
+  /** 127.0.0.1:PORT and localhost:PORT once listening. */
+  ownHosts: readonly string[];
+}
+
+/** One request: right path and Host, a verified body, then the 200 before the (slower) handling. */
+async function handleRequest(state: ReceiverState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { options, log, verify, maxBody, inFlight, ownHosts } = state;
+  if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
+    reply(res, 404, 'not found');
+    return;
+  }
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!ownHosts.includes(host) && !(options.allowedHosts?.() ?? []).some((h) => h.toLowerCase() === host)) {
+    // DNS rebinding or a misrouted request: not addressed to this receiver.
+    log.warn('webhook rejected', { reason: 'unexpected Host header', host: host.slice(0, 80) });
+    reply(res, 421, 'misdirected');
+    return;
+  }
+  const body = await readBody(req, maxBody);
+  if (!body) {
+    reply(res, 413, 'too large');
+    return;
+  }
+  const header = req.headers['plaid-verification'];
+  const result = await verify(Array.isArray(header) ? header[0] : header, body);
+  if (!result.ok) {
+    log.warn('webhook rejected', { reason: result.reason, bytes: body.length, remote: req.socket.remoteAddress });
+    reply(res, 401, 'rejected');
+    return;
+  }
+  let webhook: PlaidWebhook;
+  try {
+    webhook = JSON.parse(body.toString('utf8')) as PlaidWebhook;
+  } catch {
+    log.warn('webhook rejected', { reason: 'verified body is not JSON', bytes: body.length });
+    reply(res, 400, 'bad json');
+    return;
+  }
+  log.info('webhook accepted', {
+    type: webhook.webhook_type,
+    code: webhook.webhook_code,
+    assetReportId: webhook.asset_report_id,
+    itemId: webhook.item_id,
+  });
+  reply(res, 200, 'ok');
+  // Handled after the 200: Plaid wants an answer within 10 s, report downloads can take longer.
+  const work = options
+    .onWebhook(webhook)
+    .catch((error: unknown) =>
+      log.error('webhook handler failed', { type: webhook.webhook_type, code: webhook.webhook_code, error }),
+    )
+    .finally(() => inFlight.delete(work));
+  inFlight.add(work);
 }
 
 function reply(res: ServerResponse, status: number, text: string): void {

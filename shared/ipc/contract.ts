@@ -54,6 +54,17 @@ export const BackupStatus = z.object({
 });
 export type BackupStatus = z.infer<typeof BackupStatus>;
 
+/** Start-up work running behind the open window (pending reports checked with Plaid, retention), told to the officer. */
+export const BackgroundWork = z.object({
+  task: z.enum(['resumingReports', 'retention']),
+  /** How many reports the step covers. */
+  count: z.number().int().nonnegative(),
+  /** 'failed' stays on screen: the step will be tried again later. */
+  state: z.enum(['running', 'failed']),
+  message: z.string(),
+});
+export type BackgroundWork = z.infer<typeof BackgroundWork>;
+
 const saveResult = z.discriminatedUnion('saved', [
   z.object({ saved: z.literal(true), path: z.string() }),
   z.object({ saved: z.literal(false) }),
@@ -87,6 +98,8 @@ export const contract = {
       environment: PlaidEnvironment,
       keychain: KeychainState,
       transport: z.enum(['electron', 'web-bridge']),
+      /** Start-up work still running (or failed) in the background; null when there is none. */
+      backgroundWork: BackgroundWork.nullable(),
     }),
   ),
 
@@ -288,9 +301,18 @@ export const contract = {
   // ── Backup, restore and key recovery (issue 14) ──────────────────────────────────────────────
   'backup:status': channel(none, BackupStatus),
   'backup:create': channel(none, saveResult),
-  /** Restores the newest backup in a folder the officer picks, after checking the file and its key. */
+  /**
+   * Restores a backup file the officer picks, after checking the file and its key; a backup made under another
+   * data key (another computer, a lost keychain) opens with the recovery key that was current when it was made.
+   */
   'backup:restore': channel(
-    none,
+    z.strictObject({
+      recoveryKey: z
+        .string()
+        .trim()
+        .regex(/^[0-9A-Za-z\s-]{32,48}$/, 'a recovery key is 8 groups of 4 letters and digits')
+        .optional(),
+    }),
     z.discriminatedUnion('restored', [
       z.object({
         restored: z.literal(true),
@@ -330,6 +352,8 @@ export const events = {
   'link:hostedFinished': z.object({ hostedLinkId: id, applicantId: id, status: z.enum(['completed', 'exited']) }),
   /** The log file could not be written (full disk …): told once, the app keeps running. */
   'log:writeFailed': z.object({ failures: z.number().int(), message: z.string() }),
+  /** Start-up work behind the window changed (null: all done). */
+  'app:backgroundWork': z.object({ work: BackgroundWork.nullable() }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -32,6 +32,7 @@ export const suite: BenchSuite = {
       desktop: {
         chooseSavePath: async () => null,
         chooseFolder: async () => null,
+        chooseFile: async () => null,
         writeClipboard: () => undefined,
         notify: () => undefined,
       },

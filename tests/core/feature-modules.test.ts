@@ -43,6 +43,7 @@ function desk() {
   const desktop: DesktopAdapters = {
     chooseSavePath: async () => null,
     chooseFolder: async () => null,
+    chooseFile: async () => null,
     writeClipboard: (text) => void clipboard.push(text),
     notify: () => undefined,
   };
@@ -296,7 +297,13 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
 describe('modules of the composition root, on their own', () => {
   test('settings answer with their defaults while the keychain is missing, and refuse to change anything', async () => {
     const ctx: ServiceContext = {
-      desktop: { chooseSavePath: async () => null, chooseFolder: async () => null, writeClipboard() {}, notify() {} },
+      desktop: {
+        chooseSavePath: async () => null,
+        chooseFolder: async () => null,
+        chooseFile: async () => null,
+        writeClipboard() {},
+        notify() {},
+      },
       events: { emit() {} },
       logger: createMemoryLogger(),
       clock: () => new Date(),
@@ -333,6 +340,7 @@ describe('modules of the composition root, on their own', () => {
       environment: 'emulator',
       keychain,
       transport: 'web-bridge',
+      backgroundWork: null,
     });
     expect(await handlers['settings:get']({})).toEqual({
       environment: 'emulator',

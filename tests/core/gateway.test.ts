@@ -102,6 +102,7 @@ test('with no usable keychain the app still starts; secret-needing channels answ
     desktop: {
       chooseSavePath: async () => null,
       chooseFolder: async () => null,
+      chooseFile: async () => null,
       writeClipboard: () => undefined,
       notify: () => undefined,
     },

@@ -62,6 +62,7 @@ export async function startHarness(
   const desktop: DesktopAdapters = {
     chooseSavePath: async ({ defaultName }) => join(userDataDir, defaultName),
     chooseFolder: async () => userDataDir,
+    chooseFile: async () => null,
     writeClipboard: (text) => void clipboard.push(text),
     notify: (title, body) => void notifications.push({ title, body }),
   };

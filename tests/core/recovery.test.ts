@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newestBackupIn } from '../../electron/db/backup';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
+import type { KeytarLike } from '../../electron/services/vault';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { APPLICANT, EMULATOR_CLIENT_ID, EMULATOR_SECRET, startHarness } from './harness';
 
@@ -12,6 +14,8 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
   let userDataDir: string;
   let backupDir: string;
   const keychainService = testKeychainService();
+  // The other computer the officer's older backup was made on.
+  const otherKeychainService = testKeychainService();
   let savedRecoveryKey = '';
 
   beforeAll(async () => {
@@ -24,19 +28,27 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
     await emulator?.close();
     rmSync(userDataDir, { recursive: true, force: true });
     rmSync(backupDir, { recursive: true, force: true });
-    const keytar = await realKeytar();
-    for (const account of ['data-key', 'unlock-check']) await keytar.deletePassword(keychainService, account);
+    const keytar = (await realKeytar()) as KeytarWithList;
+    for (const service of [keychainService, otherKeychainService]) {
+      for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+    }
   });
 
-  const open = (chooseFolder = backupDir) =>
+  const open = (chooseFolder = backupDir, dataDir = userDataDir, service = keychainService, keychain?: KeytarLike) =>
     startHarness({
       emulator,
-      userDataDir,
-      keychainService,
+      userDataDir: dataDir,
+      keychainService: service,
       services: {
+        ...(keychain ? { keychain } : {}),
         desktop: {
           chooseSavePath: async () => null,
           chooseFolder: async () => chooseFolder,
+          // The officer picks the newest backup file in that folder.
+          chooseFile: async ({ extensions }) => {
+            expect(extensions).toEqual(['assetdesk-backup']);
+            return newestBackupIn(chooseFolder);
+          },
           writeClipboard: () => undefined,
           notify: () => undefined,
         },
@@ -108,4 +120,94 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
       await h.close();
     }
   });
+
+  test('a backup made under another key is refused without its recovery key, and restores with it', async () => {
+    const otherDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-other-computer-'));
+    const otherBackups = mkdtempSync(join(tmpdir(), 'assetdesk-other-backups-'));
+    try {
+      // Another computer: its own data key, its own recovery key, one backup.
+      const other = await open(otherBackups, otherDataDir, otherKeychainService);
+      let otherRecoveryKey = '';
+      try {
+        await other.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-OTHER-COMPUTER' });
+        otherRecoveryKey = (await other.handlers['recovery:newKey']({})).recoveryKey;
+        await other.handlers['recovery:confirmSaved']({});
+        expect(await other.handlers['backup:create']({})).toMatchObject({ saved: true });
+      } finally {
+        await other.close();
+      }
+      const keytar = (await realKeytar()) as KeytarWithList;
+      const ownKey = await keytar.getPassword(keychainService, 'data-key');
+
+      // A keychain that refuses to take the backup's key: the restore is undone, the history left as it was.
+      const refusing: KeytarLike = {
+        getPassword: (service, account) => keytar.getPassword(service, account),
+        deletePassword: (service, account) => keytar.deletePassword(service, account),
+        setPassword: (service, account, password) =>
+          account === 'data-key'
+            ? Promise.reject(new Error('Cannot create an item in a locked collection'))
+            : keytar.setPassword(service, account, password),
+      };
+      const files = () => readdirSync(userDataDir).sort();
+      const refused = await open(otherBackups, userDataDir, keychainService, refusing);
+      try {
+        const before = (await refused.handlers['applicants:list']({})).rows.map((r) => r.loanNumber);
+        const filesBefore = files();
+        await expect(refused.handlers['backup:restore']({ recoveryKey: otherRecoveryKey })).rejects.toMatchObject({
+          code: 'KEYCHAIN_UNAVAILABLE',
+        });
+        expect(files()).toEqual(filesBefore);
+        expect((await refused.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
+        expect((await refused.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual(before);
+        expect(await keytar.getPassword(keychainService, 'data-key')).toBe(ownKey);
+      } finally {
+        await refused.close();
+      }
+      for (const { account } of await keytar.findCredentials(keychainService)) {
+        if (account.startsWith('data-key.before-restore-')) await keytar.deletePassword(keychainService, account);
+      }
+
+      const h = await open(otherBackups);
+      try {
+        const before = (await h.handlers['applicants:list']({})).rows.map((r) => r.loanNumber);
+        // This computer's key does not open it: refused, nothing replaced, the officer is told to use its recovery key.
+        await expect(h.handlers['backup:restore']({})).rejects.toMatchObject({
+          code: 'STORE_KEY_MISMATCH',
+          message: expect.stringMatching(/recovery key/),
+        });
+        await expect(
+          h.handlers['backup:restore']({ recoveryKey: savedRecoveryKey }), // this computer's recovery key: wrong one
+        ).rejects.toMatchObject({ code: 'RECOVERY_KEY_WRONG' });
+        expect((await h.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual(before);
+        expect(await keytar.getPassword(keychainService, 'data-key')).toBe(ownKey);
+
+        const restored = await h.handlers['backup:restore']({ recoveryKey: otherRecoveryKey });
+        expect(restored).toMatchObject({ restored: true, applicants: 1 });
+        expect((await h.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
+        expect((await h.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual(['LN-OTHER-COMPUTER']);
+      } finally {
+        await h.close();
+      }
+      // The backup's key now opens the history; the replaced history's key is kept, not lost.
+      const entries = await keytar.findCredentials(keychainService);
+      const kept = entries.filter((e) => e.account.startsWith('data-key.before-restore-'));
+      expect(kept.map((e) => e.password)).toEqual([ownKey]);
+      expect(await keytar.getPassword(keychainService, 'data-key')).not.toBe(ownKey);
+      const again = await open(otherBackups);
+      try {
+        expect((await again.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual([
+          'LN-OTHER-COMPUTER',
+        ]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(otherDataDir, { recursive: true, force: true });
+      rmSync(otherBackups, { recursive: true, force: true });
+    }
+  });
 });
+
+type KeytarWithList = Awaited<ReturnType<typeof realKeytar>> & {
+  findCredentials(service: string): Promise<{ account: string; password: string }[]>;
+};

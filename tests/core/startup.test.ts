@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
+import { FAKE_ACCESS_TOKEN, FAKE_REPORT_TOKEN } from '../helpers/fake-tokens';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { applicantInput } from '../helpers/applicant';
-import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness } from './harness';
+import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness, type CoreHarness } from './harness';
 import { finishesWithin } from './deadline';
 
 /**
@@ -33,22 +33,20 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('start() resolves while a pending report waits on an unanswering Plaid; the failure surfaces afterwards', async () => {
-    const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-'));
-    dirs.push(userDataDir);
-    const keychainService = testKeychainService();
-    const silentPlaid = async () => ({
+  /** A Plaid that never answers, as the session's "emulator", with short gateway timeouts. */
+  const silentPlaidServices = (timeoutMs: number) => ({
+    startEmulator: async () => ({
       baseUrl: plaidUrl,
       clientId: EMULATOR_CLIENT_ID,
       secret: EMULATOR_SECRET,
       linkScriptUrl: `${plaidUrl}/link-initialize.js`,
       close: async () => undefined,
-    });
-    const services = { startEmulator: silentPlaid, gatewayOptions: { maxAttempts: 1, timeoutMs: 800 } };
+    }),
+    gatewayOptions: { maxAttempts: 1, timeoutMs },
+  });
 
-    // First run: a report left pending before Plaid was called (what a crash at that moment leaves).
-    const first = await startHarness({ userDataDir, keychainService, services });
-    const store = first.services.internals.store()!;
+  /** An applicant with one linked bank, straight in the store. */
+  const applicantWithBank = (store: NonNullable<ReturnType<CoreHarness['services']['internals']['store']>>) => {
     const applicant = store.applicants.create(applicantInput());
     const item = store.items.add({
       applicantId: applicant.id,
@@ -59,6 +57,19 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
       institutionName: 'First Platypus Bank',
       accounts: [],
     });
+    return { applicant, item };
+  };
+
+  test('start() resolves while a pending report waits on an unanswering Plaid; the failure surfaces afterwards', async () => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-'));
+    dirs.push(userDataDir);
+    const keychainService = testKeychainService();
+    const services = silentPlaidServices(800);
+
+    // First run: a report left pending before Plaid was called (what a crash at that moment leaves).
+    const first = await startHarness({ userDataDir, keychainService, services });
+    const store = first.services.internals.store()!;
+    const { applicant, item } = applicantWithBank(store);
     const pending = leftPendingReport(store, applicant.id, item.id);
     await first.close();
 
@@ -79,6 +90,73 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
         event: 'report:progress',
         payload: expect.objectContaining({ reportId: pending.id, status: 'failed' }),
       });
+    } finally {
+      await second.close();
+      const keytar = await realKeytar();
+      await keytar.deletePassword(keychainService, 'data-key').catch(() => false);
+    }
+  });
+
+  test('the officer sees the background work: pending reports checked, reports past retention removed, a failure kept', async () => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-work-'));
+    dirs.push(userDataDir);
+    const keychainService = testKeychainService();
+    const services = silentPlaidServices(500);
+    const first = await startHarness({ userDataDir, keychainService, services });
+    const store = first.services.internals.store()!;
+    const { applicant, item } = applicantWithBank(store);
+    // One report never reached Plaid (resumed, then past retention: removed here only); one failed
+    // at Plaid (past retention: its removal at the unanswering Plaid fails).
+    const neverSent = leftPendingReport(store, applicant.id, item.id);
+    const atPlaid = leftPendingReport(store, applicant.id, item.id);
+    store.reports.attachPlaid(atPlaid.id, { plaidReportId: 'assets-report-1', reportToken: FAKE_REPORT_TOKEN });
+    store.reports.markFailed(atPlaid.id, { code: 'PRODUCT_NOT_READY', message: 'not ready' });
+    store.settings.update('retentionDays', 1);
+    await first.close();
+
+    const later = () => new Date(Date.now() + 3 * 86_400_000);
+    const second = await startHarness({ userDataDir, keychainService, services: { ...services, clock: later } });
+    try {
+      const checking = {
+        task: 'resumingReports',
+        count: 1,
+        state: 'running',
+        message: 'Checking 1 pending report with Plaid…',
+      };
+      // Read by a window that opens after the event went out.
+      expect((await second.handlers['app:info']({})).backgroundWork).toEqual(checking);
+      expect(await finishesWithin(second.services.background(), 5_000), 'background work ends within 5 s').toBe(true);
+      const told = second.events.filter((e) => e.event === 'app:backgroundWork').map((e) => e.payload);
+      const failed = {
+        task: 'retention',
+        count: 1,
+        state: 'failed',
+        message: '1 report past retention could not be removed at Plaid. AssetDesk tries again tomorrow.',
+      };
+      expect(told).toEqual([
+        { work: checking },
+        { work: null },
+        { work: { task: 'retention', count: 2, state: 'running', message: 'Removing 2 reports past retention…' } },
+        { work: failed },
+      ]);
+      expect((await second.handlers['app:info']({})).backgroundWork).toEqual(failed);
+      // A restart (here: "Try the keychain again") clears the line first, then tells what is still due.
+      const seen = second.events.length;
+      expect((await second.handlers['keychain:retry']({})).keychain).toEqual({ state: 'ok' });
+      expect(await finishesWithin(second.services.background(), 5_000), 'background work ends within 5 s').toBe(true);
+      expect(
+        second.events
+          .slice(seen)
+          .filter((e) => e.event === 'app:backgroundWork')
+          .map((e) => e.payload),
+      ).toEqual([
+        { work: null },
+        { work: { task: 'retention', count: 1, state: 'running', message: 'Removing 1 report past retention…' } },
+        { work: failed },
+      ]);
+      const after = second.services.internals.store()!;
+      expect(after.reports.get(neverSent.id)?.status).toBe('removed');
+      expect(after.reports.get(atPlaid.id)?.status).toBe('failed');
     } finally {
       await second.close();
       const keytar = await realKeytar();

@@ -66,7 +66,7 @@ function transaction(accountId: string, spec: TransactionSpec, reportDate: strin
   };
 }
 
-/** current(D) = balances.current + Σ amount(t) for t posted after D (ASSETS-API.md §4.9.1). */
+/** current(D) = balances.current + Σ amount(t) for t posted after D: walking back from today undoes each later posting. */
 function history(
   current: number,
   transactions: AssetReportTransaction[],

@@ -146,6 +146,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
   },
   'reports:get': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:pdf': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'reports:summary': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:refresh': { valid: { reportId: 'r1' }, fields: { reportId: ids, daysRequested: days } },
   'reports:filter': {
     valid: { reportId: 'r1', accountIdsToExclude: ['acc-1'] },
@@ -180,6 +181,39 @@ const TABLE: Partial<Record<Channel, Row>> = {
     fields: { reportId: ids, transactionId: ['', 'x'.repeat(65), 5, null] },
   },
   'deposits:listSourced': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'underwriting:listConfirmations': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'underwriting:confirmAccount': {
+    valid: { applicantId: 'a1', accountKey: 'acc-1', kind: 'ownership', note: 'joint account, letter on file' },
+    fields: {
+      applicantId: ids,
+      accountKey: ['', 'x'.repeat(201), 5, null],
+      kind: ['owner', '', 5, null],
+      note: ['', '   ', 'x'.repeat(1001), 5, null],
+      usdRate: [0, -1, 1_000_001, '1.1', Number.NaN],
+    },
+  },
+  'underwriting:withdrawConfirmation': {
+    valid: { applicantId: 'a1', accountKey: 'acc-1', kind: 'ownership' },
+    fields: { applicantId: ids, accountKey: ['', 'x'.repeat(201), 5, null], kind: ['owner', '', 5, null] },
+  },
+  'underwriting:getNoteDate': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'underwriting:setNoteDate': {
+    valid: { applicantId: 'a1', expectedNoteDate: '2026-12-15' },
+    fields: { applicantId: ids, expectedNoteDate: isoDates.filter((v) => v !== null) },
+  },
+  'underwriting:updateSettings': {
+    valid: { retirementDiscount: 0.6 },
+    fields: {
+      retirementDiscount: [-0.1, 1.1, '0.6', null],
+      brokerageShare: [-0.1, 1.1, '1', null],
+      hsaTreatment: ['partial', '', 5, null],
+      transferMatchBusinessDays: [-1, 11, 1.5, '3', null],
+    },
+  },
+  'clipboard:writeText': {
+    valid: { text: 'https://hosted.plaid.com/link/abc' },
+    fields: { text: ['', 'x'.repeat(2049), 'a\nb', 'a\rb', 'a\u0000b', 5, null] },
+  },
   'activity:list': {
     valid: {},
     fields: { applicantId: optionalIds, reportId: optionalIds, limit: [0, 1001, 1.5, '5', null] },
@@ -220,6 +254,10 @@ const TABLE: Partial<Record<Channel, Row>> = {
     fields: { text: ['', 'x'.repeat(2049), 'line one\nline two', 5, null] },
   },
   'backup:setReminder': { valid: { days: 7 }, fields: { days: [0, 366, 1.5, '7', null] } },
+  'backup:restore': {
+    valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },
+    fields: { recoveryKey: ['', 'short', 'x'.repeat(49), '0000-0000-0000-0000-0000-0000-0000-000!', 5, null] },
+  },
   'recovery:unlock': {
     valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },
     fields: { recoveryKey: ['', 'short', 'x'.repeat(49), '0000-0000-0000-0000-0000-0000-0000-000!', 5, null] },

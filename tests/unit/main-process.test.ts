@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channelNames } from '../../shared/ipc/contract';
@@ -26,6 +26,12 @@ let finishClipboardWrite: () => void = () => undefined;
 let clipboardStarted = 0;
 const partitions: string[] = [];
 const userData = mkdtempSync(join(tmpdir(), 'assetdesk-main-'));
+// The log "file" is a folder: every log write fails, as on a full disk, for the whole run.
+mkdirSync(join(userData, 'logs', 'assetdesk.log'), { recursive: true });
+const faultListenersBefore = {
+  uncaughtException: process.listeners('uncaughtException'),
+  unhandledRejection: process.listeners('unhandledRejection'),
+};
 
 vi.mock('electron', () => {
   class FakeWebContents {
@@ -272,6 +278,27 @@ describe('main process startup (Electron mocked, services real)', () => {
       { text: 'a\nb' },
     );
     expect(multiLine).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('survives an uncaught exception and an unhandled rejection while its log cannot be written', async () => {
+    type Handler = (error: unknown) => void;
+    const added = (name: 'uncaughtException' | 'unhandledRejection'): Handler[] => {
+      const before = faultListenersBefore[name] as unknown[];
+      return (process.listeners(name as 'uncaughtException') as unknown[]).filter(
+        (l) => !before.includes(l),
+      ) as Handler[];
+    };
+    // Exactly the main process's own handlers (called directly: emitting would reach the test runner's too).
+    expect(added('uncaughtException')).toHaveLength(1);
+    expect(added('unhandledRejection')).toHaveLength(1);
+    expect(() => added('uncaughtException')[0]!(new Error('nobody caught this'))).not.toThrow();
+    expect(() => added('unhandledRejection')[0]!(new Error('nobody awaited this'))).not.toThrow();
+    // Still answering the officer afterwards.
+    const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
+    expect(await handlers.get('app:info')!({ senderFrame: mainFrame, sender: { mainFrame } }, {})).toMatchObject({
+      ok: true,
+      value: { keychain: { state: 'ok' } },
+    });
   });
 
   it('a second window request after the close opens a new window; a second launch focuses it', async () => {

@@ -1,6 +1,6 @@
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { CredentialState, KeychainState, PlaidEnvironment, Settings } from '../../../shared/domain';
-import type { ContractHandlers } from '../../../shared/ipc/contract';
+import type { BackgroundWork, ContractHandlers } from '../../../shared/ipc/contract';
 import { SETTINGS_DEFAULTS, type SettingsValues } from '../../db';
 import type { PlaidGateway } from '../plaid-gateway';
 import type { ServiceContext } from '../service-context';
@@ -22,6 +22,8 @@ export interface SettingsFeatureDeps {
   keychain(): KeychainState;
   version: string;
   transport: 'electron' | 'web-bridge';
+  /** Start-up work still running behind the window (status line); none when omitted. */
+  backgroundWork?(): BackgroundWork | null;
   /** Swaps the environment session (fails, changing nothing, when the keys are missing). */
   switchEnvironment(environment: PlaidEnvironment): Promise<void>;
   /** The environment of the running session, if one is open. */
@@ -46,6 +48,7 @@ export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandl
       environment: ctx.environment(),
       keychain: deps.keychain(),
       transport: deps.transport,
+      backgroundWork: deps.backgroundWork?.() ?? null,
     }),
 
     'settings:get': () => settings(),

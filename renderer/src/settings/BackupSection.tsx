@@ -11,6 +11,7 @@ import {
   Skeleton,
   TextField,
   formatDateTime,
+  toAppError,
   useConfirm,
   useLoad,
   useToast,
@@ -95,8 +96,16 @@ export function RecoveryKeyPrompt() {
   );
 }
 
-/** When the history exists but its key is gone: open it with the recovery key. */
-function RecoveryUnlockForm({ onOpened }: { onOpened(): void }) {
+/** A recovery key typed in, then handed to `onSubmit`; what that refuses is shown under the field. */
+function RecoveryKeyForm(props: {
+  intro: string;
+  label: string;
+  submitLabel: string;
+  testId: string;
+  inputTestId: string;
+  onSubmit(recoveryKey: string): Promise<void>;
+  onCancel?(): void;
+}) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -105,8 +114,7 @@ function RecoveryUnlockForm({ onOpened }: { onOpened(): void }) {
     setBusy(true);
     setError(null);
     try {
-      await api.recoveryUnlock({ recoveryKey: code });
-      onOpened();
+      await props.onSubmit(code);
     } catch (e) {
       setError(e);
     } finally {
@@ -114,29 +122,64 @@ function RecoveryUnlockForm({ onOpened }: { onOpened(): void }) {
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} data-testid="recovery-unlock-form">
-      <p>
-        Your saved history is on this computer, but its key is not in the keychain. Enter the recovery key you printed
-        when AssetDesk was set up.
-      </p>
+    <form onSubmit={(e) => void submit(e)} data-testid={props.testId}>
+      <p>{props.intro}</p>
       <TextField
-        label="Recovery key"
+        label={props.label}
         value={code}
         onChange={(e) => setCode(e.target.value)}
         placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
         autoComplete="off"
         spellCheck={false}
-        data-testid="recovery-key-input"
+        data-testid={props.inputTestId}
       />
       {error !== null && <ErrorAlert error={error} />}
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy} disabled={code.trim().length < 32}>
-          Open my history
+          {props.submitLabel}
         </Button>
+        {props.onCancel && <Button onClick={props.onCancel}>Cancel</Button>}
       </div>
     </form>
   );
 }
+
+/** When the history exists but its key is gone: open it with the recovery key. */
+function RecoveryUnlockForm({ onOpened }: { onOpened(): void }) {
+  return (
+    <RecoveryKeyForm
+      intro="Your saved history is on this computer, but its key is not in the keychain. Enter the recovery key you printed when AssetDesk was set up."
+      label="Recovery key"
+      submitLabel="Open my history"
+      testId="recovery-unlock-form"
+      inputTestId="recovery-key-input"
+      onSubmit={async (recoveryKey) => {
+        await api.recoveryUnlock({ recoveryKey });
+        onOpened();
+      }}
+    />
+  );
+}
+
+/**
+ * A backup made under another key (another computer, before a keychain loss) opens with the recovery key
+ * that was current when it was made; the officer then picks the backup file.
+ */
+function RestoreWithRecoveryKeyForm(props: { onRestore(recoveryKey: string): Promise<void>; onCancel(): void }) {
+  return (
+    <RecoveryKeyForm
+      intro="This backup was made with another key (another computer, or before this computer’s keychain was lost). Enter the recovery key that was current when the backup was made, then choose the backup file again. The history it replaces is kept in the data folder, and its key stays in the keychain."
+      label="Recovery key of the backup"
+      submitLabel="Choose backup file…"
+      testId="restore-recovery-form"
+      inputTestId="restore-recovery-key-input"
+      onSubmit={props.onRestore}
+      onCancel={props.onCancel}
+    />
+  );
+}
+
+const BACKUP_NEEDS_ITS_KEY = new Set(['STORE_KEY_MISMATCH', 'DATA_KEY_MISSING']);
 
 export function BackupSection() {
   const { reload: reloadAppInfo } = useAppInfo();
@@ -146,6 +189,7 @@ export function BackupSection() {
   const [error, setError] = useState<unknown>(null);
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const [reminderDays, setReminderDays] = useState<string>('');
+  const [askRecoveryKey, setAskRecoveryKey] = useState(false);
   const confirm = useConfirm();
   const toast = useToast();
   const current = status ?? loaded.data ?? null;
@@ -170,25 +214,37 @@ export function BackupSection() {
       setStatus(await api.backupStatus({}));
     });
 
+  /** Throws what the main side refused, so the caller shows it where the officer acted. */
+  const restoreFile = async (recoveryKey?: string) => {
+    const result = await api.backupRestore(recoveryKey ? { recoveryKey } : {});
+    if (!result.restored) return;
+    setAskRecoveryKey(false);
+    toast.show({ message: `Restored ${result.applicants} applicants and ${result.reports} reports.` });
+    reloadAppInfo();
+    setStatus(await api.backupStatus({}));
+  };
+
   const restore = async () => {
     const yes = await confirm({
       title: 'Restore a backup?',
       message: (
         <p>
-          AssetDesk replaces the current history with the newest backup in the folder you choose. The current history is
-          kept beside it in the data folder (…before-restore-…), not deleted.
+          AssetDesk replaces the current history with the backup file you choose. The current history is kept beside it
+          in the data folder (…before-restore-…), not deleted.
         </p>
       ),
-      confirmLabel: 'Choose backup folder',
+      confirmLabel: 'Choose backup file',
       danger: true,
     });
     if (!yes) return;
     await run('restore', async () => {
-      const result = await api.backupRestore({});
-      if (!result.restored) return;
-      toast.show({ message: `Restored ${result.applicants} applicants and ${result.reports} reports.` });
-      reloadAppInfo();
-      setStatus(await api.backupStatus({}));
+      try {
+        await restoreFile();
+      } catch (e) {
+        // Made under another key: ask for that backup's recovery key instead of a dead end.
+        if (BACKUP_NEEDS_ITS_KEY.has(toAppError(e).code)) setAskRecoveryKey(true);
+        throw e;
+      }
     });
   };
 
@@ -261,10 +317,22 @@ export function BackupSection() {
             <Button busy={busy === 'restore'} onClick={() => void restore()} data-testid="restore-backup">
               Restore a backup…
             </Button>
+            <Button onClick={() => setAskRecoveryKey(true)} data-testid="restore-other-key">
+              Restore a backup from another computer…
+            </Button>
             <Button busy={busy === 'retry'} onClick={() => void retryKeychain()} data-testid="keychain-retry">
               Try the keychain again
             </Button>
           </div>
+          {askRecoveryKey && (
+            <RestoreWithRecoveryKeyForm
+              onRestore={async (recoveryKey) => {
+                setError(null);
+                await restoreFile(recoveryKey);
+              }}
+              onCancel={() => setAskRecoveryKey(false)}
+            />
+          )}
           <form className="backup-reminder" onSubmit={saveReminder}>
             <TextField
               label="Remind me when no backup was made for (days)"

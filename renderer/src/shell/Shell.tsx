@@ -3,6 +3,7 @@ import { environmentLabel } from '../ui';
 import { useAppInfo } from './AppInfo';
 import { href, navigate, type Route } from './router';
 import { LogFailureNotice, RecoveryKeyPrompt } from '../settings/BackupSection';
+import { BackgroundWorkStatus } from './BackgroundWorkStatus';
 
 const navItems: { label: string; href: string; matches: Route['name'][]; testId: string }[] = [
   { label: 'Applicants', href: href.applicants(), matches: ['applicants', 'applicant'], testId: 'nav-applicants' },
@@ -140,6 +141,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       </nav>
       <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
         <LogFailureNotice />
+        <BackgroundWorkStatus />
         <RecoveryKeyPrompt />
         {children}
       </main>

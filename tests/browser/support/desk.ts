@@ -9,6 +9,7 @@ import { startWebBridge, type WebBridge } from '../../../electron/dev/web-bridge
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../electron/emulator';
 import { createAppServices, type AppServices } from '../../../electron/services/app-services';
 import { createMemoryLogger } from '../../../electron/log/logger';
+import type { EventSink } from '../../../shared/ipc/contract';
 import { launchChromium as launchBrowser } from './chromium';
 
 export { pdfPageTexts } from '../../helpers/pdf-text';
@@ -56,6 +57,8 @@ export interface Desk {
   /** Moves the emulator's clock forward (reports whose ready time has passed answer /asset_report/get). */
   advanceEmulatorClock(ms: number): void;
   logLines: string[];
+  /** Pushes an event to the page as the main process would (for screens that show main-process news). */
+  publish: EventSink['emit'];
 }
 
 export async function startDesk(workDir: string, staticDir: string): Promise<Desk> {
@@ -65,12 +68,14 @@ export async function startDesk(workDir: string, staticDir: string): Promise<Des
   let offsetMs = 0;
   let app: AppServices | null = null;
   let running: RunningEmulator | null = null;
+  let sink: EventSink | null = null;
   const bridge = await startWebBridge({
     userDataDir,
     staticDir,
     port: 0,
     logger,
     createServices: (deps) => {
+      sink = deps.events;
       app = createAppServices({
         ...deps,
         keychainService: `AssetDesk-browser-test-${process.pid}`,
@@ -98,6 +103,7 @@ export async function startDesk(workDir: string, staticDir: string): Promise<Des
     },
     advanceEmulatorClock: (ms) => void (offsetMs += ms),
     logLines: logger.lines,
+    publish: (event, payload) => sink!.emit(event, payload),
   };
 }
 

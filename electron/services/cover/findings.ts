@@ -1,0 +1,143 @@
+import { NOT_COUNTED } from '../../../shared/underwriting/funds-to-close';
+import type { Finding, NotCountedAccount, UnderwritingAnalysis } from '../../../shared/underwriting/types';
+import { FONT, FONT_BOLD as BOLD, type Doc } from '../../pdf/toolkit';
+import { BOTTOM, INK, MARGIN, money, MUTED, printable, RIGHT, sectionTitle, SEVERITY, WIDTH } from './layout';
+
+/** Where the next line goes; `room` answers false once the last allowed page is full (it may add a page). */
+export interface Pager {
+  y: number;
+  room(height: number): boolean;
+}
+
+/** The lower part of the cover page: accounts held out of funds to close, then the findings, paged. */
+
+function balanceText(account: NotCountedAccount): string {
+  if (account.balance === null) return 'no balance';
+  return account.currency && account.currency !== 'USD'
+    ? `${account.balance.toFixed(2)} ${account.currency}`
+    : money(account.balance);
+}
+
+/** Which accounts are held out of funds to close, why, and what counts them: one line each. */
+export function notCountedSection(doc: Doc, accounts: NotCountedAccount[], y: number): number {
+  if (accounts.length === 0) return y;
+  y = sectionTitle(doc, `Not counted in funds to close (${accounts.length})`, y);
+  for (const account of accounts) {
+    const name = printable(`${account.name}${account.mask ? ` ••${account.mask}` : ''} · ${account.institutionName}`);
+    const why = printable(
+      `${balanceText(account)} — ${account.reasons.map((r) => NOT_COUNTED[r].why).join('; ')}. ${account.actions.join(' ')}`,
+    );
+    doc.font(BOLD).fontSize(8).fillColor(INK).text(name, MARGIN, y, { width: 170, lineBreak: false, ellipsis: true });
+    doc.font(FONT).fontSize(7.5).fillColor(MUTED);
+    const height = doc.heightOfString(why, { width: WIDTH - 176 });
+    doc.text(why, MARGIN + 176, y, { width: WIDTH - 176 });
+    y += Math.max(11, height) + 3;
+  }
+  return y + 6;
+}
+
+const TITLE_X = MARGIN + 70;
+const TEXT_WIDTH = RIGHT - TITLE_X;
+
+function findingHeight(doc: Doc, finding: Finding): number {
+  doc.font(BOLD).fontSize(9);
+  const title = doc.heightOfString(printable(finding.title), { width: TEXT_WIDTH });
+  doc.font(FONT).fontSize(8);
+  const detail = doc.heightOfString(printable(finding.detail), { width: TEXT_WIDTH });
+  return title + detail + 10 + 10;
+}
+
+function drawFinding(doc: Doc, finding: Finding, y: number): number {
+  const style = SEVERITY[finding.severity];
+  doc.roundedRect(MARGIN, y, 60, 13, 3).fill(style.tint);
+  doc
+    .font(BOLD)
+    .fontSize(6.8)
+    .fillColor(style.colour)
+    .text(style.label, MARGIN, y + 3.5, { width: 60, align: 'center', lineBreak: false });
+  doc
+    .font(BOLD)
+    .fontSize(9)
+    .fillColor(INK)
+    .text(printable(finding.title), TITLE_X, y + 1, { width: TEXT_WIDTH });
+  doc
+    .font(FONT)
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(printable(finding.detail), TITLE_X, doc.y + 1, { width: TEXT_WIDTH });
+  doc
+    .font(BOLD)
+    .fontSize(7)
+    .fillColor(style.colour)
+    .text(printable(`Rule: ${finding.citation}`), TITLE_X, doc.y + 2, { width: TEXT_WIDTH, lineBreak: false });
+  const bottom = doc.y + 9;
+  doc
+    .moveTo(TITLE_X, bottom - 4)
+    .lineTo(RIGHT, bottom - 4)
+    .lineWidth(0.4)
+    .strokeColor('#eceef2')
+    .stroke();
+  return bottom;
+}
+
+/** The findings that need the officer, then those in order; answers how many did not fit. */
+export function findingsSection(doc: Doc, analysis: UnderwritingAnalysis, at: Pager): number {
+  const needed = analysis.findings.filter((finding) => finding.severity !== 'ok');
+  const fine = analysis.findings.filter((finding) => finding.severity === 'ok');
+  at.y = sectionTitle(
+    doc,
+    needed.length > 0 ? `Findings for the officer (${needed.length})` : 'Findings for the officer',
+    at.y,
+  );
+  if (needed.length === 0) {
+    doc.font(FONT).fontSize(9).fillColor(MUTED).text('Nothing needs attention.', MARGIN, at.y, { lineBreak: false });
+    at.y += 18;
+  }
+  let left = 0;
+  needed.forEach((finding, index) => {
+    if (left > 0 || !at.room(findingHeight(doc, finding) + (index === needed.length - 1 ? 0 : 14))) {
+      left += 1;
+      return;
+    }
+    at.y = drawFinding(doc, finding, at.y);
+  });
+  if (fine.length > 0 && left === 0 && at.room(44)) left += inOrderSection(doc, fine, at);
+  if (left > 0) {
+    doc.font(BOLD).fontSize(8.5).fillColor(SEVERITY.attention.colour);
+    doc.text(
+      `${left} more finding${left === 1 ? '' : 's'} in AssetDesk's findings panel.`,
+      MARGIN,
+      Math.min(at.y + 4, BOTTOM + 6),
+      { lineBreak: false },
+    );
+  }
+  return left;
+}
+
+/** The checks that came out fine, one short line each; answers how many did not fit. */
+function inOrderSection(doc: Doc, fine: Finding[], at: Pager): number {
+  at.y += 6;
+  at.y = sectionTitle(doc, `Checked and in order (${fine.length})`, at.y);
+  let left = 0;
+  for (const finding of fine) {
+    if (!at.room(12)) {
+      left += 1;
+      continue;
+    }
+    doc
+      .font(BOLD)
+      .fontSize(7.5)
+      .fillColor(SEVERITY.ok.colour)
+      .text('OK', MARGIN + 4, at.y, { lineBreak: false });
+    doc
+      .font(FONT)
+      .fontSize(8)
+      .fillColor(INK)
+      .text(printable(finding.title), MARGIN + 26, at.y, { width: WIDTH - 190, lineBreak: false, ellipsis: true });
+    doc.fontSize(7).fillColor(MUTED);
+    const citation = printable(finding.citation);
+    doc.text(citation, RIGHT - doc.widthOfString(citation), at.y + 0.5, { lineBreak: false });
+    at.y += 12;
+  }
+  return left;
+}

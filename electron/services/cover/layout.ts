@@ -1,0 +1,69 @@
+import type { FindingSeverity, UnderwritingAnalysis } from '../../../shared/underwriting/types';
+import { LETTER, field as toolkitField, sectionTitle as toolkitSectionTitle, type Doc } from '../../pdf/toolkit';
+
+/** The cover page's geometry, colours and text helpers: its own look, so it never passes for Plaid's pages. */
+export interface CoverPageInput {
+  analysis: UnderwritingAnalysis;
+  applicantName: string;
+  loanNumber: string;
+  reportId: string;
+  /** ISO date-time the page is produced (the caller's clock). */
+  generatedAt: string;
+  asOf: string;
+}
+
+export const COVER_PAGE_HEADING = "AssetDesk underwriting analysis — not part of Plaid's Asset Report";
+
+export const PAGE = LETTER;
+export const MARGIN = 44;
+export const RIGHT = PAGE.width - MARGIN;
+export const WIDTH = PAGE.width - 2 * MARGIN;
+export const FOOTER_Y = PAGE.height - 32;
+export const BOTTOM = PAGE.height - 56;
+export const MAX_PAGES = 2;
+
+export const INK = '#1d2026';
+export const MUTED = '#5d6470';
+export const RULE = '#d9dce2';
+export const BAND = '#2b2540';
+export const BAND_TEXT = '#f4f1fb';
+export const STRIPE = '#e0a526';
+export const PANEL = '#f6f5f9';
+export const SEVERITY: Record<FindingSeverity, { label: string; colour: string; tint: string }> = {
+  attention: { label: 'ATTENTION', colour: '#b4311f', tint: '#fbeae7' },
+  info: { label: 'INFO', colour: '#2f5f9e', tint: '#e8eff9' },
+  ok: { label: 'OK', colour: '#2c7a3f', tint: '#e6f3ea' },
+};
+
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+export const money = (value: number | null): string => (value === null ? 'n/a' : usd.format(value));
+
+// The standard PDF fonts only know WinAnsi; anything else would print as garbage.
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+export function printable(text: string): string {
+  return text
+    .replace(/[≥]/g, '>=')
+    .replace(/[≤]/g, '<=')
+    .replace(/[\u2026]/g, '...')
+    .split('')
+    .map((char) => {
+      const code = char.charCodeAt(0);
+      return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(char) ? char : '?';
+    })
+    .join('');
+}
+
+export function field(doc: Doc, label: string, value: string, x: number, y: number, width: number): void {
+  toolkitField(doc, label, printable(value), x, y, {
+    labelSize: 7,
+    valueSize: 9.5,
+    labelColour: MUTED,
+    valueColour: INK,
+    labelSpacing: 0.4,
+    valueWidth: width,
+  });
+}
+
+export function sectionTitle(doc: Doc, title: string, y: number): number {
+  return toolkitSectionTitle(doc, title, y, { left: MARGIN, right: RIGHT, size: 10.5, colour: BAND, rule: RULE });
+}

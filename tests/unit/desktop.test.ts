@@ -1,0 +1,56 @@
+import type { BrowserWindow, Dialog, OpenDialogOptions } from 'electron';
+import { createElectronDesktop } from '../../electron/main/desktop';
+
+/**
+ * The desktop adapters over Electron's dialog (Electron itself mocked: a recording dialog): the open-file
+ * dialog asks for one existing file of the given kind, over the main window, and a cancel answers null.
+ */
+function desktopWith(answer: { canceled: boolean; filePaths: string[] }, window: BrowserWindow | null) {
+  const calls: { parent: unknown; options: OpenDialogOptions }[] = [];
+  const showOpenDialog = (async (...args: unknown[]) => {
+    const options = (args.length === 2 ? args[1] : args[0]) as OpenDialogOptions;
+    calls.push({ parent: args.length === 2 ? args[0] : null, options });
+    return answer;
+  }) as Dialog['showOpenDialog'];
+  const desktop = createElectronDesktop({
+    dialog: {
+      showOpenDialog,
+      showSaveDialog: (async () => ({ canceled: true, filePath: '' })) as Dialog['showSaveDialog'],
+    },
+    clipboard: { writeText: async () => undefined },
+    createNotification: () => ({ show() {} }),
+    notificationsSupported: () => false,
+    mainWindow: () => window,
+  });
+  return { desktop, calls };
+}
+
+describe('createElectronDesktop', () => {
+  const window = { id: 1 } as unknown as BrowserWindow;
+
+  test('chooseFile asks for one existing file of the given kind, over the main window', async () => {
+    const { desktop, calls } = desktopWith({ canceled: false, filePaths: ['/backups/a.assetdesk-backup'] }, window);
+    expect(await desktop.chooseFile({ title: 'Pick', extensions: ['assetdesk-backup'] })).toBe(
+      '/backups/a.assetdesk-backup',
+    );
+    expect(calls).toEqual([
+      {
+        parent: window,
+        options: {
+          title: 'Pick',
+          properties: ['openFile'],
+          filters: [{ name: 'ASSETDESK-BACKUP', extensions: ['assetdesk-backup'] }],
+        },
+      },
+    ]);
+  });
+
+  test('a cancelled or empty pick answers null; without a window the dialog has no parent', async () => {
+    const cancelled = desktopWith({ canceled: true, filePaths: ['/ignored'] }, null);
+    expect(await cancelled.desktop.chooseFile({ title: 'Pick', extensions: ['x'] })).toBeNull();
+    expect(cancelled.calls[0]!.parent).toBeNull();
+    const empty = desktopWith({ canceled: false, filePaths: [] }, window);
+    expect(await empty.desktop.chooseFolder({ title: 'Folder' })).toBeNull();
+    expect(empty.calls[0]!.options.properties).toEqual(['openDirectory', 'createDirectory']);
+  });
+});
