@@ -218,41 +218,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
     valid: {},
     fields: { applicantId: optionalIds, reportId: optionalIds, limit: [0, 1001, 1.5, '5', null] },
   },
-  'reports:summary': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
-  'underwriting:listConfirmations': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
-  'underwriting:confirmAccount': {
-    valid: { applicantId: 'a1', accountKey: 'ins_1:0000:checking', kind: 'ownership', note: 'Deed shows both names' },
-    fields: {
-      applicantId: ids,
-      accountKey: ['', 'x'.repeat(201), 5, null],
-      kind: ['owner', '', 1, null],
-      note: ['', '   ', 'x'.repeat(1001), 5, null],
-      usdRate: [0, -1, 1_000_001, '1.3', Number.NaN],
-    },
-  },
-  'underwriting:withdrawConfirmation': {
-    valid: { applicantId: 'a1', accountKey: 'ins_1:0000:checking', kind: 'ownership' },
-    fields: { applicantId: ids, accountKey: ['', 'x'.repeat(201), 5, null], kind: ['owner', '', 1, null] },
-  },
-  'underwriting:getNoteDate': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
   'underwriting:otherReports': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
-  'underwriting:setNoteDate': {
-    valid: { applicantId: 'a1', expectedNoteDate: '2026-12-15' },
-    fields: { applicantId: ids, expectedNoteDate: ['2026-1-1', '12/15/2026', 20261215, {}] },
-  },
-  'underwriting:updateSettings': {
-    valid: {},
-    fields: {
-      retirementDiscount: [-0.1, 1.1, '0.6', null],
-      brokerageShare: [-0.1, 1.1, '1', null],
-      hsaTreatment: ['half', '', 1, null],
-      transferMatchBusinessDays: [-1, 11, 1.5, '3', null],
-    },
-  },
-  'clipboard:writeText': {
-    valid: { text: 'https://hosted.plaid.com/link/abc' },
-    fields: { text: ['', 'x'.repeat(2049), 'line one\nline two', 5, null] },
-  },
   'backup:setReminder': { valid: { days: 7 }, fields: { days: [0, 366, 1.5, '7', null] } },
   'backup:restore': {
     valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },
