@@ -108,39 +108,43 @@ export class ItemService {
     };
   }
 
-  /** Link finished: exchanges the public token and stores the Item (its access token only ever encrypted). */
-  async complete(applicantId: string, publicToken: string, metadata: LinkMetadataInput): Promise<Item> {
+  /**
+   * Link finished: exchanges the public token and stores the Item (its access token only ever encrypted).
+   * The renderer's metadata is only checked for shape: the institution, the duplicate-bank check and the
+   * accounts come from Plaid (/item/get, /accounts/get), so a tampered or stale page cannot misstate them.
+   */
+  async complete(applicantId: string, publicToken: string, _metadata: LinkMetadataInput): Promise<Item> {
     const { store, gateway, environment } = this;
     this.requireApplicant(applicantId);
     const exchange = await gateway.call('/item/public_token/exchange', (p) =>
       p.itemPublicTokenExchange({ public_token: publicToken }),
     );
-    const existing = store.items.findByInstitution(applicantId, environment, metadata.institution.institution_id);
+    let linked: { institution: { id: string; name: string }; accounts: LinkedAccount[] };
+    try {
+      linked = await this.linkedAtPlaid(exchange.access_token);
+    } catch (error) {
+      // Without Plaid's word on the Item we cannot store it honestly: remove it rather than orphan it.
+      await this.removeAtPlaid(exchange.access_token);
+      throw error;
+    }
+    const { institution, accounts } = linked;
+    const existing = store.items.findByInstitution(applicantId, environment, institution.id);
     if (existing && existing.status !== 'removed') {
       // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
-      await gateway
-        .removeItem(exchange.access_token)
-        .catch((error: unknown) => this.log.warn('could not remove the duplicate Item at Plaid', { error }));
+      await this.removeAtPlaid(exchange.access_token);
       throw new AppError({
         code: 'DUPLICATE_INSTITUTION',
-        message: `${metadata.institution.name} is already linked for this applicant. Use the existing connection (choose "Re-link" if it needs the applicant to sign in again), or remove it first to link it anew.`,
+        message: `${institution.name} is already linked for this applicant. Use the existing connection (choose "Re-link" if it needs the applicant to sign in again), or remove it first to link it anew.`,
         retryable: false,
       });
     }
-    const accounts: LinkedAccount[] = metadata.accounts.map((a) => ({
-      accountId: a.id,
-      name: a.name,
-      mask: a.mask,
-      type: a.type,
-      subtype: a.subtype,
-    }));
     const item = store.items.add({
       applicantId,
       environment,
       plaidItemId: exchange.item_id,
       accessToken: exchange.access_token,
-      institutionId: metadata.institution.institution_id,
-      institutionName: metadata.institution.name,
+      institutionId: institution.id,
+      institutionName: institution.name,
       accounts,
     });
     store.activity.append({
@@ -153,6 +157,39 @@ export class ItemService {
     return item;
   }
 
+  /** The Item's institution and the accounts the applicant shared, as Plaid records them. */
+  private async linkedAtPlaid(accessToken: string) {
+    const got = await this.gateway.call('/accounts/get', (p) => p.accountsGet({ access_token: accessToken }));
+    const institutionId = got.item.institution_id;
+    if (!institutionId)
+      throw new AppError({
+        code: 'INSTITUTION_UNKNOWN',
+        message: 'Plaid did not say which bank this connection belongs to. Ask the applicant to link it again.',
+        retryable: false,
+      });
+    let name = (got.item as { institution_name?: string | null }).institution_name ?? null;
+    if (!name) {
+      const found = await this.gateway.call('/institutions/get_by_id', (p) =>
+        p.institutionsGetById({ institution_id: institutionId, country_codes: [CountryCode.Us] }),
+      );
+      name = found.institution.name;
+    }
+    const accounts: LinkedAccount[] = got.accounts.map((a) => ({
+      accountId: a.account_id,
+      name: a.name,
+      mask: a.mask ?? null,
+      type: String(a.type),
+      subtype: a.subtype ? String(a.subtype) : null,
+    }));
+    return { institution: { id: institutionId, name }, accounts };
+  }
+
+  private async removeAtPlaid(accessToken: string): Promise<void> {
+    await this.gateway
+      .removeItem(accessToken)
+      .catch((error: unknown) => this.log.warn('could not remove the unwanted Item at Plaid', { error }));
+  }
+
   /** After update-mode Link: ask Plaid whether the Item is healthy again, and record it. */
   async updateComplete(itemId: string): Promise<Item> {
     this.requireItem(itemId);
@@ -160,6 +197,9 @@ export class ItemService {
     if (error?.error_code) {
       await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
     } else {
+      // Update mode may change which accounts are shared: keep what Plaid now says.
+      const { accounts } = await this.linkedAtPlaid(this.store.items.accessToken(itemId));
+      this.store.items.setAccounts(itemId, accounts);
       this.store.items.setStatus(itemId, 'ok', null);
       const item = this.requireItem(itemId);
       this.store.activity.append({
