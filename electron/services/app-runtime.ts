@@ -64,6 +64,8 @@ export class AppRuntime {
       publicUrl: () => this.store?.settings.value('webhook').publicUrl ?? null,
       session: () => this.session,
       requireSession: () => this.requireSession(),
+      savedPort: () => this.store?.settings.value('webhookPort') ?? null,
+      savePort: (port) => this.store?.settings.update('webhookPort', port),
     });
     this.context = {
       desktop: deps.desktop,
