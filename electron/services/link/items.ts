@@ -1,6 +1,6 @@
 import { CountryCode, Products, type LinkTokenCreateRequest } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
-import type { Item, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
+import type { HostedLinkDeliveryMethod, Item, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/ipc/contract';
 import type { AssetDeskStore } from '../../db';
 import type { Logger } from '../../log/logger';
@@ -33,6 +33,7 @@ export interface ItemServiceDeps {
   linkScriptUrl: string;
   /** How often Hosted Link sessions are polled via /link/token/get (ms; default 3 s). */
   hostedPollMs?: number;
+  clock?: () => Date;
 }
 
 export const PLAID_LINK_SCRIPT_URL = 'https://cdn.plaid.com/link/v2/stable/link-initialize.js';
@@ -60,9 +61,13 @@ export class ItemService {
     this.environment = deps.environment;
     this.log = deps.logger.child({ component: 'items', environment: deps.environment });
     this.hostedLink = createHostedLinkSessions({
+      store: deps.store,
+      environment: deps.environment,
       gateway: deps.gateway,
       events: deps.events,
       log: this.log,
+      clock: deps.clock ?? (() => new Date()),
+      lifetimeSeconds: () => deps.store.settings.value('hostedLinkLifetimeSeconds'),
       linkRequest: (applicantId, extra) => this.linkRequest(applicantId, extra),
       addItem: (applicantId, publicToken, metadata) => this.complete(applicantId, publicToken, metadata),
       requireApplicant: (applicantId) => this.requireApplicant(applicantId),
@@ -240,12 +245,30 @@ export class ItemService {
     this.log.info('item removed', { itemId });
   }
 
-  createHosted(applicantId: string) {
-    return this.hostedLink.create(applicantId);
+  createHosted(applicantId: string, deliveryMethod?: HostedLinkDeliveryMethod) {
+    return this.hostedLink.create(applicantId, deliveryMethod);
   }
 
   hostedStatus(hostedLinkId: string) {
     return this.hostedLink.status(hostedLinkId);
+  }
+
+  hostedSessions(applicantId: string) {
+    return this.hostedLink.list(applicantId);
+  }
+
+  revokeHosted(hostedLinkId: string) {
+    return this.hostedLink.revoke(hostedLinkId);
+  }
+
+  /** Picks up the Hosted Link sessions still waiting (after a restart or an environment switch). */
+  resumeHosted(): void {
+    this.hostedLink.resume();
+  }
+
+  /** Resolves once Hosted Link settlements in flight have finished. */
+  idle(): Promise<void> {
+    return this.hostedLink.idle();
   }
 
   /** ITEM and LINK webhooks. */
