@@ -107,6 +107,11 @@ export class AppRuntime {
     return running ? new URL(running.baseUrl).origin : null;
   }
 
+  emulatorBankOrigin(): string | null {
+    const running = this.sessions.emulator();
+    return running?.bankOrigin ? new URL(running.bankOrigin).origin : null;
+  }
+
   onEnvironmentChanged(listener: EnvironmentChangedListener): () => void {
     this.environmentListeners.add(listener);
     return () => void this.environmentListeners.delete(listener);
@@ -122,7 +127,11 @@ export class AppRuntime {
     if (previous) await closeSession(previous);
     await next.lifecycle.resume();
     this.log.info('environment switched', { environment });
-    const change = { environment, emulatorOrigin: this.emulatorOrigin() };
+    const change = {
+      environment,
+      emulatorOrigin: this.emulatorOrigin(),
+      emulatorBankOrigin: this.emulatorBankOrigin(),
+    };
     for (const listener of this.environmentListeners) {
       try {
         listener(change);

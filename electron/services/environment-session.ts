@@ -29,6 +29,8 @@ export interface RunningEmulatorLike {
   clientId: string;
   secret: string;
   linkScriptUrl: string;
+  /** The emulator's OAuth bank site (a second loopback origin), when it has one. */
+  bankOrigin?: string;
   close(): Promise<void>;
 }
 export type StartEmulator = (options: {

@@ -101,7 +101,7 @@ export function createHostedLinkSessions(deps: HostedLinkDeps) {
   return {
     async create(applicantId: string, deliveryMethod?: HostedLinkDeliveryMethod) {
       const applicant = deps.requireApplicant(applicantId);
-      const request = deps.linkRequest(applicantId, {});
+      const request = deps.linkRequest(applicantId, { hosted_link: {} });
       const contact = deliveryMethod ? deliveryContact(applicant, deliveryMethod) : {};
       const created = await gateway.call('/link/token/create', (p) =>
         p.linkTokenCreate({

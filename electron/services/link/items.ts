@@ -309,6 +309,12 @@ export class ItemService {
     return got.item.error as PlaidErrorBody | null;
   }
 
+  /** The OAuth redirect URI registered for this environment (none in emulator mode). */
+  private redirectUri(): string | null {
+    if (this.environment === 'emulator') return null;
+    return this.store.settings.value('oauthRedirectUri')[this.environment] ?? null;
+  }
+
   private requireItem(itemId: string): Item {
     const item = this.store.items.get(itemId);
     if (!item || item.environment !== this.environment)
@@ -324,6 +330,8 @@ export class ItemService {
 
   private linkRequest(applicantId: string, extra: Partial<LinkTokenCreateRequest>): LinkTokenCreateRequest {
     const webhook = this.deps.webhookUrl();
+    // Only a URI the officer registered in Plaid's dashboard (else INVALID_FIELD); Hosted Link does OAuth itself.
+    const redirectUri = extra.hosted_link ? null : this.redirectUri();
     return {
       user: { client_user_id: applicantId },
       client_name: 'AssetDesk',
@@ -331,6 +339,7 @@ export class ItemService {
       country_codes: [CountryCode.Us],
       language: 'en',
       ...(webhook ? { webhook } : {}),
+      ...(redirectUri ? { redirect_uri: redirectUri } : {}),
       ...extra,
     };
   }
