@@ -154,14 +154,27 @@ function PlaidDelivery({ applicant, onSent }: { applicant: Applicant; onSent(): 
   return (
     <div className="detail-actions">
       <ErrorAlert error={error} />
+      <span className="muted">Or let Plaid send a new link to the phone or e-mail on this applicant’s profile:</span>
       {applicant.phone && (
-        <Button size="small" onClick={() => void send('sms')} busy={busy === 'sms'} data-testid="hosted-send-sms">
-          Plaid texts a link to {applicant.phone}
+        <Button
+          size="small"
+          onClick={() => void send('sms')}
+          busy={busy === 'sms'}
+          data-testid="hosted-send-sms"
+          title={`To ${applicant.phone}`}
+        >
+          Plaid texts a link
         </Button>
       )}
       {applicant.email && (
-        <Button size="small" onClick={() => void send('email')} busy={busy === 'email'} data-testid="hosted-send-email">
-          Plaid e-mails a link to {applicant.email}
+        <Button
+          size="small"
+          onClick={() => void send('email')}
+          busy={busy === 'email'}
+          data-testid="hosted-send-email"
+          title={`To ${applicant.email}`}
+        >
+          Plaid e-mails a link
         </Button>
       )}
     </div>
