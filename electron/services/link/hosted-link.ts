@@ -195,7 +195,7 @@ export type HostedLinkSessions = ReturnType<typeof createHostedLinkSessions>;
 const publicView = ({ environment: _environment, ...session }: HostedLinkSessionRecord): HostedLinkSession => session;
 
 /** What Plaid needs to deliver the link itself: E.164 phone for SMS, the address for e-mail. */
-function deliveryContact(applicant: Applicant, method: HostedLinkDeliveryMethod) {
+export function deliveryContact(applicant: Applicant, method: HostedLinkDeliveryMethod) {
   if (method === 'email') {
     if (!applicant.email) throw missingContact('an e-mail address');
     return { email_address: applicant.email };
