@@ -82,6 +82,25 @@ export const LinkedAccount = z.object({
 });
 export type LinkedAccount = z.infer<typeof LinkedAccount>;
 
+export const HostedLinkDeliveryMethod = z.enum(['sms', 'email']);
+export type HostedLinkDeliveryMethod = z.infer<typeof HostedLinkDeliveryMethod>;
+export const HostedLinkStatus = z.enum(['waiting', 'completed', 'exited', 'expired', 'revoked']);
+export type HostedLinkStatus = z.infer<typeof HostedLinkStatus>;
+
+/** A Hosted Link sent to an applicant; the link token itself stays in the main process. */
+export const HostedLinkSession = z.object({
+  id,
+  applicantId: id,
+  status: HostedLinkStatus,
+  createdAt: z.string(),
+  /** When Plaid says the link stops working. */
+  expiration: z.string(),
+  finishedAt: z.string().nullable(),
+  deliveryMethod: HostedLinkDeliveryMethod.nullable(),
+  itemIds: z.array(id),
+});
+export type HostedLinkSession = z.infer<typeof HostedLinkSession>;
+
 export const Item = z.object({
   id,
   applicantId: id,
@@ -161,10 +180,27 @@ export type KeychainState = z.infer<typeof KeychainState>;
 export const DocumentAgeRule = z.enum(['fannie_4_months', 'freddie_120_days', 'both_agencies', 'du_45_days']);
 export type DocumentAgeRule = z.infer<typeof DocumentAgeRule>;
 
+/** How a report's readiness reaches AssetDesk, and what the officer must give Plaid for webhooks. */
+export const WebhookDelivery = z.object({
+  mode: z.enum(['polling', 'webhook']),
+  /** The URL AssetDesk puts in its requests for Plaid to call (the public URL), or null when polling. */
+  plaidUrl: z.string().nullable(),
+  /** Where the officer's public URL must forward to on this computer (null while the receiver is off). */
+  localUrl: z.string().nullable(),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+
+/** Plaid caps a Hosted Link URL's lifetime at 21 days. */
+export const HOSTED_LINK_MAX_LIFETIME_SECONDS = 21 * 24 * 3600;
+
 export const Settings = z.object({
   environment: PlaidEnvironment,
   credentials: z.object({ sandbox: CredentialState, production: CredentialState }),
   webhook: z.object({ enabled: z.boolean(), publicUrl: z.string().nullable() }),
+  webhookDelivery: WebhookDelivery,
+  /** OAuth redirect URIs registered in the officer's Plaid dashboard (null: none, Link uses pop-ups only). */
+  oauthRedirectUri: z.object({ sandbox: z.string().nullable(), production: z.string().nullable() }),
+  hostedLinkLifetimeSeconds: z.number().int(),
   retentionDays: z.number().int().nullable(),
   largeDepositShare: z.number(),
   documentAgeRule: DocumentAgeRule,
@@ -181,6 +217,18 @@ export const SettingsChanges = z.strictObject({
   retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
   largeDepositShare: z.number().gt(0).max(5).optional(),
   documentAgeRule: DocumentAgeRule.optional(),
+  oauthRedirectUri: z
+    .strictObject({
+      environment: z.enum(['sandbox', 'production']),
+      // Plaid's rule: https (Sandbox also allows http://localhost), no query string, no fragment.
+      uri: z
+        .url({ protocol: /^https?$/, error: 'the redirect URI must be an https address' })
+        .max(500)
+        .refine((uri) => !uri.includes('?') && !uri.includes('#'), 'the redirect URI cannot have a ? or #')
+        .nullable(),
+    })
+    .optional(),
+  hostedLinkLifetimeSeconds: z.number().int().min(600).max(HOSTED_LINK_MAX_LIFETIME_SECONDS).optional(),
 });
 export type SettingsChanges = z.infer<typeof SettingsChanges>;
 

@@ -12,6 +12,10 @@ import { RECOVERY_META_KEY, saveWrappedDataKey } from './recovery';
 import { createActivityLog, type ActivityLog } from './repositories/activity';
 import { createApplicantRepository, type ApplicantRepository } from './repositories/applicants';
 import { createAuditCopyRepository, type AuditCopyRepository } from './repositories/audit-copies';
+import {
+  createHostedLinkSessionRepository,
+  type HostedLinkSessionRepository,
+} from './repositories/hosted-link-sessions';
 import { createItemRepository, type ItemRepository } from './repositories/items';
 import { createReportRepository, type ReportRepository } from './repositories/reports';
 import { createSettingsRepository, type SettingsRepository } from './repositories/settings';
@@ -22,6 +26,11 @@ export type { ApplicantRepository, ApplicantSearchQuery } from './repositories/a
 export { REFRESH_AFTER_DAYS } from './repositories/applicants';
 export type { AuditCopyRepository } from './repositories/audit-copies';
 export type { ItemBasics, ItemRepository, NewItem } from './repositories/items';
+export type {
+  HostedLinkSessionRecord,
+  HostedLinkSessionRepository,
+  NewHostedLinkSession,
+} from './repositories/hosted-link-sessions';
 export type {
   NewPendingReport,
   ReadyReport,
@@ -47,6 +56,7 @@ export const STORE_KEY_MISMATCH = 'STORE_KEY_MISMATCH';
 export interface AssetDeskStore {
   applicants: ApplicantRepository;
   items: ItemRepository;
+  hostedLinkSessions: HostedLinkSessionRepository;
   reports: ReportRepository;
   auditCopies: AuditCopyRepository;
   sourcedDeposits: SourcedDepositRepository;
@@ -119,6 +129,7 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
   return {
     applicants: createApplicantRepository(ctx),
     items: createItemRepository(ctx),
+    hostedLinkSessions: createHostedLinkSessionRepository(ctx),
     reports: createReportRepository(ctx),
     auditCopies: createAuditCopyRepository(ctx),
     sourcedDeposits: createSourcedDepositRepository(ctx),

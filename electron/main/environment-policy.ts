@@ -9,34 +9,41 @@ import { buildContentSecurityPolicy } from './security';
 export interface EnvironmentPolicy {
   environment(): PlaidEnvironment;
   emulatorOrigin(): string | undefined;
+  /** Loopback origins Link's pop-ups may show in emulator mode: the emulator and its OAuth bank's site. */
+  popupOrigins(): readonly string[];
   /** The app page's policy for the current environment. */
   csp(): string;
   /** Records a switch; true when anything the page depends on changed (the page must reload). */
-  update(environment: PlaidEnvironment, emulatorOrigin: string | null): boolean;
+  update(environment: PlaidEnvironment, emulatorOrigin: string | null, bankOrigin?: string | null): boolean;
 }
 
 export function createEnvironmentPolicy(options: {
   environment: PlaidEnvironment;
   emulatorOrigin: string | null;
+  /** The emulator's OAuth bank site (another loopback origin), opened by Link in a pop-up. */
+  emulatorBankOrigin?: string | null;
   devServerOrigin?: string | undefined;
 }): EnvironmentPolicy {
   let environment = options.environment;
-  // The emulator's origin matters only in emulator mode; a running emulator is ignored otherwise.
+  // The emulator's origins matter only in emulator mode; a running emulator is ignored otherwise.
   let emulatorOrigin = environment === 'emulator' ? (options.emulatorOrigin ?? undefined) : undefined;
+  let bankOrigin = environment === 'emulator' ? (options.emulatorBankOrigin ?? undefined) : undefined;
   return {
     environment: () => environment,
     emulatorOrigin: () => emulatorOrigin,
+    popupOrigins: () => [emulatorOrigin, bankOrigin].filter((origin): origin is string => origin !== undefined),
     csp: () =>
       buildContentSecurityPolicy({
         plaidEnvironment: environment,
         plaidLinkScriptOrigin: emulatorOrigin,
         devServerOrigin: options.devServerOrigin,
       }),
-    update(nextEnvironment, nextOrigin) {
+    update(nextEnvironment, nextOrigin, nextBankOrigin = null) {
       const origin = nextEnvironment === 'emulator' ? (nextOrigin ?? undefined) : undefined;
       const changed = nextEnvironment !== environment || origin !== emulatorOrigin;
       environment = nextEnvironment;
       emulatorOrigin = origin;
+      bankOrigin = nextEnvironment === 'emulator' ? (nextBankOrigin ?? undefined) : undefined;
       return changed;
     },
   };
@@ -51,9 +58,9 @@ export function environmentSwitchListener(deps: {
   closeLinkPopups: () => void;
   reloadPage: () => void;
   onChanged?: (environment: PlaidEnvironment) => void;
-}): (environment: PlaidEnvironment, emulatorOrigin: string | null) => void {
-  return (environment, emulatorOrigin) => {
-    if (!deps.policy()?.update(environment, emulatorOrigin)) return;
+}): (environment: PlaidEnvironment, emulatorOrigin: string | null, bankOrigin?: string | null) => void {
+  return (environment, emulatorOrigin, bankOrigin) => {
+    if (!deps.policy()?.update(environment, emulatorOrigin, bankOrigin)) return;
     deps.onChanged?.(environment);
     deps.closeLinkPopups();
     deps.reloadPage();

@@ -50,8 +50,13 @@ export interface MainServices {
   start(): Promise<void>;
   stop(): Promise<void>;
   emulatorOrigin(): string | null;
+  emulatorBankOrigin(): string | null;
   onEnvironmentChanged(
-    listener: (change: { environment: PlaidEnvironment; emulatorOrigin: string | null }) => void,
+    listener: (change: {
+      environment: PlaidEnvironment;
+      emulatorOrigin: string | null;
+      emulatorBankOrigin: string | null;
+    }) => void,
   ): () => void;
 }
 
@@ -137,9 +142,12 @@ function main(): void {
     policy = createEnvironmentPolicy({
       environment: info.environment,
       emulatorOrigin: started.emulatorOrigin(),
+      emulatorBankOrigin: started.emulatorBankOrigin(),
       devServerOrigin: devOrigin,
     });
-    started.onEnvironmentChanged(({ environment, emulatorOrigin }) => applyEnvironment(environment, emulatorOrigin));
+    started.onEnvironmentChanged(({ environment, emulatorOrigin, emulatorBankOrigin }) =>
+      applyEnvironment(environment, emulatorOrigin, emulatorBankOrigin),
+    );
   }
 
   const applyEnvironment = environmentSwitchListener({
@@ -156,7 +164,8 @@ function main(): void {
       createMainWindow(BrowserWindow, {
         app,
         preloadPath: join(__dirname, '..', 'preload', 'index.cjs'),
-        emulatorOrigin: () => policy?.emulatorOrigin(),
+        // Pop-ups and their navigation: the emulator and its OAuth bank's site (emulator mode only).
+        emulatorOrigin: () => policy?.popupOrigins(),
         shell,
         onBlocked: (kind, url) => logger.warn('blocked', { kind, url }),
         onPopup: (popup) => popups.add(popup),

@@ -207,16 +207,19 @@ export function isAppUrl(url: URL): boolean {
 }
 
 /** The emulator's origin, fixed or read at call time (it changes when the officer switches environment). */
-export type EmulatorOriginSource = string | undefined | (() => string | undefined);
+export type EmulatorOriginSource =
+  string | readonly string[] | undefined | (() => string | readonly string[] | undefined);
 
 export interface WindowOpenOptions {
   /** The emulator's loopback origin in emulator mode (its OAuth pop-up comes from there). */
   emulatorOrigin?: EmulatorOriginSource;
 }
 
-function currentEmulatorOrigin(options: WindowOpenOptions): string | undefined {
+/** The emulator's loopback origins (its API and, for pop-ups, its OAuth bank's site). */
+function currentEmulatorOrigins(options: WindowOpenOptions): readonly string[] {
   const source = options.emulatorOrigin;
-  return typeof source === 'function' ? source() : source;
+  const value = typeof source === 'function' ? source() : source;
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
 }
 
 export type WindowOpenDecision = 'deny' | 'allow-link-popup';
@@ -230,8 +233,7 @@ export type WindowOpenDecision = 'deny' | 'allow-link-popup';
 export function classifyWindowOpen(url: string, options: WindowOpenOptions = {}): WindowOpenDecision {
   const parsed = parseUrl(url);
   if (!parsed) return 'deny';
-  const emulatorOrigin = currentEmulatorOrigin(options);
-  if (emulatorOrigin !== undefined && isSameLoopbackOrigin(parsed, emulatorOrigin)) return 'allow-link-popup';
+  if (currentEmulatorOrigins(options).some((origin) => isSameLoopbackOrigin(parsed, origin))) return 'allow-link-popup';
   if (!isPlainHttpsUrl(parsed)) return 'deny';
   if (EXTERNAL_URL_HOSTS.includes(parsed.hostname)) return 'deny';
   return 'allow-link-popup';
@@ -259,8 +261,7 @@ export function decideWindowOpen(url: string, options: WindowOpenOptions = {}): 
 export function isAllowedPopupNavigation(url: string, options: WindowOpenOptions = {}): boolean {
   const parsed = parseUrl(url);
   if (!parsed) return false;
-  const emulatorOrigin = currentEmulatorOrigin(options);
-  if (emulatorOrigin !== undefined && isSameLoopbackOrigin(parsed, emulatorOrigin)) return true;
+  if (currentEmulatorOrigins(options).some((origin) => isSameLoopbackOrigin(parsed, origin))) return true;
   return isPlainHttpsUrl(parsed);
 }
 
@@ -381,7 +382,7 @@ export function isPermissionAllowed(
   options: PermissionPolicyOptions = {},
 ): boolean {
   if (!LOOPBACK_PERMISSIONS.includes(permission)) return false;
-  if (currentEmulatorOrigin(options) === undefined) return false;
+  if (currentEmulatorOrigins(options).length === 0) return false;
   const parsed = parseUrl(requestingUrl ?? '');
   return parsed !== null && isAppUrl(parsed);
 }

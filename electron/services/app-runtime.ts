@@ -68,6 +68,8 @@ export class AppRuntime {
       publicUrl: () => this.store?.settings.value('webhook').publicUrl ?? null,
       session: () => this.session,
       requireSession: () => this.requireSession(),
+      savedPort: () => this.store?.settings.value('webhookPort') ?? null,
+      savePort: (port) => this.store?.settings.update('webhookPort', port),
     });
     this.context = {
       desktop: deps.desktop,
@@ -109,6 +111,11 @@ export class AppRuntime {
     return running ? new URL(running.baseUrl).origin : null;
   }
 
+  emulatorBankOrigin(): string | null {
+    const running = this.sessions.emulator();
+    return running?.bankOrigin ? new URL(running.bankOrigin).origin : null;
+  }
+
   onEnvironmentChanged(listener: EnvironmentChangedListener): () => void {
     this.environmentListeners.add(listener);
     return () => void this.environmentListeners.delete(listener);
@@ -124,7 +131,11 @@ export class AppRuntime {
     if (previous) await closeSession(previous);
     await next.lifecycle.resume();
     this.log.info('environment switched', { environment });
-    const change = { environment, emulatorOrigin: this.emulatorOrigin() };
+    const change = {
+      environment,
+      emulatorOrigin: this.emulatorOrigin(),
+      emulatorBankOrigin: this.emulatorBankOrigin(),
+    };
     for (const listener of this.environmentListeners) {
       try {
         listener(change);

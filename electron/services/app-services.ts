@@ -52,6 +52,8 @@ export type EnvironmentChangedListener = (change: {
   environment: PlaidEnvironment;
   /** Origin of the in-process emulator while it runs (its Link script must be allowed by the CSP), else null. */
   emulatorOrigin: string | null;
+  /** Origin of the emulator's OAuth bank site while it runs (Link opens it in a pop-up), else null. */
+  emulatorBankOrigin: string | null;
 }) => void;
 
 export interface AppServices {
@@ -63,6 +65,8 @@ export interface AppServices {
   background(): Promise<void>;
   /** Origin of the in-process emulator while it runs (its Link script must be allowed by the CSP). */
   emulatorOrigin(): string | null;
+  /** Origin of the emulator's OAuth bank site (Link's bank pop-up in emulator mode). */
+  emulatorBankOrigin(): string | null;
   /** Called after each environment switch; returns the unsubscribe function. */
   onEnvironmentChanged(listener: EnvironmentChangedListener): () => void;
   /** For tests and the main process: the running parts, never exposed over IPC. */
@@ -141,6 +145,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     stop: () => runtime.stop(),
     background: () => runtime.background,
     emulatorOrigin: () => runtime.emulatorOrigin(),
+    emulatorBankOrigin: () => runtime.emulatorBankOrigin(),
     onEnvironmentChanged: (listener) => runtime.onEnvironmentChanged(listener),
     internals: {
       store: () => runtime.store,

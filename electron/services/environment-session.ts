@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { join } from 'node:path';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { PlaidEnvironment } from '../../shared/domain';
@@ -28,6 +29,8 @@ export interface RunningEmulatorLike {
   clientId: string;
   secret: string;
   linkScriptUrl: string;
+  /** The emulator's OAuth bank site (a second loopback origin), when it has one. */
+  bankOrigin?: string;
   close(): Promise<void>;
 }
 export type StartEmulator = (options: {
@@ -62,6 +65,7 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
     emulator = await start({
       ...deps.emulatorOptions,
       dataDir: join(deps.userDataDir, 'emulator'),
+      storageKey: await emulatorStorageKey(deps.vault),
       logger: deps.logger.child({ component: 'emulator' }),
     });
     log.info('emulator started', { baseUrl: emulator.baseUrl });
@@ -120,6 +124,15 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
 
 export type SessionFactory = ReturnType<typeof createSessionFactory>;
 
+/**
+ * The built-in emulator's storage key, derived from the keychain's data key: the same on every run
+ * (so its sealed data, e.g. a report's applicant details, survives restarts), never the data key itself.
+ */
+export async function emulatorStorageKey(vault: Pick<KeychainVault, 'dataKey'>): Promise<Buffer> {
+  const dataKey = await vault.dataKey({ databaseExists: true });
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'AssetDesk built-in emulator storage', 32));
+}
+
 /** The services of one environment, bound to its gateway. */
 function bindSession(
   deps: SessionFactoryDeps,
@@ -136,7 +149,10 @@ function bindSession(
     logger: deps.logger,
     webhookUrl,
     linkScriptUrl: parts.linkScriptUrl,
+    clock: deps.clock,
   });
+  // Hosted Links sent before a restart (or in this environment before a switch) are followed again.
+  session.items.resumeHosted();
   session.lifecycle = createReportLifecycle({
     store,
     gateway,

@@ -1,3 +1,4 @@
+import type { PlaidEnvironment } from '../../shared/domain';
 import type { EnvironmentSession } from './environment-session';
 import type { Logger } from '../log/logger';
 import {
@@ -16,7 +17,14 @@ export interface WebhookDeskDeps {
   /** The current session, if one is open (only it may hand our URL to Plaid). */
   session(): EnvironmentSession | null;
   requireSession(): Promise<EnvironmentSession>;
+  /** The receiver's port kept from an earlier run (only kept while a public URL is configured). */
+  savedPort(): number | null;
+  savePort(port: number | null): void;
 }
+
+/** Plaid's name for the environment whose webhooks a session accepts (the emulator speaks as Sandbox). */
+export const plaidWebhookEnvironment = (environment: PlaidEnvironment): 'sandbox' | 'production' =>
+  environment === 'production' ? 'production' : 'sandbox';
 
 /**
  * Our side of Plaid's webhooks: the loopback receiver while the setting is on, the URL Plaid should
@@ -26,30 +34,14 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
   let receiver: WebhookReceiver | null = null;
 
   return {
+    /**
+     * Starts the receiver when webhooks are on. With a public URL configured, the officer's tunnel or
+     * port forward points at our port, so the port is kept across restarts (a free one if it is taken).
+     */
     async start(): Promise<void> {
-      if (receiver || !deps.enabled()) return;
-      receiver = await startWebhookReceiver({
-        logger: deps.logger,
-        clock: deps.clock,
-        // Besides the receiver itself, only the officer's public URL may name this host.
-        allowedHosts: () => {
-          const publicUrl = deps.publicUrl();
-          return publicUrl ? [new URL(publicUrl).host] : [];
-        },
-        fetchKey: async (kid) => {
-          const session = await deps.requireSession();
-          const got = await session.gateway.call('/webhook_verification_key/get', (p) =>
-            p.webhookVerificationKeyGet({ key_id: kid }),
-          );
-          return got.key as unknown as PlaidWebhookKey;
-        },
-        onWebhook: async (webhook: PlaidWebhook) => {
-          const session = await deps.requireSession();
-          // Plaid names its environment; an emulator webhook says 'sandbox' like Plaid's Sandbox does.
-          if (webhook.webhook_type === 'ASSETS') await session.lifecycle.handleWebhook(webhook);
-          else await session.items.handleWebhook(webhook);
-        },
-      });
+      if (!deps.enabled()) return;
+      if (!receiver) receiver = await startOn(deps.publicUrl() ? deps.savedPort() : null);
+      if (deps.publicUrl() && deps.savedPort() !== receiver.port) deps.savePort(receiver.port);
     },
 
     async stop(): Promise<void> {
@@ -57,6 +49,9 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
       receiver = null;
       await running?.close();
     },
+
+    /** Where the officer's public URL must forward to (null while the receiver is off). */
+    localUrl: (): string | null => receiver?.url ?? null,
 
     /**
      * The URL Plaid should send webhooks to: the configured public URL, else our loopback receiver —
@@ -78,6 +73,47 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
       await receiver?.idle();
     },
   };
+
+  async function startOn(port: number | null): Promise<WebhookReceiver> {
+    if (port !== null) {
+      try {
+        return await startReceiver(port);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        deps.logger.warn('webhook port taken; using another (update your port forward)', { port });
+      }
+    }
+    return startReceiver(0);
+  }
+
+  function startReceiver(port: number): Promise<WebhookReceiver> {
+    return startWebhookReceiver({
+      port,
+      logger: deps.logger,
+      clock: deps.clock,
+      // Besides the receiver itself, only the officer's public URL may name this host.
+      allowedHosts: () => {
+        const publicUrl = deps.publicUrl();
+        return publicUrl ? [new URL(publicUrl).host] : [];
+      },
+      fetchKey: async (kid) => {
+        const session = await deps.requireSession();
+        const got = await session.gateway.call('/webhook_verification_key/get', (p) =>
+          p.webhookVerificationKeyGet({ key_id: kid }),
+        );
+        return got.key as unknown as PlaidWebhookKey;
+      },
+      acceptedEnvironments: () => {
+        const session = deps.session();
+        return session ? [plaidWebhookEnvironment(session.environment)] : [];
+      },
+      onWebhook: async (webhook: PlaidWebhook) => {
+        const session = await deps.requireSession();
+        if (webhook.webhook_type === 'ASSETS') await session.lifecycle.handleWebhook(webhook);
+        else await session.items.handleWebhook(webhook);
+      },
+    });
+  }
 }
 
 export type WebhookDesk = ReturnType<typeof createWebhookDesk>;

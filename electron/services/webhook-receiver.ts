@@ -6,7 +6,8 @@ import type { Logger } from '../log/logger';
 
 /**
  * Receives Plaid webhooks on 127.0.0.1 and accepts only those carrying a valid `Plaid-Verification`
- * JWT: ES256, signed by the key Plaid publishes for its `kid`, `iat` at most 5 minutes old, and a
+ * JWT: ES256, signed by the key Plaid publishes for its `kid`, `iat` at most 5 minutes old (and at most
+ * 2 minutes ahead: a desktop's clock often lags Plaid's), and a
  * `request_body_sha256` equal to the SHA-256 of the RAW body bytes (re-serialised JSON would hash
  * differently). A verified webhook is accepted once: its (iat, body hash) is remembered for the
  * verification window, so a captured request replayed within 5 minutes is refused. Unknown `kid`s are
@@ -39,6 +40,11 @@ export interface WebhookReceiverOptions {
   maxBodyBytes?: number;
   /** Extra Host values to accept besides 127.0.0.1/localhost:PORT (the host of a configured public URL). */
   allowedHosts?: () => readonly string[];
+  /**
+   * Plaid's environment names this receiver accepts (`environment` field): a verified webhook sent
+   * from another environment is refused with 400 and never handled.
+   */
+  acceptedEnvironments?: () => readonly string[];
   /** Key look-up limits (tests tighten them). */
   keyFetchLimit?: KeyFetchLimit;
 }
@@ -58,6 +64,7 @@ const MAX_REMEMBERED = 10_000;
 export interface WebhookReceiver {
   /** The URL to hand Plaid as `webhook` (http://127.0.0.1:PORT/plaid/webhook). */
   readonly url: string;
+  readonly port: number;
   /** Resolves when every webhook received so far has been handled (tests, shutdown). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +73,8 @@ export interface WebhookReceiver {
 export type VerificationResult = { ok: true } | { ok: false; reason: string };
 
 const MAX_AGE_SECONDS = 5 * 60;
+/** How far ahead of our clock an `iat` may be: desktop clocks drift, Plaid's do not. */
+export const CLOCK_SKEW_SECONDS = 2 * 60;
 export const WEBHOOK_PATH = '/plaid/webhook';
 
 /** Plaid's keys by kid, with unknown kids remembered and look-ups at Plaid rate-limited. */
@@ -129,11 +138,15 @@ async function verifiedClaims(
     const publicKey = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }, 'ES256');
     const verified = await jwtVerify(header, publicKey, {
       algorithms: ['ES256'],
-      maxTokenAge: MAX_AGE_SECONDS,
       requiredClaims: ['iat'],
       currentDate: clock(),
     });
-    return { ok: true, claims: verified.payload as Claims };
+    const claims = verified.payload as Claims;
+    // Age checked here rather than by jose, whose tolerance would stretch the 5 minutes too.
+    const age = clock().getTime() / 1000 - Number(claims.iat);
+    if (!Number.isFinite(age) || age > MAX_AGE_SECONDS) return { ok: false, reason: 'stale or invalid iat (too old)' };
+    if (age < -CLOCK_SKEW_SECONDS) return { ok: false, reason: 'stale or invalid iat (too far in the future)' };
+    return { ok: true, claims };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
@@ -227,6 +240,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 
   return {
     url,
+    port,
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
@@ -280,6 +294,13 @@ async function handleRequest(state: ReceiverState, req: IncomingMessage, res: Se
   } catch {
     log.warn('webhook rejected', { reason: 'verified body is not JSON', bytes: body.length });
     reply(res, 400, 'bad json');
+    return;
+  }
+  const accepted = options.acceptedEnvironments?.();
+  if (accepted && typeof webhook.environment === 'string' && !accepted.includes(webhook.environment)) {
+    // Signed by Plaid, but for another environment's Items (e.g. Production keys' webhook URL reused in Sandbox).
+    log.warn('webhook rejected', { reason: 'another environment', environment: webhook.environment.slice(0, 20) });
+    reply(res, 400, 'wrong environment');
     return;
   }
   log.info('webhook accepted', {

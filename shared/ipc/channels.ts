@@ -20,6 +20,8 @@ export const CHANNEL_NAMES = [
   'link:updateComplete',
   'link:createHosted',
   'link:hostedStatus',
+  'link:hostedSessions',
+  'link:revokeHosted',
   'items:remove',
   'reports:create',
   'reports:search',

@@ -16,6 +16,9 @@ import {
   ApplicantStatus,
   AuditCopy,
   AuditorId,
+  HostedLinkDeliveryMethod,
+  HostedLinkSession,
+  HostedLinkStatus,
   Item,
   KeychainState,
   PlaidEnvironment,
@@ -160,16 +163,18 @@ export const contract = {
   ),
   'link:updateComplete': channel(z.strictObject({ itemId: id }), Item),
   'link:createHosted': channel(
-    z.strictObject({ applicantId: id }),
+    z.strictObject({ applicantId: id, deliveryMethod: HostedLinkDeliveryMethod.optional() }),
     z.object({ hostedLinkId: id, url: z.url(), expiration: z.string() }),
   ),
   'link:hostedStatus': channel(
     z.strictObject({ hostedLinkId: id }),
     z.object({
-      status: z.enum(['waiting', 'completed', 'exited', 'expired']),
+      status: HostedLinkStatus,
       items: z.array(Item),
     }),
   ),
+  'link:hostedSessions': channel(z.strictObject({ applicantId: id }), z.array(HostedLinkSession)),
+  'link:revokeHosted': channel(z.strictObject({ hostedLinkId: id }), HostedLinkSession),
   'items:remove': channel(z.strictObject({ itemId: id }), ok),
 
   'reports:create': channel(
@@ -349,7 +354,11 @@ export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>;
 export const events = {
   /** A report's status changed; `summary` is the report as it now stands (no second read needed). */
   'report:progress': ReportProgress.extend({ summary: ReportSummary }),
-  'link:hostedFinished': z.object({ hostedLinkId: id, applicantId: id, status: z.enum(['completed', 'exited']) }),
+  'link:hostedFinished': z.object({
+    hostedLinkId: id,
+    applicantId: id,
+    status: z.enum(['completed', 'exited', 'expired']),
+  }),
   /** The log file could not be written (full disk …): told once, the app keeps running. */
   'log:writeFailed': z.object({ failures: z.number().int(), message: z.string() }),
   /** Start-up work behind the window changed (null: all done). */

@@ -330,7 +330,7 @@ describe('modules of the composition root, on their own', () => {
         throw new Error('no switching without a store');
       },
       sessionEnvironment: () => null,
-      webhooks: { start: async () => undefined, stop: async () => undefined },
+      webhooks: { start: async () => undefined, stop: async () => undefined, url: () => null, localUrl: () => null },
       gatewayWith: () => {
         throw new Error('no gateway without a store');
       },
@@ -346,6 +346,9 @@ describe('modules of the composition root, on their own', () => {
       environment: 'emulator',
       credentials: { sandbox: { state: 'not_configured' }, production: { state: 'not_configured' } },
       webhook: SETTINGS_DEFAULTS.webhook,
+      webhookDelivery: { mode: 'polling', plaidUrl: null, localUrl: null },
+      oauthRedirectUri: { sandbox: null, production: null },
+      hostedLinkLifetimeSeconds: SETTINGS_DEFAULTS.hostedLinkLifetimeSeconds,
       retentionDays: null,
       largeDepositShare: SETTINGS_DEFAULTS.largeDepositShare,
       documentAgeRule: SETTINGS_DEFAULTS.documentAgeRule,
@@ -365,6 +368,8 @@ describe('modules of the composition root, on their own', () => {
       publicUrl: () => publicUrl,
       session,
       requireSession: async () => session(),
+      savedPort: () => null,
+      savePort: () => undefined,
     });
     expect(webhooks.url()).toBeNull(); // no receiver yet
     await webhooks.start();

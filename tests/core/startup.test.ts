@@ -179,9 +179,10 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
       unsubscribe();
       await h.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
       const origin = new URL(h.emulator.baseUrl).origin;
+      const bank = new URL(h.emulator.bankOrigin).origin;
       expect(changes).toEqual([
-        { environment: 'sandbox', emulatorOrigin: origin },
-        { environment: 'emulator', emulatorOrigin: origin },
+        { environment: 'sandbox', emulatorOrigin: origin, emulatorBankOrigin: bank },
+        { environment: 'emulator', emulatorOrigin: origin, emulatorBankOrigin: bank },
       ]);
     } finally {
       await h.close();

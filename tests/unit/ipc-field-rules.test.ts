@@ -55,7 +55,11 @@ interface Row {
 
 const TABLE: Partial<Record<Channel, Row>> = {
   'settings:update': {
-    valid: { webhook: { enabled: true, publicUrl: null } },
+    valid: {
+      webhook: { enabled: true, publicUrl: null },
+      oauthRedirectUri: { environment: 'sandbox', uri: 'https://desk.example.com/oauth' },
+      hostedLinkLifetimeSeconds: 86_400,
+    },
     fields: {
       webhook: ['on', true, null, { enabled: true }],
       'webhook.enabled': bools,
@@ -63,6 +67,10 @@ const TABLE: Partial<Record<Channel, Row>> = {
       retentionDays: [0, 36_501, 1.5, '30'],
       largeDepositShare: [0, -0.5, 5.01, '0.5', null],
       documentAgeRule: ['fannie', '', 1, null],
+      oauthRedirectUri: ['https://x.example', null, { environment: 'sandbox' }],
+      'oauthRedirectUri.environment': ['emulator', 'Sandbox', '', null],
+      'oauthRedirectUri.uri': ['assetdesk://oauth', 'https://x.example/?a=1', 'https://x.example/#f', 'not a url', 5],
+      hostedLinkLifetimeSeconds: [0, 599, 21 * 24 * 3600 + 1, 3600.5, '3600', null],
     },
   },
   'settings:switchEnvironment': {
@@ -119,8 +127,13 @@ const TABLE: Partial<Record<Channel, Row>> = {
     },
   },
   'link:updateComplete': { valid: { itemId: 'i1' }, fields: { itemId: ids } },
-  'link:createHosted': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'link:createHosted': {
+    valid: { applicantId: 'a1' },
+    fields: { applicantId: ids, deliveryMethod: ['post', 'SMS', '', 5, null] },
+  },
   'link:hostedStatus': { valid: { hostedLinkId: 'h1' }, fields: { hostedLinkId: ids } },
+  'link:hostedSessions': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'link:revokeHosted': { valid: { hostedLinkId: 'h1' }, fields: { hostedLinkId: ids } },
   'items:remove': { valid: { itemId: 'i1' }, fields: { itemId: ids } },
   'reports:create': {
     valid: { applicantId: 'a1', itemIds: ['i1'], daysRequested: 61, includeApplicantDetails: true },

@@ -24,6 +24,8 @@ export interface ItemRepository {
   /** Decrypted access token: main process only, never logged or sent to the renderer. */
   accessToken(id: string): string;
   setStatus(id: string, status: ItemStatus, lastError: { code: string; message: string } | null): Item;
+  /** Replaces the accounts shared with Plaid (update mode may add or drop some). */
+  setAccounts(id: string, accounts: LinkedAccount[]): Item;
   /** Marks the Item removed and destroys its access token; the row stays so old reports keep their bank name. */
   remove(id: string): void;
 }
@@ -145,6 +147,15 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
         { access_token_enc: Buffer | null } | undefined;
       if (!row || !row.access_token_enc) throw notFound('bank connection');
       return ctx.cipher.openText(row.access_token_enc, tokenWhere(id));
+    },
+
+    setAccounts(id, accounts) {
+      ctx
+        .statement('UPDATE items SET accounts_enc = ? WHERE id = ?')
+        .run(ctx.cipher.sealText(JSON.stringify(accounts), accountsWhere(id)), id);
+      const row = getRow(id);
+      if (!row) throw notFound('item');
+      return toItem(row);
     },
 
     setStatus(id, status, lastError) {

@@ -8,6 +8,8 @@ export type LinkHandlers = Pick<
   | 'link:updateComplete'
   | 'link:createHosted'
   | 'link:hostedStatus'
+  | 'link:hostedSessions'
+  | 'link:revokeHosted'
   | 'items:remove'
 >;
 
@@ -19,8 +21,11 @@ export function createLinkHandlers(ctx: ServiceContext): LinkHandlers {
     'link:complete': async ({ applicantId, publicToken, metadata }) =>
       (await items()).complete(applicantId, publicToken, metadata),
     'link:updateComplete': async ({ itemId }) => (await items()).updateComplete(itemId),
-    'link:createHosted': async ({ applicantId }) => (await items()).createHosted(applicantId),
+    'link:createHosted': async ({ applicantId, deliveryMethod }) =>
+      (await items()).createHosted(applicantId, deliveryMethod),
     'link:hostedStatus': async ({ hostedLinkId }) => (await items()).hostedStatus(hostedLinkId),
+    'link:hostedSessions': async ({ applicantId }) => (await items()).hostedSessions(applicantId),
+    'link:revokeHosted': async ({ hostedLinkId }) => (await items()).revokeHosted(hostedLinkId),
     'items:remove': async ({ itemId }) => {
       await (await items()).remove(itemId);
       return { ok: true as const };

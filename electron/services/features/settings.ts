@@ -28,7 +28,14 @@ export interface SettingsFeatureDeps {
   switchEnvironment(environment: PlaidEnvironment): Promise<void>;
   /** The environment of the running session, if one is open. */
   sessionEnvironment(): PlaidEnvironment | null;
-  webhooks: { start(): Promise<void>; stop(): Promise<void> };
+  webhooks: {
+    start(): Promise<void>;
+    stop(): Promise<void>;
+    /** The URL Plaid is given (null: readiness comes from polling). */
+    url(): string | null;
+    /** Where a public URL must forward to on this computer. */
+    localUrl(): string | null;
+  };
   /** A gateway with keys not yet saved, to prove them. */
   gatewayWith(environment: CredentialEnvironment, credentials: PlaidCredentials): PlaidGateway;
 }
@@ -59,6 +66,12 @@ export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandl
       if (changes.largeDepositShare !== undefined)
         store.settings.update('largeDepositShare', changes.largeDepositShare);
       if (changes.documentAgeRule !== undefined) store.settings.update('documentAgeRule', changes.documentAgeRule);
+      if (changes.oauthRedirectUri !== undefined) {
+        const { environment, uri } = changes.oauthRedirectUri;
+        store.settings.update('oauthRedirectUri', { ...store.settings.value('oauthRedirectUri'), [environment]: uri });
+      }
+      if (changes.hostedLinkLifetimeSeconds !== undefined)
+        store.settings.update('hostedLinkLifetimeSeconds', changes.hostedLinkLifetimeSeconds);
       if (changes.webhook !== undefined) {
         if (changes.webhook.enabled) await deps.webhooks.start();
         else await deps.webhooks.stop();
@@ -120,10 +133,22 @@ async function currentSettings(deps: SettingsFeatureDeps): Promise<Settings> {
       production: await credentialState(deps, 'production'),
     },
     webhook: valueOf(ctx, 'webhook'),
+    webhookDelivery: webhookDelivery(deps),
+    oauthRedirectUri: {
+      sandbox: valueOf(ctx, 'oauthRedirectUri').sandbox ?? null,
+      production: valueOf(ctx, 'oauthRedirectUri').production ?? null,
+    },
+    hostedLinkLifetimeSeconds: valueOf(ctx, 'hostedLinkLifetimeSeconds'),
     retentionDays: valueOf(ctx, 'retentionDays'),
     largeDepositShare: valueOf(ctx, 'largeDepositShare'),
     documentAgeRule: valueOf(ctx, 'documentAgeRule'),
   };
+}
+
+/** Polling unless Plaid has a URL it can reach: the officer's public URL (or, with the emulator, our own). */
+function webhookDelivery(deps: SettingsFeatureDeps): Settings['webhookDelivery'] {
+  const plaidUrl = deps.webhooks.url();
+  return { mode: plaidUrl ? 'webhook' : 'polling', plaidUrl, localUrl: deps.webhooks.localUrl() };
 }
 
 function recordRejection(ctx: ServiceContext, environment: CredentialEnvironment, reason: string | null): void {

@@ -1,6 +1,6 @@
 import { CountryCode, Products, type LinkTokenCreateRequest } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
-import type { Item, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
+import type { HostedLinkDeliveryMethod, Item, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/ipc/contract';
 import type { AssetDeskStore } from '../../db';
 import type { Logger } from '../../log/logger';
@@ -33,6 +33,7 @@ export interface ItemServiceDeps {
   linkScriptUrl: string;
   /** How often Hosted Link sessions are polled via /link/token/get (ms; default 3 s). */
   hostedPollMs?: number;
+  clock?: () => Date;
 }
 
 export const PLAID_LINK_SCRIPT_URL = 'https://cdn.plaid.com/link/v2/stable/link-initialize.js';
@@ -60,9 +61,13 @@ export class ItemService {
     this.environment = deps.environment;
     this.log = deps.logger.child({ component: 'items', environment: deps.environment });
     this.hostedLink = createHostedLinkSessions({
+      store: deps.store,
+      environment: deps.environment,
       gateway: deps.gateway,
       events: deps.events,
       log: this.log,
+      clock: deps.clock ?? (() => new Date()),
+      lifetimeSeconds: () => deps.store.settings.value('hostedLinkLifetimeSeconds'),
       linkRequest: (applicantId, extra) => this.linkRequest(applicantId, extra),
       addItem: (applicantId, publicToken, metadata) => this.complete(applicantId, publicToken, metadata),
       requireApplicant: (applicantId) => this.requireApplicant(applicantId),
@@ -108,39 +113,43 @@ export class ItemService {
     };
   }
 
-  /** Link finished: exchanges the public token and stores the Item (its access token only ever encrypted). */
-  async complete(applicantId: string, publicToken: string, metadata: LinkMetadataInput): Promise<Item> {
+  /**
+   * Link finished: exchanges the public token and stores the Item (its access token only ever encrypted).
+   * The renderer's metadata is only checked for shape: the institution, the duplicate-bank check and the
+   * accounts come from Plaid (/item/get, /accounts/get), so a tampered or stale page cannot misstate them.
+   */
+  async complete(applicantId: string, publicToken: string, _metadata: LinkMetadataInput): Promise<Item> {
     const { store, gateway, environment } = this;
     this.requireApplicant(applicantId);
     const exchange = await gateway.call('/item/public_token/exchange', (p) =>
       p.itemPublicTokenExchange({ public_token: publicToken }),
     );
-    const existing = store.items.findByInstitution(applicantId, environment, metadata.institution.institution_id);
+    let linked: { institution: { id: string; name: string }; accounts: LinkedAccount[] };
+    try {
+      linked = await this.linkedAtPlaid(exchange.access_token);
+    } catch (error) {
+      // Without Plaid's word on the Item we cannot store it honestly: remove it rather than orphan it.
+      await this.removeAtPlaid(exchange.access_token);
+      throw error;
+    }
+    const { institution, accounts } = linked;
+    const existing = store.items.findByInstitution(applicantId, environment, institution.id);
     if (existing && existing.status !== 'removed') {
       // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
-      await gateway
-        .removeItem(exchange.access_token)
-        .catch((error: unknown) => this.log.warn('could not remove the duplicate Item at Plaid', { error }));
+      await this.removeAtPlaid(exchange.access_token);
       throw new AppError({
         code: 'DUPLICATE_INSTITUTION',
-        message: `${metadata.institution.name} is already linked for this applicant. Use the existing connection (choose "Re-link" if it needs the applicant to sign in again), or remove it first to link it anew.`,
+        message: `${institution.name} is already linked for this applicant. Use the existing connection (choose "Re-link" if it needs the applicant to sign in again), or remove it first to link it anew.`,
         retryable: false,
       });
     }
-    const accounts: LinkedAccount[] = metadata.accounts.map((a) => ({
-      accountId: a.id,
-      name: a.name,
-      mask: a.mask,
-      type: a.type,
-      subtype: a.subtype,
-    }));
     const item = store.items.add({
       applicantId,
       environment,
       plaidItemId: exchange.item_id,
       accessToken: exchange.access_token,
-      institutionId: metadata.institution.institution_id,
-      institutionName: metadata.institution.name,
+      institutionId: institution.id,
+      institutionName: institution.name,
       accounts,
     });
     store.activity.append({
@@ -153,6 +162,39 @@ export class ItemService {
     return item;
   }
 
+  /** The Item's institution and the accounts the applicant shared, as Plaid records them. */
+  private async linkedAtPlaid(accessToken: string) {
+    const got = await this.gateway.call('/accounts/get', (p) => p.accountsGet({ access_token: accessToken }));
+    const institutionId = got.item.institution_id;
+    if (!institutionId)
+      throw new AppError({
+        code: 'INSTITUTION_UNKNOWN',
+        message: 'Plaid did not say which bank this connection belongs to. Ask the applicant to link it again.',
+        retryable: false,
+      });
+    let name = (got.item as { institution_name?: string | null }).institution_name ?? null;
+    if (!name) {
+      const found = await this.gateway.call('/institutions/get_by_id', (p) =>
+        p.institutionsGetById({ institution_id: institutionId, country_codes: [CountryCode.Us] }),
+      );
+      name = found.institution.name;
+    }
+    const accounts: LinkedAccount[] = got.accounts.map((a) => ({
+      accountId: a.account_id,
+      name: a.name,
+      mask: a.mask ?? null,
+      type: String(a.type),
+      subtype: a.subtype ? String(a.subtype) : null,
+    }));
+    return { institution: { id: institutionId, name }, accounts };
+  }
+
+  private async removeAtPlaid(accessToken: string): Promise<void> {
+    await this.gateway
+      .removeItem(accessToken)
+      .catch((error: unknown) => this.log.warn('could not remove the unwanted Item at Plaid', { error }));
+  }
+
   /** After update-mode Link: ask Plaid whether the Item is healthy again, and record it. */
   async updateComplete(itemId: string): Promise<Item> {
     this.requireItem(itemId);
@@ -160,6 +202,9 @@ export class ItemService {
     if (error?.error_code) {
       await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
     } else {
+      // Update mode may change which accounts are shared: keep what Plaid now says.
+      const { accounts } = await this.linkedAtPlaid(this.store.items.accessToken(itemId));
+      this.store.items.setAccounts(itemId, accounts);
       this.store.items.setStatus(itemId, 'ok', null);
       const item = this.requireItem(itemId);
       this.store.activity.append({
@@ -200,12 +245,30 @@ export class ItemService {
     this.log.info('item removed', { itemId });
   }
 
-  createHosted(applicantId: string) {
-    return this.hostedLink.create(applicantId);
+  createHosted(applicantId: string, deliveryMethod?: HostedLinkDeliveryMethod) {
+    return this.hostedLink.create(applicantId, deliveryMethod);
   }
 
   hostedStatus(hostedLinkId: string) {
     return this.hostedLink.status(hostedLinkId);
+  }
+
+  hostedSessions(applicantId: string) {
+    return this.hostedLink.list(applicantId);
+  }
+
+  revokeHosted(hostedLinkId: string) {
+    return this.hostedLink.revoke(hostedLinkId);
+  }
+
+  /** Picks up the Hosted Link sessions still waiting (after a restart or an environment switch). */
+  resumeHosted(): void {
+    this.hostedLink.resume();
+  }
+
+  /** Resolves once Hosted Link settlements in flight have finished. */
+  idle(): Promise<void> {
+    return this.hostedLink.idle();
   }
 
   /** ITEM and LINK webhooks. */
@@ -246,6 +309,12 @@ export class ItemService {
     return got.item.error as PlaidErrorBody | null;
   }
 
+  /** The OAuth redirect URI registered for this environment (none in emulator mode). */
+  private redirectUri(): string | null {
+    if (this.environment === 'emulator') return null;
+    return this.store.settings.value('oauthRedirectUri')[this.environment] ?? null;
+  }
+
   private requireItem(itemId: string): Item {
     const item = this.store.items.get(itemId);
     if (!item || item.environment !== this.environment)
@@ -261,6 +330,8 @@ export class ItemService {
 
   private linkRequest(applicantId: string, extra: Partial<LinkTokenCreateRequest>): LinkTokenCreateRequest {
     const webhook = this.deps.webhookUrl();
+    // Only a URI the officer registered in Plaid's dashboard (else INVALID_FIELD); Hosted Link does OAuth itself.
+    const redirectUri = extra.hosted_link ? null : this.redirectUri();
     return {
       user: { client_user_id: applicantId },
       client_name: 'AssetDesk',
@@ -268,6 +339,7 @@ export class ItemService {
       country_codes: [CountryCode.Us],
       language: 'en',
       ...(webhook ? { webhook } : {}),
+      ...(redirectUri ? { redirect_uri: redirectUri } : {}),
       ...extra,
     };
   }

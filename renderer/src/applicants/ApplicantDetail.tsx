@@ -2,6 +2,7 @@ import { Suspense, lazy, useState } from 'react';
 import type { Item, ReportSummary } from '../../../shared/domain';
 import { api } from '../api';
 import { HostedLinkDialog } from '../link/HostedLinkDialog';
+import { HostedLinkSessions } from '../link/HostedLinkSessions';
 import { useAppInfo } from '../shell/AppInfo';
 import { href, navigate } from '../shell/router';
 import {
@@ -264,6 +265,8 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
           </ul>
         )}
       </section>
+
+      <HostedLinkSessions applicant={applicant} refreshKey={dialog === 'hosted' ? 1 : 0} onLinked={detail.reload} />
 
       <section className="panel" aria-labelledby="history-heading">
         <div className="panel-header">

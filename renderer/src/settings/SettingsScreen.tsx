@@ -18,6 +18,7 @@ import {
 } from '../ui';
 import { AssetClassSettingsSection } from './AssetClassSettingsSection';
 import { BackupSection } from './BackupSection';
+import { PlaidCheckNote, PlaidConnectionSection } from './PlaidConnectionSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -441,12 +442,14 @@ export function SettingsScreen() {
             </p>
             <CredentialsForm environment="sandbox" settings={settings} onChange={setSettings} />
             <CredentialsForm environment="production" settings={settings} onChange={setSettings} />
+            <PlaidCheckNote />
           </section>
           <WebhookSection
             key={`webhook-${settings.webhook.enabled}-${settings.webhook.publicUrl}`}
             settings={settings}
             onChange={setSettings}
           />
+          <PlaidConnectionSection settings={settings} onChange={setSettings} />
           <UnderwritingSection settings={settings} onChange={setSettings} />
           <AssetClassSettingsSection />
         </>
