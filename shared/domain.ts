@@ -168,6 +168,8 @@ export const Settings = z.object({
   retentionDays: z.number().int().nullable(),
   largeDepositShare: z.number(),
   documentAgeRule: DocumentAgeRule,
+  /** Whether reports are fetched with Plaid's insights, per environment (off when the client has none). */
+  insights: z.object({ emulator: z.boolean(), sandbox: z.boolean(), production: z.boolean() }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -181,6 +183,7 @@ export const SettingsChanges = z.strictObject({
   retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
   largeDepositShare: z.number().gt(0).max(5).optional(),
   documentAgeRule: DocumentAgeRule.optional(),
+  insights: z.strictObject({ environment: PlaidEnvironment, enabled: z.boolean() }).optional(),
 });
 export type SettingsChanges = z.infer<typeof SettingsChanges>;
 

@@ -17,6 +17,8 @@ export interface SettingsValues {
   /** The lender's asset-class treatment (retirement discount, brokerage share, HSA, transfer window). */
   underwritingAssetClasses: AssetClassSettings;
   credentialsRejected: RejectedCredentials;
+  /** Ask Plaid for insights per environment; turned off when Plaid says the client has none. */
+  insights: Record<PlaidEnvironment, boolean>;
 }
 
 /** Every preference's default, written once: used whether or not the store is open. */
@@ -33,6 +35,7 @@ export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
     transferMatchBusinessDays: DEFAULT_UNDERWRITING_SETTINGS.transferMatchBusinessDays,
   },
   credentialsRejected: {},
+  insights: { emulator: true, sandbox: true, production: true },
 };
 
 /** Plain JSON values: preferences only. Secrets live in the keychain, never here. */

@@ -56,6 +56,10 @@ export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandl
       if (changes.largeDepositShare !== undefined)
         store.settings.update('largeDepositShare', changes.largeDepositShare);
       if (changes.documentAgeRule !== undefined) store.settings.update('documentAgeRule', changes.documentAgeRule);
+      if (changes.insights !== undefined) {
+        const { environment, enabled } = changes.insights;
+        store.settings.update('insights', { ...store.settings.value('insights'), [environment]: enabled });
+      }
       if (changes.webhook !== undefined) {
         if (changes.webhook.enabled) await deps.webhooks.start();
         else await deps.webhooks.stop();
@@ -120,6 +124,7 @@ async function currentSettings(deps: SettingsFeatureDeps): Promise<Settings> {
     retentionDays: valueOf(ctx, 'retentionDays'),
     largeDepositShare: valueOf(ctx, 'largeDepositShare'),
     documentAgeRule: valueOf(ctx, 'documentAgeRule'),
+    insights: { ...SETTINGS_DEFAULTS.insights, ...valueOf(ctx, 'insights') },
   };
 }
 

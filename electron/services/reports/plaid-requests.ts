@@ -10,6 +10,17 @@ export interface ReportRequest {
   itemIds: string[];
   daysRequested: number;
   includeApplicantDetails: boolean;
+  /** Plaid's require_all_items (default true): whether one failing bank fails the whole report. */
+  requireAllItems?: boolean;
+}
+
+/** The activity entry written with every new report's pending row: it keeps what the row has no column for. */
+export const REPORT_REQUESTED = 'report_requested';
+
+/** require_all_items as the officer chose it, read back from the request's activity entry (default true). */
+export function requireAllItemsOf(store: AssetDeskStore, reportId: string): boolean {
+  const requested = store.activity.list({ reportId }).find((entry) => entry.action === REPORT_REQUESTED);
+  return requested?.detail.requireAllItems !== false;
 }
 
 export interface PlaidReportIds {
@@ -32,6 +43,7 @@ export async function sendReportRequest(
       days_requested: report.daysRequested,
       options: {
         client_report_id: report.loanNumber,
+        require_all_items: requireAllItemsOf(store, report.id),
         ...(webhook ? { webhook } : {}),
         ...(report.includeApplicantDetails ? { user: applicantUser(store, report.applicantId) } : {}),
       },
