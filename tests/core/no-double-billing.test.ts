@@ -155,13 +155,13 @@ describe.skipIf(!hasKeychain)(
       expect(proxy.count('/asset_report/create')).toBe(1);
 
       const getsBefore = proxy.count('/asset_report/get');
-    const second = await appThroughProxy({}, { userDataDir, keychainService });
-    // Whichever comes first: a poll of the recorded report (resumed) or a second create (resubmitted).
-    await until(
-      () => proxy.count('/asset_report/get') > getsBefore || proxy.count('/asset_report/create') > 1,
-      'the second start to pick the report up',
-    );
-    expect(proxy.count('/asset_report/create')).toBe(1);
+      const second = await appThroughProxy({}, { userDataDir, keychainService });
+      // Whichever comes first: a poll of the recorded report (resumed) or a second create (resubmitted).
+      await until(
+        () => proxy.count('/asset_report/get') > getsBefore || proxy.count('/asset_report/create') > 1,
+        'the second start to pick the report up',
+      );
+      expect(proxy.count('/asset_report/create')).toBe(1);
       await emulatorControl(emulator, 'ready_after', { ms: 0, asset_report_id: pending.plaidReportId });
       const ready = await until(() => {
         const summary = second.services.internals.store()!.reports.get(pending.id);
