@@ -55,7 +55,7 @@ interface Row {
 
 const TABLE: Partial<Record<Channel, Row>> = {
   'settings:update': {
-    valid: { webhook: { enabled: true, publicUrl: null } },
+    valid: { webhook: { enabled: true, publicUrl: null }, insights: { environment: 'sandbox', enabled: true } },
     fields: {
       webhook: ['on', true, null, { enabled: true }],
       'webhook.enabled': bools,
@@ -63,6 +63,9 @@ const TABLE: Partial<Record<Channel, Row>> = {
       retentionDays: [0, 36_501, 1.5, '30'],
       largeDepositShare: [0, -0.5, 5.01, '0.5', null],
       documentAgeRule: ['fannie', '', 1, null],
+      insights: [true, null, { environment: 'sandbox' }, { environment: 'development', enabled: true }],
+      'insights.environment': ['development', '', 1, null],
+      'insights.enabled': bools,
     },
   },
   'settings:switchEnvironment': {
@@ -130,6 +133,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
       'itemIds.0': ids,
       daysRequested: days,
       includeApplicantDetails: bools,
+      requireAllItems: ['yes', 1, null],
     },
   },
   'reports:search': {
