@@ -18,6 +18,7 @@ import {
 } from '../ui';
 import { AssetClassSettingsSection } from './AssetClassSettingsSection';
 import { BackupSection } from './BackupSection';
+import { InsightsSection } from './InsightsSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -447,6 +448,7 @@ export function SettingsScreen() {
             settings={settings}
             onChange={setSettings}
           />
+          <InsightsSection settings={settings} onChange={setSettings} />
           <UnderwritingSection settings={settings} onChange={setSettings} />
           <AssetClassSettingsSection />
         </>
