@@ -137,6 +137,27 @@ describe.skipIf(!hasKeychain)(
       expect((await h.handlers['reports:search']({})).total).toBe(1);
     });
 
+    test('the exchange and audit-copy create are not repeated after a 500 either; the officer is told what to check', async () => {
+      proxy = await startCountingProxy(emulator.baseUrl);
+      const h = await appThroughProxy({});
+      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      emulator.faults.failNext('/item/public_token/exchange', 500, 1);
+      await expect(linkBank(h, applicantId)).rejects.toMatchObject({
+        code: 'OUTCOME_UNKNOWN',
+        message: expect.stringMatching(/Check the applicant's banks/),
+      });
+      expect(proxy.count('/item/public_token/exchange')).toBe(1);
+
+      const itemId = (await linkBank(h, applicantId, 'ins_109509', 'First Gingham Credit Union')).id;
+      const report = await create(h, applicantId, itemId);
+      await until(() => h.services.internals.store()!.reports.get(report.id)?.status === 'ready', 'the report');
+      emulator.faults.failNext('/asset_report/audit_copy/create', 500, 1);
+      await expect(
+        h.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'fannie_mae' }),
+      ).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN', message: expect.stringMatching(/Check the audit copies/) });
+      expect(proxy.count('/asset_report/audit_copy/create')).toBe(1);
+    });
+
     test('a restart with a report pending at Plaid resumes it and never calls /asset_report/create again', async () => {
       proxy = await startCountingProxy(emulator.baseUrl);
       const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-restart-'));
