@@ -107,6 +107,27 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
     await h.handlers['settings:update']({ insights: { environment: 'emulator', enabled: true } });
   });
 
+  test('a report made while insights were off is fetched plainly once they are on, and insights stay on', async () => {
+    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-PREV-INSIGHTS' })).id;
+    const itemId = (await linkBank(h, applicantId)).id;
+    await emulatorControl(h.emulator, 'entitlements', { insights: false });
+    h.emulator.faults.setReadyAfterMs(600_000);
+    const report = await h.handlers['reports:create']({
+      applicantId,
+      itemIds: [itemId],
+      daysRequested: 61,
+      includeApplicantDetails: false,
+    });
+    await emulatorControl(h.emulator, 'entitlements', { insights: true });
+    await emulatorControl(h.emulator, 'ready_after', { ms: 0, asset_report_id: report.plaidReportId });
+    expect((await settledEvent(report.id)).status).toBe('ready');
+    const activity = await h.handlers['activity:list']({ reportId: report.id });
+    expect(activity.find((a) => a.action === 'report_fetched_without_insights')?.detail).toEqual({
+      code: 'INSIGHTS_PREVIOUSLY_NOT_ENABLED',
+    });
+    expect((await h.handlers['settings:get']({})).insights.emulator).toBe(true);
+  });
+
   test("Plaid's per-bank create limit (5 a minute) ends in a message the officer can act on", async () => {
     const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-LIMIT' })).id;
     const itemId = (await linkBank(h, applicantId)).id;
