@@ -17,6 +17,8 @@ export const OFFICER_MESSAGES: Readonly<Record<string, string>> = {
     'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the request ID.',
   DATA_UNAVAILABLE:
     "Plaid could not pull data from one of the applicant's banks. Check the banks' status (a bank may need the applicant to re-link), then create the report again.",
+  INVALID_PRODUCT:
+    'Your Plaid account is not enabled for a product or add-on this needs (Assets, or Fast Assets for a first look). Ask Plaid to enable it, or create the report without Fast Assets.',
   PRODUCT_NOT_ENABLED: 'A linked bank was not connected with the Assets product. Remove it and link it again.',
   RATE_LIMIT: 'Plaid is limiting how often AssetDesk may call it. Wait a minute and try again.',
   INSTITUTION_DOWN: "The applicant's bank is not responding to Plaid right now. Try again later.",

@@ -167,6 +167,8 @@ export const contract = {
       includeApplicantDetails: z.boolean(),
       /** Plaid's require_all_items: true (default) fails the report when one bank fails; false leaves that bank out. */
       requireAllItems: z.boolean().optional(),
+      /** Plaid's Fast Assets add-on: a first look (balances, owners) before the full report. */
+      fastAssets: z.boolean().optional(),
     }),
     ReportSummary,
   ),

@@ -128,6 +128,50 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
     expect((await h.handlers['settings:get']({})).insights.emulator).toBe(true);
   });
 
+  test("Fast Assets: Plaid's FAST report is announced while the report stays pending; the FULL one is what is stored", async () => {
+    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-FAST' })).id;
+    const itemId = (await linkBank(h, applicantId)).id;
+    h.emulator.faults.setFastReportGapMs(1500);
+    const report = await h.handlers['reports:create']({
+      applicantId,
+      itemIds: [itemId],
+      daysRequested: 61,
+      includeApplicantDetails: false,
+      fastAssets: true,
+    });
+    const outcome = await settledEvent(report.id);
+    expect(outcome.status).toBe('ready');
+    const progress = h.events
+      .filter((e) => e.event === 'report:progress' && (e.payload as { reportId: string }).reportId === report.id)
+      .map((e) => e.payload as { status: string; message?: string });
+    const firstLook = progress.findIndex((p) => p.status === 'pending' && /first look/.test(p.message ?? ''));
+    expect(firstLook).toBeGreaterThan(0);
+    expect(firstLook).toBeLessThan(progress.findIndex((p) => p.status === 'ready'));
+    const actions = (await h.handlers['activity:list']({ reportId: report.id })).map((a) => a.action);
+    expect(actions).toContain('report_fast_ready');
+    const content = JSON.parse((await h.handlers['reports:get']({ reportId: report.id })).contentJson) as {
+      report: { items: Array<{ accounts: Array<{ transactions: unknown[] }> }> };
+    };
+    // The FULL report: the FAST one has no transactions.
+    expect(content.report.items.flatMap((i) => i.accounts.flatMap((a) => a.transactions)).length).toBeGreaterThan(0);
+  });
+
+  test('a client without Fast Assets gets a message naming the add-on, and no report is left pending', async () => {
+    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-NO-FAST' })).id;
+    const itemId = (await linkBank(h, applicantId)).id;
+    await emulatorControl(h.emulator, 'entitlements', { fast_assets: false });
+    const refused = await h.handlers['reports:create']({
+      applicantId,
+      itemIds: [itemId],
+      daysRequested: 61,
+      includeApplicantDetails: false,
+      fastAssets: true,
+    }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'INVALID_PRODUCT', message: expect.stringMatching(/Fast Assets/) });
+    const rows = (await h.handlers['applicants:get']({ applicantId })).reports;
+    expect(rows.map((r) => r.status)).toEqual(['failed']);
+  });
+
   test("Plaid's per-bank create limit (5 a minute) ends in a message the officer can act on", async () => {
     const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-LIMIT' })).id;
     const itemId = (await linkBank(h, applicantId)).id;

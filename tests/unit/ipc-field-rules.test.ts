@@ -134,6 +134,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
       daysRequested: days,
       includeApplicantDetails: bools,
       requireAllItems: ['yes', 1, null],
+      fastAssets: ['yes', 1, null],
     },
   },
   'reports:search': {

@@ -100,7 +100,7 @@ export class ReportLifecycle {
 
   async create(request: ReportRequest): Promise<ReportRecord> {
     checkReportRequest(this.store, this.environment, request);
-    const { requireAllItems, ...row } = request;
+    const { requireAllItems, fastAssets, ...row } = request;
     return this.startReport(
       { ...row, environment: this.environment, kind: 'create', parentId: null },
       REPORT_REQUESTED,
@@ -108,6 +108,7 @@ export class ReportLifecycle {
         daysRequested: request.daysRequested,
         banks: request.itemIds.length,
         requireAllItems: requireAllItems ?? true,
+        fastAssets: fastAssets ?? false,
       },
     );
   }
@@ -147,7 +148,8 @@ export class ReportLifecycle {
     const report = this.store.reports.findByPlaidReportId(this.environment, webhook.asset_report_id);
     if (!report || report.status !== 'pending') return;
     if (webhook.webhook_code === 'PRODUCT_READY') {
-      if ((webhook.report_type ?? 'FULL') !== 'FULL') return;
+      if ((webhook.report_type ?? 'FULL') === 'FAST') return this.fastReady(report);
+      if (webhook.report_type !== undefined && webhook.report_type !== 'FULL') return;
       await this.fetcher.fetchIfReady(report.id);
     } else if (webhook.webhook_code === 'ERROR') {
       const error = (webhook.error as PlaidErrorBody | undefined) ?? {
@@ -156,6 +158,24 @@ export class ReportLifecycle {
       };
       await this.recordFailure(report, error);
     }
+  }
+
+  /**
+   * Plaid's FAST version (balances and owners only) is ready: the officer hears so, but the report stays
+   * pending for the FULL one, which alone is stored and read (and is what /asset_report/get answers by default).
+   */
+  private fastReady(report: ReportRecord): void {
+    this.store.activity.append({
+      action: 'report_fast_ready',
+      applicantId: report.applicantId,
+      reportId: report.id,
+      detail: { plaidReportId: report.plaidReportId },
+    });
+    this.progress(
+      report,
+      'pending',
+      "Plaid's first look (balances and owners) is ready; the full report with transactions follows shortly.",
+    );
   }
 
   async remove(reportId: string): Promise<void> {

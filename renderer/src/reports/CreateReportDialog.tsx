@@ -41,6 +41,7 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
   const [includeDetails, setIncludeDetails] = useState(true);
   // Plaid's require_all_items: on (its default) a bank that cannot be read fails the whole report.
   const [requireAllBanks, setRequireAllBanks] = useState(true);
+  const [fastFirst, setFastFirst] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<ReportSummary | null>(null);
@@ -62,6 +63,7 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
         daysRequested,
         includeApplicantDetails: includeDetails,
         requireAllItems: requireAllBanks,
+        fastAssets: fastFirst,
       });
       setCreated(report);
       onCreated(report);
@@ -227,6 +229,22 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
             </span>
           </label>
         )}
+
+        <label className="rp-check">
+          <input
+            type="checkbox"
+            checked={fastFirst}
+            onChange={(e) => setFastFirst(e.target.checked)}
+            data-testid="fast-assets"
+          />
+          <span>
+            First look with Fast Assets
+            <span className="muted">
+              {' '}
+              — Plaid's add-on: balances and owners sooner, the full report after. Your Plaid account must include it.
+            </span>
+          </span>
+        </label>
 
         <ErrorAlert error={error} />
       </form>
