@@ -158,6 +158,38 @@ describe.skipIf(!hasKeychain)(
       expect(proxy.count('/asset_report/audit_copy/create')).toBe(1);
     });
 
+    test('refresh and filter after a 500 reach Plaid once each; the new report is failed with the outcome unknown', async () => {
+      proxy = await startCountingProxy(emulator.baseUrl);
+      const h = await appThroughProxy({});
+      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      const itemId = (await linkBank(h, applicantId)).id;
+      const parent = await create(h, applicantId, itemId);
+      await until(() => h.services.internals.store()!.reports.get(parent.id)?.status === 'ready', 'the parent report');
+
+      emulator.faults.failNext('/asset_report/refresh', 500, 1);
+      await expect(h.handlers['reports:refresh']({ reportId: parent.id })).rejects.toMatchObject({
+        code: 'OUTCOME_UNKNOWN',
+      });
+      expect(proxy.count('/asset_report/refresh')).toBe(1);
+
+      const content = JSON.parse((await h.handlers['reports:get']({ reportId: parent.id })).contentJson) as {
+        report: { items: Array<{ accounts: Array<{ account_id: string }> }> };
+      };
+      emulator.faults.failNext('/asset_report/filter', 500, 1);
+      await expect(
+        h.handlers['reports:filter']({
+          reportId: parent.id,
+          accountIdsToExclude: [content.report.items[0]!.accounts[0]!.account_id],
+        }),
+      ).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+      expect(proxy.count('/asset_report/filter')).toBe(1);
+      const children = (await h.handlers['reports:search']({})).rows.filter((r) => r.parentId === parent.id);
+      expect(children.map((r) => [r.kind, r.status, r.failure?.code]).sort()).toEqual([
+        ['filter', 'failed', 'OUTCOME_UNKNOWN'],
+        ['refresh', 'failed', 'OUTCOME_UNKNOWN'],
+      ]);
+    });
+
     test('a restart with a report pending at Plaid resumes it and never calls /asset_report/create again', async () => {
       proxy = await startCountingProxy(emulator.baseUrl);
       const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-restart-'));
