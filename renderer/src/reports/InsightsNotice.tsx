@@ -1,15 +1,10 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 
-/** The transaction fields Plaid adds only when a report is fetched with insights. */
-export const INSIGHT_FIELDS = ['merchant_name', 'category', 'name', 'location', 'payment_meta'] as const;
+/** Transaction fields only a report fetched with insights has (the ones a plain report surely lacks). */
+export const INSIGHT_FIELDS = ['merchant_name', 'category', 'category_id', 'credit_category'] as const;
 
-const FIELD_LABELS: Record<(typeof INSIGHT_FIELDS)[number], string> = {
-  merchant_name: 'merchant names',
-  category: 'categories',
-  name: 'cleaned-up descriptions',
-  location: 'locations',
-  payment_meta: 'payment details',
-};
+/** What the officer misses without insights, in their words (names, places and payment details go too). */
+const MISSING = ['merchant names', 'categories', 'cleaned-up names', 'locations', 'payment details'];
 
 /** True when the report has transactions and none carries an insight field (it was fetched without insights). */
 export function fetchedWithoutInsights(content: AssetReportGetResult): boolean {
@@ -35,8 +30,8 @@ export function InsightsNotice({ content }: { content: AssetReportGetResult }) {
   return (
     <p className="alert alert-info" role="note" data-testid="insights-missing">
       <strong>Fetched without Plaid&apos;s insights.</strong> Transactions show the bank&apos;s own descriptions only:
-      no {INSIGHT_FIELDS.map((field) => FIELD_LABELS[field]).join(', ')}. Balances, history and owners are complete.
-      Insights can be turned on per environment in Settings once Plaid enables them for your account.
+      no {MISSING.join(', ')}. Balances, history and owners are complete. Insights can be turned on per environment in
+      Settings once Plaid enables them for your account.
     </p>
   );
 }
