@@ -98,13 +98,17 @@ test('Settings shows insights per environment and the officer can turn one off a
   const production = page.getByTestId('insights-production');
   await production.waitFor();
   expect(await production.isChecked()).toBe(true);
-  await production.uncheck();
+  // The box follows the saved setting, so it changes once the main process has answered.
+  await production.click();
   await page.waitForFunction(
     () => !(document.querySelector('[data-testid=insights-production]') as HTMLInputElement).checked,
   );
   await page.reload();
   await page.getByTestId('insights-production').waitFor();
   expect(await page.getByTestId('insights-production').isChecked()).toBe(false);
-  await page.getByTestId('insights-production').check();
+  await page.getByTestId('insights-production').click();
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid=insights-production]') as HTMLInputElement).checked,
+  );
   expect(pageErrors).toEqual([]);
 });
