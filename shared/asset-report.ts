@@ -229,6 +229,8 @@ export interface AssetReportWarningCause {
   error_message: string | null;
   display_message: string | null;
   item_id?: string;
+  /** Added by AssetDesk from its own Items: the bank the warning is about (Plaid sends only item_id). */
+  institution_name?: string;
   error_code_reason?: string | null;
   request_id?: string;
 }

@@ -204,6 +204,8 @@ export const Settings = z.object({
   retentionDays: z.number().int().nullable(),
   largeDepositShare: z.number(),
   documentAgeRule: DocumentAgeRule,
+  /** Whether reports are fetched with Plaid's insights, per environment (off when the client has none). */
+  insights: z.object({ emulator: z.boolean(), sandbox: z.boolean(), production: z.boolean() }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -229,6 +231,7 @@ export const SettingsChanges = z.strictObject({
     })
     .optional(),
   hostedLinkLifetimeSeconds: z.number().int().min(600).max(HOSTED_LINK_MAX_LIFETIME_SECONDS).optional(),
+  insights: z.strictObject({ environment: PlaidEnvironment, enabled: z.boolean() }).optional(),
 });
 export type SettingsChanges = z.infer<typeof SettingsChanges>;
 

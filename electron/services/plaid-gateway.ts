@@ -3,7 +3,7 @@ import type { AxiosResponse, RawAxiosRequestConfig } from 'axios';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { PlaidEnvironment } from '../../shared/domain';
 import type { Logger } from '../log/logger';
-import { officerMessage } from './plaid-messages';
+import { OUTCOME_UNKNOWN, RETRYABLE_ERROR_CODES, RETRYABLE_ERROR_TYPES, officerMessage } from './plaid-messages';
 
 /**
  * The one place AssetDesk talks to Plaid. Every call goes through `call` (JSON) or `pdf` (bytes):
@@ -29,6 +29,18 @@ export interface PlaidGatewayOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
+
+/**
+ * Calls that make something at Plaid (and may bill for it): repeating one Plaid acted on makes a second
+ * report, audit copy or Item. They are retried only when Plaid certainly did not act on the first.
+ */
+export const NOT_SAFE_TO_REPEAT: ReadonlySet<string> = new Set([
+  '/asset_report/create',
+  '/asset_report/refresh',
+  '/asset_report/filter',
+  '/asset_report/audit_copy/create',
+  '/item/public_token/exchange',
+]);
 
 export type PlaidCall<T> = (plaid: PlaidApi, options: RawAxiosRequestConfig) => Promise<AxiosResponse<T>>;
 
@@ -103,9 +115,12 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
         log.debug('plaid call ok', { endpoint, status: response.status, requestId: requestIdOf(response), attempt });
         return response;
       } catch (raw) {
-        const error = toAppError(raw);
         const status = (raw as { response?: { status?: number } }).response?.status;
-        const willRetry = retry && error.retryable && attempt < maxAttempts;
+        const unsafe = NOT_SAFE_TO_REPEAT.has(endpoint);
+        const notActedOn = certainlyNotActedOn(raw);
+        // A call that makes something, failing in a way that leaves Plaid's outcome open, must not be repeated.
+        const error = unsafe && !notActedOn && outcomeOpen(raw) ? outcomeUnknown(endpoint, raw) : toAppError(raw);
+        const willRetry = retry && error.retryable && attempt < maxAttempts && (!unsafe || notActedOn);
         log.warn('plaid call failed', {
           endpoint,
           status,
@@ -220,6 +235,56 @@ export function decodePlaidErrorBody(data: unknown): PlaidErrorBody | undefined 
   return typeof body.error_code === 'string' ? body : undefined;
 }
 
+/**
+ * True when Plaid certainly did not act on the request: it answered "slow down" or "down for maintenance",
+ * or the connection was refused before a byte of the request was sent.
+ */
+export function certainlyNotActedOn(raw: unknown): boolean {
+  const e = raw as { code?: string; response?: { status?: number; data?: unknown } };
+  if (e.response) {
+    const body = decodePlaidErrorBody(e.response.data);
+    return (
+      e.response.status === 429 ||
+      body?.error_type === 'RATE_LIMIT_EXCEEDED' ||
+      body?.error_code === 'PLANNED_MAINTENANCE'
+    );
+  }
+  return e.code === 'ECONNREFUSED';
+}
+
+/** A failure after which Plaid may or may not have done what was asked (5xx, timeout, connection lost). */
+function outcomeOpen(raw: unknown): boolean {
+  if (raw instanceof AppError) return false;
+  const e = raw as { response?: { status?: number } };
+  if (e.response) return (e.response.status ?? 0) >= 500;
+  return toAppError(raw).code === ErrorCodes.network;
+}
+
+function outcomeUnknown(endpoint: string, raw: unknown): AppError {
+  const cause = toAppError(raw);
+  const what: Record<string, string> = {
+    '/asset_report/create':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this report. It did not send the request again, so you are not billed twice. If the report does not appear, create it again.',
+    '/asset_report/refresh':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this refresh. It did not send it again, so you are not billed twice. If no refreshed report appears, refresh again.',
+    '/asset_report/filter':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether the filtered report was made. It did not send it again. If it does not appear, filter again.',
+    '/asset_report/audit_copy/create':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether the audit copy was made. It did not send it again. Check the audit copies of this report, then share again if needed.',
+    '/item/public_token/exchange':
+      "AssetDesk did not hear back from Plaid while saving the applicant's bank, so it cannot tell whether the bank was connected. Check the applicant's banks; link again only if it is missing.",
+  };
+  return new AppError(
+    {
+      code: OUTCOME_UNKNOWN,
+      message: what[endpoint] ?? 'AssetDesk did not hear back from Plaid and did not repeat the request.',
+      retryable: false,
+      ...(cause.requestId ? { requestId: cause.requestId } : {}),
+    },
+    { cause: new Error(`${endpoint}: ${cause.code}`) },
+  );
+}
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -232,15 +297,6 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'ERR_NETWORK',
   'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-
-const RETRYABLE_CODES = new Set([
-  'INTERNAL_SERVER_ERROR',
-  'PLANNED_MAINTENANCE',
-  'RATE_LIMIT_EXCEEDED',
-  'INSTITUTION_DOWN',
-  'INSTITUTION_NOT_RESPONDING',
-  'PRODUCT_NOT_READY',
 ]);
 
 /** Any failure of a Plaid call (Axios error, decoded body, network failure) as one AppError. */
@@ -260,14 +316,21 @@ export function toAppError(error: unknown): AppError {
         ? (response.headers['plaid-request-id'] as string)
         : undefined;
     const requestId = body?.request_id ?? headerRequestId;
+    // Without a Plaid body (a proxy's answer) the status stands in: 429 is Plaid's generic rate-limit code.
     const code =
-      body?.error_code ??
-      (status === 429 ? 'RATE_LIMIT_EXCEEDED' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
-    const retryable = status === 429 || status >= 500 || RETRYABLE_CODES.has(code);
-    const message = officerMessage({ ...body, error_code: code }, () =>
-      status >= 500
-        ? 'Plaid had a problem answering. Try again in a few minutes.'
-        : `Plaid refused the request (${code}${nonEmpty(body?.error_message) ? `: ${body!.error_message}` : ''}). If this keeps happening, contact support with the request ID.`,
+      body?.error_code ?? (status === 429 ? 'RATE_LIMIT' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
+    const errorType = body?.error_type ?? (status === 429 ? 'RATE_LIMIT_EXCEEDED' : undefined);
+    const retryable =
+      status === 429 ||
+      status >= 500 ||
+      RETRYABLE_ERROR_CODES.has(code) ||
+      (errorType !== undefined && RETRYABLE_ERROR_TYPES.has(errorType));
+    const message = officerMessage(
+      { ...body, error_code: code, ...(errorType ? { error_type: errorType } : {}) },
+      () =>
+        status >= 500
+          ? 'Plaid had a problem answering. Try again in a few minutes.'
+          : `Plaid refused the request (${code}${nonEmpty(body?.error_message) ? `: ${body!.error_message}` : ''}). If this keeps happening, contact support with the request ID.`,
     );
     return new AppError(
       { code, message, retryable, ...(requestId ? { requestId } : {}) },

@@ -183,6 +183,10 @@ export const contract = {
       itemIds: z.array(id).min(1, 'choose at least one linked bank').max(99),
       daysRequested: z.number().int().min(1).max(731),
       includeApplicantDetails: z.boolean(),
+      /** Plaid's require_all_items: true (default) fails the report when one bank fails; false leaves that bank out. */
+      requireAllItems: z.boolean().optional(),
+      /** Plaid's Fast Assets add-on: a first look (balances, owners) before the full report. */
+      fastAssets: z.boolean().optional(),
     }),
     ReportSummary,
   ),

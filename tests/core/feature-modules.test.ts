@@ -352,6 +352,7 @@ describe('modules of the composition root, on their own', () => {
       retentionDays: null,
       largeDepositShare: SETTINGS_DEFAULTS.largeDepositShare,
       documentAgeRule: SETTINGS_DEFAULTS.documentAgeRule,
+      insights: SETTINGS_DEFAULTS.insights,
     });
     await expect(handlers['settings:update']({ retentionDays: 30 })).rejects.toThrow(/keychain is missing/);
   });

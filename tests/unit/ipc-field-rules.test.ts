@@ -59,6 +59,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
       webhook: { enabled: true, publicUrl: null },
       oauthRedirectUri: { environment: 'sandbox', uri: 'https://desk.example.com/oauth' },
       hostedLinkLifetimeSeconds: 86_400,
+      insights: { environment: 'sandbox', enabled: true },
     },
     fields: {
       webhook: ['on', true, null, { enabled: true }],
@@ -71,6 +72,9 @@ const TABLE: Partial<Record<Channel, Row>> = {
       'oauthRedirectUri.environment': ['emulator', 'Sandbox', '', null],
       'oauthRedirectUri.uri': ['assetdesk://oauth', 'https://x.example/?a=1', 'https://x.example/#f', 'not a url', 5],
       hostedLinkLifetimeSeconds: [0, 599, 21 * 24 * 3600 + 1, 3600.5, '3600', null],
+      insights: [true, null, { environment: 'sandbox' }, { environment: 'development', enabled: true }],
+      'insights.environment': ['development', '', 1, null],
+      'insights.enabled': bools,
     },
   },
   'settings:switchEnvironment': {
@@ -143,6 +147,8 @@ const TABLE: Partial<Record<Channel, Row>> = {
       'itemIds.0': ids,
       daysRequested: days,
       includeApplicantDetails: bools,
+      requireAllItems: ['yes', 1, null],
+      fastAssets: ['yes', 1, null],
     },
   },
   'reports:search': {

@@ -23,6 +23,8 @@ export interface SettingsValues {
   oauthRedirectUri: Partial<Record<Exclude<PlaidEnvironment, 'emulator'>, string | null>>;
   /** How long a Hosted Link URL stays valid (seconds). */
   hostedLinkLifetimeSeconds: number;
+  /** Ask Plaid for insights per environment; turned off when Plaid says the client has none. */
+  insights: Record<PlaidEnvironment, boolean>;
 }
 
 /** Every preference's default, written once: used whether or not the store is open. */
@@ -43,6 +45,7 @@ export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
   oauthRedirectUri: {},
   // Three days: a link sent on Friday still works on Monday (Plaid's maximum is 21 days).
   hostedLinkLifetimeSeconds: 3 * 24 * 3600,
+  insights: { emulator: true, sandbox: true, production: true },
 };
 
 /** Plain JSON values: preferences only. Secrets live in the keychain, never here. */

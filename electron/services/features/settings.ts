@@ -72,6 +72,10 @@ export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandl
       }
       if (changes.hostedLinkLifetimeSeconds !== undefined)
         store.settings.update('hostedLinkLifetimeSeconds', changes.hostedLinkLifetimeSeconds);
+      if (changes.insights !== undefined) {
+        const { environment, enabled } = changes.insights;
+        store.settings.update('insights', { ...store.settings.value('insights'), [environment]: enabled });
+      }
       if (changes.webhook !== undefined) {
         if (changes.webhook.enabled) await deps.webhooks.start();
         else await deps.webhooks.stop();
@@ -142,6 +146,7 @@ async function currentSettings(deps: SettingsFeatureDeps): Promise<Settings> {
     retentionDays: valueOf(ctx, 'retentionDays'),
     largeDepositShare: valueOf(ctx, 'largeDepositShare'),
     documentAgeRule: valueOf(ctx, 'documentAgeRule'),
+    insights: { ...SETTINGS_DEFAULTS.insights, ...valueOf(ctx, 'insights') },
   };
 }
 

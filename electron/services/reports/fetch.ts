@@ -7,6 +7,7 @@ import type { AssetDeskStore, ReportRecord } from '../../db';
 import { analysisContextFor } from '../features/underwriting';
 import type { Logger } from '../../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
+import { INSIGHTS_UNAVAILABLE_CODES } from '../plaid-messages';
 import type { FetchOutcome, ReportPoller } from './poller';
 
 export interface ReportFetcherDeps {
@@ -19,7 +20,7 @@ export interface ReportFetcherDeps {
   /** Plaid refused the report: record why (only while it is still pending). */
   onFailure: (report: ReportRecord, error: PlaidErrorBody) => Promise<void>;
   /** The report was stored as ready. */
-  onReady: (report: ReportRecord) => void;
+  onReady: (report: ReportRecord, warnings: AssetReportGetResult['warnings']) => void;
 }
 
 /**
@@ -32,16 +33,23 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
   const settledStatus = (report: ReportRecord | null): FetchOutcome =>
     report?.status === 'ready' ? 'ready' : 'failed';
 
-  async function getFromPlaid(report: ReportRecord, token: string): Promise<AssetReportGetResponse | FetchOutcome> {
+  const insightsOn = () => store.settings.value('insights')[deps.environment];
+
+  async function getFromPlaid(
+    report: ReportRecord,
+    token: string,
+    withInsights = insightsOn(),
+  ): Promise<AssetReportGetResponse | FetchOutcome> {
     try {
       // No gateway retries here: each retry is another /asset_report/get and must pass the window.
       return await gateway.call(
         '/asset_report/get',
-        (p) => p.assetReportGet({ asset_report_token: token, include_insights: true }),
+        (p) => p.assetReportGet({ asset_report_token: token, include_insights: withInsights }),
         { retry: false },
       );
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      if (withInsights && INSIGHTS_UNAVAILABLE_CODES.has(error.code)) return withoutInsights(report, token, error.code);
       if (error.code === 'PRODUCT_NOT_READY' || error.retryable) return 'not-ready';
       await deps.onFailure(report, {
         error_code: error.code,
@@ -50,6 +58,27 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
       });
       return 'failed';
     }
+  }
+
+  /** A good report without insights is still a good report: fetch it plainly (and remember a client without them). */
+  async function withoutInsights(
+    report: ReportRecord,
+    token: string,
+    code: string,
+  ): Promise<AssetReportGetResponse | FetchOutcome> {
+    // Only the client-wide answer is remembered; PREVIOUSLY_NOT_ENABLED concerns this one report.
+    if (code === 'INSIGHTS_NOT_ENABLED') {
+      store.settings.update('insights', { ...store.settings.value('insights'), [deps.environment]: false });
+    }
+    store.activity.append({
+      action: 'report_fetched_without_insights',
+      applicantId: report.applicantId,
+      reportId: report.id,
+      detail: { code },
+    });
+    log.warn('insights unavailable, fetching without them', { reportId: report.id, code });
+    if (!(await deps.poller.takeTurn(report.id))) return 'not-ready';
+    return getFromPlaid(report, token, false);
   }
 
   async function fetchOnce(reportId: string): Promise<FetchOutcome> {
@@ -66,11 +95,14 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
     );
     report = store.reports.get(reportId);
     if (!report || report.status !== 'pending') return settledStatus(report);
-    const content = { report: result.report, warnings: result.warnings } as unknown as AssetReportGetResult;
+    const content = {
+      report: result.report,
+      warnings: withInstitutions(store, deps.environment, result.warnings),
+    } as unknown as AssetReportGetResult;
     const findingCounts = findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
     store.transaction(() => storeReady(deps, report!, content, pdf, findingCounts));
     log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
-    deps.onReady(report);
+    deps.onReady(report, content.warnings);
     deps.poller.window.forget(reportId);
     return 'ready';
   }
@@ -85,6 +117,26 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
     },
     inFlight: (): Promise<FetchOutcome>[] => [...finishing.values()],
   };
+}
+
+/**
+ * Plaid's warnings name an Item by id only, and an Item left out of a report is not in it: the bank's
+ * name comes from our own Items so the officer reads which bank is missing.
+ */
+function withInstitutions(
+  store: AssetDeskStore,
+  environment: PlaidEnvironment,
+  warnings: AssetReportGetResponse['warnings'] | undefined,
+): AssetReportGetResult['warnings'] {
+  return (warnings ?? []).map((warning) => {
+    const itemId = warning.cause?.item_id;
+    const item = itemId ? store.items.findByPlaidItemId(environment, itemId) : null;
+    return (
+      item && warning.cause
+        ? { ...warning, cause: { ...warning.cause, institution_name: item.institutionName } }
+        : warning
+    ) as AssetReportGetResult['warnings'][number];
+  });
 }
 
 function storeReady(

@@ -10,7 +10,14 @@ import { reportFailureMessage } from '../plaid-messages';
 import { reportIn } from '../service-context';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createReportFetcher, type ReportFetcher } from './fetch';
-import { checkReportRequest, sendReportRequest, type PlaidReportIds, type ReportRequest } from './plaid-requests';
+import type { AssetReportGetResult } from '../../../shared/asset-report';
+import {
+  checkReportRequest,
+  REPORT_REQUESTED,
+  sendReportRequest,
+  type PlaidReportIds,
+  type ReportRequest,
+} from './plaid-requests';
 
 import { createReportPoller, type CallWindow, type PollIntervals, type ReportPoller } from './poller';
 
@@ -81,8 +88,8 @@ export class ReportLifecycle {
       clock: this.clock,
       log: this.log,
       onFailure: (report, error) => this.recordFailure(report, error),
-      onReady: (report) => {
-        this.progress(report, 'ready');
+      onReady: (report, warnings) => {
+        this.progress(report, 'ready', warningsMessage(warnings));
         deps.desktop.notify(
           'Asset Report ready',
           `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
@@ -93,10 +100,16 @@ export class ReportLifecycle {
 
   async create(request: ReportRequest): Promise<ReportRecord> {
     checkReportRequest(this.store, this.environment, request);
+    const { requireAllItems, fastAssets, ...row } = request;
     return this.startReport(
-      { ...request, environment: this.environment, kind: 'create', parentId: null },
-      'report_requested',
-      { daysRequested: request.daysRequested, banks: request.itemIds.length },
+      { ...row, environment: this.environment, kind: 'create', parentId: null },
+      REPORT_REQUESTED,
+      {
+        daysRequested: request.daysRequested,
+        banks: request.itemIds.length,
+        requireAllItems: requireAllItems ?? true,
+        fastAssets: fastAssets ?? false,
+      },
     );
   }
 
@@ -135,12 +148,34 @@ export class ReportLifecycle {
     const report = this.store.reports.findByPlaidReportId(this.environment, webhook.asset_report_id);
     if (!report || report.status !== 'pending') return;
     if (webhook.webhook_code === 'PRODUCT_READY') {
-      if ((webhook.report_type ?? 'FULL') !== 'FULL') return;
+      if ((webhook.report_type ?? 'FULL') === 'FAST') return this.fastReady(report);
+      if (webhook.report_type !== undefined && webhook.report_type !== 'FULL') return;
       await this.fetcher.fetchIfReady(report.id);
     } else if (webhook.webhook_code === 'ERROR') {
-      const error = (webhook.error as PlaidErrorBody | undefined) ?? { error_code: 'ASSET_REPORT_ERROR' };
+      const error = (webhook.error as PlaidErrorBody | undefined) ?? {
+        error_type: 'ASSET_REPORT_ERROR',
+        error_code: 'ASSET_REPORT_GENERATION_FAILED',
+      };
       await this.recordFailure(report, error);
     }
+  }
+
+  /**
+   * Plaid's FAST version (balances and owners only) is ready: the officer hears so, but the report stays
+   * pending for the FULL one, which alone is stored and read (and is what /asset_report/get answers by default).
+   */
+  private fastReady(report: ReportRecord): void {
+    this.store.activity.append({
+      action: 'report_fast_ready',
+      applicantId: report.applicantId,
+      reportId: report.id,
+      detail: { plaidReportId: report.plaidReportId },
+    });
+    this.progress(
+      report,
+      'pending',
+      "Plaid's first look (balances and owners) is ready; the full report with transactions follows shortly.",
+    );
   }
 
   async remove(reportId: string): Promise<void> {
@@ -245,8 +280,8 @@ export class ReportLifecycle {
   private async recordFailure(report: ReportRecord, error: PlaidErrorBody): Promise<void> {
     const current = this.store.reports.get(report.id);
     if (!current || current.status !== 'pending') return;
-    const code = error.error_code ?? 'ASSET_REPORT_ERROR';
-    const message = reportFailureMessage(error);
+    const code = error.error_code ?? 'ASSET_REPORT_GENERATION_FAILED';
+    const message = this.withFailingBanks(reportFailureMessage(error), error.causes ?? []);
     this.store.reports.markFailed(report.id, {
       code,
       message,
@@ -262,6 +297,15 @@ export class ReportLifecycle {
     await this.markItemsNeedingRelink(report, code, error.causes ?? []);
     this.progress(report, 'failed', message);
     this.deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`);
+  }
+
+  /** Plaid's per-Item causes, named by the bank the officer linked (Plaid sends only the Item id). */
+  private withFailingBanks(message: string, causes: NonNullable<PlaidErrorBody['causes']>): string {
+    const banks = causes.map((cause) => {
+      const item = cause.item_id ? this.store.items.findByPlaidItemId(this.environment, cause.item_id) : null;
+      return `${item?.institutionName ?? 'A bank'}: ${reportFailureMessage(cause)}`;
+    });
+    return banks.length > 0 ? `${message} ${banks.join(' ')}` : message;
   }
 
   /** Items that need the applicant to sign in again are marked, whichever way Plaid told us. */
@@ -324,4 +368,14 @@ export class ReportLifecycle {
       { parentId, accountIdsToExclude },
     );
   }
+}
+
+/** The ready event's message when Plaid left something out (the report screen lists the warnings in full). */
+function warningsMessage(warnings: AssetReportGetResult['warnings']): string | undefined {
+  if (warnings.length === 0) return undefined;
+  const parts = warnings.map((w) => {
+    const bank = w.cause?.institution_name ? ` (${w.cause.institution_name})` : '';
+    return `${w.warning_code.replace(/_/g, ' ').toLowerCase()}${bank}`;
+  });
+  return `Ready, with Plaid's warnings: ${parts.join('; ')}.`;
 }

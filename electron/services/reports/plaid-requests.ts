@@ -1,4 +1,4 @@
-import type { AssetReportCreateRequest } from 'plaid';
+import { AssetReportAddOns, type AssetReportCreateRequest } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { PlaidEnvironment } from '../../../shared/domain';
 import type { AssetDeskStore, ReportRecord } from '../../db';
@@ -10,6 +10,25 @@ export interface ReportRequest {
   itemIds: string[];
   daysRequested: number;
   includeApplicantDetails: boolean;
+  /** Plaid's require_all_items (default true): whether one failing bank fails the whole report. */
+  requireAllItems?: boolean;
+  /** Plaid's Fast Assets add-on (default false): a first look before the full report. */
+  fastAssets?: boolean;
+}
+
+/** The activity entry written with every new report's pending row: it keeps what the row has no column for. */
+export const REPORT_REQUESTED = 'report_requested';
+
+/** The options the officer chose, read back from the request's activity entry (Plaid's defaults when absent). */
+export function requestOptionsOf(
+  store: AssetDeskStore,
+  reportId: string,
+): { requireAllItems: boolean; fastAssets: boolean } {
+  const requested = store.activity.list({ reportId }).find((entry) => entry.action === REPORT_REQUESTED);
+  return {
+    requireAllItems: requested?.detail.requireAllItems !== false,
+    fastAssets: requested?.detail.fastAssets === true,
+  };
 }
 
 export interface PlaidReportIds {
@@ -27,11 +46,14 @@ export async function sendReportRequest(
 ): Promise<PlaidReportIds> {
   const { store, gateway, webhook } = deps;
   if (report.kind === 'create') {
+    const chosen = requestOptionsOf(store, report.id);
     const request: AssetReportCreateRequest = {
       access_tokens: report.itemIds.map((id) => store.items.accessToken(id)),
       days_requested: report.daysRequested,
       options: {
         client_report_id: report.loanNumber,
+        require_all_items: chosen.requireAllItems,
+        ...(chosen.fastAssets ? { add_ons: [AssetReportAddOns.FastAssets] } : {}),
         ...(webhook ? { webhook } : {}),
         ...(report.includeApplicantDetails ? { user: applicantUser(store, report.applicantId) } : {}),
       },

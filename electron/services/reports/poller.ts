@@ -10,6 +10,32 @@ export interface PollIntervals {
   initialMs: number;
   factor: number;
   maxMs: number;
+  /** The time polls are measured and waited in (default: the app's clock and real timers); tests pass their own. */
+  time?: PollerTime;
+}
+
+/** A clock and a way to wait on it: what the poller and its call window run on. */
+export interface PollerTime {
+  now(): number;
+  /** Resolves after `ms` on this clock, or as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+function realTime(clock: () => Date): PollerTime {
+  return {
+    now: () => clock().getTime(),
+    sleep: (ms, signal) =>
+      new Promise((resolve) => {
+        if (signal.aborted) return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+        signal.addEventListener('abort', done);
+      }),
+  };
 }
 
 export const DEFAULT_POLL_INTERVALS: PollIntervals = { initialMs: 2_000, factor: 1.5, maxMs: 30_000 };
@@ -70,23 +96,14 @@ export interface ReportPollerDeps {
 
 export function createReportPoller(deps: ReportPollerDeps) {
   const intervals: PollIntervals = { ...DEFAULT_POLL_INTERVALS, ...deps.intervals };
+  const time = intervals.time ?? realTime(deps.clock);
   const window = new CallWindow();
   const polling = new Map<string, Promise<void>>();
   const stopController = new AbortController();
   const stopped = () => stopController.signal.aborted;
 
   /** Waits `ms`, or less when the poller stops (so shutdown never waits out a backoff). */
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      if (stopped()) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        stopController.signal.removeEventListener('abort', done);
-        resolve();
-      }
-      stopController.signal.addEventListener('abort', done);
-    });
+  const sleep = (ms: number): Promise<void> => time.sleep(ms, stopController.signal);
 
   return {
     window,
@@ -94,7 +111,7 @@ export function createReportPoller(deps: ReportPollerDeps) {
 
     /** Waits until the window allows one more /asset_report/get for the report and records it; false once stopped. */
     async takeTurn(reportId: string): Promise<boolean> {
-      const now = () => deps.clock().getTime();
+      const now = () => time.now();
       for (let wait = window.waitBefore(reportId, now()); wait > 0; wait = window.waitBefore(reportId, now())) {
         await sleep(wait);
         if (stopped()) return false;

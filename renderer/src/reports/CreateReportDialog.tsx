@@ -39,6 +39,9 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
   const [preset, setPreset] = useState<number | 'custom'>(minimumDays <= 61 ? 61 : 90);
   const [customDays, setCustomDays] = useState('120');
   const [includeDetails, setIncludeDetails] = useState(true);
+  // Plaid's require_all_items: on (its default) a bank that cannot be read fails the whole report.
+  const [requireAllBanks, setRequireAllBanks] = useState(true);
+  const [fastFirst, setFastFirst] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<ReportSummary | null>(null);
@@ -59,6 +62,8 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
         itemIds: [...selected],
         daysRequested,
         includeApplicantDetails: includeDetails,
+        requireAllItems: requireAllBanks,
+        fastAssets: fastFirst,
       });
       setCreated(report);
       onCreated(report);
@@ -204,6 +209,40 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
           <span>
             Include applicant details (name, SSN, contact)
             <span className="muted"> — Fannie Mae Day 1 Certainty needs the name and SSN on the report.</span>
+          </span>
+        </label>
+
+        {selected.size > 1 && (
+          <label className="rp-check">
+            <input
+              type="checkbox"
+              checked={requireAllBanks}
+              onChange={(e) => setRequireAllBanks(e.target.checked)}
+              data-testid="require-all-banks"
+            />
+            <span>
+              Every bank must be in the report
+              <span className="muted">
+                {' '}
+                — otherwise, if one bank cannot be read, Plaid makes the report without it and says which is missing.
+              </span>
+            </span>
+          </label>
+        )}
+
+        <label className="rp-check">
+          <input
+            type="checkbox"
+            checked={fastFirst}
+            onChange={(e) => setFastFirst(e.target.checked)}
+            data-testid="fast-assets"
+          />
+          <span>
+            First look with Fast Assets
+            <span className="muted">
+              {' '}
+              — Plaid's add-on: balances and owners sooner, the full report after. Your Plaid account must include it.
+            </span>
           </span>
         </label>
 

@@ -14,6 +14,7 @@ import { AccountsSection } from './AccountsSection';
 import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
+import { InsightsNotice } from './InsightsNotice';
 import { buildTransactionRows, accountLabel } from './transactions';
 import { parseReportContent } from './report-content';
 import { reportOrSummary } from './report-or-summary';
@@ -367,7 +368,9 @@ function ReportViewer({
         {content.warnings.length > 0 && (
           <ul className="rp-warnings" aria-label="Plaid’s warnings" data-testid="report-warnings">
             {content.warnings.map((w, i) => {
-              const institution = report.items.find((item) => item.item_id === w.cause?.item_id)?.institution_name;
+              const institution =
+                report.items.find((item) => item.item_id === w.cause?.item_id)?.institution_name ??
+                w.cause?.institution_name;
               return (
                 <li key={i} className="alert alert-info" data-code={w.warning_code}>
                   <strong>{w.warning_code.replace(/_/g, ' ').toLowerCase()}</strong>
@@ -377,6 +380,7 @@ function ReportViewer({
             })}
           </ul>
         )}
+        <InsightsNotice content={content} />
       </header>
 
       <div role="tablist" aria-label="Report sections" className="rp-tabs">

@@ -19,6 +19,7 @@ import {
 import { AssetClassSettingsSection } from './AssetClassSettingsSection';
 import { BackupSection } from './BackupSection';
 import { PlaidCheckNote, PlaidConnectionSection } from './PlaidConnectionSection';
+import { InsightsSection } from './InsightsSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -450,6 +451,7 @@ export function SettingsScreen() {
             onChange={setSettings}
           />
           <PlaidConnectionSection settings={settings} onChange={setSettings} />
+          <InsightsSection settings={settings} onChange={setSettings} />
           <UnderwritingSection settings={settings} onChange={setSettings} />
           <AssetClassSettingsSection />
         </>
