@@ -157,6 +157,13 @@ export function verifyBackup(file: string, dataKey: Buffer): BackupContents {
   }
 }
 
+/** `base`, or `base-2`, `base-3` …: two restores within one second must not overwrite the first kept history. */
+function unusedName(base: string): string {
+  let name = base;
+  for (let n = 2; existsSync(name) || existsSync(`${name}-wal`); n += 1) name = `${base}-${n}`;
+  return name;
+}
+
 /**
  * Replaces the database at `databaseFile` (which must be closed) with a verified backup. The current
  * database is kept beside it as `…before-restore-<time>`; the new one is copied in under a temporary name
@@ -178,7 +185,7 @@ export function restoreBackup(options: {
     verifyBackup(temp, options.dataKey); // the copy, not just the original
     if (existsSync(options.databaseFile)) {
       const stamp = (options.now ?? new Date()).toISOString().slice(0, 19).replace(/:/g, '-');
-      previous = `${options.databaseFile}.before-restore-${stamp}`;
+      previous = unusedName(`${options.databaseFile}.before-restore-${stamp}`);
       renameSync(options.databaseFile, previous);
       for (const suffix of ['-wal', '-shm']) {
         if (existsSync(options.databaseFile + suffix)) renameSync(options.databaseFile + suffix, previous + suffix);

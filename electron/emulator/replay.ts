@@ -11,7 +11,14 @@ import type { OpenApiDocument } from './openapi/convert';
  * emulator's generated data is also proven on data Plaid wrote. No state: the same call gets the same answer.
  * The spec is read by the caller (tests, the CLI's --replay-spec): it is not shipped with the app.
  */
-export const REPLAYED_PREFIXES = ['/asset_report/', '/link/token/', '/item/'] as const;
+// Besides Assets, Link tokens and Items: the two reads the app makes when Link completes (accounts and the bank's name).
+export const REPLAYED_PREFIXES = [
+  '/asset_report/',
+  '/link/token/',
+  '/item/',
+  '/accounts/get',
+  '/institutions/get_by_id',
+] as const;
 
 /** A tiny valid PDF for the PDF endpoints, whose spec entries carry no example bytes. */
 const PLACEHOLDER_PDF = Buffer.from(

@@ -97,6 +97,6 @@ it('refuses wrong credentials and unknown paths with Plaid error bodies', async 
   const wrong = validator.plaidClient(replay.baseUrl, replay.clientId, 'not-the-secret');
   const denied = await expectPlaidError(wrong.itemGet({ access_token: 'access-sandbox-x' }));
   expect(denied.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_API_KEYS' });
-  const missing = await expectPlaidError(plaid.institutionsGetById({ institution_id: 'ins_1', country_codes: [] }));
+  const missing = await expectPlaidError(plaid.identityGet({ access_token: 'access-sandbox-x' }));
   expect(missing.status).toBe(404);
 });

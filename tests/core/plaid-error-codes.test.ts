@@ -21,12 +21,15 @@ const APP_OWN_CODES = new Set<string>([
   ...Object.values(ErrorCodes),
   OUTCOME_UNKNOWN,
   'DUPLICATE_INSTITUTION',
+  'HOSTED_LINK_CONTACT_MISSING',
   'HOSTED_LINK_UNAVAILABLE',
+  'INSTITUTION_UNKNOWN',
   'INVALID_PDF',
   'RECOVERY_NOT_SET_UP',
   'REPORT_NOT_READY',
   'RESTORE_REFUSED',
   'ECONNREFUSED', // Node's, for a connection refused before the request was sent
+  'EADDRINUSE', // Node's, when the webhook receiver's saved port is taken
   'ERR_JWT_EXPIRED', // jose's, from webhook verification
   'ERR_JWT_CLAIM_VALIDATION_FAILED',
 ]);

@@ -20,6 +20,18 @@ import { showError, showInstitutions, submitCredentials, transition } from './vi
  */
 export function showOAuth(): void {
   const notice = h('p', { class: 'notice warn', role: 'status', 'data-testid': 'oauth-notice', hidden: true });
+  let authorizeUrl: string | null = null;
+  const button = h('button', {
+    type: 'button',
+    class: 'button primary',
+    'data-testid': 'oauth-continue',
+    'data-autofocus': true,
+    disabled: true,
+    text: 'Preparing\u2026',
+    onClick: () => {
+      if (authorizeUrl) openOAuthPopup(notice, authorizeUrl);
+    },
+  });
   transition(
     'OAUTH',
     (root) => {
@@ -33,24 +45,27 @@ export function showOAuth(): void {
           }),
           notice,
           h('div', { class: 'spacer' }),
-          h('button', {
-            type: 'button',
-            class: 'button primary',
-            'data-testid': 'oauth-continue',
-            'data-autofocus': true,
-            text: `Continue to ${institutionName()}`,
-            onClick: () => openOAuthPopup(notice),
-          }),
+          button,
         ]),
       );
     },
     { back: showInstitutions },
   );
+  // The bank's address is known before the click, so the click opens it directly: an app that only
+  // lets Link open https pages (AssetDesk's own pop-up policy) refuses a blank window filled in later.
+  const institutionId = S.institution?.institution_id ?? null;
+  api<{ oauth_state_id: string; authorize_url: string }>('oauth_start', sessionBody({ institution_id: institutionId }))
+    .then((started) => {
+      S.oauthState = started.oauth_state_id;
+      authorizeUrl = started.authorize_url;
+      button.disabled = false;
+      button.textContent = `Continue to ${institutionName()}`;
+    })
+    .catch((error: unknown) => showError(asPlaidError(error)));
 }
 
-function openOAuthPopup(notice: HTMLElement): void {
-  // Opened now, while the click still counts as the user's gesture; the bank's address follows.
-  const popup = window.open('', 'plaid-emulator-oauth', 'popup=yes,width=480,height=680');
+function openOAuthPopup(notice: HTMLElement, authorizeUrl: string): void {
+  const popup = window.open(authorizeUrl, 'plaid-emulator-oauth', 'popup=yes,width=480,height=680');
   if (!popup) {
     notice.hidden = false;
     notice.textContent = 'Your browser blocked the bank\u2019s window. Allow pop-ups for this page and try again.';
@@ -58,18 +73,7 @@ function openOAuthPopup(notice: HTMLElement): void {
     return;
   }
   S.oauthPopup = popup;
-  const institutionId = S.institution?.institution_id ?? null;
-  api<{ oauth_state_id: string; authorize_url: string }>('oauth_start', sessionBody({ institution_id: institutionId }))
-    .then((started) => {
-      S.oauthState = started.oauth_state_id;
-      popup.location.href = started.authorize_url;
-      emit('OPEN_OAUTH', { view_name: 'OAUTH' });
-    })
-    .catch((error: unknown) => {
-      S.oauthPopup = null;
-      popup.close();
-      showError(asPlaidError(error));
-    });
+  emit('OPEN_OAUTH', { view_name: 'OAUTH' });
   const watcher = setInterval(() => {
     if (S.oauthPopup !== popup) {
       clearInterval(watcher);
