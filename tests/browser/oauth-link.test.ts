@@ -28,7 +28,7 @@ test('Platypus OAuth Bank completes through the bank pop-up the app’s pop-up p
   const popupPolicy = { emulatorOrigin: () => policy.popupOrigins() };
   const decisions: Array<{ url: string; decision: string }> = [];
   const guard = async (popup: Page) => {
-    // Link opens a blank window during the click and then sends it to the bank: judge where it goes.
+    // Link opens the bank's page itself; judge the pop-up by where it is (never a blank page filled in later).
     await popup.waitForURL((url) => url.href !== 'about:blank');
     const decision = classifyWindowOpen(popup.url(), popupPolicy);
     decisions.push({ url: popup.url(), decision });
