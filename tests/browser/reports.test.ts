@@ -122,10 +122,16 @@ test('transactions: search, money-in filter, account filter and sorting by amoun
   await page.waitForFunction(
     () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '37',
   );
-  await page.getByTestId('sort-amount').click(); // largest money in first (most negative amount)
+  // Amounts sort as shown (money in positive): descending puts the largest deposit first, ascending the smallest.
   await page.getByTestId('sort-amount').click();
   const first = await page.getByTestId('txn-row').first().textContent();
   expect(first).toContain('$12,500.00');
+  expect(await page.getByTestId('sort-amount').textContent()).toContain('▼');
+  await page.getByTestId('sort-amount').click();
+  expect(await page.getByTestId('txn-row').first().textContent()).not.toContain('$12,500.00');
+  await page.getByTestId('sort-amount').click();
+  // Every row names its bank, account and full mask.
+  expect(first).toMatch(/· [^•]+••\d{4}/);
   const accountValue = await page.getByTestId('txn-account').locator('option').nth(2).getAttribute('value');
   await page.getByTestId('txn-account').selectOption(accountValue!);
   await page.waitForFunction(

@@ -303,8 +303,9 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
                     style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
                   >
                     <div role="cell">{formatDate(row.date)}</div>
-                    <div role="cell" className="rp-ellipsis" title={row.accountLabel}>
-                      {row.accountLabel}
+                    <div role="cell" className="rp-txn-account" title={`${row.accountName} ${row.accountMask}`}>
+                      <span className="rp-ellipsis">{row.accountName}</span>
+                      {row.accountMask && <span className="rp-txn-mask">{row.accountMask}</span>}
                     </div>
                     <div role="cell" className="rp-ellipsis" title={row.description}>
                       {row.description}

@@ -7,7 +7,10 @@ import type { AssetReport, AssetReportAccount } from '../../../shared/asset-repo
 export interface TransactionRow {
   id: string;
   accountId: string;
-  accountLabel: string;
+  /** The bank and the account's name ("Chase · Plaid Checking"), shown before the mask. */
+  accountName: string;
+  /** "••0000", kept apart so that a narrow column never cuts it off; empty when Plaid has no mask. */
+  accountMask: string;
   date: string;
   /** Plaid's sign: > 0 money out, < 0 money in. */
   amount: number;
@@ -54,11 +57,18 @@ export function accountLabel(account: Pick<AssetReportAccount, 'name' | 'mask'>)
   return account.mask ? `${account.name} ••${account.mask}` : account.name;
 }
 
+/** Bank, account name and full mask: two banks' "Plaid Checking ••0000" must read apart. */
+export function accountFullLabel(institutionName: string, account: Pick<AssetReportAccount, 'name' | 'mask'>): string {
+  return `${institutionName} · ${accountLabel(account)}`;
+}
+
 export function buildTransactionRows(report: AssetReport): TransactionRow[] {
   const rows: TransactionRow[] = [];
   for (const item of report.items) {
     for (const account of item.accounts) {
-      const label = accountLabel(account);
+      const accountName = `${item.institution_name} · ${account.name}`;
+      const accountMask = account.mask ? `••${account.mask}` : '';
+      const label = accountFullLabel(item.institution_name, account);
       for (const t of account.transactions) {
         const description = t.original_description ?? t.name ?? '';
         const merchant = t.merchant_name ?? null;
@@ -66,7 +76,8 @@ export function buildTransactionRows(report: AssetReport): TransactionRow[] {
         rows.push({
           id: t.transaction_id,
           accountId: t.account_id,
-          accountLabel: label,
+          accountName,
+          accountMask,
           date: t.date,
           amount: t.amount,
           currency: t.iso_currency_code ?? t.unofficial_currency_code,
@@ -115,12 +126,16 @@ export function filterTransactions(rows: readonly TransactionRow[], f: Transacti
   return out;
 }
 
-/** Sorts in place (the input is always a fresh array from filterTransactions); ties keep date order. */
+/**
+ * Sorts in place (the input is always a fresh array from filterTransactions); ties keep date order.
+ * Amounts sort as the screen shows them (money in positive), not by Plaid's sign: descending puts the
+ * largest deposit first and the largest withdrawal last.
+ */
 export function sortTransactions(rows: TransactionRow[], key: SortKey, direction: SortDirection): TransactionRow[] {
   const sign = direction === 'asc' ? 1 : -1;
   const byDate = (a: TransactionRow, b: TransactionRow) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
   if (key === 'date') return rows.sort((a, b) => sign * byDate(a, b) || a.id.localeCompare(b.id));
-  if (key === 'amount') return rows.sort((a, b) => sign * (a.amount - b.amount) || -byDate(a, b));
+  if (key === 'amount') return rows.sort((a, b) => sign * (b.amount - a.amount) || -byDate(a, b));
   const collator = new Intl.Collator('en-US', { sensitivity: 'base' });
   return rows.sort((a, b) => sign * collator.compare(a.description, b.description) || -byDate(a, b));
 }
