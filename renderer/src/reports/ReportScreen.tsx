@@ -25,7 +25,7 @@ import { AccountsSection } from './AccountsSection';
 import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
-import { buildTransactionRows, accountFullLabel } from './transactions';
+import { buildTransactionColumns, accountFullLabel } from './transactions';
 import { parseReportContent } from './report-content';
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
@@ -223,12 +223,12 @@ function ReportViewer({
   );
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
-  // The table's rows (and search text) are built after the findings are on screen, in the first idle
-  // moment, or at once if the Transactions tab is opened before that.
+  // The table's columns are built after the findings are on screen, in the first idle moment, or at
+  // once if the Transactions tab is opened before that.
   const [rowsBuilt, setRowsBuilt] = useState(false);
   useEffect(() => whenIdle(() => setRowsBuilt(true)), [report]);
   const wantRows = rowsBuilt || visited.has('transactions');
-  const rows = useMemo(() => (wantRows ? buildTransactionRows(report) : null), [report, wantRows]);
+  const columns = useMemo(() => (wantRows ? buildTransactionColumns(report) : null), [report, wantRows]);
   const transactionCount = useMemo(
     () => report.items.reduce((n, item) => n + item.accounts.reduce((m, a) => m + a.transactions.length, 0), 0),
     [report],
@@ -240,7 +240,6 @@ function ReportViewer({
       ),
     [report],
   );
-  const hasInsights = useMemo(() => rows?.some((r) => r.merchant !== null || r.category !== null) ?? false, [rows]);
 
   const accountConfirmations = useAccountConfirmations(applicant?.id ?? null, data.confirmations);
   const { confirmations } = accountConfirmations;
@@ -451,14 +450,8 @@ function ReportViewer({
         hidden={tab !== 'transactions'}
         className="rp-panel"
       >
-        {visited.has('transactions') && rows && (
-          <TransactionsTable
-            rows={rows}
-            accounts={accounts}
-            hasInsights={hasInsights}
-            focus={focus}
-            onClearFocus={() => setFocus(null)}
-          />
+        {visited.has('transactions') && columns && (
+          <TransactionsTable columns={columns} accounts={accounts} focus={focus} onClearFocus={() => setFocus(null)} />
         )}
       </div>
 
