@@ -21,8 +21,8 @@ export interface TransactionAccount {
   name: string;
   /** "••0000", kept apart so that a narrow column never cuts it off; empty when Plaid has no mask. */
   mask: string;
-  /** Bank, name and mask in one, for search. */
-  label: string;
+  /** Name and mask ("Plaid Checking ••0000"), for search: the bank is left out, as it would match every row of its accounts. */
+  searchLabel: string;
 }
 
 /** One row as the table shows it, made only for the rows on screen. */
@@ -92,7 +92,7 @@ export function buildTransactionColumns(report: AssetReport): TransactionColumns
         id: account.account_id,
         name: `${item.institution_name} · ${account.name}`,
         mask: account.mask ? `••${account.mask}` : '',
-        label: accountFullLabel(item.institution_name, account),
+        searchLabel: accountLabel(account).toLowerCase(),
       });
       for (const t of account.transactions) {
         transactions.push(t);
@@ -144,7 +144,7 @@ function searchColumn(columns: TransactionColumns): string[] {
   if (!column) {
     const categories = categoryColumn(columns);
     column = columns.transactions.map((t, i) =>
-      `${descriptionOf(t)}\u0000${t.merchant_name ?? ''}\u0000${categories[i] ?? ''}\u0000${columns.accounts[columns.account[i]!]!.label}\u0000${Math.abs(t.amount).toFixed(2)}`.toLowerCase(),
+      `${descriptionOf(t)}\u0000${t.merchant_name ?? ''}\u0000${categories[i] ?? ''}\u0000${columns.accounts[columns.account[i]!]!.searchLabel}\u0000${Math.abs(t.amount).toFixed(2)}`.toLowerCase(),
     );
     searchColumns.set(columns, column);
   }
