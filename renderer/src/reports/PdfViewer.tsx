@@ -56,7 +56,6 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
   useEffect(() => {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
-    let firstPage: HTMLElement | null = null;
     (async () => {
       const [pdf, viewer] = await Promise.all([pdfBytesForViewer(reportId), viewerModule]);
       if (cancelled) return;
@@ -115,16 +114,6 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
         throw err;
       });
       if (cancelled) return;
-      // Page 1 first, drawn straight from the document, before the viewer lays out every page of a long
-      // report; pdf.js's own page 1 replaces it as soon as it is drawn.
-      firstPage = await drawFirstPage(loaded, container).catch(() => null);
-      if (cancelled) return;
-      if (firstPage) {
-        const shown = firstPage;
-        eventBus.on('pagerendered', (event: { pageNumber: number }) => {
-          if (event.pageNumber === 1) shown.remove();
-        });
-      }
       pdfViewer.setDocument(loaded);
       linkService.setDocument(loaded, null);
       setDoc(loaded);
@@ -133,7 +122,6 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     });
     return () => {
       cancelled = true;
-      firstPage?.remove();
       viewerRef.current?.setDocument(null as unknown as PDFDocumentProxy);
       viewerRef.current = null;
       busRef.current = null;
@@ -342,39 +330,6 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       </div>
     </div>
   );
-}
-
-// pdf.js leaves this much of the container's width beside a page at "page-width" (room for a scroll bar).
-const PAGE_WIDTH_PADDING = 40;
-
-/**
- * Draws page 1 at the viewer's "page-width" size over the top of the (still empty) viewer, as a page of
- * its own (`.page[data-page-number="1"]`), and resolves with it once drawn; the caller removes it.
- */
-async function drawFirstPage(doc: PDFDocumentProxy, container: HTMLElement): Promise<HTMLElement> {
-  const page = await doc.getPage(1);
-  const natural = page.getViewport({ scale: 1 });
-  const cssWidth = Math.max(120, container.clientWidth - PAGE_WIDTH_PADDING);
-  const scale = cssWidth / natural.width;
-  const viewport = page.getViewport({ scale: scale * devicePixelRatio });
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.floor(viewport.width);
-  canvas.height = Math.floor(viewport.height);
-  canvas.style.width = `${cssWidth}px`;
-  canvas.style.height = `${Math.floor(natural.height * scale)}px`;
-  await page.render({ canvas, viewport }).promise;
-  const holder = document.createElement('div');
-  holder.className = 'pdfViewer rp-pdf-first-page';
-  holder.setAttribute('aria-hidden', 'true');
-  const pageBox = document.createElement('div');
-  pageBox.className = 'page';
-  pageBox.dataset.pageNumber = '1';
-  pageBox.style.width = canvas.style.width;
-  pageBox.style.height = canvas.style.height;
-  pageBox.append(canvas);
-  holder.append(pageBox);
-  container.append(holder);
-  return holder;
 }
 
 /**
