@@ -631,9 +631,34 @@ export class SandboxApi {
     return { removed: true };
   }
 
-  /** The report object the PDF renderer draws: the JSON /asset_report/get returns, with insights. */
+  /**
+   * The report object the PDF renderer draws: what /asset_report/get returns, with insights, built
+   * directly rather than re-parsed from its JSON (the renderer only reads it).
+   */
   pdfInput(record: ReportRecord, daysToInclude: number | null): Record<string, unknown> {
-    return this.reports.reportObject(record, { includeInsights: true, daysToInclude, fast: false });
+    return this.reports.build(record, { includeInsights: true, daysToInclude, fast: false });
+  }
+
+  private readonly pdfs = new Map<string, Promise<Buffer>>();
+
+  /**
+   * A ready report never changes, so its PDF is drawn once and served again, as Plaid serves a stored
+   * file; the last few are kept. A failed drawing is forgotten so that the next request tries again.
+   */
+  cachedPdf(key: string, render: () => Promise<Buffer>): Promise<Buffer> {
+    const kept = this.pdfs.get(key);
+    if (kept) {
+      this.pdfs.delete(key);
+      this.pdfs.set(key, kept);
+      return kept;
+    }
+    const pdf = render();
+    pdf.catch(() => {
+      if (this.pdfs.get(key) === pdf) this.pdfs.delete(key);
+    });
+    this.pdfs.set(key, pdf);
+    while (this.pdfs.size > 3) this.pdfs.delete(this.pdfs.keys().next().value as string);
+    return pdf;
   }
 
   webhookVerificationKeyGet(body: Body): Body {

@@ -302,16 +302,22 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     const api = deps.api;
     const daysToInclude = (body.options as Body | undefined)?.days_to_include;
     const days = typeof daysToInclude === 'number' ? daysToInclude : null;
-    let input: { report: unknown; warnings: unknown[]; title: 'Asset Report' | 'Audit Copy'; auditorId?: string };
+    let input: () => { report: unknown; warnings: unknown[]; title: 'Asset Report' | 'Audit Copy'; auditorId?: string };
+    let key: string;
     if (path === '/asset_report/pdf/get') {
       const record = api.readyReport(api.requireReport(String(body.asset_report_token)));
-      input = { report: api.pdfInput(record, days), warnings: [], title: 'Asset Report' };
+      input = () => ({ report: api.pdfInput(record, days), warnings: [], title: 'Asset Report' });
+      key = `report|${record.asset_report_id}|${days}`;
     } else {
       const { report, auditorId } = api.requireAuditCopy(String(body.audit_copy_token), client);
-      input = { report: api.pdfInput(api.readyReport(report), days), warnings: [], title: 'Audit Copy', auditorId };
+      const record = api.readyReport(report);
+      input = () => ({ report: api.pdfInput(record, days), warnings: [], title: 'Audit Copy', auditorId });
+      key = `audit|${record.asset_report_id}|${days}|${auditorId}`;
     }
-    const { renderAssetReportPdf } = await import('./pdf/index');
-    const pdf = await renderAssetReportPdf(input as Parameters<typeof renderAssetReportPdf>[0]);
+    const pdf = await api.cachedPdf(key, async () => {
+      const { renderAssetReportPdf } = await import('./pdf/index');
+      return renderAssetReportPdf(input() as Parameters<typeof renderAssetReportPdf>[0]);
+    });
     res.writeHead(200, {
       'Content-Type': 'application/pdf',
       'Content-Length': pdf.length,

@@ -107,7 +107,7 @@ export const suite: BenchSuite = {
         }
       }
       // Median of 3: one 35 MB response is at the mercy of a single GC pause.
-      const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+      const timed = async <T>(fn: () => Promise<T>): Promise<[T, number, number]> => {
         const times: number[] = [];
         let value: T | undefined;
         for (let i = 0; i < 3; i += 1) {
@@ -115,7 +115,8 @@ export const suite: BenchSuite = {
           value = await fn();
           times.push(performance.now() - start);
         }
-        return [value as T, times.sort((a, b) => a - b)[1]!];
+        const first = times[0]!;
+        return [value as T, times.sort((a, b) => a - b)[1]!, first];
       };
       const [plain, plainMs] = await timed(() =>
         plaid.assetReportGet({ asset_report_token: report.asset_report_token }, { responseType: 'text' }),
@@ -149,7 +150,7 @@ export const suite: BenchSuite = {
           ),
         Buffer.from(String(insights.data), 'utf8'),
       );
-      const [pdf, pdfMs] = await timed(() =>
+      const [pdf, pdfMs, pdfFirstMs] = await timed(() =>
         plaid.assetReportPdfGet({ asset_report_token: report.asset_report_token }, { responseType: 'arraybuffer' }),
       );
       return [
@@ -204,7 +205,19 @@ export const suite: BenchSuite = {
           unit: 'x',
           target: 2,
         },
-        { name: '/asset_report/pdf/get heavy (median of 3)', value: Math.round(pdfMs), unit: 'ms', target: 500 },
+        // The emulator keeps a ready report's PDF, as Plaid serves a stored file: the first request draws it.
+        {
+          name: '/asset_report/pdf/get heavy, first request (the PDF drawn)',
+          value: Math.round(pdfFirstMs),
+          unit: 'ms',
+          target: 500,
+        },
+        {
+          name: '/asset_report/pdf/get heavy (median of 3: the first drawn, then served kept)',
+          value: Math.round(pdfMs),
+          unit: 'ms',
+          target: 500,
+        },
         {
           name: '/asset_report/pdf/get heavy size',
           value: Buffer.from(pdf.data as unknown as ArrayBuffer).length,

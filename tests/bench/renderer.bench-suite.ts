@@ -277,7 +277,9 @@ export const suite: BenchSuite = {
         await search.focus();
         const elapsed = await page.evaluate(
           () =>
-            new Promise<number>((resolve) => {
+            new Promise<number>((resolve, reject) => {
+              // A search that never narrows the table fails the suite rather than hanging it.
+              setTimeout(() => reject(new Error('the search "u" did not narrow the table within 10 s')), 10_000);
               const count = document.querySelector('[data-testid=txn-count]')!;
               const input = document.querySelector<HTMLInputElement>('[data-testid=txn-search]')!;
               const started = performance.now();

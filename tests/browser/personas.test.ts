@@ -169,7 +169,7 @@ describe('lending personas through the underwriter’s lens', () => {
     const coverage = finding('coverage', 'attention');
     expect(await coverage.count()).toBeGreaterThan(0);
     expect(await coverage.first().locator('.rp-finding-title').textContent()).toMatch(
-      /Short of \d+ days of history: Plaid Checking ••0000 \(40 days\)/,
+      /Short of \d+ days of history: First Platypus Bank · Plaid Checking ••0000 \(40 days\)/,
     );
     expect(await page.getByTestId('days-available').allTextContents()).toContain('40');
     await shot('short-history');

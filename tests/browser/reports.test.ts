@@ -90,6 +90,10 @@ test('opens with the findings first and flags the unexplained wire as a large de
   expect(rules).toContain('large_deposit');
   expect(await page.locator('[data-rule=large_deposit] cite').first().textContent()).toBe('Fannie Mae B3-4.2-02');
   expect(await page.getByTestId('account-card').count()).toBe(3);
+  // Findings that name an account name its bank too (two banks can both have "Plaid Checking ••0000").
+  const named = (await page.locator('.rp-finding-title').allTextContents()).filter((t) => t.includes('••'));
+  expect(named.length).toBeGreaterThan(0);
+  for (const title of named) expect(title).toMatch(/First Platypus Bank · [^•]+••\d{4}/);
   // Charts load when their account scrolls into view.
   await page.getByTestId('account-card').first().scrollIntoViewIfNeeded();
   await page.getByTestId('balance-chart').first().waitFor();
@@ -122,10 +126,16 @@ test('transactions: search, money-in filter, account filter and sorting by amoun
   await page.waitForFunction(
     () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '37',
   );
-  await page.getByTestId('sort-amount').click(); // largest money in first (most negative amount)
+  // Amounts sort as shown (money in positive): descending puts the largest deposit first, ascending the smallest.
   await page.getByTestId('sort-amount').click();
   const first = await page.getByTestId('txn-row').first().textContent();
   expect(first).toContain('$12,500.00');
+  expect(await page.getByTestId('sort-amount').textContent()).toContain('▼');
+  await page.getByTestId('sort-amount').click();
+  expect(await page.getByTestId('txn-row').first().textContent()).not.toContain('$12,500.00');
+  await page.getByTestId('sort-amount').click();
+  // Every row names its bank, account and full mask.
+  expect(first).toMatch(/· [^•]+••\d{4}/);
   const accountValue = await page.getByTestId('txn-account').locator('option').nth(2).getAttribute('value');
   await page.getByTestId('txn-account').selectOption(accountValue!);
   await page.waitForFunction(
@@ -133,6 +143,21 @@ test('transactions: search, money-in filter, account filter and sorting by amoun
   );
   // Virtualized: far fewer rows in the DOM than a long list would have (all 12 fit here).
   expect(await page.getByTestId('txn-row').count()).toBe(12);
+  // At 1024 px the amount column stays inside the table, with no sideways scrolling, and masks are whole.
+  await page.setViewportSize({ width: 1024, height: 800 });
+  const fit = await page.evaluate(() => {
+    const scroll = document.querySelector('[data-testid=txn-scroll]')!;
+    const table = scroll.getBoundingClientRect();
+    const amount = document.querySelector('.rp-txn-row [role=cell]:last-child')!.getBoundingClientRect();
+    const mask = document.querySelector('.rp-txn-row .rp-txn-mask')!;
+    return {
+      sideways: scroll.scrollWidth > scroll.clientWidth,
+      amountInside: amount.left >= table.left && amount.right <= table.left + scroll.clientWidth,
+      maskWhole: mask.scrollWidth <= mask.clientWidth && mask.getBoundingClientRect().width > 0,
+    };
+  });
+  expect(fit).toEqual({ sideways: false, amountInside: true, maskWhole: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/report-transactions.png` });
 });

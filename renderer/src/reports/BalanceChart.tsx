@@ -41,6 +41,8 @@ export default function BalanceChart({ history, label }: { history: HistoricalBa
       host,
     );
     const resize = new ResizeObserver(() => {
+      // A hidden tab measures 0 wide: nothing to redraw until it is shown again (at its old width, usually).
+      if (host.clientWidth === 0) return;
       const next = Math.max(280, host.clientWidth);
       if (Math.abs(next - chart.width) > 4) chart.setSize({ width: next, height: 180 });
     });

@@ -303,7 +303,14 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
         </Button>
       </div>
       <div className="rp-pdf-body">
-        {showThumbs && doc && <Thumbnails doc={doc} draw={firstPageShown} current={page} onSelect={goTo} />}
+        {/* The thumbnail column keeps its width from the start (page 1 is drawn at its final width once), but its
+            hundreds of entries are made only after page 1 is on screen: they never delay it. */}
+        {showThumbs &&
+          (doc && firstPageShown ? (
+            <Thumbnails doc={doc} draw={firstPageShown} current={page} onSelect={goTo} />
+          ) : (
+            <nav className="rp-thumbs" aria-label="Page thumbnails" aria-busy="true" />
+          ))}
         <div className="rp-pdf-stage">
           {!doc && (
             <div className="rp-pdf-loading">

@@ -1,4 +1,15 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  lazy,
+  memo,
+  Suspense,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { api } from '../api';
 import type { Applicant, ReportSummary, Settings } from '../../../shared/domain';
 import type { AssetReportGetResult, AssetReportWarning } from '../../../shared/asset-report';
@@ -15,7 +26,7 @@ import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { InsightsNotice } from './InsightsNotice';
-import { buildTransactionRows, accountLabel } from './transactions';
+import { buildTransactionColumns, accountFullLabel } from './transactions';
 import { parseReportContent } from './report-content';
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
@@ -24,6 +35,19 @@ import { applicantFullName, environmentLabel, formatDateTime, formatDays, format
 import './reports.css';
 
 const PdfViewer = lazy(loadPdfViewer);
+// The summary's panels hold every finding and account (thousands of elements on a large report):
+// switching tabs must not render them again, so they re-render only when their own inputs change.
+const MemoFindingsPanel = memo(FindingsPanel);
+const MemoAccountsSection = memo(AccountsSection);
+
+/** A callback whose identity never changes but that always runs the latest `fn` (for memoized panels). */
+function useStableCallback<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const ref = useRef(fn);
+  useLayoutEffect(() => {
+    ref.current = fn;
+  });
+  return useCallback((...args: A) => ref.current(...args), []);
+}
 
 export interface ReportScreenProps {
   reportId: string;
@@ -211,12 +235,12 @@ function ReportViewer({
   );
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
-  // The table's rows (and search text) are built after the findings are on screen, in the first idle
-  // moment, or at once if the Transactions tab is opened before that.
+  // The table's columns are built after the findings are on screen, in the first idle moment, or at
+  // once if the Transactions tab is opened before that.
   const [rowsBuilt, setRowsBuilt] = useState(false);
   useEffect(() => whenIdle(() => setRowsBuilt(true)), [report]);
   const wantRows = rowsBuilt || visited.has('transactions');
-  const rows = useMemo(() => (wantRows ? buildTransactionRows(report) : null), [report, wantRows]);
+  const columns = useMemo(() => (wantRows ? buildTransactionColumns(report) : null), [report, wantRows]);
   const transactionCount = useMemo(
     () => report.items.reduce((n, item) => n + item.accounts.reduce((m, a) => m + a.transactions.length, 0), 0),
     [report],
@@ -224,19 +248,21 @@ function ReportViewer({
   const accounts = useMemo(
     () =>
       report.items.flatMap((item) =>
-        item.accounts.map((a) => ({ id: a.account_id, label: `${item.institution_name} · ${accountLabel(a)}` })),
+        item.accounts.map((a) => ({ id: a.account_id, label: accountFullLabel(item.institution_name, a) })),
       ),
     [report],
   );
-  const hasInsights = useMemo(() => rows?.some((r) => r.merchant !== null || r.category !== null) ?? false, [rows]);
 
-  const { confirmations, confirm, withdraw } = useAccountConfirmations(applicant?.id ?? null, data.confirmations);
+  const accountConfirmations = useAccountConfirmations(applicant?.id ?? null, data.confirmations);
+  const { confirmations } = accountConfirmations;
+  const confirm = useStableCallback(accountConfirmations.confirm);
+  const withdraw = useStableCallback(accountConfirmations.withdraw);
   const [noteDate, setNoteDate] = useState<string | null>(data.noteDate);
-  async function saveNoteDate(date: string | null) {
+  const saveNoteDate = useStableCallback(async (date: string | null) => {
     if (!applicant) return;
     await api.underwritingSetNoteDate({ applicantId: applicant.id, expectedNoteDate: date });
     setNoteDate(date);
-  }
+  });
   const analysis: UnderwritingAnalysis | null = useMemo(() => {
     if (!applicant) return null;
     const stored = settings
@@ -255,26 +281,23 @@ function ReportViewer({
       now: new Date(),
       otherReports: data.otherReports,
     });
-    return analyzeInContext(content, context);
+    return withBankNames(analyzeInContext(content, context), content.report);
   }, [content, applicant, settings, sourced, confirmations, data.assetClasses, data.otherReports, noteDate]);
   const accountNames = useMemo(
     () =>
       new Map(
         report.items.flatMap((item) =>
-          item.accounts.map((a) => [accountKey(item, a), `${item.institution_name} · ${accountLabel(a)}`] as const),
+          item.accounts.map((a) => [accountKey(item, a), accountFullLabel(item.institution_name, a)] as const),
         ),
       ),
     [report],
   );
 
-  const openTab = useCallback(
-    (next: Tab) => {
-      if (next === 'pdf' && !visited.has('pdf')) void requestPdfBytes(summary.id).catch(() => undefined);
-      setTab(next);
-      setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
-    },
-    [visited, summary.id],
-  );
+  const openTab = useStableCallback((next: Tab) => {
+    if (next === 'pdf' && !visited.has('pdf')) void requestPdfBytes(summary.id).catch(() => undefined);
+    setTab(next);
+    setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
+  });
   useEffect(() => preloadPdfViewerWhenIdle(), []);
 
   function onTabKey(event: KeyboardEvent<HTMLButtonElement>) {
@@ -291,25 +314,22 @@ function ReportViewer({
     tabRefs.current.get(target)?.focus();
   }
 
-  const showTransactions = useCallback(
-    (f: FindingFocus) => {
-      setFocus(f);
-      openTab('transactions');
-    },
-    [openTab],
-  );
+  const showTransactions = useStableCallback((f: FindingFocus) => {
+    setFocus(f);
+    openTab('transactions');
+  });
 
-  async function markSourced(deposit: LargeDeposit, note: string) {
+  const markSourced = useStableCallback(async (deposit: LargeDeposit, note: string) => {
     await api.depositsMarkSourced({ reportId: summary.id, transactionId: deposit.transactionId, note });
     setSourced((list) => [
       ...list.filter((s) => s.transactionId !== deposit.transactionId),
       { transactionId: deposit.transactionId, note },
     ]);
-  }
-  async function unmarkSourced(deposit: LargeDeposit) {
+  });
+  const unmarkSourced = useStableCallback(async (deposit: LargeDeposit) => {
     await api.depositsUnmarkSourced({ reportId: summary.id, transactionId: deposit.transactionId });
     setSourced((list) => list.filter((s) => s.transactionId !== deposit.transactionId));
-  }
+  });
 
   const openReport = (id: string) => navigate(href.report(id));
   const title = applicant ? applicantFullName(applicant) : summary.applicantName;
@@ -416,7 +436,7 @@ function ReportViewer({
         className="rp-panel"
       >
         {analysis ? (
-          <FindingsPanel
+          <MemoFindingsPanel
             analysis={analysis}
             onShowTransactions={showTransactions}
             onMarkSourced={markSourced}
@@ -436,7 +456,7 @@ function ReportViewer({
         {summary.kind === 'refresh' && summary.parentId && (
           <ChangesSinceParent parentId={summary.parentId} child={content} />
         )}
-        <AccountsSection report={report} analysis={analysis} />
+        <MemoAccountsSection report={report} analysis={analysis} />
       </div>
 
       <div
@@ -446,14 +466,8 @@ function ReportViewer({
         hidden={tab !== 'transactions'}
         className="rp-panel"
       >
-        {visited.has('transactions') && rows && (
-          <TransactionsTable
-            rows={rows}
-            accounts={accounts}
-            hasInsights={hasInsights}
-            focus={focus}
-            onClearFocus={() => setFocus(null)}
-          />
+        {visited.has('transactions') && columns && (
+          <TransactionsTable columns={columns} accounts={accounts} focus={focus} onClearFocus={() => setFocus(null)} />
         )}
       </div>
 
@@ -491,4 +505,29 @@ function whenIdle(run: () => void): () => void {
   }
   const timer = setTimeout(run, 50);
   return () => clearTimeout(timer);
+}
+
+/**
+ * Finding titles name an account as "Plaid Checking ••0000"; two banks can both have that one, so each
+ * account a finding is about is named with its bank too, in the order the finding lists them.
+ */
+function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetResult['report']) {
+  const byId = new Map<string, { bank: string; short: string }>();
+  for (const item of report.items)
+    for (const a of item.accounts)
+      byId.set(a.account_id, { bank: item.institution_name, short: a.mask ? `${a.name} ••${a.mask}` : a.name });
+  const findings = analysis.findings.map((finding) => {
+    const ids = finding.accountIds ?? (finding.accountId ? [finding.accountId] : []);
+    let title = finding.title;
+    for (const id of ids) {
+      const account = byId.get(id);
+      if (!account) continue;
+      // The first mention not yet named with a bank ("· " before it) is this account's.
+      let at = title.indexOf(account.short);
+      while (at >= 0 && title.slice(Math.max(0, at - 2), at) === '· ') at = title.indexOf(account.short, at + 1);
+      if (at >= 0) title = `${title.slice(0, at)}${account.bank} · ${title.slice(at)}`;
+    }
+    return title === finding.title ? finding : { ...finding, title };
+  });
+  return { ...analysis, findings };
 }

@@ -4,13 +4,14 @@ import {
   categoriesOf,
   emptyFilters,
   filterTransactions,
+  rowAt,
   sortTransactions,
   totalsOf,
   type MoneyDirection,
   type SortDirection,
   type SortKey,
+  type TransactionColumns,
   type TransactionFilters,
-  type TransactionRow,
 } from './transactions';
 import { formatDate, formatMoney } from './format';
 import { Button, EmptyState } from '../ui';
@@ -22,9 +23,8 @@ const ROW_HEIGHT = 36;
 export type TransactionsFocus = FindingFocus;
 
 interface Props {
-  rows: readonly TransactionRow[];
+  columns: TransactionColumns;
   accounts: { id: string; label: string }[];
-  hasInsights: boolean;
   focus: TransactionsFocus | null;
   onClearFocus(): void;
 }
@@ -37,9 +37,10 @@ function parseAmount(text: string): number | null {
 
 /**
  * The report's transactions, virtualized so tens of thousands of rows stay smooth: only the rows
- * in view (plus a few) are in the DOM. Search runs over strings precomputed in buildTransactionRows.
+ * in view (plus a few) are in the DOM, and only they become row objects (see ./transactions).
  */
-export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearFocus }: Props) {
+export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Props) {
+  const { hasInsights } = columns;
   const ids = useId();
   const [query, setQuery] = useState('');
   const [accountId, setAccountId] = useState('');
@@ -54,7 +55,7 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
 
   // The input stays responsive while React filters with the deferred value.
   const deferredQuery = useDeferredValue(query);
-  const categories = useMemo(() => (hasInsights ? categoriesOf(rows) : []), [rows, hasInsights]);
+  const categories = useMemo(() => (hasInsights ? categoriesOf(columns) : []), [columns, hasInsights]);
 
   const filters: TransactionFilters = {
     ...emptyFilters,
@@ -70,12 +71,12 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
   };
   const filterKey = JSON.stringify({ ...filters, ids: null });
   const visible = useMemo(
-    () => sortTransactions(filterTransactions(rows, filters), sort.key, sort.direction),
+    () => sortTransactions(columns, filterTransactions(columns, filters), sort.key, sort.direction),
     // filterKey captures every filter value but the focus, which is listed directly.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [rows, filterKey, focus, sort.key, sort.direction],
+    [columns, filterKey, focus, sort.key, sort.direction],
   );
-  const totals = useMemo(() => totalsOf(visible), [visible]);
+  const totals = useMemo(() => totalsOf(columns, visible), [columns, visible]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -119,7 +120,7 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
     setCategory('');
   }
 
-  if (rows.length === 0) {
+  if (columns.count === 0) {
     return (
       <EmptyState title="No transactions in this report">
         <p>Plaid returned no transactions for these accounts (investment and loan accounts carry none).</p>
@@ -234,7 +235,7 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
 
       <p className="rp-txn-count" aria-live="polite">
         <span data-testid="txn-count" data-count={visible.length}>
-          {visible.length.toLocaleString('en-US')} of {rows.length.toLocaleString('en-US')} transactions
+          {visible.length.toLocaleString('en-US')} of {columns.count.toLocaleString('en-US')} transactions
         </span>
         <span className="muted">
           {' '}
@@ -291,8 +292,9 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
           ) : (
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((v) => {
-                const row = visible[v.index];
-                if (!row) return null;
+                const index = visible[v.index];
+                if (index === undefined) return null;
+                const row = rowAt(columns, index);
                 return (
                   <div
                     key={row.id}
@@ -303,8 +305,9 @@ export function TransactionsTable({ rows, accounts, hasInsights, focus, onClearF
                     style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
                   >
                     <div role="cell">{formatDate(row.date)}</div>
-                    <div role="cell" className="rp-ellipsis" title={row.accountLabel}>
-                      {row.accountLabel}
+                    <div role="cell" className="rp-txn-account" title={`${row.accountName} ${row.accountMask}`}>
+                      <span className="rp-ellipsis">{row.accountName}</span>
+                      {row.accountMask && <span className="rp-txn-mask">{row.accountMask}</span>}
                     </div>
                     <div role="cell" className="rp-ellipsis" title={row.description}>
                       {row.description}

@@ -1,13 +1,36 @@
-import type { AssetReport, AssetReportAccount } from '../../../shared/asset-report';
+import type { AssetReport, AssetReportAccount, AssetReportTransaction } from '../../../shared/asset-report';
 
 /**
- * The transactions table's model: one flat row per transaction, built once per report, so that
- * searching 50,000 rows is a single pass over precomputed lower-case strings.
+ * The transactions table's model, in columns: Plaid's own transaction objects (no copies of their
+ * strings) and each one's account as a small index. Filtering and sorting work on row numbers, so a
+ * 50,000-transaction report adds two arrays, not 50,000 row objects. Search text is built on the first search.
  */
+export interface TransactionColumns {
+  readonly count: number;
+  readonly transactions: readonly AssetReportTransaction[];
+  /** Per transaction, its index in `accounts`. */
+  readonly account: Uint16Array;
+  readonly accounts: readonly TransactionAccount[];
+  /** Whether any transaction carries Plaid's insights (merchant or category). */
+  readonly hasInsights: boolean;
+}
+
+export interface TransactionAccount {
+  id: string;
+  /** The bank and the account's name ("Chase · Plaid Checking"), shown before the mask. */
+  name: string;
+  /** "••0000", kept apart so that a narrow column never cuts it off; empty when Plaid has no mask. */
+  mask: string;
+  /** Name and mask ("Plaid Checking ••0000"), for search: the bank is left out, as it would match every row of its accounts. */
+  searchLabel: string;
+}
+
+/** One row as the table shows it, made only for the rows on screen. */
 export interface TransactionRow {
   id: string;
   accountId: string;
-  accountLabel: string;
+  accountName: string;
+  accountMask: string;
   date: string;
   /** Plaid's sign: > 0 money out, < 0 money in. */
   amount: number;
@@ -16,8 +39,6 @@ export interface TransactionRow {
   merchant: string | null;
   category: string | null;
   pending: boolean;
-  /** Lower-case description, merchant, category, account and amount, for search. */
-  searchText: string;
 }
 
 export type MoneyDirection = 'all' | 'in' | 'out';
@@ -54,84 +75,161 @@ export function accountLabel(account: Pick<AssetReportAccount, 'name' | 'mask'>)
   return account.mask ? `${account.name} ••${account.mask}` : account.name;
 }
 
-export function buildTransactionRows(report: AssetReport): TransactionRow[] {
-  const rows: TransactionRow[] = [];
+/** Bank, account name and full mask: two banks' "Plaid Checking ••0000" must read apart. */
+export function accountFullLabel(institutionName: string, account: Pick<AssetReportAccount, 'name' | 'mask'>): string {
+  return `${institutionName} · ${accountLabel(account)}`;
+}
+
+export function buildTransactionColumns(report: AssetReport): TransactionColumns {
+  const transactions: AssetReportTransaction[] = [];
+  const accounts: TransactionAccount[] = [];
+  const indexes: number[] = [];
+  let hasInsights = false;
   for (const item of report.items) {
     for (const account of item.accounts) {
-      const label = accountLabel(account);
+      const index = accounts.length;
+      accounts.push({
+        id: account.account_id,
+        name: `${item.institution_name} · ${account.name}`,
+        mask: account.mask ? `••${account.mask}` : '',
+        searchLabel: accountLabel(account).toLowerCase(),
+      });
       for (const t of account.transactions) {
-        const description = t.original_description ?? t.name ?? '';
-        const merchant = t.merchant_name ?? null;
-        const category = t.category && t.category.length > 0 ? t.category.join(' › ') : null;
-        rows.push({
-          id: t.transaction_id,
-          accountId: t.account_id,
-          accountLabel: label,
-          date: t.date,
-          amount: t.amount,
-          currency: t.iso_currency_code ?? t.unofficial_currency_code,
-          description,
-          merchant,
-          category,
-          pending: t.pending,
-          searchText:
-            `${description}\u0000${merchant ?? ''}\u0000${category ?? ''}\u0000${label}\u0000${Math.abs(t.amount).toFixed(2)}`.toLowerCase(),
-        });
+        transactions.push(t);
+        indexes.push(index);
+        if (!hasInsights && ((t.merchant_name ?? null) !== null || (t.category?.length ?? 0) > 0)) hasInsights = true;
       }
     }
   }
-  return rows;
+  return { count: transactions.length, transactions, account: Uint16Array.from(indexes), accounts, hasInsights };
 }
 
-export function categoriesOf(rows: readonly TransactionRow[]): string[] {
+const descriptionOf = (t: AssetReportTransaction) => t.original_description ?? t.name ?? '';
+const categoryOf = (t: AssetReportTransaction) => (t.category && t.category.length > 0 ? t.category.join(' › ') : null);
+
+export function rowAt(columns: TransactionColumns, index: number): TransactionRow {
+  const t = columns.transactions[index]!;
+  const account = columns.accounts[columns.account[index]!]!;
+  return {
+    id: t.transaction_id,
+    accountId: t.account_id,
+    accountName: account.name,
+    accountMask: account.mask,
+    date: t.date,
+    amount: t.amount,
+    currency: t.iso_currency_code ?? t.unofficial_currency_code,
+    description: descriptionOf(t),
+    merchant: t.merchant_name ?? null,
+    category: categoryOf(t),
+    pending: t.pending,
+  };
+}
+
+// Derived columns, made the first time something needs them and kept with the report's columns.
+const categoryColumns = new WeakMap<TransactionColumns, (string | null)[]>();
+const searchColumns = new WeakMap<TransactionColumns, string[]>();
+
+function categoryColumn(columns: TransactionColumns): (string | null)[] {
+  let column = categoryColumns.get(columns);
+  if (!column) {
+    column = columns.transactions.map(categoryOf);
+    categoryColumns.set(columns, column);
+  }
+  return column;
+}
+
+/** Lower-case description, merchant, category, account and amount per transaction. */
+function searchColumn(columns: TransactionColumns): string[] {
+  let column = searchColumns.get(columns);
+  if (!column) {
+    const categories = categoryColumn(columns);
+    column = columns.transactions.map((t, i) =>
+      `${descriptionOf(t)}\u0000${t.merchant_name ?? ''}\u0000${categories[i] ?? ''}\u0000${columns.accounts[columns.account[i]!]!.searchLabel}\u0000${Math.abs(t.amount).toFixed(2)}`.toLowerCase(),
+    );
+    searchColumns.set(columns, column);
+  }
+  return column;
+}
+
+export function categoriesOf(columns: TransactionColumns): string[] {
   const set = new Set<string>();
-  for (const row of rows) if (row.category) set.add(row.category);
+  for (const category of categoryColumn(columns)) if (category) set.add(category);
   return [...set].sort((a, b) => a.localeCompare(b));
 }
 
-export function filterTransactions(rows: readonly TransactionRow[], f: TransactionFilters): TransactionRow[] {
+/** The row numbers that pass the filters, in report order. */
+export function filterTransactions(columns: TransactionColumns, f: TransactionFilters): number[] {
   const terms = f.query.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const out: TransactionRow[] = [];
-  for (const row of rows) {
-    if (f.ids && !f.ids.has(row.id)) continue;
-    if (f.accountId && row.accountId !== f.accountId) continue;
-    if (f.from && row.date < f.from) continue;
-    if (f.to && row.date > f.to) continue;
-    if (f.direction === 'in' && row.amount >= 0) continue;
-    if (f.direction === 'out' && row.amount <= 0) continue;
-    const magnitude = Math.abs(row.amount);
+  const search = terms.length > 0 ? searchColumn(columns) : null;
+  const categories = f.category ? categoryColumn(columns) : null;
+  const out: number[] = [];
+  const { transactions } = columns;
+  for (let i = 0; i < columns.count; i++) {
+    const t = transactions[i]!;
+    if (f.ids && !f.ids.has(t.transaction_id)) continue;
+    if (f.accountId && t.account_id !== f.accountId) continue;
+    if (f.from && t.date < f.from) continue;
+    if (f.to && t.date > f.to) continue;
+    if (f.direction === 'in' && t.amount >= 0) continue;
+    if (f.direction === 'out' && t.amount <= 0) continue;
+    const magnitude = Math.abs(t.amount);
     if (f.minAmount !== null && magnitude < f.minAmount) continue;
     if (f.maxAmount !== null && magnitude > f.maxAmount) continue;
-    if (f.category && row.category !== f.category) continue;
-    let matches = true;
-    for (const term of terms) {
-      if (!row.searchText.includes(term)) {
-        matches = false;
-        break;
+    if (categories && categories[i] !== f.category) continue;
+    if (search) {
+      const text = search[i]!;
+      let matches = true;
+      for (const term of terms) {
+        if (!text.includes(term)) {
+          matches = false;
+          break;
+        }
       }
+      if (!matches) continue;
     }
-    if (matches) out.push(row);
+    out.push(i);
   }
   return out;
 }
 
-/** Sorts in place (the input is always a fresh array from filterTransactions); ties keep date order. */
-export function sortTransactions(rows: TransactionRow[], key: SortKey, direction: SortDirection): TransactionRow[] {
+// The default locale's collation, as String#localeCompare uses, without its per-call set-up.
+const idOrder = new Intl.Collator();
+const descriptionOrder = new Intl.Collator('en-US', { sensitivity: 'base' });
+
+/**
+ * Sorts row numbers in place (the input is always a fresh array from filterTransactions); ties keep date order.
+ * Amounts sort as the screen shows them (money in positive), not by Plaid's sign: descending puts the
+ * largest deposit first and the largest withdrawal last.
+ */
+export function sortTransactions(
+  columns: TransactionColumns,
+  rows: number[],
+  key: SortKey,
+  direction: SortDirection,
+): number[] {
+  const t = columns.transactions;
   const sign = direction === 'asc' ? 1 : -1;
-  const byDate = (a: TransactionRow, b: TransactionRow) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
-  if (key === 'date') return rows.sort((a, b) => sign * byDate(a, b) || a.id.localeCompare(b.id));
-  if (key === 'amount') return rows.sort((a, b) => sign * (a.amount - b.amount) || -byDate(a, b));
-  const collator = new Intl.Collator('en-US', { sensitivity: 'base' });
-  return rows.sort((a, b) => sign * collator.compare(a.description, b.description) || -byDate(a, b));
+  const byDate = (a: number, b: number) => {
+    const x = t[a]!.date;
+    const y = t[b]!.date;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  if (key === 'date')
+    return rows.sort((a, b) => sign * byDate(a, b) || idOrder.compare(t[a]!.transaction_id, t[b]!.transaction_id));
+  if (key === 'amount') return rows.sort((a, b) => sign * (t[b]!.amount - t[a]!.amount) || -byDate(a, b));
+  return rows.sort(
+    (a, b) => sign * descriptionOrder.compare(descriptionOf(t[a]!), descriptionOf(t[b]!)) || -byDate(a, b),
+  );
 }
 
 /** Money in and out over the rows shown, for the line above the table. */
-export function totalsOf(rows: readonly TransactionRow[]): { moneyIn: number; moneyOut: number } {
+export function totalsOf(columns: TransactionColumns, rows: readonly number[]): { moneyIn: number; moneyOut: number } {
   let moneyIn = 0;
   let moneyOut = 0;
-  for (const row of rows) {
-    if (row.amount < 0) moneyIn += -row.amount;
-    else moneyOut += row.amount;
+  for (const i of rows) {
+    const amount = columns.transactions[i]!.amount;
+    if (amount < 0) moneyIn += -amount;
+    else moneyOut += amount;
   }
   return { moneyIn, moneyOut };
 }
