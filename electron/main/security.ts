@@ -378,7 +378,13 @@ export function installPopupGuards(
   contents.on('will-navigate', guard);
   contents.on('will-redirect', guard);
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => decideWindowOpen(url, deps));
+  contents.setWindowOpenHandler(({ url }) => {
+    // A bank that opens the return address in a new window instead: same outcome, no window.
+    const received = receivedOAuthRedirect(url, deps.oauthRedirectUri?.());
+    if (received === null) return decideWindowOpen(url, deps);
+    deps.onOAuthReturn?.(received);
+    return { action: 'deny' };
+  });
   contents.on('did-create-window', (window: PopupWindow) => {
     installPopupGuards(window.webContents, deps);
     deps.onPopup?.(window);

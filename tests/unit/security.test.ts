@@ -555,6 +555,10 @@ describe('the OAuth return to the registered redirect URI', () => {
     popup.createWindow(nested);
     expect(nested.fire('will-redirect', `${registered}?oauth_state_id=s2`)).toBe(true);
     expect(returned).toEqual([`${registered}?oauth_state_id=s1`, `${registered}?oauth_state_id=s2`]);
+    // Opened as yet another window: no window, the same hand-over.
+    expect(nested.windowOpenHandler?.({ url: `${registered}?oauth_state_id=s3` })).toStrictEqual({ action: 'deny' });
+    expect(returned).toHaveLength(3);
+    expect(nested.windowOpenHandler?.({ url: 'https://bank.example/step-2' })).toMatchObject({ action: 'allow' });
   });
 
   it('leaves the pop-up alone when no redirect URI is registered (emulator mode)', () => {
