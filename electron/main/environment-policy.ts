@@ -1,4 +1,5 @@
-import type { PlaidEnvironment } from '../../shared/domain';
+import type { PlaidEnvironment, Settings } from '../../shared/domain';
+import { events, type EventSink } from '../../shared/ipc/contract';
 import { buildContentSecurityPolicy } from './security';
 
 /**
@@ -64,5 +65,38 @@ export function environmentSwitchListener(deps: {
     deps.onChanged?.(environment);
     deps.closeLinkPopups();
     deps.reloadPage();
+  };
+}
+
+/**
+ * The OAuth return path in the main process: which redirect URI counts (the one the officer
+ * registered for the active environment; none in emulator mode) and what happens when a bank sends
+ * Link's pop-up there — the pop-ups close and the page is told, with the URL checked by the contract.
+ */
+export function createOAuthReturn(deps: {
+  environment: () => PlaidEnvironment | undefined;
+  settings: () => Promise<Pick<Settings, 'oauthRedirectUri'>>;
+  closeLinkPopups: () => void;
+  events: EventSink;
+  onRefused?: (reason: string) => void;
+}): { redirectUri(): string | null; refresh(): Promise<void>; returned(receivedRedirectUri: string): void } {
+  let registered: Pick<Settings, 'oauthRedirectUri'>['oauthRedirectUri'] = { sandbox: null, production: null };
+  return {
+    redirectUri() {
+      const environment = deps.environment();
+      return environment === 'sandbox' || environment === 'production' ? registered[environment] : null;
+    },
+    async refresh() {
+      registered = (await deps.settings()).oauthRedirectUri;
+    },
+    returned(receivedRedirectUri) {
+      deps.closeLinkPopups();
+      const payload = events['link:oauthReturned'].safeParse({ receivedRedirectUri });
+      if (!payload.success) {
+        deps.onRefused?.(payload.error.issues[0]?.message ?? 'not a redirect address');
+        return;
+      }
+      deps.events.emit('link:oauthReturned', payload.data);
+    },
   };
 }

@@ -20,7 +20,12 @@ import { createLogger } from '../log/logger';
 import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createElectronDesktop } from './desktop';
 import { installProcessFaultHandlers } from './process-faults';
-import { createEnvironmentPolicy, environmentSwitchListener, type EnvironmentPolicy } from './environment-policy';
+import {
+  createEnvironmentPolicy,
+  createOAuthReturn,
+  environmentSwitchListener,
+  type EnvironmentPolicy,
+} from './environment-policy';
 import { createWindowEventSink, registerIpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
@@ -95,6 +100,17 @@ function main(): void {
   };
   let services: MainServices | null = null;
   let policy: EnvironmentPolicy | null = null;
+  const events = createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents));
+  // A bank sent Link's pop-up to the officer's redirect URI: the page re-opens Link there.
+  const oauthReturn = createOAuthReturn({
+    environment: () => policy?.environment(),
+    settings: () => services?.handlers['settings:get']({}) ?? Promise.reject(new Error('not started')),
+    closeLinkPopups,
+    events,
+    onRefused: (reason) => logger.warn('OAuth return refused', { reason }),
+  });
+  const refreshOAuthReturn = () =>
+    void oauthReturn.refresh().catch((error: unknown) => logger.warn('could not read the redirect URI', { error }));
 
   async function start(): Promise<void> {
     const template = applicationMenuTemplate(process.platform, app.isPackaged);
@@ -105,7 +121,7 @@ function main(): void {
       logger,
       version: app.getVersion(),
       transport: 'electron',
-      events: createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents)),
+      events,
       desktop: createElectronDesktop({
         dialog,
         clipboard,
@@ -134,6 +150,7 @@ function main(): void {
         if (!result.ok) return;
         // Link reported its result: the bank's consent pop-ups have done their job.
         if (channel === 'link:complete' || channel === 'link:updateComplete') closeLinkPopups();
+        if (channel === 'settings:update' || channel === 'settings:switchEnvironment') refreshOAuthReturn();
       },
     });
 
@@ -145,9 +162,11 @@ function main(): void {
       emulatorBankOrigin: started.emulatorBankOrigin(),
       devServerOrigin: devOrigin,
     });
-    started.onEnvironmentChanged(({ environment, emulatorOrigin, emulatorBankOrigin }) =>
-      applyEnvironment(environment, emulatorOrigin, emulatorBankOrigin),
-    );
+    await oauthReturn.refresh();
+    started.onEnvironmentChanged(({ environment, emulatorOrigin, emulatorBankOrigin }) => {
+      applyEnvironment(environment, emulatorOrigin, emulatorBankOrigin);
+      refreshOAuthReturn();
+    });
   }
 
   const applyEnvironment = environmentSwitchListener({
@@ -169,6 +188,8 @@ function main(): void {
         shell,
         onBlocked: (kind, url) => logger.warn('blocked', { kind, url }),
         onPopup: (popup) => popups.add(popup),
+        oauthRedirectUri: () => oauthReturn.redirectUri(),
+        onOAuthReturn: (receivedRedirectUri) => oauthReturn.returned(receivedRedirectUri),
         onLoadFailed: (error) => logger.error('the window failed to load', { error }),
       }),
   });

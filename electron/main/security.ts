@@ -265,8 +265,35 @@ export function isAllowedPopupNavigation(url: string, options: WindowOpenOptions
   return isPlainHttpsUrl(parsed);
 }
 
+/**
+ * The officer's registered OAuth redirect URI for the current environment (read at each decision:
+ * it changes with Settings and the environment), and who is told when a bank sends the pop-up there.
+ */
+export interface OAuthReturnOptions {
+  oauthRedirectUri?: (() => string | null | undefined) | undefined;
+  /** Given the full URL the bank sent the pop-up to (with `oauth_state_id`), already checked. */
+  onOAuthReturn?: ((receivedRedirectUri: string) => void) | undefined;
+}
+
+/**
+ * The bank has sent the pop-up back to the registered redirect URI: same origin and path, https,
+ * no credentials. Returns the URL to hand to Link as `receivedRedirectUri`, else null.
+ */
+export function receivedOAuthRedirect(url: string, registered: string | null | undefined): string | null {
+  if (!registered) return null;
+  const parsed = parseUrl(url);
+  const expected = parseUrl(registered);
+  if (!parsed || !expected || parsed.username !== '' || parsed.password !== '') return null;
+  // Plaid accepts http only for localhost, in Sandbox.
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && parsed.hostname === 'localhost')) return null;
+  if (parsed.origin !== expected.origin || parsed.pathname !== expected.pathname) return null;
+  // Link needs the state Plaid added; anything else at that address is not a bank's return.
+  if (!parsed.searchParams.get('oauth_state_id')) return null;
+  return parsed.href;
+}
+
 /** What the navigation guards need; Electron objects come in as parameters. */
-export interface NavigationGuardDeps extends NavigationOptions, WindowOpenOptions {
+export interface NavigationGuardDeps extends NavigationOptions, WindowOpenOptions, OAuthReturnOptions {
   /** When given, a denied link that is on the external allowlist opens in the system browser. */
   shell?: Pick<Shell, 'openExternal'> | undefined;
   /** Told about every blocked navigation or pop-up (the URL is not secret, but keep it short). */
@@ -335,15 +362,29 @@ export function installDefaultGuards(contents: GuardedContents): void {
  */
 export function installPopupGuards(
   contents: GuardedContents,
-  deps: WindowOpenOptions & Pick<NavigationGuardDeps, 'onPopup'> = {},
+  deps: WindowOpenOptions & OAuthReturnOptions & Pick<NavigationGuardDeps, 'onPopup'> = {},
 ): void {
   const guard = (event: { preventDefault(): void }, legacyUrl?: string) => {
-    if (!isAllowedPopupNavigation(navigationUrl(event, legacyUrl), deps)) event.preventDefault();
+    const url = navigationUrl(event, legacyUrl);
+    // Back from the bank at the officer's redirect URI: Link carries on in our page, not here.
+    const received = receivedOAuthRedirect(url, deps.oauthRedirectUri?.());
+    if (received !== null) {
+      event.preventDefault();
+      deps.onOAuthReturn?.(received);
+      return;
+    }
+    if (!isAllowedPopupNavigation(url, deps)) event.preventDefault();
   };
   contents.on('will-navigate', guard);
   contents.on('will-redirect', guard);
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => decideWindowOpen(url, deps));
+  contents.setWindowOpenHandler(({ url }) => {
+    // A bank that opens the return address in a new window instead: same outcome, no window.
+    const received = receivedOAuthRedirect(url, deps.oauthRedirectUri?.());
+    if (received === null) return decideWindowOpen(url, deps);
+    deps.onOAuthReturn?.(received);
+    return { action: 'deny' };
+  });
   contents.on('did-create-window', (window: PopupWindow) => {
     installPopupGuards(window.webContents, deps);
     deps.onPopup?.(window);

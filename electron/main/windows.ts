@@ -66,6 +66,9 @@ export interface MainWindowDeps {
   shell?: Pick<Shell, 'openExternal'>;
   onBlocked?: NavigationGuardDeps['onBlocked'];
   onPopup?: NavigationGuardDeps['onPopup'];
+  /** The registered OAuth redirect URI and who hears of a bank's return there (see security.ts). */
+  oauthRedirectUri?: NavigationGuardDeps['oauthRedirectUri'];
+  onOAuthReturn?: NavigationGuardDeps['onOAuthReturn'];
   /** Told when the first load fails (e.g. the build is missing). */
   onLoadFailed?: (error: unknown) => void;
 }
@@ -83,6 +86,8 @@ export function createMainWindow(BrowserWindowClass: WindowConstructor, deps: Ma
     shell: deps.shell,
     onBlocked: deps.onBlocked,
     onPopup: deps.onPopup,
+    oauthRedirectUri: deps.oauthRedirectUri,
+    onOAuthReturn: deps.onOAuthReturn,
   });
   window.loadURL(mainWindowUrl(deps.app, env)).catch((error: unknown) => deps.onLoadFailed?.(error));
   return window;

@@ -60,7 +60,13 @@ export const CHANNEL_NAMES = [
   'keychain:retry',
 ] as const;
 
-export const EVENT_NAMES = ['report:progress', 'link:hostedFinished', 'log:writeFailed', 'app:backgroundWork'] as const;
+export const EVENT_NAMES = [
+  'report:progress',
+  'link:hostedFinished',
+  'link:oauthReturned',
+  'log:writeFailed',
+  'app:backgroundWork',
+] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export type EventNameOnly = (typeof EVENT_NAMES)[number];

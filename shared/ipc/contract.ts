@@ -363,6 +363,17 @@ export const events = {
     applicantId: id,
     status: z.enum(['completed', 'exited', 'expired']),
   }),
+  /**
+   * An OAuth bank sent Link's pop-up to the officer's redirect URI: the page re-creates Link with the
+   * same link token and this full URL as `receivedRedirectUri`.
+   */
+  'link:oauthReturned': z.object({
+    // Same rule as the registered URI (https; Sandbox also allows http://localhost), plus Plaid's state.
+    receivedRedirectUri: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .refine((uri) => uri.includes('oauth_state_id='), 'the address carries no OAuth state'),
+  }),
   /** The log file could not be written (full disk …): told once, the app keeps running. */
   'log:writeFailed': z.object({ failures: z.number().int(), message: z.string() }),
   /** Start-up work behind the window changed (null: all done). */

@@ -19,6 +19,7 @@ import {
   openExternalSafely,
   parseContentSecurityPolicy,
   popupWebPreferences,
+  receivedOAuthRedirect,
   secureWebPreferences,
 } from '../../electron/main/security';
 
@@ -516,5 +517,55 @@ describe('installPopupGuards', () => {
     installPopupGuards(asContents(popup), { emulatorOrigin: 'http://127.0.0.1:4010' });
     expect(popup.fire('will-navigate', 'http://127.0.0.1:4010/oauth/done')).toBe(false);
     expect(popup.fire('will-redirect', 'http://127.0.0.1:9999/')).toBe(true);
+  });
+});
+
+describe('the OAuth return to the registered redirect URI', () => {
+  const registered = 'https://assetdesk.example.com/oauth-return';
+
+  it('recognises only the registered address with Plaid’s state on it', () => {
+    const back = `${registered}?oauth_state_id=421-abc`;
+    expect(receivedOAuthRedirect(back, registered)).toBe(back);
+    expect(receivedOAuthRedirect(back, null)).toBeNull();
+    expect(receivedOAuthRedirect(registered, registered)).toBeNull();
+    expect(receivedOAuthRedirect('https://assetdesk.example.com/elsewhere?oauth_state_id=1', registered)).toBeNull();
+    expect(receivedOAuthRedirect('https://evil.example/oauth-return?oauth_state_id=1', registered)).toBeNull();
+    expect(receivedOAuthRedirect('http://assetdesk.example.com/oauth-return?oauth_state_id=1', registered)).toBeNull();
+    expect(
+      receivedOAuthRedirect('https://user:pw@assetdesk.example.com/oauth-return?oauth_state_id=1', registered),
+    ).toBeNull();
+    // Sandbox lets the officer register http://localhost.
+    expect(receivedOAuthRedirect('http://localhost:3000/cb?oauth_state_id=9', 'http://localhost:3000/cb')).toBe(
+      'http://localhost:3000/cb?oauth_state_id=9',
+    );
+  });
+
+  it('stops the pop-up there and hands the full address on, also in nested pop-ups and on redirects', () => {
+    const window = new FakeContents();
+    const returned: string[] = [];
+    installNavigationGuards(asContents(window), {
+      oauthRedirectUri: () => registered,
+      onOAuthReturn: (url) => returned.push(url),
+    });
+    const popup = new FakeContents();
+    window.createWindow(popup);
+    expect(popup.fire('will-navigate', 'https://bank.example/consent')).toBe(false);
+    expect(popup.fire('will-navigate', `${registered}?oauth_state_id=s1`)).toBe(true);
+    const nested = new FakeContents();
+    popup.createWindow(nested);
+    expect(nested.fire('will-redirect', `${registered}?oauth_state_id=s2`)).toBe(true);
+    expect(returned).toEqual([`${registered}?oauth_state_id=s1`, `${registered}?oauth_state_id=s2`]);
+    // Opened as yet another window: no window, the same hand-over.
+    expect(nested.windowOpenHandler?.({ url: `${registered}?oauth_state_id=s3` })).toStrictEqual({ action: 'deny' });
+    expect(returned).toHaveLength(3);
+    expect(nested.windowOpenHandler?.({ url: 'https://bank.example/step-2' })).toMatchObject({ action: 'allow' });
+  });
+
+  it('leaves the pop-up alone when no redirect URI is registered (emulator mode)', () => {
+    const popup = new FakeContents();
+    const returned: string[] = [];
+    installPopupGuards(asContents(popup), { oauthRedirectUri: () => null, onOAuthReturn: (u) => returned.push(u) });
+    expect(popup.fire('will-navigate', `${registered}?oauth_state_id=s1`)).toBe(false);
+    expect(returned).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { EventSink } from '../../../shared/ipc/contract';
 import type { AssetDeskStore } from '../../db';
 import type { Logger } from '../../log/logger';
 import type { PlaidGateway, PlaidErrorBody } from '../plaid-gateway';
+import { OUTCOME_UNKNOWN } from '../plaid-messages';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createHostedLinkSessions, type HostedLinkSessions } from './hosted-link';
 import { notFound } from '../service-context';
@@ -121,9 +122,11 @@ export class ItemService {
   async complete(applicantId: string, publicToken: string, _metadata: LinkMetadataInput): Promise<Item> {
     const { store, gateway, environment } = this;
     this.requireApplicant(applicantId);
-    const exchange = await gateway.call('/item/public_token/exchange', (p) =>
-      p.itemPublicTokenExchange({ public_token: publicToken }),
-    );
+    const exchange = await gateway
+      .call('/item/public_token/exchange', (p) => p.itemPublicTokenExchange({ public_token: publicToken }))
+      .catch((error: unknown) => {
+        throw error instanceof AppError && error.code === OUTCOME_UNKNOWN ? this.exchangeUnknown(applicantId) : error;
+      });
     let linked: { institution: { id: string; name: string }; accounts: LinkedAccount[] };
     try {
       linked = await this.linkedAtPlaid(exchange.access_token);
@@ -143,23 +146,55 @@ export class ItemService {
         retryable: false,
       });
     }
-    const item = store.items.add({
-      applicantId,
-      environment,
-      plaidItemId: exchange.item_id,
-      accessToken: exchange.access_token,
-      institutionId: institution.id,
-      institutionName: institution.name,
-      accounts,
-    });
-    store.activity.append({
-      action: 'item_linked',
-      applicantId,
-      reportId: null,
-      detail: { itemId: item.id, institution: item.institutionName, accounts: accounts.length },
-    });
+    let item: Item;
+    try {
+      // The Item and its activity entry together or not at all: nothing half-recorded.
+      item = store.transaction(() => {
+        const added = store.items.add({
+          applicantId,
+          environment,
+          plaidItemId: exchange.item_id,
+          accessToken: exchange.access_token,
+          institutionId: institution.id,
+          institutionName: institution.name,
+          accounts,
+        });
+        store.activity.append({
+          action: 'item_linked',
+          applicantId,
+          reportId: null,
+          detail: { itemId: added.id, institution: added.institutionName, accounts: accounts.length },
+        });
+        return added;
+      });
+    } catch (error) {
+      // Not kept here, so not kept at Plaid either: its access token would be lost with it.
+      await this.removeAtPlaid(exchange.access_token);
+      throw error;
+    }
     this.log.info('item linked', { itemId: item.id, institutionId: item.institutionId });
     return item;
+  }
+
+  /**
+   * The exchange was sent but no answer came: Plaid may hold an Item whose access token never reached
+   * us, and the public token cannot be exchanged again. Nothing was stored, so linking the same bank
+   * again is not a duplicate; the officer's activity log keeps a note of the attempt.
+   */
+  private exchangeUnknown(applicantId: string): AppError {
+    this.store.activity.append({
+      action: 'item_link_outcome_unknown',
+      applicantId,
+      reportId: null,
+      detail: {},
+    });
+    this.log.warn('public token exchange outcome unknown; nothing stored', { applicantId });
+    return new AppError({
+      code: OUTCOME_UNKNOWN,
+      message:
+        "Plaid did not answer in time while saving the applicant's bank, so AssetDesk cannot tell whether Plaid connected it. Nothing was saved here and the request was not sent twice. Check the applicant's banks: if this bank is not listed, ask the applicant to link it again (it will not be refused as a duplicate).",
+      retryable: false,
+    });
   }
 
   /** The Item's institution and the accounts the applicant shared, as Plaid records them. */

@@ -7,9 +7,11 @@ import { HostedLinkDialog } from './HostedLinkDialog';
 import {
   LINK_SCRIPT_UNAVAILABLE,
   loadPlaidLink,
+  reopenAfterOAuth,
   toLinkMetadata,
   type PlaidLinkError,
   type PlaidLinkHandler,
+  type PlaidLinkOptions,
 } from './plaid-link';
 import './link.css';
 
@@ -43,6 +45,8 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
   const [linked, setLinked] = useState<Item[]>([]);
   const [hostedOpen, setHostedOpen] = useState(false);
   const handlerRef = useRef<PlaidLinkHandler | null>(null);
+  // How to carry the open Link session on after an OAuth bank (same token); null when none is open.
+  const reopenRef = useRef<((receivedRedirectUri: string) => PlaidLinkHandler) | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -66,6 +70,18 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
     handlerRef.current = null;
   };
 
+  useEffect(
+    () =>
+      api.on('link:oauthReturned', ({ receivedRedirectUri }) => {
+        const reopen = reopenRef.current;
+        if (!reopen) return;
+        dropHandler();
+        handlerRef.current = reopen(receivedRedirectUri);
+        setPhase({ name: 'linking' });
+      }),
+    [],
+  );
+
   const startLink = useCallback(async () => {
     setPhase({ name: 'opening' });
     try {
@@ -73,7 +89,7 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
       const token = await api.linkCreateToken(itemId ? { applicantId, itemId } : { applicantId });
       const Plaid = await loadPlaidLink(token.scriptUrl);
       dropHandler();
-      const handler = Plaid.create({
+      const options: PlaidLinkOptions = {
         token: token.linkToken,
         onSuccess: (publicToken, metadata) => {
           setPhase({ name: 'saving' });
@@ -98,7 +114,9 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
             setPhase({ name: 'exited', message: 'The bank connection was closed before it finished.', code: null });
           }
         },
-      });
+      };
+      const handler = Plaid.create(options);
+      reopenRef.current = (receivedRedirectUri) => reopenAfterOAuth(Plaid, options, receivedRedirectUri);
       handlerRef.current = handler;
       setPhase({ name: 'linking' });
       handler.open();

@@ -31,6 +31,8 @@ export interface PlaidLinkExitMetadata {
 }
 export interface PlaidLinkOptions {
   token: string;
+  /** Set only when re-creating Link after an OAuth bank sent the applicant to our redirect URI. */
+  receivedRedirectUri?: string;
   onSuccess(publicToken: string, metadata: PlaidLinkSuccessMetadata): void;
   onExit?(error: PlaidLinkError | null, metadata: PlaidLinkExitMetadata): void;
   onEvent?(eventName: string, metadata: Record<string, unknown>): void;
@@ -121,4 +123,18 @@ export function toLinkMetadata(metadata: PlaidLinkSuccessMetadata) {
     })),
     link_session_id: metadata.link_session_id ?? '',
   };
+}
+
+/**
+ * Back from an OAuth bank at the officer's redirect URI: Plaid carries the session on in a Link
+ * re-created with the same token and the full address the bank returned to, opened at once.
+ */
+export function reopenAfterOAuth(
+  Plaid: PlaidLinkFactory,
+  options: PlaidLinkOptions,
+  receivedRedirectUri: string,
+): PlaidLinkHandler {
+  const handler = Plaid.create({ ...options, receivedRedirectUri });
+  handler.open();
+  return handler;
 }
