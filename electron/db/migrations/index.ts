@@ -6,12 +6,20 @@ import { migration002 } from './002_search_and_sourced_deposits';
 import { migration003 } from './003_applicant_list_summary';
 import { migration004 } from './004_report_request_details';
 import { migration005 } from './005_account_confirmations';
+import { migration008 } from './008_folded_search';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** In order; a version is never reused or edited once released. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const migrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration008,
+];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export function schemaVersion(db: Database.Database): number {
