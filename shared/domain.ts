@@ -208,6 +208,18 @@ export type ApplicantInput = z.input<typeof ApplicantInput>;
 /** The same rules for a row already saved: its application date may have aged past the window. */
 export const SavedApplicantInput = applicantInputSchema(DEFAULT_APPLICANT_LIMITS, false);
 
+/** The officer's PIN that ends a hand-off to an applicant: digits only, so any keyboard can type it. */
+export const OfficerPin = z
+  .string({ error: 'Officer PIN must be 4 to 12 digits' })
+  .regex(/^\d{4,12}$/, 'Officer PIN must be 4 to 12 digits');
+
+/** Whether an officer PIN is set and which applicant, if any, holds the computer now. */
+export const HandoffStatus = z.object({
+  pinSet: z.boolean(),
+  active: z.object({ applicantId: id, itemId: id.nullable() }).nullable(),
+});
+export type HandoffStatus = z.infer<typeof HandoffStatus>;
+
 export const ApplicantStatus = z.enum(['no_report', 'pending', 'ready', 'refresh_due', 'needs_relink']);
 export type ApplicantStatus = z.infer<typeof ApplicantStatus>;
 

@@ -129,6 +129,12 @@ const TABLE: Partial<Record<Channel, Row>> = {
       'metadata.link_session_id': ['x'.repeat(101), 5, null],
     },
   },
+  'handoff:setPin': {
+    valid: { pin: '2468' },
+    fields: { pin: ['123', '1234567890123', '12a4', '', 2468, null], currentPin: ['1'.repeat(13), 5, null] },
+  },
+  'handoff:start': { valid: { applicantId: 'a1' }, fields: { applicantId: ids, itemId: optionalIds } },
+  'handoff:end': { valid: { pin: '2468' }, fields: { pin: ['', '1'.repeat(13), 2468, null] } },
   'link:updateComplete': { valid: { itemId: 'i1' }, fields: { itemId: ids } },
   'link:createHosted': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
   'link:hostedStatus': { valid: { hostedLinkId: 'h1' }, fields: { hostedLinkId: ids } },
