@@ -248,6 +248,8 @@ export type Applicant = z.infer<typeof Applicant>;
 export const ApplicantListRow = Applicant.extend({
   status: ApplicantStatus,
   reportCount: z.number().int(),
+  /** No report now, but some were made and removed (so not "No report yet"). */
+  reportsRemoved: z.boolean(),
   latestReportAt: z.string().nullable(),
   findingCounts: z.object({ attention: z.number().int(), info: z.number().int() }).nullable(),
 });

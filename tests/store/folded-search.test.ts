@@ -106,6 +106,16 @@ describe('report history store: search as the officer types it', () => {
     expect(nunez.report.institutions).toEqual(['Caixa Geral de Depósitos']);
   });
 
+  it('an applicant whose only report was removed is not "no report yet"', () => {
+    const { nunez } = populate();
+    const row = (q: string) => t.store.applicants.search({ environment: 'sandbox', query: q }).rows[0]!;
+    expect(row('nunez')).toMatchObject({ status: 'pending', reportsRemoved: false });
+    t.store.reports.markRemoved(nunez.report.id);
+    expect(row('nunez')).toMatchObject({ status: 'no_report', reportCount: 0, reportsRemoved: true });
+    expect(row('жукова')).toMatchObject({ status: 'pending', reportsRemoved: false });
+    expect(row('lopez')).toMatchObject({ status: 'ready', reportsRemoved: false });
+  });
+
   it('migration 008 on a populated copy: folded search text and bank names for rows made before it', () => {
     populate();
     t.store.close();

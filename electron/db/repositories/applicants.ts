@@ -237,7 +237,12 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
       const tokenSql = tokens.map((w, i) => `AND ${applicantWordSql((c) => `a.${c}`, i, w)}`).join(' ');
       // Summary rows are kept by triggers (migration 003). Relink beats pending beats the ready report's age.
       const sql = `
-        SELECT * FROM (
+        SELECT *,
+          -- "No report yet" would be untrue when reports were made and removed (retention, by hand).
+          CASE WHEN status = 'no_report' THEN EXISTS (
+            SELECT 1 FROM reports r WHERE r.applicant_id = listed.id AND r.environment = @environment AND r.status = 'removed'
+          ) ELSE 0 END AS has_removed_reports
+        FROM (
           SELECT a.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at,
                  s.findings_attention, s.findings_info,
                  CASE
@@ -251,7 +256,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
           FROM applicants a
           LEFT JOIN applicant_env_summary s ON s.applicant_id = a.id AND s.environment = @environment
           WHERE 1 = 1 ${tokenSql}
-        )
+        ) AS listed
         WHERE @status IS NULL OR status = @status`;
       const pageSql = `${sql} ORDER BY sort_at DESC, id LIMIT @limit OFFSET @offset`;
       const countSql = `SELECT count(*) FROM (${sql})`;
@@ -269,6 +274,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
         findings_attention: number | null;
         findings_info: number | null;
         status: ApplicantStatus;
+        has_removed_reports: number;
       };
       const rows = ctx.statement(pageSql).all(params) as Row[];
       const { limit, offset, ...countParams } = params;
@@ -281,6 +287,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
           ...toApplicant(row),
           status: row.status,
           reportCount: row.report_count,
+          reportsRemoved: row.has_removed_reports === 1,
           latestReportAt: row.latest_report_at,
           findingCounts:
             row.findings_attention === null || row.findings_info === null

@@ -73,7 +73,7 @@ export function ApplicantTable({
                 </span>
                 <span role="cell">{loanPurposeLabel[row.loanPurpose]}</span>
                 <span role="cell">
-                  <ApplicantStatusChip status={row.status} />
+                  <ApplicantStatusChip status={row.status} reportsRemoved={row.reportsRemoved} />
                 </span>
                 <span role="cell" className="num">
                   {row.findingCounts === null ? (
