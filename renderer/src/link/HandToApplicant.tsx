@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Item } from '../../../shared/domain';
+import type { HandoffStatus, Item } from '../../../shared/domain';
 import { api } from '../api';
 import { Button, Dialog, ErrorState, Skeleton, Spinner, TextField, toAppError, useLoad } from '../ui';
 import { HostedLinkDialog } from './HostedLinkDialog';
@@ -32,8 +32,8 @@ export function HandToApplicant({
 }: {
   applicantId: string;
   itemId: string | null;
-  /** The officer's PIN ended the hand-off (the main process checked it). */
-  onReturned(): void;
+  /** The officer's PIN ended the hand-off (the main process checked it and answers the new status). */
+  onReturned(status: HandoffStatus): void;
 }) {
   const [pinOpen, setPinOpen] = useState(false);
   const updateMode = itemId !== null;
@@ -117,11 +117,11 @@ export function HandToApplicant({
 
   // Only the officer returns to the desk: the PIN dialog asks the main process, which holds the lock.
   const returnToOfficer = () => setPinOpen(true);
-  const returned = () => {
+  const returned = (status: HandoffStatus) => {
     setPinOpen(false);
     handlerRef.current?.exit({ force: true });
     dropHandler();
-    onReturned();
+    onReturned(status);
   };
 
   // Hosted Link finished: show the banks it connected, read back from the main process.
@@ -294,7 +294,7 @@ export function HandToApplicant({
 }
 
 /** "Return to officer": the officer types their PIN; a wrong one is refused and the applicant stays. */
-function OfficerPinDialog({ onClose, onReturned }: { onClose(): void; onReturned(): void }) {
+function OfficerPinDialog({ onClose, onReturned }: { onClose(): void; onReturned(status: HandoffStatus): void }) {
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [checking, setChecking] = useState(false);
@@ -309,7 +309,7 @@ function OfficerPinDialog({ onClose, onReturned }: { onClose(): void; onReturned
     try {
       const status = await api.handoffEnd({ pin });
       if (status.active) setError('The hand-off is still on; try again.');
-      else onReturned();
+      else onReturned(status);
     } catch (caught) {
       setError(toAppError(caught).message);
       setPin('');

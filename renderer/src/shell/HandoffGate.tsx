@@ -5,6 +5,7 @@ import { HandToApplicant } from '../link/HandToApplicant';
 import { Button, ErrorAlert, ErrorState, Skeleton, TextField, toAppError, useLoad } from '../ui';
 import { ErrorBoundary } from './ErrorBoundary';
 import { href, navigate, type Route } from './router';
+import { Shell } from './Shell';
 
 /**
  * The applicant's mode and its lock. The main process says whether an applicant holds the computer;
@@ -14,7 +15,10 @@ import { href, navigate, type Route } from './router';
  */
 export function HandoffGate({ route, children }: { route: Route; children: ReactNode }) {
   const status = useLoad(() => api.handoffStatus({}), []);
-  const active = status.data?.active ?? null;
+  // What the main process answered to the latest start or end wins over the first load.
+  const [latest, setLatest] = useState<HandoffStatus | null>(null);
+  const current = latest ?? status.data;
+  const active = current?.active ?? null;
 
   // Keep the address on the applicant's screen, so Back or a typed address shows nothing else.
   useEffect(() => {
@@ -29,7 +33,7 @@ export function HandoffGate({ route, children }: { route: Route; children: React
         <ErrorState error={status.error} onRetry={status.reload} title="AssetDesk could not start" />
       </div>
     );
-  if (!status.data) return <Skeleton lines={4} label="Opening AssetDesk" />;
+  if (!current) return <Skeleton lines={4} label="Opening AssetDesk" />;
 
   if (active) {
     const resetKey = `${active.applicantId}:${active.itemId ?? ''}`;
@@ -39,16 +43,21 @@ export function HandoffGate({ route, children }: { route: Route; children: React
           key={resetKey}
           applicantId={active.applicantId}
           itemId={active.itemId}
-          onReturned={() => {
+          onReturned={(next) => {
+            setLatest(next);
             navigate(href.applicant(active.applicantId), { replace: true });
-            status.reload();
           }}
         />
       </ErrorBoundary>
     );
   }
   if (route.name === 'link') {
-    return <StartHandoff route={route} status={status.data} onStarted={status.reload} />;
+    // Still the officer's screen (the hand-off has not begun): the desk's frame stays around it.
+    return (
+      <Shell route={route}>
+        <StartHandoff route={route} status={current} onStarted={setLatest} />
+      </Shell>
+    );
   }
   return <>{children}</>;
 }
@@ -60,7 +69,7 @@ function StartHandoff({
 }: {
   route: Extract<Route, { name: 'link' }>;
   status: HandoffStatus;
-  onStarted(): void;
+  onStarted(status: HandoffStatus): void;
 }) {
   const [error, setError] = useState<unknown>(null);
   const start = () =>
@@ -103,7 +112,7 @@ function StartHandoff({
 }
 
 /** Sets or changes the officer PIN (the main process keeps only a slow hash of it). */
-export function OfficerPinForm({ pinSet, onSaved }: { pinSet: boolean; onSaved(): void }) {
+export function OfficerPinForm({ pinSet, onSaved }: { pinSet: boolean; onSaved(status: HandoffStatus): void }) {
   const [pin, setPin] = useState('');
   const [again, setAgain] = useState('');
   const [current, setCurrent] = useState('');
@@ -124,12 +133,12 @@ export function OfficerPinForm({ pinSet, onSaved }: { pinSet: boolean; onSaved()
     if (Object.keys(problems).length > 0) return;
     setSaving(true);
     try {
-      await api.handoffSetPin(pinSet ? { pin, currentPin: current } : { pin });
+      const next = await api.handoffSetPin(pinSet ? { pin, currentPin: current } : { pin });
       setPin('');
       setAgain('');
       setCurrent('');
       setSaved(true);
-      onSaved();
+      onSaved(next);
     } catch (error) {
       const appError = toAppError(error);
       if (appError.field === 'currentPin' || appError.field === 'pin')
