@@ -37,5 +37,6 @@ test("offers Hosted Link on the same screen when Link's script cannot load, and 
   expect(url).toMatch(/^https?:\/\//);
   await page.getByTestId('copy-hosted-url').click();
   await expect.poll(() => desk.bridge.clipboard()).toContain(url);
-  expect(await page.getByTestId('hosted-link-dialog').textContent()).toContain('Copied to the clipboard.');
+  // The page says so once the main process answers (which may be just after the clipboard changed).
+  await page.getByTestId('hosted-link-dialog').getByText('Copied to the clipboard.').waitFor();
 });

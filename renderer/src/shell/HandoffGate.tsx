@@ -55,7 +55,7 @@ export function HandoffGate({ route, children }: { route: Route; children: React
     // Still the officer's screen (the hand-off has not begun): the desk's frame stays around it.
     return (
       <Shell route={route}>
-        <StartHandoff route={route} status={current} onStarted={setLatest} />
+        <StartHandoff route={route} onStarted={setLatest} />
       </Shell>
     );
   }
@@ -64,14 +64,15 @@ export function HandoffGate({ route, children }: { route: Route; children: React
 
 function StartHandoff({
   route,
-  status,
   onStarted,
 }: {
   route: Extract<Route, { name: 'link' }>;
-  status: HandoffStatus;
   onStarted(status: HandoffStatus): void;
 }) {
+  // Asked afresh: the PIN may have been set (in Settings) since the desk opened.
+  const status = useLoad(() => api.handoffStatus({}), [route.applicantId, route.itemId]);
   const [error, setError] = useState<unknown>(null);
+  const pinSet = status.status === 'ready' ? status.data.pinSet : null;
   const start = () =>
     api
       .handoffStart(
@@ -79,12 +80,24 @@ function StartHandoff({
       )
       .then(onStarted, setError);
   useEffect(() => {
-    if (status.pinSet) void start();
+    if (pinSet) void start();
     // Started once per address; the PIN form below starts it after the PIN is set.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [route.applicantId, route.itemId, status.pinSet]);
+  }, [route.applicantId, route.itemId, pinSet]);
 
-  if (!status.pinSet) {
+  const back = (
+    <p>
+      <a href={href.applicant(route.applicantId)}>Back to the applicant</a>
+    </p>
+  );
+  if (status.status === 'error')
+    return (
+      <div className="page">
+        <ErrorState error={status.error} onRetry={status.reload} title="The applicant’s screen could not open" />
+        {back}
+      </div>
+    );
+  if (pinSet === false) {
     return (
       <div className="page handoff-setup" data-testid="handoff-needs-pin">
         <h1>Set an officer PIN first</h1>
@@ -92,10 +105,8 @@ function StartHandoff({
           While the applicant links their banks, the computer shows only their screen. Your PIN is what brings you back
           to the desk, so set one before handing over. You can change it later in Settings.
         </p>
-        <OfficerPinForm pinSet={false} onSaved={onStarted} />
-        <p>
-          <a href={href.applicant(route.applicantId)}>Back to the applicant</a>
-        </p>
+        <OfficerPinForm pinSet={false} onSaved={() => void start()} />
+        {back}
       </div>
     );
   }
@@ -103,9 +114,7 @@ function StartHandoff({
     return (
       <div className="page">
         <ErrorState error={error} onRetry={() => void start()} title="The applicant’s screen could not open" />
-        <p>
-          <a href={href.applicant(route.applicantId)}>Back to the applicant</a>
-        </p>
+        {back}
       </div>
     );
   return <Skeleton lines={3} label="Preparing the applicant’s screen" />;
