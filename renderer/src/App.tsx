@@ -69,6 +69,8 @@ function useReportProgress(route: Route) {
     bumpDataVersion();
     // Never show anything about a report while an applicant holds the computer.
     if (route.name === 'link') return;
+    // The report already on screen updates itself; a notice inviting to open it would be noise.
+    if (route.name === 'report' && route.reportId === progress.reportId) return;
     if (progress.status === 'ready') {
       toast.show({
         message: 'An Asset Report is ready.',
