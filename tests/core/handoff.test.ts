@@ -124,6 +124,17 @@ describe('hand-off lock', () => {
     );
   });
 
+  it('before the history opens (keychain locked), the status answers: no PIN, no hand-off', async () => {
+    const closed: ServiceContext = {
+      ...ctx,
+      openStore: () => null,
+      store: () => {
+        throw new Error('the store is not open');
+      },
+    };
+    expect(await createHandoffHandlers(closed)['handoff:status']({})).toEqual({ pinSet: false, active: null });
+  });
+
   it('after five wrong PINs each try waits; changing the PIN needs the current one', async () => {
     const { d } = dispatcher();
     const maria = t.store.applicants.create(applicantInput());

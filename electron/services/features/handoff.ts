@@ -69,6 +69,8 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
   const storedPin = () => settings().get<StoredPin | null>(PIN_KEY, null);
   const active = () => settings().get<ActiveHandoff | null>(ACTIVE_KEY, null);
   const status = (): HandoffStatus => ({ pinSet: storedPin() !== null, active: active() });
+  // Before the history opens (keychain locked, recovery key needed) there is no PIN and no hand-off yet.
+  const statusIfOpen = (): HandoffStatus => (ctx.openStore() ? status() : { pinSet: false, active: null });
 
   /** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
   async function checkPin(pin: string, field: string): Promise<void> {
@@ -97,7 +99,7 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
   }
 
   return {
-    'handoff:status': async () => status(),
+    'handoff:status': async () => statusIfOpen(),
 
     'handoff:setPin': async ({ pin, currentPin }) => {
       // An applicant holding the computer must not be able to choose the PIN that ends their own mode.
