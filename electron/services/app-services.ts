@@ -9,6 +9,7 @@ import type { EnvironmentSession, RunningEmulatorLike, StartEmulator } from './e
 import { createApplicantHandlers } from './features/applicants';
 import { createAuditCopyHandlers } from './features/audit-copies';
 import { createDepositHandlers } from './features/deposits';
+import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
 import { createSettingsHandlers } from './features/settings';
@@ -84,8 +85,9 @@ export interface AppServices {
 export function createAppServices(deps: AppServicesDeps): AppServices {
   const runtime = new AppRuntime(deps);
   const ctx = runtime.context;
-  const handlers: ContractHandlers = {
+  const desk: ContractHandlers = {
     ...createClipboardHandlers(deps.desktop),
+    ...createHandoffHandlers(ctx),
     ...createSettingsHandlers({
       ctx,
       vault: runtime.vault,
@@ -128,6 +130,9 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
       },
     }),
   };
+
+  // While an applicant holds the computer only their own linking calls run (features/handoff.ts).
+  const handlers = lockedDuringHandoff(ctx, desk);
 
   // The log cannot be written (full disk …): the officer is told once; the app keeps running.
   deps.logger.onWriteFailure?.((failure) => deps.events.emit('log:writeFailed', failure));

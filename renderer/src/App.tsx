@@ -3,10 +3,10 @@ import type { ReportProgress } from '../../shared/domain';
 import { api } from './api';
 import { ApplicantDetail } from './applicants/ApplicantDetail';
 import { ApplicantsScreen } from './applicants/ApplicantsScreen';
-import { HandToApplicant } from './link/HandToApplicant';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { AppInfoProvider, useAppInfo } from './shell/AppInfo';
 import { ErrorBoundary } from './shell/ErrorBoundary';
+import { HandoffGate } from './shell/HandoffGate';
 import { ReportsSearchScreen } from './shell/ReportsSearchScreen';
 import { Shell } from './shell/Shell';
 import { href, navigate, useRoute, type Route } from './shell/router';
@@ -69,6 +69,8 @@ function useReportProgress(route: Route) {
     bumpDataVersion();
     // Never show anything about a report while an applicant holds the computer.
     if (route.name === 'link') return;
+    // The report already on screen updates itself; a notice inviting to open it would be noise.
+    if (route.name === 'report' && route.reportId === progress.reportId) return;
     if (progress.status === 'ready') {
       toast.show({
         message: 'An Asset Report is ready.',
@@ -93,20 +95,15 @@ function Desk() {
   useReportProgress(route);
   useEffect(() => preloadReportsWhenIdle(), []);
   const resetKey = JSON.stringify(route);
-  if (route.name === 'link') {
-    // The focused mode replaces the whole desk: no navigation, no lists, no other applicant.
-    return (
-      <ErrorBoundary resetKey={resetKey}>
-        <HandToApplicant key={resetKey} applicantId={route.applicantId} itemId={route.itemId} />
-      </ErrorBoundary>
-    );
-  }
+  // The applicant's mode (and its PIN lock) replaces the whole desk: no navigation, no lists, no other applicant.
   return (
-    <Shell route={route}>
-      <ErrorBoundary resetKey={resetKey}>
-        <Screen route={route} />
-      </ErrorBoundary>
-    </Shell>
+    <HandoffGate route={route}>
+      <Shell route={route}>
+        <ErrorBoundary resetKey={resetKey}>
+          <Screen route={route} />
+        </ErrorBoundary>
+      </Shell>
+    </HandoffGate>
   );
 }
 

@@ -31,6 +31,8 @@ import {
   Settings,
   SettingsChanges,
   StoredAccountConfirmation,
+  HandoffStatus,
+  OfficerPin,
 } from '../domain';
 
 /**
@@ -151,6 +153,21 @@ export const contract = {
       z.object({ saved: z.literal(true), folder: z.string(), files: z.array(z.string()) }),
       z.object({ saved: z.literal(false) }),
     ]),
+  ),
+
+  // The hand-off lock: the applicant's mode ends only with the officer's PIN (features/handoff.ts).
+  'handoff:status': channel(none, HandoffStatus),
+  'handoff:setPin': channel(
+    z.strictObject({
+      pin: OfficerPin,
+      currentPin: z.string().max(12, 'Current PIN is at most 12 digits').optional(),
+    }),
+    HandoffStatus,
+  ),
+  'handoff:start': channel(z.strictObject({ applicantId: id, itemId: id.optional() }), HandoffStatus),
+  'handoff:end': channel(
+    z.strictObject({ pin: z.string().min(1, 'Enter the officer PIN').max(12, 'Officer PIN is at most 12 digits') }),
+    HandoffStatus,
   ),
 
   'link:createToken': channel(

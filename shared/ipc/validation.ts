@@ -11,9 +11,11 @@ export function validationError(channel: string, issues: readonly z.core.$ZodIss
     field = [...first.path.map(String), first.keys[0]].join('.');
   }
   const what = first?.message ?? 'invalid request';
+  // The message is the officer's (each schema names the field as the screen labels it); the internal
+  // field path travels apart, in `field`, for the form to put the message under the right input.
   return new AppError({
     code: ErrorCodes.validation,
-    message: field ? `${field}: ${what}` : `Invalid request for ${channel}: ${what}`,
+    message: field ? what.charAt(0).toUpperCase() + what.slice(1) : `Invalid request for ${channel}: ${what}`,
     retryable: false,
     ...(field ? { field } : {}),
   });

@@ -49,7 +49,7 @@ export function seedApplicant(
     middleName: 'Bobbeth',
     lastName: n === 0 ? 'Charleson' : `Charleson${n}`,
     email: `alberta${n}@example.com`,
-    phone: '+1 555 123 4567',
+    phone: '+1 415 555 0142',
     loanNumber: `LN-${1000 + n}`,
     loanPurpose: 'purchase',
     applicationDate: '2026-03-01',

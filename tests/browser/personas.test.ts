@@ -14,6 +14,7 @@ import {
   type NewApplicant,
   type PageRecorder,
   openDeskPage,
+  returnToOfficer,
   type DeskSession,
 } from './support/desk';
 
@@ -57,8 +58,7 @@ async function reportFor(username: string, applicant: Partial<NewApplicant> = {}
   await logIn(link, username, 'pass_good');
   await finishLink(link);
   await page.getByTestId('link-success').waitFor();
-  await page.getByTestId('link-done').click();
-  await page.getByTestId('confirm-ok').click();
+  await returnToOfficer(page);
   await page.getByTestId('items-list').waitFor();
 
   await page.getByTestId('create-report').click();

@@ -14,6 +14,7 @@ import {
   type Desk,
   type PageRecorder,
   openDeskPage,
+  returnToOfficer,
   type DeskSession,
 } from './support/desk';
 
@@ -159,8 +160,7 @@ describe('the whole story at the officer’s desk', () => {
     expect(await page.locator('body').innerText()).not.toContain('Hopper');
     await shot('link-success');
 
-    await page.getByTestId('link-done').click();
-    await page.getByTestId('confirm-ok').click();
+    await returnToOfficer(page);
     await page.getByTestId('applicant-detail').waitFor();
     await page.getByTestId('items-list').waitFor();
     const items = await page.getByTestId('item-row').allTextContents();

@@ -145,7 +145,9 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const csv = await h.handlers['reports:export']({ reportId: report.id, format: 'csv' });
     if (!csv.saved) throw new Error('csv not saved');
     const lines = readFileSync(csv.path, 'utf8').split('\r\n');
-    expect(lines[0]).toBe('date,account name,mask,description,amount,category');
+    expect(lines[0]).toBe(
+      'date,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency',
+    );
     expect(lines.length).toBeGreaterThan(10);
     expect(
       lines.some(

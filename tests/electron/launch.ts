@@ -56,6 +56,11 @@ async function officerStory(app: ElectronApplication, label: string): Promise<vo
     fundsToClose: '45000',
   });
   await page.getByTestId('hand-to-applicant').click();
+  // A fresh profile has no officer PIN: set it, then the applicant's screen opens.
+  await page.getByTestId('handoff-needs-pin').waitFor();
+  await page.getByTestId('pin-new').fill('2468');
+  await page.getByTestId('pin-again').fill('2468');
+  await page.getByTestId('pin-save').click();
   await page.getByTestId('link-start').click();
   const link = emulatorLink(page);
   await chooseBank(link, 'First Platypus', 'ins_109508');
@@ -63,7 +68,8 @@ async function officerStory(app: ElectronApplication, label: string): Promise<vo
   await finishLink(link);
   await page.getByTestId('link-success').waitFor();
   await page.getByTestId('link-done').click();
-  await page.getByTestId('confirm-ok').click();
+  await page.getByTestId('officer-pin').fill('2468');
+  await page.getByTestId('officer-pin-submit').click();
   await page.getByTestId('applicant-detail').waitFor();
 
   await page.getByTestId('create-report').click();

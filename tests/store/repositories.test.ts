@@ -53,7 +53,7 @@ describe('report history store: repositories', () => {
     const updated = t.store.applicants.update(created.id, { fundsToClose: 70_000, phone: '+1 415 555 0199' });
     expect(updated).toMatchObject({
       fundsToClose: 70_000,
-      phone: '+1 415 555 0199',
+      phone: '+14155550199', // saved as E.164 whatever way it was typed
       ssnMasked: '***-**-8123',
       updatedAt: '2026-11-02T12:00:01.000Z',
     });
@@ -63,7 +63,7 @@ describe('report history store: repositories', () => {
   });
 
   it('applicants: invalid input is refused with the field named', () => {
-    const attempt = () => t.store.applicants.create(applicantInput({ ssn: '123456789' }));
+    const attempt = () => t.store.applicants.create(applicantInput({ ssn: '000-12-3456' }));
     expect(attempt).toThrowError(AppError);
     try {
       attempt();

@@ -7,6 +7,7 @@ import { migration003 } from './003_applicant_list_summary';
 import { migration004 } from './004_report_request_details';
 import { migration005 } from './005_account_confirmations';
 import { migration006 } from './006_hosted_link_sessions';
+import { migration007 } from './007_folded_search';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

@@ -1,13 +1,15 @@
 import type { z } from 'zod';
 import {
-  ApplicantInput,
+  SavedApplicantInput,
+  type ApplicantInput,
   type Applicant,
   type ApplicantListRow,
   type ApplicantStatus,
   type PlaidEnvironment,
 } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
-import { likePattern, notFound, searchTokens, type StoreContext } from '../context';
+import { foldForSearch, searchAmountCents, searchWords } from '../../../shared/search';
+import { likePattern, notFound, type StoreContext } from '../context';
 
 export interface ApplicantSearchQuery {
   environment: PlaidEnvironment;
@@ -54,7 +56,7 @@ interface ApplicantRow {
   updated_at: string;
 }
 
-type ParsedApplicant = z.output<typeof ApplicantInput>;
+type ParsedApplicant = z.output<typeof SavedApplicantInput>;
 
 function validationError(error: z.ZodError): AppError {
   const issue = error.issues[0];
@@ -68,7 +70,32 @@ function validationError(error: z.ZodError): AppError {
 
 // Names, contact details and loan terms stay plain because the officer searches and sorts on them;
 // the SSN (and its last four, which with a name is enough for identity checks) is only ciphertext.
-const SEARCH_TEXT = `lower(@first_name || ' ' || coalesce(@middle_name || ' ', '') || @last_name || ' ' || @loan_number || ' ' || @email)`;
+// Folded (migration 008): accents removed and lower-cased in every script, as the typed words are.
+const searchText = (a: ParsedApplicant): string =>
+  foldForSearch([a.firstName, a.middleName, a.lastName, a.loanNumber, a.email].filter(Boolean).join(' '));
+const SEARCH_TEXT = '@search_text';
+
+/**
+ * SQL for one search word (all words must match): in the name, loan number or e-mail, or, when it reads
+ * as an amount (7350, 7,350.00, $7350), equal to the funds to close, income or reserves.
+ */
+export function applicantWordSql(column: (name: string) => string, i: number, word: string): string {
+  const text = `${column('search_text')} LIKE @t${i} ESCAPE '\\'`;
+  if (searchAmountCents(word) === null) return text;
+  const amounts = ['funds_to_close', 'qualifying_monthly_income', 'reserves_needed']
+    .map((c) => `round(${column(c)} * 100) = @a${i}`)
+    .join(' OR ');
+  return `(${text} OR ${amounts})`;
+}
+
+/** Fills @t{i} (and @a{i} for amounts) for the words of applicantWordSql. */
+export function wordParams(words: string[], params: Record<string, unknown>): void {
+  words.forEach((w, i) => {
+    params[`t${i}`] = likePattern(w);
+    const cents = searchAmountCents(w);
+    if (cents !== null) params[`a${i}`] = cents;
+  });
+}
 
 export function createApplicantRepository(ctx: StoreContext): ApplicantRepository {
   const ssnWhere = (rowId: string) => ({ table: 'applicants', column: 'ssn_enc', rowId });
@@ -127,7 +154,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
 
   const repo: ApplicantRepository = {
     create(input) {
-      const parsed = ApplicantInput.safeParse(input);
+      const parsed = SavedApplicantInput.safeParse(input);
       if (!parsed.success) throw validationError(parsed.error);
       const id = ctx.newId();
       const now = ctx.now();
@@ -140,6 +167,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
         )
         .run({
           ...columns(id, parsed.data),
+          search_text: searchText(parsed.data),
           ssn_enc: parsed.data.ssn ? ctx.cipher.sealText(parsed.data.ssn, ssnWhere(id)) : null,
           now,
         });
@@ -150,21 +178,27 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
       const row = getRow(id);
       if (!row) throw notFound('applicant');
       const current = toApplicant(row);
-      const merged = ApplicantInput.safeParse({
-        firstName: current.firstName,
-        ...(current.middleName ? { middleName: current.middleName } : {}),
-        lastName: current.lastName,
-        email: current.email,
-        phone: current.phone,
-        loanNumber: current.loanNumber,
-        loanPurpose: current.loanPurpose,
-        applicationDate: current.applicationDate,
-        qualifyingMonthlyIncome: current.qualifyingMonthlyIncome,
-        fundsToClose: current.fundsToClose,
-        reservesNeeded: current.reservesNeeded,
-        ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
-      });
-      if (!merged.success) throw validationError(merged.error);
+      // Only what changed is checked: a saved row keeps its values even if a rule tightened since.
+      const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+      const parsedChanges = SavedApplicantInput.partial().safeParse(given);
+      if (!parsedChanges.success) throw validationError(parsedChanges.error);
+      const changed = Object.fromEntries(Object.entries(parsedChanges.data).filter(([k]) => k in given));
+      const merged = {
+        data: {
+          firstName: current.firstName,
+          middleName: current.middleName ?? undefined,
+          lastName: current.lastName,
+          email: current.email,
+          phone: current.phone,
+          loanNumber: current.loanNumber,
+          loanPurpose: current.loanPurpose,
+          applicationDate: current.applicationDate,
+          qualifyingMonthlyIncome: current.qualifyingMonthlyIncome,
+          fundsToClose: current.fundsToClose,
+          reservesNeeded: current.reservesNeeded,
+          ...changed,
+        } as ParsedApplicant,
+      };
       ctx
         .statement(
           `UPDATE applicants SET first_name = @first_name, middle_name = @middle_name, last_name = @last_name, email = @email,
@@ -173,7 +207,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
              reserves_needed = @reserves_needed, search_text = ${SEARCH_TEXT}, updated_at = @now
            WHERE id = @id`,
         )
-        .run({ ...columns(id, merged.data), now: ctx.now() });
+        .run({ ...columns(id, merged.data), search_text: searchText(merged.data), now: ctx.now() });
       if (merged.data.ssn !== undefined && changes.ssn !== undefined) {
         ctx
           .statement('UPDATE applicants SET ssn_enc = ? WHERE id = ?')
@@ -197,13 +231,18 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
     },
 
     search(query) {
-      const tokens = searchTokens(query.query);
+      const tokens = searchWords(query.query);
       const refreshDueBefore =
         query.refreshDueBefore ?? new Date(Date.parse(ctx.now()) - REFRESH_AFTER_DAYS * 86_400_000).toISOString();
-      const tokenSql = tokens.map((_, i) => `AND a.search_text LIKE @t${i} ESCAPE '\\'`).join(' ');
+      const tokenSql = tokens.map((w, i) => `AND ${applicantWordSql((c) => `a.${c}`, i, w)}`).join(' ');
       // Summary rows are kept by triggers (migration 003). Relink beats pending beats the ready report's age.
       const sql = `
-        SELECT * FROM (
+        SELECT *,
+          -- "No report yet" would be untrue when reports were made and removed (retention, by hand).
+          CASE WHEN status = 'no_report' THEN EXISTS (
+            SELECT 1 FROM reports r WHERE r.applicant_id = listed.id AND r.environment = @environment AND r.status = 'removed'
+          ) ELSE 0 END AS has_removed_reports
+        FROM (
           SELECT a.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at,
                  s.findings_attention, s.findings_info,
                  CASE
@@ -217,7 +256,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
           FROM applicants a
           LEFT JOIN applicant_env_summary s ON s.applicant_id = a.id AND s.environment = @environment
           WHERE 1 = 1 ${tokenSql}
-        )
+        ) AS listed
         WHERE @status IS NULL OR status = @status`;
       const pageSql = `${sql} ORDER BY sort_at DESC, id LIMIT @limit OFFSET @offset`;
       const countSql = `SELECT count(*) FROM (${sql})`;
@@ -228,13 +267,14 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
         limit: query.limit ?? 200,
         offset: query.offset ?? 0,
       };
-      tokens.forEach((t, i) => (params[`t${i}`] = likePattern(t)));
+      wordParams(tokens, params);
       type Row = ApplicantRow & {
         report_count: number;
         latest_report_at: string | null;
         findings_attention: number | null;
         findings_info: number | null;
         status: ApplicantStatus;
+        has_removed_reports: number;
       };
       const rows = ctx.statement(pageSql).all(params) as Row[];
       const { limit, offset, ...countParams } = params;
@@ -247,6 +287,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
           ...toApplicant(row),
           status: row.status,
           reportCount: row.report_count,
+          reportsRemoved: row.has_removed_reports === 1,
           latestReportAt: row.latest_report_at,
           findingCounts:
             row.findings_attention === null || row.findings_info === null

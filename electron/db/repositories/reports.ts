@@ -1,7 +1,9 @@
 import { constants as zlibConstants, gunzipSync, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '../../../shared/domain';
 import { corruptValueError } from '../cipher';
-import { conflict, dayAfter, likePattern, notFound, searchTokens, type StoreContext } from '../context';
+import { foldForSearch, rawSearchWords, searchAmountCents } from '../../../shared/search';
+import { conflict, dayAfter, likePattern, notFound, type StoreContext } from '../context';
+import { applicantWordSql, wordParams } from './applicants';
 
 export interface NewPendingReport {
   applicantId: string;
@@ -261,11 +263,12 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
           if (!parent) throw notFound('Asset Report');
         }
         const id = ctx.newId();
+        const institutionsJson = JSON.stringify([...new Set(items.map((i) => i.institution_name))]);
         ctx
           .statement(
             `INSERT INTO reports (id, applicant_id, environment, kind, parent_id, status, days_requested,
-               include_applicant_details, institutions, created_at, excluded_account_ids)
-             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+               include_applicant_details, institutions, institutions_search, created_at, excluded_account_ids)
+             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             id,
@@ -275,7 +278,8 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
             input.parentId,
             input.daysRequested,
             input.includeApplicantDetails ? 1 : 0,
-            JSON.stringify([...new Set(items.map((i) => i.institution_name))]),
+            institutionsJson,
+            foldForSearch(institutionsJson),
             ctx.now(),
             JSON.stringify(input.excludedAccountIds ?? []),
           );
@@ -405,18 +409,27 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     },
 
     search(query) {
-      const tokens = searchTokens(query.query);
-      // Matching applicants first (a few thousand short rows), then their reports by index.
-      const tokenSql =
-        tokens.length === 0
-          ? ''
-          : `AND r.applicant_id IN (SELECT id FROM applicants WHERE ${tokens.map((_, i) => `search_text LIKE @t${i} ESCAPE '\\'`).join(' AND ')})`;
+      const raw = rawSearchWords(query.query);
+      const words = raw.map(foldForSearch);
+      // Each word (all must match) names the applicant (name, loan number, e-mail, an amount of the
+      // loan), a bank, the report's total, or the report itself by its id or Plaid's (or their first 8+).
+      const tokenSql = words
+        .map((word, i) => {
+          const applicant = `r.applicant_id IN (SELECT id FROM applicants WHERE ${applicantWordSql((c) => c, i, word)})`;
+          const bank = `r.institutions_search LIKE @t${i} ESCAPE '\\'`;
+          const ids = /^[A-Za-z0-9-]{8,}$/.test(raw[i]!)
+            ? ` OR r.id LIKE @id${i} ESCAPE '\\' OR r.plaid_report_id LIKE @id${i} ESCAPE '\\'`
+            : '';
+          const total = searchAmountCents(word) === null ? '' : ` OR round(r.total_balance * 100) = @a${i}`;
+          return `AND (${applicant} OR ${bank}${ids}${total})`;
+        })
+        .join(' ');
       const where = `WHERE r.environment = @environment
           AND (CASE WHEN @status IS NULL THEN r.status != 'removed' ELSE r.status = @status END)
           AND (@applicantId IS NULL OR r.applicant_id = @applicantId)
           AND (@from IS NULL OR r.created_at >= @from)
           AND (@toExclusive IS NULL OR r.created_at < @toExclusive)
-          AND (@institution IS NULL OR r.institutions LIKE @institution ESCAPE '\\')
+          AND (@institution IS NULL OR r.institutions_search LIKE @institution ESCAPE '\\')
           ${tokenSql}`;
       // The page is chosen on reports alone (walking the created_at index, stopping at LIMIT), and only
       // its rows are joined to applicants; the total is a separate count.
@@ -430,11 +443,14 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         applicantId: query.applicantId ?? null,
         from: query.from ?? null,
         toExclusive: query.to ? dayAfter(query.to) : null,
-        institution: query.institution ? likePattern(query.institution) : null,
+        institution: query.institution ? likePattern(foldForSearch(query.institution)) : null,
         limit: query.limit ?? 200,
         offset: query.offset ?? 0,
       };
-      tokens.forEach((t, i) => (params[`t${i}`] = likePattern(t)));
+      wordParams(words, params);
+      raw.forEach((w, i) => {
+        if (/^[A-Za-z0-9-]{8,}$/.test(w)) params[`id${i}`] = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      });
       const rows = ctx.statement(pageSql).all(params) as ReportRow[];
       const { limit, offset, ...countParams } = params;
       const total =

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { AssetDeskStore } from '../../db';
+import { stripAccents } from '../../../shared/search';
 import { fileSystemError, writeAll } from '../safe-write';
 
 export interface ApplicantExportOptions {
@@ -21,10 +22,14 @@ export interface ApplicantExportResult {
 
 const ENVIRONMENTS: readonly PlaidEnvironment[] = ['production', 'sandbox', 'emulator'];
 
-/** Keeps letters, digits, dot, dash and underscore: file names the officer can e-mail or upload anywhere. */
+/**
+ * Keeps letters, digits, dot, dash and underscore: file names the officer can e-mail or upload anywhere.
+ * Accented letters are transliterated first (Ñúñez → Nunez), never dropped.
+ */
 function safeName(text: string): string {
   return (
-    text
+    stripAccents(text)
+      .replace(/['’‘`]/g, '')
       .replace(/[^A-Za-z0-9._-]+/g, '-')
       .replace(/\.{2,}/g, '.')
       .replace(/^[-.]+|-+$/g, '')

@@ -1,5 +1,21 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { ReportSummary } from '../../../shared/domain';
+import { stripAccents } from '../../../shared/search';
+
+/**
+ * A name part for a file name on every OS: accents transliterated (Ñúñez → Nunez), apostrophes
+ * dropped (O'Brien → OBrien), other separators a dash; letters of any script are kept, never lost.
+ */
+export function fileNamePart(text: string): string {
+  return (
+    stripAccents(text)
+      .normalize('NFC')
+      .replace(/['’‘`]/g, '')
+      .replace(/[^\p{L}\p{N}-]+/gu, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x'
+  );
+}
 
 /**
  * `{LoanNumber}_{LastName}_AssetReport_{YYYY-MM-DD}_{first 8 of report id}.{ext}`, safe on every OS.
@@ -11,26 +27,58 @@ export function exportFileName(
   generatedOn: string | null,
   format: 'pdf' | 'json' | 'csv',
 ): string {
-  const safe = (text: string) => text.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  const safe = fileNamePart;
   const date = (generatedOn ?? summary.readyAt ?? summary.createdAt).slice(0, 10);
   const id = (summary.plaidReportId ?? summary.id).replace(/-/g, '').slice(0, 8);
   const suffix = format === 'csv' ? '_Transactions.csv' : `.${format}`;
   return `${safe(summary.loanNumber)}_${safe(lastName)}_AssetReport_${date}_${id}${suffix}`;
 }
 
-/** Transactions as RFC 4180 CSV: date, account name, mask, description, amount, category. */
+/** The amount column's header says the sign, as the screen shows it (Plaid's own is the opposite). */
+export const CSV_AMOUNT_HEADER = 'amount (+ money in / - money out)';
+
+/**
+ * Transactions as RFC 4180 CSV: date, bank, account, mask, description, merchant, category, amount and
+ * currency. Amounts use the screen's sign (a deposit is +7350.00); Plaid's JSON has deposits negative.
+ */
 export function transactionsCsv(json: AssetReportGetResult): string {
   const field = (value: unknown): string => {
     const text = value === null || value === undefined ? '' : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  const lines = [['date', 'account name', 'mask', 'description', 'amount', 'category'].join(',')];
+  const header = [
+    'date',
+    'bank',
+    'account',
+    'mask',
+    'description',
+    'merchant',
+    'category',
+    CSV_AMOUNT_HEADER,
+    'currency',
+  ];
+  const lines = [header.join(',')];
   for (const item of json.report.items) {
     for (const account of item.accounts) {
       for (const t of account.transactions) {
-        const description = t.original_description ?? (t as { name?: string | null }).name ?? '';
-        const category = ((t as { category?: string[] | null }).category ?? []).join(' > ');
-        lines.push([t.date, account.name, account.mask, description, t.amount, category].map(field).join(','));
+        const description = t.original_description ?? t.name ?? '';
+        const category = (t.category ?? []).join(' > ');
+        const currency = t.iso_currency_code ?? t.unofficial_currency_code ?? '';
+        lines.push(
+          [
+            t.date,
+            item.institution_name,
+            account.name,
+            account.mask,
+            description,
+            t.merchant_name ?? '',
+            category,
+            (-t.amount).toFixed(2),
+            currency,
+          ]
+            .map(field)
+            .join(','),
+        );
       }
     }
   }

@@ -1,5 +1,5 @@
 import { Suspense, lazy, useState } from 'react';
-import type { Item, ReportSummary } from '../../../shared/domain';
+import { formatPhone, type Item, type ReportSummary } from '../../../shared/domain';
 import { api } from '../api';
 import { HostedLinkDialog } from '../link/HostedLinkDialog';
 import { HostedLinkSessions } from '../link/HostedLinkSessions';
@@ -175,13 +175,19 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
         {detail.status === 'loading' && <Spinner label="Refreshing" />}
         <span className="spacer" />
         <div className="detail-actions">
-          <Button variant="primary" onClick={() => navigate(href.link(applicantId))} data-testid="hand-to-applicant">
+          {/* The next step is the primary one: linking until a bank is linked, then the report. */}
+          <Button
+            variant={usableItems.length === 0 ? 'primary' : 'secondary'}
+            onClick={() => navigate(href.link(applicantId))}
+            data-testid="hand-to-applicant"
+          >
             Hand to applicant
           </Button>
           <Button onClick={() => setDialog('hosted')} data-testid="send-hosted-link">
             Send Hosted Link
           </Button>
           <Button
+            variant={usableItems.length > 0 ? 'primary' : 'secondary'}
             onClick={() => setDialog('createReport')}
             disabled={usableItems.length === 0}
             title={usableItems.length === 0 ? 'Link at least one bank first' : undefined}
@@ -234,7 +240,7 @@ export function ApplicantDetail({ applicantId }: { applicantId: string }) {
           </div>
           <div>
             <dt>Phone</dt>
-            <dd>{applicant.phone}</dd>
+            <dd>{formatPhone(applicant.phone)}</dd>
           </div>
           <div>
             <dt>SSN</dt>

@@ -1,5 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
-import { ApplicantInput, type Applicant } from '../../../shared/domain';
+import {
+  APPLICANT_LABELS,
+  APPLICANT_MAX_LENGTH,
+  ApplicantInput,
+  DEFAULT_APPLICANT_LIMITS,
+  formatPhone,
+  localToday,
+  type Applicant,
+} from '../../../shared/domain';
 import { api } from '../api';
 import { Button, Dialog, ErrorAlert, SelectField, TextField, toAppError, useConfirm } from '../ui';
 
@@ -33,11 +41,13 @@ const fieldNames: FieldName[] = [
   'ssn',
 ];
 const moneyFields = ['qualifyingMonthlyIncome', 'fundsToClose', 'reservesNeeded'] as const;
-
-function today(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
+// A paste longer than a field can hold is cut at the input, not refused only on submit.
+const FIELD_MAX_LENGTH = {
+  ...APPLICANT_MAX_LENGTH,
+  qualifyingMonthlyIncome: 20,
+  fundsToClose: 20,
+  reservesNeeded: 20,
+} as const;
 
 function initialValues(applicant: Applicant | undefined): FormValues {
   return {
@@ -45,10 +55,10 @@ function initialValues(applicant: Applicant | undefined): FormValues {
     middleName: applicant?.middleName ?? '',
     lastName: applicant?.lastName ?? '',
     email: applicant?.email ?? '',
-    phone: applicant?.phone ?? '',
+    phone: applicant ? formatPhone(applicant.phone) : '',
     loanNumber: applicant?.loanNumber ?? '',
     loanPurpose: applicant?.loanPurpose ?? 'purchase',
-    applicationDate: applicant?.applicationDate ?? today(),
+    applicationDate: applicant?.applicationDate ?? localToday(),
     qualifyingMonthlyIncome: applicant ? String(applicant.qualifyingMonthlyIncome) : '',
     fundsToClose: applicant ? String(applicant.fundsToClose) : '',
     reservesNeeded: applicant ? String(applicant.reservesNeeded) : '0',
@@ -71,7 +81,12 @@ export function formatSsnInput(text: string): string {
   return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
 }
 
-function toInput(values: FormValues, editing: boolean): { input: Record<string, unknown>; moneyErrors: FieldErrors } {
+/** An edit sends only what the officer changed, so a saved value a newer rule would refuse does not block it. */
+function toInput(
+  values: FormValues,
+  pristine: FormValues | null,
+): { input: Record<string, unknown>; moneyErrors: FieldErrors } {
+  const editing = pristine !== null;
   const moneyErrors: FieldErrors = {};
   const input: Record<string, unknown> = {
     firstName: values.firstName,
@@ -85,10 +100,18 @@ function toInput(values: FormValues, editing: boolean): { input: Record<string, 
   if (values.middleName.trim() || editing) input.middleName = values.middleName;
   for (const field of moneyFields) {
     const amount = parseMoney(values[field]);
-    if (Number.isNaN(amount)) moneyErrors[field] = 'enter an amount in dollars, e.g. 5250';
+    if (Number.isNaN(amount)) moneyErrors[field] = `${APPLICANT_LABELS[field]} must be an amount in dollars, like 5250`;
     input[field] = amount;
   }
   if (values.ssn) input.ssn = values.ssn;
+  if (pristine) {
+    for (const field of fieldNames) {
+      if (values[field] === pristine[field] && field !== 'ssn') {
+        delete input[field];
+        delete moneyErrors[field];
+      }
+    }
+  }
   return { input, moneyErrors };
 }
 
@@ -121,6 +144,11 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
   const confirm = useConfirm();
   const [pristine] = useState<FormValues>(() => initialValues(applicant));
   const dirty = fieldNames.some((f) => values[f] !== pristine[f]);
+  const minApplicationDate = (() => {
+    const d = new Date();
+    d.setDate(d.getDate() - DEFAULT_APPLICANT_LIMITS.applicationDateMaxAgeDays);
+    return localToday(d);
+  })();
 
   // Cancel, Escape and the close button all come here: typed-in details are never dropped without asking.
   const requestClose = async () => {
@@ -152,12 +180,13 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
     onChange: set(field),
     error: errors[field],
     'data-testid': `field-${field}`,
+    ...(field in FIELD_MAX_LENGTH ? { maxLength: FIELD_MAX_LENGTH[field as keyof typeof FIELD_MAX_LENGTH] } : {}),
   });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setFormError(null);
-    const { input, moneyErrors } = toInput(values, editing);
+    const { input, moneyErrors } = toInput(values, editing ? pristine : null);
     // The same schema the main process uses, so the officer sees the same rules before sending.
     const parsed = editing ? ApplicantInput.partial().safeParse(input) : ApplicantInput.safeParse(input);
     const clientErrors = { ...(parsed.success ? {} : errorsFromIssues(parsed.error.issues)), ...moneyErrors };
@@ -207,21 +236,34 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
       <form id={formId} onSubmit={submit} noValidate>
         <ErrorAlert error={formError} />
         <div className="grid-3">
-          <TextField label="First name" autoComplete="off" autoFocus required {...common('firstName')} />
-          <TextField label="Middle name" optional autoComplete="off" {...common('middleName')} />
-          <TextField label="Last name" autoComplete="off" required {...common('lastName')} />
+          <TextField
+            label={APPLICANT_LABELS.firstName}
+            autoComplete="off"
+            autoFocus
+            required
+            {...common('firstName')}
+          />
+          <TextField label={APPLICANT_LABELS.middleName} optional autoComplete="off" {...common('middleName')} />
+          <TextField label={APPLICANT_LABELS.lastName} autoComplete="off" required {...common('lastName')} />
         </div>
         <div className="grid-2" style={{ marginTop: 12 }}>
-          <TextField label="E-mail" type="email" autoComplete="off" required {...common('email')} />
-          <TextField label="Phone" type="tel" autoComplete="off" required {...common('phone')} />
-          <TextField label="Loan number" autoComplete="off" required {...common('loanNumber')} />
-          <SelectField label="Loan purpose" {...common('loanPurpose')}>
+          <TextField label={APPLICANT_LABELS.email} type="email" autoComplete="off" required {...common('email')} />
+          <TextField label={APPLICANT_LABELS.phone} type="tel" autoComplete="off" required {...common('phone')} />
+          <TextField label={APPLICANT_LABELS.loanNumber} autoComplete="off" required {...common('loanNumber')} />
+          <SelectField label={APPLICANT_LABELS.loanPurpose} {...common('loanPurpose')}>
             <option value="purchase">Purchase</option>
             <option value="refinance">Refinance</option>
           </SelectField>
-          <TextField label="Application date" type="date" required {...common('applicationDate')} />
           <TextField
-            label="Qualifying monthly income"
+            label={APPLICANT_LABELS.applicationDate}
+            type="date"
+            required
+            min={minApplicationDate}
+            max={localToday()}
+            {...common('applicationDate')}
+          />
+          <TextField
+            label={APPLICANT_LABELS.qualifyingMonthlyIncome}
             inputMode="decimal"
             autoComplete="off"
             hint="Gross, in dollars"
@@ -229,7 +271,7 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
             {...common('qualifyingMonthlyIncome')}
           />
           <TextField
-            label="Funds to close"
+            label={APPLICANT_LABELS.fundsToClose}
             inputMode="decimal"
             autoComplete="off"
             hint="In dollars"
@@ -237,14 +279,14 @@ export function ApplicantForm({ applicant, onClose, onSaved }: ApplicantFormProp
             {...common('fundsToClose')}
           />
           <TextField
-            label="Reserves needed"
+            label={APPLICANT_LABELS.reservesNeeded}
             inputMode="decimal"
             autoComplete="off"
             hint="In dollars; 0 if none"
             {...common('reservesNeeded')}
           />
           <TextField
-            label="Social Security number"
+            label={APPLICANT_LABELS.ssn}
             optional
             type={showSsn ? 'text' : 'password'}
             inputMode="numeric"

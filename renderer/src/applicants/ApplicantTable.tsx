@@ -65,15 +65,15 @@ export function ApplicantTable({
                 data-testid="applicant-row"
                 style={{ transform: `translateY(${virtualRow.start}px)`, height: ROW_HEIGHT }}
               >
-                <span role="cell" className="name-cell">
+                <span role="cell" className="name-cell" title={applicantFullName(row)}>
                   <a href={href.applicant(row.id)}>{applicantFullName(row)}</a>
                 </span>
-                <span role="cell" className="mono">
+                <span role="cell" className="mono" title={row.loanNumber}>
                   {row.loanNumber}
                 </span>
                 <span role="cell">{loanPurposeLabel[row.loanPurpose]}</span>
                 <span role="cell">
-                  <ApplicantStatusChip status={row.status} />
+                  <ApplicantStatusChip status={row.status} reportsRemoved={row.reportsRemoved} />
                 </span>
                 <span role="cell" className="num">
                   {row.findingCounts === null ? (

@@ -1,8 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Item } from '../../../shared/domain';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { HandoffStatus, Item } from '../../../shared/domain';
 import { api } from '../api';
-import { href, navigate } from '../shell/router';
-import { Button, ErrorState, Skeleton, Spinner, toAppError, useConfirm, useLoad } from '../ui';
+import { Button, Dialog, ErrorState, Skeleton, Spinner, TextField, toAppError, useLoad } from '../ui';
 import { HostedLinkDialog } from './HostedLinkDialog';
 import {
   LINK_SCRIPT_UNAVAILABLE,
@@ -28,8 +27,17 @@ type Phase =
  * The applicant's own screen: only their name and the Link flow. The desk (navigation, lists,
  * notices about other applicants) is not rendered at all while this is open.
  */
-export function HandToApplicant({ applicantId, itemId }: { applicantId: string; itemId: string | null }) {
-  const confirm = useConfirm();
+export function HandToApplicant({
+  applicantId,
+  itemId,
+  onReturned,
+}: {
+  applicantId: string;
+  itemId: string | null;
+  /** The officer's PIN ended the hand-off (the main process checked it and answers the new status). */
+  onReturned(status: HandoffStatus): void;
+}) {
+  const [pinOpen, setPinOpen] = useState(false);
   const updateMode = itemId !== null;
   // Only the name is kept from the answer; nothing else about the applicant reaches this screen.
   const person = useLoad(
@@ -125,16 +133,13 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
     }
   }, [applicantId, itemId]);
 
-  const returnToOfficer = async () => {
-    const yes = await confirm({
-      title: 'Return to the loan officer?',
-      message: 'This closes the bank connection screen and goes back to the officer’s desk.',
-      confirmLabel: 'Return to officer',
-    });
-    if (!yes) return;
+  // Only the officer returns to the desk: the PIN dialog asks the main process, which holds the lock.
+  const returnToOfficer = () => setPinOpen(true);
+  const returned = (status: HandoffStatus) => {
+    setPinOpen(false);
     handlerRef.current?.exit({ force: true });
     dropHandler();
-    navigate(href.applicant(applicantId), { replace: true });
+    onReturned(status);
   };
 
   // Hosted Link finished: show the banks it connected, read back from the main process.
@@ -293,6 +298,7 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
       <main className="link-main">
         <div className="link-card">{body}</div>
       </main>
+      {pinOpen && <OfficerPinDialog onClose={() => setPinOpen(false)} onReturned={returned} />}
       {hostedOpen && (
         <HostedLinkDialog
           applicantId={applicantId}
@@ -302,5 +308,69 @@ export function HandToApplicant({ applicantId, itemId }: { applicantId: string; 
         />
       )}
     </div>
+  );
+}
+
+/** "Return to officer": the officer types their PIN; a wrong one is refused and the applicant stays. */
+function OfficerPinDialog({ onClose, onReturned }: { onClose(): void; onReturned(status: HandoffStatus): void }) {
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [checking, setChecking] = useState(false);
+  const formId = 'officer-pin-return';
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!pin) {
+      setError('Enter the officer PIN');
+      return;
+    }
+    setChecking(true);
+    try {
+      const status = await api.handoffEnd({ pin });
+      if (status.active) setError('The hand-off is still on; try again.');
+      else onReturned(status);
+    } catch (caught) {
+      setError(toAppError(caught).message);
+      setPin('');
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <Dialog
+      title="Officer PIN"
+      onClose={onClose}
+      size="small"
+      testId="officer-pin-dialog"
+      footer={
+        <>
+          <Button onClick={onClose} data-testid="officer-pin-cancel">
+            Keep the applicant’s screen
+          </Button>
+          <Button variant="primary" type="submit" form={formId} busy={checking} data-testid="officer-pin-submit">
+            Return to officer
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={submit} noValidate>
+        <p>The loan officer enters their PIN to return to the desk.</p>
+        <TextField
+          label="Officer PIN"
+          name="pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={12}
+          autoFocus
+          value={pin}
+          onChange={(e) => {
+            setPin(e.target.value);
+            setError(undefined);
+          }}
+          error={error}
+          data-testid="officer-pin"
+        />
+      </form>
+    </Dialog>
   );
 }

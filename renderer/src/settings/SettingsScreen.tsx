@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { SettingsChanges, type CredentialState, type PlaidEnvironment, type Settings } from '../../../shared/domain';
 import { api } from '../api';
 import { useAppInfo } from '../shell/AppInfo';
+import { OfficerPinForm } from '../shell/HandoffGate';
 import {
   Button,
   Chip,
@@ -48,6 +49,14 @@ function CredentialChip({ state }: { state: CredentialState }) {
   );
 }
 
+/** The link to a keys form moves focus to its first input (the hash is the router's, not an anchor). */
+function focusKeys(event: { preventDefault(): void }, env: 'sandbox' | 'production') {
+  event.preventDefault();
+  const form = document.querySelector<HTMLElement>(`[data-testid="credentials-${env}"]`);
+  form?.scrollIntoView({ block: 'center' });
+  form?.querySelector<HTMLInputElement>('input')?.focus();
+}
+
 function EnvironmentSection({ settings, onChange }: { settings: Settings; onChange(s: Settings): void }) {
   const confirm = useConfirm();
   const toast = useToast();
@@ -56,9 +65,11 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
+  const needsKeys = (env: PlaidEnvironment) => env !== 'emulator' && settings.credentials[env].state !== 'configured';
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (choice === settings.environment) return;
+    if (choice === settings.environment || needsKeys(choice)) return;
     const yes = await confirm({
       title: `Switch to ${environmentLabel[choice]}?`,
       message: (
@@ -82,6 +93,8 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
       setEnvironment(next.environment);
       toast.show({ message: `Now using ${environmentLabel[next.environment]}.` });
     } catch (e) {
+      // Nothing switched: the choice goes back to the environment in use.
+      setChoice(settings.environment);
       setError(e);
     } finally {
       setBusy(false);
@@ -103,12 +116,23 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
                 value={env}
                 checked={choice === env}
                 onChange={() => setChoice(env)}
+                disabled={needsKeys(env) && settings.environment !== env}
+                aria-describedby={needsKeys(env) ? `env-${env}-keys` : undefined}
                 data-testid={`env-${env}`}
               />
               <span>
                 <strong>{environmentLabel[env]}</strong>
                 {settings.environment === env && <span className="muted"> (current)</span>}
                 <span className="choice-help">{environmentHelp[env]}</span>
+                {needsKeys(env) && env !== 'emulator' && (
+                  <span className="choice-help" id={`env-${env}-keys`} data-testid={`env-${env}-needs-keys`}>
+                    Needs {environmentLabel[env]} keys: save them under{' '}
+                    <a href={`#cred-${env}`} onClick={(e) => focusKeys(e, env)}>
+                      Plaid keys → {environmentLabel[env]}
+                    </a>{' '}
+                    below first.
+                  </span>
+                )}
               </span>
             </label>
           ))}
@@ -194,6 +218,12 @@ function CredentialsForm({
         <h3 id={`cred-${environment}`}>{environmentLabel[environment]}</h3>
         <CredentialChip state={state} />
       </div>
+      {state.state !== 'configured' && (
+        <p className="muted" data-testid={`credentials-${environment}-hint`}>
+          Save {environmentLabel[environment]} keys here; then {environmentLabel[environment]} can be chosen under Plaid
+          environment above.
+        </p>
+      )}
       {state.state === 'rejected' && (
         <p className="alert alert-error" role="note">
           Plaid rejected these keys: {state.reason}
@@ -417,6 +447,30 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
   );
 }
 
+/** The PIN that ends an applicant's hand-off (only a slow hash of it is kept, in the main process). */
+function OfficerPinSection() {
+  const status = useLoad(() => api.handoffStatus({}), []);
+  return (
+    <section className="panel" aria-labelledby="pin-heading" data-testid="officer-pin-section">
+      <h2 id="pin-heading">Officer PIN</h2>
+      <p className="muted">
+        When you hand the computer to an applicant, only their bank-linking screen shows; this PIN brings you back to
+        the desk.
+      </p>
+      {status.status === 'error' && !status.data ? (
+        <ErrorState error={status.error} onRetry={status.reload} title="The PIN setting could not be loaded" />
+      ) : !status.data ? (
+        <Skeleton lines={2} label="Loading" />
+      ) : (
+        <>
+          <p data-testid="pin-state">{status.data.pinSet ? 'A PIN is set.' : 'No PIN is set yet.'}</p>
+          <OfficerPinForm key={String(status.data.pinSet)} pinSet={status.data.pinSet} onSaved={status.reload} />
+        </>
+      )}
+    </section>
+  );
+}
+
 export function SettingsScreen() {
   const loaded = useLoad(() => api.settingsGet({}), []);
   // What the main process answered to the latest change wins over the first load.
@@ -452,6 +506,7 @@ export function SettingsScreen() {
           />
           <PlaidConnectionSection settings={settings} onChange={setSettings} />
           <InsightsSection settings={settings} onChange={setSettings} />
+          <OfficerPinSection />
           <UnderwritingSection settings={settings} onChange={setSettings} />
           <AssetClassSettingsSection />
         </>

@@ -19,7 +19,7 @@ import { href } from './router';
 
 const PAGE_SIZE = 200;
 
-/** Every report across applicants: by name, loan number, institution or status. */
+/** Every report across applicants: by name, loan number, bank, amount, report id, status or date. */
 export function ReportsSearchScreen() {
   const { dataVersion } = useAppInfo();
   const [query, setQuery] = useState('');
@@ -53,7 +53,7 @@ export function ReportsSearchScreen() {
         <TextField
           label="Search reports"
           type="search"
-          placeholder="Applicant, loan number or bank"
+          placeholder="Name, loan number, bank, amount or report id"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           data-global-search=""

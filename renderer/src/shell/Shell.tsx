@@ -88,7 +88,9 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
 
   // After navigation, start reading at the new screen rather than at the top of the window.
   // Compared by value so the first render (and StrictMode's effect replay) leaves focus alone.
-  const routeKey = JSON.stringify(route);
+  // Opening or closing the New applicant dialog changes the address but not the screen: the dialog
+  // itself gives focus back to the button that opened it, so main must not take it.
+  const routeKey = JSON.stringify(route.name === 'applicants' ? { name: route.name } : route);
   const shownRouteKey = useRef(routeKey);
   useEffect(() => {
     if (shownRouteKey.current === routeKey) return;

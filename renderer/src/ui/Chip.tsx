@@ -18,8 +18,9 @@ export const applicantStatusText: Record<ApplicantStatus, [string, Tone]> = {
   needs_relink: ['Needs re-link', 'danger'],
 };
 
-export function ApplicantStatusChip({ status }: { status: ApplicantStatus }) {
-  const [text, tone] = applicantStatusText[status];
+export function ApplicantStatusChip({ status, reportsRemoved }: { status: ApplicantStatus; reportsRemoved?: boolean }) {
+  const [text, tone] =
+    status === 'no_report' && reportsRemoved ? ['Reports removed', 'neutral' as Tone] : applicantStatusText[status];
   return (
     <Chip tone={tone} testId="applicant-status">
       {text}

@@ -13,6 +13,9 @@ function describedBy(hintId: string, errorId: string, hint: unknown, error: unkn
   return ids || undefined;
 }
 
+const DEFAULT_MAX_LENGTH = 200;
+const TEXT_TYPES = new Set(['text', 'search', 'email', 'tel', 'url', 'password']);
+
 export type TextFieldProps = FieldFrameProps & InputHTMLAttributes<HTMLInputElement> & { after?: ReactNode };
 
 /** A labelled input with its hint and error wired up for screen readers. */
@@ -31,6 +34,8 @@ export function TextField({ label, error, hint, optional, className, after, id, 
           id={inputId}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy(hintId, errorId, hint, error)}
+          // Every text input has a limit; the contract refuses longer text anyway (200 is its search limit).
+          maxLength={TEXT_TYPES.has(input.type ?? 'text') ? (input.maxLength ?? DEFAULT_MAX_LENGTH) : undefined}
           {...input}
         />
         {after}

@@ -22,6 +22,17 @@ export { pdfPageTexts } from '../../helpers/pdf-text';
  */
 
 export const SCREENSHOTS = 'test-results/screenshots';
+/** The officer PIN every desk page starts with. */
+export const OFFICER_PIN = '2468';
+
+/** "Done — return to officer" (or the top bar's button), then the officer's PIN: back on the applicant's page. */
+export async function returnToOfficer(page: Page, via: 'link-done' | 'return-to-officer' = 'link-done'): Promise<void> {
+  await page.getByTestId(via).click();
+  await page.getByTestId('officer-pin-dialog').waitFor();
+  await page.getByTestId('officer-pin').fill(OFFICER_PIN);
+  await page.getByTestId('officer-pin-submit').click();
+  await page.getByTestId('applicant-detail').waitFor();
+}
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const WEB_BUILD = join(root, 'out/renderer-web');
 
@@ -138,6 +149,8 @@ export async function openDeskPage(name: string, options: { initScript?: () => v
     const recorder = recordPage(page);
     await page.goto(desk.bridge.url);
     await page.getByTestId('applicants-screen').waitFor();
+    // The officer has set their PIN (shell.test.ts walks setting it from the hand-off itself).
+    await desk.app.handlers['handoff:setPin']({ pin: OFFICER_PIN });
     return { desk, page, recorder, close };
   } catch (error) {
     await close();

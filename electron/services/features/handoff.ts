@@ -1,0 +1,195 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { HandoffStatus } from '../../../shared/domain';
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { Channel, ContractHandlers, ParsedRequestOf } from '../../../shared/ipc/contract';
+import { requireApplicant, type ServiceContext } from '../service-context';
+
+export type HandoffHandlers = Pick<
+  ContractHandlers,
+  'handoff:status' | 'handoff:setPin' | 'handoff:start' | 'handoff:end'
+>;
+
+/** How the PIN is kept: a scrypt hash with its own salt and cost, never the PIN itself. */
+interface StoredPin {
+  algorithm: 'scrypt';
+  salt: string;
+  hash: string;
+  N: number;
+  r: number;
+  p: number;
+}
+interface ActiveHandoff {
+  applicantId: string;
+  itemId: string | null;
+}
+interface FailedTries {
+  count: number;
+  /** ISO time before which no PIN is checked at all. */
+  waitUntil: string | null;
+}
+
+const PIN_KEY = 'officerPin';
+const ACTIVE_KEY = 'handoffActive';
+const TRIES_KEY = 'handoffFailedTries';
+const KEY_LENGTH = 32;
+// About 0.1 s per guess on a laptop: nothing for the officer, slow for anyone trying every PIN from a copy of the file.
+const COST = { N: 1 << 15, r: 8, p: 1 };
+/** After this many wrong PINs in a row, each further try waits WAIT_MS. */
+export const FREE_TRIES = 5;
+export const WAIT_MS = 30_000;
+
+function scryptHash(pin: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+  const options: ScryptOptions = { ...cost, maxmem: 128 * cost.N * cost.r * 2 };
+  return new Promise((resolve, reject) =>
+    scrypt(pin, salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+async function hashPin(pin: string): Promise<StoredPin> {
+  const salt = randomBytes(16);
+  const hash = await scryptHash(pin, salt, COST);
+  return { algorithm: 'scrypt', salt: salt.toString('base64'), hash: hash.toString('base64'), ...COST };
+}
+
+async function pinMatches(pin: string, stored: StoredPin): Promise<boolean> {
+  const expected = Buffer.from(stored.hash, 'base64');
+  const actual = await scryptHash(pin, Buffer.from(stored.salt, 'base64'), stored);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+const refused = (message: string, field?: string) =>
+  new AppError({ code: ErrorCodes.validation, message, retryable: false, ...(field ? { field } : {}) });
+
+/**
+ * The hand-off lock. While an applicant holds the computer the main process remembers it (in the
+ * store, so a reload or restart does not end it) and only the officer's PIN ends it.
+ */
+export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
+  const settings = () => ctx.store().settings;
+  const storedPin = () => settings().get<StoredPin | null>(PIN_KEY, null);
+  const active = () => settings().get<ActiveHandoff | null>(ACTIVE_KEY, null);
+  const status = (): HandoffStatus => ({ pinSet: storedPin() !== null, active: active() });
+  // Before the history opens (keychain locked, recovery key needed) there is no PIN and no hand-off yet.
+  const statusIfOpen = (): HandoffStatus => (ctx.openStore() ? status() : { pinSet: false, active: null });
+
+  /** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
+  async function checkPin(pin: string, field: string): Promise<void> {
+    const stored = storedPin();
+    if (!stored) throw refused('No officer PIN is set. Set one in Settings.');
+    const tries = settings().get<FailedTries>(TRIES_KEY, { count: 0, waitUntil: null });
+    const now = ctx.clock();
+    if (tries.waitUntil && Date.parse(tries.waitUntil) > now.getTime()) {
+      const seconds = Math.ceil((Date.parse(tries.waitUntil) - now.getTime()) / 1000);
+      throw refused(`Too many wrong PINs. Try again in ${seconds} seconds.`, field);
+    }
+    if (await pinMatches(pin, stored)) {
+      settings().set(TRIES_KEY, { count: 0, waitUntil: null });
+      return;
+    }
+    const count = tries.count + 1;
+    const waitUntil = count >= FREE_TRIES ? new Date(now.getTime() + WAIT_MS).toISOString() : null;
+    settings().set(TRIES_KEY, { count, waitUntil });
+    ctx.store().activity.append({ action: 'handoff_pin_refused', detail: { tries: count } });
+    throw refused(
+      waitUntil
+        ? `That PIN is not right. Too many wrong PINs: try again in ${WAIT_MS / 1000} seconds.`
+        : 'That PIN is not right.',
+      field,
+    );
+  }
+
+  return {
+    'handoff:status': async () => statusIfOpen(),
+
+    'handoff:setPin': async ({ pin, currentPin }) => {
+      // An applicant holding the computer must not be able to choose the PIN that ends their own mode.
+      if (active()) throw refused('The PIN can’t be changed while an applicant holds the computer.');
+      if (storedPin()) {
+        if (!currentPin) throw refused('Enter the current PIN to change it.', 'currentPin');
+        await checkPin(currentPin, 'currentPin');
+      }
+      settings().set(PIN_KEY, await hashPin(pin));
+      ctx.store().activity.append({ action: 'officer_pin_set', detail: {} });
+      return status();
+    },
+
+    'handoff:start': async ({ applicantId, itemId }) => {
+      if (!storedPin())
+        throw new AppError({
+          code: ErrorCodes.conflict,
+          message: 'Set an officer PIN before handing the computer to an applicant; only that PIN ends their mode.',
+          retryable: false,
+        });
+      const current = active();
+      if (current && current.applicantId !== applicantId)
+        throw new AppError({
+          code: ErrorCodes.conflict,
+          message: 'Another applicant holds the computer. Return to the officer first.',
+          retryable: false,
+        });
+      requireApplicant(ctx, applicantId);
+      if (itemId) {
+        const item = ctx.store().items.get(itemId);
+        if (!item || item.applicantId !== applicantId)
+          throw new AppError({
+            code: ErrorCodes.notFound,
+            message: 'That bank link no longer exists.',
+            retryable: false,
+          });
+      }
+      settings().set(ACTIVE_KEY, { applicantId, itemId: itemId ?? null } satisfies ActiveHandoff);
+      ctx.store().activity.append({ action: 'handoff_started', applicantId, detail: {} });
+      return status();
+    },
+
+    'handoff:end': async ({ pin }) => {
+      const current = active();
+      if (!current) return status();
+      await checkPin(pin, 'pin');
+      settings().set(ACTIVE_KEY, null);
+      ctx.store().activity.append({ action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
+      return status();
+    },
+  };
+}
+
+/**
+ * What the applicant's mode may call while it is on: its own applicant's name and Link, nothing of
+ * any other file. Everything else is refused in the main process, whatever the renderer shows.
+ */
+const DURING_HANDOFF: Partial<Record<Channel, (request: never, active: ActiveHandoff) => boolean>> = {
+  'app:info': () => true,
+  'handoff:status': () => true,
+  'handoff:end': () => true,
+  'handoff:start': (r: ParsedRequestOf<'handoff:start'>, a) => r.applicantId === a.applicantId,
+  'applicants:get': (r: ParsedRequestOf<'applicants:get'>, a) => r.applicantId === a.applicantId,
+  'link:createToken': (r: ParsedRequestOf<'link:createToken'>, a) =>
+    r.applicantId === a.applicantId && (r.itemId ?? null) === a.itemId,
+  'link:complete': (r: ParsedRequestOf<'link:complete'>, a) => r.applicantId === a.applicantId,
+  'link:updateComplete': (r: ParsedRequestOf<'link:updateComplete'>, a) => r.itemId === a.itemId,
+  'link:createHosted': (r: ParsedRequestOf<'link:createHosted'>, a) => r.applicantId === a.applicantId,
+  'link:hostedStatus': () => true,
+  'clipboard:writeText': () => true,
+};
+
+/** Wraps every handler so that, during a hand-off, only DURING_HANDOFF calls for that applicant run. */
+export function lockedDuringHandoff(ctx: ServiceContext, handlers: ContractHandlers): ContractHandlers {
+  const wrapped: Record<string, unknown> = {};
+  for (const [channel, handler] of Object.entries(handlers) as [Channel, (request: unknown) => Promise<unknown>][]) {
+    wrapped[channel] = async (request: unknown) => {
+      const store = ctx.openStore();
+      const active = store ? store.settings.get<ActiveHandoff | null>(ACTIVE_KEY, null) : null;
+      if (active) {
+        const allowed = DURING_HANDOFF[channel] as ((r: unknown, a: ActiveHandoff) => boolean) | undefined;
+        if (!allowed || !allowed(request, active))
+          throw new AppError({
+            code: ErrorCodes.forbiddenSender,
+            message: 'An applicant holds the computer. The officer’s PIN returns to the desk.',
+            retryable: false,
+          });
+      }
+      return handler(request);
+    };
+  }
+  return wrapped as unknown as ContractHandlers;
+}

@@ -1,0 +1,169 @@
+import { createMemoryLogger } from '../../electron/log/logger';
+import type { DesktopAdapters } from '../../electron/services/desktop';
+import {
+  FREE_TRIES,
+  WAIT_MS,
+  createHandoffHandlers,
+  lockedDuringHandoff,
+} from '../../electron/services/features/handoff';
+import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
+import type { ServiceContext } from '../../electron/services/service-context';
+import { AppError, ErrorCodes } from '../../shared/errors';
+import { channelNames, type ContractHandlers } from '../../shared/ipc/contract';
+import { applicantInput } from '../helpers/applicant';
+import { tempStore } from '../store/helpers';
+
+/** The hand-off lock on a real store: PIN as a scrypt hash, the lock held in the main process. */
+describe('hand-off lock', () => {
+  let t: ReturnType<typeof tempStore>;
+  let now: Date;
+  let ctx: ServiceContext;
+  beforeEach(() => {
+    t = tempStore({ start: '2026-11-02T12:00:00.000Z' });
+    now = new Date('2026-11-02T12:00:00.000Z');
+    const desktop: DesktopAdapters = {
+      chooseSavePath: async () => null,
+      chooseFolder: async () => null,
+      chooseFile: async () => null,
+      writeClipboard: () => undefined,
+      notify: () => undefined,
+    };
+    ctx = {
+      desktop,
+      events: { emit: () => undefined },
+      logger: createMemoryLogger(),
+      clock: () => now,
+      store: () => t.store,
+      openStore: () => t.store,
+      environment: () => 'emulator',
+      session: () => Promise.reject(new Error('no session in this test')),
+      gatewayFor: () => Promise.reject(new Error('no gateway in this test')),
+    };
+  });
+  afterEach(() => t.cleanup());
+
+  /** Every channel: the hand-off handlers for real, the others record that they ran. */
+  function dispatcher() {
+    const ran: string[] = [];
+    const others = Object.fromEntries(
+      channelNames.map((c) => [
+        c,
+        async () => {
+          ran.push(c);
+          // The dispatcher checks answers against the contract; a marker error says "the handler ran".
+          throw new AppError({ code: ErrorCodes.conflict, message: `${c} ran`, retryable: false });
+        },
+      ]),
+    ) as unknown as ContractHandlers;
+    const handlers = lockedDuringHandoff(ctx, { ...others, ...createHandoffHandlers(ctx) });
+    return { ran, d: createIpcDispatcher(handlers, createMemoryLogger()) };
+  }
+
+  it('without a PIN the hand-off does not start; with one, only the PIN ends it', async () => {
+    const { d, ran } = dispatcher();
+    const maria = t.store.applicants.create(applicantInput());
+    const other = t.store.applicants.create(applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
+    expect(await d.dispatch('handoff:status', {})).toEqual({ ok: true, value: { pinSet: false, active: null } });
+    expect(await d.dispatch('handoff:start', { applicantId: maria.id })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringMatching(/^Set an officer PIN/) },
+    });
+    expect(await d.dispatch('handoff:setPin', { pin: '12a4' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', field: 'pin', message: 'Officer PIN must be 4 to 12 digits' },
+    });
+    expect(await d.dispatch('handoff:setPin', { pin: '2468' })).toMatchObject({ ok: true, value: { pinSet: true } });
+
+    // Stored as a salted scrypt hash, never the PIN.
+    const stored = t.store.settings.get<Record<string, unknown>>('officerPin', {});
+    expect(stored).toMatchObject({ algorithm: 'scrypt', N: 32768, r: 8, p: 1 });
+    expect(JSON.stringify(stored)).not.toContain('2468');
+
+    expect(await d.dispatch('handoff:start', { applicantId: maria.id })).toMatchObject({
+      ok: true,
+      value: { pinSet: true, active: { applicantId: maria.id, itemId: null } },
+    });
+    // The applicant's mode may read its own applicant and link; nothing else runs.
+    const ranMarker = (c: string) => ({ ok: false, error: { message: `${c} ran` } });
+    expect(await d.dispatch('applicants:get', { applicantId: maria.id })).toMatchObject(ranMarker('applicants:get'));
+    expect(await d.dispatch('link:createToken', { applicantId: maria.id })).toMatchObject(
+      ranMarker('link:createToken'),
+    );
+    for (const [channel, payload] of [
+      ['applicants:get', { applicantId: other.id }],
+      ['applicants:list', {}],
+      ['reports:search', {}],
+      ['link:createToken', { applicantId: other.id }],
+      ['settings:get', {}],
+      ['handoff:setPin', { pin: '1111' }],
+      ['handoff:start', { applicantId: other.id }],
+    ] as const) {
+      expect(await d.dispatch(channel, payload), channel).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN_SENDER', message: expect.stringMatching(/officer’s PIN returns/) },
+      });
+    }
+    expect(ran).toEqual(['applicants:get', 'link:createToken']);
+    // The lock is kept in the store: a reload or a new window still finds it.
+    expect(await dispatcher().d.dispatch('handoff:status', {})).toMatchObject({
+      value: { active: { applicantId: maria.id } },
+    });
+
+    expect(await d.dispatch('handoff:end', { pin: '1357' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', field: 'pin', message: 'That PIN is not right.' },
+    });
+    expect(await d.dispatch('applicants:list', {})).toMatchObject({ error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await d.dispatch('handoff:end', { pin: '2468' })).toEqual({
+      ok: true,
+      value: { pinSet: true, active: null },
+    });
+    expect(await d.dispatch('applicants:list', {})).toMatchObject(ranMarker('applicants:list'));
+    const actions = t.store.activity.list({ limit: 20 }).map((a) => a.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['officer_pin_set', 'handoff_started', 'handoff_pin_refused', 'handoff_ended']),
+    );
+  });
+
+  it('before the history opens (keychain locked), the status answers: no PIN, no hand-off', async () => {
+    const closed: ServiceContext = {
+      ...ctx,
+      openStore: () => null,
+      store: () => {
+        throw new Error('the store is not open');
+      },
+    };
+    expect(await createHandoffHandlers(closed)['handoff:status']({})).toEqual({ pinSet: false, active: null });
+  });
+
+  it('after five wrong PINs each try waits; changing the PIN needs the current one', async () => {
+    const { d } = dispatcher();
+    const maria = t.store.applicants.create(applicantInput());
+    await d.dispatch('handoff:setPin', { pin: '2468' });
+    expect(await d.dispatch('handoff:setPin', { pin: '1111' })).toMatchObject({
+      ok: false,
+      error: { field: 'currentPin', message: 'Enter the current PIN to change it.' },
+    });
+    expect(await d.dispatch('handoff:setPin', { pin: '1111', currentPin: '0000' })).toMatchObject({
+      ok: false,
+      error: { message: 'That PIN is not right.' },
+    });
+    expect(await d.dispatch('handoff:setPin', { pin: '1111', currentPin: '2468' })).toMatchObject({ ok: true });
+
+    await d.dispatch('handoff:start', { applicantId: maria.id });
+    for (let i = 1; i < FREE_TRIES; i++) {
+      expect(await d.dispatch('handoff:end', { pin: '9999' })).toMatchObject({
+        error: { message: 'That PIN is not right.' },
+      });
+    }
+    expect(await d.dispatch('handoff:end', { pin: '9999' })).toMatchObject({
+      error: { message: expect.stringMatching(/Too many wrong PINs: try again in 30 seconds/) },
+    });
+    // Even the right PIN waits, so guessing all 10,000 four-digit PINs takes days.
+    expect(await d.dispatch('handoff:end', { pin: '1111' })).toMatchObject({
+      error: { message: expect.stringMatching(/^Too many wrong PINs\. Try again in 30 seconds/) },
+    });
+    now = new Date(now.getTime() + WAIT_MS + 1);
+    expect(await d.dispatch('handoff:end', { pin: '1111' })).toMatchObject({ ok: true, value: { active: null } });
+  });
+});

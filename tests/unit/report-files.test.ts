@@ -1,0 +1,71 @@
+import type { AssetReportGetResult } from '../../shared/asset-report';
+import type { ReportSummary } from '../../shared/domain';
+import { exportFileName, fileNamePart, transactionsCsv } from '../../electron/services/export/report-files';
+
+const summary = {
+  id: 'r1',
+  loanNumber: 'LN-7',
+  plaidReportId: '1f414183-aaaa-bbbb',
+  readyAt: '2026-11-07T10:00:00.000Z',
+  createdAt: '2026-11-07T09:00:00.000Z',
+} as ReportSummary;
+
+describe('export file names keep every letter', () => {
+  it.each([
+    ["Ñúñez-O'Brien", 'Nunez-OBrien'],
+    ['Łódź Straße', 'Lodz-Strasse'],
+    ['Zoë  Müller', 'Zoe-Muller'],
+    ['王小明', '王小明'],
+    ['Жукова', 'Жукова'],
+    ['a/b\\c:d*e?f"g<h>i|j', 'a-b-c-d-e-f-g-h-i-j'],
+    ['...', 'x'],
+  ])('%s → %s', (name, part) => {
+    expect(fileNamePart(name)).toBe(part);
+  });
+  it('the whole name', () => {
+    expect(exportFileName(summary, "Ñúñez-O'Brien", '2026-11-06', 'csv')).toBe(
+      'LN-7_Nunez-OBrien_AssetReport_2026-11-06_1f414183_Transactions.csv',
+    );
+  });
+});
+
+describe('transactions CSV', () => {
+  const report = {
+    report: {
+      items: [
+        {
+          institution_name: 'First Platypus Bank',
+          accounts: [
+            {
+              name: 'Plaid Checking',
+              mask: '0000',
+              transactions: [
+                {
+                  date: '2026-10-01',
+                  amount: -7350,
+                  original_description: 'PAYROLL, ACME',
+                  merchant_name: 'Acme',
+                  category: ['Transfer', 'Payroll'],
+                  iso_currency_code: 'USD',
+                },
+                { date: '2026-10-02', amount: 12.5, original_description: 'Coffee', iso_currency_code: 'USD' },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  } as unknown as AssetReportGetResult;
+
+  it('uses the screen’s sign (deposits +), says so in the header, names bank, account, mask, merchant, category', () => {
+    const lines = transactionsCsv(report).split('\r\n');
+    expect(lines[0]).toBe(
+      'date,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency',
+    );
+    expect(lines[1]).toBe(
+      '2026-10-01,First Platypus Bank,Plaid Checking,0000,"PAYROLL, ACME",Acme,Transfer > Payroll,7350.00,USD',
+    );
+    expect(lines[2]).toBe('2026-10-02,First Platypus Bank,Plaid Checking,0000,Coffee,,,-12.50,USD');
+    expect(lines[3]).toBe('');
+  });
+});
