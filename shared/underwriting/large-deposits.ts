@@ -428,8 +428,6 @@ const CAUSES: Record<DepositCause, { title: string; needs: string }> = {
       "Each recurs from the same payer at a wage interval or is wages by Plaid's income category, so none needs sourcing.",
   },
 };
-// A long list belongs in the large-deposits table, not in one sentence.
-const LISTED_IN_DETAIL = 10;
 
 /** Large deposits gathered by cause: one finding per cause listing its accounts and deposits, not one per deposit. */
 class DepositGroups {
@@ -464,10 +462,7 @@ class DepositGroups {
             purpose === 'purchase'
               ? ' Document the source of each (gift letter, sale of an asset, …) or its amount is subtracted from verified funds.'
               : ' A refinance needs no documentation of large deposits.';
-        detail +=
-          list.length <= LISTED_IN_DETAIL
-            ? ` ${list.map((d) => d.line).join('; ')}.`
-            : ' Each is listed in the large-deposits table.';
+        detail += ` ${list.map((d) => d.line).join('; ')}.`;
       }
       return [
         {

@@ -213,6 +213,29 @@ export function FindingsPanel({
   );
 }
 
+// A finding for a whole cause lists every deposit: over a thousand on a heavy report, too long to lay out at open.
+const SHORT_DETAIL = 480;
+
+/** The finding's text, shortened when long, with the rest one click away. */
+function FindingDetail({ detail }: { detail: string }) {
+  const [full, setFull] = useState(false);
+  if (detail.length <= SHORT_DETAIL) return <p className="rp-finding-detail">{detail}</p>;
+  return (
+    <p className="rp-finding-detail">
+      {full ? detail : `${detail.slice(0, detail.lastIndexOf(' ', SHORT_DETAIL))} …`}{' '}
+      <button
+        type="button"
+        className="rp-link-button"
+        aria-expanded={full}
+        onClick={() => setFull((v) => !v)}
+        data-testid="finding-detail-toggle"
+      >
+        {full ? 'Show less' : 'Show the full list'}
+      </button>
+    </p>
+  );
+}
+
 function FindingRow({
   finding,
   onShowTransactions,
@@ -234,7 +257,7 @@ function FindingRow({
         <strong className="rp-finding-title">{finding.title}</strong>
         {finding.amount !== undefined && <span className="num">{formatMoney(finding.amount)}</span>}
       </div>
-      <p className="rp-finding-detail">{finding.detail}</p>
+      <FindingDetail detail={finding.detail} />
       <p className="rp-finding-foot">
         <cite className="muted">{finding.citation}</cite>
         {focus && (
