@@ -42,6 +42,38 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
     expect(analysis.findings.filter((f) => f.transactionIds.includes('dep-at-threshold'))).toEqual([]);
   });
 
+  it('one finding per cause, listing its accounts and every deposit, with the same totals', () => {
+    const analysis = analyze(
+      singleItem([
+        checking,
+        {
+          id: 'sav-1111',
+          subtype: 'savings',
+          name: 'Plaid Saving',
+          current: 20000,
+          transactions: [{ id: 'sav-dep', daysAgo: 3, amount: -5000, description: 'BRANCH DEPOSIT' }],
+        },
+      ]),
+    );
+    // 4,000.01 + 12,500 + 5,000 = 21,500.01, unchanged from the deposits' own total
+    expect(analysis.largeDeposits.totalUnsourced).toBe(21500.01);
+    const toSource = analysis.findings.filter((f) => f.rule === 'large_deposit');
+    expect(toSource).toHaveLength(1);
+    expect(toSource[0]).toMatchObject({
+      id: 'large-deposit:unsourced',
+      title: '3 large deposits to source',
+      amount: 21500.01,
+      accountIds: ['chk-0000', 'sav-1111'],
+      transactionIds: ['dep-above', 'dep-large', 'sav-dep'],
+    });
+    expect(toSource[0]?.accountId).toBeUndefined();
+    expect(toSource[0]?.detail).toContain(
+      '3 deposits into Account chk-0000 ••0000, Plaid Saving ••1111, $21,500.01 in total',
+    );
+    for (const text of ['$4,000.01 on', '$12,500.00 on', '$5,000.00 on 2026-03-27 into Plaid Saving ••1111'])
+      expect(toSource[0]?.detail).toContain(text);
+  });
+
   it('uses the configured share of income', () => {
     const analysis = analyze(singleItem([checking]), { largeDepositShare: 0.25 });
     expect(analysis.largeDeposits.threshold).toBe(2000);
