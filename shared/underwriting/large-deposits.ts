@@ -237,6 +237,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
   const deposits: LargeDeposit[] = [];
   const excluded: ExcludedDeposit[] = [];
   const findings: Finding[] = [];
+  const groups = new DepositGroups();
 
   const candidates = judged
     .flatMap((entry) => entry.account.transactions.map((transaction) => ({ transaction, entry })))
@@ -291,20 +292,18 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
         matchedTransactionId: match?.transaction.transaction_id ?? null,
         payrollBy: match ? null : payrollBy,
       });
-      findings.push({
-        id: `large-deposit:${transaction.transaction_id}`,
-        rule: 'large_deposit',
-        severity: 'ok',
+      groups.add(reason === 'payroll' ? 'payroll' : 'own_transfer', {
         title: `${formatMoney(amount)} deposit on ${transaction.date} is ${reason === 'payroll' ? 'payroll' : 'a transfer between own accounts'}`,
         detail: `"${description}" ${why}, so it needs no sourcing.`,
-        citation: CITATIONS.large_deposit,
-        accountId: entry.account.account_id,
+        line: `${formatMoney(amount)} on ${transaction.date} into ${describeAccount(entry.label)} ("${description}")`,
+        account: describeAccount(entry.label),
         accountIds: match ? [entry.account.account_id, match.entry.account.account_id] : [entry.account.account_id],
         transactionIds: match
           ? [transaction.transaction_id, match.transaction.transaction_id]
           : [transaction.transaction_id],
-        dates: [transaction.date],
-        amount,
+        date: transaction.date,
+        cents: amountCents,
+        inCountedAccount: true,
       });
       continue;
     }
@@ -341,22 +340,21 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
       detail +=
         ' Document its source (gift letter, sale of an asset, …) or the amount is subtracted from verified funds.';
     else detail += ' A refinance needs no documentation of large deposits.';
-    findings.push({
-      id: `large-deposit:${transaction.transaction_id}`,
-      rule: 'large_deposit',
-      severity: sourced ? 'ok' : loan.purpose === 'purchase' ? 'attention' : 'info',
+    groups.add(sourced ? 'sourced' : evidence === 'none' ? 'unsourced' : evidence, {
       title: `${sourced ? 'Sourced large deposit' : 'Large deposit'} of ${formatMoney(amount)} into ${describeAccount(entry.label)} on ${transaction.date}`,
       detail,
-      citation: CITATIONS.large_deposit,
-      accountId: entry.account.account_id,
+      line: `${formatMoney(amount)} on ${transaction.date} into ${describeAccount(entry.label)} ("${description}"${sourced ? `, sourced: ${note}` : ''})`,
+      account: describeAccount(entry.label),
       accountIds: [entry.account.account_id],
       transactionIds: match
         ? [transaction.transaction_id, match.transaction.transaction_id]
         : [transaction.transaction_id],
-      dates: [transaction.date],
-      amount,
+      date: transaction.date,
+      cents: amountCents,
+      inCountedAccount,
     });
   }
+  findings.push(...groups.findings(loan.purpose, sharePercent, threshold));
 
   const sumCents = (list: LargeDeposit[]) => list.reduce((sum, d) => sum + toCents(d.amount), 0);
   const totalUnsourced = sumCents(deposits.filter((d) => !d.sourced && d.inCountedAccount)) / 100;
@@ -385,6 +383,104 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     largeDeposits: { threshold, notJudgedAccountIds, deposits, excluded, possibleGifts, totalUnsourced, totalSourced },
     findings,
   };
+}
+
+type DepositCause = 'unsourced' | Exclude<DepositEvidence, 'none'> | 'sourced' | 'own_transfer' | 'payroll';
+
+/** One deposit's part in its cause's finding; a group of one keeps the deposit's own title and detail. */
+interface GroupedDeposit {
+  title: string;
+  detail: string;
+  /** The deposit in one line, for a group's detail. */
+  line: string;
+  /** The account it went into, as the officer reads it. */
+  account: string;
+  accountIds: string[];
+  transactionIds: string[];
+  date: string;
+  cents: number;
+  inCountedAccount: boolean;
+}
+
+// Findings in this order; every cause says what it needs in its own words.
+const CAUSES: Record<DepositCause, { title: string; needs: string }> = {
+  unsourced: { title: 'large deposits to source', needs: '' },
+  third_party: {
+    title: "large deposits from someone else's account",
+    needs:
+      'Each matches a withdrawal from an account the borrower does not own: third-party money (a gift or a loan) to document.',
+  },
+  borrowed: {
+    title: 'large deposits of borrowed money',
+    needs:
+      'Each comes from a credit or loan account or is categorised as a loan or cash advance: borrowed funds must be investigated.',
+  },
+  gift_text: { title: 'large deposits that look like gifts', needs: 'Their text suggests a gift.' },
+  sourced: { title: 'sourced large deposits', needs: '' },
+  own_transfer: {
+    title: 'deposits above the threshold are transfers between own accounts',
+    needs:
+      "Each matches a withdrawal of the same amount from another of the borrower's accounts, so none needs sourcing.",
+  },
+  payroll: {
+    title: 'deposits above the threshold are payroll',
+    needs:
+      "Each recurs from the same payer at a wage interval or is wages by Plaid's income category, so none needs sourcing.",
+  },
+};
+
+/** Large deposits gathered by cause: one finding per cause listing its accounts and deposits, not one per deposit. */
+class DepositGroups {
+  private readonly byCause = new Map<DepositCause, GroupedDeposit[]>();
+
+  add(cause: DepositCause, deposit: GroupedDeposit): void {
+    const list = this.byCause.get(cause) ?? [];
+    list.push(deposit);
+    this.byCause.set(cause, list);
+  }
+
+  findings(purpose: LoanInputs['purpose'], sharePercent: string, threshold: number): Finding[] {
+    return (Object.keys(CAUSES) as DepositCause[]).flatMap((cause) => {
+      const list = this.byCause.get(cause);
+      if (!list) return [];
+      const excluded = cause === 'own_transfer' || cause === 'payroll';
+      const severity =
+        excluded || cause === 'sourced' ? 'ok' : purpose === 'purchase' ? ('attention' as const) : ('info' as const);
+      const cents = list.reduce((sum, d) => sum + d.cents, 0);
+      const accountIds = [...new Set(list.flatMap((d) => d.accountIds))];
+      const single = list.length === 1 ? list[0] : undefined;
+      let detail = single?.detail;
+      if (!detail) {
+        const notCounted = list.filter((d) => !d.inCountedAccount).length;
+        const accounts = [...new Set(list.map((d) => d.account))].join(', ');
+        detail = `${list.length} deposits into ${accounts}, ${formatMoney(cents / 100)} in total, each above ${excluded ? 'the large-deposit threshold' : `${sharePercent} of qualifying monthly income`} (more than ${formatMoney(threshold)}).`;
+        if (CAUSES[cause].needs) detail += ` ${CAUSES[cause].needs}`;
+        if (notCounted > 0)
+          detail += ` ${notCounted} of them ${notCounted === 1 ? 'is' : 'are'} in accounts not counted in funds to close, so nothing is deducted for ${notCounted === 1 ? 'it' : 'them'}.`;
+        if (!excluded && cause !== 'sourced')
+          detail +=
+            purpose === 'purchase'
+              ? ' Document the source of each (gift letter, sale of an asset, …) or its amount is subtracted from verified funds.'
+              : ' A refinance needs no documentation of large deposits.';
+        detail += ` ${list.map((d) => d.line).join('; ')}.`;
+      }
+      return [
+        {
+          id: `large-deposit:${cause.replace('_', '-')}`,
+          rule: 'large_deposit' as const,
+          severity,
+          title: single?.title ?? `${list.length.toLocaleString('en-US')} ${CAUSES[cause].title}`,
+          detail,
+          citation: CITATIONS.large_deposit,
+          ...(accountIds.length === 1 ? { accountId: accountIds[0] } : {}),
+          accountIds,
+          transactionIds: list.flatMap((d) => d.transactionIds),
+          dates: [...new Set(list.map((d) => d.date))],
+          amount: cents / 100,
+        },
+      ];
+    });
+  }
 }
 
 /** One gift finding and one borrowed-funds finding, each listing its deposits and what the guide requires. */

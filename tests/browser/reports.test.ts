@@ -29,6 +29,7 @@ let bridge: WebBridge;
 let browser: Browser;
 let page: Page;
 let reportId: string;
+let heavyId: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -40,7 +41,11 @@ beforeAll(async () => {
   const store = await openSeedStore(userDataDir, keytar);
   // 3 accounts × 60 transactions + one $12,500 wire: above 50% of the $8,000 monthly income.
   const report = reportWithTransactions(3, 60, 90);
-  reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, await renderPdf(report));
+  const pdf = await renderPdf(report);
+  reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, pdf);
+  // A heavier report with a few hundred large deposits, for another applicant (its PDF tab is not opened).
+  const heavy = reportWithTransactions(4, 2_500, 365);
+  heavyId = storeReadyReport(store, seedApplicant(store, 1), { report: heavy, warnings: [] }, pdf, 'heavy-report');
   store.close();
   bridge = await startSeededBridge(userDataDir, staticDir, keytar);
   browser = await launchChromium();
@@ -209,6 +214,40 @@ test('exports the PDF with the cover page under the expected name', async () => 
   expect(readdirSync(bridge.downloadsDir).length).toBeGreaterThan(0);
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/report-actions.png`, fullPage: true });
+});
+
+test('hundreds of large deposits: one finding for their cause, only the rows on screen drawn, the last one sourced', async () => {
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), heavyId);
+  await page.getByTestId('large-deposits').waitFor();
+  const toSource = page.locator('[data-testid=finding][data-rule=large_deposit][data-severity=attention]');
+  expect(await toSource.count()).toBe(1);
+  const title = (await toSource.locator('.rp-finding-title').textContent()) ?? '';
+  const total = Number(/^([\d,]+) large deposits to source$/.exec(title)?.[1]?.replace(/,/g, ''));
+  expect(total).toBeGreaterThan(100);
+  expect(await toSource.getByTestId('finding-show').textContent()).toMatch(/^Show \d+ transactions$/);
+  // Every deposit is in the finding's full text, one click away.
+  await toSource.getByTestId('finding-detail-toggle').click();
+  expect((await toSource.locator('.rp-finding-detail').textContent())?.split(' on 20').length).toBeGreaterThan(total);
+  const rows = page.getByTestId('large-deposit');
+  expect(await rows.count()).toBeGreaterThan(0);
+  expect(await rows.count()).toBeLessThan(30);
+  expect(await page.getByTestId('large-deposits-count').textContent()).toContain(
+    `${total.toLocaleString('en-US')} not sourced`,
+  );
+
+  // The last deposit is reached by scrolling and sourced like any other.
+  await page.getByTestId('large-deposits-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  const last = page.locator(`[data-testid=large-deposit][aria-rowindex="${total + 1}"]`);
+  await last.waitFor();
+  await last.getByTestId('mark-sourced').click();
+  await page.getByTestId('sourced-note-input').fill('Bonus letter from the employer');
+  await page.getByTestId('mark-sourced-save').click();
+  await last.getByTestId('sourced-note').waitFor();
+  expect(await toSource.locator('.rp-finding-title').textContent()).toBe(
+    `${(total - 1).toLocaleString('en-US')} large deposits to source`,
+  );
+  expect(await rows.count()).toBeLessThan(30);
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test('no page errors along the way', () => {

@@ -25,17 +25,53 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
     expect(analysis.largeDeposits.threshold).toBe(4000);
     expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['dep-above', 'dep-large']);
     expect(analysis.largeDeposits.totalUnsourced).toBe(16500.01);
-    const finding = analysis.findings.find((f) => f.id === 'large-deposit:dep-large');
+    // one finding for the cause (unsourced), listing both deposits: 4,000.01 + 12,500 = 16,500.01
+    const finding = analysis.findings.find((f) => f.id === 'large-deposit:unsourced');
     expect(finding).toMatchObject({
       rule: 'large_deposit',
       severity: 'attention',
       citation: 'Fannie Mae B3-4.2-02',
       accountId: 'chk-0000',
-      transactionIds: ['dep-large'],
-      dates: ['2026-03-25'],
-      amount: 12500,
+      accountIds: ['chk-0000'],
+      transactionIds: ['dep-above', 'dep-large'],
+      dates: ['2026-03-22', '2026-03-25'],
+      amount: 16500.01,
     });
-    expect(analysis.findings.some((f) => f.id === 'large-deposit:dep-at-threshold')).toBe(false);
+    expect(finding?.title).toBe('2 large deposits to source');
+    expect(finding?.detail).toContain('$12,500.00 on 2026-03-25 into');
+    expect(analysis.findings.filter((f) => f.transactionIds.includes('dep-at-threshold'))).toEqual([]);
+  });
+
+  it('one finding per cause, listing its accounts and every deposit, with the same totals', () => {
+    const analysis = analyze(
+      singleItem([
+        checking,
+        {
+          id: 'sav-1111',
+          subtype: 'savings',
+          name: 'Plaid Saving',
+          current: 20000,
+          transactions: [{ id: 'sav-dep', daysAgo: 3, amount: -5000, description: 'BRANCH DEPOSIT' }],
+        },
+      ]),
+    );
+    // 4,000.01 + 12,500 + 5,000 = 21,500.01, unchanged from the deposits' own total
+    expect(analysis.largeDeposits.totalUnsourced).toBe(21500.01);
+    const toSource = analysis.findings.filter((f) => f.rule === 'large_deposit');
+    expect(toSource).toHaveLength(1);
+    expect(toSource[0]).toMatchObject({
+      id: 'large-deposit:unsourced',
+      title: '3 large deposits to source',
+      amount: 21500.01,
+      accountIds: ['chk-0000', 'sav-1111'],
+      transactionIds: ['dep-above', 'dep-large', 'sav-dep'],
+    });
+    expect(toSource[0]?.accountId).toBeUndefined();
+    expect(toSource[0]?.detail).toContain(
+      '3 deposits into Account chk-0000 ••0000, Plaid Saving ••1111, $21,500.01 in total',
+    );
+    for (const text of ['$4,000.01 on', '$12,500.00 on', '$5,000.00 on 2026-03-27 into Plaid Saving ••1111'])
+      expect(toSource[0]?.detail).toContain(text);
   });
 
   it('uses the configured share of income', () => {
@@ -52,21 +88,25 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
     expect(sourced).toMatchObject({ sourced: true, note: 'Gift from mother, letter on file' });
     expect(analysis.largeDeposits.totalUnsourced).toBe(4000.01);
     expect(analysis.largeDeposits.totalSourced).toBe(12500);
-    expect(analysis.findings.find((f) => f.id === 'large-deposit:dep-large')?.severity).toBe('ok');
+    // the sourced deposit moves to its own finding; the other stays to source, alone under its own title
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:sourced')).toMatchObject({
+      severity: 'ok',
+      transactionIds: ['dep-large'],
+    });
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:unsourced')?.title).toContain(
+      'Large deposit of $4,000.01',
+    );
     expect(analysis.fundsToClose.unsourcedDeducted).toBe(4000.01);
   });
 
   it('is attention on a purchase and only info on a refinance, which deducts nothing', () => {
     const purchase = analyze(singleItem([checking]));
     const refinance = analyze(singleItem([checking]), {}, { purpose: 'refinance' });
-    expect(purchase.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual([
-      'attention',
-      'attention',
-    ]);
-    expect(refinance.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual([
-      'info',
-      'info',
-    ]);
+    expect(purchase.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual(['attention']);
+    expect(refinance.findings.filter((f) => f.rule === 'large_deposit').map((f) => f.severity)).toEqual(['info']);
+    expect(refinance.findings.find((f) => f.id === 'large-deposit:unsourced')?.detail).toContain(
+      'A refinance needs no documentation',
+    );
     expect(purchase.fundsToClose.unsourcedDeducted).toBe(16500.01);
     expect(refinance.fundsToClose.unsourcedDeducted).toBe(0);
     expect(refinance.largeDeposits.totalUnsourced).toBe(16500.01);
@@ -104,7 +144,7 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
     expect(analysis.largeDeposits.excluded).toMatchObject([
       { transactionId: 'in-from-savings', reason: 'own_transfer', matchedTransactionId: 'out-to-checking' },
     ]);
-    expect(analysis.findings.find((f) => f.id === 'large-deposit:in-from-savings')).toMatchObject({
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:own-transfer')).toMatchObject({
       severity: 'ok',
       transactionIds: ['in-from-savings', 'out-to-checking'],
     });

@@ -54,13 +54,20 @@ describe("emulator personas through the underwriter's lens", () => {
     const deposit = before.largeDeposits.deposits[0];
     expect(deposit).toMatchObject({ amount: 7350, date: '2026-03-07', sourced: false });
     expect(before.largeDeposits.totalUnsourced).toBe(7350);
-    expect(before.findings.find((f) => f.id === `large-deposit:${deposit?.transactionId}`)?.severity).toBe('attention');
+    expect(before.findings.find((f) => f.id === 'large-deposit:unsourced')).toMatchObject({
+      severity: 'attention',
+      transactionIds: [deposit?.transactionId],
+    });
 
     const after = analyze('user_large_deposit', alberta(), [
       { transactionId: deposit?.transactionId ?? '', note: 'Sale of a car; bill of sale on file' },
     ]);
     expect(after.largeDeposits.totalUnsourced).toBe(0);
-    expect(after.findings.find((f) => f.id === `large-deposit:${deposit?.transactionId}`)?.severity).toBe('ok');
+    expect(after.findings.find((f) => f.id === 'large-deposit:sourced')).toMatchObject({
+      severity: 'ok',
+      transactionIds: [deposit?.transactionId],
+    });
+    expect(after.findings.some((f) => f.id === 'large-deposit:unsourced')).toBe(false);
     // the balance jump the deposit caused is explained once the deposit is sourced
     expect(before.balanceJumps).toMatchObject([{ name: 'Plaid Checking', explainedBySourcedDeposits: false }]);
     expect(after.balanceJumps).toMatchObject([{ name: 'Plaid Checking', explainedBySourcedDeposits: true }]);
@@ -102,7 +109,8 @@ describe("emulator personas through the underwriter's lens", () => {
     expect(deposit).toMatchObject({ amount: -2500, date: '2026-02-18' });
     expect(attention(analysis)).toEqual(expect.arrayContaining(['new_account', 'coverage']));
     // Plaid's insights categorise the opening deposit as a loan or cash advance
-    expect(analysis.findings.find((f) => f.id === `large-deposit:${opening[0]}`)?.detail).toContain(
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:borrowed')?.transactionIds).toContain(opening[0]);
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:borrowed')?.detail).toContain(
       'borrowed funds must be investigated',
     );
   });

@@ -256,7 +256,7 @@ describe('the analysis as a whole', () => {
       attention: first.findings.filter((f) => f.severity === 'attention').length,
       info: first.findings.filter((f) => f.severity === 'info').length,
     });
-    expect(first.findings.slice(0, 2).map((f) => f.id)).toEqual(['funds-to-close', 'large-deposit:big']);
+    expect(first.findings.slice(0, 2).map((f) => f.id)).toEqual(['funds-to-close', 'large-deposit:unsourced']);
     expect(new Set(first.findings.map((f) => f.id)).size).toBe(first.findings.length);
     for (const finding of first.findings) expect(finding.citation.length, finding.id).toBeGreaterThan(0);
   });

@@ -8,8 +8,9 @@ import type {
   OwnershipBadge,
   UnderwritingAnalysis,
 } from '../../../shared/underwriting/types';
-import { Button, Chip, Dialog, ErrorAlert } from '../ui';
+import { Button, Chip } from '../ui';
 import { formatDate, formatMoney } from './format';
+import { LargeDepositsTable } from './LargeDepositsTable';
 import { NoteDateField } from './NoteDateField';
 import { NotCountedAccounts } from './NotCountedAccounts';
 
@@ -39,13 +40,6 @@ interface Props {
 const AGENCY: Record<'fannie_mae' | 'freddie_mac', string> = {
   fannie_mae: 'Fannie Mae, 4 months',
   freddie_mac: 'Freddie Mac, 120 days',
-};
-
-/** What the report itself shows about a large deposit's source. */
-const EVIDENCE_LABEL: Record<Exclude<LargeDeposit['evidence'], 'none'>, string> = {
-  third_party: "From someone else's account",
-  borrowed: 'Borrowed funds',
-  gift_text: 'Looks like a gift',
 };
 
 const SEVERITY_ORDER: Record<FindingSeverity, number> = { attention: 0, info: 1, ok: 2 };
@@ -192,7 +186,7 @@ export function FindingsPanel({
       )}
 
       {deposits.deposits.length > 0 && (
-        <LargeDeposits
+        <LargeDepositsTable
           deposits={deposits.deposits}
           threshold={deposits.threshold}
           onShowTransactions={onShowTransactions}
@@ -219,6 +213,29 @@ export function FindingsPanel({
   );
 }
 
+// A finding for a whole cause lists every deposit: over a thousand on a heavy report, too long to lay out at open.
+const SHORT_DETAIL = 480;
+
+/** The finding's text, shortened when long, with the rest one click away. */
+function FindingDetail({ detail }: { detail: string }) {
+  const [full, setFull] = useState(false);
+  if (detail.length <= SHORT_DETAIL) return <p className="rp-finding-detail">{detail}</p>;
+  return (
+    <p className="rp-finding-detail">
+      {full ? detail : `${detail.slice(0, detail.lastIndexOf(' ', SHORT_DETAIL))} …`}{' '}
+      <button
+        type="button"
+        className="rp-link-button"
+        aria-expanded={full}
+        onClick={() => setFull((v) => !v)}
+        data-testid="finding-detail-toggle"
+      >
+        {full ? 'Show less' : 'Show the full list'}
+      </button>
+    </p>
+  );
+}
+
 function FindingRow({
   finding,
   onShowTransactions,
@@ -240,7 +257,7 @@ function FindingRow({
         <strong className="rp-finding-title">{finding.title}</strong>
         {finding.amount !== undefined && <span className="num">{formatMoney(finding.amount)}</span>}
       </div>
-      <p className="rp-finding-detail">{finding.detail}</p>
+      <FindingDetail detail={finding.detail} />
       <p className="rp-finding-foot">
         <cite className="muted">{finding.citation}</cite>
         {focus && (
@@ -257,187 +274,5 @@ function FindingRow({
         )}
       </p>
     </li>
-  );
-}
-
-function LargeDeposits(props: {
-  deposits: LargeDeposit[];
-  threshold: number | null;
-  onShowTransactions(focus: FindingFocus): void;
-  onMarkSourced(deposit: LargeDeposit, note: string): Promise<void>;
-  onUnmarkSourced(deposit: LargeDeposit): Promise<void>;
-}) {
-  const [marking, setMarking] = useState<LargeDeposit | null>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  return (
-    <div className="rp-deposits" data-testid="large-deposits">
-      <h3>
-        Large deposits{' '}
-        {props.threshold !== null && (
-          <span className="muted">(single deposits above {formatMoney(props.threshold)})</span>
-        )}
-      </h3>
-      <ErrorAlert error={error} />
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Account</th>
-            <th scope="col">Description</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col">Source</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.deposits.map((deposit) => (
-            <tr key={deposit.transactionId} data-testid="large-deposit" data-sourced={deposit.sourced}>
-              <td>{formatDate(deposit.date)}</td>
-              <td>
-                {deposit.institutionName} · {deposit.name}
-                {deposit.mask ? ` ••${deposit.mask}` : ''}
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="rp-link-button"
-                  onClick={() =>
-                    props.onShowTransactions({
-                      label: `Deposit of ${formatMoney(deposit.amount)}`,
-                      ids: new Set([deposit.transactionId]),
-                    })
-                  }
-                >
-                  {deposit.description}
-                </button>
-              </td>
-              <td className="num">{formatMoney(deposit.amount)}</td>
-              <td>
-                {deposit.evidence !== 'none' && (
-                  <Chip tone="warning" testId={`evidence-${deposit.evidence}`}>
-                    {EVIDENCE_LABEL[deposit.evidence]}
-                  </Chip>
-                )}{' '}
-                {deposit.sourced ? (
-                  <span className="rp-sourced">
-                    <Chip tone="success">Sourced</Chip> <span data-testid="sourced-note">{deposit.note}</span>{' '}
-                    <Button
-                      size="small"
-                      variant="ghost"
-                      busy={busyId === deposit.transactionId}
-                      onClick={async () => {
-                        setBusyId(deposit.transactionId);
-                        setError(null);
-                        try {
-                          await props.onUnmarkSourced(deposit);
-                        } catch (err) {
-                          setError(err);
-                        } finally {
-                          setBusyId(null);
-                        }
-                      }}
-                    >
-                      Undo
-                    </Button>
-                  </span>
-                ) : (
-                  <Button size="small" onClick={() => setMarking(deposit)} data-testid="mark-sourced">
-                    Mark as sourced
-                  </Button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {marking && (
-        <MarkSourcedDialog
-          deposit={marking}
-          onClose={() => setMarking(null)}
-          onSave={async (note) => {
-            await props.onMarkSourced(marking, note);
-            setMarking(null);
-          }}
-        />
-      )}
-    </div>
-  );
-}
-
-function MarkSourcedDialog({
-  deposit,
-  onClose,
-  onSave,
-}: {
-  deposit: LargeDeposit;
-  onClose(): void;
-  onSave(note: string): Promise<void>;
-}) {
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [touched, setTouched] = useState(false);
-  const noteId = useId();
-  const formId = `${noteId}-form`;
-  const empty = note.trim() === '';
-  return (
-    <Dialog
-      title={`Source of the ${formatMoney(deposit.amount)} deposit`}
-      onClose={onClose}
-      size="small"
-      testId="mark-sourced-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form={formId} variant="primary" busy={busy} data-testid="mark-sourced-save">
-            Mark as sourced
-          </Button>
-        </>
-      }
-    >
-      <form
-        id={formId}
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setTouched(true);
-          if (empty) return;
-          setBusy(true);
-          setError(null);
-          try {
-            await onSave(note.trim());
-          } catch (err) {
-            setError(err);
-            setBusy(false);
-          }
-        }}
-      >
-        <p>
-          {formatDate(deposit.date)} · {deposit.description}
-        </p>
-        <div className="field">
-          <label htmlFor={noteId}>How was it documented?</label>
-          <textarea
-            id={noteId}
-            rows={3}
-            maxLength={1000}
-            value={note}
-            autoFocus
-            data-testid="sourced-note-input"
-            aria-invalid={touched && empty ? true : undefined}
-            aria-describedby={touched && empty ? `${noteId}-error` : undefined}
-            placeholder="e.g. Gift letter from parents, dated …"
-            onChange={(e) => setNote(e.target.value)}
-          />
-          {touched && empty && (
-            <span className="error" id={`${noteId}-error`}>
-              A note is required: underwriting needs to know how the deposit was sourced.
-            </span>
-          )}
-        </div>
-        <ErrorAlert error={error} />
-      </form>
-    </Dialog>
   );
 }
