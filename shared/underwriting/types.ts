@@ -125,7 +125,7 @@ export type FindingRule =
 export type FindingSeverity = 'attention' | 'info' | 'ok';
 
 export interface Finding {
-  /** Stable across re-analysis of the same report, e.g. 'large-deposit:<transaction_id>'. */
+  /** Stable across re-analysis of the same report, e.g. 'large-deposit:unsourced' (one finding per rule and cause). */
   id: string;
   rule: FindingRule;
   severity: FindingSeverity;
