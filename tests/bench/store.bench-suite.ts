@@ -88,7 +88,8 @@ function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
     applicationDate: '2026-01-15',
     qualifyingMonthlyIncome: 8000 + n,
     fundsToClose: 40_000 + n,
-    ssn: `${String(100 + (n % 800)).padStart(3, '0')}-45-${String(1000 + (n % 9000))}`,
+    // Areas 100–665: valid SSNs (no 000, 666 or 9xx area) spread over many values.
+    ssn: `${String(100 + (n % 566)).padStart(3, '0')}-45-${String(1000 + (n % 9000))}`,
   });
   const item = store.items.add({
     applicantId: applicant.id,
