@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CountryCode, Products } from 'plaid';
 import { startEmulator } from '../../electron/emulator';
 import { SpecValidator } from '../contract/openapi-validator';
+import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
 
 /**
  * The emulator's data folder holds nothing sensitive in clear: owner-only folder and files, and no SSN, token,
@@ -113,7 +114,7 @@ it('tightens an existing folder and database file to owner-only', async () => {
 it('carries a data folder of the old clear-text format over, sealed, and leaves no clear copy behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'emulator-at-rest-'));
   dirs.push(dir);
-  const accessToken = 'access-sandbox-00000000-0000-4000-8000-0000000000a1';
+  const accessToken = FAKE_ACCESS_TOKEN;
   const reportToken = 'assets-sandbox-00000000-0000-4000-8000-0000000000a2';
   const oldSecret = '0123456789abcdef0123456789abcd';
   const old = new Database(join(dir, 'emulator.sqlite'));
