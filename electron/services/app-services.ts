@@ -2,7 +2,7 @@ import type { PlaidEnvironment } from '../../shared/domain';
 import type { ContractHandlers, EventSink } from '../../shared/ipc/contract';
 import type { AssetDeskStore } from '../db';
 import { AppRuntime } from './app-runtime';
-import { createBackupHandlers } from './backup-handlers';
+import { createBackupHandlers, type BackupHandlerDeps } from './backup-handlers';
 import { createClipboardHandlers } from './clipboard';
 import type { DesktopAdapters } from './desktop';
 import type { EnvironmentSession, RunningEmulatorLike, StartEmulator } from './environment-session';
@@ -12,7 +12,7 @@ import { createDepositHandlers } from './features/deposits';
 import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
-import { createSettingsHandlers } from './features/settings';
+import { createSettingsHandlers, type SettingsFeatureDeps } from './features/settings';
 import { underwritingConfirmationHandlers } from './features/underwriting';
 import type { Logger } from '../log/logger';
 import type { PlaidGateway, PlaidGatewayOptions } from './plaid-gateway';
@@ -84,65 +84,12 @@ export interface AppServices {
 
 export function createAppServices(deps: AppServicesDeps): AppServices {
   const runtime = new AppRuntime(deps);
-  const ctx = runtime.context;
-  const desk: ContractHandlers = {
-    ...createClipboardHandlers(deps.desktop),
-    ...createHandoffHandlers(ctx),
-    ...createSettingsHandlers({
-      ctx,
-      vault: runtime.vault,
-      keychain: () => runtime.keychain,
-      version: deps.version ?? '0.1.0',
-      transport: deps.transport ?? 'electron',
-      backgroundWork: () => runtime.backgroundWork,
-      switchEnvironment: (environment) => runtime.switchTo(environment),
-      sessionEnvironment: () => runtime.session?.environment ?? null,
-      webhooks: runtime.webhooks,
-      gatewayWith: (environment, credentials) => runtime.sessions.gatewayWith(environment, credentials),
-    }),
-    ...createApplicantHandlers(ctx),
-    ...createLinkHandlers(ctx),
-    ...createReportHandlers(ctx),
-    ...createAuditCopyHandlers(ctx),
-    ...createDepositHandlers(ctx),
-    ...underwritingConfirmationHandlers(ctx),
-    ...createBackupHandlers({
-      databaseFile: runtime.databaseFile,
-      store: () => runtime.store,
-      vault: runtime.vault,
-      desktop: deps.desktop,
-      clock: ctx.clock,
-      logger: deps.logger,
-      withStoreClosed: async (work) => {
-        await runtime.stop();
-        try {
-          return await work();
-        } finally {
-          runtime.vault.forget();
-          await runtime.start();
-        }
-      },
-      restart: async () => {
-        await runtime.stop();
-        runtime.vault.forget();
-        await runtime.start();
-        return runtime.keychain;
-      },
-    }),
-  };
 
   // While an applicant holds the computer only their own linking calls run (features/handoff.ts).
-  const handlers = lockedDuringHandoff(ctx, desk);
+  const handlers = lockedDuringHandoff(runtime.context, deskHandlers(runtime, deps));
 
   // The log cannot be written (full disk …): the officer is told once; the app keeps running.
   deps.logger.onWriteFailure?.((failure) => deps.events.emit('log:writeFailed', failure));
-
-  const running =
-    <T>(pick: (session: EnvironmentSession) => T) =>
-    (): T => {
-      if (!runtime.session) throw new Error('not started');
-      return pick(runtime.session);
-    };
 
   return {
     handlers,
@@ -152,18 +99,89 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     emulatorOrigin: () => runtime.emulatorOrigin(),
     emulatorBankOrigin: () => runtime.emulatorBankOrigin(),
     onEnvironmentChanged: (listener) => runtime.onEnvironmentChanged(listener),
-    internals: {
-      store: () => runtime.store,
-      environment: () => runtime.environment(),
-      gateway: running((s) => s.gateway),
-      webhookUrl: () => runtime.webhooks.url(),
-      emulator: () => runtime.sessions.emulator(),
-      async settled() {
-        await runtime.background;
-        await runtime.webhooks.idle();
-        await runtime.session?.lifecycle.settled();
-        await runtime.webhooks.idle();
-      },
+    internals: runningParts(runtime),
+  };
+}
+
+/** Every feature's handlers, one module each, before the hand-off lock wraps them. */
+function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandlers {
+  const ctx = runtime.context;
+  return {
+    ...createClipboardHandlers(deps.desktop),
+    ...createHandoffHandlers(ctx),
+    ...createSettingsHandlers(settingsDeps(runtime, deps)),
+    ...createApplicantHandlers(ctx),
+    ...createLinkHandlers(ctx),
+    ...createReportHandlers(ctx),
+    ...createAuditCopyHandlers(ctx),
+    ...createDepositHandlers(ctx),
+    ...underwritingConfirmationHandlers(ctx),
+    ...createBackupHandlers(backupDeps(runtime, deps)),
+  };
+}
+
+function settingsDeps(runtime: AppRuntime, deps: AppServicesDeps): SettingsFeatureDeps {
+  return {
+    ctx: runtime.context,
+    vault: runtime.vault,
+    keychain: () => runtime.keychain,
+    version: deps.version ?? '0.1.0',
+    transport: deps.transport ?? 'electron',
+    backgroundWork: () => runtime.backgroundWork,
+    switchEnvironment: (environment) => runtime.switchTo(environment),
+    sessionEnvironment: () => runtime.session?.environment ?? null,
+    webhooks: runtime.webhooks,
+    gatewayWith: (environment, credentials) => runtime.sessions.gatewayWith(environment, credentials),
+  };
+}
+
+/** Backup work that needs the database file closed stops the services around it; the vault is re-read on start. */
+function backupDeps(runtime: AppRuntime, deps: AppServicesDeps): BackupHandlerDeps {
+  return {
+    databaseFile: runtime.databaseFile,
+    store: () => runtime.store,
+    vault: runtime.vault,
+    desktop: deps.desktop,
+    clock: runtime.context.clock,
+    logger: deps.logger,
+    withStoreClosed: async (work) => {
+      await runtime.stop();
+      try {
+        return await work();
+      } finally {
+        runtime.vault.forget();
+        await runtime.start();
+      }
+    },
+    restart: async () => {
+      await runtime.stop();
+      runtime.vault.forget();
+      await runtime.start();
+      return runtime.keychain;
+    },
+  };
+}
+
+/** The running parts behind AppServices.internals, read at call time (a restart or switch replaces them). */
+function runningParts(runtime: AppRuntime): AppServices['internals'] {
+  const running =
+    <T>(pick: (session: EnvironmentSession) => T) =>
+    (): T => {
+      if (!runtime.session) throw new Error('not started');
+      return pick(runtime.session);
+    };
+
+  return {
+    store: () => runtime.store,
+    environment: () => runtime.environment(),
+    gateway: running((s) => s.gateway),
+    webhookUrl: () => runtime.webhooks.url(),
+    emulator: () => runtime.sessions.emulator(),
+    async settled() {
+      await runtime.background;
+      await runtime.webhooks.idle();
+      await runtime.session?.lifecycle.settled();
+      await runtime.webhooks.idle();
     },
   };
 }

@@ -40,7 +40,7 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
      */
     async start(): Promise<void> {
       if (!deps.enabled()) return;
-      if (!receiver) receiver = await startOn(deps.publicUrl() ? deps.savedPort() : null);
+      if (!receiver) receiver = await startOn(deps, deps.publicUrl() ? deps.savedPort() : null);
       if (deps.publicUrl() && deps.savedPort() !== receiver.port) deps.savePort(receiver.port);
     },
 
@@ -63,9 +63,7 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
       if (publicUrl) return publicUrl;
       const session = deps.session();
       if (!receiver || !session) return null;
-      return /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(session.gateway.basePath)
-        ? receiver.url
-        : null;
+      return isOnThisMachine(session.gateway.basePath) ? receiver.url : null;
     },
 
     /** Resolves once every webhook being handled has finished. */
@@ -73,47 +71,53 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
       await receiver?.idle();
     },
   };
+}
 
-  async function startOn(port: number | null): Promise<WebhookReceiver> {
-    if (port !== null) {
-      try {
-        return await startReceiver(port);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-        deps.logger.warn('webhook port taken; using another (update your port forward)', { port });
-      }
+/** Plaid's base path names a loopback host: the emulator, or a test's stand-in for Plaid. */
+const isOnThisMachine = (basePath: string): boolean =>
+  /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(basePath);
+
+/** Starts on the kept port when there is one; if another program took it, on a free port instead. */
+async function startOn(deps: WebhookDeskDeps, port: number | null): Promise<WebhookReceiver> {
+  if (port !== null) {
+    try {
+      return await startReceiver(deps, port);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      deps.logger.warn('webhook port taken; using another (update your port forward)', { port });
     }
-    return startReceiver(0);
   }
+  return startReceiver(deps, 0);
+}
 
-  function startReceiver(port: number): Promise<WebhookReceiver> {
-    return startWebhookReceiver({
-      port,
-      logger: deps.logger,
-      clock: deps.clock,
-      // Besides the receiver itself, only the officer's public URL may name this host.
-      allowedHosts: () => {
-        const publicUrl = deps.publicUrl();
-        return publicUrl ? [new URL(publicUrl).host] : [];
-      },
-      fetchKey: async (kid) => {
-        const session = await deps.requireSession();
-        const got = await session.gateway.call('/webhook_verification_key/get', (p) =>
-          p.webhookVerificationKeyGet({ key_id: kid }),
-        );
-        return got.key as unknown as PlaidWebhookKey;
-      },
-      acceptedEnvironments: () => {
-        const session = deps.session();
-        return session ? [plaidWebhookEnvironment(session.environment)] : [];
-      },
-      onWebhook: async (webhook: PlaidWebhook) => {
-        const session = await deps.requireSession();
-        if (webhook.webhook_type === 'ASSETS') await session.lifecycle.handleWebhook(webhook);
-        else await session.items.handleWebhook(webhook);
-      },
-    });
-  }
+/** A receiver that checks each webhook against the current session's environment and hands it to that session. */
+function startReceiver(deps: WebhookDeskDeps, port: number): Promise<WebhookReceiver> {
+  return startWebhookReceiver({
+    port,
+    logger: deps.logger,
+    clock: deps.clock,
+    // Besides the receiver itself, only the officer's public URL may name this host.
+    allowedHosts: () => {
+      const publicUrl = deps.publicUrl();
+      return publicUrl ? [new URL(publicUrl).host] : [];
+    },
+    fetchKey: async (kid) => {
+      const session = await deps.requireSession();
+      const got = await session.gateway.call('/webhook_verification_key/get', (p) =>
+        p.webhookVerificationKeyGet({ key_id: kid }),
+      );
+      return got.key as unknown as PlaidWebhookKey;
+    },
+    acceptedEnvironments: () => {
+      const session = deps.session();
+      return session ? [plaidWebhookEnvironment(session.environment)] : [];
+    },
+    onWebhook: async (webhook: PlaidWebhook) => {
+      const session = await deps.requireSession();
+      if (webhook.webhook_type === 'ASSETS') await session.lifecycle.handleWebhook(webhook);
+      else await session.items.handleWebhook(webhook);
+    },
+  });
 }
 
 export type WebhookDesk = ReturnType<typeof createWebhookDesk>;

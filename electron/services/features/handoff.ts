@@ -60,93 +60,102 @@ async function pinMatches(pin: string, stored: StoredPin): Promise<boolean> {
 const refused = (message: string, field?: string) =>
   new AppError({ code: ErrorCodes.validation, message, retryable: false, ...(field ? { field } : {}) });
 
+const settingsOf = (ctx: ServiceContext) => ctx.store().settings;
+const storedPinOf = (ctx: ServiceContext) => settingsOf(ctx).get<StoredPin | null>(PIN_KEY, null);
+const activeHandoffOf = (ctx: ServiceContext) => settingsOf(ctx).get<ActiveHandoff | null>(ACTIVE_KEY, null);
+const statusOf = (ctx: ServiceContext): HandoffStatus => ({
+  pinSet: storedPinOf(ctx) !== null,
+  active: activeHandoffOf(ctx),
+});
+
+/** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
+async function checkPin(ctx: ServiceContext, pin: string, field: string): Promise<void> {
+  const stored = storedPinOf(ctx);
+  if (!stored) throw refused('No officer PIN is set. Set one in Settings.');
+  const tries = settingsOf(ctx).get<FailedTries>(TRIES_KEY, { count: 0, waitUntil: null });
+  const now = ctx.clock();
+  if (tries.waitUntil && Date.parse(tries.waitUntil) > now.getTime()) {
+    const seconds = Math.ceil((Date.parse(tries.waitUntil) - now.getTime()) / 1000);
+    throw refused(`Too many wrong PINs. Try again in ${seconds} seconds.`, field);
+  }
+  if (await pinMatches(pin, stored)) {
+    settingsOf(ctx).set(TRIES_KEY, { count: 0, waitUntil: null });
+    return;
+  }
+  const count = tries.count + 1;
+  const waitUntil = count >= FREE_TRIES ? new Date(now.getTime() + WAIT_MS).toISOString() : null;
+  settingsOf(ctx).set(TRIES_KEY, { count, waitUntil });
+  ctx.store().activity.append({ action: 'handoff_pin_refused', detail: { tries: count } });
+  throw refused(
+    waitUntil
+      ? `That PIN is not right. Too many wrong PINs: try again in ${WAIT_MS / 1000} seconds.`
+      : 'That PIN is not right.',
+    field,
+  );
+}
+
+/** Throws the officer-facing refusal when this applicant (and bank link) cannot take the computer now. */
+function refuseUnlessHandoffCanStart(ctx: ServiceContext, applicantId: string, itemId: string | undefined): void {
+  if (!storedPinOf(ctx))
+    throw new AppError({
+      code: ErrorCodes.conflict,
+      message: 'Set an officer PIN before handing the computer to an applicant; only that PIN ends their mode.',
+      retryable: false,
+    });
+  const current = activeHandoffOf(ctx);
+  if (current && current.applicantId !== applicantId)
+    throw new AppError({
+      code: ErrorCodes.conflict,
+      message: 'Another applicant holds the computer. Return to the officer first.',
+      retryable: false,
+    });
+  requireApplicant(ctx, applicantId);
+  if (itemId) {
+    const item = ctx.store().items.get(itemId);
+    if (!item || item.applicantId !== applicantId)
+      throw new AppError({
+        code: ErrorCodes.notFound,
+        message: 'That bank link no longer exists.',
+        retryable: false,
+      });
+  }
+}
+
 /**
  * The hand-off lock. While an applicant holds the computer the main process remembers it (in the
  * store, so a reload or restart does not end it) and only the officer's PIN ends it.
  */
 export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
-  const settings = () => ctx.store().settings;
-  const storedPin = () => settings().get<StoredPin | null>(PIN_KEY, null);
-  const active = () => settings().get<ActiveHandoff | null>(ACTIVE_KEY, null);
-  const status = (): HandoffStatus => ({ pinSet: storedPin() !== null, active: active() });
-  // Before the history opens (keychain locked, recovery key needed) there is no PIN and no hand-off yet.
-  const statusIfOpen = (): HandoffStatus => (ctx.openStore() ? status() : { pinSet: false, active: null });
-
-  /** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
-  async function checkPin(pin: string, field: string): Promise<void> {
-    const stored = storedPin();
-    if (!stored) throw refused('No officer PIN is set. Set one in Settings.');
-    const tries = settings().get<FailedTries>(TRIES_KEY, { count: 0, waitUntil: null });
-    const now = ctx.clock();
-    if (tries.waitUntil && Date.parse(tries.waitUntil) > now.getTime()) {
-      const seconds = Math.ceil((Date.parse(tries.waitUntil) - now.getTime()) / 1000);
-      throw refused(`Too many wrong PINs. Try again in ${seconds} seconds.`, field);
-    }
-    if (await pinMatches(pin, stored)) {
-      settings().set(TRIES_KEY, { count: 0, waitUntil: null });
-      return;
-    }
-    const count = tries.count + 1;
-    const waitUntil = count >= FREE_TRIES ? new Date(now.getTime() + WAIT_MS).toISOString() : null;
-    settings().set(TRIES_KEY, { count, waitUntil });
-    ctx.store().activity.append({ action: 'handoff_pin_refused', detail: { tries: count } });
-    throw refused(
-      waitUntil
-        ? `That PIN is not right. Too many wrong PINs: try again in ${WAIT_MS / 1000} seconds.`
-        : 'That PIN is not right.',
-      field,
-    );
-  }
+  const status = () => statusOf(ctx);
 
   return {
-    'handoff:status': async () => statusIfOpen(),
+    // Before the history opens (keychain locked, recovery key needed) there is no PIN and no hand-off yet.
+    'handoff:status': async () => (ctx.openStore() ? status() : { pinSet: false, active: null }),
 
     'handoff:setPin': async ({ pin, currentPin }) => {
       // An applicant holding the computer must not be able to choose the PIN that ends their own mode.
-      if (active()) throw refused('The PIN can’t be changed while an applicant holds the computer.');
-      if (storedPin()) {
+      if (activeHandoffOf(ctx)) throw refused('The PIN can’t be changed while an applicant holds the computer.');
+      if (storedPinOf(ctx)) {
         if (!currentPin) throw refused('Enter the current PIN to change it.', 'currentPin');
-        await checkPin(currentPin, 'currentPin');
+        await checkPin(ctx, currentPin, 'currentPin');
       }
-      settings().set(PIN_KEY, await hashPin(pin));
+      settingsOf(ctx).set(PIN_KEY, await hashPin(pin));
       ctx.store().activity.append({ action: 'officer_pin_set', detail: {} });
       return status();
     },
 
     'handoff:start': async ({ applicantId, itemId }) => {
-      if (!storedPin())
-        throw new AppError({
-          code: ErrorCodes.conflict,
-          message: 'Set an officer PIN before handing the computer to an applicant; only that PIN ends their mode.',
-          retryable: false,
-        });
-      const current = active();
-      if (current && current.applicantId !== applicantId)
-        throw new AppError({
-          code: ErrorCodes.conflict,
-          message: 'Another applicant holds the computer. Return to the officer first.',
-          retryable: false,
-        });
-      requireApplicant(ctx, applicantId);
-      if (itemId) {
-        const item = ctx.store().items.get(itemId);
-        if (!item || item.applicantId !== applicantId)
-          throw new AppError({
-            code: ErrorCodes.notFound,
-            message: 'That bank link no longer exists.',
-            retryable: false,
-          });
-      }
-      settings().set(ACTIVE_KEY, { applicantId, itemId: itemId ?? null } satisfies ActiveHandoff);
+      refuseUnlessHandoffCanStart(ctx, applicantId, itemId);
+      settingsOf(ctx).set(ACTIVE_KEY, { applicantId, itemId: itemId ?? null } satisfies ActiveHandoff);
       ctx.store().activity.append({ action: 'handoff_started', applicantId, detail: {} });
       return status();
     },
 
     'handoff:end': async ({ pin }) => {
-      const current = active();
+      const current = activeHandoffOf(ctx);
       if (!current) return status();
-      await checkPin(pin, 'pin');
-      settings().set(ACTIVE_KEY, null);
+      await checkPin(ctx, pin, 'pin');
+      settingsOf(ctx).set(ACTIVE_KEY, null);
       ctx.store().activity.append({ action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
       return status();
     },
