@@ -1,13 +1,13 @@
 import { CountryCode, Products, type LinkTokenCreateRequest } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
-import type { HostedLinkDeliveryMethod, Item, LinkedAccount, PlaidEnvironment } from '../../../shared/domain';
+import type { HostedLinkDeliveryMethod, Item, PlaidEnvironment } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/ipc/contract';
 import type { AssetDeskStore } from '../../db';
 import type { Logger } from '../../log/logger';
 import type { PlaidGateway, PlaidErrorBody } from '../plaid-gateway';
-import { OUTCOME_UNKNOWN } from '../plaid-messages';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createHostedLinkSessions, type HostedLinkSessions } from './hosted-link';
+import { exchangeAndStoreItem, linkedAtPlaid } from './item-exchange';
 import { notFound } from '../service-context';
 
 /**
@@ -120,114 +120,9 @@ export class ItemService {
    * accounts come from Plaid (/item/get, /accounts/get), so a tampered or stale page cannot misstate them.
    */
   async complete(applicantId: string, publicToken: string, _metadata: LinkMetadataInput): Promise<Item> {
-    const { store, gateway, environment } = this;
     this.requireApplicant(applicantId);
-    const exchange = await gateway
-      .call('/item/public_token/exchange', (p) => p.itemPublicTokenExchange({ public_token: publicToken }))
-      .catch((error: unknown) => {
-        throw error instanceof AppError && error.code === OUTCOME_UNKNOWN ? this.exchangeUnknown(applicantId) : error;
-      });
-    let linked: { institution: { id: string; name: string }; accounts: LinkedAccount[] };
-    try {
-      linked = await this.linkedAtPlaid(exchange.access_token);
-    } catch (error) {
-      // Without Plaid's word on the Item we cannot store it honestly: remove it rather than orphan it.
-      await this.removeAtPlaid(exchange.access_token);
-      throw error;
-    }
-    const { institution, accounts } = linked;
-    const existing = store.items.findByInstitution(applicantId, environment, institution.id);
-    if (existing && existing.status !== 'removed') {
-      // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
-      await this.removeAtPlaid(exchange.access_token);
-      throw new AppError({
-        code: 'DUPLICATE_INSTITUTION',
-        message: `${institution.name} is already linked for this applicant. Use the existing connection (choose "Re-link" if it needs the applicant to sign in again), or remove it first to link it anew.`,
-        retryable: false,
-      });
-    }
-    let item: Item;
-    try {
-      // The Item and its activity entry together or not at all: nothing half-recorded.
-      item = store.transaction(() => {
-        const added = store.items.add({
-          applicantId,
-          environment,
-          plaidItemId: exchange.item_id,
-          accessToken: exchange.access_token,
-          institutionId: institution.id,
-          institutionName: institution.name,
-          accounts,
-        });
-        store.activity.append({
-          action: 'item_linked',
-          applicantId,
-          reportId: null,
-          detail: { itemId: added.id, institution: added.institutionName, accounts: accounts.length },
-        });
-        return added;
-      });
-    } catch (error) {
-      // Not kept here, so not kept at Plaid either: its access token would be lost with it.
-      await this.removeAtPlaid(exchange.access_token);
-      throw error;
-    }
-    this.log.info('item linked', { itemId: item.id, institutionId: item.institutionId });
-    return item;
-  }
-
-  /**
-   * The exchange was sent but no answer came: Plaid may hold an Item whose access token never reached
-   * us, and the public token cannot be exchanged again. Nothing was stored, so linking the same bank
-   * again is not a duplicate; the officer's activity log keeps a note of the attempt.
-   */
-  private exchangeUnknown(applicantId: string): AppError {
-    this.store.activity.append({
-      action: 'item_link_outcome_unknown',
-      applicantId,
-      reportId: null,
-      detail: {},
-    });
-    this.log.warn('public token exchange outcome unknown; nothing stored', { applicantId });
-    return new AppError({
-      code: OUTCOME_UNKNOWN,
-      message:
-        "Plaid did not answer in time while saving the applicant's bank, so AssetDesk cannot tell whether Plaid connected it. Nothing was saved here and the request was not sent twice. Check the applicant's banks: if this bank is not listed, ask the applicant to link it again (it will not be refused as a duplicate).",
-      retryable: false,
-    });
-  }
-
-  /** The Item's institution and the accounts the applicant shared, as Plaid records them. */
-  private async linkedAtPlaid(accessToken: string) {
-    const got = await this.gateway.call('/accounts/get', (p) => p.accountsGet({ access_token: accessToken }));
-    const institutionId = got.item.institution_id;
-    if (!institutionId)
-      throw new AppError({
-        code: 'INSTITUTION_UNKNOWN',
-        message: 'Plaid did not say which bank this connection belongs to. Ask the applicant to link it again.',
-        retryable: false,
-      });
-    let name = (got.item as { institution_name?: string | null }).institution_name ?? null;
-    if (!name) {
-      const found = await this.gateway.call('/institutions/get_by_id', (p) =>
-        p.institutionsGetById({ institution_id: institutionId, country_codes: [CountryCode.Us] }),
-      );
-      name = found.institution.name;
-    }
-    const accounts: LinkedAccount[] = got.accounts.map((a) => ({
-      accountId: a.account_id,
-      name: a.name,
-      mask: a.mask ?? null,
-      type: String(a.type),
-      subtype: a.subtype ? String(a.subtype) : null,
-    }));
-    return { institution: { id: institutionId, name }, accounts };
-  }
-
-  private async removeAtPlaid(accessToken: string): Promise<void> {
-    await this.gateway
-      .removeItem(accessToken)
-      .catch((error: unknown) => this.log.warn('could not remove the unwanted Item at Plaid', { error }));
+    const { store, gateway, environment, log } = this;
+    return exchangeAndStoreItem({ store, gateway, environment, log }, applicantId, publicToken);
   }
 
   /** After update-mode Link: ask Plaid whether the Item is healthy again, and record it. */
@@ -238,7 +133,7 @@ export class ItemService {
       await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
     } else {
       // Update mode may change which accounts are shared: keep what Plaid now says.
-      const { accounts } = await this.linkedAtPlaid(this.store.items.accessToken(itemId));
+      const { accounts } = await linkedAtPlaid(this.gateway, this.store.items.accessToken(itemId));
       this.store.items.setAccounts(itemId, accounts);
       this.store.items.setStatus(itemId, 'ok', null);
       const item = this.requireItem(itemId);
