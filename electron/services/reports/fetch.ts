@@ -8,6 +8,7 @@ import { analysisContextFor } from '../features/underwriting';
 import type { Logger } from '../../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import { INSIGHTS_UNAVAILABLE_CODES } from '../plaid-messages';
+import { plaidErrorBodyOf } from './failures';
 import type { FetchOutcome, ReportPoller } from './poller';
 
 export interface ReportFetcherDeps {
@@ -30,8 +31,6 @@ export interface ReportFetcherDeps {
 export function createReportFetcher(deps: ReportFetcherDeps) {
   const { store, gateway, log } = deps;
   const finishing = new Map<string, Promise<FetchOutcome>>();
-  const settledStatus = (report: ReportRecord | null): FetchOutcome =>
-    report?.status === 'ready' ? 'ready' : 'failed';
 
   const insightsOn = () => store.settings.value('insights')[deps.environment];
 
@@ -51,11 +50,7 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
       if (!(error instanceof AppError)) throw error;
       if (withInsights && INSIGHTS_UNAVAILABLE_CODES.has(error.code)) return withoutInsights(report, token, error.code);
       if (error.code === 'PRODUCT_NOT_READY' || error.retryable) return 'not-ready';
-      await deps.onFailure(report, {
-        error_code: error.code,
-        display_message: error.message,
-        ...(error.requestId ? { request_id: error.requestId } : {}),
-      });
+      await deps.onFailure(report, plaidErrorBodyOf(error));
       return 'failed';
     }
   }
@@ -82,7 +77,7 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
   }
 
   async function fetchOnce(reportId: string): Promise<FetchOutcome> {
-    let report = store.reports.get(reportId);
+    const report = store.reports.get(reportId);
     if (!report || report.status !== 'pending') return settledStatus(report);
     if (!report.plaidReportId) return 'not-ready';
     if (!(await deps.poller.takeTurn(reportId))) return 'not-ready';
@@ -93,18 +88,7 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
     const pdf = await gateway.pdf('/asset_report/pdf/get', (p, o) =>
       p.assetReportPdfGet({ asset_report_token: token }, o),
     );
-    report = store.reports.get(reportId);
-    if (!report || report.status !== 'pending') return settledStatus(report);
-    const content = {
-      report: result.report,
-      warnings: withInstitutions(store, deps.environment, result.warnings),
-    } as unknown as AssetReportGetResult;
-    const findingCounts = findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
-    store.transaction(() => storeReady(deps, report!, content, pdf, findingCounts));
-    log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
-    deps.onReady(report, content.warnings);
-    deps.poller.window.forget(reportId);
-    return 'ready';
+    return storeIfStillPending(deps, reportId, result, pdf);
   }
 
   return {
@@ -117,6 +101,35 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
     },
     inFlight: (): Promise<FetchOutcome>[] => [...finishing.values()],
   };
+}
+
+/** A report no longer pending was settled by someone else: report how it ended. */
+function settledStatus(report: ReportRecord | null): FetchOutcome {
+  return report?.status === 'ready' ? 'ready' : 'failed';
+}
+
+/**
+ * Stores Plaid's answer as the ready report, unless the report was settled (failed or removed) while
+ * Plaid was answering.
+ */
+function storeIfStillPending(
+  deps: ReportFetcherDeps,
+  reportId: string,
+  result: AssetReportGetResponse,
+  pdf: Uint8Array,
+): FetchOutcome {
+  const report = deps.store.reports.get(reportId);
+  if (!report || report.status !== 'pending') return settledStatus(report);
+  const content = {
+    report: result.report,
+    warnings: withInstitutions(deps.store, deps.environment, result.warnings),
+  } as unknown as AssetReportGetResult;
+  const findingCounts = findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
+  deps.store.transaction(() => storeReady(deps, report, content, pdf, findingCounts));
+  deps.log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
+  deps.onReady(report, content.warnings);
+  deps.poller.window.forget(reportId);
+  return 'ready';
 }
 
 /**

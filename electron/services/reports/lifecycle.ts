@@ -6,10 +6,10 @@ import type { DesktopAdapters } from '../desktop';
 import type { ItemService } from '../link/items';
 import type { Logger } from '../../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
-import { reportFailureMessage } from '../plaid-messages';
 import { reportIn } from '../service-context';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createReportFetcher, type ReportFetcher } from './fetch';
+import { createReportFailureRecorder, plaidErrorBodyOf, type ReportFailureRecorder } from './failures';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import {
   checkReportRequest,
@@ -63,6 +63,7 @@ export class ReportLifecycle {
   private readonly submitting = new Map<string, Promise<ReportRecord>>();
   private readonly poller: ReportPoller;
   private readonly fetcher: ReportFetcher;
+  private readonly recordFailure: ReportFailureRecorder;
   /** The per-report /asset_report/get window (tests read it). */
   readonly window: CallWindow;
 
@@ -80,6 +81,14 @@ export class ReportLifecycle {
       fetch: (reportId) => this.fetcher.fetchIfReady(reportId),
     });
     this.window = this.poller.window;
+    this.recordFailure = createReportFailureRecorder({
+      store: deps.store,
+      environment: deps.environment,
+      items: deps.items,
+      desktop: deps.desktop,
+      log: this.log,
+      progress: (report, status, message) => this.progress(report, status, message),
+    });
     this.fetcher = createReportFetcher({
       store: deps.store,
       gateway: deps.gateway,
@@ -255,11 +264,7 @@ export class ReportLifecycle {
         error instanceof AppError
           ? error
           : new AppError({ code: ErrorCodes.internal, message: 'Plaid could not start this report.', retryable: true });
-      await this.recordFailure(pending, {
-        error_code: appError.code,
-        display_message: appError.message,
-        ...(appError.requestId ? { request_id: appError.requestId } : {}),
-      });
+      await this.recordFailure(pending, plaidErrorBodyOf(appError));
       throw appError;
     }
     this.crashPoint('after-plaid-reply');
@@ -275,56 +280,6 @@ export class ReportLifecycle {
     const attached = this.requireReport(pending.id);
     this.poller.start(attached.id);
     return attached;
-  }
-
-  private async recordFailure(report: ReportRecord, error: PlaidErrorBody): Promise<void> {
-    const current = this.store.reports.get(report.id);
-    if (!current || current.status !== 'pending') return;
-    const code = error.error_code ?? 'ASSET_REPORT_GENERATION_FAILED';
-    const message = this.withFailingBanks(reportFailureMessage(error), error.causes ?? []);
-    this.store.reports.markFailed(report.id, {
-      code,
-      message,
-      ...(error.request_id ? { requestId: error.request_id } : {}),
-    });
-    this.store.activity.append({
-      action: 'report_failed',
-      applicantId: report.applicantId,
-      reportId: report.id,
-      detail: { code, requestId: error.request_id ?? null },
-    });
-    this.log.warn('report failed', { reportId: report.id, code, requestId: error.request_id });
-    await this.markItemsNeedingRelink(report, code, error.causes ?? []);
-    this.progress(report, 'failed', message);
-    this.deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`);
-  }
-
-  /** Plaid's per-Item causes, named by the bank the officer linked (Plaid sends only the Item id). */
-  private withFailingBanks(message: string, causes: NonNullable<PlaidErrorBody['causes']>): string {
-    const banks = causes.map((cause) => {
-      const item = cause.item_id ? this.store.items.findByPlaidItemId(this.environment, cause.item_id) : null;
-      return `${item?.institutionName ?? 'A bank'}: ${reportFailureMessage(cause)}`;
-    });
-    return banks.length > 0 ? `${message} ${banks.join(' ')}` : message;
-  }
-
-  /** Items that need the applicant to sign in again are marked, whichever way Plaid told us. */
-  private async markItemsNeedingRelink(
-    report: ReportRecord,
-    code: string,
-    causes: NonNullable<PlaidErrorBody['causes']>,
-  ): Promise<void> {
-    const { items } = this.deps;
-    if (code === 'ITEM_LOGIN_REQUIRED' && causes.length === 0) {
-      for (const itemId of report.itemIds) await items.check(itemId).catch(() => undefined);
-    }
-    for (const cause of causes) {
-      if (cause.error_code === 'ITEM_LOGIN_REQUIRED' && cause.item_id) {
-        const item = this.store.items.findByPlaidItemId(this.environment, cause.item_id);
-        if (item)
-          await items.markNeedsRelink(item.id, { code: cause.error_code, message: reportFailureMessage(cause) });
-      }
-    }
   }
 
   /** Writes the pending row and its activity entry together, before Plaid is called, then submits it. */
