@@ -1,0 +1,165 @@
+import { AppError, ErrorCodes } from '../../shared/errors';
+import { OUTCOME_UNKNOWN, RETRYABLE_ERROR_CODES, RETRYABLE_ERROR_TYPES, officerMessage } from './plaid-messages';
+
+/**
+ * Plaid's errors as AssetDesk reads them: the error body decoded, whether Plaid certainly did not act
+ * (so a call that creates something may be sent again), and one AppError with the officer's message
+ * and nothing secret in its cause.
+ */
+
+/** Plaid's error object as it arrives in an error body or an ERROR webhook. */
+export interface PlaidErrorBody {
+  error_type?: string;
+  error_code?: string;
+  error_message?: string | null;
+  display_message?: string | null;
+  request_id?: string;
+  causes?: Array<PlaidErrorBody & { item_id?: string }>;
+}
+
+/** Error bodies of PDF calls arrive as bytes; JSON calls as objects; proxies may send text. */
+export function decodePlaidErrorBody(data: unknown): PlaidErrorBody | undefined {
+  let value = data;
+  if (value instanceof ArrayBuffer) value = Buffer.from(value);
+  if (ArrayBuffer.isView(value)) value = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const body = value as PlaidErrorBody;
+  return typeof body.error_code === 'string' ? body : undefined;
+}
+
+/**
+ * True when Plaid certainly did not act on the request: it answered "slow down" or "down for maintenance",
+ * or the connection was refused before a byte of the request was sent.
+ */
+export function certainlyNotActedOn(raw: unknown): boolean {
+  const e = raw as { code?: string; response?: { status?: number; data?: unknown } };
+  if (e.response) {
+    const body = decodePlaidErrorBody(e.response.data);
+    return (
+      e.response.status === 429 ||
+      body?.error_type === 'RATE_LIMIT_EXCEEDED' ||
+      body?.error_code === 'PLANNED_MAINTENANCE'
+    );
+  }
+  return e.code === 'ECONNREFUSED';
+}
+
+/** A failure after which Plaid may or may not have done what was asked (5xx, timeout, connection lost). */
+export function outcomeOpen(raw: unknown): boolean {
+  if (raw instanceof AppError) return false;
+  const e = raw as { response?: { status?: number } };
+  if (e.response) return (e.response.status ?? 0) >= 500;
+  return toAppError(raw).code === ErrorCodes.network;
+}
+
+export function outcomeUnknown(endpoint: string, raw: unknown): AppError {
+  const cause = toAppError(raw);
+  const what: Record<string, string> = {
+    '/asset_report/create':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this report. It did not send the request again, so you are not billed twice. If the report does not appear, create it again.',
+    '/asset_report/refresh':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this refresh. It did not send it again, so you are not billed twice. If no refreshed report appears, refresh again.',
+    '/asset_report/filter':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether the filtered report was made. It did not send it again. If it does not appear, filter again.',
+    '/asset_report/audit_copy/create':
+      'AssetDesk did not hear back from Plaid, so it cannot tell whether the audit copy was made. It did not send it again. Check the audit copies of this report, then share again if needed.',
+    '/item/public_token/exchange':
+      "AssetDesk did not hear back from Plaid while saving the applicant's bank, so it cannot tell whether the bank was connected. Check the applicant's banks; link again only if it is missing.",
+  };
+  return new AppError(
+    {
+      code: OUTCOME_UNKNOWN,
+      message: what[endpoint] ?? 'AssetDesk did not hear back from Plaid and did not repeat the request.',
+      retryable: false,
+      ...(cause.requestId ? { requestId: cause.requestId } : {}),
+    },
+    { cause: new Error(`${endpoint}: ${cause.code}`) },
+  );
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_NETWORK',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/** Any failure of a Plaid call (Axios error, decoded body, network failure) as one AppError. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as {
+    code?: string;
+    message?: string;
+    response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
+  };
+  const response = e.response;
+  if (response) {
+    const status = response.status ?? 0;
+    const body = decodePlaidErrorBody(response.data);
+    const headerRequestId =
+      typeof response.headers?.['plaid-request-id'] === 'string'
+        ? (response.headers['plaid-request-id'] as string)
+        : undefined;
+    const requestId = body?.request_id ?? headerRequestId;
+    // Without a Plaid body (a proxy's answer) the status stands in: 429 is Plaid's generic rate-limit code.
+    const code =
+      body?.error_code ?? (status === 429 ? 'RATE_LIMIT' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
+    const errorType = body?.error_type ?? (status === 429 ? 'RATE_LIMIT_EXCEEDED' : undefined);
+    const retryable =
+      status === 429 ||
+      status >= 500 ||
+      RETRYABLE_ERROR_CODES.has(code) ||
+      (errorType !== undefined && RETRYABLE_ERROR_TYPES.has(errorType));
+    const message = officerMessage(
+      { ...body, error_code: code, ...(errorType ? { error_type: errorType } : {}) },
+      () =>
+        status >= 500
+          ? 'Plaid had a problem answering. Try again in a few minutes.'
+          : `Plaid refused the request (${code}${nonEmpty(body?.error_message) ? `: ${body!.error_message}` : ''}). If this keeps happening, contact support with the request ID.`,
+    );
+    return new AppError(
+      { code, message, retryable, ...(requestId ? { requestId } : {}) },
+      { cause: sanitizedCause(status, body) },
+    );
+  }
+  const networkCode = typeof e.code === 'string' ? e.code : undefined;
+  if ((networkCode && NETWORK_CODES.has(networkCode)) || /timeout|socket hang up|network/i.test(e.message ?? '')) {
+    const timedOut = networkCode === 'ECONNABORTED' || networkCode === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '');
+    return new AppError({
+      code: ErrorCodes.network,
+      message: timedOut
+        ? 'Plaid did not answer in time. Check the internet connection and try again.'
+        : 'AssetDesk could not reach Plaid. Check the internet connection (and any proxy or firewall), then try again.',
+      retryable: true,
+    });
+  }
+  return new AppError({
+    code: ErrorCodes.internal,
+    message:
+      'Something went wrong while talking to Plaid. Try again; if it keeps happening, send the log file to support.',
+    retryable: false,
+  });
+}
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+// The Axios error holds the request config (with the secret header): keep only what helps debugging.
+function sanitizedCause(status: number, body: PlaidErrorBody | undefined): Error {
+  return new Error(`Plaid HTTP ${status} ${body?.error_type ?? ''}/${body?.error_code ?? ''}`);
+}
