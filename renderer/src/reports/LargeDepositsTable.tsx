@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useRef, useState } from 'react';
 import type { LargeDeposit } from '../../../shared/underwriting/types';
-import { Button, Chip, Dialog, ErrorAlert } from '../ui';
+import { Button, Chip, ErrorAlert } from '../ui';
 import { formatDate, formatMoney } from './format';
+import { NoteDialog } from './NoteDialog';
 import type { FindingFocus } from './FindingsPanel';
 
 /** What the report itself shows about a large deposit's source. */
@@ -178,69 +179,22 @@ function MarkSourcedDialog({
   onClose(): void;
   onSave(note: string): Promise<void>;
 }) {
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [touched, setTouched] = useState(false);
-  const noteId = useId();
-  const formId = `${noteId}-form`;
-  const empty = note.trim() === '';
   return (
-    <Dialog
+    <NoteDialog
       title={`Source of the ${formatMoney(deposit.amount)} deposit`}
-      onClose={onClose}
-      size="small"
       testId="mark-sourced-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form={formId} variant="primary" busy={busy} data-testid="mark-sourced-save">
-            Mark as sourced
-          </Button>
-        </>
-      }
+      saveLabel="Mark as sourced"
+      saveTestId="mark-sourced-save"
+      noteLabel="How was it documented?"
+      notePlaceholder="e.g. Gift letter from parents, dated …"
+      noteTestId="sourced-note-input"
+      noteRequired="A note is required: underwriting needs to know how the deposit was sourced."
+      onClose={onClose}
+      onSave={onSave}
     >
-      <form
-        id={formId}
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setTouched(true);
-          if (empty) return;
-          setBusy(true);
-          setError(null);
-          try {
-            await onSave(note.trim());
-          } catch (err) {
-            setError(err);
-            setBusy(false);
-          }
-        }}
-      >
-        <p>
-          {formatDate(deposit.date)} · {deposit.description}
-        </p>
-        <div className="field">
-          <label htmlFor={noteId}>How was it documented?</label>
-          <textarea
-            id={noteId}
-            rows={3}
-            maxLength={1000}
-            value={note}
-            autoFocus
-            data-testid="sourced-note-input"
-            aria-invalid={touched && empty ? true : undefined}
-            aria-describedby={touched && empty ? `${noteId}-error` : undefined}
-            placeholder="e.g. Gift letter from parents, dated …"
-            onChange={(e) => setNote(e.target.value)}
-          />
-          {touched && empty && (
-            <span className="error" id={`${noteId}-error`}>
-              A note is required: underwriting needs to know how the deposit was sourced.
-            </span>
-          )}
-        </div>
-        <ErrorAlert error={error} />
-      </form>
-    </Dialog>
+      <p>
+        {formatDate(deposit.date)} · {deposit.description}
+      </p>
+    </NoteDialog>
   );
 }

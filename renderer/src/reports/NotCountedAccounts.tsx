@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import type { StoredAccountConfirmation } from '../../../shared/domain';
 import type { AccountConfirmation, NotCountedAccount, NotCountedReason } from '../../../shared/underwriting/types';
-import { Button, Chip, Dialog, ErrorAlert } from '../ui';
+import { Button, Chip, ErrorAlert } from '../ui';
 import { formatMoney } from './format';
+import { NoteDialog } from './NoteDialog';
 
 /** Why an account is held back, in the officer's words, and the confirmation that counts it (if the officer can). */
 const REASONS: Record<NotCountedReason, { label: string; kind: AccountConfirmation['kind'] | null; action: string }> = {
@@ -161,54 +162,28 @@ function ConfirmAccountDialog({
   onClose(): void;
   onSave(note: string, usdRate: number | null): Promise<void>;
 }) {
-  const [note, setNote] = useState('');
   const [rate, setRate] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [touched, setTouched] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const noteId = useId();
   const rateId = useId();
-  const formId = `${noteId}-form`;
   const parsedRate = Number(rate);
   const rateInvalid = kind === 'conversion' && !(parsedRate > 0);
-  const noteEmpty = note.trim() === '';
   const prompt: Record<AccountConfirmation['kind'], string> = {
     ownership: 'How was ownership confirmed?',
     business_review: "The lender's business-asset review",
     conversion: 'Source of the conversion',
   };
   return (
-    <Dialog
+    <NoteDialog
       title={`${KIND_LABEL[kind]}: ${account.name}${account.mask ? ` ••${account.mask}` : ''}`}
-      onClose={onClose}
-      size="small"
       testId="confirm-account-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form={formId} variant="primary" busy={busy} data-testid="confirm-account-save">
-            Save
-          </Button>
-        </>
-      }
-    >
-      <form
-        id={formId}
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setTouched(true);
-          if (noteEmpty || rateInvalid) return;
-          setBusy(true);
-          setError(null);
-          try {
-            await onSave(note.trim(), kind === 'conversion' ? parsedRate : null);
-          } catch (err) {
-            setError(err);
-            setBusy(false);
-          }
-        }}
-      >
-        {kind === 'conversion' && (
+      saveLabel="Save"
+      saveTestId="confirm-account-save"
+      noteLabel={prompt[kind]}
+      notePlaceholder="e.g. March statement names the borrower as owner"
+      noteTestId="confirm-account-note"
+      noteRequired="A note is required: underwriting needs to know how it was confirmed."
+      extraInvalid={rateInvalid}
+      extraFields={(touched) =>
+        kind === 'conversion' && (
           <div className="field">
             <label htmlFor={rateId}>US dollars per 1 {account.currency ?? 'unit'}</label>
             <input
@@ -221,26 +196,10 @@ function ConfirmAccountDialog({
             />
             {touched && rateInvalid && <span className="error">Enter a rate above zero.</span>}
           </div>
-        )}
-        <div className="field">
-          <label htmlFor={noteId}>{prompt[kind]}</label>
-          <textarea
-            id={noteId}
-            rows={3}
-            maxLength={1000}
-            value={note}
-            autoFocus
-            data-testid="confirm-account-note"
-            aria-invalid={touched && noteEmpty ? true : undefined}
-            placeholder="e.g. March statement names the borrower as owner"
-            onChange={(e) => setNote(e.target.value)}
-          />
-          {touched && noteEmpty && (
-            <span className="error">A note is required: underwriting needs to know how it was confirmed.</span>
-          )}
-        </div>
-        <ErrorAlert error={error} />
-      </form>
-    </Dialog>
+        )
+      }
+      onClose={onClose}
+      onSave={(note) => onSave(note, kind === 'conversion' ? parsedRate : null)}
+    />
   );
 }
