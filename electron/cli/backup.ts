@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const restored = restoreBackup({ backupFile: resolve(file), databaseFile, dataKey });
     if (recoveryKey) await vault.restoreDataKey(dataKey);
     process.stdout.write(
-      `Restored ${restored.applicants} applicants and ${restored.reports} reports into ${dataDir}.` +
+      `Restored ${restored.loans} loan files and ${restored.reports} reports into ${dataDir}.` +
         (restored.previous ? ` The replaced history is kept as ${restored.previous}.` : '') +
         '\n',
     );

@@ -92,7 +92,8 @@ function backupError(error: unknown, folder: string): AppError {
 
 export interface BackupContents {
   schemaVersion: number;
-  applicants: number;
+  /** Loan files (a backup from before loan files counts its applicants: each becomes one loan). */
+  loans: number;
   reports: number;
 }
 
@@ -151,7 +152,11 @@ export function verifyBackup(file: string, dataKey: Buffer): BackupContents {
       );
     }
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { schemaVersion: version, applicants: count('applicants'), reports: count('reports') };
+    return {
+      schemaVersion: version,
+      loans: count(version >= 8 ? 'loans' : 'applicants'),
+      reports: count('reports'),
+    };
   } finally {
     db.close();
   }

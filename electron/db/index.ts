@@ -17,13 +17,15 @@ import {
   type HostedLinkSessionRepository,
 } from './repositories/hosted-link-sessions';
 import { createItemRepository, type ItemRepository } from './repositories/items';
+import { createLoanRepository, type LoanRepository } from './repositories/loans';
 import { createReportRepository, type ReportRepository } from './repositories/reports';
 import { createSettingsRepository, type SettingsRepository } from './repositories/settings';
 import { createSourcedDepositRepository, type SourcedDepositRepository } from './repositories/sourced-deposits';
 
 export type { ActivityLog, NewActivity } from './repositories/activity';
-export type { ApplicantRepository, ApplicantSearchQuery } from './repositories/applicants';
-export { REFRESH_AFTER_DAYS } from './repositories/applicants';
+export type { ApplicantRepository } from './repositories/applicants';
+export type { LoanRepository, PipelineQuery } from './repositories/loans';
+export { LOAN_NUMBER_TAKEN } from './repositories/loans';
 export type { AuditCopyRepository } from './repositories/audit-copies';
 export type { ItemBasics, ItemRepository, NewItem } from './repositories/items';
 export type {
@@ -54,6 +56,8 @@ export { LATEST_SCHEMA_VERSION } from './migrations';
 export const STORE_KEY_MISMATCH = 'STORE_KEY_MISMATCH';
 
 export interface AssetDeskStore {
+  loans: LoanRepository;
+  /** The borrowers (one row per person on a loan). */
   applicants: ApplicantRepository;
   items: ItemRepository;
   hostedLinkSessions: HostedLinkSessionRepository;
@@ -126,8 +130,10 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
   }
 
   const ctx = createStoreContext(db, cipher, options.clock ?? (() => new Date()), logger);
+  const applicants = createApplicantRepository(ctx);
   return {
-    applicants: createApplicantRepository(ctx),
+    loans: createLoanRepository(ctx, applicants),
+    applicants,
     items: createItemRepository(ctx),
     hostedLinkSessions: createHostedLinkSessionRepository(ctx),
     reports: createReportRepository(ctx),

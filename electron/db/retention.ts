@@ -2,7 +2,8 @@ import type { ReportSummary } from '../../shared/domain';
 import type { AssetDeskStore } from './index';
 
 /**
- * Reports due for automatic removal under the retention setting (null/0 = keep forever).
+ * Reports due for automatic removal under the retention setting (null/0 = keep forever): those of loans
+ * closed or withdrawn more than the retention period ago (an open loan's reports are still in use).
  * The core removes each at Plaid (/asset_report/remove), then calls store.reports.markRemoved and logs.
  */
 export function planRetention(
@@ -20,28 +21,31 @@ export interface LocalDeletion {
 }
 
 /**
- * Deletes the applicant with their Items, reports, content, audit copies and sourced deposits in
+ * Deletes the loan with its borrowers, Items, reports, content, audit copies and sourced deposits in
  * one transaction, logging each deletion. The core removes the Items and reports at Plaid first.
- * The activity log has no foreign key to applicants, so these entries outlive the applicant.
+ * The activity log has no foreign keys, so these entries outlive the loan.
  */
-export function deleteApplicantLocally(
+export function deleteLoanLocally(
   store: AssetDeskStore,
-  applicantId: string,
+  loanId: string,
   options: { reason?: string } = {},
 ): LocalDeletion {
   return store.transaction(() => {
-    // Nothing here decrypts: a damaged SSN or account list must not stop the borrower's data being deleted.
-    const applicant = store.applicants.describe(applicantId);
+    // Nothing here decrypts: a damaged SSN or account list must not stop the borrowers' data being deleted.
+    const loanNumber = store.loans.numberOf(loanId);
+    const borrowerIds = store.loans.borrowerIds(loanId);
     const environments = ['emulator', 'sandbox', 'production'] as const;
-    const reports = environments.flatMap((env) => store.reports.listForApplicant(applicantId, env));
-    const items = store.items.basicsForApplicant(applicantId);
+    const reports = environments.flatMap((env) => store.reports.listForLoan(loanId, env));
+    const items = borrowerIds.flatMap((applicantId) =>
+      store.items.basicsForApplicant(applicantId).map((item) => ({ ...item, applicantId })),
+    );
     const auditCopies = reports.flatMap((r) => store.auditCopies.list(r.id));
-    const reason = options.reason ?? 'applicant_deleted';
+    const reason = options.reason ?? 'loan_deleted';
 
     for (const copy of auditCopies) {
       store.activity.append({
         action: 'audit_copy_deleted',
-        applicantId,
+        loanId,
         reportId: copy.reportId,
         detail: { auditCopyId: copy.id, auditorId: copy.auditorId, reason },
       });
@@ -49,7 +53,7 @@ export function deleteApplicantLocally(
     for (const report of reports) {
       store.activity.append({
         action: 'report_deleted',
-        applicantId,
+        loanId,
         reportId: report.id,
         detail: { plaidReportId: report.plaidReportId, environment: report.environment, status: report.status, reason },
       });
@@ -57,15 +61,16 @@ export function deleteApplicantLocally(
     for (const item of items) {
       store.activity.append({
         action: 'item_deleted',
-        applicantId,
+        loanId,
+        applicantId: item.applicantId,
         detail: { itemId: item.id, institutionName: item.institutionName, environment: item.environment, reason },
       });
     }
-    store.applicants.delete(applicantId);
+    store.loans.delete(loanId);
     store.activity.append({
-      action: 'applicant_deleted',
-      applicantId,
-      detail: { loanNumber: applicant?.loanNumber ?? null, reports: reports.length, items: items.length, reason },
+      action: 'loan_deleted',
+      loanId,
+      detail: { loanNumber, borrowers: borrowerIds.length, reports: reports.length, items: items.length, reason },
     });
     return {
       reportIds: reports.map((r) => r.id),

@@ -6,7 +6,7 @@ import { createBackupHandlers, type BackupHandlerDeps } from './backup-handlers'
 import { createClipboardHandlers } from './clipboard';
 import type { DesktopAdapters } from './desktop';
 import type { EnvironmentSession, RunningEmulatorLike, StartEmulator } from './environment-session';
-import { createApplicantHandlers } from './features/applicants';
+import { createLoanHandlers } from './features/loans';
 import { createAuditCopyHandlers } from './features/audit-copies';
 import { createDepositHandlers } from './features/deposits';
 import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
@@ -110,7 +110,7 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
     ...createClipboardHandlers(deps.desktop),
     ...createHandoffHandlers(ctx),
     ...createSettingsHandlers(settingsDeps(runtime, deps)),
-    ...createApplicantHandlers(ctx),
+    ...createLoanHandlers(ctx),
     ...createLinkHandlers(ctx),
     ...createReportHandlers(ctx),
     ...createAuditCopyHandlers(ctx),

@@ -155,7 +155,7 @@ async function restoreFromFile(
   });
   deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
   log.info('backup restored', { path: file, previous: restored.previous, otherKey: !ownKey?.equals(dataKey) });
-  return { restored: true as const, path: file, applicants: restored.applicants, reports: restored.reports };
+  return { restored: true as const, path: file, loans: restored.loans, reports: restored.reports };
 }
 
 function recoveryHandlers(

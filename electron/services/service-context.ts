@@ -1,5 +1,5 @@
 import { AppError, ErrorCodes } from '../../shared/errors';
-import type { Applicant, PlaidEnvironment, ReportSummary } from '../../shared/domain';
+import type { Applicant, Loan, PlaidEnvironment, ReportSummary } from '../../shared/domain';
 import type { EventSink } from '../../shared/ipc/contract';
 import type { AssetDeskStore, ReportRecord } from '../db';
 import type { DesktopAdapters } from './desktop';
@@ -32,8 +32,14 @@ export const notFound = (message: string) => new AppError({ code: ErrorCodes.not
 
 export function requireApplicant(ctx: ServiceContext, applicantId: string): Applicant {
   const applicant = ctx.store().applicants.get(applicantId);
-  if (!applicant) throw notFound('This applicant no longer exists.');
+  if (!applicant) throw notFound('This borrower is no longer on a loan file in AssetDesk.');
   return applicant;
+}
+
+export function requireLoan(ctx: ServiceContext, loanId: string): Loan {
+  const loan = ctx.store().loans.get(loanId);
+  if (!loan) throw notFound('This loan file no longer exists.');
+  return loan;
 }
 
 /** A report of `environment` (any status), or the officer-facing "no longer exists". */
@@ -67,3 +73,6 @@ export function requireReadyReport(ctx: ServiceContext, reportId: string): Repor
   }
   return summary;
 }
+
+export const conflictError = (message: string) =>
+  new AppError({ code: ErrorCodes.conflict, message, retryable: false });

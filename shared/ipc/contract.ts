@@ -11,9 +11,14 @@ import {
 import {
   ActivityEntry,
   Applicant,
-  ApplicantInput,
-  ApplicantListRow,
   ApplicantStatus,
+  BorrowerInput,
+  Loan,
+  LoanListRow,
+  LoanStatus,
+  LoanTermsInput,
+  NewLoanInput,
+  PipelineSort,
   AuditCopy,
   AuditorId,
   HostedLinkDeliveryMethod,
@@ -127,33 +132,52 @@ export const contract = {
   ),
   'credentials:clear': channel(z.strictObject({ environment: z.enum(['sandbox', 'production']) }), Settings),
 
-  'applicants:list': channel(
+  // ── Loan files: a loan and its borrowers (issue 15) ─────────────────────────────────────────
+  /** The pipeline: one row per loan, filtered and sorted in the store. */
+  'loans:list': channel(
     z.strictObject({
-      query: z.string().max(200).optional(),
-      status: ApplicantStatus.optional(),
+      query: z.string().max(200, 'Search is too long (200 characters at most)').optional(),
+      loanStatus: LoanStatus.optional(),
+      reportStatus: ApplicantStatus.optional(),
+      needsAttention: z.boolean().optional(),
+      refreshDueWithinDays: z
+        .number({ error: 'Refresh due within must be a number of days' })
+        .int('Refresh due within must be whole days')
+        .min(0, 'Refresh due within can’t be negative')
+        .max(366, 'Refresh due within is at most 366 days')
+        .optional(),
+      sort: PipelineSort.optional(),
+      direction: z.enum(['asc', 'desc']).optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
       offset: z.number().int().min(0).optional(),
     }),
-    z.object({ rows: z.array(ApplicantListRow), total: z.number().int() }),
+    z.object({ rows: z.array(LoanListRow), total: z.number().int() }),
   ),
-  'applicants:get': channel(
-    z.strictObject({ applicantId: id }),
-    z.object({
-      applicant: Applicant,
-      items: z.array(Item),
-      reports: z.array(ReportSummary),
-    }),
+  'loans:get': channel(
+    z.strictObject({ loanId: id }),
+    z.object({ loan: Loan, items: z.array(Item), reports: z.array(ReportSummary) }),
   ),
-  'applicants:create': channel(ApplicantInput, Applicant),
-  'applicants:update': channel(z.strictObject({ applicantId: id, changes: ApplicantInput.partial() }), Applicant),
-  'applicants:delete': channel(z.strictObject({ applicantId: id }), ok),
-  'applicants:export': channel(
-    z.strictObject({ applicantId: id }),
+  /** The file that already has this loan number, so the form can offer to open it instead of a duplicate. */
+  'loans:findByNumber': channel(
+    z.strictObject({ loanNumber: z.string().trim().min(1).max(40) }),
+    z.object({ loanId: id, loanNumber: z.string(), borrowerNames: z.string() }).nullable(),
+  ),
+  'loans:create': channel(NewLoanInput, Loan),
+  'loans:update': channel(z.strictObject({ loanId: id, changes: LoanTermsInput.partial() }), Loan),
+  /** Closed or withdrawn starts the retention clock; open again stops it. */
+  'loans:setStatus': channel(z.strictObject({ loanId: id, status: LoanStatus }), Loan),
+  'loans:delete': channel(z.strictObject({ loanId: id }), ok),
+  'loans:export': channel(
+    z.strictObject({ loanId: id }),
     z.discriminatedUnion('saved', [
       z.object({ saved: z.literal(true), folder: z.string(), files: z.array(z.string()) }),
       z.object({ saved: z.literal(false) }),
     ]),
   ),
+  'borrowers:add': channel(z.strictObject({ loanId: id, borrower: BorrowerInput }), Loan),
+  'borrowers:update': channel(z.strictObject({ applicantId: id, changes: BorrowerInput.partial() }), Loan),
+  /** A co-borrower leaves the file with their banks; refused while a report covers their banks. */
+  'borrowers:remove': channel(z.strictObject({ applicantId: id }), Loan),
 
   // The hand-off lock: the applicant's mode ends only with the officer's PIN (features/handoff.ts).
   'handoff:status': channel(none, HandoffStatus),
@@ -196,7 +220,8 @@ export const contract = {
 
   'reports:create': channel(
     z.strictObject({
-      applicantId: id,
+      /** The report belongs to the loan and may combine several borrowers' banks. */
+      loanId: id,
       itemIds: z.array(id).min(1, 'choose at least one linked bank').max(99),
       daysRequested: z.number().int().min(1).max(731),
       includeApplicantDetails: z.boolean(),
@@ -275,10 +300,10 @@ export const contract = {
   ),
 
   // The officer's confirmations that count an account, and the lender's asset-class settings (issue 13).
-  'underwriting:listConfirmations': channel(z.strictObject({ applicantId: id }), z.array(StoredAccountConfirmation)),
+  'underwriting:listConfirmations': channel(z.strictObject({ loanId: id }), z.array(StoredAccountConfirmation)),
   'underwriting:confirmAccount': channel(
     z.strictObject({
-      applicantId: id,
+      loanId: id,
       accountKey: z.string().min(1).max(200),
       kind: AccountConfirmationKind,
       note: z.string().trim().min(1).max(1000),
@@ -287,21 +312,17 @@ export const contract = {
     ok,
   ),
   'underwriting:withdrawConfirmation': channel(
-    z.strictObject({ applicantId: id, accountKey: z.string().min(1).max(200), kind: AccountConfirmationKind }),
+    z.strictObject({ loanId: id, accountKey: z.string().min(1).max(200), kind: AccountConfirmationKind }),
     ok,
   ),
-  'underwriting:getNoteDate': channel(
-    z.strictObject({ applicantId: id }),
-    z.object({ expectedNoteDate: z.string().nullable() }),
-  ),
-  'underwriting:setNoteDate': channel(z.strictObject({ applicantId: id, expectedNoteDate: isoDate.nullable() }), ok),
-  /** The applicant's other ready reports, trimmed to accounts and withdrawals (a transfer's other leg), as JSON text. */
+  /** The loan's other ready reports, trimmed to accounts and withdrawals (a transfer's other leg), as JSON text. */
   'underwriting:otherReports': channel(z.strictObject({ reportId: id }), z.object({ reportsJson: z.string() })),
   'underwriting:getSettings': channel(none, AssetClassSettings),
   'underwriting:updateSettings': channel(AssetClassSettingsChanges, AssetClassSettings),
 
   'activity:list': channel(
     z.strictObject({
+      loanId: id.optional(),
       applicantId: id.optional(),
       reportId: id.optional(),
       limit: z.number().int().min(1).max(1000).optional(),
@@ -343,7 +364,7 @@ export const contract = {
       z.object({
         restored: z.literal(true),
         path: z.string(),
-        applicants: z.number().int(),
+        loans: z.number().int(),
         reports: z.number().int(),
       }),
       z.object({ restored: z.literal(false) }),
@@ -377,6 +398,7 @@ export const events = {
   'report:progress': ReportProgress.extend({ summary: ReportSummary }),
   'link:hostedFinished': z.object({
     hostedLinkId: id,
+    loanId: id,
     applicantId: id,
     status: z.enum(['completed', 'exited', 'expired']),
   }),

@@ -1,7 +1,6 @@
 import type { AssetReportGetResult } from '../asset-report';
-import type { Applicant } from '../domain';
 import { analyzeReport, underwritingSettings } from './analyze';
-import { loanInputsFromApplicant } from './inputs';
+import { loanInputsFromLoan, type LoanForAnalysis } from './inputs';
 import { transferEvidence } from './transfer-evidence';
 import type {
   AccountConfirmation,
@@ -25,13 +24,12 @@ export type StoredUnderwritingSettings = Partial<
 >;
 
 export interface AnalysisContextInput {
-  applicant: Parameters<typeof loanInputsFromApplicant>[0] & Partial<Pick<Applicant, 'id'>>;
+  loan: LoanForAnalysis;
   settings?: StoredUnderwritingSettings | null;
   sourcedDeposits?: readonly SourcedDeposit[];
   accountConfirmations?: readonly AccountConfirmation[];
   /** The clock's reading; the analysis uses the officer's local date of it. */
   now: Date;
-  expectedNoteDate?: string | null;
   /** The borrowers' other ready reports, where the other leg of a transfer may be (trimmed to what matching needs). */
   otherReports?: readonly AssetReportGetResult[];
 }
@@ -54,8 +52,7 @@ export function localIsoDate(now: Date): string {
 
 /** The one place loan inputs, settings, sourced deposits, confirmations and today are put together. */
 export function buildAnalysisContext(input: AnalysisContextInput): AnalysisContext {
-  const loan = loanInputsFromApplicant(input.applicant);
-  if (input.expectedNoteDate) loan.expectedNoteDate = input.expectedNoteDate;
+  const loan = loanInputsFromLoan(input.loan);
   const stored = input.settings ?? {};
   return {
     loan,

@@ -1,6 +1,6 @@
 import type { ReportAccount } from './accounts';
 import { describeAccount, isDebt, isDepository } from './accounts';
-import { CITATIONS } from './types';
+import { CITATIONS, PURPOSE_WORDS } from './types';
 import type { CoverageResult, Finding, LoanInputs, UnderwritingSettings } from './types';
 
 /** Per account: does `days_available` cover what the loan purpose needs? */
@@ -36,7 +36,7 @@ export function checkCoverage(
       ...base('short', short),
       severity: 'attention',
       title: `Short of ${daysRequired} days of history: ${short.map((c) => `${describeAccount(c)} (${c.daysAvailable} days)`).join(', ')}`,
-      detail: `A ${loan.purpose} needs ${daysRequired} days of account history. Request a report with more days, or obtain statements covering the gap.`,
+      detail: `A ${PURPOSE_WORDS[loan.purpose]} needs ${daysRequired} days of account history. Request a report with more days, or obtain statements covering the gap.`,
     });
   const noHistory = group('no_history');
   if (noHistory.length > 0)
@@ -53,7 +53,7 @@ export function checkCoverage(
       ...base('met', met),
       severity: 'ok',
       title: `${met.length} account${met.length === 1 ? '' : 's'} with ${daysRequired} days of history or more`,
-      detail: `${met.map((c) => `${describeAccount(c)} (${c.daysAvailable} days)`).join(', ')} cover the ${daysRequired} days a ${loan.purpose} needs.`,
+      detail: `${met.map((c) => `${describeAccount(c)} (${c.daysAvailable} days)`).join(', ')} cover the ${daysRequired} days a ${PURPOSE_WORDS[loan.purpose]} needs.`,
     });
   return { coverage, findings };
 }

@@ -7,7 +7,7 @@ export { diffReports } from './diff';
 export type { BalanceChange, DiffDeposit, ReportDiff } from './diff';
 export { summarizeReport } from './summary';
 export type { ReportListSummary } from './summary';
-export { loanInputsFromApplicant } from './inputs';
+export { loanInputsFromLoan } from './inputs';
 export {
   largeDepositThreshold,
   largeDepositThresholdCents,

@@ -1,26 +1,29 @@
-import type { Applicant } from '../domain';
-import type { LoanInputs } from './types';
+import type { Applicant, Loan } from '../domain';
+import type { LoanInputs, PersonName } from './types';
 
-/** The loan inputs the analysis needs, from the applicant the officer entered. */
-export function loanInputsFromApplicant(
-  applicant: Pick<
-    Applicant,
-    | 'firstName'
-    | 'middleName'
-    | 'lastName'
-    | 'loanPurpose'
-    | 'applicationDate'
-    | 'qualifyingMonthlyIncome'
-    | 'fundsToClose'
-    | 'reservesNeeded'
-  >,
-): LoanInputs {
+/** What the analysis needs of a loan: its terms and every borrower on it, the primary first. */
+export type LoanForAnalysis = Pick<
+  Loan,
+  'loanPurpose' | 'applicationDate' | 'expectedNoteDate' | 'qualifyingMonthlyIncome' | 'fundsToClose' | 'reservesNeeded'
+> & { borrowers: readonly Pick<Applicant, 'firstName' | 'middleName' | 'lastName'>[] };
+
+const nameOf = (b: Pick<Applicant, 'firstName' | 'middleName' | 'lastName'>): PersonName => ({
+  first: b.firstName,
+  middle: b.middleName,
+  last: b.lastName,
+});
+
+/** The loan inputs the analysis needs: ownership and funds to close count every borrower on the loan. */
+export function loanInputsFromLoan(loan: LoanForAnalysis): LoanInputs {
+  const [primary, ...others] = loan.borrowers;
   return {
-    purpose: applicant.loanPurpose,
-    applicationDate: applicant.applicationDate,
-    qualifyingMonthlyIncome: applicant.qualifyingMonthlyIncome,
-    fundsToClose: applicant.fundsToClose,
-    reservesNeeded: applicant.reservesNeeded,
-    applicantName: { first: applicant.firstName, middle: applicant.middleName, last: applicant.lastName },
+    purpose: loan.loanPurpose,
+    applicationDate: loan.applicationDate,
+    qualifyingMonthlyIncome: loan.qualifyingMonthlyIncome,
+    fundsToClose: loan.fundsToClose,
+    reservesNeeded: loan.reservesNeeded,
+    applicantName: primary ? nameOf(primary) : { first: '', last: '' },
+    coBorrowerNames: others.map(nameOf),
+    expectedNoteDate: loan.expectedNoteDate,
   };
 }

@@ -5,7 +5,14 @@ import type { IsoDate } from '../asset-report';
  * analysis returns. Rules and numbers come from the agencies' guides (see CITATIONS); every finding cites one.
  */
 
-export type LoanPurpose = 'purchase' | 'refinance';
+export type LoanPurpose = 'purchase' | 'refinance' | 'cash_out_refinance';
+
+/** The purpose as a sentence says it. */
+export const PURPOSE_WORDS: Record<LoanPurpose, string> = {
+  purchase: 'purchase',
+  refinance: 'refinance',
+  cash_out_refinance: 'cash-out refinance',
+};
 
 /** The applicant's loan inputs, as the officer entered them. */
 export interface LoanInputs {
@@ -91,7 +98,7 @@ export interface UnderwritingSettings {
  * - transfers: an ACH between banks settles within 1-3 business days.
  */
 export const DEFAULT_UNDERWRITING_SETTINGS: Readonly<UnderwritingSettings> = Object.freeze({
-  coverageDays: Object.freeze({ purchase: 60, refinance: 30 }) as Record<LoanPurpose, number>,
+  coverageDays: Object.freeze({ purchase: 60, refinance: 30, cash_out_refinance: 30 }) as Record<LoanPurpose, number>,
   largeDepositShare: 0.5,
   largeDepositLookbackDays: 90,
   transferMatchBusinessDays: 3,

@@ -8,6 +8,7 @@ import { migration004 } from './004_report_request_details';
 import { migration005 } from './005_account_confirmations';
 import { migration006 } from './006_hosted_link_sessions';
 import { migration007 } from './007_folded_search';
+import { migration008 } from './008_loan_files';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

@@ -6,16 +6,17 @@ export interface StoredAccountConfirmation extends AccountConfirmation {
 }
 
 /**
- * The officer's "this account counts" confirmations, per applicant and account identity (see accountKey), and the
- * loan's expected note date: what the officer records for the lens, kept at the applicant so every report sees it.
+ * The officer's "this account counts" confirmations, per account identity (see accountKey), held by a borrower
+ * (the primary one when confirmed from a loan's report) so every report of the loan sees them.
  */
 export interface AccountConfirmationRepository {
   confirm(applicantId: string, confirmation: AccountConfirmation): StoredAccountConfirmation;
   withdraw(applicantId: string, accountKey: string, kind: AccountConfirmation['kind']): void;
   list(applicantId: string): StoredAccountConfirmation[];
-  /** The loan's expected note (closing) date, YYYY-MM-DD, or null while not known. */
-  noteDate(applicantId: string): string | null;
-  setNoteDate(applicantId: string, date: string | null): void;
+  /** Every borrower's confirmations on the loan: the analysis of any of its reports uses them all. */
+  listForLoan(loanId: string): StoredAccountConfirmation[];
+  /** Withdraws the confirmation whichever borrower on the loan holds it. */
+  withdrawForLoan(loanId: string, accountKey: string, kind: AccountConfirmation['kind']): void;
 }
 
 export function createAccountConfirmationRepository(ctx: StoreContext): AccountConfirmationRepository {
@@ -25,6 +26,28 @@ export function createAccountConfirmationRepository(ctx: StoreContext): AccountC
     column: 'note_enc',
     rowId: `${applicantId}/${accountKey}/${kind}`,
   });
+
+  function list(applicantId: string): StoredAccountConfirmation[] {
+    const rows = ctx
+      .statement(
+        `SELECT account_key, kind, note_enc, usd_rate, confirmed_at FROM account_confirmations
+         WHERE applicant_id = ? ORDER BY confirmed_at, account_key, kind`,
+      )
+      .all(applicantId) as {
+      account_key: string;
+      kind: AccountConfirmation['kind'];
+      note_enc: Buffer;
+      usd_rate: number | null;
+      confirmed_at: string;
+    }[];
+    return rows.map((row) => ({
+      accountKey: row.account_key,
+      kind: row.kind,
+      note: ctx.cipher.openText(row.note_enc, noteWhere(applicantId, row.account_key, row.kind)),
+      usdRate: row.usd_rate,
+      confirmedAt: row.confirmed_at,
+    }));
+  }
 
   return {
     confirm(applicantId, { accountKey, kind, note, usdRate }) {
@@ -54,47 +77,23 @@ export function createAccountConfirmationRepository(ctx: StoreContext): AccountC
         .run(applicantId, accountKey, kind);
     },
 
-    list(applicantId) {
-      const rows = ctx
-        .statement(
-          `SELECT account_key, kind, note_enc, usd_rate, confirmed_at FROM account_confirmations
-           WHERE applicant_id = ? ORDER BY confirmed_at, account_key, kind`,
-        )
-        .all(applicantId) as {
-        account_key: string;
-        kind: AccountConfirmation['kind'];
-        note_enc: Buffer;
-        usd_rate: number | null;
-        confirmed_at: string;
-      }[];
-      return rows.map((row) => ({
-        accountKey: row.account_key,
-        kind: row.kind,
-        note: ctx.cipher.openText(row.note_enc, noteWhere(applicantId, row.account_key, row.kind)),
-        usdRate: row.usd_rate,
-        confirmedAt: row.confirmed_at,
-      }));
+    list,
+
+    listForLoan(loanId) {
+      const holders = ctx
+        .statement('SELECT id FROM applicants WHERE loan_id = ? ORDER BY position')
+        .pluck()
+        .all(loanId) as string[];
+      return holders.flatMap((applicantId) => list(applicantId));
     },
 
-    noteDate(applicantId) {
-      const row = ctx
-        .statement('SELECT expected_note_date FROM loan_note_dates WHERE applicant_id = ?')
-        .get(applicantId) as { expected_note_date: string } | undefined;
-      return row?.expected_note_date ?? null;
-    },
-
-    setNoteDate(applicantId, date) {
-      if (date === null) {
-        ctx.statement('DELETE FROM loan_note_dates WHERE applicant_id = ?').run(applicantId);
-        return;
-      }
-      if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(applicantId)) throw notFound('applicant');
+    withdrawForLoan(loanId, accountKey, kind) {
       ctx
         .statement(
-          `INSERT INTO loan_note_dates (applicant_id, expected_note_date) VALUES (?, ?)
-           ON CONFLICT (applicant_id) DO UPDATE SET expected_note_date = excluded.expected_note_date`,
+          `DELETE FROM account_confirmations WHERE account_key = ? AND kind = ?
+             AND applicant_id IN (SELECT id FROM applicants WHERE loan_id = ?)`,
         )
-        .run(applicantId, date);
+        .run(accountKey, kind, loanId);
     },
   };
 }

@@ -2,9 +2,11 @@ import type { ActivityEntry } from '../../../shared/domain';
 import { redactValue } from '../../log/logger';
 import type { StoreContext } from '../context';
 
-/** What was done, e.g. 'report_created', 'report_refreshed', 'exported', 'audit_copy_created', 'applicant_deleted'. */
+/** What was done, e.g. 'report_created', 'report_refreshed', 'exported', 'audit_copy_created', 'loan_deleted'. */
 export interface NewActivity {
   action: string;
+  /** The loan the entry belongs to; found from the borrower or the report when not given. */
+  loanId?: string | null;
   applicantId?: string | null;
   reportId?: string | null;
   detail: Record<string, unknown>;
@@ -14,13 +16,14 @@ export interface NewActivity {
 export interface ActivityLog {
   append(entry: NewActivity): ActivityEntry;
   /** Newest first. */
-  list(filter?: { applicantId?: string; reportId?: string; limit?: number }): ActivityEntry[];
+  list(filter?: { loanId?: string; applicantId?: string; reportId?: string; limit?: number }): ActivityEntry[];
 }
 
 interface ActivityRow {
   id: number;
   at: string;
   action: string;
+  loan_id: string | null;
   applicant_id: string | null;
   report_id: string | null;
   detail: string;
@@ -31,37 +34,57 @@ export function createActivityLog(ctx: StoreContext): ActivityLog {
     id: row.id,
     at: row.at,
     action: row.action,
+    loanId: row.loan_id,
     applicantId: row.applicant_id,
     reportId: row.report_id,
     detail: JSON.parse(row.detail) as Record<string, unknown>,
   });
+
+  // Every entry about a borrower or a report names its loan, so the loan's activity view finds it.
+  const loanOf = (entry: NewActivity): string | null => {
+    if (entry.loanId) return entry.loanId;
+    const viaApplicant = entry.applicantId
+      ? (ctx.statement('SELECT loan_id FROM applicants WHERE id = ?').pluck().get(entry.applicantId) as string | undefined)
+      : undefined;
+    if (viaApplicant) return viaApplicant;
+    const viaReport = entry.reportId
+      ? (ctx.statement('SELECT loan_id FROM reports WHERE id = ?').pluck().get(entry.reportId) as string | undefined)
+      : undefined;
+    return viaReport ?? null;
+  };
 
   return {
     append(entry) {
       // The log is plain text and kept for years: strip anything token- or secret-shaped on the way in.
       const detail = JSON.stringify(redactValue(entry.detail));
       const at = ctx.now();
-      const info = ctx
-        .statement('INSERT INTO activity (at, action, applicant_id, report_id, detail) VALUES (?, ?, ?, ?, ?)')
-        .run(at, entry.action, entry.applicantId ?? null, entry.reportId ?? null, detail);
-      return toEntry({
-        id: Number(info.lastInsertRowid),
+      const row = {
         at,
         action: entry.action,
+        loan_id: loanOf(entry),
         applicant_id: entry.applicantId ?? null,
         report_id: entry.reportId ?? null,
         detail,
-      });
+      };
+      const info = ctx
+        .statement(
+          `INSERT INTO activity (at, action, loan_id, applicant_id, report_id, detail)
+           VALUES (@at, @action, @loan_id, @applicant_id, @report_id, @detail)`,
+        )
+        .run(row);
+      return toEntry({ id: Number(info.lastInsertRowid), ...row });
     },
 
     list(filter = {}) {
       const rows = ctx
         .statement(
           `SELECT * FROM activity
-           WHERE (@applicantId IS NULL OR applicant_id = @applicantId) AND (@reportId IS NULL OR report_id = @reportId)
+           WHERE (@loanId IS NULL OR loan_id = @loanId) AND (@applicantId IS NULL OR applicant_id = @applicantId)
+             AND (@reportId IS NULL OR report_id = @reportId)
            ORDER BY id DESC LIMIT @limit`,
         )
         .all({
+          loanId: filter.loanId ?? null,
           applicantId: filter.applicantId ?? null,
           reportId: filter.reportId ?? null,
           limit: filter.limit ?? 1000,

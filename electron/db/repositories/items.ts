@@ -9,12 +9,17 @@ export interface NewItem {
   institutionId: string;
   institutionName: string;
   accounts: LinkedAccount[];
+  /** When the bank's consent at Plaid runs out (OAuth banks; Plaid's consent_expiration_time), if it does. */
+  consentExpiresAt?: string | null;
 }
 
 export interface ItemRepository {
   add(input: NewItem): Item;
   get(id: string): Item | null;
   listForApplicant(applicantId: string, environment: PlaidEnvironment): Item[];
+  /** Every borrower's Items on the loan, the primary borrower's first. */
+  listForLoan(loanId: string, environment: PlaidEnvironment): Item[];
+  setConsentExpiry(id: string, consentExpiresAt: string | null): void;
   /** Every environment, plain columns only (no decryption): for deletion, which damaged data must not block. */
   basicsForApplicant(applicantId: string): ItemBasics[];
   /** The applicant's live (not removed) Item at that institution, to avoid linking a bank twice. */
@@ -51,6 +56,7 @@ interface ItemRow {
   linked_at: string;
   last_error_code: string | null;
   last_error_message: string | null;
+  consent_expires_at: string | null;
 }
 
 export function createItemRepository(ctx: StoreContext): ItemRepository {
@@ -68,6 +74,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
     linkedAt: row.linked_at,
     lastError:
       row.last_error_code === null ? null : { code: row.last_error_code, message: row.last_error_message ?? '' },
+    consentExpiresAt: row.consent_expires_at,
     accounts: JSON.parse(ctx.cipher.openText(row.accounts_enc, accountsWhere(row.id))) as LinkedAccount[],
   });
 
@@ -88,8 +95,9 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
       ctx
         .statement(
           `INSERT INTO items (id, applicant_id, environment, plaid_item_id, access_token_enc, institution_id, institution_name,
-             accounts_enc, status, linked_at)
-           VALUES (@id, @applicantId, @environment, @plaidItemId, @token, @institutionId, @institutionName, @accounts, 'ok', @now)`,
+             accounts_enc, status, linked_at, consent_expires_at)
+           VALUES (@id, @applicantId, @environment, @plaidItemId, @token, @institutionId, @institutionName, @accounts, 'ok',
+             @now, @consentExpiresAt)`,
         )
         .run({
           id,
@@ -101,6 +109,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
           institutionName: input.institutionName,
           accounts: ctx.cipher.sealText(JSON.stringify(input.accounts), accountsWhere(id)),
           now: ctx.now(),
+          consentExpiresAt: input.consentExpiresAt ?? null,
         });
       return toItem(getRow(id)!);
     },
@@ -112,6 +121,20 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
         .statement('SELECT * FROM items WHERE applicant_id = ? AND environment = ? ORDER BY linked_at, id')
         .all(applicantId, environment) as ItemRow[];
       return rows.map(toItem);
+    },
+
+    listForLoan(loanId, environment) {
+      const rows = ctx
+        .statement(
+          `SELECT i.* FROM items i JOIN applicants b ON b.id = i.applicant_id
+           WHERE b.loan_id = ? AND i.environment = ? ORDER BY b.position, i.linked_at, i.id`,
+        )
+        .all(loanId, environment) as ItemRow[];
+      return rows.map(toItem);
+    },
+
+    setConsentExpiry(id, consentExpiresAt) {
+      ctx.statement('UPDATE items SET consent_expires_at = ? WHERE id = ?').run(consentExpiresAt, id);
     },
 
     basicsForApplicant(applicantId) {

@@ -3,9 +3,11 @@ import type { PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '
 import { corruptValueError } from '../cipher';
 import { foldForSearch, rawSearchWords, searchAmountCents } from '../../../shared/search';
 import { conflict, dayAfter, likePattern, notFound, type StoreContext } from '../context';
-import { applicantWordSql, wordParams } from './applicants';
+import { loanWordSql, wordParams } from './loan-search';
 
 export interface NewPendingReport {
+  loanId: string;
+  /** The borrower whose details go to Plaid: the first on the loan among the Items' owners. */
   applicantId: string;
   environment: PlaidEnvironment;
   kind: ReportKind;
@@ -42,7 +44,7 @@ export interface ReportSearchQuery {
   institution?: string;
   /** Without a status, removed reports are left out. */
   status?: ReportStatus;
-  applicantId?: string;
+  loanId?: string;
   /** Created on or after this day (YYYY-MM-DD, UTC). */
   from?: string;
   /** Created on or before this day (YYYY-MM-DD, UTC). */
@@ -73,14 +75,17 @@ export interface ReportRepository {
   /** Deletes content, token and audit-copy tokens; the row stays as 'removed' for the history. */
   markRemoved(id: string): ReportRecord;
   search(query: ReportSearchQuery): { rows: ReportSummary[]; total: number };
-  listForApplicant(applicantId: string, environment: PlaidEnvironment): ReportSummary[];
+  listForLoan(loanId: string, environment: PlaidEnvironment): ReportSummary[];
+  /** Reports whose request includes any of this borrower's Items, or which name them as the applicant. */
+  listForBorrower(applicantId: string): ReportSummary[];
   setFindingCounts(id: string, counts: { attention: number; info: number }): void;
-  /** Reports (any environment, not yet removed) created more than `days` days before `now`. */
+  /** Reports (any environment, not yet removed) of loans closed or withdrawn more than `days` days before `now`. */
   olderThan(days: number, now: Date): ReportSummary[];
 }
 
 interface ReportRow {
   id: string;
+  loan_id: string;
   applicant_id: string;
   environment: PlaidEnvironment;
   kind: ReportKind;
@@ -100,17 +105,22 @@ interface ReportRow {
   earliest_history_date: string | null;
   findings_attention: number | null;
   findings_info: number | null;
+  borrower_names: string | null;
   first_name: string;
   last_name: string;
   loan_number: string;
 }
 
-// Summary columns only (never the token or content blobs) plus what the list shows of the applicant.
-const SUMMARY_COLUMNS = `r.id, r.applicant_id, r.environment, r.kind, r.parent_id, r.status, r.days_requested,
+// Summary columns only (never the token or content blobs) plus what the list shows of the loan and the
+// borrowers whose banks the report covers (in the loan's order).
+const SUMMARY_COLUMNS = `r.id, r.loan_id, r.applicant_id, r.environment, r.kind, r.parent_id, r.status, r.days_requested,
   r.include_applicant_details, r.plaid_report_id, r.institutions, r.created_at, r.ready_at, r.failure_code,
   r.failure_message, r.failure_request_id, r.total_balance, r.account_count, r.earliest_history_date,
-  r.findings_attention, r.findings_info, a.first_name, a.last_name, a.loan_number`;
-const FROM = 'FROM reports r JOIN applicants a ON a.id = r.applicant_id';
+  r.findings_attention, r.findings_info, a.first_name, a.last_name, l.loan_number,
+  (SELECT group_concat(name, ' & ') FROM (SELECT DISTINCT b.first_name || ' ' || b.last_name AS name, b.position
+     FROM report_items ri JOIN items i ON i.id = ri.item_id JOIN applicants b ON b.id = i.applicant_id
+     WHERE ri.report_id = r.id ORDER BY b.position)) AS borrower_names`;
+const FROM = 'FROM reports r JOIN applicants a ON a.id = r.applicant_id JOIN loans l ON l.id = r.loan_id';
 
 // zstd level 1: on a 48 MB / 50,000-transaction report it packs 15:1 in ≈45 ms each way
 // (gzip 1 and brotli 1 were 2–3× slower to unpack for a larger result). The plain length goes first
@@ -142,8 +152,9 @@ function unpackJson(codec: string, packed: Buffer): Buffer {
 function toSummary(row: ReportRow): ReportSummary {
   return {
     id: row.id,
+    loanId: row.loan_id,
     applicantId: row.applicant_id,
-    applicantName: `${row.first_name} ${row.last_name}`,
+    applicantName: row.borrower_names ?? `${row.first_name} ${row.last_name}`,
     loanNumber: row.loan_number,
     environment: row.environment,
     status: row.status,
@@ -248,11 +259,16 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
   return {
     createPending(input) {
       return ctx.db.transaction(() => {
-        if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(input.applicantId)) throw notFound('applicant');
+        if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ? AND loan_id = ?').get(input.applicantId, input.loanId))
+          throw notFound('borrower');
+        // Any borrower's bank on the same loan may go in one report; nothing from another loan.
         const items = input.itemIds.map((itemId) => {
           const item = ctx
-            .statement('SELECT institution_name FROM items WHERE id = ? AND applicant_id = ? AND environment = ?')
-            .get(itemId, input.applicantId, input.environment) as { institution_name: string } | undefined;
+            .statement(
+              `SELECT i.institution_name FROM items i JOIN applicants b ON b.id = i.applicant_id
+               WHERE i.id = ? AND b.loan_id = ? AND i.environment = ?`,
+            )
+            .get(itemId, input.loanId, input.environment) as { institution_name: string } | undefined;
           if (!item) throw notFound('bank connection');
           return item;
         });
@@ -266,12 +282,13 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         const institutionsJson = JSON.stringify([...new Set(items.map((i) => i.institution_name))]);
         ctx
           .statement(
-            `INSERT INTO reports (id, applicant_id, environment, kind, parent_id, status, days_requested,
+            `INSERT INTO reports (id, loan_id, applicant_id, environment, kind, parent_id, status, days_requested,
                include_applicant_details, institutions, institutions_search, created_at, excluded_account_ids)
-             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             id,
+            input.loanId,
             input.applicantId,
             input.environment,
             input.kind,
@@ -411,11 +428,11 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     search(query) {
       const raw = rawSearchWords(query.query);
       const words = raw.map(foldForSearch);
-      // Each word (all must match) names the applicant (name, loan number, e-mail, an amount of the
-      // loan), a bank, the report's total, or the report itself by its id or Plaid's (or their first 8+).
+      // Each word (all must match) names the loan (a borrower's name or e-mail, the loan number, an amount
+      // of the loan), a bank, the report's total, or the report itself by its id or Plaid's (or their first 8+).
       const tokenSql = words
         .map((word, i) => {
-          const applicant = `r.applicant_id IN (SELECT id FROM applicants WHERE ${applicantWordSql((c) => c, i, word)})`;
+          const applicant = `r.loan_id IN (SELECT id FROM loans WHERE ${loanWordSql(i, word)})`;
           const bank = `r.institutions_search LIKE @t${i} ESCAPE '\\'`;
           const ids = /^[A-Za-z0-9-]{8,}$/.test(raw[i]!)
             ? ` OR r.id LIKE @id${i} ESCAPE '\\' OR r.plaid_report_id LIKE @id${i} ESCAPE '\\'`
@@ -426,7 +443,7 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         .join(' ');
       const where = `WHERE r.environment = @environment
           AND (CASE WHEN @status IS NULL THEN r.status != 'removed' ELSE r.status = @status END)
-          AND (@applicantId IS NULL OR r.applicant_id = @applicantId)
+          AND (@loanId IS NULL OR r.loan_id = @loanId)
           AND (@from IS NULL OR r.created_at >= @from)
           AND (@toExclusive IS NULL OR r.created_at < @toExclusive)
           AND (@institution IS NULL OR r.institutions_search LIKE @institution ESCAPE '\\')
@@ -435,12 +452,12 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       // its rows are joined to applicants; the total is a separate count.
       const pageSql = `WITH page AS (SELECT r.id FROM reports r ${where} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset)
         SELECT ${SUMMARY_COLUMNS} FROM page JOIN reports r ON r.id = page.id JOIN applicants a ON a.id = r.applicant_id
-        ORDER BY r.created_at DESC, r.id DESC`;
+        JOIN loans l ON l.id = r.loan_id ORDER BY r.created_at DESC, r.id DESC`;
       const countSql = `SELECT count(*) FROM reports r ${where}`;
       const params: Record<string, unknown> = {
         environment: query.environment,
         status: query.status ?? null,
-        applicantId: query.applicantId ?? null,
+        loanId: query.loanId ?? null,
         from: query.from ?? null,
         toExclusive: query.to ? dayAfter(query.to) : null,
         institution: query.institution ? likePattern(foldForSearch(query.institution)) : null,
@@ -460,12 +477,23 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       return { rows: rows.map(toSummary), total };
     },
 
-    listForApplicant(applicantId, environment) {
+    listForLoan(loanId, environment) {
       const rows = ctx
         .statement(
-          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.applicant_id = ? AND r.environment = ? ORDER BY r.created_at DESC, r.id DESC`,
+          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.loan_id = ? AND r.environment = ? ORDER BY r.created_at DESC, r.id DESC`,
         )
-        .all(applicantId, environment) as ReportRow[];
+        .all(loanId, environment) as ReportRow[];
+      return rows.map(toSummary);
+    },
+
+    listForBorrower(applicantId) {
+      const rows = ctx
+        .statement(
+          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.applicant_id = ? OR r.id IN (
+             SELECT ri.report_id FROM report_items ri JOIN items i ON i.id = ri.item_id WHERE i.applicant_id = ?)
+           ORDER BY r.created_at DESC, r.id DESC`,
+        )
+        .all(applicantId, applicantId) as ReportRow[];
       return rows.map(toSummary);
     },
 
@@ -480,7 +508,8 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
       const rows = ctx
         .statement(
-          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.status != 'removed' AND r.created_at < ? ORDER BY r.created_at`,
+          `SELECT ${SUMMARY_COLUMNS} ${FROM}
+           WHERE r.status != 'removed' AND l.status != 'open' AND l.status_changed_at < ? ORDER BY r.created_at`,
         )
         .all(cutoff) as ReportRow[];
       return rows.map(toSummary);

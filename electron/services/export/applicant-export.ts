@@ -42,33 +42,34 @@ function defaultFileName(report: ReportSummary): string {
 }
 
 /**
- * Writes an applicant's file — each ready report's PDF and JSON, the activity log and a README —
- * into a new folder `{LoanNumber}_{LastName}_AssetFile_{YYYY-MM-DD}` inside `folder`. Everything is
+ * Writes a loan file — each ready report's PDF and JSON, the activity log and a README — into a new
+ * folder `{LoanNumber}_{PrimaryBorrowerLastName}_AssetFile_{YYYY-MM-DD}` inside `folder`. Everything is
  * written under a hidden temporary name and renamed at the end, so the officer never sees half a file.
  * The exported files are NOT encrypted: the officer chose where they go.
  */
-export function exportApplicantFile(
+export function exportLoanFile(
   store: AssetDeskStore,
-  applicantId: string,
+  loanId: string,
   folder: string,
   options: ApplicantExportOptions = {},
 ): ApplicantExportResult {
-  const applicant = store.applicants.get(applicantId);
-  if (!applicant) {
+  const loan = store.loans.get(loanId);
+  const primary = loan?.borrowers[0];
+  if (!loan || !primary) {
     throw new AppError({
       code: ErrorCodes.notFound,
-      message: 'That applicant no longer exists in AssetDesk. Refresh the list and try again.',
+      message: 'That loan file no longer exists in AssetDesk. Refresh the list and try again.',
       retryable: false,
     });
   }
   const now = options.now ?? new Date();
   const environments = options.environment ? [options.environment] : ENVIRONMENTS;
   const reports = environments
-    .flatMap((env) => store.reports.listForApplicant(applicantId, env))
+    .flatMap((env) => store.reports.listForLoan(loanId, env))
     .filter((r) => r.status === 'ready');
   const fileName = options.fileName ?? defaultFileName;
 
-  const base = `${safeName(applicant.loanNumber)}_${safeName(applicant.lastName)}_AssetFile_${now.toISOString().slice(0, 10)}`;
+  const base = `${safeName(loan.loanNumber)}_${safeName(primary.lastName)}_AssetFile_${now.toISOString().slice(0, 10)}`;
   const finalName = unusedName(folder, base);
   const finalFolder = join(folder, finalName);
   const temp = join(folder, `.${finalName}.partial-${randomBytes(4).toString('hex')}`);
@@ -100,8 +101,8 @@ export function exportApplicantFile(
           `ready ${report.readyAt ?? '-'}, ${report.environment}, banks: ${report.institutions.join(', ') || '-'}`,
       );
     }
-    write('activity-log.json', JSON.stringify(store.activity.list({ applicantId, limit: 100_000 }).reverse(), null, 2));
-    write('README.txt', readmeText(applicant, now, index));
+    write('activity-log.json', JSON.stringify(store.activity.list({ loanId, limit: 100_000 }).reverse(), null, 2));
+    write('README.txt', readmeText(loan, now, index));
     renameSync(temp, finalFolder);
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
@@ -111,7 +112,7 @@ export function exportApplicantFile(
   const paths = files.map((f) => join(finalFolder, f));
   store.activity.append({
     action: 'exported',
-    applicantId,
+    loanId,
     detail: { folder: finalFolder, files, reports: reports.length },
   });
   return { folder: finalFolder, files: paths };
@@ -125,12 +126,13 @@ function unusedName(folder: string, base: string): string {
 }
 
 function readmeText(
-  applicant: { firstName: string; lastName: string; loanNumber: string },
+  loan: { loanNumber: string; borrowers: readonly { firstName: string; lastName: string }[] },
   now: Date,
   index: string[],
 ): string {
+  const names = loan.borrowers.map((b) => `${b.firstName} ${b.lastName}`).join(' & ');
   return [
-    `AssetDesk asset file — ${applicant.firstName} ${applicant.lastName}, loan ${applicant.loanNumber}`,
+    `AssetDesk asset file — ${names}, loan ${loan.loanNumber}`,
     `Exported ${now.toISOString()}`,
     '',
     "These files contain the borrower's financial information unencrypted. Store and send them securely.",

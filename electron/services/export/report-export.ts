@@ -1,9 +1,9 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import type { Applicant, ReportSummary } from '../../../shared/domain';
+import type { Applicant, Loan, ReportSummary } from '../../../shared/domain';
 import { analyzeInContext } from '../../../shared/underwriting';
 import { analysisContextFor } from '../features/underwriting';
 import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
-import { requireApplicant, requireReadyReport, type ServiceContext } from '../service-context';
+import { requireApplicant, requireLoan, requireReadyReport, type ServiceContext } from '../service-context';
 import { writeFileSafely } from '../safe-write';
 import { exportFileName, transactionsCsv } from './report-files';
 
@@ -22,6 +22,7 @@ export async function saveReportExport(
   const summary = requireReadyReport(ctx, reportId);
   const store = ctx.store();
   const applicant = requireApplicant(ctx, summary.applicantId);
+  const loan = requireLoan(ctx, summary.loanId);
   let json: AssetReportGetResult | undefined;
   const reportJson = () => (json ??= store.reports.readJson(reportId) as AssetReportGetResult);
   // Reports stored before the generated day was kept on the row still name files by Plaid's date.
@@ -38,7 +39,7 @@ export async function saveReportExport(
   else {
     const pdf = store.reports.readPdf(reportId);
     bytes = withCoverPage
-      ? await prependCoverPage(pdf, await buildCoverPage(coverPageInput(ctx, summary, applicant, reportJson())))
+      ? await prependCoverPage(pdf, await buildCoverPage(coverPageInput(ctx, summary, loan, applicant, reportJson())))
       : pdf;
   }
   writeFileSafely(path, bytes, 'the report');
@@ -55,15 +56,18 @@ export async function saveReportExport(
 function coverPageInput(
   ctx: ServiceContext,
   summary: ReportSummary,
+  loan: Loan,
   applicant: Applicant,
   json: AssetReportGetResult,
 ): CoverPageInput {
-  const context = analysisContextFor(ctx.store(), applicant, summary.id, ctx.clock());
+  const context = analysisContextFor(ctx.store(), loan, summary.id, ctx.clock());
   const asOf = context.asOf;
   return {
     analysis: analyzeInContext(json, context),
-    applicantName: [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' '),
-    loanNumber: applicant.loanNumber,
+    applicantName: summary.applicantName.includes(' & ')
+      ? summary.applicantName
+      : [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' '),
+    loanNumber: loan.loanNumber,
     reportId: summary.plaidReportId ?? summary.id,
     generatedAt: ctx.clock().toISOString(),
     asOf,

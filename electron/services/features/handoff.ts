@@ -19,7 +19,9 @@ interface StoredPin {
   p: number;
 }
 interface ActiveHandoff {
+  /** The borrower holding the computer, on this loan. */
   applicantId: string;
+  loanId: string;
   itemId: string | null;
 }
 interface FailedTries {
@@ -95,7 +97,11 @@ async function checkPin(ctx: ServiceContext, pin: string, field: string): Promis
 }
 
 /** Throws the officer-facing refusal when this applicant (and bank link) cannot take the computer now. */
-function refuseUnlessHandoffCanStart(ctx: ServiceContext, applicantId: string, itemId: string | undefined): void {
+function refuseUnlessHandoffCanStart(
+  ctx: ServiceContext,
+  applicantId: string,
+  itemId: string | undefined,
+): { loanId: string } {
   if (!storedPinOf(ctx))
     throw new AppError({
       code: ErrorCodes.conflict,
@@ -109,7 +115,7 @@ function refuseUnlessHandoffCanStart(ctx: ServiceContext, applicantId: string, i
       message: 'Another applicant holds the computer. Return to the officer first.',
       retryable: false,
     });
-  requireApplicant(ctx, applicantId);
+  const { loanId } = requireApplicant(ctx, applicantId);
   if (itemId) {
     const item = ctx.store().items.get(itemId);
     if (!item || item.applicantId !== applicantId)
@@ -119,6 +125,7 @@ function refuseUnlessHandoffCanStart(ctx: ServiceContext, applicantId: string, i
         retryable: false,
       });
   }
+  return { loanId };
 }
 
 /**
@@ -145,8 +152,8 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
     },
 
     'handoff:start': async ({ applicantId, itemId }) => {
-      refuseUnlessHandoffCanStart(ctx, applicantId, itemId);
-      settingsOf(ctx).set(ACTIVE_KEY, { applicantId, itemId: itemId ?? null } satisfies ActiveHandoff);
+      const { loanId } = refuseUnlessHandoffCanStart(ctx, applicantId, itemId);
+      settingsOf(ctx).set(ACTIVE_KEY, { applicantId, loanId, itemId: itemId ?? null } satisfies ActiveHandoff);
       ctx.store().activity.append({ action: 'handoff_started', applicantId, detail: {} });
       return status();
     },
@@ -163,15 +170,15 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
 }
 
 /**
- * What the applicant's mode may call while it is on: its own applicant's name and Link, nothing of
- * any other file. Everything else is refused in the main process, whatever the renderer shows.
+ * What the applicant's mode may call while it is on: its own loan file (to show the borrower's name and
+ * banks) and Link for that borrower, nothing of any other file. Everything else is refused in the main process, whatever the renderer shows.
  */
 const DURING_HANDOFF: Partial<Record<Channel, (request: never, active: ActiveHandoff) => boolean>> = {
   'app:info': () => true,
   'handoff:status': () => true,
   'handoff:end': () => true,
   'handoff:start': (r: ParsedRequestOf<'handoff:start'>, a) => r.applicantId === a.applicantId,
-  'applicants:get': (r: ParsedRequestOf<'applicants:get'>, a) => r.applicantId === a.applicantId,
+  'loans:get': (r: ParsedRequestOf<'loans:get'>, a) => r.loanId === a.loanId,
   'link:createToken': (r: ParsedRequestOf<'link:createToken'>, a) =>
     r.applicantId === a.applicantId && (r.itemId ?? null) === a.itemId,
   'link:complete': (r: ParsedRequestOf<'link:complete'>, a) => r.applicantId === a.applicantId,

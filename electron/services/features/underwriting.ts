@@ -1,7 +1,8 @@
 import type { AssetDeskStore } from '../../db';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import type { Applicant, AssetClassSettings } from '../../../shared/domain';
+import type { AssetClassSettings, Loan } from '../../../shared/domain';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
+import { notFound } from '../service-context';
 import {
   analyzeInContext,
   buildAnalysisContext,
@@ -14,8 +15,6 @@ type UnderwritingChannels =
   | 'underwriting:listConfirmations'
   | 'underwriting:confirmAccount'
   | 'underwriting:withdrawConfirmation'
-  | 'underwriting:getNoteDate'
-  | 'underwriting:setNoteDate'
   | 'underwriting:getSettings'
   | 'underwriting:updateSettings'
   | 'underwriting:otherReports';
@@ -29,7 +28,7 @@ function assetClassSettings(store: AssetDeskStore): AssetClassSettings {
 const MAX_OTHER_REPORTS = 5;
 
 /**
- * The applicant's other ready reports in the report's environment (newest first, at most five), trimmed to accounts and
+ * The loan's other ready reports in the report's environment (newest first, at most five), trimmed to accounts and
  * withdrawals: where the other leg of a large deposit's transfer may be. `read` lets a caller share reads across reports.
  */
 export function otherReportsFor(
@@ -40,7 +39,7 @@ export function otherReportsFor(
   const report = store.reports.summary(reportId);
   if (!report) return [];
   const others: AssetReportGetResult[] = [];
-  for (const other of store.reports.listForApplicant(report.applicantId, report.environment)) {
+  for (const other of store.reports.listForLoan(report.loanId, report.environment)) {
     if (other.id === reportId || other.status !== 'ready') continue;
     const content = read(other.id);
     if (content) others.push(transferEvidence(content));
@@ -59,35 +58,34 @@ function readReady(store: AssetDeskStore, reportId: string): AssetReportGetResul
 }
 
 /**
- * The analysis context for one report of an applicant, from what the store holds: lender settings, the deposits
- * sourced on this report or the reports it was refreshed/filtered from, and the applicant's account confirmations.
+ * The analysis context for one report of a loan, from what the store holds: the loan and all its borrowers, lender
+ * settings, the deposits sourced on this report or the reports it was refreshed/filtered from, and the confirmations.
  * The main process's one way in to shared/underwriting's buildAnalysisContext (list counts, cover page, export).
  */
 export function analysisContextFor(
   store: AssetDeskStore,
-  applicant: Parameters<typeof buildAnalysisContext>[0]['applicant'] & Pick<Applicant, 'id'>,
+  loan: Loan,
   reportId: string,
   now: Date,
   otherReports: readonly AssetReportGetResult[] = otherReportsFor(store, reportId),
 ): AnalysisContext {
   return buildAnalysisContext({
-    applicant,
+    loan,
     settings: store.settings.underwriting(),
     sourcedDeposits: store.sourcedDeposits.listCarried(reportId),
-    accountConfirmations: store.accountConfirmations.list(applicant.id),
-    expectedNoteDate: store.accountConfirmations.noteDate(applicant.id),
+    accountConfirmations: store.accountConfirmations.listForLoan(loan.id),
     now,
     otherReports,
   });
 }
 
 /**
- * Re-counts the findings the applicant and report lists show, for every ready report of the applicant, after a
- * confirmation changed what counts. A report that cannot be read keeps its old counts.
+ * Re-counts the findings the pipeline and report lists show, for every ready report of the loan, after a
+ * confirmation or the loan's terms changed what counts. A report that cannot be read keeps its old counts.
  */
-export function recountApplicantFindings(store: AssetDeskStore, applicantId: string, now: Date): void {
-  const applicant = store.applicants.get(applicantId);
-  if (!applicant) return;
+export function recountLoanFindings(store: AssetDeskStore, loanId: string, now: Date): void {
+  const loan = store.loans.get(loanId);
+  if (!loan) return;
   // Each report is read once, whether it is being counted or is another report's evidence.
   const cache = new Map<string, AssetReportGetResult | null>();
   const read = (id: string): AssetReportGetResult | null => {
@@ -95,11 +93,11 @@ export function recountApplicantFindings(store: AssetDeskStore, applicantId: str
     return cache.get(id) ?? null;
   };
   for (const environment of ['emulator', 'sandbox', 'production'] as const) {
-    for (const summary of store.reports.listForApplicant(applicantId, environment)) {
+    for (const summary of store.reports.listForLoan(loanId, environment)) {
       if (summary.status !== 'ready') continue;
       const content = read(summary.id);
       if (!content) continue;
-      const context = analysisContextFor(store, applicant, summary.id, now, otherReportsFor(store, summary.id, read));
+      const context = analysisContextFor(store, loan, summary.id, now, otherReportsFor(store, summary.id, read));
       store.reports.setFindingCounts(summary.id, analyzeInContext(content, context).counts);
     }
   }
@@ -112,60 +110,45 @@ export function underwritingConfirmationHandlers(deps: {
 }): Pick<ContractHandlers, UnderwritingChannels> {
   const clock = deps.clock ?? (() => new Date());
   return {
-    'underwriting:listConfirmations': async ({ applicantId }) =>
-      deps
-        .store()
-        .accountConfirmations.list(applicantId)
+    'underwriting:listConfirmations': async ({ loanId }) => {
+      const store = deps.store();
+      if (!store.loans.get(loanId)) throw notFound('This loan file no longer exists.');
+      return store.accountConfirmations
+        .listForLoan(loanId)
         .map(({ accountKey, kind, note, usdRate, confirmedAt }) => ({
           accountKey,
           kind,
           note,
           usdRate: usdRate ?? null,
           confirmedAt,
-        })),
-    'underwriting:confirmAccount': async ({ applicantId, accountKey, kind, note, usdRate }) => {
+        }));
+    },
+    'underwriting:confirmAccount': async ({ loanId, accountKey, kind, note, usdRate }) => {
       const store = deps.store();
+      // Held by the primary borrower, counted for every report of the loan.
+      const holder = store.loans.borrowerIds(loanId)[0];
+      if (!holder) throw notFound('This loan file no longer exists.');
       store.transaction(() => {
-        store.accountConfirmations.confirm(applicantId, { accountKey, kind, note, usdRate: usdRate ?? null });
+        store.accountConfirmations.withdrawForLoan(loanId, accountKey, kind);
+        store.accountConfirmations.confirm(holder, { accountKey, kind, note, usdRate: usdRate ?? null });
         store.activity.append({
           action: 'account_confirmed',
-          applicantId,
-          reportId: null,
+          loanId,
+          applicantId: holder,
           detail: { accountKey, kind, ...(usdRate ? { usdRate } : {}) },
         });
       });
-      recountApplicantFindings(store, applicantId, clock());
+      recountLoanFindings(store, loanId, clock());
       return { ok: true as const };
     },
-    'underwriting:withdrawConfirmation': async ({ applicantId, accountKey, kind }) => {
+    'underwriting:withdrawConfirmation': async ({ loanId, accountKey, kind }) => {
       const store = deps.store();
+      if (!store.loans.get(loanId)) throw notFound('This loan file no longer exists.');
       store.transaction(() => {
-        store.accountConfirmations.withdraw(applicantId, accountKey, kind);
-        store.activity.append({
-          action: 'account_unconfirmed',
-          applicantId,
-          reportId: null,
-          detail: { accountKey, kind },
-        });
+        store.accountConfirmations.withdrawForLoan(loanId, accountKey, kind);
+        store.activity.append({ action: 'account_unconfirmed', loanId, detail: { accountKey, kind } });
       });
-      recountApplicantFindings(store, applicantId, clock());
-      return { ok: true as const };
-    },
-    'underwriting:getNoteDate': async ({ applicantId }) => ({
-      expectedNoteDate: deps.store().accountConfirmations.noteDate(applicantId),
-    }),
-    'underwriting:setNoteDate': async ({ applicantId, expectedNoteDate }) => {
-      const store = deps.store();
-      store.transaction(() => {
-        store.accountConfirmations.setNoteDate(applicantId, expectedNoteDate);
-        store.activity.append({
-          action: 'note_date_set',
-          applicantId,
-          reportId: null,
-          detail: { expectedNoteDate },
-        });
-      });
-      recountApplicantFindings(store, applicantId, clock());
+      recountLoanFindings(store, loanId, clock());
       return { ok: true as const };
     },
     // JSON text, like reports:get: the renderer parses it once, and nothing here is a secret.

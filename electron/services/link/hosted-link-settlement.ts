@@ -124,6 +124,11 @@ function end(
 ): HostedLinkSessionRecord {
   const ended = deps.store.hostedLinkSessions.finish(session.id, status);
   deps.log.info('hosted link ended', { hostedLinkId: session.id, status });
-  deps.events.emit('link:hostedFinished', { hostedLinkId: session.id, applicantId: session.applicantId, status });
+  deps.events.emit('link:hostedFinished', {
+    hostedLinkId: session.id,
+    loanId: deps.store.applicants.describe(session.applicantId)?.loanId ?? session.applicantId,
+    applicantId: session.applicantId,
+    status,
+  });
   return ended;
 }

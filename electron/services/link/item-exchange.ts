@@ -30,7 +30,11 @@ export async function exchangeAndStoreItem(
     .catch((error: unknown) => {
       throw error instanceof AppError && error.code === OUTCOME_UNKNOWN ? exchangeUnknown(ctx, applicantId) : error;
     });
-  let linked: { institution: { id: string; name: string }; accounts: LinkedAccount[] };
+  let linked: {
+    institution: { id: string; name: string };
+    accounts: LinkedAccount[];
+    consentExpiresAt: string | null;
+  };
   try {
     linked = await linkedAtPlaid(gateway, exchange.access_token);
   } catch (error) {
@@ -38,7 +42,7 @@ export async function exchangeAndStoreItem(
     await removeAtPlaid(ctx, exchange.access_token);
     throw error;
   }
-  const { institution, accounts } = linked;
+  const { institution, accounts, consentExpiresAt } = linked;
   const existing = store.items.findByInstitution(applicantId, environment, institution.id);
   if (existing && existing.status !== 'removed') {
     // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
@@ -61,6 +65,7 @@ export async function exchangeAndStoreItem(
         institutionId: institution.id,
         institutionName: institution.name,
         accounts,
+        consentExpiresAt,
       });
       store.activity.append({
         action: 'item_linked',
@@ -103,7 +108,8 @@ export async function linkedAtPlaid(gateway: PlaidGateway, accessToken: string) 
     type: String(a.type),
     subtype: a.subtype ? String(a.subtype) : null,
   }));
-  return { institution: { id: institutionId, name }, accounts };
+  // OAuth banks' consent runs out (Plaid's consent_expiration_time); the pipeline shows the earliest.
+  return { institution: { id: institutionId, name }, accounts, consentExpiresAt: got.item.consent_expiration_time ?? null };
 }
 
 /**

@@ -133,8 +133,9 @@ export class ItemService {
       await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
     } else {
       // Update mode may change which accounts are shared: keep what Plaid now says.
-      const { accounts } = await linkedAtPlaid(this.gateway, this.store.items.accessToken(itemId));
+      const { accounts, consentExpiresAt } = await linkedAtPlaid(this.gateway, this.store.items.accessToken(itemId));
       this.store.items.setAccounts(itemId, accounts);
+      this.store.items.setConsentExpiry(itemId, consentExpiresAt);
       this.store.items.setStatus(itemId, 'ok', null);
       const item = this.requireItem(itemId);
       this.store.activity.append({

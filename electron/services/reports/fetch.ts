@@ -187,10 +187,10 @@ function findingsFor(
   content: AssetReportGetResult,
 ): { attention: number; info: number } | null {
   try {
-    const applicant = deps.store.applicants.get(report.applicantId);
-    if (!applicant) return null;
+    const loan = deps.store.loans.get(report.loanId);
+    if (!loan) return null;
     // The same context as the report screen and the cover page: local date, sourced deposits, confirmations.
-    return analyzeInContext(content, analysisContextFor(deps.store, applicant, report.id, deps.clock())).counts;
+    return analyzeInContext(content, analysisContextFor(deps.store, loan, report.id, deps.clock())).counts;
   } catch (error) {
     // Findings are a convenience for the list; the report itself must still be stored.
     deps.log.warn('finding counts unavailable', { reportId: report.id, error });

@@ -108,10 +108,10 @@ export class ReportLifecycle {
   }
 
   async create(request: ReportRequest): Promise<ReportRecord> {
-    checkReportRequest(this.store, this.environment, request);
+    const { applicantId } = checkReportRequest(this.store, this.environment, request);
     const { requireAllItems, fastAssets, ...row } = request;
     return this.startReport(
-      { ...row, environment: this.environment, kind: 'create', parentId: null },
+      { ...row, applicantId, environment: this.environment, kind: 'create', parentId: null },
       REPORT_REQUESTED,
       {
         daysRequested: request.daysRequested,
@@ -237,6 +237,7 @@ export class ReportLifecycle {
     const elapsedMs = Math.max(0, this.clock().getTime() - Date.parse(report.createdAt));
     this.deps.events.emit('report:progress', {
       reportId: report.id,
+      loanId: report.loanId,
       applicantId: report.applicantId,
       status,
       elapsedMs,
@@ -310,6 +311,7 @@ export class ReportLifecycle {
     }
     return this.startReport(
       {
+        loanId: parent.loanId,
         applicantId: parent.applicantId,
         environment: this.environment,
         kind,

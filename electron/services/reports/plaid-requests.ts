@@ -6,7 +6,8 @@ import type { PlaidGateway } from '../plaid-gateway';
 import { notFound } from '../service-context';
 
 export interface ReportRequest {
-  applicantId: string;
+  /** The report belongs to the loan; its banks may be any of the loan's borrowers'. */
+  loanId: string;
   itemIds: string[];
   daysRequested: number;
   includeApplicantDetails: boolean;
@@ -102,20 +103,29 @@ function applicantUser(store: AssetDeskStore, applicantId: string) {
   };
 }
 
-/** A new report needs the applicant and every chosen bank, linked, healthy and in this environment. */
-export function checkReportRequest(store: AssetDeskStore, environment: PlaidEnvironment, request: ReportRequest): void {
-  if (!store.applicants.get(request.applicantId)) throw notFound('This applicant no longer exists.');
+/**
+ * A new report needs the loan and every chosen bank, linked by one of its borrowers, healthy and in this
+ * environment. Answers the borrower whose details go to Plaid: the first on the loan among the banks' owners.
+ */
+export function checkReportRequest(
+  store: AssetDeskStore,
+  environment: PlaidEnvironment,
+  request: ReportRequest,
+): { applicantId: string } {
+  const loan = store.loans.get(request.loanId);
+  if (!loan) throw notFound('This loan file no longer exists.');
+  const owners = new Set<string>();
   for (const itemId of request.itemIds) {
     const item = store.items.get(itemId);
     if (
       !item ||
-      item.applicantId !== request.applicantId ||
+      !loan.borrowers.some((b) => b.id === item.applicantId) ||
       item.environment !== environment ||
       item.status === 'removed'
     ) {
       throw new AppError({
         code: ErrorCodes.notFound,
-        message: 'One of the chosen banks is no longer linked for this applicant. Refresh the page and choose again.',
+        message: 'One of the chosen banks is no longer linked on this loan file. Refresh the page and choose again.',
         retryable: false,
         field: 'itemIds',
       });
@@ -123,10 +133,14 @@ export function checkReportRequest(store: AssetDeskStore, environment: PlaidEnvi
     if (item.status === 'needs_relink') {
       throw new AppError({
         code: 'ITEM_LOGIN_REQUIRED',
-        message: `${item.institutionName} needs the applicant to sign in again. Use "Re-link" on that bank first.`,
+        message: `${item.institutionName} needs the borrower to sign in again. Use "Re-link" on that bank first.`,
         retryable: false,
         field: 'itemIds',
       });
     }
+    owners.add(item.applicantId);
   }
+  const primary = loan.borrowers.find((b) => owners.has(b.id));
+  if (!primary) throw notFound('This loan file has no borrower with those banks.');
+  return { applicantId: primary.id };
 }

@@ -219,7 +219,7 @@ export function BackupSection() {
     const result = await api.backupRestore(recoveryKey ? { recoveryKey } : {});
     if (!result.restored) return;
     setAskRecoveryKey(false);
-    toast.show({ message: `Restored ${result.applicants} applicants and ${result.reports} reports.` });
+    toast.show({ message: `Restored ${result.loans} loan files and ${result.reports} reports.` });
     reloadAppInfo();
     setStatus(await api.backupStatus({}));
   };

@@ -1,0 +1,176 @@
+import type { AppError } from '../../../shared/errors';
+import { localToday } from '../../../shared/domain';
+import type { ContractHandlers } from '../../../shared/ipc/contract';
+import { deleteLoanLocally } from '../../db/retention';
+import { exportLoanFile } from '../export/applicant-export';
+import { removeItemEverywhere, removeReportEverywhere } from '../removal';
+import { conflictError, requireApplicant, requireLoan, type ServiceContext } from '../service-context';
+import { recountLoanFindings } from './underwriting';
+
+export type LoanHandlers = Pick<
+  ContractHandlers,
+  | 'loans:list'
+  | 'loans:get'
+  | 'loans:findByNumber'
+  | 'loans:create'
+  | 'loans:update'
+  | 'loans:setStatus'
+  | 'loans:delete'
+  | 'loans:export'
+  | 'borrowers:add'
+  | 'borrowers:update'
+  | 'borrowers:remove'
+>;
+
+const ENVIRONMENTS = ['emulator', 'sandbox', 'production'] as const;
+
+/** Loan files and their borrowers; deletion removes their reports and Items at Plaid first. */
+export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
+  const log = ctx.logger.child({ component: 'loans' });
+
+  /** Plaid first (reports, then Items, in every environment), so nothing stays there we no longer know about. */
+  async function removeAtPlaid(loanId: string): Promise<void> {
+    const store = ctx.store();
+    for (const environment of ENVIRONMENTS) {
+      for (const report of store.reports.listForLoan(loanId, environment)) {
+        await removeReportEverywhere(ctx, report, 'loan_deleted').catch((error: unknown) =>
+          log.warn('could not remove a report at Plaid while deleting a loan file', {
+            reportId: report.id,
+            code: (error as AppError).code,
+          }),
+        );
+      }
+      for (const item of store.items.listForLoan(loanId, environment)) {
+        await removeItemEverywhere(ctx, item).catch((error: unknown) =>
+          log.warn('could not remove an Item at Plaid while deleting a loan file', {
+            itemId: item.id,
+            code: (error as AppError).code,
+          }),
+        );
+      }
+    }
+  }
+
+  return {
+    'loans:list': async (query) => {
+      const store = ctx.store();
+      return store.loans.pipeline({
+        environment: ctx.environment(),
+        documentAgeRule: store.settings.underwriting().documentAgeRule,
+        today: localToday(ctx.clock()),
+        ...query,
+      });
+    },
+    'loans:get': async ({ loanId }) => {
+      const store = ctx.store();
+      const loan = requireLoan(ctx, loanId);
+      const environment = ctx.environment();
+      return {
+        loan,
+        items: store.items.listForLoan(loanId, environment),
+        reports: store.reports.listForLoan(loanId, environment),
+      };
+    },
+    'loans:findByNumber': async ({ loanNumber }) => ctx.store().loans.findByNumber(loanNumber),
+    'loans:create': async (input) => {
+      const store = ctx.store();
+      return store.transaction(() => {
+        const loan = store.loans.create(input);
+        store.activity.append({
+          action: 'loan_created',
+          loanId: loan.id,
+          detail: { loanNumber: loan.loanNumber, borrowers: loan.borrowers.length },
+        });
+        return loan;
+      });
+    },
+    'loans:update': async ({ loanId, changes }) => {
+      const store = ctx.store();
+      const loan = store.transaction(() => {
+        const updated = store.loans.update(loanId, changes);
+        store.activity.append({ action: 'loan_updated', loanId, detail: { fields: Object.keys(changes) } });
+        return updated;
+      });
+      // Purpose, income, funds to close and the note date all change what the findings say.
+      recountLoanFindings(store, loanId, ctx.clock());
+      return loan;
+    },
+    'loans:setStatus': async ({ loanId, status }) => {
+      const store = ctx.store();
+      return store.transaction(() => {
+        const before = requireLoan(ctx, loanId);
+        const loan = store.loans.setStatus(loanId, status);
+        if (before.status !== status)
+          store.activity.append({ action: 'loan_status_changed', loanId, detail: { from: before.status, to: status } });
+        return loan;
+      });
+    },
+    'loans:delete': async ({ loanId }) => {
+      requireLoan(ctx, loanId);
+      await removeAtPlaid(loanId);
+      deleteLoanLocally(ctx.store(), loanId);
+      log.info('loan file deleted', { loanId });
+      return { ok: true as const };
+    },
+    'loans:export': async ({ loanId }) => {
+      requireLoan(ctx, loanId);
+      const folder = await ctx.desktop.chooseFolder({ title: 'Export loan file' });
+      if (!folder) return { saved: false as const };
+      const result = exportLoanFile(ctx.store(), loanId, folder, { environment: ctx.environment(), now: ctx.clock() });
+      // exportLoanFile logs the 'exported' activity entry itself.
+      log.info('loan file exported', { loanId, folder: result.folder });
+      return { saved: true as const, folder: result.folder, files: result.files };
+    },
+    'borrowers:add': async ({ loanId, borrower }) => {
+      const store = ctx.store();
+      const loan = store.transaction(() => {
+        const updated = store.loans.addBorrower(loanId, borrower);
+        const added = updated.borrowers[updated.borrowers.length - 1]!;
+        store.activity.append({ action: 'borrower_added', loanId, applicantId: added.id, detail: {} });
+        return updated;
+      });
+      recountLoanFindings(store, loanId, ctx.clock());
+      return loan;
+    },
+    'borrowers:update': async ({ applicantId, changes }) => {
+      const store = ctx.store();
+      const { loanId } = requireApplicant(ctx, applicantId);
+      store.transaction(() => {
+        store.applicants.update(applicantId, changes);
+        store.loans.refreshSearchText(loanId);
+        store.activity.append({ action: 'borrower_updated', applicantId, detail: { fields: Object.keys(changes) } });
+      });
+      recountLoanFindings(store, loanId, ctx.clock());
+      return requireLoan(ctx, loanId);
+    },
+    'borrowers:remove': async ({ applicantId }) => {
+      const store = ctx.store();
+      const borrower = requireApplicant(ctx, applicantId);
+      const loan = requireLoan(ctx, borrower.loanId);
+      if (borrower.position === loan.borrowers[0]?.position)
+        throw conflictError('The primary borrower stays on the loan file. Delete the loan file instead, or keep them.');
+      const reports = store.reports.listForBorrower(applicantId).filter((r) => r.status !== 'removed');
+      if (reports.length > 0)
+        throw conflictError(
+          `${borrower.firstName} ${borrower.lastName}’s banks are in ${reports.length} report${reports.length === 1 ? '' : 's'} on this loan. Remove those reports first.`,
+        );
+      for (const environment of ENVIRONMENTS) {
+        for (const item of store.items.listForApplicant(applicantId, environment)) {
+          if (item.status !== 'removed') await removeItemEverywhere(ctx, item);
+        }
+      }
+      store.transaction(() => {
+        store.activity.append({
+          action: 'borrower_removed',
+          loanId: loan.id,
+          applicantId,
+          detail: { name: `${borrower.firstName} ${borrower.lastName}` },
+        });
+        store.applicants.delete(applicantId);
+        store.loans.refreshSearchText(loan.id);
+      });
+      recountLoanFindings(store, loan.id, ctx.clock());
+      return requireLoan(ctx, loan.id);
+    },
+  };
+}
