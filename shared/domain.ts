@@ -70,9 +70,7 @@ export type Loan = z.infer<typeof Loan>;
 
 /** One row of the pipeline. */
 export const LoanListRow = Loan.omit({ borrowers: true }).extend({
-  borrowers: z.array(
-    z.object({ id, firstName: z.string(), middleName: z.string().nullable(), lastName: z.string() }),
-  ),
+  borrowers: z.array(z.object({ id, firstName: z.string(), middleName: z.string().nullable(), lastName: z.string() })),
   reportStatus: ApplicantStatus,
   reportCount: z.number().int(),
   /** No report now, but some were made and removed (so not "No report yet"). */

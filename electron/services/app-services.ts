@@ -6,6 +6,7 @@ import { createBackupHandlers, type BackupHandlerDeps } from './backup-handlers'
 import { createClipboardHandlers } from './clipboard';
 import type { DesktopAdapters } from './desktop';
 import type { EnvironmentSession, RunningEmulatorLike, StartEmulator } from './environment-session';
+import { createBorrowerHandlers } from './features/borrowers';
 import { createLoanHandlers } from './features/loans';
 import { createAuditCopyHandlers } from './features/audit-copies';
 import { createDepositHandlers } from './features/deposits';
@@ -111,6 +112,7 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
     ...createHandoffHandlers(ctx),
     ...createSettingsHandlers(settingsDeps(runtime, deps)),
     ...createLoanHandlers(ctx),
+    ...createBorrowerHandlers(ctx),
     ...createLinkHandlers(ctx),
     ...createReportHandlers(ctx),
     ...createAuditCopyHandlers(ctx),

@@ -10,7 +10,6 @@ import {
 } from './channels';
 import {
   ActivityEntry,
-  Applicant,
   ApplicantStatus,
   BorrowerInput,
   Loan,

@@ -44,7 +44,8 @@ export function createActivityLog(ctx: StoreContext): ActivityLog {
   const loanOf = (entry: NewActivity): string | null => {
     if (entry.loanId) return entry.loanId;
     const viaApplicant = entry.applicantId
-      ? (ctx.statement('SELECT loan_id FROM applicants WHERE id = ?').pluck().get(entry.applicantId) as string | undefined)
+      ? (ctx.statement('SELECT loan_id FROM applicants WHERE id = ?').pluck().get(entry.applicantId) as
+          string | undefined)
       : undefined;
     if (viaApplicant) return viaApplicant;
     const viaReport = entry.reportId

@@ -153,9 +153,8 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
     },
 
     describe(id) {
-      const row = ctx
-        .statement('SELECT id, loan_id, first_name, last_name FROM applicants WHERE id = ?')
-        .get(id) as Pick<ApplicantRow, 'id' | 'loan_id' | 'first_name' | 'last_name'> | undefined;
+      const row = ctx.statement('SELECT id, loan_id, first_name, last_name FROM applicants WHERE id = ?').get(id) as
+        Pick<ApplicantRow, 'id' | 'loan_id' | 'first_name' | 'last_name'> | undefined;
       return row ? { id: row.id, loanId: row.loan_id, firstName: row.first_name, lastName: row.last_name } : null;
     },
 

@@ -259,7 +259,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
   return {
     createPending(input) {
       return ctx.db.transaction(() => {
-        if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ? AND loan_id = ?').get(input.applicantId, input.loanId))
+        if (
+          !ctx.statement('SELECT 1 FROM applicants WHERE id = ? AND loan_id = ?').get(input.applicantId, input.loanId)
+        )
           throw notFound('borrower');
         // Any borrower's bank on the same loan may go in one report; nothing from another loan.
         const items = input.itemIds.map((itemId) => {

@@ -4,7 +4,7 @@ import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { deleteLoanLocally } from '../../db/retention';
 import { exportLoanFile } from '../export/applicant-export';
 import { removeItemEverywhere, removeReportEverywhere } from '../removal';
-import { conflictError, requireApplicant, requireLoan, type ServiceContext } from '../service-context';
+import { requireLoan, type ServiceContext } from '../service-context';
 import { recountLoanFindings } from './underwriting';
 
 export type LoanHandlers = Pick<
@@ -17,12 +17,9 @@ export type LoanHandlers = Pick<
   | 'loans:setStatus'
   | 'loans:delete'
   | 'loans:export'
-  | 'borrowers:add'
-  | 'borrowers:update'
-  | 'borrowers:remove'
 >;
 
-const ENVIRONMENTS = ['emulator', 'sandbox', 'production'] as const;
+export const ENVIRONMENTS = ['emulator', 'sandbox', 'production'] as const;
 
 /** Loan files and their borrowers; deletion removes their reports and Items at Plaid first. */
 export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
@@ -120,57 +117,6 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
       // exportLoanFile logs the 'exported' activity entry itself.
       log.info('loan file exported', { loanId, folder: result.folder });
       return { saved: true as const, folder: result.folder, files: result.files };
-    },
-    'borrowers:add': async ({ loanId, borrower }) => {
-      const store = ctx.store();
-      const loan = store.transaction(() => {
-        const updated = store.loans.addBorrower(loanId, borrower);
-        const added = updated.borrowers[updated.borrowers.length - 1]!;
-        store.activity.append({ action: 'borrower_added', loanId, applicantId: added.id, detail: {} });
-        return updated;
-      });
-      recountLoanFindings(store, loanId, ctx.clock());
-      return loan;
-    },
-    'borrowers:update': async ({ applicantId, changes }) => {
-      const store = ctx.store();
-      const { loanId } = requireApplicant(ctx, applicantId);
-      store.transaction(() => {
-        store.applicants.update(applicantId, changes);
-        store.loans.refreshSearchText(loanId);
-        store.activity.append({ action: 'borrower_updated', applicantId, detail: { fields: Object.keys(changes) } });
-      });
-      recountLoanFindings(store, loanId, ctx.clock());
-      return requireLoan(ctx, loanId);
-    },
-    'borrowers:remove': async ({ applicantId }) => {
-      const store = ctx.store();
-      const borrower = requireApplicant(ctx, applicantId);
-      const loan = requireLoan(ctx, borrower.loanId);
-      if (borrower.position === loan.borrowers[0]?.position)
-        throw conflictError('The primary borrower stays on the loan file. Delete the loan file instead, or keep them.');
-      const reports = store.reports.listForBorrower(applicantId).filter((r) => r.status !== 'removed');
-      if (reports.length > 0)
-        throw conflictError(
-          `${borrower.firstName} ${borrower.lastName}’s banks are in ${reports.length} report${reports.length === 1 ? '' : 's'} on this loan. Remove those reports first.`,
-        );
-      for (const environment of ENVIRONMENTS) {
-        for (const item of store.items.listForApplicant(applicantId, environment)) {
-          if (item.status !== 'removed') await removeItemEverywhere(ctx, item);
-        }
-      }
-      store.transaction(() => {
-        store.activity.append({
-          action: 'borrower_removed',
-          loanId: loan.id,
-          applicantId,
-          detail: { name: `${borrower.firstName} ${borrower.lastName}` },
-        });
-        store.applicants.delete(applicantId);
-        store.loans.refreshSearchText(loan.id);
-      });
-      recountLoanFindings(store, loan.id, ctx.clock());
-      return requireLoan(ctx, loan.id);
     },
   };
 }

@@ -113,15 +113,13 @@ export function underwritingConfirmationHandlers(deps: {
     'underwriting:listConfirmations': async ({ loanId }) => {
       const store = deps.store();
       if (!store.loans.get(loanId)) throw notFound('This loan file no longer exists.');
-      return store.accountConfirmations
-        .listForLoan(loanId)
-        .map(({ accountKey, kind, note, usdRate, confirmedAt }) => ({
-          accountKey,
-          kind,
-          note,
-          usdRate: usdRate ?? null,
-          confirmedAt,
-        }));
+      return store.accountConfirmations.listForLoan(loanId).map(({ accountKey, kind, note, usdRate, confirmedAt }) => ({
+        accountKey,
+        kind,
+        note,
+        usdRate: usdRate ?? null,
+        confirmedAt,
+      }));
     },
     'underwriting:confirmAccount': async ({ loanId, accountKey, kind, note, usdRate }) => {
       const store = deps.store();

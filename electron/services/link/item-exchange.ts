@@ -109,7 +109,11 @@ export async function linkedAtPlaid(gateway: PlaidGateway, accessToken: string) 
     subtype: a.subtype ? String(a.subtype) : null,
   }));
   // OAuth banks' consent runs out (Plaid's consent_expiration_time); the pipeline shows the earliest.
-  return { institution: { id: institutionId, name }, accounts, consentExpiresAt: got.item.consent_expiration_time ?? null };
+  return {
+    institution: { id: institutionId, name },
+    accounts,
+    consentExpiresAt: got.item.consent_expiration_time ?? null,
+  };
 }
 
 /**
