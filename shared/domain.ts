@@ -15,10 +15,12 @@ export const OfficerPin = z
   .string({ error: 'Officer PIN must be 4 to 12 digits' })
   .regex(/^\d{4,12}$/, 'Officer PIN must be 4 to 12 digits');
 
-/** Whether an officer PIN is set and which applicant, if any, holds the computer now. */
+/** Whether an officer PIN is set and which borrower, if any, holds the computer now. */
 export const HandoffStatus = z.object({
   pinSet: z.boolean(),
-  active: z.object({ applicantId: id, itemId: id.nullable() }).nullable(),
+  /** The computer offers an OS check of the officer (Touch ID on a Mac) as well as the PIN. */
+  osUnlock: z.boolean(),
+  active: z.object({ applicantId: id, loanId: id, itemId: id.nullable() }).nullable(),
 });
 export type HandoffStatus = z.infer<typeof HandoffStatus>;
 

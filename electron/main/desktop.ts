@@ -1,4 +1,4 @@
-import type { BrowserWindow, Clipboard, Dialog, OpenDialogOptions } from 'electron';
+import type { BrowserWindow, Clipboard, Dialog, OpenDialogOptions, SystemPreferences } from 'electron';
 import type { DesktopAdapters } from '../services/desktop';
 
 interface NotificationLike {
@@ -12,7 +12,10 @@ export function createElectronDesktop(deps: {
   createNotification: (options: { title: string; body: string }) => NotificationLike;
   notificationsSupported: () => boolean;
   mainWindow: () => BrowserWindow | null;
+  /** macOS only (Electron's Touch ID calls exist there alone); omitted elsewhere. */
+  touchId?: Pick<SystemPreferences, 'canPromptTouchID' | 'promptTouchID'>;
 }): DesktopAdapters {
+  const touchId = deps.touchId;
   // Parented to the main window when there is one, so the dialog stays on top of it (a sheet on macOS).
   const openOne = async (options: OpenDialogOptions): Promise<string | null> => {
     const window = deps.mainWindow();
@@ -47,5 +50,18 @@ export function createElectronDesktop(deps: {
     notify(title, body) {
       if (deps.notificationsSupported()) deps.createNotification({ title, body }).show();
     },
+    ...(touchId
+      ? {
+          officerPresence: {
+            available: () => touchId.canPromptTouchID(),
+            // promptTouchID resolves when the enrolled user's finger matched, and rejects on cancel or failure.
+            confirm: (reason: string) =>
+              touchId.promptTouchID(reason).then(
+                () => true,
+                () => false,
+              ),
+          },
+        }
+      : {}),
   };
 }

@@ -11,6 +11,7 @@ import {
   protocol,
   session,
   shell,
+  systemPreferences,
 } from 'electron';
 import type { PlaidEnvironment } from '../../shared/domain';
 import type { ContractHandlers } from '../../shared/ipc/contract';
@@ -128,6 +129,7 @@ function main(): void {
         createNotification: (options) => new Notification(options),
         notificationsSupported: () => Notification.isSupported(),
         mainWindow: () => windows.current(),
+        ...(process.platform === 'darwin' ? { touchId: systemPreferences } : {}),
       }),
     });
     services = started;

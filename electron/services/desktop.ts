@@ -12,4 +12,13 @@ export interface DesktopAdapters {
   /** Electron's clipboard write is asynchronous: callers await it so a failure is reported, not lost. */
   writeClipboard(text: string): Promise<void> | void;
   notify(title: string, body: string): void;
+  /**
+   * The operating system's own check that the officer is present (Touch ID on a Mac), where it has one:
+   * another way, besides the PIN, to end an applicant's hand-off. Absent where there is none.
+   */
+  officerPresence?: {
+    available(): boolean;
+    /** True when the OS confirmed the officer; false when they cancelled or it failed. */
+    confirm(reason: string): Promise<boolean>;
+  };
 }

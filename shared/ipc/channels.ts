@@ -24,6 +24,7 @@ export const CHANNEL_NAMES = [
   'handoff:setPin',
   'handoff:start',
   'handoff:end',
+  'handoff:endWithOs',
   'link:createToken',
   'link:complete',
   'link:updateComplete',

@@ -192,6 +192,8 @@ export const contract = {
     z.strictObject({ pin: z.string().min(1, 'Enter the officer PIN').max(12, 'Officer PIN is at most 12 digits') }),
     HandoffStatus,
   ),
+  /** Ends the hand-off with the OS's check of the officer (Touch ID), where the computer has one. */
+  'handoff:endWithOs': channel(none, HandoffStatus),
 
   'link:createToken': channel(
     z.strictObject({ applicantId: id, itemId: id.optional() }),

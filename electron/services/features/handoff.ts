@@ -6,7 +6,7 @@ import { requireApplicant, type ServiceContext } from '../service-context';
 
 export type HandoffHandlers = Pick<
   ContractHandlers,
-  'handoff:status' | 'handoff:setPin' | 'handoff:start' | 'handoff:end'
+  'handoff:status' | 'handoff:setPin' | 'handoff:start' | 'handoff:end' | 'handoff:endWithOs'
 >;
 
 /** How the PIN is kept: a scrypt hash with its own salt and cost, never the PIN itself. */
@@ -65,10 +65,18 @@ const refused = (message: string, field?: string) =>
 const settingsOf = (ctx: ServiceContext) => ctx.store().settings;
 const storedPinOf = (ctx: ServiceContext) => settingsOf(ctx).get<StoredPin | null>(PIN_KEY, null);
 const activeHandoffOf = (ctx: ServiceContext) => settingsOf(ctx).get<ActiveHandoff | null>(ACTIVE_KEY, null);
-const statusOf = (ctx: ServiceContext): HandoffStatus => ({
-  pinSet: storedPinOf(ctx) !== null,
-  active: activeHandoffOf(ctx),
-});
+const osUnlockOf = (ctx: ServiceContext) => ctx.desktop.officerPresence?.available() === true;
+const statusOf = (ctx: ServiceContext): HandoffStatus => {
+  const active = activeHandoffOf(ctx);
+  return {
+    pinSet: storedPinOf(ctx) !== null,
+    osUnlock: osUnlockOf(ctx),
+    // A hand-off saved before loans existed has no loan: its borrower's loan is looked up.
+    active: active
+      ? { ...active, loanId: active.loanId ?? ctx.store().applicants.describe(active.applicantId)?.loanId ?? '' }
+      : null,
+  };
+};
 
 /** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
 async function checkPin(ctx: ServiceContext, pin: string, field: string): Promise<void> {
@@ -137,7 +145,8 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
 
   return {
     // Before the history opens (keychain locked, recovery key needed) there is no PIN and no hand-off yet.
-    'handoff:status': async () => (ctx.openStore() ? status() : { pinSet: false, active: null }),
+    'handoff:status': async () =>
+      ctx.openStore() ? status() : { pinSet: false, osUnlock: osUnlockOf(ctx), active: null },
 
     'handoff:setPin': async ({ pin, currentPin }) => {
       // An applicant holding the computer must not be able to choose the PIN that ends their own mode.
@@ -166,6 +175,27 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
       ctx.store().activity.append({ action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
       return status();
     },
+
+    'handoff:endWithOs': async () => {
+      const current = activeHandoffOf(ctx);
+      if (!current) return status();
+      const presence = ctx.desktop.officerPresence;
+      if (!presence?.available())
+        throw new AppError({
+          code: ErrorCodes.conflict,
+          message: 'This computer has no Touch ID for AssetDesk to ask. Enter the officer PIN.',
+          retryable: false,
+        });
+      if (!(await presence.confirm('return AssetDesk to the loan officer')))
+        throw refused('Touch ID did not confirm the officer. Try again, or enter the officer PIN.');
+      settingsOf(ctx).set(ACTIVE_KEY, null);
+      ctx.store().activity.append({
+        action: 'handoff_ended',
+        applicantId: current.applicantId,
+        detail: { by: 'os_unlock' },
+      });
+      return status();
+    },
   };
 }
 
@@ -177,6 +207,7 @@ const DURING_HANDOFF: Partial<Record<Channel, (request: never, active: ActiveHan
   'app:info': () => true,
   'handoff:status': () => true,
   'handoff:end': () => true,
+  'handoff:endWithOs': () => true,
   'handoff:start': (r: ParsedRequestOf<'handoff:start'>, a) => r.applicantId === a.applicantId,
   'loans:get': (r: ParsedRequestOf<'loans:get'>, a) => r.loanId === a.loanId,
   'link:createToken': (r: ParsedRequestOf<'link:createToken'>, a) =>
