@@ -1,3 +1,4 @@
+import type { Dialog } from 'electron';
 import { createMemoryLogger } from '../../electron/log/logger';
 import { createElectronDesktop } from '../../electron/main/desktop';
 import type { DesktopAdapters } from '../../electron/services/desktop';
@@ -47,10 +48,10 @@ describe('hand-off: OS unlock of the officer', () => {
   const electronDesktop = (prefs?: ReturnType<typeof touchId>['prefs']) =>
     createElectronDesktop({
       dialog: {
-        showSaveDialog: async () => ({ canceled: true }),
-        showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+        showSaveDialog: (async () => ({ canceled: true, filePath: '' })) as Dialog['showSaveDialog'],
+        showOpenDialog: (async () => ({ canceled: true, filePaths: [] })) as Dialog['showOpenDialog'],
       },
-      clipboard: { writeText: () => undefined },
+      clipboard: { writeText: async () => undefined },
       createNotification: () => ({ show: () => undefined }),
       notificationsSupported: () => false,
       mainWindow: () => null,
