@@ -50,8 +50,11 @@ export interface AccountMonths extends AccountLabel {
   months: MonthSummary[];
   /** Pending transactions are left out of every figure (they may still change or drop). */
   pendingLeftOut: number;
-  /** Why some or all month-end balances are missing: no balance at all, or a transaction in another currency. */
-  balanceGap: 'no_balance' | 'other_currency' | null;
+  /**
+   * Why some month-end balances are missing: no balance at all from the bank, no current balance after its last
+   * daily one, or a transaction in another currency in the way of walking back.
+   */
+  balanceGap: 'no_balance' | 'no_current_balance' | 'other_currency' | null;
 }
 
 export interface MonthlySummaryResult {
@@ -163,7 +166,7 @@ function summarizeAccount(label: AccountLabel, account: AssetReportAccount, repo
         ? 'no_balance'
         : otherCurrencyDays.length > 0
           ? 'other_currency'
-          : 'no_balance';
+          : 'no_current_balance';
   return { ...base, from, to, months, balanceGap };
 }
 

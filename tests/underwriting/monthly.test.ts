@@ -359,6 +359,27 @@ describe('month-by-month summary per account', () => {
     ]);
   });
 
+  it('gives no month-end after the last daily row when the bank sent no current balance', () => {
+    // Rows to Oct 30 only, then $25 out on Nov 2: Oct 31 and Nov 2 cannot be known without a current balance.
+    const partial = account({
+      account_id: 'p',
+      name: 'P',
+      mask: '6666',
+      current: null,
+      rows: [
+        ['2026-10-30', 800],
+        ['2026-10-29', 800],
+      ],
+      transactions: [txn('late', '2026-11-02', 25)],
+    });
+    const got = summarizeMonths(report([{ bank: 'Chase', accounts: [partial] }])).accounts[0]!;
+    expect(got.balanceGap).toBe('no_current_balance');
+    expect(got.months.map((m) => [m.month, m.to, m.endingBalance])).toEqual([
+      ['2026-10', '2026-10-31', null],
+      ['2026-11', '2026-11-02', null],
+    ]);
+  });
+
   it('walks a card’s amount owed back the other way', () => {
     const cc = byId('card');
     expect(cc.debt).toBe(true);

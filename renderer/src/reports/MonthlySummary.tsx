@@ -187,6 +187,8 @@ function AccountNotes({
     );
   if (account.balanceGap === 'no_balance')
     notes.push('The bank sent no balance for this account, so its month-end balances are not known.');
+  if (account.balanceGap === 'no_current_balance')
+    notes.push('The bank sent no current balance: month ends after its last daily balance are not known.');
   if (account.balanceGap === 'other_currency')
     notes.push(
       'Some month-end balances are not known: they would have to be worked back across a transaction in another currency.',
