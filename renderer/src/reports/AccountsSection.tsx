@@ -4,6 +4,8 @@ import type { UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import { Chip } from '../ui';
 import { BADGE_LABEL } from './FindingsPanel';
 import { formatDate, formatMoney } from './format';
+import { accountFullLabel } from './transactions';
+import type { ChartDeposit } from './BalanceChart';
 
 const BalanceChart = lazy(() => import('./BalanceChart'));
 
@@ -197,13 +199,28 @@ function AccountCard({
           <dd data-testid="owners">{ownerNames.length > 0 ? ownerNames.join(', ') : 'Not provided by the bank'}</dd>
         </div>
       </dl>
-      <BalanceHistory account={account} label={title} />
+      <BalanceHistory
+        account={account}
+        label={accountFullLabel(item.institution_name, account)}
+        currentDate={item.date_last_updated.slice(0, 10)}
+        deposits={analysis?.largeDeposits.deposits.filter((d) => d.accountId === account.account_id)}
+      />
     </article>
   );
 }
 
 /** The chart is mounted only once its card scrolls into view: a report with many accounts opens fast. */
-function BalanceHistory({ account, label }: { account: AssetReportAccount; label: string }) {
+function BalanceHistory({
+  account,
+  label,
+  currentDate,
+  deposits,
+}: {
+  account: AssetReportAccount;
+  label: string;
+  currentDate: string;
+  deposits: readonly ChartDeposit[] | undefined;
+}) {
   const hostRef = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(false);
   const history = account.historical_balances;
@@ -246,7 +263,13 @@ function BalanceHistory({ account, label }: { account: AssetReportAccount; label
       </figcaption>
       {visible ? (
         <Suspense fallback={<div className="rp-chart-placeholder">Loading chart…</div>}>
-          <BalanceChart history={history} label={label} />
+          <BalanceChart
+            history={history}
+            label={label}
+            current={account.balances.current}
+            currentDate={currentDate}
+            deposits={deposits}
+          />
         </Suspense>
       ) : (
         <div className="rp-chart-placeholder" />

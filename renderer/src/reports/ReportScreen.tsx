@@ -22,6 +22,7 @@ import { href, navigate } from '../shell/router';
 import { useReportProgress } from './use-report-progress';
 import { FindingsPanel, type FindingFocus } from './FindingsPanel';
 import { AccountsSection } from './AccountsSection';
+import { MonthlySummary } from './MonthlySummary';
 import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
@@ -457,6 +458,7 @@ function ReportViewer({
           <ChangesSinceParent parentId={summary.parentId} child={content} />
         )}
         <MemoAccountsSection report={report} analysis={analysis} />
+        <MonthlySummary report={report} />
       </div>
 
       <div
