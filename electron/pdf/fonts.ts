@@ -30,11 +30,6 @@ interface GlyphSource {
 // fontkit is the font engine pdfkit itself embeds with; loaded at run time beside pdfkit (it ships no types).
 const fontkit = require('fontkit') as { openSync(path: string): GlyphSource };
 
-/** The folder of a bundled font package's files (the packages export only an index, so go from its entry). */
-function fontFolder(packageName: string): string {
-  return join(dirname(require.resolve(packageName)), '..', 'fonts');
-}
-
 // WinAnsi: what the standard fonts can print (Latin-1 and a few typographic marks).
 const WIN_ANSI_EXTRA = new Set([...'€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ'].map((char) => char.codePointAt(0)));
 export function inWinAnsi(codePoint: number): boolean {
@@ -45,8 +40,9 @@ export function inWinAnsi(codePoint: number): boolean {
   );
 }
 
-function bundled(packageName: string, regular: string, bold: string, rightToLeft = false): PdfFace {
-  const folder = fontFolder(packageName);
+/** A bundled face, from its package's entry file (the packages export only an index; the fonts sit beside it). */
+function bundled(packageEntry: string, regular: string, bold: string, rightToLeft = false): PdfFace {
+  const folder = join(dirname(packageEntry), '..', 'fonts');
   const source = { regular: join(folder, regular), bold: join(folder, bold) };
   let glyphs: GlyphSource | undefined;
   return {
@@ -63,15 +59,16 @@ function bundled(packageName: string, regular: string, bold: string, rightToLeft
 
 let faces: PdfFace[] | undefined;
 
-/** Every face in the order tried; the font files are located once per process. */
+/** Every face in the order tried; the font files are located once per process (literal names: the packaging test reads them). */
 export function pdfFaces(): readonly PdfFace[] {
   faces ??= [
     { source: STANDARD_FONT, standard: true, covers: inWinAnsi },
-    bundled('@embedpdf/fonts-latin', 'NotoSans-Regular.ttf', 'NotoSans-Bold.ttf'),
-    bundled('@embedpdf/fonts-sc', 'NotoSansHans-Regular.otf', 'NotoSansHans-Bold.otf'),
-    bundled('@embedpdf/fonts-kr', 'NotoSansKR-Regular.otf', 'NotoSansKR-Bold.otf'),
-    bundled('@embedpdf/fonts-arabic', 'NotoNaskhArabic-Regular.ttf', 'NotoNaskhArabic-Bold.ttf', true),
-    bundled('@embedpdf/fonts-hebrew', 'NotoSansHebrew-Regular.ttf', 'NotoSansHebrew-Bold.ttf', true),
+    bundled(require.resolve('@embedpdf/fonts-latin'), 'NotoSans-Regular.ttf', 'NotoSans-Bold.ttf'),
+    // Chinese and Korean bold print in the regular weight: their bold files would add 13 MB to the app.
+    bundled(require.resolve('@embedpdf/fonts-sc'), 'NotoSansHans-Regular.otf', 'NotoSansHans-Regular.otf'),
+    bundled(require.resolve('@embedpdf/fonts-kr'), 'NotoSansKR-Regular.otf', 'NotoSansKR-Regular.otf'),
+    bundled(require.resolve('@embedpdf/fonts-arabic'), 'NotoNaskhArabic-Regular.ttf', 'NotoNaskhArabic-Bold.ttf', true),
+    bundled(require.resolve('@embedpdf/fonts-hebrew'), 'NotoSansHebrew-Regular.ttf', 'NotoSansHebrew-Bold.ttf', true),
   ];
   return faces;
 }
