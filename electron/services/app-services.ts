@@ -9,6 +9,7 @@ import type { EnvironmentSession, RunningEmulatorLike, StartEmulator } from './e
 import { createApplicantHandlers } from './features/applicants';
 import { createAuditCopyHandlers } from './features/audit-copies';
 import { createDepositHandlers } from './features/deposits';
+import { createFileHandlers } from './features/files';
 import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
@@ -108,6 +109,7 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
   const ctx = runtime.context;
   return {
     ...createClipboardHandlers(deps.desktop),
+    ...createFileHandlers(deps.desktop),
     ...createHandoffHandlers(ctx),
     ...createSettingsHandlers(settingsDeps(runtime, deps)),
     ...createApplicantHandlers(ctx),

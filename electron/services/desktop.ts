@@ -12,4 +12,6 @@ export interface DesktopAdapters {
   /** Electron's clipboard write is asynchronous: callers await it so a failure is reported, not lost. */
   writeClipboard(text: string): Promise<void> | void;
   notify(title: string, body: string): void;
+  /** Opens the OS file manager at a saved file (or folder), selected; absent where there is none (headless tests). */
+  showInFolder?(path: string): void;
 }
