@@ -127,9 +127,9 @@ export function formatDateTimeUtc(iso: string): string {
   return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
 }
 
-/** Text whose right edge is at `right`, on one line. */
-export function rightText(doc: Doc, text: string, right: number, y: number, font: FontName = FONT): void {
-  writeText(doc, font, text, right - widthOfText(doc, font, text), y, { lineBreak: false });
+/** Text whose right edge is at `right`, on one line, in the current font (figures and fixed labels). */
+export function rightText(doc: Doc, text: string, right: number, y: number): void {
+  doc.text(text, right - doc.widthOfString(text), y, { lineBreak: false });
 }
 
 export interface FieldStyle {
