@@ -56,6 +56,8 @@ export interface WebBridge {
   /** What the services wrote to the "clipboard" and "notifications" (tests read these). */
   clipboard(): string[];
   notifications(): { title: string; body: string }[];
+  /** The paths the services asked the file manager to show, in order (tests read these). */
+  shownInFolder(): string[];
   downloadsDir: string;
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
 
   const clipboard: string[] = [];
   const notifications: { title: string; body: string }[] = [];
+  const shownInFolder: string[] = [];
   const streams = new Set<ServerResponse>();
   const desktop: DesktopAdapters = {
     chooseSavePath: async ({ defaultName }) => join(downloadsDir, defaultName),
@@ -114,6 +117,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       clipboard.push(text);
     },
     notify: (title, body) => void notifications.push({ title, body }),
+    // No file manager to open in a browser session: the request is recorded for tests.
+    showInFolder: (path) => void shownInFolder.push(path),
   };
   const events: EventSink = {
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
@@ -224,6 +229,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     downloadsDir,
     clipboard: () => [...clipboard],
     notifications: () => [...notifications],
+    shownInFolder: () => [...shownInFolder],
     async close() {
       for (const stream of streams) stream.end();
       streams.clear();

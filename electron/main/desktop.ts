@@ -1,14 +1,16 @@
-import type { BrowserWindow, Clipboard, Dialog, OpenDialogOptions, SystemPreferences } from 'electron';
+import { isAbsolute } from 'node:path';
+import type { BrowserWindow, Clipboard, Dialog, OpenDialogOptions, Shell, SystemPreferences } from 'electron';
 import type { DesktopAdapters } from '../services/desktop';
 
 interface NotificationLike {
   show(): void;
 }
 
-/** The desktop adapters services use, implemented with Electron's dialog, clipboard and Notification. */
+/** The desktop adapters services use, implemented with Electron's dialog, clipboard, Notification and shell. */
 export function createElectronDesktop(deps: {
   dialog: Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>;
   clipboard: Pick<Clipboard, 'writeText'>;
+  shell: Pick<Shell, 'showItemInFolder'>;
   createNotification: (options: { title: string; body: string }) => NotificationLike;
   notificationsSupported: () => boolean;
   mainWindow: () => BrowserWindow | null;
@@ -49,6 +51,11 @@ export function createElectronDesktop(deps: {
     },
     notify(title, body) {
       if (deps.notificationsSupported()) deps.createNotification({ title, body }).show();
+    },
+    showInFolder(path) {
+      // Only whole paths of files the services saved reach here; a relative one would resolve against the app's folder.
+      if (!isAbsolute(path)) throw new Error('showInFolder needs an absolute path');
+      deps.shell.showItemInFolder(path);
     },
     ...(touchId
       ? {

@@ -126,6 +126,7 @@ function main(): void {
       desktop: createElectronDesktop({
         dialog,
         clipboard,
+        shell,
         createNotification: (options) => new Notification(options),
         notificationsSupported: () => Notification.isSupported(),
         mainWindow: () => windows.current(),

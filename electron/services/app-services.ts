@@ -10,6 +10,7 @@ import { createBorrowerHandlers } from './features/borrowers';
 import { createLoanHandlers } from './features/loans';
 import { createAuditCopyHandlers } from './features/audit-copies';
 import { createDepositHandlers } from './features/deposits';
+import { createFileHandlers } from './features/files';
 import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
@@ -109,6 +110,7 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
   const ctx = runtime.context;
   return {
     ...createClipboardHandlers(deps.desktop),
+    ...createFileHandlers(deps.desktop),
     ...createHandoffHandlers(ctx),
     ...createSettingsHandlers(settingsDeps(runtime, deps)),
     ...createLoanHandlers(ctx),

@@ -12,6 +12,8 @@ export interface DesktopAdapters {
   /** Electron's clipboard write is asynchronous: callers await it so a failure is reported, not lost. */
   writeClipboard(text: string): Promise<void> | void;
   notify(title: string, body: string): void;
+  /** Opens the OS file manager at a saved file (or folder), selected; absent where there is none (headless tests). */
+  showInFolder?(path: string): void;
   /**
    * The operating system's own check that the officer is present (Touch ID on a Mac), where it has one:
    * another way, besides the PIN, to end an applicant's hand-off. Absent where there is none.

@@ -57,6 +57,7 @@ export const CHANNEL_NAMES = [
   'underwriting:updateSettings',
   'activity:list',
   'clipboard:writeText',
+  'files:showInFolder',
   // Backup, restore and key recovery (issue 14)
   'backup:status',
   'backup:create',

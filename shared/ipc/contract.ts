@@ -78,6 +78,12 @@ const saveResult = z.discriminatedUnion('saved', [
   z.object({ saved: z.literal(true), path: z.string() }),
   z.object({ saved: z.literal(false) }),
 ]);
+/** An opaque id the main process gives a file it saved this session: the page shows it in its folder by this id. */
+const receipt = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'expected a saved-file receipt');
+const savedFileResult = z.discriminatedUnion('saved', [
+  z.object({ saved: z.literal(true), path: z.string(), receipt }),
+  z.object({ saved: z.literal(false) }),
+]);
 
 export const LinkMetadata = z.strictObject({
   institution: z.strictObject({ institution_id: z.string().min(1).max(64), name: z.string().min(1).max(200) }),
@@ -169,7 +175,7 @@ export const contract = {
   'loans:export': channel(
     z.strictObject({ loanId: id }),
     z.discriminatedUnion('saved', [
-      z.object({ saved: z.literal(true), folder: z.string(), files: z.array(z.string()) }),
+      z.object({ saved: z.literal(true), folder: z.string(), files: z.array(z.string()), receipt }),
       z.object({ saved: z.literal(false) }),
     ]),
   ),
@@ -273,7 +279,7 @@ export const contract = {
       format: z.enum(['pdf', 'json', 'csv']),
       withCoverPage: z.boolean().optional(),
     }),
-    saveResult,
+    savedFileResult,
   ),
 
   // ── Reads that fit the report screens (services) ────────────────────────────────────────────
@@ -345,6 +351,8 @@ export const contract = {
     }),
     ok,
   ),
+  /** Reveals a file this session saved, by the receipt its save answered (never a path from the page). */
+  'files:showInFolder': channel(z.strictObject({ receipt }), ok),
 
   // ── Backup, restore and key recovery (issue 14) ──────────────────────────────────────────────
   'backup:status': channel(none, BackupStatus),

@@ -216,6 +216,26 @@ test('exports the PDF with the cover page under the expected name', async () => 
   await page.screenshot({ path: `${SCREENSHOTS}/report-actions.png`, fullPage: true });
 });
 
+test('after a save, Show in folder reveals that file (and only by its receipt); the CSV opens in Excel as UTF-8', async () => {
+  await page.getByTestId('export-pdf').click();
+  await page.getByTestId('export-saved').waitFor();
+  const pdfPath = (await page.getByTestId('export-path').textContent())!;
+  const before = bridge.shownInFolder().length;
+  await page.getByTestId('show-in-folder').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=show-in-folder][aria-busy]'));
+  expect(bridge.shownInFolder().slice(before)).toEqual([pdfPath]);
+
+  await page.getByTestId('export-csv').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=export-path]')?.textContent?.endsWith('.csv'));
+  const csvPath = (await page.getByTestId('export-path').textContent())!;
+  expect([...readFileSync(csvPath).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  await page.getByTestId('show-in-folder').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=show-in-folder][aria-busy]'));
+  expect(bridge.shownInFolder().slice(before)).toEqual([pdfPath, csvPath]);
+  expect(await page.locator('.alert-error').count()).toBe(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
 test('hundreds of large deposits: one finding for their cause, only the rows on screen drawn, the last one sourced', async () => {
   await page.evaluate((id) => void (location.hash = `#/reports/${id}`), heavyId);
   await page.getByTestId('large-deposits').waitFor();

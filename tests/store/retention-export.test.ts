@@ -150,6 +150,20 @@ describe('report history store: retention and export', () => {
     expect(readdirSync(again.folder)).toContain('Report-create-.-x.pdf');
   });
 
+  it('names the folder after the borrower in any script: accents transliterated, other letters kept', () => {
+    const target = join(t.dir, 'exports');
+    mkdirSync(target);
+    const now = new Date('2026-02-01T10:00:00.000Z');
+    const chinese = loanFile('LN-5', '王');
+    expect(exportApplicantFile(t.store, chinese.applicant.id, target, { now }).folder).toBe(
+      join(target, 'LN-5_王_AssetFile_2026-02-01'),
+    );
+    const accented = loanFile('LN-6', "Ñúñez-O'Brien");
+    expect(exportApplicantFile(t.store, accented.applicant.id, target, { now }).folder).toBe(
+      join(target, 'LN-6_Nunez-OBrien_AssetFile_2026-02-01'),
+    );
+  });
+
   it('a failed export leaves nothing behind and says what to do', () => {
     const file = loanFile('LN-9');
     const blocker = join(t.dir, 'not-a-folder');

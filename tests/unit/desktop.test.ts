@@ -7,6 +7,7 @@ import { createElectronDesktop } from '../../electron/main/desktop';
  */
 function desktopWith(answer: { canceled: boolean; filePaths: string[] }, window: BrowserWindow | null) {
   const calls: { parent: unknown; options: OpenDialogOptions }[] = [];
+  const shown: string[] = [];
   const showOpenDialog = (async (...args: unknown[]) => {
     const options = (args.length === 2 ? args[1] : args[0]) as OpenDialogOptions;
     calls.push({ parent: args.length === 2 ? args[0] : null, options });
@@ -18,11 +19,12 @@ function desktopWith(answer: { canceled: boolean; filePaths: string[] }, window:
       showSaveDialog: (async () => ({ canceled: true, filePath: '' })) as Dialog['showSaveDialog'],
     },
     clipboard: { writeText: async () => undefined },
+    shell: { showItemInFolder: (path: string) => void shown.push(path) },
     createNotification: () => ({ show() {} }),
     notificationsSupported: () => false,
     mainWindow: () => window,
   });
-  return { desktop, calls };
+  return { desktop, calls, shown };
 }
 
 describe('createElectronDesktop', () => {
@@ -52,5 +54,13 @@ describe('createElectronDesktop', () => {
     const empty = desktopWith({ canceled: false, filePaths: [] }, window);
     expect(await empty.desktop.chooseFolder({ title: 'Folder' })).toBeNull();
     expect(empty.calls[0]!.options.properties).toEqual(['openDirectory', 'createDirectory']);
+  });
+
+  test('showInFolder hands a whole path to the shell, and refuses a relative one', () => {
+    const { desktop, shown } = desktopWith({ canceled: true, filePaths: [] }, window);
+    desktop.showInFolder?.('/home/officer/LN-7_Nunez_AssetReport.pdf');
+    expect(shown).toEqual(['/home/officer/LN-7_Nunez_AssetReport.pdf']);
+    expect(() => desktop.showInFolder?.('../secrets.txt')).toThrow(/absolute/);
+    expect(shown).toHaveLength(1);
   });
 });

@@ -255,6 +255,10 @@ const TABLE: Partial<Record<Channel, Row>> = {
     fields: { applicantId: optionalIds, reportId: optionalIds, limit: [0, 1001, 1.5, '5', null] },
   },
   'underwriting:otherReports': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'files:showInFolder': {
+    valid: { receipt: 'Ab_-'.repeat(5) + 'xy' },
+    fields: { receipt: ['', 'x'.repeat(23), 'x'.repeat(21), '/home/officer/report.pdf', '../../etc/passwd', 42, null] },
+  },
   'backup:setReminder': { valid: { days: 7 }, fields: { days: [0, 366, 1.5, '7', null] } },
   'backup:restore': {
     valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },

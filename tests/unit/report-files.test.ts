@@ -60,12 +60,22 @@ describe('transactions CSV', () => {
   it('uses the screen’s sign (deposits +), says so in the header, names bank, account, mask, merchant, category', () => {
     const lines = transactionsCsv(report).split('\r\n');
     expect(lines[0]).toBe(
-      'date,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency',
+      '\uFEFFdate,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency',
     );
     expect(lines[1]).toBe(
       '2026-10-01,First Platypus Bank,Plaid Checking,0000,"PAYROLL, ACME",Acme,Transfer > Payroll,7350.00,USD',
     );
     expect(lines[2]).toBe('2026-10-02,First Platypus Bank,Plaid Checking,0000,Coffee,,,-12.50,USD');
     expect(lines[3]).toBe('');
+  });
+
+  it('starts with a UTF-8 byte-order mark so Excel opens names in any script as written', () => {
+    const named = structuredClone(report);
+    const [item] = named.report.items;
+    if (item) item.institution_name = 'Банк 王 Ñúñez';
+    const bytes = Buffer.from(transactionsCsv(named), 'utf8');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toContain(',Банк 王 Ñúñez,');
+    expect(transactionsCsv(named).indexOf('\uFEFF', 1)).toBe(-1);
   });
 });

@@ -1,4 +1,4 @@
-import { formatDateTimeUtc as formatDateTime, FONT, FONT_BOLD as BOLD, type Doc } from '../../pdf/toolkit';
+import { formatDateTimeUtc as formatDateTime, FONT, FONT_BOLD as BOLD, writeText, type Doc } from '../../pdf/toolkit';
 import type { UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import {
   BAND,
@@ -30,7 +30,7 @@ export function header(doc: Doc, input: CoverPageInput, continued: boolean): num
     .text('ASSETDESK  ·  LENDER ANALYSIS', MARGIN, 16, { lineBreak: false, characterSpacing: 1 });
   doc.font(BOLD).fontSize(14.5).fillColor(BAND_TEXT).text(COVER_PAGE_HEADING, MARGIN, 30, { lineBreak: false });
   const sub = printable(`${input.applicantName}  ·  Loan ${input.loanNumber}${continued ? '  ·  continued' : ''}`);
-  doc.font(FONT).fontSize(9).fillColor('#cfc8e3').text(sub, MARGIN, 51, { lineBreak: false });
+  writeText(doc.fontSize(9).fillColor('#cfc8e3'), FONT, sub, MARGIN, 51, { lineBreak: false });
   return 90;
 }
 

@@ -1,6 +1,6 @@
 import { NOT_COUNTED } from '../../../shared/underwriting/funds-to-close';
 import type { Finding, NotCountedAccount, UnderwritingAnalysis } from '../../../shared/underwriting/types';
-import { FONT, FONT_BOLD as BOLD, type Doc } from '../../pdf/toolkit';
+import { FONT, FONT_BOLD as BOLD, heightOfText, widthOfText, writeText, type Doc } from '../../pdf/toolkit';
 import { BOTTOM, INK, MARGIN, money, MUTED, printable, RIGHT, sectionTitle, SEVERITY, WIDTH } from './layout';
 
 /** Where the next line goes; `room` answers false once the last allowed page is full (it may add a page). */
@@ -27,10 +27,10 @@ export function notCountedSection(doc: Doc, accounts: NotCountedAccount[], y: nu
     const why = printable(
       `${balanceText(account)} — ${account.reasons.map((r) => NOT_COUNTED[r].why).join('; ')}. ${account.actions.join(' ')}`,
     );
-    doc.font(BOLD).fontSize(8).fillColor(INK).text(name, MARGIN, y, { width: 170, lineBreak: false, ellipsis: true });
-    doc.font(FONT).fontSize(7.5).fillColor(MUTED);
-    const height = doc.heightOfString(why, { width: WIDTH - 176 });
-    doc.text(why, MARGIN + 176, y, { width: WIDTH - 176 });
+    writeText(doc.fontSize(8).fillColor(INK), BOLD, name, MARGIN, y, { width: 170, lineBreak: false, ellipsis: true });
+    doc.fontSize(7.5).fillColor(MUTED);
+    const height = heightOfText(doc, FONT, why, { width: WIDTH - 176 });
+    writeText(doc, FONT, why, MARGIN + 176, y, { width: WIDTH - 176 });
     y += Math.max(11, height) + 3;
   }
   return y + 6;
@@ -40,10 +40,10 @@ const TITLE_X = MARGIN + 70;
 const TEXT_WIDTH = RIGHT - TITLE_X;
 
 function findingHeight(doc: Doc, finding: Finding): number {
-  doc.font(BOLD).fontSize(9);
-  const title = doc.heightOfString(printable(finding.title), { width: TEXT_WIDTH });
-  doc.font(FONT).fontSize(8);
-  const detail = doc.heightOfString(printable(finding.detail), { width: TEXT_WIDTH });
+  doc.fontSize(9);
+  const title = heightOfText(doc, BOLD, printable(finding.title), { width: TEXT_WIDTH });
+  doc.fontSize(8);
+  const detail = heightOfText(doc, FONT, printable(finding.detail), { width: TEXT_WIDTH });
   return title + detail + 10 + 10;
 }
 
@@ -55,21 +55,14 @@ function drawFinding(doc: Doc, finding: Finding, y: number): number {
     .fontSize(6.8)
     .fillColor(style.colour)
     .text(style.label, MARGIN, y + 3.5, { width: 60, align: 'center', lineBreak: false });
-  doc
-    .font(BOLD)
-    .fontSize(9)
-    .fillColor(INK)
-    .text(printable(finding.title), TITLE_X, y + 1, { width: TEXT_WIDTH });
-  doc
-    .font(FONT)
-    .fontSize(8)
-    .fillColor(MUTED)
-    .text(printable(finding.detail), TITLE_X, doc.y + 1, { width: TEXT_WIDTH });
-  doc
-    .font(BOLD)
-    .fontSize(7)
-    .fillColor(style.colour)
-    .text(printable(`Rule: ${finding.citation}`), TITLE_X, doc.y + 2, { width: TEXT_WIDTH, lineBreak: false });
+  writeText(doc.fontSize(9).fillColor(INK), BOLD, printable(finding.title), TITLE_X, y + 1, { width: TEXT_WIDTH });
+  writeText(doc.fontSize(8).fillColor(MUTED), FONT, printable(finding.detail), TITLE_X, doc.y + 1, {
+    width: TEXT_WIDTH,
+  });
+  writeText(doc.fontSize(7).fillColor(style.colour), BOLD, printable(`Rule: ${finding.citation}`), TITLE_X, doc.y + 2, {
+    width: TEXT_WIDTH,
+    lineBreak: false,
+  });
   const bottom = doc.y + 9;
   doc
     .moveTo(TITLE_X, bottom - 4)
@@ -129,14 +122,14 @@ function inOrderSection(doc: Doc, fine: Finding[], at: Pager): number {
       .fontSize(7.5)
       .fillColor(SEVERITY.ok.colour)
       .text('OK', MARGIN + 4, at.y, { lineBreak: false });
-    doc
-      .font(FONT)
-      .fontSize(8)
-      .fillColor(INK)
-      .text(printable(finding.title), MARGIN + 26, at.y, { width: WIDTH - 190, lineBreak: false, ellipsis: true });
+    writeText(doc.fontSize(8).fillColor(INK), FONT, printable(finding.title), MARGIN + 26, at.y, {
+      width: WIDTH - 190,
+      lineBreak: false,
+      ellipsis: true,
+    });
     doc.fontSize(7).fillColor(MUTED);
     const citation = printable(finding.citation);
-    doc.text(citation, RIGHT - doc.widthOfString(citation), at.y + 0.5, { lineBreak: false });
+    writeText(doc, FONT, citation, RIGHT - widthOfText(doc, FONT, citation), at.y + 0.5, { lineBreak: false });
     at.y += 12;
   }
   return left;

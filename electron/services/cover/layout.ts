@@ -38,19 +38,13 @@ export const SEVERITY: Record<FindingSeverity, { label: string; colour: string; 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 export const money = (value: number | null): string => (value === null ? 'n/a' : usd.format(value));
 
-// The standard PDF fonts only know WinAnsi; anything else would print as garbage.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+// Signs the cover page writes the Helvetica way, and control characters that have no place on a page.
 export function printable(text: string): string {
   return text
     .replace(/[≥]/g, '>=')
     .replace(/[≤]/g, '<=')
     .replace(/[\u2026]/g, '...')
-    .split('')
-    .map((char) => {
-      const code = char.charCodeAt(0);
-      return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(char) ? char : '?';
-    })
-    .join('');
+    .replace(/\p{Cc}/gu, '?');
 }
 
 export function field(doc: Doc, label: string, value: string, x: number, y: number, width: number): void {

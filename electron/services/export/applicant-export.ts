@@ -23,14 +23,15 @@ export interface ApplicantExportResult {
 const ENVIRONMENTS: readonly PlaidEnvironment[] = ['production', 'sandbox', 'emulator'];
 
 /**
- * Keeps letters, digits, dot, dash and underscore: file names the officer can e-mail or upload anywhere.
- * Accented letters are transliterated first (Ñúñez → Nunez), never dropped.
+ * Keeps letters and digits of any script, dot, dash and underscore: file names the officer can e-mail or
+ * upload anywhere. Accents are transliterated first (Ñúñez → Nunez); other scripts (王) are kept, never dropped.
  */
 function safeName(text: string): string {
   return (
     stripAccents(text)
+      .normalize('NFC')
       .replace(/['’‘`]/g, '')
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/[^\p{L}\p{N}._-]+/gu, '-')
       .replace(/\.{2,}/g, '.')
       .replace(/^[-.]+|-+$/g, '')
       .slice(0, 120) || 'file'

@@ -1,6 +1,7 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { Applicant, Loan, ReportSummary } from '../../../shared/domain';
 import { analyzeInContext } from '../../../shared/underwriting';
+import { savedFilesOf } from '../features/files';
 import { analysisContextFor } from '../features/underwriting';
 import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
 import { requireApplicant, requireLoan, requireReadyReport, type ServiceContext } from '../service-context';
@@ -18,7 +19,7 @@ export async function saveReportExport(
   reportId: string,
   format: ReportExportFormat,
   withCoverPage: boolean,
-): Promise<{ saved: true; path: string } | { saved: false }> {
+): Promise<{ saved: true; path: string; receipt: string } | { saved: false }> {
   const summary = requireReadyReport(ctx, reportId);
   const store = ctx.store();
   const applicant = requireApplicant(ctx, summary.applicantId);
@@ -50,7 +51,7 @@ export async function saveReportExport(
     detail: { format, path, withCoverPage },
   });
   ctx.logger.child({ component: 'export' }).info('report exported', { reportId, format, path });
-  return { saved: true, path };
+  return { saved: true, path, receipt: savedFilesOf(ctx.desktop).remember(path) };
 }
 
 function coverPageInput(

@@ -38,7 +38,13 @@ export function exportFileName(
 export const CSV_AMOUNT_HEADER = 'amount (+ money in / - money out)';
 
 /**
- * Transactions as RFC 4180 CSV: date, bank, account, mask, description, merchant, category, amount and
+ * Excel reads a CSV file in the PC's legacy code page unless it starts with this mark; with it, names and merchants
+ * in any script open as written.
+ */
+export const CSV_UTF8_BOM = '\uFEFF';
+
+/**
+ * Transactions as RFC 4180 CSV, UTF-8 with a byte-order mark: date, bank, account, mask, description, merchant, category, amount and
  * currency. Amounts use the screen's sign (a deposit is +7350.00); Plaid's JSON has deposits negative.
  */
 export function transactionsCsv(json: AssetReportGetResult): string {
@@ -57,7 +63,7 @@ export function transactionsCsv(json: AssetReportGetResult): string {
     CSV_AMOUNT_HEADER,
     'currency',
   ];
-  const lines = [header.join(',')];
+  const lines = [CSV_UTF8_BOM + header.join(',')];
   for (const item of json.report.items) {
     for (const account of item.accounts) {
       for (const t of account.transactions) {

@@ -5,6 +5,7 @@ import { deleteLoanLocally } from '../../db/retention';
 import { exportLoanFile } from '../export/applicant-export';
 import { removeItemEverywhere, removeReportEverywhere } from '../removal';
 import { requireLoan, type ServiceContext } from '../service-context';
+import { savedFilesOf } from './files';
 import { recountLoanFindings } from './underwriting';
 
 export type LoanHandlers = Pick<
@@ -116,7 +117,12 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
       const result = exportLoanFile(ctx.store(), loanId, folder, { environment: ctx.environment(), now: ctx.clock() });
       // exportLoanFile logs the 'exported' activity entry itself.
       log.info('loan file exported', { loanId, folder: result.folder });
-      return { saved: true as const, folder: result.folder, files: result.files };
+      return {
+        saved: true as const,
+        folder: result.folder,
+        files: result.files,
+        receipt: savedFilesOf(ctx.desktop).remember(result.folder),
+      };
     },
   };
 }

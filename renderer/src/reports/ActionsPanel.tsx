@@ -13,7 +13,7 @@ type ExportFormat = 'pdf' | 'json' | 'csv';
 export function ExportsPanel({ summary }: { summary: ReportSummary }) {
   const [withCover, setWithCover] = useState(true);
   const [busy, setBusy] = useState<ExportFormat | null>(null);
-  const [saved, setSaved] = useState<{ format: ExportFormat; path: string | null } | null>(null);
+  const [saved, setSaved] = useState<{ format: ExportFormat; path: string | null; receipt?: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const coverId = useId();
 
@@ -27,7 +27,7 @@ export function ExportsPanel({ summary }: { summary: ReportSummary }) {
         format,
         ...(format === 'pdf' ? { withCoverPage: withCover } : {}),
       });
-      setSaved({ format, path: result.saved ? result.path : null });
+      setSaved(result.saved ? { format, path: result.path, receipt: result.receipt } : { format, path: null });
     } catch (err) {
       setError(err);
     } finally {
@@ -70,13 +70,35 @@ export function ExportsPanel({ summary }: { summary: ReportSummary }) {
             Saved to{' '}
             <span className="mono" data-testid="export-path">
               {saved.path}
-            </span>
+            </span>{' '}
+            {saved.receipt && <ShowInFolderButton receipt={saved.receipt} onError={setError} />}
           </p>
         )}
         {saved && !saved.path && <p className="muted">Export cancelled.</p>}
       </div>
       <ErrorAlert error={error} />
     </section>
+  );
+}
+
+/** Reveals a file this session saved in the OS file manager; the main process knows it by its receipt only. */
+export function ShowInFolderButton({ receipt, onError }: { receipt: string; onError: (error: unknown) => void }) {
+  const [busy, setBusy] = useState(false);
+  async function show() {
+    setBusy(true);
+    onError(null);
+    try {
+      await api.filesShowInFolder({ receipt });
+    } catch (err) {
+      onError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Button variant="ghost" size="small" busy={busy} onClick={() => void show()} data-testid="show-in-folder">
+      Show in folder
+    </Button>
   );
 }
 

@@ -3,8 +3,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 export interface ToastInput {
   message: string;
   tone?: 'info' | 'error';
-  /** Optional link, e.g. to a report that just became ready. */
-  action?: { label: string; href: string };
+  /** Optional link (a report that just became ready) or button ("Show in folder" after a save). */
+  action?: { label: string; href: string } | { label: string; onSelect: () => void };
 }
 interface Toast extends ToastInput {
   id: number;
@@ -17,6 +17,8 @@ interface ToastApi {
 const ToastContext = createContext<ToastApi | null>(null);
 
 const TOAST_LIFETIME_MS = 6000;
+// A notice with something to do stays longer, so the officer has time to reach its button.
+const ACTION_TOAST_LIFETIME_MS = 15000;
 
 /** Short notices in a polite live region; they fade on their own and never steal focus. */
 export function ToastProvider({ children }: { children: ReactNode }) {
@@ -35,7 +37,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       setToasts((all) => [...all.slice(-3), { ...toast, id }]);
       timers.current.set(
         id,
-        setTimeout(() => dismiss(id), TOAST_LIFETIME_MS),
+        setTimeout(() => dismiss(id), toast.action ? ACTION_TOAST_LIFETIME_MS : TOAST_LIFETIME_MS),
       );
     },
     [dismiss],
@@ -57,10 +59,22 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div key={toast.id} className="toast" data-tone={toast.tone ?? 'info'}>
             <span className="toast-text">
               {toast.message}{' '}
-              {toast.action && (
+              {toast.action && 'href' in toast.action && (
                 <a href={toast.action.href} onClick={() => dismiss(toast.id)}>
                   {toast.action.label}
                 </a>
+              )}
+              {toast.action && 'onSelect' in toast.action && (
+                <button
+                  type="button"
+                  className="toast-action"
+                  onClick={() => {
+                    if (toast.action && 'onSelect' in toast.action) toast.action.onSelect();
+                    dismiss(toast.id);
+                  }}
+                >
+                  {toast.action.label}
+                </button>
               )}
             </span>
             <button type="button" aria-label="Dismiss notice" onClick={() => dismiss(toast.id)}>
