@@ -31,7 +31,14 @@ import { parseReportContent } from './report-content';
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
-import { applicantFullName, environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
+import {
+  applicantFullName,
+  environmentLabel,
+  formatDatesInText,
+  formatDateTime,
+  formatDays,
+  formatElapsed,
+} from './format';
 import './reports.css';
 
 const PdfViewer = lazy(loadPdfViewer);
@@ -510,6 +517,7 @@ function whenIdle(run: () => void): () => void {
 /**
  * Finding titles name an account as "Plaid Checking ••0000"; two banks can both have that one, so each
  * account a finding is about is named with its bank too, in the order the finding lists them.
+ * Their dates are shown as every other date on screen.
  */
 function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetResult['report']) {
   const byId = new Map<string, { bank: string; short: string }>();
@@ -518,7 +526,7 @@ function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetRes
       byId.set(a.account_id, { bank: item.institution_name, short: a.mask ? `${a.name} ••${a.mask}` : a.name });
   const findings = analysis.findings.map((finding) => {
     const ids = finding.accountIds ?? (finding.accountId ? [finding.accountId] : []);
-    let title = finding.title;
+    let title = formatDatesInText(finding.title);
     for (const id of ids) {
       const account = byId.get(id);
       if (!account) continue;
@@ -527,7 +535,7 @@ function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetRes
       while (at >= 0 && title.slice(Math.max(0, at - 2), at) === '· ') at = title.indexOf(account.short, at + 1);
       if (at >= 0) title = `${title.slice(0, at)}${account.bank} · ${title.slice(at)}`;
     }
-    return title === finding.title ? finding : { ...finding, title };
+    return { ...finding, title, detail: formatDatesInText(finding.detail) };
   });
   return { ...analysis, findings };
 }

@@ -1,0 +1,199 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright';
+import type { WebBridge } from '../../electron/dev/web-bridge';
+import { launchChromium } from './support/chromium';
+import {
+  buildRenderer,
+  memoryKeytar,
+  openSeedStore,
+  renderPdf,
+  reportWithTransactions,
+  seedApplicant,
+  startSeededBridge,
+  storeReadyReport,
+} from '../bench/renderer-seed';
+
+/**
+ * The transactions table's filter boxes (typos and reversed ranges are refused out loud, amounts
+ * found however they are written) and the one date format on every main screen, in Chromium through
+ * the web bridge to the real services over a seeded store.
+ */
+
+let workDir: string;
+let bridge: WebBridge;
+let browser: Browser;
+let page: Page;
+let reportId: string;
+let applicantId: string;
+const pageErrors: string[] = [];
+
+const DEPOSIT_ID = 'txn-deposit-7350';
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-filters-'));
+  const staticDir = join(workDir, 'renderer-web');
+  const userDataDir = join(workDir, 'user-data');
+  buildRenderer(staticDir);
+  const keytar = memoryKeytar();
+  const store = await openSeedStore(userDataDir, keytar);
+  const report = reportWithTransactions(2, 40, 90);
+  // One $7,350 deposit, the amount the officer searches for in every format.
+  const account = report.items[0]!.accounts[1]!;
+  account.transactions.push({
+    account_id: account.account_id,
+    transaction_id: DEPOSIT_ID,
+    amount: -7_350,
+    date: account.transactions[0]!.date,
+    iso_currency_code: 'USD',
+    unofficial_currency_code: null,
+    original_description: 'MOBILE DEPOSIT CHECK 1042',
+    pending: false,
+  } as never);
+  const seeded = seedApplicant(store);
+  applicantId = seeded.applicantId;
+  reportId = storeReadyReport(store, seeded, { report, warnings: [] }, await renderPdf(report));
+  store.close();
+  bridge = await startSeededBridge(userDataDir, staticDir, keytar);
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(bridge.url);
+  await page.getByTestId('applicants-screen').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+async function seriousViolations(target: Page) {
+  const results = await new AxeBuilder({ page: target }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+const count = async () => Number(await page.getByTestId('txn-count').getAttribute('data-count'));
+const waitForCount = (n: number) =>
+  page.waitForFunction(
+    (want) => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === String(want),
+    n,
+  );
+
+/** The error message a box points at through aria-describedby, or null when the box is not marked invalid. */
+async function describedError(testId: string): Promise<string | null> {
+  return page.getByTestId(testId).evaluate((input) => {
+    if (input.getAttribute('aria-invalid') !== 'true') return null;
+    const id = input.getAttribute('aria-describedby');
+    return id ? (document.getElementById(id)?.textContent ?? '') : '';
+  });
+}
+
+/** Every visible text on the page that looks like 2026-11-07 (input values are not text: date inputs keep ISO). */
+async function isoDatesShown(): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('script, style, [hidden]') || parent.getClientRects().length === 0) continue;
+      const match = node.textContent?.match(/\b\d{4}-\d{2}-\d{2}\b/g);
+      if (match) found.push(`${match.join(', ')} in “${node.textContent!.trim().slice(0, 80)}”`);
+    }
+    return found;
+  });
+}
+
+test('the $7,350 deposit is found however its amount is typed', async () => {
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.getByTestId('tab-transactions').click();
+  await page.getByTestId('txn-table').waitFor();
+  const total = await count();
+  for (const typed of ['7,350.00', '$7,350', '7350', '7350.00', '-7,350.00', '(7,350.00)', '−$7,350.00']) {
+    await page.getByTestId('txn-search').fill(typed);
+    await waitForCount(1);
+    expect(await page.getByTestId('txn-row').first().textContent(), typed).toContain('MOBILE DEPOSIT CHECK 1042');
+  }
+  await page.getByTestId('txn-search').fill('');
+  await waitForCount(total);
+});
+
+test('letters in Min $ are refused with a message the box points at, and the bound is not applied', async () => {
+  const total = await count();
+  await page.getByTestId('txn-min').fill('abc');
+  await page.getByTestId('txn-filter-errors').waitFor();
+  expect(await describedError('txn-min')).toBe('Min $ “abc” is not an amount: type dollars, like 250 or 1,250.00.');
+  expect(await count()).toBe(total);
+  // A good amount takes effect and the message goes.
+  await page.getByTestId('txn-min').fill('7,000');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=txn-filter-errors]'));
+  expect(await describedError('txn-min')).toBeNull();
+  expect(await count()).toBeLessThan(total);
+  const rows = await page.getByTestId('txn-row').allTextContents();
+  expect(rows.some((r) => r.includes('MOBILE DEPOSIT CHECK 1042'))).toBe(true);
+
+  await page.getByTestId('txn-max').fill('12.34.5');
+  await page.getByTestId('txn-error-max').waitFor();
+  expect(await describedError('txn-max')).toBe('Max $ “12.34.5” is not an amount: type dollars, like 250 or 1,250.00.');
+  await page.getByTestId('txn-max').fill('500');
+  expect(await describedError('txn-max')).toBe('Max $ is less than Min $: the amount range is not applied.');
+  expect(await count()).toBe(total);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await waitForCount(total);
+});
+
+test('a From date after To is flagged on both boxes and the range is not applied', async () => {
+  const total = await count();
+  await page.getByTestId('txn-from').fill('2026-11-07');
+  await page.getByTestId('txn-to').fill('2026-11-01');
+  await page.getByTestId('txn-error-from').waitFor();
+  const message =
+    'From (Nov 7, 2026) is after To (Nov 1, 2026): the date range is not applied. Pick a From date on or before To.';
+  expect(await describedError('txn-from')).toBe(message);
+  expect(await describedError('txn-to')).toBe(message);
+  expect(await count()).toBe(total);
+  await page.getByTestId('txn-from').fill('');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=txn-filter-errors]'));
+  expect(await describedError('txn-to')).toBeNull();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await waitForCount(total);
+});
+
+test('no main screen shows a date as YYYY-MM-DD', async () => {
+  const shown: Record<string, string[]> = {};
+  /** Opens a screen (and a tab), waits for `content` to be drawn, and collects the ISO dates in view. */
+  const visit = async (name: string, hash: string, content: string, tab?: string) => {
+    await page.evaluate((h) => void (location.hash = h), hash);
+    if (tab) await page.getByTestId(tab).click();
+    await page.getByTestId(content).first().waitFor();
+    shown[name] = await isoDatesShown();
+  };
+  await visit('applicants', '#/applicants', 'applicant-row');
+  await visit('applicant', `#/applicants/${applicantId}`, 'report-node');
+  await visit('reports', '#/reports', 'report-row');
+  await visit('report summary', `#/reports/${reportId}`, 'finding', 'tab-summary');
+  // Long finding texts are shortened on screen; their full text must read the same way.
+  for (const toggle of await page.getByTestId('finding-detail-toggle').all()) await toggle.click();
+  shown['report findings, full text'] = await isoDatesShown();
+  await page.locator('[data-testid=finding-show]').first().click();
+  await page.getByTestId('txn-focus').waitFor();
+  shown['transactions behind a finding'] = await isoDatesShown();
+  await page.getByRole('button', { name: 'Show all transactions' }).click();
+  await visit('report actions', `#/reports/${reportId}`, 'export-pdf', 'tab-actions');
+  await visit('settings', '#/settings', 'settings-screen');
+  expect(Object.keys(shown)).toHaveLength(8);
+  expect(Object.entries(shown).filter(([, dates]) => dates.length > 0)).toEqual([]);
+});
+
+test('no page errors along the way', () => {
+  expect(pageErrors).toEqual([]);
+});
