@@ -143,7 +143,7 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
   }
   const data = loaded.data;
   if (data.summary.status !== 'ready' || !data.content) {
-    return <ReportNotReady summary={data.summary} onBack={onBack} onReady={loaded.reload} />;
+    return <ReportNotReady summary={data.summary} applicant={data.applicant} onBack={onBack} onReady={loaded.reload} />;
   }
   return <ReportViewer key={data.summary.id} data={data} content={data.content} onBack={onBack} />;
 }
@@ -156,7 +156,22 @@ function BackLink({ onBack }: { onBack(): void }) {
   );
 }
 
-function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; onBack(): void; onReady(): void }) {
+/** The name in the report's title, the same while pending and once ready: the applicant's full name when loaded. */
+function titleName(applicant: Applicant | null, summary: ReportSummary): string {
+  return applicant ? applicantFullName(applicant) : summary.applicantName;
+}
+
+function ReportNotReady({
+  summary,
+  applicant,
+  onBack,
+  onReady,
+}: {
+  summary: ReportSummary;
+  applicant: Applicant | null;
+  onBack(): void;
+  onReady(): void;
+}) {
   const { status, message, elapsedMs, latest } = useReportProgress(summary);
   useEffect(() => {
     if (status === 'ready' || (status !== summary.status && status !== 'pending')) onReady();
@@ -166,7 +181,7 @@ function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; 
     <div className="page" data-testid="report-screen" data-status={status}>
       <BackLink onBack={onBack} />
       <header className="page-header">
-        <h1>Asset Report for {summary.applicantName}</h1>
+        <h1 data-testid="report-title">Asset Report · {titleName(applicant, summary)}</h1>
         <ReportStatusChip status={status} />
       </header>
       {status === 'pending' && (
@@ -339,14 +354,14 @@ function ReportViewer({
   });
 
   const openReport = (id: string) => navigate(href.report(id));
-  const title = applicant ? applicantFullName(applicant) : summary.applicantName;
+  const title = titleName(applicant, summary);
 
   return (
     <div className="page rp-viewer" data-testid="report-screen" data-status="ready">
       <BackLink onBack={onBack} />
       <header className="rp-header" data-testid="report-header">
         <div className="rp-header-title">
-          <h1>Asset Report · {title}</h1>
+          <h1 data-testid="report-title">Asset Report · {title}</h1>
           <ReportStatusChip status={summary.status} />
           {summary.kind !== 'create' && (
             <span className="chip chip-neutral" data-testid="report-kind">
