@@ -5,7 +5,9 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 import { createAppServices } from '../../electron/services/app-services';
+import { createKeychainVault } from '../../electron/services/vault';
 import type { EventSink } from '../../shared/ipc/contract';
+import { FAKE_CLIENT_ID, FAKE_SECRET } from '../helpers/fake-tokens';
 import { launchChromium } from './support/chromium';
 import {
   KEYCHAIN_SERVICE,
@@ -72,6 +74,11 @@ beforeAll(async () => {
     includeApplicantDetails: true,
   }).id;
   store.close();
+  // Sandbox keys already saved (not checked with Plaid, offline here): Sandbox can be chosen in Settings.
+  await createKeychainVault({ keytar, service: KEYCHAIN_SERVICE }).saveCredentials('sandbox', {
+    clientId: FAKE_CLIENT_ID,
+    secret: FAKE_SECRET,
+  });
   bridge = await startWebBridge({
     userDataDir,
     staticDir,
@@ -295,7 +302,8 @@ test('the report already on screen raises no "ready, open it" notice; another re
   const toasts = page.getByTestId('toasts');
   // On the report itself: its own "ready" is not announced. The page may still be subscribing: the
   // other report's failure is pushed after it until that shows, so the first event has surely arrived.
-  await page.getByTestId('report-title').waitFor();
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.locator('[data-testid=report-screen][data-status=ready]').waitFor();
   await expect
     .poll(async () => {
       events!.emit('report:progress', progress(ready, 'ready'));
@@ -338,6 +346,25 @@ test('a disabled setting looks disabled: "Remove reports after (days)" while rep
   expect(disabled.label).not.toBe(enabled.label);
   expect(disabled.cursor).toBe('not-allowed');
   expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('declining the switch to Sandbox leaves the radios on the environment still in use', async () => {
+  await page.evaluate(() => void (location.hash = '#/settings'));
+  const sandbox = page.getByTestId('env-sandbox');
+  await sandbox.waitFor();
+  expect(await sandbox.isDisabled()).toBe(false);
+  for (const decline of ['cancel', 'Escape']) {
+    await sandbox.check();
+    await page.getByTestId('switch-environment').click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    if (decline === 'cancel') await page.getByTestId('confirm-cancel').click();
+    else await page.keyboard.press('Escape');
+    await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('env-emulator').isChecked(), decline).toBe(true);
+    expect(await sandbox.isChecked(), decline).toBe(false);
+    expect(await page.getByTestId('switch-environment').isDisabled(), decline).toBe(true);
+  }
+  expect(await page.getByTestId('environment-badge').getAttribute('data-environment')).toBe('emulator');
 });
 
 test('no page errors along the way', () => {

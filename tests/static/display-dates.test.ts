@@ -6,7 +6,7 @@ import { ROOT } from './build-output';
  * Dates on screen read "Nov 7, 2026" everywhere: components go through renderer/src/ui/format.ts.
  * This catches the ways a raw YYYY-MM-DD slipped onto a screen before (a date field rendered bare,
  * an ISO timestamp cut to its day, a locale call of its own). Inputs of type=date keep ISO values,
- * so attribute values (`value={from}`) are not flagged. tests/browser/report-filters-and-dates.test.ts
+ * so attribute values (`value={from}`) are not flagged. tests/browser/first-day-edges.test.ts
  * checks the screens themselves.
  */
 
