@@ -35,6 +35,8 @@ let page: Page;
 let reportId: string;
 let applicantId: string;
 let pendingId: string;
+let longNameReportId: string;
+const LONG_NAME = 'Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessenschafe';
 let events: EventSink | undefined;
 const pageErrors: string[] = [];
 
@@ -73,6 +75,15 @@ beforeAll(async () => {
     itemIds: [seeded.itemId],
     includeApplicantDetails: true,
   }).id;
+  const longNamed = seedApplicant(store, 2, { lastName: LONG_NAME, loanNumber: 'LN-2026-000000000000000000000042' });
+  const small = reportWithTransactions(1, 5, 30);
+  longNameReportId = storeReadyReport(
+    store,
+    longNamed,
+    { report: small, warnings: [] },
+    await renderPdf(small),
+    'long-name-report',
+  );
   store.close();
   // Sandbox keys already saved (not checked with Plaid, offline here): Sandbox can be chosen in Settings.
   await createKeychainVault({ keytar, service: KEYCHAIN_SERVICE }).saveCredentials('sandbox', {
@@ -365,6 +376,29 @@ test('declining the switch to Sandbox leaves the radios on the environment still
     expect(await page.getByTestId('switch-environment').isDisabled(), decline).toBe(true);
   }
   expect(await page.getByTestId('environment-badge').getAttribute('data-environment')).toBe('emulator');
+});
+
+test('a long name wraps inside the report heading at 1024 px', async () => {
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), longNameReportId);
+  await page.locator('[data-testid=report-screen][data-status=ready]').waitFor();
+  const fit = () =>
+    page.getByTestId('report-title').evaluate((h1) => {
+      const box = h1.getBoundingClientRect();
+      const main = document.querySelector('main')!.getBoundingClientRect();
+      return { inside: box.right <= main.right + 0.5, noOverflow: h1.scrollWidth <= h1.clientWidth + 1 };
+    });
+  expect(await page.getByTestId('report-title').textContent()).toContain(LONG_NAME);
+  expect(await fit()).toEqual({ inside: true, noOverflow: true });
+  // Nothing else in the header (the long loan number included) runs past the main area either.
+  const outside = await page.getByTestId('report-header').evaluate((header) => {
+    const right = document.querySelector('main')!.getBoundingClientRect().right + 0.5;
+    return [...header.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > right)
+      .map((el) => el.textContent?.slice(0, 40));
+  });
+  expect(outside).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('no page errors along the way', () => {
