@@ -160,10 +160,14 @@ async function isoDatesShown(): Promise<string[]> {
   });
 }
 
-test('the $7,350 deposit is found however its amount is typed', async () => {
+async function openTransactions() {
   await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
   await page.getByTestId('tab-transactions').click();
   await page.getByTestId('txn-table').waitFor();
+}
+
+test('the $7,350 deposit is found however its amount is typed', async () => {
+  await openTransactions();
   const total = await count();
   for (const typed of ['7,350.00', '$7,350', '7350', '7350.00', '-7,350.00', '(7,350.00)', '−$7,350.00']) {
     await page.getByTestId('txn-search').fill(typed);
@@ -175,6 +179,7 @@ test('the $7,350 deposit is found however its amount is typed', async () => {
 });
 
 test('letters in Min $ are refused with a message the box points at, and the bound is not applied', async () => {
+  await openTransactions();
   const total = await count();
   await page.getByTestId('txn-min').fill('abc');
   await page.getByTestId('txn-filter-errors').waitFor();
@@ -193,6 +198,7 @@ test('letters in Min $ are refused with a message the box points at, and the bou
   expect(await describedError('txn-max')).toBe('Max $ “12.34.5” is not an amount: type dollars, like 250 or 1,250.00.');
   await page.getByTestId('txn-max').fill('500');
   expect(await describedError('txn-max')).toBe('Max $ is less than Min $: the amount range is not applied.');
+  await page.screenshot({ path: 'test-results/screenshots/transactions-filter-errors.png' });
   expect(await count()).toBe(total);
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Clear filters' }).click();
@@ -200,6 +206,7 @@ test('letters in Min $ are refused with a message the box points at, and the bou
 });
 
 test('a From date after To is flagged on both boxes and the range is not applied', async () => {
+  await openTransactions();
   const total = await count();
   await page.getByTestId('txn-from').fill('2026-11-07');
   await page.getByTestId('txn-to').fill('2026-11-01');
