@@ -1,4 +1,5 @@
 /** How the officer's searches match: the same folding for what is stored and what is typed. */
+import { parseAmountCents } from './amounts';
 
 // Letters NFKD does not split into a base letter and a mark; each becomes its usual Latin spelling.
 const LATIN_EXTRA: Record<string, string> = {
@@ -51,14 +52,10 @@ export function searchWords(text: string | undefined): string[] {
 }
 
 /**
- * A search word read as a dollar amount — `7350`, `7,350.00`, `$7350`, `$7,350.5` — in whole cents;
- * null when it is not one.
+ * A search word read as a dollar amount — `7350`, `7,350.00`, `$7,350`, `-7,350.00`, `(7,350.00)` — as its
+ * size in whole cents (a search finds the deposit and the withdrawal alike); null when it is not one.
  */
 export function searchAmountCents(word: string): number | null {
-  const m = /^\$?((?:\d{1,3}(?:,\d{3})+)|\d+)(?:\.(\d{1,2}))?$/.exec(word.trim());
-  if (!m) return null;
-  const whole = Number(m[1]!.replace(/,/g, ''));
-  const cents = m[2] ? Number(m[2].padEnd(2, '0')) : 0;
-  const total = whole * 100 + cents;
-  return Number.isSafeInteger(total) ? total : null;
+  const cents = parseAmountCents(word);
+  return cents === null ? null : Math.abs(cents);
 }

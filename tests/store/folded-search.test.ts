@@ -93,7 +93,7 @@ describe('report history store: search as the officer types it', () => {
     expect(reportIds('plaidreport-abc-123')).toEqual(['Maria Lopez']);
     expect(reportIds('PLAIDREP')).toEqual(['Maria Lopez']);
     // Funds to close of the loan, or the report's total balance.
-    for (const q of ['7350', '7,350.00', '$7350', '$7,350']) {
+    for (const q of ['7350', '7,350.00', '$7350', '$7,350', '7350.00', '-7,350.00', '(7,350.00)']) {
       expect(reportIds(q), q).toEqual(['José Ñúñez-O’Brien']);
       expect(applicantNames(q), q).toEqual(['Ñúñez-O’Brien']);
     }

@@ -4,6 +4,7 @@ import {
   categoriesOf,
   emptyFilters,
   filterTransactions,
+  readFilterInputs,
   rowAt,
   sortTransactions,
   totalsOf,
@@ -86,9 +87,53 @@ test('filters narrow the row numbers; search text is built on the first search a
   expect(only({ accountId: 'a2' })).toEqual(['t4', 't5']);
   expect(only({ query: 'ACME' })).toEqual(['t2']);
   expect(only({ query: '1200.00' })).toEqual(['t2']);
+  expect(only({ query: '1,200.00' })).toEqual(['t2']);
   expect(only({ category: 'Transfer › Payroll' })).toEqual(['t2']);
   expect(only({ minAmount: 100, maxAmount: 1000 })).toEqual(['t4', 't5']);
   expect(only({ ids: new Set(['t5', 't1']) })).toEqual(['t1', 't5']);
   expect(categoriesOf(columns)).toEqual(['Transfer › Payroll']);
   expect(totalsOf(columns, filterTransactions(columns, emptyFilters))).toEqual({ moneyIn: 1500, moneyOut: 970 });
+});
+
+test('an amount in the search box matches in any common format, as the reports search reads it', () => {
+  const columns = buildTransactionColumns(report);
+  const search = (query: string) => ids(columns, filterTransactions(columns, { ...emptyFilters, query }));
+  for (const query of ['1,200.00', '$1,200', '1200', '1200.00', '-1,200.00', '(1,200.00)', '$1200 acme'])
+    expect(search(query)).toEqual(['t2']);
+  // An amount is matched whole, not as digits inside another amount; words still match the text.
+  expect(search('200')).toEqual([]);
+  expect(search('20')).toEqual(['t3']);
+  expect(search('payment t3')).toEqual(['t3']);
+});
+
+test('filter boxes that cannot be read are reported and left out, never applied as something else', () => {
+  const blank = { from: '', to: '', minAmount: '', maxAmount: '' };
+  expect(readFilterInputs(blank)).toEqual({ from: null, to: null, minAmount: null, maxAmount: null, errors: {} });
+  expect(readFilterInputs({ ...blank, minAmount: '$1,250.50', maxAmount: '2000' })).toMatchObject({
+    minAmount: 1250.5,
+    maxAmount: 2000,
+    errors: {},
+  });
+
+  const letters = readFilterInputs({ ...blank, minAmount: 'abc', maxAmount: '500' });
+  expect(letters.minAmount).toBeNull();
+  expect(letters.maxAmount).toBe(500);
+  expect(letters.errors.minAmount).toBe('Min $ “abc” is not an amount: type dollars, like 250 or 1,250.00.');
+
+  expect(readFilterInputs({ ...blank, maxAmount: '-5' }).errors.maxAmount).toMatch(/^Max \$ is the size .*minus sign/);
+
+  const reversedAmounts = readFilterInputs({ ...blank, minAmount: '900', maxAmount: '100' });
+  expect(reversedAmounts).toMatchObject({ minAmount: null, maxAmount: null });
+  expect(reversedAmounts.errors.maxAmount).toBe('Max $ is less than Min $: the amount range is not applied.');
+
+  const reversedDates = readFilterInputs({ ...blank, from: '2026-11-07', to: '2026-11-01' });
+  expect(reversedDates).toMatchObject({ from: null, to: null });
+  expect(reversedDates.errors.from).toBe(
+    'From (Nov 7, 2026) is after To (Nov 1, 2026): the date range is not applied. Pick a From date on or before To.',
+  );
+  expect(readFilterInputs({ ...blank, from: '2026-11-01', to: '2026-11-01' })).toMatchObject({
+    from: '2026-11-01',
+    to: '2026-11-01',
+    errors: {},
+  });
 });

@@ -84,7 +84,13 @@ export function AccountsSection({ report, analysis }: { report: AssetReport; ana
           ))}
           <div className="rp-figure-strong">
             <dt>Total assets</dt>
-            <dd data-testid="total-assets">{formatMoney(assets)}</dd>
+            <dd>
+              <span data-testid="total-assets">{formatMoney(assets)}</span>
+              <span className="muted rp-figure-note" data-testid="total-assets-explained">
+                Every asset account at its full balance; Verified liquid assets, with the findings, counts what can
+                close the loan.
+              </span>
+            </dd>
           </div>
           {debts !== 0 && (
             <div>

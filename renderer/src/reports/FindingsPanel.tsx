@@ -4,6 +4,7 @@ import type {
   AccountConfirmation,
   Finding,
   FindingSeverity,
+  FundsToCloseResult,
   LargeDeposit,
   OwnershipBadge,
   UnderwritingAnalysis,
@@ -114,7 +115,12 @@ export function FindingsPanel({
       <dl className="rp-figures" data-testid="funds-to-close">
         <div>
           <dt>Verified liquid assets</dt>
-          <dd>{formatMoney(ftc.verifiedLiquidAssets)}</dd>
+          <dd>
+            {formatMoney(ftc.verifiedLiquidAssets)}
+            <span className="muted rp-figure-note" data-testid="verified-explained">
+              {verifiedExplained(ftc)}
+            </span>
+          </dd>
         </div>
         <div>
           <dt>Unsourced large deposits</dt>
@@ -210,6 +216,25 @@ export function FindingsPanel({
         </div>
       )}
     </section>
+  );
+}
+
+/** What the verified figure adds up, and why it is not the Total assets shown with the accounts. */
+export function verifiedExplained(ftc: FundsToCloseResult): string {
+  const parts: string[] = [];
+  if (ftc.depositoryAssets > 0) parts.push(`cash ${formatMoney(ftc.depositoryAssets)}`);
+  if (ftc.retirementAssetsGross > 0)
+    parts.push(
+      `retirement ${formatMoney(ftc.retirementAssets)} (${Math.round(ftc.retirementDiscount * 100)}% of ${formatMoney(ftc.retirementAssetsGross)})`,
+    );
+  if (ftc.brokerageAssets > 0) parts.push(`brokerage ${formatMoney(ftc.brokerageAssets)}`);
+  if (ftc.hsaAssets > 0) parts.push(`HSA ${formatMoney(ftc.hsaAssets)}`);
+  const left = ftc.notCounted.length;
+  const leftOut =
+    left > 0 ? `; ${left} account${left === 1 ? ' is' : 's are'} not counted until confirmed (see below)` : '';
+  return (
+    `${parts.length > 0 ? `Counted: ${parts.join(' + ')}.` : 'No account counted yet.'} ` +
+    `Total assets adds every asset account at its full balance; this counts only accounts the borrowers own and can use, each kind at the lender’s share${leftOut}.`
   );
 }
 

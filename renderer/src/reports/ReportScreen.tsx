@@ -32,7 +32,14 @@ import { parseReportContent } from './report-content';
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
-import { applicantFullName, environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
+import {
+  applicantFullName,
+  environmentLabel,
+  formatDatesInText,
+  formatDateTime,
+  formatDays,
+  formatElapsed,
+} from './format';
 import './reports.css';
 
 const PdfViewer = lazy(loadPdfViewer);
@@ -137,7 +144,7 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
   }
   const data = loaded.data;
   if (data.summary.status !== 'ready' || !data.content) {
-    return <ReportNotReady summary={data.summary} onBack={onBack} onReady={loaded.reload} />;
+    return <ReportNotReady summary={data.summary} applicant={data.applicant} onBack={onBack} onReady={loaded.reload} />;
   }
   return <ReportViewer key={data.summary.id} data={data} content={data.content} onBack={onBack} />;
 }
@@ -150,7 +157,22 @@ function BackLink({ onBack }: { onBack(): void }) {
   );
 }
 
-function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; onBack(): void; onReady(): void }) {
+/** The name in the report's title, the same while pending and once ready: the applicant's full name when loaded. */
+function titleName(applicant: Applicant | null, summary: ReportSummary): string {
+  return applicant ? applicantFullName(applicant) : summary.applicantName;
+}
+
+function ReportNotReady({
+  summary,
+  applicant,
+  onBack,
+  onReady,
+}: {
+  summary: ReportSummary;
+  applicant: Applicant | null;
+  onBack(): void;
+  onReady(): void;
+}) {
   const { status, message, elapsedMs, latest } = useReportProgress(summary);
   useEffect(() => {
     if (status === 'ready' || (status !== summary.status && status !== 'pending')) onReady();
@@ -160,7 +182,7 @@ function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; 
     <div className="page" data-testid="report-screen" data-status={status}>
       <BackLink onBack={onBack} />
       <header className="page-header">
-        <h1>Asset Report for {summary.applicantName}</h1>
+        <h1 data-testid="report-title">Asset Report · {titleName(applicant, summary)}</h1>
         <ReportStatusChip status={status} />
       </header>
       {status === 'pending' && (
@@ -333,14 +355,14 @@ function ReportViewer({
   });
 
   const openReport = (id: string) => navigate(href.report(id));
-  const title = applicant ? applicantFullName(applicant) : summary.applicantName;
+  const title = titleName(applicant, summary);
 
   return (
     <div className="page rp-viewer" data-testid="report-screen" data-status="ready">
       <BackLink onBack={onBack} />
       <header className="rp-header" data-testid="report-header">
         <div className="rp-header-title">
-          <h1>Asset Report · {title}</h1>
+          <h1 data-testid="report-title">Asset Report · {title}</h1>
           <ReportStatusChip status={summary.status} />
           {summary.kind !== 'create' && (
             <span className="chip chip-neutral" data-testid="report-kind">
@@ -512,6 +534,7 @@ function whenIdle(run: () => void): () => void {
 /**
  * Finding titles name an account as "Plaid Checking ••0000"; two banks can both have that one, so each
  * account a finding is about is named with its bank too, in the order the finding lists them.
+ * Their dates are shown as every other date on screen.
  */
 function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetResult['report']) {
   const byId = new Map<string, { bank: string; short: string }>();
@@ -520,7 +543,7 @@ function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetRes
       byId.set(a.account_id, { bank: item.institution_name, short: a.mask ? `${a.name} ••${a.mask}` : a.name });
   const findings = analysis.findings.map((finding) => {
     const ids = finding.accountIds ?? (finding.accountId ? [finding.accountId] : []);
-    let title = finding.title;
+    let title = formatDatesInText(finding.title);
     for (const id of ids) {
       const account = byId.get(id);
       if (!account) continue;
@@ -529,7 +552,7 @@ function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetRes
       while (at >= 0 && title.slice(Math.max(0, at - 2), at) === '· ') at = title.indexOf(account.short, at + 1);
       if (at >= 0) title = `${title.slice(0, at)}${account.bank} · ${title.slice(at)}`;
     }
-    return title === finding.title ? finding : { ...finding, title };
+    return { ...finding, title, detail: formatDatesInText(finding.detail) };
   });
   return { ...analysis, findings };
 }

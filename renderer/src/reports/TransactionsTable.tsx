@@ -4,6 +4,7 @@ import {
   categoriesOf,
   emptyFilters,
   filterTransactions,
+  readFilterInputs,
   rowAt,
   sortTransactions,
   totalsOf,
@@ -29,12 +30,6 @@ interface Props {
   onClearFocus(): void;
 }
 
-function parseAmount(text: string): number | null {
-  if (text.trim() === '') return null;
-  const value = Number.parseFloat(text.replace(/[$,\s]/g, ''));
-  return Number.isFinite(value) ? value : null;
-}
-
 /**
  * The report's transactions, virtualized so tens of thousands of rows stay smooth: only the rows
  * in view (plus a few) are in the DOM, and only they become row objects (see ./transactions).
@@ -57,18 +52,20 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
   const deferredQuery = useDeferredValue(query);
   const categories = useMemo(() => (hasInsights ? categoriesOf(columns) : []), [columns, hasInsights]);
 
+  const reading = readFilterInputs({ from, to, minAmount, maxAmount });
   const filters: TransactionFilters = {
     ...emptyFilters,
     query: deferredQuery,
     accountId: focus?.accountId ?? (accountId || null),
-    from: focus?.from ?? (from || null),
-    to: focus?.to ?? (to || null),
-    minAmount: parseAmount(minAmount),
-    maxAmount: parseAmount(maxAmount),
+    from: focus?.from ?? reading.from,
+    to: focus?.to ?? reading.to,
+    minAmount: reading.minAmount,
+    maxAmount: reading.maxAmount,
     direction,
     category: category || null,
     ids: focus?.ids ?? null,
   };
+  const filterErrors = Object.entries(reading.errors) as [keyof typeof errorIdOf, string][];
   const filterKey = JSON.stringify({ ...filters, ids: null });
   const visible = useMemo(
     () => sortTransactions(columns, filterTransactions(columns, filters), sort.key, sort.direction),
@@ -139,6 +136,7 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
           <input
             type="search"
             data-testid="txn-search"
+            maxLength={200}
             placeholder="Description, merchant, amount…"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
@@ -157,18 +155,32 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
         </label>
         <label className="rp-field">
           <span>From</span>
-          <input type="date" data-testid="txn-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input
+            type="date"
+            data-testid="txn-from"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            {...invalidProps(reading.errors.from, `${ids}-from-error`)}
+          />
         </label>
         <label className="rp-field">
           <span>To</span>
-          <input type="date" data-testid="txn-to" value={to} onChange={(e) => setTo(e.target.value)} />
+          <input
+            type="date"
+            data-testid="txn-to"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            {...invalidProps(reading.errors.from, `${ids}-from-error`)}
+          />
         </label>
         <label className="rp-field rp-field-narrow">
           <span>Min $</span>
           <input
             inputMode="decimal"
             data-testid="txn-min"
+            maxLength={20}
             value={minAmount}
+            {...invalidProps(reading.errors.minAmount, `${ids}-min-error`)}
             onChange={(e) => setMinAmount(e.target.value)}
           />
         </label>
@@ -177,7 +189,9 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
           <input
             inputMode="decimal"
             data-testid="txn-max"
+            maxLength={20}
             value={maxAmount}
+            {...invalidProps(reading.errors.maxAmount, `${ids}-max-error`)}
             onChange={(e) => setMaxAmount(e.target.value)}
           />
         </label>
@@ -221,6 +235,19 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
           <Button size="small" onClick={clearFilters}>
             Clear filters
           </Button>
+        )}
+      </div>
+
+      {/* Always in the page, so a screen reader hears a message as it appears. */}
+      <div aria-live="polite">
+        {filterErrors.length > 0 && (
+          <ul className="rp-filter-errors" data-testid="txn-filter-errors">
+            {filterErrors.map(([key, message]) => (
+              <li key={key} id={`${ids}-${errorIdOf[key]}-error`} data-testid={`txn-error-${errorIdOf[key]}`}>
+                {message}
+              </li>
+            ))}
+          </ul>
         )}
       </div>
 
@@ -336,6 +363,13 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
       </div>
     </section>
   );
+}
+
+const errorIdOf = { from: 'from', to: 'to', minAmount: 'min', maxAmount: 'max' } as const;
+
+/** Marks a filter box the table could not use and points it at the message saying why. */
+function invalidProps(error: string | undefined, errorId: string) {
+  return error ? { 'aria-invalid': true, 'aria-describedby': errorId } : {};
 }
 
 function sortArrow(sort: { key: SortKey; direction: SortDirection }, key: SortKey): string {

@@ -2,6 +2,7 @@ import { formatMoney as formatUsd } from '../ui/format';
 
 export {
   formatDate,
+  formatDatesInText,
   formatDateTime,
   formatElapsed,
   formatDays,

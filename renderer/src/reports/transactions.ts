@@ -1,4 +1,7 @@
 import type { AssetReport, AssetReportAccount, AssetReportTransaction } from '../../../shared/asset-report';
+import { dollarsToCents, parseAmountCents } from '../../../shared/amounts';
+import { searchAmountCents } from '../../../shared/search';
+import { formatDate } from './format';
 
 /**
  * The transactions table's model, in columns: Plaid's own transaction objects (no copies of their
@@ -71,6 +74,63 @@ export const emptyFilters: TransactionFilters = {
   ids: null,
 };
 
+/** What the officer typed in the filter boxes, before it is read. */
+export interface TransactionFilterInputs {
+  from: string;
+  to: string;
+  minAmount: string;
+  maxAmount: string;
+}
+
+/** The filter boxes read: the bounds that apply, and a message for each box that cannot (its bound is not applied). */
+export interface FilterReading {
+  from: string | null;
+  to: string | null;
+  minAmount: number | null;
+  maxAmount: number | null;
+  errors: Partial<Record<keyof TransactionFilterInputs, string>>;
+}
+
+function readAmountBox(label: string, text: string): { value: number | null; error?: string } {
+  if (text.trim() === '') return { value: null };
+  const cents = parseAmountCents(text);
+  if (cents === null)
+    return { value: null, error: `${label} “${text.trim()}” is not an amount: type dollars, like 250 or 1,250.00.` };
+  if (cents < 0)
+    return {
+      value: null,
+      error: `${label} is the size of the amount: leave out the minus sign (choose money in or out under Money).`,
+    };
+  return { value: cents / 100 };
+}
+
+/**
+ * Reads the date and amount boxes. A box that cannot be read, a From after To or a Min above Max is
+ * reported and left out of the filter, so the table never quietly shows a range the officer did not ask for.
+ */
+export function readFilterInputs(inputs: TransactionFilterInputs): FilterReading {
+  const errors: FilterReading['errors'] = {};
+  const min = readAmountBox('Min $', inputs.minAmount);
+  const max = readAmountBox('Max $', inputs.maxAmount);
+  if (min.error) errors.minAmount = min.error;
+  if (max.error) errors.maxAmount = max.error;
+  let minAmount = min.value;
+  let maxAmount = max.value;
+  if (minAmount !== null && maxAmount !== null && minAmount > maxAmount) {
+    errors.maxAmount = 'Max $ is less than Min $: the amount range is not applied.';
+    minAmount = null;
+    maxAmount = null;
+  }
+  let from: string | null = inputs.from || null;
+  let to: string | null = inputs.to || null;
+  if (from !== null && to !== null && from > to) {
+    errors.from = `From (${formatDate(from)}) is after To (${formatDate(to)}): the date range is not applied. Pick a From date on or before To.`;
+    from = null;
+    to = null;
+  }
+  return { from, to, minAmount, maxAmount, errors };
+}
+
 export function accountLabel(account: Pick<AssetReportAccount, 'name' | 'mask'>): string {
   return account.mask ? `${account.name} ••${account.mask}` : account.name;
 }
@@ -138,17 +198,32 @@ function categoryColumn(columns: TransactionColumns): (string | null)[] {
   return column;
 }
 
-/** Lower-case description, merchant, category, account and amount per transaction. */
+/** Lower-case description, merchant, category and account per transaction (amounts are matched as numbers). */
 function searchColumn(columns: TransactionColumns): string[] {
   let column = searchColumns.get(columns);
   if (!column) {
     const categories = categoryColumn(columns);
     column = columns.transactions.map((t, i) =>
-      `${descriptionOf(t)}\u0000${t.merchant_name ?? ''}\u0000${categories[i] ?? ''}\u0000${columns.accounts[columns.account[i]!]!.searchLabel}\u0000${Math.abs(t.amount).toFixed(2)}`.toLowerCase(),
+      `${descriptionOf(t)}\u0000${t.merchant_name ?? ''}\u0000${categories[i] ?? ''}\u0000${columns.accounts[columns.account[i]!]!.searchLabel}`.toLowerCase(),
     );
     searchColumns.set(columns, column);
   }
   return column;
+}
+
+/** A search word: its text, and its size in cents when it reads as an amount (as the reports search reads it). */
+interface SearchTerm {
+  text: string;
+  cents: number | null;
+}
+
+function searchTerms(query: string): SearchTerm[] {
+  return query
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((text) => ({ text, cents: searchAmountCents(text) }));
 }
 
 export function categoriesOf(columns: TransactionColumns): string[] {
@@ -159,7 +234,7 @@ export function categoriesOf(columns: TransactionColumns): string[] {
 
 /** The row numbers that pass the filters, in report order. */
 export function filterTransactions(columns: TransactionColumns, f: TransactionFilters): number[] {
-  const terms = f.query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const terms = searchTerms(f.query);
   const search = terms.length > 0 ? searchColumn(columns) : null;
   const categories = f.category ? categoryColumn(columns) : null;
   const out: number[] = [];
@@ -179,8 +254,9 @@ export function filterTransactions(columns: TransactionColumns, f: TransactionFi
     if (search) {
       const text = search[i]!;
       let matches = true;
+      const cents = dollarsToCents(Math.abs(t.amount));
       for (const term of terms) {
-        if (!text.includes(term)) {
+        if (term.cents !== cents && !text.includes(term.text)) {
           matches = false;
           break;
         }

@@ -84,7 +84,11 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
       confirmLabel: `Switch to ${environmentLabel[choice]}`,
       danger: choice === 'production',
     });
-    if (!yes) return;
+    // Declined: nothing switched, so the radios show the environment still in use.
+    if (!yes) {
+      setChoice(settings.environment);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {

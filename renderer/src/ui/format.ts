@@ -33,6 +33,16 @@ export function formatDate(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
 }
 
+const ISO_DAY_IN_TEXT = /\b\d{4}-\d{2}-\d{2}\b/g;
+
+/**
+ * A sentence made elsewhere (the underwriting findings, shared with the cover page and CLI) with its
+ * YYYY-MM-DD dates shown as every other date on screen: "expired on 2026-07-28" → "expired on Jul 28, 2026".
+ */
+export function formatDatesInText(text: string): string {
+  return text.replace(ISO_DAY_IN_TEXT, (day) => formatDate(day));
+}
+
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return '—';
   const date = new Date(value);
