@@ -253,8 +253,10 @@ function ReportViewer({
 
   // The table's columns are built after the findings are on screen, in the first idle moment, or at
   // once if the Transactions tab is opened before that.
+  // Not while the PDF tab is open: pdf.js needs the page then, and the rows are built on demand anyway.
   const [rowsBuilt, setRowsBuilt] = useState(false);
-  useEffect(() => whenIdle(() => setRowsBuilt(true)), [report]);
+  const pdfOpen = tab === 'pdf';
+  useEffect(() => (pdfOpen ? undefined : whenIdle(() => setRowsBuilt(true))), [report, pdfOpen]);
   const wantRows = rowsBuilt || visited.has('transactions');
   const columns = useMemo(() => (wantRows ? buildTransactionColumns(report) : null), [report, wantRows]);
   const transactionCount = useMemo(
@@ -299,6 +301,8 @@ function ReportViewer({
   }, [applicant, settings, sourced, confirmations, data.assetClasses, noteDate]);
   const analyzed = useAnalysis(data.analysis, analysisInput);
   const analysis = analyzed.analysis;
+  // The notice scans every transaction: once per report, not on every tab switch.
+  const insightsNotice = useMemo(() => <InsightsNotice content={content} />, [content]);
   const accountNames = useMemo(
     () =>
       new Map(
@@ -416,7 +420,7 @@ function ReportViewer({
             })}
           </ul>
         )}
-        <InsightsNotice content={content} />
+        {insightsNotice}
       </header>
 
       <div role="tablist" aria-label="Report sections" className="rp-tabs">
