@@ -72,6 +72,10 @@ async function openReport(page: Page, id: string): Promise<void> {
   await page.evaluate(() => performance.mark('bench-interactive'));
   await page.getByTestId('findings-panel').waitFor({ state: 'attached' });
   await page.evaluate(() => performance.mark('bench-findings'));
+  // The page falls back to analysing in place when its worker cannot start: that would be a different figure.
+  const ranIn = await page.locator('#rp-panel-summary').getAttribute('data-analysis-ran-in');
+  if (ranIn !== 'worker')
+    throw new Error(`the underwriting analysis ran in the ${ranIn ?? '(unknown)'}, not its worker`);
 }
 
 /** Since the last `bench-start`: [to interactive, to findings shown] in ms. */

@@ -454,6 +454,7 @@ function ReportViewer({
         aria-labelledby="rp-tab-summary"
         hidden={tab !== 'summary'}
         className="rp-panel"
+        data-analysis-ran-in={analysis ? (data.analysis?.ranIn() ?? undefined) : undefined}
       >
         {analysis ? (
           <MemoFindingsPanel

@@ -65,6 +65,8 @@ export interface ReportAnalysis {
   analyze(input: AnalysisInput): Promise<UnderwritingAnalysis>;
   /** Frees the worker's copy of the report (the viewer closed). */
   close(): void;
+  /** Where the last analysis ran: the worker, or the page when the worker is unavailable. */
+  ranIn(): 'worker' | 'page' | null;
 }
 
 /**
@@ -81,9 +83,11 @@ export function openReportAnalysis(
   let inWorker = target !== null;
   target?.postMessage({ type: 'open', reportId, contentJson, otherReportsJson } satisfies AnalysisRequest);
   let others: AssetReportGetResult[] | null = null;
+  let ranIn: 'worker' | 'page' | null = null;
 
   // The page's own copy: same functions, same inputs (for a browser without workers, or one that failed).
   const inPage = async (input: AnalysisInput) => {
+    ranIn = 'page';
     const report = content();
     if (!report) throw new Error('the report could not be read');
     if (!others) {
@@ -104,10 +108,12 @@ export function openReportAnalysis(
       if (!w) return inPage(input);
       const requestId = nextRequestId++;
       try {
-        return await new Promise<UnderwritingAnalysis>((resolve, reject) => {
+        const analysis = await new Promise<UnderwritingAnalysis>((resolve, reject) => {
           pending.set(requestId, { resolve, reject });
           w.postMessage({ type: 'analyze', requestId, reportId, input } satisfies AnalysisRequest);
         });
+        ranIn = 'worker';
+        return analysis;
       } catch {
         // The worker stopped or lost the report: the page computes it instead, from then on.
         inWorker = false;
@@ -118,5 +124,6 @@ export function openReportAnalysis(
       if (inWorker) worker?.postMessage({ type: 'close', reportId } satisfies AnalysisRequest);
       inWorker = false;
     },
+    ranIn: () => ranIn,
   };
 }
