@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import type { BenchFigure, BenchSuite } from './types';
-import { buildPeerPages, floorRatio, heapProbe, median, peerRatio, serveFolder } from './measure';
+import { buildPeerPages, floorRatio, heapProbe, median, peerRatio, serveFolder, workerHeapProbe } from './measure';
 import { launchChromium } from '../browser/support/chromium';
 import {
   buildRenderer,
@@ -191,6 +191,7 @@ async function measureHeap(browser: Browser, url: string, reportId: string) {
     await page.goto(url);
     await page.getByTestId('applicant-row').first().waitFor();
     const heap = await heapProbe(page);
+    const worker = await workerHeapProbe(page, 'report-analysis');
     // The list's own idle-time work (code preloads) done first, so the baseline is what the list really holds.
     await page.evaluate(
       () => new Promise((resolve) => requestIdleCallback(() => requestIdleCallback(resolve, { timeout: 3000 }))),
@@ -198,15 +199,22 @@ async function measureHeap(browser: Browser, url: string, reportId: string) {
     await page.waitForTimeout(500);
     const baseline = await heap.settled();
     const peaks: number[] = [];
+    const combinedPeaks: number[] = [];
     const open: number[] = [];
+    const workerOpen: number[] = [];
     const afterClose: number[] = [];
+    const workerAfterClose: number[] = [];
     for (let cycle = 0; cycle < 10; cycle++) {
-      peaks.push(await heap.peakDuring(() => openReport(page, reportId)));
+      const peak = await heap.peaksDuring(() => openReport(page, reportId), worker.used);
+      peaks.push(peak.page);
+      combinedPeaks.push(peak.combined);
       open.push(await heap.settled());
+      workerOpen.push(await worker.settled());
       await closeReport(page);
       afterClose.push(await heap.settled());
+      workerAfterClose.push(await worker.settled());
     }
-    return { baseline, peaks, open, afterClose };
+    return { baseline, peaks, combinedPeaks, open, workerOpen, afterClose, workerAfterClose };
   } finally {
     await context.close();
   }
@@ -480,11 +488,31 @@ export const suite: BenchSuite = {
           unit: 'MB',
         },
         {
-          name: 'Renderer memory: JS heap peak while opening the report (sampled, first open)',
+          name: 'Renderer memory: JS heap peak while opening the report (page only, sampled, first open)',
           value: mb(heap.peaks[0]!),
           unit: 'MB',
         },
         floorRatio('Renderer memory: heap peak ÷ report JSON size', heap.peaks[0]!, jsonBytes, 2),
+        {
+          name: 'Renderer memory: page + analysis worker heap peak while opening (sampled together, first open)',
+          value: mb(heap.combinedPeaks[0]!),
+          unit: 'MB',
+        },
+        floorRatio(
+          'Renderer memory: page + analysis worker heap peak ÷ report JSON size',
+          heap.combinedPeaks[0]!,
+          jsonBytes,
+        ),
+        {
+          name: 'Renderer memory: analysis worker heap with the report open, settled (first open)',
+          value: mb(heap.workerOpen[0]!),
+          unit: 'MB',
+        },
+        {
+          name: 'Renderer memory: analysis worker heap after closing the report, settled (after 10 cycles)',
+          value: mb(heap.workerAfterClose[heap.workerAfterClose.length - 1]!),
+          unit: 'MB',
+        },
         {
           name: 'Renderer memory: JS heap with the report open, settled (after GC, first open)',
           value: mb(heap.open[0]!),
