@@ -93,6 +93,15 @@ describe('report analysis worker', () => {
   });
 });
 
+describe('report analysis worker, damaged content', () => {
+  it('keeps running (a thrown error would stop the worker for every later report) and holds nothing', () => {
+    expect(() =>
+      handle({ data: { type: 'open', reportId: 'bad', contentJson: '{"report": ', otherReportsJson: '[]' } }),
+    ).not.toThrow();
+    expect(ask(6, 'bad', input())).toMatchObject({ requestId: 6, ok: false });
+  });
+});
+
 describe('openReportAnalysis without a worker', () => {
   it('computes the same analysis in the page and says so', async () => {
     expect(typeof Worker).toBe('undefined'); // Node: the fallback path is the one under test

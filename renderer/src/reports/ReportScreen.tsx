@@ -95,7 +95,10 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
   const applicantSide = api
     .reportsSummary({ reportId })
     .catch(() => report.then((r) => r.summary))
-    .then((s) => loadApplicantSide(s.applicantId));
+    .then(
+      (s) => loadApplicantSide(s.applicantId),
+      (): [null, StoredAccountConfirmation[], null] => [null, [], null], // the report's own error is the one shown
+    );
   const [{ summary, contentJson }, settings, sourced, assetClasses, otherReportsJson] = await Promise.all([
     report,
     api.settingsGet({}).catch(() => null),
@@ -108,6 +111,7 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
   let content: AssetReportGetResult | null = null;
   const analysis = contentJson ? openReportAnalysis(summary.id, contentJson, otherReportsJson, () => content) : null;
   content = parseReportContent(contentJson);
+  if (!content) analysis?.close();
   const [applicant, confirmations, noteDate] = await applicantSide;
   return {
     summary,

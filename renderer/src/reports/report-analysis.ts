@@ -102,8 +102,13 @@ export function openReportAnalysis(
     return withBankNames(analyzeInContext(report, context), report.report);
   };
 
+  // A close is sent a moment later, and an analysis asked for meanwhile cancels it: React's development
+  // mode unmounts and mounts each screen once more, which must not cost the worker its report.
+  let closing: ReturnType<typeof setTimeout> | null = null;
   return {
     async analyze(input) {
+      if (closing) clearTimeout(closing);
+      closing = null;
       const w = inWorker ? worker : null;
       if (!w) return inPage(input);
       const requestId = nextRequestId++;
@@ -121,8 +126,12 @@ export function openReportAnalysis(
       }
     },
     close() {
-      if (inWorker) worker?.postMessage({ type: 'close', reportId } satisfies AnalysisRequest);
-      inWorker = false;
+      if (closing) clearTimeout(closing);
+      closing = setTimeout(() => {
+        closing = null;
+        if (inWorker) worker?.postMessage({ type: 'close', reportId } satisfies AnalysisRequest);
+        inWorker = false;
+      }, 0);
     },
     ranIn: () => ranIn,
   };

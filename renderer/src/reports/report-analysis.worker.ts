@@ -23,11 +23,14 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
     return;
   }
   if (message.type === 'open') {
-    held = {
-      reportId: message.reportId,
-      content: JSON.parse(message.contentJson) as AssetReportGetResult,
-      others: [],
-    };
+    held = null;
+    let content: AssetReportGetResult;
+    try {
+      content = JSON.parse(message.contentJson) as AssetReportGetResult;
+    } catch {
+      return; // damaged content: the page shows "not available" and never asks for its analysis
+    }
+    held = { reportId: message.reportId, content, others: [] };
     // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
     try {
       held.others = parseOthers(message.otherReportsJson);
