@@ -14,6 +14,8 @@ export default defineConfig(({ mode }) => ({
   define: {
     __WEB_BRIDGE__: JSON.stringify(mode === 'web'),
   },
+  // The report analysis worker is its own module file under assets/, served like any script (worker-src 'self').
+  worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL(mode === 'web' ? './out/renderer-web' : './out/renderer', import.meta.url)),
     emptyOutDir: true,

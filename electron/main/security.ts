@@ -118,7 +118,7 @@ export function contentSecurityPolicyDirectives(options: ContentSecurityPolicyOp
     'img-src': ["'self'", 'data:', 'blob:'],
     // Link (and the emulator's Link) set inline styles on our page; scripts stay strictly non-inline.
     'style-src': uniq(["'self'", "'unsafe-inline'", ...from('style-src')]),
-    // pdf.js runs its worker from our origin (or a blob: it creates).
+    // pdf.js and the report analysis run their workers from our origin (pdf.js may also use a blob:).
     'worker-src': ["'self'", 'blob:'],
     'font-src': ["'self'", 'data:'],
     'object-src': ["'none'"],

@@ -112,6 +112,8 @@ export interface HeapProbe {
   settled(): Promise<number>;
   /** Samples the heap while `work` runs and returns the highest value seen (a peak between samples is missed). */
   peakDuring(work: () => Promise<unknown>): Promise<number>;
+  /** The same, and the highest sum of the page's heap and `other` (e.g. a worker's) sampled at the same moment. */
+  peaksDuring(work: () => Promise<unknown>, other: () => Promise<number>): Promise<{ page: number; combined: number }>;
 }
 
 export async function heapProbe(page: Page): Promise<HeapProbe> {
@@ -122,7 +124,7 @@ export async function heapProbe(page: Page): Promise<HeapProbe> {
     const { metrics } = await cdp.send('Performance.getMetrics');
     return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
   };
-  return {
+  const probe: HeapProbe = {
     used,
     async settled() {
       // Twice: objects freed by the first pass's finalizers go in the second.
@@ -131,11 +133,20 @@ export async function heapProbe(page: Page): Promise<HeapProbe> {
       return used();
     },
     async peakDuring(work) {
-      let peak = await used();
+      return (await probe.peaksDuring(work, async () => 0)).page;
+    },
+    async peaksDuring(work, other) {
+      const peaks = { page: 0, combined: 0 };
+      const sample = async () => {
+        const [page, more] = await Promise.all([used(), other()]);
+        peaks.page = Math.max(peaks.page, page);
+        peaks.combined = Math.max(peaks.combined, page + more);
+      };
+      await sample();
       let done = false;
       const sampling = (async () => {
         while (!done) {
-          peak = Math.max(peak, await used());
+          await sample();
           await new Promise((r) => setTimeout(r, 5));
         }
       })();
@@ -145,7 +156,59 @@ export async function heapProbe(page: Page): Promise<HeapProbe> {
         done = true;
         await sampling;
       }
-      return Math.max(peak, await used());
+      await sample();
+      return peaks;
+    },
+  };
+  return probe;
+}
+
+/**
+ * The JS heap of the page's dedicated workers whose script URL contains `urlPart` (CDP auto-attach): the page's
+ * heap figure leaves workers out, so work moved into one must be counted here. 0 while no such worker runs.
+ */
+export async function workerHeapProbe(page: Page, urlPart: string): Promise<Pick<HeapProbe, 'used' | 'settled'>> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const sessions = new Set<string>();
+  const replies = new Map<number, (result: unknown) => void>();
+  let nextId = 1;
+  cdp.on('Target.attachedToTarget', (event) => {
+    if (event.targetInfo.type === 'worker' && event.targetInfo.url.includes(urlPart)) sessions.add(event.sessionId);
+  });
+  cdp.on('Target.detachedFromTarget', (event) => {
+    if (event.sessionId) sessions.delete(event.sessionId);
+  });
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    const message = JSON.parse(event.message) as { id?: number; result?: unknown };
+    if (message.id !== undefined) replies.get(message.id)?.(message.result ?? {});
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  const send = (sessionId: string, method: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`worker ${method} got no answer`)), 10_000);
+      replies.set(id, (result) => {
+        clearTimeout(timer);
+        replies.delete(id);
+        resolve(result);
+      });
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) }).catch(reject);
+    });
+  const used = async () => {
+    let total = 0;
+    for (const session of sessions)
+      total += ((await send(session, 'Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
+    return total;
+  };
+  return {
+    used,
+    async settled() {
+      for (const session of sessions) {
+        await send(session, 'HeapProfiler.enable');
+        await send(session, 'HeapProfiler.collectGarbage');
+        await send(session, 'HeapProfiler.collectGarbage');
+      }
+      return used();
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   registerAppSchemePrivileges,
   resolveAppPath,
 } from '../../electron/main/app-protocol';
+import { buildContentSecurityPolicy, parseContentSecurityPolicy } from '../../electron/main/security';
 
 // Real files in a temp dir: out/renderer-like root, a secret next to it, and symlinks in and out.
 let base: string;
@@ -119,6 +120,23 @@ describe('app protocol handler', () => {
     expect(response.headers.get('content-security-policy')).toBe(CSP);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toBe('console.log(1)');
+  });
+
+  it('serves the report analysis worker as a script, under a policy that lets the page start it', async () => {
+    // Vite emits `new Worker(new URL(…), { type: 'module' })` as its own file under assets/.
+    writeFileSync(join(root, 'assets', 'report-analysis.worker-D6VfI8mg.js'), 'self.onmessage = () => {};');
+    const policy = buildContentSecurityPolicy({ plaidEnvironment: 'sandbox' });
+    const response = await createAppProtocolHandler(
+      net,
+      root,
+      policy,
+    )(new Request('app://assetdesk/assets/report-analysis.worker-D6VfI8mg.js'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await response.text()).toBe('self.onmessage = () => {};');
+    const directives = parseContentSecurityPolicy(response.headers.get('content-security-policy')!);
+    expect(directives['worker-src']).toContain("'self'");
+    expect(directives['script-src']).not.toContain("'unsafe-eval'");
   });
 
   it('serves index.html for the root', async () => {

@@ -25,10 +25,18 @@ type Viewer = InstanceType<ViewerModule['PDFViewer']>;
 type Bus = InstanceType<ViewerModule['EventBus']>;
 
 const THUMB_WIDTH = 96;
+const THUMB_BATCH = 40;
 
 function afterIdle(run: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
   else setTimeout(run, 50);
+}
+
+// A thumbnail draws all of its page's text, as page 1 does: the visible ones drawn together held the main
+// thread for a few hundred ms just after page 1. One at a time, each in an idle moment, the page stays live.
+let thumbQueue: Promise<void> = Promise.resolve();
+function drawInTurn(draw: () => Promise<void>): void {
+  thumbQueue = thumbQueue.then(() => new Promise<void>((resolve) => afterIdle(() => void draw().finally(resolve))));
 }
 
 /**
@@ -348,7 +356,18 @@ function Thumbnails({
   onSelect(page: number): void;
 }) {
   const listRef = useRef<HTMLOListElement>(null);
-  const pages = Array.from({ length: doc.numPages }, (_, i) => i + 1);
+  // Added a batch per idle moment: 500 entries at once held the main thread ~100 ms right after page 1,
+  // so the page could not scroll. A page jumped to further on is listed at once.
+  const [listed, setListed] = useState(() => Math.min(doc.numPages, THUMB_BATCH));
+  useEffect(() => {
+    if (listed >= doc.numPages) return;
+    let cancelled = false;
+    afterIdle(() => !cancelled && setListed((n) => Math.min(doc.numPages, n + THUMB_BATCH)));
+    return () => {
+      cancelled = true;
+    };
+  }, [listed, doc.numPages]);
+  const pages = Array.from({ length: Math.max(listed, Math.min(current, doc.numPages)) }, (_, i) => i + 1);
   useEffect(() => {
     const active = listRef.current?.querySelector<HTMLElement>(`[data-page="${current}"]`);
     active?.scrollIntoView({ block: 'nearest' });
@@ -382,25 +401,30 @@ function Thumbnail({ doc, pageNumber, draw }: { doc: PDFDocumentProxy; pageNumbe
     if (!canvas || !draw) return;
     let task: { cancel(): void } | null = null;
     let done = false;
-    const observer = new IntersectionObserver(async (entries) => {
+    let cancelled = false;
+    const observer = new IntersectionObserver((entries) => {
       if (done || !entries.some((e) => e.isIntersecting)) return;
       done = true;
       observer.disconnect();
-      try {
-        const page = await doc.getPage(pageNumber);
-        const base = page.getViewport({ scale: 1 });
-        const viewport = page.getViewport({ scale: THUMB_WIDTH / base.width });
-        canvas.width = Math.floor(viewport.width);
-        canvas.height = Math.floor(viewport.height);
-        const render = page.render({ canvas, viewport });
-        task = render;
-        await render.promise;
-      } catch {
-        // A thumbnail that fails (document closed while scrolling) just stays blank.
-      }
+      drawInTurn(async () => {
+        if (cancelled) return;
+        try {
+          const page = await doc.getPage(pageNumber);
+          const base = page.getViewport({ scale: 1 });
+          const viewport = page.getViewport({ scale: THUMB_WIDTH / base.width });
+          canvas.width = Math.floor(viewport.width);
+          canvas.height = Math.floor(viewport.height);
+          const render = page.render({ canvas, viewport });
+          task = render;
+          await render.promise;
+        } catch {
+          // A thumbnail that fails (document closed while scrolling) just stays blank.
+        }
+      });
     });
     observer.observe(canvas);
     return () => {
+      cancelled = true;
       observer.disconnect();
       task?.cancel();
     };

@@ -13,7 +13,7 @@ import {
 import { api } from '../api';
 import type { Applicant, ReportSummary, Settings } from '../../../shared/domain';
 import type { AssetReportGetResult, AssetReportWarning } from '../../../shared/asset-report';
-import { accountKey, analyzeInContext, buildAnalysisContext } from '../../../shared/underwriting';
+import { accountKey } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
 import type { AssetClassSettings, StoredAccountConfirmation } from '../../../shared/domain';
 import { useAccountConfirmations } from './useAccountConfirmations';
@@ -29,6 +29,7 @@ import { ChangesSinceParent } from './ChangesSinceParent';
 import { InsightsNotice } from './InsightsNotice';
 import { buildTransactionColumns, accountFullLabel } from './transactions';
 import { parseReportContent } from './report-content';
+import { analysisWorker, openReportAnalysis, type AnalysisInput, type ReportAnalysis } from './report-analysis';
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
@@ -71,46 +72,65 @@ interface LoadedReport {
   confirmations: StoredAccountConfirmation[];
   assetClasses: AssetClassSettings | null;
   noteDate: string | null;
-  /** The applicant's other reports (accounts and withdrawals only): where a transfer's other leg may be. */
-  otherReports: AssetReportGetResult[];
+  /** The underwriting analysis, run off the page's main thread (see ./report-analysis). */
+  analysis: ReportAnalysis | null;
 }
 
-async function loadOtherReports(reportId: string): Promise<AssetReportGetResult[]> {
-  const { reportsJson } = await api.underwritingOtherReports({ reportId });
-  const parsed: unknown = JSON.parse(reportsJson);
-  return Array.isArray(parsed) ? (parsed as AssetReportGetResult[]) : [];
+/** The applicant's other reports (accounts and withdrawals only), as text: only the analysis reads them. */
+async function loadOtherReportsJson(reportId: string): Promise<string> {
+  return (await api.underwritingOtherReports({ reportId })).reportsJson;
+}
+
+/** The applicant's own records: asked for as soon as the summary names the applicant, not after the report. */
+async function loadApplicantSide(applicantId: string) {
+  return Promise.all([
+    api
+      .applicantsGet({ applicantId })
+      .then((r) => r.applicant)
+      .catch(() => null),
+    api.underwritingListConfirmations({ applicantId }).catch(() => []),
+    api
+      .underwritingGetNoteDate({ applicantId })
+      .then((r) => r.expectedNoteDate)
+      .catch(() => null),
+  ]);
 }
 
 async function loadReport(reportId: string): Promise<LoadedReport> {
-  const [{ summary, contentJson }, settings, sourced, assetClasses, otherReports] = await Promise.all([
-    reportOrSummary(reportId),
+  analysisWorker(); // starts while the report travels
+  const report = reportOrSummary(reportId);
+  // The small summary comes back long before a large report: the applicant's records load meanwhile.
+  const applicantSide = api
+    .reportsSummary({ reportId })
+    .catch(() => report.then((r) => r.summary))
+    .then(
+      (s) => loadApplicantSide(s.applicantId),
+      (): [null, StoredAccountConfirmation[], null] => [null, [], null], // the report's own error is the one shown
+    );
+  const [{ summary, contentJson }, settings, sourced, assetClasses, otherReportsJson] = await Promise.all([
+    report,
     api.settingsGet({}).catch(() => null),
     api.depositsListSourced({ reportId }).catch(() => []),
     api.underwritingGetSettings({}).catch(() => null),
     // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
-    loadOtherReports(reportId).catch(() => []),
+    loadOtherReportsJson(reportId).catch(() => '[]'),
   ]);
-  const [applicant, confirmations, noteDate] = await Promise.all([
-    api
-      .applicantsGet({ applicantId: summary.applicantId })
-      .then((r) => r.applicant)
-      .catch(() => null),
-    api.underwritingListConfirmations({ applicantId: summary.applicantId }).catch(() => []),
-    api
-      .underwritingGetNoteDate({ applicantId: summary.applicantId })
-      .then((r) => r.expectedNoteDate)
-      .catch(() => null),
-  ]);
+  // The worker gets the text first, so its parse and analysis overlap the page's parse and first paint.
+  let content: AssetReportGetResult | null = null;
+  const analysis = contentJson ? openReportAnalysis(summary.id, contentJson, otherReportsJson, () => content) : null;
+  content = parseReportContent(contentJson);
+  if (!content) analysis?.close();
+  const [applicant, confirmations, noteDate] = await applicantSide;
   return {
     summary,
-    content: parseReportContent(contentJson),
+    content,
     applicant,
     settings,
     sourced,
     confirmations,
     assetClasses,
     noteDate,
-    otherReports,
+    analysis: content ? analysis : null,
   };
 }
 
@@ -260,8 +280,10 @@ function ReportViewer({
 
   // The table's columns are built after the findings are on screen, in the first idle moment, or at
   // once if the Transactions tab is opened before that.
+  // Not while the PDF tab is open: pdf.js needs the page then, and the rows are built on demand anyway.
   const [rowsBuilt, setRowsBuilt] = useState(false);
-  useEffect(() => whenIdle(() => setRowsBuilt(true)), [report]);
+  const pdfOpen = tab === 'pdf';
+  useEffect(() => (pdfOpen ? undefined : whenIdle(() => setRowsBuilt(true))), [report, pdfOpen]);
   const wantRows = rowsBuilt || visited.has('transactions');
   const columns = useMemo(() => (wantRows ? buildTransactionColumns(report) : null), [report, wantRows]);
   const transactionCount = useMemo(
@@ -286,7 +308,7 @@ function ReportViewer({
     await api.underwritingSetNoteDate({ applicantId: applicant.id, expectedNoteDate: date });
     setNoteDate(date);
   });
-  const analysis: UnderwritingAnalysis | null = useMemo(() => {
+  const analysisInput = useMemo(() => {
     if (!applicant) return null;
     const stored = settings
       ? {
@@ -295,17 +317,19 @@ function ReportViewer({
           documentAgeRule: settings.documentAgeRule,
         }
       : data.assetClasses;
-    const context = buildAnalysisContext({
+    return {
       applicant,
       settings: stored,
       sourcedDeposits: sourced,
       accountConfirmations: confirmations,
       expectedNoteDate: noteDate,
       now: new Date(),
-      otherReports: data.otherReports,
-    });
-    return withBankNames(analyzeInContext(content, context), content.report);
-  }, [content, applicant, settings, sourced, confirmations, data.assetClasses, data.otherReports, noteDate]);
+    };
+  }, [applicant, settings, sourced, confirmations, data.assetClasses, noteDate]);
+  const analyzed = useAnalysis(data.analysis, analysisInput);
+  const analysis = analyzed.analysis;
+  // The notice scans every transaction: once per report, not on every tab switch.
+  const insightsNotice = useMemo(() => <InsightsNotice content={content} />, [content]);
   const accountNames = useMemo(
     () =>
       new Map(
@@ -423,7 +447,7 @@ function ReportViewer({
             })}
           </ul>
         )}
-        <InsightsNotice content={content} />
+        {insightsNotice}
       </header>
 
       <div role="tablist" aria-label="Report sections" className="rp-tabs">
@@ -457,6 +481,7 @@ function ReportViewer({
         aria-labelledby="rp-tab-summary"
         hidden={tab !== 'summary'}
         className="rp-panel"
+        data-analysis-ran-in={analysis ? (data.analysis?.ranIn() ?? undefined) : undefined}
       >
         {analysis ? (
           <MemoFindingsPanel
@@ -471,6 +496,12 @@ function ReportViewer({
             noteDate={noteDate}
             onSaveNoteDate={saveNoteDate}
           />
+        ) : analyzed.error ? (
+          <ErrorState error={analyzed.error} title="The underwriting findings could not be worked out" />
+        ) : analysisInput ? (
+          <div className="panel" data-testid="findings-loading">
+            <Skeleton lines={4} label="Checking the report against the underwriting rules" />
+          </div>
         ) : (
           <p className="alert alert-info">
             The applicant’s loan details could not be loaded, so the underwriting findings are not shown.
@@ -532,27 +563,25 @@ function whenIdle(run: () => void): () => void {
 }
 
 /**
- * Finding titles name an account as "Plaid Checking ••0000"; two banks can both have that one, so each
- * account a finding is about is named with its bank too, in the order the finding lists them.
- * Their dates are shown as every other date on screen.
+ * The analysis for the current inputs, kept while a newer one is worked out (a saved note re-runs it);
+ * an answer for older inputs is dropped.
  */
-function withBankNames(analysis: UnderwritingAnalysis, report: AssetReportGetResult['report']) {
-  const byId = new Map<string, { bank: string; short: string }>();
-  for (const item of report.items)
-    for (const a of item.accounts)
-      byId.set(a.account_id, { bank: item.institution_name, short: a.mask ? `${a.name} ••${a.mask}` : a.name });
-  const findings = analysis.findings.map((finding) => {
-    const ids = finding.accountIds ?? (finding.accountId ? [finding.accountId] : []);
-    let title = formatDatesInText(finding.title);
-    for (const id of ids) {
-      const account = byId.get(id);
-      if (!account) continue;
-      // The first mention not yet named with a bank ("· " before it) is this account's.
-      let at = title.indexOf(account.short);
-      while (at >= 0 && title.slice(Math.max(0, at - 2), at) === '· ') at = title.indexOf(account.short, at + 1);
-      if (at >= 0) title = `${title.slice(0, at)}${account.bank} · ${title.slice(at)}`;
-    }
-    return { ...finding, title, detail: formatDatesInText(finding.detail) };
+function useAnalysis(session: ReportAnalysis | null, input: AnalysisInput | null) {
+  const [state, setState] = useState<{ analysis: UnderwritingAnalysis | null; error: unknown }>({
+    analysis: null,
+    error: null,
   });
-  return { ...analysis, findings };
+  useEffect(() => {
+    if (!session || !input) return;
+    let current = true;
+    session.analyze(input).then(
+      (analysis) => current && setState({ analysis, error: null }),
+      (error: unknown) => current && setState((s) => ({ analysis: s.analysis, error })),
+    );
+    return () => {
+      current = false;
+    };
+  }, [session, input]);
+  useEffect(() => () => session?.close(), [session]);
+  return state;
 }
