@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { Applicant, HostedLinkDeliveryMethod, HostedLinkSession } from '../../../shared/domain';
 import { api } from '../api';
 import {
@@ -37,6 +37,7 @@ export function HostedLinkSessions({
   onLinked(): void;
 }) {
   const [reloads, setReloads] = useState(0);
+  const headingId = useId();
   const sessions = useLoad(
     () => api.linkHostedSessions({ applicantId: applicant.id }),
     [applicant.id, refreshKey, reloads],
@@ -73,9 +74,9 @@ export function HostedLinkSessions({
   }
 
   return (
-    <section className="panel" aria-labelledby="hosted-heading">
+    <section className="subpanel" aria-labelledby={headingId} data-testid="hosted-links">
       <div className="panel-header">
-        <h2 id="hosted-heading">Hosted Links</h2>
+        <h3 id={headingId}>Hosted Links sent to {applicant.firstName}</h3>
       </div>
       {body}
       <PlaidDelivery applicant={applicant} onSent={() => setReloads((n) => n + 1)} />

@@ -11,7 +11,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { api } from '../api';
-import type { Applicant, ReportSummary, Settings } from '../../../shared/domain';
+import type { Loan, ReportSummary, Settings } from '../../../shared/domain';
 import type { AssetReportGetResult, AssetReportWarning } from '../../../shared/asset-report';
 import { accountKey, analyzeInContext, buildAnalysisContext } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
@@ -31,7 +31,7 @@ import { parseReportContent } from './report-content';
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
-import { applicantFullName, environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
+import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
 const PdfViewer = lazy(loadPdfViewer);
@@ -57,12 +57,12 @@ export interface ReportScreenProps {
 interface LoadedReport {
   summary: ReportSummary;
   content: AssetReportGetResult | null;
-  applicant: Applicant | null;
+  /** The loan with every borrower: ownership and funds to close count them all. */
+  loan: Loan | null;
   settings: Settings | null;
   sourced: { transactionId: string; note: string; markedAt: string }[];
   confirmations: StoredAccountConfirmation[];
   assetClasses: AssetClassSettings | null;
-  noteDate: string | null;
   /** The applicant's other reports (accounts and withdrawals only): where a transfer's other leg may be. */
   otherReports: AssetReportGetResult[];
 }
@@ -82,26 +82,21 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
     // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
     loadOtherReports(reportId).catch(() => []),
   ]);
-  const [applicant, confirmations, noteDate] = await Promise.all([
+  const [loan, confirmations] = await Promise.all([
     api
-      .applicantsGet({ applicantId: summary.applicantId })
-      .then((r) => r.applicant)
+      .loansGet({ loanId: summary.loanId })
+      .then((r) => r.loan)
       .catch(() => null),
-    api.underwritingListConfirmations({ applicantId: summary.applicantId }).catch(() => []),
-    api
-      .underwritingGetNoteDate({ applicantId: summary.applicantId })
-      .then((r) => r.expectedNoteDate)
-      .catch(() => null),
+    api.underwritingListConfirmations({ loanId: summary.loanId }).catch(() => []),
   ]);
   return {
     summary,
     content: parseReportContent(contentJson),
-    applicant,
+    loan,
     settings,
     sourced,
     confirmations,
     assetClasses,
-    noteDate,
     otherReports,
   };
 }
@@ -183,7 +178,7 @@ function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; 
               {failure.requestId ? ` · request ${failure.requestId}` : ''}
             </p>
           )}
-          <p>Check the applicant’s linked banks, then create a new report.</p>
+          <p>Check the borrowers’ linked banks, then create a new report.</p>
         </div>
       )}
       {status === 'removed' && (
@@ -225,7 +220,7 @@ function ReportViewer({
   content: AssetReportGetResult;
   onBack(): void;
 }) {
-  const { summary, applicant, settings } = data;
+  const { summary, loan, settings } = data;
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
@@ -253,18 +248,19 @@ function ReportViewer({
     [report],
   );
 
-  const accountConfirmations = useAccountConfirmations(applicant?.id ?? null, data.confirmations);
+  const accountConfirmations = useAccountConfirmations(loan?.id ?? null, data.confirmations);
   const { confirmations } = accountConfirmations;
   const confirm = useStableCallback(accountConfirmations.confirm);
   const withdraw = useStableCallback(accountConfirmations.withdraw);
-  const [noteDate, setNoteDate] = useState<string | null>(data.noteDate);
+  const [noteDate, setNoteDate] = useState<string | null>(data.loan?.expectedNoteDate ?? null);
   const saveNoteDate = useStableCallback(async (date: string | null) => {
-    if (!applicant) return;
-    await api.underwritingSetNoteDate({ applicantId: applicant.id, expectedNoteDate: date });
+    if (!loan) return;
+    // The note date is the loan's: the same field as on the loan screen.
+    await api.loansUpdate({ loanId: loan.id, changes: { expectedNoteDate: date } });
     setNoteDate(date);
   });
   const analysis: UnderwritingAnalysis | null = useMemo(() => {
-    if (!applicant) return null;
+    if (!loan) return null;
     const stored = settings
       ? {
           ...data.assetClasses,
@@ -273,16 +269,15 @@ function ReportViewer({
         }
       : data.assetClasses;
     const context = buildAnalysisContext({
-      applicant,
+      loan: { ...loan, expectedNoteDate: noteDate },
       settings: stored,
       sourcedDeposits: sourced,
       accountConfirmations: confirmations,
-      expectedNoteDate: noteDate,
       now: new Date(),
       otherReports: data.otherReports,
     });
     return withBankNames(analyzeInContext(content, context), content.report);
-  }, [content, applicant, settings, sourced, confirmations, data.assetClasses, data.otherReports, noteDate]);
+  }, [content, loan, settings, sourced, confirmations, data.assetClasses, data.otherReports, noteDate]);
   const accountNames = useMemo(
     () =>
       new Map(
@@ -332,7 +327,8 @@ function ReportViewer({
   });
 
   const openReport = (id: string) => navigate(href.report(id));
-  const title = applicant ? applicantFullName(applicant) : summary.applicantName;
+  // The same name as the pending screen's: the summary names every borrower the report covers.
+  const title = summary.applicantName;
 
   return (
     <div className="page rp-viewer" data-testid="report-screen" data-status="ready">
@@ -450,7 +446,7 @@ function ReportViewer({
           />
         ) : (
           <p className="alert alert-info">
-            The applicant’s loan details could not be loaded, so the underwriting findings are not shown.
+            The loan’s details could not be loaded, so the underwriting findings are not shown.
           </p>
         )}
         {summary.kind === 'refresh' && summary.parentId && (
