@@ -75,9 +75,9 @@ test('restore, asked first, brings back the backed-up history', async () => {
   await page.getByTestId('restore-backup').click();
   await page.getByTestId('confirm-ok').click();
   await page.getByTestId('toasts').getByText('Restored 1 applicants and 0 reports.').waitFor();
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').getByText('LN-BACKED-UP').waitFor();
-  expect(await page.getByTestId('applicants-screen').getByText('LN-AFTER').count()).toBe(0);
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').getByText('LN-BACKED-UP').waitFor();
+  expect(await page.getByTestId('pipeline-screen').getByText('LN-AFTER').count()).toBe(0);
 });
 
 test('a backup from another computer asks for its recovery key, then restores with it', async () => {
@@ -111,8 +111,8 @@ test('a backup from another computer asks for its recovery key, then restores wi
   await form.getByRole('button', { name: 'Choose backup file…' }).click();
   await page.getByTestId('toasts').getByText('Restored 1 applicants and 0 reports.').waitFor();
   await form.waitFor({ state: 'detached' });
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').getByText('LN-OTHER-COMPUTER').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').getByText('LN-OTHER-COMPUTER').waitFor();
 });
 
 test('the page raised no script errors', () => {

@@ -61,7 +61,7 @@ async function seriousViolations(target: Page) {
 }
 
 test('opens on the empty applicant list with the environment shown', async () => {
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
   const empty = page.getByTestId('empty-state');
   await empty.waitFor();
   expect(await empty.textContent()).toContain('No applicants yet — add the first one');
@@ -71,7 +71,7 @@ test('opens on the empty applicant list with the environment shown', async () =>
   expect(await badge.getAttribute('data-environment')).toBe('emulator');
   // The bridge token is taken out of the address bar once read.
   expect(page.url()).not.toContain('token=');
-  expect(await page.getByTestId('nav-applicants').getAttribute('aria-current')).toBe('page');
+  expect(await page.getByTestId('nav-loans').getAttribute('aria-current')).toBe('page');
   await page.screenshot({ path: `${SCREENSHOTS}/shell-applicants-empty.png`, fullPage: true });
 });
 
@@ -80,7 +80,7 @@ test('navigation reaches reports and settings and marks the current page', async
   await page.getByTestId('reports-screen').waitFor();
   expect(page.url()).toContain('#/reports');
   expect(await page.getByTestId('nav-reports').getAttribute('aria-current')).toBe('page');
-  expect(await page.getByTestId('nav-applicants').getAttribute('aria-current')).toBeNull();
+  expect(await page.getByTestId('nav-loans').getAttribute('aria-current')).toBeNull();
   expect(await page.getByTestId('empty-state').textContent()).toContain('No reports yet');
 
   await page.getByTestId('nav-settings').click();
@@ -90,8 +90,8 @@ test('navigation reaches reports and settings and marks the current page', async
   // Back goes where the officer came from (hash routing).
   await page.goBack();
   await page.getByTestId('reports-screen').waitFor();
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
 });
 
 test('settings show the environment and the state of each set of keys, never a secret', async () => {
@@ -127,10 +127,10 @@ test('settings show the environment and the state of each set of keys, never a s
 });
 
 test('keyboard: Tab reaches the skip link and the navigation with a visible focus ring', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
   await page.reload();
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
   await page.keyboard.press('Tab');
@@ -143,7 +143,7 @@ test('keyboard: Tab reaches the skip link and the navigation with a visible focu
   expect(box && box.y >= 0).toBe(true);
 
   await page.keyboard.press('Tab');
-  const navApplicants = page.getByTestId('nav-applicants');
+  const navApplicants = page.getByTestId('nav-loans');
   expect(await navApplicants.evaluate((el) => el === document.activeElement)).toBe(true);
   const ring = await navApplicants.evaluate((el) => {
     const style = getComputedStyle(el);
@@ -159,24 +159,24 @@ test('keyboard: Tab reaches the skip link and the navigation with a visible focu
 });
 
 test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape closes it', async () => {
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Control+k');
-  expect(await page.getByTestId('applicant-search').evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await page.getByTestId('pipeline-search').evaluate((el) => el === document.activeElement)).toBe(true);
 
   // Typing "n" in the search box is text, not a shortcut.
   await page.keyboard.type('n');
-  expect(await page.getByTestId('applicant-form').count()).toBe(0);
-  await page.getByTestId('applicant-search').fill('');
+  expect(await page.getByTestId('loan-form').count()).toBe(0);
+  await page.getByTestId('pipeline-search').fill('');
 
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('n');
-  const form = page.getByTestId('applicant-form');
+  const form = page.getByTestId('loan-form');
   await form.waitFor();
-  expect(page.url()).toContain('#/applicants/new');
+  expect(page.url()).toContain('#/loans/new');
   // The first field has focus; submitting empty shows the schema's per-field messages.
   expect(await page.getByTestId('field-firstName').evaluate((el) => el === document.activeElement)).toBe(true);
-  await page.getByTestId('save-applicant').click();
+  await page.getByTestId('save-loan').click();
   await page.getByTestId('error-firstName').waitFor();
   expect(await page.getByTestId('error-firstName').textContent()).toBe('First name is required');
   expect(await page.getByTestId('error-email').textContent()).toBe('E-mail is required');
@@ -191,7 +191,7 @@ test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape cl
   await page.getByTestId('confirm-cancel').click();
   await confirm.waitFor({ state: 'detached' });
   expect(await page.getByTestId('field-firstName').inputValue()).toBe('Ada');
-  await page.getByTestId('cancel-applicant').click();
+  await page.getByTestId('cancel-loan').click();
   await confirm.waitFor();
   await page.getByTestId('confirm-ok').click();
   await form.waitFor({ state: 'detached' });
@@ -199,17 +199,17 @@ test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape cl
 });
 
 test('the new-applicant form takes what officers type and refuses the implausible in its own words', async () => {
-  await page.getByTestId('nav-applicants').click();
-  const opener = page.getByTestId('new-applicant');
+  await page.getByTestId('nav-loans').click();
+  const opener = page.getByTestId('new-loan');
   await opener.click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('loan-form').waitFor();
   // Escape on an untouched form closes it and gives focus back to the button that opened it.
   await page.keyboard.press('Escape');
-  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
   await expect.poll(() => opener.evaluate((el) => el === document.activeElement)).toBe(true);
 
   await opener.click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('loan-form').waitFor();
   // Every text input has a limit, so a 10,000-character paste is cut at the field, not refused on save.
   for (const [field, max] of [
     ['firstName', '100'],
@@ -231,7 +231,7 @@ test('the new-applicant form takes what officers type and refuses the implausibl
   await page.getByTestId('field-qualifyingMonthlyIncome').fill('abc');
   await page.getByTestId('field-fundsToClose').fill('1000000000');
   await page.getByTestId('field-ssn').fill('000-00-0000');
-  await page.getByTestId('save-applicant').click();
+  await page.getByTestId('save-loan').click();
   await page.getByTestId('error-phone').waitFor();
   const messages = {
     phone: await page.getByTestId('error-phone').textContent(),
@@ -263,9 +263,9 @@ test('the new-applicant form takes what officers type and refuses the implausibl
   await page.getByTestId('field-qualifyingMonthlyIncome').fill('7,350.00');
   await page.getByTestId('field-fundsToClose').fill('$42,000');
   await page.getByTestId('field-ssn').fill('123-45-6789');
-  await page.getByTestId('save-applicant').click();
-  await page.getByTestId('applicant-detail').waitFor();
-  expect(await page.getByTestId('applicant-detail').textContent()).toContain('(415) 555-0134');
+  await page.getByTestId('save-loan').click();
+  await page.getByTestId('loan-screen').waitFor();
+  expect(await page.getByTestId('loan-screen').textContent()).toContain('(415) 555-0134');
   const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
   // Found by the folded name and by the amount in another format, then removed so later tests start as before.
   for (const query of ['nunez', 'ÑÚÑEZ', '7350']) {
@@ -276,20 +276,20 @@ test('the new-applicant form takes what officers type and refuses the implausibl
     ).toEqual([applicantId]);
   }
   await bridge.services.handlers['applicants:delete']({ applicantId });
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
 });
 
 test('axe finds no serious or critical violations on the applicant list, the form, reports and settings', async () => {
-  await page.getByTestId('nav-applicants').click();
+  await page.getByTestId('nav-loans').click();
   await page.getByTestId('empty-state').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
 
-  await page.getByTestId('new-applicant').click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('new-loan').click();
+  await page.getByTestId('loan-form').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
   await page.keyboard.press('Escape');
-  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
 
   await page.getByTestId('nav-reports').click();
   await page.getByTestId('reports-screen').getByTestId('empty-state').waitFor();
@@ -317,9 +317,9 @@ async function linkBank(link: FrameLocator | Page, search: string, institutionId
 }
 
 async function addApplicant(first: string, last: string, loanNumber: string): Promise<void> {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('new-applicant').click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('new-loan').click();
+  await page.getByTestId('loan-form').waitFor();
   await page.getByTestId('field-firstName').fill(first);
   await page.getByTestId('field-lastName').fill(last);
   await page.getByTestId('field-email').fill(`${first.toLowerCase()}@example.com`);
@@ -329,8 +329,8 @@ async function addApplicant(first: string, last: string, loanNumber: string): Pr
   await page.getByTestId('field-fundsToClose').fill('$42,000');
   await page.getByTestId('field-ssn').fill('123456789');
   expect(await page.getByTestId('field-ssn').inputValue()).toBe('123-45-6789');
-  await page.getByTestId('save-applicant').click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('save-loan').click();
+  await page.getByTestId('loan-screen').waitFor();
   expect(await page.getByTestId('applicant-name').textContent()).toBe(`${first} ${last}`);
 }
 
@@ -356,7 +356,7 @@ test('an applicant is added and, handed the computer, links two banks (one after
   expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Ada Lovelace');
   // Nothing of the desk: no navigation, no list, no other applicant.
   expect(await page.getByTestId('nav').count()).toBe(0);
-  expect(await page.getByTestId('applicant-table').count()).toBe(0);
+  expect(await page.getByTestId('pipeline-table').count()).toBe(0);
   expect(await page.locator('body').innerText()).not.toContain('Hopper');
   expect(await page.locator('body').innerText()).not.toContain('LN-2002');
   expect(await seriousViolations(page)).toEqual([]);
@@ -396,11 +396,11 @@ test('an applicant is added and, handed the computer, links two banks (one after
   await page.getByTestId('officer-pin-dialog').waitFor({ state: 'detached' });
   expect(await page.getByTestId('link-success').isVisible()).toBe(true);
   // Neither a typed address nor a reload leaves the applicant's screen.
-  await page.evaluate(() => void (location.hash = '#/applicants'));
+  await page.evaluate(() => void (location.hash = '#/loans'));
   await expect.poll(() => page.url()).toContain('#/link/');
   await page.getByTestId('link-mode').waitFor();
   expect(await page.getByTestId('nav').count()).toBe(0);
-  expect(await page.getByTestId('applicant-table').count()).toBe(0);
+  expect(await page.getByTestId('pipeline-table').count()).toBe(0);
   await page.reload();
   await page.getByTestId('link-greeting').waitFor();
   expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Ada Lovelace');
@@ -412,7 +412,7 @@ test('an applicant is added and, handed the computer, links two banks (one after
   await page.getByTestId('return-to-officer').click();
   await page.getByTestId('officer-pin').fill('2468');
   await page.getByTestId('officer-pin-submit').click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('loan-screen').waitFor();
   expect(await page.getByTestId('nav').count()).toBe(1);
   await page.getByTestId('items-list').waitFor();
   const items = await page.getByTestId('item-row').allTextContents();
@@ -423,23 +423,23 @@ test('an applicant is added and, handed the computer, links two banks (one after
   await page.screenshot({ path: `${SCREENSHOTS}/shell-applicant-detail.png`, fullPage: true });
 
   // The list shows both applicants; search narrows it.
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').waitFor();
-  expect(await page.getByTestId('applicant-row').count()).toBe(2);
-  await page.getByTestId('applicant-search').fill('Lovelace');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="applicant-row"]').length === 1);
-  expect(await page.getByTestId('applicant-row').textContent()).toContain('LN-2002');
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').waitFor();
+  expect(await page.getByTestId('loan-row').count()).toBe(2);
+  await page.getByTestId('pipeline-search').fill('Lovelace');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="loan-row"]').length === 1);
+  expect(await page.getByTestId('loan-row').textContent()).toContain('LN-2002');
 });
 
 test('Hosted Link: the officer copies the address, the applicant links from their own browser, the desk picks it up', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-search').fill('Hopper');
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-search').fill('Hopper');
   await page.waitForFunction(() => {
-    const rows = document.querySelectorAll('[data-testid="applicant-row"]');
+    const rows = document.querySelectorAll('[data-testid="loan-row"]');
     return rows.length === 1 && rows[0]!.textContent!.includes('Hopper');
   });
-  await page.getByTestId('applicant-row').getByRole('link', { name: 'Grace Hopper' }).click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('loan-row').getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.getByTestId('loan-screen').waitFor();
   expect(await page.getByTestId('items-list').count()).toBe(0);
 
   await page.getByTestId('send-hosted-link').click();
@@ -509,17 +509,17 @@ test('settings: underwriting changes persist, the webhook URL must be https, mal
 });
 
 test('the officer edits an applicant, removes a bank and deletes an applicant, each destructive step asked first', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').getByRole('link', { name: 'Ada Lovelace' }).click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').getByRole('link', { name: 'Ada Lovelace' }).click();
+  await page.getByTestId('loan-screen').waitFor();
 
   await page.getByTestId('edit-applicant').click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('loan-form').waitFor();
   // The SSN is never refilled; a blank field keeps what is on file.
   expect(await page.getByTestId('field-ssn').inputValue()).toBe('');
   await page.getByTestId('field-phone').fill('+1 212 555 0199');
-  await page.getByTestId('save-applicant').click();
-  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+  await page.getByTestId('save-loan').click();
+  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
   await page.getByText('(212) 555-0199').waitFor(); // saved as E.164, shown as people write it
   expect(await page.getByTestId('ssn-masked').textContent()).toBe('***-**-6789');
 
@@ -532,20 +532,20 @@ test('the officer edits an applicant, removes a bank and deletes an applicant, e
   await page.getByTestId('confirm-ok').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="item-row"]').length === 1);
 
-  await page.getByTestId('delete-applicant').click();
+  await page.getByTestId('delete-loan').click();
   const confirm = page.getByTestId('confirm-dialog');
   await confirm.waitFor();
   expect(await confirm.textContent()).toContain('removed at Plaid');
   await page.getByTestId('confirm-ok').click();
-  await page.getByTestId('applicants-screen').waitFor();
-  await page.getByTestId('applicant-table').waitFor();
-  expect(await page.getByTestId('applicant-table').textContent()).not.toContain('Lovelace');
+  await page.getByTestId('pipeline-screen').waitFor();
+  await page.getByTestId('pipeline-table').waitFor();
+  expect(await page.getByTestId('pipeline-table').textContent()).not.toContain('Lovelace');
 });
 
 test('report progress refreshes the desk: a ready report raises a notice and the history shows a refresh under its report', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').getByRole('link', { name: 'Grace Hopper' }).click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.getByTestId('loan-screen').waitFor();
   const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
   const { handlers } = bridge.services;
   const { items } = await handlers['applicants:get']({ applicantId });
@@ -576,7 +576,7 @@ test('report progress refreshes the desk: a ready report raises a notice and the
   await page.screenshot({ path: `${SCREENSHOTS}/shell-report-history.png` });
 
   // The applicant file goes where the officer chooses (the bridge answers the folder dialog).
-  await page.getByTestId('export-applicant').click();
+  await page.getByTestId('export-loan').click();
   await page
     .getByTestId('toasts')
     .getByText(/Applicant file saved/)
@@ -605,7 +605,7 @@ test('update mode: a bank is re-linked through Link in update mode and stays the
   await page.getByTestId('return-to-officer').click();
   await page.getByTestId('officer-pin').fill('2468');
   await page.getByTestId('officer-pin-submit').click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('loan-screen').waitFor();
   const after = await bridge.services.handlers['applicants:get']({ applicantId });
   expect(after.items.filter((i) => i.status !== 'removed').map((i) => [i.id, i.status])).toEqual([[item.id, 'ok']]);
 });
@@ -673,20 +673,20 @@ test('a long applicant list arrives first screenful first, then completely, and 
   }
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('settings-screen').waitFor();
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').waitFor();
   const total = 250 + 1; // Grace Hopper is still there
-  await page.getByTestId('applicant-count').getByText(`${total} applicants`, { exact: true }).waitFor();
-  expect(await page.getByTestId('applicant-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
+  await page.getByTestId('loan-count').getByText(`${total} applicants`, { exact: true }).waitFor();
+  expect(await page.getByTestId('pipeline-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
   // Virtualized: only what is in view is in the DOM.
-  const inDom = await page.getByTestId('applicant-row').count();
+  const inDom = await page.getByTestId('loan-row').count();
   expect(inDom).toBeGreaterThan(0);
   expect(inDom).toBeLessThan(60);
   // Every row arrived: scrolling to the end shows the last applicant in the list's order.
-  await page.getByTestId('applicant-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await page.getByTestId('pipeline-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   await page.waitForFunction(
     (count) =>
-      [...document.querySelectorAll('[data-testid="applicant-row"]')].some(
+      [...document.querySelectorAll('[data-testid="loan-row"]')].some(
         (row) => row.getAttribute('aria-rowindex') === String(count + 1),
       ),
     total,

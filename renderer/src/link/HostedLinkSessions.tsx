@@ -4,7 +4,6 @@ import { api } from '../api';
 import {
   Button,
   Chip,
-  EmptyState,
   ErrorAlert,
   ErrorState,
   Skeleton,
@@ -59,9 +58,9 @@ export function HostedLinkSessions({
     body = <Skeleton lines={2} label="Loading Hosted Links" />;
   } else if (sessions.data.length === 0) {
     body = (
-      <EmptyState title="No Hosted Links sent">
-        A Hosted Link lets the applicant connect their banks from their own device.
-      </EmptyState>
+      <p className="muted" data-testid="no-hosted-links">
+        No Hosted Links sent. A Hosted Link lets {applicant.firstName} connect their banks from their own device.
+      </p>
     );
   } else {
     body = (
