@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type FrameLocator, type Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { localToday } from '../../shared/domain';
 import { FAKE_SECRET } from '../helpers/fake-tokens';
 import { launchChromium } from './support/chromium';
 
@@ -60,11 +61,11 @@ async function seriousViolations(target: Page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-test('opens on the empty applicant list with the environment shown', async () => {
+test('opens on the empty pipeline with the environment shown', async () => {
   await page.getByTestId('pipeline-screen').waitFor();
   const empty = page.getByTestId('empty-state');
   await empty.waitFor();
-  expect(await empty.textContent()).toContain('No applicants yet — add the first one');
+  expect(await empty.textContent()).toContain('No loans yet — open the first loan file');
   const badge = page.getByTestId('environment-badge');
   await badge.waitFor();
   expect(await badge.textContent()).toContain('Emulator');
@@ -158,7 +159,7 @@ test('keyboard: Tab reaches the skip link and the navigation with a visible focu
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 });
 
-test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape closes it', async () => {
+test('keyboard: Ctrl+K focuses search, N opens the new-loan form, Escape closes it', async () => {
   await page.getByTestId('pipeline-screen').waitFor();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Control+k');
@@ -175,7 +176,7 @@ test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape cl
   await form.waitFor();
   expect(page.url()).toContain('#/loans/new');
   // The first field has focus; submitting empty shows the schema's per-field messages.
-  expect(await page.getByTestId('field-firstName').evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await page.getByTestId('field-loanNumber').evaluate((el) => el === document.activeElement)).toBe(true);
   await page.getByTestId('save-loan').click();
   await page.getByTestId('error-firstName').waitFor();
   expect(await page.getByTestId('error-firstName').textContent()).toBe('First name is required');
@@ -195,10 +196,10 @@ test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape cl
   await confirm.waitFor();
   await page.getByTestId('confirm-ok').click();
   await form.waitFor({ state: 'detached' });
-  expect(page.url()).toMatch(/#\/applicants$/);
+  expect(page.url()).toMatch(/#\/loans$/);
 });
 
-test('the new-applicant form takes what officers type and refuses the implausible in its own words', async () => {
+test('the new-loan form takes what officers type and refuses the implausible in its own words', async () => {
   await page.getByTestId('nav-loans').click();
   const opener = page.getByTestId('new-loan');
   await opener.click();
@@ -266,21 +267,21 @@ test('the new-applicant form takes what officers type and refuses the implausibl
   await page.getByTestId('save-loan').click();
   await page.getByTestId('loan-screen').waitFor();
   expect(await page.getByTestId('loan-screen').textContent()).toContain('(415) 555-0134');
-  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  const loanId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
   // Found by the folded name and by the amount in another format, then removed so later tests start as before.
   for (const query of ['nunez', 'ÑÚÑEZ', '7350']) {
-    const found = await bridge.services.handlers['applicants:list']({ query });
+    const found = await bridge.services.handlers['loans:list']({ query });
     expect(
       found.rows.map((r) => r.id),
       query,
-    ).toEqual([applicantId]);
+    ).toEqual([loanId]);
   }
-  await bridge.services.handlers['applicants:delete']({ applicantId });
+  await bridge.services.handlers['loans:delete']({ loanId });
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-screen').waitFor();
 });
 
-test('axe finds no serious or critical violations on the applicant list, the form, reports and settings', async () => {
+test('axe finds no serious or critical violations on the pipeline, the form, reports and settings', async () => {
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('empty-state').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
@@ -331,10 +332,10 @@ async function addApplicant(first: string, last: string, loanNumber: string): Pr
   expect(await page.getByTestId('field-ssn').inputValue()).toBe('123-45-6789');
   await page.getByTestId('save-loan').click();
   await page.getByTestId('loan-screen').waitFor();
-  expect(await page.getByTestId('applicant-name').textContent()).toBe(`${first} ${last}`);
+  expect(await page.getByTestId('loan-borrowers').textContent()).toBe(`${first} ${last}`);
 }
 
-test('an applicant is added and, handed the computer, links two banks (one after leaving Link and trying again)', async () => {
+test('a loan is added and its borrower, handed the computer, links two banks (one after leaving Link and trying again)', async () => {
   await addApplicant('Grace', 'Hopper', 'LN-2001');
   await addApplicant('Ada', 'Lovelace', 'LN-2002');
   // Only the last four SSN digits ever come back.
@@ -406,9 +407,9 @@ test('an applicant is added and, handed the computer, links two banks (one after
   expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Ada Lovelace');
   expect(await page.locator('body').innerText()).not.toContain('Hopper');
   // The main process refuses the desk's calls while the applicant holds the computer.
-  await expect(bridge.services.handlers['applicants:list']({})).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
+  await expect(bridge.services.handlers['loans:list']({})).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
 
-  // The right PIN returns to the officer's desk, on this applicant.
+  // The right PIN returns to the officer's desk, on this loan.
   await page.getByTestId('return-to-officer').click();
   await page.getByTestId('officer-pin').fill('2468');
   await page.getByTestId('officer-pin-submit').click();
@@ -422,7 +423,7 @@ test('an applicant is added and, handed the computer, links two banks (one after
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/shell-applicant-detail.png`, fullPage: true });
 
-  // The list shows both applicants; search narrows it.
+  // The pipeline shows both loans; search narrows it.
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-table').waitFor();
   expect(await page.getByTestId('loan-row').count()).toBe(2);
@@ -508,18 +509,18 @@ test('settings: underwriting changes persist, the webhook URL must be https, mal
   expect(await page.getByTestId('webhook-url').inputValue()).not.toContain('insecure');
 });
 
-test('the officer edits an applicant, removes a bank and deletes an applicant, each destructive step asked first', async () => {
+test('the officer edits a borrower, removes a bank and deletes a loan file, each destructive step asked first', async () => {
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-table').getByRole('link', { name: 'Ada Lovelace' }).click();
   await page.getByTestId('loan-screen').waitFor();
 
-  await page.getByTestId('edit-applicant').click();
-  await page.getByTestId('loan-form').waitFor();
+  await page.getByTestId('edit-borrower').click();
+  await page.getByTestId('borrower-dialog').waitFor();
   // The SSN is never refilled; a blank field keeps what is on file.
   expect(await page.getByTestId('field-ssn').inputValue()).toBe('');
   await page.getByTestId('field-phone').fill('+1 212 555 0199');
-  await page.getByTestId('save-loan').click();
-  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
+  await page.getByTestId('save-borrower').click();
+  await page.getByTestId('borrower-dialog').waitFor({ state: 'detached' });
   await page.getByText('(212) 555-0199').waitFor(); // saved as E.164, shown as people write it
   expect(await page.getByTestId('ssn-masked').textContent()).toBe('***-**-6789');
 
@@ -546,14 +547,14 @@ test('report progress refreshes the desk: a ready report raises a notice and the
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-table').getByRole('link', { name: 'Grace Hopper' }).click();
   await page.getByTestId('loan-screen').waitFor();
-  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  const loanId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
   const { handlers } = bridge.services;
-  const { items } = await handlers['applicants:get']({ applicantId });
+  const { items } = await handlers['loans:get']({ loanId });
   const itemIds = items.filter((i) => i.status === 'ok').map((i) => i.id);
   expect(itemIds).toHaveLength(1);
 
   const report = await handlers['reports:create']({
-    applicantId,
+    loanId,
     itemIds,
     daysRequested: 61,
     includeApplicantDetails: false,
@@ -575,21 +576,24 @@ test('report progress refreshes the desk: a ready report raises a notice and the
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/shell-report-history.png` });
 
-  // The applicant file goes where the officer chooses (the bridge answers the folder dialog).
+  // The loan file goes where the officer chooses (the bridge answers the folder dialog).
   await page.getByTestId('export-loan').click();
   await page
     .getByTestId('toasts')
-    .getByText(/Applicant file saved/)
+    .getByText(/Loan file saved/)
     .waitFor();
   expect(readdirSync(bridge.downloadsDir, { recursive: true }).length).toBeGreaterThan(0);
 });
 
 test('update mode: a bank is re-linked through Link in update mode and stays the same Item', async () => {
-  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
-  const { items } = await bridge.services.handlers['applicants:get']({ applicantId });
+  const loanId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  const { items } = await bridge.services.handlers['loans:get']({ loanId });
   const item = items.find((i) => i.status === 'ok')!;
   // The desk's Re-link button leads here for an Item that needs re-linking.
-  await page.evaluate(([a, i]) => void (location.hash = `#/link/${a}?item=${i}`), [applicantId, item.id]);
+  await page.evaluate(
+    ([a, l, i]) => void (location.hash = `#/link/${a}?loan=${l}&item=${i}`),
+    [item.applicantId, loanId, item.id],
+  );
   await page.getByTestId('link-mode').waitFor();
   expect(await page.getByTestId('link-start').textContent()).toBe('Reconnect First Platypus Bank');
   await page.getByTestId('link-start').click();
@@ -606,7 +610,7 @@ test('update mode: a bank is re-linked through Link in update mode and stays the
   await page.getByTestId('officer-pin').fill('2468');
   await page.getByTestId('officer-pin-submit').click();
   await page.getByTestId('loan-screen').waitFor();
-  const after = await bridge.services.handlers['applicants:get']({ applicantId });
+  const after = await bridge.services.handlers['loans:get']({ loanId });
   expect(after.items.filter((i) => i.status !== 'removed').map((i) => [i.id, i.status])).toEqual([[item.id, 'ok']]);
 });
 
@@ -654,21 +658,27 @@ test('the reports screen lists reports across applicants and searches them', asy
   await page.getByTestId('report-row').nth(1).waitFor();
 });
 
-test('a long applicant list arrives first screenful first, then completely, and scrolls to the last applicant', async () => {
+test('a long pipeline arrives first screenful first, then completely, and scrolls to the last loan', async () => {
   // Seeded through the same services the bridge serves (the form is covered above).
-  const create = bridge.services.handlers['applicants:create'];
+  const create = bridge.services.handlers['loans:create'];
   for (let n = 0; n < 250; n++) {
     await create({
-      firstName: 'Bulk',
-      lastName: `Applicant${String(n).padStart(3, '0')}`,
-      email: `bulk${n}@example.com`,
-      phone: '+1 415 555 0100',
-      loanNumber: `BULK-${n}`,
-      loanPurpose: 'refinance',
-      applicationDate: '2026-11-01',
-      qualifyingMonthlyIncome: 5000,
-      fundsToClose: 1000,
-      reservesNeeded: 0,
+      loan: {
+        loanNumber: `BULK-${n}`,
+        loanPurpose: 'refinance',
+        applicationDate: localToday(),
+        qualifyingMonthlyIncome: 5000,
+        fundsToClose: 1000,
+        reservesNeeded: 0,
+      },
+      borrowers: [
+        {
+          firstName: 'Bulk',
+          lastName: `Applicant${String(n).padStart(3, '0')}`,
+          email: `bulk${n}@example.com`,
+          phone: '+1 415 555 0100',
+        },
+      ],
     });
   }
   await page.getByTestId('nav-settings').click();
@@ -676,7 +686,7 @@ test('a long applicant list arrives first screenful first, then completely, and 
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-table').waitFor();
   const total = 250 + 1; // Grace Hopper is still there
-  await page.getByTestId('loan-count').getByText(`${total} applicants`, { exact: true }).waitFor();
+  await page.getByTestId('loan-count').getByText(`${total} loans`, { exact: true }).waitFor();
   expect(await page.getByTestId('pipeline-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
   // Virtualized: only what is in view is in the DOM.
   const inDom = await page.getByTestId('loan-row').count();

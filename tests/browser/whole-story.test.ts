@@ -30,7 +30,7 @@ const TEN_MINUTES = 10 * 60_000;
 let desk: Desk;
 let page: Page;
 let recorder: PageRecorder;
-let applicantId: string;
+let loanId: string;
 let reportId: string; // AssetDesk's id of the first report (routes use it)
 let auditToken: string | undefined;
 
@@ -85,7 +85,7 @@ async function tabUntil(matches: (focused: Focused) => boolean, what: string): P
 }
 
 describe('the whole story at the officer’s desk', () => {
-  test('the officer adds two applicants; Alberta Charleson’s loan details are on her page', async () => {
+  test('the officer adds two loans; Alberta Charleson’s loan details are on its page', async () => {
     await addApplicant(page, {
       firstName: 'Grace',
       lastName: 'Hopper',
@@ -93,7 +93,7 @@ describe('the whole story at the officer’s desk', () => {
       income: '9,000',
       fundsToClose: '30,000',
     });
-    applicantId = await addApplicant(page, {
+    loanId = await addApplicant(page, {
       firstName: 'Alberta',
       lastName: 'Charleson',
       loanNumber: LOAN_NUMBER,
@@ -101,7 +101,7 @@ describe('the whole story at the officer’s desk', () => {
       income: '8,500',
       fundsToClose: '$42,000',
     });
-    const facts = await page.locator('dl.facts').innerText();
+    const facts = await page.getByTestId('loan-screen').innerText();
     expect(facts).toContain(LOAN_NUMBER);
     expect(facts).toContain('Purchase');
     expect(facts).toContain('$8,500.00');
@@ -119,7 +119,7 @@ describe('the whole story at the officer’s desk', () => {
     await openApplicant('Alberta Charleson');
     await page.getByTestId('hand-to-applicant').click();
     await page.getByTestId('link-mode').waitFor();
-    expect(decodeURIComponent(page.url())).toContain(applicantId);
+    expect(decodeURIComponent(page.url())).toContain(loanId);
     expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Alberta Charleson');
     // The focused mode shows nothing of the desk: no navigation, no list, no other applicant.
     const screen = await page.locator('body').innerText();

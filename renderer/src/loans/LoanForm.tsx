@@ -64,7 +64,10 @@ function LoanTermsFields({
   onChange,
   onLoanNumberBlur,
   after,
+  autoFocus,
 }: {
+  /** The new loan starts at its number (the duplicate check follows it). */
+  autoFocus?: boolean;
   values: TermValues;
   errors: TermErrors;
   onChange(field: TermField, value: string): void;
@@ -104,6 +107,7 @@ function LoanTermsFields({
             label={APPLICANT_LABELS.loanNumber}
             autoComplete="off"
             required
+            autoFocus={autoFocus}
             maxLength={APPLICANT_MAX_LENGTH.loanNumber}
             onBlur={onLoanNumberBlur}
             {...common('loanNumber')}
@@ -377,6 +381,7 @@ export function NewLoanForm({ onClose, onSaved }: { onClose(): void; onSaved(loa
             if (field === 'loanNumber') setExisting(null);
           }}
           onLoanNumberBlur={() => void lookUpLoanNumber(terms.loanNumber)}
+          autoFocus
           after={existing && <DuplicateLoanNotice existing={existing} />}
         />
         {borrowers.map((values, index) => (

@@ -38,7 +38,8 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
     },
     dataVersion,
   );
-  const filtering = debouncedQuery !== '' || loanStatus !== '' || needsAttention || dueWithin.days !== null;
+  // Open loans are the default view, not a filter the officer chose.
+  const filtering = debouncedQuery !== '' || loanStatus !== 'open' || needsAttention || dueWithin.days !== null;
   const newButton = (testId: string) => (
     <Button variant="primary" onClick={() => navigate(href.newLoan())} data-testid={testId} aria-keyshortcuts="N">
       New loan
