@@ -131,12 +131,15 @@ describe('a two-borrower purchase', () => {
     await page.getByTestId('add-co-borrower').click();
     await page.getByTestId('borrower-1').getByTestId('field-phone').fill('555-0100');
     await page.getByTestId('save-loan').click();
-    expect(await page.getByTestId('borrower-1').getByText('Co-borrower 1: Enter the phone number').count()).toBe(1);
+    await page.getByTestId('borrower-1').getByTestId('error-phone').waitFor();
+    expect(await page.getByTestId('borrower-1').getByTestId('error-phone').textContent()).toBe(
+      'Co-borrower 1: Enter the phone number with its area code, like (415) 555-0134 or +1 415 555 0134',
+    );
     expect(await page.getByTestId('borrower-0').getByText('First name is required').count()).toBe(1);
     expect(await page.getByTestId('borrower-0').getByTestId('field-firstName').getAttribute('maxlength')).toBe('100');
     expect(await seriousViolations(page)).toEqual([]);
+    // Opening the existing file is the officer's choice: the unsaved form goes without asking.
     await page.getByTestId('open-existing-loan').click();
-    await page.getByTestId('confirm-ok').click(); // discard what was typed
     await page.getByTestId('loan-screen').waitFor();
     expect(loanIdOf(page)).toBe(loanId);
   });
