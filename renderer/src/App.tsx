@@ -67,7 +67,7 @@ function useReportProgress(route: Route) {
   const { bumpDataVersion } = useAppInfo();
   const onProgress = useEffectEvent((progress: ReportProgress) => {
     bumpDataVersion();
-    // Never show anything about a report while an applicant holds the computer.
+    // Never show anything about a report while a borrower holds the computer.
     if (route.name === 'link') return;
     // The report already on screen updates itself; a notice inviting to open it would be noise.
     if (route.name === 'report' && route.reportId === progress.reportId) return;

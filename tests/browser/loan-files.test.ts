@@ -390,4 +390,42 @@ describe('the pipeline', () => {
     await expect.poll(rowIds).toEqual([olderLoan]);
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  test('at 1024 px a long loan number and long names wrap in the heading, overlapping nothing', async () => {
+    const store = desk.app.internals.store()!;
+    const borrower = addLoanToStore(store, {
+      firstName: 'Maximiliana Josefina',
+      lastName: 'Ñúñez-O’Brien de la Santísima Trinidad y Montenegro',
+      loanNumber: 'LN-2026-000000000000000000000000000042',
+    });
+    store.loans.addBorrower(borrower.loanId, {
+      firstName: 'Bartholomew Alexander',
+      lastName: 'Featherstonehaugh-Cholmondeley',
+      email: 'bart@example.com',
+      phone: '+1 415 555 0100',
+    });
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await page.evaluate((id) => void (location.hash = `#/loans/${id}`), borrower.loanId);
+    await page.getByTestId('loan-screen').waitFor();
+    const box = async (testId: string) => (await page.getByTestId(testId).first().boundingBox())!;
+    const heading = await box('loan-heading');
+    const number = await box('loan-number');
+    const names = await box('loan-borrowers');
+    const status = await box('loan-status');
+    const main = await box('main');
+    // Inside the main area, and the status chip beside or below the heading, never over it.
+    expect(heading.x + heading.width).toBeLessThanOrEqual(main.x + main.width + 0.5);
+    expect(names.x + names.width).toBeLessThanOrEqual(main.x + main.width + 0.5);
+    const overlaps = (a: typeof heading, b: typeof heading) =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    expect(overlaps(heading, status)).toBe(false);
+    expect(number.width).toBeLessThanOrEqual(heading.width + 0.5);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot('long-names-1024');
+    await page.getByTestId('nav-loans').click();
+    await page.getByTestId('pipeline-table').waitFor();
+    await shot('pipeline-1024');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
 });

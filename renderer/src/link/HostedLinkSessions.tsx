@@ -15,7 +15,7 @@ import {
 } from '../ui';
 
 const statusText: Record<HostedLinkSession['status'], [string, 'neutral' | 'success' | 'warning' | 'danger']> = {
-  waiting: ['Waiting for the applicant', 'neutral'],
+  waiting: ['Waiting for the borrower', 'neutral'],
   completed: ['Linked', 'success'],
   exited: ['Left without linking', 'warning'],
   expired: ['Expired', 'warning'],
@@ -92,7 +92,7 @@ function SessionRow({ session, onChanged }: { session: HostedLinkSession; onChan
     const yes = await confirm({
       title: 'Withdraw this Hosted Link?',
       message:
-        'AssetDesk stops following this link and ignores any bank the applicant links with it. Send a new link if they still need one.',
+        'AssetDesk stops following this link and ignores any bank the borrower links with it. Send a new link if they still need one.',
       confirmLabel: 'Withdraw link',
       danger: true,
     });
@@ -154,7 +154,7 @@ function PlaidDelivery({ applicant, onSent }: { applicant: Applicant; onSent(): 
   return (
     <div className="detail-actions">
       <ErrorAlert error={error} />
-      <span className="muted">Or let Plaid send a new link to the phone or e-mail on this applicant’s profile:</span>
+      <span className="muted">Or let Plaid send a new link to the phone or e-mail on this borrower’s profile:</span>
       {applicant.phone && (
         <Button
           size="small"

@@ -198,7 +198,9 @@ function BorrowerFields({
   onChange,
   onRemove,
   existing,
+  autoFocus,
 }: {
+  autoFocus?: boolean;
   index: number;
   values: BorrowerValues;
   errors: BorrowerErrors;
@@ -228,7 +230,7 @@ function BorrowerFields({
         </Button>
       )}
       <div className="grid-3">
-        <TextField label={APPLICANT_LABELS.firstName} required {...common('firstName')} />
+        <TextField label={APPLICANT_LABELS.firstName} required autoFocus={autoFocus} {...common('firstName')} />
         <TextField label={APPLICANT_LABELS.middleName} optional {...common('middleName')} />
         <TextField label={APPLICANT_LABELS.lastName} required {...common('lastName')} />
       </div>
@@ -395,6 +397,8 @@ export function NewLoanForm({ onClose, onSaved }: { onClose(): void; onSaved(loa
               if (borrowerErrors[index]?.[field])
                 setBorrowerErrors((all) => all.map((e, i) => (i === index ? { ...e, [field]: undefined } : e)));
             }}
+            // A co-borrower added by the button starts at their first name.
+            autoFocus={index > 0}
             onRemove={
               index === 0
                 ? undefined
@@ -410,7 +414,6 @@ export function NewLoanForm({ onClose, onSaved }: { onClose(): void; onSaved(loa
             onClick={() => {
               setBorrowers((all) => [...all, borrowerValues()]);
               setBorrowerErrors((all) => [...all, {}]);
-              requestAnimationFrame(() => focusField(`borrower-${borrowers.length}`, 'firstName'));
             }}
             data-testid="add-co-borrower"
           >
@@ -496,6 +499,15 @@ export function LoanTermsDialog({
             setValues((v) => ({ ...v, [field]: value }));
             if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
             if (field === 'loanNumber') setExisting(null);
+          }}
+          onLoanNumberBlur={() => {
+            const trimmed = values.loanNumber.trim();
+            if (!trimmed || trimmed === pristine.loanNumber.trim()) return;
+            // A courtesy check: saving checks again and says so.
+            api.loansFindByNumber({ loanNumber: trimmed }).then(
+              (found) => setExisting(found && found.loanId !== loan.id ? found : null),
+              () => setExisting(null),
+            );
           }}
           after={existing && <DuplicateLoanNotice existing={existing} />}
         />

@@ -172,7 +172,7 @@ function BorrowerSection({
         <h2 id={headingId} className="wrap-anywhere">
           {name}
         </h2>
-        <span className="muted">{index === 0 ? 'Primary borrower' : `Co-borrower ${index}`}</span>
+        <span className="muted nowrap">{index === 0 ? 'Primary borrower' : `Co-borrower ${index}`}</span>
         <span className="spacer" />
         <Button size="small" onClick={onEdit} data-testid="edit-borrower">
           Edit

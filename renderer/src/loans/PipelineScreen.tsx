@@ -88,6 +88,7 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
           onChange={(e) => setDueWithinText(e.target.value)}
           error={shownDueError}
           name="refreshDueWithin"
+          className="refresh-due"
           data-testid="refresh-due-filter"
         />
         <label className="check-filter">

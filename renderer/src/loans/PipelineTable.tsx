@@ -22,8 +22,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { label: 'Borrowers', sort: 'borrower' },
-  { label: 'Loan number', sort: 'loanNumber' },
-  { label: 'Purpose' },
+  { label: 'Loan number · purpose', sort: 'loanNumber' },
   { label: 'Loan status' },
   { label: 'Report', sort: 'status' },
   { label: 'Findings', sort: 'findings' },
@@ -137,10 +136,14 @@ export function PipelineTable({
                   </a>
                   {names.length > 1 && <span className="co-borrowers">{names.slice(1).join(', ')}</span>}
                 </span>
-                <span role="cell" className="mono" title={row.loanNumber} data-testid="loan-number">
-                  {row.loanNumber}
+                <span role="cell" className="loan-cell" title={row.loanNumber}>
+                  <span className="mono" data-testid="loan-number">
+                    {row.loanNumber}
+                  </span>
+                  <span className="muted" data-testid="loan-purpose">
+                    {loanPurposeLabel[row.loanPurpose]}
+                  </span>
                 </span>
-                <span role="cell">{loanPurposeLabel[row.loanPurpose]}</span>
                 <span role="cell" data-testid="loan-status">
                   {loanStatusLabel[row.status]}
                 </span>
@@ -151,11 +154,8 @@ export function PipelineTable({
                   {row.findingCounts === null ? (
                     <span className="muted">—</span>
                   ) : attention > 0 ? (
-                    <span
-                      className="chip chip-warning"
-                      title={`${attention} finding${attention === 1 ? '' : 's'} need attention`}
-                    >
-                      {attention} need attention
+                    <span className="chip chip-warning">
+                      {attention} need{attention === 1 ? 's' : ''} attention
                     </span>
                   ) : (
                     <span className="muted">none</span>
@@ -168,7 +168,9 @@ export function PipelineTable({
                   {formatDate(row.plaidExpiresOn)}
                 </span>
                 <span role="cell">{formatDate(row.expectedNoteDate)}</span>
-                <span role="cell">{formatDateTime(row.lastActivityAt)}</span>
+                <span role="cell" className="two-lines">
+                  {formatDateTime(row.lastActivityAt)}
+                </span>
               </div>
             );
           })}

@@ -63,7 +63,7 @@ interface LoadedReport {
   sourced: { transactionId: string; note: string; markedAt: string }[];
   confirmations: StoredAccountConfirmation[];
   assetClasses: AssetClassSettings | null;
-  /** The applicant's other reports (accounts and withdrawals only): where a transfer's other leg may be. */
+  /** The loan's other reports (accounts and withdrawals only): where a transfer's other leg may be. */
   otherReports: AssetReportGetResult[];
 }
 
@@ -192,7 +192,7 @@ function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; 
 
 const WARNING_TEXT: Record<string, string> = {
   OWNERS_UNAVAILABLE:
-    'The bank did not provide account owners: confirm the applicant owns these accounts from statements.',
+    'The bank did not provide account owners: confirm a borrower owns these accounts from statements.',
   INVESTMENTS_UNAVAILABLE: 'Investment holdings could not be retrieved for an Item.',
   TRANSACTIONS_UNAVAILABLE: 'Transactions could not be retrieved for an Item: the history may be incomplete.',
   BANK_INCOME_INSIGHTS_INSUFFICIENT_DATA: 'Not enough data for income insights.',

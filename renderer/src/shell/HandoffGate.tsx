@@ -34,7 +34,7 @@ export function HandoffGate({ route, children }: { route: Route; children: React
   }, [active, route, loanId]);
 
   // Unanswered, the desk still opens (with its own notices); the main process refuses the desk's
-  // calls anyway while an applicant holds the computer.
+  // calls anyway while a borrower holds the computer.
   if (status.status === 'error' && !current) return <>{children}</>;
   if (!current) return <Skeleton lines={4} label="Opening AssetDesk" />;
 
@@ -106,7 +106,7 @@ function StartHandoff({
       <div className="page handoff-setup" data-testid="handoff-needs-pin">
         <h1>Set an officer PIN first</h1>
         <p>
-          While the applicant links their banks, the computer shows only their screen. Your PIN is what brings you back
+          While the borrower links their banks, the computer shows only their screen. Your PIN is what brings you back
           to the desk, so set one before handing over. You can change it later in Settings.
         </p>
         <OfficerPinForm pinSet={false} onSaved={() => void start()} />
@@ -121,7 +121,7 @@ function StartHandoff({
         {back}
       </div>
     );
-  return <Skeleton lines={3} label="Preparing the applicant’s screen" />;
+  return <Skeleton lines={3} label="Preparing the borrower’s screen" />;
 }
 
 /** Sets or changes the officer PIN (the main process keeps only a slow hash of it). */
