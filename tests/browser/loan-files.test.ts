@@ -373,6 +373,11 @@ describe('the pipeline', () => {
     await expect.poll(rowIds).toEqual([nunezLoan]);
     await page.getByTestId('refresh-due-filter').fill('');
     await expect.poll(rowIds).toContain(loanId);
+    // Needs attention: only the file with a finding to look at.
+    await page.getByTestId('needs-attention-filter').check();
+    await expect.poll(rowIds).toEqual([loanId]);
+    await page.getByTestId('needs-attention-filter').uncheck();
+    await expect.poll(rowIds).toContain(nunezLoan);
 
     // A closed loan leaves the default (open) list, with a confirm about the retention clock.
     await page.locator(`[data-testid=loan-row][data-loan-id="${olderLoan}"]`).getByTestId('loan-borrowers').click();
