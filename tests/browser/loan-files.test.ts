@@ -210,7 +210,15 @@ describe('a two-borrower purchase', () => {
       'Alberta Charleson’s banks',
       'Jane Smith’s banks',
     ]);
-    expect(await dialog.locator('input[type=checkbox][data-testid^=item-checkbox-]:checked').count()).toBe(2);
+    const checked = () => dialog.locator('input[type=checkbox][data-testid^=item-checkbox-]:checked').count();
+    expect(await checked()).toBe(2);
+    // Or one borrower's banks only, and back to every borrower's.
+    const jane = (await handlers()['loans:get']({ loanId })).loan.borrowers[1]!;
+    await dialog.getByTestId(`scope-${jane.id}`).click();
+    expect(await checked()).toBe(1);
+    expect(await dialog.getByTestId('report-borrower-group').nth(1).locator('input:checked').count()).toBe(1);
+    await dialog.getByTestId('scope-all').click();
+    expect(await checked()).toBe(2);
     expect(await dialog.getByText('A purchase loan needs at least 61 days.').count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByTestId('create-report-submit').click();
@@ -281,6 +289,71 @@ describe('a two-borrower purchase', () => {
     );
     expect(await seriousViolations(page)).toEqual([]);
     await shot('loan-screen');
+  });
+
+  test('the loan screen edits the terms, the note date and the borrowers', async () => {
+    await page.getByTestId('edit-loan').click();
+    const terms = page.getByTestId('loan-terms-dialog');
+    await terms.waitFor();
+    await terms.getByTestId('field-loanPurpose').selectOption('cash_out_refinance');
+    await terms.getByTestId('field-street').fill('12 Main St');
+    await terms.getByTestId('field-city').fill('Springfield');
+    await terms.getByTestId('field-state').selectOption('IL');
+    await terms.getByTestId('field-zip').fill('6270');
+    expect(await terms.getByTestId('field-street').getAttribute('maxlength')).toBe('120');
+    await page.getByTestId('save-loan-terms').click();
+    await terms.getByTestId('error-zip').waitFor();
+    expect(await terms.getByTestId('error-zip').textContent()).toBe(
+      'ZIP code must be 5 digits (or ZIP+4, like 94107-1234)',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await terms.getByTestId('field-zip').fill('62701');
+    await page.getByTestId('save-loan-terms').click();
+    await terms.waitFor({ state: 'detached' });
+    await page.getByTestId('loan-property').getByText('12 Main St, Springfield, IL 62701').waitFor();
+    expect(await page.getByTestId('loan-screen').locator('dl.facts').first().textContent()).toContain(
+      'Cash-out refinance',
+    );
+
+    // The expected note date is the loan's, set here (and on the report screen) through the loan.
+    const inThirtyDays = new Date(Date.now() + 30 * 86_400_000);
+    const noteDate = `${inThirtyDays.getFullYear()}-${String(inThirtyDays.getMonth() + 1).padStart(2, '0')}-${String(inThirtyDays.getDate()).padStart(2, '0')}`;
+    await page.getByTestId('note-date-input').fill(noteDate);
+    await page.getByTestId('note-date-save').click();
+    await page.getByTestId('note-date-clear').waitFor();
+    expect((await handlers()['loans:get']({ loanId })).loan.expectedNoteDate).toBe(noteDate);
+
+    // A third borrower joins and, with no banks in a report, leaves again.
+    await page.getByTestId('add-co-borrower').click();
+    const dialog = page.getByTestId('borrower-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('field-firstName').fill('Sam');
+    await dialog.getByTestId('field-lastName').fill('Lee');
+    await dialog.getByTestId('field-email').fill('sam.lee@example.com');
+    await dialog.getByTestId('field-phone').fill('415.555.0199');
+    await dialog.getByTestId('field-ssn').fill('666123456');
+    await page.getByTestId('save-borrower').click();
+    await dialog.getByTestId('error-ssn').waitFor();
+    expect(await dialog.getByTestId('error-ssn').textContent()).toBe(
+      'Co-borrower 2: Social Security number can’t start with 666; check the number',
+    );
+    await dialog.getByTestId('field-ssn').fill('');
+    await page.getByTestId('save-borrower').click();
+    await dialog.waitFor({ state: 'detached' });
+    const third = page.getByTestId('borrower-section-2');
+    await third.waitFor();
+    expect(await third.getByRole('heading', { level: 2 }).textContent()).toBe('Sam Lee');
+    expect(await third.textContent()).toContain('(415) 555-0199');
+    expect(await page.getByTestId('loan-borrowers').textContent()).toBe('Alberta Charleson, Jane Smith & Sam Lee');
+    await third.getByTestId('remove-borrower').click();
+    await page.getByTestId('confirm-ok').click();
+    await third.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('loan-borrowers').textContent()).toBe('Alberta Charleson & Jane Smith');
+    await page.locator('[data-testid=activity-entry][data-action=borrower_removed]').waitFor();
+    expect(await page.locator('[data-testid=activity-entry][data-action=borrower_removed]').textContent()).toContain(
+      'Co-borrower removed: Sam Lee',
+    );
+    expect(await page.locator('[data-testid=activity-entry][data-action=loan_updated]').count()).toBe(2);
   });
 
   test('a co-borrower whose banks are in a report stays; the main side says why', async () => {

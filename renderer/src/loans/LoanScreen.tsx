@@ -508,7 +508,14 @@ export function LoanScreen({ loanId }: { loanId: string }) {
       <ActivitySection
         loan={loan}
         reports={reports}
-        refreshKey={`${dataVersion}:${loan.updatedAt}:${items.length}:${reports.length}`}
+        // Whatever changed on the file (terms, borrowers, banks, reports) has a new entry in the log.
+        refreshKey={[
+          dataVersion,
+          loan.updatedAt,
+          ...loan.borrowers.map((b) => `${b.id}@${b.updatedAt}`),
+          ...items.map((i) => `${i.id}:${i.status}`),
+          ...reports.map((r) => `${r.id}:${r.status}`),
+        ].join('|')}
       />
 
       <section className="panel" aria-labelledby="file-heading">
