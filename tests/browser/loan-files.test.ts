@@ -199,6 +199,15 @@ describe('a two-borrower purchase', () => {
     expect(await page.getByTestId('borrower-section-1').getByTestId('item-row').textContent()).toContain(
       'Joint Checking ••0000',
     );
+
+    // Handed the computer again, Alberta sees her own bank, not Jane's.
+    await page.getByTestId('borrower-section-0').getByTestId('hand-to-applicant').click();
+    await page.getByTestId('borrower-banks').waitFor();
+    expect(await page.getByTestId('borrower-banks').getByTestId('linked-bank').allTextContents()).toEqual([
+      expect.stringContaining('First Platypus Bank'),
+    ]);
+    expect(await page.locator('body').textContent()).not.toContain('Tartan');
+    await returnToOfficer(page, 'return-to-officer');
   });
 
   test('one combined report: the co-borrower’s joint account counts as owned and funds to close adds both', async () => {

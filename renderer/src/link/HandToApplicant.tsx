@@ -247,7 +247,13 @@ export function HandToApplicant({
           {updateMode ? 'Your bank is reconnected' : 'Thank you — your bank is connected'}
         </h1>
         <p className="link-lead">Banks connected so far:</p>
-        <BankList banks={linked} testId="linked-banks" />
+        <BankList
+          // Re-linking names the one bank; otherwise every bank of theirs so far, the ones from before first.
+          banks={
+            updateMode ? linked : [...person.data.banks.filter((b) => !linked.some((l) => l.id === b.id)), ...linked]
+          }
+          testId="linked-banks"
+        />
         <div className="link-actions">
           {!updateMode && (
             <Button size="large" onClick={startLink} data-testid="link-another">

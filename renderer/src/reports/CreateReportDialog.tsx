@@ -128,6 +128,10 @@ export function CreateReportDialog({ loan, items, onClose, onCreated }: CreateRe
                   key={borrower.id}
                   size="small"
                   onClick={() => setSelected(new Set(usableOf(borrower.id).map((item) => item.id)))}
+                  aria-pressed={
+                    selected.size > 0 &&
+                    [...selected].every((id) => usableOf(borrower.id).some((item) => item.id === id))
+                  }
                   data-testid={`scope-${borrower.id}`}
                 >
                   Only {applicantFullName(borrower)}
