@@ -557,7 +557,7 @@ export function BorrowerDialog({
     try {
       const saved = borrower
         ? await api.borrowersUpdate({ applicantId: borrower.id, changes: checked.input })
-        : await api.borrowersAdd({ loanId: loan.id, borrower: checked.input as never });
+        : await api.borrowersAdd({ loanId: loan.id, borrower: checked.input });
       onSaved(saved);
     } catch (error) {
       const appError = toAppError(error);

@@ -212,12 +212,13 @@ export function checkBorrower(
   values: BorrowerValues,
   pristine: BorrowerValues | null,
   index: number,
-): { input: Record<string, unknown> | null; errors: BorrowerErrors } {
+): { input: BorrowerInput | null; errors: BorrowerErrors } {
   const input = borrowerInput(values, pristine !== null);
   if (pristine) {
     for (const field of BORROWER_FIELDS) if (field !== 'ssn' && values[field] === pristine[field]) delete input[field];
   }
   const parsed = pristine ? BorrowerInput.partial().safeParse(input) : BorrowerInput.safeParse(input);
-  if (parsed.success) return { input, errors: {} };
+  // Checked by the contract's schema: what is sent is what it accepted (an edit's fields are all optional).
+  if (parsed.success) return { input: input as BorrowerInput, errors: {} };
   return { input: null, errors: borrowerErrorsFromIssues(parsed.error.issues, index) };
 }
