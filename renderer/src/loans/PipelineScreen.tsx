@@ -25,7 +25,7 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
   const [needsAttention, setNeedsAttention] = useState(false);
   const [dueWithinText, setDueWithinText] = useState('');
   const [sort, setSort] = useState<PipelineSortState>({ sort: 'lastActivity', direction: 'desc' });
-  const debouncedQuery = useDebounced(query.trim(), 200);
+  const debouncedQuery = useDebounced(query.trim(), 150);
   const dueWithin = parseDueWithin(useDebounced(dueWithinText, 200));
   const shownDueError = parseDueWithin(dueWithinText).error;
   const list = usePipelineRows(

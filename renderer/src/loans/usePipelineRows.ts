@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { LoanListRow, LoanStatus, PipelineSort } from '../../../shared/domain';
 import { api } from '../api';
 
-/** Enough rows to fill the screen at once; the rest follows in chunks. */
-const FIRST_PAGE = 200;
+/** Enough rows to fill a tall screen at once (rows are 48 px); the rest follows in chunks. */
+const FIRST_PAGE = 60;
 const CHUNK = 2_000;
 const LIST_LIMIT = 10_000;
 
