@@ -368,7 +368,11 @@ function ReportViewer({
           </div>
           <div>
             <dt>Loan</dt>
-            <dd>{summary.loanNumber}</dd>
+            <dd>
+              <a href={href.loan(summary.loanId)} data-testid="report-loan">
+                {summary.loanNumber}
+              </a>
+            </dd>
           </div>
           {summary.parentId && (
             <div>
