@@ -1,8 +1,8 @@
 import { Suspense, lazy, useEffect, useEffectEvent } from 'react';
 import type { ReportProgress } from '../../shared/domain';
 import { api } from './api';
-import { ApplicantDetail } from './applicants/ApplicantDetail';
-import { ApplicantsScreen } from './applicants/ApplicantsScreen';
+import { LoanScreen } from './loans/LoanScreen';
+import { PipelineScreen } from './loans/PipelineScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { AppInfoProvider, useAppInfo } from './shell/AppInfo';
 import { ErrorBoundary } from './shell/ErrorBoundary';
@@ -30,10 +30,10 @@ function goBackFromReport() {
 
 function Screen({ route }: { route: Route }) {
   switch (route.name) {
-    case 'applicants':
-      return <ApplicantsScreen creating={route.creating} />;
-    case 'applicant':
-      return <ApplicantDetail key={route.applicantId} applicantId={route.applicantId} />;
+    case 'loans':
+      return <PipelineScreen creating={route.creating} />;
+    case 'loan':
+      return <LoanScreen key={route.loanId} loanId={route.loanId} />;
     case 'reports':
       return <ReportsSearchScreen />;
     case 'report':
@@ -55,7 +55,7 @@ function Screen({ route }: { route: Route }) {
     case 'notFound':
       return (
         <div className="page">
-          <EmptyState title="This page does not exist" action={<a href={href.applicants()}>Go to the applicants</a>} />
+          <EmptyState title="This page does not exist" action={<a href={href.loans()}>Go to the loans</a>} />
         </div>
       );
   }
@@ -67,7 +67,7 @@ function useReportProgress(route: Route) {
   const { bumpDataVersion } = useAppInfo();
   const onProgress = useEffectEvent((progress: ReportProgress) => {
     bumpDataVersion();
-    // Never show anything about a report while an applicant holds the computer.
+    // Never show anything about a report while a borrower holds the computer.
     if (route.name === 'link') return;
     // The report already on screen updates itself; a notice inviting to open it would be noise.
     if (route.name === 'report' && route.reportId === progress.reportId) return;
@@ -95,7 +95,7 @@ function Desk() {
   useReportProgress(route);
   useEffect(() => preloadReportsWhenIdle(), []);
   const resetKey = JSON.stringify(route);
-  // The applicant's mode (and its PIN lock) replaces the whole desk: no navigation, no lists, no other applicant.
+  // The borrower's mode (and its PIN lock) replaces the whole desk: no navigation, no lists, no other loan.
   return (
     <HandoffGate route={route}>
       <Shell route={route}>

@@ -6,7 +6,7 @@ import type { Page } from 'playwright';
 import { openAssetDeskStore } from '../../electron/db';
 import { backupStore } from '../../electron/db/backup';
 import { newRecoveryKey, wrapDataKey } from '../../electron/db/recovery';
-import { applicantInput } from '../helpers/applicant';
+import { addApplicant as addLoanToStore } from '../helpers/applicant';
 import { addApplicant, openDeskPage, seriousViolations, type DeskSession } from './support/desk';
 
 /**
@@ -74,21 +74,21 @@ test('restore, asked first, brings back the backed-up history', async () => {
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('restore-backup').click();
   await page.getByTestId('confirm-ok').click();
-  await page.getByTestId('toasts').getByText('Restored 1 applicants and 0 reports.').waitFor();
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').getByText('LN-BACKED-UP').waitFor();
-  expect(await page.getByTestId('applicants-screen').getByText('LN-AFTER').count()).toBe(0);
+  await page.getByTestId('toasts').getByText('Restored 1 loan files and 0 reports.').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').getByText('LN-BACKED-UP').waitFor();
+  expect(await page.getByTestId('pipeline-screen').getByText('LN-AFTER').count()).toBe(0);
 });
 
 test('a backup from another computer asks for its recovery key, then restores with it', async () => {
-  // The other computer: its own data key and recovery key, one applicant, one backup in the folder the
+  // The other computer: its own data key and recovery key, one loan, one backup in the folder the
   // officer picks (dated later than the backups above, so it is the one the bridge's "file dialog" picks).
   const other = mkdtempSync(join(tmpdir(), 'assetdesk-other-computer-'));
   const recoveryKey = newRecoveryKey();
   try {
     const dataKey = randomBytes(32);
     const store = openAssetDeskStore({ file: join(other, 'assetdesk.sqlite'), dataKey });
-    store.applicants.create(applicantInput({ loanNumber: 'LN-OTHER-COMPUTER' }));
+    addLoanToStore(store, { loanNumber: 'LN-OTHER-COMPUTER' });
     store.saveRecoveryWrappedKey(wrapDataKey(dataKey, recoveryKey));
     await backupStore(store, session!.desk.bridge.downloadsDir, new Date(Date.now() + 86_400_000));
     store.close();
@@ -109,10 +109,10 @@ test('a backup from another computer asks for its recovery key, then restores wi
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByTestId('restore-recovery-key-input').fill(recoveryKey);
   await form.getByRole('button', { name: 'Choose backup file…' }).click();
-  await page.getByTestId('toasts').getByText('Restored 1 applicants and 0 reports.').waitFor();
+  await page.getByTestId('toasts').getByText('Restored 1 loan files and 0 reports.').waitFor();
   await form.waitFor({ state: 'detached' });
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').getByText('LN-OTHER-COMPUTER').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').getByText('LN-OTHER-COMPUTER').waitFor();
 });
 
 test('the page raised no script errors', () => {

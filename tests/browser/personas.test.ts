@@ -99,7 +99,7 @@ describe('lending personas through the underwriter’s lens', () => {
     expect(await page.getByTestId('available-funds').textContent()).not.toBe(availableBefore);
     await shot('large-deposit-sourced');
 
-    // The applicant page has no activity view: the log is read from the main process to assert.
+    // The log as the main process keeps it (the loan screen's activity view is covered in loan-files.test.ts).
     const activity = await desk.bridge.services.handlers['activity:list']({ reportId });
     expect(activity.map((entry) => entry.action)).toContain('deposit_sourced');
 
@@ -197,9 +197,14 @@ describe('lending personas through the underwriter’s lens', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await shot('name-mismatch');
 
-    // A closing years away: the report will be too old on the note date, whatever today is.
+    // A closing ten months away (within the lender's limit of a year): the report will be too old on the note date.
     expect(await finding('document_age', 'attention').count()).toBe(0);
-    await page.getByTestId('note-date-input').fill('2030-01-15');
+    const inTenMonths = new Date(Date.now() + 300 * 86_400_000);
+    await page
+      .getByTestId('note-date-input')
+      .fill(
+        `${inTenMonths.getFullYear()}-${String(inTenMonths.getMonth() + 1).padStart(2, '0')}-${String(inTenMonths.getDate()).padStart(2, '0')}`,
+      );
     await page.getByTestId('note-date-save').click();
     await page.getByTestId('note-date-clear').waitFor();
     expect(await page.getByTestId('refresh-by').textContent()).toContain('(due)');

@@ -70,7 +70,7 @@ beforeAll(async () => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
   await page.goto(bridge.url);
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
 });
 
 afterAll(async () => {

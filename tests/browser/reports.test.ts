@@ -57,7 +57,7 @@ beforeAll(async () => {
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.goto(bridge.url);
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type FrameLocator, type Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { localToday } from '../../shared/domain';
 import { FAKE_SECRET } from '../helpers/fake-tokens';
 import { launchChromium } from './support/chromium';
 
@@ -60,18 +61,18 @@ async function seriousViolations(target: Page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-test('opens on the empty applicant list with the environment shown', async () => {
-  await page.getByTestId('applicants-screen').waitFor();
+test('opens on the empty pipeline with the environment shown', async () => {
+  await page.getByTestId('pipeline-screen').waitFor();
   const empty = page.getByTestId('empty-state');
   await empty.waitFor();
-  expect(await empty.textContent()).toContain('No applicants yet — add the first one');
+  expect(await empty.textContent()).toContain('No loans yet — open the first loan file');
   const badge = page.getByTestId('environment-badge');
   await badge.waitFor();
   expect(await badge.textContent()).toContain('Emulator');
   expect(await badge.getAttribute('data-environment')).toBe('emulator');
   // The bridge token is taken out of the address bar once read.
   expect(page.url()).not.toContain('token=');
-  expect(await page.getByTestId('nav-applicants').getAttribute('aria-current')).toBe('page');
+  expect(await page.getByTestId('nav-loans').getAttribute('aria-current')).toBe('page');
   await page.screenshot({ path: `${SCREENSHOTS}/shell-applicants-empty.png`, fullPage: true });
 });
 
@@ -80,7 +81,7 @@ test('navigation reaches reports and settings and marks the current page', async
   await page.getByTestId('reports-screen').waitFor();
   expect(page.url()).toContain('#/reports');
   expect(await page.getByTestId('nav-reports').getAttribute('aria-current')).toBe('page');
-  expect(await page.getByTestId('nav-applicants').getAttribute('aria-current')).toBeNull();
+  expect(await page.getByTestId('nav-loans').getAttribute('aria-current')).toBeNull();
   expect(await page.getByTestId('empty-state').textContent()).toContain('No reports yet');
 
   await page.getByTestId('nav-settings').click();
@@ -90,8 +91,8 @@ test('navigation reaches reports and settings and marks the current page', async
   // Back goes where the officer came from (hash routing).
   await page.goBack();
   await page.getByTestId('reports-screen').waitFor();
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
 });
 
 test('settings show the environment and the state of each set of keys, never a secret', async () => {
@@ -127,10 +128,10 @@ test('settings show the environment and the state of each set of keys, never a s
 });
 
 test('keyboard: Tab reaches the skip link and the navigation with a visible focus ring', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
   await page.reload();
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
   await page.keyboard.press('Tab');
@@ -143,7 +144,7 @@ test('keyboard: Tab reaches the skip link and the navigation with a visible focu
   expect(box && box.y >= 0).toBe(true);
 
   await page.keyboard.press('Tab');
-  const navApplicants = page.getByTestId('nav-applicants');
+  const navApplicants = page.getByTestId('nav-loans');
   expect(await navApplicants.evaluate((el) => el === document.activeElement)).toBe(true);
   const ring = await navApplicants.evaluate((el) => {
     const style = getComputedStyle(el);
@@ -158,25 +159,25 @@ test('keyboard: Tab reaches the skip link and the navigation with a visible focu
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 });
 
-test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape closes it', async () => {
-  await page.getByTestId('applicants-screen').waitFor();
+test('keyboard: Ctrl+K focuses search, N opens the new-loan form, Escape closes it', async () => {
+  await page.getByTestId('pipeline-screen').waitFor();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Control+k');
-  expect(await page.getByTestId('applicant-search').evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await page.getByTestId('pipeline-search').evaluate((el) => el === document.activeElement)).toBe(true);
 
   // Typing "n" in the search box is text, not a shortcut.
   await page.keyboard.type('n');
-  expect(await page.getByTestId('applicant-form').count()).toBe(0);
-  await page.getByTestId('applicant-search').fill('');
+  expect(await page.getByTestId('loan-form').count()).toBe(0);
+  await page.getByTestId('pipeline-search').fill('');
 
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('n');
-  const form = page.getByTestId('applicant-form');
+  const form = page.getByTestId('loan-form');
   await form.waitFor();
-  expect(page.url()).toContain('#/applicants/new');
+  expect(page.url()).toContain('#/loans/new');
   // The first field has focus; submitting empty shows the schema's per-field messages.
-  expect(await page.getByTestId('field-firstName').evaluate((el) => el === document.activeElement)).toBe(true);
-  await page.getByTestId('save-applicant').click();
+  expect(await page.getByTestId('field-loanNumber').evaluate((el) => el === document.activeElement)).toBe(true);
+  await page.getByTestId('save-loan').click();
   await page.getByTestId('error-firstName').waitFor();
   expect(await page.getByTestId('error-firstName').textContent()).toBe('First name is required');
   expect(await page.getByTestId('error-email').textContent()).toBe('E-mail is required');
@@ -191,25 +192,25 @@ test('keyboard: Ctrl+K focuses search, N opens the new-applicant form, Escape cl
   await page.getByTestId('confirm-cancel').click();
   await confirm.waitFor({ state: 'detached' });
   expect(await page.getByTestId('field-firstName').inputValue()).toBe('Ada');
-  await page.getByTestId('cancel-applicant').click();
+  await page.getByTestId('cancel-loan').click();
   await confirm.waitFor();
   await page.getByTestId('confirm-ok').click();
   await form.waitFor({ state: 'detached' });
-  expect(page.url()).toMatch(/#\/applicants$/);
+  expect(page.url()).toMatch(/#\/loans$/);
 });
 
-test('the new-applicant form takes what officers type and refuses the implausible in its own words', async () => {
-  await page.getByTestId('nav-applicants').click();
-  const opener = page.getByTestId('new-applicant');
+test('the new-loan form takes what officers type and refuses the implausible in its own words', async () => {
+  await page.getByTestId('nav-loans').click();
+  const opener = page.getByTestId('new-loan');
   await opener.click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('loan-form').waitFor();
   // Escape on an untouched form closes it and gives focus back to the button that opened it.
   await page.keyboard.press('Escape');
-  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
   await expect.poll(() => opener.evaluate((el) => el === document.activeElement)).toBe(true);
 
   await opener.click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('loan-form').waitFor();
   // Every text input has a limit, so a 10,000-character paste is cut at the field, not refused on save.
   for (const [field, max] of [
     ['firstName', '100'],
@@ -231,7 +232,7 @@ test('the new-applicant form takes what officers type and refuses the implausibl
   await page.getByTestId('field-qualifyingMonthlyIncome').fill('abc');
   await page.getByTestId('field-fundsToClose').fill('1000000000');
   await page.getByTestId('field-ssn').fill('000-00-0000');
-  await page.getByTestId('save-applicant').click();
+  await page.getByTestId('save-loan').click();
   await page.getByTestId('error-phone').waitFor();
   const messages = {
     phone: await page.getByTestId('error-phone').textContent(),
@@ -263,33 +264,33 @@ test('the new-applicant form takes what officers type and refuses the implausibl
   await page.getByTestId('field-qualifyingMonthlyIncome').fill('7,350.00');
   await page.getByTestId('field-fundsToClose').fill('$42,000');
   await page.getByTestId('field-ssn').fill('123-45-6789');
-  await page.getByTestId('save-applicant').click();
-  await page.getByTestId('applicant-detail').waitFor();
-  expect(await page.getByTestId('applicant-detail').textContent()).toContain('(415) 555-0134');
-  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  await page.getByTestId('save-loan').click();
+  await page.getByTestId('loan-screen').waitFor();
+  expect(await page.getByTestId('loan-screen').textContent()).toContain('(415) 555-0134');
+  const loanId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
   // Found by the folded name and by the amount in another format, then removed so later tests start as before.
   for (const query of ['nunez', 'ÑÚÑEZ', '7350']) {
-    const found = await bridge.services.handlers['applicants:list']({ query });
+    const found = await bridge.services.handlers['loans:list']({ query });
     expect(
       found.rows.map((r) => r.id),
       query,
-    ).toEqual([applicantId]);
+    ).toEqual([loanId]);
   }
-  await bridge.services.handlers['applicants:delete']({ applicantId });
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').waitFor();
+  await bridge.services.handlers['loans:delete']({ loanId });
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
 });
 
-test('axe finds no serious or critical violations on the applicant list, the form, reports and settings', async () => {
-  await page.getByTestId('nav-applicants').click();
+test('axe finds no serious or critical violations on the pipeline, the form, reports and settings', async () => {
+  await page.getByTestId('nav-loans').click();
   await page.getByTestId('empty-state').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
 
-  await page.getByTestId('new-applicant').click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('new-loan').click();
+  await page.getByTestId('loan-form').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
   await page.keyboard.press('Escape');
-  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
 
   await page.getByTestId('nav-reports').click();
   await page.getByTestId('reports-screen').getByTestId('empty-state').waitFor();
@@ -317,9 +318,9 @@ async function linkBank(link: FrameLocator | Page, search: string, institutionId
 }
 
 async function addApplicant(first: string, last: string, loanNumber: string): Promise<void> {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('new-applicant').click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('new-loan').click();
+  await page.getByTestId('loan-form').waitFor();
   await page.getByTestId('field-firstName').fill(first);
   await page.getByTestId('field-lastName').fill(last);
   await page.getByTestId('field-email').fill(`${first.toLowerCase()}@example.com`);
@@ -329,12 +330,12 @@ async function addApplicant(first: string, last: string, loanNumber: string): Pr
   await page.getByTestId('field-fundsToClose').fill('$42,000');
   await page.getByTestId('field-ssn').fill('123456789');
   expect(await page.getByTestId('field-ssn').inputValue()).toBe('123-45-6789');
-  await page.getByTestId('save-applicant').click();
-  await page.getByTestId('applicant-detail').waitFor();
-  expect(await page.getByTestId('applicant-name').textContent()).toBe(`${first} ${last}`);
+  await page.getByTestId('save-loan').click();
+  await page.getByTestId('loan-screen').waitFor();
+  expect(await page.getByTestId('loan-borrowers').textContent()).toBe(`${first} ${last}`);
 }
 
-test('an applicant is added and, handed the computer, links two banks (one after leaving Link and trying again)', async () => {
+test('a loan is added and its borrower, handed the computer, links two banks (one after leaving Link and trying again)', async () => {
   await addApplicant('Grace', 'Hopper', 'LN-2001');
   await addApplicant('Ada', 'Lovelace', 'LN-2002');
   // Only the last four SSN digits ever come back.
@@ -356,7 +357,7 @@ test('an applicant is added and, handed the computer, links two banks (one after
   expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Ada Lovelace');
   // Nothing of the desk: no navigation, no list, no other applicant.
   expect(await page.getByTestId('nav').count()).toBe(0);
-  expect(await page.getByTestId('applicant-table').count()).toBe(0);
+  expect(await page.getByTestId('pipeline-table').count()).toBe(0);
   expect(await page.locator('body').innerText()).not.toContain('Hopper');
   expect(await page.locator('body').innerText()).not.toContain('LN-2002');
   expect(await seriousViolations(page)).toEqual([]);
@@ -396,23 +397,23 @@ test('an applicant is added and, handed the computer, links two banks (one after
   await page.getByTestId('officer-pin-dialog').waitFor({ state: 'detached' });
   expect(await page.getByTestId('link-success').isVisible()).toBe(true);
   // Neither a typed address nor a reload leaves the applicant's screen.
-  await page.evaluate(() => void (location.hash = '#/applicants'));
+  await page.evaluate(() => void (location.hash = '#/loans'));
   await expect.poll(() => page.url()).toContain('#/link/');
   await page.getByTestId('link-mode').waitFor();
   expect(await page.getByTestId('nav').count()).toBe(0);
-  expect(await page.getByTestId('applicant-table').count()).toBe(0);
+  expect(await page.getByTestId('pipeline-table').count()).toBe(0);
   await page.reload();
   await page.getByTestId('link-greeting').waitFor();
   expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Ada Lovelace');
   expect(await page.locator('body').innerText()).not.toContain('Hopper');
   // The main process refuses the desk's calls while the applicant holds the computer.
-  await expect(bridge.services.handlers['applicants:list']({})).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
+  await expect(bridge.services.handlers['loans:list']({})).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
 
-  // The right PIN returns to the officer's desk, on this applicant.
+  // The right PIN returns to the officer's desk, on this loan.
   await page.getByTestId('return-to-officer').click();
   await page.getByTestId('officer-pin').fill('2468');
   await page.getByTestId('officer-pin-submit').click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('loan-screen').waitFor();
   expect(await page.getByTestId('nav').count()).toBe(1);
   await page.getByTestId('items-list').waitFor();
   const items = await page.getByTestId('item-row').allTextContents();
@@ -422,24 +423,24 @@ test('an applicant is added and, handed the computer, links two banks (one after
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/shell-applicant-detail.png`, fullPage: true });
 
-  // The list shows both applicants; search narrows it.
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').waitFor();
-  expect(await page.getByTestId('applicant-row').count()).toBe(2);
-  await page.getByTestId('applicant-search').fill('Lovelace');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="applicant-row"]').length === 1);
-  expect(await page.getByTestId('applicant-row').textContent()).toContain('LN-2002');
+  // The pipeline shows both loans; search narrows it.
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').waitFor();
+  expect(await page.getByTestId('loan-row').count()).toBe(2);
+  await page.getByTestId('pipeline-search').fill('Lovelace');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="loan-row"]').length === 1);
+  expect(await page.getByTestId('loan-row').textContent()).toContain('LN-2002');
 });
 
 test('Hosted Link: the officer copies the address, the applicant links from their own browser, the desk picks it up', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-search').fill('Hopper');
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-search').fill('Hopper');
   await page.waitForFunction(() => {
-    const rows = document.querySelectorAll('[data-testid="applicant-row"]');
+    const rows = document.querySelectorAll('[data-testid="loan-row"]');
     return rows.length === 1 && rows[0]!.textContent!.includes('Hopper');
   });
-  await page.getByTestId('applicant-row').getByRole('link', { name: 'Grace Hopper' }).click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('loan-row').getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.getByTestId('loan-screen').waitFor();
   expect(await page.getByTestId('items-list').count()).toBe(0);
 
   await page.getByTestId('send-hosted-link').click();
@@ -508,18 +509,18 @@ test('settings: underwriting changes persist, the webhook URL must be https, mal
   expect(await page.getByTestId('webhook-url').inputValue()).not.toContain('insecure');
 });
 
-test('the officer edits an applicant, removes a bank and deletes an applicant, each destructive step asked first', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').getByRole('link', { name: 'Ada Lovelace' }).click();
-  await page.getByTestId('applicant-detail').waitFor();
+test('the officer edits a borrower, removes a bank and deletes a loan file, each destructive step asked first', async () => {
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').getByRole('link', { name: 'Ada Lovelace' }).click();
+  await page.getByTestId('loan-screen').waitFor();
 
-  await page.getByTestId('edit-applicant').click();
-  await page.getByTestId('applicant-form').waitFor();
+  await page.getByTestId('edit-borrower').click();
+  await page.getByTestId('borrower-dialog').waitFor();
   // The SSN is never refilled; a blank field keeps what is on file.
   expect(await page.getByTestId('field-ssn').inputValue()).toBe('');
   await page.getByTestId('field-phone').fill('+1 212 555 0199');
-  await page.getByTestId('save-applicant').click();
-  await page.getByTestId('applicant-form').waitFor({ state: 'detached' });
+  await page.getByTestId('save-borrower').click();
+  await page.getByTestId('borrower-dialog').waitFor({ state: 'detached' });
   await page.getByText('(212) 555-0199').waitFor(); // saved as E.164, shown as people write it
   expect(await page.getByTestId('ssn-masked').textContent()).toBe('***-**-6789');
 
@@ -532,28 +533,28 @@ test('the officer edits an applicant, removes a bank and deletes an applicant, e
   await page.getByTestId('confirm-ok').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="item-row"]').length === 1);
 
-  await page.getByTestId('delete-applicant').click();
+  await page.getByTestId('delete-loan').click();
   const confirm = page.getByTestId('confirm-dialog');
   await confirm.waitFor();
   expect(await confirm.textContent()).toContain('removed at Plaid');
   await page.getByTestId('confirm-ok').click();
-  await page.getByTestId('applicants-screen').waitFor();
-  await page.getByTestId('applicant-table').waitFor();
-  expect(await page.getByTestId('applicant-table').textContent()).not.toContain('Lovelace');
+  await page.getByTestId('pipeline-screen').waitFor();
+  await page.getByTestId('pipeline-table').waitFor();
+  expect(await page.getByTestId('pipeline-table').textContent()).not.toContain('Lovelace');
 });
 
 test('report progress refreshes the desk: a ready report raises a notice and the history shows a refresh under its report', async () => {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').getByRole('link', { name: 'Grace Hopper' }).click();
-  await page.getByTestId('applicant-detail').waitFor();
-  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.getByTestId('loan-screen').waitFor();
+  const loanId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
   const { handlers } = bridge.services;
-  const { items } = await handlers['applicants:get']({ applicantId });
+  const { items } = await handlers['loans:get']({ loanId });
   const itemIds = items.filter((i) => i.status === 'ok').map((i) => i.id);
   expect(itemIds).toHaveLength(1);
 
   const report = await handlers['reports:create']({
-    applicantId,
+    loanId,
     itemIds,
     daysRequested: 61,
     includeApplicantDetails: false,
@@ -575,21 +576,24 @@ test('report progress refreshes the desk: a ready report raises a notice and the
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/shell-report-history.png` });
 
-  // The applicant file goes where the officer chooses (the bridge answers the folder dialog).
-  await page.getByTestId('export-applicant').click();
+  // The loan file goes where the officer chooses (the bridge answers the folder dialog).
+  await page.getByTestId('export-loan').click();
   await page
     .getByTestId('toasts')
-    .getByText(/Applicant file saved/)
+    .getByText(/Loan file saved/)
     .waitFor();
   expect(readdirSync(bridge.downloadsDir, { recursive: true }).length).toBeGreaterThan(0);
 });
 
 test('update mode: a bank is re-linked through Link in update mode and stays the same Item', async () => {
-  const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
-  const { items } = await bridge.services.handlers['applicants:get']({ applicantId });
+  const loanId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  const { items } = await bridge.services.handlers['loans:get']({ loanId });
   const item = items.find((i) => i.status === 'ok')!;
   // The desk's Re-link button leads here for an Item that needs re-linking.
-  await page.evaluate(([a, i]) => void (location.hash = `#/link/${a}?item=${i}`), [applicantId, item.id]);
+  await page.evaluate(
+    ([a, l, i]) => void (location.hash = `#/link/${a}?loan=${l}&item=${i}`),
+    [item.applicantId, loanId, item.id],
+  );
   await page.getByTestId('link-mode').waitFor();
   expect(await page.getByTestId('link-start').textContent()).toBe('Reconnect First Platypus Bank');
   await page.getByTestId('link-start').click();
@@ -605,8 +609,8 @@ test('update mode: a bank is re-linked through Link in update mode and stays the
   await page.getByTestId('return-to-officer').click();
   await page.getByTestId('officer-pin').fill('2468');
   await page.getByTestId('officer-pin-submit').click();
-  await page.getByTestId('applicant-detail').waitFor();
-  const after = await bridge.services.handlers['applicants:get']({ applicantId });
+  await page.getByTestId('loan-screen').waitFor();
+  const after = await bridge.services.handlers['loans:get']({ loanId });
   expect(after.items.filter((i) => i.status !== 'removed').map((i) => [i.id, i.status])).toEqual([[item.id, 'ok']]);
 });
 
@@ -654,39 +658,45 @@ test('the reports screen lists reports across applicants and searches them', asy
   await page.getByTestId('report-row').nth(1).waitFor();
 });
 
-test('a long applicant list arrives first screenful first, then completely, and scrolls to the last applicant', async () => {
+test('a long pipeline arrives first screenful first, then completely, and scrolls to the last loan', async () => {
   // Seeded through the same services the bridge serves (the form is covered above).
-  const create = bridge.services.handlers['applicants:create'];
+  const create = bridge.services.handlers['loans:create'];
   for (let n = 0; n < 250; n++) {
     await create({
-      firstName: 'Bulk',
-      lastName: `Applicant${String(n).padStart(3, '0')}`,
-      email: `bulk${n}@example.com`,
-      phone: '+1 415 555 0100',
-      loanNumber: `BULK-${n}`,
-      loanPurpose: 'refinance',
-      applicationDate: '2026-11-01',
-      qualifyingMonthlyIncome: 5000,
-      fundsToClose: 1000,
-      reservesNeeded: 0,
+      loan: {
+        loanNumber: `BULK-${n}`,
+        loanPurpose: 'refinance',
+        applicationDate: localToday(),
+        qualifyingMonthlyIncome: 5000,
+        fundsToClose: 1000,
+        reservesNeeded: 0,
+      },
+      borrowers: [
+        {
+          firstName: 'Bulk',
+          lastName: `Applicant${String(n).padStart(3, '0')}`,
+          email: `bulk${n}@example.com`,
+          phone: '+1 415 555 0100',
+        },
+      ],
     });
   }
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('settings-screen').waitFor();
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').waitFor();
   const total = 250 + 1; // Grace Hopper is still there
-  await page.getByTestId('applicant-count').getByText(`${total} applicants`, { exact: true }).waitFor();
-  expect(await page.getByTestId('applicant-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
+  await page.getByTestId('loan-count').getByText(`${total} loans`, { exact: true }).waitFor();
+  expect(await page.getByTestId('pipeline-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
   // Virtualized: only what is in view is in the DOM.
-  const inDom = await page.getByTestId('applicant-row').count();
+  const inDom = await page.getByTestId('loan-row').count();
   expect(inDom).toBeGreaterThan(0);
   expect(inDom).toBeLessThan(60);
   // Every row arrived: scrolling to the end shows the last applicant in the list's order.
-  await page.getByTestId('applicant-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await page.getByTestId('pipeline-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   await page.waitForFunction(
     (count) =>
-      [...document.querySelectorAll('[data-testid="applicant-row"]')].some(
+      [...document.querySelectorAll('[data-testid="loan-row"]')].some(
         (row) => row.getAttribute('aria-rowindex') === String(count + 1),
       ),
     total,

@@ -30,7 +30,7 @@ const TEN_MINUTES = 10 * 60_000;
 let desk: Desk;
 let page: Page;
 let recorder: PageRecorder;
-let applicantId: string;
+let loanId: string;
 let reportId: string; // AssetDesk's id of the first report (routes use it)
 let auditToken: string | undefined;
 
@@ -49,9 +49,9 @@ const routeId = () => decodeURIComponent(new URL(page.url()).hash.split('/')[2] 
 const txnCount = async () => Number(await page.getByTestId('txn-count').getAttribute('data-count'));
 
 async function openApplicant(name: string): Promise<void> {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicant-table').getByRole('link', { name }).click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-table').getByRole('link', { name }).click();
+  await page.getByTestId('loan-screen').waitFor();
 }
 
 /** The visible focus ring on whatever has focus: an outline or a box-shadow. */
@@ -85,7 +85,7 @@ async function tabUntil(matches: (focused: Focused) => boolean, what: string): P
 }
 
 describe('the whole story at the officer’s desk', () => {
-  test('the officer adds two applicants; Alberta Charleson’s loan details are on her page', async () => {
+  test('the officer adds two loans; Alberta Charleson’s loan details are on its page', async () => {
     await addApplicant(page, {
       firstName: 'Grace',
       lastName: 'Hopper',
@@ -93,7 +93,7 @@ describe('the whole story at the officer’s desk', () => {
       income: '9,000',
       fundsToClose: '30,000',
     });
-    applicantId = await addApplicant(page, {
+    loanId = await addApplicant(page, {
       firstName: 'Alberta',
       lastName: 'Charleson',
       loanNumber: LOAN_NUMBER,
@@ -101,16 +101,16 @@ describe('the whole story at the officer’s desk', () => {
       income: '8,500',
       fundsToClose: '$42,000',
     });
-    const facts = await page.locator('dl.facts').innerText();
+    const facts = await page.getByTestId('loan-screen').innerText();
     expect(facts).toContain(LOAN_NUMBER);
     expect(facts).toContain('Purchase');
     expect(facts).toContain('$8,500.00');
     expect(facts).toContain('$42,000.00');
     expect(await page.getByTestId('create-report').isDisabled()).toBe(true);
 
-    await page.getByTestId('nav-applicants').click();
-    await page.getByTestId('applicant-table').waitFor();
-    expect(await page.getByTestId('applicant-row').count()).toBe(2);
+    await page.getByTestId('nav-loans').click();
+    await page.getByTestId('pipeline-table').waitFor();
+    expect(await page.getByTestId('loan-row').count()).toBe(2);
     expect(await seriousViolations(page)).toEqual([]);
     await shot('applicants');
   });
@@ -119,7 +119,7 @@ describe('the whole story at the officer’s desk', () => {
     await openApplicant('Alberta Charleson');
     await page.getByTestId('hand-to-applicant').click();
     await page.getByTestId('link-mode').waitFor();
-    expect(decodeURIComponent(page.url())).toContain(applicantId);
+    expect(decodeURIComponent(page.url())).toContain(loanId);
     expect(await page.getByTestId('link-greeting').textContent()).toBe('Hello, Alberta Charleson');
     // The focused mode shows nothing of the desk: no navigation, no list, no other applicant.
     const screen = await page.locator('body').innerText();
@@ -161,13 +161,13 @@ describe('the whole story at the officer’s desk', () => {
     await shot('link-success');
 
     await returnToOfficer(page);
-    await page.getByTestId('applicant-detail').waitFor();
+    await page.getByTestId('loan-screen').waitFor();
     await page.getByTestId('items-list').waitFor();
     const items = await page.getByTestId('item-row').allTextContents();
     expect(items).toHaveLength(2);
     expect(items.join(' ')).toContain('Tartan Bank');
     expect(await seriousViolations(page)).toEqual([]);
-    await shot('applicant-detail', true);
+    await shot('loan-screen', true);
   });
 
   test('a report over both banks shows pending with the time elapsed, then opens ready, and the OS is notified', async () => {
@@ -371,14 +371,14 @@ describe('the whole story at the officer’s desk', () => {
   });
 
   test('keyboard: every main screen is reached with Tab and Enter, with a visible focus ring', async () => {
-    await page.getByTestId('nav-applicants').click();
-    await page.getByTestId('applicant-table').waitFor();
+    await page.getByTestId('nav-loans').click();
+    await page.getByTestId('pipeline-table').waitFor();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
     const screens: [string, string][] = [
       ['nav-reports', 'reports-screen'],
       ['nav-settings', 'settings-screen'],
-      ['nav-applicants', 'applicants-screen'],
+      ['nav-loans', 'pipeline-screen'],
     ];
     for (const [link, screen] of screens) {
       await tabUntil((el) => el.testId === link, link);
@@ -391,11 +391,11 @@ describe('the whole story at the officer’s desk', () => {
         await shot('settings', true);
       }
     }
-    await page.getByTestId('applicant-table').waitFor();
+    await page.getByTestId('pipeline-table').waitFor();
     await tabUntil((el) => el.tag === 'A' && el.text === 'Alberta Charleson', 'Alberta Charleson');
     expect((await focusIndicator()).visible).toBe(true);
     await page.keyboard.press('Enter');
-    await page.getByTestId('applicant-detail').waitFor();
+    await page.getByTestId('loan-screen').waitFor();
 
     await tabUntil((el) => el.testId === 'open-report', 'a report');
     expect(await focusIndicator()).toMatchObject({ testId: 'open-report', visible: true });

@@ -107,6 +107,7 @@ interface ReportRow {
   findings_info: number | null;
   borrower_names: string | null;
   first_name: string;
+  middle_name: string | null;
   last_name: string;
   loan_number: string;
 }
@@ -116,8 +117,8 @@ interface ReportRow {
 const SUMMARY_COLUMNS = `r.id, r.loan_id, r.applicant_id, r.environment, r.kind, r.parent_id, r.status, r.days_requested,
   r.include_applicant_details, r.plaid_report_id, r.institutions, r.created_at, r.ready_at, r.failure_code,
   r.failure_message, r.failure_request_id, r.total_balance, r.account_count, r.earliest_history_date,
-  r.findings_attention, r.findings_info, a.first_name, a.last_name, l.loan_number,
-  (SELECT group_concat(name, ' & ') FROM (SELECT DISTINCT b.first_name || ' ' || b.last_name AS name, b.position
+  r.findings_attention, r.findings_info, a.first_name, a.middle_name, a.last_name, l.loan_number,
+  (SELECT group_concat(name, ' & ') FROM (SELECT DISTINCT b.first_name || coalesce(' ' || nullif(b.middle_name, ''), '') || ' ' || b.last_name AS name, b.position
      FROM report_items ri JOIN items i ON i.id = ri.item_id JOIN applicants b ON b.id = i.applicant_id
      WHERE ri.report_id = r.id ORDER BY b.position)) AS borrower_names`;
 const FROM = 'FROM reports r JOIN applicants a ON a.id = r.applicant_id JOIN loans l ON l.id = r.loan_id';
@@ -154,7 +155,7 @@ function toSummary(row: ReportRow): ReportSummary {
     id: row.id,
     loanId: row.loan_id,
     applicantId: row.applicant_id,
-    applicantName: row.borrower_names ?? `${row.first_name} ${row.last_name}`,
+    applicantName: row.borrower_names ?? [row.first_name, row.middle_name, row.last_name].filter(Boolean).join(' '),
     loanNumber: row.loan_number,
     environment: row.environment,
     status: row.status,

@@ -23,32 +23,66 @@ type Phase =
   | { name: 'exited'; message: string; code: string | null }
   | { name: 'error'; error: unknown };
 
+/** What the borrower's screen keeps of their loan file: their name and their own banks, nothing else. */
+interface BorrowerView {
+  firstName: string;
+  lastName: string;
+  banks: Item[];
+  relinkInstitution: string | null;
+}
+
+/** Reads the borrower's loan file (the one the main process lets this mode read) and keeps only their part. */
+async function loadBorrowerView(
+  loanId: string | null,
+  applicantId: string,
+  itemId: string | null,
+): Promise<BorrowerView> {
+  if (!loanId) return { firstName: '', lastName: '', banks: [], relinkInstitution: null };
+  const { loan, items } = await api.loansGet({ loanId });
+  const borrower = loan.borrowers.find((b) => b.id === applicantId);
+  const banks = items.filter((i) => i.applicantId === applicantId && i.status !== 'removed');
+  return {
+    firstName: borrower?.firstName ?? '',
+    lastName: borrower?.lastName ?? '',
+    banks,
+    relinkInstitution: itemId ? (banks.find((i) => i.id === itemId)?.institutionName ?? null) : null,
+  };
+}
+
+function BankList({ banks, testId }: { banks: Item[]; testId: string }) {
+  return (
+    <ul className="linked-banks" data-testid={testId}>
+      {banks.map((item) => (
+        <li key={item.id} data-testid="linked-bank">
+          <strong>{item.institutionName}</strong>
+          <span>{item.accounts.map((a) => `${a.name}${a.mask ? ` ••${a.mask}` : ''}`).join(', ')}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
- * The applicant's own screen: only their name and the Link flow. The desk (navigation, lists,
- * notices about other applicants) is not rendered at all while this is open.
+ * The borrower's own screen: only their name, their banks and the Link flow. The desk (navigation,
+ * lists, the other borrowers on the loan) is not rendered at all while this is open.
  */
 export function HandToApplicant({
   applicantId,
+  loanId,
   itemId,
   onReturned,
 }: {
   applicantId: string;
+  /** The loan file the borrower is on (null when the address lost it: the screen then greets without a name). */
+  loanId: string | null;
   itemId: string | null;
   /** The officer's PIN ended the hand-off (the main process checked it and answers the new status). */
   onReturned(status: HandoffStatus): void;
 }) {
   const [pinOpen, setPinOpen] = useState(false);
   const updateMode = itemId !== null;
-  // Only the name is kept from the answer; nothing else about the applicant reaches this screen.
-  const person = useLoad(
-    () =>
-      api.applicantsGet({ applicantId }).then(({ applicant, items }) => ({
-        firstName: applicant.firstName,
-        lastName: applicant.lastName,
-        relinkInstitution: itemId ? (items.find((i) => i.id === itemId)?.institutionName ?? null) : null,
-      })),
-    [applicantId, itemId],
-  );
+  // Only the borrower's name and banks are kept from the answer; nothing else of the loan reaches this screen.
+  const person = useLoad(() => loadBorrowerView(loanId, applicantId, itemId), [loanId, applicantId, itemId]);
   const [phase, setPhase] = useState<Phase>({ name: 'welcome' });
   const [linked, setLinked] = useState<Item[]>([]);
   const [hostedOpen, setHostedOpen] = useState(false);
@@ -146,15 +180,14 @@ export function HandToApplicant({
   const hostedLinked = async () => {
     setHostedOpen(false);
     try {
-      const { items } = await api.applicantsGet({ applicantId });
-      setLinked(items);
+      setLinked((await loadBorrowerView(loanId, applicantId, itemId)).banks);
       setPhase({ name: 'success' });
     } catch (error) {
       setPhase({ name: 'error', error });
     }
   };
 
-  const name = person.data ? `${person.data.firstName} ${person.data.lastName}` : '';
+  const name = person.data ? `${person.data.firstName} ${person.data.lastName}`.trim() : '';
   const institution = person.data?.relinkInstitution ?? 'your bank';
 
   let body;
@@ -168,15 +201,25 @@ export function HandToApplicant({
     body = (
       <>
         <h1 ref={headingRef} tabIndex={-1} data-testid="link-greeting">
-          Hello, {name}
+          {name ? `Hello, ${name}` : 'Hello'}
         </h1>
         <p className="link-lead">
           {updateMode
             ? `Your loan officer needs you to sign in to ${institution} again so AssetDesk can keep reading your account balances and history.`
             : 'Your loan officer has asked you to connect your bank accounts so they can verify your assets. You will sign in to your bank through Plaid; your password is never shared with us.'}
         </p>
+        {!updateMode && person.data.banks.length > 0 && (
+          <>
+            <p className="link-lead">Banks you have connected for this loan:</p>
+            <BankList banks={person.data.banks} testId="borrower-banks" />
+          </>
+        )}
         <Button variant="primary" size="large" onClick={startLink} data-testid="link-start">
-          {updateMode ? `Reconnect ${institution}` : 'Connect a bank'}
+          {updateMode
+            ? `Reconnect ${institution}`
+            : person.data.banks.length > 0
+              ? 'Connect another bank'
+              : 'Connect a bank'}
         </Button>
       </>
     );
@@ -204,14 +247,13 @@ export function HandToApplicant({
           {updateMode ? 'Your bank is reconnected' : 'Thank you — your bank is connected'}
         </h1>
         <p className="link-lead">Banks connected so far:</p>
-        <ul className="linked-banks" data-testid="linked-banks">
-          {linked.map((item) => (
-            <li key={item.id} data-testid="linked-bank">
-              <strong>{item.institutionName}</strong>
-              <span>{item.accounts.map((a) => `${a.name}${a.mask ? ` ••${a.mask}` : ''}`).join(', ')}</span>
-            </li>
-          ))}
-        </ul>
+        <BankList
+          // Re-linking names the one bank; otherwise every bank of theirs so far, the ones from before first.
+          banks={
+            updateMode ? linked : [...person.data.banks.filter((b) => !linked.some((l) => l.id === b.id)), ...linked]
+          }
+          testId="linked-banks"
+        />
         <div className="link-actions">
           {!updateMode && (
             <Button size="large" onClick={startLink} data-testid="link-another">

@@ -8,7 +8,7 @@ type HostedStatus = ResponseOf<'link:hostedStatus'>;
 const POLL_INTERVAL_MS = 5000;
 
 /**
- * For applicants who are not in the office: Plaid hosts Link at a URL the officer sends them.
+ * For borrowers who are not in the office: Plaid hosts Link at a URL the officer sends them.
  * The result arrives as a `link:hostedFinished` event; polling covers a missed event.
  */
 export function HostedLinkDialog({
@@ -87,7 +87,7 @@ export function HostedLinkDialog({
       <>
         <p>
           Send this link to {applicantName}. It opens Plaid’s bank connection in their own browser; the result appears
-          here and on the applicant’s page when they finish.
+          here and on the loan’s page when they finish.
         </p>
         <label htmlFor={urlId} className="label">
           Hosted Link

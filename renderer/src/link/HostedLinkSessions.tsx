@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { Applicant, HostedLinkDeliveryMethod, HostedLinkSession } from '../../../shared/domain';
 import { api } from '../api';
 import {
   Button,
   Chip,
-  EmptyState,
   ErrorAlert,
   ErrorState,
   Skeleton,
@@ -16,7 +15,7 @@ import {
 } from '../ui';
 
 const statusText: Record<HostedLinkSession['status'], [string, 'neutral' | 'success' | 'warning' | 'danger']> = {
-  waiting: ['Waiting for the applicant', 'neutral'],
+  waiting: ['Waiting for the borrower', 'neutral'],
   completed: ['Linked', 'success'],
   exited: ['Left without linking', 'warning'],
   expired: ['Expired', 'warning'],
@@ -37,6 +36,7 @@ export function HostedLinkSessions({
   onLinked(): void;
 }) {
   const [reloads, setReloads] = useState(0);
+  const headingId = useId();
   const sessions = useLoad(
     () => api.linkHostedSessions({ applicantId: applicant.id }),
     [applicant.id, refreshKey, reloads],
@@ -58,9 +58,9 @@ export function HostedLinkSessions({
     body = <Skeleton lines={2} label="Loading Hosted Links" />;
   } else if (sessions.data.length === 0) {
     body = (
-      <EmptyState title="No Hosted Links sent">
-        A Hosted Link lets the applicant connect their banks from their own device.
-      </EmptyState>
+      <p className="muted" data-testid="no-hosted-links">
+        No Hosted Links sent. A Hosted Link lets {applicant.firstName} connect their banks from their own device.
+      </p>
     );
   } else {
     body = (
@@ -73,9 +73,9 @@ export function HostedLinkSessions({
   }
 
   return (
-    <section className="panel" aria-labelledby="hosted-heading">
+    <section className="subpanel" aria-labelledby={headingId} data-testid="hosted-links">
       <div className="panel-header">
-        <h2 id="hosted-heading">Hosted Links</h2>
+        <h3 id={headingId}>Hosted Links sent to {applicant.firstName}</h3>
       </div>
       {body}
       <PlaidDelivery applicant={applicant} onSent={() => setReloads((n) => n + 1)} />
@@ -92,7 +92,7 @@ function SessionRow({ session, onChanged }: { session: HostedLinkSession; onChan
     const yes = await confirm({
       title: 'Withdraw this Hosted Link?',
       message:
-        'AssetDesk stops following this link and ignores any bank the applicant links with it. Send a new link if they still need one.',
+        'AssetDesk stops following this link and ignores any bank the borrower links with it. Send a new link if they still need one.',
       confirmLabel: 'Withdraw link',
       danger: true,
     });
@@ -154,7 +154,7 @@ function PlaidDelivery({ applicant, onSent }: { applicant: Applicant; onSent(): 
   return (
     <div className="detail-actions">
       <ErrorAlert error={error} />
-      <span className="muted">Or let Plaid send a new link to the phone or e-mail on this applicant’s profile:</span>
+      <span className="muted">Or let Plaid send a new link to the phone or e-mail on this borrower’s profile:</span>
       {applicant.phone && (
         <Button
           size="small"

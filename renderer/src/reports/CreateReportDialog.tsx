@@ -3,17 +3,19 @@ import { api } from '../api';
 import {
   DAYS_REQUESTED_PRESETS,
   MIN_DAYS_FOR_PURPOSE,
-  type Applicant,
   type Item,
+  type Loan,
   type ReportSummary,
 } from '../../../shared/domain';
 import { Button, Dialog, ErrorAlert } from '../ui';
 import { applicantFullName, formatDays, formatElapsed } from './format';
+import { loanPurposeLabel } from '../ui';
 import { useReportProgress } from './use-report-progress';
 import './reports.css';
 
 export interface CreateReportDialogProps {
-  applicant: Applicant;
+  loan: Loan;
+  /** Every borrower's banks on the loan. */
   items: Item[];
   onClose(): void;
   onCreated(report: ReportSummary): void;
@@ -28,13 +30,20 @@ const PRESET_LABELS: Record<number, string> = {
 };
 
 /**
- * Creates an Asset Report for the applicant's linked banks. After Plaid accepts the request the
+ * Creates an Asset Report from the loan's linked banks: every borrower's by default (one combined
+ * report), or one borrower's, as the officer picks. After Plaid accepts the request the
  * dialog follows the report until it is ready or failed (the shell may also navigate away:
  * the report screen shows the same progress).
  */
-export function CreateReportDialog({ applicant, items, onClose, onCreated }: CreateReportDialogProps) {
-  const usable = items.filter((item) => item.status === 'ok');
-  const minimumDays = MIN_DAYS_FOR_PURPOSE[applicant.loanPurpose];
+export function CreateReportDialog({ loan, items, onClose, onCreated }: CreateReportDialogProps) {
+  const shown = items.filter((item) => item.status !== 'removed');
+  const usable = shown.filter((item) => item.status === 'ok');
+  const minimumDays = MIN_DAYS_FOR_PURPOSE[loan.loanPurpose];
+  const purpose = loanPurposeLabel[loan.loanPurpose].toLowerCase();
+  const groups = loan.borrowers
+    .map((borrower) => ({ borrower, items: shown.filter((item) => item.applicantId === borrower.id) }))
+    .filter((group) => group.items.length > 0);
+  const usableOf = (applicantId: string) => usable.filter((item) => item.applicantId === applicantId);
   const [selected, setSelected] = useState<Set<string>>(() => new Set(usable.map((item) => item.id)));
   const [preset, setPreset] = useState<number | 'custom'>(minimumDays <= 61 ? 61 : 90);
   const [customDays, setCustomDays] = useState('120');
@@ -58,7 +67,7 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
     setError(null);
     try {
       const report = await api.reportsCreate({
-        applicantId: applicant.id,
+        loanId: loan.id,
         itemIds: [...selected],
         daysRequested,
         includeApplicantDetails: includeDetails,
@@ -79,7 +88,7 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
   const formId = `${ids}-form`;
   return (
     <Dialog
-      title={`New Asset Report for ${applicantFullName(applicant)}`}
+      title={`New Asset Report for loan ${loan.loanNumber}`}
       onClose={onClose}
       testId="create-report-dialog"
       footer={
@@ -101,55 +110,81 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
       <form id={formId} className="rp-form" onSubmit={submit} noValidate>
         <fieldset className="rp-fieldset">
           <legend>Banks to include</legend>
-          {items.length === 0 && (
-            <p className="muted">No banks are linked yet. Hand the computer to the applicant to link a bank first.</p>
+          {shown.length === 0 && (
+            <p className="muted">No banks are linked yet. Hand the computer to a borrower to link a bank first.</p>
           )}
-          {items.map((item) => {
-            const disabled = item.status !== 'ok';
-            const reason =
-              item.status === 'needs_relink'
-                ? 'needs re-linking before it can be included'
-                : item.status === 'removed'
-                  ? 'was removed'
-                  : null;
-            return (
-              <label key={item.id} className={disabled ? 'rp-check rp-check-disabled' : 'rp-check'}>
-                <input
-                  type="checkbox"
-                  data-testid={`item-checkbox-${item.id}`}
-                  checked={selected.has(item.id)}
-                  disabled={disabled}
-                  aria-describedby={reason ? `${ids}-reason-${item.id}` : undefined}
-                  onChange={(e) => {
-                    const next = new Set(selected);
-                    if (e.target.checked) next.add(item.id);
-                    else next.delete(item.id);
-                    setSelected(next);
-                  }}
-                />
-                <span>
-                  {item.institutionName}
-                  <span className="muted">
-                    {' '}
-                    · {item.accounts.length} account{item.accounts.length === 1 ? '' : 's'}
-                  </span>
-                  {reason && (
-                    <span id={`${ids}-reason-${item.id}`} className="rp-warning-text">
-                      {' '}
-                      — {reason}
+          {groups.length > 1 && (
+            <div className="rp-presets" data-testid="report-scope">
+              <Button
+                size="small"
+                onClick={() => setSelected(new Set(usable.map((item) => item.id)))}
+                aria-pressed={usable.every((item) => selected.has(item.id))}
+                data-testid="scope-all"
+              >
+                Every borrower (combined report)
+              </Button>
+              {groups.map(({ borrower }) => (
+                <Button
+                  key={borrower.id}
+                  size="small"
+                  onClick={() => setSelected(new Set(usableOf(borrower.id).map((item) => item.id)))}
+                  aria-pressed={
+                    selected.size > 0 &&
+                    [...selected].every((id) => usableOf(borrower.id).some((item) => item.id === id))
+                  }
+                  data-testid={`scope-${borrower.id}`}
+                >
+                  Only {applicantFullName(borrower)}
+                </Button>
+              ))}
+            </div>
+          )}
+          {groups.map(({ borrower, items: borrowerItems }) => (
+            <fieldset key={borrower.id} className="rp-fieldset rp-borrower-group" data-testid="report-borrower-group">
+              <legend>{applicantFullName(borrower)}’s banks</legend>
+              {borrowerItems.map((item) => {
+                const disabled = item.status !== 'ok';
+                const reason = item.status === 'needs_relink' ? 'needs re-linking before it can be included' : null;
+                return (
+                  <label key={item.id} className={disabled ? 'rp-check rp-check-disabled' : 'rp-check'}>
+                    <input
+                      type="checkbox"
+                      data-testid={`item-checkbox-${item.id}`}
+                      checked={selected.has(item.id)}
+                      disabled={disabled}
+                      aria-describedby={reason ? `${ids}-reason-${item.id}` : undefined}
+                      onChange={(e) => {
+                        const next = new Set(selected);
+                        if (e.target.checked) next.add(item.id);
+                        else next.delete(item.id);
+                        setSelected(next);
+                      }}
+                    />
+                    <span>
+                      {item.institutionName}
+                      <span className="muted">
+                        {' '}
+                        · {item.accounts.map((a) => `${a.name}${a.mask ? ` ••${a.mask}` : ''}`).join(', ')}
+                      </span>
+                      {reason && (
+                        <span id={`${ids}-reason-${item.id}`} className="rp-warning-text">
+                          {' '}
+                          — {reason}
+                        </span>
+                      )}
                     </span>
-                  )}
-                </span>
-              </label>
-            );
-          })}
+                  </label>
+                );
+              })}
+            </fieldset>
+          ))}
           {usable.length > 0 && selected.size === 0 && <p className="rp-warning-text">Choose at least one bank.</p>}
         </fieldset>
 
         <fieldset className="rp-fieldset">
           <legend>Days of history requested</legend>
           <p className="muted" id={`${ids}-min`}>
-            A {applicant.loanPurpose} loan needs at least {minimumDays} days.
+            A {purpose} loan needs at least {minimumDays} days.
           </p>
           <div className="rp-presets" role="radiogroup" aria-describedby={`${ids}-min`}>
             {DAYS_REQUESTED_PRESETS.map((days) => (
@@ -192,8 +227,8 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
           {!daysValid && <p className="rp-warning-text">Enter a number of days from 1 to 731.</p>}
           {belowMinimum && (
             <p className="rp-warning-text" data-testid="days-warning">
-              {formatDays(daysRequested)} is below the {minimumDays} days a {applicant.loanPurpose} loan needs:
-              underwriting may reject this report.
+              {formatDays(daysRequested)} is below the {minimumDays} days a {purpose} loan needs: underwriting may
+              reject this report.
             </p>
           )}
           {daysValid && daysRequested > 61 && <p className="muted">More than 61 days may cost extra at Plaid.</p>}
@@ -207,7 +242,7 @@ export function CreateReportDialog({ applicant, items, onClose, onCreated }: Cre
             data-testid="include-details"
           />
           <span>
-            Include applicant details (name, SSN, contact)
+            Include borrower details (name, SSN, contact)
             <span className="muted"> — Fannie Mae Day 1 Certainty needs the name and SSN on the report.</span>
           </span>
         </label>

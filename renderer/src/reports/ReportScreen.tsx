@@ -11,7 +11,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { api } from '../api';
-import type { Applicant, ReportSummary, Settings } from '../../../shared/domain';
+import type { Loan, ReportSummary, Settings } from '../../../shared/domain';
 import type { AssetReportGetResult, AssetReportWarning } from '../../../shared/asset-report';
 import { accountKey } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
@@ -33,14 +33,7 @@ import { analysisWorker, openReportAnalysis, type AnalysisInput, type ReportAnal
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
-import {
-  applicantFullName,
-  environmentLabel,
-  formatDatesInText,
-  formatDateTime,
-  formatDays,
-  formatElapsed,
-} from './format';
+import { environmentLabel, formatDatesInText, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
 const PdfViewer = lazy(loadPdfViewer);
@@ -66,46 +59,42 @@ export interface ReportScreenProps {
 interface LoadedReport {
   summary: ReportSummary;
   content: AssetReportGetResult | null;
-  applicant: Applicant | null;
+  /** The loan with every borrower: ownership and funds to close count them all. */
+  loan: Loan | null;
   settings: Settings | null;
   sourced: { transactionId: string; note: string; markedAt: string }[];
   confirmations: StoredAccountConfirmation[];
   assetClasses: AssetClassSettings | null;
-  noteDate: string | null;
   /** The underwriting analysis, run off the page's main thread (see ./report-analysis). */
   analysis: ReportAnalysis | null;
 }
 
-/** The applicant's other reports (accounts and withdrawals only), as text: only the analysis reads them. */
+/** The loan's other reports (accounts and withdrawals only), as text: only the analysis reads them. */
 async function loadOtherReportsJson(reportId: string): Promise<string> {
   return (await api.underwritingOtherReports({ reportId })).reportsJson;
 }
 
-/** The applicant's own records: asked for as soon as the summary names the applicant, not after the report. */
-async function loadApplicantSide(applicantId: string) {
+/** The loan and its confirmations: asked for as soon as the summary names the loan, not after the report. */
+async function loadLoanSide(loanId: string) {
   return Promise.all([
     api
-      .applicantsGet({ applicantId })
-      .then((r) => r.applicant)
+      .loansGet({ loanId })
+      .then((r) => r.loan)
       .catch(() => null),
-    api.underwritingListConfirmations({ applicantId }).catch(() => []),
-    api
-      .underwritingGetNoteDate({ applicantId })
-      .then((r) => r.expectedNoteDate)
-      .catch(() => null),
+    api.underwritingListConfirmations({ loanId }).catch(() => []),
   ]);
 }
 
 async function loadReport(reportId: string): Promise<LoadedReport> {
   analysisWorker(); // starts while the report travels
   const report = reportOrSummary(reportId);
-  // The small summary comes back long before a large report: the applicant's records load meanwhile.
-  const applicantSide = api
+  // The small summary comes back long before a large report: the loan's records load meanwhile.
+  const loanSide = api
     .reportsSummary({ reportId })
     .catch(() => report.then((r) => r.summary))
     .then(
-      (s) => loadApplicantSide(s.applicantId),
-      (): [null, StoredAccountConfirmation[], null] => [null, [], null], // the report's own error is the one shown
+      (s) => loadLoanSide(s.loanId),
+      (): [null, StoredAccountConfirmation[]] => [null, []], // the report's own error is the one shown
     );
   const [{ summary, contentJson }, settings, sourced, assetClasses, otherReportsJson] = await Promise.all([
     report,
@@ -120,16 +109,15 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
   const analysis = contentJson ? openReportAnalysis(summary.id, contentJson, otherReportsJson, () => content) : null;
   content = parseReportContent(contentJson);
   if (!content) analysis?.close();
-  const [applicant, confirmations, noteDate] = await applicantSide;
+  const [loan, confirmations] = await loanSide;
   return {
     summary,
     content,
-    applicant,
+    loan,
     settings,
     sourced,
     confirmations,
     assetClasses,
-    noteDate,
     analysis: content ? analysis : null,
   };
 }
@@ -164,7 +152,7 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
   }
   const data = loaded.data;
   if (data.summary.status !== 'ready' || !data.content) {
-    return <ReportNotReady summary={data.summary} applicant={data.applicant} onBack={onBack} onReady={loaded.reload} />;
+    return <ReportNotReady summary={data.summary} onBack={onBack} onReady={loaded.reload} />;
   }
   return <ReportViewer key={data.summary.id} data={data} content={data.content} onBack={onBack} />;
 }
@@ -177,22 +165,7 @@ function BackLink({ onBack }: { onBack(): void }) {
   );
 }
 
-/** The name in the report's title, the same while pending and once ready: the applicant's full name when loaded. */
-function titleName(applicant: Applicant | null, summary: ReportSummary): string {
-  return applicant ? applicantFullName(applicant) : summary.applicantName;
-}
-
-function ReportNotReady({
-  summary,
-  applicant,
-  onBack,
-  onReady,
-}: {
-  summary: ReportSummary;
-  applicant: Applicant | null;
-  onBack(): void;
-  onReady(): void;
-}) {
+function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; onBack(): void; onReady(): void }) {
   const { status, message, elapsedMs, latest } = useReportProgress(summary);
   useEffect(() => {
     if (status === 'ready' || (status !== summary.status && status !== 'pending')) onReady();
@@ -202,7 +175,8 @@ function ReportNotReady({
     <div className="page" data-testid="report-screen" data-status={status}>
       <BackLink onBack={onBack} />
       <header className="page-header">
-        <h1 data-testid="report-title">Asset Report · {titleName(applicant, summary)}</h1>
+        {/* The same name as the ready screen's: the summary names every borrower the report covers. */}
+        <h1 data-testid="report-title">Asset Report · {summary.applicantName}</h1>
         <ReportStatusChip status={status} />
       </header>
       {status === 'pending' && (
@@ -226,7 +200,7 @@ function ReportNotReady({
               {failure.requestId ? ` · request ${failure.requestId}` : ''}
             </p>
           )}
-          <p>Check the applicant’s linked banks, then create a new report.</p>
+          <p>Check the borrowers’ linked banks, then create a new report.</p>
         </div>
       )}
       {status === 'removed' && (
@@ -240,7 +214,7 @@ function ReportNotReady({
 
 const WARNING_TEXT: Record<string, string> = {
   OWNERS_UNAVAILABLE:
-    'The bank did not provide account owners: confirm the applicant owns these accounts from statements.',
+    'The bank did not provide account owners: confirm a borrower owns these accounts from statements.',
   INVESTMENTS_UNAVAILABLE: 'Investment holdings could not be retrieved for an Item.',
   TRANSACTIONS_UNAVAILABLE: 'Transactions could not be retrieved for an Item: the history may be incomplete.',
   BANK_INCOME_INSIGHTS_INSUFFICIENT_DATA: 'Not enough data for income insights.',
@@ -268,7 +242,7 @@ function ReportViewer({
   content: AssetReportGetResult;
   onBack(): void;
 }) {
-  const { summary, applicant, settings } = data;
+  const { summary, loan, settings } = data;
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
@@ -298,18 +272,19 @@ function ReportViewer({
     [report],
   );
 
-  const accountConfirmations = useAccountConfirmations(applicant?.id ?? null, data.confirmations);
+  const accountConfirmations = useAccountConfirmations(loan?.id ?? null, data.confirmations);
   const { confirmations } = accountConfirmations;
   const confirm = useStableCallback(accountConfirmations.confirm);
   const withdraw = useStableCallback(accountConfirmations.withdraw);
-  const [noteDate, setNoteDate] = useState<string | null>(data.noteDate);
+  const [noteDate, setNoteDate] = useState<string | null>(data.loan?.expectedNoteDate ?? null);
   const saveNoteDate = useStableCallback(async (date: string | null) => {
-    if (!applicant) return;
-    await api.underwritingSetNoteDate({ applicantId: applicant.id, expectedNoteDate: date });
+    if (!loan) return;
+    // The note date is the loan's: the same field as on the loan screen.
+    await api.loansUpdate({ loanId: loan.id, changes: { expectedNoteDate: date } });
     setNoteDate(date);
   });
   const analysisInput = useMemo(() => {
-    if (!applicant) return null;
+    if (!loan) return null;
     const stored = settings
       ? {
           ...data.assetClasses,
@@ -318,14 +293,13 @@ function ReportViewer({
         }
       : data.assetClasses;
     return {
-      applicant,
+      loan: { ...loan, expectedNoteDate: noteDate },
       settings: stored,
       sourcedDeposits: sourced,
       accountConfirmations: confirmations,
-      expectedNoteDate: noteDate,
       now: new Date(),
     };
-  }, [applicant, settings, sourced, confirmations, data.assetClasses, noteDate]);
+  }, [loan, settings, sourced, confirmations, data.assetClasses, noteDate]);
   const analyzed = useAnalysis(data.analysis, analysisInput);
   const analysis = analyzed.analysis;
   // The notice scans every transaction: once per report, not on every tab switch.
@@ -379,7 +353,8 @@ function ReportViewer({
   });
 
   const openReport = (id: string) => navigate(href.report(id));
-  const title = titleName(applicant, summary);
+  // The same name as the pending screen's: the summary names every borrower the report covers.
+  const title = summary.applicantName;
 
   return (
     <div className="page rp-viewer" data-testid="report-screen" data-status="ready">
@@ -419,7 +394,11 @@ function ReportViewer({
           </div>
           <div>
             <dt>Loan</dt>
-            <dd>{summary.loanNumber}</dd>
+            <dd>
+              <a href={href.loan(summary.loanId)} data-testid="report-loan">
+                {summary.loanNumber}
+              </a>
+            </dd>
           </div>
           {summary.parentId && (
             <div>
@@ -504,7 +483,7 @@ function ReportViewer({
           </div>
         ) : (
           <p className="alert alert-info">
-            The applicant’s loan details could not be loaded, so the underwriting findings are not shown.
+            The loan’s details could not be loaded, so the underwriting findings are not shown.
           </p>
         )}
         {summary.kind === 'refresh' && summary.parentId && (

@@ -3,8 +3,8 @@ import { api } from '../api';
 import type { StoredAccountConfirmation } from '../../../shared/domain';
 import type { AccountConfirmation } from '../../../shared/underwriting/types';
 
-/** The applicant's account confirmations, saved at once and reflected in the analysis without a reload. */
-export function useAccountConfirmations(applicantId: string | null, initial: StoredAccountConfirmation[]) {
+/** The loan's account confirmations, saved at once and reflected in the analysis without a reload. */
+export function useAccountConfirmations(loanId: string | null, initial: StoredAccountConfirmation[]) {
   const [confirmations, setConfirmations] = useState<StoredAccountConfirmation[]>(initial);
   const same = (
     a: Pick<AccountConfirmation, 'accountKey' | 'kind'>,
@@ -12,9 +12,9 @@ export function useAccountConfirmations(applicantId: string | null, initial: Sto
   ) => a.accountKey === b.accountKey && a.kind === b.kind;
 
   async function confirm(confirmation: AccountConfirmation): Promise<void> {
-    if (!applicantId) return;
+    if (!loanId) return;
     await api.underwritingConfirmAccount({
-      applicantId,
+      loanId,
       accountKey: confirmation.accountKey,
       kind: confirmation.kind,
       note: confirmation.note,
@@ -29,8 +29,8 @@ export function useAccountConfirmations(applicantId: string | null, initial: Sto
   }
 
   async function withdraw(confirmation: Pick<AccountConfirmation, 'accountKey' | 'kind'>): Promise<void> {
-    if (!applicantId) return;
-    await api.underwritingWithdrawConfirmation({ applicantId, ...confirmation });
+    if (!loanId) return;
+    await api.underwritingWithdrawConfirmation({ loanId, ...confirmation });
     setConfirmations((list) => list.filter((c) => !same(c, confirmation)));
   }
 

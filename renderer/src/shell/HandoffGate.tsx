@@ -8,8 +8,8 @@ import { href, navigate, type Route } from './router';
 import { Shell } from './Shell';
 
 /**
- * The applicant's mode and its lock. The main process says whether an applicant holds the computer;
- * while one does, only that applicant's linking screen renders, whatever the address says, and only
+ * The borrower's mode and its lock. The main process says whether a borrower holds the computer;
+ * while one does, only that borrower's linking screen renders, whatever the address says, and only
  * the officer's PIN ends it. A link address with no hand-off on starts one (asking for a PIN first if
  * none is set).
  */
@@ -19,16 +19,22 @@ export function HandoffGate({ route, children }: { route: Route; children: React
   const [latest, setLatest] = useState<HandoffStatus | null>(null);
   const current = latest ?? status.data;
   const active = current?.active ?? null;
+  // The hand-off status names the borrower, not the loan: the link address carries the loan's id,
+  // remembered here so that Back or a typed address cannot lose it.
+  const [loanId, setLoanId] = useState<string | null>(route.name === 'link' ? route.loanId : null);
+  const addressLoanId =
+    route.name === 'link' && (!active || route.applicantId === active.applicantId) ? route.loanId : null;
+  if (addressLoanId && addressLoanId !== loanId) setLoanId(addressLoanId);
 
-  // Keep the address on the applicant's screen, so Back or a typed address shows nothing else.
+  // Keep the address on the borrower's screen, so Back or a typed address shows nothing else.
   useEffect(() => {
     if (!active) return;
-    const wanted = href.link(active.applicantId, active.itemId ?? undefined);
+    const wanted = href.link(active.applicantId, loanId, active.itemId);
     if (location.hash !== wanted) navigate(wanted, { replace: true });
-  }, [active, route]);
+  }, [active, route, loanId]);
 
   // Unanswered, the desk still opens (with its own notices); the main process refuses the desk's
-  // calls anyway while an applicant holds the computer.
+  // calls anyway while a borrower holds the computer.
   if (status.status === 'error' && !current) return <>{children}</>;
   if (!current) return <Skeleton lines={4} label="Opening AssetDesk" />;
 
@@ -39,10 +45,11 @@ export function HandoffGate({ route, children }: { route: Route; children: React
         <HandToApplicant
           key={resetKey}
           applicantId={active.applicantId}
+          loanId={loanId}
           itemId={active.itemId}
           onReturned={(next) => {
             setLatest(next);
-            navigate(href.applicant(active.applicantId), { replace: true });
+            navigate(loanId ? href.loan(loanId) : href.loans(), { replace: true });
           }}
         />
       </ErrorBoundary>
@@ -84,13 +91,13 @@ function StartHandoff({
 
   const back = (
     <p>
-      <a href={href.applicant(route.applicantId)}>Back to the applicant</a>
+      <a href={route.loanId ? href.loan(route.loanId) : href.loans()}>Back to the loan</a>
     </p>
   );
   if (status.status === 'error')
     return (
       <div className="page">
-        <ErrorState error={status.error} onRetry={status.reload} title="The applicant’s screen could not open" />
+        <ErrorState error={status.error} onRetry={status.reload} title="The borrower’s screen could not open" />
         {back}
       </div>
     );
@@ -99,7 +106,7 @@ function StartHandoff({
       <div className="page handoff-setup" data-testid="handoff-needs-pin">
         <h1>Set an officer PIN first</h1>
         <p>
-          While the applicant links their banks, the computer shows only their screen. Your PIN is what brings you back
+          While the borrower links their banks, the computer shows only their screen. Your PIN is what brings you back
           to the desk, so set one before handing over. You can change it later in Settings.
         </p>
         <OfficerPinForm pinSet={false} onSaved={() => void start()} />
@@ -110,11 +117,11 @@ function StartHandoff({
   if (error)
     return (
       <div className="page">
-        <ErrorState error={error} onRetry={() => void start()} title="The applicant’s screen could not open" />
+        <ErrorState error={error} onRetry={() => void start()} title="The borrower’s screen could not open" />
         {back}
       </div>
     );
-  return <Skeleton lines={3} label="Preparing the applicant’s screen" />;
+  return <Skeleton lines={3} label="Preparing the borrower’s screen" />;
 }
 
 /** Sets or changes the officer PIN (the main process keeps only a slow hash of it). */

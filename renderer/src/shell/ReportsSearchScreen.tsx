@@ -19,7 +19,7 @@ import { href } from './router';
 
 const PAGE_SIZE = 200;
 
-/** Every report across applicants: by name, loan number, bank, amount, report id, status or date. */
+/** Every report across loans: by name, loan number, bank, amount, report id, status or date. */
 export function ReportsSearchScreen() {
   const { dataVersion } = useAppInfo();
   const [query, setQuery] = useState('');
@@ -94,14 +94,14 @@ export function ReportsSearchScreen() {
           <EmptyState title={filtering ? 'No reports match' : 'No reports yet'}>
             {filtering
               ? 'Try another search, status or date range.'
-              : 'Create a report from an applicant’s page once their banks are linked.'}
+              : 'Create a report from a loan’s page once its borrowers’ banks are linked.'}
           </EmptyState>
         ) : (
           <>
             <table className="data-table" aria-describedby="reports-count">
               <thead>
                 <tr>
-                  <th scope="col">Applicant</th>
+                  <th scope="col">Borrowers</th>
                   <th scope="col">Loan number</th>
                   <th scope="col">Status</th>
                   <th scope="col">Banks</th>
@@ -116,7 +116,9 @@ export function ReportsSearchScreen() {
                       <a href={href.report(report.id)}>{report.applicantName}</a>
                       {report.kind !== 'create' && <span className="muted"> · {report.kind}</span>}
                     </td>
-                    <td className="mono">{report.loanNumber}</td>
+                    <td className="mono">
+                      <a href={href.loan(report.loanId)}>{report.loanNumber}</a>
+                    </td>
                     <td>
                       <ReportStatusChip status={report.status} />
                     </td>

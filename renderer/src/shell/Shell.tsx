@@ -6,7 +6,7 @@ import { LogFailureNotice, RecoveryKeyPrompt } from '../settings/BackupSection';
 import { BackgroundWorkStatus } from './BackgroundWorkStatus';
 
 const navItems: { label: string; href: string; matches: Route['name'][]; testId: string }[] = [
-  { label: 'Applicants', href: href.applicants(), matches: ['applicants', 'applicant'], testId: 'nav-applicants' },
+  { label: 'Loans', href: href.loans(), matches: ['loans', 'loan'], testId: 'nav-loans' },
   { label: 'Reports', href: href.reports(), matches: ['reports', 'report'], testId: 'nav-reports' },
   { label: 'Settings', href: href.settings(), matches: ['settings'], testId: 'nav-settings' },
 ];
@@ -16,7 +16,7 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** Ctrl/Cmd+K focuses the screen's search box; N starts a new applicant (when not typing). */
+/** Ctrl/Cmd+K focuses the screen's search box; N starts a new loan (when not typing). */
 function useDeskHotkeys() {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -30,7 +30,7 @@ function useDeskHotkeys() {
           search.focus();
           search.select();
         } else {
-          navigate(href.applicants());
+          navigate(href.loans());
           requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[data-global-search]')?.focus());
         }
         return;
@@ -44,7 +44,7 @@ function useDeskHotkeys() {
         !isTyping(event.target)
       ) {
         event.preventDefault();
-        navigate(href.newApplicant());
+        navigate(href.newLoan());
       }
     };
     window.addEventListener('keydown', onKeyDown);
@@ -88,9 +88,9 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
 
   // After navigation, start reading at the new screen rather than at the top of the window.
   // Compared by value so the first render (and StrictMode's effect replay) leaves focus alone.
-  // Opening or closing the New applicant dialog changes the address but not the screen: the dialog
+  // Opening or closing the New loan dialog changes the address but not the screen: the dialog
   // itself gives focus back to the button that opened it, so main must not take it.
-  const routeKey = JSON.stringify(route.name === 'applicants' ? { name: route.name } : route);
+  const routeKey = JSON.stringify(route.name === 'loans' ? { name: route.name } : route);
   const shownRouteKey = useRef(routeKey);
   useEffect(() => {
     if (shownRouteKey.current === routeKey) return;
@@ -137,7 +137,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             <kbd>Ctrl</kbd> <kbd>K</kbd> search
           </div>
           <div>
-            <kbd>N</kbd> new applicant
+            <kbd>N</kbd> new loan
           </div>
         </div>
       </nav>

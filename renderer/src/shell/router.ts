@@ -2,12 +2,13 @@ import { useEffect, useState } from 'react';
 
 /** Every screen the app can show, addressed by the URL hash so Back/Forward and reloads work. */
 export type Route =
-  | { name: 'applicants'; creating: boolean }
-  | { name: 'applicant'; applicantId: string }
+  | { name: 'loans'; creating: boolean }
+  | { name: 'loan'; loanId: string }
   | { name: 'reports' }
   | { name: 'report'; reportId: string }
   | { name: 'settings' }
-  | { name: 'link'; applicantId: string; itemId: string | null }
+  /** The borrower's own linking screen; `loanId` lets it read that loan file (the only one it may read). */
+  | { name: 'link'; applicantId: string; loanId: string | null; itemId: string | null }
   | { name: 'notFound'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -16,45 +17,50 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query);
   const [first, second] = parts;
-  if (parts.length === 0 || (first === 'applicants' && parts.length === 1))
-    return { name: 'applicants', creating: false };
-  if (first === 'applicants' && second === 'new' && parts.length === 2) return { name: 'applicants', creating: true };
-  if (first === 'applicants' && second && parts.length === 2) return { name: 'applicant', applicantId: second };
+  if (parts.length === 0 || (first === 'loans' && parts.length === 1)) return { name: 'loans', creating: false };
+  if (first === 'loans' && second === 'new' && parts.length === 2) return { name: 'loans', creating: true };
+  if (first === 'loans' && second && parts.length === 2) return { name: 'loan', loanId: second };
   if (first === 'reports' && parts.length === 1) return { name: 'reports' };
   if (first === 'reports' && second && parts.length === 2) return { name: 'report', reportId: second };
   if (first === 'settings' && parts.length === 1) return { name: 'settings' };
   if (first === 'link' && second && parts.length === 2)
-    return { name: 'link', applicantId: second, itemId: params.get('item') };
+    return { name: 'link', applicantId: second, loanId: params.get('loan'), itemId: params.get('item') };
   return { name: 'notFound', path: raw };
 }
 
 export function routeHref(route: Route): string {
   switch (route.name) {
-    case 'applicants':
-      return route.creating ? '#/applicants/new' : '#/applicants';
-    case 'applicant':
-      return `#/applicants/${encodeURIComponent(route.applicantId)}`;
+    case 'loans':
+      return route.creating ? '#/loans/new' : '#/loans';
+    case 'loan':
+      return `#/loans/${encodeURIComponent(route.loanId)}`;
     case 'reports':
       return '#/reports';
     case 'report':
       return `#/reports/${encodeURIComponent(route.reportId)}`;
     case 'settings':
       return '#/settings';
-    case 'link':
-      return `#/link/${encodeURIComponent(route.applicantId)}${route.itemId ? `?item=${encodeURIComponent(route.itemId)}` : ''}`;
+    case 'link': {
+      const params = new URLSearchParams();
+      if (route.loanId) params.set('loan', route.loanId);
+      if (route.itemId) params.set('item', route.itemId);
+      const query = params.toString();
+      return `#/link/${encodeURIComponent(route.applicantId)}${query ? `?${query}` : ''}`;
+    }
     case 'notFound':
-      return '#/applicants';
+      return '#/loans';
   }
 }
 
 export const href = {
-  applicants: () => routeHref({ name: 'applicants', creating: false }),
-  newApplicant: () => routeHref({ name: 'applicants', creating: true }),
-  applicant: (applicantId: string) => routeHref({ name: 'applicant', applicantId }),
+  loans: () => routeHref({ name: 'loans', creating: false }),
+  newLoan: () => routeHref({ name: 'loans', creating: true }),
+  loan: (loanId: string) => routeHref({ name: 'loan', loanId }),
   reports: () => routeHref({ name: 'reports' }),
   report: (reportId: string) => routeHref({ name: 'report', reportId }),
   settings: () => routeHref({ name: 'settings' }),
-  link: (applicantId: string, itemId?: string) => routeHref({ name: 'link', applicantId, itemId: itemId ?? null }),
+  link: (applicantId: string, loanId: string | null, itemId?: string | null) =>
+    routeHref({ name: 'link', applicantId, loanId, itemId: itemId ?? null }),
 };
 
 export function navigate(hash: string, options: { replace?: boolean } = {}): void {

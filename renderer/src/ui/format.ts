@@ -74,9 +74,25 @@ export function applicantFullName(applicant: {
   return [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' ');
 }
 
-export const loanPurposeLabel: Record<'purchase' | 'refinance', string> = {
+/** Every borrower on a loan file, the primary first: "Maria Lopez & Ana Lopez", "A, B & C". */
+export function borrowerNames(
+  borrowers: readonly { firstName: string; middleName?: string | null; lastName: string }[],
+): string {
+  const names = borrowers.map(applicantFullName);
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} & ${names[names.length - 1]}`;
+}
+
+export const loanPurposeLabel: Record<'purchase' | 'refinance' | 'cash_out_refinance', string> = {
   purchase: 'Purchase',
   refinance: 'Refinance',
+  cash_out_refinance: 'Cash-out refinance',
+};
+
+export const loanStatusLabel: Record<'open' | 'closed' | 'withdrawn', string> = {
+  open: 'Open',
+  closed: 'Closed',
+  withdrawn: 'Withdrawn',
 };
 
 export const environmentLabel: Record<'emulator' | 'sandbox' | 'production', string> = {

@@ -25,13 +25,13 @@ export const SCREENSHOTS = 'test-results/screenshots';
 /** The officer PIN every desk page starts with. */
 export const OFFICER_PIN = '2468';
 
-/** "Done — return to officer" (or the top bar's button), then the officer's PIN: back on the applicant's page. */
+/** "Done — return to officer" (or the top bar's button), then the officer's PIN: back on the loan screen. */
 export async function returnToOfficer(page: Page, via: 'link-done' | 'return-to-officer' = 'link-done'): Promise<void> {
   await page.getByTestId(via).click();
   await page.getByTestId('officer-pin-dialog').waitFor();
   await page.getByTestId('officer-pin').fill(OFFICER_PIN);
   await page.getByTestId('officer-pin-submit').click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('loan-screen').waitFor();
 }
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const WEB_BUILD = join(root, 'out/renderer-web');
@@ -123,7 +123,7 @@ export async function launchChromium(): Promise<Browser> {
   return launchBrowser();
 }
 
-/** One test file's desk: its own work folder, services and emulator, and one Chromium page on the applicant list. */
+/** One test file's desk: its own work folder, services and emulator, and one Chromium page on the pipeline. */
 export interface DeskSession {
   desk: Desk;
   page: Page;
@@ -148,7 +148,7 @@ export async function openDeskPage(name: string, options: { initScript?: () => v
     const page = await context.newPage();
     const recorder = recordPage(page);
     await page.goto(desk.bridge.url);
-    await page.getByTestId('applicants-screen').waitFor();
+    await page.getByTestId('pipeline-screen').waitFor();
     // The officer has set their PIN (shell.test.ts walks setting it from the hand-off itself).
     await desk.app.handlers['handoff:setPin']({ pin: OFFICER_PIN });
     return { desk, page, recorder, close };
@@ -229,38 +229,66 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
+export interface NewBorrower {
+  firstName: string;
+  middleName?: string;
+  lastName: string;
+  email?: string;
+  phone?: string;
+}
+
 export interface NewApplicant {
   firstName: string;
   lastName: string;
   loanNumber: string;
-  loanPurpose?: 'purchase' | 'refinance';
+  loanPurpose?: 'purchase' | 'refinance' | 'cash_out_refinance';
   income: string;
   fundsToClose: string;
+  /** Co-borrowers after the primary borrower, in order. */
+  coBorrowers?: NewBorrower[];
 }
 
-/** The officer fills in the new-applicant form and lands on the applicant's page. */
-export async function addApplicant(page: Page, applicant: NewApplicant): Promise<string> {
-  await page.getByTestId('nav-applicants').click();
-  await page.getByTestId('applicants-screen').waitFor();
-  await page.getByTestId('new-applicant').click();
-  await page.getByTestId('applicant-form').waitFor();
-  await page.getByTestId('field-firstName').fill(applicant.firstName);
-  await page.getByTestId('field-lastName').fill(applicant.lastName);
-  await page
+/** Fills one borrower's fields in the new-loan form (`index` 0 is the primary borrower). */
+async function fillBorrower(page: Page, index: number, borrower: NewBorrower, loanNumber: string): Promise<void> {
+  const fields = page.getByTestId(`borrower-${index}`);
+  await fields.getByTestId('field-firstName').fill(borrower.firstName);
+  if (borrower.middleName) await fields.getByTestId('field-middleName').fill(borrower.middleName);
+  await fields.getByTestId('field-lastName').fill(borrower.lastName);
+  await fields
     .getByTestId('field-email')
-    .fill(`${applicant.firstName.toLowerCase()}.${applicant.loanNumber.toLowerCase()}@example.com`);
-  await page.getByTestId('field-phone').fill('+1 415 555 0100');
+    .fill(borrower.email ?? `${borrower.firstName.toLowerCase()}.${loanNumber.toLowerCase()}@example.com`);
+  await fields.getByTestId('field-phone').fill(borrower.phone ?? '+1 415 555 0100');
+}
+
+/** The officer fills in the new-loan form (terms and borrowers) and lands on the loan screen; answers the loan id. */
+export async function addApplicant(page: Page, applicant: NewApplicant): Promise<string> {
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
+  await page.getByTestId('new-loan').click();
+  await page.getByTestId('loan-form').waitFor();
+  await fillBorrower(page, 0, applicant, applicant.loanNumber);
+  for (const [i, coBorrower] of (applicant.coBorrowers ?? []).entries()) {
+    await page.getByTestId('add-co-borrower').click();
+    await fillBorrower(page, i + 1, coBorrower, applicant.loanNumber);
+  }
   await page.getByTestId('field-loanNumber').fill(applicant.loanNumber);
   await page.getByTestId('field-loanPurpose').selectOption(applicant.loanPurpose ?? 'purchase');
   await page.getByTestId('field-qualifyingMonthlyIncome').fill(applicant.income);
   await page.getByTestId('field-fundsToClose').fill(applicant.fundsToClose);
-  await page.getByTestId('save-applicant').click();
-  await page.getByTestId('applicant-detail').waitFor();
-  await page
-    .getByTestId('applicant-name')
-    .getByText(`${applicant.firstName} ${applicant.lastName}`, { exact: true })
-    .waitFor();
-  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  await page.getByTestId('save-loan').click();
+  await page.getByTestId('loan-screen').waitFor();
+  await page.getByTestId('loan-number').getByText(applicant.loanNumber, { exact: true }).waitFor();
+  return loanIdOf(page);
+}
+
+/** The loan id of the loan screen on show. */
+export function loanIdOf(page: Page): string {
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
+}
+
+/** The borrower on the link screen on show (#/link/<applicantId>?loan=…). */
+export function linkApplicantIdOf(page: Page): string {
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
 }
 
 export function emulatorLink(page: Page): FrameLocator {

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApplicantListRow, ApplicantStatus } from '../../../shared/domain';
+import type { LoanListRow, LoanStatus, PipelineSort } from '../../../shared/domain';
 import { api } from '../api';
 
-/** Enough rows to fill the screen at once; the rest follows in chunks. */
-const FIRST_PAGE = 200;
+/** Enough rows to fill a tall screen at once (rows are 48 px); the rest follows in chunks. */
+const FIRST_PAGE = 60;
 const CHUNK = 2_000;
 const LIST_LIMIT = 10_000;
 
@@ -14,10 +14,20 @@ function afterPaint(): Promise<void> {
   });
 }
 
+/** What the pipeline asks the store for: filtering and sorting happen there, not in the page. */
+export interface PipelineQuery {
+  query: string;
+  loanStatus: LoanStatus | '';
+  needsAttention: boolean;
+  refreshDueWithinDays: number | null;
+  sort: PipelineSort;
+  direction: 'asc' | 'desc';
+}
+
 interface RowsState {
   key: string;
   status: 'loading' | 'ready' | 'error';
-  rows: ApplicantListRow[] | undefined;
+  rows: LoanListRow[] | undefined;
   total: number;
   /** True while the rows after the first page are still on their way. */
   more: boolean;
@@ -25,12 +35,12 @@ interface RowsState {
 }
 
 /**
- * The applicant list, first screenful first: with ten thousand applicants the officer sees rows
- * after a small request, and the full list (for scrolling) streams in right after.
+ * The pipeline, first screenful first: with ten thousand loans the officer sees rows after a small
+ * request, and the rest (for scrolling) streams in right after.
  */
-export function useApplicantRows(query: string, status: ApplicantStatus | '', dataVersion: number) {
+export function usePipelineRows(q: PipelineQuery, dataVersion: number) {
   const [version, setVersion] = useState(0);
-  const key = JSON.stringify([query, status, dataVersion, version]);
+  const key = JSON.stringify([q, dataVersion, version]);
   const [state, setState] = useState<RowsState>({
     key,
     status: 'loading',
@@ -43,10 +53,17 @@ export function useApplicantRows(query: string, status: ApplicantStatus | '', da
 
   useEffect(() => {
     let cancelled = false;
-    const filters = { ...(query ? { query } : {}), ...(status ? { status } : {}) };
+    const filters = {
+      ...(q.query ? { query: q.query } : {}),
+      ...(q.loanStatus ? { loanStatus: q.loanStatus } : {}),
+      ...(q.needsAttention ? { needsAttention: true } : {}),
+      ...(q.refreshDueWithinDays !== null ? { refreshDueWithinDays: q.refreshDueWithinDays } : {}),
+      sort: q.sort,
+      direction: q.direction,
+    };
     void (async () => {
       try {
-        const first = await api.applicantsList({ ...filters, limit: FIRST_PAGE });
+        const first = await api.loansList({ ...filters, limit: FIRST_PAGE });
         if (cancelled) return;
         const more = first.total > first.rows.length && first.rows.length === FIRST_PAGE;
         setState({ key, status: 'ready', rows: first.rows, total: first.total, more, error: undefined });
@@ -60,9 +77,9 @@ export function useApplicantRows(query: string, status: ApplicantStatus | '', da
           await afterPaint();
           if (cancelled) return;
           const limit = Math.min(CHUNK, LIST_LIMIT - rows.length);
-          const next = await api.applicantsList({ ...filters, offset: rows.length, limit });
+          const next = await api.loansList({ ...filters, offset: rows.length, limit });
           if (cancelled) return;
-          // An applicant added or removed between requests may shift the pages; keep each row once.
+          // A loan added or removed between requests may shift the pages; keep each row once.
           const fresh = next.rows.filter((r) => !seen.has(r.id));
           for (const row of fresh) seen.add(row.id);
           rows = [...rows, ...fresh];
@@ -78,7 +95,7 @@ export function useApplicantRows(query: string, status: ApplicantStatus | '', da
     return () => {
       cancelled = true;
     };
-    // query/status/dataVersion/version are all inside key.
+    // Every input is inside key.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 

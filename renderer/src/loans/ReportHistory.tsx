@@ -33,6 +33,7 @@ function ReportNodeView({ node }: { node: ReportNode }) {
       <div className="report-node">
         <span className="report-kind">{kindLabel[report.kind]}</span>
         <ReportStatusChip status={report.status} />
+        <span data-testid="report-borrowers">{report.applicantName}</span>
         <span>{formatDays(report.daysRequested)}</span>
         <span className="muted">created {formatDateTime(report.createdAt)}</span>
         {report.readyAt && <span className="muted">ready {formatDateTime(report.readyAt)}</span>}
