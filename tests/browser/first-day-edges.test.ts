@@ -34,6 +34,7 @@ let browser: Browser;
 let page: Page;
 let reportId: string;
 let applicantId: string;
+let loanId: string;
 let pendingId: string;
 let longNameReportId: string;
 const LONG_NAME = 'Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessenschafe';
@@ -64,9 +65,11 @@ beforeAll(async () => {
   } as never);
   const seeded = seedApplicant(store);
   applicantId = seeded.applicantId;
+  loanId = seeded.loanId;
   reportId = storeReadyReport(store, seeded, { report, warnings: [] }, await renderPdf(report));
   // A second report Plaid has not answered yet: its screen is the pending one.
   pendingId = store.reports.createPending({
+    loanId,
     applicantId,
     environment: 'emulator',
     kind: 'create',
@@ -113,7 +116,7 @@ beforeAll(async () => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
   await page.goto(bridge.url);
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
 });
 
 afterAll(async () => {
@@ -232,8 +235,8 @@ test('no main screen shows a date as YYYY-MM-DD', async () => {
     await page.getByTestId(content).first().waitFor();
     shown[name] = await isoDatesShown();
   };
-  await visit('applicants', '#/applicants', 'applicant-row');
-  await visit('applicant', `#/applicants/${applicantId}`, 'report-node');
+  await visit('applicants', '#/loans', 'loan-row');
+  await visit('loan', `#/loans/${loanId}`, 'report-node');
   await visit('reports', '#/reports', 'report-row');
   await visit('report summary', `#/reports/${reportId}`, 'finding', 'tab-summary');
   // Long finding texts are shortened on screen; their full text must read the same way.
@@ -299,9 +302,16 @@ test('Esc closes a dialog and gives focus back to the button that opened it', as
   await page.getByTestId('tab-actions').click();
   for (const opener of ['action-refresh', 'action-filter', 'action-remove'])
     landed[opener] = await focusAfterEsc(opener);
-  await page.evaluate((id) => void (location.hash = `#/applicants/${id}`), applicantId);
-  await page.getByTestId('applicant-detail').waitFor();
-  for (const opener of ['edit-applicant', 'send-hosted-link', 'create-report', 'remove-item', 'delete-applicant'])
+  await page.evaluate((id) => void (location.hash = `#/loans/${id}`), loanId);
+  await page.getByTestId('loan-screen').waitFor();
+  for (const opener of [
+    'edit-loan',
+    'edit-borrower',
+    'send-hosted-link',
+    'create-report',
+    'remove-item',
+    'delete-loan',
+  ])
     if ((await page.getByTestId(opener).count()) > 0 && (await page.getByTestId(opener).first().isEnabled()))
       landed[opener] = await focusAfterEsc(opener);
   expect(Object.keys(landed).length).toBeGreaterThanOrEqual(6);
@@ -312,6 +322,7 @@ test('the report already on screen raises no "ready, open it" notice; another re
   const ready = await bridge.services.handlers['reports:summary']({ reportId });
   const progress = (summary: typeof ready, status: 'ready' | 'failed') => ({
     reportId: summary.id,
+    loanId: summary.loanId,
     applicantId: summary.applicantId,
     status,
     elapsedMs: 1000,
@@ -334,8 +345,8 @@ test('the report already on screen raises no "ready, open it" notice; another re
     .toBeGreaterThan(0);
   expect(await toasts.getByText('An Asset Report is ready.').count()).toBe(0);
   // Elsewhere the same event is announced with a link to the report.
-  await page.evaluate(() => void (location.hash = '#/applicants'));
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('pipeline-screen').waitFor();
   events!.emit('report:progress', progress(ready, 'ready'));
   await toasts.getByText('An Asset Report is ready.').waitFor();
   expect(await toasts.getByRole('link', { name: 'Open it' }).first().getAttribute('href')).toBe(

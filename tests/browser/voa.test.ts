@@ -76,7 +76,7 @@ beforeAll(async () => {
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.goto(bridge.url);
-  await page.getByTestId('applicants-screen').waitFor();
+  await page.getByTestId('pipeline-screen').waitFor();
   await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
   await page.getByTestId('findings-panel').waitFor();
 });

@@ -45,7 +45,7 @@ async function officerStory(app: ElectronApplication, label: string): Promise<vo
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
 
-  await page.getByTestId('nav-applicants').waitFor();
+  await page.getByTestId('nav-loans').waitFor();
   expect(new URL(page.url()).protocol === 'app:', `${label}: the page is served from app://`);
 
   await addApplicant(page, {
@@ -70,7 +70,7 @@ async function officerStory(app: ElectronApplication, label: string): Promise<vo
   await page.getByTestId('link-done').click();
   await page.getByTestId('officer-pin').fill('2468');
   await page.getByTestId('officer-pin-submit').click();
-  await page.getByTestId('applicant-detail').waitFor();
+  await page.getByTestId('loan-screen').waitFor();
 
   await page.getByTestId('create-report').click();
   await page.getByTestId('create-report-submit').click();

@@ -33,7 +33,7 @@ import { analysisWorker, openReportAnalysis, type AnalysisInput, type ReportAnal
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
-import { environmentLabel, formatDatesInText, formatDateTime, formatDays, formatElapsed } from './format';
+import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
 const PdfViewer = lazy(loadPdfViewer);
