@@ -46,6 +46,8 @@ export interface WebBridgeOptions {
   token?: string;
   logger?: Logger;
   createServices?: CreateServices;
+  /** The OS's check of the officer (Touch ID) as a test stands it in; none by default, as on Linux. */
+  officerPresence?: DesktopAdapters['officerPresence'];
 }
 
 export interface WebBridge {
@@ -119,6 +121,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     notify: (title, body) => void notifications.push({ title, body }),
     // No file manager to open in a browser session: the request is recorded for tests.
     showInFolder: (path) => void shownInFolder.push(path),
+    ...(options.officerPresence ? { officerPresence: options.officerPresence } : {}),
   };
   const events: EventSink = {
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {

@@ -359,6 +359,21 @@ function OfficerPinDialog({ onClose, onReturned }: { onClose(): void; onReturned
   const [error, setError] = useState<string | undefined>();
   const [checking, setChecking] = useState(false);
   const formId = 'officer-pin-return';
+  // Where the computer offers its own check of the officer (Touch ID on a Mac), it stands in for the PIN.
+  const handoff = useLoad(() => api.handoffStatus({}), []);
+  const osUnlock = handoff.status === 'ready' && handoff.data.osUnlock;
+  const unlockWithOs = async () => {
+    setChecking(true);
+    try {
+      const status = await api.handoffEndWithOs({});
+      if (status.active) setError('The hand-off is still on; try again.');
+      else onReturned(status);
+    } catch (caught) {
+      setError(toAppError(caught).message);
+    } finally {
+      setChecking(false);
+    }
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!pin) {
@@ -388,6 +403,11 @@ function OfficerPinDialog({ onClose, onReturned }: { onClose(): void; onReturned
           <Button onClick={onClose} data-testid="officer-pin-cancel">
             Keep the applicant’s screen
           </Button>
+          {osUnlock && (
+            <Button onClick={() => void unlockWithOs()} busy={checking} data-testid="officer-os-unlock">
+              Use Touch ID
+            </Button>
+          )}
           <Button variant="primary" type="submit" form={formId} busy={checking} data-testid="officer-pin-submit">
             Return to officer
           </Button>

@@ -19,12 +19,8 @@ export function HandoffGate({ route, children }: { route: Route; children: React
   const [latest, setLatest] = useState<HandoffStatus | null>(null);
   const current = latest ?? status.data;
   const active = current?.active ?? null;
-  // The hand-off status names the borrower, not the loan: the link address carries the loan's id,
-  // remembered here so that Back or a typed address cannot lose it.
-  const [loanId, setLoanId] = useState<string | null>(route.name === 'link' ? route.loanId : null);
-  const addressLoanId =
-    route.name === 'link' && (!active || route.applicantId === active.applicantId) ? route.loanId : null;
-  if (addressLoanId && addressLoanId !== loanId) setLoanId(addressLoanId);
+  // The main process names the loan the borrower is on; the link address carries it before the hand-off starts.
+  const loanId = active?.loanId || (route.name === 'link' ? route.loanId : null);
 
   // Keep the address on the borrower's screen, so Back or a typed address shows nothing else.
   useEffect(() => {

@@ -1,3 +1,4 @@
+import type { DesktopAdapters } from '../../../electron/services/desktop';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,11 @@ export interface Desk {
   publish: EventSink['emit'];
 }
 
-export async function startDesk(workDir: string, staticDir: string): Promise<Desk> {
+export async function startDesk(
+  workDir: string,
+  staticDir: string,
+  options: { officerPresence?: DesktopAdapters['officerPresence'] } = {},
+): Promise<Desk> {
   const userDataDir = join(workDir, 'user-data');
   mkdirSync(userDataDir, { recursive: true });
   const logger = createMemoryLogger({ level: 'debug' });
@@ -85,6 +90,7 @@ export async function startDesk(workDir: string, staticDir: string): Promise<Des
     staticDir,
     port: 0,
     logger,
+    ...(options.officerPresence ? { officerPresence: options.officerPresence } : {}),
     createServices: (deps) => {
       sink = deps.events;
       app = createAppServices({
@@ -131,7 +137,10 @@ export interface DeskSession {
   close(): Promise<void>;
 }
 
-export async function openDeskPage(name: string, options: { initScript?: () => void } = {}): Promise<DeskSession> {
+export async function openDeskPage(
+  name: string,
+  options: { initScript?: () => void; officerPresence?: DesktopAdapters['officerPresence'] } = {},
+): Promise<DeskSession> {
   const workDir = mkdtempSync(join(tmpdir(), `assetdesk-${name}-`));
   let desk: Desk | undefined;
   let browser: Browser | undefined;
@@ -141,7 +150,11 @@ export async function openDeskPage(name: string, options: { initScript?: () => v
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
-    desk = await startDesk(workDir, webBuildCopy(workDir));
+    desk = await startDesk(
+      workDir,
+      webBuildCopy(workDir),
+      options.officerPresence ? { officerPresence: options.officerPresence } : {},
+    );
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     if (options.initScript) await context.addInitScript(options.initScript);
