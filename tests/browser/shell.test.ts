@@ -583,6 +583,9 @@ test('report progress refreshes the desk: a ready report raises a notice and the
     .getByText(/Loan file saved/)
     .waitFor();
   expect(readdirSync(bridge.downloadsDir, { recursive: true }).length).toBeGreaterThan(0);
+  // "Show in folder" reveals the exported folder itself (the bridge records what the file manager was asked).
+  await page.getByTestId('toasts').getByRole('button', { name: 'Show in folder' }).click();
+  await expect.poll(() => bridge.shownInFolder().at(-1) ?? '').toMatch(/_AssetFile_\d{4}-\d{2}-\d{2}$/);
 });
 
 test('update mode: a bank is re-linked through Link in update mode and stays the same Item', async () => {

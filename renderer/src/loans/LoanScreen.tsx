@@ -332,10 +332,19 @@ export function LoanScreen({ loanId }: { loanId: string }) {
     setBusy('export');
     try {
       const result = await api.loansExport({ loanId });
-      if (result.saved)
+      if (result.saved) {
+        const { receipt } = result;
         toast.show({
           message: `Loan file saved: ${result.files.length} file${result.files.length === 1 ? '' : 's'} in ${result.folder}`,
+          action: {
+            label: 'Show in folder',
+            onSelect: () =>
+              void api
+                .filesShowInFolder({ receipt })
+                .catch((error: unknown) => toast.show({ message: toAppError(error).message, tone: 'error' })),
+          },
         });
+      }
     } catch (error) {
       toast.show({ message: toAppError(error).message, tone: 'error' });
     } finally {
