@@ -8,6 +8,7 @@ import { renderAssetReportPdf } from '../../electron/emulator/pdf';
 import { createAppServices } from '../../electron/services/app-services';
 import { createKeychainVault, type KeytarLike } from '../../electron/services/vault';
 import { buildAssetReport } from '../emulator/pdf-fixture';
+import { addApplicant } from '../helpers/applicant';
 
 /**
  * Seeds a real AssetDesk store directly (no Plaid round trips) and serves it through the web bridge
@@ -44,7 +45,7 @@ export function seedApplicant(
   n = 0,
   overrides: Partial<Parameters<AssetDeskStore['applicants']['create']>[0]> = {},
 ): SeededApplicant {
-  const applicant = store.applicants.create({
+  const applicant = addApplicant(store, {
     firstName: 'Alberta',
     middleName: 'Bobbeth',
     lastName: n === 0 ? 'Charleson' : `Charleson${n}`,

@@ -7,6 +7,7 @@ import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
 import { buildAssetReport } from '../store/fixtures/asset-report';
 import type { BenchFigure, BenchSuite } from './types';
 import { floorRatio, median, peerRatio } from './measure';
+import { addApplicant } from '../helpers/applicant';
 
 const DAY = 86_400_000;
 
@@ -78,7 +79,7 @@ function openBenchStore(dir: string, name: string, clock: () => Date): AssetDesk
 function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
   const first = ['Maria', 'Kwame', 'Ana', 'Wei', 'Fatima', 'John', 'Priya', 'Lucas'][n % 8]!;
   const last = ['Lopez', 'Mensah', 'Ruiz', 'Chen', 'Haddad', 'Smith', 'Patel', 'Silva'][Math.floor(n / 8) % 8]!;
-  const applicant = store.applicants.create({
+  const applicant = addApplicant(store, {
     firstName: first,
     lastName: `${last}${n}`,
     email: `borrower${n}@example.com`,
@@ -128,6 +129,7 @@ export const suite: BenchSuite = {
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) {
         const r = big.reports.createPending({
+          loanId: applicant.loanId,
           applicantId: applicant.id,
           environment: 'sandbox',
           kind: 'create',
@@ -232,6 +234,7 @@ export const suite: BenchSuite = {
       typical.transaction(() => {
         for (let i = 0; i < 100; i += 1) {
           const r = typical.reports.createPending({
+            loanId: t.applicant.loanId,
             applicantId: t.applicant.id,
             environment: 'sandbox',
             kind: 'create',
@@ -272,6 +275,7 @@ export const suite: BenchSuite = {
           for (let k = 0; k < 4; k += 1) {
             now += (3 * 365 * DAY) / 10_000;
             const r = history.reports.createPending({
+              loanId: a.loanId,
               applicantId: a.id,
               environment: 'sandbox',
               kind: k === 0 ? 'create' : 'refresh',

@@ -8,6 +8,7 @@ import { newRecoveryKey, wrapDataKey } from '../../electron/db/recovery';
 import { createKeychainVault } from '../../electron/services/vault';
 import { applicantInput } from '../helpers/applicant';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
+import { addApplicant } from '../helpers/applicant';
 
 const hasKeychain = await requireKeychain();
 const CLI = fileURLToPath(new URL('../../electron/cli/backup.ts', import.meta.url));
@@ -32,7 +33,7 @@ describe.skipIf(!hasKeychain)('npm run backup / npm run restore', () => {
     const vault = createKeychainVault({ service: services[0]! });
     const key = await vault.dataKey({ databaseExists: false });
     const store = openAssetDeskStore({ file: join(data, 'assetdesk.sqlite'), dataKey: key });
-    store.applicants.create(applicantInput({ loanNumber: 'LN-CLI' }));
+    addApplicant(store, applicantInput({ loanNumber: 'LN-CLI' }));
     const recoveryKey = newRecoveryKey();
     store.saveRecoveryWrappedKey(wrapDataKey(key, recoveryKey));
     store.close();

@@ -12,6 +12,7 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import { channelNames, type ContractHandlers } from '../../shared/ipc/contract';
 import { applicantInput } from '../helpers/applicant';
 import { tempStore } from '../store/helpers';
+import { addApplicant } from '../helpers/applicant';
 
 /** The hand-off lock on a real store: PIN as a scrypt hash, the lock held in the main process. */
 describe('hand-off lock', () => {
@@ -61,8 +62,8 @@ describe('hand-off lock', () => {
 
   it('without a PIN the hand-off does not start; with one, only the PIN ends it', async () => {
     const { d, ran } = dispatcher();
-    const maria = t.store.applicants.create(applicantInput());
-    const other = t.store.applicants.create(applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
+    const maria = addApplicant(t.store, applicantInput());
+    const other = addApplicant(t.store, applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
     expect(await d.dispatch('handoff:status', {})).toEqual({ ok: true, value: { pinSet: false, active: null } });
     expect(await d.dispatch('handoff:start', { applicantId: maria.id })).toMatchObject({
       ok: false,
@@ -138,7 +139,7 @@ describe('hand-off lock', () => {
 
   it('after five wrong PINs each try waits; changing the PIN needs the current one', async () => {
     const { d } = dispatcher();
-    const maria = t.store.applicants.create(applicantInput());
+    const maria = addApplicant(t.store, applicantInput());
     await d.dispatch('handoff:setPin', { pin: '2468' });
     expect(await d.dispatch('handoff:setPin', { pin: '1111' })).toMatchObject({
       ok: false,

@@ -8,6 +8,7 @@ import { realKeytar, requireKeychain, testKeychainService } from '../helpers/key
 import { applicantInput } from '../helpers/applicant';
 import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness, type CoreHarness } from './harness';
 import { finishesWithin } from './deadline';
+import { addApplicant } from '../helpers/applicant';
 
 /**
  * Start-up answers without the network: the window can open while pending reports resume (and the
@@ -47,7 +48,7 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
 
   /** An applicant with one linked bank, straight in the store. */
   const applicantWithBank = (store: NonNullable<ReturnType<CoreHarness['services']['internals']['store']>>) => {
-    const applicant = store.applicants.create(applicantInput());
+    const applicant = addApplicant(store, applicantInput());
     const item = store.items.add({
       applicantId: applicant.id,
       environment: 'emulator',

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { deleteApplicantLocally, planRetention } from '../../electron/db/retention';
 import { exportApplicantFile } from '../../electron/services/export/applicant-export';
 import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
+import { addApplicant } from '../helpers/applicant';
 
 const DAY = 86_400_000;
 
@@ -16,7 +17,7 @@ describe('report history store: retention and export', () => {
 
   function loanFile(loanNumber: string, lastName = 'Lopez') {
     const { store } = t;
-    const applicant = store.applicants.create(applicantInput({ loanNumber, lastName, ssn: SSN }));
+    const applicant = addApplicant(store, applicantInput({ loanNumber, lastName, ssn: SSN }));
     const item = store.items.add({
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -27,6 +28,7 @@ describe('report history store: retention and export', () => {
       accounts: [],
     });
     const report = store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
       kind: 'create',
@@ -110,6 +112,7 @@ describe('report history store: retention and export', () => {
     const file = loanFile('LN-2026-77');
     t.advance(DAY);
     const failed = t.store.reports.createPending({
+      loanId: file.applicant.loanId,
       applicantId: file.applicant.id,
       environment: 'sandbox',
       kind: 'refresh',

@@ -7,6 +7,7 @@ import {
 } from '../../electron/services/features/underwriting';
 import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
 import { personaReport } from '../underwriting/persona-report';
+import { addApplicant } from '../helpers/applicant';
 
 /**
  * A large deposit whose other leg is in another of the applicant's reports (a second bank linked
@@ -85,7 +86,7 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
   }
 
   const alberta = () =>
-    t.store.applicants.create(
+    addApplicant(t.store, 
       applicantInput({
         firstName: 'Alberta',
         lastName: 'Charleson',
@@ -110,7 +111,7 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
 
   it('hands over only accounts and withdrawals, never this report itself nor another applicant’s', async () => {
     const applicant = alberta();
-    const someoneElse = t.store.applicants.create(applicantInput({ loanNumber: 'LN-2026-0002' }));
+    const someoneElse = addApplicant(t.store, applicantInput({ loanNumber: 'LN-2026-0002' }));
     const first = stored(applicant.id, personaReport('user_large_deposit'));
     stored(applicant.id, secondBank(true));
     stored(someoneElse.id, secondBank(true));

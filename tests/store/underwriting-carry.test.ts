@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
 import { analysisContextFor, underwritingConfirmationHandlers } from '../../electron/services/features/underwriting';
 import { personaReport } from '../underwriting/persona-report';
+import { addApplicant } from '../helpers/applicant';
 
 /** Officer's sourcing marks and account confirmations carry to refreshed and filtered reports (issue 13). */
 describe('underwriting marks that carry to child reports', () => {
@@ -12,7 +13,7 @@ describe('underwriting marks that carry to child reports', () => {
   afterEach(() => t.cleanup());
 
   function family() {
-    const applicant = t.store.applicants.create(applicantInput());
+    const applicant = addApplicant(t.store, applicantInput());
     const item = t.store.items.add({
       applicantId: applicant.id,
       environment: 'sandbox',
