@@ -138,9 +138,7 @@ describe('backup and restore', () => {
       'assetdesk.sqlite.before-restore-2026-11-30T15-00-00-2',
     ]);
     const first = openAssetDeskStore({ file: join(dir, 'data', kept[0]!), dataKey });
-    expect(pipeline(first).rows.map((r) => r.loanNumber)).toContain(
-      'LN-ONLY-IN-THE-FIRST-KEPT-COPY',
-    );
+    expect(pipeline(first).rows.map((r) => r.loanNumber)).toContain('LN-ONLY-IN-THE-FIRST-KEPT-COPY');
     first.close();
   });
 

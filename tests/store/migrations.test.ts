@@ -227,9 +227,7 @@ describe('report history store: migrations', () => {
       qualifyingMonthlyIncome: 1,
       fundsToClose: 1,
     });
-    expect(pipeline(store, { query: 'ruiz' }).rows.map((r) => r.id)).toEqual([
-      applicant.loanId,
-    ]);
+    expect(pipeline(store, { query: 'ruiz' }).rows.map((r) => r.id)).toEqual([applicant.loanId]);
     store.close();
   });
 

@@ -262,9 +262,9 @@ describe('report history store: repositories', () => {
       daysRequested: 61,
       includeApplicantDetails: false,
     };
-    expect(() => t.store.reports.createPending({ ...base, loanId: other.loanId, applicantId: other.id, itemIds: [item.id] })).toThrowError(
-      /bank connection/,
-    );
+    expect(() =>
+      t.store.reports.createPending({ ...base, loanId: other.loanId, applicantId: other.id, itemIds: [item.id] }),
+    ).toThrowError(/bank connection/);
     expect(() =>
       t.store.reports.createPending({
         ...base,
