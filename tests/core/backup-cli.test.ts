@@ -60,11 +60,15 @@ describe.skipIf(!hasKeychain)('npm run backup / npm run restore', () => {
       recoveryKey,
     );
     expect(restored.status, restored.stderr).toBe(0);
-    expect(restored.stdout).toMatch(/Restored 1 applicants/);
+    expect(restored.stdout).toMatch(/Restored 1 loan files/);
     const reopened = await createKeychainVault({ service: services[1]! }).dataKey({ databaseExists: true });
     expect(reopened.equals(key)).toBe(true);
     const opened = openAssetDeskStore({ file: join(elsewhere, 'assetdesk.sqlite'), dataKey: reopened });
-    expect(opened.applicants.search({ environment: 'sandbox' }).rows.map((r) => r.loanNumber)).toEqual(['LN-CLI']);
+    expect(
+      opened.loans
+        .pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-11-02' })
+        .rows.map((r) => r.loanNumber),
+    ).toEqual(['LN-CLI']);
     opened.close();
   }, 90_000);
 });

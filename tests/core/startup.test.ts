@@ -71,7 +71,7 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     const first = await startHarness({ userDataDir, keychainService, services });
     const store = first.services.internals.store()!;
     const { applicant, item } = applicantWithBank(store);
-    const pending = leftPendingReport(store, applicant.id, item.id);
+    const pending = leftPendingReport(store, applicant, item.id);
     await first.close();
 
     // Second run: start() must not wait for Plaid's answer to the resubmission.
@@ -108,11 +108,13 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     const { applicant, item } = applicantWithBank(store);
     // One report never reached Plaid (resumed, then past retention: removed here only); one failed
     // at Plaid (past retention: its removal at the unanswering Plaid fails).
-    const neverSent = leftPendingReport(store, applicant.id, item.id);
-    const atPlaid = leftPendingReport(store, applicant.id, item.id);
+    const neverSent = leftPendingReport(store, applicant, item.id);
+    const atPlaid = leftPendingReport(store, applicant, item.id);
     store.reports.attachPlaid(atPlaid.id, { plaidReportId: 'assets-report-1', reportToken: FAKE_REPORT_TOKEN });
     store.reports.markFailed(atPlaid.id, { code: 'PRODUCT_NOT_READY', message: 'not ready' });
     store.settings.update('retentionDays', 1);
+    // Retention counts from when the loan was closed or withdrawn.
+    store.loans.setStatus(applicant.loanId, 'withdrawn');
     await first.close();
 
     const later = () => new Date(Date.now() + 3 * 86_400_000);
