@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../electron/log/logger';
 import { requireKeychain } from '../helpers/keychain';
 import { mountSmallDisk, smallDiskAvailable, type SmallDisk } from '../helpers/small-disk';
-import { createApplicant, APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 

@@ -5,7 +5,6 @@ import { requireKeychain } from '../helpers/keychain';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
 import {
   createApplicant,
-  APPLICANT,
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET,
   linkBank,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { RunningEmulator } from '../../electron/emulator';
 import { realKeytar, testKeychainService } from '../helpers/keychain';
 import { emulatorPlaid } from '../helpers/emulator-plaid';
-import { createApplicant, APPLICANT, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, startHarness, until, type CoreHarness } from './harness';
 
 /**
  * Hosted Link sessions and the built-in emulator's data outlive the app: real services stopped and

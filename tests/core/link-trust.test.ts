@@ -1,5 +1,5 @@
 import { Products } from 'plaid';
-import { createApplicant, APPLICANT, startHarness, type CoreHarness } from './harness';
+import { createApplicant, startHarness, type CoreHarness } from './harness';
 
 /**
  * link:complete stores what Plaid says about the new Item, not what the page claims: the page's

@@ -14,7 +14,6 @@ import {
 } from './counting-proxy';
 import {
   createApplicant,
-  APPLICANT,
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET,
   linkBank,

@@ -1,4 +1,4 @@
-import { createApplicant, startHarness, APPLICANT, type CoreHarness } from './harness';
+import { createApplicant, startHarness, type CoreHarness } from './harness';
 
 /**
  * The OAuth redirect URI goes into /link/token/create only for the environment the officer registered

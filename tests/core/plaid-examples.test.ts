@@ -2,7 +2,7 @@ import { startReplayServer, type ReplayServer } from '../../electron/emulator/re
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import { requireKeychain } from '../helpers/keychain';
 import { loadSpec } from '../contract/openapi-validator';
-import { createApplicant, APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 

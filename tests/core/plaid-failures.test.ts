@@ -4,7 +4,7 @@ import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
 import { emulatorControl } from './counting-proxy';
-import { createApplicant, APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 

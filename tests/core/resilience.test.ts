@@ -1,6 +1,6 @@
 import { CallWindow } from '../../electron/services/reports/poller';
 import { requireKeychain } from '../helpers/keychain';
-import { createApplicant, APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 

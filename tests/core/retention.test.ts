@@ -1,6 +1,6 @@
 import type { AxiosError } from 'axios';
 import { requireKeychain } from '../helpers/keychain';
-import { createApplicant, APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 /** Retention at end of life: Plaid first, then the local copies, every deletion in the activity log. */
 async function plaidErrorCode(call: Promise<unknown>): Promise<string | null> {
