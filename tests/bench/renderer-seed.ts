@@ -8,7 +8,7 @@ import { renderAssetReportPdf } from '../../electron/emulator/pdf';
 import { createAppServices } from '../../electron/services/app-services';
 import { createKeychainVault, type KeytarLike } from '../../electron/services/vault';
 import { buildAssetReport } from '../emulator/pdf-fixture';
-import { addApplicant } from '../helpers/applicant';
+import { addApplicant, type ApplicantInput } from '../helpers/applicant';
 
 /**
  * Seeds a real AssetDesk store directly (no Plaid round trips) and serves it through the web bridge
@@ -36,15 +36,12 @@ export async function openSeedStore(userDataDir: string, keytar: KeytarLike): Pr
 }
 
 export interface SeededApplicant {
+  loanId: string;
   applicantId: string;
   itemId: string;
 }
 
-export function seedApplicant(
-  store: AssetDeskStore,
-  n = 0,
-  overrides: Partial<Parameters<AssetDeskStore['applicants']['create']>[0]> = {},
-): SeededApplicant {
+export function seedApplicant(store: AssetDeskStore, n = 0, overrides: Partial<ApplicantInput> = {}): SeededApplicant {
   const applicant = addApplicant(store, {
     firstName: 'Alberta',
     middleName: 'Bobbeth',
@@ -68,7 +65,7 @@ export function seedApplicant(
     institutionName: 'First Platypus Bank',
     accounts: [],
   });
-  return { applicantId: applicant.id, itemId: item.id };
+  return { loanId: applicant.loanId, applicantId: applicant.id, itemId: item.id };
 }
 
 export function storeReadyReport(
@@ -79,6 +76,7 @@ export function storeReadyReport(
   plaidReportId: string = content.report.asset_report_id,
 ): string {
   const pending = store.reports.createPending({
+    loanId: seeded.loanId,
     applicantId: seeded.applicantId,
     environment: 'emulator',
     kind: 'create',

@@ -8,6 +8,7 @@ import { buildAssetReport } from '../store/fixtures/asset-report';
 import type { BenchFigure, BenchSuite } from './types';
 import { floorRatio, median, peerRatio } from './measure';
 import { addApplicant } from '../helpers/applicant';
+import type { PipelineQuery } from '../../electron/db/repositories/loans';
 
 const DAY = 86_400_000;
 
@@ -301,6 +302,13 @@ export const suite: BenchSuite = {
             history.items.setStatus(it.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
         }
       });
+      const historyPipeline = (q: Partial<PipelineQuery>) =>
+        history.loans.pipeline({
+          environment: 'sandbox',
+          documentAgeRule: 'fannie_4_months',
+          today: '2026-01-15',
+          ...q,
+        });
       const queries: [string, () => unknown][] = [
         ['reports: newest 50', () => history.reports.search({ environment: 'sandbox', limit: 50 })],
         [
@@ -327,15 +335,9 @@ export const suite: BenchSuite = {
             }),
         ],
         ['reports: page 100 of 50', () => history.reports.search({ environment: 'sandbox', limit: 50, offset: 5000 })],
-        [
-          'applicants: list with status, first 50',
-          () => history.applicants.search({ environment: 'sandbox', limit: 50 }),
-        ],
-        ['applicants: by name', () => history.applicants.search({ environment: 'sandbox', query: 'chen', limit: 50 })],
-        [
-          'applicants: refresh due',
-          () => history.applicants.search({ environment: 'sandbox', status: 'refresh_due', limit: 50 }),
-        ],
+        ['loans: pipeline with status, first 50', () => historyPipeline({ limit: 50 })],
+        ['loans: by name', () => historyPipeline({ query: 'chen', limit: 50 })],
+        ['loans: refresh due', () => historyPipeline({ reportStatus: 'refresh_due', limit: 50 })],
       ];
       let worst = 0;
       for (const [name, run] of queries) {
