@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  MAX_BORROWERS,
   SavedLoanTerms,
   loanNumberKey,
   noteDateProblem,
@@ -165,7 +166,10 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
   });
 
   const ensureNumberFree = (loanNumber: string, exceptId: string | null) => {
-    const holder = ctx.statement('SELECT id FROM loans WHERE loan_number_key = ?').pluck().get(loanNumberKey(loanNumber));
+    const holder = ctx
+      .statement('SELECT id FROM loans WHERE loan_number_key = ?')
+      .pluck()
+      .get(loanNumberKey(loanNumber));
     if (holder !== undefined && holder !== exceptId) throw takenError(loanNumber);
   };
 
@@ -186,9 +190,23 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
       const terms = SavedLoanTerms.safeParse(input.loan);
       if (!terms.success) throw validationError(terms.error);
       const problem = noteDateProblem(terms.data);
-      if (problem) throw new AppError({ code: ErrorCodes.validation, message: problem, retryable: false, field: 'expectedNoteDate' });
+      if (problem)
+        throw new AppError({
+          code: ErrorCodes.validation,
+          message: problem,
+          retryable: false,
+          field: 'expectedNoteDate',
+        });
       if (input.borrowers.length === 0)
         throw new AppError({ code: ErrorCodes.validation, message: 'Add at least one borrower', retryable: false });
+      // The contract checks this too; the store holds the same line for any other caller.
+      if (input.borrowers.length > MAX_BORROWERS)
+        throw new AppError({
+          code: ErrorCodes.validation,
+          message: `A loan file has at most ${MAX_BORROWERS} borrowers`,
+          retryable: false,
+          field: 'borrowers',
+        });
       return ctx.db.transaction(() => {
         ensureNumberFree(terms.data.loanNumber, null);
         const id = ctx.newId();
@@ -241,7 +259,13 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
       };
       const problem = noteDateProblem(merged);
-      if (problem) throw new AppError({ code: ErrorCodes.validation, message: problem, retryable: false, field: 'expectedNoteDate' });
+      if (problem)
+        throw new AppError({
+          code: ErrorCodes.validation,
+          message: problem,
+          retryable: false,
+          field: 'expectedNoteDate',
+        });
       return ctx.db.transaction(() => {
         const columns = termColumns(merged);
         // A number shared before numbers were unique keeps its flagged key until the officer changes it.
@@ -321,7 +345,9 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
           );
         }
         if (searchAmountCents(word) !== null) {
-          alternatives.push(`EXISTS (SELECT 1 FROM reports r WHERE r.loan_id = l.id AND round(r.total_balance * 100) = @a${i})`);
+          alternatives.push(
+            `EXISTS (SELECT 1 FROM reports r WHERE r.loan_id = l.id AND round(r.total_balance * 100) = @a${i})`,
+          );
         }
         return `AND (${alternatives.join(' OR ')})`;
       });
@@ -393,7 +419,9 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     },
 
     numberOf(id) {
-      return (ctx.statement('SELECT loan_number FROM loans WHERE id = ?').pluck().get(id) as string | undefined) ?? null;
+      return (
+        (ctx.statement('SELECT loan_number FROM loans WHERE id = ?').pluck().get(id) as string | undefined) ?? null
+      );
     },
 
     borrowerIds(id) {
