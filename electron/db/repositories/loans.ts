@@ -331,12 +331,19 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         offset: query.offset ?? 0,
       };
       wordParams(words, params);
+      // Bank names are few: fold them here as the words are (SQLite's lower() knows ASCII only, so
+      // "Económico" would never match), then look Items up by the names that match.
+      const bankNames =
+        words.length > 0
+          ? (ctx.statement('SELECT DISTINCT institution_name FROM items').pluck().all() as string[])
+          : [];
       const wordSql = words.map((word, i) => {
+        params[`b${i}`] = JSON.stringify(bankNames.filter((name) => foldForSearch(name).includes(word)));
         const alternatives = [
           loanWordSql(i, word, 'l.'),
           `EXISTS (SELECT 1 FROM reports r WHERE r.loan_id = l.id AND r.institutions_search LIKE @t${i} ESCAPE '\\')`,
           `EXISTS (SELECT 1 FROM items i JOIN applicants b ON b.id = i.applicant_id
-             WHERE b.loan_id = l.id AND lower(i.institution_name) LIKE @t${i} ESCAPE '\\')`,
+             WHERE b.loan_id = l.id AND i.institution_name IN (SELECT value FROM json_each(@b${i})))`,
         ];
         if (/^[A-Za-z0-9-]{8,}$/.test(raw[i]!)) {
           params[`id${i}`] = `${raw[i]!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
