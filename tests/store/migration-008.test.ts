@@ -231,3 +231,51 @@ describe('migration 008 on a database made by version 7', () => {
     expect(emulator.rows[0]).toMatchObject({ reportStatus: 'no_report' });
   });
 });
+
+describe('migrations 007 and 008 in one go, on the version-7 fixture rewound to version 6', () => {
+  it('reports made before folded search find their banks, and the loans their names, in any accent or case', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assetdesk-migration-007-'));
+    try {
+      const file = join(dir, 'assetdesk.sqlite');
+      copyFileSync(FIXTURE, file);
+      // As version 6 left the file: ASCII-only lower() search text and no folded bank names.
+      const before = new Database(file);
+      before.exec(`
+        UPDATE applicants SET search_text = lower(first_name || ' ' || coalesce(middle_name || ' ', '') || last_name
+          || ' ' || loan_number || ' ' || email);
+        ALTER TABLE reports DROP COLUMN institutions_search;
+      `);
+      before.pragma('user_version = 6');
+      expect(before.prepare("SELECT search_text FROM applicants WHERE email = 'jose@example.com'").pluck().get()).toBe(
+        'josé Ñúñez-o’brien ln-2026-0200 jose@example.com', // SQLite's lower() leaves Ñ
+      );
+      before.close();
+
+      const store = openAssetDeskStore({ file, dataKey: DATA_KEY, clock: () => new Date('2026-10-06T12:00:00Z') });
+      try {
+        const loans = (query: string) =>
+          store.loans
+            .pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-10-06', query })
+            .rows.map((r) => r.borrowers[0]!.lastName);
+        expect(loans('nunez')).toEqual(['Ñúñez-O’Brien']);
+        expect(loans('ÑÚÑEZ')).toEqual(['Ñúñez-O’Brien']);
+        expect(loans('жукова')).toEqual(['Жукова']);
+        const reports = (query: string) => store.reports.search({ environment: 'sandbox', query }).rows;
+        expect(reports('depositos').map((r) => r.applicantName)).toEqual(['José Ñúñez-O’Brien']);
+        expect(reports('DEPÓSITOS')).toHaveLength(1);
+        expect(reports('tattersall').length).toBe(2); // Maria's ready and pending reports
+      } finally {
+        store.close();
+      }
+      const after = new Database(file, { readonly: true });
+      expect(schemaVersion(after)).toBe(LATEST_SCHEMA_VERSION);
+      expect(after.prepare('SELECT institutions_search FROM reports ORDER BY created_at').pluck().all()).toContain(
+        '["caixa geral de depositos"]',
+      );
+      expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+      after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
