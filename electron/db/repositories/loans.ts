@@ -95,11 +95,14 @@ export function refreshBySql(d: string): string {
   return `CASE @rule WHEN 'freddie_120_days' THEN ${freddie} WHEN 'both_agencies' THEN min(${fannie}, ${freddie}) ELSE ${fannie} END`;
 }
 
-/** A loan's report status from the pipeline's columns (needs_relink, has_pending, refresh_by, the note date). */
+/**
+ * A loan's report status from the pipeline's columns (needs_relink, has_pending, latest_ready_on, refresh_by, the
+ * note date). It tests latest_ready_on, not refresh_by, for "no report": refresh_by's date arithmetic then runs once.
+ */
 const REPORT_STATUS_SQL = `CASE
     WHEN needs_relink THEN 'needs_relink'
     WHEN has_pending THEN 'pending'
-    WHEN refresh_by IS NULL THEN 'no_report'
+    WHEN latest_ready_on IS NULL THEN 'no_report'
     WHEN refresh_by < max(@today, coalesce(expected_note_date, @today)) THEN 'refresh_due'
     ELSE 'ready'
   END`;
@@ -345,7 +348,8 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         if (banks.length > 0) {
           params[`b${i}`] = JSON.stringify(banks);
           alternatives.push(
-            `l.id IN (SELECT b.loan_id FROM items i JOIN applicants b ON b.id = i.applicant_id
+            // CROSS JOIN keeps Items first, read through their bank's index (not every borrower in turn).
+            `l.id IN (SELECT b.loan_id FROM items i CROSS JOIN applicants b ON b.id = i.applicant_id
                WHERE i.institution_name IN (SELECT value FROM json_each(@b${i})))`,
           );
         }
@@ -400,6 +404,7 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         FROM (
           SELECT l.id, l.last_activity_at, l.loan_number_key, l.expected_note_date, s.findings_attention,
             s.consent_expires_on, coalesce(s.needs_relink, 0) AS needs_relink, coalesce(s.has_pending, 0) AS has_pending,
+            s.latest_ready_on,
             ${needsRefreshBy ? `CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on')} END` : 'NULL'} AS refresh_by
             ${sort === 'borrower' ? `, (SELECT last_name || ' ' || first_name FROM applicants WHERE loan_id = l.id ORDER BY position LIMIT 1) COLLATE NOCASE AS sort_name` : ''}
           FROM loans l
@@ -410,7 +415,9 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
       const limit = query.limit ?? 200;
       const offset = query.offset ?? 0;
       const ids = ctx
-        .statement(`${narrow} ORDER BY ${SORT_SQL[sort]} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`)
+        .statement(
+          `SELECT id FROM (${narrow}) ORDER BY ${SORT_SQL[sort]} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`,
+        )
         .all({ ...params, limit, offset }) as { id: string }[];
       let total: number;
       if (offset === 0 && ids.length < limit) total = ids.length;
@@ -426,7 +433,7 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
           `SELECT *, ${REPORT_STATUS_SQL} AS report_status FROM (
              SELECT l.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at, s.findings_attention,
                s.findings_info, coalesce(s.has_removed, 0) AS has_removed, coalesce(s.has_pending, 0) AS has_pending,
-               coalesce(s.needs_relink, 0) AS needs_relink, s.consent_expires_on,
+               coalesce(s.needs_relink, 0) AS needs_relink, s.consent_expires_on, s.latest_ready_on,
                CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on')} END AS refresh_by
              FROM loans l LEFT JOIN loan_env_summary s ON s.loan_id = l.id AND s.environment = @environment
              WHERE l.id IN (SELECT value FROM json_each(@ids))
