@@ -7,7 +7,8 @@ import { createMemoryLogger } from '../../electron/log/logger';
 import type { KeytarLike } from '../../electron/services/vault';
 import type { BenchSuite } from './types';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
-import { applicantInput } from '../helpers/applicant';
+import { newLoanInput } from '../helpers/applicant';
+import { NewLoanInput } from '../../shared/domain';
 
 /**
  * Report lifecycle overhead against the emulator with readiness at 0 ms: what AssetDesk itself adds
@@ -49,9 +50,12 @@ export const suite: BenchSuite = {
     try {
       await services.start();
       const h = services.handlers;
-      const applicant = await h['applicants:create'](
-        applicantInput({ firstName: 'Bench', lastName: 'Mark', loanNumber: 'LN-BENCH', reservesNeeded: 0 }),
+      const loan = await h['loans:create'](
+        NewLoanInput.parse(
+          newLoanInput({ firstName: 'Bench', lastName: 'Mark', loanNumber: 'LN-BENCH', reservesNeeded: 0 }),
+        ),
       );
+      const applicant = loan.borrowers[0]!;
       const plaid = emulatorPlaid(emulator);
       const item = await linkSandboxBank(plaid, h, applicant.id);
       const timings: number[] = [];
@@ -60,7 +64,7 @@ export const suite: BenchSuite = {
         let done!: () => void;
         const finished = new Promise<void>((r) => (done = r));
         const report = await h['reports:create']({
-          applicantId: applicant.id,
+          loanId: loan.id,
           itemIds: [item.id],
           daysRequested: 365,
           includeApplicantDetails: false,

@@ -8,6 +8,7 @@ import { newRecoveryKey, wrapDataKey } from '../../electron/db/recovery';
 import { createKeychainVault } from '../../electron/services/vault';
 import { applicantInput } from '../helpers/applicant';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
+import { addApplicant } from '../helpers/applicant';
 
 const hasKeychain = await requireKeychain();
 const CLI = fileURLToPath(new URL('../../electron/cli/backup.ts', import.meta.url));
@@ -32,7 +33,7 @@ describe.skipIf(!hasKeychain)('npm run backup / npm run restore', () => {
     const vault = createKeychainVault({ service: services[0]! });
     const key = await vault.dataKey({ databaseExists: false });
     const store = openAssetDeskStore({ file: join(data, 'assetdesk.sqlite'), dataKey: key });
-    store.applicants.create(applicantInput({ loanNumber: 'LN-CLI' }));
+    addApplicant(store, applicantInput({ loanNumber: 'LN-CLI' }));
     const recoveryKey = newRecoveryKey();
     store.saveRecoveryWrappedKey(wrapDataKey(key, recoveryKey));
     store.close();
@@ -59,11 +60,15 @@ describe.skipIf(!hasKeychain)('npm run backup / npm run restore', () => {
       recoveryKey,
     );
     expect(restored.status, restored.stderr).toBe(0);
-    expect(restored.stdout).toMatch(/Restored 1 applicants/);
+    expect(restored.stdout).toMatch(/Restored 1 loan files/);
     const reopened = await createKeychainVault({ service: services[1]! }).dataKey({ databaseExists: true });
     expect(reopened.equals(key)).toBe(true);
     const opened = openAssetDeskStore({ file: join(elsewhere, 'assetdesk.sqlite'), dataKey: reopened });
-    expect(opened.applicants.search({ environment: 'sandbox' }).rows.map((r) => r.loanNumber)).toEqual(['LN-CLI']);
+    expect(
+      opened.loans
+        .pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-11-02' })
+        .rows.map((r) => r.loanNumber),
+    ).toEqual(['LN-CLI']);
     opened.close();
   }, 90_000);
 });

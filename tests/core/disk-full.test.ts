@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../electron/log/logger';
 import { requireKeychain } from '../helpers/keychain';
 import { mountSmallDisk, smallDiskAvailable, type SmallDisk } from '../helpers/small-disk';
-import { APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -37,10 +37,10 @@ describe.skipIf(!hasKeychain || !smallDiskAvailable())('a full disk under the lo
     } catch {
       // ENOSPC: full
     }
-    const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers);
     const item = await linkBank(h, applicantId);
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [item.id],
       daysRequested: 61,
       includeApplicantDetails: false,

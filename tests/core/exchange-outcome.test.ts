@@ -4,7 +4,7 @@ import type { AppServicesDeps } from '../../electron/services/app-services';
 import { requireKeychain } from '../helpers/keychain';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
 import {
-  APPLICANT,
+  createApplicant,
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET,
   linkBank,
@@ -56,7 +56,7 @@ describe.skipIf(!hasKeychain)('public-token exchange with an unknown outcome (re
 
   test('a timeout after Plaid made the Item: one exchange, nothing stored, the same bank links again', async () => {
     const h = await appThroughProxy({ gatewayOptions: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 700 } });
-    const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers);
     emulator.faults.addLatency('/item/public_token/exchange', 1500);
 
     const error = await linkBank(h, applicantId).catch((e: unknown) => e);
@@ -71,7 +71,7 @@ describe.skipIf(!hasKeychain)('public-token exchange with an unknown outcome (re
 
     const store = h.services.internals.store()!;
     expect(store.items.listForApplicant(applicantId, 'emulator')).toEqual([]);
-    const { items } = await h.handlers['applicants:get']({ applicantId });
+    const { items } = await h.handlers['loans:get']({ loanId });
     expect(items).toEqual([]);
     const actions = store.activity.list({ applicantId }).map((e) => e.action);
     expect(actions).toContain('item_link_outcome_unknown');
@@ -87,22 +87,22 @@ describe.skipIf(!hasKeychain)('public-token exchange with an unknown outcome (re
 
   test('a 500 on the exchange: not repeated, nothing stored, the same bank links again at once', async () => {
     const h = await appThroughProxy();
-    const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers);
     emulator.faults.failNext('/item/public_token/exchange', 500, 1);
     await expect(linkBank(h, applicantId)).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
     expect(proxy.count('/item/public_token/exchange')).toBe(1);
     const again = await linkBank(h, applicantId);
-    expect((await h.handlers['applicants:get']({ applicantId })).items.map((i) => i.id)).toEqual([again.id]);
+    expect((await h.handlers['loans:get']({ loanId })).items.map((i) => i.id)).toEqual([again.id]);
   });
 
-  test('an Item that cannot be kept here (the applicant was deleted meanwhile) is removed at Plaid', async () => {
+  test('an Item that cannot be kept here (the loan file was deleted meanwhile) is removed at Plaid', async () => {
     const h = await appThroughProxy();
-    const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers);
     emulator.faults.addLatency('/accounts/get', 800);
     const linking = linkBank(h, applicantId).catch((e: unknown) => e);
     // The exchange is done and /accounts/get is on its way (held 800 ms by the emulator).
     await until(() => proxy.count('/accounts/get') === 1, 'the accounts read');
-    await h.handlers['applicants:delete']({ applicantId });
+    await h.handlers['loans:delete']({ loanId });
     const error = await linking;
     expect(error).toBeInstanceOf(Error);
     expect(proxy.count('/item/public_token/exchange')).toBe(1);

@@ -2,7 +2,7 @@ import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { SETTINGS_DEFAULTS, type AssetDeskStore } from '../../electron/db';
 import type { DesktopAdapters } from '../../electron/services/desktop';
 import type { EnvironmentSession } from '../../electron/services/environment-session';
-import { createApplicantHandlers } from '../../electron/services/features/applicants';
+import { createLoanHandlers } from '../../electron/services/features/loans';
 import { createAuditCopyHandlers } from '../../electron/services/features/audit-copies';
 import { createDepositHandlers } from '../../electron/services/features/deposits';
 import { createLinkHandlers } from '../../electron/services/features/link';
@@ -17,7 +17,8 @@ import type { ServiceContext } from '../../electron/services/service-context';
 import { createKeychainVault } from '../../electron/services/vault';
 import { createWebhookDesk } from '../../electron/services/webhook-desk';
 import type { EventName, EventPayload } from '../../shared/ipc/contract';
-import { applicantInput } from '../helpers/applicant';
+import { newLoanInput } from '../helpers/applicant';
+import { NewLoanInput } from '../../shared/domain';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
 import { tempStore } from '../store/helpers';
 import { finishesWithin } from './deadline';
@@ -103,7 +104,7 @@ function desk() {
     clipboard,
     events,
     link: createLinkHandlers(ctx),
-    applicants: createApplicantHandlers(ctx),
+    loans: createLoanHandlers(ctx),
     reports: createReportHandlers(ctx),
     auditCopies: createAuditCopyHandlers(ctx),
     deposits: createDepositHandlers(ctx),
@@ -117,12 +118,17 @@ function desk() {
 
 type Desk = ReturnType<typeof desk>;
 
-/** An applicant with one linked bank and a report asked for, through the feature modules. */
+/** A one-borrower loan made through loans:create; its borrower. */
+async function newApplicant(d: Desk) {
+  return (await d.loans['loans:create'](NewLoanInput.parse(newLoanInput()))).borrowers[0]!;
+}
+
+/** A one-borrower loan with one linked bank and a report asked for, through the feature modules. */
 async function requestReport(d: Desk) {
-  const applicant = await d.applicants['applicants:create'](applicantInput());
+  const applicant = await newApplicant(d);
   const item = await linkSandboxBank(emulatorPlaid(emulator), d.link, applicant.id);
   const created = await d.reports['reports:create']({
-    applicantId: applicant.id,
+    loanId: applicant.loanId,
     itemIds: [item.id],
     daysRequested: 61,
     includeApplicantDetails: false,
@@ -146,18 +152,18 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
   afterEach(() => d.close());
 
   test('resume carries on a report left pending before Plaid was called, on the same row (never a second one)', async () => {
-    const applicant = await d.applicants['applicants:create'](applicantInput());
+    const applicant = await newApplicant(d);
     const item = await linkSandboxBank(emulatorPlaid(emulator), d.link, applicant.id);
-    const pending = leftPendingReport(d.store, applicant.id, item.id);
+    const pending = leftPendingReport(d.store, applicant, item.id);
     await d.session.lifecycle.resume();
     expect(await finishesWithin(d.session.lifecycle.settled(), 10_000), 'resumed report settles within 10 s').toBe(
       true,
     );
-    const rows = d.store.reports.listForApplicant(applicant.id, 'emulator');
+    const rows = d.store.reports.listForLoan(applicant.loanId, 'emulator');
     expect(rows.map((r) => [r.id, r.status])).toEqual([[pending.id, 'ready']]);
     // A second resume finds nothing pending and makes nothing new.
     await d.session.lifecycle.resume();
-    expect(d.store.reports.listForApplicant(applicant.id, 'emulator')).toHaveLength(1);
+    expect(d.store.reports.listForLoan(applicant.loanId, 'emulator')).toHaveLength(1);
   });
 
   test('reports:summary reads one report whatever its status, and progress events carry that summary', async () => {
@@ -276,12 +282,16 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
     expect(actions.slice(0, 2)).toEqual(['deposit_unsourced', 'deposit_sourced']);
   });
 
-  test('retention removes reports older than the setting, at Plaid and locally (nothing younger)', async () => {
-    const { report } = await readyReport(d);
+  test('retention (now counted from when the loan is closed or withdrawn) removes reports of loans closed longer ago than the setting, at Plaid and locally (nothing younger, nothing of an open loan)', async () => {
+    const { applicant, report } = await readyReport(d);
     expect(await sweepRetention(d.ctx)).toEqual([]); // no retention set: keep forever
     d.store.settings.update('retentionDays', 30);
     expect(await sweepRetention(d.ctx)).toEqual([]);
     const later = { ...d.ctx, clock: () => new Date(Date.now() + 31 * 86_400_000) };
+    // However old, an open loan's report is still in use.
+    expect(await sweepRetention(later)).toEqual([]);
+    d.store.loans.setStatus(applicant.loanId, 'closed');
+    expect(await sweepRetention(d.ctx)).toEqual([]);
     const token = d.store.reports.reportToken(report.id)!;
     expect(await sweepRetention(later)).toEqual([report.id]);
     expect(d.store.reports.get(report.id)?.status).toBe('removed');

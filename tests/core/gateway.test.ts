@@ -114,7 +114,7 @@ test('with no usable keychain the app still starts; secret-needing channels answ
   await services.start();
   const info = await services.handlers['app:info']({});
   expect(info.keychain).toMatchObject({ state: 'unavailable', howToFix: expect.stringMatching(/gnome-keyring/) });
-  await expect(services.handlers['applicants:list']({})).rejects.toMatchObject({
+  await expect(services.handlers['loans:list']({})).rejects.toMatchObject({
     code: 'KEYCHAIN_UNAVAILABLE',
     message: expect.stringMatching(/gnome-keyring/),
   });

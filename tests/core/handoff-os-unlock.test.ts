@@ -52,6 +52,7 @@ describe('hand-off: OS unlock of the officer', () => {
         showOpenDialog: (async () => ({ canceled: true, filePaths: [] })) as Dialog['showOpenDialog'],
       },
       clipboard: { writeText: async () => undefined },
+      shell: { showItemInFolder: () => undefined },
       createNotification: () => ({ show: () => undefined }),
       notificationsSupported: () => false,
       mainWindow: () => null,

@@ -12,6 +12,7 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import { channelNames, type ContractHandlers } from '../../shared/ipc/contract';
 import { applicantInput } from '../helpers/applicant';
 import { tempStore } from '../store/helpers';
+import { addApplicant, borrowerInput } from '../helpers/applicant';
 
 /** The hand-off lock on a real store: PIN as a scrypt hash, the lock held in the main process. */
 describe('hand-off lock', () => {
@@ -61,8 +62,8 @@ describe('hand-off lock', () => {
 
   it('without a PIN the hand-off does not start; with one, only the PIN ends it', async () => {
     const { d, ran } = dispatcher();
-    const maria = t.store.applicants.create(applicantInput());
-    const other = t.store.applicants.create(applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
+    const maria = addApplicant(t.store, applicantInput());
+    const other = addApplicant(t.store, applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
     expect(await d.dispatch('handoff:status', {})).toEqual({ ok: true, value: { pinSet: false, active: null } });
     expect(await d.dispatch('handoff:start', { applicantId: maria.id })).toMatchObject({
       ok: false,
@@ -83,15 +84,17 @@ describe('hand-off lock', () => {
       ok: true,
       value: { pinSet: true, active: { applicantId: maria.id, itemId: null } },
     });
-    // The applicant's mode may read its own applicant and link; nothing else runs.
+    // The applicant's mode may read its own loan file and link; nothing else runs.
     const ranMarker = (c: string) => ({ ok: false, error: { message: `${c} ran` } });
-    expect(await d.dispatch('applicants:get', { applicantId: maria.id })).toMatchObject(ranMarker('applicants:get'));
+    expect(await d.dispatch('loans:get', { loanId: maria.loanId })).toMatchObject(ranMarker('loans:get'));
     expect(await d.dispatch('link:createToken', { applicantId: maria.id })).toMatchObject(
       ranMarker('link:createToken'),
     );
     for (const [channel, payload] of [
-      ['applicants:get', { applicantId: other.id }],
-      ['applicants:list', {}],
+      ['loans:get', { loanId: other.loanId }],
+      ['loans:list', {}],
+      ['loans:update', { loanId: maria.loanId, changes: { fundsToClose: 1 } }],
+      ['borrowers:add', { loanId: maria.loanId, borrower: borrowerInput() }],
       ['reports:search', {}],
       ['link:createToken', { applicantId: other.id }],
       ['settings:get', {}],
@@ -103,7 +106,7 @@ describe('hand-off lock', () => {
         error: { code: 'FORBIDDEN_SENDER', message: expect.stringMatching(/officer’s PIN returns/) },
       });
     }
-    expect(ran).toEqual(['applicants:get', 'link:createToken']);
+    expect(ran).toEqual(['loans:get', 'link:createToken']);
     // The lock is kept in the store: a reload or a new window still finds it.
     expect(await dispatcher().d.dispatch('handoff:status', {})).toMatchObject({
       value: { active: { applicantId: maria.id } },
@@ -113,12 +116,12 @@ describe('hand-off lock', () => {
       ok: false,
       error: { code: 'VALIDATION_FAILED', field: 'pin', message: 'That PIN is not right.' },
     });
-    expect(await d.dispatch('applicants:list', {})).toMatchObject({ error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await d.dispatch('loans:list', {})).toMatchObject({ error: { code: 'FORBIDDEN_SENDER' } });
     expect(await d.dispatch('handoff:end', { pin: '2468' })).toEqual({
       ok: true,
       value: { pinSet: true, active: null },
     });
-    expect(await d.dispatch('applicants:list', {})).toMatchObject(ranMarker('applicants:list'));
+    expect(await d.dispatch('loans:list', {})).toMatchObject(ranMarker('loans:list'));
     const actions = t.store.activity.list({ limit: 20 }).map((a) => a.action);
     expect(actions).toEqual(
       expect.arrayContaining(['officer_pin_set', 'handoff_started', 'handoff_pin_refused', 'handoff_ended']),
@@ -138,7 +141,7 @@ describe('hand-off lock', () => {
 
   it('after five wrong PINs each try waits; changing the PIN needs the current one', async () => {
     const { d } = dispatcher();
-    const maria = t.store.applicants.create(applicantInput());
+    const maria = addApplicant(t.store, applicantInput());
     await d.dispatch('handoff:setPin', { pin: '2468' });
     expect(await d.dispatch('handoff:setPin', { pin: '1111' })).toMatchObject({
       ok: false,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlaidApi } from 'plaid';
 import type { EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
+import { NewLoanInput } from '../../shared/domain';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createAppServices, type AppServices, type AppServicesDeps } from '../../electron/services/app-services';
@@ -11,6 +12,7 @@ import type { DesktopAdapters } from '../../electron/services/desktop';
 import { createMemoryLogger } from '../../electron/log/logger';
 import { realKeytar, testKeychainService } from '../helpers/keychain';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
+import { splitApplicantInput, type ApplicantInput } from '../helpers/applicant';
 
 /** Real parts for core tests: an emulator, a temp user-data folder, the real keychain, in-memory desktop. */
 export interface CoreHarness {
@@ -141,6 +143,13 @@ export const APPLICANT = {
   ssn: '123-45-6789',
 };
 
+/** Opens a one-borrower loan through loans:create (APPLICANT with `overrides`) and answers its borrower. */
+export async function createApplicant(handlers: ContractHandlers, overrides: Partial<ApplicantInput> = {}) {
+  // Parsed by the contract's schema, as the bridge does before a handler sees it.
+  const loan = await handlers['loans:create'](NewLoanInput.parse(splitApplicantInput({ ...APPLICANT, ...overrides })));
+  return loan.borrowers[0]!;
+}
+
 /** Links a First Platypus Bank Item the way Link would, through the app's own link:complete. */
 export function linkBank(
   h: CoreHarness,
@@ -169,11 +178,12 @@ export const TOKEN_PATTERN =
 /** What a crash right after writing a create request's pending row leaves behind: the row, no Plaid ids. */
 export function leftPendingReport(
   store: { reports: { createPending: AssetDeskStore['reports']['createPending'] } },
-  applicantId: string,
+  borrower: { id: string; loanId: string },
   itemId: string,
 ) {
   return store.reports.createPending({
-    applicantId,
+    loanId: borrower.loanId,
+    applicantId: borrower.id,
     environment: 'emulator',
     kind: 'create',
     parentId: null,

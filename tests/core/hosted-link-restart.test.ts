@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { RunningEmulator } from '../../electron/emulator';
 import { realKeytar, testKeychainService } from '../helpers/keychain';
 import { emulatorPlaid } from '../helpers/emulator-plaid';
-import { APPLICANT, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, startHarness, until, type CoreHarness } from './harness';
 
 /**
  * Hosted Link sessions and the built-in emulator's data outlive the app: real services stopped and
@@ -67,11 +67,12 @@ async function applicantFinishes(emulator: RunningEmulator, linkToken: string, h
 }
 
 let applicantId: string;
+let loanId: string;
 let first: { hostedLinkId: string; url: string; expiration: string };
 
 test('a Hosted Link lasts the officer’s setting (default three days), Plaid’s expiration is kept, the token only encrypted', async () => {
   const app = await restart();
-  applicantId = (await app.handlers['applicants:create'](APPLICANT)).id;
+  ({ id: applicantId, loanId } = await createApplicant(app.handlers));
   expect((await app.handlers['settings:get']({})).hostedLinkLifetimeSeconds).toBe(3 * 24 * 3600);
   first = await app.handlers['link:createHosted']({ applicantId });
   const lifetime = Date.parse(first.expiration) - Date.now();
@@ -108,7 +109,7 @@ test('after a restart the session is resumed through /link/token/get and its Ite
   const [session] = await app.handlers['link:hostedSessions']({ applicantId });
   expect(session).toMatchObject({ status: 'completed', finishedAt: expect.any(String) });
   expect(session!.itemIds).toHaveLength(1);
-  const { items } = await app.handlers['applicants:get']({ applicantId });
+  const { items } = await app.handlers['loans:get']({ loanId });
   expect(items.map((i) => i.institutionName)).toEqual(['First Platypus Bank']);
   // The ended session's token is destroyed.
   expect(app.services.internals.store()!.hostedLinkSessions.linkToken(first.hostedLinkId)).toBeNull();
@@ -145,10 +146,10 @@ test('the officer revokes a link: AssetDesk forgets it and ignores what the appl
   expect(revoked).toMatchObject({ status: 'revoked', finishedAt: expect.any(String) });
   expect(store.hostedLinkSessions.linkToken(sent.hostedLinkId)).toBeNull();
 
-  const itemsBefore = (await app.handlers['applicants:get']({ applicantId })).items.length;
+  const itemsBefore = (await app.handlers['loans:get']({ loanId })).items.length;
   await applicantFinishes(builtIn(app), linkToken, sent.url).catch(() => undefined);
   expect((await app.handlers['link:hostedStatus']({ hostedLinkId: sent.hostedLinkId })).status).toBe('revoked');
-  expect((await app.handlers['applicants:get']({ applicantId })).items.length).toBe(itemsBefore);
+  expect((await app.handlers['loans:get']({ loanId })).items.length).toBe(itemsBefore);
 });
 
 test('delivery by SMS or e-mail sends the applicant’s contact details to Plaid', async () => {
@@ -166,7 +167,7 @@ test('the built-in emulator’s sealed data survives a restart (its storage key 
   const app = h!;
   const plaid = emulatorPlaid(builtIn(app));
   const secretBefore = builtIn(app).secret;
-  const { items } = await app.handlers['applicants:get']({ applicantId });
+  const { items } = await app.handlers['loans:get']({ loanId });
   const accessToken = app.services.internals.store()!.items.accessToken(items[0]!.id);
   const created = await plaid.assetReportCreate({
     access_tokens: [accessToken],

@@ -5,6 +5,7 @@ import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
 import { emulatorPlaid } from '../helpers/emulator-plaid';
 import {
+  createApplicant,
   APPLICANT,
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET,
@@ -63,11 +64,12 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
   });
 
   let applicantId = '';
+  let loanId = '';
   let itemId = '';
   let report: ReportSummary;
 
   test('link token for the applicant, public-token exchange into the store, duplicate institution caught', async () => {
-    applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+    ({ id: applicantId, loanId } = await createApplicant(h.handlers));
     const link = await h.handlers['link:createToken']({ applicantId });
     expect(link.linkToken).toMatch(/^link-sandbox-/);
     expect(link.updateMode).toBe(false);
@@ -79,14 +81,14 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
       code: 'DUPLICATE_INSTITUTION',
       message: expect.stringMatching(/already linked/),
     });
-    expect((await h.handlers['applicants:get']({ applicantId })).items).toHaveLength(1);
+    expect((await h.handlers['loans:get']({ loanId })).items).toHaveLength(1);
     const update = await h.handlers['link:createToken']({ applicantId, itemId });
     expect(update.updateMode).toBe(true);
   });
 
   test('create → pending first → ready by webhook, JSON (with insights) and PDF stored', async () => {
     report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 61,
       includeApplicantDetails: true,
@@ -218,12 +220,12 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
 
   test('switching environment never mixes Items or reports', async () => {
     await h.handlers['settings:switchEnvironment']({ environment: 'emulator' });
-    const inEmulator = await h.handlers['applicants:get']({ applicantId });
+    const inEmulator = await h.handlers['loans:get']({ loanId });
     expect(inEmulator.items).toHaveLength(0);
     expect(inEmulator.reports).toHaveLength(0);
     expect((await h.handlers['reports:search']({})).total).toBe(0);
     await h.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
-    expect((await h.handlers['applicants:get']({ applicantId })).items).toHaveLength(1);
+    expect((await h.handlers['loans:get']({ loanId })).items).toHaveLength(1);
   });
 
   test('removing an Item calls /item/remove; no token or secret in logs, responses or events', async () => {
@@ -231,7 +233,7 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const accessToken = store.items.accessToken(itemId);
     await h.handlers['items:remove']({ itemId });
     await expect(h.plaid.itemGet({ access_token: accessToken })).rejects.toMatchObject({ response: { status: 400 } });
-    expect((await h.handlers['applicants:get']({ applicantId })).items[0]!.status).toBe('removed');
+    expect((await h.handlers['loans:get']({ loanId })).items[0]!.status).toBe('removed');
 
     await h.services.internals.settled();
     const everything = [...h.logger.lines, ...h.responses, ...h.events.map((e) => JSON.stringify(e))];

@@ -1,5 +1,5 @@
 import { Products } from 'plaid';
-import { APPLICANT, startHarness, type CoreHarness } from './harness';
+import { createApplicant, startHarness, type CoreHarness } from './harness';
 
 /**
  * link:complete stores what Plaid says about the new Item, not what the page claims: the page's
@@ -27,7 +27,7 @@ async function publicToken(institutionId: string) {
 }
 
 test('the institution and accounts come from Plaid, whatever the metadata says', async () => {
-  const applicant = await h.handlers['applicants:create'](APPLICANT);
+  const applicant = await createApplicant(h.handlers);
   const item = await h.handlers['link:complete']({
     applicantId: applicant.id,
     publicToken: await publicToken('ins_109508'),
@@ -46,7 +46,7 @@ test('the institution and accounts come from Plaid, whatever the metadata says',
 });
 
 test('the duplicate-bank check uses Plaid’s institution: a second Item at the same bank is refused and removed', async () => {
-  const applicant = await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-2024-0002' });
+  const applicant = await createApplicant(h.handlers, { loanNumber: 'LN-2024-0002' });
   await h.handlers['link:complete']({
     applicantId: applicant.id,
     publicToken: await publicToken('ins_109509'),
@@ -63,12 +63,12 @@ test('the duplicate-bank check uses Plaid’s institution: a second Item at the 
   });
   await expect(second).rejects.toMatchObject({ code: 'DUPLICATE_INSTITUTION' });
   await expect(second).rejects.toThrow(/First Gingham Credit Union is already linked/);
-  const items = await h.handlers['applicants:get']({ applicantId: applicant.id });
+  const items = await h.handlers['loans:get']({ loanId: applicant.loanId });
   expect(items.items.filter((i) => i.status !== 'removed')).toHaveLength(1);
 });
 
 test('metadata naming an already-linked bank does not block a different bank', async () => {
-  const applicant = await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-2024-0003' });
+  const applicant = await createApplicant(h.handlers, { loanNumber: 'LN-2024-0003' });
   const first = await h.handlers['link:complete']({
     applicantId: applicant.id,
     publicToken: await publicToken('ins_109511'),

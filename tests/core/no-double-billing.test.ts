@@ -13,7 +13,7 @@ import {
   type CountingProxy,
 } from './counting-proxy';
 import {
-  APPLICANT,
+  createApplicant,
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET,
   linkBank,
@@ -78,9 +78,9 @@ describe.skipIf(!hasKeychain)(
       return h;
     }
 
-    const create = (h: CoreHarness, applicantId: string, itemId: string) =>
+    const create = (h: CoreHarness, loanId: string, itemId: string) =>
       h.handlers['reports:create']({
-        applicantId,
+        loanId,
         itemIds: [itemId],
         daysRequested: 61,
         includeApplicantDetails: false,
@@ -89,11 +89,11 @@ describe.skipIf(!hasKeychain)(
     test('a 500 on /asset_report/create is not repeated: one create at Plaid, the officer told the outcome is unknown', async () => {
       proxy = await startCountingProxy(emulator.baseUrl);
       const h = await appThroughProxy({});
-      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      const { id: applicantId, loanId } = await createApplicant(h.handlers);
       const itemId = (await linkBank(h, applicantId)).id;
       emulator.faults.failNext('/asset_report/create', 500, 3);
 
-      const error = await create(h, applicantId, itemId).catch((e: unknown) => e);
+      const error = await create(h, loanId, itemId).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', message: expect.stringMatching(/not billed twice/) });
       await h.services.internals.settled();
       expect(proxy.count('/asset_report/create')).toBe(1);
@@ -109,11 +109,11 @@ describe.skipIf(!hasKeychain)(
     test('a timeout on /asset_report/create is not repeated either (Plaid went on to make that report)', async () => {
       proxy = await startCountingProxy(emulator.baseUrl);
       const h = await appThroughProxy({ gatewayOptions: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 700 } });
-      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      const { id: applicantId, loanId } = await createApplicant(h.handlers);
       const itemId = (await linkBank(h, applicantId)).id;
       emulator.faults.addLatency('/asset_report/create', 1500);
 
-      await expect(create(h, applicantId, itemId)).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+      await expect(create(h, loanId, itemId)).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
       await new Promise((resolve) => setTimeout(resolve, 1600)); // the emulator's answer would have come by now
       expect(proxy.count('/asset_report/create')).toBe(1);
       expect((await h.handlers['reports:search']({})).rows.map((r) => r.status)).toEqual(['failed']);
@@ -122,12 +122,12 @@ describe.skipIf(!hasKeychain)(
     test('429 and PLANNED_MAINTENANCE on create are retried (Plaid did not act): one report, ready', async () => {
       proxy = await startCountingProxy(emulator.baseUrl);
       const h = await appThroughProxy({});
-      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      const { id: applicantId, loanId } = await createApplicant(h.handlers);
       const itemId = (await linkBank(h, applicantId)).id;
       emulator.faults.failNext('/asset_report/create', 429, 1);
       emulator.faults.failNext('/asset_report/create', 503, 1);
 
-      const report = await create(h, applicantId, itemId);
+      const report = await create(h, loanId, itemId);
       expect(report.plaidReportId).toEqual(expect.any(String));
       expect(proxy.count('/asset_report/create')).toBe(3);
       await until(
@@ -140,7 +140,7 @@ describe.skipIf(!hasKeychain)(
     test('the exchange and audit-copy create are not repeated after a 500 either; the officer is told what to check', async () => {
       proxy = await startCountingProxy(emulator.baseUrl);
       const h = await appThroughProxy({});
-      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      const { id: applicantId, loanId } = await createApplicant(h.handlers);
       emulator.faults.failNext('/item/public_token/exchange', 500, 1);
       await expect(linkBank(h, applicantId)).rejects.toMatchObject({
         code: 'OUTCOME_UNKNOWN',
@@ -149,7 +149,7 @@ describe.skipIf(!hasKeychain)(
       expect(proxy.count('/item/public_token/exchange')).toBe(1);
 
       const itemId = (await linkBank(h, applicantId, 'ins_109509', 'First Gingham Credit Union')).id;
-      const report = await create(h, applicantId, itemId);
+      const report = await create(h, loanId, itemId);
       await until(() => h.services.internals.store()!.reports.get(report.id)?.status === 'ready', 'the report');
       emulator.faults.failNext('/asset_report/audit_copy/create', 500, 1);
       await expect(
@@ -161,9 +161,9 @@ describe.skipIf(!hasKeychain)(
     test('refresh and filter after a 500 reach Plaid once each; the new report is failed with the outcome unknown', async () => {
       proxy = await startCountingProxy(emulator.baseUrl);
       const h = await appThroughProxy({});
-      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      const { id: applicantId, loanId } = await createApplicant(h.handlers);
       const itemId = (await linkBank(h, applicantId)).id;
-      const parent = await create(h, applicantId, itemId);
+      const parent = await create(h, loanId, itemId);
       await until(() => h.services.internals.store()!.reports.get(parent.id)?.status === 'ready', 'the parent report');
 
       emulator.faults.failNext('/asset_report/refresh', 500, 1);
@@ -198,10 +198,10 @@ describe.skipIf(!hasKeychain)(
       keychainServices.push(keychainService);
 
       const first = await appThroughProxy({}, { userDataDir, keychainService });
-      const applicantId = (await first.handlers['applicants:create'](APPLICANT)).id;
+      const { id: applicantId, loanId } = await createApplicant(first.handlers);
       const itemId = (await linkBank(first, applicantId)).id;
       emulator.faults.setReadyAfterMs(600_000); // Plaid is still generating when the app stops
-      const pending = await create(first, applicantId, itemId);
+      const pending = await create(first, loanId, itemId);
       expect(pending).toMatchObject({ status: 'pending', plaidReportId: expect.any(String) });
       await first.close();
       harnesses.splice(harnesses.indexOf(first), 1);
@@ -230,11 +230,11 @@ describe.skipIf(!hasKeychain)(
       proxy = await startCountingProxy(emulator.baseUrl, time.now);
       const h = await appThroughProxy({ pollIntervals: { initialMs: 100, factor: 1.5, maxMs: 1000, time } });
       await h.handlers['settings:update']({ webhook: { enabled: false, publicUrl: null } });
-      const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+      const { id: applicantId, loanId } = await createApplicant(h.handlers);
       const itemId = (await linkBank(h, applicantId)).id;
       emulator.faults.setReadyAfterMs(600_000);
       const started = time.now();
-      await create(h, applicantId, itemId);
+      await create(h, loanId, itemId);
 
       const minutes = 5;
       await until(() => time.now() - started >= minutes * 60_000, `${minutes} minutes of polling on the test clock`);

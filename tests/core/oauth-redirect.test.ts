@@ -1,4 +1,4 @@
-import { startHarness, APPLICANT, type CoreHarness } from './harness';
+import { createApplicant, startHarness, type CoreHarness } from './harness';
 
 /**
  * The OAuth redirect URI goes into /link/token/create only for the environment the officer registered
@@ -16,7 +16,7 @@ async function redirectUriOf(linkToken: string) {
 }
 
 test('Sandbox with a registered redirect URI: Link tokens carry it; emulator mode and Hosted Link do not', async () => {
-  const applicant = await h.handlers['applicants:create'](APPLICANT);
+  const applicant = await createApplicant(h.handlers);
   const redirect = 'https://assetdesk.example.com/oauth-return';
   await h.handlers['settings:update']({ oauthRedirectUri: { environment: 'sandbox', uri: redirect } });
   expect((await h.handlers['settings:get']({})).oauthRedirectUri).toEqual({ sandbox: redirect, production: null });

@@ -2,7 +2,7 @@ import { startReplayServer, type ReplayServer } from '../../electron/emulator/re
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import { requireKeychain } from '../helpers/keychain';
 import { loadSpec } from '../contract/openapi-validator';
-import { APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -35,12 +35,12 @@ describe.skipIf(!hasKeychain)("the report flow on Plaid's example responses (rep
   test('link, create, ready by polling, read, PDF, audit copy and removal all work on the examples', async () => {
     const example = replay.examples.get('/asset_report/get') as { report: AssetReportGetResult['report'] };
     const created = replay.examples.get('/asset_report/create') as { asset_report_id: string };
-    const applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers);
     const item = await linkBank(h, applicantId);
     expect(item.status).toBe('ok');
 
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [item.id],
       daysRequested: 61,
       includeApplicantDetails: true,

@@ -4,7 +4,7 @@ import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
 import { emulatorControl } from './counting-proxy';
-import { APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -34,20 +34,20 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
     );
 
   async function applicantWithTwoBanks(loanNumber: string) {
-    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber })).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers, { loanNumber });
     const good = await linkBank(h, applicantId);
     const failing = await linkSandboxBank(h.plaid, h.handlers, applicantId, {
       institutionId: 'ins_109511',
       name: 'Tartan Bank',
       username: 'user_bank_timeout',
     });
-    return { applicantId, itemIds: [good.id, failing.id] };
+    return { applicantId, loanId, itemIds: [good.id, failing.id] };
   }
 
   test('two banks, one times out, require_all_items true (the default): failed, and the message names the bank', async () => {
-    const { applicantId, itemIds } = await applicantWithTwoBanks('LN-MULTI-ALL');
+    const { loanId, itemIds } = await applicantWithTwoBanks('LN-MULTI-ALL');
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds,
       daysRequested: 61,
       includeApplicantDetails: false,
@@ -61,9 +61,9 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
   });
 
   test('the same with require_all_items false: ready without that bank, and the warning names it', async () => {
-    const { applicantId, itemIds } = await applicantWithTwoBanks('LN-MULTI-SOME');
+    const { loanId, itemIds } = await applicantWithTwoBanks('LN-MULTI-SOME');
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds,
       daysRequested: 61,
       includeApplicantDetails: false,
@@ -84,12 +84,12 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
   });
 
   test('a client without insights still gets a usable report, fetched plainly, and the choice is remembered', async () => {
-    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-NO-INSIGHTS' })).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers, { loanNumber: 'LN-NO-INSIGHTS' });
     const itemId = (await linkBank(h, applicantId)).id;
     await emulatorControl(h.emulator, 'entitlements', { insights: false });
     expect((await h.handlers['settings:get']({})).insights.emulator).toBe(true);
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 61,
       includeApplicantDetails: false,
@@ -108,12 +108,12 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
   });
 
   test('a report made while insights were off is fetched plainly once they are on, and insights stay on', async () => {
-    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-PREV-INSIGHTS' })).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers, { loanNumber: 'LN-PREV-INSIGHTS' });
     const itemId = (await linkBank(h, applicantId)).id;
     await emulatorControl(h.emulator, 'entitlements', { insights: false });
     h.emulator.faults.setReadyAfterMs(600_000);
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 61,
       includeApplicantDetails: false,
@@ -129,11 +129,11 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
   });
 
   test("Fast Assets: Plaid's FAST report is announced while the report stays pending; the FULL one is what is stored", async () => {
-    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-FAST' })).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers, { loanNumber: 'LN-FAST' });
     const itemId = (await linkBank(h, applicantId)).id;
     h.emulator.faults.setFastReportGapMs(1500);
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 61,
       includeApplicantDetails: false,
@@ -157,30 +157,30 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
   });
 
   test('a client without Fast Assets gets a message naming the add-on, and no report is left pending', async () => {
-    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-NO-FAST' })).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers, { loanNumber: 'LN-NO-FAST' });
     const itemId = (await linkBank(h, applicantId)).id;
     await emulatorControl(h.emulator, 'entitlements', { fast_assets: false });
     const refused = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 61,
       includeApplicantDetails: false,
       fastAssets: true,
     }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'INVALID_PRODUCT', message: expect.stringMatching(/Fast Assets/) });
-    const rows = (await h.handlers['applicants:get']({ applicantId })).reports;
+    const rows = (await h.handlers['loans:get']({ loanId })).reports;
     expect(rows.map((r) => r.status)).toEqual(['failed']);
   });
 
   test("Plaid's per-bank create limit (5 a minute) ends in a message the officer can act on", async () => {
-    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-LIMIT' })).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers, { loanNumber: 'LN-LIMIT' });
     const itemId = (await linkBank(h, applicantId)).id;
     await emulatorControl(h.emulator, 'rate_limits', { enabled: true });
-    const request = { applicantId, itemIds: [itemId], daysRequested: 61, includeApplicantDetails: false };
+    const request = { loanId, itemIds: [itemId], daysRequested: 61, includeApplicantDetails: false };
     for (let i = 0; i < 5; i++) await h.handlers['reports:create'](request);
     const refused = await h.handlers['reports:create'](request).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'RATE_LIMIT', message: expect.stringMatching(/Wait a minute/) });
-    const rows = (await h.handlers['applicants:get']({ applicantId })).reports;
+    const rows = (await h.handlers['loans:get']({ loanId })).reports;
     expect(rows.filter((r) => r.status === 'failed')).toEqual([
       expect.objectContaining({ failure: expect.objectContaining({ code: 'RATE_LIMIT' }) }),
     ]);
@@ -188,10 +188,10 @@ describe.skipIf(!hasKeychain)("Plaid's failures through to the officer (real ser
   });
 
   test("the auditor reads the audit copy the officer shares; the officer's own keys cannot", async () => {
-    const applicantId = (await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-AUDIT' })).id;
+    const { id: applicantId, loanId } = await createApplicant(h.handlers, { loanNumber: 'LN-AUDIT' });
     const itemId = (await linkBank(h, applicantId)).id;
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 61,
       includeApplicantDetails: false,

@@ -5,7 +5,7 @@ import { newestBackupIn } from '../../electron/db/backup';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import type { KeytarLike } from '../../electron/services/vault';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
-import { APPLICANT, EMULATOR_CLIENT_ID, EMULATOR_SECRET, startHarness } from './harness';
+import { createApplicant, APPLICANT, EMULATOR_CLIENT_ID, EMULATOR_SECRET, startHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -58,7 +58,7 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
   test('first run: a recovery key is made and confirmed; a backup is made and the reminder clears', async () => {
     const h = await open();
     try {
-      await h.handlers['applicants:create'](APPLICANT);
+      await createApplicant(h.handlers);
       const first = await h.handlers['backup:status']({});
       expect(first).toMatchObject({ recoveryKeySaved: false, reminderDue: true, lastBackupAt: null });
       const { recoveryKey } = await h.handlers['recovery:newKey']({});
@@ -91,14 +91,14 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
       });
       expect(await keytar.getPassword(keychainService, 'data-key')).toBeNull(); // never replaced by a fresh key
       expect(await h.handlers['backup:status']({})).toMatchObject({ needsRecoveryKey: true });
-      await expect(h.handlers['applicants:list']({})).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+      await expect(h.handlers['loans:list']({})).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
       await expect(
         h.handlers['recovery:unlock']({ recoveryKey: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH' }),
       ).rejects.toMatchObject({ code: 'RECOVERY_KEY_WRONG' });
       expect(await keytar.getPassword(keychainService, 'data-key')).toBeNull();
       await h.handlers['recovery:unlock']({ recoveryKey: savedRecoveryKey });
       expect((await h.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
-      const list = await h.handlers['applicants:list']({});
+      const list = await h.handlers['loans:list']({});
       expect(list.rows.map((r) => r.loanNumber)).toEqual([APPLICANT.loanNumber]);
       expect(await keytar.getPassword(keychainService, 'data-key')).not.toBeNull();
     } finally {
@@ -109,11 +109,11 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
   test('restore from Settings brings back the backed-up history and keeps the replaced one', async () => {
     const h = await open();
     try {
-      await h.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-AFTER-BACKUP' });
-      expect((await h.handlers['applicants:list']({})).total).toBe(2);
+      await createApplicant(h.handlers, { loanNumber: 'LN-AFTER-BACKUP' });
+      expect((await h.handlers['loans:list']({})).total).toBe(2);
       const restored = await h.handlers['backup:restore']({});
-      expect(restored).toMatchObject({ restored: true, applicants: 1 });
-      const list = await h.handlers['applicants:list']({});
+      expect(restored).toMatchObject({ restored: true, loans: 1 });
+      const list = await h.handlers['loans:list']({});
       expect(list.rows.map((r) => r.loanNumber)).toEqual([APPLICANT.loanNumber]);
       expect(readdirSync(userDataDir).some((n) => n.startsWith('assetdesk.sqlite.before-restore-'))).toBe(true);
     } finally {
@@ -129,7 +129,7 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
       const other = await open(otherBackups, otherDataDir, otherKeychainService);
       let otherRecoveryKey = '';
       try {
-        await other.handlers['applicants:create']({ ...APPLICANT, loanNumber: 'LN-OTHER-COMPUTER' });
+        await createApplicant(other.handlers, { loanNumber: 'LN-OTHER-COMPUTER' });
         otherRecoveryKey = (await other.handlers['recovery:newKey']({})).recoveryKey;
         await other.handlers['recovery:confirmSaved']({});
         expect(await other.handlers['backup:create']({})).toMatchObject({ saved: true });
@@ -151,14 +151,14 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
       const files = () => readdirSync(userDataDir).sort();
       const refused = await open(otherBackups, userDataDir, keychainService, refusing);
       try {
-        const before = (await refused.handlers['applicants:list']({})).rows.map((r) => r.loanNumber);
+        const before = (await refused.handlers['loans:list']({})).rows.map((r) => r.loanNumber);
         const filesBefore = files();
         await expect(refused.handlers['backup:restore']({ recoveryKey: otherRecoveryKey })).rejects.toMatchObject({
           code: 'KEYCHAIN_UNAVAILABLE',
         });
         expect(files()).toEqual(filesBefore);
         expect((await refused.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
-        expect((await refused.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual(before);
+        expect((await refused.handlers['loans:list']({})).rows.map((r) => r.loanNumber)).toEqual(before);
         expect(await keytar.getPassword(keychainService, 'data-key')).toBe(ownKey);
       } finally {
         await refused.close();
@@ -169,7 +169,7 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
 
       const h = await open(otherBackups);
       try {
-        const before = (await h.handlers['applicants:list']({})).rows.map((r) => r.loanNumber);
+        const before = (await h.handlers['loans:list']({})).rows.map((r) => r.loanNumber);
         // This computer's key does not open it: refused, nothing replaced, the officer is told to use its recovery key.
         await expect(h.handlers['backup:restore']({})).rejects.toMatchObject({
           code: 'STORE_KEY_MISMATCH',
@@ -178,13 +178,13 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
         await expect(
           h.handlers['backup:restore']({ recoveryKey: savedRecoveryKey }), // this computer's recovery key: wrong one
         ).rejects.toMatchObject({ code: 'RECOVERY_KEY_WRONG' });
-        expect((await h.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual(before);
+        expect((await h.handlers['loans:list']({})).rows.map((r) => r.loanNumber)).toEqual(before);
         expect(await keytar.getPassword(keychainService, 'data-key')).toBe(ownKey);
 
         const restored = await h.handlers['backup:restore']({ recoveryKey: otherRecoveryKey });
-        expect(restored).toMatchObject({ restored: true, applicants: 1 });
+        expect(restored).toMatchObject({ restored: true, loans: 1 });
         expect((await h.handlers['app:info']({})).keychain).toEqual({ state: 'ok' });
-        expect((await h.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual(['LN-OTHER-COMPUTER']);
+        expect((await h.handlers['loans:list']({})).rows.map((r) => r.loanNumber)).toEqual(['LN-OTHER-COMPUTER']);
       } finally {
         await h.close();
       }
@@ -195,9 +195,7 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
       expect(await keytar.getPassword(keychainService, 'data-key')).not.toBe(ownKey);
       const again = await open(otherBackups);
       try {
-        expect((await again.handlers['applicants:list']({})).rows.map((r) => r.loanNumber)).toEqual([
-          'LN-OTHER-COMPUTER',
-        ]);
+        expect((await again.handlers['loans:list']({})).rows.map((r) => r.loanNumber)).toEqual(['LN-OTHER-COMPUTER']);
       } finally {
         await again.close();
       }

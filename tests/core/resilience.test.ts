@@ -1,6 +1,6 @@
 import { CallWindow } from '../../electron/services/reports/poller';
 import { requireKeychain } from '../helpers/keychain';
-import { APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -19,10 +19,11 @@ test('the per-report window never allows more than 15 calls in any 60 s', () => 
 describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulator, real keychain)', () => {
   let h: CoreHarness;
   let applicantId = '';
+  let loanId = '';
   let itemId = '';
   beforeAll(async () => {
     h = await startHarness();
-    applicantId = (await h.handlers['applicants:create'](APPLICANT)).id;
+    ({ id: applicantId, loanId } = await createApplicant(h.handlers));
     itemId = (await linkBank(h, applicantId)).id;
   });
   afterAll(() => h?.close());
@@ -43,7 +44,7 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
     await h.handlers['settings:update']({ webhook: { enabled: false, publicUrl: null } });
     expect(h.services.internals.webhookUrl()).toBeNull();
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 90,
       includeApplicantDetails: false,
@@ -67,7 +68,7 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
     h.emulator.faults.addLatency('/asset_report/pdf/get', 1500);
     try {
       const report = await h.handlers['reports:create']({
-        applicantId,
+        loanId,
         itemIds: [itemId],
         daysRequested: 61,
         includeApplicantDetails: false,
@@ -95,7 +96,7 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
     await h.handlers['settings:update']({ webhook: { enabled: true, publicUrl: null } });
     h.emulator.faults.failReportGeneration();
     const report = await h.handlers['reports:create']({
-      applicantId,
+      loanId,
       itemIds: [itemId],
       daysRequested: 61,
       includeApplicantDetails: false,
@@ -103,7 +104,7 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
     const outcome = (await finished(report.id)) as { status: string; message?: string };
     expect(outcome.status).toBe('failed');
     expect(outcome.message).toMatch(/Asset Report|generate/i);
-    const summary = (await h.handlers['applicants:get']({ applicantId })).reports.find((r) => r.id === report.id)!;
+    const summary = (await h.handlers['loans:get']({ loanId })).reports.find((r) => r.id === report.id)!;
     expect(summary.failure).toMatchObject({ code: 'ASSET_REPORT_GENERATION_FAILED', message: expect.any(String) });
     expect(h.notifications.some((n) => n.title === 'Asset Report failed')).toBe(true);
   });
@@ -113,14 +114,14 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
     await h.plaid.sandboxItemResetLogin({ access_token: accessToken });
     await expect(
       h.handlers['reports:create']({
-        applicantId,
+        loanId,
         itemIds: [itemId],
         daysRequested: 61,
         includeApplicantDetails: false,
       }),
     ).rejects.toMatchObject({ code: 'ITEM_LOGIN_REQUIRED' });
     await h.services.internals.settled();
-    const item = (await h.handlers['applicants:get']({ applicantId })).items.find((i) => i.id === itemId)!;
+    const item = (await h.handlers['loans:get']({ loanId })).items.find((i) => i.id === itemId)!;
     expect(item.status).toBe('needs_relink');
     expect(item.lastError?.code).toBe('ITEM_LOGIN_REQUIRED');
     const update = await h.handlers['link:createToken']({ applicantId, itemId });

@@ -1,6 +1,6 @@
 import type { AxiosError } from 'axios';
 import { requireKeychain } from '../helpers/keychain';
-import { APPLICANT, linkBank, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, linkBank, startHarness, until, type CoreHarness } from './harness';
 
 /** Retention at end of life: Plaid first, then the local copies, every deletion in the activity log. */
 async function plaidErrorCode(call: Promise<unknown>): Promise<string | null> {
@@ -12,9 +12,9 @@ async function plaidErrorCode(call: Promise<unknown>): Promise<string | null> {
   }
 }
 
-async function readyReport(h: CoreHarness, applicantId: string, itemId: string) {
+async function readyReport(h: CoreHarness, loanId: string, itemId: string) {
   const report = await h.handlers['reports:create']({
-    applicantId,
+    loanId,
     itemIds: [itemId],
     daysRequested: 61,
     includeApplicantDetails: true,
@@ -28,17 +28,17 @@ describe('retention', () => {
     await requireKeychain();
   });
 
-  it('deleting an applicant removes their reports at Plaid and locally, removes their Items, and logs each deletion', async () => {
+  it('deleting a loan file removes its reports at Plaid and locally, removes its Items, and logs each deletion', async () => {
     const h = await startHarness({ readyAfterMs: 0 });
     try {
-      const applicant = await h.handlers['applicants:create']({ ...APPLICANT });
+      const applicant = await createApplicant(h.handlers);
       const item = await linkBank(h, applicant.id);
-      const report = await readyReport(h, applicant.id, item.id);
+      const report = await readyReport(h, applicant.loanId, item.id);
       const store = h.services.internals.store()!;
       const reportToken = String(store.reports.reportToken(report.id));
       const accessToken = String(store.items.accessToken(item.id));
 
-      await h.handlers['applicants:delete']({ applicantId: applicant.id });
+      await h.handlers['loans:delete']({ loanId: applicant.loanId });
 
       expect(await plaidErrorCode(h.plaid.assetReportGet({ asset_report_token: reportToken }))).toBe(
         'INVALID_ASSET_REPORT_TOKEN',
@@ -46,13 +46,13 @@ describe('retention', () => {
       expect(await plaidErrorCode(h.plaid.itemGet({ access_token: accessToken }))).toMatch(
         /INVALID_ACCESS_TOKEN|ITEM_NOT_FOUND/,
       );
-      await expect(h.handlers['applicants:get']({ applicantId: applicant.id })).rejects.toMatchObject({
+      await expect(h.handlers['loans:get']({ loanId: applicant.loanId })).rejects.toMatchObject({
         code: 'NOT_FOUND',
       });
-      const log = await h.handlers['activity:list']({ applicantId: applicant.id });
+      const log = await h.handlers['activity:list']({ loanId: applicant.loanId });
       const actions = log.map((entry) => entry.action).join(' ');
       expect(actions).toMatch(/report/);
-      expect(actions).toMatch(/applicant/);
+      expect(actions).toMatch(/loan_deleted/);
       expect(JSON.stringify(log)).not.toContain(String(reportToken));
     } finally {
       await h.close();

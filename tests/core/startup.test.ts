@@ -8,6 +8,7 @@ import { realKeytar, requireKeychain, testKeychainService } from '../helpers/key
 import { applicantInput } from '../helpers/applicant';
 import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, leftPendingReport, startHarness, type CoreHarness } from './harness';
 import { finishesWithin } from './deadline';
+import { addApplicant } from '../helpers/applicant';
 
 /**
  * Start-up answers without the network: the window can open while pending reports resume (and the
@@ -47,7 +48,7 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
 
   /** An applicant with one linked bank, straight in the store. */
   const applicantWithBank = (store: NonNullable<ReturnType<CoreHarness['services']['internals']['store']>>) => {
-    const applicant = store.applicants.create(applicantInput());
+    const applicant = addApplicant(store, applicantInput());
     const item = store.items.add({
       applicantId: applicant.id,
       environment: 'emulator',
@@ -70,7 +71,7 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     const first = await startHarness({ userDataDir, keychainService, services });
     const store = first.services.internals.store()!;
     const { applicant, item } = applicantWithBank(store);
-    const pending = leftPendingReport(store, applicant.id, item.id);
+    const pending = leftPendingReport(store, applicant, item.id);
     await first.close();
 
     // Second run: start() must not wait for Plaid's answer to the resubmission.
@@ -107,11 +108,13 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     const { applicant, item } = applicantWithBank(store);
     // One report never reached Plaid (resumed, then past retention: removed here only); one failed
     // at Plaid (past retention: its removal at the unanswering Plaid fails).
-    const neverSent = leftPendingReport(store, applicant.id, item.id);
-    const atPlaid = leftPendingReport(store, applicant.id, item.id);
+    const neverSent = leftPendingReport(store, applicant, item.id);
+    const atPlaid = leftPendingReport(store, applicant, item.id);
     store.reports.attachPlaid(atPlaid.id, { plaidReportId: 'assets-report-1', reportToken: FAKE_REPORT_TOKEN });
     store.reports.markFailed(atPlaid.id, { code: 'PRODUCT_NOT_READY', message: 'not ready' });
     store.settings.update('retentionDays', 1);
+    // Retention counts from when the loan was closed or withdrawn.
+    store.loans.setStatus(applicant.loanId, 'withdrawn');
     await first.close();
 
     const later = () => new Date(Date.now() + 3 * 86_400_000);

@@ -11,7 +11,8 @@ import {
   transactionDescriptions,
 } from './fixtures/asset-report';
 import { plainPdf } from './fixtures/pdf';
-import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
+import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, pipeline, tempStore } from './helpers';
+import { addApplicant } from '../helpers/applicant';
 
 const DEPOSIT_NOTE = 'Gift of 25,000 from grandmother Rosalind Whitcombe';
 
@@ -66,7 +67,7 @@ describe('report history store: encryption at rest', () => {
       ...descriptions,
     ]);
     const { store } = t;
-    const applicant = store.applicants.create(applicantInput({ ssn: SSN }));
+    const applicant = addApplicant(store, applicantInput({ ssn: SSN, loanNumber: 'LN-2026-0001' }));
     const items = result.report.items.map((plaidItem, i) =>
       store.items.add({
         applicantId: applicant.id,
@@ -85,6 +86,7 @@ describe('report history store: encryption at rest', () => {
       }),
     );
     const pending = store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
       kind: 'create',
@@ -206,9 +208,11 @@ describe('report history store: encryption at rest', () => {
     // The applicant record itself still opens and lists, flagged, so one damaged SSN can't hide the desk;
     // re-entering the SSN replaces the damaged value.
     expect(t.store.applicants.get(flow.applicant.id)).toMatchObject({ ssnMasked: null, ssnUnreadable: true });
-    expect(
-      t.store.applicants.search({ environment: 'sandbox' }).rows.find((r) => r.id === flow.applicant.id),
-    ).toMatchObject({ ssnMasked: null, ssnUnreadable: true });
+    expect(pipeline(t.store).rows.map((r) => r.id)).toContain(flow.applicant.loanId);
+    expect(t.store.loans.get(flow.applicant.loanId)!.borrowers[0]).toMatchObject({
+      ssnMasked: null,
+      ssnUnreadable: true,
+    });
     expect(t.store.applicants.update(flow.applicant.id, { ssn: SSN })).toMatchObject({
       ssnMasked: `***-**-${SSN.slice(-4)}`,
       ssnUnreadable: false,
@@ -218,7 +222,7 @@ describe('report history store: encryption at rest', () => {
 
   it('a ciphertext moved to another row, column or a truncated/unknown-version value is rejected', async () => {
     const flow = await fullFlow();
-    const other = t.store.applicants.create(applicantInput({ loanNumber: 'LN-OTHER', ssn: '111-22-3333' }));
+    const other = addApplicant(t.store, applicantInput({ loanNumber: 'LN-OTHER', ssn: '111-22-3333' }));
     const db = new Database(t.file);
     const get = (sql: string, ...args: string[]) =>
       db
@@ -256,13 +260,13 @@ describe('report history store: encryption at rest', () => {
   });
 
   it('a different data key is refused at open with STORE_KEY_MISMATCH; a non-database file with STORE_DATA_CORRUPT', () => {
-    t.store.applicants.create(applicantInput({ ssn: SSN }));
+    const { loanId } = addApplicant(t.store, applicantInput({ ssn: SSN }));
     t.store.close();
     expect(() => openAssetDeskStore({ file: t.file, dataKey: randomBytes(32) })).toThrowError(
       expect.objectContaining({ code: STORE_KEY_MISMATCH }) as Error,
     );
     expect(() => openAssetDeskStore({ file: t.file, dataKey: Buffer.alloc(16) })).toThrowError(/wrong length/);
-    expect(t.open().applicants.search({ environment: 'sandbox' }).rows[0]!.ssnMasked).toBe('***-**-8123');
+    expect(t.open().loans.get(loanId)!.borrowers[0]!.ssnMasked).toBe('***-**-8123');
 
     const junk = `${t.dir}/junk.sqlite`;
     writeFileSync(junk, randomBytes(8192));

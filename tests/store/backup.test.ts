@@ -23,7 +23,8 @@ import { backupStore, newestBackupIn, restoreBackup } from '../../electron/db/ba
 import { inspectWal } from '../../electron/db/connection';
 import { newRecoveryKey, readWrappedDataKey, unwrapDataKey, wrapDataKey } from '../../electron/db/recovery';
 import { mountSmallDisk, smallDiskAvailable } from '../helpers/small-disk';
-import { applicantInput } from './helpers';
+import { applicantInput, pipeline } from './helpers';
+import { addApplicant } from '../helpers/applicant';
 
 const WRITER = fileURLToPath(new URL('./fixtures/busy-writer.ts', import.meta.url));
 
@@ -120,11 +121,11 @@ describe('backup and restore', () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
     const store = openAssetDeskStore({ file, dataKey });
-    store.applicants.create(applicantInput({ loanNumber: 'LN-FIRST' }));
+    addApplicant(store, applicantInput({ loanNumber: 'LN-FIRST' }));
     const backups = join(dir, 'backups');
     mkdirSync(backups);
     const { path } = await backupStore(store, backups);
-    store.applicants.create(applicantInput({ loanNumber: 'LN-ONLY-IN-THE-FIRST-KEPT-COPY' }));
+    addApplicant(store, applicantInput({ loanNumber: 'LN-ONLY-IN-THE-FIRST-KEPT-COPY' }));
     store.close();
     const now = new Date('2026-11-30T15:00:00.250Z');
     restoreBackup({ backupFile: path, databaseFile: file, dataKey, now });
@@ -137,9 +138,7 @@ describe('backup and restore', () => {
       'assetdesk.sqlite.before-restore-2026-11-30T15-00-00-2',
     ]);
     const first = openAssetDeskStore({ file: join(dir, 'data', kept[0]!), dataKey });
-    expect(first.applicants.search({ environment: 'sandbox' }).rows.map((r) => r.loanNumber)).toContain(
-      'LN-ONLY-IN-THE-FIRST-KEPT-COPY',
-    );
+    expect(pipeline(first).rows.map((r) => r.loanNumber)).toContain('LN-ONLY-IN-THE-FIRST-KEPT-COPY');
     first.close();
   });
 
@@ -147,11 +146,11 @@ describe('backup and restore', () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
     const store = openAssetDeskStore({ file, dataKey });
-    store.applicants.create(applicantInput({ loanNumber: 'LN-BACKED-UP' }));
+    addApplicant(store, applicantInput({ loanNumber: 'LN-BACKED-UP' }));
     const backups = join(dir, 'backups');
     mkdirSync(backups);
     const { path } = await backupStore(store, backups);
-    store.applicants.create(applicantInput({ loanNumber: 'LN-AFTER-BACKUP' }));
+    addApplicant(store, applicantInput({ loanNumber: 'LN-AFTER-BACKUP' }));
     store.close();
     expect(newestBackupIn(backups)).toBe(path);
 
@@ -177,7 +176,7 @@ describe('backup and restore', () => {
       expect.objectContaining({ code: 'RESTORE_REFUSED' }),
     );
     const untouched = openAssetDeskStore({ file, dataKey });
-    expect(untouched.applicants.search({ environment: 'sandbox' }).total).toBe(2);
+    expect(pipeline(untouched).total).toBe(2);
     untouched.close();
 
     // The real backup: restored, the previous database kept beside it.
@@ -185,7 +184,7 @@ describe('backup and restore', () => {
     expect(restored.previous).toMatch(/assetdesk\.sqlite\.before-restore-/);
     expect(existsSync(restored.previous!)).toBe(true);
     const after = openAssetDeskStore({ file, dataKey });
-    const loans = after.applicants.search({ environment: 'sandbox' }).rows.map((r) => r.loanNumber);
+    const loans = pipeline(after).rows.map((r) => r.loanNumber);
     expect(loans).toEqual(['LN-BACKED-UP']);
     after.close();
   });
@@ -194,7 +193,7 @@ describe('backup and restore', () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
     const lostKey = randomBytes(32);
     const store = openAssetDeskStore({ file, dataKey: lostKey });
-    store.applicants.create(applicantInput({ loanNumber: 'LN-RECOVER', ssn: '512-44-8123' }));
+    addApplicant(store, applicantInput({ loanNumber: 'LN-RECOVER', ssn: '512-44-8123' }));
     const recoveryKey = newRecoveryKey();
     expect(recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
     store.saveRecoveryWrappedKey(wrapDataKey(lostKey, recoveryKey));
@@ -214,7 +213,7 @@ describe('backup and restore', () => {
     mkdirSync(join(dir, 'new-machine'));
     restoreBackup({ backupFile: path, databaseFile: target, dataKey: recovered });
     const opened = openAssetDeskStore({ file: target, dataKey: recovered });
-    const applicant = opened.applicants.search({ environment: 'sandbox' }).rows[0]!;
+    const applicant = pipeline(opened).rows[0]!.borrowers[0]!;
     expect(opened.applicants.revealSsn(applicant.id)).toBe('512-44-8123');
     opened.close();
   });
@@ -228,7 +227,7 @@ describe('start-up checks', () => {
     // Keep the WAL: a second connection holds it open while the first writes, like a crash would leave it.
     const holder = new Database(file);
     holder.pragma('wal_autocheckpoint = 0');
-    for (let i = 0; i < 5; i++) store.applicants.create(applicantInput({ loanNumber: `LN-WAL-${i}` }));
+    for (let i = 0; i < 5; i++) addApplicant(store, applicantInput({ loanNumber: `LN-WAL-${i}` }));
     const walFile = `${file}-wal`;
     const wal = `${dir}/copy`;
     mkdirSync(wal);
@@ -259,7 +258,7 @@ describe('start-up checks', () => {
     const file = join(dir, 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
     const store = openAssetDeskStore({ file, dataKey });
-    for (let i = 0; i < 30; i++) store.applicants.create(applicantInput({ loanNumber: `LN-DMG-${i}` }));
+    for (let i = 0; i < 30; i++) addApplicant(store, applicantInput({ loanNumber: `LN-DMG-${i}` }));
     store.close();
     const handle = openSync(file, 'r+');
     writeSync(handle, Buffer.alloc(4096, 0x5a), 0, 4096, 4096 * 3);

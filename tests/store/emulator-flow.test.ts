@@ -3,6 +3,7 @@ import { Products, type AssetReportGetResponse, type PlaidApi } from 'plaid';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { SSN, applicantInput, tempStore } from './helpers';
 import { emulatorPlaid } from '../helpers/emulator-plaid';
+import { addApplicant } from '../helpers/applicant';
 
 /**
  * The "done when" check on real Plaid-shaped data: the emulator's Sandbox personas through the
@@ -43,7 +44,7 @@ it('a full emulator flow leaves no account names, transactions, owners, addresse
   const t = tempStore();
   try {
     const { store } = t;
-    const applicant = store.applicants.create(applicantInput({ ssn: SSN }));
+    const applicant = addApplicant(store, applicantInput({ ssn: SSN }));
     const linked = [await link('ins_109508', 'user_large_deposit'), await link('ins_109509', 'user_joint')];
     const created = await plaid.assetReportCreate({
       access_tokens: linked.map((l) => l.access_token),
@@ -80,6 +81,7 @@ it('a full emulator flow leaves no account names, transactions, owners, addresse
       }),
     );
     const report = store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'emulator',
       kind: 'create',

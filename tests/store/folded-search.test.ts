@@ -1,9 +1,5 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { openAssetDeskStore } from '../../electron/db';
-import { schemaVersion } from '../../electron/db/migrations';
-import { ACCESS_TOKEN, applicantInput, tempStore } from './helpers';
+import { ACCESS_TOKEN, applicantInput, pipeline, tempStore } from './helpers';
+import { addApplicant } from '../helpers/applicant';
 
 const DAY = 86_400_000;
 
@@ -15,7 +11,8 @@ describe('report history store: search as the officer types it', () => {
   afterEach(() => t.cleanup());
 
   function applicantWithReport(first: string, last: string, loanNumber: string, bank: string, fundsToClose: number) {
-    const applicant = t.store.applicants.create(
+    const applicant = addApplicant(
+      t.store,
       applicantInput({
         firstName: first,
         lastName: last,
@@ -34,6 +31,7 @@ describe('report history store: search as the officer types it', () => {
       accounts: [],
     });
     const report = t.store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
       kind: 'create',
@@ -63,7 +61,7 @@ describe('report history store: search as the officer types it', () => {
   const reportIds = (query: string) =>
     t.store.reports.search({ environment: 'sandbox', query }).rows.map((r) => r.applicantName);
   const applicantNames = (query: string) =>
-    t.store.applicants.search({ environment: 'sandbox', query }).rows.map((r) => r.lastName);
+    pipeline(t.store, { query, today: '2026-06-10' }).rows.map((r) => r.borrowers[0]!.lastName);
 
   it('names: accent- and case-insensitive in any script, both lists', () => {
     populate();
@@ -74,9 +72,10 @@ describe('report history store: search as the officer types it', () => {
     expect(applicantNames('жукова')).toEqual(['ЖУКОВА']);
     expect(applicantNames('АННА')).toEqual(['ЖУКОВА']);
     expect(reportIds('анна жукова')).toEqual(['Анна ЖУКОВА']);
-    // Editing a name keeps its search form current.
-    const { nunez } = { nunez: t.store.applicants.search({ environment: 'sandbox', query: 'nunez' }).rows[0]! };
-    t.store.applicants.update(nunez.id, { lastName: 'Peña' });
+    // Editing a name keeps its search form current (borrowers:update refreshes the loan's search text).
+    const nunez = pipeline(t.store, { query: 'nunez' }).rows[0]!;
+    t.store.applicants.update(nunez.borrowers[0]!.id, { lastName: 'Peña' });
+    t.store.loans.refreshSearchText(nunez.id);
     expect(applicantNames('pena')).toEqual(['Peña']);
     expect(applicantNames('nunez')).toEqual([]);
   });
@@ -106,59 +105,13 @@ describe('report history store: search as the officer types it', () => {
     expect(nunez.report.institutions).toEqual(['Caixa Geral de Depósitos']);
   });
 
-  it('an applicant whose only report was removed is not "no report yet"', () => {
+  it('a loan whose only report was removed is not "no report yet"', () => {
     const { nunez } = populate();
-    const row = (q: string) => t.store.applicants.search({ environment: 'sandbox', query: q }).rows[0]!;
-    expect(row('nunez')).toMatchObject({ status: 'pending', reportsRemoved: false });
+    const row = (q: string) => pipeline(t.store, { query: q, today: '2026-06-10' }).rows[0]!;
+    expect(row('nunez')).toMatchObject({ reportStatus: 'pending', reportsRemoved: false });
     t.store.reports.markRemoved(nunez.report.id);
-    expect(row('nunez')).toMatchObject({ status: 'no_report', reportCount: 0, reportsRemoved: true });
-    expect(row('жукова')).toMatchObject({ status: 'pending', reportsRemoved: false });
-    expect(row('lopez')).toMatchObject({ status: 'ready', reportsRemoved: false });
-  });
-
-  it('migration 007 on a populated copy: folded search text and bank names for rows made before it', () => {
-    populate();
-    t.store.close();
-    // Rewind the file to version 6, as the version before this migration leaves it: ASCII-only lower() search
-    // text and no folded bank names.
-    const before = new Database(t.file);
-    before.exec(`
-      UPDATE applicants SET search_text = lower(first_name || ' ' || coalesce(middle_name || ' ', '') || last_name || ' ' || loan_number || ' ' || email);
-      ALTER TABLE reports DROP COLUMN institutions_search;
-    `);
-    before.pragma('user_version = 6');
-    expect(before.prepare("SELECT search_text FROM applicants WHERE loan_number = 'LN-1'").pluck().get()).toBe(
-      'josé Ñúñez-o’brien ln-1 ln-1@example.com', // SQLite's lower() leaves Ñ: the bug this migration fixes
-    );
-    before.pragma('wal_checkpoint(TRUNCATE)');
-    before.close();
-    const copy = join(t.dir, 'copy.sqlite');
-    copyFileSync(t.file, copy);
-
-    const store = openAssetDeskStore({ file: copy, dataKey: t.dataKey, clock: () => new Date('2026-06-10T00:00:00Z') });
-    try {
-      expect(store.applicants.search({ environment: 'sandbox', query: 'nunez' }).rows.map((r) => r.lastName)).toEqual([
-        'Ñúñez-O’Brien',
-      ]);
-      expect(store.reports.search({ environment: 'sandbox', query: 'depositos' }).total).toBe(1);
-      expect(store.reports.search({ environment: 'sandbox', query: 'жукова' }).total).toBe(1);
-      expect(store.applicants.search({ environment: 'sandbox' }).total).toBe(3);
-    } finally {
-      store.close();
-    }
-    const after = new Database(copy, { readonly: true });
-    expect(schemaVersion(after)).toBeGreaterThanOrEqual(7);
-    expect(after.prepare('SELECT search_text FROM applicants ORDER BY loan_number').pluck().all()).toEqual([
-      'jose nunez-o’brien ln-1 ln-1@example.com',
-      'maria lopez ln-2 ln-2@example.com',
-      'анна жукова ln-3 ln-3@example.com',
-    ]);
-    expect(after.prepare('SELECT institutions_search FROM reports ORDER BY created_at').pluck().all()).toEqual([
-      '["caixa geral de depositos"]',
-      '["first platypus bank"]',
-      '["tattersall federal credit union"]',
-    ]);
-    expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
-    after.close();
+    expect(row('nunez')).toMatchObject({ reportStatus: 'no_report', reportCount: 0, reportsRemoved: true });
+    expect(row('жукова')).toMatchObject({ reportStatus: 'pending', reportsRemoved: false });
+    expect(row('lopez')).toMatchObject({ reportStatus: 'ready', reportsRemoved: false });
   });
 });

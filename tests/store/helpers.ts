@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
+import type { PipelineQuery } from '../../electron/db/repositories/loans';
 
 /** A store in a fresh temp folder, with a settable clock; `cleanup()` closes it and deletes the folder. */
 export function tempStore(options: { dataKey?: Buffer; start?: string } = {}) {
@@ -24,6 +25,8 @@ export function tempStore(options: { dataKey?: Buffer; start?: string } = {}) {
     dataKey,
     store,
     open,
+    /** The store's clock now. */
+    now: () => new Date(now),
     setNow(iso: string) {
       now = new Date(iso);
     },
@@ -45,3 +48,13 @@ export {
   FAKE_AUDIT_COPY_TOKEN as AUDIT_TOKEN,
 } from '../helpers/fake-tokens';
 export const SSN = '512-44-8123';
+
+/** The pipeline as the app lists it: Sandbox, Fannie Mae's document-age rule, the helpers' start day. */
+export function pipeline(store: AssetDeskStore, query: Partial<PipelineQuery> = {}) {
+  return store.loans.pipeline({
+    environment: 'sandbox',
+    documentAgeRule: 'fannie_4_months',
+    today: '2026-11-02',
+    ...query,
+  });
+}

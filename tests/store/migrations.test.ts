@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, openAssetDeskStore } from '../../electron/db';
 import { migrate, migrations, schemaVersion, type Migration } from '../../electron/db/migrations';
+import { addApplicant } from '../helpers/applicant';
+import { pipeline } from './helpers';
 
 describe('report history store: migrations', () => {
   let dir: string;
@@ -214,7 +216,7 @@ describe('report history store: migrations', () => {
     migrate(db, { target: 1 });
     db.close();
     const store = openAssetDeskStore({ file, dataKey });
-    const applicant = store.applicants.create({
+    const applicant = addApplicant(store, {
       firstName: 'Ana',
       lastName: 'Ruiz',
       email: 'ana@example.com',
@@ -225,9 +227,7 @@ describe('report history store: migrations', () => {
       qualifyingMonthlyIncome: 1,
       fundsToClose: 1,
     });
-    expect(store.applicants.search({ environment: 'sandbox', query: 'ruiz' }).rows.map((r) => r.id)).toEqual([
-      applicant.id,
-    ]);
+    expect(pipeline(store, { query: 'ruiz' }).rows.map((r) => r.id)).toEqual([applicant.loanId]);
     store.close();
   });
 

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
 import { DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
 import { SETTINGS_DEFAULTS } from '../../electron/db';
-import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
+import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, pipeline, tempStore } from './helpers';
+import { addApplicant } from '../helpers/applicant';
 
 const DAY = 86_400_000;
 
@@ -22,7 +23,7 @@ describe('report history store: repositories', () => {
   };
 
   function linkedApplicant(overrides = {}) {
-    const applicant = t.store.applicants.create(applicantInput(overrides));
+    const applicant = addApplicant(t.store, applicantInput(overrides));
     const item = t.store.items.add({
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -35,13 +36,14 @@ describe('report history store: repositories', () => {
     return { applicant, item };
   }
 
-  it('applicants: create, get, update, masked SSN and reveal', () => {
-    const created = t.store.applicants.create(applicantInput({ ssn: SSN, middleName: 'Elena' }));
+  it('borrowers: create, get, update, masked SSN and reveal', () => {
+    const created = addApplicant(t.store, applicantInput({ ssn: SSN, middleName: 'Elena' }));
+    expect(t.store.loans.get(created.loanId)).toMatchObject({ reservesNeeded: 0, fundsToClose: 62_000 });
     expect(created).toMatchObject({
       firstName: 'Maria',
       middleName: 'Elena',
       lastName: 'Lopez',
-      reservesNeeded: 0,
+      position: 0,
       ssnMasked: '***-**-8123',
       ssnUnreadable: false,
     });
@@ -50,9 +52,9 @@ describe('report history store: repositories', () => {
     expect(t.store.applicants.revealSsn(created.id)).toBe(SSN);
 
     t.advance(1000);
-    const updated = t.store.applicants.update(created.id, { fundsToClose: 70_000, phone: '+1 415 555 0199' });
+    expect(t.store.loans.update(created.loanId, { fundsToClose: 70_000 }).fundsToClose).toBe(70_000);
+    const updated = t.store.applicants.update(created.id, { phone: '+1 415 555 0199' });
     expect(updated).toMatchObject({
-      fundsToClose: 70_000,
       phone: '+14155550199', // saved as E.164 whatever way it was typed
       ssnMasked: '***-**-8123',
       updatedAt: '2026-11-02T12:00:01.000Z',
@@ -62,8 +64,8 @@ describe('report history store: repositories', () => {
     expect(t.store.applicants.get('missing')).toBeNull();
   });
 
-  it('applicants: invalid input is refused with the field named', () => {
-    const attempt = () => t.store.applicants.create(applicantInput({ ssn: '000-12-3456' }));
+  it('borrowers: invalid input is refused with the field named', () => {
+    const attempt = () => addApplicant(t.store, applicantInput({ ssn: '000-12-3456' }));
     expect(attempt).toThrowError(AppError);
     try {
       attempt();
@@ -71,7 +73,7 @@ describe('report history store: repositories', () => {
       expect((err as AppError).code).toBe('VALIDATION_FAILED');
       expect((err as AppError).field).toBe('ssn');
     }
-    expect(() => t.store.applicants.update('nope', { fundsToClose: 1 })).toThrowError(/no longer exists/);
+    expect(() => t.store.applicants.update('nope', { firstName: 'Ana' })).toThrowError(/no longer exists/);
   });
 
   it('items: add, lookups, decrypted token, status, remove', () => {
@@ -121,6 +123,7 @@ describe('report history store: repositories', () => {
   it('reports: pending → attached → ready → content → findings → removed', () => {
     const { applicant, item } = linkedApplicant();
     const pending = t.store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
       kind: 'create',
@@ -133,7 +136,7 @@ describe('report history store: repositories', () => {
       status: 'pending',
       kind: 'create',
       applicantName: 'Maria Lopez',
-      loanNumber: 'LN-2026-0001',
+      loanNumber: t.store.loans.get(applicant.loanId)!.loanNumber,
       institutions: ['First Platypus Bank'],
       itemIds: [item.id],
       includeApplicantDetails: true,
@@ -176,6 +179,7 @@ describe('report history store: repositories', () => {
     expect(t.store.reports.get(pending.id)?.findingCounts).toEqual({ attention: 2, info: 5 });
 
     const refresh = t.store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
       kind: 'refresh',
@@ -204,7 +208,7 @@ describe('report history store: repositories', () => {
     expect(t.store.auditCopies.token(copy.id)).toBeNull();
     expect(t.store.auditCopies.get(copy.id)?.removedAt).toBe('2026-11-02T12:00:00.000Z');
     expect(t.store.sourcedDeposits.list(pending.id)).toEqual([]);
-    expect(t.store.reports.listForApplicant(applicant.id, 'sandbox').map((r) => [r.id, r.status])).toEqual(
+    expect(t.store.reports.listForLoan(applicant.loanId, 'sandbox').map((r) => [r.id, r.status])).toEqual(
       expect.arrayContaining([
         [pending.id, 'removed'],
         [refresh.id, 'failed'],
@@ -215,6 +219,7 @@ describe('report history store: repositories', () => {
   it('reports: a filter keeps its excluded accounts on the row; the generated day and the plain summary read alone', () => {
     const { applicant, item } = linkedApplicant();
     const base = {
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox' as const,
       daysRequested: 61,
@@ -247,9 +252,9 @@ describe('report history store: repositories', () => {
     expect(() => t.store.reports.generatedOn('nope')).toThrowError(AppError);
   });
 
-  it('reports: items must belong to the applicant and environment', () => {
+  it('reports: items must belong to the loan and environment', () => {
     const { applicant, item } = linkedApplicant();
-    const other = t.store.applicants.create(applicantInput({ loanNumber: 'LN-9' }));
+    const other = addApplicant(t.store, applicantInput({ loanNumber: 'LN-9' }));
     const base = {
       environment: 'sandbox' as const,
       kind: 'create' as const,
@@ -257,13 +262,14 @@ describe('report history store: repositories', () => {
       daysRequested: 61,
       includeApplicantDetails: false,
     };
-    expect(() => t.store.reports.createPending({ ...base, applicantId: other.id, itemIds: [item.id] })).toThrowError(
-      /bank connection/,
-    );
+    expect(() =>
+      t.store.reports.createPending({ ...base, loanId: other.loanId, applicantId: other.id, itemIds: [item.id] }),
+    ).toThrowError(/bank connection/);
     expect(() =>
       t.store.reports.createPending({
         ...base,
         environment: 'production',
+        loanId: applicant.loanId,
         applicantId: applicant.id,
         itemIds: [item.id],
       }),
@@ -273,6 +279,7 @@ describe('report history store: repositories', () => {
   it('audit copies and sourced deposits round-trip', () => {
     const { applicant, item } = linkedApplicant();
     const report = t.store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
       kind: 'create',
@@ -383,36 +390,47 @@ describe('report history store: repositories', () => {
   it('transaction() rolls back everything when the callback throws', () => {
     expect(() =>
       t.store.transaction(() => {
-        t.store.applicants.create(applicantInput());
+        addApplicant(t.store, applicantInput());
         throw new Error('boom');
       }),
     ).toThrowError('boom');
-    expect(t.store.applicants.search({ environment: 'sandbox' }).total).toBe(0);
+    expect(pipeline(t.store).total).toBe(0);
   });
 
-  it('olderThan finds reports past the retention age in every environment', () => {
-    const { applicant, item } = linkedApplicant();
-    const old = t.store.reports.createPending({
-      applicantId: applicant.id,
-      environment: 'sandbox',
-      kind: 'create',
-      parentId: null,
-      daysRequested: 61,
-      itemIds: [item.id],
-      includeApplicantDetails: false,
-    });
+  it('olderThan (retention now starts when a loan is closed or withdrawn): only reports of loans closed or withdrawn longer ago than the retention age, in every environment', () => {
+    const pendingFor = (a: { id: string; loanId: string }, itemId: string) =>
+      t.store.reports.createPending({
+        loanId: a.loanId,
+        applicantId: a.id,
+        environment: 'sandbox',
+        kind: 'create',
+        parentId: null,
+        daysRequested: 61,
+        itemIds: [itemId],
+        includeApplicantDetails: false,
+      });
+    const closed = linkedApplicant();
+    const withdrawn = linkedApplicant();
+    const open = linkedApplicant();
+    const closedLate = linkedApplicant();
+    const closedReport = pendingFor(closed.applicant, closed.item.id);
+    const withdrawnReport = pendingFor(withdrawn.applicant, withdrawn.item.id);
+    pendingFor(open.applicant, open.item.id);
+    pendingFor(closedLate.applicant, closedLate.item.id);
+    t.store.loans.setStatus(closed.applicant.loanId, 'closed');
+    t.store.loans.setStatus(withdrawn.applicant.loanId, 'withdrawn');
     t.advance(40 * DAY);
-    t.store.reports.createPending({
-      applicantId: applicant.id,
-      environment: 'sandbox',
-      kind: 'create',
-      parentId: null,
-      daysRequested: 61,
-      itemIds: [item.id],
-      includeApplicantDetails: false,
-    });
+    // Closed 40 days ago and just now: only the first is past a 30-day retention; an open loan never is.
+    t.store.loans.setStatus(closedLate.applicant.loanId, 'closed');
+    const now = new Date(Date.parse('2026-11-02T12:00:00.000Z') + 40 * DAY);
     expect(
-      t.store.reports.olderThan(30, new Date(Date.parse('2026-11-02T12:00:00.000Z') + 40 * DAY)).map((r) => r.id),
-    ).toEqual([old.id]);
+      t.store.reports
+        .olderThan(30, now)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([closedReport.id, withdrawnReport.id].sort());
+    // Reopening stops the clock.
+    t.store.loans.setStatus(withdrawn.applicant.loanId, 'open');
+    expect(t.store.reports.olderThan(30, now).map((r) => r.id)).toEqual([closedReport.id]);
   });
 });

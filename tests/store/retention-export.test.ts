@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { deleteApplicantLocally, planRetention } from '../../electron/db/retention';
-import { exportApplicantFile } from '../../electron/services/export/applicant-export';
+import { deleteLoanLocally, planRetention } from '../../electron/db/retention';
+import { exportLoanFile } from '../../electron/services/export/applicant-export';
 import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
+import { addApplicant } from '../helpers/applicant';
 
 const DAY = 86_400_000;
 
@@ -16,7 +17,7 @@ describe('report history store: retention and export', () => {
 
   function loanFile(loanNumber: string, lastName = 'Lopez') {
     const { store } = t;
-    const applicant = store.applicants.create(applicantInput({ loanNumber, lastName, ssn: SSN }));
+    const applicant = addApplicant(store, applicantInput({ loanNumber, lastName, ssn: SSN }));
     const item = store.items.add({
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -27,6 +28,7 @@ describe('report history store: retention and export', () => {
       accounts: [],
     });
     const report = store.reports.createPending({
+      loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
       kind: 'create',
@@ -47,10 +49,14 @@ describe('report history store: retention and export', () => {
     return { applicant, item, report, copy };
   }
 
-  it('planRetention lists reports older than the setting; none when retention is off', () => {
+  it('planRetention (retention now starts when a loan is closed or withdrawn) lists reports of loans closed longer ago than the setting; none when retention is off', () => {
     const old = loanFile('LN-1');
+    const stillOpen = loanFile('LN-OPEN');
+    t.store.loans.setStatus(old.applicant.loanId, 'closed');
     t.advance(100 * DAY);
-    loanFile('LN-2');
+    const closedToday = loanFile('LN-2');
+    t.store.loans.setStatus(closedToday.applicant.loanId, 'withdrawn');
+    expect(stillOpen.report.status).toBe('pending'); // an open loan's report is in use however old
     const now = new Date(Date.parse('2026-01-10T09:00:00.000Z') + 100 * DAY);
     expect(planRetention(t.store, { retentionDays: 90, now }).map((r) => r.id)).toEqual([old.report.id]);
     expect(planRetention(t.store, { retentionDays: null, now })).toEqual([]);
@@ -58,10 +64,10 @@ describe('report history store: retention and export', () => {
     expect(planRetention(t.store, { retentionDays: 90, now })).toEqual([]);
   });
 
-  it('deleteApplicantLocally removes everything of that applicant, logs each deletion, keeps others', () => {
+  it('deleteLoanLocally removes everything of that loan file, logs each deletion, keeps others', () => {
     const gone = loanFile('LN-1');
     const kept = loanFile('LN-2', 'Mensah');
-    const result = deleteApplicantLocally(t.store, gone.applicant.id);
+    const result = deleteLoanLocally(t.store, gone.applicant.loanId);
     expect(result).toEqual({ reportIds: [gone.report.id], itemIds: [gone.item.id], auditCopyIds: [gone.copy.id] });
     expect(t.store.applicants.get(gone.applicant.id)).toBeNull();
     expect(t.store.items.get(gone.item.id)).toBeNull();
@@ -71,11 +77,12 @@ describe('report history store: retention and export', () => {
     expect(t.store.applicants.get(kept.applicant.id)).not.toBeNull();
     expect(t.store.reports.readJson(kept.report.id)).toBeTruthy();
 
-    const log = t.store.activity.list({ applicantId: gone.applicant.id });
+    expect(t.store.loans.get(gone.applicant.loanId)).toBeNull();
+    const log = t.store.activity.list({ loanId: gone.applicant.loanId });
     expect(log.map((e) => e.action).sort()).toEqual([
-      'applicant_deleted',
       'audit_copy_deleted',
       'item_deleted',
+      'loan_deleted',
       'report_deleted',
     ]);
     const db = new Database(t.file, { readonly: true });
@@ -83,10 +90,10 @@ describe('report history store: retention and export', () => {
       expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(1);
     }
     db.close();
-    expect(() => deleteApplicantLocally(t.store, gone.applicant.id)).toThrowError(/no longer exists/);
+    expect(() => deleteLoanLocally(t.store, gone.applicant.loanId)).toThrowError(/no longer exists/);
   });
 
-  it("deleteApplicantLocally still deletes when the applicant's encrypted values are damaged", () => {
+  it("deleteLoanLocally still deletes when the borrower's encrypted values are damaged", () => {
     const file = loanFile('LN-3');
     const db = new Database(t.file);
     db.prepare("UPDATE applicants SET ssn_enc = x'0102' WHERE id = ?").run(file.applicant.id);
@@ -98,10 +105,10 @@ describe('report history store: retention and export', () => {
     expect(() => t.store.items.get(file.item.id)).toThrowError(
       expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
     );
-    expect(deleteApplicantLocally(t.store, file.applicant.id).itemIds).toEqual([file.item.id]);
+    expect(deleteLoanLocally(t.store, file.applicant.loanId).itemIds).toEqual([file.item.id]);
     expect(t.store.applicants.describe(file.applicant.id)).toBeNull();
-    expect(t.store.activity.list({ applicantId: file.applicant.id })[0]).toMatchObject({
-      action: 'applicant_deleted',
+    expect(t.store.activity.list({ loanId: file.applicant.loanId })[0]).toMatchObject({
+      action: 'loan_deleted',
       detail: { loanNumber: 'LN-3' },
     });
   });
@@ -110,6 +117,7 @@ describe('report history store: retention and export', () => {
     const file = loanFile('LN-2026-77');
     t.advance(DAY);
     const failed = t.store.reports.createPending({
+      loanId: file.applicant.loanId,
       applicantId: file.applicant.id,
       environment: 'sandbox',
       kind: 'refresh',
@@ -123,7 +131,7 @@ describe('report history store: retention and export', () => {
     mkdirSync(target);
 
     const now = new Date('2026-02-01T10:00:00.000Z');
-    const result = exportApplicantFile(t.store, file.applicant.id, target, { now });
+    const result = exportLoanFile(t.store, file.applicant.loanId, target, { now });
     expect(result.folder).toBe(join(target, 'LN-2026-77_Lopez_AssetFile_2026-02-01'));
     const names = readdirSync(result.folder).sort();
     const stem = `AssetReport_2026-01-10_create_${file.report.id.slice(0, 8)}`;
@@ -139,10 +147,10 @@ describe('report history store: retention and export', () => {
     expect(readFileSync(join(result.folder, 'README.txt'), 'utf8')).toMatch(/loan LN-2026-77[\s\S]*unencrypted/);
     expect(readdirSync(target).filter((n) => n.startsWith('.'))).toEqual([]); // no temp folder left
 
-    const exported = t.store.activity.list({ applicantId: file.applicant.id, limit: 1 })[0]!;
+    const exported = t.store.activity.list({ loanId: file.applicant.loanId, limit: 1 })[0]!;
     expect(exported).toMatchObject({ action: 'exported', detail: { folder: result.folder, reports: 1 } });
 
-    const again = exportApplicantFile(t.store, file.applicant.id, target, {
+    const again = exportLoanFile(t.store, file.applicant.loanId, target, {
       now,
       fileName: (r) => `Report ${r.kind}/../x`,
     });
@@ -155,11 +163,11 @@ describe('report history store: retention and export', () => {
     mkdirSync(target);
     const now = new Date('2026-02-01T10:00:00.000Z');
     const chinese = loanFile('LN-5', '王');
-    expect(exportApplicantFile(t.store, chinese.applicant.id, target, { now }).folder).toBe(
+    expect(exportLoanFile(t.store, chinese.applicant.loanId, target, { now }).folder).toBe(
       join(target, 'LN-5_王_AssetFile_2026-02-01'),
     );
     const accented = loanFile('LN-6', "Ñúñez-O'Brien");
-    expect(exportApplicantFile(t.store, accented.applicant.id, target, { now }).folder).toBe(
+    expect(exportLoanFile(t.store, accented.applicant.loanId, target, { now }).folder).toBe(
       join(target, 'LN-6_Nunez-OBrien_AssetFile_2026-02-01'),
     );
   });
@@ -168,10 +176,10 @@ describe('report history store: retention and export', () => {
     const file = loanFile('LN-9');
     const blocker = join(t.dir, 'not-a-folder');
     writeFileSync(blocker, 'x');
-    expect(() => exportApplicantFile(t.store, file.applicant.id, blocker)).toThrowError(
+    expect(() => exportLoanFile(t.store, file.applicant.loanId, blocker)).toThrowError(
       expect.objectContaining({ code: 'EXPORT_FAILED' }) as Error,
     );
     expect(existsSync(blocker)).toBe(true);
-    expect(t.store.activity.list({ applicantId: file.applicant.id }).some((e) => e.action === 'exported')).toBe(false);
+    expect(t.store.activity.list({ loanId: file.applicant.loanId }).some((e) => e.action === 'exported')).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
 import type { PlaidEnvironment } from '../../shared/domain';
-import { ACCESS_TOKEN, applicantInput, tempStore } from './helpers';
+import type { PipelineQuery } from '../../electron/db/repositories/loans';
+import { ACCESS_TOKEN, applicantInput, pipeline, tempStore } from './helpers';
+import { addApplicant } from '../helpers/applicant';
 
 const DAY = 86_400_000;
 
-describe('report history store: search and applicant status', () => {
+describe('report history store: search and loan status', () => {
   let t: ReturnType<typeof tempStore>;
   beforeEach(() => {
     t = tempStore({ start: '2026-06-01T09:00:00.000Z' });
@@ -17,7 +19,8 @@ describe('report history store: search and applicant status', () => {
     institutionName: string,
     environment: PlaidEnvironment = 'sandbox',
   ) {
-    const applicant = t.store.applicants.create(
+    const applicant = addApplicant(
+      t.store,
       applicantInput({ firstName: first, lastName: last, loanNumber, email: `${first.toLowerCase()}@example.com` }),
     );
     const item = t.store.items.add({
@@ -32,8 +35,13 @@ describe('report history store: search and applicant status', () => {
     return { applicant, item };
   }
 
+  // The pipeline as of the store's clock (the app passes the officer's today).
+  const list = (q: Partial<PipelineQuery> = {}) =>
+    pipeline(t.store, { today: t.now().toISOString().slice(0, 10), ...q });
+
   function report(applicantId: string, itemId: string, environment: PlaidEnvironment = 'sandbox') {
     return t.store.reports.createPending({
+      loanId: t.store.applicants.get(applicantId)!.loanId,
       applicantId,
       environment,
       kind: 'create',
@@ -82,7 +90,7 @@ describe('report history store: search and applicant status', () => {
     expect(ids({ environment: 'sandbox', status: 'removed' })).toEqual([r4.id]);
     expect(ids({ environment: 'sandbox', from: '2026-06-11', to: '2026-06-21' })).toEqual([r3.id, r2.id]);
     expect(ids({ environment: 'sandbox', to: '2026-06-10' })).toEqual([r1.id]);
-    expect(ids({ environment: 'sandbox', applicantId: kwame.applicant.id })).toEqual([r2.id]);
+    expect(ids({ environment: 'sandbox', loanId: kwame.applicant.loanId })).toEqual([r2.id]);
     expect(ids({ environment: 'production' })).toHaveLength(1);
     expect(ids({ environment: 'emulator' })).toEqual([]);
     // LIKE wildcards typed by the officer are literal characters.
@@ -101,63 +109,76 @@ describe('report history store: search and applicant status', () => {
     });
   });
 
-  it('applicants: status no_report → pending → ready → refresh_due, needs_relink wins; finding counts of the latest ready report', () => {
+  it('loans: status no_report → pending → ready → refresh_due (by the document-age rule’s refresh-by date), needs_relink wins; finding counts of the latest ready report', () => {
     const { applicant, item } = applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
-    const row = () => t.store.applicants.search({ environment: 'sandbox', query: 'LN-100' }).rows[0]!;
-    expect(row()).toMatchObject({ status: 'no_report', reportCount: 0, latestReportAt: null, findingCounts: null });
+    const row = (q: Partial<PipelineQuery> = {}) => list({ query: 'LN-100', ...q }).rows[0]!;
+    expect(row()).toMatchObject({
+      reportStatus: 'no_report',
+      reportCount: 0,
+      latestReportAt: null,
+      findingCounts: null,
+      refreshBy: null,
+    });
 
     const first = report(applicant.id, item.id);
-    expect(row()).toMatchObject({ status: 'pending', reportCount: 1 });
-    ready(first.id);
+    expect(row()).toMatchObject({ reportStatus: 'pending', reportCount: 1 });
+    ready(first.id); // ready on 2026-06-01: Fannie Mae's 4 months run to 2026-10-01
     t.store.reports.setFindingCounts(first.id, { attention: 1, info: 3 });
-    expect(row()).toMatchObject({ status: 'ready', findingCounts: { attention: 1, info: 3 } });
+    expect(row()).toMatchObject({
+      reportStatus: 'ready',
+      findingCounts: { attention: 1, info: 3 },
+      refreshBy: '2026-10-01',
+    });
+    expect(row({ documentAgeRule: 'freddie_120_days' }).refreshBy).toBe('2026-09-29');
 
-    t.advance(121 * DAY);
-    expect(row().status).toBe('refresh_due');
-    expect(
-      t.store.applicants.search({ environment: 'sandbox', refreshDueBefore: '2026-01-01T00:00:00.000Z' }).rows[0]!
-        .status,
-    ).toBe('ready');
+    t.advance(122 * DAY); // 2026-10-01: the last day the report serves
+    expect(row().reportStatus).toBe('ready');
+    t.advance(DAY);
+    expect(row().reportStatus).toBe('refresh_due');
+    // A note date after the refresh-by date makes it due before that day comes.
+    expect(row({ today: '2026-09-01' }).reportStatus).toBe('ready');
+    t.store.loans.update(applicant.loanId, { expectedNoteDate: '2026-10-25' });
+    expect(row({ today: '2026-09-01' }).reportStatus).toBe('refresh_due');
+    t.store.loans.update(applicant.loanId, { expectedNoteDate: null });
 
     const second = report(applicant.id, item.id);
-    expect(row().status).toBe('pending');
+    expect(row().reportStatus).toBe('pending');
     ready(second.id);
-    expect(row()).toMatchObject({ status: 'ready', reportCount: 2, findingCounts: null });
+    expect(row()).toMatchObject({
+      reportStatus: 'ready',
+      reportCount: 2,
+      findingCounts: null,
+      refreshBy: '2027-02-02',
+    });
 
     t.store.items.setStatus(item.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'sign in again' });
-    expect(row().status).toBe('needs_relink');
+    expect(row().reportStatus).toBe('needs_relink');
     // Other environments are untouched by this environment's reports and Items.
-    expect(t.store.applicants.search({ environment: 'production', query: 'LN-100' }).rows[0]!.status).toBe('no_report');
+    expect(row({ environment: 'production' }).reportStatus).toBe('no_report');
   });
 
-  it('applicants: text and status filters, totals and paging', () => {
+  it('loans: text and status filters, totals and paging', () => {
     const a = applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
     const b = applicantWithBank('Kwame', 'Mensah', 'LN-200', 'First Platypus Bank');
     applicantWithBank('Ana', 'Lopez', 'LN-300', 'First Platypus Bank');
     t.advance(1000);
-    report(b.applicant.id, b.item.id);
+    const pending = report(b.applicant.id, b.item.id);
+    t.store.activity.append({ action: 'report_created', reportId: pending.id, detail: {} });
     t.store.items.setStatus(a.item.id, 'needs_relink', null);
 
-    const all = t.store.applicants.search({ environment: 'sandbox' });
+    const all = list();
     expect(all.total).toBe(3);
-    expect(all.rows[0]!.id).toBe(b.applicant.id); // latest report activity first
+    expect(all.rows[0]!.id).toBe(b.applicant.loanId); // latest activity first
     expect(
-      t.store.applicants
-        .search({ environment: 'sandbox', query: 'lopez' })
+      list({ query: 'lopez' })
         .rows.map((r) => r.loanNumber)
         .sort(),
     ).toEqual(['LN-100', 'LN-300']);
-    expect(
-      t.store.applicants.search({ environment: 'sandbox', query: 'maria@example' }).rows.map((r) => r.loanNumber),
-    ).toEqual(['LN-100']);
-    expect(
-      t.store.applicants.search({ environment: 'sandbox', status: 'needs_relink' }).rows.map((r) => r.loanNumber),
-    ).toEqual(['LN-100']);
-    expect(
-      t.store.applicants.search({ environment: 'sandbox', status: 'pending' }).rows.map((r) => r.loanNumber),
-    ).toEqual(['LN-200']);
-    expect(t.store.applicants.search({ environment: 'sandbox', status: 'no_report' }).total).toBe(1);
-    const page = t.store.applicants.search({ environment: 'sandbox', limit: 1, offset: 1 });
+    expect(list({ query: 'maria@example' }).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
+    expect(list({ reportStatus: 'needs_relink' }).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
+    expect(list({ reportStatus: 'pending' }).rows.map((r) => r.loanNumber)).toEqual(['LN-200']);
+    expect(list({ reportStatus: 'no_report' }).total).toBe(1);
+    const page = list({ limit: 1, offset: 1 });
     expect(page.total).toBe(3);
     expect(page.rows).toHaveLength(1);
   });

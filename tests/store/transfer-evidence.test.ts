@@ -7,6 +7,8 @@ import {
 } from '../../electron/services/features/underwriting';
 import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
 import { personaReport } from '../underwriting/persona-report';
+import { addApplicant } from '../helpers/applicant';
+import type { Applicant } from '../../shared/domain';
 
 /**
  * A large deposit whose other leg is in another of the applicant's reports (a second bank linked
@@ -58,6 +60,7 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
       accounts: [],
     });
     const pending = t.store.reports.createPending({
+      loanId: t.store.applicants.get(applicantId)!.loanId,
       applicantId,
       environment: 'sandbox',
       daysRequested: 90,
@@ -75,9 +78,10 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
     return pending.id;
   }
 
-  function unsourcedAmounts(reportId: string, applicant: ReturnType<typeof t.store.applicants.create>, now: Date) {
+  function unsourcedAmounts(reportId: string, applicant: Applicant, now: Date) {
     const content = personaReport('user_large_deposit');
-    const analysis = analyzeInContext(content, analysisContextFor(t.store, applicant, reportId, now));
+    const loan = t.store.loans.get(applicant.loanId)!;
+    const analysis = analyzeInContext(content, analysisContextFor(t.store, loan, reportId, now));
     return {
       flagged: analysis.largeDeposits.deposits.filter((d) => !d.sourced).map((d) => [d.date, d.amount]),
       ownTransfers: analysis.largeDeposits.excluded.filter((d) => d.reason === 'own_transfer').map((d) => d.amount),
@@ -85,7 +89,8 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
   }
 
   const alberta = () =>
-    t.store.applicants.create(
+    addApplicant(
+      t.store,
       applicantInput({
         firstName: 'Alberta',
         lastName: 'Charleson',
@@ -108,9 +113,9 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
     expect(unsourcedAmounts(first, applicant, now)).toEqual({ flagged: [], ownTransfers: [deposit.amount] });
   });
 
-  it('hands over only accounts and withdrawals, never this report itself nor another applicant’s', async () => {
+  it('hands over only accounts and withdrawals, never this report itself nor another loan’s', async () => {
     const applicant = alberta();
-    const someoneElse = t.store.applicants.create(applicantInput({ loanNumber: 'LN-2026-0002' }));
+    const someoneElse = addApplicant(t.store, applicantInput({ loanNumber: 'LN-2026-0002' }));
     const first = stored(applicant.id, personaReport('user_large_deposit'));
     stored(applicant.id, secondBank(true));
     stored(someoneElse.id, secondBank(true));

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
 import { analysisContextFor, underwritingConfirmationHandlers } from '../../electron/services/features/underwriting';
 import { personaReport } from '../underwriting/persona-report';
+import { addApplicant } from '../helpers/applicant';
 
 /** Officer's sourcing marks and account confirmations carry to refreshed and filtered reports (issue 13). */
 describe('underwriting marks that carry to child reports', () => {
@@ -12,7 +13,7 @@ describe('underwriting marks that carry to child reports', () => {
   afterEach(() => t.cleanup());
 
   function family() {
-    const applicant = t.store.applicants.create(applicantInput());
+    const applicant = addApplicant(t.store, applicantInput());
     const item = t.store.items.add({
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -22,7 +23,13 @@ describe('underwriting marks that carry to child reports', () => {
       institutionName: 'First Platypus Bank',
       accounts: [{ accountId: 'acc-1', name: 'Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
     });
-    const base = { applicantId: applicant.id, environment: 'sandbox' as const, daysRequested: 61, itemIds: [item.id] };
+    const base = {
+      loanId: applicant.loanId,
+      applicantId: applicant.id,
+      environment: 'sandbox' as const,
+      daysRequested: 61,
+      itemIds: [item.id],
+    };
     const original = t.store.reports.createPending({
       ...base,
       kind: 'create',
@@ -59,8 +66,9 @@ describe('underwriting marks that carry to child reports', () => {
     expect(t.store.sourcedDeposits.list(original.id)).toEqual([]);
   });
 
-  it('account confirmations are kept per applicant and account identity, encrypted, and reach every report context', () => {
+  it('account confirmations are kept per loan and account identity, encrypted, and reach every report context', () => {
     const { applicant, original, filtered } = family();
+    const loan = () => t.store.loans.get(applicant.loanId)!;
     t.store.accountConfirmations.confirm(applicant.id, {
       accountKey: 'ins_109508:7070:checking',
       kind: 'business_review',
@@ -72,12 +80,12 @@ describe('underwriting marks that carry to child reports', () => {
       note: 'Bank of Canada rate',
       usdRate: 0.73,
     });
-    expect(t.store.accountConfirmations.list(applicant.id)).toMatchObject([
+    expect(t.store.accountConfirmations.listForLoan(applicant.loanId)).toMatchObject([
       { accountKey: 'ins_109508:7070:checking', kind: 'business_review', usdRate: null },
       { accountKey: 'ins_1:1234:checking', kind: 'conversion', usdRate: 0.73 },
     ]);
     for (const reportId of [original.id, filtered.id]) {
-      const context = analysisContextFor(t.store, applicant, reportId, new Date('2026-11-02T23:30:00'));
+      const context = analysisContextFor(t.store, loan(), reportId, new Date('2026-11-02T23:30:00'));
       expect(context.settings.accountConfirmations.map((c) => c.kind)).toEqual(['business_review', 'conversion']);
       // The officer's local date, not UTC.
       expect(context.asOf).toBe('2026-11-02');
@@ -88,14 +96,14 @@ describe('underwriting marks that carry to child reports', () => {
     db.close();
     expect(sealed).toHaveLength(2);
     for (const row of sealed) expect(row.note_enc.toString('latin1')).not.toContain('Two years');
-    // The expected note date is a loan field every report's context reads.
-    expect(analysisContextFor(t.store, applicant, original.id, new Date()).loan.expectedNoteDate).toBeUndefined();
-    t.store.accountConfirmations.setNoteDate(applicant.id, '2026-12-15');
-    expect(analysisContextFor(t.store, applicant, filtered.id, new Date()).loan.expectedNoteDate).toBe('2026-12-15');
-    t.store.accountConfirmations.setNoteDate(applicant.id, null);
-    expect(t.store.accountConfirmations.noteDate(applicant.id)).toBeNull();
-    t.store.accountConfirmations.withdraw(applicant.id, 'ins_1:1234:checking', 'conversion');
-    expect(t.store.accountConfirmations.list(applicant.id).map((c) => c.kind)).toEqual(['business_review']);
+    // The expected note date is a loan field (set through loans:update) every report's context reads.
+    expect(analysisContextFor(t.store, loan(), original.id, new Date()).loan.expectedNoteDate).toBeNull();
+    t.store.loans.update(applicant.loanId, { expectedNoteDate: '2026-12-15' });
+    expect(analysisContextFor(t.store, loan(), filtered.id, new Date()).loan.expectedNoteDate).toBe('2026-12-15');
+    t.store.loans.update(applicant.loanId, { expectedNoteDate: null });
+    expect(loan().expectedNoteDate).toBeNull();
+    t.store.accountConfirmations.withdrawForLoan(applicant.loanId, 'ins_1:1234:checking', 'conversion');
+    expect(t.store.accountConfirmations.listForLoan(applicant.loanId).map((c) => c.kind)).toEqual(['business_review']);
   });
 
   it('confirming an account through the IPC handler re-counts the findings the lists show', async () => {
@@ -113,13 +121,13 @@ describe('underwriting marks that carry to child reports', () => {
     });
     const counts = () => t.store.reports.get(original.id)?.findingCounts ?? null;
     await handlers['underwriting:withdrawConfirmation']({
-      applicantId: applicant.id,
+      loanId: applicant.loanId,
       accountKey: 'none',
       kind: 'ownership',
     });
     const before = counts();
     await handlers['underwriting:confirmAccount']({
-      applicantId: applicant.id,
+      loanId: applicant.loanId,
       accountKey: 'ins_109508:7070:checking',
       kind: 'business_review',
       note: 'Two years of business returns reviewed',
@@ -127,10 +135,10 @@ describe('underwriting marks that carry to child reports', () => {
     const after = counts();
     // The 'funds-not-counted:business' finding is gone; the ownership finding for business accounts stays.
     expect(after?.attention).toBe((before?.attention ?? 0) - 1);
-    expect(
-      (await handlers['underwriting:listConfirmations']({ applicantId: applicant.id })).map((c) => c.kind),
-    ).toEqual(['business_review']);
-    expect(t.store.activity.list({ applicantId: applicant.id }).map((e) => e.action)).toEqual(
+    expect((await handlers['underwriting:listConfirmations']({ loanId: applicant.loanId })).map((c) => c.kind)).toEqual(
+      ['business_review'],
+    );
+    expect(t.store.activity.list({ loanId: applicant.loanId }).map((e) => e.action)).toEqual(
       expect.arrayContaining(['account_confirmed', 'account_unconfirmed']),
     );
   });

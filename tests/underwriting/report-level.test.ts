@@ -164,7 +164,7 @@ describe('coverage', () => {
     const custom = analyzeReport(
       result,
       loan(),
-      underwritingSettings({ coverageDays: { purchase: 45, refinance: 30 } }),
+      underwritingSettings({ coverageDays: { purchase: 45, refinance: 30, cash_out_refinance: 30 } }),
       REPORT_DATE,
     );
     expect(custom.coverage.filter((c) => c.status === 'short').map((c) => c.accountId)).toEqual(['cd-2222']);

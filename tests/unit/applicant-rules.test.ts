@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ApplicantInput,
-  applicantInputSchema,
+  borrowerInputSchema,
   checkSsn,
   DEFAULT_APPLICANT_LIMITS,
+  loanTermsSchema,
+  NewLoanInput,
+  type ApplicantLimits,
   formatPhone,
   localToday,
   normalizePhone,
 } from '../../shared/domain';
 import { foldForSearch, searchAmountCents, searchWords, stripAccents } from '../../shared/search';
+
+/** A borrower's fields and the loan's terms checked together: the two schemas the loan form sends. */
+const applicantInputSchema = (limits: ApplicantLimits = DEFAULT_APPLICANT_LIMITS) =>
+  borrowerInputSchema().extend(loanTermsSchema(limits).shape);
+const ApplicantInput = applicantInputSchema();
 
 const daysAgo = (n: number) => {
   const d = new Date();
@@ -171,5 +178,34 @@ describe('search folding and amounts', () => {
   });
   it.each(['LN-7350', '73,50', '7.350,00', 'abc', '$', '1.234'])('%s is not an amount', (word) => {
     expect(searchAmountCents(word)).toBeNull();
+  });
+});
+
+describe('a new loan file as the form sends it', () => {
+  const { firstName, lastName, email, phone, ...loan } = valid;
+  const borrower = { firstName, lastName, email, phone };
+  it('takes one to four borrowers, in the officer’s words otherwise', () => {
+    for (const n of [1, 4])
+      expect(NewLoanInput.safeParse({ loan, borrowers: Array(n).fill(borrower) }).success).toBe(true);
+    const none = NewLoanInput.safeParse({ loan, borrowers: [] });
+    expect(none.error?.issues[0]?.message).toBe('Add at least one borrower');
+    const five = NewLoanInput.safeParse({ loan, borrowers: Array(5).fill(borrower) });
+    expect(five.error?.issues[0]?.message).toBe('A loan file has at most 4 borrowers');
+  });
+  it('refuses a note date before the application date, naming the field', () => {
+    const result = NewLoanInput.safeParse({
+      loan: { ...loan, expectedNoteDate: daysAgo(11) },
+      borrowers: [borrower],
+    });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['loan', 'expectedNoteDate'],
+      message: 'Expected note date can’t be before the application date',
+    });
+    expect(
+      NewLoanInput.safeParse({ loan: { ...loan, expectedNoteDate: daysAgo(10) }, borrowers: [borrower] }).success,
+    ).toBe(true);
+  });
+  it('a cash-out refinance is a purpose of its own', () => {
+    expect(messageFor('loanPurpose', 'cash_out_refinance')).toBeNull();
   });
 });

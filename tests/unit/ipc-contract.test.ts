@@ -66,6 +66,7 @@ describe('IPC contract validation', () => {
   it('report progress carries the report summary; one report is read by id whatever its status', () => {
     const summary = {
       id: 'r1',
+      loanId: 'l1',
       applicantId: 'a1',
       applicantName: 'Maria Lopez',
       loanNumber: 'LN-1',
@@ -84,7 +85,7 @@ describe('IPC contract validation', () => {
       earliestHistoryDate: null,
       findingCounts: null,
     };
-    const progress = { reportId: 'r1', applicantId: 'a1', status: 'pending', elapsedMs: 0 };
+    const progress = { reportId: 'r1', loanId: 'l1', applicantId: 'a1', status: 'pending', elapsedMs: 0 };
     expect(events['report:progress'].safeParse({ ...progress, summary }).success).toBe(true);
     expect(events['report:progress'].safeParse(progress).success).toBe(false);
     expect(contract['reports:summary'].request.safeParse({ reportId: 'r1' }).success).toBe(true);

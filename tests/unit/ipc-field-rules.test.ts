@@ -17,29 +17,28 @@ const isoDates = ['2024-1-1', '01/02/2024', '2024-01-01T00:00:00Z', 20240101, nu
 const limits = [0, 10_001, 1.5, '10', -1, null];
 const offsets = [-1, 0.5, '0', null];
 
-const applicant = {
+const borrower = {
   firstName: 'Alberta',
   lastName: 'Charleson',
   email: 'alberta@example.com',
   phone: '+1 415 555 0100',
+};
+const applicationDate = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+const loan = {
   loanNumber: 'LN-2024-0001',
   loanPurpose: 'purchase',
-  applicationDate: new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10),
+  applicationDate,
+  expectedNoteDate: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+  property: { street: '1 Main St', city: 'Springfield', state: 'IL', zip: '62701' },
   qualifyingMonthlyIncome: 8000,
   fundsToClose: 20000,
 };
-const applicantFields = {
+const borrowerFields = {
   firstName: ['', '   ', 'x'.repeat(101), 3, null],
   middleName: ['x'.repeat(101), 3, null],
   lastName: ['', '   ', 'x'.repeat(101), 3, null],
   email: ['not-an-email', 'a@', '', 5, null, `${'a'.repeat(249)}@x.com`],
   phone: ['12', 'call me', '+1 (415) 555-0100 ext 99999999999', 4155550100, null, '555-0100', '(115) 555-0134'],
-  loanNumber: ['', 'LN 1', 'LN_1', 'x'.repeat(41), 7, null],
-  loanPurpose: ['cash-out', '', 'PURCHASE', 1, null],
-  applicationDate: [...isoDates, '2030-01-01', '2016-11-01', '2026-02-30'],
-  qualifyingMonthlyIncome: money,
-  fundsToClose: [...money, 50_000_001],
-  reservesNeeded: money,
   ssn: [
     '000-12-3456',
     '666-12-3456',
@@ -53,6 +52,24 @@ const applicantFields = {
     null,
   ],
 };
+const loanFields = {
+  loanNumber: ['', 'LN 1', 'LN_1', 'x'.repeat(41), 7, null],
+  loanPurpose: ['cash-out', '', 'PURCHASE', 1, null],
+  applicationDate: [...isoDates, '2030-01-01', '2016-11-01', '2026-02-30'],
+  // Nullable (not known yet); a date more than a year ahead is a typo.
+  expectedNoteDate: ['2024-1-1', '01/02/2024', '2026-02-30', 20240101, '2099-01-01'],
+  property: ['1 Main St', 5, []],
+  'property.street': ['', '   ', 'x'.repeat(121), 5, null],
+  'property.unit': ['x'.repeat(31), 5, null],
+  'property.city': ['', 'x'.repeat(81), 5, null],
+  'property.state': ['XX', 'California', '', 5, null],
+  'property.zip': ['1234', 'ABCDE', '12345-12', 12345, null],
+  qualifyingMonthlyIncome: money,
+  fundsToClose: [...money, 50_000_001],
+  reservesNeeded: money,
+};
+const prefixed = (prefix: string, fields: Record<string, unknown[]>) =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${prefix}.${k}`, v]));
 const metadata = {
   institution: { institution_id: 'ins_109508', name: 'First Platypus Bank' },
   accounts: [{ id: 'acc-1', name: 'Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
@@ -101,27 +118,53 @@ const TABLE: Partial<Record<Channel, Row>> = {
     },
   },
   'credentials:clear': { valid: { environment: 'production' }, fields: { environment: ['emulator', '', 2, null] } },
-  'applicants:list': {
+  'loans:list': {
     valid: {},
     fields: {
       query: text200,
-      status: ['done', '', 1, null],
+      loanStatus: ['active', 'Open', '', 1, null],
+      reportStatus: ['done', '', 1, null],
+      needsAttention: bools,
+      refreshDueWithinDays: [-1, 367, 1.5, '14', null],
+      sort: ['name', 'Borrower', '', 1, null],
+      direction: ['up', 'ASC', '', 1, null],
       limit: limits,
       offset: offsets,
     },
   },
-  'applicants:get': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
-  'applicants:create': { valid: applicant, fields: applicantFields },
-  'applicants:update': {
-    valid: { applicantId: 'a1', changes: {} },
+  'loans:get': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
+  'loans:findByNumber': { valid: { loanNumber: 'LN-1' }, fields: { loanNumber: ['', '   ', 'x'.repeat(41), 5, null] } },
+  'loans:create': {
+    valid: { loan, borrowers: [borrower] },
     fields: {
-      applicantId: ids,
-      changes: [null, 'x', 5],
-      ...Object.fromEntries(Object.entries(applicantFields).map(([k, v]) => [`changes.${k}`, v])),
+      loan: [null, 'x', []],
+      borrowers: [[], null, 'x', Array.from({ length: 5 }, () => borrower)],
+      ...prefixed('loan', loanFields),
+      // A note date before the application date is refused on the whole loan, naming the note date.
+      'loan.expectedNoteDate': [...loanFields.expectedNoteDate, '2000-01-01'],
+      ...prefixed('borrowers.0', borrowerFields),
     },
   },
-  'applicants:delete': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
-  'applicants:export': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'loans:update': {
+    // The property goes whole, so each of its fields is tested against an otherwise valid address.
+    valid: { loanId: 'l1', changes: { property: loan.property } },
+    fields: { loanId: ids, changes: [null, 'x', 5], ...prefixed('changes', loanFields) },
+  },
+  'loans:setStatus': {
+    valid: { loanId: 'l1', status: 'closed' },
+    fields: { loanId: ids, status: ['funded', 'Closed', '', 1, null] },
+  },
+  'loans:delete': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
+  'loans:export': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
+  'borrowers:add': {
+    valid: { loanId: 'l1', borrower },
+    fields: { loanId: ids, borrower: [null, 'x', 5], ...prefixed('borrower', borrowerFields) },
+  },
+  'borrowers:update': {
+    valid: { applicantId: 'a1', changes: {} },
+    fields: { applicantId: ids, changes: [null, 'x', 5], ...prefixed('changes', borrowerFields) },
+  },
+  'borrowers:remove': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
   'link:createToken': { valid: { applicantId: 'a1' }, fields: { applicantId: ids, itemId: optionalIds } },
   'link:complete': {
     valid: { applicantId: 'a1', publicToken: 'public-token', metadata },
@@ -157,9 +200,9 @@ const TABLE: Partial<Record<Channel, Row>> = {
   'link:revokeHosted': { valid: { hostedLinkId: 'h1' }, fields: { hostedLinkId: ids } },
   'items:remove': { valid: { itemId: 'i1' }, fields: { itemId: ids } },
   'reports:create': {
-    valid: { applicantId: 'a1', itemIds: ['i1'], daysRequested: 61, includeApplicantDetails: true },
+    valid: { loanId: 'l1', itemIds: ['i1'], daysRequested: 61, includeApplicantDetails: true },
     fields: {
-      applicantId: ids,
+      loanId: ids,
       itemIds: [[], 'i1', null, Array.from({ length: 100 }, (_, i) => `i${i}`)],
       'itemIds.0': ids,
       daysRequested: days,
@@ -217,11 +260,11 @@ const TABLE: Partial<Record<Channel, Row>> = {
     fields: { reportId: ids, transactionId: ['', 'x'.repeat(65), 5, null] },
   },
   'deposits:listSourced': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
-  'underwriting:listConfirmations': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
+  'underwriting:listConfirmations': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
   'underwriting:confirmAccount': {
-    valid: { applicantId: 'a1', accountKey: 'acc-1', kind: 'ownership', note: 'joint account, letter on file' },
+    valid: { loanId: 'l1', accountKey: 'acc-1', kind: 'ownership', note: 'joint account, letter on file' },
     fields: {
-      applicantId: ids,
+      loanId: ids,
       accountKey: ['', 'x'.repeat(201), 5, null],
       kind: ['owner', '', 5, null],
       note: ['', '   ', 'x'.repeat(1001), 5, null],
@@ -229,13 +272,8 @@ const TABLE: Partial<Record<Channel, Row>> = {
     },
   },
   'underwriting:withdrawConfirmation': {
-    valid: { applicantId: 'a1', accountKey: 'acc-1', kind: 'ownership' },
-    fields: { applicantId: ids, accountKey: ['', 'x'.repeat(201), 5, null], kind: ['owner', '', 5, null] },
-  },
-  'underwriting:getNoteDate': { valid: { applicantId: 'a1' }, fields: { applicantId: ids } },
-  'underwriting:setNoteDate': {
-    valid: { applicantId: 'a1', expectedNoteDate: '2026-12-15' },
-    fields: { applicantId: ids, expectedNoteDate: isoDates.filter((v) => v !== null) },
+    valid: { loanId: 'l1', accountKey: 'acc-1', kind: 'ownership' },
+    fields: { loanId: ids, accountKey: ['', 'x'.repeat(201), 5, null], kind: ['owner', '', 5, null] },
   },
   'underwriting:updateSettings': {
     valid: { retirementDiscount: 0.6 },
@@ -252,7 +290,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
   },
   'activity:list': {
     valid: {},
-    fields: { applicantId: optionalIds, reportId: optionalIds, limit: [0, 1001, 1.5, '5', null] },
+    fields: { loanId: optionalIds, applicantId: optionalIds, reportId: optionalIds, limit: [0, 1001, 1.5, '5', null] },
   },
   'underwriting:otherReports': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'files:showInFolder': {

@@ -20,23 +20,21 @@ const content: AssetReportGetResult = {
   warnings: [],
 };
 const contentJson = JSON.stringify(content);
-const applicant = {
-  firstName: 'Alberta',
-  middleName: null,
-  lastName: 'Charleson',
+const loan: AnalysisInput['loan'] = {
   loanPurpose: 'purchase',
   applicationDate: content.report.date_generated.slice(0, 10),
+  expectedNoteDate: null,
   qualifyingMonthlyIncome: 9_000,
   fundsToClose: 20_000,
   reservesNeeded: 5_000,
-} as unknown as AnalysisInput['applicant'];
+  borrowers: [{ firstName: 'Alberta', middleName: null, lastName: 'Charleson' }],
+};
 const now = new Date(`${content.report.date_generated.slice(0, 10)}T12:00:00`);
 const input = (sourcedDeposits: AnalysisInput['sourcedDeposits'] = []): AnalysisInput => ({
-  applicant,
+  loan,
   settings: null,
   sourcedDeposits,
   accountConfirmations: [],
-  expectedNoteDate: null,
   now,
 });
 const expected = (i: AnalysisInput) =>

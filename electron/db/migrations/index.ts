@@ -9,6 +9,7 @@ import { migration005 } from './005_account_confirmations';
 import { migration006 } from './006_hosted_link_sessions';
 import { migration007 } from './007_folded_search';
 import { migration008 } from './008_loan_files';
+import { migration009 } from './009_pipeline_indexes';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  MAX_BORROWERS,
   SavedLoanTerms,
   loanNumberKey,
   noteDateProblem,
@@ -93,6 +94,18 @@ export function refreshBySql(d: string): string {
   const freddie = `date(${d}, '+120 days')`;
   return `CASE @rule WHEN 'freddie_120_days' THEN ${freddie} WHEN 'both_agencies' THEN min(${fannie}, ${freddie}) ELSE ${fannie} END`;
 }
+
+/**
+ * A loan's report status from the pipeline's columns (needs_relink, has_pending, latest_ready_on, refresh_by, the
+ * note date). It tests latest_ready_on, not refresh_by, for "no report": refresh_by's date arithmetic then runs once.
+ */
+const REPORT_STATUS_SQL = `CASE
+    WHEN needs_relink THEN 'needs_relink'
+    WHEN has_pending THEN 'pending'
+    WHEN latest_ready_on IS NULL THEN 'no_report'
+    WHEN refresh_by < max(@today, coalesce(expected_note_date, @today)) THEN 'refresh_due'
+    ELSE 'ready'
+  END`;
 
 const SORT_SQL: Record<PipelineSort, string> = {
   borrower: 'sort_name',
@@ -198,6 +211,14 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         });
       if (input.borrowers.length === 0)
         throw new AppError({ code: ErrorCodes.validation, message: 'Add at least one borrower', retryable: false });
+      // The contract checks this too; the store holds the same line for any other caller.
+      if (input.borrowers.length > MAX_BORROWERS)
+        throw new AppError({
+          code: ErrorCodes.validation,
+          message: `A loan file has at most ${MAX_BORROWERS} borrowers`,
+          retryable: false,
+          field: 'borrowers',
+        });
       return ctx.db.transaction(() => {
         ensureNumberFree(terms.data.loanNumber, null);
         const id = ctx.newId();
@@ -305,71 +326,125 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     pipeline(query) {
       const raw = rawSearchWords(query.query);
       const words = raw.map(foldForSearch);
+      const sort = query.sort ?? 'lastActivity';
+      const direction = query.direction === 'asc' ? 'ASC' : 'DESC';
       const params: Record<string, unknown> = {
         environment: query.environment,
         rule: query.documentAgeRule,
         today: query.today,
-        loanStatus: query.loanStatus ?? null,
-        reportStatus: query.reportStatus ?? null,
-        attention: query.needsAttention ? 1 : null,
-        dueBy:
-          query.refreshDueWithinDays === undefined
-            ? null
-            : new Date(Date.parse(`${query.today}T00:00:00Z`) + query.refreshDueWithinDays * 86_400_000)
-                .toISOString()
-                .slice(0, 10),
-        limit: query.limit ?? 200,
-        offset: query.offset ?? 0,
       };
       wordParams(words, params);
+      // Bank names are few: fold them here as the words are (SQLite's lower() knows ASCII only, so
+      // "Económico" would never match), then look Items up by the names that match.
+      const bankNames =
+        words.length > 0
+          ? (ctx.statement('SELECT DISTINCT institution_name FROM items').pluck().all() as string[])
+          : [];
+      // Each word's matches are found once, as sets of loans (never a lookup per loan per word).
       const wordSql = words.map((word, i) => {
-        const alternatives = [
-          loanWordSql(i, word, 'l.'),
-          `EXISTS (SELECT 1 FROM reports r WHERE r.loan_id = l.id AND r.institutions_search LIKE @t${i} ESCAPE '\\')`,
-          `EXISTS (SELECT 1 FROM items i JOIN applicants b ON b.id = i.applicant_id
-             WHERE b.loan_id = l.id AND lower(i.institution_name) LIKE @t${i} ESCAPE '\\')`,
-        ];
-        if (/^[A-Za-z0-9-]{8,}$/.test(raw[i]!)) {
-          params[`id${i}`] = `${raw[i]!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        // A report's banks are its Items' (kept, as removed, after the bank is unlinked): the Items stand for them.
+        const alternatives = [loanWordSql(i, word, 'l.')];
+        const banks = bankNames.filter((name) => foldForSearch(name).includes(word));
+        if (banks.length > 0) {
+          params[`b${i}`] = JSON.stringify(banks);
           alternatives.push(
-            `EXISTS (SELECT 1 FROM reports r WHERE r.loan_id = l.id AND (r.id LIKE @id${i} ESCAPE '\\' OR r.plaid_report_id LIKE @id${i} ESCAPE '\\'))`,
+            // CROSS JOIN keeps Items first, read through their bank's index (not every borrower in turn).
+            `l.id IN (SELECT b.loan_id FROM items i CROSS JOIN applicants b ON b.id = i.applicant_id
+               WHERE i.institution_name IN (SELECT value FROM json_each(@b${i})))`,
           );
         }
-        if (searchAmountCents(word) !== null) {
+        if (/^[A-Za-z0-9-]{8,}$/.test(raw[i]!)) {
+          // A report id or Plaid's, or their first characters: index ranges (ids hold letters, digits, dashes).
+          params[`idlo${i}`] = raw[i]!.toLowerCase();
+          params[`idhi${i}`] = `${raw[i]!.toLowerCase()}\x7f`;
           alternatives.push(
-            `EXISTS (SELECT 1 FROM reports r WHERE r.loan_id = l.id AND round(r.total_balance * 100) = @a${i})`,
+            `l.id IN (SELECT loan_id FROM reports WHERE id >= @idlo${i} AND id < @idhi${i}
+               UNION ALL SELECT loan_id FROM reports WHERE plaid_report_id COLLATE NOCASE >= @idlo${i}
+                 AND plaid_report_id COLLATE NOCASE < @idhi${i})`,
+          );
+        }
+        const cents = searchAmountCents(word);
+        if (cents !== null) {
+          params[`alo${i}`] = (cents - 0.5) / 100;
+          params[`ahi${i}`] = (cents + 0.5) / 100;
+          alternatives.push(
+            `l.id IN (SELECT loan_id FROM reports WHERE total_balance BETWEEN @alo${i} AND @ahi${i}
+               AND round(total_balance * 100) = @a${i})`,
           );
         }
         return `AND (${alternatives.join(' OR ')})`;
       });
-      const listed = `
-        SELECT *,
-          CASE
-            WHEN needs_relink THEN 'needs_relink'
-            WHEN has_pending THEN 'pending'
-            WHEN refresh_by IS NULL THEN 'no_report'
-            WHEN refresh_by < max(@today, coalesce(expected_note_date, @today)) THEN 'refresh_due'
-            ELSE 'ready'
-          END AS report_status
+
+      // Only what filtering and sorting need is computed for every loan; the page's rows are read after.
+      const filters: string[] = [];
+      if (query.loanStatus) {
+        params.loanStatus = query.loanStatus;
+        filters.push('l.status = @loanStatus');
+      }
+      const outer: string[] = [];
+      if (query.reportStatus) {
+        params.reportStatus = query.reportStatus;
+        outer.push('report_status = @reportStatus');
+      }
+      if (query.needsAttention)
+        outer.push("(findings_attention > 0 OR report_status IN ('needs_relink', 'refresh_due'))");
+      if (query.refreshDueWithinDays !== undefined) {
+        params.dueBy = new Date(Date.parse(`${query.today}T00:00:00Z`) + query.refreshDueWithinDays * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
+        outer.push('refresh_by <= @dueBy');
+      }
+      // The refresh-by date (three date() calls) and the status only when a filter or the order needs them.
+      const needsStatus = outer.length > 0 || sort === 'status';
+      const needsRefreshBy = needsStatus || sort === 'refreshBy';
+      const narrow = `
+        SELECT id, last_activity_at, loan_number_key, expected_note_date, findings_attention, consent_expires_on,
+          refresh_by${sort === 'borrower' ? ', sort_name' : ''}
+          ${needsStatus ? `, ${REPORT_STATUS_SQL} AS report_status` : ''}
         FROM (
-          SELECT l.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at, s.findings_attention,
-            s.findings_info, coalesce(s.has_pending, 0) AS has_pending, coalesce(s.has_removed, 0) AS has_removed,
-            coalesce(s.needs_relink, 0) AS needs_relink, s.consent_expires_on,
-            CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on')} END AS refresh_by,
-            (SELECT last_name || ' ' || first_name FROM applicants WHERE loan_id = l.id ORDER BY position LIMIT 1)
-              COLLATE NOCASE AS sort_name
+          SELECT l.id, l.last_activity_at, l.loan_number_key, l.expected_note_date, s.findings_attention,
+            s.consent_expires_on, coalesce(s.needs_relink, 0) AS needs_relink, coalesce(s.has_pending, 0) AS has_pending,
+            s.latest_ready_on,
+            ${needsRefreshBy ? `CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on')} END` : 'NULL'} AS refresh_by
+            ${sort === 'borrower' ? `, (SELECT last_name || ' ' || first_name FROM applicants WHERE loan_id = l.id ORDER BY position LIMIT 1) COLLATE NOCASE AS sort_name` : ''}
           FROM loans l
           LEFT JOIN loan_env_summary s ON s.loan_id = l.id AND s.environment = @environment
-          WHERE (@loanStatus IS NULL OR l.status = @loanStatus) ${wordSql.join(' ')}
-        )`;
-      const where = `WHERE (@reportStatus IS NULL OR report_status = @reportStatus)
-          AND (@attention IS NULL OR findings_attention > 0 OR report_status IN ('needs_relink', 'refresh_due'))
-          AND (@dueBy IS NULL OR refresh_by <= @dueBy)`;
-      const direction = query.direction === 'asc' ? 'ASC' : 'DESC';
-      const order = `${SORT_SQL[query.sort ?? 'lastActivity']} ${direction}, id ${direction}`;
-      const rows = ctx
-        .statement(`SELECT * FROM (${listed}) ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-        .all(params) as (LoanRow & {
+          WHERE 1 ${filters.map((f) => `AND ${f}`).join(' ')} ${wordSql.join(' ')}
+        )
+        ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''}`;
+      const limit = query.limit ?? 200;
+      const offset = query.offset ?? 0;
+      const ids = ctx
+        .statement(
+          `SELECT id FROM (${narrow}) ORDER BY ${SORT_SQL[sort]} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...params, limit, offset }) as { id: string }[];
+      let total: number;
+      if (offset === 0 && ids.length < limit) total = ids.length;
+      else if (outer.length === 0 && words.length === 0)
+        total = ctx
+          .statement(`SELECT count(*) FROM loans l WHERE 1 ${filters.map((f) => `AND ${f}`).join(' ')}`)
+          .pluck()
+          .get(params) as number;
+      else total = ctx.statement(`SELECT count(*) FROM (${narrow})`).pluck().get(params) as number;
+
+      const wide = ctx
+        .statement(
+          `SELECT *, ${REPORT_STATUS_SQL} AS report_status FROM (
+             SELECT l.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at, s.findings_attention,
+               s.findings_info, coalesce(s.has_removed, 0) AS has_removed, coalesce(s.has_pending, 0) AS has_pending,
+               coalesce(s.needs_relink, 0) AS needs_relink, s.consent_expires_on, s.latest_ready_on,
+               CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on')} END AS refresh_by
+             FROM loans l LEFT JOIN loan_env_summary s ON s.loan_id = l.id AND s.environment = @environment
+             WHERE l.id IN (SELECT value FROM json_each(@ids))
+           )`,
+        )
+        .all({
+          environment: query.environment,
+          rule: query.documentAgeRule,
+          today: query.today,
+          ids: JSON.stringify(ids.map((r) => r.id)),
+        }) as (LoanRow & {
         report_count: number;
         latest_report_at: string | null;
         findings_attention: number | null;
@@ -379,11 +454,8 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         refresh_by: string | null;
         report_status: ApplicantStatus;
       })[];
-      const { limit, offset, ...countParams } = params;
-      const total =
-        offset === 0 && rows.length < (limit as number)
-          ? rows.length
-          : (ctx.statement(`SELECT count(*) FROM (${listed}) ${where}`).pluck().get(countParams) as number);
+      const byId = new Map(wide.map((row) => [row.id, row]));
+      const rows = ids.map(({ id }) => byId.get(id)!);
       const names = ctx.statement(
         `SELECT id, first_name, middle_name, last_name FROM applicants WHERE loan_id = ? ORDER BY position`,
       );

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
+import type { PipelineQuery } from '../../electron/db/repositories/loans';
+import type { PipelineSort } from '../../shared/domain';
+import { median } from './measure';
+import type { BenchFigure } from './types';
+
+const DAY = 86_400_000;
+const TODAY = '2026-11-02';
+const FIRST = ['Maria', 'Kwame', 'Ana', 'Wei', 'Fatima', 'John', 'Priya', 'Lucas', 'José', 'Анна'];
+const LAST = ['Lopez', 'Mensah', 'Ruiz', 'Chen', 'Haddad', 'Smith', 'Patel', 'Silva', 'Ñúñez', 'Жукова', 'Nowak'];
+const BANKS = [
+  'First Platypus Bank',
+  'Tattersall Federal Credit Union',
+  'Houndstooth Bank',
+  'Tartan Bank',
+  'First Gingham Credit Union',
+  'Caixa Geral de Depósitos',
+  'Banco Económico',
+  'Second Platypus Bank',
+];
+
+/** An officer's pipeline: `loans` loan files, a third with a co-borrower, each with one bank per borrower. */
+export interface SeededPipeline {
+  store: AssetDeskStore;
+  loans: { loanId: string; applicantId: string; itemIds: string[] }[];
+  reports: number;
+}
+
+/**
+ * Seeds through the repositories (the same validation, encryption and summary triggers as the app), in one
+ * transaction: loans in every status, note dates, consent expiries, banks needing relinking, and
+ * `reportsPerLoan` reports each (ready with findings, a few pending or removed) over the last 200 days.
+ */
+export function seedPipeline(dir: string, loanCount: number, reportsPerLoan: number): SeededPipeline {
+  let now = Date.parse(`${TODAY}T12:00:00.000Z`) - 400 * DAY;
+  const dataKey = randomBytes(32);
+  const open = () =>
+    openAssetDeskStore({ file: join(dir, `pipeline-${loanCount}.sqlite`), dataKey, clock: () => new Date(now) });
+  const seeded: SeededPipeline = { store: open(), loans: [], reports: 0 };
+  for (let start = 0; start < loanCount; start += 1000) {
+    seeded.store.transaction(() => {
+      for (let n = start; n < Math.min(loanCount, start + 1000); n += 1) {
+        now += (200 * DAY) / loanCount;
+        seedLoan(seeded, n, reportsPerLoan, now);
+      }
+    });
+    // As at the end of an officer's day: closing refreshes the planner's statistics (PRAGMA optimize).
+    seeded.store.close();
+    seeded.store = open();
+  }
+  return seeded;
+}
+
+function seedLoan(seeded: SeededPipeline, n: number, reportsPerLoan: number, now: number): void {
+  const { store } = seeded;
+  const borrower = (k: number) => ({
+    firstName: FIRST[(n + k) % FIRST.length]!,
+    lastName: LAST[Math.floor(n / FIRST.length + k) % LAST.length]!,
+    email: `borrower${n}-${k}@example.com`,
+    phone: '+1 415 555 0134',
+  });
+  const loan = store.loans.create({
+    loan: {
+      loanNumber: `LN-${String(200_000 + n)}`,
+      loanPurpose: (['purchase', 'refinance', 'cash_out_refinance'] as const)[n % 3]!,
+      applicationDate: new Date(now).toISOString().slice(0, 10),
+      expectedNoteDate: n % 2 === 0 ? new Date(now + 60 * DAY).toISOString().slice(0, 10) : null,
+      qualifyingMonthlyIncome: 6000 + (n % 500) * 10,
+      fundsToClose: 40_000 + n,
+      reservesNeeded: 0,
+    },
+    borrowers: n % 3 === 0 ? [borrower(0), borrower(1)] : [borrower(0)],
+  });
+  if (n % 20 === 1) store.loans.setStatus(loan.id, 'closed');
+  if (n % 20 === 2) store.loans.setStatus(loan.id, 'withdrawn');
+  const itemIds = loan.borrowers.map((b, k) => {
+    const item = store.items.add({
+      applicantId: b.id,
+      environment: 'sandbox',
+      plaidItemId: `item-${n}-${k}`,
+      accessToken: `access-sandbox-00000000-0000-4000-8000-${String(n * 2 + k).padStart(12, '0')}`,
+      institutionId: `ins_${(n + k) % BANKS.length}`,
+      institutionName: BANKS[(n + k) % BANKS.length]!,
+      accounts: [
+        { accountId: `acc-${n}-${k}`, name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' },
+      ],
+      consentExpiresAt: n % 7 === 0 ? new Date(now + 300 * DAY).toISOString() : null,
+    });
+    if (n % 50 === 3) store.items.setStatus(item.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
+    return item.id;
+  });
+  seeded.loans.push({ loanId: loan.id, applicantId: loan.borrowers[0]!.id, itemIds });
+  addReports(store, seeded, seeded.loans.length - 1, reportsPerLoan, (k) => now - (reportsPerLoan - k) * DAY);
+}
+
+/** `count` more reports on loan `index`, made at the times `at(k)` gives. */
+function addReports(
+  store: AssetDeskStore,
+  seeded: SeededPipeline,
+  index: number,
+  count: number,
+  at: (k: number) => number,
+): void {
+  const { loanId, applicantId, itemIds } = seeded.loans[index]!;
+  for (let k = 0; k < count; k += 1) {
+    const pending = store.reports.createPending({
+      loanId,
+      applicantId,
+      environment: 'sandbox',
+      kind: k === 0 ? 'create' : 'refresh',
+      parentId: null,
+      daysRequested: 61,
+      itemIds,
+      includeApplicantDetails: false,
+    });
+    seeded.reports += 1;
+    const roll = (seeded.reports * 7) % 40;
+    if (roll === 0) continue; // still pending
+    store.reports.attachPlaid(pending.id, {
+      plaidReportId: `plaid-${pending.id}`,
+      reportToken: `assets-sandbox-00000000-0000-4000-8000-${String(seeded.reports).padStart(12, '0')}`,
+    });
+    const readyAt = new Date(at(k)).toISOString();
+    store.reports.markReady(pending.id, {
+      reportJson: '{"report":{"items":[]},"warnings":[]}',
+      pdf: new Uint8Array(16),
+      summary: { totalBalance: 1000 + (seeded.reports % 9000), accountCount: 2, earliestHistoryDate: '2026-01-01' },
+      readyAt,
+      generatedOn: readyAt.slice(0, 10),
+    });
+    // The pipeline shows the latest ready report's counts: earlier ones need none.
+    if (k === count - 1)
+      store.reports.setFindingCounts(pending.id, { attention: seeded.reports % 3, info: seeded.reports % 5 });
+    if (roll === 1) store.reports.markRemoved(pending.id);
+  }
+}
+
+/** Adds reports to every loan (spread over its last days) until the store holds `total`. */
+export function growReports(seeded: SeededPipeline, total: number): void {
+  const perLoan = Math.ceil((total - seeded.reports) / seeded.loans.length);
+  seeded.store.transaction(() => {
+    for (let i = 0; i < seeded.loans.length && seeded.reports < total; i += 1)
+      addReports(
+        seeded.store,
+        seeded,
+        i,
+        Math.min(perLoan, total - seeded.reports),
+        (k) => Date.parse(`${TODAY}T09:00:00.000Z`) - (150 - k * 10) * DAY,
+      );
+  });
+}
+
+function time(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+/** The pipeline queries the screen runs, by name. */
+export function pipelineQueries(store: AssetDeskStore): [string, () => unknown][] {
+  const list = (q: Partial<PipelineQuery>) =>
+    store.loans.pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: TODAY, limit: 50, ...q });
+  const sorts: PipelineSort[] = [
+    'borrower',
+    'loanNumber',
+    'status',
+    'findings',
+    'refreshBy',
+    'plaidExpiresOn',
+    'noteDate',
+    'lastActivity',
+  ];
+  return [
+    ['first page (latest activity first)', () => list({})],
+    ['keystroke: a name prefix ("lop")', () => list({ query: 'lop' })],
+    ['keystroke: a folded name ("nunez")', () => list({ query: 'nunez' })],
+    ['keystroke: an amount ("40,123.00")', () => list({ query: '40,123.00' })],
+    ['keystroke: a bank ("tattersall")', () => list({ query: 'tattersall' })],
+    ['keystroke: a loan number ("LN-20512")', () => list({ query: 'LN-20512' })],
+    ...sorts.flatMap((sort): [string, () => unknown][] => [
+      [`sort by ${sort} ascending`, () => list({ sort, direction: 'asc' })],
+      [`sort by ${sort} descending`, () => list({ sort, direction: 'desc' })],
+    ]),
+    ['needs attention', () => list({ needsAttention: true })],
+    ['refresh due within 14 days', () => list({ refreshDueWithinDays: 14 })],
+  ];
+}
+
+/** Median of `runs` timings of each query (after one run that prepares its statement). */
+export function measurePipeline(
+  store: AssetDeskStore,
+  label: string,
+  target: (name: string) => number | undefined,
+  runs = 7,
+): BenchFigure[] {
+  return pipelineQueries(store).map(([name, run]) => {
+    run();
+    const value = median(Array.from({ length: runs }, () => time(run)));
+    const goal = target(name);
+    return { name: `pipeline: ${label} — ${name}`, value, unit: 'ms', ...(goal === undefined ? {} : { target: goal }) };
+  });
+}
