@@ -64,7 +64,10 @@ describe('hand-off lock', () => {
     const { d, ran } = dispatcher();
     const maria = addApplicant(t.store, applicantInput());
     const other = addApplicant(t.store, applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
-    expect(await d.dispatch('handoff:status', {})).toEqual({ ok: true, value: { pinSet: false, active: null } });
+    expect(await d.dispatch('handoff:status', {})).toEqual({
+      ok: true,
+      value: { pinSet: false, osUnlock: false, active: null },
+    });
     expect(await d.dispatch('handoff:start', { applicantId: maria.id })).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', message: expect.stringMatching(/^Set an officer PIN/) },
@@ -136,7 +139,11 @@ describe('hand-off lock', () => {
         throw new Error('the store is not open');
       },
     };
-    expect(await createHandoffHandlers(closed)['handoff:status']({})).toEqual({ pinSet: false, active: null });
+    expect(await createHandoffHandlers(closed)['handoff:status']({})).toEqual({
+      pinSet: false,
+      osUnlock: false,
+      active: null,
+    });
   });
 
   it('after five wrong PINs each try waits; changing the PIN needs the current one', async () => {

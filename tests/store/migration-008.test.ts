@@ -139,7 +139,7 @@ describe('migration 008 on a database made by version 7', () => {
     expect(ready).toMatchObject({
       loanId: maria.id,
       applicantId: borrower.id,
-      applicantName: 'Maria Lopez',
+      applicantName: 'Maria Elena Lopez',
       loanNumber: 'LN-2026-0100',
       plaidReportId: 'plaid-report-v7-1',
       institutions: ['First Platypus Bank', 'Tattersall Federal Credit Union'],

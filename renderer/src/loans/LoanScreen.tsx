@@ -521,7 +521,7 @@ export function LoanScreen({ loanId }: { loanId: string }) {
         refreshKey={[
           dataVersion,
           loan.updatedAt,
-          ...loan.borrowers.map((b) => `${b.id}@${b.updatedAt}`),
+          ...loan.borrowers.map((b) => [b.id, b.updatedAt].join('@')),
           ...items.map((i) => `${i.id}:${i.status}`),
           ...reports.map((r) => `${r.id}:${r.status}`),
         ].join('|')}

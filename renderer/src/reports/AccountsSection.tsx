@@ -3,7 +3,7 @@ import type { AssetReport, AssetReportAccount, AssetReportItem } from '../../../
 import type { UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import { Chip } from '../ui';
 import { BADGE_LABEL } from './FindingsPanel';
-import { formatDate, formatMoney } from './format';
+import { calendarDay, formatDate, formatMoney } from './format';
 import { accountFullLabel } from './transactions';
 import type { ChartDeposit } from './BalanceChart';
 
@@ -208,7 +208,7 @@ function AccountCard({
       <BalanceHistory
         account={account}
         label={accountFullLabel(item.institution_name, account)}
-        currentDate={item.date_last_updated.slice(0, 10)}
+        currentDate={calendarDay(item.date_last_updated)}
         deposits={analysis?.largeDeposits.deposits.filter((d) => d.accountId === account.account_id)}
       />
     </article>

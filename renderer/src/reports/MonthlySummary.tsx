@@ -7,10 +7,9 @@ import {
   type MonthlySummaryResult,
 } from '../../../shared/underwriting/monthly';
 import { ErrorState, Skeleton } from '../ui';
-import { formatDate, formatMoney } from './format';
+import { formatDate, formatMoney, formatMonth } from './format';
 import { accountFullLabel } from './transactions';
 
-const monthName = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const plainAmount = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** Money in the account's own currency; without one, the bare figure (the bank did not say which currency). */
@@ -129,7 +128,7 @@ function MonthRow({ month, currency }: { month: MonthSummary; currency: string |
   return (
     <tr data-testid="monthly-row" data-month={month.month} data-partial={month.partial}>
       <th scope="row">
-        {monthName.format(new Date(`${month.month}-01T00:00:00Z`))}
+        {formatMonth(month.month)}
         {month.partial && (
           <span className="rp-month-partial" data-testid="monthly-partial">
             Partial: {formatDate(month.from)} to {formatDate(month.to)}

@@ -1,7 +1,9 @@
 import { formatMoney as formatUsd } from '../ui/format';
 
 export {
+  calendarDay,
   formatDate,
+  formatMonth,
   formatDatesInText,
   formatDateTime,
   formatElapsed,

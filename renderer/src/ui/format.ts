@@ -33,6 +33,19 @@ export function formatDate(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
 }
 
+const monthFormat = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A calendar month (YYYY-MM), as a statement heads it: "November 2026". */
+export function formatMonth(month: string): string {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? month : monthFormat.format(date);
+}
+
+/** The calendar day (YYYY-MM-DD) of a date or timestamp, for computing with (charts, comparisons), not for showing. */
+export function calendarDay(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0] ?? value;
+}
+
 const ISO_DAY_IN_TEXT = /\b\d{4}-\d{2}-\d{2}\b/g;
 
 /**
