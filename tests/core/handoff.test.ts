@@ -122,7 +122,7 @@ describe('hand-off lock', () => {
     expect(await d.dispatch('loans:list', {})).toMatchObject({ error: { code: 'FORBIDDEN_SENDER' } });
     expect(await d.dispatch('handoff:end', { pin: '2468' })).toEqual({
       ok: true,
-      value: { pinSet: true, active: null },
+      value: { pinSet: true, osUnlock: false, active: null },
     });
     expect(await d.dispatch('loans:list', {})).toMatchObject(ranMarker('loans:list'));
     const actions = t.store.activity.list({ limit: 20 }).map((a) => a.action);
