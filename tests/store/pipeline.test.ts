@@ -143,6 +143,22 @@ describe('the pipeline: one row per loan, filtered, sorted and searched in the s
     return { a, b, c, d, e, f, g, h, second, aReport };
   }
 
+  it('refresh is due as the document-age finding measures it: on the note date when there is one, else today', () => {
+    // Both reports are dated 2026-06-01, so their documents serve until 2026-10-01 (Fannie Mae, 4 months).
+    const closedInTime = loanWithBank({
+      loanNumber: 'LN-P',
+      applicationDate: '2026-05-20',
+      expectedNoteDate: '2026-09-20',
+    });
+    report(closedInTime, { on: '2026-06-01' });
+    const noNoteDate = loanWithBank({ loanNumber: 'LN-Q', applicationDate: '2026-05-20' });
+    report(noNoteDate, { on: '2026-06-01' });
+    const rows = new Map(list().rows.map((r) => [r.loanNumber, r]));
+    // The loan whose note date came before 2026-10-01 was verified in time, though today is later.
+    expect(rows.get('LN-P')).toMatchObject({ refreshBy: '2026-10-01', reportStatus: 'ready' });
+    expect(rows.get('LN-Q')).toMatchObject({ refreshBy: '2026-10-01', reportStatus: 'refresh_due' });
+  });
+
   it('each row: borrowers, status, counts, findings, refresh-by and Plaid expiry', () => {
     populate();
     const rows = new Map(list().rows.map((r) => [r.loanNumber, r]));

@@ -97,13 +97,14 @@ export function refreshBySql(d: string): string {
 
 /**
  * A loan's report status from the pipeline's columns (needs_relink, has_pending, latest_ready_on, refresh_by, the
- * note date). It tests latest_ready_on, not refresh_by, for "no report": refresh_by's date arithmetic then runs once.
+ * note date). Refresh is due as the report's document-age finding says: measured on the expected note date when
+ * there is one (the agencies' rule), else on today. It tests latest_ready_on, not refresh_by, for "no report": refresh_by's date arithmetic then runs once.
  */
 const REPORT_STATUS_SQL = `CASE
     WHEN needs_relink THEN 'needs_relink'
     WHEN has_pending THEN 'pending'
     WHEN latest_ready_on IS NULL THEN 'no_report'
-    WHEN refresh_by < max(@today, coalesce(expected_note_date, @today)) THEN 'refresh_due'
+    WHEN refresh_by < coalesce(expected_note_date, @today) THEN 'refresh_due'
     ELSE 'ready'
   END`;
 
