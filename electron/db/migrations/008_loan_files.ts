@@ -4,7 +4,9 @@ import type { Migration } from './types';
 
 /** Recomputes one loan's pipeline summary in one environment; `l` and `e` are SQL expressions. */
 export function refreshLoanSummarySql(l: string, e: string): string {
-  const itemsOfLoan = `SELECT i.status, i.consent_expires_at FROM items i JOIN applicants b ON b.id = i.applicant_id
+  // Borrowers first, then their Items by index: without planner statistics (a new or just-migrated file)
+  // SQLite would otherwise read every Item of the environment on each write.
+  const itemsOfLoan = `SELECT i.status, i.consent_expires_at FROM applicants b CROSS JOIN items i ON i.applicant_id = b.id
       WHERE b.loan_id = ${l} AND i.environment = ${e}`;
   return `
     INSERT INTO loan_env_summary (loan_id, environment, report_count, latest_report_at, has_pending, has_removed,
