@@ -71,7 +71,7 @@ export const suite: BenchSuite = {
         const page = await context.newPage();
         const started = await next();
         await page.goto(String(started.url));
-        await page.getByTestId('applicant-row').first().waitFor();
+        await page.getByTestId('loan-row').first().waitFor();
         await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
         const painted = performance.timeOrigin + performance.now();
         toScreen.push(painted - Number(started.t0));
