@@ -84,13 +84,14 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     applicationDate: row.application_date,
     expectedNoteDate: row.expected_note_date,
     property:
-      row.property_street === null
+      // The address is saved whole or not at all (PropertyAddress requires each part but the unit).
+      row.property_street === null || row.property_state === null
         ? null
         : {
             street: row.property_street,
             ...(row.property_unit ? { unit: row.property_unit } : {}),
             city: row.property_city ?? '',
-            state: (row.property_state ?? 'CA') as NonNullable<Loan['property']>['state'],
+            state: row.property_state as NonNullable<Loan['property']>['state'],
             zip: row.property_zip ?? '',
           },
     qualifyingMonthlyIncome: row.qualifying_monthly_income,
