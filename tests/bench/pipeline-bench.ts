@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
 import type { PipelineQuery } from '../../electron/db/repositories/loans';
-import type { PipelineSort } from '../../shared/domain';
+import { PipelineSort } from '../../shared/domain';
 import { median } from './measure';
 import type { BenchFigure } from './types';
 
@@ -162,16 +162,7 @@ function time(fn: () => unknown): number {
 export function pipelineQueries(store: AssetDeskStore): [string, () => unknown][] {
   const list = (q: Partial<PipelineQuery>) =>
     store.loans.pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: TODAY, limit: 50, ...q });
-  const sorts: PipelineSort[] = [
-    'borrower',
-    'loanNumber',
-    'status',
-    'findings',
-    'refreshBy',
-    'plaidExpiresOn',
-    'noteDate',
-    'lastActivity',
-  ];
+  const sorts = PipelineSort.options;
   return [
     ['first page (latest activity first)', () => list({})],
     ['keystroke: a name prefix ("lop")', () => list({ query: 'lop' })],

@@ -65,6 +65,12 @@ export interface LoanRow {
 
 type ParsedTerms = z.output<typeof SavedLoanTerms>;
 
+function refuseNoteDateBeforeApplication(terms: { applicationDate: string; expectedNoteDate?: string | null }): void {
+  const problem = noteDateProblem(terms);
+  if (problem)
+    throw new AppError({ code: ErrorCodes.validation, message: problem, retryable: false, field: 'expectedNoteDate' });
+}
+
 const takenError = (loanNumber: string) =>
   new AppError({
     code: LOAN_NUMBER_TAKEN,
@@ -149,14 +155,7 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     create(input) {
       const terms = SavedLoanTerms.safeParse(input.loan);
       if (!terms.success) throw validationError(terms.error);
-      const problem = noteDateProblem(terms.data);
-      if (problem)
-        throw new AppError({
-          code: ErrorCodes.validation,
-          message: problem,
-          retryable: false,
-          field: 'expectedNoteDate',
-        });
+      refuseNoteDateBeforeApplication(terms.data);
       if (input.borrowers.length === 0)
         throw new AppError({ code: ErrorCodes.validation, message: 'Add at least one borrower', retryable: false });
       // The contract checks this too; the store holds the same line for any other caller.
@@ -218,14 +217,7 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         reservesNeeded: current.reservesNeeded,
         ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
       };
-      const problem = noteDateProblem(merged);
-      if (problem)
-        throw new AppError({
-          code: ErrorCodes.validation,
-          message: problem,
-          retryable: false,
-          field: 'expectedNoteDate',
-        });
+      refuseNoteDateBeforeApplication(merged);
       return ctx.db.transaction(() => {
         const columns = termColumns(merged);
         // A number shared before numbers were unique keeps its flagged key until the officer changes it.
