@@ -1,19 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright';
-import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
-import { createAppServices } from '../../electron/services/app-services';
+import type { Page } from 'playwright';
+import type { WebBridge } from '../../electron/dev/web-bridge';
 import { createKeychainVault } from '../../electron/services/vault';
 import type { EventSink } from '../../shared/ipc/contract';
 import { FAKE_CLIENT_ID, FAKE_SECRET } from '../helpers/fake-tokens';
-import { launchChromium } from './support/chromium';
+import { seriousViolations } from './support/desk';
+import { openSeededPage, type SeededPage } from './support/seeded-page';
 import {
   KEYCHAIN_SERVICE,
-  buildRenderer,
-  memoryKeytar,
-  openSeedStore,
   renderPdf,
   reportWithTransactions,
   seedApplicant,
@@ -28,10 +21,10 @@ import {
  * back on the opener after Esc, a disabled setting that looks disabled, no notice about the report on screen.
  */
 
-let workDir: string;
 let bridge: WebBridge;
-let browser: Browser;
 let page: Page;
+let desk: SeededPage | undefined;
+let pageErrors: string[] = [];
 let reportId: string;
 let applicantId: string;
 let loanId: string;
@@ -39,98 +32,59 @@ let pendingId: string;
 let longNameReportId: string;
 const LONG_NAME = 'Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessenschafe';
 let events: EventSink | undefined;
-const pageErrors: string[] = [];
 
 const DEPOSIT_ID = 'txn-deposit-7350';
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-filters-'));
-  const staticDir = join(workDir, 'renderer-web');
-  const userDataDir = join(workDir, 'user-data');
-  buildRenderer(staticDir);
-  const keytar = memoryKeytar();
-  const store = await openSeedStore(userDataDir, keytar);
-  const report = reportWithTransactions(2, 40, 90);
-  // One $7,350 deposit, the amount the officer searches for in every format.
-  const account = report.items[0]!.accounts[1]!;
-  account.transactions.push({
-    account_id: account.account_id,
-    transaction_id: DEPOSIT_ID,
-    amount: -7_350,
-    date: account.transactions[0]!.date,
-    iso_currency_code: 'USD',
-    unofficial_currency_code: null,
-    original_description: 'MOBILE DEPOSIT CHECK 1042',
-    pending: false,
-  } as never);
-  const seeded = seedApplicant(store);
-  applicantId = seeded.applicantId;
-  loanId = seeded.loanId;
-  reportId = storeReadyReport(store, seeded, { report, warnings: [] }, await renderPdf(report));
-  // A second report Plaid has not answered yet: its screen is the pending one.
-  pendingId = store.reports.createPending({
-    loanId,
-    applicantId,
-    environment: 'emulator',
-    kind: 'create',
-    parentId: null,
-    daysRequested: 90,
-    itemIds: [seeded.itemId],
-    includeApplicantDetails: true,
-  }).id;
-  const longNamed = seedApplicant(store, 2, { lastName: LONG_NAME, loanNumber: 'LN-2026-000000000000000000000042' });
-  const small = reportWithTransactions(1, 5, 30);
-  longNameReportId = storeReadyReport(
-    store,
-    longNamed,
-    { report: small, warnings: [] },
-    await renderPdf(small),
-    'long-name-report',
-  );
-  store.close();
-  // Sandbox keys already saved (not checked with Plaid, offline here): Sandbox can be chosen in Settings.
-  await createKeychainVault({ keytar, service: KEYCHAIN_SERVICE }).saveCredentials('sandbox', {
-    clientId: FAKE_CLIENT_ID,
-    secret: FAKE_SECRET,
+  desk = await openSeededPage('filters', async (store, keytar) => {
+    const report = reportWithTransactions(2, 40, 90);
+    // One $7,350 deposit, the amount the officer searches for in every format.
+    const account = report.items[0]!.accounts[1]!;
+    account.transactions.push({
+      account_id: account.account_id,
+      transaction_id: DEPOSIT_ID,
+      amount: -7_350,
+      date: account.transactions[0]!.date,
+      iso_currency_code: 'USD',
+      unofficial_currency_code: null,
+      original_description: 'MOBILE DEPOSIT CHECK 1042',
+      pending: false,
+    } as never);
+    const seeded = seedApplicant(store);
+    applicantId = seeded.applicantId;
+    loanId = seeded.loanId;
+    reportId = storeReadyReport(store, seeded, { report, warnings: [] }, await renderPdf(report));
+    // A second report Plaid has not answered yet: its screen is the pending one.
+    pendingId = store.reports.createPending({
+      loanId,
+      applicantId,
+      environment: 'emulator',
+      kind: 'create',
+      parentId: null,
+      daysRequested: 90,
+      itemIds: [seeded.itemId],
+      includeApplicantDetails: true,
+    }).id;
+    const longNamed = seedApplicant(store, 2, { lastName: LONG_NAME, loanNumber: 'LN-2026-000000000000000000000042' });
+    const small = reportWithTransactions(1, 5, 30);
+    longNameReportId = storeReadyReport(
+      store,
+      longNamed,
+      { report: small, warnings: [] },
+      await renderPdf(small),
+      'long-name-report',
+    );
+    // Sandbox keys already saved (not checked with Plaid, offline here): Sandbox can be chosen in Settings.
+    await createKeychainVault({ keytar, service: KEYCHAIN_SERVICE }).saveCredentials('sandbox', {
+      clientId: FAKE_CLIENT_ID,
+      secret: FAKE_SECRET,
+    });
   });
-  bridge = await startWebBridge({
-    userDataDir,
-    staticDir,
-    port: 0,
-    createServices: (deps) => {
-      // Kept to push main-process news to the page, as the main process would.
-      events = deps.events;
-      return createAppServices({
-        ...deps,
-        keychain: keytar,
-        keychainService: KEYCHAIN_SERVICE,
-        transport: 'web-bridge',
-      });
-    },
-  });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(bridge.url);
-  await page.getByTestId('pipeline-screen').waitFor();
+  ({ bridge, page, pageErrors } = desk);
+  events = desk.events();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-async function seriousViolations(target: Page) {
-  const results = await new AxeBuilder({ page: target }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+afterAll(() => desk?.close());
 
 const count = async () => Number(await page.getByTestId('txn-count').getAttribute('data-count'));
 const waitForCount = (n: number) =>

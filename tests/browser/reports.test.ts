@@ -1,20 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import type { Page } from 'playwright';
 import type { WebBridge } from '../../electron/dev/web-bridge';
-import { launchChromium } from './support/chromium';
-import {
-  buildRenderer,
-  memoryKeytar,
-  openSeedStore,
-  renderPdf,
-  reportWithTransactions,
-  seedApplicant,
-  startSeededBridge,
-  storeReadyReport,
-} from '../bench/renderer-seed';
+import { renderPdf, reportWithTransactions, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
+import { seriousViolations } from './support/desk';
+import { openSeededPage, type SeededPage } from './support/seeded-page';
 
 /**
  * The report viewer in Chromium through the web bridge to the real services, over a store seeded
@@ -24,54 +13,28 @@ import {
  */
 
 const SCREENSHOTS = 'test-results/screenshots';
-let workDir: string;
 let bridge: WebBridge;
-let browser: Browser;
 let page: Page;
+let desk: SeededPage | undefined;
+let pageErrors: string[] = [];
 let reportId: string;
 let heavyId: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-reports-'));
-  const staticDir = join(workDir, 'renderer-web');
-  const userDataDir = join(workDir, 'user-data');
-  buildRenderer(staticDir);
-  const keytar = memoryKeytar();
-  const store = await openSeedStore(userDataDir, keytar);
-  // 3 accounts × 60 transactions + one $12,500 wire: above 50% of the $8,000 monthly income.
-  const report = reportWithTransactions(3, 60, 90);
-  const pdf = await renderPdf(report);
-  reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, pdf);
-  // A heavier report with a few hundred large deposits, for another applicant (its PDF tab is not opened).
-  const heavy = reportWithTransactions(4, 2_500, 365);
-  heavyId = storeReadyReport(store, seedApplicant(store, 1), { report: heavy, warnings: [] }, pdf, 'heavy-report');
-  store.close();
-  bridge = await startSeededBridge(userDataDir, staticDir, keytar);
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
+  desk = await openSeededPage('reports', async (store) => {
+    // 3 accounts × 60 transactions + one $12,500 wire: above 50% of the $8,000 monthly income.
+    const report = reportWithTransactions(3, 60, 90);
+    const pdf = await renderPdf(report);
+    reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, pdf);
+    // A heavier report with a few hundred large deposits, for another applicant (its PDF tab is not opened).
+    const heavy = reportWithTransactions(4, 2_500, 365);
+    heavyId = storeReadyReport(store, seedApplicant(store, 1), { report: heavy, warnings: [] }, pdf, 'heavy-report');
   });
+  ({ bridge, page, pageErrors } = desk);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.goto(bridge.url);
-  await page.getByTestId('pipeline-screen').waitFor();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-async function seriousViolations(target: Page) {
-  const results = await new AxeBuilder({ page: target }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+afterAll(() => desk?.close());
 
 const unsourced = () => page.getByTestId('unsourced-total').textContent();
 

@@ -1,21 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
 import type { AssetReport } from 'plaid';
-import type { Browser, Page } from 'playwright';
-import type { WebBridge } from '../../electron/dev/web-bridge';
+import type { Page } from 'playwright';
 import { buildAssetReport } from '../emulator/pdf-fixture';
-import {
-  buildRenderer,
-  memoryKeytar,
-  openSeedStore,
-  renderPdf,
-  seedApplicant,
-  startSeededBridge,
-  storeReadyReport,
-} from '../bench/renderer-seed';
-import { launchChromium } from './support/chromium';
+import { renderPdf, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
+import { seriousViolations } from './support/desk';
+import { openSeededPage, type SeededPage } from './support/seeded-page';
 
 /**
  * The report read as a verification of assets, in Chromium over the real services and a seeded store: the
@@ -25,13 +14,11 @@ import { launchChromium } from './support/chromium';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const ACCOUNT = 'First Platypus Bank · Plaid Checking ••1000';
-let workDir: string;
-let bridge: WebBridge;
-let browser: Browser;
 let page: Page;
+let desk: SeededPage | undefined;
+let pageErrors: string[] = [];
 let report: AssetReport;
 let reportId: string;
-const pageErrors: string[] = [];
 
 /** Adds a deposit to the first account and keeps its daily rows true to it (rows before it had that much less). */
 function withDeposit(target: AssetReport, id: string, date: string, amount: number, description: string): void {
@@ -54,45 +41,20 @@ function withDeposit(target: AssetReport, id: string, date: string, amount: numb
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-voa-'));
-  const staticDir = join(workDir, 'renderer-web');
-  const userDataDir = join(workDir, 'user-data');
-  buildRenderer(staticDir);
-  const keytar = memoryKeytar();
-  const store = await openSeedStore(userDataDir, keytar);
-  // 2 accounts × 60 transactions over 90 days before Mar 30, 2026; two wires above 50% of the $8,000 income.
-  report = buildAssetReport({ accounts: 2, transactionsPerAccount: 60, days: 90 });
-  withDeposit(report, 'wire-7350', '2026-03-10', 7_350, 'INCOMING WIRE REF 55120 J DOE');
-  withDeposit(report, 'wire-12500', '2026-03-30', 12_500, 'INCOMING WIRE REF 88231 J SMITH');
-  reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, await renderPdf(report));
-  store.close();
-  bridge = await startSeededBridge(userDataDir, staticDir, keytar);
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
+  desk = await openSeededPage('voa', async (store) => {
+    // 2 accounts × 60 transactions over 90 days before Mar 30, 2026; two wires above 50% of the $8,000 income.
+    report = buildAssetReport({ accounts: 2, transactionsPerAccount: 60, days: 90 });
+    withDeposit(report, 'wire-7350', '2026-03-10', 7_350, 'INCOMING WIRE REF 55120 J DOE');
+    withDeposit(report, 'wire-12500', '2026-03-30', 12_500, 'INCOMING WIRE REF 88231 J SMITH');
+    reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, await renderPdf(report));
   });
+  ({ page, pageErrors } = desk);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.goto(bridge.url);
-  await page.getByTestId('pipeline-screen').waitFor();
   await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
   await page.getByTestId('findings-panel').waitFor();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-async function seriousViolations(target: Page) {
-  const results = await new AxeBuilder({ page: target }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+afterAll(() => desk?.close());
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
