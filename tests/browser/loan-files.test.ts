@@ -469,6 +469,9 @@ describe('the pipeline', () => {
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('reopen-loan').waitFor();
     expect(await page.getByTestId('loan-status').first().textContent()).toBe('Closed');
+    // A closed file makes no new (billed) report: the button says why it is off.
+    expect(await page.getByTestId('create-report').isDisabled()).toBe(true);
+    expect(await page.getByTestId('reports-closed-note').textContent()).toContain('reopen it');
     await page.getByTestId('nav-loans').click();
     await page.getByTestId('pipeline-screen').waitFor();
     await expect.poll(rowIds).toContain(loanId);

@@ -133,6 +133,22 @@ describe('loan files through the services', () => {
     expect((await h.handlers['loans:get']({ loanId: other.id })).reports).toHaveLength(0);
   });
 
+  it('a closed or withdrawn loan makes no new report until it is reopened', async () => {
+    const loan = await twoBorrowerLoan('LN-CORE-CLOSED');
+    const bank = await linkBank(h, loan.borrowers[0]!.id);
+    const request = { loanId: loan.id, itemIds: [bank.id], daysRequested: 61, includeApplicantDetails: false };
+    for (const status of ['closed', 'withdrawn'] as const) {
+      await h.handlers['loans:setStatus']({ loanId: loan.id, status });
+      await expect(h.handlers['reports:create'](request)).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining(`is ${status}. Reopen it`),
+      });
+    }
+    expect((await h.handlers['loans:get']({ loanId: loan.id })).reports).toHaveLength(0);
+    await h.handlers['loans:setStatus']({ loanId: loan.id, status: 'open' });
+    await expect(h.handlers['reports:create'](request)).resolves.toMatchObject({ loanId: loan.id, status: 'pending' });
+  });
+
   it('borrowers:remove is refused while a report covers their banks; once removed, they go with their Items (removed at Plaid)', async () => {
     const loan = await twoBorrowerLoan('LN-CORE-4');
     const [alberta, jane] = loan.borrowers as [(typeof loan.borrowers)[0], (typeof loan.borrowers)[0]];

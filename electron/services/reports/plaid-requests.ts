@@ -114,6 +114,13 @@ export function checkReportRequest(
 ): { applicantId: string } {
   const loan = store.loans.get(request.loanId);
   if (!loan) throw notFound('This loan file no longer exists.');
+  // A closed or withdrawn file's retention clock is running: a new (billed) report would outlive its purpose.
+  if (loan.status !== 'open')
+    throw new AppError({
+      code: ErrorCodes.conflict,
+      message: `Loan ${loan.loanNumber} is ${loan.status}. Reopen it on the loan screen before creating a new report.`,
+      retryable: false,
+    });
   const owners = new Set<string>();
   for (const itemId of request.itemIds) {
     const item = store.items.get(itemId);

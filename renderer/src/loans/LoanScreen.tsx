@@ -487,15 +487,21 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           <h2 id="reports-heading">Reports</h2>
           <span className="spacer" />
           <Button
-            variant={usableItems.length > 0 ? 'primary' : 'secondary'}
+            variant={usableItems.length > 0 && loan.status === 'open' ? 'primary' : 'secondary'}
             onClick={() => setDialog({ name: 'createReport' })}
-            disabled={usableItems.length === 0}
+            disabled={usableItems.length === 0 || loan.status !== 'open'}
             title={usableItems.length === 0 ? 'Link at least one bank first' : undefined}
+            aria-describedby={loan.status !== 'open' ? 'reports-closed-note' : undefined}
             data-testid="create-report"
           >
             Create report
           </Button>
         </div>
+        {loan.status !== 'open' && (
+          <p className="muted" id="reports-closed-note" data-testid="reports-closed-note">
+            This loan is {loan.status}: reopen it to create a new report.
+          </p>
+        )}
         {reports.length === 0 ? (
           <EmptyState title="No reports yet">
             {usableItems.length === 0
