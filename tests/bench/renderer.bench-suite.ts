@@ -19,7 +19,7 @@ import {
 /**
  * The renderer in Chromium against the web bridge and a store seeded directly:
  * - a 50,000-transaction report: open → interactive viewer, and a search keystroke → updated table;
- * - the applicant list with 10,000 reports;
+ * - the loan pipeline with 10,000 reports;
  * - the first page of a 500-page PDF visible.
  * In the same browser and run, on the same bytes: the floors (JSON.parse of the report text in a blank page;
  * pdf.js alone drawing page 1), the peers (the report rendered whole, quickstart-style; pdf.js's stock
@@ -103,8 +103,8 @@ async function openMarks(page: Page): Promise<[number, number, number]> {
 }
 
 async function closeReport(page: Page): Promise<void> {
-  await page.evaluate(() => void (location.hash = '#/applicants'));
-  await page.getByTestId('applicant-row').first().waitFor();
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
 }
 
 type BenchText = { benchText: string };
@@ -195,13 +195,13 @@ async function measureQuickstartPeer(browser: Browser, base: string) {
   }
 }
 
-/** Renderer JS heap: baseline on the applicant list, with the report open (peak, settled), after closing, ×10. */
+/** Renderer JS heap: baseline on the loan pipeline, with the report open (peak, settled), after closing, ×10. */
 async function measureHeap(browser: Browser, url: string, reportId: string) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
     await page.goto(url);
-    await page.getByTestId('applicant-row').first().waitFor();
+    await page.getByTestId('loan-row').first().waitFor();
     const heap = await heapProbe(page);
     const worker = await workerHeapProbe(page, 'report-analysis');
     // The list's own idle-time work (code preloads) done first, so the baseline is what the list really holds.
@@ -270,9 +270,9 @@ export const suite: BenchSuite = {
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(bridge.url);
-      await page.getByTestId('applicants-screen').waitFor();
+      await page.getByTestId('pipeline-screen').waitFor();
 
-      // Applicant list with 10,000 reports: from navigation to the rows on screen (3 runs).
+      // Loan pipeline with 10,000 reports: from navigation to the rows on screen (3 runs).
       const listTimes: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         await page.evaluate(() => (location.hash = '#/settings'));
@@ -280,8 +280,8 @@ export const suite: BenchSuite = {
         listTimes.push(
           await timeInPage(
             page,
-            () => page.evaluate(() => void (location.hash = '#/applicants')),
-            () => page.getByTestId('applicant-row').first().waitFor(),
+            () => page.evaluate(() => void (location.hash = '#/loans')),
+            () => page.getByTestId('loan-row').first().waitFor(),
           ),
         );
       }
@@ -302,8 +302,8 @@ export const suite: BenchSuite = {
       let rowsInDom = 0;
       for (let run = 0; run < RUNS; run++) {
         await front(page);
-        await page.evaluate(() => (location.hash = '#/applicants'));
-        await page.getByTestId('applicant-row').first().waitFor();
+        await page.evaluate(() => (location.hash = '#/loans'));
+        await page.getByTestId('loan-row').first().waitFor();
         await timeInPage(
           page,
           () => openReport(page, bigId),
@@ -362,8 +362,8 @@ export const suite: BenchSuite = {
       let pages = 0;
       for (let run = 0; run < RUNS; run++) {
         await front(page);
-        await page.evaluate(() => (location.hash = '#/applicants'));
-        await page.getByTestId('applicant-row').first().waitFor();
+        await page.evaluate(() => (location.hash = '#/loans'));
+        await page.getByTestId('loan-row').first().waitFor();
         await page.evaluate((id) => void (location.hash = `#/reports/${id}`), bigId);
         await page.getByTestId('findings-panel').waitFor();
         pdfTimes.push(
@@ -463,7 +463,7 @@ export const suite: BenchSuite = {
         },
         { name: 'Report viewer: transaction rows in the DOM, all 50,001 listed', value: rowsInDom, unit: 'rows' },
         {
-          name: 'Applicant list with 10,000 reports rendered (median of 3)',
+          name: 'Loan pipeline with 10,000 reports rendered (median of 3)',
           value: Math.round(median(listTimes)),
           unit: 'ms',
           target: 200,
@@ -502,7 +502,7 @@ export const suite: BenchSuite = {
         },
         { name: 'Renderer memory: 50,000-transaction report JSON text', value: mb(jsonBytes), unit: 'MB' },
         {
-          name: 'Renderer memory: JS heap on the applicant list (baseline, after GC)',
+          name: 'Renderer memory: JS heap on the loan pipeline (baseline, after GC)',
           value: mb(heap.baseline),
           unit: 'MB',
         },

@@ -15,7 +15,7 @@ const RUNS = 3;
 
 /**
  * Start-up with 10,000 reports: a fresh main process starts its services (the real keychain through a
- * private Secret Service, the store, the built-in emulator) until the applicant list is painted in Chromium.
+ * private Secret Service, the store, the built-in emulator) until the loan pipeline is painted in Chromium.
  * Chromium is already running (Electron's window creation is not part of the figure).
  */
 export const suite: BenchSuite = {
@@ -71,7 +71,7 @@ export const suite: BenchSuite = {
         const page = await context.newPage();
         const started = await next();
         await page.goto(String(started.url));
-        await page.getByTestId('applicant-row').first().waitFor();
+        await page.getByTestId('loan-row').first().waitFor();
         await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
         const painted = performance.timeOrigin + performance.now();
         toScreen.push(painted - Number(started.t0));
