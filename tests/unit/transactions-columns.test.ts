@@ -86,7 +86,7 @@ test('amounts sort as the screen shows them: descending puts the largest deposit
   const all = () => filterTransactions(columns, emptyFilters);
   expect(ids(columns, sortTransactions(columns, all(), 'amount', 'desc'))).toEqual(['t2', 't4', 't3', 't1', 't5']);
   expect(ids(columns, sortTransactions(columns, all(), 'amount', 'asc'))).toEqual(['t5', 't1', 't3', 't4', 't2']);
-  // Date descending, same-day ties by id (ascending either way, as before).
+  // Date descending, same-day transactions in the report's order.
   expect(ids(columns, sortTransactions(columns, all(), 'date', 'desc'))).toEqual(['t4', 't2', 't3', 't1', 't5']);
 });
 
@@ -267,7 +267,7 @@ describe('columns moved from the worker to the page', () => {
     expect(sorted('description', 'desc')).toEqual(['n-3', 'c-4', 'ü-1', 'e-2']);
   });
 
-  test('same-day transactions keep id order in both date directions; a damaged date reads as no date', () => {
+  test('same-day transactions keep the report’s order in both date directions; a damaged date reads as day 0', () => {
     const sameDay = buildTransactionColumns({
       items: [
         {
@@ -283,8 +283,8 @@ describe('columns moved from the worker to the page', () => {
       ],
     } as unknown as AssetReport);
     const all = () => filterTransactions(sameDay, emptyFilters);
-    expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'desc'))).toEqual(['t-a', 't-b', 't-c']);
-    expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'asc'))).toEqual(['t-c', 't-a', 't-b']);
+    expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'desc'))).toEqual(['t-b', 't-a', 't-c']);
+    expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'asc'))).toEqual(['t-c', 't-b', 't-a']);
     expect(isoDateOf(dayOf('2026-05-05'))).toBe('2026-05-05');
     expect(dayOf('garbage')).toBe(0);
   });

@@ -27,7 +27,7 @@ import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { InsightsNotice } from './InsightsNotice';
-import { accountFullLabel } from './transactions';
+import { accountFullLabel, type TransactionColumns } from './transactions';
 import {
   analysisWorker,
   openReport,
@@ -242,7 +242,8 @@ function warningText(warning: AssetReportWarning): string {
 
 function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: ReportView; onBack(): void }) {
   const { summary, loan, settings } = data;
-  const { head: content, columns } = view;
+  const { head: content } = view;
+  const columns = useColumns(view.columns);
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
@@ -252,7 +253,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   );
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
-  const transactionCount = columns.count;
+  const { transactionCount } = view;
   const accounts = useMemo(
     () =>
       report.items.flatMap((item) =>
@@ -489,9 +490,19 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
         hidden={tab !== 'transactions'}
         className="rp-panel"
       >
-        {visited.has('transactions') && (
-          <TransactionsTable columns={columns} accounts={accounts} focus={focus} onClearFocus={() => setFocus(null)} />
-        )}
+        {visited.has('transactions') &&
+          (columns.columns ? (
+            <TransactionsTable
+              columns={columns.columns}
+              accounts={accounts}
+              focus={focus}
+              onClearFocus={() => setFocus(null)}
+            />
+          ) : columns.error ? (
+            <ErrorState error={columns.error} title="The transactions could not be read from this report" />
+          ) : (
+            <Skeleton lines={6} label="Preparing the transactions" />
+          ))}
       </div>
 
       <div role="tabpanel" id="rp-panel-pdf" aria-labelledby="rp-tab-pdf" hidden={tab !== 'pdf'} className="rp-panel">
@@ -523,6 +534,25 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
 // Only a screen whose report could not be opened lacks its analysis session; it never shows these panels.
 const noDiff = () => Promise.resolve(null);
 const noMonths = () => Promise.reject(new Error('the report is not open'));
+
+/** The transactions' columns, which arrive from the worker just after the report's head. */
+function useColumns(pending: Promise<TransactionColumns>) {
+  const [state, setState] = useState<{ columns: TransactionColumns | null; error: unknown }>({
+    columns: null,
+    error: null,
+  });
+  useEffect(() => {
+    let current = true;
+    pending.then(
+      (columns) => current && setState({ columns, error: null }),
+      (error: unknown) => current && setState({ columns: null, error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [pending]);
+  return state;
+}
 
 /**
  * The analysis for the current inputs, kept while a newer one is worked out (a saved note re-runs it);

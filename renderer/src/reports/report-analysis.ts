@@ -1,13 +1,14 @@
-import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { ReportDiff, UnderwritingAnalysis } from '../../../shared/underwriting';
 import type { MonthlySummaryResult } from '../../../shared/underwriting/monthly';
-import { ReportHolder, type AnalysisInput, type ReportViewData } from './report-holder';
+import { ReportHolder, type AnalysisInput, type ReportHeadData } from './report-holder';
 import { readTransactionColumns, type TransactionColumns } from './transactions';
+import type { TransactionColumnsData } from './transaction-columns';
 
 export type { AnalysisInput } from './report-holder';
 
 export type AnalysisRequest =
   | { type: 'open'; requestId: number; reportId: string; contentJson: string; otherReportsJson: string }
+  | { type: 'columns'; requestId: number; reportId: string }
   | { type: 'analyze'; requestId: number; reportId: string; input: AnalysisInput }
   | { type: 'months'; requestId: number; reportId: string }
   | { type: 'diff'; requestId: number; reportId: string; parentJson: string }
@@ -70,11 +71,9 @@ function ask<T>(target: Worker, request: AnalysisRequest & { requestId: number }
   });
 }
 
-/** The report as the screen paints it: never the transaction objects, only their columns. */
-export interface ReportView {
-  head: AssetReportGetResult;
-  columns: TransactionColumns;
-  withoutInsights: boolean;
+/** The report as the screen paints it: never the transaction objects, only their columns (which follow the head). */
+export interface ReportView extends ReportHeadData {
+  columns: Promise<TransactionColumns>;
 }
 
 export interface ReportAnalysis {
@@ -95,15 +94,11 @@ export interface OpenedReport {
   analysis: ReportAnalysis;
 }
 
-function toView(data: ReportViewData): ReportView {
-  return { head: data.head, columns: readTransactionColumns(data.columns), withoutInsights: data.withoutInsights };
-}
-
 /**
  * Opens a report: its text goes to the worker (one string copy, no object cloning), which parses it and answers
- * the report without transactions and the transactions as columns in transferred buffers; the page never parses
- * or holds the whole report. Null for damaged content. Without a worker (or if it fails to start) the page does
- * the same work itself; if the worker stops later, the page reads the report again (`reread`) to carry on.
+ * the report without transactions, then the transactions as columns in transferred buffers; the page never
+ * parses or holds the whole report. Null for damaged content. Without a worker (or if it fails to start) the
+ * page does the same work itself; if the worker stops later, the page reads the report again (`reread`).
  */
 export async function openReport(
   reportId: string,
@@ -112,34 +107,39 @@ export async function openReport(
   reread: () => Promise<string>,
 ): Promise<OpenedReport | null> {
   const target = analysisWorker();
-  let view: ReportView | null = null;
-  let inPage: ReportHolder | null = null;
+  let head: ReportHeadData | null = null;
   let inWorker = false;
+  // The page's own copy: made at once without a worker, or read again if the worker stops after opening.
+  let pageCopy: Promise<ReportHolder> | null = null;
+  let columnsAsked: Promise<TransactionColumnsData> | null = null;
   if (target) {
+    const opening = ask<ReportHeadData | null>(target, {
+      type: 'open',
+      requestId: nextRequestId++,
+      reportId,
+      contentJson,
+      otherReportsJson,
+    });
+    // Asked at once, so the worker builds them straight after parsing, before any analysis.
+    columnsAsked = ask<TransactionColumnsData>(target, { type: 'columns', requestId: nextRequestId++, reportId });
+    columnsAsked.catch(() => undefined); // a refusal is handled where the columns are awaited
     try {
-      const data = await ask<ReportViewData | null>(target, {
-        type: 'open',
-        requestId: nextRequestId++,
-        reportId,
-        contentJson,
-        otherReportsJson,
-      });
-      if (!data) return null;
-      view = toView(data);
+      head = await opening;
+      if (!head) return null;
       inWorker = true;
     } catch {
       // The worker could not start or stopped: the page opens the report itself, below.
+      columnsAsked = null;
     }
   }
-  if (!view) {
-    inPage = ReportHolder.open(reportId, contentJson, otherReportsJson);
-    if (!inPage) return null;
-    view = toView(inPage.view());
+  if (!head) {
+    const holder = ReportHolder.open(reportId, contentJson, otherReportsJson);
+    if (!holder) return null;
+    head = holder.head();
+    pageCopy = Promise.resolve(holder);
   }
 
   let ranIn: 'worker' | 'page' | null = null;
-  // The page's own copy, read again if the worker stopped after opening the report.
-  let pageCopy: Promise<ReportHolder> | null = inPage ? Promise.resolve(inPage) : null;
   const pageHolder = () => {
     pageCopy ??= reread().then((json) => {
       const holder = ReportHolder.open(reportId, json, otherReportsJson);
@@ -163,6 +163,14 @@ export async function openReport(
     }
     return { value: here(await pageHolder()), where: 'page' };
   }
+
+  const columnsData = columnsAsked
+    ? columnsAsked.catch(async () => {
+        inWorker = false;
+        return (await pageHolder()).columns();
+      })
+    : pageHolder().then((h) => h.columns());
+  const view: ReportView = { ...head, columns: columnsData.then(readTransactionColumns) };
 
   // A close is sent a moment later, and a request meanwhile cancels it: React's development mode unmounts
   // and mounts each screen once more, which must not cost the worker its report.

@@ -4,7 +4,7 @@ import { ReportHolder } from './report-holder';
 
 /**
  * The open report, off the page's main thread: this parses the report's text, answers the page the report
- * without its transactions plus the transactions as transferred columns, and keeps the parsed report for the
+ * without its transactions, then the transactions as transferred columns, and keeps the parsed report for the
  * underwriting analysis, the month-by-month summary and a comparison with a parent report. A re-analysis after
  * a note is saved sends only the officer's inputs.
  */
@@ -39,9 +39,13 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
       held = null;
       answer(message.requestId, () => {
         held = ReportHolder.open(message.reportId, message.contentJson, message.otherReportsJson);
-        if (!held) return { value: null };
-        const view = held.view();
-        return { value: view, transfer: columnBuffers(view.columns) };
+        return { value: held?.head() ?? null };
+      });
+      return;
+    case 'columns':
+      answer(message.requestId, () => {
+        const columns = holding(message.reportId).columns();
+        return { value: columns, transfer: columnBuffers(columns) };
       });
       return;
     case 'analyze':

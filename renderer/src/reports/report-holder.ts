@@ -10,11 +10,11 @@ import { encodeTransactionColumns, withoutTransactions, type TransactionColumnsD
 /** What the officer's side of an analysis is made of; the other reports travel once, with the report. */
 export type AnalysisInput = Omit<AnalysisContextInput, 'otherReports'>;
 
-/** What the report screen paints from: the report without its transactions, and the transactions as columns. */
-export interface ReportViewData {
+/** What the report screen paints first: the report without its transactions (their columns follow). */
+export interface ReportHeadData {
   /** Every field of Plaid's report but the transactions (each account's `transactions` is empty). */
   head: AssetReportGetResult;
-  columns: TransactionColumnsData;
+  transactionCount: number;
   /** Plaid sent the report without its insights (see ./InsightsNotice). */
   withoutInsights: boolean;
 }
@@ -31,7 +31,8 @@ function parseOthers(json: string): AssetReportGetResult[] {
 
 /**
  * The one place that holds a parsed report: in the analysis worker, or in the page when no worker can start.
- * It answers the page's view once, then the analysis, the months and a parent comparison on request.
+ * It answers the page's header data and the transactions' columns once, then the analysis, the months and a
+ * parent comparison on request.
  */
 export class ReportHolder {
   private others: AssetReportGetResult[] | null = null;
@@ -48,12 +49,19 @@ export class ReportHolder {
     return content ? new ReportHolder(reportId, content, otherReportsJson) : null;
   }
 
-  view(): ReportViewData {
+  head(): ReportHeadData {
+    let transactionCount = 0;
+    for (const item of this.content.report.items)
+      for (const account of item.accounts) transactionCount += account.transactions?.length ?? 0;
     return {
       head: withoutTransactions(this.content),
-      columns: encodeTransactionColumns(this.content.report),
+      transactionCount,
       withoutInsights: fetchedWithoutInsights(this.content),
     };
+  }
+
+  columns(): TransactionColumnsData {
+    return encodeTransactionColumns(this.content.report);
   }
 
   analyze(input: AnalysisInput): UnderwritingAnalysis {

@@ -21,10 +21,6 @@ export interface TransactionColumnsData {
   merchant: Uint32Array;
   category: Uint32Array;
   currency: Uint32Array;
-  /** Each transaction's place in date order, ties by id (the table's default order, worked out once). */
-  dateRank: Uint32Array;
-  /** Each transaction's place in description order (equal descriptions share a rank). */
-  descriptionRank: Uint32Array;
   strings: StringTableData;
   accounts: TransactionAccount[];
   /** Whether any transaction carries Plaid's insights (merchant or category). */
@@ -74,39 +70,43 @@ const categoryOf = (t: AssetReportTransaction): string | null =>
 
 class StringTableBuilder {
   private readonly numbers = new Map<string, number>();
-  private readonly encoder = new TextEncoder();
-  private bytes = new Uint8Array(1 << 16);
-  private length = 0;
-  private readonly offsets: number[] = [0];
   readonly strings: string[] = [];
 
+  /** A text that repeats (descriptions, merchants, categories, currencies): stored once. */
   add(text: string | null): number {
     if (text === null) return NO_STRING;
     const known = this.numbers.get(text);
     if (known !== undefined) return known;
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const need = this.length + text.length * 3;
-    if (need > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
-    this.length += this.encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
-    const n = this.strings.length;
-    this.strings.push(text);
-    this.offsets.push(this.length);
+    const n = this.strings.push(text) - 1;
     this.numbers.set(text, n);
     return n;
   }
 
+  /** A text never seen before (a transaction id): no look-up. */
+  addNew(text: string): number {
+    return this.strings.push(text) - 1;
+  }
+
   build(): StringTableData {
-    return { bytes: this.bytes.slice(0, this.length), offsets: Uint32Array.from(this.offsets) };
+    const { strings } = this;
+    const offsets = new Uint32Array(strings.length + 1);
+    const encoder = new TextEncoder();
+    const joined = strings.join('');
+    // Plain ASCII (the usual case): one encoding call, and each string's byte length is its length.
+    if (!/[\u0080-\uffff]/.test(joined)) {
+      for (let n = 0, at = 0; n < strings.length; n++) offsets[n + 1] = at += strings[n]!.length;
+      return { bytes: encoder.encode(joined), offsets };
+    }
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit; each string on its own (a lone surrogate stays its own).
+    const bytes = new Uint8Array(joined.length * 3);
+    let length = 0;
+    for (let n = 0; n < strings.length; n++) {
+      length += encoder.encodeInto(strings[n]!, bytes.subarray(length)).written;
+      offsets[n + 1] = length;
+    }
+    return { bytes: bytes.slice(0, length), offsets };
   }
 }
-
-// The default locale's collation for ids (as the table always sorted them), and descriptions without case.
-const idOrder = new Intl.Collator();
-const descriptionOrder = new Intl.Collator('en-US', { sensitivity: 'base' });
 
 /** Every transaction of the report, in report order (item, account, Plaid's order), as columns. */
 export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>): TransactionColumnsData {
@@ -123,6 +123,7 @@ export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>): Tr
   const currency = new Uint32Array(count);
   const strings = new StringTableBuilder();
   const accounts: TransactionAccount[] = [];
+  const days = new Map<string, number>(); // a few hundred distinct dates among 50,000 transactions
   let hasInsights = false;
   let i = 0;
   for (const item of report.items) {
@@ -136,10 +137,12 @@ export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>): Tr
       });
       for (const t of a.transactions ?? []) {
         amount[i] = t.amount;
-        day[i] = dayOf(t.date);
+        let dayNumber = days.get(t.date);
+        if (dayNumber === undefined) days.set(t.date, (dayNumber = dayOf(t.date)));
+        day[i] = dayNumber;
         pending[i] = t.pending ? 1 : 0;
         account[i] = index;
-        id[i] = strings.add(t.transaction_id);
+        id[i] = strings.addNew(t.transaction_id);
         description[i] = strings.add(descriptionOf(t));
         const merchantName = t.merchant_name ?? null;
         const categoryName = categoryOf(t);
@@ -151,24 +154,6 @@ export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>): Tr
       }
     }
   }
-  const text = strings.strings;
-
-  const byDate = Uint32Array.from({ length: count }, (_, n) => n).sort(
-    (a, b) => day[a]! - day[b]! || idOrder.compare(text[id[a]!]!, text[id[b]!]!),
-  );
-  const dateRank = new Uint32Array(count);
-  for (let r = 0; r < count; r++) dateRank[byDate[r]!] = r;
-
-  // Ranks of the distinct descriptions, then per transaction: a sort of a few thousand strings, not 50,000.
-  const distinct = [...new Set(description)].sort((a, b) => descriptionOrder.compare(text[a]!, text[b]!));
-  const rankOfString = new Map<number, number>();
-  let rank = 0;
-  distinct.forEach((n, k) => {
-    if (k > 0 && descriptionOrder.compare(text[distinct[k - 1]!]!, text[n]!) !== 0) rank = k;
-    rankOfString.set(n, rank);
-  });
-  const descriptionRank = Uint32Array.from(description, (n) => rankOfString.get(n)!);
-
   return {
     count,
     amount,
@@ -180,8 +165,6 @@ export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>): Tr
     merchant,
     category,
     currency,
-    dateRank,
-    descriptionRank,
     strings: strings.build(),
     accounts,
     hasInsights,
@@ -200,8 +183,6 @@ export function columnBuffers(data: TransactionColumnsData): ArrayBuffer[] {
     data.merchant,
     data.category,
     data.currency,
-    data.dateRank,
-    data.descriptionRank,
     data.strings.bytes,
     data.strings.offsets,
   ].map((array) => array.buffer as ArrayBuffer);

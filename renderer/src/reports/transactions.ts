@@ -261,11 +261,34 @@ export function filterTransactions(columns: TransactionColumns, f: TransactionFi
   return out;
 }
 
+// Descriptions sort without regard to case or accents.
+const descriptionOrder = new Intl.Collator('en-US', { sensitivity: 'base' });
+const descriptionRankCache = new WeakMap<TransactionColumns, Uint32Array>();
+
 /**
- * Sorts row numbers in place (the input is always a fresh array from filterTransactions); ties keep date order.
+ * Per string number, its place among the distinct descriptions (equal ones under the collation share it): a sort
+ * of the distinct texts, made the first time the table sorts by description.
+ */
+function descriptionRanks(columns: TransactionColumns): Uint32Array {
+  let rank = descriptionRankCache.get(columns);
+  if (rank) return rank;
+  rank = new Uint32Array(columns.strings.size);
+  const text = (n: number) => columns.strings.get(n) ?? '';
+  const distinct = [...new Set(columns.description)].sort((a, b) => descriptionOrder.compare(text(a), text(b)));
+  let place = 0;
+  distinct.forEach((n, k) => {
+    if (k > 0 && descriptionOrder.compare(text(distinct[k - 1]!), text(n)) !== 0) place = k;
+    rank[n] = place;
+  });
+  descriptionRankCache.set(columns, rank);
+  return rank;
+}
+
+/**
+ * Sorts row numbers in place (the input is always a fresh array from filterTransactions, in report order).
  * Amounts sort as the screen shows them (money in positive), not by Plaid's sign: descending puts the
- * largest deposit first and the largest withdrawal last. Dates and descriptions sort by the ranks worked out
- * with the columns, so no string is compared here.
+ * largest deposit first and the largest withdrawal last; equal amounts or descriptions newest first.
+ * Descriptions sort by ranks of the distinct descriptions (see descriptionRanks), so 50,000 rows compare numbers.
  */
 export function sortTransactions(
   columns: TransactionColumns,
@@ -273,12 +296,14 @@ export function sortTransactions(
   key: SortKey,
   direction: SortDirection,
 ): number[] {
-  const { day, amount, dateRank, descriptionRank } = columns;
+  const { day, amount } = columns;
   const sign = direction === 'asc' ? 1 : -1;
-  // Same-day ties by id, ascending either way.
-  if (key === 'date') return rows.sort((a, b) => sign * (day[a]! - day[b]!) || dateRank[a]! - dateRank[b]!);
+  // Same-day transactions keep the report's order either way (the sort is stable): no string is compared.
+  if (key === 'date') return rows.sort((a, b) => sign * (day[a]! - day[b]!));
   if (key === 'amount') return rows.sort((a, b) => sign * (amount[b]! - amount[a]!) || day[b]! - day[a]!);
-  return rows.sort((a, b) => sign * (descriptionRank[a]! - descriptionRank[b]!) || day[b]! - day[a]!);
+  const rank = descriptionRanks(columns);
+  const description = columns.description;
+  return rows.sort((a, b) => sign * (rank[description[a]!]! - rank[description[b]!]!) || day[b]! - day[a]!);
 }
 
 /** Money in and out over the rows shown, for the line above the table. */
