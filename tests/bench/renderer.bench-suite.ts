@@ -211,7 +211,7 @@ async function openFloorPages(browser: Browser, base: string) {
      */
     async toWorker(as: 'text' | 'bytes'): Promise<[number, number]> {
       await front(blank);
-      return blank.evaluate(TO_WORKER, as) as Promise<[number, number]>;
+      return blank.evaluate(`(${TO_WORKER})(${JSON.stringify(as)})`) as Promise<[number, number]>;
     },
     /** pdf.js alone: fetch the PDF and draw page 1 at the width the app drew it. */
     async pdfAlone(width: number) {
