@@ -48,14 +48,43 @@ const expected = (i: AnalysisInput) =>
   withBankNames(analyzeInContext(content, buildAnalysisContext({ ...i, otherReports: [] })), content.report);
 
 type Handler = (event: { data: AnalysisRequest }) => void;
+
+/**
+ * The real worker code behind the page's Worker interface, in this process (Node has no Web Workers): messages
+ * cross asynchronously, as they would between threads, and `stop()` fails it as a crashed worker does.
+ */
+class WorkerInProcess {
+  onmessage: ((event: { data: AnalysisReply }) => void) | null = null;
+  onerror: ((event: { preventDefault(): void }) => void) | null = null;
+  stopped = false;
+  constructor() {
+    workerInProcess = this;
+  }
+  postMessage(data: AnalysisRequest) {
+    if (!this.stopped) setTimeout(() => handle({ data }), 0);
+  }
+  answer(reply: AnalysisReply) {
+    setTimeout(() => this.onmessage?.({ data: reply }), 0);
+  }
+  terminate() {
+    this.stopped = true;
+  }
+  stop() {
+    this.stopped = true;
+    this.onerror?.({ preventDefault: () => undefined });
+  }
+}
+let workerInProcess: WorkerInProcess | null = null;
 const sent: { reply: AnalysisReply; transfer: ArrayBuffer[] }[] = [];
 let handle: Handler;
 
 beforeAll(async () => {
   const scope = {
     onmessage: null as Handler | null,
-    postMessage: (reply: AnalysisReply, options?: { transfer?: ArrayBuffer[] }) =>
-      sent.push({ reply, transfer: options?.transfer ?? [] }),
+    postMessage: (reply: AnalysisReply, options?: { transfer?: ArrayBuffer[] }) => {
+      sent.push({ reply, transfer: options?.transfer ?? [] });
+      workerInProcess?.answer(reply);
+    },
   };
   (globalThis as unknown as { self: typeof scope }).self = scope;
   await import('../../renderer/src/reports/report-analysis.worker');
@@ -154,6 +183,35 @@ describe('report analysis worker, damaged content', () => {
       request({ type: 'open', requestId: 104, reportId: 'bad', contentJson: '{"report": ', otherReportsJson: '[]' }),
     ).toStrictEqual({ requestId: 104, ok: true, value: null });
     expect(ask(6, 'bad', input())).toMatchObject({ requestId: 6, ok: false });
+  });
+});
+
+describe('openReport through the worker', () => {
+  afterAll(() => {
+    delete (globalThis as { Worker?: unknown }).Worker;
+  });
+
+  it('paints from the worker’s head and columns; when the worker stops, the page reads the report again and carries on', async () => {
+    (globalThis as { Worker?: unknown }).Worker = WorkerInProcess;
+    let rereads = 0;
+    const opened = await openReport('r2', contentJson, '[]', () => {
+      rereads++;
+      return Promise.resolve(contentJson);
+    });
+    expect(opened!.view.head).toStrictEqual(withoutTransactions(content));
+    const columns = await opened!.view.columns;
+    expect(columns.count).toBe(transactionCount);
+    expect(columns.amount).toStrictEqual(encodeTransactionColumns(content.report).amount);
+    expect(await opened!.analysis.analyze(input())).toStrictEqual(expected(input()));
+    expect(opened!.analysis.ranIn()).toBe('worker');
+    expect(rereads).toBe(0);
+
+    workerInProcess!.stop();
+    expect(await opened!.analysis.analyze(input())).toStrictEqual(expected(input()));
+    expect(opened!.analysis.ranIn()).toBe('page');
+    expect(await opened!.analysis.months()).toStrictEqual(summarizeMonths(content.report));
+    expect(rereads).toBe(1); // read once, then kept for the page's later requests
+    opened!.analysis.close();
   });
 });
 
