@@ -58,7 +58,7 @@ class WorkerInProcess {
   onerror: ((event: { preventDefault(): void }) => void) | null = null;
   stopped = false;
   constructor() {
-    workerInProcess = this;
+    started.push(this);
   }
   postMessage(data: AnalysisRequest) {
     if (!this.stopped) setTimeout(() => handle({ data }), 0);
@@ -74,7 +74,8 @@ class WorkerInProcess {
     this.onerror?.({ preventDefault: () => undefined });
   }
 }
-let workerInProcess: WorkerInProcess | null = null;
+const started: WorkerInProcess[] = [];
+const workerInProcess = () => started.at(-1);
 const sent: { reply: AnalysisReply; transfer: ArrayBuffer[] }[] = [];
 let handle: Handler;
 
@@ -83,7 +84,7 @@ beforeAll(async () => {
     onmessage: null as Handler | null,
     postMessage: (reply: AnalysisReply, options?: { transfer?: ArrayBuffer[] }) => {
       sent.push({ reply, transfer: options?.transfer ?? [] });
-      workerInProcess?.answer(reply);
+      workerInProcess()?.answer(reply);
     },
   };
   (globalThis as unknown as { self: typeof scope }).self = scope;
@@ -206,7 +207,7 @@ describe('openReport through the worker', () => {
     expect(opened!.analysis.ranIn()).toBe('worker');
     expect(rereads).toBe(0);
 
-    workerInProcess!.stop();
+    workerInProcess()!.stop();
     expect(await opened!.analysis.analyze(input())).toStrictEqual(expected(input()));
     expect(opened!.analysis.ranIn()).toBe('page');
     expect(await opened!.analysis.months()).toStrictEqual(summarizeMonths(content.report));
