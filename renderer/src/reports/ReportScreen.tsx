@@ -292,7 +292,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   }, [loan, settings, sourced, confirmations, data.assetClasses, noteDate]);
   const analyzed = useAnalysis(data.analysis, analysisInput);
   const analysis = analyzed.analysis;
-  // The notice scans every transaction: once per report, not on every tab switch.
+  // Whether the report came without insights is worked out with its head, where the report is parsed.
   const insightsNotice = useMemo(() => <InsightsNotice withoutInsights={view.withoutInsights} />, [view]);
   const accountNames = useMemo(
     () =>
