@@ -15,7 +15,7 @@ const RUNS = 3;
 
 /**
  * Start-up with 10,000 reports: a fresh main process starts its services (the real keychain through a
- * private Secret Service, the store, the built-in emulator) until the applicant list is painted in Chromium.
+ * private Secret Service, the store, the built-in emulator) until the loan pipeline is painted in Chromium.
  * Chromium is already running (Electron's window creation is not part of the figure).
  */
 export const suite: BenchSuite = {

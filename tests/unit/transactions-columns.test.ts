@@ -7,13 +7,24 @@ import {
   readFilterInputs,
   rowAt,
   sortTransactions,
+  readTransactionColumns,
   totalsOf,
+  type SortDirection,
+  type SortKey,
 } from '../../renderer/src/reports/transactions';
+import {
+  columnBuffers,
+  dayOf,
+  encodeTransactionColumns,
+  isoDateOf,
+  NO_STRING,
+} from '../../renderer/src/reports/transaction-columns';
 import type { AssetReport, AssetReportTransaction } from '../../shared/asset-report';
 
 /**
- * The transactions table's model in columns: Plaid's own objects plus an account index, filtered and
- * sorted as row numbers. Two banks with the same "Plaid Checking ••0000" must still read apart.
+ * The transactions table's model in columns: typed arrays and one table of distinct strings, built where the
+ * report is parsed and transferred to the page, filtered and sorted there as row numbers. Two banks with the
+ * same "Plaid Checking ••0000" must still read apart.
  */
 
 function txn(id: string, accountId: string, date: string, amount: number, extra: Partial<AssetReportTransaction> = {}) {
@@ -75,7 +86,7 @@ test('amounts sort as the screen shows them: descending puts the largest deposit
   const all = () => filterTransactions(columns, emptyFilters);
   expect(ids(columns, sortTransactions(columns, all(), 'amount', 'desc'))).toEqual(['t2', 't4', 't3', 't1', 't5']);
   expect(ids(columns, sortTransactions(columns, all(), 'amount', 'asc'))).toEqual(['t5', 't1', 't3', 't4', 't2']);
-  // Date descending, same-day ties by id (ascending either way, as before).
+  // Date descending, same-day transactions in the report's order.
   expect(ids(columns, sortTransactions(columns, all(), 'date', 'desc'))).toEqual(['t4', 't2', 't3', 't1', 't5']);
 });
 
@@ -135,5 +146,146 @@ test('filter boxes that cannot be read are reported and left out, never applied 
     from: '2026-11-01',
     to: '2026-11-01',
     errors: {},
+  });
+});
+
+describe('columns moved from the worker to the page', () => {
+  // Every field the table shows, with the awkward cases: non-ASCII text, empty strings, nulls, pending,
+  // ISO, unofficial and missing currencies, Plaid's `name` when the bank sent no description.
+  const awkward = [
+    txn('ü-1', 'a1', '2026-01-31', 12.34, {
+      original_description: 'Café Zürich — 東京 🍣',
+      merchant_name: 'Ñandú Ltd',
+      category: ['Food and Drink', 'Restaurants'],
+      pending: true,
+    }),
+    txn('e-2', 'a1', '2024-02-29', -0.01, {
+      original_description: '',
+      merchant_name: '',
+      category: [],
+      iso_currency_code: null,
+      unofficial_currency_code: 'BTC',
+    }),
+    txn('n-3', 'a1', '1999-12-31', 1e9, {
+      original_description: null,
+      name: 'PLAID NAME ONLY',
+      merchant_name: null,
+      category: null,
+      iso_currency_code: null,
+      unofficial_currency_code: null,
+    }),
+    txn('c-4', 'a1', '2026-03-01', -2500.5, {
+      iso_currency_code: 'CAD',
+      original_description: 'café zürich — 東京 🍣',
+    }),
+  ];
+  const awkwardReport = {
+    items: [{ institution_name: 'Bänk Ø', accounts: [{ ...account('a1', awkward), mask: null, name: 'Épargne' }] }],
+  } as unknown as AssetReport;
+
+  function transferred() {
+    const data = encodeTransactionColumns(awkwardReport);
+    const buffers = columnBuffers(data);
+    // What postMessage does with a transfer list: the page gets the buffers, the worker's copies are emptied.
+    const moved = structuredClone(data, { transfer: buffers });
+    expect(buffers.every((b) => b.byteLength === 0)).toBe(true);
+    return readTransactionColumns(moved);
+  }
+
+  test('every field the table shows reads back as Plaid sent it', () => {
+    const columns = transferred();
+    expect(columns.count).toBe(4);
+    expect(columns.hasInsights).toBe(true);
+    const rows = [0, 1, 2, 3].map((i) => rowAt(columns, i));
+    expect(rows[0]).toStrictEqual({
+      id: 'ü-1',
+      accountId: 'a1',
+      accountName: 'Bänk Ø · Épargne',
+      accountMask: '',
+      date: '2026-01-31',
+      amount: 12.34,
+      currency: 'USD',
+      description: 'Café Zürich — 東京 🍣',
+      merchant: 'Ñandú Ltd',
+      category: 'Food and Drink › Restaurants',
+      pending: true,
+    });
+    expect(rows[1]).toMatchObject({
+      date: '2024-02-29',
+      amount: -0.01,
+      currency: 'BTC',
+      description: '',
+      merchant: '',
+      category: null,
+      pending: false,
+    });
+    expect(rows[2]).toMatchObject({
+      date: '1999-12-31',
+      amount: 1e9,
+      currency: null,
+      description: 'PLAID NAME ONLY',
+      merchant: null,
+      category: null,
+    });
+    expect(rows[3]).toMatchObject({ currency: 'CAD', amount: -2500.5, date: '2026-03-01' });
+  });
+
+  test('repeated text is stored once; every buffer is a transferable typed array', () => {
+    const data = encodeTransactionColumns(report);
+    const distinct = new Set([...data.id, ...data.description, ...data.merchant, ...data.category, ...data.currency]);
+    distinct.delete(NO_STRING);
+    expect(data.strings.offsets.length - 1).toBe(distinct.size);
+    // 'USD' once for five transactions.
+    expect(new Set(data.currency).size).toBe(1);
+    expect(columnBuffers(data).every((b) => b instanceof ArrayBuffer)).toBe(true);
+  });
+
+  test('search, filters and sorting read the transferred columns, non-ASCII text included', () => {
+    const columns = transferred();
+    const only = (f: Partial<typeof emptyFilters>) =>
+      ids(columns, filterTransactions(columns, { ...emptyFilters, ...f }));
+    expect(only({ query: 'zürich' })).toEqual(['ü-1', 'c-4']);
+    expect(only({ query: '東京 ñandú' })).toEqual(['ü-1']);
+    expect(only({ query: 'épargne' })).toEqual(['ü-1', 'e-2', 'n-3', 'c-4']);
+    expect(only({ query: 'plaid name' })).toEqual(['n-3']);
+    expect(only({ query: '2,500.50' })).toEqual(['c-4']);
+    expect(only({ query: '$0.01' })).toEqual(['e-2']);
+    expect(only({ from: '2024-02-29', to: '2026-01-31' })).toEqual(['ü-1', 'e-2']);
+    expect(only({ from: '2026-02-01' })).toEqual(['c-4']);
+    expect(only({ category: 'Food and Drink › Restaurants' })).toEqual(['ü-1']);
+    expect(only({ ids: new Set(['n-3']) })).toEqual(['n-3']);
+    expect(only({ direction: 'out', minAmount: 10, maxAmount: 20 })).toEqual(['ü-1']);
+    expect(categoriesOf(columns)).toEqual(['Food and Drink › Restaurants']);
+
+    const sorted = (key: SortKey, direction: SortDirection) =>
+      ids(columns, sortTransactions(columns, filterTransactions(columns, emptyFilters), key, direction));
+    expect(sorted('date', 'asc')).toEqual(['n-3', 'e-2', 'ü-1', 'c-4']);
+    expect(sorted('date', 'desc')).toEqual(['c-4', 'ü-1', 'e-2', 'n-3']);
+    expect(sorted('amount', 'desc')).toEqual(['c-4', 'e-2', 'ü-1', 'n-3']);
+    // Descriptions sort without regard to case or accents ('' first); equal ones newest first.
+    expect(sorted('description', 'asc')).toEqual(['e-2', 'c-4', 'ü-1', 'n-3']);
+    expect(sorted('description', 'desc')).toEqual(['n-3', 'c-4', 'ü-1', 'e-2']);
+  });
+
+  test('same-day transactions keep the report’s order in both date directions; a damaged date reads as day 0', () => {
+    const sameDay = buildTransactionColumns({
+      items: [
+        {
+          institution_name: 'B',
+          accounts: [
+            account('a1', [
+              txn('t-b', 'a1', '2026-05-05', 1),
+              txn('t-a', 'a1', '2026-05-05', 2),
+              txn('t-c', 'a1', '2026-05-04', 3),
+            ]),
+          ],
+        },
+      ],
+    } as unknown as AssetReport);
+    const all = () => filterTransactions(sameDay, emptyFilters);
+    expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'desc'))).toEqual(['t-b', 't-a', 't-c']);
+    expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'asc'))).toEqual(['t-c', 't-b', 't-a']);
+    expect(isoDateOf(dayOf('2026-05-05'))).toBe('2026-05-05');
+    expect(dayOf('garbage')).toBe(0);
   });
 });

@@ -1,19 +1,24 @@
-import { useMemo } from 'react';
 import { api } from '../api';
-import type { AssetReportGetResult } from '../../../shared/asset-report';
-import { diffReports } from '../../../shared/underwriting';
+import type { ReportDiff } from '../../../shared/underwriting';
 import { ErrorState, Skeleton, useLoad } from '../ui';
 import { formatDate, formatMoney } from './format';
-import { parseReportContent } from './report-content';
 
-/** For a refreshed report: what changed since the report it refreshes. */
-export function ChangesSinceParent({ parentId, child }: { parentId: string; child: AssetReportGetResult }) {
+/**
+ * For a refreshed report: what changed since the report it refreshes. The comparison runs where this report is
+ * held (the analysis worker), given the parent's text: the page holds neither report whole.
+ */
+export function ChangesSinceParent({
+  parentId,
+  diffWith,
+}: {
+  parentId: string;
+  diffWith(parentJson: string): Promise<ReportDiff | null>;
+}) {
   const parent = useLoad(
-    () => api.reportsGet({ reportId: parentId }).then((got) => ({ content: parseReportContent(got.contentJson) })),
+    () => api.reportsGet({ reportId: parentId }).then(async (got) => ({ diff: await diffWith(got.contentJson) })),
     [parentId],
   );
-  const parentContent = parent.data?.content ?? null;
-  const diff = useMemo(() => (parentContent ? diffReports(parentContent, child) : null), [parentContent, child]);
+  const diff = parent.data?.diff ?? null;
 
   return (
     <section className="panel" aria-labelledby="rp-diff-title" data-testid="changes-since-parent">
@@ -22,7 +27,7 @@ export function ChangesSinceParent({ parentId, child }: { parentId: string; chil
       {parent.status === 'error' && (
         <ErrorState error={parent.error} title="The parent report could not be read" onRetry={parent.reload} />
       )}
-      {parent.data && !parentContent && (
+      {parent.data && !diff && (
         <p className="muted">The parent report is not available any more (it may have been removed).</p>
       )}
       {diff && (

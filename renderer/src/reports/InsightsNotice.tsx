@@ -23,10 +23,10 @@ export function fetchedWithoutInsights(content: AssetReportGetResult): boolean {
 
 /**
  * Says which fields this report lacks because Plaid sent it without insights (the client has no
- * insights add-on, or the setting is off); nothing when the report has them.
+ * insights add-on, or the setting is off; see fetchedWithoutInsights); nothing when the report has them.
  */
-export function InsightsNotice({ content }: { content: AssetReportGetResult }) {
-  if (!fetchedWithoutInsights(content)) return null;
+export function InsightsNotice({ withoutInsights }: { withoutInsights: boolean }) {
+  if (!withoutInsights) return null;
   return (
     <p className="alert alert-info" role="note" data-testid="insights-missing">
       <strong>Fetched without Plaid&apos;s insights.</strong> Transactions show the bank&apos;s own descriptions only:

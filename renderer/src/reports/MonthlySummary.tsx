@@ -1,11 +1,5 @@
-import { memo, useDeferredValue, useMemo } from 'react';
-import type { AssetReport } from '../../../shared/asset-report';
-import {
-  summarizeMonths,
-  type AccountMonths,
-  type MonthSummary,
-  type MonthlySummaryResult,
-} from '../../../shared/underwriting/monthly';
+import { memo, useEffect, useState } from 'react';
+import type { AccountMonths, MonthSummary, MonthlySummaryResult } from '../../../shared/underwriting/monthly';
 import { ErrorState, Skeleton } from '../ui';
 import { formatDate, formatMoney, formatMonth } from './format';
 import { accountFullLabel } from './transactions';
@@ -21,19 +15,25 @@ type Computed = { summary: MonthlySummaryResult; error: null } | { summary: null
 
 /**
  * The month-by-month summary a verification of assets shows: per account and calendar month, money in, money out,
- * the month-end balance and the number of transactions. Added up in one pass once the rest of the summary is on
- * screen (a deferred render), and only again for another report.
+ * the month-end balance and the number of transactions. Added up where the report is held (the analysis worker,
+ * after the findings), once per report.
  */
-export const MonthlySummary = memo(function MonthlySummary({ report }: { report: AssetReport }) {
-  const deferred = useDeferredValue<AssetReport | null>(report, null);
-  const computed = useMemo((): Computed | null => {
-    if (!deferred) return null;
-    try {
-      return { summary: summarizeMonths(deferred), error: null };
-    } catch (error) {
-      return { summary: null, error };
-    }
-  }, [deferred]);
+export const MonthlySummary = memo(function MonthlySummary({
+  months,
+}: {
+  months: () => Promise<MonthlySummaryResult>;
+}) {
+  const [computed, setComputed] = useState<Computed | null>(null);
+  useEffect(() => {
+    let current = true;
+    months().then(
+      (summary) => current && setComputed({ summary, error: null }),
+      (error: unknown) => current && setComputed({ summary: null, error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [months]);
 
   return (
     <section className="panel rp-monthly" aria-labelledby="rp-monthly-title" data-testid="monthly-summary">

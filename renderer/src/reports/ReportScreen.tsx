@@ -12,7 +12,7 @@ import {
 } from 'react';
 import { api } from '../api';
 import type { Loan, ReportSummary, Settings } from '../../../shared/domain';
-import type { AssetReportGetResult, AssetReportWarning } from '../../../shared/asset-report';
+import type { AssetReportWarning } from '../../../shared/asset-report';
 import { accountKey } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
 import type { AssetClassSettings, StoredAccountConfirmation } from '../../../shared/domain';
@@ -27,9 +27,14 @@ import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { InsightsNotice } from './InsightsNotice';
-import { buildTransactionColumns, accountFullLabel } from './transactions';
-import { parseReportContent } from './report-content';
-import { analysisWorker, openReportAnalysis, type AnalysisInput, type ReportAnalysis } from './report-analysis';
+import { accountFullLabel, type TransactionColumns } from './transactions';
+import {
+  analysisWorker,
+  openReport,
+  type AnalysisInput,
+  type ReportAnalysis,
+  type ReportView,
+} from './report-analysis';
 import { reportOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
@@ -58,7 +63,8 @@ export interface ReportScreenProps {
 
 interface LoadedReport {
   summary: ReportSummary;
-  content: AssetReportGetResult | null;
+  /** The report without its transactions, and the transactions as columns (see ./report-analysis); null: not available. */
+  view: ReportView | null;
   /** The loan with every borrower: ownership and funds to close count them all. */
   loan: Loan | null;
   settings: Settings | null;
@@ -104,21 +110,22 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
     // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
     loadOtherReportsJson(reportId).catch(() => '[]'),
   ]);
-  // The worker gets the text first, so its parse and analysis overlap the page's parse and first paint.
-  let content: AssetReportGetResult | null = null;
-  const analysis = contentJson ? openReportAnalysis(summary.id, contentJson, otherReportsJson, () => content) : null;
-  content = parseReportContent(contentJson);
-  if (!content) analysis?.close();
+  // The worker parses the text and keeps the report; the page gets it without transactions, plus their columns.
+  const opened = contentJson
+    ? await openReport(summary.id, contentJson, otherReportsJson, () =>
+        api.reportsGet({ reportId }).then((r) => r.contentJson),
+      )
+    : null;
   const [loan, confirmations] = await loanSide;
   return {
     summary,
-    content,
+    view: opened?.view ?? null,
     loan,
     settings,
     sourced,
     confirmations,
     assetClasses,
-    analysis: content ? analysis : null,
+    analysis: opened?.analysis ?? null,
   };
 }
 
@@ -151,10 +158,10 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
     );
   }
   const data = loaded.data;
-  if (data.summary.status !== 'ready' || !data.content) {
+  if (data.summary.status !== 'ready' || !data.view) {
     return <ReportNotReady summary={data.summary} onBack={onBack} onReady={loaded.reload} />;
   }
-  return <ReportViewer key={data.summary.id} data={data} content={data.content} onBack={onBack} />;
+  return <ReportViewer key={data.summary.id} data={data} view={data.view} onBack={onBack} />;
 }
 
 function BackLink({ onBack }: { onBack(): void }) {
@@ -233,16 +240,10 @@ function warningText(warning: AssetReportWarning): string {
   );
 }
 
-function ReportViewer({
-  data,
-  content,
-  onBack,
-}: {
-  data: LoadedReport;
-  content: AssetReportGetResult;
-  onBack(): void;
-}) {
+function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: ReportView; onBack(): void }) {
   const { summary, loan, settings } = data;
+  const { head: content } = view;
+  const columns = useColumns(view.columns);
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
@@ -252,18 +253,7 @@ function ReportViewer({
   );
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
-  // The table's columns are built after the findings are on screen, in the first idle moment, or at
-  // once if the Transactions tab is opened before that.
-  // Not while the PDF tab is open: pdf.js needs the page then, and the rows are built on demand anyway.
-  const [rowsBuilt, setRowsBuilt] = useState(false);
-  const pdfOpen = tab === 'pdf';
-  useEffect(() => (pdfOpen ? undefined : whenIdle(() => setRowsBuilt(true))), [report, pdfOpen]);
-  const wantRows = rowsBuilt || visited.has('transactions');
-  const columns = useMemo(() => (wantRows ? buildTransactionColumns(report) : null), [report, wantRows]);
-  const transactionCount = useMemo(
-    () => report.items.reduce((n, item) => n + item.accounts.reduce((m, a) => m + a.transactions.length, 0), 0),
-    [report],
-  );
+  const { transactionCount } = view;
   const accounts = useMemo(
     () =>
       report.items.flatMap((item) =>
@@ -302,8 +292,8 @@ function ReportViewer({
   }, [loan, settings, sourced, confirmations, data.assetClasses, noteDate]);
   const analyzed = useAnalysis(data.analysis, analysisInput);
   const analysis = analyzed.analysis;
-  // The notice scans every transaction: once per report, not on every tab switch.
-  const insightsNotice = useMemo(() => <InsightsNotice content={content} />, [content]);
+  // Whether the report came without insights is worked out with its head, where the report is parsed.
+  const insightsNotice = useMemo(() => <InsightsNotice withoutInsights={view.withoutInsights} />, [view]);
   const accountNames = useMemo(
     () =>
       new Map(
@@ -487,10 +477,10 @@ function ReportViewer({
           </p>
         )}
         {summary.kind === 'refresh' && summary.parentId && (
-          <ChangesSinceParent parentId={summary.parentId} child={content} />
+          <ChangesSinceParent parentId={summary.parentId} diffWith={data.analysis?.diff ?? noDiff} />
         )}
         <MemoAccountsSection report={report} analysis={analysis} />
-        <MonthlySummary report={report} />
+        <MonthlySummary months={data.analysis?.months ?? noMonths} />
       </div>
 
       <div
@@ -500,9 +490,19 @@ function ReportViewer({
         hidden={tab !== 'transactions'}
         className="rp-panel"
       >
-        {visited.has('transactions') && columns && (
-          <TransactionsTable columns={columns} accounts={accounts} focus={focus} onClearFocus={() => setFocus(null)} />
-        )}
+        {visited.has('transactions') &&
+          (columns.columns ? (
+            <TransactionsTable
+              columns={columns.columns}
+              accounts={accounts}
+              focus={focus}
+              onClearFocus={() => setFocus(null)}
+            />
+          ) : columns.error ? (
+            <ErrorState error={columns.error} title="The transactions could not be read from this report" />
+          ) : (
+            <Skeleton lines={6} label="Preparing the transactions" />
+          ))}
       </div>
 
       <div role="tabpanel" id="rp-panel-pdf" aria-labelledby="rp-tab-pdf" hidden={tab !== 'pdf'} className="rp-panel">
@@ -531,14 +531,27 @@ function ReportViewer({
   );
 }
 
-/** Runs `run` in the page's next idle moment (soon, at the latest); returns the cancel function. */
-function whenIdle(run: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const handle = requestIdleCallback(run, { timeout: 1000 });
-    return () => cancelIdleCallback(handle);
-  }
-  const timer = setTimeout(run, 50);
-  return () => clearTimeout(timer);
+// Only a screen whose report could not be opened lacks its analysis session; it never shows these panels.
+const noDiff = () => Promise.resolve(null);
+const noMonths = () => Promise.reject(new Error('the report is not open'));
+
+/** The transactions' columns, which arrive from the worker just after the report's head. */
+function useColumns(pending: Promise<TransactionColumns>) {
+  const [state, setState] = useState<{ columns: TransactionColumns | null; error: unknown }>({
+    columns: null,
+    error: null,
+  });
+  useEffect(() => {
+    let current = true;
+    pending.then(
+      (columns) => current && setState({ columns, error: null }),
+      (error: unknown) => current && setState({ columns: null, error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [pending]);
+  return state;
 }
 
 /**

@@ -1,24 +1,27 @@
-import type { AssetReportGetResult } from '../../../shared/asset-report';
-import { analyzeInContext, buildAnalysisContext } from '../../../shared/underwriting';
-import type { AnalysisContextInput, UnderwritingAnalysis } from '../../../shared/underwriting';
-import { withBankNames } from './analysis-names';
+import type { ReportDiff, UnderwritingAnalysis } from '../../../shared/underwriting';
+import type { MonthlySummaryResult } from '../../../shared/underwriting/monthly';
+import { ReportHolder, type AnalysisInput, type ReportHeadData } from './report-holder';
+import { readTransactionColumns, type TransactionColumns } from './transactions';
+import type { TransactionColumnsData } from './transaction-columns';
 
-/** What the officer's side of an analysis is made of; the other reports travel once, with the report. */
-export type AnalysisInput = Omit<AnalysisContextInput, 'otherReports'>;
+export type { AnalysisInput } from './report-holder';
 
 export type AnalysisRequest =
-  | { type: 'open'; reportId: string; contentJson: string; otherReportsJson: string }
+  | { type: 'open'; requestId: number; reportId: string; contentJson: string; otherReportsJson: string }
+  | { type: 'columns'; requestId: number; reportId: string }
   | { type: 'analyze'; requestId: number; reportId: string; input: AnalysisInput }
+  | { type: 'months'; requestId: number; reportId: string }
+  | { type: 'diff'; requestId: number; reportId: string; parentJson: string }
   | { type: 'close'; reportId: string };
 
 export type AnalysisReply =
-  { requestId: number; ok: true; analysis: UnderwritingAnalysis } | { requestId: number; ok: false; message: string };
+  { requestId: number; ok: true; value: unknown } | { requestId: number; ok: false; message: string };
 
 /** One worker for the app's lifetime (its start-up is paid once); null where workers cannot start. */
 let worker: Worker | null = null;
 let workerFailed = false;
 let nextRequestId = 1;
-const pending = new Map<number, { resolve(a: UnderwritingAnalysis): void; reject(e: Error): void }>();
+const pending = new Map<number, { resolve(value: unknown): void; reject(e: Error): void }>();
 
 function failAll(error: Error): void {
   for (const p of pending.values()) p.reject(error);
@@ -46,7 +49,7 @@ export function analysisWorker(): Worker | null {
     const waiting = pending.get(reply.requestId);
     if (!waiting) return;
     pending.delete(reply.requestId);
-    if (reply.ok) waiting.resolve(reply.analysis);
+    if (reply.ok) waiting.resolve(reply.value);
     else waiting.reject(new Error(reply.message));
   };
   // A worker that cannot load (CSP, missing file) or crashed: every open report falls back to the page.
@@ -60,79 +63,162 @@ export function analysisWorker(): Worker | null {
   return worker;
 }
 
+/** Sends a request to the worker and waits for its answer (rejected if the worker refuses or stops). */
+function ask<T>(target: Worker, request: AnalysisRequest & { requestId: number }): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    pending.set(request.requestId, { resolve: resolve as (value: unknown) => void, reject });
+    target.postMessage(request);
+  });
+}
+
+/** The report as the screen paints it: never the transaction objects, only their columns (which follow the head). */
+export interface ReportView extends ReportHeadData {
+  columns: Promise<TransactionColumns>;
+}
+
 export interface ReportAnalysis {
   /** The analysis for these inputs: from the worker, or computed in the page if the worker is unavailable. */
   analyze(input: AnalysisInput): Promise<UnderwritingAnalysis>;
+  /** The month-by-month summary, worked out where the report is held. */
+  months(): Promise<MonthlySummaryResult>;
+  /** This report against its parent's content (text); null when the parent cannot be read. */
+  diff(parentJson: string): Promise<ReportDiff | null>;
   /** Frees the worker's copy of the report (the viewer closed). */
   close(): void;
   /** Where the last analysis ran: the worker, or the page when the worker is unavailable. */
   ranIn(): 'worker' | 'page' | null;
 }
 
+export interface OpenedReport {
+  view: ReportView;
+  analysis: ReportAnalysis;
+}
+
 /**
- * Hands the report's JSON text to the worker (a string copy of a few milliseconds, no object cloning),
- * which parses its own copy while the page parses the one it paints from.
+ * Opens a report: its text goes to the worker (one string copy, no object cloning), which parses it and answers
+ * the report without transactions, then the transactions as columns in transferred buffers; the page never
+ * parses or holds the whole report. Null for damaged content. Without a worker (or if it fails to start) the
+ * page does the same work itself; if the worker stops later, the page reads the report again (`reread`).
  */
-export function openReportAnalysis(
+export async function openReport(
   reportId: string,
   contentJson: string,
   otherReportsJson: string,
-  content: () => AssetReportGetResult | null,
-): ReportAnalysis {
+  reread: () => Promise<string>,
+): Promise<OpenedReport | null> {
   const target = analysisWorker();
-  let inWorker = target !== null;
-  target?.postMessage({ type: 'open', reportId, contentJson, otherReportsJson } satisfies AnalysisRequest);
-  let others: AssetReportGetResult[] | null = null;
-  let ranIn: 'worker' | 'page' | null = null;
+  let head: ReportHeadData | null = null;
+  let inWorker = false;
+  // The page's own copy: made at once without a worker, or read again if the worker stops after opening.
+  let pageCopy: Promise<ReportHolder> | null = null;
+  let columnsAsked: Promise<TransactionColumnsData> | null = null;
+  if (target) {
+    const opening = ask<ReportHeadData | null>(target, {
+      type: 'open',
+      requestId: nextRequestId++,
+      reportId,
+      contentJson,
+      otherReportsJson,
+    });
+    // Asked at once, so the worker builds them straight after parsing, before any analysis.
+    columnsAsked = ask<TransactionColumnsData>(target, { type: 'columns', requestId: nextRequestId++, reportId });
+    columnsAsked.catch(() => undefined); // a refusal is handled where the columns are awaited
+    try {
+      head = await opening;
+      if (!head) return null;
+      inWorker = true;
+    } catch {
+      // The worker could not start or stopped: the page opens the report itself, below.
+      columnsAsked = null;
+    }
+  }
+  if (!head) {
+    const holder = ReportHolder.open(reportId, contentJson, otherReportsJson);
+    if (!holder) return null;
+    head = holder.head();
+    pageCopy = Promise.resolve(holder);
+  }
 
-  // The page's own copy: same functions, same inputs (for a browser without workers, or one that failed).
-  const inPage = async (input: AnalysisInput) => {
-    ranIn = 'page';
-    const report = content();
-    if (!report) throw new Error('the report could not be read');
-    if (!others) {
+  let ranIn: 'worker' | 'page' | null = null;
+  const pageHolder = () => {
+    pageCopy ??= reread().then((json) => {
+      const holder = ReportHolder.open(reportId, json, otherReportsJson);
+      if (!holder) throw new Error('the report could not be read');
+      return holder;
+    });
+    return pageCopy;
+  };
+  /** Runs a request in the worker while it holds the report; in the page from the first failure on. */
+  async function run<T>(
+    request: (requestId: number) => AnalysisRequest & { requestId: number },
+    here: (h: ReportHolder) => T,
+  ): Promise<{ value: T; where: 'worker' | 'page' }> {
+    const w = inWorker ? worker : null;
+    if (w) {
       try {
-        const parsed: unknown = JSON.parse(otherReportsJson);
-        others = Array.isArray(parsed) ? (parsed as AssetReportGetResult[]) : [];
+        return { value: await ask<T>(w, request(nextRequestId++)), where: 'worker' };
       } catch {
-        others = [];
+        inWorker = false; // the worker stopped or lost the report
       }
     }
-    const context = buildAnalysisContext({ ...input, otherReports: others });
-    return withBankNames(analyzeInContext(report, context), report.report);
-  };
+    return { value: here(await pageHolder()), where: 'page' };
+  }
 
-  // A close is sent a moment later, and an analysis asked for meanwhile cancels it: React's development
-  // mode unmounts and mounts each screen once more, which must not cost the worker its report.
-  let closing: ReturnType<typeof setTimeout> | null = null;
-  return {
-    async analyze(input) {
-      if (closing) clearTimeout(closing);
-      closing = null;
-      const w = inWorker ? worker : null;
-      if (!w) return inPage(input);
-      const requestId = nextRequestId++;
-      try {
-        const analysis = await new Promise<UnderwritingAnalysis>((resolve, reject) => {
-          pending.set(requestId, { resolve, reject });
-          w.postMessage({ type: 'analyze', requestId, reportId, input } satisfies AnalysisRequest);
-        });
-        ranIn = 'worker';
-        return analysis;
-      } catch {
-        // The worker stopped or lost the report: the page computes it instead, from then on.
+  const columnsData = columnsAsked
+    ? columnsAsked.catch(async () => {
         inWorker = false;
-        return inPage(input);
-      }
+        return (await pageHolder()).columns();
+      })
+    : pageHolder().then((h) => h.columns());
+  const view: ReportView = { ...head, columns: columnsData.then(readTransactionColumns) };
+
+  // A close is sent a moment later, and a request meanwhile cancels it: React's development mode unmounts
+  // and mounts each screen once more, which must not cost the worker its report.
+  let closing: ReturnType<typeof setTimeout> | null = null;
+  const keepOpen = () => {
+    if (closing) clearTimeout(closing);
+    closing = null;
+  };
+  const analysis: ReportAnalysis = {
+    async analyze(input) {
+      keepOpen();
+      const done = await run(
+        (requestId) => ({ type: 'analyze', requestId, reportId, input }),
+        (h) => h.analyze(input),
+      );
+      ranIn = done.where;
+      return done.value;
+    },
+    async months() {
+      keepOpen();
+      // Asked after the screen's first effects, so the findings' analysis is queued in the worker first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return (
+        await run(
+          (requestId) => ({ type: 'months', requestId, reportId }),
+          (h) => h.months(),
+        )
+      ).value;
+    },
+    async diff(parentJson) {
+      keepOpen();
+      return (
+        await run(
+          (requestId) => ({ type: 'diff', requestId, reportId, parentJson }),
+          (h) => h.diff(parentJson),
+        )
+      ).value;
     },
     close() {
-      if (closing) clearTimeout(closing);
+      keepOpen();
       closing = setTimeout(() => {
         closing = null;
         if (inWorker) worker?.postMessage({ type: 'close', reportId } satisfies AnalysisRequest);
         inWorker = false;
+        pageCopy = null;
       }, 0);
     },
     ranIn: () => ranIn,
   };
+  return { view, analysis };
 }

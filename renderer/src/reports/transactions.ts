@@ -1,31 +1,33 @@
-import type { AssetReport, AssetReportAccount, AssetReportTransaction } from '../../../shared/asset-report';
+import type { AssetReport, AssetReportAccount } from '../../../shared/asset-report';
 import { dollarsToCents, parseAmountCents } from '../../../shared/amounts';
 import { searchAmountCents } from '../../../shared/search';
 import { formatDate } from './format';
+import {
+  accountLabel,
+  dayOf,
+  encodeTransactionColumns,
+  isoDateOf,
+  NO_STRING,
+  StringTable,
+  type TransactionColumnsData,
+} from './transaction-columns';
+
+export { accountLabel };
 
 /**
- * The transactions table's model, in columns: Plaid's own transaction objects (no copies of their
- * strings) and each one's account as a small index. Filtering and sorting work on row numbers, so a
- * 50,000-transaction report adds two arrays, not 50,000 row objects. Search text is built on the first search.
+ * The transactions table's model: the report's transactions as typed-array columns (see ./transaction-columns),
+ * read in place. Filtering and sorting work on row numbers, so a 50,000-transaction report adds two arrays,
+ * not 50,000 row objects; a row's text is decoded only when it is shown or searched.
  */
-export interface TransactionColumns {
-  readonly count: number;
-  readonly transactions: readonly AssetReportTransaction[];
-  /** Per transaction, its index in `accounts`. */
-  readonly account: Uint16Array;
-  readonly accounts: readonly TransactionAccount[];
-  /** Whether any transaction carries Plaid's insights (merchant or category). */
-  readonly hasInsights: boolean;
+export interface TransactionColumns extends Omit<TransactionColumnsData, 'strings'> {
+  readonly strings: StringTable;
 }
 
-export interface TransactionAccount {
-  id: string;
-  /** The bank and the account's name ("Chase · Plaid Checking"), shown before the mask. */
-  name: string;
-  /** "••0000", kept apart so that a narrow column never cuts it off; empty when Plaid has no mask. */
-  mask: string;
-  /** Name and mask ("Plaid Checking ••0000"), for search: the bank is left out, as it would match every row of its accounts. */
-  searchLabel: string;
+export type { TransactionAccount } from './transaction-columns';
+
+/** The page's reader over the columns the worker transferred (or the page built itself without a worker). */
+export function readTransactionColumns(data: TransactionColumnsData): TransactionColumns {
+  return { ...data, strings: new StringTable(data.strings) };
 }
 
 /** One row as the table shows it, made only for the rows on screen. */
@@ -131,84 +133,52 @@ export function readFilterInputs(inputs: TransactionFilterInputs): FilterReading
   return { from, to, minAmount, maxAmount, errors };
 }
 
-export function accountLabel(account: Pick<AssetReportAccount, 'name' | 'mask'>): string {
-  return account.mask ? `${account.name} ••${account.mask}` : account.name;
-}
-
 /** Bank, account name and full mask: two banks' "Plaid Checking ••0000" must read apart. */
 export function accountFullLabel(institutionName: string, account: Pick<AssetReportAccount, 'name' | 'mask'>): string {
   return `${institutionName} · ${accountLabel(account)}`;
 }
 
-export function buildTransactionColumns(report: AssetReport): TransactionColumns {
-  const transactions: AssetReportTransaction[] = [];
-  const accounts: TransactionAccount[] = [];
-  const indexes: number[] = [];
-  let hasInsights = false;
-  for (const item of report.items) {
-    for (const account of item.accounts) {
-      const index = accounts.length;
-      accounts.push({
-        id: account.account_id,
-        name: `${item.institution_name} · ${account.name}`,
-        mask: account.mask ? `••${account.mask}` : '',
-        searchLabel: accountLabel(account).toLowerCase(),
-      });
-      for (const t of account.transactions) {
-        transactions.push(t);
-        indexes.push(index);
-        if (!hasInsights && ((t.merchant_name ?? null) !== null || (t.category?.length ?? 0) > 0)) hasInsights = true;
-      }
-    }
-  }
-  return { count: transactions.length, transactions, account: Uint16Array.from(indexes), accounts, hasInsights };
+/** The columns built in the page from a parsed report (no worker, and tests). */
+export function buildTransactionColumns(report: Pick<AssetReport, 'items'>): TransactionColumns {
+  return readTransactionColumns(encodeTransactionColumns(report));
 }
 
-const descriptionOf = (t: AssetReportTransaction) => t.original_description ?? t.name ?? '';
-const categoryOf = (t: AssetReportTransaction) => (t.category && t.category.length > 0 ? t.category.join(' › ') : null);
-
 export function rowAt(columns: TransactionColumns, index: number): TransactionRow {
-  const t = columns.transactions[index]!;
+  const { strings } = columns;
   const account = columns.accounts[columns.account[index]!]!;
   return {
-    id: t.transaction_id,
-    accountId: t.account_id,
+    id: strings.get(columns.id[index]!) ?? '',
+    accountId: account.id,
     accountName: account.name,
     accountMask: account.mask,
-    date: t.date,
-    amount: t.amount,
-    currency: t.iso_currency_code ?? t.unofficial_currency_code,
-    description: descriptionOf(t),
-    merchant: t.merchant_name ?? null,
-    category: categoryOf(t),
-    pending: t.pending,
+    date: isoDateOf(columns.day[index]!),
+    amount: columns.amount[index]!,
+    currency: strings.get(columns.currency[index]!),
+    description: strings.get(columns.description[index]!) ?? '',
+    merchant: strings.get(columns.merchant[index]!),
+    category: strings.get(columns.category[index]!),
+    pending: columns.pending[index] === 1,
   };
 }
 
-// Derived columns, made the first time something needs them and kept with the report's columns.
-const categoryColumns = new WeakMap<TransactionColumns, (string | null)[]>();
-const searchColumns = new WeakMap<TransactionColumns, string[]>();
+// Lower-cased strings for search, made the first time a search needs each one and kept with the report's columns.
+const lowerCaseStrings = new WeakMap<TransactionColumns, (string | undefined)[]>();
 
-function categoryColumn(columns: TransactionColumns): (string | null)[] {
-  let column = categoryColumns.get(columns);
-  if (!column) {
-    column = columns.transactions.map(categoryOf);
-    categoryColumns.set(columns, column);
+function lowerCaseOf(columns: TransactionColumns): (n: number) => string {
+  let lower = lowerCaseStrings.get(columns);
+  if (!lower) {
+    lower = new Array<string | undefined>(columns.strings.size);
+    lowerCaseStrings.set(columns, lower);
   }
-  return column;
-}
-
-/** Lower-case description, merchant, category and account per transaction (amounts are matched as numbers). */
-function searchColumn(columns: TransactionColumns): string[] {
-  let column = searchColumns.get(columns);
-  if (!column) {
-    const categories = categoryColumn(columns);
-    column = columns.transactions.map((t, i) =>
-      `${descriptionOf(t)}\u0000${t.merchant_name ?? ''}\u0000${categories[i] ?? ''}\u0000${columns.accounts[columns.account[i]!]!.searchLabel}`.toLowerCase(),
-    );
-    searchColumns.set(columns, column);
-  }
-  return column;
+  const cache = lower;
+  return (n) => {
+    let text = cache[n];
+    if (text === undefined) {
+      text = (columns.strings.get(n) ?? '').toLowerCase();
+      cache[n] = text;
+    }
+    return text;
+  };
 }
 
 /** A search word: its text, and its size in cents when it reads as an amount (as the reports search reads it). */
@@ -228,35 +198,58 @@ function searchTerms(query: string): SearchTerm[] {
 
 export function categoriesOf(columns: TransactionColumns): string[] {
   const set = new Set<string>();
-  for (const category of categoryColumn(columns)) if (category) set.add(category);
+  for (const n of new Set(columns.category)) {
+    const category = columns.strings.get(n);
+    if (category) set.add(category);
+  }
   return [...set].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Whether a search word is in a transaction's description, merchant, category or account (lower case), each
+ * distinct string tested once per search: most descriptions repeat across thousands of transactions.
+ */
+function textMatcher(columns: TransactionColumns, term: string): (row: number) => boolean {
+  const lower = lowerCaseOf(columns);
+  const seen = new Int8Array(columns.strings.size); // 0 not yet tested, 1 contains the word, -1 does not
+  const inString = (n: number) => {
+    if (n === NO_STRING) return false;
+    if (seen[n] === 0) seen[n] = lower(n).includes(term) ? 1 : -1;
+    return seen[n] === 1;
+  };
+  const inAccount = columns.accounts.map((a) => a.searchLabel.includes(term));
+  return (i) =>
+    inString(columns.description[i]!) ||
+    inString(columns.merchant[i]!) ||
+    inString(columns.category[i]!) ||
+    inAccount[columns.account[i]!]!;
 }
 
 /** The row numbers that pass the filters, in report order. */
 export function filterTransactions(columns: TransactionColumns, f: TransactionFilters): number[] {
-  const terms = searchTerms(f.query);
-  const search = terms.length > 0 ? searchColumn(columns) : null;
-  const categories = f.category ? categoryColumn(columns) : null;
+  const terms = searchTerms(f.query).map((term) => ({ ...term, matches: textMatcher(columns, term.text) }));
+  const { amount, day, strings } = columns;
+  const fromDay = f.from ? dayOf(f.from) : null;
+  const toDay = f.to ? dayOf(f.to) : null;
+  const accountIndex = f.accountId ? columns.accounts.findIndex((a) => a.id === f.accountId) : null;
   const out: number[] = [];
-  const { transactions } = columns;
   for (let i = 0; i < columns.count; i++) {
-    const t = transactions[i]!;
-    if (f.ids && !f.ids.has(t.transaction_id)) continue;
-    if (f.accountId && t.account_id !== f.accountId) continue;
-    if (f.from && t.date < f.from) continue;
-    if (f.to && t.date > f.to) continue;
-    if (f.direction === 'in' && t.amount >= 0) continue;
-    if (f.direction === 'out' && t.amount <= 0) continue;
-    const magnitude = Math.abs(t.amount);
+    if (f.ids && !f.ids.has(strings.get(columns.id[i]!) ?? '')) continue;
+    if (accountIndex !== null && columns.account[i] !== accountIndex) continue;
+    if (fromDay !== null && day[i]! < fromDay) continue;
+    if (toDay !== null && day[i]! > toDay) continue;
+    const value = amount[i]!;
+    if (f.direction === 'in' && value >= 0) continue;
+    if (f.direction === 'out' && value <= 0) continue;
+    const magnitude = Math.abs(value);
     if (f.minAmount !== null && magnitude < f.minAmount) continue;
     if (f.maxAmount !== null && magnitude > f.maxAmount) continue;
-    if (categories && categories[i] !== f.category) continue;
-    if (search) {
-      const text = search[i]!;
+    if (f.category && strings.get(columns.category[i]!) !== f.category) continue;
+    if (terms.length > 0) {
+      const cents = dollarsToCents(magnitude);
       let matches = true;
-      const cents = dollarsToCents(Math.abs(t.amount));
       for (const term of terms) {
-        if (term.cents !== cents && !text.includes(term.text)) {
+        if (term.cents !== cents && !term.matches(i)) {
           matches = false;
           break;
         }
@@ -268,14 +261,34 @@ export function filterTransactions(columns: TransactionColumns, f: TransactionFi
   return out;
 }
 
-// The default locale's collation, as String#localeCompare uses, without its per-call set-up.
-const idOrder = new Intl.Collator();
+// Descriptions sort without regard to case or accents.
 const descriptionOrder = new Intl.Collator('en-US', { sensitivity: 'base' });
+const descriptionRankCache = new WeakMap<TransactionColumns, Uint32Array>();
 
 /**
- * Sorts row numbers in place (the input is always a fresh array from filterTransactions); ties keep date order.
+ * Per string number, its place among the distinct descriptions (equal ones under the collation share it): a sort
+ * of the distinct texts, made the first time the table sorts by description.
+ */
+function descriptionRanks(columns: TransactionColumns): Uint32Array {
+  let rank = descriptionRankCache.get(columns);
+  if (rank) return rank;
+  rank = new Uint32Array(columns.strings.size);
+  const text = (n: number) => columns.strings.get(n) ?? '';
+  const distinct = [...new Set(columns.description)].sort((a, b) => descriptionOrder.compare(text(a), text(b)));
+  let place = 0;
+  distinct.forEach((n, k) => {
+    if (k > 0 && descriptionOrder.compare(text(distinct[k - 1]!), text(n)) !== 0) place = k;
+    rank[n] = place;
+  });
+  descriptionRankCache.set(columns, rank);
+  return rank;
+}
+
+/**
+ * Sorts row numbers in place (the input is always a fresh array from filterTransactions, in report order).
  * Amounts sort as the screen shows them (money in positive), not by Plaid's sign: descending puts the
- * largest deposit first and the largest withdrawal last.
+ * largest deposit first and the largest withdrawal last; equal amounts or descriptions newest first.
+ * Descriptions sort by ranks of the distinct descriptions (see descriptionRanks), so 50,000 rows compare numbers.
  */
 export function sortTransactions(
   columns: TransactionColumns,
@@ -283,19 +296,14 @@ export function sortTransactions(
   key: SortKey,
   direction: SortDirection,
 ): number[] {
-  const t = columns.transactions;
+  const { day, amount } = columns;
   const sign = direction === 'asc' ? 1 : -1;
-  const byDate = (a: number, b: number) => {
-    const x = t[a]!.date;
-    const y = t[b]!.date;
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  if (key === 'date')
-    return rows.sort((a, b) => sign * byDate(a, b) || idOrder.compare(t[a]!.transaction_id, t[b]!.transaction_id));
-  if (key === 'amount') return rows.sort((a, b) => sign * (t[b]!.amount - t[a]!.amount) || -byDate(a, b));
-  return rows.sort(
-    (a, b) => sign * descriptionOrder.compare(descriptionOf(t[a]!), descriptionOf(t[b]!)) || -byDate(a, b),
-  );
+  // Same-day transactions keep the report's order either way (the sort is stable): no string is compared.
+  if (key === 'date') return rows.sort((a, b) => sign * (day[a]! - day[b]!));
+  if (key === 'amount') return rows.sort((a, b) => sign * (amount[b]! - amount[a]!) || day[b]! - day[a]!);
+  const rank = descriptionRanks(columns);
+  const description = columns.description;
+  return rows.sort((a, b) => sign * (rank[description[a]!]! - rank[description[b]!]!) || day[b]! - day[a]!);
 }
 
 /** Money in and out over the rows shown, for the line above the table. */
@@ -303,9 +311,9 @@ export function totalsOf(columns: TransactionColumns, rows: readonly number[]): 
   let moneyIn = 0;
   let moneyOut = 0;
   for (const i of rows) {
-    const amount = columns.transactions[i]!.amount;
-    if (amount < 0) moneyIn += -amount;
-    else moneyOut += amount;
+    const value = columns.amount[i]!;
+    if (value < 0) moneyIn += -value;
+    else moneyOut += value;
   }
   return { moneyIn, moneyOut };
 }
