@@ -1,3 +1,4 @@
+import { fakeAccessToken } from '../helpers/fake-tokens';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
@@ -80,7 +81,7 @@ function seedLoan(seeded: SeededPipeline, n: number, reportsPerLoan: number, now
       applicantId: b.id,
       environment: 'sandbox',
       plaidItemId: `item-${n}-${k}`,
-      accessToken: `access-sandbox-00000000-0000-4000-8000-${String(n * 2 + k).padStart(12, '0')}`,
+      accessToken: fakeAccessToken(n * 2 + k),
       institutionId: `ins_${(n + k) % BANKS.length}`,
       institutionName: BANKS[(n + k) % BANKS.length]!,
       accounts: [

@@ -1,3 +1,4 @@
+import { fakeAccessToken } from '../helpers/fake-tokens';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +102,7 @@ function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
     applicantId: applicant.id,
     environment: 'sandbox',
     plaidItemId: `item-${n}`,
-    accessToken: `access-sandbox-00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    accessToken: fakeAccessToken(n),
     institutionId: `ins_${n % 40}`,
     institutionName: institution,
     accounts: [

@@ -6,6 +6,8 @@
 const uuid = (tag: number) => `00000000-0000-4000-8000-${tag.toString(16).padStart(12, '0')}`;
 
 export const FAKE_ACCESS_TOKEN = `access-sandbox-${uuid(0xa1)}`;
+/** The n-th of many distinct fake access tokens (seeded histories, fixtures). */
+export const fakeAccessToken = (n: number) => `access-sandbox-${uuid(n)}`;
 export const FAKE_PUBLIC_TOKEN = `public-sandbox-${uuid(0xb2)}`;
 export const FAKE_REPORT_TOKEN = `assets-sandbox-${uuid(0xc3)}`;
 export const FAKE_LINK_TOKEN = `link-sandbox-${uuid(0xd4)}`;

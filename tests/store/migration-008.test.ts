@@ -1,3 +1,4 @@
+import { fakeAccessToken } from '../helpers/fake-tokens';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,10 +125,7 @@ describe('migration 008 on a database made by version 7', () => {
       '0000',
       '1111',
     ]);
-    expect(items.map((i) => store.items.accessToken(i.id)).sort()).toEqual([
-      'access-sandbox-00000000-0000-4000-8000-000000000001',
-      'access-sandbox-00000000-0000-4000-8000-000000000002',
-    ]);
+    expect(items.map((i) => store.items.accessToken(i.id)).sort()).toEqual([fakeAccessToken(1), fakeAccessToken(2)]);
     const sessions = store.hostedLinkSessions.listForApplicant(borrower.id, 'sandbox');
     expect(sessions.map((s) => s.status).sort()).toEqual(['completed', 'waiting']);
     const waiting = sessions.find((s) => s.status === 'waiting')!;
