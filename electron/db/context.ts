@@ -57,10 +57,6 @@ export function likePattern(token: string): string {
   return `%${token.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function searchTokens(text: string | undefined): string[] {
-  return (text ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 6);
-}
-
 /** ISO date `YYYY-MM-DD` of the day after, for an inclusive `to` date on ISO timestamps. */
 export function dayAfter(date: string): string {
   const d = new Date(`${date}T00:00:00.000Z`);
