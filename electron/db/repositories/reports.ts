@@ -1,9 +1,12 @@
 import { constants as zlibConstants, gunzipSync, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
-import type { PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '../../../shared/domain';
+import type { PlaidEnvironment, ReportKind, ReportSummary } from '../../../shared/domain';
 import { corruptValueError } from '../cipher';
-import { foldForSearch, rawSearchWords, searchAmountCents } from '../../../shared/search';
-import { conflict, dayAfter, likePattern, notFound, type StoreContext } from '../context';
-import { loanWordSql, wordParams } from './loan-search';
+import { foldForSearch } from '../../../shared/search';
+import { conflict, notFound, type StoreContext } from '../context';
+import { FROM, SUMMARY_COLUMNS, toSummary, type ReportRow } from './report-rows';
+import { searchReports, type ReportSearchQuery } from './report-search';
+
+export type { ReportSearchQuery } from './report-search';
 
 export interface NewPendingReport {
   loanId: string;
@@ -37,22 +40,6 @@ export interface ReadyReport {
   generatedOn?: string | null;
 }
 
-export interface ReportSearchQuery {
-  environment: PlaidEnvironment;
-  /** Words matched against applicant name, loan number and e-mail (all must match). */
-  query?: string;
-  institution?: string;
-  /** Without a status, removed reports are left out. */
-  status?: ReportStatus;
-  loanId?: string;
-  /** Created on or after this day (YYYY-MM-DD, UTC). */
-  from?: string;
-  /** Created on or before this day (YYYY-MM-DD, UTC). */
-  to?: string;
-  limit?: number;
-  offset?: number;
-}
-
 export interface ReportRepository {
   createPending(input: NewPendingReport): ReportRecord;
   get(id: string): ReportRecord | null;
@@ -83,46 +70,6 @@ export interface ReportRepository {
   olderThan(days: number, now: Date): ReportSummary[];
 }
 
-interface ReportRow {
-  id: string;
-  loan_id: string;
-  applicant_id: string;
-  environment: PlaidEnvironment;
-  kind: ReportKind;
-  parent_id: string | null;
-  status: ReportStatus;
-  days_requested: number;
-  include_applicant_details: number;
-  plaid_report_id: string | null;
-  institutions: string;
-  created_at: string;
-  ready_at: string | null;
-  failure_code: string | null;
-  failure_message: string | null;
-  failure_request_id: string | null;
-  total_balance: number | null;
-  account_count: number | null;
-  earliest_history_date: string | null;
-  findings_attention: number | null;
-  findings_info: number | null;
-  borrower_names: string | null;
-  first_name: string;
-  middle_name: string | null;
-  last_name: string;
-  loan_number: string;
-}
-
-// Summary columns only (never the token or content blobs) plus what the list shows of the loan and the
-// borrowers whose banks the report covers (in the loan's order).
-const SUMMARY_COLUMNS = `r.id, r.loan_id, r.applicant_id, r.environment, r.kind, r.parent_id, r.status, r.days_requested,
-  r.include_applicant_details, r.plaid_report_id, r.institutions, r.created_at, r.ready_at, r.failure_code,
-  r.failure_message, r.failure_request_id, r.total_balance, r.account_count, r.earliest_history_date,
-  r.findings_attention, r.findings_info, a.first_name, a.middle_name, a.last_name, l.loan_number,
-  (SELECT group_concat(name, ' & ') FROM (SELECT DISTINCT b.first_name || coalesce(' ' || nullif(b.middle_name, ''), '') || ' ' || b.last_name AS name, b.position
-     FROM report_items ri JOIN items i ON i.id = ri.item_id JOIN applicants b ON b.id = i.applicant_id
-     WHERE ri.report_id = r.id ORDER BY b.position)) AS borrower_names`;
-const FROM = 'FROM reports r JOIN applicants a ON a.id = r.applicant_id JOIN loans l ON l.id = r.loan_id';
-
 // zstd level 1: on a 48 MB / 50,000-transaction report it packs 15:1 in ≈45 ms each way
 // (gzip 1 and brotli 1 were 2–3× slower to unpack for a larger result). The plain length goes first
 // so unpacking writes into one buffer of the right size (≈2.5× faster than growing it chunk by chunk).
@@ -148,40 +95,6 @@ function unpackJson(codec: string, packed: Buffer): Buffer {
   if (codec === 'zstd') return zstdDecompressSync(packed);
   if (codec === 'gzip') return gunzipSync(packed);
   throw new Error(`unknown codec ${codec}`);
-}
-
-function toSummary(row: ReportRow): ReportSummary {
-  return {
-    id: row.id,
-    loanId: row.loan_id,
-    applicantId: row.applicant_id,
-    applicantName: row.borrower_names ?? [row.first_name, row.middle_name, row.last_name].filter(Boolean).join(' '),
-    loanNumber: row.loan_number,
-    environment: row.environment,
-    status: row.status,
-    kind: row.kind,
-    parentId: row.parent_id,
-    plaidReportId: row.plaid_report_id,
-    daysRequested: row.days_requested,
-    createdAt: row.created_at,
-    readyAt: row.ready_at,
-    failure:
-      row.failure_code === null
-        ? null
-        : {
-            code: row.failure_code,
-            message: row.failure_message ?? '',
-            ...(row.failure_request_id === null ? {} : { requestId: row.failure_request_id }),
-          },
-    institutions: JSON.parse(row.institutions) as string[],
-    totalBalance: row.total_balance,
-    accountCount: row.account_count,
-    earliestHistoryDate: row.earliest_history_date,
-    findingCounts:
-      row.findings_attention === null || row.findings_info === null
-        ? null
-        : { attention: row.findings_attention, info: row.findings_info },
-  };
 }
 
 export function createReportRepository(ctx: StoreContext): ReportRepository {
@@ -428,57 +341,7 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       return mustGet(id);
     },
 
-    search(query) {
-      const raw = rawSearchWords(query.query);
-      const words = raw.map(foldForSearch);
-      // Each word (all must match) names the loan (a borrower's name or e-mail, the loan number, an amount
-      // of the loan), a bank, the report's total, or the report itself by its id or Plaid's (or their first 8+).
-      const tokenSql = words
-        .map((word, i) => {
-          const applicant = `r.loan_id IN (SELECT id FROM loans WHERE ${loanWordSql(i, word)})`;
-          const bank = `r.institutions_search LIKE @t${i} ESCAPE '\\'`;
-          const ids = /^[A-Za-z0-9-]{8,}$/.test(raw[i]!)
-            ? ` OR r.id LIKE @id${i} ESCAPE '\\' OR r.plaid_report_id LIKE @id${i} ESCAPE '\\'`
-            : '';
-          const total = searchAmountCents(word) === null ? '' : ` OR round(r.total_balance * 100) = @a${i}`;
-          return `AND (${applicant} OR ${bank}${ids}${total})`;
-        })
-        .join(' ');
-      const where = `WHERE r.environment = @environment
-          AND (CASE WHEN @status IS NULL THEN r.status != 'removed' ELSE r.status = @status END)
-          AND (@loanId IS NULL OR r.loan_id = @loanId)
-          AND (@from IS NULL OR r.created_at >= @from)
-          AND (@toExclusive IS NULL OR r.created_at < @toExclusive)
-          AND (@institution IS NULL OR r.institutions_search LIKE @institution ESCAPE '\\')
-          ${tokenSql}`;
-      // The page is chosen on reports alone (walking the created_at index, stopping at LIMIT), and only
-      // its rows are joined to applicants; the total is a separate count.
-      const pageSql = `WITH page AS (SELECT r.id FROM reports r ${where} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset)
-        SELECT ${SUMMARY_COLUMNS} FROM page JOIN reports r ON r.id = page.id JOIN applicants a ON a.id = r.applicant_id
-        JOIN loans l ON l.id = r.loan_id ORDER BY r.created_at DESC, r.id DESC`;
-      const countSql = `SELECT count(*) FROM reports r ${where}`;
-      const params: Record<string, unknown> = {
-        environment: query.environment,
-        status: query.status ?? null,
-        loanId: query.loanId ?? null,
-        from: query.from ?? null,
-        toExclusive: query.to ? dayAfter(query.to) : null,
-        institution: query.institution ? likePattern(foldForSearch(query.institution)) : null,
-        limit: query.limit ?? 200,
-        offset: query.offset ?? 0,
-      };
-      wordParams(words, params);
-      raw.forEach((w, i) => {
-        if (/^[A-Za-z0-9-]{8,}$/.test(w)) params[`id${i}`] = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      });
-      const rows = ctx.statement(pageSql).all(params) as ReportRow[];
-      const { limit, offset, ...countParams } = params;
-      const total =
-        offset === 0 && rows.length < (limit as number)
-          ? rows.length
-          : (ctx.statement(countSql).pluck().get(countParams) as number);
-      return { rows: rows.map(toSummary), total };
-    },
+    search: (query) => searchReports(ctx, query),
 
     listForLoan(loanId, environment) {
       const rows = ctx
