@@ -133,6 +133,27 @@ describe('loan files through the services', () => {
     expect((await h.handlers['loans:get']({ loanId: other.id })).reports).toHaveLength(0);
   });
 
+  it('the list counts follow the loan terms the analysis reads: funds to close recounts, the property does not', async () => {
+    const loan = await twoBorrowerLoan('LN-CORE-RECOUNT');
+    const bank = await linkBank(h, loan.borrowers[0]!.id);
+    const report = await readyReport(loan.id, [bank.id]);
+    const counts = async () => (await h.handlers['reports:summary']({ reportId: report.id })).findingCounts;
+    const before = await counts();
+    // Funds to close far above every balance: the funds-to-close finding needs attention.
+    await h.handlers['loans:update']({ loanId: loan.id, changes: { fundsToClose: 40_000_000 } });
+    const short = await counts();
+    expect(short!.attention).toBeGreaterThan(before!.attention);
+    // A stale count planted in the store: an edit that changes no finding leaves it alone.
+    store().reports.setFindingCounts(report.id, { attention: 99, info: 99 });
+    await h.handlers['loans:update']({
+      loanId: loan.id,
+      changes: { property: { street: '1 Main St', city: 'Oakland', state: 'CA', zip: '94607' } },
+    });
+    expect(await counts()).toEqual({ attention: 99, info: 99 });
+    await h.handlers['loans:update']({ loanId: loan.id, changes: { fundsToClose: 40_000_001 } });
+    expect(await counts()).toEqual(short);
+  });
+
   it('a closed or withdrawn loan makes no new report until it is reopened', async () => {
     const loan = await twoBorrowerLoan('LN-CORE-CLOSED');
     const bank = await linkBank(h, loan.borrowers[0]!.id);

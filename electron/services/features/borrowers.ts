@@ -28,7 +28,9 @@ export function createBorrowerHandlers(ctx: ServiceContext): BorrowerHandlers {
         store.loans.refreshSearchText(loanId);
         store.activity.append({ action: 'borrower_updated', applicantId, detail: { fields: Object.keys(changes) } });
       });
-      recountLoanFindings(store, loanId, ctx.clock());
+      // Ownership matching reads the borrowers' names; their contact details change no finding.
+      if (changes.firstName !== undefined || changes.middleName !== undefined || changes.lastName !== undefined)
+        recountLoanFindings(store, loanId, ctx.clock());
       return requireLoan(ctx, loanId);
     },
     'borrowers:remove': async ({ applicantId }) => {

@@ -22,6 +22,16 @@ export type LoanHandlers = Pick<
 
 export const ENVIRONMENTS = ['emulator', 'sandbox', 'production'] as const;
 
+/** The loan terms the underwriting analysis reads (shared/underwriting/inputs.ts). */
+const ANALYSED_TERMS = [
+  'loanPurpose',
+  'applicationDate',
+  'expectedNoteDate',
+  'qualifyingMonthlyIncome',
+  'fundsToClose',
+  'reservesNeeded',
+] as const;
+
 /** Loan files and their borrowers; deletion removes their reports and Items at Plaid first. */
 export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
   const log = ctx.logger.child({ component: 'loans' });
@@ -89,8 +99,8 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
         store.activity.append({ action: 'loan_updated', loanId, detail: { fields: Object.keys(changes) } });
         return updated;
       });
-      // Purpose, income, funds to close and the note date all change what the findings say.
-      recountLoanFindings(store, loanId, ctx.clock());
+      // Only the terms the analysis reads change what the findings say (not the number or the property).
+      if (ANALYSED_TERMS.some((field) => changes[field] !== undefined)) recountLoanFindings(store, loanId, ctx.clock());
       return loan;
     },
     'loans:setStatus': async ({ loanId, status }) => {
