@@ -61,4 +61,6 @@ export const ErrorCodes = {
   network: 'NETWORK_ERROR',
   internal: 'INTERNAL_ERROR',
   cancelled: 'CANCELLED',
+  /** The officer typed a loan number another file already has. */
+  loanNumberTaken: 'LOAN_NUMBER_TAKEN',
 } as const;

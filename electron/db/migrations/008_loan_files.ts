@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loanNumberKey } from '../../../shared/loan-file';
 import { foldForSearch } from '../../../shared/search';
 import type { Migration } from './types';
 
@@ -142,7 +143,7 @@ export const migration008: Migration = {
     const taken = new Set<string>();
     for (const a of applicants) {
       const loanId = randomUUID();
-      const base = a.loan_number.trim().toUpperCase();
+      const base = loanNumberKey(a.loan_number);
       // The first file keeps the number; a later file with the same number is kept too, flagged by its key.
       const key = taken.has(base) ? `${base}#${loanId}` : base;
       taken.add(base);

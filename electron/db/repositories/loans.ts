@@ -17,7 +17,7 @@ import { validationError, type ApplicantRepository } from './applicants';
 import { queryPipeline, type PipelineQuery } from './loan-pipeline';
 
 /** The officer typed a loan number another file already has. */
-export const LOAN_NUMBER_TAKEN = 'LOAN_NUMBER_TAKEN';
+export const LOAN_NUMBER_TAKEN = ErrorCodes.loanNumberTaken;
 
 export type { PipelineQuery } from './loan-pipeline';
 export { refreshBySql } from './loan-pipeline';

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { APPLICANT_MAX_LENGTH, MAX_BORROWERS, type Applicant, type Loan } from '../../../shared/domain';
+import { ErrorCodes } from '../../../shared/errors';
 import { api } from '../api';
 import { BorrowerFields, LoanTermsFields } from './LoanFields';
 import { href, navigate } from '../shell/router';
@@ -17,8 +18,6 @@ import {
   type TermErrors,
   type TermValues,
 } from './loan-form-values';
-
-const LOAN_NUMBER_TAKEN = 'LOAN_NUMBER_TAKEN';
 
 /** The file that already holds a loan number, offered instead of a duplicate. */
 interface ExistingLoan {
@@ -108,7 +107,7 @@ export function NewLoanForm({ onClose, onSaved }: { onClose(): void; onSaved(loa
       onSaved(loan);
     } catch (error) {
       const appError = toAppError(error);
-      if (appError.code === LOAN_NUMBER_TAKEN) {
+      if (appError.code === ErrorCodes.loanNumberTaken) {
         await lookUpLoanNumber(terms.loanNumber);
         setTermErrors((e) => ({ ...e, loanNumber: appError.message }));
         focusField('loan-terms', 'loanNumber');
@@ -238,7 +237,7 @@ export function LoanTermsDialog({
       onSaved(await api.loansUpdate({ loanId: loan.id, changes: checked.changes }));
     } catch (error) {
       const appError = toAppError(error);
-      if (appError.code === LOAN_NUMBER_TAKEN) {
+      if (appError.code === ErrorCodes.loanNumberTaken) {
         const found = await api.loansFindByNumber({ loanNumber: values.loanNumber.trim() }).catch(() => null);
         setExisting(found && found.loanId !== loan.id ? found : null);
       }
