@@ -32,8 +32,9 @@ export default defineConfig(({ mode }) => ({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/{unit,contract,emulator,store,core,underwriting,static}/**/*.test.ts'],
+          include: ['tests/{unit,contract,emulator,store,core,underwriting,static,team}/**/*.test.ts'],
           testTimeout: 30_000,
+          globalSetup: ['tests/helpers/postgres-global.ts'],
         },
       },
       {
@@ -41,6 +42,7 @@ export default defineConfig(({ mode }) => ({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/helpers/postgres-global.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
