@@ -156,6 +156,21 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // The store is asynchronous (SQLite or the team's PostgreSQL): a store call nobody awaits is a lost write or an
+    // unhandled failure, so the main-process code and the tests are linted with types for promises left floating.
+    files: ['electron/**/*.ts', 'tests/**/*.ts'],
+    ignores: ['electron/emulator/link/ui/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // The emulator's Link UI runs in the browser.
     files: ['electron/emulator/link/ui/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },

@@ -43,17 +43,20 @@ async function main(): Promise<void> {
     if (!existsSync(databaseFile)) throw new Error(`There is no AssetDesk history in ${dataDir}.`);
     const folder = resolve(values.to);
     mkdirSync(folder, { recursive: true });
-    const store = openAssetDeskStore({ file: databaseFile, dataKey: await vault.dataKey({ databaseExists: true }) });
+    const store = await openAssetDeskStore({
+      file: databaseFile,
+      dataKey: await vault.dataKey({ databaseExists: true }),
+    });
     try {
       const result = await backupStore(store, folder);
-      store.settings.set('lastBackup', { at: result.createdAt, path: result.path });
-      store.activity.append({
+      await store.settings.set('lastBackup', { at: result.createdAt, path: result.path });
+      await store.activity.append({
         action: 'backup_created',
         detail: { path: result.path, bytes: result.bytes, via: 'cli' },
       });
       process.stdout.write(`Backup saved: ${result.path} (${result.bytes} bytes)\n`);
     } finally {
-      store.close();
+      await store.close();
     }
     return;
   }

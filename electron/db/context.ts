@@ -1,40 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { Logger } from '../log/logger';
 import type { ValueCipher } from './cipher';
+import type { SqlEngine, SqlStatement } from './sql';
 
-/** What every repository shares: one connection, one cipher, one clock, one statement cache. */
+/** What every repository shares: one SQL engine (SQLite or PostgreSQL), one cipher, one clock. */
 export interface StoreContext {
-  db: Database.Database;
+  sql: SqlEngine;
   cipher: ValueCipher;
   logger?: Logger;
   now(): string;
   newId(): string;
-  /** Prepared once per SQL text and reused (statements are cheap to keep, costly to re-prepare). */
-  statement(sql: string): Database.Statement;
+  /** A statement of the engine (prepared once per SQL text and reused). */
+  statement(sql: string): SqlStatement;
+  /** One transaction; nested calls become savepoints. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export function createStoreContext(
-  db: Database.Database,
+  sql: SqlEngine,
   cipher: ValueCipher,
   clock: () => Date,
   logger?: Logger,
 ): StoreContext {
-  const cache = new Map<string, Database.Statement>();
   const ctx: StoreContext = {
-    db,
+    sql,
     cipher,
     now: () => clock().toISOString(),
     newId: () => randomUUID(),
-    statement(sql) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = db.prepare(sql);
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    },
+    statement: (text) => sql.statement(text),
+    transaction: (fn) => sql.transaction(fn),
   };
   if (logger) ctx.logger = logger;
   return ctx;

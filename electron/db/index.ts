@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger';
 import { createValueCipher } from './cipher';
 import { openDatabase } from './connection';
 import { createStoreContext } from './context';
+import { sqliteEngine } from './sql';
 import {
   createAccountConfirmationRepository,
   type AccountConfirmationRepository,
@@ -67,8 +68,8 @@ export interface AssetDeskStore {
   accountConfirmations: AccountConfirmationRepository;
   activity: ActivityLog;
   settings: SettingsRepository;
-  /** Runs `fn` in one SQLite transaction (nested calls become savepoints); rolls back if it throws. */
-  transaction<T>(fn: () => T): T;
+  /** Runs `fn` in one transaction (nested calls become savepoints); rolls back if it throws. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** The database file path. */
   readonly file: string;
   /** An online, consistent copy of the database into `destination` (SQLite's backup API; writes may go on). */
@@ -76,10 +77,10 @@ export interface AssetDeskStore {
   /** Folds the WAL into the main file (after a backup, before a restore, at quiet moments). */
   checkpoint(): void;
   /** Keeps the data key wrapped by the officer's recovery key (replacing an older one). */
-  saveRecoveryWrappedKey(wrapped: Buffer): void;
+  saveRecoveryWrappedKey(wrapped: Buffer): Promise<void>;
   /** Whether a recovery key was ever set up for this history. */
-  hasRecoveryKey(): boolean;
-  close(): void;
+  hasRecoveryKey(): Promise<boolean>;
+  close(): Promise<void>;
 }
 
 export interface OpenStoreOptions {
@@ -93,7 +94,7 @@ export interface OpenStoreOptions {
 
 const KEY_CHECK = 'key_check';
 
-export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
+export async function openAssetDeskStore(options: OpenStoreOptions): Promise<AssetDeskStore> {
   const logger = options.logger?.child({ component: 'store' });
   const cipher = createValueCipher(options.dataKey, logger);
   const db = openDatabase(options.file, logger);
@@ -129,8 +130,11 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     throw err;
   }
 
-  const ctx = createStoreContext(db, cipher, options.clock ?? (() => new Date()), logger);
+  const engine = sqliteEngine(db);
+  const ctx = createStoreContext(engine, cipher, options.clock ?? (() => new Date()), logger);
   const applicants = createApplicantRepository(ctx);
+  const settings = createSettingsRepository(ctx);
+  await settings.reload();
   return {
     loans: createLoanRepository(ctx, applicants),
     applicants,
@@ -141,8 +145,8 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     sourcedDeposits: createSourcedDepositRepository(ctx),
     accountConfirmations: createAccountConfirmationRepository(ctx),
     activity: createActivityLog(ctx),
-    settings: createSettingsRepository(ctx),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    settings,
+    transaction: (fn) => engine.transaction(fn),
     file: options.file,
     backup: async (destination) => {
       // One step: the copy is read in a single read transaction, so writers in other processes cannot keep
@@ -152,12 +156,13 @@ export function openAssetDeskStore(options: OpenStoreOptions): AssetDeskStore {
     checkpoint: () => {
       db.pragma('wal_checkpoint(TRUNCATE)');
     },
-    saveRecoveryWrappedKey: (wrapped) => saveWrappedDataKey(db, wrapped),
-    hasRecoveryKey: () => Boolean(db.prepare('SELECT 1 FROM store_meta WHERE key = ?').get(RECOVERY_META_KEY)),
-    close: () => {
+    saveRecoveryWrappedKey: (wrapped) => saveWrappedDataKey(ctx, wrapped),
+    hasRecoveryKey: async () =>
+      Boolean(await ctx.statement('SELECT 1 FROM store_meta WHERE key = ?').get(RECOVERY_META_KEY)),
+    close: async () => {
       if (!db.open) return;
-      db.pragma('optimize'); // refreshes planner statistics where they drifted; cheap
-      db.close();
+      if (!engine.inTransaction()) db.pragma('optimize'); // refreshes planner statistics where they drifted; cheap
+      await engine.close();
     },
   };
 }

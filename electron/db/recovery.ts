@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import Database from 'better-sqlite3';
+import type { StoreContext } from './context';
 import { AppError } from '../../shared/errors';
 
 /**
@@ -86,10 +87,12 @@ export function unwrapDataKey(wrapped: Buffer, recoveryKey: string): Buffer {
 }
 
 /** Stores (replacing) the wrapped key in an open database. */
-export function saveWrappedDataKey(db: Database.Database, wrapped: Buffer): void {
-  db.prepare(
-    'INSERT INTO store_meta (key, value_enc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_enc = excluded.value_enc',
-  ).run(RECOVERY_META_KEY, wrapped);
+export async function saveWrappedDataKey(ctx: StoreContext, wrapped: Buffer): Promise<void> {
+  await ctx
+    .statement(
+      'INSERT INTO store_meta (key, value_enc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_enc = excluded.value_enc',
+    )
+    .run(RECOVERY_META_KEY, wrapped);
 }
 
 /** The wrapped key in a database file that is not open (start-up without a key, a backup), or null. */

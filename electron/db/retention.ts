@@ -6,10 +6,10 @@ import type { AssetDeskStore } from './index';
  * closed or withdrawn more than the retention period ago (an open loan's reports are still in use).
  * The core removes each at Plaid (/asset_report/remove), then calls store.reports.markRemoved and logs.
  */
-export function planRetention(
+export async function planRetention(
   store: AssetDeskStore,
   options: { retentionDays: number | null; now: Date },
-): ReportSummary[] {
+): Promise<ReportSummary[]> {
   if (!options.retentionDays || options.retentionDays <= 0) return [];
   return store.reports.olderThan(options.retentionDays, options.now);
 }
@@ -25,25 +25,29 @@ export interface LocalDeletion {
  * one transaction, logging each deletion. The core removes the Items and reports at Plaid first.
  * The activity log has no foreign keys, so these entries outlive the loan.
  */
-export function deleteLoanLocally(
+export async function deleteLoanLocally(
   store: AssetDeskStore,
   loanId: string,
   options: { reason?: string } = {},
-): LocalDeletion {
-  return store.transaction(() => {
+): Promise<LocalDeletion> {
+  return store.transaction(async () => {
     // Nothing here decrypts: a damaged SSN or account list must not stop the borrowers' data being deleted.
-    const loanNumber = store.loans.numberOf(loanId);
-    const borrowerIds = store.loans.borrowerIds(loanId);
+    const loanNumber = await store.loans.numberOf(loanId);
+    const borrowerIds = await store.loans.borrowerIds(loanId);
     const environments = ['emulator', 'sandbox', 'production'] as const;
-    const reports = environments.flatMap((env) => store.reports.listForLoan(loanId, env));
-    const items = borrowerIds.flatMap((applicantId) =>
-      store.items.basicsForApplicant(applicantId).map((item) => ({ ...item, applicantId })),
-    );
-    const auditCopies = reports.flatMap((r) => store.auditCopies.list(r.id));
+    const reports = (await Promise.all(environments.map((env) => store.reports.listForLoan(loanId, env)))).flat();
+    const items = (
+      await Promise.all(
+        borrowerIds.map(async (applicantId) =>
+          (await store.items.basicsForApplicant(applicantId)).map((item) => ({ ...item, applicantId })),
+        ),
+      )
+    ).flat();
+    const auditCopies = (await Promise.all(reports.map((r) => store.auditCopies.list(r.id)))).flat();
     const reason = options.reason ?? 'loan_deleted';
 
     for (const copy of auditCopies) {
-      store.activity.append({
+      await store.activity.append({
         action: 'audit_copy_deleted',
         loanId,
         reportId: copy.reportId,
@@ -51,7 +55,7 @@ export function deleteLoanLocally(
       });
     }
     for (const report of reports) {
-      store.activity.append({
+      await store.activity.append({
         action: 'report_deleted',
         loanId,
         reportId: report.id,
@@ -59,15 +63,15 @@ export function deleteLoanLocally(
       });
     }
     for (const item of items) {
-      store.activity.append({
+      await store.activity.append({
         action: 'item_deleted',
         loanId,
         applicantId: item.applicantId,
         detail: { itemId: item.id, institutionName: item.institutionName, environment: item.environment, reason },
       });
     }
-    store.loans.delete(loanId);
-    store.activity.append({
+    await store.loans.delete(loanId);
+    await store.activity.append({
       action: 'loan_deleted',
       loanId,
       detail: { loanNumber, borrowers: borrowerIds.length, reports: reports.length, items: items.length, reason },

@@ -64,12 +64,12 @@ export class AppRuntime {
     this.webhooks = createWebhookDesk({
       logger: deps.logger,
       clock: this.clock,
-      enabled: () => this.store?.settings.value('webhook').enabled ?? true,
-      publicUrl: () => this.store?.settings.value('webhook').publicUrl ?? null,
+      enabled: () => this.store?.settings.cached('webhook').enabled ?? true,
+      publicUrl: () => this.store?.settings.cached('webhook').publicUrl ?? null,
       session: () => this.session,
       requireSession: () => this.requireSession(),
-      savedPort: () => this.store?.settings.value('webhookPort') ?? null,
-      savePort: (port) => this.store?.settings.update('webhookPort', port),
+      savedPort: () => this.store?.settings.cached('webhookPort') ?? null,
+      savePort: async (port) => this.store?.settings.update('webhookPort', port),
     });
     this.context = {
       desktop: deps.desktop,
@@ -97,7 +97,7 @@ export class AppRuntime {
   }
 
   environment(): PlaidEnvironment {
-    return this.store?.settings.value('environment') ?? 'emulator';
+    return this.store?.settings.cached('environment') ?? 'emulator';
   }
 
   async requireSession(): Promise<EnvironmentSession> {
@@ -126,7 +126,7 @@ export class AppRuntime {
     const store = this.requireStore();
     const next = await this.sessions.open(environment, store);
     const previous = this.session;
-    store.settings.update('environment', environment);
+    await store.settings.update('environment', environment);
     this.session = next;
     if (previous) await closeSession(previous);
     await next.lifecycle.resume();
@@ -164,7 +164,7 @@ export class AppRuntime {
     }
     mkdirSync(this.deps.userDataDir, { recursive: true });
     try {
-      this.store = openAssetDeskStore({
+      this.store = await openAssetDeskStore({
         file: this.databaseFile,
         dataKey: await this.vault.dataKey({ databaseExists: true }),
         clock: this.clock,
@@ -193,7 +193,7 @@ export class AppRuntime {
     await this.background;
     await this.webhooks.stop();
     await this.sessions.closeEmulator();
-    this.store?.close();
+    await this.store?.close();
     this.store = null;
   }
 
@@ -207,14 +207,14 @@ export class AppRuntime {
       return await this.sessions.open(this.environment(), store);
     } catch (error) {
       this.log.warn('could not open the saved environment; using the emulator', { code: (error as AppError).code });
-      store.settings.update('environment', 'emulator');
+      await store.settings.update('environment', 'emulator');
       return this.sessions.open('emulator', store);
     }
   }
 
   /** Work that must not hold up the window: carrying on pending reports (network), the retention sweep. */
   private async runBackground(session: EnvironmentSession): Promise<void> {
-    const pending = this.store?.reports.listPending(session.environment).length ?? 0;
+    const pending = (await this.store?.reports.listPending(session.environment))?.length ?? 0;
     if (pending) this.tell({ task: 'resumingReports', count: pending, state: 'running', message: checking(pending) });
     try {
       await session.lifecycle.resume();
@@ -235,10 +235,12 @@ export class AppRuntime {
   private async sweepRetentionVisibly(): Promise<void> {
     const store = this.store;
     if (!store) return;
-    const due = planRetention(store, {
-      retentionDays: store.settings.value('retentionDays'),
-      now: this.clock(),
-    }).length;
+    const due = (
+      await planRetention(store, {
+        retentionDays: await store.settings.value('retentionDays'),
+        now: this.clock(),
+      })
+    ).length;
     if (!due) return;
     const failed = (count: number): BackgroundWork => ({
       task: 'retention',

@@ -49,7 +49,7 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
   return {
     'backup:status': () => backupStatus(deps),
     'backup:setReminder': async ({ days }) => {
-      requireStore(deps).settings.set(KEYS.reminderDays, days);
+      await requireStore(deps).settings.set(KEYS.reminderDays, days);
       return backupStatus(deps);
     },
     'backup:create': async () => {
@@ -57,8 +57,8 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
       const folder = await deps.desktop.chooseFolder({ title: 'Choose where to keep the AssetDesk backup' });
       if (!folder) return { saved: false as const };
       const result = await backupStore(store, folder, deps.clock());
-      store.settings.set(KEYS.lastBackup, { at: result.createdAt, path: result.path });
-      store.activity.append({ action: 'backup_created', detail: { path: result.path, bytes: result.bytes } });
+      await store.settings.set(KEYS.lastBackup, { at: result.createdAt, path: result.path });
+      await store.activity.append({ action: 'backup_created', detail: { path: result.path, bytes: result.bytes } });
       log.info('backup created', { path: result.path, bytes: result.bytes });
       return { saved: true as const, path: result.path };
     },
@@ -100,16 +100,17 @@ async function backupStatus(deps: BackupHandlerDeps): Promise<BackupStatus> {
       needsRecoveryKey: await needsRecoveryKey(deps),
     };
   }
-  const last = store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
-  const reminderDays = store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
-  const hasHistory = store.activity.list({ limit: 1 }).length > 0;
+  const last = await store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
+  const reminderDays = await store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
+  const hasHistory = (await store.activity.list({ limit: 1 })).length > 0;
   const dueSince = last ? new Date(last.at).getTime() + reminderDays * 86_400_000 : 0;
   return {
     lastBackupAt: last?.at ?? null,
     lastBackupPath: last?.path ?? null,
     reminderDays,
     reminderDue: hasHistory && deps.clock().getTime() >= dueSince,
-    recoveryKeySaved: store.hasRecoveryKey() && store.settings.get<string | null>(KEYS.recoverySaved, null) !== null,
+    recoveryKeySaved:
+      (await store.hasRecoveryKey()) && (await store.settings.get<string | null>(KEYS.recoverySaved, null)) !== null,
     needsRecoveryKey: false,
   };
 }
@@ -153,7 +154,9 @@ async function restoreFromFile(
     }
     return result;
   });
-  deps.store()?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
+  await deps
+    .store()
+    ?.activity.append({ action: 'backup_restored', detail: { path: file, previous: restored.previous } });
   log.info('backup restored', { path: file, previous: restored.previous, otherKey: !ownKey?.equals(dataKey) });
   return { restored: true as const, path: file, loans: restored.loans, reports: restored.reports };
 }
@@ -166,17 +169,17 @@ function recoveryHandlers(
     'recovery:newKey': async () => {
       const store = requireStore(deps);
       const recoveryKey = newRecoveryKey();
-      store.saveRecoveryWrappedKey(wrapDataKey(await deps.vault.dataKey({ databaseExists: true }), recoveryKey));
-      store.settings.set(KEYS.recoverySaved, null); // a new key counts as saved only once the officer says so
-      store.activity.append({ action: 'recovery_key_created', detail: {} });
+      await store.saveRecoveryWrappedKey(wrapDataKey(await deps.vault.dataKey({ databaseExists: true }), recoveryKey));
+      await store.settings.set(KEYS.recoverySaved, null); // a new key counts as saved only once the officer says so
+      await store.activity.append({ action: 'recovery_key_created', detail: {} });
       return { recoveryKey };
     },
     'recovery:confirmSaved': async () => {
       const store = requireStore(deps);
-      if (!store.hasRecoveryKey()) {
+      if (!(await store.hasRecoveryKey())) {
         throw new AppError({ code: ErrorCodes.conflict, message: 'Create a recovery key first.', retryable: false });
       }
-      store.settings.set(KEYS.recoverySaved, deps.clock().toISOString());
+      await store.settings.set(KEYS.recoverySaved, deps.clock().toISOString());
       return backupStatus(deps);
     },
     'recovery:unlock': async ({ recoveryKey }) => {

@@ -134,10 +134,10 @@ export async function emulatorStorageKey(vault: Pick<KeychainVault, 'dataKey'>):
 }
 
 /** The services of one environment, bound to its gateway. */
-function bindSession(
+async function bindSession(
   deps: SessionFactoryDeps,
   parts: { environment: PlaidEnvironment; gateway: PlaidGateway; store: AssetDeskStore; linkScriptUrl: string },
-): EnvironmentSession {
+): Promise<EnvironmentSession> {
   const { environment, gateway, store } = parts;
   const session = { environment, gateway } as EnvironmentSession;
   const webhookUrl = () => deps.webhookUrl(session);
@@ -152,7 +152,7 @@ function bindSession(
     clock: deps.clock,
   });
   // Hosted Links sent before a restart (or in this environment before a switch) are followed again.
-  session.items.resumeHosted();
+  await session.items.resumeHosted();
   session.lifecycle = createReportLifecycle({
     store,
     gateway,

@@ -16,11 +16,11 @@ export async function removeReportEverywhere(
 ): Promise<void> {
   const store = ctx.store();
   if (report.status !== 'removed' && report.plaidReportId) {
-    const token = store.reports.reportToken(report.id);
+    const token = await store.reports.reportToken(report.id);
     if (token) await (await ctx.gatewayFor(report.environment)).removeReport(token);
   }
-  if (report.status !== 'removed') store.reports.markRemoved(report.id);
-  store.activity.append({
+  if (report.status !== 'removed') await store.reports.markRemoved(report.id);
+  await store.activity.append({
     action: 'report_removed',
     applicantId: report.applicantId,
     reportId: report.id,
@@ -32,17 +32,17 @@ export async function removeReportEverywhere(
 export async function removeItemEverywhere(ctx: ServiceContext, item: Item): Promise<void> {
   if (item.status === 'removed') return;
   const store = ctx.store();
-  await (await ctx.gatewayFor(item.environment)).removeItem(store.items.accessToken(item.id));
-  store.items.remove(item.id);
+  await (await ctx.gatewayFor(item.environment)).removeItem(await store.items.accessToken(item.id));
+  await store.items.remove(item.id);
 }
 
 /** Removes every report older than the officer's retention setting; answers the ids removed. */
 export async function sweepRetention(ctx: ServiceContext): Promise<string[]> {
   const store = ctx.store();
-  const retentionDays = store.settings.value('retentionDays');
+  const retentionDays = await store.settings.value('retentionDays');
   const log = ctx.logger.child({ component: 'retention' });
   const removed: string[] = [];
-  for (const report of planRetention(store, { retentionDays, now: ctx.clock() })) {
+  for (const report of await planRetention(store, { retentionDays, now: ctx.clock() })) {
     try {
       await removeReportEverywhere(ctx, report, 'retention');
       removed.push(report.id);

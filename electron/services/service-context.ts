@@ -30,37 +30,41 @@ export interface ServiceContext {
 
 export const notFound = (message: string) => new AppError({ code: ErrorCodes.notFound, message, retryable: false });
 
-export function requireApplicant(ctx: ServiceContext, applicantId: string): Applicant {
-  const applicant = ctx.store().applicants.get(applicantId);
+export async function requireApplicant(ctx: ServiceContext, applicantId: string): Promise<Applicant> {
+  const applicant = await ctx.store().applicants.get(applicantId);
   if (!applicant) throw notFound('This borrower is no longer on a loan file in AssetDesk.');
   return applicant;
 }
 
-export function requireLoan(ctx: ServiceContext, loanId: string): Loan {
-  const loan = ctx.store().loans.get(loanId);
+export async function requireLoan(ctx: ServiceContext, loanId: string): Promise<Loan> {
+  const loan = await ctx.store().loans.get(loanId);
   if (!loan) throw notFound('This loan file no longer exists.');
   return loan;
 }
 
 /** A report of `environment` (any status), or the officer-facing "no longer exists". */
-export function reportIn(store: AssetDeskStore, environment: PlaidEnvironment, reportId: string): ReportRecord {
-  const report = store.reports.get(reportId);
+export async function reportIn(
+  store: AssetDeskStore,
+  environment: PlaidEnvironment,
+  reportId: string,
+): Promise<ReportRecord> {
+  const report = await store.reports.get(reportId);
   if (!report || report.environment !== environment)
     throw notFound('This report no longer exists in the current environment.');
   return report;
 }
 
 /** A report of the current environment (any status), as the screens show it. */
-export function requireReport(ctx: ServiceContext, reportId: string): ReportSummary {
-  const report = ctx.store().reports.summary(reportId);
+export async function requireReport(ctx: ServiceContext, reportId: string): Promise<ReportSummary> {
+  const report = await ctx.store().reports.summary(reportId);
   if (!report || report.environment !== ctx.environment())
     throw notFound('This report no longer exists in the current environment.');
   return report;
 }
 
 /** A report of the current environment that has content to show or export. */
-export function requireReadyReport(ctx: ServiceContext, reportId: string): ReportSummary {
-  const summary = requireReport(ctx, reportId);
+export async function requireReadyReport(ctx: ServiceContext, reportId: string): Promise<ReportSummary> {
+  const summary = await requireReport(ctx, reportId);
   if (summary.status !== 'ready') {
     throw new AppError({
       code: 'REPORT_NOT_READY',

@@ -19,7 +19,7 @@ export interface WebhookDeskDeps {
   requireSession(): Promise<EnvironmentSession>;
   /** The receiver's port kept from an earlier run (only kept while a public URL is configured). */
   savedPort(): number | null;
-  savePort(port: number | null): void;
+  savePort(port: number | null): Promise<void>;
 }
 
 /** Plaid's name for the environment whose webhooks a session accepts (the emulator speaks as Sandbox). */
@@ -41,7 +41,7 @@ export function createWebhookDesk(deps: WebhookDeskDeps) {
     async start(): Promise<void> {
       if (!deps.enabled()) return;
       if (!receiver) receiver = await startOn(deps, deps.publicUrl() ? deps.savedPort() : null);
-      if (deps.publicUrl() && deps.savedPort() !== receiver.port) deps.savePort(receiver.port);
+      if (deps.publicUrl() && deps.savedPort() !== receiver.port) await deps.savePort(receiver.port);
     },
 
     async stop(): Promise<void> {

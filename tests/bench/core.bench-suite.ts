@@ -70,7 +70,7 @@ export const suite: BenchSuite = {
           includeApplicantDetails: false,
         });
         ready.set(report.id, done);
-        if (services.internals.store()!.reports.get(report.id)!.status !== 'ready') await finished;
+        if ((await services.internals.store()!.reports.get(report.id))!.status !== 'ready') await finished;
         if (run > 0) timings.push(performance.now() - started); // first run warms up
       }
       timings.sort((a, b) => a - b);

@@ -14,6 +14,28 @@ export function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
+/** Wall time of `fn`, awaited (the store answers asynchronously, whichever engine is under it). */
+export async function timed(fn: () => unknown): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** This process's CPU time for `fn`: on the shared 2-core machine, wall time also counts other jobs' turns. */
+export async function cpuTimed(fn: () => unknown): Promise<number> {
+  const start = process.cpuUsage();
+  await fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** Median of `runs` sequential measurements. */
+export async function medianOf(runs: number, measure: () => Promise<number>): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < runs; i += 1) values.push(await measure());
+  return median(values);
+}
+
 /** `figure ÷ floor`: how many times the bare cost of the same work on the same bytes our figure is. */
 export function floorRatio(name: string, figure: number, floor: number, target?: number): BenchFigure {
   return { name, value: figure / floor, unit: 'x', ...(target !== undefined ? { target } : {}) };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
 import type { PipelineQuery } from '../../electron/db/repositories/loans';
 import { PipelineSort } from '../../shared/domain';
-import { median } from './measure';
+import { medianOf, timed } from './measure';
 import type { BenchFigure } from './types';
 
 const DAY = 86_400_000;
@@ -34,27 +34,27 @@ export interface SeededPipeline {
  * transaction: loans in every status, note dates, consent expiries, banks needing relinking, and
  * `reportsPerLoan` reports each (ready with findings, a few pending or removed) over the last 200 days.
  */
-export function seedPipeline(dir: string, loanCount: number, reportsPerLoan: number): SeededPipeline {
+export async function seedPipeline(dir: string, loanCount: number, reportsPerLoan: number): Promise<SeededPipeline> {
   let now = Date.parse(`${TODAY}T12:00:00.000Z`) - 400 * DAY;
   const dataKey = randomBytes(32);
   const open = () =>
     openAssetDeskStore({ file: join(dir, `pipeline-${loanCount}.sqlite`), dataKey, clock: () => new Date(now) });
-  const seeded: SeededPipeline = { store: open(), loans: [], reports: 0 };
+  const seeded: SeededPipeline = { store: await open(), loans: [], reports: 0 };
   for (let start = 0; start < loanCount; start += 1000) {
-    seeded.store.transaction(() => {
+    await seeded.store.transaction(async () => {
       for (let n = start; n < Math.min(loanCount, start + 1000); n += 1) {
         now += (200 * DAY) / loanCount;
-        seedLoan(seeded, n, reportsPerLoan, now);
+        await seedLoan(seeded, n, reportsPerLoan, now);
       }
     });
     // As at the end of an officer's day: closing refreshes the planner's statistics (PRAGMA optimize).
-    seeded.store.close();
-    seeded.store = open();
+    await seeded.store.close();
+    seeded.store = await open();
   }
   return seeded;
 }
 
-function seedLoan(seeded: SeededPipeline, n: number, reportsPerLoan: number, now: number): void {
+async function seedLoan(seeded: SeededPipeline, n: number, reportsPerLoan: number, now: number): Promise<void> {
   const { store } = seeded;
   const borrower = (k: number) => ({
     firstName: FIRST[(n + k) % FIRST.length]!,
@@ -62,7 +62,7 @@ function seedLoan(seeded: SeededPipeline, n: number, reportsPerLoan: number, now
     email: `borrower${n}-${k}@example.com`,
     phone: '+1 415 555 0134',
   });
-  const loan = store.loans.create({
+  const loan = await store.loans.create({
     loan: {
       loanNumber: `LN-${String(200_000 + n)}`,
       loanPurpose: (['purchase', 'refinance', 'cash_out_refinance'] as const)[n % 3]!,
@@ -74,10 +74,11 @@ function seedLoan(seeded: SeededPipeline, n: number, reportsPerLoan: number, now
     },
     borrowers: n % 3 === 0 ? [borrower(0), borrower(1)] : [borrower(0)],
   });
-  if (n % 20 === 1) store.loans.setStatus(loan.id, 'closed');
-  if (n % 20 === 2) store.loans.setStatus(loan.id, 'withdrawn');
-  const itemIds = loan.borrowers.map((b, k) => {
-    const item = store.items.add({
+  if (n % 20 === 1) await store.loans.setStatus(loan.id, 'closed');
+  if (n % 20 === 2) await store.loans.setStatus(loan.id, 'withdrawn');
+  const itemIds: string[] = [];
+  for (const [k, b] of loan.borrowers.entries()) {
+    const item = await store.items.add({
       applicantId: b.id,
       environment: 'sandbox',
       plaidItemId: `item-${n}-${k}`,
@@ -89,24 +90,25 @@ function seedLoan(seeded: SeededPipeline, n: number, reportsPerLoan: number, now
       ],
       consentExpiresAt: n % 7 === 0 ? new Date(now + 300 * DAY).toISOString() : null,
     });
-    if (n % 50 === 3) store.items.setStatus(item.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
-    return item.id;
-  });
+    if (n % 50 === 3)
+      await store.items.setStatus(item.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
+    itemIds.push(item.id);
+  }
   seeded.loans.push({ loanId: loan.id, applicantId: loan.borrowers[0]!.id, itemIds });
-  addReports(store, seeded, seeded.loans.length - 1, reportsPerLoan, (k) => now - (reportsPerLoan - k) * DAY);
+  await addReports(store, seeded, seeded.loans.length - 1, reportsPerLoan, (k) => now - (reportsPerLoan - k) * DAY);
 }
 
 /** `count` more reports on loan `index`, made at the times `at(k)` gives. */
-function addReports(
+async function addReports(
   store: AssetDeskStore,
   seeded: SeededPipeline,
   index: number,
   count: number,
   at: (k: number) => number,
-): void {
+): Promise<void> {
   const { loanId, applicantId, itemIds } = seeded.loans[index]!;
   for (let k = 0; k < count; k += 1) {
-    const pending = store.reports.createPending({
+    const pending = await store.reports.createPending({
       loanId,
       applicantId,
       environment: 'sandbox',
@@ -119,12 +121,12 @@ function addReports(
     seeded.reports += 1;
     const roll = (seeded.reports * 7) % 40;
     if (roll === 0) continue; // still pending
-    store.reports.attachPlaid(pending.id, {
+    await store.reports.attachPlaid(pending.id, {
       plaidReportId: `plaid-${pending.id}`,
       reportToken: `assets-sandbox-00000000-0000-4000-8000-${String(seeded.reports).padStart(12, '0')}`,
     });
     const readyAt = new Date(at(k)).toISOString();
-    store.reports.markReady(pending.id, {
+    await store.reports.markReady(pending.id, {
       reportJson: '{"report":{"items":[]},"warnings":[]}',
       pdf: new Uint8Array(16),
       summary: { totalBalance: 1000 + (seeded.reports % 9000), accountCount: 2, earliestHistoryDate: '2026-01-01' },
@@ -133,17 +135,17 @@ function addReports(
     });
     // The pipeline shows the latest ready report's counts: earlier ones need none.
     if (k === count - 1)
-      store.reports.setFindingCounts(pending.id, { attention: seeded.reports % 3, info: seeded.reports % 5 });
-    if (roll === 1) store.reports.markRemoved(pending.id);
+      await store.reports.setFindingCounts(pending.id, { attention: seeded.reports % 3, info: seeded.reports % 5 });
+    if (roll === 1) await store.reports.markRemoved(pending.id);
   }
 }
 
 /** Adds reports to every loan (spread over its last days) until the store holds `total`. */
-export function growReports(seeded: SeededPipeline, total: number): void {
+export async function growReports(seeded: SeededPipeline, total: number): Promise<void> {
   const perLoan = Math.ceil((total - seeded.reports) / seeded.loans.length);
-  seeded.store.transaction(() => {
+  await seeded.store.transaction(async () => {
     for (let i = 0; i < seeded.loans.length && seeded.reports < total; i += 1)
-      addReports(
+      await addReports(
         seeded.store,
         seeded,
         i,
@@ -151,12 +153,6 @@ export function growReports(seeded: SeededPipeline, total: number): void {
         (k) => Date.parse(`${TODAY}T09:00:00.000Z`) - (150 - k * 10) * DAY,
       );
   });
-}
-
-function time(fn: () => unknown): number {
-  const start = performance.now();
-  fn();
-  return performance.now() - start;
 }
 
 /** The pipeline queries the screen runs, by name. */
@@ -181,16 +177,23 @@ export function pipelineQueries(store: AssetDeskStore): [string, () => unknown][
 }
 
 /** Median of `runs` timings of each query (after one run that prepares its statement). */
-export function measurePipeline(
+export async function measurePipeline(
   store: AssetDeskStore,
   label: string,
   target: (name: string) => number | undefined,
   runs = 7,
-): BenchFigure[] {
-  return pipelineQueries(store).map(([name, run]) => {
-    run();
-    const value = median(Array.from({ length: runs }, () => time(run)));
+): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  for (const [name, run] of pipelineQueries(store)) {
+    await run();
+    const value = await medianOf(runs, () => timed(run));
     const goal = target(name);
-    return { name: `pipeline: ${label} — ${name}`, value, unit: 'ms', ...(goal === undefined ? {} : { target: goal }) };
-  });
+    figures.push({
+      name: `pipeline: ${label} — ${name}`,
+      value,
+      unit: 'ms',
+      ...(goal === undefined ? {} : { target: goal }),
+    });
+  }
+  return figures;
 }

@@ -31,9 +31,9 @@ export const suite: BenchSuite = {
       const keytar = memoryKeytar();
       const store = await openSeedStore(userDataDir, keytar);
       const seedStart = performance.now();
-      store.transaction(() => {
+      await store.transaction(async () => {
         for (let n = 0; n < LOANS; n++) {
-          const loan = store.loans.create(
+          const loan = await store.loans.create(
             newLoanInput({
               firstName: n % 7 === 0 ? 'José' : 'Maria',
               lastName: `Pipeline${n}`,
@@ -41,7 +41,7 @@ export const suite: BenchSuite = {
             }),
           );
           const borrower = loan.borrowers[0]!;
-          const item = store.items.add({
+          const item = await store.items.add({
             applicantId: borrower.id,
             environment: 'emulator',
             plaidItemId: `pipeline-item-${n}`,
@@ -51,7 +51,7 @@ export const suite: BenchSuite = {
             accounts: [],
           });
           for (let r = 0; r < REPORTS_PER_LOAN; r++) {
-            const pending = store.reports.createPending({
+            const pending = await store.reports.createPending({
               loanId: loan.id,
               applicantId: borrower.id,
               environment: 'emulator',
@@ -62,19 +62,19 @@ export const suite: BenchSuite = {
               includeApplicantDetails: false,
             });
             const day = `2026-${String(1 + ((n + r) % 10)).padStart(2, '0')}-15`;
-            store.reports.markReady(pending.id, {
+            await store.reports.markReady(pending.id, {
               reportJson: '{"report":{},"warnings":[]}',
               pdf: new Uint8Array([37, 80, 68, 70]),
               summary: { totalBalance: 1000 + n, accountCount: 1, earliestHistoryDate: null },
               readyAt: `${day}T15:00:00.000Z`,
               generatedOn: day,
             });
-            store.reports.setFindingCounts(pending.id, { attention: n % 5 === 0 ? 1 : 0, info: 2 });
+            await store.reports.setFindingCounts(pending.id, { attention: n % 5 === 0 ? 1 : 0, info: 2 });
           }
         }
       });
       const seedMs = performance.now() - seedStart;
-      store.close();
+      await store.close();
 
       const rssBefore = process.memoryUsage().rss;
       const bridge = await startSeededBridge(userDataDir, staticDir, keytar);

@@ -41,8 +41,12 @@ export interface SeededApplicant {
   itemId: string;
 }
 
-export function seedApplicant(store: AssetDeskStore, n = 0, overrides: Partial<ApplicantInput> = {}): SeededApplicant {
-  const applicant = addApplicant(store, {
+export async function seedApplicant(
+  store: AssetDeskStore,
+  n = 0,
+  overrides: Partial<ApplicantInput> = {},
+): Promise<SeededApplicant> {
+  const applicant = await addApplicant(store, {
     firstName: 'Alberta',
     middleName: 'Bobbeth',
     lastName: n === 0 ? 'Charleson' : `Charleson${n}`,
@@ -56,7 +60,7 @@ export function seedApplicant(store: AssetDeskStore, n = 0, overrides: Partial<A
     reservesNeeded: 2_000,
     ...overrides,
   });
-  const item = store.items.add({
+  const item = await store.items.add({
     applicantId: applicant.id,
     environment: 'emulator',
     plaidItemId: `item-${n}`,
@@ -68,14 +72,14 @@ export function seedApplicant(store: AssetDeskStore, n = 0, overrides: Partial<A
   return { loanId: applicant.loanId, applicantId: applicant.id, itemId: item.id };
 }
 
-export function storeReadyReport(
+export async function storeReadyReport(
   store: AssetDeskStore,
   seeded: SeededApplicant,
   content: { report: AssetReport; warnings: unknown[] },
   pdf: Uint8Array,
   plaidReportId: string = content.report.asset_report_id,
-): string {
-  const pending = store.reports.createPending({
+): Promise<string> {
+  const pending = await store.reports.createPending({
     loanId: seeded.loanId,
     applicantId: seeded.applicantId,
     environment: 'emulator',
@@ -85,9 +89,9 @@ export function storeReadyReport(
     itemIds: [seeded.itemId],
     includeApplicantDetails: true,
   });
-  store.reports.attachPlaid(pending.id, { plaidReportId, reportToken: `assets-emulator-${pending.id}` });
+  await store.reports.attachPlaid(pending.id, { plaidReportId, reportToken: `assets-emulator-${pending.id}` });
   const accounts = content.report.items.flatMap((i) => i.accounts);
-  store.reports.markReady(pending.id, {
+  await store.reports.markReady(pending.id, {
     reportJson: JSON.stringify(content),
     pdf,
     summary: {

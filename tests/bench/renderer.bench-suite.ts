@@ -305,8 +305,8 @@ export const suite: BenchSuite = {
     const big = reportWithTransactions(10, 5_000, 730);
     const pdfReport = reportWithTransactions(4, 6_750, 730);
     const pdf = await renderPdf(pdfReport);
-    const main = seedApplicant(store, 0);
-    const bigId = storeReadyReport(store, main, { report: big, warnings: [] }, pdf);
+    const main = await seedApplicant(store, 0);
+    const bigId = await storeReadyReport(store, main, { report: big, warnings: [] }, pdf);
     // The same bytes the app shows, served to the floor and peer pages.
     const bigJson = JSON.stringify({ report: big, warnings: [] });
     const peerDir = join(workDir, 'peers');
@@ -317,11 +317,11 @@ export const suite: BenchSuite = {
     const small = reportWithTransactions(1, 5, 30);
     const smallJson = { report: small, warnings: [] };
     const tinyPdf = await renderPdf(small);
-    store.transaction(() => {
+    await store.transaction(async () => {
       for (let n = 1; n < 10_000; n++)
-        storeReadyReport(store, seedApplicant(store, n), smallJson, tinyPdf, `small-report-${n}`);
+        await storeReadyReport(store, await seedApplicant(store, n), smallJson, tinyPdf, `small-report-${n}`);
     });
-    store.close();
+    await store.close();
 
     const bridge = await startSeededBridge(userDataDir, staticDir, keytar);
     const peerServer = await serveFolder(peerDir);

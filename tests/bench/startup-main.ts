@@ -20,14 +20,23 @@ if (mode === 'seed' && userDataDir) {
   const { join } = await import('node:path');
   mkdirSync(userDataDir, { recursive: true });
   const vault = createKeychainVault({ keytar });
-  const store = openAssetDeskStore({ file: join(userDataDir, 'assetdesk.sqlite'), dataKey: await vault.dataKey() });
+  const store = await openAssetDeskStore({
+    file: join(userDataDir, 'assetdesk.sqlite'),
+    dataKey: await vault.dataKey(),
+  });
   const small = reportWithTransactions(1, 5, 30);
   const pdf = await renderPdf(small);
-  store.transaction(() => {
+  await store.transaction(async () => {
     for (let n = 0; n < 10_000; n++)
-      storeReadyReport(store, seedApplicant(store, n), { report: small, warnings: [] }, pdf, `startup-report-${n}`);
+      await storeReadyReport(
+        store,
+        await seedApplicant(store, n),
+        { report: small, warnings: [] },
+        pdf,
+        `startup-report-${n}`,
+      );
   });
-  store.close();
+  await store.close();
   say({ seeded: 10_000 });
 } else if (mode === 'start' && userDataDir && staticDir) {
   // Code loads first (under tsx it is compiled on the fly; Electron loads one bundled file), then the clock starts.

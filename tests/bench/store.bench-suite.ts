@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
 import { buildAssetReport } from '../store/fixtures/asset-report';
 import type { BenchFigure, BenchSuite } from './types';
-import { floorRatio, median, peerRatio } from './measure';
+import { cpuTimed, floorRatio, median, medianOf, peerRatio, timed } from './measure';
 import { addApplicant } from '../helpers/applicant';
 import type { PipelineQuery } from '../../electron/db/repositories/loans';
 import { growReports, measurePipeline, seedPipeline } from './pipeline-bench';
@@ -56,20 +56,6 @@ function plainLikeScan(db: Database.Database, words: string[], institution?: str
   return { rows, total };
 }
 
-function time(fn: () => unknown): number {
-  const start = performance.now();
-  fn();
-  return performance.now() - start;
-}
-
-/** This process's CPU time for `fn`: on the shared 2-core machine, wall time also counts other jobs' turns. */
-function cpuTime(fn: () => unknown): number {
-  const start = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
 /** File + WAL after a TRUNCATE checkpoint: what the report costs on disk. */
 function databaseBytes(file: string): number {
   const db = new Database(file);
@@ -78,14 +64,14 @@ function databaseBytes(file: string): number {
   return statSync(file).size;
 }
 
-function openBenchStore(dir: string, name: string, clock: () => Date): AssetDeskStore {
+async function openBenchStore(dir: string, name: string, clock: () => Date): Promise<AssetDeskStore> {
   return openAssetDeskStore({ file: join(dir, name), dataKey: randomBytes(32), clock });
 }
 
-function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
+async function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
   const first = ['Maria', 'Kwame', 'Ana', 'Wei', 'Fatima', 'John', 'Priya', 'Lucas'][n % 8]!;
   const last = ['Lopez', 'Mensah', 'Ruiz', 'Chen', 'Haddad', 'Smith', 'Patel', 'Silva'][Math.floor(n / 8) % 8]!;
-  const applicant = addApplicant(store, {
+  const applicant = await addApplicant(store, {
     firstName: first,
     lastName: `${last}${n}`,
     email: `borrower${n}@example.com`,
@@ -98,7 +84,7 @@ function seedApplicant(store: AssetDeskStore, n: number, institution: string) {
     // Areas 100–665: valid SSNs (no 000, 666 or 9xx area) spread over many values.
     ssn: `${String(100 + (n % 566)).padStart(3, '0')}-45-${String(1000 + (n % 9000))}`,
   });
-  const item = store.items.add({
+  const item = await store.items.add({
     applicantId: applicant.id,
     environment: 'sandbox',
     plaidItemId: `item-${n}`,
@@ -126,15 +112,15 @@ export const suite: BenchSuite = {
         buildAssetReport({ transactions: 50_000, accounts: 8, items: 3, daysRequested: 730 }),
       );
       const heavyPdf = randomBytes(2 * 1024 * 1024); // a ~2 MB PDF (its streams are already compressed)
-      const big = openBenchStore(dir, 'heavy.sqlite', clock);
-      const { applicant, item } = seedApplicant(big, 1, 'First Platypus Bank');
+      const big = await openBenchStore(dir, 'heavy.sqlite', clock);
+      const { applicant, item } = await seedApplicant(big, 1, 'First Platypus Bank');
       const storeTimes: number[] = [];
       const storeCpu: number[] = [];
       const openTimes: number[] = [];
       const openCpu: number[] = [];
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) {
-        const r = big.reports.createPending({
+        const r = await big.reports.createPending({
           loanId: applicant.loanId,
           applicantId: applicant.id,
           environment: 'sandbox',
@@ -153,7 +139,7 @@ export const suite: BenchSuite = {
             readyAt: clock().toISOString(),
           });
         const startCpu = process.cpuUsage();
-        storeTimes.push(time(save));
+        storeTimes.push(await timed(save));
         const used = process.cpuUsage(startCpu);
         storeCpu.push((used.user + used.system) / 1000);
       }
@@ -171,16 +157,16 @@ export const suite: BenchSuite = {
       const openRatios: number[] = [];
       for (const id of ids) {
         const startCpu = process.cpuUsage();
-        openTimes.push(time(() => big.reports.readContent(id)));
+        openTimes.push(await timed(() => big.reports.readContent(id)));
         const used = process.cpuUsage(startCpu);
         openCpu.push((used.user + used.system) / 1000);
         const floorStartCpu = process.cpuUsage();
-        floorTimes.push(time(floorOpen));
+        floorTimes.push(await timed(floorOpen));
         const floorUsed = process.cpuUsage(floorStartCpu);
         floorCpu.push((floorUsed.user + floorUsed.system) / 1000);
         openRatios.push(openTimes[openTimes.length - 1]! / floorTimes[floorTimes.length - 1]!);
       }
-      big.close();
+      await big.close();
 
       figures.push(
         {
@@ -230,16 +216,16 @@ export const suite: BenchSuite = {
       );
 
       // 2. Typical reports on disk: 90 days, 6 accounts, 600 transactions, a 150 KB PDF.
-      const typical = openBenchStore(dir, 'typical.sqlite', clock);
-      const t = seedApplicant(typical, 2, 'First Platypus Bank');
+      const typical = await openBenchStore(dir, 'typical.sqlite', clock);
+      const t = await seedApplicant(typical, 2, 'First Platypus Bank');
       const emptyBytes = databaseBytes(join(dir, 'typical.sqlite'));
       const typicalJson = JSON.stringify(
         buildAssetReport({ transactions: 600, accounts: 6, items: 2, daysRequested: 90 }),
       );
       const typicalPdf = randomBytes(150 * 1024);
-      typical.transaction(() => {
+      await typical.transaction(async () => {
         for (let i = 0; i < 100; i += 1) {
-          const r = typical.reports.createPending({
+          const r = await typical.reports.createPending({
             loanId: t.applicant.loanId,
             applicantId: t.applicant.id,
             environment: 'sandbox',
@@ -249,7 +235,7 @@ export const suite: BenchSuite = {
             itemIds: [t.item.id],
             includeApplicantDetails: false,
           });
-          typical.reports.markReady(r.id, {
+          await typical.reports.markReady(r.id, {
             reportJson: typicalJson,
             pdf: typicalPdf,
             summary: { totalBalance: 1, accountCount: 6, earliestHistoryDate: null },
@@ -257,7 +243,7 @@ export const suite: BenchSuite = {
           });
         }
       });
-      typical.close();
+      await typical.close();
       figures.push({
         name: 'store: database bytes per typical report (600 transactions, 150 KB PDF)',
         value: (databaseBytes(join(dir, 'typical.sqlite')) - emptyBytes) / 100 / 1024,
@@ -265,7 +251,7 @@ export const suite: BenchSuite = {
       });
 
       // 3. Years of history: 2,500 applicants × 4 reports = 10,000 reports over 3 years.
-      const history = openBenchStore(dir, 'history.sqlite', clock);
+      const history = await openBenchStore(dir, 'history.sqlite', clock);
       const banks = [
         'First Platypus Bank',
         'Tattersall Federal Credit Union',
@@ -275,12 +261,12 @@ export const suite: BenchSuite = {
       ];
       const smallJson = '{"report":{"items":[]},"warnings":[]}';
       const smallPdf = new Uint8Array(16);
-      history.transaction(() => {
+      await history.transaction(async () => {
         for (let n = 0; n < 2500; n += 1) {
-          const { applicant: a, item: it } = seedApplicant(history, n, banks[n % banks.length]!);
+          const { applicant: a, item: it } = await seedApplicant(history, n, banks[n % banks.length]!);
           for (let k = 0; k < 4; k += 1) {
             now += (3 * 365 * DAY) / 10_000;
-            const r = history.reports.createPending({
+            const r = await history.reports.createPending({
               loanId: a.loanId,
               applicantId: a.id,
               environment: 'sandbox',
@@ -291,20 +277,20 @@ export const suite: BenchSuite = {
               includeApplicantDetails: false,
             });
             const roll = (n * 4 + k) % 20;
-            if (roll === 0) history.reports.markFailed(r.id, { code: 'INTERNAL_SERVER_ERROR', message: 'x' });
-            else if (roll === 1) history.reports.markRemoved(r.id);
+            if (roll === 0) await history.reports.markFailed(r.id, { code: 'INTERNAL_SERVER_ERROR', message: 'x' });
+            else if (roll === 1) await history.reports.markRemoved(r.id);
             else if (roll !== 2 || k !== 3) {
-              history.reports.markReady(r.id, {
+              await history.reports.markReady(r.id, {
                 reportJson: smallJson,
                 pdf: smallPdf,
                 summary: { totalBalance: n * 10, accountCount: 2, earliestHistoryDate: '2023-01-01' },
                 readyAt: clock().toISOString(),
               });
-              history.reports.setFindingCounts(r.id, { attention: n % 3, info: n % 5 });
+              await history.reports.setFindingCounts(r.id, { attention: n % 3, info: n % 5 });
             }
           }
           if (n % 50 === 0)
-            history.items.setStatus(it.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
+            await history.items.setStatus(it.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'x' });
         }
       });
       const historyPipeline = (q: Partial<PipelineQuery>) =>
@@ -346,13 +332,13 @@ export const suite: BenchSuite = {
       ];
       let worst = 0;
       for (const [name, run] of queries) {
-        run(); // first run prepares the statement
-        const ms = median(Array.from({ length: 15 }, () => time(run)));
+        await run(); // first run prepares the statement
+        const ms = await medianOf(15, () => timed(run));
         worst = Math.max(worst, ms);
         figures.push({ name: `store: 10,000 reports — ${name}`, value: ms, unit: 'ms', target: 20 });
         figures.push({
           name: `store: 10,000 reports — ${name} (CPU time, all threads)`,
-          value: median(Array.from({ length: 15 }, () => cpuTime(run))),
+          value: await medianOf(15, () => cpuTimed(run)),
           unit: 'ms',
         });
       }
@@ -360,7 +346,7 @@ export const suite: BenchSuite = {
 
       // Peers: a plain LIKE scan over the same rows for the text searches, beside the store's own search.
       const plain = new Database(join(dir, 'history.sqlite'), { readonly: true });
-      const peers: [string, () => { total: number }, () => { total: number }][] = [
+      const peers: [string, () => Promise<{ total: number }> | { total: number }, () => { total: number }][] = [
         [
           'by applicant name',
           () => history.reports.search({ environment: 'sandbox', query: 'maria lopez', limit: 50 }),
@@ -378,22 +364,22 @@ export const suite: BenchSuite = {
         ],
       ];
       for (const [name, ours, peer] of peers) {
-        const [a, b] = [ours(), peer()];
+        const [a, b] = [await ours(), peer()];
         // Same answer, or the comparison means nothing.
         if (a.total !== b.total) throw new Error(`store search ${name}: ours found ${a.total}, LIKE scan ${b.total}`);
-        const oursMs = median(Array.from({ length: 15 }, () => time(ours)));
-        const peerMs = median(Array.from({ length: 15 }, () => time(peer)));
+        const oursMs = await medianOf(15, () => timed(ours));
+        const peerMs = await medianOf(15, () => timed(peer));
         figures.push(
           { name: `store peer: plain LIKE scan, 10,000 reports — ${name} (median of 15)`, value: peerMs, unit: 'ms' },
           peerRatio(`store search ${name}: plain LIKE scan peer ÷ ours`, peerMs, oursMs),
         );
       }
       plain.close();
-      history.close();
+      await history.close();
 
       // 4. The pipeline (issue 15): 10,000 loans with 30,000 reports, then 100,000 reports.
       const seeding = performance.now();
-      const pipelineStore = seedPipeline(dir, 10_000, 3);
+      const pipelineStore = await seedPipeline(dir, 10_000, 3);
       figures.push({
         name: 'pipeline: seeding 10,000 loans / 30,000 reports through the repositories',
         value: (performance.now() - seeding) / 1000,
@@ -402,13 +388,13 @@ export const suite: BenchSuite = {
       // The issue's targets: the first screen < 200 ms and a search keystroke < 50 ms at this size (the store's
       // part of them here); every store query < 20 ms at 100,000 reports.
       figures.push(
-        ...measurePipeline(pipelineStore.store, '10,000 loans / 30,000 reports', (name) =>
+        ...(await measurePipeline(pipelineStore.store, '10,000 loans / 30,000 reports', (name) =>
           name.startsWith('first page') ? 200 : name.startsWith('keystroke') ? 50 : undefined,
-        ),
+        )),
       );
-      growReports(pipelineStore, 100_000);
-      figures.push(...measurePipeline(pipelineStore.store, '10,000 loans / 100,000 reports', () => 20));
-      pipelineStore.store.close();
+      await growReports(pipelineStore, 100_000);
+      figures.push(...(await measurePipeline(pipelineStore.store, '10,000 loans / 100,000 reports', () => 20)));
+      await pipelineStore.store.close();
       return figures;
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -87,11 +87,11 @@ test('a backup from another computer asks for its recovery key, then restores wi
   const recoveryKey = newRecoveryKey();
   try {
     const dataKey = randomBytes(32);
-    const store = openAssetDeskStore({ file: join(other, 'assetdesk.sqlite'), dataKey });
-    addLoanToStore(store, { loanNumber: 'LN-OTHER-COMPUTER' });
-    store.saveRecoveryWrappedKey(wrapDataKey(dataKey, recoveryKey));
+    const store = await openAssetDeskStore({ file: join(other, 'assetdesk.sqlite'), dataKey });
+    await addLoanToStore(store, { loanNumber: 'LN-OTHER-COMPUTER' });
+    await store.saveRecoveryWrappedKey(wrapDataKey(dataKey, recoveryKey));
     await backupStore(store, session!.desk.bridge.downloadsDir, new Date(Date.now() + 86_400_000));
-    store.close();
+    await store.close();
   } finally {
     rmSync(other, { recursive: true, force: true });
   }

@@ -50,24 +50,29 @@ beforeAll(async () => {
       original_description: 'MOBILE DEPOSIT CHECK 1042',
       pending: false,
     } as never);
-    const seeded = seedApplicant(store);
+    const seeded = await seedApplicant(store);
     applicantId = seeded.applicantId;
     loanId = seeded.loanId;
-    reportId = storeReadyReport(store, seeded, { report, warnings: [] }, await renderPdf(report));
+    reportId = await storeReadyReport(store, seeded, { report, warnings: [] }, await renderPdf(report));
     // A second report Plaid has not answered yet: its screen is the pending one.
-    pendingId = store.reports.createPending({
-      loanId,
-      applicantId,
-      environment: 'emulator',
-      kind: 'create',
-      parentId: null,
-      daysRequested: 90,
-      itemIds: [seeded.itemId],
-      includeApplicantDetails: true,
-    }).id;
-    const longNamed = seedApplicant(store, 2, { lastName: LONG_NAME, loanNumber: 'LN-2026-000000000000000000000042' });
+    pendingId = (
+      await store.reports.createPending({
+        loanId,
+        applicantId,
+        environment: 'emulator',
+        kind: 'create',
+        parentId: null,
+        daysRequested: 90,
+        itemIds: [seeded.itemId],
+        includeApplicantDetails: true,
+      })
+    ).id;
+    const longNamed = await seedApplicant(store, 2, {
+      lastName: LONG_NAME,
+      loanNumber: 'LN-2026-000000000000000000000042',
+    });
     const small = reportWithTransactions(1, 5, 30);
-    longNameReportId = storeReadyReport(
+    longNameReportId = await storeReadyReport(
       store,
       longNamed,
       { report: small, warnings: [] },

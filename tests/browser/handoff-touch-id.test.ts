@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 it('the officer returns with Touch ID; a cancelled check keeps the borrower’s screen and says so', async () => {
-  const borrower = addLoanToStore(desk.app.internals.store()!, { firstName: 'Ana', lastName: 'Reyes' });
+  const borrower = await addLoanToStore(desk.app.internals.store()!, { firstName: 'Ana', lastName: 'Reyes' });
   await page.evaluate((id) => void (location.hash = `#/loans/${id}`), borrower.loanId);
   await page.getByTestId('borrower-section-0').getByTestId('hand-to-applicant').click();
   await page.getByTestId('link-mode').waitFor();

@@ -55,10 +55,14 @@ async function linkInHandoff(index: number, bank: { search: string; id: string; 
 }
 
 /** One one-borrower loan straight in the store with a ready report generated on `generatedOn`. */
-function seedLoanWithReport(name: { firstName: string; lastName: string }, loanNumber: string, generatedOn: string) {
+async function seedLoanWithReport(
+  name: { firstName: string; lastName: string },
+  loanNumber: string,
+  generatedOn: string,
+) {
   const store = desk.app.internals.store()!;
-  const borrower = addLoanToStore(store, { ...name, loanNumber });
-  const item = store.items.add({
+  const borrower = await addLoanToStore(store, { ...name, loanNumber });
+  const item = await store.items.add({
     applicantId: borrower.id,
     environment: 'emulator',
     plaidItemId: `item-${loanNumber}`,
@@ -67,7 +71,7 @@ function seedLoanWithReport(name: { firstName: string; lastName: string }, loanN
     institutionName: 'First Gingham Credit Union',
     accounts: [],
   });
-  const pending = store.reports.createPending({
+  const pending = await store.reports.createPending({
     loanId: borrower.loanId,
     applicantId: borrower.id,
     environment: 'emulator',
@@ -77,11 +81,11 @@ function seedLoanWithReport(name: { firstName: string; lastName: string }, loanN
     itemIds: [item.id],
     includeApplicantDetails: true,
   });
-  store.reports.attachPlaid(pending.id, {
+  await store.reports.attachPlaid(pending.id, {
     plaidReportId: `plaid-${loanNumber}`,
     reportToken: `assets-emulator-${pending.id}`,
   });
-  store.reports.markReady(pending.id, {
+  await store.reports.markReady(pending.id, {
     reportJson: JSON.stringify({ report: { items: [] }, warnings: [] }),
     pdf: new Uint8Array([37, 80, 68, 70]),
     summary: { totalBalance: 1000, accountCount: 1, earliestHistoryDate: null },
@@ -167,7 +171,7 @@ describe('a two-borrower purchase', () => {
     expect(await page.getByTestId('pipeline-screen').count()).toBe(0);
     await expect(handlers()['loans:list']({})).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
     // Her own loan file is readable (for her name and banks); any other is not.
-    const otherLoan = seedLoanWithReport({ firstName: 'Rosa', lastName: 'Diaz' }, 'LN-LOCKED-OUT', daysAgo(1));
+    const otherLoan = await seedLoanWithReport({ firstName: 'Rosa', lastName: 'Diaz' }, 'LN-LOCKED-OUT', daysAgo(1));
     await expect(handlers()['loans:get']({ loanId: otherLoan })).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
     // A wrong PIN keeps her screen.
     await page.getByTestId('return-to-officer').click();
@@ -380,9 +384,9 @@ describe('the pipeline', () => {
   let nunezLoan: string;
   let olderLoan: string;
 
-  beforeAll(() => {
-    nunezLoan = seedLoanWithReport({ firstName: 'José', lastName: 'Ñúñez-O’Brien' }, 'LN-2026-0001', daysAgo(60));
-    olderLoan = seedLoanWithReport({ firstName: 'Grace', lastName: 'Okafor' }, 'LN-2026-0002', daysAgo(30));
+  beforeAll(async () => {
+    nunezLoan = await seedLoanWithReport({ firstName: 'José', lastName: 'Ñúñez-O’Brien' }, 'LN-2026-0001', daysAgo(60));
+    olderLoan = await seedLoanWithReport({ firstName: 'Grace', lastName: 'Okafor' }, 'LN-2026-0002', daysAgo(30));
   });
 
   const rowIds = () =>
@@ -483,12 +487,12 @@ describe('the pipeline', () => {
 
   test('at 1024 px a long loan number and long names wrap in the heading, overlapping nothing', async () => {
     const store = desk.app.internals.store()!;
-    const borrower = addLoanToStore(store, {
+    const borrower = await addLoanToStore(store, {
       firstName: 'Maximiliana Josefina',
       lastName: 'Ñúñez-O’Brien de la Santísima Trinidad y Montenegro',
       loanNumber: 'LN-2026-000000000000000000000000000042',
     });
-    store.loans.addBorrower(borrower.loanId, {
+    await store.loans.addBorrower(borrower.loanId, {
       firstName: 'Bartholomew Alexander',
       lastName: 'Featherstonehaugh-Cholmondeley',
       email: 'bart@example.com',

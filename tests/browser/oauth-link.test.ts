@@ -68,7 +68,7 @@ test('Platypus OAuth Bank completes through the bank pop-up the app’s pop-up p
     expect.stringContaining('Platypus OAuth Bank'),
   ]);
   const applicantId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
-  const items = desk.app.internals.store()!.items.listForApplicant(applicantId, 'emulator');
+  const items = await desk.app.internals.store()!.items.listForApplicant(applicantId, 'emulator');
   expect(items.map((i) => [i.institutionId, i.status])).toEqual([['ins_127287', 'ok']]);
 });
 

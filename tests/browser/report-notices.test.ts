@@ -55,13 +55,13 @@ beforeAll(async () => {
       institution_name: 'Tartan Bank',
     },
   };
-  plainReportId = storeReadyReport(
+  plainReportId = await storeReadyReport(
     store,
-    seedApplicant(store),
+    await seedApplicant(store),
     { report, warnings: [dropped] },
     await renderPdf(report),
   );
-  store.close();
+  await store.close();
   bridge = await startSeededBridge(userDataDir, staticDir, keytar);
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

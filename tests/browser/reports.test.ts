@@ -25,10 +25,16 @@ beforeAll(async () => {
     // 3 accounts × 60 transactions + one $12,500 wire: above 50% of the $8,000 monthly income.
     const report = reportWithTransactions(3, 60, 90);
     const pdf = await renderPdf(report);
-    reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, pdf);
+    reportId = await storeReadyReport(store, await seedApplicant(store), { report, warnings: [] }, pdf);
     // A heavier report with a few hundred large deposits, for another applicant (its PDF tab is not opened).
     const heavy = reportWithTransactions(4, 2_500, 365);
-    heavyId = storeReadyReport(store, seedApplicant(store, 1), { report: heavy, warnings: [] }, pdf, 'heavy-report');
+    heavyId = await storeReadyReport(
+      store,
+      await seedApplicant(store, 1),
+      { report: heavy, warnings: [] },
+      pdf,
+      'heavy-report',
+    );
   });
   ({ bridge, page, pageErrors } = desk);
   mkdirSync(SCREENSHOTS, { recursive: true });

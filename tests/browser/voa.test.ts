@@ -46,7 +46,12 @@ beforeAll(async () => {
     report = buildAssetReport({ accounts: 2, transactionsPerAccount: 60, days: 90 });
     withDeposit(report, 'wire-7350', '2026-03-10', 7_350, 'INCOMING WIRE REF 55120 J DOE');
     withDeposit(report, 'wire-12500', '2026-03-30', 12_500, 'INCOMING WIRE REF 88231 J SMITH');
-    reportId = storeReadyReport(store, seedApplicant(store), { report, warnings: [] }, await renderPdf(report));
+    reportId = await storeReadyReport(
+      store,
+      await seedApplicant(store),
+      { report, warnings: [] },
+      await renderPdf(report),
+    );
   });
   ({ page, pageErrors } = desk);
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -32,11 +32,11 @@ describe.skipIf(!hasKeychain)('npm run backup / npm run restore', () => {
     const data = join(dir, 'data');
     const vault = createKeychainVault({ service: services[0]! });
     const key = await vault.dataKey({ databaseExists: false });
-    const store = openAssetDeskStore({ file: join(data, 'assetdesk.sqlite'), dataKey: key });
-    addApplicant(store, applicantInput({ loanNumber: 'LN-CLI' }));
+    const store = await openAssetDeskStore({ file: join(data, 'assetdesk.sqlite'), dataKey: key });
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-CLI' }));
     const recoveryKey = newRecoveryKey();
-    store.saveRecoveryWrappedKey(wrapDataKey(key, recoveryKey));
-    store.close();
+    await store.saveRecoveryWrappedKey(wrapDataKey(key, recoveryKey));
+    await store.close();
 
     const backups = join(dir, 'backups');
     const made = cli('backup', '--to', backups, '--data', data, '--keychain-service', services[0]!);
@@ -63,12 +63,12 @@ describe.skipIf(!hasKeychain)('npm run backup / npm run restore', () => {
     expect(restored.stdout).toMatch(/Restored 1 loan files/);
     const reopened = await createKeychainVault({ service: services[1]! }).dataKey({ databaseExists: true });
     expect(reopened.equals(key)).toBe(true);
-    const opened = openAssetDeskStore({ file: join(elsewhere, 'assetdesk.sqlite'), dataKey: reopened });
+    const opened = await openAssetDeskStore({ file: join(elsewhere, 'assetdesk.sqlite'), dataKey: reopened });
     expect(
-      opened.loans
-        .pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-11-02' })
-        .rows.map((r) => r.loanNumber),
+      (
+        await opened.loans.pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-11-02' })
+      ).rows.map((r) => r.loanNumber),
     ).toEqual(['LN-CLI']);
-    opened.close();
+    await opened.close();
   }, 90_000);
 });

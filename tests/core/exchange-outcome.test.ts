@@ -70,10 +70,10 @@ describe.skipIf(!hasKeychain)('public-token exchange with an unknown outcome (re
     expect(proxy.count('/accounts/get')).toBe(0);
 
     const store = h.services.internals.store()!;
-    expect(store.items.listForApplicant(applicantId, 'emulator')).toEqual([]);
+    expect(await store.items.listForApplicant(applicantId, 'emulator')).toEqual([]);
     const { items } = await h.handlers['loans:get']({ loanId });
     expect(items).toEqual([]);
-    const actions = store.activity.list({ applicantId }).map((e) => e.action);
+    const actions = (await store.activity.list({ applicantId })).map((e) => e.action);
     expect(actions).toContain('item_link_outcome_unknown');
     expect(actions).not.toContain('item_linked');
 
@@ -81,7 +81,7 @@ describe.skipIf(!hasKeychain)('public-token exchange with an unknown outcome (re
     emulator.faults.reset();
     const item = await linkBank(h, applicantId);
     expect(item).toMatchObject({ institutionId: 'ins_109508', status: 'ok' });
-    expect(store.items.listForApplicant(applicantId, 'emulator').map((i) => i.id)).toEqual([item.id]);
+    expect((await store.items.listForApplicant(applicantId, 'emulator')).map((i) => i.id)).toEqual([item.id]);
     expect(proxy.count('/item/public_token/exchange')).toBe(2);
   });
 
@@ -107,6 +107,6 @@ describe.skipIf(!hasKeychain)('public-token exchange with an unknown outcome (re
     expect(error).toBeInstanceOf(Error);
     expect(proxy.count('/item/public_token/exchange')).toBe(1);
     expect(proxy.count('/item/remove')).toBe(1);
-    expect(h.services.internals.store()!.items.listForApplicant(applicantId, 'emulator')).toEqual([]);
+    expect(await h.services.internals.store()!.items.listForApplicant(applicantId, 'emulator')).toEqual([]);
   });
 });

@@ -35,8 +35,8 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-function desk() {
-  const temp = tempStore({ start: new Date().toISOString() });
+async function desk() {
+  const temp = await tempStore({ start: new Date().toISOString() });
   const store: AssetDeskStore = temp.store;
   const logger = createMemoryLogger();
   const clipboard: string[] = [];
@@ -111,12 +111,12 @@ function desk() {
     async close() {
       await lifecycle.stop();
       items.stop();
-      temp.cleanup();
+      await temp.cleanup();
     },
   };
 }
 
-type Desk = ReturnType<typeof desk>;
+type Desk = Awaited<ReturnType<typeof desk>>;
 
 /** A one-borrower loan made through loans:create; its borrower. */
 async function newApplicant(d: Desk) {
@@ -140,30 +140,30 @@ async function requestReport(d: Desk) {
 async function readyReport(d: Desk) {
   const { applicant, item, created } = await requestReport(d);
   expect(await finishesWithin(d.session.lifecycle.settled(), 10_000), 'the report settles within 10 s').toBe(true);
-  expect(d.store.reports.get(created.id)?.status).toBe('ready');
-  return { applicant, item, report: d.store.reports.get(created.id)! };
+  expect((await d.store.reports.get(created.id))?.status).toBe('ready');
+  return { applicant, item, report: (await d.store.reports.get(created.id))! };
 }
 
 describe('feature modules, each on its own (real SQLite, real emulator through the SDK)', () => {
   let d: Desk;
-  beforeEach(() => {
-    d = desk();
+  beforeEach(async () => {
+    d = await desk();
   });
   afterEach(() => d.close());
 
   test('resume carries on a report left pending before Plaid was called, on the same row (never a second one)', async () => {
     const applicant = await newApplicant(d);
     const item = await linkSandboxBank(emulatorPlaid(emulator), d.link, applicant.id);
-    const pending = leftPendingReport(d.store, applicant, item.id);
+    const pending = await leftPendingReport(d.store, applicant, item.id);
     await d.session.lifecycle.resume();
     expect(await finishesWithin(d.session.lifecycle.settled(), 10_000), 'resumed report settles within 10 s').toBe(
       true,
     );
-    const rows = d.store.reports.listForLoan(applicant.loanId, 'emulator');
+    const rows = await d.store.reports.listForLoan(applicant.loanId, 'emulator');
     expect(rows.map((r) => [r.id, r.status])).toEqual([[pending.id, 'ready']]);
     // A second resume finds nothing pending and makes nothing new.
     await d.session.lifecycle.resume();
-    expect(d.store.reports.listForLoan(applicant.loanId, 'emulator')).toHaveLength(1);
+    expect(await d.store.reports.listForLoan(applicant.loanId, 'emulator')).toHaveLength(1);
   });
 
   test('reports:summary reads one report whatever its status, and progress events carry that summary', async () => {
@@ -207,30 +207,32 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
 
   test('a filter keeps its excluded accounts on the report row and Plaid applies them', async () => {
     const { report } = await readyReport(d);
-    const content = d.store.reports.readJson(report.id) as {
+    const content = (await d.store.reports.readJson(report.id)) as {
       report: { items: Array<{ accounts: Array<{ account_id: string }> }> };
     };
     const accountIds = content.report.items.flatMap((i) => i.accounts.map((a) => a.account_id));
     expect(accountIds.length).toBeGreaterThan(1);
     const filtered = await d.reports['reports:filter']({ reportId: report.id, accountIdsToExclude: [accountIds[0]!] });
-    expect(d.store.reports.get(filtered.id)?.excludedAccountIds).toEqual([accountIds[0]]);
+    expect((await d.store.reports.get(filtered.id))?.excludedAccountIds).toEqual([accountIds[0]]);
     expect(await finishesWithin(d.session.lifecycle.settled(), 10_000), 'the filter settles within 10 s').toBe(true);
-    const filteredContent = d.store.reports.readJson(filtered.id) as typeof content;
+    const filteredContent = (await d.store.reports.readJson(filtered.id)) as typeof content;
     const left = filteredContent.report.items.flatMap((i) => i.accounts.map((a) => a.account_id));
     expect(left).not.toContain(accountIds[0]);
     expect(left).toHaveLength(accountIds.length - 1);
     // The generated day that names export files is on the row too.
-    expect(d.store.reports.generatedOn(filtered.id)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await d.store.reports.generatedOn(filtered.id)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   test('Plaid-side removal is idempotent: a report already gone at Plaid is still removed here, once', async () => {
     const { report } = await readyReport(d);
-    const token = d.store.reports.reportToken(report.id)!;
+    const token = (await d.store.reports.reportToken(report.id))!;
     await d.session.gateway.removeReport(token); // gone at Plaid behind our back
     await d.session.gateway.removeReport(token); // and again: "already gone" counts as removed
     await removeReportEverywhere(d.ctx, report, 'test');
-    expect(d.store.reports.get(report.id)?.status).toBe('removed');
-    const removals = d.store.activity.list({ reportId: report.id }).filter((e) => e.action === 'report_removed');
+    expect((await d.store.reports.get(report.id))?.status).toBe('removed');
+    const removals = (await d.store.activity.list({ reportId: report.id })).filter(
+      (e) => e.action === 'report_removed',
+    );
     expect(removals.map((e) => e.detail.reason)).toEqual(['test']);
   });
 
@@ -243,11 +245,11 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
       secret: '0'.repeat(30),
       logger: createMemoryLogger(),
     });
-    const accessToken = d.store.items.accessToken(item.id);
+    const accessToken = await d.store.items.accessToken(item.id);
     await expect(wrongKeys.removeItem(accessToken)).rejects.toMatchObject({ code: 'INVALID_API_KEYS' });
-    expect(d.store.items.get(item.id)?.status).toBe('ok');
+    expect((await d.store.items.get(item.id))?.status).toBe('ok');
     await d.link['items:remove']({ itemId: item.id });
-    expect(d.store.items.get(item.id)?.status).toBe('removed');
+    expect((await d.store.items.get(item.id))?.status).toBe('removed');
     // Removing the same Item at Plaid once more is answered as already gone.
     await expect(d.session.gateway.removeItem(accessToken)).resolves.toBeUndefined();
   });
@@ -285,16 +287,16 @@ describe('feature modules, each on its own (real SQLite, real emulator through t
   test('retention (now counted from when the loan is closed or withdrawn) removes reports of loans closed longer ago than the setting, at Plaid and locally (nothing younger, nothing of an open loan)', async () => {
     const { applicant, report } = await readyReport(d);
     expect(await sweepRetention(d.ctx)).toEqual([]); // no retention set: keep forever
-    d.store.settings.update('retentionDays', 30);
+    await d.store.settings.update('retentionDays', 30);
     expect(await sweepRetention(d.ctx)).toEqual([]);
     const later = { ...d.ctx, clock: () => new Date(Date.now() + 31 * 86_400_000) };
     // However old, an open loan's report is still in use.
     expect(await sweepRetention(later)).toEqual([]);
-    d.store.loans.setStatus(applicant.loanId, 'closed');
+    await d.store.loans.setStatus(applicant.loanId, 'closed');
     expect(await sweepRetention(d.ctx)).toEqual([]);
-    const token = d.store.reports.reportToken(report.id)!;
+    const token = (await d.store.reports.reportToken(report.id))!;
     expect(await sweepRetention(later)).toEqual([report.id]);
-    expect(d.store.reports.get(report.id)?.status).toBe('removed');
+    expect((await d.store.reports.get(report.id))?.status).toBe('removed');
     const gone = await emulatorPlaid(emulator)
       .assetReportGet({ asset_report_token: token })
       .catch((e: { response?: { data?: { error_code?: string } } }) => e.response?.data?.error_code);
@@ -380,7 +382,7 @@ describe('modules of the composition root, on their own', () => {
       session,
       requireSession: async () => session(),
       savedPort: () => null,
-      savePort: () => undefined,
+      savePort: async () => undefined,
     });
     expect(webhooks.url()).toBeNull(); // no receiver yet
     await webhooks.start();

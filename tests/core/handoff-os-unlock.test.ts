@@ -12,7 +12,7 @@ import { tempStore } from '../store/helpers';
  * handlers are real; Touch ID itself is Electron's systemPreferences, stood in for as Electron is elsewhere.
  */
 describe('hand-off: OS unlock of the officer', () => {
-  let t: ReturnType<typeof tempStore>;
+  let t: Awaited<ReturnType<typeof tempStore>>;
   afterEach(() => t.cleanup());
 
   function touchId(answers: ('match' | 'cancel')[], canPrompt = true) {
@@ -29,8 +29,8 @@ describe('hand-off: OS unlock of the officer', () => {
     };
   }
 
-  function handlersWith(desktop: DesktopAdapters) {
-    t = tempStore({ start: '2026-11-02T12:00:00.000Z' });
+  async function handlersWith(desktop: DesktopAdapters) {
+    t = await tempStore({ start: '2026-11-02T12:00:00.000Z' });
     const ctx: ServiceContext = {
       desktop,
       events: { emit: () => undefined },
@@ -61,8 +61,8 @@ describe('hand-off: OS unlock of the officer', () => {
 
   it('a matched finger ends the hand-off; a cancelled one leaves it on with a message naming the PIN', async () => {
     const touch = touchId(['cancel', 'match']);
-    const h = handlersWith(electronDesktop(touch.prefs));
-    const borrower = addApplicant(t.store);
+    const h = await handlersWith(electronDesktop(touch.prefs));
+    const borrower = await addApplicant(t.store);
     await h['handoff:setPin']({ pin: '4821' });
     const started = await h['handoff:start']({ applicantId: borrower.id });
     expect(started).toMatchObject({ osUnlock: true, active: { applicantId: borrower.id, loanId: borrower.loanId } });
@@ -74,20 +74,20 @@ describe('hand-off: OS unlock of the officer', () => {
 
     expect((await h['handoff:endWithOs']({})).active).toBeNull();
     expect(touch.reasons).toEqual(['return AssetDesk to the loan officer', 'return AssetDesk to the loan officer']);
-    const ended = t.store.activity.list({ loanId: borrower.loanId }).find((e) => e.action === 'handoff_ended');
+    const ended = (await t.store.activity.list({ loanId: borrower.loanId })).find((e) => e.action === 'handoff_ended');
     expect(ended?.detail).toEqual({ by: 'os_unlock' });
   });
 
   it('is not offered where the OS has none (Linux, Windows, a Mac without Touch ID): the PIN stays the way back', async () => {
     for (const desktop of [electronDesktop(), electronDesktop(touchId([], false).prefs)]) {
-      const h = handlersWith(desktop);
-      const borrower = addApplicant(t.store);
+      const h = await handlersWith(desktop);
+      const borrower = await addApplicant(t.store);
       await h['handoff:setPin']({ pin: '4821' });
       expect((await h['handoff:start']({ applicantId: borrower.id })).osUnlock).toBe(false);
       await expect(h['handoff:endWithOs']({})).rejects.toMatchObject({ message: expect.stringContaining('PIN') });
       expect((await h['handoff:status']({})).active).not.toBeNull();
-      t.cleanup();
+      await t.cleanup();
     }
-    t = tempStore();
+    t = await tempStore();
   });
 });

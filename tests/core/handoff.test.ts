@@ -16,11 +16,11 @@ import { addApplicant, borrowerInput } from '../helpers/applicant';
 
 /** The hand-off lock on a real store: PIN as a scrypt hash, the lock held in the main process. */
 describe('hand-off lock', () => {
-  let t: ReturnType<typeof tempStore>;
+  let t: Awaited<ReturnType<typeof tempStore>>;
   let now: Date;
   let ctx: ServiceContext;
-  beforeEach(() => {
-    t = tempStore({ start: '2026-11-02T12:00:00.000Z' });
+  beforeEach(async () => {
+    t = await tempStore({ start: '2026-11-02T12:00:00.000Z' });
     now = new Date('2026-11-02T12:00:00.000Z');
     const desktop: DesktopAdapters = {
       chooseSavePath: async () => null,
@@ -62,8 +62,8 @@ describe('hand-off lock', () => {
 
   it('without a PIN the hand-off does not start; with one, only the PIN ends it', async () => {
     const { d, ran } = dispatcher();
-    const maria = addApplicant(t.store, applicantInput());
-    const other = addApplicant(t.store, applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
+    const maria = await addApplicant(t.store, applicantInput());
+    const other = await addApplicant(t.store, applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
     expect(await d.dispatch('handoff:status', {})).toEqual({
       ok: true,
       value: { pinSet: false, osUnlock: false, active: null },
@@ -79,7 +79,7 @@ describe('hand-off lock', () => {
     expect(await d.dispatch('handoff:setPin', { pin: '2468' })).toMatchObject({ ok: true, value: { pinSet: true } });
 
     // Stored as a salted scrypt hash, never the PIN.
-    const stored = t.store.settings.get<Record<string, unknown>>('officerPin', {});
+    const stored = await t.store.settings.get<Record<string, unknown>>('officerPin', {});
     expect(stored).toMatchObject({ algorithm: 'scrypt', N: 32768, r: 8, p: 1 });
     expect(JSON.stringify(stored)).not.toContain('2468');
 
@@ -125,7 +125,7 @@ describe('hand-off lock', () => {
       value: { pinSet: true, osUnlock: false, active: null },
     });
     expect(await d.dispatch('loans:list', {})).toMatchObject(ranMarker('loans:list'));
-    const actions = t.store.activity.list({ limit: 20 }).map((a) => a.action);
+    const actions = (await t.store.activity.list({ limit: 20 })).map((a) => a.action);
     expect(actions).toEqual(
       expect.arrayContaining(['officer_pin_set', 'handoff_started', 'handoff_pin_refused', 'handoff_ended']),
     );
@@ -148,7 +148,7 @@ describe('hand-off lock', () => {
 
   it('after five wrong PINs each try waits; changing the PIN needs the current one', async () => {
     const { d } = dispatcher();
-    const maria = addApplicant(t.store, applicantInput());
+    const maria = await addApplicant(t.store, applicantInput());
     await d.dispatch('handoff:setPin', { pin: '2468' });
     expect(await d.dispatch('handoff:setPin', { pin: '1111' })).toMatchObject({
       ok: false,

@@ -161,10 +161,14 @@ export function linkBank(
 }
 
 /** Waits (without a time assertion) until `check` holds; every step is a real event, not a timer race. */
-export async function until<T>(check: () => T | undefined | null | false, what: string, limitMs = 25_000): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  limitMs = 25_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -176,7 +180,7 @@ export const TOKEN_PATTERN =
   /\b(?:access|public|assets)-(?:sandbox|production|development|emulator)-[0-9a-f-]{36}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/;
 
 /** What a crash right after writing a create request's pending row leaves behind: the row, no Plaid ids. */
-export function leftPendingReport(
+export async function leftPendingReport(
   store: { reports: { createPending: AssetDeskStore['reports']['createPending'] } },
   borrower: { id: string; loanId: string },
   itemId: string,

@@ -80,7 +80,7 @@ test('a Hosted Link lasts the officer’s setting (default three days), Plaid’
   expect(lifetime).toBeLessThanOrEqual(3 * DAY_MS + 1000);
 
   const store = app.services.internals.store()!;
-  const linkToken = store.hostedLinkSessions.linkToken(first.hostedLinkId)!;
+  const linkToken = (await store.hostedLinkSessions.linkToken(first.hostedLinkId))!;
   const atPlaid = await emulatorPlaid(builtIn(app)).linkTokenGet({ link_token: linkToken });
   expect(atPlaid.data.expiration).toBe(first.expiration);
   store.checkpoint();
@@ -99,7 +99,7 @@ test('after a restart the session is resumed through /link/token/get and its Ite
   expect(sessions.map((s) => [s.id, s.status])).toEqual([[first.hostedLinkId, 'waiting']]);
 
   // The emulator kept its Link token across the restart (same storage key from the keychain).
-  const linkToken = app.services.internals.store()!.hostedLinkSessions.linkToken(first.hostedLinkId)!;
+  const linkToken = (await app.services.internals.store()!.hostedLinkSessions.linkToken(first.hostedLinkId))!;
   await applicantFinishes(builtIn(app), linkToken, first.url);
   // No webhook can reach us (the old run's loopback URL is gone): the resumed poll must find it.
   await until(
@@ -112,7 +112,7 @@ test('after a restart the session is resumed through /link/token/get and its Ite
   const { items } = await app.handlers['loans:get']({ loanId });
   expect(items.map((i) => i.institutionName)).toEqual(['First Platypus Bank']);
   // The ended session's token is destroyed.
-  expect(app.services.internals.store()!.hostedLinkSessions.linkToken(first.hostedLinkId)).toBeNull();
+  expect(await app.services.internals.store()!.hostedLinkSessions.linkToken(first.hostedLinkId)).toBeNull();
 });
 
 test('a session expires when Plaid’s expiration passes, not before', async () => {
@@ -141,10 +141,10 @@ test('the officer revokes a link: AssetDesk forgets it and ignores what the appl
   await app.handlers['settings:update']({ hostedLinkLifetimeSeconds: 2 * 24 * 3600 });
   const sent = await app.handlers['link:createHosted']({ applicantId });
   const store = app.services.internals.store()!;
-  const linkToken = store.hostedLinkSessions.linkToken(sent.hostedLinkId)!;
+  const linkToken = (await store.hostedLinkSessions.linkToken(sent.hostedLinkId))!;
   const revoked = await app.handlers['link:revokeHosted']({ hostedLinkId: sent.hostedLinkId });
   expect(revoked).toMatchObject({ status: 'revoked', finishedAt: expect.any(String) });
-  expect(store.hostedLinkSessions.linkToken(sent.hostedLinkId)).toBeNull();
+  expect(await store.hostedLinkSessions.linkToken(sent.hostedLinkId)).toBeNull();
 
   const itemsBefore = (await app.handlers['loans:get']({ loanId })).items.length;
   await applicantFinishes(builtIn(app), linkToken, sent.url).catch(() => undefined);
@@ -156,8 +156,8 @@ test('delivery by SMS or e-mail sends the applicant’s contact details to Plaid
   const app = h!;
   const sent = await app.handlers['link:createHosted']({ applicantId, deliveryMethod: 'sms' });
   const store = app.services.internals.store()!;
-  expect(store.hostedLinkSessions.get(sent.hostedLinkId)?.deliveryMethod).toBe('sms');
-  const linkToken = store.hostedLinkSessions.linkToken(sent.hostedLinkId)!;
+  expect((await store.hostedLinkSessions.get(sent.hostedLinkId))?.deliveryMethod).toBe('sms');
+  const linkToken = (await store.hostedLinkSessions.linkToken(sent.hostedLinkId))!;
   const got = await emulatorPlaid(builtIn(app)).linkTokenGet({ link_token: linkToken });
   expect(got.data.link_token).toBe(linkToken);
   await app.handlers['link:revokeHosted']({ hostedLinkId: sent.hostedLinkId });
@@ -168,7 +168,7 @@ test('the built-in emulator’s sealed data survives a restart (its storage key 
   const plaid = emulatorPlaid(builtIn(app));
   const secretBefore = builtIn(app).secret;
   const { items } = await app.handlers['loans:get']({ loanId });
-  const accessToken = app.services.internals.store()!.items.accessToken(items[0]!.id);
+  const accessToken = await app.services.internals.store()!.items.accessToken(items[0]!.id);
   const created = await plaid.assetReportCreate({
     access_tokens: [accessToken],
     days_requested: 30,

@@ -204,13 +204,13 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
 
   test('remove: gone at Plaid and locally, with an activity entry', async () => {
     const store = h.services.internals.store()!;
-    const token = store.reports.reportToken(report.id)!;
+    const token = (await store.reports.reportToken(report.id))!;
     await h.handlers['reports:remove']({ reportId: report.id });
     await expect(h.handlers['reports:get']({ reportId: report.id })).rejects.toMatchObject({
       code: 'REPORT_NOT_READY',
     });
-    expect(store.reports.get(report.id)!.status).toBe('removed');
-    expect(store.reports.reportToken(report.id)).toBeNull();
+    expect((await store.reports.get(report.id))!.status).toBe('removed');
+    expect(await store.reports.reportToken(report.id)).toBeNull();
     await expect(h.plaid.assetReportGet({ asset_report_token: token })).rejects.toMatchObject({
       response: { status: 400 },
     });
@@ -230,7 +230,7 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
 
   test('removing an Item calls /item/remove; no token or secret in logs, responses or events', async () => {
     const store = h.services.internals.store()!;
-    const accessToken = store.items.accessToken(itemId);
+    const accessToken = await store.items.accessToken(itemId);
     await h.handlers['items:remove']({ itemId });
     await expect(h.plaid.itemGet({ access_token: accessToken })).rejects.toMatchObject({ response: { status: 400 } });
     expect((await h.handlers['loans:get']({ loanId })).items[0]!.status).toBe('removed');

@@ -36,13 +36,13 @@ test('the institution and accounts come from Plaid, whatever the metadata says',
   expect(item.institutionId).toBe('ins_109508');
   expect(item.institutionName).toBe('First Platypus Bank');
   const accountsAtPlaid = await h.plaid.accountsGet({
-    access_token: h.services.internals.store()!.items.accessToken(item.id),
+    access_token: await h.services.internals.store()!.items.accessToken(item.id),
   });
   expect(item.accounts.map((a) => a.accountId).sort()).toEqual(
     accountsAtPlaid.data.accounts.map((a) => a.account_id).sort(),
   );
   expect(item.accounts.some((a) => a.accountId === 'forged-account' || a.name === 'Forged Savings')).toBe(false);
-  expect(h.services.internals.store()!.items.get(item.id)?.accounts).toEqual(item.accounts);
+  expect((await h.services.internals.store()!.items.get(item.id))?.accounts).toEqual(item.accounts);
 });
 
 test('the duplicate-bank check uses Plaid’s institution: a second Item at the same bank is refused and removed', async () => {

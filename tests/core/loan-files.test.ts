@@ -36,7 +36,7 @@ describe('loan files through the services', () => {
       daysRequested: 61,
       includeApplicantDetails: false,
     });
-    await until(() => store().reports.get(report.id)?.status === 'ready', 'the report is ready');
+    await until(async () => (await store().reports.get(report.id))?.status === 'ready', 'the report is ready');
     return report;
   }
 
@@ -144,7 +144,7 @@ describe('loan files through the services', () => {
     const short = await counts();
     expect(short!.attention).toBeGreaterThan(before!.attention);
     // A stale count planted in the store: an edit that changes no finding leaves it alone.
-    store().reports.setFindingCounts(report.id, { attention: 99, info: 99 });
+    await store().reports.setFindingCounts(report.id, { attention: 99, info: 99 });
     await h.handlers['loans:update']({
       loanId: loan.id,
       changes: { property: { street: '1 Main St', city: 'Oakland', state: 'CA', zip: '94607' } },
@@ -176,7 +176,7 @@ describe('loan files through the services', () => {
     const hers = await linkBank(h, alberta.id);
     const janes = await linkBank(h, jane.id, 'ins_109509', 'First Gingham Credit Union');
     const report = await readyReport(loan.id, [hers.id, janes.id]);
-    const janesToken = store().items.accessToken(janes.id);
+    const janesToken = await store().items.accessToken(janes.id);
 
     await expect(h.handlers['borrowers:remove']({ applicantId: jane.id })).rejects.toMatchObject({
       code: 'CONFLICT',
@@ -194,10 +194,10 @@ describe('loan files through the services', () => {
     expect(await plaidError(h.plaid.itemGet({ access_token: janesToken }))).toMatch(
       /INVALID_ACCESS_TOKEN|ITEM_NOT_FOUND/,
     );
-    expect(store().applicants.get(jane.id)).toBeNull();
-    expect(store().items.get(janes.id)).toBeNull();
+    expect(await store().applicants.get(jane.id)).toBeNull();
+    expect(await store().items.get(janes.id)).toBeNull();
     // Alberta's bank is untouched; the log keeps who left.
-    expect(await plaidError(h.plaid.itemGet({ access_token: store().items.accessToken(hers.id) }))).toBe('OK');
+    expect(await plaidError(h.plaid.itemGet({ access_token: await store().items.accessToken(hers.id) }))).toBe('OK');
     expect(
       (await h.handlers['activity:list']({ loanId: loan.id })).find((e) => e.action === 'borrower_removed'),
     ).toMatchObject({

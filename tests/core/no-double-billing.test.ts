@@ -150,7 +150,10 @@ describe.skipIf(!hasKeychain)(
 
       const itemId = (await linkBank(h, applicantId, 'ins_109509', 'First Gingham Credit Union')).id;
       const report = await create(h, loanId, itemId);
-      await until(() => h.services.internals.store()!.reports.get(report.id)?.status === 'ready', 'the report');
+      await until(
+        async () => (await h.services.internals.store()!.reports.get(report.id))?.status === 'ready',
+        'the report',
+      );
       emulator.faults.failNext('/asset_report/audit_copy/create', 500, 1);
       await expect(
         h.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'fannie_mae' }),
@@ -164,7 +167,10 @@ describe.skipIf(!hasKeychain)(
       const { id: applicantId, loanId } = await createApplicant(h.handlers);
       const itemId = (await linkBank(h, applicantId)).id;
       const parent = await create(h, loanId, itemId);
-      await until(() => h.services.internals.store()!.reports.get(parent.id)?.status === 'ready', 'the parent report');
+      await until(
+        async () => (await h.services.internals.store()!.reports.get(parent.id))?.status === 'ready',
+        'the parent report',
+      );
 
       emulator.faults.failNext('/asset_report/refresh', 500, 1);
       await expect(h.handlers['reports:refresh']({ reportId: parent.id })).rejects.toMatchObject({
@@ -216,8 +222,8 @@ describe.skipIf(!hasKeychain)(
       );
       expect(proxy.count('/asset_report/create')).toBe(1);
       await emulatorControl(emulator, 'ready_after', { ms: 0, asset_report_id: pending.plaidReportId });
-      const ready = await until(() => {
-        const summary = second.services.internals.store()!.reports.get(pending.id);
+      const ready = await until(async () => {
+        const summary = await second.services.internals.store()!.reports.get(pending.id);
         return summary?.status === 'ready' ? summary : undefined;
       }, 'the resumed report');
       expect(ready.plaidReportId).toBe(pending.plaidReportId);

@@ -36,7 +36,7 @@ test('Sandbox with a registered redirect URI: Link tokens carry it; emulator mod
 
   const hosted = await h.handlers['link:createHosted']({ applicantId: applicant.id });
   const store = h.services.internals.store()!;
-  expect(await redirectUriOf(store.hostedLinkSessions.linkToken(hosted.hostedLinkId)!)).toBeNull();
+  expect(await redirectUriOf((await store.hostedLinkSessions.linkToken(hosted.hostedLinkId))!)).toBeNull();
 
   await h.handlers['settings:update']({ oauthRedirectUri: { environment: 'sandbox', uri: null } });
   const cleared = await h.handlers['link:createToken']({ applicantId: applicant.id });

@@ -46,8 +46,8 @@ describe.skipIf(!hasKeychain)("the report flow on Plaid's example responses (rep
       includeApplicantDetails: true,
     });
     expect(report.plaidReportId).toBe(created.asset_report_id);
-    const ready = await until(() => {
-      const row = h.services.internals.store()!.reports.get(report.id);
+    const ready = await until(async () => {
+      const row = await h.services.internals.store()!.reports.get(report.id);
       return row && row.status !== 'pending' ? row : undefined;
     }, 'the example report');
     expect(ready).toMatchObject({ status: 'ready', failure: null });

@@ -110,7 +110,7 @@ describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulat
   });
 
   test('an Item needing login is marked needs_relink and gets an update-mode link token', async () => {
-    const accessToken = h.services.internals.store()!.items.accessToken(itemId);
+    const accessToken = await h.services.internals.store()!.items.accessToken(itemId);
     await h.plaid.sandboxItemResetLogin({ access_token: accessToken });
     await expect(
       h.handlers['reports:create']({

@@ -19,7 +19,10 @@ async function readyReport(h: CoreHarness, loanId: string, itemId: string) {
     daysRequested: 61,
     includeApplicantDetails: true,
   });
-  await until(() => h.services.internals.store()!.reports.get(report.id)?.status === 'ready', 'report ready');
+  await until(
+    async () => (await h.services.internals.store()!.reports.get(report.id))?.status === 'ready',
+    'report ready',
+  );
   return report;
 }
 
@@ -35,8 +38,8 @@ describe('retention', () => {
       const item = await linkBank(h, applicant.id);
       const report = await readyReport(h, applicant.loanId, item.id);
       const store = h.services.internals.store()!;
-      const reportToken = String(store.reports.reportToken(report.id));
-      const accessToken = String(store.items.accessToken(item.id));
+      const reportToken = String(await store.reports.reportToken(report.id));
+      const accessToken = String(await store.items.accessToken(item.id));
 
       await h.handlers['loans:delete']({ loanId: applicant.loanId });
 

@@ -47,9 +47,9 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
   });
 
   /** An applicant with one linked bank, straight in the store. */
-  const applicantWithBank = (store: NonNullable<ReturnType<CoreHarness['services']['internals']['store']>>) => {
-    const applicant = addApplicant(store, applicantInput());
-    const item = store.items.add({
+  const applicantWithBank = async (store: NonNullable<ReturnType<CoreHarness['services']['internals']['store']>>) => {
+    const applicant = await addApplicant(store, applicantInput());
+    const item = await store.items.add({
       applicantId: applicant.id,
       environment: 'emulator',
       plaidItemId: 'item-1',
@@ -70,8 +70,8 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     // First run: a report left pending before Plaid was called (what a crash at that moment leaves).
     const first = await startHarness({ userDataDir, keychainService, services });
     const store = first.services.internals.store()!;
-    const { applicant, item } = applicantWithBank(store);
-    const pending = leftPendingReport(store, applicant, item.id);
+    const { applicant, item } = await applicantWithBank(store);
+    const pending = await leftPendingReport(store, applicant, item.id);
     await first.close();
 
     // Second run: start() must not wait for Plaid's answer to the resubmission.
@@ -84,7 +84,7 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
       expect(await finishesWithin(second.services.background(), 50), 'resumption still waits on Plaid').toBe(false);
       expect(await finishesWithin(second.services.background(), 5_000), 'resumption ends within 5 s').toBe(true);
       expect(requests).toBe(1);
-      const report = second.services.internals.store()!.reports.get(pending.id)!;
+      const report = (await second.services.internals.store()!.reports.get(pending.id))!;
       expect(report.status).toBe('failed');
       expect(report.failure?.code).toBe('OUTCOME_UNKNOWN'); // a create that timed out is never sent twice
       expect(second.events).toContainEqual({
@@ -105,16 +105,16 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     const services = silentPlaidServices(500);
     const first = await startHarness({ userDataDir, keychainService, services });
     const store = first.services.internals.store()!;
-    const { applicant, item } = applicantWithBank(store);
+    const { applicant, item } = await applicantWithBank(store);
     // One report never reached Plaid (resumed, then past retention: removed here only); one failed
     // at Plaid (past retention: its removal at the unanswering Plaid fails).
-    const neverSent = leftPendingReport(store, applicant, item.id);
-    const atPlaid = leftPendingReport(store, applicant, item.id);
-    store.reports.attachPlaid(atPlaid.id, { plaidReportId: 'assets-report-1', reportToken: FAKE_REPORT_TOKEN });
-    store.reports.markFailed(atPlaid.id, { code: 'PRODUCT_NOT_READY', message: 'not ready' });
-    store.settings.update('retentionDays', 1);
+    const neverSent = await leftPendingReport(store, applicant, item.id);
+    const atPlaid = await leftPendingReport(store, applicant, item.id);
+    await store.reports.attachPlaid(atPlaid.id, { plaidReportId: 'assets-report-1', reportToken: FAKE_REPORT_TOKEN });
+    await store.reports.markFailed(atPlaid.id, { code: 'PRODUCT_NOT_READY', message: 'not ready' });
+    await store.settings.update('retentionDays', 1);
     // Retention counts from when the loan was closed or withdrawn.
-    store.loans.setStatus(applicant.loanId, 'withdrawn');
+    await store.loans.setStatus(applicant.loanId, 'withdrawn');
     await first.close();
 
     const later = () => new Date(Date.now() + 3 * 86_400_000);
@@ -158,8 +158,8 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
         { work: failed },
       ]);
       const after = second.services.internals.store()!;
-      expect(after.reports.get(neverSent.id)?.status).toBe('removed');
-      expect(after.reports.get(atPlaid.id)?.status).toBe('failed');
+      expect((await after.reports.get(neverSent.id))?.status).toBe('removed');
+      expect((await after.reports.get(atPlaid.id))?.status).toBe('failed');
     } finally {
       await second.close();
       const keytar = await realKeytar();

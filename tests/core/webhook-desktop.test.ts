@@ -91,7 +91,7 @@ describe('the receiver port across restarts', () => {
       session: () => null,
       requireSession: () => Promise.reject(new Error('no session in this test')),
       savedPort: () => settings.port,
-      savePort: (port) => void (settings.port = port),
+      savePort: async (port) => void (settings.port = port),
     });
   }
   const portOf = (url: string | null) => Number(new URL(url!).port);

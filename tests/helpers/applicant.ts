@@ -57,10 +57,10 @@ export function borrowerInput(overrides: Partial<BorrowerInput> = {}): BorrowerI
 
 /** What the store offers for making loans (the real repository, not a stand-in). */
 interface LoanMaker {
-  loans: { create(input: NewLoanInput): Loan };
+  loans: { create(input: NewLoanInput): Promise<Loan> };
 }
 
 /** Creates a one-borrower loan in the store and answers its borrower (the applicant of old tests). */
-export function addApplicant(store: LoanMaker, overrides: Partial<ApplicantInput> = {}): Applicant {
-  return store.loans.create(newLoanInput(overrides)).borrowers[0]!;
+export async function addApplicant(store: LoanMaker, overrides: Partial<ApplicantInput> = {}): Promise<Applicant> {
+  return (await store.loans.create(newLoanInput(overrides))).borrowers[0]!;
 }

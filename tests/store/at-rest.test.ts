@@ -52,9 +52,9 @@ function expectCorrupt(fn: () => unknown) {
 }
 
 describe('report history store: encryption at rest', () => {
-  let t: ReturnType<typeof tempStore>;
-  beforeEach(() => {
-    t = tempStore();
+  let t: Awaited<ReturnType<typeof tempStore>>;
+  beforeEach(async () => {
+    t = await tempStore();
   });
   afterEach(() => t.cleanup());
 
@@ -67,25 +67,27 @@ describe('report history store: encryption at rest', () => {
       ...descriptions,
     ]);
     const { store } = t;
-    const applicant = addApplicant(store, applicantInput({ ssn: SSN, loanNumber: 'LN-2026-0001' }));
-    const items = result.report.items.map((plaidItem, i) =>
-      store.items.add({
-        applicantId: applicant.id,
-        environment: 'sandbox',
-        plaidItemId: plaidItem.item_id,
-        accessToken: i === 0 ? ACCESS_TOKEN : ACCESS_TOKEN.replace('3b1f', '7c2e'),
-        institutionId: plaidItem.institution_id,
-        institutionName: plaidItem.institution_name,
-        accounts: plaidItem.accounts.map((a) => ({
-          accountId: a.account_id,
-          name: a.name,
-          mask: a.mask,
-          type: a.type,
-          subtype: a.subtype,
-        })),
-      }),
+    const applicant = await addApplicant(store, applicantInput({ ssn: SSN, loanNumber: 'LN-2026-0001' }));
+    const items = await Promise.all(
+      result.report.items.map((plaidItem, i) =>
+        store.items.add({
+          applicantId: applicant.id,
+          environment: 'sandbox',
+          plaidItemId: plaidItem.item_id,
+          accessToken: i === 0 ? ACCESS_TOKEN : ACCESS_TOKEN.replace('3b1f', '7c2e'),
+          institutionId: plaidItem.institution_id,
+          institutionName: plaidItem.institution_name,
+          accounts: plaidItem.accounts.map((a) => ({
+            accountId: a.account_id,
+            name: a.name,
+            mask: a.mask,
+            type: a.type,
+            subtype: a.subtype,
+          })),
+        }),
+      ),
     );
-    const pending = store.reports.createPending({
+    const pending = await store.reports.createPending({
       loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -95,19 +97,22 @@ describe('report history store: encryption at rest', () => {
       itemIds: items.map((i) => i.id),
       includeApplicantDetails: true,
     });
-    store.reports.attachPlaid(pending.id, { plaidReportId: result.report.asset_report_id, reportToken: REPORT_TOKEN });
+    await store.reports.attachPlaid(pending.id, {
+      plaidReportId: result.report.asset_report_id,
+      reportToken: REPORT_TOKEN,
+    });
     // With includeApplicantDetails Plaid echoes the SSN inside the report JSON.
     result.report.user = { ...result.report.user, ssn: SSN, first_name: 'Maria', last_name: 'Lopez' };
-    store.reports.markReady(pending.id, {
+    await store.reports.markReady(pending.id, {
       reportJson: JSON.stringify(result),
       pdf,
       summary: { totalBalance: 48_210.55, accountCount: 8, earliestHistoryDate: '2024-11-02' },
       readyAt: '2026-11-02T12:05:00.000Z',
     });
-    const copy = store.auditCopies.create({ reportId: pending.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
+    const copy = await store.auditCopies.create({ reportId: pending.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
     const deposit = result.report.items[0]!.accounts[0]!.transactions.find((x) => x.amount < 0)!;
-    store.sourcedDeposits.mark(pending.id, deposit.transaction_id, DEPOSIT_NOTE);
-    store.activity.append({
+    await store.sourcedDeposits.mark(pending.id, deposit.transaction_id, DEPOSIT_NOTE);
+    await store.activity.append({
       action: 'report_ready',
       applicantId: applicant.id,
       reportId: pending.id,
@@ -170,13 +175,13 @@ describe('report history store: encryption at rest', () => {
     }
 
     // After close: everything checkpointed into the main file.
-    t.store.close();
+    await t.store.close();
     scan(rawBytes(t.file));
-    const reopened = t.open();
-    expect((reopened.reports.readJson(flow.report.id) as typeof flow.result).report.items[0]!.accounts[0]!.name).toBe(
-      FIXTURE_ACCOUNT_NAMES[0],
-    );
-    expect(Buffer.from(reopened.reports.readPdf(flow.report.id)).equals(flow.pdf)).toBe(true);
+    const reopened = await t.open();
+    expect(
+      ((await reopened.reports.readJson(flow.report.id)) as typeof flow.result).report.items[0]!.accounts[0]!.name,
+    ).toBe(FIXTURE_ACCOUNT_NAMES[0]);
+    expect(Buffer.from(await reopened.reports.readPdf(flow.report.id)).equals(flow.pdf)).toBe(true);
   });
 
   it('a flipped byte in any encrypted column is reported as STORE_DATA_CORRUPT, never returned', async () => {
@@ -200,29 +205,29 @@ describe('report history store: encryption at rest', () => {
     expectCorrupt(() => t.store.reports.reportToken(flow.report.id));
     expectCorrupt(() => t.store.reports.readJson(flow.report.id));
     expectCorrupt(() => t.store.reports.readContent(flow.report.id));
-    expect(Buffer.from(t.store.reports.readPdf(flow.report.id)).equals(flow.pdf)).toBe(true); // untouched column still opens
+    expect(Buffer.from(await t.store.reports.readPdf(flow.report.id)).equals(flow.pdf)).toBe(true); // untouched column still opens
     expectCorrupt(() => t.store.items.accessToken(flow.items[0]!.id));
     expectCorrupt(() => t.store.items.get(flow.items[1]!.id));
     expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
     expectCorrupt(() => t.store.applicants.revealSsn(flow.applicant.id));
     // The applicant record itself still opens and lists, flagged, so one damaged SSN can't hide the desk;
     // re-entering the SSN replaces the damaged value.
-    expect(t.store.applicants.get(flow.applicant.id)).toMatchObject({ ssnMasked: null, ssnUnreadable: true });
-    expect(pipeline(t.store).rows.map((r) => r.id)).toContain(flow.applicant.loanId);
-    expect(t.store.loans.get(flow.applicant.loanId)!.borrowers[0]).toMatchObject({
+    expect(await t.store.applicants.get(flow.applicant.id)).toMatchObject({ ssnMasked: null, ssnUnreadable: true });
+    expect((await pipeline(t.store)).rows.map((r) => r.id)).toContain(flow.applicant.loanId);
+    expect((await t.store.loans.get(flow.applicant.loanId))!.borrowers[0]).toMatchObject({
       ssnMasked: null,
       ssnUnreadable: true,
     });
-    expect(t.store.applicants.update(flow.applicant.id, { ssn: SSN })).toMatchObject({
+    expect(await t.store.applicants.update(flow.applicant.id, { ssn: SSN })).toMatchObject({
       ssnMasked: `***-**-${SSN.slice(-4)}`,
       ssnUnreadable: false,
     });
-    expect(t.store.applicants.revealSsn(flow.applicant.id)).toBe(SSN);
+    expect(await t.store.applicants.revealSsn(flow.applicant.id)).toBe(SSN);
   });
 
   it('a ciphertext moved to another row, column or a truncated/unknown-version value is rejected', async () => {
     const flow = await fullFlow();
-    const other = addApplicant(t.store, applicantInput({ loanNumber: 'LN-OTHER', ssn: '111-22-3333' }));
+    const other = await addApplicant(t.store, applicantInput({ loanNumber: 'LN-OTHER', ssn: '111-22-3333' }));
     const db = new Database(t.file);
     const get = (sql: string, ...args: string[]) =>
       db
@@ -250,27 +255,27 @@ describe('report history store: encryption at rest', () => {
     db.close();
 
     expectCorrupt(() => t.store.applicants.revealSsn(other.id));
-    expect(t.store.applicants.revealSsn(flow.applicant.id)).toBe(SSN);
+    expect(await t.store.applicants.revealSsn(flow.applicant.id)).toBe(SSN);
     expectCorrupt(() => t.store.reports.reportToken(flow.report.id));
     expectCorrupt(() => t.store.items.accessToken(flow.items[1]!.id));
-    expect(t.store.items.accessToken(flow.items[0]!.id)).toBe(ACCESS_TOKEN);
+    expect(await t.store.items.accessToken(flow.items[0]!.id)).toBe(ACCESS_TOKEN);
     expectCorrupt(() => t.store.reports.readJson(flow.report.id));
     expectCorrupt(() => t.store.reports.readPdf(flow.report.id));
     expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
   });
 
-  it('a different data key is refused at open with STORE_KEY_MISMATCH; a non-database file with STORE_DATA_CORRUPT', () => {
-    const { loanId } = addApplicant(t.store, applicantInput({ ssn: SSN }));
-    t.store.close();
-    expect(() => openAssetDeskStore({ file: t.file, dataKey: randomBytes(32) })).toThrowError(
+  it('a different data key is refused at open with STORE_KEY_MISMATCH; a non-database file with STORE_DATA_CORRUPT', async () => {
+    const { loanId } = await addApplicant(t.store, applicantInput({ ssn: SSN }));
+    await t.store.close();
+    await expect(openAssetDeskStore({ file: t.file, dataKey: randomBytes(32) })).rejects.toThrowError(
       expect.objectContaining({ code: STORE_KEY_MISMATCH }) as Error,
     );
-    expect(() => openAssetDeskStore({ file: t.file, dataKey: Buffer.alloc(16) })).toThrowError(/wrong length/);
-    expect(t.open().loans.get(loanId)!.borrowers[0]!.ssnMasked).toBe('***-**-8123');
+    await expect(openAssetDeskStore({ file: t.file, dataKey: Buffer.alloc(16) })).rejects.toThrowError(/wrong length/);
+    expect((await (await t.open()).loans.get(loanId))!.borrowers[0]!.ssnMasked).toBe('***-**-8123');
 
     const junk = `${t.dir}/junk.sqlite`;
     writeFileSync(junk, randomBytes(8192));
-    expect(() => openAssetDeskStore({ file: junk, dataKey: t.dataKey })).toThrowError(
+    await expect(openAssetDeskStore({ file: junk, dataKey: t.dataKey })).rejects.toThrowError(
       expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
     );
   });

@@ -70,25 +70,25 @@ describe('backup and restore', () => {
   it('a backup taken while another process creates reports restores to a consistent history', async () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
-    openAssetDeskStore({ file, dataKey }).close();
+    await (await openAssetDeskStore({ file, dataKey })).close();
     const writer = startWriter(file, dataKey);
     try {
       await until(() => writer.committed() >= 20, 'the writer to commit 20 reports');
-      const store = openAssetDeskStore({ file, dataKey });
+      const store = await openAssetDeskStore({ file, dataKey });
       const backups = join(dir, 'backups');
       mkdirSync(backups);
       const before = writer.committed();
       const result = await backupStore(store, backups);
       const after = writer.committed();
-      store.close();
+      await store.close();
       expect(after).toBeGreaterThan(before); // writes really went on around the backup
       expect(statSync(result.path).mode & 0o777).toBe(0o600);
       expect(readdirSync(backups)).toEqual([result.path.split('/').pop()]); // no temporary file left
       await writer.stop();
       // The writer's own count reaches us late on a busy machine; the live database knows what it committed.
-      const live = openAssetDeskStore({ file, dataKey });
-      const committedInTheEnd = live.reports.search({ environment: 'sandbox', limit: 1 }).total;
-      live.close();
+      const live = await openAssetDeskStore({ file, dataKey });
+      const committedInTheEnd = (await live.reports.search({ environment: 'sandbox', limit: 1 })).total;
+      await live.close();
 
       // Restore into a fresh data folder and check every report is whole.
       const restoredFile = join(dir, 'restored', 'assetdesk.sqlite');
@@ -98,20 +98,20 @@ describe('backup and restore', () => {
       expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(raw.pragma('foreign_key_check')).toEqual([]);
       raw.close();
-      const restored = openAssetDeskStore({ file: restoredFile, dataKey });
-      const { rows, total } = restored.reports.search({ environment: 'sandbox', limit: 10_000 });
+      const restored = await openAssetDeskStore({ file: restoredFile, dataKey });
+      const { rows, total } = await restored.reports.search({ environment: 'sandbox', limit: 10_000 });
       expect(total).toBe(contents.reports);
       expect(total).toBeGreaterThanOrEqual(before);
       expect(total).toBeLessThanOrEqual(committedInTheEnd);
       for (const report of rows) {
         expect(report.status).toBe('ready'); // each report was written in one transaction: never half of one
-        const { pdf } = restored.reports.readContent(report.id);
+        const { pdf } = await restored.reports.readContent(report.id);
         expect(pdf.byteLength).toBe(16 * 1024);
       }
       // Sequence numbers are gap-free: the snapshot is a prefix of what the writer committed.
       const numbers = rows.map((r) => Number(r.plaidReportId!.replace('plaid-busy-', ''))).sort((a, b) => a - b);
       expect(numbers).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-      restored.close();
+      await restored.close();
     } finally {
       await writer.stop();
     }
@@ -120,13 +120,13 @@ describe('backup and restore', () => {
   it('two restores within one second keep both replaced histories (the second never overwrites the first)', async () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
-    const store = openAssetDeskStore({ file, dataKey });
-    addApplicant(store, applicantInput({ loanNumber: 'LN-FIRST' }));
+    const store = await openAssetDeskStore({ file, dataKey });
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-FIRST' }));
     const backups = join(dir, 'backups');
     mkdirSync(backups);
     const { path } = await backupStore(store, backups);
-    addApplicant(store, applicantInput({ loanNumber: 'LN-ONLY-IN-THE-FIRST-KEPT-COPY' }));
-    store.close();
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-ONLY-IN-THE-FIRST-KEPT-COPY' }));
+    await store.close();
     const now = new Date('2026-11-30T15:00:00.250Z');
     restoreBackup({ backupFile: path, databaseFile: file, dataKey, now });
     restoreBackup({ backupFile: path, databaseFile: file, dataKey, now });
@@ -137,21 +137,21 @@ describe('backup and restore', () => {
       'assetdesk.sqlite.before-restore-2026-11-30T15-00-00',
       'assetdesk.sqlite.before-restore-2026-11-30T15-00-00-2',
     ]);
-    const first = openAssetDeskStore({ file: join(dir, 'data', kept[0]!), dataKey });
-    expect(pipeline(first).rows.map((r) => r.loanNumber)).toContain('LN-ONLY-IN-THE-FIRST-KEPT-COPY');
-    first.close();
+    const first = await openAssetDeskStore({ file: join(dir, 'data', kept[0]!), dataKey });
+    expect((await pipeline(first)).rows.map((r) => r.loanNumber)).toContain('LN-ONLY-IN-THE-FIRST-KEPT-COPY');
+    await first.close();
   });
 
   it('restore verifies the file and the key before replacing anything, and keeps the replaced database', async () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
-    const store = openAssetDeskStore({ file, dataKey });
-    addApplicant(store, applicantInput({ loanNumber: 'LN-BACKED-UP' }));
+    const store = await openAssetDeskStore({ file, dataKey });
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-BACKED-UP' }));
     const backups = join(dir, 'backups');
     mkdirSync(backups);
     const { path } = await backupStore(store, backups);
-    addApplicant(store, applicantInput({ loanNumber: 'LN-AFTER-BACKUP' }));
-    store.close();
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-AFTER-BACKUP' }));
+    await store.close();
     expect(newestBackupIn(backups)).toBe(path);
 
     // Wrong key: refused, nothing touched.
@@ -175,31 +175,31 @@ describe('backup and restore', () => {
     expect(() => restoreBackup({ backupFile: damaged, databaseFile: file, dataKey })).toThrowError(
       expect.objectContaining({ code: 'RESTORE_REFUSED' }),
     );
-    const untouched = openAssetDeskStore({ file, dataKey });
-    expect(pipeline(untouched).total).toBe(2);
-    untouched.close();
+    const untouched = await openAssetDeskStore({ file, dataKey });
+    expect((await pipeline(untouched)).total).toBe(2);
+    await untouched.close();
 
     // The real backup: restored, the previous database kept beside it.
     const restored = restoreBackup({ backupFile: path, databaseFile: file, dataKey });
     expect(restored.previous).toMatch(/assetdesk\.sqlite\.before-restore-/);
     expect(existsSync(restored.previous!)).toBe(true);
-    const after = openAssetDeskStore({ file, dataKey });
-    const loans = pipeline(after).rows.map((r) => r.loanNumber);
+    const after = await openAssetDeskStore({ file, dataKey });
+    const loans = (await pipeline(after)).rows.map((r) => r.loanNumber);
     expect(loans).toEqual(['LN-BACKED-UP']);
-    after.close();
+    await after.close();
   });
 
   it('the recovery key opens a backup whose data key is gone', async () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
     const lostKey = randomBytes(32);
-    const store = openAssetDeskStore({ file, dataKey: lostKey });
-    addApplicant(store, applicantInput({ loanNumber: 'LN-RECOVER', ssn: '512-44-8123' }));
+    const store = await openAssetDeskStore({ file, dataKey: lostKey });
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-RECOVER', ssn: '512-44-8123' }));
     const recoveryKey = newRecoveryKey();
     expect(recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
-    store.saveRecoveryWrappedKey(wrapDataKey(lostKey, recoveryKey));
+    await store.saveRecoveryWrappedKey(wrapDataKey(lostKey, recoveryKey));
     mkdirSync(join(dir, 'b'));
     const { path } = await backupStore(store, join(dir, 'b'));
-    store.close();
+    await store.close();
 
     const wrapped = readWrappedDataKey(path)!;
     expect(wrapped.includes(lostKey)).toBe(false); // never in clear
@@ -212,28 +212,28 @@ describe('backup and restore', () => {
     const target = join(dir, 'new-machine', 'assetdesk.sqlite');
     mkdirSync(join(dir, 'new-machine'));
     restoreBackup({ backupFile: path, databaseFile: target, dataKey: recovered });
-    const opened = openAssetDeskStore({ file: target, dataKey: recovered });
-    const applicant = pipeline(opened).rows[0]!.borrowers[0]!;
-    expect(opened.applicants.revealSsn(applicant.id)).toBe('512-44-8123');
-    opened.close();
+    const opened = await openAssetDeskStore({ file: target, dataKey: recovered });
+    const applicant = (await pipeline(opened)).rows[0]!.borrowers[0]!;
+    expect(await opened.applicants.revealSsn(applicant.id)).toBe('512-44-8123');
+    await opened.close();
   });
 });
 
 describe('start-up checks', () => {
-  it('a damaged write-ahead log is refused with what to do, and nothing is rolled back or changed', () => {
+  it('a damaged write-ahead log is refused with what to do, and nothing is rolled back or changed', async () => {
     const file = join(dir, 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
-    const store = openAssetDeskStore({ file, dataKey });
+    const store = await openAssetDeskStore({ file, dataKey });
     // Keep the WAL: a second connection holds it open while the first writes, like a crash would leave it.
     const holder = new Database(file);
     holder.pragma('wal_autocheckpoint = 0');
-    for (let i = 0; i < 5; i++) addApplicant(store, applicantInput({ loanNumber: `LN-WAL-${i}` }));
+    for (let i = 0; i < 5; i++) await addApplicant(store, applicantInput({ loanNumber: `LN-WAL-${i}` }));
     const walFile = `${file}-wal`;
     const wal = `${dir}/copy`;
     mkdirSync(wal);
     copyFileSync(file, join(wal, 'assetdesk.sqlite'));
     copyFileSync(walFile, join(wal, 'assetdesk.sqlite-wal'));
-    store.close();
+    await store.close();
     holder.close();
     const copy = join(wal, 'assetdesk.sqlite');
     expect(inspectWal(`${copy}-wal`)).toEqual({ damaged: false });
@@ -244,7 +244,7 @@ describe('start-up checks', () => {
     writeSync(handle, Buffer.from('DAMAGED!'), 0, 8, 32 + 24 + 100);
     closeSync(handle);
     expect(size).toBeGreaterThan(4096 * 3);
-    expect(() => openAssetDeskStore({ file: copy, dataKey })).toThrowError(
+    await expect(openAssetDeskStore({ file: copy, dataKey })).rejects.toThrowError(
       expect.objectContaining({
         code: 'STORE_DATA_CORRUPT',
         message: expect.stringMatching(/journal of recent changes.*damaged.*restore your latest backup/is),
@@ -254,16 +254,16 @@ describe('start-up checks', () => {
     expect(readFileSync(`${copy}-wal`).length).toBe(before.length);
   });
 
-  it('a damaged database file gives a plain message, not a silent empty start', () => {
+  it('a damaged database file gives a plain message, not a silent empty start', async () => {
     const file = join(dir, 'assetdesk.sqlite');
     const dataKey = randomBytes(32);
-    const store = openAssetDeskStore({ file, dataKey });
-    for (let i = 0; i < 30; i++) addApplicant(store, applicantInput({ loanNumber: `LN-DMG-${i}` }));
-    store.close();
+    const store = await openAssetDeskStore({ file, dataKey });
+    for (let i = 0; i < 30; i++) await addApplicant(store, applicantInput({ loanNumber: `LN-DMG-${i}` }));
+    await store.close();
     const handle = openSync(file, 'r+');
     writeSync(handle, Buffer.alloc(4096, 0x5a), 0, 4096, 4096 * 3);
     closeSync(handle);
-    expect(() => openAssetDeskStore({ file, dataKey })).toThrowError(
+    await expect(openAssetDeskStore({ file, dataKey })).rejects.toThrowError(
       expect.objectContaining({
         code: 'STORE_DATA_CORRUPT',
         message: expect.stringMatching(/damaged.*Restore your latest backup/s),
@@ -271,23 +271,23 @@ describe('start-up checks', () => {
     );
   });
 
-  it.skipIf(!smallDiskAvailable())('a read-only data folder says so plainly, not EROFS', () => {
+  it.skipIf(!smallDiskAvailable())('a read-only data folder says so plainly, not EROFS', async () => {
     const disk = mountSmallDisk(1024);
     try {
       const file = join(disk.dir, 'assetdesk.sqlite');
       const dataKey = randomBytes(32);
-      openAssetDeskStore({ file, dataKey }).close();
+      await (await openAssetDeskStore({ file, dataKey })).close();
       disk.setReadOnly(true);
       let error: unknown;
       try {
-        openAssetDeskStore({ file, dataKey }).close();
+        await (await openAssetDeskStore({ file, dataKey })).close();
       } catch (e) {
         error = e;
       }
       expect(error).toMatchObject({ code: 'DATA_FOLDER_UNWRITABLE', message: expect.stringMatching(/read-only/) });
       expect((error as Error).message).not.toMatch(/EROFS/);
       const fresh = join(disk.dir, 'sub', 'assetdesk.sqlite');
-      expect(() => openAssetDeskStore({ file: fresh, dataKey })).toThrowError(
+      await expect(openAssetDeskStore({ file: fresh, dataKey })).rejects.toThrowError(
         expect.objectContaining({ code: 'DATA_FOLDER_UNWRITABLE' }),
       );
     } finally {

@@ -57,21 +57,21 @@ describe('report history store: killed mid-write', () => {
     expect(raw.pragma('foreign_key_check')).toEqual([]);
     raw.close();
 
-    const store = openAssetDeskStore({ file, dataKey });
-    const { rows, total } = store.reports.search({ environment: 'sandbox', limit: 100 });
+    const store = await openAssetDeskStore({ file, dataKey });
+    const { rows, total } = await store.reports.search({ environment: 'sandbox', limit: 100 });
     expect(total).toBe(committedTarget);
     for (const report of rows) {
       expect(report.status).toBe('ready');
-      const content = store.reports.readContent(report.id) as {
+      const content = (await store.reports.readContent(report.id)) as {
         json: { report: { items: unknown[] } };
         pdf: Uint8Array;
       };
       expect(content.json.report.items.length).toBeGreaterThan(0);
       expect(content.pdf.length).toBe(64 * 1024);
-      expect(store.reports.reportToken(report.id)).toMatch(/^assets-sandbox-/);
+      expect(await store.reports.reportToken(report.id)).toMatch(/^assets-sandbox-/);
     }
-    const applicant = pipeline(store).rows[0]!.borrowers[0]!;
-    expect(store.applicants.revealSsn(applicant.id)).toBe('512-44-8123');
-    store.close();
+    const applicant = (await pipeline(store)).rows[0]!.borrowers[0]!;
+    expect(await store.applicants.revealSsn(applicant.id)).toBe('512-44-8123');
+    await store.close();
   });
 });

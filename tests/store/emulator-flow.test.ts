@@ -41,10 +41,10 @@ async function readyReport(token: string): Promise<AssetReportGetResponse> {
 }
 
 it('a full emulator flow leaves no account names, transactions, owners, addresses, tokens or SSN in the raw file or WAL', async () => {
-  const t = tempStore();
+  const t = await tempStore();
   try {
     const { store } = t;
-    const applicant = addApplicant(store, applicantInput({ ssn: SSN }));
+    const applicant = await addApplicant(store, applicantInput({ ssn: SSN }));
     const linked = [await link('ins_109508', 'user_large_deposit'), await link('ins_109509', 'user_joint')];
     const created = await plaid.assetReportCreate({
       access_tokens: linked.map((l) => l.access_token),
@@ -63,24 +63,26 @@ it('a full emulator flow leaves no account names, transactions, owners, addresse
       auditor_id: 'fannie_mae',
     });
 
-    const items = got.report.items.map((plaidItem) =>
-      store.items.add({
-        applicantId: applicant.id,
-        environment: 'emulator',
-        plaidItemId: plaidItem.item_id,
-        accessToken: linked.find((l) => l.item_id === plaidItem.item_id)!.access_token,
-        institutionId: plaidItem.institution_id,
-        institutionName: plaidItem.institution_name,
-        accounts: plaidItem.accounts.map((a) => ({
-          accountId: a.account_id,
-          name: a.name,
-          mask: a.mask ?? null,
-          type: a.type,
-          subtype: a.subtype ?? null,
-        })),
-      }),
+    const items = await Promise.all(
+      got.report.items.map((plaidItem) =>
+        store.items.add({
+          applicantId: applicant.id,
+          environment: 'emulator',
+          plaidItemId: plaidItem.item_id,
+          accessToken: linked.find((l) => l.item_id === plaidItem.item_id)!.access_token,
+          institutionId: plaidItem.institution_id,
+          institutionName: plaidItem.institution_name,
+          accounts: plaidItem.accounts.map((a) => ({
+            accountId: a.account_id,
+            name: a.name,
+            mask: a.mask ?? null,
+            type: a.type,
+            subtype: a.subtype ?? null,
+          })),
+        }),
+      ),
     );
-    const report = store.reports.createPending({
+    const report = await store.reports.createPending({
       loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'emulator',
@@ -90,12 +92,12 @@ it('a full emulator flow leaves no account names, transactions, owners, addresse
       itemIds: items.map((i) => i.id),
       includeApplicantDetails: true,
     });
-    store.reports.attachPlaid(report.id, {
+    await store.reports.attachPlaid(report.id, {
       plaidReportId: created.data.asset_report_id,
       reportToken: created.data.asset_report_token,
     });
     const accounts = got.report.items.flatMap((i) => i.accounts);
-    store.reports.markReady(report.id, {
+    await store.reports.markReady(report.id, {
       reportJson: JSON.stringify({ report: got.report, warnings: got.warnings }),
       pdf: new Uint8Array(pdf),
       summary: {
@@ -105,9 +107,13 @@ it('a full emulator flow leaves no account names, transactions, owners, addresse
       },
       readyAt: new Date().toISOString(),
     });
-    store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: audit.data.audit_copy_token });
+    await store.auditCopies.create({
+      reportId: report.id,
+      auditorId: 'fannie_mae',
+      token: audit.data.audit_copy_token,
+    });
     const deposit = accounts.flatMap((a) => a.transactions).find((x) => x.amount < -5000)!;
-    store.sourcedDeposits.mark(report.id, deposit.transaction_id, 'Proceeds from the sale of a 2019 Honda Civic');
+    await store.sourcedDeposits.mark(report.id, deposit.transaction_id, 'Proceeds from the sale of a 2019 Honda Civic');
 
     const owners = accounts.flatMap((a) => a.owners);
     const needles = new Set<string>([
@@ -141,15 +147,19 @@ it('a full emulator flow leaves no account names, transactions, owners, addresse
       expect(found).toEqual([]);
     };
     scan(); // while open, with a live WAL
-    t.store.close();
+    await t.store.close();
     scan(); // after the checkpoint into the main file
 
-    const reopened = t.open();
-    expect(reopened.reports.readJson(report.id)).toEqual(
+    const reopened = await t.open();
+    expect(await reopened.reports.readJson(report.id)).toEqual(
       JSON.parse(JSON.stringify({ report: got.report, warnings: got.warnings })),
     );
-    expect(Buffer.from(reopened.reports.readPdf(report.id)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await reopened.reports.readPdf(report.id))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
 });

@@ -6,19 +6,19 @@ import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
 import type { PipelineQuery } from '../../electron/db/repositories/loans';
 
 /** A store in a fresh temp folder, with a settable clock; `cleanup()` closes it and deletes the folder. */
-export function tempStore(options: { dataKey?: Buffer; start?: string } = {}) {
+export async function tempStore(options: { dataKey?: Buffer; start?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'assetdesk-store-'));
   const file = join(dir, 'user-data', 'assetdesk.sqlite');
   const dataKey = options.dataKey ?? randomBytes(32);
   let now = new Date(options.start ?? '2026-11-02T12:00:00.000Z');
   const clock = () => new Date(now);
   const stores: AssetDeskStore[] = [];
-  const open = () => {
-    const store = openAssetDeskStore({ file, dataKey, clock });
+  const open = async () => {
+    const store = await openAssetDeskStore({ file, dataKey, clock });
     stores.push(store);
     return store;
   };
-  const store = open();
+  const store = await open();
   return {
     dir,
     file,
@@ -33,8 +33,8 @@ export function tempStore(options: { dataKey?: Buffer; start?: string } = {}) {
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
-    cleanup() {
-      for (const s of stores) s.close();
+    async cleanup() {
+      for (const s of stores) await s.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -50,7 +50,7 @@ export {
 export const SSN = '512-44-8123';
 
 /** The pipeline as the app lists it: Sandbox, Fannie Mae's document-age rule, the helpers' start day. */
-export function pipeline(store: AssetDeskStore, query: Partial<PipelineQuery> = {}) {
+export async function pipeline(store: AssetDeskStore, query: Partial<PipelineQuery> = {}) {
   return store.loans.pipeline({
     environment: 'sandbox',
     documentAgeRule: 'fannie_4_months',

@@ -25,26 +25,27 @@ describe('migration 008 on a database made by version 7', () => {
   let dir: string;
   let file: string;
   let store: AssetDeskStore;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'assetdesk-migration-008-'));
     file = join(dir, 'assetdesk.sqlite');
     copyFileSync(FIXTURE, file);
     const before = new Database(file, { readonly: true });
     expect(schemaVersion(before)).toBe(7);
     before.close();
-    store = openAssetDeskStore({ file, dataKey: DATA_KEY, clock: () => new Date('2026-10-06T12:00:00.000Z') });
+    store = await openAssetDeskStore({ file, dataKey: DATA_KEY, clock: () => new Date('2026-10-06T12:00:00.000Z') });
   });
-  afterAll(() => {
-    store.close();
+  afterAll(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const list = () =>
-    store.loans.pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-10-06' }).rows;
-  const loanOf = (lastName: string) => {
-    const row = list().find((r) => r.borrowers[0]?.lastName === lastName);
+  const list = async () =>
+    (await store.loans.pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-10-06' }))
+      .rows;
+  const loanOf = async (lastName: string) => {
+    const row = (await list()).find((r) => r.borrowers[0]?.lastName === lastName);
     expect(row, lastName).toBeDefined();
-    return store.loans.get(row!.id)!;
+    return (await store.loans.get(row!.id))!;
   };
 
   it('opens at the latest version, and the file passes SQLite’s integrity and foreign-key checks', () => {
@@ -58,9 +59,9 @@ describe('migration 008 on a database made by version 7', () => {
     db.close();
   });
 
-  it('one loan per old applicant, with the same terms and note date; the borrower keeps name, contact and SSN', () => {
-    expect(list()).toHaveLength(4);
-    const maria = loanOf('Lopez');
+  it('one loan per old applicant, with the same terms and note date; the borrower keeps name, contact and SSN', async () => {
+    expect(await list()).toHaveLength(4);
+    const maria = await loanOf('Lopez');
     expect(maria).toMatchObject({
       loanNumber: 'LN-2026-0100',
       loanNumberShared: false,
@@ -85,38 +86,40 @@ describe('migration 008 on a database made by version 7', () => {
       ssnMasked: '***-**-8123',
       ssnUnreadable: false,
     });
-    expect(store.applicants.revealSsn(maria.borrowers[0]!.id)).toBe('512-44-8123');
-    expect(loanOf('Mensah').borrowers[0]!.ssnMasked).toBe('***-**-2222');
-    expect(store.applicants.revealSsn(loanOf('Mensah').borrowers[0]!.id)).toBe('600-11-2222');
+    expect(await store.applicants.revealSsn(maria.borrowers[0]!.id)).toBe('512-44-8123');
+    expect((await loanOf('Mensah')).borrowers[0]!.ssnMasked).toBe('***-**-2222');
+    expect(await store.applicants.revealSsn((await loanOf('Mensah')).borrowers[0]!.id)).toBe('600-11-2222');
 
-    const jose = loanOf('Ñúñez-O’Brien');
+    const jose = await loanOf('Ñúñez-O’Brien');
     expect(jose).toMatchObject({ loanPurpose: 'refinance', expectedNoteDate: null, fundsToClose: 7350 });
-    expect(store.applicants.revealSsn(jose.borrowers[0]!.id)).toBeNull();
-    expect(loanOf('Жукова')).toMatchObject({ loanNumber: 'LN-2026-0300', reservesNeeded: 0 });
+    expect(await store.applicants.revealSsn(jose.borrowers[0]!.id)).toBeNull();
+    expect(await loanOf('Жукова')).toMatchObject({ loanNumber: 'LN-2026-0300', reservesNeeded: 0 });
   });
 
-  it('a loan number two files shared stays as typed; only the later file is flagged, and it can be fixed', () => {
-    const jose = loanOf('Ñúñez-O’Brien');
-    const kwame = loanOf('Mensah');
+  it('a loan number two files shared stays as typed; only the later file is flagged, and it can be fixed', async () => {
+    const jose = await loanOf('Ñúñez-O’Brien');
+    const kwame = await loanOf('Mensah');
     expect(jose).toMatchObject({ loanNumber: 'LN-2026-0200', loanNumberShared: false });
     expect(kwame).toMatchObject({ loanNumber: 'ln-2026-0200', loanNumberShared: true });
-    expect(store.loans.findByNumber('ln-2026-0200')?.loanId).toBe(jose.id);
+    expect((await store.loans.findByNumber('ln-2026-0200'))?.loanId).toBe(jose.id);
     // The number is taken for new files, whatever its case.
     const attempt = () => store.loans.create(newLoanInput({ loanNumber: 'Ln-2026-0200' }));
     expect(attempt).toThrowError(AppError);
-    expect(() => attempt()).toThrowError(expect.objectContaining({ code: 'LOAN_NUMBER_TAKEN', field: 'loanNumber' }));
+    await expect(attempt()).rejects.toThrowError(
+      expect.objectContaining({ code: 'LOAN_NUMBER_TAKEN', field: 'loanNumber' }),
+    );
     // Editing something else keeps the flag; a new number clears it.
-    expect(store.loans.update(kwame.id, { fundsToClose: 31_000 }).loanNumberShared).toBe(true);
-    expect(store.loans.update(kwame.id, { loanNumber: 'LN-2026-0201' })).toMatchObject({
+    expect((await store.loans.update(kwame.id, { fundsToClose: 31_000 })).loanNumberShared).toBe(true);
+    expect(await store.loans.update(kwame.id, { loanNumber: 'LN-2026-0201' })).toMatchObject({
       loanNumber: 'LN-2026-0201',
       loanNumberShared: false,
     });
   });
 
-  it('Items, Hosted Link sessions and their tokens stay with the borrower; reports, content and tokens with the loan', () => {
-    const maria = loanOf('Lopez');
+  it('Items, Hosted Link sessions and their tokens stay with the borrower; reports, content and tokens with the loan', async () => {
+    const maria = await loanOf('Lopez');
     const borrower = maria.borrowers[0]!;
-    const items = store.items.listForApplicant(borrower.id, 'sandbox');
+    const items = await store.items.listForApplicant(borrower.id, 'sandbox');
     expect(items.map((i) => i.institutionName).sort()).toEqual([
       'First Platypus Bank',
       'Tattersall Federal Credit Union',
@@ -125,13 +128,16 @@ describe('migration 008 on a database made by version 7', () => {
       '0000',
       '1111',
     ]);
-    expect(items.map((i) => store.items.accessToken(i.id)).sort()).toEqual([fakeAccessToken(1), fakeAccessToken(2)]);
-    const sessions = store.hostedLinkSessions.listForApplicant(borrower.id, 'sandbox');
+    expect((await Promise.all(items.map((i) => store.items.accessToken(i.id)))).sort()).toEqual([
+      fakeAccessToken(1),
+      fakeAccessToken(2),
+    ]);
+    const sessions = await store.hostedLinkSessions.listForApplicant(borrower.id, 'sandbox');
     expect(sessions.map((s) => s.status).sort()).toEqual(['completed', 'waiting']);
     const waiting = sessions.find((s) => s.status === 'waiting')!;
-    expect(store.hostedLinkSessions.url(waiting.id)).toBe('https://hosted.plaid.com/link/v7-fixture-waiting');
+    expect(await store.hostedLinkSessions.url(waiting.id)).toBe('https://hosted.plaid.com/link/v7-fixture-waiting');
 
-    const reports = store.reports.listForLoan(maria.id, 'sandbox');
+    const reports = await store.reports.listForLoan(maria.id, 'sandbox');
     expect(reports.map((r) => r.status).sort()).toEqual(['pending', 'ready', 'removed']);
     const ready = reports.find((r) => r.status === 'ready')!;
     expect(ready).toMatchObject({
@@ -143,43 +149,46 @@ describe('migration 008 on a database made by version 7', () => {
       institutions: ['First Platypus Bank', 'Tattersall Federal Credit Union'],
       findingCounts: { attention: 2, info: 4 },
     });
-    const content = store.reports.readContent(ready.id) as { json: { report: { items: unknown[] } }; pdf: Uint8Array };
+    const content = (await store.reports.readContent(ready.id)) as {
+      json: { report: { items: unknown[] } };
+      pdf: Uint8Array;
+    };
     expect(content.json.report.items).toHaveLength(2);
     expect(Buffer.from(content.pdf).subarray(0, 5).toString()).toBe('%PDF-');
-    expect(store.reports.reportToken(ready.id)).toBe('assets-sandbox-00000000-0000-4000-8000-000000000001');
-    expect(store.reports.generatedOn(ready.id)).toBe('2026-10-05');
-    const copies = store.auditCopies.list(ready.id);
+    expect(await store.reports.reportToken(ready.id)).toBe('assets-sandbox-00000000-0000-4000-8000-000000000001');
+    expect(await store.reports.generatedOn(ready.id)).toBe('2026-10-05');
+    const copies = await store.auditCopies.list(ready.id);
     expect(copies).toHaveLength(1);
-    expect(store.auditCopies.token(copies[0]!.id)).toBe('a-sandbox-V7FIXTUREAUDITCOPYAAAAAAAA');
-    expect(store.sourcedDeposits.list(ready.id).map((d) => d.note)).toEqual(['Gift letter from her parents']);
+    expect(await store.auditCopies.token(copies[0]!.id)).toBe('a-sandbox-V7FIXTUREAUDITCOPYAAAAAAAA');
+    expect((await store.sourcedDeposits.list(ready.id)).map((d) => d.note)).toEqual(['Gift letter from her parents']);
     const removed = reports.find((r) => r.status === 'removed')!;
-    expect(store.reports.reportToken(removed.id)).toBeNull();
-    const pending = store.reports.get(reports.find((r) => r.status === 'pending')!.id)!;
+    expect(await store.reports.reportToken(removed.id)).toBeNull();
+    const pending = (await store.reports.get(reports.find((r) => r.status === 'pending')!.id))!;
     expect(pending).toMatchObject({ kind: 'refresh', parentId: ready.id, plaidReportId: 'plaid-report-v7-3' });
     expect(pending.itemIds.sort()).toEqual(items.map((i) => i.id).sort());
     // Still found where the officer looks: by bank, by name, by amount.
-    expect(store.reports.search({ environment: 'sandbox', query: 'tattersall maria' }).total).toBe(2);
-    expect(store.reports.search({ environment: 'sandbox', query: 'depositos' }).total).toBe(1);
+    expect((await store.reports.search({ environment: 'sandbox', query: 'tattersall maria' })).total).toBe(2);
+    expect((await store.reports.search({ environment: 'sandbox', query: 'depositos' })).total).toBe(1);
   });
 
-  it('confirmations are listed for the loan, and every activity entry about an applicant carries its loan', () => {
-    const maria = loanOf('Lopez');
-    expect(store.accountConfirmations.listForLoan(maria.id)).toMatchObject([
+  it('confirmations are listed for the loan, and every activity entry about an applicant carries its loan', async () => {
+    const maria = await loanOf('Lopez');
+    expect(await store.accountConfirmations.listForLoan(maria.id)).toMatchObject([
       {
         accountKey: 'ins_109510:2222:checking',
         kind: 'ownership',
         note: 'Joint account with her sister; letter on file',
       },
     ]);
-    expect(store.accountConfirmations.listForLoan(loanOf('Mensah').id)).toEqual([]);
+    expect(await store.accountConfirmations.listForLoan((await loanOf('Mensah')).id)).toEqual([]);
 
-    const all = store.activity.list({ limit: 1000 });
-    const borrowerLoan = new Map(list().flatMap((row) => row.borrowers.map((b) => [b.id, row.id] as const)));
+    const all = await store.activity.list({ limit: 1000 });
+    const borrowerLoan = new Map((await list()).flatMap((row) => row.borrowers.map((b) => [b.id, row.id] as const)));
     const aboutSomeone = all.filter((e) => e.applicantId !== null);
     expect(aboutSomeone).toHaveLength(9); // every entry the fixture logged about an applicant
     for (const entry of aboutSomeone) expect(entry.loanId, entry.action).toBe(borrowerLoan.get(entry.applicantId!));
     expect(all.find((e) => e.action === 'settings_changed')).toMatchObject({ loanId: null, applicantId: null });
-    expect(store.activity.list({ loanId: maria.id }).map((e) => e.action)).toEqual(
+    expect((await store.activity.list({ loanId: maria.id })).map((e) => e.action)).toEqual(
       expect.arrayContaining(['applicant_created', 'report_created', 'account_confirmed', 'report_removed']),
     );
     // The log stays append-only after the migration stepped its guards aside.
@@ -189,8 +198,8 @@ describe('migration 008 on a database made by version 7', () => {
     db.close();
   });
 
-  it('the pipeline lists every loan with the right status, counts, findings, refresh-by and last activity', () => {
-    const rows = new Map(list().map((r) => [r.borrowers[0]!.lastName, r]));
+  it('the pipeline lists every loan with the right status, counts, findings, refresh-by and last activity', async () => {
+    const rows = new Map((await list()).map((r) => [r.borrowers[0]!.lastName, r]));
     expect(rows.get('Lopez')).toMatchObject({
       reportStatus: 'pending',
       reportCount: 2,
@@ -208,19 +217,24 @@ describe('migration 008 on a database made by version 7', () => {
     expect(rows.get('Mensah')).toMatchObject({ reportStatus: 'needs_relink', reportCount: 0, refreshBy: null });
     expect(rows.get('Жукова')).toMatchObject({ reportStatus: 'no_report', reportCount: 0, findingCounts: null });
     // Last activity is the applicant's latest logged entry.
-    const lopezLatest = store.activity.list({ loanId: rows.get('Lopez')!.id, limit: 1 })[0]!;
+    const lopezLatest = (await store.activity.list({ loanId: rows.get('Lopez')!.id, limit: 1 }))[0]!;
     expect(rows.get('Lopez')!.lastActivityAt).toBe(lopezLatest.at);
     // The folded search text was built for every migrated loan.
-    const search = (query: string) =>
-      store.loans
-        .pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-10-06', query })
-        .rows.map((r) => r.borrowers[0]!.lastName);
-    expect(search('nunez')).toEqual(['Ñúñez-O’Brien']);
-    expect(search('АННА')).toEqual(['Жукова']);
-    expect(search('maria.lopez@example')).toEqual(['Lopez']);
-    expect(search('gingham')).toEqual(['Mensah']);
+    const search = async (query: string) =>
+      (
+        await store.loans.pipeline({
+          environment: 'sandbox',
+          documentAgeRule: 'fannie_4_months',
+          today: '2026-10-06',
+          query,
+        })
+      ).rows.map((r) => r.borrowers[0]!.lastName);
+    expect(await search('nunez')).toEqual(['Ñúñez-O’Brien']);
+    expect(await search('АННА')).toEqual(['Жукова']);
+    expect(await search('maria.lopez@example')).toEqual(['Lopez']);
+    expect(await search('gingham')).toEqual(['Mensah']);
     // Other environments keep their own Items: Kwame's emulator bank is fine there.
-    const emulator = store.loans.pipeline({
+    const emulator = await store.loans.pipeline({
       environment: 'emulator',
       documentAgeRule: 'fannie_4_months',
       today: '2026-10-06',
@@ -231,7 +245,7 @@ describe('migration 008 on a database made by version 7', () => {
 });
 
 describe('migrations 007 and 008 in one go, on the version-7 fixture rewound to version 6', () => {
-  it('reports made before folded search find their banks, and the loans their names, in any accent or case', () => {
+  it('reports made before folded search find their banks, and the loans their names, in any accent or case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'assetdesk-migration-007-'));
     try {
       const file = join(dir, 'assetdesk.sqlite');
@@ -249,21 +263,30 @@ describe('migrations 007 and 008 in one go, on the version-7 fixture rewound to 
       );
       before.close();
 
-      const store = openAssetDeskStore({ file, dataKey: DATA_KEY, clock: () => new Date('2026-10-06T12:00:00Z') });
+      const store = await openAssetDeskStore({
+        file,
+        dataKey: DATA_KEY,
+        clock: () => new Date('2026-10-06T12:00:00Z'),
+      });
       try {
-        const loans = (query: string) =>
-          store.loans
-            .pipeline({ environment: 'sandbox', documentAgeRule: 'fannie_4_months', today: '2026-10-06', query })
-            .rows.map((r) => r.borrowers[0]!.lastName);
-        expect(loans('nunez')).toEqual(['Ñúñez-O’Brien']);
-        expect(loans('ÑÚÑEZ')).toEqual(['Ñúñez-O’Brien']);
-        expect(loans('жукова')).toEqual(['Жукова']);
-        const reports = (query: string) => store.reports.search({ environment: 'sandbox', query }).rows;
-        expect(reports('depositos').map((r) => r.applicantName)).toEqual(['José Ñúñez-O’Brien']);
-        expect(reports('DEPÓSITOS')).toHaveLength(1);
-        expect(reports('tattersall').length).toBe(2); // Maria's ready and pending reports
+        const loans = async (query: string) =>
+          (
+            await store.loans.pipeline({
+              environment: 'sandbox',
+              documentAgeRule: 'fannie_4_months',
+              today: '2026-10-06',
+              query,
+            })
+          ).rows.map((r) => r.borrowers[0]!.lastName);
+        expect(await loans('nunez')).toEqual(['Ñúñez-O’Brien']);
+        expect(await loans('ÑÚÑEZ')).toEqual(['Ñúñez-O’Brien']);
+        expect(await loans('жукова')).toEqual(['Жукова']);
+        const reports = async (query: string) => (await store.reports.search({ environment: 'sandbox', query })).rows;
+        expect((await reports('depositos')).map((r) => r.applicantName)).toEqual(['José Ñúñez-O’Brien']);
+        expect(await reports('DEPÓSITOS')).toHaveLength(1);
+        expect((await reports('tattersall')).length).toBe(2); // Maria's ready and pending reports
       } finally {
-        store.close();
+        await store.close();
       }
       const after = new Database(file, { readonly: true });
       expect(schemaVersion(after)).toBe(LATEST_SCHEMA_VERSION);

@@ -21,10 +21,10 @@ describe('report history store: migrations', () => {
     return db;
   };
 
-  it('versions are 1..N in order and a fresh database ends at the latest', () => {
+  it('versions are 1..N in order and a fresh database ends at the latest', async () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
-    const store = openAssetDeskStore({ file: join(dir, 'fresh.sqlite'), dataKey: randomBytes(32) });
-    store.close();
+    const store = await openAssetDeskStore({ file: join(dir, 'fresh.sqlite'), dataKey: randomBytes(32) });
+    await store.close();
     const db = new Database(join(dir, 'fresh.sqlite'));
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -209,14 +209,14 @@ describe('report history store: migrations', () => {
     db.close();
   });
 
-  it('an existing version-1 database is upgraded by openAssetDeskStore and its data stays usable', () => {
+  it('an existing version-1 database is upgraded by openAssetDeskStore and its data stays usable', async () => {
     const file = join(dir, 'old.sqlite');
     const dataKey = randomBytes(32);
     const db = new Database(file);
     migrate(db, { target: 1 });
     db.close();
-    const store = openAssetDeskStore({ file, dataKey });
-    const applicant = addApplicant(store, {
+    const store = await openAssetDeskStore({ file, dataKey });
+    const applicant = await addApplicant(store, {
       firstName: 'Ana',
       lastName: 'Ruiz',
       email: 'ana@example.com',
@@ -227,18 +227,18 @@ describe('report history store: migrations', () => {
       qualifyingMonthlyIncome: 1,
       fundsToClose: 1,
     });
-    expect(pipeline(store, { query: 'ruiz' }).rows.map((r) => r.id)).toEqual([applicant.loanId]);
-    store.close();
+    expect((await pipeline(store, { query: 'ruiz' })).rows.map((r) => r.id)).toEqual([applicant.loanId]);
+    await store.close();
   });
 
-  it('a database newer than the app is refused with STORE_TOO_NEW and left unchanged', () => {
+  it('a database newer than the app is refused with STORE_TOO_NEW and left unchanged', async () => {
     const file = join(dir, 'future.sqlite');
     const db = new Database(file);
     db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     db.close();
     let caught: unknown;
     try {
-      openAssetDeskStore({ file, dataKey: randomBytes(32) });
+      await openAssetDeskStore({ file, dataKey: randomBytes(32) });
     } catch (err) {
       caught = err;
     }

@@ -8,9 +8,9 @@ import { addApplicant } from '../helpers/applicant';
 const DAY = 86_400_000;
 
 describe('report history store: repositories', () => {
-  let t: ReturnType<typeof tempStore>;
-  beforeEach(() => {
-    t = tempStore();
+  let t: Awaited<ReturnType<typeof tempStore>>;
+  beforeEach(async () => {
+    t = await tempStore();
   });
   afterEach(() => t.cleanup());
 
@@ -22,9 +22,9 @@ describe('report history store: repositories', () => {
     subtype: 'checking',
   };
 
-  function linkedApplicant(overrides = {}) {
-    const applicant = addApplicant(t.store, applicantInput(overrides));
-    const item = t.store.items.add({
+  async function linkedApplicant(overrides = {}) {
+    const applicant = await addApplicant(t.store, applicantInput(overrides));
+    const item = await t.store.items.add({
       applicantId: applicant.id,
       environment: 'sandbox',
       plaidItemId: `item-${applicant.id}`,
@@ -36,9 +36,9 @@ describe('report history store: repositories', () => {
     return { applicant, item };
   }
 
-  it('borrowers: create, get, update, masked SSN and reveal', () => {
-    const created = addApplicant(t.store, applicantInput({ ssn: SSN, middleName: 'Elena' }));
-    expect(t.store.loans.get(created.loanId)).toMatchObject({ reservesNeeded: 0, fundsToClose: 62_000 });
+  it('borrowers: create, get, update, masked SSN and reveal', async () => {
+    const created = await addApplicant(t.store, applicantInput({ ssn: SSN, middleName: 'Elena' }));
+    expect(await t.store.loans.get(created.loanId)).toMatchObject({ reservesNeeded: 0, fundsToClose: 62_000 });
     expect(created).toMatchObject({
       firstName: 'Maria',
       middleName: 'Elena',
@@ -48,36 +48,36 @@ describe('report history store: repositories', () => {
       ssnUnreadable: false,
     });
     expect(created.createdAt).toBe('2026-11-02T12:00:00.000Z');
-    expect(t.store.applicants.get(created.id)).toEqual(created);
-    expect(t.store.applicants.revealSsn(created.id)).toBe(SSN);
+    expect(await t.store.applicants.get(created.id)).toEqual(created);
+    expect(await t.store.applicants.revealSsn(created.id)).toBe(SSN);
 
     t.advance(1000);
-    expect(t.store.loans.update(created.loanId, { fundsToClose: 70_000 }).fundsToClose).toBe(70_000);
-    const updated = t.store.applicants.update(created.id, { phone: '+1 415 555 0199' });
+    expect((await t.store.loans.update(created.loanId, { fundsToClose: 70_000 })).fundsToClose).toBe(70_000);
+    const updated = await t.store.applicants.update(created.id, { phone: '+1 415 555 0199' });
     expect(updated).toMatchObject({
       phone: '+14155550199', // saved as E.164 whatever way it was typed
       ssnMasked: '***-**-8123',
       updatedAt: '2026-11-02T12:00:01.000Z',
     });
-    t.store.applicants.update(created.id, { ssn: '600-11-2222' });
-    expect(t.store.applicants.revealSsn(created.id)).toBe('600-11-2222');
-    expect(t.store.applicants.get('missing')).toBeNull();
+    await t.store.applicants.update(created.id, { ssn: '600-11-2222' });
+    expect(await t.store.applicants.revealSsn(created.id)).toBe('600-11-2222');
+    expect(await t.store.applicants.get('missing')).toBeNull();
   });
 
-  it('borrowers: invalid input is refused with the field named', () => {
+  it('borrowers: invalid input is refused with the field named', async () => {
     const attempt = () => addApplicant(t.store, applicantInput({ ssn: '000-12-3456' }));
     expect(attempt).toThrowError(AppError);
     try {
-      attempt();
+      await attempt();
     } catch (err) {
       expect((err as AppError).code).toBe('VALIDATION_FAILED');
       expect((err as AppError).field).toBe('ssn');
     }
-    expect(() => t.store.applicants.update('nope', { firstName: 'Ana' })).toThrowError(/no longer exists/);
+    await expect(t.store.applicants.update('nope', { firstName: 'Ana' })).rejects.toThrowError(/no longer exists/);
   });
 
-  it('items: add, lookups, decrypted token, status, remove', () => {
-    const { applicant, item } = linkedApplicant();
+  it('items: add, lookups, decrypted token, status, remove', async () => {
+    const { applicant, item } = await linkedApplicant();
     expect(item).toMatchObject({
       status: 'ok',
       environment: 'sandbox',
@@ -85,14 +85,14 @@ describe('report history store: repositories', () => {
       accounts: [account],
       lastError: null,
     });
-    expect(t.store.items.get(item.id)).toEqual(item);
-    expect(t.store.items.listForApplicant(applicant.id, 'sandbox')).toEqual([item]);
-    expect(t.store.items.listForApplicant(applicant.id, 'production')).toEqual([]);
-    expect(t.store.items.findByInstitution(applicant.id, 'sandbox', 'ins_109508')?.id).toBe(item.id);
-    expect(t.store.items.findByInstitution(applicant.id, 'emulator', 'ins_109508')).toBeNull();
-    expect(t.store.items.findByPlaidItemId('sandbox', `item-${applicant.id}`)?.id).toBe(item.id);
-    expect(t.store.items.accessToken(item.id)).toBe(ACCESS_TOKEN);
-    expect(() =>
+    expect(await t.store.items.get(item.id)).toEqual(item);
+    expect(await t.store.items.listForApplicant(applicant.id, 'sandbox')).toEqual([item]);
+    expect(await t.store.items.listForApplicant(applicant.id, 'production')).toEqual([]);
+    expect((await t.store.items.findByInstitution(applicant.id, 'sandbox', 'ins_109508'))?.id).toBe(item.id);
+    expect(await t.store.items.findByInstitution(applicant.id, 'emulator', 'ins_109508')).toBeNull();
+    expect((await t.store.items.findByPlaidItemId('sandbox', `item-${applicant.id}`))?.id).toBe(item.id);
+    expect(await t.store.items.accessToken(item.id)).toBe(ACCESS_TOKEN);
+    await expect(
       t.store.items.add({
         applicantId: applicant.id,
         environment: 'sandbox',
@@ -102,9 +102,9 @@ describe('report history store: repositories', () => {
         institutionName: 'n',
         accounts: [],
       }),
-    ).toThrowError(/already saved/);
+    ).rejects.toThrowError(/already saved/);
 
-    const broken = t.store.items.setStatus(item.id, 'needs_relink', {
+    const broken = await t.store.items.setStatus(item.id, 'needs_relink', {
       code: 'ITEM_LOGIN_REQUIRED',
       message: 'the login changed',
     });
@@ -112,17 +112,17 @@ describe('report history store: repositories', () => {
       status: 'needs_relink',
       lastError: { code: 'ITEM_LOGIN_REQUIRED', message: 'the login changed' },
     });
-    expect(t.store.items.setStatus(item.id, 'ok', null).lastError).toBeNull();
+    expect((await t.store.items.setStatus(item.id, 'ok', null)).lastError).toBeNull();
 
-    t.store.items.remove(item.id);
-    expect(t.store.items.get(item.id)?.status).toBe('removed');
-    expect(t.store.items.findByInstitution(applicant.id, 'sandbox', 'ins_109508')).toBeNull();
-    expect(() => t.store.items.accessToken(item.id)).toThrowError(/no longer exists/);
+    await t.store.items.remove(item.id);
+    expect((await t.store.items.get(item.id))?.status).toBe('removed');
+    expect(await t.store.items.findByInstitution(applicant.id, 'sandbox', 'ins_109508')).toBeNull();
+    await expect(t.store.items.accessToken(item.id)).rejects.toThrowError(/no longer exists/);
   });
 
-  it('reports: pending → attached → ready → content → findings → removed', () => {
-    const { applicant, item } = linkedApplicant();
-    const pending = t.store.reports.createPending({
+  it('reports: pending → attached → ready → content → findings → removed', async () => {
+    const { applicant, item } = await linkedApplicant();
+    const pending = await t.store.reports.createPending({
       loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -136,30 +136,30 @@ describe('report history store: repositories', () => {
       status: 'pending',
       kind: 'create',
       applicantName: 'Maria Lopez',
-      loanNumber: t.store.loans.get(applicant.loanId)!.loanNumber,
+      loanNumber: (await t.store.loans.get(applicant.loanId))!.loanNumber,
       institutions: ['First Platypus Bank'],
       itemIds: [item.id],
       includeApplicantDetails: true,
       plaidReportId: null,
       totalBalance: null,
     });
-    expect(t.store.reports.listPending('sandbox').map((r) => r.id)).toEqual([pending.id]);
-    expect(t.store.reports.listPending('production')).toEqual([]);
-    expect(t.store.reports.reportToken(pending.id)).toBeNull();
+    expect((await t.store.reports.listPending('sandbox')).map((r) => r.id)).toEqual([pending.id]);
+    expect(await t.store.reports.listPending('production')).toEqual([]);
+    expect(await t.store.reports.reportToken(pending.id)).toBeNull();
 
-    const attached = t.store.reports.attachPlaid(pending.id, {
+    const attached = await t.store.reports.attachPlaid(pending.id, {
       plaidReportId: 'plaid-report-1',
       reportToken: REPORT_TOKEN,
     });
     expect(attached.plaidReportId).toBe('plaid-report-1');
-    expect(t.store.reports.reportToken(pending.id)).toBe(REPORT_TOKEN);
-    expect(t.store.reports.findByPlaidReportId('sandbox', 'plaid-report-1')?.id).toBe(pending.id);
-    expect(t.store.reports.findByPlaidReportId('production', 'plaid-report-1')).toBeNull();
-    expect(() => t.store.reports.readJson(pending.id)).toThrowError(/no saved content/);
+    expect(await t.store.reports.reportToken(pending.id)).toBe(REPORT_TOKEN);
+    expect((await t.store.reports.findByPlaidReportId('sandbox', 'plaid-report-1'))?.id).toBe(pending.id);
+    expect(await t.store.reports.findByPlaidReportId('production', 'plaid-report-1')).toBeNull();
+    await expect(t.store.reports.readJson(pending.id)).rejects.toThrowError(/no saved content/);
 
     const json = { report: { asset_report_id: 'plaid-report-1', items: [] }, warnings: [] };
     const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 1, 2, 3]);
-    const ready = t.store.reports.markReady(pending.id, {
+    const ready = await t.store.reports.markReady(pending.id, {
       reportJson: JSON.stringify(json),
       pdf,
       summary: { totalBalance: 12_345.67, accountCount: 3, earliestHistoryDate: '2026-09-01' },
@@ -172,13 +172,13 @@ describe('report history store: repositories', () => {
       accountCount: 3,
       earliestHistoryDate: '2026-09-01',
     });
-    expect(t.store.reports.readJson(pending.id)).toEqual(json);
-    expect(t.store.reports.readPdf(pending.id)).toEqual(pdf);
-    expect(t.store.reports.readContent(pending.id)).toEqual({ json, pdf });
-    t.store.reports.setFindingCounts(pending.id, { attention: 2, info: 5 });
-    expect(t.store.reports.get(pending.id)?.findingCounts).toEqual({ attention: 2, info: 5 });
+    expect(await t.store.reports.readJson(pending.id)).toEqual(json);
+    expect(await t.store.reports.readPdf(pending.id)).toEqual(pdf);
+    expect(await t.store.reports.readContent(pending.id)).toEqual({ json, pdf });
+    await t.store.reports.setFindingCounts(pending.id, { attention: 2, info: 5 });
+    expect((await t.store.reports.get(pending.id))?.findingCounts).toEqual({ attention: 2, info: 5 });
 
-    const refresh = t.store.reports.createPending({
+    const refresh = await t.store.reports.createPending({
       loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -189,7 +189,7 @@ describe('report history store: repositories', () => {
       includeApplicantDetails: false,
     });
     expect(refresh.parentId).toBe(pending.id);
-    const failed = t.store.reports.markFailed(refresh.id, {
+    const failed = await t.store.reports.markFailed(refresh.id, {
       code: 'PRODUCT_NOT_READY',
       message: 'still preparing',
       requestId: 'req-1',
@@ -199,16 +199,20 @@ describe('report history store: repositories', () => {
       failure: { code: 'PRODUCT_NOT_READY', message: 'still preparing', requestId: 'req-1' },
     });
 
-    const copy = t.store.auditCopies.create({ reportId: pending.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
-    t.store.sourcedDeposits.mark(pending.id, 'txn-1', 'gift letter from parents');
-    const removed = t.store.reports.markRemoved(pending.id);
+    const copy = await t.store.auditCopies.create({
+      reportId: pending.id,
+      auditorId: 'fannie_mae',
+      token: AUDIT_TOKEN,
+    });
+    await t.store.sourcedDeposits.mark(pending.id, 'txn-1', 'gift letter from parents');
+    const removed = await t.store.reports.markRemoved(pending.id);
     expect(removed.status).toBe('removed');
-    expect(t.store.reports.reportToken(pending.id)).toBeNull();
-    expect(() => t.store.reports.readPdf(pending.id)).toThrowError(/no saved content/);
-    expect(t.store.auditCopies.token(copy.id)).toBeNull();
-    expect(t.store.auditCopies.get(copy.id)?.removedAt).toBe('2026-11-02T12:00:00.000Z');
-    expect(t.store.sourcedDeposits.list(pending.id)).toEqual([]);
-    expect(t.store.reports.listForLoan(applicant.loanId, 'sandbox').map((r) => [r.id, r.status])).toEqual(
+    expect(await t.store.reports.reportToken(pending.id)).toBeNull();
+    await expect(t.store.reports.readPdf(pending.id)).rejects.toThrowError(/no saved content/);
+    expect(await t.store.auditCopies.token(copy.id)).toBeNull();
+    expect((await t.store.auditCopies.get(copy.id))?.removedAt).toBe('2026-11-02T12:00:00.000Z');
+    expect(await t.store.sourcedDeposits.list(pending.id)).toEqual([]);
+    expect((await t.store.reports.listForLoan(applicant.loanId, 'sandbox')).map((r) => [r.id, r.status])).toEqual(
       expect.arrayContaining([
         [pending.id, 'removed'],
         [refresh.id, 'failed'],
@@ -216,8 +220,8 @@ describe('report history store: repositories', () => {
     );
   });
 
-  it('reports: a filter keeps its excluded accounts on the row; the generated day and the plain summary read alone', () => {
-    const { applicant, item } = linkedApplicant();
+  it('reports: a filter keeps its excluded accounts on the row; the generated day and the plain summary read alone', async () => {
+    const { applicant, item } = await linkedApplicant();
     const base = {
       loanId: applicant.loanId,
       applicantId: applicant.id,
@@ -226,35 +230,35 @@ describe('report history store: repositories', () => {
       itemIds: [item.id],
       includeApplicantDetails: false,
     };
-    const parent = t.store.reports.createPending({ ...base, kind: 'create', parentId: null });
+    const parent = await t.store.reports.createPending({ ...base, kind: 'create', parentId: null });
     expect(parent.excludedAccountIds).toEqual([]);
-    t.store.reports.attachPlaid(parent.id, { plaidReportId: 'p1', reportToken: REPORT_TOKEN });
-    expect(t.store.reports.generatedOn(parent.id)).toBeNull();
-    t.store.reports.markReady(parent.id, {
+    await t.store.reports.attachPlaid(parent.id, { plaidReportId: 'p1', reportToken: REPORT_TOKEN });
+    expect(await t.store.reports.generatedOn(parent.id)).toBeNull();
+    await t.store.reports.markReady(parent.id, {
       reportJson: '{"report":{}}',
       pdf: new Uint8Array([37, 80, 68, 70]),
       summary: { totalBalance: 1, accountCount: 1, earliestHistoryDate: null },
       readyAt: '2026-11-02T12:00:00.000Z',
       generatedOn: '2026-11-02',
     });
-    expect(t.store.reports.generatedOn(parent.id)).toBe('2026-11-02');
-    const filter = t.store.reports.createPending({
+    expect(await t.store.reports.generatedOn(parent.id)).toBe('2026-11-02');
+    const filter = await t.store.reports.createPending({
       ...base,
       kind: 'filter',
       parentId: parent.id,
       excludedAccountIds: ['acc-1'],
     });
-    expect(t.store.reports.get(filter.id)?.excludedAccountIds).toEqual(['acc-1']);
-    const summary = t.store.reports.summary(filter.id)!;
+    expect((await t.store.reports.get(filter.id))?.excludedAccountIds).toEqual(['acc-1']);
+    const summary = (await t.store.reports.summary(filter.id))!;
     expect(summary).toMatchObject({ id: filter.id, status: 'pending', kind: 'filter', parentId: parent.id });
     expect(summary).not.toHaveProperty('itemIds');
-    expect(t.store.reports.summary('nope')).toBeNull();
-    expect(() => t.store.reports.generatedOn('nope')).toThrowError(AppError);
+    expect(await t.store.reports.summary('nope')).toBeNull();
+    await expect(t.store.reports.generatedOn('nope')).rejects.toThrowError(AppError);
   });
 
-  it('reports: items must belong to the loan and environment', () => {
-    const { applicant, item } = linkedApplicant();
-    const other = addApplicant(t.store, applicantInput({ loanNumber: 'LN-9' }));
+  it('reports: items must belong to the loan and environment', async () => {
+    const { applicant, item } = await linkedApplicant();
+    const other = await addApplicant(t.store, applicantInput({ loanNumber: 'LN-9' }));
     const base = {
       environment: 'sandbox' as const,
       kind: 'create' as const,
@@ -262,10 +266,10 @@ describe('report history store: repositories', () => {
       daysRequested: 61,
       includeApplicantDetails: false,
     };
-    expect(() =>
+    await expect(
       t.store.reports.createPending({ ...base, loanId: other.loanId, applicantId: other.id, itemIds: [item.id] }),
-    ).toThrowError(/bank connection/);
-    expect(() =>
+    ).rejects.toThrowError(/bank connection/);
+    await expect(
       t.store.reports.createPending({
         ...base,
         environment: 'production',
@@ -273,12 +277,12 @@ describe('report history store: repositories', () => {
         applicantId: applicant.id,
         itemIds: [item.id],
       }),
-    ).toThrowError(/bank connection/);
+    ).rejects.toThrowError(/bank connection/);
   });
 
-  it('audit copies and sourced deposits round-trip', () => {
-    const { applicant, item } = linkedApplicant();
-    const report = t.store.reports.createPending({
+  it('audit copies and sourced deposits round-trip', async () => {
+    const { applicant, item } = await linkedApplicant();
+    const report = await t.store.reports.createPending({
       loanId: applicant.loanId,
       applicantId: applicant.id,
       environment: 'sandbox',
@@ -288,48 +292,48 @@ describe('report history store: repositories', () => {
       itemIds: [item.id],
       includeApplicantDetails: false,
     });
-    expect(() =>
+    await expect(
       t.store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN }),
-    ).toThrowError(/ready/);
-    t.store.reports.markReady(report.id, {
+    ).rejects.toThrowError(/ready/);
+    await t.store.reports.markReady(report.id, {
       reportJson: '{}',
       pdf: new Uint8Array([1]),
       summary: { totalBalance: 1, accountCount: 1, earliestHistoryDate: null },
       readyAt: '2026-11-02T12:00:00.000Z',
     });
-    const copy = t.store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
+    const copy = await t.store.auditCopies.create({ reportId: report.id, auditorId: 'fannie_mae', token: AUDIT_TOKEN });
     expect(copy).toMatchObject({ reportId: report.id, auditorId: 'fannie_mae', removedAt: null });
-    expect(t.store.auditCopies.list(report.id)).toEqual([copy]);
-    expect(t.store.auditCopies.token(copy.id)).toBe(AUDIT_TOKEN);
-    expect(t.store.auditCopies.markRemoved(copy.id).removedAt).not.toBeNull();
-    expect(t.store.auditCopies.token(copy.id)).toBeNull();
+    expect(await t.store.auditCopies.list(report.id)).toEqual([copy]);
+    expect(await t.store.auditCopies.token(copy.id)).toBe(AUDIT_TOKEN);
+    expect((await t.store.auditCopies.markRemoved(copy.id)).removedAt).not.toBeNull();
+    expect(await t.store.auditCopies.token(copy.id)).toBeNull();
 
-    t.store.sourcedDeposits.mark(report.id, 'txn-1', 'bonus from employer');
+    await t.store.sourcedDeposits.mark(report.id, 'txn-1', 'bonus from employer');
     t.advance(1000);
-    t.store.sourcedDeposits.mark(report.id, 'txn-2', 'sale of car');
+    await t.store.sourcedDeposits.mark(report.id, 'txn-2', 'sale of car');
     t.advance(1000);
-    t.store.sourcedDeposits.mark(report.id, 'txn-1', 'bonus — letter on file');
-    expect(t.store.sourcedDeposits.list(report.id).map((d) => [d.transactionId, d.note])).toEqual([
+    await t.store.sourcedDeposits.mark(report.id, 'txn-1', 'bonus — letter on file');
+    expect((await t.store.sourcedDeposits.list(report.id)).map((d) => [d.transactionId, d.note])).toEqual([
       ['txn-2', 'sale of car'],
       ['txn-1', 'bonus — letter on file'],
     ]);
-    t.store.sourcedDeposits.unmark(report.id, 'txn-2');
-    expect(t.store.sourcedDeposits.list(report.id).map((d) => d.transactionId)).toEqual(['txn-1']);
+    await t.store.sourcedDeposits.unmark(report.id, 'txn-2');
+    expect((await t.store.sourcedDeposits.list(report.id)).map((d) => d.transactionId)).toEqual(['txn-1']);
   });
 
-  it('activity log: append, filter, newest first, secrets redacted, append-only in SQL', () => {
-    const first = t.store.activity.append({
+  it('activity log: append, filter, newest first, secrets redacted, append-only in SQL', async () => {
+    const first = await t.store.activity.append({
       action: 'report_created',
       applicantId: 'a1',
       reportId: 'r1',
       detail: { daysRequested: 61 },
     });
-    t.store.activity.append({
+    await t.store.activity.append({
       action: 'exported',
       applicantId: 'a1',
       detail: { folder: '/tmp/x', access_token: ACCESS_TOKEN, note: `token ${REPORT_TOKEN}` },
     });
-    t.store.activity.append({ action: 'report_created', applicantId: 'a2', detail: {} });
+    await t.store.activity.append({ action: 'report_created', applicantId: 'a2', detail: {} });
     expect(first).toMatchObject({
       id: 1,
       action: 'report_created',
@@ -337,12 +341,12 @@ describe('report history store: repositories', () => {
       reportId: 'r1',
       detail: { daysRequested: 61 },
     });
-    const forA1 = t.store.activity.list({ applicantId: 'a1' });
+    const forA1 = await t.store.activity.list({ applicantId: 'a1' });
     expect(forA1.map((e) => e.action)).toEqual(['exported', 'report_created']);
     expect(JSON.stringify(forA1)).not.toContain(ACCESS_TOKEN);
     expect(JSON.stringify(forA1)).not.toContain(REPORT_TOKEN);
-    expect(t.store.activity.list({ reportId: 'r1' })).toHaveLength(1);
-    expect(t.store.activity.list({ limit: 2 })).toHaveLength(2);
+    expect(await t.store.activity.list({ reportId: 'r1' })).toHaveLength(1);
+    expect(await t.store.activity.list({ limit: 2 })).toHaveLength(2);
 
     // A second, raw connection on the same file proves the triggers, not the repository, enforce it.
     const db = new Database(t.file);
@@ -352,21 +356,21 @@ describe('report history store: repositories', () => {
     db.close();
   });
 
-  it('settings: JSON values with fallbacks', () => {
-    expect(t.store.settings.get('retentionDays', null)).toBeNull();
-    t.store.settings.set('retentionDays', 365);
-    t.store.settings.set('webhook', { enabled: true, publicUrl: null });
-    expect(t.store.settings.get('retentionDays', null)).toBe(365);
-    expect(t.store.settings.get('webhook', {})).toEqual({ enabled: true, publicUrl: null });
+  it('settings: JSON values with fallbacks', async () => {
+    expect(await t.store.settings.get('retentionDays', null)).toBeNull();
+    await t.store.settings.set('retentionDays', 365);
+    await t.store.settings.set('webhook', { enabled: true, publicUrl: null });
+    expect(await t.store.settings.get('retentionDays', null)).toBe(365);
+    expect(await t.store.settings.get('webhook', {})).toEqual({ enabled: true, publicUrl: null });
   });
 
-  it('settings: typed preferences answer their one default until saved, then what was saved', () => {
+  it('settings: typed preferences answer their one default until saved, then what was saved', async () => {
     const settings = t.store.settings;
-    expect(settings.value('environment')).toBe('emulator');
-    expect(settings.value('webhook')).toEqual({ enabled: true, publicUrl: null });
-    expect(settings.value('retentionDays')).toBeNull();
-    expect(settings.value('credentialsRejected')).toEqual({});
-    expect(settings.underwriting()).toEqual({
+    expect(await settings.value('environment')).toBe('emulator');
+    expect(await settings.value('webhook')).toEqual({ enabled: true, publicUrl: null });
+    expect(await settings.value('retentionDays')).toBeNull();
+    expect(await settings.value('credentialsRejected')).toEqual({});
+    expect(await settings.underwriting()).toEqual({
       largeDepositShare: DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare,
       documentAgeRule: DEFAULT_UNDERWRITING_SETTINGS.documentAgeRule,
       retirementDiscount: DEFAULT_UNDERWRITING_SETTINGS.retirementDiscount,
@@ -374,30 +378,33 @@ describe('report history store: repositories', () => {
       hsaTreatment: DEFAULT_UNDERWRITING_SETTINGS.hsaTreatment,
       transferMatchBusinessDays: DEFAULT_UNDERWRITING_SETTINGS.transferMatchBusinessDays,
     });
-    settings.update('underwritingAssetClasses', { ...SETTINGS_DEFAULTS.underwritingAssetClasses, brokerageShare: 0.9 });
-    expect(settings.underwriting().brokerageShare).toBe(0.9);
+    await settings.update('underwritingAssetClasses', {
+      ...SETTINGS_DEFAULTS.underwritingAssetClasses,
+      brokerageShare: 0.9,
+    });
+    expect((await settings.underwriting()).brokerageShare).toBe(0.9);
     expect(SETTINGS_DEFAULTS.largeDepositShare).toBe(DEFAULT_UNDERWRITING_SETTINGS.largeDepositShare);
-    settings.update('documentAgeRule', 'du_45_days');
-    settings.update('retentionDays', 90);
-    settings.update('credentialsRejected', { sandbox: 'wrong keys (INVALID_API_KEYS)' });
-    expect(settings.underwriting().documentAgeRule).toBe('du_45_days');
-    expect(settings.value('retentionDays')).toBe(90);
+    await settings.update('documentAgeRule', 'du_45_days');
+    await settings.update('retentionDays', 90);
+    await settings.update('credentialsRejected', { sandbox: 'wrong keys (INVALID_API_KEYS)' });
+    expect((await settings.underwriting()).documentAgeRule).toBe('du_45_days');
+    expect(await settings.value('retentionDays')).toBe(90);
     // The typed getters read the same stored keys as before (a database from an older version keeps its settings).
-    expect(settings.get('credentialsRejected', null)).toEqual({ sandbox: 'wrong keys (INVALID_API_KEYS)' });
-    expect(settings.get('documentAgeRule', null)).toBe('du_45_days');
+    expect(await settings.get('credentialsRejected', null)).toEqual({ sandbox: 'wrong keys (INVALID_API_KEYS)' });
+    expect(await settings.get('documentAgeRule', null)).toBe('du_45_days');
   });
 
-  it('transaction() rolls back everything when the callback throws', () => {
-    expect(() =>
-      t.store.transaction(() => {
-        addApplicant(t.store, applicantInput());
+  it('transaction() rolls back everything when the callback throws', async () => {
+    await expect(
+      t.store.transaction(async () => {
+        await addApplicant(t.store, applicantInput());
         throw new Error('boom');
       }),
-    ).toThrowError('boom');
-    expect(pipeline(t.store).total).toBe(0);
+    ).rejects.toThrowError('boom');
+    expect((await pipeline(t.store)).total).toBe(0);
   });
 
-  it('olderThan (retention now starts when a loan is closed or withdrawn): only reports of loans closed or withdrawn longer ago than the retention age, in every environment', () => {
+  it('olderThan (retention now starts when a loan is closed or withdrawn): only reports of loans closed or withdrawn longer ago than the retention age, in every environment', async () => {
     const pendingFor = (a: { id: string; loanId: string }, itemId: string) =>
       t.store.reports.createPending({
         loanId: a.loanId,
@@ -409,28 +416,25 @@ describe('report history store: repositories', () => {
         itemIds: [itemId],
         includeApplicantDetails: false,
       });
-    const closed = linkedApplicant();
-    const withdrawn = linkedApplicant();
-    const open = linkedApplicant();
-    const closedLate = linkedApplicant();
-    const closedReport = pendingFor(closed.applicant, closed.item.id);
-    const withdrawnReport = pendingFor(withdrawn.applicant, withdrawn.item.id);
-    pendingFor(open.applicant, open.item.id);
-    pendingFor(closedLate.applicant, closedLate.item.id);
-    t.store.loans.setStatus(closed.applicant.loanId, 'closed');
-    t.store.loans.setStatus(withdrawn.applicant.loanId, 'withdrawn');
+    const closed = await linkedApplicant();
+    const withdrawn = await linkedApplicant();
+    const open = await linkedApplicant();
+    const closedLate = await linkedApplicant();
+    const closedReport = await pendingFor(closed.applicant, closed.item.id);
+    const withdrawnReport = await pendingFor(withdrawn.applicant, withdrawn.item.id);
+    await pendingFor(open.applicant, open.item.id);
+    await pendingFor(closedLate.applicant, closedLate.item.id);
+    await t.store.loans.setStatus(closed.applicant.loanId, 'closed');
+    await t.store.loans.setStatus(withdrawn.applicant.loanId, 'withdrawn');
     t.advance(40 * DAY);
     // Closed 40 days ago and just now: only the first is past a 30-day retention; an open loan never is.
-    t.store.loans.setStatus(closedLate.applicant.loanId, 'closed');
+    await t.store.loans.setStatus(closedLate.applicant.loanId, 'closed');
     const now = new Date(Date.parse('2026-11-02T12:00:00.000Z') + 40 * DAY);
-    expect(
-      t.store.reports
-        .olderThan(30, now)
-        .map((r) => r.id)
-        .sort(),
-    ).toEqual([closedReport.id, withdrawnReport.id].sort());
+    expect((await t.store.reports.olderThan(30, now)).map((r) => r.id).sort()).toEqual(
+      [closedReport.id, withdrawnReport.id].sort(),
+    );
     // Reopening stops the clock.
-    t.store.loans.setStatus(withdrawn.applicant.loanId, 'open');
-    expect(t.store.reports.olderThan(30, now).map((r) => r.id)).toEqual([closedReport.id]);
+    await t.store.loans.setStatus(withdrawn.applicant.loanId, 'open');
+    expect((await t.store.reports.olderThan(30, now)).map((r) => r.id)).toEqual([closedReport.id]);
   });
 });

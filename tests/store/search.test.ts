@@ -6,24 +6,24 @@ import { addApplicant } from '../helpers/applicant';
 const DAY = 86_400_000;
 
 describe('report history store: search and loan status', () => {
-  let t: ReturnType<typeof tempStore>;
-  beforeEach(() => {
-    t = tempStore({ start: '2026-06-01T09:00:00.000Z' });
+  let t: Awaited<ReturnType<typeof tempStore>>;
+  beforeEach(async () => {
+    t = await tempStore({ start: '2026-06-01T09:00:00.000Z' });
   });
   afterEach(() => t.cleanup());
 
-  function applicantWithBank(
+  async function applicantWithBank(
     first: string,
     last: string,
     loanNumber: string,
     institutionName: string,
     environment: PlaidEnvironment = 'sandbox',
   ) {
-    const applicant = addApplicant(
+    const applicant = await addApplicant(
       t.store,
       applicantInput({ firstName: first, lastName: last, loanNumber, email: `${first.toLowerCase()}@example.com` }),
     );
-    const item = t.store.items.add({
+    const item = await t.store.items.add({
       applicantId: applicant.id,
       environment,
       plaidItemId: `item-${loanNumber}-${environment}`,
@@ -39,9 +39,9 @@ describe('report history store: search and loan status', () => {
   const list = (q: Partial<PipelineQuery> = {}) =>
     pipeline(t.store, { today: t.now().toISOString().slice(0, 10), ...q });
 
-  function report(applicantId: string, itemId: string, environment: PlaidEnvironment = 'sandbox') {
+  async function report(applicantId: string, itemId: string, environment: PlaidEnvironment = 'sandbox') {
     return t.store.reports.createPending({
-      loanId: t.store.applicants.get(applicantId)!.loanId,
+      loanId: (await t.store.applicants.get(applicantId))!.loanId,
       applicantId,
       environment,
       kind: 'create',
@@ -52,52 +52,53 @@ describe('report history store: search and loan status', () => {
     });
   }
 
-  function ready(id: string) {
+  async function ready(id: string) {
     return t.store.reports.markReady(id, {
       reportJson: '{}',
       pdf: new Uint8Array([1]),
       summary: { totalBalance: 1000, accountCount: 1, earliestHistoryDate: '2026-04-01' },
-      readyAt: new Date(Date.parse(t.store.reports.get(id)!.createdAt) + 60_000).toISOString(),
+      readyAt: new Date(Date.parse((await t.store.reports.get(id))!.createdAt) + 60_000).toISOString(),
     });
   }
 
-  it('reports: by name, loan number, institution, status, date range, environment; newest first; paged', () => {
-    const maria = applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
-    const kwame = applicantWithBank('Kwame', 'Mensah', 'LN-200', 'Tattersall Federal Credit Union');
-    const r1 = report(maria.applicant.id, maria.item.id); // 2026-06-01
+  it('reports: by name, loan number, institution, status, date range, environment; newest first; paged', async () => {
+    const maria = await applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
+    const kwame = await applicantWithBank('Kwame', 'Mensah', 'LN-200', 'Tattersall Federal Credit Union');
+    const r1 = await report(maria.applicant.id, maria.item.id); // 2026-06-01
     t.advance(10 * DAY);
-    const r2 = report(kwame.applicant.id, kwame.item.id); // 2026-06-11
-    ready(r2.id);
+    const r2 = await report(kwame.applicant.id, kwame.item.id); // 2026-06-11
+    await ready(r2.id);
     t.advance(10 * DAY);
-    const r3 = report(maria.applicant.id, maria.item.id); // 2026-06-21
-    ready(r3.id);
+    const r3 = await report(maria.applicant.id, maria.item.id); // 2026-06-21
+    await ready(r3.id);
     t.advance(DAY);
-    const r4 = report(kwame.applicant.id, kwame.item.id); // 2026-06-22
-    t.store.reports.markRemoved(r4.id);
-    const prod = applicantWithBank('Ana', 'Lopez', 'LN-300', 'First Platypus Bank', 'production');
-    report(prod.applicant.id, prod.item.id, 'production');
+    const r4 = await report(kwame.applicant.id, kwame.item.id); // 2026-06-22
+    await t.store.reports.markRemoved(r4.id);
+    const prod = await applicantWithBank('Ana', 'Lopez', 'LN-300', 'First Platypus Bank', 'production');
+    await report(prod.applicant.id, prod.item.id, 'production');
 
-    const ids = (q: Parameters<typeof t.store.reports.search>[0]) => t.store.reports.search(q).rows.map((r) => r.id);
-    expect(ids({ environment: 'sandbox' })).toEqual([r3.id, r2.id, r1.id]);
-    expect(ids({ environment: 'sandbox', query: 'lopez' })).toEqual([r3.id, r1.id]);
-    expect(ids({ environment: 'sandbox', query: 'MARIA lop' })).toEqual([r3.id, r1.id]);
-    expect(ids({ environment: 'sandbox', query: 'LN-200' })).toEqual([r2.id]);
-    expect(ids({ environment: 'sandbox', query: 'kwame', institution: 'tattersall' })).toEqual([r2.id]);
-    expect(ids({ environment: 'sandbox', query: 'maria', institution: 'tattersall' })).toEqual([]);
-    expect(ids({ environment: 'sandbox', institution: 'platypus' })).toEqual([r3.id, r1.id]);
-    expect(ids({ environment: 'sandbox', status: 'ready' })).toEqual([r3.id, r2.id]);
-    expect(ids({ environment: 'sandbox', status: 'pending' })).toEqual([r1.id]);
-    expect(ids({ environment: 'sandbox', status: 'removed' })).toEqual([r4.id]);
-    expect(ids({ environment: 'sandbox', from: '2026-06-11', to: '2026-06-21' })).toEqual([r3.id, r2.id]);
-    expect(ids({ environment: 'sandbox', to: '2026-06-10' })).toEqual([r1.id]);
-    expect(ids({ environment: 'sandbox', loanId: kwame.applicant.loanId })).toEqual([r2.id]);
-    expect(ids({ environment: 'production' })).toHaveLength(1);
-    expect(ids({ environment: 'emulator' })).toEqual([]);
+    const ids = async (q: Parameters<typeof t.store.reports.search>[0]) =>
+      (await t.store.reports.search(q)).rows.map((r) => r.id);
+    expect(await ids({ environment: 'sandbox' })).toEqual([r3.id, r2.id, r1.id]);
+    expect(await ids({ environment: 'sandbox', query: 'lopez' })).toEqual([r3.id, r1.id]);
+    expect(await ids({ environment: 'sandbox', query: 'MARIA lop' })).toEqual([r3.id, r1.id]);
+    expect(await ids({ environment: 'sandbox', query: 'LN-200' })).toEqual([r2.id]);
+    expect(await ids({ environment: 'sandbox', query: 'kwame', institution: 'tattersall' })).toEqual([r2.id]);
+    expect(await ids({ environment: 'sandbox', query: 'maria', institution: 'tattersall' })).toEqual([]);
+    expect(await ids({ environment: 'sandbox', institution: 'platypus' })).toEqual([r3.id, r1.id]);
+    expect(await ids({ environment: 'sandbox', status: 'ready' })).toEqual([r3.id, r2.id]);
+    expect(await ids({ environment: 'sandbox', status: 'pending' })).toEqual([r1.id]);
+    expect(await ids({ environment: 'sandbox', status: 'removed' })).toEqual([r4.id]);
+    expect(await ids({ environment: 'sandbox', from: '2026-06-11', to: '2026-06-21' })).toEqual([r3.id, r2.id]);
+    expect(await ids({ environment: 'sandbox', to: '2026-06-10' })).toEqual([r1.id]);
+    expect(await ids({ environment: 'sandbox', loanId: kwame.applicant.loanId })).toEqual([r2.id]);
+    expect(await ids({ environment: 'production' })).toHaveLength(1);
+    expect(await ids({ environment: 'emulator' })).toEqual([]);
     // LIKE wildcards typed by the officer are literal characters.
-    expect(ids({ environment: 'sandbox', query: '%' })).toEqual([]);
-    expect(ids({ environment: 'sandbox', query: 'LN_100' })).toEqual([]);
+    expect(await ids({ environment: 'sandbox', query: '%' })).toEqual([]);
+    expect(await ids({ environment: 'sandbox', query: 'LN_100' })).toEqual([]);
 
-    const page = t.store.reports.search({ environment: 'sandbox', limit: 2, offset: 1 });
+    const page = await t.store.reports.search({ environment: 'sandbox', limit: 2, offset: 1 });
     expect(page.total).toBe(3);
     expect(page.rows.map((r) => r.id)).toEqual([r2.id, r1.id]);
     expect(page.rows[0]).toMatchObject({
@@ -109,10 +110,10 @@ describe('report history store: search and loan status', () => {
     });
   });
 
-  it('loans: status no_report → pending → ready → refresh_due (by the document-age rule’s refresh-by date), needs_relink wins; finding counts of the latest ready report', () => {
-    const { applicant, item } = applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
-    const row = (q: Partial<PipelineQuery> = {}) => list({ query: 'LN-100', ...q }).rows[0]!;
-    expect(row()).toMatchObject({
+  it('loans: status no_report → pending → ready → refresh_due (by the document-age rule’s refresh-by date), needs_relink wins; finding counts of the latest ready report', async () => {
+    const { applicant, item } = await applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
+    const row = async (q: Partial<PipelineQuery> = {}) => (await list({ query: 'LN-100', ...q })).rows[0]!;
+    expect(await row()).toMatchObject({
       reportStatus: 'no_report',
       reportCount: 0,
       latestReportAt: null,
@@ -120,65 +121,61 @@ describe('report history store: search and loan status', () => {
       refreshBy: null,
     });
 
-    const first = report(applicant.id, item.id);
-    expect(row()).toMatchObject({ reportStatus: 'pending', reportCount: 1 });
-    ready(first.id); // ready on 2026-06-01: Fannie Mae's 4 months run to 2026-10-01
-    t.store.reports.setFindingCounts(first.id, { attention: 1, info: 3 });
-    expect(row()).toMatchObject({
+    const first = await report(applicant.id, item.id);
+    expect(await row()).toMatchObject({ reportStatus: 'pending', reportCount: 1 });
+    await ready(first.id); // ready on 2026-06-01: Fannie Mae's 4 months run to 2026-10-01
+    await t.store.reports.setFindingCounts(first.id, { attention: 1, info: 3 });
+    expect(await row()).toMatchObject({
       reportStatus: 'ready',
       findingCounts: { attention: 1, info: 3 },
       refreshBy: '2026-10-01',
     });
-    expect(row({ documentAgeRule: 'freddie_120_days' }).refreshBy).toBe('2026-09-29');
+    expect((await row({ documentAgeRule: 'freddie_120_days' })).refreshBy).toBe('2026-09-29');
 
     t.advance(122 * DAY); // 2026-10-01: the last day the report serves
-    expect(row().reportStatus).toBe('ready');
+    expect((await row()).reportStatus).toBe('ready');
     t.advance(DAY);
-    expect(row().reportStatus).toBe('refresh_due');
+    expect((await row()).reportStatus).toBe('refresh_due');
     // A note date after the refresh-by date makes it due before that day comes.
-    expect(row({ today: '2026-09-01' }).reportStatus).toBe('ready');
-    t.store.loans.update(applicant.loanId, { expectedNoteDate: '2026-10-25' });
-    expect(row({ today: '2026-09-01' }).reportStatus).toBe('refresh_due');
-    t.store.loans.update(applicant.loanId, { expectedNoteDate: null });
+    expect((await row({ today: '2026-09-01' })).reportStatus).toBe('ready');
+    await t.store.loans.update(applicant.loanId, { expectedNoteDate: '2026-10-25' });
+    expect((await row({ today: '2026-09-01' })).reportStatus).toBe('refresh_due');
+    await t.store.loans.update(applicant.loanId, { expectedNoteDate: null });
 
-    const second = report(applicant.id, item.id);
-    expect(row().reportStatus).toBe('pending');
-    ready(second.id);
-    expect(row()).toMatchObject({
+    const second = await report(applicant.id, item.id);
+    expect((await row()).reportStatus).toBe('pending');
+    await ready(second.id);
+    expect(await row()).toMatchObject({
       reportStatus: 'ready',
       reportCount: 2,
       findingCounts: null,
       refreshBy: '2027-02-02',
     });
 
-    t.store.items.setStatus(item.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'sign in again' });
-    expect(row().reportStatus).toBe('needs_relink');
+    await t.store.items.setStatus(item.id, 'needs_relink', { code: 'ITEM_LOGIN_REQUIRED', message: 'sign in again' });
+    expect((await row()).reportStatus).toBe('needs_relink');
     // Other environments are untouched by this environment's reports and Items.
-    expect(row({ environment: 'production' }).reportStatus).toBe('no_report');
+    expect((await row({ environment: 'production' })).reportStatus).toBe('no_report');
   });
 
-  it('loans: text and status filters, totals and paging', () => {
-    const a = applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
-    const b = applicantWithBank('Kwame', 'Mensah', 'LN-200', 'First Platypus Bank');
-    applicantWithBank('Ana', 'Lopez', 'LN-300', 'First Platypus Bank');
+  it('loans: text and status filters, totals and paging', async () => {
+    const a = await applicantWithBank('Maria', 'Lopez', 'LN-100', 'First Platypus Bank');
+    const b = await applicantWithBank('Kwame', 'Mensah', 'LN-200', 'First Platypus Bank');
+    await applicantWithBank('Ana', 'Lopez', 'LN-300', 'First Platypus Bank');
     t.advance(1000);
-    const pending = report(b.applicant.id, b.item.id);
-    t.store.activity.append({ action: 'report_created', reportId: pending.id, detail: {} });
-    t.store.items.setStatus(a.item.id, 'needs_relink', null);
+    const pending = await report(b.applicant.id, b.item.id);
+    await t.store.activity.append({ action: 'report_created', reportId: pending.id, detail: {} });
+    await t.store.items.setStatus(a.item.id, 'needs_relink', null);
 
-    const all = list();
+    const all = await list();
     expect(all.total).toBe(3);
     expect(all.rows[0]!.id).toBe(b.applicant.loanId); // latest activity first
-    expect(
-      list({ query: 'lopez' })
-        .rows.map((r) => r.loanNumber)
-        .sort(),
-    ).toEqual(['LN-100', 'LN-300']);
-    expect(list({ query: 'maria@example' }).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
-    expect(list({ reportStatus: 'needs_relink' }).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
-    expect(list({ reportStatus: 'pending' }).rows.map((r) => r.loanNumber)).toEqual(['LN-200']);
-    expect(list({ reportStatus: 'no_report' }).total).toBe(1);
-    const page = list({ limit: 1, offset: 1 });
+    expect((await list({ query: 'lopez' })).rows.map((r) => r.loanNumber).sort()).toEqual(['LN-100', 'LN-300']);
+    expect((await list({ query: 'maria@example' })).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
+    expect((await list({ reportStatus: 'needs_relink' })).rows.map((r) => r.loanNumber)).toEqual(['LN-100']);
+    expect((await list({ reportStatus: 'pending' })).rows.map((r) => r.loanNumber)).toEqual(['LN-200']);
+    expect((await list({ reportStatus: 'no_report' })).total).toBe(1);
+    const page = await list({ limit: 1, offset: 1 });
     expect(page.total).toBe(3);
     expect(page.rows).toHaveLength(1);
   });

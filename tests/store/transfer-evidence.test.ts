@@ -16,9 +16,9 @@ import type { Applicant } from '../../shared/domain';
  * process hands the analysis the applicant's other ready reports, trimmed to accounts and withdrawals.
  */
 describe("a transfer's other leg in another of the applicant's reports", () => {
-  let t: ReturnType<typeof tempStore>;
-  beforeEach(() => {
-    t = tempStore();
+  let t: Awaited<ReturnType<typeof tempStore>>;
+  beforeEach(async () => {
+    t = await tempStore();
   });
   afterEach(() => t.cleanup());
 
@@ -48,9 +48,9 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
   }
 
   let saved = 0;
-  function stored(applicantId: string, content: AssetReportGetResult) {
+  async function stored(applicantId: string, content: AssetReportGetResult) {
     saved += 1;
-    const item = t.store.items.add({
+    const item = await t.store.items.add({
       applicantId,
       environment: 'sandbox',
       plaidItemId: `${content.report.items[0]!.item_id}-${saved}`,
@@ -59,8 +59,8 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
       institutionName: content.report.items[0]!.institution_name,
       accounts: [],
     });
-    const pending = t.store.reports.createPending({
-      loanId: t.store.applicants.get(applicantId)!.loanId,
+    const pending = await t.store.reports.createPending({
+      loanId: (await t.store.applicants.get(applicantId))!.loanId,
       applicantId,
       environment: 'sandbox',
       daysRequested: 90,
@@ -69,7 +69,7 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
       parentId: null,
       includeApplicantDetails: true,
     });
-    t.store.reports.markReady(pending.id, {
+    await t.store.reports.markReady(pending.id, {
       reportJson: JSON.stringify(content),
       pdf: new Uint8Array([37, 80, 68, 70]),
       summary: { totalBalance: 0, accountCount: 1, earliestHistoryDate: null },
@@ -78,10 +78,10 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
     return pending.id;
   }
 
-  function unsourcedAmounts(reportId: string, applicant: Applicant, now: Date) {
+  async function unsourcedAmounts(reportId: string, applicant: Applicant, now: Date) {
     const content = personaReport('user_large_deposit');
-    const loan = t.store.loans.get(applicant.loanId)!;
-    const analysis = analyzeInContext(content, analysisContextFor(t.store, loan, reportId, now));
+    const loan = (await t.store.loans.get(applicant.loanId))!;
+    const analysis = analyzeInContext(content, await analysisContextFor(t.store, loan, reportId, now));
     return {
       flagged: analysis.largeDeposits.deposits.filter((d) => !d.sourced).map((d) => [d.date, d.amount]),
       ownTransfers: analysis.largeDeposits.excluded.filter((d) => d.reason === 'own_transfer').map((d) => d.amount),
@@ -101,26 +101,26 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
     );
   const now = new Date('2026-03-31T12:00:00');
 
-  it('with the withdrawal in the second bank the deposit is an own transfer; without it, it stays flagged', () => {
-    const applicant = alberta();
-    const first = stored(applicant.id, personaReport('user_large_deposit'));
-    expect(unsourcedAmounts(first, applicant, now).flagged).toEqual([[deposit.date, deposit.amount]]);
+  it('with the withdrawal in the second bank the deposit is an own transfer; without it, it stays flagged', async () => {
+    const applicant = await alberta();
+    const first = await stored(applicant.id, personaReport('user_large_deposit'));
+    expect((await unsourcedAmounts(first, applicant, now)).flagged).toEqual([[deposit.date, deposit.amount]]);
 
-    stored(applicant.id, secondBank(false));
-    expect(unsourcedAmounts(first, applicant, now).flagged).toEqual([[deposit.date, deposit.amount]]);
+    await stored(applicant.id, secondBank(false));
+    expect((await unsourcedAmounts(first, applicant, now)).flagged).toEqual([[deposit.date, deposit.amount]]);
 
-    stored(applicant.id, secondBank(true));
-    expect(unsourcedAmounts(first, applicant, now)).toEqual({ flagged: [], ownTransfers: [deposit.amount] });
+    await stored(applicant.id, secondBank(true));
+    expect(await unsourcedAmounts(first, applicant, now)).toEqual({ flagged: [], ownTransfers: [deposit.amount] });
   });
 
   it('hands over only accounts and withdrawals, never this report itself nor another loan’s', async () => {
-    const applicant = alberta();
-    const someoneElse = addApplicant(t.store, applicantInput({ loanNumber: 'LN-2026-0002' }));
-    const first = stored(applicant.id, personaReport('user_large_deposit'));
-    stored(applicant.id, secondBank(true));
-    stored(someoneElse.id, secondBank(true));
+    const applicant = await alberta();
+    const someoneElse = await addApplicant(t.store, applicantInput({ loanNumber: 'LN-2026-0002' }));
+    const first = await stored(applicant.id, personaReport('user_large_deposit'));
+    await stored(applicant.id, secondBank(true));
+    await stored(someoneElse.id, secondBank(true));
 
-    const others = otherReportsFor(t.store, first);
+    const others = await otherReportsFor(t.store, first);
     expect(others.map((o) => o.report.items[0]!.institution_name)).toEqual(['Second Platypus Bank']);
     const accounts = others.flatMap((o) => o.report.items.flatMap((i) => i.accounts));
     expect(accounts.every((a) => a.historical_balances.length === 0)).toBe(true);

@@ -10,13 +10,13 @@ export interface StoredAccountConfirmation extends AccountConfirmation {
  * (the primary one when confirmed from a loan's report) so every report of the loan sees them.
  */
 export interface AccountConfirmationRepository {
-  confirm(applicantId: string, confirmation: AccountConfirmation): StoredAccountConfirmation;
-  withdraw(applicantId: string, accountKey: string, kind: AccountConfirmation['kind']): void;
-  list(applicantId: string): StoredAccountConfirmation[];
+  confirm(applicantId: string, confirmation: AccountConfirmation): Promise<StoredAccountConfirmation>;
+  withdraw(applicantId: string, accountKey: string, kind: AccountConfirmation['kind']): Promise<void>;
+  list(applicantId: string): Promise<StoredAccountConfirmation[]>;
   /** Every borrower's confirmations on the loan: the analysis of any of its reports uses them all. */
-  listForLoan(loanId: string): StoredAccountConfirmation[];
+  listForLoan(loanId: string): Promise<StoredAccountConfirmation[]>;
   /** Withdraws the confirmation whichever borrower on the loan holds it. */
-  withdrawForLoan(loanId: string, accountKey: string, kind: AccountConfirmation['kind']): void;
+  withdrawForLoan(loanId: string, accountKey: string, kind: AccountConfirmation['kind']): Promise<void>;
 }
 
 export function createAccountConfirmationRepository(ctx: StoreContext): AccountConfirmationRepository {
@@ -27,13 +27,13 @@ export function createAccountConfirmationRepository(ctx: StoreContext): AccountC
     rowId: `${applicantId}/${accountKey}/${kind}`,
   });
 
-  function list(applicantId: string): StoredAccountConfirmation[] {
-    const rows = ctx
+  async function list(applicantId: string): Promise<StoredAccountConfirmation[]> {
+    const rows = (await ctx
       .statement(
         `SELECT account_key, kind, note_enc, usd_rate, confirmed_at FROM account_confirmations
          WHERE applicant_id = ? ORDER BY confirmed_at, account_key, kind`,
       )
-      .all(applicantId) as {
+      .all(applicantId)) as {
       account_key: string;
       kind: AccountConfirmation['kind'];
       note_enc: Buffer;
@@ -50,10 +50,10 @@ export function createAccountConfirmationRepository(ctx: StoreContext): AccountC
   }
 
   return {
-    confirm(applicantId, { accountKey, kind, note, usdRate }) {
-      if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(applicantId)) throw notFound('applicant');
+    async confirm(applicantId, { accountKey, kind, note, usdRate }) {
+      if (!(await ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(applicantId))) throw notFound('applicant');
       const confirmedAt = ctx.now();
-      ctx
+      await ctx
         .statement(
           `INSERT INTO account_confirmations (applicant_id, account_key, kind, note_enc, usd_rate, confirmed_at)
            VALUES (?, ?, ?, ?, ?, ?)
@@ -71,24 +71,24 @@ export function createAccountConfirmationRepository(ctx: StoreContext): AccountC
       return { accountKey, kind, note, usdRate: usdRate ?? null, confirmedAt };
     },
 
-    withdraw(applicantId, accountKey, kind) {
-      ctx
+    async withdraw(applicantId, accountKey, kind) {
+      await ctx
         .statement('DELETE FROM account_confirmations WHERE applicant_id = ? AND account_key = ? AND kind = ?')
         .run(applicantId, accountKey, kind);
     },
 
     list,
 
-    listForLoan(loanId) {
-      const holders = ctx
+    async listForLoan(loanId) {
+      const holders = (await ctx
         .statement('SELECT id FROM applicants WHERE loan_id = ? ORDER BY position')
         .pluck()
-        .all(loanId) as string[];
-      return holders.flatMap((applicantId) => list(applicantId));
+        .all(loanId)) as string[];
+      return (await Promise.all(holders.map((applicantId) => list(applicantId)))).flat();
     },
 
-    withdrawForLoan(loanId, accountKey, kind) {
-      ctx
+    async withdrawForLoan(loanId, accountKey, kind) {
+      await ctx
         .statement(
           `DELETE FROM account_confirmations WHERE account_key = ? AND kind = ?
              AND applicant_id IN (SELECT id FROM applicants WHERE loan_id = ?)`,

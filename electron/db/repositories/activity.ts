@@ -14,9 +14,9 @@ export interface NewActivity {
 
 /** Append-only: SQL triggers abort any UPDATE or DELETE of the activity table. */
 export interface ActivityLog {
-  append(entry: NewActivity): ActivityEntry;
+  append(entry: NewActivity): Promise<ActivityEntry>;
   /** Newest first. */
-  list(filter?: { loanId?: string; applicantId?: string; reportId?: string; limit?: number }): ActivityEntry[];
+  list(filter?: { loanId?: string; applicantId?: string; reportId?: string; limit?: number }): Promise<ActivityEntry[]>;
 }
 
 interface ActivityRow {
@@ -41,43 +41,44 @@ export function createActivityLog(ctx: StoreContext): ActivityLog {
   });
 
   // Every entry about a borrower or a report names its loan, so the loan's activity view finds it.
-  const loanOf = (entry: NewActivity): string | null => {
+  const loanOf = async (entry: NewActivity): Promise<string | null> => {
     if (entry.loanId) return entry.loanId;
     const viaApplicant = entry.applicantId
-      ? (ctx.statement('SELECT loan_id FROM applicants WHERE id = ?').pluck().get(entry.applicantId) as
+      ? ((await ctx.statement('SELECT loan_id FROM applicants WHERE id = ?').pluck().get(entry.applicantId)) as
           string | undefined)
       : undefined;
     if (viaApplicant) return viaApplicant;
     const viaReport = entry.reportId
-      ? (ctx.statement('SELECT loan_id FROM reports WHERE id = ?').pluck().get(entry.reportId) as string | undefined)
+      ? ((await ctx.statement('SELECT loan_id FROM reports WHERE id = ?').pluck().get(entry.reportId)) as
+          string | undefined)
       : undefined;
     return viaReport ?? null;
   };
 
   return {
-    append(entry) {
+    async append(entry) {
       // The log is plain text and kept for years: strip anything token- or secret-shaped on the way in.
       const detail = JSON.stringify(redactValue(entry.detail));
       const at = ctx.now();
       const row = {
         at,
         action: entry.action,
-        loan_id: loanOf(entry),
+        loan_id: await loanOf(entry),
         applicant_id: entry.applicantId ?? null,
         report_id: entry.reportId ?? null,
         detail,
       };
-      const info = ctx
+      const info = (await ctx
         .statement(
           `INSERT INTO activity (at, action, loan_id, applicant_id, report_id, detail)
-           VALUES (@at, @action, @loan_id, @applicant_id, @report_id, @detail)`,
+           VALUES (@at, @action, @loan_id, @applicant_id, @report_id, @detail) RETURNING id`,
         )
-        .run(row);
-      return toEntry({ id: Number(info.lastInsertRowid), ...row });
+        .get(row)) as { id: number };
+      return toEntry({ id: Number(info.id), ...row });
     },
 
-    list(filter = {}) {
-      const rows = ctx
+    async list(filter = {}) {
+      const rows = (await ctx
         .statement(
           `SELECT * FROM activity
            WHERE (@loanId IS NULL OR loan_id = @loanId) AND (@applicantId IS NULL OR applicant_id = @applicantId)
@@ -89,7 +90,7 @@ export function createActivityLog(ctx: StoreContext): ActivityLog {
           applicantId: filter.applicantId ?? null,
           reportId: filter.reportId ?? null,
           limit: filter.limit ?? 1000,
-        }) as ActivityRow[];
+        })) as ActivityRow[];
       return rows.map(toEntry);
     },
   };

@@ -9,16 +9,16 @@ import { notFound, type StoreContext } from '../context';
  */
 export interface ApplicantRepository {
   /** A new borrower on a loan at `position` (0 = primary); the caller keeps the loan's search text current. */
-  insert(loanId: string, position: number, input: BorrowerInput): Applicant;
-  update(id: string, changes: Partial<BorrowerInput>): Applicant;
-  get(id: string): Applicant | null;
-  listForLoan(loanId: string): Applicant[];
+  insert(loanId: string, position: number, input: BorrowerInput): Promise<Applicant>;
+  update(id: string, changes: Partial<BorrowerInput>): Promise<Applicant>;
+  get(id: string): Promise<Applicant | null>;
+  listForLoan(loanId: string): Promise<Applicant[]>;
   /** Plain fields only, nothing decrypted: for paths a damaged value must not block (deletion). */
-  describe(id: string): { id: string; loanId: string; firstName: string; lastName: string } | null;
+  describe(id: string): Promise<{ id: string; loanId: string; firstName: string; lastName: string } | null>;
   /** Local delete of the borrower and their Items and Hosted Link sessions (the loan keeps its reports). */
-  delete(id: string): void;
+  delete(id: string): Promise<void>;
   /** The full SSN, for the Plaid request only; null when none was entered. */
-  revealSsn(id: string): string | null;
+  revealSsn(id: string): Promise<string | null>;
 }
 
 interface ApplicantRow {
@@ -77,8 +77,8 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
     updatedAt: row.updated_at,
   });
 
-  const getRow = (id: string): ApplicantRow | undefined =>
-    ctx.statement('SELECT * FROM applicants WHERE id = ?').get(id) as ApplicantRow | undefined;
+  const getRow = async (id: string): Promise<ApplicantRow | undefined> =>
+    (await ctx.statement('SELECT * FROM applicants WHERE id = ?').get(id)) as ApplicantRow | undefined;
 
   const columns = (b: ParsedBorrower) => ({
     first_name: b.firstName,
@@ -89,12 +89,12 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
   });
 
   return {
-    insert(loanId, position, input) {
+    async insert(loanId, position, input) {
       const parsed = BorrowerInput.safeParse(input);
       if (!parsed.success) throw validationError(parsed.error);
       const id = ctx.newId();
       const now = ctx.now();
-      ctx
+      await ctx
         .statement(
           `INSERT INTO applicants (id, loan_id, position, first_name, middle_name, last_name, email, phone, ssn_enc,
              created_at, updated_at)
@@ -108,11 +108,11 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
           ssn_enc: parsed.data.ssn ? ctx.cipher.sealText(parsed.data.ssn, ssnWhere(id)) : null,
           now,
         });
-      return toApplicant(getRow(id)!);
+      return toApplicant((await getRow(id))!);
     },
 
-    update(id, changes) {
-      const row = getRow(id);
+    async update(id, changes) {
+      const row = await getRow(id);
       if (!row) throw notFound('borrower');
       // Only what changed is checked: a saved row keeps its values even if a rule tightened since.
       const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
@@ -126,46 +126,47 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
         phone: row.phone,
         ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
       };
-      ctx
+      await ctx
         .statement(
           `UPDATE applicants SET first_name = @first_name, middle_name = @middle_name, last_name = @last_name,
              email = @email, phone = @phone, updated_at = @now WHERE id = @id`,
         )
         .run({ id, ...columns(merged), now: ctx.now() });
       if (parsed.data.ssn !== undefined) {
-        ctx
+        await ctx
           .statement('UPDATE applicants SET ssn_enc = ? WHERE id = ?')
           .run(ctx.cipher.sealText(parsed.data.ssn, ssnWhere(id)), id);
       }
-      return toApplicant(getRow(id)!);
+      return toApplicant((await getRow(id))!);
     },
 
-    get(id) {
-      const row = getRow(id);
+    async get(id) {
+      const row = await getRow(id);
       return row ? toApplicant(row) : null;
     },
 
-    listForLoan(loanId) {
-      const rows = ctx
+    async listForLoan(loanId) {
+      const rows = (await ctx
         .statement('SELECT * FROM applicants WHERE loan_id = ? ORDER BY position, created_at')
-        .all(loanId) as ApplicantRow[];
+        .all(loanId)) as ApplicantRow[];
       return rows.map(toApplicant);
     },
 
-    describe(id) {
-      const row = ctx.statement('SELECT id, loan_id, first_name, last_name FROM applicants WHERE id = ?').get(id) as
-        Pick<ApplicantRow, 'id' | 'loan_id' | 'first_name' | 'last_name'> | undefined;
+    async describe(id) {
+      const row = (await ctx
+        .statement('SELECT id, loan_id, first_name, last_name FROM applicants WHERE id = ?')
+        .get(id)) as Pick<ApplicantRow, 'id' | 'loan_id' | 'first_name' | 'last_name'> | undefined;
       return row ? { id: row.id, loanId: row.loan_id, firstName: row.first_name, lastName: row.last_name } : null;
     },
 
-    delete(id) {
+    async delete(id) {
       // Items, Hosted Link sessions and confirmations go by ON DELETE CASCADE.
-      const info = ctx.statement('DELETE FROM applicants WHERE id = ?').run(id);
+      const info = await ctx.statement('DELETE FROM applicants WHERE id = ?').run(id);
       if (info.changes === 0) throw notFound('borrower');
     },
 
-    revealSsn(id) {
-      const row = ctx.statement('SELECT ssn_enc FROM applicants WHERE id = ?').get(id) as
+    async revealSsn(id) {
+      const row = (await ctx.statement('SELECT ssn_enc FROM applicants WHERE id = ?').get(id)) as
         { ssn_enc: Buffer | null } | undefined;
       if (!row) throw notFound('borrower');
       return row.ssn_enc ? ctx.cipher.openText(row.ssn_enc, ssnWhere(id)) : null;

@@ -20,19 +20,19 @@ export interface HostedLinkSessionRecord extends HostedLinkSession {
 }
 
 export interface HostedLinkSessionRepository {
-  add(input: NewHostedLinkSession): HostedLinkSessionRecord;
-  get(id: string): HostedLinkSessionRecord | null;
-  listForApplicant(applicantId: string, environment: PlaidEnvironment): HostedLinkSessionRecord[];
+  add(input: NewHostedLinkSession): Promise<HostedLinkSessionRecord>;
+  get(id: string): Promise<HostedLinkSessionRecord | null>;
+  listForApplicant(applicantId: string, environment: PlaidEnvironment): Promise<HostedLinkSessionRecord[]>;
   /** Sessions still waiting for the applicant, to resume after a restart. */
-  waiting(environment: PlaidEnvironment): HostedLinkSessionRecord[];
+  waiting(environment: PlaidEnvironment): Promise<HostedLinkSessionRecord[]>;
   /** Decrypted link token: main process only; null once the session has ended. */
-  linkToken(id: string): string | null;
+  linkToken(id: string): Promise<string | null>;
   /** Decrypted Hosted Link URL (shown to the officer again while the session waits). */
-  url(id: string): string | null;
-  setExpiration(id: string, expiration: string): void;
-  addItem(id: string, itemId: string): void;
+  url(id: string): Promise<string | null>;
+  setExpiration(id: string, expiration: string): Promise<void>;
+  addItem(id: string, itemId: string): Promise<void>;
   /** Ends the session; the link token and URL are destroyed. */
-  finish(id: string, status: Exclude<HostedLinkStatus, 'waiting'>): HostedLinkSessionRecord;
+  finish(id: string, status: Exclude<HostedLinkStatus, 'waiting'>): Promise<HostedLinkSessionRecord>;
 }
 
 interface Row {
@@ -63,19 +63,20 @@ export function createHostedLinkSessionRepository(ctx: StoreContext): HostedLink
     deliveryMethod: row.delivery_method,
     itemIds: JSON.parse(row.item_ids) as string[],
   });
-  const row = (id: string) =>
-    ctx.statement('SELECT * FROM hosted_link_sessions WHERE id = ?').get(id) as Row | undefined;
-  const required = (id: string) => {
-    const found = row(id);
+  const row = async (id: string) =>
+    (await ctx.statement('SELECT * FROM hosted_link_sessions WHERE id = ?').get(id)) as Row | undefined;
+  const required = async (id: string) => {
+    const found = await row(id);
     if (!found) throw notFound('hosted link session');
     return found;
   };
 
   return {
-    add(input) {
-      if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(input.applicantId)) throw notFound('applicant');
+    async add(input) {
+      if (!(await ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(input.applicantId)))
+        throw notFound('applicant');
       const id = ctx.newId();
-      ctx
+      await ctx
         .statement(
           `INSERT INTO hosted_link_sessions (id, applicant_id, environment, link_token_enc, url_enc, status,
              delivery_method, created_at, expiration)
@@ -91,54 +92,54 @@ export function createHostedLinkSessionRepository(ctx: StoreContext): HostedLink
           now: ctx.now(),
           expiration: input.expiration,
         });
-      return toRecord(required(id));
+      return toRecord(await required(id));
     },
-    get: (id) => {
-      const found = row(id);
+    get: async (id) => {
+      const found = await row(id);
       return found ? toRecord(found) : null;
     },
-    listForApplicant(applicantId, environment) {
-      const rows = ctx
+    async listForApplicant(applicantId, environment) {
+      const rows = (await ctx
         .statement(
           'SELECT * FROM hosted_link_sessions WHERE applicant_id = ? AND environment = ? ORDER BY created_at DESC, id',
         )
-        .all(applicantId, environment) as Row[];
+        .all(applicantId, environment)) as Row[];
       return rows.map(toRecord);
     },
-    waiting(environment) {
-      const rows = ctx
+    async waiting(environment) {
+      const rows = (await ctx
         .statement(
           "SELECT * FROM hosted_link_sessions WHERE environment = ? AND status = 'waiting' ORDER BY created_at",
         )
-        .all(environment) as Row[];
+        .all(environment)) as Row[];
       return rows.map(toRecord);
     },
-    linkToken(id) {
-      const found = required(id);
+    async linkToken(id) {
+      const found = await required(id);
       return found.link_token_enc ? ctx.cipher.openText(found.link_token_enc, tokenWhere(id)) : null;
     },
-    url(id) {
-      const found = required(id);
+    async url(id) {
+      const found = await required(id);
       return found.url_enc ? ctx.cipher.openText(found.url_enc, urlWhere(id)) : null;
     },
-    setExpiration(id, expiration) {
-      ctx.statement('UPDATE hosted_link_sessions SET expiration = ? WHERE id = ?').run(expiration, id);
+    async setExpiration(id, expiration) {
+      await ctx.statement('UPDATE hosted_link_sessions SET expiration = ? WHERE id = ?').run(expiration, id);
     },
-    addItem(id, itemId) {
-      const itemIds = toRecord(required(id)).itemIds;
+    async addItem(id, itemId) {
+      const itemIds = toRecord(await required(id)).itemIds;
       if (itemIds.includes(itemId)) return;
-      ctx
+      await ctx
         .statement('UPDATE hosted_link_sessions SET item_ids = ? WHERE id = ?')
         .run(JSON.stringify([...itemIds, itemId]), id);
     },
-    finish(id, status) {
-      ctx
+    async finish(id, status) {
+      await ctx
         .statement(
           `UPDATE hosted_link_sessions SET status = ?, finished_at = ?, link_token_enc = NULL, url_enc = NULL
            WHERE id = ?`,
         )
         .run(status, ctx.now(), id);
-      return toRecord(required(id));
+      return toRecord(await required(id));
     },
   };
 }

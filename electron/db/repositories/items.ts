@@ -14,25 +14,25 @@ export interface NewItem {
 }
 
 export interface ItemRepository {
-  add(input: NewItem): Item;
-  get(id: string): Item | null;
-  listForApplicant(applicantId: string, environment: PlaidEnvironment): Item[];
+  add(input: NewItem): Promise<Item>;
+  get(id: string): Promise<Item | null>;
+  listForApplicant(applicantId: string, environment: PlaidEnvironment): Promise<Item[]>;
   /** Every borrower's Items on the loan, the primary borrower's first. */
-  listForLoan(loanId: string, environment: PlaidEnvironment): Item[];
-  setConsentExpiry(id: string, consentExpiresAt: string | null): void;
+  listForLoan(loanId: string, environment: PlaidEnvironment): Promise<Item[]>;
+  setConsentExpiry(id: string, consentExpiresAt: string | null): Promise<void>;
   /** Every environment, plain columns only (no decryption): for deletion, which damaged data must not block. */
-  basicsForApplicant(applicantId: string): ItemBasics[];
+  basicsForApplicant(applicantId: string): Promise<ItemBasics[]>;
   /** The applicant's live (not removed) Item at that institution, to avoid linking a bank twice. */
-  findByInstitution(applicantId: string, environment: PlaidEnvironment, institutionId: string): Item | null;
+  findByInstitution(applicantId: string, environment: PlaidEnvironment, institutionId: string): Promise<Item | null>;
   /** For webhooks, which name Plaid's item_id. */
-  findByPlaidItemId(environment: PlaidEnvironment, plaidItemId: string): Item | null;
+  findByPlaidItemId(environment: PlaidEnvironment, plaidItemId: string): Promise<Item | null>;
   /** Decrypted access token: main process only, never logged or sent to the renderer. */
-  accessToken(id: string): string;
-  setStatus(id: string, status: ItemStatus, lastError: { code: string; message: string } | null): Item;
+  accessToken(id: string): Promise<string>;
+  setStatus(id: string, status: ItemStatus, lastError: { code: string; message: string } | null): Promise<Item>;
   /** Replaces the accounts shared with Plaid (update mode may add or drop some). */
-  setAccounts(id: string, accounts: LinkedAccount[]): Item;
+  setAccounts(id: string, accounts: LinkedAccount[]): Promise<Item>;
   /** Marks the Item removed and destroys its access token; the row stays so old reports keep their bank name. */
-  remove(id: string): void;
+  remove(id: string): Promise<void>;
 }
 
 export interface ItemBasics {
@@ -78,21 +78,23 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
     accounts: JSON.parse(ctx.cipher.openText(row.accounts_enc, accountsWhere(row.id))) as LinkedAccount[],
   });
 
-  const getRow = (id: string) => ctx.statement('SELECT * FROM items WHERE id = ?').get(id) as ItemRow | undefined;
+  const getRow = async (id: string) =>
+    (await ctx.statement('SELECT * FROM items WHERE id = ?').get(id)) as ItemRow | undefined;
   const one = (row: ItemRow | undefined) => (row ? toItem(row) : null);
 
   return {
-    add(input) {
-      if (!ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(input.applicantId)) throw notFound('applicant');
+    async add(input) {
+      if (!(await ctx.statement('SELECT 1 FROM applicants WHERE id = ?').get(input.applicantId)))
+        throw notFound('applicant');
       if (
-        ctx
+        await ctx
           .statement('SELECT 1 FROM items WHERE environment = ? AND plaid_item_id = ?')
           .get(input.environment, input.plaidItemId)
       ) {
         throw conflict('This bank connection is already saved in AssetDesk.');
       }
       const id = ctx.newId();
-      ctx
+      await ctx
         .statement(
           `INSERT INTO items (id, applicant_id, environment, plaid_item_id, access_token_enc, institution_id, institution_name,
              accounts_enc, status, linked_at, consent_expires_at)
@@ -111,78 +113,78 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
           now: ctx.now(),
           consentExpiresAt: input.consentExpiresAt ?? null,
         });
-      return toItem(getRow(id)!);
+      return toItem((await getRow(id))!);
     },
 
-    get: (id) => one(getRow(id)),
+    get: async (id) => one(await getRow(id)),
 
-    listForApplicant(applicantId, environment) {
-      const rows = ctx
+    async listForApplicant(applicantId, environment) {
+      const rows = (await ctx
         .statement('SELECT * FROM items WHERE applicant_id = ? AND environment = ? ORDER BY linked_at, id')
-        .all(applicantId, environment) as ItemRow[];
+        .all(applicantId, environment)) as ItemRow[];
       return rows.map(toItem);
     },
 
-    listForLoan(loanId, environment) {
-      const rows = ctx
+    async listForLoan(loanId, environment) {
+      const rows = (await ctx
         .statement(
           `SELECT i.* FROM items i JOIN applicants b ON b.id = i.applicant_id
            WHERE b.loan_id = ? AND i.environment = ? ORDER BY b.position, i.linked_at, i.id`,
         )
-        .all(loanId, environment) as ItemRow[];
+        .all(loanId, environment)) as ItemRow[];
       return rows.map(toItem);
     },
 
-    setConsentExpiry(id, consentExpiresAt) {
-      ctx.statement('UPDATE items SET consent_expires_at = ? WHERE id = ?').run(consentExpiresAt, id);
+    async setConsentExpiry(id, consentExpiresAt) {
+      await ctx.statement('UPDATE items SET consent_expires_at = ? WHERE id = ?').run(consentExpiresAt, id);
     },
 
-    basicsForApplicant(applicantId) {
-      return ctx
+    async basicsForApplicant(applicantId) {
+      return (await ctx
         .statement(
           `SELECT id, environment, institution_id AS institutionId, institution_name AS institutionName, status
            FROM items WHERE applicant_id = ? ORDER BY linked_at, id`,
         )
-        .all(applicantId) as ItemBasics[];
+        .all(applicantId)) as ItemBasics[];
     },
 
-    findByInstitution(applicantId, environment, institutionId) {
+    async findByInstitution(applicantId, environment, institutionId) {
       return one(
-        ctx
+        (await ctx
           .statement(
             `SELECT * FROM items WHERE applicant_id = ? AND environment = ? AND institution_id = ? AND status != 'removed'
              ORDER BY linked_at DESC LIMIT 1`,
           )
-          .get(applicantId, environment, institutionId) as ItemRow | undefined,
+          .get(applicantId, environment, institutionId)) as ItemRow | undefined,
       );
     },
 
-    findByPlaidItemId(environment, plaidItemId) {
+    async findByPlaidItemId(environment, plaidItemId) {
       return one(
-        ctx
+        (await ctx
           .statement('SELECT * FROM items WHERE environment = ? AND plaid_item_id = ?')
-          .get(environment, plaidItemId) as ItemRow | undefined,
+          .get(environment, plaidItemId)) as ItemRow | undefined,
       );
     },
 
-    accessToken(id) {
-      const row = ctx.statement('SELECT access_token_enc FROM items WHERE id = ?').get(id) as
+    async accessToken(id) {
+      const row = (await ctx.statement('SELECT access_token_enc FROM items WHERE id = ?').get(id)) as
         { access_token_enc: Buffer | null } | undefined;
       if (!row || !row.access_token_enc) throw notFound('bank connection');
       return ctx.cipher.openText(row.access_token_enc, tokenWhere(id));
     },
 
-    setAccounts(id, accounts) {
-      ctx
+    async setAccounts(id, accounts) {
+      await ctx
         .statement('UPDATE items SET accounts_enc = ? WHERE id = ?')
         .run(ctx.cipher.sealText(JSON.stringify(accounts), accountsWhere(id)), id);
-      const row = getRow(id);
+      const row = await getRow(id);
       if (!row) throw notFound('item');
       return toItem(row);
     },
 
-    setStatus(id, status, lastError) {
-      const info = ctx
+    async setStatus(id, status, lastError) {
+      const info = await ctx
         .statement(
           `UPDATE items SET status = @status, last_error_code = @code, last_error_message = @message,
              access_token_enc = CASE WHEN @status = 'removed' THEN NULL ELSE access_token_enc END
@@ -190,11 +192,13 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
         )
         .run({ status, code: lastError?.code ?? null, message: lastError?.message ?? null, id });
       if (info.changes === 0) throw notFound('bank connection');
-      return toItem(getRow(id)!);
+      return toItem((await getRow(id))!);
     },
 
-    remove(id) {
-      const info = ctx.statement(`UPDATE items SET status = 'removed', access_token_enc = NULL WHERE id = ?`).run(id);
+    async remove(id) {
+      const info = await ctx
+        .statement(`UPDATE items SET status = 'removed', access_token_enc = NULL WHERE id = ?`)
+        .run(id);
       if (info.changes === 0) throw notFound('bank connection');
     },
   };

@@ -70,11 +70,11 @@ const SORT_SQL: Record<PipelineSort, string> = {
 };
 
 /** Runs one pipeline query; `toLoanFields` turns a loan row into the loan's own fields. */
-export function queryPipeline(
+export async function queryPipeline(
   ctx: StoreContext,
   query: PipelineQuery,
   toLoanFields: (row: LoanRow) => Omit<Loan, 'borrowers'>,
-): { rows: LoanListRow[]; total: number } {
+): Promise<{ rows: LoanListRow[]; total: number }> {
   const raw = rawSearchWords(query.query);
   const words = raw.map(foldForSearch);
   const sort = query.sort ?? 'lastActivity';
@@ -88,7 +88,9 @@ export function queryPipeline(
   // Bank names are few: fold them here as the words are (SQLite's lower() knows ASCII only, so
   // "Económico" would never match), then look Items up by the names that match.
   const bankNames =
-    words.length > 0 ? (ctx.statement('SELECT DISTINCT institution_name FROM items').pluck().all() as string[]) : [];
+    words.length > 0
+      ? ((await ctx.statement('SELECT DISTINCT institution_name FROM items').pluck().all()) as string[])
+      : [];
   // Each word's matches are found once, as sets of loans (never a lookup per loan per word).
   const wordSql = words.map((word, i) => {
     // A report's banks are its Items' (kept, as removed, after the bank is unlinked): the Items stand for them.
@@ -162,21 +164,21 @@ export function queryPipeline(
       ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''}`;
   const limit = query.limit ?? 200;
   const offset = query.offset ?? 0;
-  const ids = ctx
+  const ids = (await ctx
     .statement(
       `SELECT id FROM (${narrow}) ORDER BY ${SORT_SQL[sort]} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`,
     )
-    .all({ ...params, limit, offset }) as { id: string }[];
+    .all({ ...params, limit, offset })) as { id: string }[];
   let total: number;
   if (offset === 0 && ids.length < limit) total = ids.length;
   else if (outer.length === 0 && words.length === 0)
-    total = ctx
+    total = (await ctx
       .statement(`SELECT count(*) FROM loans l WHERE 1 ${filters.map((f) => `AND ${f}`).join(' ')}`)
       .pluck()
-      .get(params) as number;
-  else total = ctx.statement(`SELECT count(*) FROM (${narrow})`).pluck().get(params) as number;
+      .get(params)) as number;
+  else total = (await ctx.statement(`SELECT count(*) FROM (${narrow})`).pluck().get(params)) as number;
 
-  const wide = ctx
+  const wide = (await ctx
     .statement(
       `SELECT *, ${REPORT_STATUS_SQL} AS report_status FROM (
            SELECT l.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at, s.findings_attention,
@@ -192,7 +194,7 @@ export function queryPipeline(
       rule: query.documentAgeRule,
       today: query.today,
       ids: JSON.stringify(ids.map((r) => r.id)),
-    }) as (LoanRow & {
+    })) as (LoanRow & {
     report_count: number;
     latest_report_at: string | null;
     findings_attention: number | null;
@@ -209,22 +211,29 @@ export function queryPipeline(
   );
   return {
     total,
-    rows: rows.map((row) => ({
-      ...toLoanFields(row),
-      borrowers: (
-        names.all(row.id) as { id: string; first_name: string; middle_name: string | null; last_name: string }[]
-      ).map((b) => ({ id: b.id, firstName: b.first_name, middleName: b.middle_name, lastName: b.last_name })),
-      reportStatus: row.report_status,
-      reportCount: row.report_count,
-      reportsRemoved: row.report_count === 0 && row.has_removed === 1,
-      latestReportAt: row.latest_report_at,
-      findingCounts:
-        row.findings_attention === null || row.findings_info === null
-          ? null
-          : { attention: row.findings_attention, info: row.findings_info },
-      refreshBy: row.refresh_by,
-      plaidExpiresOn: row.consent_expires_on,
-      lastActivityAt: row.last_activity_at,
-    })),
+    rows: await Promise.all(
+      rows.map(async (row) => ({
+        ...toLoanFields(row),
+        borrowers: (
+          (await names.all(row.id)) as {
+            id: string;
+            first_name: string;
+            middle_name: string | null;
+            last_name: string;
+          }[]
+        ).map((b) => ({ id: b.id, firstName: b.first_name, middleName: b.middle_name, lastName: b.last_name })),
+        reportStatus: row.report_status,
+        reportCount: row.report_count,
+        reportsRemoved: row.report_count === 0 && row.has_removed === 1,
+        latestReportAt: row.latest_report_at,
+        findingCounts:
+          row.findings_attention === null || row.findings_info === null
+            ? null
+            : { attention: row.findings_attention, info: row.findings_info },
+        refreshBy: row.refresh_by,
+        plaidExpiresOn: row.consent_expires_on,
+        lastActivityAt: row.last_activity_at,
+      })),
+    ),
   };
 }

@@ -24,21 +24,21 @@ export { refreshBySql } from './loan-pipeline';
 
 export interface LoanRepository {
   /** A loan with its borrowers (the first is the primary); a taken loan number is refused with LOAN_NUMBER_TAKEN. */
-  create(input: { loan: LoanTermsInput; borrowers: BorrowerInput[] }): Loan;
-  get(id: string): Loan | null;
+  create(input: { loan: LoanTermsInput; borrowers: BorrowerInput[] }): Promise<Loan>;
+  get(id: string): Promise<Loan | null>;
   /** The open file with this loan number (case-insensitive), to offer instead of a duplicate. */
-  findByNumber(loanNumber: string): { loanId: string; loanNumber: string; borrowerNames: string } | null;
-  update(id: string, changes: Partial<LoanTermsInput>): Loan;
-  setStatus(id: string, status: LoanStatus): Loan;
-  addBorrower(loanId: string, input: BorrowerInput): Loan;
+  findByNumber(loanNumber: string): Promise<{ loanId: string; loanNumber: string; borrowerNames: string } | null>;
+  update(id: string, changes: Partial<LoanTermsInput>): Promise<Loan>;
+  setStatus(id: string, status: LoanStatus): Promise<Loan>;
+  addBorrower(loanId: string, input: BorrowerInput): Promise<Loan>;
   /** Keeps the loan's search text in step with its borrowers (call after a borrower changes). */
-  refreshSearchText(loanId: string): void;
-  pipeline(query: PipelineQuery): { rows: LoanListRow[]; total: number };
+  refreshSearchText(loanId: string): Promise<void>;
+  pipeline(query: PipelineQuery): Promise<{ rows: LoanListRow[]; total: number }>;
   /** Plain fields only, nothing decrypted: for deletion, which damaged data must not block. */
-  numberOf(id: string): string | null;
-  borrowerIds(id: string): string[];
+  numberOf(id: string): Promise<string | null>;
+  borrowerIds(id: string): Promise<string[]>;
   /** Local delete of the loan with its borrowers, Items, reports and everything hanging off them. */
-  delete(id: string): void;
+  delete(id: string): Promise<void>;
 }
 
 export interface LoanRow {
@@ -80,7 +80,8 @@ const takenError = (loanNumber: string) =>
   });
 
 export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepository): LoanRepository {
-  const getRow = (id: string) => ctx.statement('SELECT * FROM loans WHERE id = ?').get(id) as LoanRow | undefined;
+  const getRow = async (id: string) =>
+    (await ctx.statement('SELECT * FROM loans WHERE id = ?').get(id)) as LoanRow | undefined;
 
   const toLoanFields = (row: LoanRow): Omit<Loan, 'borrowers'> => ({
     id: row.id,
@@ -109,10 +110,10 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     updatedAt: row.updated_at,
   });
 
-  const mustGet = (id: string): Loan => {
-    const row = getRow(id);
+  const mustGet = async (id: string): Promise<Loan> => {
+    const row = await getRow(id);
     if (!row) throw notFound('loan file');
-    return { ...toLoanFields(row), borrowers: borrowers.listForLoan(id) };
+    return { ...toLoanFields(row), borrowers: await borrowers.listForLoan(id) };
   };
 
   const termColumns = (t: ParsedTerms) => ({
@@ -131,28 +132,28 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     reserves_needed: t.reservesNeeded,
   });
 
-  const ensureNumberFree = (loanNumber: string, exceptId: string | null) => {
-    const holder = ctx
+  const ensureNumberFree = async (loanNumber: string, exceptId: string | null) => {
+    const holder = await ctx
       .statement('SELECT id FROM loans WHERE loan_number_key = ?')
       .pluck()
       .get(loanNumberKey(loanNumber));
     if (holder !== undefined && holder !== exceptId) throw takenError(loanNumber);
   };
 
-  const refreshSearchText = (loanId: string) => {
-    const row = getRow(loanId);
+  const refreshSearchText = async (loanId: string) => {
+    const row = await getRow(loanId);
     if (!row) return;
-    const people = ctx
+    const people = (await ctx
       .statement('SELECT first_name, middle_name, last_name, email FROM applicants WHERE loan_id = ? ORDER BY position')
-      .all(loanId) as { first_name: string; middle_name: string | null; last_name: string; email: string }[];
+      .all(loanId)) as { first_name: string; middle_name: string | null; last_name: string; email: string }[];
     const text = [row.loan_number, ...people.flatMap((p) => [p.first_name, p.middle_name, p.last_name, p.email])]
       .filter(Boolean)
       .join(' ');
-    ctx.statement('UPDATE loans SET search_text = ? WHERE id = ?').run(foldForSearch(text), loanId);
+    await ctx.statement('UPDATE loans SET search_text = ? WHERE id = ?').run(foldForSearch(text), loanId);
   };
 
   const repo: LoanRepository = {
-    create(input) {
+    async create(input) {
       const terms = SavedLoanTerms.safeParse(input.loan);
       if (!terms.success) throw validationError(terms.error);
       refuseNoteDateBeforeApplication(terms.data);
@@ -166,11 +167,11 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
           retryable: false,
           field: 'borrowers',
         });
-      return ctx.db.transaction(() => {
-        ensureNumberFree(terms.data.loanNumber, null);
+      return ctx.transaction(async () => {
+        await ensureNumberFree(terms.data.loanNumber, null);
         const id = ctx.newId();
         const now = ctx.now();
-        ctx
+        await ctx
           .statement(
             `INSERT INTO loans (id, loan_number, loan_number_key, loan_purpose, application_date, expected_note_date,
                property_street, property_unit, property_city, property_state, property_zip, qualifying_monthly_income,
@@ -180,29 +181,29 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
                @qualifying_monthly_income, @funds_to_close, @reserves_needed, 'open', @now, @now, @now)`,
           )
           .run({ id, ...termColumns(terms.data), now });
-        input.borrowers.forEach((b, position) => borrowers.insert(id, position, b));
-        refreshSearchText(id);
+        for (const [position, b] of input.borrowers.entries()) await borrowers.insert(id, position, b);
+        await refreshSearchText(id);
         return mustGet(id);
-      })();
+      });
     },
 
-    get(id) {
-      return getRow(id) ? mustGet(id) : null;
+    async get(id) {
+      return (await getRow(id)) ? await mustGet(id) : null;
     },
 
-    findByNumber(loanNumber) {
-      const row = ctx
+    async findByNumber(loanNumber) {
+      const row = (await ctx
         .statement(
           `SELECT l.id, l.loan_number, (SELECT group_concat(first_name || ' ' || last_name, ' & ')
              FROM (SELECT first_name, last_name FROM applicants WHERE loan_id = l.id ORDER BY position)) AS names
            FROM loans l WHERE l.loan_number_key = ?`,
         )
-        .get(loanNumberKey(loanNumber)) as { id: string; loan_number: string; names: string | null } | undefined;
+        .get(loanNumberKey(loanNumber))) as { id: string; loan_number: string; names: string | null } | undefined;
       return row ? { loanId: row.id, loanNumber: row.loan_number, borrowerNames: row.names ?? '' } : null;
     },
 
-    update(id, changes) {
-      const current = mustGet(id);
+    async update(id, changes) {
+      const current = await mustGet(id);
       const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       const parsed = SavedLoanTerms.partial().safeParse(given);
       if (!parsed.success) throw validationError(parsed.error);
@@ -218,13 +219,13 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
         ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
       };
       refuseNoteDateBeforeApplication(merged);
-      return ctx.db.transaction(() => {
+      return ctx.transaction(async () => {
         const columns = termColumns(merged);
         // A number shared before numbers were unique keeps its flagged key until the officer changes it.
         const numberChanged = loanNumberKey(merged.loanNumber) !== loanNumberKey(current.loanNumber);
-        if (numberChanged) ensureNumberFree(merged.loanNumber, id);
-        else columns.loan_number_key = (getRow(id) as LoanRow).loan_number_key;
-        ctx
+        if (numberChanged) await ensureNumberFree(merged.loanNumber, id);
+        else columns.loan_number_key = ((await getRow(id)) as LoanRow).loan_number_key;
+        await ctx
           .statement(
             `UPDATE loans SET loan_number = @loan_number, loan_number_key = @loan_number_key, loan_purpose = @loan_purpose,
                application_date = @application_date, expected_note_date = @expected_note_date,
@@ -235,49 +236,53 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
              WHERE id = @id`,
           )
           .run({ id, ...columns, now: ctx.now() });
-        refreshSearchText(id);
+        await refreshSearchText(id);
         return mustGet(id);
-      })();
+      });
     },
 
-    setStatus(id, status) {
-      const current = mustGet(id);
+    async setStatus(id, status) {
+      const current = await mustGet(id);
       if (current.status === status) return current;
       // Closing or withdrawing starts the retention clock; reopening stops it.
-      ctx
+      await ctx
         .statement('UPDATE loans SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?')
         .run(status, status === 'open' ? null : ctx.now(), ctx.now(), id);
       return mustGet(id);
     },
 
-    addBorrower(loanId, input) {
-      return ctx.db.transaction(() => {
-        const loan = mustGet(loanId);
+    async addBorrower(loanId, input) {
+      return ctx.transaction(async () => {
+        const loan = await mustGet(loanId);
         if (loan.borrowers.length >= 4) throw conflict('A loan file has at most 4 borrowers.');
         const next = loan.borrowers.reduce((max, b) => Math.max(max, b.position + 1), 0);
-        borrowers.insert(loanId, next, input);
-        refreshSearchText(loanId);
+        await borrowers.insert(loanId, next, input);
+        await refreshSearchText(loanId);
         return mustGet(loanId);
-      })();
+      });
     },
 
     refreshSearchText,
 
     pipeline: (query) => queryPipeline(ctx, query, toLoanFields),
 
-    numberOf(id) {
+    async numberOf(id) {
       return (
-        (ctx.statement('SELECT loan_number FROM loans WHERE id = ?').pluck().get(id) as string | undefined) ?? null
+        ((await ctx.statement('SELECT loan_number FROM loans WHERE id = ?').pluck().get(id)) as string | undefined) ??
+        null
       );
     },
 
-    borrowerIds(id) {
-      return ctx.statement('SELECT id FROM applicants WHERE loan_id = ? ORDER BY position').pluck().all(id) as string[];
+    async borrowerIds(id) {
+      return (await ctx
+        .statement('SELECT id FROM applicants WHERE loan_id = ? ORDER BY position')
+        .pluck()
+        .all(id)) as string[];
     },
 
-    delete(id) {
+    async delete(id) {
       // Borrowers, Items, reports, content, audit copies and sourced deposits go by ON DELETE CASCADE.
-      const info = ctx.statement('DELETE FROM loans WHERE id = ?').run(id);
+      const info = await ctx.statement('DELETE FROM loans WHERE id = ?').run(id);
       if (info.changes === 0) throw notFound('loan file');
     },
   };

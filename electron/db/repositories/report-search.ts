@@ -21,7 +21,10 @@ export interface ReportSearchQuery {
 }
 
 /** The reports screen's search: filters and words over one environment's reports, newest first, a page at a time. */
-export function searchReports(ctx: StoreContext, query: ReportSearchQuery): { rows: ReportSummary[]; total: number } {
+export async function searchReports(
+  ctx: StoreContext,
+  query: ReportSearchQuery,
+): Promise<{ rows: ReportSummary[]; total: number }> {
   const raw = rawSearchWords(query.query);
   const words = raw.map(foldForSearch);
   // Each word (all must match) names the loan (a borrower's name or e-mail, the loan number, an amount
@@ -64,11 +67,11 @@ export function searchReports(ctx: StoreContext, query: ReportSearchQuery): { ro
   raw.forEach((w, i) => {
     if (/^[A-Za-z0-9-]{8,}$/.test(w)) params[`id${i}`] = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   });
-  const rows = ctx.statement(pageSql).all(params) as ReportRow[];
+  const rows = (await ctx.statement(pageSql).all(params)) as ReportRow[];
   const { limit, offset, ...countParams } = params;
   const total =
     offset === 0 && rows.length < (limit as number)
       ? rows.length
-      : (ctx.statement(countSql).pluck().get(countParams) as number);
+      : ((await ctx.statement(countSql).pluck().get(countParams)) as number);
   return { rows: rows.map(toSummary), total };
 }

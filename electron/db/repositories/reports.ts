@@ -41,33 +41,33 @@ export interface ReadyReport {
 }
 
 export interface ReportRepository {
-  createPending(input: NewPendingReport): ReportRecord;
-  get(id: string): ReportRecord | null;
+  createPending(input: NewPendingReport): Promise<ReportRecord>;
+  get(id: string): Promise<ReportRecord | null>;
   /** The report as the screens show it (no request details), or null. */
-  summary(id: string): ReportSummary | null;
-  attachPlaid(id: string, plaid: { plaidReportId: string; reportToken: string }): ReportRecord;
-  listPending(environment: PlaidEnvironment): ReportRecord[];
-  markReady(id: string, ready: ReadyReport): ReportRecord;
-  markFailed(id: string, failure: { code: string; message: string; requestId?: string }): ReportRecord;
+  summary(id: string): Promise<ReportSummary | null>;
+  attachPlaid(id: string, plaid: { plaidReportId: string; reportToken: string }): Promise<ReportRecord>;
+  listPending(environment: PlaidEnvironment): Promise<ReportRecord[]>;
+  markReady(id: string, ready: ReadyReport): Promise<ReportRecord>;
+  markFailed(id: string, failure: { code: string; message: string; requestId?: string }): Promise<ReportRecord>;
   /** Decrypted asset_report_token, or null once removed / before Plaid answered. */
-  reportToken(id: string): string | null;
-  readContent(id: string): { json: unknown; pdf: Uint8Array };
-  readJson(id: string): unknown;
+  reportToken(id: string): Promise<string | null>;
+  readContent(id: string): Promise<{ json: unknown; pdf: Uint8Array }>;
+  readJson(id: string): Promise<unknown>;
   /** The stored report JSON as text, unparsed: for handing it on (to the renderer) without a parse/serialise round trip. */
-  readJsonText(id: string): string;
-  readPdf(id: string): Uint8Array;
+  readJsonText(id: string): Promise<string>;
+  readPdf(id: string): Promise<Uint8Array>;
   /** The day Plaid generated a ready report (export file names), null for reports stored before it was kept. */
-  generatedOn(id: string): string | null;
-  findByPlaidReportId(environment: PlaidEnvironment, plaidReportId: string): ReportRecord | null;
+  generatedOn(id: string): Promise<string | null>;
+  findByPlaidReportId(environment: PlaidEnvironment, plaidReportId: string): Promise<ReportRecord | null>;
   /** Deletes content, token and audit-copy tokens; the row stays as 'removed' for the history. */
-  markRemoved(id: string): ReportRecord;
-  search(query: ReportSearchQuery): { rows: ReportSummary[]; total: number };
-  listForLoan(loanId: string, environment: PlaidEnvironment): ReportSummary[];
+  markRemoved(id: string): Promise<ReportRecord>;
+  search(query: ReportSearchQuery): Promise<{ rows: ReportSummary[]; total: number }>;
+  listForLoan(loanId: string, environment: PlaidEnvironment): Promise<ReportSummary[]>;
   /** Reports whose request includes any of this borrower's Items, or which name them as the applicant. */
-  listForBorrower(applicantId: string): ReportSummary[];
-  setFindingCounts(id: string, counts: { attention: number; info: number }): void;
+  listForBorrower(applicantId: string): Promise<ReportSummary[]>;
+  setFindingCounts(id: string, counts: { attention: number; info: number }): Promise<void>;
   /** Reports (any environment, not yet removed) of loans closed or withdrawn more than `days` days before `now`. */
-  olderThan(days: number, now: Date): ReportSummary[];
+  olderThan(days: number, now: Date): Promise<ReportSummary[]>;
 }
 
 // zstd level 1: on a 48 MB / 50,000-transaction report it packs 15:1 in ≈45 ms each way
@@ -102,23 +102,23 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
   const jsonWhere = (rowId: string) => ({ table: 'report_content', column: 'json_enc', rowId });
   const pdfWhere = (rowId: string) => ({ table: 'report_content', column: 'pdf_enc', rowId });
 
-  const getRow = (id: string) =>
-    ctx.statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.id = ?`).get(id) as ReportRow | undefined;
+  const getRow = async (id: string) =>
+    (await ctx.statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.id = ?`).get(id)) as ReportRow | undefined;
 
-  const toRecord = (row: ReportRow): ReportRecord => ({
+  const toRecord = async (row: ReportRow): Promise<ReportRecord> => ({
     ...toSummary(row),
-    itemIds: ctx
+    itemIds: (await ctx
       .statement('SELECT item_id FROM report_items WHERE report_id = ? ORDER BY item_id')
       .pluck()
-      .all(row.id) as string[],
+      .all(row.id)) as string[],
     includeApplicantDetails: row.include_applicant_details === 1,
     excludedAccountIds: JSON.parse(
-      ctx.statement('SELECT excluded_account_ids FROM reports WHERE id = ?').pluck().get(row.id) as string,
+      (await ctx.statement('SELECT excluded_account_ids FROM reports WHERE id = ?').pluck().get(row.id)) as string,
     ) as string[],
   });
 
-  const mustGet = (id: string): ReportRecord => {
-    const row = getRow(id);
+  const mustGet = async (id: string): Promise<ReportRecord> => {
+    const row = await getRow(id);
     if (!row) throw notFound('Asset Report');
     return toRecord(row);
   };
@@ -146,57 +146,60 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     }
   };
 
-  const contentRow = (id: string, columns: string) => {
-    const row = ctx.statement(`SELECT ${columns} FROM report_content WHERE report_id = ?`).get(id) as
+  const contentRow = async (id: string, columns: string) => {
+    const row = (await ctx.statement(`SELECT ${columns} FROM report_content WHERE report_id = ?`).get(id)) as
       { json_codec: string; json_enc: Buffer; pdf_enc: Buffer } | undefined;
     if (!row) {
-      if (!getRow(id)) throw notFound('Asset Report');
+      if (!(await getRow(id))) throw notFound('Asset Report');
       throw conflict('This Asset Report has no saved content: it is still being prepared, failed, or was removed.');
     }
     return row;
   };
 
-  const removeStmt = () =>
-    ctx.db.transaction((id: string) => {
+  const removeTx = (id: string) =>
+    ctx.transaction(async () => {
       const now = ctx.now();
-      ctx.statement('DELETE FROM report_content WHERE report_id = ?').run(id);
-      ctx.statement('DELETE FROM sourced_deposits WHERE report_id = ?').run(id);
-      ctx
+      await ctx.statement('DELETE FROM report_content WHERE report_id = ?').run(id);
+      await ctx.statement('DELETE FROM sourced_deposits WHERE report_id = ?').run(id);
+      await ctx
         .statement('UPDATE audit_copies SET token_enc = NULL, removed_at = coalesce(removed_at, ?) WHERE report_id = ?')
         .run(now, id);
-      ctx
+      await ctx
         .statement(`UPDATE reports SET status = 'removed', report_token_enc = NULL, removed_at = ? WHERE id = ?`)
         .run(now, id);
     });
-  const removeTx = removeStmt();
 
   return {
-    createPending(input) {
-      return ctx.db.transaction(() => {
+    async createPending(input) {
+      return ctx.transaction(async () => {
         if (
-          !ctx.statement('SELECT 1 FROM applicants WHERE id = ? AND loan_id = ?').get(input.applicantId, input.loanId)
+          !(await ctx
+            .statement('SELECT 1 FROM applicants WHERE id = ? AND loan_id = ?')
+            .get(input.applicantId, input.loanId))
         )
           throw notFound('borrower');
         // Any borrower's bank on the same loan may go in one report; nothing from another loan.
-        const items = input.itemIds.map((itemId) => {
-          const item = ctx
-            .statement(
-              `SELECT i.institution_name FROM items i JOIN applicants b ON b.id = i.applicant_id
+        const items = await Promise.all(
+          input.itemIds.map(async (itemId) => {
+            const item = (await ctx
+              .statement(
+                `SELECT i.institution_name FROM items i JOIN applicants b ON b.id = i.applicant_id
                WHERE i.id = ? AND b.loan_id = ? AND i.environment = ?`,
-            )
-            .get(itemId, input.loanId, input.environment) as { institution_name: string } | undefined;
-          if (!item) throw notFound('bank connection');
-          return item;
-        });
+              )
+              .get(itemId, input.loanId, input.environment)) as { institution_name: string } | undefined;
+            if (!item) throw notFound('bank connection');
+            return item;
+          }),
+        );
         if (input.parentId !== null) {
-          const parent = ctx
+          const parent = await ctx
             .statement('SELECT 1 FROM reports WHERE id = ? AND environment = ?')
             .get(input.parentId, input.environment);
           if (!parent) throw notFound('Asset Report');
         }
         const id = ctx.newId();
         const institutionsJson = JSON.stringify([...new Set(items.map((i) => i.institution_name))]);
-        ctx
+        await ctx
           .statement(
             `INSERT INTO reports (id, loan_id, applicant_id, environment, kind, parent_id, status, days_requested,
                include_applicant_details, institutions, institutions_search, created_at, excluded_account_ids)
@@ -217,52 +220,52 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
             JSON.stringify(input.excludedAccountIds ?? []),
           );
         for (const itemId of new Set(input.itemIds)) {
-          ctx.statement('INSERT INTO report_items (report_id, item_id) VALUES (?, ?)').run(id, itemId);
+          await ctx.statement('INSERT INTO report_items (report_id, item_id) VALUES (?, ?)').run(id, itemId);
         }
         return mustGet(id);
-      })();
+      });
     },
 
-    get(id) {
-      const row = getRow(id);
-      return row ? toRecord(row) : null;
+    async get(id) {
+      const row = await getRow(id);
+      return row ? await toRecord(row) : null;
     },
 
-    summary(id) {
-      const row = getRow(id);
+    async summary(id) {
+      const row = await getRow(id);
       return row ? toSummary(row) : null;
     },
 
-    attachPlaid(id, plaid) {
-      const info = ctx
+    async attachPlaid(id, plaid) {
+      const info = await ctx
         .statement(`UPDATE reports SET plaid_report_id = ?, report_token_enc = ? WHERE id = ? AND status != 'removed'`)
         .run(plaid.plaidReportId, ctx.cipher.sealText(plaid.reportToken, tokenWhere(id)), id);
       if (info.changes === 0) throw notFound('Asset Report');
       return mustGet(id);
     },
 
-    listPending(environment) {
-      const rows = ctx
+    async listPending(environment) {
+      const rows = (await ctx
         .statement(
           `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.environment = ? AND r.status = 'pending' ORDER BY r.created_at`,
         )
-        .all(environment) as ReportRow[];
-      return rows.map(toRecord);
+        .all(environment)) as ReportRow[];
+      return Promise.all(rows.map(toRecord));
     },
 
-    markReady(id, ready) {
+    async markReady(id, ready) {
       const jsonEnc = ctx.cipher.seal(packJson(Buffer.from(ready.reportJson, 'utf8')), jsonWhere(id));
       const pdfEnc = ctx.cipher.seal(ready.pdf, pdfWhere(id));
-      ctx.db.transaction(() => {
-        const row = getRow(id);
+      await ctx.transaction(async () => {
+        const row = await getRow(id);
         if (!row) throw notFound('Asset Report');
         if (row.status === 'removed') throw conflict('This Asset Report was removed; create a new one.');
-        ctx
+        await ctx
           .statement(
             'INSERT OR REPLACE INTO report_content (report_id, json_codec, json_enc, pdf_enc) VALUES (?, ?, ?, ?)',
           )
           .run(id, JSON_CODEC, jsonEnc, pdfEnc);
-        ctx
+        await ctx
           .statement(
             `UPDATE reports SET status = 'ready', ready_at = ?, generated_on = ?, total_balance = ?, account_count = ?,
                earliest_history_date = ?, failure_code = NULL, failure_message = NULL, failure_request_id = NULL
@@ -276,12 +279,12 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
             ready.summary.earliestHistoryDate,
             id,
           );
-      })();
+      });
       return mustGet(id);
     },
 
-    markFailed(id, failure) {
-      const info = ctx
+    async markFailed(id, failure) {
+      const info = await ctx
         .statement(
           `UPDATE reports SET status = 'failed', failure_code = ?, failure_message = ?, failure_request_id = ?
            WHERE id = ? AND status != 'removed'`,
@@ -291,93 +294,93 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       return mustGet(id);
     },
 
-    reportToken(id) {
-      const row = ctx.statement('SELECT report_token_enc FROM reports WHERE id = ?').get(id) as
+    async reportToken(id) {
+      const row = (await ctx.statement('SELECT report_token_enc FROM reports WHERE id = ?').get(id)) as
         { report_token_enc: Buffer | null } | undefined;
       if (!row) throw notFound('Asset Report');
       return row.report_token_enc ? ctx.cipher.openText(row.report_token_enc, tokenWhere(id)) : null;
     },
 
-    readContent(id) {
-      const row = contentRow(id, 'json_codec, json_enc, pdf_enc');
+    async readContent(id) {
+      const row = await contentRow(id, 'json_codec, json_enc, pdf_enc');
       return {
         json: decodeJson(id, row.json_codec, row.json_enc),
         pdf: new Uint8Array(ctx.cipher.open(row.pdf_enc, pdfWhere(id))),
       };
     },
 
-    readJson(id) {
-      const row = contentRow(id, 'json_codec, json_enc');
+    async readJson(id) {
+      const row = await contentRow(id, 'json_codec, json_enc');
       return decodeJson(id, row.json_codec, row.json_enc);
     },
 
-    readJsonText(id) {
-      const row = contentRow(id, 'json_codec, json_enc');
+    async readJsonText(id) {
+      const row = await contentRow(id, 'json_codec, json_enc');
       return decodeJsonText(id, row.json_codec, row.json_enc);
     },
 
-    readPdf(id) {
-      const row = contentRow(id, 'pdf_enc');
+    async readPdf(id) {
+      const row = await contentRow(id, 'pdf_enc');
       return new Uint8Array(ctx.cipher.open(row.pdf_enc, pdfWhere(id)));
     },
 
-    generatedOn(id) {
-      const row = ctx.statement('SELECT generated_on FROM reports WHERE id = ?').get(id) as
+    async generatedOn(id) {
+      const row = (await ctx.statement('SELECT generated_on FROM reports WHERE id = ?').get(id)) as
         { generated_on: string | null } | undefined;
       if (!row) throw notFound('Asset Report');
       return row.generated_on;
     },
 
-    findByPlaidReportId(environment, plaidReportId) {
-      const row = ctx
+    async findByPlaidReportId(environment, plaidReportId) {
+      const row = (await ctx
         .statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.environment = ? AND r.plaid_report_id = ?`)
-        .get(environment, plaidReportId) as ReportRow | undefined;
-      return row ? toRecord(row) : null;
+        .get(environment, plaidReportId)) as ReportRow | undefined;
+      return row ? await toRecord(row) : null;
     },
 
-    markRemoved(id) {
-      if (!getRow(id)) throw notFound('Asset Report');
-      removeTx(id);
+    async markRemoved(id) {
+      if (!(await getRow(id))) throw notFound('Asset Report');
+      await removeTx(id);
       return mustGet(id);
     },
 
     search: (query) => searchReports(ctx, query),
 
-    listForLoan(loanId, environment) {
-      const rows = ctx
+    async listForLoan(loanId, environment) {
+      const rows = (await ctx
         .statement(
           `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.loan_id = ? AND r.environment = ? ORDER BY r.created_at DESC, r.id DESC`,
         )
-        .all(loanId, environment) as ReportRow[];
+        .all(loanId, environment)) as ReportRow[];
       return rows.map(toSummary);
     },
 
-    listForBorrower(applicantId) {
-      const rows = ctx
+    async listForBorrower(applicantId) {
+      const rows = (await ctx
         .statement(
           `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.applicant_id = ? OR r.id IN (
              SELECT ri.report_id FROM report_items ri JOIN items i ON i.id = ri.item_id WHERE i.applicant_id = ?)
            ORDER BY r.created_at DESC, r.id DESC`,
         )
-        .all(applicantId, applicantId) as ReportRow[];
+        .all(applicantId, applicantId)) as ReportRow[];
       return rows.map(toSummary);
     },
 
-    setFindingCounts(id, counts) {
-      const info = ctx
+    async setFindingCounts(id, counts) {
+      const info = await ctx
         .statement('UPDATE reports SET findings_attention = ?, findings_info = ? WHERE id = ?')
         .run(counts.attention, counts.info, id);
       if (info.changes === 0) throw notFound('Asset Report');
     },
 
-    olderThan(days, now) {
+    async olderThan(days, now) {
       const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
-      const rows = ctx
+      const rows = (await ctx
         .statement(
           `SELECT ${SUMMARY_COLUMNS} ${FROM}
            WHERE r.status != 'removed' AND l.status != 'open' AND l.status_changed_at < ? ORDER BY r.created_at`,
         )
-        .all(cutoff) as ReportRow[];
+        .all(cutoff)) as ReportRow[];
       return rows.map(toSummary);
     },
   };

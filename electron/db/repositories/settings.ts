@@ -50,36 +50,52 @@ export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
 
 /** Plain JSON values: preferences only. Secrets live in the keychain, never here. */
 export interface SettingsRepository {
-  get<T>(key: string, fallback: T): T;
-  set(key: string, value: unknown): void;
+  get<T>(key: string, fallback: T): Promise<T>;
+  set(key: string, value: unknown): Promise<void>;
   /** A typed preference, or its default when never saved. */
-  value<K extends keyof SettingsValues>(key: K): SettingsValues[K];
-  update<K extends keyof SettingsValues>(key: K, value: SettingsValues[K]): void;
+  value<K extends keyof SettingsValues>(key: K): Promise<SettingsValues[K]>;
+  update<K extends keyof SettingsValues>(key: K, value: SettingsValues[K]): Promise<void>;
   /** The underwriting preferences the analysis uses (defaults filled in). */
-  underwriting(): UnderwritingPreferences;
+  underwriting(): Promise<UnderwritingPreferences>;
+  /**
+   * A typed preference as last read or written by this desk, without a round trip (for the few callers
+   * that must answer synchronously, like the environment and the webhook URL). `reload()` refreshes it:
+   * at open, and in team mode when another desk changes a setting.
+   */
+  cached<K extends keyof SettingsValues>(key: K): SettingsValues[K];
+  reload(): Promise<void>;
 }
 
 export function createSettingsRepository(ctx: StoreContext): SettingsRepository {
+  let snapshot = new Map<string, unknown>();
   const repository: SettingsRepository = {
-    get<T>(key: string, fallback: T): T {
-      const row = ctx.statement('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    async get<T>(key: string, fallback: T): Promise<T> {
+      const row = (await ctx.statement('SELECT value FROM settings WHERE key = ?').get(key)) as
+        { value: string } | undefined;
+      if (row) snapshot.set(key, JSON.parse(row.value));
       return row ? (JSON.parse(row.value) as T) : fallback;
     },
-    set(key, value) {
-      ctx
+    async set(key, value) {
+      await ctx
         .statement(
           'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
         )
         .run(key, JSON.stringify(value ?? null));
+      snapshot.set(key, JSON.parse(JSON.stringify(value ?? null)));
+    },
+    cached: (key) => (snapshot.has(key) ? snapshot.get(key) : SETTINGS_DEFAULTS[key]) as SettingsValues[typeof key],
+    async reload() {
+      const rows = (await ctx.statement('SELECT key, value FROM settings').all()) as { key: string; value: string }[];
+      snapshot = new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
     },
     value: (key) => repository.get(key, SETTINGS_DEFAULTS[key]),
     update: (key, value) => repository.set(key, value),
-    underwriting: () => ({
-      largeDepositShare: repository.value('largeDepositShare'),
-      documentAgeRule: repository.value('documentAgeRule'),
+    underwriting: async () => ({
+      largeDepositShare: await repository.value('largeDepositShare'),
+      documentAgeRule: await repository.value('documentAgeRule'),
       // Older saves may lack a field added since: the defaults fill it in.
       ...SETTINGS_DEFAULTS.underwritingAssetClasses,
-      ...repository.value('underwritingAssetClasses'),
+      ...(await repository.value('underwritingAssetClasses')),
     }),
   };
   return repository;

@@ -8,14 +8,14 @@ export interface SourcedDeposit {
 
 /** The officer's "this large deposit is explained" marks; the note may quote the borrower, so it is encrypted. */
 export interface SourcedDepositRepository {
-  mark(reportId: string, transactionId: string, note: string): SourcedDeposit;
-  unmark(reportId: string, transactionId: string): void;
-  list(reportId: string): SourcedDeposit[];
+  mark(reportId: string, transactionId: string, note: string): Promise<SourcedDeposit>;
+  unmark(reportId: string, transactionId: string): Promise<void>;
+  list(reportId: string): Promise<SourcedDeposit[]>;
   /**
    * The marks that apply to a report: its own and those made on the reports it was refreshed or filtered from
    * (Plaid keeps transaction ids across a refresh), nearest report first when the same deposit was marked twice.
    */
-  listCarried(reportId: string): SourcedDeposit[];
+  listCarried(reportId: string): Promise<SourcedDeposit[]>;
 }
 
 export function createSourcedDepositRepository(ctx: StoreContext): SourcedDepositRepository {
@@ -27,9 +27,9 @@ export function createSourcedDepositRepository(ctx: StoreContext): SourcedDeposi
   });
 
   /** The report, then the report it was refreshed or filtered from, and so on. */
-  const chainOf = (reportId: string): string[] =>
+  const chainOf = async (reportId: string): Promise<string[]> =>
     (
-      ctx
+      (await ctx
         .statement(
           `WITH RECURSIVE chain(id, parent_id, depth) AS (
              SELECT id, parent_id, 0 FROM reports WHERE id = ?
@@ -38,14 +38,14 @@ export function createSourcedDepositRepository(ctx: StoreContext): SourcedDeposi
              WHERE chain.depth < 100
            ) SELECT id FROM chain ORDER BY depth`,
         )
-        .all(reportId) as { id: string }[]
+        .all(reportId)) as { id: string }[]
     ).map((row) => row.id);
 
   const repository: SourcedDepositRepository = {
-    mark(reportId, transactionId, note) {
-      if (!ctx.statement('SELECT 1 FROM reports WHERE id = ?').get(reportId)) throw notFound('Asset Report');
+    async mark(reportId, transactionId, note) {
+      if (!(await ctx.statement('SELECT 1 FROM reports WHERE id = ?').get(reportId))) throw notFound('Asset Report');
       const markedAt = ctx.now();
-      ctx
+      await ctx
         .statement(
           `INSERT INTO sourced_deposits (report_id, transaction_id, note_enc, marked_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (report_id, transaction_id) DO UPDATE SET note_enc = excluded.note_enc, marked_at = excluded.marked_at`,
@@ -54,18 +54,20 @@ export function createSourcedDepositRepository(ctx: StoreContext): SourcedDeposi
       return { transactionId, note, markedAt };
     },
 
-    unmark(reportId, transactionId) {
+    async unmark(reportId, transactionId) {
       // A mark carried from an earlier report is withdrawn there too, or it would come straight back.
-      for (const id of chainOf(reportId))
-        ctx.statement('DELETE FROM sourced_deposits WHERE report_id = ? AND transaction_id = ?').run(id, transactionId);
+      for (const id of await chainOf(reportId))
+        await ctx
+          .statement('DELETE FROM sourced_deposits WHERE report_id = ? AND transaction_id = ?')
+          .run(id, transactionId);
     },
 
-    list(reportId) {
-      const rows = ctx
+    async list(reportId) {
+      const rows = (await ctx
         .statement(
           'SELECT transaction_id, note_enc, marked_at FROM sourced_deposits WHERE report_id = ? ORDER BY marked_at, transaction_id',
         )
-        .all(reportId) as { transaction_id: string; note_enc: Buffer; marked_at: string }[];
+        .all(reportId)) as { transaction_id: string; note_enc: Buffer; marked_at: string }[];
       return rows.map((row) => ({
         transactionId: row.transaction_id,
         note: ctx.cipher.openText(row.note_enc, noteWhere(reportId, row.transaction_id)),
@@ -73,12 +75,12 @@ export function createSourcedDepositRepository(ctx: StoreContext): SourcedDeposi
       }));
     },
 
-    listCarried(reportId) {
-      const chain = chainOf(reportId);
+    async listCarried(reportId) {
+      const chain = await chainOf(reportId);
       const seen = new Set<string>();
       const carried: SourcedDeposit[] = [];
       for (const id of chain) {
-        for (const deposit of repository.list(id)) {
+        for (const deposit of await repository.list(id)) {
           if (seen.has(deposit.transactionId)) continue;
           seen.add(deposit.transactionId);
           carried.push(deposit);

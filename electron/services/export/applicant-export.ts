@@ -48,13 +48,13 @@ function defaultFileName(report: ReportSummary): string {
  * written under a hidden temporary name and renamed at the end, so the officer never sees half a file.
  * The exported files are NOT encrypted: the officer chose where they go.
  */
-export function exportLoanFile(
+export async function exportLoanFile(
   store: AssetDeskStore,
   loanId: string,
   folder: string,
   options: ApplicantExportOptions = {},
-): ApplicantExportResult {
-  const loan = store.loans.get(loanId);
+): Promise<ApplicantExportResult> {
+  const loan = await store.loans.get(loanId);
   const primary = loan?.borrowers[0];
   if (!loan || !primary) {
     throw new AppError({
@@ -65,8 +65,8 @@ export function exportLoanFile(
   }
   const now = options.now ?? new Date();
   const environments = options.environment ? [options.environment] : ENVIRONMENTS;
-  const reports = environments
-    .flatMap((env) => store.reports.listForLoan(loanId, env))
+  const reports = (await Promise.all(environments.map((env) => store.reports.listForLoan(loanId, env))))
+    .flat()
     .filter((r) => r.status === 'ready');
   const fileName = options.fileName ?? defaultFileName;
 
@@ -94,7 +94,7 @@ export function exportLoanFile(
       let name = safeName(fileName(report));
       for (let n = 2; used.has(name); n += 1) name = `${safeName(fileName(report))}-${n}`;
       used.add(name);
-      const { json, pdf } = store.reports.readContent(report.id);
+      const { json, pdf } = await store.reports.readContent(report.id);
       write(`${name}.pdf`, pdf);
       write(`${name}.json`, JSON.stringify(json, null, 2));
       index.push(
@@ -102,7 +102,10 @@ export function exportLoanFile(
           `ready ${report.readyAt ?? '-'}, ${report.environment}, banks: ${report.institutions.join(', ') || '-'}`,
       );
     }
-    write('activity-log.json', JSON.stringify(store.activity.list({ loanId, limit: 100_000 }).reverse(), null, 2));
+    write(
+      'activity-log.json',
+      JSON.stringify((await store.activity.list({ loanId, limit: 100_000 })).reverse(), null, 2),
+    );
     write('README.txt', readmeText(loan, now, index));
     renameSync(temp, finalFolder);
   } catch (err) {
@@ -111,7 +114,7 @@ export function exportLoanFile(
   }
 
   const paths = files.map((f) => join(finalFolder, f));
-  store.activity.append({
+  await store.activity.append({
     action: 'exported',
     loanId,
     detail: { folder: finalFolder, files, reports: reports.length },

@@ -20,14 +20,14 @@ export async function saveReportExport(
   format: ReportExportFormat,
   withCoverPage: boolean,
 ): Promise<{ saved: true; path: string; receipt: string } | { saved: false }> {
-  const summary = requireReadyReport(ctx, reportId);
+  const summary = await requireReadyReport(ctx, reportId);
   const store = ctx.store();
-  const applicant = requireApplicant(ctx, summary.applicantId);
-  const loan = requireLoan(ctx, summary.loanId);
+  const applicant = await requireApplicant(ctx, summary.applicantId);
+  const loan = await requireLoan(ctx, summary.loanId);
   let json: AssetReportGetResult | undefined;
-  const reportJson = () => (json ??= store.reports.readJson(reportId) as AssetReportGetResult);
+  const reportJson = async () => (json ??= (await store.reports.readJson(reportId)) as AssetReportGetResult);
   // Reports stored before the generated day was kept on the row still name files by Plaid's date.
-  const generatedOn = store.reports.generatedOn(reportId) ?? reportJson().report.date_generated ?? null;
+  const generatedOn = (await store.reports.generatedOn(reportId)) ?? (await reportJson()).report.date_generated ?? null;
   const path = await ctx.desktop.chooseSavePath({
     title: 'Save Asset Report',
     defaultName: exportFileName(summary, applicant.lastName, generatedOn, format),
@@ -35,16 +35,19 @@ export async function saveReportExport(
   });
   if (!path) return { saved: false };
   let bytes: Uint8Array | string;
-  if (format === 'json') bytes = JSON.stringify(reportJson(), null, 2);
-  else if (format === 'csv') bytes = transactionsCsv(reportJson());
+  if (format === 'json') bytes = JSON.stringify(await reportJson(), null, 2);
+  else if (format === 'csv') bytes = transactionsCsv(await reportJson());
   else {
-    const pdf = store.reports.readPdf(reportId);
+    const pdf = await store.reports.readPdf(reportId);
     bytes = withCoverPage
-      ? await prependCoverPage(pdf, await buildCoverPage(coverPageInput(ctx, summary, loan, applicant, reportJson())))
+      ? await prependCoverPage(
+          pdf,
+          await buildCoverPage(await coverPageInput(ctx, summary, loan, applicant, await reportJson())),
+        )
       : pdf;
   }
   writeFileSafely(path, bytes, 'the report');
-  store.activity.append({
+  await store.activity.append({
     action: 'report_exported',
     applicantId: summary.applicantId,
     reportId,
@@ -54,14 +57,14 @@ export async function saveReportExport(
   return { saved: true, path, receipt: savedFilesOf(ctx.desktop).remember(path) };
 }
 
-function coverPageInput(
+async function coverPageInput(
   ctx: ServiceContext,
   summary: ReportSummary,
   loan: Loan,
   applicant: Applicant,
   json: AssetReportGetResult,
-): CoverPageInput {
-  const context = analysisContextFor(ctx.store(), loan, summary.id, ctx.clock());
+): Promise<CoverPageInput> {
+  const context = await analysisContextFor(ctx.store(), loan, summary.id, ctx.clock());
   const asOf = context.asOf;
   return {
     analysis: analyzeInContext(json, context),

@@ -20,12 +20,12 @@ export function createAuditCopyHandlers(ctx: ServiceContext): AuditCopyHandlers 
   };
   return {
     'auditCopies:list': async ({ reportId }) => {
-      requireReport(ctx, reportId);
+      await requireReport(ctx, reportId);
       return ctx.store().auditCopies.list(reportId);
     },
     'auditCopies:create': async ({ reportId, auditorId }) => (await auditCopies()).create(reportId, auditorId),
     'auditCopies:copyToken': async ({ auditCopyId }) => {
-      (await auditCopies()).copyToken(auditCopyId);
+      await (await auditCopies()).copyToken(auditCopyId);
       return { ok: true as const };
     },
     'auditCopies:remove': async ({ auditCopyId }) => {

@@ -66,36 +66,39 @@ const settingsOf = (ctx: ServiceContext) => ctx.store().settings;
 const storedPinOf = (ctx: ServiceContext) => settingsOf(ctx).get<StoredPin | null>(PIN_KEY, null);
 const activeHandoffOf = (ctx: ServiceContext) => settingsOf(ctx).get<ActiveHandoff | null>(ACTIVE_KEY, null);
 const osUnlockOf = (ctx: ServiceContext) => ctx.desktop.officerPresence?.available() === true;
-const statusOf = (ctx: ServiceContext): HandoffStatus => {
-  const active = activeHandoffOf(ctx);
+const statusOf = async (ctx: ServiceContext): Promise<HandoffStatus> => {
+  const active = await activeHandoffOf(ctx);
   return {
-    pinSet: storedPinOf(ctx) !== null,
+    pinSet: (await storedPinOf(ctx)) !== null,
     osUnlock: osUnlockOf(ctx),
     // A hand-off saved before loans existed has no loan: its borrower's loan is looked up.
     active: active
-      ? { ...active, loanId: active.loanId ?? ctx.store().applicants.describe(active.applicantId)?.loanId ?? '' }
+      ? {
+          ...active,
+          loanId: active.loanId ?? (await ctx.store().applicants.describe(active.applicantId))?.loanId ?? '',
+        }
       : null,
   };
 };
 
 /** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
 async function checkPin(ctx: ServiceContext, pin: string, field: string): Promise<void> {
-  const stored = storedPinOf(ctx);
+  const stored = await storedPinOf(ctx);
   if (!stored) throw refused('No officer PIN is set. Set one in Settings.');
-  const tries = settingsOf(ctx).get<FailedTries>(TRIES_KEY, { count: 0, waitUntil: null });
+  const tries = await settingsOf(ctx).get<FailedTries>(TRIES_KEY, { count: 0, waitUntil: null });
   const now = ctx.clock();
   if (tries.waitUntil && Date.parse(tries.waitUntil) > now.getTime()) {
     const seconds = Math.ceil((Date.parse(tries.waitUntil) - now.getTime()) / 1000);
     throw refused(`Too many wrong PINs. Try again in ${seconds} seconds.`, field);
   }
   if (await pinMatches(pin, stored)) {
-    settingsOf(ctx).set(TRIES_KEY, { count: 0, waitUntil: null });
+    await settingsOf(ctx).set(TRIES_KEY, { count: 0, waitUntil: null });
     return;
   }
   const count = tries.count + 1;
   const waitUntil = count >= FREE_TRIES ? new Date(now.getTime() + WAIT_MS).toISOString() : null;
-  settingsOf(ctx).set(TRIES_KEY, { count, waitUntil });
-  ctx.store().activity.append({ action: 'handoff_pin_refused', detail: { tries: count } });
+  await settingsOf(ctx).set(TRIES_KEY, { count, waitUntil });
+  await ctx.store().activity.append({ action: 'handoff_pin_refused', detail: { tries: count } });
   throw refused(
     waitUntil
       ? `That PIN is not right. Too many wrong PINs: try again in ${WAIT_MS / 1000} seconds.`
@@ -105,27 +108,27 @@ async function checkPin(ctx: ServiceContext, pin: string, field: string): Promis
 }
 
 /** Throws the officer-facing refusal when this applicant (and bank link) cannot take the computer now. */
-function refuseUnlessHandoffCanStart(
+async function refuseUnlessHandoffCanStart(
   ctx: ServiceContext,
   applicantId: string,
   itemId: string | undefined,
-): { loanId: string } {
-  if (!storedPinOf(ctx))
+): Promise<{ loanId: string }> {
+  if (!(await storedPinOf(ctx)))
     throw new AppError({
       code: ErrorCodes.conflict,
       message: 'Set an officer PIN before handing the computer to an applicant; only that PIN ends their mode.',
       retryable: false,
     });
-  const current = activeHandoffOf(ctx);
+  const current = await activeHandoffOf(ctx);
   if (current && current.applicantId !== applicantId)
     throw new AppError({
       code: ErrorCodes.conflict,
       message: 'Another applicant holds the computer. Return to the officer first.',
       retryable: false,
     });
-  const { loanId } = requireApplicant(ctx, applicantId);
+  const { loanId } = await requireApplicant(ctx, applicantId);
   if (itemId) {
-    const item = ctx.store().items.get(itemId);
+    const item = await ctx.store().items.get(itemId);
     if (!item || item.applicantId !== applicantId)
       throw new AppError({
         code: ErrorCodes.notFound,
@@ -146,38 +149,38 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
   return {
     // Before the history opens (keychain locked, recovery key needed) there is no PIN and no hand-off yet.
     'handoff:status': async () =>
-      ctx.openStore() ? status() : { pinSet: false, osUnlock: osUnlockOf(ctx), active: null },
+      ctx.openStore() ? await status() : { pinSet: false, osUnlock: osUnlockOf(ctx), active: null },
 
     'handoff:setPin': async ({ pin, currentPin }) => {
       // An applicant holding the computer must not be able to choose the PIN that ends their own mode.
-      if (activeHandoffOf(ctx)) throw refused('The PIN can’t be changed while an applicant holds the computer.');
-      if (storedPinOf(ctx)) {
+      if (await activeHandoffOf(ctx)) throw refused('The PIN can’t be changed while an applicant holds the computer.');
+      if (await storedPinOf(ctx)) {
         if (!currentPin) throw refused('Enter the current PIN to change it.', 'currentPin');
         await checkPin(ctx, currentPin, 'currentPin');
       }
-      settingsOf(ctx).set(PIN_KEY, await hashPin(pin));
-      ctx.store().activity.append({ action: 'officer_pin_set', detail: {} });
+      await settingsOf(ctx).set(PIN_KEY, await hashPin(pin));
+      await ctx.store().activity.append({ action: 'officer_pin_set', detail: {} });
       return status();
     },
 
     'handoff:start': async ({ applicantId, itemId }) => {
-      const { loanId } = refuseUnlessHandoffCanStart(ctx, applicantId, itemId);
-      settingsOf(ctx).set(ACTIVE_KEY, { applicantId, loanId, itemId: itemId ?? null } satisfies ActiveHandoff);
-      ctx.store().activity.append({ action: 'handoff_started', applicantId, detail: {} });
+      const { loanId } = await refuseUnlessHandoffCanStart(ctx, applicantId, itemId);
+      await settingsOf(ctx).set(ACTIVE_KEY, { applicantId, loanId, itemId: itemId ?? null } satisfies ActiveHandoff);
+      await ctx.store().activity.append({ action: 'handoff_started', applicantId, detail: {} });
       return status();
     },
 
     'handoff:end': async ({ pin }) => {
-      const current = activeHandoffOf(ctx);
+      const current = await activeHandoffOf(ctx);
       if (!current) return status();
       await checkPin(ctx, pin, 'pin');
-      settingsOf(ctx).set(ACTIVE_KEY, null);
-      ctx.store().activity.append({ action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
+      await settingsOf(ctx).set(ACTIVE_KEY, null);
+      await ctx.store().activity.append({ action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
       return status();
     },
 
     'handoff:endWithOs': async () => {
-      const current = activeHandoffOf(ctx);
+      const current = await activeHandoffOf(ctx);
       if (!current) return status();
       const presence = ctx.desktop.officerPresence;
       if (!presence?.available())
@@ -188,8 +191,8 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
         });
       if (!(await presence.confirm('return AssetDesk to the loan officer')))
         throw refused('Touch ID did not confirm the officer. Try again, or enter the officer PIN.');
-      settingsOf(ctx).set(ACTIVE_KEY, null);
-      ctx.store().activity.append({
+      await settingsOf(ctx).set(ACTIVE_KEY, null);
+      await ctx.store().activity.append({
         action: 'handoff_ended',
         applicantId: current.applicantId,
         detail: { by: 'os_unlock' },
@@ -225,7 +228,7 @@ export function lockedDuringHandoff(ctx: ServiceContext, handlers: ContractHandl
   for (const [channel, handler] of Object.entries(handlers) as [Channel, (request: unknown) => Promise<unknown>][]) {
     wrapped[channel] = async (request: unknown) => {
       const store = ctx.openStore();
-      const active = store ? store.settings.get<ActiveHandoff | null>(ACTIVE_KEY, null) : null;
+      const active = store ? await store.settings.get<ActiveHandoff | null>(ACTIVE_KEY, null) : null;
       if (active) {
         const allowed = DURING_HANDOFF[channel] as ((r: unknown, a: ActiveHandoff) => boolean) | undefined;
         if (!allowed || !allowed(request, active))

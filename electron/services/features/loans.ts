@@ -40,7 +40,7 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
   async function removeAtPlaid(loanId: string): Promise<void> {
     const store = ctx.store();
     for (const environment of ENVIRONMENTS) {
-      for (const report of store.reports.listForLoan(loanId, environment)) {
+      for (const report of await store.reports.listForLoan(loanId, environment)) {
         await removeReportEverywhere(ctx, report, 'loan_deleted').catch((error: unknown) =>
           log.warn('could not remove a report at Plaid while deleting a loan file', {
             reportId: report.id,
@@ -48,7 +48,7 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
           }),
         );
       }
-      for (const item of store.items.listForLoan(loanId, environment)) {
+      for (const item of await store.items.listForLoan(loanId, environment)) {
         await removeItemEverywhere(ctx, item).catch((error: unknown) =>
           log.warn('could not remove an Item at Plaid while deleting a loan file', {
             itemId: item.id,
@@ -64,27 +64,27 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
       const store = ctx.store();
       return store.loans.pipeline({
         environment: ctx.environment(),
-        documentAgeRule: store.settings.underwriting().documentAgeRule,
+        documentAgeRule: (await store.settings.underwriting()).documentAgeRule,
         today: localToday(ctx.clock()),
         ...query,
       });
     },
     'loans:get': async ({ loanId }) => {
       const store = ctx.store();
-      const loan = requireLoan(ctx, loanId);
+      const loan = await requireLoan(ctx, loanId);
       const environment = ctx.environment();
       return {
         loan,
-        items: store.items.listForLoan(loanId, environment),
-        reports: store.reports.listForLoan(loanId, environment),
+        items: await store.items.listForLoan(loanId, environment),
+        reports: await store.reports.listForLoan(loanId, environment),
       };
     },
     'loans:findByNumber': async ({ loanNumber }) => ctx.store().loans.findByNumber(loanNumber),
     'loans:create': async (input) => {
       const store = ctx.store();
-      return store.transaction(() => {
-        const loan = store.loans.create(input);
-        store.activity.append({
+      return store.transaction(async () => {
+        const loan = await store.loans.create(input);
+        await store.activity.append({
           action: 'loan_created',
           loanId: loan.id,
           detail: { loanNumber: loan.loanNumber, borrowers: loan.borrowers.length },
@@ -94,37 +94,45 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
     },
     'loans:update': async ({ loanId, changes }) => {
       const store = ctx.store();
-      const loan = store.transaction(() => {
-        const updated = store.loans.update(loanId, changes);
-        store.activity.append({ action: 'loan_updated', loanId, detail: { fields: Object.keys(changes) } });
+      const loan = await store.transaction(async () => {
+        const updated = await store.loans.update(loanId, changes);
+        await store.activity.append({ action: 'loan_updated', loanId, detail: { fields: Object.keys(changes) } });
         return updated;
       });
       // Only the terms the analysis reads change what the findings say (not the number or the property).
-      if (ANALYSED_TERMS.some((field) => changes[field] !== undefined)) recountLoanFindings(store, loanId, ctx.clock());
+      if (ANALYSED_TERMS.some((field) => changes[field] !== undefined))
+        await recountLoanFindings(store, loanId, ctx.clock());
       return loan;
     },
     'loans:setStatus': async ({ loanId, status }) => {
       const store = ctx.store();
-      return store.transaction(() => {
-        const before = requireLoan(ctx, loanId);
-        const loan = store.loans.setStatus(loanId, status);
+      return store.transaction(async () => {
+        const before = await requireLoan(ctx, loanId);
+        const loan = await store.loans.setStatus(loanId, status);
         if (before.status !== status)
-          store.activity.append({ action: 'loan_status_changed', loanId, detail: { from: before.status, to: status } });
+          await store.activity.append({
+            action: 'loan_status_changed',
+            loanId,
+            detail: { from: before.status, to: status },
+          });
         return loan;
       });
     },
     'loans:delete': async ({ loanId }) => {
-      requireLoan(ctx, loanId);
+      await requireLoan(ctx, loanId);
       await removeAtPlaid(loanId);
-      deleteLoanLocally(ctx.store(), loanId);
+      await deleteLoanLocally(ctx.store(), loanId);
       log.info('loan file deleted', { loanId });
       return { ok: true as const };
     },
     'loans:export': async ({ loanId }) => {
-      requireLoan(ctx, loanId);
+      await requireLoan(ctx, loanId);
       const folder = await ctx.desktop.chooseFolder({ title: 'Export loan file' });
       if (!folder) return { saved: false as const };
-      const result = exportLoanFile(ctx.store(), loanId, folder, { environment: ctx.environment(), now: ctx.clock() });
+      const result = await exportLoanFile(ctx.store(), loanId, folder, {
+        environment: ctx.environment(),
+        now: ctx.clock(),
+      });
       // exportLoanFile logs the 'exported' activity entry itself.
       log.info('loan file exported', { loanId, folder: result.folder });
       return {

@@ -23,12 +23,12 @@ export function createReportHandlers(ctx: ServiceContext): ReportHandlers {
     'reports:create': async (request) => (await lifecycle()).create(request),
     'reports:search': async (query) => ctx.store().reports.search({ environment: ctx.environment(), ...query }),
     'reports:get': async ({ reportId }) => {
-      const summary = requireReadyReport(ctx, reportId);
-      return { summary, contentJson: maskSsnInReportJson(ctx.store().reports.readJsonText(reportId)) };
+      const summary = await requireReadyReport(ctx, reportId);
+      return { summary, contentJson: maskSsnInReportJson(await ctx.store().reports.readJsonText(reportId)) };
     },
     'reports:pdf': async ({ reportId }) => {
-      requireReadyReport(ctx, reportId);
-      return { pdf: Uint8Array.from(ctx.store().reports.readPdf(reportId)) }; // the PDF alone, not the report's JSON too
+      await requireReadyReport(ctx, reportId);
+      return { pdf: Uint8Array.from(await ctx.store().reports.readPdf(reportId)) }; // the PDF alone, not the report's JSON too
     },
     'reports:refresh': async ({ reportId, daysRequested }) => (await lifecycle()).refresh(reportId, daysRequested),
     'reports:filter': async ({ reportId, accountIdsToExclude }) =>

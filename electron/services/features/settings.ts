@@ -61,67 +61,74 @@ export function createSettingsHandlers(deps: SettingsFeatureDeps): SettingsHandl
     'settings:get': () => settings(),
     'settings:update': async (changes) => {
       const store = ctx.store();
-      if (changes.webhook !== undefined) store.settings.update('webhook', changes.webhook);
-      if (changes.retentionDays !== undefined) store.settings.update('retentionDays', changes.retentionDays);
+      if (changes.webhook !== undefined) await store.settings.update('webhook', changes.webhook);
+      if (changes.retentionDays !== undefined) await store.settings.update('retentionDays', changes.retentionDays);
       if (changes.largeDepositShare !== undefined)
-        store.settings.update('largeDepositShare', changes.largeDepositShare);
-      if (changes.documentAgeRule !== undefined) store.settings.update('documentAgeRule', changes.documentAgeRule);
+        await store.settings.update('largeDepositShare', changes.largeDepositShare);
+      if (changes.documentAgeRule !== undefined)
+        await store.settings.update('documentAgeRule', changes.documentAgeRule);
       if (changes.oauthRedirectUri !== undefined) {
         const { environment, uri } = changes.oauthRedirectUri;
-        store.settings.update('oauthRedirectUri', { ...store.settings.value('oauthRedirectUri'), [environment]: uri });
+        await store.settings.update('oauthRedirectUri', {
+          ...(await store.settings.value('oauthRedirectUri')),
+          [environment]: uri,
+        });
       }
       if (changes.hostedLinkLifetimeSeconds !== undefined)
-        store.settings.update('hostedLinkLifetimeSeconds', changes.hostedLinkLifetimeSeconds);
+        await store.settings.update('hostedLinkLifetimeSeconds', changes.hostedLinkLifetimeSeconds);
       if (changes.insights !== undefined) {
         const { environment, enabled } = changes.insights;
-        store.settings.update('insights', { ...store.settings.value('insights'), [environment]: enabled });
+        await store.settings.update('insights', {
+          ...(await store.settings.value('insights')),
+          [environment]: enabled,
+        });
       }
       if (changes.webhook !== undefined) {
         if (changes.webhook.enabled) await deps.webhooks.start();
         else await deps.webhooks.stop();
       }
-      store.activity.append({ action: 'settings_changed', detail: { fields: Object.keys(changes) } });
+      await store.activity.append({ action: 'settings_changed', detail: { fields: Object.keys(changes) } });
       return settings();
     },
     'settings:switchEnvironment': async ({ environment }) => {
       await deps.switchEnvironment(environment);
-      ctx.store().activity.append({ action: 'environment_switched', detail: { environment } });
+      await ctx.store().activity.append({ action: 'environment_switched', detail: { environment } });
       return settings();
     },
     'credentials:save': async ({ environment, clientId, secret }) => {
       const store = ctx.store();
       const refusal = await refusalOf(deps, environment, { clientId, secret });
       if (refusal) {
-        setRejected(environment, `${refusal.message} (${refusal.code})`);
-        store.activity.append({ action: 'credentials_rejected', detail: { environment, code: refusal.code } });
+        await setRejected(environment, `${refusal.message} (${refusal.code})`);
+        await store.activity.append({ action: 'credentials_rejected', detail: { environment, code: refusal.code } });
         return settings();
       }
       await vault.saveCredentials(environment, { clientId, secret });
-      setRejected(environment, null);
-      store.activity.append({ action: 'credentials_saved', detail: { environment } });
+      await setRejected(environment, null);
+      await store.activity.append({ action: 'credentials_saved', detail: { environment } });
       if (deps.sessionEnvironment() === environment) await deps.switchEnvironment(environment);
       return settings();
     },
     'credentials:clear': async ({ environment }) => {
       const store = ctx.store();
       await vault.clearCredentials(environment);
-      setRejected(environment, null);
-      store.activity.append({ action: 'credentials_cleared', detail: { environment } });
+      await setRejected(environment, null);
+      await store.activity.append({ action: 'credentials_cleared', detail: { environment } });
       if (ctx.environment() === environment) await deps.switchEnvironment('emulator');
       return settings();
     },
   };
 }
 
-const valueOf = <K extends keyof SettingsValues>(ctx: ServiceContext, key: K): SettingsValues[K] =>
-  ctx.openStore()?.settings.value(key) ?? SETTINGS_DEFAULTS[key];
+const valueOf = async <K extends keyof SettingsValues>(ctx: ServiceContext, key: K): Promise<SettingsValues[K]> =>
+  (await ctx.openStore()?.settings.value(key)) ?? SETTINGS_DEFAULTS[key];
 
 async function credentialState(
   deps: SettingsFeatureDeps,
   environment: CredentialEnvironment,
 ): Promise<CredentialState> {
   if (deps.keychain().state === 'unavailable') return { state: 'not_configured' };
-  const rejected = valueOf(deps.ctx, 'credentialsRejected')[environment];
+  const rejected = (await valueOf(deps.ctx, 'credentialsRejected'))[environment];
   if (rejected) return { state: 'rejected', reason: rejected };
   const credentials = await deps.vault.getCredentials(environment).catch(() => null);
   return credentials ? { state: 'configured' } : { state: 'not_configured' };
@@ -136,17 +143,17 @@ async function currentSettings(deps: SettingsFeatureDeps): Promise<Settings> {
       sandbox: await credentialState(deps, 'sandbox'),
       production: await credentialState(deps, 'production'),
     },
-    webhook: valueOf(ctx, 'webhook'),
+    webhook: await valueOf(ctx, 'webhook'),
     webhookDelivery: webhookDelivery(deps),
     oauthRedirectUri: {
-      sandbox: valueOf(ctx, 'oauthRedirectUri').sandbox ?? null,
-      production: valueOf(ctx, 'oauthRedirectUri').production ?? null,
+      sandbox: (await valueOf(ctx, 'oauthRedirectUri')).sandbox ?? null,
+      production: (await valueOf(ctx, 'oauthRedirectUri')).production ?? null,
     },
-    hostedLinkLifetimeSeconds: valueOf(ctx, 'hostedLinkLifetimeSeconds'),
-    retentionDays: valueOf(ctx, 'retentionDays'),
-    largeDepositShare: valueOf(ctx, 'largeDepositShare'),
-    documentAgeRule: valueOf(ctx, 'documentAgeRule'),
-    insights: { ...SETTINGS_DEFAULTS.insights, ...valueOf(ctx, 'insights') },
+    hostedLinkLifetimeSeconds: await valueOf(ctx, 'hostedLinkLifetimeSeconds'),
+    retentionDays: await valueOf(ctx, 'retentionDays'),
+    largeDepositShare: await valueOf(ctx, 'largeDepositShare'),
+    documentAgeRule: await valueOf(ctx, 'documentAgeRule'),
+    insights: { ...SETTINGS_DEFAULTS.insights, ...(await valueOf(ctx, 'insights')) },
   };
 }
 
@@ -156,11 +163,15 @@ function webhookDelivery(deps: SettingsFeatureDeps): Settings['webhookDelivery']
   return { mode: plaidUrl ? 'webhook' : 'polling', plaidUrl, localUrl: deps.webhooks.localUrl() };
 }
 
-function recordRejection(ctx: ServiceContext, environment: CredentialEnvironment, reason: string | null): void {
-  const rejected = { ...ctx.store().settings.value('credentialsRejected') };
+async function recordRejection(
+  ctx: ServiceContext,
+  environment: CredentialEnvironment,
+  reason: string | null,
+): Promise<void> {
+  const rejected = { ...(await ctx.store().settings.value('credentialsRejected')) };
   if (reason === null) delete rejected[environment];
   else rejected[environment] = reason;
-  ctx.store().settings.update('credentialsRejected', rejected);
+  await ctx.store().settings.update('credentialsRejected', rejected);
 }
 
 /** Asks Plaid whether the keys work; answers the refusal to record, or throws when Plaid could not say. */

@@ -19,8 +19,9 @@ type UnderwritingChannels =
   | 'underwriting:updateSettings'
   | 'underwriting:otherReports';
 
-function assetClassSettings(store: AssetDeskStore): AssetClassSettings {
-  const { retirementDiscount, brokerageShare, hsaTreatment, transferMatchBusinessDays } = store.settings.underwriting();
+async function assetClassSettings(store: AssetDeskStore): Promise<AssetClassSettings> {
+  const { retirementDiscount, brokerageShare, hsaTreatment, transferMatchBusinessDays } =
+    await store.settings.underwriting();
   return { retirementDiscount, brokerageShare, hsaTreatment, transferMatchBusinessDays };
 }
 
@@ -31,26 +32,26 @@ const MAX_OTHER_REPORTS = 5;
  * The loan's other ready reports in the report's environment (newest first, at most five), trimmed to accounts and
  * withdrawals: where the other leg of a large deposit's transfer may be. `read` lets a caller share reads across reports.
  */
-export function otherReportsFor(
+export async function otherReportsFor(
   store: AssetDeskStore,
   reportId: string,
-  read: (id: string) => AssetReportGetResult | null = (id) => readReady(store, id),
-): AssetReportGetResult[] {
-  const report = store.reports.summary(reportId);
+  read: (id: string) => Promise<AssetReportGetResult | null> = (id) => readReady(store, id),
+): Promise<AssetReportGetResult[]> {
+  const report = await store.reports.summary(reportId);
   if (!report) return [];
   const others: AssetReportGetResult[] = [];
-  for (const other of store.reports.listForLoan(report.loanId, report.environment)) {
+  for (const other of await store.reports.listForLoan(report.loanId, report.environment)) {
     if (other.id === reportId || other.status !== 'ready') continue;
-    const content = read(other.id);
+    const content = await read(other.id);
     if (content) others.push(transferEvidence(content));
     if (others.length === MAX_OTHER_REPORTS) break;
   }
   return others;
 }
 
-function readReady(store: AssetDeskStore, reportId: string): AssetReportGetResult | null {
+async function readReady(store: AssetDeskStore, reportId: string): Promise<AssetReportGetResult | null> {
   try {
-    const read = readAssetReport(store.reports.readJson(reportId));
+    const read = readAssetReport(await store.reports.readJson(reportId));
     return read.ok ? read.result : null;
   } catch {
     return null; // a damaged report is evidence of nothing; its own screen says what is wrong with it
@@ -62,18 +63,19 @@ function readReady(store: AssetDeskStore, reportId: string): AssetReportGetResul
  * settings, the deposits sourced on this report or the reports it was refreshed/filtered from, and the confirmations.
  * The main process's one way in to shared/underwriting's buildAnalysisContext (list counts, cover page, export).
  */
-export function analysisContextFor(
+export async function analysisContextFor(
   store: AssetDeskStore,
   loan: Loan,
   reportId: string,
   now: Date,
-  otherReports: readonly AssetReportGetResult[] = otherReportsFor(store, reportId),
-): AnalysisContext {
+  given?: readonly AssetReportGetResult[],
+): Promise<AnalysisContext> {
+  const otherReports = given ?? (await otherReportsFor(store, reportId));
   return buildAnalysisContext({
     loan,
-    settings: store.settings.underwriting(),
-    sourcedDeposits: store.sourcedDeposits.listCarried(reportId),
-    accountConfirmations: store.accountConfirmations.listForLoan(loan.id),
+    settings: await store.settings.underwriting(),
+    sourcedDeposits: await store.sourcedDeposits.listCarried(reportId),
+    accountConfirmations: await store.accountConfirmations.listForLoan(loan.id),
     now,
     otherReports,
   });
@@ -83,22 +85,28 @@ export function analysisContextFor(
  * Re-counts the findings the pipeline and report lists show, for every ready report of the loan, after a
  * confirmation or the loan's terms changed what counts. A report that cannot be read keeps its old counts.
  */
-export function recountLoanFindings(store: AssetDeskStore, loanId: string, now: Date): void {
-  const loan = store.loans.get(loanId);
+export async function recountLoanFindings(store: AssetDeskStore, loanId: string, now: Date): Promise<void> {
+  const loan = await store.loans.get(loanId);
   if (!loan) return;
   // Each report is read once, whether it is being counted or is another report's evidence.
   const cache = new Map<string, AssetReportGetResult | null>();
-  const read = (id: string): AssetReportGetResult | null => {
-    if (!cache.has(id)) cache.set(id, readReady(store, id));
+  const read = async (id: string): Promise<AssetReportGetResult | null> => {
+    if (!cache.has(id)) cache.set(id, await readReady(store, id));
     return cache.get(id) ?? null;
   };
   for (const environment of ['emulator', 'sandbox', 'production'] as const) {
-    for (const summary of store.reports.listForLoan(loanId, environment)) {
+    for (const summary of await store.reports.listForLoan(loanId, environment)) {
       if (summary.status !== 'ready') continue;
-      const content = read(summary.id);
+      const content = await read(summary.id);
       if (!content) continue;
-      const context = analysisContextFor(store, loan, summary.id, now, otherReportsFor(store, summary.id, read));
-      store.reports.setFindingCounts(summary.id, analyzeInContext(content, context).counts);
+      const context = await analysisContextFor(
+        store,
+        loan,
+        summary.id,
+        now,
+        await otherReportsFor(store, summary.id, read),
+      );
+      await store.reports.setFindingCounts(summary.id, analyzeInContext(content, context).counts);
     }
   }
 }
@@ -112,52 +120,54 @@ export function underwritingConfirmationHandlers(deps: {
   return {
     'underwriting:listConfirmations': async ({ loanId }) => {
       const store = deps.store();
-      if (!store.loans.get(loanId)) throw notFound('This loan file no longer exists.');
-      return store.accountConfirmations.listForLoan(loanId).map(({ accountKey, kind, note, usdRate, confirmedAt }) => ({
-        accountKey,
-        kind,
-        note,
-        usdRate: usdRate ?? null,
-        confirmedAt,
-      }));
+      if (!(await store.loans.get(loanId))) throw notFound('This loan file no longer exists.');
+      return (await store.accountConfirmations.listForLoan(loanId)).map(
+        ({ accountKey, kind, note, usdRate, confirmedAt }) => ({
+          accountKey,
+          kind,
+          note,
+          usdRate: usdRate ?? null,
+          confirmedAt,
+        }),
+      );
     },
     'underwriting:confirmAccount': async ({ loanId, accountKey, kind, note, usdRate }) => {
       const store = deps.store();
       // Held by the primary borrower, counted for every report of the loan.
-      const holder = store.loans.borrowerIds(loanId)[0];
+      const holder = (await store.loans.borrowerIds(loanId))[0];
       if (!holder) throw notFound('This loan file no longer exists.');
-      store.transaction(() => {
-        store.accountConfirmations.withdrawForLoan(loanId, accountKey, kind);
-        store.accountConfirmations.confirm(holder, { accountKey, kind, note, usdRate: usdRate ?? null });
-        store.activity.append({
+      await store.transaction(async () => {
+        await store.accountConfirmations.withdrawForLoan(loanId, accountKey, kind);
+        await store.accountConfirmations.confirm(holder, { accountKey, kind, note, usdRate: usdRate ?? null });
+        await store.activity.append({
           action: 'account_confirmed',
           loanId,
           applicantId: holder,
           detail: { accountKey, kind, ...(usdRate ? { usdRate } : {}) },
         });
       });
-      recountLoanFindings(store, loanId, clock());
+      await recountLoanFindings(store, loanId, clock());
       return { ok: true as const };
     },
     'underwriting:withdrawConfirmation': async ({ loanId, accountKey, kind }) => {
       const store = deps.store();
-      if (!store.loans.get(loanId)) throw notFound('This loan file no longer exists.');
-      store.transaction(() => {
-        store.accountConfirmations.withdrawForLoan(loanId, accountKey, kind);
-        store.activity.append({ action: 'account_unconfirmed', loanId, detail: { accountKey, kind } });
+      if (!(await store.loans.get(loanId))) throw notFound('This loan file no longer exists.');
+      await store.transaction(async () => {
+        await store.accountConfirmations.withdrawForLoan(loanId, accountKey, kind);
+        await store.activity.append({ action: 'account_unconfirmed', loanId, detail: { accountKey, kind } });
       });
-      recountLoanFindings(store, loanId, clock());
+      await recountLoanFindings(store, loanId, clock());
       return { ok: true as const };
     },
     // JSON text, like reports:get: the renderer parses it once, and nothing here is a secret.
     'underwriting:otherReports': async ({ reportId }) => ({
-      reportsJson: JSON.stringify(otherReportsFor(deps.store(), reportId)),
+      reportsJson: JSON.stringify(await otherReportsFor(deps.store(), reportId)),
     }),
     'underwriting:getSettings': async () => assetClassSettings(deps.store()),
     'underwriting:updateSettings': async (changes) => {
       const store = deps.store();
-      const next = { ...assetClassSettings(store), ...changes };
-      store.settings.update('underwritingAssetClasses', next);
+      const next = { ...(await assetClassSettings(store)), ...changes };
+      await store.settings.update('underwritingAssetClasses', next);
       return next;
     },
   };

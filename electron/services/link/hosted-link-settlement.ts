@@ -25,9 +25,9 @@ export function createSettlementTracker(deps: HostedLinkDeps) {
     return work;
   };
 
-  const pollDue = () => {
+  const pollDue = async () => {
     const now = deps.clock().getTime();
-    const waiting = store.hostedLinkSessions.waiting(environment);
+    const waiting = await store.hostedLinkSessions.waiting(environment);
     for (const session of waiting) {
       const young = now - Date.parse(session.createdAt) < YOUNG_MS;
       const last = lastPolled.get(session.id) ?? 0;
@@ -42,9 +42,9 @@ export function createSettlementTracker(deps: HostedLinkDeps) {
 
   const startPolling = () => {
     if (timer) return;
-    timer = setInterval(() => {
+    timer = setInterval(async () => {
       try {
-        pollDue();
+        await pollDue();
       } catch (error) {
         // The store may be closing under us at shutdown; the next start resumes from the rows.
         log.warn('hosted link poll skipped', { code: (error as AppError).code });
@@ -74,8 +74,8 @@ export function createSettlementTracker(deps: HostedLinkDeps) {
 /** Asks Plaid how the session went, adds any Items it produced, and ends it once Plaid says it is over. */
 async function settle(deps: HostedLinkDeps, hostedLinkId: string): Promise<HostedLinkSessionRecord> {
   const { store } = deps;
-  const session = store.hostedLinkSessions.get(hostedLinkId)!;
-  const linkToken = session.status === 'waiting' ? store.hostedLinkSessions.linkToken(hostedLinkId) : null;
+  const session = (await store.hostedLinkSessions.get(hostedLinkId))!;
+  const linkToken = session.status === 'waiting' ? await store.hostedLinkSessions.linkToken(hostedLinkId) : null;
   if (!linkToken) return session;
   let got: LinkTokenGetResponse;
   try {
@@ -86,14 +86,14 @@ async function settle(deps: HostedLinkDeps, hostedLinkId: string): Promise<Hoste
     throw error;
   }
   const expiration = got.expiration ?? session.expiration;
-  if (expiration !== session.expiration) store.hostedLinkSessions.setExpiration(hostedLinkId, expiration);
+  if (expiration !== session.expiration) await store.hostedLinkSessions.setExpiration(hostedLinkId, expiration);
   // The officer may have revoked it while Plaid answered.
-  if (store.hostedLinkSessions.get(hostedLinkId)?.status !== 'waiting')
-    return store.hostedLinkSessions.get(hostedLinkId)!;
+  if ((await store.hostedLinkSessions.get(hostedLinkId))?.status !== 'waiting')
+    return (await store.hostedLinkSessions.get(hostedLinkId))!;
   const { finished, added } = await addResults(deps, session, got);
   if (finished > 0) return end(deps, session, added > 0 ? 'completed' : 'exited');
   if (Date.parse(expiration) <= deps.clock().getTime()) return end(deps, session, 'expired');
-  return store.hostedLinkSessions.get(hostedLinkId)!;
+  return (await store.hostedLinkSessions.get(hostedLinkId))!;
 }
 
 async function addResults(deps: HostedLinkDeps, session: HostedLinkSessionRecord, got: LinkTokenGetResponse) {
@@ -108,7 +108,7 @@ async function addResults(deps: HostedLinkDeps, session: HostedLinkSessionRecord
         accounts: [],
         link_session_id: '',
       });
-      deps.store.hostedLinkSessions.addItem(session.id, item.id);
+      await deps.store.hostedLinkSessions.addItem(session.id, item.id);
       added += 1;
     } catch (error) {
       deps.log.warn('hosted link result not added', { hostedLinkId: session.id, code: (error as AppError).code });
@@ -117,16 +117,16 @@ async function addResults(deps: HostedLinkDeps, session: HostedLinkSessionRecord
   return { finished: finished.length, added };
 }
 
-function end(
+async function end(
   deps: HostedLinkDeps,
   session: HostedLinkSessionRecord,
   status: 'completed' | 'exited' | 'expired',
-): HostedLinkSessionRecord {
-  const ended = deps.store.hostedLinkSessions.finish(session.id, status);
+): Promise<HostedLinkSessionRecord> {
+  const ended = await deps.store.hostedLinkSessions.finish(session.id, status);
   deps.log.info('hosted link ended', { hostedLinkId: session.id, status });
   deps.events.emit('link:hostedFinished', {
     hostedLinkId: session.id,
-    loanId: deps.store.applicants.describe(session.applicantId)?.loanId ?? session.applicantId,
+    loanId: (await deps.store.applicants.describe(session.applicantId))?.loanId ?? session.applicantId,
     applicantId: session.applicantId,
     status,
   });

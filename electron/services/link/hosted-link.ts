@@ -21,13 +21,13 @@ export interface HostedLinkDeps {
   events: EventSink;
   log: Logger;
   clock: () => Date;
-  linkRequest(applicantId: string, extra: Partial<LinkTokenCreateRequest>): LinkTokenCreateRequest;
+  linkRequest(applicantId: string, extra: Partial<LinkTokenCreateRequest>): Promise<LinkTokenCreateRequest>;
   /** Exchanges a public token and stores the Item, as in-app Link does. */
   addItem(applicantId: string, publicToken: string, metadata: LinkMetadataInput): Promise<Item>;
-  requireApplicant(applicantId: string): Applicant;
-  requireItem(itemId: string): Item;
+  requireApplicant(applicantId: string): Promise<Applicant>;
+  requireItem(itemId: string): Promise<Item>;
   /** How long Plaid keeps the URL valid (the officer's setting, seconds). */
-  lifetimeSeconds(): number;
+  lifetimeSeconds(): Promise<number>;
   /** How often young sessions are polled via /link/token/get (ms; default 3 s). */
   pollMs?: number;
 }
@@ -50,24 +50,24 @@ export function createHostedLinkSessions(deps: HostedLinkDeps) {
     },
 
     async status(hostedLinkId: string) {
-      requireSession(deps, hostedLinkId);
+      await requireSession(deps, hostedLinkId);
       const session = await tracker.settleOnce(hostedLinkId);
-      return { status: session.status, items: session.itemIds.map((id) => deps.requireItem(id)) };
+      return { status: session.status, items: await Promise.all(session.itemIds.map((id) => deps.requireItem(id))) };
     },
 
-    list(applicantId: string): HostedLinkSession[] {
-      deps.requireApplicant(applicantId);
-      return store.hostedLinkSessions.listForApplicant(applicantId, environment).map(publicView);
+    async list(applicantId: string): Promise<HostedLinkSession[]> {
+      await deps.requireApplicant(applicantId);
+      return (await store.hostedLinkSessions.listForApplicant(applicantId, environment)).map(publicView);
     },
 
     /** The officer withdraws a link: AssetDesk forgets its token and ignores whatever the applicant does with it. */
     async revoke(hostedLinkId: string): Promise<HostedLinkSession> {
-      const session = requireSession(deps, hostedLinkId);
+      const session = await requireSession(deps, hostedLinkId);
       await tracker.inFlight(hostedLinkId)?.catch(() => undefined);
-      if (store.hostedLinkSessions.get(hostedLinkId)?.status !== 'waiting')
-        return publicView(requireSession(deps, hostedLinkId));
-      const revoked = store.hostedLinkSessions.finish(hostedLinkId, 'revoked');
-      store.activity.append({
+      if ((await store.hostedLinkSessions.get(hostedLinkId))?.status !== 'waiting')
+        return publicView(await requireSession(deps, hostedLinkId));
+      const revoked = await store.hostedLinkSessions.finish(hostedLinkId, 'revoked');
+      await store.activity.append({
         action: 'hosted_link_revoked',
         applicantId: session.applicantId,
         reportId: null,
@@ -78,14 +78,14 @@ export function createHostedLinkSessions(deps: HostedLinkDeps) {
     },
 
     /** After a restart or an environment switch: keep following the sessions still waiting. */
-    resume(): void {
-      if (store.hostedLinkSessions.waiting(environment).length > 0) tracker.startPolling();
+    async resume(): Promise<void> {
+      if ((await store.hostedLinkSessions.waiting(environment)).length > 0) tracker.startPolling();
     },
 
     /** Plaid's SESSION_FINISHED webhook: settle that session now rather than at the next poll. */
     async sessionFinished(linkToken: string): Promise<void> {
-      for (const session of store.hostedLinkSessions.waiting(environment)) {
-        if (store.hostedLinkSessions.linkToken(session.id) === linkToken) await tracker.settleOnce(session.id);
+      for (const session of await store.hostedLinkSessions.waiting(environment)) {
+        if ((await store.hostedLinkSessions.linkToken(session.id)) === linkToken) await tracker.settleOnce(session.id);
       }
     },
 
@@ -103,15 +103,16 @@ export function createHostedLinkSessions(deps: HostedLinkDeps) {
 /** Asks Plaid for a Hosted Link URL for the applicant and stores the new session as waiting. */
 async function openSession(deps: HostedLinkDeps, applicantId: string, deliveryMethod?: HostedLinkDeliveryMethod) {
   const { store, environment } = deps;
-  const applicant = deps.requireApplicant(applicantId);
-  const request = deps.linkRequest(applicantId, { hosted_link: {} });
+  const applicant = await deps.requireApplicant(applicantId);
+  const request = await deps.linkRequest(applicantId, { hosted_link: {} });
   const contact = deliveryMethod ? deliveryContact(applicant, deliveryMethod) : {};
+  const lifetimeSeconds = await deps.lifetimeSeconds();
   const created = await deps.gateway.call('/link/token/create', (p) =>
     p.linkTokenCreate({
       ...request,
       user: { client_user_id: applicantId, ...contact },
       hosted_link: {
-        url_lifetime_seconds: deps.lifetimeSeconds(),
+        url_lifetime_seconds: lifetimeSeconds,
         ...(deliveryMethod ? { delivery_method: deliveryMethod as never } : {}),
       },
     }),
@@ -123,7 +124,7 @@ async function openSession(deps: HostedLinkDeps, applicantId: string, deliveryMe
       retryable: false,
     });
   }
-  const session = store.hostedLinkSessions.add({
+  const session = await store.hostedLinkSessions.add({
     applicantId,
     environment,
     linkToken: created.link_token,
@@ -132,7 +133,7 @@ async function openSession(deps: HostedLinkDeps, applicantId: string, deliveryMe
     expiration: created.expiration,
     deliveryMethod: deliveryMethod ?? null,
   });
-  store.activity.append({
+  await store.activity.append({
     action: 'hosted_link_created',
     applicantId,
     reportId: null,
@@ -141,8 +142,8 @@ async function openSession(deps: HostedLinkDeps, applicantId: string, deliveryMe
   return { hostedLinkId: session.id, url: created.hosted_link_url, expiration: created.expiration };
 }
 
-function requireSession(deps: HostedLinkDeps, hostedLinkId: string): HostedLinkSessionRecord {
-  const session = deps.store.hostedLinkSessions.get(hostedLinkId);
+async function requireSession(deps: HostedLinkDeps, hostedLinkId: string): Promise<HostedLinkSessionRecord> {
+  const session = await deps.store.hostedLinkSessions.get(hostedLinkId);
   if (!session || session.environment !== deps.environment)
     throw new AppError({
       code: ErrorCodes.notFound,

@@ -27,8 +27,10 @@ export async function exchangeAndStoreItem(
   const { store, gateway, environment } = ctx;
   const exchange = await gateway
     .call('/item/public_token/exchange', (p) => p.itemPublicTokenExchange({ public_token: publicToken }))
-    .catch((error: unknown) => {
-      throw error instanceof AppError && error.code === OUTCOME_UNKNOWN ? exchangeUnknown(ctx, applicantId) : error;
+    .catch(async (error: unknown) => {
+      throw error instanceof AppError && error.code === OUTCOME_UNKNOWN
+        ? await exchangeUnknown(ctx, applicantId)
+        : error;
     });
   let linked: {
     institution: { id: string; name: string };
@@ -43,7 +45,7 @@ export async function exchangeAndStoreItem(
     throw error;
   }
   const { institution, accounts, consentExpiresAt } = linked;
-  const existing = store.items.findByInstitution(applicantId, environment, institution.id);
+  const existing = await store.items.findByInstitution(applicantId, environment, institution.id);
   if (existing && existing.status !== 'removed') {
     // Link already created the second Item at Plaid: remove it so it is neither kept nor billed.
     await removeAtPlaid(ctx, exchange.access_token);
@@ -56,8 +58,8 @@ export async function exchangeAndStoreItem(
   let item: Item;
   try {
     // The Item and its activity entry together or not at all: nothing half-recorded.
-    item = store.transaction(() => {
-      const added = store.items.add({
+    item = await store.transaction(async () => {
+      const added = await store.items.add({
         applicantId,
         environment,
         plaidItemId: exchange.item_id,
@@ -67,7 +69,7 @@ export async function exchangeAndStoreItem(
         accounts,
         consentExpiresAt,
       });
-      store.activity.append({
+      await store.activity.append({
         action: 'item_linked',
         applicantId,
         reportId: null,
@@ -121,8 +123,8 @@ export async function linkedAtPlaid(gateway: PlaidGateway, accessToken: string) 
  * us, and the public token cannot be exchanged again. Nothing was stored, so linking the same bank
  * again is not a duplicate; the officer's activity log keeps a note of the attempt.
  */
-function exchangeUnknown(ctx: ItemExchangeContext, applicantId: string): AppError {
-  ctx.store.activity.append({
+async function exchangeUnknown(ctx: ItemExchangeContext, applicantId: string): Promise<AppError> {
+  await ctx.store.activity.append({
     action: 'item_link_outcome_unknown',
     applicantId,
     reportId: null,

@@ -78,10 +78,10 @@ export class ItemService {
   }
 
   async markNeedsRelink(itemId: string, error: { code: string; message: string }): Promise<void> {
-    const item = this.store.items.get(itemId);
+    const item = await this.store.items.get(itemId);
     if (!item || item.status === 'removed') return;
-    this.store.items.setStatus(itemId, 'needs_relink', error);
-    this.store.activity.append({
+    await this.store.items.setStatus(itemId, 'needs_relink', error);
+    await this.store.activity.append({
       action: 'item_needs_relink',
       applicantId: item.applicantId,
       reportId: null,
@@ -91,10 +91,10 @@ export class ItemService {
   }
 
   async createLinkToken(applicantId: string, itemId?: string) {
-    this.requireApplicant(applicantId);
-    let request = this.linkRequest(applicantId, {});
+    await this.requireApplicant(applicantId);
+    let request = await this.linkRequest(applicantId, {});
     if (itemId) {
-      const item = this.requireItem(itemId);
+      const item = await this.requireItem(itemId);
       if (item.applicantId !== applicantId)
         throw new AppError({
           code: ErrorCodes.notFound,
@@ -103,7 +103,7 @@ export class ItemService {
         });
       // Update mode: the access token selects the Item; products must be omitted for a re-login.
       const { products: _omit, ...rest } = request;
-      request = { ...rest, access_token: this.store.items.accessToken(itemId) };
+      request = { ...rest, access_token: await this.store.items.accessToken(itemId) };
     }
     const created = await this.gateway.call('/link/token/create', (p) => p.linkTokenCreate(request));
     return {
@@ -120,25 +120,28 @@ export class ItemService {
    * accounts come from Plaid (/item/get, /accounts/get), so a tampered or stale page cannot misstate them.
    */
   async complete(applicantId: string, publicToken: string, _metadata: LinkMetadataInput): Promise<Item> {
-    this.requireApplicant(applicantId);
+    await this.requireApplicant(applicantId);
     const { store, gateway, environment, log } = this;
     return exchangeAndStoreItem({ store, gateway, environment, log }, applicantId, publicToken);
   }
 
   /** After update-mode Link: ask Plaid whether the Item is healthy again, and record it. */
   async updateComplete(itemId: string): Promise<Item> {
-    this.requireItem(itemId);
+    await this.requireItem(itemId);
     const error = await this.standingError(itemId);
     if (error?.error_code) {
       await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
     } else {
       // Update mode may change which accounts are shared: keep what Plaid now says.
-      const { accounts, consentExpiresAt } = await linkedAtPlaid(this.gateway, this.store.items.accessToken(itemId));
-      this.store.items.setAccounts(itemId, accounts);
-      this.store.items.setConsentExpiry(itemId, consentExpiresAt);
-      this.store.items.setStatus(itemId, 'ok', null);
-      const item = this.requireItem(itemId);
-      this.store.activity.append({
+      const { accounts, consentExpiresAt } = await linkedAtPlaid(
+        this.gateway,
+        await this.store.items.accessToken(itemId),
+      );
+      await this.store.items.setAccounts(itemId, accounts);
+      await this.store.items.setConsentExpiry(itemId, consentExpiresAt);
+      await this.store.items.setStatus(itemId, 'ok', null);
+      const item = await this.requireItem(itemId);
+      await this.store.activity.append({
         action: 'item_relinked',
         applicantId: item.applicantId,
         reportId: null,
@@ -150,7 +153,7 @@ export class ItemService {
 
   /** /item/get: marks an Item that reports ITEM_LOGIN_REQUIRED as needing re-link. */
   async check(itemId: string): Promise<Item> {
-    this.requireItem(itemId);
+    await this.requireItem(itemId);
     try {
       const error = await this.standingError(itemId);
       if (error?.error_code === 'ITEM_LOGIN_REQUIRED')
@@ -164,10 +167,10 @@ export class ItemService {
   }
 
   async remove(itemId: string): Promise<void> {
-    const item = this.requireItem(itemId);
-    if (item.status !== 'removed') await this.gateway.removeItem(this.store.items.accessToken(itemId));
-    this.store.items.remove(itemId);
-    this.store.activity.append({
+    const item = await this.requireItem(itemId);
+    if (item.status !== 'removed') await this.gateway.removeItem(await this.store.items.accessToken(itemId));
+    await this.store.items.remove(itemId);
+    await this.store.activity.append({
       action: 'item_removed',
       applicantId: item.applicantId,
       reportId: null,
@@ -184,7 +187,7 @@ export class ItemService {
     return this.hostedLink.status(hostedLinkId);
   }
 
-  hostedSessions(applicantId: string) {
+  async hostedSessions(applicantId: string) {
     return this.hostedLink.list(applicantId);
   }
 
@@ -193,8 +196,8 @@ export class ItemService {
   }
 
   /** Picks up the Hosted Link sessions still waiting (after a restart or an environment switch). */
-  resumeHosted(): void {
-    this.hostedLink.resume();
+  async resumeHosted(): Promise<void> {
+    await this.hostedLink.resume();
   }
 
   /** Resolves once Hosted Link settlements in flight have finished. */
@@ -205,7 +208,7 @@ export class ItemService {
   /** ITEM and LINK webhooks. */
   async handleWebhook(webhook: PlaidWebhook): Promise<void> {
     if (webhook.webhook_type === 'ITEM' && typeof webhook.item_id === 'string') {
-      const item = this.store.items.findByPlaidItemId(this.environment, webhook.item_id);
+      const item = await this.store.items.findByPlaidItemId(this.environment, webhook.item_id);
       if (!item) return;
       const error = webhook.error as PlaidErrorBody | null | undefined;
       if (webhook.webhook_code === 'ERROR' && error?.error_code) {
@@ -216,7 +219,7 @@ export class ItemService {
           message: 'The applicant must re-link this bank.',
         });
       } else if (webhook.webhook_code === 'LOGIN_REPAIRED') {
-        this.store.items.setStatus(item.id, 'ok', null);
+        await this.store.items.setStatus(item.id, 'ok', null);
       }
       return;
     }
@@ -234,35 +237,38 @@ export class ItemService {
   }
 
   private async standingError(itemId: string): Promise<PlaidErrorBody | null> {
-    const got = await this.gateway.call('/item/get', (p) =>
-      p.itemGet({ access_token: this.store.items.accessToken(itemId) }),
+    const got = await this.gateway.call('/item/get', async (p) =>
+      p.itemGet({ access_token: await this.store.items.accessToken(itemId) }),
     );
     return got.item.error as PlaidErrorBody | null;
   }
 
   /** The OAuth redirect URI registered for this environment (none in emulator mode). */
-  private redirectUri(): string | null {
+  private async redirectUri(): Promise<string | null> {
     if (this.environment === 'emulator') return null;
-    return this.store.settings.value('oauthRedirectUri')[this.environment] ?? null;
+    return (await this.store.settings.value('oauthRedirectUri'))[this.environment] ?? null;
   }
 
-  private requireItem(itemId: string): Item {
-    const item = this.store.items.get(itemId);
+  private async requireItem(itemId: string): Promise<Item> {
+    const item = await this.store.items.get(itemId);
     if (!item || item.environment !== this.environment)
       throw notFound('This linked bank no longer exists in the current environment.');
     return item;
   }
 
-  private requireApplicant(applicantId: string) {
-    const applicant = this.store.applicants.get(applicantId);
+  private async requireApplicant(applicantId: string) {
+    const applicant = await this.store.applicants.get(applicantId);
     if (!applicant) throw notFound('This applicant no longer exists.');
     return applicant;
   }
 
-  private linkRequest(applicantId: string, extra: Partial<LinkTokenCreateRequest>): LinkTokenCreateRequest {
+  private async linkRequest(
+    applicantId: string,
+    extra: Partial<LinkTokenCreateRequest>,
+  ): Promise<LinkTokenCreateRequest> {
     const webhook = this.deps.webhookUrl();
     // Only a URI the officer registered in Plaid's dashboard (else INVALID_FIELD); Hosted Link does OAuth itself.
-    const redirectUri = extra.hosted_link ? null : this.redirectUri();
+    const redirectUri = extra.hosted_link ? null : await this.redirectUri();
     return {
       user: { client_user_id: applicantId },
       client_name: 'AssetDesk',

@@ -19,24 +19,24 @@ export interface AuditCopyServiceDeps {
 export function createAuditCopyService(deps: AuditCopyServiceDeps) {
   const { store, gateway, environment } = deps;
 
-  const requireReport = (reportId: string): ReportRecord => reportIn(store, environment, reportId);
+  const requireReport = (reportId: string): Promise<ReportRecord> => reportIn(store, environment, reportId);
 
-  function requireCopy(auditCopyId: string): AuditCopy {
-    const copy = store.auditCopies.get(auditCopyId);
+  async function requireCopy(auditCopyId: string): Promise<AuditCopy> {
+    const copy = await store.auditCopies.get(auditCopyId);
     if (!copy) throw notFound('This audit copy no longer exists.');
     return copy;
   }
 
   return {
     async create(reportId: string, auditorId: string): Promise<AuditCopy> {
-      const report = requireReport(reportId);
+      const report = await requireReport(reportId);
       if (report.status !== 'ready')
         throw new AppError({
           code: 'INVALID_PARENT',
           message: 'Only a ready report can be shared with an auditor.',
           retryable: false,
         });
-      const token = store.reports.reportToken(reportId);
+      const token = await store.reports.reportToken(reportId);
       if (!token)
         throw new AppError({
           code: 'INVALID_PARENT',
@@ -46,8 +46,8 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
       const created = await gateway.call('/asset_report/audit_copy/create', (p) =>
         p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }),
       );
-      const copy = store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
-      store.activity.append({
+      const copy = await store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
+      await store.activity.append({
         action: 'audit_copy_created',
         applicantId: report.applicantId,
         reportId,
@@ -57,14 +57,14 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
     },
 
     async remove(auditCopyId: string): Promise<void> {
-      const copy = requireCopy(auditCopyId);
-      const report = requireReport(copy.reportId);
+      const copy = await requireCopy(auditCopyId);
+      const report = await requireReport(copy.reportId);
       if (!copy.removedAt) {
-        const token = store.auditCopies.token(auditCopyId);
+        const token = await store.auditCopies.token(auditCopyId);
         if (token) await gateway.removeAuditCopy(token);
-        store.auditCopies.markRemoved(auditCopyId);
+        await store.auditCopies.markRemoved(auditCopyId);
       }
-      store.activity.append({
+      await store.activity.append({
         action: 'audit_copy_removed',
         applicantId: report.applicantId,
         reportId: report.id,
@@ -72,14 +72,14 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
       });
     },
 
-    copyToken(auditCopyId: string): void {
-      const copy = requireCopy(auditCopyId);
+    async copyToken(auditCopyId: string): Promise<void> {
+      const copy = await requireCopy(auditCopyId);
       if (copy.removedAt) throw notFound('This audit copy no longer exists.');
-      const token = store.auditCopies.token(auditCopyId);
+      const token = await store.auditCopies.token(auditCopyId);
       if (!token) throw notFound('This audit copy was revoked.');
-      deps.desktop.writeClipboard(token);
-      const report = store.reports.get(copy.reportId);
-      store.activity.append({
+      await deps.desktop.writeClipboard(token);
+      const report = await store.reports.get(copy.reportId);
+      await store.activity.append({
         action: 'audit_copy_token_copied',
         applicantId: report?.applicantId ?? null,
         reportId: copy.reportId,

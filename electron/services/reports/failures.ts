@@ -21,7 +21,7 @@ export interface ReportFailureDeps {
   desktop: DesktopAdapters;
   log: Logger;
   /** Tells the screens the report failed, with the message the officer reads. */
-  progress: (report: ReportSummary, status: 'failed', message: string) => void;
+  progress: (report: ReportSummary, status: 'failed', message: string) => Promise<void>;
 }
 
 export type ReportFailureRecorder = (report: ReportRecord, error: PlaidErrorBody) => Promise<void>;
@@ -30,16 +30,16 @@ export type ReportFailureRecorder = (report: ReportRecord, error: PlaidErrorBody
 export function createReportFailureRecorder(deps: ReportFailureDeps): ReportFailureRecorder {
   const { store, log } = deps;
   return async (report, error) => {
-    const current = store.reports.get(report.id);
+    const current = await store.reports.get(report.id);
     if (!current || current.status !== 'pending') return;
     const code = error.error_code ?? 'ASSET_REPORT_GENERATION_FAILED';
-    const message = withFailingBanks(deps, reportFailureMessage(error), error.causes ?? []);
-    store.reports.markFailed(report.id, {
+    const message = await withFailingBanks(deps, reportFailureMessage(error), error.causes ?? []);
+    await store.reports.markFailed(report.id, {
       code,
       message,
       ...(error.request_id ? { requestId: error.request_id } : {}),
     });
-    store.activity.append({
+    await store.activity.append({
       action: 'report_failed',
       applicantId: report.applicantId,
       reportId: report.id,
@@ -47,7 +47,7 @@ export function createReportFailureRecorder(deps: ReportFailureDeps): ReportFail
     });
     log.warn('report failed', { reportId: report.id, code, requestId: error.request_id });
     await markItemsNeedingRelink(deps, report, code, error.causes ?? []);
-    deps.progress(report, 'failed', message);
+    await deps.progress(report, 'failed', message);
     deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`);
   };
 }
@@ -62,11 +62,13 @@ export function plaidErrorBodyOf(error: AppError): PlaidErrorBody {
 }
 
 /** Plaid's per-Item causes, named by the bank the officer linked (Plaid sends only the Item id). */
-function withFailingBanks(deps: ReportFailureDeps, message: string, causes: PlaidCauses): string {
-  const banks = causes.map((cause) => {
-    const item = cause.item_id ? deps.store.items.findByPlaidItemId(deps.environment, cause.item_id) : null;
-    return `${item?.institutionName ?? 'A bank'}: ${reportFailureMessage(cause)}`;
-  });
+async function withFailingBanks(deps: ReportFailureDeps, message: string, causes: PlaidCauses): Promise<string> {
+  const banks = await Promise.all(
+    causes.map(async (cause) => {
+      const item = cause.item_id ? await deps.store.items.findByPlaidItemId(deps.environment, cause.item_id) : null;
+      return `${item?.institutionName ?? 'A bank'}: ${reportFailureMessage(cause)}`;
+    }),
+  );
   return banks.length > 0 ? `${message} ${banks.join(' ')}` : message;
 }
 
@@ -83,7 +85,7 @@ async function markItemsNeedingRelink(
   }
   for (const cause of causes) {
     if (cause.error_code === 'ITEM_LOGIN_REQUIRED' && cause.item_id) {
-      const item = deps.store.items.findByPlaidItemId(deps.environment, cause.item_id);
+      const item = await deps.store.items.findByPlaidItemId(deps.environment, cause.item_id);
       if (item) await items.markNeedsRelink(item.id, { code: cause.error_code, message: reportFailureMessage(cause) });
     }
   }

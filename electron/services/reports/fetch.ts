@@ -21,7 +21,7 @@ export interface ReportFetcherDeps {
   /** Plaid refused the report: record why (only while it is still pending). */
   onFailure: (report: ReportRecord, error: PlaidErrorBody) => Promise<void>;
   /** The report was stored as ready. */
-  onReady: (report: ReportRecord, warnings: AssetReportGetResult['warnings']) => void;
+  onReady: (report: ReportRecord, warnings: AssetReportGetResult['warnings']) => Promise<void>;
 }
 
 /**
@@ -32,13 +32,14 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
   const { store, gateway, log } = deps;
   const finishing = new Map<string, Promise<FetchOutcome>>();
 
-  const insightsOn = () => store.settings.value('insights')[deps.environment];
+  const insightsOn = async () => (await store.settings.value('insights'))[deps.environment];
 
   async function getFromPlaid(
     report: ReportRecord,
     token: string,
-    withInsights = insightsOn(),
+    insights?: boolean,
   ): Promise<AssetReportGetResponse | FetchOutcome> {
+    const withInsights = insights ?? (await insightsOn());
     try {
       // No gateway retries here: each retry is another /asset_report/get and must pass the window.
       return await gateway.call(
@@ -63,9 +64,12 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
   ): Promise<AssetReportGetResponse | FetchOutcome> {
     // Only the client-wide answer is remembered; PREVIOUSLY_NOT_ENABLED concerns this one report.
     if (code === 'INSIGHTS_NOT_ENABLED') {
-      store.settings.update('insights', { ...store.settings.value('insights'), [deps.environment]: false });
+      await store.settings.update('insights', {
+        ...(await store.settings.value('insights')),
+        [deps.environment]: false,
+      });
     }
-    store.activity.append({
+    await store.activity.append({
       action: 'report_fetched_without_insights',
       applicantId: report.applicantId,
       reportId: report.id,
@@ -77,11 +81,11 @@ export function createReportFetcher(deps: ReportFetcherDeps) {
   }
 
   async function fetchOnce(reportId: string): Promise<FetchOutcome> {
-    const report = store.reports.get(reportId);
+    const report = await store.reports.get(reportId);
     if (!report || report.status !== 'pending') return settledStatus(report);
     if (!report.plaidReportId) return 'not-ready';
     if (!(await deps.poller.takeTurn(reportId))) return 'not-ready';
-    const token = store.reports.reportToken(reportId);
+    const token = await store.reports.reportToken(reportId);
     if (!token) return 'failed';
     const result = await getFromPlaid(report, token);
     if (typeof result === 'string') return result;
@@ -112,22 +116,22 @@ function settledStatus(report: ReportRecord | null): FetchOutcome {
  * Stores Plaid's answer as the ready report, unless the report was settled (failed or removed) while
  * Plaid was answering.
  */
-function storeIfStillPending(
+async function storeIfStillPending(
   deps: ReportFetcherDeps,
   reportId: string,
   result: AssetReportGetResponse,
   pdf: Uint8Array,
-): FetchOutcome {
-  const report = deps.store.reports.get(reportId);
+): Promise<FetchOutcome> {
+  const report = await deps.store.reports.get(reportId);
   if (!report || report.status !== 'pending') return settledStatus(report);
   const content = {
     report: result.report,
-    warnings: withInstitutions(deps.store, deps.environment, result.warnings),
+    warnings: await withInstitutions(deps.store, deps.environment, result.warnings),
   } as unknown as AssetReportGetResult;
-  const findingCounts = findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
-  deps.store.transaction(() => storeReady(deps, report, content, pdf, findingCounts));
+  const findingCounts = await findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
+  await deps.store.transaction(() => storeReady(deps, report, content, pdf, findingCounts));
   deps.log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
-  deps.onReady(report, content.warnings);
+  await deps.onReady(report, content.warnings);
   deps.poller.window.forget(reportId);
   return 'ready';
 }
@@ -136,31 +140,33 @@ function storeIfStillPending(
  * Plaid's warnings name an Item by id only, and an Item left out of a report is not in it: the bank's
  * name comes from our own Items so the officer reads which bank is missing.
  */
-function withInstitutions(
+async function withInstitutions(
   store: AssetDeskStore,
   environment: PlaidEnvironment,
   warnings: AssetReportGetResponse['warnings'] | undefined,
-): AssetReportGetResult['warnings'] {
-  return (warnings ?? []).map((warning) => {
-    const itemId = warning.cause?.item_id;
-    const item = itemId ? store.items.findByPlaidItemId(environment, itemId) : null;
-    return (
-      item && warning.cause
-        ? { ...warning, cause: { ...warning.cause, institution_name: item.institutionName } }
-        : warning
-    ) as AssetReportGetResult['warnings'][number];
-  });
+): Promise<AssetReportGetResult['warnings']> {
+  return Promise.all(
+    (warnings ?? []).map(async (warning) => {
+      const itemId = warning.cause?.item_id;
+      const item = itemId ? await store.items.findByPlaidItemId(environment, itemId) : null;
+      return (
+        item && warning.cause
+          ? { ...warning, cause: { ...warning.cause, institution_name: item.institutionName } }
+          : warning
+      ) as AssetReportGetResult['warnings'][number];
+    }),
+  );
 }
 
-function storeReady(
+async function storeReady(
   deps: ReportFetcherDeps,
   report: ReportRecord,
   content: AssetReportGetResult,
   pdf: Uint8Array,
   findingCounts: { attention: number; info: number } | null,
-): void {
+): Promise<void> {
   const summary = summarizeReport(content);
-  deps.store.reports.markReady(report.id, {
+  await deps.store.reports.markReady(report.id, {
     reportJson: JSON.stringify(content),
     pdf,
     summary: {
@@ -171,8 +177,8 @@ function storeReady(
     readyAt: deps.clock().toISOString(),
     generatedOn: content.report.date_generated?.slice(0, 10) ?? null,
   });
-  if (findingCounts) deps.store.reports.setFindingCounts(report.id, findingCounts);
-  deps.store.activity.append({
+  if (findingCounts) await deps.store.reports.setFindingCounts(report.id, findingCounts);
+  await deps.store.activity.append({
     action: 'report_ready',
     applicantId: report.applicantId,
     reportId: report.id,
@@ -181,16 +187,16 @@ function storeReady(
 }
 
 /** Finding counts for the lists (a convenience: null when they cannot be worked out). */
-function findingsFor(
+async function findingsFor(
   deps: ReportFetcherDeps,
   report: ReportSummary,
   content: AssetReportGetResult,
-): { attention: number; info: number } | null {
+): Promise<{ attention: number; info: number } | null> {
   try {
-    const loan = deps.store.loans.get(report.loanId);
+    const loan = await deps.store.loans.get(report.loanId);
     if (!loan) return null;
     // The same context as the report screen and the cover page: local date, sourced deposits, confirmations.
-    return analyzeInContext(content, analysisContextFor(deps.store, loan, report.id, deps.clock())).counts;
+    return analyzeInContext(content, await analysisContextFor(deps.store, loan, report.id, deps.clock())).counts;
   } catch (error) {
     // Findings are a convenience for the list; the report itself must still be stored.
     deps.log.warn('finding counts unavailable', { reportId: report.id, error });

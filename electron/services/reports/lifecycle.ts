@@ -97,8 +97,8 @@ export class ReportLifecycle {
       clock: this.clock,
       log: this.log,
       onFailure: (report, error) => this.recordFailure(report, error),
-      onReady: (report, warnings) => {
-        this.progress(report, 'ready', warningsMessage(warnings));
+      onReady: async (report, warnings) => {
+        await this.progress(report, 'ready', warningsMessage(warnings));
         deps.desktop.notify(
           'Asset Report ready',
           `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
@@ -108,7 +108,7 @@ export class ReportLifecycle {
   }
 
   async create(request: ReportRequest): Promise<ReportRecord> {
-    const { applicantId } = checkReportRequest(this.store, this.environment, request);
+    const { applicantId } = await checkReportRequest(this.store, this.environment, request);
     const { requireAllItems, fastAssets, ...row } = request;
     return this.startReport(
       { ...row, applicantId, environment: this.environment, kind: 'create', parentId: null },
@@ -122,11 +122,11 @@ export class ReportLifecycle {
     );
   }
 
-  refresh(reportId: string, daysRequested?: number): Promise<ReportRecord> {
+  async refresh(reportId: string, daysRequested?: number): Promise<ReportRecord> {
     return this.createChild(reportId, 'refresh', daysRequested, []);
   }
 
-  filter(reportId: string, accountIdsToExclude: string[]): Promise<ReportRecord> {
+  async filter(reportId: string, accountIdsToExclude: string[]): Promise<ReportRecord> {
     return this.createChild(reportId, 'filter', undefined, accountIdsToExclude);
   }
 
@@ -138,7 +138,7 @@ export class ReportLifecycle {
    * exactly one row, because resubmission attaches to the same pending row, never a new one.
    */
   async resume(): Promise<void> {
-    for (const report of this.store.reports.listPending(this.environment)) {
+    for (const report of await this.store.reports.listPending(this.environment)) {
       if (report.plaidReportId) {
         this.log.info('resuming report', { reportId: report.id });
         this.poller.start(report.id);
@@ -154,7 +154,7 @@ export class ReportLifecycle {
   /** ASSETS webhooks: PRODUCT_READY → fetch now; ERROR → record Plaid's reason. */
   async handleWebhook(webhook: PlaidWebhook): Promise<void> {
     if (webhook.webhook_type !== 'ASSETS' || typeof webhook.asset_report_id !== 'string') return;
-    const report = this.store.reports.findByPlaidReportId(this.environment, webhook.asset_report_id);
+    const report = await this.store.reports.findByPlaidReportId(this.environment, webhook.asset_report_id);
     if (!report || report.status !== 'pending') return;
     if (webhook.webhook_code === 'PRODUCT_READY') {
       if ((webhook.report_type ?? 'FULL') === 'FAST') return this.fastReady(report);
@@ -173,14 +173,14 @@ export class ReportLifecycle {
    * Plaid's FAST version (balances and owners only) is ready: the officer hears so, but the report stays
    * pending for the FULL one, which alone is stored and read (and is what /asset_report/get answers by default).
    */
-  private fastReady(report: ReportRecord): void {
-    this.store.activity.append({
+  private async fastReady(report: ReportRecord): Promise<void> {
+    await this.store.activity.append({
       action: 'report_fast_ready',
       applicantId: report.applicantId,
       reportId: report.id,
       detail: { plaidReportId: report.plaidReportId },
     });
-    this.progress(
+    await this.progress(
       report,
       'pending',
       "Plaid's first look (balances and owners) is ready; the full report with transactions follows shortly.",
@@ -188,10 +188,10 @@ export class ReportLifecycle {
   }
 
   async remove(reportId: string): Promise<void> {
-    const report = this.requireReport(reportId);
+    const report = await this.requireReport(reportId);
     await this.removeAtPlaid(report);
-    this.store.reports.markRemoved(reportId);
-    this.store.activity.append({
+    await this.store.reports.markRemoved(reportId);
+    await this.store.activity.append({
       action: 'report_removed',
       applicantId: report.applicantId,
       reportId,
@@ -203,7 +203,7 @@ export class ReportLifecycle {
   /** Removal at Plaid only (applicant deletion and retention delete locally themselves). */
   async removeAtPlaid(report: ReportSummary): Promise<void> {
     if (!report.plaidReportId || report.status === 'removed') return;
-    const token = this.store.reports.reportToken(report.id);
+    const token = await this.store.reports.reportToken(report.id);
     if (token) await this.deps.gateway.removeReport(token);
   }
 
@@ -228,12 +228,12 @@ export class ReportLifecycle {
     if (this.crashAt === point) process.kill(process.pid, 'SIGKILL');
   }
 
-  private requireReport(reportId: string): ReportRecord {
+  private async requireReport(reportId: string): Promise<ReportRecord> {
     return reportIn(this.store, this.environment, reportId);
   }
 
   /** Tells the screens a report's status changed, with the report as it now stands in the store. */
-  private progress(report: ReportSummary, status: ReportStatus, message?: string): void {
+  private async progress(report: ReportSummary, status: ReportStatus, message?: string): Promise<void> {
     const elapsedMs = Math.max(0, this.clock().getTime() - Date.parse(report.createdAt));
     this.deps.events.emit('report:progress', {
       reportId: report.id,
@@ -242,7 +242,7 @@ export class ReportLifecycle {
       status,
       elapsedMs,
       ...(message ? { message } : {}),
-      summary: this.store.reports.summary(report.id) ?? report,
+      summary: (await this.store.reports.summary(report.id)) ?? report,
     });
   }
 
@@ -269,7 +269,7 @@ export class ReportLifecycle {
       throw appError;
     }
     this.crashPoint('after-plaid-reply');
-    store.reports.attachPlaid(pending.id, {
+    await store.reports.attachPlaid(pending.id, {
       plaidReportId: reply.asset_report_id,
       reportToken: reply.asset_report_token,
     });
@@ -278,30 +278,34 @@ export class ReportLifecycle {
       kind: pending.kind,
       plaidReportId: reply.asset_report_id,
     });
-    const attached = this.requireReport(pending.id);
+    const attached = await this.requireReport(pending.id);
     this.poller.start(attached.id);
     return attached;
   }
 
   /** Writes the pending row and its activity entry together, before Plaid is called, then submits it. */
-  private startReport(row: NewPendingReport, action: string, detail: Record<string, unknown>): Promise<ReportRecord> {
-    const pending = this.store.transaction(() => {
-      const created = this.store.reports.createPending(row);
-      this.store.activity.append({ action, applicantId: row.applicantId, reportId: created.id, detail });
+  private async startReport(
+    row: NewPendingReport,
+    action: string,
+    detail: Record<string, unknown>,
+  ): Promise<ReportRecord> {
+    const pending = await this.store.transaction(async () => {
+      const created = await this.store.reports.createPending(row);
+      await this.store.activity.append({ action, applicantId: row.applicantId, reportId: created.id, detail });
       return created;
     });
     this.crashPoint('after-pending');
-    this.progress(pending, 'pending');
+    await this.progress(pending, 'pending');
     return this.submit(pending);
   }
 
-  private createChild(
+  private async createChild(
     parentId: string,
     kind: Exclude<ReportKind, 'create'>,
     daysRequested: number | undefined,
     accountIdsToExclude: string[],
   ): Promise<ReportRecord> {
-    const parent = this.requireReport(parentId);
+    const parent = await this.requireReport(parentId);
     if (parent.status !== 'ready') {
       throw new AppError({
         code: 'INVALID_PARENT',

@@ -21,11 +21,11 @@ export interface ReportRequest {
 export const REPORT_REQUESTED = 'report_requested';
 
 /** The options the officer chose, read back from the request's activity entry (Plaid's defaults when absent). */
-export function requestOptionsOf(
+export async function requestOptionsOf(
   store: AssetDeskStore,
   reportId: string,
-): { requireAllItems: boolean; fastAssets: boolean } {
-  const requested = store.activity.list({ reportId }).find((entry) => entry.action === REPORT_REQUESTED);
+): Promise<{ requireAllItems: boolean; fastAssets: boolean }> {
+  const requested = (await store.activity.list({ reportId })).find((entry) => entry.action === REPORT_REQUESTED);
   return {
     requireAllItems: requested?.detail.requireAllItems !== false,
     fastAssets: requested?.detail.fastAssets === true,
@@ -47,16 +47,16 @@ export async function sendReportRequest(
 ): Promise<PlaidReportIds> {
   const { store, gateway, webhook } = deps;
   if (report.kind === 'create') {
-    const chosen = requestOptionsOf(store, report.id);
+    const chosen = await requestOptionsOf(store, report.id);
     const request: AssetReportCreateRequest = {
-      access_tokens: report.itemIds.map((id) => store.items.accessToken(id)),
+      access_tokens: await Promise.all(report.itemIds.map((id) => store.items.accessToken(id))),
       days_requested: report.daysRequested,
       options: {
         client_report_id: report.loanNumber,
         require_all_items: chosen.requireAllItems,
         ...(chosen.fastAssets ? { add_ons: [AssetReportAddOns.FastAssets] } : {}),
         ...(webhook ? { webhook } : {}),
-        ...(report.includeApplicantDetails ? { user: applicantUser(store, report.applicantId) } : {}),
+        ...(report.includeApplicantDetails ? { user: await applicantUser(store, report.applicantId) } : {}),
       },
     };
     return gateway.call('/asset_report/create', (p) => p.assetReportCreate(request));
@@ -67,7 +67,7 @@ export async function sendReportRequest(
       message: 'This report lost its original report.',
       retryable: false,
     });
-  const parentToken = store.reports.reportToken(report.parentId);
+  const parentToken = await store.reports.reportToken(report.parentId);
   if (!parentToken)
     throw new AppError({
       code: 'INVALID_PARENT',
@@ -88,10 +88,10 @@ export async function sendReportRequest(
   );
 }
 
-function applicantUser(store: AssetDeskStore, applicantId: string) {
-  const applicant = store.applicants.get(applicantId);
+async function applicantUser(store: AssetDeskStore, applicantId: string) {
+  const applicant = await store.applicants.get(applicantId);
   if (!applicant) return undefined;
-  const ssn = store.applicants.revealSsn(applicantId);
+  const ssn = await store.applicants.revealSsn(applicantId);
   return {
     client_user_id: applicant.id,
     first_name: applicant.firstName,
@@ -107,12 +107,12 @@ function applicantUser(store: AssetDeskStore, applicantId: string) {
  * A new report needs the loan and every chosen bank, linked by one of its borrowers, healthy and in this
  * environment. Answers the borrower whose details go to Plaid: the first on the loan among the banks' owners.
  */
-export function checkReportRequest(
+export async function checkReportRequest(
   store: AssetDeskStore,
   environment: PlaidEnvironment,
   request: ReportRequest,
-): { applicantId: string } {
-  const loan = store.loans.get(request.loanId);
+): Promise<{ applicantId: string }> {
+  const loan = await store.loans.get(request.loanId);
   if (!loan) throw notFound('This loan file no longer exists.');
   // A closed or withdrawn file's retention clock is running: a new (billed) report would outlive its purpose.
   if (loan.status !== 'open')
@@ -123,7 +123,7 @@ export function checkReportRequest(
     });
   const owners = new Set<string>();
   for (const itemId of request.itemIds) {
-    const item = store.items.get(itemId);
+    const item = await store.items.get(itemId);
     if (
       !item ||
       !loan.borrowers.some((b) => b.id === item.applicantId) ||

@@ -47,7 +47,7 @@ export async function openSeededPage(
     try {
       await seed(store, keytar);
     } finally {
-      store.close();
+      await store.close();
     }
     let sink: EventSink | null = null;
     bridge = await startWebBridge({
