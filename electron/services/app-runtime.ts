@@ -180,7 +180,9 @@ export class AppRuntime {
     }
     await this.webhooks.start();
     this.session = await this.openSavedSession(this.store);
-    this.background = this.runBackground(this.session);
+    // Counted before start() returns, so a window that asks right away already sees the work under way.
+    const pending = (await this.store.reports.listPending(this.session.environment)).length;
+    this.background = this.runBackground(this.session, pending);
     this.retentionTimer = setInterval(() => void this.sweepRetentionVisibly(), DAY_MS);
     this.retentionTimer.unref();
   }
@@ -213,8 +215,7 @@ export class AppRuntime {
   }
 
   /** Work that must not hold up the window: carrying on pending reports (network), the retention sweep. */
-  private async runBackground(session: EnvironmentSession): Promise<void> {
-    const pending = (await this.store?.reports.listPending(session.environment))?.length ?? 0;
+  private async runBackground(session: EnvironmentSession, pending: number): Promise<void> {
     if (pending) this.tell({ task: 'resumingReports', count: pending, state: 'running', message: checking(pending) });
     try {
       await session.lifecycle.resume();

@@ -6,7 +6,19 @@ import { ROOT } from './build-output';
  * tests plant bad imports in each folder and check the project's own lint configuration refuses
  * them, so loosening the table or dropping the rule fails here.
  */
-const eslint = new ESLint({ cwd: ROOT });
+// The planted files are not in any tsconfig, so the type-aware rules (which need one) are left out here.
+const eslint = new ESLint({
+  cwd: ROOT,
+  overrideConfig: {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-misused-promises': 'off',
+      '@typescript-eslint/await-thenable': 'off',
+    },
+  },
+});
 
 async function problems(filePath: string, text: string): Promise<string[]> {
   const [result] = await eslint.lintText(text, { filePath });

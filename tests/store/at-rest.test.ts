@@ -39,10 +39,10 @@ function findAll(haystack: Buffer, needle: Buffer): number[] {
   return at;
 }
 
-function expectCorrupt(fn: () => unknown) {
+async function expectCorrupt(fn: () => unknown) {
   let caught: unknown;
   try {
-    fn();
+    await fn();
   } catch (err) {
     caught = err;
   }
@@ -202,14 +202,14 @@ describe('report history store: encryption at rest', () => {
     flip('applicants', 'ssn_enc', 'id', flow.applicant.id);
     db.close();
 
-    expectCorrupt(() => t.store.reports.reportToken(flow.report.id));
-    expectCorrupt(() => t.store.reports.readJson(flow.report.id));
-    expectCorrupt(() => t.store.reports.readContent(flow.report.id));
+    await expectCorrupt(() => t.store.reports.reportToken(flow.report.id));
+    await expectCorrupt(() => t.store.reports.readJson(flow.report.id));
+    await expectCorrupt(() => t.store.reports.readContent(flow.report.id));
     expect(Buffer.from(await t.store.reports.readPdf(flow.report.id)).equals(flow.pdf)).toBe(true); // untouched column still opens
-    expectCorrupt(() => t.store.items.accessToken(flow.items[0]!.id));
-    expectCorrupt(() => t.store.items.get(flow.items[1]!.id));
-    expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
-    expectCorrupt(() => t.store.applicants.revealSsn(flow.applicant.id));
+    await expectCorrupt(() => t.store.items.accessToken(flow.items[0]!.id));
+    await expectCorrupt(() => t.store.items.get(flow.items[1]!.id));
+    await expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
+    await expectCorrupt(() => t.store.applicants.revealSsn(flow.applicant.id));
     // The applicant record itself still opens and lists, flagged, so one damaged SSN can't hide the desk;
     // re-entering the SSN replaces the damaged value.
     expect(await t.store.applicants.get(flow.applicant.id)).toMatchObject({ ssnMasked: null, ssnUnreadable: true });
@@ -254,14 +254,14 @@ describe('report history store: encryption at rest', () => {
     db.prepare('UPDATE report_content SET pdf_enc = ? WHERE report_id = ?').run(pdf, flow.report.id);
     db.close();
 
-    expectCorrupt(() => t.store.applicants.revealSsn(other.id));
+    await expectCorrupt(() => t.store.applicants.revealSsn(other.id));
     expect(await t.store.applicants.revealSsn(flow.applicant.id)).toBe(SSN);
-    expectCorrupt(() => t.store.reports.reportToken(flow.report.id));
-    expectCorrupt(() => t.store.items.accessToken(flow.items[1]!.id));
+    await expectCorrupt(() => t.store.reports.reportToken(flow.report.id));
+    await expectCorrupt(() => t.store.items.accessToken(flow.items[1]!.id));
     expect(await t.store.items.accessToken(flow.items[0]!.id)).toBe(ACCESS_TOKEN);
-    expectCorrupt(() => t.store.reports.readJson(flow.report.id));
-    expectCorrupt(() => t.store.reports.readPdf(flow.report.id));
-    expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
+    await expectCorrupt(() => t.store.reports.readJson(flow.report.id));
+    await expectCorrupt(() => t.store.reports.readPdf(flow.report.id));
+    await expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
   });
 
   it('a different data key is refused at open with STORE_KEY_MISMATCH; a non-database file with STORE_DATA_CORRUPT', async () => {

@@ -13,9 +13,9 @@ describe('loan files in the store', () => {
   });
   afterEach(() => t.cleanup());
 
-  const caught = (fn: () => unknown): AppError => {
+  const caught = async (fn: () => unknown): Promise<AppError> => {
     try {
-      fn();
+      await fn();
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
       return error as AppError;
@@ -33,16 +33,20 @@ describe('loan files in the store', () => {
       );
       expect(loan.borrowers.every((b) => b.loanId === loan.id)).toBe(true);
     }
-    expect(caught(() => t.store.loans.create({ ...newLoanInput(), borrowers: [] })).message).toBe(
+    expect((await caught(() => t.store.loans.create({ ...newLoanInput(), borrowers: [] }))).message).toBe(
       'Add at least one borrower',
     );
-    const tooMany = caught(() => t.store.loans.create({ ...newLoanInput(), borrowers: borrowers(MAX_BORROWERS + 1) }));
+    const tooMany = await caught(() =>
+      t.store.loans.create({ ...newLoanInput(), borrowers: borrowers(MAX_BORROWERS + 1) }),
+    );
     expect(tooMany.message).toMatch(/at most 4 borrowers/);
 
     const four = await t.store.loans.create({ ...newLoanInput({ loanNumber: 'LN-FOUR' }), borrowers: borrowers(3) });
     const full = await t.store.loans.addBorrower(four.id, borrowerInput({ firstName: 'Fourth' }));
     expect(full.borrowers.map((b) => b.position)).toEqual([0, 1, 2, 3]);
-    expect(caught(() => t.store.loans.addBorrower(four.id, borrowerInput())).message).toMatch(/at most 4 borrowers/);
+    expect((await caught(() => t.store.loans.addBorrower(four.id, borrowerInput()))).message).toMatch(
+      /at most 4 borrowers/,
+    );
     expect((await t.store.loans.get(four.id))!.borrowers).toHaveLength(4);
     // Nothing of a refused loan is left behind.
     expect((await pipeline(t.store)).total).toBe(MAX_BORROWERS + 1);
@@ -51,7 +55,7 @@ describe('loan files in the store', () => {
   it('a loan number belongs to one file, whatever its case or surrounding spaces: LOAN_NUMBER_TAKEN naming the field', async () => {
     const first = await t.store.loans.create(newLoanInput({ loanNumber: 'LN-2026-0042' }));
     for (const typed of ['LN-2026-0042', 'ln-2026-0042', ' Ln-2026-0042 ']) {
-      const error = caught(() => t.store.loans.create(newLoanInput({ loanNumber: typed })));
+      const error = await caught(() => t.store.loans.create(newLoanInput({ loanNumber: typed })));
       expect(error).toMatchObject({ code: LOAN_NUMBER_TAKEN, field: 'loanNumber', retryable: false });
       expect(error.message).toMatch(/already used by another loan file/);
     }
@@ -63,7 +67,9 @@ describe('loan files in the store', () => {
     expect(await t.store.loans.findByNumber('LN-2026-0043')).toBeNull();
     // Renumbering onto a taken number is refused too; keeping one's own number (in another case) is not.
     const second = await t.store.loans.create(newLoanInput({ loanNumber: 'LN-2026-0043' }));
-    expect(caught(() => t.store.loans.update(second.id, { loanNumber: 'ln-2026-0042' })).code).toBe(LOAN_NUMBER_TAKEN);
+    expect((await caught(() => t.store.loans.update(second.id, { loanNumber: 'ln-2026-0042' }))).code).toBe(
+      LOAN_NUMBER_TAKEN,
+    );
     expect((await t.store.loans.update(first.id, { loanNumber: 'ln-2026-0042' })).loanNumber).toBe('ln-2026-0042');
     // A borrower added later shows in the names offered.
     await t.store.loans.addBorrower(first.id, borrowerInput());
@@ -88,15 +94,17 @@ describe('loan files in the store', () => {
       expectedNoteDate: '2026-12-01',
     });
     expect((await t.store.loans.update(loan.id, { expectedNoteDate: null })).expectedNoteDate).toBeNull();
-    expect(caught(() => t.store.loans.update('missing', { fundsToClose: 1 })).message).toMatch(/no longer exists/);
-    expect(caught(() => t.store.loans.update(loan.id, { fundsToClose: -1 }))).toMatchObject({
+    expect((await caught(() => t.store.loans.update('missing', { fundsToClose: 1 }))).message).toMatch(
+      /no longer exists/,
+    );
+    expect(await caught(() => t.store.loans.update(loan.id, { fundsToClose: -1 }))).toMatchObject({
       code: 'VALIDATION_FAILED',
       field: 'fundsToClose',
     });
   });
 
   it('a note date before the application date is refused, on create and on update, naming the note date', async () => {
-    const refused = caught(() =>
+    const refused = await caught(() =>
       t.store.loans.create(newLoanInput({ applicationDate: '2026-10-20', expectedNoteDate: '2026-10-19' })),
     );
     expect(refused).toMatchObject({
@@ -108,11 +116,11 @@ describe('loan files in the store', () => {
       newLoanInput({ applicationDate: '2026-10-20', expectedNoteDate: '2026-10-20' }),
     );
     expect(loan.expectedNoteDate).toBe('2026-10-20');
-    expect(caught(() => t.store.loans.update(loan.id, { expectedNoteDate: '2026-10-01' })).field).toBe(
+    expect((await caught(() => t.store.loans.update(loan.id, { expectedNoteDate: '2026-10-01' }))).field).toBe(
       'expectedNoteDate',
     );
     // Moving the application date past the note date is the same typo.
-    expect(caught(() => t.store.loans.update(loan.id, { applicationDate: '2026-10-25' })).field).toBe(
+    expect((await caught(() => t.store.loans.update(loan.id, { applicationDate: '2026-10-25' }))).field).toBe(
       'expectedNoteDate',
     );
     expect(await t.store.loans.get(loan.id)).toMatchObject({
@@ -135,7 +143,7 @@ describe('loan files in the store', () => {
       ['street', '', /Property street address is required/],
       ['city', 'x'.repeat(81), /City is too long/],
     ] as const) {
-      const error = caught(() => t.store.loans.update(loan.id, { property: { ...property, [part]: value } }));
+      const error = await caught(() => t.store.loans.update(loan.id, { property: { ...property, [part]: value } }));
       expect(error, part).toMatchObject({ code: 'VALIDATION_FAILED', field: `property.${part}` });
       expect(error.message).toMatch(message);
     }
@@ -154,7 +162,7 @@ describe('loan files in the store', () => {
     expect((await t.store.loans.setStatus(loan.id, 'closed')).statusChangedAt).toBe('2026-11-02T12:00:01.000Z');
     expect((await t.store.loans.setStatus(loan.id, 'withdrawn')).statusChangedAt).toBe('2026-11-02T12:00:02.000Z');
     expect(await t.store.loans.setStatus(loan.id, 'open')).toMatchObject({ status: 'open', statusChangedAt: null });
-    expect(caught(() => t.store.loans.setStatus('missing', 'closed')).message).toMatch(/no longer exists/);
+    expect((await caught(() => t.store.loans.setStatus('missing', 'closed'))).message).toMatch(/no longer exists/);
   });
 
   it('addBorrower puts the co-borrower on the search text; a borrower edit shows once refreshSearchText runs', async () => {

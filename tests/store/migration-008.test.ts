@@ -104,7 +104,7 @@ describe('migration 008 on a database made by version 7', () => {
     expect((await store.loans.findByNumber('ln-2026-0200'))?.loanId).toBe(jose.id);
     // The number is taken for new files, whatever its case.
     const attempt = () => store.loans.create(newLoanInput({ loanNumber: 'Ln-2026-0200' }));
-    expect(attempt).toThrowError(AppError);
+    await expect(attempt()).rejects.toThrowError(AppError);
     await expect(attempt()).rejects.toThrowError(
       expect.objectContaining({ code: 'LOAN_NUMBER_TAKEN', field: 'loanNumber' }),
     );

@@ -66,7 +66,7 @@ describe('report history store: repositories', () => {
 
   it('borrowers: invalid input is refused with the field named', async () => {
     const attempt = () => addApplicant(t.store, applicantInput({ ssn: '000-12-3456' }));
-    expect(attempt).toThrowError(AppError);
+    await expect(attempt()).rejects.toThrowError(AppError);
     try {
       await attempt();
     } catch (err) {
