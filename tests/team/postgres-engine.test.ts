@@ -194,6 +194,18 @@ describe('the PostgreSQL engine', async () => {
     release();
     await expect(tx).rejects.toThrow('changed my mind');
     expect(await engine.statement('SELECT id FROM t ORDER BY id').pluck().all()).toEqual([11]);
+
+    // Work started inside a transaction but finishing after it ended is on its own, not on a returned connection.
+    let late!: Promise<boolean>;
+    await engine.transaction(async () => {
+      late = new Promise((resolve) => setTimeout(resolve, 20)).then(async () => {
+        const inside = engine.inTransaction();
+        await engine.statement('INSERT INTO t (id) VALUES (12)').run();
+        return inside;
+      });
+    });
+    expect(await late).toBe(false);
+    expect(await engine.statement('SELECT id FROM t ORDER BY id').pluck().all()).toEqual([11, 12]);
   });
 
   it('runs a transaction again after a serialization failure, and gives up after the last attempt', async () => {
@@ -333,6 +345,64 @@ describe('reaching the team database', async () => {
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('refuses a server that offers no TLS instead of signing in in clear', async () => {
+    const sockets: Socket[] = [];
+    // Answers PostgreSQL's "shall we use TLS?" request with "N", as a server without TLS does.
+    const plain: Server = createServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', () => socket.write('N'));
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const err = await failure(urlWith({ port: (plain.address() as { port: number }).port }));
+      expect(err.code).toBe(TeamDatabaseErrorCodes.tls);
+      expect(err.message).toContain('does not offer an encrypted (TLS) connection');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
+  it('says the server went away when it drops a running statement, and reconnects afterwards', async () => {
+    const idleErrors: Error[] = [];
+    const engine = await openPostgresEngine({
+      url: db.url,
+      caPem: db.caPem,
+      applicationName: 'AssetDesk engine test',
+      onIdleError: (err) => idleErrors.push(err),
+    });
+    const admin = new pg.Client(db.clientConfig());
+    await admin.connect();
+    try {
+      const running = engine.statement('SELECT pg_sleep(10)').run();
+      await expect
+        .poll(async () => {
+          const { rows } = await admin.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(10)' AND state = 'active'",
+          );
+          return (rows[0] as { n: number }).n;
+        })
+        .toBe(1);
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'AssetDesk engine test'",
+      );
+      const err = await rejection(running);
+      expect(err.code).toBe(TeamDatabaseErrorCodes.unreachable);
+      expect(err.retryable).toBe(true);
+
+      // An idle connection the server closes is replaced, not fatal.
+      await engine.ping();
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'AssetDesk engine test'",
+      );
+      await expect.poll(() => idleErrors.length).toBeGreaterThan(0);
+      expect(await engine.statement('SELECT 41 + 1').pluck().get()).toBe(42);
+    } finally {
+      await admin.end();
+      await engine.close();
     }
   });
 

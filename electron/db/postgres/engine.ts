@@ -51,6 +51,8 @@ function sqliteLikeTypes(): pg.CustomTypesConfig {
 interface Transaction {
   client: pg.PoolClient;
   savepoints: number;
+  /** Set once committed or rolled back: a statement started inside but finishing later goes to the pool. */
+  ended: boolean;
 }
 
 /**
@@ -102,7 +104,8 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
       values: postgresValues(names, params),
       ...(rowMode ? { rowMode } : {}),
     };
-    const runner = context.getStore()?.client ?? pool;
+    const open = context.getStore();
+    const runner = open && !open.ended ? open.client : pool;
     try {
       return await runner.query(config as pg.QueryConfig);
     } catch (err) {
@@ -148,12 +151,15 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
       return fail(err);
     }
     let broken: Error | undefined;
+    const open: Transaction = { client, savepoints: 0, ended: false };
     try {
       await client.query(begin);
-      const result = await context.run({ client, savepoints: 0 }, fn);
+      const result = await context.run(open, fn);
+      open.ended = true;
       await client.query('COMMIT');
       return result;
     } catch (err) {
+      open.ended = true;
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
       return fail(err);
     } finally {
@@ -167,10 +173,10 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
     target,
     pool,
     statement: (sql) => makeStatement(sql, false),
-    inTransaction: () => context.getStore() !== undefined,
+    inTransaction: () => context.getStore()?.ended === false,
     async transaction<T>(fn: () => Promise<T>): Promise<T> {
       const open = context.getStore();
-      if (open) return savepoint(open, fn);
+      if (open && !open.ended) return savepoint(open, fn);
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await once(fn);
