@@ -212,6 +212,22 @@ describe('the team schema matches the local store after its migration 9', async 
     for (const name of local) expect(team, name).toContain(name);
   });
 
+  it('answers word searches anywhere in the text through trigram indexes', async () => {
+    const names = (await engine
+      .statement("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+      .pluck()
+      .all()) as string[];
+    expect(names).toEqual(
+      expect.arrayContaining(['loans_search_trigrams', 'applicants_search_trigrams', 'reports_institutions_trigrams']),
+    );
+    const search = "SELECT id FROM loans WHERE search_text LIKE ? ESCAPE '\\' ORDER BY id";
+    const plan = await engine.transaction(async () => {
+      await engine.statement('SET LOCAL enable_seqscan = off').run();
+      return (await engine.statement(`EXPLAIN ${search}`).pluck().all('%quill%')) as string[];
+    });
+    expect(plan.join('\n')).toContain('loans_search_trigrams');
+  });
+
   /** Runs the same SQL on both stores; returns each side's outcome (an error's message is kept, not thrown). */
   async function both(sql: string, ...params: unknown[]): Promise<[string, string]> {
     let local = 'ok';
