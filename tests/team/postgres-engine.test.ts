@@ -412,6 +412,8 @@ describe('reaching the team database', async () => {
     try {
       const err = await rejection(engine.transaction(async () => 1));
       expect(err.code).toBe(TeamDatabaseErrorCodes.unreachable);
+      const dedicated = await rejection(engine.openDedicatedConnection());
+      expect(dedicated.code).toBe(TeamDatabaseErrorCodes.unreachable);
     } finally {
       await engine.close();
     }

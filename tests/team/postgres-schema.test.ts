@@ -406,8 +406,7 @@ describe('change notifications', async () => {
 
   it('tells listening desks which row of which table changed, and its loan, with no names or secrets', async () => {
     const engine = await open(db);
-    const listener = new pg.Client(db.clientConfig());
-    await listener.connect();
+    const listener = await engine.openDedicatedConnection();
     try {
       await migratePostgres(engine);
       const payloads: Record<string, unknown>[] = [];

@@ -30,6 +30,12 @@ export interface PostgresEngine extends SqlEngine {
   readonly pool: pg.Pool;
   /** Checks the server answers (opens a connection if none is idle); throws the officer's message if not. */
   ping(): Promise<void>;
+  /**
+   * A connection of its own, outside the pool, with the same sign-in and TLS rules: for what must hold one
+   * session for long (LISTEN for other desks' changes, session advisory locks). The caller listens for its
+   * 'error' event (the server going away) and ends it.
+   */
+  openDedicatedConnection(): Promise<pg.Client>;
 }
 
 /** SQLSTATEs after which the same transaction, run again from the start, can succeed. */
@@ -65,19 +71,18 @@ interface Transaction {
  */
 export async function openPostgresEngine(options: PostgresEngineOptions): Promise<PostgresEngine> {
   const { target, password, ssl } = teamConnectionSettings(options.url, options.caPem);
-  const pool = new pg.Pool({
+  const clientConfig: pg.ClientConfig = {
     host: target.host,
     port: target.port,
     database: target.database,
     user: target.user,
     ...(password !== undefined ? { password } : {}),
     ssl,
-    max: options.poolSize ?? 5,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
-    idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'AssetDesk',
     types: sqliteLikeTypes(),
-  });
+  };
+  const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 5, idleTimeoutMillis: 30_000 });
   // Without a listener an idle connection dropped by the server would crash the main process.
   pool.on('error', (err) => options.onIdleError?.(err));
 
@@ -190,6 +195,16 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
     },
     async ping() {
       await query('SELECT 1', []);
+    },
+    async openDedicatedConnection() {
+      const client = new pg.Client(clientConfig);
+      try {
+        await client.connect();
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        return fail(err);
+      }
+      return client;
     },
     async close() {
       await pool.end();
