@@ -244,6 +244,30 @@ describe('the PostgreSQL engine', async () => {
         }),
       ).rejects.toBe(conflict);
       expect(tries).toBe(3);
+      // A real deadlock: each desk holds one row and wants the other's; PostgreSQL aborts one, which runs again.
+      const plain = await openPostgresEngine({ url: db.url, caPem: db.caPem, transactionAttempts: 2 });
+      try {
+        await plain.statement('DELETE FROM t').run();
+        await plain.statement('INSERT INTO t (id, amount) VALUES (1, 0), (2, 0)').run();
+        let holding = 0;
+        let bothHold!: () => void;
+        const held = new Promise<void>((resolve) => (bothHold = resolve));
+        let deadlockRuns = 0;
+        const cross = (first: number, second: number) =>
+          plain.transaction(async () => {
+            deadlockRuns += 1;
+            await plain.statement('UPDATE t SET amount = amount + 1 WHERE id = ?').run(first);
+            if (++holding === 2) bothHold();
+            await held;
+            await plain.statement('UPDATE t SET amount = amount + 1 WHERE id = ?').run(second);
+          });
+        await Promise.all([cross(1, 2), cross(2, 1)]);
+        expect(deadlockRuns).toBe(3);
+        expect(await plain.statement('SELECT amount FROM t ORDER BY id').pluck().all()).toEqual([2, 2]);
+      } finally {
+        await plain.close();
+      }
+
       let plainTries = 0;
       await expect(
         strict.transaction(async () => {
@@ -421,6 +445,7 @@ describe('reaching the team database', async () => {
 
   it('refuses an address that is not a postgres:// URL', () => {
     expect(() => teamConnectionSettings('mysql://x@y/z')).toThrow(AppError);
+    expect(() => teamConnectionSettings('postgres://db.office.example/x')).toThrow(/no user name/);
     try {
       teamConnectionSettings('not a url');
     } catch (err) {

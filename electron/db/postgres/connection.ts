@@ -58,6 +58,8 @@ export function teamConnectionSettings(url: string, caPem?: string): TeamConnect
   const port = parsed.port ? Number(parsed.port) : 5432;
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
   const user = decodeURIComponent(parsed.username);
+  // Each member signs in as their own database role: never the operating system's user name by default.
+  if (!user) throw invalidUrl('The team database address has no user name (postgres://name@host/database).');
   const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
   const requested = parsed.searchParams.get('sslmode') ?? 'verify-full';
   if (!SSL_MODES.includes(requested as TeamSslMode))
