@@ -38,6 +38,8 @@ export interface PostgresEngine extends SqlEngine {
   openDedicatedConnection(): Promise<pg.Client>;
 }
 
+const MAX_CACHED_TRANSLATIONS = 1000;
+
 /** SQLSTATEs after which the same transaction, run again from the start, can succeed. */
 const RETRYABLE_TRANSACTION_STATES = new Set(['40001', '40P01']);
 
@@ -98,6 +100,8 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
     let t = translations.get(sql);
     if (!t) {
       t = toPostgresPlaceholders(sql);
+      // Searches build their SQL per number of words: bounded in practice, capped in case it isn't.
+      if (translations.size >= MAX_CACHED_TRANSLATIONS) translations.clear();
       translations.set(sql, t);
     }
     return t;
