@@ -63,10 +63,10 @@ export function createTeamKeychain(options: TeamKeychainOptions = {}): TeamKeych
   };
 
   return {
-    save: (secrets) => {
+    save: async (secrets) => {
       if (secrets.keyring.teamId !== secrets.teamId) throw new Error('the keyring belongs to another team');
       const text = encode(secrets);
-      return guarded(async (k) => {
+      await guarded(async (k) => {
         await k.setPassword(service, account(secrets.teamId), text);
         // Read back: a keychain that silently drops the write would lose the only copy of the member key.
         if ((await k.getPassword(service, account(secrets.teamId))) !== text) {
