@@ -108,7 +108,7 @@ describe('the permission table', () => {
       'auditCopies:create',
       'items:remove',
     ] as const)
-      expect(uses[channel].callsPlaid, channel).toBe(true);
+      expect(CHANNEL_USES[channel].callsPlaid, channel).toBe(true);
   });
 
   it('refuses a channel it does not know', () => {
