@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppErrorShape } from './errors';
 import { CHANNEL_NAMES, type ChannelName } from './ipc/channels';
 
 /**
@@ -129,6 +130,27 @@ export function canUse(role: TeamRole, channel: ChannelName): boolean {
 
 export function allowedChannels(role: TeamRole): ChannelName[] {
   return CHANNEL_NAMES.filter((channel) => canUse(role, channel));
+}
+
+/** The code a refused call answers with (the main process checks every call against the table). */
+export const ROLE_NOT_ALLOWED = 'ROLE_NOT_ALLOWED';
+
+/** What a member is told when their role does not allow a call, and whom to ask instead. */
+export function roleRefusal(role: TeamRole, channel: ChannelName): AppErrorShape {
+  const channelUse: ChannelUse | undefined = (CHANNEL_USES as Record<string, ChannelUse>)[channel];
+  const ask =
+    channelUse?.duty === 'teamAdmin'
+      ? 'Only your team admin can change the team’s settings and Plaid keys; ask them.'
+      : role === 'processor' && channelUse?.callsPlaid
+        ? 'Processors read and export reports but do not contact Plaid; ask a loan officer on your team to do this.'
+        : role === 'processor' && channelUse?.deletes
+          ? 'Processors cannot delete anything; ask a loan officer on your team to do this.'
+          : 'Ask a loan officer or your team admin to do this, or ask your team admin to change your role.';
+  return {
+    code: ROLE_NOT_ALLOWED,
+    message: `Your role (${roleLabel[role]}) does not allow this. ${ask}`,
+    retryable: false,
+  };
 }
 
 export const roleLabel: Record<TeamRole, string> = {

@@ -16,6 +16,7 @@ import {
   serializeKeyring,
   TeamKeyErrorCodes,
   unwrapForMember,
+  wrapCurrentKeyForMembers,
   wrapForMember,
   type InvitationRecord,
 } from '../../electron/services/team/keys';
@@ -263,6 +264,37 @@ describe('rotation and the team value cipher', () => {
     expect(() => cipher.open(sealed, { ...at, rowId: 'a2' })).toThrow(AppError);
     expect(() => cipher.open(sealed, { ...at, column: 'name_enc' })).toThrow(AppError);
     expect(cipher.openText(sealed, at)).toBe('123-45-6789');
+  });
+
+  it('wraps the new version for every remaining member after a rotation', () => {
+    const rotated = rotateTeamKey(createTeamKeyring('team-left'));
+    const stay = [createMemberKeyPair(), createMemberKeyPair()];
+    const rows = wrapCurrentKeyForMembers(rotated, [
+      { memberId: 'a', publicKey: stay[0]!.publicKey },
+      { memberId: 'b', publicKey: stay[1]!.publicKey },
+    ]);
+    expect(rows.map((r) => [r.memberId, r.version])).toEqual([
+      ['a', 2],
+      ['b', 2],
+    ]);
+    const opened = unwrapForMember({
+      teamId: 'team-left',
+      memberId: 'b',
+      version: 2,
+      wrapped: rows[1]!.wrapped,
+      memberKeyPair: stay[1]!,
+    });
+    expect(opened.equals(currentTeamKey(rotated))).toBe(true);
+    // The member who left holds only version 1 and cannot open what is sealed under version 2.
+    const leaver = { teamId: 'team-left', version: 1, keys: new Map([[1, rotated.keys.get(1)!]]) };
+    const sealed = createTeamValueCipher(rotated).sealText('access-sandbox-new', {
+      table: 'items',
+      column: 'access_token_enc',
+      rowId: 'i1',
+    });
+    expect(() =>
+      createTeamValueCipher(leaver).open(sealed, { table: 'items', column: 'access_token_enc', rowId: 'i1' }),
+    ).toThrow(/bank connection/);
   });
 
   it('takes a version sent by the admin into the keyring', () => {

@@ -6,6 +6,8 @@ import {
   CHANNEL_USES,
   roleDuties,
   roleLabel,
+  roleRefusal,
+  ROLE_NOT_ALLOWED,
   TEAM_ROLES,
   TeamMember,
   TeamRole,
@@ -109,6 +111,15 @@ describe('the permission table', () => {
       'items:remove',
     ] as const)
       expect(CHANNEL_USES[channel].callsPlaid, channel).toBe(true);
+  });
+
+  it('tells a refused member why and whom to ask', () => {
+    const plaidCall = roleRefusal('processor', 'reports:create');
+    expect(plaidCall).toMatchObject({ code: ROLE_NOT_ALLOWED, retryable: false });
+    expect(plaidCall.message).toMatch(/Processor.*do not contact Plaid.*loan officer/);
+    expect(roleRefusal('processor', 'loans:delete').message).toMatch(/cannot delete/);
+    expect(roleRefusal('officer', 'credentials:save').message).toMatch(/Only your team admin/);
+    expect(roleRefusal('processor', 'loans:create').message).toMatch(/change your role/);
   });
 
   it('refuses a channel it does not know', () => {

@@ -237,6 +237,30 @@ export function unwrapForMember(
   }
 }
 
+export interface MemberPublicKey {
+  memberId: string;
+  publicKey: Uint8Array;
+}
+
+/** After a rotation: the current version wrapped for each remaining member, one row per member for the server. */
+export function wrapCurrentKeyForMembers(
+  keyring: TeamKeyring,
+  members: readonly MemberPublicKey[],
+): { memberId: string; version: number; wrapped: Buffer }[] {
+  const teamKey = currentTeamKey(keyring);
+  return members.map(({ memberId, publicKey }) => ({
+    memberId,
+    version: keyring.version,
+    wrapped: wrapForMember({
+      teamId: keyring.teamId,
+      memberId,
+      version: keyring.version,
+      teamKey,
+      memberPublicKey: publicKey,
+    }),
+  }));
+}
+
 // ---- Join codes ------------------------------------------------------------------------------------------------
 
 /** What the server keeps for an invitation: nothing here opens the keyring without the code. */
@@ -361,11 +385,11 @@ export interface RedeemedInvitation {
  */
 export async function redeemInvitation(
   code: string,
-  record: InvitationRecord,
+  storedRecord: InvitationRecord,
   now: Date = new Date(),
 ): Promise<RedeemedInvitation> {
   const normalized = checkedJoinCode(code);
-  record = parseInvitationRecord(record);
+  const record = parseInvitationRecord(storedRecord);
   if (splitJoinCode(normalized).invitationId !== record.invitationId) throw joinCodeError('wrong');
   if (record.usedAt) throw joinCodeError('used');
   if (new Date(record.expiresAt).getTime() <= now.getTime()) throw joinCodeError('expired');
