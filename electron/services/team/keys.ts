@@ -263,7 +263,10 @@ export function wrapCurrentKeyForMembers(
 
 // ---- Join codes ------------------------------------------------------------------------------------------------
 
-/** What the server keeps for an invitation: nothing here opens the keyring without the code. */
+/**
+ * What the server keeps for an invitation: nothing here opens the keyring without the code. Keep it verbatim (JSON
+ * text): team id, invitation id, role and expiry are bound into the seal, so a reformatted expiry no longer opens.
+ */
 export interface InvitationRecord {
   format: 1;
   invitationId: string;
