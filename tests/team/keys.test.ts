@@ -2,23 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import { JOIN_CODE_ALPHABET, JoinCodeText, normalizeJoinCode } from '../../shared/team';
 import {
-  addTeamKeyVersion,
   checkInvitationProof,
   createInvitation,
+  invitationIdOf,
+  joinCodeDerivationCount,
+  redeemInvitation,
+  type InvitationRecord,
+} from '../../electron/services/team/invitations';
+import {
+  addTeamKeyVersion,
   createMemberKeyPair,
   createTeamKeyring,
   currentTeamKey,
-  invitationIdOf,
-  joinCodeDerivationCount,
   parseKeyring,
-  redeemInvitation,
   rotateTeamKey,
   serializeKeyring,
   TeamKeyErrorCodes,
   unwrapForMember,
   wrapCurrentKeyForMembers,
   wrapForMember,
-  type InvitationRecord,
 } from '../../electron/services/team/keys';
 import { createTeamValueCipher } from '../../electron/services/team/value-cipher';
 
