@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger';
+import { itemAccessTokenInvalidate } from './access-token-invalidate';
 import { KNOWN_AUDITOR_IDS, type ClientRegistry, type EmulatorClient } from './clients';
 import { checkLogin } from './data/credentials';
 import { generateItemAccounts } from './data/generator';
@@ -384,6 +385,10 @@ export class SandboxApi {
     const item = this.requireItem(String(body.access_token));
     this.ctx.store.removeItem(item.item_id);
     return {};
+  }
+
+  itemAccessTokenInvalidate(body: Body): Body {
+    return itemAccessTokenInvalidate({ store: this.ctx.store, requireItem: (t) => this.requireItem(t) }, body);
   }
 
   sandboxItemResetLogin(body: Body): Body {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log/logger';
+import { ACCESS_TOKEN_ENDPOINTS } from './access-token-invalidate';
 import type { SandboxApi } from './api';
 import type { ClientRegistry, EmulatorClient, Entitlements } from './clients';
 import type { EmulatorClock } from './clock';
@@ -126,7 +127,7 @@ export function createBankServer(deps: { linkDir: string; linkUi: LinkUiApi; log
 
 export function createEmulatorServer(deps: ServerDeps): Server {
   const limiter = new RateLimiter();
-  const endpoints = new Set<string>(PLAID_ENDPOINTS);
+  const endpoints = new Set<string>([...PLAID_ENDPOINTS, ...ACCESS_TOKEN_ENDPOINTS]);
 
   const sendJson = (
     res: ServerResponse,
@@ -275,6 +276,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       '/item/get': (b) => api.itemGet(b),
       '/accounts/get': (b) => api.accountsGet(b),
       '/item/remove': (b) => api.itemRemove(b),
+      '/item/access_token/invalidate': (b) => api.itemAccessTokenInvalidate(b),
       '/institutions/get_by_id': (b) => api.institutionsGetById(b),
       '/institutions/search': (b) => api.institutionsSearch(b),
       '/asset_report/create': (b) => api.assetReportCreate(b, client),

@@ -254,6 +254,13 @@ export class EmulatorStore {
     return item.removed ? null : { ...item, access_token: accessToken };
   }
 
+  /** Rotation (/item/access_token/invalidate): the Item answers only to the new token from now on. */
+  replaceAccessToken(itemId: string, accessToken: string): void {
+    this.db
+      .prepare('UPDATE items SET access_token_hash = ?, sealed_access_token = ? WHERE item_id = ?')
+      .run(tokenHash(accessToken), this.sealer.seal(accessToken), itemId);
+  }
+
   itemById(itemId: string): ItemRecord | null {
     const row = this.db.prepare('SELECT data FROM items WHERE item_id = ?').get(itemId) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ItemRecord) : null;

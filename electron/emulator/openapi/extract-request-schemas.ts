@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { buildSchemaBundle, operationSchemaRef, type OpenApiDocument } from './convert';
+import { ACCESS_TOKEN_ENDPOINTS } from '../access-token-invalidate';
 import { PLAID_ENDPOINTS } from './endpoints';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,7 +18,7 @@ const doc = parse(readFileSync(specPath, 'utf8'), { maxAliasCount: -1 }) as Open
 };
 
 const operations: Record<string, string> = {};
-for (const path of PLAID_ENDPOINTS) {
+for (const path of [...PLAID_ENDPOINTS, ...ACCESS_TOKEN_ENDPOINTS]) {
   const ref = operationSchemaRef(doc, path, 'request');
   if (!ref) throw new Error(`no request schema for ${path}`);
   operations[path] = ref;
