@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors';
 import type { Logger } from '../log/logger';
 import { createValueCipher } from './cipher';
 import { openDatabase } from './connection';
-import { createStoreContext } from './context';
+import { createStoreContext, type StoreContext } from './context';
 import { sqliteEngine } from './sql';
 import {
   createAccountConfirmationRepository,
@@ -70,7 +70,9 @@ export interface AssetDeskStore {
   settings: SettingsRepository;
   /** Runs `fn` in one transaction (nested calls become savepoints); rolls back if it throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
-  /** The database file path. */
+  /** `local`: the officer's SQLite file; `team`: the office's PostgreSQL, shared by the branch. */
+  readonly kind: 'local' | 'team';
+  /** The local database file path (empty for the team database). */
   readonly file: string;
   /** An online, consistent copy of the database into `destination` (SQLite's backup API; writes may go on). */
   backup(destination: string): Promise<void>;
@@ -132,6 +134,30 @@ export async function openAssetDeskStore(options: OpenStoreOptions): Promise<Ass
 
   const engine = sqliteEngine(db);
   const ctx = createStoreContext(engine, cipher, options.clock ?? (() => new Date()), logger);
+  return assembleStore(ctx, {
+    kind: 'local',
+    file: options.file,
+    backup: async (destination) => {
+      // One step: the copy is read in a single read transaction, so writers in other processes cannot keep
+      // restarting it, and it is one consistent snapshot.
+      await db.backup(destination, { progress: () => 1_000_000 });
+    },
+    checkpoint: () => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
+    close: async () => {
+      if (!db.open) return;
+      if (!engine.inTransaction()) db.pragma('optimize'); // refreshes planner statistics where they drifted; cheap
+      await engine.close();
+    },
+  });
+}
+
+/** What differs between the engines; everything else is the same repositories over the context's engine. */
+export type EngineOperations = Pick<AssetDeskStore, 'kind' | 'file' | 'backup' | 'checkpoint' | 'close'>;
+
+/** The repositories over one store context (either engine). */
+export async function assembleStore(ctx: StoreContext, operations: EngineOperations): Promise<AssetDeskStore> {
   const applicants = createApplicantRepository(ctx);
   const settings = createSettingsRepository(ctx);
   await settings.reload();
@@ -146,23 +172,10 @@ export async function openAssetDeskStore(options: OpenStoreOptions): Promise<Ass
     accountConfirmations: createAccountConfirmationRepository(ctx),
     activity: createActivityLog(ctx),
     settings,
-    transaction: (fn) => engine.transaction(fn),
-    file: options.file,
-    backup: async (destination) => {
-      // One step: the copy is read in a single read transaction, so writers in other processes cannot keep
-      // restarting it, and it is one consistent snapshot.
-      await db.backup(destination, { progress: () => 1_000_000 });
-    },
-    checkpoint: () => {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    },
+    transaction: (fn) => ctx.transaction(fn),
     saveRecoveryWrappedKey: (wrapped) => saveWrappedDataKey(ctx, wrapped),
     hasRecoveryKey: async () =>
       Boolean(await ctx.statement('SELECT 1 FROM store_meta WHERE key = ?').get(RECOVERY_META_KEY)),
-    close: async () => {
-      if (!db.open) return;
-      if (!engine.inTransaction()) db.pragma('optimize'); // refreshes planner statistics where they drifted; cheap
-      await engine.close();
-    },
+    ...operations,
   };
 }
