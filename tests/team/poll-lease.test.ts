@@ -90,7 +90,7 @@ describe('one poller per report (session advisory locks)', async () => {
     const b = await desk();
     const pending = Array.from({ length: 12 }, (_, i) => `many-${i}`);
     const claimedBy = new Map<string, string[]>();
-    const note = (who: string) => (id: string) => claimedBy.set(id, [...(claimedBy.get(id) ?? []), who]);
+    const note = (who: string) => (id: string) => void claimedBy.set(id, [...(claimedBy.get(id) ?? []), who]);
     const list = () => Promise.resolve(pending);
     const logger = createMemoryLogger();
     const wa = watchUnclaimed({ list, coordinator: a.coordinator, intervalMs: 100, onClaimed: note('a'), logger });
