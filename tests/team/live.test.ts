@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../electron/log/logger';
@@ -34,8 +34,45 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * A TCP relay to the server that can go silent for the connections it carries (a cable pulled, a
+ * server hung): nothing is closed, nothing answers. New connections still get through.
+ */
+async function silenceableRelay(target: { host: string; port: number }) {
+  const pairs: { client: Socket; server: Socket }[] = [];
+  const server: Server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    pairs.push({ client, server: upstream });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    silence() {
+      for (const pair of pairs.splice(0)) {
+        pair.client.unpipe(pair.server);
+        pair.server.unpipe(pair.client);
+        pair.client.pause();
+        pair.server.pause();
+        closeLater.push(pair.client, pair.server);
+      }
+    },
+    async close() {
+      for (const socket of [...closeLater, ...pairs.flatMap((p) => [p.client, p.server])]) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+const closeLater: Socket[] = [];
+
 /** A feed whose every batch and state is kept, on its own application name so tests can find its backend. */
-async function recordedFeed(config: pg.ClientConfig, extra: { reconnect?: { initialMs: number; maxMs: number } } = {}) {
+async function recordedFeed(
+  config: pg.ClientConfig,
+  extra: { reconnect?: { initialMs: number; maxMs: number }; keepaliveMs?: number; keepaliveTimeoutMs?: number } = {},
+) {
   const appName = `live-test-${randomBytes(4).toString('hex')}`;
   const batches: { at: number; events: FeedEvent[] }[] = [];
   const states: TeamConnectionState[] = [];
@@ -46,6 +83,8 @@ async function recordedFeed(config: pg.ClientConfig, extra: { reconnect?: { init
     onChange: (events) => batches.push({ at: Date.now(), events }),
     onState: (state) => states.push(state),
     reconnect: extra.reconnect ?? { initialMs: 100, maxMs: 1_000 },
+    ...(extra.keepaliveMs ? { keepaliveMs: extra.keepaliveMs } : {}),
+    ...(extra.keepaliveTimeoutMs ? { keepaliveTimeoutMs: extra.keepaliveTimeoutMs } : {}),
   });
   const changes = () => batches.flatMap((b) => b.events.filter((e): e is TeamChange => e.kind === 'change'));
   return { feed, appName, batches, states, logger, changes };
@@ -162,6 +201,31 @@ describe('the team change feed (LISTEN/NOTIFY)', async () => {
     // And it listens again on the new session.
     await admin.query(`INSERT INTO notes VALUES ('after-reconnect', 'loan-3', 'x')`);
     await until(() => r.changes().some((c) => c.id === 'after-reconnect'), 'a change after the reconnect');
+  });
+
+  it('notices a server that stops answering (keepalive), reconnects and asks for a reload', async () => {
+    const relay = await silenceableRelay({ host: db.host, port: db.port });
+    try {
+      const r = await recordedFeed(
+        { ...db.clientConfig(), port: relay.port },
+        { keepaliveMs: 200, keepaliveTimeoutMs: 500 },
+      );
+      feeds.push(r.feed);
+      expect(r.feed.state().status).toBe('online');
+      relay.silence();
+      const offline = await until(
+        () => r.states.find((s): s is Extract<TeamConnectionState, { status: 'offline' }> => s.status === 'offline'),
+        'the keepalive to notice the silent server',
+      );
+      expect(offline.reason).toMatch(/did not answer in time/);
+      await until(() => r.batches.some((b) => b.events[0]?.kind === 'resync'), 'a resync on a fresh connection');
+      expect(r.feed.state().status).toBe('online');
+      await admin.query(`INSERT INTO notes VALUES ('after-silence', NULL, 'x')`);
+      await until(() => r.changes().some((c) => c.id === 'after-silence'), 'a change on the new connection');
+      await r.feed.close();
+    } finally {
+      await relay.close();
+    }
   });
 
   it('starts offline when the server is away, with the reason and the next retry', async () => {

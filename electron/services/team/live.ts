@@ -205,7 +205,18 @@ export async function openChangeFeed(options: ChangeFeedOptions): Promise<Change
     }, delay);
   }
 
-  async function keepalive(gen: number, target: pg.Client): Promise<boolean> {
+  // One ping at a time per connection: a second query queued behind a hung one proves nothing more.
+  const pings = new WeakMap<pg.Client, Promise<boolean>>();
+  function keepalive(gen: number, target: pg.Client): Promise<boolean> {
+    let ping = pings.get(target);
+    if (!ping) {
+      ping = pingOnce(gen, target).finally(() => pings.delete(target));
+      pings.set(target, ping);
+    }
+    return ping;
+  }
+
+  async function pingOnce(gen: number, target: pg.Client): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

@@ -69,6 +69,14 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
   let closed = false;
   let retryTimer: NodeJS.Timeout | null = null;
   let keepaliveTimer: NodeJS.Timeout | null = null;
+  // node-postgres wants one query at a time per client (queueing is deprecated): claims, releases and pings take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const result = turn.then(run, run);
+    turn = result.catch(() => undefined);
+    return result;
+  }
+  let pinging = false;
 
   function lost(gen: number, err: unknown): void {
     if (gen !== generation || closed) return;
@@ -128,9 +136,11 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
     attempt = 0;
     ready = true;
     keepaliveTimer = setInterval(() => {
+      if (pinging) return;
+      pinging = true;
       let timer: NodeJS.Timeout | undefined;
       void Promise.race([
-        next.query('SELECT 1'),
+        inTurn(() => next.query('SELECT 1')),
         new Promise((_resolve, reject) => {
           timer = setTimeout(
             () => reject(Object.assign(new Error('keepalive timeout'), { code: 'ETIMEDOUT' })),
@@ -139,7 +149,10 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
         }),
       ])
         .catch((err: unknown) => lost(gen, err))
-        .finally(() => clearTimeout(timer));
+        .finally(() => {
+          pinging = false;
+          clearTimeout(timer);
+        });
     }, keepaliveMs);
     keepaliveTimer.unref();
     log.info('poll coordination connected');
@@ -161,9 +174,9 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
       return true;
     }
     try {
-      const { rows } = await target.query<{ claimed: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS claimed', [
-        key,
-      ]);
+      const { rows } = await inTurn(() =>
+        target.query<{ claimed: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS claimed', [key]),
+      );
       // A lock won on a session that has since died was released with it.
       if (gen !== generation) return false;
       const claimed = rows[0]?.claimed === true;
@@ -195,7 +208,7 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
       const target = client;
       if (!ready || !target || [...leases.values()].includes(key)) return;
       try {
-        await target.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+        await inTurn(() => target.query('SELECT pg_advisory_unlock($1::bigint)', [key]));
       } catch (err) {
         // The session is going anyway, and the server frees its locks when it does.
         log.warn('could not release report polling', { reportId, reason: describeConnectivityError(err) });
