@@ -138,14 +138,15 @@ describe('one poller per report (session advisory locks)', async () => {
     expect(await a.coordinator.tryClaim('rep-t3')).toBe(true);
   });
 
-  it('hands polling over when the holding desk is killed (SIGKILL of a child process)', async () => {
+  /** Another desk in its own process (its own process group, so a signal reaches npx, tsx and node at once). */
+  async function holderDesk(reportId: string, options: { keepaliveMs?: number; sessionTimeoutMs?: number } = {}) {
     const script = join(temp, 'holder.mts');
     writeFileSync(
       script,
       `import { openPollCoordinator } from ${JSON.stringify(POLL_LEASE)};
 import { createLogger } from ${JSON.stringify(join(REPO, 'electron/log/logger.ts'))};
 const coordinator = await openPollCoordinator({
-  clientConfig: JSON.parse(process.env.LEASE_TEST_CONFIG ?? '{}'),
+  ...JSON.parse(process.env.LEASE_TEST_OPTIONS ?? '{}'),
   logger: createLogger({ sinks: [] }),
 });
 const claimed = await coordinator.tryClaim(process.env.LEASE_TEST_REPORT ?? '');
@@ -153,15 +154,17 @@ process.stdout.write(claimed ? 'claimed\\n' : 'refused\\n');
 setInterval(() => undefined, 60_000);
 `,
     );
-    // Its own process group, so the kill takes npx, tsx and the node running the script at once: kill -9 of a desk.
     const child = spawn('npx', ['tsx', script], {
       cwd: REPO,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        LEASE_TEST_CONFIG: JSON.stringify({ ...db.clientConfig(), application_name: 'lease-test-child' }),
-        LEASE_TEST_REPORT: 'rep-killed',
+        LEASE_TEST_OPTIONS: JSON.stringify({
+          clientConfig: { ...db.clientConfig(), application_name: `lease-child-${randomBytes(4).toString('hex')}` },
+          ...options,
+        }),
+        LEASE_TEST_REPORT: reportId,
       },
     });
     children.push(child);
@@ -172,27 +175,51 @@ setInterval(() => undefined, 60_000);
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     await until(() => out.includes('claimed') || child.exitCode !== null, 'the child desk to claim', 60_000);
     expect(out.trim(), err).toBe('claimed');
+    return {
+      signal: (signal: NodeJS.Signals) => process.kill(-child.pid!, signal),
+      exited,
+      child,
+    };
+  }
 
+  /** Desk B, watching `reportId`, which the other desk holds: B cannot claim it yet. */
+  async function watchingDesk(reportId: string) {
     const b = await desk();
-    expect(await b.coordinator.tryClaim('rep-killed')).toBe(false);
-    const claimedByB: string[] = [];
+    expect(await b.coordinator.tryClaim(reportId)).toBe(false);
+    const claimed: string[] = [];
     const watch = watchUnclaimed({
-      list: () => Promise.resolve(['rep-killed']),
+      list: () => Promise.resolve([reportId]),
       coordinator: b.coordinator,
       intervalMs: 250,
-      onClaimed: (id) => void claimedByB.push(id),
+      onClaimed: (id) => void claimed.push(id),
       logger: createMemoryLogger(),
     });
     watches.push(watch);
     await watch.sweep();
-    expect(claimedByB).toEqual([]);
+    expect(claimed).toEqual([]);
+    return { b, claimed };
+  }
 
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
-    expect(child.signalCode).toBe('SIGKILL');
-    // The server notices the dead socket and ends the session, which frees the lock for B's next sweep.
-    await until(() => claimedByB.length === 1, 'desk B to take the killed desk’s report over');
+  it('hands polling over when the holding desk is killed (SIGKILL of a child process)', async () => {
+    const holder = await holderDesk('rep-killed');
+    const { b, claimed } = await watchingDesk('rep-killed');
+    holder.signal('SIGKILL');
+    await holder.exited;
+    expect(holder.child.signalCode).toBe('SIGKILL');
+    // The dead process's socket closes, the server ends its session and frees the lock for B's next sweep.
+    await until(() => claimed.length === 1, 'desk B to take the killed desk’s report over');
     expect(b.coordinator.held()).toEqual(['rep-killed']);
+  });
+
+  it('hands polling over when the holding desk freezes with its socket open (a laptop put to sleep)', async () => {
+    const holder = await holderDesk('rep-asleep', { keepaliveMs: 300, sessionTimeoutMs: 1_500 });
+    const { b, claimed } = await watchingDesk('rep-asleep');
+    // SIGSTOP: the process is alive and its connection open, but it says nothing more.
+    holder.signal('SIGSTOP');
+    await until(() => claimed.length === 1, 'the server to end the silent session and desk B to take over');
+    expect(b.coordinator.held()).toEqual(['rep-asleep']);
+    holder.signal('SIGKILL');
+    await holder.exited;
   });
 
   it('refuses to claim while the server is away, without throwing', async () => {

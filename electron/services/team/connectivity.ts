@@ -29,8 +29,8 @@ const NETWORK_CODES = new Set([
   'ENETDOWN',
   'ECONNABORTED',
 ]);
-// SQLSTATEs that mean the session or server went away: admin/crash shutdown, cannot connect now.
-const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03']);
+// SQLSTATEs that mean the session or server went away: admin/crash shutdown, cannot connect now, idle session ended.
+const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03', '57P05']);
 // node-postgres raises these without a code when the socket closes under it or a connect times out.
 const PG_CONNECTION_MESSAGES =
   /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect|Query read timeout|socket hang up/i;
@@ -82,6 +82,8 @@ export function describeConnectivityError(err: unknown): string {
     case '57P02':
     case '57P03':
       return 'the team database is restarting';
+    case '57P05':
+      return 'the team database closed a connection that had gone quiet';
     default:
       if (/^08/.test(code)) return 'the connection to the team database failed';
       if (typeof e.message === 'string' && /timeout/i.test(e.message))

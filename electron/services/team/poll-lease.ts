@@ -47,6 +47,12 @@ export interface PollCoordinatorOptions {
   /** Keepalive on the coordination connection (default 10 s): a dead server drops every lease within about this. */
   keepaliveMs?: number;
   keepaliveTimeoutMs?: number;
+  /**
+   * The server ends this desk's session after this long without a query (default 3 × keepaliveMs), so a
+   * desk that froze or lost its network (a laptop put to sleep) frees its leases even though its socket
+   * looks open to the server; the keepalive keeps a live desk's session busy well inside it.
+   */
+  sessionTimeoutMs?: number;
   random?: () => number;
 }
 
@@ -59,6 +65,7 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
   const policy: ReconnectPolicy = { ...DEFAULT_RECONNECT, ...options.reconnect };
   const keepaliveMs = options.keepaliveMs ?? 10_000;
   const keepaliveTimeoutMs = options.keepaliveTimeoutMs ?? 5_000;
+  const sessionTimeoutMs = Math.round(options.sessionTimeoutMs ?? 3 * keepaliveMs);
   const listeners = new Set<(reportIds: string[]) => void>();
   // report id → its key; the server counts one lock per key, so a shared key is unlocked only when both go.
   const leases = new Map<string, string>();
@@ -124,6 +131,7 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
     client = next;
     try {
       await next.connect();
+      await next.query(`SET idle_session_timeout = ${sessionTimeoutMs}`);
     } catch (err) {
       if (gen === generation && !closed) lost(gen, err);
       else next.connection.stream.destroy();
