@@ -222,6 +222,17 @@ describe('the team change feed (LISTEN/NOTIFY)', async () => {
       expect(r.feed.state().status).toBe('online');
       await admin.query(`INSERT INTO notes VALUES ('after-silence', NULL, 'x')`);
       await until(() => r.changes().some((c) => c.id === 'after-silence'), 'a change on the new connection');
+      // The server, which never saw the old session close, ends it once it has been quiet too long.
+      const sessions = async () =>
+        (
+          await admin.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+            [r.appName],
+          )
+        ).rows[0]!.n;
+      const started = Date.now();
+      while ((await sessions()) > 1 && Date.now() - started < 15_000) await new Promise((res) => setTimeout(res, 50));
+      expect(await sessions()).toBe(1);
       await r.feed.close();
     } finally {
       await relay.close();

@@ -47,6 +47,11 @@ export interface ChangeFeedOptions {
   /** Keepalive period on the listening connection (default 10 s); a dead server shows within one period plus `keepaliveTimeoutMs`. */
   keepaliveMs?: number;
   keepaliveTimeoutMs?: number;
+  /**
+   * The server ends the listening session after this long without a query (default 3 × keepaliveMs):
+   * a frozen desk would otherwise keep an idle LISTEN open that holds back the server's notification queue.
+   */
+  sessionTimeoutMs?: number;
   reconnect?: Partial<ReconnectPolicy>;
   clock?: () => Date;
   /** For the jitter; default Math.random. */
@@ -103,6 +108,7 @@ export async function openChangeFeed(options: ChangeFeedOptions): Promise<Change
   const coalesceMs = options.coalesceMs ?? 50;
   const keepaliveMs = options.keepaliveMs ?? 10_000;
   const keepaliveTimeoutMs = options.keepaliveTimeoutMs ?? 5_000;
+  const sessionTimeoutMs = Math.round(options.sessionTimeoutMs ?? 3 * keepaliveMs);
 
   let state: TeamConnectionState = { status: 'offline', since: clock(), reason: 'not connected yet', retryAt: null };
   let client: pg.Client | null = null;
@@ -252,6 +258,7 @@ export async function openChangeFeed(options: ChangeFeedOptions): Promise<Change
     client = next;
     try {
       await next.connect();
+      await next.query(`SET idle_session_timeout = ${sessionTimeoutMs}`);
       await next.query(`LISTEN ${CHANGE_CHANNEL}`);
     } catch (err) {
       if (gen === generation && !closed) lost(gen, err);
