@@ -4,12 +4,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  postgresValues,
+  sqliteEngine,
+  toPostgresPlaceholders,
+  type SqlEngine,
+  type SqlStatement,
+} from '../../electron/db/sql';
 import { createMemoryLogger } from '../../electron/log/logger';
 import {
   advisoryKey,
   loanLockKey,
+  lockLoanForReportCreation,
   openPollCoordinator,
   reportPollKey,
   watchUnclaimed,
@@ -315,6 +324,33 @@ describe('one report per loan when two desks create at once (transaction advisor
     }
   });
 
+  it('lockLoanForReportCreation does the same inside a transaction of the store engine', async () => {
+    const [a, b] = [await pgEngine(db.clientConfig()), await pgEngine(db.clientConfig())];
+    try {
+      const create = creators('loan-engine');
+      const inEngine = (engine: SqlEngine & { client: pg.Client }, desk: string) =>
+        engine.transaction(async () => {
+          await lockLoanForReportCreation(engine, 'loan-engine');
+          return create(desk)(engine.client);
+        });
+      const results = await Promise.all([inEngine(a, 'a'), inEngine(b, 'b')]);
+      expect(await reportsFor('loan-engine')).toHaveLength(1);
+      expect(results[0].id).toBe(results[1].id);
+      await expect(lockLoanForReportCreation(a, 'loan-engine')).rejects.toThrow(/inside engine.transaction/);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    // On the local SQLite store it is a no-op: one desk, and write transactions already take turns.
+    const dir = mkdtempSync(join(tmpdir(), 'assetdesk-lock-'));
+    const sqlite = sqliteEngine(new Database(join(dir, 'history.db')));
+    try {
+      await sqlite.transaction(() => lockLoanForReportCreation(sqlite, 'loan-engine'));
+    } finally {
+      await sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rolls back and frees the lock when creating fails', async () => {
     const client = new pg.Client(db.clientConfig());
     await client.connect();
@@ -335,6 +371,50 @@ describe('one report per loan when two desks create at once (transaction advisor
     }
   });
 });
+
+/**
+ * Just enough of a PostgreSQL SqlEngine for this file (the real one belongs to the store): one client,
+ * SQL translated by the shared placeholder rules, one transaction at a time.
+ */
+async function pgEngine(config: pg.ClientConfig): Promise<SqlEngine & { client: pg.Client }> {
+  const client = new pg.Client(config);
+  await client.connect();
+  let inside = false;
+  const statement = (sql: string, pluck = false): SqlStatement => {
+    const { text, names } = toPostgresPlaceholders(sql);
+    const rows = async (params: unknown[]) => {
+      const result = await client.query(text, postgresValues(names, params));
+      return pluck ? result.rows.map((r: Record<string, unknown>) => Object.values(r)[0]) : result.rows;
+    };
+    return {
+      get: async (...params) => (await rows(params))[0],
+      all: (...params) => rows(params),
+      run: async (...params) => ({ changes: (await client.query(text, postgresValues(names, params))).rowCount ?? 0 }),
+      pluck: () => statement(sql, true),
+    };
+  };
+  return {
+    dialect: 'postgres',
+    client,
+    statement,
+    inTransaction: () => inside,
+    async transaction(fn) {
+      await client.query('BEGIN');
+      inside = true;
+      try {
+        const result = await fn();
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        inside = false;
+      }
+    },
+    close: () => client.end(),
+  };
+}
 
 describe('advisory lock keys', () => {
   it('are stable signed 64-bit values, apart per purpose', () => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../../log/logger';
-import { describeConnectivityError } from './connectivity';
+import type { SqlEngine } from '../../db/sql';
+import { describeConnectivityError, isConnectivityError } from './connectivity';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './live';
 
 /**
@@ -284,8 +285,19 @@ export async function withLoanLock<T>(
     }
   } finally {
     // A pooled client whose connection failed goes back marked broken, so the pool drops it.
-    pooled?.release(failure instanceof Error && !('severity' in failure) ? failure : undefined);
+    pooled?.release(isConnectivityError(failure) ? (failure as Error) : undefined);
   }
+}
+
+/**
+ * The same per-loan lock inside a transaction of the store's engine: call it first thing in
+ * `engine.transaction(...)`, then look for a pending report and create one only if there is none.
+ * On SQLite it does nothing: one desk owns the file, and its write transactions already take turns.
+ */
+export async function lockLoanForReportCreation(engine: SqlEngine, loanId: string): Promise<void> {
+  if (engine.dialect !== 'postgres') return;
+  if (!engine.inTransaction()) throw new Error('lockLoanForReportCreation must run inside engine.transaction');
+  await engine.statement('SELECT pg_advisory_xact_lock(?::bigint)').get(loanLockKey(loanId));
 }
 
 export interface UnclaimedWatchOptions {
