@@ -305,9 +305,12 @@ export interface UnclaimedWatchOptions {
   list: () => Promise<string[]>;
   coordinator: PollCoordinator;
   /**
-   * How often to look for reports nobody polls (default 1 s). This is the takeover time after a desk
-   * dies; each look costs one list query and one try-lock per report this desk doesn't hold (no row
-   * locks, no writes), from every desk. Shorter = quicker takeover, more small queries.
+   * How often to look for reports nobody polls (default 1 s): the takeover time once the server has
+   * freed a lease (at once for a desk that quit or was killed, after the holder's session timeout for
+   * one that froze or lost its network). Each look costs one list query plus one try-lock per pending
+   * report this desk doesn't hold (no row locks, no writes), from every desk: N desks × M pending
+   * reports small queries per interval. Shorter = quicker takeover, more of them; a lease is never
+   * shared however short.
    */
   intervalMs?: number;
   /** This desk now polls `reportId` (start its poller). */
