@@ -89,9 +89,23 @@ describe('one poller per report (session advisory locks)', async () => {
     // Asking again is idempotent for the holder and still no for the other.
     expect(await holder.coordinator.tryClaim('rep-1')).toBe(true);
     expect(await other.coordinator.tryClaim('rep-1')).toBe(false);
+    expect(await holder.coordinator.confirm('rep-1')).toBe(true);
+    expect(await other.coordinator.confirm('rep-1')).toBe(false);
     await holder.coordinator.release('rep-1');
+    expect(await holder.coordinator.confirm('rep-1')).toBe(false);
     expect(holder.coordinator.held()).toEqual([]);
     expect(await other.coordinator.tryClaim('rep-1')).toBe(true);
+  });
+
+  it('confirms a lease whatever the sign of its 64-bit key', async () => {
+    const a = await desk();
+    const ids = Array.from({ length: 40 }, (_, i) => `sign-${i}`);
+    const negative = ids.find((id) => BigInt(reportPollKey(id)) < 0n)!;
+    const positive = ids.find((id) => BigInt(reportPollKey(id)) > 0n)!;
+    for (const id of [negative, positive]) {
+      expect(await a.coordinator.tryClaim(id)).toBe(true);
+      expect(await a.coordinator.confirm(id)).toBe(true);
+    }
   });
 
   it('claims each of many reports on exactly one desk when both desks watch', async () => {
@@ -132,7 +146,10 @@ describe('one poller per report (session advisory locks)', async () => {
     watches.push(watch);
     await watch.sweep();
     expect(claimedByB).toEqual([]);
+    expect(await a.coordinator.confirm('rep-t1')).toBe(true);
     await terminate(a.name);
+    // Before it has even heard of the loss, A's confirm fails: it must not poll what it no longer holds.
+    expect(await a.coordinator.confirm('rep-t1')).toBe(false);
     const lost = await until(() => a.lost[0], 'desk A to learn it lost its leases');
     expect([...lost].sort()).toEqual(['rep-t1', 'rep-t2']);
     expect(a.coordinator.held()).toEqual([]);

@@ -36,6 +36,12 @@ export interface PollCoordinator {
   /** Lets the report go (it is ready, failed or removed): another desk may claim it from now on. */
   release(reportId: string): Promise<void>;
   held(): string[];
+  /**
+   * Asks the server whether this desk's session still holds the report's lease: call it before each
+   * Plaid call, so a desk that slept or lost its network (and whose lease another desk has since
+   * taken) finds out before polling, not after. False when it doesn't, or can't tell.
+   */
+  confirm(reportId: string): Promise<boolean>;
   /** Called with every report whose lease was lost at once when the coordination connection died; returns the unsubscribe. */
   onLost(listener: (reportIds: string[]) => void): () => void;
   close(): Promise<void>;
@@ -224,6 +230,29 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
       }
     },
     held: () => [...leases.keys()],
+    async confirm(reportId) {
+      const key = leases.get(reportId);
+      const target = client;
+      if (key === undefined || !ready || !target) return false;
+      const gen = generation;
+      try {
+        // pg_locks shows a bigint advisory key as two 32-bit halves (classid high, objid low), objsubid 1.
+        const { rows } = await inTurn(() =>
+          target.query<{ held: boolean }>(
+            `SELECT EXISTS (
+               SELECT 1 FROM pg_locks
+                WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
+                  AND classid = (($1::bigint >> 32) & 4294967295)::oid
+                  AND objid = ($1::bigint & 4294967295)::oid) AS held`,
+            [key],
+          ),
+        );
+        return gen === generation && rows[0]?.held === true && leases.get(reportId) === key;
+      } catch (err) {
+        if (isConnectivityError(err)) lost(gen, err);
+        return false;
+      }
+    },
     onLost(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
