@@ -254,6 +254,23 @@ describe('the team change feed (LISTEN/NOTIFY)', async () => {
     await r.feed.close();
   });
 
+  it('keeps trying while the server stays away, backing off, with one "offline since"', async () => {
+    const r = await recordedFeed(
+      { ...db.clientConfig(), port: await closedPort() },
+      { reconnect: { initialMs: 40, maxMs: 160 } },
+    );
+    feeds.push(r.feed);
+    await until(() => r.states.filter((s) => s.status === 'offline').length >= 4, 'four failed attempts');
+    await r.feed.close();
+    const offline = r.states.filter(
+      (s): s is Extract<TeamConnectionState, { status: 'offline' }> => s.status === 'offline',
+    );
+    expect(r.states.slice(0, 4).map((s) => s.status)).toEqual(['offline', 'reconnecting', 'offline', 'reconnecting']);
+    expect(new Set(r.states.map((s) => s.since.getTime())).size).toBe(1);
+    expect(offline.every((s) => /refused/.test(s.reason) && s.retryAt !== null)).toBe(true);
+    expect(r.batches).toEqual([]);
+  });
+
   it('close() ends its session and delivers nothing more', async () => {
     const r = await recordedFeed(db.clientConfig());
     expect(await r.feed.check()).toBe(true);
