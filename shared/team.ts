@@ -107,6 +107,15 @@ export const CHANNEL_USES = {
   'recovery:confirmSaved': use('desk'),
   'recovery:unlock': use('desk'),
   'keychain:retry': use('desk'),
+  // Team mode: joining, leaving and the connection are this desk's; members and policy are the admin's.
+  'team:status': use('desk'),
+  'team:create': use('desk'),
+  'team:join': use('desk'),
+  'team:useLocal': use('desk'),
+  'team:members': use('read'),
+  'team:invite': use('teamAdmin'),
+  'team:removeMember': use('teamAdmin', deletes),
+  'team:moveHistory': use('loanWork'),
 } as const satisfies Record<ChannelName, ChannelUse>;
 
 /**

@@ -17,6 +17,8 @@ import { sweepRetention } from './removal';
 import type { ServiceContext } from './service-context';
 import { createKeychainVault, keychainUnavailableError, type KeychainVault } from './vault';
 import { createWebhookDesk, type WebhookDesk } from './webhook-desk';
+import { createTeamKeychain, type TeamKeychain } from './team/keychain';
+import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from './team/team-desk';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -37,6 +39,11 @@ export class AppRuntime {
   };
   store: AssetDeskStore | null = null;
   session: EnvironmentSession | null = null;
+  /** In team mode: the shared store on the office's PostgreSQL, its live feed and report coordination. */
+  team: TeamDesk | null = null;
+  /** Why this desk, set up for a team, could not open the team database (null when it did or is local). */
+  teamProblem: { code: string; message: string } | null = null;
+  readonly teamKeychain: TeamKeychain;
   /** Start-up work that runs after start() resolved (report resumption, retention); never rejects. */
   background: Promise<void> = Promise.resolve();
   /** What that work is doing now, for the officer's status line; null when idle. */
@@ -45,6 +52,7 @@ export class AppRuntime {
   private readonly clock: () => Date;
   private readonly environmentListeners = new Set<EnvironmentChangedListener>();
   private retentionTimer: NodeJS.Timeout | undefined;
+  private teamRetry: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(private readonly deps: AppServicesDeps) {
@@ -54,10 +62,15 @@ export class AppRuntime {
       ...(deps.keychain ? { keytar: deps.keychain } : {}),
       ...(deps.keychainService ? { service: deps.keychainService } : {}),
     });
+    this.teamKeychain = createTeamKeychain({
+      ...(deps.keychain ? { keytar: deps.keychain } : {}),
+      ...(deps.keychainService ? { service: `${deps.keychainService} team` } : {}),
+    });
     this.sessions = createSessionFactory({
       ...deps,
       vault: this.vault,
       clock: this.clock,
+      coordination: () => this.team?.coordination,
       // Only the current session puts our webhook URL into Plaid requests.
       webhookUrl: (of) => (of === this.session ? this.webhooks.url() : null),
     });
@@ -163,6 +176,23 @@ export class AppRuntime {
       return;
     }
     mkdirSync(this.deps.userDataDir, { recursive: true });
+    const teamConfig = readTeamConfig(this.deps.userDataDir);
+    const store = teamConfig ? await this.openTeam(teamConfig) : await this.openLocal();
+    if (!store) return;
+    await this.webhooks.start();
+    this.session = await this.openSavedSession(store);
+    // Counted before start() returns, so a window that asks right away already sees the work under way.
+    const pending = (await store.reports.listPending(this.session.environment)).length;
+    this.background = this.runBackground(this.session, pending);
+    // On a team only the admin's desk sweeps retention, so two desks never remove the same report.
+    if (!this.team || this.team.config.role === 'admin') {
+      this.retentionTimer = setInterval(() => void this.sweepRetentionVisibly(), DAY_MS);
+      this.retentionTimer.unref();
+    }
+  }
+
+  /** The officer's own SQLite history; false (with the reason on screen) when it cannot be opened. */
+  private async openLocal(): Promise<AssetDeskStore | null> {
     try {
       this.store = await openAssetDeskStore({
         file: this.databaseFile,
@@ -170,32 +200,68 @@ export class AppRuntime {
         clock: this.clock,
         logger: this.deps.logger,
       });
+      return this.store;
     } catch (error) {
       // Damaged file or journal, read-only folder, wrong key: say what and what to do; never start empty.
       if (!(error instanceof AppError)) throw error;
       this.log.error('history could not be opened', { code: error.code });
       const [what, ...todo] = error.message.split('. ');
       this.keychain = { state: 'unavailable', message: `${what}.`, howToFix: todo.join('. ') };
-      return;
+      return null;
     }
-    await this.webhooks.start();
-    this.session = await this.openSavedSession(this.store);
-    // Counted before start() returns, so a window that asks right away already sees the work under way.
-    const pending = (await this.store.reports.listPending(this.session.environment)).length;
-    this.background = this.runBackground(this.session, pending);
-    this.retentionTimer = setInterval(() => void this.sweepRetentionVisibly(), DAY_MS);
-    this.retentionTimer.unref();
+  }
+
+  /**
+   * The team's history on the office's PostgreSQL. When the server cannot be reached the desk says so
+   * (nothing pretends to work) and tries again by itself; a missing key or login is told with what to do.
+   */
+  private async openTeam(config: TeamDeskConfig): Promise<AssetDeskStore | null> {
+    try {
+      const secrets = await this.teamKeychain.load(config.teamId);
+      if (!secrets) throw teamSecretsMissing(config);
+      const fromEnv = process.env.ASSETDESK_DATABASE_URL;
+      this.team = await openTeamDesk({
+        config: fromEnv ? { ...config, url: fromEnv } : config,
+        secrets,
+        events: this.deps.events,
+        logger: this.deps.logger,
+        clock: this.clock,
+        ...(this.deps.teamTakeoverMs !== undefined ? { takeoverMs: this.deps.teamTakeoverMs } : {}),
+      });
+      this.store = this.team.store;
+      this.teamProblem = null;
+      return this.store;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      this.log.error('team database could not be opened', { code: error.code });
+      this.teamProblem = { code: error.code, message: error.message };
+      this.keychain = {
+        state: 'unavailable',
+        message: error.message,
+        howToFix: error.retryable
+          ? 'AssetDesk tries again every 15 seconds; what you saved is on the team database and is not lost.'
+          : 'Fix what the message says, then choose Try again.',
+      };
+      if (error.retryable && !this.stopped) {
+        this.teamRetry = setTimeout(() => void this.start().catch(() => undefined), 15_000);
+        this.teamRetry.unref();
+      }
+      return null;
+    }
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.teamRetry) clearTimeout(this.teamRetry);
     if (this.session) await closeSession(this.session);
     await this.background;
     await this.webhooks.stop();
     await this.sessions.closeEmulator();
-    await this.store?.close();
+    if (this.team) await this.team.close();
+    else await this.store?.close();
+    this.team = null;
     this.store = null;
   }
 
@@ -219,6 +285,11 @@ export class AppRuntime {
     if (pending) this.tell({ task: 'resumingReports', count: pending, state: 'running', message: checking(pending) });
     try {
       await session.lifecycle.resume();
+      // On a team, pending reports another desk stops polling (closed, crashed) are carried on here.
+      this.team?.watchReports({
+        pending: async () => (await this.store?.reports.listPending(session.environment))?.map((r) => r.id) ?? [],
+        takeOver: (reportId) => session.lifecycle.takeOver(reportId),
+      });
       this.tell(null);
     } catch (error) {
       this.log.error('resuming pending reports failed', { code: (error as AppError).code });
@@ -274,3 +345,11 @@ export class AppRuntime {
 const reports = (count: number): string => (count === 1 ? '1 report' : `${count} reports`);
 const checking = (count: number): string =>
   `Checking ${count === 1 ? '1 pending report' : `${count} pending reports`} with Plaid…`;
+
+function teamSecretsMissing(config: TeamDeskConfig): AppError {
+  return new AppError({
+    code: 'TEAM_KEY_MISSING',
+    message: `This desk is set up for the team "${config.teamName}" but its team key is not in the system keychain.`,
+    retryable: false,
+  });
+}

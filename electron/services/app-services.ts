@@ -49,6 +49,8 @@ export interface AppServicesDeps {
   gatewayOptions?: Pick<PlaidGatewayOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs' | 'sleep'>;
   version?: string;
   transport?: 'electron' | 'web-bridge';
+  /** Team mode: how often this desk looks for pending reports nobody polls (default 1 s). */
+  teamTakeoverMs?: number;
 }
 
 export type EnvironmentChangedListener = (change: {

@@ -9,6 +9,7 @@ import type { DesktopAdapters } from './desktop';
 import { createItemService, PLAID_LINK_SCRIPT_URL, type ItemService } from './link/items';
 import type { Logger } from '../log/logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
+import type { ReportCoordination } from './reports/coordination';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './reports/lifecycle';
 import type { CredentialEnvironment, KeychainVault, PlaidCredentials } from './vault';
 
@@ -49,6 +50,8 @@ export interface SessionFactoryDeps {
   emulatorOptions?: Record<string, unknown>;
   startEmulator?: StartEmulator;
   pollIntervals?: Partial<PollIntervals>;
+  /** In team mode, how this desk shares pending reports with the others (read when a session opens). */
+  coordination?: () => ReportCoordination | undefined;
   plaidBasePaths?: Partial<Record<CredentialEnvironment, string>>;
   gatewayOptions?: Pick<PlaidGatewayOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs' | 'sleep'>;
   /** The webhook URL for a session's requests, or null (e.g. once the session is no longer current). */
@@ -153,6 +156,7 @@ async function bindSession(
   });
   // Hosted Links sent before a restart (or in this environment before a switch) are followed again.
   await session.items.resumeHosted();
+  const coordination = deps.coordination?.();
   session.lifecycle = createReportLifecycle({
     store,
     gateway,
@@ -164,6 +168,7 @@ async function bindSession(
     clock: deps.clock,
     webhookUrl,
     ...(deps.pollIntervals ? { pollIntervals: deps.pollIntervals } : {}),
+    ...(coordination ? { coordination } : {}),
   });
   return session;
 }

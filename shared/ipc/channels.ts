@@ -67,6 +67,15 @@ export const CHANNEL_NAMES = [
   'recovery:confirmSaved',
   'recovery:unlock',
   'keychain:retry',
+  // Team mode (issue 16)
+  'team:status',
+  'team:create',
+  'team:join',
+  'team:invite',
+  'team:members',
+  'team:removeMember',
+  'team:useLocal',
+  'team:moveHistory',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -75,6 +84,8 @@ export const EVENT_NAMES = [
   'link:oauthReturned',
   'log:writeFailed',
   'app:backgroundWork',
+  'team:connection',
+  'team:changes',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

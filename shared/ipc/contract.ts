@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppErrorShape } from '../errors';
+import { teamChannels, teamEvents } from './team-contract';
 import {
   CHANNEL_NAMES,
   EVENT_NAMES,
@@ -393,6 +394,7 @@ export const contract = {
     ok,
   ),
   'keychain:retry': channel(none, z.object({ keychain: KeychainState })),
+  ...teamChannels,
 } as const;
 
 export type Contract = typeof contract;
@@ -426,6 +428,7 @@ export const events = {
   'log:writeFailed': z.object({ failures: z.number().int(), message: z.string() }),
   /** Start-up work behind the window changed (null: all done). */
   'app:backgroundWork': z.object({ work: BackgroundWork.nullable() }),
+  ...teamEvents,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -1,4 +1,5 @@
 import { AppError, ErrorCodes } from '../../../shared/errors';
+import { LOCAL_COORDINATION, sameRequestInFlight, type ReportCoordination } from './coordination';
 import type { PlaidEnvironment, ReportKind, ReportStatus, ReportSummary } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/ipc/contract';
 import type { AssetDeskStore, NewPendingReport, ReportRecord } from '../../db';
@@ -47,6 +48,8 @@ export interface ReportLifecycleDeps {
   pollIntervals?: Partial<PollIntervals>;
   /** Test hook: SIGKILL this process at a named point (default: env ASSETDESK_CRASH_AT). */
   crashAt?: CrashPoint | null;
+  /** How this desk shares reports with the rest of the team (default: a lone desk does everything). */
+  coordination?: ReportCoordination;
 }
 
 /** Creates the lifecycle of one environment's reports (see ReportLifecycle). */
@@ -64,6 +67,7 @@ export class ReportLifecycle {
   private readonly poller: ReportPoller;
   private readonly fetcher: ReportFetcher;
   private readonly recordFailure: ReportFailureRecorder;
+  private readonly coordination: ReportCoordination;
   /** The per-report /asset_report/get window (tests read it). */
   readonly window: CallWindow;
 
@@ -74,11 +78,14 @@ export class ReportLifecycle {
     this.crashAt =
       deps.crashAt !== undefined ? deps.crashAt : ((process.env.ASSETDESK_CRASH_AT as CrashPoint | undefined) ?? null);
     this.log = deps.logger.child({ component: 'reports', environment: deps.environment });
+    this.coordination = deps.coordination ?? LOCAL_COORDINATION;
     this.poller = createReportPoller({
       ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}),
       clock: this.clock,
       log: this.log,
-      fetch: (reportId) => this.fetcher.fetchIfReady(reportId),
+      // Before every poll: a desk that slept or lost the server may no longer be the one polling this report.
+      fetch: async (reportId) =>
+        (await this.coordination.holds(reportId)) ? this.fetcher.fetchIfReady(reportId) : 'handed-over',
     });
     this.window = this.poller.window;
     this.recordFailure = createReportFailureRecorder({
@@ -87,7 +94,10 @@ export class ReportLifecycle {
       items: deps.items,
       desktop: deps.desktop,
       log: this.log,
-      progress: (report, status, message) => this.progress(report, status, message),
+      progress: async (report, status, message) => {
+        await this.progress(report, status, message);
+        await this.coordination.release(report.id);
+      },
     });
     this.fetcher = createReportFetcher({
       store: deps.store,
@@ -99,6 +109,7 @@ export class ReportLifecycle {
       onFailure: (report, error) => this.recordFailure(report, error),
       onReady: async (report, warnings) => {
         await this.progress(report, 'ready', warningsMessage(warnings));
+        await this.coordination.release(report.id);
         deps.desktop.notify(
           'Asset Report ready',
           `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
@@ -138,16 +149,27 @@ export class ReportLifecycle {
    * exactly one row, because resubmission attaches to the same pending row, never a new one.
    */
   async resume(): Promise<void> {
-    for (const report of await this.store.reports.listPending(this.environment)) {
-      if (report.plaidReportId) {
-        this.log.info('resuming report', { reportId: report.id });
-        this.poller.start(report.id);
-      } else {
-        this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
-        await this.submit(report).catch((error: unknown) =>
-          this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }),
-        );
-      }
+    for (const report of await this.store.reports.listPending(this.environment)) await this.carryOn(report);
+  }
+
+  /** A pending report another desk stopped polling (it closed or crashed): this desk carries it on. */
+  async takeOver(reportId: string): Promise<void> {
+    const report = await this.store.reports.get(reportId);
+    if (report?.status === 'pending' && report.environment === this.environment) await this.carryOn(report);
+    else await this.coordination.release(reportId);
+  }
+
+  private async carryOn(report: ReportRecord): Promise<void> {
+    // On a team, the desk that holds the report carries it on; the others leave it alone.
+    if (!(await this.coordination.claim(report.id))) return;
+    if (report.plaidReportId) {
+      this.log.info('resuming report', { reportId: report.id });
+      this.poller.start(report.id);
+    } else {
+      this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
+      await this.submit(report).catch((error: unknown) =>
+        this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }),
+      );
     }
   }
 
@@ -156,6 +178,8 @@ export class ReportLifecycle {
     if (webhook.webhook_type !== 'ASSETS' || typeof webhook.asset_report_id !== 'string') return;
     const report = await this.store.reports.findByPlaidReportId(this.environment, webhook.asset_report_id);
     if (!report || report.status !== 'pending') return;
+    // The desk polling the report handles its webhook too; another desk's copy of it is ignored.
+    if (!(await this.coordination.claim(report.id))) return;
     if (webhook.webhook_code === 'PRODUCT_READY') {
       if ((webhook.report_type ?? 'FULL') === 'FAST') return this.fastReady(report);
       if (webhook.report_type !== undefined && webhook.report_type !== 'FULL') return;
@@ -289,11 +313,22 @@ export class ReportLifecycle {
     action: string,
     detail: Record<string, unknown>,
   ): Promise<ReportRecord> {
-    const pending = await this.store.transaction(async () => {
+    const { pending, joined } = await this.store.transaction(async () => {
+      // Two desks asking for the same report of one loan at once: the second waits here, then finds the first's.
+      await this.coordination.lockLoan(row.loanId);
+      const twin = this.coordination.shared
+        ? sameRequestInFlight(await this.store.reports.listPending(this.environment), row, this.clock())
+        : null;
+      if (twin) return { pending: twin, joined: true };
       const created = await this.store.reports.createPending(row);
       await this.store.activity.append({ action, applicantId: row.applicantId, reportId: created.id, detail });
-      return created;
+      return { pending: created, joined: false };
     });
+    if (joined) {
+      this.log.info('same report already requested by another desk; joining it', { reportId: pending.id });
+      return pending;
+    }
+    await this.coordination.claim(pending.id);
     this.crashPoint('after-pending');
     await this.progress(pending, 'pending');
     return this.submit(pending);

@@ -42,7 +42,8 @@ export const DEFAULT_POLL_INTERVALS: PollIntervals = { initialMs: 2_000, factor:
 /** Plaid's production limit on /asset_report/get per report. */
 export const GETS_PER_MINUTE_PER_REPORT = 15;
 
-export type FetchOutcome = 'ready' | 'not-ready' | 'failed';
+/** `handed-over`: another desk of the team now polls the report, so this desk stops. */
+export type FetchOutcome = 'ready' | 'not-ready' | 'failed' | 'handed-over';
 
 /**
  * A per-report sliding window: at most `limit` calls in any `windowMs`. Enforced on the real call

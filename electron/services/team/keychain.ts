@@ -16,6 +16,8 @@ export interface TeamMembershipSecrets {
   memberId: string;
   memberKeyPair: MemberKeyPair;
   keyring: TeamKeyring;
+  /** This desk's password for its own login on the team database (set at join, changed from the join code's). */
+  databasePassword?: string;
 }
 
 export interface TeamKeychain {
@@ -38,6 +40,7 @@ interface StoredMembership {
   publicKey: string;
   privateKey: string;
   keyring: string;
+  databasePassword?: string;
 }
 
 export function createTeamKeychain(options: TeamKeychainOptions = {}): TeamKeychain {
@@ -90,6 +93,7 @@ function encode(secrets: TeamMembershipSecrets): string {
     publicKey: secrets.memberKeyPair.publicKey.toString('base64'),
     privateKey: secrets.memberKeyPair.privateKey.toString('base64'),
     keyring: serializeKeyring(secrets.keyring),
+    ...(secrets.databasePassword !== undefined ? { databasePassword: secrets.databasePassword } : {}),
   };
   return Buffer.from(JSON.stringify(stored), 'utf8').toString('base64');
 }
@@ -104,7 +108,13 @@ function decode(teamId: string, text: string): TeamMembershipSecrets {
     if (publicKey.length !== 32 || privateKey.length !== 32) throw new Error('member key has the wrong length');
     const keyring = parseKeyring(stored.keyring);
     if (keyring.teamId !== teamId) throw new Error('the entry holds another team’s keyring');
-    return { teamId, memberId: stored.memberId, memberKeyPair: { publicKey, privateKey }, keyring };
+    return {
+      teamId,
+      memberId: stored.memberId,
+      memberKeyPair: { publicKey, privateKey },
+      keyring,
+      ...(typeof stored.databasePassword === 'string' ? { databasePassword: stored.databasePassword } : {}),
+    };
   } catch (error) {
     throw teamKeyringDamagedError(error);
   }

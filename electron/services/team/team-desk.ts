@@ -1,0 +1,202 @@
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { z } from 'zod';
+import { TeamRole } from '../../../shared/team';
+import type { TeamConnection } from '../../../shared/ipc/team-contract';
+import type { EventSink } from '../../../shared/ipc/contract';
+import { teamConnectionSettings } from '../../db/postgres/connection';
+import { openTeamStore, type TeamStore } from '../../db/team-store';
+import type { Logger } from '../../log/logger';
+import type { ReportCoordination } from '../reports/coordination';
+import { createConnectivity, type Connectivity, type TeamConnectionState } from './connectivity';
+import type { TeamKeychain, TeamMembershipSecrets } from './keychain';
+import { openChangeFeed, type ChangeFeed, type FeedEvent } from './live';
+import { lockLoanForReportCreation, openPollCoordinator, watchUnclaimed, type PollCoordinator } from './poll-lease';
+import { createTeamValueCipher } from './value-cipher';
+
+/**
+ * Which team this desk belongs to: kept in the user-data folder as `team.json`. Nothing secret: the
+ * database password, the team keyring and this member's private key live in the OS keychain.
+ */
+export const TeamDeskConfig = z.object({
+  format: z.literal(1),
+  /** postgres://user@host:port/database?sslmode=… — never with the password. */
+  url: z.string(),
+  caPem: z.string(),
+  teamId: z.string(),
+  teamName: z.string(),
+  memberId: z.string(),
+  memberName: z.string(),
+  role: TeamRole,
+});
+export type TeamDeskConfig = z.infer<typeof TeamDeskConfig>;
+
+const CONFIG_FILE = 'team.json';
+
+export function readTeamConfig(userDataDir: string): TeamDeskConfig | null {
+  const file = join(userDataDir, CONFIG_FILE);
+  if (!existsSync(file)) return null;
+  return TeamDeskConfig.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+export function writeTeamConfig(userDataDir: string, config: TeamDeskConfig): void {
+  const file = join(userDataDir, CONFIG_FILE);
+  const temp = `${file}.partial`;
+  writeFileSync(temp, `${JSON.stringify(TeamDeskConfig.parse(config), null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, file);
+}
+
+export function clearTeamConfig(userDataDir: string): void {
+  rmSync(join(userDataDir, CONFIG_FILE), { force: true });
+}
+
+/** The address with this desk's password put in (only ever in memory, for the connection). */
+export function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/** Where the team database is, without credentials (for screens and logs). */
+export function serverOf(url: string): { host: string; port: number; database: string } {
+  const { target } = teamConnectionSettings(url);
+  return { host: target.host, port: target.port, database: target.database };
+}
+
+/** A running team desk: the shared store, the live feed, report coordination and the offline state. */
+export interface TeamDesk {
+  readonly config: TeamDeskConfig;
+  readonly store: TeamStore;
+  readonly connectivity: Connectivity;
+  readonly coordination: ReportCoordination;
+  /** Starts taking over pending reports no desk polls (after another desk closed or crashed). */
+  watchReports(options: { pending: () => Promise<string[]>; takeOver: (reportId: string) => Promise<void> }): void;
+  connection(): TeamConnection;
+  close(): Promise<void>;
+}
+
+export interface OpenTeamDeskOptions {
+  config: TeamDeskConfig;
+  secrets: TeamMembershipSecrets;
+  events: EventSink;
+  logger: Logger;
+  clock?: () => Date;
+  /** How often the desk looks for reports nobody polls (default 1 s: the takeover time after a crash). */
+  takeoverMs?: number;
+  /** Called with each burst of other desks' changes (after the settings snapshot is refreshed). */
+  onChanges?: (events: FeedEvent[]) => void;
+}
+
+export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDesk> {
+  const { config, secrets, logger } = options;
+  const log = logger.child({ component: 'team-desk' });
+  const url = withPassword(config.url, secrets.databasePassword);
+  const store = await openTeamStore({
+    url,
+    caPem: config.caPem,
+    cipher: createTeamValueCipher(secrets.keyring, logger),
+    // Only the owner's desk changes the schema; a member's desk refuses a database older or newer than it.
+    migrate: config.role === 'admin',
+    applicationName: `AssetDesk ${config.memberName}`.slice(0, 60),
+    ...(options.clock ? { clock: options.clock } : {}),
+    logger,
+  });
+  const settings = teamConnectionSettings(url, config.caPem);
+  const clientConfig: pg.ClientConfig = {
+    host: settings.target.host,
+    port: settings.target.port,
+    database: settings.target.database,
+    user: settings.target.user,
+    ...(settings.password !== undefined ? { password: settings.password } : {}),
+    ssl: settings.ssl,
+    application_name: 'AssetDesk live',
+  };
+  let feed: ChangeFeed | null = null;
+  const connectivity = createConnectivity({
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    probe: () => feed?.check() ?? Promise.resolve(false),
+  });
+  connectivity.onChange((state) => options.events.emit('team:connection', connectionOf(state)));
+  let coordinator: PollCoordinator | null = null;
+  let watcher: { stop(): void } | null = null;
+  try {
+    feed = await openChangeFeed({
+      clientConfig,
+      logger,
+      onState: (state) => connectivity.follow(state),
+      onChange: (batch) => {
+        if (batch.some((e) => e.kind === 'resync' || e.table === 'settings'))
+          void store.settings.reload().catch((error: unknown) => log.warn('settings reload failed', { error }));
+        const changes = batch.filter((e): e is Extract<FeedEvent, { kind: 'change' }> => e.kind === 'change');
+        options.events.emit('team:changes', {
+          resync: batch.some((e) => e.kind === 'resync'),
+          tables: [...new Set(changes.map((e) => e.table))].slice(0, 64),
+          loanIds: [...new Set(changes.flatMap((e) => (e.loanId ? [e.loanId] : [])))].slice(0, 500),
+        });
+        options.onChanges?.(batch);
+      },
+    });
+    coordinator = await openPollCoordinator({
+      clientConfig: { ...clientConfig, application_name: 'AssetDesk polls' },
+      logger,
+    });
+  } catch (error) {
+    await feed?.close();
+    await store.close();
+    throw error;
+  }
+  const lease = coordinator;
+  const coordination: ReportCoordination = {
+    shared: true,
+    lockLoan: (loanId) => lockLoanForReportCreation(store.engine, loanId),
+    claim: (reportId) => lease.tryClaim(reportId),
+    holds: (reportId) => lease.confirm(reportId),
+    release: (reportId) => lease.release(reportId),
+  };
+  return {
+    config,
+    store,
+    connectivity,
+    coordination,
+    watchReports({ pending, takeOver }) {
+      watcher?.stop();
+      watcher = watchUnclaimed({
+        list: pending,
+        coordinator: lease,
+        intervalMs: options.takeoverMs ?? 1_000,
+        logger,
+        onClaimed: (reportId) => {
+          log.info('taking over a pending report no desk was polling', { reportId });
+          void takeOver(reportId).catch((error: unknown) => log.warn('takeover failed', { reportId, error }));
+        },
+      });
+    },
+    connection: () => connectionOf(connectivity.current()),
+    async close() {
+      watcher?.stop();
+      await lease.close();
+      await feed?.close();
+      await store.close();
+    },
+  };
+}
+
+function connectionOf(state: TeamConnectionState): TeamConnection {
+  switch (state.status) {
+    case 'online':
+      return { status: 'online', since: state.since.toISOString() };
+    case 'offline':
+      return {
+        status: 'offline',
+        since: state.since.toISOString(),
+        reason: state.reason,
+        retryAt: state.retryAt ? state.retryAt.toISOString() : null,
+      };
+    default:
+      return { status: 'reconnecting', since: state.since.toISOString(), reason: state.reason };
+  }
+}
