@@ -12,6 +12,8 @@ import { createAuditCopyHandlers } from './features/audit-copies';
 import { createDepositHandlers } from './features/deposits';
 import { createFileHandlers } from './features/files';
 import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
+import { createTeamHandlers } from './features/team';
+import { teamGuarded } from './team/team-guard';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
 import { createSettingsHandlers, type SettingsFeatureDeps } from './features/settings';
@@ -90,7 +92,11 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
   const runtime = new AppRuntime(deps);
 
   // While an applicant holds the computer only their own linking calls run (features/handoff.ts).
-  const handlers = lockedDuringHandoff(runtime.context, deskHandlers(runtime, deps));
+  // On a team the member's role and the server's reachability come first (team/team-guard.ts).
+  const handlers = lockedDuringHandoff(
+    runtime.context,
+    teamGuarded(() => runtime.team, deskHandlers(runtime, deps)),
+  );
 
   // The log cannot be written (full disk …): the officer is told once; the app keeps running.
   deps.logger.onWriteFailure?.((failure) => deps.events.emit('log:writeFailed', failure));
@@ -123,6 +129,16 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
     ...createDepositHandlers(ctx),
     ...underwritingConfirmationHandlers(ctx),
     ...createBackupHandlers(backupDeps(runtime, deps)),
+    ...createTeamHandlers({
+      userDataDir: deps.userDataDir,
+      team: () => runtime.team,
+      problem: () => runtime.teamProblem,
+      restart: async () => {
+        await runtime.stop();
+        runtime.vault.forget();
+        await runtime.start();
+      },
+    }),
   };
 }
 

@@ -10,7 +10,7 @@ import { openTeamStore, type TeamStore } from '../../db/team-store';
 import type { Logger } from '../../log/logger';
 import type { ReportCoordination } from '../reports/coordination';
 import { createConnectivity, type Connectivity, type TeamConnectionState } from './connectivity';
-import type { TeamKeychain, TeamMembershipSecrets } from './keychain';
+import type { TeamMembershipSecrets } from './keychain';
 import { openChangeFeed, type ChangeFeed, type FeedEvent } from './live';
 import { lockLoanForReportCreation, openPollCoordinator, watchUnclaimed, type PollCoordinator } from './poll-lease';
 import { createTeamValueCipher } from './value-cipher';
@@ -121,7 +121,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
     probe: () => feed?.check() ?? Promise.resolve(false),
   });
   connectivity.onChange((state) => options.events.emit('team:connection', connectionOf(state)));
-  let coordinator: PollCoordinator | null = null;
+  let coordinator: PollCoordinator;
   let watcher: { stop(): void } | null = null;
   try {
     feed = await openChangeFeed({
