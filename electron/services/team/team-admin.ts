@@ -226,6 +226,71 @@ export async function inviteMember(input: {
 }): Promise<MemberInvitation> {
   const role = TeamRole.parse(input.role);
   const now = input.now ?? new Date();
+  return issueInvitation(input, role, now, async (client, groups, record, verifier) => {
+    const memberId = randomUUID();
+    const user = memberLoginName(groups.admin, input.name);
+    await client.query(
+      `CREATE ROLE ${ident(user)} LOGIN PASSWORD ${pg.escapeLiteral(verifier)}
+       VALID UNTIL ${pg.escapeLiteral(record.expiresAt)} IN ROLE ${ident(groups[role])}`,
+    );
+    await client.query(
+      `INSERT INTO team_members (id, name, email, role, db_role, added_at, added_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [memberId, input.name.trim(), input.email ?? null, role, user, now.toISOString(), await adminMemberId(client)],
+    );
+    return { memberId, user };
+  });
+}
+
+/**
+ * A new invitation for someone admitted who has not joined yet (their code expired, was lost, or was withdrawn
+ * when another member was removed): a new password and expiry for the same login, a new code; older codes die.
+ */
+export async function inviteAgain(input: {
+  engine: PostgresEngine;
+  keyring: TeamKeyring;
+  memberId: string;
+  expiresAt: Date;
+  server?: Partial<TeamServerAddress>;
+  now?: Date;
+}): Promise<MemberInvitation> {
+  const now = input.now ?? new Date();
+  const { rows } = await input.engine.pool.query<{ role: TeamRole }>(
+    'SELECT role FROM team_members WHERE id = $1 AND removed_at IS NULL AND joined_at IS NULL',
+    [input.memberId],
+  );
+  if (!rows[0])
+    throw new AppError({
+      code: TeamAdminErrorCodes.memberNotFound,
+      message: 'This person has already joined or is no longer on the team, so there is nothing to invite again.',
+      retryable: false,
+    });
+  return issueInvitation(input, rows[0].role, now, async (client, _groups, record, verifier) => {
+    const { rows: members } = await client.query<{ db_role: string }>(
+      'SELECT db_role FROM team_members WHERE id = $1 AND removed_at IS NULL AND joined_at IS NULL FOR UPDATE',
+      [input.memberId],
+    );
+    if (!members[0]) throw new Error('the member joined or was removed meanwhile');
+    await client.query(
+      `ALTER ROLE ${ident(members[0].db_role)} LOGIN PASSWORD ${pg.escapeLiteral(verifier)}
+       VALID UNTIL ${pg.escapeLiteral(record.expiresAt)}`,
+    );
+    await client.query('DELETE FROM team_invitations WHERE member_id = $1', [input.memberId]);
+    return { memberId: input.memberId, user: members[0].db_role };
+  });
+}
+
+async function issueInvitation(
+  input: { engine: PostgresEngine; keyring: TeamKeyring; expiresAt: Date; server?: Partial<TeamServerAddress> },
+  role: TeamRole,
+  now: Date,
+  admit: (
+    client: pg.PoolClient,
+    groups: Record<TeamRole, string>,
+    record: InvitationRecord,
+    passwordVerifier: string,
+  ) => Promise<{ memberId: string; user: string }>,
+): Promise<MemberInvitation> {
   const password = randomDatabasePassword();
   const { code, record } = await createInvitation({
     role,
@@ -242,32 +307,21 @@ export async function inviteMember(input: {
     database: input.server?.database ?? target.database,
     sslmode: input.server?.sslmode ?? target.sslMode,
   };
-  const memberId = randomUUID();
-  const dbUser = await inTransaction(input.engine, async (client) => {
+  const { memberId, user } = await inTransaction(input.engine, async (client) => {
     await checkOwner(client);
     const team = await teamRow(client);
     if (team.id !== input.keyring.teamId) throw new Error('the keyring belongs to another team');
-    const groups = await groupRoles(client);
-    const user = memberLoginName(groups.admin, input.name);
-    await client.query(
-      `CREATE ROLE ${ident(user)} LOGIN PASSWORD ${pg.escapeLiteral(scramVerifier(password))}
-       VALID UNTIL ${pg.escapeLiteral(record.expiresAt)} IN ROLE ${ident(groups[role])}`,
-    );
-    await client.query(
-      `INSERT INTO team_members (id, name, email, role, db_role, added_at, added_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [memberId, input.name.trim(), input.email ?? null, role, user, now.toISOString(), await adminMemberId(client)],
-    );
+    const admitted = await admit(client, await groupRoles(client), record, scramVerifier(password));
     await client.query('INSERT INTO team_invitations (id, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
       record.invitationId,
-      memberId,
+      admitted.memberId,
       record.createdAt,
       record.expiresAt,
     ]);
-    return user;
+    return admitted;
   });
-  const joinText = sealJoinText({ record, proof, login: { user: dbUser, password }, server, memberId });
-  return { memberId, dbUser, expiresAt: record.expiresAt, joinText, joinCode: code };
+  const joinText = sealJoinText({ record, proof, login: { user, password }, server, memberId });
+  return { memberId, dbUser: user, expiresAt: record.expiresAt, joinText, joinCode: code };
 }
 
 // ---- List ------------------------------------------------------------------------------------------------------
