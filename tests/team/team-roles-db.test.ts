@@ -1,6 +1,14 @@
-import type pg from 'pg';
-import { describe, expect, it } from 'vitest';
-import { SECRET_COLUMNS } from '../../electron/db/postgres/migrations/003_team_members';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/errors';
+import { openPostgresEngine } from '../../electron/db/postgres/engine';
+import { migratePostgres } from '../../electron/db/postgres/migrations';
+import { createTestDatabase } from '../helpers/postgres';
+import {
+  SECRET_COLUMNS,
+  TEAM_DATABASE_SETUP,
+  teamGroupRoleNames,
+} from '../../electron/db/postgres/migrations/003_team_members';
 import { joinTeam, type JoinedTeam } from '../../electron/services/team/join';
 import { createTeamValueCipher } from '../../electron/services/team/value-cipher';
 import { inviteMember } from '../../electron/services/team/team-admin';
@@ -246,5 +254,40 @@ describe('team roles enforced by the database', async () => {
       [processorGroup],
     );
     expect(writable.rows.map((r) => r.table_name)).toEqual(['activity', 'store_meta']);
+  });
+});
+
+describe('setting up the team database', async () => {
+  const db = await createTestDatabase('assetdesk_nocreaterole');
+  const owner = `${teamGroupRoleNames(db.name).admin.replace(/_admin$/, '')}_owner`;
+  const dba = new pg.Client({ ...db.clientConfig(), database: 'postgres' });
+  await dba.connect();
+  await dba.query(`CREATE ROLE ${owner} LOGIN PASSWORD 'owner-password-123'`);
+  await dba.query(`ALTER DATABASE ${db.name} OWNER TO ${owner}`);
+  // Before the database helper's own clean-up: the role can go only once its database has.
+  afterAll(async () => {
+    await dba.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+    await dba.query(`DROP ROLE IF EXISTS ${owner}`);
+    await dba.end();
+  });
+
+  it('tells the admin to ask for CREATEROLE when the owner login lacks it, and changes nothing', async () => {
+    const url = new URL(db.url);
+    url.username = owner;
+    url.password = 'owner-password-123';
+    const engine = await openPostgresEngine({ url: url.toString(), caPem: db.caPem });
+    try {
+      const err = await migratePostgres(engine).then(
+        () => null,
+        (e: unknown) => e as AppError,
+      );
+      expect(err).toBeInstanceOf(AppError);
+      expect(err!.code).toBe(TEAM_DATABASE_SETUP);
+      expect(err!.message).toContain('CREATEROLE');
+      const tables = await engine.statement("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").pluck().get();
+      expect(tables).toBe(0);
+    } finally {
+      await engine.close();
+    }
   });
 });

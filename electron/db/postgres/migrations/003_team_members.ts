@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { AppError } from '../../../../shared/errors';
 import type { TeamRole } from '../../../../shared/team';
 import type { PostgresMigration } from './types';
 
@@ -65,6 +66,23 @@ export function teamGroupRoleNames(database: string): Record<TeamRole, string> {
 }
 
 const id = (name: string) => pg.escapeIdentifier(name);
+
+/** The owner login lacks CREATEROLE: the whole migration rolls back and the admin is told what to ask the DBA. */
+function needsCreateRole(cause: unknown): AppError {
+  return new AppError(
+    {
+      code: TEAM_DATABASE_SETUP,
+      message:
+        'The team database login cannot create the team’s member roles. Ask your database administrator to give it ' +
+        'the right to (ALTER ROLE <login> CREATEROLE, as in the AssetDesk team set-up guide), then open AssetDesk again. ' +
+        'Nothing was changed.',
+      retryable: false,
+    },
+    { cause },
+  );
+}
+
+export const TEAM_DATABASE_SETUP = 'TEAM_DATABASE_SETUP';
 
 /** An ISO timestamp as the app writes them (`toISOString`), from the server's clock. */
 const NOW_ISO = `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -313,7 +331,14 @@ export const postgresMigration003: PostgresMigration = {
     const groups = teamGroupRoleNames(await currentDatabase(client));
     for (const name of Object.values(groups)) {
       const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
-      if (exists.rowCount === 0) await client.query(`CREATE ROLE ${id(name)} NOLOGIN`);
+      if (exists.rowCount === 0) {
+        try {
+          await client.query(`CREATE ROLE ${id(name)} NOLOGIN`);
+        } catch (err) {
+          if ((err as { code?: unknown }).code === '42501') throw needsCreateRole(err);
+          throw err;
+        }
+      }
     }
     await client.query(teamTables());
     await client.query('INSERT INTO team_group_roles (role, db_role) VALUES ($1, $2), ($3, $4), ($5, $6)', [
