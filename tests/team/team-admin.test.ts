@@ -239,6 +239,11 @@ describe('removing a member', async () => {
   it('cuts the member off, rotates the key for the others and replaces the access tokens they could have copied', async () => {
     const leaverSession = await team.client(leaves.connection);
     await leaverSession.query('SELECT 1');
+    // The remaining officer's desk listens, as it does for loan changes.
+    const listener = await team.client(stays.connection);
+    const heard: { table: string; op: string }[] = [];
+    listener.on('notification', (n) => heard.push(JSON.parse(n.payload ?? '{}') as { table: string; op: string }));
+    await listener.query('LISTEN assetdesk_changes');
 
     const removed = await removeMember({ engine: admin, keyring: team.team.keyring, memberId: leaves.memberId });
     expect(removed.keyVersion).toBe(2);
@@ -249,6 +254,9 @@ describe('removing a member', async () => {
     expect(removed.toInviteAgain).toEqual([
       { memberId: pending.memberId, name: 'Paula Pending', email: null, role: 'processor' },
     ]);
+
+    await expect.poll(() => heard).toContainEqual(expect.objectContaining({ table: 'team', op: 'update' }));
+    expect(heard).toContainEqual(expect.objectContaining({ table: 'team_members', op: 'update' }));
 
     // The open session is gone, and the login cannot sign in again.
     await failure(leaverSession.query('SELECT 1'));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { AppError } from '../../../../shared/errors';
 import type { TeamRole } from '../../../../shared/team';
+import { CHANGES_CHANNEL } from './001_team_schema';
 import type { PostgresMigration } from './types';
 
 const T = 'TEXT COLLATE "C"';
@@ -206,6 +207,19 @@ function stampFunctions(schema: string): string {
   END $$;
   CREATE TRIGGER loans_stamp_members BEFORE INSERT OR UPDATE ON loans
     FOR EACH ROW EXECUTE FUNCTION loans_stamp_members();
+
+  -- Desks learn of a rotation (new key version to fetch) and of member changes the way they learn of loan changes.
+  CREATE FUNCTION team_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('${CHANGES_CHANNEL}', json_build_object(
+      'table', TG_TABLE_NAME, 'op', lower(TG_OP), 'id', (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)::text,
+      'loan_id', NULL)::text);
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER team_notify_change AFTER INSERT OR UPDATE ON team
+    FOR EACH ROW EXECUTE FUNCTION team_notify_change();
+  CREATE TRIGGER team_members_notify_change AFTER INSERT OR UPDATE ON team_members
+    FOR EACH ROW EXECUTE FUNCTION team_notify_change();
   `;
 }
 
