@@ -72,12 +72,20 @@ describe('creating the team and admitting members', async () => {
         engine: officerEngine,
         keyring: officer.keyring,
         name: 'Eve',
-        role: 'admin',
+        role: 'officer',
         expiresAt: inADay(),
       }),
     );
     expect(refused.code).toBe('TEAM_ADMIN_NOT_OWNER');
     expect(refused.message).toContain('database administrator');
+    // One admin per team: the owner login, the only one that can create logins and run migrations.
+    expect(
+      (
+        await failure(
+          inviteMember({ engine: admin, keyring, name: 'Second Admin', role: 'admin', expiresAt: inADay() }),
+        )
+      ).code,
+    ).toBe('TEAM_ONE_ADMIN');
   });
 
   it('admits with the text and the code together, once; each alone or mistyped opens nothing', async () => {

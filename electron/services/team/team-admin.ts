@@ -29,6 +29,7 @@ export const TeamAdminErrorCodes = {
   noTeam: 'TEAM_NOT_CREATED',
   memberNotFound: 'TEAM_MEMBER_NOT_FOUND',
   cannotRemoveSelf: 'TEAM_CANNOT_REMOVE_SELF',
+  oneAdmin: 'TEAM_ONE_ADMIN',
 } as const;
 
 export interface TeamMemberRecord {
@@ -225,6 +226,16 @@ export async function inviteMember(input: {
   now?: Date;
 }): Promise<MemberInvitation> {
   const role = TeamRole.parse(input.role);
+  // The admin is the owner login (it alone creates logins and runs migrations); a second "admin" could do neither.
+  if (role === 'admin')
+    throw new AppError({
+      code: TeamAdminErrorCodes.oneAdmin,
+      message:
+        'A team has one admin: the database login that owns the team database. Invite this person as a loan officer or ' +
+        'processor; to hand the team over, ask your database administrator to make their login the owner.',
+      retryable: false,
+      field: 'role',
+    });
   const now = input.now ?? new Date();
   return issueInvitation(input, role, now, async (client, groups, record, verifier) => {
     const memberId = randomUUID();
