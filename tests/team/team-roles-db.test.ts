@@ -113,6 +113,10 @@ describe('team roles enforced by the database', async () => {
     expect(summary).toEqual({ report_count: 1, has_pending: 1 });
     await officerStore.loans.update(loan.id, { fundsToClose: 70_000 });
     expect(await officerStore.items.accessToken(item.id)).toBe('access-sandbox-roles-secret');
+    // Deleting a loan file cascades through its borrowers and reports and their summary, with officer rights only.
+    const other = await officerStore.loans.create(newLoanInput({ loanNumber: 'LN-ROLES-2' }));
+    await officerStore.loans.delete(other.id);
+    expect(await officerStore.loans.get(other.id)).toBeNull();
   });
 
   it('refuses processors every UPDATE and DELETE, and the token and SSN columns', async () => {
