@@ -76,7 +76,8 @@ const REPORT_STATUS_SQL = `CASE
   END`;
 
 const SORT_SQL: Record<PipelineSort, string> = {
-  borrower: 'sort_name',
+  // NULL (a loan without borrowers) sorts first ascending on both engines, as SQLite orders NULLs.
+  borrower: "coalesce(sort_name, '')",
   loanNumber: 'loan_number_key',
   status: 'report_status',
   findings: 'coalesce(findings_attention, -1)',
