@@ -6,6 +6,7 @@ import { TeamRole } from '../../../shared/team';
 import type { TeamConnection } from '../../../shared/ipc/team-contract';
 import type { EventSink } from '../../../shared/ipc/contract';
 import { teamConnectionSettings } from '../../db/postgres/connection';
+import { SECRET_COLUMNS } from '../../db/postgres/migrations/003_team_members';
 import { openTeamStore, type TeamStore } from '../../db/team-store';
 import type { Logger } from '../../log/logger';
 import type { ReportCoordination } from '../reports/coordination';
@@ -36,6 +37,14 @@ export const TeamDeskConfig = z.object({
 export type TeamDeskConfig = z.infer<typeof TeamDeskConfig>;
 
 const CONFIG_FILE = 'team.json';
+
+/** What a processor's login may not read (the team schema's grants): tokens that start Plaid work, and SSNs. */
+const PROCESSOR_HIDDEN: ReadonlySet<string> = new Set(
+  Object.entries(SECRET_COLUMNS)
+    .flatMap(([table, columns]) => columns.map((column) => `${table}.${column}`))
+    // A processor's desk may carry on a pending report another desk requested (migration 004).
+    .filter((name) => name !== 'reports.report_token_enc'),
+);
 
 export function readTeamConfig(userDataDir: string): TeamDeskConfig | null {
   const file = join(userDataDir, CONFIG_FILE);
@@ -116,6 +125,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
     cipher,
     // Only the owner's desk changes the schema; a member's desk refuses a database older or newer than it.
     migrate: config.role === 'admin',
+    hiddenColumns: config.role === 'processor' ? PROCESSOR_HIDDEN : new Set(),
     applicationName: `AssetDesk ${config.memberName}`.slice(0, 60),
     ...(options.clock ? { clock: options.clock } : {}),
     logger,
