@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +9,14 @@ import type { AssetDeskStore } from '../../electron/db';
 import { createValueCipher } from '../../electron/db/cipher';
 import { moveLocalHistory, type MoveProgress } from '../../electron/db/move-history';
 import { openTeamStore, type TeamStore } from '../../electron/db/team-store';
+import { createTeamKeychain } from '../../electron/services/team/keychain';
+import { createMemberKeyPair, createTeamKeyring, rotateTeamKey } from '../../electron/services/team/keys';
+import { writeTeamConfig, type TeamDeskConfig } from '../../electron/services/team/team-desk';
+import { createTeamValueCipher } from '../../electron/services/team/value-cipher';
+import { createKeychainVault } from '../../electron/services/vault';
 import { borrowerInput, newLoanInput } from '../helpers/applicant';
 import { FAKE_ACCESS_TOKEN, FAKE_AUDIT_COPY_TOKEN, FAKE_LINK_TOKEN, FAKE_REPORT_TOKEN } from '../helpers/fake-tokens';
+import { keychainAvailability, realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { buildAssetReport } from '../store/fixtures/asset-report';
 import { plainPdf } from '../store/fixtures/pdf';
@@ -410,3 +419,124 @@ describe('a move that cannot be done whole is not done at all', async () => {
     expect(error).toMatchObject({ code: 'STORE_KEY_MISMATCH' });
   });
 });
+
+const CLI = fileURLToPath(new URL('../../electron/cli/team-move.ts', import.meta.url));
+const keychain = await keychainAvailability();
+
+describe.skipIf(!keychain.ok && process.env.ASSETDESK_ALLOW_NO_KEYCHAIN === '1')(
+  'npm run team:move (keys from the real keychain)',
+  async () => {
+    const db = await createTestDatabase();
+    const service = testKeychainService();
+    const teamService = testKeychainService();
+    // A rotated keyring: values are sealed with the current version, as a desk that joined after a rotation does.
+    const keyring = rotateTeamKey(createTeamKeyring());
+    let local: Local;
+    let history: History;
+    let dataDir: string;
+    const config = (role: TeamDeskConfig['role']): TeamDeskConfig => ({
+      format: 1,
+      url: db.url.replace(/:[^:@/]*@/, '@'), // team.json never holds the password; the keychain does
+      caPem: db.caPem,
+      teamId: keyring.teamId,
+      teamName: 'Bayview branch',
+      memberId: 'member-1',
+      memberName: 'Dana Reyes',
+      role,
+    });
+    const run = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          CLI,
+          '--data',
+          dataDir,
+          '--keychain-service',
+          service,
+          '--team-keychain-service',
+          teamService,
+          ...args,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+
+    beforeAll(async () => {
+      await requireKeychain(); // fails these tests with the way to run them when no Secret Service answers
+      local = await tempStore();
+      history = await buildLocalHistory(local);
+      await local.store.close();
+      dataDir = dirname(local.file);
+      await createKeychainVault({ service }).restoreDataKey(local.dataKey);
+      await createTeamKeychain({ service: teamService }).save({
+        teamId: keyring.teamId,
+        memberId: 'member-1',
+        memberKeyPair: createMemberKeyPair(),
+        keyring,
+        databasePassword: decodeURIComponent(new URL(db.url).password),
+      });
+      // The admin's desk made the team database (schema and key check) before this officer joined.
+      const admin = await openTeamStore({ url: db.url, caPem: db.caPem, cipher: createTeamValueCipher(keyring) });
+      await admin.close();
+    });
+    afterAll(async () => {
+      await local?.cleanup();
+      if (!keychain.ok) return;
+      const keytar = await realKeytar();
+      await keytar.deletePassword(service, 'data-key');
+      await keytar.deletePassword(teamService, `team:${keyring.teamId}`);
+    });
+
+    it('a processor is refused; nothing is moved', async () => {
+      writeTeamConfig(dataDir, config('processor'));
+      const child = run();
+      expect(child.status, child.stderr).toBe(1);
+      expect(child.stderr).toMatch(/Your role \(Processor\) does not allow this/);
+      const team = await openTeamStore({ url: db.url, caPem: db.caPem, cipher: createTeamValueCipher(keyring) });
+      try {
+        expect(await team.engine.statement('SELECT count(*) FROM loans').pluck().get()).toBe(0);
+      } finally {
+        await team.close();
+      }
+    });
+
+    it('moves with the keychain keys and prints progress and counts; a second run moves nothing', async () => {
+      writeTeamConfig(dataDir, config('officer'));
+      const first = run('--database-url', config('officer').url, '--ca', db.caFile);
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/report contents and PDFs: 1\/1/);
+      expect(first.stdout).toMatch(
+        /Moved 2 loan files, 3 borrowers, 2 bank connections, 2 Asset Reports, 1 audit copies and \d+ activity entries/,
+      );
+      const second = run(); // address and CA from team.json
+      expect(second.status, second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/Moved 0 loan files, 0 borrowers, 0 bank connections, 0 Asset Reports/);
+      expect(second.stdout).toMatch(/\d+ records were already in the team database/);
+
+      const team = await openTeamStore({ url: db.url, caPem: db.caPem, cipher: createTeamValueCipher(keyring) });
+      try {
+        expect(await team.applicants.revealSsn(history.borrowers[0]!)).toBe(SSN);
+        expect(await team.items.accessToken(history.items[0]!)).toBe(FAKE_ACCESS_TOKEN);
+        expect(Buffer.from(await team.reports.readPdf(history.reports[0]!)).equals(Buffer.from(history.pdf))).toBe(
+          true,
+        );
+        const moved = (await team.engine
+          .statement("SELECT detail FROM activity WHERE action = 'history_moved' ORDER BY id")
+          .pluck()
+          .all()) as string[];
+        expect(moved.map((d) => (JSON.parse(d) as { loans: number; movedBy: string }).loans)).toEqual([2, 0]);
+        expect(JSON.parse(moved[0]!)).toMatchObject({ movedBy: 'Dana Reyes' });
+      } finally {
+        await team.close();
+      }
+    });
+
+    it('a wrong team database address fails with the reason and exit code 1', () => {
+      const child = run('--database-url', 'postgres://nobody@127.0.0.1:1/none');
+      expect(child.status).toBe(1);
+      expect(child.stderr).toMatch(/127\.0\.0\.1:1/);
+      expect(child.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    });
+  },
+);
