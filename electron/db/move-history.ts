@@ -370,10 +370,16 @@ async function copyTable(
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
      ON CONFLICT (${plan.key.join(', ')}) DO NOTHING RETURNING 1`,
   );
+  const present = await alreadyInTeam(local, plan, options.team.engine);
   let moved = 0;
   let done = 0;
   options.onProgress?.({ table, done, total });
   for (const row of local.prepare(plan.select).iterate() as IterableIterator<Row>) {
+    done += 1;
+    if (present.has(String(row[plan.key[0]!]))) {
+      if (done % PROGRESS_EVERY === 0) options.onProgress?.({ table, done, total });
+      continue;
+    }
     const values = columns.map((column) => {
       const value = row[column];
       const rowId = plan.sealed[column];
@@ -381,13 +387,29 @@ async function copyTable(
       return reseal(value as Buffer, { table, column, rowId: rowId(row) }, options);
     });
     moved += (await insert.all(...values)).length;
-    done += 1;
     if (done % PROGRESS_EVERY === 0) options.onProgress?.({ table, done, total });
   }
   // The lineage query reaches every report whose parent chain ends; anything else would be silently left out.
   if (done !== total) throw new Error(`read ${done} of ${total} rows of ${table}`);
   if (done % PROGRESS_EVERY !== 0) options.onProgress?.({ table, done, total });
   return { moved, skipped: done - moved };
+}
+
+/**
+ * Keys of a table's rows the team database already holds, for tables with one key column and sealed values:
+ * moving again then neither opens, re-seals nor sends those values. Other rows rely on ON CONFLICT alone.
+ */
+async function alreadyInTeam(local: Database.Database, plan: TablePlan, engine: SqlEngine): Promise<Set<string>> {
+  if (plan.key.length !== 1 || Object.keys(plan.sealed).length === 0) return new Set();
+  const key = plan.key[0]!;
+  const keys = local.prepare(`SELECT ${key} FROM ${plan.table}`).pluck().all() as string[];
+  if (keys.length === 0) return new Set();
+  // One array parameter (wrapped: a lone array argument is read as the positional list).
+  const found = await engine
+    .statement(`SELECT ${key} FROM ${plan.table} WHERE ${key} = ANY(CAST(? AS text[]))`)
+    .pluck()
+    .all([keys]);
+  return new Set(found as string[]);
 }
 
 function reseal(sealed: Buffer, where: SealedValueLocation, options: MoveLocalHistoryOptions): Buffer {
