@@ -8,6 +8,16 @@ import { LATEST_SCHEMA_VERSION } from './migrations';
 import { LOAN_NUMBER_TAKEN } from './repositories/loans';
 import type { SqlEngine } from './sql';
 
+/** Why a move was refused, beside the store's own codes (LOAN_NUMBER_TAKEN, STORE_DATA_CORRUPT, STORE_KEY_MISMATCH). */
+export const MoveErrorCodes = {
+  /** The local file is in an older format: open it once in this version first. */
+  localHistoryOutdated: 'LOCAL_HISTORY_OUTDATED',
+  /** A local table or column the team database (or this code) does not have. */
+  schemaMismatch: 'TEAM_MOVE_SCHEMA_MISMATCH',
+  /** A bank connection or report already in the team database under another record. */
+  conflict: 'TEAM_MOVE_CONFLICT',
+} as const;
+
 /** The team database to move into: its engine, and the team cipher values are re-sealed with. */
 export interface MoveTarget {
   engine: SqlEngine;
@@ -229,7 +239,7 @@ function openLocalHistory(file: string, cipher: ValueCipher): Database.Database 
     }
     if (version < LATEST_SCHEMA_VERSION) {
       throw new AppError({
-        code: 'LOCAL_HISTORY_OUTDATED',
+        code: MoveErrorCodes.localHistoryOutdated,
         message:
           'This history is in an older format. Open it once in this version of AssetDesk (which updates it), ' +
           'then move it. Nothing was moved.',
@@ -298,7 +308,7 @@ function columnsOf(local: Database.Database, table: string): string[] {
 
 function schemaMismatch(reason: string): AppError {
   return new AppError({
-    code: 'TEAM_MOVE_SCHEMA_MISMATCH',
+    code: MoveErrorCodes.schemaMismatch,
     message:
       `This history can't be moved: ${reason}. Update AssetDesk on this desk and ask your admin to open the ` +
       'team once with the same version, then move again. Nothing was moved.',
@@ -499,7 +509,7 @@ function explainTeamConflict(error: unknown): unknown {
         : `a record (${String(pgError.table)})`;
   return new AppError(
     {
-      code: 'TEAM_MOVE_CONFLICT',
+      code: MoveErrorCodes.conflict,
       message:
         `The team database already holds ${what} from this history under another record, so nothing was moved. ` +
         'It was probably linked or created again from another desk; ask your admin which copy to keep.',

@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssetDeskStore } from '../../electron/db';
 import { createValueCipher } from '../../electron/db/cipher';
-import { moveLocalHistory, type MoveProgress } from '../../electron/db/move-history';
+import { LATEST_SCHEMA_VERSION } from '../../electron/db/migrations';
+import { MoveErrorCodes, moveLocalHistory, type MoveProgress } from '../../electron/db/move-history';
 import { openTeamStore, type TeamStore } from '../../electron/db/team-store';
 import { createTeamKeychain } from '../../electron/services/team/keychain';
 import { createMemberKeyPair, createTeamKeyring, rotateTeamKey } from '../../electron/services/team/keys';
@@ -380,6 +382,28 @@ describe('a move that cannot be done whole is not done at all', async () => {
     await team.loans.delete(theirs.id);
   });
 
+  it('a bank another team loan already has under another record refuses the whole move', async () => {
+    const file = new Database(local.file, { readonly: true });
+    const plaidItemId = file.prepare('SELECT plaid_item_id FROM items ORDER BY linked_at, id').pluck().get() as string;
+    file.close();
+    const theirs = await team.loans.create(newLoanInput({ loanNumber: 'LN-OTHER-DESK' }));
+    await team.items.add({
+      applicantId: theirs.borrowers[0]!.id,
+      environment: 'sandbox',
+      plaidItemId,
+      accessToken: FAKE_ACCESS_TOKEN,
+      institutionId: 'ins_1',
+      institutionName: 'First Platypus Bank',
+      accounts: [],
+    });
+    const before = await dumpTeamDatabase(db);
+    const error = await move().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: MoveErrorCodes.conflict });
+    expect((error as Error).message).toMatch(/already holds a bank connection from this history.*nothing was moved/s);
+    expect(await dumpTeamDatabase(db)).toEqual(before);
+    await team.loans.delete(theirs.id);
+  });
+
   it('a damaged local value stops the move, says what is damaged, and writes nothing', async () => {
     await local.store.close();
     const file = new Database(local.file);
@@ -399,6 +423,33 @@ describe('a move that cannot be done whole is not done at all', async () => {
     expect((error as Error).message).toMatch(/Asset Report PDF.*Nothing was moved/s);
     expect(await dumpTeamDatabase(db)).toEqual(before);
     expect(before.tables.loans).toHaveLength(0);
+  });
+
+  it('a history in an older format, or with a table this version cannot move, is refused before anything moves', async () => {
+    const copy = join(local.dir, 'copy.sqlite');
+    const attempt = async (change: string) => {
+      copyFileSync(local.file, copy);
+      const file = new Database(copy);
+      file.exec(change);
+      file.close();
+      return moveLocalHistory({
+        sqliteFile: copy,
+        localCipher: createValueCipher(local.dataKey),
+        team: { engine: team.engine, cipher: createValueCipher(teamKey) },
+      }).catch((e: unknown) => e);
+    };
+    expect(await attempt(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION - 1}`)).toMatchObject({
+      code: MoveErrorCodes.localHistoryOutdated,
+    });
+    expect(await attempt('CREATE TABLE loan_notes (id TEXT PRIMARY KEY, note_enc BLOB)')).toMatchObject({
+      code: MoveErrorCodes.schemaMismatch,
+      message: expect.stringMatching(/loan_notes/) as unknown,
+    });
+    expect(await attempt('ALTER TABLE loans ADD COLUMN branch_code TEXT')).toMatchObject({
+      code: MoveErrorCodes.schemaMismatch,
+      message: expect.stringMatching(/loans\.branch_code/) as unknown,
+    });
+    expect(await team.engine.statement('SELECT count(*) FROM loans').pluck().get()).toBe(0);
   });
 
   it('the wrong local data key is refused before anything is read', async () => {
