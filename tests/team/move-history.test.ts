@@ -22,6 +22,7 @@ import { keychainAvailability, realKeytar, requireKeychain, testKeychainService 
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { buildAssetReport } from '../store/fixtures/asset-report';
 import { plainPdf } from '../store/fixtures/pdf';
+import { TEAM_ONLY_COLUMNS } from '../../electron/db/postgres/migrations/003_team_members';
 import { tempStore } from '../store/helpers';
 
 const SSN = '512-44-8123';
@@ -210,8 +211,11 @@ function localRows(file: string, table: string): Record<string, unknown>[] {
   }
 }
 
+/** A team table's rows, without the columns only the team has (who did it, stamped by the server). */
 async function teamRows(team: TeamStore, table: string): Promise<Record<string, unknown>[]> {
-  return sortedRows((await team.engine.statement(`SELECT * FROM ${table}`).all()) as Record<string, unknown>[]);
+  const teamOnly = TEAM_ONLY_COLUMNS[table] ?? [];
+  const rows = (await team.engine.statement(`SELECT * FROM ${table}`).all()) as Record<string, unknown>[];
+  return sortedRows(rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !teamOnly.includes(k)))));
 }
 
 describe('moving a local history into the team database', async () => {

@@ -96,7 +96,12 @@ export function createTeamHandlers(deps: TeamFeatureDeps): TeamHandlers {
     'team:create': async ({ url, caPem, teamName, adminName }) => {
       localOnly();
       const { url: address, password } = splitPassword(url);
-      const engine = await openPostgresEngine({ url, caPem, poolSize: 2, applicationName: 'AssetDesk (creating team)' });
+      const engine = await openPostgresEngine({
+        url,
+        caPem,
+        poolSize: 2,
+        applicationName: 'AssetDesk (creating team)',
+      });
       try {
         // The admin's login owns the database: the schema, the group roles and the team are made from here.
         await migratePostgres(engine);
@@ -171,17 +176,15 @@ export function createTeamHandlers(deps: TeamFeatureDeps): TeamHandlers {
     },
 
     'team:members': async () =>
-      (await listMembers({ engine: desk().store.engine })).map(
-        (m): TeamMember => ({
-          id: m.id,
-          name: m.name,
-          role: m.role,
-          addedAt: m.addedAt,
-          ...(m.email ? { email: m.email } : {}),
-          ...(m.joinedAt ? { joinedAt: m.joinedAt } : {}),
-          ...(m.removedAt ? { removedAt: m.removedAt } : {}),
-        }),
-      ),
+      (await listMembers({ engine: desk().store.engine })).map((m): TeamMember => ({
+        id: m.id,
+        name: m.name,
+        role: m.role,
+        addedAt: m.addedAt,
+        ...(m.email ? { email: m.email } : {}),
+        ...(m.joinedAt ? { joinedAt: m.joinedAt } : {}),
+        ...(m.removedAt ? { removedAt: m.removedAt } : {}),
+      })),
 
     'team:removeMember': async ({ memberId }) => {
       const team = desk();

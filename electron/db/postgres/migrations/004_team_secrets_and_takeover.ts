@@ -34,8 +34,10 @@ export const postgresMigration004: PostgresMigration = {
       GRANT UPDATE (status, ready_at, generated_on, total_balance, account_count, earliest_history_date,
                     failure_code, failure_message, failure_request_id, findings_attention, findings_info)
         ON reports TO ${processor};
-      GRANT INSERT, UPDATE ON report_content TO ${processor};
+      GRANT INSERT, UPDATE (json_codec, json_enc, pdf_enc) ON report_content TO ${processor};
       GRANT UPDATE (status, last_error_code, last_error_message) ON items TO ${processor};
+      -- The pipeline summary follows the report's outcome (the function runs with the owner's rights).
+      GRANT EXECUTE ON FUNCTION assetdesk_refresh_loan_summary(text, text) TO ${processor};
 
       ALTER TABLE reports ENABLE ROW LEVEL SECURITY;
       CREATE POLICY reports_read ON reports FOR SELECT USING (true);
