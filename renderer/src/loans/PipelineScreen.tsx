@@ -3,6 +3,8 @@ import type { LoanStatus } from '../../../shared/domain';
 import { useAppInfo } from '../shell/AppInfo';
 import { href, navigate } from '../shell/router';
 import { Button, EmptyState, ErrorState, SelectField, Skeleton, TextField, loanStatusLabel, useDebounced } from '../ui';
+import { useCan } from '../team/TeamContext';
+import { useTeamChanges } from '../team/useTeamChanges';
 import { NewLoanForm } from './LoanForm';
 import { PipelineTable, type PipelineSortState } from './PipelineTable';
 import { usePipelineRows } from './usePipelineRows';
@@ -38,13 +40,17 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
     },
     dataVersion,
   );
+  // Any loan may have changed at another desk of the team; a burst of changes makes one reload.
+  useTeamChanges(list.reload, { debounceMs: 150 });
+  const canCreate = useCan('loans:create').allowed;
   // Open loans are the default view, not a filter the officer chose.
   const filtering = debouncedQuery !== '' || loanStatus !== 'open' || needsAttention || dueWithin.days !== null;
-  const newButton = (testId: string) => (
-    <Button variant="primary" onClick={() => navigate(href.newLoan())} data-testid={testId} aria-keyshortcuts="N">
-      New loan
-    </Button>
-  );
+  const newButton = (testId: string) =>
+    canCreate && (
+      <Button variant="primary" onClick={() => navigate(href.newLoan())} data-testid={testId} aria-keyshortcuts="N">
+        New loan
+      </Button>
+    );
 
   return (
     <div className="page" data-testid="pipeline-screen">
@@ -126,7 +132,7 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
           <PipelineTable rows={list.rows} total={list.total} sort={sort} onSort={setSort} />
         )}
       </div>
-      {creating && (
+      {creating && canCreate && (
         <NewLoanForm
           onClose={() => navigate(href.loans(), { replace: true })}
           onSaved={(loan) => {

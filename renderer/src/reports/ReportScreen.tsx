@@ -20,6 +20,7 @@ import { useAccountConfirmations } from './useAccountConfirmations';
 import { Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
 import { useReportProgress } from './use-report-progress';
+import { concernsReportsOf, useTeamChanges } from '../team/useTeamChanges';
 import { FindingsPanel, type FindingFocus } from './FindingsPanel';
 import { AccountsSection } from './AccountsSection';
 import { MonthlySummary } from './MonthlySummary';
@@ -140,6 +141,9 @@ const TABS: { id: Tab; label: string }[] = [
 /** The report viewer: findings first, then assets and accounts; transactions, PDF and actions on tabs. */
 export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
   const loaded = useLoad(() => loadReport(reportId), [reportId]);
+  // Another desk of the team changed a report of this loan (finished, refreshed, removed, shared): load it again.
+  const loanId = loaded.data?.summary.loanId;
+  useTeamChanges(loaded.reload, { concerns: (changes) => (loanId ? concernsReportsOf(loanId)(changes) : false) });
 
   if (loaded.status === 'error' && !loaded.data) {
     return (

@@ -21,6 +21,8 @@ import { AssetClassSettingsSection } from './AssetClassSettingsSection';
 import { BackupSection } from './BackupSection';
 import { PlaidCheckNote, PlaidConnectionSection } from './PlaidConnectionSection';
 import { InsightsSection } from './InsightsSection';
+import { RoleLocked } from '../team/RoleLocked';
+import { TeamSection } from '../team/TeamSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -486,13 +488,15 @@ export function SettingsScreen() {
       <div className="page-header">
         <h1>Settings</h1>
       </div>
+      <TeamSection />
       <BackupSection />
+      <OfficerPinSection />
       {loaded.status === 'error' && !settings ? (
         <ErrorState error={loaded.error} onRetry={loaded.reload} title="Settings could not be loaded" />
       ) : !settings ? (
         <Skeleton lines={8} label="Loading settings" />
       ) : (
-        <>
+        <RoleLocked channel="settings:update">
           <EnvironmentSection key={settings.environment} settings={settings} onChange={setSettings} />
           <section className="panel" aria-labelledby="cred-heading">
             <h2 id="cred-heading">Plaid keys</h2>
@@ -510,10 +514,9 @@ export function SettingsScreen() {
           />
           <PlaidConnectionSection settings={settings} onChange={setSettings} />
           <InsightsSection settings={settings} onChange={setSettings} />
-          <OfficerPinSection />
           <UnderwritingSection settings={settings} onChange={setSettings} />
           <AssetClassSettingsSection />
-        </>
+        </RoleLocked>
       )}
     </div>
   );

@@ -4,6 +4,8 @@ import { useAppInfo } from './AppInfo';
 import { href, navigate, type Route } from './router';
 import { LogFailureNotice, RecoveryKeyPrompt } from '../settings/BackupSection';
 import { BackgroundWorkStatus } from './BackgroundWorkStatus';
+import { TeamProvider } from '../team/TeamContext';
+import { TeamOfflineBanner } from '../team/TeamOfflineBanner';
 
 const navItems: { label: string; href: string; matches: Route['name'][]; testId: string }[] = [
   { label: 'Loans', href: href.loans(), matches: ['loans', 'loan'], testId: 'nav-loans' },
@@ -99,54 +101,59 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   }, [routeKey]);
 
   return (
-    <div className="shell">
-      <a
-        className="skip-link"
-        href="#main"
-        data-testid="skip-link"
-        onClick={(event) => {
-          event.preventDefault();
-          mainRef.current?.focus();
-        }}
-      >
-        Skip to main content
-      </a>
-      <header className="shell-header">
-        <span className="brand">AssetDesk</span>
-        <EnvironmentBadge />
-        <span className="spacer" />
-        {info && <span className="version">v{info.version}</span>}
-      </header>
-      <KeychainBanner />
-      <nav className="shell-nav" aria-label="Main" data-testid="nav">
-        <ul>
-          {navItems.map((item) => (
-            <li key={item.href}>
-              <a
-                href={item.href}
-                data-testid={item.testId}
-                aria-current={item.matches.includes(route.name) ? 'page' : undefined}
-              >
-                {item.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-        <div className="kbd-hints" aria-hidden="true">
-          <div>
-            <kbd>Ctrl</kbd> <kbd>K</kbd> search
-          </div>
-          <div>
-            <kbd>N</kbd> new loan
-          </div>
+    <TeamProvider>
+      <div className="shell">
+        <a
+          className="skip-link"
+          href="#main"
+          data-testid="skip-link"
+          onClick={(event) => {
+            event.preventDefault();
+            mainRef.current?.focus();
+          }}
+        >
+          Skip to main content
+        </a>
+        <header className="shell-header">
+          <span className="brand">AssetDesk</span>
+          <EnvironmentBadge />
+          <span className="spacer" />
+          {info && <span className="version">v{info.version}</span>}
+        </header>
+        <div className="shell-banners">
+          <KeychainBanner />
+          <TeamOfflineBanner />
         </div>
-      </nav>
-      <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
-        <LogFailureNotice />
-        <BackgroundWorkStatus />
-        <RecoveryKeyPrompt />
-        {children}
-      </main>
-    </div>
+        <nav className="shell-nav" aria-label="Main" data-testid="nav">
+          <ul>
+            {navItems.map((item) => (
+              <li key={item.href}>
+                <a
+                  href={item.href}
+                  data-testid={item.testId}
+                  aria-current={item.matches.includes(route.name) ? 'page' : undefined}
+                >
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <div className="kbd-hints" aria-hidden="true">
+            <div>
+              <kbd>Ctrl</kbd> <kbd>K</kbd> search
+            </div>
+            <div>
+              <kbd>N</kbd> new loan
+            </div>
+          </div>
+        </nav>
+        <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
+          <LogFailureNotice />
+          <BackgroundWorkStatus />
+          <RecoveryKeyPrompt />
+          {children}
+        </main>
+      </div>
+    </TeamProvider>
   );
 }

@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import type { ChannelName } from '../../../shared/ipc/channels';
+import { useCan } from './TeamContext';
+import './team.css';
+
+/**
+ * Controls the member's role may not use stay readable but disabled, under one line saying why and whom to ask
+ * (a disabled fieldset disables every input and button inside it).
+ */
+export function RoleLocked({ channel, children }: { channel: ChannelName; children: ReactNode }) {
+  const permission = useCan(channel);
+  if (permission.allowed) return <>{children}</>;
+  return (
+    <div data-testid="role-locked">
+      <p className="alert role-note" role="note" data-testid="role-note">
+        {permission.reason}
+      </p>
+      <fieldset className="role-locked" disabled>
+        {children}
+      </fieldset>
+    </div>
+  );
+}
+
+/** One line on a screen whose actions the member's role hides, saying why they are not there. */
+export function RoleNote({ channel }: { channel: ChannelName }) {
+  const permission = useCan(channel);
+  if (permission.allowed) return null;
+  return (
+    <p className="muted role-note" role="note" data-testid="role-note">
+      {permission.reason}
+    </p>
+  );
+}

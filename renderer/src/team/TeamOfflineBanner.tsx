@@ -1,0 +1,45 @@
+import type { TeamConnection } from '../../../shared/ipc/team-contract';
+import { useTeam } from './TeamContext';
+import './team.css';
+
+/** "10:42" today; with the date when it was another day (a desk left open overnight). */
+export function clockTime(iso: string, now = new Date()): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (at.toDateString() === now.toDateString()) return time;
+  return `${at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** What the banner says, in one sentence the officer can act on (exported for the Team settings too). */
+export function offlineMessage(connection: Exclude<TeamConnection, { status: 'online' }>): string {
+  const reason = connection.reason.trim().replace(/\.$/, '');
+  const next =
+    connection.status === 'reconnecting'
+      ? ' Trying again now.'
+      : connection.retryAt
+        ? ` Next try ${clockTime(connection.retryAt)}.`
+        : '';
+  return (
+    `Team database unreachable since ${clockTime(connection.since)}${reason ? ` — ${reason}` : ''}. ` +
+    `Showing what was already on screen; changes wait until it’s back.${next}`
+  );
+}
+
+/**
+ * The one place the desk says the team database is away (mounted once by the shell). A polite status, not an
+ * alert: it appears while the officer works and must not interrupt what a screen reader is reading.
+ */
+export function TeamOfflineBanner() {
+  const { connection } = useTeam();
+  const away = connection && connection.status !== 'online' ? connection : null;
+  return (
+    <div className="team-connection" role="status" aria-live="polite" data-testid="team-connection-region">
+      {away && (
+        <div className="banner team-offline-banner" data-testid="team-offline-banner" data-status={away.status}>
+          <span>{offlineMessage(away)}</span>
+        </div>
+      )}
+    </div>
+  );
+}
