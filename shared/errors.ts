@@ -63,4 +63,15 @@ export const ErrorCodes = {
   cancelled: 'CANCELLED',
   /** The officer typed a loan number another file already has. */
   loanNumberTaken: 'LOAN_NUMBER_TAKEN',
+  // Team mode (the office's PostgreSQL)
+  /** The team database cannot be reached now; nothing that needs it was done. */
+  teamOffline: 'TEAM_OFFLINE',
+  teamDatabaseUnreachable: 'TEAM_DATABASE_UNREACHABLE',
+  teamDatabaseTls: 'TEAM_DATABASE_TLS',
+  teamDatabaseAuth: 'TEAM_DATABASE_AUTH',
+  /** This desk is set up for a team but the team key is not in its keychain. */
+  teamKeyMissing: 'TEAM_KEY_MISSING',
+  /** The member's role does not allow this (the database refuses it too). */
+  roleNotAllowed: 'ROLE_NOT_ALLOWED',
+  teamNotAvailable: 'TEAM_NOT_AVAILABLE',
 } as const;

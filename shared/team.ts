@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppErrorShape } from './errors';
+import { ErrorCodes, type AppErrorShape } from './errors';
 import { CHANNEL_NAMES, type ChannelName } from './ipc/channels';
 
 /**
@@ -142,7 +142,7 @@ export function allowedChannels(role: TeamRole): ChannelName[] {
 }
 
 /** The code a refused call answers with (the main process checks every call against the table). */
-export const ROLE_NOT_ALLOWED = 'ROLE_NOT_ALLOWED';
+export const ROLE_NOT_ALLOWED = ErrorCodes.roleNotAllowed;
 
 /** What a member is told when their role does not allow a call, and whom to ask instead. */
 export function roleRefusal(role: TeamRole, channel: ChannelName): AppErrorShape {

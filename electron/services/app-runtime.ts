@@ -348,7 +348,7 @@ const checking = (count: number): string =>
 
 function teamSecretsMissing(config: TeamDeskConfig): AppError {
   return new AppError({
-    code: 'TEAM_KEY_MISSING',
+    code: ErrorCodes.teamKeyMissing,
     message: `This desk is set up for the team "${config.teamName}" but its team key is not in the system keychain.`,
     retryable: false,
   });

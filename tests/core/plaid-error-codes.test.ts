@@ -30,6 +30,8 @@ const APP_OWN_CODES = new Set<string>([
   'REPORT_NOT_READY',
   'RESTORE_REFUSED',
   'ECONNREFUSED', // Node's, for a connection refused before the request was sent
+  'ECONNRESET', // Node's, a team database connection cut
+  'ETIMEDOUT', // Node's, a team database that stopped answering
   'EADDRINUSE', // Node's, when the webhook receiver's saved port is taken
   'ERR_JWT_EXPIRED', // jose's, from webhook verification
   'ERR_JWT_CLAIM_VALIDATION_FAILED',

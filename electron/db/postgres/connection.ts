@@ -2,11 +2,11 @@ import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 
-/** Codes for the team database's connection failures (to move into shared/errors with the rest). */
+/** Codes for the team database's connection failures. */
 export const TeamDatabaseErrorCodes = {
-  unreachable: 'TEAM_DATABASE_UNREACHABLE',
-  tls: 'TEAM_DATABASE_TLS',
-  auth: 'TEAM_DATABASE_AUTH',
+  unreachable: ErrorCodes.teamDatabaseUnreachable,
+  tls: ErrorCodes.teamDatabaseTls,
+  auth: ErrorCodes.teamDatabaseAuth,
 } as const;
 
 /**

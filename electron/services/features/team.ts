@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import type { TeamStatus } from '../../../shared/ipc/team-contract';
 import { clearTeamConfig, readTeamConfig, serverOf, type TeamDesk } from '../team/team-desk';
@@ -40,7 +40,7 @@ export function teamStatusOf(deps: TeamFeatureDeps): TeamStatus {
 
 const notYet = (what: string) =>
   new AppError({
-    code: 'TEAM_NOT_AVAILABLE',
+    code: ErrorCodes.teamNotAvailable,
     message: `${what} is not available in this build yet.`,
     retryable: false,
   });

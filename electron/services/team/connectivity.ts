@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { Logger } from '../../log/logger';
 
 /**
@@ -8,7 +8,7 @@ import type { Logger } from '../../log/logger';
  */
 
 /** The officer can't do this now because the team database is out of reach; it comes back by itself. */
-export const TEAM_OFFLINE = 'TEAM_OFFLINE';
+export const TEAM_OFFLINE = ErrorCodes.teamOffline;
 
 export type TeamConnectionState =
   | { status: 'online'; since: Date }
