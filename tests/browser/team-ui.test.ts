@@ -1,0 +1,287 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { writeTeamConfig } from '../../electron/services/team/team-desk';
+import type { TeamRole } from '../../shared/team';
+import { roleRefusal } from '../../shared/team';
+import {
+  addApplicant,
+  launchChromium,
+  loanIdOf,
+  seriousViolations,
+  startDesk,
+  webBuildCopy,
+  type Desk,
+} from './support/desk';
+
+/**
+ * Team mode on screen, against the real services through the web bridge: Settings → Team on a local desk
+ * (both cards, field errors found in the page), the offline banner following `team:connection`, screens
+ * reloading on `team:changes` (and only for their own loan), and what a member's role hides once this desk's
+ * team.json names a team.
+ */
+
+let workDir: string;
+let desk: Desk;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+/** Every bridge call the page made, by channel: validation must not reach the main process. */
+const calls: string[] = [];
+let loanId: string;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'assetdesk-team-ui-'));
+  desk = await startDesk(workDir, webBuildCopy(workDir));
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('request', (request) => {
+    const match = /\/__bridge\/invoke\/([^/?]+)/.exec(request.url());
+    if (match) calls.push(decodeURIComponent(match[1]!));
+  });
+  await page.goto(desk.bridge.url);
+  await page.getByTestId('pipeline-screen').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.bridge.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+const userDataDir = () => join(workDir, 'user-data');
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUfakeButWellShaped\n-----END CERTIFICATE-----\n';
+
+async function openTeamSettings() {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('team-section').waitFor();
+}
+
+test('a local desk shows both cards: create a team and join a team', async () => {
+  await openTeamSettings();
+  await page.getByTestId('team-local').waitFor();
+  expect(await page.getByTestId('team-create').getByRole('heading').textContent()).toBe('Create a team');
+  expect(await page.getByTestId('team-join').getByRole('heading').textContent()).toBe('Join a team');
+  expect(await page.getByTestId('team-desk').count()).toBe(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the create form points at a bad address and a missing certificate without asking the main process', async () => {
+  const form = page.getByTestId('team-create');
+  await form.getByTestId('team-create-url').fill('http://db.example.com/assetdesk');
+  await form.getByTestId('team-create-name').fill('Main Street branch');
+  await form.getByTestId('team-create-submit').click();
+  const urlError = form.getByTestId('error-url');
+  await urlError.waitFor();
+  expect(await urlError.textContent()).toContain('postgres://user:password@host:5432/database');
+  expect(await form.getByTestId('error-team-create-ca').textContent()).toContain('office CA certificate');
+  expect(await form.getByTestId('error-adminName').textContent()).toContain('Enter your name');
+  expect(await form.getByTestId('error-teamName').count()).toBe(0);
+  expect(await form.getByTestId('team-create-url').getAttribute('aria-invalid')).toBe('true');
+
+  // No database name, and a certificate that is not one.
+  await form.getByTestId('team-create-url').fill('postgres://owner:pw@db.example.com:5432');
+  await form.getByTestId('team-create-ca-pem').fill('hello');
+  await form.getByTestId('team-create-admin').fill('Ada Admin');
+  await form.getByTestId('team-create-submit').click();
+  await form.getByText('The address has no database name').waitFor();
+  expect(await form.getByTestId('error-team-create-ca').textContent()).toContain('This is not a certificate');
+
+  // A certificate file chosen in the page fills the field.
+  await form.getByTestId('team-create-ca-file').setInputFiles({
+    name: 'office-ca.pem',
+    mimeType: 'application/x-pem-file',
+    buffer: Buffer.from(PEM),
+  });
+  await expect.poll(() => form.getByTestId('team-create-ca-pem').inputValue()).toBe(PEM);
+  expect(calls.filter((c) => c === 'team:create')).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the join form checks the join code and the certificate in the page', async () => {
+  const form = page.getByTestId('team-join');
+  await form.getByTestId('team-join-submit').click();
+  await form.getByTestId('error-joinText').waitFor();
+  expect(await form.getByTestId('error-joinCode').textContent()).toContain('join code');
+  expect(await form.getByTestId('error-team-join-ca').textContent()).toContain('office CA certificate');
+
+  await form.getByTestId('team-join-text').fill('join text from the e-mail');
+  // Right length and alphabet, wrong check character.
+  await form.getByTestId('team-join-code').fill('0000-0000-0000-0000-0000-0000-0000-0001');
+  await form.getByTestId('team-join-submit').click();
+  await form.getByText('One of the characters in this join code is wrong').waitFor();
+  await form.getByTestId('team-join-code').fill('ABCD-EFGH');
+  await form.getByTestId('team-join-submit').click();
+  await form.getByText('Check that you copied all of it').waitFor();
+  expect(await form.getByTestId('error-joinText').count()).toBe(0);
+  expect(calls.filter((c) => c === 'team:join')).toEqual([]);
+});
+
+test('the offline banner follows team:connection and goes when the database is back', async () => {
+  const banner = page.getByTestId('team-offline-banner');
+  expect(await banner.count()).toBe(0);
+  const since = new Date(2026, 10, 30, 10, 42).toISOString();
+  const retryAt = new Date(2026, 10, 30, 10, 43).toISOString();
+  const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  desk.publish('team:connection', {
+    status: 'offline',
+    since,
+    reason: 'the team database refused the connection (is the server running?)',
+    retryAt,
+  });
+  await banner.waitFor();
+  const text = await banner.textContent();
+  expect(text).toContain(`Team database unreachable since`);
+  expect(text).toContain(time(since));
+  expect(text).toContain('— the team database refused the connection (is the server running?).');
+  expect(text).toContain('Showing what was already on screen; changes wait until it’s back.');
+  expect(text).toContain(`Next try ${time(retryAt)}.`);
+  // Announced politely: a live status region around it, not an alert.
+  const region = page.getByTestId('team-connection-region');
+  expect(await region.getAttribute('role')).toBe('status');
+  expect(await region.getAttribute('aria-live')).toBe('polite');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  desk.publish('team:connection', { status: 'reconnecting', since, reason: 'the connection was cut' });
+  await expect.poll(() => banner.getAttribute('data-status')).toBe('reconnecting');
+  expect(await banner.textContent()).toContain('Trying again now.');
+
+  // The banner belongs to the shell: it stays across screens.
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
+  expect(await banner.isVisible()).toBe(true);
+
+  desk.publish('team:connection', { status: 'online', since: new Date().toISOString() });
+  await banner.waitFor({ state: 'detached' });
+});
+
+test('the pipeline and the loan screen reload on team:changes, the loan screen only for its own loan', async () => {
+  loanId = await addApplicant(page, {
+    firstName: 'Tess',
+    lastName: 'Team',
+    loanNumber: 'TEAM-1',
+    income: '9000',
+    fundsToClose: '40000',
+  });
+  // Another desk renames the loan: this page is not told until the change feed says so.
+  await desk.app.handlers['loans:update']({ loanId, changes: { loanNumber: 'TEAM-1B' } });
+  const number = page.getByTestId('loan-number');
+  desk.publish('team:changes', { resync: false, tables: ['loans'], loanIds: ['some-other-loan'] });
+  await page.waitForTimeout(600);
+  expect(await number.textContent()).toBe('TEAM-1');
+  desk.publish('team:changes', { resync: false, tables: ['loans'], loanIds: [loanId] });
+  await expect.poll(() => number.textContent()).toBe('TEAM-1B');
+
+  // A resync concerns every screen.
+  await desk.app.handlers['loans:update']({ loanId, changes: { loanNumber: 'TEAM-1C' } });
+  desk.publish('team:changes', { resync: true, tables: [], loanIds: [] });
+  await expect.poll(() => number.textContent()).toBe('TEAM-1C');
+
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').getByText('TEAM-1C').waitFor();
+  await desk.app.handlers['loans:update']({ loanId, changes: { loanNumber: 'TEAM-1D' } });
+  await page.waitForTimeout(600);
+  expect(await page.getByTestId('pipeline-screen').getByText('TEAM-1D').count()).toBe(0);
+  // A burst of changes (one per loan touched) makes one reload after the burst.
+  const listCallsBefore = calls.filter((c) => c === 'loans:list').length;
+  for (let i = 0; i < 5; i += 1) desk.publish('team:changes', { resync: false, tables: ['loans'], loanIds: [loanId] });
+  await page.getByTestId('pipeline-screen').getByText('TEAM-1D').waitFor();
+  await page.waitForTimeout(400);
+  expect(calls.filter((c) => c === 'loans:list').length - listCallsBefore).toBe(1);
+});
+
+/** This desk's team.json names a team (its database is not opened here): the screens follow the role it names. */
+async function becomeMember(role: TeamRole) {
+  writeTeamConfig(userDataDir(), {
+    format: 1,
+    url: 'postgres://member@db.branch.example:5432/assetdesk?sslmode=verify-full',
+    caPem: PEM,
+    teamId: 'team-1',
+    teamName: 'Main Street branch',
+    memberId: `member-${role}`,
+    memberName: `Pat ${role}`,
+    role,
+  });
+  await page.reload();
+  await page.getByTestId('main').waitFor();
+}
+
+test('a processor sees no buttons that change the loan, call Plaid or delete; export stays', async () => {
+  await becomeMember('processor');
+  await page.goto(`${desk.bridge.origin}/#/loans/${encodeURIComponent(loanId)}`);
+  await page.getByTestId('loan-screen').waitFor();
+  expect(loanIdOf(page)).toBe(loanId);
+  for (const hidden of [
+    'edit-loan',
+    'create-report',
+    'delete-loan',
+    'hand-to-applicant',
+    'send-hosted-link',
+    'edit-borrower',
+    'add-co-borrower',
+    'close-loan',
+  ])
+    expect(await page.getByTestId(hidden).count(), hidden).toBe(0);
+  expect(await page.getByTestId('export-loan').isVisible()).toBe(true);
+  expect(await page.getByTestId('role-note').textContent()).toBe(roleRefusal('processor', 'reports:create').message);
+
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').waitFor();
+  expect(await page.getByTestId('new-loan').count()).toBe(0);
+
+  await openTeamSettings();
+  await page.getByTestId('team-desk').waitFor();
+  expect(await page.getByTestId('team-name').textContent()).toBe('Main Street branch');
+  expect(await page.getByTestId('team-server').textContent()).toBe('db.branch.example:5432/assetdesk');
+  expect(await page.getByTestId('team-role').textContent()).toBe('Processor');
+  expect(await page.getByTestId('team-role-duties').textContent()).toContain('Cannot contact Plaid');
+  // Settings are the admin's: shown, disabled, with whom to ask.
+  const locked = page.getByTestId('role-locked');
+  expect(await locked.getByTestId('role-note').textContent()).toContain('Only your team admin');
+  expect(await page.getByTestId('switch-environment').isDisabled()).toBe(true);
+  expect(await page.getByTestId('team-members').count()).toBe(0);
+  expect(await page.getByTestId('team-move').count()).toBe(0);
+  // The desk's own PIN is not a team setting.
+  expect(await page.getByTestId('officer-pin-section').locator('fieldset[disabled]').count()).toBe(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('an officer works loans but sees no team-admin controls; an admin sees the members', async () => {
+  await becomeMember('officer');
+  await openTeamSettings();
+  await page.getByTestId('team-desk').waitFor();
+  expect(await page.getByTestId('team-role').textContent()).toBe('Loan officer');
+  expect(await page.getByTestId('team-members').count()).toBe(0);
+  expect(await page.getByTestId('team-invite').count()).toBe(0);
+  expect(await page.getByTestId('team-move-history').isVisible()).toBe(true);
+  expect(await page.getByTestId('role-locked').count()).toBe(1);
+
+  await page.goto(`${desk.bridge.origin}/#/loans/${encodeURIComponent(loanId)}`);
+  await page.getByTestId('loan-screen').waitFor();
+  expect(await page.getByTestId('edit-loan').isVisible()).toBe(true);
+  expect(await page.getByTestId('delete-loan').isVisible()).toBe(true);
+  expect(await page.getByTestId('role-note').count()).toBe(0);
+
+  await becomeMember('admin');
+  await openTeamSettings();
+  await page.getByTestId('team-members').waitFor();
+  expect(await page.getByTestId('team-invite').isVisible()).toBe(true);
+  expect(await page.getByTestId('role-locked').count()).toBe(0);
+});
+
+test('"Use this desk’s local history" leaves team mode through the main process', async () => {
+  await page.getByTestId('team-use-local').click();
+  await page.getByTestId('confirm-dialog').waitFor();
+  expect(await page.getByTestId('confirm-dialog').textContent()).toContain('stay on the team database');
+  await page.getByTestId('confirm-ok').click();
+  await page.getByTestId('team-local').waitFor();
+  expect(calls).toContain('team:useLocal');
+  // The local history is back on screen.
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('pipeline-screen').getByText('TEAM-1D').waitFor();
+  expect(await page.getByTestId('new-loan').isVisible()).toBe(true);
+  expect(pageErrors).toEqual([]);
+});
