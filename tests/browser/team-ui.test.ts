@@ -6,6 +6,7 @@ import { writeTeamConfig } from '../../electron/services/team/team-desk';
 import type { TeamRole } from '../../shared/team';
 import { roleRefusal } from '../../shared/team';
 import {
+  SCREENSHOTS,
   addApplicant,
   launchChromium,
   loanIdOf,
@@ -98,6 +99,7 @@ test('the create form points at a bad address and a missing certificate without 
   });
   await expect.poll(() => form.getByTestId('team-create-ca-pem').inputValue()).toBe(PEM);
   expect(calls.filter((c) => c === 'team:create')).toEqual([]);
+  await page.getByTestId('team-section').screenshot({ path: `${SCREENSHOTS}/team-local-cards.png` });
   expect(await seriousViolations(page)).toEqual([]);
 });
 
@@ -143,6 +145,7 @@ test('the offline banner follows team:connection and goes when the database is b
   const region = page.getByTestId('team-connection-region');
   expect(await region.getAttribute('role')).toBe('status');
   expect(await region.getAttribute('aria-live')).toBe('polite');
+  await page.screenshot({ path: `${SCREENSHOTS}/team-offline-banner.png` });
   expect(await seriousViolations(page)).toEqual([]);
 
   desk.publish('team:connection', { status: 'reconnecting', since, reason: 'the connection was cut' });
@@ -223,10 +226,16 @@ test('a processor sees no buttons that change the loan, call Plaid or delete; ex
     'edit-borrower',
     'add-co-borrower',
     'close-loan',
+    'hosted-send-email',
+    'hosted-send-sms',
   ])
     expect(await page.getByTestId(hidden).count(), hidden).toBe(0);
   expect(await page.getByTestId('export-loan').isVisible()).toBe(true);
-  expect(await page.getByTestId('role-note').textContent()).toBe(roleRefusal('processor', 'reports:create').message);
+  const ask = roleRefusal('processor', 'reports:create').message.split('does not allow this. ')[1]!;
+  expect(await page.getByTestId('role-note').textContent()).toBe(
+    'Your role (Processor) does not allow changing this loan file, linking banks, creating reports or deleting. ' + ask,
+  );
+  await page.screenshot({ path: `${SCREENSHOTS}/team-processor-loan.png`, fullPage: true });
 
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-screen').waitFor();
@@ -246,6 +255,7 @@ test('a processor sees no buttons that change the loan, call Plaid or delete; ex
   expect(await page.getByTestId('team-move').count()).toBe(0);
   // The desk's own PIN is not a team setting.
   expect(await page.getByTestId('officer-pin-section').locator('fieldset[disabled]').count()).toBe(0);
+  await page.screenshot({ path: `${SCREENSHOTS}/team-processor-settings.png`, fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
 });
 
@@ -270,6 +280,7 @@ test('an officer works loans but sees no team-admin controls; an admin sees the 
   await page.getByTestId('team-members').waitFor();
   expect(await page.getByTestId('team-invite').isVisible()).toBe(true);
   expect(await page.getByTestId('role-locked').count()).toBe(0);
+  await page.getByTestId('team-section').screenshot({ path: `${SCREENSHOTS}/team-admin.png` });
 });
 
 test('"Use this desk’s local history" leaves team mode through the main process', async () => {

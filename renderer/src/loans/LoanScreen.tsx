@@ -166,7 +166,7 @@ export function LoanScreen({ loanId }: { loanId: string }) {
         <span className="spacer" />
         {can.setStatus && <LoanStatusControl loan={loan} onChanged={detail.reload} />}
       </div>
-      <RoleNote channel="reports:create" />
+      <RoleNote channel="reports:create" what="changing this loan file, linking banks, creating reports or deleting" />
       {detail.status === 'error' && (
         <ErrorState error={detail.error} onRetry={detail.reload} title="Showing the last loaded data" />
       )}

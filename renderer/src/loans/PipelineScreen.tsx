@@ -123,10 +123,12 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
             <EmptyState title="No loans match">
               Try another name, loan number, bank, report id or amount, or change the filters.
             </EmptyState>
-          ) : (
+          ) : canCreate ? (
             <EmptyState title="No loans yet — open the first loan file" action={newButton('empty-new-loan')}>
               Add a loan and its borrowers, then hand each borrower the computer to link their banks.
             </EmptyState>
+          ) : (
+            <EmptyState title="No loans yet">The loan files your team’s officers open appear here.</EmptyState>
           )
         ) : (
           <PipelineTable rows={list.rows} total={list.total} sort={sort} onSort={setSort} />

@@ -158,7 +158,7 @@ export function ActionsPanel({
   return (
     <section className="panel" aria-labelledby="rp-actions-title" data-testid="actions-panel">
       <h2 id="rp-actions-title">Report actions</h2>
-      <RoleNote channel="reports:refresh" />
+      <RoleNote channel="reports:refresh" what="refreshing, filtering, sharing or removing reports" />
       <div className="rp-action-list">
         {can.refresh && (
           <div className="rp-action">

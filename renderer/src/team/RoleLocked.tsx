@@ -22,13 +22,16 @@ export function RoleLocked({ channel, children }: { channel: ChannelName; childr
   );
 }
 
-/** One line on a screen whose actions the member's role hides, saying why they are not there. */
-export function RoleNote({ channel }: { channel: ChannelName }) {
+/**
+ * One line on a screen whose actions the member's role hides, saying which are missing (`what`), why, and whom
+ * to ask: the main process's refusal with "this" named.
+ */
+export function RoleNote({ channel, what }: { channel: ChannelName; what: string }) {
   const permission = useCan(channel);
-  if (permission.allowed) return null;
+  if (permission.allowed || !permission.reason) return null;
   return (
     <p className="muted role-note" role="note" data-testid="role-note">
-      {permission.reason}
+      {permission.reason.replace('does not allow this.', `does not allow ${what}.`)}
     </p>
   );
 }

@@ -119,7 +119,9 @@ function TeamDeskView({ status }: { status: TeamStatus }) {
           {roleDuties[role]}
         </p>
       )}
-      <ConnectionState status={status} />
+      <div className="team-connection-state">
+        <ConnectionState status={status} />
+      </div>
       {role === 'admin' && !status.problem && status.member && <TeamMembers selfId={status.member.id} />}
       {!status.problem && <MoveHistory />}
       <UseLocalHistory teamName={status.team?.name ?? 'the team'} />
