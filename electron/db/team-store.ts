@@ -19,7 +19,17 @@ export interface OpenTeamStoreOptions extends Pick<
   logger?: Logger;
 }
 
-export type TeamStore = AssetDeskStore & { readonly engine: PostgresEngine };
+/**
+ * The team's own secrets (its Plaid keys), sealed with the team key; only the admin and officers' database
+ * roles may read the table (the grants in the team schema), never a processor's.
+ */
+export interface TeamSecrets {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+  clear(name: string): Promise<void>;
+}
+
+export type TeamStore = AssetDeskStore & { readonly engine: PostgresEngine; readonly secrets: TeamSecrets };
 
 const KEY_CHECK = 'key_check';
 
@@ -56,7 +66,7 @@ export async function openTeamStore(options: OpenTeamStoreOptions): Promise<Team
       checkpoint: () => undefined,
       close: () => engine.close(),
     });
-    return Object.assign(store, { engine });
+    return Object.assign(store, { engine, secrets: teamSecrets(ctx) });
   } catch (error) {
     await engine.close();
     throw error;
@@ -91,4 +101,26 @@ async function checkTeamKey(ctx: StoreContext, cipher: ValueCipher): Promise<voi
       { cause: err },
     );
   }
+}
+
+function teamSecrets(ctx: StoreContext): TeamSecrets {
+  const where = (name: string) => ({ table: 'team_secrets', column: 'value_enc', rowId: name });
+  return {
+    async get(name) {
+      const row = (await ctx.statement('SELECT value_enc FROM team_secrets WHERE name = ?').get(name)) as
+        { value_enc: Buffer } | undefined;
+      return row ? ctx.cipher.openText(row.value_enc, where(name)) : null;
+    },
+    async set(name, value) {
+      await ctx
+        .statement(
+          `INSERT INTO team_secrets (name, value_enc, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET value_enc = excluded.value_enc, updated_at = excluded.updated_at`,
+        )
+        .run(name, ctx.cipher.sealText(value, where(name)), ctx.now());
+    },
+    async clear(name) {
+      await ctx.statement('DELETE FROM team_secrets WHERE name = ?').run(name);
+    },
+  };
 }

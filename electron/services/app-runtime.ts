@@ -18,6 +18,7 @@ import type { ServiceContext } from './service-context';
 import { createKeychainVault, keychainUnavailableError, type KeychainVault } from './vault';
 import { createWebhookDesk, type WebhookDesk } from './webhook-desk';
 import { createTeamKeychain, type TeamKeychain } from './team/keychain';
+import { withTeamCredentials } from './team/team-credentials';
 import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from './team/team-desk';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -58,10 +59,14 @@ export class AppRuntime {
   constructor(private readonly deps: AppServicesDeps) {
     this.log = deps.logger.child({ component: 'app' });
     this.clock = deps.clock ?? (() => new Date());
-    this.vault = createKeychainVault({
-      ...(deps.keychain ? { keytar: deps.keychain } : {}),
-      ...(deps.keychainService ? { service: deps.keychainService } : {}),
-    });
+    // Plaid keys come from the team database on a team (the admin's), from this desk's keychain otherwise.
+    this.vault = withTeamCredentials(
+      createKeychainVault({
+        ...(deps.keychain ? { keytar: deps.keychain } : {}),
+        ...(deps.keychainService ? { service: deps.keychainService } : {}),
+      }),
+      () => this.team?.store ?? null,
+    );
     this.teamKeychain = createTeamKeychain({
       ...(deps.keychain ? { keytar: deps.keychain } : {}),
       ...(deps.keychainService ? { service: `${deps.keychainService} team` } : {}),
