@@ -6,8 +6,14 @@ import { writeTeamConfig } from '../../electron/services/team/team-desk';
 import type { TeamRole } from '../../shared/team';
 import { roleRefusal } from '../../shared/team';
 import {
+  OFFICER_PIN,
   SCREENSHOTS,
   addApplicant,
+  chooseBank,
+  emulatorLink,
+  finishLink,
+  logIn,
+  returnToOfficer,
   launchChromium,
   loanIdOf,
   seriousViolations,
@@ -31,6 +37,8 @@ const pageErrors: string[] = [];
 /** Every bridge call the page made, by channel: validation must not reach the main process. */
 const calls: string[] = [];
 let loanId: string;
+/** A ready report the processor opens. */
+let keptReportId: string;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'assetdesk-team-ui-'));
@@ -196,6 +204,48 @@ test('the pipeline and the loan screen reload on team:changes, the loan screen o
   expect(calls.filter((c) => c === 'loans:list').length - listCallsBefore).toBe(1);
 });
 
+test('the report screen reloads when a report of its loan changed at another desk', async () => {
+  await desk.app.handlers['handoff:setPin']({ pin: OFFICER_PIN });
+  const reportLoanId = await addApplicant(page, {
+    firstName: 'Rhea',
+    lastName: 'Report',
+    loanNumber: 'TEAM-2',
+    income: '7000',
+    fundsToClose: '20000',
+  });
+  await page.getByTestId('hand-to-applicant').click();
+  await page.getByTestId('link-start').click();
+  const link = emulatorLink(page);
+  await chooseBank(link, 'First Platypus', 'ins_109508');
+  await logIn(link, 'user_good', 'pass_good');
+  await finishLink(link);
+  await page.getByTestId('link-success').waitFor();
+  await returnToOfficer(page);
+  await page.getByTestId('items-list').waitFor();
+  const createReport = async () => {
+    await page.getByTestId('create-report').click();
+    await page.getByTestId('create-report-dialog').waitFor();
+    await page.getByTestId('create-report-submit').click();
+    await page.locator('[data-testid=report-screen][data-status=ready]').waitFor({ timeout: 30_000 });
+    return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  };
+  keptReportId = await createReport();
+  await page.goto(`${desk.bridge.origin}/#/loans/${encodeURIComponent(reportLoanId)}`);
+  await page.getByTestId('loan-screen').waitFor();
+  const reportId = await createReport();
+  const screen = page.getByTestId('report-screen');
+
+  // Another desk removes the report; this screen learns it from the change feed only.
+  await desk.app.handlers['reports:remove']({ reportId });
+  desk.publish('team:changes', { resync: false, tables: ['reports'], loanIds: [loanId] });
+  desk.publish('team:changes', { resync: false, tables: ['activity'], loanIds: [reportLoanId] });
+  await page.waitForTimeout(600);
+  expect(await screen.getAttribute('data-status')).toBe('ready');
+  desk.publish('team:changes', { resync: false, tables: ['reports', 'activity'], loanIds: [reportLoanId] });
+  await expect.poll(() => screen.getAttribute('data-status')).toBe('removed');
+  await screen.getByText('This report was removed').waitFor();
+});
+
 /** This desk's team.json names a team (its database is not opened here): the screens follow the role it names. */
 async function becomeMember(role: TeamRole) {
   writeTeamConfig(userDataDir(), {
@@ -240,6 +290,19 @@ test('a processor sees no buttons that change the loan, call Plaid or delete; ex
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-screen').waitFor();
   expect(await page.getByTestId('new-loan').count()).toBe(0);
+
+  // The report: exports stay; refresh, filter, remove and audit copies are an officer's.
+  await page.goto(`${desk.bridge.origin}/#/reports/${encodeURIComponent(keptReportId)}`);
+  await page.locator('[data-testid=report-screen][data-status=ready]').waitFor();
+  await page.getByTestId('tab-actions').click();
+  await page.getByTestId('exports-panel').waitFor();
+  expect(await page.getByTestId('export-pdf').isVisible()).toBe(true);
+  for (const hidden of ['action-refresh', 'action-filter', 'action-remove', 'audit-create'])
+    expect(await page.getByTestId(hidden).count(), hidden).toBe(0);
+  expect(await page.getByTestId('actions-panel').getByTestId('role-note').textContent()).toContain(
+    'does not allow refreshing, filtering, sharing or removing reports.',
+  );
+  expect(await seriousViolations(page)).toEqual([]);
 
   await openTeamSettings();
   await page.getByTestId('team-desk').waitFor();

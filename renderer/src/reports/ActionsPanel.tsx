@@ -8,6 +8,7 @@ import { formatDateTime, formatDays } from './format';
 import { accountLabel } from './transactions';
 import { RoleNote } from '../team/RoleLocked';
 import { useCan } from '../team/TeamContext';
+import { useTeamChanges } from '../team/useTeamChanges';
 
 type ExportFormat = 'pdf' | 'json' | 'csv';
 
@@ -351,6 +352,8 @@ function FilterDialog({
 function AuditCopies({ reportId }: { reportId: string }) {
   const confirm = useConfirm();
   const copies = useLoad(() => api.auditCopiesList({ reportId }), [reportId]);
+  // Another desk shared or revoked a copy.
+  useTeamChanges(copies.reload, { concerns: (changes) => changes.tables.includes('audit_copies') });
   const [auditor, setAuditor] = useState('fannie_mae');
   const [otherId, setOtherId] = useState('');
   const [busy, setBusy] = useState<string | null>(null);

@@ -36,16 +36,11 @@ export function concernsLoan(loanId: string): (changes: TeamChanges) => boolean 
   return (changes) => changes.loanIds.includes(loanId);
 }
 
-// What a report screen shows besides the loan: the report rows and what hangs off them.
-const REPORT_TABLES = new Set([
-  'reports',
-  'report_content',
-  'audit_copies',
-  'sourced_deposits',
-  'account_confirmations',
-]);
+// What the report screen loads with the report: its row and content, sourced deposits and account confirmations
+// (audit copies reload on their own, without opening the report again).
+const REPORT_TABLES = new Set(['reports', 'report_content', 'sourced_deposits', 'account_confirmations']);
 
-/** A report of this loan (or what hangs off one) changed. */
+/** A report of this loan (or what the report screen reads with it) changed. */
 export function concernsReportsOf(loanId: string): (changes: TeamChanges) => boolean {
   return (changes) => changes.loanIds.includes(loanId) && changes.tables.some((table) => REPORT_TABLES.has(table));
 }
