@@ -22,6 +22,7 @@ import { BackupSection } from './BackupSection';
 import { PlaidCheckNote, PlaidConnectionSection } from './PlaidConnectionSection';
 import { InsightsSection } from './InsightsSection';
 import { RoleLocked } from '../team/RoleLocked';
+import { useTeam } from '../team/TeamContext';
 import { TeamSection } from '../team/TeamSection';
 import './settings.css';
 
@@ -478,10 +479,14 @@ function OfficerPinSection() {
 }
 
 export function SettingsScreen() {
-  const loaded = useLoad(() => api.settingsGet({}), []);
-  // What the main process answered to the latest change wins over the first load.
-  const [saved, setSettings] = useState<Settings | null>(null);
-  const settings = saved ?? loaded.data ?? null;
+  // Joining or leaving a team switches to another history, with its own settings.
+  const { status: team } = useTeam();
+  const history = team?.mode === 'team' ? `team:${team.team?.id ?? ''}` : 'local';
+  const loaded = useLoad(() => api.settingsGet({}), [history]);
+  // What the main process answered to the latest change wins over the first load (of the same history).
+  const [saved, setSaved] = useState<{ history: string; settings: Settings } | null>(null);
+  const setSettings = (next: Settings) => setSaved({ history, settings: next });
+  const settings = (saved?.history === history ? saved.settings : null) ?? loaded.data ?? null;
 
   return (
     <div className="page" data-testid="settings-screen">
