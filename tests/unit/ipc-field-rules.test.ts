@@ -81,6 +81,8 @@ interface Row {
   fields: Record<string, unknown[]>;
 }
 
+const TEST_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+
 const TABLE: Partial<Record<Channel, Row>> = {
   'settings:update': {
     valid: {
@@ -306,6 +308,38 @@ const TABLE: Partial<Record<Channel, Row>> = {
     valid: { recoveryKey: '0000-0000-0000-0000-0000-0000-0000-0000' },
     fields: { recoveryKey: ['', 'short', 'x'.repeat(49), '0000-0000-0000-0000-0000-0000-0000-000!', 5, null] },
   },
+  'team:create': {
+    valid: {
+      url: 'postgres://admin:pw@db.office.lan:5432/assetdesk',
+      caPem: TEST_PEM,
+      teamName: 'Northside',
+      adminName: 'Ada',
+    },
+    fields: {
+      url: ['', 'mysql://db/x', 'https://db.office.lan', 'postgres://' + 'x'.repeat(2048), 5, null],
+      caPem: ['', 'not a certificate', 'x'.repeat(70_000), 5, null],
+      teamName: ['', '   ', 'x'.repeat(121), 5, null],
+      adminName: ['', 'x'.repeat(121), 5, null],
+    },
+  },
+  'team:join': {
+    valid: { joinText: 'assetdesk-join:v1:abc', joinCode: 'ABCD-EFGH', caPem: TEST_PEM },
+    fields: {
+      joinText: ['', 'x'.repeat(16 * 1024 + 1), 5, null],
+      joinCode: ['', 'x'.repeat(81), 5, null],
+      caPem: ['', 'nope', 5, null],
+    },
+  },
+  'team:invite': {
+    valid: { name: 'Pia', email: null, role: 'processor', expiresInDays: 3 },
+    fields: {
+      name: ['', 'x'.repeat(121), 5, null],
+      email: ['not an e-mail', 5],
+      role: ['owner', 'Admin', '', 5, null],
+      expiresInDays: [0, 15, 1.5, '3', null],
+    },
+  },
+  'team:removeMember': { valid: { memberId: 'm1' }, fields: { memberId: ids } },
 };
 
 function withValue(base: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
