@@ -133,9 +133,14 @@ test('the join form checks the join code and the certificate in the page', async
 test('the offline banner follows team:connection and goes when the database is back', async () => {
   const banner = page.getByTestId('team-offline-banner');
   expect(await banner.count()).toBe(0);
-  const since = new Date(2026, 10, 30, 10, 42).toISOString();
-  const retryAt = new Date(2026, 10, 30, 10, 43).toISOString();
-  const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  // Today at 10:42 and 10:43 (the banner shows the time alone for today).
+  const today = new Date();
+  const at = (minute: number) =>
+    new Date(today.getFullYear(), today.getMonth(), today.getDate(), 10, minute).toISOString();
+  const since = at(42);
+  const retryAt = at(43);
+  const time = (iso: string) =>
+    new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
   desk.publish('team:connection', {
     status: 'offline',
     since,
@@ -144,8 +149,7 @@ test('the offline banner follows team:connection and goes when the database is b
   });
   await banner.waitFor();
   const text = await banner.textContent();
-  expect(text).toContain(`Team database unreachable since`);
-  expect(text).toContain(time(since));
+  expect(text).toContain(`Team database unreachable since ${time(since)} — `);
   expect(text).toContain('— the team database refused the connection (is the server running?).');
   expect(text).toContain('Showing what was already on screen; changes wait until it’s back.');
   expect(text).toContain(`Next try ${time(retryAt)}.`);

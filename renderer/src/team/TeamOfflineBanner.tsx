@@ -1,14 +1,12 @@
 import type { TeamConnection } from '../../../shared/ipc/team-contract';
+import { formatDateTime, formatTime } from '../ui';
 import { useTeam } from './TeamContext';
 import './team.css';
 
-/** "10:42" today; with the date when it was another day (a desk left open overnight). */
+/** "10:42 AM" today; with the date when it was another day (a desk left open overnight). */
 export function clockTime(iso: string, now = new Date()): string {
   const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  if (at.toDateString() === now.toDateString()) return time;
-  return `${at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+  return at.toDateString() === now.toDateString() ? formatTime(iso) : formatDateTime(iso);
 }
 
 /** What the banner says, in one sentence the officer can act on (exported for the Team settings too). */
