@@ -357,6 +357,8 @@ test('"Use this desk’s local history" leaves team mode through the main proces
   await page.getByTestId('confirm-ok').click();
   await page.getByTestId('team-local').waitFor();
   expect(calls).toContain('team:useLocal');
+  // The button is gone with the team view: reading goes on at the Team heading.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('team-heading');
   // The local history is back on screen.
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-screen').getByText('TEAM-1D').waitFor();

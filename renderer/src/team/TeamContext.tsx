@@ -34,8 +34,12 @@ export function TeamProvider({ children }: { children: ReactNode }) {
   }, [apply]);
 
   useEffect(() => {
-    // Subscribed before asking, so news sent while the status travels is not lost.
-    const off = api.on('team:connection', setConnection);
+    // Subscribed before asking, so news sent while the status travels is not lost. A connection change can
+    // also mean the desk finally opened the team database: the status (and its problem) is asked again.
+    const off = api.on('team:connection', (next) => {
+      setConnection(next);
+      api.teamStatus({}).then((status) => setStatusState(status), setError);
+    });
     api.teamStatus({}).then(apply, setError);
     return off;
   }, [apply]);

@@ -1,5 +1,6 @@
 import type { TeamConnection } from '../../../shared/ipc/team-contract';
 import { formatDateTime, formatTime } from '../ui';
+import { href } from '../shell/router';
 import { useTeam } from './TeamContext';
 import './team.css';
 
@@ -29,13 +30,22 @@ export function offlineMessage(connection: Exclude<TeamConnection, { status: 'on
  * alert: it appears while the officer works and must not interrupt what a screen reader is reading.
  */
 export function TeamOfflineBanner() {
-  const { connection } = useTeam();
+  const { connection, status } = useTeam();
   const away = connection && connection.status !== 'online' ? connection : null;
+  // A desk that could not open the team database at all has no connection yet: it says why instead.
+  const problem = !connection && status?.mode === 'team' ? status.problem : null;
   return (
     <div className="team-connection" role="status" aria-live="polite" data-testid="team-connection-region">
       {away && (
         <div className="banner team-offline-banner" data-testid="team-offline-banner" data-status={away.status}>
           <span>{offlineMessage(away)}</span>
+        </div>
+      )}
+      {problem && (
+        <div className="banner team-offline-banner" data-testid="team-offline-banner" data-status="problem">
+          <span>
+            {problem.message} <a href={href.settings()}>Settings → Team</a>
+          </span>
         </div>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MoveReport, TeamStatus } from '../../../shared/ipc/team-contract';
 import { roleDuties, roleLabel } from '../../../shared/team';
 import { api } from '../api';
@@ -26,9 +26,19 @@ export function TeamSection() {
   const team = useTeam();
   const switched = useSwitchedHistory();
   const toast = useToast();
+  // The form that was used is gone once the desk joins or leaves a team: reading goes on at the section's heading.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const mode = team.status?.mode ?? null;
+  const shownMode = useRef(mode);
+  useEffect(() => {
+    if (shownMode.current !== null && mode !== null && shownMode.current !== mode) heading.current?.focus();
+    if (mode !== null) shownMode.current = mode;
+  }, [mode]);
   return (
     <section className="panel" aria-labelledby="team-heading" data-testid="team-section">
-      <h2 id="team-heading">Team</h2>
+      <h2 id="team-heading" ref={heading} tabIndex={-1}>
+        Team
+      </h2>
       {team.error && !team.status ? (
         <ErrorState error={team.error} onRetry={team.reload} title="The team setting could not be loaded" />
       ) : !team.status ? (
