@@ -8,6 +8,7 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 import { migrate } from '../../electron/db/migrations';
 import { openPostgresEngine, type PostgresEngine } from '../../electron/db/postgres/engine';
 import { CHANGES_CHANNEL } from '../../electron/db/postgres/migrations/001_team_schema';
+import { TEAM_ONLY_COLUMNS, TEAM_ONLY_TABLES } from '../../electron/db/postgres/migrations/003_team_members';
 import {
   LATEST_POSTGRES_SCHEMA_VERSION,
   migratePostgres,
@@ -135,7 +136,8 @@ describe('the team schema matches the local store after its migration 9', async 
       )
       .pluck()
       .all()) as string[];
-    expect(pgTables).toEqual(sqliteTables());
+    // Members and who-did-it stamps exist only in team mode (migration 003).
+    expect(pgTables.filter((t) => !TEAM_ONLY_TABLES.includes(t))).toEqual(sqliteTables());
     const compatible: Record<string, string[]> = {
       TEXT: ['text'],
       INTEGER: ['bigint', 'integer'],
@@ -156,7 +158,13 @@ describe('the team schema matches the local store after its migration 9', async 
         column_default: string | null;
         collation_name: string | null;
       }[];
-      expect(team.map((c) => c.column_name).sort(), table).toEqual(local.map((c) => c.name).sort());
+      expect(
+        team
+          .map((c) => c.column_name)
+          .filter((c) => !TEAM_ONLY_COLUMNS[table]?.includes(c))
+          .sort(),
+        table,
+      ).toEqual(local.map((c) => c.name).sort());
       for (const column of local) {
         const other = team.find((c) => c.column_name === column.name)!;
         const where = `${table}.${column.name}`;

@@ -4,12 +4,17 @@ import type { PostgresEngine } from '../engine';
 import { teamConnectionError } from '../connection';
 import { postgresMigration001 } from './001_team_schema';
 import { postgresMigration002 } from './002_search_trigrams';
+import { postgresMigration003 } from './003_team_members';
 import type { PostgresMigration } from './types';
 
 export type { PostgresMigration } from './types';
 
 /** In order; a version is never reused or edited once released. */
-export const postgresMigrations: readonly PostgresMigration[] = [postgresMigration001, postgresMigration002];
+export const postgresMigrations: readonly PostgresMigration[] = [
+  postgresMigration001,
+  postgresMigration002,
+  postgresMigration003,
+];
 export const LATEST_POSTGRES_SCHEMA_VERSION = postgresMigrations[postgresMigrations.length - 1]!.version;
 
 /**
