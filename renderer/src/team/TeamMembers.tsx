@@ -30,6 +30,8 @@ import { useTeamChanges } from './useTeamChanges';
 import { inviteErrors, type FieldErrors } from './validation';
 
 type Invitation = ResponseOf<'team:invite'>;
+/** A team has one admin, the database owner's desk: members join as officers or processors. */
+const INVITED_ROLES = TEAM_ROLES.filter((role) => role !== 'admin');
 
 /** Whether the member has used their join code yet (when the main process says so; older answers do not). */
 function memberState(member: TeamMember): string {
@@ -273,7 +275,7 @@ function InviteDialog({ onClose }: { onClose(): void }) {
           hint={roleDuties[role]}
           data-testid="team-invite-role"
         >
-          {TEAM_ROLES.map((r) => (
+          {INVITED_ROLES.map((r) => (
             <option key={r} value={r}>
               {roleLabel[r]}
             </option>
