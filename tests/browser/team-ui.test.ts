@@ -294,6 +294,12 @@ test('a processor sees no buttons that change the loan, call Plaid or delete; ex
   await page.getByTestId('nav-loans').click();
   await page.getByTestId('pipeline-screen').waitFor();
   expect(await page.getByTestId('new-loan').count()).toBe(0);
+  // Nor does the N shortcut open the new-loan form.
+  await page.getByTestId('main').focus();
+  await page.keyboard.press('n');
+  await page.waitForTimeout(300);
+  expect(page.url()).not.toContain('/loans/new');
+  expect(await page.getByTestId('loan-form').count()).toBe(0);
 
   // The report: exports stay; refresh, filter, remove and audit copies are an officer's.
   await page.goto(`${desk.bridge.origin}/#/reports/${encodeURIComponent(keptReportId)}`);

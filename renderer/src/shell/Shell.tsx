@@ -4,7 +4,7 @@ import { useAppInfo } from './AppInfo';
 import { href, navigate, type Route } from './router';
 import { LogFailureNotice, RecoveryKeyPrompt } from '../settings/BackupSection';
 import { BackgroundWorkStatus } from './BackgroundWorkStatus';
-import { TeamProvider } from '../team/TeamContext';
+import { TeamProvider, useCan } from '../team/TeamContext';
 import { TeamOfflineBanner } from '../team/TeamOfflineBanner';
 
 const navItems: { label: string; href: string; matches: Route['name'][]; testId: string }[] = [
@@ -19,7 +19,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /** Ctrl/Cmd+K focuses the screen's search box; N starts a new loan (when not typing). */
-function useDeskHotkeys() {
+function useDeskHotkeys(canCreateLoans: boolean) {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented) return;
@@ -38,6 +38,7 @@ function useDeskHotkeys() {
         return;
       }
       if (
+        canCreateLoans &&
         event.key.toLowerCase() === 'n' &&
         !event.ctrlKey &&
         !event.metaKey &&
@@ -51,7 +52,7 @@ function useDeskHotkeys() {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+  }, [canCreateLoans]);
 }
 
 export function EnvironmentBadge() {
@@ -83,10 +84,20 @@ function KeychainBanner() {
   );
 }
 
+/** The desk's frame; the team status (role, connection) is known to every screen inside it. */
 export function Shell({ route, children }: { route: Route; children: ReactNode }) {
+  return (
+    <TeamProvider>
+      <ShellLayout route={route}>{children}</ShellLayout>
+    </TeamProvider>
+  );
+}
+
+function ShellLayout({ route, children }: { route: Route; children: ReactNode }) {
   const { info } = useAppInfo();
   const mainRef = useRef<HTMLElement>(null);
-  useDeskHotkeys();
+  const canCreateLoans = useCan('loans:create').allowed;
+  useDeskHotkeys(canCreateLoans);
 
   // After navigation, start reading at the new screen rather than at the top of the window.
   // Compared by value so the first render (and StrictMode's effect replay) leaves focus alone.
@@ -101,59 +112,59 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   }, [routeKey]);
 
   return (
-    <TeamProvider>
-      <div className="shell">
-        <a
-          className="skip-link"
-          href="#main"
-          data-testid="skip-link"
-          onClick={(event) => {
-            event.preventDefault();
-            mainRef.current?.focus();
-          }}
-        >
-          Skip to main content
-        </a>
-        <header className="shell-header">
-          <span className="brand">AssetDesk</span>
-          <EnvironmentBadge />
-          <span className="spacer" />
-          {info && <span className="version">v{info.version}</span>}
-        </header>
-        <div className="shell-banners">
-          <KeychainBanner />
-          <TeamOfflineBanner />
-        </div>
-        <nav className="shell-nav" aria-label="Main" data-testid="nav">
-          <ul>
-            {navItems.map((item) => (
-              <li key={item.href}>
-                <a
-                  href={item.href}
-                  data-testid={item.testId}
-                  aria-current={item.matches.includes(route.name) ? 'page' : undefined}
-                >
-                  {item.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-          <div className="kbd-hints" aria-hidden="true">
-            <div>
-              <kbd>Ctrl</kbd> <kbd>K</kbd> search
-            </div>
+    <div className="shell">
+      <a
+        className="skip-link"
+        href="#main"
+        data-testid="skip-link"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
+      <header className="shell-header">
+        <span className="brand">AssetDesk</span>
+        <EnvironmentBadge />
+        <span className="spacer" />
+        {info && <span className="version">v{info.version}</span>}
+      </header>
+      <div className="shell-banners">
+        <KeychainBanner />
+        <TeamOfflineBanner />
+      </div>
+      <nav className="shell-nav" aria-label="Main" data-testid="nav">
+        <ul>
+          {navItems.map((item) => (
+            <li key={item.href}>
+              <a
+                href={item.href}
+                data-testid={item.testId}
+                aria-current={item.matches.includes(route.name) ? 'page' : undefined}
+              >
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="kbd-hints" aria-hidden="true">
+          <div>
+            <kbd>Ctrl</kbd> <kbd>K</kbd> search
+          </div>
+          {canCreateLoans && (
             <div>
               <kbd>N</kbd> new loan
             </div>
-          </div>
-        </nav>
-        <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
-          <LogFailureNotice />
-          <BackgroundWorkStatus />
-          <RecoveryKeyPrompt />
-          {children}
-        </main>
-      </div>
-    </TeamProvider>
+          )}
+        </div>
+      </nav>
+      <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
+        <LogFailureNotice />
+        <BackgroundWorkStatus />
+        <RecoveryKeyPrompt />
+        {children}
+      </main>
+    </div>
   );
 }
