@@ -168,6 +168,20 @@ function InviteDialog({ onClose }: { onClose(): void }) {
   const [formError, setFormError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [invitation, setInvitation] = useState<Invitation | null>(null);
+  const [copied, setCopied] = useState({ text: false, code: false });
+  const confirm = useConfirm();
+  // The join text and code are never shown again: closing before both were copied is asked first.
+  const closeInvitation = async () => {
+    if (copied.text && copied.code) return onClose();
+    const yes = await confirm({
+      title: 'Close without copying?',
+      message:
+        'The join text and the join code are not shown again. Without them this person cannot join with this invitation.',
+      confirmLabel: 'Close',
+      cancelLabel: 'Go back',
+    });
+    if (yes) onClose();
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -200,10 +214,10 @@ function InviteDialog({ onClose }: { onClose(): void }) {
     return (
       <Dialog
         title={`Invitation for ${name.trim()}`}
-        onClose={onClose}
+        onClose={() => void closeInvitation()}
         testId="team-invitation"
         footer={
-          <Button variant="primary" onClick={onClose} data-testid="team-invitation-done">
+          <Button variant="primary" onClick={() => void closeInvitation()} data-testid="team-invitation-done">
             Done
           </Button>
         }
@@ -217,14 +231,24 @@ function InviteDialog({ onClose }: { onClose(): void }) {
           {invitation.joinText}
         </div>
         <p>
-          <CopyButton text={invitation.joinText} label="Copy the join text" testId="team-copy-join-text" />
+          <CopyButton
+            text={invitation.joinText}
+            label="Copy the join text"
+            testId="team-copy-join-text"
+            onCopied={() => setCopied((c) => ({ ...c, text: true }))}
+          />
         </p>
         <h3>Join code</h3>
         <div className="team-secret team-code" data-testid="team-invitation-code">
           {code}
         </div>
         <p>
-          <CopyButton text={code} label="Copy the join code" testId="team-copy-join-code" />
+          <CopyButton
+            text={code}
+            label="Copy the join code"
+            testId="team-copy-join-code"
+            onCopied={() => setCopied((c) => ({ ...c, code: true }))}
+          />
         </p>
         <p className="muted">Valid until {formatDateTime(invitation.expiresAt)}.</p>
       </Dialog>

@@ -110,12 +110,23 @@ export async function copyText(text: string): Promise<void> {
 }
 
 /** "Copy" next to something shown once; says "Copied" for a moment so the admin knows it worked. */
-export function CopyButton({ text, label, testId }: { text: string; label: string; testId: string }) {
+export function CopyButton({
+  text,
+  label,
+  testId,
+  onCopied,
+}: {
+  text: string;
+  label: string;
+  testId: string;
+  onCopied?(): void;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
       await copyText(text);
       setState('copied');
+      onCopied?.();
     } catch {
       setState('failed');
     }
