@@ -33,9 +33,9 @@ export const LAYERS = {
   // The bottom layers: the logger (with its redaction) and the pdfkit toolkit import nothing of ours.
   'electron/log': { imports: [], node: true, electron: false, react: false },
   'electron/pdf': { imports: [], node: true, electron: false, react: false },
-  // Command-line tools: the store, the vault and the pure underwriting rules, never Electron.
+  // Command-line tools: the store, the vault (and the team's keychain and team.json), never Electron.
   'electron/cli': {
-    imports: ['shared', 'electron/db', 'electron/services/vault', 'electron/log'],
+    imports: ['shared', 'electron/db', 'electron/services/vault', 'electron/services/team', 'electron/log'],
     node: true,
     electron: false,
     react: false,

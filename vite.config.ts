@@ -40,6 +40,19 @@ export default defineConfig(({ mode }) => ({
       {
         extends: true,
         test: {
+          // The engine-neutral store tests again, on the team's PostgreSQL (tests/store/helpers.ts picks the engine).
+          name: 'store-postgres',
+          include: [
+            'tests/store/{repositories,loans,pipeline,search,folded-search,retention-export,underwriting-carry,transfer-evidence,at-rest,emulator-flow}.test.ts',
+          ],
+          env: { ASSETDESK_STORE_ENGINE: 'postgres' },
+          testTimeout: 30_000,
+          globalSetup: ['tests/helpers/postgres-global.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
           globalSetup: ['tests/helpers/postgres-global.ts'],

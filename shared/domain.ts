@@ -195,6 +195,8 @@ export const ActivityEntry = z.object({
   applicantId: z.string().nullable(),
   reportId: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()),
+  /** Who did it: the team member's database role; null on a desk's own history (its officer). */
+  actor: z.string().nullable(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 

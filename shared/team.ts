@@ -184,6 +184,8 @@ export const TeamMember = z.object({
   email: z.email().max(254).optional(),
   role: TeamRole,
   addedAt: z.iso.datetime(),
+  /** When they first signed in with their join code (absent: invited, not joined yet). */
+  joinedAt: z.iso.datetime().optional(),
   removedAt: z.iso.datetime().optional(),
 });
 export type TeamMember = z.infer<typeof TeamMember>;

@@ -112,6 +112,10 @@ const steps: { id: string; run: () => Promise<StepResult> }[] = [
       simpleStep('build (main, preload, renderer, web renderer)', 'npx', ['tsx', 'electron/build/build.ts', '--web']),
   },
   { id: 'unit', run: () => vitestStep('unit, contract, store, core, emulator, static', 'unit') },
+  {
+    id: 'store-postgres',
+    run: () => vitestStep('store tests again on PostgreSQL', 'store-postgres'),
+  },
   { id: 'browser', run: () => vitestStep('browser (Chromium)', 'browser') },
 ];
 

@@ -15,6 +15,12 @@ export interface StoreContext {
   statement(sql: string): SqlStatement;
   /** One transaction; nested calls become savepoints. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * A SELECT list naming `names` of `table` (prefixed with `alias.` when given). Columns this desk may not read
+   * (a processor's on the team database: tokens, SSNs) are answered as NULL without touching them, since the
+   * server refuses a statement that so much as names them.
+   */
+  columns(table: string, names: readonly string[], alias?: string): string;
 }
 
 export function createStoreContext(
@@ -22,6 +28,7 @@ export function createStoreContext(
   cipher: ValueCipher,
   clock: () => Date,
   logger?: Logger,
+  hidden: ReadonlySet<string> = new Set(),
 ): StoreContext {
   const ctx: StoreContext = {
     sql,
@@ -30,6 +37,10 @@ export function createStoreContext(
     newId: () => randomUUID(),
     statement: (text) => sql.statement(text),
     transaction: (fn) => sql.transaction(fn),
+    columns: (table, names, alias) =>
+      names
+        .map((name) => (hidden.has(`${table}.${name}`) ? `NULL AS ${name}` : alias ? `${alias}.${name}` : name))
+        .join(', '),
   };
   if (logger) ctx.logger = logger;
   return ctx;

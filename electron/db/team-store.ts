@@ -15,6 +15,8 @@ export interface OpenTeamStoreOptions extends Pick<
   cipher: ValueCipher;
   /** Bring the schema up to date first (the desk signed in as the team's owner does; members only check). */
   migrate?: boolean;
+  /** Columns this login may not read (`table.column`): selected as NULL instead (a processor's desk). */
+  hiddenColumns?: ReadonlySet<string>;
   clock?: () => Date;
   logger?: Logger;
 }
@@ -48,7 +50,13 @@ export async function openTeamStore(options: OpenTeamStoreOptions): Promise<Team
   });
   try {
     if (options.migrate ?? true) await migratePostgres(engine);
-    const ctx = createStoreContext(engine, options.cipher, options.clock ?? (() => new Date()), logger);
+    const ctx = createStoreContext(
+      engine,
+      options.cipher,
+      options.clock ?? (() => new Date()),
+      logger,
+      options.hiddenColumns,
+    );
     await checkTeamKey(ctx, options.cipher);
     const store = await assembleStore(ctx, {
       kind: 'team',

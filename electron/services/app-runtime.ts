@@ -228,6 +228,7 @@ export class AppRuntime {
       this.team = await openTeamDesk({
         config: fromEnv ? { ...config, url: fromEnv } : config,
         secrets,
+        keychain: this.teamKeychain,
         events: this.deps.events,
         logger: this.deps.logger,
         clock: this.clock,

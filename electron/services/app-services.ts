@@ -1,6 +1,8 @@
 import type { PlaidEnvironment } from '../../shared/domain';
 import type { ContractHandlers, EventSink } from '../../shared/ipc/contract';
 import type { AssetDeskStore } from '../db';
+import { existsSync } from 'node:fs';
+import { AppError, ErrorCodes } from '../../shared/errors';
 import { AppRuntime } from './app-runtime';
 import { createBackupHandlers, type BackupHandlerDeps } from './backup-handlers';
 import { createClipboardHandlers } from './clipboard';
@@ -14,6 +16,10 @@ import { createFileHandlers } from './features/files';
 import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
 import { createTeamHandlers } from './features/team';
 import { teamGuarded } from './team/team-guard';
+import type { TeamDesk } from './team/team-desk';
+import { createTeamValueCipher } from './team/value-cipher';
+import { createValueCipher } from '../db/cipher';
+import { moveLocalHistory } from '../db/move-history';
 import { createLinkHandlers } from './features/link';
 import { createReportHandlers } from './features/reports';
 import { createSettingsHandlers, type SettingsFeatureDeps } from './features/settings';
@@ -131,6 +137,8 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
     ...createBackupHandlers(backupDeps(runtime, deps)),
     ...createTeamHandlers({
       userDataDir: deps.userDataDir,
+      logger: deps.logger,
+      keychain: runtime.teamKeychain,
       team: () => runtime.team,
       problem: () => runtime.teamProblem,
       restart: async () => {
@@ -138,6 +146,8 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
         runtime.vault.forget();
         await runtime.start();
       },
+      gatewayFor: (environment) => runtime.context.gatewayFor(environment),
+      moveHistory: (desk) => moveHistoryInto(desk, runtime),
     }),
   };
 }
@@ -205,5 +215,30 @@ function runningParts(runtime: AppRuntime): AppServices['internals'] {
       await runtime.session?.lifecycle.settled();
       await runtime.webhooks.idle();
     },
+  };
+}
+
+/** This desk's own SQLite history into its team's database (idempotent: what is there already is skipped). */
+async function moveHistoryInto(desk: TeamDesk, runtime: AppRuntime) {
+  if (!existsSync(runtime.databaseFile))
+    throw new AppError({
+      code: ErrorCodes.notFound,
+      message: 'This desk has no local history to move.',
+      retryable: false,
+    });
+  const moved = await moveLocalHistory({
+    sqliteFile: runtime.databaseFile,
+    localCipher: createValueCipher(await runtime.vault.dataKey({ databaseExists: true })),
+    team: { engine: desk.store.engine, cipher: createTeamValueCipher(desk.keyring()) },
+    movedBy: desk.config.memberName,
+  });
+  return {
+    loans: moved.loans,
+    borrowers: moved.borrowers,
+    items: moved.items,
+    reports: moved.reports,
+    auditCopies: moved.auditCopies,
+    activity: moved.activity,
+    skipped: moved.skipped,
   };
 }

@@ -42,6 +42,8 @@ export const NOT_SAFE_TO_REPEAT: ReadonlySet<string> = new Set([
   '/asset_report/filter',
   '/asset_report/audit_copy/create',
   '/item/public_token/exchange',
+  // A repeat after Plaid acted would present the already-invalidated token: the new one would be lost.
+  '/item/access_token/invalidate',
 ]);
 
 export type PlaidCall<T> = (plaid: PlaidApi, options: RawAxiosRequestConfig) => Promise<AxiosResponse<T>>;

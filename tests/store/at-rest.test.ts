@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, zstdDecompressSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { openAssetDeskStore, STORE_KEY_MISMATCH } from '../../electron/db';
 import { AppError } from '../../shared/errors';
 import {
@@ -11,14 +10,19 @@ import {
   transactionDescriptions,
 } from './fixtures/asset-report';
 import { plainPdf } from './fixtures/pdf';
-import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, pipeline, tempStore } from './helpers';
+import {
+  ACCESS_TOKEN,
+  AUDIT_TOKEN,
+  REPORT_TOKEN,
+  SSN,
+  applicantInput,
+  onPostgres,
+  pipeline,
+  tempStore,
+} from './helpers';
 import { addApplicant } from '../helpers/applicant';
 
 const DEPOSIT_NOTE = 'Gift of 25,000 from grandmother Rosalind Whitcombe';
-
-function rawBytes(file: string): Buffer {
-  return Buffer.concat([readFileSync(file), existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
-}
 
 /** Every way the JSON might sit on disk if it were merely compressed. */
 function decompressAttempts(bytes: Buffer): Buffer[] {
@@ -160,23 +164,23 @@ describe('report history store: encryption at rest', () => {
         }
       }
     };
-    // While open: most pages are still in the WAL. Both files are readable by the officer's account only.
-    expect(existsSync(`${t.file}-wal`)).toBe(true);
-    expect(statSync(t.file).mode & 0o777).toBe(0o600);
-    expect(statSync(`${t.file}-wal`).mode & 0o777).toBe(0o600);
-    scan(rawBytes(t.file));
+    if (!onPostgres) {
+      // While open: most pages are still in the WAL. Both files are readable by the officer's account only.
+      expect(existsSync(`${t.file}-wal`)).toBe(true);
+      expect(statSync(t.file).mode & 0o777).toBe(0o600);
+      expect(statSync(`${t.file}-wal`).mode & 0o777).toBe(0o600);
+    }
+    scan(await t.stored());
 
     // The stored JSON blob is ciphertext, not a compressed stream, with or without its header.
-    const db = new Database(t.file, { readonly: true });
-    const blob = db.prepare('SELECT json_enc FROM report_content').pluck().get() as Buffer;
-    db.close();
+    const blob = (await t.raw.value('SELECT json_enc FROM report_content')) as Buffer;
     for (const candidate of [blob, blob.subarray(13)]) {
       for (const out of decompressAttempts(candidate)) expect(out.includes(FIXTURE_ACCOUNT_NAMES[0]!)).toBe(false);
     }
 
     // After close: everything checkpointed into the main file.
     await t.store.close();
-    scan(rawBytes(t.file));
+    scan(await t.stored());
     const reopened = await t.open();
     expect(
       ((await reopened.reports.readJson(flow.report.id)) as typeof flow.result).report.items[0]!.accounts[0]!.name,
@@ -186,21 +190,17 @@ describe('report history store: encryption at rest', () => {
 
   it('a flipped byte in any encrypted column is reported as STORE_DATA_CORRUPT, never returned', async () => {
     const flow = await fullFlow();
-    const db = new Database(t.file);
-    const flip = (table: string, column: string, where: string, arg: string, offset = 20) => {
-      const blob = Buffer.from(
-        db.prepare(`SELECT ${column} FROM ${table} WHERE ${where} = ?`).pluck().get(arg) as Buffer,
-      );
+    const flip = async (table: string, column: string, where: string, arg: string, offset = 20) => {
+      const blob = Buffer.from((await t.raw.value(`SELECT ${column} FROM ${table} WHERE ${where} = ?`, arg)) as Buffer);
       blob[Math.min(offset, blob.length - 1)]! ^= 0x01;
-      db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${where} = ?`).run(blob, arg);
+      await t.raw.run(`UPDATE ${table} SET ${column} = ? WHERE ${where} = ?`, blob, arg);
     };
-    flip('reports', 'report_token_enc', 'id', flow.report.id);
-    flip('report_content', 'json_enc', 'report_id', flow.report.id, 5000);
-    flip('items', 'access_token_enc', 'id', flow.items[0]!.id, 3); // inside the nonce
-    flip('items', 'accounts_enc', 'id', flow.items[1]!.id, 1e9); // inside the tag
-    flip('audit_copies', 'token_enc', 'id', flow.copy.id);
-    flip('applicants', 'ssn_enc', 'id', flow.applicant.id);
-    db.close();
+    await flip('reports', 'report_token_enc', 'id', flow.report.id);
+    await flip('report_content', 'json_enc', 'report_id', flow.report.id, 5000);
+    await flip('items', 'access_token_enc', 'id', flow.items[0]!.id, 3); // inside the nonce
+    await flip('items', 'accounts_enc', 'id', flow.items[1]!.id, 1e9); // inside the tag
+    await flip('audit_copies', 'token_enc', 'id', flow.copy.id);
+    await flip('applicants', 'ssn_enc', 'id', flow.applicant.id);
 
     await expectCorrupt(() => t.store.reports.reportToken(flow.report.id));
     await expectCorrupt(() => t.store.reports.readJson(flow.report.id));
@@ -228,31 +228,28 @@ describe('report history store: encryption at rest', () => {
   it('a ciphertext moved to another row, column or a truncated/unknown-version value is rejected', async () => {
     const flow = await fullFlow();
     const other = await addApplicant(t.store, applicantInput({ loanNumber: 'LN-OTHER', ssn: '111-22-3333' }));
-    const db = new Database(t.file);
-    const get = (sql: string, ...args: string[]) =>
-      db
-        .prepare(sql)
-        .pluck()
-        .get(...args) as Buffer;
+    const get = async (sql: string, ...args: string[]) => (await t.raw.value(sql, ...args)) as Buffer;
     // Another applicant's SSN ciphertext, an access token pasted as the report token, a PDF pasted as the JSON.
-    db.prepare('UPDATE applicants SET ssn_enc = ? WHERE id = ?').run(
-      get('SELECT ssn_enc FROM applicants WHERE id = ?', flow.applicant.id),
+    await t.raw.run(
+      'UPDATE applicants SET ssn_enc = ? WHERE id = ?',
+      await get('SELECT ssn_enc FROM applicants WHERE id = ?', flow.applicant.id),
       other.id,
     );
-    db.prepare('UPDATE reports SET report_token_enc = ? WHERE id = ?').run(
-      get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id),
+    await t.raw.run(
+      'UPDATE reports SET report_token_enc = ? WHERE id = ?',
+      await get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id),
       flow.report.id,
     );
-    db.prepare('UPDATE items SET access_token_enc = ? WHERE id = ?').run(
-      get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id),
+    await t.raw.run(
+      'UPDATE items SET access_token_enc = ? WHERE id = ?',
+      await get('SELECT access_token_enc FROM items WHERE id = ?', flow.items[0]!.id),
       flow.items[1]!.id,
     );
-    db.prepare('UPDATE report_content SET json_enc = pdf_enc WHERE report_id = ?').run(flow.report.id);
-    db.prepare('UPDATE audit_copies SET token_enc = substr(token_enc, 1, 20) WHERE id = ?').run(flow.copy.id);
-    const pdf = Buffer.from(get('SELECT pdf_enc FROM report_content WHERE report_id = ?', flow.report.id));
+    await t.raw.run('UPDATE report_content SET json_enc = pdf_enc WHERE report_id = ?', flow.report.id);
+    await t.raw.run('UPDATE audit_copies SET token_enc = substr(token_enc, 1, 20) WHERE id = ?', flow.copy.id);
+    const pdf = Buffer.from(await get('SELECT pdf_enc FROM report_content WHERE report_id = ?', flow.report.id));
     pdf[0] = 9;
-    db.prepare('UPDATE report_content SET pdf_enc = ? WHERE report_id = ?').run(pdf, flow.report.id);
-    db.close();
+    await t.raw.run('UPDATE report_content SET pdf_enc = ? WHERE report_id = ?', pdf, flow.report.id);
 
     await expectCorrupt(() => t.store.applicants.revealSsn(other.id));
     expect(await t.store.applicants.revealSsn(flow.applicant.id)).toBe(SSN);
@@ -264,19 +261,25 @@ describe('report history store: encryption at rest', () => {
     await expectCorrupt(() => t.store.auditCopies.token(flow.copy.id));
   });
 
-  it('a different data key is refused at open with STORE_KEY_MISMATCH; a non-database file with STORE_DATA_CORRUPT', async () => {
-    const { loanId } = await addApplicant(t.store, applicantInput({ ssn: SSN }));
-    await t.store.close();
-    await expect(openAssetDeskStore({ file: t.file, dataKey: randomBytes(32) })).rejects.toThrowError(
-      expect.objectContaining({ code: STORE_KEY_MISMATCH }) as Error,
-    );
-    await expect(openAssetDeskStore({ file: t.file, dataKey: Buffer.alloc(16) })).rejects.toThrowError(/wrong length/);
-    expect((await (await t.open()).loans.get(loanId))!.borrowers[0]!.ssnMasked).toBe('***-**-8123');
+  // SQLite's own files and key check; the team database's key check is in tests/team/team-store.test.ts.
+  it.skipIf(onPostgres)(
+    'a different data key is refused at open with STORE_KEY_MISMATCH; a non-database file with STORE_DATA_CORRUPT',
+    async () => {
+      const { loanId } = await addApplicant(t.store, applicantInput({ ssn: SSN }));
+      await t.store.close();
+      await expect(openAssetDeskStore({ file: t.file, dataKey: randomBytes(32) })).rejects.toThrowError(
+        expect.objectContaining({ code: STORE_KEY_MISMATCH }) as Error,
+      );
+      await expect(openAssetDeskStore({ file: t.file, dataKey: Buffer.alloc(16) })).rejects.toThrowError(
+        /wrong length/,
+      );
+      expect((await (await t.open()).loans.get(loanId))!.borrowers[0]!.ssnMasked).toBe('***-**-8123');
 
-    const junk = `${t.dir}/junk.sqlite`;
-    writeFileSync(junk, randomBytes(8192));
-    await expect(openAssetDeskStore({ file: junk, dataKey: t.dataKey })).rejects.toThrowError(
-      expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
-    );
-  });
+      const junk = `${t.dir}/junk.sqlite`;
+      writeFileSync(junk, randomBytes(8192));
+      await expect(openAssetDeskStore({ file: junk, dataKey: t.dataKey })).rejects.toThrowError(
+        expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
+      );
+    },
+  );
 });

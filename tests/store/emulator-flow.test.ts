@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { Products, type AssetReportGetResponse, type PlaidApi } from 'plaid';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { SSN, applicantInput, tempStore } from './helpers';
@@ -137,18 +136,15 @@ it('a full emulator flow leaves no account names, transactions, owners, addresse
     expect(JSON.stringify(got.report)).toContain(SSN);
     expect(needles.size).toBeGreaterThan(40);
 
-    const scan = () => {
-      const raw = Buffer.concat([
-        readFileSync(t.file),
-        existsSync(`${t.file}-wal`) ? readFileSync(`${t.file}-wal`) : Buffer.alloc(0),
-      ]);
+    const scan = async () => {
+      const raw = await t.stored();
       expect(raw.includes(Buffer.from('LN-2026-0001'))).toBe(true); // positive control: plain columns are visible
       const found = [...needles].filter((n) => raw.includes(Buffer.from(n, 'utf8')));
       expect(found).toEqual([]);
     };
-    scan(); // while open, with a live WAL
+    await scan(); // while open, with a live WAL (SQLite)
     await t.store.close();
-    scan(); // after the checkpoint into the main file
+    await scan(); // after the checkpoint into the main file (SQLite)
 
     const reopened = await t.open();
     expect(await reopened.reports.readJson(report.id)).toEqual(

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
 import { MAX_BORROWERS } from '../../shared/domain';
 import { LOAN_NUMBER_TAKEN } from '../../electron/db/repositories/loans';
@@ -240,26 +239,23 @@ describe('loan files in the store', () => {
     await t.store.activity.append({ action: 'loan_created', loanId: loan.id, detail: {} });
     await t.store.activity.append({ action: 'report_created', reportId: report.id, detail: {} });
 
-    const counts = () => {
-      const db = new Database(t.file, { readonly: true });
-      const one = (sql: string) => db.prepare(sql).pluck().get(loan.id) as number;
-      const result = {
-        loans: one('SELECT count(*) FROM loans WHERE id = ?'),
-        borrowers: one('SELECT count(*) FROM applicants WHERE loan_id = ?'),
-        items: one(`SELECT count(*) FROM items WHERE plaid_item_id IN ('item-del-1', 'item-del-2') AND ? IS NOT NULL`),
-        sessions: one(`SELECT count(*) FROM hosted_link_sessions WHERE ? IS NOT NULL`),
-        reports: one('SELECT count(*) FROM reports WHERE loan_id = ?'),
-        content: one('SELECT count(*) FROM report_content WHERE ? IS NOT NULL'),
-        reportItems: one('SELECT count(*) FROM report_items WHERE ? IS NOT NULL'),
-        auditCopies: one('SELECT count(*) FROM audit_copies WHERE ? IS NOT NULL'),
-        deposits: one('SELECT count(*) FROM sourced_deposits WHERE ? IS NOT NULL'),
-        confirmations: one('SELECT count(*) FROM account_confirmations WHERE ? IS NOT NULL'),
-        summaries: one('SELECT count(*) FROM loan_env_summary WHERE loan_id = ?'),
+    const counts = async () => {
+      const one = async (sql: string, ...params: unknown[]) => (await t.raw.value(sql, ...params)) as number;
+      return {
+        loans: await one('SELECT count(*) FROM loans WHERE id = ?', loan.id),
+        borrowers: await one('SELECT count(*) FROM applicants WHERE loan_id = ?', loan.id),
+        items: await one(`SELECT count(*) FROM items WHERE plaid_item_id IN ('item-del-1', 'item-del-2')`),
+        sessions: await one('SELECT count(*) FROM hosted_link_sessions'),
+        reports: await one('SELECT count(*) FROM reports WHERE loan_id = ?', loan.id),
+        content: await one('SELECT count(*) FROM report_content'),
+        reportItems: await one('SELECT count(*) FROM report_items'),
+        auditCopies: await one('SELECT count(*) FROM audit_copies'),
+        deposits: await one('SELECT count(*) FROM sourced_deposits'),
+        confirmations: await one('SELECT count(*) FROM account_confirmations'),
+        summaries: await one('SELECT count(*) FROM loan_env_summary WHERE loan_id = ?', loan.id),
       };
-      db.close();
-      return result;
     };
-    expect(counts()).toEqual({
+    expect(await counts()).toEqual({
       loans: 1,
       borrowers: 2,
       items: 2,
@@ -273,7 +269,7 @@ describe('loan files in the store', () => {
       summaries: 1,
     });
     await t.store.loans.delete(loan.id);
-    expect(counts()).toEqual({
+    expect(await counts()).toEqual({
       loans: 0,
       borrowers: 0,
       items: 0,

@@ -1,32 +1,41 @@
-import Database from 'better-sqlite3';
 import type { DocumentAgeRule, LoanListRow, PipelineSort } from '../../shared/domain';
 import { refreshByDate } from '../../shared/underwriting/document-age';
 import { addDays } from '../../shared/underwriting/dates';
 import { refreshBySql, type PipelineQuery } from '../../electron/db/repositories/loans';
 import { borrowerInput, newLoanInput, type ApplicantInput } from '../helpers/applicant';
-import { ACCESS_TOKEN, REPORT_TOKEN, pipeline, tempStore } from './helpers';
+import { ACCESS_TOKEN, REPORT_TOKEN, onPostgres, pipeline, tempStore } from './helpers';
 
 const RULES: DocumentAgeRule[] = ['fannie_4_months', 'freddie_120_days', 'both_agencies', 'du_45_days'];
 
 describe('the refresh-by date in SQL agrees with the document-age rule in TypeScript', () => {
-  it('for every day from 2023 to 2030 (month ends, Oct 31, Jan 31, Feb 29 of leap years) under every rule', () => {
-    const db = new Database(':memory:');
-    const statement = db.prepare(`SELECT ${refreshBySql('@d')}`).pluck();
-    let day = '2023-01-01';
-    let checked = 0;
-    const mismatches: string[] = [];
-    while (day <= '2030-12-31') {
+  it('for every day from 2023 to 2030 (month ends, Oct 31, Jan 31, Feb 29 of leap years) under every rule', async () => {
+    const t = await tempStore();
+    try {
+      const days: string[] = [];
+      for (let day = '2023-01-01'; day <= '2030-12-31'; day = addDays(day, 1)) days.push(day);
+      // Every day in one statement per rule, on the engine under test.
+      const from = onPostgres
+        ? 'json_array_elements_text(CAST(@days AS json)) AS days(d)'
+        : '(SELECT value AS d FROM json_each(@days)) AS days';
+      const sql = `SELECT d, ${refreshBySql('d', onPostgres ? 'postgres' : 'sqlite')} AS refresh_by FROM ${from}`;
+      let checked = 0;
+      const mismatches: string[] = [];
       for (const rule of RULES) {
-        const sql = statement.get({ d: day, rule }) as string;
-        const js = refreshByDate(day, rule);
-        if (sql !== js) mismatches.push(`${day} ${rule}: SQL ${sql}, TypeScript ${js}`);
-        checked += 1;
+        const rows = (await t.raw.all(sql, { days: JSON.stringify(days), rule })) as {
+          d: string;
+          refresh_by: string;
+        }[];
+        for (const { d, refresh_by: fromSql } of rows) {
+          const js = refreshByDate(d, rule);
+          if (fromSql !== js) mismatches.push(`${d} ${rule}: SQL ${fromSql}, TypeScript ${js}`);
+          checked += 1;
+        }
       }
-      day = addDays(day, 1);
+      expect(checked).toBe(2922 * RULES.length);
+      expect(mismatches).toEqual([]);
+    } finally {
+      await t.cleanup();
     }
-    db.close();
-    expect(checked).toBe(2922 * RULES.length);
-    expect(mismatches).toEqual([]);
     // The cases that trip calendar arithmetic, spelled out.
     expect(refreshByDate('2026-10-31', 'fannie_4_months')).toBe('2027-02-28');
     expect(refreshByDate('2027-10-31', 'fannie_4_months')).toBe('2028-02-29');

@@ -1,8 +1,16 @@
-import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
 import { DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
 import { SETTINGS_DEFAULTS } from '../../electron/db';
-import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, pipeline, tempStore } from './helpers';
+import {
+  ACCESS_TOKEN,
+  AUDIT_TOKEN,
+  REPORT_TOKEN,
+  SSN,
+  applicantInput,
+  onPostgres,
+  pipeline,
+  tempStore,
+} from './helpers';
 import { addApplicant } from '../helpers/applicant';
 
 const DAY = 86_400_000;
@@ -348,12 +356,12 @@ describe('report history store: repositories', () => {
     expect(await t.store.activity.list({ reportId: 'r1' })).toHaveLength(1);
     expect(await t.store.activity.list({ limit: 2 })).toHaveLength(2);
 
-    // A second, raw connection on the same file proves the triggers, not the repository, enforce it.
-    const db = new Database(t.file);
-    expect(() => db.prepare("UPDATE activity SET action = 'x'").run()).toThrowError(/append-only/);
-    expect(() => db.prepare('DELETE FROM activity').run()).toThrowError(/append-only/);
-    expect(db.prepare('SELECT count(*) FROM activity').pluck().get()).toBe(3);
-    db.close();
+    // A second, raw connection to the same database proves the triggers, not the repository, enforce it.
+    await expect(t.raw.run("UPDATE activity SET action = 'x'")).rejects.toThrowError(/append-only/);
+    await expect(t.raw.run('DELETE FROM activity')).rejects.toThrowError(/append-only/);
+    expect(await t.raw.value('SELECT count(*) FROM activity')).toBe(3);
+    // On the desk's own history the desk's officer did everything: no actor is recorded.
+    if (!onPostgres) expect((await t.store.activity.list()).map((e) => e.actor)).toEqual([null, null, null]);
   });
 
   it('settings: JSON values with fallbacks', async () => {

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { deleteLoanLocally, planRetention } from '../../electron/db/retention';
 import { exportLoanFile } from '../../electron/services/export/applicant-export';
 import { ACCESS_TOKEN, AUDIT_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
@@ -85,20 +84,16 @@ describe('report history store: retention and export', () => {
       'loan_deleted',
       'report_deleted',
     ]);
-    const db = new Database(t.file, { readonly: true });
     for (const table of ['report_content', 'report_items', 'sourced_deposits', 'audit_copies', 'items', 'reports']) {
-      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(1);
+      expect(await t.raw.value(`SELECT count(*) FROM ${table}`), table).toBe(1);
     }
-    db.close();
     await expect(deleteLoanLocally(t.store, gone.applicant.loanId)).rejects.toThrowError(/no longer exists/);
   });
 
   it("deleteLoanLocally still deletes when the borrower's encrypted values are damaged", async () => {
     const file = await loanFile('LN-3');
-    const db = new Database(t.file);
-    db.prepare("UPDATE applicants SET ssn_enc = x'0102' WHERE id = ?").run(file.applicant.id);
-    db.prepare("UPDATE items SET accounts_enc = x'0102' WHERE id = ?").run(file.item.id);
-    db.close();
+    await t.raw.run('UPDATE applicants SET ssn_enc = ? WHERE id = ?', Buffer.from([1, 2]), file.applicant.id);
+    await t.raw.run('UPDATE items SET accounts_enc = ? WHERE id = ?', Buffer.from([1, 2]), file.item.id);
     await expect(t.store.applicants.revealSsn(file.applicant.id)).rejects.toThrowError(
       expect.objectContaining({ code: 'STORE_DATA_CORRUPT' }) as Error,
     );

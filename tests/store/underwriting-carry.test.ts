@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
 import { analysisContextFor, underwritingConfirmationHandlers } from '../../electron/services/features/underwriting';
 import { personaReport } from '../underwriting/persona-report';
@@ -91,9 +90,7 @@ describe('underwriting marks that carry to child reports', () => {
       expect(context.asOf).toBe('2026-11-02');
     }
     // The note is sealed at rest: the column holds no plain text.
-    const db = new Database(t.file, { readonly: true });
-    const sealed = db.prepare('SELECT note_enc FROM account_confirmations').all() as { note_enc: Buffer }[];
-    db.close();
+    const sealed = (await t.raw.all('SELECT note_enc FROM account_confirmations')) as { note_enc: Buffer }[];
     expect(sealed).toHaveLength(2);
     for (const row of sealed) expect(row.note_enc.toString('latin1')).not.toContain('Two years');
     // The expected note date is a loan field (set through loans:update) every report's context reads.

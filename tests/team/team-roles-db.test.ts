@@ -36,15 +36,16 @@ const DATA_TABLES = [
   'store_meta',
 ];
 
-async function refusal(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+async function refusal(promise: Promise<unknown>, what = ''): Promise<{ code?: string; message: string }> {
   const outcome = await promise.then(
     () => null,
     (err: unknown) => err as { code?: string; message: string },
   );
-  expect(outcome, 'the server should have refused').not.toBeNull();
+  expect(outcome, `the server should have refused ${what}`).not.toBeNull();
   return outcome!;
 }
-const denied = async (promise: Promise<unknown>) => expect((await refusal(promise)).code).toBe('42501');
+const denied = async (promise: Promise<unknown>, what = '') =>
+  expect((await refusal(promise, what)).code).toBe('42501');
 
 describe('team roles enforced by the database', async () => {
   const team = await setUpTeamDatabase();
@@ -122,22 +123,51 @@ describe('team roles enforced by the database', async () => {
   it('refuses processors every UPDATE and DELETE, and the token and SSN columns', async () => {
     const client = await team.client(processor.connection);
     for (const table of DATA_TABLES) {
-      await denied(client.query(`DELETE FROM ${table}`));
+      await denied(client.query(`DELETE FROM ${table}`), `DELETE FROM ${table}`);
       const { rows } = await client.query<{ column_name: string }>(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 LIMIT 1",
         [table],
       );
       const column = rows[0]!.column_name;
-      await denied(client.query(`UPDATE ${table} SET ${column} = ${column}`));
+      await denied(client.query(`UPDATE ${table} SET ${column} = ${column}`), `UPDATE ${table}.${column}`);
     }
     await denied(client.query("INSERT INTO loans (id) VALUES ('x')"));
     await denied(client.query('TRUNCATE activity'));
+    // Every secret column, except a report's own token (migration 004: a processor's desk may carry on a pending report).
     for (const [table, columns] of Object.entries(SECRET_COLUMNS)) {
-      for (const column of columns) await denied(client.query(`SELECT ${column} FROM ${table}`));
-      await denied(client.query(`SELECT * FROM ${table}`));
+      if (table === 'reports') continue;
+      for (const column of columns) await denied(client.query(`SELECT ${column} FROM ${table}`), `${table}.${column}`);
+      await denied(client.query(`SELECT * FROM ${table}`), `SELECT * FROM ${table}`);
     }
-    // Nor the summary function, which only officers' writes need.
-    await denied(client.query("SELECT assetdesk_refresh_loan_summary('x', 'emulator')"));
+    // Nor the summary function directly except as their report's outcome needs it (migration 004): it only recounts.
+  });
+
+  it('lets a processor carry on a pending report another desk requested, and nothing else of reports', async () => {
+    const client = await team.client(processor.connection);
+    // The report's token (to poll Plaid for the report already requested) is readable; access tokens never are.
+    const token = await client.query('SELECT report_token_enc FROM reports WHERE id = $1', [report.id]);
+    expect(token.rows).toHaveLength(1);
+    await denied(client.query('SELECT access_token_enc FROM items'));
+    // Its outcome may be written while it is pending …
+    await client.query('BEGIN');
+    await client.query(
+      "INSERT INTO report_content (report_id, json_codec, json_enc, pdf_enc) VALUES ($1, 'zstd', '\\x00', '\\x00')",
+      [report.id],
+    );
+    const done = await client.query("UPDATE reports SET status = 'ready', ready_at = $2 WHERE id = $1", [
+      report.id,
+      new Date().toISOString(),
+    ]);
+    expect(done.rowCount).toBe(1);
+    await client.query('ROLLBACK');
+    // … not once it is settled, and never other columns (who asked, for which loan, what was asked).
+    await officerStore.engine.statement("UPDATE reports SET status = 'failed' WHERE id = ?").run(report.id);
+    const late = await client.query("UPDATE reports SET status = 'ready' WHERE id = $1", [report.id]);
+    expect(late.rowCount).toBe(0);
+    await officerStore.engine.statement("UPDATE reports SET status = 'pending' WHERE id = ?").run(report.id);
+    await denied(client.query('UPDATE reports SET loan_id = loan_id'));
+    await denied(client.query('UPDATE reports SET days_requested = 730'));
+    await denied(client.query('DELETE FROM report_content'));
   });
 
   it('lets processors read the pipeline and the report, and log their exports', async () => {
@@ -249,7 +279,8 @@ describe('team roles enforced by the database', async () => {
     );
     const unreadable = rows.filter((r) => !r.officer || !r.processor).map((r) => r.table_name);
     // Invitations are the admin's alone; every other table is readable by both (secret columns aside).
-    expect(unreadable).toEqual(['team_invitations']);
+    // …and the team's sealed Plaid keys, which only officers' desks (and the admin's) read.
+    expect(unreadable).toEqual(['team_invitations', 'team_secrets']);
     const writable = await dba.query<{ table_name: string }>(
       `SELECT tablename AS table_name FROM pg_tables WHERE schemaname = 'public'
        AND (has_table_privilege($1, format('%I.%I', schemaname, tablename), 'UPDATE') OR has_table_privilege($1, format('%I.%I', schemaname, tablename), 'DELETE')
@@ -257,7 +288,8 @@ describe('team roles enforced by the database', async () => {
        ORDER BY tablename`,
       [processorGroup],
     );
-    expect(writable.rows.map((r) => r.table_name)).toEqual(['activity', 'store_meta']);
+    // report_content: a processor's desk stores a pending report it carried on (row-level security: pending only).
+    expect(writable.rows.map((r) => r.table_name)).toEqual(['activity', 'report_content', 'store_meta']);
   });
 });
 

@@ -10,6 +10,7 @@ import { migration006 } from './006_hosted_link_sessions';
 import { migration007 } from './007_folded_search';
 import { migration008 } from './008_loan_files';
 import { migration009 } from './009_pipeline_indexes';
+import { migration010 } from './010_activity_actor';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

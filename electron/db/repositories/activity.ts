@@ -27,6 +27,8 @@ interface ActivityRow {
   applicant_id: string | null;
   report_id: string | null;
   detail: string;
+  /** Absent until the team database has the column (its migration 003). */
+  actor?: string | null;
 }
 
 export function createActivityLog(ctx: StoreContext): ActivityLog {
@@ -38,6 +40,7 @@ export function createActivityLog(ctx: StoreContext): ActivityLog {
     applicantId: row.applicant_id,
     reportId: row.report_id,
     detail: JSON.parse(row.detail) as Record<string, unknown>,
+    actor: row.actor ?? null,
   });
 
   // Every entry about a borrower or a report names its loan, so the loan's activity view finds it.
@@ -68,21 +71,23 @@ export function createActivityLog(ctx: StoreContext): ActivityLog {
         report_id: entry.reportId ?? null,
         detail,
       };
-      const info = (await ctx
+      // The actor is never given by the desk: the team database sets it from the signed-in role, so it is read back.
+      const saved = (await ctx
         .statement(
           `INSERT INTO activity (at, action, loan_id, applicant_id, report_id, detail)
-           VALUES (@at, @action, @loan_id, @applicant_id, @report_id, @detail) RETURNING id`,
+           VALUES (@at, @action, @loan_id, @applicant_id, @report_id, @detail) RETURNING *`,
         )
-        .get(row)) as { id: number };
-      return toEntry({ id: Number(info.id), ...row });
+        .get(row)) as ActivityRow;
+      return toEntry({ ...saved, id: Number(saved.id) });
     },
 
     async list(filter = {}) {
       const rows = (await ctx
         .statement(
           `SELECT * FROM activity
-           WHERE (@loanId IS NULL OR loan_id = @loanId) AND (@applicantId IS NULL OR applicant_id = @applicantId)
-             AND (@reportId IS NULL OR report_id = @reportId)
+           WHERE (CAST(@loanId AS text) IS NULL OR loan_id = @loanId)
+             AND (CAST(@applicantId AS text) IS NULL OR applicant_id = @applicantId)
+             AND (CAST(@reportId AS text) IS NULL OR report_id = @reportId)
            ORDER BY id DESC LIMIT @limit`,
         )
         .all({

@@ -45,6 +45,26 @@ export function validationError(error: z.ZodError, fallback = 'Check the details
 }
 
 export function createApplicantRepository(ctx: StoreContext): ApplicantRepository {
+  // Named, not *: a processor's desk may not name the secret columns (they come back as NULL there).
+  const COLUMNS = (alias?: string) =>
+    ctx.columns(
+      'applicants',
+      [
+        'id',
+        'loan_id',
+        'position',
+        'first_name',
+        'middle_name',
+        'last_name',
+        'email',
+        'phone',
+        'ssn_enc',
+        'created_at',
+        'updated_at',
+        'search_text',
+      ],
+      alias,
+    );
   const ssnWhere = (rowId: string) => ({ table: 'applicants', column: 'ssn_enc', rowId });
 
   // One damaged SSN must not take the whole loan down with it: the borrower still shows, flagged so
@@ -78,7 +98,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
   });
 
   const getRow = async (id: string): Promise<ApplicantRow | undefined> =>
-    (await ctx.statement('SELECT * FROM applicants WHERE id = ?').get(id)) as ApplicantRow | undefined;
+    (await ctx.statement(`SELECT ${COLUMNS()} FROM applicants WHERE id = ?`).get(id)) as ApplicantRow | undefined;
 
   const columns = (b: ParsedBorrower) => ({
     first_name: b.firstName,
@@ -147,7 +167,7 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
 
     async listForLoan(loanId) {
       const rows = (await ctx
-        .statement('SELECT * FROM applicants WHERE loan_id = ? ORDER BY position, created_at')
+        .statement(`SELECT ${COLUMNS()} FROM applicants WHERE loan_id = ? ORDER BY position, created_at`)
         .all(loanId)) as ApplicantRow[];
       return rows.map(toApplicant);
     },

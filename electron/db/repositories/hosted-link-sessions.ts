@@ -50,6 +50,25 @@ interface Row {
 }
 
 export function createHostedLinkSessionRepository(ctx: StoreContext): HostedLinkSessionRepository {
+  // Named, not *: a processor's desk may not name the secret columns (they come back as NULL there).
+  const COLUMNS = (alias?: string) =>
+    ctx.columns(
+      'hosted_link_sessions',
+      [
+        'id',
+        'applicant_id',
+        'environment',
+        'link_token_enc',
+        'url_enc',
+        'status',
+        'delivery_method',
+        'created_at',
+        'expiration',
+        'finished_at',
+        'item_ids',
+      ],
+      alias,
+    );
   const tokenWhere = (rowId: string) => ({ table: 'hosted_link_sessions', column: 'link_token_enc', rowId });
   const urlWhere = (rowId: string) => ({ table: 'hosted_link_sessions', column: 'url_enc', rowId });
   const toRecord = (row: Row): HostedLinkSessionRecord => ({
@@ -64,7 +83,7 @@ export function createHostedLinkSessionRepository(ctx: StoreContext): HostedLink
     itemIds: JSON.parse(row.item_ids) as string[],
   });
   const row = async (id: string) =>
-    (await ctx.statement('SELECT * FROM hosted_link_sessions WHERE id = ?').get(id)) as Row | undefined;
+    (await ctx.statement(`SELECT ${COLUMNS()} FROM hosted_link_sessions WHERE id = ?`).get(id)) as Row | undefined;
   const required = async (id: string) => {
     const found = await row(id);
     if (!found) throw notFound('hosted link session');
@@ -101,7 +120,7 @@ export function createHostedLinkSessionRepository(ctx: StoreContext): HostedLink
     async listForApplicant(applicantId, environment) {
       const rows = (await ctx
         .statement(
-          'SELECT * FROM hosted_link_sessions WHERE applicant_id = ? AND environment = ? ORDER BY created_at DESC, id',
+          `SELECT ${COLUMNS()} FROM hosted_link_sessions WHERE applicant_id = ? AND environment = ? ORDER BY created_at DESC, id`,
         )
         .all(applicantId, environment)) as Row[];
       return rows.map(toRecord);
@@ -109,7 +128,7 @@ export function createHostedLinkSessionRepository(ctx: StoreContext): HostedLink
     async waiting(environment) {
       const rows = (await ctx
         .statement(
-          "SELECT * FROM hosted_link_sessions WHERE environment = ? AND status = 'waiting' ORDER BY created_at",
+          `SELECT ${COLUMNS()} FROM hosted_link_sessions WHERE environment = ? AND status = 'waiting' ORDER BY created_at`,
         )
         .all(environment)) as Row[];
       return rows.map(toRecord);

@@ -60,6 +60,27 @@ interface ItemRow {
 }
 
 export function createItemRepository(ctx: StoreContext): ItemRepository {
+  // Named, not *: a processor's desk may not name the secret columns (they come back as NULL there).
+  const COLUMNS = (alias?: string) =>
+    ctx.columns(
+      'items',
+      [
+        'id',
+        'applicant_id',
+        'environment',
+        'plaid_item_id',
+        'access_token_enc',
+        'institution_id',
+        'institution_name',
+        'accounts_enc',
+        'status',
+        'linked_at',
+        'last_error_code',
+        'last_error_message',
+        'consent_expires_at',
+      ],
+      alias,
+    );
   // Account names and masks are the borrower's: encrypted; the institution name is searchable.
   const accountsWhere = (rowId: string) => ({ table: 'items', column: 'accounts_enc', rowId });
   const tokenWhere = (rowId: string) => ({ table: 'items', column: 'access_token_enc', rowId });
@@ -79,7 +100,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
   });
 
   const getRow = async (id: string) =>
-    (await ctx.statement('SELECT * FROM items WHERE id = ?').get(id)) as ItemRow | undefined;
+    (await ctx.statement(`SELECT ${COLUMNS()} FROM items WHERE id = ?`).get(id)) as ItemRow | undefined;
   const one = (row: ItemRow | undefined) => (row ? toItem(row) : null);
 
   return {
@@ -120,7 +141,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
 
     async listForApplicant(applicantId, environment) {
       const rows = (await ctx
-        .statement('SELECT * FROM items WHERE applicant_id = ? AND environment = ? ORDER BY linked_at, id')
+        .statement(`SELECT ${COLUMNS()} FROM items WHERE applicant_id = ? AND environment = ? ORDER BY linked_at, id`)
         .all(applicantId, environment)) as ItemRow[];
       return rows.map(toItem);
     },
@@ -128,7 +149,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
     async listForLoan(loanId, environment) {
       const rows = (await ctx
         .statement(
-          `SELECT i.* FROM items i JOIN applicants b ON b.id = i.applicant_id
+          `SELECT ${COLUMNS('i')} FROM items i JOIN applicants b ON b.id = i.applicant_id
            WHERE b.loan_id = ? AND i.environment = ? ORDER BY b.position, i.linked_at, i.id`,
         )
         .all(loanId, environment)) as ItemRow[];
@@ -152,7 +173,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
       return one(
         (await ctx
           .statement(
-            `SELECT * FROM items WHERE applicant_id = ? AND environment = ? AND institution_id = ? AND status != 'removed'
+            `SELECT ${COLUMNS()} FROM items WHERE applicant_id = ? AND environment = ? AND institution_id = ? AND status != 'removed'
              ORDER BY linked_at DESC LIMIT 1`,
           )
           .get(applicantId, environment, institutionId)) as ItemRow | undefined,
@@ -162,7 +183,7 @@ export function createItemRepository(ctx: StoreContext): ItemRepository {
     async findByPlaidItemId(environment, plaidItemId) {
       return one(
         (await ctx
-          .statement('SELECT * FROM items WHERE environment = ? AND plaid_item_id = ?')
+          .statement(`SELECT ${COLUMNS()} FROM items WHERE environment = ? AND plaid_item_id = ?`)
           .get(environment, plaidItemId)) as ItemRow | undefined,
       );
     },

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/domain';
 import { foldForSearch, rawSearchWords, searchAmountCents } from '../../../shared/search';
 import type { StoreContext } from '../context';
+import type { SqlDialect } from '../sql';
 import { loanWordSql, wordParams } from './loan-search';
 import type { LoanRow } from './loans';
 
@@ -37,12 +38,28 @@ export interface PipelineQuery {
   offset?: number;
 }
 
-/** The last note date a report dated `d` serves, in SQL: the same rule as document-age.ts's refreshByDate. */
-export function refreshBySql(d: string): string {
-  // Calendar months clamp to the month's last day (Oct 31 + 4 months = Feb 28/29), as addMonths does.
+/**
+ * The last note date a report dated `d` serves, in SQL, as YYYY-MM-DD text: the same rule as document-age.ts's
+ * refreshByDate. Date arithmetic is where the two engines' SQL differs most.
+ */
+export function refreshBySql(d: string, dialect: SqlDialect): string {
+  if (dialect === 'postgres') {
+    // PostgreSQL's month arithmetic already clamps to the month's last day (Oct 31 + 4 months = Feb 28/29).
+    const fannie = `to_char(CAST(${d} AS date) + interval '4 months', 'YYYY-MM-DD')`;
+    const freddie = `to_char(CAST(${d} AS date) + 120, 'YYYY-MM-DD')`;
+    return `CASE CAST(@rule AS text) WHEN 'freddie_120_days' THEN ${freddie} WHEN 'both_agencies' THEN least(${fannie}, ${freddie}) ELSE ${fannie} END`;
+  }
+  // SQLite's month arithmetic overflows into the next month; the end of the target month clamps it, as addMonths does.
   const fannie = `min(date(${d}, '+4 months'), date(${d}, 'start of month', '+5 months', '-1 day'))`;
   const freddie = `date(${d}, '+120 days')`;
   return `CASE @rule WHEN 'freddie_120_days' THEN ${freddie} WHEN 'both_agencies' THEN min(${fannie}, ${freddie}) ELSE ${fannie} END`;
+}
+
+/** The values of a JSON array parameter as a one-column table named `value`. */
+function jsonValuesSql(param: string, dialect: SqlDialect): string {
+  return dialect === 'postgres'
+    ? `SELECT value FROM json_array_elements_text(CAST(${param} AS json))`
+    : `SELECT value FROM json_each(${param})`;
 }
 
 /**
@@ -51,15 +68,16 @@ export function refreshBySql(d: string): string {
  * there is one (the agencies' rule), else on today. It tests latest_ready_on, not refresh_by, for "no report": refresh_by's date arithmetic then runs once.
  */
 const REPORT_STATUS_SQL = `CASE
-    WHEN needs_relink THEN 'needs_relink'
-    WHEN has_pending THEN 'pending'
+    WHEN needs_relink <> 0 THEN 'needs_relink'
+    WHEN has_pending <> 0 THEN 'pending'
     WHEN latest_ready_on IS NULL THEN 'no_report'
     WHEN refresh_by < coalesce(expected_note_date, @today) THEN 'refresh_due'
     ELSE 'ready'
   END`;
 
 const SORT_SQL: Record<PipelineSort, string> = {
-  borrower: 'sort_name',
+  // NULL (a loan without borrowers) sorts first ascending on both engines, as SQLite orders NULLs.
+  borrower: "coalesce(sort_name, '')",
   loanNumber: 'loan_number_key',
   status: 'report_status',
   findings: 'coalesce(findings_attention, -1)',
@@ -75,6 +93,7 @@ export async function queryPipeline(
   query: PipelineQuery,
   toLoanFields: (row: LoanRow) => Omit<Loan, 'borrowers'>,
 ): Promise<{ rows: LoanListRow[]; total: number }> {
+  const dialect = ctx.sql.dialect;
   const raw = rawSearchWords(query.query);
   const words = raw.map(foldForSearch);
   const sort = query.sort ?? 'lastActivity';
@@ -99,19 +118,21 @@ export async function queryPipeline(
     if (banks.length > 0) {
       params[`b${i}`] = JSON.stringify(banks);
       alternatives.push(
-        // CROSS JOIN keeps Items first, read through their bank's index (not every borrower in turn).
-        `l.id IN (SELECT b.loan_id FROM items i CROSS JOIN applicants b ON b.id = i.applicant_id
-             WHERE i.institution_name IN (SELECT value FROM json_each(@b${i})))`,
+        // SQLite's CROSS JOIN keeps Items first, read through their bank's index (not every borrower in turn);
+        // PostgreSQL plans the join order itself and has no CROSS JOIN … ON.
+        `l.id IN (SELECT b.loan_id FROM items i ${dialect === 'postgres' ? 'JOIN' : 'CROSS JOIN'} applicants b ON b.id = i.applicant_id
+             WHERE i.institution_name IN (${jsonValuesSql(`@b${i}`, dialect)}))`,
       );
     }
     if (/^[A-Za-z0-9-]{8,}$/.test(raw[i]!)) {
       // A report id or Plaid's, or their first characters: index ranges (ids hold letters, digits, dashes).
       params[`idlo${i}`] = raw[i]!.toLowerCase();
       params[`idhi${i}`] = `${raw[i]!.toLowerCase()}\x7f`;
+      // Plaid's ids are matched ignoring case, each engine through its own index (NOCASE on SQLite, lower() on PostgreSQL).
+      const plaidId = dialect === 'postgres' ? 'lower(plaid_report_id)' : 'plaid_report_id COLLATE NOCASE';
       alternatives.push(
         `l.id IN (SELECT loan_id FROM reports WHERE id >= @idlo${i} AND id < @idhi${i}
-             UNION ALL SELECT loan_id FROM reports WHERE plaid_report_id COLLATE NOCASE >= @idlo${i}
-               AND plaid_report_id COLLATE NOCASE < @idhi${i})`,
+             UNION ALL SELECT loan_id FROM reports WHERE ${plaidId} >= @idlo${i} AND ${plaidId} < @idhi${i})`,
       );
     }
     const cents = searchAmountCents(word);
@@ -155,28 +176,34 @@ export async function queryPipeline(
         SELECT l.id, l.last_activity_at, l.loan_number_key, l.expected_note_date, s.findings_attention,
           s.consent_expires_on, coalesce(s.needs_relink, 0) AS needs_relink, coalesce(s.has_pending, 0) AS has_pending,
           s.latest_ready_on,
-          ${needsRefreshBy ? `CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on')} END` : 'NULL'} AS refresh_by
-          ${sort === 'borrower' ? `, (SELECT last_name || ' ' || first_name FROM applicants WHERE loan_id = l.id ORDER BY position LIMIT 1) COLLATE NOCASE AS sort_name` : ''}
+          ${needsRefreshBy ? `CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on', dialect)} END` : 'NULL'} AS refresh_by
+          ${sort === 'borrower' ? `, (SELECT lower(last_name || ' ' || first_name) FROM applicants WHERE loan_id = l.id ORDER BY position LIMIT 1) AS sort_name` : ''}
         FROM loans l
         LEFT JOIN loan_env_summary s ON s.loan_id = l.id AND s.environment = @environment
-        WHERE 1 ${filters.map((f) => `AND ${f}`).join(' ')} ${wordSql.join(' ')}
-      )
-      ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''}`;
+        WHERE 1 = 1 ${filters.map((f) => `AND ${f}`).join(' ')} ${wordSql.join(' ')}
+      ) AS loan_rows`;
+  // Filters on the status are applied a level up, where it is a column: PostgreSQL's WHERE can't see SELECT aliases.
+  const outerWhere = outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : '';
   const limit = query.limit ?? 200;
   const offset = query.offset ?? 0;
   const ids = (await ctx
     .statement(
-      `SELECT id FROM (${narrow}) ORDER BY ${SORT_SQL[sort]} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`,
+      `SELECT id FROM (${narrow}) AS narrowed ${outerWhere} ORDER BY ${SORT_SQL[sort]} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`,
     )
     .all({ ...params, limit, offset })) as { id: string }[];
   let total: number;
   if (offset === 0 && ids.length < limit) total = ids.length;
   else if (outer.length === 0 && words.length === 0)
     total = (await ctx
-      .statement(`SELECT count(*) FROM loans l WHERE 1 ${filters.map((f) => `AND ${f}`).join(' ')}`)
+      .statement(`SELECT count(*) FROM loans l WHERE 1 = 1 ${filters.map((f) => `AND ${f}`).join(' ')}`)
+      .pluck()
+      // PostgreSQL refuses values for a statement without placeholders.
+      .get(...(filters.length > 0 ? [params] : []))) as number;
+  else
+    total = (await ctx
+      .statement(`SELECT count(*) FROM (${narrow}) AS narrowed ${outerWhere}`)
       .pluck()
       .get(params)) as number;
-  else total = (await ctx.statement(`SELECT count(*) FROM (${narrow})`).pluck().get(params)) as number;
 
   const wide = (await ctx
     .statement(
@@ -184,10 +211,10 @@ export async function queryPipeline(
            SELECT l.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at, s.findings_attention,
              s.findings_info, coalesce(s.has_removed, 0) AS has_removed, coalesce(s.has_pending, 0) AS has_pending,
              coalesce(s.needs_relink, 0) AS needs_relink, s.consent_expires_on, s.latest_ready_on,
-             CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on')} END AS refresh_by
+             CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on', dialect)} END AS refresh_by
            FROM loans l LEFT JOIN loan_env_summary s ON s.loan_id = l.id AND s.environment = @environment
-           WHERE l.id IN (SELECT value FROM json_each(@ids))
-         )`,
+           WHERE l.id IN (${jsonValuesSql('@ids', dialect)})
+         ) AS page_rows`,
     )
     .all({
       environment: query.environment,
@@ -206,34 +233,41 @@ export async function queryPipeline(
   })[];
   const byId = new Map(wide.map((row) => [row.id, row]));
   const rows = ids.map(({ id }) => byId.get(id)!);
-  const names = ctx.statement(
-    `SELECT id, first_name, middle_name, last_name FROM applicants WHERE loan_id = ? ORDER BY position`,
-  );
+  // The page's borrowers in one statement: a query per loan costs a round trip each on the team's server.
+  const people = (await ctx
+    .statement(
+      `SELECT loan_id, id, first_name, middle_name, last_name FROM applicants
+       WHERE loan_id IN (${jsonValuesSql('@ids', dialect)}) ORDER BY loan_id, position`,
+    )
+    .all({ ids: JSON.stringify(ids.map((r) => r.id)) })) as {
+    loan_id: string;
+    id: string;
+    first_name: string;
+    middle_name: string | null;
+    last_name: string;
+  }[];
+  const borrowersOf = new Map<string, LoanListRow['borrowers']>();
+  for (const b of people) {
+    const list = borrowersOf.get(b.loan_id) ?? [];
+    list.push({ id: b.id, firstName: b.first_name, middleName: b.middle_name, lastName: b.last_name });
+    borrowersOf.set(b.loan_id, list);
+  }
   return {
     total,
-    rows: await Promise.all(
-      rows.map(async (row) => ({
-        ...toLoanFields(row),
-        borrowers: (
-          (await names.all(row.id)) as {
-            id: string;
-            first_name: string;
-            middle_name: string | null;
-            last_name: string;
-          }[]
-        ).map((b) => ({ id: b.id, firstName: b.first_name, middleName: b.middle_name, lastName: b.last_name })),
-        reportStatus: row.report_status,
-        reportCount: row.report_count,
-        reportsRemoved: row.report_count === 0 && row.has_removed === 1,
-        latestReportAt: row.latest_report_at,
-        findingCounts:
-          row.findings_attention === null || row.findings_info === null
-            ? null
-            : { attention: row.findings_attention, info: row.findings_info },
-        refreshBy: row.refresh_by,
-        plaidExpiresOn: row.consent_expires_on,
-        lastActivityAt: row.last_activity_at,
-      })),
-    ),
+    rows: rows.map((row) => ({
+      ...toLoanFields(row),
+      borrowers: borrowersOf.get(row.id) ?? [],
+      reportStatus: row.report_status,
+      reportCount: row.report_count,
+      reportsRemoved: row.report_count === 0 && row.has_removed === 1,
+      latestReportAt: row.latest_report_at,
+      findingCounts:
+        row.findings_attention === null || row.findings_info === null
+          ? null
+          : { attention: row.findings_attention, info: row.findings_info },
+      refreshBy: row.refresh_by,
+      plaidExpiresOn: row.consent_expires_on,
+      lastActivityAt: row.last_activity_at,
+    })),
   };
 }

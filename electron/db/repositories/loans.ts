@@ -194,8 +194,8 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     async findByNumber(loanNumber) {
       const row = (await ctx
         .statement(
-          `SELECT l.id, l.loan_number, (SELECT group_concat(first_name || ' ' || last_name, ' & ')
-             FROM (SELECT first_name, last_name FROM applicants WHERE loan_id = l.id ORDER BY position)) AS names
+          `SELECT l.id, l.loan_number, (SELECT string_agg(first_name || ' ' || last_name, ' & ' ORDER BY position)
+             FROM applicants WHERE loan_id = l.id) AS names
            FROM loans l WHERE l.loan_number_key = ?`,
         )
         .get(loanNumberKey(loanNumber))) as { id: string; loan_number: string; names: string | null } | undefined;

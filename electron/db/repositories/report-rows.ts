@@ -31,14 +31,15 @@ export interface ReportRow {
 }
 
 // Summary columns only (never the token or content blobs) plus what the list shows of the loan and the
-// borrowers whose banks the report covers (in the loan's order).
+// borrowers whose banks the report covers (in the loan's order). string_agg(… ORDER BY) is spelled the same
+// on PostgreSQL and SQLite (3.44+).
 export const SUMMARY_COLUMNS = `r.id, r.loan_id, r.applicant_id, r.environment, r.kind, r.parent_id, r.status, r.days_requested,
   r.include_applicant_details, r.plaid_report_id, r.institutions, r.created_at, r.ready_at, r.failure_code,
   r.failure_message, r.failure_request_id, r.total_balance, r.account_count, r.earliest_history_date,
   r.findings_attention, r.findings_info, a.first_name, a.middle_name, a.last_name, l.loan_number,
-  (SELECT group_concat(name, ' & ') FROM (SELECT DISTINCT b.first_name || coalesce(' ' || nullif(b.middle_name, ''), '') || ' ' || b.last_name AS name, b.position
+  (SELECT string_agg(name, ' & ' ORDER BY position) FROM (SELECT DISTINCT b.first_name || coalesce(' ' || nullif(b.middle_name, ''), '') || ' ' || b.last_name AS name, b.position
      FROM report_items ri JOIN items i ON i.id = ri.item_id JOIN applicants b ON b.id = i.applicant_id
-     WHERE ri.report_id = r.id ORDER BY b.position)) AS borrower_names`;
+     WHERE ri.report_id = r.id) AS covered) AS borrower_names`;
 export const FROM = 'FROM reports r JOIN applicants a ON a.id = r.applicant_id JOIN loans l ON l.id = r.loan_id';
 
 export function toSummary(row: ReportRow): ReportSummary {

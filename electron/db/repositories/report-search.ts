@@ -27,6 +27,11 @@ export async function searchReports(
 ): Promise<{ rows: ReportSummary[]; total: number }> {
   const raw = rawSearchWords(query.query);
   const words = raw.map(foldForSearch);
+  // Ids match whatever their case: SQLite's LIKE ignores ASCII case, PostgreSQL's doesn't (the pattern is lower-cased).
+  const idLike = (column: string, param: string) =>
+    ctx.sql.dialect === 'postgres'
+      ? `lower(${column}) LIKE ${param} ESCAPE '\\'`
+      : `${column} LIKE ${param} ESCAPE '\\'`;
   // Each word (all must match) names the loan (a borrower's name or e-mail, the loan number, an amount
   // of the loan), a bank, the report's total, or the report itself by its id or Plaid's (or their first 8+).
   const tokenSql = words
@@ -34,18 +39,18 @@ export async function searchReports(
       const applicant = `r.loan_id IN (SELECT id FROM loans WHERE ${loanWordSql(i, word)})`;
       const bank = `r.institutions_search LIKE @t${i} ESCAPE '\\'`;
       const ids = /^[A-Za-z0-9-]{8,}$/.test(raw[i]!)
-        ? ` OR r.id LIKE @id${i} ESCAPE '\\' OR r.plaid_report_id LIKE @id${i} ESCAPE '\\'`
+        ? ` OR ${idLike('r.id', `@id${i}`)} OR ${idLike('r.plaid_report_id', `@id${i}`)}`
         : '';
       const total = searchAmountCents(word) === null ? '' : ` OR round(r.total_balance * 100) = @a${i}`;
       return `AND (${applicant} OR ${bank}${ids}${total})`;
     })
     .join(' ');
   const where = `WHERE r.environment = @environment
-      AND (CASE WHEN @status IS NULL THEN r.status != 'removed' ELSE r.status = @status END)
-      AND (@loanId IS NULL OR r.loan_id = @loanId)
-      AND (@from IS NULL OR r.created_at >= @from)
-      AND (@toExclusive IS NULL OR r.created_at < @toExclusive)
-      AND (@institution IS NULL OR r.institutions_search LIKE @institution ESCAPE '\\')
+      AND (CASE WHEN CAST(@status AS text) IS NULL THEN r.status != 'removed' ELSE r.status = @status END)
+      AND (CAST(@loanId AS text) IS NULL OR r.loan_id = @loanId)
+      AND (CAST(@from AS text) IS NULL OR r.created_at >= @from)
+      AND (CAST(@toExclusive AS text) IS NULL OR r.created_at < @toExclusive)
+      AND (CAST(@institution AS text) IS NULL OR r.institutions_search LIKE @institution ESCAPE '\\')
       ${tokenSql}`;
   // The page is chosen on reports alone (walking the created_at index, stopping at LIMIT), and only
   // its rows are joined to applicants; the total is a separate count.
@@ -65,7 +70,7 @@ export async function searchReports(
   };
   wordParams(words, params);
   raw.forEach((w, i) => {
-    if (/^[A-Za-z0-9-]{8,}$/.test(w)) params[`id${i}`] = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    if (/^[A-Za-z0-9-]{8,}$/.test(w)) params[`id${i}`] = `${w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   });
   const rows = (await ctx.statement(pageSql).all(params)) as ReportRow[];
   const { limit, offset, ...countParams } = params;

@@ -262,7 +262,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         if (row.status === 'removed') throw conflict('This Asset Report was removed; create a new one.');
         await ctx
           .statement(
-            'INSERT OR REPLACE INTO report_content (report_id, json_codec, json_enc, pdf_enc) VALUES (?, ?, ?, ?)',
+            `INSERT INTO report_content (report_id, json_codec, json_enc, pdf_enc) VALUES (?, ?, ?, ?)
+             ON CONFLICT (report_id) DO UPDATE SET json_codec = excluded.json_codec, json_enc = excluded.json_enc,
+               pdf_enc = excluded.pdf_enc`,
           )
           .run(id, JSON_CODEC, jsonEnc, pdfEnc);
         await ctx

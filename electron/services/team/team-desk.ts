@@ -6,11 +6,15 @@ import { TeamRole } from '../../../shared/team';
 import type { TeamConnection } from '../../../shared/ipc/team-contract';
 import type { EventSink } from '../../../shared/ipc/contract';
 import { teamConnectionSettings } from '../../db/postgres/connection';
+import { SECRET_COLUMNS } from '../../db/postgres/migrations/003_team_members';
 import { openTeamStore, type TeamStore } from '../../db/team-store';
 import type { Logger } from '../../log/logger';
 import type { ReportCoordination } from '../reports/coordination';
 import { createConnectivity, type Connectivity, type TeamConnectionState } from './connectivity';
-import type { TeamMembershipSecrets } from './keychain';
+import type { TeamKeychain, TeamMembershipSecrets } from './keychain';
+import { refreshKeyring } from './join';
+import type { TeamKeyring } from './keys';
+import type { ValueCipher } from '../../db/cipher';
 import { openChangeFeed, type ChangeFeed, type FeedEvent } from './live';
 import { lockLoanForReportCreation, openPollCoordinator, watchUnclaimed, type PollCoordinator } from './poll-lease';
 import { createTeamValueCipher } from './value-cipher';
@@ -33,6 +37,14 @@ export const TeamDeskConfig = z.object({
 export type TeamDeskConfig = z.infer<typeof TeamDeskConfig>;
 
 const CONFIG_FILE = 'team.json';
+
+/** What a processor's login may not read (the team schema's grants): tokens that start Plaid work, and SSNs. */
+const PROCESSOR_HIDDEN: ReadonlySet<string> = new Set(
+  Object.entries(SECRET_COLUMNS)
+    .flatMap(([table, columns]) => columns.map((column) => `${table}.${column}`))
+    // A processor's desk may carry on a pending report another desk requested (migration 004).
+    .filter((name) => name !== 'reports.report_token_enc'),
+);
 
 export function readTeamConfig(userDataDir: string): TeamDeskConfig | null {
   const file = join(userDataDir, CONFIG_FILE);
@@ -69,6 +81,8 @@ export function serverOf(url: string): { host: string; port: number; database: s
 /** A running team desk: the shared store, the live feed, report coordination and the offline state. */
 export interface TeamDesk {
   readonly config: TeamDeskConfig;
+  /** The team keyring this desk holds now (every version it has). */
+  keyring(): TeamKeyring;
   readonly store: TeamStore;
   readonly connectivity: Connectivity;
   readonly coordination: ReportCoordination;
@@ -81,6 +95,8 @@ export interface TeamDesk {
 export interface OpenTeamDeskOptions {
   config: TeamDeskConfig;
   secrets: TeamMembershipSecrets;
+  /** Where new key versions are kept after a rotation. */
+  keychain: TeamKeychain;
   events: EventSink;
   logger: Logger;
   clock?: () => Date;
@@ -94,12 +110,22 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
   const { config, secrets, logger } = options;
   const log = logger.child({ component: 'team-desk' });
   const url = withPassword(config.url, secrets.databasePassword);
+  // The cipher follows the keyring: after the admin rotates the team key, new versions are added in place.
+  let keyring = secrets.keyring;
+  let current = createTeamValueCipher(keyring, logger);
+  const cipher: ValueCipher = {
+    seal: (plain, where) => current.seal(plain, where),
+    open: (sealed, where) => current.open(sealed, where),
+    sealText: (plain, where) => current.sealText(plain, where),
+    openText: (sealed, where) => current.openText(sealed, where),
+  };
   const store = await openTeamStore({
     url,
     caPem: config.caPem,
-    cipher: createTeamValueCipher(secrets.keyring, logger),
+    cipher,
     // Only the owner's desk changes the schema; a member's desk refuses a database older or newer than it.
     migrate: config.role === 'admin',
+    hiddenColumns: config.role === 'processor' ? PROCESSOR_HIDDEN : new Set(),
     applicationName: `AssetDesk ${config.memberName}`.slice(0, 60),
     ...(options.clock ? { clock: options.clock } : {}),
     logger,
@@ -114,6 +140,26 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
     ssl: settings.ssl,
     application_name: 'AssetDesk live',
   };
+  /** Fetches key versions wrapped for this member since the keyring was saved (a rotation) and keeps them. */
+  const refreshKeys = async (): Promise<void> => {
+    const refreshed = await refreshKeyring({
+      engine: store.engine,
+      keyPair: secrets.memberKeyPair,
+      memberId: config.memberId,
+      keyring,
+    });
+    if (refreshed.added.length === 0) return;
+    keyring = refreshed.keyring;
+    current = createTeamValueCipher(keyring, logger);
+    await options.keychain.save({ ...secrets, keyring });
+    log.info('team key rotated; new version kept', { versions: refreshed.added });
+  };
+  try {
+    await refreshKeys();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let feed: ChangeFeed | null = null;
   const connectivity = createConnectivity({
     logger,
@@ -131,6 +177,8 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
       onChange: (batch) => {
         if (batch.some((e) => e.kind === 'resync' || e.table === 'settings'))
           void store.settings.reload().catch((error: unknown) => log.warn('settings reload failed', { error }));
+        if (batch.some((e) => e.kind === 'resync' || e.table === 'team'))
+          void refreshKeys().catch((error: unknown) => log.warn('team key refresh failed', { error }));
         const changes = batch.filter((e): e is Extract<FeedEvent, { kind: 'change' }> => e.kind === 'change');
         options.events.emit('team:changes', {
           resync: batch.some((e) => e.kind === 'resync'),
@@ -159,6 +207,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
   };
   return {
     config,
+    keyring: () => keyring,
     store,
     connectivity,
     coordination,

@@ -49,7 +49,11 @@ export function ActivitySection({
             return (
               <tr key={entry.id} data-testid="activity-entry" data-action={entry.action}>
                 <td className="nowrap">{formatDateTime(entry.at)}</td>
-                <td>{describeActivity(entry)}</td>
+                <td>
+                  {describeActivity(entry)}
+                  {/* Team mode names the member; a desk's own history is all its officer's. */}
+                  {entry.actor && <span className="muted"> · by {entry.actor}</span>}
+                </td>
                 <td>{who ?? <span className="muted">—</span>}</td>
                 <td>
                   {entry.reportId ? (

@@ -8,7 +8,14 @@ import type { PostgresMigration } from './types';
 const T = 'TEXT COLLATE "C"';
 
 /** Tables only the team database has (the local store has no members); the schema-parity test skips them. */
-export const TEAM_ONLY_TABLES = ['team', 'team_group_roles', 'team_invitations', 'team_member_keys', 'team_members'];
+export const TEAM_ONLY_TABLES = [
+  'team',
+  'team_group_roles',
+  'team_invitations',
+  'team_member_keys',
+  'team_members',
+  'team_secrets',
+];
 
 /** Columns only the team database has: who did what, stamped by the server from the signed-in member. */
 export const TEAM_ONLY_COLUMNS: Record<string, readonly string[]> = {
