@@ -1,10 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright';
+import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
+import { teamGroupRoleNames } from '../../electron/db/postgres/migrations/003_team_members';
+import { createMemoryLogger } from '../../electron/log/logger';
+import { createAppServices } from '../../electron/services/app-services';
 import { writeTeamConfig } from '../../electron/services/team/team-desk';
 import type { TeamRole } from '../../shared/team';
 import { roleRefusal } from '../../shared/team';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import {
   OFFICER_PIN,
   SCREENSHOTS,
@@ -370,4 +377,186 @@ test('"Use this desk’s local history" leaves team mode through the main proces
   await page.getByTestId('pipeline-screen').getByText('TEAM-1D').waitFor();
   expect(await page.getByTestId('new-loan').isVisible()).toBe(true);
   expect(pageErrors).toEqual([]);
+});
+
+/**
+ * The whole team set-up on screen against a real PostgreSQL prepared the way the README asks the office's DBA to
+ * (a login that owns the database, with CREATEROLE): this desk creates the team and moves its history in, invites
+ * a processor whose own desk joins with the join text and code, sees them join live, and removes them.
+ */
+describe('a team created, joined and managed on screen', () => {
+  let db: TestDatabase;
+  let ownerUrl: string;
+  let rolePrefix: string;
+  let memberBridge: WebBridge | undefined;
+  let memberPage: Page;
+  let joinText = '';
+  let joinCode = '';
+
+  beforeAll(async () => {
+    db = await createTestDatabase('assetdesk_teamui');
+    rolePrefix = teamGroupRoleNames(db.name).admin.replace(/_admin$/, '_');
+    const ownerUser = `${rolePrefix}owner`;
+    const ownerPassword = randomBytes(18).toString('base64url');
+    const dba = new pg.Client(db.clientConfig());
+    await dba.connect();
+    try {
+      await dba.query(`CREATE ROLE ${ownerUser} LOGIN CREATEROLE PASSWORD '${ownerPassword}'`);
+      await dba.query(`ALTER DATABASE ${db.name} OWNER TO ${ownerUser}`);
+      await dba.query(`GRANT pg_signal_backend TO ${ownerUser}`);
+    } finally {
+      await dba.end();
+    }
+    ownerUrl = `postgres://${ownerUser}:${ownerPassword}@${db.host}:${db.port}/${db.name}`;
+
+    // The member's desk: its own folder and keychain entry, the same web build.
+    const memberData = join(workDir, 'member-data');
+    mkdirSync(memberData, { recursive: true });
+    memberBridge = await startWebBridge({
+      userDataDir: memberData,
+      staticDir: join(workDir, 'renderer-web'),
+      port: 0,
+      logger: createMemoryLogger({ level: 'warn' }),
+      createServices: (deps) =>
+        createAppServices({
+          ...deps,
+          keychainService: `AssetDesk-browser-test-member-${process.pid}`,
+          transport: 'web-bridge',
+        }),
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    memberPage = await context.newPage();
+    memberPage.on('pageerror', (error) => pageErrors.push(`member desk: ${error.message}`));
+    await memberPage.goto(memberBridge.url);
+    await memberPage.getByTestId('pipeline-screen').waitFor();
+  });
+
+  afterAll(async () => {
+    // Both desks leave the team before its database and logins go.
+    await desk?.app.handlers['team:useLocal']({}).catch(() => undefined);
+    await memberBridge?.services.handlers['team:useLocal']({}).catch(() => undefined);
+    await memberBridge?.close();
+    if (!db) return;
+    const cleanup = new pg.Client({ ...db.clientConfig(), database: 'postgres' });
+    await cleanup.connect();
+    try {
+      await cleanup.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+      const { rows } = await cleanup.query<{ rolname: string }>(
+        "SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname LIKE '%owner'",
+        [rolePrefix],
+      );
+      for (const { rolname } of rows) await cleanup.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(rolname)}`);
+    } finally {
+      await cleanup.end();
+    }
+  });
+
+  test('the admin creates the team on the office database and moves this desk’s history into it', async () => {
+    await openTeamSettings();
+    const form = page.getByTestId('team-create');
+    await form.getByTestId('team-create-url').fill(ownerUrl);
+    await form.getByTestId('team-create-ca-pem').fill(db.caPem);
+    await form.getByTestId('team-create-name').fill('Main Street branch');
+    await form.getByTestId('team-create-admin').fill('Ada Admin');
+    await form.getByTestId('team-create-submit').click();
+    await page.getByTestId('team-desk').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('team-name').textContent()).toBe('Main Street branch');
+    expect(await page.getByTestId('team-server').textContent()).toBe(`${db.host}:${db.port}/${db.name}`);
+    expect(await page.getByTestId('team-role').textContent()).toBe('Team admin');
+    await expect.poll(() => page.getByTestId('team-connection').textContent()).toContain('Connected since');
+    // The password typed in the address never comes back to the page.
+    expect(await page.content()).not.toContain(new URL(ownerUrl).password);
+
+    const me = page.getByTestId('team-member');
+    await me.first().waitFor();
+    expect(await me.count()).toBe(1);
+    expect(await me.textContent()).toContain('Ada Admin (you)');
+    expect(await me.textContent()).toContain('Joined');
+
+    await page.getByTestId('team-move-history').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('team-move-result').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('team-moved-loans').textContent()).toBe('2');
+    expect(await page.getByTestId('team-moved-reports').textContent()).toBe('2');
+    await page.getByTestId('nav-loans').click();
+    await page.getByTestId('pipeline-screen').getByText('TEAM-1D').waitFor();
+  });
+
+  test('an invitation shows the join text and code once; the processor joins at their desk and the list follows', async () => {
+    await openTeamSettings();
+    await page.getByTestId('team-invite').click();
+    const dialog = page.getByTestId('team-invite-dialog');
+    await dialog.getByTestId('team-invite-name').fill('Pia Processor');
+    await dialog.getByTestId('team-invite-email').fill('not an address');
+    await dialog.getByTestId('team-invite-role').selectOption('processor');
+    expect(await dialog.getByTestId('team-invite-role').locator('option').allTextContents()).toEqual([
+      'Loan officer',
+      'Processor',
+    ]);
+    await dialog.getByTestId('team-invite-submit').click();
+    await dialog.getByTestId('error-email').waitFor();
+    await dialog.getByTestId('team-invite-email').fill('pia@example.com');
+    await dialog.getByTestId('team-invite-days').fill('3');
+    await dialog.getByTestId('team-invite-submit').click();
+
+    const invitation = page.getByTestId('team-invitation');
+    await invitation.waitFor();
+    expect(await invitation.textContent()).toContain(
+      'Send the join text by e-mail and read the join code out by phone',
+    );
+    joinText = (await invitation.getByTestId('team-invitation-text').textContent()) ?? '';
+    joinCode = (await invitation.getByTestId('team-invitation-code').textContent()) ?? '';
+    expect(joinCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+    expect(joinText.length).toBeGreaterThan(20);
+    await invitation.getByTestId('team-copy-join-code').click();
+    await expect.poll(() => desk.bridge.clipboard().at(-1)).toBe(joinCode);
+    expect(await seriousViolations(page)).toEqual([]);
+    // Not both copied: closing asks first; going back keeps them on screen.
+    await invitation.getByTestId('team-invitation-done').click();
+    await page.getByTestId('confirm-cancel').click();
+    expect(await invitation.getByTestId('team-invitation-code').textContent()).toBe(joinCode);
+    await invitation.getByTestId('team-invitation-done').click();
+    await page.getByTestId('confirm-ok').click();
+    await invitation.waitFor({ state: 'detached' });
+
+    const pia = page.getByTestId('team-member').filter({ hasText: 'Pia Processor' });
+    await pia.waitFor();
+    expect(await pia.textContent()).toContain('Invited, not joined yet');
+
+    // The processor's desk joins with what the admin sent and read out.
+    await memberPage.getByTestId('nav-settings').click();
+    const join = memberPage.getByTestId('team-join');
+    await join.getByTestId('team-join-text').fill(joinText);
+    await join.getByTestId('team-join-code').fill(joinCode.toLowerCase());
+    await join.getByTestId('team-join-ca-pem').fill(db.caPem);
+    await join.getByTestId('team-join-submit').click();
+    await memberPage.getByTestId('team-desk').waitFor({ timeout: 60_000 });
+    expect(await memberPage.getByTestId('team-role').textContent()).toBe('Processor');
+    expect(await memberPage.getByTestId('team-member-name').textContent()).toBe('Pia Processor');
+    expect(await memberPage.getByTestId('role-locked').count()).toBe(1);
+
+    // Her desk shows the team's loans, without the officer's buttons.
+    await memberPage.getByTestId('nav-loans').click();
+    await memberPage.getByTestId('pipeline-screen').getByText('TEAM-1D').waitFor();
+    expect(await memberPage.getByTestId('new-loan').count()).toBe(0);
+
+    // The admin's list learns she joined from the change feed (no reload, no polling).
+    await expect.poll(() => pia.textContent(), { timeout: 10_000 }).toContain('Joined');
+  });
+
+  test('removing a member says what happens, and the list shows them removed', async () => {
+    const pia = page.getByTestId('team-member').filter({ hasText: 'Pia Processor' });
+    await pia.getByTestId('team-remove-member').click();
+    const confirmation = page.getByTestId('confirm-dialog');
+    await confirmation.waitFor();
+    const text = (await confirmation.textContent()) ?? '';
+    expect(text).toContain('access to the team database ends at once');
+    expect(text).toContain('The team key is rotated');
+    expect(text).toContain('Plaid access tokens');
+    await page.getByTestId('confirm-ok').click();
+    await page.getByText('Pia Processor was removed. The team key is now version 2;').waitFor({ timeout: 60_000 });
+    await expect.poll(() => pia.textContent()).toContain('Removed');
+    expect(await pia.getByTestId('team-remove-member').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import type { ResponseOf } from '../../../shared/ipc/contract';
 import {
   TEAM_ROLES,
   formatJoinCode,
+  normalizeJoinCode,
   roleDuties,
   roleLabel,
   type TeamMember,
@@ -33,13 +34,11 @@ type Invitation = ResponseOf<'team:invite'>;
 /** A team has one admin, the database owner's desk: members join as officers or processors. */
 const INVITED_ROLES = TEAM_ROLES.filter((role) => role !== 'admin');
 
-/** Whether the member has used their join code yet (when the main process says so; older answers do not). */
+/** Removed, joined (signed in with their join code) or still to join. */
 function memberState(member: TeamMember): string {
   if (member.removedAt) return `Removed ${formatDate(member.removedAt)}`;
-  const joinedAt = (member as TeamMember & { joinedAt?: string | null }).joinedAt;
-  if (joinedAt === null) return 'Invited, not joined yet';
-  if (joinedAt) return `Joined ${formatDate(joinedAt)}`;
-  return `Added ${formatDate(member.addedAt)}`;
+  if (member.joinedAt) return `Joined ${formatDate(member.joinedAt)}`;
+  return 'Invited, not joined yet';
 }
 
 /** The admin's view of the team: who is in it, invitations and removals. */
@@ -210,7 +209,8 @@ function InviteDialog({ onClose }: { onClose(): void }) {
   };
 
   if (invitation) {
-    const code = formatJoinCode(invitation.joinCode);
+    // Shown in groups of four whatever grouping it came with, as the admin reads it out.
+    const code = formatJoinCode(normalizeJoinCode(invitation.joinCode));
     return (
       <Dialog
         title={`Invitation for ${name.trim()}`}
