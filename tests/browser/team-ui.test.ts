@@ -508,6 +508,7 @@ describe('a team created, joined and managed on screen', () => {
     joinCode = (await invitation.getByTestId('team-invitation-code').textContent()) ?? '';
     expect(joinCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
     expect(joinText.length).toBeGreaterThan(20);
+    await invitation.screenshot({ path: `${SCREENSHOTS}/team-invitation.png` });
     await invitation.getByTestId('team-copy-join-code').click();
     await expect.poll(() => desk.bridge.clipboard().at(-1)).toBe(joinCode);
     expect(await seriousViolations(page)).toEqual([]);
@@ -556,6 +557,12 @@ describe('a team created, joined and managed on screen', () => {
     await page.getByTestId('confirm-ok').click();
     await page.getByText('Pia Processor was removed. The team key is now version 2;').waitFor({ timeout: 60_000 });
     await expect.poll(() => pia.textContent()).toContain('Removed');
+    await page.getByTestId('team-section').screenshot({ path: `${SCREENSHOTS}/team-admin-members.png` });
+    // Her desk loses the team database at once: it says so and keeps what was on screen.
+    await memberPage.getByTestId('team-offline-banner').waitFor({ timeout: 15_000 });
+    await memberPage.waitForTimeout(500);
+    expect(await memberPage.getByTestId('pipeline-screen').getByText('TEAM-1D').isVisible()).toBe(true);
+    await memberPage.screenshot({ path: `${SCREENSHOTS}/team-removed-member-desk.png` });
     expect(await pia.getByTestId('team-remove-member').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });

@@ -2,7 +2,17 @@ import { useState } from 'react';
 import type { LoanStatus } from '../../../shared/domain';
 import { useAppInfo } from '../shell/AppInfo';
 import { href, navigate } from '../shell/router';
-import { Button, EmptyState, ErrorState, SelectField, Skeleton, TextField, loanStatusLabel, useDebounced } from '../ui';
+import {
+  Button,
+  EmptyState,
+  ErrorAlert,
+  ErrorState,
+  SelectField,
+  Skeleton,
+  TextField,
+  loanStatusLabel,
+  useDebounced,
+} from '../ui';
 import { useCan } from '../team/TeamContext';
 import { useTeamChanges } from '../team/useTeamChanges';
 import { NewLoanForm } from './LoanForm';
@@ -114,7 +124,9 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
         )}
       </div>
       <div className="panel">
-        {list.status === 'error' ? (
+        {/* Offline (team mode) or a failed reload: the loans already on screen stay, under the reason. */}
+        {list.status === 'error' && list.rows && <ErrorAlert error={list.error} />}
+        {list.status === 'error' && !list.rows ? (
           <ErrorState error={list.error} onRetry={list.reload} title="Loans could not be loaded" />
         ) : !list.rows ? (
           <Skeleton lines={8} label="Loading loans" />
