@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type PluginBuild } from 'esbuild';
 import { LINK_UI_BUILD_OPTIONS } from '../emulator/link-ui-bundle';
 
 /**
@@ -31,6 +31,22 @@ const common = {
   logLevel: 'warning' as const,
 };
 
+/**
+ * `pg` offers an optional libpq binding (`pg.native`) that AssetDesk never uses: it is not shipped, and the
+ * bundle answers its require the way a missing module does, which `pg` expects and ignores.
+ */
+const withoutPgNative = {
+  name: 'without-pg-native',
+  setup(pluginBuild: PluginBuild) {
+    pluginBuild.onResolve({ filter: /^pg-native$/ }, () => ({ path: 'pg-native', namespace: 'not-shipped' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'not-shipped' }, () => ({
+      contents:
+        "const error = new Error('pg-native is not shipped with AssetDesk'); error.code = 'MODULE_NOT_FOUND'; throw error;",
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   ...common,
   entryPoints: { index: `${root}electron/main/index.ts` },
@@ -44,6 +60,7 @@ await build({
   // import() of a native module inside app.asar has broken in past Electron releases; require()
   // is the path Electron's asar support has always covered.
   supported: { 'dynamic-import': false },
+  plugins: [withoutPgNative],
 });
 
 // The emulator serves its Link UI from files beside its code: beside the bundle once built (its TypeScript bundled).

@@ -25,6 +25,9 @@ const BANKS = [
 /** An officer's pipeline: `loans` loan files, a third with a co-borrower, each with one bank per borrower. */
 export interface SeededPipeline {
   store: AssetDeskStore;
+  /** The SQLite file and its data key (to move the same history into a team database). */
+  file: string;
+  dataKey: Buffer;
   loans: { loanId: string; applicantId: string; itemIds: string[] }[];
   reports: number;
 }
@@ -37,9 +40,9 @@ export interface SeededPipeline {
 export async function seedPipeline(dir: string, loanCount: number, reportsPerLoan: number): Promise<SeededPipeline> {
   let now = Date.parse(`${TODAY}T12:00:00.000Z`) - 400 * DAY;
   const dataKey = randomBytes(32);
-  const open = () =>
-    openAssetDeskStore({ file: join(dir, `pipeline-${loanCount}.sqlite`), dataKey, clock: () => new Date(now) });
-  const seeded: SeededPipeline = { store: await open(), loans: [], reports: 0 };
+  const file = join(dir, `pipeline-${loanCount}.sqlite`);
+  const open = () => openAssetDeskStore({ file, dataKey, clock: () => new Date(now) });
+  const seeded: SeededPipeline = { store: await open(), file, dataKey, loans: [], reports: 0 };
   for (let start = 0; start < loanCount; start += 1000) {
     await seeded.store.transaction(async () => {
       for (let n = start; n < Math.min(loanCount, start + 1000); n += 1) {

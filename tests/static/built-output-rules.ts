@@ -32,8 +32,11 @@ const INSECURE_OPTIONS: [RegExp, string][] = [
   [new RegExp(key('bypassCSP') + TRUE), 'a scheme with bypassCSP: true'],
 ];
 
-/** The only ASSETDESK_* variable the shipped main process reads (and only when unpackaged). */
-const ALLOWED_RUNTIME_ENV: readonly string[] = ['ASSETDESK_DEV_SERVER_URL'];
+/**
+ * The ASSETDESK_* variables the shipped main process reads: the dev server (only when unpackaged) and the
+ * team database's address (an office may deploy desks with it set; README "Team mode").
+ */
+const ALLOWED_RUNTIME_ENV: readonly string[] = ['ASSETDESK_DEV_SERVER_URL', 'ASSETDESK_DATABASE_URL'];
 
 const SWITCH_CALL = /\.(?:appendSwitch|appendArgument)\(\s*["'`]-{0,2}([\w-]+)/g;
 
