@@ -13,6 +13,7 @@ import {
   useLoad,
   useToast,
 } from '../ui';
+import { useCan } from '../team/TeamContext';
 
 const statusText: Record<HostedLinkSession['status'], [string, 'neutral' | 'success' | 'warning' | 'danger']> = {
   waiting: ['Waiting for the borrower', 'neutral'],
@@ -37,6 +38,7 @@ export function HostedLinkSessions({
 }) {
   const [reloads, setReloads] = useState(0);
   const headingId = useId();
+  const canSend = useCan('link:createHosted').allowed;
   const sessions = useLoad(
     () => api.linkHostedSessions({ applicantId: applicant.id }),
     [applicant.id, refreshKey, reloads],
@@ -78,7 +80,7 @@ export function HostedLinkSessions({
         <h3 id={headingId}>Hosted Links sent to {applicant.firstName}</h3>
       </div>
       {body}
-      <PlaidDelivery applicant={applicant} onSent={() => setReloads((n) => n + 1)} />
+      {canSend && <PlaidDelivery applicant={applicant} onSent={() => setReloads((n) => n + 1)} />}
     </section>
   );
 }
@@ -88,6 +90,7 @@ function SessionRow({ session, onChanged }: { session: HostedLinkSession; onChan
   const toast = useToast();
   const [busy, setBusy] = useState(false);
   const [text, tone] = statusText[session.status];
+  const canRevoke = useCan('link:revokeHosted').allowed;
   const revoke = async () => {
     const yes = await confirm({
       title: 'Withdraw this Hosted Link?',
@@ -124,7 +127,7 @@ function SessionRow({ session, onChanged }: { session: HostedLinkSession; onChan
             : ''}
         {session.itemIds.length > 0 && ` · ${session.itemIds.length} bank${session.itemIds.length === 1 ? '' : 's'}`}
       </span>
-      {session.status === 'waiting' && (
+      {session.status === 'waiting' && canRevoke && (
         <Button size="small" onClick={revoke} busy={busy} data-testid="revoke-hosted">
           Withdraw
         </Button>

@@ -13,6 +13,7 @@ import {
   useConfirm,
   useToast,
 } from '../ui';
+import { useCan } from '../team/TeamContext';
 
 /** A bank named as people say it: the bank, then each account with its full mask. */
 function accountsText(item: Item): string {
@@ -23,6 +24,8 @@ function ItemRow({ item, loanId, onRemoved }: { item: Item; loanId: string; onRe
   const confirm = useConfirm();
   const toast = useToast();
   const [removing, setRemoving] = useState(false);
+  const canRelink = useCan('link:createToken').allowed;
+  const canRemove = useCan('items:remove').allowed;
   const remove = async () => {
     const yes = await confirm({
       title: `Remove ${item.institutionName}?`,
@@ -55,7 +58,7 @@ function ItemRow({ item, loanId, onRemoved }: { item: Item; loanId: string; onRe
         {item.environment !== 'production' && ` · ${environmentLabel[item.environment]}`}
         {item.lastError && <span className="error"> · {item.lastError.message}</span>}
       </span>
-      {item.status === 'needs_relink' && (
+      {item.status === 'needs_relink' && canRelink && (
         <Button
           size="small"
           variant="primary"
@@ -65,7 +68,7 @@ function ItemRow({ item, loanId, onRemoved }: { item: Item; loanId: string; onRe
           Re-link
         </Button>
       )}
-      {item.status !== 'removed' && (
+      {item.status !== 'removed' && canRemove && (
         <Button
           size="small"
           onClick={remove}
@@ -107,6 +110,11 @@ export function BorrowerSection({
   const name = applicantFullName(borrower);
   const headingId = `borrower-heading-${borrower.id}`;
   const activeItems = items.filter((i) => i.status !== 'removed');
+  const canEdit = useCan('borrowers:update').allowed;
+  const canRemoveBorrower = useCan('borrowers:remove').allowed;
+  // Handing over starts Link, and a Hosted Link is made at Plaid: both are loan work that calls Plaid.
+  const canLink = useCan('link:createToken').allowed;
+  const canSendHosted = useCan('link:createHosted').allowed;
 
   const removeBorrower = async () => {
     const yes = await confirm({
@@ -138,10 +146,12 @@ export function BorrowerSection({
         </h2>
         <span className="muted nowrap">{index === 0 ? 'Primary borrower' : `Co-borrower ${index}`}</span>
         <span className="spacer" />
-        <Button size="small" onClick={onEdit} data-testid="edit-borrower">
-          Edit
-        </Button>
-        {index > 0 && (
+        {canEdit && (
+          <Button size="small" onClick={onEdit} data-testid="edit-borrower">
+            Edit
+          </Button>
+        )}
+        {index > 0 && canRemoveBorrower && (
           <Button size="small" variant="danger" onClick={removeBorrower} busy={removing} data-testid="remove-borrower">
             Remove co-borrower
           </Button>
@@ -179,18 +189,24 @@ export function BorrowerSection({
           ))}
         </ul>
       )}
-      <div className="detail-actions">
-        <Button
-          variant={handIsPrimary ? 'primary' : 'secondary'}
-          onClick={() => navigate(href.link(borrower.id, loan.id))}
-          data-testid="hand-to-applicant"
-        >
-          Hand to {borrower.firstName}
-        </Button>
-        <Button onClick={onSendHosted} data-testid="send-hosted-link">
-          Send Hosted Link to {borrower.firstName}
-        </Button>
-      </div>
+      {(canLink || canSendHosted) && (
+        <div className="detail-actions">
+          {canLink && (
+            <Button
+              variant={handIsPrimary ? 'primary' : 'secondary'}
+              onClick={() => navigate(href.link(borrower.id, loan.id))}
+              data-testid="hand-to-applicant"
+            >
+              Hand to {borrower.firstName}
+            </Button>
+          )}
+          {canSendHosted && (
+            <Button onClick={onSendHosted} data-testid="send-hosted-link">
+              Send Hosted Link to {borrower.firstName}
+            </Button>
+          )}
+        </div>
+      )}
       <HostedLinkSessions applicant={borrower} refreshKey={hostedKey} onLinked={onChanged} />
     </section>
   );

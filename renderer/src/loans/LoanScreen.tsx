@@ -23,6 +23,9 @@ import {
   useLoad,
   useToast,
 } from '../ui';
+import { RoleNote } from '../team/RoleLocked';
+import { useCan } from '../team/TeamContext';
+import { concernsLoan, useTeamChanges } from '../team/useTeamChanges';
 import { ActivitySection } from './ActivitySection';
 import { BorrowerSection } from './BorrowerSection';
 import { LoanStatusControl, STATUS_TONE } from './LoanStatusControl';
@@ -49,6 +52,16 @@ export function LoanScreen({ loanId }: { loanId: string }) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [busy, setBusy] = useState<'export' | 'delete' | null>(null);
   const [hostedKey, setHostedKey] = useState(0);
+  // Another desk of the team changed this loan file: show it without the officer asking.
+  useTeamChanges(detail.reload, { concerns: concernsLoan(loanId) });
+  const can = {
+    edit: useCan('loans:update').allowed,
+    setStatus: useCan('loans:setStatus').allowed,
+    addBorrower: useCan('borrowers:add').allowed,
+    createReport: useCan('reports:create').allowed,
+    exportFile: useCan('loans:export').allowed,
+    delete: useCan('loans:delete').allowed,
+  };
 
   if (detail.status === 'error' && !detail.data) {
     return (
@@ -151,8 +164,9 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           {detail.status === 'loading' && <Spinner label="Refreshing" />}
         </div>
         <span className="spacer" />
-        <LoanStatusControl loan={loan} onChanged={detail.reload} />
+        {can.setStatus && <LoanStatusControl loan={loan} onChanged={detail.reload} />}
       </div>
+      <RoleNote channel="reports:create" what="changing this loan file, linking banks, creating reports or deleting" />
       {detail.status === 'error' && (
         <ErrorState error={detail.error} onRetry={detail.reload} title="Showing the last loaded data" />
       )}
@@ -161,9 +175,11 @@ export function LoanScreen({ loanId }: { loanId: string }) {
         <div className="panel-header">
           <h2 id="terms-heading">Loan terms</h2>
           <span className="spacer" />
-          <Button size="small" onClick={() => setDialog({ name: 'terms' })} data-testid="edit-loan">
-            Edit
-          </Button>
+          {can.edit && (
+            <Button size="small" onClick={() => setDialog({ name: 'terms' })} data-testid="edit-loan">
+              Edit
+            </Button>
+          )}
         </div>
         {loan.loanNumberShared && (
           <p className="alert alert-warning">
@@ -201,7 +217,13 @@ export function LoanScreen({ loanId }: { loanId: string }) {
             <dd>{formatMoney(loan.reservesNeeded)}</dd>
           </div>
         </dl>
-        <NoteDateField key={loan.expectedNoteDate ?? ''} value={loan.expectedNoteDate} onSave={saveNoteDate} />
+        {can.edit ? (
+          <NoteDateField key={loan.expectedNoteDate ?? ''} value={loan.expectedNoteDate} onSave={saveNoteDate} />
+        ) : (
+          <p data-testid="note-date">
+            Expected note date: {loan.expectedNoteDate ? formatDate(loan.expectedNoteDate) : 'not known yet'}
+          </p>
+        )}
       </section>
 
       {loan.borrowers.map((borrower, index) => (
@@ -219,7 +241,7 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           onChanged={detail.reload}
         />
       ))}
-      {loan.borrowers.length < MAX_BORROWERS && (
+      {loan.borrowers.length < MAX_BORROWERS && can.addBorrower && (
         <p>
           <Button onClick={() => setDialog({ name: 'addBorrower' })} data-testid="add-co-borrower">
             Add co-borrower
@@ -231,16 +253,18 @@ export function LoanScreen({ loanId }: { loanId: string }) {
         <div className="panel-header">
           <h2 id="reports-heading">Reports</h2>
           <span className="spacer" />
-          <Button
-            variant={usableItems.length > 0 && loan.status === 'open' ? 'primary' : 'secondary'}
-            onClick={() => setDialog({ name: 'createReport' })}
-            disabled={usableItems.length === 0 || loan.status !== 'open'}
-            title={usableItems.length === 0 ? 'Link at least one bank first' : undefined}
-            aria-describedby={loan.status !== 'open' ? 'reports-closed-note' : undefined}
-            data-testid="create-report"
-          >
-            Create report
-          </Button>
+          {can.createReport && (
+            <Button
+              variant={usableItems.length > 0 && loan.status === 'open' ? 'primary' : 'secondary'}
+              onClick={() => setDialog({ name: 'createReport' })}
+              disabled={usableItems.length === 0 || loan.status !== 'open'}
+              title={usableItems.length === 0 ? 'Link at least one bank first' : undefined}
+              aria-describedby={loan.status !== 'open' ? 'reports-closed-note' : undefined}
+              data-testid="create-report"
+            >
+              Create report
+            </Button>
+          )}
         </div>
         {loan.status !== 'open' && (
           <p className="muted" id="reports-closed-note" data-testid="reports-closed-note">
@@ -283,12 +307,16 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           <h2 id="file-heading">Loan file</h2>
         </div>
         <div className="detail-actions">
-          <Button onClick={exportFile} busy={busy === 'export'} data-testid="export-loan">
-            Export loan file
-          </Button>
-          <Button variant="danger" onClick={deleteLoan} busy={busy === 'delete'} data-testid="delete-loan">
-            Delete loan file
-          </Button>
+          {can.exportFile && (
+            <Button onClick={exportFile} busy={busy === 'export'} data-testid="export-loan">
+              Export loan file
+            </Button>
+          )}
+          {can.delete && (
+            <Button variant="danger" onClick={deleteLoan} busy={busy === 'delete'} data-testid="delete-loan">
+              Delete loan file
+            </Button>
+          )}
         </div>
       </section>
 

@@ -2,7 +2,19 @@ import { useState } from 'react';
 import type { LoanStatus } from '../../../shared/domain';
 import { useAppInfo } from '../shell/AppInfo';
 import { href, navigate } from '../shell/router';
-import { Button, EmptyState, ErrorState, SelectField, Skeleton, TextField, loanStatusLabel, useDebounced } from '../ui';
+import {
+  Button,
+  EmptyState,
+  ErrorAlert,
+  ErrorState,
+  SelectField,
+  Skeleton,
+  TextField,
+  loanStatusLabel,
+  useDebounced,
+} from '../ui';
+import { useCan } from '../team/TeamContext';
+import { useTeamChanges } from '../team/useTeamChanges';
 import { NewLoanForm } from './LoanForm';
 import { PipelineTable, type PipelineSortState } from './PipelineTable';
 import { usePipelineRows } from './usePipelineRows';
@@ -38,13 +50,17 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
     },
     dataVersion,
   );
+  // Any loan may have changed at another desk of the team; a burst of changes makes one reload.
+  useTeamChanges(list.reload, { debounceMs: 150 });
+  const canCreate = useCan('loans:create').allowed;
   // Open loans are the default view, not a filter the officer chose.
   const filtering = debouncedQuery !== '' || loanStatus !== 'open' || needsAttention || dueWithin.days !== null;
-  const newButton = (testId: string) => (
-    <Button variant="primary" onClick={() => navigate(href.newLoan())} data-testid={testId} aria-keyshortcuts="N">
-      New loan
-    </Button>
-  );
+  const newButton = (testId: string) =>
+    canCreate && (
+      <Button variant="primary" onClick={() => navigate(href.newLoan())} data-testid={testId} aria-keyshortcuts="N">
+        New loan
+      </Button>
+    );
 
   return (
     <div className="page" data-testid="pipeline-screen">
@@ -108,7 +124,9 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
         )}
       </div>
       <div className="panel">
-        {list.status === 'error' ? (
+        {/* Offline (team mode) or a failed reload: the loans already on screen stay, under the reason. */}
+        {list.status === 'error' && list.rows && <ErrorAlert error={list.error} />}
+        {list.status === 'error' && !list.rows ? (
           <ErrorState error={list.error} onRetry={list.reload} title="Loans could not be loaded" />
         ) : !list.rows ? (
           <Skeleton lines={8} label="Loading loans" />
@@ -117,16 +135,18 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
             <EmptyState title="No loans match">
               Try another name, loan number, bank, report id or amount, or change the filters.
             </EmptyState>
-          ) : (
+          ) : canCreate ? (
             <EmptyState title="No loans yet — open the first loan file" action={newButton('empty-new-loan')}>
               Add a loan and its borrowers, then hand each borrower the computer to link their banks.
             </EmptyState>
+          ) : (
+            <EmptyState title="No loans yet">The loan files your team’s officers open appear here.</EmptyState>
           )
         ) : (
           <PipelineTable rows={list.rows} total={list.total} sort={sort} onSort={setSort} />
         )}
       </div>
-      {creating && (
+      {creating && canCreate && (
         <NewLoanForm
           onClose={() => navigate(href.loans(), { replace: true })}
           onSaved={(loan) => {

@@ -6,6 +6,9 @@ import { DAYS_REQUESTED_PRESETS } from '../../../shared/domain';
 import { Button, Dialog, ErrorAlert, Skeleton, useConfirm, useLoad } from '../ui';
 import { formatDateTime, formatDays } from './format';
 import { accountLabel } from './transactions';
+import { RoleNote } from '../team/RoleLocked';
+import { useCan } from '../team/TeamContext';
+import { useTeamChanges } from '../team/useTeamChanges';
 
 type ExportFormat = 'pdf' | 'json' | 'csv';
 
@@ -123,6 +126,11 @@ export function ActionsPanel({
   const [dialog, setDialog] = useState<'refresh' | 'filter' | null>(null);
   const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const can = {
+    refresh: useCan('reports:refresh').allowed,
+    filter: useCan('reports:filter').allowed,
+    remove: useCan('reports:remove').allowed,
+  };
 
   async function remove() {
     const ok = await confirm({
@@ -151,39 +159,46 @@ export function ActionsPanel({
   return (
     <section className="panel" aria-labelledby="rp-actions-title" data-testid="actions-panel">
       <h2 id="rp-actions-title">Report actions</h2>
+      <RoleNote channel="reports:refresh" what="refreshing, filtering, sharing or removing reports" />
       <div className="rp-action-list">
-        <div className="rp-action">
-          <div>
-            <h3>Refresh</h3>
-            <p className="muted">
-              Ask Plaid for a new report over the same banks with up-to-date transactions. This report stays as its
-              parent.
-            </p>
+        {can.refresh && (
+          <div className="rp-action">
+            <div>
+              <h3>Refresh</h3>
+              <p className="muted">
+                Ask Plaid for a new report over the same banks with up-to-date transactions. This report stays as its
+                parent.
+              </p>
+            </div>
+            <Button onClick={() => setDialog('refresh')} data-testid="action-refresh">
+              Refresh…
+            </Button>
           </div>
-          <Button onClick={() => setDialog('refresh')} data-testid="action-refresh">
-            Refresh…
-          </Button>
-        </div>
-        <div className="rp-action">
-          <div>
-            <h3>Filter</h3>
-            <p className="muted">
-              Make a copy of this report without some accounts (e.g. accounts not used for the loan).
-            </p>
+        )}
+        {can.filter && (
+          <div className="rp-action">
+            <div>
+              <h3>Filter</h3>
+              <p className="muted">
+                Make a copy of this report without some accounts (e.g. accounts not used for the loan).
+              </p>
+            </div>
+            <Button onClick={() => setDialog('filter')} data-testid="action-filter">
+              Filter accounts…
+            </Button>
           </div>
-          <Button onClick={() => setDialog('filter')} data-testid="action-filter">
-            Filter accounts…
-          </Button>
-        </div>
-        <div className="rp-action">
-          <div>
-            <h3>Remove</h3>
-            <p className="muted">Delete the report at Plaid and here.</p>
+        )}
+        {can.remove && (
+          <div className="rp-action">
+            <div>
+              <h3>Remove</h3>
+              <p className="muted">Delete the report at Plaid and here.</p>
+            </div>
+            <Button variant="danger" busy={removing} onClick={remove} data-testid="action-remove">
+              Remove report…
+            </Button>
           </div>
-          <Button variant="danger" busy={removing} onClick={remove} data-testid="action-remove">
-            Remove report…
-          </Button>
-        </div>
+        )}
       </div>
       <ErrorAlert error={error} />
       <AuditCopies reportId={summary.id} />
@@ -337,6 +352,8 @@ function FilterDialog({
 function AuditCopies({ reportId }: { reportId: string }) {
   const confirm = useConfirm();
   const copies = useLoad(() => api.auditCopiesList({ reportId }), [reportId]);
+  // Another desk shared or revoked a copy.
+  useTeamChanges(copies.reload, { concerns: (changes) => changes.tables.includes('audit_copies') });
   const [auditor, setAuditor] = useState('fannie_mae');
   const [otherId, setOtherId] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
@@ -344,6 +361,11 @@ function AuditCopies({ reportId }: { reportId: string }) {
   const [error, setError] = useState<unknown>(null);
   const selectId = useId();
   const otherFieldId = useId();
+  const can = {
+    create: useCan('auditCopies:create').allowed,
+    copyToken: useCan('auditCopies:copyToken').allowed,
+    revoke: useCan('auditCopies:remove').allowed,
+  };
 
   async function run(key: string, action: () => Promise<string | null>) {
     setBusy(key);
@@ -369,49 +391,51 @@ function AuditCopies({ reportId }: { reportId: string }) {
         An audit copy lets an auditor such as Fannie Mae read this report with its own token. The token is copied to the
         clipboard, never shown.
       </p>
-      <div className="rp-export-row">
-        <div className="field">
-          <label htmlFor={selectId}>Auditor</label>
-          <select
-            id={selectId}
-            value={auditor}
-            onChange={(e) => setAuditor(e.target.value)}
-            data-testid="auditor-select"
-          >
-            {AUDITORS.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.label}
-              </option>
-            ))}
-            <option value="other">Other auditor…</option>
-          </select>
-        </div>
-        {auditor === 'other' && (
+      {can.create && (
+        <div className="rp-export-row">
           <div className="field">
-            <label htmlFor={otherFieldId}>Auditor id</label>
-            <input
-              id={otherFieldId}
-              value={otherId}
-              onChange={(e) => setOtherId(e.target.value)}
-              placeholder="e.g. acme_audit"
-            />
+            <label htmlFor={selectId}>Auditor</label>
+            <select
+              id={selectId}
+              value={auditor}
+              onChange={(e) => setAuditor(e.target.value)}
+              data-testid="auditor-select"
+            >
+              {AUDITORS.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
+                </option>
+              ))}
+              <option value="other">Other auditor…</option>
+            </select>
           </div>
-        )}
-        <Button
-          busy={busy === 'create'}
-          disabled={auditorId === ''}
-          data-testid="audit-create"
-          onClick={() =>
-            run('create', async () => {
-              await api.auditCopiesCreate({ reportId, auditorId });
-              copies.reload();
-              return `Audit copy for ${nameOf(auditorId)} created.`;
-            })
-          }
-        >
-          Create audit copy
-        </Button>
-      </div>
+          {auditor === 'other' && (
+            <div className="field">
+              <label htmlFor={otherFieldId}>Auditor id</label>
+              <input
+                id={otherFieldId}
+                value={otherId}
+                onChange={(e) => setOtherId(e.target.value)}
+                placeholder="e.g. acme_audit"
+              />
+            </div>
+          )}
+          <Button
+            busy={busy === 'create'}
+            disabled={auditorId === ''}
+            data-testid="audit-create"
+            onClick={() =>
+              run('create', async () => {
+                await api.auditCopiesCreate({ reportId, auditorId });
+                copies.reload();
+                return `Audit copy for ${nameOf(auditorId)} created.`;
+              })
+            }
+          >
+            Create audit copy
+          </Button>
+        </div>
+      )}
       {copies.status === 'loading' && !copies.data && <Skeleton lines={2} label="Loading audit copies" />}
       {copies.status === 'error' && <ErrorAlert error={copies.error} />}
       {copies.data && active.length === 0 && <p className="muted">No audit copies.</p>}
@@ -432,41 +456,45 @@ function AuditCopies({ reportId }: { reportId: string }) {
                 <td>{nameOf(copy.auditorId)}</td>
                 <td>{formatDateTime(copy.createdAt)}</td>
                 <td className="rp-row-actions">
-                  <Button
-                    size="small"
-                    busy={busy === `copy:${copy.id}`}
-                    data-testid="audit-copy-token"
-                    onClick={() =>
-                      run(`copy:${copy.id}`, async () => {
-                        await api.auditCopiesCopyToken({ auditCopyId: copy.id });
-                        return `The audit copy token for ${nameOf(copy.auditorId)} is on the clipboard.`;
-                      })
-                    }
-                  >
-                    Copy token
-                  </Button>
-                  <Button
-                    size="small"
-                    variant="danger"
-                    busy={busy === `revoke:${copy.id}`}
-                    data-testid="audit-revoke"
-                    onClick={async () => {
-                      const ok = await confirm({
-                        title: 'Revoke this audit copy?',
-                        message: `${nameOf(copy.auditorId)} will no longer be able to read this report with its token.`,
-                        confirmLabel: 'Revoke',
-                        danger: true,
-                      });
-                      if (!ok) return;
-                      await run(`revoke:${copy.id}`, async () => {
-                        await api.auditCopiesRemove({ auditCopyId: copy.id });
-                        copies.reload();
-                        return `Audit copy for ${nameOf(copy.auditorId)} revoked.`;
-                      });
-                    }}
-                  >
-                    Revoke
-                  </Button>
+                  {can.copyToken && (
+                    <Button
+                      size="small"
+                      busy={busy === `copy:${copy.id}`}
+                      data-testid="audit-copy-token"
+                      onClick={() =>
+                        run(`copy:${copy.id}`, async () => {
+                          await api.auditCopiesCopyToken({ auditCopyId: copy.id });
+                          return `The audit copy token for ${nameOf(copy.auditorId)} is on the clipboard.`;
+                        })
+                      }
+                    >
+                      Copy token
+                    </Button>
+                  )}
+                  {can.revoke && (
+                    <Button
+                      size="small"
+                      variant="danger"
+                      busy={busy === `revoke:${copy.id}`}
+                      data-testid="audit-revoke"
+                      onClick={async () => {
+                        const ok = await confirm({
+                          title: 'Revoke this audit copy?',
+                          message: `${nameOf(copy.auditorId)} will no longer be able to read this report with its token.`,
+                          confirmLabel: 'Revoke',
+                          danger: true,
+                        });
+                        if (!ok) return;
+                        await run(`revoke:${copy.id}`, async () => {
+                          await api.auditCopiesRemove({ auditCopyId: copy.id });
+                          copies.reload();
+                          return `Audit copy for ${nameOf(copy.auditorId)} revoked.`;
+                        });
+                      }}
+                    >
+                      Revoke
+                    </Button>
+                  )}
                 </td>
               </tr>
             ))}

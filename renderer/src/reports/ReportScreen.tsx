@@ -20,6 +20,8 @@ import { useAccountConfirmations } from './useAccountConfirmations';
 import { Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
 import { useReportProgress } from './use-report-progress';
+import { useCan } from '../team/TeamContext';
+import { concernsReportsOf, useTeamChanges } from '../team/useTeamChanges';
 import { FindingsPanel, type FindingFocus } from './FindingsPanel';
 import { AccountsSection } from './AccountsSection';
 import { MonthlySummary } from './MonthlySummary';
@@ -140,6 +142,9 @@ const TABS: { id: Tab; label: string }[] = [
 /** The report viewer: findings first, then assets and accounts; transactions, PDF and actions on tabs. */
 export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
   const loaded = useLoad(() => loadReport(reportId), [reportId]);
+  // Another desk of the team changed a report of this loan (finished, refreshed, removed, shared): load it again.
+  const loanId = loaded.data?.summary.loanId;
+  useTeamChanges(loaded.reload, { concerns: (changes) => (loanId ? concernsReportsOf(loanId)(changes) : false) });
 
   if (loaded.status === 'error' && !loaded.data) {
     return (
@@ -267,6 +272,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   const confirm = useStableCallback(accountConfirmations.confirm);
   const withdraw = useStableCallback(accountConfirmations.withdraw);
   const [noteDate, setNoteDate] = useState<string | null>(data.loan?.expectedNoteDate ?? null);
+  const canEditLoan = useCan('loans:update').allowed;
   const saveNoteDate = useStableCallback(async (date: string | null) => {
     if (!loan) return;
     // The note date is the loan's: the same field as on the loan screen.
@@ -463,7 +469,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
             onConfirmAccount={confirm}
             onWithdrawConfirmation={withdraw}
             noteDate={noteDate}
-            onSaveNoteDate={saveNoteDate}
+            onSaveNoteDate={canEditLoan ? saveNoteDate : undefined}
           />
         ) : analyzed.error ? (
           <ErrorState error={analyzed.error} title="The underwriting findings could not be worked out" />

@@ -21,6 +21,9 @@ import { AssetClassSettingsSection } from './AssetClassSettingsSection';
 import { BackupSection } from './BackupSection';
 import { PlaidCheckNote, PlaidConnectionSection } from './PlaidConnectionSection';
 import { InsightsSection } from './InsightsSection';
+import { RoleLocked } from '../team/RoleLocked';
+import { useTeam } from '../team/TeamContext';
+import { TeamSection } from '../team/TeamSection';
 import './settings.css';
 
 const environmentHelp: Record<PlaidEnvironment, string> = {
@@ -476,23 +479,29 @@ function OfficerPinSection() {
 }
 
 export function SettingsScreen() {
-  const loaded = useLoad(() => api.settingsGet({}), []);
-  // What the main process answered to the latest change wins over the first load.
-  const [saved, setSettings] = useState<Settings | null>(null);
-  const settings = saved ?? loaded.data ?? null;
+  // Joining or leaving a team switches to another history, with its own settings.
+  const { status: team } = useTeam();
+  const history = team?.mode === 'team' ? `team:${team.team?.id ?? ''}` : 'local';
+  const loaded = useLoad(() => api.settingsGet({}), [history]);
+  // What the main process answered to the latest change wins over the first load (of the same history).
+  const [saved, setSaved] = useState<{ history: string; settings: Settings } | null>(null);
+  const setSettings = (next: Settings) => setSaved({ history, settings: next });
+  const settings = (saved?.history === history ? saved.settings : null) ?? loaded.data ?? null;
 
   return (
     <div className="page" data-testid="settings-screen">
       <div className="page-header">
         <h1>Settings</h1>
       </div>
+      <TeamSection />
       <BackupSection />
+      <OfficerPinSection />
       {loaded.status === 'error' && !settings ? (
         <ErrorState error={loaded.error} onRetry={loaded.reload} title="Settings could not be loaded" />
       ) : !settings ? (
         <Skeleton lines={8} label="Loading settings" />
       ) : (
-        <>
+        <RoleLocked channel="settings:update">
           <EnvironmentSection key={settings.environment} settings={settings} onChange={setSettings} />
           <section className="panel" aria-labelledby="cred-heading">
             <h2 id="cred-heading">Plaid keys</h2>
@@ -510,10 +519,9 @@ export function SettingsScreen() {
           />
           <PlaidConnectionSection settings={settings} onChange={setSettings} />
           <InsightsSection settings={settings} onChange={setSettings} />
-          <OfficerPinSection />
           <UnderwritingSection settings={settings} onChange={setSettings} />
           <AssetClassSettingsSection />
-        </>
+        </RoleLocked>
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import type { ReportStatus } from '../../../shared/domain';
 import { api } from '../api';
 import {
   EmptyState,
+  ErrorAlert,
   ErrorState,
   ReportStatusChip,
   SelectField,
@@ -16,6 +17,7 @@ import {
 } from '../ui';
 import { useAppInfo } from './AppInfo';
 import { href } from './router';
+import { useTeamChanges } from '../team/useTeamChanges';
 
 const PAGE_SIZE = 200;
 
@@ -42,6 +44,8 @@ export function ReportsSearchScreen() {
           }),
     [debouncedQuery, status, from, to, dataVersion],
   );
+  // A report made, finished or removed at another desk of the team.
+  useTeamChanges(result.reload, { concerns: (changes) => changes.tables.includes('reports') });
   const filtering = debouncedQuery !== '' || status !== '' || from !== '' || to !== '';
 
   return (
@@ -86,7 +90,8 @@ export function ReportsSearchScreen() {
         />
       </div>
       <div className="panel">
-        {result.status === 'error' ? (
+        {result.status === 'error' && result.data && <ErrorAlert error={result.error} />}
+        {result.status === 'error' && !result.data ? (
           <ErrorState error={result.error} onRetry={result.reload} title="Reports could not be loaded" />
         ) : !result.data ? (
           <Skeleton lines={6} label="Loading reports" />

@@ -4,6 +4,8 @@ import { useAppInfo } from './AppInfo';
 import { href, navigate, type Route } from './router';
 import { LogFailureNotice, RecoveryKeyPrompt } from '../settings/BackupSection';
 import { BackgroundWorkStatus } from './BackgroundWorkStatus';
+import { TeamProvider, useCan } from '../team/TeamContext';
+import { TeamOfflineBanner } from '../team/TeamOfflineBanner';
 
 const navItems: { label: string; href: string; matches: Route['name'][]; testId: string }[] = [
   { label: 'Loans', href: href.loans(), matches: ['loans', 'loan'], testId: 'nav-loans' },
@@ -17,7 +19,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /** Ctrl/Cmd+K focuses the screen's search box; N starts a new loan (when not typing). */
-function useDeskHotkeys() {
+function useDeskHotkeys(canCreateLoans: boolean) {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented) return;
@@ -36,6 +38,7 @@ function useDeskHotkeys() {
         return;
       }
       if (
+        canCreateLoans &&
         event.key.toLowerCase() === 'n' &&
         !event.ctrlKey &&
         !event.metaKey &&
@@ -49,7 +52,7 @@ function useDeskHotkeys() {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+  }, [canCreateLoans]);
 }
 
 export function EnvironmentBadge() {
@@ -81,10 +84,20 @@ function KeychainBanner() {
   );
 }
 
+/** The desk's frame; the team status (role, connection) is known to every screen inside it. */
 export function Shell({ route, children }: { route: Route; children: ReactNode }) {
+  return (
+    <TeamProvider>
+      <ShellLayout route={route}>{children}</ShellLayout>
+    </TeamProvider>
+  );
+}
+
+function ShellLayout({ route, children }: { route: Route; children: ReactNode }) {
   const { info } = useAppInfo();
   const mainRef = useRef<HTMLElement>(null);
-  useDeskHotkeys();
+  const canCreateLoans = useCan('loans:create').allowed;
+  useDeskHotkeys(canCreateLoans);
 
   // After navigation, start reading at the new screen rather than at the top of the window.
   // Compared by value so the first render (and StrictMode's effect replay) leaves focus alone.
@@ -117,7 +130,10 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         <span className="spacer" />
         {info && <span className="version">v{info.version}</span>}
       </header>
-      <KeychainBanner />
+      <div className="shell-banners">
+        <KeychainBanner />
+        <TeamOfflineBanner />
+      </div>
       <nav className="shell-nav" aria-label="Main" data-testid="nav">
         <ul>
           {navItems.map((item) => (
@@ -136,9 +152,11 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
           <div>
             <kbd>Ctrl</kbd> <kbd>K</kbd> search
           </div>
-          <div>
-            <kbd>N</kbd> new loan
-          </div>
+          {canCreateLoans && (
+            <div>
+              <kbd>N</kbd> new loan
+            </div>
+          )}
         </div>
       </nav>
       <main id="main" className="shell-main" ref={mainRef} tabIndex={-1} data-testid="main">
