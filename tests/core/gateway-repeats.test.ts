@@ -25,12 +25,13 @@ const gatewayAt = (basePath: string, sleeps: number[]) =>
     random: () => 0.5,
   });
 
-test('the calls that make something at Plaid are exactly create, refresh, filter, audit-copy create and the exchange', () => {
+test('the calls that make something at Plaid are exactly create, refresh, filter, audit-copy create, the exchange and token rotation', () => {
   expect([...NOT_SAFE_TO_REPEAT].sort()).toEqual([
     '/asset_report/audit_copy/create',
     '/asset_report/create',
     '/asset_report/filter',
     '/asset_report/refresh',
+    '/item/access_token/invalidate',
     '/item/public_token/exchange',
   ]);
 });
