@@ -19,6 +19,7 @@ import {
   webBuildCopy,
 } from './support/desk';
 import { prepareTeamDatabase, startTeamDeskProcess, type TeamDeskProcess } from './support/team-desks';
+import { emulatorControl } from '../core/counting-proxy';
 
 /**
  * Issue 16's whole story: two desks — each its own services process and its own browser — on one
@@ -65,6 +66,17 @@ async function teamCount(sql: string, params: unknown[] = []): Promise<number> {
   try {
     const { rows } = await client.query<{ n: string }>(sql, params);
     return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function teamText(sql: string, params: unknown[] = []): Promise<string> {
+  const client = new pg.Client(db.clientConfig());
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ v: string }>(sql, params);
+    return rows[0]!.v;
   } finally {
     await client.end();
   }
@@ -146,8 +158,20 @@ describe('two desks of one team', () => {
   });
 
   test('the processor sees the pending report on the loan, live', async () => {
-    await processorPage.getByTestId('loan-row').filter({ hasText: LOAN_NUMBER }).click();
-    await processorPage.getByTestId('loan-screen').waitFor();
+    // Through the processor's own desk and login (its role hides tokens and SSNs from it).
+    const read = await processor.invoke('loans:get', { loanId });
+    expect(read.ok, JSON.stringify(read)).toBe(true);
+    await processorPage
+      .locator(`[data-testid=loan-row][data-loan-id="${loanId}"]`)
+      .getByTestId('loan-borrowers')
+      .click();
+    await processorPage
+      .getByTestId('loan-screen')
+      .waitFor({ timeout: 10_000 })
+      .catch(async (error: unknown) => {
+        await shot(processorPage, 'processor-loan-failed');
+        throw error;
+      });
     await processorPage
       .getByText(/pending|being prepared/i)
       .first()
@@ -156,12 +180,20 @@ describe('two desks of one team', () => {
 
   test('the officer’s desk is killed mid-poll; the processor’s desk carries the report to the end, once', async () => {
     await officer.kill();
-    emulator.faults.setReadyAfterMs(0);
+    // Plaid finishes the report after the officer's desk is gone.
+    const plaidReportId = await teamText('SELECT plaid_report_id AS v FROM reports WHERE id = $1', [reportId]);
+    await emulatorControl(emulator, 'ready_after', { ms: 0, asset_report_id: plaidReportId });
     await expect
       .poll(() => teamCount("SELECT count(*) AS n FROM reports WHERE id = $1 AND status = 'ready'", [reportId]), {
         timeout: 60_000,
       })
-      .toBe(1);
+      .toBe(1)
+      .catch((error: unknown) => {
+        // What the processor's desk was doing, for whoever reads the failure.
+        const log = join(processor.userDataDir, 'logs', 'assetdesk.log');
+        if (existsSync(log)) process.stderr.write(readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
+        throw error;
+      });
     expect(await teamCount('SELECT count(*) AS n FROM reports')).toBe(1);
     expect(
       await teamCount("SELECT count(*) AS n FROM activity WHERE action = 'report_ready' AND report_id = $1", [
@@ -188,6 +220,10 @@ describe('two desks of one team', () => {
   });
 
   test('the processor may neither delete nor call Plaid', async () => {
+    // The screen offers none of it (the actions tab is open from the export) …
+    for (const action of ['action-refresh', 'action-filter', 'action-remove'])
+      expect(await processorPage.getByTestId(action).count(), action).toBe(0);
+    // … and the main process refuses it anyway (the database too: tests/team/team-roles-db.test.ts).
     for (const [channel, payload] of [
       ['reports:remove', { reportId }],
       ['reports:refresh', { reportId }],

@@ -166,6 +166,9 @@ async function storeReady(
   findingCounts: { attention: number; info: number } | null,
 ): Promise<void> {
   const summary = summarizeReport(content);
+  // Counted while the report is still pending: on a team, a processor's desk that carried the report on
+  // may write a report's outcome only while it is pending (the team database's row-level security).
+  if (findingCounts) await deps.store.reports.setFindingCounts(report.id, findingCounts);
   await deps.store.reports.markReady(report.id, {
     reportJson: JSON.stringify(content),
     pdf,
@@ -177,7 +180,6 @@ async function storeReady(
     readyAt: deps.clock().toISOString(),
     generatedOn: content.report.date_generated?.slice(0, 10) ?? null,
   });
-  if (findingCounts) await deps.store.reports.setFindingCounts(report.id, findingCounts);
   await deps.store.activity.append({
     action: 'report_ready',
     applicantId: report.applicantId,

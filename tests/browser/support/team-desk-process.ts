@@ -7,7 +7,8 @@
  * linkScriptUrl, bankOrigin? }, takeoverMs }.
  */
 import { startWebBridge } from '../../../electron/dev/web-bridge';
-import { createMemoryLogger } from '../../../electron/log/logger';
+import { join } from 'node:path';
+import { createLogger } from '../../../electron/log/logger';
 import { createAppServices } from '../../../electron/services/app-services';
 
 interface DeskEnv {
@@ -19,7 +20,8 @@ interface DeskEnv {
 }
 
 const env = JSON.parse(process.env.TEAM_DESK ?? '{}') as DeskEnv;
-const logger = createMemoryLogger({ level: 'info' });
+// The desk's own log file, as the app keeps one (the test reads it when something goes wrong).
+const logger = createLogger({ level: 'info', file: join(env.userDataDir, 'logs', 'assetdesk.log') });
 const bridge = await startWebBridge({
   userDataDir: env.userDataDir,
   staticDir: env.staticDir,
