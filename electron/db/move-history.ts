@@ -169,7 +169,11 @@ export async function moveLocalHistory(options: MoveLocalHistoryOptions): Promis
       const tables: MoveResult['tables'] = {};
       await checkTeamKey(team);
       await refuseTakenLoanNumbers(local, team.engine);
+      // The pipeline summary is worked out once per moved loan at the end, not once per row written.
+      await team.engine.statement("SELECT set_config('assetdesk.moving_history', 'on', true)").get();
       for (const plan of plans) tables[plan.table] = await copyTable(local, plan, options);
+      await team.engine.statement("SELECT set_config('assetdesk.moving_history', 'off', true)").get();
+      await refreshMovedSummaries(local, team.engine);
       tables.activity = await copyActivity(local, options);
       const report = reportOf(tables);
       const at = (options.clock ?? (() => new Date()))().toISOString();
@@ -186,6 +190,18 @@ export async function moveLocalHistory(options: MoveLocalHistoryOptions): Promis
     if (local.inTransaction) local.exec('ROLLBACK');
     local.close();
   }
+}
+
+/** The pipeline summary of every loan and environment the local history has, as the team database's triggers keep it. */
+async function refreshMovedSummaries(local: Database.Database, engine: SqlEngine): Promise<void> {
+  const pairs = local
+    .prepare(
+      `SELECT DISTINCT loan_id, environment FROM reports WHERE loan_id IS NOT NULL
+       UNION SELECT DISTINCT b.loan_id, i.environment FROM items i JOIN applicants b ON b.id = i.applicant_id`,
+    )
+    .all() as { loan_id: string; environment: string }[];
+  for (const pair of pairs)
+    await engine.statement('SELECT assetdesk_refresh_loan_summary(?, ?)').get(pair.loan_id, pair.environment);
 }
 
 function reportOf(tables: MoveResult['tables']): MoveReport {

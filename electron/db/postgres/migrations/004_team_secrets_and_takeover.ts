@@ -38,6 +38,34 @@ export const postgresMigration004: PostgresMigration = {
       GRANT UPDATE (status, last_error_code, last_error_message) ON items TO ${processor};
       -- The pipeline summary follows the report's outcome (the function runs with the owner's rights).
       GRANT EXECUTE ON FUNCTION assetdesk_refresh_loan_summary(text, text) TO ${processor};
+      -- Planned per call: a plan cached while the tables were small (a new team, a history being moved in within
+      -- one transaction) would keep scanning whole tables once they are large, one scan per report written.
+      ALTER FUNCTION assetdesk_refresh_loan_summary(text, text) SET plan_cache_mode = force_custom_plan;
+
+      -- Moving a desk's history in (electron/db/move-history.ts) writes thousands of rows in one transaction and
+      -- then works out each moved loan's summary once; these triggers stand aside while it says so.
+      CREATE OR REPLACE FUNCTION reports_loan_summary() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF current_setting('assetdesk.moving_history', true) = 'on' THEN RETURN NULL; END IF;
+        IF TG_OP = 'DELETE' THEN
+          PERFORM assetdesk_refresh_loan_summary(OLD.loan_id, OLD.environment);
+        ELSE
+          PERFORM assetdesk_refresh_loan_summary(NEW.loan_id, NEW.environment);
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE OR REPLACE FUNCTION items_loan_summary() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF current_setting('assetdesk.moving_history', true) = 'on' THEN RETURN NULL; END IF;
+        IF TG_OP = 'DELETE' THEN
+          PERFORM assetdesk_refresh_loan_summary(
+            (SELECT loan_id FROM applicants WHERE id = OLD.applicant_id), OLD.environment);
+        ELSE
+          PERFORM assetdesk_refresh_loan_summary(
+            (SELECT loan_id FROM applicants WHERE id = NEW.applicant_id), NEW.environment);
+        END IF;
+        RETURN NULL;
+      END $fn$;
 
       ALTER TABLE reports ENABLE ROW LEVEL SECURITY;
       CREATE POLICY reports_read ON reports FOR SELECT USING (true);
