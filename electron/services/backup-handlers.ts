@@ -100,6 +100,18 @@ async function backupStatus(deps: BackupHandlerDeps): Promise<BackupStatus> {
       needsRecoveryKey: await needsRecoveryKey(deps),
     };
   }
+  if (store.kind === 'team') {
+    // The team's history is on the office's server and backed up there; its key is the team's, held by every
+    // member's keychain: this desk has no backup reminder and no recovery key of its own to make.
+    return {
+      lastBackupAt: null,
+      lastBackupPath: null,
+      reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
+      reminderDue: false,
+      recoveryKeySaved: true,
+      needsRecoveryKey: false,
+    };
+  }
   const last = await store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
   const reminderDays = await store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
   const hasHistory = (await store.activity.list({ limit: 1 })).length > 0;
