@@ -6,6 +6,7 @@ import { Products, type PlaidApi } from 'plaid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { expectPlaidError, SpecValidator } from '../contract/openapi-validator';
+import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
 
 /**
  * /item/access_token/invalidate through the official SDK, every request, response and error body checked
@@ -80,9 +81,7 @@ describe('/item/access_token/invalidate', () => {
     const malformed = await expectPlaidError(plaid.itemAccessTokenInvalidate({ access_token: 'not-a-token' }));
     expect(malformed.data).toMatchObject({ error_type: 'INVALID_INPUT', error_code: 'INVALID_ACCESS_TOKEN' });
     expect(String(malformed.data.error_message)).toMatch(/invalid format/);
-    const unknown = await expectPlaidError(
-      plaid.itemAccessTokenInvalidate({ access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }),
-    );
+    const unknown = await expectPlaidError(plaid.itemAccessTokenInvalidate({ access_token: FAKE_ACCESS_TOKEN }));
     expect(unknown.data.error_code).toBe('INVALID_ACCESS_TOKEN');
 
     const { access_token } = await newItem();
