@@ -40,6 +40,9 @@ export function corruptValueError(what: string, cause?: unknown): AppError {
 }
 
 const DESCRIPTIONS: Record<string, string> = {
+  'hosted_link_sessions.link_token_enc': 'Hosted Link session',
+  'hosted_link_sessions.url_enc': 'Hosted Link address',
+  'team_secrets.value_enc': 'team Plaid keys',
   'items.access_token_enc': 'bank connection',
   'items.accounts_enc': 'list of linked accounts',
   'reports.report_token_enc': 'Asset Report access',
@@ -50,6 +53,11 @@ const DESCRIPTIONS: Record<string, string> = {
   'sourced_deposits.note_enc': 'sourced-deposit note',
   'store_meta.value_enc': 'database key check',
 };
+
+/** What the officer is told was damaged, for a sealed value's place (either engine, either cipher). */
+export function describeSealedValue(where: SealedValueLocation): string {
+  return DESCRIPTIONS[`${where.table}.${where.column}`] ?? 'data';
+}
 
 function aadFor(where: SealedValueLocation): Buffer {
   return Buffer.from(`assetdesk/v${FORMAT_VERSION}/${where.table}/${where.column}/${where.rowId}`, 'utf8');
@@ -76,7 +84,7 @@ export function createValueCipher(dataKey: Buffer, logger?: Logger): ValueCipher
   };
 
   const open = (sealed: Uint8Array, where: SealedValueLocation): Buffer => {
-    const what = DESCRIPTIONS[`${where.table}.${where.column}`] ?? 'data';
+    const what = describeSealedValue(where);
     const fail = (reason: string, cause?: unknown): never => {
       logger?.warn('encrypted value failed authentication', { ...where, reason });
       throw corruptValueError(what, cause);

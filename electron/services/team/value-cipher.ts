@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { corruptValueError, type SealedValueLocation, type ValueCipher } from '../../db/cipher';
+import { corruptValueError, describeSealedValue, type SealedValueLocation, type ValueCipher } from '../../db/cipher';
 import type { Logger } from '../../log/logger';
 import { currentTeamKey, type TeamKeyring } from './keys';
 
@@ -20,18 +20,6 @@ export interface TeamValueCipher extends ValueCipher {
   /** The key version a sealed value names, or null when it is not a team value. */
   versionOf(sealed: Uint8Array): number | null;
 }
-
-// What the officer is told was damaged, by table and column (the same tables as the local store).
-const DESCRIPTIONS: Record<string, string> = {
-  'items.access_token_enc': 'bank connection',
-  'items.accounts_enc': 'list of linked accounts',
-  'reports.report_token_enc': 'Asset Report access',
-  'report_content.json_enc': 'Asset Report',
-  'report_content.pdf_enc': 'Asset Report PDF',
-  'audit_copies.token_enc': 'audit copy',
-  'applicants.ssn_enc': 'Social Security number',
-  'sourced_deposits.note_enc': 'sourced-deposit note',
-};
 
 function aadFor(version: number, where: SealedValueLocation): Buffer {
   return Buffer.from(
@@ -64,7 +52,7 @@ export function createTeamValueCipher(keyring: TeamKeyring, logger?: Logger): Te
   };
 
   const open = (sealed: Uint8Array, where: SealedValueLocation): Buffer => {
-    const what = DESCRIPTIONS[`${where.table}.${where.column}`] ?? 'data';
+    const what = describeSealedValue(where);
     const fail = (reason: string, cause?: unknown): never => {
       logger?.warn('encrypted team value failed authentication', { ...where, reason });
       throw corruptValueError(what, cause);
