@@ -6,14 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresBinaries } from '../helpers/postgres-cluster';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { joinTeam, refreshKeyring } from '../../electron/services/team/join';
-import {
-  createTeam,
-  inviteAgain,
-  inviteMember,
-  listMembers,
-  removeMember,
-  replaceAccessTokens,
-} from '../../electron/services/team/team-admin';
+import { createTeam, inviteAgain, inviteMember, listMembers } from '../../electron/services/team/team-admin';
+import { removeMember, replaceAccessTokens } from '../../electron/services/team/team-removal';
 import { createTeamValueCipher } from '../../electron/services/team/value-cipher';
 import { formatJoinCode, JOIN_CODE_ALPHABET, joinCodeCheckCharacter, normalizeJoinCode } from '../../shared/team';
 import { newLoanInput } from '../helpers/applicant';

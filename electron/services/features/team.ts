@@ -8,7 +8,8 @@ import type { Logger } from '../../log/logger';
 import type { PlaidGateway } from '../plaid-gateway';
 import { joinTeam } from '../team/join';
 import type { TeamKeychain } from '../team/keychain';
-import { createTeam, inviteMember, listMembers, removeMember, replaceAccessTokens } from '../team/team-admin';
+import { createTeam, inviteMember, listMembers } from '../team/team-admin';
+import { removeMember, replaceAccessTokens } from '../team/team-removal';
 import { clearTeamConfig, readTeamConfig, serverOf, writeTeamConfig, type TeamDesk } from '../team/team-desk';
 import type { PlaidEnvironment } from '../../../shared/domain';
 
