@@ -65,6 +65,21 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
+/** Ends a dedicated session: a polite goodbye when the server answers, a cut socket when it doesn't within `graceMs`. */
+export async function endSession(client: pg.Client, graceMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.end().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        client.connection.stream.destroy();
+        resolve();
+      }, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 export const DEFAULT_RECONNECT: ReconnectPolicy = { initialMs: 500, maxMs: 30_000 };
 
 /**
@@ -299,18 +314,7 @@ export async function openChangeFeed(options: ChangeFeedOptions): Promise<Change
       client = null;
       if (!last) return;
       last.removeAllListeners('notification');
-      let timer: NodeJS.Timeout | undefined;
-      // A polite goodbye when the server answers; a cut socket when it doesn't within a second.
-      await Promise.race([
-        last.end().catch(() => undefined),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(() => {
-            last.connection.stream.destroy();
-            resolve();
-          }, 1_000);
-        }),
-      ]);
-      clearTimeout(timer);
+      await endSession(last);
     },
   };
 }

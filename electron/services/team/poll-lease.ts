@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from '../../log/logger';
 import type { SqlEngine } from '../../db/sql';
 import { describeConnectivityError, isConnectivityError } from './connectivity';
-import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './live';
+import { DEFAULT_RECONNECT, endSession, reconnectDelay, type ReconnectPolicy } from './live';
 
 /**
  * One poller per pending report across the team: the desk that holds a report's PostgreSQL session
@@ -267,18 +267,8 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
       const last = client;
       client = null;
       if (!last) return;
-      let timer: NodeJS.Timeout | undefined;
       // Ending the session releases every lease at once, for the other desks to take over.
-      await Promise.race([
-        last.end().catch(() => undefined),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(() => {
-            last.connection.stream.destroy();
-            resolve();
-          }, 1_000);
-        }),
-      ]);
-      clearTimeout(timer);
+      await endSession(last);
     },
   };
 }
