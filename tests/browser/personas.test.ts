@@ -207,6 +207,8 @@ describe('lending personas through the underwriter’s lens', () => {
       );
     await page.getByTestId('note-date-save').click();
     await page.getByTestId('note-date-clear').waitFor();
+    // The analysis is worked out again (in its worker) for the new note date: the panel follows when it is done.
+    await page.getByTestId('refresh-by').filter({ hasText: '(due)' }).waitFor();
     expect(await page.getByTestId('refresh-by').textContent()).toContain('(due)');
     expect(await page.getByTestId('refresh-rule').textContent()).toContain('note date');
     expect(await finding('document_age', 'attention').count()).toBe(1);
