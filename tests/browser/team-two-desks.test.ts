@@ -142,7 +142,8 @@ describe('two desks of one team', () => {
     await officerPage.getByTestId('link-start').click();
     const link = emulatorLink(officerPage);
     await chooseBank(link, 'Platypus', 'ins_109508');
-    await logIn(link, 'user_good', 'pass_good');
+    // A borrower with a large deposit to source: the processor will see it, and no way to mark it.
+    await logIn(link, 'user_large_deposit', 'pass_good');
     await finishLink(link);
     await officerPage.getByTestId('link-success').waitFor();
     await returnToOfficer(officerPage);
@@ -206,6 +207,11 @@ describe('two desks of one team', () => {
     await expect
       .poll(() => processorPage.getByTestId('report-screen').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('ready');
+    // The findings show the large deposit; marking it sourced (or confirming accounts) is an officer's.
+    await processorPage.getByTestId('findings-panel').waitFor();
+    expect(await processorPage.getByTestId('large-deposit').count()).toBe(1);
+    expect(await processorPage.getByTestId('mark-sourced').count()).toBe(0);
+    expect(await processorPage.locator('[data-testid^="confirm-"]').count()).toBe(0);
     await shot(processorPage, 'processor-ready');
   });
 

@@ -5,6 +5,7 @@ import { Button, Chip, ErrorAlert } from '../ui';
 import { formatDate, formatMoney } from './format';
 import { NoteDialog } from './NoteDialog';
 import type { FindingFocus } from './FindingsPanel';
+import { useCan } from '../team/TeamContext';
 
 /** What the report itself shows about a large deposit's source. */
 const EVIDENCE_LABEL: Record<Exclude<LargeDeposit['evidence'], 'none'>, string> = {
@@ -30,6 +31,9 @@ interface Props {
  * transactions: opening the report draws the rows on screen, not all of them.
  */
 export function LargeDepositsTable(props: Props) {
+  // A processor reads which deposits are sourced; marking or undoing it is an officer's (team mode).
+  const canSource = useCan('deposits:markSourced').allowed;
+  const canUnsource = useCan('deposits:unmarkSourced').allowed;
   const [marking, setMarking] = useState<LargeDeposit | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -125,29 +129,33 @@ export function LargeDepositsTable(props: Props) {
                         <span className="rp-ellipsis" data-testid="sourced-note" title={deposit.note ?? ''}>
                           {deposit.note}
                         </span>
-                        <Button
-                          size="small"
-                          variant="ghost"
-                          busy={busyId === deposit.transactionId}
-                          onClick={async () => {
-                            setBusyId(deposit.transactionId);
-                            setError(null);
-                            try {
-                              await props.onUnmarkSourced(deposit);
-                            } catch (err) {
-                              setError(err);
-                            } finally {
-                              setBusyId(null);
-                            }
-                          }}
-                        >
-                          Undo
-                        </Button>
+                        {canUnsource && (
+                          <Button
+                            size="small"
+                            variant="ghost"
+                            busy={busyId === deposit.transactionId}
+                            onClick={async () => {
+                              setBusyId(deposit.transactionId);
+                              setError(null);
+                              try {
+                                await props.onUnmarkSourced(deposit);
+                              } catch (err) {
+                                setError(err);
+                              } finally {
+                                setBusyId(null);
+                              }
+                            }}
+                          >
+                            Undo
+                          </Button>
+                        )}
                       </>
                     ) : (
-                      <Button size="small" onClick={() => setMarking(deposit)} data-testid="mark-sourced">
-                        Mark as sourced
-                      </Button>
+                      canSource && (
+                        <Button size="small" onClick={() => setMarking(deposit)} data-testid="mark-sourced">
+                          Mark as sourced
+                        </Button>
+                      )
                     )}
                   </div>
                 </div>

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { StoredAccountConfirmation } from '../../../shared/domain';
+import { useCan } from '../team/TeamContext';
 import type { AccountConfirmation, NotCountedAccount, NotCountedReason } from '../../../shared/underwriting/types';
 import { Button, Chip, ErrorAlert } from '../ui';
 import { formatMoney } from './format';
@@ -45,6 +46,9 @@ interface Props {
  */
 export function NotCountedAccounts({ notCounted, confirmations, accountNames, onConfirm, onWithdraw }: Props) {
   const headingId = useId();
+  // A processor reads the findings; recording or withdrawing a confirmation is an officer's (team mode).
+  const canConfirm = useCan('underwriting:confirmAccount').allowed;
+  const canWithdraw = useCan('underwriting:withdrawConfirmation').allowed;
   const [confirming, setConfirming] = useState<{ account: NotCountedAccount; reason: NotCountedReason } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const recorded = confirmations.filter((c) => accountNames.has(c.accountKey));
@@ -86,7 +90,7 @@ export function NotCountedAccounts({ notCounted, confirmations, accountNames, on
                 </td>
                 <td>
                   {account.reasons.map((reason, i) =>
-                    REASONS[reason].kind ? (
+                    REASONS[reason].kind && canConfirm ? (
                       <Button
                         key={reason}
                         size="small"
@@ -113,20 +117,22 @@ export function NotCountedAccounts({ notCounted, confirmations, accountNames, on
             <li key={`${c.accountKey}/${c.kind}`} data-testid="confirmation">
               <Chip tone="success">{KIND_LABEL[c.kind]}</Chip> {accountNames.get(c.accountKey)}: {c.note}
               {c.usdRate ? ` (1 = ${c.usdRate} USD)` : ''}{' '}
-              <Button
-                size="small"
-                variant="ghost"
-                onClick={async () => {
-                  setError(null);
-                  try {
-                    await onWithdraw(c);
-                  } catch (err) {
-                    setError(err);
-                  }
-                }}
-              >
-                Withdraw
-              </Button>
+              {canWithdraw && (
+                <Button
+                  size="small"
+                  variant="ghost"
+                  onClick={async () => {
+                    setError(null);
+                    try {
+                      await onWithdraw(c);
+                    } catch (err) {
+                      setError(err);
+                    }
+                  }}
+                >
+                  Withdraw
+                </Button>
+              )}
             </li>
           ))}
         </ul>
