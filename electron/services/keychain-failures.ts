@@ -1,5 +1,6 @@
 import type { KeychainState } from '../../shared/domain';
 import { AppError, ErrorCodes } from '../../shared/errors';
+import type { KeytarLike } from './vault';
 
 /**
  * What a keychain failure means for the officer: keytar's raw errors (no D-Bus, no Secret Service,
@@ -103,4 +104,29 @@ export function keychainUnavailableError(state: Extract<KeychainState, { state: 
     message: `${state.message} ${state.howToFix}`,
     retryable: true,
   });
+}
+
+/**
+ * Runs keychain work with keytar loaded on first use (it is native: a missing libsecret becomes a reported
+ * state, not a crash at import); every failure leaves as KEYCHAIN_UNAVAILABLE with this platform's fix.
+ * Shared by the vault and the team keychain.
+ */
+export function keychainAccess(options: { keytar?: KeytarLike; platform?: NodeJS.Platform } = {}) {
+  const platform = options.platform ?? process.platform;
+  let keytarPromise: Promise<KeytarLike> | undefined;
+  const keytar = (): Promise<KeytarLike> => {
+    if (options.keytar) return Promise.resolve(options.keytar);
+    keytarPromise ??= import('keytar').then(
+      (m) => (m as { default?: KeytarLike }).default ?? (m as unknown as KeytarLike),
+    );
+    return keytarPromise;
+  };
+  return async <T>(work: (k: KeytarLike) => Promise<T>): Promise<T> => {
+    try {
+      return await work(await keytar());
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw keychainError(error, platform);
+    }
+  };
 }

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { KeychainState } from '../../shared/domain';
-import { classify, describeKeychainFailure, keychainError, KeychainErrorCodes } from './keychain-failures';
+import {
+  classify,
+  describeKeychainFailure,
+  keychainAccess,
+  keychainError,
+  KeychainErrorCodes,
+} from './keychain-failures';
 
 export { describeKeychainFailure, KeychainErrorCodes, keychainUnavailableError } from './keychain-failures';
 
@@ -68,27 +74,8 @@ export interface KeychainVaultOptions {
 export function createKeychainVault(options: KeychainVaultOptions = {}): KeychainVault {
   const service = options.service ?? KEYCHAIN_SERVICE;
   const platform = options.platform ?? process.platform;
-  let keytarPromise: Promise<KeytarLike> | undefined;
   let cachedDataKey: Buffer | undefined;
-
-  // keytar is native: load it lazily so a missing libsecret becomes a reported state, not a crash at import.
-  const keytar = (): Promise<KeytarLike> => {
-    if (options.keytar) return Promise.resolve(options.keytar);
-    keytarPromise ??= import('keytar').then(
-      (m) => (m as { default?: KeytarLike }).default ?? (m as unknown as KeytarLike),
-    );
-    return keytarPromise;
-  };
-
-  // Every keychain failure leaves here as KEYCHAIN_UNAVAILABLE with the fix for this platform.
-  const guarded = async <T>(work: (k: KeytarLike) => Promise<T>): Promise<T> => {
-    try {
-      return await work(await keytar());
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw keychainError(error, platform);
-    }
-  };
+  const guarded = keychainAccess({ ...(options.keytar ? { keytar: options.keytar } : {}), platform });
 
   const dataKey = async (options: DataKeyOptions = {}): Promise<Buffer> => {
     cachedDataKey ??= await guarded(async (k) => {

@@ -1,6 +1,5 @@
-import { AppError } from '../../../shared/errors';
 import type { KeytarLike } from '../vault';
-import { keychainError } from '../keychain-failures';
+import { keychainAccess, keychainError } from '../keychain-failures';
 import { parseKeyring, serializeKeyring, teamKeyringDamagedError, type MemberKeyPair, type TeamKeyring } from './keys';
 
 /**
@@ -46,24 +45,7 @@ interface StoredMembership {
 export function createTeamKeychain(options: TeamKeychainOptions = {}): TeamKeychain {
   const service = options.service ?? TEAM_KEYCHAIN_SERVICE;
   const platform = options.platform ?? process.platform;
-  let keytarPromise: Promise<KeytarLike> | undefined;
-
-  // keytar is native: loaded on first use so a missing libsecret is a reported error, not a crash at import.
-  const keytar = (): Promise<KeytarLike> => {
-    if (options.keytar) return Promise.resolve(options.keytar);
-    keytarPromise ??= import('keytar').then(
-      (m) => (m as { default?: KeytarLike }).default ?? (m as unknown as KeytarLike),
-    );
-    return keytarPromise;
-  };
-  const guarded = async <T>(work: (k: KeytarLike) => Promise<T>): Promise<T> => {
-    try {
-      return await work(await keytar());
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw keychainError(error, platform);
-    }
-  };
+  const guarded = keychainAccess({ ...(options.keytar ? { keytar: options.keytar } : {}), platform });
 
   return {
     save: async (secrets) => {

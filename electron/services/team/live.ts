@@ -65,6 +65,22 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
+/**
+ * A dedicated session's client (the change feed's, the poll leases'): TCP keepalive, a bounded connect, and
+ * `onLost` for an error or a close — an 'error' without a listener would crash the process.
+ */
+export function sessionClient(config: pg.ClientConfig, applicationName: string, onLost: (err: Error) => void) {
+  const client = new pg.Client({
+    application_name: applicationName,
+    keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+    ...config,
+  });
+  client.on('error', onLost);
+  client.on('end', () => onLost(Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' })));
+  return client;
+}
+
 /** Ends a dedicated session: a polite goodbye when the server answers, a cut socket when it doesn't within `graceMs`. */
 export async function endSession(client: pg.Client, graceMs = 1_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -260,15 +276,7 @@ export async function openChangeFeed(options: ChangeFeedOptions): Promise<Change
 
   async function connect(): Promise<void> {
     const gen = ++generation;
-    const next = new pg.Client({
-      application_name: 'assetdesk-live',
-      keepAlive: true,
-      connectionTimeoutMillis: 10_000,
-      ...options.clientConfig,
-    });
-    // An 'error' without a listener would crash the process; 'end' covers a quiet close.
-    next.on('error', (err) => lost(gen, err));
-    next.on('end', () => lost(gen, Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' })));
+    const next = sessionClient(options.clientConfig, 'assetdesk-live', (err) => lost(gen, err));
     next.on('notification', onNotification);
     client = next;
     try {

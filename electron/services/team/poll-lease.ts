@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from '../../log/logger';
 import type { SqlEngine } from '../../db/sql';
 import { describeConnectivityError, isConnectivityError } from './connectivity';
-import { DEFAULT_RECONNECT, endSession, reconnectDelay, type ReconnectPolicy } from './live';
+import { DEFAULT_RECONNECT, endSession, reconnectDelay, sessionClient, type ReconnectPolicy } from './live';
 
 /**
  * One poller per pending report across the team: the desk that holds a report's PostgreSQL session
@@ -127,14 +127,7 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
 
   async function connect(): Promise<void> {
     const gen = ++generation;
-    const next = new pg.Client({
-      application_name: 'assetdesk-poll-lease',
-      keepAlive: true,
-      connectionTimeoutMillis: 10_000,
-      ...options.clientConfig,
-    });
-    next.on('error', (err) => lost(gen, err));
-    next.on('end', () => lost(gen, Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' })));
+    const next = sessionClient(options.clientConfig, 'assetdesk-poll-lease', (err) => lost(gen, err));
     client = next;
     try {
       await next.connect();
