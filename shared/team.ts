@@ -75,6 +75,7 @@ export const CHANNEL_USES = {
   'reports:create': use('loanWork', plaid),
   'reports:search': use('read'),
   'reports:get': use('read'),
+  'reports:view': use('read'),
   'reports:pdf': use('read'),
   'reports:refresh': use('loanWork', plaid),
   'reports:filter': use('loanWork', plaid),

@@ -48,6 +48,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'reports.report_token_enc': 'Asset Report access',
   'report_content.json_enc': 'Asset Report',
   'report_content.pdf_enc': 'Asset Report PDF',
+  'report_content.view_enc': 'Asset Report view',
   'audit_copies.token_enc': 'audit copy',
   'applicants.ssn_enc': 'Social Security number',
   'sourced_deposits.note_enc': 'sourced-deposit note',

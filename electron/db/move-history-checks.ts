@@ -106,7 +106,11 @@ export const PLANS: TablePlan[] = [
     table: 'report_content',
     key: ['report_id'],
     select: 'SELECT * FROM report_content ORDER BY report_id',
-    sealed: { json_enc: (row) => String(row.report_id), pdf_enc: (row) => String(row.report_id) },
+    sealed: {
+      json_enc: (row) => String(row.report_id),
+      pdf_enc: (row) => String(row.report_id),
+      view_enc: (row) => String(row.report_id),
+    },
   },
   {
     table: 'audit_copies',

@@ -36,6 +36,7 @@ export const CHANNEL_NAMES = [
   'reports:create',
   'reports:search',
   'reports:get',
+  'reports:view',
   'reports:pdf',
   'reports:refresh',
   'reports:filter',

@@ -261,6 +261,11 @@ export const contract = {
     z.strictObject({ reportId: id }),
     z.object({ summary: ReportSummary, contentJson: z.string() }),
   ),
+  /**
+   * The report as the viewer paints it: one binary block prepared when the report was stored (the report
+   * without its transactions as JSON, the transactions as typed-array columns; see shared/report-view).
+   */
+  'reports:view': channel(z.strictObject({ reportId: id }), z.object({ summary: ReportSummary, view: bytes })),
   'reports:pdf': channel(z.strictObject({ reportId: id }), z.object({ pdf: bytes })),
   'reports:refresh': channel(
     z.strictObject({ reportId: id, daysRequested: z.number().int().min(1).max(731).optional() }),

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { PDFDocument } from 'pdf-lib';
 import type { AssetReportGetResult } from '../../shared/asset-report';
+import { decodeReportView, withoutTransactions } from '../../shared/report-view';
 import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
 import { emulatorPlaid } from '../helpers/emulator-plaid';
@@ -120,6 +121,22 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const pdf = await h.handlers['reports:pdf']({ reportId: report.id });
     expect(Buffer.from(pdf.pdf).subarray(0, 5).toString()).toBe('%PDF-');
     expect(h.notifications.some((n) => n.title === 'Asset Report ready')).toBe(true);
+
+    // The screen's view was prepared when the report was stored, and says what the report says.
+    const stored = await h.services.internals.store()!.reports.readView(report.id);
+    const { summary, view } = await h.handlers['reports:view']({ reportId: report.id });
+    expect(summary).toStrictEqual(got.summary);
+    expect(view).toEqual(stored);
+    expect(Buffer.from(view).includes('123-45-6789')).toBe(false);
+    const utf8 = {
+      encode: (t: string) => new TextEncoder().encode(t),
+      decode: (b: Uint8Array) => new TextDecoder().decode(b),
+    };
+    const read = decodeReportView(view, utf8);
+    expect(read.head).toStrictEqual(withoutTransactions(content));
+    expect(read.columns.count).toBe(
+      content.report.items.flatMap((i) => i.accounts.flatMap((a) => a.transactions)).length,
+    );
   });
 
   // A second PRODUCT_READY for a ready report: tested on the lifecycle itself (tests/core/feature-modules.test.ts).

@@ -226,6 +226,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
     },
   },
   'reports:get': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'reports:view': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:pdf': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:summary': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:refresh': { valid: { reportId: 'r1' }, fields: { reportId: ids, daysRequested: days } },

@@ -3,30 +3,25 @@ import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { UnderwritingAnalysis } from '../../shared/underwriting';
 import { withBankNames } from '../../renderer/src/reports/analysis-names';
 import {
-  openReport,
+  openAnalysis,
   type AnalysisInput,
   type AnalysisReply,
   type AnalysisRequest,
 } from '../../renderer/src/reports/report-analysis';
 import { summarizeMonths } from '../../shared/underwriting/monthly';
 import { diffReports } from '../../shared/underwriting';
-import { encodeTransactionColumns, withoutTransactions } from '../../renderer/src/reports/transaction-columns';
 import { reportWithTransactions } from '../bench/renderer-seed';
 
 /**
  * The report analysis worker's own message handler, run under Node with a stand-in `self` (Node has no
  * DedicatedWorkerGlobalScope), and the page's fallback when no worker can start. Both must give what the
- * page used to compute in place.
+ * page used to compute in place. (The screen itself paints from the report's view: tests/unit/report-view.test.ts.)
  */
 const content: AssetReportGetResult = {
   report: reportWithTransactions(2, 400, 120) as unknown as AssetReportGetResult['report'],
   warnings: [],
 };
 const contentJson = JSON.stringify(content);
-const transactionCount = content.report.items.reduce(
-  (n, item) => n + item.accounts.reduce((m, a) => m + a.transactions.length, 0),
-  0,
-);
 const loan: AnalysisInput['loan'] = {
   loanPurpose: 'purchase',
   applicationDate: content.report.date_generated.slice(0, 10),
@@ -106,29 +101,11 @@ const ask = (requestId: number, reportId: string, i: AnalysisInput) =>
 const analysisOf = (reply: AnalysisReply) => (reply as { value: UnderwritingAnalysis }).value;
 
 describe('report analysis worker', () => {
-  it('answers the report without transactions, then the transactions as columns, their buffers transferred', () => {
+  it('parses and keeps the report it is sent as text, answering only that it holds it', () => {
     expect(
       request({ type: 'open', requestId: 100, reportId: 'r1', contentJson, otherReportsJson: '[]' }),
-    ).toStrictEqual({
-      requestId: 100,
-      ok: true,
-      // The seeded report has no merchant or category: fetched without Plaid's insights.
-      value: { head: withoutTransactions(content), transactionCount, withoutInsights: true },
-    });
-    expect(withoutTransactions(content).report.items.flatMap((i) => i.accounts.map((a) => a.transactions))).toEqual([
-      [],
-      [],
-    ]);
-    const reply = request({ type: 'columns', requestId: 99, reportId: 'r1' });
-    const expectedColumns = encodeTransactionColumns(content.report);
-    expect(reply).toStrictEqual({ requestId: 99, ok: true, value: expectedColumns });
-    const columns = (reply as { value: typeof expectedColumns }).value;
-    expect(columns.count).toBe(transactionCount);
-    // Every column's buffer is in the transfer list: moved to the page, not copied.
-    const transfer = sent[0]!.transfer;
-    expect(transfer).toHaveLength(11);
-    for (const array of [columns.amount, columns.day, columns.id, columns.strings.bytes, columns.strings.offsets])
-      expect(transfer).toContain(array.buffer);
+    ).toStrictEqual({ requestId: 100, ok: true, value: true });
+    expect(sent[0]!.transfer).toEqual([]);
   });
 
   it('answers with the same analysis the page computed in place, for the report it was sent as text', () => {
@@ -179,60 +156,72 @@ describe('report analysis worker', () => {
 });
 
 describe('report analysis worker, damaged content', () => {
-  it('keeps running (a thrown error would stop the worker for every later report), answers null and holds nothing', () => {
+  it('keeps running (a thrown error would stop the worker for every later report), answers false and holds nothing', () => {
     expect(
       request({ type: 'open', requestId: 104, reportId: 'bad', contentJson: '{"report": ', otherReportsJson: '[]' }),
-    ).toStrictEqual({ requestId: 104, ok: true, value: null });
+    ).toStrictEqual({ requestId: 104, ok: true, value: false });
     expect(ask(6, 'bad', input())).toMatchObject({ requestId: 6, ok: false });
   });
 });
 
-describe('openReport through the worker', () => {
+/** The analysis's source, counting how often it is read. */
+function source(json = contentJson) {
+  const counter = {
+    reads: 0,
+    load: () => {
+      counter.reads++;
+      return Promise.resolve({ contentJson: json, otherReportsJson: '[]' });
+    },
+  };
+  return counter;
+}
+
+describe('openAnalysis through the worker', () => {
   afterAll(() => {
     delete (globalThis as { Worker?: unknown }).Worker;
   });
 
-  it('paints from the worker’s head and columns; when the worker stops, the page reads the report again and carries on', async () => {
+  it('reads the report only when first asked; when the worker stops, the page reads it again and carries on', async () => {
     (globalThis as { Worker?: unknown }).Worker = WorkerInProcess;
-    let rereads = 0;
-    const opened = await openReport('r2', contentJson, '[]', () => {
-      rereads++;
-      return Promise.resolve(contentJson);
-    });
-    expect(opened!.view.head).toStrictEqual(withoutTransactions(content));
-    const columns = await opened!.view.columns;
-    expect(columns.count).toBe(transactionCount);
-    expect(columns.amount).toStrictEqual(encodeTransactionColumns(content.report).amount);
-    expect(await opened!.analysis.analyze(input())).toStrictEqual(expected(input()));
-    expect(opened!.analysis.ranIn()).toBe('worker');
-    expect(rereads).toBe(0);
+    const text = source();
+    const analysis = openAnalysis('r2', text.load);
+    expect(text.reads).toBe(0); // nothing read before the screen asks
+    expect(await analysis.analyze(input())).toStrictEqual(expected(input()));
+    expect(analysis.ranIn()).toBe('worker');
+    expect(await analysis.months()).toStrictEqual(summarizeMonths(content.report));
+    expect(text.reads).toBe(1);
 
     workerInProcess()!.stop();
-    expect(await opened!.analysis.analyze(input())).toStrictEqual(expected(input()));
-    expect(opened!.analysis.ranIn()).toBe('page');
-    expect(await opened!.analysis.months()).toStrictEqual(summarizeMonths(content.report));
-    expect(rereads).toBe(1); // read once, then kept for the page's later requests
-    opened!.analysis.close();
+    expect(await analysis.analyze(input())).toStrictEqual(expected(input()));
+    expect(analysis.ranIn()).toBe('page');
+    expect(await analysis.months()).toStrictEqual(summarizeMonths(content.report));
+    expect(text.reads).toBe(2); // read once more, then kept for the page's later requests
+    analysis.close();
   });
 });
 
-describe('openReport without a worker', () => {
-  it('builds the same view and analysis in the page and says so', async () => {
+describe('openAnalysis without a worker', () => {
+  it('analyses in the page and says so; damaged content is refused, and a failed read is tried again', async () => {
     expect(typeof Worker).toBe('undefined'); // Node: the fallback path is the one under test
-    let rereads = 0;
-    const opened = await openReport('r1', contentJson, '[]', () => {
-      rereads++;
-      return Promise.resolve(contentJson);
-    });
-    expect(opened).not.toBeNull();
-    expect(opened!.view.head).toStrictEqual(withoutTransactions(content));
-    expect(opened!.view.transactionCount).toBe(transactionCount);
-    expect((await opened!.view.columns).count).toBe(transactionCount);
-    expect(await opened!.analysis.analyze(input())).toStrictEqual(expected(input()));
-    expect(opened!.analysis.ranIn()).toBe('page');
-    expect(await opened!.analysis.months()).toStrictEqual(summarizeMonths(content.report));
-    expect(rereads).toBe(0); // the page parsed it once, when it opened it
-    opened!.analysis.close();
-    expect(await openReport('bad', '{"report": ', '[]', () => Promise.resolve(''))).toBeNull();
+    const text = source();
+    const analysis = openAnalysis('r1', text.load);
+    expect(await analysis.analyze(input())).toStrictEqual(expected(input()));
+    expect(analysis.ranIn()).toBe('page');
+    expect(await analysis.months()).toStrictEqual(summarizeMonths(content.report));
+    expect(text.reads).toBe(1); // the page parsed it once
+    analysis.close();
+
+    await expect(openAnalysis('bad', source('{"report": ').load).analyze(input())).rejects.toThrow(
+      'the report could not be read',
+    );
+    let attempts = 0;
+    const flaky = openAnalysis('r3', () =>
+      ++attempts === 1
+        ? Promise.reject(new Error('offline'))
+        : Promise.resolve({ contentJson, otherReportsJson: '[]' }),
+    );
+    await expect(flaky.analyze(input())).rejects.toThrow('offline');
+    expect(await flaky.analyze(input())).toStrictEqual(expected(input()));
+    expect(attempts).toBe(2);
   });
 });

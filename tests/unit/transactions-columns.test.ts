@@ -12,18 +12,14 @@ import {
   type SortDirection,
   type SortKey,
 } from '../../renderer/src/reports/transactions';
-import {
-  columnBuffers,
-  dayOf,
-  encodeTransactionColumns,
-  isoDateOf,
-  NO_STRING,
-} from '../../renderer/src/reports/transaction-columns';
-import type { AssetReport, AssetReportTransaction } from '../../shared/asset-report';
+import { dayOf, isoDateOf, NO_STRING } from '../../renderer/src/reports/transaction-columns';
+import { decodeReportView, encodeReportView, encodeTransactionColumns } from '../../shared/report-view';
+import type { AssetReport, AssetReportGetResult, AssetReportTransaction } from '../../shared/asset-report';
 
 /**
- * The transactions table's model in columns: typed arrays and one table of distinct strings, built where the
- * report is parsed and transferred to the page, filtered and sorted there as row numbers. Two banks with the
+ * The transactions table's model in columns: typed arrays and one table of distinct strings, built in the main
+ * process when the report is stored (newest first) and read by the page in place, filtered and sorted there as
+ * row numbers. Two banks with the
  * same "Plaid Checking ••0000" must still read apart.
  */
 
@@ -64,21 +60,37 @@ const report = {
   ],
 } as unknown as AssetReport;
 
-const ids = (columns: ReturnType<typeof buildTransactionColumns>, rows: number[]) =>
-  rows.map((i) => rowAt(columns, i).id);
+const utf8 = {
+  encode: (t: string) => new TextEncoder().encode(t),
+  decode: (b: Uint8Array) => new TextDecoder().decode(b),
+};
+type Columns = ReturnType<typeof buildTransactionColumns>;
+const ids = (columns: Columns, rows: number[]) => rows.map((i) => rowAt(columns, i).id);
+/** The row of a transaction, wherever the columns put it. */
+const rowOf = (columns: Columns, id: string) => {
+  const at = Array.from({ length: columns.count }, (_, i) => i).find((i) => rowAt(columns, i).id === id);
+  if (at === undefined) throw new Error(`no transaction ${id}`);
+  return rowAt(columns, at);
+};
 
 test('every row names its bank, account and full mask, and the two same-named accounts read apart', () => {
   const columns = buildTransactionColumns(report);
   expect(columns.count).toBe(5);
   expect(columns.hasInsights).toBe(true);
-  const first = rowAt(columns, 0);
-  const last = rowAt(columns, 4);
+  // Stored newest first: the report's order is kept only among same-day transactions.
+  expect(ids(columns, [0, 1, 2, 3, 4])).toEqual(['t4', 't2', 't3', 't1', 't5']);
+  const first = rowOf(columns, 't1');
+  const last = rowOf(columns, 't5');
   expect(`${first.accountName} ${first.accountMask}`).toBe('First Platypus Bank · Plaid Checking ••0000');
   expect(`${last.accountName} ${last.accountMask}`).toBe('Tartan Bank · Plaid Checking ••0000');
   expect(accountFullLabel('Tartan Bank', { name: 'Plaid Checking', mask: '0000' })).toBe(
     'Tartan Bank · Plaid Checking ••0000',
   );
-  expect(rowAt(columns, 1)).toMatchObject({ merchant: 'Acme Payroll', category: 'Transfer › Payroll', amount: -1200 });
+  expect(rowOf(columns, 't2')).toMatchObject({
+    merchant: 'Acme Payroll',
+    category: 'Transfer › Payroll',
+    amount: -1200,
+  });
 });
 
 test('amounts sort as the screen shows them: descending puts the largest deposit first, the largest withdrawal last', () => {
@@ -94,7 +106,7 @@ test('filters narrow the row numbers; search text is built on the first search a
   const columns = buildTransactionColumns(report);
   const only = (f: Partial<typeof emptyFilters>) =>
     ids(columns, filterTransactions(columns, { ...emptyFilters, ...f }));
-  expect(only({ direction: 'in' })).toEqual(['t2', 't4']);
+  expect(only({ direction: 'in' })).toEqual(['t4', 't2']);
   expect(only({ accountId: 'a2' })).toEqual(['t4', 't5']);
   expect(only({ query: 'ACME' })).toEqual(['t2']);
   expect(only({ query: '1200.00' })).toEqual(['t2']);
@@ -149,7 +161,7 @@ test('filter boxes that cannot be read are reported and left out, never applied 
   });
 });
 
-describe('columns moved from the worker to the page', () => {
+describe('columns read by the page from the report view block', () => {
   // Every field the table shows, with the awkward cases: non-ASCII text, empty strings, nulls, pending,
   // ISO, unofficial and missing currencies, Plaid's `name` when the bank sent no description.
   const awkward = [
@@ -184,19 +196,17 @@ describe('columns moved from the worker to the page', () => {
   } as unknown as AssetReport;
 
   function transferred() {
-    const data = encodeTransactionColumns(awkwardReport);
-    const buffers = columnBuffers(data);
-    // What postMessage does with a transfer list: the page gets the buffers, the worker's copies are emptied.
-    const moved = structuredClone(data, { transfer: buffers });
-    expect(buffers.every((b) => b.byteLength === 0)).toBe(true);
-    return readTransactionColumns(moved);
+    const content = { report: awkwardReport, warnings: [] } as unknown as AssetReportGetResult;
+    // What IPC does with the block: a structured clone; the page then reads it in place.
+    const block = structuredClone(encodeReportView(content, utf8));
+    return readTransactionColumns(decodeReportView(block, utf8).columns);
   }
 
   test('every field the table shows reads back as Plaid sent it', () => {
     const columns = transferred();
     expect(columns.count).toBe(4);
     expect(columns.hasInsights).toBe(true);
-    const rows = [0, 1, 2, 3].map((i) => rowAt(columns, i));
+    const rows = ['ü-1', 'e-2', 'n-3', 'c-4'].map((id) => rowOf(columns, id));
     expect(rows[0]).toStrictEqual({
       id: 'ü-1',
       accountId: 'a1',
@@ -230,23 +240,22 @@ describe('columns moved from the worker to the page', () => {
     expect(rows[3]).toMatchObject({ currency: 'CAD', amount: -2500.5, date: '2026-03-01' });
   });
 
-  test('repeated text is stored once; every buffer is a transferable typed array', () => {
-    const data = encodeTransactionColumns(report);
+  test('repeated text is stored once', () => {
+    const data = encodeTransactionColumns(report, utf8);
     const distinct = new Set([...data.id, ...data.description, ...data.merchant, ...data.category, ...data.currency]);
     distinct.delete(NO_STRING);
     expect(data.strings.offsets.length - 1).toBe(distinct.size);
     // 'USD' once for five transactions.
     expect(new Set(data.currency).size).toBe(1);
-    expect(columnBuffers(data).every((b) => b instanceof ArrayBuffer)).toBe(true);
   });
 
   test('search, filters and sorting read the transferred columns, non-ASCII text included', () => {
     const columns = transferred();
     const only = (f: Partial<typeof emptyFilters>) =>
       ids(columns, filterTransactions(columns, { ...emptyFilters, ...f }));
-    expect(only({ query: 'zürich' })).toEqual(['ü-1', 'c-4']);
+    expect(only({ query: 'zürich' })).toEqual(['c-4', 'ü-1']);
     expect(only({ query: '東京 ñandú' })).toEqual(['ü-1']);
-    expect(only({ query: 'épargne' })).toEqual(['ü-1', 'e-2', 'n-3', 'c-4']);
+    expect(only({ query: 'épargne' })).toEqual(['c-4', 'ü-1', 'e-2', 'n-3']);
     expect(only({ query: 'plaid name' })).toEqual(['n-3']);
     expect(only({ query: '2,500.50' })).toEqual(['c-4']);
     expect(only({ query: '$0.01' })).toEqual(['e-2']);

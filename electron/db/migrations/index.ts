@@ -11,6 +11,7 @@ import { migration007 } from './007_folded_search';
 import { migration008 } from './008_loan_files';
 import { migration009 } from './009_pipeline_indexes';
 import { migration010 } from './010_activity_actor';
+import { migration011 } from './011_report_views';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

@@ -1,6 +1,7 @@
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { saveReportExport } from '../export/report-export';
 import { maskSsnInReportJson } from '../export/report-files';
+import { readReportView } from '../reports/report-view';
 import { requireReadyReport, requireReport, type ServiceContext } from '../service-context';
 
 export type ReportHandlers = Pick<
@@ -8,6 +9,7 @@ export type ReportHandlers = Pick<
   | 'reports:create'
   | 'reports:search'
   | 'reports:get'
+  | 'reports:view'
   | 'reports:pdf'
   | 'reports:refresh'
   | 'reports:filter'
@@ -25,6 +27,10 @@ export function createReportHandlers(ctx: ServiceContext): ReportHandlers {
     'reports:get': async ({ reportId }) => {
       const summary = await requireReadyReport(ctx, reportId);
       return { summary, contentJson: maskSsnInReportJson(await ctx.store().reports.readJsonText(reportId)) };
+    },
+    'reports:view': async ({ reportId }) => {
+      const summary = await requireReadyReport(ctx, reportId);
+      return { summary, view: await readReportView(ctx.store(), reportId, ctx.logger) };
     },
     'reports:pdf': async ({ reportId }) => {
       await requireReadyReport(ctx, reportId);

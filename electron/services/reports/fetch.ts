@@ -1,4 +1,5 @@
 import type { AssetReportGetResponse } from 'plaid';
+import { buildReportView } from './report-view';
 import { AppError } from '../../../shared/errors';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
@@ -179,6 +180,7 @@ async function storeReady(
     },
     readyAt: deps.clock().toISOString(),
     generatedOn: content.report.date_generated?.slice(0, 10) ?? null,
+    view: buildReportView(content),
   });
   await deps.store.activity.append({
     action: 'report_ready',

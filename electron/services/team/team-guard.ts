@@ -23,6 +23,7 @@ const ACTIONS: Partial<Record<ChannelName, string>> = {
   'reports:export': 'export the report',
   'reports:pdf': 'open the PDF',
   'reports:get': 'open the report',
+  'reports:view': 'open the report',
   'auditCopies:create': 'share the audit copy',
   'team:invite': 'invite the member',
   'team:removeMember': 'remove the member',

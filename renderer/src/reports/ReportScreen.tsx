@@ -29,15 +29,16 @@ import { TransactionsTable } from './TransactionsTable';
 import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { InsightsNotice } from './InsightsNotice';
-import { accountFullLabel, type TransactionColumns } from './transactions';
+import { accountFullLabel } from './transactions';
 import {
   analysisWorker,
-  openReport,
+  openAnalysis,
+  readReportView,
   type AnalysisInput,
   type ReportAnalysis,
   type ReportView,
 } from './report-analysis';
-import { reportOrSummary } from './report-or-summary';
+import { viewOrSummary } from './report-or-summary';
 import { requestPdfBytes } from './pdf-bytes';
 import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
 import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
@@ -65,7 +66,7 @@ export interface ReportScreenProps {
 
 interface LoadedReport {
   summary: ReportSummary;
-  /** The report without its transactions, and the transactions as columns (see ./report-analysis); null: not available. */
+  /** The report without its transactions, and the transactions as columns (see shared/report-view); null: not ready. */
   view: ReportView | null;
   /** The loan with every borrower: ownership and funds to close count them all. */
   loan: Loan | null;
@@ -95,7 +96,7 @@ async function loadLoanSide(loanId: string) {
 
 async function loadReport(reportId: string): Promise<LoadedReport> {
   analysisWorker(); // starts while the report travels
-  const report = reportOrSummary(reportId);
+  const report = viewOrSummary(reportId);
   // The small summary comes back long before a large report: the loan's records load meanwhile.
   const loanSide = api
     .reportsSummary({ reportId })
@@ -104,31 +105,26 @@ async function loadReport(reportId: string): Promise<LoadedReport> {
       (s) => loadLoanSide(s.loanId),
       (): [null, StoredAccountConfirmation[]] => [null, []], // the report's own error is the one shown
     );
-  const [{ summary, contentJson }, settings, sourced, assetClasses, otherReportsJson] = await Promise.all([
+  const [{ summary, view: block }, settings, sourced, assetClasses] = await Promise.all([
     report,
     api.settingsGet({}).catch(() => null),
     api.depositsListSourced({ reportId }).catch(() => []),
     api.underwritingGetSettings({}).catch(() => null),
-    // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
-    loadOtherReportsJson(reportId).catch(() => '[]'),
   ]);
-  // The worker parses the text and keeps the report; the page gets it without transactions, plus their columns.
-  const opened = contentJson
-    ? await openReport(summary.id, contentJson, otherReportsJson, () =>
-        api.reportsGet({ reportId }).then((r) => r.contentJson),
-      )
+  // The screen paints from the prepared view; the full report is read only for the analysis, once asked for.
+  const view = block ? readReportView(block) : null;
+  const analysis = view
+    ? openAnalysis(summary.id, async () => {
+        const [{ contentJson }, otherReportsJson] = await Promise.all([
+          api.reportsGet({ reportId }),
+          // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
+          loadOtherReportsJson(reportId).catch(() => '[]'),
+        ]);
+        return { contentJson, otherReportsJson };
+      })
     : null;
   const [loan, confirmations] = await loanSide;
-  return {
-    summary,
-    view: opened?.view ?? null,
-    loan,
-    settings,
-    sourced,
-    confirmations,
-    assetClasses,
-    analysis: opened?.analysis ?? null,
-  };
+  return { summary, view, loan, settings, sourced, confirmations, assetClasses, analysis };
 }
 
 type Tab = 'summary' | 'transactions' | 'pdf' | 'actions';
@@ -248,7 +244,7 @@ function warningText(warning: AssetReportWarning): string {
 function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: ReportView; onBack(): void }) {
   const { summary, loan, settings } = data;
   const { head: content } = view;
-  const columns = useColumns(view.columns);
+  const { columns } = view;
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
@@ -496,19 +492,9 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
         hidden={tab !== 'transactions'}
         className="rp-panel"
       >
-        {visited.has('transactions') &&
-          (columns.columns ? (
-            <TransactionsTable
-              columns={columns.columns}
-              accounts={accounts}
-              focus={focus}
-              onClearFocus={() => setFocus(null)}
-            />
-          ) : columns.error ? (
-            <ErrorState error={columns.error} title="The transactions could not be read from this report" />
-          ) : (
-            <Skeleton lines={6} label="Preparing the transactions" />
-          ))}
+        {visited.has('transactions') && (
+          <TransactionsTable columns={columns} accounts={accounts} focus={focus} onClearFocus={() => setFocus(null)} />
+        )}
       </div>
 
       <div role="tabpanel" id="rp-panel-pdf" aria-labelledby="rp-tab-pdf" hidden={tab !== 'pdf'} className="rp-panel">
@@ -540,25 +526,6 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
 // Only a screen whose report could not be opened lacks its analysis session; it never shows these panels.
 const noDiff = () => Promise.resolve(null);
 const noMonths = () => Promise.reject(new Error('the report is not open'));
-
-/** The transactions' columns, which arrive from the worker just after the report's head. */
-function useColumns(pending: Promise<TransactionColumns>) {
-  const [state, setState] = useState<{ columns: TransactionColumns | null; error: unknown }>({
-    columns: null,
-    error: null,
-  });
-  useEffect(() => {
-    let current = true;
-    pending.then(
-      (columns) => current && setState({ columns, error: null }),
-      (error: unknown) => current && setState({ columns: null, error }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [pending]);
-  return state;
-}
 
 /**
  * The analysis for the current inputs, kept while a newer one is worked out (a saved note re-runs it);

@@ -1,14 +1,13 @@
 import type { ReportDiff, UnderwritingAnalysis } from '../../../shared/underwriting';
 import type { MonthlySummaryResult } from '../../../shared/underwriting/monthly';
-import { ReportHolder, type AnalysisInput, type ReportHeadData } from './report-holder';
+import { decodeReportView, type ReportHeadData } from '../../../shared/report-view';
+import { ReportHolder, type AnalysisInput } from './report-holder';
 import { readTransactionColumns, type TransactionColumns } from './transactions';
-import type { TransactionColumnsData } from './transaction-columns';
 
 export type { AnalysisInput } from './report-holder';
 
 export type AnalysisRequest =
   | { type: 'open'; requestId: number; reportId: string; contentJson: string; otherReportsJson: string }
-  | { type: 'columns'; requestId: number; reportId: string }
   | { type: 'analyze'; requestId: number; reportId: string; input: AnalysisInput }
   | { type: 'months'; requestId: number; reportId: string }
   | { type: 'diff'; requestId: number; reportId: string; parentJson: string }
@@ -71,9 +70,23 @@ function ask<T>(target: Worker, request: AnalysisRequest & { requestId: number }
   });
 }
 
-/** The report as the screen paints it: never the transaction objects, only their columns (which follow the head). */
+/** The report as the screen paints it: never the transaction objects, only their columns. */
 export interface ReportView extends ReportHeadData {
-  columns: Promise<TransactionColumns>;
+  columns: TransactionColumns;
+}
+
+const utf8 = {
+  encode: (text: string) => new TextEncoder().encode(text),
+  decode: (b: Uint8Array) => new TextDecoder().decode(b),
+};
+
+/**
+ * Reads the report's view block from `reports:view` in place: a few KB of JSON for the header and accounts,
+ * and typed arrays over the block for the transactions (see shared/report-view). Throws on a damaged block.
+ */
+export function readReportView(block: Uint8Array): ReportView {
+  const { columns, ...head } = decodeReportView(block, utf8);
+  return { ...head, columns: readTransactionColumns(columns) };
 }
 
 export interface ReportAnalysis {
@@ -89,88 +102,78 @@ export interface ReportAnalysis {
   ranIn(): 'worker' | 'page' | null;
 }
 
-export interface OpenedReport {
-  view: ReportView;
-  analysis: ReportAnalysis;
+/** The report's full text and the loan's other reports (text), which only the analysis needs. */
+export interface AnalysisSource {
+  contentJson: string;
+  otherReportsJson: string;
 }
 
-/**
- * Opens a report: its text goes to the worker (one string copy, no object cloning), which parses it and answers
- * the report without transactions, then the transactions as columns in transferred buffers; the page never
- * parses or holds the whole report. Null for damaged content. Without a worker (or if it fails to start) the
- * page does the same work itself; if the worker stops later, the page reads the report again (`reread`).
- */
-export async function openReport(
-  reportId: string,
-  contentJson: string,
-  otherReportsJson: string,
-  reread: () => Promise<string>,
-): Promise<OpenedReport | null> {
-  const target = analysisWorker();
-  let head: ReportHeadData | null = null;
-  let inWorker = false;
-  // The page's own copy: made at once without a worker, or read again if the worker stops after opening.
-  let pageCopy: Promise<ReportHolder> | null = null;
-  let columnsAsked: Promise<TransactionColumnsData> | null = null;
-  if (target) {
-    const opening = ask<ReportHeadData | null>(target, {
-      type: 'open',
-      requestId: nextRequestId++,
-      reportId,
-      contentJson,
-      otherReportsJson,
-    });
-    // Asked at once, so the worker builds them straight after parsing, before any analysis.
-    columnsAsked = ask<TransactionColumnsData>(target, { type: 'columns', requestId: nextRequestId++, reportId });
-    columnsAsked.catch(() => undefined); // a refusal is handled where the columns are awaited
-    try {
-      head = await opening;
-      if (!head) return null;
-      inWorker = true;
-    } catch {
-      // The worker could not start or stopped: the page opens the report itself, below.
-      columnsAsked = null;
-    }
-  }
-  if (!head) {
-    const holder = ReportHolder.open(reportId, contentJson, otherReportsJson);
-    if (!holder) return null;
-    head = holder.head();
-    pageCopy = Promise.resolve(holder);
-  }
+type Held = { in: 'worker' } | { in: 'page'; holder: ReportHolder };
 
+const unreadable = () => new Error('the report could not be read');
+
+/**
+ * The analysis side of an open report. Nothing is loaded until the first request (the screen asks once it has
+ * painted): then the report's text is read and handed to the worker (one string copy), which parses and keeps
+ * it. Without a worker, or if it stops, the page reads the report itself.
+ */
+export function openAnalysis(reportId: string, load: () => Promise<AnalysisSource>): ReportAnalysis {
+  let held: Promise<Held> | null = null;
   let ranIn: 'worker' | 'page' | null = null;
-  const pageHolder = () => {
-    pageCopy ??= reread().then((json) => {
-      const holder = ReportHolder.open(reportId, json, otherReportsJson);
-      if (!holder) throw new Error('the report could not be read');
-      return holder;
-    });
-    return pageCopy;
+
+  const inPage = async (): Promise<Held> => {
+    const source = await load();
+    const holder = ReportHolder.open(reportId, source.contentJson, source.otherReportsJson);
+    if (!holder) throw unreadable();
+    return { in: 'page', holder };
   };
+  /** Keeps the report's place; a failed read is forgotten, so the next request tries again. */
+  const hold = (next: Promise<Held>): Promise<Held> => {
+    held = next;
+    next.catch(() => {
+      if (held === next) held = null;
+    });
+    return next;
+  };
+  const openInWorker = async (target: Worker): Promise<Held> => {
+    const source = await load();
+    let opened: boolean;
+    try {
+      opened = await ask<boolean>(target, { type: 'open', requestId: nextRequestId++, reportId, ...source });
+    } catch {
+      // The worker could not start or stopped: the page holds the report itself.
+      const holder = ReportHolder.open(reportId, source.contentJson, source.otherReportsJson);
+      if (!holder) throw unreadable();
+      return { in: 'page', holder };
+    }
+    if (!opened) throw unreadable();
+    return { in: 'worker' };
+  };
+  const opening = (): Promise<Held> => {
+    if (held) return held;
+    const target = analysisWorker();
+    return hold(target ? openInWorker(target) : inPage());
+  };
+
   /** Runs a request in the worker while it holds the report; in the page from the first failure on. */
   async function run<T>(
     request: (requestId: number) => AnalysisRequest & { requestId: number },
     here: (h: ReportHolder) => T,
   ): Promise<{ value: T; where: 'worker' | 'page' }> {
-    const w = inWorker ? worker : null;
-    if (w) {
-      try {
-        return { value: await ask<T>(w, request(nextRequestId++)), where: 'worker' };
-      } catch {
-        inWorker = false; // the worker stopped or lost the report
+    let now = await opening();
+    if (now.in === 'worker') {
+      const w = worker;
+      if (w) {
+        try {
+          return { value: await ask<T>(w, request(nextRequestId++)), where: 'worker' };
+        } catch {
+          // the worker stopped or lost the report: read it again below
+        }
       }
+      now = await hold(inPage());
     }
-    return { value: here(await pageHolder()), where: 'page' };
+    return { value: here((now as { holder: ReportHolder }).holder), where: 'page' };
   }
-
-  const columnsData = columnsAsked
-    ? columnsAsked.catch(async () => {
-        inWorker = false;
-        return (await pageHolder()).columns();
-      })
-    : pageHolder().then((h) => h.columns());
-  const view: ReportView = { ...head, columns: columnsData.then(readTransactionColumns) };
 
   // A close is sent a moment later, and a request meanwhile cancels it: React's development mode unmounts
   // and mounts each screen once more, which must not cost the worker its report.
@@ -179,7 +182,7 @@ export async function openReport(
     if (closing) clearTimeout(closing);
     closing = null;
   };
-  const analysis: ReportAnalysis = {
+  return {
     async analyze(input) {
       keepOpen();
       const done = await run(
@@ -213,12 +216,16 @@ export async function openReport(
       keepOpen();
       closing = setTimeout(() => {
         closing = null;
-        if (inWorker) worker?.postMessage({ type: 'close', reportId } satisfies AnalysisRequest);
-        inWorker = false;
-        pageCopy = null;
+        const was = held;
+        held = null;
+        // Only a report the worker holds is freed there; a page copy goes with `held`.
+        void was
+          ?.then((h) => {
+            if (h.in === 'worker') worker?.postMessage({ type: 'close', reportId } satisfies AnalysisRequest);
+          })
+          .catch(() => undefined);
       }, 0);
     },
     ranIn: () => ranIn,
   };
-  return { view, analysis };
 }

@@ -1,27 +1,22 @@
-import { columnBuffers } from './transaction-columns';
 import type { AnalysisReply, AnalysisRequest } from './report-analysis';
 import { ReportHolder } from './report-holder';
 
 /**
- * The open report, off the page's main thread: this parses the report's text, answers the page the report
- * without its transactions, then the transactions as transferred columns, and keeps the parsed report for the
- * underwriting analysis, the month-by-month summary and a comparison with a parent report. A re-analysis after
- * a note is saved sends only the officer's inputs.
+ * The open report's analysis, off the page's main thread: this parses the report's text once and keeps it for
+ * the underwriting analysis, the month-by-month summary and a comparison with a parent report. A re-analysis
+ * after a note is saved sends only the officer's inputs.
  */
 let held: ReportHolder | null = null;
 
 /** Answers a request; an error becomes a refusal, never an exception (that would stop the worker for every later report). */
-function answer(requestId: number, work: () => { value: unknown; transfer?: ArrayBuffer[] }): void {
+function answer(requestId: number, work: () => { value: unknown }): void {
   let reply: AnalysisReply;
-  let transfer: ArrayBuffer[] = [];
   try {
-    const done = work();
-    reply = { requestId, ok: true, value: done.value };
-    transfer = done.transfer ?? [];
+    reply = { requestId, ok: true, value: work().value };
   } catch (error) {
     reply = { requestId, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  self.postMessage(reply, { transfer });
+  self.postMessage(reply);
 }
 
 function holding(reportId: string): ReportHolder {
@@ -39,13 +34,7 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
       held = null;
       answer(message.requestId, () => {
         held = ReportHolder.open(message.reportId, message.contentJson, message.otherReportsJson);
-        return { value: held?.head() ?? null };
-      });
-      return;
-    case 'columns':
-      answer(message.requestId, () => {
-        const columns = holding(message.reportId).columns();
-        return { value: columns, transfer: columnBuffers(columns) };
+        return { value: held !== null }; // false: damaged content, which the page could not read either
       });
       return;
     case 'analyze':

@@ -3,21 +3,10 @@ import { analyzeInContext, buildAnalysisContext, diffReports } from '../../../sh
 import type { AnalysisContextInput, ReportDiff, UnderwritingAnalysis } from '../../../shared/underwriting';
 import { summarizeMonths, type MonthlySummaryResult } from '../../../shared/underwriting/monthly';
 import { withBankNames } from './analysis-names';
-import { fetchedWithoutInsights } from './InsightsNotice';
 import { parseReportContent } from './report-content';
-import { encodeTransactionColumns, withoutTransactions, type TransactionColumnsData } from './transaction-columns';
 
 /** What the officer's side of an analysis is made of; the other reports travel once, with the report. */
 export type AnalysisInput = Omit<AnalysisContextInput, 'otherReports'>;
-
-/** What the report screen paints first: the report without its transactions (their columns follow). */
-export interface ReportHeadData {
-  /** Every field of Plaid's report but the transactions (each account's `transactions` is empty). */
-  head: AssetReportGetResult;
-  transactionCount: number;
-  /** Plaid sent the report without its insights (see ./InsightsNotice). */
-  withoutInsights: boolean;
-}
 
 function parseOthers(json: string): AssetReportGetResult[] {
   try {
@@ -31,8 +20,8 @@ function parseOthers(json: string): AssetReportGetResult[] {
 
 /**
  * The one place that holds a parsed report: in the analysis worker, or in the page when no worker can start.
- * It answers the page's header data and the transactions' columns once, then the analysis, the months and a
- * parent comparison on request.
+ * It answers the analysis, the months and a parent comparison on request (the screen itself paints from the
+ * report's prepared view, see shared/report-view).
  */
 export class ReportHolder {
   private others: AssetReportGetResult[] | null = null;
@@ -47,21 +36,6 @@ export class ReportHolder {
   static open(reportId: string, contentJson: string, otherReportsJson: string): ReportHolder | null {
     const content = parseReportContent(contentJson);
     return content ? new ReportHolder(reportId, content, otherReportsJson) : null;
-  }
-
-  head(): ReportHeadData {
-    let transactionCount = 0;
-    for (const item of this.content.report.items)
-      for (const account of item.accounts) transactionCount += account.transactions?.length ?? 0;
-    return {
-      head: withoutTransactions(this.content),
-      transactionCount,
-      withoutInsights: fetchedWithoutInsights(this.content),
-    };
-  }
-
-  columns(): TransactionColumnsData {
-    return encodeTransactionColumns(this.content.report);
   }
 
   analyze(input: AnalysisInput): UnderwritingAnalysis {

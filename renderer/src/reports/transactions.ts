@@ -2,10 +2,10 @@ import type { AssetReport, AssetReportAccount } from '../../../shared/asset-repo
 import { dollarsToCents, parseAmountCents } from '../../../shared/amounts';
 import { searchAmountCents } from '../../../shared/search';
 import { formatDate } from './format';
+import { encodeTransactionColumns } from '../../../shared/report-view';
 import {
   accountLabel,
   dayOf,
-  encodeTransactionColumns,
   isoDateOf,
   NO_STRING,
   StringTable,
@@ -25,7 +25,7 @@ export interface TransactionColumns extends Omit<TransactionColumnsData, 'string
 
 export type { TransactionAccount } from './transaction-columns';
 
-/** The page's reader over the columns the worker transferred (or the page built itself without a worker). */
+/** The page's reader over the columns of the report's view block. */
 export function readTransactionColumns(data: TransactionColumnsData): TransactionColumns {
   return { ...data, strings: new StringTable(data.strings) };
 }
@@ -138,9 +138,13 @@ export function accountFullLabel(institutionName: string, account: Pick<AssetRep
   return `${institutionName} · ${accountLabel(account)}`;
 }
 
-/** The columns built in the page from a parsed report (no worker, and tests). */
+/** The columns of a parsed report, built in place (tests and tools; the screen reads the stored view's). */
 export function buildTransactionColumns(report: Pick<AssetReport, 'items'>): TransactionColumns {
-  return readTransactionColumns(encodeTransactionColumns(report));
+  const utf8 = {
+    encode: (t: string) => new TextEncoder().encode(t),
+    decode: (b: Uint8Array) => new TextDecoder().decode(b),
+  };
+  return readTransactionColumns(encodeTransactionColumns(report, utf8));
 }
 
 export function rowAt(columns: TransactionColumns, index: number): TransactionRow {

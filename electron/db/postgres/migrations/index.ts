@@ -6,6 +6,7 @@ import { postgresMigration001 } from './001_team_schema';
 import { postgresMigration002 } from './002_search_trigrams';
 import { postgresMigration003 } from './003_team_members';
 import { postgresMigration004 } from './004_team_secrets_and_takeover';
+import { postgresMigration005 } from './005_report_views';
 import type { PostgresMigration } from './types';
 
 export type { PostgresMigration } from './types';
@@ -16,6 +17,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   postgresMigration002,
   postgresMigration003,
   postgresMigration004,
+  postgresMigration005,
 ];
 export const LATEST_POSTGRES_SCHEMA_VERSION = postgresMigrations[postgresMigrations.length - 1]!.version;
 
