@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { join, resolve } from 'node:path';
-import { decodeWire, encodeWire } from '../../shared/ipc/codec';
+import { decodeWire, encodeWire, encodeWireParts, WIRE_CONTENT_TYPE } from '../../shared/ipc/codec';
 import type { ContractHandlers, EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
 import { createStaticFileServer, resolveStaticPath } from '../main/app-protocol';
 import { buildContentSecurityPolicy } from '../main/security';
@@ -20,6 +20,10 @@ import { createLogger, type Logger } from '../log/logger';
  * dispatcher and services run here. Development and tests only: nothing in electron/main or
  * the packaged app imports this file.
  */
+
+/** Node's native base64 for the bridge's binary values (PDFs, report views). */
+const nodeBase64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 export interface AppServicesLike {
   handlers: ContractHandlers;
@@ -90,6 +94,23 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+const wireUtf8 = {
+  encode: (t: string) => Buffer.from(t, 'utf8'),
+  decode: (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'),
+};
+
+/** An invoke answer in the binary wire, written part by part (no copy of a large report into one buffer). */
+function sendParts(res: ServerResponse, parts: Uint8Array[]): void {
+  res.writeHead(200, {
+    'content-type': WIRE_CONTENT_TYPE,
+    'content-length': parts.reduce((n, p) => n + p.length, 0),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  for (const part of parts) res.write(part);
+  res.end();
+}
+
 function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(body);
@@ -125,7 +146,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   };
   const events: EventSink = {
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
-      const frame = `event: ${event}\ndata: ${encodeWire(payload)}\n\n`;
+      const frame = `event: ${event}\ndata: ${encodeWire(payload, { toBase64: nodeBase64 })}\n\n`;
       for (const stream of streams) stream.write(frame);
     },
   };
@@ -188,8 +209,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
         );
       }
       const envelope = await dispatcher.dispatch(match[1]!, payload);
-      // A report's JSON text goes after the header unescaped (see encodeWire): tens of MB, no escaping pass.
-      return send(res, 200, encodeWire(envelope, { rawStrings: true }));
+      // Binary wire (see encodeWireParts): a report's JSON text unescaped, a report view or PDF as its own bytes.
+      return sendParts(res, encodeWireParts(envelope, wireUtf8));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"method"}');
     return serveStatic(req, res);

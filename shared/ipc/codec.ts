@@ -43,6 +43,9 @@ const RAW_STRING_MIN = 64 * 1024;
 
 interface Extracted {
   bytes: Path[];
+  toBase64: (bytes: Uint8Array) => string;
+  /** Binary values kept as they are (the binary wire), instead of base64 inside the JSON. */
+  binary?: { path: Path; bytes: Uint8Array }[];
   /** Long strings lifted out of the JSON, in order, with where they go. */
   raw: { path: Path; text: string }[] | null;
 }
@@ -50,8 +53,18 @@ interface Extracted {
 /** Finds Uint8Array values (and long strings, when asked) and swaps them out, copying only the objects on the way. */
 function extract(value: unknown, path: Path, found: Extracted, depth: number): unknown {
   if (value instanceof Uint8Array) {
+    if (found.binary) {
+      found.binary.push({ path, bytes: value });
+      return '';
+    }
     found.bytes.push(path);
-    return bytesToBase64Fast(value);
+    const base64 = found.toBase64(value);
+    // A large one (a report view) also goes after the JSON: no copy through JSON.stringify and JSON.parse.
+    if (found.raw && base64.length >= RAW_STRING_MIN) {
+      found.raw.push({ path, text: base64 });
+      return '';
+    }
+    return base64;
   }
   if (found.raw && typeof value === 'string' && value.length >= RAW_STRING_MIN) {
     found.raw.push({ path, text: value });
@@ -87,6 +100,11 @@ export interface EncodeWireOptions {
    * for whole-body messages (invoke responses), not for line-framed event streams.
    */
   rawStrings?: boolean;
+  /**
+   * The sending side's own base64 encoder, when it has a native one the codec cannot name (Node's Buffer): the
+   * portable loop takes about 60 ms per MB, a report view is several MB.
+   */
+  toBase64?: (bytes: Uint8Array) => string;
 }
 
 /**
@@ -96,7 +114,11 @@ export interface EncodeWireOptions {
  * lists "s": [[path, length]…], and after a newline the strings follow one after another.
  */
 export function encodeWire(value: unknown, options: EncodeWireOptions = {}): string {
-  const found: Extracted = { bytes: [], raw: options.rawStrings ? [] : null };
+  const found: Extracted = {
+    bytes: [],
+    raw: options.rawStrings ? [] : null,
+    toBase64: options.toBase64 ?? bytesToBase64Fast,
+  };
   const v = extract(value, [], found, 0);
   if (!found.raw || found.raw.length === 0) return JSON.stringify({ b: found.bytes, v });
   // JSON.stringify never emits a raw newline, so the first one ends the header.
@@ -146,11 +168,7 @@ export function decodeWire(text: string): unknown {
   let root = wire.v;
   if (wire.b !== undefined && !Array.isArray(wire.b)) throw new Error('bridge message has a malformed path list');
   if (wire.s !== undefined && !Array.isArray(wire.s)) throw new Error('bridge message has a malformed string list');
-  for (const path of wire.b ?? []) {
-    root = setAt(root, checkPath(path), (current) =>
-      typeof current === 'string' ? base64ToBytesFast(current) : current,
-    );
-  }
+  // Raw strings first: a large binary value travels as one, and is turned into bytes below.
   let offset = headerEnd + 1;
   for (const entry of wire.s ?? []) {
     if (!Array.isArray(entry)) throw new Error('bridge message has a malformed string list');
@@ -162,6 +180,89 @@ export function decodeWire(text: string): unknown {
     const raw = text.slice(offset, offset + length);
     offset += length;
     root = setAt(root, path, () => raw);
+  }
+  for (const path of wire.b ?? []) {
+    root = setAt(root, checkPath(path), (current) =>
+      typeof current === 'string' ? base64ToBytesFast(current) : current,
+    );
+  }
+  return root;
+}
+
+/** The two ends' UTF-8 codec (TextEncoder/TextDecoder in Node and in the page alike). */
+export interface WireUtf8 {
+  encode(text: string): Uint8Array;
+  decode(bytes: Uint8Array): string;
+}
+
+/** The binary wire's content type (the bridge answers every invoke in it). */
+export const WIRE_CONTENT_TYPE = 'application/x-assetdesk-wire';
+
+/** Binary values start on 8-byte boundaries, so the receiver can lay any typed array over them in place. */
+const ALIGN = 8;
+const padTo = (n: number) => (ALIGN - (n % ALIGN)) % ALIGN;
+
+/**
+ * Binary wire, for invoke responses over the web bridge (what Electron's IPC gives for free): a JSON header line
+ * {"s": [[path, bytes]…], "x": [[path, bytes]…], "v": value}, then the long strings as UTF-8 and the binary values
+ * as they are, each padded to 8 bytes. No base64 and no escaping: a report view arrives as the bytes the main
+ * process read, and the page reads it where it landed. Returns the parts to write one after another.
+ */
+export function encodeWireParts(value: unknown, utf8: WireUtf8): Uint8Array[] {
+  const binary: { path: Path; bytes: Uint8Array }[] = [];
+  const found: Extracted = { bytes: [], raw: [], toBase64: bytesToBase64Fast, binary };
+  const v = extract(value, [], found, 0);
+  const strings = found.raw!.map((r) => ({ path: r.path, bytes: utf8.encode(r.text) }));
+  const header = utf8.encode(
+    JSON.stringify({
+      s: strings.map((r) => [r.path, r.bytes.length]),
+      x: binary.map((r) => [r.path, r.bytes.length]),
+      v,
+    }) + '\n',
+  );
+  const parts: Uint8Array[] = [header, ...strings.map((r) => r.bytes)];
+  let length = header.length + strings.reduce((n, r) => n + r.bytes.length, 0);
+  for (const { bytes } of binary) {
+    parts.push(new Uint8Array(padTo(length)));
+    length += padTo(length);
+    parts.push(bytes);
+    length += bytes.length;
+  }
+  return parts.filter((p) => p.length > 0);
+}
+
+/** Reads what encodeWireParts wrote; binary values are views into `buffer`, not copies. */
+export function decodeWireBytes(buffer: ArrayBuffer, utf8: WireUtf8): unknown {
+  const all = new Uint8Array(buffer);
+  const headerEnd = all.indexOf(0x0a);
+  if (headerEnd === -1) throw new Error('bridge message cut short');
+  const wire = JSON.parse(utf8.decode(all.subarray(0, headerEnd))) as { s?: unknown; x?: unknown; v?: unknown };
+  if (typeof wire !== 'object' || wire === null || !('v' in wire)) throw new Error('not a bridge message');
+  let root = wire.v;
+  let offset = headerEnd + 1;
+  const entries = (list: unknown, what: string): [Path, number][] => {
+    if (list === undefined) return [];
+    if (!Array.isArray(list)) throw new Error(`bridge message has a malformed ${what} list`);
+    return list.map((entry: unknown) => {
+      if (!Array.isArray(entry)) throw new Error(`bridge message has a malformed ${what} list`);
+      const length: unknown = entry[1];
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 0)
+        throw new Error(`bridge message has a malformed ${what} length`);
+      return [checkPath(entry[0]), length];
+    });
+  };
+  for (const [path, length] of entries(wire.s, 'string')) {
+    if (offset + length > all.length) throw new Error('bridge message cut short');
+    const text = utf8.decode(all.subarray(offset, offset + length));
+    offset += length;
+    root = setAt(root, path, () => text);
+  }
+  for (const [path, length] of entries(wire.x, 'binary')) {
+    offset += padTo(offset);
+    if (offset + length > all.length) throw new Error('bridge message cut short');
+    const bytes = new Uint8Array(buffer, offset, length);
+    offset += length;
+    root = setAt(root, path, () => bytes);
   }
   return root;
 }

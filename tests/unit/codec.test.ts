@@ -1,4 +1,11 @@
-import { base64ToBytes, bytesToBase64, decodeWire, encodeWire } from '../../shared/ipc/codec';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  decodeWire,
+  decodeWireBytes,
+  encodeWire,
+  encodeWireParts,
+} from '../../shared/ipc/codec';
 
 describe('web bridge wire codec', () => {
   it('round-trips bytes of every length and value', () => {
@@ -35,6 +42,53 @@ describe('web bridge wire codec', () => {
     expect(encodeWire(two)).not.toContain('\n');
     expect(decodeWire(encodeWire(two))).toEqual(two);
     expect(() => decodeWire(wire.slice(0, -1))).toThrow();
+  });
+
+  it('sends large binary values after the header too, with the sender’s own base64 encoder', () => {
+    const view = new Uint8Array(200_000).map((_, i) => (i * 7) & 255);
+    const message = { ok: true, value: { summary: { id: 'r1' }, view, small: new Uint8Array([9, 8]) } };
+    let encoded = 0;
+    const toBase64 = (b: Uint8Array) => {
+      encoded++;
+      return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+    };
+    const wire = encodeWire(message, { rawStrings: true, toBase64 });
+    expect(encoded).toBe(2);
+    expect(wire.endsWith(Buffer.from(view).toString('base64'))).toBe(true);
+    expect(wire.indexOf('\n')).toBeLessThan(200); // the header stays small
+    expect(decodeWire(wire)).toEqual(message);
+    // Without rawStrings (event streams) it stays inside the JSON, on one line.
+    expect(encodeWire(message, { toBase64 })).not.toContain('\n');
+    expect(decodeWire(encodeWire(message, { toBase64 }))).toEqual(message);
+  });
+
+  it('binary wire: long strings as UTF-8 and binary values as themselves, 8-byte aligned, read in place', () => {
+    const utf8 = {
+      encode: (t: string) => new TextEncoder().encode(t),
+      decode: (b: Uint8Array) => new TextDecoder().decode(b),
+    };
+    const long = `{"report":"${'x\\"\n€'.repeat(30_000)}"}`;
+    const view = new Uint8Array(100_003).map((_, i) => (i * 13) & 255);
+    const message = {
+      ok: true,
+      value: { summary: { id: 'r1', note: 'é' }, contentJson: long, view, pdf: new Uint8Array([1]) },
+    };
+    const parts = encodeWireParts(message, utf8);
+    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
+    expect(joined.length).toBeLessThan(utf8.encode(long).length + view.length + 300); // no base64, no escaping
+    const decoded = decodeWireBytes(joined.buffer, utf8) as typeof message;
+    expect(decoded).toEqual(message);
+    // Views into the received buffer, each starting where a Float64Array may lie over it.
+    expect(decoded.value.view.buffer).toBe(joined.buffer);
+    expect(decoded.value.view.byteOffset % 8).toBe(0);
+    expect(decoded.value.pdf.byteOffset % 8).toBe(0);
+    // Cut short anywhere: refused, never read as something else.
+    for (const cut of [10, joined.length - 1, joined.length - view.length])
+      expect(() => decodeWireBytes(joined.slice(0, cut).buffer, utf8)).toThrow();
+    expect(() => decodeWireBytes(utf8.encode('{"x":1}\n').buffer as ArrayBuffer, utf8)).toThrow('not a bridge message');
+    const prototype = utf8.encode('{"s":[],"x":[[["__proto__"],0]],"v":{}}\n');
+    expect(() => decodeWireBytes(prototype.buffer as ArrayBuffer, utf8)).toThrow(/prototype/);
   });
 
   it('rejects text that is not a bridge message', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeWire, encodeWire } from '../../shared/ipc/codec';
+import { decodeWire, decodeWireBytes, encodeWire, WIRE_CONTENT_TYPE } from '../../shared/ipc/codec';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 import { createAppProtocolHandler } from '../../electron/main/app-protocol';
@@ -15,15 +15,37 @@ function call(
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ) {
   const url = new URL(path, bridge.origin);
-  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: { host: url.host, ...init.headers } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
+  return new Promise<{ status: number; body: string; bytes: Buffer; headers: Record<string, unknown> }>(
+    (resolve, reject) => {
+      const req = request(
+        url,
+        { method: init.method ?? 'GET', headers: { host: url.host, ...init.headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const bytes = Buffer.concat(chunks);
+            resolve({ status: res.statusCode ?? 0, body: bytes.toString(), bytes, headers: res.headers });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(init.body);
+    },
+  );
+}
+
+const utf8 = {
+  encode: (t: string) => new TextEncoder().encode(t),
+  decode: (b: Uint8Array) => new TextDecoder().decode(b),
+};
+/** An invoke answer in either wire: binary for answers, JSON text for refusals made before dispatch. */
+function envelopeOf(res: { bytes: Buffer; headers: Record<string, unknown> }): unknown {
+  if (res.headers['content-type'] === WIRE_CONTENT_TYPE) {
+    const copy = new Uint8Array(res.bytes); // its own buffer, as fetch's arrayBuffer() gives the page
+    return decodeWireBytes(copy.buffer, utf8);
+  }
+  return decodeWire(res.bytes.toString());
 }
 
 describe('web bridge transport', () => {
@@ -71,12 +93,13 @@ describe('web bridge transport', () => {
   it('answers contract calls with envelopes and carries bytes intact', async () => {
     const res = await invoke('reports:pdf', { reportId: 'r1' });
     expect(res.status).toBe(200);
-    expect(decodeWire(res.body)).toEqual({ ok: true, value: { pdf } });
+    expect(res.headers['content-type']).toBe(WIRE_CONTENT_TYPE);
+    expect(envelopeOf(res)).toEqual({ ok: true, value: { pdf } });
   });
 
   it('validates payloads before any service runs', async () => {
     const res = await invoke('reports:pdf', { reportId: 42 });
-    expect(decodeWire(res.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'reportId' } });
+    expect(envelopeOf(res)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'reportId' } });
   });
 
   it('refuses calls without the token, with a wrong token, from a foreign origin or via another Host', async () => {

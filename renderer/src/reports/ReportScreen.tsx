@@ -68,14 +68,19 @@ interface LoadedReport {
   summary: ReportSummary;
   /** The report without its transactions, and the transactions as columns (see shared/report-view); null: not ready. */
   view: ReportView | null;
-  /** The loan with every borrower: ownership and funds to close count them all. */
-  loan: Loan | null;
-  settings: Settings | null;
-  sourced: { transactionId: string; note: string; markedAt: string }[];
-  confirmations: StoredAccountConfirmation[];
-  assetClasses: AssetClassSettings | null;
+  /** What only the findings need, asked for once the view has arrived: the report paints without it. */
+  findingsInputs: Promise<FindingsInputs> | null;
   /** The underwriting analysis, run off the page's main thread (see ./report-analysis). */
   analysis: ReportAnalysis | null;
+}
+
+interface FindingsInputs {
+  /** The loan with every borrower (ownership and funds to close count them all); null: could not be loaded. */
+  loan: Loan | null;
+  confirmations: StoredAccountConfirmation[];
+  settings: Settings | null;
+  sourced: SourcedDeposit[];
+  assetClasses: AssetClassSettings | null;
 }
 
 /** The loan's other reports (accounts and withdrawals only), as text: only the analysis reads them. */
@@ -83,48 +88,46 @@ async function loadOtherReportsJson(reportId: string): Promise<string> {
   return (await api.underwritingOtherReports({ reportId })).reportsJson;
 }
 
-/** The loan and its confirmations: asked for as soon as the summary names the loan, not after the report. */
-async function loadLoanSide(loanId: string) {
-  return Promise.all([
+/** The loan, its confirmations, the office's settings and the deposits already sourced: small, asked for together. */
+async function loadFindingsInputs(summary: ReportSummary): Promise<FindingsInputs> {
+  const [loan, confirmations, settings, sourced, assetClasses] = await Promise.all([
     api
-      .loansGet({ loanId })
+      .loansGet({ loanId: summary.loanId })
       .then((r) => r.loan)
       .catch(() => null),
-    api.underwritingListConfirmations({ loanId }).catch(() => []),
-  ]);
-}
-
-async function loadReport(reportId: string): Promise<LoadedReport> {
-  analysisWorker(); // starts while the report travels
-  const report = viewOrSummary(reportId);
-  // The small summary comes back long before a large report: the loan's records load meanwhile.
-  const loanSide = api
-    .reportsSummary({ reportId })
-    .catch(() => report.then((r) => r.summary))
-    .then(
-      (s) => loadLoanSide(s.loanId),
-      (): [null, StoredAccountConfirmation[]] => [null, []], // the report's own error is the one shown
-    );
-  const [{ summary, view: block }, settings, sourced, assetClasses] = await Promise.all([
-    report,
+    api.underwritingListConfirmations({ loanId: summary.loanId }).catch(() => []),
     api.settingsGet({}).catch(() => null),
-    api.depositsListSourced({ reportId }).catch(() => []),
+    api.depositsListSourced({ reportId: summary.id }).catch(() => []),
     api.underwritingGetSettings({}).catch(() => null),
   ]);
-  // The screen paints from the prepared view; the full report is read only for the analysis, once asked for.
+  return {
+    loan,
+    confirmations,
+    settings,
+    sourced: sourced.map(({ transactionId, note }) => ({ transactionId, note })),
+    assetClasses,
+  };
+}
+
+/**
+ * Opens a report: only its prepared view is on the way to the first paint (one request, read in place); the
+ * findings' inputs follow it, and the full report is read for the analysis worker once the findings ask.
+ */
+async function loadReport(reportId: string): Promise<LoadedReport> {
+  analysisWorker(); // starts while the view travels
+  const { summary, view: block } = await viewOrSummary(reportId);
   const view = block ? readReportView(block) : null;
-  const analysis = view
-    ? openAnalysis(summary.id, async () => {
-        const [{ contentJson }, otherReportsJson] = await Promise.all([
-          api.reportsGet({ reportId }),
-          // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
-          loadOtherReportsJson(reportId).catch(() => '[]'),
-        ]);
-        return { contentJson, otherReportsJson };
-      })
-    : null;
-  const [loan, confirmations] = await loanSide;
-  return { summary, view, loan, settings, sourced, confirmations, assetClasses, analysis };
+  if (!view) return { summary, view, findingsInputs: null, analysis: null };
+  const findingsInputs = loadFindingsInputs(summary);
+  const analysis = openAnalysis(summary.id, async () => {
+    const [{ contentJson }, otherReportsJson] = await Promise.all([
+      api.reportsGet({ reportId }),
+      // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
+      loadOtherReportsJson(reportId).catch(() => '[]'),
+    ]);
+    return { contentJson, otherReportsJson };
+  });
+  return { summary, view, findingsInputs, analysis };
 }
 
 type Tab = 'summary' | 'transactions' | 'pdf' | 'actions';
@@ -242,16 +245,18 @@ function warningText(warning: AssetReportWarning): string {
 }
 
 function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: ReportView; onBack(): void }) {
-  const { summary, loan, settings } = data;
+  const { summary } = data;
+  const inputs = useSettled(data.findingsInputs);
+  const loan = inputs?.loan ?? null;
   const { head: content } = view;
   const { columns } = view;
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
   const [focus, setFocus] = useState<FindingFocus | null>(null);
-  const [sourced, setSourced] = useState<SourcedDeposit[]>(() =>
-    data.sourced.map(({ transactionId, note }) => ({ transactionId, note })),
-  );
+  // The deposits sourced so far: as stored once the inputs arrive, then as the officer marks them here.
+  const [markedHere, setSourced] = useState<SourcedDeposit[] | null>(null);
+  const sourced = markedHere ?? inputs?.sourced ?? null;
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
   const { transactionCount } = view;
@@ -263,11 +268,13 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
     [report],
   );
 
-  const accountConfirmations = useAccountConfirmations(loan?.id ?? null, data.confirmations);
+  const accountConfirmations = useAccountConfirmations(loan?.id ?? null, inputs?.confirmations ?? null);
   const { confirmations } = accountConfirmations;
   const confirm = useStableCallback(accountConfirmations.confirm);
   const withdraw = useStableCallback(accountConfirmations.withdraw);
-  const [noteDate, setNoteDate] = useState<string | null>(data.loan?.expectedNoteDate ?? null);
+  // The loan's note date until the officer saves another here (undefined: not changed on this screen).
+  const [savedNoteDate, setNoteDate] = useState<string | null | undefined>(undefined);
+  const noteDate = savedNoteDate !== undefined ? savedNoteDate : (loan?.expectedNoteDate ?? null);
   const canEditLoan = useCan('loans:update').allowed;
   const saveNoteDate = useStableCallback(async (date: string | null) => {
     if (!loan) return;
@@ -276,14 +283,11 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
     setNoteDate(date);
   });
   const analysisInput = useMemo(() => {
-    if (!loan) return null;
+    if (!inputs || !loan || !sourced) return null;
+    const { settings, assetClasses } = inputs;
     const stored = settings
-      ? {
-          ...data.assetClasses,
-          largeDepositShare: settings.largeDepositShare,
-          documentAgeRule: settings.documentAgeRule,
-        }
-      : data.assetClasses;
+      ? { ...assetClasses, largeDepositShare: settings.largeDepositShare, documentAgeRule: settings.documentAgeRule }
+      : assetClasses;
     return {
       loan: { ...loan, expectedNoteDate: noteDate },
       settings: stored,
@@ -291,7 +295,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
       accountConfirmations: confirmations,
       now: new Date(),
     };
-  }, [loan, settings, sourced, confirmations, data.assetClasses, noteDate]);
+  }, [inputs, loan, sourced, confirmations, noteDate]);
   const analyzed = useAnalysis(data.analysis, analysisInput);
   const analysis = analyzed.analysis;
   // Whether the report came without insights is worked out with its head, where the report is parsed.
@@ -334,14 +338,14 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
 
   const markSourced = useStableCallback(async (deposit: LargeDeposit, note: string) => {
     await api.depositsMarkSourced({ reportId: summary.id, transactionId: deposit.transactionId, note });
-    setSourced((list) => [
-      ...list.filter((s) => s.transactionId !== deposit.transactionId),
+    setSourced([
+      ...(sourced ?? []).filter((s) => s.transactionId !== deposit.transactionId),
       { transactionId: deposit.transactionId, note },
     ]);
   });
   const unmarkSourced = useStableCallback(async (deposit: LargeDeposit) => {
     await api.depositsUnmarkSourced({ reportId: summary.id, transactionId: deposit.transactionId });
-    setSourced((list) => list.filter((s) => s.transactionId !== deposit.transactionId));
+    setSourced((sourced ?? []).filter((s) => s.transactionId !== deposit.transactionId));
   });
 
   const openReport = (id: string) => navigate(href.report(id));
@@ -469,7 +473,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
           />
         ) : analyzed.error ? (
           <ErrorState error={analyzed.error} title="The underwriting findings could not be worked out" />
-        ) : analysisInput ? (
+        ) : analysisInput || !inputs ? (
           <div className="panel" data-testid="findings-loading">
             <Skeleton lines={4} label="Checking the report against the underwriting rules" />
           </div>
@@ -526,6 +530,20 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
 // Only a screen whose report could not be opened lacks its analysis session; it never shows these panels.
 const noDiff = () => Promise.resolve(null);
 const noMonths = () => Promise.reject(new Error('the report is not open'));
+
+/** What a promise settled to, once it has (null meanwhile, and for no promise). Its failures are handled inside it. */
+function useSettled<T>(pending: Promise<T> | null): T | null {
+  const [settled, setSettled] = useState<{ from: Promise<T>; value: T } | null>(null);
+  useEffect(() => {
+    if (!pending) return;
+    let current = true;
+    void pending.then((value) => current && setSettled({ from: pending, value }));
+    return () => {
+      current = false;
+    };
+  }, [pending]);
+  return settled && settled.from === pending ? settled.value : null;
+}
 
 /**
  * The analysis for the current inputs, kept while a newer one is worked out (a saved note re-runs it);
