@@ -57,6 +57,8 @@ async function longestBridgeCall(page: Page, channel: string): Promise<number> {
 }
 
 const RUNS = 3;
+/** The viewer's rounds: its figures are the issue's headline, and one open takes well under a second. */
+const VIEWER_RUNS = 5;
 const openReportSelector = '.rp-pdf-container .page[data-page-number="1"] canvas';
 
 /**
@@ -92,8 +94,9 @@ const WATCH_HEADER = `(() => {
 
 /**
  * Opens the report with the clicks done by the page itself, the moment each target is in the DOM: the Transactions
- * tab as soon as it exists, then `bench-rows` when its first row is. Without Playwright's round trips (on this
- * loaded machine about 100-200 ms per click and wait), this is the app's own time to an interactive table.
+ * tab as soon as it exists, then `bench-rows` once its first rows are painted (the frame after they are in the DOM,
+ * as soon as the page is free to run a task after it). Without Playwright's round trips (on this loaded machine
+ * about 100-200 ms per click and wait), this is the app's own time to an interactive table.
  */
 const WATCH_ROWS = `(() => {
   let clicked = false;
@@ -105,22 +108,37 @@ const WATCH_ROWS = `(() => {
     }
     if (!document.querySelector('[data-testid=txn-row]')) return;
     observer.disconnect();
-    performance.mark('bench-rows');
+    performance.mark('bench-rows-in-dom');
+    requestAnimationFrame(() => setTimeout(() => performance.mark('bench-rows'), 0));
   });
   observer.observe(document.body, { childList: true, subtree: true });
 })()`;
 
-async function openReportInPage(page: Page, id: string): Promise<number> {
-  await page.evaluate(() => performance.mark('bench-start'));
+/** [to rows painted, to rows in the DOM, to `reports:view` answered (request start to last byte)] in ms. */
+async function openReportInPage(page: Page, id: string): Promise<[number, number, number]> {
+  await page.evaluate(() => {
+    performance.clearResourceTimings();
+    performance.mark('bench-start');
+  });
   await page.evaluate(WATCH_ROWS);
   await page.evaluate((reportId) => void (location.hash = `#/reports/${reportId}`), id);
   await page.getByTestId('txn-row').first().waitFor();
   await page.getByTestId('findings-panel').waitFor({ state: 'attached' });
-  return page.evaluate(
-    () =>
-      performance.getEntriesByName('bench-rows').at(-1)!.startTime -
-      performance.getEntriesByName('bench-start').at(-1)!.startTime,
-  );
+  await page.waitForFunction(() => performance.getEntriesByName('bench-rows').length > 0);
+  // No helper function inside the page function: the runner's name-keeping wrapper does not exist there.
+  return page.evaluate(() => {
+    const start = performance.getEntriesByName('bench-start').at(-1)!.startTime;
+    const view = performance
+      .getEntriesByType('resource')
+      .find((e) => e.name.includes(`/__bridge/invoke/${encodeURIComponent('reports:view')}`));
+    const marks = [
+      performance.getEntriesByName('bench-rows').at(-1)!.startTime - start,
+      performance.getEntriesByName('bench-rows-in-dom').at(-1)!.startTime - start,
+      view ? (view as PerformanceResourceTiming).responseEnd - start : NaN,
+    ];
+    performance.clearMarks();
+    return marks;
+  }) as Promise<[number, number, number]>;
 }
 
 /** Since the last `bench-start`: [to interactive, to findings shown, to header in the DOM] in ms. */
@@ -356,14 +374,31 @@ export const suite: BenchSuite = {
       await floors.toWorker('text'); // warm-ups
       await floors.toWorker('bytes');
 
-      // 50,000-transaction report: open → header, findings and the transactions tab usable.
+      // 50,000-transaction report: open → header, findings and the transactions tab usable. Each round opens it
+      // with the tab clicked by the page itself (the headline: no Playwright round trip inside the figure), then its
+      // floor, then again driven by Playwright's clicks and waits, then a search keystroke.
+      const inPageTimes: number[] = [];
+      const inDomTimes: number[] = [];
+      const viewAnswered: number[] = [];
       const openTimes: number[] = [];
       const findingsTimes: number[] = [];
       const headerTimes: number[] = [];
       const openTransfer: number[] = [];
       const searchTimes: number[] = [];
       let rowsInDom = 0;
-      for (let run = 0; run < RUNS; run++) {
+      for (let run = 0; run < VIEWER_RUNS; run++) {
+        await front(page);
+        await page.evaluate(() => (location.hash = '#/loans'));
+        await page.getByTestId('loan-row').first().waitFor();
+        const [painted, inDom, answered] = await openReportInPage(page, bigId);
+        inPageTimes.push(painted);
+        inDomTimes.push(inDom);
+        viewAnswered.push(answered);
+        // The floor's turn, after the app's page is done with this open.
+        parseTimes.push(await floors.parse());
+        fetchParseTimes.push(await floors.fetchAndParse());
+        parseRatios.push(painted / parseTimes[run]!);
+
         await front(page);
         await page.evaluate(() => (location.hash = '#/loans'));
         await page.getByTestId('loan-row').first().waitFor();
@@ -407,20 +442,8 @@ export const suite: BenchSuite = {
             }),
         );
         searchTimes.push(elapsed);
-        // The floor's turn, after the app's page is done with this round.
-        parseTimes.push(await floors.parse());
-        fetchParseTimes.push(await floors.fetchAndParse());
-        parseRatios.push(openTimes[run]! / parseTimes[run]!);
         textToWorker.push(await floors.toWorker('text'));
         bytesToWorker.push(await floors.toWorker('bytes'));
-      }
-      // The same opens with the tab clicked by the page (no Playwright round trip inside the figure).
-      const inPageTimes: number[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        await front(page);
-        await page.evaluate(() => (location.hash = '#/loans'));
-        await page.getByTestId('loan-row').first().waitFor();
-        inPageTimes.push(await openReportInPage(page, bigId));
       }
 
       // First page of the 500-page PDF visible: from opening the PDF tab to page 1's canvas drawn.
@@ -472,7 +495,7 @@ export const suite: BenchSuite = {
         throw new Error(`quickstart-style peer rendered ${quickstart.rows} rows, expected ${expectedRows}`);
       const heap = await measureHeap(browser, bridge.url, bigId);
       const ours = {
-        open: median(openTimes),
+        open: median(inPageTimes),
         pdf: median(pdfTimes),
       };
       const jsonBytes = Buffer.byteLength(bigJson);
@@ -481,75 +504,80 @@ export const suite: BenchSuite = {
 
       const figures: BenchFigure[] = [
         {
-          name: 'Report viewer: open a 50,000-transaction report to an interactive viewer (header, Transactions tab rows; median of 3)',
+          name: 'Report viewer: open a 50,000-transaction report to its Transactions rows painted, tab clicked by the page (median of 5)',
           value: Math.round(ours.open),
           unit: 'ms',
           target: 300,
         },
         {
-          name: 'Report viewer: open the same report to Transactions tab rows, tab clicked by the page itself (median of 3)',
-          value: Math.round(median(inPageTimes)),
+          name: 'Report viewer open, of which reports:view answered (open to its last byte, median of 5)',
+          value: Math.round(median(viewAnswered)),
           unit: 'ms',
         },
         {
-          name: 'Report viewer: in-page open to rows ÷ floor (fetch + JSON.parse), median of 3',
-          value: median(inPageTimes) / median(fetchParseTimes),
-          unit: 'x',
+          name: 'Report viewer open, to the Transactions rows in the DOM (before their paint, median of 5)',
+          value: Math.round(median(inDomTimes)),
+          unit: 'ms',
         },
         {
-          name: 'Report text to a parsing worker as a string (postMessage clone): page busy (median of 3)',
+          name: 'Report viewer: the same open driven by Playwright (clicks the tab, waits for rows; median of 5)',
+          value: Math.round(median(openTimes)),
+          unit: 'ms',
+        },
+        {
+          name: 'Report text to a parsing worker as a string (postMessage clone): page busy (median of 5)',
           value: median(textToWorker.map((t) => t[0])),
           unit: 'ms',
         },
         {
-          name: 'Report text to a parsing worker as a string: to the worker having parsed it (median of 3)',
+          name: 'Report text to a parsing worker as a string: to the worker having parsed it (median of 5)',
           value: median(textToWorker.map((t) => t[1])),
           unit: 'ms',
         },
         {
-          name: 'Report text to a parsing worker as UTF-8 bytes (encode, transfer, decode): page busy (median of 3)',
+          name: 'Report text to a parsing worker as UTF-8 bytes (encode, transfer, decode): page busy (median of 5)',
           value: median(bytesToWorker.map((t) => t[0])),
           unit: 'ms',
         },
         {
-          name: 'Report text to a parsing worker as UTF-8 bytes: to the worker having parsed it (median of 3)',
+          name: 'Report text to a parsing worker as UTF-8 bytes: to the worker having parsed it (median of 5)',
           value: median(bytesToWorker.map((t) => t[1])),
           unit: 'ms',
         },
         {
-          name: 'Report viewer: open the same report to its header, accounts and tabs in the DOM (median of 3)',
+          name: 'Report viewer (Playwright-driven): open to its header, accounts and tabs in the DOM (median of 5)',
           value: Math.round(median(headerTimes)),
           unit: 'ms',
         },
         {
-          name: 'Report viewer: open the same report to its underwriting findings shown (median of 3)',
+          name: 'Report viewer (Playwright-driven): open to its underwriting findings shown (median of 5)',
           value: Math.round(median(findingsTimes)),
           unit: 'ms',
         },
         {
-          name: 'Report viewer open, of which reports:get over the bridge (request to last byte, median of 3)',
+          name: 'Report viewer: the full report for the analysis worker, reports:get over the bridge (request to last byte, median of 5)',
           value: Math.round(median(openTransfer)),
           unit: 'ms',
         },
         {
-          name: 'Report viewer floor: JSON.parse of the same report text in a blank page (median of 3)',
+          name: 'Report viewer floor: JSON.parse of the same report text in a blank page (median of 5)',
           value: median(parseTimes),
           unit: 'ms',
         },
         {
-          name: 'Report viewer open ÷ floor (JSON.parse in the page), median of 3 interleaved rounds',
+          name: 'Report viewer open (rows painted) ÷ floor (JSON.parse in the page), median of 5 interleaved rounds',
           value: median(parseRatios),
           unit: 'x',
           target: 2,
         },
         {
-          name: 'Report viewer floor: fetch the same text over loopback + JSON.parse (median of 3)',
+          name: 'Report viewer floor: fetch the same text over loopback + JSON.parse (median of 5)',
           value: median(fetchParseTimes),
           unit: 'ms',
         },
         {
-          name: 'Report viewer open ÷ floor (fetch + JSON.parse), median of 3 interleaved rounds',
-          value: median(openTimes.map((t, i) => t / fetchParseTimes[i]!)),
+          name: 'Report viewer open (rows painted) ÷ floor (fetch + JSON.parse), median of 5 interleaved rounds',
+          value: median(inPageTimes.map((t, i) => t / fetchParseTimes[i]!)),
           unit: 'x',
         },
         {
@@ -559,7 +587,7 @@ export const suite: BenchSuite = {
         },
         peerRatio('Report viewer: quickstart-style peer ÷ ours', median(quickstart.times), ours.open),
         {
-          name: 'Report viewer: search keystroke to updated table, 50,000 transactions (median of 3)',
+          name: 'Report viewer: search keystroke to updated table, 50,000 transactions (median of 5)',
           value: Math.round(median(searchTimes)),
           unit: 'ms',
           target: 100,
