@@ -1,4 +1,5 @@
 import type { AssetReport, AssetReportGetResult, AssetReportTransaction } from './asset-report';
+import { utf8 } from './utf8';
 
 /**
  * The report as the viewer paints it, prepared once when the report is stored rather than on every open:
@@ -73,12 +74,6 @@ export interface ReportViewData extends ReportHeadData {
   columns: TransactionColumnsData;
 }
 
-/** The UTF-8 codec of the side that runs this (TextEncoder/TextDecoder in Node and the page alike). */
-export interface Utf8Codec {
-  encode(text: string): Uint8Array;
-  decode(bytes: Uint8Array): string;
-}
-
 const DAY_MS = 86_400_000;
 
 /** Plaid's `YYYY-MM-DD` as a day number (NaN-free: an unreadable date reads as day 0). */
@@ -151,7 +146,7 @@ class StringTableBuilder {
     return this.strings.push(text) - 1;
   }
 
-  build(utf8: Utf8Codec): StringTableData {
+  build(): StringTableData {
     const { strings } = this;
     const offsets = new Uint32Array(strings.length + 1);
     const joined = strings.join('');
@@ -176,7 +171,7 @@ class StringTableBuilder {
  * Every transaction of the report as columns, newest first; same-day transactions keep the report's order
  * (item, account, Plaid's order).
  */
-export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>, utf8: Utf8Codec): TransactionColumnsData {
+export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>): TransactionColumnsData {
   const all: { t: AssetReportTransaction; account: number; day: number }[] = [];
   const accounts: TransactionAccount[] = [];
   const days = new Map<string, number>(); // a few hundred distinct dates among 50,000 transactions
@@ -225,7 +220,7 @@ export function encodeTransactionColumns(report: Pick<AssetReport, 'items'>, utf
     columns.currency[i] = strings.add(t.iso_currency_code ?? t.unofficial_currency_code ?? null);
     if (merchantName !== null || categoryName !== null) hasInsights = true;
   });
-  return { count, ...columns, strings: strings.build(utf8), accounts, hasInsights };
+  return { count, ...columns, strings: strings.build(), accounts, hasInsights };
 }
 
 /** The head as stored: the report without transactions, and what the columns' readers need beside them. */
@@ -253,10 +248,9 @@ function layout(count: number, stringCount: number, stringBytes: number, headByt
  */
 export function encodeReportView(
   content: AssetReportGetResult,
-  utf8: Utf8Codec,
   redactHead: (json: string) => string = (json) => json,
 ): Uint8Array<ArrayBuffer> {
-  const columns = encodeTransactionColumns(content.report, utf8);
+  const columns = encodeTransactionColumns(content.report);
   const stored: StoredHead = {
     head: withoutTransactions(content),
     transactionCount: columns.count,
@@ -301,7 +295,7 @@ export class ReportViewFormatError extends Error {}
  * Reads a view block in place: the columns are typed arrays over the block's own memory (copied once only
  * when the block does not start on an 8-byte boundary, which a Float64Array needs).
  */
-export function decodeReportView(input: Uint8Array, utf8: Utf8Codec): ReportViewData {
+export function decodeReportView(input: Uint8Array): ReportViewData {
   if (input.byteLength < HEADER_BYTES) throw new ReportViewFormatError('the report view is cut short');
   const block = input.byteOffset % 8 === 0 ? input : input.slice();
   const header = new DataView(block.buffer, block.byteOffset, HEADER_BYTES);

@@ -94,11 +94,6 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const wireUtf8 = {
-  encode: (t: string) => Buffer.from(t, 'utf8'),
-  decode: (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'),
-};
-
 /** An invoke answer in the binary wire, written part by part (no copy of a large report into one buffer). */
 function sendParts(res: ServerResponse, parts: Uint8Array[]): void {
   res.writeHead(200, {
@@ -210,7 +205,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       }
       const envelope = await dispatcher.dispatch(match[1]!, payload);
       // Binary wire (see encodeWireParts): a report's JSON text unescaped, a report view or PDF as its own bytes.
-      return sendParts(res, encodeWireParts(envelope, wireUtf8));
+      return sendParts(res, encodeWireParts(envelope));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"method"}');
     return serveStatic(req, res);

@@ -1,3 +1,5 @@
+import { utf8 } from '../utf8';
+
 /**
  * JSON with binary: the web bridge sends Uint8Array values (PDFs) as {"$bytes": base64}.
  * Electron's IPC carries Uint8Array natively, so only the web bridge uses this.
@@ -189,12 +191,6 @@ export function decodeWire(text: string): unknown {
   return root;
 }
 
-/** The two ends' UTF-8 codec (TextEncoder/TextDecoder in Node and in the page alike). */
-export interface WireUtf8 {
-  encode(text: string): Uint8Array;
-  decode(bytes: Uint8Array): string;
-}
-
 /** The binary wire's content type (the bridge answers every invoke in it). */
 export const WIRE_CONTENT_TYPE = 'application/x-assetdesk-wire';
 
@@ -208,7 +204,7 @@ const padTo = (n: number) => (ALIGN - (n % ALIGN)) % ALIGN;
  * as they are, each padded to 8 bytes. No base64 and no escaping: a report view arrives as the bytes the main
  * process read, and the page reads it where it landed. Returns the parts to write one after another.
  */
-export function encodeWireParts(value: unknown, utf8: WireUtf8): Uint8Array[] {
+export function encodeWireParts(value: unknown): Uint8Array[] {
   const binary: { path: Path; bytes: Uint8Array }[] = [];
   const found: Extracted = { bytes: [], raw: [], toBase64: bytesToBase64Fast, binary };
   const v = extract(value, [], found, 0);
@@ -232,7 +228,7 @@ export function encodeWireParts(value: unknown, utf8: WireUtf8): Uint8Array[] {
 }
 
 /** Reads what encodeWireParts wrote; binary values are views into `buffer`, not copies. */
-export function decodeWireBytes(buffer: ArrayBuffer, utf8: WireUtf8): unknown {
+export function decodeWireBytes(buffer: ArrayBuffer): unknown {
   const all = new Uint8Array(buffer);
   const headerEnd = all.indexOf(0x0a);
   if (headerEnd === -1) throw new Error('bridge message cut short');

@@ -63,21 +63,17 @@ describe('web bridge wire codec', () => {
   });
 
   it('binary wire: long strings as UTF-8 and binary values as themselves, 8-byte aligned, read in place', () => {
-    const utf8 = {
-      encode: (t: string) => new TextEncoder().encode(t),
-      decode: (b: Uint8Array) => new TextDecoder().decode(b),
-    };
     const long = `{"report":"${'x\\"\n€'.repeat(30_000)}"}`;
     const view = new Uint8Array(100_003).map((_, i) => (i * 13) & 255);
     const message = {
       ok: true,
       value: { summary: { id: 'r1', note: 'é' }, contentJson: long, view, pdf: new Uint8Array([1]) },
     };
-    const parts = encodeWireParts(message, utf8);
+    const parts = encodeWireParts(message);
     const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
-    expect(joined.length).toBeLessThan(utf8.encode(long).length + view.length + 300); // no base64, no escaping
-    const decoded = decodeWireBytes(joined.buffer, utf8) as typeof message;
+    expect(joined.length).toBeLessThan(new TextEncoder().encode(long).length + view.length + 300); // no base64, no escaping
+    const decoded = decodeWireBytes(joined.buffer) as typeof message;
     expect(decoded).toEqual(message);
     // Views into the received buffer, each starting where a Float64Array may lie over it.
     expect(decoded.value.view.buffer).toBe(joined.buffer);
@@ -85,10 +81,12 @@ describe('web bridge wire codec', () => {
     expect(decoded.value.pdf.byteOffset % 8).toBe(0);
     // Cut short anywhere: refused, never read as something else.
     for (const cut of [10, joined.length - 1, joined.length - view.length])
-      expect(() => decodeWireBytes(joined.slice(0, cut).buffer, utf8)).toThrow();
-    expect(() => decodeWireBytes(utf8.encode('{"x":1}\n').buffer as ArrayBuffer, utf8)).toThrow('not a bridge message');
-    const prototype = utf8.encode('{"s":[],"x":[[["__proto__"],0]],"v":{}}\n');
-    expect(() => decodeWireBytes(prototype.buffer as ArrayBuffer, utf8)).toThrow(/prototype/);
+      expect(() => decodeWireBytes(joined.slice(0, cut).buffer)).toThrow();
+    expect(() => decodeWireBytes(new TextEncoder().encode('{"x":1}\n').buffer as ArrayBuffer)).toThrow(
+      'not a bridge message',
+    );
+    const prototype = new TextEncoder().encode('{"s":[],"x":[[["__proto__"],0]],"v":{}}\n');
+    expect(() => decodeWireBytes(prototype.buffer as ArrayBuffer)).toThrow(/prototype/);
   });
 
   it('rejects text that is not a bridge message', () => {

@@ -17,10 +17,6 @@ import { reportWithTransactions } from '../bench/renderer-seed';
  * The report view block: what the main process stores when a report is ready and the page reads in place.
  * It must carry everything the screen shows (head, every transaction's fields) and refuse what it cannot read.
  */
-const utf8 = {
-  encode: (t: string) => new TextEncoder().encode(t),
-  decode: (b: Uint8Array) => new TextDecoder().decode(b),
-};
 const content = {
   report: reportWithTransactions(3, 700, 200),
   warnings: [],
@@ -28,7 +24,7 @@ const content = {
 const transactions = content.report.items.flatMap((item) => item.accounts.flatMap((a) => a.transactions));
 
 test('the block gives back the report without transactions and every transaction, newest first', () => {
-  const view = decodeReportView(encodeReportView(content, utf8), utf8);
+  const view = decodeReportView(encodeReportView(content));
   expect(view.head).toStrictEqual(withoutTransactions(content));
   expect(view.transactionCount).toBe(transactions.length);
   expect(view.withoutInsights).toBe(fetchedWithoutInsights(content));
@@ -39,7 +35,9 @@ test('the block gives back the report without transactions and every transaction
   const text = (n: number) =>
     n === NO_STRING
       ? null
-      : utf8.decode(columns.strings.bytes.subarray(columns.strings.offsets[n], columns.strings.offsets[n + 1]));
+      : new TextDecoder().decode(
+          columns.strings.bytes.subarray(columns.strings.offsets[n], columns.strings.offsets[n + 1]),
+        );
   const read = new Map<string, { amount: number; account: string; pending: boolean }>();
   for (let i = 0; i < columns.count; i++)
     read.set(text(columns.id[i]!)!, {
@@ -53,12 +51,12 @@ test('the block gives back the report without transactions and every transaction
 });
 
 test('the page reads a block that IPC copied, and one that does not start on an 8-byte boundary', () => {
-  const block = encodeReportView(content, utf8);
+  const block = encodeReportView(content);
   expect(readReportView(structuredClone(block)).columns.count).toBe(transactions.length);
   const shifted = new Uint8Array(block.length + 3);
   shifted.set(block, 3);
   const view = readReportView(shifted.subarray(3));
-  expect(view.columns.amount).toStrictEqual(decodeReportView(block, utf8).columns.amount);
+  expect(view.columns.amount).toStrictEqual(decodeReportView(block).columns.amount);
   expect(view.head).toStrictEqual(withoutTransactions(content));
 });
 
@@ -69,23 +67,23 @@ test('the main process masks the borrower’s SSN in the head, as in every other
   } as AssetReportGetResult;
   const block = buildReportView(withSsn);
   expect(Buffer.from(block).includes('123-45-6789')).toBe(false);
-  expect(decodeReportView(block, utf8).head.report.user.ssn).toBe('***-**-6789');
+  expect(decodeReportView(block).head.report.user.ssn).toBe('***-**-6789');
 });
 
 test('an empty report and a report without accounts still make a block', () => {
   const empty = { report: { ...content.report, items: [] }, warnings: [] } as unknown as AssetReportGetResult;
-  const view = decodeReportView(encodeReportView(empty, utf8), utf8);
+  const view = decodeReportView(encodeReportView(empty));
   expect(view.columns.count).toBe(0);
   expect(view.head.report.items).toEqual([]);
   expect(view.withoutInsights).toBe(false);
 });
 
 test('a block this version cannot read is refused with a reason, never read as something else', () => {
-  const block = encodeReportView(content, utf8);
+  const block = encodeReportView(content);
   expect(reportViewFormat(block)).toBe(REPORT_VIEW_FORMAT);
   const refused = (bytes: Uint8Array, reason: RegExp) => {
-    expect(() => decodeReportView(bytes, utf8)).toThrow(ReportViewFormatError);
-    expect(() => decodeReportView(bytes, utf8)).toThrow(reason);
+    expect(() => decodeReportView(bytes)).toThrow(ReportViewFormatError);
+    expect(() => decodeReportView(bytes)).toThrow(reason);
   };
   refused(block.subarray(0, 10), /cut short/);
   refused(block.subarray(0, block.length - 1), /wrong length/);

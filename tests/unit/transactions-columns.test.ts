@@ -60,10 +60,6 @@ const report = {
   ],
 } as unknown as AssetReport;
 
-const utf8 = {
-  encode: (t: string) => new TextEncoder().encode(t),
-  decode: (b: Uint8Array) => new TextDecoder().decode(b),
-};
 type Columns = ReturnType<typeof buildTransactionColumns>;
 const ids = (columns: Columns, rows: number[]) => rows.map((i) => rowAt(columns, i).id);
 /** The row of a transaction, wherever the columns put it. */
@@ -198,8 +194,8 @@ describe('columns read by the page from the report view block', () => {
   function transferred() {
     const content = { report: awkwardReport, warnings: [] } as unknown as AssetReportGetResult;
     // What IPC does with the block: a structured clone; the page then reads it in place.
-    const block = structuredClone(encodeReportView(content, utf8));
-    return readTransactionColumns(decodeReportView(block, utf8).columns);
+    const block = structuredClone(encodeReportView(content));
+    return readTransactionColumns(decodeReportView(block).columns);
   }
 
   test('every field the table shows reads back as Plaid sent it', () => {
@@ -241,7 +237,7 @@ describe('columns read by the page from the report view block', () => {
   });
 
   test('repeated text is stored once', () => {
-    const data = encodeTransactionColumns(report, utf8);
+    const data = encodeTransactionColumns(report);
     const distinct = new Set([...data.id, ...data.description, ...data.merchant, ...data.category, ...data.currency]);
     distinct.delete(NO_STRING);
     expect(data.strings.offsets.length - 1).toBe(distinct.size);

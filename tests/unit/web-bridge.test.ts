@@ -35,15 +35,11 @@ function call(
   );
 }
 
-const utf8 = {
-  encode: (t: string) => new TextEncoder().encode(t),
-  decode: (b: Uint8Array) => new TextDecoder().decode(b),
-};
 /** An invoke answer in either wire: binary for answers, JSON text for refusals made before dispatch. */
 function envelopeOf(res: { bytes: Buffer; headers: Record<string, unknown> }): unknown {
   if (res.headers['content-type'] === WIRE_CONTENT_TYPE) {
     const copy = new Uint8Array(res.bytes); // its own buffer, as fetch's arrayBuffer() gives the page
-    return decodeWireBytes(copy.buffer, utf8);
+    return decodeWireBytes(copy.buffer);
   }
   return decodeWire(res.bytes.toString());
 }

@@ -5,17 +5,12 @@ import type { Logger } from '../../log/logger';
 import { corruptValueError } from '../../db/cipher';
 import { maskSsnInReportJson } from '../export/report-files';
 
-const utf8 = {
-  encode: (text: string) => new TextEncoder().encode(text),
-  decode: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
-};
-
 /**
  * The report screen's view of a report (shared/report-view), made once when the report is stored. Its head goes
  * through the same SSN mask as every other copy of the report the page gets.
  */
 export function buildReportView(content: AssetReportGetResult): Uint8Array<ArrayBuffer> {
-  return encodeReportView(content, utf8, maskSsnInReportJson);
+  return encodeReportView(content, maskSsnInReportJson);
 }
 
 /**

@@ -13,10 +13,6 @@ import {
  * services (`npm run web`). Compiled only into the web build (see __WEB_BRIDGE__ in vite.config.ts).
  */
 const TOKEN_KEY = 'assetdesk.bridgeToken';
-const wireUtf8 = {
-  encode: (t: string) => new TextEncoder().encode(t),
-  decode: (b: Uint8Array) => new TextDecoder().decode(b),
-};
 
 function bridgeToken(): string {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -41,7 +37,7 @@ export function createWebBridgeWindowApi(): WindowApi {
         });
         // Binary wire: a report view arrives as the main process's bytes, read in place (see encodeWireParts).
         if (response.headers.get('content-type') === WIRE_CONTENT_TYPE)
-          return decodeWireBytes(await response.arrayBuffer(), wireUtf8) as Envelope<unknown>;
+          return decodeWireBytes(await response.arrayBuffer()) as Envelope<unknown>;
         return decodeWire(await response.text()) as Envelope<unknown>;
       } catch {
         return {

@@ -75,17 +75,12 @@ export interface ReportView extends ReportHeadData {
   columns: TransactionColumns;
 }
 
-const utf8 = {
-  encode: (text: string) => new TextEncoder().encode(text),
-  decode: (b: Uint8Array) => new TextDecoder().decode(b),
-};
-
 /**
  * Reads the report's view block from `reports:view` in place: a few KB of JSON for the header and accounts,
  * and typed arrays over the block for the transactions (see shared/report-view). Throws on a damaged block.
  */
 export function readReportView(block: Uint8Array): ReportView {
-  const { columns, ...head } = decodeReportView(block, utf8);
+  const { columns, ...head } = decodeReportView(block);
   return { ...head, columns: readTransactionColumns(columns) };
 }
 

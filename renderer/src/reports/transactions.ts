@@ -140,11 +140,7 @@ export function accountFullLabel(institutionName: string, account: Pick<AssetRep
 
 /** The columns of a parsed report, built in place (tests and tools; the screen reads the stored view's). */
 export function buildTransactionColumns(report: Pick<AssetReport, 'items'>): TransactionColumns {
-  const utf8 = {
-    encode: (t: string) => new TextEncoder().encode(t),
-    decode: (b: Uint8Array) => new TextDecoder().decode(b),
-  };
-  return readTransactionColumns(encodeTransactionColumns(report, utf8));
+  return readTransactionColumns(encodeTransactionColumns(report));
 }
 
 export function rowAt(columns: TransactionColumns, index: number): TransactionRow {

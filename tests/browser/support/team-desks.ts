@@ -83,10 +83,7 @@ export async function startTeamDeskProcess(options: {
         body: encodeWire(payload),
       });
       if (response.headers.get('content-type') === WIRE_CONTENT_TYPE)
-        return decodeWireBytes(await response.arrayBuffer(), {
-          encode: (t) => new TextEncoder().encode(t),
-          decode: (b) => new TextDecoder().decode(b),
-        }) as Envelope<T>;
+        return decodeWireBytes(await response.arrayBuffer()) as Envelope<T>;
       return decodeWire(await response.text()) as Envelope<T>;
     },
     async kill() {
