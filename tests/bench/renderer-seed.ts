@@ -133,6 +133,8 @@ export async function renderPdf(report: AssetReport): Promise<Uint8Array> {
 export function buildRenderer(outDir: string): void {
   execFileSync('npx', ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'], {
     stdio: 'inherit',
+    // React's production build, also when called from inside vitest (which sets NODE_ENV=test).
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
 

@@ -54,7 +54,13 @@ export function webBuildCopy(workDir: string): string {
   const index = join(WEB_BUILD, 'index.html');
   const sources = Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'shared')));
   if (!existsSync(index) || statSync(index).mtimeMs < sources) {
-    execFileSync('npx', ['tsx', 'electron/build/build.ts', '--web'], { cwd: root, stdio: 'inherit' });
+    // NODE_ENV as `npm run build` has it: inside vitest it is "test", and Vite would bundle React's development
+    // build (StrictMode then runs every effect twice, e.g. two Hosted Links for one click).
+    execFileSync('npx', ['tsx', 'electron/build/build.ts', '--web'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
   const copy = join(workDir, 'renderer-web');
   cpSync(WEB_BUILD, copy, { recursive: true });
