@@ -81,7 +81,7 @@ async function socketHttpClient(url: string) {
   const socket = createConnection(Number(port), hostname);
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   return {
-    post(headers: Record<string, string>, body: object): Promise<Transfer> {
+    post(headers: Record<string, string>, body: object): Promise<Transfer & { bytes: number }> {
       const payload = JSON.stringify(body);
       const requestHead = [
         `POST ${pathname} HTTP/1.1`,
@@ -101,7 +101,7 @@ async function socketHttpClient(url: string) {
         const done = (error: Error | null) => {
           socket.off('data', onData).off('error', done);
           if (error) reject(error);
-          else resolve({ ms: performance.now() - started, firstByteMs });
+          else resolve({ ms: performance.now() - started, firstByteMs, bytes: expected });
         };
         const onData = (chunk: Buffer) => {
           if (expected < 0) {
@@ -211,16 +211,18 @@ async function measureView(options: {
   const bareClient = await socketHttpClient(bare.url);
   const emulatorClient = await socketHttpClient(url);
   let text = '';
+  // The request_id differs per response, never its length: any other difference means another body.
+  const sameSize = async (read: Promise<Transfer & { bytes: number }>) => {
+    const { bytes: sent, ...transfer } = await read;
+    if (sent !== bytes.length) throw new Error(`the emulator sent ${sent} bytes, not ${bytes.length}`);
+    return transfer;
+  };
   try {
     const split = await splitAgainstFloor(
       {
         bare: () => bareClient.post({}, body),
-        emulator: () => emulatorClient.post(auth, body),
-        nodeHttp: async () => {
-          const read = await plainPost(url, auth, body);
-          if (read.bytes !== bytes.length) throw new Error(`emulator sent ${read.bytes} bytes, not ${bytes.length}`);
-          return read;
-        },
+        emulator: () => sameSize(emulatorClient.post(auth, body)),
+        nodeHttp: () => sameSize(plainPost(url, auth, body)),
         sdkText: () =>
           since(
             performance.now(),
