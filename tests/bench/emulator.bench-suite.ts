@@ -49,7 +49,7 @@ async function loopbackFloor(bytes: Buffer) {
 
 /**
  * HTTP alone: a bare node:http server answering every POST with the same bytes (one `end`, Content-Length), no
- * emulator logic. Its distance to the floor is what HTTP framing and the node:http client cost on their own.
+ * emulator logic. Read by the floor-like socket client, its distance to the floor is what a node:http server costs.
  */
 async function bareHttpServer(bytes: Buffer) {
   const server = createHttpServer((req, res) => {
