@@ -143,6 +143,8 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       'Content-Length': parts.reduce((n, p) => n + p.length, 0),
       ...extraHeaders,
     });
+    // Corked: the head and every part (a report's cached bytes among them, never copied) leave in one writev.
+    res.cork();
     for (const part of parts) res.write(part);
     res.end();
   };

@@ -137,6 +137,8 @@ export interface StoreOptions {
 export class EmulatorStore {
   private readonly db: Database.Database;
   private readonly sealer: Sealer;
+  /** Compiled once and reused: every request looks something up, and compiling SQL costs more than running it. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(dataDir: string | null, options: StoreOptions = {}) {
     this.db = new Database(dataDir ? prepareFiles(dataDir) : ':memory:');
@@ -146,6 +148,15 @@ export class EmulatorStore {
     this.sealer = new Sealer(options.storageKey ?? null);
     this.migrate();
     this.checkKey();
+  }
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   /**
@@ -198,7 +209,7 @@ export class EmulatorStore {
     const check = this.sealer.keyCheck();
     const saved = this.getMeta(KEY_CHECK);
     if (saved !== null && saved !== check) {
-      for (const key of SEALED_META) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+      for (const key of SEALED_META) this.sql('DELETE FROM meta WHERE key = ?').run(key);
     }
     this.setMeta(KEY_CHECK, check);
   }
@@ -208,14 +219,15 @@ export class EmulatorStore {
   }
 
   getMeta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setMeta(key: string, value: string): void {
-    this.db
-      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(key, value);
+    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+      key,
+      value,
+    );
   }
 
   getSealedMeta(key: string): string | null {
@@ -230,24 +242,20 @@ export class EmulatorStore {
   // ---- Items ----
   insertItem(item: ItemRecord): void {
     if (!item.access_token) throw new Error('a new Item needs its access token');
-    this.db
-      .prepare('INSERT INTO items (item_id, access_token_hash, sealed_access_token, data) VALUES (?, ?, ?, ?)')
-      .run(
-        item.item_id,
-        tokenHash(item.access_token),
-        this.sealer.seal(item.access_token),
-        JSON.stringify(withoutToken(item)),
-      );
+    this.sql('INSERT INTO items (item_id, access_token_hash, sealed_access_token, data) VALUES (?, ?, ?, ?)').run(
+      item.item_id,
+      tokenHash(item.access_token),
+      this.sealer.seal(item.access_token),
+      JSON.stringify(withoutToken(item)),
+    );
   }
 
   private saveItem(item: ItemRecord): void {
-    this.db
-      .prepare('UPDATE items SET data = ? WHERE item_id = ?')
-      .run(JSON.stringify(withoutToken(item)), item.item_id);
+    this.sql('UPDATE items SET data = ? WHERE item_id = ?').run(JSON.stringify(withoutToken(item)), item.item_id);
   }
 
   itemByAccessToken(accessToken: string): ItemRecord | null {
-    const row = this.db.prepare('SELECT data FROM items WHERE access_token_hash = ?').get(tokenHash(accessToken)) as
+    const row = this.sql('SELECT data FROM items WHERE access_token_hash = ?').get(tokenHash(accessToken)) as
       { data: string } | undefined;
     if (!row) return null;
     const item = JSON.parse(row.data) as ItemRecord;
@@ -256,25 +264,27 @@ export class EmulatorStore {
 
   /** Rotation (/item/access_token/invalidate): the Item answers only to the new token from now on. */
   replaceAccessToken(itemId: string, accessToken: string): void {
-    this.db
-      .prepare('UPDATE items SET access_token_hash = ?, sealed_access_token = ? WHERE item_id = ?')
-      .run(tokenHash(accessToken), this.sealer.seal(accessToken), itemId);
+    this.sql('UPDATE items SET access_token_hash = ?, sealed_access_token = ? WHERE item_id = ?').run(
+      tokenHash(accessToken),
+      this.sealer.seal(accessToken),
+      itemId,
+    );
   }
 
   itemById(itemId: string): ItemRecord | null {
-    const row = this.db.prepare('SELECT data FROM items WHERE item_id = ?').get(itemId) as { data: string } | undefined;
+    const row = this.sql('SELECT data FROM items WHERE item_id = ?').get(itemId) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ItemRecord) : null;
   }
 
   /** The Item's access token, for /item/public_token/exchange (null if sealed under another storage key). */
   accessTokenOf(itemId: string): string | null {
-    const row = this.db.prepare('SELECT sealed_access_token FROM items WHERE item_id = ?').get(itemId) as
+    const row = this.sql('SELECT sealed_access_token FROM items WHERE item_id = ?').get(itemId) as
       { sealed_access_token: string } | undefined;
     return row ? this.sealer.open(row.sealed_access_token) : null;
   }
 
   activeItems(): ItemRecord[] {
-    const rows = this.db.prepare('SELECT data FROM items').all() as { data: string }[];
+    const rows = this.sql('SELECT data FROM items').all() as { data: string }[];
     return rows.map((r) => JSON.parse(r.data) as ItemRecord).filter((i) => !i.removed);
   }
 
@@ -293,25 +303,27 @@ export class EmulatorStore {
 
   // ---- public tokens ----
   insertPublicToken(publicToken: string, itemId: string, expiresAt: string): void {
-    this.db
-      .prepare('INSERT INTO public_tokens (public_token_hash, item_id, expires_at) VALUES (?, ?, ?)')
-      .run(tokenHash(publicToken), itemId, expiresAt);
+    this.sql('INSERT INTO public_tokens (public_token_hash, item_id, expires_at) VALUES (?, ?, ?)').run(
+      tokenHash(publicToken),
+      itemId,
+      expiresAt,
+    );
   }
 
   /** Marks the token used and returns it, or null if unknown or already used. */
   consumePublicToken(publicToken: string): { item_id: string; expires_at: string } | null {
     const hash = tokenHash(publicToken);
-    const row = this.db
-      .prepare('SELECT item_id, expires_at, used FROM public_tokens WHERE public_token_hash = ?')
-      .get(hash) as { item_id: string; expires_at: string; used: number } | undefined;
+    const row = this.sql('SELECT item_id, expires_at, used FROM public_tokens WHERE public_token_hash = ?').get(
+      hash,
+    ) as { item_id: string; expires_at: string; used: number } | undefined;
     if (!row || row.used === 1) return null;
-    this.db.prepare('UPDATE public_tokens SET used = 1 WHERE public_token_hash = ?').run(hash);
+    this.sql('UPDATE public_tokens SET used = 1 WHERE public_token_hash = ?').run(hash);
     return { item_id: row.item_id, expires_at: row.expires_at };
   }
 
   // ---- Link tokens and sessions ----
   insertLinkToken(record: LinkTokenRecord): void {
-    this.db.prepare('INSERT INTO link_tokens (link_token_hash, hosted_link_id_hash, sealed) VALUES (?, ?, ?)').run(
+    this.sql('INSERT INTO link_tokens (link_token_hash, hosted_link_id_hash, sealed) VALUES (?, ?, ?)').run(
       tokenHash(record.link_token),
       // The Hosted Link id opens the Link page as the token does: kept as a digest too.
       record.hosted_link_id === null ? null : tokenHash(record.hosted_link_id),
@@ -325,25 +337,22 @@ export class EmulatorStore {
   }
 
   linkToken(linkToken: string): LinkTokenRecord | null {
-    const row = this.db
-      .prepare('SELECT sealed FROM link_tokens WHERE link_token_hash = ?')
-      .get(tokenHash(linkToken)) as { sealed: string } | undefined;
+    const row = this.sql('SELECT sealed FROM link_tokens WHERE link_token_hash = ?').get(tokenHash(linkToken)) as
+      { sealed: string } | undefined;
     return row ? this.openLinkToken(row.sealed) : null;
   }
 
   linkTokenByHostedId(hostedLinkId: string): LinkTokenRecord | null {
-    const row = this.db
-      .prepare('SELECT sealed FROM link_tokens WHERE hosted_link_id_hash = ?')
-      .get(tokenHash(hostedLinkId)) as { sealed: string } | undefined;
+    const row = this.sql('SELECT sealed FROM link_tokens WHERE hosted_link_id_hash = ?').get(
+      tokenHash(hostedLinkId),
+    ) as { sealed: string } | undefined;
     return row ? this.openLinkToken(row.sealed) : null;
   }
 
   saveLinkSession(session: LinkSessionRecord): void {
-    this.db
-      .prepare(
-        'INSERT INTO link_sessions (link_session_id, link_token_hash, sealed) VALUES (?, ?, ?) ON CONFLICT(link_session_id) DO UPDATE SET sealed = excluded.sealed',
-      )
-      .run(session.link_session_id, tokenHash(session.link_token), this.sealer.seal(JSON.stringify(session)));
+    this.sql(
+      'INSERT INTO link_sessions (link_session_id, link_token_hash, sealed) VALUES (?, ?, ?) ON CONFLICT(link_session_id) DO UPDATE SET sealed = excluded.sealed',
+    ).run(session.link_session_id, tokenHash(session.link_token), this.sealer.seal(JSON.stringify(session)));
   }
 
   private openSession(sealed: string): LinkSessionRecord | null {
@@ -352,15 +361,15 @@ export class EmulatorStore {
   }
 
   linkSession(linkSessionId: string): LinkSessionRecord | null {
-    const row = this.db.prepare('SELECT sealed FROM link_sessions WHERE link_session_id = ?').get(linkSessionId) as
+    const row = this.sql('SELECT sealed FROM link_sessions WHERE link_session_id = ?').get(linkSessionId) as
       { sealed: string } | undefined;
     return row ? this.openSession(row.sealed) : null;
   }
 
   linkSessionsOf(linkToken: string): LinkSessionRecord[] {
-    const rows = this.db
-      .prepare('SELECT sealed FROM link_sessions WHERE link_token_hash = ? ORDER BY rowid')
-      .all(tokenHash(linkToken)) as { sealed: string }[];
+    const rows = this.sql('SELECT sealed FROM link_sessions WHERE link_token_hash = ? ORDER BY rowid').all(
+      tokenHash(linkToken),
+    ) as { sealed: string }[];
     return rows.map((r) => this.openSession(r.sealed)).filter((s): s is LinkSessionRecord => s !== null);
   }
 
@@ -370,18 +379,20 @@ export class EmulatorStore {
     const { user, ...options } = report.options;
     const data = JSON.stringify({ ...report, asset_report_token: '', options });
     const sealedUser = user === undefined ? null : this.sealer.seal(JSON.stringify(user));
-    const existing = this.db.prepare('SELECT 1 FROM reports WHERE asset_report_id = ?').get(report.asset_report_id);
+    const existing = this.sql('SELECT 1 FROM reports WHERE asset_report_id = ?').get(report.asset_report_id);
     if (existing) {
       // Updates never carry a new user: keep the sealed one unless the record still holds it.
-      this.db
-        .prepare('UPDATE reports SET data = ?, sealed_user = coalesce(?, sealed_user) WHERE asset_report_id = ?')
-        .run(data, sealedUser, report.asset_report_id);
+      this.sql('UPDATE reports SET data = ?, sealed_user = coalesce(?, sealed_user) WHERE asset_report_id = ?').run(
+        data,
+        sealedUser,
+        report.asset_report_id,
+      );
       return;
     }
     if (!report.asset_report_token) throw new Error('a new report needs its token');
-    this.db
-      .prepare('INSERT INTO reports (asset_report_id, asset_report_token_hash, data, sealed_user) VALUES (?, ?, ?, ?)')
-      .run(report.asset_report_id, tokenHash(report.asset_report_token), data, sealedUser);
+    this.sql(
+      'INSERT INTO reports (asset_report_id, asset_report_token_hash, data, sealed_user) VALUES (?, ?, ?, ?)',
+    ).run(report.asset_report_id, tokenHash(report.asset_report_token), data, sealedUser);
   }
 
   private reportFromRow(row: { data: string; sealed_user: string | null } | undefined): ReportRecord | null {
@@ -393,21 +404,21 @@ export class EmulatorStore {
   }
 
   reportByToken(token: string): ReportRecord | null {
-    const row = this.db
-      .prepare('SELECT data, sealed_user FROM reports WHERE asset_report_token_hash = ?')
-      .get(tokenHash(token)) as { data: string; sealed_user: string | null } | undefined;
+    const row = this.sql('SELECT data, sealed_user FROM reports WHERE asset_report_token_hash = ?').get(
+      tokenHash(token),
+    ) as { data: string; sealed_user: string | null } | undefined;
     const record = this.reportFromRow(row);
     return record ? { ...record, asset_report_token: token } : null;
   }
 
   reportById(id: string): ReportRecord | null {
-    const row = this.db.prepare('SELECT data, sealed_user FROM reports WHERE asset_report_id = ?').get(id) as
+    const row = this.sql('SELECT data, sealed_user FROM reports WHERE asset_report_id = ?').get(id) as
       { data: string; sealed_user: string | null } | undefined;
     return this.reportFromRow(row);
   }
 
   reportsAwaitingWebhook(): ReportRecord[] {
-    const rows = this.db.prepare('SELECT asset_report_id FROM reports').all() as { asset_report_id: string }[];
+    const rows = this.sql('SELECT asset_report_id FROM reports').all() as { asset_report_id: string }[];
     return rows
       .map((r) => this.reportById(r.asset_report_id))
       .filter((r): r is ReportRecord => r !== null && !r.webhook_sent && !r.removed);
@@ -415,29 +426,25 @@ export class EmulatorStore {
 
   // ---- audit copies ----
   insertAuditCopy(copy: Omit<AuditCopyRecord, 'removed'>): void {
-    this.db
-      .prepare(
-        'INSERT INTO audit_copies (audit_copy_token_hash, asset_report_id, auditor_id, created_at) VALUES (?, ?, ?, ?)',
-      )
-      .run(tokenHash(copy.audit_copy_token), copy.asset_report_id, copy.auditor_id, copy.created_at);
+    this.sql(
+      'INSERT INTO audit_copies (audit_copy_token_hash, asset_report_id, auditor_id, created_at) VALUES (?, ?, ?, ?)',
+    ).run(tokenHash(copy.audit_copy_token), copy.asset_report_id, copy.auditor_id, copy.created_at);
   }
 
   auditCopy(token: string): AuditCopyRecord | null {
-    const row = this.db
-      .prepare(
-        'SELECT asset_report_id, auditor_id, created_at, removed FROM audit_copies WHERE audit_copy_token_hash = ?',
-      )
-      .get(tokenHash(token)) as
+    const row = this.sql(
+      'SELECT asset_report_id, auditor_id, created_at, removed FROM audit_copies WHERE audit_copy_token_hash = ?',
+    ).get(tokenHash(token)) as
       (Omit<AuditCopyRecord, 'removed' | 'audit_copy_token'> & { removed: number }) | undefined;
     return row ? { ...row, audit_copy_token: token, removed: row.removed === 1 } : null;
   }
 
   removeAuditCopy(token: string): void {
-    this.db.prepare('UPDATE audit_copies SET removed = 1 WHERE audit_copy_token_hash = ?').run(tokenHash(token));
+    this.sql('UPDATE audit_copies SET removed = 1 WHERE audit_copy_token_hash = ?').run(tokenHash(token));
   }
 
   removeAuditCopiesOf(reportId: string): void {
-    this.db.prepare('UPDATE audit_copies SET removed = 1 WHERE asset_report_id = ?').run(reportId);
+    this.sql('UPDATE audit_copies SET removed = 1 WHERE asset_report_id = ?').run(reportId);
   }
 }
 
