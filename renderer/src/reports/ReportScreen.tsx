@@ -38,8 +38,7 @@ import {
   type ReportView,
 } from './report-analysis';
 import { reportOrSummary } from './report-or-summary';
-import { requestPdfBytes } from './pdf-bytes';
-import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
+import { loadPdfViewer, preloadPdfWhenIdle } from './pdf-preload';
 import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
@@ -311,11 +310,10 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   );
 
   const openTab = useStableCallback((next: Tab) => {
-    if (next === 'pdf' && !visited.has('pdf')) void requestPdfBytes(summary.id).catch(() => undefined);
     setTab(next);
     setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
   });
-  useEffect(() => preloadPdfViewerWhenIdle(), []);
+  useEffect(() => preloadPdfWhenIdle(summary.id), [summary.id]);
 
   function onTabKey(event: KeyboardEvent<HTMLButtonElement>) {
     const index = TABS.findIndex((t) => t.id === tab);

@@ -1,0 +1,194 @@
+import type { CDPSession, Page } from 'playwright';
+import { renderPdf, reportWithTransactions, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
+import { openSeededPage, type SeededPage } from './support/seeded-page';
+
+/**
+ * The report's PDF tab: the report screen opens the PDF in pdf.js while the officer reads the report, a click on
+ * the tab draws page 1 alone, and pdf.js's full viewer then takes its place without a pixel changing. Nothing of
+ * the document outlives the report screen.
+ */
+
+let desk: SeededPage | undefined;
+let page: Page;
+let cdp: CDPSession;
+let pageErrors: string[] = [];
+let reportId: string;
+let tinyPdf: Uint8Array;
+
+beforeAll(async () => {
+  desk = await openSeededPage('pdf-tab', async (store) => {
+    // 3 accounts × 150 transactions: a PDF of several pages.
+    const report = reportWithTransactions(3, 150, 90);
+    reportId = await storeReadyReport(
+      store,
+      await seedApplicant(store),
+      { report, warnings: [] },
+      await renderPdf(report),
+    );
+    tinyPdf = await renderPdf(reportWithTransactions(1, 2, 30));
+  });
+  ({ page, pageErrors } = desk);
+  cdp = await page.context().newCDPSession(page);
+});
+
+afterAll(() => desk?.close());
+
+async function openReport(): Promise<void> {
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.getByTestId('findings-panel').waitFor();
+}
+
+/**
+ * pdf.js documents alive in the page, counted by V8 itself (after a full collection) from the prototype of a
+ * throw-away document opened with the page's own pdf.js (the viewer's code has loaded once this is called).
+ */
+async function pdfDocumentsAlive(): Promise<number> {
+  await page.waitForFunction(() => 'pdfjsLib' in globalThis);
+  await page.evaluate(async (bytes) => {
+    const probe = globalThis as unknown as {
+      pdfDocumentPrototype?: object;
+      pdfjsLib: {
+        getDocument(p: { data: Uint8Array }): { promise: Promise<object>; destroy(): Promise<void> };
+      };
+    };
+    if (probe.pdfDocumentPrototype) return;
+    const task = probe.pdfjsLib.getDocument({ data: new Uint8Array(bytes) });
+    probe.pdfDocumentPrototype = Object.getPrototypeOf(await task.promise) as object;
+    await task.destroy();
+  }, Array.from(tinyPdf));
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'globalThis.pdfDocumentPrototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: result.objectId! });
+  const { result: count } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId!,
+    functionDeclaration: 'function () { return this.length; }',
+    returnByValue: true,
+  });
+  await cdp.send('Runtime.releaseObject', { objectId: objects.objectId! });
+  await cdp.send('Runtime.releaseObject', { objectId: result.objectId! });
+  return count.value as number;
+}
+
+/** Waits (at most 10 s) for `count` documents alive, and returns the last count seen. */
+async function settlesAt(count: number): Promise<number> {
+  let alive = -1;
+  for (let tries = 0; tries < 40 && alive !== count; tries++) {
+    if (tries > 0) await page.waitForTimeout(250);
+    alive = await pdfDocumentsAlive();
+  }
+  return alive;
+}
+
+/**
+ * In the page: the pixels, box and scroll of page 1 the moment it first shows (drawn alone), and again once
+ * pdf.js's viewer has drawn its own page 1 and the one drawn alone is gone.
+ */
+const WATCH_HANDOVER = `new Promise((resolve) => {
+  let container = null;
+  const look = (canvas) => {
+    const box = canvas.getBoundingClientRect();
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let hash = 0;
+    for (let i = 0; i < pixels.length; i += 7) hash = (hash * 31 + pixels[i]) | 0;
+    return { size: [canvas.width, canvas.height], box: [box.x, box.y, box.width, box.height], scrollTop: container.scrollTop, hash };
+  };
+  let alone = null;
+  const observer = new MutationObserver(() => {
+    container ??= document.querySelector('.rp-pdf-container');
+    if (!container) return;
+    const first = container.querySelector('.rp-pdf-first-page canvas');
+    if (!alone && first) alone = look(first);
+    const viewer = container.querySelector('.pdfViewer:not(.rp-pdf-first-page) .page[data-page-number="1"] canvas');
+    if (alone && viewer && !container.querySelector('.rp-pdf-first-page')) {
+      observer.disconnect();
+      resolve({ alone, viewer: look(viewer) });
+    }
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+})`;
+
+test('page 1 is drawn alone from the document opened with the report, then pdf.js’s viewer takes over unchanged', async () => {
+  await openReport();
+  // The report screen opened the PDF while the officer read the summary.
+  expect(await settlesAt(1)).toBe(1);
+  const clickedAt = await page.evaluate(() => performance.now());
+  const handover = page.evaluate(WATCH_HANDOVER) as Promise<{
+    alone: { size: number[]; box: number[]; scrollTop: number; hash: number };
+    viewer: { size: number[]; box: number[]; scrollTop: number; hash: number };
+  }>;
+  await page.getByTestId('tab-pdf').click();
+  const { alone, viewer } = await handover;
+  // Same size, place, scroll and pixels: the officer sees no change when the viewer attaches.
+  expect(viewer).toEqual(alone);
+  expect(alone.size[0]).toBeGreaterThan(300);
+  // Nothing was fetched for the PDF after the click.
+  const fetchedAfterClick = await page.evaluate(
+    (since) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.startTime >= since && e.name.includes('/__bridge/invoke/reports%3Apdf')).length,
+    clickedAt,
+  );
+  expect(fetchedAfterClick).toBe(0);
+  expect(await page.getByTestId('pdf-viewer').getAttribute('data-shown')).toBe('viewer');
+  expect(Number(await page.getByTestId('pdf-viewer').getAttribute('data-pages'))).toBeGreaterThan(1);
+  expect(await page.locator('.rp-pdf-first-page').count()).toBe(0);
+  // The text layer and thumbnails come with the viewer.
+  await page.locator('.rp-pdf-container .page[data-page-number="1"] .textLayer span').first().waitFor();
+  await page.locator('.rp-thumb').first().waitFor();
+  expect(pageErrors).toEqual([]);
+});
+
+test('a search asked for while page 1 is shown alone is run once the viewer attaches', async () => {
+  await openReport();
+  await page.getByTestId('tab-pdf').click();
+  // Typed and entered the moment page 1 shows alone, in the page itself (no round trip that could miss it).
+  const stateWhenAsked = await page.evaluate(
+    () =>
+      new Promise<string | null>((resolve) => {
+        const ask = () => {
+          const viewer = document.querySelector('[data-testid=pdf-viewer]');
+          const input = document.querySelector<HTMLInputElement>('[data-testid=pdf-find]');
+          if (viewer?.getAttribute('data-shown') !== 'first-page' || !input) return false;
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+          setter.call(input, 'Starbucks');
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          setTimeout(() => {
+            input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+            resolve(viewer.getAttribute('data-shown'));
+          }, 0);
+          return true;
+        };
+        if (ask()) return;
+        const observer = new MutationObserver(() => ask() && observer.disconnect());
+        observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-shown'] });
+      }),
+  );
+  expect(stateWhenAsked).toBe('first-page');
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid=pdf-find-result]')?.getAttribute('data-total')) > 0,
+  );
+  expect(await page.getByTestId('pdf-find-result').textContent()).toMatch(/^1 of \d+$/);
+  await page.getByTestId('pdf-page-input').fill('2');
+  await page.getByTestId('pdf-page-input').press('Enter');
+  await page.locator('.rp-pdf-container .page[data-page-number="2"] canvas').first().waitFor();
+  expect(pageErrors).toEqual([]);
+});
+
+test('no pdf.js document outlives the report screen, whether its PDF tab was opened or not', async () => {
+  await openReport();
+  await page.getByTestId('tab-pdf').click();
+  await page.locator('[data-testid=pdf-viewer][data-shown=viewer]').waitFor();
+  expect(await settlesAt(1)).toBe(1);
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  expect(await settlesAt(0)).toBe(0);
+  // Opened only by the report screen (tab never clicked), then closed.
+  await openReport();
+  expect(await settlesAt(1)).toBe(1);
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  expect(await settlesAt(0)).toBe(0);
+  expect(pageErrors).toEqual([]);
+});
