@@ -19,9 +19,10 @@ const REACHING_FOR_THE_VIEWER = ['pointerdown', 'wheel', 'keydown'] as const;
 // ... or until they have had this long to look at it (then the viewer attaches in the next idle moment).
 const ATTACH_AFTER_MS = 200;
 const THUMB_WIDTH = 96;
+const THUMB_BATCH = 40;
 
-/** Resolves once `element` has a width (a hidden tab has none). */
-function laidOut(element: HTMLElement): Promise<void> {
+/** Resolves once `element` has a width (a hidden tab has none); never, if `signal` aborts first. */
+function laidOut(element: HTMLElement, signal: AbortSignal): Promise<void> {
   if (element.clientWidth > 0) return Promise.resolve();
   return new Promise((resolve) => {
     const observer = new ResizeObserver(() => {
@@ -30,9 +31,9 @@ function laidOut(element: HTMLElement): Promise<void> {
       resolve();
     });
     observer.observe(element);
+    signal.addEventListener('abort', () => observer.disconnect());
   });
 }
-const THUMB_BATCH = 40;
 
 function afterIdle(run: () => void): number {
   if (typeof requestIdleCallback === 'function') return requestIdleCallback(run, { timeout: 500 });
@@ -81,6 +82,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
   // same task as the click that showed the tab.
   useLayoutEffect(() => {
     let cancelled = false;
+    const closed = new AbortController();
     const held = holdPdfDocument(reportId);
     let firstPage: FirstPage | null = null;
     let pdfViewer: Viewer | null = null;
@@ -92,7 +94,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       if (cancelled || !container) return;
       setDoc(opened.doc);
       // The officer may have left the tab while the document opened: page 1 is sized for the tab's width.
-      await laidOut(container);
+      await laidOut(container, closed.signal);
       if (cancelled) return;
       // 1. Page 1 alone, drawn straight into its place.
       firstPage = drawFirstPage(container, opened.firstPage);
@@ -173,6 +175,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     });
     return () => {
       cancelled = true;
+      closed.abort();
       stopWaiting();
       firstPage?.remove();
       pdfViewer?.setDocument(null as unknown as PDFDocumentProxy);
