@@ -176,6 +176,25 @@ test('a search asked for while page 1 is shown alone is run once the viewer atta
   expect(pageErrors).toEqual([]);
 });
 
+test('leaving the PDF tab while page 1 is shown alone, then coming back, shows the full viewer at the tab’s width', async () => {
+  await openReport();
+  await page.getByTestId('tab-pdf').click();
+  await page.locator('[data-testid=pdf-viewer]:is([data-shown=first-page], [data-shown=viewer])').waitFor();
+  await page.getByTestId('tab-summary').click();
+  // Long enough for the viewer's own attach time to pass while the tab is hidden.
+  await page.waitForTimeout(800);
+  await page.getByTestId('tab-pdf').click();
+  await page.locator('[data-testid=pdf-viewer][data-shown=viewer]').waitFor();
+  const fit = await page.evaluate(() => {
+    const container = document.querySelector('.rp-pdf-container')!;
+    const canvas = container.querySelector('.page[data-page-number="1"] canvas')!;
+    return { page: canvas.getBoundingClientRect().width, room: container.clientWidth - 40 };
+  });
+  expect(Math.abs(fit.page - fit.room)).toBeLessThanOrEqual(1); // pdf.js rounds the page down to whole pixels
+  expect(await page.locator('.rp-pdf-first-page').count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
 test('no pdf.js document outlives the report screen, whether its PDF tab was opened or not', async () => {
   await openReport();
   await page.getByTestId('tab-pdf').click();

@@ -4,7 +4,7 @@ import * as pdfjsLib from 'pdfjs-dist';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import 'pdfjs-dist/web/pdf_viewer.css';
 import { Button, ErrorState, Skeleton } from '../ui';
-import { holdPdfDocument } from './pdf-document';
+import { holdPdfDocument, openedPdfDocument } from './pdf-document';
 import { drawFirstPage, type FirstPage } from './pdf-first-page';
 
 // pdf_viewer.mjs reads the library from globalThis, so it must be set before the viewer loads.
@@ -63,7 +63,8 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
   // What the officer asked for before the full viewer was attached (a page, a zoom, a search): done once it is.
   const waitingRef = useRef<((viewer: Viewer, bus: Bus) => void)[]>([]);
   const attachNowRef = useRef<(() => void) | null>(null);
-  const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
+  // Already open, usually (./pdf-preload): the toolbar shows the page count from the first render.
+  const [doc, setDoc] = useState<PDFDocumentProxy | null>(() => openedPdfDocument(reportId)?.doc ?? null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const [page, setPage] = useState(1);
@@ -118,6 +119,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
           attachNowRef.current = null;
         };
       });
+      await laidOut(container, closed.signal); // the officer may have left the tab meanwhile
       const viewer = await viewerModule;
       if (cancelled) return;
       const eventBus = new viewer.EventBus();

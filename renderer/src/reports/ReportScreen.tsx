@@ -1,5 +1,4 @@
 import {
-  lazy,
   memo,
   Suspense,
   useCallback,
@@ -38,11 +37,11 @@ import {
   type ReportView,
 } from './report-analysis';
 import { reportOrSummary } from './report-or-summary';
-import { loadPdfViewer, preloadPdfWhenIdle } from './pdf-preload';
+import { preloadPdfWhenIdle } from './pdf-preload';
+import { PdfTab } from './PdfTab';
 import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
-const PdfViewer = lazy(loadPdfViewer);
 // The summary's panels hold every finding and account (thousands of elements on a large report):
 // switching tabs must not render them again, so they re-render only when their own inputs change.
 const MemoFindingsPanel = memo(FindingsPanel);
@@ -512,7 +511,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
       <div role="tabpanel" id="rp-panel-pdf" aria-labelledby="rp-tab-pdf" hidden={tab !== 'pdf'} className="rp-panel">
         {visited.has('pdf') && (
           <Suspense fallback={<Skeleton lines={6} label="Loading the PDF viewer" />}>
-            <PdfViewer reportId={summary.id} />
+            <PdfTab reportId={summary.id} />
           </Suspense>
         )}
       </div>

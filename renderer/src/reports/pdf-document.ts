@@ -84,6 +84,11 @@ function open(reportId: string): OpenDocument {
   return entry;
 }
 
+/** The report's document if it is open already (nothing is opened or held). */
+export function openedPdfDocument(reportId: string): OpenedPdf | null {
+  return documents.get(reportId)?.opened ?? null;
+}
+
 /** Opens (or joins) the report's PDF document; `release` when done with it. */
 export function holdPdfDocument(reportId: string): HeldPdf {
   let entry = documents.get(reportId);

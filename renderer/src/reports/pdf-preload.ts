@@ -1,9 +1,19 @@
+import type PdfViewer from './PdfViewer';
+
 /**
  * Getting the PDF tab's first page on screen sooner: while the officer reads the report, the viewer's code
  * (pdf.js and its worker) loads and the report's PDF is fetched and opened in pdf.js (./pdf-document), so a
  * click on the tab only draws page 1.
  */
-export const loadPdfViewer = () => import('./PdfViewer');
+export const loadPdfViewer = () =>
+  import('./PdfViewer').then((module) => {
+    loaded = module.default;
+    return module;
+  });
+let loaded: typeof PdfViewer | null = null;
+
+/** The viewer, if its code has loaded (so the tab can show it without suspending). */
+export const loadedPdfViewer = () => loaded;
 
 /**
  * Once the report screen is idle: loads the viewer's code and opens this report's PDF. Returns the cleanup for
