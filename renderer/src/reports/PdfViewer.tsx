@@ -145,6 +145,10 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
         pdfViewer!.currentScaleValue = 'page-width';
         container.scrollTop = scrolledTo; // where the officer had scrolled page 1 to (pdf.js goes to its top)
         eventBus.on('scalechanging', dropFirstPage); // a zoom: page 1 alone no longer fits the viewer's
+        // The pages are laid out: the toolbar's controls work from here on.
+        viewerRef.current = pdfViewer;
+        busRef.current = eventBus;
+        for (const run of waitingRef.current.splice(0)) run(pdfViewer!, eventBus);
       });
       eventBus.on('pagerendered', (event: { pageNumber: number }) => event.pageNumber === 1 && dropFirstPage());
       eventBus.on('pagechanging', (event: { pageNumber: number }) => {
@@ -169,9 +173,6 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       );
       pdfViewer.setDocument(opened.doc);
       linkService.setDocument(opened.doc, null);
-      viewerRef.current = pdfViewer;
-      busRef.current = eventBus;
-      for (const run of waitingRef.current.splice(0)) run(pdfViewer, eventBus);
     })().catch((err: unknown) => {
       if (!cancelled) setError(err);
     });
@@ -188,7 +189,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     };
   }, [reportId, attempt]);
 
-  /** Runs `act` on the full viewer now, or as soon as it is attached (just after page 1 shows). */
+  /** Runs `act` on the full viewer now, or as soon as it has attached and laid out its pages. */
   const withViewer = useCallback((act: (viewer: Viewer, bus: Bus) => void) => {
     if (viewerRef.current && busRef.current) act(viewerRef.current, busRef.current);
     else {
