@@ -13,6 +13,7 @@ let page: Page;
 let cdp: CDPSession;
 let pageErrors: string[] = [];
 let reportId: string;
+let damagedId: string;
 let tinyPdf: Uint8Array;
 
 beforeAll(async () => {
@@ -26,6 +27,15 @@ beforeAll(async () => {
       await renderPdf(report),
     );
     tinyPdf = await renderPdf(reportWithTransactions(1, 2, 30));
+    // Another borrower's report whose stored PDF is only a header: pdf.js cannot read it.
+    const small = reportWithTransactions(1, 5, 30);
+    damagedId = await storeReadyReport(
+      store,
+      await seedApplicant(store, 1),
+      { report: small, warnings: [] },
+      new Uint8Array([37, 80, 68, 70]),
+      'damaged-pdf-report',
+    );
   });
   ({ page, pageErrors } = desk);
   cdp = await page.context().newCDPSession(page);
@@ -33,10 +43,10 @@ beforeAll(async () => {
 
 afterAll(() => desk?.close());
 
-async function openReport(): Promise<void> {
+async function openReport(id = reportId): Promise<void> {
   await page.evaluate(() => void (location.hash = '#/loans'));
   await page.getByTestId('loan-row').first().waitFor();
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.evaluate((report) => void (location.hash = `#/reports/${report}`), id);
   await page.getByTestId('findings-panel').waitFor();
 }
 
@@ -216,6 +226,38 @@ test('leaving the PDF tab while page 1 is shown alone, then coming back, shows t
   });
   expect(Math.abs(fit.page - fit.room)).toBeLessThanOrEqual(1); // pdf.js rounds the page down to whole pixels
   expect(await page.locator('.rp-pdf-first-page').count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a PDF pdf.js cannot read shows what to do, and Try again reads it again', async () => {
+  await openReport(damagedId);
+  await page.getByTestId('tab-pdf').click();
+  const error = page.locator('#rp-panel-pdf [data-testid=error-state]');
+  await error.waitFor();
+  expect(await error.locator('h2').textContent()).toBe('The PDF could not be shown');
+  expect(await error.textContent()).toContain('refresh the report to get a new PDF from Plaid');
+  expect(await error.textContent()).toContain('PDF_UNREADABLE');
+  const askedAt = await page.evaluate(() => performance.now());
+  await error.getByRole('button', { name: 'Try again' }).click();
+  await error.waitFor();
+  // The retry fetched the PDF again rather than showing the first failure once more.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          (since) =>
+            performance
+              .getEntriesByType('resource')
+              .filter((e) => e.startTime >= since && e.name.includes('/__bridge/invoke/reports%3Apdf')).length,
+          askedAt,
+        ),
+      { timeout: 10_000 },
+    )
+    .toBe(1);
+  // The failed documents are not kept.
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  expect(await settlesAt(0)).toBe(0);
   expect(pageErrors).toEqual([]);
 });
 

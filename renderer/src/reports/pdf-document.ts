@@ -2,6 +2,7 @@ import * as pdfjsLib from 'pdfjs-dist';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist';
 import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import { AppError } from '../../../shared/errors';
 import { fetchPdfBytes } from './pdf-bytes';
 import { prepareFirstPage } from './pdf-first-page';
 
@@ -21,6 +22,21 @@ function pdfWorker(): pdfjsLib.PDFWorker {
   return sharedWorker;
 }
 pdfWorker();
+
+/** pdf.js's own errors for a file it cannot read, in the officer's words; anything else as it is. */
+function unreadable(err: unknown): unknown {
+  const name = err instanceof Error ? err.name : '';
+  if (!['InvalidPDFException', 'PasswordException', 'UnknownErrorException'].includes(name)) return err;
+  return new AppError(
+    {
+      code: 'PDF_UNREADABLE',
+      message:
+        'Plaid’s PDF of this report could not be read (it may be damaged). Try again; if it still fails, refresh the report to get a new PDF from Plaid.',
+      retryable: true,
+    },
+    { cause: err },
+  );
+}
 
 export interface OpenedPdf {
   doc: PDFDocumentProxy;
@@ -65,9 +81,11 @@ function open(reportId: string): OpenDocument {
     };
     const task = (entry.task = pdfjsLib.getDocument(params));
     const doc = await task.promise.catch((err: unknown) => {
-      // A worker that failed to start stays failed: the next attempt (Retry) gets a fresh one.
-      if (wanted()) sharedWorker?.destroy();
-      throw err;
+      const officerError = unreadable(err);
+      // Not a file pdf.js could not read: maybe a worker that failed to start, which stays failed, so the next
+      // attempt (Retry) gets a fresh one.
+      if (officerError === err && wanted()) sharedWorker?.destroy();
+      throw officerError;
     });
     const firstPage = await doc.getPage(1);
     // A tab opened meanwhile draws with what this has prepared so far (pdf.js shares it between renders).
