@@ -37,7 +37,7 @@ import {
   type ReportView,
 } from './report-analysis';
 import { reportOrSummary } from './report-or-summary';
-import { preloadPdfWhenIdle } from './pdf-preload';
+import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
 import { PdfTab } from './PdfTab';
 import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
@@ -312,7 +312,11 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
     setTab(next);
     setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
   });
-  useEffect(() => preloadPdfWhenIdle(summary.id), [summary.id]);
+  // The PDF is read as the report opens, and opened in pdf.js once the findings are shown (before, pdf.js's parsing
+  // would compete with their analysis for the processor).
+  useEffect(() => readPdfWhenIdle(summary.id), [summary.id]);
+  const findingsSettled = analysis !== null || analyzed.error !== null || !analysisInput || !data.analysis;
+  useEffect(() => (findingsSettled ? preloadPdfWhenIdle(summary.id) : undefined), [summary.id, findingsSettled]);
 
   function onTabKey(event: KeyboardEvent<HTMLButtonElement>) {
     const index = TABS.findIndex((t) => t.id === tab);

@@ -1,9 +1,10 @@
 import type PdfViewer from './PdfViewer';
+import { readPdfBytesAhead } from './pdf-bytes';
 
 /**
- * Getting the PDF tab's first page on screen sooner: while the officer reads the report, the viewer's code
- * (pdf.js and its worker) loads and the report's PDF is fetched and opened in pdf.js (./pdf-document), so a
- * click on the tab only draws page 1.
+ * Getting the PDF tab's first page on screen sooner: while the report screen loads, the viewer's code (pdf.js and
+ * its worker) loads and the report's PDF is read; while the officer reads the findings, it is opened in pdf.js
+ * (./pdf-document), so a click on the tab only draws page 1.
  */
 export const loadPdfViewer = () =>
   import('./PdfViewer').then((module) => {
@@ -16,8 +17,24 @@ let loaded: typeof PdfViewer | null = null;
 export const loadedPdfViewer = () => loaded;
 
 /**
- * Once the report screen is idle: loads the viewer's code and opens this report's PDF. Returns the cleanup for
- * when the report screen closes: the document is let go (destroyed unless the PDF tab still holds it).
+ * Once the report screen is idle: loads the viewer's code and reads the report's PDF. Returns the cleanup for when
+ * the report screen closes (the bytes are dropped if they were never opened).
+ */
+export function readPdfWhenIdle(reportId: string): () => void {
+  let forget: (() => void) | null = null;
+  const cancelStart = whenIdle(() => {
+    forget = readPdfBytesAhead(reportId);
+    void loadPdfViewer().catch(() => undefined); // the PDF tab's own lazy load shows the error and retries
+  });
+  return () => {
+    cancelStart();
+    forget?.();
+  };
+}
+
+/**
+ * Once the report screen is idle: opens the report's PDF in pdf.js (with the bytes read ahead). Returns the
+ * cleanup for when the report screen closes: the document is let go (destroyed unless the PDF tab still holds it).
  */
 export function preloadPdfWhenIdle(reportId: string): () => void {
   let closed = false;
