@@ -1,35 +1,47 @@
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import * as pdfjsLib from 'pdfjs-dist';
-import type { PDFDocumentProxy, PDFDocumentLoadingTask } from 'pdfjs-dist';
-import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api';
-import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import type { PDFDocumentProxy } from 'pdfjs-dist';
 import 'pdfjs-dist/web/pdf_viewer.css';
 import { Button, ErrorState, Skeleton } from '../ui';
-import { pdfBytesForViewer } from './pdf-bytes';
+import { holdPdfDocument, openedPdfDocument } from './pdf-document';
+import { drawFirstPage, type FirstPage } from './pdf-first-page';
 
 // pdf_viewer.mjs reads the library from globalThis, so it must be set before the viewer loads.
 (globalThis as unknown as { pdfjsLib: typeof pdfjsLib }).pdfjsLib = pdfjsLib;
-pdfjsLib.GlobalWorkerOptions.workerSrc = workerUrl;
 const viewerModule = import('pdfjs-dist/web/pdf_viewer.mjs');
-
-// One pdf.js worker for the app's lifetime, started when this chunk loads (the report screen preloads it):
-// a worker per document would fetch and compile pdf.js's 1 MB worker script before every first page.
-let sharedWorker: pdfjsLib.PDFWorker | null = null;
-function pdfWorker(): pdfjsLib.PDFWorker {
-  if (!sharedWorker || sharedWorker.destroyed) sharedWorker = new pdfjsLib.PDFWorker();
-  return sharedWorker;
-}
-pdfWorker();
 type ViewerModule = Awaited<typeof viewerModule>;
 type Viewer = InstanceType<ViewerModule['PDFViewer']>;
 type Bus = InstanceType<ViewerModule['EventBus']>;
 
+// Until the officer reaches for the viewer (these, or a toolbar control), page 1 is shown alone.
+const REACHING_FOR_THE_VIEWER = ['pointerdown', 'wheel', 'keydown'] as const;
+// ... or until they have had this long to look at it (then the viewer attaches in the next idle moment).
+const ATTACH_AFTER_MS = 200;
 const THUMB_WIDTH = 96;
 const THUMB_BATCH = 40;
 
-function afterIdle(run: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
-  else setTimeout(run, 50);
+/** Resolves once `element` has a width (a hidden tab has none); never, if `signal` aborts first. */
+function laidOut(element: HTMLElement, signal: AbortSignal): Promise<void> {
+  if (element.clientWidth > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new ResizeObserver(() => {
+      if (element.clientWidth === 0) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe(element);
+    signal.addEventListener('abort', () => observer.disconnect());
+  });
+}
+
+function afterIdle(run: () => void): number {
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(run, { timeout: 500 });
+  return window.setTimeout(run, 50);
+}
+function cancelAfterIdle(handle: number): void {
+  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(handle);
+  else clearTimeout(handle);
 }
 
 // A thumbnail draws all of its page's text, as page 1 does: the visible ones drawn together held the main
@@ -41,13 +53,18 @@ function drawInTurn(draw: () => Promise<void>): void {
 
 /**
  * Plaid's PDF, fetched through the main process and shown with pdf.js's own viewer components.
- * pdf.js renders pages lazily as they scroll into view, so a 500-page report shows page 1 at once.
+ * Page 1 is drawn first, alone (the document is usually open before the tab is clicked: ./pdf-preload);
+ * pdf.js's viewer then renders the other pages lazily as they scroll into view.
  */
 export default function PdfViewer({ reportId }: { reportId: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const viewerRef = useRef<Viewer | null>(null);
   const busRef = useRef<Bus | null>(null);
-  const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
+  // What the officer asked for before the full viewer was attached (a page, a zoom, a search): done once it is.
+  const waitingRef = useRef<((viewer: Viewer, bus: Bus) => void)[]>([]);
+  const attachNowRef = useRef<(() => void) | null>(null);
+  // Already open, usually (./pdf-preload): the toolbar shows the page count from the first render.
+  const [doc, setDoc] = useState<PDFDocumentProxy | null>(() => openedPdfDocument(reportId)?.doc ?? null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const [page, setPage] = useState(1);
@@ -59,32 +76,81 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
   const [showThumbs, setShowThumbs] = useState(true);
   const [printing, setPrinting] = useState(false);
   const [firstPageShown, setFirstPageShown] = useState(false);
+  const [viewerShown, setViewerShown] = useState(false);
   const ids = useId();
 
-  useEffect(() => {
+  // A layout effect: when the report screen has opened the document already, page 1 starts drawing in the
+  // same task as the click that showed the tab.
+  useLayoutEffect(() => {
     let cancelled = false;
-    let task: PDFDocumentLoadingTask | null = null;
+    const closed = new AbortController();
+    const held = holdPdfDocument(reportId);
+    let firstPage: FirstPage | null = null;
+    let pdfViewer: Viewer | null = null;
+    let idle: number | null = null;
+    let stopWaiting = () => {};
     (async () => {
-      const [pdf, viewer] = await Promise.all([pdfBytesForViewer(reportId), viewerModule]);
-      if (cancelled) return;
+      const opened = held.current() ?? (await held.ready);
       const container = containerRef.current;
-      if (!container) return;
+      if (cancelled || !container) return;
+      setDoc(opened.doc);
+      // The officer may have left the tab while the document opened: page 1 is sized for the tab's width.
+      await laidOut(container, closed.signal);
+      if (cancelled) return;
+      // 1. Page 1 alone, drawn straight into its place.
+      firstPage = drawFirstPage(container, opened.firstPage);
+      await firstPage.shown;
+      if (cancelled) return;
+      flushSync(() => setFirstPageShown(true)); // the loading state goes in the frame page 1 comes in
+      // 2. The full viewer (every page, scrolling, text layer, find) attaches beneath it when the officer first
+      // reaches for it, or once the page is idle after they have had a moment to look: never in page 1's frames.
+      await new Promise<void>((resolve) => {
+        const attach = () => {
+          stopWaiting();
+          resolve();
+        };
+        const timer = window.setTimeout(() => (idle = afterIdle(attach)), ATTACH_AFTER_MS);
+        for (const type of REACHING_FOR_THE_VIEWER) container.addEventListener(type, attach, { passive: true });
+        attachNowRef.current = attach;
+        stopWaiting = () => {
+          clearTimeout(timer);
+          if (idle !== null) cancelAfterIdle(idle);
+          for (const type of REACHING_FOR_THE_VIEWER) container.removeEventListener(type, attach);
+          attachNowRef.current = null;
+        };
+      });
+      await laidOut(container, closed.signal); // the officer may have left the tab meanwhile
+      const viewer = await viewerModule;
+      if (cancelled) return;
       const eventBus = new viewer.EventBus();
       const linkService = new viewer.PDFLinkService({ eventBus });
       const findController = new viewer.PDFFindController({ eventBus, linkService });
-      const pdfViewer = new viewer.PDFViewer({
+      pdfViewer = new viewer.PDFViewer({
         container,
         eventBus,
         linkService,
         findController,
         removePageBorders: false,
+        // Officers read Plaid's PDF, they do not annotate it: no editing layer to set up (or to keep alive).
+        annotationEditorMode: pdfjsLib.AnnotationEditorType.DISABLE,
       });
       linkService.setViewer(pdfViewer);
+      // Page 1 alone stays over the viewer's own until that one is drawn at the same place and size.
+      const dropFirstPage = () => {
+        firstPage?.remove();
+        setViewerShown(true);
+      };
       eventBus.on('pagesinit', () => {
-        pdfViewer.currentScaleValue = 'page-width';
+        const scrolledTo = container.scrollTop;
+        pdfViewer!.currentScaleValue = 'page-width';
+        container.scrollTop = scrolledTo; // where the officer had scrolled page 1 to (pdf.js goes to its top)
+        eventBus.on('scalechanging', dropFirstPage); // a zoom: page 1 alone no longer fits the viewer's
+        // The pages are laid out: the toolbar's controls work from here on.
+        viewerRef.current = pdfViewer;
+        busRef.current = eventBus;
+        for (const run of waitingRef.current.splice(0)) run(pdfViewer!, eventBus);
       });
-      // Thumbnails wait for page 1 and the next idle moment: what the officer is looking at comes first.
-      eventBus.on('pagerendered', () => afterIdle(() => !cancelled && setFirstPageShown(true)), { once: true });
+      eventBus.on('pagerendered', (event: { pageNumber: number }) => event.pageNumber === 1 && dropFirstPage());
       eventBus.on('pagechanging', (event: { pageNumber: number }) => {
         setPage(event.pageNumber);
         setPageInput(String(event.pageNumber));
@@ -105,72 +171,65 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
           if (event.matchesCount) setMatches(event.matchesCount);
         },
       );
-      viewerRef.current = pdfViewer;
-      busRef.current = eventBus;
-      // Untrusted input: never let a PDF evaluate code (CVE-2024-4367). pdf.js 6 has no eval path
-      // left; the flag stays so that an older pdf.js resolved by mistake is still safe.
-      const params: DocumentInitParameters & { isEvalSupported: false } = {
-        data: pdf,
-        isEvalSupported: false,
-        enableXfa: false,
-        worker: pdfWorker(),
-      };
-      task = pdfjsLib.getDocument(params);
-      const loaded = await task.promise.catch((err: unknown) => {
-        // A worker that failed to start stays failed: the next attempt (Retry) gets a fresh one.
-        sharedWorker?.destroy();
-        throw err;
-      });
-      if (cancelled) return;
-      pdfViewer.setDocument(loaded);
-      linkService.setDocument(loaded, null);
-      setDoc(loaded);
+      pdfViewer.setDocument(opened.doc);
+      linkService.setDocument(opened.doc, null);
     })().catch((err: unknown) => {
       if (!cancelled) setError(err);
     });
     return () => {
       cancelled = true;
-      viewerRef.current?.setDocument(null as unknown as PDFDocumentProxy);
+      closed.abort();
+      stopWaiting();
+      firstPage?.remove();
+      pdfViewer?.setDocument(null as unknown as PDFDocumentProxy);
       viewerRef.current = null;
       busRef.current = null;
-      if (task) void task.destroy();
+      waitingRef.current = [];
+      held.release();
     };
   }, [reportId, attempt]);
 
+  /** Runs `act` on the full viewer now, or as soon as it has attached and laid out its pages. */
+  const withViewer = useCallback((act: (viewer: Viewer, bus: Bus) => void) => {
+    if (viewerRef.current && busRef.current) act(viewerRef.current, busRef.current);
+    else {
+      waitingRef.current.push(act);
+      attachNowRef.current?.();
+    }
+  }, []);
+
   const find = useCallback(
     (type: '' | 'again', findPrevious = false, text = query) => {
-      if (!busRef.current || text.trim() === '') return;
-      busRef.current.dispatch('find', {
-        source: null,
-        type,
-        query: text,
-        caseSensitive: false,
-        entireWord: false,
-        highlightAll: true,
-        findPrevious,
-        matchDiacritics: false,
-      });
+      if (text.trim() === '') return;
+      withViewer((_, bus) =>
+        bus.dispatch('find', {
+          source: null,
+          type,
+          query: text,
+          caseSensitive: false,
+          entireWord: false,
+          highlightAll: true,
+          findPrevious,
+          matchDiacritics: false,
+        }),
+      );
     },
-    [query],
+    [query, withViewer],
   );
 
   function goTo(pageNumber: number) {
-    const viewer = viewerRef.current;
-    if (!viewer || !doc) return;
+    if (!doc) return;
     const clamped = Math.min(Math.max(1, Math.round(pageNumber)), doc.numPages);
-    viewer.currentPageNumber = clamped;
     setPageInput(String(clamped));
+    withViewer((viewer) => (viewer.currentPageNumber = clamped));
   }
   function setScale(value: string) {
-    const viewer = viewerRef.current;
-    if (!viewer) return;
-    viewer.currentScaleValue = value;
+    withViewer((viewer) => (viewer.currentScaleValue = value));
   }
   function zoom(step: number) {
-    const viewer = viewerRef.current;
-    if (!viewer) return;
-    const next = Math.min(4, Math.max(0.25, Math.round((viewer.currentScale + step) * 100) / 100));
-    viewer.currentScale = next;
+    withViewer((viewer) => {
+      viewer.currentScale = Math.min(4, Math.max(0.25, Math.round((viewer.currentScale + step) * 100) / 100));
+    });
   }
 
   async function print() {
@@ -201,6 +260,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
           setError(null);
           setDoc(null);
           setFirstPageShown(false);
+          setViewerShown(false);
           setAttempt((a) => a + 1);
         }}
       />
@@ -208,7 +268,12 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
 
   const scalePercent = /^[\d.]+$/.test(scaleLabel) ? `${Math.round(Number(scaleLabel) * 100)}%` : null;
   return (
-    <div className="rp-pdf" data-testid="pdf-viewer" data-pages={doc?.numPages ?? 0}>
+    <div
+      className="rp-pdf"
+      data-testid="pdf-viewer"
+      data-pages={doc?.numPages ?? 0}
+      data-shown={viewerShown ? 'viewer' : firstPageShown ? 'first-page' : 'loading'}
+    >
       <div className="toolbar rp-pdf-toolbar" role="toolbar" aria-label="PDF controls">
         <Button size="small" variant="ghost" aria-pressed={showThumbs} onClick={() => setShowThumbs((v) => !v)}>
           Thumbnails
@@ -312,15 +377,15 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       </div>
       <div className="rp-pdf-body">
         {/* The thumbnail column keeps its width from the start (page 1 is drawn at its final width once), but its
-            hundreds of entries are made only after page 1 is on screen: they never delay it. */}
+            hundreds of entries are made only once the full viewer has drawn page 1: they never delay it. */}
         {showThumbs &&
-          (doc && firstPageShown ? (
-            <Thumbnails doc={doc} draw={firstPageShown} current={page} onSelect={goTo} />
+          (doc && viewerShown ? (
+            <Thumbnails doc={doc} current={page} onSelect={goTo} />
           ) : (
             <nav className="rp-thumbs" aria-label="Page thumbnails" aria-busy="true" />
           ))}
         <div className="rp-pdf-stage">
-          {!doc && (
+          {!firstPageShown && (
             <div className="rp-pdf-loading">
               <Skeleton lines={6} label="Loading the PDF" />
             </div>
@@ -341,17 +406,15 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
 }
 
 /**
- * Thumbnails render only when scrolled into view, at a small size, so 500 pages cost nothing up front;
- * and only once `draw` is set (after the main view's first page), so they never delay it.
+ * Thumbnails render only when scrolled into view, at a small size, so 500 pages cost nothing up front
+ * (the list itself is shown only after the main view's first page, so it never delays it).
  */
 function Thumbnails({
   doc,
-  draw,
   current,
   onSelect,
 }: {
   doc: PDFDocumentProxy;
-  draw: boolean;
   current: number;
   onSelect(page: number): void;
 }) {
@@ -384,7 +447,7 @@ function Thumbnails({
               aria-label={`Page ${n}`}
               onClick={() => onSelect(n)}
             >
-              <Thumbnail doc={doc} pageNumber={n} draw={draw} />
+              <Thumbnail doc={doc} pageNumber={n} />
               <span aria-hidden="true">{n}</span>
             </button>
           </li>
@@ -394,11 +457,11 @@ function Thumbnails({
   );
 }
 
-function Thumbnail({ doc, pageNumber, draw }: { doc: PDFDocumentProxy; pageNumber: number; draw: boolean }) {
+function Thumbnail({ doc, pageNumber }: { doc: PDFDocumentProxy; pageNumber: number }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!canvas || !draw) return;
+    if (!canvas) return;
     let task: { cancel(): void } | null = null;
     let done = false;
     let cancelled = false;
@@ -428,7 +491,7 @@ function Thumbnail({ doc, pageNumber, draw }: { doc: PDFDocumentProxy; pageNumbe
       observer.disconnect();
       task?.cancel();
     };
-  }, [doc, pageNumber, draw]);
+  }, [doc, pageNumber]);
   return (
     <canvas ref={canvasRef} className="rp-thumb-canvas" width={THUMB_WIDTH} height={Math.round(THUMB_WIDTH * 1.294)} />
   );

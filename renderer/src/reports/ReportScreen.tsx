@@ -1,5 +1,4 @@
 import {
-  lazy,
   memo,
   Suspense,
   useCallback,
@@ -39,12 +38,11 @@ import {
   type ReportView,
 } from './report-analysis';
 import { viewOrSummary } from './report-or-summary';
-import { requestPdfBytes } from './pdf-bytes';
-import { loadPdfViewer, preloadPdfViewerWhenIdle } from './pdf-preload';
+import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
+import { PdfTab } from './PdfTab';
 import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
 import './reports.css';
 
-const PdfViewer = lazy(loadPdfViewer);
 // The summary's panels hold every finding and account (thousands of elements on a large report):
 // switching tabs must not render them again, so they re-render only when their own inputs change.
 const MemoFindingsPanel = memo(FindingsPanel);
@@ -311,11 +309,16 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   );
 
   const openTab = useStableCallback((next: Tab) => {
-    if (next === 'pdf' && !visited.has('pdf')) void requestPdfBytes(summary.id).catch(() => undefined);
     setTab(next);
     setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
   });
-  useEffect(() => preloadPdfViewerWhenIdle(), []);
+  // The PDF is read as the report opens, and opened in pdf.js once the findings are shown (before, pdf.js's parsing
+  // would compete with their analysis for the processor).
+  useEffect(() => readPdfWhenIdle(summary.id), [summary.id]);
+  // The findings are done, failed, or cannot be worked out (no loan): the PDF may be opened now.
+  const findingsSettled =
+    analysis !== null || analyzed.error !== null || (inputs !== null && !analysisInput) || !data.analysis;
+  useEffect(() => (findingsSettled ? preloadPdfWhenIdle(summary.id) : undefined), [summary.id, findingsSettled]);
 
   function onTabKey(event: KeyboardEvent<HTMLButtonElement>) {
     const index = TABS.findIndex((t) => t.id === tab);
@@ -504,7 +507,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
       <div role="tabpanel" id="rp-panel-pdf" aria-labelledby="rp-tab-pdf" hidden={tab !== 'pdf'} className="rp-panel">
         {visited.has('pdf') && (
           <Suspense fallback={<Skeleton lines={6} label="Loading the PDF viewer" />}>
-            <PdfViewer reportId={summary.id} />
+            <PdfTab reportId={summary.id} />
           </Suspense>
         )}
       </div>

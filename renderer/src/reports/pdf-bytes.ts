@@ -1,34 +1,30 @@
 import { api } from '../api';
 
 /**
- * Plaid's PDF of a report, asked for once per report id and kept for the few reports the officer
- * moves between (a PDF is megabytes: the oldest is dropped). The report screen starts the request when
- * the PDF tab opens; the viewer reads the same request.
+ * Plaid's PDF of a report, read through the main process. Read once per opening: the open pdf.js document
+ * (./pdf-document) owns the bytes after that, so nothing here outlives the report screen.
  */
-const KEEP = 3;
-const cache = new Map<string, Promise<Uint8Array>>();
 
-/** Starts (or joins) the request for a report's PDF; a failed request is forgotten so it can be retried. */
-export function requestPdfBytes(reportId: string): Promise<Uint8Array> {
-  const cached = cache.get(reportId);
-  if (cached) {
-    cache.delete(reportId); // most recently used last
-    cache.set(reportId, cached);
-    return cached;
-  }
+// Read ahead while the report screen loads, waiting for the document to be opened (one report at a time).
+const readAhead = new Map<string, Promise<Uint8Array>>();
+
+/** Starts reading the report's PDF before it is opened; the returned function forgets it if it was never used. */
+export function readPdfBytesAhead(reportId: string): () => void {
   const bytes = api.reportsPdf({ reportId }).then(({ pdf }) => pdf);
-  bytes.catch(() => {
-    if (cache.get(reportId) === bytes) cache.delete(reportId); // the viewer shows the error; retry asks again
-  });
-  cache.set(reportId, bytes);
-  while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
-  return bytes;
+  bytes.catch(() => undefined); // the document's own read (below) reports the failure
+  readAhead.set(reportId, bytes);
+  return () => {
+    if (readAhead.get(reportId) === bytes) readAhead.delete(reportId);
+  };
 }
 
-/**
- * A copy of the report's PDF bytes for pdf.js, which takes ownership of what it is given (it moves
- * the buffer to its worker), so the kept bytes stay usable for the next viewer.
- */
-export async function pdfBytesForViewer(reportId: string): Promise<Uint8Array> {
-  return (await requestPdfBytes(reportId)).slice();
+/** The report's PDF: the bytes read ahead if there are some (each used once), else read now. */
+export async function fetchPdfBytes(reportId: string): Promise<Uint8Array> {
+  const ahead = readAhead.get(reportId);
+  readAhead.delete(reportId);
+  if (ahead) {
+    const bytes = await ahead.catch(() => null);
+    if (bytes) return bytes;
+  }
+  return (await api.reportsPdf({ reportId })).pdf;
 }

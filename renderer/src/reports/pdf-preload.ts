@@ -1,23 +1,69 @@
+import type PdfViewer from './PdfViewer';
+import { readPdfBytesAhead } from './pdf-bytes';
+
 /**
- * Getting the PDF tab's first page on screen sooner: the viewer's code (pdf.js and its worker) loads
- * while the officer reads the summary (the PDF's bytes come from ./pdf-bytes, asked for when the tab opens).
+ * Getting the PDF tab's first page on screen sooner: while the report screen loads, the viewer's code (pdf.js and
+ * its worker) loads and the report's PDF is read; while the officer reads the findings, it is opened in pdf.js
+ * (./pdf-document), so a click on the tab only draws page 1.
  */
-export const loadPdfViewer = () => import('./PdfViewer');
+export const loadPdfViewer = () =>
+  import('./PdfViewer').then((module) => {
+    loaded = module.default;
+    return module;
+  });
+let loaded: typeof PdfViewer | null = null;
 
-let viewerPreload: Promise<unknown> | null = null;
+/** The viewer, if its code has loaded (so the tab can show it without suspending). */
+export const loadedPdfViewer = () => loaded;
 
-/** Loads the viewer's code once the page is idle (it starts pdf.js's worker); never twice. */
-export function preloadPdfViewerWhenIdle(): () => void {
-  if (viewerPreload) return () => {};
-  const start = () => {
-    viewerPreload ??= loadPdfViewer().catch(() => {
-      viewerPreload = null; // the PDF tab's own lazy load shows the error and retries
-    });
+/**
+ * Once the report screen is idle: loads the viewer's code and reads the report's PDF. Returns the cleanup for when
+ * the report screen closes (the bytes are dropped if they were never opened).
+ */
+export function readPdfWhenIdle(reportId: string): () => void {
+  let forget: (() => void) | null = null;
+  const cancelStart = whenIdle(() => {
+    forget = readPdfBytesAhead(reportId);
+    void loadPdfViewer().catch(() => undefined); // the PDF tab's own lazy load shows the error and retries
+  });
+  return () => {
+    cancelStart();
+    forget?.();
   };
+}
+
+/**
+ * Once the report screen is idle: opens the report's PDF in pdf.js (with the bytes read ahead). Returns the
+ * cleanup for when the report screen closes: the document is let go (destroyed unless the PDF tab still holds it).
+ */
+export function preloadPdfWhenIdle(reportId: string): () => void {
+  let closed = false;
+  let release: (() => void) | null = null;
+  const start = () => {
+    void loadPdfViewer()
+      .then(() => import('./pdf-document'))
+      .then(({ holdPdfDocument }) => {
+        if (closed) return;
+        const held = holdPdfDocument(reportId);
+        release = held.release;
+        // A failed open is the PDF tab's to show (with Retry); the preload itself stays quiet.
+        held.ready.catch(() => undefined);
+      })
+      .catch(() => undefined); // the PDF tab's own lazy load shows the error and retries
+  };
+  const cancelStart = whenIdle(start);
+  return () => {
+    closed = true;
+    cancelStart();
+    release?.();
+  };
+}
+
+function whenIdle(run: () => void): () => void {
   if (typeof requestIdleCallback === 'function') {
-    const handle = requestIdleCallback(start, { timeout: 2000 });
+    const handle = requestIdleCallback(run, { timeout: 2000 });
     return () => cancelIdleCallback(handle);
   }
-  const timer = setTimeout(start, 300);
+  const timer = setTimeout(run, 300);
   return () => clearTimeout(timer);
 }
