@@ -274,7 +274,7 @@ export async function measureQuickstartPeer(browser: Browser, base: string) {
 }
 
 /** Renderer JS heap: baseline on the loan pipeline, with the report open (peak, settled), after closing, ×10. */
-export async function measureHeap(browser: Browser, url: string, reportId: string) {
+export async function measureHeap(browser: Browser, url: string, reportId: string, cycles = 10) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
@@ -294,7 +294,7 @@ export async function measureHeap(browser: Browser, url: string, reportId: strin
     const workerOpen: number[] = [];
     const afterClose: number[] = [];
     const workerAfterClose: number[] = [];
-    for (let cycle = 0; cycle < 10; cycle++) {
+    for (let cycle = 0; cycle < cycles; cycle++) {
       const peak = await heap.peaksDuring(() => openReport(page, reportId), worker.used);
       peaks.push(peak.page);
       combinedPeaks.push(peak.combined);
