@@ -13,6 +13,8 @@ import { postgresValues, toPostgresPlaceholders } from '../../electron/db/sql';
 import { openTeamStore } from '../../electron/db/team-store';
 import type { PipelineQuery } from '../../electron/db/repositories/loans';
 import { postgresCluster } from '../helpers/postgres';
+import { addApplicant, applicantInput } from '../helpers/applicant';
+import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
 
 /** Which engine the store tests run on: the `store-postgres` vitest project sets `ASSETDESK_STORE_ENGINE=postgres`. */
 export const onPostgres = process.env.ASSETDESK_STORE_ENGINE === 'postgres';
@@ -257,4 +259,22 @@ export async function pipeline(store: AssetDeskStore, query: Partial<PipelineQue
     today: '2026-11-02',
     ...query,
   });
+}
+
+/** A one-borrower loan with one Sandbox bank (First Platypus), the usual start of a report test. */
+export async function borrowerWithBank(
+  store: AssetDeskStore,
+  accounts: Parameters<AssetDeskStore['items']['add']>[0]['accounts'] = [],
+) {
+  const applicant = await addApplicant(store, applicantInput());
+  const item = await store.items.add({
+    applicantId: applicant.id,
+    environment: 'sandbox',
+    plaidItemId: `item-${applicant.id}`,
+    accessToken: FAKE_ACCESS_TOKEN,
+    institutionId: 'ins_109508',
+    institutionName: 'First Platypus Bank',
+    accounts,
+  });
+  return { applicant, item };
 }

@@ -2,9 +2,8 @@ import type { AssetReportGetResult } from '../../shared/asset-report';
 import { decodeReportView } from '../../shared/report-view';
 import { buildReportView, readReportView } from '../../electron/services/reports/report-view';
 import { createLogger } from '../../electron/log/logger';
-import { addApplicant } from '../helpers/applicant';
 import { reportWithTransactions } from '../bench/renderer-seed';
-import { ACCESS_TOKEN, REPORT_TOKEN, SSN, applicantInput, tempStore } from './helpers';
+import { REPORT_TOKEN, SSN, borrowerWithBank, tempStore } from './helpers';
 
 /**
  * The report screen's prepared view, kept sealed beside the report's JSON and PDF (both engines): stored with a
@@ -24,16 +23,7 @@ describe('report views in the store', () => {
   afterEach(() => t.cleanup());
 
   async function pendingReport() {
-    const applicant = await addApplicant(t.store, applicantInput());
-    const item = await t.store.items.add({
-      applicantId: applicant.id,
-      environment: 'sandbox',
-      plaidItemId: `item-${applicant.id}`,
-      accessToken: ACCESS_TOKEN,
-      institutionId: 'ins_109508',
-      institutionName: 'First Platypus Bank',
-      accounts: [],
-    });
+    const { applicant, item } = await borrowerWithBank(t.store);
     const pending = await t.store.reports.createPending({
       loanId: applicant.loanId,
       applicantId: applicant.id,

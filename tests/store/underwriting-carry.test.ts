@@ -1,7 +1,6 @@
-import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
+import { borrowerWithBank, tempStore } from './helpers';
 import { analysisContextFor, underwritingConfirmationHandlers } from '../../electron/services/features/underwriting';
 import { personaReport } from '../underwriting/persona-report';
-import { addApplicant } from '../helpers/applicant';
 
 /** Officer's sourcing marks and account confirmations carry to refreshed and filtered reports (issue 13). */
 describe('underwriting marks that carry to child reports', () => {
@@ -12,16 +11,9 @@ describe('underwriting marks that carry to child reports', () => {
   afterEach(() => t.cleanup());
 
   async function family() {
-    const applicant = await addApplicant(t.store, applicantInput());
-    const item = await t.store.items.add({
-      applicantId: applicant.id,
-      environment: 'sandbox',
-      plaidItemId: `item-${applicant.id}`,
-      accessToken: ACCESS_TOKEN,
-      institutionId: 'ins_109508',
-      institutionName: 'First Platypus Bank',
-      accounts: [{ accountId: 'acc-1', name: 'Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
-    });
+    const { applicant, item } = await borrowerWithBank(t.store, [
+      { accountId: 'acc-1', name: 'Checking', mask: '0000', type: 'depository', subtype: 'checking' },
+    ]);
     const base = {
       loanId: applicant.loanId,
       applicantId: applicant.id,
