@@ -91,12 +91,12 @@ export function accountLabel(account: { name: string; mask: string | null }): st
 }
 
 /** What the table shows as a transaction's description: the bank's text, else Plaid's name. */
-export const descriptionOf = (t: AssetReportTransaction): string => t.original_description ?? t.name ?? '';
+const descriptionOf = (t: AssetReportTransaction): string => t.original_description ?? t.name ?? '';
 const categoryOf = (t: AssetReportTransaction): string | null =>
   t.category && t.category.length > 0 ? t.category.join(' › ') : null;
 
 /** Transaction fields only a report fetched with insights has (the ones a plain report surely lacks). */
-export const INSIGHT_FIELDS = ['merchant_name', 'category', 'category_id', 'credit_category'] as const;
+const INSIGHT_FIELDS = ['merchant_name', 'category', 'category_id', 'credit_category'] as const;
 
 /** True when the report has transactions and none carries an insight field (it was fetched without insights). */
 export function fetchedWithoutInsights(content: AssetReportGetResult): boolean {

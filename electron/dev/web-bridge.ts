@@ -21,10 +21,6 @@ import { createLogger, type Logger } from '../log/logger';
  * the packaged app imports this file.
  */
 
-/** Node's native base64 for the bridge's binary values (PDFs, report views). */
-const nodeBase64 = (bytes: Uint8Array) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-
 export interface AppServicesLike {
   handlers: ContractHandlers;
   start(): Promise<void>;
@@ -94,7 +90,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** An invoke answer in the binary wire, written part by part (no copy of a large report into one buffer). */
+/** Every invoke answer, in the binary wire, written part by part (no copy of a large report into one buffer). */
 function sendParts(res: ServerResponse, parts: Uint8Array[]): void {
   res.writeHead(200, {
     'content-type': WIRE_CONTENT_TYPE,
@@ -141,7 +137,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   };
   const events: EventSink = {
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
-      const frame = `event: ${event}\ndata: ${encodeWire(payload, { toBase64: nodeBase64 })}\n\n`;
+      const frame = `event: ${event}\ndata: ${encodeWire(payload)}\n\n`;
       for (const stream of streams) stream.write(frame);
     },
   };
@@ -194,10 +190,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       try {
         payload = decodeWire(await readBody(req));
       } catch {
-        return send(
+        return sendParts(
           res,
-          200,
-          encodeWire({
+          encodeWireParts({
             ok: false,
             error: { code: 'VALIDATION_FAILED', message: 'The request was not valid JSON.', retryable: false },
           }),

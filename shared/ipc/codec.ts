@@ -40,36 +40,28 @@ export function base64ToBytes(text: string): Uint8Array {
 
 type Path = (string | number)[];
 
-/** Strings at least this long travel outside the JSON (see encodeWire). */
+/** Strings at least this long (a report's JSON text) travel after the header in the binary wire. */
 const RAW_STRING_MIN = 64 * 1024;
 
 interface Extracted {
+  /** Text wire: paths of the binary values, sent in place as base64. */
   bytes: Path[];
-  toBase64: (bytes: Uint8Array) => string;
-  /** Binary values kept as they are (the binary wire), instead of base64 inside the JSON. */
-  binary?: { path: Path; bytes: Uint8Array }[];
-  /** Long strings lifted out of the JSON, in order, with where they go. */
-  raw: { path: Path; text: string }[] | null;
+  /** Binary wire: binary values and long strings lifted out of the JSON, in order, with where they go. */
+  lifted: { binary: { path: Path; bytes: Uint8Array }[]; strings: { path: Path; text: string }[] } | null;
 }
 
-/** Finds Uint8Array values (and long strings, when asked) and swaps them out, copying only the objects on the way. */
+/** Finds Uint8Array values (and, for the binary wire, long strings) and swaps them out, copying only the objects on the way. */
 function extract(value: unknown, path: Path, found: Extracted, depth: number): unknown {
   if (value instanceof Uint8Array) {
-    if (found.binary) {
-      found.binary.push({ path, bytes: value });
+    if (found.lifted) {
+      found.lifted.binary.push({ path, bytes: value });
       return '';
     }
     found.bytes.push(path);
-    const base64 = found.toBase64(value);
-    // A large one (a report view) also goes after the JSON: no copy through JSON.stringify and JSON.parse.
-    if (found.raw && base64.length >= RAW_STRING_MIN) {
-      found.raw.push({ path, text: base64 });
-      return '';
-    }
-    return base64;
+    return bytesToBase64Fast(value);
   }
-  if (found.raw && typeof value === 'string' && value.length >= RAW_STRING_MIN) {
-    found.raw.push({ path, text: value });
+  if (found.lifted && typeof value === 'string' && value.length >= RAW_STRING_MIN) {
+    found.lifted.strings.push({ path, text: value });
     return '';
   }
   // Binary only ever sits near the top of an envelope ({ value: { pdf } }); stop before big data.
@@ -95,37 +87,15 @@ function base64ToBytesFast(text: string): Uint8Array {
   return nativeFrom ? nativeFrom(text) : base64ToBytes(text);
 }
 
-export interface EncodeWireOptions {
-  /**
-   * Send strings of 64 KiB and more (a report's JSON text) after the JSON instead of inside it: no
-   * escaping on the way out, no unescaping on the way in. The text then holds raw newlines, so only
-   * for whole-body messages (invoke responses), not for line-framed event streams.
-   */
-  rawStrings?: boolean;
-  /**
-   * The sending side's own base64 encoder, when it has a native one the codec cannot name (Node's Buffer): the
-   * portable loop takes about 60 ms per MB, a report view is several MB.
-   */
-  toBase64?: (bytes: Uint8Array) => string;
-}
-
 /**
- * Wire format: {"b": [paths of binary values], "v": value}. Plain JSON.stringify / JSON.parse do
- * the heavy lifting (no replacer or reviver callbacks, which are several times slower on the
- * 20 MB of a large report); only the listed paths are converted. With rawStrings, the header also
- * lists "s": [[path, length]…], and after a newline the strings follow one after another.
+ * Text wire, for request bodies and the event stream (one line per message): {"b": [paths of binary values], "v":
+ * value}. Plain JSON.stringify / JSON.parse do the work (no replacer or reviver callbacks); only the listed paths are
+ * converted. Invoke answers, which can be tens of MB, use the binary wire below.
  */
-export function encodeWire(value: unknown, options: EncodeWireOptions = {}): string {
-  const found: Extracted = {
-    bytes: [],
-    raw: options.rawStrings ? [] : null,
-    toBase64: options.toBase64 ?? bytesToBase64Fast,
-  };
+export function encodeWire(value: unknown): string {
+  const found: Extracted = { bytes: [], lifted: null };
   const v = extract(value, [], found, 0);
-  if (!found.raw || found.raw.length === 0) return JSON.stringify({ b: found.bytes, v });
-  // JSON.stringify never emits a raw newline, so the first one ends the header.
-  const header = JSON.stringify({ b: found.bytes, s: found.raw.map((r) => [r.path, r.text.length]), v });
-  return `${header}\n${found.raw.map((r) => r.text).join('')}`;
+  return JSON.stringify({ b: found.bytes, v });
 }
 
 // Path segments that would reach an object's prototype instead of its own data.
@@ -160,30 +130,11 @@ function setAt(root: unknown, path: Path, convert: (current: unknown) => unknown
 }
 
 export function decodeWire(text: string): unknown {
-  const headerEnd = text.indexOf('\n');
-  const wire = JSON.parse(headerEnd === -1 ? text : text.slice(0, headerEnd)) as {
-    b?: Path[];
-    s?: [Path, number][];
-    v?: unknown;
-  };
+  const wire = JSON.parse(text) as { b?: unknown; v?: unknown };
   if (typeof wire !== 'object' || wire === null || !('v' in wire)) throw new Error('not a bridge message');
-  let root = wire.v;
   if (wire.b !== undefined && !Array.isArray(wire.b)) throw new Error('bridge message has a malformed path list');
-  if (wire.s !== undefined && !Array.isArray(wire.s)) throw new Error('bridge message has a malformed string list');
-  // Raw strings first: a large binary value travels as one, and is turned into bytes below.
-  let offset = headerEnd + 1;
-  for (const entry of wire.s ?? []) {
-    if (!Array.isArray(entry)) throw new Error('bridge message has a malformed string list');
-    const path = checkPath(entry[0]);
-    const length = entry[1];
-    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0)
-      throw new Error('bridge message has a malformed string length');
-    if (headerEnd === -1 || offset + length > text.length) throw new Error('bridge message cut short');
-    const raw = text.slice(offset, offset + length);
-    offset += length;
-    root = setAt(root, path, () => raw);
-  }
-  for (const path of wire.b ?? []) {
+  let root = wire.v;
+  for (const path of (wire.b as unknown[] | undefined) ?? []) {
     root = setAt(root, checkPath(path), (current) =>
       typeof current === 'string' ? base64ToBytesFast(current) : current,
     );
@@ -205,10 +156,10 @@ const padTo = (n: number) => (ALIGN - (n % ALIGN)) % ALIGN;
  * process read, and the page reads it where it landed. Returns the parts to write one after another.
  */
 export function encodeWireParts(value: unknown): Uint8Array[] {
-  const binary: { path: Path; bytes: Uint8Array }[] = [];
-  const found: Extracted = { bytes: [], raw: [], toBase64: bytesToBase64Fast, binary };
-  const v = extract(value, [], found, 0);
-  const strings = found.raw!.map((r) => ({ path: r.path, bytes: utf8.encode(r.text) }));
+  const lifted: NonNullable<Extracted['lifted']> = { binary: [], strings: [] };
+  const v = extract(value, [], { bytes: [], lifted }, 0);
+  const binary = lifted.binary;
+  const strings = lifted.strings.map((r) => ({ path: r.path, bytes: utf8.encode(r.text) }));
   const header = utf8.encode(
     JSON.stringify({
       s: strings.map((r) => [r.path, r.bytes.length]),

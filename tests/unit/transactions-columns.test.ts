@@ -1,6 +1,5 @@
 import {
   accountFullLabel,
-  buildTransactionColumns,
   categoriesOf,
   emptyFilters,
   filterTransactions,
@@ -12,8 +11,14 @@ import {
   type SortDirection,
   type SortKey,
 } from '../../renderer/src/reports/transactions';
-import { dayOf, isoDateOf, NO_STRING } from '../../renderer/src/reports/transaction-columns';
-import { decodeReportView, encodeReportView, encodeTransactionColumns } from '../../shared/report-view';
+import {
+  dayOf,
+  decodeReportView,
+  encodeReportView,
+  encodeTransactionColumns,
+  isoDateOf,
+  NO_STRING,
+} from '../../shared/report-view';
 import type { AssetReport, AssetReportGetResult, AssetReportTransaction } from '../../shared/asset-report';
 
 /**
@@ -60,6 +65,8 @@ const report = {
   ],
 } as unknown as AssetReport;
 
+/** The columns of a parsed report as the page reads them (the app's come from the stored view block). */
+const buildTransactionColumns = (r: Pick<AssetReport, 'items'>) => readTransactionColumns(encodeTransactionColumns(r));
 type Columns = ReturnType<typeof buildTransactionColumns>;
 const ids = (columns: Columns, rows: number[]) => rows.map((i) => rowAt(columns, i).id);
 /** The row of a transaction, wherever the columns put it. */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeWire, decodeWireBytes, encodeWire, WIRE_CONTENT_TYPE } from '../../shared/ipc/codec';
+import { decodeWireBytes, encodeWire, WIRE_CONTENT_TYPE } from '../../shared/ipc/codec';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 import { createAppProtocolHandler } from '../../electron/main/app-protocol';
@@ -35,13 +35,11 @@ function call(
   );
 }
 
-/** An invoke answer in either wire: binary for answers, JSON text for refusals made before dispatch. */
+/** An invoke answer: always the binary wire. */
 function envelopeOf(res: { bytes: Buffer; headers: Record<string, unknown> }): unknown {
-  if (res.headers['content-type'] === WIRE_CONTENT_TYPE) {
-    const copy = new Uint8Array(res.bytes); // its own buffer, as fetch's arrayBuffer() gives the page
-    return decodeWireBytes(copy.buffer);
-  }
-  return decodeWire(res.bytes.toString());
+  expect(res.headers['content-type']).toBe(WIRE_CONTENT_TYPE);
+  const copy = new Uint8Array(res.bytes); // its own buffer, as fetch's arrayBuffer() gives the page
+  return decodeWireBytes(copy.buffer);
 }
 
 describe('web bridge transport', () => {

@@ -130,7 +130,8 @@ async function storeIfStillPending(
     warnings: await withInstitutions(deps.store, deps.environment, result.warnings),
   } as unknown as AssetReportGetResult;
   const findingCounts = await findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
-  await deps.store.transaction(() => storeReady(deps, report, content, pdf, findingCounts));
+  const view = buildReportView(content); // the same: ~130 ms for 50,000 transactions must not hold the write lock
+  await deps.store.transaction(() => storeReady(deps, report, { content, pdf, view }, findingCounts));
   deps.log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
   await deps.onReady(report, content.warnings);
   deps.poller.window.forget(reportId);
@@ -162,8 +163,7 @@ async function withInstitutions(
 async function storeReady(
   deps: ReportFetcherDeps,
   report: ReportRecord,
-  content: AssetReportGetResult,
-  pdf: Uint8Array,
+  { content, pdf, view }: { content: AssetReportGetResult; pdf: Uint8Array; view: Uint8Array },
   findingCounts: { attention: number; info: number } | null,
 ): Promise<void> {
   const summary = summarizeReport(content);
@@ -180,7 +180,7 @@ async function storeReady(
     },
     readyAt: deps.clock().toISOString(),
     generatedOn: content.report.date_generated?.slice(0, 10) ?? null,
-    view: buildReportView(content),
+    view,
   });
   await deps.store.activity.append({
     action: 'report_ready',

@@ -36,9 +36,8 @@ export function createWebBridgeWindowApi(): WindowApi {
           body: encodeWire(request ?? {}),
         });
         // Binary wire: a report view arrives as the main process's bytes, read in place (see encodeWireParts).
-        if (response.headers.get('content-type') === WIRE_CONTENT_TYPE)
-          return decodeWireBytes(await response.arrayBuffer()) as Envelope<unknown>;
-        return decodeWire(await response.text()) as Envelope<unknown>;
+        if (response.headers.get('content-type') !== WIRE_CONTENT_TYPE) throw new Error('not a bridge answer');
+        return decodeWireBytes(await response.arrayBuffer()) as Envelope<unknown>;
       } catch {
         return {
           ok: false,

@@ -1,22 +1,10 @@
 import { NO_STRING, type StringTableData } from '../../../shared/report-view';
 
 /**
- * A report's transactions as columns of typed arrays (built in the main process when the report is stored,
- * see shared/report-view), read in place by the page: it never holds 50,000 transaction objects. Text
- * fields are numbers into one table of distinct strings stored as UTF-8, so a repeated description is stored once.
+ * The page's reader of the view block's string table (see shared/report-view): text fields of the transaction
+ * columns are numbers into one table of distinct UTF-8 strings, decoded only when shown or searched.
  */
-export {
-  accountLabel,
-  dayOf,
-  descriptionOf,
-  isoDateOf,
-  NO_STRING,
-  type StringTableData,
-  type TransactionAccount,
-  type TransactionColumnsData,
-} from '../../../shared/report-view';
-
-/** Reads the string table on the page: each string decoded the first time it is asked for, then kept. */
+/** Each string decoded the first time it is asked for, then kept. */
 export class StringTable {
   private readonly decoded: (string | undefined)[];
   private readonly decoder = new TextDecoder();

@@ -1,16 +1,9 @@
-import type { AssetReport, AssetReportAccount } from '../../../shared/asset-report';
+import type { AssetReportAccount } from '../../../shared/asset-report';
 import { dollarsToCents, parseAmountCents } from '../../../shared/amounts';
 import { searchAmountCents } from '../../../shared/search';
 import { formatDate } from './format';
-import { encodeTransactionColumns } from '../../../shared/report-view';
-import {
-  accountLabel,
-  dayOf,
-  isoDateOf,
-  NO_STRING,
-  StringTable,
-  type TransactionColumnsData,
-} from './transaction-columns';
+import { accountLabel, dayOf, isoDateOf, NO_STRING, type TransactionColumnsData } from '../../../shared/report-view';
+import { StringTable } from './transaction-columns';
 
 export { accountLabel };
 
@@ -23,7 +16,7 @@ export interface TransactionColumns extends Omit<TransactionColumnsData, 'string
   readonly strings: StringTable;
 }
 
-export type { TransactionAccount } from './transaction-columns';
+export type { TransactionAccount } from '../../../shared/report-view';
 
 /** The page's reader over the columns of the report's view block. */
 export function readTransactionColumns(data: TransactionColumnsData): TransactionColumns {
@@ -136,11 +129,6 @@ export function readFilterInputs(inputs: TransactionFilterInputs): FilterReading
 /** Bank, account name and full mask: two banks' "Plaid Checking ••0000" must read apart. */
 export function accountFullLabel(institutionName: string, account: Pick<AssetReportAccount, 'name' | 'mask'>): string {
   return `${institutionName} · ${accountLabel(account)}`;
-}
-
-/** The columns of a parsed report, built in place (tests and tools; the screen reads the stored view's). */
-export function buildTransactionColumns(report: Pick<AssetReport, 'items'>): TransactionColumns {
-  return readTransactionColumns(encodeTransactionColumns(report));
 }
 
 export function rowAt(columns: TransactionColumns, index: number): TransactionRow {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { RunningEmulator } from '../../../electron/emulator';
-import { decodeWire, decodeWireBytes, encodeWire, WIRE_CONTENT_TYPE } from '../../../shared/ipc/codec';
+import { decodeWireBytes, encodeWire, WIRE_CONTENT_TYPE } from '../../../shared/ipc/codec';
 import type { Envelope } from '../../../shared/ipc/contract';
 import type { TestDatabase } from '../../helpers/postgres';
 import { testKeychainService } from '../../helpers/keychain';
@@ -82,9 +82,9 @@ export async function startTeamDeskProcess(options: {
         headers: { 'content-type': 'application/json', 'x-bridge-token': token },
         body: encodeWire(payload),
       });
-      if (response.headers.get('content-type') === WIRE_CONTENT_TYPE)
-        return decodeWireBytes(await response.arrayBuffer()) as Envelope<T>;
-      return decodeWire(await response.text()) as Envelope<T>;
+      if (response.headers.get('content-type') !== WIRE_CONTENT_TYPE)
+        throw new Error(`${channel}: the bridge answered ${response.status} ${await response.text()}`);
+      return decodeWireBytes(await response.arrayBuffer()) as Envelope<T>;
     },
     async kill() {
       process.kill(-child.pid!, 'SIGKILL');
