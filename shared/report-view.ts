@@ -10,6 +10,9 @@ import { utf8 } from './utf8';
  * Transactions are stored newest first (same-day ones in the report's own order): the table's first sort
  * is then already done, and a stable sort on any key keeps the report's order among equals.
  *
+ * A first-screen block is the same format holding only the newest rows (see firstScreenOf): its head still
+ * counts every transaction, so the page can show the report and its first rows while the rest is on its way.
+ *
  * Block layout, little-endian (every machine AssetDesk runs on), each section aligned for its array type:
  *   header  magic "ADRV", format version, count, string count, string bytes, head bytes (u32 each) + 16 spare
  *   amount f64[count] | day i32[count] | id, description, merchant, category, currency u32[count] each |
@@ -65,13 +68,20 @@ export interface TransactionColumnsData {
 export interface ReportHeadData {
   /** Every field of Plaid's report but the transactions (each account's `transactions` is empty). */
   head: AssetReportGetResult;
+  /** Every transaction of the report, whether or not this block holds them all. */
   transactionCount: number;
   /** Plaid sent the report without its insights (see fetchedWithoutInsights). */
   withoutInsights: boolean;
 }
 
 export interface ReportViewData extends ReportHeadData {
+  /** The newest `columns.count` transactions: all of them, or a first screen's (see firstScreenOf). */
   columns: TransactionColumnsData;
+}
+
+/** Whether a view holds every transaction of its report (a first-screen block holds only the newest ones). */
+export function isCompleteView(view: ReportViewData): boolean {
+  return view.columns.count === view.transactionCount;
 }
 
 const DAY_MS = 86_400_000;
@@ -258,7 +268,14 @@ export function encodeReportView(
     accounts: columns.accounts,
     hasInsights: columns.hasInsights,
   };
-  const headBytes = utf8.encode(redactHead(JSON.stringify(stored)));
+  return writeBlock(columns, utf8.encode(redactHead(JSON.stringify(stored))));
+}
+
+/** One block of these columns and this head (its UTF-8 JSON). */
+function writeBlock(
+  columns: Omit<TransactionColumnsData, 'accounts' | 'hasInsights'>,
+  headBytes: Uint8Array,
+): Uint8Array<ArrayBuffer> {
   const stringCount = columns.strings.offsets.length - 1;
   const at = layout(columns.count, stringCount, columns.strings.bytes.length, headBytes.length);
   const block = new Uint8Array(at.end);
@@ -279,6 +296,63 @@ export function encodeReportView(
   put(columns.strings.bytes, at.strings);
   put(headBytes, at.head);
   return block;
+}
+
+/**
+ * The first screen of a view block: the same head (it still counts every transaction) and only the newest
+ * `rows` transactions, with just the strings they use. The report screen paints from it while the whole
+ * block travels. A view with no more than `rows` transactions is its own first screen.
+ */
+export function firstScreenOf(block: Uint8Array, rows: number): Uint8Array<ArrayBuffer> {
+  const view = decodeReportView(block);
+  const all = view.columns;
+  if (all.count <= rows) return Uint8Array.from(block);
+  const count = rows;
+  const renumbered = new Map<number, number>();
+  const kept: number[] = [];
+  const renumber = (n: number): number => {
+    if (n === NO_STRING) return n;
+    let next = renumbered.get(n);
+    if (next === undefined) {
+      next = kept.push(n) - 1;
+      renumbered.set(n, next);
+    }
+    return next;
+  };
+  const strings = (source: Uint32Array) => Uint32Array.from(source.subarray(0, count), renumber);
+  const id = strings(all.id);
+  const description = strings(all.description);
+  const merchant = strings(all.merchant);
+  const category = strings(all.category);
+  const currency = strings(all.currency);
+  // The kept strings' bytes, copied as they are (no decoding).
+  const offsets = new Uint32Array(kept.length + 1);
+  kept.forEach((n, i) => (offsets[i + 1] = offsets[i]! + all.strings.offsets[n + 1]! - all.strings.offsets[n]!));
+  const bytes = new Uint8Array(offsets[kept.length]!);
+  kept.forEach((n, i) =>
+    bytes.set(all.strings.bytes.subarray(all.strings.offsets[n], all.strings.offsets[n + 1]), offsets[i]),
+  );
+  const columns = {
+    count,
+    amount: all.amount.slice(0, count),
+    day: all.day.slice(0, count),
+    pending: all.pending.slice(0, count),
+    account: all.account.slice(0, count),
+    id,
+    description,
+    merchant,
+    category,
+    currency,
+    strings: { bytes, offsets },
+  };
+  return writeBlock(columns, headBytesOf(block));
+}
+
+/** The head's UTF-8 JSON, as stored at the end of a block decodeReportView has accepted. */
+function headBytesOf(block: Uint8Array): Uint8Array {
+  const header = new DataView(block.buffer, block.byteOffset, HEADER_BYTES);
+  const headBytes = header.getUint32(20, true);
+  return block.subarray(block.byteLength - headBytes);
 }
 
 /** The format version a block says it has; null when it is not a report view block at all. */
@@ -318,7 +392,12 @@ export function decodeReportView(input: Uint8Array): ReportViewData {
   } catch {
     throw new ReportViewFormatError('the report view has a damaged head');
   }
-  if (!Array.isArray(stored?.head?.report?.items) || stored.transactionCount !== count)
+  // A first screen holds fewer transactions than its head counts; never more.
+  if (
+    !Array.isArray(stored?.head?.report?.items) ||
+    !Number.isInteger(stored.transactionCount) ||
+    stored.transactionCount < count
+  )
     throw new ReportViewFormatError('the report view has a damaged head');
   return {
     head: stored.head,

@@ -49,6 +49,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'report_content.json_enc': 'Asset Report',
   'report_content.pdf_enc': 'Asset Report PDF',
   'report_content.view_enc': 'Asset Report view',
+  'report_content.view_first_enc': 'Asset Report first screen',
   'audit_copies.token_enc': 'audit copy',
   'applicants.ssn_enc': 'Social Security number',
   'sourced_deposits.note_enc': 'sourced-deposit note',

@@ -110,6 +110,7 @@ export const PLANS: TablePlan[] = [
       json_enc: (row) => String(row.report_id),
       pdf_enc: (row) => String(row.report_id),
       view_enc: (row) => String(row.report_id),
+      view_first_enc: (row) => String(row.report_id),
     },
   },
   {

@@ -265,7 +265,11 @@ export const contract = {
    * The report as the viewer paints it: one binary block prepared when the report was stored (the report
    * without its transactions as JSON, the transactions as typed-array columns; see shared/report-view).
    */
-  'reports:view': channel(z.strictObject({ reportId: id }), z.object({ summary: ReportSummary, view: bytes })),
+  // The whole view, or its first screen (the newest transactions; the report screen paints from it first).
+  'reports:view': channel(
+    z.strictObject({ reportId: id, part: z.enum(['whole', 'firstScreen']).optional() }),
+    z.object({ summary: ReportSummary, view: bytes }),
+  ),
   'reports:pdf': channel(z.strictObject({ reportId: id }), z.object({ pdf: bytes })),
   'reports:refresh': channel(
     z.strictObject({ reportId: id, daysRequested: z.number().int().min(1).max(731).optional() }),

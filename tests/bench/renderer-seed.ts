@@ -6,7 +6,7 @@ import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 import { openAssetDeskStore, type AssetDeskStore } from '../../electron/db';
 import { renderAssetReportPdf } from '../../electron/emulator/pdf';
 import { createAppServices } from '../../electron/services/app-services';
-import { buildReportView } from '../../electron/services/reports/report-view';
+import { buildReportViews } from '../../electron/services/reports/report-view';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import { createKeychainVault, type KeytarLike } from '../../electron/services/vault';
 import { buildAssetReport } from '../emulator/pdf-fixture';
@@ -102,8 +102,8 @@ export async function storeReadyReport(
       earliestHistoryDate: null,
     },
     readyAt: new Date().toISOString(),
-    // As the app stores a ready report (electron/services/reports/fetch.ts): with the screen's prepared view.
-    view: buildReportView(content as unknown as AssetReportGetResult),
+    // As the app stores a ready report (electron/services/reports/fetch.ts): with the screen's prepared views.
+    view: buildReportViews(content as unknown as AssetReportGetResult),
   });
   return pending.id;
 }

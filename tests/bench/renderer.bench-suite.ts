@@ -111,6 +111,7 @@ export const suite: BenchSuite = {
       const inPageTimes: number[] = [];
       const inDomTimes: number[] = [];
       const viewAnswered: number[] = [];
+      const completeTimes: number[] = [];
       const openTimes: number[] = [];
       const findingsTimes: number[] = [];
       const headerTimes: number[] = [];
@@ -121,8 +122,9 @@ export const suite: BenchSuite = {
         await front(page);
         await page.evaluate(() => (location.hash = '#/loans'));
         await page.getByTestId('loan-row').first().waitFor();
-        const [painted, inDom, answered] = await openReportInPage(page, bigId);
+        const [painted, inDom, answered, complete] = await openReportInPage(page, bigId);
         inPageTimes.push(painted);
+        completeTimes.push(complete);
         inDomTimes.push(inDom);
         viewAnswered.push(answered);
         // The floor's turn, after the app's page is done with this open.
@@ -258,8 +260,13 @@ export const suite: BenchSuite = {
           target: 300,
         },
         {
-          name: 'Report viewer open, of which reports:view answered (open to its last byte, median of 5)',
+          name: 'Report viewer open, of which reports:view answered with the first screen (open to its last byte, median of 5)',
           value: Math.round(median(viewAnswered)),
+          unit: 'ms',
+        },
+        {
+          name: 'Report viewer open to every transaction in the table (search, filters and sorting ready; median of 5)',
+          value: Math.round(median(completeTimes)),
           unit: 'ms',
         },
         {

@@ -122,11 +122,14 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     expect(Buffer.from(pdf.pdf).subarray(0, 5).toString()).toBe('%PDF-');
     expect(h.notifications.some((n) => n.title === 'Asset Report ready')).toBe(true);
 
-    // The screen's view was prepared when the report was stored, and says what the report says.
-    const stored = await h.services.internals.store()!.reports.readView(report.id);
+    // The screen's views were prepared when the report was stored, and say what the report says.
+    const stored = await h.services.internals.store()!.reports.readView(report.id, 'whole');
     const { summary, view } = await h.handlers['reports:view']({ reportId: report.id });
     expect(summary).toStrictEqual(got.summary);
     expect(view).toEqual(stored);
+    const firstScreen = await h.handlers['reports:view']({ reportId: report.id, part: 'firstScreen' });
+    expect(firstScreen.view).toEqual(await h.services.internals.store()!.reports.readView(report.id, 'firstScreen'));
+    expect(Buffer.from(firstScreen.view).includes('123-45-6789')).toBe(false);
     expect(Buffer.from(view).includes('123-45-6789')).toBe(false);
     const read = decodeReportView(view);
     expect(read.head).toStrictEqual(withoutTransactions(content));

@@ -226,7 +226,10 @@ const TABLE: Partial<Record<Channel, Row>> = {
     },
   },
   'reports:get': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
-  'reports:view': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
+  'reports:view': {
+    valid: { reportId: 'r1', part: 'firstScreen' },
+    fields: { reportId: ids, part: ['first', 'FIRSTSCREEN', '', 1, null, {}] },
+  },
   'reports:pdf': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:summary': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'reports:refresh': { valid: { reportId: 'r1' }, fields: { reportId: ids, daysRequested: days } },

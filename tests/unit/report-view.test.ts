@@ -2,6 +2,7 @@ import {
   decodeReportView,
   encodeReportView,
   fetchedWithoutInsights,
+  firstScreenOf,
   NO_STRING,
   REPORT_VIEW_FORMAT,
   reportViewFormat,
@@ -9,8 +10,9 @@ import {
   withoutTransactions,
 } from '../../shared/report-view';
 import type { AssetReportGetResult } from '../../shared/asset-report';
-import { buildReportView } from '../../electron/services/reports/report-view';
+import { buildReportViews } from '../../electron/services/reports/report-view';
 import { readReportView } from '../../renderer/src/reports/report-analysis';
+import { readTransactionColumns, rowAt } from '../../renderer/src/reports/transactions';
 import { reportWithTransactions } from '../bench/renderer-seed';
 
 /**
@@ -65,9 +67,45 @@ test('the main process masks the borrower’s SSN in the head, as in every other
     ...content,
     report: { ...content.report, user: { ...content.report.user, ssn: '123-45-6789' } },
   } as AssetReportGetResult;
-  const block = buildReportView(withSsn);
-  expect(Buffer.from(block).includes('123-45-6789')).toBe(false);
-  expect(decodeReportView(block).head.report.user.ssn).toBe('***-**-6789');
+  for (const block of Object.values(buildReportViews(withSsn))) {
+    expect(Buffer.from(block).includes('123-45-6789')).toBe(false);
+    expect(decodeReportView(block).head.report.user.ssn).toBe('***-**-6789');
+  }
+});
+
+test('a first screen holds the newest rows exactly as the whole view has them, and counts every transaction', () => {
+  // A non-ASCII description among the newest rows: its bytes are copied into the first screen's own table.
+  const report = reportWithTransactions(2, 400, 120);
+  const newest = report.items[0]!.accounts[0]!.transactions.reduce((a, b) => (a.date >= b.date ? a : b));
+  newest.original_description = 'Café Ünïcode ☕ 𝄞';
+  const sample = { report, warnings: [] } as unknown as AssetReportGetResult;
+  const whole = encodeReportView(sample);
+  const first = firstScreenOf(whole, 50);
+  expect(reportViewFormat(first)).toBe(REPORT_VIEW_FORMAT);
+  const all = decodeReportView(whole);
+  const screen = decodeReportView(first);
+  expect(screen.transactionCount).toBe(all.columns.count);
+  expect(all.columns.count).toBeGreaterThan(800);
+  expect(screen.columns.count).toBe(50);
+  expect(screen.head).toStrictEqual(all.head);
+  expect(screen.withoutInsights).toBe(all.withoutInsights);
+  expect(screen.columns.accounts).toStrictEqual(all.columns.accounts);
+  expect(screen.columns.hasInsights).toBe(all.columns.hasInsights);
+  const wholeRows = readTransactionColumns(all.columns);
+  const screenRows = readTransactionColumns(screen.columns);
+  for (let i = 0; i < 50; i++) expect(rowAt(screenRows, i)).toStrictEqual(rowAt(wholeRows, i));
+  expect(Array.from({ length: 50 }, (_, i) => rowAt(screenRows, i).description)).toContain('Café Ünïcode ☕ 𝄞');
+  // Only the strings its rows use.
+  expect(screen.columns.strings.offsets.length - 1).toBeLessThanOrEqual(50 * 5);
+  expect(screen.columns.strings.bytes.length).toBeLessThan(all.columns.strings.bytes.length / 8);
+});
+
+test('a view with no more rows than a first screen is its own first screen', () => {
+  const small = { report: reportWithTransactions(1, 10, 30), warnings: [] } as unknown as AssetReportGetResult;
+  const whole = encodeReportView(small);
+  expect(firstScreenOf(whole, 200)).toStrictEqual(whole);
+  expect(firstScreenOf(whole, 200).buffer).not.toBe(whole.buffer);
+  expect(decodeReportView(firstScreenOf(whole, 11)).columns.count).toBe(11);
 });
 
 test('an empty report and a report without accounts still make a block', () => {

@@ -12,6 +12,7 @@ import { migration008 } from './008_loan_files';
 import { migration009 } from './009_pipeline_indexes';
 import { migration010 } from './010_activity_actor';
 import { migration011 } from './011_report_views';
+import { migration012 } from './012_report_first_screens';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

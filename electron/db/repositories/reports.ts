@@ -39,8 +39,16 @@ export interface ReadyReport {
   /** The day Plaid generated the report (YYYY-MM-DD), when it says. */
   generatedOn?: string | null;
   /** The report screen's prepared view (shared/report-view); without it, one is made when the report is first opened. */
-  view?: Uint8Array;
+  view?: ReportViewBlocks;
 }
+
+/** A report's view blocks (shared/report-view): the whole view, and the first screen the report screen paints from. */
+export interface ReportViewBlocks {
+  whole: Uint8Array;
+  firstScreen: Uint8Array;
+}
+
+export type ReportViewPart = keyof ReportViewBlocks;
 
 export interface ReportRepository {
   createPending(input: NewPendingReport): Promise<ReportRecord>;
@@ -58,10 +66,10 @@ export interface ReportRepository {
   /** The stored report JSON as text, unparsed: for handing it on (to the renderer) without a parse/serialise round trip. */
   readJsonText(id: string): Promise<string>;
   readPdf(id: string): Promise<Uint8Array>;
-  /** The report screen's prepared view block, or null when the report was stored without one. */
-  readView(id: string): Promise<Uint8Array<ArrayBuffer> | null>;
-  /** Keeps a view made for a report stored without one (its content itself is not touched). */
-  saveView(id: string, view: Uint8Array): Promise<void>;
+  /** One of the report screen's prepared view blocks, or null when the report was stored without it. */
+  readView(id: string, part: ReportViewPart): Promise<Uint8Array<ArrayBuffer> | null>;
+  /** Keeps the views made for a report stored without them (its content itself is not touched). */
+  saveView(id: string, view: ReportViewBlocks): Promise<void>;
   /** The day Plaid generated a ready report (export file names), null for reports stored before it was kept. */
   generatedOn(id: string): Promise<string | null>;
   findByPlaidReportId(environment: PlaidEnvironment, plaidReportId: string): Promise<ReportRecord | null>;
@@ -108,9 +116,19 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
   const tokenWhere = (rowId: string) => ({ table: 'reports', column: 'report_token_enc', rowId });
   const jsonWhere = (rowId: string) => ({ table: 'report_content', column: 'json_enc', rowId });
   const pdfWhere = (rowId: string) => ({ table: 'report_content', column: 'pdf_enc', rowId });
-  const viewWhere = (rowId: string) => ({ table: 'report_content', column: 'view_enc', rowId });
-  const sealView = (id: string, view: Uint8Array) =>
-    ctx.cipher.seal(packJson(Buffer.from(view.buffer, view.byteOffset, view.byteLength)), viewWhere(id));
+  const viewColumns = { whole: 'view_enc', firstScreen: 'view_first_enc' } as const;
+  const viewWhere = (rowId: string, part: ReportViewPart) => ({
+    table: 'report_content',
+    column: viewColumns[part],
+    rowId,
+  });
+  const sealView = (id: string, view: ReportViewBlocks, part: ReportViewPart) => {
+    const block = view[part];
+    return ctx.cipher.seal(
+      packJson(Buffer.from(block.buffer, block.byteOffset, block.byteLength)),
+      viewWhere(id, part),
+    );
+  };
 
   const getRow = async (id: string) =>
     (await ctx.statement(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.id = ?`).get(id)) as ReportRow | undefined;
@@ -266,18 +284,20 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     async markReady(id, ready) {
       const jsonEnc = ctx.cipher.seal(packJson(Buffer.from(ready.reportJson, 'utf8')), jsonWhere(id));
       const pdfEnc = ctx.cipher.seal(ready.pdf, pdfWhere(id));
-      const viewEnc = ready.view ? sealView(id, ready.view) : null;
+      const viewEnc = ready.view ? sealView(id, ready.view, 'whole') : null;
+      const viewFirstEnc = ready.view ? sealView(id, ready.view, 'firstScreen') : null;
       await ctx.transaction(async () => {
         const row = await getRow(id);
         if (!row) throw notFound('Asset Report');
         if (row.status === 'removed') throw conflict('This Asset Report was removed; create a new one.');
         await ctx
           .statement(
-            `INSERT INTO report_content (report_id, json_codec, json_enc, pdf_enc, view_enc) VALUES (?, ?, ?, ?, ?)
+            `INSERT INTO report_content (report_id, json_codec, json_enc, pdf_enc, view_enc, view_first_enc)
+             VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (report_id) DO UPDATE SET json_codec = excluded.json_codec, json_enc = excluded.json_enc,
-               pdf_enc = excluded.pdf_enc, view_enc = excluded.view_enc`,
+               pdf_enc = excluded.pdf_enc, view_enc = excluded.view_enc, view_first_enc = excluded.view_first_enc`,
           )
-          .run(id, JSON_CODEC, jsonEnc, pdfEnc, viewEnc);
+          .run(id, JSON_CODEC, jsonEnc, pdfEnc, viewEnc, viewFirstEnc);
         await ctx
           .statement(
             `UPDATE reports SET status = 'ready', ready_at = ?, generated_on = ?, total_balance = ?, account_count = ?,
@@ -337,10 +357,11 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
       return new Uint8Array(ctx.cipher.open(row.pdf_enc, pdfWhere(id)));
     },
 
-    async readView(id) {
-      const row = (await contentRow(id, 'view_enc')) as unknown as { view_enc: Buffer | null };
-      if (!row.view_enc) return null;
-      const packed = ctx.cipher.open(row.view_enc, viewWhere(id));
+    async readView(id, part) {
+      const column = viewColumns[part];
+      const sealed = ((await contentRow(id, column)) as unknown as Record<string, Buffer | null>)[column];
+      if (!sealed) return null;
+      const packed = ctx.cipher.open(sealed, viewWhere(id, part));
       try {
         // Its own exact buffer: IPC copies a view's whole buffer, and the page reads a Float64Array from its start.
         return new Uint8Array(unpackJson(JSON_CODEC, packed));
@@ -350,8 +371,9 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     },
 
     async saveView(id, view) {
-      const sealed = sealView(id, view);
-      const info = await ctx.statement('UPDATE report_content SET view_enc = ? WHERE report_id = ?').run(sealed, id);
+      const info = await ctx
+        .statement('UPDATE report_content SET view_enc = ?, view_first_enc = ? WHERE report_id = ?')
+        .run(sealView(id, view, 'whole'), sealView(id, view, 'firstScreen'), id);
       if (info.changes === 0) throw conflict('This Asset Report has no saved content: it was removed meanwhile.');
     },
 

@@ -28,9 +28,9 @@ export function createReportHandlers(ctx: ServiceContext): ReportHandlers {
       const summary = await requireReadyReport(ctx, reportId);
       return { summary, contentJson: maskSsnInReportJson(await ctx.store().reports.readJsonText(reportId)) };
     },
-    'reports:view': async ({ reportId }) => {
+    'reports:view': async ({ reportId, part }) => {
       const summary = await requireReadyReport(ctx, reportId);
-      return { summary, view: await readReportView(ctx.store(), reportId, ctx.logger) };
+      return { summary, view: await readReportView(ctx.store(), reportId, ctx.logger, part ?? 'whole') };
     },
     'reports:pdf': async ({ reportId }) => {
       await requireReadyReport(ctx, reportId);

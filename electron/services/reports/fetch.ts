@@ -1,10 +1,11 @@
 import type { AssetReportGetResponse } from 'plaid';
-import { buildReportView } from './report-view';
+import { buildReportViews } from './report-view';
 import { AppError } from '../../../shared/errors';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { analyzeInContext, summarizeReport } from '../../../shared/underwriting';
 import type { AssetDeskStore, ReportRecord } from '../../db';
+import type { ReportViewBlocks } from '../../db/repositories/reports';
 import { analysisContextFor } from '../features/underwriting';
 import type { Logger } from '../../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
@@ -130,7 +131,7 @@ async function storeIfStillPending(
     warnings: await withInstitutions(deps.store, deps.environment, result.warnings),
   } as unknown as AssetReportGetResult;
   const findingCounts = await findingsFor(deps, report, content); // outside the write transaction: it reads the whole report
-  const view = buildReportView(content); // the same: ~130 ms for 50,000 transactions must not hold the write lock
+  const view = buildReportViews(content); // the same: ~130 ms for 50,000 transactions must not hold the write lock
   await deps.store.transaction(() => storeReady(deps, report, { content, pdf, view }, findingCounts));
   deps.log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
   await deps.onReady(report, content.warnings);
@@ -163,7 +164,7 @@ async function withInstitutions(
 async function storeReady(
   deps: ReportFetcherDeps,
   report: ReportRecord,
-  { content, pdf, view }: { content: AssetReportGetResult; pdf: Uint8Array; view: Uint8Array },
+  { content, pdf, view }: { content: AssetReportGetResult; pdf: Uint8Array; view: ReportViewBlocks },
   findingCounts: { attention: number; info: number } | null,
 ): Promise<void> {
   const summary = summarizeReport(content);

@@ -38,6 +38,7 @@ import {
   type ReportView,
 } from './report-analysis';
 import { viewOrSummary } from './report-or-summary';
+import { afterNextPaint, useWholeColumns } from './use-whole-view';
 import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
 import { PdfTab } from './PdfTab';
 import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
@@ -108,16 +109,19 @@ async function loadFindingsInputs(summary: ReportSummary): Promise<FindingsInput
 }
 
 /**
- * Opens a report: only its prepared view is on the way to the first paint (one request, read in place); the
- * findings' inputs follow it, and the full report is read for the analysis worker once the findings ask.
+ * Opens a report: only its prepared view's first screen is on the way to the first paint (one request of a few
+ * KB, read in place); the whole view and the findings' inputs follow it, and the full report is read for the
+ * analysis worker once the findings ask.
  */
 async function loadReport(reportId: string): Promise<LoadedReport> {
   analysisWorker(); // starts while the view travels
   const { summary, view: block } = await viewOrSummary(reportId);
   const view = block ? readReportView(block) : null;
   if (!view) return { summary, view, findingsInputs: null, analysis: null };
-  const findingsInputs = loadFindingsInputs(summary);
+  // Asked for once the report is painted: their requests would hold its first paint back by a few ms.
+  const findingsInputs = afterNextPaint().then(() => loadFindingsInputs(summary));
   const analysis = openAnalysis(summary.id, async () => {
+    await afterNextPaint(); // the summary's months ask as soon as it is shown: the report's text must not hold it back
     const [{ contentJson }, otherReportsJson] = await Promise.all([
       api.reportsGet({ reportId }),
       // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
@@ -247,7 +251,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   const inputs = useSettled(data.findingsInputs);
   const loan = inputs?.loan ?? null;
   const { head: content } = view;
-  const { columns } = view;
+  const whole = useWholeColumns(summary.id, view);
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
@@ -500,7 +504,14 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
         className="rp-panel"
       >
         {visited.has('transactions') && (
-          <TransactionsTable columns={columns} accounts={accounts} focus={focus} onClearFocus={() => setFocus(null)} />
+          <TransactionsTable
+            columns={whole.columns}
+            total={transactionCount}
+            failure={whole.failure}
+            accounts={accounts}
+            focus={focus}
+            onClearFocus={() => setFocus(null)}
+          />
         )}
       </div>
 

@@ -15,7 +15,7 @@ import {
   type TransactionFilters,
 } from './transactions';
 import { formatDate, formatMoney } from './format';
-import { Button, EmptyState } from '../ui';
+import { Button, EmptyState, toAppError } from '../ui';
 import type { FindingFocus } from './FindingsPanel';
 
 const ROW_HEIGHT = 36;
@@ -24,7 +24,12 @@ const ROW_HEIGHT = 36;
 export type TransactionsFocus = FindingFocus;
 
 interface Props {
+  /** The newest transactions while the rest are on their way (the report's first screen), then all of them. */
   columns: TransactionColumns;
+  /** How many transactions the report has. */
+  total: number;
+  /** The rest of the transactions could not be read: why, and a way to ask again. */
+  failure: { error: unknown; retry(): void } | null;
   accounts: { id: string; label: string }[];
   focus: TransactionsFocus | null;
   onClearFocus(): void;
@@ -33,9 +38,12 @@ interface Props {
 /**
  * The report's transactions, virtualized so tens of thousands of rows stay smooth: only the rows
  * in view (plus a few) are in the DOM, and only they become row objects (see ./transactions).
+ * Until every transaction is here, the table shows the newest ones in the report's order, holds a row's place
+ * for each of the others (the scroll bar already has its final size), and its filters wait.
  */
-export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Props) {
+export function TransactionsTable({ columns, total, failure, accounts, focus, onClearFocus }: Props) {
   const { hasInsights } = columns;
+  const complete = columns.count === total;
   const ids = useId();
   const [query, setQuery] = useState('');
   const [accountId, setAccountId] = useState('');
@@ -50,7 +58,10 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
 
   // The input stays responsive while React filters with the deferred value.
   const deferredQuery = useDeferredValue(query);
-  const categories = useMemo(() => (hasInsights ? categoriesOf(columns) : []), [columns, hasInsights]);
+  const categories = useMemo(
+    () => (hasInsights && complete ? categoriesOf(columns) : []),
+    [columns, hasInsights, complete],
+  );
 
   const reading = readFilterInputs({ from, to, minAmount, maxAmount });
   const filters: TransactionFilters = {
@@ -68,16 +79,19 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
   const filterErrors = Object.entries(reading.errors) as [keyof typeof errorIdOf, string][];
   const filterKey = JSON.stringify({ ...filters, ids: null });
   const visible = useMemo(
-    () => sortTransactions(columns, filterTransactions(columns, filters), sort.key, sort.direction),
+    () =>
+      complete
+        ? sortTransactions(columns, filterTransactions(columns, filters), sort.key, sort.direction)
+        : Array.from({ length: columns.count }, (_, i) => i), // newest first, as stored
     // filterKey captures every filter value but the focus, which is listed directly.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [columns, filterKey, focus, sort.key, sort.direction],
+    [columns, complete, filterKey, focus, sort.key, sort.direction],
   );
-  const totals = useMemo(() => totalsOf(columns, visible), [columns, visible]);
+  const totals = useMemo(() => (complete ? totalsOf(columns, visible) : null), [columns, complete, visible]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: visible.length,
+    count: complete ? visible.length : total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
@@ -117,7 +131,7 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
     setCategory('');
   }
 
-  if (columns.count === 0) {
+  if (total === 0) {
     return (
       <EmptyState title="No transactions in this report">
         <p>Plaid returned no transactions for these accounts (investment and loan accounts carry none).</p>
@@ -131,111 +145,114 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
         Transactions
       </h2>
       <div className="rp-txn-filters" role="search" aria-label="Search and filter transactions">
-        <label className="rp-field rp-field-grow">
-          <span>Search</span>
-          <input
-            type="search"
-            data-testid="txn-search"
-            maxLength={200}
-            placeholder="Description, merchant, amount…"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
-        </label>
-        <label className="rp-field">
-          <span>Account</span>
-          <select data-testid="txn-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-            <option value="">All accounts</option>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="rp-field">
-          <span>From</span>
-          <input
-            type="date"
-            data-testid="txn-from"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            {...invalidProps(reading.errors.from, `${ids}-from-error`)}
-          />
-        </label>
-        <label className="rp-field">
-          <span>To</span>
-          <input
-            type="date"
-            data-testid="txn-to"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            {...invalidProps(reading.errors.from, `${ids}-from-error`)}
-          />
-        </label>
-        <label className="rp-field rp-field-narrow">
-          <span>Min $</span>
-          <input
-            inputMode="decimal"
-            data-testid="txn-min"
-            maxLength={20}
-            value={minAmount}
-            {...invalidProps(reading.errors.minAmount, `${ids}-min-error`)}
-            onChange={(e) => setMinAmount(e.target.value)}
-          />
-        </label>
-        <label className="rp-field rp-field-narrow">
-          <span>Max $</span>
-          <input
-            inputMode="decimal"
-            data-testid="txn-max"
-            maxLength={20}
-            value={maxAmount}
-            {...invalidProps(reading.errors.maxAmount, `${ids}-max-error`)}
-            onChange={(e) => setMaxAmount(e.target.value)}
-          />
-        </label>
-        <label className="rp-field">
-          <span>Money</span>
-          <select
-            data-testid="txn-direction"
-            value={direction}
-            onChange={(e) => setDirection(e.target.value as MoneyDirection)}
-          >
-            <option value="all">In and out</option>
-            <option value="in">Money in</option>
-            <option value="out">Money out</option>
-          </select>
-        </label>
-        {hasInsights && categories.length > 0 && (
+        {/* Disabled until every transaction is here: a filter over the newest ones alone would mislead. */}
+        <fieldset className="rp-txn-fieldset" disabled={!complete} data-testid="txn-filters">
+          <label className="rp-field rp-field-grow">
+            <span>Search</span>
+            <input
+              type="search"
+              data-testid="txn-search"
+              maxLength={200}
+              placeholder="Description, merchant, amount…"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </label>
           <label className="rp-field">
-            <span>Category</span>
-            <select data-testid="txn-category" value={category} onChange={(e) => setCategory(e.target.value)}>
-              <option value="">All categories</option>
-              {categories.map((c) => (
-                <option key={c} value={c}>
-                  {c}
+            <span>Account</span>
+            <select data-testid="txn-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+              <option value="">All accounts</option>
+              {accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
                 </option>
               ))}
             </select>
           </label>
-        )}
-        {hasInsights && (
-          <label className="rp-check rp-check-inline">
+          <label className="rp-field">
+            <span>From</span>
             <input
-              type="checkbox"
-              data-testid="insights-toggle"
-              checked={showInsights}
-              onChange={(e) => setShowInsights(e.target.checked)}
+              type="date"
+              data-testid="txn-from"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              {...invalidProps(reading.errors.from, `${ids}-from-error`)}
             />
-            <span>Insights</span>
           </label>
-        )}
-        {anyFilter && (
-          <Button size="small" onClick={clearFilters}>
-            Clear filters
-          </Button>
-        )}
+          <label className="rp-field">
+            <span>To</span>
+            <input
+              type="date"
+              data-testid="txn-to"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              {...invalidProps(reading.errors.from, `${ids}-from-error`)}
+            />
+          </label>
+          <label className="rp-field rp-field-narrow">
+            <span>Min $</span>
+            <input
+              inputMode="decimal"
+              data-testid="txn-min"
+              maxLength={20}
+              value={minAmount}
+              {...invalidProps(reading.errors.minAmount, `${ids}-min-error`)}
+              onChange={(e) => setMinAmount(e.target.value)}
+            />
+          </label>
+          <label className="rp-field rp-field-narrow">
+            <span>Max $</span>
+            <input
+              inputMode="decimal"
+              data-testid="txn-max"
+              maxLength={20}
+              value={maxAmount}
+              {...invalidProps(reading.errors.maxAmount, `${ids}-max-error`)}
+              onChange={(e) => setMaxAmount(e.target.value)}
+            />
+          </label>
+          <label className="rp-field">
+            <span>Money</span>
+            <select
+              data-testid="txn-direction"
+              value={direction}
+              onChange={(e) => setDirection(e.target.value as MoneyDirection)}
+            >
+              <option value="all">In and out</option>
+              <option value="in">Money in</option>
+              <option value="out">Money out</option>
+            </select>
+          </label>
+          {hasInsights && (!complete || categories.length > 0) && (
+            <label className="rp-field">
+              <span>Category</span>
+              <select data-testid="txn-category" value={category} onChange={(e) => setCategory(e.target.value)}>
+                <option value="">All categories</option>
+                {categories.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {hasInsights && (
+            <label className="rp-check rp-check-inline">
+              <input
+                type="checkbox"
+                data-testid="insights-toggle"
+                checked={showInsights}
+                onChange={(e) => setShowInsights(e.target.checked)}
+              />
+              <span>Insights</span>
+            </label>
+          )}
+          {anyFilter && (
+            <Button size="small" onClick={clearFilters}>
+              Clear filters
+            </Button>
+          )}
+        </fieldset>
       </div>
 
       {/* Always in the page, so a screen reader hears a message as it appears. */}
@@ -261,20 +278,39 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
       )}
 
       <p className="rp-txn-count" aria-live="polite">
-        <span data-testid="txn-count" data-count={visible.length}>
-          {visible.length.toLocaleString('en-US')} of {columns.count.toLocaleString('en-US')} transactions
-        </span>
-        <span className="muted">
-          {' '}
-          · money in {formatMoney(totals.moneyIn)} · money out {formatMoney(totals.moneyOut)}
-        </span>
+        {totals ? (
+          <>
+            <span data-testid="txn-count" data-count={visible.length}>
+              {visible.length.toLocaleString('en-US')} of {total.toLocaleString('en-US')} transactions
+            </span>
+            <span className="muted">
+              {' '}
+              · money in {formatMoney(totals.moneyIn)} · money out {formatMoney(totals.moneyOut)}
+            </span>
+          </>
+        ) : (
+          <span data-testid="txn-count" aria-busy={failure ? undefined : true}>
+            Newest {columns.count.toLocaleString('en-US')} of {total.toLocaleString('en-US')} transactions
+            {failure ? null : <span className="muted"> · loading the rest…</span>}
+          </span>
+        )}
       </p>
+      {failure && (
+        <div className="state state-error rp-txn-failure" role="alert" data-testid="txn-rest-error">
+          <p>The rest of the transactions could not be loaded: {toAppError(failure.error).message}</p>
+          <Button size="small" onClick={failure.retry} data-testid="txn-rest-retry">
+            Try again
+          </Button>
+        </div>
+      )}
 
       <div
         className="rp-txn-table"
         role="table"
         aria-label="Transactions"
-        aria-rowcount={visible.length + 1}
+        aria-rowcount={(complete ? visible.length : total) + 1}
+        aria-busy={complete ? undefined : true}
+        data-complete={complete}
         data-testid="txn-table"
       >
         <div role="rowgroup">
@@ -320,7 +356,7 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((v) => {
                 const index = visible[v.index];
-                if (index === undefined) return null;
+                if (index === undefined) return <PendingRow key={`pending-${v.index}`} at={v} gridClass={gridClass} />;
                 const row = rowAt(columns, index);
                 return (
                   <div
@@ -362,6 +398,23 @@ export function TransactionsTable({ columns, accounts, focus, onClearFocus }: Pr
         </div>
       </div>
     </section>
+  );
+}
+
+/** The place of a transaction not here yet (the table is still reading the report's older transactions). */
+function PendingRow({ at, gridClass }: { at: { index: number; start: number }; gridClass: string }) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={at.index + 2}
+      className={gridClass + ' rp-txn-row rp-txn-pending'}
+      data-testid="txn-row-pending"
+      style={{ transform: `translateY(${at.start}px)`, height: ROW_HEIGHT }}
+    >
+      <div role="cell">
+        <span className="visually-hidden">Loading</span>
+      </div>
+    </div>
   );
 }
 

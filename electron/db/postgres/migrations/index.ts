@@ -7,6 +7,7 @@ import { postgresMigration002 } from './002_search_trigrams';
 import { postgresMigration003 } from './003_team_members';
 import { postgresMigration004 } from './004_team_secrets_and_takeover';
 import { postgresMigration005 } from './005_report_views';
+import { postgresMigration006 } from './006_report_first_screens';
 import type { PostgresMigration } from './types';
 
 export type { PostgresMigration } from './types';
@@ -18,6 +19,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   postgresMigration003,
   postgresMigration004,
   postgresMigration005,
+  postgresMigration006,
 ];
 export const LATEST_POSTGRES_SCHEMA_VERSION = postgresMigrations[postgresMigrations.length - 1]!.version;
 

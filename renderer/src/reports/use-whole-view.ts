@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api';
+import { readReportView, type ReportView } from './report-analysis';
+import type { TransactionColumns } from './transactions';
+
+/**
+ * Resolves once the page has painted its next frame (that frame's callback, then a task after it), or after
+ * 100 ms at most: a hidden window paints no frames, and what waits for this must still arrive.
+ */
+export function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      cancelAnimationFrame(frame);
+      resolve();
+    };
+    const frame = requestAnimationFrame(() => setTimeout(done, 0));
+    const timer = setTimeout(done, 100);
+  });
+}
+
+export interface WholeColumns {
+  /** The first screen's newest transactions, then every transaction once the whole view is here. */
+  columns: TransactionColumns;
+  /** Why the rest could not be read, and a way to ask again; null while it is on its way, or once it is here. */
+  failure: { error: unknown; retry(): void } | null;
+}
+
+/**
+ * The report's transactions as the table reads them. The screen opens from the view's first screen (the newest
+ * rows, a few KB); the whole view is asked for once that first screen is painted, so its megabytes never hold
+ * the first paint back, and it replaces the first screen's columns when it arrives (the same rows come first).
+ */
+export function useWholeColumns(reportId: string, first: ReportView): WholeColumns {
+  const [attempt, setAttempt] = useState(0);
+  const [state, setState] = useState<{ from: ReportView; columns: TransactionColumns | null; error: unknown }>({
+    from: first,
+    columns: null,
+    error: null,
+  });
+  const complete = first.columns.count === first.transactionCount;
+  useEffect(() => {
+    if (complete) return;
+    let current = true;
+    void afterNextPaint()
+      .then(() => api.reportsView({ reportId, part: 'whole' }))
+      .then(({ view }) => {
+        const whole = readReportView(view);
+        if (whole.columns.count !== first.transactionCount)
+          throw new Error(
+            `the report's transactions arrived incomplete (${whole.columns.count} of ${first.transactionCount})`,
+          );
+        return whole.columns;
+      })
+      .then(
+        (columns) => current && setState({ from: first, columns, error: null }),
+        (error: unknown) => current && setState({ from: first, columns: null, error }),
+      );
+    return () => {
+      current = false;
+    };
+  }, [reportId, first, complete, attempt]);
+  const retry = useCallback(() => {
+    setState({ from: first, columns: null, error: null });
+    setAttempt((n) => n + 1);
+  }, [first]);
+
+  const mine = state.from === first ? state : null;
+  return {
+    columns: mine?.columns ?? first.columns,
+    failure: mine?.error ? { error: mine.error, retry } : null,
+  };
+}

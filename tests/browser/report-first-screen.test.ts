@@ -1,0 +1,136 @@
+import type { Page, Route } from 'playwright';
+import { renderPdf, reportWithTransactions, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
+import { openSeededPage, type SeededPage } from './support/seeded-page';
+
+/**
+ * A large report opens from its first screen (the newest transactions) while the whole view is on its way: the
+ * table shows those rows at once, holds a row's place for the others, and keeps its filters until every
+ * transaction is here. The whole view's request is held (or failed) here by routing the bridge's call.
+ */
+
+let desk: SeededPage | undefined;
+let page: Page;
+let pageErrors: string[] = [];
+let reportId: string;
+// 3 accounts × 400 transactions and one wire: more than a first screen holds.
+const TOTAL = 3 * 400 + 1;
+
+beforeAll(async () => {
+  desk = await openSeededPage('first-screen', async (store) => {
+    const report = reportWithTransactions(3, 400, 120);
+    reportId = await storeReadyReport(
+      store,
+      await seedApplicant(store),
+      { report, warnings: [] },
+      await renderPdf(reportWithTransactions(1, 2, 30)),
+    );
+  });
+  ({ page, pageErrors } = desk);
+});
+
+afterAll(() => desk?.close());
+
+const VIEW_CALL = `**/__bridge/invoke/${encodeURIComponent('reports:view')}`;
+const asksForWhole = (route: Route) => route.request().postData()?.includes('"whole"') ?? false;
+
+/** Holds the whole view's request until the returned release is called. */
+async function holdWholeView(): Promise<{ asked: Promise<void>; release(): void }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let asked!: () => void;
+  const seen = new Promise<void>((resolve) => (asked = resolve));
+  await page.route(VIEW_CALL, async (route) => {
+    if (!asksForWhole(route)) return route.continue();
+    asked();
+    await released;
+    return route.continue();
+  });
+  return { asked: seen, release };
+}
+
+async function openTransactions(): Promise<void> {
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.getByTestId('tab-transactions').click();
+  await page.getByTestId('txn-row').first().waitFor();
+}
+
+const count = () => page.getByTestId('txn-count');
+const table = () => page.getByTestId('txn-table');
+
+test('the newest rows are shown at once; the filters wait for every transaction, then work on all of them', async () => {
+  const held = await holdWholeView();
+  try {
+    await openTransactions();
+    await held.asked;
+    expect(await count().textContent()).toContain(`Newest 200 of ${TOTAL.toLocaleString('en-US')} transactions`);
+    expect(await count().textContent()).toContain('loading the rest');
+    expect(await table().getAttribute('aria-busy')).toBe('true');
+    expect(await table().getAttribute('aria-rowcount')).toBe(String(TOTAL + 1));
+    expect(await page.getByTestId('txn-search').isDisabled()).toBe(true);
+    expect(await page.getByTestId('txn-account').isDisabled()).toBe(true);
+    const firstRows = await page.getByTestId('txn-row').allTextContents();
+    // Past the newest 200 rows, the table holds their places.
+    await page.getByTestId('txn-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.getByTestId('txn-row-pending').first().waitFor();
+    await page.getByTestId('txn-scroll').evaluate((el) => (el.scrollTop = 0));
+    await page.getByTestId('txn-row').first().waitFor();
+
+    held.release();
+    await page.waitForFunction(
+      (total) => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === String(total),
+      TOTAL,
+    );
+    expect(await table().getAttribute('aria-busy')).toBeNull();
+    // The same rows first: nothing moved under the officer's eyes.
+    expect((await page.getByTestId('txn-row').allTextContents()).slice(0, 10)).toEqual(firstRows.slice(0, 10));
+    await page.getByTestId('txn-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=txn-row-pending]').length === 0);
+    expect(await page.getByTestId('txn-row').count()).toBeGreaterThan(0);
+    // Sorting now sees every transaction: oldest first shows rows the first screen did not hold.
+    await page.getByTestId('txn-scroll').evaluate((el) => (el.scrollTop = 0));
+    const newestDate = firstRows[0]!.slice(0, 12);
+    await page.getByTestId('sort-date').click();
+    await page.waitForFunction(
+      (newest) => !document.querySelector('[data-testid=txn-row]')?.textContent?.startsWith(newest),
+      newestDate,
+    );
+    const oldest = (await page.getByTestId('txn-row').first().textContent())!;
+    expect(firstRows.some((row) => row.startsWith(oldest.slice(0, 12)))).toBe(false);
+    await page.getByTestId('txn-search').fill('wire');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '1',
+    );
+  } finally {
+    await page.unroute(VIEW_CALL);
+  }
+  expect(pageErrors).toEqual([]);
+});
+
+test('when the rest cannot be read, the table says so and Try again reads it', async () => {
+  let failures = 1;
+  await page.route(VIEW_CALL, async (route) => {
+    if (asksForWhole(route) && failures-- > 0) return route.abort('connectionreset');
+    return route.continue();
+  });
+  try {
+    await openTransactions();
+    const error = page.getByTestId('txn-rest-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('The rest of the transactions could not be loaded');
+    expect(await count().textContent()).toContain(`Newest 200 of ${TOTAL.toLocaleString('en-US')}`);
+    expect(await page.getByTestId('txn-search').isDisabled()).toBe(true);
+    await page.getByTestId('txn-rest-retry').click();
+    await page.waitForFunction(
+      (total) => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === String(total),
+      TOTAL,
+    );
+    expect(await error.count()).toBe(0);
+    expect(await page.getByTestId('txn-search').isDisabled()).toBe(false);
+  } finally {
+    await page.unroute(VIEW_CALL);
+  }
+  // Chromium logs the failed request itself; nothing else may go wrong.
+  expect(pageErrors).toEqual(['Failed to load resource: net::ERR_CONNECTION_RESET']);
+});
