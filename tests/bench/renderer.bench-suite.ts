@@ -16,6 +16,7 @@ import {
   openReport,
   openReportInPage,
   openReportSelector,
+  settledPipeline,
   timeInPage,
 } from './renderer-pages';
 import { launchChromium } from '../browser/support/chromium';
@@ -120,8 +121,7 @@ export const suite: BenchSuite = {
       let rowsInDom = 0;
       for (let run = 0; run < VIEWER_RUNS; run++) {
         await front(page);
-        await page.evaluate(() => (location.hash = '#/loans'));
-        await page.getByTestId('loan-row').first().waitFor();
+        await settledPipeline(page);
         const [painted, inDom, answered, complete] = await openReportInPage(page, bigId);
         inPageTimes.push(painted);
         completeTimes.push(complete);
@@ -133,8 +133,7 @@ export const suite: BenchSuite = {
         parseRatios.push(painted / parseTimes[run]!);
 
         await front(page);
-        await page.evaluate(() => (location.hash = '#/loans'));
-        await page.getByTestId('loan-row').first().waitFor();
+        await settledPipeline(page);
         await timeInPage(
           page,
           () => openReport(page, bigId),

@@ -70,6 +70,7 @@ test('the newest rows are shown at once; the filters wait for every transaction,
     expect(await table().getAttribute('aria-rowcount')).toBe(String(TOTAL + 1));
     expect(await page.getByTestId('txn-search').isDisabled()).toBe(true);
     expect(await page.getByTestId('txn-account').isDisabled()).toBe(true);
+    expect(await page.getByTestId('sort-date').isDisabled()).toBe(true);
     const firstRows = await page.getByTestId('txn-row').allTextContents();
     // Past the newest 200 rows, the table holds their places.
     await page.getByTestId('txn-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));

@@ -117,7 +117,7 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
           Needs attention
         </label>
         {list.rows && (
-          <span className="muted" aria-live="polite" data-testid="loan-count">
+          <span className="muted" aria-live="polite" aria-busy={list.more || undefined} data-testid="loan-count">
             {list.total} loan{list.total === 1 ? '' : 's'}
             {!list.more && list.total > list.rows.length ? ` (showing ${list.rows.length})` : ''}
           </span>

@@ -14,11 +14,10 @@ import {
   type TransactionColumns,
   type TransactionFilters,
 } from './transactions';
-import { formatDate, formatMoney } from './format';
+import { formatMoney } from './format';
+import { PendingRow, ROW_HEIGHT, TransactionRow } from './TransactionRow';
 import { Button, EmptyState, toAppError } from '../ui';
 import type { FindingFocus } from './FindingsPanel';
-
-const ROW_HEIGHT = 36;
 
 /** A finding's link narrows the table to the transactions or days behind it. */
 export type TransactionsFocus = FindingFocus;
@@ -316,7 +315,13 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
         <div role="rowgroup">
           <div role="row" className={`${gridClass} rp-txn-head`} aria-rowindex={1}>
             <div role="columnheader" aria-sort={ariaSort('date')}>
-              <button type="button" className="rp-sort" onClick={() => toggleSort('date')} data-testid="sort-date">
+              <button
+                type="button"
+                className="rp-sort"
+                disabled={!complete}
+                onClick={() => toggleSort('date')}
+                data-testid="sort-date"
+              >
                 Date {sortArrow(sort, 'date')}
               </button>
             </div>
@@ -325,6 +330,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
               <button
                 type="button"
                 className="rp-sort"
+                disabled={!complete}
                 onClick={() => toggleSort('description')}
                 data-testid="sort-description"
               >
@@ -334,7 +340,13 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
             {insightsColumns && <div role="columnheader">Merchant</div>}
             {insightsColumns && <div role="columnheader">Category</div>}
             <div role="columnheader" aria-sort={ariaSort('amount')} className="rp-num">
-              <button type="button" className="rp-sort" onClick={() => toggleSort('amount')} data-testid="sort-amount">
+              <button
+                type="button"
+                className="rp-sort"
+                disabled={!complete}
+                onClick={() => toggleSort('amount')}
+                data-testid="sort-amount"
+              >
                 Amount {sortArrow(sort, 'amount')}
               </button>
             </div>
@@ -359,38 +371,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
                 if (index === undefined) return <PendingRow key={`pending-${v.index}`} at={v} gridClass={gridClass} />;
                 const row = rowAt(columns, index);
                 return (
-                  <div
-                    key={row.id}
-                    role="row"
-                    aria-rowindex={v.index + 2}
-                    className={gridClass + ' rp-txn-row'}
-                    data-testid="txn-row"
-                    style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                  >
-                    <div role="cell">{formatDate(row.date)}</div>
-                    <div role="cell" className="rp-txn-account" title={`${row.accountName} ${row.accountMask}`}>
-                      <span className="rp-ellipsis">{row.accountName}</span>
-                      {row.accountMask && <span className="rp-txn-mask">{row.accountMask}</span>}
-                    </div>
-                    <div role="cell" className="rp-ellipsis" title={row.description}>
-                      {row.description}
-                      {row.pending && <span className="rp-badge rp-badge-muted">pending</span>}
-                    </div>
-                    {insightsColumns && (
-                      <div role="cell" className="rp-ellipsis">
-                        {row.merchant ?? ''}
-                      </div>
-                    )}
-                    {insightsColumns && (
-                      <div role="cell" className="rp-ellipsis" title={row.category ?? ''}>
-                        {row.category ?? ''}
-                      </div>
-                    )}
-                    <div role="cell" className={row.amount < 0 ? 'rp-num rp-money-in' : 'rp-num'}>
-                      {row.amount < 0 ? '+' : '−'}
-                      {formatMoney(Math.abs(row.amount), row.currency)}
-                    </div>
-                  </div>
+                  <TransactionRow key={row.id} row={row} at={v} gridClass={gridClass} insights={insightsColumns} />
                 );
               })}
             </div>
@@ -398,23 +379,6 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
         </div>
       </div>
     </section>
-  );
-}
-
-/** The place of a transaction not here yet (the table is still reading the report's older transactions). */
-function PendingRow({ at, gridClass }: { at: { index: number; start: number }; gridClass: string }) {
-  return (
-    <div
-      role="row"
-      aria-rowindex={at.index + 2}
-      className={gridClass + ' rp-txn-row rp-txn-pending'}
-      data-testid="txn-row-pending"
-      style={{ transform: `translateY(${at.start}px)`, height: ROW_HEIGHT }}
-    >
-      <div role="cell">
-        <span className="visually-hidden">Loading</span>
-      </div>
-    </div>
   );
 }
 
