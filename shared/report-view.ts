@@ -80,7 +80,7 @@ export interface ReportViewData extends ReportHeadData {
 }
 
 /** Whether a view holds every transaction of its report (a first-screen block holds only the newest ones). */
-export function isCompleteView(view: ReportViewData): boolean {
+export function isCompleteView(view: { transactionCount: number; columns: { count: number } }): boolean {
   return view.columns.count === view.transactionCount;
 }
 

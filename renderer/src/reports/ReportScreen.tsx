@@ -16,7 +16,7 @@ import { accountKey } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
 import type { AssetClassSettings, StoredAccountConfirmation } from '../../../shared/domain';
 import { useAccountConfirmations } from './useAccountConfirmations';
-import { Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
+import { afterNextPaint, Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
 import { useReportProgress } from './use-report-progress';
 import { useCan } from '../team/TeamContext';
@@ -38,7 +38,7 @@ import {
   type ReportView,
 } from './report-analysis';
 import { viewOrSummary } from './report-or-summary';
-import { afterNextPaint, useWholeColumns } from './use-whole-view';
+import { useWholeColumns } from './use-whole-view';
 import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
 import { PdfTab } from './PdfTab';
 import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';

@@ -1,23 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
+import { afterNextPaint } from '../ui';
+import { isCompleteView } from '../../../shared/report-view';
 import { readReportView, type ReportView } from './report-analysis';
 import type { TransactionColumns } from './transactions';
-
-/**
- * Resolves once the page has painted its next frame (that frame's callback, then a task after it), or after
- * 100 ms at most: a hidden window paints no frames, and what waits for this must still arrive.
- */
-export function afterNextPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      cancelAnimationFrame(frame);
-      resolve();
-    };
-    const frame = requestAnimationFrame(() => setTimeout(done, 0));
-    const timer = setTimeout(done, 100);
-  });
-}
 
 export interface WholeColumns {
   /** The first screen's newest transactions, then every transaction once the whole view is here. */
@@ -38,7 +24,7 @@ export function useWholeColumns(reportId: string, first: ReportView): WholeColum
     columns: null,
     error: null,
   });
-  const complete = first.columns.count === first.transactionCount;
+  const complete = isCompleteView(first);
   useEffect(() => {
     if (complete) return;
     let current = true;

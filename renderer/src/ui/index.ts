@@ -5,5 +5,6 @@ export { EmptyState, ErrorState, ErrorAlert, Skeleton, Spinner, toAppError } fro
 export { ToastProvider, useToast, type ToastInput } from './Toast';
 export { Chip, ApplicantStatusChip, ItemStatusChip, ReportStatusChip, applicantStatusText } from './Chip';
 export { useLoad, useDebounced, type LoadState } from './useLoad';
+export { afterNextPaint } from './afterNextPaint';
 export * from './format';
 import './ui.css';
