@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { PDFDocument } from 'pdf-lib';
 import type { AssetReportGetResult } from '../../shared/asset-report';
-import { decodeReportView, withoutTransactions } from '../../shared/report-view';
+import { decodeReportView } from '../../shared/report-view';
+import { withoutTransactions } from '../../shared/report-view-encode';
 import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
 import { emulatorPlaid } from '../helpers/emulator-plaid';

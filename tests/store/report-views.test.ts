@@ -1,5 +1,6 @@
 import type { AssetReportGetResult } from '../../shared/asset-report';
-import { decodeReportView, firstScreenOf } from '../../shared/report-view';
+import { decodeReportView } from '../../shared/report-view';
+import { firstScreenOf } from '../../shared/report-view-encode';
 import { buildReportViews, FIRST_SCREEN_ROWS, readReportView } from '../../electron/services/reports/report-view';
 import type { ReportViewBlocks } from '../../electron/db/repositories/reports';
 import { createLogger } from '../../electron/log/logger';

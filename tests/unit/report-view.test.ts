@@ -1,14 +1,16 @@
 import {
   decodeReportView,
-  encodeReportView,
-  fetchedWithoutInsights,
-  firstScreenOf,
   NO_STRING,
   REPORT_VIEW_FORMAT,
   reportViewFormat,
   ReportViewFormatError,
-  withoutTransactions,
 } from '../../shared/report-view';
+import {
+  encodeReportView,
+  fetchedWithoutInsights,
+  firstScreenOf,
+  withoutTransactions,
+} from '../../shared/report-view-encode';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import { buildReportViews } from '../../electron/services/reports/report-view';
 import { readReportView } from '../../renderer/src/reports/report-analysis';
@@ -136,4 +138,61 @@ test('a block this version cannot read is refused with a reason, never read as s
   const damagedHead = block.slice();
   damagedHead[damagedHead.length - 1] = 0x00;
   refused(damagedHead, /damaged head/);
+});
+
+test('daily balances travel as columns, out of the head’s JSON, and come back as Plaid sent them', () => {
+  const report = reportWithTransactions(2, 50, 400);
+  const sample = { report, warnings: [] } as unknown as AssetReportGetResult;
+  const block = encodeReportView(sample);
+  const rows = report.items.flatMap((item) => item.accounts.flatMap((a) => a.historical_balances));
+  expect(rows.length).toBeGreaterThan(700);
+  // Not one balance date in the head's JSON: they are in the columns.
+  expect(Buffer.from(block).includes(`"date":"${rows[0]!.date}"`)).toBe(false);
+  const view = decodeReportView(block);
+  expect(view.head).toStrictEqual(withoutTransactions(sample));
+  // The first screen carries them too: the summary shows them before the whole view arrives.
+  expect(decodeReportView(firstScreenOf(block, 10)).head).toStrictEqual(withoutTransactions(sample));
+  // A non-USD and a null currency keep their codes.
+  const account = report.items[0]!.accounts[0]!;
+  account.historical_balances[0] = {
+    ...account.historical_balances[0]!,
+    iso_currency_code: null,
+    unofficial_currency_code: 'BTC',
+  };
+  account.historical_balances[1] = { ...account.historical_balances[1]!, iso_currency_code: 'CAD' };
+  expect(decodeReportView(encodeReportView(sample)).head).toStrictEqual(withoutTransactions(sample));
+});
+
+test('an account whose balances carry more than Plaid’s four fields keeps them in the head, field for field', () => {
+  const report = reportWithTransactions(2, 20, 60);
+  const odd = report.items[0]!.accounts[1]!;
+  (odd.historical_balances[3] as unknown as Record<string, unknown>).available = 12.5;
+  const unusual = report.items[0]!.accounts[0]!;
+  unusual.historical_balances[0]!.date = '2026-02-30'; // not a date a day number gives back
+  const sample = { report, warnings: [] } as unknown as AssetReportGetResult;
+  const block = encodeReportView(sample);
+  expect(Buffer.from(block).includes('"available":12.5')).toBe(true);
+  expect(Buffer.from(block).includes('"date":"2026-02-30"')).toBe(true);
+  expect(decodeReportView(block).head).toStrictEqual(withoutTransactions(sample));
+});
+
+test('balance counts that do not add up to the balance columns are refused, never read short or long', () => {
+  const block = encodeReportView(content);
+  const text = Buffer.from(block).toString('latin1');
+  const at = text.indexOf('"balanceCounts":[') + '"balanceCounts":['.length;
+  expect(at).toBeGreaterThan(20);
+  const counts = text.slice(at, text.indexOf(']', at));
+  const [first, ...rest] = counts.split(',').map(Number);
+  expect(first).toBeGreaterThan(100);
+  // The head's JSON edited in place (same length, so the block's sections stay where they are).
+  const withCounts = (edited: number[]) => {
+    const replaced = edited.join(',').padEnd(counts.length, ' ');
+    expect(replaced.length).toBe(counts.length);
+    return new Uint8Array(Buffer.from(text.slice(0, at) + replaced + text.slice(at + counts.length), 'latin1'));
+  };
+  expect(decodeReportView(withCounts([first!, ...rest])).head).toStrictEqual(withoutTransactions(content));
+  expect(() => decodeReportView(withCounts([first! + 1, ...rest]))).toThrow(/damaged head/);
+  expect(() => decodeReportView(withCounts([first! - 1, ...rest]))).toThrow(/damaged head/);
+  expect(() => decodeReportView(withCounts([-2, ...rest]))).toThrow(/damaged head/);
+  expect(() => decodeReportView(withCounts(rest))).toThrow(/damaged head/);
 });

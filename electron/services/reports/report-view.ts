@@ -1,5 +1,6 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import { encodeReportView, firstScreenOf, REPORT_VIEW_FORMAT, reportViewFormat } from '../../../shared/report-view';
+import { REPORT_VIEW_FORMAT, reportViewFormat } from '../../../shared/report-view';
+import { encodeReportView, firstScreenOf } from '../../../shared/report-view-encode';
 import type { AssetDeskStore } from '../../db';
 import type { ReportViewBlocks, ReportViewPart } from '../../db/repositories/reports';
 import type { Logger } from '../../log/logger';
