@@ -3,6 +3,7 @@ import type { ReportProgress } from '../../shared/domain';
 import { api } from './api';
 import { LoanScreen } from './loans/LoanScreen';
 import { PipelineScreen } from './loans/PipelineScreen';
+import { startOpeningReport } from './reports/report-or-summary';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { AppInfoProvider, useAppInfo } from './shell/AppInfo';
 import { ErrorBoundary } from './shell/ErrorBoundary';
@@ -90,8 +91,17 @@ function useReportProgress(route: Route) {
   }, [route.name, toast]);
 }
 
+/**
+ * What a screen needs first, started as the address changes (see useRoute): a report's first screen and the
+ * viewer's code, so the report opens whole rather than through a loading frame.
+ */
+function startRouteWork(route: Route): Promise<unknown> | undefined {
+  if (route.name !== 'report') return undefined;
+  return Promise.all([startOpeningReport(route.reportId), loadReports().catch(() => {})]);
+}
+
 function Desk() {
-  const route = useRoute();
+  const route = useRoute(startRouteWork);
   useReportProgress(route);
   useEffect(() => preloadReportsWhenIdle(), []);
   const resetKey = JSON.stringify(route);

@@ -135,3 +135,86 @@ test('when the rest cannot be read, the table says so and Try again reads it', a
   // Chromium logs the failed request itself; nothing else may go wrong.
   expect(pageErrors).toEqual(['Failed to load resource: net::ERR_CONNECTION_RESET']);
 });
+
+/** The report screen's own loading state ("Opening the report"), not a panel's within the open report. */
+const OPENING = '[data-testid=report-screen] > [data-testid=loading]';
+
+/** In the page: records whether the report screen's loading state ever showed, from now on. */
+const WATCH_LOADING = `(() => {
+  window.sawReportLoading = false;
+  const observer = new MutationObserver(() => {
+    if (document.querySelector('${OPENING}')) window.sawReportLoading = true;
+    if (document.querySelector('[data-testid=report-header]')) observer.disconnect();
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+})()`;
+
+const asksForFirstScreen = (route: Route) => route.request().postData()?.includes('"firstScreen"') ?? false;
+
+test('a report opened from the pipeline opens whole: the pipeline stays until its first screen is here', async () => {
+  const errorsBefore = pageErrors.length;
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  await page.evaluate(WATCH_LOADING);
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.getByTestId('report-header').waitFor();
+  expect(await page.evaluate(() => (window as unknown as { sawReportLoading: boolean }).sawReportLoading)).toBe(false);
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});
+
+test('a slow first screen: the pipeline stays a moment, then the report shows it is loading, then opens', async () => {
+  const errorsBefore = pageErrors.length;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(VIEW_CALL, async (route) => {
+    if (asksForFirstScreen(route)) await released;
+    return route.continue();
+  });
+  try {
+    await page.evaluate(() => void (location.hash = '#/loans'));
+    await page.getByTestId('loan-row').first().waitFor();
+    await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+    // Still the pipeline right after the click (the hold is 100 ms), then the report's loading state.
+    expect(await page.getByTestId('pipeline-screen').count()).toBe(1);
+    await page.locator(OPENING).waitFor();
+    expect(await page.getByTestId('pipeline-screen').count()).toBe(0);
+    release();
+    await page.getByTestId('report-header').waitFor();
+  } finally {
+    release();
+    await page.unroute(VIEW_CALL);
+  }
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});
+
+test('a newer address wins over a report still on its way', async () => {
+  const errorsBefore = pageErrors.length;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let asked!: () => void;
+  const seen = new Promise<void>((resolve) => (asked = resolve));
+  await page.route(VIEW_CALL, async (route) => {
+    if (asksForFirstScreen(route)) {
+      asked();
+      await released;
+    }
+    return route.continue();
+  });
+  try {
+    await page.evaluate(() => void (location.hash = '#/settings'));
+    await page.getByTestId('settings-screen').waitFor();
+    await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+    await seen;
+    await page.evaluate(() => void (location.hash = '#/loans'));
+    await page.getByTestId('pipeline-screen').waitFor();
+    release();
+    // The report's answer arrives after the officer moved on: the pipeline stays.
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('report-screen').count()).toBe(0);
+    expect(await page.getByTestId('pipeline-screen').count()).toBe(1);
+  } finally {
+    release();
+    await page.unroute(VIEW_CALL);
+  }
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});

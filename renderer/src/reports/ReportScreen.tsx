@@ -37,7 +37,7 @@ import {
   type ReportAnalysis,
   type ReportView,
 } from './report-analysis';
-import { viewOrSummary } from './report-or-summary';
+import { arrivedOpening, releaseOpening, viewOrSummary, type OpeningReport } from './report-or-summary';
 import { useWholeColumns } from './use-whole-view';
 import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
 import { PdfTab } from './PdfTab';
@@ -115,9 +115,14 @@ async function loadFindingsInputs(summary: ReportSummary): Promise<FindingsInput
  */
 async function loadReport(reportId: string): Promise<LoadedReport> {
   analysisWorker(); // starts while the view travels
-  const { summary, view: block } = await viewOrSummary(reportId);
+  return prepareReport(await viewOrSummary(reportId));
+}
+
+/** The screen's data from the first screen's answer: the view read in place, the rest asked for after the paint. */
+function prepareReport({ summary, view: block }: OpeningReport): LoadedReport {
   const view = block ? readReportView(block) : null;
   if (!view) return { summary, view, findingsInputs: null, analysis: null };
+  const reportId = summary.id;
   // Asked for once the report is painted: their requests would hold its first paint back by a few ms.
   const findingsInputs = afterNextPaint().then(() => loadFindingsInputs(summary));
   const analysis = openAnalysis(summary.id, async () => {
@@ -142,7 +147,14 @@ const TABS: { id: Tab; label: string }[] = [
 
 /** The report viewer: findings first, then assets and accounts; transactions, PDF and actions on tabs. */
 export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
-  const loaded = useLoad(() => loadReport(reportId), [reportId]);
+  // Opened from a navigation, the first screen is usually here already (the router waits for it a moment): the
+  // screen's first render is then the report itself, without a loading frame before it.
+  const loaded = useLoad(
+    () => loadReport(reportId),
+    [reportId],
+    () => arrivedOpening(reportId, prepareReport),
+  );
+  useEffect(() => releaseOpening(reportId), [reportId]);
   // Another desk of the team changed a report of this loan (finished, refreshed, removed, shared): load it again.
   const loanId = loaded.data?.summary.loanId;
   useTeamChanges(loaded.reload, { concerns: (changes) => (loanId ? concernsReportsOf(loanId)(changes) : false) });

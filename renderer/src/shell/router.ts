@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 
 /** Every screen the app can show, addressed by the URL hash so Back/Forward and reloads work. */
 export type Route =
@@ -72,12 +72,41 @@ export function navigate(hash: string, options: { replace?: boolean } = {}): voi
   }
 }
 
-export function useRoute(): Route {
+/**
+ * How long the current screen stays up while the next one's first data and code are on their way: a screen that
+ * has them within it opens whole, with no loading frame before it; a slower one shows its loading state.
+ */
+const ROUTE_HOLD_MS = 100;
+
+/**
+ * The current route. `onEnter` sees each route the moment the address changes, before React renders it, and may
+ * start what the new screen needs first (its data, its code): when it returns a promise, the current screen stays
+ * until that settles or ROUTE_HOLD_MS pass. A newer address wins over one still held.
+ */
+export function useRoute(onEnter?: (route: Route) => Promise<unknown> | void): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const enter = useEffectEvent((next: Route) => onEnter?.(next));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(location.hash));
+    let latest = 0;
+    const onChange = () => {
+      const next = parseRoute(location.hash);
+      const navigation = ++latest;
+      const ready = enter(next);
+      if (!ready) {
+        setRoute(next);
+        return;
+      }
+      const show = () => {
+        clearTimeout(timer);
+        if (navigation === latest) setRoute(next);
+      };
+      const timer = setTimeout(show, ROUTE_HOLD_MS);
+      ready.then(show, show);
+    };
+    // An address set before the listener was there: shown at once (its screen reads its own data).
+    const catchUp = () => setRoute(parseRoute(location.hash));
     window.addEventListener('hashchange', onChange);
-    onChange();
+    catchUp();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return route;
