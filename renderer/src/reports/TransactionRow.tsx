@@ -1,15 +1,12 @@
 import { formatDate, formatMoney } from './format';
 import type { TransactionRow as Row } from './transactions';
+import type { PlacedRow } from '../ui';
 
-/** The table's row height in px: every row has it, so the virtualizer places rows without measuring them. */
+/** The table's row height in px: every row has it, so the table places rows by arithmetic (useFixedRowWindow). */
 export const ROW_HEIGHT = 36;
 
-interface Placed {
-  /** The row's place in the table (0: the first row under the header). */
-  index: number;
-  /** Its offset from the top of the rows, in px. */
-  start: number;
-}
+/** The row's place in the table (0: the first row under the header) and its offset from the top of the rows. */
+type Placed = PlacedRow;
 
 /** One transaction as the table shows it. */
 export function TransactionRow({

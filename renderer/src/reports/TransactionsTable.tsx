@@ -1,5 +1,4 @@
 import { useDeferredValue, useId, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   categoriesOf,
   emptyFilters,
@@ -16,8 +15,11 @@ import {
 } from './transactions';
 import { formatMoney } from './format';
 import { PendingRow, ROW_HEIGHT, TransactionRow } from './TransactionRow';
-import { Button, EmptyState, toAppError } from '../ui';
+import { Button, EmptyState, boundedBoxHeight, toAppError, useFixedRowWindow } from '../ui';
 import type { FindingFocus } from './FindingsPanel';
+
+/** The rows' scroll box: 60% of the window, at most 640 px. */
+const SCROLL_BOX_HEIGHT = boundedBoxHeight(60, 640);
 
 /** A finding's link narrows the table to the transactions or days behind it. */
 export type TransactionsFocus = FindingFocus;
@@ -89,11 +91,12 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
   const totals = useMemo(() => (complete ? totalsOf(columns, visible) : null), [columns, complete, visible]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
+  const windowed = useFixedRowWindow({
     count: complete ? visible.length : total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    rowHeight: ROW_HEIGHT,
     overscan: 10,
+    scrollRef,
+    initialHeight: SCROLL_BOX_HEIGHT.px,
   });
 
   const insightsColumns = hasInsights && showInsights;
@@ -355,6 +358,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
         <div
           ref={scrollRef}
           className="rp-txn-scroll"
+          style={{ height: SCROLL_BOX_HEIGHT.css }}
           role="rowgroup"
           tabIndex={0}
           aria-label="Transaction rows, scroll with the arrow keys"
@@ -365,8 +369,8 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
               <div role="cell">No transactions match these filters.</div>
             </div>
           ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualizer.getVirtualItems().map((v) => {
+            <div style={{ height: windowed.totalSize, position: 'relative' }}>
+              {windowed.rows.map((v) => {
                 const index = visible[v.index];
                 if (index === undefined) return <PendingRow key={`pending-${v.index}`} at={v} gridClass={gridClass} />;
                 const row = rowAt(columns, index);

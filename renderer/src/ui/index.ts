@@ -6,5 +6,6 @@ export { ToastProvider, useToast, type ToastInput } from './Toast';
 export { Chip, ApplicantStatusChip, ItemStatusChip, ReportStatusChip, applicantStatusText } from './Chip';
 export { useLoad, useDebounced, type LoadState } from './useLoad';
 export { afterNextPaint } from './afterNextPaint';
+export { boundedBoxHeight, useFixedRowWindow, type PlacedRow } from './virtual-scroll';
 export * from './format';
 import './ui.css';
