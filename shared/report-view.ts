@@ -323,3 +323,11 @@ export function decodeReportView(input: Uint8Array): ReportViewData {
     columns,
   };
 }
+
+/**
+ * Only a block's transactions, for a reader that has its head already (the page, when the whole view follows
+ * the first screen): the daily balances are not put back again.
+ */
+export function decodeTransactionColumns(input: Uint8Array): TransactionColumnsData {
+  return readBlockSections(input).columns;
+}

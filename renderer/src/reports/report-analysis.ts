@@ -1,6 +1,6 @@
 import type { ReportDiff, UnderwritingAnalysis } from '../../../shared/underwriting';
 import type { MonthlySummaryResult } from '../../../shared/underwriting/monthly';
-import { decodeReportView, type ReportHeadData } from '../../../shared/report-view';
+import { decodeReportView, decodeTransactionColumns, type ReportHeadData } from '../../../shared/report-view';
 import { ReportHolder, type AnalysisInput } from './report-holder';
 import { readTransactionColumns, type TransactionColumns } from './transactions';
 
@@ -82,6 +82,11 @@ export interface ReportView extends ReportHeadData {
 export function readReportView(block: Uint8Array): ReportView {
   const { columns, ...head } = decodeReportView(block);
   return { ...head, columns: readTransactionColumns(columns) };
+}
+
+/** Only the transactions of a view block, for a screen that has the report's head from its first screen. */
+export function readViewColumns(block: Uint8Array): TransactionColumns {
+  return readTransactionColumns(decodeTransactionColumns(block));
 }
 
 export interface ReportAnalysis {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { afterNextPaint } from '../ui';
 import { isCompleteView } from '../../../shared/report-view';
-import { readReportView, type ReportView } from './report-analysis';
+import { readViewColumns, type ReportView } from './report-analysis';
 import type { TransactionColumns } from './transactions';
 
 export interface WholeColumns {
@@ -31,12 +31,12 @@ export function useWholeColumns(reportId: string, first: ReportView): WholeColum
     void afterNextPaint()
       .then(() => api.reportsView({ reportId, part: 'whole' }))
       .then(({ view }) => {
-        const whole = readReportView(view);
-        if (whole.columns.count !== first.transactionCount)
+        const columns = readViewColumns(view);
+        if (columns.count !== first.transactionCount)
           throw new Error(
-            `the report's transactions arrived incomplete (${whole.columns.count} of ${first.transactionCount})`,
+            `the report's transactions arrived incomplete (${columns.count} of ${first.transactionCount})`,
           );
-        return whole.columns;
+        return columns;
       })
       .then(
         (columns) => current && setState({ from: first, columns, error: null }),
