@@ -277,14 +277,19 @@ function restoreBalances(stored: StoredHead, balances: BalanceColumnsData): void
   const accounts = stored.head.report.items.flatMap((item) => (Array.isArray(item?.accounts) ? item.accounts : []));
   const counts = stored.balanceCounts;
   if (counts.length !== accounts.length) throw damagedHead();
-  const currencies = stored.balanceCurrencies;
+  // Each currency number checked once, before any row is read.
+  const currencies = stored.balanceCurrencies.map((code) => {
+    if (typeof code !== 'string') throw damagedHead();
+    return code;
+  });
   const currencyOf = (n: number): string | null => {
     if (n === NO_CURRENCY) return null;
     const code = currencies[n];
-    if (typeof code !== 'string') throw damagedHead();
+    if (code === undefined) throw damagedHead();
     return code;
   };
-  const dates = new Map<number, string>(); // a report's accounts share their days
+  // A report's accounts share their days: each date is written once, looked up by its offset from the first.
+  const dates = new Map<number, string>();
   const dateOf = (day: number): string => {
     let date = dates.get(day);
     if (date === undefined) dates.set(day, (date = isoDateOf(day)));
@@ -295,14 +300,14 @@ function restoreBalances(stored: StoredHead, balances: BalanceColumnsData): void
     const rows = counts[n]!;
     if (rows === -1) return;
     if (!Number.isInteger(rows) || rows < 0 || row + rows > balances.count) throw damagedHead();
-    const history: HistoricalBalance[] = new Array(rows);
-    for (let i = 0; i < rows; i++, row++) {
-      history[i] = {
+    const history: HistoricalBalance[] = [];
+    for (const end = row + rows; row < end; row++) {
+      history.push({
         date: dateOf(balances.day[row]!),
         current: balances.current[row]!,
         iso_currency_code: currencyOf(balances.isoCurrency[row]!),
         unofficial_currency_code: currencyOf(balances.unofficialCurrency[row]!),
-      };
+      });
     }
     account.historical_balances = history;
   });

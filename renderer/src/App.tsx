@@ -4,6 +4,7 @@ import { api } from './api';
 import { LoanScreen } from './loans/LoanScreen';
 import { PipelineScreen } from './loans/PipelineScreen';
 import { startOpeningReport } from './reports/report-or-summary';
+import type * as ReportsModule from './reports';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { AppInfoProvider, useAppInfo } from './shell/AppInfo';
 import { ErrorBoundary } from './shell/ErrorBoundary';
@@ -15,7 +16,13 @@ import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useToast } from '
 
 // The report viewer brings charts, the virtualized table and pdf.js: not in the first load, but
 // fetched in the desk's first idle moment so that opening the first report does not wait for it.
-const loadReports = () => import('./reports');
+let reportsModule: Promise<typeof ReportsModule> | null = null;
+/** The viewer's module, imported once (a failed import is tried again on the next call). */
+const loadReports = () =>
+  (reportsModule ??= import('./reports').catch((error: unknown) => {
+    reportsModule = null;
+    throw error;
+  }));
 const ReportScreen = lazy(() => loadReports().then((m) => ({ default: m.ReportScreen })));
 function preloadReportsWhenIdle(): () => void {
   const start = () => void loadReports().catch(() => {}); // a failure shows when the screen itself loads

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import type { AssetReport, AssetReportAccount, AssetReportItem } from '../../../shared/asset-report';
+import type { AssetReport, AssetReportAccount, AssetReportItem, HistoricalBalance } from '../../../shared/asset-report';
 import type { UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import { Chip } from '../ui';
 import { BADGE_LABEL } from './FindingsPanel';
@@ -256,12 +256,10 @@ function BalanceHistory({
       </p>
     );
   }
-  const sorted = history.map((h) => h.current);
-  const newest = history.reduce((a, b) => (a.date > b.date ? a : b));
-  const oldest = history.reduce((a, b) => (a.date < b.date ? a : b));
+  const { oldest, newest, lowest, highest } = historySpan(history);
   const summary = `Daily balance of ${label} from ${formatDate(oldest.date)} to ${formatDate(newest.date)}: lowest ${formatMoney(
-    Math.min(...sorted),
-  )}, highest ${formatMoney(Math.max(...sorted))}, latest ${formatMoney(newest.current)}.`;
+    lowest,
+  )}, highest ${formatMoney(highest)}, latest ${formatMoney(newest.current)}.`;
   return (
     <figure className="rp-chart" ref={hostRef}>
       <figcaption>
@@ -282,4 +280,19 @@ function BalanceHistory({
       )}
     </figure>
   );
+}
+
+/** The first and last days of a balance history and its lowest and highest balance, in one pass over its rows. */
+function historySpan(history: readonly HistoricalBalance[]) {
+  let oldest = history[0]!;
+  let newest = oldest;
+  let lowest = oldest.current;
+  let highest = oldest.current;
+  for (const row of history) {
+    if (row.date < oldest.date) oldest = row;
+    if (row.date > newest.date) newest = row;
+    if (row.current < lowest) lowest = row.current;
+    if (row.current > highest) highest = row.current;
+  }
+  return { oldest, newest, lowest, highest };
 }

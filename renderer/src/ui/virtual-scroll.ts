@@ -1,4 +1,5 @@
 import { useEffect, useState, type RefObject } from 'react';
+import { afterNextPaint } from './afterNextPaint';
 
 /** A row a windowed list draws: its index in the list and its top in the scroll box (px). */
 export interface PlacedRow {
@@ -16,13 +17,22 @@ export interface PlacedRow {
 export function useFixedRowWindow(options: {
   count: number;
   rowHeight: number;
-  /** Rows drawn beyond each edge of the box, so a quick scroll shows no gap. */
+  /** Rows drawn beyond each edge of the box once the list is painted, so a quick scroll shows no gap. */
   overscan: number;
   scrollRef: RefObject<HTMLElement | null>;
   initialHeight: () => number;
 }): { totalSize: number; rows: PlacedRow[] } {
   const { count, rowHeight, overscan, scrollRef } = options;
   const [height, setHeight] = useState(options.initialHeight);
+  // The first frame draws only the rows in view; the overscan follows once it is painted.
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let current = true;
+    void afterNextPaint().then(() => current && setPainted(true));
+    return () => {
+      current = false;
+    };
+  }, []);
   // The first row at the box's top: a scroll within one row changes nothing, so it renders nothing.
   const [firstInView, setFirstInView] = useState(0);
   useEffect(() => {
@@ -39,8 +49,9 @@ export function useFixedRowWindow(options: {
       observer.disconnect();
     };
   }, [scrollRef, rowHeight]);
-  const first = Math.max(0, Math.min(firstInView, count) - overscan);
-  const last = Math.min(count, firstInView + Math.ceil(height / rowHeight) + 1 + overscan);
+  const beyond = painted ? overscan : 0;
+  const first = Math.max(0, Math.min(firstInView, count) - beyond);
+  const last = Math.min(count, firstInView + Math.ceil(height / rowHeight) + 1 + beyond);
   const rows: PlacedRow[] = [];
   for (let index = first; index < last; index++) rows.push({ index, start: index * rowHeight });
   return { totalSize: count * rowHeight, rows };
