@@ -3,7 +3,7 @@ import type { ReportProgress } from '../../shared/domain';
 import { api } from './api';
 import { LoanScreen } from './loans/LoanScreen';
 import { PipelineScreen } from './loans/PipelineScreen';
-import { startOpeningReport } from './reports/report-or-summary';
+import { forgetOpening, startOpeningReport } from './reports/report-or-summary';
 import type * as ReportsModule from './reports';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { AppInfoProvider, useAppInfo } from './shell/AppInfo';
@@ -11,7 +11,7 @@ import { ErrorBoundary } from './shell/ErrorBoundary';
 import { HandoffGate } from './shell/HandoffGate';
 import { ReportsSearchScreen } from './shell/ReportsSearchScreen';
 import { Shell } from './shell/Shell';
-import { href, navigate, useRoute, type Route } from './shell/router';
+import { href, navigate, parseRoute, useRoute, type Route } from './shell/router';
 import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useToast } from './ui';
 
 // The report viewer brings charts, the virtualized table and pdf.js: not in the first load, but
@@ -103,12 +103,29 @@ function useReportProgress(route: Route) {
  * viewer's code, so the report opens whole rather than through a loading frame.
  */
 function startRouteWork(route: Route): Promise<unknown> | undefined {
-  if (route.name !== 'report') return undefined;
+  if (route.name !== 'report') {
+    forgetOpening();
+    return undefined;
+  }
   return Promise.all([startOpeningReport(route.reportId), loadReports().catch(() => {})]);
+}
+
+/**
+ * A press on a link (mouse, pen or touch: the button goes down some 100 ms before the click) starts what its
+ * screen needs first; the navigation that follows takes that work rather than starting it again.
+ */
+function startRouteWorkOnPress(event: PointerEvent): void {
+  if (event.button !== 0 || !(event.target instanceof Element)) return;
+  const link = event.target.closest('a[href^="#/"]');
+  if (link) void startRouteWork(parseRoute(link.getAttribute('href')!));
 }
 
 function Desk() {
   const route = useRoute(startRouteWork);
+  useEffect(() => {
+    document.addEventListener('pointerdown', startRouteWorkOnPress, { capture: true, passive: true });
+    return () => document.removeEventListener('pointerdown', startRouteWorkOnPress, { capture: true });
+  }, []);
   useReportProgress(route);
   useEffect(() => preloadReportsWhenIdle(), []);
   const resetKey = JSON.stringify(route);

@@ -1,4 +1,4 @@
-import type { Page, Route } from 'playwright';
+import type { Page, Request, Route } from 'playwright';
 import { renderPdf, reportWithTransactions, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
 import { openSeededPage, type SeededPage } from './support/seeded-page';
 
@@ -215,6 +215,36 @@ test('a newer address wins over a report still on its way', async () => {
   } finally {
     release();
     await page.unroute(VIEW_CALL);
+  }
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});
+
+test('pressing a report’s link starts reading it; the click that follows opens it from that one read', async () => {
+  const errorsBefore = pageErrors.length;
+  const firstScreens: string[] = [];
+  const seen = (request: Request) => {
+    if (request.url().includes(encodeURIComponent('reports:view')) && request.postData()?.includes('"firstScreen"'))
+      firstScreens.push(request.url());
+  };
+  await page.evaluate(() => void (location.hash = '#/reports'));
+  const link = page.locator(`a[href="#/reports/${reportId}"]`);
+  await link.waitFor();
+  page.on('request', seen);
+  try {
+    const box = (await link.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    // The read starts on the press, while the button is still down.
+    await expect.poll(() => firstScreens.length).toBe(1);
+    await page.evaluate(WATCH_LOADING);
+    await page.mouse.up();
+    await page.getByTestId('report-header').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sawReportLoading: boolean }).sawReportLoading)).toBe(
+      false,
+    );
+    expect(firstScreens).toHaveLength(1);
+  } finally {
+    page.off('request', seen);
   }
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });

@@ -26,6 +26,8 @@ async function readViewOrSummary(reportId: string): Promise<OpeningReport> {
 
 /** How long a first screen read at a navigation waits for its screen to take it; after that it is let go. */
 const OPENING_KEPT_MS = 2000;
+/** A read started this recently (a press on the report's link, then its click) is the one the navigation takes. */
+const OPENING_REUSED_MS = 1000;
 
 /** The first screen read at the latest navigation to a report, until its screen takes it. */
 interface Opening {
@@ -37,29 +39,46 @@ interface Opening {
   prepared?: unknown;
   /** Taken by the screen: a later read of this report is a new one. */
   taken: boolean;
+  startedAt: number;
   dropTimer: ReturnType<typeof setTimeout>;
 }
 let opening: Opening | null = null;
 
-function dropOpening(): void {
+/** Lets the first screen read at a navigation go (its time is up, or the officer went elsewhere). */
+export function forgetOpening(): void {
   if (opening) clearTimeout(opening.dropTimer);
   opening = null;
 }
 
 /**
- * Starts reading a report's first screen at the navigation that opens it, before React swaps the screens. The
- * returned promise settles (never rejects) when the answer is here, so the router can keep the current screen
- * until then and the report screen opens whole (see arrivedOpening). A failure is the screen's to show.
+ * Starts reading a report's first screen at the navigation that opens it, before React swaps the screens (or at
+ * the press on its link: the navigation a moment later takes that read). The returned promise settles (never
+ * rejects) when the answer is here, so the router can keep the current screen until then and the report screen
+ * opens whole (see arrivedOpening). A failure is the screen's to show.
  */
 export function startOpeningReport(reportId: string): Promise<void> {
-  dropOpening();
-  const answer = readViewOrSummary(reportId);
-  const started: Opening = { reportId, answer, taken: false, dropTimer: setTimeout(dropOpening, OPENING_KEPT_MS) };
-  opening = started;
-  return answer.then(
+  const recent =
+    opening?.reportId === reportId && !opening.taken && performance.now() - opening.startedAt < OPENING_REUSED_MS
+      ? opening
+      : null;
+  const started = recent ?? openingOf(reportId);
+  return started.answer.then(
     (arrived) => void (started.arrived = arrived),
     () => {},
   );
+}
+
+function openingOf(reportId: string): Opening {
+  forgetOpening();
+  const answer = readViewOrSummary(reportId);
+  opening = {
+    reportId,
+    answer,
+    taken: false,
+    startedAt: performance.now(),
+    dropTimer: setTimeout(forgetOpening, OPENING_KEPT_MS),
+  };
+  return opening;
 }
 
 /**
@@ -86,5 +105,5 @@ export function viewOrSummary(reportId: string): Promise<OpeningReport> {
 
 /** The report screen is up: what it took at the navigation is its own now, and a later open reads again. */
 export function releaseOpening(reportId: string): void {
-  if (opening?.reportId === reportId && opening.taken) dropOpening();
+  if (opening?.reportId === reportId && opening.taken) forgetOpening();
 }
