@@ -10,15 +10,12 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { api } from '../api';
-import type { Loan, ReportSummary, Settings } from '../../../shared/domain';
 import type { AssetReportWarning } from '../../../shared/asset-report';
 import { accountKey } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
-import type { AssetClassSettings, StoredAccountConfirmation } from '../../../shared/domain';
 import { useAccountConfirmations } from './useAccountConfirmations';
-import { afterNextPaint, Button, EmptyState, ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
+import { ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
-import { useReportProgress } from './use-report-progress';
 import { useCan } from '../team/TeamContext';
 import { concernsReportsOf, useTeamChanges } from '../team/useTeamChanges';
 import { FindingsPanel, type FindingFocus } from './FindingsPanel';
@@ -29,19 +26,14 @@ import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { InsightsNotice } from './InsightsNotice';
 import { accountFullLabel } from './transactions';
-import {
-  analysisWorker,
-  openAnalysis,
-  readReportView,
-  type AnalysisInput,
-  type ReportAnalysis,
-  type ReportView,
-} from './report-analysis';
-import { arrivedOpening, releaseOpening, viewOrSummary, type OpeningReport } from './report-or-summary';
+import type { AnalysisInput, ReportAnalysis, ReportView } from './report-analysis';
+import { arrivedOpening, releaseOpening } from './report-or-summary';
+import { loadReport, prepareReport, type LoadedReport } from './report-loading';
+import { BackLink, ReportNotReady } from './ReportNotReady';
 import { useWholeColumns } from './use-whole-view';
 import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
 import { PdfTab } from './PdfTab';
-import { environmentLabel, formatDateTime, formatDays, formatElapsed } from './format';
+import { environmentLabel, formatDateTime, formatDays } from './format';
 import './reports.css';
 
 // The summary's panels hold every finding and account (thousands of elements on a large report):
@@ -61,80 +53,6 @@ function useStableCallback<A extends unknown[], R>(fn: (...args: A) => R): (...a
 export interface ReportScreenProps {
   reportId: string;
   onBack(): void;
-}
-
-interface LoadedReport {
-  summary: ReportSummary;
-  /** The report without its transactions, and the transactions as columns (see shared/report-view); null: not ready. */
-  view: ReportView | null;
-  /** What only the findings need, asked for once the view has arrived: the report paints without it. */
-  findingsInputs: Promise<FindingsInputs> | null;
-  /** The underwriting analysis, run off the page's main thread (see ./report-analysis). */
-  analysis: ReportAnalysis | null;
-}
-
-interface FindingsInputs {
-  /** The loan with every borrower (ownership and funds to close count them all); null: could not be loaded. */
-  loan: Loan | null;
-  confirmations: StoredAccountConfirmation[];
-  settings: Settings | null;
-  sourced: SourcedDeposit[];
-  assetClasses: AssetClassSettings | null;
-}
-
-/** The loan's other reports (accounts and withdrawals only), as text: only the analysis reads them. */
-async function loadOtherReportsJson(reportId: string): Promise<string> {
-  return (await api.underwritingOtherReports({ reportId })).reportsJson;
-}
-
-/** The loan, its confirmations, the office's settings and the deposits already sourced: small, asked for together. */
-async function loadFindingsInputs(summary: ReportSummary): Promise<FindingsInputs> {
-  const [loan, confirmations, settings, sourced, assetClasses] = await Promise.all([
-    api
-      .loansGet({ loanId: summary.loanId })
-      .then((r) => r.loan)
-      .catch(() => null),
-    api.underwritingListConfirmations({ loanId: summary.loanId }).catch(() => []),
-    api.settingsGet({}).catch(() => null),
-    api.depositsListSourced({ reportId: summary.id }).catch(() => []),
-    api.underwritingGetSettings({}).catch(() => null),
-  ]);
-  return {
-    loan,
-    confirmations,
-    settings,
-    sourced: sourced.map(({ transactionId, note }) => ({ transactionId, note })),
-    assetClasses,
-  };
-}
-
-/**
- * Opens a report: only its prepared view's first screen is on the way to the first paint (one request of a few
- * KB, read in place); the whole view and the findings' inputs follow it, and the full report is read for the
- * analysis worker once the findings ask.
- */
-async function loadReport(reportId: string): Promise<LoadedReport> {
-  analysisWorker(); // starts while the view travels
-  return prepareReport(await viewOrSummary(reportId));
-}
-
-/** The screen's data from the first screen's answer: the view read in place, the rest asked for after the paint. */
-function prepareReport({ summary, view: block }: OpeningReport): LoadedReport {
-  const view = block ? readReportView(block) : null;
-  if (!view) return { summary, view, findingsInputs: null, analysis: null };
-  const reportId = summary.id;
-  // Asked for once the report is painted: their requests would hold its first paint back by a few ms.
-  const findingsInputs = afterNextPaint().then(() => loadFindingsInputs(summary));
-  const analysis = openAnalysis(summary.id, async () => {
-    await afterNextPaint(); // the summary's months ask as soon as it is shown: the report's text must not hold it back
-    const [{ contentJson }, otherReportsJson] = await Promise.all([
-      api.reportsGet({ reportId }),
-      // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
-      loadOtherReportsJson(reportId).catch(() => '[]'),
-    ]);
-    return { contentJson, otherReportsJson };
-  });
-  return { summary, view, findingsInputs, analysis };
 }
 
 type Tab = 'summary' | 'transactions' | 'pdf' | 'actions';
@@ -180,61 +98,6 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
     return <ReportNotReady summary={data.summary} onBack={onBack} onReady={loaded.reload} />;
   }
   return <ReportViewer key={data.summary.id} data={data} view={data.view} onBack={onBack} />;
-}
-
-function BackLink({ onBack }: { onBack(): void }) {
-  return (
-    <Button variant="ghost" size="small" onClick={onBack} data-testid="report-back">
-      ← Back
-    </Button>
-  );
-}
-
-function ReportNotReady({ summary, onBack, onReady }: { summary: ReportSummary; onBack(): void; onReady(): void }) {
-  const { status, message, elapsedMs, latest } = useReportProgress(summary);
-  useEffect(() => {
-    if (status === 'ready' || (status !== summary.status && status !== 'pending')) onReady();
-  }, [status, summary.status, onReady]);
-  const failure = latest?.failure ?? summary.failure;
-  return (
-    <div className="page" data-testid="report-screen" data-status={status}>
-      <BackLink onBack={onBack} />
-      <header className="page-header">
-        {/* The same name as the ready screen's: the summary names every borrower the report covers. */}
-        <h1 data-testid="report-title">Asset Report · {summary.applicantName}</h1>
-        <ReportStatusChip status={status} />
-      </header>
-      {status === 'pending' && (
-        <div className="state" role="status" aria-live="polite" data-testid="report-pending">
-          <h2>Plaid is generating the report</h2>
-          <p>
-            Elapsed: <span data-testid="report-elapsed">{formatElapsed(elapsedMs)}</span>. Reports usually take under a
-            minute; larger ones take longer.
-          </p>
-          {message && <p className="muted">{message}</p>}
-          <p className="muted">You will be notified when it is ready; you can keep working meanwhile.</p>
-        </div>
-      )}
-      {status === 'failed' && (
-        <div className="state state-error" role="alert" data-testid="report-failed">
-          <h2>Plaid could not generate the report</h2>
-          <p>{failure?.message ?? message ?? 'Plaid reported a failure without a reason.'}</p>
-          {failure && (
-            <p className="code">
-              {failure.code}
-              {failure.requestId ? ` · request ${failure.requestId}` : ''}
-            </p>
-          )}
-          <p>Check the borrowers’ linked banks, then create a new report.</p>
-        </div>
-      )}
-      {status === 'removed' && (
-        <EmptyState title="This report was removed">
-          <p>It was deleted at Plaid; the activity log keeps the record.</p>
-        </EmptyState>
-      )}
-    </div>
-  );
 }
 
 const WARNING_TEXT: Record<string, string> = {

@@ -1,0 +1,70 @@
+import { useEffect } from 'react';
+import type { ReportSummary } from '../../../shared/domain';
+import { Button, EmptyState, ReportStatusChip } from '../ui';
+import { formatElapsed } from './format';
+import { useReportProgress } from './use-report-progress';
+
+/** The report screen's way back (to where the officer came from). */
+export function BackLink({ onBack }: { onBack(): void }) {
+  return (
+    <Button variant="ghost" size="small" onClick={onBack} data-testid="report-back">
+      ← Back
+    </Button>
+  );
+}
+
+/** A report that is not ready: Plaid is generating it, it failed, or it was removed. */
+export function ReportNotReady({
+  summary,
+  onBack,
+  onReady,
+}: {
+  summary: ReportSummary;
+  onBack(): void;
+  onReady(): void;
+}) {
+  const { status, message, elapsedMs, latest } = useReportProgress(summary);
+  useEffect(() => {
+    if (status === 'ready' || (status !== summary.status && status !== 'pending')) onReady();
+  }, [status, summary.status, onReady]);
+  const failure = latest?.failure ?? summary.failure;
+  return (
+    <div className="page" data-testid="report-screen" data-status={status}>
+      <BackLink onBack={onBack} />
+      <header className="page-header">
+        {/* The same name as the ready screen's: the summary names every borrower the report covers. */}
+        <h1 data-testid="report-title">Asset Report · {summary.applicantName}</h1>
+        <ReportStatusChip status={status} />
+      </header>
+      {status === 'pending' && (
+        <div className="state" role="status" aria-live="polite" data-testid="report-pending">
+          <h2>Plaid is generating the report</h2>
+          <p>
+            Elapsed: <span data-testid="report-elapsed">{formatElapsed(elapsedMs)}</span>. Reports usually take under a
+            minute; larger ones take longer.
+          </p>
+          {message && <p className="muted">{message}</p>}
+          <p className="muted">You will be notified when it is ready; you can keep working meanwhile.</p>
+        </div>
+      )}
+      {status === 'failed' && (
+        <div className="state state-error" role="alert" data-testid="report-failed">
+          <h2>Plaid could not generate the report</h2>
+          <p>{failure?.message ?? message ?? 'Plaid reported a failure without a reason.'}</p>
+          {failure && (
+            <p className="code">
+              {failure.code}
+              {failure.requestId ? ` · request ${failure.requestId}` : ''}
+            </p>
+          )}
+          <p>Check the borrowers’ linked banks, then create a new report.</p>
+        </div>
+      )}
+      {status === 'removed' && (
+        <EmptyState title="This report was removed">
+          <p>It was deleted at Plaid; the activity log keeps the record.</p>
+        </EmptyState>
+      )}
+    </div>
+  );
+}

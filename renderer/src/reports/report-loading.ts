@@ -1,0 +1,91 @@
+import { api } from '../api';
+import type {
+  AssetClassSettings,
+  Loan,
+  ReportSummary,
+  Settings,
+  StoredAccountConfirmation,
+} from '../../../shared/domain';
+import type { SourcedDeposit } from '../../../shared/underwriting';
+import { afterNextPaint } from '../ui';
+import { analysisWorker, openAnalysis, readReportView, type ReportAnalysis, type ReportView } from './report-analysis';
+import { viewOrSummary, type OpeningReport } from './report-or-summary';
+
+/**
+ * What the report screen loads: the first screen of the report's view (see ./report-or-summary), then, once it is
+ * painted, the findings' inputs and the report's text for the analysis worker.
+ */
+
+export interface LoadedReport {
+  summary: ReportSummary;
+  /** The report without its transactions, and the transactions as columns (see shared/report-view); null: not ready. */
+  view: ReportView | null;
+  /** What only the findings need, asked for once the view has arrived: the report paints without it. */
+  findingsInputs: Promise<FindingsInputs> | null;
+  /** The underwriting analysis, run off the page's main thread (see ./report-analysis). */
+  analysis: ReportAnalysis | null;
+}
+
+export interface FindingsInputs {
+  /** The loan with every borrower (ownership and funds to close count them all); null: could not be loaded. */
+  loan: Loan | null;
+  confirmations: StoredAccountConfirmation[];
+  settings: Settings | null;
+  sourced: SourcedDeposit[];
+  assetClasses: AssetClassSettings | null;
+}
+
+/** The loan's other reports (accounts and withdrawals only), as text: only the analysis reads them. */
+async function loadOtherReportsJson(reportId: string): Promise<string> {
+  return (await api.underwritingOtherReports({ reportId })).reportsJson;
+}
+
+/** The loan, its confirmations, the office's settings and the deposits already sourced: small, asked for together. */
+async function loadFindingsInputs(summary: ReportSummary): Promise<FindingsInputs> {
+  const [loan, confirmations, settings, sourced, assetClasses] = await Promise.all([
+    api
+      .loansGet({ loanId: summary.loanId })
+      .then((r) => r.loan)
+      .catch(() => null),
+    api.underwritingListConfirmations({ loanId: summary.loanId }).catch(() => []),
+    api.settingsGet({}).catch(() => null),
+    api.depositsListSourced({ reportId: summary.id }).catch(() => []),
+    api.underwritingGetSettings({}).catch(() => null),
+  ]);
+  return {
+    loan,
+    confirmations,
+    settings,
+    sourced: sourced.map(({ transactionId, note }) => ({ transactionId, note })),
+    assetClasses,
+  };
+}
+
+/**
+ * Opens a report: only its prepared view's first screen is on the way to the first paint (one request of a few
+ * KB, read in place); the whole view and the findings' inputs follow it, and the full report is read for the
+ * analysis worker once the findings ask.
+ */
+export async function loadReport(reportId: string): Promise<LoadedReport> {
+  analysisWorker(); // starts while the view travels
+  return prepareReport(await viewOrSummary(reportId));
+}
+
+/** The screen's data from the first screen's answer: the view read in place, the rest asked for after the paint. */
+export function prepareReport({ summary, view: block }: OpeningReport): LoadedReport {
+  const view = block ? readReportView(block) : null;
+  if (!view) return { summary, view, findingsInputs: null, analysis: null };
+  const reportId = summary.id;
+  // Asked for once the report is painted: their requests would hold its first paint back by a few ms.
+  const findingsInputs = afterNextPaint().then(() => loadFindingsInputs(summary));
+  const analysis = openAnalysis(summary.id, async () => {
+    await afterNextPaint(); // the summary's months ask as soon as it is shown: the report's text must not hold it back
+    const [{ contentJson }, otherReportsJson] = await Promise.all([
+      api.reportsGet({ reportId }),
+      // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
+      loadOtherReportsJson(reportId).catch(() => '[]'),
+    ]);
+    return { contentJson, otherReportsJson };
+  });
+  return { summary, view, findingsInputs, analysis };
+}
