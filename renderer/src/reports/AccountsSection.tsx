@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { AssetReport, AssetReportAccount, AssetReportItem, HistoricalBalance } from '../../../shared/asset-report';
 import type { UnderwritingAnalysis } from '../../../shared/underwriting/types';
-import { Chip } from '../ui';
+import { Chip, usePainted } from '../ui';
 import { BADGE_LABEL } from './FindingsPanel';
 import { calendarDay, formatDate, formatMoney } from './format';
 import { accountFullLabel } from './transactions';
@@ -67,8 +67,13 @@ export function totalsByType(report: AssetReport): {
   return { totals, assets, debts, otherCurrencyAccounts };
 }
 
+/** Account cards in the report's first frame; the others (below the fold on any screen) follow that frame. */
+const FIRST_FRAME_CARDS = 3;
+
 export function AccountsSection({ report, analysis }: { report: AssetReport; analysis: UnderwritingAnalysis | null }) {
   const { totals, assets, debts, otherCurrencyAccounts } = totalsByType(report);
+  const painted = usePainted();
+  let cards = 0;
   return (
     <>
       <section className="panel" aria-labelledby="rp-totals-title" data-testid="asset-totals">
@@ -112,9 +117,11 @@ export function AccountsSection({ report, analysis }: { report: AssetReport; ana
         <h2 id="rp-accounts-title">Accounts</h2>
         {report.items.length === 0 && <p className="muted">This report has no accounts.</p>}
         {report.items.map((item) =>
-          item.accounts.map((account) => (
-            <AccountCard key={account.account_id} item={item} account={account} analysis={analysis} />
-          )),
+          item.accounts.map((account) =>
+            painted || cards++ < FIRST_FRAME_CARDS ? (
+              <AccountCard key={account.account_id} item={item} account={account} analysis={analysis} />
+            ) : null,
+          ),
         )}
       </section>
     </>

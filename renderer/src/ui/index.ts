@@ -5,7 +5,7 @@ export { EmptyState, ErrorState, ErrorAlert, Skeleton, Spinner, toAppError } fro
 export { ToastProvider, useToast, type ToastInput } from './Toast';
 export { Chip, ApplicantStatusChip, ItemStatusChip, ReportStatusChip, applicantStatusText } from './Chip';
 export { useLoad, useDebounced, type LoadState } from './useLoad';
-export { afterNextPaint } from './afterNextPaint';
+export { afterNextPaint, usePainted } from './afterNextPaint';
 export { boundedBoxHeight, useFixedRowWindow, type PlacedRow } from './virtual-scroll';
 export * from './format';
 import './ui.css';

@@ -1,5 +1,5 @@
 import { useEffect, useState, type RefObject } from 'react';
-import { afterNextPaint } from './afterNextPaint';
+import { usePainted } from './afterNextPaint';
 
 /** A row a windowed list draws: its index in the list and its top in the scroll box (px). */
 export interface PlacedRow {
@@ -25,14 +25,7 @@ export function useFixedRowWindow(options: {
   const { count, rowHeight, overscan, scrollRef } = options;
   const [height, setHeight] = useState(options.initialHeight);
   // The first frame draws only the rows in view; the overscan follows once it is painted.
-  const [painted, setPainted] = useState(false);
-  useEffect(() => {
-    let current = true;
-    void afterNextPaint().then(() => current && setPainted(true));
-    return () => {
-      current = false;
-    };
-  }, []);
+  const painted = usePainted();
   // The first row at the box's top: a scroll within one row changes nothing, so it renders nothing.
   const [firstInView, setFirstInView] = useState(0);
   useEffect(() => {
