@@ -12,6 +12,9 @@ let desk: SeededPage | undefined;
 let page: Page;
 let pageErrors: string[] = [];
 let reportId: string;
+/** A report with more accounts than the first frame draws cards for. */
+let manyAccountsId: string;
+const MANY_ACCOUNTS = 7;
 // 3 accounts × 400 transactions and one wire: more than a first screen holds.
 const TOTAL = 3 * 400 + 1;
 
@@ -23,6 +26,13 @@ beforeAll(async () => {
       await seedApplicant(store),
       { report, warnings: [] },
       await renderPdf(reportWithTransactions(1, 2, 30)),
+    );
+    manyAccountsId = await storeReadyReport(
+      store,
+      await seedApplicant(store, 1),
+      { report: reportWithTransactions(MANY_ACCOUNTS, 5, 30), warnings: [] },
+      await renderPdf(reportWithTransactions(1, 2, 30)),
+      'many-accounts',
     );
   });
   ({ page, pageErrors } = desk);
@@ -246,5 +256,17 @@ test('pressing a report’s link starts reading it; the click that follows opens
   } finally {
     page.off('request', seen);
   }
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});
+
+test('every account has its card: the first frame draws the first ones, the others follow it', async () => {
+  const errorsBefore = pageErrors.length;
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), manyAccountsId);
+  await page.getByTestId('report-header').waitFor();
+  await expect.poll(() => page.getByTestId('account-card').count()).toBe(MANY_ACCOUNTS);
+  const names = await page.locator('[data-testid=account-card] h3').allTextContents();
+  expect(new Set(names).size).toBe(MANY_ACCOUNTS);
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });
