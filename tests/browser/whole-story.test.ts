@@ -307,6 +307,8 @@ describe('the whole story at the officer’s desk', () => {
   test('filter: an excluded account is missing from the filtered report', async () => {
     await page.locator(`[data-report-id="${reportId}"] > .report-node [data-testid=open-report]`).click();
     await page.locator('[data-testid=report-screen][data-status=ready]').waitFor();
+    // Counted once the screen has settled: cards below the fold follow the first frame.
+    await page.getByTestId('findings-panel').waitFor();
     const before = await page.getByTestId('account-card').count();
     await page.getByTestId('tab-actions').click();
     await page.getByTestId('action-filter').click();
@@ -320,7 +322,7 @@ describe('the whole story at the officer’s desk', () => {
     await page.waitForFunction((parent) => !location.hash.includes(parent), reportId);
     await page.locator('[data-testid=report-screen][data-status=ready]').waitFor();
     expect(await page.getByTestId('report-kind').textContent()).toBe('Filtered');
-    await page.getByTestId('account-card').first().waitFor();
+    await page.getByTestId('findings-panel').waitFor();
     expect(await page.getByTestId('account-card').count()).toBe(before - 1);
     expect(await page.locator(`[data-testid=account-card][data-account-id="${excludedId}"]`).count()).toBe(0);
     await shot('report-filtered');
