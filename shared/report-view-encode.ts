@@ -5,7 +5,6 @@ import {
   BLOCK_MAGIC,
   blockLayout,
   dayOf,
-  isoDateOf,
   NO_CURRENCY,
   NO_STRING,
   readBlockSections,
@@ -16,6 +15,7 @@ import {
   type TransactionAccount,
   type TransactionColumnsData,
 } from './report-view';
+import { fromDayNumber } from './underwriting/dates';
 import { utf8 } from './utf8';
 
 /**
@@ -165,7 +165,7 @@ function isPlainBalance(row: unknown): row is HistoricalBalance {
     typeof current === 'number' &&
     Number.isFinite(current) &&
     typeof date === 'string' &&
-    isoDateOf(dayOf(date)) === date &&
+    fromDayNumber(dayOf(date)) === date &&
     (iso === null || typeof iso === 'string') &&
     (unofficial === null || typeof unofficial === 'string')
   );

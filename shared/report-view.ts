@@ -1,4 +1,5 @@
 import type { AssetReportGetResult, HistoricalBalance } from './asset-report';
+import { dayNumber, fromDayNumber } from './underwriting/dates';
 import { utf8 } from './utf8';
 
 /**
@@ -94,33 +95,16 @@ export function isCompleteView(view: { transactionCount: number; columns: { coun
   return view.columns.count === view.transactionCount;
 }
 
-const DAY_MS = 86_400_000;
-
-/** Plaid's `YYYY-MM-DD` as a day number (NaN-free: an unreadable date reads as day 0). */
-export function dayOf(isoDate: string): number {
-  const day = Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10)));
-  return Number.isFinite(day) ? Math.round(day / DAY_MS) : 0;
-}
-
 /**
- * A day number as `YYYY-MM-DD`, by integer arithmetic (the proleptic Gregorian calendar, as Date uses): it runs
- * for every distinct date of a report as it opens, where a Date and its ISO string cost a few µs each.
+ * Plaid's `YYYY-MM-DD` as a day number (see underwriting/dates' dayNumber), read leniently: an unreadable date
+ * reads as day 0, so one damaged row never keeps a report's view from being made.
  */
-export function isoDateOf(day: number): string {
-  // Days into 400-year eras starting 0000-03-01 (March first: the leap day ends each year of the era).
-  const z = day + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
-  const date = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
-  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 0 || year > 9999) return new Date(day * DAY_MS).toISOString().slice(0, 10); // Date's own form
-  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${date < 10 ? '0' : ''}${date}`;
+export function dayOf(isoDate: string): number {
+  try {
+    return dayNumber(isoDate);
+  } catch {
+    return 0;
+  }
 }
 
 export function accountLabel(account: { name: string; mask: string | null }): string {
@@ -292,7 +276,7 @@ function restoreBalances(stored: StoredHead, balances: BalanceColumnsData): void
   const dates = new Map<number, string>();
   const dateOf = (day: number): string => {
     let date = dates.get(day);
-    if (date === undefined) dates.set(day, (date = isoDateOf(day)));
+    if (date === undefined) dates.set(day, (date = fromDayNumber(day)));
     return date;
   };
   let row = 0;

@@ -11,7 +11,8 @@ import {
   type SortDirection,
   type SortKey,
 } from '../../renderer/src/reports/transactions';
-import { dayOf, decodeReportView, isoDateOf, NO_STRING } from '../../shared/report-view';
+import { dayOf, decodeReportView, NO_STRING } from '../../shared/report-view';
+import { fromDayNumber } from '../../shared/underwriting/dates';
 import { encodeReportView, encodeTransactionColumns } from '../../shared/report-view-encode';
 import type { AssetReport, AssetReportGetResult, AssetReportTransaction } from '../../shared/asset-report';
 
@@ -291,22 +292,22 @@ describe('columns read by the page from the report view block', () => {
     const all = () => filterTransactions(sameDay, emptyFilters);
     expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'desc'))).toEqual(['t-b', 't-a', 't-c']);
     expect(ids(sameDay, sortTransactions(sameDay, all(), 'date', 'asc'))).toEqual(['t-c', 't-b', 't-a']);
-    expect(isoDateOf(dayOf('2026-05-05'))).toBe('2026-05-05');
+    expect(fromDayNumber(dayOf('2026-05-05'))).toBe('2026-05-05');
     expect(dayOf('garbage')).toBe(0);
   });
 });
 
-test('a day number reads as the date Date would give it, across leap years, centuries and the year 0', () => {
+test('a day number reads as the date Date would give it (fromDayNumber), across leap years, centuries and the year 0', () => {
   const byDate = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
   // 1600-01-01 … 2400-12-31 every day, then every 97th day from the year 0 to the year 9999.
   for (let day = dayOf('1600-01-01'); day <= dayOf('2400-12-31'); day++) {
-    if (isoDateOf(day) !== byDate(day)) expect(isoDateOf(day)).toBe(byDate(day));
+    if (fromDayNumber(day) !== byDate(day)) expect(fromDayNumber(day)).toBe(byDate(day));
   }
   for (let day = -719_528; day <= 2_932_896; day += 97) {
-    if (isoDateOf(day) !== byDate(day)) expect(isoDateOf(day)).toBe(byDate(day));
+    if (fromDayNumber(day) !== byDate(day)) expect(fromDayNumber(day)).toBe(byDate(day));
   }
-  expect(isoDateOf(-719_528)).toBe('0000-01-01');
-  expect(isoDateOf(2_932_896)).toBe('9999-12-31');
+  expect(fromDayNumber(-719_528)).toBe('0000-01-01');
+  expect(fromDayNumber(2_932_896)).toBe('9999-12-31');
   for (const date of ['1900-02-28', '1900-03-01', '2000-02-29', '2024-02-29', '2100-03-01'])
-    expect(isoDateOf(dayOf(date))).toBe(date);
+    expect(fromDayNumber(dayOf(date))).toBe(date);
 });

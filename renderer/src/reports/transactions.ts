@@ -2,7 +2,8 @@ import type { AssetReportAccount } from '../../../shared/asset-report';
 import { dollarsToCents, parseAmountCents } from '../../../shared/amounts';
 import { searchAmountCents } from '../../../shared/search';
 import { formatDate } from './format';
-import { accountLabel, dayOf, isoDateOf, NO_STRING, type TransactionColumnsData } from '../../../shared/report-view';
+import { accountLabel, dayOf, NO_STRING, type TransactionColumnsData } from '../../../shared/report-view';
+import { fromDayNumber } from '../../../shared/underwriting/dates';
 import { StringTable } from './transaction-columns';
 
 export { accountLabel };
@@ -139,7 +140,7 @@ export function rowAt(columns: TransactionColumns, index: number): TransactionRo
     accountId: account.id,
     accountName: account.name,
     accountMask: account.mask,
-    date: isoDateOf(columns.day[index]!),
+    date: fromDayNumber(columns.day[index]!),
     amount: columns.amount[index]!,
     currency: strings.get(columns.currency[index]!),
     description: strings.get(columns.description[index]!) ?? '',
