@@ -10,6 +10,7 @@ import { createMemoryLogger } from '../../electron/log/logger';
 import { createAppServices } from '../../electron/services/app-services';
 import { writeTeamConfig } from '../../electron/services/team/team-desk';
 import type { TeamRole } from '../../shared/team';
+import { decodeBridgeCall } from '../../shared/ipc/bridge-socket';
 import { roleRefusal } from '../../shared/team';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import {
@@ -54,9 +55,10 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('request', (request) => {
-    const match = /\/__bridge\/invoke\/([^/?]+)/.exec(request.url());
-    if (match) calls.push(decodeURIComponent(match[1]!));
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      if (typeof payload === 'string') calls.push(decodeBridgeCall(payload).channel);
+    });
   });
   await page.goto(desk.bridge.url);
   await page.getByTestId('pipeline-screen').waitFor();
