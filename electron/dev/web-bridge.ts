@@ -1,20 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { join, resolve } from 'node:path';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  BRIDGE_SOCKET_PATH,
-  BridgeCallError,
-  decodeBridgeCall,
-  encodeBridgeAnswer,
-  type BridgeCall,
-} from '../../shared/ipc/bridge-socket';
 import { decodeWire, encodeWire, encodeWireParts, WIRE_CONTENT_TYPE } from '../../shared/ipc/codec';
-import type { Envelope } from '../../shared/ipc/contract';
 import type { ContractHandlers, EventName, EventPayload, EventSink } from '../../shared/ipc/contract';
 import { createStaticFileServer, resolveStaticPath } from '../main/app-protocol';
 import { buildContentSecurityPolicy } from '../main/security';
@@ -111,17 +102,6 @@ function sendParts(res: ServerResponse, parts: Uint8Array[]): void {
   res.end();
 }
 
-/** What a request that is not a well-formed call gets, over either transport. */
-const NOT_A_CALL: Envelope<never> = {
-  ok: false,
-  error: { code: 'VALIDATION_FAILED', message: 'The request was not valid JSON.', retryable: false },
-};
-
-function socketText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
 function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(body);
@@ -179,28 +159,18 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     });
   });
 
-  /**
-   * Why a bridge request is refused, or null: the DNS-rebinding guard (only our own loopback host name), the
-   * per-run token, and same-origin browser requests.
-   */
-  function refusal(req: IncomingMessage, given: string): [status: number, error: string] | null {
-    if (req.headers.host !== new URL(origin).host) return [421, 'wrong host'];
-    if (!sameToken(given, token)) return [401, 'missing or wrong bridge token'];
-    if (req.headers.origin !== undefined && req.headers.origin !== origin) return [403, 'foreign origin'];
-    return null;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS-rebinding guard: only our own loopback host name, and same-origin browser requests.
     if (req.headers.host !== new URL(origin).host) return send(res, 421, '{"error":"wrong host"}');
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname.startsWith('/__bridge/')) {
-      const refused = refusal(
-        req,
+      const given =
         url.pathname === '/__bridge/events'
           ? (url.searchParams.get('token') ?? '')
-          : String(req.headers['x-bridge-token'] ?? ''),
-      );
-      if (refused) return send(res, refused[0], JSON.stringify({ error: refused[1] }));
+          : String(req.headers['x-bridge-token'] ?? '');
+      if (!sameToken(given, token)) return send(res, 401, '{"error":"missing or wrong bridge token"}');
+      if (req.headers.origin !== undefined && req.headers.origin !== origin)
+        return send(res, 403, '{"error":"foreign origin"}');
       if (url.pathname === '/__bridge/events' && req.method === 'GET') {
         res.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -220,7 +190,13 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       try {
         payload = decodeWire(await readBody(req));
       } catch {
-        return sendParts(res, encodeWireParts(NOT_A_CALL));
+        return sendParts(
+          res,
+          encodeWireParts({
+            ok: false,
+            error: { code: 'VALIDATION_FAILED', message: 'The request was not valid JSON.', retryable: false },
+          }),
+        );
       }
       const envelope = await dispatcher.dispatch(match[1]!, payload);
       // Binary wire (see encodeWireParts): a report's JSON text unescaped, a report view or PDF as its own bytes.
@@ -228,55 +204,6 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"method"}');
     return serveStatic(req, res);
-  }
-
-  // The page's calls: one socket per page, as the app's IPC (see shared/ipc/bridge-socket). Scripts and tests
-  // may also call over plain HTTP (/__bridge/invoke/<channel>); both go to the same dispatcher.
-  const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_BODY });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    const refused: [number, string] | null =
-      url.pathname === BRIDGE_SOCKET_PATH ? refusal(req, url.searchParams.get('token') ?? '') : [404, 'not found'];
-    if (refused) {
-      const [status, error] = refused;
-      const body = JSON.stringify({ error });
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('message', (data, isBinary) => {
-        void answerCall(ws, data, isBinary).catch((error: unknown) => {
-          logger.error('web bridge call failed', { error });
-        });
-      });
-    });
-  });
-
-  async function answerCall(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
-    let call: BridgeCall;
-    try {
-      if (isBinary) throw new BridgeCallError('a call is a text message', null);
-      call = decodeBridgeCall(socketText(data));
-    } catch (error) {
-      const id = error instanceof BridgeCallError ? error.id : null;
-      // Without an id there is no call to answer: the page's client is not ours.
-      if (id === null) return ws.close(1008, 'not a bridge call');
-      const message = `The request was not a bridge call: ${(error as Error).message}.`;
-      return sendAnswer(
-        ws,
-        encodeBridgeAnswer(id, { ok: false, error: { code: 'VALIDATION_FAILED', message, retryable: false } }),
-      );
-    }
-    sendAnswer(ws, encodeBridgeAnswer(call.id, await dispatcher.dispatch(call.channel, call.request)));
-  }
-
-  /** An answer's parts as the fragments of one message, sent together so answers never interleave. */
-  function sendAnswer(ws: WebSocket, parts: Uint8Array[]): void {
-    if (ws.readyState !== ws.OPEN) return; // the page went away while its call ran
-    parts.forEach((part, n) => ws.send(part, { binary: true, fin: n === parts.length - 1 }));
   }
 
   const bridgePolicy = () => {
@@ -320,8 +247,6 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     async close() {
       for (const stream of streams) stream.end();
       streams.clear();
-      for (const ws of sockets.clients) ws.terminate();
-      sockets.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await services.stop();

@@ -178,13 +178,9 @@ export function encodeWireParts(value: unknown): Uint8Array[] {
   return parts.filter((p) => p.length > 0);
 }
 
-/**
- * Reads what encodeWireParts wrote, from `start` in `buffer` (a multiple of 8, so that typed-array columns stay
- * aligned); binary values are views into `buffer`, not copies.
- */
-export function decodeWireBytes(buffer: ArrayBuffer, start = 0): unknown {
-  if (start % ALIGN !== 0 || start > buffer.byteLength) throw new Error('bridge message starts out of line');
-  const all = new Uint8Array(buffer, start);
+/** Reads what encodeWireParts wrote; binary values are views into `buffer`, not copies. */
+export function decodeWireBytes(buffer: ArrayBuffer): unknown {
+  const all = new Uint8Array(buffer);
   const headerEnd = all.indexOf(0x0a);
   if (headerEnd === -1) throw new Error('bridge message cut short');
   const wire = JSON.parse(utf8.decode(all.subarray(0, headerEnd))) as { s?: unknown; x?: unknown; v?: unknown };
@@ -211,7 +207,7 @@ export function decodeWireBytes(buffer: ArrayBuffer, start = 0): unknown {
   for (const [path, length] of entries(wire.x, 'binary')) {
     offset += padTo(offset);
     if (offset + length > all.length) throw new Error('bridge message cut short');
-    const bytes = new Uint8Array(buffer, start + offset, length);
+    const bytes = new Uint8Array(buffer, offset, length);
     offset += length;
     root = setAt(root, path, () => bytes);
   }

@@ -25,14 +25,17 @@ export async function timeInPage(
 }
 
 /**
- * The longest bridge call since the last `bench-start` mark (its `bridge <channel>` measure, call to answer):
+ * The longest bridge call since the last `bench-start` mark (resource timing, request start to last byte):
  * the part of a figure spent moving the report or PDF from the main-process services into the page.
  */
 export async function longestBridgeCall(page: Page, channel: string): Promise<number> {
   const longest = await page.evaluate((name) => {
     const since = performance.getEntriesByName('bench-start').at(-1)?.startTime ?? 0;
-    const calls = performance.getEntriesByName(`bridge ${name}`, 'measure').filter((e) => e.startTime >= since);
-    performance.clearMeasures();
+    const calls = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.startTime >= since && e.name.includes(`/__bridge/invoke/${encodeURIComponent(name)}`));
+    // The page keeps only 250 entries by default: cleared each time so later rounds still get theirs.
+    performance.clearResourceTimings();
     return calls.length === 0 ? null : Math.max(...calls.map((e) => e.duration));
   }, channel);
   return longest ?? NaN; // no call in the window: shown as NaN rather than a made-up 0
@@ -149,17 +152,17 @@ async function openedMarks(page: Page): Promise<[number, number, number, number,
   // No helper function inside the page function: the runner's name-keeping wrapper does not exist there.
   return page.evaluate(() => {
     const start = performance.getEntriesByName('bench-start').at(-1)!.startTime;
-    // The first screen's call (see the web bridge's socket client: one measure per answered call).
-    const view = performance.getEntriesByName('bridge reports:view', 'measure').find((e) => e.startTime >= start);
+    const view = performance
+      .getEntriesByType('resource')
+      .find((e) => e.name.includes(`/__bridge/invoke/${encodeURIComponent('reports:view')}`));
     const marks = [
       window.benchRowsPainted! - start,
       performance.getEntriesByName('bench-rows-in-dom').at(-1)!.startTime - start,
-      view ? view.startTime + view.duration - start : NaN,
+      view ? (view as PerformanceResourceTiming).responseEnd - start : NaN,
       performance.getEntriesByName('bench-complete').at(-1)!.startTime - start,
       window.benchRowsFrameRendered! - start,
     ];
     performance.clearMarks();
-    performance.clearMeasures();
     return marks;
   }) as Promise<[number, number, number, number, number]>;
 }

@@ -139,7 +139,10 @@ test('page 1 is drawn alone from the document opened with the report, then pdf.j
   expect(alone.size[0]).toBeGreaterThan(300);
   // Nothing was fetched for the PDF after the click.
   const fetchedAfterClick = await page.evaluate(
-    (since) => performance.getEntriesByName('bridge reports:pdf', 'measure').filter((e) => e.startTime >= since).length,
+    (since) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.startTime >= since && e.name.includes('/__bridge/invoke/reports%3Apdf')).length,
     clickedAt,
   );
   expect(fetchedAfterClick).toBe(0);
@@ -243,7 +246,9 @@ test('a PDF pdf.js cannot read shows what to do, and Try again reads it again', 
       () =>
         page.evaluate(
           (since) =>
-            performance.getEntriesByName('bridge reports:pdf', 'measure').filter((e) => e.startTime >= since).length,
+            performance
+              .getEntriesByType('resource')
+              .filter((e) => e.startTime >= since && e.name.includes('/__bridge/invoke/reports%3Apdf')).length,
           askedAt,
         ),
       { timeout: 10_000 },

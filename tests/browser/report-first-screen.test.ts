@@ -1,17 +1,15 @@
-import type { Page } from 'playwright';
+import type { Page, Request, Route } from 'playwright';
 import { renderPdf, reportWithTransactions, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
-import { viewPart, type BridgeCalls, type CallVerdict } from './support/bridge-calls';
 import { openSeededPage, type SeededPage } from './support/seeded-page';
 
 /**
  * A large report opens from its first screen (the newest transactions) while the whole view is on its way: the
  * table shows those rows at once, holds a row's place for the others, and keeps its filters until every
- * transaction is here. The whole view's call is held (or failed) here between the page and the bridge.
+ * transaction is here. The whole view's request is held (or failed) here by routing the bridge's call.
  */
 
 let desk: SeededPage | undefined;
 let page: Page;
-let bridgeCalls: BridgeCalls;
 let pageErrors: string[] = [];
 let reportId: string;
 /** A report with more accounts than the first frame draws cards for. */
@@ -37,22 +35,25 @@ beforeAll(async () => {
       'many-accounts',
     );
   });
-  ({ page, pageErrors, bridgeCalls } = desk);
+  ({ page, pageErrors } = desk);
 });
 
 afterAll(() => desk?.close());
 
-/** Holds the whole view's call until the returned release is called. */
-function holdWholeView(): { asked: Promise<void>; release(): void } {
+const VIEW_CALL = `**/__bridge/invoke/${encodeURIComponent('reports:view')}`;
+const asksForWhole = (route: Route) => route.request().postData()?.includes('"whole"') ?? false;
+
+/** Holds the whole view's request until the returned release is called. */
+async function holdWholeView(): Promise<{ asked: Promise<void>; release(): void }> {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let asked!: () => void;
   const seen = new Promise<void>((resolve) => (asked = resolve));
-  bridgeCalls.steer(async (call): Promise<CallVerdict> => {
-    if (viewPart(call) !== 'whole') return 'pass';
+  await page.route(VIEW_CALL, async (route) => {
+    if (!asksForWhole(route)) return route.continue();
     asked();
     await released;
-    return 'pass';
+    return route.continue();
   });
   return { asked: seen, release };
 }
@@ -69,7 +70,7 @@ const count = () => page.getByTestId('txn-count');
 const table = () => page.getByTestId('txn-table');
 
 test('the newest rows are shown at once; the filters wait for every transaction, then work on all of them', async () => {
-  const held = holdWholeView();
+  const held = await holdWholeView();
   try {
     await openTransactions();
     await held.asked;
@@ -113,15 +114,17 @@ test('the newest rows are shown at once; the filters wait for every transaction,
       () => document.querySelector('[data-testid=txn-count]')?.getAttribute('data-count') === '1',
     );
   } finally {
-    held.release();
-    bridgeCalls.steer(null);
+    await page.unroute(VIEW_CALL);
   }
   expect(pageErrors).toEqual([]);
 });
 
 test('when the rest cannot be read, the table says so and Try again reads it', async () => {
   let failures = 1;
-  bridgeCalls.steer((call) => (viewPart(call) === 'whole' && failures-- > 0 ? 'fail' : 'pass'));
+  await page.route(VIEW_CALL, async (route) => {
+    if (asksForWhole(route) && failures-- > 0) return route.abort('connectionreset');
+    return route.continue();
+  });
   try {
     await openTransactions();
     const error = page.getByTestId('txn-rest-error');
@@ -137,9 +140,10 @@ test('when the rest cannot be read, the table says so and Try again reads it', a
     expect(await error.count()).toBe(0);
     expect(await page.getByTestId('txn-search').isDisabled()).toBe(false);
   } finally {
-    bridgeCalls.steer(null);
+    await page.unroute(VIEW_CALL);
   }
-  expect(pageErrors).toEqual([]);
+  // Chromium logs the failed request itself; nothing else may go wrong.
+  expect(pageErrors).toEqual(['Failed to load resource: net::ERR_CONNECTION_RESET']);
 });
 
 /** The report screen's own loading state ("Opening the report"), not a panel's within the open report. */
@@ -154,6 +158,8 @@ const WATCH_LOADING = `(() => {
   });
   observer.observe(document.body, { childList: true, subtree: true });
 })()`;
+
+const asksForFirstScreen = (route: Route) => route.request().postData()?.includes('"firstScreen"') ?? false;
 
 test('a report opened from the pipeline opens whole: the pipeline stays until its first screen is here', async () => {
   const errorsBefore = pageErrors.length;
@@ -170,9 +176,9 @@ test('a slow first screen: the pipeline stays a moment, then the report shows it
   const errorsBefore = pageErrors.length;
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  bridgeCalls.steer(async (call): Promise<CallVerdict> => {
-    if (viewPart(call) === 'firstScreen') await released;
-    return 'pass';
+  await page.route(VIEW_CALL, async (route) => {
+    if (asksForFirstScreen(route)) await released;
+    return route.continue();
   });
   try {
     await page.evaluate(() => void (location.hash = '#/loans'));
@@ -186,7 +192,7 @@ test('a slow first screen: the pipeline stays a moment, then the report shows it
     await page.getByTestId('report-header').waitFor();
   } finally {
     release();
-    bridgeCalls.steer(null);
+    await page.unroute(VIEW_CALL);
   }
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });
@@ -197,12 +203,12 @@ test('a newer address wins over a report still on its way', async () => {
   const released = new Promise<void>((resolve) => (release = resolve));
   let asked!: () => void;
   const seen = new Promise<void>((resolve) => (asked = resolve));
-  bridgeCalls.steer(async (call): Promise<CallVerdict> => {
-    if (viewPart(call) === 'firstScreen') {
+  await page.route(VIEW_CALL, async (route) => {
+    if (asksForFirstScreen(route)) {
       asked();
       await released;
     }
-    return 'pass';
+    return route.continue();
   });
   try {
     await page.evaluate(() => void (location.hash = '#/settings'));
@@ -218,28 +224,38 @@ test('a newer address wins over a report still on its way', async () => {
     expect(await page.getByTestId('pipeline-screen').count()).toBe(1);
   } finally {
     release();
-    bridgeCalls.steer(null);
+    await page.unroute(VIEW_CALL);
   }
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });
 
 test('pressing a report’s link starts reading it; the click that follows opens it from that one read', async () => {
   const errorsBefore = pageErrors.length;
+  const firstScreens: string[] = [];
+  const seen = (request: Request) => {
+    if (request.url().includes(encodeURIComponent('reports:view')) && request.postData()?.includes('"firstScreen"'))
+      firstScreens.push(request.url());
+  };
   await page.evaluate(() => void (location.hash = '#/reports'));
   const link = page.locator(`a[href="#/reports/${reportId}"]`);
   await link.waitFor();
-  const callsBefore = bridgeCalls.calls.length;
-  const firstScreens = () => bridgeCalls.calls.slice(callsBefore).filter((call) => viewPart(call) === 'firstScreen');
-  const box = (await link.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  // The read starts on the press, while the button is still down.
-  await expect.poll(() => firstScreens().length).toBe(1);
-  await page.evaluate(WATCH_LOADING);
-  await page.mouse.up();
-  await page.getByTestId('report-header').waitFor();
-  expect(await page.evaluate(() => (window as unknown as { sawReportLoading: boolean }).sawReportLoading)).toBe(false);
-  expect(firstScreens()).toHaveLength(1);
+  page.on('request', seen);
+  try {
+    const box = (await link.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    // The read starts on the press, while the button is still down.
+    await expect.poll(() => firstScreens.length).toBe(1);
+    await page.evaluate(WATCH_LOADING);
+    await page.mouse.up();
+    await page.getByTestId('report-header').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sawReportLoading: boolean }).sawReportLoading)).toBe(
+      false,
+    );
+    expect(firstScreens).toHaveLength(1);
+  } finally {
+    page.off('request', seen);
+  }
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });
 

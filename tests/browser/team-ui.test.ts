@@ -10,7 +10,6 @@ import { createMemoryLogger } from '../../electron/log/logger';
 import { createAppServices } from '../../electron/services/app-services';
 import { writeTeamConfig } from '../../electron/services/team/team-desk';
 import type { TeamRole } from '../../shared/team';
-import { decodeBridgeCall } from '../../shared/ipc/bridge-socket';
 import { roleRefusal } from '../../shared/team';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import {
@@ -55,10 +54,9 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('websocket', (socket) => {
-    socket.on('framesent', ({ payload }) => {
-      if (typeof payload === 'string') calls.push(decodeBridgeCall(payload).channel);
-    });
+  page.on('request', (request) => {
+    const match = /\/__bridge\/invoke\/([^/?]+)/.exec(request.url());
+    if (match) calls.push(decodeURIComponent(match[1]!));
   });
   await page.goto(desk.bridge.url);
   await page.getByTestId('pipeline-screen').waitFor();

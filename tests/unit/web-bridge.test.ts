@@ -2,13 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
-import {
-  BRIDGE_SOCKET_PATH,
-  decodeBridgeAnswer,
-  encodeBridgeAnswer,
-  encodeBridgeCall,
-} from '../../shared/ipc/bridge-socket';
 import { decodeWireBytes, encodeWire, WIRE_CONTENT_TYPE } from '../../shared/ipc/codec';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
@@ -63,11 +56,7 @@ describe('web bridge transport', () => {
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>AssetDesk</title>');
     writeFileSync(join(dir, 'secret.txt'), 'outside the static root');
     const handlers = {
-      'reports:pdf': async ({ reportId }: { reportId: string }) => {
-        // A slower first call, so that answers can come back out of order.
-        if (reportId === 'slow') await new Promise((resolve) => setTimeout(resolve, 50));
-        return { pdf };
-      },
+      'reports:pdf': async () => ({ pdf }),
       'settings:get': async () => {
         throw new Error('not reached in these tests');
       },
@@ -143,108 +132,5 @@ describe('web bridge transport', () => {
     expect(served.headers.get('content-security-policy')).toBe(page.headers['content-security-policy']);
     expect((await call(bridge, '/missing.js')).status).toBe(404);
     expect((await call(bridge, '/index.html', { method: 'POST' })).status).toBe(405);
-  });
-
-  describe('the page socket', () => {
-    const socketUrl = (token: string) =>
-      `${bridge.origin.replace('http:', 'ws:')}${BRIDGE_SOCKET_PATH}?token=${encodeURIComponent(token)}`;
-
-    /** Opens the socket as the page does (its origin, the run's token), or says how the bridge refused it. */
-    function connect(
-      options: { token?: string; origin?: string; host?: string; path?: string } = {},
-    ): Promise<{ socket: WebSocket } | { refused: number }> {
-      const url = new URL(socketUrl(options.token ?? bridge.token));
-      if (options.path) url.pathname = options.path;
-      const socket = new WebSocket(url, {
-        origin: options.origin ?? bridge.origin,
-        headers: options.host ? { host: options.host } : {},
-      });
-      return new Promise((resolve, reject) => {
-        socket.on('open', () => resolve({ socket }));
-        socket.on('unexpected-response', (_req, res) => resolve({ refused: res.statusCode ?? 0 }));
-        socket.on('error', reject);
-      });
-    }
-
-    async function opened(): Promise<WebSocket> {
-      const result = await connect();
-      if (!('socket' in result)) throw new Error(`refused with ${result.refused}`);
-      return result.socket;
-    }
-
-    /** The next `count` answers, read as the page reads them (each in its own buffer). */
-    function answers(socket: WebSocket, count: number) {
-      return new Promise<ReturnType<typeof decodeBridgeAnswer>[]>((resolve) => {
-        const got: ReturnType<typeof decodeBridgeAnswer>[] = [];
-        socket.on('message', (data: Buffer) => {
-          got.push(decodeBridgeAnswer(new Uint8Array(data).buffer));
-          if (got.length === count) resolve(got);
-        });
-      });
-    }
-
-    it('answers each call by its id, in the order the services finish, with bytes intact', async () => {
-      const socket = await opened();
-      const both = answers(socket, 2);
-      socket.send(encodeBridgeCall({ id: 7, channel: 'reports:pdf', request: { reportId: 'slow' } }));
-      socket.send(encodeBridgeCall({ id: 8, channel: 'reports:pdf', request: { reportId: 'r1' } }));
-      const [first, second] = await both;
-      expect(first).toEqual({ id: 8, envelope: { ok: true, value: { pdf } } });
-      expect(second).toEqual({ id: 7, envelope: { ok: true, value: { pdf } } });
-      socket.close();
-    });
-
-    it('validates payloads before any service runs, and names a call that is not one', async () => {
-      const socket = await opened();
-      const two = answers(socket, 2);
-      socket.send(encodeBridgeCall({ id: 1, channel: 'reports:pdf', request: { reportId: 42 } }));
-      socket.send(encodeWire({ id: 2, channel: 'not a channel' }));
-      const [invalid, notACall] = (await two).sort((a, b) => a.id - b.id);
-      expect(invalid).toMatchObject({ id: 1, envelope: { ok: false, error: { code: 'VALIDATION_FAILED' } } });
-      expect(notACall).toMatchObject({
-        id: 2,
-        envelope: { ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('channel') } },
-      });
-      socket.close();
-    });
-
-    it('closes a socket that sends what no page client sends (no id, or bytes)', async () => {
-      for (const message of ['{"b":[],"v":{"channel":"reports:pdf"}}', 'not json', Buffer.from([1, 2, 3])]) {
-        const socket = await opened();
-        const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-        socket.send(message);
-        expect(await closed).toBe(1008);
-      }
-    });
-
-    it('refuses sockets without the token, with a wrong token, from a foreign origin, via another Host or path', async () => {
-      expect(await connect({ token: '' })).toEqual({ refused: 401 });
-      expect(await connect({ token: bridge.token + 'x' })).toEqual({ refused: 401 });
-      expect(await connect({ origin: 'http://evil.example' })).toEqual({ refused: 403 });
-      expect(await connect({ host: 'evil.example' })).toEqual({ refused: 421 });
-      expect(await connect({ path: '/__bridge/elsewhere' })).toEqual({ refused: 404 });
-    });
-  });
-});
-
-describe('bridge socket framing', () => {
-  it('keeps a report column 8-byte aligned after the answer head, so the page reads it in place', () => {
-    const column = new Float64Array([1.5, -2.25, 1e300]);
-    const parts = encodeBridgeAnswer(3, {
-      ok: true,
-      value: { note: 'é'.repeat(3), view: new Uint8Array(column.buffer) },
-    });
-    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
-    const { id, envelope } = decodeBridgeAnswer(joined.buffer);
-    expect(id).toBe(3);
-    const view = (envelope as { ok: true; value: { view: Uint8Array } }).value.view;
-    expect(view.byteOffset % 8).toBe(0);
-    expect(Array.from(new Float64Array(view.buffer, view.byteOffset, 3))).toEqual([1.5, -2.25, 1e300]);
-  });
-
-  it('refuses an answer cut before its head ends, and a wire read from an unaligned start', () => {
-    expect(() => decodeBridgeAnswer(new ArrayBuffer(5))).toThrow(/cut short/);
-    expect(() => decodeWireBytes(new ArrayBuffer(16), 3)).toThrow(/out of line/);
   });
 });

@@ -177,7 +177,7 @@ export async function openDeskPage(
   }
 }
 
-/** What the page received from the bridge: every answer on its socket, every other /__bridge/ response body, and every pushed event. */
+/** What the page received from the bridge: every /__bridge/ response body and every pushed event. */
 export interface PageRecorder {
   bodies: string[];
   errors: string[];
@@ -196,9 +196,6 @@ export function recordPage(page: Page): PageRecorder {
     const { url } = message.location();
     if (/\/link\/ui\/_api\/credentials$/.test(url) && message.text().includes('status of 400')) return;
     errors.push(`${message.text()} (${url})`);
-  });
-  page.on('websocket', (socket) => {
-    socket.on('framereceived', ({ payload }) => void bodies.push(payload.toString()));
   });
   page.on('response', (response) => {
     const url = new URL(response.url());

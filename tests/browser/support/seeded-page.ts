@@ -8,7 +8,6 @@ import type { AssetDeskStore } from '../../../electron/db';
 import type { EventSink } from '../../../shared/ipc/contract';
 import type { KeytarLike } from '../../../electron/services/vault';
 import { buildRenderer, KEYCHAIN_SERVICE, memoryKeytar, openSeedStore } from '../../bench/renderer-seed';
-import { watchBridgeCalls, type BridgeCalls } from './bridge-calls';
 import { launchChromium } from './chromium';
 
 /** A desk in Chromium over the real services, opened on a history a test seeded straight through the store. */
@@ -18,8 +17,6 @@ export interface SeededPage {
   page: Page;
   /** Errors the page threw or logged: a test ends by expecting none. */
   pageErrors: string[];
-  /** The page's bridge calls, seen and steerable (see watchBridgeCalls). */
-  bridgeCalls: BridgeCalls;
   /** Where the services push events, so a test can send what the main process would. */
   events(): EventSink;
   close(): Promise<void>;
@@ -70,7 +67,6 @@ export async function openSeededPage(
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    const bridgeCalls = await watchBridgeCalls(page);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -84,7 +80,6 @@ export async function openSeededPage(
       browser,
       page,
       pageErrors,
-      bridgeCalls,
       events: () => {
         if (!sink) throw new Error('the services have not started');
         return sink;
