@@ -122,6 +122,11 @@ export const suite: BenchSuite = {
       const openTransfer: number[] = [];
       const searchTimes: number[] = [];
       let rowsInDom = 0;
+      // One open first, as the floor's JSON.parse had its warm-up: the rounds compare warm with warm. The first
+      // open after start (the viewer's code read and compiled, its caches empty) is a figure of its own.
+      await front(page);
+      await settledPipeline(page);
+      const [coldPainted] = await openReportInPage(page, bigId);
       for (let run = 0; run < VIEWER_RUNS; run++) {
         await front(page);
         await settledPipeline(page);
@@ -274,6 +279,11 @@ export const suite: BenchSuite = {
           target: 300,
         },
         {
+          name: 'Report viewer: the first open after start, the same way (the viewer’s code cold; one open, before the rounds)',
+          value: Math.round(coldPainted),
+          unit: 'ms',
+        },
+        {
           name: 'Report viewer open, of which reports:view answered with the first screen (open to its last byte, median of 5)',
           value: Math.round(median(viewAnswered)),
           unit: 'ms',
@@ -397,9 +407,12 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
         {
+          // The target's figure: timed as its floor is, in the page to the frame after page 1 is drawn. The
+          // Playwright-driven ratio below also counts Playwright's click (its actionability checks) and its waits.
           name: 'PDF viewer: first page, tab clicked by the page itself ÷ floor (pdf.js alone), medians of 3',
           value: median(pdfInPageTimes) / median(aloneTimes),
           unit: 'x',
+          target: 1.5,
         },
         {
           name: 'PDF viewer: to pdf.js’s full viewer attached under page 1 (200 ms after it, or at the first touch; median of 3)',
@@ -417,10 +430,9 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
         {
-          name: 'PDF viewer first page ÷ floor (pdf.js alone), median of 3 interleaved rounds',
+          name: 'PDF viewer first page, driven by Playwright (click, then wait) ÷ floor (pdf.js alone), median of 3 interleaved rounds',
           value: median(pdfRatios),
           unit: 'x',
-          target: 1.5,
         },
         {
           name: `PDF viewer peer: pdf.js stock viewer (pdf_viewer) to page 1 of the same ${pages}-page PDF (median of 3)`,
