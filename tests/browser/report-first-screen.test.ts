@@ -270,3 +270,40 @@ test('every account has its card: the first frame draws the first ones, the othe
   expect(new Set(names).size).toBe(MANY_ACCOUNTS);
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });
+
+/** In the page: the transaction rows in the DOM when the first ones appear (the first frame's), from now on. */
+const WATCH_FIRST_ROWS = `(() => {
+  window.firstFrameRows = undefined;
+  const observer = new MutationObserver(() => {
+    const rows = document.querySelectorAll('[data-testid=txn-row]').length;
+    if (rows === 0) return;
+    window.firstFrameRows = rows;
+    observer.disconnect();
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+})()`;
+
+test('the table draws the rows in view first; the rows beyond its edges follow once that frame is painted', async () => {
+  const errorsBefore = pageErrors.length;
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('loan-row').first().waitFor();
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.getByTestId('tab-transactions').waitFor();
+  await page.evaluate(WATCH_FIRST_ROWS);
+  await page.getByTestId('tab-transactions').click();
+  await page.waitForFunction(() => (window as unknown as { firstFrameRows?: number }).firstFrameRows !== undefined);
+  const rowHeight = 36; // TransactionRow's ROW_HEIGHT
+  const overscan = 10; // TransactionsTable's
+  const boxHeight = await page.getByTestId('txn-scroll').evaluate((el) => el.clientHeight);
+  const inView = Math.ceil(boxHeight / rowHeight) + 1;
+  expect(await page.evaluate(() => (window as unknown as { firstFrameRows: number }).firstFrameRows)).toBe(inView);
+  // Then the overscan below the view (none above: the table is at its top).
+  await expect.poll(() => page.getByTestId('txn-row').count()).toBe(inView + overscan);
+  const rowIndexes = () =>
+    page.getByTestId('txn-row').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('aria-rowindex'))));
+  // Scrolled down to row 100, rows are drawn on both sides of the view (aria-rowindex counts the header as 1).
+  await page.getByTestId('txn-scroll').evaluate((el, top) => (el.scrollTop = top), 100 * rowHeight);
+  await expect.poll(async () => Math.min(...(await rowIndexes()))).toBe(100 - overscan + 2);
+  expect(Math.max(...(await rowIndexes()))).toBe(100 + inView + overscan - 1 + 2);
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});
