@@ -12,7 +12,7 @@ import { HandoffGate } from './shell/HandoffGate';
 import { ReportsSearchScreen } from './shell/ReportsSearchScreen';
 import { Shell } from './shell/Shell';
 import { href, navigate, parseRoute, useRoute, type Route } from './shell/router';
-import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useToast } from './ui';
+import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useToast, whenIdle } from './ui';
 
 // The report viewer brings charts, the virtualized table and pdf.js: not in the first load, but
 // fetched in the desk's first idle moment so that opening the first report does not wait for it.
@@ -25,10 +25,7 @@ const loadReports = () =>
   }));
 const ReportScreen = lazy(() => loadReports().then((m) => ({ default: m.ReportScreen })));
 function preloadReportsWhenIdle(): () => void {
-  const start = () => void loadReports().catch(() => {}); // a failure shows when the screen itself loads
-  if (typeof requestIdleCallback !== 'function') return () => {};
-  const handle = requestIdleCallback(start, { timeout: 5000 });
-  return () => cancelIdleCallback(handle);
+  return whenIdle(() => void loadReports().catch(() => {}), 5000); // a failure shows when the screen itself loads
 }
 
 function goBackFromReport() {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { LoanListRow, LoanStatus, PipelineSort } from '../../../shared/domain';
 import { api } from '../api';
+import { whenIdle } from '../ui';
 
 /** Enough rows to fill a tall screen at once (rows are 48 px); the rest follows in chunks. */
 const FIRST_PAGE = 60;
@@ -8,10 +9,7 @@ const CHUNK = 2_000;
 const LIST_LIMIT = 10_000;
 
 function afterPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 250 });
-    else setTimeout(resolve, 50);
-  });
+  return new Promise((resolve) => void whenIdle(resolve, 250));
 }
 
 /** What the pipeline asks the store for: filtering and sorting happen there, not in the page. */

@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
 import * as pdfjsLib from 'pdfjs-dist';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import 'pdfjs-dist/web/pdf_viewer.css';
-import { Button, ErrorState, Skeleton } from '../ui';
+import { Button, ErrorState, Skeleton, whenIdle } from '../ui';
 import { holdPdfDocument, openedPdfDocument } from './pdf-document';
 import { drawFirstPage, type FirstPage } from './pdf-first-page';
+import { printDocument } from './pdf-print';
+import { Thumbnails } from './PdfThumbnails';
 
 // pdf_viewer.mjs reads the library from globalThis, so it must be set before the viewer loads.
 (globalThis as unknown as { pdfjsLib: typeof pdfjsLib }).pdfjsLib = pdfjsLib;
@@ -18,8 +20,7 @@ type Bus = InstanceType<ViewerModule['EventBus']>;
 const REACHING_FOR_THE_VIEWER = ['pointerdown', 'wheel', 'keydown'] as const;
 // ... or until they have had this long to look at it (then the viewer attaches in the next idle moment).
 const ATTACH_AFTER_MS = 200;
-const THUMB_WIDTH = 96;
-const THUMB_BATCH = 40;
+const IDLE_WITHIN_MS = 500;
 
 /** Resolves once `element` has a width (a hidden tab has none); never, if `signal` aborts first. */
 function laidOut(element: HTMLElement, signal: AbortSignal): Promise<void> {
@@ -33,22 +34,6 @@ function laidOut(element: HTMLElement, signal: AbortSignal): Promise<void> {
     observer.observe(element);
     signal.addEventListener('abort', () => observer.disconnect());
   });
-}
-
-function afterIdle(run: () => void): number {
-  if (typeof requestIdleCallback === 'function') return requestIdleCallback(run, { timeout: 500 });
-  return window.setTimeout(run, 50);
-}
-function cancelAfterIdle(handle: number): void {
-  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(handle);
-  else clearTimeout(handle);
-}
-
-// A thumbnail draws all of its page's text, as page 1 does: the visible ones drawn together held the main
-// thread for a few hundred ms just after page 1. One at a time, each in an idle moment, the page stays live.
-let thumbQueue: Promise<void> = Promise.resolve();
-function drawInTurn(draw: () => Promise<void>): void {
-  thumbQueue = thumbQueue.then(() => new Promise<void>((resolve) => afterIdle(() => void draw().finally(resolve))));
 }
 
 /**
@@ -87,7 +72,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     const held = holdPdfDocument(reportId);
     let firstPage: FirstPage | null = null;
     let pdfViewer: Viewer | null = null;
-    let idle: number | null = null;
+    let cancelIdle: (() => void) | null = null;
     let stopWaiting = () => {};
     (async () => {
       const opened = held.current() ?? (await held.ready);
@@ -109,12 +94,12 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
           stopWaiting();
           resolve();
         };
-        const timer = window.setTimeout(() => (idle = afterIdle(attach)), ATTACH_AFTER_MS);
+        const timer = window.setTimeout(() => (cancelIdle = whenIdle(attach, IDLE_WITHIN_MS)), ATTACH_AFTER_MS);
         for (const type of REACHING_FOR_THE_VIEWER) container.addEventListener(type, attach, { passive: true });
         attachNowRef.current = attach;
         stopWaiting = () => {
           clearTimeout(timer);
-          if (idle !== null) cancelAfterIdle(idle);
+          cancelIdle?.();
           for (const type of REACHING_FOR_THE_VIEWER) container.removeEventListener(type, attach);
           attachNowRef.current = null;
         };
@@ -403,133 +388,4 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       </div>
     </div>
   );
-}
-
-/**
- * Thumbnails render only when scrolled into view, at a small size, so 500 pages cost nothing up front
- * (the list itself is shown only after the main view's first page, so it never delays it).
- */
-function Thumbnails({
-  doc,
-  current,
-  onSelect,
-}: {
-  doc: PDFDocumentProxy;
-  current: number;
-  onSelect(page: number): void;
-}) {
-  const listRef = useRef<HTMLOListElement>(null);
-  // Added a batch per idle moment: 500 entries at once held the main thread ~100 ms right after page 1,
-  // so the page could not scroll. A page jumped to further on is listed at once.
-  const [listed, setListed] = useState(() => Math.min(doc.numPages, THUMB_BATCH));
-  useEffect(() => {
-    if (listed >= doc.numPages) return;
-    let cancelled = false;
-    afterIdle(() => !cancelled && setListed((n) => Math.min(doc.numPages, n + THUMB_BATCH)));
-    return () => {
-      cancelled = true;
-    };
-  }, [listed, doc.numPages]);
-  const pages = Array.from({ length: Math.max(listed, Math.min(current, doc.numPages)) }, (_, i) => i + 1);
-  useEffect(() => {
-    const active = listRef.current?.querySelector<HTMLElement>(`[data-page="${current}"]`);
-    active?.scrollIntoView({ block: 'nearest' });
-  }, [current]);
-  return (
-    <nav className="rp-thumbs" aria-label="Page thumbnails">
-      <ol ref={listRef}>
-        {pages.map((n) => (
-          <li key={n} data-page={n}>
-            <button
-              type="button"
-              className="rp-thumb"
-              aria-current={n === current ? 'page' : undefined}
-              aria-label={`Page ${n}`}
-              onClick={() => onSelect(n)}
-            >
-              <Thumbnail doc={doc} pageNumber={n} />
-              <span aria-hidden="true">{n}</span>
-            </button>
-          </li>
-        ))}
-      </ol>
-    </nav>
-  );
-}
-
-function Thumbnail({ doc, pageNumber }: { doc: PDFDocumentProxy; pageNumber: number }) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    let task: { cancel(): void } | null = null;
-    let done = false;
-    let cancelled = false;
-    const observer = new IntersectionObserver((entries) => {
-      if (done || !entries.some((e) => e.isIntersecting)) return;
-      done = true;
-      observer.disconnect();
-      drawInTurn(async () => {
-        if (cancelled) return;
-        try {
-          const page = await doc.getPage(pageNumber);
-          const base = page.getViewport({ scale: 1 });
-          const viewport = page.getViewport({ scale: THUMB_WIDTH / base.width });
-          canvas.width = Math.floor(viewport.width);
-          canvas.height = Math.floor(viewport.height);
-          const render = page.render({ canvas, viewport });
-          task = render;
-          await render.promise;
-        } catch {
-          // A thumbnail that fails (document closed while scrolling) just stays blank.
-        }
-      });
-    });
-    observer.observe(canvas);
-    return () => {
-      cancelled = true;
-      observer.disconnect();
-      task?.cancel();
-    };
-  }, [doc, pageNumber]);
-  return (
-    <canvas ref={canvasRef} className="rp-thumb-canvas" width={THUMB_WIDTH} height={Math.round(THUMB_WIDTH * 1.294)} />
-  );
-}
-
-/**
- * Prints through a print-only container of page images: works under the app's CSP (no plugin,
- * no inline script) in Electron and in the browser.
- */
-async function printDocument(doc: PDFDocumentProxy): Promise<void> {
-  const container = document.createElement('div');
-  container.className = 'rp-print-container';
-  const urls: string[] = [];
-  try {
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const viewport = page.getViewport({ scale: 150 / 72 });
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.floor(viewport.width);
-      canvas.height = Math.floor(viewport.height);
-      await page.render({ canvas, viewport, intent: 'print' }).promise;
-      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-      if (!blob) continue;
-      const url = URL.createObjectURL(blob);
-      urls.push(url);
-      const img = document.createElement('img');
-      img.src = url;
-      img.alt = `Page ${n}`;
-      container.appendChild(img);
-      page.cleanup();
-    }
-    document.body.appendChild(container);
-    document.body.classList.add('rp-printing');
-    await Promise.all([...container.querySelectorAll('img')].map((img) => img.decode().catch(() => undefined)));
-    window.print();
-  } finally {
-    document.body.classList.remove('rp-printing');
-    container.remove();
-    for (const url of urls) URL.revokeObjectURL(url);
-  }
 }

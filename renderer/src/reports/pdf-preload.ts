@@ -1,4 +1,5 @@
 import type PdfViewer from './PdfViewer';
+import { whenIdle } from '../ui/idle';
 import { readPdfBytesAhead } from './pdf-bytes';
 
 /**
@@ -16,6 +17,9 @@ let loaded: typeof PdfViewer | null = null;
 /** The viewer, if its code has loaded (so the tab can show it without suspending). */
 export const loadedPdfViewer = () => loaded;
 
+/** The PDF's reads start in the report screen's first idle moment, or after this long at the latest. */
+const IDLE_WITHIN_MS = 2000;
+
 /**
  * Once the report screen is idle: loads the viewer's code and reads the report's PDF. Returns the cleanup for when
  * the report screen closes (the bytes are dropped if they were never opened).
@@ -25,7 +29,7 @@ export function readPdfWhenIdle(reportId: string): () => void {
   const cancelStart = whenIdle(() => {
     forget = readPdfBytesAhead(reportId);
     void loadPdfViewer().catch(() => undefined); // the PDF tab's own lazy load shows the error and retries
-  });
+  }, IDLE_WITHIN_MS);
   return () => {
     cancelStart();
     forget?.();
@@ -51,19 +55,10 @@ export function preloadPdfWhenIdle(reportId: string): () => void {
       })
       .catch(() => undefined); // the PDF tab's own lazy load shows the error and retries
   };
-  const cancelStart = whenIdle(start);
+  const cancelStart = whenIdle(start, IDLE_WITHIN_MS);
   return () => {
     closed = true;
     cancelStart();
     release?.();
   };
-}
-
-function whenIdle(run: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const handle = requestIdleCallback(run, { timeout: 2000 });
-    return () => cancelIdleCallback(handle);
-  }
-  const timer = setTimeout(run, 300);
-  return () => clearTimeout(timer);
 }
