@@ -20,6 +20,7 @@ type Bus = InstanceType<ViewerModule['EventBus']>;
 const REACHING_FOR_THE_VIEWER = ['pointerdown', 'wheel', 'keydown'] as const;
 // ... or until they have had this long to look at it (then the viewer attaches in the next idle moment).
 const ATTACH_AFTER_MS = 200;
+// That idle moment comes within this long at the latest.
 const IDLE_WITHIN_MS = 500;
 
 /** Resolves once `element` has a width (a hidden tab has none); never, if `signal` aborts first. */
