@@ -292,8 +292,8 @@ test('the table draws the rows in view first; the rows beyond its edges follow o
   await page.evaluate(WATCH_FIRST_ROWS);
   await page.getByTestId('tab-transactions').click();
   await page.waitForFunction(() => (window as unknown as { firstFrameRows?: number }).firstFrameRows !== undefined);
-  const rowHeight = 36; // TransactionRow's ROW_HEIGHT
-  const overscan = 10; // TransactionsTable's
+  const rowHeight = 36; // TransactionRow's ROW_HEIGHT (the tests' project does not compile the renderer's .tsx)
+  const overscan = 10; // TransactionsTable's useFixedRowWindow overscan
   const boxHeight = await page.getByTestId('txn-scroll').evaluate((el) => el.clientHeight);
   const inView = Math.ceil(boxHeight / rowHeight) + 1;
   expect(await page.evaluate(() => (window as unknown as { firstFrameRows: number }).firstFrameRows)).toBe(inView);

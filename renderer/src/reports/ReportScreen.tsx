@@ -1,18 +1,7 @@
-import {
-  memo,
-  Suspense,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  type KeyboardEvent,
-} from 'react';
+import { memo, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { api } from '../api';
-import type { AssetReportWarning } from '../../../shared/asset-report';
 import { accountKey } from '../../../shared/underwriting';
-import type { LargeDeposit, SourcedDeposit, UnderwritingAnalysis } from '../../../shared/underwriting';
+import type { LargeDeposit, SourcedDeposit } from '../../../shared/underwriting';
 import { useAccountConfirmations } from './useAccountConfirmations';
 import { ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
@@ -26,13 +15,15 @@ import { ActionsPanel, ExportsPanel } from './ActionsPanel';
 import { ChangesSinceParent } from './ChangesSinceParent';
 import { InsightsNotice } from './InsightsNotice';
 import { accountFullLabel } from './transactions';
-import type { AnalysisInput, ReportAnalysis, ReportView } from './report-analysis';
+import type { ReportView } from './report-analysis';
 import { arrivedOpening, releaseOpening } from './report-or-summary';
 import { loadReport, prepareReport, type LoadedReport } from './report-loading';
 import { BackLink, ReportNotReady } from './ReportNotReady';
 import { useWholeColumns } from './use-whole-view';
 import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
 import { PdfTab } from './PdfTab';
+import { useAnalysis, useSettled, useStableCallback } from './report-screen-hooks';
+import { warningText } from './report-warnings';
 import { environmentLabel, formatDateTime, formatDays } from './format';
 import './reports.css';
 
@@ -40,15 +31,6 @@ import './reports.css';
 // switching tabs must not render them again, so they re-render only when their own inputs change.
 const MemoFindingsPanel = memo(FindingsPanel);
 const MemoAccountsSection = memo(AccountsSection);
-
-/** A callback whose identity never changes but that always runs the latest `fn` (for memoized panels). */
-function useStableCallback<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  const ref = useRef(fn);
-  useLayoutEffect(() => {
-    ref.current = fn;
-  });
-  return useCallback((...args: A) => ref.current(...args), []);
-}
 
 export interface ReportScreenProps {
   reportId: string;
@@ -98,27 +80,6 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
     return <ReportNotReady summary={data.summary} onBack={onBack} onReady={loaded.reload} />;
   }
   return <ReportViewer key={data.summary.id} data={data} view={data.view} onBack={onBack} />;
-}
-
-const WARNING_TEXT: Record<string, string> = {
-  OWNERS_UNAVAILABLE:
-    'The bank did not provide account owners: confirm a borrower owns these accounts from statements.',
-  INVESTMENTS_UNAVAILABLE: 'Investment holdings could not be retrieved for an Item.',
-  TRANSACTIONS_UNAVAILABLE: 'Transactions could not be retrieved for an Item: the history may be incomplete.',
-  BANK_INCOME_INSIGHTS_INSUFFICIENT_DATA: 'Not enough data for income insights.',
-  BANK_INCOME_INSIGHTS_INCOMPLETE: 'Income insights are incomplete.',
-  BANK_INCOME_INSIGHTS_STATUS_IN_PROGRESS: 'Income insights were still being computed.',
-  BANK_INCOME_INSIGHTS_INTERNAL_ERROR: 'Plaid could not compute income insights.',
-  BANK_INCOME_INSIGHTS_MISMATCHED_DAYS_REQUESTED: 'Income insights cover a different number of days than requested.',
-};
-
-function warningText(warning: AssetReportWarning): string {
-  return (
-    WARNING_TEXT[warning.warning_code] ??
-    warning.cause?.display_message ??
-    warning.cause?.error_message ??
-    warning.warning_code
-  );
 }
 
 function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: ReportView; onBack(): void }) {
@@ -419,41 +380,3 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
 // Only a screen whose report could not be opened lacks its analysis session; it never shows these panels.
 const noDiff = () => Promise.resolve(null);
 const noMonths = () => Promise.reject(new Error('the report is not open'));
-
-/** What a promise settled to, once it has (null meanwhile, and for no promise). Its failures are handled inside it. */
-function useSettled<T>(pending: Promise<T> | null): T | null {
-  const [settled, setSettled] = useState<{ from: Promise<T>; value: T } | null>(null);
-  useEffect(() => {
-    if (!pending) return;
-    let current = true;
-    void pending.then((value) => current && setSettled({ from: pending, value }));
-    return () => {
-      current = false;
-    };
-  }, [pending]);
-  return settled && settled.from === pending ? settled.value : null;
-}
-
-/**
- * The analysis for the current inputs, kept while a newer one is worked out (a saved note re-runs it);
- * an answer for older inputs is dropped.
- */
-function useAnalysis(session: ReportAnalysis | null, input: AnalysisInput | null) {
-  const [state, setState] = useState<{ analysis: UnderwritingAnalysis | null; error: unknown }>({
-    analysis: null,
-    error: null,
-  });
-  useEffect(() => {
-    if (!session || !input) return;
-    let current = true;
-    session.analyze(input).then(
-      (analysis) => current && setState({ analysis, error: null }),
-      (error: unknown) => current && setState((s) => ({ analysis: s.analysis, error })),
-    );
-    return () => {
-      current = false;
-    };
-  }, [session, input]);
-  useEffect(() => () => session?.close(), [session]);
-  return state;
-}

@@ -1,5 +1,5 @@
 import type PdfViewer from './PdfViewer';
-import { whenIdle } from '../ui/idle';
+import { whenIdle } from '../ui';
 import { readPdfBytesAhead } from './pdf-bytes';
 
 /**
