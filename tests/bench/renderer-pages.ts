@@ -256,7 +256,9 @@ export type BenchText = { benchText: string };
  * In the floor page (a string: no bundler helpers there): the report text parsed, then one line of it put into the
  * page, to the frame that shows it (Element Timing's render time, as the viewer's headline ends). ms.
  */
-export const PARSE_AND_SHOW = `() => new Promise((resolve) => {
+export const PARSE_AND_SHOW = `() => new Promise((resolve, reject) => {
+  // A line never reported painted fails the suite rather than hanging it.
+  const timer = setTimeout(() => reject(new Error('the floor page never reported its line painted (Element Timing)')), 10000);
   const started = performance.now();
   const parsed = JSON.parse(window.benchText);
   const line = document.createElement('p');
@@ -266,6 +268,7 @@ export const PARSE_AND_SHOW = `() => new Promise((resolve) => {
     const entry = list.getEntries().find((e) => e.identifier === 'floor-shown');
     if (!entry) return;
     observer.disconnect();
+    clearTimeout(timer);
     line.remove();
     resolve(entry.renderTime - started);
   }).observe({ type: 'element' });
