@@ -248,6 +248,25 @@ describe('the pipeline: one row per loan, filtered, sorted and searched in the s
     expect(page.rows).toHaveLength(2);
   });
 
+  it('a search or a report-status filter counts every match: on each page, and on a page past the last', async () => {
+    await populate();
+    const all = await list();
+    // Every loan number holds "ln-": the pages of that search add up to the whole pipeline, in its order.
+    const pages = [0, 3, 6].map((offset) => list({ query: 'ln-', limit: 3, offset }));
+    const found = await Promise.all(pages);
+    for (const page of found) expect(page.total).toBe(all.total);
+    expect(found.flatMap((page) => page.rows.map((r) => r.loanNumber))).toEqual(all.rows.map((r) => r.loanNumber));
+    const past = await list({ query: 'ln-', limit: 3, offset: all.total + 1 });
+    expect(past).toMatchObject({ total: all.total, rows: [] });
+    // A bank's loans, paged: the count is the bank's, not the page's.
+    const bank = (await list({ query: 'platypus' })).total;
+    expect(bank).toBeGreaterThan(2);
+    expect(await list({ query: 'platypus', limit: 2, offset: 1 })).toMatchObject({ total: bank });
+    const attention = await list({ needsAttention: true, limit: 1, offset: 1 });
+    expect(attention.total).toBe(4);
+    expect(attention.rows).toHaveLength(1);
+  });
+
   /** What each sort key means, in TypeScript: the oracle the SQL order is checked against. */
   const KEY: Record<PipelineSort, (r: LoanListRow) => string | number> = {
     borrower: (r) => `${r.borrowers[0]!.lastName} ${r.borrowers[0]!.firstName}`.toLowerCase(),

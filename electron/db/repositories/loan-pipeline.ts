@@ -55,11 +55,14 @@ export function refreshBySql(d: string, dialect: SqlDialect): string {
   return `CASE @rule WHEN 'freddie_120_days' THEN ${freddie} WHEN 'both_agencies' THEN min(${fannie}, ${freddie}) ELSE ${fannie} END`;
 }
 
-/** The values of a JSON array parameter as a one-column table named `value`. */
-function jsonValuesSql(param: string, dialect: SqlDialect): string {
+/**
+ * `column` is one of the values of a JSON array parameter. PostgreSQL gets them as an array, which it matches
+ * through the column's index; as a set-returning function's rows it assumed a hundred and scanned the whole table.
+ */
+function inJsonArraySql(column: string, param: string, dialect: SqlDialect): string {
   return dialect === 'postgres'
-    ? `SELECT value FROM json_array_elements_text(CAST(${param} AS json))`
-    : `SELECT value FROM json_each(${param})`;
+    ? `${column} = ANY (ARRAY(SELECT json_array_elements_text(CAST(${param} AS json))))`
+    : `${column} IN (SELECT value FROM json_each(${param}))`;
 }
 
 /**
@@ -116,12 +119,17 @@ export async function queryPipeline(
     const alternatives = [loanWordSql(i, word, 'l.')];
     const banks = bankNames.filter((name) => foldForSearch(name).includes(word));
     if (banks.length > 0) {
-      params[`b${i}`] = JSON.stringify(banks);
+      // One parameter per name, not a JSON array: PostgreSQL then plans with the names' own frequencies and reads
+      // their Items through the bank's index (with an array it guessed at every Item, and joined them all).
+      const names = banks.map((name, k) => {
+        params[`b${i}_${k}`] = name;
+        return `@b${i}_${k}`;
+      });
       alternatives.push(
         // SQLite's CROSS JOIN keeps Items first, read through their bank's index (not every borrower in turn);
         // PostgreSQL plans the join order itself and has no CROSS JOIN … ON.
         `l.id IN (SELECT b.loan_id FROM items i ${dialect === 'postgres' ? 'JOIN' : 'CROSS JOIN'} applicants b ON b.id = i.applicant_id
-             WHERE i.institution_name IN (${jsonValuesSql(`@b${i}`, dialect)}))`,
+             WHERE i.institution_name IN (${names.join(', ')}))`,
       );
     }
     if (/^[A-Za-z0-9-]{8,}$/.test(raw[i]!)) {
@@ -213,7 +221,7 @@ export async function queryPipeline(
              coalesce(s.needs_relink, 0) AS needs_relink, s.consent_expires_on, s.latest_ready_on,
              CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on', dialect)} END AS refresh_by
            FROM loans l LEFT JOIN loan_env_summary s ON s.loan_id = l.id AND s.environment = @environment
-           WHERE l.id IN (${jsonValuesSql('@ids', dialect)})
+           WHERE ${inJsonArraySql('l.id', '@ids', dialect)}
          ) AS page_rows`,
     )
     .all({
@@ -237,7 +245,7 @@ export async function queryPipeline(
   const people = (await ctx
     .statement(
       `SELECT loan_id, id, first_name, middle_name, last_name FROM applicants
-       WHERE loan_id IN (${jsonValuesSql('@ids', dialect)}) ORDER BY loan_id, position`,
+       WHERE ${inJsonArraySql('loan_id', '@ids', dialect)} ORDER BY loan_id, position`,
     )
     .all({ ids: JSON.stringify(ids.map((r) => r.id)) })) as {
     loan_id: string;
