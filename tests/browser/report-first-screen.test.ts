@@ -58,10 +58,20 @@ async function holdWholeView(): Promise<{ asked: Promise<void>; release(): void 
   return { asked: seen, release };
 }
 
-async function openTransactions(): Promise<void> {
+/** On the loan pipeline with its rows shown: where an officer opens a report from. */
+async function onPipeline(): Promise<void> {
   await page.evaluate(() => void (location.hash = '#/loans'));
   await page.getByTestId('loan-row').first().waitFor();
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+}
+
+/** Opens a report by its address, as its link does. */
+async function openByAddress(id: string): Promise<void> {
+  await page.evaluate((reportId) => void (location.hash = `#/reports/${reportId}`), id);
+}
+
+async function openTransactions(): Promise<void> {
+  await onPipeline();
+  await openByAddress(reportId);
   await page.getByTestId('tab-transactions').click();
   await page.getByTestId('txn-row').first().waitFor();
 }
@@ -163,10 +173,9 @@ const asksForFirstScreen = (route: Route) => route.request().postData()?.include
 
 test('a report opened from the pipeline opens whole: the pipeline stays until its first screen is here', async () => {
   const errorsBefore = pageErrors.length;
-  await page.evaluate(() => void (location.hash = '#/loans'));
-  await page.getByTestId('loan-row').first().waitFor();
+  await onPipeline();
   await page.evaluate(WATCH_LOADING);
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await openByAddress(reportId);
   await page.getByTestId('report-header').waitFor();
   expect(await page.evaluate(() => (window as unknown as { sawReportLoading: boolean }).sawReportLoading)).toBe(false);
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
@@ -181,9 +190,8 @@ test('a slow first screen: the pipeline stays a moment, then the report shows it
     return route.continue();
   });
   try {
-    await page.evaluate(() => void (location.hash = '#/loans'));
-    await page.getByTestId('loan-row').first().waitFor();
-    await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+    await onPipeline();
+    await openByAddress(reportId);
     // Still the pipeline right after the click (the hold is 100 ms), then the report's loading state.
     expect(await page.getByTestId('pipeline-screen').count()).toBe(1);
     await page.locator(OPENING).waitFor();
@@ -213,7 +221,7 @@ test('a newer address wins over a report still on its way', async () => {
   try {
     await page.evaluate(() => void (location.hash = '#/settings'));
     await page.getByTestId('settings-screen').waitFor();
-    await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+    await openByAddress(reportId);
     await seen;
     await page.evaluate(() => void (location.hash = '#/loans'));
     await page.getByTestId('pipeline-screen').waitFor();
@@ -261,9 +269,8 @@ test('pressing a report’s link starts reading it; the click that follows opens
 
 test('every account has its card: the first frame draws the first ones, the others follow it', async () => {
   const errorsBefore = pageErrors.length;
-  await page.evaluate(() => void (location.hash = '#/loans'));
-  await page.getByTestId('loan-row').first().waitFor();
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), manyAccountsId);
+  await onPipeline();
+  await openByAddress(manyAccountsId);
   await page.getByTestId('report-header').waitFor();
   await expect.poll(() => page.getByTestId('account-card').count()).toBe(MANY_ACCOUNTS);
   const names = await page.locator('[data-testid=account-card] h3').allTextContents();
@@ -285,9 +292,8 @@ const WATCH_FIRST_ROWS = `(() => {
 
 test('the table draws the rows in view first; the rows beyond its edges follow once that frame is painted', async () => {
   const errorsBefore = pageErrors.length;
-  await page.evaluate(() => void (location.hash = '#/loans'));
-  await page.getByTestId('loan-row').first().waitFor();
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await onPipeline();
+  await openByAddress(reportId);
   await page.getByTestId('tab-transactions').waitFor();
   await page.evaluate(WATCH_FIRST_ROWS);
   await page.getByTestId('tab-transactions').click();
