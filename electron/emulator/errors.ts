@@ -76,8 +76,16 @@ export class PlaidApiError extends Error {
 
 const REPORT_ERROR_TYPES = new Set(['ASSET_REPORT_ERROR', 'CHECK_REPORT_ERROR']);
 
+/**
+ * The section of Plaid's error pages for an error type: `ITEM_ERROR` → `#item-errors`, `INVALID_INPUT` →
+ * `#invalid-input-errors`, `RATE_LIMIT_EXCEEDED` → `#rate-limit-exceeded-errors` (a trailing `_ERROR` is not repeated).
+ */
 export function documentationUrl(errorType: string): string {
-  return `https://plaid.com/docs/?ref=error#${errorType.toLowerCase().replace(/_/g, '-')}-errors`;
+  const section = errorType
+    .replace(/_ERROR$/, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
+  return `https://plaid.com/docs/?ref=error#${section}-errors`;
 }
 
 const invalidRequest = (code: string, message: string, status = 400) =>

@@ -124,6 +124,49 @@ describe('transport', () => {
   });
 });
 
+describe('error objects', () => {
+  it("link each error type to its section of Plaid's error pages", async () => {
+    const anchor = async (call: Promise<unknown>) =>
+      String((await expectPlaidError(call)).data.documentation_url).replace('https://plaid.com/docs/?ref=error', '');
+    const unknownToken = 'access-sandbox-00000000-0000-4000-8000-000000000000';
+    const sandbox = (password: string, institution = 'ins_109508') =>
+      plaid.sandboxPublicTokenCreate({
+        institution_id: institution,
+        initial_products: [Products.Assets],
+        options: { override_password: password },
+      });
+    expect(await validator.withInvalidRequests(() => anchor(plaid.itemGet({} as never))), 'INVALID_REQUEST').toBe(
+      '#invalid-request-errors',
+    );
+    expect(await anchor(plaid.itemGet({ access_token: unknownToken })), 'INVALID_INPUT').toBe('#invalid-input-errors');
+    expect(await anchor(sandbox('error_ITEM_LOCKED')), 'ITEM_ERROR').toBe('#item-errors');
+    expect(await anchor(sandbox('pass_good', 'ins_132361')), 'INSTITUTION_ERROR').toBe('#institution-errors');
+    const item = await newItem();
+    emulator.faults.setReadyAfterMs(60_000);
+    const pending = await readyReport([item.access_token], 5);
+    expect(
+      await anchor(plaid.assetReportGet({ asset_report_token: pending.asset_report_token })),
+      'ASSET_REPORT_ERROR',
+    ).toBe('#asset-report-errors');
+    expect(
+      await anchor(
+        plaid.sandboxItemFireWebhook({
+          access_token: item.access_token,
+          webhook_type: WebhookType.Assets,
+          webhook_code: SandboxItemFireWebhookRequestWebhookCodeEnum.ProductReady,
+        }),
+      ),
+      'SANDBOX_ERROR',
+    ).toBe('#sandbox-errors');
+    emulator.faults.failNext('/item/get', 500);
+    expect(await anchor(plaid.itemGet({ access_token: item.access_token })), 'API_ERROR').toBe('#api-errors');
+    emulator.faults.failNext('/item/get', 429);
+    expect(await anchor(plaid.itemGet({ access_token: item.access_token })), 'RATE_LIMIT_EXCEEDED').toBe(
+      '#rate-limit-exceeded-errors',
+    );
+  });
+});
+
 describe('Link tokens', () => {
   it('creates and reads a link token; hosted link gets a URL', async () => {
     const created = await plaid.linkTokenCreate({ ...linkTokenRequest, webhook: receiver.url, hosted_link: {} });
