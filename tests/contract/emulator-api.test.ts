@@ -186,7 +186,14 @@ describe('Link tokens', () => {
     expect(new Date(update.data.expiration).getTime() - now.getTime()).toBe(30 * 60_000);
   });
 
-  it('rejects bad products, PII user ids, missing fields and unknown tokens', async () => {
+  it("takes an application's own user ids, numbers and dashes included, as client_user_id", async () => {
+    for (const id of ['12345678', '123-456-7890', '42', 'user 7 (north)']) {
+      const created = await plaid.linkTokenCreate({ ...linkTokenRequest, user: { client_user_id: id } });
+      expect(created.data.link_token, id).toMatch(/^link-sandbox-/);
+    }
+  });
+
+  it('rejects bad products, e-mail addresses as user ids, missing fields and unknown tokens', async () => {
     const product = await validator.withInvalidRequests(() =>
       expectPlaidError(plaid.linkTokenCreate({ ...linkTokenRequest, products: ['balance' as Products] })),
     );
