@@ -193,6 +193,18 @@ describe('Link tokens', () => {
     }
   });
 
+  it("takes the languages Link supports and refuses others with INVALID_FIELD naming 'language'", async () => {
+    for (const language of ['en', 'fr', 'es', 'vi', 'no']) {
+      const created = await plaid.linkTokenCreate({ ...linkTokenRequest, language });
+      expect(created.data.link_token, language).toMatch(/^link-sandbox-/);
+    }
+    for (const language of ['xx', 'EN', 'en-US', 'english']) {
+      const refused = await expectPlaidError(plaid.linkTokenCreate({ ...linkTokenRequest, language }));
+      expect(refused.data, language).toMatchObject({ error_type: 'INVALID_REQUEST', error_code: 'INVALID_FIELD' });
+      expect(String(refused.data.error_message), language).toMatch(/^language /);
+    }
+  });
+
   it('rejects bad products, e-mail addresses as user ids, missing fields and unknown tokens', async () => {
     const product = await validator.withInvalidRequests(() =>
       expectPlaidError(plaid.linkTokenCreate({ ...linkTokenRequest, products: ['balance' as Products] })),
