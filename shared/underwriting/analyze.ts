@@ -6,6 +6,7 @@ import { toIsoDate } from './dates';
 import { checkDocumentAge } from './document-age';
 import { checkFundsToClose, classifyAccounts } from './funds-to-close';
 import { checkLargeDeposits } from './large-deposits';
+import { countEachAccountOnce } from './linked-twice';
 import { checkNsf } from './nsf';
 import { accountOwnership, borrowerNames, checkOwnership } from './ownership';
 import { DEFAULT_UNDERWRITING_SETTINGS } from './types';
@@ -37,7 +38,8 @@ export function analyzeReport(
   asOf: string,
   options: { otherReports?: AssetReportGetResult[] } = {},
 ): UnderwritingAnalysis {
-  const accounts = reportAccounts(result);
+  // A joint account both borrowers linked is in the report twice: every rule reads one copy.
+  const { accounts, findings: linkedTwice } = countEachAccountOnce(reportAccounts(result));
   const reportDate = toIsoDate(result.report.date_generated);
   const confirmations = settings.accountConfirmations ?? [];
 
@@ -88,6 +90,7 @@ export function analyzeReport(
     ...funds.findings,
     ...largeDeposits.findings,
     ...ownership.findings,
+    ...linkedTwice,
     ...newAccounts.findings,
     ...jumps.findings,
     ...nsf.findings,

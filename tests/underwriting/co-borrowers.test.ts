@@ -102,6 +102,79 @@ describe('underwriting a loan file with two borrowers', () => {
   });
 });
 
+describe('a joint account both borrowers linked', () => {
+  // The same joint checking (First Platypus Bank, ••2222, checking) through Alberta's Item and through Jane's:
+  // Plaid gives each copy its own account and transaction ids. Jane's copy has the longer history.
+  const copy = (id: string, daysAvailable: number) => ({
+    id,
+    mask: '2222',
+    current: 30_000,
+    daysAvailable,
+    owners: [['Jane Doe', 'Alberta Charleson']],
+    transactions: [{ id: `${id}-wire`, daysAgo: 10, amount: -9_000, description: 'WIRE IN FROM J SMITH' }],
+  });
+  const linkedTwice = report({
+    items: [
+      { itemId: 'item-alberta', accounts: [copy('joint-a', 60)] },
+      { itemId: 'item-jane', accounts: [copy('joint-j', 90)] },
+    ],
+  });
+  const analysis = analyzeReport(
+    linkedTwice,
+    twoBorrowers({ fundsToClose: 20_000, reservesNeeded: 5_000 }),
+    underwritingSettings(),
+    REPORT_DATE,
+  );
+
+  it('counts its balance, deposits and averages once, from the copy with the most history', () => {
+    // Once: 30,000 - the 9,000 wire unsourced = 21,000 against 25,000, short 4,000 (twice it read 60,000 - 18,000).
+    expect(analysis.fundsToClose).toMatchObject({
+      verifiedLiquidAssets: 30_000,
+      unsourcedDeducted: 9_000,
+      availableFunds: 21_000,
+      shortfall: 4_000,
+    });
+    expect(analysis.fundsToClose.counted.map((a) => a.accountId)).toEqual(['joint-j']);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['joint-j-wire']);
+    // 10 days at 30,000 and 50 at 21,000: 22,500 (45,000 when added twice).
+    expect(analysis.averageBalances.totals.days60).toBe(22_500);
+    // The shorter copy is not a new account: it is not read at all.
+    expect(analysis.newAccounts).toEqual([]);
+    expect(analysis.ownership.map((o) => o.accountId)).toEqual(['joint-j']);
+  });
+
+  it('tells the officer it was linked twice and counted once', () => {
+    const note = analysis.findings.find((f) => f.id === 'ownership:linked-twice');
+    expect(note).toMatchObject({
+      rule: 'ownership',
+      severity: 'info',
+      title: 'Linked twice, counted once: 1 account',
+      accountIds: ['joint-j', 'joint-a'],
+    });
+    expect(note?.detail).toContain('Account joint-j ••2222 at First Platypus Bank');
+    expect(note?.detail).toContain('the copy with 90 days of history');
+  });
+
+  it('keeps the first copy when both have the same history, and never merges accounts of one Item', () => {
+    const tie = report({
+      items: [
+        { itemId: 'item-alberta', accounts: [copy('joint-a', 90)] },
+        { itemId: 'item-jane', accounts: [copy('joint-j', 90)] },
+      ],
+    });
+    expect(
+      analyzeReport(tie, twoBorrowers(), underwritingSettings(), REPORT_DATE).fundsToClose.counted.map(
+        (a) => a.accountId,
+      ),
+    ).toEqual(['joint-a']);
+    // Two accounts of one Item sharing a mask and subtype are two accounts (some banks repeat a mask on CDs).
+    const oneItem = singleItem([copy('cd-1', 90), copy('cd-2', 90)]);
+    const both = analyzeReport(oneItem, twoBorrowers(), underwritingSettings(), REPORT_DATE);
+    expect(both.fundsToClose.verifiedLiquidAssets).toBe(60_000);
+    expect(both.findings.find((f) => f.id === 'ownership:linked-twice')).toBeUndefined();
+  });
+});
+
 describe('a cash-out refinance', () => {
   const deposits = singleItem(
     [
