@@ -19,6 +19,7 @@ import {
   newPublicToken,
   newUuid,
 } from './ids';
+import { refreshOptions } from './refresh-options';
 import { isoSeconds, ReportBuilder, type ReportView } from './report';
 import { ReportGeneration, wantsFast } from './report-generation';
 import type { EmulatorStore, ItemRecord, LinkTokenRecord, ReportRecord } from './store';
@@ -541,10 +542,7 @@ export class SandboxApi {
     });
     const broken = items.find((i) => i.error);
     if (broken?.error) throw PlaidApiError.fromStored(broken.error);
-    const options: Body = { ...original.options };
-    if (body.options !== undefined) {
-      for (const [key, value] of Object.entries(obj(body.options))) options[key] = value === '' ? null : value;
-    }
+    const options = refreshOptions(original.options, body.options);
     const days = typeof body.days_requested === 'number' ? body.days_requested : original.days_requested;
     const record = this.generation.create({
       itemIds: original.item_ids,

@@ -559,6 +559,62 @@ describe('Asset Reports', () => {
     expect(badRefresh.data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
   });
 
+  it('refreshes with the original options, each overridden one by one, and "" clearing a field', async () => {
+    const item = await newItem();
+    const created = await readyReport([item.access_token], 20, {
+      client_report_id: 'loan-9',
+      webhook: receiver.url,
+      user: { client_user_id: 'applicant-9', first_name: 'Ann', last_name: 'Lee', ssn: '111-22-3333' },
+    });
+    const reportOf = async (token: string) => (await plaid.assetReportGet({ asset_report_token: token })).data.report;
+
+    const renamed = await plaid.assetReportRefresh({
+      asset_report_token: created.asset_report_token,
+      options: { user: { first_name: 'Bob' } },
+    });
+    const renamedReport = await reportOf(renamed.data.asset_report_token);
+    expect(renamedReport.client_report_id).toBe('loan-9');
+    expect(renamedReport.user).toEqual({
+      client_user_id: 'applicant-9',
+      first_name: 'Bob',
+      middle_name: null,
+      last_name: 'Lee',
+      ssn: '111-22-3333',
+      phone_number: null,
+      email: null,
+    });
+
+    const cleared = await plaid.assetReportRefresh({
+      asset_report_token: created.asset_report_token,
+      options: { client_report_id: '', user: { ssn: '', middle_name: 'Q' } },
+    });
+    const clearedReport = await reportOf(cleared.data.asset_report_token);
+    expect(clearedReport.client_report_id).toBeNull();
+    expect(clearedReport.user).toMatchObject({ first_name: 'Ann', middle_name: 'Q', last_name: 'Lee', ssn: null });
+
+    // The spec gives the refresh webhook the create's url format, yet its description asks for "" to clear it:
+    // only this request is sent unchecked; the answer is still validated.
+    const unhooked = await validator.withInvalidRequests(() =>
+      plaid.assetReportRefresh({ asset_report_token: created.asset_report_token, options: { webhook: '' } }),
+    );
+    const unhookedReport = await reportOf(unhooked.data.asset_report_token);
+    expect(unhookedReport.client_report_id).toBe('loan-9');
+    expect(unhookedReport.user.first_name).toBe('Ann');
+    await emulator.webhooksIdle();
+    const readyIds = deliveredPayloads(receiver).map((p) => p.asset_report_id);
+    expect(readyIds).toContain(renamed.data.asset_report_id);
+    expect(readyIds).not.toContain(unhooked.data.asset_report_id);
+    const badHook = await validator.withInvalidRequests(() =>
+      expectPlaidError(
+        plaid.assetReportRefresh({ asset_report_token: created.asset_report_token, options: { webhook: 'nope' } }),
+      ),
+    );
+    expect(badHook.data).toMatchObject({
+      error_code: 'INVALID_FIELD',
+      error_message: 'options.webhook must be a valid url',
+    });
+  });
+
   it('keeps reports readable after /item/remove', async () => {
     const item = await newItem();
     const created = await readyReport([item.access_token], 10);

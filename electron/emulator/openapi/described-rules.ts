@@ -30,6 +30,23 @@ function linkLanguages(doc: OpenApiDocument, definitions: Definitions): void {
   property(definitions, 'LinkTokenCreateRequest', 'language').enum = codes;
 }
 
+/**
+ * `/asset_report/refresh`: "Submit an empty string ("") for any previously-populated fields you would like set as
+ * empty" (the endpoint's description), while its `options.webhook` has the create's url format: "" is admitted for
+ * every formatted string of the refresh options.
+ */
+function refreshEmptyStrings(doc: OpenApiDocument, definitions: Definitions): void {
+  const description = (doc.paths['/asset_report/refresh']?.post as { description?: string } | undefined)?.description;
+  if (!description?.includes('Submit an empty string ("")'))
+    throw new Error('the /asset_report/refresh description no longer says that "" clears a field');
+  const options = definitions.AssetReportRefreshRequestOptions as SchemaNode | undefined;
+  const props = options?.properties as Record<string, SchemaNode> | undefined;
+  if (!props) throw new Error('request schema AssetReportRefreshRequestOptions has no properties');
+  for (const [name, schema] of Object.entries(props))
+    if (typeof schema.format === 'string') props[name] = { anyOf: [schema, { const: '' }] };
+}
+
 export function applyDescribedRules(doc: OpenApiDocument, definitions: Definitions): void {
   linkLanguages(doc, definitions);
+  refreshEmptyStrings(doc, definitions);
 }
