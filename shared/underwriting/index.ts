@@ -8,13 +8,8 @@ export type { BalanceChange, DiffDeposit, ReportDiff } from './diff';
 export { summarizeReport } from './summary';
 export type { ReportListSummary } from './summary';
 export { loanInputsFromLoan } from './inputs';
-export {
-  largeDepositThreshold,
-  largeDepositThresholdCents,
-  isPayrollByInsights,
-  payerKey,
-  payrollPattern,
-} from './large-deposits';
+export { largeDepositThreshold, largeDepositThresholdCents } from './large-deposits';
+export { isPayrollByInsights, payerKey, payrollPattern } from './payroll';
 export { isNsfFee, isNsfReversal, isReturnedDeposit } from './nsf';
 export { borrowerNames, accountOwnership } from './ownership';
 export { classifyAccounts, NOT_COUNTED } from './funds-to-close';

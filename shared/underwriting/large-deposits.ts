@@ -11,6 +11,7 @@ import {
   transactionText,
 } from './accounts';
 import { businessDaysBetween, daysBetween } from './dates';
+import { GIFT, isPayrollByInsights, payrollPattern } from './payroll';
 import { CITATIONS } from './types';
 import type {
   DepositEvidence,
@@ -24,78 +25,7 @@ import type {
   UnderwritingSettings,
 } from './types';
 
-// Person-to-person and wallet services: somebody's money, never wages, however regular.
-const PERSON_TO_PERSON =
-  /ZELLE|VENMO|CASH ?APP|SQUARE CASH|PAYPAL|APPLE ?(?:PAY|CASH)|GOOGLE ?(?:PAY|WALLET)|\bGPAY\b|POPMONEY|WESTERN UNION|MONEYGRAM|REMITLY|\bXOOM\b|\bWISE\b|REVOLUT|CHIME PAY/;
-// Deposits that name no payer (a check, cash, an ATM): a pattern of them proves nothing about wages.
-const ANONYMOUS =
-  /MOBILE (?:CHECK )?DEP|\bATM\b|CHECK DEP|CHK DEP|CASH DEP|BRANCH DEP|REMOTE DEP|^DEPOSIT\b|\bDEPOSIT$/;
-const TRANSFER = /TRANSFER|XFER|\bTFR\b|TRNSFR/;
 const BORROWED = /CASH_ADVANCES|LOANS?$|_LOAN/;
-const GIFT = /\bGIFTS?\b|\bGIFTED\b|BIRTHDAY|WEDDING/;
-// Wage intervals in days: weekly, bi-weekly or semi-monthly (weekend shifts included), monthly.
-const PAY_BANDS: [number, number][] = [
-  [6, 8],
-  [12, 18],
-  [26, 33],
-];
-
-/** Plaid's insights say wages: category Payroll, or credit category INCOME_WAGES. Never a P2P service. */
-export function isPayrollByInsights(transaction: AssetReportTransaction): boolean {
-  if (PERSON_TO_PERSON.test(transactionText(transaction))) return false;
-  return (
-    transaction.credit_category?.detailed === 'INCOME_WAGES' ||
-    (transaction.category ?? []).some((part) => part.toLowerCase() === 'payroll')
-  );
-}
-
-/** The payer as the bank prints it, without references and numbers: "ACME CORP PAYROLL PPD 123" → "ACME CORP PAYROLL PPD". */
-export function payerKey(transaction: AssetReportTransaction): string {
-  return describeTransaction(transaction)
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .filter((token) => token.length > 0 && !/\d/.test(token))
-    .join(' ');
-}
-
-function regularDates(dates: string[]): boolean {
-  const sorted = [...new Set(dates)].sort();
-  if (sorted.length < 3) return false;
-  const gaps = sorted.slice(1).map((date, i) => daysBetween(sorted[i] ?? date, date));
-  return PAY_BANDS.some(([low, high]) => gaps.every((gap) => gap >= low && gap <= high));
-}
-
-/**
- * Is this deposit from a payer whose deposits into the account recur at a wage interval: at least 3 deposits,
- * every gap within one band (weekly, bi-/semi-monthly, monthly)? P2P, transfers and anonymous deposits (checks,
- * cash) never qualify. Payers are looked up only for the deposits asked about, once per account and payer.
- */
-export function payrollPattern(): (entry: ReportAccount, transaction: AssetReportTransaction) => boolean {
-  const known = new Map<string, boolean>();
-  return (entry, transaction) => {
-    const key = payerKey(transaction);
-    if (!key) return false;
-    const description = describeTransaction(transaction).toUpperCase();
-    if (
-      PERSON_TO_PERSON.test(transactionText(transaction)) ||
-      TRANSFER.test(description) ||
-      ANONYMOUS.test(description)
-    )
-      return false;
-    const cacheKey = `${entry.account.account_id}|${key}`;
-    let recurring = known.get(cacheKey);
-    if (recurring === undefined) {
-      // A cheap substring test first: a heavy account has thousands of deposits from other payers.
-      const firstWord = key.split(' ')[0] ?? key;
-      const dates = entry.account.transactions
-        .filter((t) => t.amount < 0 && describeTransaction(t).toUpperCase().includes(firstWord) && payerKey(t) === key)
-        .map((t) => t.date);
-      recurring = regularDates(dates);
-      known.set(cacheKey, recurring);
-    }
-    return recurring;
-  };
-}
 
 /** The deposit threshold in whole cents, rounded down, or null without income. Exact: a deposit D cents is large iff D > it. */
 export function largeDepositThresholdCents(qualifyingMonthlyIncome: number, share: number): number | null {
@@ -146,8 +76,8 @@ export interface LargeDepositInputs {
  * Single deposits exceeding a share of qualifying monthly income. A deposit is an own transfer only when a
  * withdrawal of the same amount within the business-day window exists in another account the borrowers own
  * (this report or another of theirs); the same withdrawal from someone else's account is third-party money
- * (a gift or loan to document), from a credit card or loan it is borrowed funds. Payroll is recognised by a
- * recurring payer or Plaid's income category, never a P2P service. Unsourced deposits count against funds on a
+ * (a gift or loan to document), from a credit card or loan it is borrowed funds. Payroll needs wage evidence
+ * (see payroll.ts): never a gift, a wire or a P2P service. Unsourced deposits count against funds on a
  * purchase (only those in counted accounts: the others are not in funds at all).
  */
 export function checkLargeDeposits(input: LargeDepositInputs): {
@@ -285,7 +215,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
           ? `matches a withdrawal of the same amount from the borrower's ${describeAccount(match.entry.label)} on ${match.transaction.date}`
           : payrollBy === 'insights'
             ? "is wages by Plaid's income category"
-            : 'recurs from the same payer at a wage interval';
+            : 'is named as pay and recurs from the same payer at a wage interval';
       excluded.push({
         ...common,
         reason,
@@ -425,7 +355,7 @@ const CAUSES: Record<DepositCause, { title: string; needs: string }> = {
   payroll: {
     title: 'deposits above the threshold are payroll',
     needs:
-      "Each recurs from the same payer at a wage interval or is wages by Plaid's income category, so none needs sourcing.",
+      "Each is named as pay (payroll, direct deposit, salary) and recurs from the same payer at a wage interval, or is wages by Plaid's income category, so none needs sourcing.",
   },
 };
 

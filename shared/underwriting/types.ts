@@ -246,7 +246,7 @@ export interface ExcludedDeposit extends AccountLabel {
   reason: 'own_transfer' | 'payroll';
   /** For own transfers: the matching withdrawal. */
   matchedTransactionId: string | null;
-  /** For payroll: recurring from one payer ('pattern') or so categorised by Plaid ('insights'). */
+  /** For payroll: named as pay and recurring from one payer ('pattern'), or so categorised by Plaid ('insights'). */
   payrollBy: 'pattern' | 'insights' | null;
 }
 

@@ -434,6 +434,55 @@ describe('payroll by pattern, not by word', () => {
   });
 });
 
+describe('payroll needs wage evidence, not just a rhythm', () => {
+  // 5,000 a month (30 days apart) from one payer: the rhythm of wages, but only words or Plaid's category say wages.
+  const monthly = (prefix: string, description: string) =>
+    [5, 35, 65].map((daysAgo, i) => ({ id: `${prefix}${i + 1}`, daysAgo, amount: -5000, description }));
+  const result = singleItem([
+    {
+      id: 'chk-0000',
+      current: 100_000,
+      transactions: [
+        ...monthly('wire', 'WIRE IN FROM JOHN DOE'),
+        ...monthly('dad', 'DAD GIFT'),
+        ...monthly('rent', 'ACH CREDIT SMITH PROPERTIES RENT'),
+        ...monthly('pay', 'ACME CORP DIRECT DEP'),
+        {
+          id: 'wired-pay',
+          daysAgo: 20,
+          amount: -5000,
+          description: 'INCOMING WIRE ACME CORP',
+          category: ['Transfer', 'Payroll'],
+        },
+      ],
+    },
+  ]);
+  const analysis = analyze(result, { fundsToClose: 0, reservesNeeded: 0 });
+
+  it('monthly wires, gifts and rent from one payer are large deposits to source; a monthly direct deposit is payroll', () => {
+    expect(analysis.largeDeposits.excluded.map((d) => [d.transactionId, d.payrollBy])).toEqual([
+      ['pay3', 'pattern'],
+      ['pay2', 'pattern'],
+      ['pay1', 'pattern'],
+    ]);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId).sort()).toEqual(
+      ['dad1', 'dad2', 'dad3', 'rent1', 'rent2', 'rent3', 'wire1', 'wire2', 'wire3', 'wired-pay'].sort(),
+    );
+    // 9 × 5,000 + the wire Plaid calls payroll, 5,000 = 50,000 to source (it read 0: all were "payroll").
+    expect(analysis.largeDeposits.totalUnsourced).toBe(50_000);
+    expect(analysis.fundsToClose.unsourcedDeducted).toBe(50_000);
+    expect(
+      analysis.largeDeposits.deposits.filter((d) => d.evidence === 'gift_text').map((d) => d.transactionId),
+    ).toEqual(['dad3', 'dad2', 'dad1']);
+  });
+
+  it('says what made the direct deposits payroll', () => {
+    expect(analysis.findings.find((f) => f.id === 'large-deposit:payroll')?.detail).toContain(
+      'named as pay (payroll, direct deposit, salary)',
+    );
+  });
+});
+
 describe('gifts', () => {
   it('a deposit whose text suggests a gift is flagged with what the guide requires, even under the threshold', () => {
     const result = singleItem([
