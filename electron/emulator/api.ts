@@ -502,6 +502,17 @@ export class SandboxApi {
     return record;
   }
 
+  /**
+   * The report a new one is made from (refresh, filter, audit copy): a token that never named a report is
+   * INVALID_ASSET_REPORT_TOKEN, a report that was removed is INVALID_PARENT.
+   */
+  private requireParent(token: string): ReportRecord {
+    const record = token.startsWith('assets-') ? this.ctx.store.reportByToken(token) : null;
+    if (!record) throw PlaidErrors.invalidAssetReportToken();
+    if (record.removed) throw PlaidErrors.invalidParent();
+    return record;
+  }
+
   /** The report if it can be read now: PRODUCT_NOT_READY before its time, its failure if generation failed. */
   readyReport(record: ReportRecord, fast = false): ReportRecord {
     return this.generation.ready(record, fast);
@@ -534,7 +545,7 @@ export class SandboxApi {
   }
 
   assetReportRefresh(body: Body): Body {
-    const original = this.requireReport(String(body.asset_report_token));
+    const original = this.requireParent(String(body.asset_report_token));
     const items = original.item_ids.map((id) => {
       const item = this.ctx.store.itemById(id);
       if (!item || item.removed) throw itemNotFound();
@@ -558,7 +569,7 @@ export class SandboxApi {
 
   /** A parent that finished generating and still exists, for filter and audit copies. */
   private completedParent(token: string): ReportRecord {
-    const parent = this.requireReport(token);
+    const parent = this.requireParent(token);
     if (
       new Date(parent.ready_at).getTime() > this.now().getTime() ||
       this.generation.failureOf(this.generation.generate(parent))

@@ -623,7 +623,7 @@ describe('Asset Reports', () => {
     expect(got.data.report.items[0]?.item_id).toBe(item.item_id);
   });
 
-  it('creates, reads and removes audit copies; removing the report revokes them', async () => {
+  it('creates, reads and removes audit copies; removing the report revokes them and makes it an INVALID_PARENT', async () => {
     const item = await newItem();
     const created = await readyReport([item.access_token], 30);
     const copy = await plaid.assetReportAuditCopyCreate({
@@ -682,7 +682,23 @@ describe('Asset Reports', () => {
     const parentGone = await expectPlaidError(
       plaid.assetReportAuditCopyCreate({ asset_report_token: created.asset_report_token, auditor_id: 'fannie_mae' }),
     );
-    expect(parentGone.data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
+    expect(parentGone.data).toMatchObject({ error_type: 'ASSET_REPORT_ERROR', error_code: 'INVALID_PARENT' });
+    const filterGone = await expectPlaidError(
+      plaid.assetReportFilter({ asset_report_token: created.asset_report_token, account_ids_to_exclude: [] }),
+    );
+    expect(filterGone.data).toMatchObject({ error_type: 'ASSET_REPORT_ERROR', error_code: 'INVALID_PARENT' });
+    const refreshGone = await expectPlaidError(
+      plaid.assetReportRefresh({ asset_report_token: created.asset_report_token }),
+    );
+    expect(refreshGone.data).toMatchObject({ error_type: 'ASSET_REPORT_ERROR', error_code: 'INVALID_PARENT' });
+    // A token that never named a report is still an invalid token, for every way of making a report from it.
+    const neverToken = 'assets-sandbox-00000000-0000-4000-8000-000000000000';
+    for (const never of [
+      plaid.assetReportAuditCopyCreate({ asset_report_token: neverToken, auditor_id: 'fannie_mae' }),
+      plaid.assetReportFilter({ asset_report_token: neverToken, account_ids_to_exclude: [] }),
+      plaid.assetReportRefresh({ asset_report_token: neverToken }),
+    ])
+      expect((await expectPlaidError(never)).data).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
     const removeAgain = await expectPlaidError(
       plaid.assetReportRemove({ asset_report_token: created.asset_report_token }),
     );
