@@ -22,6 +22,7 @@ import type {
   LoanInputs,
   OwnershipResult,
   PossibleGift,
+  SourcedDeposit,
   UnderwritingSettings,
 } from './types';
 
@@ -87,7 +88,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
   const { accounts, reportDate, loan, settings, ownership, countedAccountIds, usdRates } = input;
   const thresholdCents = largeDepositThresholdCents(loan.qualifyingMonthlyIncome, settings.largeDepositShare);
   const sharePercent = `${Math.round(settings.largeDepositShare * 1000) / 10}%`;
-  const sourcedNotes = new Map(settings.sourcedDeposits.map((sourced) => [sourced.transactionId, sourced.note]));
+  const sourcingOf = sourcingNotes(settings.sourcedDeposits);
   const notJudgedAccountIds = accounts
     .filter((e) => isDepository(e.account) && currencyOf(e.account) !== 'USD' && !usdRates.has(e.account.account_id))
     .map((e) => e.account.account_id);
@@ -104,7 +105,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
   // Deposits whose text reads like a gift need the gift documentation whatever their size.
   const possibleGifts: PossibleGift[] = judged.flatMap((entry) =>
     entry.account.transactions
-      .filter((t) => t.amount < 0 && inLookback(t) && GIFT.test(transactionText(t)))
+      .filter((t) => t.amount < 0 && !t.pending && inLookback(t) && GIFT.test(transactionText(t)))
       .map((t) => ({
         ...entry.label,
         transactionId: t.transaction_id,
@@ -112,7 +113,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
         amount: usd(entry, -t.amount) / 100,
         description: describeTransaction(t),
         why: 'gift_text' as const,
-        sourced: sourcedNotes.has(t.transaction_id),
+        sourced: sourcingOf(t) !== null,
       })),
   );
 
@@ -171,7 +172,9 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
 
   const candidates = judged
     .flatMap((entry) => entry.account.transactions.map((transaction) => ({ transaction, entry })))
-    .filter(({ transaction, entry }) => transaction.amount < 0 && usd(entry, -transaction.amount) > thresholdCents)
+    // Pending deposits are not in the current balance yet (nor in funds): they are judged once posted.
+    .filter(({ transaction }) => transaction.amount < 0 && !transaction.pending)
+    .filter(({ transaction, entry }) => usd(entry, -transaction.amount) > thresholdCents)
     .filter(({ transaction }) => inLookback(transaction))
     .sort((a, b) => (a.transaction.date < b.transaction.date ? -1 : a.transaction.date > b.transaction.date ? 1 : 0));
 
@@ -242,13 +245,15 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     if (match?.from === 'borrowed' || BORROWED.test(transaction.credit_category?.detailed ?? '')) evidence = 'borrowed';
     else if (match?.from === 'third_party') evidence = 'third_party';
     else if (GIFT.test(transactionText(transaction))) evidence = 'gift_text';
-    const note = sourcedNotes.get(transaction.transaction_id) ?? null;
+    const sourcing = sourcingOf(transaction);
+    const note = sourcing?.note ?? null;
     const sourced = note !== null;
     const inCountedAccount = countedAccountIds.has(entry.account.account_id);
     deposits.push({
       ...common,
       sourced,
       note,
+      noteTransactionId: sourcing?.transactionId ?? null,
       evidence,
       matchedTransactionId: match?.transaction.transaction_id ?? null,
       matchedAccountId: match?.entry.account.account_id ?? null,
@@ -313,6 +318,18 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     largeDeposits: { threshold, notJudgedAccountIds, deposits, excluded, possibleGifts, totalUnsourced, totalSourced },
     findings,
   };
+}
+
+/**
+ * The officer's note for a deposit, by its id, or by the id it had while pending (a deposit sourced while
+ * pending posts under a new id that points back at the pending one), with the id the note is recorded under.
+ */
+function sourcingNotes(sourced: SourcedDeposit[]): (transaction: AssetReportTransaction) => SourcedDeposit | null {
+  const notes = new Map(sourced.map((deposit) => [deposit.transactionId, deposit]));
+  return (transaction) =>
+    notes.get(transaction.transaction_id) ??
+    (transaction.pending_transaction_id ? notes.get(transaction.pending_transaction_id) : undefined) ??
+    null;
 }
 
 type DepositCause = 'unsourced' | Exclude<DepositEvidence, 'none'> | 'sourced' | 'own_transfer' | 'payroll';

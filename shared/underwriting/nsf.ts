@@ -112,7 +112,8 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
     const fees: NsfEvent[] = [];
     const reversals: AssetReportTransaction[] = [];
     for (const transaction of account.transactions) {
-      if (transaction.amount === 0 || transaction.date > reportDate) continue;
+      // A pending fee is not in the current balance yet and may still be dropped: read it once it posts.
+      if (transaction.pending || transaction.amount === 0 || transaction.date > reportDate) continue;
       if (isReturnedDeposit(transaction)) {
         returnedDeposits.push({
           ...label,

@@ -229,6 +229,8 @@ export interface LargeDeposit extends AccountLabel {
   description: string;
   sourced: boolean;
   note: string | null;
+  /** The transaction id the note is recorded under: the deposit's own, or the id it had while pending. */
+  noteTransactionId: string | null;
   evidence: DepositEvidence;
   /** The matching withdrawal behind third_party/borrowed evidence. */
   matchedTransactionId: string | null;

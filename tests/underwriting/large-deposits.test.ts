@@ -208,6 +208,64 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
     expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['adp', 'dd', 'zelle', 'gusto']);
   });
 
+  it('leaves out pending deposits: the current balance does not include them yet', () => {
+    const analysis = analyze(
+      singleItem([
+        {
+          id: 'chk-0000',
+          current: 1000,
+          transactions: [
+            { id: 'pending-dep', daysAgo: 0, amount: -9000, description: 'MOBILE DEPOSIT', pending: true },
+            { id: 'pending-gift', daysAgo: 0, amount: -500, description: 'BIRTHDAY GIFT FROM MOM', pending: true },
+          ],
+        },
+      ]),
+      {},
+      { fundsToClose: 0, reservesNeeded: 0 },
+    );
+    expect(analysis.largeDeposits.deposits).toEqual([]);
+    expect(analysis.largeDeposits.possibleGifts).toEqual([]);
+    // 1,000 verified, nothing deducted: 1,000 available (it read 1,000 - 9,000 = -8,000).
+    expect(analysis.fundsToClose).toMatchObject({
+      verifiedLiquidAssets: 1000,
+      unsourcedDeducted: 0,
+      availableFunds: 1000,
+    });
+  });
+
+  it('a note on a pending deposit still sources it once it posts under a new id', () => {
+    const posted = singleItem([
+      {
+        id: 'chk-0000',
+        current: 10000,
+        transactions: [
+          {
+            id: 'posted-dep',
+            daysAgo: 2,
+            amount: -9000,
+            description: 'MOBILE DEPOSIT',
+            pendingTransactionId: 'pending-dep',
+          },
+        ],
+      },
+    ]);
+    const analysis = analyze(posted, {
+      sourcedDeposits: [{ transactionId: 'pending-dep', note: 'Sale of car, bill of sale on file' }],
+    });
+    expect(analysis.largeDeposits.deposits).toMatchObject([
+      {
+        transactionId: 'posted-dep',
+        sourced: true,
+        note: 'Sale of car, bill of sale on file',
+        // where the note is recorded, so withdrawing it from the posted deposit reaches it
+        noteTransactionId: 'pending-dep',
+      },
+    ]);
+    // Sourced: 9,000 no longer deducted (it was, the note being on the pending id).
+    expect(analysis.largeDeposits).toMatchObject({ totalUnsourced: 0, totalSourced: 9000 });
+    expect(analysis.fundsToClose.unsourcedDeducted).toBe(0);
+  });
+
   it('ignores money into credit and loan accounts, outflows, and deposits older than the lookback', () => {
     const result = singleItem(
       [

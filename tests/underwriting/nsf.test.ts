@@ -52,6 +52,30 @@ describe('NSF and overdraft fees', () => {
     expect(finding?.transactionIds).not.toContain('nsf-100');
   });
 
+  it('leaves out pending fees: the current balance does not include them yet, and they may still drop', () => {
+    const analysis = analyze([
+      {
+        id: 'chk-0000',
+        current: 500,
+        transactions: [
+          { id: 'nsf-10', daysAgo: 10, amount: 35, description: 'NSF FEE' },
+          { id: 'od-pending', daysAgo: 0, amount: 34, description: 'OVERDRAFT FEE', pending: true },
+        ],
+      },
+    ]);
+    // One posted fee, 10 days before the report (the pending one made it 2, the last one 0 days ago).
+    expect(analysis.nsf.windows.map((w) => [w.days, w.fees])).toEqual([
+      [30, 1],
+      [60, 1],
+      [90, 1],
+    ]);
+    expect(analysis.nsf.events.map((e) => e.transactionId)).toEqual(['nsf-10']);
+    expect(analysis.nsf).toMatchObject({ daysSinceLast: 10, lastDate: '2026-03-20' });
+    expect(analysis.findings.find((f) => f.rule === 'nsf')?.title).toBe(
+      '1 NSF/overdraft fee in 90 days (1 in 30, 1 in 60)',
+    );
+  });
+
   it('a reversal cancels the fee it belongs to, not a later unreversed one', () => {
     const analysis = analyze([
       {

@@ -187,8 +187,10 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
     ]);
   });
   const unmarkSourced = useStableCallback(async (deposit: LargeDeposit) => {
-    await api.depositsUnmarkSourced({ reportId: summary.id, transactionId: deposit.transactionId });
-    setSourced((sourced ?? []).filter((s) => s.transactionId !== deposit.transactionId));
+    // A note made while the deposit was pending is recorded under its pending id.
+    const transactionId = deposit.noteTransactionId ?? deposit.transactionId;
+    await api.depositsUnmarkSourced({ reportId: summary.id, transactionId });
+    setSourced((sourced ?? []).filter((s) => s.transactionId !== transactionId));
   });
 
   const openReport = (id: string) => navigate(href.report(id));
