@@ -54,11 +54,12 @@ export function analyzeReport(
     const rate = confirmations.find((c) => c.kind === 'conversion' && c.accountKey === key)?.usdRate;
     if (rate) usdRates.set(account.account_id, rate);
   }
-  // The other leg of a transfer may be in another of the borrowers' reports (another bank linked separately).
-  const ownIds = new Set(accounts.map((a) => a.account.account_id));
+  // The other leg of a transfer may be in another of the borrowers' reports (another bank linked separately);
+  // an account of this report is left out of them by its key, as a re-link gives it a new account id.
+  const ownKeys = new Set(accounts.map((a) => accountKey(a.item, a.account)));
   const otherAccounts = (options.otherReports ?? [])
     .flatMap((other) => reportAccounts(other).map((entry) => ({ entry, warnings: other.warnings })))
-    .filter(({ entry }) => !ownIds.has(entry.account.account_id));
+    .filter(({ entry }) => !ownKeys.has(accountKey(entry.item, entry.account)));
   const borrowers = borrowerNames(loan);
   const otherOwnership = otherAccounts.map(({ entry, warnings }) =>
     accountOwnership(entry, warnings, borrowers, confirmations),

@@ -1,6 +1,7 @@
 import type { AssetReportTransaction } from '../asset-report';
 import type { ReportAccount } from './accounts';
 import {
+  accountKey,
   currencyOf,
   describeAccount,
   describeTransaction,
@@ -45,6 +46,8 @@ export function largeDepositThreshold(qualifyingMonthlyIncome: number, share: nu
 interface Withdrawal {
   transaction: AssetReportTransaction;
   entry: ReportAccount;
+  /** The account's accountKey: a re-linked copy of the same account has another account id but the same key. */
+  accountKey: string;
   /** own: an account the borrowers own; borrowed: a credit card or loan; third_party: someone else's account. */
   from: 'own' | 'borrowed' | 'third_party';
 }
@@ -150,6 +153,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
   // Withdrawals anywhere in the borrowers' reports, indexed by cents: a heavy report has tens of thousands.
   const withdrawalsByCents = new Map<number, Withdrawal[]>();
   for (const entry of [...accounts, ...(input.otherAccounts ?? [])]) {
+    const key = accountKey(entry.item, entry.account);
     const from: Withdrawal['from'] = isDebt(entry.account)
       ? 'borrowed'
       : owned.get(entry.account.account_id)
@@ -157,10 +161,10 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
         : 'third_party';
     for (const transaction of entry.account.transactions) {
       if (transaction.amount <= 0) continue;
-      const key = usd(entry, transaction.amount);
-      const list = withdrawalsByCents.get(key) ?? [];
-      list.push({ transaction, entry, from });
-      withdrawalsByCents.set(key, list);
+      const cents = usd(entry, transaction.amount);
+      const list = withdrawalsByCents.get(cents) ?? [];
+      list.push({ transaction, entry, accountKey: key, from });
+      withdrawalsByCents.set(cents, list);
     }
   }
   const usedWithdrawals = new Set<string>();
@@ -190,10 +194,11 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
       description,
     };
 
+    const intoKey = accountKey(entry.item, entry.account);
     const match = (withdrawalsByCents.get(amountCents) ?? [])
       .filter(
-        ({ transaction: out, entry: from }) =>
-          from.account.account_id !== entry.account.account_id &&
+        ({ transaction: out, accountKey: fromKey }) =>
+          fromKey !== intoKey &&
           !usedWithdrawals.has(out.transaction_id) &&
           businessDaysBetween(out.date, transaction.date) <= settings.transferMatchBusinessDays,
       )

@@ -1,7 +1,9 @@
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import {
   accountKey,
+  accountOwnership,
   analyzeReport,
+  borrowerNames,
   businessDaysBetween,
   largeDepositThreshold,
   matchName,
@@ -9,6 +11,8 @@ import {
   underwritingSettings,
 } from '../../shared/underwriting';
 import type { AccountConfirmation, LoanInputs, UnderwritingSettings } from '../../shared/underwriting';
+import { reportAccounts } from '../../shared/underwriting/accounts';
+import { checkLargeDeposits } from '../../shared/underwriting/large-deposits';
 import { REPORT_DATE, loan, report, singleItem } from './fixtures';
 import type { AccountSpec } from './fixtures';
 
@@ -378,6 +382,66 @@ describe('sourcing by evidence, not by description', () => {
     expect(analyze(main, {}, {}, [other]).largeDeposits.excluded).toMatchObject([
       { transactionId: 'in', reason: 'own_transfer', matchedTransactionId: 'wire-out' },
     ]);
+  });
+});
+
+describe('an account re-linked in another report is the same account', () => {
+  // The checking took a 9,000 wire and paid 9,000 earnest money out the next day. An older report holds the same
+  // checking (same bank, mask and subtype) under the account id of an earlier link, with the same payment.
+  const current = singleItem([
+    {
+      id: 'chk-new',
+      mask: '0000',
+      current: 30000,
+      transactions: [
+        { id: 'wire', daysAgo: 10, amount: -9000, description: 'WIRE IN FROM JOHN DOE' },
+        { id: 'escrow', daysAgo: 9, amount: 9000, description: 'WIRE OUT TITLE CO EARNEST MONEY' },
+      ],
+    },
+  ]);
+  const older = report({
+    id: 'older-report',
+    items: [
+      {
+        itemId: 'item-old',
+        accounts: [
+          {
+            id: 'chk-old',
+            mask: '0000',
+            current: 30000,
+            transactions: [
+              { id: 'escrow-old', daysAgo: 9, amount: 9000, description: 'WIRE OUT TITLE CO EARNEST MONEY' },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
+  it('its own payment out is not the other leg of a transfer into it: the wire stays a large deposit', () => {
+    const analysis = analyze(current, {}, {}, [older]);
+    // It read as an own transfer from chk-old: nothing deducted; now 9,000 to source.
+    expect(analysis.largeDeposits.excluded).toEqual([]);
+    expect(analysis.largeDeposits.deposits.map((d) => [d.transactionId, d.evidence])).toEqual([['wire', 'none']]);
+    expect(analysis.fundsToClose.unsourcedDeducted).toBe(9000);
+  });
+
+  it('checkLargeDeposits rules out the same account by its key, not its account id', () => {
+    const accounts = reportAccounts(current);
+    const others = reportAccounts(older);
+    const ownership = [...accounts, ...others].map((entry) => accountOwnership(entry, [], borrowerNames(loan())));
+    const { largeDeposits } = checkLargeDeposits({
+      accounts,
+      reportDate: REPORT_DATE,
+      loan: loan(),
+      settings: underwritingSettings(),
+      ownership,
+      countedAccountIds: new Set(['chk-new', 'chk-old']),
+      usdRates: new Map(),
+      otherAccounts: others,
+    });
+    expect(largeDeposits.excluded).toEqual([]);
+    expect(largeDeposits.totalUnsourced).toBe(9000);
   });
 });
 
