@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger';
 import { itemAccessTokenInvalidate } from './access-token-invalidate';
 import { KNOWN_AUDITOR_IDS, type ClientRegistry, type EmulatorClient } from './clients';
 import { checkLogin } from './data/credentials';
-import { generateItemAccounts } from './data/generator';
+import { accountIdFor, generateItemAccounts } from './data/generator';
 import { findInstitution, institutionJson, institutionProducts, searchInstitutions } from './data/institutions';
 import { itemNotFound, PlaidApiError, PlaidErrors } from './errors';
 import { findPersona } from './data/personas';
@@ -17,9 +17,9 @@ import {
   newLinkToken,
   newOpaqueId,
   newPublicToken,
-  newUuid,
 } from './ids';
 import { refreshOptions } from './refresh-options';
+import { fireableWebhook } from './sandbox-webhooks';
 import { isoSeconds, ReportBuilder, type ReportView } from './report';
 import { ReportGeneration, wantsFast } from './report-generation';
 import type { EmulatorStore, ItemRecord, LinkTokenRecord, ReportRecord } from './store';
@@ -417,37 +417,19 @@ export class SandboxApi {
 
   sandboxItemFireWebhook(body: Body): Body {
     const item = this.requireItem(String(body.access_token));
-    const code = String(body.webhook_code);
-    const type = str(body.webhook_type) ?? (code === 'PRODUCT_READY' ? 'ASSETS' : 'TRANSACTIONS');
-    const productFor: Record<string, string> = {
-      ASSETS: 'assets',
-      TRANSACTIONS: 'transactions',
-      AUTH: 'auth',
-      HOLDINGS: 'investments',
-      INVESTMENTS_TRANSACTIONS: 'investments',
-      LIABILITIES: 'liabilities',
-    };
-    const product = productFor[type];
-    if (product && !item.products.includes(product)) throw PlaidErrors.sandboxProductNotEnabled(product);
+    const webhook = fireableWebhook(str(body.webhook_type), String(body.webhook_code));
+    if (webhook.product && !item.products.includes(webhook.product))
+      throw PlaidErrors.sandboxProductNotEnabled(webhook.product);
     if (!item.webhook) throw PlaidErrors.sandboxWebhookInvalid();
-    const payload: Body = { webhook_type: type, webhook_code: code };
-    if (type === 'ASSETS') {
-      payload.asset_report_id = newUuid();
-      if (code === 'ERROR') payload.error = PlaidErrors.generationFailed().toBody(undefined, 'webhook');
-      else payload.report_type = 'FULL';
-    } else {
-      payload.item_id = item.item_id;
-      if (type === 'ITEM' && code === 'ERROR')
-        payload.error = (item.error ? PlaidApiError.fromStored(item.error) : PlaidErrors.itemLoginRequired()).toBody(
-          undefined,
-          'webhook',
-        );
-      if (type === 'TRANSACTIONS' && code === 'DEFAULT_UPDATE') payload.new_transactions = 0;
-      if (type === 'TRANSACTIONS' && code === 'SYNC_UPDATES_AVAILABLE')
-        Object.assign(payload, { initial_update_complete: true, historical_update_complete: true });
-    }
-    payload.environment = ENVIRONMENT;
-    this.ctx.webhooks.send(item.webhook, payload);
+    const persona = findPersona(item.username) ?? findPersona('user_good');
+    const accounts = (persona?.accounts ?? [])
+      .map((a) => ({ id: accountIdFor(item.item_id, a.key), depository: a.type === 'depository' }))
+      .filter((a) => !item.account_ids || item.account_ids.includes(a.id))
+      .sort((a, b) => Number(b.depository) - Number(a.depository));
+    this.ctx.webhooks.send(
+      item.webhook,
+      webhook.build({ item_id: item.item_id, account_ids: accounts.map((a) => a.id) }, this.now()),
+    );
     return { webhook_fired: true };
   }
 

@@ -1,4 +1,11 @@
-import { CountryCode, Products, SandboxItemFireWebhookRequestWebhookCodeEnum, WebhookType, type PlaidApi } from 'plaid';
+import {
+  CountryCode,
+  Products,
+  SandboxItemFireWebhookRequestWebhookCodeEnum,
+  SandboxItemFireWebhookRequestWebhookCodeEnum as Code,
+  WebhookType,
+  type PlaidApi,
+} from 'plaid';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { PLAID_ENDPOINTS } from '../../electron/emulator/openapi/endpoints';
 import { expectPlaidError, SpecValidator } from './openapi-validator';
@@ -347,6 +354,83 @@ describe('Items', () => {
       }),
     );
     expect(refused.data).toMatchObject({ error_type: 'SANDBOX_ERROR', error_code: 'SANDBOX_WEBHOOK_INVALID' });
+  });
+
+  it("fires every webhook type and code pair fire_webhook's description lists, each payload as the spec's schema", async () => {
+    // The pairs of the endpoint's description, and the spec's schema of each webhook.
+    const pairs: [WebhookType, SandboxItemFireWebhookRequestWebhookCodeEnum, string][] = [
+      [WebhookType.Transactions, Code.DefaultUpdate, 'DefaultUpdateWebhook'],
+      [WebhookType.Auth, Code.DefaultUpdate, 'AuthDefaultUpdateWebhook'],
+      [WebhookType.InvestmentsTransactions, Code.DefaultUpdate, 'InvestmentsDefaultUpdateWebhook'],
+      [WebhookType.Holdings, Code.DefaultUpdate, 'HoldingsDefaultUpdateWebhook'],
+      [WebhookType.Liabilities, Code.DefaultUpdate, 'LiabilitiesDefaultUpdateWebhook'],
+      [WebhookType.Item, Code.NewAccountsAvailable, 'NewAccountsAvailableWebhook'],
+      [WebhookType.Auth, Code.SmsMicrodepositsVerification, 'HostedMMDVerificationWebhook'],
+      [WebhookType.Item, Code.LoginRepaired, 'ItemLoginRepairedWebhook'],
+      [WebhookType.Item, Code.PendingDisconnect, 'PendingDisconnectWebhook'],
+      [WebhookType.Transactions, Code.RecurringTransactionsUpdate, 'RecurringTransactionsUpdateWebhook'],
+      [WebhookType.Transactions, Code.SyncUpdatesAvailable, 'SyncUpdatesAvailableWebhook'],
+      [WebhookType.Item, Code.UserPermissionRevoked, 'UserPermissionRevokedWebhook'],
+      [WebhookType.Item, Code.UserAccountRevoked, 'UserAccountRevokedWebhook'],
+      [WebhookType.Assets, Code.ProductReady, 'AssetsProductReadyWebhook'],
+      [WebhookType.Assets, Code.Error, 'AssetsErrorWebhook'],
+    ];
+    const everything = [
+      Products.Assets,
+      Products.Transactions,
+      Products.Auth,
+      Products.Investments,
+      Products.Liabilities,
+    ];
+    const item = await newItem('user_good', everything, receiver.url);
+    await emulator.webhooksIdle();
+    for (const [webhook_type, webhook_code, schema] of pairs) {
+      const before = receiver.received.length;
+      await plaid.sandboxItemFireWebhook({ access_token: item.access_token, webhook_type, webhook_code });
+      await emulator.webhooksIdle();
+      const payloads = deliveredPayloads({ ...receiver, received: receiver.received.slice(before) });
+      expect(payloads, `${webhook_type} ${webhook_code}`).toHaveLength(1);
+      expect(payloads[0]).toMatchObject({ webhook_type, webhook_code, environment: 'sandbox' });
+      validator.check(schema, payloads[0], `${webhook_type} ${webhook_code} webhook`);
+    }
+  });
+
+  it('fires the Assets ERROR webhook for an Assets Item and refuses pairs the endpoint does not document', async () => {
+    const item = await newItem('user_good', [Products.Assets], receiver.url);
+    await emulator.webhooksIdle();
+    const before = receiver.received.length;
+    await plaid.sandboxItemFireWebhook({ access_token: item.access_token, webhook_code: Code.Error });
+    await emulator.webhooksIdle();
+    const [error] = deliveredPayloads({ ...receiver, received: receiver.received.slice(before) });
+    expect(error).toMatchObject({
+      webhook_type: 'ASSETS',
+      webhook_code: 'ERROR',
+      error: { error_type: 'ASSET_REPORT_ERROR' },
+    });
+    validator.check('AssetsErrorWebhook', error, 'ERROR webhook');
+    for (const [webhook_type, webhook_code] of [
+      [WebhookType.Assets, Code.DefaultUpdate],
+      [WebhookType.Item, Code.ProductReady],
+      [WebhookType.Item, Code.Error],
+      [WebhookType.Transactions, Code.LoginRepaired],
+      [WebhookType.Item, Code.AuthorizationGranted],
+      [undefined, Code.AuthorizationGranted],
+    ] as const) {
+      const refused = await expectPlaidError(
+        plaid.sandboxItemFireWebhook({ access_token: item.access_token, webhook_type, webhook_code }),
+      );
+      expect(refused.data, `${webhook_type} ${webhook_code}`).toMatchObject({
+        error_type: 'INVALID_REQUEST',
+        error_code: 'INVALID_FIELD',
+      });
+      expect(String(refused.data.error_message)).toContain(webhook_code);
+    }
+    const transactions = await expectPlaidError(
+      plaid.sandboxItemFireWebhook({ access_token: item.access_token, webhook_code: Code.DefaultUpdate }),
+    );
+    expect(transactions.data).toMatchObject({ error_code: 'SANDBOX_PRODUCT_NOT_ENABLED' });
+    await emulator.webhooksIdle();
+    expect(receiver.received.length).toBe(before + 1);
   });
 });
 
