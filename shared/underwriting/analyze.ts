@@ -46,7 +46,6 @@ export function analyzeReport(
   const documentAge = checkDocumentAge(result.report, loan, settings, toIsoDate(asOf));
   const coverage = checkCoverage(accounts, loan, settings);
   const ownership = checkOwnership(accounts, result.warnings, loan, confirmations);
-  const { counted } = classifyAccounts(accounts, ownership.ownership, settings);
   const usdRates = new Map<string, number>();
   for (const { item, account } of accounts) {
     if (currencyOf(account) === 'USD') continue;
@@ -64,13 +63,23 @@ export function analyzeReport(
   const otherOwnership = otherAccounts.map(({ entry, warnings }) =>
     accountOwnership(entry, warnings, borrowers, confirmations),
   );
+  // Money from an account that does not count (a business account before its review, …) is no own transfer.
+  const classified = [
+    classifyAccounts(accounts, ownership.ownership, settings),
+    classifyAccounts(
+      otherAccounts.map(({ entry }) => entry),
+      otherOwnership,
+      settings,
+    ),
+  ];
   const largeDeposits = checkLargeDeposits({
     accounts,
     reportDate,
     loan,
     settings,
     ownership: [...ownership.ownership, ...otherOwnership],
-    countedAccountIds: new Set(counted.map((a) => a.accountId)),
+    countedAccountIds: new Set(classified.flatMap(({ counted }) => counted.map((a) => a.accountId))),
+    notCountedReasons: new Map(classified.flatMap(({ notCounted }) => notCounted.map((a) => [a.accountId, a.reasons]))),
     usdRates,
     otherAccounts: otherAccounts.map(({ entry }) => entry),
   });

@@ -12,6 +12,7 @@ import {
   transactionText,
 } from './accounts';
 import { businessDaysBetween, daysBetween } from './dates';
+import { NOT_COUNTED } from './funds-to-close';
 import { GIFT, isPayrollByInsights, payrollPattern } from './payroll';
 import { CITATIONS } from './types';
 import type {
@@ -21,6 +22,7 @@ import type {
   LargeDeposit,
   LargeDepositResult,
   LoanInputs,
+  NotCountedReason,
   OwnershipResult,
   PossibleGift,
   SourcedDeposit,
@@ -48,11 +50,15 @@ interface Withdrawal {
   entry: ReportAccount;
   /** The account's accountKey: a re-linked copy of the same account has another account id but the same key. */
   accountKey: string;
-  /** own: an account the borrowers own; borrowed: a credit card or loan; third_party: someone else's account. */
-  from: 'own' | 'borrowed' | 'third_party';
+  /**
+   * own: a counted account the borrowers own; own_not_counted: theirs but held back from funds to close (a
+   * business account before its review, …), so money from it needs sourcing like any other; borrowed: a credit
+   * card or loan; third_party: someone else's account.
+   */
+  from: 'own' | 'own_not_counted' | 'borrowed' | 'third_party';
 }
 
-const PREFERENCE: Record<Withdrawal['from'], number> = { own: 0, borrowed: 1, third_party: 2 };
+const PREFERENCE: Record<Withdrawal['from'], number> = { own: 0, own_not_counted: 1, borrowed: 2, third_party: 3 };
 
 export interface LargeDepositInputs {
   accounts: ReportAccount[];
@@ -68,8 +74,10 @@ export interface LargeDepositInputs {
   >;
   /** Ownership of every asset account in `accounts` and in `otherAccounts`. */
   ownership: OwnershipResult[];
-  /** Account ids whose balance counts in funds to close. */
+  /** Account ids whose balance counts in funds to close, in `accounts` and in `otherAccounts`. */
   countedAccountIds: Set<string>;
+  /** Why the accounts that do not count are held back, by account id (named in a deposit's explanation). */
+  notCountedReasons?: Map<string, NotCountedReason[]>;
   /** US dollars per unit for accounts in another currency that the officer converted, by account id. */
   usdRates: Map<string, number>;
   /** Accounts from the borrowers' other reports, where the other leg of a transfer may be. */
@@ -78,8 +86,8 @@ export interface LargeDepositInputs {
 
 /**
  * Single deposits exceeding a share of qualifying monthly income. A deposit is an own transfer only when a
- * withdrawal of the same amount within the business-day window exists in another account the borrowers own
- * (this report or another of theirs); the same withdrawal from someone else's account is third-party money
+ * withdrawal of the same amount within the business-day window exists in another account the borrowers own and
+ * that counts in funds to close (this report or another of theirs); the same withdrawal from someone else's account is third-party money
  * (a gift or loan to document), from a credit card or loan it is borrowed funds. Payroll needs wage evidence
  * (see payroll.ts): never a gift, a wire or a P2P service. Unsourced deposits count against funds on a
  * purchase (only those in counted accounts: the others are not in funds at all).
@@ -154,11 +162,14 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
   const withdrawalsByCents = new Map<number, Withdrawal[]>();
   for (const entry of [...accounts, ...(input.otherAccounts ?? [])]) {
     const key = accountKey(entry.item, entry.account);
+    const id = entry.account.account_id;
     const from: Withdrawal['from'] = isDebt(entry.account)
       ? 'borrowed'
-      : owned.get(entry.account.account_id)
-        ? 'own'
-        : 'third_party';
+      : !owned.get(id)
+        ? 'third_party'
+        : countedAccountIds.has(id)
+          ? 'own'
+          : 'own_not_counted';
     for (const transaction of entry.account.transactions) {
       if (transaction.amount <= 0) continue;
       const cents = usd(entry, transaction.amount);
@@ -274,6 +285,8 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
       detail += match
         ? ` It matches a withdrawal from ${describeAccount(match.entry.label)}, a credit or loan account: borrowed funds must be investigated.`
         : ' Plaid categorises it as a loan or cash advance: borrowed funds must be investigated.';
+    else if (match?.from === 'own_not_counted')
+      detail += ` It ${fromNotCounted(match, input.notCountedReasons)}: until that account counts, money from it needs sourcing like any other.`;
     if (!inCountedAccount) detail += ' Its account is not counted in funds to close, so nothing is deducted for it.';
     if (sourced) detail += ` Sourced: ${note}`;
     else if (loan.purpose === 'purchase')
@@ -283,7 +296,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     groups.add(sourced ? 'sourced' : evidence === 'none' ? 'unsourced' : evidence, {
       title: `${sourced ? 'Sourced large deposit' : 'Large deposit'} of ${formatMoney(amount)} into ${describeAccount(entry.label)} on ${transaction.date}`,
       detail,
-      line: `${formatMoney(amount)} on ${transaction.date} into ${describeAccount(entry.label)} ("${description}"${sourced ? `, sourced: ${note}` : ''})`,
+      line: `${formatMoney(amount)} on ${transaction.date} into ${describeAccount(entry.label)} ("${description}"${match?.from === 'own_not_counted' ? `; it ${fromNotCounted(match, input.notCountedReasons)}` : ''}${sourced ? `, sourced: ${note}` : ''})`,
       account: describeAccount(entry.label),
       accountIds: [entry.account.account_id],
       transactionIds: match
@@ -323,6 +336,12 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     largeDeposits: { threshold, notJudgedAccountIds, deposits, excluded, possibleGifts, totalUnsourced, totalSourced },
     findings,
   };
+}
+
+/** "matches a withdrawal from the borrower's X on D, an account not counted in funds to close (it is a business account)" */
+function fromNotCounted(match: Withdrawal, reasons: Map<string, NotCountedReason[]> | undefined): string {
+  const why = (reasons?.get(match.entry.account.account_id) ?? []).map((r) => NOT_COUNTED[r].why).join('; ');
+  return `matches a withdrawal from the borrower's ${describeAccount(match.entry.label)} on ${match.transaction.date}, an account not counted in funds to close${why ? ` (${why})` : ''}`;
 }
 
 /**

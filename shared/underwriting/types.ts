@@ -232,7 +232,7 @@ export interface LargeDeposit extends AccountLabel {
   /** The transaction id the note is recorded under: the deposit's own, or the id it had while pending. */
   noteTransactionId: string | null;
   evidence: DepositEvidence;
-  /** The matching withdrawal behind third_party/borrowed evidence. */
+  /** The matching withdrawal behind third_party/borrowed evidence, or from a borrower's account that is not counted. */
   matchedTransactionId: string | null;
   matchedAccountId: string | null;
   /** False when its account is not counted in funds to close (so nothing is deducted for it). */

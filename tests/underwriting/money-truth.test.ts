@@ -385,6 +385,63 @@ describe('sourcing by evidence, not by description', () => {
   });
 });
 
+describe('a transfer from an account that is not counted is not an own transfer', () => {
+  // 20,000 moved from the borrower's business checking (held back until the business-asset review) into her
+  // checking, which now holds 30,000.
+  const result = singleItem([
+    {
+      id: 'chk-0001',
+      current: 30000,
+      transactions: [{ id: 'in', daysAgo: 5, amount: -20000, description: 'ONLINE TRANSFER FROM BUSINESS CHK' }],
+    },
+    {
+      id: 'biz-0002',
+      name: 'Plaid Business Checking',
+      current: 500,
+      transactions: [{ id: 'out', daysAgo: 5, amount: 20000, description: 'ONLINE TRANSFER TO CHK' }],
+    },
+  ]);
+  const terms = { fundsToClose: 25000, reservesNeeded: 0 };
+
+  it('the deposit stays large, to source, and says why its source does not count', () => {
+    const analysis = analyze(result, terms);
+    expect(analysis.largeDeposits.excluded).toEqual([]);
+    expect(analysis.largeDeposits.deposits).toMatchObject([
+      { transactionId: 'in', evidence: 'none', matchedTransactionId: 'out', matchedAccountId: 'biz-0002' },
+    ]);
+    // 30,000 counted - 20,000 unsourced = 10,000 against 25,000: short 15,000 (it read covered, 30,000 available).
+    expect(analysis.fundsToClose).toMatchObject({ unsourcedDeducted: 20000, availableFunds: 10000, shortfall: 15000 });
+    const finding = analysis.findings.find((f) => f.id === 'large-deposit:unsourced');
+    expect(finding?.detail).toContain(
+      "matches a withdrawal from the borrower's Plaid Business Checking ••0002 on 2026-03-25, an account not counted in funds to close (it is a business account)",
+    );
+    expect(finding?.transactionIds).toEqual(['in', 'out']);
+  });
+
+  it('once the business-asset review is recorded the account counts, and the transfer is its own', () => {
+    const reviewed = analyze(result, terms, {
+      accountConfirmations: [{ accountKey: key(result, 'biz-0002'), kind: 'business_review', note: 'Cash flow ok' }],
+    });
+    expect(reviewed.largeDeposits.excluded).toMatchObject([
+      { transactionId: 'in', reason: 'own_transfer', matchedTransactionId: 'out' },
+    ]);
+    // 30,000 + 500 = 30,500, nothing deducted.
+    expect(reviewed.fundsToClose).toMatchObject({ unsourcedDeducted: 0, availableFunds: 30500, shortfall: 0 });
+  });
+
+  it("the same holds for the borrower's accounts in another report", () => {
+    const [checking, business] = result.report.items[0]!.accounts;
+    const main = report({ items: [{ itemId: 'item-1', accounts: [] }] });
+    main.report.items[0]!.accounts = [checking!];
+    const other = report({ id: 'other-report', items: [{ itemId: 'item-2', institutionId: 'ins_2', accounts: [] }] });
+    other.report.items[0]!.accounts = [business!];
+    const analysis = analyze(main, terms, {}, [other]);
+    expect(analysis.largeDeposits.excluded).toEqual([]);
+    expect(analysis.largeDeposits.deposits).toMatchObject([{ transactionId: 'in', matchedAccountId: 'biz-0002' }]);
+    expect(analysis.fundsToClose.unsourcedDeducted).toBe(20000);
+  });
+});
+
 describe('an account re-linked in another report is the same account', () => {
   // The checking took a 9,000 wire and paid 9,000 earnest money out the next day. An older report holds the same
   // checking (same bank, mask and subtype) under the account id of an earlier link, with the same payment.
