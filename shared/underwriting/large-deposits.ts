@@ -58,6 +58,15 @@ interface Withdrawal {
   from: 'own' | 'own_not_counted' | 'borrowed' | 'third_party';
 }
 
+// Banks post the two legs of one transfer on their own days: the withdrawal may show a business day after.
+const POSTING_SKEW_BUSINESS_DAYS = 1;
+
+/** Money must leave before it arrives: the withdrawal on or up to `window` business days before the deposit. */
+function withdrawalCouldFund(withdrawalDate: string, depositDate: string, window: number): boolean {
+  const apart = businessDaysBetween(withdrawalDate, depositDate);
+  return withdrawalDate <= depositDate ? apart <= window : apart <= POSTING_SKEW_BUSINESS_DAYS;
+}
+
 const PREFERENCE: Record<Withdrawal['from'], number> = { own: 0, own_not_counted: 1, borrowed: 2, third_party: 3 };
 
 export interface LargeDepositInputs {
@@ -86,7 +95,7 @@ export interface LargeDepositInputs {
 
 /**
  * Single deposits exceeding a share of qualifying monthly income. A deposit is an own transfer only when a
- * withdrawal of the same amount within the business-day window exists in another account the borrowers own and
+ * withdrawal of the same amount within the business-day window before it (or a business day after) exists in another account the borrowers own and
  * that counts in funds to close (this report or another of theirs); the same withdrawal from someone else's account is third-party money
  * (a gift or loan to document), from a credit card or loan it is borrowed funds. Payroll needs wage evidence
  * (see payroll.ts): never a gift, a wire or a P2P service. Unsourced deposits count against funds on a
@@ -211,7 +220,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
         ({ transaction: out, accountKey: fromKey }) =>
           fromKey !== intoKey &&
           !usedWithdrawals.has(out.transaction_id) &&
-          businessDaysBetween(out.date, transaction.date) <= settings.transferMatchBusinessDays,
+          withdrawalCouldFund(out.date, transaction.date, settings.transferMatchBusinessDays),
       )
       .sort(
         (a, b) =>

@@ -67,7 +67,7 @@ export interface UnderwritingSettings {
   largeDepositShare: number;
   /** Only deposits this many days before the report date are examined; null = the whole report. */
   largeDepositLookbackDays: number | null;
-  /** Business days (Mon–Fri) apart that a deposit and the matching withdrawal from another account may be. */
+  /** Business days (Mon–Fri) the matching withdrawal from another account may precede a deposit (or follow it by one). */
   transferMatchBusinessDays: number;
   /** A current balance above this multiple of the 60-day average is a jump. */
   jumpFactor: number;

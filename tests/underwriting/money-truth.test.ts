@@ -297,6 +297,40 @@ describe('sourcing by evidence, not by description', () => {
     expect(analyze(result, {}, { transferMatchBusinessDays: 4 }).largeDeposits.deposits).toEqual([]);
   });
 
+  it('the withdrawal comes first: one made after the deposit explains it only within a business day of posting skew', () => {
+    const result = singleItem([
+      {
+        id: 'chk-0000',
+        current: 30000,
+        transactions: [
+          // Mon 03-23, Mon 03-23, Fri 03-20
+          { id: 'in-a', daysAgo: 7, amount: -5000, description: 'DEPOSIT' },
+          { id: 'in-b', daysAgo: 7, amount: -6000, description: 'DEPOSIT' },
+          { id: 'in-c', daysAgo: 10, amount: -7000, description: 'DEPOSIT' },
+        ],
+      },
+      {
+        id: 'sav-1111',
+        subtype: 'savings',
+        current: 1000,
+        transactions: [
+          // Wed 03-25: 2 business days after in-a; Tue 03-24: 1 after in-b; Mon 03-23: 1 after Friday's in-c
+          { id: 'out-a', daysAgo: 5, amount: 5000, description: 'WITHDRAWAL' },
+          { id: 'out-b', daysAgo: 6, amount: 6000, description: 'WITHDRAWAL' },
+          { id: 'out-c', daysAgo: 7, amount: 7000, description: 'WITHDRAWAL' },
+        ],
+      },
+    ]);
+    const analysis = analyze(result);
+    expect(analysis.largeDeposits.excluded.map((d) => [d.transactionId, d.matchedTransactionId])).toEqual([
+      ['in-c', 'out-c'],
+      ['in-b', 'out-b'],
+    ]);
+    // 5,000 to source (a withdrawal two business days later explained it: nothing to source).
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['in-a']);
+    expect(analysis.largeDeposits.totalUnsourced).toBe(5000);
+  });
+
   it("a matching withdrawal from someone else's account is third-party money, flagged as a possible gift", () => {
     const result = singleItem([
       {

@@ -120,7 +120,7 @@ function AssetClassForm({ settings, onSaved }: { settings: AssetClassSettings; o
             value={days}
             onChange={(e) => setDays(e.target.value)}
             error={errors.transferMatchBusinessDays}
-            hint="A deposit is an own transfer only with a same-amount withdrawal this close in another own account"
+            hint="A deposit is an own transfer only with a same-amount withdrawal from another counted own account up to this many business days before it (or one after, as banks post)"
             data-testid="transfer-match-days"
           />
         </div>
