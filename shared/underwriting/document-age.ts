@@ -64,8 +64,10 @@ export function checkDocumentAge(
   const noteDateKnown = Boolean(loan.expectedNoteDate);
   const measuredOn = loan.expectedNoteDate ? toIsoDate(loan.expectedNoteDate) : asOf;
   const daysLeft = daysBetween(asOf, refreshBy);
-  // The agencies measure age on the note date; only while it is unknown does today stand in for it.
-  const refreshDue = measuredOn > refreshBy;
+  // The agencies measure age on the note date. Once today is past refresh-by, no closing from now on can use the
+  // report, whatever note date was entered: a note date already past is one the loan did not close on.
+  const expired = asOf > refreshBy;
+  const refreshDue = measuredOn > refreshBy || expired;
   const du =
     rule === 'du_45_days'
       ? {
@@ -76,17 +78,21 @@ export function checkDocumentAge(
 
   const bindingText = `${AGENCY_TEXT[binding.agency]} sets the date${limits.length > 1 ? ` (${limits.map((l) => `${l.agency === 'fannie_mae' ? 'Fannie Mae' : 'Freddie Mac'} ${l.lastNoteDate}`).join(', ')})` : ''}.`;
   let title: string;
-  if (refreshDue && !noteDateKnown) title = `Refresh due: the report expired on ${refreshBy}`;
+  if (expired) title = `Refresh due: the report expired on ${refreshBy}`;
   else if (refreshDue)
     title = `Refresh before closing: the report is too old after ${refreshBy}, before the note date ${measuredOn}`;
   else title = `Refresh by ${refreshBy} (${daysLeft} day${daysLeft === 1 ? '' : 's'} left)`;
+  const notePassed =
+    expired && noteDateKnown && measuredOn <= refreshBy
+      ? ` The expected note date ${measuredOn} has passed: if the loan closed then, the report was young enough; otherwise enter the new note date.`
+      : '';
   const findings: Finding[] = [
     {
       id: 'document-age',
       rule: 'document_age',
       severity: refreshDue ? 'attention' : daysLeft <= 14 ? 'info' : 'ok',
       title,
-      detail: `Report dated ${reportDate}. ${bindingText} Measured on ${noteDateKnown ? `the expected note date ${measuredOn}` : `today, ${measuredOn} (no note date entered yet)`}.${refreshDue ? ' Refresh the report before the file goes to closing.' : ''}`,
+      detail: `Report dated ${reportDate}. ${bindingText} Measured on ${noteDateKnown ? `the expected note date ${measuredOn}` : `today, ${measuredOn} (no note date entered yet)`}.${notePassed}${refreshDue ? ' Refresh the report before the file goes to closing.' : ''}`,
       citation: CITATIONS.document_age,
       transactionIds: [],
       dates: [reportDate, refreshBy],

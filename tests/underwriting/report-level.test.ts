@@ -109,18 +109,36 @@ describe('document age: Fannie Mae 4 months, Freddie Mac 120 days, DU 45 days', 
     });
   });
 
-  it('a known note date alone decides: closed on 05-01 (32 days after the 03-30 report) is fine even read years later', () => {
+  it('a note date already past does not hide an expired report: due once today is after refresh-by, never "-1 days left"', () => {
     const result = singleItem([{ id: 'chk-0000', current: 100 }]);
-    const readLater = '2029-11-30';
-    const closed = analyzeReport(result, loan({ expectedNoteDate: '2026-05-01' }), underwritingSettings(), readLater);
-    expect(closed.documentAge).toMatchObject({ measuredOn: '2026-05-01', refreshBy: '2026-07-28', refreshDue: false });
-    expect(closed.findings.find((f) => f.id === 'document-age')?.severity).not.toBe('attention');
-    // Without a note date, today stands in for it: long expired.
-    const unknown = analyzeReport(result, loan(), underwritingSettings(), readLater);
-    expect(unknown.documentAge).toMatchObject({ measuredOn: readLater, refreshDue: true });
-    expect(unknown.findings.find((f) => f.id === 'document-age')?.title).toBe(
-      'Refresh due: the report expired on 2026-07-28',
-    );
+    const documentAge = (asOf: string, expectedNoteDate: string | null) => {
+      const analysis = analyzeReport(result, loan({ expectedNoteDate }), underwritingSettings(), asOf);
+      return { ...analysis.documentAge, finding: analysis.findings.find((f) => f.id === 'document-age') };
+    };
+    // The note date 07-20 was fine for the 07-28 limit, but it is 07-29: the closing did not happen on it (or the
+    // file would not be worked on), and any closing from today on is too late.
+    const slipped = documentAge('2026-07-29', '2026-07-20');
+    expect(slipped).toMatchObject({
+      measuredOn: '2026-07-20',
+      refreshBy: '2026-07-28',
+      refreshDue: true,
+      daysLeft: -1,
+    });
+    expect(slipped.finding).toMatchObject({
+      severity: 'attention',
+      title: 'Refresh due: the report expired on 2026-07-28',
+    });
+    expect(slipped.finding?.detail).toContain('The expected note date 2026-07-20 has passed');
+    // On 07-28 itself the report is still young enough.
+    expect(documentAge('2026-07-28', '2026-07-20')).toMatchObject({ refreshDue: false, daysLeft: 0 });
+    expect(documentAge('2026-07-28', '2026-07-20').finding?.title).toBe('Refresh by 2026-07-28 (0 days left)');
+    // Read long after, with or without a note date: due, and no negative days anywhere in the words.
+    for (const note of ['2026-05-01', null]) {
+      const late = documentAge('2029-11-30', note);
+      expect(late).toMatchObject({ refreshDue: true, daysLeft: -1221 });
+      expect(late.finding?.title).toBe('Refresh due: the report expired on 2026-07-28');
+      expect(`${late.finding?.title} ${late.finding?.detail}`).not.toMatch(/-\d+ days?/);
+    }
   });
 });
 
