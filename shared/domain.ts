@@ -246,6 +246,15 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** The large-deposit share as the officer may enter it: at most two decimals of a percent (12.34% = 0.1234). */
+export function atMostTwoPercentDecimals(share: number): boolean {
+  // A typed percent divided by 100 carries binary noise (12.34 / 100 = 0.12340000000000001): that is still 12.34%.
+  const basisPoints = share * 10_000;
+  return Math.abs(basisPoints - Math.round(basisPoints)) < 1e-6;
+}
+export const LARGE_DEPOSIT_SHARE_DECIMALS =
+  'the large-deposit share takes at most two decimals of a percent (for example 12.35%)';
+
 export const SettingsChanges = z.strictObject({
   webhook: z
     .strictObject({
@@ -254,7 +263,7 @@ export const SettingsChanges = z.strictObject({
     })
     .optional(),
   retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
-  largeDepositShare: z.number().gt(0).max(5).optional(),
+  largeDepositShare: z.number().gt(0).max(5).refine(atMostTwoPercentDecimals, LARGE_DEPOSIT_SHARE_DECIMALS).optional(),
   documentAgeRule: DocumentAgeRule.optional(),
   oauthRedirectUri: z
     .strictObject({

@@ -8,7 +8,12 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { AssetReportGetResult } from '../../shared/asset-report';
-import { AccountConfirmationKind, DocumentAgeRule } from '../../shared/domain';
+import {
+  AccountConfirmationKind,
+  DocumentAgeRule,
+  LARGE_DEPOSIT_SHARE_DECIMALS,
+  atMostTwoPercentDecimals,
+} from '../../shared/domain';
 import {
   analyzeReport,
   describeAccount,
@@ -48,7 +53,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY
 const share = z.number().min(0).max(5);
 const SettingsFile = z.strictObject({
   coverageDays: z.strictObject({ purchase: z.number().int().min(0), refinance: z.number().int().min(0) }).optional(),
-  largeDepositShare: share.optional(),
+  largeDepositShare: share.refine(atMostTwoPercentDecimals, LARGE_DEPOSIT_SHARE_DECIMALS).optional(),
   largeDepositLookbackDays: z.number().int().min(0).nullable().optional(),
   transferMatchBusinessDays: z.number().int().min(0).max(30).optional(),
   jumpFactor: z.number().min(1).optional(),

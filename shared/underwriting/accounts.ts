@@ -190,3 +190,16 @@ export function isBusinessAccountName(account: Pick<AssetReportAccount, 'name' |
 export function toCents(amount: number): number {
   return Math.round(amount * 100);
 }
+
+// Shares (of income, of a class's balances) are read as decimals to 12 places: far finer than any setting, yet
+// coarse enough that binary noise (0.7 - 0.4 = 0.29999999999999993) reads as the decimal that was meant.
+const SHARE_SCALE = 10n ** 12n;
+
+/**
+ * A non-negative share of whole cents, exactly, in integers: the whole cents (rounded down) and what is left of a
+ * cent, in 10^-12 cents (to compare remainders). 12.345% of 1,000,000 cents is 123,450 cents, remainder 0.
+ */
+export function shareOfCents(cents: number, share: number): { whole: number; remainder: bigint } {
+  const product = BigInt(cents) * BigInt(share.toFixed(12).replace('.', ''));
+  return { whole: Number(product / SHARE_SCALE), remainder: product % SHARE_SCALE };
+}

@@ -8,6 +8,7 @@ import {
   formatMoney,
   isDebt,
   isDepository,
+  shareOfCents,
   toCents,
   transactionText,
 } from './accounts';
@@ -31,12 +32,13 @@ import type {
 
 const BORROWED = /CASH_ADVANCES|LOANS?$|_LOAN/;
 
-/** The deposit threshold in whole cents, rounded down, or null without income. Exact: a deposit D cents is large iff D > it. */
+/**
+ * The deposit threshold in whole cents, rounded down, or null without income. Exact, whatever the share's
+ * decimals (8,000.01 × 50% = 4,000.005 → 400,000; 10,000 × 12.345% = 123,450): a deposit D cents is large iff D > it.
+ */
 export function largeDepositThresholdCents(qualifyingMonthlyIncome: number, share: number): number | null {
   if (!(qualifyingMonthlyIncome > 0)) return null;
-  // share in hundredths of a percent keeps the product an integer: 8000.01 × 50% = 400001 × 5000 / 10000 cents.
-  const basisPoints = Math.round(share * 10_000);
-  return Math.floor((toCents(qualifyingMonthlyIncome) * basisPoints) / 10_000);
+  return shareOfCents(toCents(qualifyingMonthlyIncome), share).whole;
 }
 
 /** The deposit threshold in dollars (whole cents, rounded down), or null when no qualifying income was entered. */
@@ -107,7 +109,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
 } {
   const { accounts, reportDate, loan, settings, ownership, countedAccountIds, usdRates } = input;
   const thresholdCents = largeDepositThresholdCents(loan.qualifyingMonthlyIncome, settings.largeDepositShare);
-  const sharePercent = `${Math.round(settings.largeDepositShare * 1000) / 10}%`;
+  const sharePercent = `${Number((settings.largeDepositShare * 100).toFixed(4))}%`;
   const sourcingOf = sourcingNotes(settings.sourcedDeposits);
   const notJudgedAccountIds = accounts
     .filter((e) => isDepository(e.account) && currencyOf(e.account) !== 'USD' && !usdRates.has(e.account.account_id))

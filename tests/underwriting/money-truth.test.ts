@@ -13,6 +13,7 @@ import {
 import type { AccountConfirmation, LoanInputs, UnderwritingSettings } from '../../shared/underwriting';
 import { reportAccounts } from '../../shared/underwriting/accounts';
 import { checkLargeDeposits } from '../../shared/underwriting/large-deposits';
+import { SettingsChanges } from '../../shared/domain';
 import { REPORT_DATE, loan, report, singleItem } from './fixtures';
 import type { AccountSpec } from './fixtures';
 
@@ -256,6 +257,42 @@ describe('large-deposit threshold in exact cents', () => {
     expect(
       analyze(result, { qualifyingMonthlyIncome: 8000.03 }).largeDeposits.deposits.map((d) => d.transactionId),
     ).toEqual(['over']);
+  });
+});
+
+describe('large-deposit share: exact however many decimals, and the officer enters at most two of a percent', () => {
+  it('12.345% of 10,000 is 1,234.50: a 1,234.51 deposit is large (basis points made it 1,235.00 and missed it)', () => {
+    expect(largeDepositThreshold(10000, 0.12345)).toBe(1234.5);
+    const result = singleItem([
+      {
+        id: 'chk-0000',
+        current: 20000,
+        transactions: [
+          { id: 'over', daysAgo: 3, amount: -1234.51, description: 'CHECK 1' },
+          { id: 'equal', daysAgo: 4, amount: -1234.5, description: 'CHECK 2' },
+        ],
+      },
+    ]);
+    const analysis = analyze(result, { qualifyingMonthlyIncome: 10000 }, { largeDepositShare: 0.12345 });
+    expect(analysis.largeDeposits.threshold).toBe(1234.5);
+    expect(analysis.largeDeposits.deposits.map((d) => d.transactionId)).toEqual(['over']);
+  });
+
+  it('a share typed as a percent keeps its value despite binary fractions: 30% of 10,000 is 3,000.00', () => {
+    // 0.7 - 0.4 is 0.29999999999999993 in binary: flooring its product with 1,000,000 cents gave 2,999.99.
+    expect(largeDepositThreshold(10000, 0.7 - 0.4)).toBe(3000);
+    expect(largeDepositThreshold(10000, Number('12.34') / 100)).toBe(1234);
+    expect(largeDepositThreshold(8000.01, 0.5)).toBe(4000);
+  });
+
+  it('Settings refuses a share with more than two decimals of a percent, saying so', () => {
+    const refused = SettingsChanges.safeParse({ largeDepositShare: 0.12345 });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['largeDepositShare', 'the large-deposit share takes at most two decimals of a percent (for example 12.35%)'],
+    ]);
+    for (const share of [0.5, 0.25, 0.1234, Number('12.34') / 100, Number('0.01') / 100, 5])
+      expect(SettingsChanges.safeParse({ largeDepositShare: share }).success, String(share)).toBe(true);
   });
 });
 

@@ -96,7 +96,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
       'webhook.enabled': bools,
       'webhook.publicUrl': ['http://example.com/hook', 'not a url', 5, 'ftp://x.example'],
       retentionDays: [0, 36_501, 1.5, '30'],
-      largeDepositShare: [0, -0.5, 5.01, '0.5', null],
+      largeDepositShare: [0, -0.5, 5.01, '0.5', null, 0.12345],
       documentAgeRule: ['fannie', '', 1, null],
       oauthRedirectUri: ['https://x.example', null, { environment: 'sandbox' }],
       'oauthRedirectUri.environment': ['emulator', 'Sandbox', '', null],

@@ -1,5 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { SettingsChanges, type CredentialState, type PlaidEnvironment, type Settings } from '../../../shared/domain';
+import {
+  LARGE_DEPOSIT_SHARE_DECIMALS,
+  SettingsChanges,
+  type CredentialState,
+  type PlaidEnvironment,
+  type Settings,
+} from '../../../shared/domain';
 import { api } from '../api';
 import { useAppInfo } from '../shell/AppInfo';
 import { OfficerPinForm } from '../shell/HandoffGate';
@@ -350,7 +356,8 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
   const toast = useToast();
   const [keepForever, setKeepForever] = useState(settings.retentionDays === null);
   const [retentionDays, setRetentionDays] = useState(String(settings.retentionDays ?? 730));
-  const [sharePercent, setSharePercent] = useState(String(Math.round(settings.largeDepositShare * 1000) / 10));
+  // Two decimals of a percent, as many as the setting takes (12.34%).
+  const [sharePercent, setSharePercent] = useState(String(Math.round(settings.largeDepositShare * 10_000) / 100));
   const [documentAgeRule, setDocumentAgeRule] = useState(settings.documentAgeRule);
   const [errors, setErrors] = useState<{ retentionDays?: string; largeDepositShare?: string; form?: unknown }>({});
   const [busy, setBusy] = useState(false);
@@ -368,7 +375,11 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
         if (field === 'retentionDays') next.retentionDays = 'enter a whole number of days from 1 to 36,500';
-        if (field === 'largeDepositShare') next.largeDepositShare = 'enter a percentage above 0 and at most 500';
+        if (field === 'largeDepositShare')
+          next.largeDepositShare =
+            issue.message === LARGE_DEPOSIT_SHARE_DECIMALS
+              ? 'enter at most two decimals, for example 12.35'
+              : 'enter a percentage above 0 and at most 500';
       }
       setErrors(next);
       return;
