@@ -8,6 +8,7 @@ import {
   describeAccount,
   formatMoney,
   isDebt,
+  shareOfCents,
   toCents,
 } from './accounts';
 import { CITATIONS } from './types';
@@ -109,20 +110,59 @@ export function classifyAccounts(
       });
       continue;
     }
-    // An overdrawn account holds nothing to close with.
-    const countedCents = Math.round(Math.max(0, toCents(balance)) * usdRate * share);
     counted.push({
       ...label,
       accountKey: key,
       assetClass,
       currency: currency ?? 'USD',
       balance,
-      counted: countedCents / 100,
+      counted: 0, // set by countAtShares, across the class
       share,
       usdRate: currency === 'USD' ? null : usdRate,
     });
   }
+  countAtShares(counted);
   return { counted, notCounted, debtsCents };
+}
+
+/** The account's balance in US cents before its class share; an overdrawn account holds nothing to close with. */
+function grossCents(account: Pick<CountedAccount, 'balance' | 'usdRate'>): number {
+  return Math.round(Math.max(0, toCents(account.balance)) * (account.usdRate ?? 1));
+}
+
+/**
+ * Each class counts its share of the class's total, rounded down to the cent (never more than the share), and
+ * its accounts show that total split between them: each its own share rounded down, the cents left over going to
+ * the largest remainders (the first account on a tie). Rounding each account alone could add cents: 60% of two
+ * 1,000.01 accounts is 1,200.012, not 2 × 600.01.
+ */
+function countAtShares(counted: CountedAccount[]): void {
+  const byClass = new Map<CountedAccount['assetClass'], CountedAccount[]>();
+  for (const account of counted) {
+    const list = byClass.get(account.assetClass) ?? [];
+    list.push(account);
+    byClass.set(account.assetClass, list);
+  }
+  for (const accounts of byClass.values()) {
+    const share = accounts[0]?.share ?? 0;
+    const parts = accounts.map((account) => shareOfCents(grossCents(account), share));
+    const totalCents = shareOfCents(
+      accounts.reduce((sum, account) => sum + grossCents(account), 0),
+      share,
+    ).whole;
+    let left = totalCents - parts.reduce((sum, part) => sum + part.whole, 0);
+    const byRemainder = parts
+      .map((part, index) => ({ part, index }))
+      .sort((a, b) =>
+        a.part.remainder === b.part.remainder ? a.index - b.index : a.part.remainder > b.part.remainder ? -1 : 1,
+      );
+    for (const { part } of byRemainder) {
+      if (left <= 0) break;
+      part.whole += 1;
+      left -= 1;
+    }
+    accounts.forEach((account, i) => (account.counted = (parts[i]?.whole ?? 0) / 100));
+  }
 }
 
 /**
@@ -146,7 +186,7 @@ export function checkFundsToClose(
   const retirementCents = sumCents(['retirement']);
   const retirementGrossCents = counted
     .filter((a) => a.assetClass === 'retirement')
-    .reduce((sum, a) => sum + Math.round(Math.max(0, toCents(a.balance)) * (a.usdRate ?? 1)), 0);
+    .reduce((sum, a) => sum + grossCents(a), 0);
   const brokerageCents = sumCents(['brokerage', 'crypto']);
   const hsaCents = sumCents(['hsa']);
   const verifiedCents = cashCents + retirementCents + brokerageCents + hsaCents;

@@ -172,6 +172,41 @@ describe('funds to close count only what the borrower owns and can use', () => {
   });
 });
 
+describe('a class counted at a share: the share of its total, to the cent and never above', () => {
+  it('60% of two 1,000.01 retirement accounts is 1,200.01 (each rounded up made it 1,200.02), split 600.01 + 600.00', () => {
+    const result = singleItem([
+      { id: 'ira-0001', type: 'investment', subtype: 'ira', current: 1000.01 },
+      { id: '401k-0002', type: 'investment', subtype: '401k', current: 1000.01 },
+    ]);
+    const analysis = analyze(result, { fundsToClose: 0, reservesNeeded: 0 });
+    // 60% of 2,000.02 = 1,200.012
+    expect(analysis.fundsToClose).toMatchObject({
+      retirementAssetsGross: 2000.02,
+      retirementAssets: 1200.01,
+      verifiedLiquidAssets: 1200.01,
+    });
+    expect(analysis.fundsToClose.counted.map((a) => [a.accountId, a.counted])).toEqual([
+      ['ira-0001', 600.01],
+      ['401k-0002', 600],
+    ]);
+  });
+
+  it('brokerage at 70%: three of 100.01 are 210.02, the two cents left going to the first accounts', () => {
+    const result = singleItem(
+      ['0001', '0002', '0003'].map((mask) => ({
+        id: `brk-${mask}`,
+        type: 'investment' as const,
+        subtype: 'brokerage',
+        current: 100.01,
+      })),
+    );
+    const analysis = analyze(result, {}, { brokerageShare: 0.7 });
+    // 70% of 300.03 = 210.021 (each 70.007 rounded made it 210.03)
+    expect(analysis.fundsToClose.brokerageAssets).toBe(210.02);
+    expect(analysis.fundsToClose.counted.map((a) => a.counted)).toEqual([70.01, 70.01, 70]);
+  });
+});
+
 describe('currencies are never added together', () => {
   const build = () =>
     inCurrency(

@@ -137,9 +137,10 @@ describe("emulator personas through the underwriter's lens", () => {
     const business = analysis.fundsToClose.notCounted.find((a) => a.name === 'Plaid Business Checking');
     expect(business).toMatchObject({ balance: 41877.09, reasons: ['business'] });
     expect(analysis.fundsToClose.counted.map((a) => a.name)).not.toContain('Plaid Business Checking');
-    // Counted cash: 18,234.55 + 96,420.18 + 3,120.40 + 43,200 = 160,975.13; 401k 60% of 23,631.98 = 14,179.19
+    // Counted cash: 18,234.55 + 96,420.18 + 3,120.40 + 43,200 = 160,975.13; 401k 60% of 23,631.98 = 14,179.188,
+    // counted to the cent below (never above the share): 14,179.18
     expect(analysis.fundsToClose.depositoryAssets).toBe(160975.13);
-    expect(analysis.fundsToClose.retirementAssets).toBe(14179.19);
+    expect(analysis.fundsToClose.retirementAssets).toBe(14179.18);
   });
 
   it("user_good: the standard Sandbox user's only concern is its days below zero in the balance history", () => {
