@@ -5,7 +5,7 @@ import { checkLogin } from './data/credentials';
 import { accountIdFor, generateItemAccounts } from './data/generator';
 import { findInstitution, institutionJson, institutionProducts, searchInstitutions } from './data/institutions';
 import { itemNotFound, PlaidApiError, PlaidErrors } from './errors';
-import { findPersona } from './data/personas';
+import { personaOfItem } from './data/item-persona';
 import type { FaultState } from './faults';
 import {
   ENVIRONMENT,
@@ -218,6 +218,8 @@ export class SandboxApi {
     webhook: string | null;
     /** The accounts the customer shared in Link (null: all of them). */
     accountIds?: string[] | null;
+    /** A `user_custom` login's configuration (checkLogin's `customUser`). */
+    customUser?: string | null;
   }): { item: ItemRecord; publicToken: string } {
     const now = this.now();
     const item: ItemRecord = {
@@ -234,6 +236,7 @@ export class SandboxApi {
       login_at: isoSeconds(now),
       account_ids: input.accountIds ?? null,
     };
+    if (input.customUser) item.custom_user = input.customUser;
     this.ctx.store.insertItem(item);
     return { item, publicToken: this.issuePublicToken(item) };
   }
@@ -272,6 +275,7 @@ export class SandboxApi {
       username: login.persona.username,
       products,
       webhook: str(options.webhook) ?? null,
+      customUser: login.customUser,
     });
     return { public_token: publicToken };
   }
@@ -347,8 +351,7 @@ export class SandboxApi {
   accountsGet(body: Body): Body {
     const item = this.requireItem(String(body.access_token));
     if (item.error) throw PlaidApiError.fromStored(item.error);
-    const persona = findPersona(item.username) ?? findPersona('user_good');
-    if (!persona) throw new Error('user_good persona missing');
+    const persona = personaOfItem(item);
     const shared = item.account_ids ? new Set(item.account_ids) : null;
     const wanted = obj(body.options).account_ids as string[] | undefined;
     const accounts = generateItemAccounts({ itemId: item.item_id, persona, reportDate: this.now(), daysRequested: 0 })
@@ -363,7 +366,7 @@ export class SandboxApi {
           available: a.available,
           current: a.current,
           limit: a.limit,
-          iso_currency_code: 'USD',
+          iso_currency_code: a.spec.currency ?? 'USD',
           unofficial_currency_code: null,
           last_updated_datetime: null,
         },
@@ -421,9 +424,8 @@ export class SandboxApi {
     if (webhook.product && !item.products.includes(webhook.product))
       throw PlaidErrors.sandboxProductNotEnabled(webhook.product);
     if (!item.webhook) throw PlaidErrors.sandboxWebhookInvalid();
-    const persona = findPersona(item.username) ?? findPersona('user_good');
-    const accounts = (persona?.accounts ?? [])
-      .map((a) => ({ id: accountIdFor(item.item_id, a.key), depository: a.type === 'depository' }))
+    const accounts = personaOfItem(item)
+      .accounts.map((a) => ({ id: accountIdFor(item.item_id, a.key), depository: a.type === 'depository' }))
       .filter((a) => !item.account_ids || item.account_ids.includes(a.id))
       .sort((a, b) => Number(b.depository) - Number(a.depository));
     this.ctx.webhooks.send(

@@ -1,7 +1,6 @@
-import { checkLogin } from './data/credentials';
+import { checkLogin, type LoginOutcome } from './data/credentials';
 import { accountIdFor } from './data/generator';
 import { findInstitution, searchInstitutions } from './data/institutions';
-import { findPersona } from './data/personas';
 import { credentialError, PlaidErrors } from './errors';
 import type { SandboxApi } from './api';
 import { ENVIRONMENT, newItemId, newRequestId, newUuid } from './ids';
@@ -247,14 +246,14 @@ export class LinkUiApi {
     }
     const itemId =
       item?.item_id ??
-      (session.pending?.institution_id === institution.institution_id &&
-      session.pending.username === outcome.persona.username
+      (session.pending && samePending(session.pending, institution.institution_id, outcome)
         ? session.pending.item_id
         : newItemId());
     session.pending = {
       institution_id: institution.institution_id,
       username: outcome.persona.username,
       item_id: itemId,
+      custom_user: outcome.customUser,
     };
     this.ctx.store.saveLinkSession(session);
     return {
@@ -273,14 +272,10 @@ export class LinkUiApi {
     const session = this.requireSession(token, body);
     const { item, institution, outcome } = this.login(token, body, true);
     const pending = session.pending;
-    if (
-      !pending ||
-      pending.institution_id !== institution.institution_id ||
-      pending.username !== outcome.persona.username
-    ) {
+    if (!pending || !samePending(pending, institution.institution_id, outcome)) {
       throw PlaidErrors.invalidField('submit credentials for this institution before completing Link');
     }
-    const persona = findPersona(pending.username) ?? outcome.persona;
+    const persona = outcome.persona;
     const selected = new Set(Array.isArray(body.account_ids) ? (body.account_ids as unknown[]).map(String) : []);
     const accounts = persona.accounts
       .map((a) => ({
@@ -312,6 +307,7 @@ export class LinkUiApi {
         webhook: typeof token.request.webhook === 'string' ? token.request.webhook : null,
         // /accounts/get answers with what the customer shared, so the app need not trust Link's metadata.
         accountIds: selected.size > 0 ? accounts.map((a) => a.id) : null,
+        customUser: outcome.customUser,
       }).publicToken;
     }
     const metadata = {
@@ -404,4 +400,17 @@ export class LinkUiApi {
       environment: ENVIRONMENT,
     });
   }
+}
+
+/** The login the session's pending Item was made for: same bank, same Sandbox user, same custom configuration. */
+function samePending(
+  pending: NonNullable<LinkSessionRecord['pending']>,
+  institutionId: string,
+  outcome: LoginOutcome,
+): boolean {
+  return (
+    pending.institution_id === institutionId &&
+    pending.username === outcome.persona.username &&
+    (pending.custom_user ?? null) === outcome.customUser
+  );
 }

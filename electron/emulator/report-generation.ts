@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger';
 import { credentialError, PlaidApiError, PlaidErrors } from './errors';
 import type { FaultState } from './faults';
-import { findPersona } from './data/personas';
+import { personaOfItem } from './data/item-persona';
 import { ENVIRONMENT, newAssetReportToken, newUuid } from './ids';
 import type { ReportBuilder } from './report';
 import { isoSeconds } from './report';
@@ -115,13 +115,13 @@ export class ReportGeneration {
     const causes: Body[] = [];
     for (const itemId of record.item_ids) {
       const item = this.deps.store.itemById(itemId);
-      const persona = findPersona(item?.username ?? '');
+      const persona = personaOfItem(item);
       const failure =
         this.deps.faults.failingItems.get(itemId) ??
-        (persona?.generation?.failsWith ? credentialError(persona.generation.failsWith) : null);
+        (persona.generation?.failsWith ? credentialError(persona.generation.failsWith) : null);
       if (failure) {
         causes.push({ ...failure.toStored(), item_id: itemId });
-      } else if (persona?.generation?.ownersUnavailable) {
+      } else if (persona.generation?.ownersUnavailable) {
         warnings.push(warning('OWNERS_UNAVAILABLE', ownersNotSupported(), itemId));
       }
     }

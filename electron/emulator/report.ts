@@ -1,6 +1,6 @@
 import { findInstitution } from './data/institutions';
 import { generateItemAccounts, type GeneratedAccount, type GeneratedTransaction } from './data/generator';
-import { findPersona } from './data/personas';
+import { personaOfItem } from './data/item-persona';
 import type { ItemRecord, ReportRecord } from './store';
 
 /**
@@ -8,6 +8,8 @@ import type { ItemRecord, ReportRecord } from './store';
  * from the Items and the report's date, so nothing large is stored; the last few results are cached.
  */
 const USD = { iso_currency_code: 'USD', unofficial_currency_code: null } as const;
+const inCurrency = (code: string | undefined) =>
+  code === undefined ? USD : { iso_currency_code: code, unofficial_currency_code: null };
 const USER_FIELDS = [
   'client_user_id',
   'first_name',
@@ -57,9 +59,7 @@ export class ReportBuilder {
     if (!byItem) {
       byItem = new Map();
       for (const itemId of report.item_ids) {
-        const item = this.itemById(itemId);
-        const persona = findPersona(item?.username ?? 'user_good') ?? findPersona('user_good');
-        if (!persona) throw new Error('user_good persona missing');
+        const persona = personaOfItem(this.itemById(itemId));
         byItem.set(
           itemId,
           generateItemAccounts({
@@ -113,7 +113,7 @@ export class ReportBuilder {
         .map((itemId) => {
           const item = this.itemById(itemId);
           const institution = findInstitution(item?.institution_id ?? '');
-          const ownersHidden = findPersona(item?.username ?? '')?.generation?.ownersUnavailable === true;
+          const ownersHidden = personaOfItem(item).generation?.ownersUnavailable === true;
           return {
             item_id: itemId,
             institution_id: item?.institution_id ?? '',
@@ -137,6 +137,7 @@ function accountJson(account: GeneratedAccount, view: ReportView): Record<string
     : account.historical_balances.slice(0, Math.min(account.historical_balances.length, limitDays));
   const transactions = view.fast ? [] : account.transactions.filter((t) => t.daysAgo <= limitDays);
   const { spec } = account;
+  const currency = inCurrency(spec.currency);
   return {
     account_id: account.account_id,
     balances: {
@@ -144,10 +145,10 @@ function accountJson(account: GeneratedAccount, view: ReportView): Record<string
       current: account.current,
       limit: account.limit,
       margin_loan_amount: null,
-      ...USD,
+      ...currency,
     },
     days_available: Math.min(account.days_available, limitDays),
-    historical_balances: history.map((h) => ({ current: h.current, date: h.date, ...USD })),
+    historical_balances: history.map((h) => ({ current: h.current, date: h.date, ...currency })),
     mask: spec.mask,
     name: spec.name,
     official_name: spec.official_name,
@@ -164,7 +165,7 @@ function plainTransaction(t: GeneratedTransaction): Record<string, unknown> {
     account_id: t.account_id,
     amount: t.amount,
     date: t.date,
-    ...USD,
+    ...inCurrency(t.currency),
     original_description: t.original_description,
     pending: false,
     transaction_id: t.transaction_id,
@@ -181,7 +182,7 @@ function insightTransaction(t: GeneratedTransaction): Record<string, unknown> {
     category_id: m.category_id,
     check_number: null,
     credit_category: { primary: m.credit.primary, detailed: m.credit.detailed },
-    date_transacted: t.date,
+    date_transacted: t.date_transacted ?? t.date,
     location: {
       address: m.location?.address ?? null,
       city: m.location?.city ?? null,

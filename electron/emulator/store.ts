@@ -9,7 +9,8 @@ import { readV1, type V1Contents } from './store-v1';
  * and reports survive a restart when there is a data folder; `:memory:` otherwise.
  * Nothing sensitive is kept in clear: the folder and files are owner-only, tokens are looked up by SHA-256
  * digest, and what must be read back (access tokens for the exchange, the applicant in `options.user`, Link
- * requests and sessions, the secret and the webhook signing key) is sealed with AES-256-GCM under the storage key.
+ * requests and sessions, custom users' configurations, the secret and the webhook signing key) is sealed with
+ * AES-256-GCM under the storage key.
  */
 export interface ItemRecord {
   item_id: string;
@@ -29,6 +30,8 @@ export interface ItemRecord {
   login_at?: string;
   /** The accounts the customer shared in Link (null: every account at the bank). */
   account_ids?: string[] | null;
+  /** A `user_custom` Item's configuration (its accounts, owners, transactions): sealed at rest. */
+  custom_user?: string | null;
 }
 
 export interface LinkTokenRecord {
@@ -52,7 +55,7 @@ export interface LinkSessionRecord {
   results: ({ item_add_results: Record<string, unknown>[] } & Record<string, unknown>) | null;
   on_success: Record<string, unknown> | null;
   /** The Item being linked: its id is chosen at the credentials step so account ids are final before selection. */
-  pending?: { institution_id: string; username: string; item_id: string } | null;
+  pending?: { institution_id: string; username: string; item_id: string; custom_user?: string | null } | null;
   status?: 'SUCCESS' | 'EXITED' | null;
 }
 
@@ -246,19 +249,32 @@ export class EmulatorStore {
       item.item_id,
       tokenHash(item.access_token),
       this.sealer.seal(item.access_token),
-      JSON.stringify(withoutToken(item)),
+      this.itemData(item),
     );
   }
 
   private saveItem(item: ItemRecord): void {
-    this.sql('UPDATE items SET data = ? WHERE item_id = ?').run(JSON.stringify(withoutToken(item)), item.item_id);
+    this.sql('UPDATE items SET data = ? WHERE item_id = ?').run(this.itemData(item), item.item_id);
+  }
+
+  /** The stored JSON: without the token, the custom configuration (names, addresses…) sealed. */
+  private itemData(item: ItemRecord): string {
+    const { custom_user: custom, ...rest } = withoutToken(item);
+    return JSON.stringify(custom ? { ...rest, sealed_custom_user: this.sealer.seal(custom) } : rest);
+  }
+
+  private itemFromData(data: string): ItemRecord {
+    const { sealed_custom_user: sealed, ...item } = JSON.parse(data) as ItemRecord & { sealed_custom_user?: string };
+    // Sealed under another storage key: unreadable, the Item then has Sandbox's standard data.
+    if (sealed !== undefined) item.custom_user = this.sealer.open(sealed);
+    return item;
   }
 
   itemByAccessToken(accessToken: string): ItemRecord | null {
     const row = this.sql('SELECT data FROM items WHERE access_token_hash = ?').get(tokenHash(accessToken)) as
       { data: string } | undefined;
     if (!row) return null;
-    const item = JSON.parse(row.data) as ItemRecord;
+    const item = this.itemFromData(row.data);
     return item.removed ? null : { ...item, access_token: accessToken };
   }
 
@@ -273,7 +289,7 @@ export class EmulatorStore {
 
   itemById(itemId: string): ItemRecord | null {
     const row = this.sql('SELECT data FROM items WHERE item_id = ?').get(itemId) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as ItemRecord) : null;
+    return row ? this.itemFromData(row.data) : null;
   }
 
   /** The Item's access token, for /item/public_token/exchange (null if sealed under another storage key). */
@@ -285,7 +301,7 @@ export class EmulatorStore {
 
   activeItems(): ItemRecord[] {
     const rows = this.sql('SELECT data FROM items').all() as { data: string }[];
-    return rows.map((r) => JSON.parse(r.data) as ItemRecord).filter((i) => !i.removed);
+    return rows.map((r) => this.itemFromData(r.data)).filter((i) => !i.removed);
   }
 
   updateItem(itemId: string, change: Partial<Omit<ItemRecord, 'item_id' | 'access_token'>>): void {

@@ -170,3 +170,49 @@ it('carries a data folder of the old clear-text format over, sealed, and leaves 
     await emulator.close();
   }
 });
+
+it("seals a user_custom Item's configuration, and reads it back after a restart with the same key", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'emulator-at-rest-'));
+  dirs.push(dir);
+  const storageKey = randomBytes(32);
+  const owner = 'Zebulon Quincy Quarrington';
+  const street = '77 Hidden Orchard Lane';
+  const config = {
+    override_accounts: [
+      {
+        type: 'depository',
+        subtype: 'checking',
+        starting_balance: 812.34,
+        meta: { name: 'Quarrington Checking' },
+        identity: { names: [owner], addresses: [{ data: { street, city: 'Ithaca' }, primary: true }] },
+      },
+    ],
+  };
+  const first = await startEmulator({ dataDir: dir, readyAfterMs: 0, storageKey });
+  let accessToken: string;
+  try {
+    const plaid = new SpecValidator().plaidClient(first.baseUrl, first.clientId, first.secret);
+    const created = await plaid.sandboxPublicTokenCreate({
+      institution_id: 'ins_109508',
+      initial_products: [Products.Assets],
+      options: { override_username: 'user_custom', override_password: JSON.stringify(config) },
+    });
+    accessToken = (await plaid.itemPublicTokenExchange({ public_token: created.data.public_token })).data.access_token;
+  } finally {
+    await first.close();
+  }
+  for (const file of rawFiles(dir))
+    for (const secret of [owner, street, 'Quarrington Checking'])
+      expect(file.bytes.includes(secret), `${secret} in ${file.name}`).toBe(false);
+  const second = await startEmulator({ dataDir: dir, readyAfterMs: 0, storageKey });
+  try {
+    const plaid = new SpecValidator().plaidClient(second.baseUrl, second.clientId, second.secret);
+    const report = await plaid.assetReportCreate({ access_tokens: [accessToken], days_requested: 5 });
+    const got = await plaid.assetReportGet({ asset_report_token: report.data.asset_report_token });
+    const account = got.data.report.items[0]?.accounts[0];
+    expect(account).toMatchObject({ name: 'Quarrington Checking', balances: { current: 812.34 } });
+    expect(account?.owners[0]).toMatchObject({ names: [owner], addresses: [{ data: { street, city: 'Ithaca' } }] });
+  } finally {
+    await second.close();
+  }
+});

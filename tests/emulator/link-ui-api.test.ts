@@ -138,6 +138,60 @@ it('links an Item: session → institutions → credentials (MFA) → complete �
   expect(recorded?.events?.map((e) => e.event_name)).toEqual(['OPEN']);
 });
 
+it("links Plaid's custom and pre-populated Sandbox users through Link's login as /sandbox/public_token/create does", async () => {
+  const config = {
+    override_accounts: [
+      {
+        type: 'depository',
+        subtype: 'savings',
+        starting_balance: 4300,
+        meta: { name: 'Custom Savings', mask: '7788' },
+        identity: { names: ['John Smith'] },
+      },
+      { type: 'depository', subtype: 'checking', starting_balance: 120.5 },
+    ],
+  };
+  const { link_token } = await linkToken();
+  const link_session_id = String((await ui('session', { link_token })).body.link_session_id);
+  const login = {
+    link_token,
+    link_session_id,
+    institution_id: 'ins_109508',
+    username: 'user_custom',
+    password: JSON.stringify(config),
+  };
+  const shown = await ui('credentials', login);
+  expect(shown.body.status).toBe('select_accounts');
+  const list = shown.body.accounts as { id: string; name: string; mask: string }[];
+  expect(list.map((a) => [a.name, a.mask])).toEqual([
+    ['Custom Savings', '7788'],
+    ['Plaid Checking', '1111'],
+  ]);
+  // Another configuration at completion is another login: its accounts were never shown.
+  const switched = await ui('complete', { ...login, password: '{}' });
+  expect(switched.status).toBe(400);
+  const done = await ui('complete', { ...login, account_ids: [list[0]!.id] });
+  expect(done.status).toBe(200);
+  const item = (await plaid.itemPublicTokenExchange({ public_token: String(done.body.public_token) })).data;
+  const shared = await plaid.accountsGet({ access_token: item.access_token });
+  expect(shared.data.accounts.map((a) => [a.account_id, a.name, a.balances.current])).toEqual([
+    [list[0]!.id, 'Custom Savings', 4300],
+  ]);
+  const report = await plaid.assetReportCreate({ access_tokens: [item.access_token], days_requested: 5 });
+  const got = await plaid.assetReportGet({ asset_report_token: report.data.asset_report_token });
+  expect(got.data.report.items[0]?.accounts.map((a) => [a.name, a.owners[0]?.names])).toEqual([
+    ['Custom Savings', ['John Smith']],
+    ['Plaid Checking', ['John Smith']],
+  ]);
+
+  const invalid = await ui('credentials', { ...login, password: 'not json' });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body).toMatchObject({ error_type: 'ITEM_ERROR', error_code: 'INVALID_CREDENTIALS' });
+  const income = await ui('credentials', { ...login, username: 'user_bank_income', password: '{}' });
+  expect(income.body.status).toBe('select_accounts');
+  expect((income.body.accounts as unknown[]).length).toBeGreaterThan(0);
+});
+
 it('returns Plaid errors for error_ passwords, wrong credentials, DOWN institutions and bad tokens', async () => {
   const { link_token } = await linkToken();
   const link_session_id = String((await ui('session', { link_token })).body.link_session_id);

@@ -15,6 +15,10 @@ export interface GeneratedTransaction {
   amount: number;
   original_description: string;
   merchant: Merchant;
+  /** Set when it differs from `date` (the posted date). */
+  date_transacted?: string;
+  /** Set when not USD. */
+  currency?: string;
 }
 
 export interface GeneratedAccount {
@@ -35,6 +39,8 @@ const DAY_MS = 86_400_000;
 
 export const isoDate = (ordinal: number): string => new Date(ordinal * DAY_MS).toISOString().slice(0, 10);
 export const dayOrdinal = (date: Date): number => Math.floor(date.getTime() / DAY_MS);
+/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+const isoDateOrdinal = (date: string): number => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 const toCents = (dollars: number): number => Math.round(dollars * 100);
 
 export function accountIdFor(itemId: string, accountKey: string): string {
@@ -68,9 +74,10 @@ function generateAccount(
   const base = { spec, account_id, owners, available: spec.available, current: spec.current, limit: spec.limit };
   if (!hasHistory(spec)) return { ...base, days_available: 0, transactions: [], historical_balances: [] };
 
-  const span = Math.max(0, Math.min(daysRequested, spec.ageDays));
+  const ageDays = spec.openedOn === undefined ? spec.ageDays : Math.max(0, today - isoDateOrdinal(spec.openedOn));
+  const span = Math.max(0, Math.min(daysRequested, ageDays));
   // An anchored balance needs the transactions between it and today, even beyond the requested span.
-  const generatedDays = Math.min(spec.ageDays, Math.max(span, spec.anchor ? spec.anchor.daysAgo - 1 : 0));
+  const generatedDays = Math.min(ageDays, Math.max(span, spec.anchor ? spec.anchor.daysAgo - 1 : 0));
   const all: GeneratedTransaction[] = [];
   const amountsCentsByDay: number[] = [];
   for (let daysAgo = 0; daysAgo <= generatedDays; daysAgo += 1) {
@@ -91,15 +98,19 @@ function generateAccount(
       for (const draft of activity(context)) {
         const amountCents = toCents(draft.amount);
         dayCents += amountCents;
-        all.push({
+        const transaction: GeneratedTransaction = {
           transaction_id: randomIdFrom(idRandom),
           account_id,
           date,
           daysAgo,
           amount: amountCents / 100,
-          original_description: draft.merchant.description.replace('{ref}', draft.reference ?? ''),
+          original_description: draft.description ?? draft.merchant.description.replace('{ref}', draft.reference ?? ''),
           merchant: draft.merchant,
-        });
+        };
+        if (draft.dateTransacted !== undefined) transaction.date_transacted = draft.dateTransacted;
+        const currency = draft.currency ?? spec.currency;
+        if (currency !== undefined) transaction.currency = currency;
+        all.push(transaction);
       }
     }
     amountsCentsByDay.push(dayCents);

@@ -8,7 +8,13 @@ import { EVERYDAY_SPENDING, BUSINESS_SPENDING, Merchants, type Merchant } from '
 export interface OwnerIdentity {
   names: string[];
   addresses: {
-    data: { street: string; city: string; region: string; postal_code: string; country: string };
+    data: {
+      street: string;
+      city: string | null;
+      region: string | null;
+      postal_code: string | null;
+      country: string | null;
+    };
     primary: boolean;
   }[];
   emails: { data: string; primary: boolean; type: 'primary' | 'secondary' | 'other' }[];
@@ -38,6 +44,12 @@ export interface DraftTransaction {
   amount: number;
   /** Replaces `{ref}` in the merchant's description. */
   reference?: string;
+  /** The raw description as given (custom users), instead of the merchant's. */
+  description?: string;
+  /** When it was made, if not the day it posted (YYYY-MM-DD). */
+  dateTransacted?: string;
+  /** ISO-4217 code, if not the account's. */
+  currency?: string;
 }
 
 export type Activity = (day: DayContext) => DraftTransaction[];
@@ -47,13 +59,17 @@ export interface PersonaAccount {
   name: string;
   official_name: string | null;
   mask: string;
-  type: 'depository' | 'credit' | 'investment' | 'loan';
+  type: 'depository' | 'credit' | 'investment' | 'loan' | 'other';
   subtype: string;
   available: number | null;
   current: number;
   limit: number | null;
   /** Account age in days; history and days_available never go further back. */
   ageDays: number;
+  /** The account's first day (YYYY-MM-DD), when its age is counted from a date rather than from each report. */
+  openedOn?: string;
+  /** ISO-4217 code of its balances and transactions (default USD). */
+  currency?: string;
   owners?: OwnerIdentity[];
   activity: Activity[];
   /** Set the current balance so that the end-of-day balance `daysAgo` days back equals `balance`. */
