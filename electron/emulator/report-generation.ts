@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger';
 import { credentialError, PlaidApiError, PlaidErrors } from './errors';
 import type { FaultState } from './faults';
 import { personaOfItem } from './data/item-persona';
+import { investmentsUnavailable, wantsInvestments } from './investments-add-on';
 import { ENVIRONMENT, newAssetReportToken, newUuid } from './ids';
 import type { ReportBuilder } from './report';
 import { isoSeconds } from './report';
@@ -113,6 +114,7 @@ export class ReportGeneration {
     record.generated = true;
     const warnings: Body[] = [];
     const causes: Body[] = [];
+    const investmentsWanted = wantsInvestments(record.options);
     for (const itemId of record.item_ids) {
       const item = this.deps.store.itemById(itemId);
       const persona = personaOfItem(item);
@@ -121,8 +123,11 @@ export class ReportGeneration {
         (persona.generation?.failsWith ? credentialError(persona.generation.failsWith) : null);
       if (failure) {
         causes.push({ ...failure.toStored(), item_id: itemId });
-      } else if (persona.generation?.ownersUnavailable) {
-        warnings.push(warning('OWNERS_UNAVAILABLE', ownersNotSupported(), itemId));
+      } else {
+        if (persona.generation?.ownersUnavailable)
+          warnings.push(warning('OWNERS_UNAVAILABLE', ownersNotSupported(), itemId));
+        const investments = investmentsWanted ? investmentsUnavailable(item, persona) : null;
+        if (investments) warnings.push(warning('INVESTMENTS_UNAVAILABLE', investments, itemId));
       }
     }
     const requireAll = record.options.require_all_items !== false;

@@ -1,4 +1,5 @@
 import {
+  AssetReportAddOns,
   CountryCode,
   Products,
   SandboxItemFireWebhookRequestWebhookCodeEnum,
@@ -697,6 +698,41 @@ describe('Asset Reports', () => {
       error_code: 'INVALID_FIELD',
       error_message: 'options.webhook must be a valid url',
     });
+  });
+
+  it('answers the investments add-on with an INVESTMENTS_UNAVAILABLE warning per Item whose investments are missing', async () => {
+    const withInvestments = await newItem('user_good', [Products.Assets, Products.Investments]);
+    const assetsOnly = await newItem('user_good', [Products.Assets]);
+    const noInvestmentAccounts = await newItem('user_steady_saver', [Products.Assets, Products.Investments]);
+    const tokens = [withInvestments, assetsOnly, noInvestmentAccounts].map((i) => i.access_token);
+    const warningsOf = async (options: Record<string, unknown>) => {
+      const created = await readyReport(tokens, 10, options);
+      return (await plaid.assetReportGet({ asset_report_token: created.asset_report_token })).data.warnings;
+    };
+    const warnings = await warningsOf({ add_ons: [AssetReportAddOns.Investments] });
+    expect(warnings).toEqual([
+      {
+        warning_type: 'ASSET_REPORT_WARNING',
+        warning_code: 'INVESTMENTS_UNAVAILABLE',
+        cause: expect.objectContaining({
+          error_type: 'ITEM_ERROR',
+          error_code: 'PRODUCTS_NOT_SUPPORTED',
+          item_id: withInvestments.item_id,
+        }),
+      },
+      {
+        warning_type: 'ASSET_REPORT_WARNING',
+        warning_code: 'INVESTMENTS_UNAVAILABLE',
+        cause: expect.objectContaining({
+          error_type: 'ITEM_ERROR',
+          error_code: 'PRODUCT_NOT_ENABLED',
+          item_id: assetsOnly.item_id,
+        }),
+      },
+    ]);
+    // The deprecated form of the same add-on.
+    expect(await warningsOf({ products: ['investments'] })).toEqual(warnings);
+    expect(await warningsOf({})).toEqual([]);
   });
 
   it('keeps reports readable after /item/remove', async () => {
