@@ -4,7 +4,7 @@ import type {
   AssetReportItem,
   AssetReportTransaction,
 } from '../asset-report';
-import type { AccountLabel, AssetClass, HsaTreatment } from './types';
+import type { AccountLabel, AssetClass, HsaTreatment, NotCountedReason } from './types';
 
 /** An account with the Item it came from: what every rule walks over. */
 export interface ReportAccount {
@@ -106,6 +106,7 @@ export function currencyOf(account: AssetReportAccount): string | null {
   return account.balances.iso_currency_code ?? account.balances.unofficial_currency_code ?? null;
 }
 
+// Plaid's investment subtypes (AccountSubtype), by how they count. Retirement: at the lender's discount.
 const RETIREMENT = new Set([
   '401a',
   '401k',
@@ -114,6 +115,11 @@ const RETIREMENT = new Set([
   'ira',
   'roth',
   'roth 401k',
+  'roth 403b',
+  'roth 457b',
+  'roth pension',
+  'roth profit sharing plan',
+  'roth thrift savings plan',
   'sep ira',
   'simple ira',
   'sarsep',
@@ -122,6 +128,7 @@ const RETIREMENT = new Set([
   'retirement',
   'thrift savings plan',
   'profit sharing plan',
+  'lif',
   'lira',
   'lrif',
   'lrsp',
@@ -132,9 +139,31 @@ const RETIREMENT = new Set([
   'sipp',
   'tfsa',
 ]);
+// Stocks, bonds and funds the borrower holds outright: at the brokerage share.
+const BROKERAGE = new Set(['brokerage', 'non-taxable brokerage account', 'mutual fund']);
+// Not the borrower's to spend without a review, whatever the balance: the money of a minor held by a custodian,
+// savings whose withdrawals are for education, and policies worth only their documented surrender value.
+const RESTRICTED = new Map<string, RestrictedReason>([
+  ['ugma', 'custodial'],
+  ['utma', 'custodial'],
+  ['529', 'education'],
+  ['education savings account', 'education'],
+  ['resp', 'education'],
+  ['fixed annuity', 'annuity_insurance'],
+  ['variable annuity', 'annuity_insurance'],
+  ['other annuity', 'annuity_insurance'],
+  ['life insurance', 'annuity_insurance'],
+  ['other insurance', 'annuity_insurance'],
+]);
 const CRYPTO_SUBTYPES = new Set(['crypto exchange', 'non-custodial wallet']);
 // Plaid's unofficial currency codes are crypto currencies (BTC, ETH, …).
 const CRYPTO_NAME = /\bCRYPTO|\bBITCOIN|\bCOINBASE|\bBTC\b|\bETH(?:EREUM)?\b/i;
+
+/** Why an investment account of the 'restricted' class is held back. */
+export type RestrictedReason = Extract<
+  NotCountedReason,
+  'custodial' | 'education' | 'annuity_insurance' | 'needs_review'
+>;
 
 /** Which asset class an account is, deciding the share of it that counts. */
 export function assetClassOf(account: AssetReportAccount): AssetClass {
@@ -148,8 +177,18 @@ export function assetClassOf(account: AssetReportAccount): AssetClass {
     return 'crypto';
   if (subtype === 'hsa') return 'hsa';
   if (isDepository(account)) return 'cash';
-  if (isInvestment(account)) return RETIREMENT.has(subtype) ? 'retirement' : 'brokerage';
-  return 'other';
+  if (!isInvestment(account)) return 'other';
+  if (RETIREMENT.has(subtype)) return 'retirement';
+  if (BROKERAGE.has(subtype)) return 'brokerage';
+  return 'restricted';
+}
+
+/**
+ * Why a 'restricted' investment account does not count: custodial, education, annuity or insurance, or a kind
+ * (stock plan, GIC, ISA, trust, none given, …) whose withdrawable value only a statement shows.
+ */
+export function restrictedReason(account: Pick<AssetReportAccount, 'subtype'>): RestrictedReason {
+  return RESTRICTED.get((account.subtype ?? '').toLowerCase()) ?? 'needs_review';
 }
 
 /** The share of an asset class that counts towards funds to close under the lender's settings. */

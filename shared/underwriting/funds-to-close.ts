@@ -8,6 +8,7 @@ import {
   describeAccount,
   formatMoney,
   isDebt,
+  restrictedReason,
   shareOfCents,
   toCents,
 } from './accounts';
@@ -59,8 +60,27 @@ export const NOT_COUNTED: Record<NotCountedReason, { why: string; action: string
     why: 'HSA balances are excluded by the lender settings',
     action: 'Change the HSA setting if the lender counts health savings accounts.',
   },
+  custodial: {
+    why: 'it is a custodial account held for a minor (UGMA/UTMA)',
+    action: "The money is the minor's: it counts only once it is the borrower's, deposited and sourced.",
+  },
+  education: {
+    why: 'it is an education savings account (529, Coverdell, RESP)',
+    action: 'Withdrawals are meant for education: money taken out counts once deposited and sourced.',
+  },
+  annuity_insurance: {
+    why: 'it is an annuity or an insurance policy',
+    action: "Only its cash (surrender) value, from the insurer's statement, can count: withdraw it and source it.",
+  },
+  needs_review: {
+    why: 'AssetDesk does not count this kind of investment account without review',
+    action: 'Read a statement for what the borrower owns outright and can withdraw; that money counts once withdrawn.',
+  },
   no_balance: { why: 'Plaid sent no balance', action: 'Obtain a current statement.' },
 };
+
+// Held back by a setting, or money that is not the borrower's to spend: worth knowing, nothing to do.
+const WORTH_KNOWING = new Set<NotCountedReason>(['hsa_excluded', 'custodial', 'education']);
 
 /** Splits asset accounts into what counts towards funds to close (in US dollars) and what does not, and why. */
 export function classifyAccounts(
@@ -97,6 +117,7 @@ export function classifyAccounts(
     else if (usdRate === null) reasons.push('foreign_currency');
     const share = classShare(assetClass, settings);
     if (assetClass === 'hsa' && share === 0) reasons.push('hsa_excluded');
+    if (assetClass === 'restricted') reasons.push(restrictedReason(account));
     if (balance === null) reasons.push('no_balance');
     if (reasons.length > 0 || balance === null || usdRate === null) {
       notCounted.push({
@@ -253,7 +274,7 @@ export function checkFundsToClose(
     findings.push({
       id: `funds-not-counted:${reason}`,
       rule: 'funds_to_close',
-      severity: reason === 'hsa_excluded' ? 'info' : 'attention',
+      severity: WORTH_KNOWING.has(reason) ? 'info' : 'attention',
       title: `Not counted in funds to close: ${held.length} account${held.length === 1 ? '' : 's'} because ${NOT_COUNTED[reason].why}`,
       detail: `${held.map((a) => `${describeAccount(a)}${a.balance !== null ? ` ${a.currency && a.currency !== 'USD' ? `${a.balance.toFixed(2)} ${a.currency}` : formatMoney(a.balance)}` : ''}`).join(', ')}. ${NOT_COUNTED[reason].action}`,
       citation: CITATIONS.funds_to_close,

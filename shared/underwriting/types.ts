@@ -352,8 +352,12 @@ export interface OwnershipResult extends AccountLabel {
   owned: boolean;
 }
 
-/** The asset class of an account, which decides how much of it counts. */
-export type AssetClass = 'cash' | 'brokerage' | 'retirement' | 'hsa' | 'crypto' | 'debt' | 'other';
+/**
+ * The asset class of an account, which decides how much of it counts. restricted: investment accounts that are not
+ * the borrower's freely available funds without a review (custodial, education, annuities and insurance, and kinds
+ * of account the lens does not know): never counted.
+ */
+export type AssetClass = 'cash' | 'brokerage' | 'retirement' | 'hsa' | 'crypto' | 'restricted' | 'debt' | 'other';
 
 /** Why an account's balance is not in funds to close. */
 export type NotCountedReason =
@@ -364,6 +368,10 @@ export type NotCountedReason =
   | 'foreign_currency'
   | 'crypto'
   | 'hsa_excluded'
+  | 'custodial'
+  | 'education'
+  | 'annuity_insurance'
+  | 'needs_review'
   | 'no_balance';
 
 export interface NotCountedAccount extends AccountLabel {

@@ -172,6 +172,61 @@ describe('funds to close count only what the borrower owns and can use', () => {
   });
 });
 
+describe("investment subtypes: only what is the borrower's to use counts", () => {
+  const investment = (id: string, subtype: string | null) => ({
+    id,
+    type: 'investment' as const,
+    subtype,
+    current: 10000,
+  });
+  const result = singleItem([
+    investment('lif-0001', 'lif'),
+    investment('roth-0002', 'roth 403B'),
+    investment('utma-0003', 'utma'),
+    investment('ugma-0004', 'ugma'),
+    investment('529-0005', '529'),
+    investment('esa-0006', 'education savings account'),
+    investment('resp-0007', 'resp'),
+    investment('ann-0008', 'fixed annuity'),
+    investment('ins-0009', 'life insurance'),
+    investment('gic-0010', 'gic'),
+    investment('none-0011', null),
+    investment('brk-0012', 'brokerage'),
+  ]);
+  const analysis = analyze(result, { fundsToClose: 0, reservesNeeded: 0 });
+
+  it('a LIF and a Roth 403(b) are retirement at 60%; a brokerage account in full; nothing else counts', () => {
+    expect(analysis.fundsToClose.counted.map((a) => [a.accountId, a.assetClass, a.counted])).toEqual([
+      ['lif-0001', 'retirement', 6000],
+      ['roth-0002', 'retirement', 6000],
+      ['brk-0012', 'brokerage', 10000],
+    ]);
+    // 6,000 + 6,000 + 10,000 = 22,000 (all twelve counted in full as brokerage made it 120,000)
+    expect(analysis.fundsToClose).toMatchObject({ retirementAssets: 12000, brokerageAssets: 10000 });
+    expect(analysis.fundsToClose.verifiedLiquidAssets).toBe(22000);
+  });
+
+  it('custodial, education, annuity and insurance accounts are held back with their reason; an unknown kind needs review', () => {
+    expect(analysis.fundsToClose.notCounted.map((a) => [a.accountId, a.reasons])).toEqual([
+      ['utma-0003', ['custodial']],
+      ['ugma-0004', ['custodial']],
+      ['529-0005', ['education']],
+      ['esa-0006', ['education']],
+      ['resp-0007', ['education']],
+      ['ann-0008', ['annuity_insurance']],
+      ['ins-0009', ['annuity_insurance']],
+      ['gic-0010', ['needs_review']],
+      ['none-0011', ['needs_review']],
+    ]);
+    const held = (reason: string) => analysis.findings.find((f) => f.id === `funds-not-counted:${reason}`);
+    expect(held('custodial')).toMatchObject({ severity: 'info', accountIds: ['utma-0003', 'ugma-0004'] });
+    expect(held('custodial')?.title).toContain('held for a minor');
+    expect(held('education')).toMatchObject({ severity: 'info', accountIds: ['529-0005', 'esa-0006', 'resp-0007'] });
+    expect(held('annuity_insurance')).toMatchObject({ severity: 'attention', accountIds: ['ann-0008', 'ins-0009'] });
+    expect(held('needs_review')).toMatchObject({ severity: 'attention', accountIds: ['gic-0010', 'none-0011'] });
+  });
+});
+
 describe('a class counted at a share: the share of its total, to the cent and never above', () => {
   it('60% of two 1,000.01 retirement accounts is 1,200.01 (each rounded up made it 1,200.02), split 600.01 + 600.00', () => {
     const result = singleItem([

@@ -15,6 +15,10 @@ const REASONS: Record<NotCountedReason, { label: string; kind: AccountConfirmati
   foreign_currency: { label: 'Not in US dollars', kind: 'conversion', action: 'Enter conversion' },
   crypto: { label: 'Crypto-currency', kind: 'conversion', action: 'Enter conversion' },
   hsa_excluded: { label: 'HSA excluded by settings', kind: null, action: '' },
+  custodial: { label: 'Custodial, for a minor', kind: null, action: '' },
+  education: { label: 'Education savings', kind: null, action: '' },
+  annuity_insurance: { label: 'Annuity or insurance', kind: null, action: '' },
+  needs_review: { label: 'Kind of account to review', kind: null, action: '' },
   no_balance: { label: 'No balance from Plaid', kind: null, action: '' },
 };
 
