@@ -30,6 +30,8 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
     const other = personaReport('user_good');
     const item = other.report.items[0]!;
     item.item_id = 'item-second-bank';
+    // Another bank: its own institution id, or its checking would be the first report's (same accountKey) re-linked.
+    item.institution_id = 'ins_second_platypus';
     item.institution_name = 'Second Platypus Bank';
     item.accounts = item.accounts.filter((a) => a.type === 'depository').slice(0, 1);
     const account = item.accounts[0]!;
