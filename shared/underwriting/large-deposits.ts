@@ -97,11 +97,12 @@ export interface LargeDepositInputs {
 
 /**
  * Single deposits exceeding a share of qualifying monthly income. A deposit is an own transfer only when a
- * withdrawal of the same amount within the business-day window before it (or a business day after) exists in another account the borrowers own and
- * that counts in funds to close (this report or another of theirs); the same withdrawal from someone else's account is third-party money
- * (a gift or loan to document), from a credit card or loan it is borrowed funds. Payroll needs wage evidence
- * (see payroll.ts): never a gift, a wire or a P2P service. Unsourced deposits count against funds on a
- * purchase (only those in counted accounts: the others are not in funds at all).
+ * withdrawal of the same amount, within the business-day window before it (or a business day after), exists in
+ * another account the borrowers own and that counts in funds to close (this report or another of theirs); the
+ * same withdrawal from someone else's account is third-party money (a gift or loan to document), from a credit
+ * card or loan it is borrowed funds. Payroll needs wage evidence (see payroll.ts): never a gift, a wire or a P2P
+ * service. Pending deposits wait until they post. Unsourced deposits count against funds on a purchase (only
+ * those in counted accounts: the others are not in funds at all).
  */
 export function checkLargeDeposits(input: LargeDepositInputs): {
   largeDeposits: LargeDepositResult;
@@ -293,10 +294,11 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     if (match?.from === 'third_party')
       detail += ` It matches a withdrawal from ${describeAccount(match.entry.label)}, an account the borrower does not own: third-party money (a gift or a loan) to document.`;
     else if (evidence === 'borrowed')
-      detail += match
-        ? ` It matches a withdrawal from ${describeAccount(match.entry.label)}, a credit or loan account: borrowed funds must be investigated.`
-        : ' Plaid categorises it as a loan or cash advance: borrowed funds must be investigated.';
-    else if (match?.from === 'own_not_counted')
+      detail +=
+        match?.from === 'borrowed'
+          ? ` It matches a withdrawal from ${describeAccount(match.entry.label)}, a credit or loan account: borrowed funds must be investigated.`
+          : ' Plaid categorises it as a loan or cash advance: borrowed funds must be investigated.';
+    if (match?.from === 'own_not_counted')
       detail += ` It ${fromNotCounted(match, input.notCountedReasons)}: until that account counts, money from it needs sourcing like any other.`;
     if (!inCountedAccount) detail += ' Its account is not counted in funds to close, so nothing is deducted for it.';
     if (sourced) detail += ` Sourced: ${note}`;
