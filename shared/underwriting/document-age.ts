@@ -65,7 +65,7 @@ export function checkDocumentAge(
   const measuredOn = loan.expectedNoteDate ? toIsoDate(loan.expectedNoteDate) : asOf;
   const daysLeft = daysBetween(asOf, refreshBy);
   // The agencies measure age on the note date. Once today is past refresh-by, no closing from now on can use the
-  // report, whatever note date was entered: a note date already past is one the loan did not close on.
+  // report, whatever note date was entered: a note date already past is stale unless the loan closed on it.
   const expired = asOf > refreshBy;
   const refreshDue = measuredOn > refreshBy || expired;
   const du =
