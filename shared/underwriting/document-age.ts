@@ -52,7 +52,7 @@ const AGENCY_TEXT: Record<DocumentAgeLimit['agency'], string> = {
  */
 export function checkDocumentAge(
   report: Pick<AssetReport, 'date_generated'>,
-  loan: Pick<LoanInputs, 'applicationDate' | 'expectedNoteDate'>,
+  loan: Pick<LoanInputs, 'applicationDate' | 'expectedNoteDate' | 'status'>,
   settings: Pick<UnderwritingSettings, 'documentAgeRule'>,
   asOf: string,
 ): { documentAge: DocumentAgeResult; findings: Finding[] } {
@@ -65,8 +65,10 @@ export function checkDocumentAge(
   const measuredOn = loan.expectedNoteDate ? toIsoDate(loan.expectedNoteDate) : asOf;
   const daysLeft = daysBetween(asOf, refreshBy);
   // The agencies measure age on the note date. Once today is past refresh-by, no closing from now on can use the
-  // report, whatever note date was entered: a note date already past is stale unless the loan closed on it.
-  const expired = asOf > refreshBy;
+  // report, whatever note date was entered: for a loan still open, a note date already past did not happen. A closed
+  // (or withdrawn) loan's note date is the one that counted, read however late.
+  const stillOpen = (loan.status ?? 'open') === 'open';
+  const expired = asOf > refreshBy && (stillOpen || !noteDateKnown);
   const refreshDue = measuredOn > refreshBy || expired;
   const du =
     rule === 'du_45_days'
@@ -81,16 +83,17 @@ export function checkDocumentAge(
   if (expired) title = `Refresh due: the report expired on ${refreshBy}`;
   else if (refreshDue)
     title = `Refresh before closing: the report is too old after ${refreshBy}, before the note date ${measuredOn}`;
+  else if (daysLeft < 0) title = `Young enough on the note date ${measuredOn} (refresh-by was ${refreshBy})`;
   else title = `Refresh by ${refreshBy} (${daysLeft} day${daysLeft === 1 ? '' : 's'} left)`;
   const notePassed =
     expired && noteDateKnown && measuredOn <= refreshBy
-      ? ` The expected note date ${measuredOn} has passed: if the loan closed then, the report was young enough; otherwise enter the new note date.`
+      ? ` The expected note date ${measuredOn} has passed and the loan is still open: enter the new note date, or mark the loan closed if it closed then.`
       : '';
   const findings: Finding[] = [
     {
       id: 'document-age',
       rule: 'document_age',
-      severity: refreshDue ? 'attention' : daysLeft <= 14 ? 'info' : 'ok',
+      severity: refreshDue ? 'attention' : daysLeft >= 0 && daysLeft <= 14 ? 'info' : 'ok',
       title,
       detail: `Report dated ${reportDate}. ${bindingText} Measured on ${noteDateKnown ? `the expected note date ${measuredOn}` : `today, ${measuredOn} (no note date entered yet)`}.${notePassed}${refreshDue ? ' Refresh the report before the file goes to closing.' : ''}`,
       citation: CITATIONS.document_age,

@@ -5,7 +5,8 @@ import type { LoanInputs, PersonName } from './types';
 export type LoanForAnalysis = Pick<
   Loan,
   'loanPurpose' | 'applicationDate' | 'expectedNoteDate' | 'qualifyingMonthlyIncome' | 'fundsToClose' | 'reservesNeeded'
-> & { borrowers: readonly Pick<Applicant, 'firstName' | 'middleName' | 'lastName'>[] };
+> &
+  Partial<Pick<Loan, 'status'>> & { borrowers: readonly Pick<Applicant, 'firstName' | 'middleName' | 'lastName'>[] };
 
 const nameOf = (b: Pick<Applicant, 'firstName' | 'middleName' | 'lastName'>): PersonName => ({
   first: b.firstName,
@@ -25,5 +26,6 @@ export function loanInputsFromLoan(loan: LoanForAnalysis): LoanInputs {
     applicantName: primary ? nameOf(primary) : { first: '', last: '' },
     coBorrowerNames: others.map(nameOf),
     expectedNoteDate: loan.expectedNoteDate,
+    ...(loan.status ? { status: loan.status } : {}),
   };
 }

@@ -27,6 +27,11 @@ export interface LoanInputs {
   coBorrowerNames?: PersonName[];
   /** The expected closing (note) date, YYYY-MM-DD; document age is measured against it, else against today. */
   expectedNoteDate?: IsoDate | null;
+  /**
+   * The loan file's status (open when not given). Only an open loan's closing is still ahead: a closed or withdrawn
+   * loan's report is judged on its note date alone, however long after it is read.
+   */
+  status?: 'open' | 'closed' | 'withdrawn';
 }
 
 export interface PersonName {
@@ -202,7 +207,7 @@ export interface DocumentAgeResult {
   /** The date the age is measured on: the expected note date, else today. */
   measuredOn: IsoDate;
   noteDateKnown: boolean;
-  /** True when the report is too old on measuredOn (or already today). */
+  /** True when the report is too old on measuredOn, or, for a loan still open, already today. */
   refreshDue: boolean;
   /** Days from asOf (today) to refreshBy; negative once passed. */
   daysLeft: number;

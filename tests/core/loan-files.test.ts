@@ -154,6 +154,20 @@ describe('loan files through the services', () => {
     expect(await counts()).toEqual(short);
   });
 
+  it('the list counts follow the loan’s status (document age reads it): a change recounts, the same status does not', async () => {
+    const loan = await twoBorrowerLoan('LN-CORE-STATUS-RECOUNT');
+    const bank = await linkBank(h, loan.borrowers[0]!.id);
+    const report = await readyReport(loan.id, [bank.id]);
+    const counts = async () => (await h.handlers['reports:summary']({ reportId: report.id })).findingCounts;
+    const fresh = await counts();
+    await store().reports.setFindingCounts(report.id, { attention: 99, info: 99 });
+    await h.handlers['loans:setStatus']({ loanId: loan.id, status: 'closed' });
+    expect(await counts()).toEqual(fresh);
+    await store().reports.setFindingCounts(report.id, { attention: 99, info: 99 });
+    await h.handlers['loans:setStatus']({ loanId: loan.id, status: 'closed' });
+    expect(await counts()).toEqual({ attention: 99, info: 99 });
+  });
+
   it('a closed or withdrawn loan makes no new report until it is reopened', async () => {
     const loan = await twoBorrowerLoan('LN-CORE-CLOSED');
     const bank = await linkBank(h, loan.borrowers[0]!.id);

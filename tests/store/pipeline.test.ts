@@ -163,7 +163,7 @@ describe('the pipeline: one row per loan, filtered, sorted and searched in the s
     return { a, b, c, d, e, f, g, h, second, aReport };
   }
 
-  it('refresh is due as the document-age finding measures it: on the note date when there is one, else today', async () => {
+  it('refresh is due as the document-age finding measures it: on the note date when there is one, else today; an open loan whose note date passed is due once today is too late', async () => {
     // Both reports are dated 2026-06-01, so their documents serve until 2026-10-01 (Fannie Mae, 4 months).
     const closedInTime = await loanWithBank({
       loanNumber: 'LN-P',
@@ -173,8 +173,12 @@ describe('the pipeline: one row per loan, filtered, sorted and searched in the s
     await report(closedInTime, { on: '2026-06-01' });
     const noNoteDate = await loanWithBank({ loanNumber: 'LN-Q', applicationDate: '2026-05-20' });
     await report(noNoteDate, { on: '2026-06-01' });
-    const rows = new Map((await list()).rows.map((r) => [r.loanNumber, r]));
-    // The loan whose note date came before 2026-10-01 was verified in time, though today is later.
+    const rowsNow = async () => new Map((await list()).rows.map((r) => [r.loanNumber, r]));
+    // Still open, the loan did not close on its 2026-09-20 note date, and today is past 2026-10-01: due.
+    expect((await rowsNow()).get('LN-P')).toMatchObject({ refreshBy: '2026-10-01', reportStatus: 'refresh_due' });
+    // Closed, the note date came before 2026-10-01: it was verified in time, though today is later.
+    await t.store.loans.setStatus(closedInTime.loan.id, 'closed');
+    const rows = await rowsNow();
     expect(rows.get('LN-P')).toMatchObject({ refreshBy: '2026-10-01', reportStatus: 'ready' });
     expect(rows.get('LN-Q')).toMatchObject({ refreshBy: '2026-10-01', reportStatus: 'refresh_due' });
   });

@@ -140,6 +140,13 @@ describe('report history store: search and loan status', () => {
     expect((await row({ today: '2026-09-01' })).reportStatus).toBe('ready');
     await t.store.loans.update(applicant.loanId, { expectedNoteDate: '2026-10-25' });
     expect((await row({ today: '2026-09-01' })).reportStatus).toBe('refresh_due');
+    // A note date already past (09-20; the report served to 10-01) on a loan still open: it is 10-02, so any closing
+    // from now on is too late. Once the loan is marked closed, the note date it closed on is the one that counted.
+    await t.store.loans.update(applicant.loanId, { applicationDate: '2026-05-20', expectedNoteDate: '2026-09-20' });
+    expect((await row()).reportStatus).toBe('refresh_due');
+    await t.store.loans.setStatus(applicant.loanId, 'closed');
+    expect((await row()).reportStatus).toBe('ready');
+    await t.store.loans.setStatus(applicant.loanId, 'open');
     await t.store.loans.update(applicant.loanId, { expectedNoteDate: null });
 
     const second = await report(applicant.id, item.id);

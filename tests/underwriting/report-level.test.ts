@@ -3,6 +3,7 @@ import {
   duEarliestReportDate,
   fannieMaeLastNoteDate,
   freddieMacLastNoteDate,
+  loanInputsFromLoan,
   refreshByDate,
   underwritingSettings,
 } from '../../shared/underwriting';
@@ -139,6 +140,43 @@ describe('document age: Fannie Mae 4 months, Freddie Mac 120 days, DU 45 days', 
       expect(late.finding?.title).toBe('Refresh due: the report expired on 2026-07-28');
       expect(`${late.finding?.title} ${late.finding?.detail}`).not.toMatch(/-\d+ days?/);
     }
+    // A closed (or withdrawn) loan's note date is the one that counted, however late the report is read: closed on
+    // 05-01, 32 days after the 03-30 report, it was young enough. Without a note date there is only today to go by.
+    for (const status of ['closed', 'withdrawn'] as const) {
+      const closed = analyzeReport(
+        result,
+        { ...loan({ expectedNoteDate: '2026-05-01' }), status },
+        underwritingSettings(),
+        '2029-11-30',
+      );
+      expect(closed.documentAge).toMatchObject({ measuredOn: '2026-05-01', refreshDue: false, daysLeft: -1221 });
+      const finding = closed.findings.find((f) => f.id === 'document-age');
+      expect(finding).toMatchObject({
+        severity: 'ok',
+        title: 'Young enough on the note date 2026-05-01 (refresh-by was 2026-07-28)',
+      });
+      expect(`${finding?.title} ${finding?.detail}`).not.toMatch(/-\d+ days?/);
+      const unknown = analyzeReport(result, { ...loan(), status }, underwritingSettings(), '2029-11-30');
+      expect(unknown.documentAge.refreshDue).toBe(true);
+    }
+    // The loan file's status reaches the analysis with its terms.
+    expect(
+      analyzeReport(
+        result,
+        loanInputsFromLoan({
+          loanPurpose: 'purchase',
+          applicationDate: '2026-03-01',
+          expectedNoteDate: '2026-05-01',
+          qualifyingMonthlyIncome: 8000,
+          fundsToClose: 20_000,
+          reservesNeeded: 0,
+          status: 'closed',
+          borrowers: [{ firstName: 'Alberta', middleName: null, lastName: 'Charleson' }],
+        }),
+        underwritingSettings(),
+        '2029-11-30',
+      ).documentAge.refreshDue,
+    ).toBe(false);
   });
 });
 

@@ -67,14 +67,17 @@ function inJsonArraySql(column: string, param: string, dialect: SqlDialect): str
 
 /**
  * A loan's report status from the pipeline's columns (needs_relink, has_pending, latest_ready_on, refresh_by, the
- * note date). Refresh is due as the report's document-age finding says: measured on the expected note date when
- * there is one (the agencies' rule), else on today. It tests latest_ready_on, not refresh_by, for "no report": refresh_by's date arithmetic then runs once.
+ * note date, the loan's status). Refresh is due as the report's document-age finding says: when the report is too
+ * old on the expected note date (today when there is none), or, for a loan still open, already too old today (its
+ * closing can no longer happen on a note date that has passed). It tests latest_ready_on, not refresh_by, for "no
+ * report": refresh_by's date arithmetic then runs once.
  */
 const REPORT_STATUS_SQL = `CASE
     WHEN needs_relink <> 0 THEN 'needs_relink'
     WHEN has_pending <> 0 THEN 'pending'
     WHEN latest_ready_on IS NULL THEN 'no_report'
     WHEN refresh_by < coalesce(expected_note_date, @today) THEN 'refresh_due'
+    WHEN loan_status = 'open' AND refresh_by < @today THEN 'refresh_due'
     ELSE 'ready'
   END`;
 
@@ -178,10 +181,10 @@ export async function queryPipeline(
   const needsRefreshBy = needsStatus || sort === 'refreshBy';
   const narrow = `
       SELECT id, last_activity_at, loan_number_key, expected_note_date, findings_attention, consent_expires_on,
-        refresh_by${sort === 'borrower' ? ', sort_name' : ''}
+        refresh_by, loan_status${sort === 'borrower' ? ', sort_name' : ''}
         ${needsStatus ? `, ${REPORT_STATUS_SQL} AS report_status` : ''}
       FROM (
-        SELECT l.id, l.last_activity_at, l.loan_number_key, l.expected_note_date, s.findings_attention,
+        SELECT l.id, l.last_activity_at, l.loan_number_key, l.expected_note_date, l.status AS loan_status, s.findings_attention,
           s.consent_expires_on, coalesce(s.needs_relink, 0) AS needs_relink, coalesce(s.has_pending, 0) AS has_pending,
           s.latest_ready_on,
           ${needsRefreshBy ? `CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on', dialect)} END` : 'NULL'} AS refresh_by
@@ -216,7 +219,7 @@ export async function queryPipeline(
   const wide = (await ctx
     .statement(
       `SELECT *, ${REPORT_STATUS_SQL} AS report_status FROM (
-           SELECT l.*, coalesce(s.report_count, 0) AS report_count, s.latest_report_at, s.findings_attention,
+           SELECT l.*, l.status AS loan_status, coalesce(s.report_count, 0) AS report_count, s.latest_report_at, s.findings_attention,
              s.findings_info, coalesce(s.has_removed, 0) AS has_removed, coalesce(s.has_pending, 0) AS has_pending,
              coalesce(s.needs_relink, 0) AS needs_relink, s.consent_expires_on, s.latest_ready_on,
              CASE WHEN s.latest_ready_on IS NULL THEN NULL ELSE ${refreshBySql('s.latest_ready_on', dialect)} END AS refresh_by

@@ -122,7 +122,11 @@ export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number):
       label: 'Refresh by',
       value: documentAge.refreshBy,
       note: `${documentAge.bindingAgency === 'fannie_mae' ? 'Fannie Mae 4 months' : 'Freddie Mac 120 days'} · ${
-        documentAge.refreshDue ? 'refresh due' : `${documentAge.daysLeft} days left`
+        documentAge.refreshDue
+          ? 'refresh due'
+          : documentAge.daysLeft < 0
+            ? `young enough on ${documentAge.measuredOn}`
+            : `${documentAge.daysLeft} days left`
       }`,
       colour: documentAge.refreshDue ? SEVERITY.attention.colour : INK,
     },

@@ -22,7 +22,7 @@ export type LoanHandlers = Pick<
 
 export const ENVIRONMENTS = ['emulator', 'sandbox', 'production'] as const;
 
-/** The loan terms the underwriting analysis reads (shared/underwriting/inputs.ts). */
+/** The loan terms the underwriting analysis reads (shared/underwriting/inputs.ts); its status is recounted on its own. */
 const ANALYSED_TERMS = [
   'loanPurpose',
   'applicationDate',
@@ -106,7 +106,7 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
     },
     'loans:setStatus': async ({ loanId, status }) => {
       const store = ctx.store();
-      return store.transaction(async () => {
+      const { loan, changed } = await store.transaction(async () => {
         const before = await requireLoan(ctx, loanId);
         const loan = await store.loans.setStatus(loanId, status);
         if (before.status !== status)
@@ -115,8 +115,11 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
             loanId,
             detail: { from: before.status, to: status },
           });
-        return loan;
+        return { loan, changed: before.status !== status };
       });
+      // Document age reads the status: only an open loan's report can expire before a note date that has passed.
+      if (changed) await recountLoanFindings(store, loanId, ctx.clock());
+      return loan;
     },
     'loans:delete': async ({ loanId }) => {
       await requireLoan(ctx, loanId);
