@@ -401,7 +401,8 @@ describe('reaching the team database', async () => {
     const admin = new pg.Client(db.clientConfig());
     await admin.connect();
     try {
-      const running = engine.statement('SELECT pg_sleep(10)').run();
+      // Its rejection is taken at once: the server's FATAL can reach the engine before the admin's query returns.
+      const running = rejection(engine.statement('SELECT pg_sleep(10)').run());
       await expect
         .poll(async () => {
           const { rows } = await admin.query(
@@ -413,7 +414,7 @@ describe('reaching the team database', async () => {
       await admin.query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'AssetDesk engine test'",
       );
-      const err = await rejection(running);
+      const err = await running;
       expect(err.code).toBe(TeamDatabaseErrorCodes.unreachable);
       expect(err.retryable).toBe(true);
 
