@@ -1,6 +1,11 @@
-import type { AssetReportGetResult, HistoricalBalance } from './asset-report';
-import { dayNumber, fromDayNumber } from './underwriting/dates';
+import type { AssetReportGetResult } from './asset-report';
+import { dayNumber } from './underwriting/dates';
+import { restoreBalances } from './report-view-balances';
+import { damagedHead, ReportViewFormatError } from './report-view-error';
 import { utf8 } from './utf8';
+
+export { NO_CURRENCY } from './report-view-balances';
+export { ReportViewFormatError } from './report-view-error';
 
 /**
  * The report as the viewer paints it, prepared once when the report is stored rather than on every open:
@@ -15,8 +20,9 @@ import { utf8 } from './utf8';
  * counts every transaction, so the page can show the report and its first rows while the rest is on its way.
  *
  * The accounts' daily balances (Plaid's `historical_balances`, most of a 730-day report's head as JSON) travel
- * as columns too; the reader puts them back into the head, so its readers see the report as Plaid sent it. An
- * account whose balances carry more than Plaid's four fields keeps them in the head's JSON.
+ * as columns too; the reader puts them back into the head (each account's rows as objects when first read, see
+ * report-view-balances), so its readers see the report as Plaid sent it. An account whose balances carry more than
+ * Plaid's four fields keeps them in the head's JSON.
  *
  * Block layout, little-endian (every machine AssetDesk runs on), each section aligned for its array type; n is
  * the transactions' count, b the balance rows':
@@ -33,8 +39,6 @@ export const BLOCK_HEADER_BYTES = 40;
 
 /** The string number of a missing (null) text field. */
 export const NO_STRING = 0xffffffff;
-/** The currency number of a balance row's missing (null) currency code. */
-export const NO_CURRENCY = 0xffff;
 
 export interface StringTableData {
   /** Every distinct string, UTF-8, one after another. */
@@ -177,9 +181,6 @@ export function reportViewFormat(block: Uint8Array): number | null {
   return header.getUint32(0, true) === BLOCK_MAGIC ? header.getUint32(4, true) : null;
 }
 
-/** A block that is not a report view this version can read (damaged, cut short, or from a newer AssetDesk). */
-export class ReportViewFormatError extends Error {}
-
 /** A block's sections as stored: typed arrays over its memory, and its head as parsed (balances not yet put back). */
 export interface BlockSections {
   stored: StoredHead;
@@ -188,8 +189,6 @@ export interface BlockSections {
   columns: TransactionColumnsData;
   balances: BalanceColumnsData;
 }
-
-const damagedHead = () => new ReportViewFormatError('the report view has a damaged head');
 
 /**
  * Reads a block's sections in place (copied once only when the block does not start on an 8-byte boundary,
@@ -254,48 +253,6 @@ export function readBlockSections(input: Uint8Array): BlockSections {
       unofficialCurrency: new Uint16Array(block.buffer, base + at.balanceCurrency + 2 * balanceCount, balanceCount),
     },
   };
-}
-
-/** Puts each account's daily balances back into the head, as Plaid sent them. */
-function restoreBalances(stored: StoredHead, balances: BalanceColumnsData): void {
-  const accounts = stored.head.report.items.flatMap((item) => (Array.isArray(item?.accounts) ? item.accounts : []));
-  const counts = stored.balanceCounts;
-  if (counts.length !== accounts.length) throw damagedHead();
-  // Each currency number checked once, before any row is read.
-  const currencies = stored.balanceCurrencies.map((code) => {
-    if (typeof code !== 'string') throw damagedHead();
-    return code;
-  });
-  const currencyOf = (n: number): string | null => {
-    if (n === NO_CURRENCY) return null;
-    const code = currencies[n];
-    if (code === undefined) throw damagedHead();
-    return code;
-  };
-  // A report's accounts share their days: each date is written once, looked up by its offset from the first.
-  const dates = new Map<number, string>();
-  const dateOf = (day: number): string => {
-    let date = dates.get(day);
-    if (date === undefined) dates.set(day, (date = fromDayNumber(day)));
-    return date;
-  };
-  let row = 0;
-  accounts.forEach((account, n) => {
-    const rows = counts[n]!;
-    if (rows === -1) return;
-    if (!Number.isInteger(rows) || rows < 0 || row + rows > balances.count) throw damagedHead();
-    const history: HistoricalBalance[] = [];
-    for (const end = row + rows; row < end; row++) {
-      history.push({
-        date: dateOf(balances.day[row]!),
-        current: balances.current[row]!,
-        iso_currency_code: currencyOf(balances.isoCurrency[row]!),
-        unofficial_currency_code: currencyOf(balances.unofficialCurrency[row]!),
-      });
-    }
-    account.historical_balances = history;
-  });
-  if (row !== balances.count) throw damagedHead();
 }
 
 /**

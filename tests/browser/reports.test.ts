@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import type { Page } from 'playwright';
 import type { WebBridge } from '../../electron/dev/web-bridge';
 import { renderPdf, reportWithTransactions, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
+import { formatDate, formatMoney } from '../../renderer/src/reports/format';
+import { accountFullLabel } from '../../renderer/src/reports/transactions';
 import { seriousViolations } from './support/desk';
 import { openSeededPage, type SeededPage } from './support/seeded-page';
 
@@ -19,11 +21,12 @@ let desk: SeededPage | undefined;
 let pageErrors: string[] = [];
 let reportId: string;
 let heavyId: string;
+let seeded: ReturnType<typeof reportWithTransactions>;
 
 beforeAll(async () => {
   desk = await openSeededPage('reports', async (store) => {
     // 3 accounts × 60 transactions + one $12,500 wire: above 50% of the $8,000 monthly income.
-    const report = reportWithTransactions(3, 60, 90);
+    const report = (seeded = reportWithTransactions(3, 60, 90));
     const pdf = await renderPdf(report);
     reportId = await storeReadyReport(store, await seedApplicant(store), { report, warnings: [] }, pdf);
     // A heavier report with a few hundred large deposits, for another applicant (its PDF tab is not opened).
@@ -74,6 +77,28 @@ test('opens with the findings first and flags the unexplained wire as a large de
   expect(await page.locator('[data-testid=balance-chart] canvas').count()).toBeGreaterThan(0);
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/report-summary.png`, fullPage: true });
+});
+
+test('each account card says its daily balances’ span in words before its chart, which is drawn once in view', async () => {
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  const captions = page.locator('.rp-chart figcaption');
+  await captions.first().waitFor();
+  const accounts = seeded.items.flatMap((item) => item.accounts.map((account) => ({ item, account })));
+  expect(await captions.count()).toBe(accounts.length);
+  for (const [n, { item, account }] of accounts.entries()) {
+    const rows = account.historical_balances;
+    const byDate = [...rows].sort((a, b) => a.date.localeCompare(b.date));
+    const newest = byDate.at(-1)!;
+    const currents = rows.map((row) => row.current);
+    expect(await captions.nth(n).textContent()).toBe(
+      `Daily balance history Daily balance of ${accountFullLabel(item.institution_name, account)} from ` +
+        `${formatDate(byDate[0]!.date)} to ${formatDate(newest.date)}: lowest ${formatMoney(Math.min(...currents))}, ` +
+        `highest ${formatMoney(Math.max(...currents))}, latest ${formatMoney(newest.current)}.`,
+    );
+  }
+  const lastChart = page.locator('.rp-chart').last();
+  await lastChart.scrollIntoViewIfNeeded();
+  await lastChart.getByTestId('balance-chart').locator('canvas').first().waitFor();
 });
 
 test('a finding links to the transactions behind it', async () => {

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import type { AssetReport, AssetReportAccount, AssetReportItem, HistoricalBalance } from '../../../shared/asset-report';
+import type { AssetReport, AssetReportAccount, AssetReportItem } from '../../../shared/asset-report';
+import { balanceHistorySpan } from '../../../shared/report-view-balances';
 import type { UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import { Chip, usePainted } from '../ui';
 import { BADGE_LABEL } from './FindingsPanel';
@@ -236,7 +237,8 @@ function BalanceHistory({
 }) {
   const hostRef = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(false);
-  const history = account.historical_balances;
+  // The words need only the span, read from the block's columns: the rows become objects once the chart needs them.
+  const span = balanceHistorySpan(account);
   useEffect(() => {
     const host = hostRef.current;
     if (!host || visible) return;
@@ -250,7 +252,7 @@ function BalanceHistory({
     return () => observer.disconnect();
   }, [visible]);
 
-  if (history.length === 0) {
+  if (span === null) {
     const why =
       account.type === 'investment' || account.type === 'brokerage'
         ? 'Plaid does not provide daily balance history for investment accounts.'
@@ -263,10 +265,10 @@ function BalanceHistory({
       </p>
     );
   }
-  const { oldest, newest, lowest, highest } = historySpan(history);
-  const summary = `Daily balance of ${label} from ${formatDate(oldest.date)} to ${formatDate(newest.date)}: lowest ${formatMoney(
+  const { oldest, newest, lowest, highest, latest } = span;
+  const summary = `Daily balance of ${label} from ${formatDate(oldest)} to ${formatDate(newest)}: lowest ${formatMoney(
     lowest,
-  )}, highest ${formatMoney(highest)}, latest ${formatMoney(newest.current)}.`;
+  )}, highest ${formatMoney(highest)}, latest ${formatMoney(latest)}.`;
   return (
     <figure className="rp-chart" ref={hostRef}>
       <figcaption>
@@ -275,7 +277,7 @@ function BalanceHistory({
       {visible ? (
         <Suspense fallback={<div className="rp-chart-placeholder">Loading chart…</div>}>
           <BalanceChart
-            history={history}
+            history={account.historical_balances}
             label={label}
             current={account.balances.current}
             currentDate={currentDate}
@@ -287,19 +289,4 @@ function BalanceHistory({
       )}
     </figure>
   );
-}
-
-/** The first and last days of a balance history and its lowest and highest balance, in one pass over its rows. */
-function historySpan(history: readonly HistoricalBalance[]) {
-  let oldest = history[0]!;
-  let newest = oldest;
-  let lowest = oldest.current;
-  let highest = oldest.current;
-  for (const row of history) {
-    if (row.date < oldest.date) oldest = row;
-    if (row.date > newest.date) newest = row;
-    if (row.current < lowest) lowest = row.current;
-    if (row.current > highest) highest = row.current;
-  }
-  return { oldest, newest, lowest, highest };
 }
