@@ -255,11 +255,17 @@ export function atMostTwoPercentDecimals(share: number): boolean {
 export const LARGE_DEPOSIT_SHARE_DECIMALS =
   'the large-deposit share takes at most two decimals of a percent (for example 12.35%)';
 
+/** The longest address a setting takes: what browsers and Plaid's dashboard accept in practice. */
+export const MAX_URL_LENGTH = 2048;
+
 export const SettingsChanges = z.strictObject({
   webhook: z
     .strictObject({
       enabled: z.boolean(),
-      publicUrl: z.url({ protocol: /^https$/, error: 'the public webhook URL must be https' }).nullable(),
+      publicUrl: z
+        .url({ protocol: /^https$/, error: 'the public webhook URL must be https' })
+        .max(MAX_URL_LENGTH, `the public webhook URL is at most ${MAX_URL_LENGTH} characters`)
+        .nullable(),
     })
     .optional(),
   retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),

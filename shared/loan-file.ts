@@ -229,6 +229,8 @@ export const PropertyAddress = z.strictObject({
   city: requiredText(L.city, M.city),
   state: z
     .string({ error: 'State must be text' })
+    // Room for spaces around the code; longer text is no state code, and is refused before it is worked on.
+    .max(20, 'State must be a two-letter US state code, like CA')
     .trim()
     .transform((s) => s.toUpperCase())
     .pipe(z.enum(US_STATES, { error: 'State must be a two-letter US state code, like CA' })),

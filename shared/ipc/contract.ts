@@ -47,6 +47,8 @@ import {
  */
 
 const id = z.string().min(1).max(64);
+/** How many accounts one filtered report may leave out. */
+export const MAX_ACCOUNTS_TO_EXCLUDE = 100;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -90,7 +92,8 @@ export const LinkMetadata = z.strictObject({
   institution: z.strictObject({ institution_id: z.string().min(1).max(64), name: z.string().min(1).max(200) }),
   accounts: z
     .array(
-      z.object({
+      // Strict like every request: a field Link never sends is refused, not silently dropped.
+      z.strictObject({
         id: z.string().min(1).max(64),
         name: z.string().max(200),
         mask: z.string().max(8).nullable(),
@@ -278,7 +281,11 @@ export const contract = {
   'reports:filter': channel(
     z.strictObject({
       reportId: id,
-      accountIdsToExclude: z.array(z.string().min(1).max(64)).min(1, 'choose at least one account to exclude'),
+      // Plaid states no limit; a report rarely holds more than a few dozen accounts, and one filter is one request.
+      accountIdsToExclude: z
+        .array(z.string().min(1).max(64))
+        .min(1, 'choose at least one account to exclude')
+        .max(MAX_ACCOUNTS_TO_EXCLUDE, `Leave out at most ${MAX_ACCOUNTS_TO_EXCLUDE} accounts at a time`),
     }),
     ReportSummary,
   ),

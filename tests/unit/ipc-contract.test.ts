@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { toJSONSchema, type z } from 'zod';
 import { ErrorCodes } from '../../shared/errors';
 import {
   channelNames,
@@ -119,6 +119,68 @@ describe('IPC contract validation', () => {
     const handlers = { 'settings:get': async () => ({ secret: 'x' }) } as unknown as ContractHandlers;
     const envelope = await createIpcDispatcher(handlers, createMemoryLogger()).dispatch('settings:get', {});
     expect(envelope).toMatchObject({ ok: false, error: { code: ErrorCodes.internal } });
+  });
+});
+
+/**
+ * Where a request's schema lets a value through unbounded (a string or list of any length, a number with no top)
+ * or an object with keys it does not know, as JSON Schema paths. Strings limited by an anchored pattern of bounded
+ * repeats count as bounded.
+ */
+function unboundedRequestFields(): string[] {
+  const found: string[] = [];
+  const boundedPattern = (pattern: string) => /^\^[^*+]*\$$/.test(pattern) || /\{\d+(,\d+)?\}\$$/.test(pattern);
+  const walk = (schema: Record<string, unknown> | undefined, path: string): void => {
+    if (!schema) return;
+    for (const key of ['anyOf', 'oneOf', 'allOf'])
+      (schema[key] as Record<string, unknown>[] | undefined)?.forEach((s, i) => walk(s, `${path}|${i}`));
+    const type = schema.type;
+    if (type === 'string' && schema.maxLength === undefined && !schema.enum && schema.const === undefined)
+      if (!boundedPattern(String(schema.pattern ?? ''))) found.push(`${path}: a string of any length`);
+    if ((type === 'number' || type === 'integer') && schema.maximum === undefined)
+      if (schema.exclusiveMaximum === undefined) found.push(`${path}: a number with no maximum`);
+    if (type === 'array') {
+      if (schema.maxItems === undefined) found.push(`${path}: a list of any length`);
+      walk(schema.items as Record<string, unknown>, `${path}[]`);
+    }
+    if (type === 'object') {
+      if (schema.additionalProperties !== false) found.push(`${path}: an object that drops unknown keys`);
+      for (const [key, value] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>))
+        walk(value, `${path}.${key}`);
+    }
+  };
+  for (const channel of channelNames) {
+    const schema = toJSONSchema(contract[channel].request, { io: 'input', unrepresentable: 'any' });
+    walk(schema as Record<string, unknown>, channel);
+  }
+  return found;
+}
+
+describe('IPC request size limits', () => {
+  it('every request field is bounded and every request object refuses keys it does not know', () => {
+    expect(unboundedRequestFields()).toEqual([]);
+  });
+
+  it('says which limit a request broke', () => {
+    const filter = contract['reports:filter'].request.safeParse({
+      reportId: 'r1',
+      accountIdsToExclude: Array.from({ length: 101 }, (_, i) => `acc-${i}`),
+    });
+    expect(filter.error?.issues[0]?.message).toBe('Leave out at most 100 accounts at a time');
+    const webhook = contract['settings:update'].request.safeParse({
+      webhook: { enabled: true, publicUrl: `https://x.example/${'a'.repeat(2048)}` },
+    });
+    expect(webhook.error?.issues[0]?.message).toBe('the public webhook URL is at most 2048 characters');
+    const extra = contract['link:complete'].request.safeParse({
+      applicantId: 'a1',
+      publicToken: 'public-token',
+      metadata: {
+        institution: { institution_id: 'ins_1', name: 'Bank' },
+        accounts: [{ id: 'acc-1', name: 'Checking', mask: null, type: 'depository', subtype: null, balance: 1 }],
+        link_session_id: 's',
+      },
+    });
+    expect(extra.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', path: ['metadata', 'accounts', 0] });
   });
 });
 

@@ -62,7 +62,7 @@ const loanFields = {
   'property.street': ['', '   ', 'x'.repeat(121), 5, null],
   'property.unit': ['x'.repeat(31), 5, null],
   'property.city': ['', 'x'.repeat(81), 5, null],
-  'property.state': ['XX', 'California', '', 5, null],
+  'property.state': ['XX', 'California', '', 5, null, 'C'.repeat(100_000)],
   'property.zip': ['1234', 'ABCDE', '12345-12', 12345, null],
   qualifyingMonthlyIncome: money,
   fundsToClose: [...money, 50_000_001],
@@ -94,7 +94,13 @@ const TABLE: Partial<Record<Channel, Row>> = {
     fields: {
       webhook: ['on', true, null, { enabled: true }],
       'webhook.enabled': bools,
-      'webhook.publicUrl': ['http://example.com/hook', 'not a url', 5, 'ftp://x.example'],
+      'webhook.publicUrl': [
+        'http://example.com/hook',
+        'not a url',
+        5,
+        'ftp://x.example',
+        `https://x.example/${'a'.repeat(2048)}`,
+      ],
       retentionDays: [0, 36_501, 1.5, '30'],
       largeDepositShare: [0, -0.5, 5.01, '0.5', null, 0.12345],
       documentAgeRule: ['fannie', '', 1, null],
@@ -179,6 +185,8 @@ const TABLE: Partial<Record<Channel, Row>> = {
       'metadata.institution.name': ['', 'x'.repeat(201), 5, null],
       'metadata.accounts': [null, 'x', Array.from({ length: 101 }, () => metadata.accounts[0])],
       'metadata.accounts.0.id': ['', 'x'.repeat(65), 5, null],
+      // A field Link does not send is refused, not silently dropped.
+      'metadata.accounts.0.balance': [100, 'x'.repeat(10_000)],
       'metadata.accounts.0.name': ['x'.repeat(201), 5, null],
       'metadata.accounts.0.mask': ['123456789', 5],
       'metadata.accounts.0.type': ['x'.repeat(41), 5, null],
@@ -237,7 +245,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
     valid: { reportId: 'r1', accountIdsToExclude: ['acc-1'] },
     fields: {
       reportId: ids,
-      accountIdsToExclude: [[], 'acc-1', null],
+      accountIdsToExclude: [[], 'acc-1', null, Array.from({ length: 101 }, (_, i) => `acc-${i}`)],
       'accountIdsToExclude.0': ['', 'x'.repeat(65), 5, null],
     },
   },
