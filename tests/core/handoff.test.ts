@@ -131,6 +131,35 @@ describe('hand-off lock', () => {
     );
   });
 
+  it("during a hand-off, a Hosted Link session's status is answered only for the borrower holding the computer", async () => {
+    const { d, ran } = dispatcher();
+    const maria = await addApplicant(t.store, applicantInput());
+    const other = await addApplicant(t.store, applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
+    const session = (applicantId: string) =>
+      t.store.hostedLinkSessions.add({
+        applicantId,
+        environment: 'emulator',
+        linkToken: `link-emulator-${applicantId}`,
+        url: 'https://hosted.plaid.com/link/x',
+        expiration: '2026-11-05T12:00:00.000Z',
+        deliveryMethod: null,
+      });
+    const marias = await session(maria.id);
+    const others = await session(other.id);
+    await d.dispatch('handoff:setPin', { pin: '2468' });
+    await d.dispatch('handoff:start', { applicantId: maria.id });
+    expect(await d.dispatch('link:hostedStatus', { hostedLinkId: marias.id })).toMatchObject({
+      ok: false,
+      error: { message: 'link:hostedStatus ran' },
+    });
+    for (const hostedLinkId of [others.id, 'no-such-session'])
+      expect(await d.dispatch('link:hostedStatus', { hostedLinkId }), hostedLinkId).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN_SENDER' },
+      });
+    expect(ran).toEqual(['link:hostedStatus']);
+  });
+
   it('before the history opens (keychain locked), the status answers: no PIN, no hand-off', async () => {
     const closed: ServiceContext = {
       ...ctx,

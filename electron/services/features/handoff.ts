@@ -2,6 +2,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import type { HandoffStatus } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { Channel, ContractHandlers, ParsedRequestOf } from '../../../shared/ipc/contract';
+import type { AssetDeskStore } from '../../db';
 import { requireApplicant, type ServiceContext } from '../service-context';
 
 export type HandoffHandlers = Pick<
@@ -206,7 +207,8 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
  * What the applicant's mode may call while it is on: its own loan file (to show the borrower's name and
  * banks) and Link for that borrower, nothing of any other file. Everything else is refused in the main process, whatever the renderer shows.
  */
-const DURING_HANDOFF: Partial<Record<Channel, (request: never, active: ActiveHandoff) => boolean>> = {
+type HandoffRule = (request: never, active: ActiveHandoff, store: AssetDeskStore) => boolean | Promise<boolean>;
+const DURING_HANDOFF: Partial<Record<Channel, HandoffRule>> = {
   'app:info': () => true,
   'handoff:status': () => true,
   'handoff:end': () => true,
@@ -218,7 +220,9 @@ const DURING_HANDOFF: Partial<Record<Channel, (request: never, active: ActiveHan
   'link:complete': (r: ParsedRequestOf<'link:complete'>, a) => r.applicantId === a.applicantId,
   'link:updateComplete': (r: ParsedRequestOf<'link:updateComplete'>, a) => r.itemId === a.itemId,
   'link:createHosted': (r: ParsedRequestOf<'link:createHosted'>, a) => r.applicantId === a.applicantId,
-  'link:hostedStatus': () => true,
+  // A Hosted Link session's status names its borrower's banks: only the borrower holding the computer's own.
+  'link:hostedStatus': async (r: ParsedRequestOf<'link:hostedStatus'>, a, store) =>
+    (await store.hostedLinkSessions.get(r.hostedLinkId))?.applicantId === a.applicantId,
   'clipboard:writeText': () => true,
 };
 
@@ -229,9 +233,10 @@ export function lockedDuringHandoff(ctx: ServiceContext, handlers: ContractHandl
     wrapped[channel] = async (request: unknown) => {
       const store = ctx.openStore();
       const active = store ? await store.settings.get<ActiveHandoff | null>(ACTIVE_KEY, null) : null;
-      if (active) {
-        const allowed = DURING_HANDOFF[channel] as ((r: unknown, a: ActiveHandoff) => boolean) | undefined;
-        if (!allowed || !allowed(request, active))
+      if (store && active) {
+        const allowed = DURING_HANDOFF[channel] as
+          ((r: unknown, a: ActiveHandoff, s: AssetDeskStore) => boolean | Promise<boolean>) | undefined;
+        if (!allowed || !(await allowed(request, active, store)))
           throw new AppError({
             code: ErrorCodes.forbiddenSender,
             message: 'An applicant holds the computer. The officer’s PIN returns to the desk.',
