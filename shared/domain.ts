@@ -255,6 +255,14 @@ export function atMostTwoPercentDecimals(share: number): boolean {
 export const LARGE_DEPOSIT_SHARE_DECIMALS =
   'the large-deposit share takes at most two decimals of a percent (for example 12.35%)';
 
+/** Plaid takes an https redirect URI in every environment, and plain http only to localhost in Sandbox. */
+function redirectUriAllowed(environment: 'sandbox' | 'production', uri: string): boolean {
+  // Other schemes (and text that is no address) are refused by the URL rule itself.
+  if (!/^http:/i.test(uri)) return true;
+  // The host must be exactly localhost: not localhost.evil.example, nor localhost@evil.example (host evil.example).
+  return environment === 'sandbox' && /^http:\/\/localhost(?::\d{1,5})?(?:\/|$)/i.test(uri);
+}
+
 /** The longest address a setting takes: what browsers and Plaid's dashboard accept in practice. */
 export const MAX_URL_LENGTH = 2048;
 
@@ -280,6 +288,17 @@ export const SettingsChanges = z.strictObject({
         .max(500)
         .refine((uri) => !uri.includes('?') && !uri.includes('#'), 'the redirect URI cannot have a ? or #')
         .nullable(),
+    })
+    .superRefine(({ environment, uri }, context) => {
+      if (uri === null || redirectUriAllowed(environment, uri)) return;
+      context.addIssue({
+        code: 'custom',
+        path: ['uri'],
+        message:
+          environment === 'sandbox'
+            ? 'the redirect URI must be https (Sandbox also allows http://localhost)'
+            : 'the redirect URI must be an https address',
+      });
     })
     .optional(),
   hostedLinkLifetimeSeconds: z.number().int().min(600).max(HOSTED_LINK_MAX_LIFETIME_SECONDS).optional(),

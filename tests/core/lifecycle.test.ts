@@ -200,6 +200,27 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     expect(remaining).toHaveLength(accounts.length - 1);
   });
 
+  test('filter refuses an account the report does not hold, or leaving none, before anything is created', async () => {
+    const parentContent = JSON.parse(
+      (await h.handlers['reports:get']({ reportId: report.id })).contentJson,
+    ) as AssetReportGetResult;
+    const all = parentContent.report.items.flatMap((i) => i.accounts.map((a) => a.account_id));
+    const before = (await h.handlers['reports:search']({})).total;
+    const eventsBefore = h.events.length;
+    await expect(
+      h.handlers['reports:filter']({ reportId: report.id, accountIdsToExclude: [all[0]!, 'not-in-this-report'] }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'accountIdsToExclude',
+      message: expect.stringMatching(/not-in-this-report is not an account of this report/),
+    });
+    await expect(h.handlers['reports:filter']({ reportId: report.id, accountIdsToExclude: all })).rejects.toMatchObject(
+      { code: 'VALIDATION_FAILED', field: 'accountIdsToExclude' },
+    );
+    expect((await h.handlers['reports:search']({})).total).toBe(before);
+    expect(h.events.slice(eventsBefore).filter((e) => e.event === 'report:progress')).toEqual([]);
+  });
+
   test('audit copy: created for an auditor, listed, token only ever on the clipboard, removed', async () => {
     const copy = await h.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'fannie_mae' });
     expect(copy).toMatchObject({ reportId: report.id, auditorId: 'fannie_mae', removedAt: null });

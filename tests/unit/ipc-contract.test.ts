@@ -184,6 +184,41 @@ describe('IPC request size limits', () => {
   });
 });
 
+describe('OAuth redirect URI setting', () => {
+  const parse = (environment: string, uri: string) =>
+    contract['settings:update'].request.safeParse({ oauthRedirectUri: { environment, uri } });
+
+  it('takes https everywhere and http://localhost in Sandbox only', () => {
+    expect(parse('production', 'https://desk.example.com/oauth').success).toBe(true);
+    expect(parse('sandbox', 'https://desk.example.com/oauth').success).toBe(true);
+    expect(parse('sandbox', 'http://localhost:3000/oauth').success).toBe(true);
+  });
+
+  it.each([
+    ['production', 'http://evil.example/cb', 'the redirect URI must be an https address'],
+    ['production', 'http://localhost:3000/oauth', 'the redirect URI must be an https address'],
+    [
+      'sandbox',
+      'http://desk.example.com/oauth',
+      'the redirect URI must be https (Sandbox also allows http://localhost)',
+    ],
+    [
+      'sandbox',
+      'http://localhost.evil.example/cb',
+      'the redirect URI must be https (Sandbox also allows http://localhost)',
+    ],
+    [
+      'sandbox',
+      'http://localhost@evil.example/cb',
+      'the redirect URI must be https (Sandbox also allows http://localhost)',
+    ],
+  ])('%s refuses %s, naming the field', (environment, uri, message) => {
+    expect(parse(environment, uri).error?.issues).toEqual([
+      expect.objectContaining({ path: ['oauthRedirectUri', 'uri'], message }),
+    ]);
+  });
+});
+
 describe('IPC sender checks', () => {
   it('accepts only our app origin in the top frame', () => {
     expect(isTrustedSender({ url: 'app://assetdesk/index.html', isMainFrame: true }, [APP_ORIGIN])).toBe(true);

@@ -106,7 +106,15 @@ const TABLE: Partial<Record<Channel, Row>> = {
       documentAgeRule: ['fannie', '', 1, null],
       oauthRedirectUri: ['https://x.example', null, { environment: 'sandbox' }],
       'oauthRedirectUri.environment': ['emulator', 'Sandbox', '', null],
-      'oauthRedirectUri.uri': ['assetdesk://oauth', 'https://x.example/?a=1', 'https://x.example/#f', 'not a url', 5],
+      'oauthRedirectUri.uri': [
+        'assetdesk://oauth',
+        'https://x.example/?a=1',
+        'https://x.example/#f',
+        'not a url',
+        5,
+        // Sandbox allows plain http on this computer only.
+        'http://desk.example.com/oauth',
+      ],
       hostedLinkLifetimeSeconds: [0, 599, 21 * 24 * 3600 + 1, 3600.5, '3600', null],
       insights: [true, null, { environment: 'sandbox' }, { environment: 'development', enabled: true }],
       'insights.environment': ['development', '', 1, null],

@@ -13,6 +13,7 @@ import { createReportFetcher, type ReportFetcher } from './fetch';
 import { createReportFailureRecorder, plaidErrorBodyOf, type ReportFailureRecorder } from './failures';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import {
+  checkFilterAccounts,
   checkReportRequest,
   REPORT_REQUESTED,
   sendReportRequest,
@@ -138,6 +139,10 @@ export class ReportLifecycle {
   }
 
   async filter(reportId: string, accountIdsToExclude: string[]): Promise<ReportRecord> {
+    // Checked before the pending row exists: a wrong id would otherwise make a report that can only fail at Plaid.
+    const parent = await this.requireReport(reportId);
+    if (parent.status === 'ready')
+      checkFilterAccounts(await this.store.reports.readJson(reportId), accountIdsToExclude);
     return this.createChild(reportId, 'filter', undefined, accountIdsToExclude);
   }
 

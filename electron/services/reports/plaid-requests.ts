@@ -1,5 +1,6 @@
 import { AssetReportAddOns, type AssetReportCreateRequest } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { PlaidEnvironment } from '../../../shared/domain';
 import type { AssetDeskStore, ReportRecord } from '../../db';
 import type { PlaidGateway } from '../plaid-gateway';
@@ -150,4 +151,24 @@ export async function checkReportRequest(
   const primary = loan.borrowers.find((b) => owners.has(b.id));
   if (!primary) throw notFound('This loan file has no borrower with those banks.');
   return { applicantId: primary.id };
+}
+
+/**
+ * A filter may leave out only accounts the parent report holds, and must keep at least one; said to the officer
+ * before any report is created (Plaid would refuse it later with INVALID_ACCOUNT_ID, after a billed request).
+ */
+export function checkFilterAccounts(parentJson: unknown, accountIdsToExclude: readonly string[]): void {
+  const items = (parentJson as Partial<AssetReportGetResult> | null)?.report?.items ?? [];
+  const held = new Set(items.flatMap((item) => item.accounts.map((account) => account.account_id)));
+  const notHeld = accountIdsToExclude.filter((accountId) => !held.has(accountId));
+  const refused = (message: string) =>
+    new AppError({ code: ErrorCodes.validation, message, retryable: false, field: 'accountIdsToExclude' });
+  if (notHeld.length > 0)
+    throw refused(
+      `${notHeld.slice(0, 3).join(', ')}${notHeld.length > 3 ? ` and ${notHeld.length - 3} more` : ''} ${
+        notHeld.length === 1 ? 'is not an account' : 'are not accounts'
+      } of this report. Choose the accounts to leave out from the report itself.`,
+    );
+  if ([...held].every((accountId) => accountIdsToExclude.includes(accountId)))
+    throw refused('A filtered report must keep at least one account. Leave at least one account in.');
 }
