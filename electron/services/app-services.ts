@@ -13,7 +13,8 @@ import { createLoanHandlers } from './features/loans';
 import { createAuditCopyHandlers } from './features/audit-copies';
 import { createDepositHandlers } from './features/deposits';
 import { createFileHandlers } from './features/files';
-import { createHandoffHandlers, lockedDuringHandoff } from './features/handoff';
+import { createHandoffHandlers, handoffInForce, lockedDuringHandoff } from './features/handoff';
+import { privateDuringHandoff } from './handoff-privacy';
 import { createTeamHandlers } from './features/team';
 import { teamGuarded } from './team/team-guard';
 import type { TeamDesk } from './team/team-desk';
@@ -94,7 +95,17 @@ export interface AppServices {
   };
 }
 
-export function createAppServices(deps: AppServicesDeps): AppServices {
+export function createAppServices(given: AppServicesDeps): AppServices {
+  // Every service sends its events and OS notices through the hand-off's privacy filter (handoff-privacy.ts),
+  // which asks the store, once open, whether a borrower holds the computer.
+  const deps: AppServicesDeps = {
+    ...given,
+    ...privateDuringHandoff({
+      events: given.events,
+      desktop: given.desktop,
+      holder: () => handoffInForce(runtime.store),
+    }),
+  };
   const runtime = new AppRuntime(deps);
 
   // While an applicant holds the computer only their own linking calls run (features/handoff.ts).

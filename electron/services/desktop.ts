@@ -11,7 +11,11 @@ export interface DesktopAdapters {
   chooseFolder(options: { title: string }): Promise<string | null>;
   /** Electron's clipboard write is asynchronous: callers await it so a failure is reported, not lost. */
   writeClipboard(text: string): Promise<void> | void;
-  notify(title: string, body: string): void;
+  /**
+   * An OS notification. `discreet` is what it says instead while a borrower holds the computer: no name, no loan,
+   * no bank (see handoff-privacy.ts, which picks one; without it a generic line is shown).
+   */
+  notify(title: string, body: string, discreet?: Notice): void;
   /** Opens the OS file manager at a saved file (or folder), selected; absent where there is none (headless tests). */
   showInFolder?(path: string): void;
   /**
@@ -23,4 +27,10 @@ export interface DesktopAdapters {
     /** True when the OS confirmed the officer; false when they cancelled or it failed. */
     confirm(reason: string): Promise<boolean>;
   };
+}
+
+/** What an OS notification says. */
+export interface Notice {
+  title: string;
+  body: string;
 }

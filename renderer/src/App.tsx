@@ -96,6 +96,15 @@ function useReportProgress(route: Route) {
 }
 
 /**
+ * Back at the desk after a hand-off: the main process held back other loans' events while the borrower had the
+ * computer, so the lists are read again (as a report's progress does).
+ */
+function useRefreshAfterHandoff() {
+  const { bumpDataVersion } = useAppInfo();
+  useEffect(() => api.on('handoff:ended', () => bumpDataVersion()), [bumpDataVersion]);
+}
+
+/**
  * What a screen needs first, started as the address changes (see useRoute): a report's first screen and the
  * viewer's code, so the report opens whole rather than through a loading frame.
  */
@@ -124,6 +133,7 @@ function Desk() {
     return () => document.removeEventListener('pointerdown', startRouteWorkOnPress, { capture: true });
   }, []);
   useReportProgress(route);
+  useRefreshAfterHandoff();
   useEffect(() => preloadReportsWhenIdle(), []);
   const resetKey = JSON.stringify(route);
   // The borrower's mode (and its PIN lock) replaces the whole desk: no navigation, no lists, no other loan.

@@ -85,6 +85,7 @@ export const EVENT_NAMES = [
   'link:oauthReturned',
   'log:writeFailed',
   'app:backgroundWork',
+  'handoff:ended',
   'team:connection',
   'team:changes',
 ] as const;

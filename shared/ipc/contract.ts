@@ -444,6 +444,11 @@ export const events = {
   'log:writeFailed': z.object({ failures: z.number().int(), message: z.string() }),
   /** Start-up work behind the window changed (null: all done). */
   'app:backgroundWork': z.object({ work: BackgroundWork.nullable() }),
+  /**
+   * The officer is back at the desk. Events about other loans were held back while the borrower had the
+   * computer: the screens read their lists again.
+   */
+  'handoff:ended': z.object({}),
   ...teamEvents,
 } as const;
 export type Events = typeof events;

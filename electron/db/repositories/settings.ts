@@ -25,6 +25,8 @@ export interface SettingsValues {
   hostedLinkLifetimeSeconds: number;
   /** Ask Plaid for insights per environment; turned off when Plaid says the client has none. */
   insights: Record<PlaidEnvironment, boolean>;
+  /** The borrower holding the computer and their loan (services/features/handoff.ts); null at the officer's desk. */
+  handoffActive: { applicantId: string; loanId: string; itemId: string | null } | null;
 }
 
 /** Every preference's default, written once: used whether or not the store is open. */
@@ -46,6 +48,7 @@ export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
   // Three days: a link sent on Friday still works on Monday (Plaid's maximum is 21 days).
   hostedLinkLifetimeSeconds: 3 * 24 * 3600,
   insights: { emulator: true, sandbox: true, production: true },
+  handoffActive: null,
 };
 
 /** Plain JSON values: preferences only. Secrets live in the keychain, never here. */

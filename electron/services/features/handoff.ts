@@ -2,7 +2,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import type { HandoffStatus } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { Channel, ContractHandlers, ParsedRequestOf } from '../../../shared/ipc/contract';
-import type { AssetDeskStore } from '../../db';
+import type { AssetDeskStore, SettingsValues } from '../../db';
 import { requireApplicant, type ServiceContext } from '../service-context';
 
 export type HandoffHandlers = Pick<
@@ -19,12 +19,8 @@ interface StoredPin {
   r: number;
   p: number;
 }
-interface ActiveHandoff {
-  /** The borrower holding the computer, on this loan. */
-  applicantId: string;
-  loanId: string;
-  itemId: string | null;
-}
+/** The borrower holding the computer, on this loan (kept in the store's settings, so a restart keeps it). */
+type ActiveHandoff = NonNullable<SettingsValues['handoffActive']>;
 interface FailedTries {
   count: number;
   /** ISO time before which no PIN is checked at all. */
@@ -32,7 +28,6 @@ interface FailedTries {
 }
 
 const PIN_KEY = 'officerPin';
-const ACTIVE_KEY = 'handoffActive';
 const TRIES_KEY = 'handoffFailedTries';
 const KEY_LENGTH = 32;
 // About 0.1 s per guess on a laptop: nothing for the officer, slow for anyone trying every PIN from a copy of the file.
@@ -65,7 +60,7 @@ const refused = (message: string, field?: string) =>
 
 const settingsOf = (ctx: ServiceContext) => ctx.store().settings;
 const storedPinOf = (ctx: ServiceContext) => settingsOf(ctx).get<StoredPin | null>(PIN_KEY, null);
-const activeHandoffOf = (ctx: ServiceContext) => settingsOf(ctx).get<ActiveHandoff | null>(ACTIVE_KEY, null);
+const activeHandoffOf = (ctx: ServiceContext) => settingsOf(ctx).value('handoffActive');
 const osUnlockOf = (ctx: ServiceContext) => ctx.desktop.officerPresence?.available() === true;
 const statusOf = async (ctx: ServiceContext): Promise<HandoffStatus> => {
   const active = await activeHandoffOf(ctx);
@@ -81,6 +76,23 @@ const statusOf = async (ctx: ServiceContext): Promise<HandoffStatus> => {
       : null,
   };
 };
+
+/**
+ * Ends the hand-off. Events about other loans were held back while it lasted (see handoff-privacy.ts): the
+ * officer's screens are told to read everything again.
+ */
+async function returnToOfficer(ctx: ServiceContext): Promise<void> {
+  await settingsOf(ctx).update('handoffActive', null);
+  ctx.events.emit('handoff:ended', {});
+}
+
+/**
+ * The hand-off in force as this desk last read or wrote it, answered at once: for what must decide without
+ * waiting whether the borrower is at the screen (events, OS notices). Null at the officer's desk or with no store.
+ */
+export function handoffInForce(store: AssetDeskStore | null): ActiveHandoff | null {
+  return store?.settings.cached('handoffActive') ?? null;
+}
 
 /** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
 async function checkPin(ctx: ServiceContext, pin: string, field: string): Promise<void> {
@@ -166,7 +178,7 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
 
     'handoff:start': async ({ applicantId, itemId }) => {
       const { loanId } = await refuseUnlessHandoffCanStart(ctx, applicantId, itemId);
-      await settingsOf(ctx).set(ACTIVE_KEY, { applicantId, loanId, itemId: itemId ?? null } satisfies ActiveHandoff);
+      await settingsOf(ctx).update('handoffActive', { applicantId, loanId, itemId: itemId ?? null });
       await ctx.store().activity.append({ action: 'handoff_started', applicantId, detail: {} });
       return status();
     },
@@ -175,7 +187,7 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
       const current = await activeHandoffOf(ctx);
       if (!current) return status();
       await checkPin(ctx, pin, 'pin');
-      await settingsOf(ctx).set(ACTIVE_KEY, null);
+      await returnToOfficer(ctx);
       await ctx.store().activity.append({ action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
       return status();
     },
@@ -192,7 +204,7 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
         });
       if (!(await presence.confirm('return AssetDesk to the loan officer')))
         throw refused('Touch ID did not confirm the officer. Try again, or enter the officer PIN.');
-      await settingsOf(ctx).set(ACTIVE_KEY, null);
+      await returnToOfficer(ctx);
       await ctx.store().activity.append({
         action: 'handoff_ended',
         applicantId: current.applicantId,
@@ -232,7 +244,7 @@ export function lockedDuringHandoff(ctx: ServiceContext, handlers: ContractHandl
   for (const [channel, handler] of Object.entries(handlers) as [Channel, (request: unknown) => Promise<unknown>][]) {
     wrapped[channel] = async (request: unknown) => {
       const store = ctx.openStore();
-      const active = store ? await store.settings.get<ActiveHandoff | null>(ACTIVE_KEY, null) : null;
+      const active = store ? await store.settings.value('handoffActive') : null;
       if (store && active) {
         const allowed = DURING_HANDOFF[channel] as
           ((r: unknown, a: ActiveHandoff, s: AssetDeskStore) => boolean | Promise<boolean>) | undefined;

@@ -48,7 +48,11 @@ export function createReportFailureRecorder(deps: ReportFailureDeps): ReportFail
     log.warn('report failed', { reportId: report.id, code, requestId: error.request_id });
     await markItemsNeedingRelink(deps, report, code, error.causes ?? []);
     await deps.progress(report, 'failed', message);
-    deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`);
+    // Plaid's reason names the banks: while a borrower holds the computer the notice says only that one failed.
+    deps.desktop.notify('Asset Report failed', `${report.applicantName}: ${message}`, {
+      title: 'Asset Report failed',
+      body: 'An Asset Report could not be generated.',
+    });
   };
 }
 

@@ -114,6 +114,7 @@ export class ReportLifecycle {
         deps.desktop.notify(
           'Asset Report ready',
           `${report.applicantName} (loan ${report.loanNumber}) — the report is ready to review.`,
+          { title: 'Asset Report ready', body: 'An Asset Report is ready.' },
         );
       },
     });
