@@ -94,6 +94,8 @@ function main(): void {
   installProcessFaultHandlers(process, logger);
 
   const devOrigin = devServerOrigin(app, process.env);
+  // Our page's origins: the only frames that may call the main process, and the only windows sent its events.
+  const allowedOrigins = devOrigin === undefined ? [APP_ORIGIN] : [APP_ORIGIN, devOrigin];
   const popups = new Set<PopupWindow>();
   const closeLinkPopups = () => {
     for (const popup of popups) if (popup.isDestroyed?.() === false) popup.close?.();
@@ -101,7 +103,14 @@ function main(): void {
   };
   let services: MainServices | null = null;
   let policy: EnvironmentPolicy | null = null;
-  const events = createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents));
+  // The app's window only: Link's and the banks' pop-ups are BrowserWindows too, and must hear nothing.
+  const events = createWindowEventSink(
+    () => {
+      const current = windows.current();
+      return current ? [current.webContents] : [];
+    },
+    { allowedOrigins, logger },
+  );
   // A bank sent Link's pop-up to the officer's redirect URI: the page re-opens Link there.
   const oauthReturn = createOAuthReturn({
     environment: () => policy?.environment(),
@@ -145,7 +154,6 @@ function main(): void {
       current()?.csp() ?? createEnvironmentPolicy({ environment: 'emulator', emulatorOrigin: null }).csp();
     handleAppProtocol(protocol, net, join(__dirname, '..', 'renderer'), pagePolicy);
     installCspHeaders(session.defaultSession, pagePolicy, { devServerOrigin: devOrigin });
-    const allowedOrigins = devOrigin === undefined ? [APP_ORIGIN] : [APP_ORIGIN, devOrigin];
     registerIpcHandlers(ipcMain, createIpcDispatcher(started.handlers, logger), {
       allowedOrigins,
       logger,

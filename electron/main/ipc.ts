@@ -2,6 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { ErrorCodes } from '../../shared/errors';
 import {
   channelNames,
+  events,
   type Envelope,
   type EventName,
   type EventPayload,
@@ -76,12 +77,27 @@ export function registerIpcHandlers(
   }
 }
 
-/** Sends events to our windows: the payload only, never an event object. */
-export function createWindowEventSink(windows: () => WebContents[]): EventSink {
+/**
+ * Sends events to our page: only web contents whose top frame shows our own origin (the sender check's rule),
+ * never a Link or bank pop-up, nor a window that was navigated elsewhere. Each payload is sent as its event's
+ * schema parses it (nothing the contract does not name); one that fails is logged, without its content, and dropped.
+ */
+export function createWindowEventSink(
+  windows: () => readonly Pick<WebContents, 'isDestroyed' | 'getURL' | 'send'>[],
+  options: { allowedOrigins: readonly string[]; logger: Logger },
+): EventSink {
   return {
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      const parsed = events[event].safeParse(payload);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), code: issue.code }));
+        options.logger.error('event outside the contract not sent', { event, issues });
+        return;
+      }
       for (const contents of windows()) {
-        if (!contents.isDestroyed()) contents.send(event, payload);
+        if (contents.isDestroyed()) continue;
+        if (!isTrustedSender({ url: contents.getURL(), isMainFrame: true }, options.allowedOrigins)) continue;
+        contents.send(event, parsed.data);
       }
     },
   };

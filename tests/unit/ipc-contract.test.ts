@@ -7,8 +7,9 @@ import {
   events,
   methodName,
   type ContractHandlers,
+  type EventPayload,
 } from '../../shared/ipc/contract';
-import { isTrustedSender, registerIpcHandlers } from '../../electron/main/ipc';
+import { createWindowEventSink, isTrustedSender, registerIpcHandlers } from '../../electron/main/ipc';
 import { buildWindowApi } from '../../electron/preload/window-api';
 import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
 import { createMemoryLogger } from '../../electron/log/logger';
@@ -269,6 +270,79 @@ describe('IPC sender checks', () => {
       expect(dispatched).toEqual([channel]);
     },
   );
+});
+
+describe('events to the windows', () => {
+  /** Web contents as the sink sees them: a top-frame address, and what it was sent. */
+  const contents = (url: string, destroyed = false) => {
+    const sent: [string, unknown][] = [];
+    return {
+      sent,
+      isDestroyed: () => destroyed,
+      getURL: () => url,
+      send: (event: string, payload: unknown) => void sent.push([event, payload]),
+    };
+  };
+  const progress: EventPayload<'report:progress'> = {
+    reportId: 'r1',
+    loanId: 'l1',
+    applicantId: 'a1',
+    status: 'ready',
+    elapsedMs: 1,
+    summary: {
+      id: 'r1',
+      loanId: 'l1',
+      applicantId: 'a1',
+      applicantName: 'Alice Other',
+      loanNumber: 'LN-A-0001',
+      environment: 'emulator',
+      status: 'ready',
+      kind: 'create',
+      parentId: null,
+      plaidReportId: null,
+      daysRequested: 61,
+      createdAt: '2026-11-02T12:00:00.000Z',
+      readyAt: null,
+      failure: null,
+      institutions: ['First Platypus Bank'],
+      totalBalance: 62589,
+      accountCount: 2,
+      earliestHistoryDate: null,
+      findingCounts: null,
+    },
+  };
+
+  it('go only to windows whose top frame is our page: never a Link or bank pop-up, nor a window navigated away', () => {
+    const page = contents('app://assetdesk/index.html');
+    const bank = contents('https://oauth.some-bank.example/consent');
+    const link = contents('https://cdn.plaid.com/link/v2/stable/link.html');
+    const lookalike = contents('app://assetdesk.evil/index.html');
+    const closed = contents('app://assetdesk/index.html', true);
+    const sink = createWindowEventSink(() => [page, bank, link, lookalike, closed] as never, {
+      allowedOrigins: [APP_ORIGIN],
+      logger: createMemoryLogger(),
+    });
+    sink.emit('report:progress', progress);
+    sink.emit('link:oauthReturned', { receivedRedirectUri: 'https://desk.example/oauth?oauth_state_id=abc' });
+    expect(page.sent.map(([event]) => event)).toEqual(['report:progress', 'link:oauthReturned']);
+    for (const other of [bank, link, lookalike, closed]) expect(other.sent).toEqual([]);
+  });
+
+  it('send a payload only as its event schema parses it; one that fails is logged without its content', () => {
+    const page = contents('app://assetdesk/index.html');
+    const logger = createMemoryLogger();
+    const sink = createWindowEventSink(() => [page] as never, { allowedOrigins: [APP_ORIGIN], logger });
+    // A field the contract does not name is not sent on.
+    sink.emit('report:progress', { ...progress, accessToken: 'access-sandbox-secret' } as never);
+    expect(page.sent).toEqual([['report:progress', progress]]);
+    sink.emit('report:progress', { ...progress, summary: { applicantName: 'Alice Other' } } as never);
+    sink.emit('link:oauthReturned', { receivedRedirectUri: 'https://desk.example/oauth?code=Alice-Other' });
+    expect(page.sent).toHaveLength(1);
+    const logged = logger.lines.join('\n');
+    expect(logged).toMatch(/report:progress/);
+    expect(logged).toMatch(/link:oauthReturned/);
+    expect(logged).not.toMatch(/Alice|desk\.example|62589/);
+  });
 });
 
 describe('preload window API', () => {

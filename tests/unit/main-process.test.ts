@@ -13,7 +13,7 @@ const appListeners = new Map<string, (...args: unknown[]) => void>();
 const windows: {
   options: Record<string, unknown>;
   loaded: string[];
-  webContents: Record<string, unknown>;
+  webContents: Record<string, unknown> & { url: string; sent: [string, unknown][] };
   focused: number;
   emit(name: string): void;
 }[] = [];
@@ -38,6 +38,11 @@ vi.mock('electron', () => {
     listeners = new Map<string, unknown>();
     windowOpenHandler: unknown = null;
     mainFrame = {};
+    url = '';
+    sent: [string, unknown][] = [];
+    getURL() {
+      return this.url;
+    }
     on(name: string, fn: unknown) {
       this.listeners.set(name, fn);
       return this;
@@ -48,8 +53,8 @@ vi.mock('electron', () => {
     isDestroyed() {
       return false;
     }
-    send() {
-      /* events */
+    send(event: string, payload: unknown) {
+      this.sent.push([event, payload]);
     }
   }
   class BrowserWindow {
@@ -91,6 +96,7 @@ vi.mock('electron', () => {
     show() {}
     async loadURL(url: string) {
       this.loaded.push(url);
+      this.webContents.url = url;
     }
   }
   const app = {
@@ -310,6 +316,36 @@ describe('main process startup (Electron mocked, services real)', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(windows).toHaveLength(2);
     expect(windows[1]!.focused).toBe(1);
+  });
+
+  it('sends events to the app window only, never to a Link or bank pop-up', async () => {
+    const { BrowserWindow } = await import('electron');
+    const main = windows[1]!;
+    // A bank's OAuth page Link opened: Electron makes it a BrowserWindow like any other.
+    const popup = new BrowserWindow({}) as unknown as (typeof windows)[number];
+    popup.webContents.url = 'https://oauth.some-bank.example/consent';
+    const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
+    const call = (channel: string, payload: unknown) =>
+      handlers.get(channel)!({ senderFrame: mainFrame, sender: { mainFrame } }, payload) as Promise<{
+        ok: boolean;
+        value: { borrowers: { id: string }[] };
+      }>;
+    const loan = await call('loans:create', {
+      loan: {
+        loanNumber: 'LN-EVENTS-1',
+        loanPurpose: 'purchase',
+        applicationDate: new Date().toISOString().slice(0, 10),
+        qualifyingMonthlyIncome: 8000,
+        fundsToClose: 20000,
+      },
+      borrowers: [{ firstName: 'Ana', lastName: 'Lima', email: 'ana@example.com', phone: '+1 415 555 0100' }],
+    });
+    expect(loan).toMatchObject({ ok: true });
+    expect((await call('handoff:setPin', { pin: '2468' })).ok).toBe(true);
+    expect((await call('handoff:start', { applicantId: loan.value.borrowers[0]!.id })).ok).toBe(true);
+    expect((await call('handoff:end', { pin: '2468' })).ok).toBe(true);
+    expect(main.webContents.sent).toContainEqual(['handoff:ended', {}]);
+    expect(popup.webContents.sent).toEqual([]);
   });
 });
 
