@@ -31,18 +31,87 @@ const REDACTED = '[REDACTED]';
 // Plaid token formats (access-, public-, link-, assets-, audit copy a-) in any environment.
 const TOKEN_PATTERN =
   /\b(?:access|public|link|assets)-(?:sandbox|production|development|emulator)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/g;
-// Keys whose values are secrets wherever they appear (JSON bodies, headers, axios configs).
-const SECRET_KEYS =
-  /^(?:secret|plaid-secret|client_id|plaid-client-id|access_token|access_tokens|public_token|link_token|asset_report_token|audit_copy_token|authorization|password|ssn|data_key|datakey|token|x-bridge-token|recoverykey|recovery_key)$/i;
-// The same keys inside serialised text ("secret":"…", secret=…, PLAID-SECRET: …).
-const SECRET_IN_TEXT =
-  /("?(?:secret|plaid-secret|client_id|plaid-client-id|access_token|public_token|asset_report_token|audit_copy_token|password|ssn|recoveryKey|recovery_key)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}&]+)/gi;
+// A key name is secret when, with case and separators ignored, it ends with one of these: plaidSecret,
+// client_secret, DB_PASSWORD, joinCode, x-api-key, Set-Cookie, reportToken … but not tokenType or secretName.
+const SECRET_KEY_ENDINGS = [
+  'secret',
+  'secrets',
+  'password',
+  'passwd',
+  'passphrase',
+  'token',
+  'tokens',
+  'apikey',
+  'joincode',
+  'authorization',
+  'cookie',
+  'cookies',
+  'ssn',
+  'clientid',
+  'datakey',
+  'recoverykey',
+  'privatekey',
+];
+// Too short to match inside a word (spin, pinned): secret only as the name's last word (currentPin, officer_pin).
+const SECRET_KEY_LAST_WORDS = ['pin'];
+// Keys whose value in free text runs to the end of the line (Cookie: a=1; b=2, Authorization: Basic …).
+const WHOLE_LINE_KEY = /(?:authorization|cookies?)$/i;
+
+/** Whether a field or header of this name holds a secret. Exported for tests and other sinks. */
+export function isSecretKey(key: string): boolean {
+  const compact = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (SECRET_KEY_ENDINGS.some((ending) => compact.endsWith(ending))) return true;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return SECRET_KEY_LAST_WORDS.includes(words.at(-1) ?? '');
+}
+
+// A key and its separator in free text, quoted or not: in JSON (also escaped, as JSON text inside JSON: \"key\":),
+// in headers (Key: …), in query strings (key=…) and URL-encoded (key%3D…, %22key%22%3A…). A key starts after
+// anything but a name character, or right after a %XX escape.
+const KEY_IN_TEXT =
+  /(?:(?<![A-Za-z0-9_.-])|(?<=%[0-9A-Fa-f]{2}))(?:\\*["']|%22)?([A-Za-z][A-Za-z0-9_.-]{0,63})(?:\\*["']|%22)?[ \t]*(?::|=|%3[ADad])[ \t]*/g;
+// The value after a secret key: a scheme and its credentials; a double-quoted string (with escaped quotes inside,
+// or itself escaped any number of times); a URL-encoded quoted string; a single-quoted one; else a bare word up
+// to a separator.
+const VALUE_AT =
+  /(?:Bearer|Basic|Token)[ \t]+[^\s"'\\,;&<>}]+|(\\*)"[\s\S]{0,4096}?(?<!\\)\1"|%22[\s\S]{0,4096}?%22|'[^'\r\n]{0,4096}'|(?:(?!%2[26C]|%7D)[^\s"'\\,;&<>}\]])+/iy;
+const LINE_VALUE_AT = /[^\r\n"'\\]{1,4096}/y;
+// The password in an address: scheme://user:password@host.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#@]+)@/gi;
+
+/** Each secret-named key's value in free text replaced; the key itself is kept. */
+function redactKeyValues(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (const match of text.matchAll(KEY_IN_TEXT)) {
+    const key = match[1]!;
+    const start = match.index + match[0].length;
+    if (match.index < copied || !isSecretKey(key)) continue;
+    const pattern = WHOLE_LINE_KEY.test(key) ? LINE_VALUE_AT : VALUE_AT;
+    pattern.lastIndex = start;
+    const value = pattern.exec(text);
+    if (!value) continue;
+    out += text.slice(copied, start) + REDACTED;
+    copied = start + value[0].length;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** A run-time secret as it may be written: as is, in a URL, and inside JSON text. */
+function writtenForms(secret: string): string[] {
+  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])];
+}
 
 /** Replaces every secret the logger knows how to recognise. Exported for tests and other sinks. */
 export function redactText(text: string, extraSecrets: readonly string[] = []): string {
-  let out = text.replace(TOKEN_PATTERN, REDACTED).replace(SECRET_IN_TEXT, (_m, key: string) => `${key}${REDACTED}`);
+  let out = redactKeyValues(text.replace(TOKEN_PATTERN, REDACTED)).replace(URL_PASSWORD, `$1${REDACTED}@`);
   for (const secret of extraSecrets) {
-    if (secret.length >= 6) out = out.split(secret).join(REDACTED);
+    if (secret.length < 6) continue;
+    for (const form of writtenForms(secret)) out = out.split(form).join(REDACTED);
   }
   return out;
 }
@@ -72,7 +141,9 @@ export function redactValue(
   if (Array.isArray(value)) return value.map((v) => redactValue(v, extraSecrets, seen));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEYS.test(k) ? REDACTED : redactValue(v, extraSecrets, seen);
+    // A secret-named flag (hasSecret: false, password: null) says nothing: it stays.
+    const flag = typeof v === 'boolean' || v === null || v === undefined;
+    out[k] = isSecretKey(k) && !flag ? REDACTED : redactValue(v, extraSecrets, seen);
   }
   return out;
 }

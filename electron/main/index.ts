@@ -57,6 +57,7 @@ export interface MainServices {
   stop(): Promise<void>;
   emulatorOrigin(): string | null;
   emulatorBankOrigin(): string | null;
+  secretsInUse(): readonly string[];
   onEnvironmentChanged(
     listener: (change: {
       environment: PlaidEnvironment;
@@ -87,9 +88,12 @@ function main(): void {
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
   const userDataDir = app.getPath('userData');
+  let services: MainServices | null = null;
   const logger = createLogger({
     file: join(userDataDir, 'logs', 'assetdesk.log'),
     level: app.isPackaged ? 'info' : 'debug',
+    // Read at each line: the Plaid keys and team database password the services hold by then.
+    secrets: () => services?.secretsInUse() ?? [],
   });
   installProcessFaultHandlers(process, logger);
 
@@ -101,7 +105,6 @@ function main(): void {
     for (const popup of popups) if (popup.isDestroyed?.() === false) popup.close?.();
     popups.clear();
   };
-  let services: MainServices | null = null;
   let policy: EnvironmentPolicy | null = null;
   // The app's window only: Link's and the banks' pop-ups are BrowserWindows too, and must hear nothing.
   const events = createWindowEventSink(

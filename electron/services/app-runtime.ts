@@ -17,6 +17,7 @@ import { sweepRetention } from './removal';
 import type { ServiceContext } from './service-context';
 import { createKeychainVault, keychainUnavailableError, type KeychainVault } from './vault';
 import { createWebhookDesk, type WebhookDesk } from './webhook-desk';
+import { RuntimeSecrets, rememberingTeamSecrets } from './runtime-secrets';
 import { createTeamKeychain, type TeamKeychain } from './team/keychain';
 import { withTeamCredentials } from './team/team-credentials';
 import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from './team/team-desk';
@@ -45,6 +46,8 @@ export class AppRuntime {
   /** Why this desk, set up for a team, could not open the team database (null when it did or is local). */
   teamProblem: { code: string; message: string } | null = null;
   readonly teamKeychain: TeamKeychain;
+  /** Plaid keys and the team database password this run has used: never written to the log. */
+  readonly secrets = new RuntimeSecrets();
   /** Start-up work that runs after start() resolved (report resumption, retention); never rejects. */
   background: Promise<void> = Promise.resolve();
   /** What that work is doing now, for the officer's status line; null when idle. */
@@ -67,10 +70,13 @@ export class AppRuntime {
       }),
       () => this.team?.store ?? null,
     );
-    this.teamKeychain = createTeamKeychain({
-      ...(deps.keychain ? { keytar: deps.keychain } : {}),
-      ...(deps.keychainService ? { service: `${deps.keychainService} team` } : {}),
-    });
+    this.teamKeychain = rememberingTeamSecrets(
+      createTeamKeychain({
+        ...(deps.keychain ? { keytar: deps.keychain } : {}),
+        ...(deps.keychainService ? { service: `${deps.keychainService} team` } : {}),
+      }),
+      this.secrets,
+    );
     this.sessions = createSessionFactory({
       ...deps,
       vault: this.vault,
@@ -78,6 +84,7 @@ export class AppRuntime {
       coordination: () => this.team?.coordination,
       // Only the current session puts our webhook URL into Plaid requests.
       webhookUrl: (of) => (of === this.session ? this.webhooks.url() : null),
+      onCredentials: ({ clientId, secret }) => this.secrets.add(clientId, secret),
     });
     this.webhooks = createWebhookDesk({
       logger: deps.logger,
@@ -225,6 +232,7 @@ export class AppRuntime {
       const secrets = await this.teamKeychain.load(config.teamId);
       if (!secrets) throw teamSecretsMissing(config);
       const fromEnv = process.env.ASSETDESK_DATABASE_URL;
+      if (fromEnv && URL.canParse(fromEnv)) this.secrets.add(decodeURIComponent(new URL(fromEnv).password));
       this.team = await openTeamDesk({
         config: fromEnv ? { ...config, url: fromEnv } : config,
         secrets,

@@ -81,6 +81,8 @@ export interface AppServices {
   emulatorOrigin(): string | null;
   /** Origin of the emulator's OAuth bank site (Link's bank pop-up in emulator mode). */
   emulatorBankOrigin(): string | null;
+  /** Plaid keys and the team database password in use this run, for the logger to remove (see runtime-secrets.ts). */
+  secretsInUse(): readonly string[];
   /** Called after each environment switch; returns the unsubscribe function. */
   onEnvironmentChanged(listener: EnvironmentChangedListener): () => void;
   /** For tests and the main process: the running parts, never exposed over IPC. */
@@ -126,6 +128,7 @@ export function createAppServices(given: AppServicesDeps): AppServices {
     emulatorOrigin: () => runtime.emulatorOrigin(),
     emulatorBankOrigin: () => runtime.emulatorBankOrigin(),
     onEnvironmentChanged: (listener) => runtime.onEnvironmentChanged(listener),
+    secretsInUse: () => runtime.secrets.list(),
     internals: runningParts(runtime),
   };
 }

@@ -56,6 +56,8 @@ export interface SessionFactoryDeps {
   gatewayOptions?: Pick<PlaidGatewayOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs' | 'sleep'>;
   /** The webhook URL for a session's requests, or null (e.g. once the session is no longer current). */
   webhookUrl: (session: EnvironmentSession) => string | null;
+  /** Told the keys of every gateway made (to keep them out of the log). */
+  onCredentials?: (credentials: PlaidCredentials) => void;
 }
 
 export function createSessionFactory(deps: SessionFactoryDeps) {
@@ -77,6 +79,7 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
 
   /** A gateway with these keys (verifying keys before they are saved uses one too). */
   function gatewayWith(environment: PlaidEnvironment, credentials: PlaidCredentials, basePath?: string): PlaidGateway {
+    deps.onCredentials?.(credentials);
     const override = basePath ?? (environment === 'emulator' ? undefined : deps.plaidBasePaths?.[environment]);
     return createPlaidGateway({
       environment,

@@ -4,6 +4,7 @@ import type { AssetReportGetResult } from '../../shared/asset-report';
 import { decodeReportView } from '../../shared/report-view';
 import { withoutTransactions } from '../../shared/report-view-encode';
 import type { ReportSummary } from '../../shared/domain';
+import { createMemoryLogger } from '../../electron/log/logger';
 import { requireKeychain } from '../helpers/keychain';
 import { emulatorPlaid } from '../helpers/emulator-plaid';
 import {
@@ -63,6 +64,11 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     const switched = await h.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
     expect(switched.environment).toBe('sandbox');
     expect(h.services.internals.gateway().environment).toBe('sandbox');
+    // The keys in use are known to the logger's run-time secrets (the main process hands it this list).
+    expect(h.services.secretsInUse()).toEqual(expect.arrayContaining([EMULATOR_CLIENT_ID, EMULATOR_SECRET]));
+    const logger = createMemoryLogger({ secrets: () => h.services.secretsInUse() });
+    logger.warn(`sent ${EMULATOR_CLIENT_ID}`, { note: `with ${EMULATOR_SECRET}` });
+    expect(logger.lines.join()).not.toMatch(new RegExp(`${EMULATOR_CLIENT_ID}|${EMULATOR_SECRET}`));
   });
 
   let applicantId = '';

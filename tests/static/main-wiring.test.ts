@@ -26,6 +26,14 @@ describe('startup wires the security baseline', () => {
     expect(mainWiringViolations(GOOD)).toStrictEqual([]);
   });
 
+  it('accepts a logger given the run-time secrets', () => {
+    const withLogger = GOOD.replace(
+      'registerAppSchemePrivileges(protocol);',
+      'registerAppSchemePrivileges(protocol); const logger = createLogger({ file, secrets: () => [] });',
+    );
+    expect(mainWiringViolations(withLogger)).toStrictEqual([]);
+  });
+
   it('rejects the protocol and CSP steps re-implemented inline', () => {
     const inline = GOOD.replace(
       'handleAppProtocol(protocol, net, rendererDir, csp);',
@@ -64,6 +72,11 @@ describe('startup wires the security baseline', () => {
       'registerAppSchemePrivileges(protocol);',
       "registerAppSchemePrivileges(protocol); app.commandLine.appendSwitch('no-sandbox');",
       'appends a Chromium switch',
+    ],
+    [
+      'registerAppSchemePrivileges(protocol);',
+      "registerAppSchemePrivileges(protocol); const logger = createLogger({ file: 'assetdesk.log' });",
+      'logger without the run-time secrets',
     ],
   ])('catches a startup that breaks it: %s', (from, to, expected) => {
     expect(mainWiringViolations(GOOD.replace(from, to)).join('\n')).toContain(expected);

@@ -38,6 +38,15 @@ function insideReadyCallback(node: ts.Node): boolean {
   return false;
 }
 
+/** Whether the call's first argument is an object literal with this property. */
+function passesProperty(call: ts.CallExpression, property: string): boolean {
+  const options = call.arguments[0];
+  if (!options || !ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.some(
+    (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText() === property,
+  );
+}
+
 export function mainWiringViolations(source: string, fileName = 'electron/main/index.ts'): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const calls: ts.CallExpression[] = [];
@@ -64,6 +73,9 @@ export function mainWiringViolations(source: string, fileName = 'electron/main/i
     if (name === 'loadFile') violations.push(`${fileName}: loads a file:// page (serve the UI from app://)`);
     if (name === 'appendSwitch')
       violations.push(`${fileName}: appends a Chromium switch (allowed ones go through security.ts)`);
+    // The log must know the keys the services hold at run time (Plaid's secret, the team database password).
+    if (name === 'createLogger' && !passesProperty(call, 'secrets'))
+      violations.push(`${fileName}: creates its logger without the run-time secrets (createLogger({ secrets }))`);
   }
   return violations;
 }

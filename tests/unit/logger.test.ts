@@ -97,6 +97,91 @@ describe('logger', () => {
     expect(lines.join()).not.toContain('ABCD-EFGH');
   });
 
+  it('redacts secret-named keys whatever their case or separators, and leaves harmless look-alikes', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ console: false, sinks: [{ write: (l) => lines.push(l) }] });
+    const secretKeys = [
+      'plaidSecret',
+      'clientSecret',
+      'client_secret',
+      'PLAID-SECRET',
+      'databasePassword',
+      'DB_PASSWORD',
+      'passphrase',
+      'keyPassphrase',
+      'joinCode',
+      'join_code',
+      'apiKey',
+      'api_key',
+      'x-api-key',
+      'APIKEY',
+      'sessionToken',
+      'refresh_token',
+      'x-bridge-token',
+      'Authorization',
+      'proxy-authorization',
+      'Cookie',
+      'set-cookie',
+      'clientId',
+      'currentPin',
+      'recoveryKey',
+    ];
+    logger.info('keys', Object.fromEntries(secretKeys.map((key, i) => [key, `hidden-value-${i}`])));
+    const harmless = {
+      tokenType: 'bearer',
+      tokenCount: 3,
+      secretName: 'plaid-sandbox',
+      keyVersion: 2,
+      accountKey: 'ins_1/0000/checking',
+      spin: 'round',
+      pinned: 'yes',
+      passwordSet: true,
+      hasSecret: false,
+    };
+    logger.info('harmless', harmless);
+    const [keys, kept] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const key of secretKeys) expect(keys![key], key).toBe('[REDACTED]');
+    expect(lines[0]).not.toMatch(/hidden-value/);
+    expect(kept).toMatchObject(harmless);
+    // A secret-named flag says nothing: it stays.
+    logger.info('flags', { secret: true, password: null });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ secret: true, password: null });
+  });
+
+  it('redacts secrets inside escaped JSON, URL-encoded text, headers and connection addresses', () => {
+    const password = 'hunter2hunter2';
+    const cases = [
+      JSON.stringify({ inner: JSON.stringify({ secret: SECRET }) }),
+      JSON.stringify({ a: JSON.stringify({ b: JSON.stringify({ plaidSecret: SECRET }) }) }),
+      `client_id=x&secret%3D${SECRET}&next=1`,
+      `body=%7B%22secret%22%3A%22${SECRET}%22%7D`,
+      `{"databasePassword":"${password}"}`,
+      `joinCode: ${password}`,
+      `Authorization: Bearer ${SECRET}`,
+      `postgres://admin:${password}@db.office.lan:5432/assetdesk`,
+      `{"password":"pa\\"ss${password}"}`,
+    ];
+    for (const text of cases) {
+      const out = redactText(text);
+      expect(out, text).not.toContain(SECRET);
+      expect(out, text).not.toContain(password);
+      expect(out, text).toContain('[REDACTED]');
+    }
+    // What only looks like a secret's name stays readable.
+    for (const text of ['tokenType=bearer', '{"secretName":"x","tokenCount":3}', 'spin=3', 'https://x.example/a:b@c']) {
+      expect(redactText(text), text).toBe(text);
+    }
+  });
+
+  it('redacts a run-time secret in the forms it takes in URLs and JSON', () => {
+    const password = 'p@ss"word/1';
+    const text = `postgres://desk:${encodeURIComponent(password)}@db/x ${JSON.stringify({ v: password })} ${password}`;
+    const out = redactText(text, [password]);
+    expect(out).not.toContain(encodeURIComponent(password));
+    expect(out).not.toContain(JSON.stringify(password).slice(1, -1));
+    expect(out).not.toContain(password);
+  });
+
   it('rotates by size and keeps a bounded number of files, owner-only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'assetdesk-log-'));
     try {
