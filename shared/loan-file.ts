@@ -298,10 +298,26 @@ export const NewLoanInput = z
       .min(1, 'Add at least one borrower')
       .max(MAX_BORROWERS, `A loan file has at most ${MAX_BORROWERS} borrowers`),
   })
-  .superRefine((input, ctx) => {
-    const problem = noteDateProblem(input.loan);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['loan', 'expectedNoteDate'] });
-  });
+  .superRefine(
+    (input, ctx) => {
+      const problem = noteDateProblem(input.loan);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['loan', 'expectedNoteDate'] });
+    },
+    // Told in the same pass as every other field's problem, whenever the two dates are themselves valid
+    // (by default a refinement is skipped once any field, a borrower's or an amount, has failed).
+    { when: (payload) => bothDatesValid(payload.value, payload.issues) },
+  );
+
+const DATE_FIELDS: readonly PropertyKey[] = ['applicationDate', 'expectedNoteDate'];
+/** Whether the loan's two dates parsed: no issue at the loan itself or at either date, and both are text. */
+function bothDatesValid(value: unknown, issues: readonly { path?: readonly PropertyKey[] }[]): boolean {
+  const loan = (value as { loan?: unknown } | null)?.loan as Record<string, unknown> | null | undefined;
+  if (!loan || typeof loan !== 'object' || typeof loan.applicationDate !== 'string') return false;
+  if (loan.expectedNoteDate != null && typeof loan.expectedNoteDate !== 'string') return false;
+  return !issues.some(
+    ({ path = [] }) => path[0] === 'loan' && (path.length === 1 || DATE_FIELDS.includes(path[1] as PropertyKey)),
+  );
+}
 export type NewLoanInput = z.input<typeof NewLoanInput>;
 
 /** How many days of history Plaid should be asked for, at least, by purpose (Day 1 Certainty). */

@@ -205,6 +205,39 @@ describe('a new loan file as the form sends it', () => {
       NewLoanInput.safeParse({ loan: { ...loan, expectedNoteDate: daysAgo(10) }, borrowers: [borrower] }).success,
     ).toBe(true);
   });
+  it('tells a note date before the application date in the same pass as the other fields’ problems', () => {
+    const result = NewLoanInput.safeParse({
+      loan: { ...loan, loanNumber: 'no spaces!', fundsToClose: Number.NaN, expectedNoteDate: daysAgo(11) },
+      borrowers: [{ ...borrower, email: 'not-an-email' }],
+    });
+    const paths = result.error?.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['loan.loanNumber', 'loan.fundsToClose', 'borrowers.0.email']));
+    expect(result.error?.issues).toContainEqual(
+      expect.objectContaining({
+        path: ['loan', 'expectedNoteDate'],
+        message: 'Expected note date can’t be before the application date',
+      }),
+    );
+  });
+  it('compares the dates only when both are themselves valid', () => {
+    const badNote = NewLoanInput.safeParse({
+      loan: { ...loan, expectedNoteDate: '2026-13-45' },
+      borrowers: [borrower],
+    });
+    expect(badNote.error?.issues.filter((i) => i.path.join('.') === 'loan.expectedNoteDate')).toHaveLength(1);
+    expect(badNote.error?.issues.map((i) => i.message)).not.toContain(
+      'Expected note date can’t be before the application date',
+    );
+    const badApp = NewLoanInput.safeParse({
+      loan: { ...loan, applicationDate: 'soon', expectedNoteDate: daysAgo(11) },
+      borrowers: [borrower],
+    });
+    expect(badApp.error?.issues.map((i) => i.message)).not.toContain(
+      'Expected note date can’t be before the application date',
+    );
+    const noLoan = NewLoanInput.safeParse({ loan: null, borrowers: [borrower] });
+    expect(noLoan.success).toBe(false);
+  });
   it('a cash-out refinance is a purpose of its own', () => {
     expect(messageFor('loanPurpose', 'cash_out_refinance')).toBeNull();
   });

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { localToday } from '../../shared/domain';
+import { borrowerValues, checkNewLoan, termValues } from '../../renderer/src/loans/loan-form-values';
+
+const daysAgo = (n: number) => {
+  const d = new Date();
+  d.setDate(d.getDate() - n);
+  return localToday(d);
+};
+
+describe('the new-loan form', () => {
+  it('shows a note date before the application date next to the note date, with the other fields’ errors', () => {
+    const terms = {
+      ...termValues(),
+      loanNumber: 'no spaces!',
+      applicationDate: daysAgo(10),
+      expectedNoteDate: daysAgo(20),
+      fundsToClose: '',
+      qualifyingMonthlyIncome: '8000',
+      state: '',
+      city: 'Oakland',
+    };
+    const borrower = { ...borrowerValues(), firstName: 'Ada', lastName: '', email: 'x', phone: '' };
+    const { input, termErrors, borrowerErrors } = checkNewLoan(terms, [borrower]);
+    expect(input).toBeNull();
+    expect(termErrors.loanNumber).toBeTruthy();
+    expect(termErrors.fundsToClose).toBeTruthy();
+    expect(borrowerErrors[0]?.lastName).toBeTruthy();
+    expect(termErrors.expectedNoteDate).toBe('Expected note date can’t be before the application date');
+  });
+});
