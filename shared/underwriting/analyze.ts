@@ -7,6 +7,7 @@ import { checkDocumentAge } from './document-age';
 import { checkFundsToClose, classifyAccounts } from './funds-to-close';
 import { checkLargeDeposits } from './large-deposits';
 import { countEachAccountOnce } from './linked-twice';
+import { checkMissingItems } from './missing-items';
 import { checkNsf } from './nsf';
 import { accountOwnership, borrowerNames, checkOwnership } from './ownership';
 import { DEFAULT_UNDERWRITING_SETTINGS } from './types';
@@ -43,6 +44,8 @@ export function analyzeReport(
   const reportDate = toIsoDate(result.report.date_generated);
   const confirmations = settings.accountConfirmations ?? [];
 
+  // A bank left out of the report (require_all_items false) is named by Plaid's warnings alone.
+  const missingItems = checkMissingItems(result, options.otherReports);
   const documentAge = checkDocumentAge(result.report, loan, settings, toIsoDate(asOf));
   const coverage = checkCoverage(accounts, loan, settings);
   const ownership = checkOwnership(accounts, result.warnings, loan, confirmations);
@@ -96,6 +99,7 @@ export function analyzeReport(
   const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings, ownership.ownership);
 
   const findings: Finding[] = [
+    ...missingItems.findings,
     ...documentAge.findings,
     ...funds.findings,
     ...largeDeposits.findings,

@@ -131,7 +131,8 @@ export type FindingRule =
   | 'gift'
   | 'borrowed_funds'
   | 'returned_deposit'
-  | 'negative_balance';
+  | 'negative_balance'
+  | 'missing_item';
 
 /** attention: needs the officer before underwriting; info: worth knowing; ok: checked and fine. */
 export type FindingSeverity = 'attention' | 'info' | 'ok';
@@ -170,6 +171,7 @@ export const CITATIONS: Record<FindingRule, string> = {
   borrowed_funds: 'Fannie Mae B3-4.2-02 (borrowed funds)',
   returned_deposit: 'Lender overlay (no agency threshold)',
   negative_balance: 'Lender overlay (no agency threshold)',
+  missing_item: 'Fannie Mae B3-4.2-01',
 };
 
 /** How an account is identified on screen and in the cover page. */

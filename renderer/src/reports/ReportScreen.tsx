@@ -255,13 +255,14 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
         {content.warnings.length > 0 && (
           <ul className="rp-warnings" aria-label="Plaid’s warnings" data-testid="report-warnings">
             {content.warnings.map((w, i) => {
-              const institution =
-                report.items.find((item) => item.item_id === w.cause?.item_id)?.institution_name ??
-                w.cause?.institution_name;
+              const item = report.items.find((candidate) => candidate.item_id === w.cause?.item_id);
+              const institution = item?.institution_name ?? w.cause?.institution_name;
+              // Plaid's code says what it could not fetch; a bank absent altogether is what the officer must read.
+              const leftOut = Boolean(w.cause?.item_id) && !item;
               return (
                 <li key={i} className="alert alert-info" data-code={w.warning_code}>
-                  <strong>{w.warning_code.replace(/_/g, ' ').toLowerCase()}</strong>
-                  {institution ? ` (${institution})` : ''}: {warningText(w)}
+                  <strong>{leftOut ? 'bank left out' : w.warning_code.replace(/_/g, ' ').toLowerCase()}</strong>
+                  {institution ? ` (${institution})` : ''}: {warningText(w, report.items)}
                 </li>
               );
             })}
