@@ -320,6 +320,10 @@ function bothDatesValid(value: unknown, issues: readonly { path?: readonly Prope
 }
 export type NewLoanInput = z.input<typeof NewLoanInput>;
 
+/** The days of history an Asset Report may ask Plaid for (Plaid's days_requested range). */
+export const DAYS_REQUESTED_MIN = 1;
+export const DAYS_REQUESTED_MAX = 731;
+
 /** How many days of history Plaid should be asked for, at least, by purpose (Day 1 Certainty). */
 export const MIN_DAYS_FOR_PURPOSE: Record<LoanPurpose, number> = {
   purchase: 61,

@@ -13,6 +13,8 @@ import {
   ActivityEntry,
   ApplicantStatus,
   BorrowerInput,
+  DAYS_REQUESTED_MAX,
+  DAYS_REQUESTED_MIN,
   Loan,
   LoanListRow,
   LoanStatus,
@@ -48,6 +50,7 @@ import {
 
 const id = z.string().min(1).max(64);
 /** How many accounts one filtered report may leave out. */
+
 export const MAX_ACCOUNTS_TO_EXCLUDE = 100;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const none = z.strictObject({});
@@ -234,7 +237,7 @@ export const contract = {
       /** The report belongs to the loan and may combine several borrowers' banks. */
       loanId: id,
       itemIds: z.array(id).min(1, 'choose at least one linked bank').max(99),
-      daysRequested: z.number().int().min(1).max(731),
+      daysRequested: z.number().int().min(DAYS_REQUESTED_MIN).max(DAYS_REQUESTED_MAX),
       includeApplicantDetails: z.boolean(),
       /** Plaid's require_all_items: true (default) fails the report when one bank fails; false leaves that bank out. */
       requireAllItems: z.boolean().optional(),
@@ -275,7 +278,10 @@ export const contract = {
   ),
   'reports:pdf': channel(z.strictObject({ reportId: id }), z.object({ pdf: bytes })),
   'reports:refresh': channel(
-    z.strictObject({ reportId: id, daysRequested: z.number().int().min(1).max(731).optional() }),
+    z.strictObject({
+      reportId: id,
+      daysRequested: z.number().int().min(DAYS_REQUESTED_MIN).max(DAYS_REQUESTED_MAX).optional(),
+    }),
     ReportSummary,
   ),
   'reports:filter': channel(

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/domain';
 import { Button, Dialog, ErrorAlert } from '../ui';
 import { applicantFullName, formatDays, formatElapsed } from './format';
+import { parseDaysRequested } from '../ui/format';
 import { loanPurposeLabel } from '../ui';
 import { useReportProgress } from './use-report-progress';
 import './reports.css';
@@ -56,8 +57,12 @@ export function CreateReportDialog({ loan, items, onClose, onCreated }: CreateRe
   const [created, setCreated] = useState<ReportSummary | null>(null);
   const ids = useId();
 
-  const daysRequested = preset === 'custom' ? Number.parseInt(customDays, 10) : preset;
-  const daysValid = Number.isInteger(daysRequested) && daysRequested >= 1 && daysRequested <= 731;
+  const customParsed = preset === 'custom' ? parseDaysRequested(customDays) : null;
+  const daysProblem = customParsed && 'error' in customParsed ? customParsed.error : null;
+  let daysRequested = Number.NaN;
+  if (preset !== 'custom') daysRequested = preset;
+  else if (customParsed && 'days' in customParsed) daysRequested = customParsed.days;
+  const daysValid = daysProblem === null;
   const belowMinimum = daysValid && daysRequested < minimumDays;
 
   async function submit(event: FormEvent) {
@@ -213,9 +218,8 @@ export function CreateReportDialog({ loan, items, onClose, onCreated }: CreateRe
               <label className="rp-inline-field">
                 <span>Days</span>
                 <input
-                  type="number"
-                  min={1}
-                  max={731}
+                  type="text"
+                  inputMode="numeric"
                   value={customDays}
                   data-testid="custom-days"
                   aria-invalid={!daysValid}
@@ -224,7 +228,11 @@ export function CreateReportDialog({ loan, items, onClose, onCreated }: CreateRe
               </label>
             )}
           </div>
-          {!daysValid && <p className="rp-warning-text">Enter a number of days from 1 to 731.</p>}
+          {daysProblem && (
+            <p className="rp-warning-text" data-testid="days-problem">
+              {daysProblem}
+            </p>
+          )}
           {belowMinimum && (
             <p className="rp-warning-text" data-testid="days-warning">
               {formatDays(daysRequested)} is below the {minimumDays} days a {purpose} loan needs: underwriting may

@@ -1,4 +1,5 @@
 /** Display formatting in the officer's locale; one place so every screen shows money and dates alike. */
+import { DAYS_REQUESTED_MAX, DAYS_REQUESTED_MIN } from '../../../shared/loan-file';
 const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const moneyWholeFormat = new Intl.NumberFormat('en-US', {
   style: 'currency',
@@ -80,7 +81,23 @@ export function formatDays(days: number): string {
   if (days === 180) return '6 months (180 days)';
   if (days === 365) return '12 months (365 days)';
   if (days === 730) return '24 months (730 days)';
-  return `${days} days`;
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
+/**
+ * The custom "Days" of a new report, as typed: whole days written as digits within Plaid's range. Nothing
+ * else is read as a number (1e3 is not 1, 90.7 is not 90); each refusal says what to type instead.
+ */
+export function parseDaysRequested(text: string): { days: number } | { error: string } {
+  const typed = text.trim();
+  const range = `from ${DAYS_REQUESTED_MIN} to ${DAYS_REQUESTED_MAX}`;
+  if (typed === '') return { error: `Enter the number of days of history, ${range}.` };
+  if (/^\d+\.\d+$/.test(typed)) return { error: `Enter whole days: ${typed} is not a whole number of days.` };
+  if (!/^\d+$/.test(typed)) return { error: 'Enter whole days in digits, like 90.' };
+  const days = Number(typed);
+  if (days < DAYS_REQUESTED_MIN || days > DAYS_REQUESTED_MAX)
+    return { error: `Enter a number of days ${range} (Plaid’s range).` };
+  return { days };
 }
 
 export function formatPercent(share: number): string {
