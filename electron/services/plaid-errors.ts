@@ -59,6 +59,18 @@ export function outcomeOpen(raw: unknown): boolean {
   return toAppError(raw).code === ErrorCodes.network;
 }
 
+/**
+ * After a call that makes something (create, refresh, filter) failed: true when Plaid certainly made nothing.
+ * The gateway answers OUTCOME_UNKNOWN whenever Plaid may have acted (a 5xx, a timeout, a lost connection) and
+ * repeats such a call only when Plaid certainly did not act; any other code is Plaid's refusal (a 4xx such as
+ * RATE_LIMIT_EXCEEDED after the retries, INVALID_REQUEST or INVALID_ACCESS_TOKEN), a connection refused before
+ * anything was sent, or AssetDesk's own refusal before calling Plaid. An internal error is not known to be
+ * either, so it counts as possibly made.
+ */
+export function certainlyNothingMade(error: AppError): boolean {
+  return error.code !== OUTCOME_UNKNOWN && error.code !== ErrorCodes.internal;
+}
+
 export function outcomeUnknown(endpoint: string, raw: unknown): AppError {
   const cause = toAppError(raw);
   const what: Record<string, string> = {

@@ -59,6 +59,11 @@ export interface ReportRepository {
   listPending(environment: PlaidEnvironment): Promise<ReportRecord[]>;
   markReady(id: string, ready: ReadyReport): Promise<ReportRecord>;
   markFailed(id: string, failure: { code: string; message: string; requestId?: string }): Promise<ReportRecord>;
+  /**
+   * Deletes a pending row Plaid never answered with ids (its create was refused: nothing exists at Plaid).
+   * False when the row is gone, settled or holds Plaid's ids meanwhile (it is then left as it is).
+   */
+  deleteNeverMade(id: string): Promise<boolean>;
   /** Decrypted asset_report_token, or null once removed / before Plaid answered. */
   reportToken(id: string): Promise<string | null>;
   readContent(id: string): Promise<{ json: unknown; pdf: Uint8Array }>;
@@ -325,6 +330,18 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
         .run(failure.code, failure.message, failure.requestId ?? null, id);
       if (info.changes === 0) throw notFound('Asset Report');
       return mustGet(id);
+    },
+
+    async deleteNeverMade(id) {
+      return ctx.transaction(async () => {
+        const row = await ctx
+          .statement(`SELECT 1 FROM reports WHERE id = ? AND status = 'pending' AND plaid_report_id IS NULL`)
+          .get(id);
+        if (!row) return false;
+        await ctx.statement('DELETE FROM report_items WHERE report_id = ?').run(id);
+        await ctx.statement('DELETE FROM reports WHERE id = ?').run(id);
+        return true;
+      });
     },
 
     async reportToken(id) {

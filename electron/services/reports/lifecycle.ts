@@ -11,6 +11,7 @@ import { reportIn } from '../service-context';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createReportFetcher, type ReportFetcher } from './fetch';
 import { createReportFailureRecorder, plaidErrorBodyOf, type ReportFailureRecorder } from './failures';
+import { certainlyNothingMade } from '../plaid-errors';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import {
   checkFilterAccounts,
@@ -219,22 +220,27 @@ export class ReportLifecycle {
 
   async remove(reportId: string): Promise<void> {
     const report = await this.requireReport(reportId);
-    await this.removeAtPlaid(report);
-    await this.store.reports.markRemoved(reportId);
-    await this.store.activity.append({
-      action: 'report_removed',
-      applicantId: report.applicantId,
-      reportId,
-      detail: { plaidReportId: report.plaidReportId },
+    // A failed report too: one Plaid accepted (or may hold) goes at Plaid first; one it never named, here only.
+    const removedAtPlaid = await this.removeAtPlaid(report);
+    await this.store.transaction(async () => {
+      await this.store.reports.markRemoved(reportId);
+      await this.store.activity.append({
+        action: 'report_removed',
+        applicantId: report.applicantId,
+        reportId,
+        detail: { plaidReportId: report.plaidReportId, status: report.status, removedAtPlaid },
+      });
     });
-    this.log.info('report removed', { reportId });
+    this.log.info('report removed', { reportId, status: report.status, removedAtPlaid });
   }
 
-  /** Removal at Plaid only (applicant deletion and retention delete locally themselves). */
-  async removeAtPlaid(report: ReportSummary): Promise<void> {
-    if (!report.plaidReportId || report.status === 'removed') return;
+  /** Removal at Plaid only (applicant deletion and retention delete locally themselves); true when asked of Plaid. */
+  async removeAtPlaid(report: ReportSummary): Promise<boolean> {
+    if (!report.plaidReportId || report.status === 'removed') return false;
     const token = await this.store.reports.reportToken(report.id);
-    if (token) await this.deps.gateway.removeReport(token);
+    if (!token) return false;
+    await this.deps.gateway.removeReport(token);
+    return true;
   }
 
   /** Polls, fetches and submissions in flight (tests wait on these; the app does not need to). */
@@ -295,7 +301,9 @@ export class ReportLifecycle {
         error instanceof AppError
           ? error
           : new AppError({ code: ErrorCodes.internal, message: 'Plaid could not start this report.', retryable: true });
-      await this.recordFailure(pending, plaidErrorBodyOf(appError));
+      // Nothing at Plaid: the row would only be a "Failed" report of nothing; the officer reads the error instead.
+      if (certainlyNothingMade(appError)) await this.discardNeverMade(pending, appError);
+      else await this.recordFailure(pending, plaidErrorBodyOf(appError));
       throw appError;
     }
     this.crashPoint('after-plaid-reply');
@@ -311,6 +319,33 @@ export class ReportLifecycle {
     const attached = await this.requireReport(pending.id);
     this.poller.start(attached.id);
     return attached;
+  }
+
+  /**
+   * Plaid refused the request, so no report exists there: the pending row is deleted and the refusal logged in
+   * one step (a crash before it leaves the row pending, to be resubmitted; after it, nothing is left to lose).
+   */
+  private async discardNeverMade(pending: ReportRecord, error: AppError): Promise<void> {
+    const discarded = await this.store.transaction(async () => {
+      const current = await this.store.reports.get(pending.id);
+      if (!current || current.status !== 'pending' || current.plaidReportId) return false;
+      await this.store.activity.append({
+        action: 'report_not_made',
+        applicantId: pending.applicantId,
+        reportId: pending.id,
+        detail: { kind: pending.kind, code: error.code, requestId: error.requestId ?? null },
+      });
+      return this.store.reports.deleteNeverMade(pending.id);
+    });
+    if (!discarded) return;
+    this.log.warn('report not made: Plaid refused it', {
+      reportId: pending.id,
+      code: error.code,
+      requestId: error.requestId,
+    });
+    // The screens drop the row (they reload their lists on any progress event); the message is the create's error.
+    await this.progress({ ...pending, status: 'removed' }, 'removed', error.message);
+    await this.coordination.release(pending.id);
   }
 
   /** Writes the pending row and its activity entry together, before Plaid is called, then submits it. */
