@@ -97,6 +97,7 @@ async function backupStatus(deps: BackupHandlerDeps): Promise<BackupStatus> {
       reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
       reminderDue: false,
       recoveryKeySaved: false,
+      recoveryKeyMade: false,
       needsRecoveryKey: await needsRecoveryKey(deps),
     };
   }
@@ -109,20 +110,22 @@ async function backupStatus(deps: BackupHandlerDeps): Promise<BackupStatus> {
       reminderDays: DEFAULT_BACKUP_REMINDER_DAYS,
       reminderDue: false,
       recoveryKeySaved: true,
+      recoveryKeyMade: true,
       needsRecoveryKey: false,
     };
   }
   const last = await store.settings.get<{ at: string; path: string } | null>(KEYS.lastBackup, null);
   const reminderDays = await store.settings.get(KEYS.reminderDays, DEFAULT_BACKUP_REMINDER_DAYS);
   const hasHistory = (await store.activity.list({ limit: 1 })).length > 0;
+  const recoveryKeyMade = await store.hasRecoveryKey();
   const dueSince = last ? new Date(last.at).getTime() + reminderDays * 86_400_000 : 0;
   return {
     lastBackupAt: last?.at ?? null,
     lastBackupPath: last?.path ?? null,
     reminderDays,
     reminderDue: hasHistory && deps.clock().getTime() >= dueSince,
-    recoveryKeySaved:
-      (await store.hasRecoveryKey()) && (await store.settings.get<string | null>(KEYS.recoverySaved, null)) !== null,
+    recoveryKeySaved: recoveryKeyMade && (await store.settings.get<string | null>(KEYS.recoverySaved, null)) !== null,
+    recoveryKeyMade,
     needsRecoveryKey: false,
   };
 }

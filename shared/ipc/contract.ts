@@ -64,6 +64,8 @@ export const BackupStatus = z.object({
   reminderDue: z.boolean(),
   /** A recovery key exists and the officer confirmed keeping it. */
   recoveryKeySaved: z.boolean(),
+  /** A recovery key exists, confirmed or not: making another one replaces it. */
+  recoveryKeyMade: z.boolean(),
   /** The history exists but the data key is missing: only the recovery key (or a restore) opens it. */
   needsRecoveryKey: z.boolean(),
 });

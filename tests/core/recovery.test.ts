@@ -60,11 +60,17 @@ describe.skipIf(!hasKeychain)('keychain loss, recovery key, backup and restore t
     try {
       await createApplicant(h.handlers);
       const first = await h.handlers['backup:status']({});
-      expect(first).toMatchObject({ recoveryKeySaved: false, reminderDue: true, lastBackupAt: null });
+      expect(first).toMatchObject({ recoveryKeySaved: false, recoveryKeyMade: false, reminderDue: true });
+      expect(first.lastBackupAt).toBeNull();
       const { recoveryKey } = await h.handlers['recovery:newKey']({});
       expect(recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
+      // Made but not yet confirmed (the dialog closed first): the key is in place, and the status says so.
+      expect(await h.handlers['backup:status']({})).toMatchObject({ recoveryKeyMade: true, recoveryKeySaved: false });
       savedRecoveryKey = recoveryKey; // what the officer printed
-      expect(await h.handlers['recovery:confirmSaved']({})).toMatchObject({ recoveryKeySaved: true });
+      expect(await h.handlers['recovery:confirmSaved']({})).toMatchObject({
+        recoveryKeySaved: true,
+        recoveryKeyMade: true,
+      });
       const saved = await h.handlers['backup:create']({});
       expect(saved.saved).toBe(true);
       expect(readdirSync(backupDir)).toHaveLength(1);

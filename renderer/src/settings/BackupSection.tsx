@@ -17,8 +17,45 @@ import {
   useToast,
 } from '../ui';
 
-/** The recovery key, shown once, printable; the officer confirms having kept it. */
-function RecoveryKeyDialog({ recoveryKey, onSaved }: { recoveryKey: string; onSaved(status: BackupStatus): void }) {
+/** What a new recovery key does to the earlier one, said before it is made (recovery keys wrap the history's key). */
+const REPLACES_EARLIER_KEY =
+  'The new key replaces your current recovery key. From then on the old key no longer opens the history on this computer or backups you make afterwards. Backups made before now still open only with the old key (or this computer’s keychain), so keep the old key with them.';
+
+/** Said when the dialog was closed before the officer confirmed keeping the key it showed. */
+const CLOSED_WITHOUT_CONFIRMING =
+  'The new recovery key is in place and has replaced the earlier one, but you did not confirm keeping it. AssetDesk does not keep it: if you did not print or write it down, make a new one.';
+
+/** Asks before a recovery key is made when one exists already: the new one replaces it. */
+function useMakeRecoveryKey() {
+  const confirm = useConfirm();
+  return async (keyExists: boolean): Promise<string | null> => {
+    if (
+      keyExists &&
+      !(await confirm({
+        title: 'Make a new recovery key?',
+        message: <p>{REPLACES_EARLIER_KEY}</p>,
+        confirmLabel: 'Make a new key',
+        danger: true,
+      }))
+    )
+      return null;
+    return (await api.recoveryNewKey({})).recoveryKey;
+  };
+}
+
+/**
+ * The recovery key, shown once, printable; the officer confirms having kept it. Closing (Escape or Close)
+ * without confirming leaves the new key in place: `onClosed` tells the officer so.
+ */
+function RecoveryKeyDialog({
+  recoveryKey,
+  onSaved,
+  onClosed,
+}: {
+  recoveryKey: string;
+  onSaved(status: BackupStatus): void;
+  onClosed(): void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const confirmSaved = async () => {
@@ -34,11 +71,14 @@ function RecoveryKeyDialog({ recoveryKey, onSaved }: { recoveryKey: string; onSa
   return (
     <Dialog
       title="Your AssetDesk recovery key"
-      onClose={() => undefined}
+      onClose={onClosed}
       testId="recovery-key-dialog"
       role="alertdialog"
       footer={
         <>
+          <Button onClick={onClosed} data-testid="recovery-key-close">
+            Close
+          </Button>
           <Button onClick={() => window.print()}>Print</Button>
           <Button variant="primary" busy={busy} onClick={() => void confirmSaved()} data-testid="recovery-key-saved">
             I have printed or written it down
@@ -50,6 +90,10 @@ function RecoveryKeyDialog({ recoveryKey, onSaved }: { recoveryKey: string; onSa
         If this computer’s keychain is lost (a new computer, a reinstalled system), this key is the only way to open
         your saved loan files and backups. AssetDesk does not keep it: print it or write it down and store it like a
         safe key.
+      </p>
+      <p>
+        This key is already in place: it replaces any earlier recovery key. Closing this window without writing it down
+        leaves you with no usable recovery key until you make another one.
       </p>
       <p className="recovery-key" data-testid="recovery-key">
         {recoveryKey}
@@ -63,18 +107,22 @@ function RecoveryKeyDialog({ recoveryKey, onSaved }: { recoveryKey: string; onSa
 export function RecoveryKeyPrompt() {
   const { info } = useAppInfo();
   const status = useLoad(() => api.backupStatus({}), [info?.keychain.state ?? null]);
+  const makeKey = useMakeRecoveryKey();
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const [closedUnconfirmed, setClosedUnconfirmed] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const shouldAsk =
     info?.keychain.state === 'ok' && status.status === 'ready' && status.data && !status.data.recoveryKeySaved;
   if (done || !shouldAsk) return null;
+  const keyExists = closedUnconfirmed || Boolean(status.data?.recoveryKeyMade);
   const show = async () => {
     setBusy(true);
     setError(null);
     try {
-      setRecoveryKey((await api.recoveryNewKey({})).recoveryKey);
+      const key = await makeKey(keyExists);
+      if (key) setRecoveryKey(key);
     } catch (e) {
       setError(e);
     } finally {
@@ -84,16 +132,42 @@ export function RecoveryKeyPrompt() {
   return (
     <div className="banner" role="status" data-testid="recovery-key-banner">
       <div>
-        <strong>Make and print your recovery key.</strong>
-        <span>Without it, losing this computer’s keychain (a new computer, a reinstall) loses your saved history.</span>
+        {closedUnconfirmed ? (
+          <span data-testid="recovery-key-unconfirmed">{CLOSED_WITHOUT_CONFIRMING}</span>
+        ) : (
+          <>
+            <strong>Make and print your recovery key.</strong>
+            <span>
+              Without it, losing this computer’s keychain (a new computer, a reinstall) loses your saved history.
+            </span>
+          </>
+        )}
         {error !== null && <ErrorAlert error={error} />}
       </div>
       <Button variant="primary" busy={busy} onClick={() => void show()} data-testid="show-recovery-key">
-        Show my recovery key
+        {keyExists ? 'Make a new recovery key…' : 'Make my recovery key'}
       </Button>
-      {recoveryKey && <RecoveryKeyDialog recoveryKey={recoveryKey} onSaved={() => setDone(true)} />}
+      {recoveryKey && (
+        <RecoveryKeyDialog
+          recoveryKey={recoveryKey}
+          onSaved={() => setDone(true)}
+          onClosed={() => {
+            setRecoveryKey(null);
+            setClosedUnconfirmed(true);
+          }}
+        />
+      )}
     </div>
   );
+}
+
+/** Where the recovery key stands, in the Settings section. */
+function recoveryKeyStateText(status: BackupStatus): string {
+  if (status.recoveryKeySaved)
+    return 'A recovery key was made and kept. Making a new one replaces it: the old key then opens only backups made before.';
+  if (status.recoveryKeyMade)
+    return 'A recovery key was made but you did not confirm keeping it. If you did not print or write it down, make a new one (it replaces that key).';
+  return 'No recovery key is kept yet: without one, losing this computer’s keychain loses the history.';
 }
 
 /** A recovery key typed in, then handed to `onSubmit`; what that refuses is shown under the field. */
@@ -191,6 +265,7 @@ export function BackupSection() {
   const [reminderDays, setReminderDays] = useState<string>('');
   const [askRecoveryKey, setAskRecoveryKey] = useState(false);
   const confirm = useConfirm();
+  const makeKey = useMakeRecoveryKey();
   const toast = useToast();
   const current = status ?? loaded.data ?? null;
 
@@ -350,16 +425,19 @@ export function BackupSection() {
           </form>
           <h3>Recovery key</h3>
           <p className="muted" data-testid="recovery-key-state">
-            {current.recoveryKeySaved
-              ? 'A recovery key was made and kept. Making a new one replaces it (older backups still need the old key).'
-              : 'No recovery key is kept yet: without one, losing this computer’s keychain loses the history.'}
+            {recoveryKeyStateText(current)}
           </p>
           <Button
             busy={busy === 'newKey'}
-            onClick={() => void run('newKey', async () => setRecoveryKey((await api.recoveryNewKey({})).recoveryKey))}
+            onClick={() =>
+              void run('newKey', async () => {
+                const key = await makeKey(current.recoveryKeyMade);
+                if (key) setRecoveryKey(key);
+              })
+            }
             data-testid="new-recovery-key"
           >
-            Make a new recovery key
+            {current.recoveryKeyMade ? 'Make a new recovery key…' : 'Make a recovery key'}
           </Button>
         </>
       )}
@@ -370,6 +448,11 @@ export function BackupSection() {
           onSaved={(next) => {
             setRecoveryKey(null);
             setStatus(next);
+          }}
+          onClosed={() => {
+            setRecoveryKey(null);
+            toast.show({ message: CLOSED_WITHOUT_CONFIRMING });
+            void api.backupStatus({}).then(setStatus, setError);
           }}
         />
       )}
