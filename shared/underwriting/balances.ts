@@ -22,6 +22,7 @@ type BalanceHistory = Pick<AssetReportAccount, 'historical_balances'> &
  * history does not reach back that far. A day without a row is rebuilt from the next (newer) day: the balance
  * at the end of day D is the balance at the end of D+1 plus what D+1's transactions took out, less what they put in
  * (Plaid's sign: amount > 0 leaves the account). The day before the report date rebuilds from the current balance.
+ * Deposit accounts only (every caller checks isDepository): a card's balance is owed and moves the other way.
  */
 export function dailyBalances(account: BalanceHistory, reportDate: string, days: number): number[] | null {
   const rows = new Map(account.historical_balances.map((row) => [dayNumber(row.date), row.current]));

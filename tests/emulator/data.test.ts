@@ -1,7 +1,7 @@
 import { CountryCode, Products, type AssetReport, type PlaidApi } from 'plaid';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { generateItemAccounts } from '../../electron/emulator/data/generator';
-import { findPersona } from '../../electron/emulator/data/personas';
+import { PERSONA_USERNAMES, findPersona } from '../../electron/emulator/data/personas';
 import { SpecValidator } from '../contract/openapi-validator';
 
 /** The generated data: the historical-balance identity, determinism, and what each lending persona shows. */
@@ -57,8 +57,10 @@ it('keeps balance(d) = current + Σ amounts posted after d on every account of a
     const reportDay = report.date_generated.slice(0, 10);
     let later = byDate.get(reportDay) ?? 0;
     const mismatches: string[] = [];
+    // A card's current is what is owed and a charge (amount > 0) raises it: its history moves the other way.
+    const sign = account.type === 'credit' ? -1 : 1;
     for (const row of history) {
-      if (cents(row.current) !== cents(account.balances.current ?? 0) + later)
+      if (cents(row.current) !== cents(account.balances.current ?? 0) + sign * later)
         mismatches.push(`${account.name} ${row.date}`);
       later += byDate.get(row.date) ?? 0;
     }
@@ -178,4 +180,56 @@ describe('lending personas', () => {
 it('searches institutions by name words', async () => {
   const found = await plaid.institutionsSearch({ query: 'gingham', products: null, country_codes: [CountryCode.Us] });
   expect(found.data.institutions.map((i) => i.name)).toEqual(['First Gingham Credit Union']);
+});
+
+describe('credit card history', () => {
+  // For a card Plaid's current is the amount owed: a charge (amount > 0) raises it, a payment (< 0) lowers it, so
+  // owed(D) = current − Σ amounts posted after D.
+  const cards = PERSONA_USERNAMES.flatMap((username) =>
+    generateItemAccounts({
+      itemId: `item-${username}`,
+      persona: findPersona(username)!,
+      reportDate: now,
+      daysRequested: 731,
+    })
+      .filter((a) => a.spec.type === 'credit' && a.historical_balances.length > 0)
+      .map((account) => ({ username, account })),
+  );
+
+  it('has cards with history to check', () => {
+    expect(cards.map((c) => c.username)).toEqual(expect.arrayContaining(['user_good', 'user_heavy']));
+  });
+
+  it.each(cards.map((c) => [`${c.username} ${c.account.spec.name}`, c.account] as const))(
+    '%s: owed falls back in time by each charge and rises by each payment',
+    (_name, account) => {
+      const netByDate = new Map<string, number>();
+      for (const t of account.transactions) netByDate.set(t.date, (netByDate.get(t.date) ?? 0) + cents(t.amount));
+      const history = account.historical_balances;
+      const reportDay = now.toISOString().slice(0, 10);
+      // Forwards: each day's owed is the previous day's plus that day's charges less its payments, up to current.
+      const wrong: string[] = [];
+      let newer = { date: reportDay, owed: cents(account.current) };
+      for (const row of history) {
+        if (newer.owed - cents(row.current) !== (netByDate.get(newer.date) ?? 0)) wrong.push(newer.date);
+        newer = { date: row.date, owed: cents(row.current) };
+      }
+      expect(wrong).toEqual([]);
+      // Backwards: undoing every later transaction from current gives the row (sampled: the sum is O(n) a day).
+      const undo = (date: string) =>
+        account.transactions.filter((t) => t.date > date).reduce((sum, t) => sum + cents(t.amount), 0);
+      for (const row of history.filter((_, i) => i % 29 === 0))
+        expect(cents(row.current), row.date).toBe(cents(account.current) - undo(row.date));
+    },
+  );
+
+  it('user_good: the card never owes more than its limit nor holds a credit as large as it', () => {
+    const card = cards.find((c) => c.username === 'user_good' && c.account.spec.mask === '3333')!.account;
+    const limit = card.limit!;
+    const owed = card.historical_balances.map((row) => row.current);
+    expect(Math.max(...owed)).toBeLessThanOrEqual(limit);
+    expect(Math.min(...owed)).toBeGreaterThanOrEqual(-limit / 2);
+    // The monthly cycle includes the payment that clears its charges.
+    expect(card.transactions.some((t) => t.amount < 0)).toBe(true);
+  });
 });

@@ -116,21 +116,24 @@ function generateAccount(
     amountsCentsByDay.push(dayCents);
   }
 
+  // A deposit account's balance is money held: a positive amount (money out) lowers it. A card's or loan's is the
+  // amount owed: a positive amount (a charge) raises it. Walking back in time undoes each later posting either way.
+  const sign = spec.type === 'depository' ? 1 : -1;
   let currentCents = toCents(spec.current);
   let available = spec.available;
   if (spec.anchor) {
     let after = 0;
     for (let d = 0; d < spec.anchor.daysAgo && d < amountsCentsByDay.length; d += 1) after += amountsCentsByDay[d] ?? 0;
-    currentCents = toCents(spec.anchor.balance) - after;
+    currentCents = toCents(spec.anchor.balance) - sign * after;
     available = currentCents / 100;
   }
 
-  // balance at the end of day d = current + Σ amounts posted after d
+  // deposit: balance(d) = current + Σ amounts posted after d; credit: owed(d) = current − Σ amounts posted after d
   const historical_balances: { date: string; current: number }[] = [];
   let laterCents = 0;
   for (let d = 1; d <= span; d += 1) {
     laterCents += amountsCentsByDay[d - 1] ?? 0;
-    historical_balances.push({ date: isoDate(today - d), current: (currentCents + laterCents) / 100 });
+    historical_balances.push({ date: isoDate(today - d), current: (currentCents + sign * laterCents) / 100 });
   }
   const transactions = span === generatedDays ? all : all.filter((t) => t.daysAgo <= span);
   return { ...base, available, current: currentCents / 100, days_available: span, transactions, historical_balances };

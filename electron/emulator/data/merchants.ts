@@ -201,8 +201,9 @@ export const Merchants = {
     '16000000',
     ['LOAN_PAYMENTS', 'LOAN_PAYMENTS_CREDIT_CARD_PAYMENT'],
     'special',
-    2078.5,
-    2078.5,
+    // Money into the card: the payment that clears the cycle's charges (78.50 + 4 × 500), lowering what is owed.
+    -2078.5,
+    -2078.5,
   ),
   kfc: m(
     'KFC',

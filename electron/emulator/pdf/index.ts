@@ -410,7 +410,9 @@ function accountPages(doc: Doc, input: AssetReportPdfInput, item: AssetReportIte
     table.right(amountText, TXN_COL.amountRight, y, transaction.amount > 0 ? INK : POSITIVE);
     if (withBalance) {
       table.right(money(balanceAfter, currency), TXN_COL.balanceRight, y, balanceAfter < 0 ? NEGATIVE : INK);
-      balanceAfter = Math.round((balanceAfter + transaction.amount) * 100) / 100;
+      // Walking back undoes the posting: a deposit account gets its money out back, a card's charge is taken off.
+      const undo = account.type === 'credit' ? -transaction.amount : transaction.amount;
+      balanceAfter = Math.round((balanceAfter + undo) * 100) / 100;
     }
     y += ROW_HEIGHT;
     row += 1;
