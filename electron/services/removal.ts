@@ -15,16 +15,18 @@ export async function removeReportEverywhere(
   reason: string,
 ): Promise<void> {
   const store = ctx.store();
+  let removedAtPlaid = false;
   if (report.status !== 'removed' && report.plaidReportId) {
     const token = await store.reports.reportToken(report.id);
     if (token) await (await ctx.gatewayFor(report.environment)).removeReport(token);
+    removedAtPlaid = token !== null;
   }
   if (report.status !== 'removed') await store.reports.markRemoved(report.id);
   await store.activity.append({
     action: 'report_removed',
     applicantId: report.applicantId,
     reportId: report.id,
-    detail: { plaidReportId: report.plaidReportId, reason },
+    detail: { plaidReportId: report.plaidReportId, reason, status: report.status, removedAtPlaid },
   });
 }
 

@@ -70,7 +70,13 @@ export function describeActivity(entry: ActivityEntry): string {
       return `Report failed${text(d, 'code') ? ` (${text(d, 'code')})` : ''}`;
     case 'report_fetched_without_insights':
       return 'Report read without Plaid’s insights';
+    case 'report_not_made':
+      return `Report not made: Plaid refused the request${text(d, 'code') ? ` (${text(d, 'code')})` : ''}`;
     case 'report_removed':
+      // A failed report AssetDesk never had Plaid's token for is removed here only.
+      return d.removedAtPlaid === false
+        ? `${d.status === 'failed' ? 'Failed report' : 'Report'} removed from AssetDesk (not at Plaid)`
+        : `${d.status === 'failed' ? 'Failed report' : 'Report'} removed at Plaid`;
     case 'report_deleted':
       return 'Report removed at Plaid';
     case 'report_exported':
