@@ -201,7 +201,11 @@ export const ActivityEntry = z.object({
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
 export const CredentialState = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('configured') }),
+  z.object({
+    state: z.literal('configured'),
+    /** Plaid refused the keys last offered to replace these (its reason); the saved keys are unchanged and in use. */
+    replacementRejected: z.string().optional(),
+  }),
   z.object({ state: z.literal('not_configured') }),
   z.object({ state: z.literal('rejected'), reason: z.string() }),
 ]);

@@ -128,10 +128,11 @@ async function credentialState(
   environment: CredentialEnvironment,
 ): Promise<CredentialState> {
   if (deps.keychain().state === 'unavailable') return { state: 'not_configured' };
-  const rejected = (await valueOf(deps.ctx, 'credentialsRejected'))[environment];
-  if (rejected) return { state: 'rejected', reason: rejected };
+  // The stored keys come first: keys Plaid refused were never stored, so they cannot undo the ones that were.
   const credentials = await deps.vault.getCredentials(environment).catch(() => null);
-  return credentials ? { state: 'configured' } : { state: 'not_configured' };
+  const rejected = (await valueOf(deps.ctx, 'credentialsRejected'))[environment];
+  if (credentials) return rejected ? { state: 'configured', replacementRejected: rejected } : { state: 'configured' };
+  return rejected ? { state: 'rejected', reason: rejected } : { state: 'not_configured' };
 }
 
 /** Settings as the screen shows them; answers (with defaults) even while the keychain is missing. */

@@ -58,6 +58,11 @@ function CredentialChip({ state }: { state: CredentialState }) {
   );
 }
 
+/** Keys offered to replace saved ones and refused by Plaid: the saved keys were kept, and the officer is told so. */
+function replacementRejectedText(reason: string): string {
+  return `The new keys were rejected: ${reason.replace(/\.$/, '')}. Your saved keys are unchanged and still in use.`;
+}
+
 /** The link to a keys form moves focus to its first input (the hash is the router's, not an anchor). */
 function focusKeys(event: { preventDefault(): void }, env: 'sandbox' | 'production') {
   event.preventDefault();
@@ -188,8 +193,12 @@ function CredentialsForm({
     try {
       const next = await api.credentialsSave({ environment, clientId, secret });
       onChange(next);
-      toast.show({ message: `${environmentLabel[environment]} keys saved to the system keychain.` });
-      setClientId('');
+      // Keys Plaid refused are not saved: the form says so in place of the toast.
+      const saved = next.credentials[environment];
+      if (saved.state === 'configured' && !saved.replacementRejected) {
+        toast.show({ message: `${environmentLabel[environment]} keys saved to the system keychain.` });
+        setClientId('');
+      }
     } catch (e) {
       const error = toAppError(e);
       const field = error.field?.split('.').pop();
@@ -242,6 +251,11 @@ function CredentialsForm({
           Plaid rejected these keys: {state.reason}
         </p>
       )}
+      {state.state === 'configured' && state.replacementRejected && (
+        <p className="alert alert-error" role="note" data-testid={`credentials-${environment}-replacement-rejected`}>
+          {replacementRejectedText(state.replacementRejected)}
+        </p>
+      )}
       <ErrorAlert error={errors.form} />
       <div className="grid-2">
         <TextField
@@ -268,9 +282,9 @@ function CredentialsForm({
       </div>
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy === 'save'} disabled={!clientId || !secret}>
-          {state.state === 'not_configured' ? 'Save keys' : 'Replace keys'}
+          {state.state === 'configured' ? 'Replace keys' : 'Save keys'}
         </Button>
-        {state.state !== 'not_configured' && (
+        {state.state === 'configured' && (
           <Button onClick={clear} busy={busy === 'clear'}>
             Remove keys
           </Button>
