@@ -36,6 +36,11 @@ export function describeAccount(label: Pick<AccountLabel, 'name' | 'mask'>): str
   return label.mask ? `${label.name} ••${label.mask}` : label.name;
 }
 
+/** "Plaid Checking ••0000 at Tartan Bank": where two banks may hold accounts with the same name and mask. */
+export function describeAccountAt(label: Pick<AccountLabel, 'name' | 'mask' | 'institutionName'>): string {
+  return `${describeAccount(label)} at ${label.institutionName}`;
+}
+
 /** Checking, savings, money market, CD, cash management: money the applicant can spend. */
 export function isDepository(account: AssetReportAccount): boolean {
   return account.type === 'depository';

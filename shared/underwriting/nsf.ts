@@ -1,6 +1,14 @@
 import type { AssetReportTransaction } from '../asset-report';
 import type { ReportAccount } from './accounts';
-import { cents, describeAccount, describeTransaction, formatMoney, isDepository, transactionText } from './accounts';
+import {
+  cents,
+  describeAccount,
+  describeAccountAt,
+  describeTransaction,
+  formatMoney,
+  isDepository,
+  transactionText,
+} from './accounts';
 import { dailyBalances, historyDays } from './balances';
 import { daysBetween } from './dates';
 import { CITATIONS } from './types';
@@ -208,13 +216,19 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
     });
   }
   if (negativeBalanceDays.length > 0) {
-    const total = (key: 'days30' | 'days60' | 'days90') => negativeBalanceDays.reduce((sum, a) => sum + a[key], 0);
+    // Days are counted per account: adding them across accounts would give more days than the window has.
+    const most = (key: 'days30' | 'days60' | 'days90') => Math.max(...negativeBalanceDays.map((a) => a[key]));
+    const counts = `${most('days90')} of the last 90 days (${most('days30')} of 30, ${most('days60')} of 60)`;
     findings.push({
       id: 'negative-balance',
       rule: 'negative_balance',
       severity: 'attention',
-      title: `${total('days90')} day${total('days90') === 1 ? '' : 's'} below zero in 90 days (${total('days30')} in 30, ${total('days60')} in 60)`,
-      detail: `From the daily balance history, overdrawn with or without a fee: ${negativeBalanceDays.map((a) => `${describeAccount(a)} ${a.days30}/${a.days60}/${a.days90} days`).join(', ')} (30/60/90). Check the lender's overlay.`,
+      title:
+        negativeBalanceDays.length === 1
+          ? `Overdrawn on ${counts}`
+          : `${negativeBalanceDays.length} accounts overdrawn, on up to ${counts}`,
+      // Two banks may both have a "Plaid Checking ••0000": the bank is part of the account's name here.
+      detail: `From the daily balance history, overdrawn with or without a fee: ${negativeBalanceDays.map((a) => `${describeAccountAt(a)}: ${a.days30} of the last 30 days, ${a.days60} of 60, ${a.days90} of 90`).join('; ')}. Check the lender's overlay.`,
       citation: CITATIONS.negative_balance,
       accountIds: negativeBalanceDays.map((a) => a.accountId),
       transactionIds: [],

@@ -1,5 +1,5 @@
 import { analyzeReport, underwritingSettings } from '../../shared/underwriting';
-import { REPORT_DATE, loan, singleItem } from './fixtures';
+import { REPORT_DATE, loan, report, singleItem } from './fixtures';
 
 const analyze = (accounts: Parameters<typeof singleItem>[0]) =>
   analyzeReport(singleItem(accounts, { daysRequested: 120 }), loan(), underwritingSettings(), REPORT_DATE);
@@ -140,5 +140,50 @@ describe('NSF and overdraft fees', () => {
       severity: 'ok',
       title: 'No NSF or overdraft fees in 90 days',
     });
+  });
+});
+
+describe('days below zero', () => {
+  it('names each overdrawn account with its bank, and says the counts plainly', () => {
+    // Two banks, each with a "Plaid Checking ••0000": always overdrawn at Tartan, on the 5 newest days at Houndstooth.
+    const checking = (id: string, transactions: Parameters<typeof singleItem>[0][number]['transactions']) => ({
+      id,
+      name: 'Plaid Checking',
+      mask: '0000',
+      current: transactions?.length ? -50 : -20,
+      transactions,
+    });
+    const result = report({
+      daysRequested: 120,
+      items: [
+        {
+          itemId: 'item-tartan',
+          institutionId: 'ins_tartan',
+          institutionName: 'Tartan Bank',
+          accounts: [checking('chk-t', [])],
+        },
+        {
+          itemId: 'item-houndstooth',
+          institutionId: 'ins_houndstooth',
+          institutionName: 'Houndstooth Bank',
+          accounts: [checking('chk-h', [{ id: 'out', daysAgo: 5, amount: 100, description: 'RENT' }])],
+        },
+      ],
+    });
+    const finding = analyzeReport(result, loan(), underwritingSettings(), REPORT_DATE).findings.find(
+      (f) => f.rule === 'negative_balance',
+    );
+    expect(finding?.title).toBe('2 accounts overdrawn, on up to 90 of the last 90 days (30 of 30, 60 of 60)');
+    expect(finding?.detail).toContain(
+      'Plaid Checking ••0000 at Tartan Bank: 30 of the last 30 days, 60 of 60, 90 of 90',
+    );
+    expect(finding?.detail).toContain(
+      'Plaid Checking ••0000 at Houndstooth Bank: 5 of the last 30 days, 5 of 60, 5 of 90',
+    );
+  });
+
+  it('one account: "Overdrawn on N of the last 90 days"', () => {
+    const finding = analyze([{ id: 'chk-0000', current: -20 }]).findings.find((f) => f.rule === 'negative_balance');
+    expect(finding?.title).toBe('Overdrawn on 90 of the last 90 days (30 of 30, 60 of 60)');
   });
 });
