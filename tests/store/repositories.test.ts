@@ -228,6 +228,37 @@ describe('report history store: repositories', () => {
     );
   });
 
+  test('a pending row Plaid never made anything for is deleted; one with Plaid ids, or settled, is kept', async () => {
+    const { applicant, item } = await linkedApplicant();
+    const request = {
+      loanId: applicant.loanId,
+      applicantId: applicant.id,
+      environment: 'sandbox' as const,
+      kind: 'create' as const,
+      parentId: null,
+      daysRequested: 61,
+      itemIds: [item.id],
+      includeApplicantDetails: false,
+    };
+    const refused = await t.store.reports.createPending(request);
+    const attached = await t.store.reports.createPending(request);
+    await t.store.reports.attachPlaid(attached.id, { plaidReportId: 'plaid-report-1', reportToken: REPORT_TOKEN });
+    const failed = await t.store.reports.createPending(request);
+    await t.store.reports.markFailed(failed.id, { code: 'OUTCOME_UNKNOWN', message: 'no answer' });
+    expect((await pipeline(t.store)).rows[0]?.reportCount).toBe(3);
+
+    expect(await t.store.reports.deleteNeverMade(refused.id)).toBe(true);
+    expect(await t.store.reports.get(refused.id)).toBeNull();
+    expect(await t.store.reports.deleteNeverMade(refused.id)).toBe(false);
+    expect(await t.store.reports.deleteNeverMade(attached.id)).toBe(false);
+    expect(await t.store.reports.deleteNeverMade(failed.id)).toBe(false);
+    expect((await t.store.reports.listForLoan(applicant.loanId, 'sandbox')).map((r) => r.id).sort()).toEqual(
+      [attached.id, failed.id].sort(),
+    );
+    // The loan's summary (the pipeline's count) follows the deletion, on either engine.
+    expect((await pipeline(t.store)).rows[0]?.reportCount).toBe(2);
+  });
+
   it('reports: a filter keeps its excluded accounts on the row; the generated day and the plain summary read alone', async () => {
     const { applicant, item } = await linkedApplicant();
     const base = {
