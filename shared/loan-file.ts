@@ -233,7 +233,13 @@ export const PropertyAddress = z.strictObject({
     .max(20, 'State must be a two-letter US state code, like CA')
     .trim()
     .transform((s) => s.toUpperCase())
-    .pipe(z.enum(US_STATES, { error: 'State must be a two-letter US state code, like CA' })),
+    .pipe(
+      z.enum(US_STATES, {
+        // The form's State dropdown left on its empty choice: ask for the state, not for a code.
+        error: (issue) =>
+          issue.input === '' ? 'Choose the property’s state' : 'State must be a two-letter US state code, like CA',
+      }),
+    ),
   zip: z
     .string({ error: 'ZIP code must be text' })
     .trim()

@@ -6,7 +6,7 @@ import type { PlaidErrorBody } from './plaid-gateway';
  */
 export const OFFICER_MESSAGES: Readonly<Record<string, string>> = {
   INVALID_API_KEYS:
-    'Plaid rejected the client ID or secret for this environment. Check them in the Plaid Dashboard (Team Settings → Keys) and save them again in Settings.',
+    'Plaid rejected the client ID or secret for this environment. Check them in the Plaid Dashboard (Developers → Keys) and save them again in Settings.',
   UNAUTHORIZED_ENVIRONMENT:
     'These Plaid keys are not enabled for this environment. Ask your Plaid administrator to enable it, or switch environment in Settings.',
   ITEM_LOGIN_REQUIRED:

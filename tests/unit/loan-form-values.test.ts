@@ -28,4 +28,12 @@ describe('the new-loan form', () => {
     expect(borrowerErrors[0]?.lastName).toBeTruthy();
     expect(termErrors.expectedNoteDate).toBe('Expected note date can’t be before the application date');
   });
+  it('asks for the state when the dropdown is left empty', () => {
+    const terms = { ...termValues(), street: '1 Main St', city: 'Oakland', state: '', zip: '94607' };
+    expect(checkNewLoan(terms, [borrowerValues()]).termErrors.state).toBe('Choose the property’s state');
+    const typo = { ...terms, state: 'XX' };
+    expect(checkNewLoan(typo, [borrowerValues()]).termErrors.state).toBe(
+      'State must be a two-letter US state code, like CA',
+    );
+  });
 });

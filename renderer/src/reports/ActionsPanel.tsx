@@ -388,8 +388,8 @@ function AuditCopies({ reportId }: { reportId: string }) {
     <div className="rp-audit" data-testid="audit-copies">
       <h3>Audit copies</h3>
       <p className="muted">
-        An audit copy lets an auditor such as Fannie Mae read this report with its own token. The token is copied to the
-        clipboard, never shown.
+        An audit copy lets an auditor such as Fannie Mae read this report with its own token. The token is never shown:
+        “Copy token” on a copy puts it on the clipboard, to give to the auditor.
       </p>
       {can.create && (
         <div className="rp-export-row">
@@ -428,7 +428,7 @@ function AuditCopies({ reportId }: { reportId: string }) {
               run('create', async () => {
                 await api.auditCopiesCreate({ reportId, auditorId });
                 copies.reload();
-                return `Audit copy for ${nameOf(auditorId)} created.`;
+                return `Audit copy for ${nameOf(auditorId)} created. Use “Copy token” to give its token to the auditor.`;
               })
             }
           >

@@ -248,7 +248,7 @@ function CredentialsForm({
       )}
       {state.state === 'rejected' && (
         <p className="alert alert-error" role="note">
-          Plaid rejected these keys: {state.reason}
+          {state.reason} These keys were not saved.
         </p>
       )}
       {state.state === 'configured' && state.replacementRejected && (
@@ -266,7 +266,7 @@ function CredentialsForm({
           value={clientId}
           onChange={(e) => setClientId(e.target.value)}
           error={errors.clientId}
-          hint="24 characters, from the Plaid Dashboard → Keys"
+          hint="24 characters, from the Plaid Dashboard (Developers → Keys)"
         />
         <TextField
           label="Secret"
