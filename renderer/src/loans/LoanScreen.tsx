@@ -282,10 +282,10 @@ export function LoanScreen({ loanId }: { loanId: string }) {
             <p className="muted" data-testid="reports-all-removed">
               Every report on this loan was removed. Create a new one from the linked banks.
             </p>
-            <ReportHistory reports={reports} />
+            <ReportHistory reports={reports} onRemoved={detail.reload} />
           </>
         ) : (
-          <ReportHistory reports={reports} />
+          <ReportHistory reports={reports} onRemoved={detail.reload} />
         )}
       </section>
 

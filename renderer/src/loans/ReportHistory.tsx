@@ -1,6 +1,7 @@
 import type { ReportSummary } from '../../../shared/domain';
 import { href } from '../shell/router';
 import { ReportStatusChip, formatDateTime, formatDays } from '../ui';
+import { RemoveFailedReport } from '../reports/RemoveFailedReport';
 
 interface ReportNode {
   report: ReportSummary;
@@ -25,7 +26,7 @@ export function buildReportTree(reports: ReportSummary[]): ReportNode[] {
 
 const kindLabel: Record<ReportSummary['kind'], string> = { create: 'Report', refresh: 'Refresh', filter: 'Filter' };
 
-function ReportNodeView({ node }: { node: ReportNode }) {
+function ReportNodeView({ node, onRemoved }: { node: ReportNode; onRemoved(): void }) {
   const { report } = node;
   const openable = report.status !== 'removed';
   return (
@@ -53,11 +54,12 @@ function ReportNodeView({ node }: { node: ReportNode }) {
             {report.failure.requestId ? ` (request ${report.failure.requestId})` : ''}
           </span>
         )}
+        <RemoveFailedReport report={report} onRemoved={onRemoved} size="small" />
       </div>
       {node.children.length > 0 && (
         <ul aria-label={`Made from this ${kindLabel[report.kind].toLowerCase()}`}>
           {node.children.map((child) => (
-            <ReportNodeView key={child.report.id} node={child} />
+            <ReportNodeView key={child.report.id} node={child} onRemoved={onRemoved} />
           ))}
         </ul>
       )}
@@ -65,12 +67,13 @@ function ReportNodeView({ node }: { node: ReportNode }) {
   );
 }
 
-export function ReportHistory({ reports }: { reports: ReportSummary[] }) {
+/** `onRemoved`: a failed report was removed from its row (the loan reloads its list). */
+export function ReportHistory({ reports, onRemoved }: { reports: ReportSummary[]; onRemoved(): void }) {
   const tree = buildReportTree(reports);
   return (
     <ul className="report-tree" aria-label="Report history" data-testid="report-history">
       {tree.map((node) => (
-        <ReportNodeView key={node.report.id} node={node} />
+        <ReportNodeView key={node.report.id} node={node} onRemoved={onRemoved} />
       ))}
     </ul>
   );

@@ -1,8 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ReportSummary } from '../../../shared/domain';
 import { Button, EmptyState, ReportStatusChip } from '../ui';
 import { formatElapsed } from './format';
 import { useReportProgress } from './use-report-progress';
+import { RemoveFailedReport } from './RemoveFailedReport';
 
 /** The report screen's way back (to where the officer came from). */
 export function BackLink({ onBack }: { onBack(): void }) {
@@ -23,10 +24,13 @@ export function ReportNotReady({
   onBack(): void;
   onReady(): void;
 }) {
-  const { status, message, elapsedMs, latest } = useReportProgress(summary);
+  const { status: heard, message, elapsedMs, latest } = useReportProgress(summary);
   useEffect(() => {
-    if (status === 'ready' || (status !== summary.status && status !== 'pending')) onReady();
-  }, [status, summary.status, onReady]);
+    if (heard === 'ready' || (heard !== summary.status && heard !== 'pending')) onReady();
+  }, [heard, summary.status, onReady]);
+  // Removed here by the officer: shown at once (no reload, which would still hear the last 'failed' event).
+  const [removedHere, setRemovedHere] = useState(false);
+  const status = removedHere ? 'removed' : heard;
   const failure = latest?.failure ?? summary.failure;
   return (
     <div className="page" data-testid="report-screen" data-status={status}>
@@ -58,11 +62,18 @@ export function ReportNotReady({
             </p>
           )}
           <p>Check the borrowers’ linked banks, then create a new report.</p>
+          <RemoveFailedReport report={{ ...summary, ...latest, status }} onRemoved={() => setRemovedHere(true)} />
         </div>
       )}
       {status === 'removed' && (
         <EmptyState title="This report was removed">
-          <p>It was deleted at Plaid; the activity log keeps the record.</p>
+          <p>
+            {(latest ?? summary).plaidReportId
+              ? 'It was deleted at Plaid; the activity log keeps the record.'
+              : 'It was removed from AssetDesk; the activity log keeps the record.'}
+          </p>
+          {/* A request Plaid refused is not kept: the event that says so carries Plaid's reason. */}
+          {!removedHere && message && <p className="muted">{message}</p>}
         </EmptyState>
       )}
     </div>

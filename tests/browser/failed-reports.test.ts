@@ -1,0 +1,79 @@
+import type { Page } from 'playwright';
+import type { AssetDeskStore } from '../../electron/db';
+import { seedApplicant } from '../bench/renderer-seed';
+import { seriousViolations } from './support/desk';
+import { openSeededPage, type SeededPage } from './support/seeded-page';
+
+/**
+ * A failed report can be removed by the officer, from its own screen and from the loan's report list. These were
+ * failed before Plaid answered (outcome unknown, no Plaid id): the confirmation says AssetDesk removes them here
+ * only and cannot remove a report Plaid may have made; the activity log records the removal.
+ */
+
+let page: Page;
+let desk: SeededPage | undefined;
+let pageErrors: string[] = [];
+let loanId: string;
+let onScreenId: string;
+let inListId: string;
+
+async function failedReport(store: AssetDeskStore, seeded: Awaited<ReturnType<typeof seedApplicant>>) {
+  const pending = await store.reports.createPending({
+    loanId: seeded.loanId,
+    applicantId: seeded.applicantId,
+    environment: 'emulator',
+    kind: 'create',
+    parentId: null,
+    daysRequested: 61,
+    itemIds: [seeded.itemId],
+    includeApplicantDetails: false,
+  });
+  await store.reports.markFailed(pending.id, {
+    code: 'OUTCOME_UNKNOWN',
+    message: 'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this report.',
+  });
+  return pending.id;
+}
+
+beforeAll(async () => {
+  desk = await openSeededPage('failed-reports', async (store) => {
+    const seeded = await seedApplicant(store);
+    loanId = seeded.loanId;
+    onScreenId = await failedReport(store, seeded);
+    inListId = await failedReport(store, seeded);
+  });
+  ({ page, pageErrors } = desk);
+});
+
+afterAll(() => desk?.close());
+
+test("a failed report's screen removes it, after saying AssetDesk cannot remove it at Plaid", async () => {
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), onScreenId);
+  await page.getByTestId('report-failed').waitFor();
+  await page.getByTestId('remove-failed-report').click();
+  const dialog = page.getByTestId('confirm-dialog');
+  await dialog.waitFor();
+  expect(await dialog.textContent()).toContain('If Plaid did make a report, AssetDesk cannot remove it there.');
+  await page.getByTestId('confirm-ok').click();
+  await page.locator('[data-testid=report-screen][data-status=removed]').waitFor();
+  expect(await page.getByTestId('report-screen').textContent()).toContain('It was removed from AssetDesk');
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("the loan's report list removes a failed row, and the activity log records it", async () => {
+  await page.evaluate((id) => void (location.hash = `#/loans/${encodeURIComponent(id)}`), loanId);
+  const row = page.locator(`[data-testid=report-node][data-report-id="${inListId}"]`);
+  await row.waitFor();
+  // The report removed on its screen has no remove action any more.
+  expect(await page.locator(`[data-report-id="${onScreenId}"] [data-testid=remove-failed-report]`).count()).toBe(0);
+  await row.getByTestId('remove-failed-report').click();
+  await page.getByTestId('confirm-ok').click();
+  await page
+    .locator(`[data-report-id="${inListId}"] [data-testid=remove-failed-report]`)
+    .waitFor({ state: 'detached' });
+  await page.locator('[data-testid=activity-entry][data-action=report_removed]').nth(1).waitFor();
+  expect(await page.getByTestId('activity-section').textContent()).toContain(
+    'Failed report removed from AssetDesk (not at Plaid)',
+  );
+  expect(pageErrors).toEqual([]);
+});
