@@ -58,7 +58,8 @@ export function classify(raw: string): FailureKind {
     )
   )
     return 'no-secret-service';
-  if (/locked|unlock|prompt (was )?dismissed/i.test(raw)) return 'locked';
+  // A Secret Service runs but has no unlocked default keyring (a fresh gnome-keyring started without a password).
+  if (/locked|unlock|prompt (was )?dismissed|Object does not exist at path .*collection/i.test(raw)) return 'locked';
   if (/Cannot find module|libsecret|\.node|ERR_DLOPEN_FAILED|cannot open shared object/i.test(raw)) return 'no-module';
   if (/denied|not allowed|refused|-128|errSecAuthFailed/i.test(raw)) return 'denied';
   return 'other';
@@ -75,11 +76,11 @@ function fixFor(kind: FailureKind, platform: NodeJS.Platform): string {
   }
   switch (kind) {
     case 'no-dbus':
-      return 'Start AssetDesk from your desktop session (GNOME, KDE, …) rather than a bare terminal or SSH session. On a minimal system run it inside a D-Bus session, e.g. `dbus-run-session -- assetdesk`, with a Secret Service running in it.';
+      return "Start AssetDesk from your desktop session (GNOME, KDE, …) rather than a bare terminal or SSH session. On a minimal system run it inside a D-Bus session with GNOME Keyring started and unlocked in it: `dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets; assetdesk'`, typing the keyring's password when it waits (the first time, that password creates the keyring).";
     case 'no-secret-service':
       return 'Install and run a Secret Service: e.g. `sudo apt install gnome-keyring libsecret-1-0`, then log out and back in (or start `gnome-keyring-daemon --start --components=secrets`), and restart AssetDesk.';
     case 'locked':
-      return 'Unlock your "login" keyring (GNOME: open "Passwords and Keys" and unlock "Login"; KDE: unlock KWallet), then restart AssetDesk.';
+      return 'Unlock your "login" keyring (GNOME: open "Passwords and Keys" and unlock "Login"; KDE: unlock KWallet; without a desktop: start `gnome-keyring-daemon --unlock --components=secrets` and type its password), then restart AssetDesk.';
     case 'no-module':
       return 'Install the Secret Service client library (`sudo apt install libsecret-1-0`, or `libsecret` on your distribution) and restart AssetDesk.';
     case 'denied':
