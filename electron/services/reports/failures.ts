@@ -76,9 +76,12 @@ async function withFailingBanks(deps: ReportFailureDeps, message: string, causes
   return banks.length > 0 ? `${message} ${banks.join(' ')}` : message;
 }
 
-/** Items that need the applicant to sign in again are marked, whichever way Plaid told us. */
-async function markItemsNeedingRelink(
-  deps: ReportFailureDeps,
+/**
+ * Items that need the applicant to sign in again are marked, whichever way Plaid told us (also when Plaid refused
+ * the create itself and no report row is kept).
+ */
+export async function markItemsNeedingRelink(
+  deps: Pick<ReportFailureDeps, 'store' | 'environment' | 'items'>,
   report: ReportRecord,
   code: string,
   causes: PlaidCauses,

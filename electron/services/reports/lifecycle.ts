@@ -10,7 +10,12 @@ import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import { reportIn } from '../service-context';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createReportFetcher, type ReportFetcher } from './fetch';
-import { createReportFailureRecorder, plaidErrorBodyOf, type ReportFailureRecorder } from './failures';
+import {
+  createReportFailureRecorder,
+  markItemsNeedingRelink,
+  plaidErrorBodyOf,
+  type ReportFailureRecorder,
+} from './failures';
 import { certainlyNothingMade } from '../plaid-errors';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import {
@@ -343,6 +348,13 @@ export class ReportLifecycle {
       code: error.code,
       requestId: error.requestId,
     });
+    // ITEM_LOGIN_REQUIRED: the bank is marked for re-linking, as for a report that failed later.
+    await markItemsNeedingRelink(
+      { store: this.store, environment: this.environment, items: this.deps.items },
+      pending,
+      error.code,
+      [],
+    );
     // The screens drop the row (they reload their lists on any progress event); the message is the create's error.
     await this.progress({ ...pending, status: 'removed' }, 'removed', error.message);
     await this.coordination.release(pending.id);
