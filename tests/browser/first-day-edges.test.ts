@@ -67,6 +67,12 @@ beforeAll(async () => {
         includeApplicantDetails: true,
       })
     ).id;
+    // Plaid named it: the desk asks after it rather than sending the create again (Plaid would refuse the seed's
+    // made-up bank, and a create Plaid refused leaves no report).
+    await store.reports.attachPlaid(pendingId, {
+      plaidReportId: 'plaid-pending',
+      reportToken: 'assets-emulator-pending',
+    });
     const longNamed = await seedApplicant(store, 2, {
       lastName: LONG_NAME,
       loanNumber: 'LN-2026-000000000000000000000042',
