@@ -98,6 +98,33 @@ describe.skipIf(!hasKeychain)('start-up and environment switching', () => {
     }
   });
 
+  test('a create resent at start-up that Plaid refuses leaves no report, and a notice says so (no dialog waits for it)', async () => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-refused-'));
+    dirs.push(userDataDir);
+    const keychainService = testKeychainService();
+    // First run: a report left pending before Plaid was called, for a bank the emulator does not know.
+    const first = await startHarness({ userDataDir, keychainService });
+    const store = first.services.internals.store()!;
+    const { applicant, item } = await applicantWithBank(store);
+    const pending = await leftPendingReport(store, applicant, item.id);
+    await first.close();
+
+    const second = await startHarness({ userDataDir, keychainService });
+    try {
+      await second.services.background();
+      await second.services.internals.settled();
+      expect(await second.services.internals.store()!.reports.get(pending.id)).toBeNull();
+      expect(second.notifications).toContainEqual({
+        title: 'Asset Report not made',
+        body: expect.stringMatching(/^.+: .+/),
+      });
+    } finally {
+      await second.close();
+      const keytar = await realKeytar();
+      await keytar.deletePassword(keychainService, 'data-key').catch(() => false);
+    }
+  });
+
   test('the officer sees the background work: pending reports checked, reports past retention removed, a failure kept', async () => {
     const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-startup-work-'));
     dirs.push(userDataDir);

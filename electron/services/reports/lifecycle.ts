@@ -179,9 +179,16 @@ export class ReportLifecycle {
       this.poller.start(report.id);
     } else {
       this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
-      await this.submit(report).catch((error: unknown) =>
-        this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code }),
-      );
+      await this.submit(report).catch((error: unknown) => {
+        this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code });
+        // No dialog waits for this answer (the officer asked before the restart): a refusal, which leaves no
+        // report behind, is said in a notice, as a report that failed later is.
+        if (error instanceof AppError && certainlyNothingMade(error))
+          this.deps.desktop.notify('Asset Report not made', `${report.applicantName}: ${error.message}`, {
+            title: 'Asset Report not made',
+            body: 'An Asset Report could not be made.',
+          });
+      });
     }
   }
 
