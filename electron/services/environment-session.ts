@@ -71,7 +71,8 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
       ...deps.emulatorOptions,
       dataDir: join(deps.userDataDir, 'emulator'),
       storageKey: await emulatorStorageKey(deps.vault),
-      logger: deps.logger.child({ component: 'emulator' }),
+      // The emulator names itself in the log (component plaid-emulator); a second name here doubled the key.
+      logger: deps.logger,
     });
     log.info('emulator started', { baseUrl: emulator.baseUrl });
     return emulator;

@@ -125,14 +125,10 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
         // A call that makes something, failing in a way that leaves Plaid's outcome open, must not be repeated.
         const error = unsafe && !notActedOn && outcomeOpen(raw) ? outcomeUnknown(endpoint, raw) : toAppError(raw);
         const willRetry = retry && error.retryable && attempt < maxAttempts && (!unsafe || notActedOn);
-        log.warn('plaid call failed', {
-          endpoint,
-          status,
-          errorCode: error.code,
-          requestId: error.requestId,
-          attempt,
-          willRetry,
-        });
+        const fields = { endpoint, status, errorCode: error.code, requestId: error.requestId, attempt, willRetry };
+        // "Not ready yet" is Plaid's expected answer while a report is being made: a poll, not a failure.
+        if (error.code === 'PRODUCT_NOT_READY') log.debug('plaid: report not ready yet', fields);
+        else log.warn('plaid call failed', fields);
         if (!willRetry) throw error;
         // Full jitter: a random wait up to the exponential ceiling spreads retries from parallel reports.
         const ceiling = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1));

@@ -67,6 +67,10 @@ test("a PDF call that fails has its Buffer body decoded into Plaid's error", asy
     .pdf('/asset_report/pdf/get', (p, o) => p.assetReportPdfGet({ asset_report_token: created.asset_report_token }, o))
     .catch((e: unknown) => e);
   expect(error).toMatchObject({ code: 'PRODUCT_NOT_READY', retryable: true, requestId: expect.any(String) });
+  // Asking after a report still being made is a poll: logged for debugging, never as a failed call.
+  const notReady = logger.lines.filter((l) => l.includes('"errorCode":"PRODUCT_NOT_READY"'));
+  expect(notReady.length).toBeGreaterThan(0);
+  expect(notReady.every((l) => l.includes('"level":"debug"') && !l.includes('plaid call failed'))).toBe(true);
   expect(decodePlaidErrorBody(Buffer.from('{"error_code":"X","request_id":"r"}'))).toMatchObject({ error_code: 'X' });
   expect(decodePlaidErrorBody(new TextEncoder().encode('{"error_code":"Y"}').buffer)).toMatchObject({
     error_code: 'Y',
