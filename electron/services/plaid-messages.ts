@@ -14,7 +14,7 @@ export const OFFICER_MESSAGES: Readonly<Record<string, string>> = {
   PRODUCT_NOT_READY:
     'Plaid is still generating this report. AssetDesk keeps checking; it usually takes under a minute.',
   ASSET_REPORT_GENERATION_FAILED:
-    'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the request ID.',
+    'Plaid could not generate this Asset Report. Try again with fewer days requested; if it fails again, contact Plaid support with the IDs on the report’s screen.',
   DATA_UNAVAILABLE:
     "Plaid could not pull data from one of the applicant's banks. Check the banks' status (a bank may need the applicant to re-link), then create the report again.",
   INVALID_PRODUCT:

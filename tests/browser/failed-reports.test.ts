@@ -17,7 +17,15 @@ let loanId: string;
 let onScreenId: string;
 let inListId: string;
 
-async function failedReport(store: AssetDeskStore, seeded: Awaited<ReturnType<typeof seedApplicant>>) {
+async function failedReport(
+  store: AssetDeskStore,
+  seeded: Awaited<ReturnType<typeof seedApplicant>>,
+  failure: { code: string; message: string } = {
+    code: 'OUTCOME_UNKNOWN',
+    message: 'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this report.',
+  },
+  plaid?: { plaidReportId: string; reportToken: string },
+) {
   const pending = await store.reports.createPending({
     loanId: seeded.loanId,
     applicantId: seeded.applicantId,
@@ -28,12 +36,12 @@ async function failedReport(store: AssetDeskStore, seeded: Awaited<ReturnType<ty
     itemIds: [seeded.itemId],
     includeApplicantDetails: false,
   });
-  await store.reports.markFailed(pending.id, {
-    code: 'OUTCOME_UNKNOWN',
-    message: 'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this report.',
-  });
+  if (plaid) await store.reports.attachPlaid(pending.id, plaid);
+  await store.reports.markFailed(pending.id, failure);
   return pending.id;
 }
+
+let generationFailedId: string;
 
 beforeAll(async () => {
   desk = await openSeededPage('failed-reports', async (store) => {
@@ -41,11 +49,32 @@ beforeAll(async () => {
     loanId = seeded.loanId;
     onScreenId = await failedReport(store, seeded);
     inListId = await failedReport(store, seeded);
+    // One Plaid accepted and then could not generate: its ERROR webhook carried no request id.
+    generationFailedId = await failedReport(
+      store,
+      seeded,
+      {
+        code: 'ASSET_REPORT_GENERATION_FAILED',
+        message: 'Plaid could not generate this Asset Report. Try again with fewer days requested.',
+      },
+      { plaidReportId: 'plaid-report-gen-1', reportToken: 'assets-emulator-gen-1' },
+    );
   });
   ({ page, pageErrors } = desk);
 });
 
 afterAll(() => desk?.close());
+
+test("a failed report's screen shows the ids Plaid support asks for, and only the failure's own advice", async () => {
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), generationFailedId);
+  await page.getByTestId('report-failed').waitFor();
+  expect(await page.getByTestId('report-failure-ids').textContent()).toBe(
+    'ASSET_REPORT_GENERATION_FAILED · Plaid report plaid-report-gen-1',
+  );
+  const text = await page.getByTestId('report-failed').textContent();
+  expect(text).toContain('Try again with fewer days requested.');
+  expect(text).not.toContain('Check the borrowers’ linked banks');
+});
 
 test("a failed report's screen removes it, after saying AssetDesk cannot remove it at Plaid", async () => {
   await page.evaluate((id) => void (location.hash = `#/reports/${id}`), onScreenId);

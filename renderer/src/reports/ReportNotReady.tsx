@@ -56,12 +56,15 @@ export function ReportNotReady({
           <h2>Plaid could not generate the report</h2>
           <p>{failure?.message ?? message ?? 'Plaid reported a failure without a reason.'}</p>
           {failure && (
-            <p className="code">
+            // What Plaid support asks for: the request's id when Plaid gave one, and the report's own id.
+            <p className="code" data-testid="report-failure-ids">
               {failure.code}
               {failure.requestId ? ` · request ${failure.requestId}` : ''}
+              {(latest ?? summary).plaidReportId ? ` · Plaid report ${(latest ?? summary).plaidReportId}` : ''}
             </p>
           )}
-          <p>Check the borrowers’ linked banks, then create a new report.</p>
+          {/* Each failure's message says what to do; without one, the general advice. */}
+          {!failure && <p>Check the borrowers’ linked banks, then create a new report.</p>}
           <RemoveFailedReport report={{ ...summary, ...latest, status }} onRemoved={() => setRemovedHere(true)} />
         </div>
       )}
