@@ -73,7 +73,7 @@ export function PipelineScreen({ creating }: { creating: boolean }) {
         <TextField
           label="Search loans"
           type="search"
-          placeholder="Name, loan number, bank, report id or amount"
+          placeholder="Name, loan number, bank, report id or a loan amount"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           data-global-search=""
