@@ -11,6 +11,7 @@ import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { PLAID_ENDPOINTS } from '../../electron/emulator/openapi/endpoints';
 import { expectPlaidError, SpecValidator } from './openapi-validator';
 import { deliveredPayloads, startWebhookReceiver, type WebhookReceiver } from './helpers';
+import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
 
 /**
  * Every emulator endpoint through the official plaid SDK, success and error paths; the validator checks each
@@ -136,7 +137,7 @@ describe('error objects', () => {
   it("link each error type to its section of Plaid's error pages", async () => {
     const anchor = async (call: Promise<unknown>) =>
       String((await expectPlaidError(call)).data.documentation_url).replace('https://plaid.com/docs/?ref=error', '');
-    const unknownToken = 'access-sandbox-00000000-0000-4000-8000-000000000000';
+    const unknownToken = FAKE_ACCESS_TOKEN;
     const sandbox = (password: string, institution = 'ins_109508') =>
       plaid.sandboxPublicTokenCreate({
         institution_id: institution,
@@ -232,7 +233,7 @@ describe('Link tokens', () => {
     const badUpdate = await expectPlaidError(
       plaid.linkTokenCreate({
         ...linkTokenRequest,
-        access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000',
+        access_token: FAKE_ACCESS_TOKEN,
       }),
     );
     expect(badUpdate.data).toMatchObject({ error_code: 'INVALID_ACCESS_TOKEN' });
@@ -324,9 +325,7 @@ describe('Items', () => {
     expect(deliveredPayloads(receiver)).toContainEqual(
       expect.objectContaining({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: item.item_id }),
     );
-    const bad = await expectPlaidError(
-      plaid.sandboxItemResetLogin({ access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }),
-    );
+    const bad = await expectPlaidError(plaid.sandboxItemResetLogin({ access_token: FAKE_ACCESS_TOKEN }));
     expect(bad.data).toMatchObject({ error_code: 'INVALID_ACCESS_TOKEN' });
   });
 
@@ -570,7 +569,7 @@ describe('Asset Reports', () => {
     expect(zeroReport.data.report.items[0]?.accounts[0]?.historical_balances).toEqual([]);
     const unknownToken = await expectPlaidError(
       plaid.assetReportCreate({
-        access_tokens: ['access-sandbox-00000000-0000-4000-8000-000000000000'],
+        access_tokens: [FAKE_ACCESS_TOKEN],
         days_requested: 10,
       }),
     );

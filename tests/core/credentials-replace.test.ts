@@ -12,13 +12,12 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const WRONG_SECRET = 'f'.repeat(30);
+/** Sandbox keys as the officer saves them in Settings: the emulator's client id with this secret. */
+const saveSandboxKeys = (secret: string) =>
+  h.services.handlers['credentials:save']({ environment: 'sandbox', clientId: h.emulator.clientId, secret });
 
 test('a first attempt Plaid rejects stores nothing: the keys are still to be saved, with Plaid’s reason', async () => {
-  const rejected = await h.services.handlers['credentials:save']({
-    environment: 'sandbox',
-    clientId: h.emulator.clientId,
-    secret: WRONG_SECRET,
-  });
+  const rejected = await saveSandboxKeys(WRONG_SECRET);
   expect(rejected.credentials.sandbox).toMatchObject({
     state: 'rejected',
     reason: expect.stringMatching(/INVALID_API_KEYS/),
@@ -29,19 +28,11 @@ test('a first attempt Plaid rejects stores nothing: the keys are still to be sav
 });
 
 test('wrong keys after good ones: the saved keys stay configured and in use, and the rejection is told apart', async () => {
-  const saved = await h.services.handlers['credentials:save']({
-    environment: 'sandbox',
-    clientId: h.emulator.clientId,
-    secret: h.emulator.secret,
-  });
+  const saved = await saveSandboxKeys(h.emulator.secret);
   expect(saved.credentials.sandbox).toEqual({ state: 'configured' });
   await h.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
 
-  const replaced = await h.services.handlers['credentials:save']({
-    environment: 'sandbox',
-    clientId: h.emulator.clientId,
-    secret: WRONG_SECRET,
-  });
+  const replaced = await saveSandboxKeys(WRONG_SECRET);
   expect(replaced.credentials.sandbox).toEqual({
     state: 'configured',
     replacementRejected: expect.stringMatching(/INVALID_API_KEYS/),
@@ -55,11 +46,7 @@ test('wrong keys after good ones: the saved keys stay configured and in use, and
   expect((await h.handlers['settings:get']({})).credentials.sandbox).toMatchObject({ state: 'configured' });
 
   // Good keys saved again: the rejection is forgotten.
-  const again = await h.services.handlers['credentials:save']({
-    environment: 'sandbox',
-    clientId: h.emulator.clientId,
-    secret: h.emulator.secret,
-  });
+  const again = await saveSandboxKeys(h.emulator.secret);
   expect(again.credentials.sandbox).toEqual({ state: 'configured' });
   await h.handlers['settings:switchEnvironment']({ environment: 'emulator' });
 });
