@@ -21,6 +21,7 @@ import { RuntimeSecrets, rememberingTeamSecrets } from './runtime-secrets';
 import { createTeamKeychain, type TeamKeychain } from './team/keychain';
 import { withTeamCredentials } from './team/team-credentials';
 import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from './team/team-desk';
+import { adoptHandoffFromHistory, openDeskState, type DeskState } from './desk-state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -34,6 +35,8 @@ export class AppRuntime {
   readonly sessions: SessionFactory;
   readonly webhooks: WebhookDesk;
   readonly context: ServiceContext;
+  /** What belongs to this computer whatever history it works on: the borrower hand-off (desk-state.ts). */
+  readonly desk: DeskState;
   keychain: KeychainState = {
     state: 'unavailable',
     message: 'AssetDesk is still starting.',
@@ -62,6 +65,7 @@ export class AppRuntime {
   constructor(private readonly deps: AppServicesDeps) {
     this.log = deps.logger.child({ component: 'app' });
     this.clock = deps.clock ?? (() => new Date());
+    this.desk = openDeskState(deps.userDataDir, this.log);
     // Plaid keys come from the team database on a team (the admin's), from this desk's keychain otherwise.
     this.vault = withTeamCredentials(
       createKeychainVault({
@@ -191,6 +195,11 @@ export class AppRuntime {
     const teamConfig = readTeamConfig(this.deps.userDataDir);
     const store = teamConfig ? await this.openTeam(teamConfig) : await this.openLocal();
     if (!store) return;
+    // An older version kept the hand-off in the history's settings; only a desk that may write them moves it.
+    if (!this.team || this.team.config.role === 'admin')
+      await adoptHandoffFromHistory(store, this.desk).catch((error: unknown) =>
+        this.log.warn('could not move the hand-off out of the history settings', { error }),
+      );
     await this.webhooks.start();
     this.session = await this.openSavedSession(store);
     // Counted before start() returns, so a window that asks right away already sees the work under way.

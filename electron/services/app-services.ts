@@ -99,21 +99,22 @@ export interface AppServices {
 
 export function createAppServices(given: AppServicesDeps): AppServices {
   // Every service sends its events and OS notices through the hand-off's privacy filter (handoff-privacy.ts),
-  // which asks the store, once open, whether a borrower holds the computer.
+  // which asks this desk's own state whether a borrower holds the computer.
   const deps: AppServicesDeps = {
     ...given,
     ...privateDuringHandoff({
       events: given.events,
       desktop: given.desktop,
-      holder: () => handoffInForce(runtime.store),
+      holder: () => handoffInForce(runtime.desk),
     }),
   };
   const runtime = new AppRuntime(deps);
 
-  // While an applicant holds the computer only their own linking calls run (features/handoff.ts).
+  // While an applicant holds this computer only their own linking calls run (features/handoff.ts).
   // On a team the member's role and the server's reachability come first (team/team-guard.ts).
   const handlers = lockedDuringHandoff(
     runtime.context,
+    runtime.desk,
     teamGuarded(() => runtime.team, deskHandlers(runtime, deps)),
   );
 
@@ -139,7 +140,7 @@ function deskHandlers(runtime: AppRuntime, deps: AppServicesDeps): ContractHandl
   return {
     ...createClipboardHandlers(deps.desktop),
     ...createFileHandlers(deps.desktop),
-    ...createHandoffHandlers(ctx),
+    ...createHandoffHandlers(ctx, runtime.desk),
     ...createSettingsHandlers(settingsDeps(runtime, deps)),
     ...createLoanHandlers(ctx),
     ...createBorrowerHandlers(ctx),

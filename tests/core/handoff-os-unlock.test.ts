@@ -4,6 +4,7 @@ import { createElectronDesktop } from '../../electron/main/desktop';
 import type { DesktopAdapters } from '../../electron/services/desktop';
 import { createHandoffHandlers } from '../../electron/services/features/handoff';
 import type { ServiceContext } from '../../electron/services/service-context';
+import { openDeskState } from '../../electron/services/desk-state';
 import { addApplicant } from '../helpers/applicant';
 import { tempStore } from '../store/helpers';
 
@@ -42,7 +43,7 @@ describe('hand-off: OS unlock of the officer', () => {
       session: () => Promise.reject(new Error('no session in this test')),
       gatewayFor: () => Promise.reject(new Error('no gateway in this test')),
     };
-    return createHandoffHandlers(ctx);
+    return createHandoffHandlers(ctx, openDeskState(t.dir));
   }
 
   const electronDesktop = (prefs?: ReturnType<typeof touchId>['prefs']) =>

@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createMemoryLogger } from '../../electron/log/logger';
 import type { DesktopAdapters } from '../../electron/services/desktop';
 import {
@@ -8,19 +10,27 @@ import {
 } from '../../electron/services/features/handoff';
 import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
 import type { ServiceContext } from '../../electron/services/service-context';
+import {
+  adoptHandoffFromHistory,
+  DESK_STATE_FILE,
+  openDeskState,
+  type DeskState,
+} from '../../electron/services/desk-state';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import { channelNames, type ContractHandlers } from '../../shared/ipc/contract';
 import { applicantInput } from '../helpers/applicant';
 import { tempStore } from '../store/helpers';
 import { addApplicant, borrowerInput } from '../helpers/applicant';
 
-/** The hand-off lock on a real store: PIN as a scrypt hash, the lock held in the main process. */
+/** The hand-off lock on a real store: PIN as a scrypt hash, the lock held in the main process (this desk's state). */
 describe('hand-off lock', () => {
   let t: Awaited<ReturnType<typeof tempStore>>;
   let now: Date;
   let ctx: ServiceContext;
+  let desk: DeskState;
   beforeEach(async () => {
     t = await tempStore({ start: '2026-11-02T12:00:00.000Z' });
+    desk = openDeskState(t.dir);
     now = new Date('2026-11-02T12:00:00.000Z');
     const desktop: DesktopAdapters = {
       chooseSavePath: async () => null,
@@ -56,7 +66,7 @@ describe('hand-off lock', () => {
         },
       ]),
     ) as unknown as ContractHandlers;
-    const handlers = lockedDuringHandoff(ctx, { ...others, ...createHandoffHandlers(ctx) });
+    const handlers = lockedDuringHandoff(ctx, desk, { ...others, ...createHandoffHandlers(ctx, desk) });
     return { ran, d: createIpcDispatcher(handlers, createMemoryLogger()) };
   }
 
@@ -78,8 +88,8 @@ describe('hand-off lock', () => {
     });
     expect(await d.dispatch('handoff:setPin', { pin: '2468' })).toMatchObject({ ok: true, value: { pinSet: true } });
 
-    // Stored as a salted scrypt hash, never the PIN.
-    const stored = await t.store.settings.get<Record<string, unknown>>('officerPin', {});
+    // Stored as a salted scrypt hash, never the PIN, in this desk's own file.
+    const stored = JSON.parse(readFileSync(join(t.dir, DESK_STATE_FILE), 'utf8')).values.officerPin;
     expect(stored).toMatchObject({ algorithm: 'scrypt', N: 32768, r: 8, p: 1 });
     expect(JSON.stringify(stored)).not.toContain('2468');
 
@@ -110,10 +120,11 @@ describe('hand-off lock', () => {
       });
     }
     expect(ran).toEqual(['loans:get', 'link:createToken']);
-    // The lock is kept in the store: a reload or a new window still finds it.
+    // The lock is kept on disk: a reload, a new window or a restart still finds it.
     expect(await dispatcher().d.dispatch('handoff:status', {})).toMatchObject({
       value: { active: { applicantId: maria.id } },
     });
+    expect(openDeskState(t.dir).value('handoffActive')).toMatchObject({ applicantId: maria.id });
 
     expect(await d.dispatch('handoff:end', { pin: '1357' })).toMatchObject({
       ok: false,
@@ -168,7 +179,7 @@ describe('hand-off lock', () => {
         throw new Error('the store is not open');
       },
     };
-    expect(await createHandoffHandlers(closed)['handoff:status']({})).toEqual({
+    expect(await createHandoffHandlers(closed, desk)['handoff:status']({})).toEqual({
       pinSet: false,
       osUnlock: false,
       active: null,
@@ -204,5 +215,58 @@ describe('hand-off lock', () => {
     });
     now = new Date(now.getTime() + WAIT_MS + 1);
     expect(await d.dispatch('handoff:end', { pin: '1111' })).toMatchObject({ ok: true, value: { active: null } });
+  });
+
+  it("an older version's hand-off in the history's settings moves to this desk once; the desk's own value wins", async () => {
+    const maria = await addApplicant(t.store, applicantInput());
+    const other = await addApplicant(t.store, applicantInput({ firstName: 'Kwame', loanNumber: 'LN-2' }));
+    // A PIN hash as the older version stored it (made here by a throwaway desk).
+    const elsewhere = openDeskState(mkdtempSync(join(t.dir, 'elsewhere-')));
+    await createHandoffHandlers(ctx, elsewhere)['handoff:setPin']({ pin: '2468' });
+    await t.store.settings.set('officerPin', elsewhere.value('officerPin'));
+    await t.store.settings.set('handoffActive', { applicantId: maria.id, loanId: maria.loanId, itemId: null });
+    await t.store.settings.set('handoffFailedTries', { count: 2, waitUntil: null });
+
+    await adoptHandoffFromHistory(t.store, desk);
+    expect(desk.value('handoffActive')).toEqual({ applicantId: maria.id, loanId: maria.loanId, itemId: null });
+    expect(desk.value('handoffFailedTries')).toEqual({ count: 2, waitUntil: null });
+    for (const key of ['officerPin', 'handoffActive', 'handoffFailedTries'])
+      expect(await t.store.settings.get(key, 'gone'), key).toBe('gone');
+    const { d } = dispatcher();
+    expect(await d.dispatch('loans:list', {})).toMatchObject({ error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await d.dispatch('handoff:end', { pin: '2468' })).toMatchObject({ ok: true, value: { active: null } });
+
+    // A row an older version wrote again later is dropped: what this desk saved since is what counts.
+    await t.store.settings.set('handoffActive', { applicantId: other.id, loanId: other.loanId, itemId: null });
+    await adoptHandoffFromHistory(t.store, desk);
+    expect(desk.value('handoffActive')).toBeNull();
+    expect(await t.store.settings.get('handoffActive', 'gone')).toBe('gone');
+  });
+
+  it('the lock holds while the history is not open, and the PIN still returns the desk', async () => {
+    const maria = await addApplicant(t.store, applicantInput());
+    const { d } = dispatcher();
+    await d.dispatch('handoff:setPin', { pin: '2468' });
+    await d.dispatch('handoff:start', { applicantId: maria.id });
+    // The history goes away (keychain locked, team database unreachable): the borrower still holds the computer.
+    const store = t.store;
+    ctx.openStore = () => null;
+    ctx.store = () => {
+      throw new AppError({ code: 'TEAM_OFFLINE', message: 'The team database cannot be reached.', retryable: true });
+    };
+    for (const channel of ['keychain:retry', 'team:useLocal', 'backup:status'] as const)
+      expect(await d.dispatch(channel, {}), channel).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await d.dispatch('handoff:end', { pin: '2468' })).toMatchObject({ ok: true, value: { active: null } });
+    const lines = (ctx.logger as ReturnType<typeof createMemoryLogger>).lines.map((l) => JSON.parse(l) as object);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          msg: 'hand-off activity not recorded',
+          action: 'handoff_ended',
+          code: 'TEAM_OFFLINE',
+        }),
+      ]),
+    );
+    ctx.openStore = () => store;
   });
 });

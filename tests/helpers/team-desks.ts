@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TeamRole } from '../../shared/team';
-import { createMemberKeyPair, type TeamKeyring } from '../../electron/services/team/keys';
+import { createMemberKeyPair, type MemberKeyPair, type TeamKeyring } from '../../electron/services/team/keys';
 import { createTeamKeychain } from '../../electron/services/team/keychain';
 import { writeTeamConfig } from '../../electron/services/team/team-desk';
 import { realKeytar, testKeychainService } from './keychain';
@@ -22,6 +22,8 @@ export async function teamDeskFolder(options: {
   user?: string;
   password?: string;
   teamName?: string;
+  /** The member's own key pair (a joined member's, to fetch key versions wrapped for them); a new one otherwise. */
+  memberKeyPair?: MemberKeyPair;
 }): Promise<{ userDataDir: string; keychainService: string }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'assetdesk-team-desk-'));
   mkdirSync(userDataDir, { recursive: true });
@@ -41,7 +43,7 @@ export async function teamDeskFolder(options: {
   await createTeamKeychain({ keytar: await realKeytar(), service: `${keychainService} team` }).save({
     teamId: options.keyring.teamId,
     memberId,
-    memberKeyPair: createMemberKeyPair(),
+    memberKeyPair: options.memberKeyPair ?? createMemberKeyPair(),
     keyring: options.keyring,
     databasePassword: options.password ?? options.db.password,
   });

@@ -25,8 +25,6 @@ export interface SettingsValues {
   hostedLinkLifetimeSeconds: number;
   /** Ask Plaid for insights per environment; turned off when Plaid says the client has none. */
   insights: Record<PlaidEnvironment, boolean>;
-  /** The borrower holding the computer and their loan (services/features/handoff.ts); null at the officer's desk. */
-  handoffActive: { applicantId: string; loanId: string; itemId: string | null } | null;
 }
 
 /** Every preference's default, written once: used whether or not the store is open. */
@@ -48,13 +46,14 @@ export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
   // Three days: a link sent on Friday still works on Monday (Plaid's maximum is 21 days).
   hostedLinkLifetimeSeconds: 3 * 24 * 3600,
   insights: { emulator: true, sandbox: true, production: true },
-  handoffActive: null,
 };
 
 /** Plain JSON values: preferences only. Secrets live in the keychain, never here. */
 export interface SettingsRepository {
   get<T>(key: string, fallback: T): Promise<T>;
   set(key: string, value: unknown): Promise<void>;
+  /** Forgets a saved value (what an older version kept here and a newer one keeps elsewhere). */
+  remove(key: string): Promise<void>;
   /** A typed preference, or its default when never saved. */
   value<K extends keyof SettingsValues>(key: K): Promise<SettingsValues[K]>;
   update<K extends keyof SettingsValues>(key: K, value: SettingsValues[K]): Promise<void>;
@@ -85,6 +84,10 @@ export function createSettingsRepository(ctx: StoreContext): SettingsRepository 
         )
         .run(key, JSON.stringify(value ?? null));
       snapshot.set(key, JSON.parse(JSON.stringify(value ?? null)));
+    },
+    async remove(key) {
+      await ctx.statement('DELETE FROM settings WHERE key = ?').run(key);
+      snapshot.delete(key);
     },
     cached: (key) => (snapshot.has(key) ? snapshot.get(key) : SETTINGS_DEFAULTS[key]) as SettingsValues[typeof key],
     async reload() {

@@ -2,7 +2,8 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import type { HandoffStatus } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { Channel, ContractHandlers, ParsedRequestOf } from '../../../shared/ipc/contract';
-import type { AssetDeskStore, SettingsValues } from '../../db';
+import type { AssetDeskStore, NewActivity } from '../../db';
+import type { DeskState, DeskValues } from '../desk-state';
 import { requireApplicant, type ServiceContext } from '../service-context';
 
 export type HandoffHandlers = Pick<
@@ -11,24 +12,13 @@ export type HandoffHandlers = Pick<
 >;
 
 /** How the PIN is kept: a scrypt hash with its own salt and cost, never the PIN itself. */
-interface StoredPin {
-  algorithm: 'scrypt';
-  salt: string;
-  hash: string;
-  N: number;
-  r: number;
-  p: number;
-}
-/** The borrower holding the computer, on this loan (kept in the store's settings, so a restart keeps it). */
-type ActiveHandoff = NonNullable<SettingsValues['handoffActive']>;
-interface FailedTries {
-  count: number;
-  /** ISO time before which no PIN is checked at all. */
-  waitUntil: string | null;
-}
+type StoredPin = NonNullable<DeskValues['officerPin']>;
+/**
+ * The borrower holding this computer, on this loan. Kept in this desk's own state (desk-state.ts), not the
+ * history's settings, which a team shares: a restart keeps it, and no other desk is locked by it.
+ */
+type ActiveHandoff = NonNullable<DeskValues['handoffActive']>;
 
-const PIN_KEY = 'officerPin';
-const TRIES_KEY = 'handoffFailedTries';
 const KEY_LENGTH = 32;
 // About 0.1 s per guess on a laptop: nothing for the officer, slow for anyone trying every PIN from a copy of the file.
 const COST = { N: 1 << 15, r: 8, p: 1 };
@@ -58,60 +48,71 @@ async function pinMatches(pin: string, stored: StoredPin): Promise<boolean> {
 const refused = (message: string, field?: string) =>
   new AppError({ code: ErrorCodes.validation, message, retryable: false, ...(field ? { field } : {}) });
 
-const settingsOf = (ctx: ServiceContext) => ctx.store().settings;
-const storedPinOf = (ctx: ServiceContext) => settingsOf(ctx).get<StoredPin | null>(PIN_KEY, null);
-const activeHandoffOf = (ctx: ServiceContext) => settingsOf(ctx).value('handoffActive');
 const osUnlockOf = (ctx: ServiceContext) => ctx.desktop.officerPresence?.available() === true;
-const statusOf = async (ctx: ServiceContext): Promise<HandoffStatus> => {
-  const active = await activeHandoffOf(ctx);
+const statusOf = async (ctx: ServiceContext, desk: DeskState): Promise<HandoffStatus> => {
+  const active = desk.value('handoffActive');
   return {
-    pinSet: (await storedPinOf(ctx)) !== null,
+    pinSet: desk.value('officerPin') !== null,
     osUnlock: osUnlockOf(ctx),
     // A hand-off saved before loans existed has no loan: its borrower's loan is looked up.
     active: active
       ? {
-          ...active,
-          loanId: active.loanId ?? (await ctx.store().applicants.describe(active.applicantId))?.loanId ?? '',
+          applicantId: active.applicantId,
+          itemId: active.itemId,
+          loanId: active.loanId ?? (await ctx.openStore()?.applicants.describe(active.applicantId))?.loanId ?? '',
         }
       : null,
   };
 };
 
 /**
+ * An activity entry about the hand-off. The hand-off itself is this desk's and goes on without the history:
+ * with the team database away, the officer still gets the desk back, and the missing entry is logged.
+ */
+async function record(ctx: ServiceContext, entry: NewActivity): Promise<void> {
+  try {
+    await ctx.store().activity.append(entry);
+  } catch (error) {
+    ctx.logger.warn('hand-off activity not recorded', { action: entry.action, code: (error as AppError).code });
+  }
+}
+
+/**
  * Ends the hand-off. Events about other loans were held back while it lasted (see handoff-privacy.ts): the
  * officer's screens are told to read everything again.
  */
-async function returnToOfficer(ctx: ServiceContext): Promise<void> {
-  await settingsOf(ctx).update('handoffActive', null);
+function returnToOfficer(ctx: ServiceContext, desk: DeskState): void {
+  desk.update('handoffActive', null);
   ctx.events.emit('handoff:ended', {});
 }
 
 /**
- * The hand-off in force as this desk last read or wrote it, answered at once: for what must decide without
- * waiting whether the borrower is at the screen (events, OS notices). Null at the officer's desk or with no store.
+ * The hand-off in force at this desk, answered at once: for what must decide without waiting whether the
+ * borrower is at the screen (events, OS notices). Null at the officer's desk.
  */
-export function handoffInForce(store: AssetDeskStore | null): ActiveHandoff | null {
-  return store?.settings.cached('handoffActive') ?? null;
+export function handoffInForce(desk: DeskState): { applicantId: string; loanId: string } | null {
+  const active = desk.value('handoffActive');
+  return active ? { applicantId: active.applicantId, loanId: active.loanId ?? '' } : null;
 }
 
 /** Checks a PIN against the stored hash, counting wrong tries; throws the officer-facing refusal. */
-async function checkPin(ctx: ServiceContext, pin: string, field: string): Promise<void> {
-  const stored = await storedPinOf(ctx);
+async function checkPin(ctx: ServiceContext, desk: DeskState, pin: string, field: string): Promise<void> {
+  const stored = desk.value('officerPin');
   if (!stored) throw refused('No officer PIN is set. Set one in Settings.');
-  const tries = await settingsOf(ctx).get<FailedTries>(TRIES_KEY, { count: 0, waitUntil: null });
+  const tries = desk.value('handoffFailedTries');
   const now = ctx.clock();
   if (tries.waitUntil && Date.parse(tries.waitUntil) > now.getTime()) {
     const seconds = Math.ceil((Date.parse(tries.waitUntil) - now.getTime()) / 1000);
     throw refused(`Too many wrong PINs. Try again in ${seconds} seconds.`, field);
   }
   if (await pinMatches(pin, stored)) {
-    await settingsOf(ctx).set(TRIES_KEY, { count: 0, waitUntil: null });
+    desk.update('handoffFailedTries', { count: 0, waitUntil: null });
     return;
   }
   const count = tries.count + 1;
   const waitUntil = count >= FREE_TRIES ? new Date(now.getTime() + WAIT_MS).toISOString() : null;
-  await settingsOf(ctx).set(TRIES_KEY, { count, waitUntil });
-  await ctx.store().activity.append({ action: 'handoff_pin_refused', detail: { tries: count } });
+  desk.update('handoffFailedTries', { count, waitUntil });
+  await record(ctx, { action: 'handoff_pin_refused', detail: { tries: count } });
   throw refused(
     waitUntil
       ? `That PIN is not right. Too many wrong PINs: try again in ${WAIT_MS / 1000} seconds.`
@@ -123,16 +124,17 @@ async function checkPin(ctx: ServiceContext, pin: string, field: string): Promis
 /** Throws the officer-facing refusal when this applicant (and bank link) cannot take the computer now. */
 async function refuseUnlessHandoffCanStart(
   ctx: ServiceContext,
+  desk: DeskState,
   applicantId: string,
   itemId: string | undefined,
 ): Promise<{ loanId: string }> {
-  if (!(await storedPinOf(ctx)))
+  if (!desk.value('officerPin'))
     throw new AppError({
       code: ErrorCodes.conflict,
       message: 'Set an officer PIN before handing the computer to an applicant; only that PIN ends their mode.',
       retryable: false,
     });
-  const current = await activeHandoffOf(ctx);
+  const current = desk.value('handoffActive');
   if (current && current.applicantId !== applicantId)
     throw new AppError({
       code: ErrorCodes.conflict,
@@ -153,47 +155,46 @@ async function refuseUnlessHandoffCanStart(
 }
 
 /**
- * The hand-off lock. While an applicant holds the computer the main process remembers it (in the
- * store, so a reload or restart does not end it) and only the officer's PIN ends it.
+ * The hand-off lock. While an applicant holds the computer the main process remembers it (in this desk's
+ * state, so a reload or restart does not end it) and only the officer's PIN ends it.
  */
-export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
-  const status = () => statusOf(ctx);
+export function createHandoffHandlers(ctx: ServiceContext, desk: DeskState): HandoffHandlers {
+  const status = () => statusOf(ctx, desk);
 
   return {
-    // Before the history opens (keychain locked, recovery key needed) there is no PIN and no hand-off yet.
-    'handoff:status': async () =>
-      ctx.openStore() ? await status() : { pinSet: false, osUnlock: osUnlockOf(ctx), active: null },
+    'handoff:status': () => status(),
 
     'handoff:setPin': async ({ pin, currentPin }) => {
       // An applicant holding the computer must not be able to choose the PIN that ends their own mode.
-      if (await activeHandoffOf(ctx)) throw refused('The PIN can’t be changed while an applicant holds the computer.');
-      if (await storedPinOf(ctx)) {
+      if (desk.value('handoffActive')) throw refused('The PIN can’t be changed while an applicant holds the computer.');
+      if (desk.value('officerPin')) {
         if (!currentPin) throw refused('Enter the current PIN to change it.', 'currentPin');
-        await checkPin(ctx, currentPin, 'currentPin');
+        await checkPin(ctx, desk, currentPin, 'currentPin');
       }
-      await settingsOf(ctx).set(PIN_KEY, await hashPin(pin));
-      await ctx.store().activity.append({ action: 'officer_pin_set', detail: {} });
+      desk.update('officerPin', await hashPin(pin));
+      await record(ctx, { action: 'officer_pin_set', detail: {} });
       return status();
     },
 
     'handoff:start': async ({ applicantId, itemId }) => {
-      const { loanId } = await refuseUnlessHandoffCanStart(ctx, applicantId, itemId);
-      await settingsOf(ctx).update('handoffActive', { applicantId, loanId, itemId: itemId ?? null });
+      const { loanId } = await refuseUnlessHandoffCanStart(ctx, desk, applicantId, itemId);
+      // Recorded first: a history that cannot take the entry (team database away) starts nothing.
       await ctx.store().activity.append({ action: 'handoff_started', applicantId, detail: {} });
+      desk.update('handoffActive', { applicantId, loanId, itemId: itemId ?? null });
       return status();
     },
 
     'handoff:end': async ({ pin }) => {
-      const current = await activeHandoffOf(ctx);
+      const current = desk.value('handoffActive');
       if (!current) return status();
-      await checkPin(ctx, pin, 'pin');
-      await returnToOfficer(ctx);
-      await ctx.store().activity.append({ action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
+      await checkPin(ctx, desk, pin, 'pin');
+      returnToOfficer(ctx, desk);
+      await record(ctx, { action: 'handoff_ended', applicantId: current.applicantId, detail: {} });
       return status();
     },
 
     'handoff:endWithOs': async () => {
-      const current = await activeHandoffOf(ctx);
+      const current = desk.value('handoffActive');
       if (!current) return status();
       const presence = ctx.desktop.officerPresence;
       if (!presence?.available())
@@ -204,12 +205,8 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
         });
       if (!(await presence.confirm('return AssetDesk to the loan officer')))
         throw refused('Touch ID did not confirm the officer. Try again, or enter the officer PIN.');
-      await returnToOfficer(ctx);
-      await ctx.store().activity.append({
-        action: 'handoff_ended',
-        applicantId: current.applicantId,
-        detail: { by: 'os_unlock' },
-      });
+      returnToOfficer(ctx, desk);
+      await record(ctx, { action: 'handoff_ended', applicantId: current.applicantId, detail: { by: 'os_unlock' } });
       return status();
     },
   };
@@ -219,7 +216,7 @@ export function createHandoffHandlers(ctx: ServiceContext): HandoffHandlers {
  * What the applicant's mode may call while it is on: its own loan file (to show the borrower's name and
  * banks) and Link for that borrower, nothing of any other file. Everything else is refused in the main process, whatever the renderer shows.
  */
-type HandoffRule = (request: never, active: ActiveHandoff, store: AssetDeskStore) => boolean | Promise<boolean>;
+type HandoffRule = (request: never, active: ActiveHandoff, store: AssetDeskStore | null) => boolean | Promise<boolean>;
 const DURING_HANDOFF: Partial<Record<Channel, HandoffRule>> = {
   'app:info': () => true,
   'handoff:status': () => true,
@@ -234,21 +231,27 @@ const DURING_HANDOFF: Partial<Record<Channel, HandoffRule>> = {
   'link:createHosted': (r: ParsedRequestOf<'link:createHosted'>, a) => r.applicantId === a.applicantId,
   // A Hosted Link session's status names its borrower's banks: only the borrower holding the computer's own.
   'link:hostedStatus': async (r: ParsedRequestOf<'link:hostedStatus'>, a, store) =>
-    (await store.hostedLinkSessions.get(r.hostedLinkId))?.applicantId === a.applicantId,
+    (await store?.hostedLinkSessions.get(r.hostedLinkId))?.applicantId === a.applicantId,
   'clipboard:writeText': () => true,
 };
 
-/** Wraps every handler so that, during a hand-off, only DURING_HANDOFF calls for that applicant run. */
-export function lockedDuringHandoff(ctx: ServiceContext, handlers: ContractHandlers): ContractHandlers {
+/**
+ * Wraps every handler so that, during a hand-off, only DURING_HANDOFF calls for that applicant run — also while
+ * the history is not open (keychain locked, team database away): the borrower still holds this computer.
+ */
+export function lockedDuringHandoff(
+  ctx: ServiceContext,
+  desk: DeskState,
+  handlers: ContractHandlers,
+): ContractHandlers {
   const wrapped: Record<string, unknown> = {};
   for (const [channel, handler] of Object.entries(handlers) as [Channel, (request: unknown) => Promise<unknown>][]) {
     wrapped[channel] = async (request: unknown) => {
-      const store = ctx.openStore();
-      const active = store ? await store.settings.value('handoffActive') : null;
-      if (store && active) {
+      const active = desk.value('handoffActive');
+      if (active) {
         const allowed = DURING_HANDOFF[channel] as
-          ((r: unknown, a: ActiveHandoff, s: AssetDeskStore) => boolean | Promise<boolean>) | undefined;
-        if (!allowed || !(await allowed(request, active, store)))
+          ((r: unknown, a: ActiveHandoff, s: AssetDeskStore | null) => boolean | Promise<boolean>) | undefined;
+        if (!allowed || !(await allowed(request, active, ctx.openStore())))
           throw new AppError({
             code: ErrorCodes.forbiddenSender,
             message: 'An applicant holds the computer. The officer’s PIN returns to the desk.',
