@@ -34,9 +34,12 @@ export function decodePlaidErrorBody(data: unknown): PlaidErrorBody | undefined 
   return typeof body.error_code === 'string' ? body : undefined;
 }
 
+/** The request never left this computer: the connection was refused, or Plaid's address could not be looked up. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /**
  * True when Plaid certainly did not act on the request: it answered "slow down" or "down for maintenance",
- * or the connection was refused before a byte of the request was sent.
+ * or the request never left this computer (the connection was refused, or Plaid's address could not be looked up).
  */
 export function certainlyNotActedOn(raw: unknown): boolean {
   const e = raw as { code?: string; response?: { status?: number; data?: unknown } };
@@ -48,7 +51,7 @@ export function certainlyNotActedOn(raw: unknown): boolean {
       body?.error_code === 'PLANNED_MAINTENANCE'
     );
   }
-  return e.code === 'ECONNREFUSED';
+  return typeof e.code === 'string' && NEVER_SENT_CODES.has(e.code);
 }
 
 /** A failure after which Plaid may or may not have done what was asked (5xx, timeout, connection lost). */
@@ -63,32 +66,48 @@ export function outcomeOpen(raw: unknown): boolean {
  * After a call that makes something (create, refresh, filter) failed: true when Plaid certainly made nothing.
  * The gateway answers OUTCOME_UNKNOWN whenever Plaid may have acted (a 5xx, a timeout, a lost connection) and
  * repeats such a call only when Plaid certainly did not act; any other code is Plaid's refusal (a 4xx such as
- * RATE_LIMIT_EXCEEDED after the retries, INVALID_REQUEST or INVALID_ACCESS_TOKEN), a connection refused before
- * anything was sent, or AssetDesk's own refusal before calling Plaid. An internal error is not known to be
- * either, so it counts as possibly made.
+ * RATE_LIMIT_EXCEEDED after the retries, INVALID_REQUEST or INVALID_ACCESS_TOKEN), a request that never left this
+ * computer, or AssetDesk's own refusal before calling Plaid. An internal error is not known to be either, so it
+ * counts as possibly made.
  */
 export function certainlyNothingMade(error: AppError): boolean {
   return error.code !== OUTCOME_UNKNOWN && error.code !== ErrorCodes.internal;
 }
 
+/**
+ * What happened to a request whose outcome is open, in the officer's words: Plaid answered with a server error
+ * (which does not say whether it acted), or no answer came (a timeout, a connection lost after sending).
+ */
+function whatHappened(raw: unknown): string {
+  const e = raw as { code?: string; message?: string; response?: { status?: number; data?: unknown } };
+  if (e.response) {
+    const body = decodePlaidErrorBody(e.response.data);
+    return body
+      ? `Plaid answered with a server error (${body.error_code})`
+      : `The answer was a server error (HTTP ${e.response.status ?? 0}) without Plaid's details`;
+  }
+  if (timedOut(e)) return 'Plaid did not answer in time';
+  return 'The connection to Plaid broke before Plaid answered';
+}
+
 export function outcomeUnknown(endpoint: string, raw: unknown): AppError {
   const cause = toAppError(raw);
+  const happened = whatHappened(raw);
+  // Plaid gives a made thing's token only in its answer: one it may have made without answering can never be opened
+  // here, so the next step is always to ask again.
   const what: Record<string, string> = {
-    '/asset_report/create':
-      'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this report. It did not send the request again, so you are not billed twice. If the report does not appear, create it again.',
-    '/asset_report/refresh':
-      'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this refresh. It did not send it again, so you are not billed twice. If no refreshed report appears, refresh again.',
-    '/asset_report/filter':
-      'AssetDesk did not hear back from Plaid, so it cannot tell whether the filtered report was made. It did not send it again. If it does not appear, filter again.',
-    '/asset_report/audit_copy/create':
-      'AssetDesk did not hear back from Plaid, so it cannot tell whether the audit copy was made. It did not send it again. Check the audit copies of this report, then share again if needed.',
-    '/item/public_token/exchange':
-      "AssetDesk did not hear back from Plaid while saving the applicant's bank, so it cannot tell whether the bank was connected. Check the applicant's banks; link again only if it is missing.",
+    '/asset_report/create': `${happened}, so AssetDesk cannot tell whether Plaid started this report. AssetDesk did not send the request again, so you are not billed twice for it. To get a report you can open, create it again.`,
+    '/asset_report/refresh': `${happened}, so AssetDesk cannot tell whether Plaid started this refresh. AssetDesk did not send the request again, so you are not billed twice for it. To get a refreshed report you can open, refresh again.`,
+    '/asset_report/filter': `${happened}, so AssetDesk cannot tell whether Plaid made the filtered report. AssetDesk did not send the request again. To get a filtered report you can open, filter again.`,
+    '/asset_report/audit_copy/create': `${happened}, so AssetDesk cannot tell whether Plaid made the audit copy. AssetDesk did not send the request again. A copy Plaid may have made never reached AssetDesk and cannot be given to an auditor: share the report again.`,
+    '/item/public_token/exchange': `${happened} while saving the applicant's bank, so AssetDesk cannot tell whether Plaid connected it. Nothing was saved here and the request was not sent twice. Check the applicant's banks: if this bank is not listed, ask the applicant to link it again (it will not be refused as a duplicate).`,
   };
   return new AppError(
     {
       code: OUTCOME_UNKNOWN,
-      message: what[endpoint] ?? 'AssetDesk did not hear back from Plaid and did not repeat the request.',
+      message:
+        what[endpoint] ??
+        `${happened}, so AssetDesk cannot tell whether Plaid did what was asked. AssetDesk did not send the request again.`,
       retryable: false,
       ...(cause.requestId ? { requestId: cause.requestId } : {}),
     },
@@ -150,10 +169,9 @@ export function toAppError(error: unknown): AppError {
   }
   const networkCode = typeof e.code === 'string' ? e.code : undefined;
   if ((networkCode && NETWORK_CODES.has(networkCode)) || /timeout|socket hang up|network/i.test(e.message ?? '')) {
-    const timedOut = networkCode === 'ECONNABORTED' || networkCode === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '');
     return new AppError({
       code: ErrorCodes.network,
-      message: timedOut
+      message: timedOut(e)
         ? 'Plaid did not answer in time. Check the internet connection and try again.'
         : 'AssetDesk could not reach Plaid. Check the internet connection (and any proxy or firewall), then try again.',
       retryable: true,
@@ -165,6 +183,12 @@ export function toAppError(error: unknown): AppError {
       'Something went wrong while talking to Plaid. Try again; if it keeps happening, send the log file to support.',
     retryable: false,
   });
+}
+
+/** No answer came within the time allowed (Axios' own timeout, or the socket's). */
+function timedOut(e: { code?: string; message?: string }): boolean {
+  const networkCode = e.code;
+  return networkCode === 'ECONNABORTED' || networkCode === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '');
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

@@ -22,7 +22,7 @@ async function failedReport(
   seeded: Awaited<ReturnType<typeof seedApplicant>>,
   failure: { code: string; message: string } = {
     code: 'OUTCOME_UNKNOWN',
-    message: 'AssetDesk did not hear back from Plaid, so it cannot tell whether Plaid started this report.',
+    message: 'Plaid did not answer in time, so AssetDesk cannot tell whether Plaid started this report.',
   },
   plaid?: { plaidReportId: string; reportToken: string },
 ) {

@@ -157,7 +157,7 @@ describe.skipIf(!hasKeychain)(
       emulator.faults.failNext('/asset_report/audit_copy/create', 500, 1);
       await expect(
         h.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'fannie_mae' }),
-      ).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN', message: expect.stringMatching(/Check the audit copies/) });
+      ).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN', message: expect.stringMatching(/share the report again/) });
       expect(proxy.count('/asset_report/audit_copy/create')).toBe(1);
     });
 

@@ -29,7 +29,7 @@ export async function exchangeAndStoreItem(
     .call('/item/public_token/exchange', (p) => p.itemPublicTokenExchange({ public_token: publicToken }))
     .catch(async (error: unknown) => {
       throw error instanceof AppError && error.code === OUTCOME_UNKNOWN
-        ? await exchangeUnknown(ctx, applicantId)
+        ? await exchangeUnknown(ctx, applicantId, error)
         : error;
     });
   let linked: {
@@ -119,11 +119,11 @@ export async function linkedAtPlaid(gateway: PlaidGateway, accessToken: string) 
 }
 
 /**
- * The exchange was sent but no answer came: Plaid may hold an Item whose access token never reached
+ * The exchange was sent but its outcome is open (no answer, or Plaid's server error): Plaid may hold an Item whose access token never reached
  * us, and the public token cannot be exchanged again. Nothing was stored, so linking the same bank
  * again is not a duplicate; the officer's activity log keeps a note of the attempt.
  */
-async function exchangeUnknown(ctx: ItemExchangeContext, applicantId: string): Promise<AppError> {
+async function exchangeUnknown(ctx: ItemExchangeContext, applicantId: string, unknown: AppError): Promise<AppError> {
   await ctx.store.activity.append({
     action: 'item_link_outcome_unknown',
     applicantId,
@@ -131,12 +131,8 @@ async function exchangeUnknown(ctx: ItemExchangeContext, applicantId: string): P
     detail: {},
   });
   ctx.log.warn('public token exchange outcome unknown; nothing stored', { applicantId });
-  return new AppError({
-    code: OUTCOME_UNKNOWN,
-    message:
-      "Plaid did not answer in time while saving the applicant's bank, so AssetDesk cannot tell whether Plaid connected it. Nothing was saved here and the request was not sent twice. Check the applicant's banks: if this bank is not listed, ask the applicant to link it again (it will not be refused as a duplicate).",
-    retryable: false,
-  });
+  // The gateway's message says what happened (no answer, or Plaid's server error) and what to check.
+  return unknown;
 }
 
 async function removeAtPlaid(ctx: ItemExchangeContext, accessToken: string): Promise<void> {
