@@ -1,0 +1,118 @@
+import type { Locator } from 'playwright';
+import { NewLoanInput } from '../../shared/domain';
+import { newLoanInput, borrowerInput } from '../helpers/applicant';
+import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
+import { openDeskPage, seriousViolations, SCREENSHOTS, type DeskSession } from './support/desk';
+
+/**
+ * What a new loan officer meets on a first day, over the real services and the built-in emulator: the context on a
+ * report that is not ready (whose, which loan, ids and dates), what an unknown outcome really was.
+ */
+let session: DeskSession;
+let loanId: string;
+let loanNumber: string;
+let mariaId: string;
+let platypusId: string;
+let ginghamId: string;
+
+beforeAll(async () => {
+  session = await openDeskPage('first-day-walkthrough');
+  const { handlers } = session.desk.app;
+  const input = newLoanInput({ firstName: 'Maria', lastName: 'Lopez' });
+  input.borrowers.push(borrowerInput({ firstName: 'Ana', lastName: 'Lopez' }));
+  // Parsed by the contract's schema, as the bridge does before a handler sees it.
+  const loan = await handlers['loans:create'](NewLoanInput.parse(input));
+  loanId = loan.id;
+  loanNumber = loan.loanNumber;
+  mariaId = loan.borrowers[0]!.id;
+  const plaid = emulatorPlaid(session.desk.emulator());
+  platypusId = (await linkSandboxBank(plaid, handlers, mariaId)).id;
+  ginghamId = (
+    await linkSandboxBank(plaid, handlers, mariaId, { institutionId: 'ins_109509', name: 'First Gingham Credit Union' })
+  ).id;
+  await linkSandboxBank(plaid, handlers, loan.borrowers[1]!.id, {
+    institutionId: 'ins_109510',
+    name: 'Tattersall Federal Credit Union',
+  });
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+const openReport = async (reportId: string, status: string) => {
+  const { page } = session;
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.locator(`[data-testid=report-screen][data-status=${status}]`).waitFor();
+};
+
+/** How far right of the heading's text a chip starts, in pixels (negative: on another line, to the left). */
+async function gapAfterText(heading: Locator, chip: Locator): Promise<number> {
+  const textRight = await heading.evaluate((h) => {
+    const range = document.createRange();
+    range.selectNodeContents(h);
+    const rects = [...range.getClientRects()];
+    return Math.max(...rects.map((r) => r.right));
+  });
+  const box = (await chip.boundingBox())!;
+  return box.x - textRight;
+}
+
+test('a pending report names its borrowers and loan (a way back to it), Plaid’s id and when it was asked for', async () => {
+  const { page, desk } = session;
+  desk.emulator().faults.setReadyAfterMs(3_600_000);
+  const pending = await desk.app.handlers['reports:create']({
+    loanId,
+    itemIds: [platypusId, ginghamId],
+    daysRequested: 61,
+    includeApplicantDetails: false,
+  });
+  desk.emulator().faults.setReadyAfterMs(0);
+  await openReport(pending.id, 'pending');
+  const header = page.getByTestId('report-header');
+  expect(await page.getByTestId('report-title').textContent()).toBe('Asset Report · Maria Lopez');
+  // The status chip sits right after the title, as on the ready report.
+  expect(await gapAfterText(page.getByTestId('report-title'), header.getByTestId('report-status'))).toBeLessThan(24);
+  expect(await header.getByTestId('report-loan').textContent()).toBe(loanNumber);
+  expect(await header.getByTestId('report-id').textContent()).toBe(pending.plaidReportId);
+  expect(await header.getByTestId('report-requested').textContent()).toMatch(/\d{4}/);
+  expect(await header.getByTestId('report-days').textContent()).toBe('61 days');
+  expect(await header.getByTestId('report-banks').textContent()).toBe(
+    'First Platypus Bank, First Gingham Credit Union',
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/report-pending-context.png` });
+  await header.getByTestId('report-loan').click();
+  await page.getByTestId('loan-screen').waitFor();
+  expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/loans/${loanId}`);
+});
+
+test('a create Plaid answered with a 500: the failed screen says Plaid answered, and cannot tell whether it made it', async () => {
+  const { page, desk } = session;
+  desk.emulator().faults.failNext('/asset_report/create', 500, 1);
+  await expect(
+    desk.app.handlers['reports:create']({
+      loanId,
+      itemIds: [platypusId],
+      daysRequested: 90,
+      includeApplicantDetails: false,
+    }),
+  ).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+  const failed = (await desk.app.handlers['reports:search']({ status: 'failed' })).rows[0]!;
+  await openReport(failed.id, 'failed');
+  const screen = page.getByTestId('report-failed');
+  expect(await screen.locator('h2').textContent()).toBe('AssetDesk cannot tell whether Plaid made this report');
+  const text = (await screen.textContent()) ?? '';
+  expect(text).toContain('Plaid answered with a server error (INTERNAL_SERVER_ERROR)');
+  expect(text).toContain('not billed twice');
+  expect(text).not.toContain('did not hear back');
+  const header = page.getByTestId('report-header');
+  expect(await page.getByTestId('report-title').textContent()).toBe('Asset Report · Maria Lopez');
+  expect(await gapAfterText(page.getByTestId('report-title'), header.getByTestId('report-status'))).toBeLessThan(24);
+  expect(await header.getByTestId('report-loan').getAttribute('href')).toBe(`#/loans/${loanId}`);
+  expect(await header.getByTestId('report-id').textContent()).toBe('Plaid gave none');
+  expect(await header.getByTestId('report-days').textContent()).toBe('90 days');
+  expect(await header.getByTestId('report-banks').textContent()).toBe('First Platypus Bank');
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/report-failed-context.png` });
+  expect(session.recorder.errors).toEqual([]);
+});
