@@ -205,6 +205,8 @@ function main(): void {
         oauthRedirectUri: () => oauthReturn.redirectUri(),
         onOAuthReturn: (receivedRedirectUri) => oauthReturn.returned(receivedRedirectUri),
         onLoadFailed: (error) => logger.error('the window failed to load', { error }),
+        // The log says the page loaded: support reads it, and so does test:electron's packaged-app check.
+        onLoaded: () => logger.info('the window loaded'),
       }),
   });
 

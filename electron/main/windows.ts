@@ -71,6 +71,8 @@ export interface MainWindowDeps {
   onOAuthReturn?: NavigationGuardDeps['onOAuthReturn'];
   /** Told when the first load fails (e.g. the build is missing). */
   onLoadFailed?: (error: unknown) => void;
+  /** Told when the first load finished (the page and its scripts came from app://). */
+  onLoaded?: () => void;
 }
 
 type WindowConstructor = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
@@ -89,7 +91,10 @@ export function createMainWindow(BrowserWindowClass: WindowConstructor, deps: Ma
     oauthRedirectUri: deps.oauthRedirectUri,
     onOAuthReturn: deps.onOAuthReturn,
   });
-  window.loadURL(mainWindowUrl(deps.app, env)).catch((error: unknown) => deps.onLoadFailed?.(error));
+  window.loadURL(mainWindowUrl(deps.app, env)).then(
+    () => deps.onLoaded?.(),
+    (error: unknown) => deps.onLoadFailed?.(error),
+  );
   return window;
 }
 

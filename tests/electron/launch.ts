@@ -1,43 +1,24 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright';
 import { addApplicant, chooseBank, emulatorLink, finishLink, logIn } from '../browser/support/desk';
+import { appArguments, electronBinary, packagedBinary, ROOT as root, startState } from './launch-plan';
 
 /**
- * `npm run test:electron`: the real app, driven by Playwright's Electron support. Launch, first
- * screen, add an applicant, link a bank in the emulator's Link, create a report, open it, the PDF
- * tab, quit — first from the build in out/, then (when present) from `npm run dist -- --dir`.
+ * `npm run test:electron`: the real app. The build in out/ is driven by Playwright's Electron support:
+ * launch, first screen, add an applicant, link a bank in the emulator's Link, create a report, open it,
+ * the PDF tab, quit. Playwright cannot drive a packaged app (it adds --inspect and --remote-debugging-port,
+ * which the packaged app refuses and its fuses disable), so the app from `npm run dist -- --dir`, when
+ * present, is started as the officer starts it and must open its history, start the emulator and load its
+ * page, with no error in its log. Every run gets a fresh profile (appArguments).
  *
  * Where the Electron binary is not installed (it is fetched on first launch, and some machines
  * cannot fetch it) this says so and exits with code 77, the conventional "skipped": never 0.
  */
 export const SKIPPED_EXIT_CODE = 77;
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const TIMEOUT = 120_000;
-
-/** The Electron binary the npm package would run, without triggering its download. */
-export function electronBinary(): string | null {
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const pathFile = join(root, 'node_modules/electron/path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  if (relative === null) return null;
-  const binary = join(override ?? join(root, 'node_modules/electron/dist'), relative);
-  return existsSync(binary) ? binary : null;
-}
-
-/** The unpacked app electron-builder --dir made for this platform, if any. */
-function packagedBinary(): string | null {
-  const candidates: Record<string, string> = {
-    linux: 'release/linux-unpacked/assetdesk',
-    win32: 'release/win-unpacked/AssetDesk.exe',
-    darwin: `release/mac${process.arch === 'arm64' ? '-arm64' : ''}/AssetDesk.app/Contents/MacOS/AssetDesk`,
-  };
-  const path = candidates[process.platform];
-  return path !== undefined && existsSync(join(root, path)) ? join(root, path) : null;
-}
 
 async function officerStory(app: ElectronApplication, label: string): Promise<void> {
   const page: Page = await app.firstWindow();
@@ -85,15 +66,10 @@ function expect(condition: boolean, what: string): void {
   process.stdout.write(`  ok  ${what}\n`);
 }
 
-async function run(label: string, launch: Parameters<typeof electron.launch>[0]): Promise<void> {
+async function run(label: string, executablePath: string): Promise<void> {
   process.stdout.write(`\n── ${label}\n`);
-  const configHome = mkdtempSync(join(tmpdir(), 'assetdesk-electron-'));
-  // userData lands in a fresh folder: XDG_CONFIG_HOME on Linux, the profile path elsewhere.
-  const app = await electron.launch({
-    ...launch,
-    env: { ...(process.env as Record<string, string>), XDG_CONFIG_HOME: configHome },
-    timeout: TIMEOUT,
-  });
+  const profile = mkdtempSync(join(tmpdir(), 'assetdesk-electron-'));
+  const app = await electron.launch({ executablePath, args: appArguments(profile, root), cwd: root, timeout: TIMEOUT });
   try {
     await officerStory(app, label);
     await app.close();
@@ -102,7 +78,43 @@ async function run(label: string, launch: Parameters<typeof electron.launch>[0])
     await app.close().catch(() => undefined);
     throw error;
   } finally {
-    rmSync(configHome, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** The packaged app, started plainly in a fresh profile: ready per its log, then asked to quit. */
+async function packagedStart(label: string, binary: string): Promise<void> {
+  process.stdout.write(`\n── ${label}\n`);
+  const profile = mkdtempSync(join(tmpdir(), 'assetdesk-packaged-'));
+  const logFile = join(profile, 'logs', 'assetdesk.log');
+  const child = spawn(binary, appArguments(profile), { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+  try {
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      const state = startState(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+      if (state.state === 'failed') throw new Error(`FAILED: ${label}: its log has an error: ${state.reason}`);
+      if (state.state === 'ready') break;
+      if (!running) throw new Error(`FAILED: ${label}: exited before it was ready. Its stderr:\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`FAILED: ${label}: not ready within ${TIMEOUT / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(
+      existsSync(join(profile, 'assetdesk.sqlite')),
+      `${label}: opened its history (better-sqlite3 and keytar load)`,
+    );
+    expect(true, `${label}: started the emulator and loaded its page from app.asar`);
+  } finally {
+    // SIGTERM quits Electron on macOS and Linux; Windows has no such signal, so the process is ended.
+    if (running) child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+    if (code === 'timeout') child.kill('SIGKILL');
+    // Windows may hold the profile's files a moment after the process ended.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
   }
 }
 
@@ -118,12 +130,12 @@ async function main(): Promise<number> {
   if (!existsSync(join(root, 'out/main/index.cjs'))) {
     execFileSync('npx', ['tsx', 'electron/build/build.ts'], { cwd: root, stdio: 'inherit' });
   }
-  await run('the built app (out/)', { executablePath: binary, args: [root], cwd: root });
+  await run('the built app (out/)', binary);
   const packaged = packagedBinary();
   if (packaged === null) {
     process.stdout.write('\n── the packaged app: not built (run `npm run dist -- --dir` first to test it too)\n');
   } else {
-    await run('the packaged app (electron-builder --dir)', { executablePath: packaged, args: [], cwd: root });
+    await packagedStart('the packaged app (electron-builder --dir)', packaged);
   }
   return 0;
 }

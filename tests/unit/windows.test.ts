@@ -101,6 +101,28 @@ describe('createMainWindow', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(failures).toHaveLength(1);
   });
+
+  it('says when the first load finished, and only then', async () => {
+    let finish: () => void = () => undefined;
+    class Slow extends FakeBrowserWindow {
+      override loadURL(): Promise<void> {
+        return new Promise((resolve) => (finish = resolve));
+      }
+    }
+    const loaded: string[] = [];
+    createMainWindow(Slow as unknown as Parameters<typeof createMainWindow>[0], {
+      app: { isPackaged: true },
+      preloadPath: '/p',
+      env: {},
+      onLoaded: () => loaded.push('loaded'),
+      onLoadFailed: () => loaded.push('failed'),
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(loaded).toStrictEqual([]);
+    finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(loaded).toStrictEqual(['loaded']);
+  });
 });
 
 describe('mainWindowUrl', () => {
