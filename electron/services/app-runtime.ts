@@ -21,7 +21,7 @@ import { RuntimeSecrets, rememberingTeamSecrets } from './runtime-secrets';
 import { createTeamKeychain, type TeamKeychain } from './team/keychain';
 import { withTeamCredentials } from './team/team-credentials';
 import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from './team/team-desk';
-import { adoptHandoffFromHistory, openDeskState, type DeskState } from './desk-state';
+import { adoptDeskSettingsFromHistory, openDeskState, type DeskState } from './desk-state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -97,8 +97,9 @@ export class AppRuntime {
       publicUrl: () => this.store?.settings.cached('webhook').publicUrl ?? null,
       session: () => this.session,
       requireSession: () => this.requireSession(),
-      savedPort: () => this.store?.settings.cached('webhookPort') ?? null,
-      savePort: async (port) => this.store?.settings.update('webhookPort', port),
+      // The port is this computer's: on a team each desk keeps its own (a member may not write the team's settings).
+      savedPort: () => this.desk.value('webhookPort'),
+      savePort: async (port) => this.desk.update('webhookPort', port),
     });
     this.context = {
       desktop: deps.desktop,
@@ -131,6 +132,11 @@ export class AppRuntime {
 
   async requireSession(): Promise<EnvironmentSession> {
     const store = this.requireStore();
+    // On a team the admin may have switched the environment since this desk's session opened: it follows first.
+    if (this.session && this.session.environment !== this.environment()) {
+      const problem = await this.follow();
+      if (problem) throw teamEnvironmentUnavailable(this.environment(), problem);
+    }
     this.session ??= await this.sessions.open(this.environment(), store);
     return this.session;
   }
@@ -151,11 +157,64 @@ export class AppRuntime {
   }
 
   /** Swaps the whole environment session; fails, changing nothing, when the new environment's keys are missing. */
-  async switchTo(environment: PlaidEnvironment): Promise<void> {
-    const store = this.requireStore();
-    const next = await this.sessions.open(environment, store);
+  switchTo(environment: PlaidEnvironment): Promise<void> {
+    return this.oneSwapAtATime(async () => {
+      const store = this.requireStore();
+      const next = await this.sessions.open(environment, store);
+      await store.settings.update('environment', environment);
+      await this.useSession(next);
+    });
+  }
+
+  /**
+   * On a team the environment is the team's setting (its admin's choice), read by every desk: when another desk
+   * switched it, this desk's session follows, so what it creates is in the environment its screens show. A desk
+   * that cannot open it (a processor's has no Plaid keys) keeps its session and only reads.
+   */
+  async followTeamEnvironment(): Promise<void> {
+    const problem = await this.follow().catch((error: unknown) => error as AppError);
+    if (problem)
+      this.log.warn('could not follow the team to another environment', {
+        environment: this.environment(),
+        code: problem.code,
+      });
+  }
+
+  /** Opens the team's environment in place of this desk's session; the reason when it cannot (nothing changed). */
+  private follow(): Promise<AppError | null> {
+    return this.oneSwapAtATime(async () => {
+      const store = this.store;
+      const current = this.session;
+      const wanted = this.environment();
+      if (!this.team || !store || !current || this.stopped || wanted === current.environment) return null;
+      let next: EnvironmentSession;
+      try {
+        next = await this.sessions.open(wanted, store);
+      } catch (error) {
+        return error instanceof AppError
+          ? error
+          : new AppError(
+              { code: ErrorCodes.internal, message: 'Its Plaid keys could not be read.', retryable: true },
+              { cause: error },
+            );
+      }
+      await this.useSession(next);
+      return null;
+    });
+  }
+
+  private swapping: Promise<unknown> = Promise.resolve();
+  /** Session swaps (this desk's switch, following another desk's) run one after the other. */
+  private oneSwapAtATime<T>(swap: () => Promise<T>): Promise<T> {
+    const run = this.swapping.then(swap);
+    this.swapping = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Makes `next` the current session: the previous one stops, pending reports carry on, listeners are told. */
+  private async useSession(next: EnvironmentSession): Promise<void> {
+    const environment = next.environment;
     const previous = this.session;
-    await store.settings.update('environment', environment);
     this.session = next;
     if (previous) await closeSession(previous);
     await next.lifecycle.resume();
@@ -197,7 +256,7 @@ export class AppRuntime {
     if (!store) return;
     // An older version kept the hand-off in the history's settings; only a desk that may write them moves it.
     if (!this.team || this.team.config.role === 'admin')
-      await adoptHandoffFromHistory(store, this.desk).catch((error: unknown) =>
+      await adoptDeskSettingsFromHistory(store, this.desk).catch((error: unknown) =>
         this.log.warn('could not move the hand-off out of the history settings', { error }),
       );
     await this.webhooks.start();
@@ -249,6 +308,7 @@ export class AppRuntime {
         events: this.deps.events,
         logger: this.deps.logger,
         clock: this.clock,
+        onSettingsChanged: () => void this.followTeamEnvironment(),
         ...(this.deps.teamTakeoverMs !== undefined ? { takeoverMs: this.deps.teamTakeoverMs } : {}),
       });
       this.store = this.team.store;
@@ -298,7 +358,9 @@ export class AppRuntime {
       return await this.sessions.open(this.environment(), store);
     } catch (error) {
       this.log.warn('could not open the saved environment; using the emulator', { code: (error as AppError).code });
-      await store.settings.update('environment', 'emulator');
+      // A team's environment is the team's: this desk (a processor's has no Plaid keys) reads it and only opens
+      // the emulator for itself; requireSession says why when something needs Plaid.
+      if (!this.team) await store.settings.update('environment', 'emulator');
       return this.sessions.open('emulator', store);
     }
   }
@@ -308,10 +370,14 @@ export class AppRuntime {
     if (pending) this.tell({ task: 'resumingReports', count: pending, state: 'running', message: checking(pending) });
     try {
       await session.lifecycle.resume();
-      // On a team, pending reports another desk stops polling (closed, crashed) are carried on here.
+      // On a team, pending reports another desk stops polling (closed, crashed) are carried on here, by the
+      // session of the moment (the environment may change while the desk runs).
       this.team?.watchReports({
-        pending: async () => (await this.store?.reports.listPending(session.environment))?.map((r) => r.id) ?? [],
-        takeOver: (reportId) => session.lifecycle.takeOver(reportId),
+        pending: async () => {
+          const current = this.session;
+          return current ? ((await this.store?.reports.listPending(current.environment))?.map((r) => r.id) ?? []) : [];
+        },
+        takeOver: async (reportId) => this.session?.lifecycle.takeOver(reportId),
       });
       this.tell(null);
     } catch (error) {
@@ -368,6 +434,22 @@ export class AppRuntime {
 const reports = (count: number): string => (count === 1 ? '1 report' : `${count} reports`);
 const checking = (count: number): string =>
   `Checking ${count === 1 ? '1 pending report' : `${count} pending reports`} with Plaid…`;
+
+/** What a call that needs Plaid answers when this desk cannot open the environment its team works in. */
+function teamEnvironmentUnavailable(environment: PlaidEnvironment, problem: AppError): AppError {
+  const name = environment === 'production' ? 'Production' : environment === 'sandbox' ? 'Sandbox' : 'the emulator';
+  return new AppError(
+    {
+      code: problem.code,
+      message:
+        problem.code === ErrorCodes.credentialsMissing
+          ? `Your team works in ${name}, and this desk has no Plaid keys for it. Ask your team admin to save the team’s ${name} keys in Settings → Plaid keys, then try again.`
+          : `Your team works in ${name}, and this desk could not open it: ${problem.message}`,
+      retryable: true,
+    },
+    { cause: problem },
+  );
+}
 
 function teamSecretsMissing(config: TeamDeskConfig): AppError {
   return new AppError({

@@ -9,9 +9,10 @@ import { writeAll } from './safe-write';
 
 /**
  * What belongs to this computer and app, whatever history it works on: the borrower hand-off (who holds the
- * screen, the officer PIN that ends it, the wrong tries). On a team the history's settings are the branch's, so
- * keeping these there would lock every desk when one hands off, and a member may not write them at all. Kept in
- * `desk.json` in the user-data folder (owner-only, replaced whole), read once and then answered from memory.
+ * screen, the officer PIN that ends it, the wrong tries) and the webhook receiver's port. On a team the history's
+ * settings are the branch's, so keeping these there would lock every desk when one hands off or give every desk
+ * one port, and a member may not write them at all. Kept in `desk.json` in the user-data folder (owner-only,
+ * replaced whole), read once and then answered from memory.
  */
 
 const HandoffActive = z.object({
@@ -37,6 +38,8 @@ const DeskValues = z.object({
   officerPin: StoredPin.nullable(),
   /** Wrong PINs in a row at this desk, and until when no PIN is checked. */
   handoffFailedTries: FailedTries,
+  /** This desk's webhook receiver port, kept while a public webhook URL forwards to it (webhook-desk.ts). */
+  webhookPort: z.number().int().min(0).max(65_535).nullable(),
 });
 export type DeskValues = z.infer<typeof DeskValues>;
 export type DeskKey = keyof DeskValues;
@@ -45,6 +48,7 @@ const DEFAULTS: DeskValues = {
   handoffActive: null,
   officerPin: null,
   handoffFailedTries: { count: 0, waitUntil: null },
+  webhookPort: null,
 };
 
 const DeskFile = z.object({ format: z.literal(1), values: DeskValues.partial() });
@@ -138,15 +142,15 @@ function deskStateError(error: unknown, verb: 'read' | 'save'): AppError {
 }
 
 /** Settings an older version kept in the history, now this desk's own. */
-const FROM_HISTORY: readonly DeskKey[] = ['officerPin', 'handoffActive', 'handoffFailedTries'];
+const FROM_HISTORY: readonly DeskKey[] = ['officerPin', 'handoffActive', 'handoffFailedTries', 'webhookPort'];
 
 /**
- * Moves the hand-off an older version kept in the history's settings onto this desk (once; a value the desk
- * already has wins) and removes it from the history. Run by a desk that may write the history's settings: the
- * local history's own, or the team admin's (the only role an older version let hand off on a team). Other members
- * leave the rows alone: they were never theirs.
+ * Moves what an older version kept in the history's settings onto this desk (once; a value the desk already has
+ * wins) and removes it from the history. Run by a desk that may write the history's settings: the local history's
+ * own, or the team admin's (the only role an older version let write them on a team). Other members leave the
+ * rows alone: they were never theirs.
  */
-export async function adoptHandoffFromHistory(store: AssetDeskStore, desk: DeskState): Promise<void> {
+export async function adoptDeskSettingsFromHistory(store: AssetDeskStore, desk: DeskState): Promise<void> {
   for (const key of FROM_HISTORY) {
     const legacy = await store.settings.get<unknown>(key, undefined);
     if (legacy === undefined) continue;

@@ -11,7 +11,7 @@ import {
 import { createIpcDispatcher } from '../../electron/services/ipc-dispatcher';
 import type { ServiceContext } from '../../electron/services/service-context';
 import {
-  adoptHandoffFromHistory,
+  adoptDeskSettingsFromHistory,
   DESK_STATE_FILE,
   openDeskState,
   type DeskState,
@@ -227,7 +227,7 @@ describe('hand-off lock', () => {
     await t.store.settings.set('handoffActive', { applicantId: maria.id, loanId: maria.loanId, itemId: null });
     await t.store.settings.set('handoffFailedTries', { count: 2, waitUntil: null });
 
-    await adoptHandoffFromHistory(t.store, desk);
+    await adoptDeskSettingsFromHistory(t.store, desk);
     expect(desk.value('handoffActive')).toEqual({ applicantId: maria.id, loanId: maria.loanId, itemId: null });
     expect(desk.value('handoffFailedTries')).toEqual({ count: 2, waitUntil: null });
     for (const key of ['officerPin', 'handoffActive', 'handoffFailedTries'])
@@ -238,7 +238,7 @@ describe('hand-off lock', () => {
 
     // A row an older version wrote again later is dropped: what this desk saved since is what counts.
     await t.store.settings.set('handoffActive', { applicantId: other.id, loanId: other.loanId, itemId: null });
-    await adoptHandoffFromHistory(t.store, desk);
+    await adoptDeskSettingsFromHistory(t.store, desk);
     expect(desk.value('handoffActive')).toBeNull();
     expect(await t.store.settings.get('handoffActive', 'gone')).toBe('gone');
   });

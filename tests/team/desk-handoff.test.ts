@@ -1,19 +1,8 @@
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
-import { joinTeam } from '../../electron/services/team/join';
-import { inviteMember } from '../../electron/services/team/team-admin';
-import {
-  createApplicant,
-  EMULATOR_CLIENT_ID,
-  EMULATOR_SECRET,
-  startHarness,
-  until,
-  type CoreHarness,
-} from '../core/harness';
+import { createApplicant, EMULATOR_CLIENT_ID, EMULATOR_SECRET, until, type CoreHarness } from '../core/harness';
 import { openDeskState } from '../../electron/services/desk-state';
-import { teamDeskFolder } from '../helpers/team-desks';
-import { setUpTeamDatabase, type TeamFixture } from './team-setup';
+import { setUpTeamDatabase, startTeamDesk, type TeamFixture } from './team-setup';
 
 /**
  * The borrower hand-off belongs to one desk, not to the branch: two desks on one team database, each signed in
@@ -26,52 +15,17 @@ describe('the hand-off on a team: one desk at a time', () => {
   let emulator: RunningEmulator;
   let admin: CoreHarness;
   let officer: CoreHarness;
-  const folders: string[] = [];
 
   beforeAll(async () => {
     team = await setUpTeamDatabase();
     emulator = await startEmulator({ clientId: EMULATOR_CLIENT_ID, secret: EMULATOR_SECRET });
-    const invitation = await inviteMember({
-      engine: team.admin,
-      keyring: team.team.keyring,
-      name: 'Olivia Officer',
-      role: 'officer',
-      expiresAt: new Date(Date.now() + 24 * 3600_000),
-    });
-    const joined = await joinTeam({
-      joinText: invitation.joinText,
-      joinCode: invitation.joinCode,
-      caPem: team.db.caPem,
-    });
-    const adminFolder = await teamDeskFolder({
-      db: team.db,
-      keyring: team.team.keyring,
-      role: 'admin',
-      memberName: 'Alice Admin',
-      memberId: team.team.memberId,
-      memberKeyPair: team.team.keyPair,
-      user: team.ownerUser,
-      password: decodeURIComponent(new URL(team.ownerUrl).password),
-    });
-    const officerFolder = await teamDeskFolder({
-      db: team.db,
-      keyring: joined.keyring,
-      role: 'officer',
-      memberName: 'Olivia Officer',
-      memberId: joined.memberId,
-      memberKeyPair: joined.keyPair,
-      user: joined.connection.user,
-      password: joined.connection.password,
-    });
-    folders.push(adminFolder.userDataDir, officerFolder.userDataDir);
-    admin = await startHarness({ emulator, ...adminFolder });
-    officer = await startHarness({ emulator, ...officerFolder });
+    admin = await startTeamDesk(team, emulator, { role: 'admin' });
+    officer = await startTeamDesk(team, emulator, { role: 'officer', name: 'Olivia Officer' });
   });
   afterAll(async () => {
     await admin?.close().catch(() => undefined);
     await officer?.close().catch(() => undefined);
     await emulator?.close();
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
   it('desk A hands off: desk B is not locked, keeps its own lists and hears of other loans', async () => {
@@ -167,18 +121,7 @@ describe('the hand-off on a team: one desk at a time', () => {
 
     // The admin's desk, upgraded (no desk state of its own yet), takes the hand-off over and clears the shared rows.
     await admin.close();
-    const upgraded = await teamDeskFolder({
-      db: team.db,
-      keyring: team.team.keyring,
-      role: 'admin',
-      memberName: 'Alice Admin',
-      memberId: team.team.memberId,
-      memberKeyPair: team.team.keyPair,
-      user: team.ownerUser,
-      password: decodeURIComponent(new URL(team.ownerUrl).password),
-    });
-    folders.push(upgraded.userDataDir);
-    admin = await startHarness({ emulator, ...upgraded });
+    admin = await startTeamDesk(team, emulator, { role: 'admin' });
     expect(await admin.handlers['handoff:status']({})).toMatchObject({
       pinSet: true,
       active: { applicantId: borrowerId, loanId: ana.id },

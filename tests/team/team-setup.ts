@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { openPostgresEngine, type PostgresEngine } from '../../electron/db/postgres/engine';
@@ -6,7 +7,12 @@ import { migratePostgres } from '../../electron/db/postgres/migrations';
 import { teamGroupRoleNames } from '../../electron/db/postgres/migrations/003_team_members';
 import { openTeamStore, type TeamStore } from '../../electron/db/team-store';
 import type { TeamConnection } from '../../electron/services/team/join';
-import { createTeam, type CreatedTeam } from '../../electron/services/team/team-admin';
+import type { RunningEmulator } from '../../electron/emulator';
+import type { AppServicesDeps } from '../../electron/services/app-services';
+import { joinTeam } from '../../electron/services/team/join';
+import { createTeam, inviteMember, type CreatedTeam } from '../../electron/services/team/team-admin';
+import { startHarness, type CoreHarness } from '../core/harness';
+import { teamDeskFolder } from '../helpers/team-desks';
 import { createTeamValueCipher } from '../../electron/services/team/value-cipher';
 import type { TeamKeyring } from '../../electron/services/team/keys';
 import { createTestDatabase, postgresCluster, type TestDatabase } from '../helpers/postgres';
@@ -131,4 +137,65 @@ export async function setUpTeamDatabase(): Promise<TeamFixture> {
       return client;
     },
   };
+}
+
+/**
+ * A whole desk (the app's services over a user-data folder and keychain as joining leaves them) signed in as
+ * the team's owner login (the admin) or as a member invited and joined here, with their own login and key pair.
+ * The caller closes it (which also removes its folder).
+ */
+export async function startTeamDesk(
+  fixture: TeamFixture,
+  emulator: RunningEmulator,
+  desk: { role: 'admin' } | { role: 'officer' | 'processor'; name: string },
+  services: Partial<AppServicesDeps> = {},
+): Promise<CoreHarness & { memberId: string }> {
+  let folder: { userDataDir: string; keychainService: string };
+  let memberId: string;
+  if (desk.role === 'admin') {
+    memberId = fixture.team.memberId;
+    folder = await teamDeskFolder({
+      db: fixture.db,
+      keyring: fixture.team.keyring,
+      role: 'admin',
+      memberName: 'Alice Admin',
+      memberId,
+      memberKeyPair: fixture.team.keyPair,
+      user: fixture.ownerUser,
+      password: decodeURIComponent(new URL(fixture.ownerUrl).password),
+    });
+  } else {
+    const invitation = await inviteMember({
+      engine: fixture.admin,
+      keyring: fixture.team.keyring,
+      name: desk.name,
+      role: desk.role,
+      expiresAt: new Date(Date.now() + 24 * 3600_000),
+    });
+    const joined = await joinTeam({
+      joinText: invitation.joinText,
+      joinCode: invitation.joinCode,
+      caPem: fixture.db.caPem,
+    });
+    memberId = joined.memberId;
+    folder = await teamDeskFolder({
+      db: fixture.db,
+      keyring: joined.keyring,
+      role: desk.role,
+      memberName: desk.name,
+      memberId,
+      memberKeyPair: joined.keyPair,
+      user: joined.connection.user,
+      password: joined.connection.password,
+    });
+  }
+  const harness = await startHarness({ emulator, ...folder, services: { teamTakeoverMs: 200, ...services } });
+  const close = harness.close;
+  return Object.assign(harness, {
+    memberId,
+    async close() {
+      await close();
+      rmSync(folder.userDataDir, { recursive: true, force: true });
+    },
+  });
 }

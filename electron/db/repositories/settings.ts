@@ -17,8 +17,6 @@ export interface SettingsValues {
   /** The lender's asset-class treatment (retirement discount, brokerage share, HSA, transfer window). */
   underwritingAssetClasses: AssetClassSettings;
   credentialsRejected: RejectedCredentials;
-  /** The webhook receiver's port, kept while a public webhook URL forwards to it. */
-  webhookPort: number | null;
   /** OAuth redirect URIs registered in the officer's Plaid dashboard, per environment (null: none). */
   oauthRedirectUri: Partial<Record<Exclude<PlaidEnvironment, 'emulator'>, string | null>>;
   /** How long a Hosted Link URL stays valid (seconds). */
@@ -41,7 +39,6 @@ export const SETTINGS_DEFAULTS: Readonly<SettingsValues> = {
     transferMatchBusinessDays: DEFAULT_UNDERWRITING_SETTINGS.transferMatchBusinessDays,
   },
   credentialsRejected: {},
-  webhookPort: null,
   oauthRedirectUri: {},
   // Three days: a link sent on Friday still works on Monday (Plaid's maximum is 21 days).
   hostedLinkLifetimeSeconds: 3 * 24 * 3600,

@@ -2,6 +2,8 @@ import type { TeamStore } from '../../db/team-store';
 import type { CredentialEnvironment, KeychainVault, PlaidCredentials } from '../vault';
 
 const secretName = (environment: CredentialEnvironment) => `plaid:${environment}`;
+/** PostgreSQL's SQLSTATE for a privilege the login does not have. */
+const PERMISSION_DENIED = '42501';
 
 /**
  * The desk's vault, except that on a team the Plaid keys are the team's: the admin saves them once, sealed
@@ -14,7 +16,11 @@ export function withTeamCredentials(local: KeychainVault, team: () => TeamStore 
     async getCredentials(environment) {
       const store = team();
       if (!store) return local.getCredentials(environment);
-      const text = await store.secrets.get(secretName(environment));
+      // A processor's login may not read the team's keys (the team schema's grants): this desk has none.
+      const text = await store.secrets.get(secretName(environment)).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === PERMISSION_DENIED) return null;
+        throw error;
+      });
       if (!text) return null;
       try {
         const parsed = JSON.parse(text) as Partial<PlaidCredentials>;

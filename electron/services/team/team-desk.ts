@@ -104,6 +104,8 @@ export interface OpenTeamDeskOptions {
   takeoverMs?: number;
   /** Called with each burst of other desks' changes (after the settings snapshot is refreshed). */
   onChanges?: (events: FeedEvent[]) => void;
+  /** Called once the team's settings were read again after another desk changed them (its environment, say). */
+  onSettingsChanged?: () => void;
 }
 
 export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDesk> {
@@ -169,23 +171,37 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
   connectivity.onChange((state) => options.events.emit('team:connection', connectionOf(state)));
   let coordinator: PollCoordinator;
   let watcher: { stop(): void } | null = null;
+  // Bursts are handled in order; the screens hear of one once the settings it changed are read again, so a
+  // screen that reloads on it (and the desk's environment) sees the new values.
+  let delivered: Promise<void> = Promise.resolve();
+  const deliver = async (batch: FeedEvent[]): Promise<void> => {
+    if (batch.some((e) => e.kind === 'resync' || e.table === 'settings')) {
+      try {
+        await store.settings.reload();
+        options.onSettingsChanged?.();
+      } catch (error) {
+        log.warn('settings reload failed', { error });
+      }
+    }
+    if (batch.some((e) => e.kind === 'resync' || e.table === 'team'))
+      void refreshKeys().catch((error: unknown) => log.warn('team key refresh failed', { error }));
+    const changes = batch.filter((e): e is Extract<FeedEvent, { kind: 'change' }> => e.kind === 'change');
+    options.events.emit('team:changes', {
+      resync: batch.some((e) => e.kind === 'resync'),
+      tables: [...new Set(changes.map((e) => e.table))].slice(0, 64),
+      loanIds: [...new Set(changes.flatMap((e) => (e.loanId ? [e.loanId] : [])))].slice(0, 500),
+    });
+    options.onChanges?.(batch);
+  };
   try {
     feed = await openChangeFeed({
       clientConfig,
       logger,
       onState: (state) => connectivity.follow(state),
       onChange: (batch) => {
-        if (batch.some((e) => e.kind === 'resync' || e.table === 'settings'))
-          void store.settings.reload().catch((error: unknown) => log.warn('settings reload failed', { error }));
-        if (batch.some((e) => e.kind === 'resync' || e.table === 'team'))
-          void refreshKeys().catch((error: unknown) => log.warn('team key refresh failed', { error }));
-        const changes = batch.filter((e): e is Extract<FeedEvent, { kind: 'change' }> => e.kind === 'change');
-        options.events.emit('team:changes', {
-          resync: batch.some((e) => e.kind === 'resync'),
-          tables: [...new Set(changes.map((e) => e.table))].slice(0, 64),
-          loanIds: [...new Set(changes.flatMap((e) => (e.loanId ? [e.loanId] : [])))].slice(0, 500),
-        });
-        options.onChanges?.(batch);
+        delivered = delivered
+          .then(() => deliver(batch))
+          .catch((error: unknown) => log.warn('a change burst could not be handled', { error }));
       },
     });
     coordinator = await openPollCoordinator({
