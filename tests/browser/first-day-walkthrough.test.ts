@@ -2,11 +2,19 @@ import type { Locator } from 'playwright';
 import { NewLoanInput } from '../../shared/domain';
 import { newLoanInput, borrowerInput } from '../helpers/applicant';
 import { emulatorPlaid, linkSandboxBank } from '../helpers/emulator-plaid';
-import { openDeskPage, seriousViolations, SCREENSHOTS, type DeskSession } from './support/desk';
+import {
+  emulatorLink,
+  openDeskPage,
+  returnToOfficer,
+  seriousViolations,
+  SCREENSHOTS,
+  type DeskSession,
+} from './support/desk';
 
 /**
  * What a new loan officer meets on a first day, over the real services and the built-in emulator: the context on a
- * report that is not ready (whose, which loan, ids and dates), what an unknown outcome really was.
+ * report that is not ready (whose, which loan, ids and dates), what an unknown outcome really was, and a borrower's
+ * re-link screen that shows all their banks.
  */
 let session: DeskSession;
 let loanId: string;
@@ -114,5 +122,44 @@ test('a create Plaid answered with a 500: the failed screen says Plaid answered,
   expect(await header.getByTestId('report-banks').textContent()).toBe('First Platypus Bank');
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/report-failed-context.png` });
+  expect(session.recorder.errors).toEqual([]);
+});
+
+test('re-linking one bank shows the borrower their other banks too, and which one was reconnected', async () => {
+  const { page } = session;
+  await page.evaluate(
+    ([a, l, i]) => void (location.hash = `#/link/${a}?loan=${l}&item=${i}`),
+    [mariaId, loanId, platypusId],
+  );
+  await page.getByTestId('link-start').waitFor();
+  expect(await page.getByTestId('link-start').textContent()).toBe('Reconnect First Platypus Bank');
+  // Before signing in: the bank to reconnect is named, and the other bank of theirs is listed.
+  const others = page.getByTestId('borrower-banks').getByTestId('linked-bank');
+  expect(await others.locator('strong').allTextContents()).toEqual(['First Gingham Credit Union']);
+  await page.screenshot({ path: `${SCREENSHOTS}/relink-welcome.png` });
+
+  await page.getByTestId('link-start').click();
+  const link = emulatorLink(page);
+  await link.getByTestId('reconnect-continue').click();
+  await link.getByTestId('credentials-username').fill('user_good');
+  await link.getByTestId('credentials-password').fill('pass_good');
+  await link.getByTestId('credentials-password').press('Enter');
+  await link.getByTestId('connected-continue').click();
+  await page.getByTestId('link-success').waitFor();
+  expect(await page.getByTestId('link-success').textContent()).toBe('First Platypus Bank is reconnected');
+  // Every bank of theirs for this loan, the reconnected one marked; not "Banks connected so far" with one bank.
+  const banks = page.getByTestId('linked-banks').getByTestId('linked-bank');
+  expect(await banks.locator('strong').allTextContents()).toEqual([
+    'First Platypus Bank',
+    'First Gingham Credit Union',
+  ]);
+  expect(await banks.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')))).toEqual([
+    'reconnected',
+    'ok',
+  ]);
+  expect(await banks.first().getByTestId('bank-note').textContent()).toBe('Reconnected just now');
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SCREENSHOTS}/relink-success.png` });
+  await returnToOfficer(page);
   expect(session.recorder.errors).toEqual([]);
 });

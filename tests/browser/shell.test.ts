@@ -607,7 +607,7 @@ test('update mode: a bank is re-linked through Link in update mode and stays the
   await link.getByTestId('credentials-password').press('Enter');
   await link.getByTestId('connected-continue').click();
   await page.getByTestId('link-success').waitFor();
-  expect(await page.getByTestId('link-success').textContent()).toBe('Your bank is reconnected');
+  expect(await page.getByTestId('link-success').textContent()).toBe('First Platypus Bank is reconnected');
   expect(await page.getByTestId('link-another').count()).toBe(0);
   await page.getByTestId('return-to-officer').click();
   await page.getByTestId('officer-pin').fill('2468');

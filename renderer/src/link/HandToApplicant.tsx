@@ -49,15 +49,25 @@ async function loadBorrowerView(
   };
 }
 
-function BankList({ banks, testId }: { banks: Item[]; testId: string }) {
+/**
+ * The borrower's banks for this loan. A bank that still needs them to sign in says so; the one just reconnected
+ * says that, so a re-link shows every bank of theirs, not only the one they signed in to.
+ */
+function BankList({ banks, testId, reconnectedId }: { banks: Item[]; testId: string; reconnectedId?: string }) {
   return (
     <ul className="linked-banks" data-testid={testId}>
-      {banks.map((item) => (
-        <li key={item.id} data-testid="linked-bank">
-          <strong>{item.institutionName}</strong>
-          <span>{item.accounts.map((a) => `${a.name}${a.mask ? ` ••${a.mask}` : ''}`).join(', ')}</span>
-        </li>
-      ))}
+      {banks.map((item) => {
+        const state =
+          item.id === reconnectedId ? 'reconnected' : item.status === 'needs_relink' ? 'needs-sign-in' : 'ok';
+        return (
+          <li key={item.id} data-testid="linked-bank" data-item-id={item.id} data-state={state}>
+            <strong>{item.institutionName}</strong>
+            {state === 'reconnected' && <em data-testid="bank-note">Reconnected just now</em>}
+            {state === 'needs-sign-in' && <em data-testid="bank-note">Needs you to sign in again</em>}
+            <span>{item.accounts.map((a) => `${a.name}${a.mask ? ` ••${a.mask}` : ''}`).join(', ')}</span>
+          </li>
+        );
+      })}
     </ul>
   );
 }
@@ -189,6 +199,7 @@ export function HandToApplicant({
 
   const name = person.data ? `${person.data.firstName} ${person.data.lastName}`.trim() : '';
   const institution = person.data?.relinkInstitution ?? 'your bank';
+  const otherBanks = person.data?.banks.filter((b) => b.id !== itemId) ?? [];
 
   let body;
   if (person.status === 'error' && !person.data) {
@@ -212,6 +223,12 @@ export function HandToApplicant({
           <>
             <p className="link-lead">Banks you have connected for this loan:</p>
             <BankList banks={person.data.banks} testId="borrower-banks" />
+          </>
+        )}
+        {updateMode && otherBanks.length > 0 && (
+          <>
+            <p className="link-lead">Your other banks for this loan:</p>
+            <BankList banks={otherBanks} testId="borrower-banks" />
           </>
         )}
         <Button variant="primary" size="large" onClick={startLink} data-testid="link-start">
@@ -244,15 +261,18 @@ export function HandToApplicant({
     body = (
       <>
         <h1 ref={headingRef} tabIndex={-1} data-testid="link-success">
-          {updateMode ? 'Your bank is reconnected' : 'Thank you — your bank is connected'}
+          {updateMode ? `${institution} is reconnected` : 'Thank you — your bank is connected'}
         </h1>
-        <p className="link-lead">Banks connected so far:</p>
+        <p className="link-lead">{updateMode ? 'Your banks for this loan:' : 'Banks connected so far:'}</p>
         <BankList
-          // Re-linking names the one bank; otherwise every bank of theirs so far, the ones from before first.
+          // Every bank of theirs so far: a re-linked one in its place among the others, new ones after those before.
           banks={
-            updateMode ? linked : [...person.data.banks.filter((b) => !linked.some((l) => l.id === b.id)), ...linked]
+            updateMode
+              ? person.data.banks.map((b) => linked.find((l) => l.id === b.id) ?? b)
+              : [...person.data.banks.filter((b) => !linked.some((l) => l.id === b.id)), ...linked]
           }
           testId="linked-banks"
+          {...(updateMode && itemId ? { reconnectedId: itemId } : {})}
         />
         <div className="link-actions">
           {!updateMode && (
