@@ -213,13 +213,19 @@ describe('report history store: repositories', () => {
       token: AUDIT_TOKEN,
     });
     await t.store.sourcedDeposits.mark(pending.id, 'txn-1', 'gift letter from parents');
-    const removed = await t.store.reports.markRemoved(pending.id);
-    expect(removed.status).toBe('removed');
+    expect(await t.store.reports.markRemoved(pending.id)).toBe(true);
+    expect((await t.store.reports.get(pending.id))?.status).toBe('removed');
     expect(await t.store.reports.reportToken(pending.id)).toBeNull();
     await expect(t.store.reports.readPdf(pending.id)).rejects.toThrowError(/no saved content/);
     expect(await t.store.auditCopies.token(copy.id)).toBeNull();
     expect((await t.store.auditCopies.get(copy.id))?.removedAt).toBe('2026-11-02T12:00:00.000Z');
     expect(await t.store.sourcedDeposits.list(pending.id)).toEqual([]);
+    // A second removal (another desk's, a moment later) changes nothing and says so.
+    t.advance(60_000);
+    expect(await t.store.reports.markRemoved(pending.id)).toBe(false);
+    expect(await t.raw.value('SELECT removed_at FROM reports WHERE id = ?', pending.id)).toBe(
+      '2026-11-02T12:00:00.000Z',
+    );
     expect((await t.store.reports.listForLoan(applicant.loanId, 'sandbox')).map((r) => [r.id, r.status])).toEqual(
       expect.arrayContaining([
         [pending.id, 'removed'],

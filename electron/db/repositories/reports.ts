@@ -78,8 +78,11 @@ export interface ReportRepository {
   /** The day Plaid generated a ready report (export file names), null for reports stored before it was kept. */
   generatedOn(id: string): Promise<string | null>;
   findByPlaidReportId(environment: PlaidEnvironment, plaidReportId: string): Promise<ReportRecord | null>;
-  /** Deletes content, token and audit-copy tokens; the row stays as 'removed' for the history. */
-  markRemoved(id: string): Promise<ReportRecord>;
+  /**
+   * Deletes content, token and audit-copy tokens; the row stays as 'removed' for the history. False (nothing
+   * changed) when it was removed already: of two desks removing it at once, the second waits and finds it so.
+   */
+  markRemoved(id: string): Promise<boolean>;
   search(query: ReportSearchQuery): Promise<{ rows: ReportSummary[]; total: number }>;
   listForLoan(loanId: string, environment: PlaidEnvironment): Promise<ReportSummary[]>;
   /** Reports whose request includes any of this borrower's Items, or which name them as the applicant. */
@@ -192,14 +195,19 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
   const removeTx = (id: string) =>
     ctx.transaction(async () => {
       const now = ctx.now();
+      // The row first: a second desk removing it at the same moment waits here, then changes nothing.
+      const { changes } = await ctx
+        .statement(
+          `UPDATE reports SET status = 'removed', report_token_enc = NULL, removed_at = ? WHERE id = ? AND status <> 'removed'`,
+        )
+        .run(now, id);
+      if (changes === 0) return false;
       await ctx.statement('DELETE FROM report_content WHERE report_id = ?').run(id);
       await ctx.statement('DELETE FROM sourced_deposits WHERE report_id = ?').run(id);
       await ctx
         .statement('UPDATE audit_copies SET token_enc = NULL, removed_at = coalesce(removed_at, ?) WHERE report_id = ?')
         .run(now, id);
-      await ctx
-        .statement(`UPDATE reports SET status = 'removed', report_token_enc = NULL, removed_at = ? WHERE id = ?`)
-        .run(now, id);
+      return true;
     });
 
   return {
@@ -410,8 +418,7 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
 
     async markRemoved(id) {
       if (!(await getRow(id))) throw notFound('Asset Report');
-      await removeTx(id);
-      return mustGet(id);
+      return removeTx(id);
     },
 
     search: (query) => searchReports(ctx, query),

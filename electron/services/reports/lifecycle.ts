@@ -16,12 +16,15 @@ import {
   plaidErrorBodyOf,
   type ReportFailureRecorder,
 } from './failures';
-import { certainlyNothingMade } from '../plaid-errors';
+import { certainlyNothingMade, outcomeUnknownAfterStop } from '../plaid-errors';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import {
   checkFilterAccounts,
   checkReportRequest,
+  REPORT_ENDPOINTS,
   REPORT_REQUESTED,
+  REPORT_SENT,
+  requestWasSent,
   sendReportRequest,
   type PlaidReportIds,
   type ReportRequest,
@@ -33,8 +36,9 @@ import { createReportPoller, type CallWindow, type PollIntervals, type ReportPol
  * The life of an Asset Report: create → pending → ready | failed → removed, crash-safe.
  *
  * The local "pending" row is written BEFORE Plaid is called and completed with Plaid's ids after,
- * so a crash can neither lose a report nor make a second local one. Readiness arrives by webhook
- * where one can reach us and always by polling as well (see ./poller and ./fetch).
+ * so a crash can neither lose a report, nor make a second local one, nor send one request twice.
+ * Readiness arrives by webhook where one can reach us and always by polling as well (see ./poller
+ * and ./fetch).
  */
 
 export { CallWindow, DEFAULT_POLL_INTERVALS, GETS_PER_MINUTE_PER_REPORT, type PollIntervals } from './poller';
@@ -155,10 +159,9 @@ export class ReportLifecycle {
 
   /**
    * Every pending report of this environment carries on after a restart: with Plaid's ids it is
-   * polled; without them it is (re)submitted. Narrow window: if the process died after Plaid
-   * answered create but before attachPlaid committed, Plaid holds an orphan report we never learn
-   * the token of (it costs one report, it cannot be fetched or billed twice); locally there is still
-   * exactly one row, because resubmission attaches to the same pending row, never a new one.
+   * polled; never sent (the app stopped between the pending row and the request) it is submitted now,
+   * attached to the same row; sent but without Plaid's answer saved it ends failed with an unknown
+   * outcome, never sent twice (Plaid may hold that report, whose token we cannot learn).
    */
   async resume(): Promise<void> {
     for (const report of await this.store.reports.listPending(this.environment)) await this.carryOn(report);
@@ -177,6 +180,11 @@ export class ReportLifecycle {
     if (report.plaidReportId) {
       this.log.info('resuming report', { reportId: report.id });
       this.poller.start(report.id);
+    } else if (await requestWasSent(this.store, report.id)) {
+      // Sent, then the app stopped before Plaid's ids were saved: Plaid may have made and billed the report, and
+      // its token came only in the lost answer. Sending it again would bill a second one; the officer is told.
+      this.log.warn('report sent before a stop, its answer lost: not sent again', { reportId: report.id });
+      await this.recordFailure(report, plaidErrorBodyOf(outcomeUnknownAfterStop(REPORT_ENDPOINTS[report.kind])));
     } else {
       this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
       await this.submit(report).catch((error: unknown) => {
@@ -232,18 +240,32 @@ export class ReportLifecycle {
 
   async remove(reportId: string): Promise<void> {
     const report = await this.requireReport(reportId);
+    if (report.status === 'removed') throw await this.alreadyRemoved(reportId);
     // A failed report too: one Plaid accepted (or may hold) goes at Plaid first; one it never named, here only.
     const removedAtPlaid = await this.removeAtPlaid(report);
-    await this.store.transaction(async () => {
-      await this.store.reports.markRemoved(reportId);
+    const removedHere = await this.store.transaction(async () => {
+      // Another desk may have removed it meanwhile (Plaid answers its second removal as done): logged once.
+      if (!(await this.store.reports.markRemoved(reportId))) return false;
       await this.store.activity.append({
         action: 'report_removed',
         applicantId: report.applicantId,
         reportId,
         detail: { plaidReportId: report.plaidReportId, status: report.status, removedAtPlaid },
       });
+      return true;
     });
+    if (!removedHere) throw await this.alreadyRemoved(reportId);
     this.log.info('report removed', { reportId, status: report.status, removedAtPlaid });
+  }
+
+  /** What the desk that came second is told: who removed the report (on a team, the activity log names them). */
+  private async alreadyRemoved(reportId: string): Promise<AppError> {
+    const entry = (await this.store.activity.list({ reportId })).find((e) => e.action === 'report_removed');
+    return new AppError({
+      code: ErrorCodes.conflict,
+      message: `This report was already removed${entry?.actor ? `, by ${entry.actor}` : ''}. There is nothing left to remove.`,
+      retryable: false,
+    });
   }
 
   /** Removal at Plaid only (applicant deletion and retention delete locally themselves); true when asked of Plaid. */
@@ -305,6 +327,13 @@ export class ReportLifecycle {
 
   private async sendAndAttach(pending: ReportRecord): Promise<ReportRecord> {
     const { store, gateway } = this.deps;
+    // Written before the request leaves: after a crash, a row with this entry and no ids is never sent again.
+    await store.activity.append({
+      action: REPORT_SENT,
+      applicantId: pending.applicantId,
+      reportId: pending.id,
+      detail: { kind: pending.kind },
+    });
     let reply: PlaidReportIds;
     try {
       reply = await sendReportRequest(pending, { store, gateway, webhook: this.deps.webhookUrl() });
