@@ -31,10 +31,11 @@ import { createWindowEventSink, registerIpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
   applyAppSwitches,
+  CLEAR_LINK_SITE_DATA_AFTER,
+  clearLinkSiteData,
   installCspHeaders,
   installDefaultGuards,
   installPermissionHandlers,
-  LINK_POPUP_PARTITION,
   type PopupWindow,
 } from './security';
 import {
@@ -151,8 +152,8 @@ function main(): void {
     // Dock click waits for `ready` below.
     const current = () => policy;
     const emulatorOrigin = () => current()?.emulatorOrigin();
+    // Link's and the banks' pop-ups share this session (window.open children): the same policy refuses them everything.
     installPermissionHandlers(session.defaultSession, { emulatorOrigin });
-    installPermissionHandlers(session.fromPartition(LINK_POPUP_PARTITION));
     const pagePolicy = () =>
       current()?.csp() ?? createEnvironmentPolicy({ environment: 'emulator', emulatorOrigin: null }).csp();
     handleAppProtocol(protocol, net, join(__dirname, '..', 'renderer'), pagePolicy);
@@ -160,11 +161,16 @@ function main(): void {
     registerIpcHandlers(ipcMain, createIpcDispatcher(started.handlers, logger), {
       allowedOrigins,
       logger,
-      afterCall: (channel, result) => {
+      afterCall: async (channel, result) => {
         if (!result.ok) return;
         // Link reported its result: the bank's consent pop-ups have done their job.
         if (channel === 'link:complete' || channel === 'link:updateComplete') closeLinkPopups();
         if (channel === 'settings:update' || channel === 'settings:switchEnvironment') refreshOAuthReturn();
+        // Answered once the bank's cookies are gone: the next borrower's Link starts clean.
+        if (CLEAR_LINK_SITE_DATA_AFTER.includes(channel))
+          await clearLinkSiteData(session.defaultSession, allowedOrigins).catch((error: unknown) =>
+            logger.warn("could not clear Link's site data", { error }),
+          );
       },
     });
 

@@ -53,8 +53,8 @@ export function registerIpcHandlers(
   options: {
     allowedOrigins: readonly string[];
     logger: Logger;
-    /** Told after each answered call (e.g. Link finished: close its pop-ups). */
-    afterCall?: (channel: string, result: Envelope<unknown>) => void;
+    /** Told after each call, before its answer goes back (e.g. Link finished: close its pop-ups). */
+    afterCall?: (channel: string, result: Envelope<unknown>) => void | Promise<void>;
   },
 ): void {
   for (const channel of channelNames) {
@@ -71,7 +71,7 @@ export function registerIpcHandlers(
         };
       }
       const result = await dispatcher.dispatch(channel, payload);
-      options.afterCall?.(channel, result);
+      await options.afterCall?.(channel, result);
       return result;
     });
   }

@@ -75,10 +75,32 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 
 /**
  * Plaid Link / bank OAuth pop-ups: the same locked-down set but without our preload, so a bank page
- * never sees the window API. `window.opener` still works (Link needs it to finish OAuth).
+ * never sees the window API. `window.opener` still works (Link needs it to finish OAuth), and that is
+ * why no `partition` is given: a window.open child is made by Chromium in its opener's session, where
+ * Electron ignores one. What Link and the banks leave in that session is cleared instead (clearLinkSiteData).
  */
 export function popupWebPreferences(): WebPreferences {
-  return { ...LOCKED_DOWN_PREFERENCES, partition: LINK_POPUP_PARTITION, devTools: false };
+  return { ...LOCKED_DOWN_PREFERENCES, devTools: false };
+}
+
+/**
+ * Calls after whose success Link's and the banks' site data is cleared: a borrower's turn begins and ends,
+ * Link finished. A bank's sign-in cookies must not greet the next borrower, nor stay on disk.
+ */
+export const CLEAR_LINK_SITE_DATA_AFTER: readonly string[] = [
+  'handoff:start',
+  'handoff:end',
+  'handoff:endWithOs',
+  'link:complete',
+  'link:updateComplete',
+];
+
+/**
+ * Clears every site's cookies, storage and cache in our page's session except our own page's origins, in
+ * every context (Plaid's frame inside our page included): only Link, its frames and the banks' pop-ups use it.
+ */
+export function clearLinkSiteData(session: Pick<Session, 'clearData'>, ownOrigins: readonly string[]): Promise<void> {
+  return session.clearData({ excludeOrigins: [...ownOrigins], originMatchingMode: 'origin-in-all-contexts' });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,9 +260,6 @@ export function classifyWindowOpen(url: string, options: WindowOpenOptions = {})
   if (EXTERNAL_URL_HOSTS.includes(parsed.hostname)) return 'deny';
   return 'allow-link-popup';
 }
-
-/** Bank pages get their own in-memory session: no cookies or storage shared with our page, nothing kept. */
-export const LINK_POPUP_PARTITION = 'link-popup';
 
 /** The `setWindowOpenHandler` answer: allowed pop-ups get sandboxed, preload-free windows. */
 export function decideWindowOpen(url: string, options: WindowOpenOptions = {}): WindowOpenHandlerResponse {

@@ -25,6 +25,10 @@ const clipboardWrites: string[] = [];
 let finishClipboardWrite: () => void = () => undefined;
 let clipboardStarted = 0;
 const partitions: string[] = [];
+const cleared: unknown[] = [];
+/** Clearings asked for and not finished yet, while the test holds them (it then finishes them). */
+const clearing: (() => void)[] = [];
+let holdClearing = false;
 const userData = mkdtempSync(join(tmpdir(), 'assetdesk-main-'));
 // The log "file" is a folder: every log write fails, as on a full disk, for the whole run.
 mkdirSync(join(userData, 'logs', 'assetdesk.log'), { recursive: true });
@@ -132,6 +136,15 @@ vi.mock('electron', () => {
       setPermissionCheckHandler: () => calls.push('setPermissionCheckHandler'),
       setDevicePermissionHandler: () => undefined,
       webRequest: { onHeadersReceived: () => calls.push('onHeadersReceived') },
+      clearData: (options: unknown) =>
+        new Promise<void>((resolve) => {
+          const finish = () => {
+            cleared.push(options);
+            resolve();
+          };
+          if (holdClearing) clearing.push(finish);
+          else finish();
+        }),
     },
     fromPartition: (name: string) => {
       partitions.push(name);
@@ -253,7 +266,8 @@ describe('main process startup (Electron mocked, services real)', () => {
 
   it('made one window for the early Dock click and the start itself', () => {
     expect(windows).toHaveLength(1);
-    expect(partitions).toContain('link-popup');
+    // Link's pop-ups live in the page's session (window.open children): no separate partition is made.
+    expect(partitions).toStrictEqual([]);
   });
 
   it('serves the page with the policy of the active environment (emulator: its origin, nothing of Plaid)', async () => {
@@ -346,6 +360,52 @@ describe('main process startup (Electron mocked, services real)', () => {
     expect((await call('handoff:end', { pin: '2468' })).ok).toBe(true);
     expect(main.webContents.sent).toContainEqual(['handoff:ended', {}]);
     expect(popup.webContents.sent).toEqual([]);
+  });
+
+  it("clears Link's and the banks' site data before answering a borrower's turn, and not after a refused call", async () => {
+    const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
+    const call = (channel: string, payload: unknown) =>
+      handlers.get(channel)!({ senderFrame: mainFrame, sender: { mainFrame } }, payload) as Promise<{
+        ok: boolean;
+        value: { borrowers: { id: string }[] };
+      }>;
+    const loan = await call('loans:create', {
+      loan: {
+        loanNumber: 'LN-CLEAR-1',
+        loanPurpose: 'purchase',
+        applicationDate: new Date().toISOString().slice(0, 10),
+        qualifyingMonthlyIncome: 8000,
+        fundsToClose: 20000,
+      },
+      borrowers: [{ firstName: 'Rui', lastName: 'Costa', email: 'rui@example.com', phone: '+1 415 555 0101' }],
+    });
+    expect(loan.ok).toBe(true);
+    // The events test's turn above was cleared as it began and as it ended; this PIN is the one it set.
+    expect(cleared).toHaveLength(2);
+    expect((await call('handoff:setPin', { pin: '2468', currentPin: '2468' })).ok).toBe(true);
+    cleared.length = 0;
+    holdClearing = true;
+    let answered = false;
+    const started = call('handoff:start', { applicantId: loan.value.borrowers[0]!.id }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    await vi.waitFor(() => expect(clearing).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    clearing.shift()!();
+    expect((await started).ok).toBe(true);
+    expect(cleared).toStrictEqual([
+      { excludeOrigins: ['app://assetdesk'], originMatchingMode: 'origin-in-all-contexts' },
+    ]);
+    // A wrong PIN ends nothing: nothing is cleared.
+    expect((await call('handoff:end', { pin: '1111' })).ok).toBe(false);
+    expect(clearing).toHaveLength(0);
+    const ended = call('handoff:end', { pin: '2468' });
+    await vi.waitFor(() => expect(clearing).toHaveLength(1));
+    clearing.shift()!();
+    expect((await ended).ok).toBe(true);
+    expect(cleared).toHaveLength(2);
   });
 });
 

@@ -1,11 +1,12 @@
 import {
   APP_ORIGIN,
-  LINK_POPUP_PARTITION,
   PLAID_LINK_CSP,
   isPermissionAllowed,
   FORBIDDEN_SWITCHES,
   applyAppSwitches,
   buildContentSecurityPolicy,
+  CLEAR_LINK_SITE_DATA_AFTER,
+  clearLinkSiteData,
   classifyWindowOpen,
   decideWindowOpen,
   installCspHeaders,
@@ -22,6 +23,7 @@ import {
   receivedOAuthRedirect,
   secureWebPreferences,
 } from '../../electron/main/security';
+import { channelNames } from '../../shared/ipc/contract';
 
 // The one allowed fake: Electron itself. A WebContents that records listeners so tests can fire events.
 class FakeContents {
@@ -287,8 +289,8 @@ describe('decideWindowOpen', () => {
     const prefs = response.overrideBrowserWindowOptions?.webPreferences;
     expect(prefs).toStrictEqual(popupWebPreferences());
     expect(prefs && 'preload' in prefs).toBe(false);
-    expect(prefs?.partition).toBe(LINK_POPUP_PARTITION);
-    expect(prefs?.partition?.startsWith('persist:')).toBe(false);
+    // A window.open child lives in its opener's session whatever `partition` says (clearLinkSiteData cleans it).
+    expect(prefs && ('partition' in prefs || 'session' in prefs)).toBe(false);
   });
 
   it.each([
@@ -328,6 +330,21 @@ describe('decideWindowOpen', () => {
     expect(isAllowedPopupNavigation('http://bank.example.com/login')).toBe(false);
     expect(isAllowedPopupNavigation('https://x@bank.example.com/')).toBe(false);
     expect(isAllowedPopupNavigation('app://assetdesk/')).toBe(false);
+  });
+});
+
+describe("clearing Link's site data", () => {
+  it("clears every site's data in every context but our page's own origins", async () => {
+    const calls: unknown[] = [];
+    await clearLinkSiteData({ clearData: async (options) => void calls.push(options) }, [APP_ORIGIN]);
+    expect(calls).toStrictEqual([{ excludeOrigins: [APP_ORIGIN], originMatchingMode: 'origin-in-all-contexts' }]);
+  });
+
+  it('follows the calls that begin and end a borrower’s turn and finish Link, all in the contract', () => {
+    for (const channel of CLEAR_LINK_SITE_DATA_AFTER) expect(channelNames).toContain(channel);
+    expect(CLEAR_LINK_SITE_DATA_AFTER).toEqual(
+      expect.arrayContaining(['handoff:start', 'handoff:end', 'handoff:endWithOs', 'link:complete']),
+    );
   });
 });
 
