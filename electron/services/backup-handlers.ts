@@ -49,7 +49,7 @@ export function createBackupHandlers(deps: BackupHandlerDeps): Pick<ContractHand
   return {
     'backup:status': () => backupStatus(deps),
     'backup:setReminder': async ({ days }) => {
-      await requireStore(deps).settings.set(KEYS.reminderDays, days);
+      await requireLocalStore(deps).settings.set(KEYS.reminderDays, days);
       return backupStatus(deps);
     },
     'backup:create': async () => {
@@ -76,6 +76,23 @@ function requireStore(deps: BackupHandlerDeps): AssetDeskStore {
       retryable: true,
     });
   }
+  return store;
+}
+
+/**
+ * The open history when it is this desk's own: a team's is backed up by the office, and its key is the team's
+ * (in every member's keychain), so this desk has no backup reminder or recovery key to keep there.
+ */
+function requireLocalStore(deps: BackupHandlerDeps): AssetDeskStore {
+  const store = requireStore(deps);
+  if (store.kind === 'team')
+    throw new AppError({
+      code: 'TEAM_BACKUP_BY_OFFICE',
+      message:
+        "The team's history is backed up by the office's database administrator, and its key is kept in every member's keychain: " +
+        'there is no backup reminder or recovery key to set for it at this desk.',
+      retryable: false,
+    });
   return store;
 }
 
@@ -182,7 +199,7 @@ function recoveryHandlers(
 ): Pick<ContractHandlers, 'recovery:newKey' | 'recovery:confirmSaved' | 'recovery:unlock' | 'keychain:retry'> {
   return {
     'recovery:newKey': async () => {
-      const store = requireStore(deps);
+      const store = requireLocalStore(deps);
       const recoveryKey = newRecoveryKey();
       await store.saveRecoveryWrappedKey(wrapDataKey(await deps.vault.dataKey({ databaseExists: true }), recoveryKey));
       await store.settings.set(KEYS.recoverySaved, null); // a new key counts as saved only once the officer says so
@@ -190,7 +207,7 @@ function recoveryHandlers(
       return { recoveryKey };
     },
     'recovery:confirmSaved': async () => {
-      const store = requireStore(deps);
+      const store = requireLocalStore(deps);
       if (!(await store.hasRecoveryKey())) {
         throw new AppError({ code: ErrorCodes.conflict, message: 'Create a recovery key first.', retryable: false });
       }

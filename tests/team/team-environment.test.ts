@@ -101,4 +101,24 @@ describe("the team's environment and webhook settings, at every desk", () => {
     const shared = await team.admin.statement("SELECT key FROM settings WHERE key = 'webhookPort'").all();
     expect(shared).toEqual([]);
   });
+
+  it("the backup reminder and recovery key are a local history's: on a team they are refused, saying why", async () => {
+    for (const desk of [admin, officer]) {
+      for (const call of [
+        () => desk.handlers['backup:setReminder']({ days: 3 }),
+        () => desk.handlers['recovery:newKey']({}),
+        () => desk.handlers['recovery:confirmSaved']({}),
+      ])
+        await expect(call()).rejects.toMatchObject({
+          code: 'TEAM_BACKUP_BY_OFFICE',
+          message: expect.stringContaining("backed up by the office's database administrator"),
+        });
+    }
+    const written = await team.admin
+      .statement(
+        "SELECT key FROM store_meta WHERE key <> 'key_check' UNION ALL SELECT key FROM settings WHERE key LIKE 'backup%' OR key LIKE 'recovery%'",
+      )
+      .all();
+    expect(written).toEqual([]);
+  });
 });
