@@ -218,13 +218,17 @@ function main(): void {
 
   // Every web contents starts locked, however it was made; known windows then get their own guards.
   app.on('web-contents-created', (_event, contents) => installDefaultGuards(contents));
-  app.on('second-instance', () => void windows.open().catch(() => undefined));
-  app.on('activate', () => void windows.open().catch(() => undefined));
+  let stopping = false;
+  // While quitting, the services stop under any window: a second launch or a Dock click opens none.
+  const openWindow = () => {
+    if (!stopping) void windows.open().catch(() => undefined);
+  };
+  app.on('second-instance', openWindow);
+  app.on('activate', openWindow);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  let stopping = false;
   app.on('before-quit', (event) => {
     if (stopping || !services) return;
     stopping = true;

@@ -407,6 +407,21 @@ describe('main process startup (Electron mocked, services real)', () => {
     expect((await ended).ok).toBe(true);
     expect(cleared).toHaveLength(2);
   });
+
+  it('once quitting, opens no window for a second launch or a Dock click, and quits when the services stopped', async () => {
+    for (const window of windows)
+      if (!(window as unknown as { isDestroyed(): boolean }).isDestroyed()) window.emit('closed');
+    const before = windows.length;
+    let prevented = 0;
+    appListeners.get('before-quit')!({ preventDefault: () => (prevented += 1) });
+    expect(prevented).toBe(1);
+    // The window was closed (Windows, Linux: that is what quits); the officer starts AssetDesk again meanwhile.
+    appListeners.get('second-instance')!();
+    appListeners.get('activate')!();
+    await vi.waitFor(() => expect(calls).toContain('quit'), { timeout: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(windows).toHaveLength(before);
+  }, 30_000);
 });
 
 describe('a second launch (single-instance lock held by the first)', () => {
