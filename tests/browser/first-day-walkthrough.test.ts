@@ -163,3 +163,43 @@ test('re-linking one bank shows the borrower their other banks too, and which on
   await returnToOfficer(page);
   expect(session.recorder.errors).toEqual([]);
 });
+
+test('Settings opens with what a new officer needs; the forwarding line shows only where a public URL is in play', async () => {
+  const { page } = session;
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('webhook-delivery').waitFor();
+  const sections = await page.locator('[data-testid=settings-screen] section > h2').allTextContents();
+  expect(sections.slice(0, 4)).toEqual([
+    'Officer PIN',
+    'Plaid environment',
+    'Plaid keys',
+    'Retention and underwriting',
+  ]);
+  // Set up once, by one person: last.
+  expect(sections.slice(-2)).toEqual(['Backup and recovery', 'Team']);
+  await page.screenshot({ path: `${SCREENSHOTS}/settings-first-screen.png` });
+
+  // The emulator calls AssetDesk on this computer: no public URL, nothing to forward.
+  const setUp = page.getByTestId('webhook-setup');
+  expect(await setUp.textContent()).toBe('No public URL is needed: the built-in emulator runs on this computer.');
+  expect(await page.getByTestId('webhook-local-url').count()).toBe(0);
+  expect(await page.getByTestId('webhook-delivery').textContent()).not.toContain('must forward');
+
+  // Webhooks off: how to have them with the emulator.
+  await page.getByTestId('webhook-enabled').uncheck();
+  await page.getByRole('button', { name: 'Save webhook settings' }).click();
+  await page.locator('[data-testid="webhook-delivery"][data-mode="polling"]').waitFor();
+  expect(await setUp.textContent()).toBe(
+    'For webhooks, turn on Receive webhooks: the built-in emulator calls AssetDesk on this computer.',
+  );
+
+  // A public URL: now the line says where it must forward to.
+  await page.getByTestId('webhook-enabled').check();
+  await page.getByTestId('webhook-url').fill('https://desk.example.com/plaid/webhook');
+  await page.getByRole('button', { name: 'Save webhook settings' }).click();
+  await page.getByTestId('webhook-plaid-url').getByText('https://desk.example.com/plaid/webhook').waitFor();
+  expect(await setUp.textContent()).toMatch(
+    /^Your public URL must forward to http:\/\/127\.0\.0\.1:\d+\/plaid\/webhook on this computer/,
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+});

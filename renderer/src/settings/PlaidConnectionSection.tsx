@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { SettingsChanges, type Settings } from '../../../shared/domain';
 import { api } from '../api';
 import { Button, ErrorAlert, SelectField, TextField, toAppError, useToast } from '../ui';
@@ -31,33 +31,59 @@ export function PlaidConnectionSection({ settings, onChange }: { settings: Setti
   return (
     <section className="panel" aria-labelledby="plaid-connection-heading" data-testid="plaid-connection">
       <h2 id="plaid-connection-heading">Connection to Plaid</h2>
-      <ReadinessDelivery delivery={settings.webhookDelivery} />
+      <ReadinessDelivery settings={settings} />
       <RedirectUris key={JSON.stringify(settings.oauthRedirectUri)} settings={settings} onChange={onChange} />
       <HostedLinkLifetime key={settings.hostedLinkLifetimeSeconds} settings={settings} onChange={onChange} />
     </section>
   );
 }
 
-function ReadinessDelivery({ delivery }: { delivery: Settings['webhookDelivery'] }) {
+/**
+ * How readiness reaches AssetDesk, and the one thing the officer may have to set up for webhooks: where a public
+ * URL must forward. That line shows only where it applies (a public URL set, or webhooks on without one); the
+ * built-in emulator calls AssetDesk on this computer and needs none.
+ */
+function ReadinessDelivery({ settings }: { settings: Settings }) {
+  const delivery = settings.webhookDelivery;
+  const emulator = settings.environment === 'emulator';
+  const publicUrl = settings.webhook.enabled ? settings.webhook.publicUrl : null;
+  const local = delivery.localUrl && <code data-testid="webhook-local-url">{delivery.localUrl}</code>;
+  let setUp: ReactNode = null;
+  if (publicUrl && local)
+    setUp = (
+      <>
+        Your public URL must forward to {local} on this computer (the port stays the same across restarts while a public
+        URL is set).
+      </>
+    );
+  else if (delivery.mode === 'webhook' && emulator && !publicUrl)
+    setUp = 'No public URL is needed: the built-in emulator runs on this computer.';
+  else if (delivery.mode === 'polling' && local)
+    setUp = (
+      <>For webhooks, enter under Webhook receiver a public https URL that forwards to {local} on this computer.</>
+    );
+  else if (delivery.mode === 'polling')
+    setUp = emulator
+      ? 'For webhooks, turn on Receive webhooks: the built-in emulator calls AssetDesk on this computer.'
+      : 'For webhooks, turn on Receive webhooks and enter a public https URL that forwards to this computer.';
   return (
     <div data-testid="webhook-delivery" data-mode={delivery.mode}>
       <h3>Report readiness</h3>
       {delivery.mode === 'polling' ? (
         <p>
           <strong>Polling.</strong> AssetDesk asks Plaid about each pending report (at most 15 times a minute per
-          report). This needs nothing from you; a report may show as ready a little after Plaid finishes it. For
-          webhooks, give AssetDesk a public https URL that forwards to this computer.
+          report). This needs nothing from you; a report may show as ready a little after Plaid finishes it.
         </p>
       ) : (
         <p>
-          <strong>Webhooks.</strong> Plaid calls <code data-testid="webhook-plaid-url">{delivery.plaidUrl}</code> when a
-          report is ready or a bank needs the applicant again; AssetDesk still polls as a fallback.
+          <strong>Webhooks.</strong> {emulator && !publicUrl ? 'The built-in emulator' : 'Plaid'} calls{' '}
+          <code data-testid="webhook-plaid-url">{delivery.plaidUrl}</code> when a report is ready or a bank needs the
+          applicant again; AssetDesk still polls as a fallback.
         </p>
       )}
-      {delivery.localUrl && (
-        <p className="muted">
-          Your public URL must forward to <code data-testid="webhook-local-url">{delivery.localUrl}</code> on this
-          computer (the port stays the same across restarts while a public URL is set).
+      {setUp && (
+        <p className="muted" data-testid="webhook-setup">
+          {setUp}
         </p>
       )}
     </div>

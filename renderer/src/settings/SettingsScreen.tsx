@@ -353,7 +353,11 @@ function WebhookSection({ settings, onChange }: { settings: Settings; onChange(s
           onChange={(e) => setPublicUrl(e.target.value)}
           disabled={!enabled}
           error={error.field}
-          hint="An https address that forwards to this computer"
+          hint={
+            settings.environment === 'emulator'
+              ? 'Not needed with the built-in emulator, which calls AssetDesk on this computer. For Sandbox or Production: an https address that forwards to this computer.'
+              : 'An https address that forwards to this computer'
+          }
           data-testid="webhook-url"
         />
         <div className="form-actions">
@@ -518,8 +522,8 @@ export function SettingsScreen() {
       <div className="page-header">
         <h1>Settings</h1>
       </div>
-      <TeamSection />
-      <BackupSection />
+      {/* What a new officer needs first: the PIN for hand-offs, Plaid's environment and keys, the underwriting
+          rules; then how Plaid reaches AssetDesk, and last the backups and the team (set up once, by one person). */}
       <OfficerPinSection />
       {loaded.status === 'error' && !settings ? (
         <ErrorState error={loaded.error} onRetry={loaded.reload} title="Settings could not be loaded" />
@@ -537,17 +541,19 @@ export function SettingsScreen() {
             <CredentialsForm environment="production" settings={settings} onChange={setSettings} />
             <PlaidCheckNote />
           </section>
+          <UnderwritingSection settings={settings} onChange={setSettings} />
+          <AssetClassSettingsSection />
+          <InsightsSection settings={settings} onChange={setSettings} />
           <WebhookSection
             key={`webhook-${settings.webhook.enabled}-${settings.webhook.publicUrl}`}
             settings={settings}
             onChange={setSettings}
           />
           <PlaidConnectionSection settings={settings} onChange={setSettings} />
-          <InsightsSection settings={settings} onChange={setSettings} />
-          <UnderwritingSection settings={settings} onChange={setSettings} />
-          <AssetClassSettingsSection />
         </RoleLocked>
       )}
+      <BackupSection />
+      <TeamSection />
     </div>
   );
 }
