@@ -159,6 +159,12 @@ describe('the packed file list', () => {
     expect(bytes).toBeLessThan(PACKED_BUDGET_BYTES);
   });
 
+  it('is the budget the README states', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const stated = /fails above \*\*(\d+) MB\s+unpacked without Electron\*\*/.exec(readme)?.[1];
+    expect(Number(stated)).toBe(PACKED_BUDGET_BYTES / 1024 / 1024);
+  });
+
   it('the pattern engine honours order, negation and the platform macros', () => {
     const patterns = ['out/main/**/*', '!**/*.map', 'node_modules/better-sqlite3/prebuilds/${platform}-${arch}.node'];
     const linux = packedFiles(patterns);
