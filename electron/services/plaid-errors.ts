@@ -92,7 +92,23 @@ function whatHappened(raw: unknown): string {
 
 export function outcomeUnknown(endpoint: string, raw: unknown): AppError {
   const cause = toAppError(raw);
-  const happened = whatHappened(raw);
+  return outcomeUnknownBecause(endpoint, whatHappened(raw), cause.requestId, cause.code);
+}
+
+/**
+ * A request sent to Plaid just before AssetDesk stopped (a crash, a power cut, the app killed), whose answer never
+ * reached the history: Plaid may have acted on it, so it is not sent again.
+ */
+export function outcomeUnknownAfterStop(endpoint: string): AppError {
+  return outcomeUnknownBecause(endpoint, "AssetDesk stopped before Plaid's answer was saved", undefined, 'STOPPED');
+}
+
+function outcomeUnknownBecause(
+  endpoint: string,
+  happened: string,
+  requestId: string | undefined,
+  causeCode: string,
+): AppError {
   // Plaid gives a made thing's token only in its answer: one it may have made without answering can never be opened
   // here, so the next step is always to ask again.
   const what: Record<string, string> = {
@@ -109,9 +125,9 @@ export function outcomeUnknown(endpoint: string, raw: unknown): AppError {
         what[endpoint] ??
         `${happened}, so AssetDesk cannot tell whether Plaid did what was asked. AssetDesk did not send the request again.`,
       retryable: false,
-      ...(cause.requestId ? { requestId: cause.requestId } : {}),
+      ...(requestId ? { requestId } : {}),
     },
-    { cause: new Error(`${endpoint}: ${cause.code}`) },
+    { cause: new Error(`${endpoint}: ${causeCode}`) },
   );
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createMemoryLogger } from '../../electron/log/logger';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
+import { startCountingProxy, type CountingProxy } from './counting-proxy';
 import { EMULATOR_CLIENT_ID, EMULATOR_SECRET } from './harness';
 
 const hasKeychain = await requireKeychain();
@@ -49,6 +50,7 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
   let emulator: RunningEmulator;
   const folders: string[] = [];
   const services: string[] = [];
+  const proxies: CountingProxy[] = [];
   beforeAll(async () => {
     emulator = await startEmulator({
       readyAfterMs: 100,
@@ -60,51 +62,121 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
   });
   afterAll(async () => {
     for (const proc of running) proc.kill('SIGKILL');
+    for (const proxy of proxies) await proxy.close();
     await emulator?.close();
     for (const f of folders) rmSync(f, { recursive: true, force: true });
     const keytar = await realKeytar();
     for (const s of services) await keytar.deletePassword(s, 'data-key').catch(() => false);
   });
 
-  test.each(['after-pending', 'after-plaid-reply'])(
-    'killed %s: on restart the report ends ready exactly once',
-    async (crashAt) => {
-      const userData = mkdtempSync(join(tmpdir(), 'assetdesk-crash-'));
-      const keychainService = testKeychainService();
-      folders.push(userData);
-      services.push(keychainService);
-      const env = {
-        USER_DATA: userData,
-        KEYCHAIN_SERVICE: keychainService,
-        EMU_URL: emulator.baseUrl,
-        EMU_CLIENT_ID: emulator.clientId,
-        EMU_SECRET: emulator.secret,
-      };
+  type Outcome = {
+    reports: Array<{
+      id: string;
+      kind: string;
+      status: string;
+      plaidReportId: string | null;
+      failure: { code: string; message: string } | null;
+    }>;
+    readyEntries: number;
+    notices: Array<{ title: string; body: string }>;
+  };
 
-      const crashed = await runChild({ ...env, ACTION: 'create', ASSETDESK_CRASH_AT: crashAt });
-      expect(crashed.timedOut, 'the creating child was killed at its crash point, not by the time limit').toBe(false);
-      expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
-      expect(crashed.stdout).not.toContain('NOT KILLED');
+  /** A data folder and keychain of its own, its children reaching the emulator through a counting proxy. */
+  async function desk() {
+    const userData = mkdtempSync(join(tmpdir(), 'assetdesk-crash-'));
+    const keychainService = testKeychainService();
+    folders.push(userData);
+    services.push(keychainService);
+    const proxy = await startCountingProxy(emulator.baseUrl);
+    proxies.push(proxy);
+    const env = {
+      USER_DATA: userData,
+      KEYCHAIN_SERVICE: keychainService,
+      EMU_URL: proxy.url,
+      EMU_CLIENT_ID: emulator.clientId,
+      EMU_SECRET: emulator.secret,
+    };
+    return { env, proxy };
+  }
 
-      const resumed = await runChild({ ...env, ACTION: 'resume' });
-      expect(resumed.timedOut, `the resuming child finished by itself: ${resumed.stderr}`).toBe(false);
-      expect(resumed.code, resumed.stderr).toBe(0);
-      const outcome = JSON.parse(resumed.stdout) as {
-        reports: Array<{ status: string; plaidReportId: string | null }>;
-        readyEntries: number;
-      };
+  /** Kills a child at `crashAt` while it does `action`, then starts twice more on the same folder. */
+  async function crashThenRestart(env: Record<string, string>, action: string, crashAt: string) {
+    const crashed = await runChild({ ...env, ACTION: action, ASSETDESK_CRASH_AT: crashAt });
+    expect(crashed.timedOut, 'the child was killed at its crash point, not by the time limit').toBe(false);
+    expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+    expect(crashed.stdout).not.toContain('NOT KILLED');
+
+    const resumed = await runChild({ ...env, ACTION: 'resume' });
+    expect(resumed.timedOut, `the resuming child finished by itself: ${resumed.stderr}`).toBe(false);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const outcome = JSON.parse(resumed.stdout) as Outcome;
+
+    // A third start finds nothing to do, changes nothing and tells nothing.
+    const again = await runChild({ ...env, ACTION: 'resume' });
+    expect(again.timedOut, 'the third start finished by itself').toBe(false);
+    const third = JSON.parse(again.stdout) as Outcome;
+    expect({ reports: third.reports, readyEntries: third.readyEntries }).toEqual({
+      reports: outcome.reports,
+      readyEntries: outcome.readyEntries,
+    });
+    expect(third.notices).toEqual([]);
+    return outcome;
+  }
+
+  test(
+    'killed after the pending row, before the request left: on restart it is sent once and ends ready once',
+    async () => {
+      const { env, proxy } = await desk();
+      const outcome = await crashThenRestart(env, 'create', 'after-pending');
+      expect(proxy.count('/asset_report/create')).toBe(1);
       expect(outcome.reports).toHaveLength(1);
       expect(outcome.reports[0]).toMatchObject({
         status: 'ready',
         plaidReportId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       expect(outcome.readyEntries).toBe(1);
-
-      // A third start finds nothing to do and changes nothing.
-      const again = await runChild({ ...env, ACTION: 'resume' });
-      expect(again.timedOut, 'the third start finished by itself').toBe(false);
-      expect(JSON.parse(again.stdout)).toEqual(outcome);
     },
     3 * CHILD_LIMIT_MS + 15_000,
+  );
+
+  // Plaid made (and billed) the report, but its answer, the only place its token comes from, died with the app.
+  test.each([
+    [
+      'create',
+      '/asset_report/create',
+      /cannot tell whether Plaid started this report.*not billed twice.*create it again/,
+    ],
+    [
+      'refresh',
+      '/asset_report/refresh',
+      /cannot tell whether Plaid started this refresh.*not billed twice.*refresh again/,
+    ],
+  ])(
+    'killed after Plaid answered %s, before its ids were saved: never sent again, failed with an unknown outcome, the officer told',
+    async (action, endpoint, told) => {
+      const { env, proxy } = await desk();
+      const setup = action === 'create' ? null : await runChild({ ...env, ACTION: 'setup' });
+      if (setup) expect(setup.code, setup.stderr).toBe(0);
+      const asked = proxy.count(endpoint);
+      const outcome = await crashThenRestart(
+        setup ? { ...env, SETUP: setup.stdout } : env,
+        action,
+        'after-plaid-reply',
+      );
+
+      expect(proxy.count(endpoint) - asked, `${endpoint} reached Plaid once`).toBe(1);
+      const made = outcome.reports.filter(
+        (r) => r.kind === action && r.id !== (setup && JSON.parse(setup.stdout).reportId),
+      );
+      expect(made).toHaveLength(1);
+      expect(made[0]).toMatchObject({ status: 'failed', plaidReportId: null, failure: { code: 'OUTCOME_UNKNOWN' } });
+      expect(made[0]!.failure!.message).toMatch(/^AssetDesk stopped before Plaid's answer was saved, so /);
+      expect(made[0]!.failure!.message).toMatch(told);
+      expect(outcome.notices).toEqual([
+        { title: 'Asset Report failed', body: `Crash Test: ${made[0]!.failure!.message}` },
+      ]);
+      expect(outcome.reports.filter((r) => r.status === 'pending')).toEqual([]);
+    },
+    4 * CHILD_LIMIT_MS + 15_000,
   );
 });

@@ -33,6 +33,24 @@ export async function requestOptionsOf(
   };
 }
 
+/**
+ * The activity entry written just before a pending row's request leaves for Plaid. A row still without Plaid's ids
+ * after a restart was then sent, and Plaid may have made (and billed) its report: it is not sent a second time.
+ */
+export const REPORT_SENT = 'report_sent';
+
+/** The endpoint a pending row's request goes to. */
+export const REPORT_ENDPOINTS = {
+  create: '/asset_report/create',
+  refresh: '/asset_report/refresh',
+  filter: '/asset_report/filter',
+} as const;
+
+/** Whether the row's request was sent to Plaid (see REPORT_SENT). */
+export async function requestWasSent(store: AssetDeskStore, reportId: string): Promise<boolean> {
+  return (await store.activity.list({ reportId })).some((entry) => entry.action === REPORT_SENT);
+}
+
 export interface PlaidReportIds {
   asset_report_id: string;
   asset_report_token: string;
@@ -60,7 +78,7 @@ export async function sendReportRequest(
         ...(report.includeApplicantDetails ? { user: await applicantUser(store, report.applicantId) } : {}),
       },
     };
-    return gateway.call('/asset_report/create', (p) => p.assetReportCreate(request));
+    return gateway.call(REPORT_ENDPOINTS.create, (p) => p.assetReportCreate(request));
   }
   if (!report.parentId)
     throw new AppError({
@@ -76,7 +94,7 @@ export async function sendReportRequest(
       retryable: false,
     });
   if (report.kind === 'refresh') {
-    return gateway.call('/asset_report/refresh', (p) =>
+    return gateway.call(REPORT_ENDPOINTS.refresh, (p) =>
       p.assetReportRefresh({
         asset_report_token: parentToken,
         days_requested: report.daysRequested,
@@ -84,7 +102,7 @@ export async function sendReportRequest(
       }),
     );
   }
-  return gateway.call('/asset_report/filter', (p) =>
+  return gateway.call(REPORT_ENDPOINTS.filter, (p) =>
     p.assetReportFilter({ asset_report_token: parentToken, account_ids_to_exclude: report.excludedAccountIds }),
   );
 }
