@@ -21,6 +21,8 @@ export interface StoreContext {
    * server refuses a statement that so much as names them.
    */
   columns(table: string, names: readonly string[], alias?: string): string;
+  /** Whether this desk may read `table.column` (false for a processor's desk and the secret columns). */
+  readable(table: string, column: string): boolean;
 }
 
 export function createStoreContext(
@@ -41,6 +43,7 @@ export function createStoreContext(
       names
         .map((name) => (hidden.has(`${table}.${name}`) ? `NULL AS ${name}` : alias ? `${alias}.${name}` : name))
         .join(', '),
+    readable: (table, column) => !hidden.has(`${table}.${column}`),
   };
   if (logger) ctx.logger = logger;
   return ctx;

@@ -353,6 +353,15 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
     },
 
     async reportToken(id) {
+      if (!ctx.readable('reports', 'report_token_enc')) {
+        // A processor's desk on the team database reads a token only while its report is pending (team schema 007).
+        if (!(await getRow(id))) throw notFound('Asset Report');
+        const sealed = (await ctx
+          .statement('SELECT assetdesk_pending_report_token(?)')
+          .pluck()
+          .get(id)) as Buffer | null;
+        return sealed ? ctx.cipher.openText(sealed, tokenWhere(id)) : null;
+      }
       const row = (await ctx.statement('SELECT report_token_enc FROM reports WHERE id = ?').get(id)) as
         { report_token_enc: Buffer | null } | undefined;
       if (!row) throw notFound('Asset Report');

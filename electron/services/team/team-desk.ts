@@ -38,12 +38,12 @@ export type TeamDeskConfig = z.infer<typeof TeamDeskConfig>;
 
 const CONFIG_FILE = 'team.json';
 
-/** What a processor's login may not read (the team schema's grants): tokens that start Plaid work, and SSNs. */
+/**
+ * What a processor's login may not read (the team schema's grants): tokens that start Plaid work, and SSNs. A
+ * pending report's own token it reads through the schema's function instead (migration 007; reports.ts).
+ */
 const PROCESSOR_HIDDEN: ReadonlySet<string> = new Set(
-  Object.entries(SECRET_COLUMNS)
-    .flatMap(([table, columns]) => columns.map((column) => `${table}.${column}`))
-    // A processor's desk may carry on a pending report another desk requested (migration 004).
-    .filter((name) => name !== 'reports.report_token_enc'),
+  Object.entries(SECRET_COLUMNS).flatMap(([table, columns]) => columns.map((column) => `${table}.${column}`)),
 );
 
 export function readTeamConfig(userDataDir: string): TeamDeskConfig | null {

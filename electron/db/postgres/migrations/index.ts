@@ -8,6 +8,7 @@ import { postgresMigration003 } from './003_team_members';
 import { postgresMigration004 } from './004_team_secrets_and_takeover';
 import { postgresMigration005 } from './005_report_views';
 import { postgresMigration006 } from './006_report_first_screens';
+import { postgresMigration007 } from './007_pending_report_tokens';
 import type { PostgresMigration } from './types';
 
 export type { PostgresMigration } from './types';
@@ -20,6 +21,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   postgresMigration004,
   postgresMigration005,
   postgresMigration006,
+  postgresMigration007,
 ];
 export const LATEST_POSTGRES_SCHEMA_VERSION = postgresMigrations[postgresMigrations.length - 1]!.version;
 
