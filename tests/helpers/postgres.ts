@@ -16,19 +16,24 @@ export interface TestDatabase {
   clientConfig(): pg.ClientConfig;
 }
 
+/** Where a PostgreSQL cluster is and how to sign in to it as its superuser. */
+export type ClusterAddress = Pick<TestDatabase, 'host' | 'port' | 'superuser' | 'password' | 'caPem' | 'caFile'>;
+
 /** The run's cluster, as the global set-up started it. */
-export function postgresCluster() {
+export function postgresCluster(): ClusterAddress {
   return inject('postgres');
 }
 
 /**
- * A fresh, empty database in the run's PostgreSQL cluster, dropped after the file's tests.
+ * A fresh, empty database in the run's PostgreSQL cluster (or `cluster`), dropped after the file's tests.
  * Call it at the top of a `describe` or in `beforeAll`.
  */
-export async function createTestDatabase(prefix = 'assetdesk_test'): Promise<TestDatabase> {
-  const cluster = postgresCluster();
+export async function createTestDatabase(
+  prefix = 'assetdesk_test',
+  cluster: ClusterAddress = postgresCluster(),
+): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client(adminConfig('postgres'));
+  const admin = new pg.Client(adminConfig(cluster, 'postgres'));
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -36,7 +41,7 @@ export async function createTestDatabase(prefix = 'assetdesk_test'): Promise<Tes
     await admin.end();
   }
   afterAll(async () => {
-    const cleanup = new pg.Client(adminConfig('postgres'));
+    const cleanup = new pg.Client(adminConfig(cluster, 'postgres'));
     await cleanup.connect();
     try {
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -48,12 +53,11 @@ export async function createTestDatabase(prefix = 'assetdesk_test'): Promise<Tes
     name,
     url: `postgres://${cluster.superuser}:${encodeURIComponent(cluster.password)}@${cluster.host}:${cluster.port}/${name}`,
     ...cluster,
-    clientConfig: () => adminConfig(name),
+    clientConfig: () => adminConfig(cluster, name),
   };
 }
 
-function adminConfig(database: string): pg.ClientConfig {
-  const cluster = postgresCluster();
+function adminConfig(cluster: ClusterAddress, database: string): pg.ClientConfig {
   return {
     host: cluster.host,
     port: cluster.port,

@@ -149,7 +149,7 @@ describe('the offline state machine', () => {
     expect((thrown as AppError).code).toBe(TEAM_OFFLINE);
     expect((thrown as AppError).retryable).toBe(true);
     expect((thrown as AppError).message).toBe(
-      "The team database is not reachable, so create the report can't be done now. What's on screen is from 14:07; AssetDesk reconnects by itself.",
+      "The team database is not reachable, so AssetDesk can't create the report now. What's on screen is from 14:07; AssetDesk reconnects by itself.",
     );
     connectivity.follow({ status: 'online', since: at('2026-11-30T14:08:00Z') });
     expect(connectivity.current().status).toBe('online');
@@ -216,7 +216,7 @@ describe('the offline state fed by the real change feed', async () => {
     });
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
     await until(() => seen.includes('offline'), 'offline');
-    expect(() => connectivity.assertOnline('refresh the report')).toThrow(/refresh the report can't be done now/);
+    expect(() => connectivity.assertOnline('refresh the report')).toThrow(/AssetDesk can't refresh the report now/);
     await until(() => connectivity.current().status === 'online', 'online again');
     expect(seen).toEqual(['offline', 'reconnecting', 'online']);
   });

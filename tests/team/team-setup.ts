@@ -15,7 +15,7 @@ import { startHarness, type CoreHarness } from '../core/harness';
 import { teamDeskFolder } from '../helpers/team-desks';
 import { createTeamValueCipher } from '../../electron/services/team/value-cipher';
 import type { TeamKeyring } from '../../electron/services/team/keys';
-import { createTestDatabase, postgresCluster, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, postgresCluster, type ClusterAddress, type TestDatabase } from '../helpers/postgres';
 
 /**
  * A team database set up the way the README tells the office's DBA to: one login that owns the database, with
@@ -38,9 +38,8 @@ export interface TeamFixture {
   dba(): Promise<pg.Client>;
 }
 
-export async function setUpTeamDatabase(): Promise<TeamFixture> {
-  const db = await createTestDatabase('assetdesk_team');
-  const cluster = postgresCluster();
+export async function setUpTeamDatabase(cluster: ClusterAddress = postgresCluster()): Promise<TeamFixture> {
+  const db = await createTestDatabase('assetdesk_team', cluster);
   const prefix = teamGroupRoleNames(db.name).admin.replace(/_admin$/, '_');
   const ownerUser = `${prefix}owner`;
   const ownerPassword = randomBytes(18).toString('base64url');
@@ -49,6 +48,8 @@ export async function setUpTeamDatabase(): Promise<TeamFixture> {
 
   const dba = async () => {
     const client = new pg.Client(db.clientConfig());
+    // A server restart in a test ends this session too; without a listener that would end the test process.
+    client.on('error', () => undefined);
     await client.connect();
     return client;
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OFFLINE_ACTIONS } from '../../electron/services/team/team-guard';
 import { CHANNEL_NAMES, type ChannelName } from '../../shared/ipc/channels';
 import {
   allowedChannels,
@@ -120,6 +121,11 @@ describe('the permission table', () => {
     expect(roleRefusal('processor', 'loans:delete').message).toMatch(/cannot delete/);
     expect(roleRefusal('officer', 'credentials:save').message).toMatch(/Only your team admin/);
     expect(roleRefusal('processor', 'loans:create').message).toMatch(/change your role/);
+  });
+
+  it('names in the officer’s words what each channel needing the team database could not do while it is away', () => {
+    const unnamed = CHANNEL_NAMES.filter((c) => CHANNEL_USES[c].duty !== 'desk' && !OFFLINE_ACTIONS[c]);
+    expect(unnamed).toEqual([]);
   });
 
   it('refuses a channel it does not know', () => {

@@ -157,7 +157,7 @@ export function createConnectivity(deps: ConnectivityDeps): Connectivity {
       {
         code: TEAM_OFFLINE,
         retryable: true,
-        message: `The team database is not reachable, so ${action} can't be done now. What's on screen is from ${format(since)}; AssetDesk reconnects by itself.`,
+        message: `The team database is not reachable, so AssetDesk can't ${action} now. What's on screen is from ${format(since)}; AssetDesk reconnects by itself.`,
       },
       cause === undefined ? undefined : { cause },
     );

@@ -4,8 +4,19 @@ import type { ChannelName } from '../../../shared/ipc/channels';
 import { CHANNEL_USES, canUse, roleRefusal } from '../../../shared/team';
 import type { TeamDesk } from './team-desk';
 
-/** The officer's words for what a channel does, for "… can't be done now" while the team database is away. */
-const ACTIONS: Partial<Record<ChannelName, string>> = {
+/**
+ * What every channel that needs the team database does, in the officer's words, for "… AssetDesk can't <action>
+ * now" while the database is away (tests/unit/team-roles.test.ts checks none is missing).
+ */
+export const OFFLINE_ACTIONS: Partial<Record<ChannelName, string>> = {
+  'settings:get': 'load the settings',
+  'settings:update': 'save the settings',
+  'settings:switchEnvironment': 'switch the Plaid environment',
+  'credentials:save': 'save the Plaid keys',
+  'credentials:clear': 'remove the Plaid keys',
+  'loans:list': 'load the loan files',
+  'loans:get': 'open the loan file',
+  'loans:findByNumber': 'look the loan number up',
   'loans:create': 'create the loan file',
   'loans:update': 'save the loan file',
   'loans:setStatus': 'change the loan status',
@@ -14,20 +25,42 @@ const ACTIONS: Partial<Record<ChannelName, string>> = {
   'borrowers:add': 'add the borrower',
   'borrowers:update': 'save the borrower',
   'borrowers:remove': 'remove the borrower',
+  'handoff:start': 'hand the computer to the borrower',
   'link:createToken': 'start Link',
   'link:complete': 'save the linked bank',
+  'link:updateComplete': 'save the re-linked bank',
+  'link:createHosted': 'create the Hosted Link',
+  'link:hostedStatus': 'check the Hosted Link',
+  'link:hostedSessions': 'load the Hosted Links',
+  'link:revokeHosted': 'withdraw the Hosted Link',
+  'items:remove': 'remove the bank',
   'reports:create': 'create the report',
+  'reports:search': 'search the reports',
+  'reports:get': 'open the report',
+  'reports:view': 'open the report',
+  'reports:pdf': 'open the PDF',
   'reports:refresh': 'refresh the report',
   'reports:filter': 'filter the report',
   'reports:remove': 'remove the report',
   'reports:export': 'export the report',
-  'reports:pdf': 'open the PDF',
-  'reports:get': 'open the report',
-  'reports:view': 'open the report',
+  'reports:summary': 'open the report',
+  'auditCopies:list': 'load the audit copies',
   'auditCopies:create': 'share the audit copy',
+  'auditCopies:copyToken': 'copy the audit copy’s token',
+  'auditCopies:remove': 'remove the audit copy',
+  'deposits:markSourced': 'mark the deposit as sourced',
+  'deposits:unmarkSourced': 'undo the sourced deposit',
+  'deposits:listSourced': 'load the sourced deposits',
+  'underwriting:listConfirmations': 'load the account confirmations',
+  'underwriting:confirmAccount': 'confirm the account',
+  'underwriting:withdrawConfirmation': 'withdraw the confirmation',
+  'underwriting:otherReports': 'load the loan’s other reports',
+  'underwriting:getSettings': 'load the underwriting settings',
+  'underwriting:updateSettings': 'save the underwriting settings',
+  'activity:list': 'load the activity',
+  'team:members': 'list the members',
   'team:invite': 'invite the member',
   'team:removeMember': 'remove the member',
-  'team:members': 'list the members',
   'team:moveHistory': 'move this desk’s history',
 };
 
@@ -44,7 +77,7 @@ export function teamGuarded(team: () => TeamDesk | null, handlers: ContractHandl
       if (!desk) return handler(request);
       if (!canUse(desk.config.role, name)) throw new AppError(roleRefusal(desk.config.role, name));
       if (CHANNEL_USES[name].duty === 'desk') return handler(request);
-      return desk.connectivity.guard(ACTIONS[name] ?? 'do that', () => handler(request));
+      return desk.connectivity.guard(OFFLINE_ACTIONS[name] ?? 'do this', () => handler(request));
     };
   }
   return guarded as unknown as ContractHandlers;
