@@ -3,6 +3,7 @@ import { credentialError, PlaidErrors, type PlaidApiError, type RateLimitCode } 
 /**
  * Fault injection for tests (all off by default). Programmatic through `RunningEmulator.faults`, and over HTTP:
  *   POST /emulator/_control/fail_next    {endpoint, status: 500|503|429, count?}  next `count` (default 1) responses fail
+ *   POST /emulator/_control/cut_next     {endpoint, count?}                       next `count` calls act, then their answer is cut
  *   POST /emulator/_control/latency      {endpoint, ms}                           delay every response of `endpoint` ('*' = all)
  *   POST /emulator/_control/fail_report  {asset_report_id?}                       next created report (or that one) fails generation
  *   POST /emulator/_control/ready_after  {ms}                                     report readiness delay for new reports
@@ -23,6 +24,11 @@ export type ForcedStatus = 500 | 503 | 429;
 export interface EmulatorFaults {
   /** The next `count` (default 1) responses of `endpoint` (e.g. '/asset_report/get') fail with `status`. */
   failNext(endpoint: string, status: ForcedStatus, count?: number): void;
+  /**
+   * The next `count` (default 1) calls of `endpoint` do their work (a report is made, removed …), then the connection
+   * drops halfway through the 200 answer: the client has Plaid's status line and headers, and half the body.
+   */
+  cutNext(endpoint: string, count?: number): void;
   /** Adds `ms` of latency to every response of `endpoint` ('*' = every endpoint); 0 removes it. */
   addLatency(endpoint: string, ms: number): void;
   /** The next report created (or the given report, if still generating) fails with ASSET_REPORT_GENERATION_FAILED. */
@@ -42,6 +48,7 @@ export interface EmulatorFaults {
 export class FaultState implements EmulatorFaults {
   private forced = new Map<string, { status: ForcedStatus; remaining: number }[]>();
   private latency = new Map<string, number>();
+  private cuts = new Map<string, number>();
   failNextReport = false;
   failingReportIds = new Set<string>();
   /** Items that fail during generation, with the error they fail with. */
@@ -73,6 +80,19 @@ export class FaultState implements EmulatorFaults {
     this.forced.set(endpoint, queue);
   }
 
+  cutNext(endpoint: string, count = 1): void {
+    this.cuts.set(endpoint, (this.cuts.get(endpoint) ?? 0) + Math.max(1, Math.floor(count)));
+  }
+
+  /** Whether this call's answer is to be cut (consumes one). */
+  takeCut(endpoint: string): boolean {
+    const left = this.cuts.get(endpoint) ?? 0;
+    if (left <= 0) return false;
+    if (left === 1) this.cuts.delete(endpoint);
+    else this.cuts.set(endpoint, left - 1);
+    return true;
+  }
+
   addLatency(endpoint: string, ms: number): void {
     if (ms > 0) this.latency.set(endpoint, ms);
     else this.latency.delete(endpoint);
@@ -94,6 +114,7 @@ export class FaultState implements EmulatorFaults {
   reset(): void {
     this.forced.clear();
     this.latency.clear();
+    this.cuts.clear();
     this.failNextReport = false;
     this.failingReportIds.clear();
     this.failingItems.clear();

@@ -137,12 +137,14 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     extraHeaders: Record<string, string> = {},
   ) => {
     const parts = typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body;
-    res.writeHead(status, {
+    const headers = {
       'Content-Type': 'application/json; charset=utf-8',
       'Plaid-Request-ID': requestId,
       'Content-Length': parts.reduce((n, p) => n + p.length, 0),
       ...extraHeaders,
-    });
+    };
+    if (cutting.has(res)) return cutAnswer(res, status, headers, Buffer.concat(parts));
+    res.writeHead(status, headers);
     // Corked: the head and every part (a report's cached bytes among them, never copied) leave in one writev.
     res.cork();
     for (const part of parts) res.write(part);
@@ -156,6 +158,14 @@ export function createEmulatorServer(deps: ServerDeps): Server {
   ) => sendJson(res, error.status, JSON.stringify(error.toBody(requestId)), requestId, extraHeaders);
   const sendBody = (res: ServerResponse, body: Body, requestId: string, extraHeaders: Record<string, string> = {}) =>
     sendJson(res, 200, JSON.stringify({ ...body, request_id: requestId }), requestId, extraHeaders);
+
+  /** Answers whose connection drops halfway (fault injection: cutNext). */
+  const cutting = new WeakSet<ServerResponse>();
+  /** The status line, the headers and half the body, then the connection drops: a link lost mid-answer. */
+  function cutAnswer(res: ServerResponse, status: number, headers: Record<string, string | number>, bytes: Buffer) {
+    res.writeHead(status, headers);
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+  }
 
   async function readJson(req: IncomingMessage): Promise<Body> {
     const chunks: Buffer[] = [];
@@ -257,6 +267,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     const client = authenticate(req, body);
     const forced = deps.faults.takeForcedError(path);
     if (forced) throw forced;
+    if (deps.faults.takeCut(path)) cutting.add(res);
     validateRequest(path, body);
     if (client.auditorId !== null && !AUDITOR_ENDPOINTS.has(path)) throw auditorElsewhere(body);
     rateLimit(path, body, client);
@@ -322,11 +333,9 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       const { renderAssetReportPdf } = await import('./pdf/index');
       return renderAssetReportPdf(input() as Parameters<typeof renderAssetReportPdf>[0]);
     });
-    res.writeHead(200, {
-      'Content-Type': 'application/pdf',
-      'Content-Length': pdf.length,
-      'Plaid-Request-ID': requestId,
-    });
+    const headers = { 'Content-Type': 'application/pdf', 'Content-Length': pdf.length, 'Plaid-Request-ID': requestId };
+    if (cutting.has(res)) return cutAnswer(res, 200, headers, pdf);
+    res.writeHead(200, headers);
     res.end(pdf);
   }
 
@@ -348,6 +357,10 @@ export function createEmulatorServer(deps: ServerDeps): Server {
         faults.failNext(body.endpoint, status as ForcedStatus, body.count === undefined ? 1 : num(body.count, 'count'));
         break;
       }
+      case 'cut_next':
+        if (typeof body.endpoint !== 'string') throw PlaidErrors.missingFields(['endpoint']);
+        faults.cutNext(body.endpoint, body.count === undefined ? 1 : num(body.count, 'count'));
+        break;
       case 'latency':
         if (typeof body.endpoint !== 'string') throw PlaidErrors.missingFields(['endpoint']);
         faults.addLatency(body.endpoint, num(body.ms, 'ms'));

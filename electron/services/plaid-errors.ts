@@ -44,6 +44,9 @@ const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 export function certainlyNotActedOn(raw: unknown): boolean {
   const e = raw as { code?: string; response?: { status?: number; data?: unknown } };
   if (e.response) {
+    const status = e.response.status ?? 0;
+    // A refusal whose details were lost on the way is still a refusal.
+    if (answerCut(raw)) return status >= 400 && status < 500;
     const body = decodePlaidErrorBody(e.response.data);
     return (
       e.response.status === 429 ||
@@ -58,9 +61,26 @@ export function certainlyNotActedOn(raw: unknown): boolean {
 export function outcomeOpen(raw: unknown): boolean {
   if (raw instanceof AppError) return false;
   const e = raw as { response?: { status?: number } };
-  if (e.response) return (e.response.status ?? 0) >= 500;
+  if (e.response) {
+    const status = e.response.status ?? 0;
+    return status >= 500 || (answerCut(raw) && status < 400);
+  }
   return toAppError(raw).code === ErrorCodes.network;
 }
+
+/**
+ * Plaid's answer began (its status line arrived) but its body could not be read to the end: the connection dropped
+ * halfway, or what arrived is not the JSON Plaid sends (the gateway reports that as ANSWER_UNREADABLE). The status
+ * still tells whether Plaid acted: a success did, a 4xx refused, a 5xx may have.
+ */
+export function answerCut(raw: unknown): boolean {
+  const e = raw as { code?: string; message?: string; response?: { data?: unknown } };
+  if (!e.response || e.response.data !== undefined) return false;
+  return e.code === ANSWER_UNREADABLE || /aborted/i.test(e.message ?? '');
+}
+
+/** The gateway's code for a success answer whose body is not what Plaid sends (cut without a sign, a proxy's page). */
+export const ANSWER_UNREADABLE = 'ANSWER_UNREADABLE';
 
 /**
  * After a call that makes something (create, refresh, filter) failed: true when Plaid certainly made nothing.
@@ -80,6 +100,7 @@ export function certainlyNothingMade(error: AppError): boolean {
  */
 function whatHappened(raw: unknown): string {
   const e = raw as { code?: string; message?: string; response?: { status?: number; data?: unknown } };
+  if (answerCut(raw)) return 'The connection to Plaid broke while Plaid was answering';
   if (e.response) {
     const body = decodePlaidErrorBody(e.response.data);
     return body
@@ -154,6 +175,14 @@ export function toAppError(error: unknown): AppError {
     response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
   };
   const response = e.response;
+  // Not Plaid's refusal: its answer was lost on the way. Asking again (when that is safe) is the remedy.
+  if (answerCut(error))
+    return new AppError({
+      code: ErrorCodes.network,
+      message:
+        'The connection to Plaid broke while Plaid was answering. Check the internet connection (and any proxy or firewall), then try again.',
+      retryable: true,
+    });
   if (response) {
     const status = response.status ?? 0;
     const body = decodePlaidErrorBody(response.data);

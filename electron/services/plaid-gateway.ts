@@ -3,7 +3,7 @@ import type { AxiosResponse, RawAxiosRequestConfig } from 'axios';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { PlaidEnvironment } from '../../shared/domain';
 import type { Logger } from '../log/logger';
-import { certainlyNotActedOn, outcomeOpen, outcomeUnknown, toAppError } from './plaid-errors';
+import { ANSWER_UNREADABLE, certainlyNotActedOn, outcomeOpen, outcomeUnknown, toAppError } from './plaid-errors';
 
 export { certainlyNotActedOn, decodePlaidErrorBody, toAppError, type PlaidErrorBody } from './plaid-errors';
 
@@ -116,6 +116,8 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await send(plaid, requestOptions);
+        // Axios hands back text it could not parse as JSON: an answer cut without a sign, or a proxy's page.
+        if (requestOptions.responseType !== 'arraybuffer' && !isObject(response.data)) throw unreadable(response);
         log.debug('plaid call ok', { endpoint, status: response.status, requestId: requestIdOf(response), attempt });
         return response;
       } catch (raw) {
@@ -191,6 +193,16 @@ async function removal(send: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     if (!isAlreadyGoneAtPlaid(error)) throw error;
   }
+}
+
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A success answer whose body is not Plaid's JSON, in the shape the error rules read (see answerCut). */
+function unreadable(response: AxiosResponse<unknown>): Error {
+  return Object.assign(new Error('the answer is not the JSON Plaid sends'), {
+    code: ANSWER_UNREADABLE,
+    response: { status: response.status, headers: response.headers, data: undefined },
+  });
 }
 
 function requestIdOf(response: AxiosResponse<unknown>): string | undefined {

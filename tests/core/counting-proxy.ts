@@ -28,6 +28,8 @@ export async function startCountingProxy(target: string, now: () => number = Dat
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        // An answer cut upstream is cut here too, as a relay on the way would do (else the client waits forever).
+        answer.on('aborted', () => res.destroy());
       },
     );
     forward.on('error', () => {
