@@ -10,11 +10,13 @@ import {
   rmSync,
   statSync,
   chmodSync,
+  linkSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import { createValueCipher } from './cipher';
+import { inspectWal } from './connection';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import type { AssetDeskStore } from './index';
 
@@ -182,7 +184,8 @@ export function restoreBackup(options: {
 }): BackupContents & { previous: string | null } {
   const contents = verifyBackup(options.backupFile, options.dataKey);
   const folder = dirname(options.databaseFile);
-  const temp = join(folder, `.restore-${randomBytes(4).toString('hex')}.sqlite`);
+  removeStaleRestoreCopies(folder);
+  const temp = join(folder, `${RESTORE_COPY_PREFIX}${randomBytes(4).toString('hex')}.sqlite`);
   let previous: string | null = null;
   try {
     copyFileSync(options.backupFile, temp);
@@ -191,12 +194,16 @@ export function restoreBackup(options: {
     if (existsSync(options.databaseFile)) {
       const stamp = (options.now ?? new Date()).toISOString().slice(0, 19).replace(/:/g, '-');
       previous = unusedName(`${options.databaseFile}.before-restore-${stamp}`);
-      renameSync(options.databaseFile, previous);
+      // The replaced history is kept beside while it stays in place, so a restore stopped at any step leaves it
+      // whole and in use; only a damaged journal (not folded in) is moved aside before the swap.
+      foldJournal(options.databaseFile);
+      keepAs(options.databaseFile, previous);
       for (const suffix of ['-wal', '-shm']) {
         if (existsSync(options.databaseFile + suffix)) renameSync(options.databaseFile + suffix, previous + suffix);
       }
     }
-    renameSync(temp, options.databaseFile);
+    crashPoint('restore-before-swap');
+    renameSync(temp, options.databaseFile); // one step: the old file or the new one, never none
   } catch (error) {
     rmSync(temp, { force: true });
     if (error instanceof AppError) throw error;
@@ -210,6 +217,50 @@ export function restoreBackup(options: {
     );
   }
   return { ...contents, previous };
+}
+
+const RESTORE_COPY_PREFIX = '.restore-';
+
+/** Copies of a backup that a restore stopped before its end left in the data folder: of no use, and a full copy each. */
+function removeStaleRestoreCopies(folder: string): void {
+  if (!existsSync(folder)) return;
+  for (const name of readdirSync(folder))
+    if (name.startsWith(RESTORE_COPY_PREFIX) && /\.sqlite(-journal)?$/.test(name))
+      rmSync(join(folder, name), { force: true });
+}
+
+/**
+ * A history left by a crash keeps its last changes in its journal (WAL): folded into the file first, so the copy
+ * kept beside is complete in one file. A damaged journal is left as it is (SQLite would drop what it cannot read).
+ */
+function foldJournal(databaseFile: string): void {
+  const wal = `${databaseFile}-wal`;
+  if (!existsSync(wal) || statSync(wal).size === 0 || inspectWal(wal).damaged) return;
+  try {
+    const db = new Database(databaseFile);
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close(); // the last connection to close removes the journal
+    }
+  } catch {
+    // A file SQLite cannot open: it is kept beside as it is, journal included.
+  }
+}
+
+/** A second name for the file (a hard link: instant, no space); a copy where the disk has no hard links. */
+function keepAs(file: string, kept: string): void {
+  try {
+    linkSync(file, kept);
+  } catch {
+    copyFileSync(file, kept);
+    ownerOnlyOnDisk(kept);
+  }
+}
+
+/** Test-only: lets the crash tests kill a restore at its most dangerous moment (compiled out of the app). */
+function crashPoint(point: 'restore-before-swap'): void {
+  if (process.env.ASSETDESK_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
 }
 
 /** Owner-only, and on the disk (not just in the page cache) before it is renamed into place. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -15,7 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openAssetDeskStore } from '../../electron/db';
@@ -27,6 +27,7 @@ import { applicantInput, pipeline } from './helpers';
 import { addApplicant } from '../helpers/applicant';
 
 const WRITER = fileURLToPath(new URL('./fixtures/busy-writer.ts', import.meta.url));
+const RESTORER = fileURLToPath(new URL('./fixtures/restore-child.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {
@@ -141,6 +142,50 @@ describe('backup and restore', () => {
     expect((await pipeline(first)).rows.map((r) => r.loanNumber)).toContain('LN-ONLY-IN-THE-FIRST-KEPT-COPY');
     await first.close();
   });
+
+  it('a restore killed at its last step leaves the history as it was, never an empty one; a crashed history too', async () => {
+    const dataKey = randomBytes(32);
+    const backups = join(dir, 'backups');
+    mkdirSync(backups);
+    // Two data folders: one closed cleanly, one left as a crash leaves it (its last loan only in the journal).
+    const clean = join(dir, 'clean', 'assetdesk.sqlite');
+    const crashed = join(dir, 'crashed', 'assetdesk.sqlite');
+    const store = await openAssetDeskStore({ file: clean, dataKey });
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-BACKED-UP' }));
+    const { path } = await backupStore(store, backups);
+    await addApplicant(store, applicantInput({ loanNumber: 'LN-AFTER-BACKUP' }));
+    mkdirSync(dirname(crashed));
+    copyFileSync(clean, crashed);
+    copyFileSync(`${clean}-wal`, `${crashed}-wal`);
+    expect(statSync(`${crashed}-wal`).size).toBeGreaterThan(0);
+    await store.close();
+
+    for (const file of [clean, crashed]) {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', RESTORER, path, file, dataKey.toString('hex')], {
+        encoding: 'utf8',
+        env: { ...process.env, ASSETDESK_CRASH_AT: 'restore-before-swap' },
+        timeout: 60_000,
+      });
+      expect(child.signal, child.stderr).toBe('SIGKILL');
+      // The next start opens the same folder: the history it finds is the one the officer had.
+      const reopened = await openAssetDeskStore({ file, dataKey });
+      expect((await pipeline(reopened)).rows.map((r) => r.loanNumber).sort()).toEqual([
+        'LN-AFTER-BACKUP',
+        'LN-BACKED-UP',
+      ]);
+      await reopened.close();
+      // Restoring again then works, and the replaced history is kept whole beside it.
+      const restored = restoreBackup({ backupFile: path, databaseFile: file, dataKey });
+      const after = await openAssetDeskStore({ file, dataKey });
+      expect((await pipeline(after)).rows.map((r) => r.loanNumber)).toEqual(['LN-BACKED-UP']);
+      await after.close();
+      const kept = await openAssetDeskStore({ file: restored.previous!, dataKey });
+      expect((await pipeline(kept)).rows.map((r) => r.loanNumber).sort()).toEqual(['LN-AFTER-BACKUP', 'LN-BACKED-UP']);
+      await kept.close();
+      // No copy of the backup is left lying in the data folder.
+      expect(readdirSync(dirname(file)).filter((name) => name.startsWith('.restore-'))).toEqual([]);
+    }
+  }, 60_000);
 
   it('restore verifies the file and the key before replacing anything, and keeps the replaced database', async () => {
     const file = join(dir, 'data', 'assetdesk.sqlite');
