@@ -203,3 +203,82 @@ test('Settings opens with what a new officer needs; the forwarding line shows on
   );
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test('chips sit on one line, whole, beside what they describe: pipeline rows, the loan heading, bank rows', async () => {
+  const { page, desk } = session;
+  const { handlers } = desk.app;
+  // A second loan with a ready report whose findings need attention, and a long number and name.
+  const loan = await handlers['loans:create'](
+    NewLoanInput.parse(
+      newLoanInput({
+        firstName: 'Katherine',
+        lastName: 'Johnson-Abernathy',
+        loanNumber: 'LN-2026-0404-LONGNUMBER',
+        loanPurpose: 'cash_out_refinance',
+      }),
+    ),
+  );
+  const item = await linkSandboxBank(emulatorPlaid(desk.emulator()), handlers, loan.borrowers[0]!.id, {
+    username: 'user_nsf',
+  });
+  const report = await handlers['reports:create']({
+    loanId: loan.id,
+    itemIds: [item.id],
+    daysRequested: 61,
+    includeApplicantDetails: false,
+  });
+  await expect
+    .poll(async () => (await handlers['reports:summary']({ reportId: report.id })).status, { timeout: 30_000 })
+    .toBe('ready');
+  // And a loan with no report yet.
+  const noReport = await handlers['loans:create'](
+    NewLoanInput.parse(newLoanInput({ firstName: 'Ed', lastName: 'Wu' })),
+  );
+
+  for (const width of [1280, 1400]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.evaluate(() => void (location.hash = '#/loans'));
+    await page.getByTestId('pipeline-screen').waitFor();
+    const findings = page.locator(`[data-testid=loan-row][data-loan-id="${loan.id}"] .chip-warning`);
+    await findings.waitFor();
+    expect(await findings.textContent()).toMatch(/^\d+ needs? attention$/);
+    const none = page.locator(`[data-testid=loan-row][data-loan-id="${noReport.id}"] [data-testid=applicant-status]`);
+    expect(await none.textContent()).toBe('No report yet');
+    await page.locator(`[data-testid=loan-row][data-loan-id="${loanId}"]`).waitFor();
+    const chips = await page.locator('[data-testid=loan-row] .chip').evaluateAll((all) =>
+      all.map((chip) => ({
+        text: chip.textContent,
+        height: chip.getBoundingClientRect().height,
+        // Cut by its cell: the cell shows less than the chip's width.
+        clipped: chip.getBoundingClientRect().right > chip.parentElement!.getBoundingClientRect().right + 0.5,
+      })),
+    );
+    expect(chips.length).toBeGreaterThanOrEqual(4);
+    for (const chip of chips) expect(chip, `${chip.text} at ${width} px`).toMatchObject({ clipped: false });
+    for (const chip of chips) expect(chip.height, `${chip.text} at ${width} px`).toBeLessThan(26);
+    // The table still fits the page: nothing scrolls sideways.
+    expect(await page.getByTestId('pipeline-table').evaluate((table) => table.scrollWidth <= table.clientWidth)).toBe(
+      true,
+    );
+    if (width === 1400) await page.screenshot({ path: `${SCREENSHOTS}/pipeline-chips.png` });
+  }
+
+  // The loan heading's status chip right after the title, even when a long title wraps.
+  for (const id of [loanId, loan.id]) {
+    await page.evaluate((l) => void (location.hash = `#/loans/${l}`), id);
+    await page.getByTestId('loan-screen').waitFor();
+    const gap = await gapAfterText(page.getByTestId('loan-heading'), page.getByTestId('loan-status').first());
+    expect(gap).toBeGreaterThan(0);
+    expect(gap).toBeLessThan(24);
+  }
+  // Each bank row's status chip lines up with the others', whatever the bank's name.
+  await page.evaluate((l) => void (location.hash = `#/loans/${l}`), loanId);
+  await page.getByTestId('item-row').nth(2).waitFor();
+  const lefts = await page
+    .getByTestId('item-status')
+    .evaluateAll((all) => all.map((chip) => Math.round(chip.getBoundingClientRect().left)));
+  expect(new Set(lefts).size).toBe(1);
+  await page.screenshot({ path: `${SCREENSHOTS}/loan-heading-chips.png` });
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(session.recorder.errors).toEqual([]);
+});

@@ -163,7 +163,8 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           </Chip>
           {detail.status === 'loading' && <Spinner label="Refreshing" />}
         </div>
-        <span className="spacer" />
+        {/* The title's box takes the free width itself (no spacer sharing it), so a long title wraps only at the
+            actions and its status chip stays beside it. */}
         {can.setStatus && <LoanStatusControl loan={loan} onChanged={detail.reload} />}
       </div>
       <RoleNote channel="reports:create" what="changing this loan file, linking banks, creating reports or deleting" />

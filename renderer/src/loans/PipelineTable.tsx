@@ -22,8 +22,9 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { label: 'Borrowers', sort: 'borrower' },
-  { label: 'Loan number · purpose', sort: 'loanNumber' },
-  { label: 'Loan status' },
+  // The loan's status rides with its number and purpose: with the pipeline filtered to open loans (its default) a
+  // column of its own repeated "Open" on every row, and its width is what the report and findings chips need.
+  { label: 'Loan number · purpose · status', sort: 'loanNumber' },
   { label: 'Report', sort: 'status' },
   { label: 'Findings', sort: 'findings' },
   { label: 'Refresh by', sort: 'refreshBy' },
@@ -136,16 +137,21 @@ export function PipelineTable({
                   </a>
                   {names.length > 1 && <span className="co-borrowers">{names.slice(1).join(', ')}</span>}
                 </span>
-                <span role="cell" className="loan-cell" title={row.loanNumber}>
+                <span
+                  role="cell"
+                  className="loan-cell"
+                  title={`${row.loanNumber}\n${loanPurposeLabel[row.loanPurpose]} · ${loanStatusLabel[row.status]}`}
+                >
                   <span className="mono" data-testid="loan-number">
                     {row.loanNumber}
                   </span>
-                  <span className="muted" data-testid="loan-purpose">
-                    {loanPurposeLabel[row.loanPurpose]}
+                  <span className="muted">
+                    <span data-testid="loan-purpose">{loanPurposeLabel[row.loanPurpose]}</span>
+                    {' · '}
+                    <span data-testid="loan-status" data-status={row.status}>
+                      {loanStatusLabel[row.status]}
+                    </span>
                   </span>
-                </span>
-                <span role="cell" data-testid="loan-status">
-                  {loanStatusLabel[row.status]}
                 </span>
                 <span role="cell">
                   <ApplicantStatusChip status={row.reportStatus} reportsRemoved={row.reportsRemoved} />

@@ -20,7 +20,8 @@ export const applicantStatusText: Record<ApplicantStatus, [string, Tone]> = {
 
 export function ApplicantStatusChip({ status, reportsRemoved }: { status: ApplicantStatus; reportsRemoved?: boolean }) {
   const [text, tone] =
-    status === 'no_report' && reportsRemoved ? ['Reports removed', 'neutral' as Tone] : applicantStatusText[status];
+    // Under the pipeline's Report heading, as a removed report's own chip says it.
+    status === 'no_report' && reportsRemoved ? ['Removed', 'neutral' as Tone] : applicantStatusText[status];
   return (
     <Chip tone={tone} testId="applicant-status">
       {text}
