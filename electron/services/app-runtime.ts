@@ -21,6 +21,7 @@ import { RuntimeSecrets, rememberingTeamSecrets } from './runtime-secrets';
 import { createTeamKeychain, type TeamKeychain } from './team/keychain';
 import { withTeamCredentials } from './team/team-credentials';
 import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from './team/team-desk';
+import { SIGN_IN_ADVICE } from './team/connectivity';
 import { adoptDeskSettingsFromHistory, openDeskState, type DeskState } from './desk-state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -317,10 +318,15 @@ export class AppRuntime {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       this.log.error('team database could not be opened', { code: error.code });
-      this.teamProblem = { code: error.code, message: error.message };
+      // This desk signs in with the login joining gave it: there is no name or password for the member to check.
+      const message =
+        error.code === ErrorCodes.teamDatabaseAuth
+          ? `The team database refused this desk's sign-in. ${SIGN_IN_ADVICE}`
+          : error.message;
+      this.teamProblem = { code: error.code, message };
       this.keychain = {
         state: 'unavailable',
-        message: error.message,
+        message,
         howToFix: error.retryable
           ? 'AssetDesk tries again every 15 seconds; what you saved is on the team database and is not lost.'
           : 'Fix what the message says, then choose Try again.',

@@ -12,9 +12,12 @@ export const TEAM_OFFLINE = ErrorCodes.teamOffline;
 
 export type TeamConnectionState =
   | { status: 'online'; since: Date }
-  /** `since`: when the desk last had the server (what's on screen is from then); `retryAt`: next attempt, if known. */
-  | { status: 'offline'; since: Date; reason: string; retryAt: Date | null }
-  | { status: 'reconnecting'; since: Date; reason: string };
+  /**
+   * `since`: when the desk last had the server (what's on screen is from then); `retryAt`: next attempt, if known;
+   * `signInRefused`: the server is there but refuses this desk's login (removed from the team, password changed).
+   */
+  | { status: 'offline'; since: Date; reason: string; retryAt: Date | null; signInRefused?: boolean }
+  | { status: 'reconnecting'; since: Date; reason: string; signInRefused?: boolean };
 
 // Socket-level failures: the server (or the network to it) is away, not the query at fault.
 const NETWORK_CODES = new Set([
@@ -31,6 +34,8 @@ const NETWORK_CODES = new Set([
 ]);
 // SQLSTATEs that mean the session or server went away: admin/crash shutdown, cannot connect now, idle session ended.
 const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03', '57P05']);
+// A sign-in the server refuses: a wrong password, or a login that may no longer sign in (a removed member's).
+const SIGN_IN_REFUSED_STATES = new Set(['28P01', '28000']);
 // node-postgres raises these without a code when the socket closes under it or a connect times out.
 const PG_CONNECTION_MESSAGES =
   /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect|Query read timeout|socket hang up/i;
@@ -54,6 +59,14 @@ export function isConnectivityError(err: unknown, depth = 0): boolean {
   // Node's connect attempts to several addresses fail as one AggregateError of socket errors.
   if (Array.isArray(e.errors) && e.errors.some((inner) => isConnectivityError(inner, depth + 1))) return true;
   return e.cause !== undefined && isConnectivityError(e.cause, depth + 1);
+}
+
+/** True when the server answered but refused this desk's login (walks the causes like isConnectivityError). */
+export function isSignInRefused(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const e = err as ErrorLike;
+  if (SIGN_IN_REFUSED_STATES.has(codeOf(e)) || codeOf(e) === ErrorCodes.teamDatabaseAuth) return true;
+  return e.cause !== undefined && isSignInRefused(e.cause, depth + 1);
 }
 
 /** A short reason for the offline banner, in the officer's words (never the connection settings). */
@@ -84,6 +97,10 @@ export function describeConnectivityError(err: unknown): string {
       return 'the team database is restarting';
     case '57P05':
       return 'the team database closed a connection that had gone quiet';
+    case '28P01':
+    case '28000':
+    case ErrorCodes.teamDatabaseAuth:
+      return "the team database refused this desk's sign-in (has your team admin removed you from the team?)";
     default:
       if (/^08/.test(code)) return 'the connection to the team database failed';
       if (typeof e.message === 'string' && /timeout/i.test(e.message))
@@ -91,6 +108,11 @@ export function describeConnectivityError(err: unknown): string {
       return 'the connection to the team database was lost';
   }
 }
+
+/** What a member whose desk the team database no longer lets in can do. */
+export const SIGN_IN_ADVICE =
+  'If your team admin removed you from the team, choose “Use this desk’s local history” in Settings → Team; ' +
+  'otherwise ask your team admin to invite you again.';
 
 export interface ConnectivityDeps {
   logger: Logger;
@@ -153,6 +175,15 @@ export function createConnectivity(deps: ConnectivityDeps): Connectivity {
 
   function offlineError(action: string, cause?: unknown): AppError {
     const since = state.status === 'online' ? clock() : state.since;
+    if (state.status !== 'online' && state.signInRefused)
+      return new AppError(
+        {
+          code: ErrorCodes.teamDatabaseAuth,
+          retryable: false,
+          message: `The team database refused this desk's sign-in, so AssetDesk can't ${action}. ${SIGN_IN_ADVICE}`,
+        },
+        cause === undefined ? undefined : { cause },
+      );
     return new AppError(
       {
         code: TEAM_OFFLINE,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../../log/logger';
-import { describeConnectivityError, type TeamConnectionState } from './connectivity';
+import { describeConnectivityError, isSignInRefused, type TeamConnectionState } from './connectivity';
 
 /**
  * Live updates between desks: one dedicated connection LISTENs on the channel the team schema's
@@ -233,11 +233,13 @@ export async function openChangeFeed(options: ChangeFeedOptions): Promise<Change
       code: (err as { code?: unknown } | null)?.code,
       retryInMs: delay,
     });
-    report({ status: 'offline', since, reason, retryAt });
+    // Still tried again (a password the DBA reset by mistake can be put back), but said as what it is.
+    const refused = isSignInRefused(err) ? { signInRefused: true } : {};
+    report({ status: 'offline', since, reason, retryAt, ...refused });
     retryTimer = setTimeout(() => {
       retryTimer = null;
       if (closed) return;
-      report({ status: 'reconnecting', since, reason });
+      report({ status: 'reconnecting', since, reason, ...refused });
       void connect();
     }, delay);
   }
