@@ -57,6 +57,10 @@ export const ErrorCodes = {
   storeCorrupt: 'STORE_DATA_CORRUPT',
   storeTooNew: 'STORE_TOO_NEW',
   storeKeyMismatch: 'STORE_KEY_MISMATCH',
+  /** The disk holding the local history is full: the change was not saved. */
+  diskFull: 'DISK_FULL',
+  /** The local history's folder or file cannot be written (read-only disk, permissions). */
+  dataFolderUnwritable: 'DATA_FOLDER_UNWRITABLE',
   exportFailed: 'EXPORT_FAILED',
   network: 'NETWORK_ERROR',
   internal: 'INTERNAL_ERROR',

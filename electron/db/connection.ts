@@ -97,7 +97,7 @@ function dataFolderError(err: unknown, folder: string): AppError {
           : 'cannot be opened';
   return new AppError(
     {
-      code: 'DATA_FOLDER_UNWRITABLE',
+      code: ErrorCodes.dataFolderUnwritable,
       message: `AssetDesk's data folder (${folder}) ${reason}, so your history cannot be opened. Make the folder writable for your user (or free disk space), then start AssetDesk again.`,
       retryable: true,
     },

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { storageFailure } from './storage-errors';
 
 /**
  * The one way repositories talk to a database, whichever engine holds the history: the local SQLite
@@ -60,18 +61,26 @@ export function sqliteEngine(db: Database.Database): SqlEngine & { readonly db: 
     }
     return stmt;
   };
+  // A disk that fills up, turns read-only or goes away while the app runs: told as such, not as an internal error.
+  const onDisk = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      throw storageFailure(error, db.name) ?? error;
+    }
+  };
   const makeStatement = (sql: string, pluck: boolean): SqlStatement => ({
     async get(...params) {
       if (open) await turn();
-      return prepared(sql, pluck).get(...params);
+      return onDisk(() => prepared(sql, pluck).get(...params));
     },
     async all(...params) {
       if (open) await turn();
-      return prepared(sql, pluck).all(...params);
+      return onDisk(() => prepared(sql, pluck).all(...params));
     },
     async run(...params) {
       if (open) await turn();
-      const info = prepared(sql, pluck).run(...params);
+      const info = onDisk(() => prepared(sql, pluck).run(...params));
       return { changes: info.changes };
     },
     pluck: () => makeStatement(sql, true),
@@ -85,10 +94,10 @@ export function sqliteEngine(db: Database.Database): SqlEngine & { readonly db: 
     async transaction(fn) {
       if (insideOwn()) {
         const name = `sp_${++savepoints}`;
-        db.exec(`SAVEPOINT ${name}`);
+        onDisk(() => db.exec(`SAVEPOINT ${name}`));
         try {
           const result = await fn();
-          db.exec(`RELEASE ${name}`);
+          onDisk(() => db.exec(`RELEASE ${name}`));
           return result;
         } catch (err) {
           db.exec(`ROLLBACK TO ${name}`);
@@ -101,9 +110,9 @@ export function sqliteEngine(db: Database.Database): SqlEngine & { readonly db: 
       let finish!: () => void;
       open = { owner, done: new Promise<void>((resolve) => (finish = resolve)) };
       try {
-        db.exec('BEGIN IMMEDIATE');
+        onDisk(() => db.exec('BEGIN IMMEDIATE'));
         const result = await context.run(owner, fn);
-        db.exec('COMMIT');
+        onDisk(() => db.exec('COMMIT'));
         return result;
       } catch (err) {
         if (db.inTransaction) db.exec('ROLLBACK');

@@ -75,6 +75,7 @@ export class ReportLifecycle {
   private readonly crashAt: CrashPoint | null;
   private readonly log: Logger;
   private readonly submitting = new Map<string, Promise<ReportRecord>>();
+  private readonly toldCannotSave = new Set<string>();
   private readonly poller: ReportPoller;
   private readonly fetcher: ReportFetcher;
   private readonly recordFailure: ReportFailureRecorder;
@@ -95,8 +96,15 @@ export class ReportLifecycle {
       clock: this.clock,
       log: this.log,
       // Before every poll: a desk that slept or lost the server may no longer be the one polling this report.
-      fetch: async (reportId) =>
-        (await this.coordination.holds(reportId)) ? this.fetcher.fetchIfReady(reportId) : 'handed-over',
+      fetch: async (reportId) => {
+        if (!(await this.coordination.holds(reportId))) return 'handed-over';
+        try {
+          return await this.fetcher.fetchIfReady(reportId);
+        } catch (error) {
+          await this.tellCannotSave(reportId, error);
+          throw error; // the poller keeps trying: the report is saved as soon as the disk takes it
+        }
+      },
     });
     this.window = this.poller.window;
     this.recordFailure = createReportFailureRecorder({
@@ -277,6 +285,28 @@ export class ReportLifecycle {
     return true;
   }
 
+  /**
+   * Plaid finished a report but the disk under the history refuses it (full, read-only): the report stays pending
+   * and is saved once the disk takes it. Said once per report and cause, on its screen and in a notice.
+   */
+  private async tellCannotSave(reportId: string, error: unknown): Promise<void> {
+    if (
+      !(error instanceof AppError) ||
+      !CANNOT_SAVE[error.code] ||
+      this.toldCannotSave.has(`${reportId}:${error.code}`)
+    )
+      return;
+    this.toldCannotSave.add(`${reportId}:${error.code}`);
+    const report = await this.store.reports.get(reportId).catch(() => null);
+    if (report?.status !== 'pending') return;
+    const message = CANNOT_SAVE[error.code]!;
+    await this.progress(report, 'pending', message);
+    this.deps.desktop.notify('Asset Report not saved yet', `${report.applicantName}: ${message}`, {
+      title: 'Asset Report not saved yet',
+      body: 'An Asset Report is ready at Plaid but cannot be saved yet: the disk is full or read-only.',
+    });
+  }
+
   /** Polls, fetches and submissions in flight (tests wait on these; the app does not need to). */
   async settled(): Promise<void> {
     for (let running = this.inFlight(); running.length > 0; running = this.inFlight()) {
@@ -454,6 +484,14 @@ export class ReportLifecycle {
     );
   }
 }
+
+/** What the officer reads when a finished report cannot be written to the history's disk (see tellCannotSave). */
+const CANNOT_SAVE: Readonly<Record<string, string>> = {
+  [ErrorCodes.diskFull]:
+    "Plaid has finished this report, but the disk holding AssetDesk's history is full, so it cannot be saved yet. Free some space on that disk: AssetDesk keeps trying and saves it then.",
+  [ErrorCodes.dataFolderUnwritable]:
+    "Plaid has finished this report, but AssetDesk's history cannot be written (its disk or file is read-only or gone), so it cannot be saved yet. Make it writable again: AssetDesk keeps trying and saves it then.",
+};
 
 /** The ready event's message when Plaid left something out (the report screen lists the warnings in full). */
 function warningsMessage(warnings: AssetReportGetResult['warnings']): string | undefined {
