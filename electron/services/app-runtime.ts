@@ -265,8 +265,7 @@ export class AppRuntime {
     // Counted before start() returns, so a window that asks right away already sees the work under way.
     const pending = (await store.reports.listPending(this.session.environment)).length;
     this.background = this.runBackground(this.session, pending);
-    // On a team only the admin's desk sweeps retention, so two desks never remove the same report.
-    if (!this.team || this.team.config.role === 'admin') {
+    if (this.sweepsRetention()) {
       this.retentionTimer = setInterval(() => void this.sweepRetentionVisibly(), DAY_MS);
       this.retentionTimer.unref();
     }
@@ -398,16 +397,27 @@ export class AppRuntime {
     await this.sweepRetentionVisibly();
   }
 
+  /** On a team only the admin's desk sweeps retention (at start and daily), so two desks never remove the same report. */
+  private sweepsRetention(): boolean {
+    return !this.team || this.team.config.role === 'admin';
+  }
+
   /** The retention sweep with its progress on the officer's status line; never rejects. */
   private async sweepRetentionVisibly(): Promise<void> {
     const store = this.store;
-    if (!store) return;
-    const due = (
-      await planRetention(store, {
-        retentionDays: await store.settings.value('retentionDays'),
-        now: this.clock(),
-      })
-    ).length;
+    if (!store || !this.sweepsRetention()) return;
+    let due: number;
+    try {
+      due = (
+        await planRetention(store, {
+          retentionDays: await store.settings.value('retentionDays'),
+          now: this.clock(),
+        })
+      ).length;
+    } catch (error) {
+      this.log.warn('retention sweep could not list the reports due', { code: (error as AppError).code });
+      return;
+    }
     if (!due) return;
     const failed = (count: number): BackgroundWork => ({
       task: 'retention',
