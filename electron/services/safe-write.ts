@@ -12,7 +12,11 @@ import { AppError, ErrorCodes } from '../../shared/errors';
 
 /** Writes `data` to `path` atomically and owner-only; throws AppError(EXPORT_FAILED) with an actionable message. */
 export function writeFileSafely(path: string, data: string | Uint8Array, what = 'the file'): void {
-  const temp = join(dirname(path), `.${basename(path)}.partial-${randomBytes(4).toString('hex')}`);
+  // The temporary name starts like the file's, cut short: a name that fits the disk must not fail for its suffix.
+  const temp = join(
+    dirname(path),
+    `.${[...basename(path)].slice(0, 60).join('')}.partial-${randomBytes(4).toString('hex')}`,
+  );
   let fd: number | undefined;
   try {
     fd = openSync(temp, 'wx', 0o600);
@@ -24,8 +28,17 @@ export function writeFileSafely(path: string, data: string | Uint8Array, what = 
     renameSync(temp, path);
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     throw fileSystemError(error, what, dirname(path));
+  }
+}
+
+/** Removes a temporary file or folder if it is there; a failure here must not hide the error that sent us here. */
+export function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Nothing was written under this name (a name too long is refused before any file exists).
   }
 }
 
@@ -57,6 +70,9 @@ export function fileSystemError(error: unknown, what: string, folder: string): A
     case 'ENOENT':
     case 'ENOTDIR':
       message = `The folder ${where} no longer exists (a removed drive or a deleted folder?), so ${what} was not saved. Choose the folder again, then try again.`;
+      break;
+    case 'ENAMETOOLONG':
+      message = `The file name or the folder's path is too long for ${where}, so ${what} was not saved. Choose a folder with a shorter path or a shorter file name, then try again.`;
       break;
     case 'EEXIST':
     case 'EISDIR':

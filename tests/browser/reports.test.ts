@@ -202,7 +202,9 @@ test('exports the PDF with the cover page under the expected name', async () => 
   await page.getByTestId('export-pdf').click();
   await page.getByTestId('export-saved').waitFor();
   const path = (await page.getByTestId('export-path').textContent())!;
-  expect(path.split(/[\\/]/).pop()).toMatch(/^LN-1000_Charleson_AssetReport_\d{4}-\d{2}-\d{2}_1f414183\.pdf$/);
+  expect(path.split(/[\\/]/).pop()).toMatch(
+    /^LN-1000_Charleson_AssetReport_\d{4}-\d{2}-\d{2}_1f414183_WithCoverPage\.pdf$/,
+  );
   expect(existsSync(path)).toBe(true);
   expect(readFileSync(path).subarray(0, 4).toString('latin1')).toBe('%PDF');
   expect(readdirSync(bridge.downloadsDir).length).toBeGreaterThan(0);

@@ -276,7 +276,7 @@ describe('the whole story at the officer’s desk', () => {
     const plaidId = ((await page.getByTestId('report-id').textContent()) ?? '').replace(/-/g, '').slice(0, 8);
     expect(plaidId).toHaveLength(8);
     expect(basename(path)).toMatch(
-      new RegExp(`^${LOAN_NUMBER}_Charleson_AssetReport_\\d{4}-\\d{2}-\\d{2}_${plaidId}\\.pdf$`),
+      new RegExp(`^${LOAN_NUMBER}_Charleson_AssetReport_\\d{4}-\\d{2}-\\d{2}_${plaidId}_WithCoverPage\\.pdf$`),
     );
     expect(path.startsWith(desk.bridge.downloadsDir)).toBe(true);
     expect(existsSync(path)).toBe(true);

@@ -153,7 +153,7 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     if (!pdf.saved) return;
     expect(pdf.path).toMatch(
       new RegExp(
-        `LN-2024-0001_Charleson_AssetReport_\\d{4}-\\d{2}-\\d{2}_${report.plaidReportId!.replace(/-/g, '').slice(0, 8)}\\.pdf$`,
+        `LN-2024-0001_Charleson_AssetReport_\\d{4}-\\d{2}-\\d{2}_${report.plaidReportId!.replace(/-/g, '').slice(0, 8)}_WithCoverPage\\.pdf$`,
       ),
     );
     const bytes = readFileSync(pdf.path);

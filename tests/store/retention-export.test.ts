@@ -165,6 +165,11 @@ describe('report history store: retention and export', () => {
     expect((await exportLoanFile(t.store, accented.applicant.loanId, target, { now })).folder).toBe(
       join(target, 'LN-6_Nunez-OBrien_AssetFile_2026-02-01'),
     );
+    // 100 characters of Chinese are 300 bytes: more than a folder name may have on Linux and macOS (255).
+    const long = await loanFile('LN-7', '王'.repeat(100));
+    const folder = (await exportLoanFile(t.store, long.applicant.loanId, target, { now })).folder;
+    expect(folder).toBe(join(target, `LN-7_${'王'.repeat(40)}_AssetFile_2026-02-01`));
+    expect(readdirSync(folder)).toContain('README.txt');
   });
 
   it('a failed export leaves nothing behind and says what to do', async () => {

@@ -8,6 +8,7 @@ const summary = {
   plaidReportId: '1f414183-aaaa-bbbb',
   readyAt: '2026-11-07T10:00:00.000Z',
   createdAt: '2026-11-07T09:00:00.000Z',
+  kind: 'create',
 } as ReportSummary;
 
 describe('export file names keep every letter', () => {
@@ -26,6 +27,34 @@ describe('export file names keep every letter', () => {
     expect(exportFileName(summary, "Ñúñez-O'Brien", '2026-11-06', 'csv')).toBe(
       'LN-7_Nunez-OBrien_AssetReport_2026-11-06_1f414183_Transactions.csv',
     );
+  });
+
+  it('says which report and which file it is, so no two exports share a name', () => {
+    const names = (['create', 'refresh', 'filter'] as const).flatMap((kind) => {
+      const of = { ...summary, kind };
+      return [
+        exportFileName(of, 'Lopez', '2026-11-06', 'pdf'),
+        exportFileName(of, 'Lopez', '2026-11-06', 'pdf', true),
+        exportFileName(of, 'Lopez', '2026-11-06', 'json'),
+        exportFileName(of, 'Lopez', '2026-11-06', 'csv'),
+      ];
+    });
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('LN-7_Lopez_AssetReport_2026-11-06_1f414183_WithCoverPage.pdf');
+    expect(names).toContain('LN-7_Lopez_AssetReport-Refresh_2026-11-06_1f414183.pdf');
+    expect(names).toContain('LN-7_Lopez_AssetReport-Filtered_2026-11-06_1f414183.json');
+  });
+
+  it.each([
+    ['王'.repeat(100), '王'.repeat(26)],
+    ['Wolfeschlegelsteinhausenbergerdorff-Fitzgerald-Montgomery', 'Wolfeschlegelsteinhausenbergerdorff-Fitz'],
+    ['Vasquez Rodriguez de los Santos Villanueva y Castellanos', 'Vasquez-Rodriguez-de-los-Santos-Villanue'],
+  ])('a long name is cut to fit every disk (%s)', (name, part) => {
+    expect(fileNamePart(name)).toBe(part);
+    const file = exportFileName({ ...summary, loanNumber: `LN-${'9'.repeat(37)}` }, name, '2026-11-06', 'pdf', true);
+    // 255 bytes per name on Linux and macOS; 255 UTF-16 units on Windows, with room left for the folder's path.
+    expect(Buffer.byteLength(file, 'utf8')).toBeLessThanOrEqual(200);
+    expect(file.length).toBeLessThanOrEqual(150);
   });
 });
 

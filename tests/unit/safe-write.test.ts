@@ -40,6 +40,17 @@ describe('safe export writes', () => {
     );
   });
 
+  it('a name too long for the disk says so, and the error is ours, not a raw one about the temporary file', () => {
+    const path = join(dir, `${'王'.repeat(90)}.pdf`);
+    expect(() => writeFileSafely(path, 'x', 'the report')).toThrowError(
+      expect.objectContaining({
+        code: 'EXPORT_FAILED',
+        message: expect.stringMatching(/too long.*Choose a folder with a shorter path or a shorter file name/),
+      }),
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('maps permission errors to an actionable message', () => {
     // root ignores file modes, so the kernel's EACCES is built here; the mapping is what is under test.
     const error = fileSystemError(

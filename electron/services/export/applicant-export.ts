@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { AssetDeskStore } from '../../db';
 import { stripAccents } from '../../../shared/search';
-import { fileSystemError, writeAll } from '../safe-write';
+import { fileSystemError, removeQuietly, writeAll } from '../safe-write';
+import { fitName } from './report-files';
 
 export interface ApplicantExportOptions {
   /** File name (without extension) for one report's PDF and JSON. */
@@ -27,15 +28,14 @@ const ENVIRONMENTS: readonly PlaidEnvironment[] = ['production', 'sandbox', 'emu
  * upload anywhere. Accents are transliterated first (Ñúñez → Nunez); other scripts (王) are kept, never dropped.
  */
 function safeName(text: string): string {
-  return (
-    stripAccents(text)
-      .normalize('NFC')
-      .replace(/['’‘`]/g, '')
-      .replace(/[^\p{L}\p{N}._-]+/gu, '-')
-      .replace(/\.{2,}/g, '.')
-      .replace(/^[-.]+|-+$/g, '')
-      .slice(0, 120) || 'file'
-  );
+  const name = stripAccents(text)
+    .normalize('NFC')
+    .replace(/['’‘`]/g, '')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[-.]+|-+$/g, '');
+  // At most 120 bytes: a folder or file name may have 255 on Linux and macOS, and 王 takes three.
+  return fitName(name, 80, 120).replace(/[-.]+$/, '') || 'file';
 }
 
 function defaultFileName(report: ReportSummary): string {
@@ -109,7 +109,7 @@ export async function exportLoanFile(
     write('README.txt', readmeText(loan, now, index));
     renameSync(temp, finalFolder);
   } catch (err) {
-    rmSync(temp, { recursive: true, force: true });
+    removeQuietly(temp);
     throw fileSystemError(err, 'the asset file', folder);
   }
 

@@ -30,7 +30,7 @@ export async function saveReportExport(
   const generatedOn = (await store.reports.generatedOn(reportId)) ?? (await reportJson()).report.date_generated ?? null;
   const path = await ctx.desktop.chooseSavePath({
     title: 'Save Asset Report',
-    defaultName: exportFileName(summary, applicant.lastName, generatedOn, format),
+    defaultName: exportFileName(summary, applicant.lastName, generatedOn, format, format === 'pdf' && withCoverPage),
     extensions: [format],
   });
   if (!path) return { saved: false };

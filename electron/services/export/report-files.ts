@@ -5,33 +5,58 @@ import { stripAccents } from '../../../shared/search';
 /**
  * A name part for a file name on every OS: accents transliterated (Ñúñez → Nunez), apostrophes
  * dropped (O'Brien → OBrien), other separators a dash; letters of any script are kept, never lost.
+ * Cut to `maxChars` characters and `maxBytes` bytes of UTF-8 (a file name may have 255 bytes on Linux and
+ * macOS, 王 takes three), so a long name still leaves room for the rest of the file name.
  */
-export function fileNamePart(text: string): string {
-  return (
-    stripAccents(text)
-      .normalize('NFC')
-      .replace(/['’‘`]/g, '')
-      .replace(/[^\p{L}\p{N}-]+/gu, '-')
-      .replace(/-{2,}/g, '-')
-      .replace(/^-+|-+$/g, '') || 'x'
-  );
+export function fileNamePart(text: string, maxChars = 40, maxBytes = 80): string {
+  const part = stripAccents(text)
+    .normalize('NFC')
+    .replace(/['’‘`]/g, '')
+    .replace(/[^\p{L}\p{N}-]+/gu, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return fitName(part, maxChars, maxBytes).replace(/-+$/, '') || 'x';
 }
 
+/** The longest start of `text` within `maxChars` characters and `maxBytes` bytes of UTF-8. */
+export function fitName(text: string, maxChars: number, maxBytes: number): string {
+  let kept = '';
+  let bytes = 0;
+  let chars = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    chars += 1;
+    if (bytes > maxBytes || chars > maxChars) break;
+    kept += char;
+  }
+  return kept;
+}
+
+/** What a file name says about the report: an original, a refresh, or a filtered copy. */
+const KIND_IN_NAME: Record<ReportSummary['kind'], string> = {
+  create: 'AssetReport',
+  refresh: 'AssetReport-Refresh',
+  filter: 'AssetReport-Filtered',
+};
+
 /**
- * `{LoanNumber}_{LastName}_AssetReport_{YYYY-MM-DD}_{first 8 of report id}.{ext}`, safe on every OS.
- * The date is the day Plaid generated the report (else the day it became ready, else created).
+ * `{LoanNumber}_{LastName}_AssetReport[-Refresh|-Filtered]_{YYYY-MM-DD}_{first 8 of report id}[_WithCoverPage].{ext}`,
+ * safe on every OS. The date is the day Plaid generated the report (else the day it became ready, else created).
+ * Each report and each kind of file gets its own name, so one export never takes another's place.
  */
 export function exportFileName(
   summary: ReportSummary,
   lastName: string,
   generatedOn: string | null,
   format: 'pdf' | 'json' | 'csv',
+  withCoverPage = false,
 ): string {
-  const safe = fileNamePart;
   const date = (generatedOn ?? summary.readyAt ?? summary.createdAt).slice(0, 10);
   const id = (summary.plaidReportId ?? summary.id).replace(/-/g, '').slice(0, 8);
-  const suffix = format === 'csv' ? '_Transactions.csv' : `.${format}`;
-  return `${safe(summary.loanNumber)}_${safe(lastName)}_AssetReport_${date}_${id}${suffix}`;
+  const suffix =
+    format === 'csv' ? '_Transactions.csv' : format === 'pdf' && withCoverPage ? '_WithCoverPage.pdf' : `.${format}`;
+  const kind = KIND_IN_NAME[summary.kind] ?? KIND_IN_NAME.create;
+  return `${fileNamePart(summary.loanNumber)}_${fileNamePart(lastName)}_${kind}_${date}_${id}${suffix}`;
 }
 
 /** The amount column's header says the sign, as the screen shows it (Plaid's own is the opposite). */

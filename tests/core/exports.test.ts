@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { AssetReportGetResult } from '../../shared/asset-report';
+import type { ReportSummary } from '../../shared/domain';
+import { requireKeychain } from '../helpers/keychain';
+import { linkSandboxBank } from '../helpers/emulator-plaid';
+import { createApplicant, startHarness, until, type CoreHarness } from './harness';
+
+const hasKeychain = await requireKeychain();
+
+/**
+ * What a processor puts in a loan file, made through the real services against the emulator and read back as
+ * an outsider reads it: the folder's listing, poppler's pdfinfo, the bytes.
+ */
+describe.skipIf(!hasKeychain)('report exports, as a processor files them', () => {
+  let h: CoreHarness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.close());
+
+  const ready = (reportId: string) =>
+    until(async () => {
+      const summary = await h.handlers['reports:summary']({ reportId });
+      return summary.status === 'ready' ? summary : null;
+    }, `report ${reportId} ready`);
+
+  async function readyReport(overrides: Parameters<typeof createApplicant>[1], username = 'user_steady_saver') {
+    const borrower = await createApplicant(h.handlers, overrides);
+    const item = await linkSandboxBank(h.plaid, h.handlers, borrower.id, { username });
+    const created = await h.handlers['reports:create']({
+      loanId: borrower.loanId,
+      itemIds: [item.id],
+      daysRequested: 61,
+      includeApplicantDetails: false,
+    });
+    return { borrower, report: await ready(created.id) };
+  }
+
+  async function exportAs(report: ReportSummary, format: 'pdf' | 'json' | 'csv', withCoverPage = false) {
+    const saved = await h.handlers['reports:export']({ reportId: report.id, format, withCoverPage });
+    if (!saved.saved) throw new Error('export cancelled');
+    return saved.path;
+  }
+
+  const pdfPages = (path: string): number =>
+    Number(/^Pages:\s+(\d+)$/m.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))?.[1]);
+
+  test('each report and each kind of file gets its own name: none replaces another, and the name says which', async () => {
+    const { report } = await readyReport({ lastName: "Ñúñez-O'Brien", loanNumber: 'LN-EXPORT-NAMES' });
+    const refresh = await ready((await h.handlers['reports:refresh']({ reportId: report.id, daysRequested: 90 })).id);
+    const content = JSON.parse(
+      (await h.handlers['reports:get']({ reportId: report.id })).contentJson,
+    ) as AssetReportGetResult;
+    const filter = await ready(
+      (
+        await h.handlers['reports:filter']({
+          reportId: report.id,
+          accountIdsToExclude: [content.report.items[0]!.accounts[0]!.account_id],
+        })
+      ).id,
+    );
+
+    const paths: string[] = [];
+    for (const one of [report, refresh, filter]) {
+      paths.push(await exportAs(one, 'pdf'), await exportAs(one, 'pdf', true));
+      paths.push(await exportAs(one, 'json'), await exportAs(one, 'csv'));
+    }
+    const names = paths.map((path) => basename(path));
+    expect(new Set(names).size).toBe(12);
+    // Every file is still there: the second PDF did not take the first one's place.
+    const listed = readdirSync(h.userDataDir).filter((name) => name.startsWith('LN-EXPORT-NAMES_'));
+    expect(listed.sort()).toEqual([...names].sort());
+    const id = (one: ReportSummary) => one.plaidReportId!.replace(/-/g, '').slice(0, 8);
+    const day = /_(\d{4}-\d{2}-\d{2})_/.exec(names[0]!)![1];
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `LN-EXPORT-NAMES_Nunez-OBrien_AssetReport_${day}_${id(report)}.pdf`,
+        `LN-EXPORT-NAMES_Nunez-OBrien_AssetReport_${day}_${id(report)}_WithCoverPage.pdf`,
+        `LN-EXPORT-NAMES_Nunez-OBrien_AssetReport-Refresh_${day}_${id(refresh)}.json`,
+        `LN-EXPORT-NAMES_Nunez-OBrien_AssetReport-Filtered_${day}_${id(filter)}_Transactions.csv`,
+      ]),
+    );
+    // The cover page's file is the plain one with the cover pages in front.
+    const [plain, covered] = [paths[0]!, paths[1]!];
+    expect(pdfPages(covered)).toBeGreaterThan(pdfPages(plain));
+  });
+
+  test('a borrower whose name is 100 characters of Chinese: the export is saved under a name every disk takes', async () => {
+    const { report } = await readyReport({
+      firstName: '小明',
+      lastName: '王'.repeat(100),
+      loanNumber: 'LN-EXPORT-LONG',
+    });
+    for (const format of ['pdf', 'json', 'csv'] as const) {
+      const path = await exportAs(report, format, format === 'pdf');
+      expect(Buffer.byteLength(basename(path), 'utf8')).toBeLessThanOrEqual(200);
+      expect(basename(path)).toMatch(/^LN-EXPORT-LONG_王+_AssetReport_/);
+      expect(readFileSync(path).byteLength).toBeGreaterThan(100);
+    }
+  });
+});
