@@ -32,6 +32,8 @@ export function createElectronDesktop(deps: {
         title,
         defaultPath: defaultName,
         filters: [{ name: extensions.join(', ').toUpperCase(), extensions }],
+        // Windows and macOS always ask before replacing a file; GTK's dialog on Linux only when told to.
+        properties: ['showOverwriteConfirmation' as const, 'createDirectory' as const],
       };
       const window = deps.mainWindow();
       const result = window

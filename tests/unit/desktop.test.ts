@@ -1,4 +1,4 @@
-import type { BrowserWindow, Dialog, OpenDialogOptions } from 'electron';
+import type { BrowserWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { createElectronDesktop } from '../../electron/main/desktop';
 
 /**
@@ -7,6 +7,7 @@ import { createElectronDesktop } from '../../electron/main/desktop';
  */
 function desktopWith(answer: { canceled: boolean; filePaths: string[] }, window: BrowserWindow | null) {
   const calls: { parent: unknown; options: OpenDialogOptions }[] = [];
+  const saves: { parent: unknown; options: SaveDialogOptions }[] = [];
   const shown: string[] = [];
   const showOpenDialog = (async (...args: unknown[]) => {
     const options = (args.length === 2 ? args[1] : args[0]) as OpenDialogOptions;
@@ -16,7 +17,13 @@ function desktopWith(answer: { canceled: boolean; filePaths: string[] }, window:
   const desktop = createElectronDesktop({
     dialog: {
       showOpenDialog,
-      showSaveDialog: (async () => ({ canceled: true, filePath: '' })) as Dialog['showSaveDialog'],
+      showSaveDialog: (async (...args: unknown[]) => {
+        saves.push({
+          parent: args.length === 2 ? args[0] : null,
+          options: (args.length === 2 ? args[1] : args[0]) as SaveDialogOptions,
+        });
+        return { canceled: false, filePath: '/loan files/LN-7_Nunez_AssetReport.pdf' };
+      }) as Dialog['showSaveDialog'],
     },
     clipboard: { writeText: async () => undefined },
     shell: { showItemInFolder: (path: string) => void shown.push(path) },
@@ -24,7 +31,7 @@ function desktopWith(answer: { canceled: boolean; filePaths: string[] }, window:
     notificationsSupported: () => false,
     mainWindow: () => window,
   });
-  return { desktop, calls, shown };
+  return { desktop, calls, saves, shown };
 }
 
 describe('createElectronDesktop', () => {
@@ -54,6 +61,25 @@ describe('createElectronDesktop', () => {
     const empty = desktopWith({ canceled: false, filePaths: [] }, window);
     expect(await empty.desktop.chooseFolder({ title: 'Folder' })).toBeNull();
     expect(empty.calls[0]!.options.properties).toEqual(['openDirectory', 'createDirectory']);
+  });
+
+  test('the save dialog asks before replacing a file, on Linux too, and offers to make a folder', async () => {
+    const { desktop, saves } = desktopWith({ canceled: true, filePaths: [] }, window);
+    expect(
+      await desktop.chooseSavePath({ title: 'Save Asset Report', defaultName: 'LN-7_Nunez.pdf', extensions: ['pdf'] }),
+    ).toBe('/loan files/LN-7_Nunez_AssetReport.pdf');
+    // Electron asks before replacing a file on Windows and macOS always; on Linux only when told to.
+    expect(saves).toEqual([
+      {
+        parent: window,
+        options: {
+          title: 'Save Asset Report',
+          defaultPath: 'LN-7_Nunez.pdf',
+          filters: [{ name: 'PDF', extensions: ['pdf'] }],
+          properties: ['showOverwriteConfirmation', 'createDirectory'],
+        },
+      },
+    ]);
   });
 
   test('showInFolder hands a whole path to the shell, and refuses a relative one', () => {
