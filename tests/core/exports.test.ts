@@ -5,7 +5,7 @@ import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
 import { linkSandboxBank } from '../helpers/emulator-plaid';
-import { createApplicant, startHarness, until, type CoreHarness } from './harness';
+import { createApplicant, startHarness, TOKEN_PATTERN, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -99,5 +99,32 @@ describe.skipIf(!hasKeychain)('report exports, as a processor files them', () =>
       expect(basename(path)).toMatch(/^LN-EXPORT-LONG_王+_AssetReport_/);
       expect(readFileSync(path).byteLength).toBeGreaterThan(100);
     }
+  });
+
+  test("the JSON is Plaid's answer as Plaid sent it: nothing of AssetDesk's added, no token, valid UTF-8", async () => {
+    // A bank that shares no owners: Plaid's answer carries a warning naming the Item by id.
+    const { report } = await readyReport(
+      { lastName: 'Owners', loanNumber: 'LN-EXPORT-JSON' },
+      'user_owners_unavailable',
+    );
+    const token = (await h.services.internals.store()!.reports.reportToken(report.id))!;
+    const answer = await fetch(`${h.emulator.baseUrl}/asset_report/get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: h.emulator.clientId,
+        secret: h.emulator.secret,
+        asset_report_token: token,
+        include_insights: true,
+      }),
+    });
+    const { request_id: _notKept, ...sent } = (await answer.json()) as AssetReportGetResult & { request_id: string };
+    expect(sent.warnings.map((w) => w.warning_code)).toEqual(['OWNERS_UNAVAILABLE']);
+
+    const bytes = readFileSync(await exportAs(report, 'json'));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    expect(JSON.parse(text)).toStrictEqual(sent);
+    expect(text).not.toMatch(TOKEN_PATTERN);
+    expect(text).not.toContain(token);
   });
 });

@@ -6,7 +6,7 @@ import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { AssetDeskStore } from '../../db';
 import { stripAccents } from '../../../shared/search';
 import { fileSystemError, removeQuietly, writeAll } from '../safe-write';
-import { fitName } from './report-files';
+import { asPlaidSentIt, fitName } from './report-files';
 
 export interface ApplicantExportOptions {
   /** File name (without extension) for one report's PDF and JSON. */
@@ -96,7 +96,7 @@ export async function exportLoanFile(
       used.add(name);
       const { json, pdf } = await store.reports.readContent(report.id);
       write(`${name}.pdf`, pdf);
-      write(`${name}.json`, JSON.stringify(json, null, 2));
+      write(`${name}.json`, JSON.stringify(asPlaidSentIt(json as AssetReportGetResult), null, 2));
       index.push(
         `${name}.pdf / .json — ${report.kind} report, ${report.daysRequested} days, created ${report.createdAt}, ` +
           `ready ${report.readyAt ?? '-'}, ${report.environment}, banks: ${report.institutions.join(', ') || '-'}`,

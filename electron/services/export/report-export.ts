@@ -6,7 +6,7 @@ import { analysisContextFor } from '../features/underwriting';
 import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
 import { requireApplicant, requireLoan, requireReadyReport, type ServiceContext } from '../service-context';
 import { writeFileSafely } from '../safe-write';
-import { exportFileName, transactionsCsv } from './report-files';
+import { asPlaidSentIt, exportFileName, transactionsCsv } from './report-files';
 
 export type ReportExportFormat = 'pdf' | 'json' | 'csv';
 
@@ -35,7 +35,7 @@ export async function saveReportExport(
   });
   if (!path) return { saved: false };
   let bytes: Uint8Array | string;
-  if (format === 'json') bytes = JSON.stringify(await reportJson(), null, 2);
+  if (format === 'json') bytes = JSON.stringify(asPlaidSentIt(await reportJson()), null, 2);
   else if (format === 'csv') bytes = transactionsCsv(await reportJson());
   else {
     const pdf = await store.reports.readPdf(reportId);

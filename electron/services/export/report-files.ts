@@ -59,6 +59,23 @@ export function exportFileName(
   return `${fileNamePart(summary.loanNumber)}_${fileNamePart(lastName)}_${kind}_${date}_${id}${suffix}`;
 }
 
+/**
+ * The report as Plaid's /asset_report/get answered it, for the JSON exports: `report` and `warnings` as sent. The
+ * bank's name AssetDesk adds to a warning's cause when it stores the report (Plaid names the Item by id only) is
+ * taken off again; Plaid's request_id was never kept.
+ */
+export function asPlaidSentIt(content: AssetReportGetResult): AssetReportGetResult {
+  if (!Array.isArray(content.warnings)) return content;
+  return {
+    ...content,
+    warnings: content.warnings.map((warning) => {
+      if (!warning.cause || !('institution_name' in warning.cause)) return warning;
+      const { institution_name: _ours, ...cause } = warning.cause;
+      return { ...warning, cause };
+    }),
+  };
+}
+
 /** The amount column's header says the sign, as the screen shows it (Plaid's own is the opposite). */
 export const CSV_AMOUNT_HEADER = 'amount (+ money in / - money out)';
 
