@@ -257,6 +257,23 @@ test('the report screen reloads when a report of its loan changed at another des
   await screen.getByText('This report was removed').waitFor();
 });
 
+test("the environment badge follows the team's environment when the admin switches it at another desk", async () => {
+  const badge = page.getByTestId('environment-badge');
+  expect(await badge.getAttribute('data-environment')).toBe('emulator');
+  // The admin's desk moved the team to Sandbox: this desk reads it with the team's settings, told by the change feed.
+  const settings = desk.app.internals.store()!.settings;
+  await settings.update('environment', 'sandbox');
+  desk.publish('team:changes', { resync: false, tables: ['activity'], loanIds: [] });
+  await page.waitForTimeout(600);
+  expect(await badge.getAttribute('data-environment')).toBe('emulator');
+  desk.publish('team:changes', { resync: false, tables: ['settings', 'activity'], loanIds: [] });
+  await expect.poll(() => badge.getAttribute('data-environment')).toBe('sandbox');
+  expect(await badge.textContent()).toContain('Sandbox');
+  await settings.update('environment', 'emulator');
+  desk.publish('team:changes', { resync: false, tables: ['settings'], loanIds: [] });
+  await expect.poll(() => badge.getAttribute('data-environment')).toBe('emulator');
+});
+
 /** This desk's team.json names a team (its database is not opened here): the screens follow the role it names. */
 async function becomeMember(role: TeamRole) {
   writeTeamConfig(userDataDir(), {

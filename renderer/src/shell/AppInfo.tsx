@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import type { ResponseOf } from '../../../shared/ipc/contract';
 import type { PlaidEnvironment } from '../../../shared/domain';
 import { api } from '../api';
+import { useTeamChanges } from '../team/useTeamChanges';
 
 export type AppInfo = ResponseOf<'app:info'>;
 
@@ -34,6 +35,8 @@ export function AppInfoProvider({ children }: { children: ReactNode }) {
     [],
   );
   const bumpDataVersion = useCallback(() => setDataVersion((v) => v + 1), []);
+  // On a team the environment is the team's: when the admin switches it at their desk, this shell shows it too.
+  useTeamChanges(load, { concerns: (changes) => changes.tables.includes('settings') });
   return (
     <AppInfoContext.Provider value={{ info, error, reload: load, setEnvironment, dataVersion, bumpDataVersion }}>
       {children}
