@@ -127,4 +127,56 @@ describe.skipIf(!hasKeychain)('report exports, as a processor files them', () =>
     expect(text).not.toMatch(TOKEN_PATTERN);
     expect(text).not.toContain(token);
   });
+
+  test('the CSV, read by an outside reader (Python’s csv, Excel’s dialect): one row per transaction, with its bank, account, sign and pending flag', async () => {
+    const { report } = await readyReport({ lastName: 'Rows', loanNumber: 'LN-EXPORT-CSV' }, 'user_large_deposit');
+    const path = await exportAs(report, 'csv');
+    const bytes = readFileSync(path);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8').split('\r\n').length).toBe(bytes.toString('utf8').split('\n').length);
+    const rows = JSON.parse(
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          'import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))))',
+          path,
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as string[][];
+    const [header, ...body] = rows;
+    expect(header).toEqual([
+      'date',
+      'bank',
+      'account',
+      'mask',
+      'description',
+      'merchant',
+      'category',
+      'amount (+ money in / - money out)',
+      'currency',
+      'pending',
+      'transaction id',
+    ]);
+    const content = JSON.parse(
+      (await h.handlers['reports:get']({ reportId: report.id })).contentJson,
+    ) as AssetReportGetResult;
+    const expected = content.report.items.flatMap((item) =>
+      item.accounts.flatMap((account) => account.transactions.map((t) => ({ item, account, t }))),
+    );
+    expect(body).toHaveLength(expected.length);
+    const byId = new Map(body.map((row) => [row[10], row]));
+    for (const { item, account, t } of expected) {
+      const row = byId.get(t.transaction_id)!;
+      expect(row[0]).toBe(t.date);
+      expect(row[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect([row[1], row[2], row[3]]).toEqual([item.institution_name, account.name, account.mask]);
+      // Plaid's sign is money out positive; the file's is money in positive, a plain number with a dot.
+      expect(row[7]).toMatch(/^-?\d+\.\d{2}$/);
+      expect(Number(row[7])).toBeCloseTo(-t.amount, 2);
+      expect(row[9]).toBe(t.pending ? 'yes' : 'no');
+    }
+    expect(body.some((row) => row[4]!.startsWith('MOBILE CHECK DEPOSIT') && row[7] === '7350.00')).toBe(true);
+  });
 });

@@ -171,7 +171,7 @@ describe.skipIf(!hasKeychain)('the whole lifecycle against the emulator, through
     if (!csv.saved) throw new Error('csv not saved');
     const lines = readFileSync(csv.path, 'utf8').split('\r\n');
     expect(lines[0]).toBe(
-      '\uFEFFdate,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency',
+      '\uFEFFdate,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency,pending,transaction id',
     );
     expect(lines.length).toBeGreaterThan(10);
     expect(

@@ -76,8 +76,17 @@ describe('transactions CSV', () => {
                   merchant_name: 'Acme',
                   category: ['Transfer', 'Payroll'],
                   iso_currency_code: 'USD',
+                  pending: false,
+                  transaction_id: 'txn-payroll',
                 },
-                { date: '2026-10-02', amount: 12.5, original_description: 'Coffee', iso_currency_code: 'USD' },
+                {
+                  date: '2026-10-02',
+                  amount: 12.5,
+                  original_description: 'Coffee',
+                  iso_currency_code: 'USD',
+                  pending: true,
+                  transaction_id: 'txn-coffee',
+                },
               ],
             },
           ],
@@ -89,12 +98,13 @@ describe('transactions CSV', () => {
   it('uses the screen’s sign (deposits +), says so in the header, names bank, account, mask, merchant, category', () => {
     const lines = transactionsCsv(report).split('\r\n');
     expect(lines[0]).toBe(
-      '\uFEFFdate,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency',
+      '\uFEFFdate,bank,account,mask,description,merchant,category,amount (+ money in / - money out),currency,pending,transaction id',
     );
     expect(lines[1]).toBe(
-      '2026-10-01,First Platypus Bank,Plaid Checking,0000,"PAYROLL, ACME",Acme,Transfer > Payroll,7350.00,USD',
+      '2026-10-01,First Platypus Bank,Plaid Checking,0000,"PAYROLL, ACME",Acme,Transfer > Payroll,7350.00,USD,no,txn-payroll',
     );
-    expect(lines[2]).toBe('2026-10-02,First Platypus Bank,Plaid Checking,0000,Coffee,,,-12.50,USD');
+    // A pending transaction says so: it may still change or drop out.
+    expect(lines[2]).toBe('2026-10-02,First Platypus Bank,Plaid Checking,0000,Coffee,,,-12.50,USD,yes,txn-coffee');
     expect(lines[3]).toBe('');
   });
 
@@ -157,8 +167,8 @@ describe('transactions CSV against formula injection', () => {
     '\r=1+1',
   ])('a text cell starting %j is written with a leading quote, so a spreadsheet shows it as text', (text) => {
     const row = cells(transactionsCsv(withText(text)));
-    // date, bank, account, mask, description, merchant, category, amount, currency
-    expect(row).toHaveLength(9);
+    // date, bank, account, mask, description, merchant, category, amount, currency, pending, transaction id
+    expect(row).toHaveLength(11);
     for (const index of [1, 2, 3, 4, 5, 6, 8]) expect(row[index], `column ${index}`).toBe(`'${text}`);
   });
 

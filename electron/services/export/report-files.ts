@@ -86,9 +86,10 @@ export const CSV_AMOUNT_HEADER = 'amount (+ money in / - money out)';
 export const CSV_UTF8_BOM = '\uFEFF';
 
 /**
- * Transactions as RFC 4180 CSV, UTF-8 with a byte-order mark: date, bank, account, mask, description, merchant, category, amount and
- * currency. Amounts use the screen's sign (a deposit is +7350.00); Plaid's JSON has deposits negative. A text cell
- * that a spreadsheet would read as a formula is written with a leading apostrophe (see inertText).
+ * Transactions as RFC 4180 CSV, UTF-8 with a byte-order mark, lines ending CRLF: date, bank, account, mask,
+ * description, merchant, category, amount, currency, pending (yes/no) and Plaid's transaction id. Amounts use the
+ * screen's sign (a deposit is +7350.00); Plaid's JSON has deposits negative. A text cell that a spreadsheet would
+ * read as a formula is written with a leading apostrophe (see inertText).
  */
 export function transactionsCsv(json: AssetReportGetResult): string {
   const field = (value: unknown, kind: 'text' | 'number' = 'text'): string => {
@@ -106,6 +107,8 @@ export function transactionsCsv(json: AssetReportGetResult): string {
     'category',
     CSV_AMOUNT_HEADER,
     'currency',
+    'pending',
+    'transaction id',
   ];
   const lines = [CSV_UTF8_BOM + header.join(',')];
   for (const item of json.report.items) {
@@ -126,6 +129,9 @@ export function transactionsCsv(json: AssetReportGetResult): string {
             // The amount stays a number the spreadsheet can add up (a withdrawal keeps its minus sign).
             field((-t.amount).toFixed(2), 'number'),
             field(currency),
+            // A pending transaction may still change or drop out: the processor must be able to tell it apart.
+            t.pending ? 'yes' : 'no',
+            field(t.transaction_id),
           ].join(','),
         );
       }
