@@ -2,7 +2,9 @@ import { COVER_PAGE_HEADING, buildCoverPage, prependCoverPage } from '../../elec
 import { renderAssetReportPdf } from '../../electron/emulator/pdf';
 import { buildAssetReport } from '../emulator/pdf-fixture';
 import { pdfPageTexts as pageTexts } from '../helpers/pdf-text';
+import { analyzeReport, underwritingSettings } from '../../shared/underwriting';
 import { busyAnalysis, coverInput } from './cover-fixture';
+import { REPORT_DATE, loan, report } from './fixtures';
 
 describe('underwriter cover page', () => {
   it("is headed as AssetDesk's analysis and carries every finding that needs the officer, with citations", async () => {
@@ -56,6 +58,22 @@ describe('underwriter cover page', () => {
     expect(pages[0]).toContain('Large deposit of $15,000.00');
     expect(pages.slice(coverPages.length)).toEqual(plaidPages);
     expect(pages.slice(coverPages.length).some((page) => page.includes(COVER_PAGE_HEADING))).toBe(false);
+  });
+
+  it.each([
+    ['purchase', 'Purchase'],
+    ['refinance', 'Refinance'],
+    ['cash_out_refinance', 'Cash-out refinance'],
+  ] as const)('names the loan purpose as the loan file does (%s → %s)', async (purpose, label) => {
+    const analysis = analyzeReport(
+      report({ id: 'purpose-report', items: [{ itemId: 'item-1', accounts: [{ id: 'chk', current: 5000 }] }] }),
+      loan({ purpose }),
+      underwritingSettings(),
+      REPORT_DATE,
+    );
+    const [first] = await pageTexts(await buildCoverPage(coverInput(analysis)));
+    expect(first).toMatch(new RegExp(`LOAN PURPOSE .*${label} `));
+    if (purpose === 'cash_out_refinance') expect(first).not.toMatch(/ Refinance /);
   });
 
   it('a clean file fits on one page and says nothing needs attention', async () => {

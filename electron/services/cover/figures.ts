@@ -1,5 +1,5 @@
 import { formatDateTimeUtc as formatDateTime, FONT, FONT_BOLD as BOLD, writeText, type Doc } from '../../pdf/toolkit';
-import type { UnderwritingAnalysis } from '../../../shared/underwriting/types';
+import { PURPOSE_WORDS, type LoanPurpose, type UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import {
   BAND,
   BAND_TEXT,
@@ -45,12 +45,18 @@ export function notice(doc: Doc, y: number): number {
   return y + height + 12;
 }
 
+/** "Cash-out refinance": the purpose as the loan file names it (a cash-out loan has its own agency rules). */
+function purposeLabel(purpose: LoanPurpose): string {
+  const words = PURPOSE_WORDS[purpose];
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function identity(doc: Doc, input: CoverPageInput, y: number): number {
   const { analysis } = input;
   const col = WIDTH / 4;
   field(doc, 'Applicant', input.applicantName, MARGIN, y, col - 8);
   field(doc, 'Loan number', input.loanNumber, MARGIN + col, y, col - 8);
-  field(doc, 'Loan purpose', analysis.purpose === 'purchase' ? 'Purchase' : 'Refinance', MARGIN + 2 * col, y, col - 8);
+  field(doc, 'Loan purpose', purposeLabel(analysis.purpose), MARGIN + 2 * col, y, col - 8);
   field(doc, 'Analysis as of', input.asOf, MARGIN + 3 * col, y, col - 8);
   y += 28;
   field(doc, 'Plaid report id', input.reportId, MARGIN, y, 2 * col - 8);
