@@ -23,6 +23,12 @@ export interface StoreContext {
   columns(table: string, names: readonly string[], alias?: string): string;
   /** Whether this desk may read `table.column` (false for a processor's desk and the secret columns). */
   readable(table: string, column: string): boolean;
+  /**
+   * Inside a transaction, before reading a row to change it: on the team database another desk changing the same
+   * row waits until this transaction ends (and then reads what it wrote), so neither change is lost. SQLite needs
+   * nothing: its one connection already runs this desk's transactions one at a time.
+   */
+  lockRow(table: string, id: string): Promise<void>;
 }
 
 export function createStoreContext(
@@ -44,6 +50,10 @@ export function createStoreContext(
         .map((name) => (hidden.has(`${table}.${name}`) ? `NULL AS ${name}` : alias ? `${alias}.${name}` : name))
         .join(', '),
     readable: (table, column) => !hidden.has(`${table}.${column}`),
+    async lockRow(table, id) {
+      if (sql.dialect === 'postgres')
+        await sql.statement(`SELECT 1 FROM ${table} WHERE id = ? FOR NO KEY UPDATE`).get(id);
+    },
   };
   if (logger) ctx.logger = logger;
   return ctx;

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
+import { NewLoanInput } from '../../shared/domain';
+import { borrowerInput, splitApplicantInput } from '../helpers/applicant';
 import {
+  APPLICANT,
   createApplicant,
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET,
@@ -11,10 +14,10 @@ import {
 import { setUpTeamDatabase, startTeamDesk, type TeamFixture } from './team-setup';
 
 /**
- * Two desks of one team, each signed in as its own login, pressing the same button on the same report at the
+ * Two desks of one team, each signed in as its own login, pressing the same button on the same file or report at the
  * same moment: nothing is done twice, nothing is lost, and the desk that came second is told what happened.
  */
-describe('two desks acting on one report at once', () => {
+describe('two desks acting on the same loan file or report at once', () => {
   let team: TeamFixture;
   let emulator: RunningEmulator;
   let admin: CoreHarness;
@@ -93,5 +96,56 @@ describe('two desks acting on one report at once', () => {
     await expect(admin.handlers['reports:refresh']({ reportId: report.id })).rejects.toMatchObject({
       code: 'INVALID_PARENT',
     });
+  });
+
+  it('both save the same loan file at once, each a different field: both changes are kept', async () => {
+    const borrower = await createApplicant(admin.handlers, { loanNumber: 'LN-TWICE-0004', fundsToClose: 20_000 });
+    for (let round = 1; round <= 5; round += 1) {
+      await Promise.all([
+        admin.handlers['loans:update']({ loanId: borrower.loanId, changes: { fundsToClose: 30_000 + round } }),
+        officer.handlers['loans:update']({ loanId: borrower.loanId, changes: { reservesNeeded: 4_000 + round } }),
+        admin.handlers['borrowers:update']({ applicantId: borrower.id, changes: { phone: `+1 415 555 01${round}0` } }),
+        officer.handlers['borrowers:update']({
+          applicantId: borrower.id,
+          changes: { email: `round${round}@example.com` },
+        }),
+      ]);
+      const { loan } = await officer.handlers['loans:get']({ loanId: borrower.loanId });
+      expect([loan.fundsToClose, loan.reservesNeeded], `round ${round}`).toEqual([30_000 + round, 4_000 + round]);
+      expect([loan.borrowers[0]!.phone, loan.borrowers[0]!.email], `round ${round}`).toEqual([
+        `+1415555 01${round}0`.replace(' ', ''),
+        `round${round}@example.com`,
+      ]);
+    }
+  });
+
+  it('both open a loan file with the same number at once: one is made, the other is told the number is taken', async () => {
+    const input = NewLoanInput.parse(splitApplicantInput({ ...APPLICANT, loanNumber: 'LN-TWICE-0005' }));
+    const outcomes = await Promise.allSettled([
+      admin.handlers['loans:create'](input),
+      officer.handlers['loans:create'](input),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!.reason).toMatchObject({
+      code: 'LOAN_NUMBER_TAKEN',
+      message: 'Loan number LN-TWICE-0005 is already used by another loan file. Open that file, or check the number.',
+    });
+  });
+
+  it('both add a fourth borrower at once: the file stays at four, the other desk is told why', async () => {
+    const first = await createApplicant(admin.handlers, { loanNumber: 'LN-TWICE-0006' });
+    await admin.handlers['borrowers:add']({ loanId: first.loanId, borrower: borrowerInput({ firstName: 'Bo' }) });
+    await admin.handlers['borrowers:add']({ loanId: first.loanId, borrower: borrowerInput({ firstName: 'Cy' }) });
+    const outcomes = await Promise.allSettled([
+      admin.handlers['borrowers:add']({ loanId: first.loanId, borrower: borrowerInput({ firstName: 'Di' }) }),
+      officer.handlers['borrowers:add']({ loanId: first.loanId, borrower: borrowerInput({ firstName: 'Ed' }) }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!.reason).toMatchObject({
+      code: 'CONFLICT',
+      message: 'A loan file has at most 4 borrowers.',
+    });
+    const { loan } = await officer.handlers['loans:get']({ loanId: first.loanId });
+    expect(loan.borrowers.map((b) => b.position)).toEqual([0, 1, 2, 3]);
   });
 });

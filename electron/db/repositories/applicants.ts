@@ -132,32 +132,36 @@ export function createApplicantRepository(ctx: StoreContext): ApplicantRepositor
     },
 
     async update(id, changes) {
-      const row = await getRow(id);
-      if (!row) throw notFound('borrower');
       // Only what changed is checked: a saved row keeps its values even if a rule tightened since.
       const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       const parsed = BorrowerInput.partial().safeParse(given);
       if (!parsed.success) throw validationError(parsed.error);
-      const merged: ParsedBorrower = {
-        firstName: row.first_name,
-        middleName: row.middle_name ?? undefined,
-        lastName: row.last_name,
-        email: row.email,
-        phone: row.phone,
-        ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
-      };
-      await ctx
-        .statement(
-          `UPDATE applicants SET first_name = @first_name, middle_name = @middle_name, last_name = @last_name,
-             email = @email, phone = @phone, updated_at = @now WHERE id = @id`,
-        )
-        .run({ id, ...columns(merged), now: ctx.now() });
-      if (parsed.data.ssn !== undefined) {
+      return ctx.transaction(async () => {
+        // What another desk saves at the same moment is read first, so its change is kept beside this one.
+        await ctx.lockRow('applicants', id);
+        const row = await getRow(id);
+        if (!row) throw notFound('borrower');
+        const merged: ParsedBorrower = {
+          firstName: row.first_name,
+          middleName: row.middle_name ?? undefined,
+          lastName: row.last_name,
+          email: row.email,
+          phone: row.phone,
+          ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
+        };
         await ctx
-          .statement('UPDATE applicants SET ssn_enc = ? WHERE id = ?')
-          .run(ctx.cipher.sealText(parsed.data.ssn, ssnWhere(id)), id);
-      }
-      return toApplicant((await getRow(id))!);
+          .statement(
+            `UPDATE applicants SET first_name = @first_name, middle_name = @middle_name, last_name = @last_name,
+             email = @email, phone = @phone, updated_at = @now WHERE id = @id`,
+          )
+          .run({ id, ...columns(merged), now: ctx.now() });
+        if (parsed.data.ssn !== undefined) {
+          await ctx
+            .statement('UPDATE applicants SET ssn_enc = ? WHERE id = ?')
+            .run(ctx.cipher.sealText(parsed.data.ssn, ssnWhere(id)), id);
+        }
+        return toApplicant((await getRow(id))!);
+      });
     },
 
     async get(id) {

@@ -79,6 +79,24 @@ const takenError = (loanNumber: string) =>
     field: 'loanNumber',
   });
 
+/** The unique index on loan numbers refused the row: another desk saved the same number a moment before. */
+function isNumberClash(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+  return (
+    (e.code === '23505' && typeof e.constraint === 'string' && e.constraint.includes('loan_number_key')) ||
+    (e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string' && e.message.includes('loan_number_key'))
+  );
+}
+
+/** `write`, with a loan number another desk took meanwhile (past ensureNumberFree) told as LOAN_NUMBER_TAKEN. */
+async function numberMustBeFree<T>(loanNumber: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    throw isNumberClash(err) ? takenError(loanNumber) : err;
+  }
+}
+
 export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepository): LoanRepository {
   const getRow = async (id: string) =>
     (await ctx.statement('SELECT * FROM loans WHERE id = ?').get(id)) as LoanRow | undefined;
@@ -167,24 +185,26 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
           retryable: false,
           field: 'borrowers',
         });
-      return ctx.transaction(async () => {
-        await ensureNumberFree(terms.data.loanNumber, null);
-        const id = ctx.newId();
-        const now = ctx.now();
-        await ctx
-          .statement(
-            `INSERT INTO loans (id, loan_number, loan_number_key, loan_purpose, application_date, expected_note_date,
+      return numberMustBeFree(terms.data.loanNumber, () =>
+        ctx.transaction(async () => {
+          await ensureNumberFree(terms.data.loanNumber, null);
+          const id = ctx.newId();
+          const now = ctx.now();
+          await ctx
+            .statement(
+              `INSERT INTO loans (id, loan_number, loan_number_key, loan_purpose, application_date, expected_note_date,
                property_street, property_unit, property_city, property_state, property_zip, qualifying_monthly_income,
                funds_to_close, reserves_needed, status, last_activity_at, created_at, updated_at)
              VALUES (@id, @loan_number, @loan_number_key, @loan_purpose, @application_date, @expected_note_date,
                @property_street, @property_unit, @property_city, @property_state, @property_zip,
                @qualifying_monthly_income, @funds_to_close, @reserves_needed, 'open', @now, @now, @now)`,
-          )
-          .run({ id, ...termColumns(terms.data), now });
-        for (const [position, b] of input.borrowers.entries()) await borrowers.insert(id, position, b);
-        await refreshSearchText(id);
-        return mustGet(id);
-      });
+            )
+            .run({ id, ...termColumns(terms.data), now });
+          for (const [position, b] of input.borrowers.entries()) await borrowers.insert(id, position, b);
+          await refreshSearchText(id);
+          return mustGet(id);
+        }),
+      );
     },
 
     async get(id) {
@@ -203,39 +223,43 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
     },
 
     async update(id, changes) {
-      const current = await mustGet(id);
       const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       const parsed = SavedLoanTerms.partial().safeParse(given);
       if (!parsed.success) throw validationError(parsed.error);
-      const merged: ParsedTerms = {
-        loanNumber: current.loanNumber,
-        loanPurpose: current.loanPurpose,
-        applicationDate: current.applicationDate,
-        expectedNoteDate: current.expectedNoteDate,
-        property: current.property,
-        qualifyingMonthlyIncome: current.qualifyingMonthlyIncome,
-        fundsToClose: current.fundsToClose,
-        reservesNeeded: current.reservesNeeded,
-        ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
-      };
-      refuseNoteDateBeforeApplication(merged);
       return ctx.transaction(async () => {
+        // What another desk saves at the same moment is read first, so its change is kept beside this one.
+        await ctx.lockRow('loans', id);
+        const current = await mustGet(id);
+        const merged: ParsedTerms = {
+          loanNumber: current.loanNumber,
+          loanPurpose: current.loanPurpose,
+          applicationDate: current.applicationDate,
+          expectedNoteDate: current.expectedNoteDate,
+          property: current.property,
+          qualifyingMonthlyIncome: current.qualifyingMonthlyIncome,
+          fundsToClose: current.fundsToClose,
+          reservesNeeded: current.reservesNeeded,
+          ...Object.fromEntries(Object.entries(parsed.data).filter(([k]) => k in given)),
+        };
+        refuseNoteDateBeforeApplication(merged);
         const columns = termColumns(merged);
         // A number shared before numbers were unique keeps its flagged key until the officer changes it.
         const numberChanged = loanNumberKey(merged.loanNumber) !== loanNumberKey(current.loanNumber);
         if (numberChanged) await ensureNumberFree(merged.loanNumber, id);
         else columns.loan_number_key = ((await getRow(id)) as LoanRow).loan_number_key;
-        await ctx
-          .statement(
-            `UPDATE loans SET loan_number = @loan_number, loan_number_key = @loan_number_key, loan_purpose = @loan_purpose,
+        await numberMustBeFree(merged.loanNumber, () =>
+          ctx
+            .statement(
+              `UPDATE loans SET loan_number = @loan_number, loan_number_key = @loan_number_key, loan_purpose = @loan_purpose,
                application_date = @application_date, expected_note_date = @expected_note_date,
                property_street = @property_street, property_unit = @property_unit, property_city = @property_city,
                property_state = @property_state, property_zip = @property_zip,
                qualifying_monthly_income = @qualifying_monthly_income, funds_to_close = @funds_to_close,
                reserves_needed = @reserves_needed, updated_at = @now
              WHERE id = @id`,
-          )
-          .run({ id, ...columns, now: ctx.now() });
+            )
+            .run({ id, ...columns, now: ctx.now() }),
+        );
         await refreshSearchText(id);
         return mustGet(id);
       });
@@ -253,6 +277,8 @@ export function createLoanRepository(ctx: StoreContext, borrowers: ApplicantRepo
 
     async addBorrower(loanId, input) {
       return ctx.transaction(async () => {
+        // Two desks adding a borrower at once take turns: the second counts the first's.
+        await ctx.lockRow('loans', loanId);
         const loan = await mustGet(loanId);
         if (loan.borrowers.length >= 4) throw conflict('A loan file has at most 4 borrowers.');
         const next = loan.borrowers.reduce((max, b) => Math.max(max, b.position + 1), 0);
