@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { AssetDeskStore } from '../../db';
