@@ -174,6 +174,32 @@ describe('the PostgreSQL engine', async () => {
     expect(await engine.statement('SELECT id FROM t ORDER BY id').pluck().all()).toEqual([1, 3]);
   });
 
+  it('sends statements a transaction body starts together to its connection one after the other', async () => {
+    await engine.statement('DELETE FROM t').run();
+    // node-postgres queues a query sent while its connection is busy (deprecated; pg 9 removes the queue): count those.
+    let queued = 0;
+    const watch = (client: pg.PoolClient) => {
+      const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        if ((client as unknown as { _queryQueue: unknown[] })._queryQueue.length > 0) queued += 1;
+        return send(...args);
+      };
+    };
+    engine.pool.once('acquire', watch);
+    const ids = [11, 12, 13, 14, 15, 16];
+    const answers = await engine.transaction(() =>
+      Promise.all(
+        ids.map(async (id) => {
+          await engine.statement('INSERT INTO t (id) VALUES (?)').run(id);
+          return engine.statement('SELECT id FROM t WHERE id = ?').pluck().get(id);
+        }),
+      ),
+    );
+    expect(answers).toEqual(ids);
+    expect(queued).toBe(0);
+    expect(await engine.statement('SELECT id FROM t ORDER BY id').pluck().all()).toEqual(ids);
+  });
+
   it('keeps statements outside a transaction out of it: they neither see nor join its writes', async () => {
     await engine.statement('DELETE FROM t').run();
     let release!: () => void;

@@ -61,6 +61,18 @@ interface Transaction {
   savepoints: number;
   /** Set once committed or rolled back: a statement started inside but finishing later goes to the pool. */
   ended: boolean;
+  /**
+   * The statement last sent on `client`: a body that starts several at once (Promise.all) has them sent one after
+   * the other, as a connection takes them (node-postgres's own queue for that is deprecated and goes in pg 9).
+   */
+  turn: Promise<unknown>;
+}
+
+/** Sends `text` (or `config`) on the transaction's connection once the statement before it has finished. */
+function inTurn(open: Transaction, config: string | pg.QueryConfig): Promise<pg.QueryResult> {
+  const sent = open.turn.then(() => open.client.query(config as pg.QueryConfig));
+  open.turn = sent.catch(() => undefined);
+  return sent;
 }
 
 /**
@@ -114,9 +126,10 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
       ...(rowMode ? { rowMode } : {}),
     };
     const open = context.getStore();
-    const runner = open && !open.ended ? open.client : pool;
     try {
-      return await runner.query(config as pg.QueryConfig);
+      return await (open && !open.ended
+        ? inTurn(open, config as pg.QueryConfig)
+        : pool.query(config as pg.QueryConfig));
     } catch (err) {
       return fail(err);
     }
@@ -140,14 +153,14 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
 
   async function savepoint<T>(open: Transaction, fn: () => Promise<T>): Promise<T> {
     const name = `sp_${++open.savepoints}`;
-    await open.client.query(`SAVEPOINT ${name}`);
+    await inTurn(open, `SAVEPOINT ${name}`);
     try {
       const result = await fn();
-      await open.client.query(`RELEASE SAVEPOINT ${name}`);
+      await inTurn(open, `RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (err) {
       // A dead connection can't roll back; the outer transaction reports the failure.
-      await open.client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+      await inTurn(open, `ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
       throw err;
     }
   }
@@ -160,15 +173,17 @@ export async function openPostgresEngine(options: PostgresEngineOptions): Promis
       return fail(err);
     }
     let broken: Error | undefined;
-    const open: Transaction = { client, savepoints: 0, ended: false };
+    const open: Transaction = { client, savepoints: 0, ended: false, turn: Promise.resolve() };
     try {
       await client.query(begin);
       const result = await context.run(open, fn);
       open.ended = true;
+      await open.turn;
       await client.query('COMMIT');
       return result;
     } catch (err) {
       open.ended = true;
+      await open.turn;
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
       return fail(err);
     } finally {
