@@ -60,7 +60,7 @@ export function heightOfText(doc: Doc, font: FontName, text: string, options: Te
   return height;
 }
 
-/** Clips single-line runs to `width` with an ellipsis, as pdfkit does for one font. */
+/** Clips single-line runs to `width` with an ellipsis (pdfkit itself would wrap them). */
 function clipRuns(doc: Doc, font: FontName, runs: DrawRun[], width: number, options: TextOptions): DrawRun[] {
   const widthOf = (list: DrawRun[]): number =>
     list.reduce((sum, run) => sum + useFace(doc, run.face, font).widthOfString(run.text, options), 0);
@@ -89,7 +89,10 @@ export function writeText(
 ): Doc {
   const runs = drawRuns(text);
   const only = runs.length === 1 ? runs[0] : undefined;
-  if (runs.length === 0 || only?.face.standard === true) return doc.font(font).text(only?.text ?? text, x, y, options);
+  // pdfkit wraps a line given a width (its ellipsis works only with a height too): a clipped line is cut here.
+  const clipped = options.lineBreak === false && options.width !== undefined && options.ellipsis;
+  if (runs.length === 0 || (only?.face.standard === true && !clipped))
+    return doc.font(font).text(only?.text ?? text, x, y, options);
   if (options.lineBreak === false) {
     const { width, ellipsis, align, ...rest } = options;
     const shown = width !== undefined && ellipsis ? clipRuns(doc, font, runs, width, rest) : runs;
@@ -139,7 +142,7 @@ export interface FieldStyle {
   valueColour: string;
   /** Letter spacing of the upper-cased label (none when omitted). */
   labelSpacing?: number;
-  /** Clip the value to this width with an ellipsis (one unclipped line when omitted). */
+  /** Clip the value to one line of this width with an ellipsis (one unclipped line when omitted). */
   valueWidth?: number;
 }
 

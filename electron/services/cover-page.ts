@@ -1,5 +1,5 @@
 import { PDFDocument as PdfLibDocument } from 'pdf-lib';
-import { renderLetterPdf, stampFooters, type Doc } from '../pdf/toolkit';
+import { formatDateTimeUtc, renderLetterPdf, stampFooters, type Doc } from '../pdf/toolkit';
 import { header, identity, keyFigures, notice } from './cover/figures';
 import { findingsSection, notCountedSection, type Pager } from './cover/findings';
 import {
@@ -25,22 +25,19 @@ function footers(doc: Doc, input: CoverPageInput): void {
   stampFooters(
     doc,
     { left: MARGIN, right: RIGHT, y: FOOTER_Y, size: 7, colour: MUTED, rule: RULE },
-    () => printable(`AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}`),
+    () =>
+      printable(
+        `AssetDesk analysis, not part of Plaid's Asset Report  ·  Plaid report ${input.reportId}  ·  made ${formatDateTimeUtc(input.generatedAt)}`,
+      ),
     (index, total) => `Cover page ${index + 1} of ${total}`,
   );
 }
 
 function render(doc: Doc, input: CoverPageInput): void {
   const { analysis } = input;
-  let y = header(doc, input, false);
-  y = notice(doc, y);
-  y = identity(doc, input, y);
-  y = keyFigures(doc, analysis, y);
-  y += 6;
-  y = notCountedSection(doc, analysis.fundsToClose.notCounted, y);
   let pages = 1;
   const at: Pager = {
-    y,
+    y: 0,
     room(height) {
       if (at.y + height <= BOTTOM) return true;
       if (pages >= MAX_PAGES) return false;
@@ -50,6 +47,13 @@ function render(doc: Doc, input: CoverPageInput): void {
       return true;
     },
   };
+  at.y = header(doc, input, false);
+  at.y = notice(doc, at.y);
+  at.y = identity(doc, input, at.y);
+  at.y = keyFigures(doc, analysis, at.y);
+  at.y += 6;
+  // What does not fit is counted in a line saying where to read it, never drawn past the page's end.
+  notCountedSection(doc, analysis.fundsToClose.notCounted, at);
   findingsSection(doc, analysis, at);
 }
 /** A one- or two-page PDF summarising the findings, headed as AssetDesk's analysis. */

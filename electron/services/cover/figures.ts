@@ -1,10 +1,9 @@
-import { formatDateTimeUtc as formatDateTime, FONT, FONT_BOLD as BOLD, writeText, type Doc } from '../../pdf/toolkit';
+import { FONT, FONT_BOLD as BOLD, heightOfText, writeText, type Doc } from '../../pdf/toolkit';
 import { PURPOSE_WORDS, type LoanPurpose, type UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import {
   BAND,
   BAND_TEXT,
   COVER_PAGE_HEADING,
-  field,
   INK,
   MARGIN,
   money,
@@ -15,6 +14,7 @@ import {
   SEVERITY,
   STRIPE,
   WIDTH,
+  wrappedField,
   type CoverPageInput,
 } from './layout';
 
@@ -30,7 +30,12 @@ export function header(doc: Doc, input: CoverPageInput, continued: boolean): num
     .text('ASSETDESK  ·  LENDER ANALYSIS', MARGIN, 16, { lineBreak: false, characterSpacing: 1 });
   doc.font(BOLD).fontSize(14.5).fillColor(BAND_TEXT).text(COVER_PAGE_HEADING, MARGIN, 30, { lineBreak: false });
   const sub = printable(`${input.applicantName}  ·  Loan ${input.loanNumber}${continued ? '  ·  continued' : ''}`);
-  writeText(doc.fontSize(9).fillColor('#cfc8e3'), FONT, sub, MARGIN, 51, { lineBreak: false });
+  // One line in the band; the names in full are in the fields below it.
+  writeText(doc.fontSize(9).fillColor('#cfc8e3'), FONT, sub, MARGIN, 51, {
+    lineBreak: false,
+    width: WIDTH,
+    ellipsis: true,
+  });
   return 90;
 }
 
@@ -51,21 +56,34 @@ function purposeLabel(purpose: LoanPurpose): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function identity(doc: Doc, input: CoverPageInput, y: number): number {
-  const { analysis } = input;
+/** Fields side by side in four columns (a field may span several), each as tall as it needs; answers the y below. */
+function fieldRow(doc: Doc, y: number, fields: { label: string; value: string; columns: number }[]): number {
   const col = WIDTH / 4;
-  field(doc, 'Applicant', input.applicantName, MARGIN, y, col - 8);
-  field(doc, 'Loan number', input.loanNumber, MARGIN + col, y, col - 8);
-  field(doc, 'Loan purpose', purposeLabel(analysis.purpose), MARGIN + 2 * col, y, col - 8);
-  field(doc, 'Analysis as of', input.asOf, MARGIN + 3 * col, y, col - 8);
-  y += 28;
-  field(doc, 'Plaid report id', input.reportId, MARGIN, y, 2 * col - 8);
-  field(doc, 'Report date', analysis.documentAge.reportDate, MARGIN + 2 * col, y, col - 8);
-  field(doc, 'Generated', formatDateTime(input.generatedAt), MARGIN + 3 * col, y, col - 8);
-  return y + 34;
+  let x = MARGIN;
+  let height = 0;
+  for (const { label, value, columns } of fields) {
+    height = Math.max(height, wrappedField(doc, label, value, x, y, columns * col - 8));
+    x += columns * col;
+  }
+  return y + height + 7;
 }
 
-/** A row of figure tiles: label, big value, a small line under it. */
+export function identity(doc: Doc, input: CoverPageInput, y: number): number {
+  const { analysis } = input;
+  y = fieldRow(doc, y, [
+    { label: 'Applicant', value: input.applicantName, columns: 2 },
+    { label: 'Loan number', value: input.loanNumber, columns: 1 },
+    { label: 'Loan purpose', value: purposeLabel(analysis.purpose), columns: 1 },
+  ]);
+  y = fieldRow(doc, y, [
+    { label: 'Plaid report id', value: input.reportId, columns: 2 },
+    { label: 'Report date', value: analysis.documentAge.reportDate, columns: 1 },
+    { label: 'Analysis as of', value: input.asOf, columns: 1 },
+  ]);
+  return y + 6;
+}
+
+/** A row of figure tiles: label, big value, a small line under it; a tile grows to hold a note on two lines. */
 function tiles(
   doc: Doc,
   y: number,
@@ -73,25 +91,26 @@ function tiles(
 ): number {
   const gap = 8;
   const width = (WIDTH - gap * (entries.length - 1)) / entries.length;
-  const height = 50;
+  doc.fontSize(7);
+  const notes = Math.max(
+    ...entries.map((entry) => heightOfText(doc, FONT, printable(entry.note), { width: width - 16 })),
+  );
+  const height = Math.max(50, 36 + notes + 6);
   entries.forEach((entry, index) => {
     const x = MARGIN + index * (width + gap);
     doc.roundedRect(x, y, width, height, 4).fill(PANEL);
-    doc
-      .font(FONT)
-      .fontSize(6.8)
-      .fillColor(MUTED)
-      .text(entry.label.toUpperCase(), x + 8, y + 7, { width: width - 16, lineBreak: false, characterSpacing: 0.3 });
-    doc
-      .font(BOLD)
-      .fontSize(13)
-      .fillColor(entry.colour ?? INK)
-      .text(printable(entry.value), x + 8, y + 18, { width: width - 16, lineBreak: false });
-    doc
-      .font(FONT)
-      .fontSize(7)
-      .fillColor(MUTED)
-      .text(printable(entry.note), x + 8, y + 36, { width: width - 16, lineBreak: false, ellipsis: true });
+    writeText(doc.fontSize(6.8).fillColor(MUTED), FONT, entry.label.toUpperCase(), x + 8, y + 7, {
+      width: width - 16,
+      lineBreak: false,
+      ellipsis: true,
+      characterSpacing: 0.3,
+    });
+    writeText(doc.fontSize(13).fillColor(entry.colour ?? INK), BOLD, printable(entry.value), x + 8, y + 18, {
+      width: width - 16,
+      lineBreak: false,
+      ellipsis: true,
+    });
+    writeText(doc.fontSize(7).fillColor(MUTED), FONT, printable(entry.note), x + 8, y + 36, { width: width - 16 });
   });
   return y + height + 8;
 }

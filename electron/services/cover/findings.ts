@@ -18,24 +18,52 @@ function balanceText(account: NotCountedAccount): string {
     : money(account.balance);
 }
 
-/** Which accounts are held out of funds to close, why, and what counts them: one line each. */
-export function notCountedSection(doc: Doc, accounts: NotCountedAccount[], y: number): number {
-  if (accounts.length === 0) return y;
-  y = sectionTitle(doc, `Not counted in funds to close (${accounts.length})`, y);
-  for (const account of accounts) {
+/**
+ * Which accounts are held out of funds to close, why, and what counts them: a row each, the account's name wrapped
+ * beside the reason, on the first page only (the findings come next); the accounts that do not fit are counted.
+ */
+export function notCountedSection(doc: Doc, accounts: NotCountedAccount[], at: Pager): void {
+  if (accounts.length === 0) return;
+  const rows = accounts.map((account) => {
     const name = printable(`${account.name}${account.mask ? ` ••${account.mask}` : ''} · ${account.institutionName}`);
     const why = printable(
       `${balanceText(account)} — ${account.reasons.map((r) => NOT_COUNTED[r].why).join('; ')}. ${account.actions.join(' ')}`,
     );
-    writeText(doc.fontSize(8).fillColor(INK), BOLD, name, MARGIN, y, { width: 170, lineBreak: false, ellipsis: true });
-    doc.fontSize(7.5).fillColor(MUTED);
-    const height = heightOfText(doc, FONT, why, { width: WIDTH - 176 });
-    writeText(doc, FONT, why, MARGIN + 176, y, { width: WIDTH - 176 });
-    y += Math.max(11, height) + 3;
+    const nameHeight = heightOfText(doc.fontSize(8), BOLD, name, { width: NAME_WIDTH });
+    const whyHeight = heightOfText(doc.fontSize(7.5), FONT, why, { width: WIDTH - NAME_WIDTH - 6 });
+    return { name, why, height: Math.max(11, nameHeight, whyHeight) + 3 };
+  });
+  const fits = (height: number) => at.y + height <= BOTTOM;
+  // The title stays with its first row and the line counting the others.
+  if (!fits(22 + rows[0]!.height + MORE_LINE)) return;
+  at.y = sectionTitle(doc, `Not counted in funds to close (${accounts.length})`, at.y);
+  let shown = 0;
+  for (const [index, row] of rows.entries()) {
+    const last = index === rows.length - 1;
+    if (!fits(row.height + (last ? 0 : MORE_LINE))) break;
+    writeText(doc.fontSize(8).fillColor(INK), BOLD, row.name, MARGIN, at.y, { width: NAME_WIDTH });
+    writeText(doc.fontSize(7.5).fillColor(MUTED), FONT, row.why, MARGIN + NAME_WIDTH + 6, at.y, {
+      width: WIDTH - NAME_WIDTH - 6,
+    });
+    at.y += row.height;
+    shown += 1;
   }
-  return y + 6;
+  const left = rows.length - shown;
+  if (left > 0) {
+    doc.font(BOLD).fontSize(8).fillColor(SEVERITY.attention.colour);
+    doc.text(
+      `${left} more account${left === 1 ? '' : 's'} not counted in funds to close in AssetDesk's findings panel.`,
+      MARGIN,
+      at.y + 2,
+      { lineBreak: false },
+    );
+    at.y += MORE_LINE;
+  }
+  at.y += 6;
 }
 
+const MORE_LINE = 14;
+const NAME_WIDTH = 170;
 const TITLE_X = MARGIN + 70;
 const TEXT_WIDTH = RIGHT - TITLE_X;
 
@@ -77,6 +105,8 @@ function drawFinding(doc: Doc, finding: Finding, y: number): number {
 export function findingsSection(doc: Doc, analysis: UnderwritingAnalysis, at: Pager): number {
   const needed = analysis.findings.filter((finding) => finding.severity !== 'ok');
   const fine = analysis.findings.filter((finding) => finding.severity === 'ok');
+  // The title stays with the first finding (or the line saying there is none).
+  at.room(22 + (needed[0] ? findingHeight(doc, needed[0]) : 18));
   at.y = sectionTitle(
     doc,
     needed.length > 0 ? `Findings for the officer (${needed.length})` : 'Findings for the officer',
@@ -95,6 +125,7 @@ export function findingsSection(doc: Doc, analysis: UnderwritingAnalysis, at: Pa
     at.y = drawFinding(doc, finding, at.y);
   });
   if (fine.length > 0 && left === 0 && at.room(44)) left += inOrderSection(doc, fine, at);
+  else left += fine.length;
   if (left > 0) {
     doc.font(BOLD).fontSize(8.5).fillColor(SEVERITY.attention.colour);
     doc.text(

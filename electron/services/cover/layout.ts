@@ -1,5 +1,14 @@
 import type { FindingSeverity, UnderwritingAnalysis } from '../../../shared/underwriting/types';
-import { LETTER, field as toolkitField, sectionTitle as toolkitSectionTitle, type Doc } from '../../pdf/toolkit';
+import {
+  FONT,
+  FONT_BOLD,
+  heightOfText,
+  LETTER,
+  field as toolkitField,
+  sectionTitle as toolkitSectionTitle,
+  writeText,
+  type Doc,
+} from '../../pdf/toolkit';
 
 /** The cover page's geometry, colours and text helpers: its own look, so it never passes for Plaid's pages. */
 export interface CoverPageInput {
@@ -47,15 +56,34 @@ export function printable(text: string): string {
     .replace(/\p{Cc}/gu, '?');
 }
 
+const LABEL_SIZE = 7;
+const VALUE_SIZE = 9.5;
+
 export function field(doc: Doc, label: string, value: string, x: number, y: number, width: number): void {
   toolkitField(doc, label, printable(value), x, y, {
-    labelSize: 7,
-    valueSize: 9.5,
+    labelSize: LABEL_SIZE,
+    valueSize: VALUE_SIZE,
     labelColour: MUTED,
     valueColour: INK,
     labelSpacing: 0.4,
     valueWidth: width,
   });
+}
+
+/**
+ * A label over a value that may take several lines (names, loan numbers: nothing the officer entered is cut);
+ * answers the height it took.
+ */
+export function wrappedField(doc: Doc, label: string, value: string, x: number, y: number, width: number): number {
+  writeText(doc.fontSize(LABEL_SIZE).fillColor(MUTED), FONT, label.toUpperCase(), x, y, {
+    lineBreak: false,
+    characterSpacing: 0.4,
+  });
+  const text = printable(value);
+  doc.fontSize(VALUE_SIZE);
+  const height = heightOfText(doc, FONT_BOLD, text, { width });
+  writeText(doc.fillColor(INK), FONT_BOLD, text, x, y + 10, { width });
+  return 10 + height;
 }
 
 export function sectionTitle(doc: Doc, title: string, y: number): number {
