@@ -346,6 +346,8 @@ export function watchUnclaimed(options: UnclaimedWatchOptions): UnclaimedWatch {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<string[]> | null = null;
+  // Said once when the listing starts failing (the server away), and once when it works again, not every look.
+  let failing = false;
 
   async function look(): Promise<string[]> {
     const claimed: string[] = [];
@@ -353,9 +355,12 @@ export function watchUnclaimed(options: UnclaimedWatchOptions): UnclaimedWatch {
     try {
       pending = await options.list();
     } catch (err) {
-      log.warn('could not list pending reports for takeover', { reason: describeConnectivityError(err) });
+      if (!failing) log.warn('could not list pending reports for takeover', { reason: describeConnectivityError(err) });
+      failing = true;
       return claimed;
     }
+    if (failing) log.info('listing pending reports for takeover again');
+    failing = false;
     const mine = new Set(options.coordinator.held());
     for (const reportId of pending) {
       if (stopped) break;
