@@ -47,6 +47,10 @@ describe.skipIf(!hasKeychain)('report exports, as a processor files them', () =>
   const pdfPages = (path: string): number =>
     Number(/^Pages:\s+(\d+)$/m.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))?.[1]);
 
+  // The original, its refresh and its filtered copy, with their exports (pdf, pdf with cover, json, csv each).
+  let family: { report: ReportSummary; refresh: ReportSummary; filter: ReportSummary; excluded: string };
+  const paths: string[] = [];
+
   test('each report and each kind of file gets its own name: none replaces another, and the name says which', async () => {
     const { report } = await readyReport({ lastName: "Ñúñez-O'Brien", loanNumber: 'LN-EXPORT-NAMES' });
     const refresh = await ready((await h.handlers['reports:refresh']({ reportId: report.id, daysRequested: 90 })).id);
@@ -62,7 +66,13 @@ describe.skipIf(!hasKeychain)('report exports, as a processor files them', () =>
       ).id,
     );
 
-    const paths: string[] = [];
+    const left = content.report.items[0]!.accounts[0]!;
+    family = {
+      report,
+      refresh,
+      filter,
+      excluded: `${left.name} ••${left.mask} · ${content.report.items[0]!.institution_name}`,
+    };
     for (const one of [report, refresh, filter]) {
       paths.push(await exportAs(one, 'pdf'), await exportAs(one, 'pdf', true));
       paths.push(await exportAs(one, 'json'), await exportAs(one, 'csv'));
@@ -85,6 +95,16 @@ describe.skipIf(!hasKeychain)('report exports, as a processor files them', () =>
     // The cover page's file is the plain one with the cover pages in front.
     const [plain, covered] = [paths[0]!, paths[1]!];
     expect(pdfPages(covered)).toBeGreaterThan(pdfPages(plain));
+  });
+
+  test('the cover page of a refresh or a filtered copy says which it is and what it was made from', async () => {
+    const coverText = (path: string) =>
+      execFileSync('pdftotext', ['-enc', 'UTF-8', '-l', '2', path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const [original, refresh, filter] = [paths[1]!, paths[5]!, paths[9]!].map(coverText);
+    const parent = family.report.plaidReportId!;
+    expect(refresh).toContain(`REPORT Refresh of Plaid report ${parent}`);
+    expect(filter).toContain(`REPORT Filtered copy of Plaid report ${parent}, without ${family.excluded}`);
+    expect(original).not.toMatch(/Refresh of|Filtered copy/);
   });
 
   test('a borrower whose name is 100 characters of Chinese: the export is saved under a name every disk takes', async () => {

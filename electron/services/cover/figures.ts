@@ -16,6 +16,7 @@ import {
   WIDTH,
   wrappedField,
   type CoverPageInput,
+  type MadeFrom,
 } from './layout';
 
 /** The top of the cover page: band, whose-analysis notice, the loan's identity and the key figures. */
@@ -80,7 +81,17 @@ export function identity(doc: Doc, input: CoverPageInput, y: number): number {
     { label: 'Report date', value: analysis.documentAge.reportDate, columns: 1 },
     { label: 'Analysis as of', value: input.asOf, columns: 1 },
   ]);
+  if (input.madeFrom) y = fieldRow(doc, y, [{ label: 'Report', value: madeFromText(input.madeFrom), columns: 4 }]);
   return y + 6;
+}
+
+/** What a refresh or a filtered copy is, so nobody takes it for the original report. */
+function madeFromText(from: MadeFrom): string {
+  if (from.kind === 'refresh') return `Refresh of Plaid report ${from.parentReportId}`;
+  const left = from.accountsLeftOut;
+  // A few names say enough; the rest are counted (the report screen lists them all).
+  const named = left.length > 5 ? [...left.slice(0, 4), `${left.length - 4} more accounts`] : left;
+  return `Filtered copy of Plaid report ${from.parentReportId}${named.length > 0 ? `, without ${named.join(', ')}` : ''}`;
 }
 
 /** A row of figure tiles: label, big value, a small line under it; a tile grows to hold a note on two lines. */

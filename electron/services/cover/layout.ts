@@ -19,7 +19,14 @@ export interface CoverPageInput {
   /** ISO date-time the page is produced (the caller's clock). */
   generatedAt: string;
   asOf: string;
+  /** A refresh or a filtered copy says so, with the report it was made from (an original says nothing more). */
+  madeFrom?: MadeFrom;
 }
+
+export type MadeFrom =
+  | { kind: 'refresh'; parentReportId: string }
+  /** `accountsLeftOut`: the accounts the filter took out, as the officer reads them (empty when unknown). */
+  | { kind: 'filter'; parentReportId: string; accountsLeftOut: string[] };
 
 export const COVER_PAGE_HEADING = "AssetDesk underwriting analysis — not part of Plaid's Asset Report";
 

@@ -75,5 +75,28 @@ async function coverPageInput(
     reportId: summary.plaidReportId ?? summary.id,
     generatedAt: ctx.clock().toISOString(),
     asOf,
+    ...(await madeFrom(ctx, summary)),
   };
+}
+
+/** For a refresh or a filtered copy: the report it was made from and, for a filter, the accounts left out. */
+async function madeFrom(ctx: ServiceContext, summary: ReportSummary): Promise<Pick<CoverPageInput, 'madeFrom'>> {
+  if (summary.kind === 'create' || !summary.parentId) return {};
+  const store = ctx.store();
+  const parent = await store.reports.get(summary.parentId);
+  const parentReportId = parent?.plaidReportId ?? summary.parentId;
+  if (summary.kind === 'refresh') return { madeFrom: { kind: 'refresh', parentReportId } };
+  const excluded = new Set((await store.reports.get(summary.id))?.excludedAccountIds ?? []);
+  // The accounts' names are in the parent's content; a parent no longer readable leaves the count alone.
+  const parentContent =
+    parent?.status === 'ready' ? ((await store.reports.readJson(parent.id)) as AssetReportGetResult) : null;
+  const named =
+    parentContent?.report.items.flatMap((item) =>
+      item.accounts
+        .filter((account) => excluded.has(account.account_id))
+        .map((account) => `${account.name}${account.mask ? ` ••${account.mask}` : ''} · ${item.institution_name}`),
+    ) ?? [];
+  const accountsLeftOut =
+    named.length === excluded.size ? named : [`${excluded.size} account${excluded.size === 1 ? '' : 's'}`];
+  return { madeFrom: { kind: 'filter', parentReportId, accountsLeftOut } };
 }
