@@ -15,6 +15,7 @@ export { borrowerNames, accountOwnership } from './ownership';
 export { classifyAccounts, NOT_COUNTED } from './funds-to-close';
 export { accountKey, assetClassOf, currencyOf } from './accounts';
 export { buildAnalysisContext, analyzeInContext, localIsoDate } from './context';
+export { withBankNamesInTitles } from './bank-names';
 export { transferEvidence } from './transfer-evidence';
 export type { AnalysisContext, AnalysisContextInput, StoredUnderwritingSettings } from './context';
 export { averageDailyBalance, dailyBalances } from './balances';

@@ -4,7 +4,9 @@ import { basename } from 'node:path';
 import type { AssetReportGetResult } from '../../shared/asset-report';
 import type { ReportSummary } from '../../shared/domain';
 import { requireKeychain } from '../helpers/keychain';
+import { inside, pageLayouts } from '../helpers/pdf-layout';
 import { linkSandboxBank } from '../helpers/emulator-plaid';
+import { ReportHolder } from '../../renderer/src/reports/report-holder';
 import { createApplicant, startHarness, TOKEN_PATTERN, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
@@ -198,5 +200,84 @@ describe.skipIf(!hasKeychain)('report exports, as a processor files them', () =>
       expect(row[9]).toBe(t.pending ? 'yes' : 'no');
     }
     expect(body.some((row) => row[4]!.startsWith('MOBILE CHECK DEPOSIT') && row[7] === '7350.00')).toBe(true);
+  });
+
+  test('the cover page shows the figures and findings the report screen shows, each account named with its bank', async () => {
+    // Two banks that both have a "Plaid Checking ••0000": only the bank tells the findings' accounts apart.
+    const borrower = await createApplicant(h.handlers, {
+      loanNumber: 'LN-EXPORT-COVER',
+      qualifyingMonthlyIncome: 5000,
+      fundsToClose: 30_000,
+    });
+    const items = [
+      await linkSandboxBank(h.plaid, h.handlers, borrower.id, { username: 'user_large_deposit' }),
+      await linkSandboxBank(h.plaid, h.handlers, borrower.id, {
+        institutionId: 'ins_109509',
+        name: 'First Gingham Credit Union',
+        username: 'user_steady_saver',
+      }),
+    ];
+    const created = await h.handlers['reports:create']({
+      loanId: borrower.loanId,
+      itemIds: items.map((item) => item.id),
+      daysRequested: 90,
+      includeApplicantDetails: false,
+    });
+    const report = await ready(created.id);
+
+    // The analysis as the report screen makes it: the renderer's own holder, fed through the same handlers.
+    const holder = ReportHolder.open(
+      report.id,
+      (await h.handlers['reports:get']({ reportId: report.id })).contentJson,
+      (await h.handlers['underwriting:otherReports']({ reportId: report.id })).reportsJson,
+    )!;
+    const settings = await h.handlers['settings:get']({});
+    const shown = holder.analyze({
+      loan: (await h.handlers['loans:get']({ loanId: borrower.loanId })).loan,
+      settings: {
+        ...(await h.handlers['underwriting:getSettings']({})),
+        largeDepositShare: settings.largeDepositShare,
+        documentAgeRule: settings.documentAgeRule,
+      },
+      sourcedDeposits: await h.handlers['deposits:listSourced']({ reportId: report.id }),
+      accountConfirmations: await h.handlers['underwriting:listConfirmations']({ loanId: borrower.loanId }),
+      now: new Date(),
+    });
+
+    const pdf = readFileSync(await exportAs(report, 'pdf', true));
+    const cover = execFileSync('pdftotext', ['-enc', 'UTF-8', '-l', '2', '-', '-'], { input: pdf, encoding: 'utf8' });
+    // Each tile's label and figure, read from where pdf.js finds them inside the tile.
+    const [first] = await pageLayouts(pdf);
+    const tiles = new Map(
+      first!.fills
+        .filter((fill) => fill.colour === '#f6f5f9')
+        .map((tile) => {
+          const [label, value] = first!.texts.filter((text) => inside(text, tile)).sort((a, b) => b.y1 - a.y1);
+          return [label!.text, value!.text] as const;
+        }),
+    );
+    const money = (value: number) =>
+      `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const f = shown.fundsToClose;
+    const [d30, d60, d90] = shown.nsf.windows;
+    expect(Object.fromEntries(tiles)).toEqual({
+      'NEEDS ATTENTION': String(shown.counts.attention),
+      'VERIFIED LIQUID ASSETS': money(f.verifiedLiquidAssets),
+      'NEEDED TO CLOSE': money(f.required),
+      [f.shortfall > 0 ? 'SHORTFALL' : 'SURPLUS']: money(f.shortfall > 0 ? f.shortfall : f.surplus),
+      'REFRESH BY': shown.documentAge.refreshBy,
+      'UNSOURCED DEPOSITS': money(shown.largeDeposits.totalUnsourced),
+      'NSF / OVERDRAFT 30·60·90': `${d30!.net} · ${d60!.net} · ${d90!.net}`,
+      'AVG DAILY BALANCE 60 DAYS': money(shown.averageBalances.totals.days60!),
+    });
+    expect(f.verifiedLiquidAssets).toBeGreaterThan(0);
+
+    // The screen writes dates as "Nov 8, 2026", the cover page as 2026-11-08: the titles are compared without them.
+    const withoutDates = (text: string) =>
+      text.replace(/\b\d{4}-\d{2}-\d{2}\b|\b[A-Z][a-z]{2} \d{1,2}, \d{4}\b/g, '<date>');
+    const needing = shown.findings.filter((finding) => finding.severity !== 'ok');
+    expect(needing.some((finding) => finding.title.includes('First Platypus Bank · Plaid Checking ••0000'))).toBe(true);
+    const coverText = withoutDates(cover.replace(/\s+/g, ' '));
+    for (const finding of needing) expect(coverText).toContain(withoutDates(finding.title));
   });
 });

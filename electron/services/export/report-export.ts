@@ -1,6 +1,6 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { Applicant, Loan, ReportSummary } from '../../../shared/domain';
-import { analyzeInContext } from '../../../shared/underwriting';
+import { analyzeInContext, withBankNamesInTitles } from '../../../shared/underwriting';
 import { savedFilesOf } from '../features/files';
 import { analysisContextFor } from '../features/underwriting';
 import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
@@ -67,7 +67,8 @@ async function coverPageInput(
   const context = await analysisContextFor(ctx.store(), loan, summary.id, ctx.clock());
   const asOf = context.asOf;
   return {
-    analysis: analyzeInContext(json, context),
+    // Named as on the report screen: two banks may both have a "Plaid Checking ••0000".
+    analysis: withBankNamesInTitles(analyzeInContext(json, context), json.report),
     applicantName: summary.applicantName.includes(' & ')
       ? summary.applicantName
       : [applicant.firstName, applicant.middleName, applicant.lastName].filter(Boolean).join(' '),

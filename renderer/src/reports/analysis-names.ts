@@ -1,32 +1,20 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import type { UnderwritingAnalysis } from '../../../shared/underwriting';
+import { withBankNamesInTitles, type UnderwritingAnalysis } from '../../../shared/underwriting';
 import { formatDatesInText } from '../ui/format';
 
 /**
- * Finding titles name an account as "Plaid Checking ••0000"; two banks can both have that one, so each
- * account a finding is about is named with its bank too, in the order the finding lists them.
- * Their dates are shown as every other date on screen.
+ * Each account a finding's title names is named with its bank too (as on the cover page), and the findings' dates
+ * are shown as every other date on screen.
  */
 export function withBankNames(
   analysis: UnderwritingAnalysis,
   report: AssetReportGetResult['report'],
 ): UnderwritingAnalysis {
-  const byId = new Map<string, { bank: string; short: string }>();
-  for (const item of report.items)
-    for (const a of item.accounts)
-      byId.set(a.account_id, { bank: item.institution_name, short: a.mask ? `${a.name} ••${a.mask}` : a.name });
-  const findings = analysis.findings.map((finding) => {
-    const ids = finding.accountIds ?? (finding.accountId ? [finding.accountId] : []);
-    let title = formatDatesInText(finding.title);
-    for (const id of ids) {
-      const account = byId.get(id);
-      if (!account) continue;
-      // The first mention not yet named with a bank ("· " before it) is this account's.
-      let at = title.indexOf(account.short);
-      while (at >= 0 && title.slice(Math.max(0, at - 2), at) === '· ') at = title.indexOf(account.short, at + 1);
-      if (at >= 0) title = `${title.slice(0, at)}${account.bank} · ${title.slice(at)}`;
-    }
-    return { ...finding, title, detail: formatDatesInText(finding.detail) };
-  });
-  return { ...analysis, findings };
+  const named = withBankNamesInTitles(analysis, report);
+  const findings = named.findings.map((finding) => ({
+    ...finding,
+    title: formatDatesInText(finding.title),
+    detail: formatDatesInText(finding.detail),
+  }));
+  return { ...named, findings };
 }
