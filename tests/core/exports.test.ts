@@ -7,7 +7,7 @@ import { requireKeychain } from '../helpers/keychain';
 import { inside, pageLayouts } from '../helpers/pdf-layout';
 import { linkSandboxBank } from '../helpers/emulator-plaid';
 import { ReportHolder } from '../../renderer/src/reports/report-holder';
-import { createApplicant, startHarness, TOKEN_PATTERN, until, type CoreHarness } from './harness';
+import { createApplicant, leftPendingReport, startHarness, TOKEN_PATTERN, until, type CoreHarness } from './harness';
 
 const hasKeychain = await requireKeychain();
 
@@ -279,5 +279,45 @@ describe.skipIf(!hasKeychain)('report exports, as a processor files them', () =>
     expect(needing.some((finding) => finding.title.includes('First Platypus Bank · Plaid Checking ••0000'))).toBe(true);
     const coverText = withoutDates(cover.replace(/\s+/g, ' '));
     for (const finding of needing) expect(coverText).toContain(withoutDates(finding.title));
+  });
+
+  test('a pending, failed or removed report is refused, saying why and what to do, and no file is written', async () => {
+    const before = readdirSync(h.userDataDir).sort();
+    const refused = async (reportId: string) => {
+      for (const format of ['pdf', 'json', 'csv'] as const)
+        await expect(h.handlers['reports:export']({ reportId, format, withCoverPage: true })).rejects.toMatchObject({
+          code: 'REPORT_NOT_READY',
+        });
+      return h.handlers['reports:export']({ reportId, format: 'pdf' }).catch((error: Error) => error.message);
+    };
+
+    const borrower = await createApplicant(h.handlers, { lastName: 'Waiting', loanNumber: 'LN-EXPORT-REFUSED' });
+    const item = await linkSandboxBank(h.plaid, h.handlers, borrower.id, { username: 'user_bank_timeout' });
+    const pending = await leftPendingReport(h.services.internals.store()!, borrower, item.id);
+    expect(await refused(pending.id)).toBe(
+      'Plaid is still making this report, so there is nothing to export yet. Export it once it is ready.',
+    );
+
+    const created = await h.handlers['reports:create']({
+      loanId: borrower.loanId,
+      itemIds: [item.id],
+      daysRequested: 61,
+      includeApplicantDetails: false,
+    });
+    const failed = await until(async () => {
+      const summary = await h.handlers['reports:summary']({ reportId: created.id });
+      return summary.status === 'failed' ? summary : null;
+    }, 'the report to fail');
+    expect(await refused(failed.id)).toBe(
+      `Plaid could not make this report, so it has nothing to export. ${failed.failure!.message}`,
+    );
+
+    const { report } = await readyReport({ lastName: 'Removed', loanNumber: 'LN-EXPORT-REMOVED' });
+    await h.handlers['reports:remove']({ reportId: report.id });
+    expect(await refused(report.id)).toMatch(
+      /^This report was removed, and its content with it, so it cannot be exported\./,
+    );
+
+    expect(readdirSync(h.userDataDir).sort()).toEqual(before);
   });
 });

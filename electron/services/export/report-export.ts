@@ -4,7 +4,8 @@ import { analyzeInContext, withBankNamesInTitles } from '../../../shared/underwr
 import { savedFilesOf } from '../features/files';
 import { analysisContextFor } from '../features/underwriting';
 import { buildCoverPage, prependCoverPage, type CoverPageInput } from '../cover-page';
-import { requireApplicant, requireLoan, requireReadyReport, type ServiceContext } from '../service-context';
+import { AppError } from '../../../shared/errors';
+import { requireApplicant, requireLoan, requireReport, type ServiceContext } from '../service-context';
 import { writeFileSafely } from '../safe-write';
 import { asPlaidSentIt, exportFileName, transactionsCsv } from './report-files';
 
@@ -20,7 +21,7 @@ export async function saveReportExport(
   format: ReportExportFormat,
   withCoverPage: boolean,
 ): Promise<{ saved: true; path: string; receipt: string } | { saved: false }> {
-  const summary = await requireReadyReport(ctx, reportId);
+  const summary = await requireExportable(ctx, reportId);
   const store = ctx.store();
   const applicant = await requireApplicant(ctx, summary.applicantId);
   const loan = await requireLoan(ctx, summary.loanId);
@@ -55,6 +56,24 @@ export async function saveReportExport(
   });
   ctx.logger.child({ component: 'export' }).info('report exported', { reportId, format, path });
   return { saved: true, path, receipt: savedFilesOf(ctx.desktop).remember(path) };
+}
+
+/** A ready report; any other is refused before the save dialog, saying why and what the officer can do instead. */
+async function requireExportable(ctx: ServiceContext, reportId: string): Promise<ReportSummary> {
+  const summary = await requireReport(ctx, reportId);
+  if (summary.status === 'ready') return summary;
+  const refuse = (message: string) =>
+    new AppError({ code: 'REPORT_NOT_READY', message, retryable: summary.status === 'pending' });
+  if (summary.status === 'pending')
+    throw refuse('Plaid is still making this report, so there is nothing to export yet. Export it once it is ready.');
+  if (summary.status === 'failed')
+    // The failure's own message says what to do next (re-link a bank, fewer days…).
+    throw refuse(
+      `Plaid could not make this report, so it has nothing to export. ${summary.failure?.message ?? 'Create a new report for the loan and export that one.'}`,
+    );
+  throw refuse(
+    'This report was removed, and its content with it, so it cannot be exported. Export another ready report of the loan, or create a new one.',
+  );
 }
 
 async function coverPageInput(
