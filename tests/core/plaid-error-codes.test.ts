@@ -29,10 +29,13 @@ const APP_OWN_CODES = new Set<string>([
   'RECOVERY_NOT_SET_UP',
   'REPORT_NOT_READY',
   'RESTORE_REFUSED',
+  'TEAM_BACKUP_BY_OFFICE',
   'ECONNREFUSED', // Node's, for a connection refused before the request was sent
   'ECONNRESET', // Node's, a team database connection cut
   'ETIMEDOUT', // Node's, a team database that stopped answering
   'EADDRINUSE', // Node's, when the webhook receiver's saved port is taken
+  'ENOENT', // Node's, a desk's own state file not written yet
+  'ENOSPC', // Node's, a full disk under the desk's own state file
   'ERR_JWT_EXPIRED', // jose's, from webhook verification
   'ERR_JWT_CLAIM_VALIDATION_FAILED',
 ]);
