@@ -77,6 +77,8 @@ export const LoanListRow = Loan.omit({ borrowers: true }).extend({
   reportCount: z.number().int(),
   /** No report now, but some were made and removed (so not "No report yet"). */
   reportsRemoved: z.boolean(),
+  /** No report ready or being made, and every one kept failed (so not "No report yet"). */
+  reportsFailed: z.boolean(),
   latestReportAt: z.string().nullable(),
   findingCounts: z.object({ attention: z.number().int(), info: z.number().int() }).nullable(),
   /** The day the latest ready report's documents go stale (the lender's document-age rule), YYYY-MM-DD. */

@@ -65,6 +65,12 @@ beforeAll(async () => {
 
 afterAll(() => desk?.close());
 
+test('the pipeline says a loan whose reports all failed has a failed report, not "No report yet"', async () => {
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  const row = page.getByTestId('loan-row').filter({ has: page.locator(`a[href="#/loans/${loanId}"]`) });
+  await expect.poll(() => row.getByTestId('applicant-status').textContent()).toBe('Failed');
+});
+
 test("a failed report's screen shows the ids Plaid support asks for, and only the failure's own advice", async () => {
   await page.evaluate((id) => void (location.hash = `#/reports/${id}`), generationFailedId);
   await page.getByTestId('report-failed').waitFor();

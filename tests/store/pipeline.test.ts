@@ -183,6 +183,34 @@ describe('the pipeline: one row per loan, filtered, sorted and searched in the s
     expect(rows.get('LN-Q')).toMatchObject({ refreshBy: '2026-10-01', reportStatus: 'refresh_due' });
   });
 
+  it('a loan whose kept reports all failed says so, not "No report yet"; a later ready or pending report, or a removal, wins', async () => {
+    const onlyFailed = await loanWithBank({ loanNumber: 'LN-R' });
+    await t.store.reports.markFailed((await report(onlyFailed)).id, { code: 'INTERNAL_SERVER_ERROR', message: 'x' });
+    const failedThenReady = await loanWithBank({ loanNumber: 'LN-S' });
+    await t.store.reports.markFailed((await report(failedThenReady)).id, {
+      code: 'INTERNAL_SERVER_ERROR',
+      message: 'x',
+    });
+    await report(failedThenReady, { on: '2026-10-20' });
+    const failedThenPending = await loanWithBank({ loanNumber: 'LN-T' });
+    await t.store.reports.markFailed((await report(failedThenPending)).id, {
+      code: 'INTERNAL_SERVER_ERROR',
+      message: 'x',
+    });
+    await report(failedThenPending);
+    const failedAndRemoved = await loanWithBank({ loanNumber: 'LN-U' });
+    const gone = await report(failedAndRemoved);
+    await t.store.reports.markFailed(gone.id, { code: 'INTERNAL_SERVER_ERROR', message: 'x' });
+    await t.store.reports.markRemoved(gone.id);
+    const never = await loanWithBank({ loanNumber: 'LN-V' });
+    const rows = new Map((await list()).rows.map((r) => [r.loanNumber, r]));
+    expect(rows.get('LN-R')).toMatchObject({ reportStatus: 'no_report', reportCount: 1, reportsFailed: true });
+    expect(rows.get('LN-S')).toMatchObject({ reportStatus: 'ready', reportsFailed: false });
+    expect(rows.get('LN-T')).toMatchObject({ reportStatus: 'pending', reportsFailed: false });
+    expect(rows.get('LN-U')).toMatchObject({ reportStatus: 'no_report', reportsFailed: false, reportsRemoved: true });
+    expect(rows.get(never.loan.loanNumber)).toMatchObject({ reportStatus: 'no_report', reportsFailed: false });
+  });
+
   it('each row: borrowers, status, counts, findings, refresh-by and Plaid expiry', async () => {
     await populate();
     const rows = new Map((await list()).rows.map((r) => [r.loanNumber, r]));

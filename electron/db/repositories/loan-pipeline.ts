@@ -271,6 +271,8 @@ export async function queryPipeline(
       reportStatus: row.report_status,
       reportCount: row.report_count,
       reportsRemoved: row.report_count === 0 && row.has_removed === 1,
+      // Reports are pending, ready, failed or removed: kept ones that are neither pending nor ready all failed.
+      reportsFailed: row.report_count > 0 && row.report_status === 'no_report',
       latestReportAt: row.latest_report_at,
       findingCounts:
         row.findings_attention === null || row.findings_info === null

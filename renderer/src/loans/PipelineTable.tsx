@@ -154,7 +154,11 @@ export function PipelineTable({
                   </span>
                 </span>
                 <span role="cell">
-                  <ApplicantStatusChip status={row.reportStatus} reportsRemoved={row.reportsRemoved} />
+                  <ApplicantStatusChip
+                    status={row.reportStatus}
+                    reportsRemoved={row.reportsRemoved}
+                    reportsFailed={row.reportsFailed}
+                  />
                 </span>
                 <span role="cell">
                   {row.findingCounts === null ? (

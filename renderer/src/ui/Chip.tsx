@@ -18,10 +18,22 @@ export const applicantStatusText: Record<ApplicantStatus, [string, Tone]> = {
   needs_relink: ['Needs re-link', 'danger'],
 };
 
-export function ApplicantStatusChip({ status, reportsRemoved }: { status: ApplicantStatus; reportsRemoved?: boolean }) {
-  const [text, tone] =
-    // Under the pipeline's Report heading, as a removed report's own chip says it.
-    status === 'no_report' && reportsRemoved ? ['Removed', 'neutral' as Tone] : applicantStatusText[status];
+export function ApplicantStatusChip({
+  status,
+  reportsRemoved,
+  reportsFailed,
+}: {
+  status: ApplicantStatus;
+  reportsRemoved?: boolean;
+  reportsFailed?: boolean;
+}) {
+  // Under the pipeline's Report heading, as a removed or failed report's own chip says it.
+  const [text, tone]: [string, Tone] =
+    status === 'no_report' && reportsFailed
+      ? ['Failed', 'danger']
+      : status === 'no_report' && reportsRemoved
+        ? ['Removed', 'neutral']
+        : applicantStatusText[status];
   return (
     <Chip tone={tone} testId="applicant-status">
       {text}
