@@ -61,6 +61,8 @@ export const ErrorCodes = {
   diskFull: 'DISK_FULL',
   /** The local history's folder or file cannot be written (read-only disk, permissions). */
   dataFolderUnwritable: 'DATA_FOLDER_UNWRITABLE',
+  /** Another AssetDesk (window, web bridge, command line) has this history open. */
+  historyInUse: 'HISTORY_IN_USE',
   exportFailed: 'EXPORT_FAILED',
   network: 'NETWORK_ERROR',
   internal: 'INTERNAL_ERROR',

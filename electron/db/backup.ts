@@ -17,6 +17,7 @@ import Database from 'better-sqlite3';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import { createValueCipher } from './cipher';
 import { inspectWal } from './connection';
+import { holdHistory, type HistoryHold } from './history-lock';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import type { AssetDeskStore } from './index';
 
@@ -184,6 +185,33 @@ export function restoreBackup(options: {
 }): BackupContents & { previous: string | null } {
   const contents = verifyBackup(options.backupFile, options.dataKey);
   const folder = dirname(options.databaseFile);
+  // Never under a running AssetDesk: it would go on writing to the history moved aside, and its work be lost.
+  let hold: HistoryHold;
+  try {
+    hold = holdHistory(options.databaseFile);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== ErrorCodes.historyInUse) throw error;
+    throw new AppError(
+      {
+        code: ErrorCodes.historyInUse,
+        message: `AssetDesk is open on this history (${folder}), so nothing was replaced. Quit AssetDesk, then restore again.`,
+        retryable: true,
+      },
+      { cause: error },
+    );
+  }
+  try {
+    return { ...contents, previous: swapIn(options, folder) };
+  } finally {
+    hold.release();
+  }
+}
+
+/** Puts the verified backup in the history's place, keeping the replaced history beside it; answers where. */
+function swapIn(
+  options: { backupFile: string; databaseFile: string; dataKey: Buffer; now?: Date },
+  folder: string,
+): string | null {
   removeStaleRestoreCopies(folder);
   const temp = join(folder, `${RESTORE_COPY_PREFIX}${randomBytes(4).toString('hex')}.sqlite`);
   let previous: string | null = null;
@@ -216,7 +244,7 @@ export function restoreBackup(options: {
       { cause: error },
     );
   }
-  return { ...contents, previous };
+  return previous;
 }
 
 const RESTORE_COPY_PREFIX = '.restore-';

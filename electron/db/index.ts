@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../log/logger';
 import { createValueCipher } from './cipher';
+import type Database from 'better-sqlite3';
 import { openDatabase } from './connection';
+import { holdHistory } from './history-lock';
 import { createStoreContext, type StoreContext } from './context';
 import { sqliteEngine } from './sql';
 import {
@@ -92,6 +94,11 @@ export interface OpenStoreOptions {
   dataKey: Buffer;
   clock?: () => Date;
   logger?: Logger;
+  /**
+   * The app itself: holds the history against a second AssetDesk while open (HISTORY_IN_USE). Tools that may share
+   * it with the running app (backup, tests) leave it off.
+   */
+  hold?: boolean;
 }
 
 const KEY_CHECK = 'key_check';
@@ -99,7 +106,14 @@ const KEY_CHECK = 'key_check';
 export async function openAssetDeskStore(options: OpenStoreOptions): Promise<AssetDeskStore> {
   const logger = options.logger?.child({ component: 'store' });
   const cipher = createValueCipher(options.dataKey, logger);
-  const db = openDatabase(options.file, logger);
+  const hold = options.hold ? holdHistory(options.file) : null;
+  let db: Database.Database;
+  try {
+    db = openDatabase(options.file, logger);
+  } catch (err) {
+    hold?.release();
+    throw err;
+  }
   try {
     // A known value sealed with the key on first open: a replaced keychain entry is caught here,
     // with one clear message, instead of as "damaged data" on every report later.
@@ -129,6 +143,7 @@ export async function openAssetDeskStore(options: OpenStoreOptions): Promise<Ass
     }
   } catch (err) {
     db.close();
+    hold?.release();
     throw err;
   }
 
@@ -149,6 +164,7 @@ export async function openAssetDeskStore(options: OpenStoreOptions): Promise<Ass
       if (!db.open) return;
       if (!engine.inTransaction()) db.pragma('optimize'); // refreshes planner statistics where they drifted; cheap
       await engine.close();
+      hold?.release(); // after the history is closed, journal folded: the next AssetDesk finds it whole
     },
   });
 }

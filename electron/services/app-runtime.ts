@@ -279,10 +279,12 @@ export class AppRuntime {
         dataKey: await this.vault.dataKey({ databaseExists: true }),
         clock: this.clock,
         logger: this.deps.logger,
+        hold: true, // one AssetDesk at a time on this history (a second window, `npm run web` on the same folder)
       });
       return this.store;
     } catch (error) {
-      // Damaged file or journal, read-only folder, wrong key: say what and what to do; never start empty.
+      // Damaged file or journal, read-only folder, wrong key, another AssetDesk on it: say what and what to do;
+      // never start empty.
       if (!(error instanceof AppError)) throw error;
       this.log.error('history could not be opened', { code: error.code });
       const [what, ...todo] = error.message.split('. ');
