@@ -36,6 +36,18 @@ export function stripAccents(text: string): string {
     .replace(LATIN_EXTRA_RE, (c) => LATIN_EXTRA[c] ?? c);
 }
 
+/**
+ * Accents taken off Latin letters only ("Ñúñez" → "Nunez", "Łódź" → "Lodz"), for names that must stay readable:
+ * in other scripts a mark is part of the spelling (शर्मा's vowel signs, й), so those letters keep theirs.
+ */
+export function stripLatinAccents(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .replace(LATIN_EXTRA_RE, (c) => LATIN_EXTRA[c] ?? c)
+    .normalize('NFC');
+}
+
 /** Search form of a text: accents removed and lower-cased in every script ("ÑÚÑEZ" and "nunez" agree). */
 export function foldForSearch(text: string): string {
   return stripAccents(text).toLowerCase();

@@ -5,7 +5,7 @@ import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { AssetDeskStore } from '../../db';
-import { stripAccents } from '../../../shared/search';
+import { stripLatinAccents } from '../../../shared/search';
 import { fileSystemError, removeQuietly, writeAll } from '../safe-write';
 import { asPlaidSentIt, fitName } from './report-files';
 
@@ -26,13 +26,13 @@ const ENVIRONMENTS: readonly PlaidEnvironment[] = ['production', 'sandbox', 'emu
 
 /**
  * Keeps letters and digits of any script, dot, dash and underscore: file names the officer can e-mail or
- * upload anywhere. Accents are transliterated first (Ñúñez → Nunez); other scripts (王) are kept, never dropped.
+ * upload anywhere. Latin accents are transliterated first (Ñúñez → Nunez); other scripts (王, शर्मा) are kept with
+ * their marks, never dropped.
  */
 function safeName(text: string): string {
-  const name = stripAccents(text)
-    .normalize('NFC')
+  const name = stripLatinAccents(text)
     .replace(/['’‘`]/g, '')
-    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '-')
     .replace(/\.{2,}/g, '.')
     .replace(/^[-.]+|-+$/g, '');
   // At most 120 bytes: a folder or file name may have 255 on Linux and macOS, and 王 takes three.

@@ -1,33 +1,37 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { ReportSummary } from '../../../shared/domain';
-import { stripAccents } from '../../../shared/search';
+import { stripLatinAccents } from '../../../shared/search';
 
 /**
- * A name part for a file name on every OS: accents transliterated (Ñúñez → Nunez), apostrophes
- * dropped (O'Brien → OBrien), other separators a dash; letters of any script are kept, never lost.
+ * A name part for a file name on every OS: Latin accents transliterated (Ñúñez → Nunez), apostrophes
+ * dropped (O'Brien → OBrien), other separators a dash; letters of any script are kept with their marks, never lost.
  * Cut to `maxChars` characters and `maxBytes` bytes of UTF-8 (a file name may have 255 bytes on Linux and
  * macOS, 王 takes three), so a long name still leaves room for the rest of the file name.
  */
 export function fileNamePart(text: string, maxChars = 40, maxBytes = 80): string {
-  const part = stripAccents(text)
-    .normalize('NFC')
+  const part = stripLatinAccents(text)
     .replace(/['’‘`]/g, '')
-    .replace(/[^\p{L}\p{N}-]+/gu, '-')
+    .replace(/[^\p{L}\p{M}\p{N}-]+/gu, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^-+|-+$/g, '');
   return fitName(part, maxChars, maxBytes).replace(/-+$/, '') || 'x';
 }
 
-/** The longest start of `text` within `maxChars` characters and `maxBytes` bytes of UTF-8. */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The longest start of `text` within `maxChars` characters (code points) and `maxBytes` bytes of UTF-8, cut
+ * between letters as a reader sees them: never between a letter and its marks.
+ */
 export function fitName(text: string, maxChars: number, maxBytes: number): string {
   let kept = '';
   let bytes = 0;
   let chars = 0;
-  for (const char of text) {
-    bytes += Buffer.byteLength(char, 'utf8');
-    chars += 1;
+  for (const { segment } of graphemes.segment(text)) {
+    bytes += Buffer.byteLength(segment, 'utf8');
+    chars += [...segment].length;
     if (bytes > maxBytes || chars > maxChars) break;
-    kept += char;
+    kept += segment;
   }
   return kept;
 }
