@@ -89,7 +89,14 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
 
   return {
     probe: (options) => probeDataKey(() => dataKey(options), platform),
-    getCredentials: (environment) => guarded((k) => readCredentials(k, service, environment)),
+    getCredentials: (environment) =>
+      guarded(async (k) => {
+        const found = await readCredentials(k, service, environment);
+        // keytar answers null for an entry of a locked keychain too: the data key this run read tells which it is.
+        if (found === null && cachedDataKey && (await k.getPassword(service, DATA_KEY_ACCOUNT)) === null)
+          throw lockedAway(platform);
+        return found;
+      }),
     saveCredentials: (environment, credentials) =>
       guarded((k) =>
         k.setPassword(
@@ -123,6 +130,20 @@ function decodeKey(stored: string, service: string): Buffer {
     });
   }
   return decoded;
+}
+
+/** The keychain was locked after AssetDesk read its data key: saved Plaid keys cannot be read until it is unlocked. */
+function lockedAway(platform: NodeJS.Platform): AppError {
+  return new AppError({
+    code: KeychainErrorCodes.locked,
+    message: `Your keychain is locked, so AssetDesk cannot read its Plaid keys (they are still saved). ${howToUnlock(platform)}, then try again.`,
+    retryable: true,
+  });
+}
+
+/** This platform's way to unlock the keychain, without its "then restart AssetDesk…" (unlocking is enough here). */
+function howToUnlock(platform: NodeJS.Platform): string {
+  return describeKeychainFailure(new Error('locked'), platform).howToFix.replace(/,? then restart AssetDesk.*$/s, '');
 }
 
 /** "Locked" and "missing" become a state the officer can act on; anything else, the platform's fix. */
@@ -187,12 +208,11 @@ async function keyForExistingDatabase(k: KeytarLike, service: string, platform: 
     await k.setPassword(service, UNLOCK_CHECK_ACCOUNT, 'ok');
     await k.deletePassword(service, UNLOCK_CHECK_ACCOUNT).catch(() => false);
   } catch (error) {
-    const described = describeKeychainFailure(error, platform);
     if (classify(error instanceof Error ? error.message : String(error)) === 'locked') {
       throw new AppError(
         {
           code: KeychainErrorCodes.locked,
-          message: `Your keychain is locked, so AssetDesk cannot read the key to your saved history. ${described.howToFix.replace(/,? then restart AssetDesk\.?$/, '')}, then choose “Try the keychain again” in Settings → Backup and recovery (or restart AssetDesk).`,
+          message: `Your keychain is locked, so AssetDesk cannot read the key to your saved history. ${howToUnlock(platform)}, then choose “Try the keychain again” in Settings → Backup and recovery (or restart AssetDesk).`,
           retryable: true,
         },
         { cause: error },

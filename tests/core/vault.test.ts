@@ -117,3 +117,63 @@ test('a locked keychain is told apart from a first run: no key is written, a cle
     rmSync(dataHome, { recursive: true, force: true });
   }
 }, 90_000);
+
+test('the keychain locked while AssetDesk runs: saved Plaid keys are said to be locked away, not missing (real gnome-keyring)', () => {
+  const dataHome = mkdtempSync(join(tmpdir(), 'assetdesk-keyring-'));
+  try {
+    const fixture = fileURLToPath(new URL('./fixtures/locked-midway.ts', import.meta.url));
+    const script = [
+      'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
+      `'${process.execPath}' --import tsx '${fixture}'`,
+    ].join('; ');
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: dataHome };
+    delete env.DBUS_SESSION_BUS_ADDRESS;
+    const child = spawnSync('dbus-run-session', ['--', 'sh', '-c', script], { env, encoding: 'utf8', timeout: 60_000 });
+    const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
+    expect(line, child.stderr).toBeDefined();
+    const { switchBack, stillWorks } = JSON.parse(line!) as {
+      switchBack: { code: string; message: string } | null;
+      stillWorks: number;
+    };
+    // Before: CREDENTIALS_NOT_CONFIGURED, "No Plaid keys are saved for Sandbox. Enter your client ID and secret…".
+    expect(switchBack).toMatchObject({
+      code: 'KEYCHAIN_LOCKED',
+      message: expect.stringMatching(
+        /^Your keychain is locked, so AssetDesk cannot read its Plaid keys \(they are still saved\)\. Unlock .*, then try again\.$/,
+      ),
+    });
+    expect(stillWorks).toBe(0);
+  } finally {
+    rmSync(dataHome, { recursive: true, force: true });
+  }
+}, 90_000);
+
+test.each(['linux', 'darwin', 'win32'] as const)(
+  'the locked-keychain message on %s names how to unlock and then to try again, once',
+  async (platform) => {
+    // What keytar answers once the keychain locks: null for every entry, the data key included.
+    let locked = false;
+    const entries = new Map<string, string>();
+    const keytar: KeytarLike = {
+      getPassword: async (_s, account) => (locked ? null : (entries.get(account) ?? null)),
+      setPassword: async (_s, account, password) => void entries.set(account, password),
+      deletePassword: async (_s, account) => entries.delete(account),
+    };
+    const vault = createKeychainVault({ service: 'AssetDesk-wording', keytar, platform });
+    await vault.dataKey({ databaseExists: false });
+    await vault.saveCredentials('sandbox', { clientId: 'id', secret: 'secret' });
+    expect(await vault.getCredentials('production')).toBeNull(); // unlocked and never saved: simply none
+    locked = true;
+    const error = await vault.getCredentials('sandbox').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'KEYCHAIN_LOCKED' });
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /^Your keychain is locked, so AssetDesk cannot read its Plaid keys \(they are still saved\)\. \S.*, then try again\.$/,
+    );
+    expect(message).not.toMatch(/restart AssetDesk|\.,/);
+    // Locked, the keychain cannot say whether any were saved: the same answer.
+    expect(await vault.getCredentials('production').catch((e: unknown) => e)).toMatchObject({
+      code: 'KEYCHAIN_LOCKED',
+    });
+  },
+);
