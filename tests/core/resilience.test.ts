@@ -16,6 +16,16 @@ test('the per-report window never allows more than 15 calls in any 60 s', () => 
   expect(window.waitBefore('other', now)).toBe(0);
 });
 
+test('a clock set back an hour while a report is polled holds the next get a minute at most, not an hour', () => {
+  const window = new CallWindow(15, 60_000);
+  const hourAhead = 3_600_000;
+  for (let i = 0; i < 15; i++) window.record('r', hourAhead + i * 2_000); // a full window, on a clock an hour fast
+  const now = hourAhead + 30_000 - 3_600_000; // the officer puts the clock right
+  expect(window.waitBefore('r', now)).toBeLessThanOrEqual(60_000); // before: 3,630,000 ms
+  window.record('r', now + window.waitBefore('r', now));
+  expect(window.waitBefore('r', now + 120_000)).toBe(0); // and it goes on as usual
+});
+
 describe.skipIf(!hasKeychain)('readiness by polling, faults and failures (emulator, real keychain)', () => {
   let h: CoreHarness;
   let applicantId = '';

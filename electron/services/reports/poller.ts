@@ -58,7 +58,8 @@ export class CallWindow {
 
   /** Milliseconds to wait before the next call for `key` may be made (0 = now). */
   waitBefore(key: string, now: number): number {
-    const recent = (this.calls.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    // A clock set back leaves calls "in the future": they count as made now, so no wait outlasts the window.
+    const recent = (this.calls.get(key) ?? []).map((t) => Math.min(t, now)).filter((t) => t > now - this.windowMs);
     this.calls.set(key, recent);
     if (recent.length < this.limit) return 0;
     return recent[recent.length - this.limit]! + this.windowMs - now;
