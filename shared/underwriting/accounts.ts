@@ -160,6 +160,9 @@ const RESTRICTED = new Map<string, RestrictedReason>([
   ['life insurance', 'annuity_insurance'],
   ['other insurance', 'annuity_insurance'],
 ]);
+// Deposit accounts whose money cannot be brought to closing: food and cash benefits (EBT), and checking that
+// rejects every payment but its one purpose (rent or mortgage).
+const LIMITED_USE_DEPOSITORY = new Set(['ebt', 'limited purpose checking']);
 const CRYPTO_SUBTYPES = new Set(['crypto exchange', 'non-custodial wallet']);
 // Plaid's unofficial currency codes are crypto currencies (BTC, ETH, …).
 const CRYPTO_NAME = /\bCRYPTO|\bBITCOIN|\bCOINBASE|\bBTC\b|\bETH(?:EREUM)?\b/i;
@@ -167,7 +170,7 @@ const CRYPTO_NAME = /\bCRYPTO|\bBITCOIN|\bCOINBASE|\bBTC\b|\bETH(?:EREUM)?\b/i;
 /** Why an investment account of the 'restricted' class is held back. */
 export type RestrictedReason = Extract<
   NotCountedReason,
-  'custodial' | 'education' | 'annuity_insurance' | 'needs_review'
+  'custodial' | 'education' | 'annuity_insurance' | 'needs_review' | 'limited_use'
 >;
 
 /** Which asset class an account is, deciding the share of it that counts. */
@@ -181,7 +184,7 @@ export function assetClassOf(account: AssetReportAccount): AssetClass {
   )
     return 'crypto';
   if (subtype === 'hsa') return 'hsa';
-  if (isDepository(account)) return 'cash';
+  if (isDepository(account)) return LIMITED_USE_DEPOSITORY.has(subtype) ? 'restricted' : 'cash';
   if (!isInvestment(account)) return 'other';
   if (RETIREMENT.has(subtype)) return 'retirement';
   if (BROKERAGE.has(subtype)) return 'brokerage';
@@ -189,11 +192,19 @@ export function assetClassOf(account: AssetReportAccount): AssetClass {
 }
 
 /**
- * Why a 'restricted' investment account does not count: custodial, education, annuity or insurance, or a kind
- * (stock plan, GIC, ISA, trust, none given, …) whose withdrawable value only a statement shows.
+ * Why a 'restricted' account does not count: custodial, education, annuity or insurance, a deposit account of
+ * limited use (EBT, limited-purpose checking), or an investment kind (stock plan, GIC, ISA, trust, none given, …)
+ * whose withdrawable value only a statement shows.
  */
-export function restrictedReason(account: Pick<AssetReportAccount, 'subtype'>): RestrictedReason {
+export function restrictedReason(account: Pick<AssetReportAccount, 'type' | 'subtype'>): RestrictedReason {
+  if (account.type === 'depository') return 'limited_use';
   return RESTRICTED.get((account.subtype ?? '').toLowerCase()) ?? 'needs_review';
+}
+
+/** Money borrowed against an investment account (margin, a retirement-plan loan), as the institution reports it. */
+export function borrowedAgainst(account: AssetReportAccount): number {
+  const loan = isInvestment(account) ? (account.balances.margin_loan_amount ?? 0) : 0;
+  return loan > 0 ? loan : 0;
 }
 
 /** The share of an asset class that counts towards funds to close under the lender's settings. */

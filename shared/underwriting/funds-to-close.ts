@@ -3,6 +3,7 @@ import {
   accountKey,
   assetClassOf,
   balanceOf,
+  borrowedAgainst,
   classShare,
   currencyOf,
   describeAccount,
@@ -76,6 +77,11 @@ export const NOT_COUNTED: Record<NotCountedReason, { why: string; action: string
     why: 'AssetDesk does not count this kind of investment account without review',
     action: 'Read a statement for what the borrower owns outright and can withdraw; that money counts once withdrawn.',
   },
+  limited_use: {
+    why: 'its money cannot be brought to closing as it is (benefits, a limited-purpose account, or a kind Plaid calls other)',
+    action:
+      'Read a statement for what the borrower can withdraw; money moved to a checking or savings account counts once sourced.',
+  },
   no_balance: { why: 'Plaid sent no balance', action: 'Obtain a current statement.' },
 };
 
@@ -94,11 +100,12 @@ export function classifyAccounts(
   for (const { item, account, label } of accounts) {
     const balance = balanceOf(account);
     if (isDebt(account)) {
-      debtsCents += Math.abs(toCents(balance ?? 0));
+      // What is owed; a card paid beyond its balance holds a credit, which is owed to the borrower, not by them.
+      debtsCents += Math.max(0, toCents(balance ?? 0));
       continue;
     }
     const assetClass = assetClassOf(account);
-    if (assetClass === 'other' || assetClass === 'debt') continue;
+    if (assetClass === 'debt') continue;
     const key = accountKey(item, account);
     const currency = currencyOf(account);
     const confirmation = (kind: 'business_review' | 'conversion') =>
@@ -118,6 +125,7 @@ export function classifyAccounts(
     const share = classShare(assetClass, settings);
     if (assetClass === 'hsa' && share === 0) reasons.push('hsa_excluded');
     if (assetClass === 'restricted') reasons.push(restrictedReason(account));
+    if (assetClass === 'other') reasons.push('limited_use');
     if (balance === null) reasons.push('no_balance');
     if (reasons.length > 0 || balance === null || usdRate === null) {
       notCounted.push({
@@ -137,6 +145,7 @@ export function classifyAccounts(
       assetClass,
       currency: currency ?? 'USD',
       balance,
+      borrowedAgainst: borrowedAgainst(account),
       counted: 0, // set by countAtShares, across the class
       share,
       usdRate: currency === 'USD' ? null : usdRate,
@@ -146,9 +155,14 @@ export function classifyAccounts(
   return { counted, notCounted, debtsCents };
 }
 
-/** The account's balance in US cents before its class share; an overdrawn account holds nothing to close with. */
-function grossCents(account: Pick<CountedAccount, 'balance' | 'usdRate'>): number {
-  return Math.round(Math.max(0, toCents(account.balance)) * (account.usdRate ?? 1));
+/**
+ * The account's balance in US cents before its class share. An overdrawn cash account counts below zero: what it
+ * owes the bank comes out of the borrower's other cash. An investment counts what is left after the money borrowed
+ * against it (margin, a plan loan), never below zero.
+ */
+function grossCents(account: Pick<CountedAccount, 'assetClass' | 'balance' | 'borrowedAgainst' | 'usdRate'>): number {
+  const own = toCents(account.balance) - toCents(account.borrowedAgainst);
+  return Math.round((account.assetClass === 'cash' ? own : Math.max(0, own)) * (account.usdRate ?? 1));
 }
 
 /**
@@ -215,8 +229,21 @@ export function checkFundsToClose(
     loan.purpose === 'purchase' ? largeDeposits.deposits.filter((d) => !d.sourced && d.inCountedAccount) : [];
   const unsourcedCents = deducted.reduce((sum, d) => sum + toCents(d.amount), 0);
   const availableCents = verifiedCents - unsourcedCents;
-  const requiredCents = toCents(loan.fundsToClose) + toCents(loan.reservesNeeded);
+  const fundsToCloseCents = toCents(loan.fundsToClose);
+  const requiredCents = fundsToCloseCents + toCents(loan.reservesNeeded);
   const surplusCents = availableCents - requiredCents;
+  // Closing is paid in cash; the other classes count for reserves as they stand but reach closing only once withdrawn
+  // or sold. Funds to close come out of cash first (the unsourced deposits in it do not count), the rest from them.
+  const cashForClosingCents = cashCents - unsourcedCents;
+  const otherAssetsCents = verifiedCents - cashCents;
+  const neededFromOtherCents = Math.min(
+    otherAssetsCents,
+    Math.max(0, fundsToCloseCents - Math.max(0, cashForClosingCents)),
+  );
+  const borrowedAgainstCents = counted.reduce(
+    (sum, a) => sum + Math.round(toCents(a.borrowedAgainst) * (a.usdRate ?? 1)),
+    0,
+  );
   const result: FundsToCloseResult = {
     depositoryAssets: cashCents / 100,
     retirementAssetsGross: retirementGrossCents / 100,
@@ -230,6 +257,8 @@ export function checkFundsToClose(
     unsourcedDeducted: unsourcedCents / 100,
     availableFunds: availableCents / 100,
     fundsToClose: loan.fundsToClose,
+    cashForClosing: cashForClosingCents / 100,
+    neededFromOtherAssets: neededFromOtherCents / 100,
     reservesNeeded: loan.reservesNeeded,
     required: requiredCents / 100,
     surplus: surplusCents / 100,
@@ -246,6 +275,14 @@ export function checkFundsToClose(
   if (hsaCents > 0) parts.push(`HSA ${formatMoney(result.hsaAssets)}`);
   if (unsourcedCents > 0) parts.push(`less unsourced large deposits ${formatMoney(result.unsourcedDeducted)}`);
   let detail = `${parts.join(', ')} = ${formatMoney(result.availableFunds)} available, against ${formatMoney(loan.fundsToClose)} to close + ${formatMoney(loan.reservesNeeded)} reserves = ${formatMoney(result.required)}. Credit and loan balances (${formatMoney(result.debtsExcluded)}) are debts and not counted.`;
+  const overdrawn = counted.filter((a) => a.assetClass === 'cash' && a.balance < 0);
+  if (overdrawn.length > 0)
+    detail += ` Overdrawn, and taken off the cash: ${overdrawn.map((a) => `${describeAccount(a)} ${formatMoney(a.balance)}`).join(', ')}.`;
+  if (borrowedAgainstCents > 0)
+    detail += ` Counted net of ${formatMoney(borrowedAgainstCents / 100)} borrowed against investment accounts (margin or plan loans): ${counted
+      .filter((a) => a.borrowedAgainst > 0)
+      .map((a) => `${describeAccount(a)} ${formatMoney(a.balance)} less ${formatMoney(a.borrowedAgainst)}`)
+      .join(', ')}.`;
   if (notCounted.length > 0)
     detail += ` Not counted until confirmed: ${notCounted.map((a) => `${describeAccount(a)} (${a.reasons.map((r) => NOT_COUNTED[r].why).join('; ')})`).join(', ')}.`;
   if (result.shortfall > 0 && deducted.length > 0)
@@ -267,6 +304,21 @@ export function checkFundsToClose(
       amount: result.shortfall > 0 ? result.shortfall : result.surplus,
     },
   ];
+  if (neededFromOtherCents > 0) {
+    const sources = counted.filter((a) => a.assetClass !== 'cash' && a.counted > 0);
+    findings.push({
+      id: 'funds-to-close:from-other-assets',
+      rule: 'funds_to_close',
+      severity: 'attention',
+      title: `${formatMoney(result.neededFromOtherAssets)} of funds to close must come from investment or retirement accounts`,
+      detail: `Cash accounts hold ${formatMoney(result.cashForClosing)}${unsourcedCents > 0 ? ' after the unsourced large deposits' : ''} against ${formatMoney(loan.fundsToClose)} to close. The rest must come from ${sources.map((a) => describeAccount(a)).join(', ')}: document the withdrawal or sale and the borrower's receipt of the money before closing. Counted for reserves, they need no withdrawal.`,
+      citation: CITATIONS.funds_to_close,
+      accountIds: sources.map((a) => a.accountId),
+      transactionIds: [],
+      dates: [],
+      amount: result.neededFromOtherAssets,
+    });
+  }
   // One finding per reason an account is held back, listing the accounts and the action that counts them.
   for (const reason of Object.keys(NOT_COUNTED) as NotCountedReason[]) {
     const held = notCounted.filter((a) => a.reasons.includes(reason));

@@ -379,6 +379,7 @@ export type NotCountedReason =
   | 'education'
   | 'annuity_insurance'
   | 'needs_review'
+  | 'limited_use'
   | 'no_balance';
 
 export interface NotCountedAccount extends AccountLabel {
@@ -398,6 +399,8 @@ export interface CountedAccount extends AccountLabel {
   currency: string;
   /** The account's balance in its own currency. */
   balance: number;
+  /** Borrowed against an investment account (margin, a 401(k) loan), in its own currency: only the rest is the borrower's. */
+  borrowedAgainst: number;
   /** US dollars counted after conversion and the class share. */
   counted: number;
   share: number;
@@ -418,9 +421,9 @@ export interface BalanceJump extends AccountLabel {
 }
 
 export interface FundsToCloseResult {
-  /** Cash accounts (checking, savings, money market, CD) at full current balance (overdrawn counts as zero). */
+  /** Cash accounts (checking, savings, money market, CD) at full current balance, less what overdrawn ones owe. */
   depositoryAssets: number;
-  /** Retirement accounts before the discount. */
+  /** Retirement accounts before the discount (less any loan against them). */
   retirementAssetsGross: number;
   retirementAssets: number;
   retirementDiscount: number;
@@ -435,12 +438,19 @@ export interface FundsToCloseResult {
   unsourcedDeducted: number;
   availableFunds: number;
   fundsToClose: number;
+  /** Cash accounts less the unsourced large deposits deducted: the money ready for closing without selling anything. */
+  cashForClosing: number;
+  /**
+   * The part of funds to close that cash does not cover and counted brokerage, retirement, HSA or converted crypto
+   * must: it is at closing only once withdrawn or sold, which the lender documents. Reserves need no withdrawal.
+   */
+  neededFromOtherAssets: number;
   reservesNeeded: number;
   required: number;
   /** availableFunds - required: negative is a shortfall. */
   surplus: number;
   shortfall: number;
-  /** Credit and loan balances: debts, never counted as assets. */
+  /** Amounts owed on credit and loan accounts: debts, never counted as assets (a card's credit balance is not owed). */
   debtsExcluded: number;
 }
 

@@ -242,7 +242,7 @@ describe('funds to close', () => {
     { id: 'mort-8888', type: 'loan', subtype: 'mortgage', current: 56302.06 },
   ]);
 
-  it('counts deposits in full, retirement at the discount, never debts, less unsourced deposits on a purchase', () => {
+  it('counts deposits in full (an overdrawn one below zero), retirement at the discount, never debts, less unsourced deposits on a purchase', () => {
     const analysis = analyzeReport(
       result,
       loan({ fundsToClose: 20000, reservesNeeded: 5000 }),
@@ -250,24 +250,25 @@ describe('funds to close', () => {
       REPORT_DATE,
     );
     expect(analysis.fundsToClose).toMatchObject({
-      depositoryAssets: 18000,
+      // 10,000 + 8,000 - 250 overdrawn
+      depositoryAssets: 17750,
       retirementAssetsGross: 20000,
       retirementAssets: 12000,
       retirementDiscount: 0.6,
-      verifiedLiquidAssets: 30000,
+      verifiedLiquidAssets: 29750,
       unsourcedDeducted: 6000,
-      availableFunds: 24000,
+      availableFunds: 23750,
       fundsToClose: 20000,
       reservesNeeded: 5000,
       required: 25000,
-      surplus: -1000,
-      shortfall: 1000,
+      surplus: -1250,
+      shortfall: 1250,
       debtsExcluded: 121974.06,
     });
     expect(analysis.findings.find((f) => f.rule === 'funds_to_close')).toMatchObject({
       id: 'funds-to-close',
       severity: 'attention',
-      title: 'Short $1,000.00 for funds to close and reserves',
+      title: 'Short $1,250.00 for funds to close and reserves',
       transactionIds: ['big'],
       citation: 'Fannie Mae B3-4.1-01',
     });
@@ -282,13 +283,15 @@ describe('funds to close', () => {
     );
     expect(sourced.fundsToClose).toMatchObject({
       unsourcedDeducted: 0,
-      availableFunds: 30000,
-      surplus: 5000,
+      availableFunds: 29750,
+      surplus: 4750,
       shortfall: 0,
     });
-    expect(sourced.findings.find((f) => f.rule === 'funds_to_close')?.severity).toBe('ok');
+    expect(sourced.findings.find((f) => f.id === 'funds-to-close')?.severity).toBe('ok');
+    // 17,750 of cash for 20,000 to close: 2,250 must be withdrawn from the 401(k)
+    expect(sourced.findings.find((f) => f.id === 'funds-to-close:from-other-assets')?.amount).toBe(2250);
     const refinance = analyzeReport(result, loan({ purpose: 'refinance' }), underwritingSettings(), REPORT_DATE);
-    expect(refinance.fundsToClose).toMatchObject({ unsourcedDeducted: 0, surplus: 5000 });
+    expect(refinance.fundsToClose).toMatchObject({ unsourcedDeducted: 0, surplus: 4750 });
   });
 });
 

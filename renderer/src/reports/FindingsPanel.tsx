@@ -222,7 +222,8 @@ export function FindingsPanel({
 /** What the verified figure adds up, and why it is not the Total assets shown with the accounts. */
 export function verifiedExplained(ftc: FundsToCloseResult): string {
   const parts: string[] = [];
-  if (ftc.depositoryAssets > 0) parts.push(`cash ${formatMoney(ftc.depositoryAssets)}`);
+  // An overdrawn account can take the cash below zero: it is still part of the sum.
+  if (ftc.depositoryAssets !== 0) parts.push(`cash ${formatMoney(ftc.depositoryAssets)}`);
   if (ftc.retirementAssetsGross > 0)
     parts.push(
       `retirement ${formatMoney(ftc.retirementAssets)} (${Math.round(ftc.retirementDiscount * 100)}% of ${formatMoney(ftc.retirementAssetsGross)})`,

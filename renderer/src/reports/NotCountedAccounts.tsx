@@ -19,6 +19,7 @@ const REASONS: Record<NotCountedReason, { label: string; kind: AccountConfirmati
   education: { label: 'Education savings', kind: null, action: '' },
   annuity_insurance: { label: 'Annuity or insurance', kind: null, action: '' },
   needs_review: { label: 'Kind of account to review', kind: null, action: '' },
+  limited_use: { label: 'Not money for closing as it is', kind: null, action: '' },
   no_balance: { label: 'No balance from Plaid', kind: null, action: '' },
 };
 
