@@ -5,6 +5,7 @@ import { credentialError, PlaidErrors, type PlaidApiError, type RateLimitCode } 
  *   POST /emulator/_control/fail_next    {endpoint, status: 500|503|429, count?}  next `count` (default 1) responses fail
  *   POST /emulator/_control/cut_next     {endpoint, count?}                       next `count` calls act, then their answer is cut
  *   POST /emulator/_control/latency      {endpoint, ms}                           delay every response of `endpoint` ('*' = all)
+ *   POST /emulator/_control/answer_delay {endpoint, ms}                           `endpoint` acts at once, answers `ms` later
  *   POST /emulator/_control/fail_report  {asset_report_id?}                       next created report (or that one) fails generation
  *   POST /emulator/_control/ready_after  {ms}                                     report readiness delay for new reports
  *   POST /emulator/_control/rate_limits  {enabled}                                Plaid's production rate limits on/off
@@ -29,6 +30,11 @@ export interface EmulatorFaults {
    * drops halfway through the 200 answer: the client has Plaid's status line and headers, and half the body.
    */
   cutNext(endpoint: string, count?: number): void;
+  /**
+   * Calls of `endpoint` do their work at once and answer `ms` later (latency delays the work too): a report made,
+   * its webhook sent, a bank removed … before the caller hears back. 0 removes it.
+   */
+  delayAnswer(endpoint: string, ms: number): void;
   /** Adds `ms` of latency to every response of `endpoint` ('*' = every endpoint); 0 removes it. */
   addLatency(endpoint: string, ms: number): void;
   /** The next report created (or the given report, if still generating) fails with ASSET_REPORT_GENERATION_FAILED. */
@@ -49,6 +55,7 @@ export class FaultState implements EmulatorFaults {
   private forced = new Map<string, { status: ForcedStatus; remaining: number }[]>();
   private latency = new Map<string, number>();
   private cuts = new Map<string, number>();
+  private answerDelays = new Map<string, number>();
   failNextReport = false;
   failingReportIds = new Set<string>();
   /** Items that fail during generation, with the error they fail with. */
@@ -93,6 +100,15 @@ export class FaultState implements EmulatorFaults {
     return true;
   }
 
+  delayAnswer(endpoint: string, ms: number): void {
+    if (ms > 0) this.answerDelays.set(endpoint, ms);
+    else this.answerDelays.delete(endpoint);
+  }
+
+  answerDelayFor(endpoint: string): number {
+    return this.answerDelays.get(endpoint) ?? 0;
+  }
+
   addLatency(endpoint: string, ms: number): void {
     if (ms > 0) this.latency.set(endpoint, ms);
     else this.latency.delete(endpoint);
@@ -115,6 +131,7 @@ export class FaultState implements EmulatorFaults {
     this.forced.clear();
     this.latency.clear();
     this.cuts.clear();
+    this.answerDelays.clear();
     this.failNextReport = false;
     this.failingReportIds.clear();
     this.failingItems.clear();

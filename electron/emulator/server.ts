@@ -304,7 +304,9 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     };
     const handler = handlers[path];
     if (!handler) throw PlaidErrors.notFound();
-    sendBody(res, handler(body), requestId);
+    const answer = handler(body);
+    await delay(deps.faults.answerDelayFor(path)); // done already: only the answer is late
+    sendBody(res, answer, requestId);
   }
 
   async function sendPdf(
@@ -360,6 +362,10 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       case 'cut_next':
         if (typeof body.endpoint !== 'string') throw PlaidErrors.missingFields(['endpoint']);
         faults.cutNext(body.endpoint, body.count === undefined ? 1 : num(body.count, 'count'));
+        break;
+      case 'answer_delay':
+        if (typeof body.endpoint !== 'string') throw PlaidErrors.missingFields(['endpoint']);
+        faults.delayAnswer(body.endpoint, num(body.ms, 'ms'));
         break;
       case 'latency':
         if (typeof body.endpoint !== 'string') throw PlaidErrors.missingFields(['endpoint']);

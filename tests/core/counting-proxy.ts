@@ -6,6 +6,8 @@ export interface SeenCall {
   path: string;
   /** The time the test's clock showed when the request arrived. */
   at: number;
+  /** What Plaid answered, once it has been relayed whole. */
+  answer?: Buffer;
 }
 
 /**
@@ -16,7 +18,8 @@ export async function startCountingProxy(target: string, now: () => number = Dat
   const calls: SeenCall[] = [];
   const upstream = new URL(target);
   const server = createServer((req, res) => {
-    calls.push({ path: req.url ?? '', at: now() });
+    const call: SeenCall = { path: req.url ?? '', at: now() };
+    calls.push(call);
     const forward = httpRequest(
       {
         hostname: upstream.hostname,
@@ -28,6 +31,9 @@ export async function startCountingProxy(target: string, now: () => number = Dat
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => (call.answer = Buffer.concat(chunks)));
         // An answer cut upstream is cut here too, as a relay on the way would do (else the client waits forever).
         answer.on('aborted', () => res.destroy());
       },

@@ -378,10 +378,26 @@ export class ReportLifecycle {
       throw appError;
     }
     this.crashPoint('after-plaid-reply');
-    await store.reports.attachPlaid(pending.id, {
-      plaidReportId: reply.asset_report_id,
-      reportToken: reply.asset_report_token,
-    });
+    try {
+      await store.reports.attachPlaid(pending.id, {
+        plaidReportId: reply.asset_report_id,
+        reportToken: reply.asset_report_token,
+      });
+    } catch (error) {
+      // The row went away meanwhile (its loan file deleted, the report removed): nothing here will ever hold this
+      // token again, so the report goes at Plaid now rather than stay there, unreachable, for good.
+      if (error instanceof AppError && error.code === ErrorCodes.notFound)
+        await gateway.removeReport(reply.asset_report_token).then(
+          () => this.log.info('report made after its row was removed: removed at Plaid', { reportId: pending.id }),
+          (failure: unknown) =>
+            this.log.warn('report made after its row was removed could not be removed at Plaid', {
+              reportId: pending.id,
+              plaidReportId: reply.asset_report_id,
+              code: (failure as AppError).code,
+            }),
+        );
+      throw error;
+    }
     this.log.info('report submitted', {
       reportId: pending.id,
       kind: pending.kind,
