@@ -15,7 +15,7 @@ import {
 import { businessDaysBetween, daysBetween } from './dates';
 import { NOT_COUNTED } from './funds-to-close';
 import { DepositGroups, giftFindings } from './large-deposit-findings';
-import { GIFT, isPayrollByInsights, payrollPattern } from './payroll';
+import { GIFT, isPayrollByInsights, payerKey, payrollPattern } from './payroll';
 import { CITATIONS } from './types';
 import type {
   DepositEvidence,
@@ -28,21 +28,24 @@ import type {
   OwnershipResult,
   PossibleGift,
   SourcedDeposit,
+  SplitDeposit,
   UnderwritingSettings,
 } from './types';
 
 const BORROWED = /CASH_ADVANCES|LOANS?$|_LOAN/;
 
 /**
- * The deposit threshold in whole cents, rounded down, or null without income. Exact, whatever the share's
- * decimals (8,000.01 × 50% = 4,000.005 → 400,000; 10,000 × 12.345% = 123,450): a deposit D cents is large iff D > it.
+ * The deposit threshold in whole cents, rounded down. Exact, whatever the share's decimals (8,000.01 × 50% =
+ * 4,000.005 → 400,000; 10,000 × 12.345% = 123,450): a deposit D cents is large iff D > it. An income of 0 is the
+ * officer's figure, and half of it is 0: every deposit is large (the conservative reading; null would check none).
+ * Null only for a figure that is no income at all (negative, not a number).
  */
 export function largeDepositThresholdCents(qualifyingMonthlyIncome: number, share: number): number | null {
-  if (!(qualifyingMonthlyIncome > 0)) return null;
+  if (!Number.isFinite(qualifyingMonthlyIncome) || qualifyingMonthlyIncome < 0) return null;
   return shareOfCents(toCents(qualifyingMonthlyIncome), share).whole;
 }
 
-/** The deposit threshold in dollars (whole cents, rounded down), or null when no qualifying income was entered. */
+/** The deposit threshold in dollars (whole cents, rounded down), or null without a usable income figure. */
 export function largeDepositThreshold(qualifyingMonthlyIncome: number, share: number): number | null {
   const thresholdCents = largeDepositThresholdCents(qualifyingMonthlyIncome, share);
   return thresholdCents === null ? null : thresholdCents / 100;
@@ -149,6 +152,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
         deposits: [],
         excluded: [],
         possibleGifts,
+        splitDeposits: [],
         totalUnsourced: 0,
         totalSourced: 0,
       },
@@ -157,7 +161,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
           id: 'large-deposit:no-income',
           rule: 'large_deposit',
           severity: 'info',
-          title: 'Large deposits not checked: no qualifying income entered',
+          title: 'Large deposits not checked: no usable qualifying income',
           detail: `A large deposit is one above ${sharePercent} of qualifying monthly income. Enter the income on the applicant to check deposits.`,
           citation: CITATIONS.large_deposit,
           transactionIds: [],
@@ -322,6 +326,57 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     });
   }
   findings.push(...groups.findings(loan.purpose, sharePercent, threshold));
+  if (thresholdCents === 0)
+    findings.push({
+      id: 'large-deposit:zero-income',
+      rule: 'large_deposit',
+      severity: 'info',
+      title: 'Qualifying monthly income is $0.00: every deposit counts as large',
+      detail: `${sharePercent} of $0.00 is $0.00, so every deposit that is not payroll or a transfer between the borrower's accounts is large${loan.purpose === 'purchase' ? ' and must be sourced or subtracted' : ''}. If the income is not zero, enter it on the loan.`,
+      citation: CITATIONS.large_deposit,
+      transactionIds: [],
+      dates: [],
+    });
+
+  // Smaller deposits from one payer that add up past the threshold within a week: one large deposit split up.
+  const splitDeposits = findSplitDeposits(
+    judged.flatMap((entry) =>
+      entry.account.transactions
+        .filter((t) => t.amount < 0 && !t.pending && inLookback(t) && usd(entry, -t.amount) <= thresholdCents)
+        .filter((t) => !isPayrollByInsights(t) && !recurringPayer(entry, t))
+        .filter((t) => {
+          const cents = usd(entry, -t.amount);
+          const intoKey = accountKey(entry.item, entry.account);
+          const own = (withdrawalsByCents.get(cents) ?? []).find(
+            (w) =>
+              w.from === 'own' &&
+              w.accountKey !== intoKey &&
+              !usedWithdrawals.has(w.transaction.transaction_id) &&
+              withdrawalCouldFund(w.transaction.date, t.date, settings.transferMatchBusinessDays),
+          );
+          if (own) usedWithdrawals.add(own.transaction.transaction_id);
+          return !own;
+        })
+        .map((t) => ({ entry, transaction: t, cents: usd(entry, -t.amount), sourced: sourcingOf(t) !== null })),
+    ),
+    thresholdCents,
+  );
+  if (splitDeposits.length > 0) {
+    const open = splitDeposits.filter((d) => !d.sourced);
+    const count = splitDeposits.length;
+    findings.push({
+      id: 'large-deposit:split',
+      rule: 'large_deposit',
+      severity: open.length === 0 ? 'ok' : loan.purpose === 'purchase' ? 'attention' : 'info',
+      title: `${count} group${count === 1 ? '' : 's'} of smaller deposits from one payer within a week, together above ${formatMoney(threshold)}`,
+      detail: `${splitDeposits.map((d) => `${formatMoney(d.total)} into ${describeAccount(d)} from "${d.payer}" in ${d.transactionIds.length} deposits, ${d.dates[0]} to ${d.dates.at(-1)}${d.sourced ? ' (sourced)' : ''}`).join('; ')}. None is above ${sharePercent} of qualifying monthly income alone, so nothing is subtracted for them, but together they read like one large deposit split up: ${loan.purpose === 'purchase' ? 'document where the money came from.' : 'a refinance needs no documentation, but ask if the pattern matters.'}`,
+      citation: CITATIONS.large_deposit,
+      accountIds: [...new Set(splitDeposits.map((d) => d.accountId))],
+      transactionIds: splitDeposits.flatMap((d) => d.transactionIds),
+      dates: [...new Set(splitDeposits.flatMap((d) => d.dates))],
+      amount: splitDeposits.reduce((sum, d) => sum + toCents(d.total), 0) / 100,
+    });
+  }
 
   const sumCents = (list: LargeDeposit[]) => list.reduce((sum, d) => sum + toCents(d.amount), 0);
   const totalUnsourced = sumCents(deposits.filter((d) => !d.sourced && d.inCountedAccount)) / 100;
@@ -347,9 +402,62 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     });
   }
   return {
-    largeDeposits: { threshold, notJudgedAccountIds, deposits, excluded, possibleGifts, totalUnsourced, totalSourced },
+    largeDeposits: {
+      threshold,
+      notJudgedAccountIds,
+      deposits,
+      excluded,
+      possibleGifts,
+      splitDeposits,
+      totalUnsourced,
+      totalSourced,
+    },
     findings,
   };
+}
+
+// A calendar week: deposits closer than this from one payer are read together.
+const SPLIT_WINDOW_DAYS = 7;
+
+/**
+ * Per account and payer, runs of deposits within SPLIT_WINDOW_DAYS of the run's first whose sum exceeds the
+ * threshold (each alone does not). A run found is not reused; the search goes on after it.
+ */
+function findSplitDeposits(
+  deposits: { entry: ReportAccount; transaction: AssetReportTransaction; cents: number; sourced: boolean }[],
+  thresholdCents: number,
+): SplitDeposit[] {
+  const byPayer = new Map<string, typeof deposits>();
+  for (const deposit of deposits) {
+    const payer = payerKey(deposit.transaction) || describeTransaction(deposit.transaction).toUpperCase();
+    const key = `${deposit.entry.account.account_id}|${payer}`;
+    byPayer.set(key, [...(byPayer.get(key) ?? []), deposit]);
+  }
+  const found: SplitDeposit[] = [];
+  for (const [key, list] of byPayer) {
+    const sorted = [...list].sort((a, b) => (a.transaction.date < b.transaction.date ? -1 : 1));
+    let start = 0;
+    while (start < sorted.length) {
+      const first = sorted[start];
+      if (!first) break;
+      const run = sorted
+        .slice(start)
+        .filter((d) => daysBetween(first.transaction.date, d.transaction.date) < SPLIT_WINDOW_DAYS);
+      const cents = run.reduce((sum, d) => sum + d.cents, 0);
+      if (run.length > 1 && cents > thresholdCents) {
+        found.push({
+          ...first.entry.label,
+          payer: key.slice(key.indexOf('|') + 1),
+          transactionIds: run.map((d) => d.transaction.transaction_id),
+          dates: run.map((d) => d.transaction.date),
+          total: cents / 100,
+          sourced: run.every((d) => d.sourced),
+        });
+        start += run.length;
+      } else start += 1;
+    }
+  }
+  return found.sort((a, b) => ((a.dates[0] ?? '') < (b.dates[0] ?? '') ? -1 : 1));
 }
 
 /** "matches a withdrawal from the borrower's X on D, an account not counted in funds to close (it is a business account)" */

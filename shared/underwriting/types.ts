@@ -269,14 +269,32 @@ export interface PossibleGift extends AccountLabel {
   sourced: boolean;
 }
 
+/**
+ * Deposits into one account from one payer within a week, none above the threshold but together above it: one large
+ * deposit split into smaller ones reads like this. Flagged for the officer; the rule deducts single deposits only.
+ */
+export interface SplitDeposit extends AccountLabel {
+  /** The payer as the bank prints it, without numbers ("CASH DEPOSIT", "ZELLE FROM JANE DOE"). */
+  payer: string;
+  transactionIds: string[];
+  dates: IsoDate[];
+  /** Positive: money in, US dollars. */
+  total: number;
+  sourced: boolean;
+}
+
 export interface LargeDepositResult {
-  /** Deposits must exceed this (whole cents, rounded down: comparing whole-cent deposits to it is exact); null when no qualifying income was entered. */
+  /**
+   * Deposits must exceed this (whole cents, rounded down: comparing whole-cent deposits to it is exact); 0 with a
+   * qualifying income of 0 (every deposit exceeds half of nothing); null only without a usable income figure.
+   */
   threshold: number | null;
   /** Deposits into accounts in another currency, not judged against the USD threshold until converted. */
   notJudgedAccountIds: string[];
   deposits: LargeDeposit[];
   excluded: ExcludedDeposit[];
   possibleGifts: PossibleGift[];
+  splitDeposits: SplitDeposit[];
   /** Unsourced large deposits in counted accounts: what a purchase deducts. */
   totalUnsourced: number;
   totalSourced: number;

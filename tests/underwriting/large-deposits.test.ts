@@ -293,8 +293,8 @@ describe('large deposits (Fannie Mae B3-4.2-02)', () => {
     ).toEqual(['old', 'edge']);
   });
 
-  it('without qualifying income the rule says so instead of flagging every deposit', () => {
-    const analysis = analyze(singleItem([checking]), {}, { qualifyingMonthlyIncome: 0 });
+  it('without a usable income figure (not a number) the rule says so instead of flagging every deposit', () => {
+    const analysis = analyze(singleItem([checking]), {}, { qualifyingMonthlyIncome: Number.NaN });
     expect(analysis.largeDeposits.threshold).toBeNull();
     expect(analysis.largeDeposits.deposits).toEqual([]);
     expect(analysis.findings.find((f) => f.rule === 'large_deposit')).toMatchObject({
