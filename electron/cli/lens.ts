@@ -22,11 +22,18 @@ import {
   readAssetReport,
   underwritingSettings,
 } from '../../shared/underwriting';
-import type { LoanInputs, PersonName, UnderwritingAnalysis, UnderwritingSettings } from '../../shared/underwriting';
+import { DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
+import type {
+  LoanInputs,
+  LoanPurpose,
+  PersonName,
+  UnderwritingAnalysis,
+  UnderwritingSettings,
+} from '../../shared/underwriting';
 import { NOT_COUNTED } from '../../shared/underwriting/funds-to-close';
 
 /** Bumped whenever a field of the JSON output changes meaning or goes away (new fields do not bump it). */
-export const LENS_JSON_VERSION = 1;
+export const LENS_JSON_VERSION = 2;
 export const LENS_JSON_FORMAT = 'assetdesk-lens-analysis';
 
 export const USAGE = `Usage: npm run lens -- REPORT.json --income MONTHLY --name "First Middle Last" [options]
@@ -35,7 +42,7 @@ export const USAGE = `Usage: npm run lens -- REPORT.json --income MONTHLY --name
   --income AMOUNT         qualifying monthly income in US dollars (required)
   --name "FIRST [MIDDLE] LAST"  the applicant as on the loan (required); "Last, First Middle" also works
   --co-borrower NAME      another borrower whose accounts count (repeatable)
-  --purpose purchase|refinance   default purchase
+  --purpose purchase|refinance|cash-out-refinance   default purchase
   --application-date YYYY-MM-DD  initial application date (default: the report date)
   --funds-to-close AMOUNT        default 0
   --reserves AMOUNT              default 0
@@ -52,7 +59,13 @@ export class UsageError extends Error {}
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const share = z.number().min(0).max(5);
 const SettingsFile = z.strictObject({
-  coverageDays: z.strictObject({ purchase: z.number().int().min(0), refinance: z.number().int().min(0) }).optional(),
+  coverageDays: z
+    .strictObject({
+      purchase: z.number().int().min(0).optional(),
+      refinance: z.number().int().min(0).optional(),
+      cash_out_refinance: z.number().int().min(0).optional(),
+    })
+    .optional(),
   largeDepositShare: share.refine(atMostTwoPercentDecimals, LARGE_DEPOSIT_SHARE_DECIMALS).optional(),
   largeDepositLookbackDays: z.number().int().min(0).nullable().optional(),
   transferMatchBusinessDays: z.number().int().min(0).max(30).optional(),
@@ -77,6 +90,14 @@ const SettingsFile = z.strictObject({
 });
 
 const SUFFIX = /^(?:JR|SR|II|III|IV)\.?$/i;
+
+/** --purpose as typed: the loan file's words, or its code name. */
+const PURPOSES = new Map<string, LoanPurpose>([
+  ['purchase', 'purchase'],
+  ['refinance', 'refinance'],
+  ['cash-out-refinance', 'cash_out_refinance'],
+  ['cash_out_refinance', 'cash_out_refinance'],
+]);
 
 /** "Alberta Bobbeth Charleson", "Charleson, Alberta B.", "John Smith Jr." → first, middle, last (suffix kept on last). */
 export function parsePersonName(text: string): PersonName {
@@ -170,12 +191,12 @@ export function runLens(argv: string[], now = new Date()): LensRun & { json: boo
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('give exactly one REPORT.json');
   const result = readReport(positionals[0] ?? '');
-  const purpose = values.purpose ?? 'purchase';
-  if (purpose !== 'purchase' && purpose !== 'refinance')
-    throw new UsageError(`--purpose must be purchase or refinance, got "${purpose}"`);
+  const purpose = PURPOSES.get(values.purpose ?? 'purchase');
+  if (!purpose)
+    throw new UsageError(`--purpose must be purchase, refinance or cash-out-refinance, got "${values.purpose ?? ''}"`);
   if (!values.name) throw new UsageError('--name is required (the applicant as on the loan)');
+  // 0 is a figure like any other: half of it is 0, so every deposit is large (as in the app).
   const income = amount(values.income, '--income', true);
-  if (income === 0) throw new UsageError('--income must be above 0: large deposits are measured against it');
 
   let fileSettings: z.infer<typeof SettingsFile> = {};
   if (values.settings) {
@@ -199,6 +220,10 @@ export function runLens(argv: string[], now = new Date()): LensRun & { json: boo
   };
   const settings = underwritingSettings({
     ...fileSettings,
+    // A purpose the file leaves out keeps its default days.
+    ...(fileSettings.coverageDays
+      ? { coverageDays: { ...DEFAULT_UNDERWRITING_SETTINGS.coverageDays, ...fileSettings.coverageDays } }
+      : {}),
     accountConfirmations: (fileSettings.accountConfirmations ?? []).map((c) => ({ ...c, usdRate: c.usdRate ?? null })),
   } as Partial<UnderwritingSettings>);
   const asOf = date(values['as-of'], '--as-of') ?? localIsoDate(now);

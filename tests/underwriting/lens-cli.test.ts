@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LENS_JSON_FORMAT, LENS_JSON_VERSION, parsePersonName } from '../../electron/cli/lens';
+import { LENS_JSON_FORMAT, LENS_JSON_VERSION, parsePersonName, runLens } from '../../electron/cli/lens';
 import { personaReport } from './persona-report';
 
 /**
@@ -117,7 +117,7 @@ describe('npm run lens', () => {
     [['REPORT', '--income', '4900'], '--name is required'],
     [
       ['REPORT', '--income', '4900', '--name', 'Alberta Charleson', '--purpose', 'heloc'],
-      '--purpose must be purchase or refinance',
+      '--purpose must be purchase, refinance or cash-out-refinance',
     ],
     [
       ['REPORT', '--income', '4900', '--name', 'Alberta Charleson', '--note-date', '07/29/2026'],
@@ -137,6 +137,21 @@ describe('npm run lens', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
     expect(stderr).toContain('Usage: npm run lens');
+  });
+
+  it('reads a cash-out refinance and an income of 0 as the app does; coverage days left out keep their default', () => {
+    const report = file('good.json', personaReport('user_good'));
+    const base = [report, '--name', 'Alberta Charleson', '--as-of', '2026-03-31'];
+    const cashOut = runLens([...base, '--income', '4900', '--purpose', 'cash-out-refinance']);
+    expect(cashOut.analysis.purpose).toBe('cash_out_refinance');
+    expect(cashOut.analysis.coverage[0]?.daysRequired).toBe(30);
+    // A settings file naming only the purchase days: the cash-out refinance keeps its 30 (it read undefined)
+    const settings = file('purchase-days.json', { coverageDays: { purchase: 90 } });
+    const partial = runLens([...base, '--income', '4900', '--purpose', 'cash-out-refinance', '--settings', settings]);
+    expect(partial.settings.coverageDays).toEqual({ purchase: 90, refinance: 30, cash_out_refinance: 30 });
+    expect(partial.analysis.coverage[0]?.daysRequired).toBe(30);
+    // Income 0 (refused before): half of 0 is 0, so every deposit is large
+    expect(runLens([...base, '--income', '0']).analysis.largeDeposits.threshold).toBe(0);
   });
 
   it('reads names as written on the loan', () => {
