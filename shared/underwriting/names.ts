@@ -2,8 +2,9 @@ import type { PersonName } from './types';
 
 /**
  * Comparing the applicant's name with the names a bank prints on an account: tolerant of case, punctuation,
- * accents, middle names and initials, and "LAST, FIRST" or "LAST FIRST" order. A differing suffix or extra
- * given names is only a possible match, for the officer to confirm.
+ * accents, middle names and initials, and "LAST, FIRST" or "LAST FIRST" order. A differing suffix, extra given
+ * names, or a first name given only as an initial ("J SMITH": John or Jane?) is only a possible match, for the
+ * officer to confirm.
  */
 
 export type { PersonName };
@@ -39,21 +40,33 @@ export function nameTokens(name: string): string[] {
     .filter((token) => token.length > 0 && !DROPPED.has(token));
 }
 
+// Between two people's names, or after the last: "AND/OR", "AND", "OR", "&", "/", "+", ";", and the joint-tenancy
+// designations banks print ("JT TEN", "JTWROS", "TEN COM", "TEN ENT"), which say who holds it, not who it is.
+const BETWEEN_PEOPLE =
+  /\s+AND\s*\/?\s*OR\s+|\s+(?:AND|OR)\s+|\s*[&/+;]\s*|\s+(?:JT\.?\s*TEN|JTWROS|JT\s*WROS|WROS|TEN\.?\s*(?:COM|ENT))\b\.?\s*/i;
+
 /**
- * Several people printed in one string: "JOHN & JANE SMITH", "John Smith and Jane Smith".
- * A lone first name borrows the surname of the last person named.
+ * Several people printed in one string: "JOHN & JANE SMITH", "John Smith and/or Jane Smith", "JOHN SMITH; JANE SMITH",
+ * "JOHN SMITH JT TEN JANE SMITH". A lone first name borrows the surname of the last person named ("JOHN & JANE SMITH"),
+ * or the first person's written surname-first ("SMITH, JOHN & JANE").
  */
 export function splitPeople(name: string): string[] {
   const parts = name
-    .split(/\s+(?:AND|OR)\s+|\s*[&/+]\s*/i)
+    // "D/B/A" (doing business as) is one word, not three people.
+    .replace(/\bD\s*\/\s*B\s*\/\s*A\b/gi, 'DBA')
+    .split(BETWEEN_PEOPLE)
     .map((part) => part.trim())
     .filter(Boolean);
-  if (parts.length <= 1) return [name.trim()];
+  if (parts.length <= 1) return [parts[0] ?? name.trim()];
   const lastTokens = (parts.at(-1) ?? '').split(/\s+/);
+  const firstPart = parts[0] ?? '';
+  const surnameFirst = firstPart.includes(',') ? firstPart.slice(0, firstPart.indexOf(',')).trim() : undefined;
   const surname = lastTokens.length > 1 ? lastTokens.at(-1) : undefined;
-  return parts.map((part) =>
-    part.split(/\s+/).length === 1 && surname && !part.includes(',') ? `${part} ${surname}` : part,
-  );
+  return parts.map((part) => {
+    if (part.split(/\s+/).length !== 1 || part.includes(',')) return part;
+    if (surname) return `${part} ${surname}`;
+    return surnameFirst ? `${surnameFirst}, ${part}` : part;
+  });
 }
 
 function isInitialOf(short: string, long: string): boolean {
@@ -74,11 +87,19 @@ function spells(tokens: string[], target: string): number {
   return 0;
 }
 
-/** Does this window of tokens read as "first [middle…] last"? */
-function matchesInOrder(tokens: string[], first: string[], middle: string[], last: string[]): boolean {
+/**
+ * Does this window of tokens read as "first [middle…] last"? null when not; else whether the first name was only an
+ * initial on one side ("J SMITH" for John Smith): it may as well be Jane Smith, so only a possible match.
+ */
+function matchesInOrder(
+  tokens: string[],
+  first: string[],
+  middle: string[],
+  last: string[],
+): { firstByInitial: boolean } | null {
   const lastJoined = last.join('');
   const firstJoined = first.join('');
-  if (!lastJoined || !firstJoined) return false;
+  if (!lastJoined || !firstJoined) return null;
   // last name: the window's tail
   let lastLength = 0;
   for (let k = 1; k <= tokens.length - 1; k += 1) {
@@ -87,20 +108,22 @@ function matchesInOrder(tokens: string[], first: string[], middle: string[], las
       break;
     }
   }
-  if (lastLength === 0) return false;
+  if (lastLength === 0) return null;
   const rest = tokens.slice(0, tokens.length - lastLength);
   const head = rest[0];
-  if (!head) return false;
+  if (!head) return null;
   let firstLength = spells(rest, firstJoined);
+  const givenFirst = first[0] ?? '';
   if (firstLength === 0) {
     // "A CHARLESON" or "ALBERTA" for applicant "Alberta Mae": first token against the first given name
-    if (sameOrInitial(head, first[0] ?? '')) firstLength = 1;
-    else return false;
+    if (sameOrInitial(head, givenFirst)) firstLength = 1;
+    else return null;
   }
+  const firstByInitial = head !== givenFirst && (head.length === 1 || givenFirst.length === 1) && firstLength === 1;
   const middleTokens = rest.slice(firstLength);
   // Middle names are optional on either side; when both are present they must agree, initials allowed.
-  if (middleTokens.length === 0 || middle.length === 0) return true;
-  return sameOrInitial(middleTokens[0] ?? '', middle[0] ?? '');
+  if (middleTokens.length === 0 || middle.length === 0) return { firstByInitial };
+  return sameOrInitial(middleTokens[0] ?? '', middle[0] ?? '') ? { firstByInitial } : null;
 }
 
 function suffixesOf(name: string): string {
@@ -120,12 +143,13 @@ function wholeNameMatch(
   first: string[],
   middle: string[],
   last: string[],
-): { extraGivenNames: boolean } | null {
-  const tryOrder = (window: string[]): { extraGivenNames: boolean } | null => {
-    if (!matchesInOrder(window, first, middle, last)) return null;
+): { extraGivenNames: boolean; firstByInitial: boolean } | null {
+  const tryOrder = (window: string[]): { extraGivenNames: boolean; firstByInitial: boolean } | null => {
+    const inOrder = matchesInOrder(window, first, middle, last);
+    if (!inOrder) return null;
     const given = window.length - spellsFromEnd(window, last.join('')) - Math.max(1, spells(window, first.join('')));
     // One middle name (or initial) more than the applicant gave is tolerated; more is another person's name.
-    return { extraGivenNames: given > Math.max(1, middle.length) };
+    return { extraGivenNames: given > Math.max(1, middle.length), firstByInitial: inOrder.firstByInitial };
   };
   const inOrder = tryOrder(tokens);
   if (inOrder) return inOrder;
@@ -155,7 +179,7 @@ export function matchName(ownerName: string, applicant: PersonName): 'match' | '
   const sameSuffix =
     suffixesOf(ownerName) === suffixesOf([applicant.first, applicant.middle ?? '', applicant.last].join(' '));
   const whole = wholeNameMatch(tokens, first, middle, last);
-  if (whole) return sameSuffix && !whole.extraGivenNames ? 'match' : 'possible';
+  if (whole) return sameSuffix && !whole.extraGivenNames && !whole.firstByInitial ? 'match' : 'possible';
   return nameFoundInside(tokens, first, middle, last) ? 'possible' : 'none';
 }
 

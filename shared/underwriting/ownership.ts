@@ -14,7 +14,9 @@ import type {
 } from './types';
 
 const TRUST = /\bTRUST\b|\bTRUSTEES?\b|\bTTEES?\b/i;
-const BUSINESS = /\b(?:LLC|L\.L\.C\.?|INC|INCORPORATED|CORP|CORPORATION|LTD|LLP|PLLC|COMPANY)\b\.?/i;
+// Companies, and a person trading under a business name ("JOHN SMITH DBA SMITH PLUMBING"), a sole proprietor, a partnership.
+const BUSINESS =
+  /\b(?:LLC|L\.L\.C\.?|INC|INCORPORATED|CORP|CORPORATION|LTD|LLP|PLLC|COMPANY|DBA|D\/B\/A|SOLE PROP(?:RIETOR(?:SHIP)?)?|PARTNERSHIP|LP|L\.P\.?)\b\.?/i;
 
 /** Every borrower on the loan: the applicant first, then any co-borrowers. */
 export function borrowerNames(loan: Pick<LoanInputs, 'applicantName' | 'coBorrowerNames'>): PersonName[] {
@@ -65,6 +67,9 @@ export function accountOwnership(
       return best === 'match' || result === 'match' ? 'match' : best === 'possible' ? best : result;
     }, 'none');
   const matchedName = people.find((name) => verdict(name) === 'match') ?? null;
+  // The people on a joint account who are not on the loan: only they need to confirm the borrower's access.
+  const otherOwners =
+    account.ownership_type === 'joint' || persons.length > 1 ? persons.filter((name) => verdict(name) !== 'match') : [];
   const possibleName = matchedName === null ? (people.find((name) => verdict(name) === 'possible') ?? null) : null;
   const key = accountKey(item, account);
   const confirmed = confirmations.some((c) => c.kind === 'ownership' && c.accountKey === key);
@@ -75,7 +80,7 @@ export function accountOwnership(
     badges.push('confirmed');
   } else if (printed.length > 0 && matchedName === null) badges.push(possibleName ? 'possible_match' : 'name_mismatch');
   const owned = matchedName !== null || confirmed;
-  return { ...label, ownerNames: printed, matchedName, possibleName, badges, owned };
+  return { ...label, ownerNames: printed, matchedName, possibleName, otherOwners, badges, owned };
 }
 
 const CAUSES: {
@@ -96,7 +101,7 @@ const CAUSES: {
     severity: 'attention',
     title: 'Possible name match: confirm',
     detail: (accounts, applicant) =>
-      `The owner name only possibly matches ${applicant} (a differing suffix or extra given names): ${accounts.map((a) => `${describeAccount(a)} (${a.possibleName ?? ''})`).join(', ')}. Not counted until the officer confirms ownership with a note.`,
+      `The owner name only possibly matches ${applicant} (a differing suffix, extra given names, a first name given only as an initial, or the name inside a longer line): ${accounts.map((a) => `${describeAccount(a)} (${a.possibleName ?? ''})`).join(', ')}. Not counted until the officer confirms ownership with a note.`,
   },
   {
     badge: 'owners_unavailable',
@@ -122,8 +127,21 @@ const CAUSES: {
     badge: 'joint',
     severity: 'info',
     title: 'Joint accounts',
-    detail: (accounts) =>
-      `${list(accounts, true)}: a non-borrowing owner may need to confirm the borrower's full access to the funds.`,
+    detail: (accounts) => {
+      // Every person printed is a borrower: nobody else to ask. A joint account naming one person has an unnamed other.
+      const borrowersOnly = accounts.filter(
+        (a) => a.otherOwners.length === 0 && a.ownerNames.flatMap(splitPeople).length > 1,
+      );
+      const withOthers = accounts.filter((a) => !borrowersOnly.includes(a));
+      return [
+        withOthers.length > 0
+          ? `${list(withOthers, true)}: a non-borrowing owner${withOthers.some((a) => a.otherOwners.length > 0) ? ` (${[...new Set(withOthers.flatMap((a) => a.otherOwners))].join('; ')})` : ''} may need to confirm the borrower's full access to the funds.`
+          : '',
+        borrowersOnly.length > 0 ? `${list(borrowersOnly, true)}: every owner is a borrower on the loan.` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+    },
   },
   {
     badge: 'confirmed',

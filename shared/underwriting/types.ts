@@ -370,8 +370,10 @@ export interface OwnershipResult extends AccountLabel {
   ownerNames: string[];
   /** The owner name that matched a borrower, if any. */
   matchedName: string | null;
-  /** The owner name that only possibly matches a borrower (differing suffix, extra given names). */
+  /** The owner name that only possibly matches a borrower (differing suffix, extra given names, first initial). */
   possibleName: string | null;
+  /** On a joint account, the people named who are not borrowers on the loan. */
+  otherOwners: string[];
   badges: OwnershipBadge[];
   /** True when the borrower owns it: a name match, or the officer's ownership confirmation. */
   owned: boolean;

@@ -1,4 +1,11 @@
-import { analyzeReport, nameMatches, nameTokens, splitPeople, underwritingSettings } from '../../shared/underwriting';
+import {
+  analyzeReport,
+  matchName,
+  nameMatches,
+  nameTokens,
+  splitPeople,
+  underwritingSettings,
+} from '../../shared/underwriting';
 import type { LoanInputs } from '../../shared/underwriting';
 import { REPORT_DATE, loan, report, singleItem } from './fixtures';
 
@@ -12,7 +19,6 @@ describe('name matching', () => {
     ['Charleson, Alberta B.', alberta],
     ['CHARLESON ALBERTA BOBBETH', alberta],
     ['alberta charleson', alberta],
-    ['A. Charleson', alberta],
     ['Alberta Bobbeth Charleson', { first: 'Alberta', last: 'Charleson' }],
     ['Alberta Charleson', { first: 'alberta', middle: 'Bobbeth', last: 'CHARLESON' }],
     ["Mary-Jane O'Brien", { first: 'Mary Jane', last: 'OBrien' }],
@@ -30,6 +36,32 @@ describe('name matching', () => {
     ['Jane Smith', john],
   ])('%s does not match', (printed, applicant) => {
     expect(nameMatches(printed, applicant)).toBe(false);
+  });
+
+  it.each([
+    ['A. Charleson', alberta],
+    ['J SMITH', john],
+    ['J. M. Smith', { first: 'John', middle: 'Michael', last: 'Smith' }],
+    ['JOHN SMITH', { first: 'J', last: 'Smith' }],
+  ])('conservative reading: %s, a first name given only as an initial, is only a possible match', (printed, who) => {
+    // "J SMITH" is John Smith or Jane Smith: the officer confirms who (it counted in full before).
+    expect(matchName(printed, who)).toBe('possible');
+    expect(matchName('J SMITH', { first: 'Jane', last: 'Smith' })).toBe('possible');
+  });
+
+  it.each([
+    ['JOHN SMITH AND/OR JANE SMITH', ['JOHN SMITH', 'JANE SMITH']],
+    ['JOHN SMITH AND OR JANE SMITH', ['JOHN SMITH', 'JANE SMITH']],
+    ['JOHN SMITH; JANE SMITH', ['JOHN SMITH', 'JANE SMITH']],
+    ['SMITH, JOHN; SMITH, JANE', ['SMITH, JOHN', 'SMITH, JANE']],
+    ['JOHN SMITH JT TEN JANE SMITH', ['JOHN SMITH', 'JANE SMITH']],
+    ['JOHN SMITH & JANE SMITH JTWROS', ['JOHN SMITH', 'JANE SMITH']],
+    ['JOHN SMITH JTWROS', ['JOHN SMITH']],
+    ['SMITH, JOHN & JANE', ['SMITH, JOHN', 'SMITH, JANE']],
+    ['JOHN SMITH D/B/A SMITH PLUMBING', ['JOHN SMITH DBA SMITH PLUMBING']],
+    ['TEN EYCK, JOHN', ['TEN EYCK, JOHN']],
+  ])('an owner line %s is read as the people %j', (printed, people) => {
+    expect(splitPeople(printed)).toEqual(people);
   });
 
   it('splits several people in one string and normalises tokens', () => {
@@ -130,6 +162,46 @@ describe('ownership findings', () => {
     });
     const badges = Object.fromEntries(analyze(result).ownership.map((o) => [o.accountId, o.badges]));
     expect(badges).toEqual({ 'chk-0000': ['owners_unavailable'], 'sav-1111': ['owners_unavailable'], 'mm-4444': [] });
+  });
+
+  it('an account "JOHN SMITH AND/OR JANE SMITH" is John’s, joint with Jane; it was held back as a possible match', () => {
+    const analysis = analyze(
+      singleItem([{ id: 'andor-0000', current: 10000, owners: [['JOHN SMITH AND/OR JANE SMITH']] }]),
+      john,
+    );
+    expect(analysis.ownership[0]).toMatchObject({
+      owned: true,
+      matchedName: 'JOHN SMITH',
+      otherOwners: ['JANE SMITH'],
+      badges: ['joint'],
+    });
+    expect(analysis.fundsToClose.verifiedLiquidAssets).toBe(10000);
+    expect(analysis.findings.find((f) => f.id === 'ownership:joint')?.detail).toContain(
+      "a non-borrowing owner (JANE SMITH) may need to confirm the borrower's full access",
+    );
+  });
+
+  it('a joint account of two borrowers asks nobody else to confirm access', () => {
+    const analysis = analyzeReport(
+      singleItem([{ id: 'jt-0000', current: 10000, owners: [['John Smith', 'Jane Smith']] }]),
+      loan({ applicantName: john, coBorrowerNames: [{ first: 'Jane', last: 'Smith' }] }),
+      underwritingSettings(),
+      REPORT_DATE,
+    );
+    expect(analysis.ownership[0]).toMatchObject({ owned: true, otherOwners: [], badges: ['joint'] });
+    const detail = analysis.findings.find((f) => f.id === 'ownership:joint')?.detail;
+    expect(detail).toContain('every owner is a borrower on the loan');
+    expect(detail).not.toContain('non-borrowing');
+  });
+
+  it('a person trading under a business name, a sole proprietor or a partnership is a business account', () => {
+    const result = singleItem([
+      { id: 'dba-0000', current: 100, owners: [['JOHN SMITH D/B/A SMITH PLUMBING']] },
+      { id: 'sp-1111', current: 100, owners: [['JOHN SMITH SOLE PROP']] },
+      { id: 'lp-2222', current: 100, owners: [['SMITH PARTNERSHIP LP']] },
+    ]);
+    // Confirming the name would have counted them without the lender's business-asset review.
+    expect(analyze(result, john).ownership.map((o) => o.badges.includes('business'))).toEqual([true, true, true]);
   });
 
   it('does not check owners of credit and loan accounts', () => {
