@@ -93,6 +93,11 @@ export function cents(amount: number): number {
 // One formatter for every call: toLocaleString with options builds a new one each time (thousands per report).
 const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+/** A share as the percent it is, to four decimals: 0.675 → "67.5%" (rounding to whole percents showed 68%). */
+export function formatShare(share: number): string {
+  return `${Number((share * 100).toFixed(4))}%`;
+}
+
 export function formatMoney(amount: number): string {
   const sign = amount < 0 ? '-' : '';
   return `${sign}$${twoDecimals.format(Math.abs(amount))}`;

@@ -8,6 +8,7 @@ import {
   currencyOf,
   describeAccount,
   formatMoney,
+  formatShare,
   isDebt,
   restrictedReason,
   shareOfCents,
@@ -269,7 +270,7 @@ export function checkFundsToClose(
   const parts = [`Cash accounts ${formatMoney(result.depositoryAssets)}`];
   if (retirementGrossCents > 0)
     parts.push(
-      `retirement ${formatMoney(result.retirementAssets)} (${Math.round(settings.retirementDiscount * 100)}% of ${formatMoney(result.retirementAssetsGross)})`,
+      `retirement ${formatMoney(result.retirementAssets)} (${formatShare(settings.retirementDiscount)} of ${formatMoney(result.retirementAssetsGross)})`,
     );
   if (brokerageCents > 0) parts.push(`brokerage ${formatMoney(result.brokerageAssets)}`);
   if (hsaCents > 0) parts.push(`HSA ${formatMoney(result.hsaAssets)}`);

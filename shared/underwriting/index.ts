@@ -21,7 +21,7 @@ export type { AnalysisContext, AnalysisContextInput, StoredUnderwritingSettings 
 export { averageDailyBalance, dailyBalances } from './balances';
 export { refreshByDate, fannieMaeLastNoteDate, freddieMacLastNoteDate, duEarliestReportDate } from './document-age';
 export { matchName, nameMatches, nameTokens, splitPeople } from './names';
-export { describeAccount, formatMoney } from './accounts';
+export { describeAccount, formatMoney, formatShare } from './accounts';
 export { addDays, addMonths, businessDaysBetween, daysBetween, toIsoDate } from './dates';
 export { CITATIONS, DEFAULT_UNDERWRITING_SETTINGS } from './types';
 export type * from './types';

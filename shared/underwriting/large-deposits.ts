@@ -6,6 +6,7 @@ import {
   describeAccount,
   describeTransaction,
   formatMoney,
+  formatShare,
   isDebt,
   isDepository,
   shareOfCents,
@@ -114,7 +115,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
 } {
   const { accounts, reportDate, loan, settings, ownership, countedAccountIds, usdRates } = input;
   const thresholdCents = largeDepositThresholdCents(loan.qualifyingMonthlyIncome, settings.largeDepositShare);
-  const sharePercent = `${Number((settings.largeDepositShare * 100).toFixed(4))}%`;
+  const sharePercent = formatShare(settings.largeDepositShare);
   const sourcingOf = sourcingNotes(settings.sourcedDeposits);
   const notJudgedAccountIds = accounts
     .filter((e) => isDepository(e.account) && currencyOf(e.account) !== 'USD' && !usdRates.has(e.account.account_id))

@@ -1,5 +1,5 @@
 import type { AssetReportGetResult } from '../../shared/asset-report';
-import { analyzeReport, underwritingSettings } from '../../shared/underwriting';
+import { analyzeReport, formatShare, underwritingSettings } from '../../shared/underwriting';
 import type { LoanInputs, UnderwritingSettings } from '../../shared/underwriting';
 import { REPORT_DATE, loan, singleItem } from './fixtures';
 
@@ -161,5 +161,22 @@ describe('funds to close come from cash; retirement and investments reach closin
   it('never more than the other accounts count: the rest is the shortfall', () => {
     const analysis = analyze(result(6000), { fundsToClose: 80000, reservesNeeded: 0 });
     expect(analysis.fundsToClose).toMatchObject({ cashForClosing: 0, neededFromOtherAssets: 60000, shortfall: 20000 });
+  });
+});
+
+describe('a share is shown as the percent it is', () => {
+  it('67.5% of 10,000 of retirement is 6,750.00, said "67.5% of $10,000.00" (it said 68%)', () => {
+    const result = singleItem([
+      { id: 'chk-0000', current: 1000 },
+      { id: 'ira-5555', type: 'investment', subtype: 'ira', current: 10000 },
+    ]);
+    const analysis = analyze(result, {}, { retirementDiscount: 0.675 });
+    expect(analysis.fundsToClose).toMatchObject({ retirementAssets: 6750, retirementAssetsGross: 10000 });
+    expect(analysis.findings.find((x) => x.id === 'funds-to-close')?.detail).toContain(
+      'retirement $6,750.00 (67.5% of $10,000.00)',
+    );
+    expect(formatShare(0.675)).toBe('67.5%');
+    expect(formatShare(0.6)).toBe('60%');
+    expect(formatShare(0.1235)).toBe('12.35%');
   });
 });

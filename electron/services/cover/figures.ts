@@ -1,4 +1,5 @@
 import { FONT, FONT_BOLD as BOLD, heightOfText, writeText, type Doc } from '../../pdf/toolkit';
+import { formatShare } from '../../../shared/underwriting/accounts';
 import { PURPOSE_WORDS, type LoanPurpose, type UnderwritingAnalysis } from '../../../shared/underwriting/types';
 import {
   BAND,
@@ -139,7 +140,7 @@ export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number):
     {
       label: 'Verified liquid assets',
       value: money(f.verifiedLiquidAssets),
-      note: `Retirement at ${Math.round(f.retirementDiscount * 100)}%`,
+      note: `Retirement at ${formatShare(f.retirementDiscount)}`,
     },
     {
       label: 'Needed to close',

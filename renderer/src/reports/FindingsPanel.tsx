@@ -9,6 +9,7 @@ import type {
   OwnershipBadge,
   UnderwritingAnalysis,
 } from '../../../shared/underwriting/types';
+import { formatShare } from '../../../shared/underwriting/accounts';
 import { Button, Chip } from '../ui';
 import { formatDate, formatMoney } from './format';
 import { LargeDepositsTable } from './LargeDepositsTable';
@@ -226,7 +227,7 @@ export function verifiedExplained(ftc: FundsToCloseResult): string {
   if (ftc.depositoryAssets !== 0) parts.push(`cash ${formatMoney(ftc.depositoryAssets)}`);
   if (ftc.retirementAssetsGross > 0)
     parts.push(
-      `retirement ${formatMoney(ftc.retirementAssets)} (${Math.round(ftc.retirementDiscount * 100)}% of ${formatMoney(ftc.retirementAssetsGross)})`,
+      `retirement ${formatMoney(ftc.retirementAssets)} (${formatShare(ftc.retirementDiscount)} of ${formatMoney(ftc.retirementAssetsGross)})`,
     );
   if (ftc.brokerageAssets > 0) parts.push(`brokerage ${formatMoney(ftc.brokerageAssets)}`);
   if (ftc.hsaAssets > 0) parts.push(`HSA ${formatMoney(ftc.hsaAssets)}`);
