@@ -124,3 +124,28 @@ test('every keyboard stop on the pipeline and in the new-loan dialog shows a rin
   await page.keyboard.press('Escape');
   await page.getByTestId('loan-form').waitFor({ state: 'detached' });
 });
+
+/** The focused element's test id ('body' when focus fell to the page). */
+async function focusedTestId(): Promise<string | null> {
+  return page.evaluate(() =>
+    document.activeElement === document.body ? 'body' : (document.activeElement?.getAttribute('data-testid') ?? null),
+  );
+}
+
+test('a button busy with its action keeps the keyboard focus, and a dialog it opens gives the focus back to it', async () => {
+  await page.getByTestId('nav-settings').click();
+  const save = page.getByTestId('save-underwriting');
+  await save.waitFor();
+  await save.focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('toasts').getByText('Settings saved.').waitFor();
+  // Before: the busy button was disabled, and Chromium dropped the focus to the page.
+  expect(await focusedTestId()).toBe('save-underwriting');
+
+  await page.getByTestId('show-recovery-key').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('recovery-key-dialog').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('recovery-key-dialog').waitFor({ state: 'detached' });
+  expect(await focusedTestId()).toBe('show-recovery-key');
+});

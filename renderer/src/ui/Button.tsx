@@ -6,7 +6,7 @@ type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   size?: 'small' | 'normal' | 'large';
-  /** Shows a spinner and disables the button while an action runs, so it is not sent twice. */
+  /** Shows a spinner and refuses presses while an action runs, so it is not sent twice. */
   busy?: boolean;
 }
 
@@ -18,6 +18,7 @@ export function Button({
   children,
   disabled,
   type,
+  onClick,
   ...rest
 }: ButtonProps) {
   const classes = [
@@ -28,12 +29,16 @@ export function Button({
   ]
     .filter(Boolean)
     .join(' ');
+  // Busy, the button refuses presses but stays enabled: a disabled button would drop the keyboard focus to the
+  // page, and the officer would start again from the top (and a dialog it opens would return focus nowhere).
   return (
     <button
       type={type ?? 'button'}
       className={classes}
-      disabled={disabled || busy}
+      disabled={disabled}
+      aria-disabled={busy || undefined}
       aria-busy={busy || undefined}
+      onClick={busy ? (event) => event.preventDefault() : onClick}
       {...rest}
     >
       {busy && <Spinner label="" />}
