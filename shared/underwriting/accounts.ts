@@ -263,3 +263,14 @@ export function shareOfCents(cents: number, share: number): { whole: number; rem
   const product = BigInt(cents) * BigInt(share.toFixed(12).replace('.', ''));
   return { whole: Number(product / SHARE_SCALE), remainder: product % SHARE_SCALE };
 }
+
+/**
+ * Cents in another currency at a US-dollar rate, to the nearest cent, a half cent away from zero, exactly: 4,001.00
+ * CAD at 1.005 is 4,021.005, so 4,021.01 (the floating product 402100.49999999994 rounded to 4,021.00).
+ */
+export function convertCents(cents: number, usdRate: number): number {
+  if (usdRate === 1) return cents;
+  const { whole, remainder } = shareOfCents(Math.abs(cents), usdRate);
+  const rounded = whole + (remainder * 2n >= SHARE_SCALE ? 1 : 0);
+  return cents < 0 ? -rounded : rounded;
+}

@@ -66,11 +66,18 @@ export function dailyBalances(account: BalanceHistory, reportDate: string, days:
   return balances;
 }
 
-/** Average end-of-day balance over the `days` days before the report date; null without that much history. */
+/**
+ * Average end-of-day balance over the `days` days before the report date, to the cent, a half cent away from zero;
+ * null without that much history. Summed in integer cents: 90 days adding to 4,725,839.25 average 52,509.325, so
+ * 52,509.33 (summing dollars drifted to 52,509.3249… and gave 52,509.32).
+ */
 export function averageDailyBalance(account: BalanceHistory, reportDate: string, days: number): number | null {
   const balances = dailyBalances(account, reportDate, days);
   if (!balances || balances.length === 0) return null;
-  return cents(balances.reduce((sum, balance) => sum + balance, 0) / balances.length);
+  const total = balances.reduce((sum, balance) => sum + toCents(balance), 0);
+  // An integer over a small integer: the quotient of an exact half is exactly representable, so Math.round is exact.
+  const average = Math.round(Math.abs(total) / balances.length);
+  return (total < 0 ? -average : average) / 100;
 }
 
 /** Days of daily history before the report date. */

@@ -5,6 +5,7 @@ import {
   balanceOf,
   borrowedAgainst,
   classShare,
+  convertCents,
   currencyOf,
   describeAccount,
   formatMoney,
@@ -163,7 +164,7 @@ export function classifyAccounts(
  */
 function grossCents(account: Pick<CountedAccount, 'assetClass' | 'balance' | 'borrowedAgainst' | 'usdRate'>): number {
   const own = toCents(account.balance) - toCents(account.borrowedAgainst);
-  return Math.round((account.assetClass === 'cash' ? own : Math.max(0, own)) * (account.usdRate ?? 1));
+  return convertCents(account.assetClass === 'cash' ? own : Math.max(0, own), account.usdRate ?? 1);
 }
 
 /**
@@ -242,7 +243,7 @@ export function checkFundsToClose(
     Math.max(0, fundsToCloseCents - Math.max(0, cashForClosingCents)),
   );
   const borrowedAgainstCents = counted.reduce(
-    (sum, a) => sum + Math.round(toCents(a.borrowedAgainst) * (a.usdRate ?? 1)),
+    (sum, a) => sum + convertCents(toCents(a.borrowedAgainst), a.usdRate ?? 1),
     0,
   );
   const result: FundsToCloseResult = {

@@ -2,6 +2,7 @@ import type { AssetReportTransaction } from '../asset-report';
 import type { ReportAccount } from './accounts';
 import {
   accountKey,
+  convertCents,
   currencyOf,
   describeAccount,
   describeTransaction,
@@ -126,8 +127,9 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     (entry) => isDepository(entry.account) && !notJudgedAccountIds.includes(entry.account.account_id),
   );
   const usd = (entry: ReportAccount, amount: number) =>
-    Math.round(
-      toCents(amount) * (currencyOf(entry.account) === 'USD' ? 1 : (usdRates.get(entry.account.account_id) ?? 0)),
+    convertCents(
+      toCents(amount),
+      currencyOf(entry.account) === 'USD' ? 1 : (usdRates.get(entry.account.account_id) ?? 0),
     );
 
   // Deposits whose text reads like a gift need the gift documentation whatever their size.
