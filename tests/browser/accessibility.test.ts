@@ -149,3 +149,53 @@ test('a button busy with its action keeps the keyboard focus, and a dialog it op
   await page.getByTestId('recovery-key-dialog').waitFor({ state: 'detached' });
   expect(await focusedTestId()).toBe('show-recovery-key');
 });
+
+test('a refused new loan is read out as it happens, and the focus goes to the first field to correct', async () => {
+  await page.getByTestId('nav-loans').click();
+  await page.getByTestId('new-loan').focus();
+  await page.keyboard.press('Enter');
+  const form = page.getByTestId('loan-form');
+  await form.waitFor();
+  // The loan number has the focus: Enter there sends the empty form. Before, the focus stayed put and the
+  // errors were only descriptions of fields not yet reached, so a screen reader said nothing.
+  await page.keyboard.press('Enter');
+  await form.getByRole('alert').first().waitFor();
+  expect(await form.getByRole('alert').allTextContents()).toEqual(
+    expect.arrayContaining(['Loan number is required', 'First name is required', 'Phone is required']),
+  );
+  expect(await focusedTestId()).toBe('field-loanNumber');
+  expect(await allViolations(page)).toEqual([]);
+
+  await page.keyboard.type('A11Y-1');
+  await page.keyboard.press('Enter');
+  await expect.poll(focusedTestId).toBe('field-qualifyingMonthlyIncome');
+  const typeInto = async (testId: string, text: string) => {
+    await form.getByTestId(testId).focus();
+    await page.keyboard.type(text);
+  };
+  await typeInto('field-qualifyingMonthlyIncome', '8000');
+  await typeInto('field-fundsToClose', '25000');
+  await typeInto('field-firstName', 'Ada');
+  await typeInto('field-lastName', 'Lovelace');
+  await typeInto('field-email', 'ada@example.com');
+  await typeInto('field-phone', '+1 415 555 0100');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('loan-screen').waitFor();
+});
+
+test('the officer PIN form reads out its errors and puts the focus on the first of them', async () => {
+  await page.getByTestId('nav-settings').click();
+  const pinForm = page.getByTestId('officer-pin-form');
+  await pinForm.getByTestId('pin-new').focus();
+  await page.keyboard.type('12');
+  await page.keyboard.press('Enter');
+  await pinForm.getByRole('alert').first().waitFor();
+  expect(await pinForm.getByRole('alert').allTextContents()).toEqual([
+    'Enter the current PIN to change it.',
+    'Officer PIN must be 4 to 12 digits',
+  ]);
+  // Before: the focus stayed in New PIN, below the first field to correct.
+  await expect.poll(focusedTestId).toBe('pin-current');
+  expect(await allViolations(page)).toEqual([]);
+  await pinForm.getByTestId('pin-new').fill('');
+});

@@ -1,7 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { AssetClassSettingsChanges, type AssetClassSettings } from '../../../shared/domain';
 import { api } from '../api';
-import { Button, ErrorAlert, ErrorState, SelectField, Skeleton, TextField, useLoad, useToast } from '../ui';
+import {
+  Button,
+  ErrorAlert,
+  ErrorState,
+  SelectField,
+  Skeleton,
+  TextField,
+  useFocusFirstInvalid,
+  useLoad,
+  useToast,
+} from '../ui';
 
 /** How much of each asset class counts towards funds to close, and the transfer-matching window (issue 13). */
 export function AssetClassSettingsSection() {
@@ -35,6 +45,7 @@ function AssetClassForm({ settings, onSaved }: { settings: AssetClassSettings; o
   const [days, setDays] = useState(String(settings.transferMatchBusinessDays));
   const [errors, setErrors] = useState<Partial<Record<keyof AssetClassSettings, string>> & { form?: unknown }>({});
   const [busy, setBusy] = useState(false);
+  const { formRef, refused } = useFocusFirstInvalid();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -58,7 +69,7 @@ function AssetClassForm({ settings, onSaved }: { settings: AssetClassSettings; o
       if (brokerage.trim() === '') next.brokerageShare = 'enter a percentage from 0 to 100';
       if (days.trim() === '') next.transferMatchBusinessDays = 'enter whole business days from 0 to 10';
       setErrors(next);
-      return;
+      return refused();
     }
     setBusy(true);
     setErrors({});
@@ -72,7 +83,7 @@ function AssetClassForm({ settings, onSaved }: { settings: AssetClassSettings; o
   };
 
   return (
-    <form onSubmit={submit}>
+    <form ref={formRef} onSubmit={submit}>
       <ErrorAlert error={errors.form} />
       <div className="grid-2">
         <div className="field">

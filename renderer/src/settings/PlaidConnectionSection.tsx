@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { SettingsChanges, type Settings } from '../../../shared/domain';
 import { api } from '../api';
-import { Button, ErrorAlert, SelectField, TextField, toAppError, useToast } from '../ui';
+import { Button, ErrorAlert, SelectField, TextField, toAppError, useFocusFirstInvalid, useToast } from '../ui';
 
 const DAY = 24 * 3600;
 const LIFETIMES: Array<{ seconds: number; label: string }> = [
@@ -98,6 +98,7 @@ function RedirectUris({ settings, onChange }: { settings: Settings; onChange(s: 
   });
   const [errors, setErrors] = useState<{ sandbox?: string; production?: string; form?: unknown }>({});
   const [busy, setBusy] = useState(false);
+  const { formRef, refused } = useFocusFirstInvalid();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -109,7 +110,7 @@ function RedirectUris({ settings, onChange }: { settings: Settings; onChange(s: 
       const parsed = SettingsChanges.safeParse(change);
       if (!parsed.success) {
         setErrors({ [change.oauthRedirectUri.environment]: parsed.error.issues[0]?.message ?? 'check this address' });
-        return;
+        return refused();
       }
     }
     setBusy(true);
@@ -126,7 +127,7 @@ function RedirectUris({ settings, onChange }: { settings: Settings; onChange(s: 
   };
 
   return (
-    <form onSubmit={submit} data-testid="oauth-redirect-form">
+    <form ref={formRef} onSubmit={submit} data-testid="oauth-redirect-form">
       <h3>OAuth redirect URI</h3>
       <p className="muted">
         Only if one is registered under Allowed redirect URIs in your Plaid Dashboard. Without it, Link opens each OAuth

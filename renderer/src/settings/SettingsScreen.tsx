@@ -20,6 +20,7 @@ import {
   environmentLabel,
   toAppError,
   useConfirm,
+  useFocusFirstInvalid,
   useLoad,
   useToast,
 } from '../ui';
@@ -184,6 +185,7 @@ function CredentialsForm({
   const [secret, setSecret] = useState('');
   const [busy, setBusy] = useState<'save' | 'clear' | null>(null);
   const [errors, setErrors] = useState<{ clientId?: string; secret?: string; form?: unknown }>({});
+  const { formRef, refused } = useFocusFirstInvalid();
   const state = settings.credentials[environment];
 
   const save = async (event: FormEvent) => {
@@ -202,8 +204,10 @@ function CredentialsForm({
     } catch (e) {
       const error = toAppError(e);
       const field = error.field?.split('.').pop();
-      if (field === 'clientId' || field === 'secret') setErrors({ [field]: error.message });
-      else setErrors({ form: error });
+      if (field === 'clientId' || field === 'secret') {
+        setErrors({ [field]: error.message });
+        refused();
+      } else setErrors({ form: error });
     } finally {
       // The secret never stays in the page, whether or not it was accepted.
       setSecret('');
@@ -231,6 +235,7 @@ function CredentialsForm({
 
   return (
     <form
+      ref={formRef}
       className="credentials"
       onSubmit={save}
       data-testid={`credentials-${environment}`}
@@ -379,6 +384,7 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
   const [documentAgeRule, setDocumentAgeRule] = useState(settings.documentAgeRule);
   const [errors, setErrors] = useState<{ retentionDays?: string; largeDepositShare?: string; form?: unknown }>({});
   const [busy, setBusy] = useState(false);
+  const { formRef, refused } = useFocusFirstInvalid();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -400,7 +406,7 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
               : 'enter a percentage above 0 and at most 500';
       }
       setErrors(next);
-      return;
+      return refused();
     }
     setBusy(true);
     setErrors({});
@@ -417,7 +423,7 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
   return (
     <section className="panel" aria-labelledby="uw-heading">
       <h2 id="uw-heading">Retention and underwriting</h2>
-      <form onSubmit={submit}>
+      <form ref={formRef} onSubmit={submit}>
         <ErrorAlert error={errors.form} />
         <div className="grid-2">
           <div className="field">

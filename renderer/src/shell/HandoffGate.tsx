@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { HandoffStatus } from '../../../shared/domain';
 import { api } from '../api';
 import { HandToApplicant } from '../link/HandToApplicant';
-import { Button, ErrorAlert, ErrorState, Skeleton, TextField, toAppError, useLoad } from '../ui';
+import { Button, ErrorAlert, ErrorState, Skeleton, TextField, toAppError, useFocusFirstInvalid, useLoad } from '../ui';
 import { ErrorBoundary } from './ErrorBoundary';
 import { href, navigate, type Route } from './router';
 import { Shell } from './Shell';
@@ -129,6 +129,7 @@ export function OfficerPinForm({ pinSet, onSaved }: { pinSet: boolean; onSaved(s
   const [formError, setFormError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
+  const { formRef, refused } = useFocusFirstInvalid();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -139,7 +140,7 @@ export function OfficerPinForm({ pinSet, onSaved }: { pinSet: boolean; onSaved(s
     else if (pin !== again) problems.again = 'The two PINs are not the same';
     if (pinSet && !current) problems.currentPin = 'Enter the current PIN to change it.';
     setErrors(problems);
-    if (Object.keys(problems).length > 0) return;
+    if (Object.keys(problems).length > 0) return refused();
     setSaving(true);
     try {
       const next = await api.handoffSetPin(pinSet ? { pin, currentPin: current } : { pin });
@@ -150,9 +151,10 @@ export function OfficerPinForm({ pinSet, onSaved }: { pinSet: boolean; onSaved(s
       onSaved(next);
     } catch (error) {
       const appError = toAppError(error);
-      if (appError.field === 'currentPin' || appError.field === 'pin')
+      if (appError.field === 'currentPin' || appError.field === 'pin') {
         setErrors({ [appError.field]: appError.message });
-      else setFormError(appError);
+        refused();
+      } else setFormError(appError);
     } finally {
       setSaving(false);
     }
@@ -166,7 +168,7 @@ export function OfficerPinForm({ pinSet, onSaved }: { pinSet: boolean; onSaved(s
     spellCheck: false,
   };
   return (
-    <form onSubmit={submit} noValidate className="pin-form" data-testid="officer-pin-form">
+    <form ref={formRef} onSubmit={submit} noValidate className="pin-form" data-testid="officer-pin-form">
       <ErrorAlert error={formError} />
       {pinSet && (
         <TextField

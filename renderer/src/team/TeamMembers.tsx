@@ -23,6 +23,7 @@ import {
   formatDateTime,
   toAppError,
   useConfirm,
+  useFocusFirstInvalid,
   useLoad,
   useToast,
 } from '../ui';
@@ -181,13 +182,14 @@ function InviteDialog({ onClose }: { onClose(): void }) {
     });
     if (yes) onClose();
   };
+  const { formRef, refused } = useFocusFirstInvalid();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found = inviteErrors({ name, email, expiresInDays });
     setErrors(found);
     setFormError(null);
-    if (Object.keys(found).length > 0) return;
+    if (Object.keys(found).length > 0) return refused();
     setBusy(true);
     try {
       setInvitation(
@@ -201,8 +203,10 @@ function InviteDialog({ onClose }: { onClose(): void }) {
     } catch (e) {
       const appError = toAppError(e);
       const field = appError.field?.split('.').pop();
-      if (field === 'name' || field === 'email' || field === 'expiresInDays') setErrors({ [field]: appError.message });
-      else setFormError(appError);
+      if (field === 'name' || field === 'email' || field === 'expiresInDays') {
+        setErrors({ [field]: appError.message });
+        refused();
+      } else setFormError(appError);
     } finally {
       setBusy(false);
     }
@@ -269,7 +273,7 @@ function InviteDialog({ onClose }: { onClose(): void }) {
         </>
       }
     >
-      <form id="team-invite-form" onSubmit={submit} noValidate>
+      <form ref={formRef} id="team-invite-form" onSubmit={submit} noValidate>
         <ErrorAlert error={formError} />
         <TextField
           label="Name"

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { TeamStatus } from '../../../shared/ipc/team-contract';
 import { api } from '../api';
-import { Button, ErrorAlert, TextField, toAppError } from '../ui';
+import { Button, ErrorAlert, TextField, toAppError, useFocusFirstInvalid } from '../ui';
 import { CaCertificateField, TextAreaField } from './fields';
 import { createTeamErrors, joinTeamErrors, type FieldErrors } from './validation';
 
@@ -27,6 +27,7 @@ export function CreateTeamCard({ onDone }: { onDone(status: TeamStatus): void })
   const [errors, setErrors] = useState<FieldErrors<(typeof CREATE_FIELDS)[number]>>({});
   const [formError, setFormError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { formRef, refused } = useFocusFirstInvalid();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -34,7 +35,7 @@ export function CreateTeamCard({ onDone }: { onDone(status: TeamStatus): void })
     const found = createTeamErrors(input);
     setErrors(found);
     setFormError(null);
-    if (Object.keys(found).length > 0) return;
+    if (Object.keys(found).length > 0) return refused();
     setBusy(true);
     try {
       const status = await api.teamCreate(input);
@@ -44,6 +45,7 @@ export function CreateTeamCard({ onDone }: { onDone(status: TeamStatus): void })
     } catch (error) {
       const placed = placeError(error, CREATE_FIELDS);
       setErrors(placed.fields);
+      if (Object.keys(placed.fields).length > 0) refused();
       setFormError(placed.form ?? null);
     } finally {
       setBusy(false);
@@ -52,6 +54,7 @@ export function CreateTeamCard({ onDone }: { onDone(status: TeamStatus): void })
 
   return (
     <form
+      ref={formRef}
       className="team-card"
       onSubmit={submit}
       noValidate
@@ -118,6 +121,7 @@ export function JoinTeamCard({ onDone }: { onDone(status: TeamStatus): void }) {
   const [errors, setErrors] = useState<FieldErrors<(typeof JOIN_FIELDS)[number]>>({});
   const [formError, setFormError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { formRef, refused } = useFocusFirstInvalid();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -125,7 +129,7 @@ export function JoinTeamCard({ onDone }: { onDone(status: TeamStatus): void }) {
     const found = joinTeamErrors(input);
     setErrors(found);
     setFormError(null);
-    if (Object.keys(found).length > 0) return;
+    if (Object.keys(found).length > 0) return refused();
     setBusy(true);
     try {
       const status = await api.teamJoin(input);
@@ -135,6 +139,7 @@ export function JoinTeamCard({ onDone }: { onDone(status: TeamStatus): void }) {
     } catch (error) {
       const placed = placeError(error, JOIN_FIELDS);
       setErrors(placed.fields);
+      if (Object.keys(placed.fields).length > 0) refused();
       setFormError(placed.form ?? null);
     } finally {
       setBusy(false);
@@ -143,6 +148,7 @@ export function JoinTeamCard({ onDone }: { onDone(status: TeamStatus): void }) {
 
   return (
     <form
+      ref={formRef}
       className="team-card"
       onSubmit={submit}
       noValidate

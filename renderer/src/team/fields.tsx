@@ -1,6 +1,6 @@
 import { useId, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
 import { api } from '../api';
-import { Button } from '../ui';
+import { Button, FieldError } from '../ui';
 
 /** A labelled multi-line input with its hint and error wired up for screen readers. */
 export function TextAreaField({
@@ -31,11 +31,7 @@ export function TextAreaField({
           {hint}
         </span>
       )}
-      {error && (
-        <span className="error" id={`${id}-error`} data-testid={`error-${name}`}>
-          {error}
-        </span>
-      )}
+      {error && <FieldError id={`${id}-error`} testId={`error-${name}`} error={error} />}
     </div>
   );
 }

@@ -1,4 +1,13 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from 'react';
 
 interface FieldFrameProps {
   label: string;
@@ -11,6 +20,32 @@ interface FieldFrameProps {
 function describedBy(hintId: string, errorId: string, hint: unknown, error: unknown): string | undefined {
   const ids = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ');
   return ids || undefined;
+}
+
+/**
+ * A field's error, also read out as it appears: the field's description says it only when the field is reached,
+ * and an officer who pressed Enter in the first wrong field (focus already there) would otherwise hear nothing.
+ */
+export function FieldError({ id, error, testId }: { id: string; error: string; testId?: string }) {
+  return (
+    <span className="error" id={id} role="alert" data-testid={testId}>
+      {error}
+    </span>
+  );
+}
+
+/**
+ * A refused submit moves the focus to the form's first field marked invalid. The fields are marked on the render
+ * that follows the refusal, so the focus moves after it: put `formRef` on the form and call `refused()`.
+ */
+export function useFocusFirstInvalid() {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [refusals, setRefusals] = useState(0);
+  useEffect(() => {
+    if (refusals > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [refusals]);
+  const refused = useCallback(() => setRefusals((n) => n + 1), []);
+  return { formRef, refused };
 }
 
 const DEFAULT_MAX_LENGTH = 200;
@@ -45,11 +80,7 @@ export function TextField({ label, error, hint, optional, className, after, id, 
           {hint}
         </span>
       )}
-      {error && (
-        <span className="error" id={errorId} data-testid={`error-${input.name ?? inputId}`}>
-          {error}
-        </span>
-      )}
+      {error && <FieldError id={errorId} testId={`error-${input.name ?? inputId}`} error={error} />}
     </div>
   );
 }
@@ -79,11 +110,7 @@ export function SelectField({ label, error, hint, optional, className, id, child
           {hint}
         </span>
       )}
-      {error && (
-        <span className="error" id={errorId}>
-          {error}
-        </span>
-      )}
+      {error && <FieldError id={errorId} error={error} />}
     </div>
   );
 }
