@@ -341,28 +341,32 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
       dates: [],
     });
 
-  // Smaller deposits from one payer that add up past the threshold within a week: one large deposit split up.
+  // Smaller deposits from one payer that add up past the threshold within a week: one large deposit split up. Only
+  // in accounts that count (the others add nothing to funds to close).
   const splitDeposits = findSplitDeposits(
-    judged.flatMap((entry) =>
-      entry.account.transactions
-        .filter((t) => t.amount < 0 && !t.pending && inLookback(t) && usd(entry, -t.amount) <= thresholdCents)
-        .filter((t) => !isPayrollByInsights(t) && !recurringPayer(entry, t))
-        .filter((t) => {
-          const cents = usd(entry, -t.amount);
-          const intoKey = accountKey(entry.item, entry.account);
-          const own = (withdrawalsByCents.get(cents) ?? []).find(
-            (w) =>
-              w.from === 'own' &&
-              w.accountKey !== intoKey &&
-              !usedWithdrawals.has(w.transaction.transaction_id) &&
-              withdrawalCouldFund(w.transaction.date, t.date, settings.transferMatchBusinessDays),
-          );
-          if (own) usedWithdrawals.add(own.transaction.transaction_id);
-          return !own;
-        })
-        .map((t) => ({ entry, transaction: t, cents: usd(entry, -t.amount), sourced: sourcingOf(t) !== null })),
-    ),
+    judged
+      .filter((entry) => countedAccountIds.has(entry.account.account_id))
+      .flatMap((entry) =>
+        entry.account.transactions
+          .filter((t) => t.amount < 0 && !t.pending && inLookback(t) && usd(entry, -t.amount) <= thresholdCents)
+          .filter((t) => !isPayrollByInsights(t) && !recurringPayer(entry, t))
+          .filter((t) => {
+            const cents = usd(entry, -t.amount);
+            const intoKey = accountKey(entry.item, entry.account);
+            const own = (withdrawalsByCents.get(cents) ?? []).find(
+              (w) =>
+                w.from === 'own' &&
+                w.accountKey !== intoKey &&
+                !usedWithdrawals.has(w.transaction.transaction_id) &&
+                withdrawalCouldFund(w.transaction.date, t.date, settings.transferMatchBusinessDays),
+            );
+            if (own) usedWithdrawals.add(own.transaction.transaction_id);
+            return !own;
+          })
+          .map((t) => ({ entry, transaction: t, cents: usd(entry, -t.amount), sourced: sourcingOf(t) !== null })),
+      ),
     thresholdCents,
+    reportDate,
   );
   if (splitDeposits.length > 0) {
     const open = splitDeposits.filter((d) => !d.sourced);
@@ -421,14 +425,19 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
 
 // A calendar week: deposits closer than this from one payer are read together.
 const SPLIT_WINDOW_DAYS = 7;
+// A payer whose deposits come in this many different weeks is a stream (sales payouts, tips banked weekly), not one
+// sum split up.
+const RECURRING_WEEKS = 4;
 
 /**
  * Per account and payer, runs of deposits within SPLIT_WINDOW_DAYS of the run's first whose sum exceeds the
- * threshold (each alone does not). A run found is not reused; the search goes on after it.
+ * threshold (each alone does not). A run found is not reused; the search goes on after it. A payer who deposits
+ * week after week is left out.
  */
 function findSplitDeposits(
   deposits: { entry: ReportAccount; transaction: AssetReportTransaction; cents: number; sourced: boolean }[],
   thresholdCents: number,
+  reportDate: string,
 ): SplitDeposit[] {
   const byPayer = new Map<string, typeof deposits>();
   for (const deposit of deposits) {
@@ -438,6 +447,9 @@ function findSplitDeposits(
   }
   const found: SplitDeposit[] = [];
   for (const [key, list] of byPayer) {
+    // Weeks counted back from the report date, the way the statements are read.
+    const weeks = new Set(list.map((d) => Math.floor(daysBetween(d.transaction.date, reportDate) / SPLIT_WINDOW_DAYS)));
+    if (weeks.size >= RECURRING_WEEKS) continue;
     const sorted = [...list].sort((a, b) => (a.transaction.date < b.transaction.date ? -1 : 1));
     let start = 0;
     while (start < sorted.length) {

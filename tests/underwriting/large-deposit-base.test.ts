@@ -112,6 +112,32 @@ describe('a large deposit split into smaller ones', () => {
     expect(analyze(result).largeDeposits.splitDeposits).toEqual([]);
   });
 
+  it('a payer depositing week after week is a stream, not a split: daily sales payouts over 4 weeks are not flagged', () => {
+    // 1,000 every weekday for four weeks: 5,000 a week from "STRIPE TRANSFER", in 4 different weeks
+    const days = [...Array(20).keys()].map((i) => 2 + Math.floor(i / 5) * 7 + (i % 5));
+    const payouts = days.map((daysAgo, i) => ({
+      id: `st${i}`,
+      daysAgo,
+      amount: -1000,
+      description: `STRIPE TRANSFER ST-${1000 + i}`,
+    }));
+    expect(analyze(checking(payouts)).largeDeposits.splitDeposits).toEqual([]);
+    // The same in three weeks is still read as split sums.
+    expect(analyze(checking(payouts.slice(5))).largeDeposits.splitDeposits).toHaveLength(3);
+  });
+
+  it('only in accounts that count: deposits into a business account before its review add nothing to funds', () => {
+    const result = singleItem([
+      {
+        id: 'biz-0000',
+        name: 'Plaid Business Checking',
+        current: 30000,
+        transactions: split([10, 9, 8], [1500, 1500, 1500]),
+      },
+    ]);
+    expect(analyze(result).largeDeposits.splitDeposits).toEqual([]);
+  });
+
   it('on a refinance it is worth knowing only; sourced deposits settle it', () => {
     const result = checking(split([10, 9], [2500, 2500]));
     expect(group(analyze(result, { purpose: 'refinance' }))?.severity).toBe('info');
