@@ -1,6 +1,7 @@
 import type { AssetReportGetResult } from '../asset-report';
 import type { ReportAccount } from './accounts';
 import { balanceOf, cents, describeTransaction, reportAccounts } from './accounts';
+import { addDays, toIsoDate } from './dates';
 import type { AccountLabel } from './types';
 
 export interface DiffDeposit extends AccountLabel {
@@ -75,10 +76,14 @@ export function diffReports(parent: AssetReportGetResult, child: AssetReportGetR
   const parentTransactionIds = new Set(
     parentAccounts.flatMap((entry) => entry.account.transactions.map((t) => t.transaction_id)),
   );
+  // A refresh may ask for more days than its parent: deposits older than the parent's window are history the parent
+  // did not ask for, not money that came in since.
+  const parentStart = addDays(toIsoDate(parent.report.date_generated), -parent.report.days_requested);
   const newDeposits: DiffDeposit[] = [];
   for (const [entry] of pairs) {
     for (const transaction of entry.account.transactions) {
       if (transaction.amount >= 0 || parentTransactionIds.has(transaction.transaction_id)) continue;
+      if (transaction.date < parentStart) continue;
       // A deposit that was pending in the parent posts with a new id that points back at the pending one.
       if (transaction.pending_transaction_id && parentTransactionIds.has(transaction.pending_transaction_id)) continue;
       newDeposits.push({

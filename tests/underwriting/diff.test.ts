@@ -71,6 +71,44 @@ describe('refresh diff', () => {
     expect(diff.accountsRemoved.map((a) => a.accountId)).toEqual(['closed-2222']);
   });
 
+  it('a refresh asking for more days than its parent: older history is not money that came in since (5,340 became 340)', () => {
+    // The parent covers 61 days back from 03-01 (from 2025-12-30); the refresh 180 days back from 03-30.
+    const short = report({
+      id: 'parent-61',
+      date: '2026-03-01',
+      daysRequested: 61,
+      items: [{ itemId: 'item-1', accounts: [{ id: 'chk-0000', current: 1000 }] }],
+    });
+    const long = report({
+      id: 'refresh-180',
+      date: '2026-03-30',
+      daysRequested: 180,
+      items: [
+        {
+          itemId: 'item-1',
+          accounts: [
+            {
+              id: 'chk-0000',
+              current: 1300,
+              transactions: [
+                { id: 'before-window', daysAgo: 91, amount: -5000, description: 'OLD DEPOSIT' },
+                { id: 'window-start', daysAgo: 90, amount: -40, description: 'ON 2025-12-30' },
+                { id: 'new', daysAgo: 2, amount: -300, description: 'NEW DEPOSIT' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const diff = diffReports(short, long);
+    // 2025-12-29 is before the parent's window; 2025-12-30 is its first day, so a deposit then not in it is new
+    expect(diff.newDeposits.map((d) => [d.transactionId, d.date])).toEqual([
+      ['new', '2026-03-28'],
+      ['window-start', '2025-12-30'],
+    ]);
+    expect(diff.newDepositsTotal).toBe(340);
+  });
+
   it('a report against itself has no changes', () => {
     const diff = diffReports(parent, parent);
     expect(diff.newDeposits).toEqual([]);
