@@ -12,7 +12,7 @@ import { HandoffGate } from './shell/HandoffGate';
 import { ReportsSearchScreen } from './shell/ReportsSearchScreen';
 import { Shell } from './shell/Shell';
 import { href, navigate, parseRoute, useRoute, type Route } from './shell/router';
-import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useToast, whenIdle } from './ui';
+import { ConfirmProvider, EmptyState, Skeleton, ToastProvider, useDocumentTitle, useToast, whenIdle } from './ui';
 
 // The report viewer brings charts, the virtualized table and pdf.js: not in the first load, but
 // fetched in the desk's first idle moment so that opening the first report does not wait for it.
@@ -33,6 +33,24 @@ function goBackFromReport() {
   else navigate(href.reports());
 }
 
+function OpeningReport() {
+  useDocumentTitle('Asset Report');
+  return (
+    <div className="page">
+      <Skeleton lines={10} label="Opening the report" />
+    </div>
+  );
+}
+
+function NotFound() {
+  useDocumentTitle('Page not found');
+  return (
+    <div className="page">
+      <EmptyState title="This page does not exist" action={<a href={href.loans()}>Go to the loans</a>} />
+    </div>
+  );
+}
+
 function Screen({ route }: { route: Route }) {
   switch (route.name) {
     case 'loans':
@@ -43,13 +61,7 @@ function Screen({ route }: { route: Route }) {
       return <ReportsSearchScreen />;
     case 'report':
       return (
-        <Suspense
-          fallback={
-            <div className="page">
-              <Skeleton lines={10} label="Opening the report" />
-            </div>
-          }
-        >
+        <Suspense fallback={<OpeningReport />}>
           <ReportScreen key={route.reportId} reportId={route.reportId} onBack={goBackFromReport} />
         </Suspense>
       );
@@ -58,11 +70,7 @@ function Screen({ route }: { route: Route }) {
     case 'link':
       return null;
     case 'notFound':
-      return (
-        <div className="page">
-          <EmptyState title="This page does not exist" action={<a href={href.loans()}>Go to the loans</a>} />
-        </div>
-      );
+      return <NotFound />;
   }
 }
 

@@ -199,3 +199,33 @@ test('the officer PIN form reads out its errors and puts the focus on the first 
   expect(await allViolations(page)).toEqual([]);
   await pinForm.getByTestId('pin-new').fill('');
 });
+
+test('the window title names each screen, and the loan on show', async () => {
+  // Before: every screen was titled "AssetDesk", so a screen reader announced nothing on arrival.
+  const titles: string[] = [];
+  const visit = async (hash: string, ready: string) => {
+    await page.evaluate((target) => (location.hash = target), hash);
+    await page.getByTestId(ready).first().waitFor();
+    await expect.poll(() => page.title()).not.toBe('AssetDesk');
+    titles.push(await page.title());
+  };
+  await visit('#/loans', 'pipeline-screen');
+  await visit('#/loans/new', 'loan-form');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
+  await page.getByTestId('pipeline-table').getByRole('link', { name: 'Ada Lovelace' }).click();
+  await page.getByTestId('loan-number').waitFor();
+  await expect.poll(() => page.title()).toBe('Loan A11Y-1 · Ada Lovelace — AssetDesk');
+  await visit('#/reports', 'reports-screen');
+  await visit('#/settings', 'settings-screen');
+  await visit('#/reports/no-such-report', 'error-state');
+  await visit('#/nowhere', 'empty-state');
+  expect(titles).toEqual([
+    'Loans — AssetDesk',
+    'New loan — AssetDesk',
+    'Reports — AssetDesk',
+    'Settings — AssetDesk',
+    'Asset Report — AssetDesk',
+    'Page not found — AssetDesk',
+  ]);
+});

@@ -20,6 +20,7 @@ import {
   loanStatusLabel,
   toAppError,
   useConfirm,
+  useDocumentTitle,
   useLoad,
   useToast,
 } from '../ui';
@@ -52,6 +53,9 @@ export function LoanScreen({ loanId }: { loanId: string }) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [busy, setBusy] = useState<'export' | 'delete' | null>(null);
   const [hostedKey, setHostedKey] = useState(0);
+  useDocumentTitle(
+    detail.data ? `Loan ${detail.data.loan.loanNumber} · ${borrowerNames(detail.data.loan.borrowers)}` : 'Loan file',
+  );
   // Another desk of the team changed this loan file: show it without the officer asking.
   useTeamChanges(detail.reload, { concerns: concernsLoan(loanId) });
   const can = {

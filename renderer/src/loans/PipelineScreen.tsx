@@ -12,6 +12,7 @@ import {
   TextField,
   loanStatusLabel,
   useDebounced,
+  useDocumentTitle,
 } from '../ui';
 import { useCan } from '../team/TeamContext';
 import { useTeamChanges } from '../team/useTeamChanges';
@@ -31,6 +32,7 @@ function parseDueWithin(text: string): { days: number | null; error?: string } {
 }
 
 export function PipelineScreen({ creating }: { creating: boolean }) {
+  useDocumentTitle(creating ? 'New loan' : 'Loans');
   const { dataVersion } = useAppInfo();
   const [query, setQuery] = useState('');
   const [loanStatus, setLoanStatus] = useState<LoanStatus | ''>('open');

@@ -3,7 +3,7 @@ import { api } from '../api';
 import { accountKey } from '../../../shared/underwriting';
 import type { LargeDeposit, SourcedDeposit } from '../../../shared/underwriting';
 import { useAccountConfirmations } from './useAccountConfirmations';
-import { ErrorState, ReportStatusChip, Skeleton, useLoad } from '../ui';
+import { ErrorState, ReportStatusChip, Skeleton, useDocumentTitle, useLoad } from '../ui';
 import { href, navigate } from '../shell/router';
 import { useCan } from '../team/TeamContext';
 import { concernsReportsOf, useTeamChanges } from '../team/useTeamChanges';
@@ -55,6 +55,8 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
     () => arrivedOpening(reportId, prepareReport),
   );
   useEffect(() => releaseOpening(reportId), [reportId]);
+  const applicantName = loaded.data?.summary.id === reportId ? loaded.data.summary.applicantName : null;
+  useDocumentTitle(applicantName ? `Asset Report · ${applicantName}` : 'Asset Report');
   // Another desk of the team changed a report of this loan (finished, refreshed, removed, shared): load it again.
   const loanId = loaded.data?.summary.loanId;
   useTeamChanges(loaded.reload, { concerns: (changes) => (loanId ? concernsReportsOf(loanId)(changes) : false) });

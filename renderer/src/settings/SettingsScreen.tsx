@@ -20,6 +20,7 @@ import {
   environmentLabel,
   toAppError,
   useConfirm,
+  useDocumentTitle,
   useFocusFirstInvalid,
   useLoad,
   useToast,
@@ -514,6 +515,7 @@ function OfficerPinSection() {
 }
 
 export function SettingsScreen() {
+  useDocumentTitle('Settings');
   // Joining or leaving a team switches to another history, with its own settings.
   const { status: team } = useTeam();
   const history = team?.mode === 'team' ? `team:${team.team?.id ?? ''}` : 'local';

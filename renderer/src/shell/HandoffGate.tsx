@@ -2,7 +2,17 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { HandoffStatus } from '../../../shared/domain';
 import { api } from '../api';
 import { HandToApplicant } from '../link/HandToApplicant';
-import { Button, ErrorAlert, ErrorState, Skeleton, TextField, toAppError, useFocusFirstInvalid, useLoad } from '../ui';
+import {
+  Button,
+  ErrorAlert,
+  ErrorState,
+  Skeleton,
+  TextField,
+  toAppError,
+  useDocumentTitle,
+  useFocusFirstInvalid,
+  useLoad,
+} from '../ui';
 import { ErrorBoundary } from './ErrorBoundary';
 import { href, navigate, type Route } from './router';
 import { Shell } from './Shell';
@@ -69,6 +79,7 @@ function StartHandoff({
   route: Extract<Route, { name: 'link' }>;
   onStarted(status: HandoffStatus): void;
 }) {
+  useDocumentTitle('Hand over to the borrower');
   // Asked afresh: the PIN may have been set (in Settings) since the desk opened.
   const status = useLoad(() => api.handoffStatus({}), [route.applicantId, route.itemId]);
   const [error, setError] = useState<unknown>(null);

@@ -13,6 +13,7 @@ import {
   formatDateTime,
   formatDays,
   useDebounced,
+  useDocumentTitle,
   useLoad,
 } from '../ui';
 import { useAppInfo } from './AppInfo';
@@ -23,6 +24,7 @@ const PAGE_SIZE = 200;
 
 /** Every report across loans: by name, loan number, bank, amount, report id, status or date. */
 export function ReportsSearchScreen() {
+  useDocumentTitle('Reports');
   const { dataVersion } = useAppInfo();
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<ReportStatus | ''>('');

@@ -5,6 +5,7 @@ export { EmptyState, ErrorState, ErrorAlert, Skeleton, Spinner, toAppError } fro
 export { ToastProvider, useToast, type ToastInput } from './Toast';
 export { Chip, ApplicantStatusChip, ItemStatusChip, ReportStatusChip, applicantStatusText } from './Chip';
 export { useLoad, useDebounced, type LoadState } from './useLoad';
+export { useDocumentTitle } from './useDocumentTitle';
 export { afterNextPaint, usePainted } from './afterNextPaint';
 export { whenIdle } from './idle';
 export { boundedBoxHeight, useFixedRowWindow, type PlacedRow } from './virtual-scroll';
