@@ -180,7 +180,11 @@ export function matchName(ownerName: string, applicant: PersonName): 'match' | '
     suffixesOf(ownerName) === suffixesOf([applicant.first, applicant.middle ?? '', applicant.last].join(' '));
   const whole = wholeNameMatch(tokens, first, middle, last);
   if (whole) return sameSuffix && !whole.extraGivenNames && !whole.firstByInitial ? 'match' : 'possible';
-  return nameFoundInside(tokens, first, middle, last) ? 'possible' : 'none';
+  if (nameFoundInside(tokens, first, middle, last)) return 'possible';
+  // A two-part surname printed with one part ("MARIA GARCIA" for Maria Garcia Lopez, "MARY JONES" for Mary
+  // Smith-Jones): banks often keep one; the officer confirms.
+  const oneSurname = last.length > 1 && last.some((part) => wholeNameMatch(tokens, first, middle, [part]) !== null);
+  return oneSurname ? 'possible' : 'none';
 }
 
 /** True when one printed owner name (a single person) is the applicant, with nothing for the officer to confirm. */

@@ -50,6 +50,19 @@ describe('name matching', () => {
   });
 
   it.each([
+    ['MARIA GARCIA', { first: 'Maria', last: 'Garcia Lopez' }],
+    ['MARIA LOPEZ', { first: 'Maria', last: 'Garcia Lopez' }],
+    ['Mary Jones', { first: 'Mary', last: 'Smith-Jones' }],
+  ])(
+    '%s, one part of a two-part surname, is a possible match the officer confirms (it read as someone else)',
+    (printed, who) => {
+      expect(matchName(printed, who)).toBe('possible');
+      expect(matchName('MARIA GARCIA LOPEZ', { first: 'Maria', last: 'Garcia-Lopez' })).toBe('match');
+      expect(matchName('MARIA PEREZ', { first: 'Maria', last: 'Garcia Lopez' })).toBe('none');
+    },
+  );
+
+  it.each([
     ['JOHN SMITH AND/OR JANE SMITH', ['JOHN SMITH', 'JANE SMITH']],
     ['JOHN SMITH AND OR JANE SMITH', ['JOHN SMITH', 'JANE SMITH']],
     ['JOHN SMITH; JANE SMITH', ['JOHN SMITH', 'JANE SMITH']],
