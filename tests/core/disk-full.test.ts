@@ -77,8 +77,12 @@ describe.skipIf(!hasKeychain || !smallDiskAvailable())('a full disk under the hi
     h = await startHarness({ userDataDir: join(disk.dir, 'data'), readyAfterMs: 1_500 });
   });
   afterAll(async () => {
-    await h?.close();
-    disk?.close();
+    rmSync(join(disk.dir, '.filler'), { force: true }); // a failed test may leave it full: closing needs room
+    try {
+      await h?.close();
+    } finally {
+      disk?.close();
+    }
   });
   const free = () => rmSync(join(disk.dir, '.filler'), { force: true });
 
