@@ -19,6 +19,12 @@ describe("the activity log's words for refused and removed failed reports", () =
     );
   });
 
+  test('the moment a request left for Plaid reads as sent to Plaid, for each kind', () => {
+    expect(describeActivity(entry('report_sent', { kind: 'create' }))).toBe('Report request sent to Plaid');
+    expect(describeActivity(entry('report_sent', { kind: 'refresh' }))).toBe('Refresh request sent to Plaid');
+    expect(describeActivity(entry('report_sent', { kind: 'filter' }))).toBe('Filter request sent to Plaid');
+  });
+
   test('a failed report removed here only says it was not removed at Plaid', () => {
     expect(describeActivity(entry('report_removed', { status: 'failed', removedAtPlaid: false }))).toBe(
       'Failed report removed from AssetDesk (not at Plaid)',

@@ -54,6 +54,12 @@ export function describeActivity(entry: ActivityEntry): string {
         : d.kind === 'filter'
           ? 'Filtered report requested'
           : 'Asset Report requested';
+    case 'report_sent':
+      return d.kind === 'refresh'
+        ? 'Refresh request sent to Plaid'
+        : d.kind === 'filter'
+          ? 'Filter request sent to Plaid'
+          : 'Report request sent to Plaid';
     case 'report_refreshed':
       return 'Report refreshed';
     case 'report_filtered':
