@@ -1,5 +1,5 @@
 import type { Page } from 'playwright';
-import { allViolations, openDeskPage, type DeskSession } from './support/desk';
+import { OFFICER_PIN, allViolations, emulatorLink, openDeskPage, type DeskSession } from './support/desk';
 
 /**
  * The desk as a keyboard-only officer, a screen-reader user and an officer at 200% zoom meet it: focus that can be
@@ -228,4 +228,56 @@ test('the window title names each screen, and the loan on show', async () => {
     'Asset Report — AssetDesk',
     'Page not found — AssetDesk',
   ]);
+});
+
+test('the borrower links a bank from the keyboard alone; the screens and Link pass axe at every impact', async () => {
+  await page.evaluate(() => (location.hash = '#/loans'));
+  await page.getByTestId('pipeline-table').getByRole('link', { name: 'Ada Lovelace' }).click();
+  await page.getByTestId('loan-screen').waitFor();
+  await page.getByTestId('hand-to-applicant').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('link-greeting').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+
+  await page.getByTestId('link-start').focus();
+  await page.keyboard.press('Enter');
+  const link = emulatorLink(page);
+  await link.getByTestId('consent-continue').waitFor();
+  // Before: Link's frame had a banner and a main landmark like the page's own (axe landmark-unique, moderate).
+  expect(await allViolations(page)).toEqual([]);
+  await page.keyboard.press('Enter'); // Continue has the focus
+  await link.getByTestId('institution-search').waitFor();
+  await page.keyboard.type('First Platypus');
+  await link.getByTestId('institution-ins_109508').waitFor();
+  await link.locator('[data-testid=institutions]:not([aria-busy])').waitFor();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await link.getByTestId('credentials-username').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+  await page.keyboard.type('user_good');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('pass_good');
+  await page.keyboard.press('Enter');
+  await link.getByTestId('accounts-continue').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+  await link.getByTestId('accounts-continue').focus();
+  await page.keyboard.press('Enter');
+  await link.getByTestId('connected-continue').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('link-success').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+
+  await page.getByTestId('link-done').focus();
+  await page.keyboard.press('Enter');
+  const pinDialog = page.getByTestId('officer-pin-dialog');
+  await pinDialog.waitFor();
+  await page.keyboard.type('0000');
+  await page.keyboard.press('Enter');
+  await pinDialog.getByRole('alert').getByText('That PIN is not right.').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+  await page.keyboard.type(OFFICER_PIN);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('loan-screen').waitFor();
+  await page.getByTestId('items-list').waitFor();
+  expect(await allViolations(page)).toEqual([]);
 });
