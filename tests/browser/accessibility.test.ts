@@ -237,6 +237,8 @@ test('the borrower links a bank from the keyboard alone; the screens and Link pa
   await page.getByTestId('hand-to-applicant').focus();
   await page.keyboard.press('Enter');
   await page.getByTestId('link-greeting').waitFor();
+  // The button pressed is gone with the desk: the borrower's screen starts at its greeting (before: the page).
+  await expect.poll(focusedTestId).toBe('link-greeting');
   expect(await allViolations(page)).toEqual([]);
 
   await page.getByTestId('link-start').focus();
@@ -279,5 +281,7 @@ test('the borrower links a bank from the keyboard alone; the screens and Link pa
   await page.keyboard.press('Enter');
   await page.getByTestId('loan-screen').waitFor();
   await page.getByTestId('items-list').waitFor();
+  // Back at the desk, reading starts at the loan's screen (before: the focus was on the page's body).
+  expect(await focusedTestId()).toBe('main');
   expect(await allViolations(page)).toEqual([]);
 });

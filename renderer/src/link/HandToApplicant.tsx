@@ -112,10 +112,12 @@ export function HandToApplicant({
     };
   }, []);
 
-  // Each new screen state is announced by moving focus to its heading.
+  // Each new screen state is announced by moving focus to its heading; the first one once the borrower's name has
+  // arrived (the button the officer pressed is gone by then, and the focus with it).
+  const greeted = person.data !== undefined;
   useEffect(() => {
     if (phase.name !== 'linking') headingRef.current?.focus();
-  }, [phase.name]);
+  }, [phase.name, greeted]);
 
   const dropHandler = () => {
     handlerRef.current?.destroy();

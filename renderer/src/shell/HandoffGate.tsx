@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { HandoffStatus } from '../../../shared/domain';
 import { api } from '../api';
 import { HandToApplicant } from '../link/HandToApplicant';
@@ -31,6 +31,16 @@ export function HandoffGate({ route, children }: { route: Route; children: React
   const active = current?.active ?? null;
   // The main process names the loan the borrower is on; the link address carries it before the hand-off starts.
   const loanId = active?.loanId || (route.name === 'link' ? route.loanId : null);
+
+  // Back at the desk, the officer starts at the loan's screen: the borrower's screen, and the focus in it, are gone.
+  const wasActive = useRef(false);
+  useEffect(() => {
+    if (active) wasActive.current = true;
+    else if (wasActive.current) {
+      wasActive.current = false;
+      document.getElementById('main')?.focus();
+    }
+  }, [active]);
 
   // Keep the address on the borrower's screen, so Back or a typed address shows nothing else.
   useEffect(() => {
