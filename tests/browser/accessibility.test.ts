@@ -285,3 +285,55 @@ test('the borrower links a bank from the keyboard alone; the screens and Link pa
   expect(await focusedTestId()).toBe('main');
   expect(await allViolations(page)).toEqual([]);
 });
+
+/** Text changes inside live regions (what a screen reader would announce) while `during` runs. */
+async function liveRegionChanges(during: () => Promise<void>): Promise<string[]> {
+  await page.evaluate(() => {
+    const changes: string[] = [];
+    (window as unknown as { __liveChanges: string[] }).__liveChanges = changes;
+    const live = '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]';
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        const node = record.target instanceof Element ? record.target : record.target.parentElement;
+        const region = node?.closest(live);
+        if (region) changes.push(region.textContent?.trim() ?? '');
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    (window as unknown as { __liveObserver: MutationObserver }).__liveObserver = observer;
+  });
+  await during();
+  return page.evaluate(() => {
+    (window as unknown as { __liveObserver: MutationObserver }).__liveObserver.disconnect();
+    return (window as unknown as { __liveChanges: string[] }).__liveChanges;
+  });
+}
+
+test('a pending report shows its elapsed time without reading it out every second', async () => {
+  const desk = session!.desk;
+  desk.emulator().faults.setReadyAfterMs(10 * 60_000);
+  await page.getByTestId('create-report').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('create-report-dialog').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+  await page.getByTestId('create-report-submit').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('report-pending').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+  const elapsed = page.getByTestId('report-elapsed');
+  const first = await elapsed.textContent();
+  const announced = await liveRegionChanges(async () => {
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid=report-elapsed]')?.textContent !== before,
+      first,
+    );
+    await page.waitForTimeout(1_200);
+  });
+  // The time moved on screen; before, each second was a new announcement ("… Elapsed: 3 s …").
+  expect(await elapsed.textContent()).not.toBe(first);
+  expect(announced.filter((text) => text.includes('Elapsed'))).toEqual([]);
+
+  desk.emulator().faults.setReadyAfterMs(0);
+  desk.advanceEmulatorClock(10 * 60_000 + 1_000);
+  await page.locator('[data-testid=report-screen][data-status=ready]').waitFor({ timeout: 60_000 });
+});

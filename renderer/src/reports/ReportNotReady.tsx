@@ -108,13 +108,14 @@ export function ReportNotReady({
       <BackLink onBack={onBack} />
       <NotReadyHeader report={latest ?? summary} status={status} />
       {status === 'pending' && (
-        <div className="state" role="status" aria-live="polite" data-testid="report-pending">
+        <div className="state" data-testid="report-pending">
           <h2>Plaid is generating the report</h2>
+          {/* Not read out: the time changes every second, and a screen reader would say nothing else. */}
           <p>
             Elapsed: <span data-testid="report-elapsed">{formatElapsed(elapsedMs)}</span>. Reports usually take under a
             minute; larger ones take longer.
           </p>
-          {message && <p className="muted">{message}</p>}
+          <div role="status">{message && <p className="muted">{message}</p>}</div>
           <p className="muted">You will be notified when it is ready; you can keep working meanwhile.</p>
         </div>
       )}
