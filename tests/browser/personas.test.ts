@@ -80,6 +80,7 @@ describe('lending personas through the underwriter’s lens', () => {
     expect(await deposit.textContent()).toContain('MOBILE CHECK DEPOSIT');
     expect(await deposit.textContent()).toContain('$7,350.00');
     expect(await page.getByTestId('unsourced-total').textContent()).toBe('$7,350.00');
+    expect(await page.getByTestId('unsourced-not-deducted').count()).toBe(0); // a purchase deducts it
     const flagged = finding('large_deposit', 'attention');
     expect(await flagged.count()).toBe(1);
     expect(await flagged.locator('.rp-finding-title').textContent()).toContain('Large deposit of $7,350.00');
@@ -134,6 +135,13 @@ describe('lending personas through the underwriter’s lens', () => {
     expect(await page.getByTestId('unsourced-total').textContent()).toBe('$0.00');
     expect(await finding('large_deposit', 'attention').count()).toBe(0);
     await shot('large-deposit-sourced-on-refresh');
+  });
+
+  test('user_large_deposit on a refinance: the unsourced deposit is shown for the record and said not deducted', async () => {
+    await reportFor('user_large_deposit', { loanPurpose: 'refinance' });
+    expect(await page.getByTestId('unsourced-total').textContent()).toBe('$7,350.00');
+    expect(await page.getByTestId('unsourced-not-deducted').textContent()).toBe('Not deducted on a refinance');
+    expect(await finding('large_deposit', 'attention').count()).toBe(0);
   });
 
   test('user_nsf: NSF and overdraft fees are counted net of the reversal', async () => {

@@ -1,10 +1,13 @@
 import { analyzeReport, underwritingSettings } from '../../shared/underwriting';
-import type { UnderwritingAnalysis } from '../../shared/underwriting';
+import type { LoanPurpose, UnderwritingAnalysis } from '../../shared/underwriting';
 import type { CoverPageInput } from '../../electron/services/cover-page';
 import { REPORT_DATE, loan, report } from './fixtures';
 
 /** A purchase file with something for every rule: a large deposit, NSF fees, a joint account, a new account. */
-export function busyAnalysis(sourcedDeposits: { transactionId: string; note: string }[] = []): UnderwritingAnalysis {
+export function busyAnalysis(
+  sourcedDeposits: { transactionId: string; note: string }[] = [],
+  purpose: LoanPurpose = 'purchase',
+): UnderwritingAnalysis {
   const result = report({
     id: '1f414183-220c-44f5-b0c8-bc0e6d4053bb',
     items: [
@@ -61,7 +64,7 @@ export function busyAnalysis(sourcedDeposits: { transactionId: string; note: str
     result,
     // Counted: cash 24,000 + 8,200 + 3,000 (the LLC's business account is not) + IRA 60% of 12,000 = 42,400;
     // less the unsourced 15,000 wire = 27,400 against 33,000 + 6,000 = 39,000: short 11,600 (3,400 over once sourced).
-    loan({ fundsToClose: 33000, reservesNeeded: 6000 }),
+    loan({ fundsToClose: 33000, reservesNeeded: 6000, purpose }),
     underwritingSettings({ sourcedDeposits }),
     REPORT_DATE,
   );

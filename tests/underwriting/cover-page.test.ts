@@ -76,6 +76,15 @@ describe('underwriter cover page', () => {
     if (purpose === 'cash_out_refinance') expect(first).not.toMatch(/ Refinance /);
   });
 
+  it('on a refinance the unsourced total is shown for the record, and said not deducted', async () => {
+    const [purchase] = await pageTexts(await buildCoverPage(coverInput(busyAnalysis())));
+    expect(purchase).toMatch(/UNSOURCED DEPOSITS \$15,000\.00 Above \$4,000\.00 each/);
+    const refinance = busyAnalysis([], 'refinance');
+    expect(refinance.fundsToClose.unsourcedDeducted).toBe(0);
+    const [first] = await pageTexts(await buildCoverPage(coverInput(refinance)));
+    expect(first).toMatch(/UNSOURCED DEPOSITS \$15,000\.00 Not deducted on a refinance/);
+  });
+
   it('a clean file fits on one page and says nothing needs attention', async () => {
     const analysis = busyAnalysis();
     const clean = {

@@ -170,8 +170,14 @@ export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number):
     {
       label: 'Unsourced deposits',
       value: money(largeDeposits.totalUnsourced),
-      note: largeDeposits.threshold === null ? 'No income entered' : `Above ${money(largeDeposits.threshold)} each`,
-      colour: largeDeposits.totalUnsourced > 0 ? SEVERITY.attention.colour : INK,
+      note:
+        largeDeposits.threshold === null
+          ? 'No income entered'
+          : largeDeposits.totalUnsourced > f.unsourcedDeducted
+            ? `Not deducted on a ${PURPOSE_WORDS[analysis.purpose]}`
+            : `Above ${money(largeDeposits.threshold)} each`,
+      // Red only where it comes off the funds (a purchase); a refinance shows it for the record.
+      colour: f.unsourcedDeducted > 0 ? SEVERITY.attention.colour : INK,
     },
     {
       label: 'NSF / overdraft 30·60·90',

@@ -1,13 +1,14 @@
 import { useId, useState } from 'react';
 import type { StoredAccountConfirmation } from '../../../shared/domain';
-import type {
-  AccountConfirmation,
-  Finding,
-  FindingSeverity,
-  FundsToCloseResult,
-  LargeDeposit,
-  OwnershipBadge,
-  UnderwritingAnalysis,
+import {
+  PURPOSE_WORDS,
+  type AccountConfirmation,
+  type Finding,
+  type FindingSeverity,
+  type FundsToCloseResult,
+  type LargeDeposit,
+  type OwnershipBadge,
+  type UnderwritingAnalysis,
 } from '../../../shared/underwriting/types';
 import { formatShare } from '../../../shared/underwriting/accounts';
 import { Button, Chip } from '../ui';
@@ -125,7 +126,15 @@ export function FindingsPanel({
         </div>
         <div>
           <dt>Unsourced large deposits</dt>
-          <dd data-testid="unsourced-total">{formatMoney(deposits.totalUnsourced)}</dd>
+          <dd>
+            <span data-testid="unsourced-total">{formatMoney(deposits.totalUnsourced)}</span>
+            {deposits.totalUnsourced > ftc.unsourcedDeducted && (
+              // A refinance needs no sourcing: the total is shown for the record, and nothing comes off.
+              <span className="muted rp-figure-note" data-testid="unsourced-not-deducted">
+                Not deducted on a {PURPOSE_WORDS[analysis.purpose]}
+              </span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Available for closing</dt>
