@@ -337,3 +337,34 @@ test('a pending report shows its elapsed time without reading it out every secon
   desk.advanceEmulatorClock(10 * 60_000 + 1_000);
   await page.locator('[data-testid=report-screen][data-status=ready]').waitFor({ timeout: 60_000 });
 });
+
+test('a note dialog sent empty and a report with no bank say why, and the note gets the focus', async () => {
+  await expect.poll(() => page.title()).toBe('Asset Report · Ada Lovelace — AssetDesk');
+  await page.getByTestId('findings-panel').waitFor();
+  await page.getByRole('button', { name: 'Confirm ownership' }).first().focus();
+  await page.keyboard.press('Enter');
+  const note = page.getByTestId('confirm-account-dialog');
+  await note.waitFor();
+  expect(await allViolations(page)).toEqual([]);
+  await note.getByTestId('confirm-account-save').focus();
+  await page.keyboard.press('Enter');
+  // Before: the focus stayed on Save and the message was not read out.
+  await note.getByRole('alert').getByText('A note is required').waitFor();
+  await expect.poll(focusedTestId).toBe('confirm-account-note');
+  expect(await allViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await note.waitFor({ state: 'detached' });
+
+  await page.getByTestId('report-loan').click();
+  await page.getByTestId('create-report').focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByTestId('create-report-dialog');
+  await dialog.waitFor();
+  // The bank's box has the focus: Space unticks it, and Create is refused without a word of its own.
+  await page.keyboard.press('Space');
+  await dialog.getByRole('status').getByText('Choose at least one bank.').waitFor();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  expect(await focusedTestId()).toBe('create-report');
+});

@@ -183,7 +183,10 @@ export function CreateReportDialog({ loan, items, onClose, onCreated }: CreateRe
               })}
             </fieldset>
           ))}
-          {usable.length > 0 && selected.size === 0 && <p className="rp-warning-text">Choose at least one bank.</p>}
+          {/* Read out as it appears: the Create button is refused at the same moment, without a word of its own. */}
+          <div role="status">
+            {usable.length > 0 && selected.size === 0 && <p className="rp-warning-text">Choose at least one bank.</p>}
+          </div>
         </fieldset>
 
         <fieldset className="rp-fieldset">
@@ -223,22 +226,25 @@ export function CreateReportDialog({ loan, items, onClose, onCreated }: CreateRe
                   value={customDays}
                   data-testid="custom-days"
                   aria-invalid={!daysValid}
+                  aria-describedby={daysProblem ? `${ids}-days-problem` : undefined}
                   onChange={(e) => setCustomDays(e.target.value)}
                 />
               </label>
             )}
           </div>
-          {daysProblem && (
-            <p className="rp-warning-text" data-testid="days-problem">
-              {daysProblem}
-            </p>
-          )}
-          {belowMinimum && (
-            <p className="rp-warning-text" data-testid="days-warning">
-              {formatDays(daysRequested)} is below the {minimumDays} days a {purpose} loan needs: underwriting may
-              reject this report.
-            </p>
-          )}
+          <div role="status">
+            {daysProblem && (
+              <p className="rp-warning-text" id={`${ids}-days-problem`} data-testid="days-problem">
+                {daysProblem}
+              </p>
+            )}
+            {belowMinimum && (
+              <p className="rp-warning-text" data-testid="days-warning">
+                {formatDays(daysRequested)} is below the {minimumDays} days a {purpose} loan needs: underwriting may
+                reject this report.
+              </p>
+            )}
+          </div>
           {daysValid && daysRequested > 61 && <p className="muted">More than 61 days may cost extra at Plaid.</p>}
         </fieldset>
 

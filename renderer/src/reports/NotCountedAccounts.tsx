@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { StoredAccountConfirmation } from '../../../shared/domain';
 import { useCan } from '../team/TeamContext';
 import type { AccountConfirmation, NotCountedAccount, NotCountedReason } from '../../../shared/underwriting/types';
-import { Button, Chip, ErrorAlert } from '../ui';
+import { Button, Chip, ErrorAlert, FieldError } from '../ui';
 import { formatMoney } from './format';
 import { NoteDialog } from './NoteDialog';
 
@@ -203,9 +203,10 @@ function ConfirmAccountDialog({
               value={rate}
               data-testid="confirm-account-rate"
               aria-invalid={touched && rateInvalid ? true : undefined}
+              aria-describedby={touched && rateInvalid ? `${rateId}-error` : undefined}
               onChange={(e) => setRate(e.target.value)}
             />
-            {touched && rateInvalid && <span className="error">Enter a rate above zero.</span>}
+            {touched && rateInvalid && <FieldError id={`${rateId}-error`} error="Enter a rate above zero." />}
           </div>
         )
       }

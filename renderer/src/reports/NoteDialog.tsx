@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import { Button, Dialog, ErrorAlert } from '../ui';
+import { Button, Dialog, ErrorAlert, FieldError, useFocusFirstInvalid } from '../ui';
 
 /**
  * A small dialog that records why the officer did something (a deposit sourced, an account confirmed):
@@ -43,6 +43,7 @@ export function NoteDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [touched, setTouched] = useState(false);
+  const { formRef, refused } = useFocusFirstInvalid();
   const noteId = useId();
   const formId = `${noteId}-form`;
   const empty = note.trim() === '';
@@ -63,10 +64,11 @@ export function NoteDialog({
     >
       <form
         id={formId}
+        ref={formRef}
         onSubmit={async (event) => {
           event.preventDefault();
           setTouched(true);
-          if (empty || extraInvalid) return;
+          if (empty || extraInvalid) return refused();
           setBusy(true);
           setError(null);
           try {
@@ -93,11 +95,7 @@ export function NoteDialog({
             placeholder={notePlaceholder}
             onChange={(e) => setNote(e.target.value)}
           />
-          {touched && empty && (
-            <span className="error" id={`${noteId}-error`}>
-              {noteRequired}
-            </span>
-          )}
+          {touched && empty && <FieldError id={`${noteId}-error`} error={noteRequired} />}
         </div>
         <ErrorAlert error={error} />
       </form>
