@@ -210,6 +210,8 @@ export const CredentialState = z.discriminatedUnion('state', [
   }),
   z.object({ state: z.literal('not_configured') }),
   z.object({ state: z.literal('rejected'), reason: z.string() }),
+  /** Saved, but the keychain was locked while AssetDesk ran: out of reach until unlocked (`howToUnlock` says how). */
+  z.object({ state: z.literal('locked'), howToUnlock: z.string() }),
 ]);
 export type CredentialState = z.infer<typeof CredentialState>;
 

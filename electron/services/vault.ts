@@ -57,6 +57,11 @@ export interface KeychainVault {
   restoreDataKey(key: Buffer, options?: { keepPreviousAs?: string }): Promise<void>;
   /** Forgets the key held in memory, so the next dataKey() reads the keychain again (retry after unlock). */
   forget(): void;
+  /**
+   * Whether this run last found Plaid keys saved for the environment (undefined: never looked). A locked keychain
+   * hides its entries, so this is what tells keys locked away from keys never saved.
+   */
+  savedAtLastLook(environment: CredentialEnvironment): boolean | undefined;
 }
 
 export const KEYCHAIN_SERVICE = 'AssetDesk';
@@ -75,6 +80,7 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
   const service = options.service ?? KEYCHAIN_SERVICE;
   const platform = options.platform ?? process.platform;
   let cachedDataKey: Buffer | undefined;
+  const savedAtLastLook = new Map<CredentialEnvironment, boolean>();
   const guarded = keychainAccess({ ...(options.keytar ? { keytar: options.keytar } : {}), platform });
 
   const dataKey = async (options: DataKeyOptions = {}): Promise<Buffer> => {
@@ -87,28 +93,41 @@ export function createKeychainVault(options: KeychainVaultOptions = {}): Keychai
     return cachedDataKey;
   };
 
+  const getCredentials = (environment: CredentialEnvironment) =>
+    guarded(async (k) => {
+      const found = await readCredentials(k, service, environment);
+      // keytar answers null for an entry of a locked keychain too: the data key this run read tells which it is.
+      if (found === null && cachedDataKey && (await k.getPassword(service, DATA_KEY_ACCOUNT)) === null)
+        throw lockedAway(platform);
+      savedAtLastLook.set(environment, found !== null);
+      return found;
+    });
+
   return {
-    probe: (options) => probeDataKey(() => dataKey(options), platform),
-    getCredentials: (environment) =>
-      guarded(async (k) => {
-        const found = await readCredentials(k, service, environment);
-        // keytar answers null for an entry of a locked keychain too: the data key this run read tells which it is.
-        if (found === null && cachedDataKey && (await k.getPassword(service, DATA_KEY_ACCOUNT)) === null)
-          throw lockedAway(platform);
-        return found;
-      }),
+    async probe(options) {
+      const state = await probeDataKey(() => dataKey(options), platform);
+      // Looked at once while the keychain is open, so that a lock later can be told from keys never saved.
+      if (state.state === 'ok')
+        for (const environment of ['sandbox', 'production'] as const)
+          await getCredentials(environment).catch(() => null);
+      return state;
+    },
+    getCredentials,
     saveCredentials: (environment, credentials) =>
-      guarded((k) =>
-        k.setPassword(
+      guarded(async (k) => {
+        await k.setPassword(
           service,
           credentialAccount(environment),
           JSON.stringify({ clientId: credentials.clientId, secret: credentials.secret }),
-        ),
-      ),
+        );
+        savedAtLastLook.set(environment, true);
+      }),
     clearCredentials: (environment) =>
       guarded(async (k) => {
         await k.deletePassword(service, credentialAccount(environment));
+        savedAtLastLook.set(environment, false);
       }),
+    savedAtLastLook: (environment) => savedAtLastLook.get(environment),
     dataKey,
     async restoreDataKey(key, restoreOptions = {}) {
       await guarded((k) => putDataKey(k, service, key, restoreOptions.keepPreviousAs));
@@ -142,7 +161,7 @@ function lockedAway(platform: NodeJS.Platform): AppError {
 }
 
 /** This platform's way to unlock the keychain, without its "then restart AssetDesk…" (unlocking is enough here). */
-function howToUnlock(platform: NodeJS.Platform): string {
+export function howToUnlock(platform: NodeJS.Platform = process.platform): string {
   return describeKeychainFailure(new Error('locked'), platform).howToFix.replace(/,? then restart AssetDesk.*$/s, '');
 }
 

@@ -131,8 +131,9 @@ test('the keychain locked while AssetDesk runs: saved Plaid keys are said to be 
     const child = spawnSync('dbus-run-session', ['--', 'sh', '-c', script], { env, encoding: 'utf8', timeout: 60_000 });
     const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
     expect(line, child.stderr).toBeDefined();
-    const { switchBack, stillWorks } = JSON.parse(line!) as {
+    const { switchBack, credentials, stillWorks } = JSON.parse(line!) as {
       switchBack: { code: string; message: string } | null;
+      credentials: Record<'sandbox' | 'production', { state: string; howToUnlock?: string }>;
       stillWorks: number;
     };
     // Before: CREDENTIALS_NOT_CONFIGURED, "No Plaid keys are saved for Sandbox. Enter your client ID and secret…".
@@ -142,6 +143,13 @@ test('the keychain locked while AssetDesk runs: saved Plaid keys are said to be 
         /^Your keychain is locked, so AssetDesk cannot read its Plaid keys \(they are still saved\)\. Unlock .*, then try again\.$/,
       ),
     });
+    // Settings says the saved keys are locked away and how to unlock (before: Sandbox 'not_configured', as if none
+    // were saved); Production, which this run saw without keys, stays not configured.
+    expect(credentials.sandbox).toEqual({
+      state: 'locked',
+      howToUnlock: expect.stringMatching(/^Unlock your "login" keyring .*gnome-keyring-daemon --unlock.*\)$/),
+    });
+    expect(credentials.production).toEqual({ state: 'not_configured' });
     expect(stillWorks).toBe(0);
   } finally {
     rmSync(dataHome, { recursive: true, force: true });

@@ -4,7 +4,13 @@ import type { BackgroundWork, ContractHandlers } from '../../../shared/ipc/contr
 import { SETTINGS_DEFAULTS, type SettingsValues } from '../../db';
 import type { PlaidGateway } from '../plaid-gateway';
 import type { ServiceContext } from '../service-context';
-import type { CredentialEnvironment, KeychainVault, PlaidCredentials } from '../vault';
+import {
+  howToUnlock,
+  KeychainErrorCodes,
+  type CredentialEnvironment,
+  type KeychainVault,
+  type PlaidCredentials,
+} from '../vault';
 
 export type SettingsHandlers = Pick<
   ContractHandlers,
@@ -129,7 +135,13 @@ async function credentialState(
 ): Promise<CredentialState> {
   if (deps.keychain().state === 'unavailable') return { state: 'not_configured' };
   // The stored keys come first: keys Plaid refused were never stored, so they cannot undo the ones that were.
-  const credentials = await deps.vault.getCredentials(environment).catch(() => null);
+  const credentials = await deps.vault.getCredentials(environment).catch((error: unknown) => {
+    // The keychain locked while AssetDesk ran hides keys it holds: said so, unless this run saw none saved.
+    if (error instanceof AppError && error.code === KeychainErrorCodes.locked)
+      return deps.vault.savedAtLastLook(environment) === false ? null : ('locked' as const);
+    return null;
+  });
+  if (credentials === 'locked') return { state: 'locked', howToUnlock: howToUnlock() };
   const rejected = (await valueOf(deps.ctx, 'credentialsRejected'))[environment];
   if (credentials) return rejected ? { state: 'configured', replacementRejected: rejected } : { state: 'configured' };
   return rejected ? { state: 'rejected', reason: rejected } : { state: 'not_configured' };

@@ -53,6 +53,12 @@ function CredentialChip({ state }: { state: CredentialState }) {
         Rejected by Plaid
       </Chip>
     );
+  if (state.state === 'locked')
+    return (
+      <Chip tone="warning" testId="credential-state">
+        Saved, keychain locked
+      </Chip>
+    );
   return (
     <Chip tone="neutral" testId="credential-state">
       Not configured
@@ -70,7 +76,7 @@ function focusKeys(event: { preventDefault(): void }, env: 'sandbox' | 'producti
   event.preventDefault();
   const form = document.querySelector<HTMLElement>(`[data-testid="credentials-${env}"]`);
   form?.scrollIntoView({ block: 'center' });
-  form?.querySelector<HTMLInputElement>('input')?.focus();
+  form?.querySelector<HTMLElement>('input, button')?.focus();
 }
 
 function EnvironmentSection({ settings, onChange }: { settings: Settings; onChange(s: Settings): void }) {
@@ -144,7 +150,16 @@ function EnvironmentSection({ settings, onChange }: { settings: Settings; onChan
                 <strong>{environmentLabel[env]}</strong>
                 {settings.environment === env && <span className="muted"> (current)</span>}
                 <span className="choice-help">{environmentHelp[env]}</span>
-                {needsKeys(env) && env !== 'emulator' && (
+                {needsKeys(env) && env !== 'emulator' && settings.credentials[env].state === 'locked' && (
+                  <span className="choice-help" id={`env-${env}-keys`} data-testid={`env-${env}-needs-keys`}>
+                    Its keys are saved but your keychain is locked: see{' '}
+                    <a href={`#cred-${env}`} onClick={(e) => focusKeys(e, env)}>
+                      Plaid keys → {environmentLabel[env]}
+                    </a>{' '}
+                    below.
+                  </span>
+                )}
+                {needsKeys(env) && env !== 'emulator' && settings.credentials[env].state !== 'locked' && (
                   <span className="choice-help" id={`env-${env}-keys`} data-testid={`env-${env}-needs-keys`}>
                     Needs {environmentLabel[env]} keys: save them under{' '}
                     <a href={`#cred-${env}`} onClick={(e) => focusKeys(e, env)}>
@@ -184,7 +199,7 @@ function CredentialsForm({
   const toast = useToast();
   const [clientId, setClientId] = useState('');
   const [secret, setSecret] = useState('');
-  const [busy, setBusy] = useState<'save' | 'clear' | null>(null);
+  const [busy, setBusy] = useState<'save' | 'clear' | 'check' | null>(null);
   const [errors, setErrors] = useState<{ clientId?: string; secret?: string; form?: unknown }>({});
   const { formRef, refused } = useFocusFirstInvalid();
   const state = settings.credentials[environment];
@@ -233,6 +248,46 @@ function CredentialsForm({
       setBusy(null);
     }
   };
+
+  // Keys the keychain hides while it is locked are still saved: no form to enter them again, a way to look again.
+  if (state.state === 'locked') {
+    const checkAgain = async () => {
+      setBusy('check');
+      setErrors({});
+      try {
+        const next = await api.settingsGet({});
+        onChange(next);
+        if (next.credentials[environment].state === 'locked') toast.show({ message: 'Your keychain is still locked.' });
+      } catch (e) {
+        setErrors({ form: e });
+      } finally {
+        setBusy(null);
+      }
+    };
+    return (
+      <div
+        className="credentials"
+        role="group"
+        data-testid={`credentials-${environment}`}
+        aria-labelledby={`cred-${environment}`}
+      >
+        <div className="panel-header">
+          <h3 id={`cred-${environment}`}>{environmentLabel[environment]}</h3>
+          <CredentialChip state={state} />
+        </div>
+        <p className="alert alert-warning" role="note" data-testid={`credentials-${environment}-locked`}>
+          Your {environmentLabel[environment]} keys are saved, but your keychain is locked, so AssetDesk cannot read
+          them. Nothing is lost and there is no need to enter them again. {state.howToUnlock}, then choose Check again.
+        </p>
+        <ErrorAlert error={errors.form} />
+        <div className="form-actions">
+          <Button onClick={checkAgain} busy={busy === 'check'}>
+            Check again
+          </Button>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <form
