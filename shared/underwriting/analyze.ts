@@ -5,7 +5,7 @@ import { checkCoverage } from './coverage';
 import { toIsoDate } from './dates';
 import { checkDocumentAge } from './document-age';
 import { checkFundsToClose, classifyAccounts } from './funds-to-close';
-import { checkLargeDeposits } from './large-deposits';
+import { checkLargeDeposits, documentedDeposits } from './large-deposits';
 import { countEachAccountOnce } from './linked-twice';
 import { checkMissingItems } from './missing-items';
 import { checkNsf } from './nsf';
@@ -94,7 +94,7 @@ export function analyzeReport(
     averages.averageBalances.accounts,
     settings,
     reportDate,
-    largeDeposits.largeDeposits.deposits,
+    documentedDeposits(largeDeposits.largeDeposits),
   );
   const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings, ownership.ownership);
 

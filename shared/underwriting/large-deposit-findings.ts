@@ -112,7 +112,7 @@ export function giftFindings(gifts: PossibleGift[], borrowed: LargeDeposit[]): F
       rule: 'gift',
       severity: openGifts.length > 0 ? 'attention' : 'ok',
       title: `Possible gift${gifts.length === 1 ? '' : 's'}: ${gifts.length} deposit${gifts.length === 1 ? '' : 's'} ${openGifts.length > 0 ? 'to document' : 'documented'}`,
-      detail: `${gifts.map((g) => `${formatMoney(g.amount)} on ${g.date} into ${describeAccount(g)} ("${g.description}", ${g.why === 'third_party' ? 'from an account the borrower does not own' : 'its text suggests a gift'})`).join('; ')}. A gift needs a signed gift letter (donor, relationship, amount, no repayment expected), evidence of the donor's ability (the donor's statement) and of the transfer to the borrower.`,
+      detail: `${gifts.map((g) => `${formatMoney(g.amount)} on ${g.date} into ${describeAccount(g)} ("${g.description}", ${g.why === 'third_party' ? 'from an account the borrower does not own' : 'its text suggests a gift'}${g.note === null ? '' : `; sourced: ${g.note}`})`).join('; ')}. A gift needs a signed gift letter (donor, relationship, amount, no repayment expected), evidence of the donor's ability (the donor's statement) and of the transfer to the borrower.`,
       citation: CITATIONS.gift,
       accountIds: [...new Set(gifts.map((g) => g.accountId))],
       transactionIds: gifts.map((g) => g.transactionId),

@@ -143,7 +143,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
         amount: usd(entry, -t.amount) / 100,
         description: describeTransaction(t),
         why: 'gift_text' as const,
-        sourced: sourcingOf(t) !== null,
+        ...noteOf(sourcingOf(t)),
       })),
   );
 
@@ -281,22 +281,19 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
     if (match?.from === 'borrowed' || BORROWED.test(transaction.credit_category?.detailed ?? '')) evidence = 'borrowed';
     else if (match?.from === 'third_party') evidence = 'third_party';
     else if (GIFT.test(transactionText(transaction))) evidence = 'gift_text';
-    const sourcing = sourcingOf(transaction);
-    const note = sourcing?.note ?? null;
-    const sourced = note !== null;
+    const sourcing = noteOf(sourcingOf(transaction));
+    const { sourced, note } = sourcing;
     const inCountedAccount = countedAccountIds.has(entry.account.account_id);
     deposits.push({
       ...common,
-      sourced,
-      note,
-      noteTransactionId: sourcing?.transactionId ?? null,
+      ...sourcing,
       evidence,
       matchedTransactionId: match?.transaction.transaction_id ?? null,
       matchedAccountId: match?.entry.account.account_id ?? null,
       inCountedAccount,
     });
     if (evidence === 'third_party' && !possibleGifts.some((g) => g.transactionId === transaction.transaction_id))
-      possibleGifts.push({ ...common, why: 'third_party', sourced });
+      possibleGifts.push({ ...common, why: 'third_party', ...sourcing });
 
     let detail = `"${description}" exceeds ${sharePercent} of qualifying monthly income (more than ${formatMoney(threshold)}).`;
     if (match?.from === 'third_party')
@@ -363,7 +360,7 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
             if (own) usedWithdrawals.add(own.transaction.transaction_id);
             return !own;
           })
-          .map((t) => ({ entry, transaction: t, cents: usd(entry, -t.amount), sourced: sourcingOf(t) !== null })),
+          .map((t) => ({ entry, transaction: t, cents: usd(entry, -t.amount), sourcing: sourcingOf(t) })),
       ),
     thresholdCents,
     reportDate,
@@ -375,8 +372,8 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
       id: 'large-deposit:split',
       rule: 'large_deposit',
       severity: open.length === 0 ? 'ok' : loan.purpose === 'purchase' ? 'attention' : 'info',
-      title: `${count} group${count === 1 ? '' : 's'} of smaller deposits from one payer within a week, together above ${formatMoney(threshold)}`,
-      detail: `${splitDeposits.map((d) => `${formatMoney(d.total)} into ${describeAccount(d)} from "${d.payer}" in ${d.transactionIds.length} deposits, ${d.dates[0]} to ${d.dates.at(-1)}${d.sourced ? ' (sourced)' : ''}`).join('; ')}. None is above ${sharePercent} of qualifying monthly income alone, so nothing is subtracted for them, but together they read like one large deposit split up: ${loan.purpose === 'purchase' ? 'document where the money came from.' : 'a refinance needs no documentation, but ask if the pattern matters.'}`,
+      title: `${count} group${count === 1 ? '' : 's'} of smaller deposits from one payer within a week, together above ${formatMoney(threshold)}${open.length === 0 ? ', sourced' : ''}`,
+      detail: `${splitDeposits.map((d) => `${formatMoney(d.total)} into ${describeAccount(d)} from "${d.payer}" in ${d.transactionIds.length} deposits, ${d.dates[0]} to ${d.dates.at(-1)}${splitSourcing(d)}`).join('; ')}. None is above ${sharePercent} of qualifying monthly income alone, so nothing is subtracted for them, but together they read like one large deposit split up: ${loan.purpose === 'purchase' ? 'document where the money came from.' : 'a refinance needs no documentation, but ask if the pattern matters.'}`,
       citation: CITATIONS.large_deposit,
       accountIds: [...new Set(splitDeposits.map((d) => d.accountId))],
       transactionIds: splitDeposits.flatMap((d) => d.transactionIds),
@@ -423,6 +420,37 @@ export function checkLargeDeposits(input: LargeDepositInputs): {
   };
 }
 
+/** " (sourced: note)" for a group whose every deposit is sourced, " (2 of 3 deposits sourced)" for one half done. */
+function splitSourcing(group: SplitDeposit): string {
+  const notes = group.deposits.flatMap((d) => (d.note === null ? [] : [d.note]));
+  if (group.sourced) return ` (sourced: ${[...new Set(notes)].join('; ')})`;
+  return notes.length > 0 ? ` (${notes.length} of ${group.deposits.length} deposits sourced)` : '';
+}
+
+/**
+ * Every deposit the officer has documented, each once: large deposits, the deposits of split groups and possible
+ * gifts below the threshold (a gift or a group member may be a large deposit too).
+ */
+export function documentedDeposits(
+  result: LargeDepositResult,
+): Pick<LargeDeposit, 'accountId' | 'transactionId' | 'date' | 'amount' | 'sourced'>[] {
+  const all = [
+    ...result.deposits,
+    ...result.possibleGifts,
+    ...result.splitDeposits.flatMap((group) =>
+      group.deposits.map((d) => ({ ...d, accountId: group.accountId, sourced: d.note !== null })),
+    ),
+  ];
+  const byId = new Map(all.filter((d) => d.sourced).map((d) => [d.transactionId, d]));
+  return [...byId.values()].map(({ accountId, transactionId, date, amount, sourced }) => ({
+    accountId,
+    transactionId,
+    date,
+    amount,
+    sourced,
+  }));
+}
+
 // A calendar week: deposits closer than this from one payer are read together.
 const SPLIT_WINDOW_DAYS = 7;
 // A payer whose deposits come in this many different weeks is a stream (sales payouts, tips banked weekly), not one
@@ -435,7 +463,12 @@ const RECURRING_WEEKS = 4;
  * week after week is left out.
  */
 function findSplitDeposits(
-  deposits: { entry: ReportAccount; transaction: AssetReportTransaction; cents: number; sourced: boolean }[],
+  deposits: {
+    entry: ReportAccount;
+    transaction: AssetReportTransaction;
+    cents: number;
+    sourcing: SourcedDeposit | null;
+  }[],
   thresholdCents: number,
   reportDate: string,
 ): SplitDeposit[] {
@@ -466,7 +499,14 @@ function findSplitDeposits(
           transactionIds: run.map((d) => d.transaction.transaction_id),
           dates: run.map((d) => d.transaction.date),
           total: cents / 100,
-          sourced: run.every((d) => d.sourced),
+          sourced: run.every((d) => d.sourcing !== null),
+          deposits: run.map((d) => ({
+            transactionId: d.transaction.transaction_id,
+            date: d.transaction.date,
+            amount: d.cents / 100,
+            description: describeTransaction(d.transaction),
+            ...noteOf(d.sourcing),
+          })),
         });
         start += run.length;
       } else start += 1;
@@ -479,6 +519,17 @@ function findSplitDeposits(
 function fromNotCounted(match: Withdrawal, reasons: Map<string, NotCountedReason[]> | undefined): string {
   const why = (reasons?.get(match.entry.account.account_id) ?? []).map((r) => NOT_COUNTED[r].why).join('; ');
   return `matches a withdrawal from the borrower's ${describeAccount(match.entry.label)} on ${match.transaction.date}, an account not counted in funds to close${why ? ` (${why})` : ''}`;
+}
+
+/** A deposit's sourced state as every list of deposits carries it: the note and the id it is recorded under. */
+function noteOf(sourcing: SourcedDeposit | null): {
+  sourced: boolean;
+  note: string | null;
+  noteTransactionId: string | null;
+} {
+  return sourcing
+    ? { sourced: true, note: sourcing.note, noteTransactionId: sourcing.transactionId }
+    : { sourced: false, note: null, noteTransactionId: null };
 }
 
 /**

@@ -267,6 +267,21 @@ export interface PossibleGift extends AccountLabel {
   description: string;
   why: 'third_party' | 'gift_text';
   sourced: boolean;
+  note: string | null;
+  /** The transaction id the note is recorded under: the deposit's own, or the id it had while pending. */
+  noteTransactionId: string | null;
+}
+
+/** One deposit of a split group, with the officer's note when it is sourced. */
+export interface SplitDepositPart {
+  transactionId: string;
+  date: IsoDate;
+  /** Positive: money in, US dollars. */
+  amount: number;
+  description: string;
+  note: string | null;
+  /** The transaction id the note is recorded under: the deposit's own, or the id it had while pending. */
+  noteTransactionId: string | null;
 }
 
 /**
@@ -280,7 +295,10 @@ export interface SplitDeposit extends AccountLabel {
   dates: IsoDate[];
   /** Positive: money in, US dollars. */
   total: number;
+  /** Every one of its deposits is sourced: a group half documented still reads like one large deposit. */
   sourced: boolean;
+  /** Its deposits in date order (the same as transactionIds and dates). */
+  deposits: SplitDepositPart[];
 }
 
 export interface LargeDepositResult {
