@@ -368,3 +368,58 @@ test('a note dialog sent empty and a report with no bank say why, and the note g
   await dialog.waitFor({ state: 'detached' });
   expect(await focusedTestId()).toBe('create-report');
 });
+
+/** The focused row of the transactions: its place (aria-rowindex) and what a screen reader reads for it. */
+async function focusedRow(): Promise<{ index: string | null; text: string } | null> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (el?.getAttribute('role') !== 'row') return null;
+    return { index: el.getAttribute('aria-rowindex'), text: el.textContent ?? '' };
+  });
+}
+
+test('the report tabs and the transaction rows are reached from the keyboard, one row at a time', async () => {
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-row').first().getByRole('link', { name: 'Ada Lovelace' }).click();
+  await page.getByTestId('findings-panel').waitFor();
+  await page.getByTestId('tab-summary').focus();
+  await page.keyboard.press('ArrowRight');
+  expect(await focusedTestId()).toBe('tab-transactions');
+  expect(await page.getByTestId('tab-transactions').getAttribute('aria-selected')).toBe('true');
+  await page.locator('[data-testid=txn-table][data-complete=true]').waitFor();
+  expect(await allViolations(page)).toEqual([]);
+  // The sort arrow is drawn, not read: the heading is "Date" and aria-sort says the order.
+  const dateHeader = page.getByRole('columnheader', { name: 'Date', exact: true });
+  expect(await dateHeader.getAttribute('aria-sort')).toBe('descending');
+  // So is the back arrow: the button is "Back" (before: "← Back", read as "left arrow Back").
+  expect(await page.getByRole('button', { name: 'Back', exact: true }).count()).toBe(1);
+
+  const total = Number(await page.getByTestId('txn-count').getAttribute('data-count'));
+  expect(await page.getByTestId('txn-table').getAttribute('aria-rowcount')).toBe(String(total + 1));
+  const drawn = await page.getByTestId('txn-row').count();
+  expect(drawn).toBeLessThan(total); // only the rows in view (and a few more) are in the page
+  await page.getByTestId('txn-scroll').focus();
+  await page.keyboard.press('ArrowDown');
+  // Before: the arrow keys only scrolled the box; no row could take the focus, so rows out of the page were never
+  // read, and the focus stayed on the box.
+  expect(await focusedRow()).toMatchObject({ index: '2' });
+  await page.keyboard.press('ArrowDown');
+  expect(await focusedRow()).toMatchObject({ index: '3' });
+  await page.keyboard.press('End');
+  await expect.poll(async () => (await focusedRow())?.index).toBe(String(total + 1));
+  expect((await focusedRow())?.text).toMatch(/\$/);
+  await page.keyboard.press('PageUp');
+  await expect.poll(async () => Number((await focusedRow())?.index)).toBeLessThan(total + 1);
+  await page.keyboard.press('Home');
+  await expect.poll(async () => (await focusedRow())?.index).toBe('2');
+  expect(await allViolations(page)).toEqual([]);
+
+  // The search box narrows the rows, and the new count is in a live region.
+  await page.getByTestId('txn-search').focus();
+  await page.keyboard.type('Uber');
+  await expect
+    .poll(async () => Number(await page.getByTestId('txn-count').getAttribute('data-count')))
+    .toBeLessThan(total);
+  expect(await page.locator('[aria-live="polite"] [data-testid=txn-count]').count()).toBe(1);
+  await page.getByTestId('txn-search').fill('');
+});

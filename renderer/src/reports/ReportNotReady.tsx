@@ -13,7 +13,7 @@ const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
 export function BackLink({ onBack }: { onBack(): void }) {
   return (
     <Button variant="ghost" size="small" onClick={onBack} data-testid="report-back">
-      ← Back
+      <span aria-hidden="true">←</span> Back
     </Button>
   );
 }

@@ -24,6 +24,8 @@ export function TransactionRow({
     <div
       role="row"
       aria-rowindex={at.index + 2}
+      // Reached with the arrow keys from the rows' box (TransactionsTable), not with Tab.
+      tabIndex={-1}
       className={gridClass + ' rp-txn-row'}
       data-testid="txn-row"
       style={{ transform: `translateY(${at.start}px)`, height: ROW_HEIGHT }}
@@ -61,6 +63,7 @@ export function PendingRow({ at, gridClass }: { at: Placed; gridClass: string })
     <div
       role="row"
       aria-rowindex={at.index + 2}
+      tabIndex={-1}
       className={gridClass + ' rp-txn-row rp-txn-pending'}
       data-testid="txn-row-pending"
       style={{ transform: `translateY(${at.start}px)`, height: ROW_HEIGHT }}

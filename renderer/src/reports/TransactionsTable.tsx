@@ -1,4 +1,13 @@
-import { useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import {
+  useDeferredValue,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
 import {
   categoriesOf,
   emptyFilters,
@@ -98,6 +107,14 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
     scrollRef,
     initialHeight: SCROLL_BOX_HEIGHT.px,
   });
+
+  const rowCount = complete ? visible.length : total;
+  const rowKeys = useRowKeys(scrollRef, rowCount);
+  // The row the keyboard is on stays drawn while the box scrolls away from it, so the focus is never dropped.
+  const placed =
+    rowKeys.active !== null && rowKeys.active < rowCount && !windowed.rows.some((row) => row.index === rowKeys.active)
+      ? [...windowed.rows, { index: rowKeys.active, start: rowKeys.active * ROW_HEIGHT }]
+      : windowed.rows;
 
   const insightsColumns = hasInsights && showInsights;
   const gridClass = insightsColumns ? 'rp-txn-grid rp-txn-grid-insights' : 'rp-txn-grid';
@@ -325,7 +342,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
                 onClick={() => toggleSort('date')}
                 data-testid="sort-date"
               >
-                Date {sortArrow(sort, 'date')}
+                Date <SortArrow sort={sort} column="date" />
               </button>
             </div>
             <div role="columnheader">Account</div>
@@ -337,7 +354,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
                 onClick={() => toggleSort('description')}
                 data-testid="sort-description"
               >
-                Description {sortArrow(sort, 'description')}
+                Description <SortArrow sort={sort} column="description" />
               </button>
             </div>
             {insightsColumns && <div role="columnheader">Merchant</div>}
@@ -350,7 +367,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
                 onClick={() => toggleSort('amount')}
                 data-testid="sort-amount"
               >
-                Amount {sortArrow(sort, 'amount')}
+                Amount <SortArrow sort={sort} column="amount" />
               </button>
             </div>
           </div>
@@ -361,7 +378,8 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
           style={{ height: SCROLL_BOX_HEIGHT.css }}
           role="rowgroup"
           tabIndex={0}
-          aria-label="Transaction rows, scroll with the arrow keys"
+          aria-label="Transaction rows: the arrow keys, Page Up, Page Down, Home and End move from row to row"
+          onKeyDown={rowKeys.onKeyDown}
           data-testid="txn-scroll"
         >
           {visible.length === 0 ? (
@@ -370,7 +388,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
             </div>
           ) : (
             <div style={{ height: windowed.totalSize, position: 'relative' }}>
-              {windowed.rows.map((v) => {
+              {placed.map((v) => {
                 const index = visible[v.index];
                 if (index === undefined) return <PendingRow key={`pending-${v.index}`} at={v} gridClass={gridClass} />;
                 const row = rowAt(columns, index);
@@ -393,7 +411,55 @@ function invalidProps(error: string | undefined, errorId: string) {
   return error ? { 'aria-invalid': true, 'aria-describedby': errorId } : {};
 }
 
-function sortArrow(sort: { key: SortKey; direction: SortDirection }, key: SortKey): string {
-  if (sort.key !== key) return '';
-  return sort.direction === 'asc' ? '▲' : '▼';
+/** The sort direction drawn beside a heading; the heading's aria-sort says it to a screen reader. */
+function SortArrow({ sort, column }: { sort: { key: SortKey; direction: SortDirection }; column: SortKey }) {
+  if (sort.key !== column) return null;
+  return <span aria-hidden="true">{sort.direction === 'asc' ? '▲' : '▼'}</span>;
+}
+
+const ROW_KEYS: Record<string, (at: number, page: number, count: number) => number> = {
+  ArrowDown: (at) => at + 1,
+  ArrowUp: (at) => at - 1,
+  PageDown: (at, page) => at + page,
+  PageUp: (at, page) => at - page,
+  Home: () => 0,
+  End: (_, __, count) => count - 1,
+};
+
+/**
+ * The keyboard's way through the windowed rows: from the rows' box (or a row), the arrow keys, Page Up/Down, Home
+ * and End move the focus from row to row, scrolling the box so the row is drawn and in view; a screen reader then
+ * reads each row as it gets the focus (its cells, and its place among all of them from aria-rowindex). Only the rows
+ * in view are in the page, so without this only those could be reached.
+ */
+function useRowKeys(scrollRef: RefObject<HTMLDivElement | null>, count: number) {
+  const [active, setActive] = useState<number | null>(null);
+  const [moves, setMoves] = useState(0);
+  useEffect(() => {
+    if (moves === 0 || active === null) return;
+    scrollRef.current?.querySelector<HTMLElement>(`[role="row"][aria-rowindex="${active + 2}"]`)?.focus();
+  }, [moves, active, scrollRef]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = ROW_KEYS[event.key];
+    const box = scrollRef.current;
+    if (!step || !box || count === 0 || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const inView = Math.max(1, Math.floor(box.clientHeight / ROW_HEIGHT));
+    const clamp = (row: number) => Math.max(0, Math.min(count - 1, row));
+    const focusedRow = (event.target as HTMLElement).closest('[role="row"][aria-rowindex]');
+    const firstInView = clamp(Math.ceil(box.scrollTop / ROW_HEIGHT));
+    // From the box itself, an arrow lands on the first row in view; the other keys move from there.
+    const next = focusedRow
+      ? clamp(step(Number(focusedRow.getAttribute('aria-rowindex')) - 2, inView, count))
+      : event.key === 'ArrowDown' || event.key === 'ArrowUp'
+        ? firstInView
+        : clamp(step(firstInView, inView, count));
+    const top = next * ROW_HEIGHT;
+    if (top < box.scrollTop) box.scrollTop = top;
+    else if (top + ROW_HEIGHT > box.scrollTop + box.clientHeight) box.scrollTop = top + ROW_HEIGHT - box.clientHeight;
+    setActive(next);
+    setMoves((n) => n + 1);
+  };
+  return { active, onKeyDown };
 }
