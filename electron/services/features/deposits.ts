@@ -1,30 +1,41 @@
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { requireReport, type ServiceContext } from '../service-context';
+import { recountLoanFindings } from './underwriting';
 
 export type DepositHandlers = Pick<
   ContractHandlers,
   'deposits:markSourced' | 'deposits:unmarkSourced' | 'deposits:listSourced' | 'activity:list'
 >;
 
-/** Large deposits the officer has sourced (with the note saying how), and the activity log they land in. */
+/**
+ * Deposits the officer has sourced (with the note saying how), and the activity log they land in. A note changes the
+ * findings, so the counts the pipeline and report lists show are worked out again.
+ */
 export function createDepositHandlers(ctx: ServiceContext): DepositHandlers {
-  const logSourcing = async (action: string, reportId: string, transactionId: string): Promise<void> => {
+  const sourcing = async (
+    action: 'deposit_sourced' | 'deposit_unsourced',
+    reportId: string,
+    detail: Record<string, unknown>,
+    change: () => Promise<void>,
+  ): Promise<{ ok: true }> => {
     const report = await requireReport(ctx, reportId);
-    await ctx.store().activity.append({ action, applicantId: report.applicantId, reportId, detail: { transactionId } });
+    const store = ctx.store();
+    await store.transaction(async () => {
+      await change();
+      await store.activity.append({ action, applicantId: report.applicantId, reportId, detail });
+    });
+    await recountLoanFindings(store, report.loanId, ctx.clock());
+    return { ok: true as const };
   };
   return {
-    'deposits:markSourced': async ({ reportId, transactionId, note }) => {
-      await requireReport(ctx, reportId);
-      await ctx.store().sourcedDeposits.mark(reportId, transactionId, note);
-      await logSourcing('deposit_sourced', reportId, transactionId);
-      return { ok: true as const };
-    },
-    'deposits:unmarkSourced': async ({ reportId, transactionId }) => {
-      await requireReport(ctx, reportId);
-      await ctx.store().sourcedDeposits.unmark(reportId, transactionId);
-      await logSourcing('deposit_unsourced', reportId, transactionId);
-      return { ok: true as const };
-    },
+    'deposits:markSourced': ({ reportId, transactionId, note }) =>
+      sourcing('deposit_sourced', reportId, { transactionId }, async () => {
+        await ctx.store().sourcedDeposits.mark(reportId, transactionId, note);
+      }),
+    'deposits:unmarkSourced': ({ reportId, transactionId }) =>
+      sourcing('deposit_unsourced', reportId, { transactionId }, () =>
+        ctx.store().sourcedDeposits.unmark(reportId, transactionId),
+      ),
     'deposits:listSourced': async ({ reportId }) => {
       await requireReport(ctx, reportId);
       return (await ctx.store().sourcedDeposits.listCarried(reportId)).map((d) => ({
