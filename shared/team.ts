@@ -89,6 +89,8 @@ export const CHANNEL_USES = {
   'auditCopies:remove': use('loanWork', { callsPlaid: true, deletes: true }),
   'deposits:markSourced': use('loanWork'),
   'deposits:unmarkSourced': use('loanWork'),
+  'deposits:markSourcedTogether': use('loanWork'),
+  'deposits:unmarkSourcedTogether': use('loanWork'),
   'deposits:listSourced': use('read'),
   'underwriting:listConfirmations': use('read'),
   'underwriting:confirmAccount': use('loanWork'),

@@ -49,6 +49,8 @@ export const CHANNEL_NAMES = [
   'auditCopies:remove',
   'deposits:markSourced',
   'deposits:unmarkSourced',
+  'deposits:markSourcedTogether',
+  'deposits:unmarkSourcedTogether',
   'deposits:listSourced',
   'underwriting:listConfirmations',
   'underwriting:confirmAccount',

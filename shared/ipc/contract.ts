@@ -52,6 +52,20 @@ const id = z.string().min(1).max(64);
 /** How many accounts one filtered report may leave out. */
 
 export const MAX_ACCOUNTS_TO_EXCLUDE = 100;
+/** How many deposits one sourcing note may cover: a split group is a week of one payer's deposits. */
+export const MAX_DEPOSITS_SOURCED_TOGETHER = 500;
+const transactionId = z.string().min(1).max(64);
+/** What was sourced together, for the activity log: a split group's deposits, or a possible gift. */
+export const SourcedTogether = z.enum(['split_deposit', 'possible_gift']);
+const sourcedTogether = {
+  reportId: id,
+  what: SourcedTogether,
+  transactionIds: z
+    .array(transactionId)
+    .min(1, 'name at least one deposit')
+    .max(MAX_DEPOSITS_SOURCED_TOGETHER, `Source at most ${MAX_DEPOSITS_SOURCED_TOGETHER} deposits at a time`)
+    .refine((ids) => new Set(ids).size === ids.length, 'each deposit once'),
+};
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -326,6 +340,13 @@ export const contract = {
     ok,
   ),
   'deposits:unmarkSourced': channel(z.strictObject({ reportId: id, transactionId: z.string().min(1).max(64) }), ok),
+  /** One note recorded on every deposit named (all or none), and one activity entry saying what they were. */
+  'deposits:markSourcedTogether': channel(
+    z.strictObject({ ...sourcedTogether, note: z.string().trim().min(1).max(1000) }),
+    ok,
+  ),
+  /** The notes of every deposit named withdrawn (all or none), here and on the reports they were carried from. */
+  'deposits:unmarkSourcedTogether': channel(z.strictObject(sourcedTogether), ok),
   'deposits:listSourced': channel(
     z.strictObject({ reportId: id }),
     z.array(z.object({ transactionId: z.string(), note: z.string(), markedAt: z.string() })),

@@ -281,6 +281,26 @@ const TABLE: Partial<Record<Channel, Row>> = {
     valid: { reportId: 'r1', transactionId: 't1' },
     fields: { reportId: ids, transactionId: ['', 'x'.repeat(65), 5, null] },
   },
+  'deposits:markSourcedTogether': {
+    valid: { reportId: 'r1', what: 'split_deposit', transactionIds: ['t1', 't2'], note: 'bill of sale on file' },
+    fields: {
+      reportId: ids,
+      what: ['split', 'large_deposit', '', 5, null],
+      // none, one twice, a bare id, more than one note may cover
+      transactionIds: [[], ['t1', 't1'], 't1', null, Array.from({ length: 501 }, (_, i) => `t${i}`)],
+      'transactionIds.0': ['', 'x'.repeat(65), 5, null],
+      note: ['', '   ', 'x'.repeat(1001), 5, null],
+    },
+  },
+  'deposits:unmarkSourcedTogether': {
+    valid: { reportId: 'r1', what: 'possible_gift', transactionIds: ['t1'] },
+    fields: {
+      reportId: ids,
+      what: ['gift', '', 5, null],
+      transactionIds: [[], ['t1', 't1'], 't1', null, Array.from({ length: 501 }, (_, i) => `t${i}`)],
+      'transactionIds.0': ['', 'x'.repeat(65), 5, null],
+    },
+  },
   'deposits:listSourced': { valid: { reportId: 'r1' }, fields: { reportId: ids } },
   'underwriting:listConfirmations': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
   'underwriting:confirmAccount': {

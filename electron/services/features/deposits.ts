@@ -4,7 +4,12 @@ import { recountLoanFindings } from './underwriting';
 
 export type DepositHandlers = Pick<
   ContractHandlers,
-  'deposits:markSourced' | 'deposits:unmarkSourced' | 'deposits:listSourced' | 'activity:list'
+  | 'deposits:markSourced'
+  | 'deposits:unmarkSourced'
+  | 'deposits:markSourcedTogether'
+  | 'deposits:unmarkSourcedTogether'
+  | 'deposits:listSourced'
+  | 'activity:list'
 >;
 
 /**
@@ -36,6 +41,16 @@ export function createDepositHandlers(ctx: ServiceContext): DepositHandlers {
       sourcing('deposit_unsourced', reportId, { transactionId }, () =>
         ctx.store().sourcedDeposits.unmark(reportId, transactionId),
       ),
+    // A split group's note goes on each of its deposits at once: a group half marked would still need attention.
+    'deposits:markSourcedTogether': ({ reportId, what, transactionIds, note }) =>
+      sourcing('deposit_sourced', reportId, { what, transactionIds }, async () => {
+        for (const transactionId of transactionIds)
+          await ctx.store().sourcedDeposits.mark(reportId, transactionId, note);
+      }),
+    'deposits:unmarkSourcedTogether': ({ reportId, what, transactionIds }) =>
+      sourcing('deposit_unsourced', reportId, { what, transactionIds }, async () => {
+        for (const transactionId of transactionIds) await ctx.store().sourcedDeposits.unmark(reportId, transactionId);
+      }),
     'deposits:listSourced': async ({ reportId }) => {
       await requireReport(ctx, reportId);
       return (await ctx.store().sourcedDeposits.listCarried(reportId)).map((d) => ({

@@ -50,6 +50,8 @@ export const OFFLINE_ACTIONS: Partial<Record<ChannelName, string>> = {
   'auditCopies:remove': 'remove the audit copy',
   'deposits:markSourced': 'mark the deposit as sourced',
   'deposits:unmarkSourced': 'undo the sourced deposit',
+  'deposits:markSourcedTogether': 'mark the deposits as sourced',
+  'deposits:unmarkSourcedTogether': 'undo the sourced deposits',
   'deposits:listSourced': 'load the sourced deposits',
   'underwriting:listConfirmations': 'load the account confirmations',
   'underwriting:confirmAccount': 'confirm the account',

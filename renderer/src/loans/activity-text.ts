@@ -14,6 +14,14 @@ const CONFIRMATION: Record<string, string> = {
   conversion: 'currency conversion',
 };
 
+/** What a sourcing entry was about: one large deposit (entries without `what`), a split group or a possible gift. */
+function sourcedWhat(detail: Record<string, unknown>): string {
+  const count = Array.isArray(detail.transactionIds) ? detail.transactionIds.length : 0;
+  if (detail.what === 'split_deposit') return `Split deposit (${count} deposit${count === 1 ? '' : 's'})`;
+  if (detail.what === 'possible_gift') return count > 1 ? `${count} possible gifts` : 'Possible gift';
+  return 'Large deposit';
+}
+
 /** The activity log's codes in the officer's words; an unknown code still reads as words. */
 export function describeActivity(entry: ActivityEntry): string {
   const d = entry.detail;
@@ -90,9 +98,9 @@ export function describeActivity(entry: ActivityEntry): string {
     case 'exported':
       return 'Loan file exported';
     case 'deposit_sourced':
-      return 'Large deposit marked as sourced';
+      return `${sourcedWhat(d)} marked as sourced`;
     case 'deposit_unsourced':
-      return 'Large deposit no longer marked as sourced';
+      return `${sourcedWhat(d)} no longer marked as sourced`;
     case 'account_confirmed':
       return `Account confirmed (${CONFIRMATION[text(d, 'kind') ?? ''] ?? 'checked'})`;
     case 'account_unconfirmed':
