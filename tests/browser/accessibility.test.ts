@@ -423,3 +423,20 @@ test('the report tabs and the transaction rows are reached from the keyboard, on
   expect(await page.locator('[aria-live="polite"] [data-testid=txn-count]').count()).toBe(1);
   await page.getByTestId('txn-search').fill('');
 });
+
+test('the reports search reads out how many reports it found, none included', async () => {
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-row').first().waitFor();
+  await page.getByTestId('reports-search').focus();
+  const announced = await liveRegionChanges(async () => {
+    await page.keyboard.type('no such borrower');
+    await page.getByTestId('reports-screen').getByText('No reports match').waitFor();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Backspace');
+    await page.getByTestId('report-row').first().waitFor();
+    await expect.poll(() => page.locator('#reports-count').textContent()).toBe('1 report');
+  });
+  // Before: the count was plain text, shown only with rows, so nothing was read out as the officer typed.
+  expect(announced).toEqual(expect.arrayContaining(['0 reports', '1 report']));
+  expect(await allViolations(page)).toEqual([]);
+});

@@ -104,45 +104,48 @@ export function ReportsSearchScreen() {
               : 'Create a report from a loan’s page once its borrowers’ banks are linked.'}
           </EmptyState>
         ) : (
-          <>
-            <table className="data-table" aria-describedby="reports-count">
-              <thead>
-                <tr>
-                  <th scope="col">Borrowers</th>
-                  <th scope="col">Loan number</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Banks</th>
-                  <th scope="col">Days requested</th>
-                  <th scope="col">Created</th>
+          <table className="data-table" aria-describedby="reports-count">
+            <thead>
+              <tr>
+                <th scope="col">Borrowers</th>
+                <th scope="col">Loan number</th>
+                <th scope="col">Status</th>
+                <th scope="col">Banks</th>
+                <th scope="col">Days requested</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.data.rows.map((report) => (
+                <tr key={report.id} data-testid="report-row">
+                  <td>
+                    <a href={href.report(report.id)}>{report.applicantName}</a>
+                    {report.kind !== 'create' && <span className="muted"> · {report.kind}</span>}
+                  </td>
+                  <td className="mono">
+                    <a href={href.loan(report.loanId)}>{report.loanNumber}</a>
+                  </td>
+                  <td>
+                    <ReportStatusChip status={report.status} />
+                  </td>
+                  <td>{report.institutions.join(', ') || '—'}</td>
+                  <td>{formatDays(report.daysRequested)}</td>
+                  <td title={formatDateTime(report.createdAt)}>{formatDate(report.createdAt)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {result.data.rows.map((report) => (
-                  <tr key={report.id} data-testid="report-row">
-                    <td>
-                      <a href={href.report(report.id)}>{report.applicantName}</a>
-                      {report.kind !== 'create' && <span className="muted"> · {report.kind}</span>}
-                    </td>
-                    <td className="mono">
-                      <a href={href.loan(report.loanId)}>{report.loanNumber}</a>
-                    </td>
-                    <td>
-                      <ReportStatusChip status={report.status} />
-                    </td>
-                    <td>{report.institutions.join(', ') || '—'}</td>
-                    <td>{formatDays(report.daysRequested)}</td>
-                    <td title={formatDateTime(report.createdAt)}>{formatDate(report.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p id="reports-count" className="muted">
-              {result.data.total > result.data.rows.length
-                ? `Showing ${result.data.rows.length} of ${result.data.total} reports — refine the search to see others.`
-                : `${result.data.total} report${result.data.total === 1 ? '' : 's'}`}
-            </p>
-          </>
+              ))}
+            </tbody>
+          </table>
         )}
+        {/* Always in the page, so each new count (or none found) is read out as the officer types. */}
+        <p id="reports-count" className="muted" role="status">
+          {!result.data ? null : result.data.rows.length === 0 ? (
+            <span className="visually-hidden">0 reports</span>
+          ) : result.data.total > result.data.rows.length ? (
+            `Showing ${result.data.rows.length} of ${result.data.total} reports — refine the search to see others.`
+          ) : (
+            `${result.data.total} report${result.data.total === 1 ? '' : 's'}`
+          )}
+        </p>
       </div>
     </div>
   );
