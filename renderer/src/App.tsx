@@ -37,7 +37,7 @@ function OpeningReport() {
   useDocumentTitle('Asset Report');
   return (
     <div className="page">
-      <Skeleton lines={10} label="Opening the report" />
+      <Skeleton lines={10} label="Opening the report" heading="Asset Report" />
     </div>
   );
 }
@@ -46,7 +46,7 @@ function NotFound() {
   useDocumentTitle('Page not found');
   return (
     <div className="page">
-      <EmptyState title="This page does not exist" action={<a href={href.loans()}>Go to the loans</a>} />
+      <EmptyState title="This page does not exist" level={1} action={<a href={href.loans()}>Go to the loans</a>} />
     </div>
   );
 }

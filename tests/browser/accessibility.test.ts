@@ -1,4 +1,5 @@
 import type { Page } from 'playwright';
+import { localToday } from '../../shared/domain';
 import { OFFICER_PIN, allViolations, emulatorLink, openDeskPage, type DeskSession } from './support/desk';
 
 /**
@@ -438,5 +439,58 @@ test('the reports search reads out how many reports it found, none included', as
   });
   // Before: the count was plain text, shown only with rows, so nothing was read out as the officer typed.
   expect(announced).toEqual(expect.arrayContaining(['0 reports', '1 report']));
+  expect(await allViolations(page)).toEqual([]);
+});
+
+test('a screen loading, or unable to load, still has its level-one heading, and axe finds nothing at any impact', async () => {
+  const { handlers } = session!.desk.app;
+  const loan = await handlers['loans:create']({
+    loan: {
+      loanNumber: 'A11Y-2',
+      loanPurpose: 'refinance',
+      applicationDate: localToday(),
+      qualifyingMonthlyIncome: 5000,
+      fundsToClose: 1000,
+      reservesNeeded: 0,
+    },
+    borrowers: [{ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', phone: '+1 415 555 0100' }],
+  });
+  const [report] = (await handlers['reports:search']({})).rows;
+  const screens: [channel: string, hash: string][] = [
+    ['loans:get', `#/loans/${loan.id}`],
+    ['reports:view', `#/reports/${report!.id}`],
+  ];
+  const found: string[] = [];
+  for (const [channel, hash] of screens) {
+    const route = `**/__bridge/invoke/${encodeURIComponent(channel)}`;
+    // Loading: the answer is held back until axe has looked.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(route, async (request) => {
+      await held;
+      await request.continue().catch(() => {}); // the page may have moved on
+    });
+    await page.evaluate((target) => (location.hash = target), hash);
+    await page.getByTestId('loading').first().waitFor();
+    found.push(...(await allViolations(page)).map((v) => `${hash} loading: ${v}`));
+    release();
+    await page.unroute(route);
+    await page.evaluate(() => (location.hash = '#/settings'));
+    await page.getByTestId('settings-screen').waitFor();
+    // Cannot load: the bridge is unreachable for this call.
+    await page.route(route, (request) => request.abort());
+    await page.evaluate((target) => (location.hash = target), hash);
+    await page.getByTestId('error-state').waitFor();
+    found.push(...(await allViolations(page)).map((v) => `${hash} error: ${v}`));
+    await page.unroute(route);
+    await page.evaluate(() => (location.hash = '#/settings'));
+    await page.getByTestId('settings-screen').waitFor();
+  }
+  // Before: page-has-heading-one (moderate) on each of the four, the state's heading being a level two.
+  expect(found).toEqual([]);
+
+  // A loan with no report yet: its empty state sits under the Reports heading, one level down.
+  await page.evaluate((target) => (location.hash = target), `#/loans/${loan.id}`);
+  await page.getByRole('heading', { name: 'No reports yet', level: 3 }).waitFor();
   expect(await allViolations(page)).toEqual([]);
 });

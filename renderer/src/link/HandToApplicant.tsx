@@ -206,10 +206,15 @@ export function HandToApplicant({
   let body;
   if (person.status === 'error' && !person.data) {
     body = (
-      <ErrorState error={person.error} onRetry={person.reload} title="The bank connection screen could not open" />
+      <ErrorState
+        error={person.error}
+        onRetry={person.reload}
+        title="The bank connection screen could not open"
+        level={1}
+      />
     );
   } else if (!person.data) {
-    body = <Skeleton lines={3} label="Preparing" />;
+    body = <Skeleton lines={3} label="Preparing" heading="Connect your bank" />;
   } else if (phase.name === 'welcome') {
     body = (
       <>

@@ -73,14 +73,14 @@ export function LoanScreen({ loanId }: { loanId: string }) {
         <p className="breadcrumb">
           <a href={href.loans()}>Loans</a>
         </p>
-        <ErrorState error={detail.error} onRetry={detail.reload} title="This loan could not be loaded" />
+        <ErrorState error={detail.error} onRetry={detail.reload} title="This loan could not be loaded" level={1} />
       </div>
     );
   }
   if (!detail.data) {
     return (
       <div className="page">
-        <Skeleton lines={10} label="Loading the loan" />
+        <Skeleton lines={10} label="Loading the loan" heading="Loan file" />
       </div>
     );
   }
@@ -277,7 +277,7 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           </p>
         )}
         {reports.length === 0 ? (
-          <EmptyState title="No reports yet">
+          <EmptyState title="No reports yet" level={3}>
             {usableItems.length === 0
               ? 'Link a bank first, then create a report.'
               : 'Create the first Asset Report from the linked banks.'}

@@ -65,7 +65,7 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
     return (
       <div className="page" data-testid="report-screen">
         <BackLink onBack={onBack} />
-        <ErrorState error={loaded.error} title="The report could not be opened" onRetry={loaded.reload} />
+        <ErrorState error={loaded.error} title="The report could not be opened" onRetry={loaded.reload} level={1} />
       </div>
     );
   }
@@ -73,7 +73,7 @@ export function ReportScreen({ reportId, onBack }: ReportScreenProps) {
     return (
       <div className="page" data-testid="report-screen">
         <BackLink onBack={onBack} />
-        <Skeleton lines={8} label="Opening the report" />
+        <Skeleton lines={8} label="Opening the report" heading="Asset Report" />
       </div>
     );
   }

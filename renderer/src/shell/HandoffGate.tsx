@@ -52,7 +52,7 @@ export function HandoffGate({ route, children }: { route: Route; children: React
   // Unanswered, the desk still opens (with its own notices); the main process refuses the desk's
   // calls anyway while a borrower holds the computer.
   if (status.status === 'error' && !current) return <>{children}</>;
-  if (!current) return <Skeleton lines={4} label="Opening AssetDesk" />;
+  if (!current) return <Skeleton lines={4} label="Opening AssetDesk" heading="AssetDesk" />;
 
   if (active) {
     const resetKey = `${active.applicantId}:${active.itemId ?? ''}`;
@@ -114,7 +114,12 @@ function StartHandoff({
   if (status.status === 'error')
     return (
       <div className="page">
-        <ErrorState error={status.error} onRetry={status.reload} title="The borrower’s screen could not open" />
+        <ErrorState
+          error={status.error}
+          onRetry={status.reload}
+          title="The borrower’s screen could not open"
+          level={1}
+        />
         {back}
       </div>
     );
@@ -134,11 +139,11 @@ function StartHandoff({
   if (error)
     return (
       <div className="page">
-        <ErrorState error={error} onRetry={() => void start()} title="The borrower’s screen could not open" />
+        <ErrorState error={error} onRetry={() => void start()} title="The borrower’s screen could not open" level={1} />
         {back}
       </div>
     );
-  return <Skeleton lines={3} label="Preparing the borrower’s screen" />;
+  return <Skeleton lines={3} label="Preparing the borrower’s screen" heading="Hand over to the borrower" />;
 }
 
 /** Sets or changes the officer PIN (the main process keeps only a slow hash of it). */

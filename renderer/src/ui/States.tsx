@@ -13,10 +13,26 @@ export function Spinner({ label = 'Loading' }: { label?: string }) {
   );
 }
 
-/** Placeholder lines shaped like the content that is loading. */
-export function Skeleton({ lines = 4, label = 'Loading' }: { lines?: number; label?: string }) {
+/** A heading's level: a whole screen's state (it cannot load, it does not exist) is the screen's first heading. */
+type HeadingLevel = 1 | 2 | 3;
+const HEADINGS = { 1: 'h1', 2: 'h2', 3: 'h3' } as const;
+
+/**
+ * Placeholder lines shaped like the content that is loading. Standing for a whole screen, it is given the screen's
+ * `heading`, read by screen readers until the screen's own heading arrives.
+ */
+export function Skeleton({
+  lines = 4,
+  label = 'Loading',
+  heading,
+}: {
+  lines?: number;
+  label?: string;
+  heading?: string;
+}) {
   return (
     <div role="status" aria-live="polite" data-testid="loading">
+      {heading && <h1 className="visually-hidden">{heading}</h1>}
       <span className="visually-hidden">{label}</span>
       {Array.from({ length: lines }, (_, i) => (
         <span key={i} className="skeleton" style={{ width: `${90 - ((i * 17) % 40)}%` }} />
@@ -25,10 +41,21 @@ export function Skeleton({ lines = 4, label = 'Loading' }: { lines?: number; lab
   );
 }
 
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+  level = 2,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+  level?: HeadingLevel;
+}) {
+  const Heading = HEADINGS[level];
   return (
     <div className="state" data-testid="empty-state">
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       {children && <div>{children}</div>}
       {action}
     </div>
@@ -46,15 +73,18 @@ export function ErrorState({
   error,
   onRetry,
   title = 'This could not be loaded',
+  level = 2,
 }: {
   error: unknown;
   onRetry?: () => void;
   title?: string;
+  level?: HeadingLevel;
 }) {
   const appError = toAppError(error);
+  const Heading = HEADINGS[level];
   return (
     <div className="state state-error" role="alert" data-testid="error-state">
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       <p>{appError.message}</p>
       <p className="code">
         {appError.code}
