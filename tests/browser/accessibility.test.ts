@@ -494,3 +494,44 @@ test('a screen loading, or unable to load, still has its level-one heading, and 
   await page.getByRole('heading', { name: 'No reports yet', level: 3 }).waitFor();
   expect(await allViolations(page)).toEqual([]);
 });
+
+test('at 200% zoom (a 700 px wide window) no screen scrolls sideways as a whole', async () => {
+  const { handlers } = session!.desk.app;
+  const loans = (await handlers['loans:list']({})).rows;
+  const loan = loans.find((row) => row.loanNumber === 'A11Y-1')!;
+  const [report] = (await handlers['reports:search']({})).rows;
+  await page.setViewportSize({ width: 700, height: 450 });
+  const wide: string[] = [];
+  const measure = async (where: string) => {
+    const sizes = await page.evaluate(() => {
+      const main = document.querySelector('main')!;
+      return {
+        page: document.scrollingElement!.scrollWidth,
+        window: innerWidth,
+        main: main.scrollWidth,
+        box: main.clientWidth,
+      };
+    });
+    if (sizes.page > sizes.window || sizes.main > sizes.box) wide.push(`${where}: ${JSON.stringify(sizes)}`);
+  };
+  const visit = async (where: string, hash: string, ready: string) => {
+    await page.evaluate((target) => (location.hash = target), hash);
+    await page.getByTestId(ready).first().waitFor();
+    await measure(where);
+  };
+  await visit('pipeline', '#/loans', 'pipeline-table');
+  await visit('loan', `#/loans/${loan.id}`, 'report-history');
+  await visit('reports', '#/reports', 'report-row');
+  await visit('report summary', `#/reports/${report!.id}`, 'monthly-table');
+  for (const tab of ['transactions', 'pdf', 'actions']) {
+    await page.getByTestId(`tab-${tab}`).click();
+    await page.locator(`#rp-panel-${tab}:not([hidden]) >> *`).first().waitFor();
+    await measure(`report ${tab}`);
+  }
+  await visit('settings', '#/settings', 'backup-now');
+  expect(await allViolations(page)).toEqual([]);
+  // Before: the report (its not-counted and monthly tables), the reports list and Settings' backup buttons were
+  // wider than the 492 px the navigation left them, and the whole page scrolled sideways.
+  expect(wide).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
