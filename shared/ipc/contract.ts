@@ -57,6 +57,7 @@ export const MAX_DEPOSITS_SOURCED_TOGETHER = 500;
 const transactionId = z.string().min(1).max(64);
 /** What was sourced together, for the activity log: a split group's deposits, or a possible gift. */
 export const SourcedTogether = z.enum(['split_deposit', 'possible_gift']);
+export type SourcedTogether = z.infer<typeof SourcedTogether>;
 const sourcedTogether = {
   reportId: id,
   what: SourcedTogether,

@@ -16,6 +16,8 @@ import { formatDate, formatMoney } from './format';
 import { LargeDepositsTable } from './LargeDepositsTable';
 import { NoteDateField } from './NoteDateField';
 import { NotCountedAccounts } from './NotCountedAccounts';
+import type { SourcedTogether } from '../../../shared/ipc/contract';
+import { SplitDepositsAndGifts } from './SplitDepositsAndGifts';
 
 export interface FindingFocus {
   label: string;
@@ -30,6 +32,9 @@ interface Props {
   onShowTransactions(focus: FindingFocus): void;
   onMarkSourced(deposit: LargeDeposit, note: string): Promise<void>;
   onUnmarkSourced(deposit: LargeDeposit): Promise<void>;
+  /** A split group's deposits or a possible gift, sourced with one note (and undone) together. */
+  onMarkSourcedTogether(what: SourcedTogether, transactionIds: string[], note: string): Promise<void>;
+  onUnmarkSourcedTogether(what: SourcedTogether, transactionIds: string[]): Promise<void>;
   confirmations?: StoredAccountConfirmation[];
   /** "Institution · Account ••mask" by account key, for the accounts in this report. */
   accountNames?: Map<string, string>;
@@ -83,6 +88,8 @@ export function FindingsPanel({
   onShowTransactions,
   onMarkSourced,
   onUnmarkSourced,
+  onMarkSourcedTogether,
+  onUnmarkSourcedTogether,
   confirmations = [],
   accountNames = new Map(),
   onConfirmAccount = async () => undefined,
@@ -210,6 +217,12 @@ export function FindingsPanel({
           onUnmarkSourced={onUnmarkSourced}
         />
       )}
+
+      <SplitDepositsAndGifts
+        deposits={deposits}
+        onMarkSourced={onMarkSourcedTogether}
+        onUnmarkSourced={onUnmarkSourcedTogether}
+      />
 
       {checked.length > 0 && (
         <div className="rp-checked">

@@ -8,6 +8,7 @@ import { href, navigate } from '../shell/router';
 import { useCan } from '../team/TeamContext';
 import { concernsReportsOf, useTeamChanges } from '../team/useTeamChanges';
 import { FindingsPanel, type FindingFocus } from './FindingsPanel';
+import type { SourcedTogether } from '../../../shared/ipc/contract';
 import { AccountsSection } from './AccountsSection';
 import { MonthlySummary } from './MonthlySummary';
 import { TransactionsTable } from './TransactionsTable';
@@ -195,6 +196,23 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
     setSourced((sourced ?? []).filter((s) => s.transactionId !== transactionId));
   });
 
+  // A split group's deposits (or a gift) are noted and undone in one step: a group half marked needs attention.
+  const markSourcedTogether = useStableCallback(
+    async (what: SourcedTogether, transactionIds: string[], note: string) => {
+      await api.depositsMarkSourcedTogether({ reportId: summary.id, what, transactionIds, note });
+      const marked = new Set(transactionIds);
+      setSourced([
+        ...(sourced ?? []).filter((s) => !marked.has(s.transactionId)),
+        ...transactionIds.map((transactionId) => ({ transactionId, note })),
+      ]);
+    },
+  );
+  const unmarkSourcedTogether = useStableCallback(async (what: SourcedTogether, transactionIds: string[]) => {
+    await api.depositsUnmarkSourcedTogether({ reportId: summary.id, what, transactionIds });
+    const withdrawn = new Set(transactionIds);
+    setSourced((sourced ?? []).filter((s) => !withdrawn.has(s.transactionId)));
+  });
+
   const openReport = (id: string) => navigate(href.report(id));
   // The same name as the pending screen's: the summary names every borrower the report covers.
   const title = summary.applicantName;
@@ -312,6 +330,8 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
             onShowTransactions={showTransactions}
             onMarkSourced={markSourced}
             onUnmarkSourced={unmarkSourced}
+            onMarkSourcedTogether={markSourcedTogether}
+            onUnmarkSourcedTogether={unmarkSourcedTogether}
             confirmations={confirmations}
             accountNames={accountNames}
             onConfirmAccount={confirm}
