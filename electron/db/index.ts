@@ -43,6 +43,7 @@ export type {
   ReportRepository,
   ReportSearchQuery,
 } from './repositories/reports';
+export { REPORT_REMOVAL_SENT } from './repositories/reports';
 export type {
   RejectedCredentials,
   SettingsRepository,

@@ -25,6 +25,8 @@ import { SIGN_IN_ADVICE } from './team/connectivity';
 import { adoptDeskSettingsFromHistory, openDeskState, type DeskState } from './desk-state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** On a team, unfinished removals are looked for on one look for pending reports in this many (about 30 s). */
+const REMOVAL_LOOK_EVERY = 30;
 
 /**
  * The running state behind the services: keychain, store, the current environment session and the
@@ -378,11 +380,21 @@ export class AppRuntime {
     try {
       await session.lifecycle.resume();
       // On a team, pending reports another desk stops polling (closed, crashed) are carried on here, by the
-      // session of the moment (the environment may change while the desk runs).
+      // session of the moment (the environment may change while the desk runs), and so are removals a desk sent
+      // to Plaid before it stopped.
+      // Removals are looked for on every REMOVAL_LOOK_EVERY-th look only: their query reads the activity log, and a
+      // desk gone mid-removal is not urgent (its report only looks ready a little longer).
+      let looks = 0;
       this.team?.watchReports({
         pending: async () => {
           const current = this.session;
-          return current ? ((await this.store?.reports.listPending(current.environment))?.map((r) => r.id) ?? []) : [];
+          const store = this.store;
+          if (!current || !store) return [];
+          const removing =
+            current.lifecycle.finishesRemovals && looks++ % REMOVAL_LOOK_EVERY === 0
+              ? await store.reports.listUnfinishedRemovals(current.environment)
+              : [];
+          return [...(await store.reports.listPending(current.environment)), ...removing].map((r) => r.id);
         },
         takeOver: async (reportId) => this.session?.lifecycle.takeOver(reportId),
       });

@@ -1,6 +1,7 @@
 import type { AppError } from '../../shared/errors';
 import type { Item, ReportSummary } from '../../shared/domain';
 import { planRetention } from '../db/retention';
+import { removeAtPlaid } from './reports/plaid-requests';
 import type { ServiceContext } from './service-context';
 
 /**
@@ -15,12 +16,10 @@ export async function removeReportEverywhere(
   reason: string,
 ): Promise<void> {
   const store = ctx.store();
-  let removedAtPlaid = false;
-  if (report.status !== 'removed' && report.plaidReportId) {
-    const token = await store.reports.reportToken(report.id);
-    if (token) await (await ctx.gatewayFor(report.environment)).removeReport(token);
-    removedAtPlaid = token !== null;
-  }
+  const removedAtPlaid =
+    report.status !== 'removed' && report.plaidReportId
+      ? await removeAtPlaid({ store, gateway: await ctx.gatewayFor(report.environment) }, report, reason)
+      : false;
   if (report.status !== 'removed') await store.reports.markRemoved(report.id);
   await store.activity.append({
     action: 'report_removed',

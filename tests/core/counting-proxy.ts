@@ -17,9 +17,13 @@ export interface SeenCall {
 export async function startCountingProxy(target: string, now: () => number = Date.now) {
   const calls: SeenCall[] = [];
   const upstream = new URL(target);
+  // Plaid answered this path, and the app must not hear it: `then` runs (kills the app) once the answer is in.
+  let cutAfterAnswer: { path: string; then: () => void; hang: boolean } | null = null;
   const server = createServer((req, res) => {
     const call: SeenCall = { path: req.url ?? '', at: now() };
     calls.push(call);
+    const cut = cutAfterAnswer?.path === call.path ? cutAfterAnswer : null;
+    if (cut) cutAfterAnswer = null;
     const forward = httpRequest(
       {
         hostname: upstream.hostname,
@@ -29,10 +33,18 @@ export async function startCountingProxy(target: string, now: () => number = Dat
         headers: { ...req.headers, host: upstream.host },
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        if (cut) {
+          answer.on('end', () => {
+            call.answer = Buffer.concat(chunks);
+            cut.then();
+            if (!cut.hang) res.destroy();
+          });
+          return;
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
         answer.on('end', () => (call.answer = Buffer.concat(chunks)));
         // An answer cut upstream is cut here too, as a relay on the way would do (else the client waits forever).
         answer.on('aborted', () => res.destroy());
@@ -51,6 +63,13 @@ export async function startCountingProxy(target: string, now: () => number = Dat
     calls,
     /** How many calls reached `path` (e.g. '/asset_report/create'). */
     count: (path: string) => calls.filter((c) => c.path === path).length,
+    /**
+     * The next call to `path` reaches Plaid, and once Plaid has answered, `then` runs instead of the answer relayed:
+     * the connection is then cut, or with `hang` left open with no answer (until the proxy closes).
+     */
+    cutAfterAnswer(path: string, then: () => void, options: { hang?: boolean } = {}) {
+      cutAfterAnswer = { path, then, hang: options.hang ?? false };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

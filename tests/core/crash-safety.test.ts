@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createMemoryLogger } from '../../electron/log/logger';
+import { emulatorPlaid } from '../helpers/emulator-plaid';
 import { realKeytar, requireKeychain, testKeychainService } from '../helpers/keychain';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
 import { EMULATOR_CLIENT_ID, EMULATOR_SECRET } from './harness';
@@ -78,6 +79,8 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
       failure: { code: string; message: string } | null;
     }>;
     readyEntries: number;
+    removedIds: string[];
+    removedEntries: number;
     notices: Array<{ title: string; body: string }>;
   };
 
@@ -176,6 +179,62 @@ describe.skipIf(!hasKeychain)('crash safety: SIGKILL at the dangerous moments, t
         { title: 'Asset Report failed', body: `Crash Test: ${made[0]!.failure!.message}` },
       ]);
       expect(outcome.reports.filter((r) => r.status === 'pending')).toEqual([]);
+    },
+    4 * CHILD_LIMIT_MS + 15_000,
+  );
+
+  test(
+    'killed after Plaid removed the report, before it was marked removed here: the next start finishes the removal, once',
+    async () => {
+      const { env, proxy } = await desk();
+      const setup = await runChild({ ...env, ACTION: 'setup' });
+      expect(setup.code, setup.stderr).toBe(0);
+      const { reportId } = JSON.parse(setup.stdout) as { reportId: string };
+      const created = proxy.calls.find((c) => c.path === '/asset_report/create')!;
+      const { asset_report_token: token } = JSON.parse(created.answer!.toString()) as { asset_report_token: string };
+
+      // Plaid removes the report and answers; the app is killed before it hears the answer.
+      proxy.cutAfterAnswer('/asset_report/remove', () => {
+        for (const proc of running) proc.kill('SIGKILL');
+      });
+      const crashed = await runChild({ ...env, SETUP: setup.stdout, ACTION: 'remove' });
+      expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+      expect(crashed.stdout).not.toContain('NOT KILLED');
+      expect(JSON.parse(proxy.calls.find((c) => c.path === '/asset_report/remove')!.answer!.toString())).toMatchObject({
+        removed: true,
+      });
+
+      const resumed = await runChild({ ...env, ACTION: 'resume' });
+      expect(resumed.timedOut, `the resuming child finished by itself: ${resumed.stderr}`).toBe(false);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const outcome = JSON.parse(resumed.stdout) as Outcome;
+      // Before: still 'ready' here (a report Plaid no longer has), no removal entry.
+      expect(outcome.reports.map((r) => r.id)).not.toContain(reportId);
+      expect(outcome.removedIds).toEqual([reportId]);
+      expect(outcome.removedEntries).toBe(1);
+      // The start asked Plaid once more, which said the report is already gone: that counts as done.
+      const removals = proxy.calls.filter((c) => c.path === '/asset_report/remove');
+      expect(removals).toHaveLength(2);
+      expect(JSON.parse(removals[1]!.answer!.toString())).toMatchObject({ error_code: 'INVALID_ASSET_REPORT_TOKEN' });
+      // Gone at Plaid.
+      const atPlaid = await emulatorPlaid(emulator)
+        .assetReportGet({ asset_report_token: token })
+        .then(
+          () => 'still there',
+          (e: { response?: { data?: { error_code?: string } } }) => e.response?.data?.error_code,
+        );
+      expect(atPlaid).toBe('INVALID_ASSET_REPORT_TOKEN');
+
+      // A third start finds nothing left to do.
+      const again = await runChild({ ...env, ACTION: 'resume' });
+      expect(again.code, again.stderr).toBe(0);
+      const third = JSON.parse(again.stdout) as Outcome;
+      expect({ reports: third.reports, removedIds: third.removedIds, removedEntries: third.removedEntries }).toEqual({
+        reports: outcome.reports,
+        removedIds: [reportId],
+        removedEntries: 1,
+      });
+      expect(proxy.count('/asset_report/remove')).toBe(2);
     },
     4 * CHILD_LIMIT_MS + 15_000,
   );

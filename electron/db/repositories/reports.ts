@@ -50,6 +50,9 @@ export interface ReportViewBlocks {
 
 export type ReportViewPart = keyof ReportViewBlocks;
 
+/** The activity entry written just before a report's removal leaves for Plaid (see listUnfinishedRemovals). */
+export const REPORT_REMOVAL_SENT = 'report_removal_sent';
+
 export interface ReportRepository {
   createPending(input: NewPendingReport): Promise<ReportRecord>;
   get(id: string): Promise<ReportRecord | null>;
@@ -57,6 +60,11 @@ export interface ReportRepository {
   summary(id: string): Promise<ReportSummary | null>;
   attachPlaid(id: string, plaid: { plaidReportId: string; reportToken: string }): Promise<ReportRecord>;
   listPending(environment: PlaidEnvironment): Promise<ReportRecord[]>;
+  /**
+   * Reports of the environment not removed here although their removal was sent to Plaid (a REPORT_REMOVAL_SENT
+   * entry): AssetDesk stopped before it could mark them removed, so the removal is to be finished.
+   */
+  listUnfinishedRemovals(environment: PlaidEnvironment): Promise<ReportRecord[]>;
   markReady(id: string, ready: ReadyReport): Promise<ReportRecord>;
   markFailed(id: string, failure: { code: string; message: string; requestId?: string }): Promise<ReportRecord>;
   /**
@@ -291,6 +299,17 @@ export function createReportRepository(ctx: StoreContext): ReportRepository {
           `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.environment = ? AND r.status = 'pending' ORDER BY r.created_at`,
         )
         .all(environment)) as ReportRow[];
+      return Promise.all(rows.map(toRecord));
+    },
+
+    async listUnfinishedRemovals(environment) {
+      const rows = (await ctx
+        .statement(
+          `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE r.environment = ? AND r.status <> 'removed'
+             AND EXISTS (SELECT 1 FROM activity a WHERE a.report_id = r.id AND a.action = ?)
+           ORDER BY r.created_at`,
+        )
+        .all(environment, REPORT_REMOVAL_SENT)) as ReportRow[];
       return Promise.all(rows.map(toRecord));
     },
 

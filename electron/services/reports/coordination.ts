@@ -8,6 +8,11 @@ import type { NewPendingReport, ReportRecord } from '../../db';
 export interface ReportCoordination {
   /** Other desks work on the same reports (team mode): an identical request made moments ago is joined, not repeated. */
   readonly shared: boolean;
+  /**
+   * This desk finishes removals left unfinished (sent to Plaid, not yet marked removed): false on a processor's
+   * desk, whose login may not remove reports.
+   */
+  readonly finishesRemovals: boolean;
   /** Called first inside the transaction that writes a new pending report: serialises that loan's creators. */
   lockLoan(loanId: string): Promise<void>;
   /** This desk takes (or already holds) the report's polling; false when another desk holds it. */
@@ -20,6 +25,7 @@ export interface ReportCoordination {
 
 export const LOCAL_COORDINATION: ReportCoordination = {
   shared: false,
+  finishesRemovals: true,
   lockLoan: () => Promise.resolve(),
   claim: () => Promise.resolve(true),
   holds: () => Promise.resolve(true),

@@ -24,6 +24,8 @@ import {
   REPORT_ENDPOINTS,
   REPORT_REQUESTED,
   REPORT_SENT,
+  removalSent,
+  removeAtPlaid,
   requestWasSent,
   sendReportRequest,
   type PlaidReportIds,
@@ -82,6 +84,8 @@ export class ReportLifecycle {
   private readonly coordination: ReportCoordination;
   /** The per-report /asset_report/get window (tests read it). */
   readonly window: CallWindow;
+  /** Whether this desk finishes removals left unfinished (see ReportCoordination). */
+  readonly finishesRemovals: boolean;
 
   constructor(private readonly deps: ReportLifecycleDeps) {
     this.store = deps.store;
@@ -91,6 +95,7 @@ export class ReportLifecycle {
       deps.crashAt !== undefined ? deps.crashAt : ((process.env.ASSETDESK_CRASH_AT as CrashPoint | undefined) ?? null);
     this.log = deps.logger.child({ component: 'reports', environment: deps.environment });
     this.coordination = deps.coordination ?? LOCAL_COORDINATION;
+    this.finishesRemovals = this.coordination.finishesRemovals;
     this.poller = createReportPoller({
       ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}),
       clock: this.clock,
@@ -172,14 +177,65 @@ export class ReportLifecycle {
    * outcome, never sent twice (Plaid may hold that report, whose token we cannot learn).
    */
   async resume(): Promise<void> {
-    for (const report of await this.store.reports.listPending(this.environment)) await this.carryOn(report);
+    // Removals first: a report whose removal was sent to Plaid is neither polled nor resubmitted.
+    const removing = this.coordination.finishesRemovals
+      ? await this.store.reports.listUnfinishedRemovals(this.environment)
+      : [];
+    for (const report of removing) await this.finishRemoval(report);
+    for (const report of await this.store.reports.listPending(this.environment))
+      if (!removing.some((r) => r.id === report.id)) await this.carryOn(report);
   }
 
-  /** A pending report another desk stopped polling (it closed or crashed): this desk carries it on. */
+  /**
+   * A report another desk left (it closed or crashed): one still pending is carried on, one whose removal was
+   * sent to Plaid is removed.
+   */
   async takeOver(reportId: string): Promise<void> {
     const report = await this.store.reports.get(reportId);
-    if (report?.status === 'pending' && report.environment === this.environment) await this.carryOn(report);
+    if (report?.environment !== this.environment || report.status === 'removed')
+      return this.coordination.release(reportId);
+    if (this.coordination.finishesRemovals && (await removalSent(this.store, reportId)))
+      return this.finishRemoval(report);
+    if (report.status === 'pending') await this.carryOn(report);
     else await this.coordination.release(reportId);
+  }
+
+  /**
+   * A removal sent to Plaid before AssetDesk stopped, the report not yet marked removed here: sent again (Plaid's
+   * "already gone" counts as done) and recorded once. Should Plaid not answer, it is tried at the next start; the
+   * report is kept meanwhile (on a team this desk keeps holding it, so no other desk repeats the failure).
+   */
+  private async finishRemoval(report: ReportRecord): Promise<void> {
+    if (!(await this.coordination.claim(report.id))) return;
+    try {
+      const reason = (await removalSent(this.store, report.id))?.detail.reason;
+      const token = report.plaidReportId ? await this.store.reports.reportToken(report.id) : null;
+      if (token) await this.deps.gateway.removeReport(token);
+      const removedHere = await this.store.transaction(async () => {
+        if (!(await this.store.reports.markRemoved(report.id))) return false;
+        await this.store.activity.append({
+          action: 'report_removed',
+          applicantId: report.applicantId,
+          reportId: report.id,
+          detail: {
+            plaidReportId: report.plaidReportId,
+            status: report.status,
+            removedAtPlaid: token !== null,
+            ...(typeof reason === 'string' ? { reason } : {}),
+            finishedAfterStop: true,
+          },
+        });
+        return true;
+      });
+      this.log.info('removal left unfinished by a stop is finished', { reportId: report.id, removedHere });
+      if (removedHere) await this.progress({ ...report, status: 'removed' }, 'removed');
+      await this.coordination.release(report.id);
+    } catch (error) {
+      this.log.warn('a removal left unfinished could not be finished; tried again at the next start', {
+        reportId: report.id,
+        code: (error as AppError).code,
+      });
+    }
   }
 
   private async carryOn(report: ReportRecord): Promise<void> {
@@ -249,8 +305,10 @@ export class ReportLifecycle {
   async remove(reportId: string): Promise<void> {
     const report = await this.requireReport(reportId);
     if (report.status === 'removed') throw await this.alreadyRemoved(reportId);
+    // On a team this desk holds the report while removing it: no other desk takes the removal over meanwhile.
+    await this.coordination.claim(reportId);
     // A failed report too: one Plaid accepted (or may hold) goes at Plaid first; one it never named, here only.
-    const removedAtPlaid = await this.removeAtPlaid(report);
+    const removedAtPlaid = await removeAtPlaid(this.deps, report);
     const removedHere = await this.store.transaction(async () => {
       // Another desk may have removed it meanwhile (Plaid answers its second removal as done): logged once.
       if (!(await this.store.reports.markRemoved(reportId))) return false;
@@ -262,6 +320,7 @@ export class ReportLifecycle {
       });
       return true;
     });
+    await this.coordination.release(reportId);
     if (!removedHere) throw await this.alreadyRemoved(reportId);
     this.log.info('report removed', { reportId, status: report.status, removedAtPlaid });
   }
@@ -274,15 +333,6 @@ export class ReportLifecycle {
       message: `This report was already removed${entry?.actor ? `, by ${entry.actor}` : ''}. There is nothing left to remove.`,
       retryable: false,
     });
-  }
-
-  /** Removal at Plaid only (applicant deletion and retention delete locally themselves); true when asked of Plaid. */
-  async removeAtPlaid(report: ReportSummary): Promise<boolean> {
-    if (!report.plaidReportId || report.status === 'removed') return false;
-    const token = await this.store.reports.reportToken(report.id);
-    if (!token) return false;
-    await this.deps.gateway.removeReport(token);
-    return true;
   }
 
   /**

@@ -1,8 +1,8 @@
 import { AssetReportAddOns, type AssetReportCreateRequest } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import type { PlaidEnvironment } from '../../../shared/domain';
-import type { AssetDeskStore, ReportRecord } from '../../db';
+import type { ActivityEntry, PlaidEnvironment, ReportSummary } from '../../../shared/domain';
+import { REPORT_REMOVAL_SENT, type AssetDeskStore, type ReportRecord } from '../../db';
 import type { PlaidGateway } from '../plaid-gateway';
 import { notFound } from '../service-context';
 
@@ -49,6 +49,35 @@ export const REPORT_ENDPOINTS = {
 /** Whether the row's request was sent to Plaid (see REPORT_SENT). */
 export async function requestWasSent(store: AssetDeskStore, reportId: string): Promise<boolean> {
   return (await store.activity.list({ reportId })).some((entry) => entry.action === REPORT_SENT);
+}
+
+/** The removal of a report sent to Plaid, or null (see REPORT_REMOVAL_SENT): its entry carries why it was removed. */
+export async function removalSent(store: AssetDeskStore, reportId: string): Promise<ActivityEntry | null> {
+  return (await store.activity.list({ reportId })).find((entry) => entry.action === REPORT_REMOVAL_SENT) ?? null;
+}
+
+/**
+ * Removes a report at Plaid, writing REPORT_REMOVAL_SENT before the request leaves: should AssetDesk stop before
+ * the report is marked removed here, the next start finishes the removal (ReportLifecycle.resume). True when Plaid
+ * was asked; false for a report Plaid never named (or whose token is gone), which is removed here only.
+ */
+export async function removeAtPlaid(
+  deps: { store: AssetDeskStore; gateway: PlaidGateway },
+  report: ReportSummary,
+  reason?: string,
+): Promise<boolean> {
+  const { store, gateway } = deps;
+  if (!report.plaidReportId || report.status === 'removed') return false;
+  const token = await store.reports.reportToken(report.id);
+  if (!token) return false;
+  await store.activity.append({
+    action: REPORT_REMOVAL_SENT,
+    applicantId: report.applicantId,
+    reportId: report.id,
+    detail: { plaidReportId: report.plaidReportId, ...(reason ? { reason } : {}) },
+  });
+  await gateway.removeReport(token);
+  return true;
 }
 
 export interface PlaidReportIds {

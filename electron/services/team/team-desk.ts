@@ -216,6 +216,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
   const lease = coordinator;
   const coordination: ReportCoordination = {
     shared: true,
+    finishesRemovals: config.role !== 'processor',
     lockLoan: (loanId) => lockLoanForReportCreation(store.engine, loanId),
     claim: (reportId) => lease.tryClaim(reportId),
     holds: (reportId) => lease.confirm(reportId),
