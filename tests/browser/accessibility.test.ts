@@ -495,6 +495,21 @@ test('a screen loading, or unable to load, still has its level-one heading, and 
   expect(await allViolations(page)).toEqual([]);
 });
 
+test('buttons that repeat on a screen say what they act on', async () => {
+  const loan = (await session!.desk.app.handlers['loans:list']({})).rows.find((row) => row.loanNumber === 'A11Y-1')!;
+  await page.evaluate((target) => (location.hash = target), `#/loans/${loan.id}`);
+  await page.getByTestId('report-history').waitFor();
+  // Before: two buttons named just "Edit" (the terms' and the borrower's), and three "Save" in Settings.
+  expect(await page.getByRole('button', { name: 'Edit', exact: true }).count()).toBe(0);
+  await page.getByRole('button', { name: 'Edit loan terms' }).waitFor();
+  await page.getByRole('button', { name: 'Edit Ada Lovelace' }).waitFor();
+  await page.evaluate(() => (location.hash = '#/settings'));
+  await page.getByTestId('backup-now').waitFor();
+  expect(await page.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0);
+  for (const name of ['Save retention and underwriting', 'Save asset classes', 'Save the backup reminder'])
+    await page.getByRole('button', { name }).waitFor();
+});
+
 test('at 200% zoom (a 700 px wide window) no screen scrolls sideways as a whole', async () => {
   const { handlers } = session!.desk.app;
   const loans = (await handlers['loans:list']({})).rows;

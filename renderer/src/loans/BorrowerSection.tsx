@@ -147,7 +147,7 @@ export function BorrowerSection({
         <span className="muted nowrap">{index === 0 ? 'Primary borrower' : `Co-borrower ${index}`}</span>
         <span className="spacer" />
         {canEdit && (
-          <Button size="small" onClick={onEdit} data-testid="edit-borrower">
+          <Button size="small" onClick={onEdit} aria-label={`Edit ${name}`} data-testid="edit-borrower">
             Edit
           </Button>
         )}

@@ -181,7 +181,12 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           <h2 id="terms-heading">Loan terms</h2>
           <span className="spacer" />
           {can.edit && (
-            <Button size="small" onClick={() => setDialog({ name: 'terms' })} data-testid="edit-loan">
+            <Button
+              size="small"
+              onClick={() => setDialog({ name: 'terms' })}
+              aria-label="Edit loan terms"
+              data-testid="edit-loan"
+            >
               Edit
             </Button>
           )}

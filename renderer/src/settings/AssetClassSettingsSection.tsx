@@ -137,7 +137,13 @@ function AssetClassForm({ settings, onSaved }: { settings: AssetClassSettings; o
         </div>
       </div>
       <div className="form-actions">
-        <Button type="submit" variant="primary" busy={busy} data-testid="save-asset-classes">
+        <Button
+          type="submit"
+          variant="primary"
+          busy={busy}
+          aria-label="Save asset classes"
+          data-testid="save-asset-classes"
+        >
           Save
         </Button>
       </div>

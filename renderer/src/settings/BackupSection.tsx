@@ -419,7 +419,12 @@ export function BackupSection() {
               onChange={(e) => setReminderDays(e.target.value)}
               data-testid="backup-reminder-days"
             />
-            <Button type="submit" busy={busy === 'reminder'} disabled={reminderDays === ''}>
+            <Button
+              type="submit"
+              busy={busy === 'reminder'}
+              disabled={reminderDays === ''}
+              aria-label="Save the backup reminder"
+            >
               Save
             </Button>
           </form>

@@ -536,7 +536,13 @@ function UnderwritingSection({ settings, onChange }: { settings: Settings; onCha
           </div>
         </div>
         <div className="form-actions">
-          <Button type="submit" variant="primary" busy={busy} data-testid="save-underwriting">
+          <Button
+            type="submit"
+            variant="primary"
+            busy={busy}
+            aria-label="Save retention and underwriting"
+            data-testid="save-underwriting"
+          >
             Save
           </Button>
         </div>
