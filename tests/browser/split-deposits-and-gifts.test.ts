@@ -219,6 +219,26 @@ test('undoing the gift brings its finding back; the activity log has each step i
   expect(pageErrors).toEqual([]);
 });
 
+test('at 200% zoom (a 700 px wide window) the split groups and gifts fit: the screen does not scroll sideways', async () => {
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+  await page.getByTestId('split-deposits-and-gifts').waitFor();
+  await page.setViewportSize({ width: 700, height: 450 });
+  try {
+    const sizes = await page.evaluate(() => {
+      const main = document.querySelector('main')!;
+      const section = document.querySelector('[data-testid=split-deposits-and-gifts]')!;
+      return {
+        page: document.scrollingElement!.scrollWidth <= innerWidth,
+        main: main.scrollWidth <= main.clientWidth,
+        section: section.scrollWidth <= section.clientWidth,
+      };
+    });
+    expect(sizes).toEqual({ page: true, main: true, section: true });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
+
 test('a group half sourced says so; its note goes on the deposits left, and Undo withdraws every note', async () => {
   await page.evaluate((id) => void (location.hash = `#/reports/${id}`), halfId);
   await page.getByTestId('split-deposits-and-gifts').waitFor();
