@@ -510,6 +510,19 @@ test('buttons that repeat on a screen say what they act on', async () => {
     await page.getByRole('button', { name }).waitFor();
 });
 
+test('a dialog opened by its shortcut gives the focus back to the screen when it closes', async () => {
+  await page.evaluate(() => (location.hash = '#/loans'));
+  await page.getByTestId('pipeline-table').waitFor();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('n');
+  await page.getByTestId('loan-form').waitFor();
+  expect(await focusedTestId()).toBe('field-loanNumber');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('loan-form').waitFor({ state: 'detached' });
+  // Before: nothing had the focus when N was pressed, so nothing got it back: the page's body, ring-less.
+  expect(await focusedTestId()).toBe('main');
+});
+
 test('at 200% zoom (a 700 px wide window) no screen scrolls sideways as a whole', async () => {
   const { handlers } = session!.desk.app;
   const loans = (await handlers['loans:list']({})).rows;

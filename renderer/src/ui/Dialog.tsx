@@ -44,8 +44,11 @@ export function Dialog({ title, onClose, children, footer, size = 'normal', test
     return () => {
       dialog.removeEventListener('cancel', onCancel);
       if (dialog.open) dialog.close();
-      // Give focus back to what opened the dialog (the browser does not when the node is removed).
-      if (previouslyFocused && previouslyFocused.isConnected) previouslyFocused.focus();
+      // Give focus back to what opened the dialog (the browser does not when the node is removed). Opened by a
+      // shortcut with nothing focused, or its opener gone, the focus goes to the screen rather than nowhere.
+      if (previouslyFocused && previouslyFocused !== document.body && previouslyFocused.isConnected)
+        previouslyFocused.focus();
+      else document.getElementById('main')?.focus();
     };
   }, []);
 
