@@ -523,6 +523,24 @@ test('a dialog opened by its shortcut gives the focus back to the screen when it
   expect(await focusedTestId()).toBe('main');
 });
 
+test('a notice stays while the keyboard is on it, and dismissing it leaves the focus on the screen', async () => {
+  await page.evaluate(() => (location.hash = '#/settings'));
+  const save = page.getByTestId('save-underwriting');
+  await save.focus();
+  await page.keyboard.press('Enter');
+  const notice = page.getByTestId('toasts').locator('.toast').filter({ hasText: 'Settings saved.' });
+  await notice.waitFor();
+  // The notice's own button, reached from the keyboard (it follows the screen in the Tab order).
+  await notice.getByRole('button', { name: 'Dismiss notice' }).focus();
+  await page.waitForTimeout(7_000); // past the 6 s a notice lasts
+  // Before: the notice left on its timer while the officer was on it, and the focus fell to the page's body.
+  expect(await notice.count()).toBe(1);
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Dismiss notice');
+  await page.keyboard.press('Enter');
+  await notice.waitFor({ state: 'detached' });
+  expect(await focusedTestId()).toBe('main');
+});
+
 test('at 200% zoom (a 700 px wide window) no screen scrolls sideways as a whole', async () => {
   const { handlers } = session!.desk.app;
   const loans = (await handlers['loans:list']({})).rows;
