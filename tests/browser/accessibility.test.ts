@@ -541,6 +541,52 @@ test('a notice stays while the keyboard is on it, and dismissing it leaves the f
   expect(await focusedTestId()).toBe('main');
 });
 
+test('every dialog traps the keyboard, closes with Escape and gives the focus back to its opener; axe finds nothing', async () => {
+  const { handlers } = session!.desk.app;
+  const loan = (await handlers['loans:list']({})).rows.find((row) => row.loanNumber === 'A11Y-1')!;
+  const [report] = (await handlers['reports:search']({})).rows;
+  const found: string[] = [];
+  const check = async (opener: string, dialogTestId: string) => {
+    await page.getByTestId(opener).first().focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId(dialogTestId);
+    await dialog.waitFor();
+    found.push(...(await allViolations(page)).map((v) => `${dialogTestId}: ${v}`));
+    // Tab goes round inside the dialog (or out to the browser's own controls, which the page does not own).
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      const where = await page.evaluate(() =>
+        document.activeElement === document.body || document.activeElement?.closest('dialog[open]') ? 'in' : 'out',
+      );
+      if (where === 'out') found.push(`${dialogTestId}: Tab left the dialog`);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    if ((await focusedTestId()) !== opener) found.push(`${dialogTestId}: focus went to ${await focusedTestId()}`);
+  };
+  await page.evaluate((target) => (location.hash = target), `#/loans/${loan.id}`);
+  await page.getByTestId('report-history').waitFor();
+  await check('edit-loan', 'loan-terms-dialog');
+  await check('edit-borrower', 'borrower-dialog');
+  await check('add-co-borrower', 'borrower-dialog');
+  await check('remove-item', 'confirm-dialog');
+  await check('send-hosted-link', 'hosted-link-dialog');
+  await check('create-report', 'create-report-dialog');
+  await check('delete-loan', 'confirm-dialog');
+  await page.evaluate((target) => (location.hash = target), `#/reports/${report!.id}`);
+  await page.getByTestId('findings-panel').waitFor();
+  await page.getByTestId('tab-pdf').click();
+  await page.locator('#rp-panel-pdf .textLayer').first().waitFor();
+  found.push(...(await allViolations(page)).map((v) => `PDF tab: ${v}`));
+  await page.getByTestId('tab-actions').click();
+  await page.getByTestId('action-refresh').waitFor();
+  found.push(...(await allViolations(page)).map((v) => `actions tab: ${v}`));
+  await check('action-refresh', 'refresh-dialog');
+  await check('action-filter', 'filter-dialog');
+  await check('action-remove', 'confirm-dialog');
+  expect(found).toEqual([]);
+});
+
 test('at 200% zoom (a 700 px wide window) no screen scrolls sideways as a whole', async () => {
   const { handlers } = session!.desk.app;
   const loans = (await handlers['loans:list']({})).rows;
