@@ -65,6 +65,8 @@ export const ErrorCodes = {
   historyInUse: 'HISTORY_IN_USE',
   exportFailed: 'EXPORT_FAILED',
   network: 'NETWORK_ERROR',
+  /** AssetDesk is quitting (or restarting): the Plaid call was not sent. */
+  stopping: 'APP_STOPPING',
   internal: 'INTERNAL_ERROR',
   cancelled: 'CANCELLED',
   /** The officer typed a loan number another file already has. */

@@ -15,6 +15,7 @@ import {
 import type { Logger } from '../log/logger';
 import { sweepRetention } from './removal';
 import type { ServiceContext } from './service-context';
+import { Stopping } from './stopping';
 import { createKeychainVault, keychainUnavailableError, type KeychainVault } from './vault';
 import { createWebhookDesk, type WebhookDesk } from './webhook-desk';
 import { RuntimeSecrets, rememberingTeamSecrets } from './runtime-secrets';
@@ -54,6 +55,8 @@ export class AppRuntime {
   readonly teamKeychain: TeamKeychain;
   /** Plaid keys and the team database password this run has used: never written to the log. */
   readonly secrets = new RuntimeSecrets();
+  /** Stopping this run: what Plaid calls may still do, and how long saving what Plaid made may take. */
+  readonly stopping: Stopping;
   /** Start-up work that runs after start() resolved (report resumption, retention); never rejects. */
   background: Promise<void> = Promise.resolve();
   /** What that work is doing now, for the officer's status line; null when idle. */
@@ -69,6 +72,7 @@ export class AppRuntime {
     this.log = deps.logger.child({ component: 'app' });
     this.clock = deps.clock ?? (() => new Date());
     this.desk = openDeskState(deps.userDataDir, this.log);
+    this.stopping = new Stopping(deps.stopGraceMs);
     // Plaid keys come from the team database on a team (the admin's), from this desk's keychain otherwise.
     this.vault = withTeamCredentials(
       createKeychainVault({
@@ -88,6 +92,7 @@ export class AppRuntime {
       ...deps,
       vault: this.vault,
       clock: this.clock,
+      stopping: this.stopping,
       coordination: () => this.team?.coordination,
       // Only the current session puts our webhook URL into Plaid requests.
       webhookUrl: (of) => (of === this.session ? this.webhooks.url() : null),
@@ -244,6 +249,7 @@ export class AppRuntime {
   /** Resolves once the keychain is probed and the store is open; nothing here waits on Plaid. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.stopping.reset();
     // A restart (restore, unlock) begins with a clean status line; what is still due is told again below.
     if (this.backgroundWork) this.publish(null);
     // A history on disk means its key must exist: the vault then never creates a new one.
@@ -347,6 +353,9 @@ export class AppRuntime {
     this.stopped = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.teamRetry) clearTimeout(this.teamRetry);
+    // Plaid first: nothing new is sent, reads in flight are abandoned (repeated at the next start), and what saves
+    // something Plaid makes gets the grace to finish; so no Plaid outage holds the quit for longer than that.
+    await this.stopping.begin();
     if (this.session) await closeSession(this.session);
     await this.background;
     await this.webhooks.stop();

@@ -60,6 +60,8 @@ export interface AppServicesDeps {
   transport?: 'electron' | 'web-bridge';
   /** Team mode: how often this desk looks for pending reports nobody polls (default 1 s). */
   teamTakeoverMs?: number;
+  /** How long stopping waits for a request that makes something at Plaid to answer (default 10 s; see stopping.ts). */
+  stopGraceMs?: number;
 }
 
 export type EnvironmentChangedListener = (change: {

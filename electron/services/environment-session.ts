@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger';
 import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from './plaid-gateway';
 import type { ReportCoordination } from './reports/coordination';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './reports/lifecycle';
+import type { Stopping } from './stopping';
 import type { CredentialEnvironment, KeychainVault, PlaidCredentials } from './vault';
 
 /**
@@ -54,6 +55,8 @@ export interface SessionFactoryDeps {
   coordination?: () => ReportCoordination | undefined;
   plaidBasePaths?: Partial<Record<CredentialEnvironment, string>>;
   gatewayOptions?: Pick<PlaidGatewayOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs' | 'sleep'>;
+  /** AssetDesk stopping, shared by every gateway of the run. */
+  stopping?: Stopping;
   /** The webhook URL for a session's requests, or null (e.g. once the session is no longer current). */
   webhookUrl: (session: EnvironmentSession) => string | null;
   /** Told the keys of every gateway made (to keep them out of the log). */
@@ -89,6 +92,7 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
       logger: deps.logger,
       ...(override ? { basePath: override } : {}),
       ...deps.gatewayOptions,
+      ...(deps.stopping ? { stopping: deps.stopping } : {}),
     });
   }
 

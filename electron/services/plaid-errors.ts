@@ -124,6 +124,28 @@ export function outcomeUnknownAfterStop(endpoint: string): AppError {
   return outcomeUnknownBecause(endpoint, "AssetDesk stopped before Plaid's answer was saved", undefined, 'STOPPED');
 }
 
+/**
+ * A request that makes something, sent before AssetDesk began to quit, that Plaid had not answered when the grace
+ * for it ran out: AssetDesk stopped waiting, and Plaid may have acted on it.
+ */
+export function outcomeUnknownWhileStopping(endpoint: string, graceMs: number): AppError {
+  return outcomeUnknownBecause(
+    endpoint,
+    `AssetDesk was quitting and Plaid did not answer within ${Math.round(graceMs / 1000)} seconds`,
+    undefined,
+    'STOPPING',
+  );
+}
+
+/** A Plaid call AssetDesk did not send because it is quitting (or restarting): Plaid certainly did nothing. */
+export function notSentWhileStopping(): AppError {
+  return new AppError({
+    code: ErrorCodes.stopping,
+    message: 'AssetDesk is quitting, so this was not sent to Plaid. Do it again once AssetDesk is open again.',
+    retryable: true,
+  });
+}
+
 function outcomeUnknownBecause(
   endpoint: string,
   happened: string,

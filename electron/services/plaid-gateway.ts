@@ -3,7 +3,16 @@ import type { AxiosResponse, RawAxiosRequestConfig } from 'axios';
 import { AppError, ErrorCodes } from '../../shared/errors';
 import type { PlaidEnvironment } from '../../shared/domain';
 import type { Logger } from '../log/logger';
-import { ANSWER_UNREADABLE, certainlyNotActedOn, outcomeOpen, outcomeUnknown, toAppError } from './plaid-errors';
+import {
+  ANSWER_UNREADABLE,
+  certainlyNotActedOn,
+  notSentWhileStopping,
+  outcomeOpen,
+  outcomeUnknown,
+  outcomeUnknownWhileStopping,
+  toAppError,
+} from './plaid-errors';
+import type { Stopping } from './stopping';
 
 export { certainlyNotActedOn, decodePlaidErrorBody, toAppError, type PlaidErrorBody } from './plaid-errors';
 
@@ -30,6 +39,8 @@ export interface PlaidGatewayOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** AssetDesk stopping: calls end as Stopping says (none is made or waited for past it). */
+  stopping?: Stopping;
 }
 
 /**
@@ -61,6 +72,13 @@ export interface PlaidGateway {
   removeItem(accessToken: string): Promise<void>;
   /** Revokes an audit copy at Plaid; one Plaid no longer knows counts as revoked. */
   removeAuditCopy(auditCopyToken: string): Promise<void>;
+  /**
+   * Runs work that makes something at Plaid and saves Plaid's answer: should AssetDesk begin to stop meanwhile, it
+   * is given the grace period to finish (Stopping.save).
+   */
+  save<T>(work: () => Promise<T>): Promise<T>;
+  /** Whether AssetDesk has begun to stop (its calls are then refused or cut). */
+  readonly stopping: boolean;
 }
 
 /**
@@ -106,6 +124,14 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
   const log = options.logger.child({ component: 'plaid', environment: options.environment });
+  const stopping = options.stopping;
+
+  /**
+   * Once stopping, nothing new leaves: no retry, and no first attempt either, except saving work's own calls while
+   * its grace lasts (an exchange's account look-up, say).
+   */
+  const refused = (attempt: number): boolean =>
+    stopping?.begun === true && (attempt > 1 || !stopping.saving || stopping.graceLeftMs() === 0);
 
   async function run<T>(
     endpoint: string,
@@ -113,16 +139,26 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
     requestOptions: RawAxiosRequestConfig,
     retry: boolean,
   ): Promise<AxiosResponse<T>> {
+    const unsafe = NOT_SAFE_TO_REPEAT.has(endpoint);
     for (let attempt = 1; ; attempt++) {
+      if (refused(attempt)) {
+        log.info('plaid call not sent: AssetDesk is stopping', { endpoint, attempt });
+        throw notSentWhileStopping();
+      }
+      // A request that makes something, or saving work's, may finish within the grace; any other is cut at once.
+      const cut = cutOnStop(stopping, unsafe || stopping?.saving === true);
       try {
-        const response = await send(plaid, requestOptions);
+        const response = await send(withSignal(plaid, cut.signal), requestOptions);
         // Axios hands back text it could not parse as JSON: an answer cut without a sign, or a proxy's page.
         if (requestOptions.responseType !== 'arraybuffer' && !isObject(response.data)) throw unreadable(response);
         log.debug('plaid call ok', { endpoint, status: response.status, requestId: requestIdOf(response), attempt });
         return response;
       } catch (raw) {
+        if (cut.byStopping()) {
+          log.warn('plaid call cut: AssetDesk is stopping', { endpoint, attempt, unsafe });
+          throw unsafe ? outcomeUnknownWhileStopping(endpoint, stopping!.graceMs) : notSentWhileStopping();
+        }
         const status = (raw as { response?: { status?: number } }).response?.status;
-        const unsafe = NOT_SAFE_TO_REPEAT.has(endpoint);
         const notActedOn = certainlyNotActedOn(raw);
         // A call that makes something, failing in a way that leaves Plaid's outcome open, must not be repeated.
         const error = unsafe && !notActedOn && outcomeOpen(raw) ? outcomeUnknown(endpoint, raw) : toAppError(raw);
@@ -135,7 +171,10 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
         // Full jitter: a random wait up to the exponential ceiling spreads retries from parallel reports.
         const ceiling = Math.min(maxDelay, baseDelay * 2 ** (attempt - 1));
         const retryAfter = retryAfterMs(raw);
-        await sleep(Math.max(retryAfter ?? 0, Math.floor(random() * ceiling)));
+        // Stopping ends the wait at once (the next attempt is then refused).
+        await untilStopping(stopping, sleep(Math.max(retryAfter ?? 0, Math.floor(random() * ceiling))));
+      } finally {
+        cut.done();
       }
     }
   }
@@ -163,8 +202,67 @@ export function createPlaidGateway(options: PlaidGatewayOptions): PlaidGateway {
       return bytes;
     },
     ...removals(calls),
+    save: (work) => (stopping ? stopping.save(work) : work()),
+    get stopping() {
+      return stopping?.begun === true;
+    },
   };
   return gateway;
+}
+
+/**
+ * The abort signal of one attempt: when stopping begins it aborts at once, or (`patient`) when the grace is over.
+ * `byStopping` tells an attempt cut this way from one that failed by itself.
+ */
+function cutOnStop(stopping: Stopping | undefined, patient: boolean) {
+  const controller = new AbortController();
+  const stopSignal = stopping?.signal;
+  let timer: NodeJS.Timeout | undefined;
+  let cutHere = false;
+  const cut = () => {
+    cutHere = true;
+    controller.abort();
+  };
+  const onStop = () => {
+    if (patient) timer = setTimeout(cut, stopping!.graceLeftMs());
+    else cut();
+  };
+  if (stopSignal?.aborted) onStop();
+  else stopSignal?.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: controller.signal,
+    byStopping: () => cutHere,
+    done: () => {
+      stopSignal?.removeEventListener('abort', onStop);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The Plaid client with every request carrying `signal` (each SDK method takes its request, then axios options). */
+function withSignal(plaid: PlaidApi, signal: AbortSignal): PlaidApi {
+  return new Proxy(plaid, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (request: unknown, options?: RawAxiosRequestConfig) =>
+        (value as (r: unknown, o: RawAxiosRequestConfig) => unknown).call(target, request, { ...options, signal });
+    },
+  });
+}
+
+/** Waits for `wait`, or less once stopping begins. */
+async function untilStopping(stopping: Stopping | undefined, wait: Promise<void>): Promise<void> {
+  const signal = stopping?.signal;
+  if (!signal) return wait;
+  if (signal.aborted) return;
+  let onStop: (() => void) | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    onStop = () => resolve();
+    signal.addEventListener('abort', onStop);
+  });
+  await Promise.race([wait, stopped]);
+  signal.removeEventListener('abort', onStop!);
 }
 
 /** Plaid-side removals, each done once whatever Plaid answers for a token it no longer knows. */

@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request the app sent to Plaid, as seen on the wire. */
@@ -17,6 +17,8 @@ export interface SeenCall {
 export async function startCountingProxy(target: string, now: () => number = Date.now) {
   const calls: SeenCall[] = [];
   const upstream = new URL(target);
+  // Not Node's global agent: its sockets time out after 5 s, which would answer a slow Plaid with a 502 here.
+  const agent = new Agent({ keepAlive: true });
   // Plaid answered this path, and the app must not hear it: `then` runs (kills the app) once the answer is in.
   let cutAfterAnswer: { path: string; then: () => void; hang: boolean } | null = null;
   const server = createServer((req, res) => {
@@ -31,6 +33,7 @@ export async function startCountingProxy(target: string, now: () => number = Dat
         path: req.url,
         method: req.method,
         headers: { ...req.headers, host: upstream.host },
+        agent,
       },
       (answer) => {
         const chunks: Buffer[] = [];
@@ -73,6 +76,7 @@ export async function startCountingProxy(target: string, now: () => number = Dat
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };

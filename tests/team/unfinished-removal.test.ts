@@ -61,7 +61,7 @@ describe("another officer's desk finishes a removal the first desk left", () => 
     // Plaid removes the report; its answer never reaches the first desk.
     let answered = false;
     proxy.cutAfterAnswer('/asset_report/remove', () => (answered = true), { hang: true });
-    void first.handlers['reports:remove']({ reportId: report.id }).catch(() => undefined);
+    const removal = first.handlers['reports:remove']({ reportId: report.id }).catch((error: unknown) => error);
     await until(() => answered, "Plaid's answer to the removal");
     expect((await processor.handlers['reports:summary']({ reportId: report.id })).status).toBe('ready');
 
@@ -72,6 +72,8 @@ describe("another officer's desk finishes a removal the first desk left", () => 
 
     // The first desk closes (its answer never came): the second finishes the removal.
     await first.services.stop();
+    // Quitting abandons the removal at once (it is finished at the next start, or by another desk).
+    expect(await removal).toMatchObject({ code: 'APP_STOPPING' });
     await until(
       async () => (await second.handlers['reports:summary']({ reportId: report.id })).status === 'removed',
       'the second desk to finish the removal',

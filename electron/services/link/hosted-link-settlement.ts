@@ -1,5 +1,5 @@
 import type { LinkTokenGetResponse } from 'plaid';
-import { AppError } from '../../../shared/errors';
+import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { HostedLinkSessionRecord } from '../../db';
 import type { HostedLinkDeps } from './hosted-link';
 
@@ -111,6 +111,8 @@ async function addResults(deps: HostedLinkDeps, session: HostedLinkSessionRecord
       await deps.store.hostedLinkSessions.addItem(session.id, item.id);
       added += 1;
     } catch (error) {
+      // AssetDesk is quitting: the session stays waiting, and its result is added at the next start.
+      if (error instanceof AppError && error.code === ErrorCodes.stopping) throw error;
       deps.log.warn('hosted link result not added', { hostedLinkId: session.id, code: (error as AppError).code });
     }
   }

@@ -122,7 +122,8 @@ export class ItemService {
   async complete(applicantId: string, publicToken: string, _metadata: LinkMetadataInput): Promise<Item> {
     await this.requireApplicant(applicantId);
     const { store, gateway, environment, log } = this;
-    return exchangeAndStoreItem({ store, gateway, environment, log }, applicantId, publicToken);
+    // Should AssetDesk quit meanwhile, an exchange on its way gets the grace to answer and its Item to be stored.
+    return gateway.save(() => exchangeAndStoreItem({ store, gateway, environment, log }, applicantId, publicToken));
   }
 
   /** After update-mode Link: ask Plaid whether the Item is healthy again, and record it. */

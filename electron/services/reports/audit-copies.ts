@@ -43,17 +43,20 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
           message: 'This report was removed at Plaid, so it cannot be shared.',
           retryable: false,
         });
-      const created = await gateway.call('/asset_report/audit_copy/create', (p) =>
-        p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }),
-      );
-      const copy = await store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
-      await store.activity.append({
-        action: 'audit_copy_created',
-        applicantId: report.applicantId,
-        reportId,
-        detail: { auditCopyId: copy.id, auditorId },
+      // Should AssetDesk quit meanwhile, the request on its way gets the grace to answer and the copy to be kept.
+      return gateway.save(async () => {
+        const created = await gateway.call('/asset_report/audit_copy/create', (p) =>
+          p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }),
+        );
+        const copy = await store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
+        await store.activity.append({
+          action: 'audit_copy_created',
+          applicantId: report.applicantId,
+          reportId,
+          detail: { auditCopyId: copy.id, auditorId },
+        });
+        return copy;
       });
-      return copy;
     },
 
     async remove(auditCopyId: string): Promise<void> {

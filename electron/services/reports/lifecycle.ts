@@ -22,6 +22,7 @@ import {
   checkFilterAccounts,
   checkReportRequest,
   REPORT_ENDPOINTS,
+  REPORT_NOT_SENT,
   REPORT_REQUESTED,
   REPORT_SENT,
   removalSent,
@@ -253,6 +254,8 @@ export class ReportLifecycle {
       this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
       await this.submit(report).catch((error: unknown) => {
         this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code });
+        // Quitting before it left: it is sent at the next start, nothing to tell.
+        if (error instanceof AppError && error.code === ErrorCodes.stopping) return;
         // No dialog waits for this answer (the officer asked before the restart): a refusal, which leaves no
         // report behind, is said in a notice, as a report that failed later is.
         if (error instanceof AppError && certainlyNothingMade(error))
@@ -400,7 +403,15 @@ export class ReportLifecycle {
   private submit(pending: ReportRecord): Promise<ReportRecord> {
     const running = this.submitting.get(pending.id);
     if (running) return running;
-    const work = this.sendAndAttach(pending).finally(() => this.submitting.delete(pending.id));
+    // Should AssetDesk quit meanwhile, a request on its way gets the grace to answer and its ids to be saved. The
+    // polling starts outside that work: a poll is abandoned at once when AssetDesk stops, and done at the next start.
+    const work = this.deps.gateway
+      .save(() => this.sendAndAttach(pending))
+      .then((attached) => {
+        this.poller.start(attached.id);
+        return attached;
+      })
+      .finally(() => this.submitting.delete(pending.id));
     this.submitting.set(pending.id, work);
     return work;
   }
@@ -422,6 +433,19 @@ export class ReportLifecycle {
         error instanceof AppError
           ? error
           : new AppError({ code: ErrorCodes.internal, message: 'Plaid could not start this report.', retryable: true });
+      if (appError.code === ErrorCodes.stopping) {
+        // AssetDesk began to quit before the request reached Plaid: it stays pending, and is sent at the next start.
+        await store.activity.append({
+          action: REPORT_NOT_SENT,
+          applicantId: pending.applicantId,
+          reportId: pending.id,
+          detail: { kind: pending.kind },
+        });
+        throw appError;
+      }
+      // Sent, and AssetDesk stopped waiting for the answer: at the next start it ends failed, outcome unknown, as
+      // after a crash (REPORT_SENT stands), and is never sent twice.
+      if (gateway.stopping && !certainlyNothingMade(appError)) throw appError;
       // Nothing at Plaid: the row would only be a "Failed" report of nothing; the officer reads the error instead.
       if (certainlyNothingMade(appError)) await this.discardNeverMade(pending, appError);
       else await this.recordFailure(pending, plaidErrorBodyOf(appError));
@@ -453,9 +477,7 @@ export class ReportLifecycle {
       kind: pending.kind,
       plaidReportId: reply.asset_report_id,
     });
-    const attached = await this.requireReport(pending.id);
-    this.poller.start(attached.id);
-    return attached;
+    return this.requireReport(pending.id);
   }
 
   /**

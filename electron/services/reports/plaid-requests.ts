@@ -46,9 +46,19 @@ export const REPORT_ENDPOINTS = {
   filter: '/asset_report/filter',
 } as const;
 
-/** Whether the row's request was sent to Plaid (see REPORT_SENT). */
+/**
+ * Written after REPORT_SENT when the request certainly never reached Plaid after all: AssetDesk began to quit before
+ * it left (or while waiting to try again after Plaid refused it unseen). The row is then sent at the next start.
+ */
+export const REPORT_NOT_SENT = 'report_request_not_sent';
+
+/** Whether the row's request was sent to Plaid: its latest REPORT_SENT is not followed by REPORT_NOT_SENT. */
 export async function requestWasSent(store: AssetDeskStore, reportId: string): Promise<boolean> {
-  return (await store.activity.list({ reportId })).some((entry) => entry.action === REPORT_SENT);
+  // Newest first: the latest of the two says.
+  const latest = (await store.activity.list({ reportId })).find(
+    (entry) => entry.action === REPORT_SENT || entry.action === REPORT_NOT_SENT,
+  );
+  return latest?.action === REPORT_SENT;
 }
 
 /** The removal of a report sent to Plaid, or null (see REPORT_REMOVAL_SENT): its entry carries why it was removed. */
