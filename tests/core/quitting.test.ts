@@ -96,31 +96,34 @@ describe.skipIf(!hasKeychain)('quitting while Plaid is slow or away', () => {
   const reportOf = async (h: CoreHarness, loanId: string) =>
     (await h.handlers['loans:get']({ loanId })).reports.filter((r) => r.kind === 'create');
 
-  test('a poll whose answer is slow is abandoned at once, and the report is fetched at the next start', async () => {
-    const { proxy, start } = await desk();
-    const h = await start();
-    const borrower = await createApplicant(h.handlers, { loanNumber: 'LN-QUIT-POLL' });
-    const item = await linkBank(h, borrower.id);
-    emulator.faults.addLatency('/asset_report/get', 60_000);
-    const report = await h.handlers['reports:create']({
-      loanId: borrower.loanId,
-      itemIds: [item.id],
-      daysRequested: 61,
-      includeApplicantDetails: false,
-    });
-    await until(() => proxy.count('/asset_report/get') > 0, 'a poll on its way');
+  test.each(['/asset_report/get', '/asset_report/pdf/get'])(
+    'a %s whose answer is slow is abandoned at once, and the report is fetched at the next start',
+    async (endpoint) => {
+      const { proxy, start } = await desk();
+      const h = await start();
+      const borrower = await createApplicant(h.handlers, { loanNumber: 'LN-QUIT-POLL' });
+      const item = await linkBank(h, borrower.id);
+      emulator.faults.addLatency(endpoint, 60_000);
+      const report = await h.handlers['reports:create']({
+        loanId: borrower.loanId,
+        itemIds: [item.id],
+        daysRequested: 61,
+        includeApplicantDetails: false,
+      });
+      await until(() => proxy.count(endpoint) > 0, 'a poll or download on its way');
 
-    // Before: stop waited for the poll (its answer 60 s away, cut by the 30 s timeout).
-    expect(await timedStop(h)).toBeLessThan(2_000);
-    emulator.faults.addLatency('/asset_report/get', 0);
+      // Before: stop waited for it (its answer 60 s away, cut by the 30 s timeout).
+      expect(await timedStop(h)).toBeLessThan(2_000);
+      emulator.faults.addLatency(endpoint, 0);
 
-    const again = await start();
-    await until(
-      async () => (await again.handlers['reports:summary']({ reportId: report.id })).status === 'ready',
-      'the report fetched after the restart',
-    );
-    expect(proxy.count('/asset_report/create')).toBe(1);
-  });
+      const again = await start();
+      await until(
+        async () => (await again.handlers['reports:summary']({ reportId: report.id })).status === 'ready',
+        'the report fetched after the restart',
+      );
+      expect(proxy.count('/asset_report/create')).toBe(1);
+    },
+  );
 
   test('a create answered within the grace keeps its ids, and the report is fetched at the next start', async () => {
     const { proxy, start } = await desk();
