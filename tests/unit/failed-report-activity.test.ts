@@ -25,6 +25,13 @@ describe("the activity log's words for refused and removed failed reports", () =
     expect(describeActivity(entry('report_sent', { kind: 'filter' }))).toBe('Filter request sent to Plaid');
   });
 
+  test('a request that never reached Plaid, and a removal on its way, read in words', () => {
+    expect(describeActivity(entry('report_request_not_sent', { kind: 'create' }))).toBe(
+      'Request not sent: AssetDesk stopped before it reached Plaid',
+    );
+    expect(describeActivity(entry('report_removal_sent', {}))).toBe('Removal request sent to Plaid');
+  });
+
   test('a failed report removed here only says it was not removed at Plaid', () => {
     expect(describeActivity(entry('report_removed', { status: 'failed', removedAtPlaid: false }))).toBe(
       'Failed report removed from AssetDesk (not at Plaid)',

@@ -68,6 +68,10 @@ export function describeActivity(entry: ActivityEntry): string {
         : d.kind === 'filter'
           ? 'Filter request sent to Plaid'
           : 'Report request sent to Plaid';
+    case 'report_request_not_sent':
+      return 'Request not sent: AssetDesk stopped before it reached Plaid';
+    case 'report_removal_sent':
+      return 'Removal request sent to Plaid';
     case 'report_refreshed':
       return 'Report refreshed';
     case 'report_filtered':
