@@ -194,6 +194,28 @@ vi.mock('electron', () => {
   };
 });
 
+/** A channel called by our own page's top frame, as the preload sends it. */
+const call = (channel: string, payload: unknown) => {
+  const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
+  return handlers.get(channel)!({ senderFrame: mainFrame, sender: { mainFrame } }, payload) as Promise<{
+    ok: boolean;
+    value: { borrowers: { id: string }[] };
+  }>;
+};
+
+/** A one-borrower purchase loan opened through loans:create. */
+const createLoan = (loanNumber: string, borrower: { firstName: string; lastName: string; email: string }) =>
+  call('loans:create', {
+    loan: {
+      loanNumber,
+      loanPurpose: 'purchase',
+      applicationDate: new Date().toISOString().slice(0, 10),
+      qualifyingMonthlyIncome: 8000,
+      fundsToClose: 20000,
+    },
+    borrowers: [{ ...borrower, phone: '+1 415 555 0100' }],
+  });
+
 describe('main process startup (Electron mocked, services real)', () => {
   beforeAll(async () => {
     await import('../../electron/main/index');
@@ -338,22 +360,7 @@ describe('main process startup (Electron mocked, services real)', () => {
     // A bank's OAuth page Link opened: Electron makes it a BrowserWindow like any other.
     const popup = new BrowserWindow({}) as unknown as (typeof windows)[number];
     popup.webContents.url = 'https://oauth.some-bank.example/consent';
-    const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
-    const call = (channel: string, payload: unknown) =>
-      handlers.get(channel)!({ senderFrame: mainFrame, sender: { mainFrame } }, payload) as Promise<{
-        ok: boolean;
-        value: { borrowers: { id: string }[] };
-      }>;
-    const loan = await call('loans:create', {
-      loan: {
-        loanNumber: 'LN-EVENTS-1',
-        loanPurpose: 'purchase',
-        applicationDate: new Date().toISOString().slice(0, 10),
-        qualifyingMonthlyIncome: 8000,
-        fundsToClose: 20000,
-      },
-      borrowers: [{ firstName: 'Ana', lastName: 'Lima', email: 'ana@example.com', phone: '+1 415 555 0100' }],
-    });
+    const loan = await createLoan('LN-EVENTS-1', { firstName: 'Ana', lastName: 'Lima', email: 'ana@example.com' });
     expect(loan).toMatchObject({ ok: true });
     expect((await call('handoff:setPin', { pin: '2468' })).ok).toBe(true);
     expect((await call('handoff:start', { applicantId: loan.value.borrowers[0]!.id })).ok).toBe(true);
@@ -363,22 +370,7 @@ describe('main process startup (Electron mocked, services real)', () => {
   });
 
   it("clears Link's and the banks' site data before answering a borrower's turn, and not after a refused call", async () => {
-    const mainFrame = { url: 'app://assetdesk/index.html', parent: null };
-    const call = (channel: string, payload: unknown) =>
-      handlers.get(channel)!({ senderFrame: mainFrame, sender: { mainFrame } }, payload) as Promise<{
-        ok: boolean;
-        value: { borrowers: { id: string }[] };
-      }>;
-    const loan = await call('loans:create', {
-      loan: {
-        loanNumber: 'LN-CLEAR-1',
-        loanPurpose: 'purchase',
-        applicationDate: new Date().toISOString().slice(0, 10),
-        qualifyingMonthlyIncome: 8000,
-        fundsToClose: 20000,
-      },
-      borrowers: [{ firstName: 'Rui', lastName: 'Costa', email: 'rui@example.com', phone: '+1 415 555 0101' }],
-    });
+    const loan = await createLoan('LN-CLEAR-1', { firstName: 'Rui', lastName: 'Costa', email: 'rui@example.com' });
     expect(loan.ok).toBe(true);
     // The events test's turn above was cleared as it began and as it ended; this PIN is the one it set.
     expect(cleared).toHaveLength(2);
