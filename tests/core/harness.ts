@@ -175,6 +175,26 @@ export async function until<T>(
   }
 }
 
+/**
+ * A new loan's borrower links First Platypus Bank at `desk` and a 61-day report is made there; waits until
+ * `watcher` (the same desk, or another desk of a team) reads it as ready.
+ */
+export async function readyReport(desk: CoreHarness, loanNumber: string, watcher: CoreHarness = desk) {
+  const borrower = await createApplicant(desk.handlers, { loanNumber });
+  const item = await linkBank(desk, borrower.id);
+  const report = await desk.handlers['reports:create']({
+    loanId: borrower.loanId,
+    itemIds: [item.id],
+    daysRequested: 61,
+    includeApplicantDetails: false,
+  });
+  await until(
+    async () => (await watcher.handlers['reports:summary']({ reportId: report.id })).status === 'ready',
+    'the report to be ready',
+  );
+  return { borrower, item, report };
+}
+
 /** Plaid token shapes (any environment) that must never leave the main process. */
 export const TOKEN_PATTERN =
   /\b(?:access|public|assets)-(?:sandbox|production|development|emulator)-[0-9a-f-]{36}\b|\ba-(?:sandbox|production|development|emulator)-[A-Z2-7]{20,}\b/;

@@ -7,8 +7,7 @@ import {
   createApplicant,
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET,
-  linkBank,
-  until,
+  readyReport,
   type CoreHarness,
 } from '../core/harness';
 import { setUpTeamDatabase, startTeamDesk, type TeamFixture } from './team-setup';
@@ -34,24 +33,11 @@ describe('two desks acting on the same loan file or report at once', () => {
     await emulator?.close();
   });
 
-  async function readyReport(loanNumber: string) {
-    const borrower = await createApplicant(admin.handlers, { loanNumber });
-    const item = await linkBank(admin, borrower.id);
-    const report = await admin.handlers['reports:create']({
-      loanId: borrower.loanId,
-      itemIds: [item.id],
-      daysRequested: 61,
-      includeApplicantDetails: false,
-    });
-    await until(
-      async () => (await officer.handlers['reports:summary']({ reportId: report.id })).status === 'ready',
-      'the report to be ready at both desks',
-    );
-    return report;
-  }
+  /** Made at the admin's desk, ready as the officer's desk reads it. */
+  const readyAtBothDesks = async (loanNumber: string) => (await readyReport(admin, loanNumber, officer)).report;
 
   it('both remove it: removed once, one entry in the activity log, the second desk told it was already done', async () => {
-    const report = await readyReport('LN-TWICE-0001');
+    const report = await readyAtBothDesks('LN-TWICE-0001');
     const outcomes = await Promise.allSettled([
       admin.handlers['reports:remove']({ reportId: report.id }),
       officer.handlers['reports:remove']({ reportId: report.id }),
@@ -80,7 +66,7 @@ describe('two desks acting on the same loan file or report at once', () => {
   });
 
   it('both refresh it: one refresh report, which the second desk joins', async () => {
-    const report = await readyReport('LN-TWICE-0002');
+    const report = await readyAtBothDesks('LN-TWICE-0002');
     const [a, b] = await Promise.all([
       admin.handlers['reports:refresh']({ reportId: report.id }),
       officer.handlers['reports:refresh']({ reportId: report.id }),
@@ -91,7 +77,7 @@ describe('two desks acting on the same loan file or report at once', () => {
   });
 
   it('one removes it while the other refreshes it: the refresh is refused, saying why', async () => {
-    const report = await readyReport('LN-TWICE-0003');
+    const report = await readyAtBothDesks('LN-TWICE-0003');
     await officer.handlers['reports:remove']({ reportId: report.id });
     await expect(admin.handlers['reports:refresh']({ reportId: report.id })).rejects.toMatchObject({
       code: 'INVALID_PARENT',

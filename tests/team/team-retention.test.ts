@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
-import {
-  createApplicant,
-  EMULATOR_CLIENT_ID,
-  EMULATOR_SECRET,
-  linkBank,
-  until,
-  type CoreHarness,
-} from '../core/harness';
+import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, readyReport, type CoreHarness } from '../core/harness';
 import { setUpTeamDatabase, startTeamDesk, type TeamFixture } from './team-setup';
 
 /**
@@ -32,18 +25,7 @@ describe('retention on a team', () => {
   });
 
   it("is swept by the admin's desk only", async () => {
-    const borrower = await createApplicant(admin.handlers, { loanNumber: 'LN-RETAIN-1' });
-    const item = await linkBank(admin, borrower.id);
-    const report = await admin.handlers['reports:create']({
-      loanId: borrower.loanId,
-      itemIds: [item.id],
-      daysRequested: 61,
-      includeApplicantDetails: false,
-    });
-    await until(
-      async () => (await admin.handlers['reports:summary']({ reportId: report.id })).status === 'ready',
-      'the report to be ready',
-    );
+    const { borrower, report } = await readyReport(admin, 'LN-RETAIN-1');
     await admin.handlers['loans:setStatus']({ loanId: borrower.loanId, status: 'closed' });
     await admin.handlers['settings:update']({ retentionDays: 30 });
 

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { startCountingProxy, type CountingProxy } from '../core/counting-proxy';
-import {
-  createApplicant,
-  EMULATOR_CLIENT_ID,
-  EMULATOR_SECRET,
-  linkBank,
-  until,
-  type CoreHarness,
-} from '../core/harness';
+import { EMULATOR_CLIENT_ID, EMULATOR_SECRET, until, readyReport, type CoreHarness } from '../core/harness';
 import { setUpTeamDatabase, startTeamDesk, type TeamFixture } from './team-setup';
 
 /**
@@ -44,18 +37,7 @@ describe("another officer's desk finishes a removal the first desk left", () => 
   });
 
   it('is finished once, by an officer desk, after the first desk closed', async () => {
-    const borrower = await createApplicant(first.handlers, { loanNumber: 'LN-REMOVAL-1' });
-    const item = await linkBank(first, borrower.id);
-    const report = await first.handlers['reports:create']({
-      loanId: borrower.loanId,
-      itemIds: [item.id],
-      daysRequested: 61,
-      includeApplicantDetails: false,
-    });
-    await until(
-      async () => (await first.handlers['reports:summary']({ reportId: report.id })).status === 'ready',
-      'the report to be ready',
-    );
+    const { report } = await readyReport(first, 'LN-REMOVAL-1');
     const token = (await first.services.internals.store()!.reports.reportToken(report.id))!;
 
     // Plaid removes the report; its answer never reaches the first desk.
