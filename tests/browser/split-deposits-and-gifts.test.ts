@@ -72,9 +72,19 @@ async function markSourced(row: ReturnType<typeof page.getByTestId>, note: strin
   return said;
 }
 
-test('the split group and the gift need attention, each listed with what the officer needs', async () => {
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
+/**
+ * Opens a report from the pipeline, so the section waited for is this report's: going straight from one report to
+ * another, the last report's section is still on screen until the new one replaces it.
+ */
+async function openReport(id: string): Promise<void> {
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('pipeline-screen').waitFor();
+  await page.evaluate((reportId) => void (location.hash = `#/reports/${reportId}`), id);
   await page.getByTestId('split-deposits-and-gifts').waitFor();
+}
+
+test('the split group and the gift need attention, each listed with what the officer needs', async () => {
+  await openReport(reportId);
   expect(await attention()).toBe('3 need attention');
   expect(await finding('large_deposit', 'attention').locator('.rp-finding-title').textContent()).toBe(
     '1 group of smaller deposits from one payer within a week, together above $4,000.00',
@@ -220,8 +230,7 @@ test('undoing the gift brings its finding back; the activity log has each step i
 });
 
 test('at 200% zoom (a 700 px wide window) the split groups and gifts fit: the screen does not scroll sideways', async () => {
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), reportId);
-  await page.getByTestId('split-deposits-and-gifts').waitFor();
+  await openReport(reportId);
   await page.setViewportSize({ width: 700, height: 450 });
   try {
     const sizes = await page.evaluate(() => {
@@ -240,8 +249,7 @@ test('at 200% zoom (a 700 px wide window) the split groups and gifts fit: the sc
 });
 
 test('a group half sourced says so; its note goes on the deposits left, and Undo withdraws every note', async () => {
-  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), halfId);
-  await page.getByTestId('split-deposits-and-gifts').waitFor();
+  await openReport(halfId);
   expect(await group().getAttribute('data-sourced')).toBe('false');
   expect(await group().locator('.chip').textContent()).toBe('1 of 3 sourced');
   expect(await group().getByTestId('split-sourced-note').textContent()).toBe(BOAT);
