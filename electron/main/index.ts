@@ -17,6 +17,7 @@ import type { PlaidEnvironment } from '../../shared/domain';
 import type { ContractHandlers } from '../../shared/ipc/contract';
 import { createAppServices } from '../services/app-services';
 import { createIpcDispatcher } from '../services/ipc-dispatcher';
+import { QUIT_DEADLINE_MS, stopWithin } from '../services/stopping';
 import { createLogger } from '../log/logger';
 import { handleAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createElectronDesktop } from './desktop';
@@ -230,13 +231,16 @@ function main(): void {
   });
 
   app.on('before-quit', (event) => {
-    if (stopping || !services) return;
+    const running = services;
+    if (stopping || !running) return;
     stopping = true;
     event.preventDefault();
-    void services
-      .stop()
-      .catch((error: unknown) => logger.error('stopping services failed', { error }))
-      .finally(() => app.quit());
+    void stopWithin(() => running.stop()).then((result) => {
+      if (result.outcome === 'failed') logger.error('stopping services failed', { error: result.error });
+      if (result.outcome === 'timed-out')
+        logger.warn(`the services had not stopped after ${QUIT_DEADLINE_MS / 1000} s; quitting anyway`);
+      app.quit();
+    });
   });
 
   windows.open().catch((error: unknown) => {

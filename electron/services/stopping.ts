@@ -79,3 +79,28 @@ export class Stopping {
     this.deadline = Number.POSITIVE_INFINITY;
   }
 }
+
+/** How long quitting waits for the services to stop: the saving grace, then a little for closing stores. */
+export const QUIT_DEADLINE_MS = SAVING_GRACE_MS + 5_000;
+
+export type StopOutcome = { outcome: 'stopped' } | { outcome: 'failed'; error: unknown } | { outcome: 'timed-out' };
+
+/**
+ * Runs `stop` for at most `deadlineMs`. Quitting goes ahead either way: a store or a team connection that never
+ * closes must not keep AssetDesk open, and whatever was left half-done is settled at the next start.
+ */
+export async function stopWithin(stop: () => Promise<void>, deadlineMs = QUIT_DEADLINE_MS): Promise<StopOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<StopOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ outcome: 'timed-out' }), deadlineMs);
+  });
+  const stopped = stop().then(
+    (): StopOutcome => ({ outcome: 'stopped' }),
+    (error: unknown): StopOutcome => ({ outcome: 'failed', error }),
+  );
+  try {
+    return await Promise.race([stopped, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
