@@ -10,6 +10,7 @@ import { countEachAccountOnce } from './linked-twice';
 import { checkMissingItems } from './missing-items';
 import { checkNsf } from './nsf';
 import { accountOwnership, borrowerNames, checkOwnership } from './ownership';
+import { markQuotedWords } from './quoted';
 import { DEFAULT_UNDERWRITING_SETTINGS } from './types';
 import type { Finding, FindingSeverity, LoanInputs, UnderwritingAnalysis, UnderwritingSettings } from './types';
 
@@ -98,7 +99,7 @@ export function analyzeReport(
   );
   const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings, ownership.ownership);
 
-  const findings: Finding[] = [
+  const all: Finding[] = [
     ...missingItems.findings,
     ...documentAge.findings,
     ...funds.findings,
@@ -114,6 +115,7 @@ export function analyzeReport(
     .map((finding, index) => ({ finding, index }))
     .sort((a, b) => SEVERITY_ORDER[a.finding.severity] - SEVERITY_ORDER[b.finding.severity] || a.index - b.index)
     .map(({ finding }) => finding);
+  const findings = markQuotedWords(all, [result, ...(options.otherReports ?? [])], settings);
 
   return {
     asOf: toIsoDate(asOf),

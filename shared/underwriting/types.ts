@@ -155,6 +155,11 @@ export interface Finding {
   dates: string[];
   /** The headline amount, when the finding is about money. */
   amount?: number;
+  /**
+   * Words the title or detail quote as they were written (the officer's notes, the bank's descriptions and names)
+   * that hold a YYYY-MM-DD date: shown exactly as written, never reformatted like the lens's own dates.
+   */
+  quoted?: string[];
 }
 
 export const CITATIONS: Record<FindingRule, string> = {

@@ -4,7 +4,7 @@ import { formatDatesInText } from '../ui/format';
 
 /**
  * Each account a finding's title names is named with its bank too (as on the cover page), and the findings' dates
- * are shown as every other date on screen.
+ * are shown as every other date on screen (the officer's and the bank's words quoted in them as written).
  */
 export function withBankNames(
   analysis: UnderwritingAnalysis,
@@ -13,8 +13,8 @@ export function withBankNames(
   const named = withBankNamesInTitles(analysis, report);
   const findings = named.findings.map((finding) => ({
     ...finding,
-    title: formatDatesInText(finding.title),
-    detail: formatDatesInText(finding.detail),
+    title: formatDatesInText(finding.title, finding.quoted),
+    detail: formatDatesInText(finding.detail, finding.quoted),
   }));
   return { ...named, findings };
 }

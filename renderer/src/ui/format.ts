@@ -52,9 +52,18 @@ const ISO_DAY_IN_TEXT = /\b\d{4}-\d{2}-\d{2}\b/g;
 /**
  * A sentence made elsewhere (the underwriting findings, shared with the cover page and CLI) with its
  * YYYY-MM-DD dates shown as every other date on screen: "expired on 2026-07-28" → "expired on Jul 28, 2026".
+ * The words it quotes (an officer's note, a bank's description) are left exactly as they were written.
  */
-export function formatDatesInText(text: string): string {
-  return text.replace(ISO_DAY_IN_TEXT, (day) => formatDate(day));
+export function formatDatesInText(text: string, quoted: readonly string[] = []): string {
+  const kept: [number, number][] = [];
+  for (const words of quoted) {
+    if (!words) continue;
+    for (let at = text.indexOf(words); at >= 0; at = text.indexOf(words, at + words.length))
+      kept.push([at, at + words.length]);
+  }
+  return text.replace(ISO_DAY_IN_TEXT, (day, at: number) =>
+    kept.some(([from, to]) => at >= from && at < to) ? day : formatDate(day),
+  );
 }
 
 export function formatDateTime(value: string | null | undefined): string {
