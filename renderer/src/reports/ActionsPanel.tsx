@@ -361,6 +361,7 @@ function AuditCopies({ reportId }: { reportId: string }) {
   const [error, setError] = useState<unknown>(null);
   const selectId = useId();
   const otherFieldId = useId();
+  const headingId = useId();
   const can = {
     create: useCan('auditCopies:create').allowed,
     copyToken: useCan('auditCopies:copyToken').allowed,
@@ -386,7 +387,7 @@ function AuditCopies({ reportId }: { reportId: string }) {
 
   return (
     <div className="rp-audit" data-testid="audit-copies">
-      <h3>Audit copies</h3>
+      <h3 id={headingId}>Audit copies</h3>
       <p className="muted">
         An audit copy lets an auditor such as Fannie Mae read this report with its own token. The token is never shown:
         “Copy token” on a copy puts it on the clipboard, to give to the auditor.
@@ -440,7 +441,7 @@ function AuditCopies({ reportId }: { reportId: string }) {
       {copies.status === 'error' && <ErrorAlert error={copies.error} />}
       {copies.data && active.length === 0 && <p className="muted">No audit copies.</p>}
       {active.length > 0 && (
-        <table className="data-table">
+        <table className="data-table" aria-labelledby={headingId}>
           <thead>
             <tr>
               <th scope="col">Auditor</th>

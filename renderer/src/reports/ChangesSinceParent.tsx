@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { api } from '../api';
 import type { ReportDiff } from '../../../shared/underwriting';
 import { ErrorState, Skeleton, useLoad } from '../ui';
@@ -19,6 +20,7 @@ export function ChangesSinceParent({
     [parentId],
   );
   const diff = parent.data?.diff ?? null;
+  const ids = useId();
 
   return (
     <section className="panel" aria-labelledby="rp-diff-title" data-testid="changes-since-parent">
@@ -51,8 +53,8 @@ export function ChangesSinceParent({
               ))}
             </ul>
           )}
-          <h3>Balance changes</h3>
-          <table className="data-table">
+          <h3 id={`${ids}-balances`}>Balance changes</h3>
+          <table className="data-table" aria-labelledby={`${ids}-balances`}>
             <thead>
               <tr>
                 <th scope="col">Account</th>
@@ -83,7 +85,7 @@ export function ChangesSinceParent({
               ))}
             </tbody>
           </table>
-          <h3>
+          <h3 id={`${ids}-deposits`}>
             New deposits{' '}
             <span className="muted">
               ({diff.newDeposits.length}, {formatMoney(diff.newDepositsTotal)})
@@ -92,7 +94,7 @@ export function ChangesSinceParent({
           {diff.newDeposits.length === 0 ? (
             <p className="muted">No money came in since the parent report.</p>
           ) : (
-            <table className="data-table">
+            <table className="data-table" aria-labelledby={`${ids}-deposits`}>
               <thead>
                 <tr>
                   <th scope="col">Date</th>

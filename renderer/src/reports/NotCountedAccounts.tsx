@@ -67,7 +67,7 @@ export function NotCountedAccounts({ notCounted, confirmations, accountNames, on
           Every asset account counts.
         </p>
       ) : (
-        <table className="data-table">
+        <table className="data-table" aria-labelledby={headingId}>
           <thead>
             <tr>
               <th scope="col">Account</th>

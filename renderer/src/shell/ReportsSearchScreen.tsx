@@ -53,7 +53,7 @@ export function ReportsSearchScreen() {
   return (
     <div className="page" data-testid="reports-screen">
       <div className="page-header">
-        <h1>Reports</h1>
+        <h1 id="reports-heading">Reports</h1>
       </div>
       <div className="toolbar" role="search">
         <TextField
@@ -104,7 +104,7 @@ export function ReportsSearchScreen() {
               : 'Create a report from a loan’s page once its borrowers’ banks are linked.'}
           </EmptyState>
         ) : (
-          <table className="data-table" aria-describedby="reports-count">
+          <table className="data-table" aria-labelledby="reports-heading" aria-describedby="reports-count">
             <thead>
               <tr>
                 <th scope="col">Borrowers</th>

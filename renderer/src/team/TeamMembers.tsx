@@ -107,7 +107,7 @@ export function TeamMembers({ selfId }: { selfId: string }) {
       ) : members.data.length === 0 ? (
         <EmptyState title="No members yet">Invite the officers and processors of your branch.</EmptyState>
       ) : (
-        <table className="team-members">
+        <table className="team-members" aria-labelledby="team-members-heading">
           <thead>
             <tr>
               <th scope="col">Name</th>
