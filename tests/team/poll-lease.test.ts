@@ -248,6 +248,49 @@ setInterval(() => undefined, 60_000);
     await holder.exited;
   });
 
+  it("gives a turn to one desk at a time, queues this desk's own callers, and frees it when the holder dies", async () => {
+    const a = await desk();
+    const b = await desk();
+    const key = advisoryKey('assetdesk.audit-copy-create', 'rep-turn\u0000fannie_mae');
+    const busy = () => Promise.resolve(new Error('busy'));
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const first = a.coordinator.turn(
+      key,
+      async (waited) => {
+        order.push(`a1 waited=${waited}`);
+        await holding;
+      },
+      { busy },
+    );
+    await until(() => order.length === 1, 'desk A to hold the turn');
+    const second = a.coordinator.turn(key, async (waited) => void order.push(`a2 waited=${waited}`), { busy });
+    // Another desk gives up after its wait, saying so.
+    await expect(
+      b.coordinator.turn(key, async () => order.push('b'), { busy, waitMs: 300, pollMs: 50 }),
+    ).rejects.toThrow('busy');
+    const third = b.coordinator.turn(key, async (waited) => void order.push(`b waited=${waited}`), {
+      busy,
+      pollMs: 50,
+    });
+    release();
+    await Promise.all([first, second, third]);
+    expect(order[0]).toBe('a1 waited=false');
+    expect(order.slice(1).sort()).toEqual(['a2 waited=true', 'b waited=true']);
+
+    // A desk that dies holding the turn (closed, crashed, killed) frees it with its session.
+    let stuck!: () => void;
+    void a.coordinator
+      .turn(key, () => new Promise<void>((resolve) => (stuck = resolve)), { busy })
+      .catch(() => undefined);
+    await until(() => stuck, 'desk A to hold the turn again');
+    await terminate(a.name);
+    const after = await b.coordinator.turn(key, async (waited) => waited, { busy, pollMs: 50, waitMs: 10_000 });
+    expect(typeof after).toBe('boolean');
+    stuck();
+  });
+
   it('refuses to claim while the server is away, without throwing', async () => {
     const logger = createMemoryLogger();
     const coordinator = await openPollCoordinator({

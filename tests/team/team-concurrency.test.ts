@@ -84,6 +84,29 @@ describe('two desks acting on the same loan file or report at once', () => {
     });
   });
 
+  it('both share it with Fannie Mae at once: one copy is made at Plaid, and both desks are given it', async () => {
+    const report = await readyAtBothDesks('LN-TWICE-0007');
+    const [a, b] = await Promise.all([
+      admin.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'fannie_mae' }),
+      officer.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'fannie_mae' }),
+    ]);
+    expect(a.id).toBe(b.id);
+    const copies = await admin.handlers['auditCopies:list']({ reportId: report.id });
+    expect(copies.map((copy) => copy.auditorId)).toEqual(['fannie_mae']);
+    const made = (await admin.services.internals.store()!.activity.list({ reportId: report.id })).filter(
+      (entry) => entry.action === 'audit_copy_created',
+    );
+    expect(made).toHaveLength(1);
+
+    // Freddie Mac is another agency: its copy is made alongside, not joined.
+    const [fannie, freddie] = await Promise.all([
+      admin.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'fannie_mae' }),
+      officer.handlers['auditCopies:create']({ reportId: report.id, auditorId: 'freddie_mac' }),
+    ]);
+    expect(fannie.id).not.toBe(a.id);
+    expect(freddie.auditorId).toBe('freddie_mac');
+  });
+
   it('both save the same loan file at once, each a different field: both changes are kept', async () => {
     const borrower = await createApplicant(admin.handlers, { loanNumber: 'LN-TWICE-0004', fundsToClose: 20_000 });
     for (let round = 1; round <= 5; round += 1) {

@@ -16,6 +16,7 @@ export function createAuditCopyHandlers(ctx: ServiceContext): AuditCopyHandlers 
       gateway: session.gateway,
       environment: session.environment,
       desktop: ctx.desktop,
+      coordination: session.lifecycle.coordination,
     });
   };
   return {

@@ -3,6 +3,7 @@ import type { AuditCopy, PlaidEnvironment } from '../../../shared/domain';
 import type { AssetDeskStore, ReportRecord } from '../../db';
 import type { DesktopAdapters } from '../desktop';
 import type { PlaidGateway } from '../plaid-gateway';
+import { LOCAL_COORDINATION, type ReportCoordination } from './coordination';
 import { notFound, reportIn } from '../service-context';
 
 export interface AuditCopyServiceDeps {
@@ -10,6 +11,8 @@ export interface AuditCopyServiceDeps {
   gateway: PlaidGateway;
   environment: PlaidEnvironment;
   desktop: DesktopAdapters;
+  /** On a team, two desks sharing the same report with the same agency at once make one copy (default: one desk). */
+  coordination?: ReportCoordination;
 }
 
 /**
@@ -18,6 +21,7 @@ export interface AuditCopyServiceDeps {
  */
 export function createAuditCopyService(deps: AuditCopyServiceDeps) {
   const { store, gateway, environment } = deps;
+  const coordination = deps.coordination ?? LOCAL_COORDINATION;
 
   const requireReport = (reportId: string): Promise<ReportRecord> => reportIn(store, environment, reportId);
 
@@ -29,33 +33,42 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
 
   return {
     async create(reportId: string, auditorId: string): Promise<AuditCopy> {
-      const report = await requireReport(reportId);
-      if (report.status !== 'ready')
-        throw new AppError({
-          code: 'INVALID_PARENT',
-          message: 'Only a ready report can be shared with an auditor.',
-          retryable: false,
+      return coordination.auditCopyTurn(reportId, auditorId, async (waited) => {
+        const report = await requireReport(reportId);
+        // Another desk made a copy for this agency while this one waited its turn: that copy is the one to share.
+        if (waited) {
+          const made = (await store.auditCopies.list(reportId))
+            .filter((copy) => copy.auditorId === auditorId && !copy.removedAt)
+            .at(-1);
+          if (made) return made;
+        }
+        if (report.status !== 'ready')
+          throw new AppError({
+            code: 'INVALID_PARENT',
+            message: 'Only a ready report can be shared with an auditor.',
+            retryable: false,
+          });
+        const token = await store.reports.reportToken(reportId);
+        if (!token)
+          throw new AppError({
+            code: 'INVALID_PARENT',
+            message: 'This report was removed at Plaid, so it cannot be shared.',
+            retryable: false,
+          });
+        // Should AssetDesk quit meanwhile, the request on its way gets the grace to answer and the copy to be kept.
+        return gateway.save(async () => {
+          const created = await gateway.call('/asset_report/audit_copy/create', (p) =>
+            p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }),
+          );
+          const copy = await store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
+          await store.activity.append({
+            action: 'audit_copy_created',
+            applicantId: report.applicantId,
+            reportId,
+            detail: { auditCopyId: copy.id, auditorId },
+          });
+          return copy;
         });
-      const token = await store.reports.reportToken(reportId);
-      if (!token)
-        throw new AppError({
-          code: 'INVALID_PARENT',
-          message: 'This report was removed at Plaid, so it cannot be shared.',
-          retryable: false,
-        });
-      // Should AssetDesk quit meanwhile, the request on its way gets the grace to answer and the copy to be kept.
-      return gateway.save(async () => {
-        const created = await gateway.call('/asset_report/audit_copy/create', (p) =>
-          p.assetReportAuditCopyCreate({ asset_report_token: token, auditor_id: auditorId }),
-        );
-        const copy = await store.auditCopies.create({ reportId, auditorId, token: created.audit_copy_token });
-        await store.activity.append({
-          action: 'audit_copy_created',
-          applicantId: report.applicantId,
-          reportId,
-          detail: { auditCopyId: copy.id, auditorId },
-        });
-        return copy;
       });
     },
 

@@ -21,6 +21,11 @@ export interface ReportCoordination {
   holds(reportId: string): Promise<boolean>;
   /** The report is settled (ready, failed, removed): its polling is free again. */
   release(reportId: string): Promise<void>;
+  /**
+   * Runs `make` as the team's only maker of an audit copy of this report for this auditor (a desk pressing the
+   * same button meanwhile waits its turn); `waited` is true when another maker went first, whose copy may exist.
+   */
+  auditCopyTurn<T>(reportId: string, auditorId: string, make: (waited: boolean) => Promise<T>): Promise<T>;
 }
 
 export const LOCAL_COORDINATION: ReportCoordination = {
@@ -30,6 +35,7 @@ export const LOCAL_COORDINATION: ReportCoordination = {
   claim: () => Promise.resolve(true),
   holds: () => Promise.resolve(true),
   release: () => Promise.resolve(),
+  auditCopyTurn: (_reportId, _auditorId, make) => make(false),
 };
 
 /** Two desks pressing "Create" for the same loan within this window get the one report. */

@@ -82,7 +82,8 @@ export class ReportLifecycle {
   private readonly poller: ReportPoller;
   private readonly fetcher: ReportFetcher;
   private readonly recordFailure: ReportFailureRecorder;
-  private readonly coordination: ReportCoordination;
+  /** How this desk shares reports with the rest of the team (audit copies take their turn through it too). */
+  readonly coordination: ReportCoordination;
   /** The per-report /asset_report/get window (tests read it). */
   readonly window: CallWindow;
   /** Whether this desk finishes removals left unfinished (see ReportCoordination). */

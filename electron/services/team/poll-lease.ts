@@ -26,9 +26,21 @@ export function advisoryKey(purpose: string, id: string): string {
 
 export const REPORT_POLL_PURPOSE = 'assetdesk.report-poll';
 export const LOAN_REPORT_PURPOSE = 'assetdesk.loan-report-create';
+export const AUDIT_COPY_PURPOSE = 'assetdesk.audit-copy-create';
 
 export const reportPollKey = (reportId: string) => advisoryKey(REPORT_POLL_PURPOSE, reportId);
 export const loanLockKey = (loanId: string) => advisoryKey(LOAN_REPORT_PURPOSE, loanId);
+export const auditCopyKey = (reportId: string, auditorId: string) =>
+  advisoryKey(AUDIT_COPY_PURPOSE, `${reportId}\u0000${auditorId}`);
+
+export interface TurnOptions {
+  /** How long a desk waits for another desk's turn to end (default 30 s). */
+  waitMs?: number;
+  /** How often it asks meanwhile (default 200 ms). */
+  pollMs?: number;
+  /** The error thrown when the wait runs out or the server cannot be asked. */
+  busy: () => Promise<Error>;
+}
 
 export interface PollCoordinator {
   /** True when this desk now holds (or already held) the report's lease; false when another desk does or the server is away. */
@@ -42,6 +54,12 @@ export interface PollCoordinator {
    * taken) finds out before polling, not after. False when it doesn't, or can't tell.
    */
   confirm(reportId: string): Promise<boolean>;
+  /**
+   * Runs `run` holding `key` across the team: a session advisory lock on the coordination connection, so a desk
+   * that closes or crashes mid-way frees it at once. Callers on this desk queue; another desk's wait up to
+   * `waitMs`. `waited` is true when someone held the turn first (what they made may now exist).
+   */
+  turn<T>(key: string, run: (waited: boolean) => Promise<T>, options: TurnOptions): Promise<T>;
   /** Called with every report whose lease was lost at once when the coordination connection died; returns the unsubscribe. */
   onLost(listener: (reportIds: string[]) => void): () => void;
   close(): Promise<void>;
@@ -199,7 +217,60 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
     }
   }
 
+  // Turns this desk is taking or holds, by key: a second caller here waits for the first (session locks are re-entrant).
+  const turns = new Map<string, Promise<unknown>>();
+
+  async function takeTurn<T>(
+    key: string,
+    queued: Promise<unknown> | undefined,
+    run: (waited: boolean) => Promise<T>,
+    options: TurnOptions,
+  ): Promise<T> {
+    if (queued) await queued.catch(() => undefined);
+    let waited = queued !== undefined;
+    const deadline = Date.now() + (options.waitMs ?? 30_000);
+    for (;;) {
+      const target = client;
+      if (closed || !ready || !target) throw await options.busy();
+      const gen = generation;
+      let held: boolean;
+      try {
+        const { rows } = await inTurn(() =>
+          target.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS held', [key]),
+        );
+        held = rows[0]?.held === true && gen === generation;
+      } catch (err) {
+        log.warn('could not take a turn', { reason: describeConnectivityError(err) });
+        throw await options.busy();
+      }
+      if (held) break;
+      waited = true;
+      if (Date.now() >= deadline) throw await options.busy();
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+    }
+    const gen = generation;
+    try {
+      return await run(waited);
+    } finally {
+      const target = client;
+      // A session that died meanwhile took the lock with it.
+      if (gen === generation && ready && target)
+        await inTurn(() => target.query('SELECT pg_advisory_unlock($1::bigint)', [key])).catch((err: unknown) =>
+          log.warn('could not end a turn', { reason: describeConnectivityError(err) }),
+        );
+    }
+  }
+
   return {
+    turn(key, run, options) {
+      const mine = takeTurn(key, turns.get(key), run, options);
+      turns.set(key, mine);
+      void mine.then(
+        () => turns.get(key) === mine && turns.delete(key),
+        () => turns.get(key) === mine && turns.delete(key),
+      );
+      return mine;
+    },
     tryClaim(reportId) {
       if (leases.has(reportId)) return Promise.resolve(true);
       let inFlight = claiming.get(reportId);
@@ -310,6 +381,28 @@ export async function lockLoanForReportCreation(engine: SqlEngine, loanId: strin
   if (engine.dialect !== 'postgres') return;
   if (!engine.inTransaction()) throw new Error('lockLoanForReportCreation must run inside engine.transaction');
   await engine.statement('SELECT pg_advisory_xact_lock(?::bigint)').get(loanLockKey(loanId));
+}
+
+/**
+ * The member whose desk holds `key` now (another desk's session), or null: to name who is making something
+ * this desk waited for. Reads pg_locks, which shows a bigint key as two 32-bit halves.
+ */
+export async function lockHolder(engine: SqlEngine, key: string): Promise<string | null> {
+  if (engine.dialect !== 'postgres') return null;
+  const row = (await engine
+    .statement(
+      `SELECT coalesce(m.name, a.usename::text) AS name
+         FROM pg_locks l
+         JOIN pg_stat_activity a ON a.pid = l.pid
+         LEFT JOIN team_members m ON m.db_role = a.usename::text
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database = (
+                SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.classid = ((?::bigint >> 32) & 4294967295)::oid
+          AND l.objid = (?::bigint & 4294967295)::oid
+        LIMIT 1`,
+    )
+    .get(key, key)) as { name: string | null } | undefined;
+  return row?.name ?? null;
 }
 
 export interface UnclaimedWatchOptions {

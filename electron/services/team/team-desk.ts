@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
+import { AppError, ErrorCodes } from '../../../shared/errors';
 import { TeamRole } from '../../../shared/team';
 import type { TeamConnection } from '../../../shared/ipc/team-contract';
 import type { EventSink } from '../../../shared/ipc/contract';
@@ -16,7 +17,14 @@ import { refreshKeyring } from './join';
 import type { TeamKeyring } from './keys';
 import type { ValueCipher } from '../../db/cipher';
 import { openChangeFeed, type ChangeFeed, type FeedEvent } from './live';
-import { lockLoanForReportCreation, openPollCoordinator, watchUnclaimed, type PollCoordinator } from './poll-lease';
+import {
+  auditCopyKey,
+  lockHolder,
+  lockLoanForReportCreation,
+  openPollCoordinator,
+  watchUnclaimed,
+  type PollCoordinator,
+} from './poll-lease';
 import { createTeamValueCipher } from './value-cipher';
 
 /**
@@ -221,6 +229,19 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
     claim: (reportId) => lease.tryClaim(reportId),
     holds: (reportId) => lease.confirm(reportId),
     release: (reportId) => lease.release(reportId),
+    auditCopyTurn(reportId, auditorId, make) {
+      const key = auditCopyKey(reportId, auditorId);
+      return lease.turn(key, make, {
+        busy: async () => {
+          const holder = await lockHolder(store.engine, key).catch(() => null);
+          return new AppError({
+            code: ErrorCodes.conflict,
+            message: `A copy for ${auditorName(auditorId)} is being made${holder ? ` at ${holder}'s desk` : ''}. Open the audit copies again in a moment: it will be there.`,
+            retryable: true,
+          });
+        },
+      });
+    },
   };
   return {
     config,
@@ -249,6 +270,11 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
       await store.close();
     },
   };
+}
+
+/** The agency's name as the officer knows it (audit copies are for Fannie Mae or Freddie Mac). */
+function auditorName(auditorId: string): string {
+  return auditorId === 'fannie_mae' ? 'Fannie Mae' : auditorId === 'freddie_mac' ? 'Freddie Mac' : auditorId;
 }
 
 function connectionOf(state: TeamConnectionState): TeamConnection {
