@@ -316,7 +316,7 @@ export class SandboxApi {
     const error = PlaidErrors.itemLoginRequired();
     this.ctx.store.setItemError(item.item_id, error.toStored());
     if (item.webhook) {
-      this.ctx.webhooks.send(item.webhook, {
+      this.sendItemWebhook(item, item.webhook, {
         webhook_type: 'ITEM',
         webhook_code: 'ERROR',
         item_id: item.item_id,
@@ -324,6 +324,13 @@ export class SandboxApi {
         environment: ENVIRONMENT,
       });
     }
+  }
+
+  /** Sends a webhook to the Item's own URL and remembers it: /item/get reports the last one fired. */
+  private sendItemWebhook(item: ItemRecord, url: string, payload: Body): void {
+    this.ctx.webhooks.send(url, payload);
+    const last_webhook = { sent_at: isoSeconds(this.now()), code_sent: String(payload.webhook_code) };
+    this.ctx.store.updateItem(item.item_id, { last_webhook });
   }
 
   private itemJson(item: ItemRecord): Body {
@@ -385,7 +392,7 @@ export class SandboxApi {
     const item = this.requireItem(String(body.access_token));
     return {
       item: this.itemJson(item),
-      status: { investments: null, transactions: null, last_webhook: null },
+      status: { investments: null, transactions: null, last_webhook: item.last_webhook ?? null },
     };
   }
 
@@ -409,7 +416,7 @@ export class SandboxApi {
   repairItem(item: ItemRecord): void {
     this.ctx.store.updateItem(item.item_id, { error: null, login_at: isoSeconds(this.now()) });
     if (item.error && item.webhook) {
-      this.ctx.webhooks.send(item.webhook, {
+      this.sendItemWebhook(item, item.webhook, {
         webhook_type: 'ITEM',
         webhook_code: 'LOGIN_REPAIRED',
         item_id: item.item_id,
@@ -428,7 +435,8 @@ export class SandboxApi {
       .accounts.map((a) => ({ id: accountIdFor(item.item_id, a.key), depository: a.type === 'depository' }))
       .filter((a) => !item.account_ids || item.account_ids.includes(a.id))
       .sort((a, b) => Number(b.depository) - Number(a.depository));
-    this.ctx.webhooks.send(
+    this.sendItemWebhook(
+      item,
       item.webhook,
       webhook.build({ item_id: item.item_id, account_ids: accounts.map((a) => a.id) }, this.now()),
     );

@@ -32,6 +32,8 @@ export interface ItemRecord {
   account_ids?: string[] | null;
   /** A `user_custom` Item's configuration (its accounts, owners, transactions): sealed at rest. */
   custom_user?: string | null;
+  /** The last webhook fired to the Item's webhook, as /item/get's `status.last_webhook`. */
+  last_webhook?: { sent_at: string; code_sent: string } | null;
 }
 
 export interface LinkTokenRecord {
