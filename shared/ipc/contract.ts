@@ -369,8 +369,23 @@ export const contract = {
     z.strictObject({ loanId: id, accountKey: z.string().min(1).max(200), kind: AccountConfirmationKind }),
     ok,
   ),
-  /** The loan's other ready reports, trimmed to accounts and withdrawals (a transfer's other leg), as JSON text. */
-  'underwriting:otherReports': channel(z.strictObject({ reportId: id }), z.object({ reportsJson: z.string() })),
+  /**
+   * The loan's other ready reports, trimmed to accounts and withdrawals (a transfer's other leg), as JSON text; and
+   * its other current reports' funds to close, account by account (added to this report's, each account once).
+   */
+  'underwriting:otherReports': channel(
+    z.strictObject({ reportId: id }),
+    z.object({
+      reportsJson: z.string(),
+      reportFunds: z.array(
+        z.object({
+          reportId: z.string(),
+          reportDate: z.string(),
+          accounts: z.array(z.object({ accountKey: z.string(), counted: z.number(), unsourced: z.number() })),
+        }),
+      ),
+    }),
+  ),
   'underwriting:getSettings': channel(none, AssetClassSettings),
   'underwriting:updateSettings': channel(AssetClassSettingsChanges, AssetClassSettings),
 

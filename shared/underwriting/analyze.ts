@@ -12,7 +12,14 @@ import { checkNsf } from './nsf';
 import { accountOwnership, borrowerNames, checkOwnership } from './ownership';
 import { markQuotedWords } from './quoted';
 import { DEFAULT_UNDERWRITING_SETTINGS } from './types';
-import type { Finding, FindingSeverity, LoanInputs, UnderwritingAnalysis, UnderwritingSettings } from './types';
+import type {
+  Finding,
+  FindingSeverity,
+  LoanInputs,
+  ReportFunds,
+  UnderwritingAnalysis,
+  UnderwritingSettings,
+} from './types';
 
 const SEVERITY_ORDER: Record<FindingSeverity, number> = { attention: 0, info: 1, ok: 2 };
 
@@ -38,7 +45,11 @@ export function analyzeReport(
   loan: LoanInputs,
   settings: UnderwritingSettings,
   asOf: string,
-  options: { otherReports?: AssetReportGetResult[] } = {},
+  options: {
+    otherReports?: AssetReportGetResult[];
+    /** The loan's other current ready reports' funds to close (see loan-funds): added to this one's, each account once. */
+    otherReportFunds?: readonly ReportFunds[];
+  } = {},
 ): UnderwritingAnalysis {
   // A joint account both borrowers linked is in the report twice: every rule reads one copy.
   const { accounts, findings: linkedTwice } = countEachAccountOnce(reportAccounts(result));
@@ -97,7 +108,16 @@ export function analyzeReport(
     reportDate,
     documentedDeposits(largeDeposits.largeDeposits),
   );
-  const funds = checkFundsToClose(accounts, largeDeposits.largeDeposits, loan, settings, ownership.ownership);
+  const funds = checkFundsToClose(
+    accounts,
+    largeDeposits.largeDeposits,
+    loan,
+    settings,
+    ownership.ownership,
+    options.otherReportFunds
+      ? { reportId: result.report.asset_report_id, reportDate, others: options.otherReportFunds }
+      : undefined,
+  );
 
   const all: Finding[] = [
     ...missingItems.findings,

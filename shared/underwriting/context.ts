@@ -5,6 +5,7 @@ import { transferEvidence } from './transfer-evidence';
 import type {
   AccountConfirmation,
   LoanInputs,
+  ReportFunds,
   SourcedDeposit,
   UnderwritingAnalysis,
   UnderwritingSettings,
@@ -32,6 +33,8 @@ export interface AnalysisContextInput {
   now: Date;
   /** The borrowers' other ready reports, where the other leg of a transfer may be (trimmed to what matching needs). */
   otherReports?: readonly AssetReportGetResult[];
+  /** The loan's other current ready reports' funds to close, each from its own analysis (see loan-funds). */
+  otherReportFunds?: readonly ReportFunds[];
 }
 
 /** Everything an analysis needs besides the report: built the same way by the screen, the list and the cover page. */
@@ -42,6 +45,8 @@ export interface AnalysisContext {
   asOf: string;
   /** Other reports of the same borrowers: accounts and withdrawals only. */
   otherReports: AssetReportGetResult[];
+  /** The loan's other current reports' funds to close: this report's figures are then said to be its alone. */
+  otherReportFunds: ReportFunds[];
 }
 
 /** The officer's local calendar date (not UTC: at 8 p.m. in California it is already tomorrow in UTC). */
@@ -68,9 +73,13 @@ export function buildAnalysisContext(input: AnalysisContextInput): AnalysisConte
     }),
     asOf: localIsoDate(input.now),
     otherReports: (input.otherReports ?? []).map(transferEvidence),
+    otherReportFunds: [...(input.otherReportFunds ?? [])],
   };
 }
 
 export function analyzeInContext(result: AssetReportGetResult, context: AnalysisContext): UnderwritingAnalysis {
-  return analyzeReport(result, context.loan, context.settings, context.asOf, { otherReports: context.otherReports });
+  return analyzeReport(result, context.loan, context.settings, context.asOf, {
+    otherReports: context.otherReports,
+    otherReportFunds: context.otherReportFunds,
+  });
 }

@@ -15,6 +15,7 @@ import {
   shareOfCents,
   toCents,
 } from './accounts';
+import { combineLoanFunds, fundsParts, loanFundsSentence } from './loan-funds';
 import { CITATIONS } from './types';
 import type {
   CountedAccount,
@@ -25,6 +26,7 @@ import type {
   NotCountedAccount,
   NotCountedReason,
   OwnershipResult,
+  ReportFunds,
   UnderwritingSettings,
 } from './types';
 
@@ -205,16 +207,18 @@ function countAtShares(counted: CountedAccount[]): void {
 /**
  * Verified funds: only accounts the borrowers own and can use, in US dollars, each class at its share (cash,
  * brokerage in full; retirement at the lender's discount; HSA per setting), less unsourced large deposits in
- * counted accounts on a purchase, against funds to close plus reserves. All sums in integer cents.
+ * counted accounts on a purchase, against funds to close plus reserves. All sums in integer cents. With the loan's
+ * other current reports (`loanReports`), the finding says its figures are this report's alone and adds the loan's.
  */
 export function checkFundsToClose(
   accounts: ReportAccount[],
   largeDeposits: {
-    deposits: Pick<LargeDeposit, 'sourced' | 'amount' | 'inCountedAccount' | 'transactionId' | 'date'>[];
+    deposits: Pick<LargeDeposit, 'sourced' | 'amount' | 'inCountedAccount' | 'transactionId' | 'date' | 'accountId'>[];
   },
   loan: Pick<LoanInputs, 'purpose' | 'fundsToClose' | 'reservesNeeded'>,
   settings: EligibilitySettings,
   ownership: OwnershipResult[],
+  loanReports?: { reportId: string; reportDate: string; others: readonly ReportFunds[] },
 ): { fundsToClose: FundsToCloseResult; findings: Finding[] } {
   const { counted, notCounted, debtsCents } = classifyAccounts(accounts, ownership, settings);
   const sumCents = (classes: string[]) =>
@@ -266,7 +270,19 @@ export function checkFundsToClose(
     surplus: surplusCents / 100,
     shortfall: surplusCents < 0 ? -surplusCents / 100 : 0,
     debtsExcluded: debtsCents / 100,
+    loan: loanReports
+      ? combineLoanFunds(
+          {
+            reportId: loanReports.reportId,
+            reportDate: loanReports.reportDate,
+            accounts: fundsParts(counted, largeDeposits.deposits, loan.purpose),
+          },
+          loanReports.others,
+          loan,
+        )
+      : null,
   };
+  const together = result.loan ?? null;
 
   const parts = [`Cash accounts ${formatMoney(result.depositoryAssets)}`];
   if (retirementGrossCents > 0)
@@ -289,15 +305,18 @@ export function checkFundsToClose(
     detail += ` Not counted until confirmed: ${notCounted.map((a) => `${describeAccount(a)} (${a.reasons.map((r) => NOT_COUNTED[r].why).join('; ')})`).join(', ')}.`;
   if (result.shortfall > 0 && deducted.length > 0)
     detail += ' Sourcing the large deposits would add their amounts back.';
+  // Each borrower's report alone may fall short where the loan's reports together cover it: say whose figure is which.
+  if (together) detail = `This report's accounts alone: ${detail} ${loanFundsSentence(together)}`;
+  const alone = together ? ' with this report alone' : '';
   const findings: Finding[] = [
     {
       id: 'funds-to-close',
       rule: 'funds_to_close',
-      severity: result.shortfall > 0 ? 'attention' : 'ok',
+      severity: result.shortfall > 0 ? (together && together.shortfall === 0 ? 'info' : 'attention') : 'ok',
       title:
         result.shortfall > 0
-          ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves`
-          : `Funds to close and reserves covered, ${formatMoney(result.surplus)} to spare`,
+          ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves${alone}${together && together.shortfall === 0 ? '; covered with the loan’s other reports' : ''}`
+          : `Funds to close and reserves covered${alone}, ${formatMoney(result.surplus)} to spare`,
       detail,
       citation: CITATIONS.funds_to_close,
       accountIds: counted.map((a) => a.accountId),
@@ -312,7 +331,7 @@ export function checkFundsToClose(
       id: 'funds-to-close:from-other-assets',
       rule: 'funds_to_close',
       severity: 'attention',
-      title: `${formatMoney(result.neededFromOtherAssets)} of funds to close must come from investment or retirement accounts`,
+      title: `${formatMoney(result.neededFromOtherAssets)} of funds to close must come from investment or retirement accounts${alone}`,
       detail: `Cash accounts hold ${formatMoney(result.cashForClosing)}${unsourcedCents > 0 ? ' after the unsourced large deposits' : ''} against ${formatMoney(loan.fundsToClose)} to close. The rest must come from ${sources.map((a) => describeAccount(a)).join(', ')}: document the withdrawal or sale and the borrower's receipt of the money before closing. Counted for reserves, they need no withdrawal.`,
       citation: CITATIONS.funds_to_close,
       accountIds: sources.map((a) => a.accountId),

@@ -495,6 +495,41 @@ export interface FundsToCloseResult {
   shortfall: number;
   /** Amounts owed on credit and loan accounts: debts, never counted as assets (a card's credit balance is not owed). */
   debtsExcluded: number;
+  /**
+   * The loan's current ready reports together (this one and, say, the co-borrower's), each account once; null when
+   * this report is the loan's only one. The figures above are this report's alone.
+   */
+  loan?: LoanFundsResult | null;
+}
+
+/** One account's part in a report's funds to close: what adding a loan's reports together needs of it. */
+export interface FundsPart {
+  accountKey: string;
+  /** US dollars counted (after conversion and the class share). */
+  counted: number;
+  /** Unsourced large deposits into it that a purchase subtracts. */
+  unsourced: number;
+}
+
+/** A report's funds to close account by account, to be added to the loan's other current reports. */
+export interface ReportFunds {
+  reportId: string;
+  reportDate: IsoDate;
+  accounts: FundsPart[];
+}
+
+/** Funds to close over the loan's current ready reports together, each account counted once (from the newest). */
+export interface LoanFundsResult {
+  /** The reports added together, this one first. */
+  reportIds: string[];
+  verifiedLiquidAssets: number;
+  unsourcedDeducted: number;
+  availableFunds: number;
+  required: number;
+  surplus: number;
+  shortfall: number;
+  /** Accounts in more than one of the reports (a joint account each borrower linked): counted once. */
+  sharedAccounts: number;
 }
 
 export interface UnderwritingAnalysis {

@@ -1,14 +1,16 @@
 import type { AssetDeskStore } from '../../db';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import type { AssetClassSettings, Loan } from '../../../shared/domain';
+import type { AssetClassSettings, Loan, PlaidEnvironment } from '../../../shared/domain';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { notFound } from '../service-context';
 import {
   analyzeInContext,
   buildAnalysisContext,
   readAssetReport,
+  reportFunds,
   transferEvidence,
   type AnalysisContext,
+  type ReportFunds,
 } from '../../../shared/underwriting';
 
 type UnderwritingChannels =
@@ -60,8 +62,9 @@ async function readReady(store: AssetDeskStore, reportId: string): Promise<Asset
 
 /**
  * The analysis context for one report of a loan, from what the store holds: the loan and all its borrowers, lender
- * settings, the deposits sourced on this report or the reports it was refreshed/filtered from, and the confirmations.
- * The main process's one way in to shared/underwriting's buildAnalysisContext (list counts, cover page, export).
+ * settings, the deposits sourced on this report or the reports it was refreshed/filtered from, the confirmations,
+ * and the loan's other current reports' funds to close. The main process's one way in to shared/underwriting's
+ * buildAnalysisContext (list counts, cover page, export).
  */
 export async function analysisContextFor(
   store: AssetDeskStore,
@@ -69,8 +72,10 @@ export async function analysisContextFor(
   reportId: string,
   now: Date,
   given?: readonly AssetReportGetResult[],
+  givenFunds?: readonly ReportFunds[],
 ): Promise<AnalysisContext> {
   const otherReports = given ?? (await otherReportsFor(store, reportId));
+  const otherReportFunds = givenFunds ?? (await otherCurrentReportFunds(store, loan, reportId, now));
   return buildAnalysisContext({
     loan,
     settings: await store.settings.underwriting(),
@@ -78,7 +83,57 @@ export async function analysisContextFor(
     accountConfirmations: await store.accountConfirmations.listForLoan(loan.id),
     now,
     otherReports,
+    otherReportFunds,
   });
+}
+
+function othersThan(funds: Map<string, ReportFunds>, reportId: string): ReportFunds[] {
+  return [...funds].filter(([id]) => id !== reportId).map(([, part]) => part);
+}
+
+/** The funds to close of the loan's current reports other than this one (see currentReportFunds). */
+async function otherCurrentReportFunds(
+  store: AssetDeskStore,
+  loan: Loan,
+  reportId: string,
+  now: Date,
+): Promise<ReportFunds[]> {
+  const summary = await store.reports.summary(reportId);
+  return summary ? othersThan(await currentReportFunds(store, loan, summary.environment, now), reportId) : [];
+}
+
+/**
+ * The funds to close of each of the loan's current reports (ready, and not refreshed or filtered into a newer ready
+ * report), each from its own analysis: a co-borrower's report covers what the borrower's alone may not.
+ */
+export async function currentReportFunds(
+  store: AssetDeskStore,
+  loan: Loan,
+  environment: PlaidEnvironment,
+  now: Date,
+  read: (id: string) => Promise<AssetReportGetResult | null> = cachedReads(store),
+): Promise<Map<string, ReportFunds>> {
+  const ready = (await store.reports.listForLoan(loan.id, environment)).filter((r) => r.status === 'ready');
+  const replaced = new Set(ready.map((r) => r.parentId));
+  const funds = new Map<string, ReportFunds>();
+  for (const report of ready) {
+    if (replaced.has(report.id)) continue;
+    const content = await read(report.id);
+    if (!content) continue;
+    const others = await otherReportsFor(store, report.id, read);
+    const context = await analysisContextFor(store, loan, report.id, now, others, []);
+    funds.set(report.id, reportFunds(analyzeInContext(content, context)));
+  }
+  return funds;
+}
+
+/** Reads each report once, however many analyses it is evidence for. */
+function cachedReads(store: AssetDeskStore): (id: string) => Promise<AssetReportGetResult | null> {
+  const cache = new Map<string, Promise<AssetReportGetResult | null>>();
+  return (id) => {
+    if (!cache.has(id)) cache.set(id, readReady(store, id));
+    return cache.get(id)!;
+  };
 }
 
 /**
@@ -95,6 +150,7 @@ export async function recountLoanFindings(store: AssetDeskStore, loanId: string,
     return cache.get(id) ?? null;
   };
   for (const environment of ['emulator', 'sandbox', 'production'] as const) {
+    const funds = await currentReportFunds(store, loan, environment, now, read);
     for (const summary of await store.reports.listForLoan(loanId, environment)) {
       if (summary.status !== 'ready') continue;
       const content = await read(summary.id);
@@ -105,6 +161,7 @@ export async function recountLoanFindings(store: AssetDeskStore, loanId: string,
         summary.id,
         now,
         await otherReportsFor(store, summary.id, read),
+        othersThan(funds, summary.id),
       );
       await store.reports.setFindingCounts(summary.id, analyzeInContext(content, context).counts);
     }
@@ -160,9 +217,15 @@ export function underwritingConfirmationHandlers(deps: {
       return { ok: true as const };
     },
     // JSON text, like reports:get: the renderer parses it once, and nothing here is a secret.
-    'underwriting:otherReports': async ({ reportId }) => ({
-      reportsJson: JSON.stringify(await otherReportsFor(deps.store(), reportId)),
-    }),
+    'underwriting:otherReports': async ({ reportId }) => {
+      const store = deps.store();
+      const summary = await store.reports.summary(reportId);
+      const loan = summary ? await store.loans.get(summary.loanId) : null;
+      return {
+        reportsJson: JSON.stringify(await otherReportsFor(store, reportId)),
+        reportFunds: loan ? await otherCurrentReportFunds(store, loan, reportId, clock()) : [],
+      };
+    },
     'underwriting:getSettings': async () => assetClassSettings(deps.store()),
     'underwriting:updateSettings': async (changes) => {
       const store = deps.store();

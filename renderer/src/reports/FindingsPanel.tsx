@@ -152,11 +152,26 @@ export function FindingsPanel({
           <dd>{formatMoney(ftc.required)}</dd>
         </div>
         <div>
-          <dt>{ftc.shortfall > 0 ? 'Shortfall' : 'Surplus'}</dt>
+          <dt>
+            {ftc.shortfall > 0 ? 'Shortfall' : 'Surplus'}
+            {ftc.loan ? ', this report alone' : ''}
+          </dt>
           <dd className={ftc.shortfall > 0 ? 'rp-bad' : 'rp-good'} data-testid="funds-surplus">
             {formatMoney(ftc.shortfall > 0 ? ftc.shortfall : ftc.surplus)}
           </dd>
         </div>
+        {ftc.loan && (
+          // A co-borrower's report may hold what this one lacks: the loan's figure adds its current reports.
+          <div>
+            <dt>{ftc.loan.shortfall > 0 ? 'Loan shortfall' : 'Loan surplus'}</dt>
+            <dd className={ftc.loan.shortfall > 0 ? 'rp-bad' : 'rp-good'} data-testid="loan-funds-surplus">
+              {formatMoney(ftc.loan.shortfall > 0 ? ftc.loan.shortfall : ftc.loan.surplus)}
+              <span className="muted rp-figure-note" data-testid="loan-funds-explained">
+                {`${formatMoney(ftc.loan.availableFunds)} available over the loan’s ${ftc.loan.reportIds.length} current reports, each account once`}
+              </span>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Refresh by</dt>
           <dd className={analysis.documentAge.refreshDue ? 'rp-bad' : undefined} data-testid="refresh-by">

@@ -1,4 +1,4 @@
-import type { ReportDiff, UnderwritingAnalysis } from '../../../shared/underwriting';
+import type { ReportDiff, ReportFunds, UnderwritingAnalysis } from '../../../shared/underwriting';
 import type { MonthlySummaryResult } from '../../../shared/underwriting/monthly';
 import { decodeReportView, decodeTransactionColumns, type ReportHeadData } from '../../../shared/report-view';
 import { ReportHolder, type AnalysisInput } from './report-holder';
@@ -7,7 +7,14 @@ import { readTransactionColumns, type TransactionColumns } from './transactions'
 export type { AnalysisInput } from './report-holder';
 
 export type AnalysisRequest =
-  | { type: 'open'; requestId: number; reportId: string; contentJson: string; otherReportsJson: string }
+  | {
+      type: 'open';
+      requestId: number;
+      reportId: string;
+      contentJson: string;
+      otherReportsJson: string;
+      reportFunds?: ReportFunds[];
+    }
   | { type: 'analyze'; requestId: number; reportId: string; input: AnalysisInput }
   | { type: 'months'; requestId: number; reportId: string }
   | { type: 'diff'; requestId: number; reportId: string; parentJson: string }
@@ -106,6 +113,8 @@ export interface ReportAnalysis {
 export interface AnalysisSource {
   contentJson: string;
   otherReportsJson: string;
+  /** The loan's other current reports' funds to close: the report's own figures are then its alone. */
+  reportFunds?: ReportFunds[];
 }
 
 type Held = { in: 'worker' } | { in: 'page'; holder: ReportHolder };
@@ -123,7 +132,7 @@ export function openAnalysis(reportId: string, load: () => Promise<AnalysisSourc
 
   const inPage = async (): Promise<Held> => {
     const source = await load();
-    const holder = ReportHolder.open(reportId, source.contentJson, source.otherReportsJson);
+    const holder = ReportHolder.open(reportId, source.contentJson, source.otherReportsJson, source.reportFunds);
     if (!holder) throw unreadable();
     return { in: 'page', holder };
   };
@@ -142,7 +151,7 @@ export function openAnalysis(reportId: string, load: () => Promise<AnalysisSourc
       opened = await ask<boolean>(target, { type: 'open', requestId: nextRequestId++, reportId, ...source });
     } catch {
       // The worker could not start or stopped: the page holds the report itself.
-      const holder = ReportHolder.open(reportId, source.contentJson, source.otherReportsJson);
+      const holder = ReportHolder.open(reportId, source.contentJson, source.otherReportsJson, source.reportFunds);
       if (!holder) throw unreadable();
       return { in: 'page', holder };
     }

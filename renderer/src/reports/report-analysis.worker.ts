@@ -33,7 +33,7 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
     case 'open':
       held = null;
       answer(message.requestId, () => {
-        held = ReportHolder.open(message.reportId, message.contentJson, message.otherReportsJson);
+        held = ReportHolder.open(message.reportId, message.contentJson, message.otherReportsJson, message.reportFunds);
         return { value: held !== null }; // false: damaged content, which the page could not read either
       });
       return;

@@ -1,12 +1,12 @@
 import type { AssetReportGetResult } from '../../../shared/asset-report';
 import { analyzeInContext, buildAnalysisContext, diffReports } from '../../../shared/underwriting';
-import type { AnalysisContextInput, ReportDiff, UnderwritingAnalysis } from '../../../shared/underwriting';
+import type { AnalysisContextInput, ReportDiff, ReportFunds, UnderwritingAnalysis } from '../../../shared/underwriting';
 import { summarizeMonths, type MonthlySummaryResult } from '../../../shared/underwriting/monthly';
 import { withBankNames } from './analysis-names';
 import { parseReportContent } from './report-content';
 
 /** What the officer's side of an analysis is made of; the other reports travel once, with the report. */
-export type AnalysisInput = Omit<AnalysisContextInput, 'otherReports'>;
+export type AnalysisInput = Omit<AnalysisContextInput, 'otherReports' | 'otherReportFunds'>;
 
 function parseOthers(json: string): AssetReportGetResult[] {
   try {
@@ -30,17 +30,27 @@ export class ReportHolder {
     readonly reportId: string,
     private readonly content: AssetReportGetResult,
     private readonly otherReportsJson: string,
+    private readonly reportFunds: readonly ReportFunds[],
   ) {}
 
   /** Null for damaged or foreign content: the page shows "not available". */
-  static open(reportId: string, contentJson: string, otherReportsJson: string): ReportHolder | null {
+  static open(
+    reportId: string,
+    contentJson: string,
+    otherReportsJson: string,
+    reportFunds: readonly ReportFunds[] = [],
+  ): ReportHolder | null {
     const content = parseReportContent(contentJson);
-    return content ? new ReportHolder(reportId, content, otherReportsJson) : null;
+    return content ? new ReportHolder(reportId, content, otherReportsJson, reportFunds) : null;
   }
 
   analyze(input: AnalysisInput): UnderwritingAnalysis {
     this.others ??= parseOthers(this.otherReportsJson);
-    const context = buildAnalysisContext({ ...input, otherReports: this.others });
+    const context = buildAnalysisContext({
+      ...input,
+      otherReports: this.others,
+      otherReportFunds: this.reportFunds,
+    });
     return withBankNames(analyzeInContext(this.content, context), this.content.report);
   }
 

@@ -6,7 +6,7 @@ import type {
   Settings,
   StoredAccountConfirmation,
 } from '../../../shared/domain';
-import type { SourcedDeposit } from '../../../shared/underwriting';
+import type { ReportFunds, SourcedDeposit } from '../../../shared/underwriting';
 import { afterNextPaint } from '../ui';
 import { analysisWorker, openAnalysis, readReportView, type ReportAnalysis, type ReportView } from './report-analysis';
 import { viewOrSummary, type OpeningReport } from './report-or-summary';
@@ -35,9 +35,13 @@ export interface FindingsInputs {
   assetClasses: AssetClassSettings | null;
 }
 
-/** The loan's other reports (accounts and withdrawals only), as text: only the analysis reads them. */
-async function loadOtherReportsJson(reportId: string): Promise<string> {
-  return (await api.underwritingOtherReports({ reportId })).reportsJson;
+/**
+ * The loan's other reports (accounts and withdrawals only), as text, and its other current reports' funds to close:
+ * only the analysis reads them.
+ */
+async function loadOtherReports(reportId: string): Promise<{ otherReportsJson: string; reportFunds: ReportFunds[] }> {
+  const { reportsJson, reportFunds } = await api.underwritingOtherReports({ reportId });
+  return { otherReportsJson: reportsJson, reportFunds };
 }
 
 /** The loan, its confirmations, the office's settings and the deposits already sourced: small, asked for together. */
@@ -80,12 +84,13 @@ export function prepareReport({ summary, view: block }: OpeningReport): LoadedRe
   const findingsInputs = afterNextPaint().then(() => loadFindingsInputs(summary));
   const analysis = openAnalysis(summary.id, async () => {
     await afterNextPaint(); // the summary's months ask as soon as it is shown: the report's text must not hold it back
-    const [{ contentJson }, otherReportsJson] = await Promise.all([
+    const [{ contentJson }, others] = await Promise.all([
       api.reportsGet({ reportId }),
-      // Without them a transfer from another bank reads as unsourced: stricter, never more lenient.
-      loadOtherReportsJson(reportId).catch(() => '[]'),
+      // Without them a transfer from another bank reads as unsourced, and funds to close is this report's alone:
+      // stricter, never more lenient.
+      loadOtherReports(reportId).catch(() => ({ otherReportsJson: '[]', reportFunds: [] })),
     ]);
-    return { contentJson, otherReportsJson };
+    return { contentJson, ...others };
   });
   return { summary, view, findingsInputs, analysis };
 }

@@ -1,0 +1,138 @@
+import { analyzeReport, reportFunds, underwritingSettings } from '../../shared/underwriting';
+import type { LoanInputs, ReportFunds } from '../../shared/underwriting';
+import { ReportHolder } from '../../renderer/src/reports/report-holder';
+import { loan, report } from './fixtures';
+
+// Two borrowers, each with their own report: Alberta's banks (2026-03-30) and Jane's (2026-03-31). Both linked
+// their joint checking at First Platypus Bank (••2222): it is in both reports, 4,000 on the 30th, 4,500 on the 31st.
+const jane: LoanInputs['applicantName'] = { first: 'Jane', middle: null, last: 'Doe' };
+const joint = (id: string, current: number) => ({
+  id,
+  mask: '2222',
+  current,
+  owners: [['Jane Doe', 'Alberta Charleson']],
+});
+const alberta = report({
+  id: 'report-alberta',
+  date: '2026-03-30',
+  items: [{ itemId: 'item-alberta', accounts: [{ id: 'chk-0000', current: 15_000 }, joint('joint-a', 4_000)] }],
+});
+const janes = report({
+  id: 'report-jane',
+  date: '2026-03-31',
+  items: [
+    { itemId: 'item-jane-platypus', accounts: [joint('joint-j', 4_500)] },
+    {
+      itemId: 'item-jane-gingham',
+      institutionId: 'ins_109509',
+      institutionName: 'First Gingham Credit Union',
+      accounts: [
+        {
+          id: 'sav-1111',
+          subtype: 'savings',
+          current: 14_000,
+          owners: [['Jane Doe']],
+          // Income 8,000 a month: 5,000 is a large deposit, unsourced, so a purchase subtracts it.
+          transactions: [{ id: 'dep-jane', daysAgo: 6, amount: -5_000, description: 'MOBILE DEPOSIT' }],
+        },
+      ],
+    },
+  ],
+});
+
+describe('funds to close over the loan’s reports, one per borrower', () => {
+  const terms = (fundsToClose: number) => loan({ coBorrowerNames: [jane], fundsToClose, reservesNeeded: 5_000 });
+  const alone = (result: typeof alberta, fundsToClose: number) =>
+    analyzeReport(result, terms(fundsToClose), underwritingSettings(), '2026-04-01');
+  const withOther = (result: typeof alberta, other: ReportFunds, fundsToClose: number) =>
+    analyzeReport(result, terms(fundsToClose), underwritingSettings(), '2026-04-01', { otherReportFunds: [other] });
+  const fundsFinding = (analysis: ReturnType<typeof alone>) => analysis.findings.find((f) => f.id === 'funds-to-close');
+
+  it('each report alone is short; together, the joint account once, they cover it', () => {
+    // Alberta alone: 15,000 + 4,000 = 19,000 against 20,000 + 5,000 = 25,000: short 6,000.
+    // Jane alone: 4,500 + 14,000 - 5,000 unsourced = 13,500: short 11,500.
+    expect(alone(alberta, 20_000).fundsToClose).toMatchObject({ availableFunds: 19_000, shortfall: 6_000, loan: null });
+    expect(alone(janes, 20_000).fundsToClose).toMatchObject({ availableFunds: 13_500, shortfall: 11_500 });
+    // Together: 15,000 + 4,500 (the joint account once, from the newer report) + 14,000 = 33,500, less 5,000 =
+    // 28,500 against 25,000: 3,500 to spare (with the joint account twice it would read 32,500).
+    const together = {
+      verifiedLiquidAssets: 33_500,
+      unsourcedDeducted: 5_000,
+      availableFunds: 28_500,
+      required: 25_000,
+      surplus: 3_500,
+      shortfall: 0,
+      sharedAccounts: 1,
+    };
+    const seenFromAlberta = withOther(alberta, reportFunds(alone(janes, 20_000)), 20_000);
+    const seenFromJane = withOther(janes, reportFunds(alone(alberta, 20_000)), 20_000);
+    expect(seenFromAlberta.fundsToClose.loan).toEqual({ reportIds: ['report-alberta', 'report-jane'], ...together });
+    expect(seenFromJane.fundsToClose.loan).toEqual({ reportIds: ['report-jane', 'report-alberta'], ...together });
+    // This report's own figures are unchanged: they are its alone.
+    expect(seenFromAlberta.fundsToClose).toMatchObject({ availableFunds: 19_000, shortfall: 6_000 });
+  });
+
+  it('the finding says the shortfall is this report’s alone and gives the loan’s figure; not for attention', () => {
+    const finding = fundsFinding(withOther(alberta, reportFunds(alone(janes, 20_000)), 20_000));
+    expect(finding).toMatchObject({
+      severity: 'info',
+      title:
+        'Short $6,000.00 for funds to close and reserves with this report alone; covered with the loan’s other reports',
+    });
+    expect(finding?.detail).toMatch(
+      /^This report's accounts alone: Cash accounts \$19,000\.00 = \$19,000\.00 available/,
+    );
+    expect(finding?.detail).toContain(
+      "The loan's 2 current reports together, each account counted once (1 account in more than one report, counted once from the newest): $28,500.00 available after $5,000.00 of unsourced large deposits against $25,000.00, covered, $3,500.00 to spare.",
+    );
+    // Alone, the report's finding reads as before.
+    expect(fundsFinding(alone(alberta, 20_000))).toMatchObject({
+      severity: 'attention',
+      title: 'Short $6,000.00 for funds to close and reserves',
+    });
+  });
+
+  it('short together too: the finding needs the officer and says by how much the loan is short', () => {
+    // 25,000 + 5,000 = 30,000 against 28,500 together: short 1,500.
+    const analysis = withOther(janes, reportFunds(alone(alberta, 25_000)), 25_000);
+    expect(analysis.fundsToClose.loan).toMatchObject({ availableFunds: 28_500, required: 30_000, shortfall: 1_500 });
+    const finding = fundsFinding(analysis);
+    expect(finding).toMatchObject({
+      severity: 'attention',
+      title: 'Short $16,500.00 for funds to close and reserves with this report alone',
+    });
+    expect(finding?.detail).toContain('against $30,000.00, short $1,500.00.');
+  });
+
+  it('a refinance subtracts nothing for unsourced deposits, alone or together', () => {
+    const refi = loan({ coBorrowerNames: [jane], purpose: 'refinance', fundsToClose: 20_000, reservesNeeded: 5_000 });
+    const other = reportFunds(analyzeReport(janes, refi, underwritingSettings(), '2026-04-01'));
+    const analysis = analyzeReport(alberta, refi, underwritingSettings(), '2026-04-01', { otherReportFunds: [other] });
+    // 15,000 + 4,500 + 14,000 = 33,500, nothing subtracted: 8,500 to spare.
+    expect(analysis.fundsToClose.loan).toMatchObject({ availableFunds: 33_500, unsourcedDeducted: 0, surplus: 8_500 });
+  });
+
+  it('the report screen’s analysis adds the other report’s figures it was opened with', () => {
+    const input = {
+      loan: {
+        loanPurpose: 'purchase' as const,
+        applicationDate: '2026-03-20',
+        expectedNoteDate: null,
+        qualifyingMonthlyIncome: 8_000,
+        fundsToClose: 20_000,
+        reservesNeeded: 5_000,
+        borrowers: [
+          { firstName: 'Alberta', middleName: 'Bobbeth', lastName: 'Charleson' },
+          { firstName: 'Jane', middleName: null, lastName: 'Doe' },
+        ],
+      },
+      now: new Date('2026-04-01T12:00:00'),
+    };
+    const other = reportFunds(alone(janes, 20_000));
+    const holder = ReportHolder.open('r-alberta', JSON.stringify(alberta), '[]', [other]);
+    // 15,000 + 4,500 + 14,000 - 5,000 = 28,500 against 25,000, as above.
+    expect(holder?.analyze(input).fundsToClose.loan).toMatchObject({ availableFunds: 28_500, surplus: 3_500 });
+    // Opened without them (the request failed), the figures are the report's alone.
+    expect(ReportHolder.open('r-alberta', JSON.stringify(alberta), '[]')?.analyze(input).fundsToClose.loan).toBeNull();
+  });
+});
