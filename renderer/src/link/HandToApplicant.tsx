@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { HandoffStatus, Item } from '../../../shared/domain';
 import { api } from '../api';
 import { Button, Dialog, ErrorState, Skeleton, Spinner, TextField, toAppError, useLoad } from '../ui';
@@ -18,6 +18,7 @@ type Phase =
   | { name: 'welcome' }
   | { name: 'opening' }
   | { name: 'linking' }
+  | { name: 'stalled' }
   | { name: 'saving' }
   | { name: 'success' }
   | { name: 'exited'; message: string; code: string | null }
@@ -30,6 +31,9 @@ interface BorrowerView {
   banks: Item[];
   relinkInstitution: string | null;
 }
+
+/** How long Link may take to load once opened before its frame is taken away and the borrower offered a way out. */
+const LINK_LOAD_LIMIT_MS = 15_000;
 
 /** Reads the borrower's loan file (the one the main process lets this mode read) and keeps only their part. */
 async function loadBorrowerView(
@@ -100,6 +104,12 @@ export function HandToApplicant({
   // How to carry the open Link session on after an OAuth bank (same token); null when none is open.
   const reopenRef = useRef<((receivedRedirectUri: string) => PlaidLinkHandler) | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  // Whether the Link opened last has loaded (Plaid's onLoad); a Link that has not within the limit is taken away.
+  const loadedRef = useRef(false);
+  // After "Cancel" on a Link that did not load, the focus goes back to the button that opens Link on that screen.
+  const startId = useId();
+  const anotherId = `${startId}-another`;
+  const refocusStartRef = useRef(false);
 
   useEffect(() => {
     const previousTitle = document.title;
@@ -116,13 +126,34 @@ export function HandToApplicant({
   // arrived (the button the officer pressed is gone by then, and the focus with it).
   const greeted = person.data !== undefined;
   useEffect(() => {
-    if (phase.name !== 'linking') headingRef.current?.focus();
-  }, [phase.name, greeted]);
+    if (phase.name === 'linking') return;
+    const opener = refocusStartRef.current && document.getElementById(phase.name === 'success' ? anotherId : startId);
+    refocusStartRef.current = false;
+    (opener || headingRef.current)?.focus();
+  }, [phase.name, greeted, startId, anotherId]);
 
   const dropHandler = () => {
     handlerRef.current?.destroy();
     handlerRef.current = null;
   };
+
+  // While Link's frame is open the page behind it is inert: neither Tab nor a screen reader reaches it. A Link that
+  // has not loaded within the limit is taken away (its frame may cover the page), and the page comes back.
+  useEffect(() => {
+    if (phase.name !== 'linking') return;
+    const root = document.getElementById('root');
+    root?.setAttribute('inert', '');
+    const timer = window.setTimeout(() => {
+      if (loadedRef.current) return;
+      dropHandler();
+      reopenRef.current = null;
+      setPhase({ name: 'stalled' });
+    }, LINK_LOAD_LIMIT_MS);
+    return () => {
+      clearTimeout(timer);
+      root?.removeAttribute('inert');
+    };
+  }, [phase]);
 
   useEffect(
     () =>
@@ -130,6 +161,7 @@ export function HandToApplicant({
         const reopen = reopenRef.current;
         if (!reopen) return;
         dropHandler();
+        loadedRef.current = false;
         handlerRef.current = reopen(receivedRedirectUri);
         setPhase({ name: 'linking' });
       }),
@@ -145,6 +177,7 @@ export function HandToApplicant({
       dropHandler();
       const options: PlaidLinkOptions = {
         token: token.linkToken,
+        onLoad: () => (loadedRef.current = true),
         onSuccess: (publicToken, metadata) => {
           setPhase({ name: 'saving' });
           const save = async () => {
@@ -169,6 +202,7 @@ export function HandToApplicant({
           }
         },
       };
+      loadedRef.current = false;
       const handler = Plaid.create(options);
       reopenRef.current = (receivedRedirectUri) => reopenAfterOAuth(Plaid, options, receivedRedirectUri);
       handlerRef.current = handler;
@@ -238,7 +272,7 @@ export function HandToApplicant({
             <BankList banks={otherBanks} testId="borrower-banks" />
           </>
         )}
-        <Button variant="primary" size="large" onClick={startLink} data-testid="link-start">
+        <Button id={startId} variant="primary" size="large" onClick={startLink} data-testid="link-start">
           {updateMode
             ? `Reconnect ${institution}`
             : person.data.banks.length > 0
@@ -283,12 +317,40 @@ export function HandToApplicant({
         />
         <div className="link-actions">
           {!updateMode && (
-            <Button size="large" onClick={startLink} data-testid="link-another">
+            <Button id={anotherId} size="large" onClick={startLink} data-testid="link-another">
               Link another bank
             </Button>
           )}
           <Button variant="primary" size="large" onClick={returnToOfficer} data-testid="link-done">
             Done — return to officer
+          </Button>
+        </div>
+      </>
+    );
+  } else if (phase.name === 'stalled') {
+    body = (
+      <>
+        <h1 ref={headingRef} tabIndex={-1} data-testid="link-stalled">
+          The bank connection did not open
+        </h1>
+        <p className="link-lead" role="alert">
+          Plaid’s window did not load. Check the internet connection and try again, or cancel and hand the computer back
+          to your loan officer.
+        </p>
+        <div className="link-actions">
+          <Button variant="primary" size="large" onClick={startLink} data-testid="link-retry">
+            Try again
+          </Button>
+          <Button
+            size="large"
+            onClick={() => {
+              // Back to the screen with the borrower's banks so far: the first one, or the one after a bank linked.
+              refocusStartRef.current = true;
+              setPhase(linked.length > 0 ? { name: 'success' } : { name: 'welcome' });
+            }}
+            data-testid="link-cancel"
+          >
+            Cancel
           </Button>
         </div>
       </>
