@@ -12,6 +12,7 @@ import { createPlaidGateway, type PlaidGateway, type PlaidGatewayOptions } from 
 import type { ReportCoordination } from './reports/coordination';
 import { createReportLifecycle, type PollIntervals, type ReportLifecycle } from './reports/lifecycle';
 import type { Stopping } from './stopping';
+import { emulatorFingerprint } from './team/emulator-per-desk';
 import type { CredentialEnvironment, KeychainVault, PlaidCredentials } from './vault';
 
 /**
@@ -116,7 +117,8 @@ export function createSessionFactory(deps: SessionFactoryDeps) {
   async function open(environment: PlaidEnvironment, store: AssetDeskStore): Promise<EnvironmentSession> {
     const gateway = await gatewayFor(environment);
     const linkScriptUrl = environment === 'emulator' && emulator ? emulator.linkScriptUrl : PLAID_LINK_SCRIPT_URL;
-    return bindSession(deps, { environment, gateway, store, linkScriptUrl });
+    const emulatorId = environment === 'emulator' && emulator ? emulatorFingerprint(emulator.clientId) : null;
+    return bindSession(deps, { environment, gateway, store, linkScriptUrl, emulatorId });
   }
 
   return {
@@ -147,7 +149,13 @@ export async function emulatorStorageKey(vault: Pick<KeychainVault, 'dataKey'>):
 /** The services of one environment, bound to its gateway. */
 async function bindSession(
   deps: SessionFactoryDeps,
-  parts: { environment: PlaidEnvironment; gateway: PlaidGateway; store: AssetDeskStore; linkScriptUrl: string },
+  parts: {
+    environment: PlaidEnvironment;
+    gateway: PlaidGateway;
+    store: AssetDeskStore;
+    linkScriptUrl: string;
+    emulatorId: string | null;
+  },
 ): Promise<EnvironmentSession> {
   const { environment, gateway, store } = parts;
   const session = { environment, gateway } as EnvironmentSession;
@@ -175,6 +183,7 @@ async function bindSession(
     logger: deps.logger,
     clock: deps.clock,
     webhookUrl,
+    emulatorId: parts.emulatorId,
     ...(deps.pollIntervals ? { pollIntervals: deps.pollIntervals } : {}),
     ...(coordination ? { coordination } : {}),
   });

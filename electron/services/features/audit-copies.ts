@@ -17,6 +17,7 @@ export function createAuditCopyHandlers(ctx: ServiceContext): AuditCopyHandlers 
       environment: session.environment,
       desktop: ctx.desktop,
       coordination: session.lifecycle.coordination,
+      emulatorId: session.lifecycle.emulatorId,
     });
   };
   return {

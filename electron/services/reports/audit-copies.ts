@@ -4,6 +4,7 @@ import type { AssetDeskStore, ReportRecord } from '../../db';
 import type { DesktopAdapters } from '../desktop';
 import type { PlaidGateway } from '../plaid-gateway';
 import { LOCAL_COORDINATION, type ReportCoordination } from './coordination';
+import { auditCopyInAnotherEmulator, emulatorOnAnotherDesk, reportInAnotherEmulator } from '../team/emulator-per-desk';
 import { notFound, reportIn } from '../service-context';
 
 export interface AuditCopyServiceDeps {
@@ -13,6 +14,8 @@ export interface AuditCopyServiceDeps {
   desktop: DesktopAdapters;
   /** On a team, two desks sharing the same report with the same agency at once make one copy (default: one desk). */
   coordination?: ReportCoordination;
+  /** On a team in emulator mode, this desk's emulator (ReportLifecycle.emulatorId); null otherwise. */
+  emulatorId?: string | null;
 }
 
 /**
@@ -33,6 +36,8 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
 
   return {
     async create(reportId: string, auditorId: string): Promise<AuditCopy> {
+      const elsewhere = await reportInAnotherEmulator(store, deps.emulatorId ?? null, reportId);
+      if (elsewhere) throw emulatorOnAnotherDesk('report', elsewhere, 'share it with an auditor');
       return coordination.auditCopyTurn(reportId, auditorId, async (waited) => {
         const report = await requireReport(reportId);
         // Another desk made a copy for this agency while this one waited its turn: that copy is the one to share.
@@ -65,7 +70,7 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
             action: 'audit_copy_created',
             applicantId: report.applicantId,
             reportId,
-            detail: { auditCopyId: copy.id, auditorId },
+            detail: { auditCopyId: copy.id, auditorId, ...(deps.emulatorId ? { emulator: deps.emulatorId } : {}) },
           });
           return copy;
         });
@@ -76,6 +81,8 @@ export function createAuditCopyService(deps: AuditCopyServiceDeps) {
       const copy = await requireCopy(auditCopyId);
       const report = await requireReport(copy.reportId);
       if (!copy.removedAt) {
+        const elsewhere = await auditCopyInAnotherEmulator(store, deps.emulatorId ?? null, copy);
+        if (elsewhere) throw emulatorOnAnotherDesk('audit copy', elsewhere, 'revoke it');
         const token = await store.auditCopies.token(auditCopyId);
         if (token) await gateway.removeAuditCopy(token);
         await store.auditCopies.markRemoved(auditCopyId);

@@ -33,6 +33,7 @@ import {
   type ReportRequest,
 } from './plaid-requests';
 
+import { emulatorOnAnotherDesk, reportInAnotherEmulator } from '../team/emulator-per-desk';
 import { createReportPoller, type CallWindow, type PollIntervals, type ReportPoller } from './poller';
 
 /**
@@ -60,6 +61,8 @@ export interface ReportLifecycleDeps {
   clock?: () => Date;
   webhookUrl: () => string | null;
   pollIntervals?: Partial<PollIntervals>;
+  /** The built-in emulator's fingerprint in emulator mode (emulator-per-desk.ts), null with Plaid. */
+  emulatorId?: string | null;
   /** Test hook: SIGKILL this process at a named point (default: env ASSETDESK_CRASH_AT). */
   crashAt?: CrashPoint | null;
   /** How this desk shares reports with the rest of the team (default: a lone desk does everything). */
@@ -88,6 +91,8 @@ export class ReportLifecycle {
   readonly window: CallWindow;
   /** Whether this desk finishes removals left unfinished (see ReportCoordination). */
   readonly finishesRemovals: boolean;
+  /** On a team in emulator mode, this desk's emulator (what another desk's made is out of its reach); else null. */
+  readonly emulatorId: string | null;
 
   constructor(private readonly deps: ReportLifecycleDeps) {
     this.store = deps.store;
@@ -98,6 +103,7 @@ export class ReportLifecycle {
     this.log = deps.logger.child({ component: 'reports', environment: deps.environment });
     this.coordination = deps.coordination ?? LOCAL_COORDINATION;
     this.finishesRemovals = this.coordination.finishesRemovals;
+    this.emulatorId = this.coordination.shared ? (deps.emulatorId ?? null) : null;
     this.poller = createReportPoller({
       ...(deps.pollIntervals ? { intervals: deps.pollIntervals } : {}),
       clock: this.clock,
@@ -194,7 +200,12 @@ export class ReportLifecycle {
    */
   async takeOver(reportId: string): Promise<void> {
     const report = await this.store.reports.get(reportId);
-    if (report?.environment !== this.environment || report.status === 'removed')
+    // Another desk's emulator report waits for that desk: this desk's emulator would call its token unknown.
+    if (
+      report?.environment !== this.environment ||
+      report.status === 'removed' ||
+      (await reportInAnotherEmulator(this.store, this.emulatorId, reportId))
+    )
       return this.coordination.release(reportId);
     if (this.coordination.finishesRemovals && (await removalSent(this.store, reportId)))
       return this.finishRemoval(report);
@@ -208,6 +219,7 @@ export class ReportLifecycle {
    * report is kept meanwhile (on a team this desk keeps holding it, so no other desk repeats the failure).
    */
   private async finishRemoval(report: ReportRecord): Promise<void> {
+    if (await reportInAnotherEmulator(this.store, this.emulatorId, report.id)) return;
     if (!(await this.coordination.claim(report.id))) return;
     try {
       const reason = (await removalSent(this.store, report.id))?.detail.reason;
@@ -241,7 +253,9 @@ export class ReportLifecycle {
   }
 
   private async carryOn(report: ReportRecord): Promise<void> {
-    // On a team, the desk that holds the report carries it on; the others leave it alone.
+    // On a team, the desk that holds the report carries it on; the others leave it alone, as they leave another
+    // desk's emulator report to that desk.
+    if (await reportInAnotherEmulator(this.store, this.emulatorId, report.id)) return;
     if (!(await this.coordination.claim(report.id))) return;
     if (report.plaidReportId) {
       this.log.info('resuming report', { reportId: report.id });
@@ -309,6 +323,7 @@ export class ReportLifecycle {
   async remove(reportId: string): Promise<void> {
     const report = await this.requireReport(reportId);
     if (report.status === 'removed') throw await this.alreadyRemoved(reportId);
+    await this.requireOwnEmulator(reportId, 'remove it at Plaid');
     // On a team this desk holds the report while removing it: no other desk takes the removal over meanwhile.
     await this.coordination.claim(reportId);
     // A failed report too: one Plaid accepted (or may hold) goes at Plaid first; one it never named, here only.
@@ -424,7 +439,7 @@ export class ReportLifecycle {
       action: REPORT_SENT,
       applicantId: pending.applicantId,
       reportId: pending.id,
-      detail: { kind: pending.kind },
+      detail: { kind: pending.kind, ...(this.emulatorId ? { emulator: this.emulatorId } : {}) },
     });
     let reply: PlaidReportIds;
     try {
@@ -515,6 +530,12 @@ export class ReportLifecycle {
     await this.coordination.release(pending.id);
   }
 
+  /** Refuses, saying at which desk to do it, what another desk's built-in emulator made (emulator-per-desk.ts). */
+  private async requireOwnEmulator(reportId: string, action: string): Promise<void> {
+    const found = await reportInAnotherEmulator(this.store, this.emulatorId, reportId);
+    if (found) throw emulatorOnAnotherDesk('report', found, action);
+  }
+
   /** Writes the pending row and its activity entry together, before Plaid is called, then submits it. */
   private async startReport(
     row: NewPendingReport,
@@ -549,6 +570,7 @@ export class ReportLifecycle {
     accountIdsToExclude: string[],
   ): Promise<ReportRecord> {
     const parent = await this.requireReport(parentId);
+    await this.requireOwnEmulator(parentId, `${kind} it`);
     if (parent.status !== 'ready') {
       throw new AppError({
         code: 'INVALID_PARENT',
