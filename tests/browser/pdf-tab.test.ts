@@ -277,3 +277,25 @@ test('no pdf.js document outlives the report screen, whether its PDF tab was ope
   expect(await settlesAt(0)).toBe(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('each page of the PDF is named "Page N" for a screen reader, with no invisible direction marks', async () => {
+  await openReport();
+  await page.getByTestId('tab-pdf').click();
+  await page.locator('[data-testid=pdf-viewer][data-shown=viewer]').waitFor();
+  const pages = Number(await page.getByTestId('pdf-viewer').getAttribute('data-pages'));
+  expect(pages).toBeGreaterThan(1);
+  // The names as Chromium gives them to a screen reader: every page region pdf.js has laid out.
+  const regionNames = async () => {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    return nodes
+      .filter((node) => !node.ignored && node.role?.value === 'region')
+      .map((node) => String(node.name?.value ?? ''))
+      .filter((name) => /^\W*Page\b/.test(name));
+  };
+  await expect.poll(async () => (await regionNames()).length).toBe(pages);
+  const names = await regionNames();
+  // Before: "Page \u20681\u2069" (pdf.js's Fluent strings isolate each number with FSI/PDI).
+  expect(names.filter((name) => /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name))).toEqual([]);
+  expect(names).toEqual(Array.from({ length: pages }, (_, i) => `Page ${i + 1}`));
+  expect(pageErrors).toEqual([]);
+});

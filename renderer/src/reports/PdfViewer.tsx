@@ -38,6 +38,29 @@ function laidOut(element: HTMLElement, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * Names each page region pdf.js lays out in `container` "Page N". pdf.js names them through its Fluent strings,
+ * which wrap the number in invisible direction marks ("Page \u20681\u2069") that screen readers may read out;
+ * its name is replaced as soon as it is set. Answers the function that stops it.
+ */
+function namePagesPlainly(container: HTMLElement): () => void {
+  const name = (node: Node) => {
+    if (!(node instanceof HTMLElement) || !node.classList.contains('page') || !node.dataset.pageNumber) return;
+    if (node.getAttribute('role') !== 'region') return; // page 1 drawn alone has no name to give
+    const label = `Page ${node.dataset.pageNumber}`;
+    if (node.getAttribute('aria-label') !== label) node.setAttribute('aria-label', label);
+  };
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') name(record.target);
+      else record.addedNodes.forEach(name);
+    }
+  });
+  observer.observe(container, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'] });
+  container.querySelectorAll('.page').forEach(name);
+  return () => observer.disconnect();
+}
+
+/**
  * Plaid's PDF, fetched through the main process and shown with pdf.js's own viewer components.
  * Page 1 is drawn first, alone (the document is usually open before the tab is clicked: ./pdf-preload);
  * pdf.js's viewer then renders the other pages lazily as they scroll into view.
@@ -75,6 +98,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
     let pdfViewer: Viewer | null = null;
     let cancelIdle: (() => void) | null = null;
     let stopWaiting = () => {};
+    let stopNaming = () => {};
     (async () => {
       const opened = held.current() ?? (await held.ready);
       const container = containerRef.current;
@@ -121,6 +145,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
         annotationEditorMode: pdfjsLib.AnnotationEditorType.DISABLE,
       });
       linkService.setViewer(pdfViewer);
+      stopNaming = namePagesPlainly(container);
       // Page 1 alone stays over the viewer's own until that one is drawn at the same place and size.
       const dropFirstPage = () => {
         firstPage?.remove();
@@ -166,6 +191,7 @@ export default function PdfViewer({ reportId }: { reportId: string }) {
       cancelled = true;
       closed.abort();
       stopWaiting();
+      stopNaming();
       firstPage?.remove();
       pdfViewer?.setDocument(null as unknown as PDFDocumentProxy);
       viewerRef.current = null;
