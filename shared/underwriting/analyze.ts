@@ -4,7 +4,7 @@ import { checkAverageBalances, checkBalanceJumps, checkNewAccounts } from './bal
 import { checkCoverage } from './coverage';
 import { toIsoDate } from './dates';
 import { checkDocumentAge } from './document-age';
-import { checkFundsToClose, classifyAccounts } from './funds-to-close';
+import { checkFundsToClose, classifyAccounts, notNeededToClose } from './funds-to-close';
 import { checkLargeDeposits, documentedDeposits } from './large-deposits';
 import { countEachAccountOnce } from './linked-twice';
 import { checkMissingItems } from './missing-items';
@@ -135,7 +135,11 @@ export function analyzeReport(
     .map((finding, index) => ({ finding, index }))
     .sort((a, b) => SEVERITY_ORDER[a.finding.severity] - SEVERITY_ORDER[b.finding.severity] || a.index - b.index)
     .map(({ finding }) => finding);
-  const findings = markQuotedWords(all, [result, ...(options.otherReports ?? [])], settings);
+  const findings = markQuotedWords(
+    notNeededToClose(all, loan, funds.fundsToClose),
+    [result, ...(options.otherReports ?? [])],
+    settings,
+  );
 
   return {
     asOf: toIsoDate(asOf),

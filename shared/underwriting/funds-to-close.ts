@@ -358,3 +358,28 @@ export function checkFundsToClose(
   }
   return { fundsToClose: result, findings };
 }
+
+/**
+ * On a purchase an unsourced large deposit needs documenting only when its money is needed to close: its amount is
+ * subtracted from verified funds, and when what is left (the loan's reports together, if it has several) still covers
+ * funds to close and reserves, its source need not be documented. The deposits without any sign of where they came
+ * from then read as worth knowing; gifts and borrowed money still need the officer (a gift letter, a new debt).
+ */
+export function notNeededToClose(
+  findings: Finding[],
+  loan: Pick<LoanInputs, 'purpose'>,
+  funds: Pick<FundsToCloseResult, 'shortfall' | 'surplus' | 'unsourcedDeducted' | 'loan'>,
+): Finding[] {
+  const covered = funds.loan ?? funds;
+  if (loan.purpose !== 'purchase' || funds.unsourcedDeducted === 0 || covered.shortfall > 0) return findings;
+  const whose = funds.loan ? "the loan's current reports together" : 'verified funds';
+  return findings.map((finding) =>
+    finding.id === 'large-deposit:unsourced' && finding.severity === 'attention'
+      ? {
+          ...finding,
+          severity: 'info',
+          detail: `${finding.detail} Not needed to close: with the unsourced large deposits subtracted, ${whose} still cover funds to close and reserves (${formatMoney(covered.surplus)} to spare), so their source need not be documented.`,
+        }
+      : finding,
+  );
+}

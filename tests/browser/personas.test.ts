@@ -74,7 +74,9 @@ const finding = (rule: string, severity?: string) =>
 
 describe('lending personas through the underwriter’s lens', () => {
   test('user_large_deposit: the unsourced deposit is flagged; marking it sourced updates the figures and the log; the PDF carries the findings first', async () => {
-    const reportId = await reportFor('user_large_deposit');
+    // 11,618.19 + 38,412.57 less the 7,350.00 deposit is 42,680.76, short of 45,000: the deposit's money is needed,
+    // so its source must be documented (not needed, it would only be subtracted).
+    const reportId = await reportFor('user_large_deposit', { fundsToClose: '45,000' });
     const deposit = page.getByTestId('large-deposit');
     expect(await deposit.count()).toBe(1);
     expect(await deposit.textContent()).toContain('MOBILE CHECK DEPOSIT');
