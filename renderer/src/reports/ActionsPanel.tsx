@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api';
 import type { AuditCopy, ReportSummary } from '../../../shared/domain';
 import type { AssetReport } from '../../../shared/asset-report';
@@ -362,6 +362,15 @@ function AuditCopies({ reportId }: { reportId: string }) {
   const selectId = useId();
   const otherFieldId = useId();
   const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // A revoked copy's row goes, and its Revoke button with the keyboard focus: the focus goes to the section instead.
+  const revokedRef = useRef<string | null>(null);
+  useEffect(() => {
+    const revoked = revokedRef.current;
+    if (!revoked || copies.data?.some((c) => c.id === revoked && c.removedAt === null)) return;
+    revokedRef.current = null;
+    if (document.activeElement === document.body || !document.activeElement) headingRef.current?.focus();
+  }, [copies.data]);
   const can = {
     create: useCan('auditCopies:create').allowed,
     copyToken: useCan('auditCopies:copyToken').allowed,
@@ -387,7 +396,9 @@ function AuditCopies({ reportId }: { reportId: string }) {
 
   return (
     <div className="rp-audit" data-testid="audit-copies">
-      <h3 id={headingId}>Audit copies</h3>
+      <h3 id={headingId} ref={headingRef} tabIndex={-1}>
+        Audit copies
+      </h3>
       <p className="muted">
         An audit copy lets an auditor such as Fannie Mae read this report with its own token. The token is never shown:
         “Copy token” on a copy puts it on the clipboard, to give to the auditor.
@@ -488,6 +499,7 @@ function AuditCopies({ reportId }: { reportId: string }) {
                         if (!ok) return;
                         await run(`revoke:${copy.id}`, async () => {
                           await api.auditCopiesRemove({ auditCopyId: copy.id });
+                          revokedRef.current = copy.id;
                           copies.reload();
                           return `Audit copy for ${nameOf(copy.auditorId)} revoked.`;
                         });
