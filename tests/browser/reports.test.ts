@@ -177,6 +177,17 @@ test('marking the large deposit as sourced needs a note and updates the figures 
   await page.getByTestId('findings-panel').waitFor();
   expect(await page.getByTestId('sourced-note').textContent()).toBe('Gift letter from J Smith, dated 2026-03-02');
   expect(await unsourced()).toBe('$0.00');
+  // The finding quotes the note as typed: only the dates AssetDesk wrote are shown as display dates.
+  const passed = page.getByRole('button', { name: /checks? that passed/ });
+  await passed.click();
+  const sourced = page
+    .locator('[data-testid=finding][data-rule=large_deposit][data-severity=ok]')
+    .filter({ hasText: 'Sourced large deposit' });
+  expect(await sourced.locator('.rp-finding-detail').textContent()).toContain(
+    'Sourced: Gift letter from J Smith, dated 2026-03-02',
+  );
+  expect(await sourced.locator('.rp-finding-title').textContent()).toMatch(/ on [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+  await passed.click();
 });
 
 test('the PDF opens in pdf.js, and find reports its matches', async () => {
