@@ -1,0 +1,103 @@
+import type { Page } from 'playwright';
+import { renderPdf, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
+import { report } from '../underwriting/fixtures';
+import { seriousViolations } from './support/desk';
+import { openSeededPage, type SeededPage } from './support/seeded-page';
+
+/**
+ * A couple on one purchase, each with their own report made today: Alberta's checking and their joint account, and
+ * Jane's copy of the joint account and her savings. Each report alone is short of the 25,000 the loan needs; the
+ * report screen says its figure is the report's alone and shows the loan's, which adds both, the joint account once.
+ */
+
+let page: Page;
+let desk: SeededPage | undefined;
+let pageErrors: string[] = [];
+let albertaReport: string;
+let janeReport: string;
+
+beforeAll(async () => {
+  desk = await openSeededPage('co-borrower-funds', async (store) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const joint = (id: string) => ({ id, mask: '2222', current: 4_000, owners: [['Jane Doe', 'Alberta Charleson']] });
+    const alberta = await seedApplicant(store, 0, { fundsToClose: 20_000, reservesNeeded: 5_000 });
+    const loan = await store.loans.addBorrower(alberta.loanId, {
+      firstName: 'Jane',
+      lastName: 'Doe',
+      email: 'jane.doe@example.com',
+      phone: '+1 415 555 0143',
+    });
+    const janeItem = await store.items.add({
+      applicantId: loan.borrowers[1]!.id,
+      environment: 'emulator',
+      plaidItemId: 'item-jane',
+      accessToken: 'access-emulator-jane',
+      institutionId: 'ins_109508',
+      institutionName: 'First Platypus Bank',
+      accounts: [],
+    });
+    const albertas = report({
+      id: 'plaid-alberta',
+      date: today,
+      items: [{ itemId: 'item-0', accounts: [{ id: 'chk-0000', current: 15_000 }, joint('joint-a')] }],
+    });
+    const janes = report({
+      id: 'plaid-jane',
+      date: today,
+      items: [
+        { itemId: 'item-jane', accounts: [joint('joint-j')] },
+        {
+          itemId: 'item-jane-gingham',
+          institutionId: 'ins_109509',
+          institutionName: 'First Gingham Credit Union',
+          accounts: [{ id: 'sav-1111', subtype: 'savings', current: 9_000, owners: [['Jane Doe']] }],
+        },
+      ],
+    });
+    albertaReport = await storeReadyReport(store, alberta, albertas, await renderPdf(albertas.report));
+    janeReport = await storeReadyReport(
+      store,
+      { loanId: alberta.loanId, applicantId: loan.borrowers[1]!.id, itemId: janeItem.id },
+      janes,
+      await renderPdf(janes.report),
+    );
+  });
+  ({ page, pageErrors } = desk);
+});
+afterAll(() => desk?.close());
+
+async function openReport(id: string): Promise<void> {
+  await page.evaluate(() => void (location.hash = '#/loans'));
+  await page.getByTestId('pipeline-screen').waitFor();
+  await page.evaluate((reportId) => void (location.hash = `#/reports/${reportId}`), id);
+  await page.getByTestId('loan-funds-surplus').waitFor();
+}
+
+const fundsFinding = () => page.locator('[data-testid=finding][data-rule=funds_to_close]').first();
+
+test("each report shows its own shortfall as its alone, and the loan's surplus over both", async () => {
+  // Alberta's report: 15,000 + 4,000 = 19,000 against 20,000 + 5,000 = 25,000, short 6,000.
+  await openReport(albertaReport);
+  expect(await page.getByTestId('available-funds').textContent()).toBe('$19,000.00');
+  expect(await page.getByTestId('funds-surplus').textContent()).toBe('$6,000.00');
+  expect(await page.getByTestId('funds-to-close').locator('dt').allTextContents()).toEqual(
+    expect.arrayContaining(['Shortfall, this report alone', 'Loan surplus']),
+  );
+  // Both reports: 15,000 + 4,000 (the joint account once) + 9,000 = 28,000 against 25,000: 3,000 to spare
+  // (counted twice, the joint account would make it 32,000 and 7,000).
+  expect(await page.getByTestId('loan-funds-surplus').textContent()).toMatch(/^\$3,000\.00/);
+  expect(await page.getByTestId('loan-funds-explained').textContent()).toBe(
+    '$28,000.00 available over the loan’s 2 current reports, each account once',
+  );
+  expect(await fundsFinding().getAttribute('data-severity')).toBe('info');
+  expect(await fundsFinding().locator('.rp-finding-title').textContent()).toBe(
+    'Short $6,000.00 for funds to close and reserves with this report alone; covered with the loan’s other reports',
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // Jane's report: 4,000 + 9,000 = 13,000, short 12,000 alone; the loan's figure is the same 3,000 to spare.
+  await openReport(janeReport);
+  expect(await page.getByTestId('funds-surplus').textContent()).toBe('$12,000.00');
+  expect(await page.getByTestId('loan-funds-surplus').textContent()).toMatch(/^\$3,000\.00/);
+  expect(pageErrors).toEqual([]);
+});
