@@ -1,6 +1,9 @@
 import { analyzeReport, reportFunds, underwritingSettings } from '../../shared/underwriting';
 import type { LoanInputs, ReportFunds } from '../../shared/underwriting';
 import { ReportHolder } from '../../renderer/src/reports/report-holder';
+import { buildCoverPage } from '../../electron/services/cover-page';
+import { pdfPageTexts } from '../helpers/pdf-text';
+import { coverInput } from './cover-fixture';
 import { loan, report } from './fixtures';
 
 // Two borrowers, each with their own report: Alberta's banks (2026-03-30) and Jane's (2026-03-31). Both linked
@@ -134,5 +137,12 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
     expect(holder?.analyze(input).fundsToClose.loan).toMatchObject({ availableFunds: 28_500, surplus: 3_500 });
     // Opened without them (the request failed), the figures are the report's alone.
     expect(ReportHolder.open('r-alberta', JSON.stringify(alberta), '[]')?.analyze(input).fundsToClose.loan).toBeNull();
+  });
+
+  it('the cover page gives the report’s shortfall as its alone, with the loan’s surplus', async () => {
+    const analysis = withOther(alberta, reportFunds(alone(janes, 20_000)), 20_000);
+    const text = (await pdfPageTexts(await buildCoverPage(coverInput(analysis)))).join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('This report alone; all 2 reports: $3,500.00 to spare');
+    expect(text).toContain('Short $6,000.00 for funds to close and reserves with this report alone');
   });
 });

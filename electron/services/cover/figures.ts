@@ -150,7 +150,12 @@ export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number):
     {
       label: f.shortfall > 0 ? 'Shortfall' : 'Surplus',
       value: money(f.shortfall > 0 ? f.shortfall : f.surplus),
-      note: f.unsourcedDeducted > 0 ? `After ${money(f.unsourcedDeducted)} unsourced` : 'After deductions',
+      // With a co-borrower's report on the loan, this figure is this report's alone: the note gives the loan's.
+      note: f.loan
+        ? `This report alone; all ${f.loan.reportIds.length} reports: ${f.loan.shortfall > 0 ? `short ${money(f.loan.shortfall)}` : `${money(f.loan.surplus)} to spare`}`
+        : f.unsourcedDeducted > 0
+          ? `After ${money(f.unsourcedDeducted)} unsourced`
+          : 'After deductions',
       colour: f.shortfall > 0 ? SEVERITY.attention.colour : SEVERITY.ok.colour,
     },
   ]);
