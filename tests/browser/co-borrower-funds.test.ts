@@ -1,4 +1,6 @@
+import type { AssetReport } from 'plaid';
 import type { Page } from 'playwright';
+import type { AssetReportGetResult } from '../../shared/asset-report';
 import { renderPdf, seedApplicant, storeReadyReport } from '../bench/renderer-seed';
 import { report } from '../underwriting/fixtures';
 import { seriousViolations } from './support/desk';
@@ -15,6 +17,9 @@ let desk: SeededPage | undefined;
 let pageErrors: string[] = [];
 let albertaReport: string;
 let janeReport: string;
+
+/** Our report type as the seeding helpers take it (Plaid's SDK type for the same JSON). */
+const asPlaid = (result: AssetReportGetResult) => result as unknown as { report: AssetReport; warnings: unknown[] };
 
 beforeAll(async () => {
   desk = await openSeededPage('co-borrower-funds', async (store) => {
@@ -54,12 +59,17 @@ beforeAll(async () => {
         },
       ],
     });
-    albertaReport = await storeReadyReport(store, alberta, albertas, await renderPdf(albertas.report));
+    albertaReport = await storeReadyReport(
+      store,
+      alberta,
+      asPlaid(albertas),
+      await renderPdf(asPlaid(albertas).report),
+    );
     janeReport = await storeReadyReport(
       store,
       { loanId: alberta.loanId, applicantId: loan.borrowers[1]!.id, itemId: janeItem.id },
-      janes,
-      await renderPdf(janes.report),
+      asPlaid(janes),
+      await renderPdf(asPlaid(janes).report),
     );
   });
   ({ page, pageErrors } = desk);
