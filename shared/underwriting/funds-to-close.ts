@@ -15,7 +15,7 @@ import {
   shareOfCents,
   toCents,
 } from './accounts';
-import { combineLoanFunds, fundsParts, loanFundsSentence } from './loan-funds';
+import { combineLoanFunds, fundsParts, loanFundsSentence, withOthers } from './loan-funds';
 import { CITATIONS } from './types';
 import type {
   CountedAccount,
@@ -372,7 +372,9 @@ export function notNeededToClose(
 ): Finding[] {
   const covered = funds.loan ?? funds;
   if (loan.purpose !== 'purchase' || funds.unsourcedDeducted === 0 || covered.shortfall > 0) return findings;
-  const whose = funds.loan ? "the loan's current reports together" : 'verified funds';
+  const whose = funds.loan
+    ? `${withOthers(funds.loan).replace('This report', 'this report')} together`
+    : 'verified funds';
   return findings.map((finding) =>
     finding.id === 'large-deposit:unsourced' && finding.severity === 'attention'
       ? {

@@ -96,5 +96,11 @@ export function loanFundsSentence(loan: LoanFundsResult): string {
     loan.unsourcedDeducted > 0 ? ` after ${formatMoney(loan.unsourcedDeducted)} of unsourced large deposits` : '';
   const verdict =
     loan.shortfall > 0 ? `short ${formatMoney(loan.shortfall)}` : `covered, ${formatMoney(loan.surplus)} to spare`;
-  return `The loan's ${loan.reportIds.length} current reports together, each account counted once${shared}: ${formatMoney(loan.availableFunds)} available${less} against ${formatMoney(loan.required)}, ${verdict}.`;
+  return `${withOthers(loan)} together, each account counted once${shared}: ${formatMoney(loan.availableFunds)} available${less} against ${formatMoney(loan.required)}, ${verdict}.`;
+}
+
+/** The reports the loan's figure adds: this one and the others (this one may be older than they are). */
+export function withOthers(loan: Pick<LoanFundsResult, 'reportIds'>): string {
+  const others = loan.reportIds.length - 1;
+  return `This report and the loan's ${others === 1 ? 'other current report' : `${others} other current reports`}`;
 }

@@ -97,7 +97,7 @@ test("each report shows its own shortfall as its alone, and the loan's surplus o
   // (counted twice, the joint account would make it 32,000 and 7,000).
   expect(await page.getByTestId('loan-funds-surplus').textContent()).toMatch(/^\$3,000\.00/);
   expect(await page.getByTestId('loan-funds-explained').textContent()).toBe(
-    '$28,000.00 available over the loan’s 2 current reports, each account once',
+    "$28,000.00 available in this report and the loan's other current report, each account once",
   );
   expect(await fundsFinding().getAttribute('data-severity')).toBe('info');
   expect(await fundsFinding().locator('.rp-finding-title').textContent()).toBe(

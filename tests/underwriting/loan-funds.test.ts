@@ -73,6 +73,12 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
     expect(seenFromJane.fundsToClose.loan).toEqual({ reportIds: ['report-jane', 'report-alberta'], ...together });
     // This report's own figures are unchanged: they are its alone.
     expect(seenFromAlberta.fundsToClose).toMatchObject({ availableFunds: 19_000, shortfall: 6_000 });
+    // Jane's unsourced 5,000 is not needed: the loan is covered with it subtracted (28,500 against 25,000).
+    const janesDeposit = seenFromJane.findings.find((f) => f.id === 'large-deposit:unsourced');
+    expect(janesDeposit?.severity).toBe('info');
+    expect(janesDeposit?.detail).toContain(
+      "this report and the loan's other current report together still cover funds to close and reserves ($3,500.00 to spare)",
+    );
   });
 
   it('the finding says the shortfall is this report’s alone and gives the loan’s figure; not for attention', () => {
@@ -86,7 +92,7 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
       /^This report's accounts alone: Cash accounts \$19,000\.00 = \$19,000\.00 available/,
     );
     expect(finding?.detail).toContain(
-      "The loan's 2 current reports together, each account counted once (1 account in more than one report, counted once from the newest): $28,500.00 available after $5,000.00 of unsourced large deposits against $25,000.00, covered, $3,500.00 to spare.",
+      "This report and the loan's other current report together, each account counted once (1 account in more than one report, counted once from the newest): $28,500.00 available after $5,000.00 of unsourced large deposits against $25,000.00, covered, $3,500.00 to spare.",
     );
     // Alone, the report's finding reads as before.
     expect(fundsFinding(alone(alberta, 20_000))).toMatchObject({
@@ -142,7 +148,7 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
   it('the cover page gives the report’s shortfall as its alone, with the loan’s surplus', async () => {
     const analysis = withOther(alberta, reportFunds(alone(janes, 20_000)), 20_000);
     const text = (await pdfPageTexts(await buildCoverPage(coverInput(analysis)))).join(' ').replace(/\s+/g, ' ');
-    expect(text).toContain('This report alone; all 2 reports: $3,500.00 to spare');
+    expect(text).toContain("This report alone; with the loan's other reports: $3,500.00 to spare");
     expect(text).toContain('Short $6,000.00 for funds to close and reserves with this report alone');
   });
 });

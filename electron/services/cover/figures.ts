@@ -152,7 +152,7 @@ export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number):
       value: money(f.shortfall > 0 ? f.shortfall : f.surplus),
       // With a co-borrower's report on the loan, this figure is this report's alone: the note gives the loan's.
       note: f.loan
-        ? `This report alone; all ${f.loan.reportIds.length} reports: ${f.loan.shortfall > 0 ? `short ${money(f.loan.shortfall)}` : `${money(f.loan.surplus)} to spare`}`
+        ? `This report alone; with the loan's other reports: ${f.loan.shortfall > 0 ? `short ${money(f.loan.shortfall)}` : `${money(f.loan.surplus)} to spare`}`
         : f.unsourcedDeducted > 0
           ? `After ${money(f.unsourcedDeducted)} unsourced`
           : 'After deductions',

@@ -11,6 +11,7 @@ import {
   type UnderwritingAnalysis,
 } from '../../../shared/underwriting/types';
 import { formatShare } from '../../../shared/underwriting/accounts';
+import { withOthers } from '../../../shared/underwriting/loan-funds';
 import { Button, Chip } from '../ui';
 import { formatDate, formatMoney } from './format';
 import { LargeDepositsTable } from './LargeDepositsTable';
@@ -167,7 +168,7 @@ export function FindingsPanel({
             <dd className={ftc.loan.shortfall > 0 ? 'rp-bad' : 'rp-good'} data-testid="loan-funds-surplus">
               {formatMoney(ftc.loan.shortfall > 0 ? ftc.loan.shortfall : ftc.loan.surplus)}
               <span className="muted rp-figure-note" data-testid="loan-funds-explained">
-                {`${formatMoney(ftc.loan.availableFunds)} available over the loan’s ${ftc.loan.reportIds.length} current reports, each account once`}
+                {`${formatMoney(ftc.loan.availableFunds)} available in ${withOthers(ftc.loan).replace('This report', 'this report')}, each account once`}
               </span>
             </dd>
           </div>
