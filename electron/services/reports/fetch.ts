@@ -6,7 +6,7 @@ import type { PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import { analyzeInContext, summarizeReport } from '../../../shared/underwriting';
 import type { AssetDeskStore, ReportRecord } from '../../db';
 import type { ReportViewBlocks } from '../../db/repositories/reports';
-import { analysisContextFor } from '../features/underwriting';
+import { analysisContextFor, recountLoanFindings } from '../features/underwriting';
 import type { Logger } from '../../log/logger';
 import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import { INSIGHTS_UNAVAILABLE_CODES } from '../plaid-messages';
@@ -134,9 +134,25 @@ async function storeIfStillPending(
   const view = buildReportViews(content); // the same: ~130 ms for 50,000 transactions must not hold the write lock
   await deps.store.transaction(() => storeReady(deps, report, { content, pdf, view }, findingCounts));
   deps.log.info('report ready', { reportId, plaidReportId: report.plaidReportId });
+  // Before the ready event, so the lists it refreshes read the other reports' new counts.
+  await recountOtherReports(deps, report);
   await deps.onReady(report, content.warnings);
   deps.poller.window.forget(reportId);
   return 'ready';
+}
+
+/**
+ * A new report may cover what the loan's others lacked (a co-borrower's banks): their funds to close is read with it,
+ * so the lists count their findings again. A convenience like the counts themselves: a failure is only logged.
+ */
+async function recountOtherReports(deps: ReportFetcherDeps, report: ReportRecord): Promise<void> {
+  try {
+    const others = await deps.store.reports.listForLoan(report.loanId, report.environment);
+    if (!others.some((other) => other.id !== report.id && other.status === 'ready')) return;
+    await recountLoanFindings(deps.store, report.loanId, deps.clock());
+  } catch (error) {
+    deps.log.warn('finding counts of the loan’s other reports unavailable', { reportId: report.id, error });
+  }
 }
 
 /**
