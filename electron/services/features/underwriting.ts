@@ -99,7 +99,8 @@ async function otherCurrentReportFunds(
   now: Date,
 ): Promise<ReportFunds[]> {
   const summary = await store.reports.summary(reportId);
-  return summary ? othersThan(await currentReportFunds(store, loan, summary.environment, now), reportId) : [];
+  if (!summary) return [];
+  return othersThan(await currentReportFunds(store, loan, summary.environment, now, undefined, reportId), reportId);
 }
 
 /**
@@ -112,12 +113,16 @@ export async function currentReportFunds(
   environment: PlaidEnvironment,
   now: Date,
   read: (id: string) => Promise<AssetReportGetResult | null> = cachedReads(store),
+  /** A report not to analyse (the one the others are for: it is analysed by its caller). */
+  except?: string,
 ): Promise<Map<string, ReportFunds>> {
   const ready = (await store.reports.listForLoan(loan.id, environment)).filter((r) => r.status === 'ready');
   const replaced = new Set(ready.map((r) => r.parentId));
+  const current = ready.filter((r) => !replaced.has(r.id) && r.id !== except);
   const funds = new Map<string, ReportFunds>();
-  for (const report of ready) {
-    if (replaced.has(report.id)) continue;
+  // A loan's only current report has nothing to be added to: it is not analysed twice.
+  if (except === undefined && current.length < 2) return funds;
+  for (const report of current) {
     const content = await read(report.id);
     if (!content) continue;
     const others = await otherReportsFor(store, report.id, read);
