@@ -177,6 +177,17 @@ export const ReportSummary = z.object({
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
 
+/** The agencies an officer shares audit copies with, by Plaid's auditor id, as the officer calls them. */
+export const AGENCY_AUDITORS: readonly { id: string; name: string }[] = [
+  { id: 'fannie_mae', name: 'Fannie Mae' },
+  { id: 'freddie_mac', name: 'Freddie Mac' },
+];
+
+/** The agency's name for a known auditor id; null for another auditor (its id is all AssetDesk knows of it). */
+export function agencyName(auditorId: string): string | null {
+  return AGENCY_AUDITORS.find((auditor) => auditor.id === auditorId)?.name ?? null;
+}
+
 export const AuditorId = z
   .string()
   .regex(/^[a-z0-9_]{2,64}$/, 'Choose the auditor from the list (Fannie Mae or Freddie Mac)');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError, ErrorCodes } from '../../../shared/errors';
+import { agencyName } from '../../../shared/domain';
 import { TeamRole } from '../../../shared/team';
 import type { TeamConnection } from '../../../shared/ipc/team-contract';
 import type { EventSink } from '../../../shared/ipc/contract';
@@ -236,7 +237,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
           const holder = await lockHolder(store.engine, key).catch(() => null);
           return new AppError({
             code: ErrorCodes.conflict,
-            message: `A copy for ${auditorName(auditorId)} is being made${holder ? ` at ${holder}'s desk` : ''}. Open the audit copies again in a moment: it will be there.`,
+            message: `A copy for ${agencyName(auditorId) ?? auditorId} is being made${holder ? ` at ${holder}'s desk` : ''}. Open the audit copies again in a moment: it will be there.`,
             retryable: true,
           });
         },
@@ -270,11 +271,6 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
       await store.close();
     },
   };
-}
-
-/** The agency's name as the officer knows it (audit copies are for Fannie Mae or Freddie Mac). */
-function auditorName(auditorId: string): string {
-  return auditorId === 'fannie_mae' ? 'Fannie Mae' : auditorId === 'freddie_mac' ? 'Freddie Mac' : auditorId;
 }
 
 function connectionOf(state: TeamConnectionState): TeamConnection {

@@ -1,4 +1,4 @@
-import type { ActivityEntry } from '../../../shared/domain';
+import { agencyName, type ActivityEntry } from '../../../shared/domain';
 
 /** What an activity entry's detail may hold, read defensively: old entries and other versions wrote less. */
 function text(detail: Record<string, unknown>, key: string): string | null {
@@ -6,7 +6,6 @@ function text(detail: Record<string, unknown>, key: string): string | null {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
-const AUDITORS: Record<string, string> = { fannie_mae: 'Fannie Mae', freddie_mac: 'Freddie Mac' };
 const LOAN_STATUS: Record<string, string> = { open: 'open', closed: 'closed', withdrawn: 'withdrawn' };
 const CONFIRMATION: Record<string, string> = {
   ownership: 'ownership',
@@ -110,12 +109,12 @@ export function describeActivity(entry: ActivityEntry): string {
     case 'account_unconfirmed':
       return 'Account confirmation withdrawn';
     case 'audit_copy_created':
-      return `Audit copy shared with ${AUDITORS[text(d, 'auditorId') ?? ''] ?? 'an auditor'}`;
+      return `Audit copy shared with ${agencyName(text(d, 'auditorId') ?? '') ?? 'an auditor'}`;
     case 'audit_copy_removed':
     case 'audit_copy_deleted':
-      return `Audit copy for ${AUDITORS[text(d, 'auditorId') ?? ''] ?? 'an auditor'} removed`;
+      return `Audit copy for ${agencyName(text(d, 'auditorId') ?? '') ?? 'an auditor'} removed`;
     case 'audit_copy_token_copied':
-      return `Audit copy token copied for ${AUDITORS[text(d, 'auditorId') ?? ''] ?? 'an auditor'}`;
+      return `Audit copy token copied for ${agencyName(text(d, 'auditorId') ?? '') ?? 'an auditor'}`;
     case 'handoff_started':
       return 'Computer handed to the borrower';
     case 'handoff_ended':

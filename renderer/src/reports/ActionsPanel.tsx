@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api';
 import type { AuditCopy, ReportSummary } from '../../../shared/domain';
 import type { AssetReport } from '../../../shared/asset-report';
-import { DAYS_REQUESTED_PRESETS } from '../../../shared/domain';
+import { AGENCY_AUDITORS, DAYS_REQUESTED_PRESETS, agencyName } from '../../../shared/domain';
 import { Button, Dialog, ErrorAlert, Skeleton, useConfirm, useLoad } from '../ui';
 import { formatDateTime, formatDays } from './format';
 import { accountLabel } from './transactions';
@@ -104,11 +104,6 @@ export function ShowInFolderButton({ receipt, onError }: { receipt: string; onEr
     </Button>
   );
 }
-
-const AUDITORS: { id: string; label: string }[] = [
-  { id: 'fannie_mae', label: 'Fannie Mae' },
-  { id: 'freddie_mac', label: 'Freddie Mac' },
-];
 
 /** Refresh, filter, audit copies and removal. Each destructive action asks first; the main process logs all. */
 export function ActionsPanel({
@@ -392,7 +387,7 @@ function AuditCopies({ reportId }: { reportId: string }) {
 
   const auditorId = auditor === 'other' ? otherId.trim() : auditor;
   const active = (copies.data ?? []).filter((c: AuditCopy) => c.removedAt === null);
-  const nameOf = (id: string) => AUDITORS.find((a) => a.id === id)?.label ?? id;
+  const nameOf = (id: string) => agencyName(id) ?? id;
 
   return (
     <div className="rp-audit" data-testid="audit-copies">
@@ -413,9 +408,9 @@ function AuditCopies({ reportId }: { reportId: string }) {
               onChange={(e) => setAuditor(e.target.value)}
               data-testid="auditor-select"
             >
-              {AUDITORS.map((a) => (
+              {AGENCY_AUDITORS.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {a.label}
+                  {a.name}
                 </option>
               ))}
               <option value="other">Other auditor…</option>
