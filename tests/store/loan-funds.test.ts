@@ -7,7 +7,7 @@ import {
 } from '../../electron/services/features/underwriting';
 import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
 import { addApplicant } from '../helpers/applicant';
-import { report } from '../underwriting/fixtures';
+import { albertasReport, janesReport } from '../underwriting/couple-fixture';
 
 /**
  * A couple whose assets are split between their reports: on the desk, each report's funds-to-close finding says its
@@ -21,41 +21,8 @@ describe("funds to close over the loan's current reports", () => {
   afterEach(() => t.cleanup());
   const now = new Date('2026-04-01T12:00:00');
 
-  // Alberta's checking 15,000 and the joint ••2222 (4,000); Jane's copy of the joint (4,500, a day later) and her
-  // savings at another bank (14,000, with an unsourced 5,000 deposit: income 8,000 makes it large).
-  const joint = (id: string, current: number) => ({
-    id,
-    mask: '2222',
-    current,
-    owners: [['Jane Doe', 'Alberta Charleson']],
-  });
-  const albertas = report({
-    id: 'plaid-alberta',
-    date: '2026-03-30',
-    items: [{ itemId: 'item-alberta', accounts: [{ id: 'chk-0000', current: 15_000 }, joint('joint-a', 4_000)] }],
-  });
-  const janes = (id: string, date: string, savings: number) =>
-    report({
-      id,
-      date,
-      items: [
-        { itemId: 'item-jane-platypus', accounts: [joint('joint-j', 4_500)] },
-        {
-          itemId: 'item-jane-gingham',
-          institutionId: 'ins_109509',
-          institutionName: 'First Gingham Credit Union',
-          accounts: [
-            {
-              id: 'sav-1111',
-              subtype: 'savings',
-              current: savings,
-              owners: [['Jane Doe']],
-              transactions: [{ id: `${id}-dep`, daysAgo: 6, amount: -5_000, description: 'MOBILE DEPOSIT' }],
-            },
-          ],
-        },
-      ],
-    });
+  const albertas = albertasReport('plaid-alberta');
+  const janes = (id: string, date: string, savings: number) => janesReport(id, { date, savings });
 
   async function loanFile() {
     const primary = await addApplicant(

@@ -4,44 +4,13 @@ import { ReportHolder } from '../../renderer/src/reports/report-holder';
 import { buildCoverPage } from '../../electron/services/cover-page';
 import { pdfPageTexts } from '../helpers/pdf-text';
 import { coverInput } from './cover-fixture';
-import { loan, report } from './fixtures';
+import { albertasReport, janesReport } from './couple-fixture';
+import { loan } from './fixtures';
 
-// Two borrowers, each with their own report: Alberta's banks (2026-03-30) and Jane's (2026-03-31). Both linked
-// their joint checking at First Platypus Bank (••2222): it is in both reports, 4,000 on the 30th, 4,500 on the 31st.
+// Two borrowers, each with their own report; both linked their joint checking (••2222): see couple-fixture.
 const jane: LoanInputs['applicantName'] = { first: 'Jane', middle: null, last: 'Doe' };
-const joint = (id: string, current: number) => ({
-  id,
-  mask: '2222',
-  current,
-  owners: [['Jane Doe', 'Alberta Charleson']],
-});
-const alberta = report({
-  id: 'report-alberta',
-  date: '2026-03-30',
-  items: [{ itemId: 'item-alberta', accounts: [{ id: 'chk-0000', current: 15_000 }, joint('joint-a', 4_000)] }],
-});
-const janes = report({
-  id: 'report-jane',
-  date: '2026-03-31',
-  items: [
-    { itemId: 'item-jane-platypus', accounts: [joint('joint-j', 4_500)] },
-    {
-      itemId: 'item-jane-gingham',
-      institutionId: 'ins_109509',
-      institutionName: 'First Gingham Credit Union',
-      accounts: [
-        {
-          id: 'sav-1111',
-          subtype: 'savings',
-          current: 14_000,
-          owners: [['Jane Doe']],
-          // Income 8,000 a month: 5,000 is a large deposit, unsourced, so a purchase subtracts it.
-          transactions: [{ id: 'dep-jane', daysAgo: 6, amount: -5_000, description: 'MOBILE DEPOSIT' }],
-        },
-      ],
-    },
-  ],
-});
+const alberta = albertasReport('report-alberta');
+const janes = janesReport('report-jane', { depositId: 'dep-jane' });
 
 describe('funds to close over the loan’s reports, one per borrower', () => {
   const terms = (fundsToClose: number) => loan({ coBorrowerNames: [jane], fundsToClose, reservesNeeded: 5_000 });
