@@ -60,9 +60,20 @@ export interface PollCoordinator {
    * `waitMs`. `waited` is true when someone held the turn first (what they made may now exist).
    */
   turn<T>(key: string, run: (waited: boolean) => Promise<T>, options: TurnOptions): Promise<T>;
+  /**
+   * Holds `key` SHARED on the coordination connection: any number of desks share it, and another desk's `turn` of
+   * the same key (exclusive) is refused while one does. Null when a desk has the turn now or the server is away.
+   * A desk that closes or crashes frees its holds with its session.
+   */
+  share(key: string): Promise<SharedHold | null>;
   /** Called with every report whose lease was lost at once when the coordination connection died; returns the unsubscribe. */
   onLost(listener: (reportIds: string[]) => void): () => void;
   close(): Promise<void>;
+}
+
+export interface SharedHold {
+  /** Lets this hold go (once; a hold lost with its session is already gone). */
+  release(): Promise<void>;
 }
 
 export interface PollCoordinatorOptions {
@@ -261,7 +272,35 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
     }
   }
 
+  async function share(key: string): Promise<SharedHold | null> {
+    const target = client;
+    if (closed || !ready || !target) return null;
+    const gen = generation;
+    try {
+      const { rows } = await inTurn(() =>
+        target.query<{ held: boolean }>('SELECT pg_try_advisory_lock_shared($1::bigint) AS held', [key]),
+      );
+      if (rows[0]?.held !== true || gen !== generation) return null;
+    } catch (err) {
+      log.warn('could not take a shared hold', { reason: describeConnectivityError(err) });
+      return null;
+    }
+    let released = false;
+    return {
+      async release() {
+        if (released) return;
+        released = true;
+        // Shared holds are counted per session: each one is let go once, and one lost with its session not at all.
+        if (gen !== generation || !ready || client !== target) return;
+        await inTurn(() => target.query('SELECT pg_advisory_unlock_shared($1::bigint)', [key])).catch((err: unknown) =>
+          log.warn('could not let a shared hold go', { reason: describeConnectivityError(err) }),
+        );
+      },
+    };
+  }
+
   return {
+    share,
     turn(key, run, options) {
       const mine = takeTurn(key, turns.get(key), run, options);
       turns.set(key, mine);
@@ -385,9 +424,14 @@ export async function lockLoanForReportCreation(engine: SqlEngine, loanId: strin
 
 /**
  * The member whose desk holds `key` now (another desk's session), or null: to name who is making something
- * this desk waited for. Reads pg_locks, which shows a bigint key as two 32-bit halves.
+ * this desk waited for. Reads pg_locks, which shows a bigint key as two 32-bit halves. `otherMembers` leaves out
+ * this member's own sessions (a key held shared by this desk too).
  */
-export async function lockHolder(engine: SqlEngine, key: string): Promise<string | null> {
+export async function lockHolder(
+  engine: SqlEngine,
+  key: string,
+  options: { otherMembers?: boolean } = {},
+): Promise<string | null> {
   if (engine.dialect !== 'postgres') return null;
   const row = (await engine
     .statement(
@@ -398,7 +442,8 @@ export async function lockHolder(engine: SqlEngine, key: string): Promise<string
         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database = (
                 SELECT oid FROM pg_database WHERE datname = current_database())
           AND l.classid = ((?::bigint >> 32) & 4294967295)::oid
-          AND l.objid = (?::bigint & 4294967295)::oid
+          AND l.objid = (?::bigint & 4294967295)::oid${options.otherMembers ? ' AND a.usename <> session_user' : ''}
+        ORDER BY name
         LIMIT 1`,
     )
     .get(key, key)) as { name: string | null } | undefined;

@@ -27,6 +27,7 @@ import {
   type PollCoordinator,
 } from './poll-lease';
 import { createTeamValueCipher } from './value-cipher';
+import { createOpenLinks, type OpenLinks } from './link-open';
 
 /**
  * Which team this desk belongs to: kept in the user-data folder as `team.json`. Nothing secret: the
@@ -95,6 +96,8 @@ export interface TeamDesk {
   readonly store: TeamStore;
   readonly connectivity: Connectivity;
   readonly coordination: ReportCoordination;
+  /** Borrowers in Plaid Link at this desk, which the admin's environment switch waits for (link-open.ts). */
+  readonly links: OpenLinks;
   /** Starts taking over pending reports no desk polls (after another desk closed or crashed). */
   watchReports(options: { pending: () => Promise<string[]>; takeOver: (reportId: string) => Promise<void> }): void;
   connection(): TeamConnection;
@@ -223,6 +226,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
     throw error;
   }
   const lease = coordinator;
+  const links = createOpenLinks({ lease, engine: store.engine, logger });
   const coordination: ReportCoordination = {
     shared: true,
     finishesRemovals: config.role !== 'processor',
@@ -250,6 +254,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
     store,
     connectivity,
     coordination,
+    links,
     watchReports({ pending, takeOver }) {
       watcher?.stop();
       watcher = watchUnclaimed({
@@ -266,6 +271,7 @@ export async function openTeamDesk(options: OpenTeamDeskOptions): Promise<TeamDe
     connection: () => connectionOf(connectivity.current()),
     async close() {
       watcher?.stop();
+      links.stop();
       await lease.close();
       await feed?.close();
       await store.close();

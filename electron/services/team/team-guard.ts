@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import type { ChannelName } from '../../../shared/ipc/channels';
 import { CHANNEL_USES, canUse, roleRefusal } from '../../../shared/team';
+import { aroundLink } from './link-open';
 import type { TeamDesk } from './team-desk';
 
 /**
@@ -78,8 +79,10 @@ export function teamGuarded(team: () => TeamDesk | null, handlers: ContractHandl
       const desk = team();
       if (!desk) return handler(request);
       if (!canUse(desk.config.role, name)) throw new AppError(roleRefusal(desk.config.role, name));
-      if (CHANNEL_USES[name].duty === 'desk') return handler(request);
-      return desk.connectivity.guard(OFFLINE_ACTIONS[name] ?? 'do this', () => handler(request));
+      // A borrower in Link at this desk holds the team's environment until Link ends (link-open.ts).
+      const run = () => aroundLink(desk.links, name, request, () => handler(request));
+      if (CHANNEL_USES[name].duty === 'desk') return run();
+      return desk.connectivity.guard(OFFLINE_ACTIONS[name] ?? 'do this', run);
     };
   }
   return guarded as unknown as ContractHandlers;

@@ -1,0 +1,160 @@
+import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { SqlEngine } from '../../db/sql';
+import type { Logger } from '../../log/logger';
+import { advisoryKey, lockHolder, type PollCoordinator, type SharedHold } from './poll-lease';
+
+/**
+ * Borrowers in Plaid Link across the team. Switching the team's Plaid environment ends a Link under way at every
+ * desk (each desk follows the team into the new environment), so while a borrower is in Link each desk holds one
+ * team-wide advisory key SHARED on its coordination connection, and the admin's switch takes it EXCLUSIVE without
+ * waiting: refused, naming the desk, while anyone is in Link; and a new Link waits for a switch under way. The
+ * admin's own Link does not block the admin (a session's own holds never conflict with it).
+ */
+
+export const LINK_OPEN_AT_ANOTHER_DESK = 'LINK_OPEN_AT_ANOTHER_DESK';
+export const LINK_OPEN_PURPOSE = 'assetdesk.link-open';
+export const linkOpenKey = advisoryKey(LINK_OPEN_PURPOSE, 'team');
+/** A borrower who walked away from Link no longer holds the team's environment after this long. */
+export const LINK_OPEN_EXPIRY_MS = 30 * 60 * 1000;
+
+export interface OpenLinks {
+  /** A borrower enters Link for `linkId` (the Link token is made by `create`): held until closed, or the expiry. */
+  open<T>(linkId: string, create: () => Promise<T>): Promise<T>;
+  /** Link finished for `linkId` (completed; nothing when it was not open here). */
+  close(linkId: string): Promise<void>;
+  /** Link finished for whichever open link `matches` (update mode reports its bank only). */
+  closeWhere(matches: (linkId: string) => boolean): Promise<void>;
+  /** The hand-off ended: no borrower is in Link at this desk any more. */
+  closeAll(): Promise<void>;
+  /** Runs the admin's environment switch holding the key exclusive; refused while another desk has a borrower in Link. */
+  whileNoneOpen<T>(run: () => Promise<T>): Promise<T>;
+  /** The links open at this desk now. */
+  list(): string[];
+  stop(): void;
+}
+
+export interface OpenLinksOptions {
+  lease: PollCoordinator;
+  engine: SqlEngine;
+  logger: Logger;
+  expiryMs?: number;
+  /** How long a new Link waits for an environment switch under way (default 10 s). */
+  switchWaitMs?: number;
+}
+
+export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
+  const log = options.logger.child({ component: 'team-link-open' });
+  const expiryMs = options.expiryMs ?? LINK_OPEN_EXPIRY_MS;
+  const switchWaitMs = options.switchWaitMs ?? 10_000;
+  const open = new Map<string, { hold: SharedHold; expiry: NodeJS.Timeout }>();
+
+  async function holdForLink(): Promise<SharedHold> {
+    const deadline = Date.now() + switchWaitMs;
+    for (;;) {
+      const hold = await options.lease.share(linkOpenKey);
+      if (hold) return hold;
+      if (Date.now() >= deadline)
+        throw new AppError({
+          code: ErrorCodes.conflict,
+          message:
+            "The team's Plaid environment is being switched, so Link cannot start now. Start Link again in a moment.",
+          retryable: true,
+        });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async function close(linkId: string): Promise<void> {
+    const entry = open.get(linkId);
+    if (!entry) return;
+    open.delete(linkId);
+    clearTimeout(entry.expiry);
+    await entry.hold.release();
+  }
+
+  return {
+    async open(linkId, create) {
+      const hold = await holdForLink();
+      let made: Awaited<ReturnType<typeof create>>;
+      try {
+        made = await create();
+      } catch (error) {
+        await hold.release();
+        throw error;
+      }
+      // The borrower opened Link again for the same bank: one hold, its expiry counted from now.
+      await close(linkId);
+      const expiry = setTimeout(() => {
+        log.info('a Link left open has expired; the team may switch environment', { linkId });
+        void close(linkId);
+      }, expiryMs);
+      expiry.unref();
+      open.set(linkId, { hold, expiry });
+      return made;
+    },
+    close,
+    async closeWhere(matches) {
+      for (const linkId of [...open.keys()]) if (matches(linkId)) await close(linkId);
+    },
+    async closeAll() {
+      for (const linkId of [...open.keys()]) await close(linkId);
+    },
+    whileNoneOpen(run) {
+      return options.lease.turn(linkOpenKey, () => run(), {
+        waitMs: 0,
+        busy: async () => {
+          // The server away fails this read too: the team guard then says the database is away.
+          const holder = await lockHolder(options.engine, linkOpenKey, { otherMembers: true });
+          if (!holder)
+            return new AppError({
+              code: ErrorCodes.conflict,
+              message:
+                'AssetDesk could not check whether a borrower is in Plaid Link at another desk. Try again in a moment.',
+              retryable: true,
+            });
+          return new AppError({
+            code: LINK_OPEN_AT_ANOTHER_DESK,
+            message:
+              `A borrower is in Plaid Link at ${holder}'s desk, and switching the team's Plaid environment now would ` +
+              'end their Link. Wait until the borrower finishes, or try again later.',
+            retryable: true,
+          });
+        },
+      });
+    },
+    list: () => [...open.keys()],
+    stop() {
+      for (const entry of open.values()) clearTimeout(entry.expiry);
+      open.clear();
+    },
+  };
+}
+
+/** The open link of an applicant's Link: a new bank (`itemId` absent) or the update mode of one bank. */
+export const linkIdOf = (applicantId: string, itemId?: string) => `${applicantId}\u0000${itemId ?? ''}`;
+
+/**
+ * The channels that open and close a borrower's Link, and the environment switch, around their handlers at a team
+ * desk: `run` is the handler.
+ */
+export function aroundLink(links: OpenLinks, channel: string, request: unknown, run: () => Promise<unknown>) {
+  const fields = (request ?? {}) as { applicantId?: string; itemId?: string };
+  switch (channel) {
+    case 'link:createToken':
+      return links.open(linkIdOf(fields.applicantId ?? '', fields.itemId), run);
+    case 'link:complete':
+      return run().finally(() => links.close(linkIdOf(fields.applicantId ?? '')));
+    case 'link:updateComplete':
+      return run().finally(() => links.closeWhere((linkId) => linkId.endsWith(`\u0000${fields.itemId ?? ''}`)));
+    case 'handoff:end':
+    case 'handoff:endWithOs':
+      return run().then(async (result) => {
+        await links.closeAll();
+        return result;
+      });
+    case 'settings:switchEnvironment':
+      return links.whileNoneOpen(run);
+    default:
+      return run();
+  }
+}

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../electron/emulator';
+import { createMemoryLogger } from '../../electron/log/logger';
+import { createOpenLinks } from '../../electron/services/team/link-open';
+import { openPollCoordinator, type PollCoordinator } from '../../electron/services/team/poll-lease';
+import {
+  createApplicant,
+  EMULATOR_CLIENT_ID,
+  EMULATOR_SECRET,
+  linkBank,
+  until,
+  type CoreHarness,
+} from '../core/harness';
+import { setUpTeamDatabase, startTeamDesk, type TeamFixture } from './team-setup';
+
+/**
+ * Switching the team's Plaid environment moves every desk to it, which ends a borrower's Link under way at another
+ * desk. Two desks on the real team database: while the officer's borrower is in Link, the admin's switch is refused
+ * naming the officer; once Link completes, the hand-off ends or the officer's desk dies, the switch goes through.
+ */
+describe('the environment switch waits for a borrower in Link at another desk', () => {
+  let team: TeamFixture;
+  let emulator: RunningEmulator;
+  let admin: CoreHarness;
+  let officer: CoreHarness;
+
+  beforeAll(async () => {
+    team = await setUpTeamDatabase();
+    emulator = await startEmulator({ clientId: EMULATOR_CLIENT_ID, secret: EMULATOR_SECRET, readyAfterMs: 300 });
+    admin = await startTeamDesk(team, emulator, { role: 'admin' });
+    officer = await startTeamDesk(team, emulator, { role: 'officer', name: 'Otto Officer' });
+    // Sandbox (the emulator stands in for Plaid's host) is where the admin switches to.
+    await admin.handlers['credentials:save']({
+      environment: 'sandbox',
+      clientId: EMULATOR_CLIENT_ID,
+      secret: EMULATOR_SECRET,
+    });
+  });
+  afterAll(async () => {
+    for (const desk of [admin, officer]) await desk?.close().catch(() => undefined);
+    await emulator?.close();
+  });
+
+  const refusedNamingOtto = {
+    code: 'LINK_OPEN_AT_ANOTHER_DESK',
+    message: expect.stringContaining("A borrower is in Plaid Link at Otto Officer's desk"),
+  };
+  const teamEnvironment = async () => (await admin.handlers['settings:get']({})).environment;
+  const followed = (environment: string) =>
+    until(
+      async () => (await officer.handlers['app:info']({})).environment === environment,
+      "the officer's desk to follow the switch",
+    );
+
+  it("is refused while the officer's borrower is in Link, and goes through once Link completes", async () => {
+    const borrower = await createApplicant(officer.handlers, { loanNumber: 'LN-LINK-0001' });
+    const token = await officer.handlers['link:createToken']({ applicantId: borrower.id });
+    expect(token.linkToken).toMatch(/^link-/);
+
+    await expect(admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' })).rejects.toMatchObject(
+      refusedNamingOtto,
+    );
+    expect(await teamEnvironment()).toBe('emulator');
+    expect((await officer.handlers['app:info']({})).environment).toBe('emulator');
+
+    const item = await linkBank(officer, borrower.id);
+    expect(item.environment).toBe('emulator');
+    await admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
+    expect(await teamEnvironment()).toBe('sandbox');
+    await followed('sandbox');
+  });
+
+  it("the admin's own borrower in Link does not hold the admin back", async () => {
+    const borrower = await createApplicant(admin.handlers, { loanNumber: 'LN-LINK-0002' });
+    await admin.handlers['link:createToken']({ applicantId: borrower.id });
+    await admin.handlers['settings:switchEnvironment']({ environment: 'emulator' });
+    expect(await teamEnvironment()).toBe('emulator');
+    await linkBank(admin, borrower.id);
+    await followed('emulator');
+  });
+
+  it('is refused during the hand-off while its borrower is in Link, and goes through once the officer ends it', async () => {
+    const borrower = await createApplicant(officer.handlers, { loanNumber: 'LN-LINK-0003' });
+    await officer.handlers['handoff:setPin']({ pin: '1357' });
+    await officer.handlers['handoff:start']({ applicantId: borrower.id });
+    await officer.handlers['link:createToken']({ applicantId: borrower.id });
+    await expect(admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' })).rejects.toMatchObject(
+      refusedNamingOtto,
+    );
+    // The borrower walked away from Link; the officer takes the desk back.
+    expect(await officer.handlers['handoff:end']({ pin: '1357' })).toMatchObject({ active: null });
+    await admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
+    expect(await teamEnvironment()).toBe('sandbox');
+    await followed('sandbox');
+  });
+
+  it("a desk whose session dies with a borrower in Link frees the team's environment", async () => {
+    const borrower = await createApplicant(officer.handlers, { loanNumber: 'LN-LINK-0004' });
+    await officer.handlers['link:createToken']({ applicantId: borrower.id });
+    await expect(admin.handlers['settings:switchEnvironment']({ environment: 'emulator' })).rejects.toMatchObject(
+      refusedNamingOtto,
+    );
+    // The officer's coordination session ends as a crash or a lost network would end it.
+    const dba = await team.dba();
+    try {
+      const { rowCount } = await dba.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'AssetDesk polls' AND datname = current_database() AND usename <> $1`,
+        [team.ownerUser],
+      );
+      expect(rowCount).toBe(1);
+    } finally {
+      await dba.end();
+    }
+    await until(async () => {
+      try {
+        await admin.handlers['settings:switchEnvironment']({ environment: 'emulator' });
+        return true;
+      } catch (error) {
+        // Between the refused try and naming the holder the session may have gone: then "try again in a moment".
+        expect(['LINK_OPEN_AT_ANOTHER_DESK', 'CONFLICT']).toContain((error as { code: string }).code);
+        return false;
+      }
+    }, "the officer's dead session to free Link");
+    expect(await teamEnvironment()).toBe('emulator');
+  });
+
+  it('a Link left open expires, and a Link started during a switch waits for it (or is refused after its wait)', async () => {
+    const logger = createMemoryLogger();
+    const leases: PollCoordinator[] = [];
+    const deskLinks = async (name: string, wait: { expiryMs: number; switchWaitMs: number }) => {
+      const lease = await openPollCoordinator({
+        clientConfig: { ...team.db.clientConfig(), application_name: name },
+        logger,
+      });
+      leases.push(lease);
+      return createOpenLinks({ lease, engine: team.admin, logger, ...wait });
+    };
+    try {
+      const switching = await deskLinks('switching desk', { expiryMs: 60_000, switchWaitMs: 0 });
+      const walkedAway = await deskLinks('walked-away desk', { expiryMs: 300, switchWaitMs: 0 });
+      await walkedAway.open('borrower', () => Promise.resolve('link-token'));
+      await expect(switching.whileNoneOpen(() => Promise.resolve())).rejects.toMatchObject({
+        code: 'LINK_OPEN_AT_ANOTHER_DESK',
+      });
+      await until(() => walkedAway.list().length === 0, 'the Link left open to expire');
+      await switching.whileNoneOpen(() => Promise.resolve());
+
+      const patient = await deskLinks('patient desk', { expiryMs: 60_000, switchWaitMs: 5_000 });
+      const hasty = await deskLinks('hasty desk', { expiryMs: 60_000, switchWaitMs: 0 });
+      const order: string[] = [];
+      let linked: Promise<unknown> = Promise.resolve();
+      await switching.whileNoneOpen(async () => {
+        linked = patient.open('borrower', async () => order.push('Link token made'));
+        await expect(hasty.open('borrower', () => Promise.resolve())).rejects.toMatchObject({
+          code: 'CONFLICT',
+          message: expect.stringContaining("The team's Plaid environment is being switched"),
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        order.push('switch done');
+      });
+      await linked;
+      expect(order).toEqual(['switch done', 'Link token made']);
+      expect(patient.list()).toEqual(['borrower']);
+    } finally {
+      for (const lease of leases) await lease.close();
+    }
+  });
+});
