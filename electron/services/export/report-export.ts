@@ -83,7 +83,7 @@ async function coverPageInput(
   applicant: Applicant,
   json: AssetReportGetResult,
 ): Promise<CoverPageInput> {
-  const context = await analysisContextFor(ctx.store(), loan, summary.id, ctx.clock());
+  const context = await analysisContextFor(ctx.store(), loan, summary.id, ctx.clock(), { content: json });
   const asOf = context.asOf;
   return {
     // Named as on the report screen: two banks may both have a "Plaid Checking ••0000".

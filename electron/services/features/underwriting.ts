@@ -37,7 +37,7 @@ const MAX_OTHER_REPORTS = 5;
 export async function otherReportsFor(
   store: AssetDeskStore,
   reportId: string,
-  read: (id: string) => Promise<AssetReportGetResult | null> = (id) => readReady(store, id),
+  read: ReadReport = (id) => readReady(store, id),
 ): Promise<AssetReportGetResult[]> {
   const report = await store.reports.summary(reportId);
   if (!report) return [];
@@ -71,11 +71,18 @@ export async function analysisContextFor(
   loan: Loan,
   reportId: string,
   now: Date,
-  given?: readonly AssetReportGetResult[],
-  givenFunds?: readonly ReportFunds[],
+  given: {
+    /** The other reports' transfer evidence, when the caller has worked it out already. */
+    otherReports?: readonly AssetReportGetResult[];
+    /** The loan's other current reports' funds to close, likewise. */
+    otherReportFunds?: readonly ReportFunds[];
+    /** This report's content, when the caller has read it: another report's analysis needs it as evidence. */
+    content?: AssetReportGetResult;
+  } = {},
 ): Promise<AnalysisContext> {
-  const otherReports = given ?? (await otherReportsFor(store, reportId));
-  const otherReportFunds = givenFunds ?? (await otherCurrentReportFunds(store, loan, reportId, now));
+  const read = cachedReads(store, given.content ? { id: reportId, content: given.content } : undefined);
+  const otherReports = given.otherReports ?? (await otherReportsFor(store, reportId, read));
+  const otherReportFunds = given.otherReportFunds ?? (await otherCurrentReportFunds(store, loan, reportId, now, read));
   return buildAnalysisContext({
     loan,
     settings: await store.settings.underwriting(),
@@ -97,10 +104,11 @@ async function otherCurrentReportFunds(
   loan: Loan,
   reportId: string,
   now: Date,
+  read: ReadReport,
 ): Promise<ReportFunds[]> {
   const summary = await store.reports.summary(reportId);
   if (!summary) return [];
-  return othersThan(await currentReportFunds(store, loan, summary.environment, now, undefined, reportId), reportId);
+  return othersThan(await currentReportFunds(store, loan, summary.environment, now, read, reportId), reportId);
 }
 
 /**
@@ -112,7 +120,7 @@ export async function currentReportFunds(
   loan: Loan,
   environment: PlaidEnvironment,
   now: Date,
-  read: (id: string) => Promise<AssetReportGetResult | null> = cachedReads(store),
+  read: ReadReport = cachedReads(store),
   /** A report not to analyse (the one the others are for: it is analysed by its caller). */
   except?: string,
 ): Promise<Map<string, ReportFunds>> {
@@ -126,15 +134,24 @@ export async function currentReportFunds(
     const content = await read(report.id);
     if (!content) continue;
     const others = await otherReportsFor(store, report.id, read);
-    const context = await analysisContextFor(store, loan, report.id, now, others, []);
+    const context = await analysisContextFor(store, loan, report.id, now, {
+      otherReports: others,
+      otherReportFunds: [],
+    });
     funds.set(report.id, reportFunds(analyzeInContext(content, context)));
   }
   return funds;
 }
 
-/** Reads each report once, however many analyses it is evidence for. */
-function cachedReads(store: AssetDeskStore): (id: string) => Promise<AssetReportGetResult | null> {
+type ReadReport = (id: string) => Promise<AssetReportGetResult | null>;
+
+/**
+ * Reads each report once, however many analyses it is evidence for: a heavy report takes a few hundred ms to decrypt,
+ * parse and check. `known` is a report the caller has read already.
+ */
+function cachedReads(store: AssetDeskStore, known?: { id: string; content: AssetReportGetResult }): ReadReport {
   const cache = new Map<string, Promise<AssetReportGetResult | null>>();
+  if (known) cache.set(known.id, Promise.resolve(known.content));
   return (id) => {
     if (!cache.has(id)) cache.set(id, readReady(store, id));
     return cache.get(id)!;
@@ -149,25 +166,17 @@ export async function recountLoanFindings(store: AssetDeskStore, loanId: string,
   const loan = await store.loans.get(loanId);
   if (!loan) return;
   // Each report is read once, whether it is being counted or is another report's evidence.
-  const cache = new Map<string, AssetReportGetResult | null>();
-  const read = async (id: string): Promise<AssetReportGetResult | null> => {
-    if (!cache.has(id)) cache.set(id, await readReady(store, id));
-    return cache.get(id) ?? null;
-  };
+  const read = cachedReads(store);
   for (const environment of ['emulator', 'sandbox', 'production'] as const) {
     const funds = await currentReportFunds(store, loan, environment, now, read);
     for (const summary of await store.reports.listForLoan(loanId, environment)) {
       if (summary.status !== 'ready') continue;
       const content = await read(summary.id);
       if (!content) continue;
-      const context = await analysisContextFor(
-        store,
-        loan,
-        summary.id,
-        now,
-        await otherReportsFor(store, summary.id, read),
-        othersThan(funds, summary.id),
-      );
+      const context = await analysisContextFor(store, loan, summary.id, now, {
+        otherReports: await otherReportsFor(store, summary.id, read),
+        otherReportFunds: othersThan(funds, summary.id),
+      });
       await store.reports.setFindingCounts(summary.id, analyzeInContext(content, context).counts);
     }
   }
@@ -226,9 +235,11 @@ export function underwritingConfirmationHandlers(deps: {
       const store = deps.store();
       const summary = await store.reports.summary(reportId);
       const loan = summary ? await store.loans.get(summary.loanId) : null;
+      // One read of each report for both answers (the one asked about too: it is the others' evidence).
+      const read = cachedReads(store);
       return {
-        reportsJson: JSON.stringify(await otherReportsFor(store, reportId)),
-        reportFunds: loan ? await otherCurrentReportFunds(store, loan, reportId, clock()) : [],
+        reportsJson: JSON.stringify(await otherReportsFor(store, reportId, read)),
+        reportFunds: loan ? await otherCurrentReportFunds(store, loan, reportId, clock(), read) : [],
       };
     },
     'underwriting:getSettings': async () => assetClassSettings(deps.store()),

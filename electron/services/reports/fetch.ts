@@ -217,7 +217,8 @@ async function findingsFor(
     const loan = await deps.store.loans.get(report.loanId);
     if (!loan) return null;
     // The same context as the report screen and the cover page: local date, sourced deposits, confirmations.
-    return analyzeInContext(content, await analysisContextFor(deps.store, loan, report.id, deps.clock())).counts;
+    return analyzeInContext(content, await analysisContextFor(deps.store, loan, report.id, deps.clock(), { content }))
+      .counts;
   } catch (error) {
     // Findings are a convenience for the list; the report itself must still be stored.
     deps.log.warn('finding counts unavailable', { reportId: report.id, error });
