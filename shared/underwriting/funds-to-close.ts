@@ -307,6 +307,7 @@ export function checkFundsToClose(
     detail += ' Sourcing the large deposits would add their amounts back.';
   // Each borrower's report alone may fall short where the loan's reports together cover it: say whose figure is which.
   if (together) detail = `This report's accounts alone: ${detail} ${loanFundsSentence(together)}`;
+  // The loan's figure decides the loan: the title gives it too, not only the larger shortfall of this report alone.
   const alone = together ? ' with this report alone' : '';
   const findings: Finding[] = [
     {
@@ -315,7 +316,7 @@ export function checkFundsToClose(
       severity: result.shortfall > 0 ? (together && together.shortfall === 0 ? 'info' : 'attention') : 'ok',
       title:
         result.shortfall > 0
-          ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves${alone}${together && together.shortfall === 0 ? '; covered with the loan’s other reports' : ''}`
+          ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves${alone}${together ? (together.shortfall === 0 ? '; covered with the loan’s other reports' : `; short ${formatMoney(together.shortfall)} with the loan’s other reports`) : ''}`
           : `Funds to close and reserves covered${alone}, ${formatMoney(result.surplus)} to spare`,
       detail,
       citation: CITATIONS.funds_to_close,

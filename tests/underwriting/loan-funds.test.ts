@@ -77,7 +77,9 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
     const finding = fundsFinding(analysis);
     expect(finding).toMatchObject({
       severity: 'attention',
-      title: 'Short $16,500.00 for funds to close and reserves with this report alone',
+      // The loan's shortfall in the title as well: the report's own 16,500 is not what the loan is missing.
+      title:
+        'Short $16,500.00 for funds to close and reserves with this report alone; short $1,500.00 with the loan’s other reports',
     });
     expect(finding?.detail).toContain('against $30,000.00, short $1,500.00.');
   });
