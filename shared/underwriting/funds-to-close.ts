@@ -309,21 +309,31 @@ export function checkFundsToClose(
   if (together) detail = `This report's accounts alone: ${detail} ${loanFundsSentence(together)}`;
   // The loan's figure decides the loan: the title gives it too, not only the larger shortfall of this report alone.
   const alone = together ? ' with this report alone' : '';
+  // A report that covers the loan alone can still leave it short: the others' unsourced deposits come off the loan's
+  // figure, and a joint account counts at its newest (maybe lower) balance.
+  const loanShort = together !== null && together.shortfall > 0;
   const findings: Finding[] = [
     {
       id: 'funds-to-close',
       rule: 'funds_to_close',
-      severity: result.shortfall > 0 ? (together && together.shortfall === 0 ? 'info' : 'attention') : 'ok',
+      severity:
+        result.shortfall > 0
+          ? together && together.shortfall === 0
+            ? 'info'
+            : 'attention'
+          : loanShort
+            ? 'attention'
+            : 'ok',
       title:
         result.shortfall > 0
           ? `Short ${formatMoney(result.shortfall)} for funds to close and reserves${alone}${together ? (together.shortfall === 0 ? '; covered with the loan’s other reports' : `; short ${formatMoney(together.shortfall)} with the loan’s other reports`) : ''}`
-          : `Funds to close and reserves covered${alone}, ${formatMoney(result.surplus)} to spare`,
+          : `Funds to close and reserves covered${alone}, ${formatMoney(result.surplus)} to spare${loanShort ? `; short ${formatMoney(together.shortfall)} with the loan’s other reports` : ''}`,
       detail,
       citation: CITATIONS.funds_to_close,
       accountIds: counted.map((a) => a.accountId),
       transactionIds: deducted.map((d) => d.transactionId),
       dates: deducted.map((d) => d.date),
-      amount: result.shortfall > 0 ? result.shortfall : result.surplus,
+      amount: result.shortfall > 0 ? result.shortfall : loanShort ? together.shortfall : result.surplus,
     },
   ];
   if (neededFromOtherCents > 0) {

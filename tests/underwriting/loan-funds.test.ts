@@ -84,6 +84,22 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
     expect(finding?.detail).toContain('against $30,000.00, short $1,500.00.');
   });
 
+  it('covered alone but short together: the report needs the officer and gives the loan’s shortfall', () => {
+    // Jane's savings 2,000 with the unsourced 5,000 in it: the loan has 15,000 + 4,500 (the joint account from her
+    // newer report) + 2,000 - 5,000 = 16,500 against 13,000 + 5,000 = 18,000, short 1,500, while Alberta's report
+    // alone (15,000 + 4,000 = 19,000) covers it with 1,000 to spare.
+    const poorer = janesReport('report-jane-poorer', { savings: 2_000 });
+    const analysis = withOther(alberta, reportFunds(alone(poorer, 13_000)), 13_000);
+    expect(analysis.fundsToClose).toMatchObject({ availableFunds: 19_000, surplus: 1_000, shortfall: 0 });
+    expect(analysis.fundsToClose.loan).toMatchObject({ availableFunds: 16_500, required: 18_000, shortfall: 1_500 });
+    expect(fundsFinding(analysis)).toMatchObject({
+      severity: 'attention',
+      title:
+        'Funds to close and reserves covered with this report alone, $1,000.00 to spare; short $1,500.00 with the loan’s other reports',
+      amount: 1_500,
+    });
+  });
+
   it('a refinance subtracts nothing for unsourced deposits, alone or together', () => {
     const refi = loan({ coBorrowerNames: [jane], purpose: 'refinance', fundsToClose: 20_000, reservesNeeded: 5_000 });
     const other = reportFunds(analyzeReport(janes, refi, underwritingSettings(), '2026-04-01'));
