@@ -139,9 +139,9 @@ test('sourcing the group and the gift leaves nothing needing attention, with the
   await page.locator('[data-testid=split-deposit][data-sourced=true]').waitFor();
   expect(await group().getByTestId('split-sourced-note').textContent()).toBe(CAR);
   expect(await group().locator('.chip').textContent()).toBe('Sourced');
-  // The split group's 4,500 covers the rise above the 60-day average: the gift alone is left.
+  // The split group's 4,500 covers the rise above the 60-day average: the gift alone is left (one "needs").
   await page.waitForFunction(
-    () => document.querySelector('[data-testid=findings-counts] .chip')?.textContent === '1 need attention',
+    () => document.querySelector('[data-testid=findings-counts] .chip')?.textContent === '1 needs attention',
   );
   expect(await finding('balance_jump', 'attention').count()).toBe(0);
   // Undo takes the place of the button that was pressed, and keeps the focus.
@@ -199,7 +199,7 @@ test('undoing the gift brings its finding back; the activity log has each step i
   await page.locator('[data-testid=possible-gift][data-sourced=false]').waitFor();
   expect(await gift().getByTestId('gift-sourced-note').count()).toBe(0);
   await page.waitForFunction(
-    () => document.querySelector('[data-testid=findings-counts] .chip')?.textContent === '1 need attention',
+    () => document.querySelector('[data-testid=findings-counts] .chip')?.textContent === '1 needs attention',
   );
   expect(await finding('gift', 'attention').count()).toBe(1);
   expect(await group().getAttribute('data-sourced')).toBe('true');

@@ -114,7 +114,7 @@ export function FindingsPanel({
         <span data-testid="findings-counts">
           <Chip
             tone={analysis.counts.attention > 0 ? 'danger' : 'success'}
-          >{`${analysis.counts.attention} need attention`}</Chip>{' '}
+          >{`${analysis.counts.attention} ${analysis.counts.attention === 1 ? 'needs' : 'need'} attention`}</Chip>{' '}
           <Chip tone="info">{`${analysis.counts.info} worth knowing`}</Chip>
         </span>
       </div>
