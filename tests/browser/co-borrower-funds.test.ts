@@ -17,6 +17,7 @@ let desk: SeededPage | undefined;
 let pageErrors: string[] = [];
 let albertaReport: string;
 let janeReport: string;
+let secondCoupleReport: string;
 
 /** Our report type as the seeding helpers take it (Plaid's SDK type for the same JSON). */
 const asPlaid = (result: AssetReportGetResult) => result as unknown as { report: AssetReport; warnings: unknown[] };
@@ -71,6 +72,59 @@ beforeAll(async () => {
       asPlaid(janes),
       await renderPdf(asPlaid(janes).report),
     );
+    // A second couple: Jane's savings hold an unsourced 5,000 mobile deposit (large against 8,000 a month).
+    const second = await seedApplicant(store, 1, {
+      lastName: 'Charleson',
+      fundsToClose: 10_000,
+      reservesNeeded: 5_000,
+    });
+    const secondLoan = await store.loans.addBorrower(second.loanId, {
+      firstName: 'Jane',
+      lastName: 'Doe',
+      email: 'jane.doe2@example.com',
+      phone: '+1 415 555 0144',
+    });
+    const janeDeposit = {
+      itemId: 'item-jane-2',
+      accounts: [
+        {
+          id: 'sav-2222',
+          subtype: 'savings',
+          current: 9_000,
+          owners: [['Jane Doe']],
+          transactions: [{ id: 'dep-jane-2', daysAgo: 6, amount: -5_000, description: 'MOBILE DEPOSIT' }],
+        },
+      ],
+    };
+    const [albertas2, janes2] = [
+      report({
+        id: 'plaid-alberta-2',
+        date: today,
+        items: [{ itemId: 'item-1', accounts: [{ id: 'chk-1', current: 15_000 }] }],
+      }),
+      report({ id: 'plaid-jane-2', date: today, items: [janeDeposit] }),
+    ];
+    secondCoupleReport = await storeReadyReport(
+      store,
+      second,
+      asPlaid(albertas2),
+      await renderPdf(asPlaid(albertas2).report),
+    );
+    const janeItem2 = await store.items.add({
+      applicantId: secondLoan.borrowers[1]!.id,
+      environment: 'emulator',
+      plaidItemId: 'item-jane-2',
+      accessToken: 'access-emulator-jane-2',
+      institutionId: 'ins_109509',
+      institutionName: 'First Gingham Credit Union',
+      accounts: [],
+    });
+    await storeReadyReport(
+      store,
+      { loanId: second.loanId, applicantId: secondLoan.borrowers[1]!.id, itemId: janeItem2.id },
+      asPlaid(janes2),
+      await renderPdf(asPlaid(janes2).report),
+    );
   });
   ({ page, pageErrors } = desk);
 });
@@ -109,5 +163,17 @@ test("each report shows its own shortfall as its alone, and the loan's surplus o
   await openReport(janeReport);
   expect(await page.getByTestId('funds-surplus').textContent()).toBe('$12,000.00');
   expect(await page.getByTestId('loan-funds-surplus').textContent()).toMatch(/^\$3,000\.00/);
+  expect(pageErrors).toEqual([]);
+});
+
+test("the loan's figure says it is after the other report's unsourced deposits", async () => {
+  // Alberta's 15,000 and Jane's 9,000, less Jane's unsourced 5,000: 19,000 against 10,000 + 5,000, 4,000 to spare.
+  await openReport(secondCoupleReport);
+  expect(await page.getByTestId('available-funds').textContent()).toBe('$15,000.00');
+  expect(await page.getByTestId('loan-funds-surplus').textContent()).toMatch(/^\$4,000\.00/);
+  // Before: '$19,000.00 available in …, each account once', which does not add up from 15,000 and 9,000.
+  expect(await page.getByTestId('loan-funds-explained').textContent()).toBe(
+    "$19,000.00 available in this report and the loan's other current report, each account once, after $5,000.00 of unsourced large deposits",
+  );
   expect(pageErrors).toEqual([]);
 });

@@ -168,7 +168,8 @@ export function FindingsPanel({
             <dd className={ftc.loan.shortfall > 0 ? 'rp-bad' : 'rp-good'} data-testid="loan-funds-surplus">
               {formatMoney(ftc.loan.shortfall > 0 ? ftc.loan.shortfall : ftc.loan.surplus)}
               <span className="muted rp-figure-note" data-testid="loan-funds-explained">
-                {`${formatMoney(ftc.loan.availableFunds)} available in ${withOthers(ftc.loan).replace('This report', 'this report')}, each account once`}
+                {/* The figure is after every report's unsourced deposits: say so, or it does not add up by hand. */}
+                {`${formatMoney(ftc.loan.availableFunds)} available in ${withOthers(ftc.loan).replace('This report', 'this report')}, each account once${ftc.loan.unsourcedDeducted > 0 ? `, after ${formatMoney(ftc.loan.unsourcedDeducted)} of unsourced large deposits` : ''}`}
               </span>
             </dd>
           </div>
