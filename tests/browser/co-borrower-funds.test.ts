@@ -18,6 +18,7 @@ let pageErrors: string[] = [];
 let albertaReport: string;
 let janeReport: string;
 let secondCoupleReport: string;
+let secondJaneReport: string;
 
 /** Our report type as the seeding helpers take it (Plaid's SDK type for the same JSON). */
 const asPlaid = (result: AssetReportGetResult) => result as unknown as { report: AssetReport; warnings: unknown[] };
@@ -119,7 +120,7 @@ beforeAll(async () => {
       institutionName: 'First Gingham Credit Union',
       accounts: [],
     });
-    await storeReadyReport(
+    secondJaneReport = await storeReadyReport(
       store,
       { loanId: second.loanId, applicantId: secondLoan.borrowers[1]!.id, itemId: janeItem2.id },
       asPlaid(janes2),
@@ -176,4 +177,16 @@ test("the loan's figure says it is after the other report's unsourced deposits",
     "$19,000.00 available in this report and the loan's other current report, each account once, after $5,000.00 of unsourced large deposits",
   );
   expect(pageErrors).toEqual([]);
+});
+
+test('a finding whose text is cut short offers the rest of it, not a list', async () => {
+  // Jane's own figure, the deposit's note and the loan's: more than the panel lays out at first.
+  await openReport(secondJaneReport);
+  const toggle = fundsFinding().getByTestId('finding-detail-toggle');
+  expect(await fundsFinding().locator('.rp-finding-detail').textContent()).not.toContain('$4,000.00 to spare');
+  // Before: 'Show the full list', for a few sentences with no list in them.
+  expect(await toggle.textContent()).toBe('Show the rest');
+  await toggle.click();
+  expect(await fundsFinding().locator('.rp-finding-detail').textContent()).toContain('covered, $4,000.00 to spare.');
+  expect(await toggle.textContent()).toBe('Show less');
 });

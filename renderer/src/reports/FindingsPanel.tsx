@@ -296,7 +296,8 @@ function FindingDetail({ detail }: { detail: string }) {
         onClick={() => setFull((v) => !v)}
         data-testid="finding-detail-toggle"
       >
-        {full ? 'Show less' : 'Show the full list'}
+        {/* Not always a list: a co-borrower's funds finding is a few sentences, the loan's figure last. */}
+        {full ? 'Show less' : 'Show the rest'}
       </button>
     </p>
   );
