@@ -227,7 +227,17 @@ describe('a two-borrower purchase', () => {
     expect(await checked()).toBe(2);
     // Or one borrower's banks only, and back to every borrower's.
     const jane = (await handlers()['loans:get']({ loanId })).loan.borrowers[1]!;
+    // The chosen preset looks chosen (aria-pressed alone showed nothing on screen).
+    const looks = (testId: string) =>
+      dialog.getByTestId(testId).evaluate((button) => {
+        const style = getComputedStyle(button);
+        return `${style.backgroundColor} ${style.borderColor}`;
+      });
+    const chosenLook = await looks('scope-all');
+    expect(chosenLook).not.toBe(await looks(`scope-${jane.id}`));
     await dialog.getByTestId(`scope-${jane.id}`).click();
+    expect(await looks(`scope-${jane.id}`)).toBe(chosenLook);
+    expect(await looks('scope-all')).not.toBe(chosenLook);
     expect(await checked()).toBe(1);
     expect(await dialog.getByTestId('report-borrower-group').nth(1).locator('input:checked').count()).toBe(1);
     await dialog.getByTestId('scope-all').click();
