@@ -101,6 +101,11 @@ function useReportProgress(route: Route) {
   useEffect(() => {
     if (route.name === 'link') toast.clear();
   }, [route.name, toast]);
+  // A notice inviting to open the report the officer has just opened another way has nothing left to offer.
+  const openReportId = route.name === 'report' ? route.reportId : null;
+  useEffect(() => {
+    if (openReportId !== null) toast.dismissLinkingTo(href.report(openReportId));
+  }, [openReportId, toast]);
 }
 
 /**

@@ -574,6 +574,19 @@ test('report progress refreshes the desk: a ready report raises a notice and the
   await child.waitFor();
   expect(await child.locator('.report-kind').first().textContent()).toBe('Refresh');
   await child.getByTestId('report-status').getByText('Ready').waitFor({ timeout: 60_000 });
+
+  // Opened another way than its notice (its address, as from the pipeline or a search), the refresh's "ready" notice
+  // goes: nothing is left to open. (The address, not a click: a click near the notices could land on one.)
+  const refreshNotice = page.getByTestId('toasts').locator(`a[href="#/reports/${refresh.id}"]`);
+  await refreshNotice.waitFor();
+  await page.evaluate((id) => void (location.hash = `#/reports/${id}`), refresh.id);
+  await page.locator(`[data-testid=report-screen][data-status=ready]`).waitFor();
+  // Well inside the notice's own 15 s on screen.
+  await expect.poll(() => refreshNotice.count(), { timeout: 3_000 }).toBe(0);
+  await page.evaluate((id) => void (location.hash = `#/loans/${id}`), loanId);
+  await page.getByTestId('loan-screen').waitFor();
+  await child.getByTestId('report-status').getByText('Ready').waitFor();
+
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SCREENSHOTS}/shell-report-history.png` });
 

@@ -13,6 +13,8 @@ interface Toast extends ToastInput {
 interface ToastApi {
   show(toast: ToastInput): void;
   clear(): void;
+  /** Takes away the notices whose link leads to `href`: the officer got there another way. */
+  dismissLinkingTo(href: string): void;
 }
 const ToastContext = createContext<ToastApi | null>(null);
 
@@ -87,7 +89,15 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     }
   };
 
-  const stable = useMemo<ToastApi>(() => ({ show, clear }), [show, clear]);
+  const dismissLinkingTo = useCallback(
+    (href: string) => {
+      for (const toast of shown.current)
+        if (toast.action && 'href' in toast.action && toast.action.href === href) dismiss(toast.id);
+    },
+    [dismiss],
+  );
+
+  const stable = useMemo<ToastApi>(() => ({ show, clear, dismissLinkingTo }), [show, clear, dismissLinkingTo]);
 
   return (
     <ToastContext.Provider value={stable}>
