@@ -2,6 +2,8 @@ import { analyzeReport, reportFunds, underwritingSettings } from '../../shared/u
 import type { LoanInputs, ReportFunds } from '../../shared/underwriting';
 import { ReportHolder } from '../../renderer/src/reports/report-holder';
 import { buildCoverPage } from '../../electron/services/cover-page';
+import { fundsTile } from '../../electron/services/cover/figures';
+import { INK, SEVERITY } from '../../electron/services/cover/layout';
 import { pdfPageTexts } from '../helpers/pdf-text';
 import { coverInput } from './cover-fixture';
 import { albertasReport, janesReport } from './couple-fixture';
@@ -137,5 +139,21 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
     const text = (await pdfPageTexts(await buildCoverPage(coverInput(analysis)))).join(' ').replace(/\s+/g, ' ');
     expect(text).toContain("This report alone; with the loan's other reports: $3,500.00 to spare");
     expect(text).toContain('Short $6,000.00 for funds to close and reserves with this report alone');
+  });
+
+  it('the cover page colours the funds tile by the loan’s figure when the loan has other reports', () => {
+    // Alberta's 19,000 covers 13,000 + 5,000 alone, but the loan is short 1,500 (see above): red, as the finding.
+    const poorer = janesReport('report-jane-poorer', { savings: 2_000 });
+    const coveredAloneShortTogether = withOther(alberta, reportFunds(alone(poorer, 13_000)), 13_000);
+    expect(fundsTile(coveredAloneShortTogether.fundsToClose)).toMatchObject({
+      label: 'Surplus',
+      colour: SEVERITY.attention.colour,
+    });
+    // Short 6,000 alone, the loan 3,500 to spare: the report's shortfall is not the loan's problem, so not red.
+    const shortAloneCoveredTogether = withOther(alberta, reportFunds(alone(janes, 20_000)), 20_000);
+    expect(fundsTile(shortAloneCoveredTogether.fundsToClose)).toMatchObject({ label: 'Shortfall', colour: INK });
+    // One report on the loan: its own figure decides, as before.
+    expect(fundsTile(alone(alberta, 20_000).fundsToClose).colour).toBe(SEVERITY.attention.colour);
+    expect(fundsTile(alone(alberta, 10_000).fundsToClose).colour).toBe(SEVERITY.ok.colour);
   });
 });

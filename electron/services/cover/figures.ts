@@ -96,11 +96,7 @@ function madeFromText(from: MadeFrom): string {
 }
 
 /** A row of figure tiles: label, big value, a small line under it; a tile grows to hold a note on two lines. */
-function tiles(
-  doc: Doc,
-  y: number,
-  entries: { label: string; value: string; note: string; colour?: string }[],
-): number {
+function tiles(doc: Doc, y: number, entries: Tile[]): number {
   const gap = 8;
   const width = (WIDTH - gap * (entries.length - 1)) / entries.length;
   doc.fontSize(7);
@@ -127,6 +123,32 @@ function tiles(
   return y + height + 8;
 }
 
+type Tile = { label: string; value: string; note: string; colour?: string };
+
+/**
+ * This report's surplus or shortfall. With a co-borrower's report on the loan the figure is this report's alone and
+ * its colour follows the loan's, which decides: red when the loan is short (even if this report alone covers it),
+ * neutral when only this report is.
+ */
+export function fundsTile(f: UnderwritingAnalysis['fundsToClose']): Tile {
+  const loanShort = f.loan ? f.loan.shortfall > 0 : null;
+  return {
+    label: f.shortfall > 0 ? 'Shortfall' : 'Surplus',
+    value: money(f.shortfall > 0 ? f.shortfall : f.surplus),
+    note: f.loan
+      ? `This report alone; with the loan's other reports: ${f.loan.shortfall > 0 ? `short ${money(f.loan.shortfall)}` : `${money(f.loan.surplus)} to spare`}`
+      : f.unsourcedDeducted > 0
+        ? `After ${money(f.unsourcedDeducted)} unsourced`
+        : 'After deductions',
+    colour:
+      loanShort === true || (loanShort === null && f.shortfall > 0)
+        ? SEVERITY.attention.colour
+        : f.shortfall > 0
+          ? INK
+          : SEVERITY.ok.colour,
+  };
+}
+
 export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number): number {
   const { fundsToClose: f, nsf, averageBalances, largeDeposits, documentAge, counts } = analysis;
   const [w30, w60, w90] = nsf.windows;
@@ -147,17 +169,7 @@ export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number):
       value: money(f.required),
       note: `${money(f.fundsToClose)} + ${money(f.reservesNeeded)} reserves`,
     },
-    {
-      label: f.shortfall > 0 ? 'Shortfall' : 'Surplus',
-      value: money(f.shortfall > 0 ? f.shortfall : f.surplus),
-      // With a co-borrower's report on the loan, this figure is this report's alone: the note gives the loan's.
-      note: f.loan
-        ? `This report alone; with the loan's other reports: ${f.loan.shortfall > 0 ? `short ${money(f.loan.shortfall)}` : `${money(f.loan.surplus)} to spare`}`
-        : f.unsourcedDeducted > 0
-          ? `After ${money(f.unsourcedDeducted)} unsourced`
-          : 'After deductions',
-      colour: f.shortfall > 0 ? SEVERITY.attention.colour : SEVERITY.ok.colour,
-    },
+    fundsTile(f),
   ]);
   return tiles(doc, y, [
     {
