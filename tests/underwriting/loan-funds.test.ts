@@ -139,6 +139,9 @@ describe('funds to close over the loan’s reports, one per borrower', () => {
     const text = (await pdfPageTexts(await buildCoverPage(coverInput(analysis)))).join(' ').replace(/\s+/g, ' ');
     expect(text).toContain("This report alone; with the loan's other reports: $3,500.00 to spare");
     expect(text).toContain('Short $6,000.00 for funds to close and reserves with this report alone');
+    // Checking and a joint checking account: no retirement discount applied, none announced.
+    expect(text).not.toContain('Retirement at');
+    expect(text).toContain('No retirement accounts');
   });
 
   it('the cover page colours the funds tile by the loan’s figure when the loan has other reports', () => {

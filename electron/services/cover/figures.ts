@@ -162,7 +162,10 @@ export function keyFigures(doc: Doc, analysis: UnderwritingAnalysis, y: number):
     {
       label: 'Verified liquid assets',
       value: money(f.verifiedLiquidAssets),
-      note: `Retirement at ${formatShare(f.retirementDiscount)}`,
+      // The discount is worth saying only where it applied.
+      note: f.counted.some((account) => account.assetClass === 'retirement')
+        ? `Retirement at ${formatShare(f.retirementDiscount)}`
+        : 'No retirement accounts',
     },
     {
       label: 'Needed to close',
