@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { type Browser, type FrameLocator, type Page } from 'playwright';
 import { startWebBridge, type WebBridge } from '../../electron/dev/web-bridge';
 import { localToday } from '../../shared/domain';
 import { FAKE_SECRET } from '../helpers/fake-tokens';
+import { buildRenderer } from '../bench/renderer-seed';
 import { launchChromium } from './support/chromium';
 import { KEPT_FIXED_RULES } from './support/desk';
 
@@ -25,14 +25,9 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'assetdesk-shell-'));
   const staticDir = join(workDir, 'renderer-web');
-  // Our own build output, so parallel work on out/renderer-web cannot change what we test.
-  execFileSync(
-    'npx',
-    ['vite', 'build', '--mode', 'web', '--logLevel', 'error', '--outDir', staticDir, '--emptyOutDir'],
-    {
-      stdio: 'inherit',
-    },
-  );
+  // Our own build output, so parallel work on out/renderer-web cannot change what we test; React's production build
+  // (inside vitest NODE_ENV is "test": a development build runs every effect twice under StrictMode).
+  buildRenderer(staticDir);
   const userDataDir = join(workDir, 'user-data');
   mkdirSync(userDataDir);
   bridge = await startWebBridge({ userDataDir, staticDir, port: 0 });
