@@ -441,13 +441,17 @@ test('Hosted Link: the officer copies the address, the applicant links from thei
 
   await page.getByTestId('send-hosted-link').click();
   await page.getByTestId('hosted-url').waitFor();
-  await page.getByTestId('copy-hosted-url').click();
-  // The copy goes through the main process (here the bridge's desktop adapter), not the page's clipboard API, and
-  // what lands on the clipboard is the link the dialog shows (read after the copy: the dialog's link is what counts).
-  await page.getByText('Copied to the clipboard.').waitFor();
   const url = await page.getByTestId('hosted-url').inputValue();
   expect(url).toMatch(/^https?:\/\//);
+  await page.getByTestId('copy-hosted-url').click();
+  // The copy goes through the main process (here the bridge's desktop adapter), not the page's clipboard API.
+  await page.getByText('Copied to the clipboard.').waitFor();
   expect(bridge.clipboard().at(-1)).toBe(url);
+  // One press, one Hosted Link at Plaid (a development build's doubled effects once made two).
+  const hopper = new URL(page.url()).hash.split('/')[2]!;
+  const { loan: hoppersLoan } = await bridge.services.handlers['loans:get']({ loanId: decodeURIComponent(hopper) });
+  const sessions = await bridge.services.handlers['link:hostedSessions']({ applicantId: hoppersLoan.borrowers[0]!.id });
+  expect(sessions).toHaveLength(1);
   expect(await page.getByTestId('hosted-status').textContent()).toContain('Waiting for Grace Hopper');
   expect(await seriousViolations(page)).toEqual([]);
 
