@@ -125,6 +125,32 @@ describe('the environment switch waits for a borrower in Link at another desk', 
     expect(await teamEnvironment()).toBe('emulator');
   });
 
+  it("removing the Sandbox keys the team works in waits for the officer's borrower in Link, as the switch does", async () => {
+    await admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
+    await followed('sandbox');
+    const borrower = await createApplicant(officer.handlers, { loanNumber: 'LN-LINK-0005' });
+    await officer.handlers['link:createToken']({ applicantId: borrower.id });
+
+    await expect(admin.handlers['credentials:clear']({ environment: 'sandbox' })).rejects.toMatchObject({
+      code: 'LINK_OPEN_AT_ANOTHER_DESK',
+      message: expect.stringContaining(
+        "A borrower is in Plaid Link at Otto Officer's desk, and removing the team's Plaid Sandbox keys now would end their Link.",
+      ),
+    });
+    const settings = await admin.handlers['settings:get']({});
+    expect(settings.environment).toBe('sandbox');
+    expect(settings.credentials.sandbox.state).toBe('configured');
+    // Keys of an environment nobody works in end no Link.
+    await admin.handlers['credentials:clear']({ environment: 'production' });
+
+    const item = await linkBank(officer, borrower.id);
+    expect(item.environment).toBe('sandbox');
+    const cleared = await admin.handlers['credentials:clear']({ environment: 'sandbox' });
+    expect(cleared.environment).toBe('emulator');
+    expect(cleared.credentials.sandbox.state).toBe('not_configured');
+    await followed('emulator');
+  });
+
   it('a Link left open expires, and a Link started during a switch waits for it (or is refused after its wait)', async () => {
     const logger = createMemoryLogger();
     const leases: PollCoordinator[] = [];

@@ -26,8 +26,11 @@ export interface OpenLinks {
   closeWhere(matches: (linkId: string) => boolean): Promise<void>;
   /** The hand-off ended: no borrower is in Link at this desk any more. */
   closeAll(): Promise<void>;
-  /** Runs the admin's environment switch holding the key exclusive; refused while another desk has a borrower in Link. */
-  whileNoneOpen<T>(run: () => Promise<T>): Promise<T>;
+  /**
+   * Runs what would end every Link under way (the admin's environment switch, or removing the keys Link runs on)
+   * holding the key exclusive; refused while another desk has a borrower in Link. `doing` says what, for the refusal.
+   */
+  whileNoneOpen<T>(run: () => Promise<T>, doing?: string): Promise<T>;
   /** The links open at this desk now. */
   list(): string[];
   stop(): void;
@@ -99,7 +102,7 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
     async closeAll() {
       for (const linkId of [...open.keys()]) await close(linkId);
     },
-    whileNoneOpen(run) {
+    whileNoneOpen(run, doing = "switching the team's Plaid environment") {
       return options.lease.turn(linkOpenKey, () => run(), {
         waitMs: 0,
         busy: async () => {
@@ -115,8 +118,8 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
           return new AppError({
             code: LINK_OPEN_AT_ANOTHER_DESK,
             message:
-              `A borrower is in Plaid Link at ${holder}'s desk, and switching the team's Plaid environment now would ` +
-              'end their Link. Wait until the borrower finishes, or try again later.',
+              `A borrower is in Plaid Link at ${holder}'s desk, and ${doing} now would end their Link. ` +
+              'Wait until the borrower finishes, or try again later.',
             retryable: true,
           });
         },
@@ -133,12 +136,21 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
 /** The open link of an applicant's Link: a new bank (`itemId` absent) or the update mode of one bank. */
 export const linkIdOf = (applicantId: string, itemId?: string) => `${applicantId}\u0000${itemId ?? ''}`;
 
+const ENVIRONMENT_NAMES: Record<string, string> = { sandbox: 'Sandbox', production: 'Production' };
+
 /**
- * The channels that open and close a borrower's Link, and the environment switch, around their handlers at a team
- * desk: `run` is the handler.
+ * The channels that open and close a borrower's Link, and what would end it (the environment switch, removing the
+ * current environment's keys), around their handlers at a team desk: `run` is the handler, `teamEnvironment` the
+ * team's Plaid environment now.
  */
-export function aroundLink(links: OpenLinks, channel: string, request: unknown, run: () => Promise<unknown>) {
-  const fields = (request ?? {}) as { applicantId?: string; itemId?: string };
+export function aroundLink(
+  links: OpenLinks,
+  channel: string,
+  request: unknown,
+  run: () => Promise<unknown>,
+  teamEnvironment: () => string,
+) {
+  const fields = (request ?? {}) as { applicantId?: string; itemId?: string; environment?: string };
   switch (channel) {
     case 'link:createToken':
       return links.open(linkIdOf(fields.applicantId ?? '', fields.itemId), run);
@@ -154,6 +166,13 @@ export function aroundLink(links: OpenLinks, channel: string, request: unknown, 
       });
     case 'settings:switchEnvironment':
       return links.whileNoneOpen(run);
+    // Without the keys of the team's environment every desk falls back to the emulator, which ends Link the same way.
+    case 'credentials:clear':
+      if (fields.environment !== teamEnvironment()) return run();
+      return links.whileNoneOpen(
+        run,
+        `removing the team's Plaid ${ENVIRONMENT_NAMES[fields.environment] ?? fields.environment} keys`,
+      );
     default:
       return run();
   }
