@@ -9,7 +9,7 @@ import { checkLargeDeposits, documentedDeposits } from './large-deposits';
 import { countEachAccountOnce } from './linked-twice';
 import { checkMissingItems } from './missing-items';
 import { checkNsf } from './nsf';
-import { accountOwnership, borrowerNames, checkOwnership } from './ownership';
+import { accountOwnership, borrowerNames, checkOwnership, othersAccounts } from './ownership';
 import { markQuotedWords } from './quoted';
 import { DEFAULT_UNDERWRITING_SETTINGS } from './types';
 import type {
@@ -98,8 +98,10 @@ export function analyzeReport(
     usdRates,
     otherAccounts: otherAccounts.map(({ entry }) => entry),
   });
-  const nsf = checkNsf(accounts, reportDate);
-  const averages = checkAverageBalances(accounts, reportDate);
+  // Someone else's account is not the borrower's NSF history nor average balance (nor, above, their funds).
+  const notBorrowers = othersAccounts(ownership.ownership);
+  const nsf = checkNsf(accounts, reportDate, notBorrowers);
+  const averages = checkAverageBalances(accounts, reportDate, notBorrowers);
   const newAccounts = checkNewAccounts(accounts, result.report, settings);
   const jumps = checkBalanceJumps(
     accounts,

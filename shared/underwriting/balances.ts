@@ -2,6 +2,7 @@ import type { AssetReport, AssetReportAccount } from '../asset-report';
 import type { ReportAccount } from './accounts';
 import { balanceOf, cents, currencyOf, describeAccount, formatMoney, isDepository, toCents } from './accounts';
 import { addDays, dayNumber, daysBetween } from './dates';
+import { othersAccountsSentence } from './ownership';
 import { CITATIONS } from './types';
 import type {
   AccountAverages,
@@ -11,6 +12,7 @@ import type {
   Finding,
   LargeDeposit,
   NewAccount,
+  OwnershipResult,
   UnderwritingSettings,
 } from './types';
 
@@ -87,9 +89,14 @@ export function historyDays(account: Pick<AssetReportAccount, 'historical_balanc
   return Math.max(0, daysBetween(earliest, reportDate));
 }
 
+/**
+ * Each deposit account's 30/60/90-day averages, and their totals over the borrowers' US-dollar accounts: an account
+ * owned by someone not on the loan (`othersAccounts`) keeps its own figures but is left out of the totals, and named.
+ */
 export function checkAverageBalances(
   accounts: ReportAccount[],
   reportDate: string,
+  othersAccounts: readonly OwnershipResult[] = [],
 ): { averageBalances: AverageBalanceResult; findings: Finding[] } {
   const result: AccountAverages[] = [];
   const findings: Finding[] = [];
@@ -104,9 +111,12 @@ export function checkAverageBalances(
       days90: averageDailyBalance(account, reportDate, 90),
     });
   }
-  // Amounts are never added across currencies: the totals are US-dollar accounts only.
+  // Amounts are never added across currencies: the totals are US-dollar accounts only, and the borrowers' own.
+  const others = othersAccounts.filter((o) => o.type === 'depository');
   const usdIds = new Set(
-    accounts.filter(({ account }) => currencyOf(account) === 'USD').map(({ account }) => account.account_id),
+    accounts
+      .filter(({ account }) => currencyOf(account) === 'USD' && !others.some((o) => o.accountId === account.account_id))
+      .map(({ account }) => account.account_id),
   );
   const sum = (key: keyof AverageBalances): number | null => {
     const values = result
@@ -138,7 +148,7 @@ export function checkAverageBalances(
     rule: 'average_balance',
     severity: 'ok',
     title: `Average daily balance ${show(totals.days60)} over 60 days`,
-    detail: `US-dollar deposit accounts, before the report date: 30 days ${show(totals.days30)}, 60 days ${show(totals.days60)}, 90 days ${show(totals.days90)}. An account is left out of a window its history does not cover.`,
+    detail: `US-dollar deposit accounts, before the report date: 30 days ${show(totals.days30)}, 60 days ${show(totals.days60)}, 90 days ${show(totals.days90)}. An account is left out of a window its history does not cover.${othersAccountsSentence(others)}`,
     citation: CITATIONS.average_balance,
     transactionIds: [],
     dates: [addDays(reportDate, -90), addDays(reportDate, -1)],

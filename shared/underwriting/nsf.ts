@@ -11,8 +11,17 @@ import {
 } from './accounts';
 import { dailyBalances, historyDays } from './balances';
 import { daysBetween } from './dates';
+import { othersAccountsSentence } from './ownership';
 import { CITATIONS } from './types';
-import type { Finding, NegativeBalanceDays, NsfEvent, NsfResult, NsfWindow, ReturnedDeposit } from './types';
+import type {
+  Finding,
+  NegativeBalanceDays,
+  NsfEvent,
+  NsfResult,
+  NsfWindow,
+  OwnershipResult,
+  ReturnedDeposit,
+} from './types';
 
 // How banks and Plaid's categories name the fee: "NSF FEE", "OVERDRAFT ITEM FEE", "RETURNED ITEM FEE",
 // category "Bank Fees, Overdraft" / "Bank Fees, Insufficient Funds", BANK_FEES_INSUFFICIENT_FUNDS.
@@ -108,10 +117,19 @@ function negativeDays(accounts: ReportAccount[], reportDate: string): NegativeBa
 }
 
 /**
- * NSF/overdraft fees on deposit accounts over the 30/60/90 days before the report date, net of reversed fees;
- * returned deposited items on their own; days below zero from the balance history (banks that charge no fee).
+ * NSF/overdraft fees on the borrowers' deposit accounts over the 30/60/90 days before the report date, net of
+ * reversed fees; returned deposited items on their own; days below zero from the balance history (banks that charge
+ * no fee). Accounts owned by someone not on the loan (`othersAccounts`) are left out, and named.
  */
-export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: NsfResult; findings: Finding[] } {
+export function checkNsf(
+  allAccounts: ReportAccount[],
+  reportDate: string,
+  othersAccounts: readonly OwnershipResult[] = [],
+): { nsf: NsfResult; findings: Finding[] } {
+  const others = new Set(othersAccounts.map((o) => o.accountId));
+  const accounts = allAccounts.filter(({ account }) => !others.has(account.account_id));
+  // Only deposit accounts are read for fees: name those.
+  const leftOut = othersAccountsSentence(othersAccounts.filter((o) => o.type === 'depository'));
   const events: NsfEvent[] = [];
   const returnedDeposits: ReturnedDeposit[] = [];
   for (const { account, label } of accounts) {
@@ -179,7 +197,7 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
       rule: 'nsf',
       severity: 'attention',
       title: `${w90.net} NSF/overdraft fee${w90.net === 1 ? '' : 's'} in 90 days (${w30.net} in 30, ${w60.net} in 60)`,
-      detail: `Last one ${nsf.daysSinceLast} day${nsf.daysSinceLast === 1 ? '' : 's'} before the report date, on ${nsf.lastDate}; ${formatMoney(total)} in fees${w90.reversed > 0 ? `, not counting ${w90.reversed} reversed` : ''}. Accounts: ${[...new Set(counted.map((e) => describeAccount(e)))].join(', ')}. Check the lender's overlay; an explanation may be needed.`,
+      detail: `Last one ${nsf.daysSinceLast} day${nsf.daysSinceLast === 1 ? '' : 's'} before the report date, on ${nsf.lastDate}; ${formatMoney(total)} in fees${w90.reversed > 0 ? `, not counting ${w90.reversed} reversed` : ''}. Accounts: ${[...new Set(counted.map((e) => describeAccount(e)))].join(', ')}. Check the lender's overlay; an explanation may be needed.${leftOut}`,
       citation: CITATIONS.nsf,
       accountIds: [...new Set(counted.map((e) => e.accountId))],
       transactionIds: [...counted.map((event) => event.transactionId), ...reversedIds],
@@ -191,10 +209,11 @@ export function checkNsf(accounts: ReportAccount[], reportDate: string): { nsf: 
       rule: 'nsf',
       severity: 'ok',
       title: 'No NSF or overdraft fees in 90 days',
-      detail:
+      detail: `${
         events.length > 0
           ? `${events.length} fee${events.length === 1 ? '' : 's'} in the report ${w90.reversed > 0 ? `(${w90.reversed} reversed) ` : ''}none counting in the last 90 days.`
-          : 'No insufficient-funds or overdraft fees in the report.',
+          : 'No insufficient-funds or overdraft fees in the report.'
+      }${leftOut}`,
       citation: CITATIONS.nsf,
       transactionIds: events.flatMap((event) => [event.transactionId, ...(event.reversedBy ? [event.reversedBy] : [])]),
       dates: events.map((event) => event.date),

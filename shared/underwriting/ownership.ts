@@ -83,6 +83,23 @@ export function accountOwnership(
   return { ...label, ownerNames: printed, matchedName, possibleName, otherOwners, badges, owned };
 }
 
+/**
+ * Accounts whose owners are named and none of them is a borrower on the loan (and the officer has not confirmed
+ * otherwise): someone else's, so not the borrower's NSF history nor average balances, as not their funds to close.
+ */
+export function othersAccounts(ownership: readonly OwnershipResult[]): OwnershipResult[] {
+  return ownership.filter((o) => o.badges.includes('name_mismatch'));
+}
+
+/** " Not counted: Robert Checking ••1111, owned by someone not on the loan (Robert Q Public). Confirm …" or "". */
+export function othersAccountsSentence(accounts: readonly OwnershipResult[]): string {
+  if (accounts.length === 0) return '';
+  const each = accounts.map(
+    (a) => `${describeAccount(a)}, owned by someone not on the loan (${a.ownerNames.join('; ')})`,
+  );
+  return ` Not counted: ${each.join('; ')}. If ${accounts.length === 1 ? 'it is' : 'one is'} the borrower's, confirm ownership with a note to count it.`;
+}
+
 const CAUSES: {
   badge: OwnershipBadge;
   severity: FindingSeverity;
