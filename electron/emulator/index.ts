@@ -133,7 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   baseUrl = `http://127.0.0.1:${await listen(server, options.port ?? 0)}`;
   bankOrigin = `http://127.0.0.1:${await listen(bank, 0)}`;
-  api.resumePending();
+  api.assetReports.resumePending();
   logger.info('Plaid emulator listening', { baseUrl });
 
   let closed: Promise<void> | null = null;
@@ -148,7 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     webhooksIdle: () => webhooks.idle(),
     close: () => {
       closed ??= (async () => {
-        api.close();
+        api.assetReports.close();
         await webhooks.close();
         await Promise.all(
           [server, bank].map(

@@ -48,7 +48,7 @@ export class LinkUiApi {
       name === 'session' && str(body.link_token) === '' && hostedId !== ''
         ? (this.ctx.store.linkTokenByHostedId(hostedId)?.link_token ?? '')
         : str(body.link_token);
-    const token = this.ctx.api.requireLinkToken(linkToken);
+    const token = this.ctx.api.linkTokens.requireLinkToken(linkToken);
     switch (name) {
       case 'session':
         return this.session(token, body);
@@ -292,14 +292,14 @@ export class LinkUiApi {
       throw PlaidErrors.invalidAccountId([...selected].filter((id) => !accounts.some((a) => a.id === id)));
     let publicToken: string;
     if (item) {
-      this.ctx.api.repairItem(item);
-      publicToken = this.ctx.api.issuePublicToken(item);
+      this.ctx.api.items.repairItem(item);
+      publicToken = this.ctx.api.items.issuePublicToken(item);
     } else {
       const products = [
         ...((token.request.products as string[] | undefined) ?? []),
         ...((token.request.optional_products as string[] | undefined) ?? []),
       ];
-      publicToken = this.ctx.api.createItem({
+      publicToken = this.ctx.api.items.createItem({
         itemId: pending.item_id,
         institutionId: institution.institution_id,
         username: persona.username,

@@ -274,33 +274,33 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     const api = deps.api;
     switch (path) {
       case '/asset_report/get':
-        return sendJson(res, 200, api.assetReportGetBody(body, requestId, client), requestId);
+        return sendJson(res, 200, api.assetReports.assetReportGetBody(body, requestId, client), requestId);
       case '/asset_report/audit_copy/get':
-        return sendJson(res, 200, api.auditCopyGetBody(body, requestId, client), requestId);
+        return sendJson(res, 200, api.assetReports.auditCopyGetBody(body, requestId, client), requestId);
       case '/asset_report/pdf/get':
       case '/asset_report/audit_copy/pdf/get':
         return sendPdf(res, path, body, requestId, client);
     }
     const handlers: Record<string, (b: Body) => Body> = {
-      '/link/token/create': (b) => api.linkTokenCreate(b, client),
-      '/link/token/get': (b) => api.linkTokenGet(b),
-      '/sandbox/public_token/create': (b) => api.sandboxPublicTokenCreate(b),
-      '/item/public_token/exchange': (b) => api.itemPublicTokenExchange(b),
-      '/item/get': (b) => api.itemGet(b),
-      '/accounts/get': (b) => api.accountsGet(b),
-      '/item/remove': (b) => api.itemRemove(b),
-      '/item/access_token/invalidate': (b) => api.itemAccessTokenInvalidate(b),
+      '/link/token/create': (b) => api.linkTokens.linkTokenCreate(b, client),
+      '/link/token/get': (b) => api.linkTokens.linkTokenGet(b),
+      '/sandbox/public_token/create': (b) => api.items.sandboxPublicTokenCreate(b),
+      '/item/public_token/exchange': (b) => api.items.itemPublicTokenExchange(b),
+      '/item/get': (b) => api.items.itemGet(b),
+      '/accounts/get': (b) => api.items.accountsGet(b),
+      '/item/remove': (b) => api.items.itemRemove(b),
+      '/item/access_token/invalidate': (b) => api.items.itemAccessTokenInvalidate(b),
       '/institutions/get_by_id': (b) => api.institutionsGetById(b),
       '/institutions/search': (b) => api.institutionsSearch(b),
-      '/asset_report/create': (b) => api.assetReportCreate(b, client),
-      '/asset_report/refresh': (b) => api.assetReportRefresh(b),
-      '/asset_report/filter': (b) => api.assetReportFilter(b),
-      '/asset_report/remove': (b) => api.assetReportRemove(b),
-      '/asset_report/audit_copy/create': (b) => api.auditCopyCreate(b),
-      '/asset_report/audit_copy/remove': (b) => api.auditCopyRemove(b),
+      '/asset_report/create': (b) => api.assetReports.assetReportCreate(b, client),
+      '/asset_report/refresh': (b) => api.assetReports.assetReportRefresh(b),
+      '/asset_report/filter': (b) => api.assetReports.assetReportFilter(b),
+      '/asset_report/remove': (b) => api.assetReports.assetReportRemove(b),
+      '/asset_report/audit_copy/create': (b) => api.assetReports.auditCopyCreate(b),
+      '/asset_report/audit_copy/remove': (b) => api.assetReports.auditCopyRemove(b),
       '/webhook_verification_key/get': (b) => api.webhookVerificationKeyGet(b),
-      '/sandbox/item/reset_login': (b) => api.sandboxItemResetLogin(b),
-      '/sandbox/item/fire_webhook': (b) => api.sandboxItemFireWebhook(b),
+      '/sandbox/item/reset_login': (b) => api.items.sandboxItemResetLogin(b),
+      '/sandbox/item/fire_webhook': (b) => api.items.sandboxItemFireWebhook(b),
     };
     const handler = handlers[path];
     if (!handler) throw PlaidErrors.notFound();
@@ -322,16 +322,16 @@ export function createEmulatorServer(deps: ServerDeps): Server {
     let input: () => { report: unknown; warnings: unknown[]; title: 'Asset Report' | 'Audit Copy'; auditorId?: string };
     let key: string;
     if (path === '/asset_report/pdf/get') {
-      const record = api.readyReport(api.requireReport(String(body.asset_report_token)));
-      input = () => ({ report: api.pdfInput(record, days), warnings: [], title: 'Asset Report' });
+      const record = api.assetReports.readyReport(api.assetReports.requireReport(String(body.asset_report_token)));
+      input = () => ({ report: api.assetReports.pdfInput(record, days), warnings: [], title: 'Asset Report' });
       key = `report|${record.asset_report_id}|${days}`;
     } else {
-      const { report, auditorId } = api.requireAuditCopy(String(body.audit_copy_token), client);
-      const record = api.readyReport(report);
-      input = () => ({ report: api.pdfInput(record, days), warnings: [], title: 'Audit Copy', auditorId });
+      const { report, auditorId } = api.assetReports.requireAuditCopy(String(body.audit_copy_token), client);
+      const record = api.assetReports.readyReport(report);
+      input = () => ({ report: api.assetReports.pdfInput(record, days), warnings: [], title: 'Audit Copy', auditorId });
       key = `audit|${record.asset_report_id}|${days}|${auditorId}`;
     }
-    const pdf = await api.cachedPdf(key, async () => {
+    const pdf = await api.assetReports.cachedPdf(key, async () => {
       const { renderAssetReportPdf } = await import('./pdf/index');
       return renderAssetReportPdf(input() as Parameters<typeof renderAssetReportPdf>[0]);
     });
@@ -376,7 +376,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
         break;
       case 'ready_after':
         if (typeof body.asset_report_id === 'string')
-          deps.api.setReportReadyAfter(body.asset_report_id, num(body.ms, 'ms'));
+          deps.api.assetReports.setReportReadyAfter(body.asset_report_id, num(body.ms, 'ms'));
         else faults.setReadyAfterMs(num(body.ms, 'ms'));
         break;
       case 'fail_item':
@@ -402,8 +402,8 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       }
       case 'clock':
         deps.clock.advance(num(body.advance_ms, 'advance_ms'));
-        deps.api.expireInactiveItems();
-        deps.api.rescheduleAll();
+        deps.api.items.expireInactiveItems();
+        deps.api.assetReports.rescheduleAll();
         break;
       case 'rate_limits':
         faults.setProductionRateLimits(body.enabled === true);
