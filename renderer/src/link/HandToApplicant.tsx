@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import type { HandoffStatus, Item } from '../../../shared/domain';
 import { api } from '../api';
 import { Button, Dialog, ErrorState, Skeleton, Spinner, TextField, toAppError, useLoad } from '../ui';
-import { HostedLinkDialog } from './HostedLinkDialog';
+import { HostedLinkDialog, createHostedLink, type HostedLinkCreation } from './HostedLinkDialog';
 import {
   LINK_SCRIPT_UNAVAILABLE,
   loadPlaidLink,
@@ -99,7 +99,8 @@ export function HandToApplicant({
   const person = useLoad(() => loadBorrowerView(loanId, applicantId, itemId), [loanId, applicantId, itemId]);
   const [phase, setPhase] = useState<Phase>({ name: 'welcome' });
   const [linked, setLinked] = useState<Item[]>([]);
-  const [hostedOpen, setHostedOpen] = useState(false);
+  // The Hosted Link the officer's press started, while its dialog is open.
+  const [hosted, setHosted] = useState<HostedLinkCreation | null>(null);
   const handlerRef = useRef<PlaidLinkHandler | null>(null);
   // How to carry the open Link session on after an OAuth bank (same token); null when none is open.
   const reopenRef = useRef<((receivedRedirectUri: string) => PlaidLinkHandler) | null>(null);
@@ -224,7 +225,7 @@ export function HandToApplicant({
 
   // Hosted Link finished: show the banks it connected, read back from the main process.
   const hostedLinked = async () => {
-    setHostedOpen(false);
+    setHosted(null);
     try {
       setLinked((await loadBorrowerView(loanId, applicantId, itemId)).banks);
       setPhase({ name: 'success' });
@@ -400,7 +401,11 @@ export function HandToApplicant({
               Try again
             </Button>
             {offerHosted && (
-              <Button size="large" onClick={() => setHostedOpen(true)} data-testid="link-use-hosted">
+              <Button
+                size="large"
+                onClick={() => setHosted(createHostedLink(applicantId))}
+                data-testid="link-use-hosted"
+              >
                 Use a link instead
               </Button>
             )}
@@ -430,11 +435,12 @@ export function HandToApplicant({
         <div className="link-card">{body}</div>
       </main>
       {pinOpen && <OfficerPinDialog onClose={() => setPinOpen(false)} onReturned={returned} />}
-      {hostedOpen && (
+      {hosted && (
         <HostedLinkDialog
           applicantId={applicantId}
           applicantName={name}
-          onClose={() => setHostedOpen(false)}
+          creation={hosted}
+          onClose={() => setHosted(null)}
           onLinked={() => void hostedLinked()}
         />
       )}

@@ -1,9 +1,22 @@
 import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import type { ResponseOf } from '../../../shared/ipc/contract';
 import { api } from '../api';
-import { Button, Dialog, ErrorState, Skeleton, Spinner, formatDateTime, useLoad, useToast } from '../ui';
+import { Button, Dialog, ErrorState, Skeleton, Spinner, formatDateTime, usePromised, useToast } from '../ui';
 
 type HostedStatus = ResponseOf<'link:hostedStatus'>;
+/** A Hosted Link being made at Plaid for one press of the officer's. */
+export type HostedLinkCreation = Promise<ResponseOf<'link:createHosted'>>;
+
+/**
+ * Makes one Hosted Link at Plaid. Called from the press itself, never while rendering: a dialog rendered twice
+ * (React's StrictMode in development, a remount) must not make a second link.
+ */
+export function createHostedLink(applicantId: string): HostedLinkCreation {
+  const creation = api.linkCreateHosted({ applicantId });
+  // The dialog shows a failure; until it reads the answer, a fast failure is not an unhandled rejection.
+  creation.catch(() => undefined);
+  return creation;
+}
 
 const POLL_INTERVAL_MS = 5000;
 
@@ -14,10 +27,13 @@ const POLL_INTERVAL_MS = 5000;
 export function HostedLinkDialog({
   applicantId,
   applicantName,
+  creation,
   onClose,
   onLinked,
 }: {
   applicantId: string;
+  /** The link the officer's press started (createHostedLink). */
+  creation: HostedLinkCreation;
   applicantName: string;
   onClose(): void;
   onLinked(): void;
@@ -25,8 +41,10 @@ export function HostedLinkDialog({
   const toast = useToast();
   const urlId = useId();
   const urlRef = useRef<HTMLInputElement>(null);
-  const [attempt, setAttempt] = useState(0);
-  const hosted = useLoad(() => api.linkCreateHosted({ applicantId }), [applicantId, attempt]);
+  // "Try again" and "Create a new link" are presses of their own: each makes one new link.
+  const [again, setAgain] = useState<HostedLinkCreation | null>(null);
+  const hosted = usePromised(again ?? creation);
+  const createAgain = () => setAgain(createHostedLink(applicantId));
   // The status belongs to one Hosted Link; a new link starts without one.
   const [tracked, setTracked] = useState<{ hostedLinkId: string; status: HostedStatus } | null>(null);
   const [copyHint, setCopyHint] = useState<string | null>(null);
@@ -79,7 +97,7 @@ export function HostedLinkDialog({
 
   let body;
   if (hosted.status === 'error') {
-    body = <ErrorState error={hosted.error} onRetry={hosted.reload} title="The Hosted Link could not be created" />;
+    body = <ErrorState error={hosted.error} onRetry={createAgain} title="The Hosted Link could not be created" />;
   } else if (hosted.status === 'loading' || !hosted.data) {
     body = <Skeleton lines={2} label="Creating the link" />;
   } else {
@@ -122,7 +140,7 @@ export function HostedLinkDialog({
           ) : (
             <div className="alert alert-error">
               {status.status === 'expired' ? 'This link has expired.' : `${applicantName} left without linking a bank.`}{' '}
-              <Button size="small" onClick={() => setAttempt((n) => n + 1)} data-testid="new-hosted-link">
+              <Button size="small" onClick={createAgain} data-testid="new-hosted-link">
                 Create a new link
               </Button>
             </div>

@@ -1,7 +1,7 @@
 import { Suspense, lazy, useState } from 'react';
 import { MAX_BORROWERS, type Applicant, type ReportSummary } from '../../../shared/domain';
 import { api } from '../api';
-import { HostedLinkDialog } from '../link/HostedLinkDialog';
+import { HostedLinkDialog, createHostedLink, type HostedLinkCreation } from '../link/HostedLinkDialog';
 import { NoteDateField } from '../reports/NoteDateField';
 import { useAppInfo } from '../shell/AppInfo';
 import { href, navigate } from '../shell/router';
@@ -41,7 +41,7 @@ type OpenDialog =
   | { name: 'terms' }
   | { name: 'addBorrower' }
   | { name: 'editBorrower'; borrower: Applicant }
-  | { name: 'hosted'; borrower: Applicant }
+  | { name: 'hosted'; borrower: Applicant; creation: HostedLinkCreation }
   | { name: 'createReport' }
   | null;
 
@@ -247,7 +247,7 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           handIsPrimary={usableItems.length === 0}
           hostedKey={hostedKey}
           onEdit={() => setDialog({ name: 'editBorrower', borrower })}
-          onSendHosted={() => setDialog({ name: 'hosted', borrower })}
+          onSendHosted={() => setDialog({ name: 'hosted', borrower, creation: createHostedLink(borrower.id) })}
           onChanged={detail.reload}
         />
       ))}
@@ -357,6 +357,7 @@ export function LoanScreen({ loanId }: { loanId: string }) {
         <HostedLinkDialog
           applicantId={dialog.borrower.id}
           applicantName={applicantFullName(dialog.borrower)}
+          creation={dialog.creation}
           onClose={() => {
             setDialog(null);
             setHostedKey((k) => k + 1);

@@ -4,7 +4,7 @@ export { FieldError, TextField, SelectField, useFocusFirstInvalid } from './Fiel
 export { EmptyState, ErrorState, ErrorAlert, Skeleton, Spinner, toAppError } from './States';
 export { ToastProvider, useToast, type ToastInput } from './Toast';
 export { Chip, ApplicantStatusChip, ItemStatusChip, ReportStatusChip, applicantStatusText } from './Chip';
-export { useLoad, useDebounced, type LoadState } from './useLoad';
+export { useLoad, useDebounced, usePromised, type LoadState } from './useLoad';
 export { useDocumentTitle } from './useDocumentTitle';
 export { afterNextPaint, usePainted } from './afterNextPaint';
 export { whenIdle } from './idle';

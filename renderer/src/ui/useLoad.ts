@@ -56,6 +56,25 @@ export function useLoad<T>(
   return { ...(visible as LoadState<T>), reload };
 }
 
+/**
+ * The state of a request an event handler has already sent (an officer's press). Reading it sends nothing, so an
+ * effect run twice (StrictMode) or a remount cannot repeat the request; a new promise is a new request.
+ */
+export function usePromised<T>(promise: Promise<T>): LoadState<T> {
+  const [answered, setAnswered] = useState<{ promise: Promise<T>; state: LoadState<T> } | null>(null);
+  useEffect(() => {
+    let current = true; // an answer to a promise no longer shown is dropped
+    promise.then(
+      (data) => current && setAnswered({ promise, state: { status: 'ready', data, error: undefined } }),
+      (error: unknown) => current && setAnswered({ promise, state: { status: 'error', data: undefined, error } }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [promise]);
+  return answered?.promise === promise ? answered.state : { status: 'loading', data: undefined, error: undefined };
+}
+
 /** A value that follows its input after the user pauses typing. */
 export function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
