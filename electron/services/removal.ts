@@ -2,6 +2,7 @@ import type { AppError } from '../../shared/errors';
 import type { Item, ReportSummary } from '../../shared/domain';
 import { planRetention } from '../db/retention';
 import { removeAtPlaid } from './reports/plaid-requests';
+import { readyContent } from './reports/ready-content';
 import type { ServiceContext } from './service-context';
 
 /**
@@ -21,6 +22,7 @@ export async function removeReportEverywhere(
       ? await removeAtPlaid({ store, gateway: await ctx.gatewayFor(report.environment) }, report, reason)
       : false;
   if (report.status !== 'removed') await store.reports.markRemoved(report.id);
+  readyContent.forget(report.id); // its decrypted content leaves memory with it
   await store.activity.append({
     action: 'report_removed',
     applicantId: report.applicantId,

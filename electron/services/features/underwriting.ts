@@ -1,15 +1,17 @@
 import type { AssetDeskStore } from '../../db';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import type { AssetClassSettings, Loan, PlaidEnvironment } from '../../../shared/domain';
+import type { AssetClassSettings, Loan, PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { notFound } from '../service-context';
+import { readyContent, type ReadyContent } from '../reports/ready-content';
 import {
+  addReportFunds,
   analyzeInContext,
   buildAnalysisContext,
-  readAssetReport,
   reportFunds,
   transferEvidence,
   type AnalysisContext,
+  type LoanFundsResult,
   type ReportFunds,
 } from '../../../shared/underwriting';
 
@@ -30,6 +32,20 @@ async function assetClassSettings(store: AssetDeskStore): Promise<AssetClassSett
 /** Enough of the borrowers' history to find a transfer's other leg, without reading every old report. */
 const MAX_OTHER_REPORTS = 5;
 
+/** The loan's other ready reports in the report's environment, newest first, at most five (see otherReportsFor). */
+async function otherReadyReports(store: AssetDeskStore, reportId: string, read: ReadReport): Promise<ReadyContent[]> {
+  const report = await store.reports.summary(reportId);
+  if (!report) return [];
+  const others: ReadyContent[] = [];
+  for (const other of await loanReports(store, report.loanId, report.environment)) {
+    if (other.id === reportId || other.status !== 'ready') continue;
+    const content = await read(other);
+    if (content) others.push(content);
+    if (others.length === MAX_OTHER_REPORTS) break;
+  }
+  return others;
+}
+
 /**
  * The loan's other ready reports in the report's environment (newest first, at most five), trimmed to accounts and
  * withdrawals: where the other leg of a large deposit's transfer may be. `read` lets a caller share reads across reports.
@@ -37,27 +53,16 @@ const MAX_OTHER_REPORTS = 5;
 export async function otherReportsFor(
   store: AssetDeskStore,
   reportId: string,
-  read: ReadReport = (id) => readReady(store, id),
+  read: ReadReport = cachedReads(store),
 ): Promise<AssetReportGetResult[]> {
-  const report = await store.reports.summary(reportId);
-  if (!report) return [];
-  const others: AssetReportGetResult[] = [];
-  for (const other of await store.reports.listForLoan(report.loanId, report.environment)) {
-    if (other.id === reportId || other.status !== 'ready') continue;
-    const content = await read(other.id);
-    if (content) others.push(transferEvidence(content));
-    if (others.length === MAX_OTHER_REPORTS) break;
-  }
-  return others;
+  return (await otherReadyReports(store, reportId, read)).map((other) => other.evidence());
 }
 
-async function readReady(store: AssetDeskStore, reportId: string): Promise<AssetReportGetResult | null> {
-  try {
-    const read = readAssetReport(await store.reports.readJson(reportId));
-    return read.ok ? read.result : null;
-  } catch {
-    return null; // a damaged report is evidence of nothing; its own screen says what is wrong with it
-  }
+/** The loan's reports of an environment; what is kept of those no longer ready goes (removed at another desk, say). */
+async function loanReports(store: AssetDeskStore, loanId: string, environment: PlaidEnvironment) {
+  const reports = await store.reports.listForLoan(loanId, environment);
+  readyContent.settle(reports);
+  return reports;
 }
 
 /**
@@ -108,7 +113,10 @@ async function otherCurrentReportFunds(
 ): Promise<ReportFunds[]> {
   const summary = await store.reports.summary(reportId);
   if (!summary) return [];
-  return othersThan(await currentReportFunds(store, loan, summary.environment, now, read, reportId), reportId);
+  return othersThan(
+    await currentReportFunds(store, loan, summary.environment, now, read, { except: reportId }),
+    reportId,
+  );
 }
 
 /**
@@ -121,41 +129,70 @@ export async function currentReportFunds(
   environment: PlaidEnvironment,
   now: Date,
   read: ReadReport = cachedReads(store),
-  /** A report not to analyse (the one the others are for: it is analysed by its caller). */
-  except?: string,
+  options: {
+    /** A report not to analyse (the one the others are for: it is analysed by its caller). */
+    except?: string;
+    /** Analyse a loan's only current report too: the loan page's figure is then that report's. */
+    single?: boolean;
+  } = {},
 ): Promise<Map<string, ReportFunds>> {
-  const ready = (await store.reports.listForLoan(loan.id, environment)).filter((r) => r.status === 'ready');
+  const ready = (await loanReports(store, loan.id, environment)).filter((r) => r.status === 'ready');
   const replaced = new Set(ready.map((r) => r.parentId));
-  const current = ready.filter((r) => !replaced.has(r.id) && r.id !== except);
+  const current = ready.filter((r) => !replaced.has(r.id) && r.id !== options.except);
   const funds = new Map<string, ReportFunds>();
   // A loan's only current report has nothing to be added to: it is not analysed twice.
-  if (except === undefined && current.length < 2) return funds;
+  if (options.except === undefined && !options.single && current.length < 2) return funds;
   for (const report of current) {
-    const content = await read(report.id);
-    if (!content) continue;
-    const others = await otherReportsFor(store, report.id, read);
+    const kept = await read(report);
+    if (!kept) continue;
     const context = await analysisContextFor(store, loan, report.id, now, {
-      otherReports: others,
+      otherReports: await otherReportsFor(store, report.id, read),
       otherReportFunds: [],
     });
-    funds.set(report.id, reportFunds(analyzeInContext(content, context)));
+    funds.set(report.id, reportFunds(analyzeInContext(kept.content, context)));
   }
   return funds;
 }
 
-type ReadReport = (id: string) => Promise<AssetReportGetResult | null>;
+/**
+ * The loan page's funds to close: the loan's current reports added together, each account once, as each report's
+ * screen and cover page count the loan's (one current report: its own figure). Null when no report is ready.
+ */
+export async function loanFundsToClose(
+  store: AssetDeskStore,
+  loan: Loan,
+  environment: PlaidEnvironment,
+  now: Date,
+): Promise<{ reports: { report: ReportSummary; reportDate: string }[]; funds: LoanFundsResult } | null> {
+  const funds = await currentReportFunds(store, loan, environment, now, cachedReads(store), { single: true });
+  if (funds.size === 0) return null;
+  const reports = [];
+  for (const [id, part] of funds) {
+    const report = await store.reports.summary(id);
+    if (report) reports.push({ report, reportDate: part.reportDate });
+  }
+  return { reports, funds: addReportFunds([...funds.values()], loan) };
+}
+
+/** A ready report's content, from the main process's cache of them (ready-content) unless the caller holds it. */
+type ReadReport = (report: ReportSummary) => Promise<ReadyContent | null>;
 
 /**
- * Reads each report once, however many analyses it is evidence for: a heavy report takes a few hundred ms to decrypt,
- * parse and check. `known` is a report the caller has read already.
+ * Reads each ready report once, however many analyses and opens it is evidence for: a heavy report takes a few
+ * hundred ms to decrypt, parse and check. `known` is a report the caller has read already.
  */
 function cachedReads(store: AssetDeskStore, known?: { id: string; content: AssetReportGetResult }): ReadReport {
-  const cache = new Map<string, Promise<AssetReportGetResult | null>>();
-  if (known) cache.set(known.id, Promise.resolve(known.content));
-  return (id) => {
-    if (!cache.has(id)) cache.set(id, readReady(store, id));
-    return cache.get(id)!;
-  };
+  let knownContent: ReadyContent | undefined;
+  if (known) {
+    const { content } = known;
+    let evidence: AssetReportGetResult | undefined;
+    knownContent = {
+      content,
+      evidence: () => (evidence ??= transferEvidence(content)),
+      evidenceJson: () => JSON.stringify(knownContent!.evidence()),
+    };
+  }
+  return async (report) => (knownContent && report.id === known?.id ? knownContent : readyContent.read(store, report));
 }
 
 /**
@@ -169,9 +206,9 @@ export async function recountLoanFindings(store: AssetDeskStore, loanId: string,
   const read = cachedReads(store);
   for (const environment of ['emulator', 'sandbox', 'production'] as const) {
     const funds = await currentReportFunds(store, loan, environment, now, read);
-    for (const summary of await store.reports.listForLoan(loanId, environment)) {
+    for (const summary of await loanReports(store, loanId, environment)) {
       if (summary.status !== 'ready') continue;
-      const content = await read(summary.id);
+      const content = (await read(summary))?.content;
       if (!content) continue;
       const context = await analysisContextFor(store, loan, summary.id, now, {
         otherReports: await otherReportsFor(store, summary.id, read),
@@ -235,10 +272,11 @@ export function underwritingConfirmationHandlers(deps: {
       const store = deps.store();
       const summary = await store.reports.summary(reportId);
       const loan = summary ? await store.loans.get(summary.loanId) : null;
-      // One read of each report for both answers (the one asked about too: it is the others' evidence).
+      // The loan's reports as kept between opens (the one asked about too: it is the others' evidence).
       const read = cachedReads(store);
+      const others = await otherReadyReports(store, reportId, read);
       return {
-        reportsJson: JSON.stringify(await otherReportsFor(store, reportId, read)),
+        reportsJson: `[${others.map((other) => other.evidenceJson()).join(',')}]`,
         reportFunds: loan ? await otherCurrentReportFunds(store, loan, reportId, clock(), read) : [],
       };
     },

@@ -35,6 +35,7 @@ import {
 
 import { emulatorOnAnotherDesk, reportInAnotherEmulator } from '../team/emulator-per-desk';
 import { createReportPoller, type CallWindow, type PollIntervals, type ReportPoller } from './poller';
+import { readyContent } from './ready-content';
 
 /**
  * The life of an Asset Report: create → pending → ready | failed → removed, crash-safe.
@@ -340,6 +341,7 @@ export class ReportLifecycle {
       return true;
     });
     await this.coordination.release(reportId);
+    readyContent.forget(reportId); // its decrypted content leaves memory with it
     if (!removedHere) throw await this.alreadyRemoved(reportId);
     this.log.info('report removed', { reportId, status: report.status, removedAtPlaid });
   }
