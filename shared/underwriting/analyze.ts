@@ -1,10 +1,10 @@
 import type { AssetReportGetResult } from '../asset-report';
 import { currencyOf, reportAccounts, accountKey } from './accounts';
-import { checkAverageBalances, checkBalanceJumps, checkNewAccounts } from './balances';
+import { checkAverageBalances, checkBalanceJumps, checkNewAccounts, type SettledDeposit } from './balances';
 import { checkCoverage } from './coverage';
 import { toIsoDate } from './dates';
 import { checkDocumentAge } from './document-age';
-import { checkFundsToClose, classifyAccounts, notNeededToClose } from './funds-to-close';
+import { checkFundsToClose, classifyAccounts, notNeededToClose, unsourcedNotNeeded } from './funds-to-close';
 import { checkLargeDeposits, documentedDeposits } from './large-deposits';
 import { countEachAccountOnce } from './linked-twice';
 import { checkMissingItems } from './missing-items';
@@ -103,13 +103,6 @@ export function analyzeReport(
   const nsf = checkNsf(accounts, reportDate, notBorrowers);
   const averages = checkAverageBalances(accounts, reportDate, notBorrowers);
   const newAccounts = checkNewAccounts(accounts, result.report, settings);
-  const jumps = checkBalanceJumps(
-    accounts,
-    averages.averageBalances.accounts,
-    settings,
-    reportDate,
-    documentedDeposits(largeDeposits.largeDeposits),
-  );
   const funds = checkFundsToClose(
     accounts,
     largeDeposits.largeDeposits,
@@ -120,6 +113,18 @@ export function analyzeReport(
       ? { reportId: result.report.asset_report_id, reportDate, others: options.otherReportFunds }
       : undefined,
   );
+  // A jump made by deposits the large-deposit rule settles asks for nothing more than their own findings do: sourced,
+  // the borrower's own money (transfers, payroll), or subtracted where the purchase does not need them to close.
+  const settled: SettledDeposit[] = [
+    ...documentedDeposits(largeDeposits.largeDeposits).map((d) => ({ ...d, how: 'sourced' as const })),
+    ...largeDeposits.largeDeposits.excluded.map((d) => ({ ...d, how: d.reason })),
+    ...(unsourcedNotNeeded(loan, funds.fundsToClose)
+      ? largeDeposits.largeDeposits.deposits
+          .filter((d) => !d.sourced && d.evidence === 'none' && d.inCountedAccount)
+          .map((d) => ({ ...d, how: 'subtracted' as const }))
+      : []),
+  ];
+  const jumps = checkBalanceJumps(accounts, averages.averageBalances.accounts, settings, reportDate, settled);
 
   const all: Finding[] = [
     ...missingItems.findings,

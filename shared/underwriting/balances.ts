@@ -200,13 +200,49 @@ export function checkNewAccounts(
   return { newAccounts, findings };
 }
 
-/** A current balance far above the account's 60-day average: its source needs documenting. */
+/**
+ * A deposit of the last 60 days that the large-deposit rule has settled: documented by the officer (sourced), shown
+ * in the report to be the borrower's own money (a transfer from another of their accounts, payroll), or unsourced
+ * but subtracted from verified funds on a purchase that does not need it to close.
+ */
+export interface SettledDeposit extends Pick<LargeDeposit, 'accountId' | 'transactionId' | 'date' | 'amount'> {
+  how: 'sourced' | 'own_transfer' | 'payroll' | 'subtracted';
+}
+
+const SETTLED_WORDS: Record<SettledDeposit['how'], [one: string, several: string, why: string]> = {
+  sourced: ['a sourced deposit', 'sourced deposits', ''],
+  own_transfer: ['a transfer', 'transfers', " from the borrower's own accounts"],
+  payroll: ['a payroll deposit', 'payroll deposits', ''],
+  subtracted: [
+    'an unsourced large deposit',
+    'unsourced large deposits',
+    ', subtracted from verified funds and not needed to close',
+  ],
+};
+
+/** "an unsourced large deposit of $30,000.00, subtracted from …" / "sourced deposits of $5,400.00", one per kind. */
+function settledWords(deposits: SettledDeposit[], withAmounts: boolean): string {
+  const kinds = (Object.keys(SETTLED_WORDS) as SettledDeposit['how'][]).flatMap((how) => {
+    const of = deposits.filter((d) => d.how === how);
+    if (of.length === 0) return [];
+    const [one, several, why] = SETTLED_WORDS[how];
+    const total = cents(of.reduce((sum, d) => sum + d.amount, 0));
+    return [`${of.length === 1 ? one : several}${withAmounts ? ` of ${formatMoney(total)}` : ''}${why}`];
+  });
+  return kinds.length <= 1 ? (kinds[0] ?? '') : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1) ?? ''}`;
+}
+
+/**
+ * A current balance far above the account's 60-day average: its source needs documenting, unless deposits of the
+ * period the large-deposit rule has settled (`settled`) add up to the increase. Settled by a subtraction, the jump
+ * is worth knowing (as the deposit's own finding is); by sourcing, a transfer or payroll, it is fine.
+ */
 export function checkBalanceJumps(
   accounts: ReportAccount[],
   averages: AccountAverages[],
   settings: Pick<UnderwritingSettings, 'jumpFactor' | 'jumpMinimumIncrease'>,
   reportDate: string,
-  sourcedDeposits: Pick<LargeDeposit, 'accountId' | 'transactionId' | 'date' | 'amount' | 'sourced'>[] = [],
+  settled: SettledDeposit[] = [],
 ): { balanceJumps: BalanceJump[]; findings: Finding[] } {
   const balanceJumps: BalanceJump[] = [];
   const findings: Finding[] = [];
@@ -217,37 +253,42 @@ export function checkBalanceJumps(
     if (!aboveFactor || current - average60 < settings.jumpMinimumIncrease) continue;
     const factor = average60 > 0 ? Math.round((current / average60) * 100) / 100 : Number.POSITIVE_INFINITY;
     const { current: _current, historyDays: _historyDays, days30: _d30, days60: _d60, days90: _d90, ...label } = entry;
-    // Documented deposits of the period that add up to the increase explain it.
-    const sourced = sourcedDeposits.filter(
+    const increaseCents = toCents(current) - toCents(average60);
+    // Settled deposits of the period that add up to the increase explain it.
+    const ofPeriod = settled.filter(
       (d) =>
-        d.sourced &&
         d.accountId === entry.accountId &&
         daysBetween(d.date, reportDate) <= 60 &&
         daysBetween(d.date, reportDate) >= 0,
     );
-    const sourcedTotal = cents(sourced.reduce((sum, d) => sum + d.amount, 0));
-    const explained = sourced.length > 0 && sourcedTotal >= current - average60;
-    balanceJumps.push({ ...label, current, average60, factor, explainedBySourcedDeposits: explained });
+    const totalCents = (list: SettledDeposit[]) => list.reduce((sum, d) => sum + toCents(d.amount), 0);
+    const sourced = ofPeriod.filter((d) => d.how === 'sourced');
+    const settledCents = totalCents(ofPeriod);
+    const explained = ofPeriod.length > 0 && settledCents >= increaseCents;
+    const explainedBySourcedDeposits = sourced.length > 0 && totalCents(sourced) >= increaseCents;
+    balanceJumps.push({ ...label, current, average60, factor, explainedBySourcedDeposits, explained });
     // The biggest deposits of the period are what the officer will be asked about.
     const inflows = (accounts.find((a) => a.account.account_id === entry.accountId)?.account.transactions ?? [])
       .filter((t) => t.amount < 0 && daysBetween(t.date, reportDate) <= 60 && daysBetween(t.date, reportDate) >= 0)
       .sort((a, b) => a.amount - b.amount)
       .slice(0, 5);
+    let next: string;
+    if (explained)
+      next = `Explained by ${settledWords(ofPeriod, true)}${ofPeriod.every((d) => d.how === 'sourced') ? '.' : ': nothing to document.'}`;
+    else if (ofPeriod.length > 0)
+      next = `${formatMoney(settledCents / 100)} of the increase is explained by ${settledWords(ofPeriod, false)}. Document the source of the rest (${formatMoney((increaseCents - settledCents) / 100)}).`;
+    else next = 'Document the source of the increase.';
     findings.push({
       id: `balance-jump:${entry.accountId}`,
       rule: 'balance_jump',
-      severity: explained ? 'ok' : 'attention',
+      severity: !explained ? 'attention' : ofPeriod.some((d) => d.how === 'subtracted') ? 'info' : 'ok',
       title: `${describeAccount(entry)}: balance ${formatMoney(current)} vs ${formatMoney(average60)} 60-day average`,
-      detail: `The current balance is ${Number.isFinite(factor) ? `${factor}×` : 'far above'} the 60-day average (flagged above ${settings.jumpFactor}×). ${
-        explained
-          ? `Explained by sourced deposits of ${formatMoney(sourcedTotal)}.`
-          : 'Document the source of the increase.'
-      }`,
+      detail: `The current balance is ${Number.isFinite(factor) ? `${factor}×` : 'far above'} the 60-day average (flagged above ${settings.jumpFactor}×). ${next}`,
       citation: CITATIONS.balance_jump,
       accountId: entry.accountId,
-      transactionIds: [...new Set([...sourced.map((d) => d.transactionId), ...inflows.map((t) => t.transaction_id)])],
+      transactionIds: [...new Set([...ofPeriod.map((d) => d.transactionId), ...inflows.map((t) => t.transaction_id)])],
       dates: inflows.length > 0 ? inflows.map((t) => t.date) : [addDays(reportDate, -60), addDays(reportDate, -1)],
-      amount: cents(current - average60),
+      amount: increaseCents / 100,
     });
   }
   return { balanceJumps, findings };

@@ -371,6 +371,18 @@ export function checkFundsToClose(
 }
 
 /**
+ * A purchase whose unsourced large deposits are subtracted and what is left (the loan's reports together, if it has
+ * several) still covers funds to close and reserves: their source need not be documented.
+ */
+export function unsourcedNotNeeded(
+  loan: Pick<LoanInputs, 'purpose'>,
+  funds: Pick<FundsToCloseResult, 'shortfall' | 'unsourcedDeducted' | 'loan'>,
+): boolean {
+  const covered = funds.loan ?? funds;
+  return loan.purpose === 'purchase' && funds.unsourcedDeducted > 0 && covered.shortfall === 0;
+}
+
+/**
  * On a purchase an unsourced large deposit needs documenting only when its money is needed to close: its amount is
  * subtracted from verified funds, and when what is left (the loan's reports together, if it has several) still covers
  * funds to close and reserves, its source need not be documented. The deposits without any sign of where they came
@@ -381,8 +393,8 @@ export function notNeededToClose(
   loan: Pick<LoanInputs, 'purpose'>,
   funds: Pick<FundsToCloseResult, 'shortfall' | 'surplus' | 'unsourcedDeducted' | 'loan'>,
 ): Finding[] {
+  if (!unsourcedNotNeeded(loan, funds)) return findings;
   const covered = funds.loan ?? funds;
-  if (loan.purpose !== 'purchase' || funds.unsourcedDeducted === 0 || covered.shortfall > 0) return findings;
   const whose = funds.loan
     ? `${withOthers(funds.loan).replace('This report', 'this report')} together`
     : 'verified funds';

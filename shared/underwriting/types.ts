@@ -459,8 +459,13 @@ export interface BalanceJump extends AccountLabel {
   current: number;
   average60: number;
   factor: number;
-  /** Sourced large deposits of the last 60 days cover the increase, so nothing more is needed. */
+  /** Sourced deposits of the last 60 days cover the increase, so nothing more is needed. */
   explainedBySourcedDeposits: boolean;
+  /**
+   * Deposits of the last 60 days that the large-deposit rule settles cover the increase: sourced, transfers from the
+   * borrower's own accounts, payroll, or unsourced ones subtracted on a purchase that does not need them to close.
+   */
+  explained: boolean;
 }
 
 export interface FundsToCloseResult {

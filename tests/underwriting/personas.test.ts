@@ -76,12 +76,18 @@ describe("emulator personas through the underwriter's lens", () => {
       transactionIds: [deposit?.transactionId],
     });
     expect(after.findings.some((f) => f.id === 'large-deposit:unsourced')).toBe(false);
-    // the balance jump the deposit caused is explained once the deposit is sourced
-    expect(before.balanceJumps).toMatchObject([{ name: 'Plaid Checking', explainedBySourcedDeposits: false }]);
-    expect(after.balanceJumps).toMatchObject([{ name: 'Plaid Checking', explainedBySourcedDeposits: true }]);
+    // The balance jump the deposit caused asks for what the deposit's own finding does: nothing while it is
+    // subtracted and not needed, its source when needed; sourced, it explains the jump.
+    expect(before.balanceJumps).toMatchObject([
+      { name: 'Plaid Checking', explainedBySourcedDeposits: false, explained: true },
+    ]);
+    expect(attention(before)).toEqual([]);
+    expect(needed.balanceJumps).toMatchObject([{ name: 'Plaid Checking', explained: false }]);
+    expect(attention(needed)).toEqual(expect.arrayContaining(['large_deposit', 'balance_jump']));
+    expect(after.balanceJumps).toMatchObject([
+      { name: 'Plaid Checking', explainedBySourcedDeposits: true, explained: true },
+    ]);
     expect(after.counts.attention).toBe(0);
-    // The balance jump the deposit caused still needs the officer (Freddie Mac 5501.2 asks for its source).
-    expect(attention(before)).toEqual(['balance_jump']);
   });
 
   it('user_nsf: fees counted net of the reversed one', () => {
