@@ -67,6 +67,8 @@ export const CHANNEL_USES = {
   'link:createToken': use('loanWork', plaid),
   'link:complete': use('loanWork', plaid),
   'link:updateComplete': use('loanWork', plaid),
+  // Only lets this desk's hold on the team's environment go (team/link-open.ts).
+  'link:exited': use('desk'),
   'link:createHosted': use('loanWork', plaid),
   'link:hostedStatus': use('loanWork', plaid),
   'link:hostedSessions': use('read'),

@@ -28,6 +28,7 @@ export const CHANNEL_NAMES = [
   'link:createToken',
   'link:complete',
   'link:updateComplete',
+  'link:exited',
   'link:createHosted',
   'link:hostedStatus',
   'link:hostedSessions',

@@ -234,6 +234,11 @@ export const contract = {
     Item,
   ),
   'link:updateComplete': channel(z.strictObject({ itemId: id }), Item),
+  /** The borrower left Link without finishing (Link's onExit): `linkToken` says which Link, as link:createToken made it. */
+  'link:exited': channel(
+    z.strictObject({ applicantId: id, itemId: id.optional(), linkToken: z.string().min(1).max(200) }),
+    ok,
+  ),
   'link:createHosted': channel(
     z.strictObject({ applicantId: id, deliveryMethod: HostedLinkDeliveryMethod.optional() }),
     z.object({ hostedLinkId: id, url: z.url(), expiration: z.string() }),

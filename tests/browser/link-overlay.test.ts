@@ -1,4 +1,5 @@
 import type { Page } from 'playwright';
+import { decodeWire, decodeWireBytes } from '../../shared/ipc/codec';
 import { addApplicant, emulatorLink, openDeskPage, type DeskSession } from './support/desk';
 
 /**
@@ -72,8 +73,13 @@ test('a Link that never loads is taken away, and Cancel gives the focus back to 
 
 test('while Link is open, Tab and a screen reader stay in it; when it closes, the page is back', async () => {
   expect(await appButtonsInTree()).toContain('Return to officer');
+  const bridgeCall = (channel: string) => (url: string) => url.endsWith(`/invoke/${encodeURIComponent(channel)}`);
+  const tokenMade = page.waitForResponse((response) => bridgeCall('link:createToken')(response.url()));
   await page.getByTestId('link-start').focus();
   await page.keyboard.press('Enter');
+  const made = decodeWireBytes(new Uint8Array(await (await tokenMade).body()).buffer) as {
+    value: { linkToken: string };
+  };
   const link = emulatorLink(page);
   await link.getByTestId('consent-continue').waitFor();
   const stops: string[] = [];
@@ -93,9 +99,15 @@ test('while Link is open, Tab and a screen reader stay in it; when it closes, th
   expect(stops).toContain('link');
   expect(await appButtonsInTree()).not.toContain('Return to officer');
 
+  // Leaving Link tells the main process which Link ended (on a team, its hold on the team's environment goes).
+  const exited = page.waitForRequest((request) => bridgeCall('link:exited')(request.url()));
   await link.getByTestId('link-close').click();
   await link.getByTestId('exit-confirm-yes').click();
   await page.getByTestId('link-exited').waitFor();
+  expect(decodeWire((await exited).postData() ?? '')).toEqual({
+    applicantId: expect.any(String),
+    linkToken: made.value.linkToken,
+  });
   expect(await page.locator('#root[inert]').count()).toBe(0);
   expect(await appButtonsInTree()).toContain('Return to officer');
   expect(await focusedPlace()).toBe('app: link-exited');

@@ -125,6 +125,22 @@ describe('the environment switch waits for a borrower in Link at another desk', 
     expect(await teamEnvironment()).toBe('emulator');
   });
 
+  it('goes through once the borrower leaves Link without finishing, not while a newer Link is open', async () => {
+    const borrower = await createApplicant(officer.handlers, { loanNumber: 'LN-LINK-0006' });
+    const first = await officer.handlers['link:createToken']({ applicantId: borrower.id });
+    // The borrower closed Link, and the officer opened it again for them before the first exit was heard.
+    const again = await officer.handlers['link:createToken']({ applicantId: borrower.id });
+    await officer.handlers['link:exited']({ applicantId: borrower.id, linkToken: first.linkToken });
+    await expect(admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' })).rejects.toMatchObject(
+      refusedNamingOtto,
+    );
+
+    await officer.handlers['link:exited']({ applicantId: borrower.id, linkToken: again.linkToken });
+    await admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
+    expect(await teamEnvironment()).toBe('sandbox');
+    await followed('sandbox');
+  });
+
   it("removing the Sandbox keys the team works in waits for the officer's borrower in Link, as the switch does", async () => {
     await admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
     await followed('sandbox');

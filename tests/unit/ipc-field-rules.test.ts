@@ -209,6 +209,10 @@ const TABLE: Partial<Record<Channel, Row>> = {
   'handoff:start': { valid: { applicantId: 'a1' }, fields: { applicantId: ids, itemId: optionalIds } },
   'handoff:end': { valid: { pin: '2468' }, fields: { pin: ['', '1'.repeat(13), 2468, null] } },
   'link:updateComplete': { valid: { itemId: 'i1' }, fields: { itemId: ids } },
+  'link:exited': {
+    valid: { applicantId: 'a1', linkToken: 'link-sandbox-1' },
+    fields: { applicantId: ids, itemId: optionalIds, linkToken: ['', 'x'.repeat(201), 5, null] },
+  },
   'link:createHosted': {
     valid: { applicantId: 'a1' },
     fields: { applicantId: ids, deliveryMethod: ['post', 'SMS', '', 5, null] },

@@ -228,6 +228,7 @@ const DURING_HANDOFF: Partial<Record<Channel, HandoffRule>> = {
     r.applicantId === a.applicantId && (r.itemId ?? null) === a.itemId,
   'link:complete': (r: ParsedRequestOf<'link:complete'>, a) => r.applicantId === a.applicantId,
   'link:updateComplete': (r: ParsedRequestOf<'link:updateComplete'>, a) => r.itemId === a.itemId,
+  'link:exited': (r: ParsedRequestOf<'link:exited'>, a) => r.applicantId === a.applicantId,
   'link:createHosted': (r: ParsedRequestOf<'link:createHosted'>, a) => r.applicantId === a.applicantId,
   // A Hosted Link session's status names its borrower's banks: only the borrower holding the computer's own.
   'link:hostedStatus': async (r: ParsedRequestOf<'link:hostedStatus'>, a, store) =>

@@ -18,10 +18,18 @@ export const linkOpenKey = advisoryKey(LINK_OPEN_PURPOSE, 'team');
 export const LINK_OPEN_EXPIRY_MS = 30 * 60 * 1000;
 
 export interface OpenLinks {
-  /** A borrower enters Link for `linkId` (the Link token is made by `create`): held until closed, or the expiry. */
-  open<T>(linkId: string, create: () => Promise<T>): Promise<T>;
+  /**
+   * A borrower enters Link for `linkId` (the Link token is made by `create`, `sessionOf` names that Link session):
+   * held until closed, or the expiry.
+   */
+  open<T>(linkId: string, create: () => Promise<T>, sessionOf?: (made: T) => string): Promise<T>;
   /** Link finished for `linkId` (completed; nothing when it was not open here). */
   close(linkId: string): Promise<void>;
+  /**
+   * The borrower left Link session `session` of `linkId` without finishing: let go, unless the borrower has since
+   * opened Link again for it (that newer session keeps its hold).
+   */
+  exited(linkId: string, session: string): Promise<void>;
   /** Link finished for whichever open link `matches` (update mode reports its bank only). */
   closeWhere(matches: (linkId: string) => boolean): Promise<void>;
   /** The hand-off ended: no borrower is in Link at this desk any more. */
@@ -49,7 +57,7 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
   const log = options.logger.child({ component: 'team-link-open' });
   const expiryMs = options.expiryMs ?? LINK_OPEN_EXPIRY_MS;
   const switchWaitMs = options.switchWaitMs ?? 10_000;
-  const open = new Map<string, { hold: SharedHold; expiry: NodeJS.Timeout }>();
+  const open = new Map<string, { hold: SharedHold; expiry: NodeJS.Timeout; session: string | null }>();
 
   async function holdForLink(): Promise<SharedHold> {
     const deadline = Date.now() + switchWaitMs;
@@ -76,7 +84,7 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
   }
 
   return {
-    async open(linkId, create) {
+    async open(linkId, create, sessionOf) {
       const hold = await holdForLink();
       let made: Awaited<ReturnType<typeof create>>;
       try {
@@ -92,10 +100,14 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
         void close(linkId);
       }, expiryMs);
       expiry.unref();
-      open.set(linkId, { hold, expiry });
+      open.set(linkId, { hold, expiry, session: sessionOf?.(made) ?? null });
       return made;
     },
     close,
+    async exited(linkId, session) {
+      const entry = open.get(linkId);
+      if (entry?.session && entry.session === session) await close(linkId);
+    },
     async closeWhere(matches) {
       for (const linkId of [...open.keys()]) if (matches(linkId)) await close(linkId);
     },
@@ -133,6 +145,8 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
   };
 }
 
+const linkTokenOf = (made: unknown) => (made as { linkToken?: string } | null)?.linkToken ?? '';
+
 /** The open link of an applicant's Link: a new bank (`itemId` absent) or the update mode of one bank. */
 export const linkIdOf = (applicantId: string, itemId?: string) => `${applicantId}\u0000${itemId ?? ''}`;
 
@@ -150,10 +164,14 @@ export function aroundLink(
   run: () => Promise<unknown>,
   teamEnvironment: () => string,
 ) {
-  const fields = (request ?? {}) as { applicantId?: string; itemId?: string; environment?: string };
+  const fields = (request ?? {}) as { applicantId?: string; itemId?: string; environment?: string; linkToken?: string };
   switch (channel) {
     case 'link:createToken':
-      return links.open(linkIdOf(fields.applicantId ?? '', fields.itemId), run);
+      return links.open(linkIdOf(fields.applicantId ?? '', fields.itemId), run, (made) => linkTokenOf(made));
+    case 'link:exited':
+      return run().finally(() =>
+        links.exited(linkIdOf(fields.applicantId ?? '', fields.itemId), fields.linkToken ?? ''),
+      );
     case 'link:complete':
       return run().finally(() => links.close(linkIdOf(fields.applicantId ?? '')));
     case 'link:updateComplete':

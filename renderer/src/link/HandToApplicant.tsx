@@ -196,6 +196,10 @@ export function HandToApplicant({
           );
         },
         onExit: (error: PlaidLinkError | null) => {
+          // On a team this Link no longer holds the team's environment; it would expire by itself if this is lost.
+          void api
+            .linkExited({ ...(itemId ? { applicantId, itemId } : { applicantId }), linkToken: token.linkToken })
+            .catch(() => undefined);
           if (error) {
             setPhase({ name: 'exited', message: error.display_message ?? error.error_message, code: error.error_code });
           } else {
