@@ -125,6 +125,22 @@ describe("the loan's other reports, kept between opens", () => {
     // A higher income makes 5,000 no longer large (under half a month's income).
     await t.store.loans.update(loan.id, { qualifyingMonthlyIncome: 12_000 });
     expect(savings((await open(alberta)).reportFunds)).toMatchObject({ unsourced: 0 });
+    await t.store.loans.update(loan.id, { qualifyingMonthlyIncome: 8_000 });
+    expect(savings((await open(alberta)).reportFunds)).toMatchObject({ unsourced: 5_000 });
+
+    // So does the lender's large-deposit share: 5,000 is under 90% of 8,000.
+    await t.store.settings.update('largeDepositShare', 0.9);
+    expect(savings((await open(alberta)).reportFunds)).toMatchObject({ unsourced: 0 });
+  });
+
+  it("works Jane's figures out once while nothing they depend on changes", async () => {
+    const { alberta, jane } = await couple();
+    const first = await open(alberta);
+    const again = await open(alberta);
+    expect(again.reportFunds[0]).toBe(first.reportFunds[0]);
+    // Sourcing Jane's deposit changes what they depend on: worked out again.
+    await t.store.sourcedDeposits.mark(jane, 'plaid-jane-dep', 'Gift');
+    expect((await open(alberta)).reportFunds[0]).not.toBe(first.reportFunds[0]);
   });
 
   it("follows a confirmation of Jane's account", async () => {

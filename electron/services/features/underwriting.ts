@@ -3,7 +3,7 @@ import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { AssetClassSettings, Loan, PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { notFound } from '../service-context';
-import { readyContent, type ReadyContent } from '../reports/ready-content';
+import { deepFreeze, readyContent, type ReadyContent } from '../reports/ready-content';
 import {
   addReportFunds,
   analyzeInContext,
@@ -32,15 +32,20 @@ async function assetClassSettings(store: AssetDeskStore): Promise<AssetClassSett
 /** Enough of the borrowers' history to find a transfer's other leg, without reading every old report. */
 const MAX_OTHER_REPORTS = 5;
 
+interface OtherReport {
+  report: ReportSummary;
+  read: ReadyContent;
+}
+
 /** The loan's other ready reports in the report's environment, newest first, at most five (see otherReportsFor). */
-async function otherReadyReports(store: AssetDeskStore, reportId: string, read: ReadReport): Promise<ReadyContent[]> {
+async function otherReadyReports(store: AssetDeskStore, reportId: string, read: ReadReport): Promise<OtherReport[]> {
   const report = await store.reports.summary(reportId);
   if (!report) return [];
-  const others: ReadyContent[] = [];
+  const others: OtherReport[] = [];
   for (const other of await loanReports(store, report.loanId, report.environment)) {
     if (other.id === reportId || other.status !== 'ready') continue;
     const content = await read(other);
-    if (content) others.push(content);
+    if (content) others.push({ report: other, read: content });
     if (others.length === MAX_OTHER_REPORTS) break;
   }
   return others;
@@ -55,7 +60,7 @@ export async function otherReportsFor(
   reportId: string,
   read: ReadReport = cachedReads(store),
 ): Promise<AssetReportGetResult[]> {
-  return (await otherReadyReports(store, reportId, read)).map((other) => other.evidence());
+  return (await otherReadyReports(store, reportId, read)).map((other) => other.read.evidence());
 }
 
 /** The loan's reports of an environment; what is kept of those no longer ready goes (removed at another desk, say). */
@@ -145,12 +150,35 @@ export async function currentReportFunds(
   for (const report of current) {
     const kept = await read(report);
     if (!kept) continue;
+    const others = await otherReadyReports(store, report.id, read);
     const context = await analysisContextFor(store, loan, report.id, now, {
-      otherReports: await otherReportsFor(store, report.id, read),
+      otherReports: others.map((other) => other.read.evidence()),
       otherReportFunds: [],
     });
-    funds.set(report.id, reportFunds(analyzeInContext(kept.content, context)));
+    funds.set(report.id, fundsInContext(kept, context, others));
   }
+  return funds;
+}
+
+/** The last funds worked out from each kept report, with what they were worked out from (see fundsInContext). */
+const lastFunds = new WeakMap<ReadyContent, { inputs: string; funds: ReportFunds }>();
+
+/**
+ * A report's funds to close in this context, worked out again only when something it depends on changed: the loan,
+ * the settings, its sourced deposits and the confirmations (all in the context), today, or which reports (by id and
+ * ready time) are its transfer evidence. The analysis of a heavy report takes 100-250 ms; the inputs a few.
+ */
+function fundsInContext(kept: ReadyContent, context: AnalysisContext, others: readonly OtherReport[]): ReportFunds {
+  const { loan, settings, asOf, otherReportFunds } = context;
+  const evidence = others.map(({ report }) => [report.id, report.readyAt]);
+  // Numbers JSON cannot spell (Infinity, NaN) as text, so that two different inputs never read the same.
+  const inputs = JSON.stringify({ loan, settings, asOf, otherReportFunds, evidence }, (_, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
+  );
+  const last = lastFunds.get(kept);
+  if (last?.inputs === inputs) return last.funds;
+  const funds = deepFreeze(reportFunds(analyzeInContext(kept.content, context)));
+  lastFunds.set(kept, { inputs, funds });
   return funds;
 }
 
@@ -276,7 +304,7 @@ export function underwritingConfirmationHandlers(deps: {
       const read = cachedReads(store);
       const others = await otherReadyReports(store, reportId, read);
       return {
-        reportsJson: `[${others.map((other) => other.evidenceJson()).join(',')}]`,
+        reportsJson: `[${others.map((other) => other.read.evidenceJson()).join(',')}]`,
         reportFunds: loan ? await otherCurrentReportFunds(store, loan, reportId, clock(), read) : [],
       };
     },

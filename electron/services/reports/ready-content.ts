@@ -29,7 +29,8 @@ export interface ReadyContentLimits {
  */
 export const READY_CONTENT_LIMITS: ReadyContentLimits = { reports: 6, jsonBytes: 96 * 1024 * 1024 };
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a value and everything in it: what several readers share, none can change. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const part of Object.values(value)) deepFreeze(part);
