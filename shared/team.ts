@@ -55,6 +55,7 @@ export const CHANNEL_USES = {
   'loans:setStatus': use('loanWork'),
   'loans:delete': use('loanWork', deletes),
   'loans:export': use('export'),
+  'loans:fundsToClose': use('read'),
   'borrowers:add': use('loanWork'),
   'borrowers:update': use('loanWork'),
   'borrowers:remove': use('loanWork', deletes),

@@ -17,6 +17,7 @@ export const CHANNEL_NAMES = [
   'loans:setStatus',
   'loans:delete',
   'loans:export',
+  'loans:fundsToClose',
   'borrowers:add',
   'borrowers:update',
   'borrowers:remove',

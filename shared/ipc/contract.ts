@@ -196,6 +196,28 @@ export const contract = {
   /** Closed or withdrawn starts the retention clock; open again stops it. */
   'loans:setStatus': channel(z.strictObject({ loanId: id, status: LoanStatus }), Loan),
   'loans:delete': channel(z.strictObject({ loanId: id }), ok),
+  /**
+   * Funds to close over the loan's current ready reports together, each account once: the figure each report's
+   * screen shows as the loan's. `funds` is null while no report is ready.
+   */
+  'loans:fundsToClose': channel(
+    z.strictObject({ loanId: id }),
+    z.object({
+      /** The reports the figure adds, with the borrowers whose banks each covers. */
+      reports: z.array(z.object({ reportId: id, applicantName: z.string(), reportDate: z.string() })),
+      funds: z
+        .object({
+          verifiedLiquidAssets: z.number(),
+          unsourcedDeducted: z.number(),
+          availableFunds: z.number(),
+          required: z.number(),
+          surplus: z.number(),
+          shortfall: z.number(),
+          sharedAccounts: z.number().int(),
+        })
+        .nullable(),
+    }),
+  ),
   'loans:export': channel(
     z.strictObject({ loanId: id }),
     z.discriminatedUnion('saved', [

@@ -13,7 +13,7 @@ export { isPayrollByInsights, payerKey, payrollPattern } from './payroll';
 export { isNsfFee, isNsfReversal, isReturnedDeposit } from './nsf';
 export { borrowerNames, accountOwnership } from './ownership';
 export { classifyAccounts, NOT_COUNTED } from './funds-to-close';
-export { combineLoanFunds, reportFunds } from './loan-funds';
+export { addReportFunds, combineLoanFunds, reportFunds } from './loan-funds';
 export { accountKey, assetClassOf, currencyOf } from './accounts';
 export { buildAnalysisContext, analyzeInContext, localIsoDate } from './context';
 export { withBankNamesInTitles } from './bank-names';

@@ -46,7 +46,17 @@ export function combineLoanFunds(
   loan: Pick<LoanInputs, 'fundsToClose' | 'reservesNeeded'>,
 ): LoanFundsResult | null {
   const reports = [own, ...others.filter((other) => other.reportId !== own.reportId)];
-  if (reports.length < 2) return null;
+  return reports.length < 2 ? null : addReportFunds(reports, loan);
+}
+
+/**
+ * The loan's figure over the given reports (the first wins a tie on date): what the report screens and the cover
+ * page show as the loan's, and the loan page shows on its own. One report gives that report's own figure.
+ */
+export function addReportFunds(
+  reports: readonly ReportFunds[],
+  loan: Pick<LoanInputs, 'fundsToClose' | 'reservesNeeded'>,
+): LoanFundsResult {
   const newestFirst = reports
     .map((report, index) => ({ report, index }))
     .sort((a, b) =>

@@ -172,6 +172,7 @@ const TABLE: Partial<Record<Channel, Row>> = {
   },
   'loans:delete': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
   'loans:export': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
+  'loans:fundsToClose': { valid: { loanId: 'l1' }, fields: { loanId: ids } },
   'borrowers:add': {
     valid: { loanId: 'l1', borrower },
     fields: { loanId: ids, borrower: [null, 'x', 5], ...prefixed('borrower', borrowerFields) },

@@ -6,7 +6,7 @@ import { exportLoanFile } from '../export/applicant-export';
 import { removeItemEverywhere, removeReportEverywhere } from '../removal';
 import { requireLoan, type ServiceContext } from '../service-context';
 import { savedFilesOf } from './files';
-import { recountLoanFindings } from './underwriting';
+import { loanFundsToClose, recountLoanFindings } from './underwriting';
 
 export type LoanHandlers = Pick<
   ContractHandlers,
@@ -18,6 +18,7 @@ export type LoanHandlers = Pick<
   | 'loans:setStatus'
   | 'loans:delete'
   | 'loans:export'
+  | 'loans:fundsToClose'
 >;
 
 export const ENVIRONMENTS = ['emulator', 'sandbox', 'production'] as const;
@@ -80,6 +81,21 @@ export function createLoanHandlers(ctx: ServiceContext): LoanHandlers {
       };
     },
     'loans:findByNumber': async ({ loanNumber }) => ctx.store().loans.findByNumber(loanNumber),
+    // The reports of the environment the loan page lists (loans:get), counted as their own screens count the loan's.
+    'loans:fundsToClose': async ({ loanId }) => {
+      const loan = await requireLoan(ctx, loanId);
+      const counted = await loanFundsToClose(ctx.store(), loan, ctx.environment(), ctx.clock());
+      if (!counted) return { reports: [], funds: null };
+      const { reportIds: _plaidIds, ...funds } = counted.funds;
+      return {
+        reports: counted.reports.map(({ report, reportDate }) => ({
+          reportId: report.id,
+          applicantName: report.applicantName,
+          reportDate,
+        })),
+        funds,
+      };
+    },
     'loans:create': async (input) => {
       const store = ctx.store();
       return store.transaction(async () => {

@@ -23,6 +23,7 @@ export const OFFLINE_ACTIONS: Partial<Record<ChannelName, string>> = {
   'loans:setStatus': 'change the loan status',
   'loans:delete': 'delete the loan file',
   'loans:export': 'export the loan file',
+  'loans:fundsToClose': 'count the loan’s funds to close',
   'borrowers:add': 'add the borrower',
   'borrowers:update': 'save the borrower',
   'borrowers:remove': 'remove the borrower',

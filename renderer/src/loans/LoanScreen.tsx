@@ -29,6 +29,7 @@ import { useCan } from '../team/TeamContext';
 import { concernsLoan, useTeamChanges } from '../team/useTeamChanges';
 import { ActivitySection } from './ActivitySection';
 import { BorrowerSection } from './BorrowerSection';
+import { LoanFundsPanel } from './LoanFundsPanel';
 import { LoanStatusControl, STATUS_TONE } from './LoanStatusControl';
 import { BorrowerDialog, LoanTermsDialog } from './LoanForm';
 import { ReportHistory } from './ReportHistory';
@@ -235,6 +236,18 @@ export function LoanScreen({ loanId }: { loanId: string }) {
           </p>
         )}
       </section>
+
+      <LoanFundsPanel
+        loanId={loan.id}
+        // Counted again when the terms, the reports or anything the desk was told of changed.
+        refreshKey={[
+          dataVersion,
+          loan.updatedAt,
+          loan.fundsToClose,
+          loan.reservesNeeded,
+          ...reports.map((r) => `${r.id}:${r.status}:${r.findingCounts?.attention ?? ''}`),
+        ].join('|')}
+      />
 
       {loan.borrowers.map((borrower, index) => (
         <BorrowerSection
