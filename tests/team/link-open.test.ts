@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createMemoryLogger } from '../../electron/log/logger';
-import { createOpenLinks } from '../../electron/services/team/link-open';
+import { createOpenLinks, linkOpenKey } from '../../electron/services/team/link-open';
 import { openPollCoordinator, type PollCoordinator } from '../../electron/services/team/poll-lease';
 import {
   createApplicant,
@@ -94,35 +94,43 @@ describe('the environment switch waits for a borrower in Link at another desk', 
     await followed('sandbox');
   });
 
-  it("a desk whose session dies with a borrower in Link frees the team's environment", async () => {
+  it("a desk whose coordination session dies mid-Link holds the team's environment again once reconnected", async () => {
     const borrower = await createApplicant(officer.handlers, { loanNumber: 'LN-LINK-0004' });
-    await officer.handlers['link:createToken']({ applicantId: borrower.id });
+    const token = await officer.handlers['link:createToken']({ applicantId: borrower.id });
     await expect(admin.handlers['settings:switchEnvironment']({ environment: 'emulator' })).rejects.toMatchObject(
       refusedNamingOtto,
     );
-    // The officer's coordination session ends as a crash or a lost network would end it.
     const dba = await team.dba();
     try {
-      const { rowCount } = await dba.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE application_name = 'AssetDesk polls' AND datname = current_database() AND usename <> $1`,
-        [team.ownerUser],
-      );
+      // The sessions of other members than the admin holding the team's Link key.
+      const holders = async () =>
+        (
+          await dba.query<{ pid: number }>(
+            `SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND a.usename <> $1
+                AND l.classid = (($2::bigint >> 32) & 4294967295)::oid AND l.objid = ($2::bigint & 4294967295)::oid`,
+            [team.ownerUser, linkOpenKey],
+          )
+        ).rows.map((row) => row.pid);
+      const [before] = await holders();
+      expect(before).toBeDefined();
+      // The officer's coordination session ends as a lost network would end it; the desk reconnects by itself.
+      const { rowCount } = await dba.query('SELECT pg_terminate_backend($1)', [before]);
       expect(rowCount).toBe(1);
+      await until(async () => {
+        const now = await holders();
+        return now.length === 1 && now[0] !== before;
+      }, "the officer's desk to hold again from its new session");
     } finally {
       await dba.end();
     }
-    await until(async () => {
-      try {
-        await admin.handlers['settings:switchEnvironment']({ environment: 'emulator' });
-        return true;
-      } catch (error) {
-        // Between the refused try and naming the holder the session may have gone: then "try again in a moment".
-        expect(['LINK_OPEN_AT_ANOTHER_DESK', 'CONFLICT']).toContain((error as { code: string }).code);
-        return false;
-      }
-    }, "the officer's dead session to free Link");
+    await expect(admin.handlers['settings:switchEnvironment']({ environment: 'emulator' })).rejects.toMatchObject(
+      refusedNamingOtto,
+    );
+    await officer.handlers['link:exited']({ applicantId: borrower.id, linkToken: token.linkToken });
+    await admin.handlers['settings:switchEnvironment']({ environment: 'emulator' });
     expect(await teamEnvironment()).toBe('emulator');
+    await followed('emulator');
   });
 
   it('goes through once the borrower leaves Link without finishing, not while a newer Link is open', async () => {
@@ -186,6 +194,15 @@ describe('the environment switch waits for a borrower in Link at another desk', 
         code: 'LINK_OPEN_AT_ANOTHER_DESK',
       });
       await until(() => walkedAway.list().length === 0, 'the Link left open to expire');
+      await switching.whileNoneOpen(() => Promise.resolve());
+
+      // A desk that is gone (closed, crashed: its session ends) frees the team's environment with its session.
+      const crashing = await deskLinks('crashing desk', { expiryMs: 60_000, switchWaitMs: 0 });
+      await crashing.open('borrower', () => Promise.resolve('link-token'));
+      await expect(switching.whileNoneOpen(() => Promise.resolve())).rejects.toMatchObject({
+        code: 'LINK_OPEN_AT_ANOTHER_DESK',
+      });
+      await leases.at(-1)?.close();
       await switching.whileNoneOpen(() => Promise.resolve());
 
       const patient = await deskLinks('patient desk', { expiryMs: 60_000, switchWaitMs: 5_000 });

@@ -75,6 +75,21 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
     }
   }
 
+  // The coordination connection died and is back: its holds went with the old session, and the borrowers still in
+  // Link here hold the team's environment again (an entry closed meanwhile lets its new hold go at once).
+  async function holdAgain(): Promise<void> {
+    for (const [linkId, entry] of [...open]) {
+      const hold = await options.lease.share(linkOpenKey);
+      if (!hold) {
+        log.warn('a Link open at this desk could not hold the team environment again', { linkId });
+        continue;
+      }
+      if (open.get(linkId) === entry) entry.hold = hold;
+      else await hold.release();
+    }
+  }
+  const unsubscribe = options.lease.onReconnected(() => void holdAgain());
+
   async function close(linkId: string): Promise<void> {
     const entry = open.get(linkId);
     if (!entry) return;
@@ -139,6 +154,7 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
     },
     list: () => [...open.keys()],
     stop() {
+      unsubscribe();
       for (const entry of open.values()) clearTimeout(entry.expiry);
       open.clear();
     },

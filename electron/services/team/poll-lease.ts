@@ -68,6 +68,11 @@ export interface PollCoordinator {
   share(key: string): Promise<SharedHold | null>;
   /** Called with every report whose lease was lost at once when the coordination connection died; returns the unsubscribe. */
   onLost(listener: (reportIds: string[]) => void): () => void;
+  /**
+   * Called each time the coordination connection is back after it died (every lease and shared hold went with the
+   * old session): what is still under way at this desk takes its holds again. Returns the unsubscribe.
+   */
+  onReconnected(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,8 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
   const keepaliveTimeoutMs = options.keepaliveTimeoutMs ?? 5_000;
   const sessionTimeoutMs = Math.round(options.sessionTimeoutMs ?? 3 * keepaliveMs);
   const listeners = new Set<(reportIds: string[]) => void>();
+  const reconnectedListeners = new Set<() => void>();
+  let connectedOnce = false;
   // report id → its key; the server counts one lock per key, so a shared key is unlocked only when both go.
   const leases = new Map<string, string>();
   let client: pg.Client | null = null;
@@ -193,6 +200,15 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
     }, keepaliveMs);
     keepaliveTimer.unref();
     log.info('poll coordination connected');
+    if (connectedOnce)
+      for (const listener of reconnectedListeners) {
+        try {
+          listener();
+        } catch (error) {
+          log.error('a reconnection listener failed', { err: error });
+        }
+      }
+    connectedOnce = true;
   }
 
   await connect();
@@ -359,6 +375,10 @@ export async function openPollCoordinator(options: PollCoordinatorOptions): Prom
     onLost(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onReconnected(listener) {
+      reconnectedListeners.add(listener);
+      return () => reconnectedListeners.delete(listener);
     },
     async close() {
       if (closed) return;
