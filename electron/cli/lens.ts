@@ -20,6 +20,7 @@ import {
   formatMoney,
   localIsoDate,
   readAssetReport,
+  reportFunds,
   underwritingSettings,
 } from '../../shared/underwriting';
 import { DEFAULT_UNDERWRITING_SETTINGS } from '../../shared/underwriting';
@@ -31,6 +32,7 @@ import type {
   UnderwritingSettings,
 } from '../../shared/underwriting';
 import { NOT_COUNTED } from '../../shared/underwriting/funds-to-close';
+import { loanFundsSentence } from '../../shared/underwriting/loan-funds';
 
 /** Bumped whenever a field of the JSON output changes meaning or goes away (new fields do not bump it). */
 export const LENS_JSON_VERSION = 2;
@@ -50,6 +52,8 @@ export const USAGE = `Usage: npm run lens -- REPORT.json --income MONTHLY --name
   --as-of YYYY-MM-DD             today, for document age (default: today in this machine's time zone)
   --settings FILE         lender settings as JSON (see README), including confirmations and sourced deposits
   --other-report FILE     another of the borrower's reports, where the other leg of a transfer may be (repeatable)
+  --loan-report FILE      another current report of the loan (a co-borrower's): its funds to close are added to
+                          this one's, each account once, as the app counts the loan's (repeatable)
   --json                  print the whole analysis as versioned JSON instead of text
   --help                  this text`;
 
@@ -181,6 +185,7 @@ export function runLens(argv: string[], now = new Date()): LensRun & { json: boo
         'as-of': { type: 'string' },
         settings: { type: 'string' },
         'other-report': { type: 'string', multiple: true },
+        'loan-report': { type: 'string', multiple: true },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -228,7 +233,20 @@ export function runLens(argv: string[], now = new Date()): LensRun & { json: boo
   } as Partial<UnderwritingSettings>);
   const asOf = date(values['as-of'], '--as-of') ?? localIsoDate(now);
   const otherReports = (values['other-report'] ?? []).map(readReport);
-  const analysis = analyzeReport(result, loan, settings, asOf, { otherReports });
+  const loanReports = (values['loan-report'] ?? []).map(readReport);
+  // As the app does: each of the loan's current reports is analysed on its own (the others its transfer evidence),
+  // and what each counts is added to this report's figure, each account once (combineLoanFunds).
+  const otherReportFunds = loanReports.map((other) =>
+    reportFunds(
+      analyzeReport(other, loan, settings, asOf, {
+        otherReports: [result, ...loanReports.filter((r) => r !== other), ...otherReports],
+      }),
+    ),
+  );
+  const analysis = analyzeReport(result, loan, settings, asOf, {
+    otherReports: [...loanReports, ...otherReports],
+    otherReportFunds,
+  });
   return { loan, settings, asOf, analysis, json: values.json ?? false };
 }
 
@@ -257,11 +275,13 @@ export function lensText(run: LensRun): string {
   lines.push(
     `Needs attention: ${a.counts.attention} · worth knowing: ${a.counts.info}`,
     '',
-    `Funds to close: ${formatMoney(f.availableFunds)} available vs ${formatMoney(f.required)} required → ${
+    `Funds to close${f.loan ? ', this report alone' : ''}: ${formatMoney(f.availableFunds)} available vs ${formatMoney(f.required)} required → ${
       f.shortfall > 0 ? `SHORT ${formatMoney(f.shortfall)}` : `covered, ${formatMoney(f.surplus)} to spare`
     }`,
     `  counted: cash ${formatMoney(f.depositoryAssets)}, brokerage ${formatMoney(f.brokerageAssets)}, retirement ${formatMoney(f.retirementAssets)}, HSA ${formatMoney(f.hsaAssets)}; less unsourced large deposits ${formatMoney(f.unsourcedDeducted)}`,
   );
+  // The loan's figure decides when --loan-report gave its other current reports.
+  if (f.loan) lines.push(`Loan: ${loanFundsSentence(f.loan)}`);
   if (f.notCounted.length > 0) {
     lines.push('  not counted until confirmed:');
     for (const account of f.notCounted) {

@@ -4,6 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LENS_JSON_FORMAT, LENS_JSON_VERSION, parsePersonName, runLens } from '../../electron/cli/lens';
+import { analysisContextFor } from '../../electron/services/features/underwriting';
+import type { AssetReportGetResult } from '../../shared/asset-report';
+import { analyzeInContext } from '../../shared/underwriting';
+import { addApplicant } from '../helpers/applicant';
+import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
+import { applicantInput, tempStore } from '../store/helpers';
+import { albertasReport, janesReport } from './couple-fixture';
 import { personaReport } from './persona-report';
 
 /**
@@ -162,5 +169,103 @@ describe('npm run lens', () => {
     });
     expect(parsePersonName('Charleson, Alberta B.')).toEqual({ first: 'Alberta', middle: 'B.', last: 'Charleson' });
     expect(parsePersonName('John Smith Jr.')).toEqual({ first: 'John', middle: null, last: 'Smith Jr.' });
+  });
+
+  it("--loan-report adds a co-borrower's current report as the app adds the loan's reports, each account once", async () => {
+    // Alberta's 19,000 (checking and the joint ••2222 at 4,000) and Jane's, a day later: the joint at 4,500 and her
+    // savings 14,000 with an unsourced 5,000 deposit, against 20,000 + 5,000.
+    const albertas = albertasReport('plaid-alberta');
+    const janes = janesReport('plaid-jane');
+    const args = [
+      file('alberta.json', albertas),
+      '--income',
+      '8000',
+      '--application-date',
+      '2026-03-20',
+      '--funds-to-close',
+      '20000',
+      '--reserves',
+      '5000',
+      '--name',
+      'Alberta Charleson',
+      '--co-borrower',
+      'Jane Doe',
+      '--as-of',
+      '2026-04-01',
+    ];
+
+    // The app's figure for the same loan, from its store: Alberta's report read with Jane's as the loan's other one.
+    const t = await tempStore();
+    let appLoan;
+    try {
+      const primary = await addApplicant(
+        t.store,
+        applicantInput({
+          firstName: 'Alberta',
+          lastName: 'Charleson',
+          applicationDate: '2026-03-20',
+          qualifyingMonthlyIncome: 8_000,
+          fundsToClose: 20_000,
+          reservesNeeded: 5_000,
+        }),
+      );
+      const loan = await t.store.loans.addBorrower(primary.loanId, {
+        firstName: 'Jane',
+        lastName: 'Doe',
+        email: 'jane.doe@example.com',
+        phone: '+1 415 555 0135',
+      });
+      const stored = async (applicantId: string, content: AssetReportGetResult) => {
+        const item = await t.store.items.add({
+          applicantId,
+          environment: 'sandbox',
+          plaidItemId: `item-${content.report.asset_report_id}`,
+          accessToken: FAKE_ACCESS_TOKEN,
+          institutionId: 'ins_109508',
+          institutionName: 'First Platypus Bank',
+          accounts: [],
+        });
+        const pending = await t.store.reports.createPending({
+          loanId: loan.id,
+          applicantId,
+          environment: 'sandbox',
+          daysRequested: 90,
+          itemIds: [item.id],
+          kind: 'create',
+          parentId: null,
+          includeApplicantDetails: true,
+        });
+        await t.store.reports.markReady(pending.id, {
+          reportJson: JSON.stringify(content),
+          pdf: new Uint8Array([37, 80, 68, 70]),
+          summary: { totalBalance: 0, accountCount: 1, earliestHistoryDate: null },
+          readyAt: `${content.report.date_generated.slice(0, 10)}T19:00:00.000Z`,
+        });
+        return pending.id;
+      };
+      const albertaId = await stored(primary.id, albertas);
+      await stored(loan.borrowers[1]!.id, janes);
+      const context = await analysisContextFor(t.store, loan, albertaId, new Date('2026-04-01T12:00:00'));
+      appLoan = analyzeInContext(albertas, context).fundsToClose.loan;
+    } finally {
+      await t.cleanup();
+    }
+    expect(appLoan).toMatchObject({ availableFunds: 28_500, surplus: 3_500, sharedAccounts: 1 });
+
+    // Without Jane's report the lens knows only Alberta's: short 6,000, no loan figure.
+    const alone = runLens(args).analysis.fundsToClose;
+    expect(alone).toMatchObject({ availableFunds: 19_000, shortfall: 6_000, loan: null });
+    // With it, the app's figure to the cent (the joint account once, Jane's unsourced deposit off).
+    const together = runLens([...args, '--loan-report', file('jane.json', janes)]).analysis;
+    expect(together.fundsToClose.shortfall).toBe(6_000);
+    expect(together.fundsToClose.loan).toEqual(appLoan);
+    expect(together.findings.find((f) => f.id === 'funds-to-close')?.severity).toBe('info');
+
+    const { code, stdout } = await lens([...args, '--loan-report', join(dir, 'jane.json')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Funds to close, this report alone: $19,000.00 available vs $25,000.00 required → SHORT');
+    expect(stdout).toContain(
+      "Loan: This report and the loan's other current report together, each account counted once (1 account in more than one report, counted once from the newest): $28,500.00 available after $5,000.00 of unsourced large deposits against $25,000.00, covered, $3,500.00 to spare.",
+    );
   });
 });
