@@ -43,7 +43,8 @@ export function deepFreeze<T>(value: T): T {
  * written anywhere): a ready report's stored content never changes (a refresh is a new report, a removal deletes it),
  * and a heavy one takes a few hundred ms to read. An entry is used only while the store lists its report as ready
  * with the same ready time; it goes when the report is removed, when the store says it is no longer ready, and all
- * go when the store itself changes (another history, a team desk). Frozen: every reader shares one copy.
+ * go when the store itself changes (another history, a team desk). Every reader shares one copy: the lens's
+ * analysis and transferEvidence only read it (freezing a heavy report would cost about 180 ms more).
  */
 export class ReadyContentCache {
   private store: AssetDeskStore | null = null;
@@ -118,7 +119,7 @@ export class ReadyContentCache {
       text = await store.reports.readJsonText(report.id);
       const read = readAssetReport(JSON.parse(text));
       if (!read.ok) return null;
-      content = deepFreeze(read.result);
+      content = read.result;
     } catch {
       return null;
     }
@@ -128,7 +129,7 @@ export class ReadyContentCache {
       readyAt,
       size: text.length,
       content,
-      evidence: () => (evidence ??= deepFreeze(transferEvidence(content))),
+      evidence: () => (evidence ??= transferEvidence(content)),
       evidenceJson: () => (evidenceJson ??= JSON.stringify(entry.evidence())),
     };
     // The store changed or a report went while this one was being read: answered, not kept.
