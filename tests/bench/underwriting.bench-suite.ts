@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { underwritingConfirmationHandlers } from '../../electron/services/features/underwriting';
+import { readyContent } from '../../electron/services/reports/ready-content';
 import { memoryKeytar, openSeedStore, seedApplicant, storeReadyReport } from './renderer-seed';
 import type { BenchSuite } from './types';
 
@@ -69,6 +70,7 @@ export const suite: BenchSuite = {
     // main process, for the loan's funds to close (underwriting:otherReports).
     const workDir = mkdtempSync(join(tmpdir(), 'assetdesk-underwriting-bench-'));
     let otherReportsMs: number;
+    let otherReportsAgainMs: number;
     try {
       const store = await openSeedStore(workDir, memoryKeytar());
       const seeded = await seedApplicant(store);
@@ -79,7 +81,13 @@ export const suite: BenchSuite = {
       const handlers = underwritingConfirmationHandlers({ store: () => store, clock: () => new Date('2026-03-31') });
       const answer = await handlers['underwriting:otherReports']({ reportId: opened });
       if (answer.reportFunds.length !== 1) throw new Error('the other heavy report was not counted with the loan');
-      otherReportsMs = await time(5, () => handlers['underwriting:otherReports']({ reportId: opened }));
+      // The first open reads, decrypts and analyses the other report; later opens use what the main process kept.
+      otherReportsMs = await time(5, () => {
+        readyContent.clear();
+        return handlers['underwriting:otherReports']({ reportId: opened });
+      });
+      otherReportsAgainMs = await time(5, () => handlers['underwriting:otherReports']({ reportId: opened }));
+      readyContent.clear();
       await store.close();
     } finally {
       rmSync(workDir, { recursive: true, force: true });
@@ -102,6 +110,11 @@ export const suite: BenchSuite = {
       {
         name: 'underwriting:otherReports with a second heavy report on the loan (read, decrypt, analyse it), median of 5',
         value: otherReportsMs,
+        unit: 'ms',
+      },
+      {
+        name: 'underwriting:otherReports with a second heavy report on the loan, opened again (kept), median of 5',
+        value: otherReportsAgainMs,
         unit: 'ms',
       },
       {
