@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator';
 import { createMemoryLogger } from '../../electron/log/logger';
-import { createOpenLinks, linkOpenKey } from '../../electron/services/team/link-open';
+import { createOpenLinks, linkOpenKey, whenInWords } from '../../electron/services/team/link-open';
 import { openPollCoordinator, type PollCoordinator } from '../../electron/services/team/poll-lease';
 import {
   createApplicant,
@@ -147,6 +147,42 @@ describe('the environment switch waits for a borrower in Link at another desk', 
     await admin.handlers['settings:switchEnvironment']({ environment: 'sandbox' });
     expect(await teamEnvironment()).toBe('sandbox');
     await followed('sandbox');
+  });
+
+  it('a Hosted Link still open holds the switch and the removal of its keys, until it is withdrawn or expires', async () => {
+    const borrower = await createApplicant(officer.handlers, {
+      loanNumber: 'LN-LINK-0007',
+      firstName: 'Hana',
+      lastName: 'Hosted',
+    });
+    const hosted = await officer.handlers['link:createHosted']({ applicantId: borrower.id });
+    const [session] = await officer.handlers['link:hostedSessions']({ applicantId: borrower.id });
+    const open = `Otto Officer's Hosted Link for Hana Hosted, sent ${whenInWords(session!.createdAt)}, is open until ${whenInWords(hosted.expiration)}`;
+    await expect(admin.handlers['settings:switchEnvironment']({ environment: 'emulator' })).rejects.toMatchObject({
+      code: 'HOSTED_LINK_OPEN',
+      message: expect.stringContaining(
+        `${open}, and switching the team's Plaid environment now would leave the bank they link unread. ` +
+          'Wait until Hana Hosted finishes or the link expires, or withdraw it (loan LN-LINK-0007, Hosted Links sent to Hana), then try again.',
+      ),
+    });
+    await expect(admin.handlers['credentials:clear']({ environment: 'sandbox' })).rejects.toMatchObject({
+      code: 'HOSTED_LINK_OPEN',
+      message: expect.stringContaining(`${open}, and removing the team's Plaid Sandbox keys now would`),
+    });
+    expect(await teamEnvironment()).toBe('sandbox');
+
+    await officer.handlers['link:revokeHosted']({ hostedLinkId: hosted.hostedLinkId });
+    // A link past its expiry holds nothing, whether or not AssetDesk has heard so from Plaid yet.
+    const later = await officer.handlers['link:createHosted']({ applicantId: borrower.id });
+    await expect(admin.handlers['settings:switchEnvironment']({ environment: 'emulator' })).rejects.toMatchObject({
+      code: 'HOSTED_LINK_OPEN',
+    });
+    await team.admin
+      .statement('UPDATE hosted_link_sessions SET expiration = ? WHERE id = ?')
+      .run(new Date(Date.now() - 60_000).toISOString(), later.hostedLinkId);
+    await admin.handlers['settings:switchEnvironment']({ environment: 'emulator' });
+    expect(await teamEnvironment()).toBe('emulator');
+    await followed('emulator');
   });
 
   it("removing the Sandbox keys the team works in waits for the officer's borrower in Link, as the switch does", async () => {

@@ -1,4 +1,6 @@
+import type { PlaidEnvironment } from '../../../shared/domain';
 import { AppError, ErrorCodes } from '../../../shared/errors';
+import type { AssetDeskStore } from '../../db';
 import type { SqlEngine } from '../../db/sql';
 import type { Logger } from '../../log/logger';
 import { advisoryKey, lockHolder, type PollCoordinator, type SharedHold } from './poll-lease';
@@ -12,6 +14,7 @@ import { advisoryKey, lockHolder, type PollCoordinator, type SharedHold } from '
  */
 
 export const LINK_OPEN_AT_ANOTHER_DESK = 'LINK_OPEN_AT_ANOTHER_DESK';
+export const HOSTED_LINK_OPEN = 'HOSTED_LINK_OPEN';
 export const LINK_OPEN_PURPOSE = 'assetdesk.link-open';
 export const linkOpenKey = advisoryKey(LINK_OPEN_PURPOSE, 'team');
 /** A borrower who walked away from Link no longer holds the team's environment after this long. */
@@ -39,6 +42,8 @@ export interface OpenLinks {
    * holding the key exclusive; refused while another desk has a borrower in Link. `doing` says what, for the refusal.
    */
   whileNoneOpen<T>(run: () => Promise<T>, doing?: string): Promise<T>;
+  /** Runs `run` (a Hosted Link being made) as a Link would start: after a switch under way, none starting meanwhile. */
+  whileMaking<T>(run: () => Promise<T>): Promise<T>;
   /** The links open at this desk now. */
   list(): string[];
   stop(): void;
@@ -152,6 +157,14 @@ export function createOpenLinks(options: OpenLinksOptions): OpenLinks {
         },
       });
     },
+    async whileMaking(run) {
+      const hold = await holdForLink();
+      try {
+        return await run();
+      } finally {
+        await hold.release();
+      }
+    },
     list: () => [...open.keys()],
     stop() {
       unsubscribe();
@@ -168,18 +181,68 @@ export const linkIdOf = (applicantId: string, itemId?: string) => `${applicantId
 
 const ENVIRONMENT_NAMES: Record<string, string> = { sandbox: 'Sandbox', production: 'Production' };
 
+/** A date and time in a refusal: "Dec 1, 2026, 2:05 PM" in the desk's time zone. */
+export const whenInWords = (iso: string) =>
+  new Date(iso).toLocaleString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+
 /**
- * The channels that open and close a borrower's Link, and what would end it (the environment switch, removing the
- * current environment's keys), around their handlers at a team desk: `run` is the handler, `teamEnvironment` the
- * team's Plaid environment now.
+ * A Hosted Link a borrower may still open from home belongs to the environment's keys: the team leaving that
+ * environment (or losing its keys) leaves the bank they link unread. The refusal names the first such link, or null.
+ */
+export async function hostedLinkOpenRefusal(
+  store: AssetDeskStore,
+  environment: PlaidEnvironment,
+  doing: string,
+  now = new Date(),
+): Promise<AppError | null> {
+  const open = (await store.hostedLinkSessions.waiting(environment)).filter(
+    (session) => Date.parse(session.expiration) > now.getTime(),
+  );
+  const first = open[0];
+  if (!first) return null;
+  const applicant = await store.applicants.get(first.applicantId);
+  const borrower = applicant ? `${applicant.firstName} ${applicant.lastName}`.trim() : 'a borrower';
+  const loan = applicant ? await store.loans.get(applicant.loanId) : null;
+  const where = loan && applicant ? ` (loan ${loan.loanNumber}, Hosted Links sent to ${applicant.firstName})` : '';
+  const created = (await store.activity.list({ applicantId: first.applicantId })).find(
+    (entry) => entry.action === 'hosted_link_created' && entry.detail.hostedLinkId === first.id,
+  );
+  const sender = created?.actor ? `${created.actor}'s` : 'A';
+  const more = open.length > 1 ? ` (and ${open.length - 1} more)` : '';
+  return new AppError({
+    code: HOSTED_LINK_OPEN,
+    message:
+      `${sender} Hosted Link for ${borrower}, sent ${whenInWords(first.createdAt)}, is open until ` +
+      `${whenInWords(first.expiration)}${more}, and ${doing} now would leave the bank they link unread. ` +
+      `Wait until ${borrower} finishes or the link expires, or withdraw it${where}, then try again.`,
+    retryable: true,
+  });
+}
+
+/**
+ * The channels that open and close a borrower's Link, and what would end it or a Hosted Link still open (the
+ * environment switch, removing the current environment's keys), around their handlers at a team desk: `run` is the
+ * handler; `team` the team's history and its Plaid environment now.
  */
 export function aroundLink(
   links: OpenLinks,
   channel: string,
   request: unknown,
   run: () => Promise<unknown>,
-  teamEnvironment: () => string,
+  team: { store: AssetDeskStore; environment: () => PlaidEnvironment },
 ) {
+  // Checked holding the key exclusive, so no Hosted Link is being made meanwhile (link:createHosted below).
+  const unlessHostedOpen = (doing: string) => async () => {
+    const refusal = await hostedLinkOpenRefusal(team.store, team.environment(), doing);
+    if (refusal) throw refusal;
+    return run();
+  };
   const fields = (request ?? {}) as { applicantId?: string; itemId?: string; environment?: string; linkToken?: string };
   switch (channel) {
     case 'link:createToken':
@@ -198,15 +261,18 @@ export function aroundLink(
         await links.closeAll();
         return result;
       });
-    case 'settings:switchEnvironment':
-      return links.whileNoneOpen(run);
+    case 'link:createHosted':
+      return links.whileMaking(run);
+    case 'settings:switchEnvironment': {
+      const doing = "switching the team's Plaid environment";
+      return links.whileNoneOpen(unlessHostedOpen(doing), doing);
+    }
     // Without the keys of the team's environment every desk falls back to the emulator, which ends Link the same way.
-    case 'credentials:clear':
-      if (fields.environment !== teamEnvironment()) return run();
-      return links.whileNoneOpen(
-        run,
-        `removing the team's Plaid ${ENVIRONMENT_NAMES[fields.environment] ?? fields.environment} keys`,
-      );
+    case 'credentials:clear': {
+      if (fields.environment !== team.environment()) return run();
+      const doing = `removing the team's Plaid ${ENVIRONMENT_NAMES[fields.environment] ?? fields.environment} keys`;
+      return links.whileNoneOpen(unlessHostedOpen(doing), doing);
+    }
     default:
       return run();
   }

@@ -82,13 +82,10 @@ export function teamGuarded(team: () => TeamDesk | null, handlers: ContractHandl
       if (!canUse(desk.config.role, name)) throw new AppError(roleRefusal(desk.config.role, name));
       // A borrower in Link at this desk holds the team's environment until Link ends (link-open.ts).
       const run = () =>
-        aroundLink(
-          desk.links,
-          name,
-          request,
-          () => handler(request),
-          () => desk.store.settings.cached('environment'),
-        );
+        aroundLink(desk.links, name, request, () => handler(request), {
+          store: desk.store,
+          environment: () => desk.store.settings.cached('environment'),
+        });
       if (CHANNEL_USES[name].duty === 'desk') return run();
       return desk.connectivity.guard(OFFLINE_ACTIONS[name] ?? 'do this', run);
     };
