@@ -458,6 +458,8 @@ test('a screen loading, or unable to load, still has its level-one heading, and 
   const [report] = (await handlers['reports:search']({})).rows;
   const screens: [channel: string, hash: string][] = [
     ['loans:get', `#/loans/${loan.id}`],
+    // The loan page itself loaded, its funds-to-close panel still counting or unable to.
+    ['loans:fundsToClose', `#/loans/${loan.id}`],
     ['reports:view', `#/reports/${report!.id}`],
   ];
   const found: string[] = [];
