@@ -24,6 +24,7 @@ import { withTeamCredentials } from './team/team-credentials';
 import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from './team/team-desk';
 import { SIGN_IN_ADVICE } from './team/connectivity';
 import { adoptDeskSettingsFromHistory, openDeskState, type DeskState } from './desk-state';
+import { readyContent } from './reports/ready-content';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** On a team, unfinished removals are looked for on one look for pending reports in this many (about 30 s). */
@@ -364,6 +365,7 @@ export class AppRuntime {
     else await this.store?.close();
     this.team = null;
     this.store = null;
+    readyContent.clear(); // decrypted reports go with the history they came from
   }
 
   sweepRetention(): Promise<string[]> {
