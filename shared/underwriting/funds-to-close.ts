@@ -18,6 +18,7 @@ import {
 import { combineLoanFunds, fundsParts, loanFundsSentence, withOthers } from './loan-funds';
 import { CITATIONS } from './types';
 import type {
+  AccountConfirmation,
   CountedAccount,
   Finding,
   FundsToCloseResult,
@@ -52,6 +53,11 @@ export const NOT_COUNTED: Record<NotCountedReason, { why: string; action: string
   business: {
     why: 'it is a business account',
     action: "Count it only after the lender's business-asset review; record the review.",
+  },
+  trust: {
+    why: 'it is held in trust',
+    action:
+      "Count it only once the trust documents (from the trustee) show the account's value and that the borrower can withdraw the funds; record them as an ownership confirmation with a note.",
   },
   foreign_currency: {
     why: 'it is not in US dollars',
@@ -112,7 +118,7 @@ export function classifyAccounts(
     if (assetClass === 'debt') continue;
     const key = accountKey(item, account);
     const currency = currencyOf(account);
-    const confirmation = (kind: 'business_review' | 'conversion') =>
+    const confirmation = (kind: AccountConfirmation['kind']) =>
       settings.accountConfirmations.find((c) => c.kind === kind && c.accountKey === key);
     const owner = ownership.find((o) => o.accountId === account.account_id);
     const reasons: NotCountedReason[] = [];
@@ -122,6 +128,9 @@ export function classifyAccounts(
       else reasons.push('owners_unavailable');
     }
     if (owner?.badges.includes('business') && !confirmation('business_review')) reasons.push('business');
+    // Held in trust, in the borrower's name: the trust documents are what shows the money can be withdrawn. (In
+    // someone else's name, the ownership confirmation asked for above is the same record.)
+    if (owner?.owned && owner.badges.includes('trust') && !confirmation('ownership')) reasons.push('trust');
     const conversion = confirmation('conversion');
     const usdRate = currency === 'USD' ? 1 : (conversion?.usdRate ?? null);
     if (assetClass === 'crypto' && !conversion?.usdRate) reasons.push('crypto');

@@ -138,7 +138,8 @@ const CAUSES: {
     badge: 'trust',
     severity: 'attention',
     title: 'Held in trust',
-    detail: (accounts) => `${list(accounts)}: obtain the trust documents showing the borrower can use the funds.`,
+    // Replaced in checkOwnership by trustFinding, which knows which trust documents are recorded.
+    detail: (accounts) => list(accounts),
   },
   {
     badge: 'joint',
@@ -190,9 +191,21 @@ export function checkOwnership(
     .filter((entry) => isAssetAccount(entry.account))
     .map((entry) => accountOwnership(entry, warnings, borrowers, confirmations));
   const findings: Finding[] = [];
+  // An ownership confirmation on an account held in trust records its trust documents.
+  const confirmedIds = new Set(
+    accounts
+      .filter((e) =>
+        confirmations.some((c) => c.kind === 'ownership' && c.accountKey === accountKey(e.item, e.account)),
+      )
+      .map((e) => e.account.account_id),
+  );
   for (const cause of CAUSES) {
     const affected = ownership.filter((o) => o.badges.includes(cause.badge));
     if (affected.length === 0) continue;
+    if (cause.badge === 'trust') {
+      findings.push(trustFinding(affected, confirmedIds));
+      continue;
+    }
     findings.push({
       id: `ownership:${cause.badge}`,
       rule: 'ownership',
@@ -221,4 +234,29 @@ export function checkOwnership(
     });
   }
   return { ownership, findings };
+}
+
+/** Accounts held in trust: not counted until their trust documents are recorded (as an ownership confirmation). */
+function trustFinding(accounts: OwnershipResult[], confirmedIds: ReadonlySet<string>): Finding {
+  const open = accounts.filter((a) => !confirmedIds.has(a.accountId));
+  const recorded = accounts.filter((a) => confirmedIds.has(a.accountId));
+  const count = (n: number) => `${n} account${n === 1 ? '' : 's'}`;
+  const recordedText = recorded.length > 0 ? `${list(recorded)}: the trust documents are recorded; counted.` : '';
+  return {
+    id: 'ownership:trust',
+    rule: 'ownership',
+    severity: open.length > 0 ? 'attention' : 'ok',
+    title:
+      open.length > 0
+        ? `Held in trust: ${count(open.length)}`
+        : `Held in trust, documents recorded: ${count(recorded.length)}`,
+    detail:
+      open.length > 0
+        ? `${list(open)}: not counted in funds to close until the trust documents (from the trustee) show the account's value and that the borrower can withdraw the funds. Record them as an ownership confirmation with a note to count ${open.length === 1 ? 'it' : 'them'}.${recordedText ? ` ${recordedText}` : ''}`
+        : recordedText,
+    citation: CITATIONS.ownership,
+    accountIds: accounts.map((a) => a.accountId),
+    transactionIds: [],
+    dates: [],
+  };
 }

@@ -55,7 +55,10 @@ export interface SourcedDeposit {
 /** What the officer confirmed about an account so that it counts; keyed by accountKey() so it survives refreshes. */
 export interface AccountConfirmation {
   accountKey: string;
-  /** ownership: the borrower owns it; business_review: the lender's business-asset review allows it; conversion: a USD rate. */
+  /**
+   * ownership: the borrower owns it (for an account held in trust: the trust documents show its value and that the
+   * borrower can withdraw it); business_review: the lender's business-asset review allows it; conversion: a USD rate.
+   */
   kind: 'ownership' | 'business_review' | 'conversion';
   note: string;
   /** For conversion: US dollars per unit of the account's currency. */
@@ -415,6 +418,7 @@ export type NotCountedReason =
   | 'possible_match'
   | 'owners_unavailable'
   | 'business'
+  | 'trust'
   | 'foreign_currency'
   | 'crypto'
   | 'hsa_excluded'

@@ -12,6 +12,7 @@ const REASONS: Record<NotCountedReason, { label: string; kind: AccountConfirmati
   possible_match: { label: 'Possible name match', kind: 'ownership', action: 'Confirm ownership' },
   owners_unavailable: { label: 'Owners unknown', kind: 'ownership', action: 'Confirm ownership' },
   business: { label: 'Business account', kind: 'business_review', action: 'Record business-asset review' },
+  trust: { label: 'Held in trust', kind: 'ownership', action: 'Record trust documents' },
   foreign_currency: { label: 'Not in US dollars', kind: 'conversion', action: 'Enter conversion' },
   crypto: { label: 'Crypto-currency', kind: 'conversion', action: 'Enter conversion' },
   hsa_excluded: { label: 'HSA excluded by settings', kind: null, action: '' },
@@ -146,6 +147,7 @@ export function NotCountedAccounts({ notCounted, confirmations, accountNames, on
         <ConfirmAccountDialog
           account={confirming.account}
           kind={REASONS[confirming.reason].kind ?? 'ownership'}
+          trust={confirming.reason === 'trust'}
           onClose={() => setConfirming(null)}
           onSave={async (note, usdRate) => {
             await onConfirm({
@@ -165,11 +167,14 @@ export function NotCountedAccounts({ notCounted, confirmations, accountNames, on
 function ConfirmAccountDialog({
   account,
   kind,
+  trust,
   onClose,
   onSave,
 }: {
   account: NotCountedAccount;
   kind: AccountConfirmation['kind'];
+  /** An account held in trust: the ownership confirmation records its trust documents. */
+  trust: boolean;
   onClose(): void;
   onSave(note: string, usdRate: number | null): Promise<void>;
 }) {
@@ -184,12 +189,18 @@ function ConfirmAccountDialog({
   };
   return (
     <NoteDialog
-      title={`${KIND_LABEL[kind]}: ${account.name}${account.mask ? ` ••${account.mask}` : ''}`}
+      title={`${trust ? 'Trust documents' : KIND_LABEL[kind]}: ${account.name}${account.mask ? ` ••${account.mask}` : ''}`}
       testId="confirm-account-dialog"
       saveLabel="Save"
       saveTestId="confirm-account-save"
-      noteLabel={prompt[kind]}
-      notePlaceholder="e.g. March statement names the borrower as owner"
+      noteLabel={
+        trust ? "Which trust documents show the account's value and that the borrower can withdraw it?" : prompt[kind]
+      }
+      notePlaceholder={
+        trust
+          ? 'e.g. Certification of trust: the borrower is trustee with full withdrawal rights'
+          : 'e.g. March statement names the borrower as owner'
+      }
       noteTestId="confirm-account-note"
       noteRequired="A note is required: underwriting needs to know how it was confirmed."
       extraInvalid={rateInvalid}
