@@ -112,6 +112,30 @@ describe("the loan's other reports, kept between opens", () => {
     expect(fromJane.reports.map((r) => r.report.asset_report_id)).toEqual(['plaid-alberta']);
   });
 
+  it('lets other calls in between the reports it reads and analyses on a first open', async () => {
+    const { alberta } = await couple();
+    // What the main process would answer meanwhile (another IPC call, a timer): each waits for the loop's next turn.
+    const answered: string[] = [];
+    const opening = open(alberta).then(() => answered.push('opened'));
+    let turns = 0;
+    const otherCall = () => {
+      if (answered.includes('opened')) return;
+      turns += 1;
+      setImmediate(otherCall);
+    };
+    setImmediate(otherCall);
+    await opening;
+    // Two reports read (each read, parse, check) and one analysed, with a turn before each step.
+    expect(turns).toBeGreaterThanOrEqual(7);
+    // Opened again, nothing to read or work out: answered without giving way.
+    turns = 0;
+    answered.length = 0;
+    setImmediate(otherCall);
+    await open(alberta);
+    answered.push('opened');
+    expect(turns).toBe(0);
+  });
+
   it('follows a sourced deposit, a change of the loan and a confirmation (nothing stale)', async () => {
     const { loan, alberta, jane } = await couple();
     expect(savings((await open(alberta)).reportFunds)).toMatchObject({ unsourced: 5_000 });

@@ -3,7 +3,7 @@ import type { AssetReportGetResult } from '../../../shared/asset-report';
 import type { AssetClassSettings, Loan, PlaidEnvironment, ReportSummary } from '../../../shared/domain';
 import type { ContractHandlers } from '../../../shared/ipc/contract';
 import { notFound } from '../service-context';
-import { deepFreeze, readyContent, type ReadyContent } from '../reports/ready-content';
+import { deepFreeze, nextTurn, readyContent, type ReadyContent } from '../reports/ready-content';
 import {
   addReportFunds,
   analyzeInContext,
@@ -155,7 +155,7 @@ export async function currentReportFunds(
       otherReports: others.map((other) => other.read.evidence()),
       otherReportFunds: [],
     });
-    funds.set(report.id, fundsInContext(kept, context, others));
+    funds.set(report.id, await fundsInContext(kept, context, others));
   }
   return funds;
 }
@@ -168,7 +168,11 @@ const lastFunds = new WeakMap<ReadyContent, { inputs: string; funds: ReportFunds
  * the settings, its sourced deposits and the confirmations (all in the context), today, or which reports (by id and
  * ready time) are its transfer evidence. The analysis of a heavy report takes 100-250 ms; the inputs a few.
  */
-function fundsInContext(kept: ReadyContent, context: AnalysisContext, others: readonly OtherReport[]): ReportFunds {
+async function fundsInContext(
+  kept: ReadyContent,
+  context: AnalysisContext,
+  others: readonly OtherReport[],
+): Promise<ReportFunds> {
   const { loan, settings, asOf, otherReportFunds } = context;
   const evidence = others.map(({ report }) => [report.id, report.readyAt]);
   // Numbers JSON cannot spell (Infinity, NaN) as text, so that two different inputs never read the same.
@@ -177,6 +181,7 @@ function fundsInContext(kept: ReadyContent, context: AnalysisContext, others: re
   );
   const last = lastFunds.get(kept);
   if (last?.inputs === inputs) return last.funds;
+  await nextTurn(); // the analysis is 100-250 ms of the main thread: other IPC calls first
   const funds = deepFreeze(reportFunds(analyzeInContext(kept.content, context)));
   lastFunds.set(kept, { inputs, funds });
   return funds;
