@@ -25,6 +25,7 @@ import { openTeamDesk, readTeamConfig, type TeamDesk, type TeamDeskConfig } from
 import { SIGN_IN_ADVICE } from './team/connectivity';
 import { adoptDeskSettingsFromHistory, openDeskState, type DeskState } from './desk-state';
 import { readyContent } from './reports/ready-content';
+import { emulatorFingerprint } from './team/emulator-per-desk';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** On a team, unfinished removals are looked for on one look for pending reports in this many (about 30 s). */
@@ -121,6 +122,8 @@ export class AppRuntime {
       session: () => this.requireSession(),
       gatewayFor: async (environment) =>
         environment === this.session?.environment ? this.session.gateway : this.sessions.gatewayFor(environment),
+      ownEmulator: async () =>
+        this.team ? emulatorFingerprint((await this.sessions.ensureEmulator()).clientId) : null,
     };
   }
 
@@ -452,8 +455,23 @@ export class AppRuntime {
     });
     this.tell({ task: 'retention', count: due, state: 'running', message: `Removing ${reports(due)} past retention…` });
     try {
-      const removed = await this.sweepRetention();
-      this.tell(removed.length < due ? failed(due - removed.length) : null);
+      const elsewhere: string[] = [];
+      const removed = await sweepRetention(this.context, { atAnotherDesk: ({ by }) => elsewhere.push(by) });
+      const notRemoved = due - removed.length;
+      if (elsewhere.length > 0) {
+        const desks = [...new Set(elsewhere)].map((by) => `${by}'s desk`).join(', ');
+        const them = elsewhere.length === 1 ? 'it' : 'them';
+        const more = notRemoved > elsewhere.length ? ` ${failed(notRemoved - elsewhere.length).message}` : '';
+        this.tell({
+          task: 'retention',
+          count: notRemoved,
+          state: 'failed',
+          message:
+            `${reports(elsewhere.length)} past retention ${elsewhere.length === 1 ? 'was' : 'were'} made in the ` +
+            `built-in emulator of ${desks}, which only that desk can reach: remove ${them} there, or switch the ` +
+            `team to Plaid Sandbox.${more}`,
+        });
+      } else this.tell(notRemoved > 0 ? failed(notRemoved) : null);
     } catch (error) {
       this.log.warn('retention sweep failed', { error });
       this.tell(failed(due));

@@ -160,6 +160,7 @@ async function bindSession(
   const { environment, gateway, store } = parts;
   const session = { environment, gateway } as EnvironmentSession;
   const webhookUrl = () => deps.webhookUrl(session);
+  const coordination = deps.coordination?.();
   session.items = createItemService({
     store,
     gateway,
@@ -169,10 +170,11 @@ async function bindSession(
     webhookUrl,
     linkScriptUrl: parts.linkScriptUrl,
     clock: deps.clock,
+    // Only a team's desks share a history that another desk's emulator made part of.
+    emulatorId: coordination?.shared ? parts.emulatorId : null,
   });
   // Hosted Links sent before a restart (or in this environment before a switch) are followed again.
   await session.items.resumeHosted();
-  const coordination = deps.coordination?.();
   session.lifecycle = createReportLifecycle({
     store,
     gateway,

@@ -26,6 +26,11 @@ export interface ServiceContext {
   session(): Promise<EnvironmentSession>;
   /** A gateway for any environment: the session's own for the current one (applicant deletion spans all three). */
   gatewayFor(environment: PlaidEnvironment): Promise<PlaidGateway>;
+  /**
+   * On a team, this desk's built-in emulator (its fingerprint, team/emulator-per-desk.ts), which knows only what it
+   * made; absent or null off a team, where the one emulator made everything.
+   */
+  ownEmulator?(): Promise<string | null>;
 }
 
 export const notFound = (message: string) => new AppError({ code: ErrorCodes.notFound, message, retryable: false });

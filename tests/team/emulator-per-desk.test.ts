@@ -22,6 +22,7 @@ describe("a team in emulator mode: each desk's emulator is its own", () => {
   let emulatorB: RunningEmulator;
   let admin: CoreHarness;
   let officer: CoreHarness;
+  const later = () => new Date(Date.now() + 40 * 24 * 3600_000);
 
   beforeAll(async () => {
     team = await setUpTeamDatabase();
@@ -97,5 +98,65 @@ describe("a team in emulator mode: each desk's emulator is its own", () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await officer.handlers['reports:summary']({ reportId: report.id })).status).toBe('pending');
     await admin.services.start();
+  });
+
+  const bankRefusal = (action: string) => ({
+    code: 'EMULATOR_ON_ANOTHER_DESK',
+    message: expect.stringContaining(
+      `This bank was linked in the built-in emulator of Alice Admin's desk, which only that desk can reach, so AssetDesk cannot ${action} here. Do it at Alice Admin's desk`,
+    ),
+  });
+
+  it("refuses, naming the desk, to act at Plaid on a bank another desk's emulator linked; the bank stays", async () => {
+    const borrower = await createApplicant(admin.handlers, { loanNumber: 'LN-EMU-0004' });
+    const item = await linkBank(admin, borrower.id);
+    await expect(
+      officer.handlers['reports:create']({
+        loanId: borrower.loanId,
+        itemIds: [item.id],
+        daysRequested: 61,
+        includeApplicantDetails: false,
+      }),
+    ).rejects.toMatchObject(bankRefusal('make a report with it'));
+    await expect(
+      officer.handlers['link:createToken']({ applicantId: borrower.id, itemId: item.id }),
+    ).rejects.toMatchObject(bankRefusal('re-link it'));
+    // Before, this "removed" it: the officer's emulator called the access token unknown, read as already gone.
+    await expect(officer.handlers['items:remove']({ itemId: item.id })).rejects.toMatchObject(
+      bankRefusal('remove it at Plaid'),
+    );
+    const file = await officer.handlers['loans:get']({ loanId: borrower.loanId });
+    expect(file.reports).toEqual([]);
+    expect(file.items.map((bank) => bank.status)).toEqual(['ok']);
+
+    // At the desk whose emulator linked it, it is the officer's to act on.
+    await admin.handlers['items:remove']({ itemId: item.id });
+  });
+
+  it("the admin's retention sweep leaves a report made in the officer's emulator, and says where it lives", async () => {
+    const { borrower, report } = await readyReport(officer, 'LN-EMU-0005');
+    await officer.handlers['loans:setStatus']({ loanId: borrower.loanId, status: 'closed' });
+    await admin.handlers['settings:update']({ retentionDays: 30 });
+    // The admin's desk alone sweeps retention; started 40 days on, the officer's report is past it.
+    await admin.close();
+    admin = await startTeamDesk(team, emulatorA, { role: 'admin' }, { clock: later });
+    await admin.services.background();
+
+    // Before, it was marked removed: the admin's emulator called its token unknown, read as already removed.
+    expect((await admin.handlers['reports:summary']({ reportId: report.id })).status).toBe('ready');
+    const removals = (await admin.handlers['activity:list']({ reportId: report.id })).filter(
+      (entry) => entry.action === 'report_removed',
+    );
+    expect(removals).toEqual([]);
+    expect((await admin.handlers['app:info']({})).backgroundWork).toMatchObject({
+      task: 'retention',
+      state: 'failed',
+      message:
+        "1 report past retention was made in the built-in emulator of Olivia Officer's desk, which only that desk " +
+        'can reach: remove it there, or switch the team to Plaid Sandbox.',
+    });
+    // At the officer's desk it is removed at its emulator.
+    await officer.handlers['reports:remove']({ reportId: report.id });
+    expect((await officer.handlers['reports:summary']({ reportId: report.id })).status).toBe('removed');
   });
 });

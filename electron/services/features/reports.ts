@@ -22,7 +22,12 @@ export type ReportHandlers = Pick<
 export function createReportHandlers(ctx: ServiceContext): ReportHandlers {
   const lifecycle = async () => (await ctx.session()).lifecycle;
   return {
-    'reports:create': async (request) => (await lifecycle()).create(request),
+    'reports:create': async (request) => {
+      // A bank linked in another desk's built-in emulator is refused here, before a pending report is written.
+      const { items } = await ctx.session();
+      for (const itemId of request.itemIds) await items.requireOwnEmulator(itemId, 'make a report with it');
+      return (await lifecycle()).create(request);
+    },
     'reports:search': async (query) => ctx.store().reports.search({ environment: ctx.environment(), ...query }),
     'reports:get': async ({ reportId }) => {
       const summary = await requireReadyReport(ctx, reportId);

@@ -16,6 +16,8 @@ export interface ItemExchangeContext {
   gateway: PlaidGateway;
   environment: PlaidEnvironment;
   log: Logger;
+  /** On a team in emulator mode, this desk's emulator (emulator-per-desk.ts): kept with the Item's activity entry. */
+  emulatorId?: string | null;
 }
 
 /** Exchanges the public token and stores the Item (its access token only ever encrypted). */
@@ -73,7 +75,12 @@ export async function exchangeAndStoreItem(
         action: 'item_linked',
         applicantId,
         reportId: null,
-        detail: { itemId: added.id, institution: added.institutionName, accounts: accounts.length },
+        detail: {
+          itemId: added.id,
+          institution: added.institutionName,
+          accounts: accounts.length,
+          ...(ctx.emulatorId ? { emulator: ctx.emulatorId } : {}),
+        },
       });
       return added;
     });

@@ -9,6 +9,7 @@ import type { PlaidWebhook } from '../webhook-receiver';
 import { createHostedLinkSessions, type HostedLinkSessions } from './hosted-link';
 import { exchangeAndStoreItem, linkedAtPlaid } from './item-exchange';
 import { notFound } from '../service-context';
+import { emulatorOnAnotherDesk, itemInAnotherEmulator } from '../team/emulator-per-desk';
 
 /**
  * Bank connections (Plaid Items) of an applicant: Link tokens, public-token exchange (the access
@@ -35,6 +36,8 @@ export interface ItemServiceDeps {
   /** How often Hosted Link sessions are polled via /link/token/get (ms; default 3 s). */
   hostedPollMs?: number;
   clock?: () => Date;
+  /** On a team in emulator mode, this desk's built-in emulator (emulator-per-desk.ts); null otherwise. */
+  emulatorId?: string | null;
 }
 
 export const PLAID_LINK_SCRIPT_URL = 'https://cdn.plaid.com/link/v2/stable/link-initialize.js';
@@ -95,6 +98,7 @@ export class ItemService {
     let request = await this.linkRequest(applicantId, {});
     if (itemId) {
       const item = await this.requireItem(itemId);
+      await this.requireOwnEmulator(itemId, 're-link it');
       if (item.applicantId !== applicantId)
         throw new AppError({
           code: ErrorCodes.notFound,
@@ -122,13 +126,17 @@ export class ItemService {
   async complete(applicantId: string, publicToken: string, _metadata: LinkMetadataInput): Promise<Item> {
     await this.requireApplicant(applicantId);
     const { store, gateway, environment, log } = this;
+    const emulatorId = this.deps.emulatorId ?? null;
     // Should AssetDesk quit meanwhile, an exchange on its way gets the grace to answer and its Item to be stored.
-    return gateway.save(() => exchangeAndStoreItem({ store, gateway, environment, log }, applicantId, publicToken));
+    return gateway.save(() =>
+      exchangeAndStoreItem({ store, gateway, environment, log, emulatorId }, applicantId, publicToken),
+    );
   }
 
   /** After update-mode Link: ask Plaid whether the Item is healthy again, and record it. */
   async updateComplete(itemId: string): Promise<Item> {
     await this.requireItem(itemId);
+    await this.requireOwnEmulator(itemId, 're-link it');
     const error = await this.standingError(itemId);
     if (error?.error_code) {
       await this.markNeedsRelink(itemId, reasonOf({ ...error, error_code: error.error_code }));
@@ -155,6 +163,7 @@ export class ItemService {
   /** /item/get: marks an Item that reports ITEM_LOGIN_REQUIRED as needing re-link. */
   async check(itemId: string): Promise<Item> {
     await this.requireItem(itemId);
+    await this.requireOwnEmulator(itemId, 'check it');
     try {
       const error = await this.standingError(itemId);
       if (error?.error_code === 'ITEM_LOGIN_REQUIRED')
@@ -169,6 +178,8 @@ export class ItemService {
 
   async remove(itemId: string): Promise<void> {
     const item = await this.requireItem(itemId);
+    // Another desk's emulator would call the token unknown, read as already gone, while the bank lives on there.
+    if (item.status !== 'removed') await this.requireOwnEmulator(itemId, 'remove it at Plaid');
     if (item.status !== 'removed') await this.gateway.removeItem(await this.store.items.accessToken(itemId));
     await this.store.items.remove(itemId);
     await this.store.activity.append({
@@ -248,6 +259,15 @@ export class ItemService {
   private async redirectUri(): Promise<string | null> {
     if (this.environment === 'emulator') return null;
     return (await this.store.settings.value('oauthRedirectUri'))[this.environment] ?? null;
+  }
+
+  /**
+   * Refuses, saying at which desk to do it, a bank linked in another desk's built-in emulator (emulator-per-desk.ts):
+   * this desk's emulator does not know its access token.
+   */
+  async requireOwnEmulator(itemId: string, action: string): Promise<void> {
+    const found = await itemInAnotherEmulator(this.store, this.deps.emulatorId ?? null, itemId);
+    if (found) throw emulatorOnAnotherDesk('bank', found, action, 'linked');
   }
 
   private async requireItem(itemId: string): Promise<Item> {

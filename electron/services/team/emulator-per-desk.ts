@@ -40,12 +40,28 @@ export async function auditCopyInAnotherEmulator(
   return typeof made === 'string' && made !== emulatorId ? { by: created?.actor ?? 'another member' } : null;
 }
 
-/** The officer's refusal for what another desk's emulator made: where to do it instead. */
-export function emulatorOnAnotherDesk(what: string, found: { by: string }, action: string): AppError {
+/** Whose emulator the bank was linked in (its `item_linked` entry), when it is not `emulatorId`; null otherwise. */
+export async function itemInAnotherEmulator(
+  store: AssetDeskStore,
+  emulatorId: string | null,
+  itemId: string,
+): Promise<{ by: string } | null> {
+  if (!emulatorId) return null;
+  const item = await store.items.get(itemId);
+  if (!item || item.environment !== 'emulator') return null;
+  const linked = (await store.activity.list({ applicantId: item.applicantId })).find(
+    (entry) => entry.action === 'item_linked' && entry.detail.itemId === itemId,
+  );
+  const made = linked?.detail.emulator;
+  return typeof made === 'string' && made !== emulatorId ? { by: linked?.actor ?? 'another member' } : null;
+}
+
+/** The officer's refusal for what another desk's emulator made (`done`: made, linked): where to do it instead. */
+export function emulatorOnAnotherDesk(what: string, found: { by: string }, action: string, done = 'made'): AppError {
   return new AppError({
     code: EMULATOR_ON_ANOTHER_DESK,
     message:
-      `This ${what} was made in the built-in emulator of ${found.by}'s desk, which only that desk can reach, ` +
+      `This ${what} was ${done} in the built-in emulator of ${found.by}'s desk, which only that desk can reach, ` +
       `so AssetDesk cannot ${action} here. Do it at ${found.by}'s desk, or have the team's admin switch the team ` +
       'to Plaid Sandbox (Settings → Plaid environment), which every desk reaches.',
     retryable: false,
