@@ -43,7 +43,7 @@ export default defineConfig(({ mode }) => ({
           // The engine-neutral store tests again, on the team's PostgreSQL (tests/store/helpers.ts picks the engine).
           name: 'store-postgres',
           include: [
-            'tests/store/{repositories,loans,pipeline,search,folded-search,retention-export,underwriting-carry,transfer-evidence,at-rest,emulator-flow,report-views,unfinished-removals}.test.ts',
+            'tests/store/{repositories,loans,pipeline,search,folded-search,retention-export,underwriting-carry,transfer-evidence,ready-content,at-rest,emulator-flow,report-views,unfinished-removals}.test.ts',
           ],
           env: { ASSETDESK_STORE_ENGINE: 'postgres' },
           testTimeout: 30_000,
