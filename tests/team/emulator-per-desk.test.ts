@@ -133,6 +133,17 @@ describe("a team in emulator mode: each desk's emulator is its own", () => {
     await admin.handlers['items:remove']({ itemId: item.id });
   });
 
+  it("leaves a Hosted Link another desk's emulator made waiting, rather than reading it as expired", async () => {
+    const borrower = await createApplicant(admin.handlers, { loanNumber: 'LN-EMU-0006' });
+    const hosted = await admin.handlers['link:createHosted']({ applicantId: borrower.id });
+    // Before, the officer's emulator called its link token unknown and the link was ended as expired for the team.
+    expect((await officer.handlers['link:hostedStatus']({ hostedLinkId: hosted.hostedLinkId })).status).toBe('waiting');
+    const [session] = await admin.handlers['link:hostedSessions']({ applicantId: borrower.id });
+    expect(session).toMatchObject({ id: hosted.hostedLinkId, status: 'waiting' });
+    expect((await admin.handlers['link:hostedStatus']({ hostedLinkId: hosted.hostedLinkId })).status).toBe('waiting');
+    await admin.handlers['link:revokeHosted']({ hostedLinkId: hosted.hostedLinkId });
+  });
+
   it("the admin's retention sweep leaves a report made in the officer's emulator, and says where it lives", async () => {
     const { borrower, report } = await readyReport(officer, 'LN-EMU-0005');
     await officer.handlers['loans:setStatus']({ loanId: borrower.loanId, status: 'closed' });

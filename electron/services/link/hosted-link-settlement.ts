@@ -2,6 +2,7 @@ import type { LinkTokenGetResponse } from 'plaid';
 import { AppError, ErrorCodes } from '../../../shared/errors';
 import type { HostedLinkSessionRecord } from '../../db';
 import type { HostedLinkDeps } from './hosted-link';
+import { hostedLinkInAnotherEmulator } from '../team/emulator-per-desk';
 
 // After its first hour a session is checked once a minute: the applicant may take days, Plaid's rate limits do not.
 const YOUNG_MS = 60 * 60_000;
@@ -75,6 +76,8 @@ export function createSettlementTracker(deps: HostedLinkDeps) {
 async function settle(deps: HostedLinkDeps, hostedLinkId: string): Promise<HostedLinkSessionRecord> {
   const { store } = deps;
   const session = (await store.hostedLinkSessions.get(hostedLinkId))!;
+  // Another desk's emulator made it: this desk's would call its token unknown, and end a link still in use there.
+  if (await hostedLinkInAnotherEmulator(store, deps.emulatorId ?? null, session)) return session;
   const linkToken = session.status === 'waiting' ? await store.hostedLinkSessions.linkToken(hostedLinkId) : null;
   if (!linkToken) return session;
   let got: LinkTokenGetResponse;

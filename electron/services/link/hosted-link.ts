@@ -30,6 +30,8 @@ export interface HostedLinkDeps {
   lifetimeSeconds(): Promise<number>;
   /** How often young sessions are polled via /link/token/get (ms; default 3 s). */
   pollMs?: number;
+  /** On a team in emulator mode, this desk's built-in emulator (team/emulator-per-desk.ts); null otherwise. */
+  emulatorId?: string | null;
 }
 
 /**
@@ -137,7 +139,12 @@ async function openSession(deps: HostedLinkDeps, applicantId: string, deliveryMe
     action: 'hosted_link_created',
     applicantId,
     reportId: null,
-    detail: { hostedLinkId: session.id, expiration: created.expiration, deliveryMethod: deliveryMethod ?? null },
+    detail: {
+      hostedLinkId: session.id,
+      expiration: created.expiration,
+      deliveryMethod: deliveryMethod ?? null,
+      ...(deps.emulatorId ? { emulator: deps.emulatorId } : {}),
+    },
   });
   return { hostedLinkId: session.id, url: created.hosted_link_url, expiration: created.expiration };
 }

@@ -76,6 +76,7 @@ export class ItemService {
       addItem: (applicantId, publicToken, metadata) => this.complete(applicantId, publicToken, metadata),
       requireApplicant: (applicantId) => this.requireApplicant(applicantId),
       requireItem: (itemId) => this.requireItem(itemId),
+      emulatorId: deps.emulatorId ?? null,
       ...(deps.hostedPollMs ? { pollMs: deps.hostedPollMs } : {}),
     });
   }

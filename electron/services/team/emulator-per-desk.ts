@@ -56,6 +56,20 @@ export async function itemInAnotherEmulator(
   return typeof made === 'string' && made !== emulatorId ? { by: linked?.actor ?? 'another member' } : null;
 }
 
+/** Whose emulator made the Hosted Link (its `hosted_link_created` entry), when it is not `emulatorId`; null otherwise. */
+export async function hostedLinkInAnotherEmulator(
+  store: AssetDeskStore,
+  emulatorId: string | null,
+  session: { id: string; applicantId: string },
+): Promise<{ by: string } | null> {
+  if (!emulatorId) return null;
+  const created = (await store.activity.list({ applicantId: session.applicantId })).find(
+    (entry) => entry.action === 'hosted_link_created' && entry.detail.hostedLinkId === session.id,
+  );
+  const made = created?.detail.emulator;
+  return typeof made === 'string' && made !== emulatorId ? { by: created?.actor ?? 'another member' } : null;
+}
+
 /** The officer's refusal for what another desk's emulator made (`done`: made, linked): where to do it instead. */
 export function emulatorOnAnotherDesk(what: string, found: { by: string }, action: string, done = 'made'): AppError {
   return new AppError({
