@@ -231,6 +231,16 @@ describe("the loan's other reports, kept between opens", () => {
     expect(byBytes.size.reports).toBe(1);
     expect(byBytes.size.jsonBytes).toBeLessThanOrEqual(oneReport + 100);
 
+    // The evidence's JSON, once made for another report's open, counts too.
+    const byEvidence = new ReadyContentCache({ reports: 10, jsonBytes: 64 * 1024 * 1024 });
+    const kept = (await byEvidence.read(t.store, summaries[1]!))!;
+    expect(byEvidence.size.jsonBytes).toBe(oneReport);
+    const evidenceJson = kept.evidenceJson();
+    expect(byEvidence.size.jsonBytes).toBe(oneReport + evidenceJson.length);
+    const noRoomForEvidence = new ReadyContentCache({ reports: 10, jsonBytes: oneReport + 100 });
+    await noRoomForEvidence.read(t.store, summaries[1]!).then((read) => read!.evidenceJson());
+    expect(noRoomForEvidence.size).toEqual({ reports: 0, jsonBytes: 0 });
+
     // A report larger than the whole room is answered, never kept.
     const tooSmall = new ReadyContentCache({ reports: 10, jsonBytes: 10 });
     expect((await tooSmall.read(t.store, summaries[0]!))?.content.report.asset_report_id).toBe('plaid-alberta');

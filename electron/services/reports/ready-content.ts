@@ -14,7 +14,7 @@ export interface ReadyContent {
 
 interface Entry extends ReadyContent {
   readyAt: string;
-  /** The stored JSON's length: a fair upper bound of the parsed form's memory. */
+  /** The stored JSON's length (a fair upper bound of the parsed form's memory), plus the evidence's JSON once made. */
   size: number;
 }
 
@@ -24,10 +24,12 @@ export interface ReadyContentLimits {
 }
 
 /**
- * Two co-borrowers' heavy reports (about 35 MB of JSON each for 38,000 transactions) fit; a third evicts the oldest.
- * Most reports are well under a megabyte, so the count is what usually binds.
+ * A heavy report (38,000 transactions) is about 35 MB of JSON, and its evidence's JSON as much again once a
+ * co-borrower's report has asked for it (making it again is 140-190 ms): two co-borrowers' heavy reports fit whole
+ * (each open used to hold as much while it ran); a third evicts the oldest used. Most reports are a megabyte or two,
+ * so the count is what usually binds.
  */
-export const READY_CONTENT_LIMITS: ReadyContentLimits = { reports: 6, jsonBytes: 96 * 1024 * 1024 };
+export const READY_CONTENT_LIMITS: ReadyContentLimits = { reports: 6, jsonBytes: 160 * 1024 * 1024 };
 
 /** Lets whatever else waits on the main process's event loop (IPC calls, timers) run first. */
 export function nextTurn(): Promise<void> {
@@ -146,7 +148,13 @@ export class ReadyContentCache {
       size: text.length,
       content,
       evidence: () => (evidence ??= transferEvidence(content)),
-      evidenceJson: () => (evidenceJson ??= JSON.stringify(entry.evidence())),
+      evidenceJson: () => {
+        if (evidenceJson === undefined) {
+          evidenceJson = JSON.stringify(entry.evidence());
+          this.grow(report.id, entry, evidenceJson.length); // nearly the report's size again: most rows are withdrawals
+        }
+        return evidenceJson;
+      },
     };
     // The store changed or a report went while this one was being read: answered, not kept.
     if (drops === this.drops && store === this.store) this.keep(report.id, entry);
@@ -158,6 +166,18 @@ export class ReadyContentCache {
     this.evict(reportId);
     this.entries.set(reportId, entry);
     this.bytes += entry.size;
+    this.withinLimits();
+  }
+
+  /** A kept entry's memory grew (its evidence's JSON was made): counted, and the oldest go if that is too much. */
+  private grow(reportId: string, entry: Entry, bytes: number): void {
+    entry.size += bytes;
+    if (this.entries.get(reportId) !== entry) return;
+    this.bytes += bytes;
+    this.withinLimits();
+  }
+
+  private withinLimits(): void {
     for (const [id] of this.entries) {
       if (this.entries.size <= this.limits.reports && this.bytes <= this.limits.jsonBytes) break;
       this.evict(id);
