@@ -274,6 +274,10 @@ setInterval(() => undefined, 60_000);
       busy,
       pollMs: 50,
     });
+    // Desk B's queries take turns on its connection: a claim queued behind its first try ends once that try found
+    // the turn held. Released before, desk A could be done first and B would rightly not have waited.
+    await b.coordinator.tryClaim('rep-probe');
+    await b.coordinator.release('rep-probe');
     release();
     await Promise.all([first, second, third]);
     expect(order[0]).toBe('a1 waited=false');
