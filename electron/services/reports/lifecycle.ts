@@ -10,40 +10,23 @@ import type { PlaidErrorBody, PlaidGateway } from '../plaid-gateway';
 import { reportIn } from '../service-context';
 import type { PlaidWebhook } from '../webhook-receiver';
 import { createReportFetcher, type ReportFetcher } from './fetch';
-import {
-  createReportFailureRecorder,
-  markItemsNeedingRelink,
-  plaidErrorBodyOf,
-  type ReportFailureRecorder,
-} from './failures';
-import { certainlyNothingMade, outcomeUnknownAfterStop } from '../plaid-errors';
+import { createReportFailureRecorder, type ReportFailureRecorder } from './failures';
 import type { AssetReportGetResult } from '../../../shared/asset-report';
-import {
-  checkFilterAccounts,
-  checkReportRequest,
-  REPORT_ENDPOINTS,
-  REPORT_NOT_SENT,
-  REPORT_REQUESTED,
-  REPORT_SENT,
-  removalSent,
-  removeAtPlaid,
-  requestWasSent,
-  sendReportRequest,
-  type PlaidReportIds,
-  type ReportRequest,
-} from './plaid-requests';
+import { checkFilterAccounts, checkReportRequest, REPORT_REQUESTED, type ReportRequest } from './plaid-requests';
 
 import { emulatorOnAnotherDesk, reportInAnotherEmulator } from '../team/emulator-per-desk';
 import { createReportPoller, type CallWindow, type PollIntervals, type ReportPoller } from './poller';
-import { readyContent } from './ready-content';
+import { createReportRemoval, type ReportRemoval } from './removal';
+import { createReportResumption, type ReportResumption } from './resume';
+import { createReportSubmitter, type ReportSubmitter } from './submission';
 
 /**
  * The life of an Asset Report: create → pending → ready | failed → removed, crash-safe.
  *
  * The local "pending" row is written BEFORE Plaid is called and completed with Plaid's ids after,
- * so a crash can neither lose a report, nor make a second local one, nor send one request twice.
- * Readiness arrives by webhook where one can reach us and always by polling as well (see ./poller
- * and ./fetch).
+ * so a crash can neither lose a report, nor make a second local one, nor send one request twice
+ * (see ./submission). Readiness arrives by webhook where one can reach us and always by polling as
+ * well (see ./poller and ./fetch); removals are in ./removal.
  */
 
 export { CallWindow, DEFAULT_POLL_INTERVALS, GETS_PER_MINUTE_PER_REPORT, type PollIntervals } from './poller';
@@ -81,11 +64,13 @@ export class ReportLifecycle {
   private readonly clock: () => Date;
   private readonly crashAt: CrashPoint | null;
   private readonly log: Logger;
-  private readonly submitting = new Map<string, Promise<ReportRecord>>();
   private readonly toldCannotSave = new Set<string>();
   private readonly poller: ReportPoller;
   private readonly fetcher: ReportFetcher;
   private readonly recordFailure: ReportFailureRecorder;
+  private readonly submitter: ReportSubmitter;
+  private readonly removal: ReportRemoval;
+  private readonly resumption: ReportResumption;
   /** How this desk shares reports with the rest of the team (audit copies take their turn through it too). */
   readonly coordination: ReportCoordination;
   /** The per-report /asset_report/get window (tests read it). */
@@ -150,6 +135,42 @@ export class ReportLifecycle {
         );
       },
     });
+    this.submitter = createReportSubmitter({
+      store: deps.store,
+      gateway: deps.gateway,
+      environment: deps.environment,
+      items: deps.items,
+      coordination: this.coordination,
+      poller: this.poller,
+      log: this.log,
+      webhookUrl: deps.webhookUrl,
+      emulatorId: this.emulatorId,
+      recordFailure: this.recordFailure,
+      progress: (report, status, message) => this.progress(report, status, message),
+      crashPoint: (point) => this.crashPoint(point),
+    });
+    this.removal = createReportRemoval({
+      store: deps.store,
+      gateway: deps.gateway,
+      environment: deps.environment,
+      coordination: this.coordination,
+      log: this.log,
+      emulatorId: this.emulatorId,
+      progress: (report, status, message) => this.progress(report, status, message),
+      requireOwnEmulator: (reportId, action) => this.requireOwnEmulator(reportId, action),
+    });
+    this.resumption = createReportResumption({
+      store: deps.store,
+      environment: deps.environment,
+      coordination: this.coordination,
+      emulatorId: this.emulatorId,
+      poller: this.poller,
+      log: this.log,
+      desktop: deps.desktop,
+      recordFailure: this.recordFailure,
+      submitter: this.submitter,
+      removal: this.removal,
+    });
   }
 
   async create(request: ReportRequest): Promise<ReportRecord> {
@@ -179,108 +200,14 @@ export class ReportLifecycle {
     return this.createChild(reportId, 'filter', undefined, accountIdsToExclude);
   }
 
-  /**
-   * Every pending report of this environment carries on after a restart: with Plaid's ids it is
-   * polled; never sent (the app stopped between the pending row and the request) it is submitted now,
-   * attached to the same row; sent but without Plaid's answer saved it ends failed with an unknown
-   * outcome, never sent twice (Plaid may hold that report, whose token we cannot learn).
-   */
-  async resume(): Promise<void> {
-    // Removals first: a report whose removal was sent to Plaid is neither polled nor resubmitted.
-    const removing = this.coordination.finishesRemovals
-      ? await this.store.reports.listUnfinishedRemovals(this.environment)
-      : [];
-    for (const report of removing) await this.finishRemoval(report);
-    for (const report of await this.store.reports.listPending(this.environment))
-      if (!removing.some((r) => r.id === report.id)) await this.carryOn(report);
+  /** Every pending report of this environment carries on after a restart (see ./resume). */
+  resume(): Promise<void> {
+    return this.resumption.resume();
   }
 
-  /**
-   * A report another desk left (it closed or crashed): one still pending is carried on, one whose removal was
-   * sent to Plaid is removed.
-   */
-  async takeOver(reportId: string): Promise<void> {
-    const report = await this.store.reports.get(reportId);
-    // Another desk's emulator report waits for that desk: this desk's emulator would call its token unknown.
-    if (
-      report?.environment !== this.environment ||
-      report.status === 'removed' ||
-      (await reportInAnotherEmulator(this.store, this.emulatorId, reportId))
-    )
-      return this.coordination.release(reportId);
-    if (this.coordination.finishesRemovals && (await removalSent(this.store, reportId)))
-      return this.finishRemoval(report);
-    if (report.status === 'pending') await this.carryOn(report);
-    else await this.coordination.release(reportId);
-  }
-
-  /**
-   * A removal sent to Plaid before AssetDesk stopped, the report not yet marked removed here: sent again (Plaid's
-   * "already gone" counts as done) and recorded once. Should Plaid not answer, it is tried at the next start; the
-   * report is kept meanwhile (on a team this desk keeps holding it, so no other desk repeats the failure).
-   */
-  private async finishRemoval(report: ReportRecord): Promise<void> {
-    if (await reportInAnotherEmulator(this.store, this.emulatorId, report.id)) return;
-    if (!(await this.coordination.claim(report.id))) return;
-    try {
-      const reason = (await removalSent(this.store, report.id))?.detail.reason;
-      const token = report.plaidReportId ? await this.store.reports.reportToken(report.id) : null;
-      if (token) await this.deps.gateway.removeReport(token);
-      const removedHere = await this.store.transaction(async () => {
-        if (!(await this.store.reports.markRemoved(report.id))) return false;
-        await this.store.activity.append({
-          action: 'report_removed',
-          applicantId: report.applicantId,
-          reportId: report.id,
-          detail: {
-            plaidReportId: report.plaidReportId,
-            status: report.status,
-            removedAtPlaid: token !== null,
-            ...(typeof reason === 'string' ? { reason } : {}),
-            finishedAfterStop: true,
-          },
-        });
-        return true;
-      });
-      this.log.info('removal left unfinished by a stop is finished', { reportId: report.id, removedHere });
-      if (removedHere) await this.progress({ ...report, status: 'removed' }, 'removed');
-      await this.coordination.release(report.id);
-    } catch (error) {
-      this.log.warn('a removal left unfinished could not be finished; tried again at the next start', {
-        reportId: report.id,
-        code: (error as AppError).code,
-      });
-    }
-  }
-
-  private async carryOn(report: ReportRecord): Promise<void> {
-    // On a team, the desk that holds the report carries it on; the others leave it alone, as they leave another
-    // desk's emulator report to that desk.
-    if (await reportInAnotherEmulator(this.store, this.emulatorId, report.id)) return;
-    if (!(await this.coordination.claim(report.id))) return;
-    if (report.plaidReportId) {
-      this.log.info('resuming report', { reportId: report.id });
-      this.poller.start(report.id);
-    } else if (await requestWasSent(this.store, report.id)) {
-      // Sent, then the app stopped before Plaid's ids were saved: Plaid may have made and billed the report, and
-      // its token came only in the lost answer. Sending it again would bill a second one; the officer is told.
-      this.log.warn('report sent before a stop, its answer lost: not sent again', { reportId: report.id });
-      await this.recordFailure(report, plaidErrorBodyOf(outcomeUnknownAfterStop(REPORT_ENDPOINTS[report.kind])));
-    } else {
-      this.log.info('resubmitting report that never reached Plaid', { reportId: report.id });
-      await this.submit(report).catch((error: unknown) => {
-        this.log.warn('resubmission failed', { reportId: report.id, code: (error as AppError).code });
-        // Quitting before it left: it is sent at the next start, nothing to tell.
-        if (error instanceof AppError && error.code === ErrorCodes.stopping) return;
-        // No dialog waits for this answer (the officer asked before the restart): a refusal, which leaves no
-        // report behind, is said in a notice, as a report that failed later is.
-        if (error instanceof AppError && certainlyNothingMade(error))
-          this.deps.desktop.notify('Asset Report not made', `${report.applicantName}: ${error.message}`, {
-            title: 'Asset Report not made',
-            body: 'An Asset Report could not be made.',
-          });
-      });
-    }
+  /** A report another desk left is carried on or its removal finished (see ./resume). */
+  takeOver(reportId: string): Promise<void> {
+    return this.resumption.takeOver(reportId);
   }
 
   /** ASSETS webhooks: PRODUCT_READY → fetch now; ERROR → record Plaid's reason. */
@@ -321,39 +248,9 @@ export class ReportLifecycle {
     );
   }
 
-  async remove(reportId: string): Promise<void> {
-    const report = await this.requireReport(reportId);
-    if (report.status === 'removed') throw await this.alreadyRemoved(reportId);
-    await this.requireOwnEmulator(reportId, 'remove it at Plaid');
-    // On a team this desk holds the report while removing it: no other desk takes the removal over meanwhile.
-    await this.coordination.claim(reportId);
-    // A failed report too: one Plaid accepted (or may hold) goes at Plaid first; one it never named, here only.
-    const removedAtPlaid = await removeAtPlaid(this.deps, report);
-    const removedHere = await this.store.transaction(async () => {
-      // Another desk may have removed it meanwhile (Plaid answers its second removal as done): logged once.
-      if (!(await this.store.reports.markRemoved(reportId))) return false;
-      await this.store.activity.append({
-        action: 'report_removed',
-        applicantId: report.applicantId,
-        reportId,
-        detail: { plaidReportId: report.plaidReportId, status: report.status, removedAtPlaid },
-      });
-      return true;
-    });
-    await this.coordination.release(reportId);
-    readyContent.forget(reportId); // its decrypted content leaves memory with it
-    if (!removedHere) throw await this.alreadyRemoved(reportId);
-    this.log.info('report removed', { reportId, status: report.status, removedAtPlaid });
-  }
-
-  /** What the desk that came second is told: who removed the report (on a team, the activity log names them). */
-  private async alreadyRemoved(reportId: string): Promise<AppError> {
-    const entry = (await this.store.activity.list({ reportId })).find((e) => e.action === 'report_removed');
-    return new AppError({
-      code: ErrorCodes.conflict,
-      message: `This report was already removed${entry?.actor ? `, by ${entry.actor}` : ''}. There is nothing left to remove.`,
-      retryable: false,
-    });
+  /** Removes a report at Plaid and here (see ./removal). */
+  remove(reportId: string): Promise<void> {
+    return this.removal.remove(reportId);
   }
 
   /**
@@ -391,7 +288,7 @@ export class ReportLifecycle {
   }
 
   private inFlight(): Promise<unknown>[] {
-    return [...this.poller.inFlight(), ...this.fetcher.inFlight(), ...this.submitting.values()];
+    return [...this.poller.inFlight(), ...this.fetcher.inFlight(), ...this.submitter.inFlight()];
   }
 
   private crashPoint(point: CrashPoint): void {
@@ -415,121 +312,6 @@ export class ReportLifecycle {
       ...(message ? { message } : {}),
       summary: (await this.store.reports.summary(report.id)) ?? report,
     });
-  }
-
-  /** Sends a pending row to Plaid and attaches Plaid's ids; on refusal records Plaid's reason. */
-  private submit(pending: ReportRecord): Promise<ReportRecord> {
-    const running = this.submitting.get(pending.id);
-    if (running) return running;
-    // Should AssetDesk quit meanwhile, a request on its way gets the grace to answer and its ids to be saved. The
-    // polling starts outside that work: a poll is abandoned at once when AssetDesk stops, and done at the next start.
-    const work = this.deps.gateway
-      .save(() => this.sendAndAttach(pending))
-      .then((attached) => {
-        this.poller.start(attached.id);
-        return attached;
-      })
-      .finally(() => this.submitting.delete(pending.id));
-    this.submitting.set(pending.id, work);
-    return work;
-  }
-
-  private async sendAndAttach(pending: ReportRecord): Promise<ReportRecord> {
-    const { store, gateway } = this.deps;
-    // Written before the request leaves: after a crash, a row with this entry and no ids is never sent again.
-    await store.activity.append({
-      action: REPORT_SENT,
-      applicantId: pending.applicantId,
-      reportId: pending.id,
-      detail: { kind: pending.kind, ...(this.emulatorId ? { emulator: this.emulatorId } : {}) },
-    });
-    let reply: PlaidReportIds;
-    try {
-      reply = await sendReportRequest(pending, { store, gateway, webhook: this.deps.webhookUrl() });
-    } catch (error) {
-      const appError =
-        error instanceof AppError
-          ? error
-          : new AppError({ code: ErrorCodes.internal, message: 'Plaid could not start this report.', retryable: true });
-      if (appError.code === ErrorCodes.stopping) {
-        // AssetDesk began to quit before the request reached Plaid: it stays pending, and is sent at the next start.
-        await store.activity.append({
-          action: REPORT_NOT_SENT,
-          applicantId: pending.applicantId,
-          reportId: pending.id,
-          detail: { kind: pending.kind },
-        });
-        throw appError;
-      }
-      // Sent, and AssetDesk stopped waiting for the answer: at the next start it ends failed, outcome unknown, as
-      // after a crash (REPORT_SENT stands), and is never sent twice.
-      if (gateway.stopping && !certainlyNothingMade(appError)) throw appError;
-      // Nothing at Plaid: the row would only be a "Failed" report of nothing; the officer reads the error instead.
-      if (certainlyNothingMade(appError)) await this.discardNeverMade(pending, appError);
-      else await this.recordFailure(pending, plaidErrorBodyOf(appError));
-      throw appError;
-    }
-    this.crashPoint('after-plaid-reply');
-    try {
-      await store.reports.attachPlaid(pending.id, {
-        plaidReportId: reply.asset_report_id,
-        reportToken: reply.asset_report_token,
-      });
-    } catch (error) {
-      // The row went away meanwhile (its loan file deleted, the report removed): nothing here will ever hold this
-      // token again, so the report goes at Plaid now rather than stay there, unreachable, for good.
-      if (error instanceof AppError && error.code === ErrorCodes.notFound)
-        await gateway.removeReport(reply.asset_report_token).then(
-          () => this.log.info('report made after its row was removed: removed at Plaid', { reportId: pending.id }),
-          (failure: unknown) =>
-            this.log.warn('report made after its row was removed could not be removed at Plaid', {
-              reportId: pending.id,
-              plaidReportId: reply.asset_report_id,
-              code: (failure as AppError).code,
-            }),
-        );
-      throw error;
-    }
-    this.log.info('report submitted', {
-      reportId: pending.id,
-      kind: pending.kind,
-      plaidReportId: reply.asset_report_id,
-    });
-    return this.requireReport(pending.id);
-  }
-
-  /**
-   * Plaid refused the request, so no report exists there: the pending row is deleted and the refusal logged in
-   * one step (a crash before it leaves the row pending, to be resubmitted; after it, nothing is left to lose).
-   */
-  private async discardNeverMade(pending: ReportRecord, error: AppError): Promise<void> {
-    const discarded = await this.store.transaction(async () => {
-      const current = await this.store.reports.get(pending.id);
-      if (!current || current.status !== 'pending' || current.plaidReportId) return false;
-      await this.store.activity.append({
-        action: 'report_not_made',
-        applicantId: pending.applicantId,
-        reportId: pending.id,
-        detail: { kind: pending.kind, code: error.code, requestId: error.requestId ?? null },
-      });
-      return this.store.reports.deleteNeverMade(pending.id);
-    });
-    if (!discarded) return;
-    this.log.warn('report not made: Plaid refused it', {
-      reportId: pending.id,
-      code: error.code,
-      requestId: error.requestId,
-    });
-    // ITEM_LOGIN_REQUIRED: the bank is marked for re-linking, as for a report that failed later.
-    await markItemsNeedingRelink(
-      { store: this.store, environment: this.environment, items: this.deps.items },
-      pending,
-      error.code,
-      [],
-    );
-    // The screens drop the row (they reload their lists on any progress event); the message is the create's error.
-    await this.progress({ ...pending, status: 'removed' }, 'removed', error.message);
-    await this.coordination.release(pending.id);
   }
 
   /** Refuses, saying at which desk to do it, what another desk's built-in emulator made (emulator-per-desk.ts). */
@@ -562,7 +344,7 @@ export class ReportLifecycle {
     await this.coordination.claim(pending.id);
     this.crashPoint('after-pending');
     await this.progress(pending, 'pending');
-    return this.submit(pending);
+    return this.submitter.submit(pending);
   }
 
   private async createChild(
