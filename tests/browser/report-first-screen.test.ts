@@ -313,3 +313,51 @@ test('the table draws the rows in view first; the rows beyond its edges follow o
   expect(Math.max(...(await rowIndexes()))).toBe(100 + inView + overscan - 1 + 2);
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });
+
+/**
+ * In the page, from now on: when the report's first frame was on screen, as Element Timing reports the paint of its
+ * id (drawn with its title; marked here as it enters the DOM, so the figure does not rest on the app's own mark).
+ */
+const WATCH_REPORT_SHOWN = `(() => {
+  window.reportShownAt = undefined;
+  new PerformanceObserver((list, paints) => {
+    const entry = list.getEntries().find((e) => e.identifier === 'test-report-id');
+    if (!entry) return;
+    paints.disconnect();
+    window.reportShownAt = entry.renderTime;
+  }).observe({ type: 'element' });
+  const observer = new MutationObserver(() => {
+    const id = document.querySelector('[data-testid=report-id]');
+    if (!id) return;
+    observer.disconnect();
+    id.setAttribute('elementtiming', 'test-report-id');
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+})()`;
+
+test('the report’s later reads wait until its first frame is on screen', async () => {
+  const errorsBefore = pageErrors.length;
+  await onPipeline();
+  await page.evaluate(() => performance.clearResourceTimings());
+  await page.evaluate(WATCH_REPORT_SHOWN);
+  await openByAddress(reportId);
+  // Every later read done: the findings (the loan, settings, the report's text) and the table's whole view.
+  await page.getByTestId('findings-counts').waitFor();
+  await page.getByTestId('tab-transactions').click();
+  await page.locator('[data-testid=txn-table][data-complete=true]').waitFor();
+  const { shownAt, calls } = await page.evaluate(() => ({
+    shownAt: (window as unknown as { reportShownAt?: number }).reportShownAt,
+    calls: performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.includes('/__bridge/invoke/'))
+      .map((e) => ({ channel: decodeURIComponent(e.name.split('/__bridge/invoke/')[1]!), start: e.startTime })),
+  }));
+  expect(shownAt).toBeGreaterThan(0);
+  // The first screen is the one read the frame needs; the first call of the open.
+  expect(calls[0]?.channel).toBe('reports:view');
+  const later = calls.slice(1);
+  for (const channel of ['reports:view', 'reports:get', 'loans:get', 'underwriting:otherReports'])
+    expect(later.map((c) => c.channel)).toContain(channel);
+  expect(later.filter((c) => c.start < shownAt!)).toEqual([]);
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});

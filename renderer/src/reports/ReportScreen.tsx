@@ -18,7 +18,7 @@ import { InsightsNotice } from './InsightsNotice';
 import { accountFullLabel } from './transactions';
 import type { ReportView } from './report-analysis';
 import { arrivedOpening, releaseOpening } from './report-or-summary';
-import { loadReport, prepareReport, type LoadedReport } from './report-loading';
+import { REPORT_SHOWN, loadReport, prepareReport, type LoadedReport } from './report-loading';
 import { BackLink, ReportNotReady } from './ReportNotReady';
 import { useWholeColumns } from './use-whole-view';
 import { preloadPdfWhenIdle, readPdfWhenIdle } from './pdf-preload';
@@ -90,7 +90,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   const inputs = useSettled(data.findingsInputs);
   const loan = inputs?.loan ?? null;
   const { head: content } = view;
-  const whole = useWholeColumns(summary.id, view);
+  const whole = useWholeColumns(summary.id, view, data.shown);
   const report = content.report;
   const [tab, setTab] = useState<Tab>('summary');
   const [visited, setVisited] = useState<Set<Tab>>(() => new Set(['summary']));
@@ -155,9 +155,9 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
     setTab(next);
     setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
   });
-  // The PDF is read as the report opens, and opened in pdf.js once the findings are shown (before, pdf.js's parsing
-  // would compete with their analysis for the processor).
-  useEffect(() => readPdfWhenIdle(summary.id), [summary.id]);
+  // The PDF is read once the report is on screen, and opened in pdf.js once the findings are shown (before, pdf.js's
+  // parsing would compete with their analysis for the processor).
+  useEffect(() => readPdfWhenIdle(summary.id, data.shown), [summary.id, data.shown]);
   // The findings are done, failed, or cannot be worked out (no loan): the PDF may be opened now.
   const findingsSettled =
     analysis !== null || analyzed.error !== null || (inputs !== null && !analysisInput) || !data.analysis;
@@ -222,7 +222,9 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
       <BackLink onBack={onBack} />
       <header className="rp-header" data-testid="report-header">
         <div className="rp-header-title">
-          <h1 data-testid="report-title">Asset Report · {title}</h1>
+          <h1 data-testid="report-title" elementtiming={REPORT_SHOWN}>
+            Asset Report · {title}
+          </h1>
           <ReportStatusChip status={summary.status} />
           {summary.kind !== 'create' && (
             <span className="chip chip-neutral" data-testid="report-kind">

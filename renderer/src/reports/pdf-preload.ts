@@ -21,17 +21,23 @@ export const loadedPdfViewer = () => loaded;
 const IDLE_WITHIN_MS = 2000;
 
 /**
- * Once the report screen is idle: loads the viewer's code and reads the report's PDF. Returns the cleanup for when
- * the report screen closes (the bytes are dropped if they were never opened).
+ * Once the report is on screen (`shown`) and the screen is idle: loads the viewer's code and reads the report's PDF.
+ * Returns the cleanup for when the report screen closes (the bytes are dropped if they were never opened).
  */
-export function readPdfWhenIdle(reportId: string): () => void {
+export function readPdfWhenIdle(reportId: string, shown: Promise<void>): () => void {
   let forget: (() => void) | null = null;
-  const cancelStart = whenIdle(() => {
-    forget = readPdfBytesAhead(reportId);
-    void loadPdfViewer().catch(() => undefined); // the PDF tab's own lazy load shows the error and retries
-  }, IDLE_WITHIN_MS);
+  let cancelStart: (() => void) | null = null;
+  let closed = false;
+  void shown.then(() => {
+    if (closed) return;
+    cancelStart = whenIdle(() => {
+      forget = readPdfBytesAhead(reportId);
+      void loadPdfViewer().catch(() => undefined); // the PDF tab's own lazy load shows the error and retries
+    }, IDLE_WITHIN_MS);
+  });
   return () => {
-    cancelStart();
+    closed = true;
+    cancelStart?.();
     forget?.();
   };
 }

@@ -7,9 +7,15 @@ import type {
   StoredAccountConfirmation,
 } from '../../../shared/domain';
 import type { ReportFunds, SourcedDeposit } from '../../../shared/underwriting';
-import { afterNextPaint } from '../ui';
+import { afterShown } from '../ui';
 import { analysisWorker, openAnalysis, readReportView, type ReportAnalysis, type ReportView } from './report-analysis';
 import { viewOrSummary, type OpeningReport } from './report-or-summary';
+
+/**
+ * The Element Timing name of the report's title (see ReportScreen): once the frame that shows it is on screen, the
+ * report's later reads start. Started sooner, their answers' work would share the cores with drawing that frame.
+ */
+export const REPORT_SHOWN = 'report-shown';
 
 /**
  * What the report screen loads: the first screen of the report's view (see ./report-or-summary), then, once it is
@@ -24,6 +30,8 @@ export interface LoadedReport {
   findingsInputs: Promise<FindingsInputs> | null;
   /** The underwriting analysis, run off the page's main thread (see ./report-analysis). */
   analysis: ReportAnalysis | null;
+  /** Resolves once the report's first frame is on screen (see REPORT_SHOWN): the later reads wait for it. */
+  shown: Promise<void>;
 }
 
 export interface FindingsInputs {
@@ -78,12 +86,14 @@ export async function loadReport(reportId: string): Promise<LoadedReport> {
 /** The screen's data from the first screen's answer: the view read in place, the rest asked for after the paint. */
 export function prepareReport({ summary, view: block }: OpeningReport): LoadedReport {
   const view = block ? readReportView(block) : null;
-  if (!view) return { summary, view, findingsInputs: null, analysis: null };
+  if (!view) return { summary, view, findingsInputs: null, analysis: null, shown: Promise.resolve() };
   const reportId = summary.id;
-  // Asked for once the report is painted: their requests would hold its first paint back by a few ms.
-  const findingsInputs = afterNextPaint().then(() => loadFindingsInputs(summary));
+  // Watched from before the screen renders, so the title's first frame is the one seen.
+  const shown = afterShown(REPORT_SHOWN);
+  // Asked for once the report is on screen: their requests would hold its first frame back by a few ms.
+  const findingsInputs = shown.then(() => loadFindingsInputs(summary));
   const analysis = openAnalysis(summary.id, async () => {
-    await afterNextPaint(); // the summary's months ask as soon as it is shown: the report's text must not hold it back
+    await shown; // the summary's months ask as soon as it is shown: the report's text must not hold it back
     const [{ contentJson }, others] = await Promise.all([
       api.reportsGet({ reportId }),
       // Without them a transfer from another bank reads as unsourced, and funds to close is this report's alone:
@@ -92,5 +102,5 @@ export function prepareReport({ summary, view: block }: OpeningReport): LoadedRe
     ]);
     return { contentJson, ...others };
   });
-  return { summary, view, findingsInputs, analysis };
+  return { summary, view, findingsInputs, analysis, shown };
 }

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
-import { afterNextPaint } from '../ui';
 import { isCompleteView } from '../../../shared/report-view';
 import { readViewColumns, type ReportView } from './report-analysis';
 import type { TransactionColumns } from './transactions';
@@ -14,10 +13,10 @@ export interface WholeColumns {
 
 /**
  * The report's transactions as the table reads them. The screen opens from the view's first screen (the newest
- * rows, a few KB); the whole view is asked for once that first screen is painted, so its megabytes never hold
+ * rows, a few KB); the whole view is asked for once that first screen is on screen, so its megabytes never hold
  * the first paint back, and it replaces the first screen's columns when it arrives (the same rows come first).
  */
-export function useWholeColumns(reportId: string, first: ReportView): WholeColumns {
+export function useWholeColumns(reportId: string, first: ReportView, shown: Promise<void>): WholeColumns {
   const [attempt, setAttempt] = useState(0);
   const [state, setState] = useState<{ from: ReportView; columns: TransactionColumns | null; error: unknown }>({
     from: first,
@@ -28,7 +27,7 @@ export function useWholeColumns(reportId: string, first: ReportView): WholeColum
   useEffect(() => {
     if (complete) return;
     let current = true;
-    void afterNextPaint()
+    void shown
       .then(() => api.reportsView({ reportId, part: 'whole' }))
       .then(({ view }) => {
         const columns = readViewColumns(view);
@@ -45,7 +44,7 @@ export function useWholeColumns(reportId: string, first: ReportView): WholeColum
     return () => {
       current = false;
     };
-  }, [reportId, first, complete, attempt]);
+  }, [reportId, first, complete, attempt, shown]);
   const retry = useCallback(() => {
     setState({ from: first, columns: null, error: null });
     setAttempt((n) => n + 1);

@@ -31,3 +31,38 @@ export function usePainted(): boolean {
   }, []);
   return painted;
 }
+
+/** Element Timing's view of an entry: the name given by the element's `elementtiming` attribute. */
+type ElementTimingEntry = PerformanceEntry & { identifier?: string };
+
+/**
+ * Resolves once the browser has shown a frame with the element marked `elementtiming={identifier}` in it, as
+ * Element Timing reports (its first paint, once on screen), or after `fallbackMs` at most: an element never
+ * painted (a hidden window, one shown before this call) must not hold back what waits. For work that would
+ * otherwise share the cores with drawing and showing that frame. Where Element Timing is missing: afterNextPaint.
+ */
+export function afterShown(identifier: string, fallbackMs = 100): Promise<void> {
+  if (typeof PerformanceObserver !== 'function' || !PerformanceObserver.supportedEntryTypes.includes('element'))
+    return afterNextPaint();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      observer.disconnect();
+      resolve();
+    };
+    const timer = setTimeout(done, fallbackMs);
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => (e as ElementTimingEntry).identifier === identifier)) done();
+    });
+    observer.observe({ type: 'element' });
+  });
+}
+
+declare module 'react' {
+  // The type parameter must match React's own declaration for the two to merge.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface HTMLAttributes<T> {
+    /** Element Timing's name for the element (see afterShown); React passes it to the DOM as written. */
+    elementtiming?: string;
+  }
+}

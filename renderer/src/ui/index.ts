@@ -6,7 +6,7 @@ export { ToastProvider, useToast, type ToastInput } from './Toast';
 export { Chip, ApplicantStatusChip, ItemStatusChip, ReportStatusChip, applicantStatusText } from './Chip';
 export { useLoad, useDebounced, usePromised, type LoadState } from './useLoad';
 export { useDocumentTitle } from './useDocumentTitle';
-export { afterNextPaint, usePainted } from './afterNextPaint';
+export { afterNextPaint, afterShown, usePainted } from './afterNextPaint';
 export { whenIdle } from './idle';
 export { boundedBoxHeight, useFixedRowWindow, type PlacedRow } from './virtual-scroll';
 export * from './format';
