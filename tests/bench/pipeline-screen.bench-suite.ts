@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
-import { launchChromium } from '../browser/support/chromium';
+import { launchBenchChromium } from '../browser/support/chromium';
 import { newLoanInput } from '../helpers/applicant';
 import { median } from './measure';
 import { buildRenderer, memoryKeytar, openSeedStore, startSeededBridge } from './renderer-seed';
@@ -78,7 +78,7 @@ export const suite: BenchSuite = {
 
       const rssBefore = process.memoryUsage().rss;
       const bridge = await startSeededBridge(userDataDir, staticDir, keytar);
-      const browser = await launchChromium();
+      const browser = await launchBenchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         await page.goto(bridge.url);

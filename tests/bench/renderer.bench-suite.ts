@@ -22,7 +22,7 @@ import {
   settledPipeline,
   timeInPage,
 } from './renderer-pages';
-import { launchChromium } from '../browser/support/chromium';
+import { launchBenchChromium } from '../browser/support/chromium';
 import {
   buildRenderer,
   memoryKeytar,
@@ -78,7 +78,7 @@ export const suite: BenchSuite = {
 
     const bridge = await startSeededBridge(userDataDir, staticDir, keytar);
     const peerServer = await serveFolder(peerDir);
-    const browser = await launchChromium();
+    const browser = await launchBenchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(bridge.url);

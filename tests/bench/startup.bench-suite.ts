@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { BenchSuite } from './types';
-import { launchChromium } from '../browser/support/chromium';
+import { launchBenchChromium } from '../browser/support/chromium';
 import { median } from './measure';
 import { buildRenderer } from './renderer-seed';
 
@@ -56,7 +56,7 @@ export const suite: BenchSuite = {
         if (value.startsWith('BENCH ')) return JSON.parse(value.slice(6)) as Record<string, number | string>;
       }
     };
-    const browser = await launchChromium();
+    const browser = await launchBenchChromium();
     try {
       await next(); // seeded
       const toScreen: number[] = [];
