@@ -6,14 +6,15 @@ import { PropertyAddress } from '../../shared/domain';
 
 test('the Plaid Dashboard path to the keys is given one way: Developers → Keys', () => {
   expect(OFFICER_MESSAGES.INVALID_API_KEYS).toContain('Plaid Dashboard (Developers → Keys)');
-  const settings = readFileSync('renderer/src/settings/SettingsScreen.tsx', 'utf8');
+  // The keys' panel of Settings (renderer/src/settings, one file per section).
+  const settings = readFileSync('renderer/src/settings/PlaidKeysSection.tsx', 'utf8');
   expect(settings).toContain('Plaid Dashboard (Developers → Keys)');
   for (const text of [settings, readFileSync('electron/services/plaid-messages.ts', 'utf8')])
     expect(text).not.toMatch(/Team Settings → Keys|Dashboard → Keys/);
 });
 
 test('keys Plaid rejects are told once, not as “Plaid rejected these keys: Plaid rejected …”', () => {
-  const settings = readFileSync('renderer/src/settings/SettingsScreen.tsx', 'utf8');
+  const settings = readFileSync('renderer/src/settings/PlaidKeysSection.tsx', 'utf8');
   expect(settings).not.toContain('Plaid rejected these keys:');
 });
 
