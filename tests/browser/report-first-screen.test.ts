@@ -361,3 +361,32 @@ test('the report’s later reads wait until its first frame is on screen', async
   expect(later.filter((c) => c.start < shownAt!)).toEqual([]);
   expect(pageErrors.slice(errorsBefore)).toEqual([]);
 });
+
+/** In the page, from now on: when the account cards beyond the first frame's entered the DOM. */
+const WATCH_MORE_CARDS = `((firstFrame) => {
+  window.moreCardsAt = undefined;
+  const observer = new MutationObserver(() => {
+    if (document.querySelectorAll('[data-testid=account-card]').length <= firstFrame) return;
+    observer.disconnect();
+    window.moreCardsAt = performance.now();
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+})`;
+
+test('the cards below the first frame are drawn once that frame is on screen', async () => {
+  const errorsBefore = pageErrors.length;
+  await onPipeline();
+  await page.evaluate(WATCH_REPORT_SHOWN);
+  await page.evaluate(`${WATCH_MORE_CARDS}(3)`); // AccountsSection's FIRST_FRAME_CARDS
+  await openByAddress(manyAccountsId);
+  await expect.poll(() => page.getByTestId('account-card').count()).toBe(MANY_ACCOUNTS);
+  // Element Timing reports the frame a moment after it is on screen.
+  await page.waitForFunction(() => (window as unknown as { reportShownAt?: number }).reportShownAt !== undefined);
+  const { shownAt, moreCardsAt } = await page.evaluate(() => {
+    const marks = window as unknown as { reportShownAt?: number; moreCardsAt?: number };
+    return { shownAt: marks.reportShownAt, moreCardsAt: marks.moreCardsAt };
+  });
+  expect(shownAt).toBeGreaterThan(0);
+  expect(moreCardsAt).toBeGreaterThan(shownAt!);
+  expect(pageErrors.slice(errorsBefore)).toEqual([]);
+});

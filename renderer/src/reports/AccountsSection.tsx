@@ -71,9 +71,18 @@ export function totalsByType(report: AssetReport): {
 /** Account cards in the report's first frame; the others (below the fold on any screen) follow that frame. */
 const FIRST_FRAME_CARDS = 3;
 
-export function AccountsSection({ report, analysis }: { report: AssetReport; analysis: UnderwritingAnalysis | null }) {
+export function AccountsSection({
+  report,
+  analysis,
+  shown,
+}: {
+  report: AssetReport;
+  analysis: UnderwritingAnalysis | null;
+  /** The report's first frame on screen: the other cards wait for it (see usePainted). */
+  shown?: Promise<void>;
+}) {
   const { totals, assets, debts, otherCurrencyAccounts } = totalsByType(report);
-  const painted = usePainted();
+  const painted = usePainted(shown);
   let cards = 0;
   return (
     <>

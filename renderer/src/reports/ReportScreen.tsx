@@ -355,7 +355,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
         {summary.kind === 'refresh' && summary.parentId && (
           <ChangesSinceParent parentId={summary.parentId} diffWith={data.analysis?.diff ?? noDiff} />
         )}
-        <MemoAccountsSection report={report} analysis={analysis} />
+        <MemoAccountsSection report={report} analysis={analysis} shown={data.shown} />
         <MonthlySummary months={data.analysis?.months ?? noMonths} />
       </div>
 
@@ -374,6 +374,7 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
             accounts={accounts}
             focus={focus}
             onClearFocus={() => setFocus(null)}
+            shown={data.shown}
           />
         )}
       </div>

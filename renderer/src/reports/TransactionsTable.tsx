@@ -43,6 +43,8 @@ interface Props {
   accounts: { id: string; label: string }[];
   focus: TransactionsFocus | null;
   onClearFocus(): void;
+  /** The report's first frame on screen: the rows beyond the box's edges wait for it (see usePainted). */
+  shown?: Promise<void>;
 }
 
 /**
@@ -51,7 +53,7 @@ interface Props {
  * Until every transaction is here, the table shows the newest ones in the report's order, holds a row's place
  * for each of the others (the scroll bar already has its final size), and its filters wait.
  */
-export function TransactionsTable({ columns, total, failure, accounts, focus, onClearFocus }: Props) {
+export function TransactionsTable({ columns, total, failure, accounts, focus, onClearFocus, shown }: Props) {
   const { hasInsights } = columns;
   const complete = columns.count === total;
   const ids = useId();
@@ -106,6 +108,7 @@ export function TransactionsTable({ columns, total, failure, accounts, focus, on
     overscan: 10,
     scrollRef,
     initialHeight: SCROLL_BOX_HEIGHT.px,
+    shown,
   });
 
   const rowCount = complete ? visible.length : total;

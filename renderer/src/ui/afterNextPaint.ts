@@ -18,17 +18,19 @@ export function afterNextPaint(): Promise<void> {
 
 /**
  * False in a component's first render and until the frame that shows it is painted, then true: for what may
- * follow the first frame (rows beyond the visible ones, cards below the fold) without holding it back.
+ * follow the first frame (rows beyond the visible ones, cards below the fold) without holding it back. Given
+ * `after` (a screen's first frame on screen, see afterShown), it waits for that too, then for the next paint.
  */
-export function usePainted(): boolean {
+export function usePainted(after?: Promise<void>): boolean {
   const [painted, setPainted] = useState(false);
   useEffect(() => {
     let current = true;
-    void afterNextPaint().then(() => current && setPainted(true));
+    const shown = after ? after.then(afterNextPaint) : afterNextPaint();
+    void shown.then(() => current && setPainted(true));
     return () => {
       current = false;
     };
-  }, []);
+  }, [after]);
   return painted;
 }
 

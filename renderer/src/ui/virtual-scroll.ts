@@ -21,11 +21,13 @@ export function useFixedRowWindow(options: {
   overscan: number;
   scrollRef: RefObject<HTMLElement | null>;
   initialHeight: () => number;
+  /** The screen's first frame on screen: the overscan waits for it too (see usePainted). */
+  shown?: Promise<void>;
 }): { totalSize: number; rows: PlacedRow[] } {
   const { count, rowHeight, overscan, scrollRef } = options;
   const [height, setHeight] = useState(options.initialHeight);
   // The first frame draws only the rows in view; the overscan follows once it is painted.
-  const painted = usePainted();
+  const painted = usePainted(options.shown);
   // The first row at the box's top: a scroll within one row changes nothing, so it renders nothing.
   const [firstInView, setFirstInView] = useState(0);
   useEffect(() => {
