@@ -6,7 +6,7 @@ import { NewLoanInput } from '../../shared/domain';
 import type { ResponseOf } from '../../shared/ipc/contract';
 import { analyzeInContext } from '../../shared/underwriting';
 import { borrowerInput, newLoanInput } from '../helpers/applicant';
-import { FAKE_ACCESS_TOKEN } from '../helpers/fake-tokens';
+import { storeReadyContent } from '../helpers/ready-report';
 import { requireKeychain } from '../helpers/keychain';
 import { albertasReport } from '../underwriting/couple-fixture';
 import { report } from '../underwriting/fixtures';
@@ -48,37 +48,8 @@ describe("loans:fundsToClose: the loan's current reports together", () => {
     ],
   });
 
-  let saved = 0;
-  async function stored(loanId: string, applicantId: string, content: AssetReportGetResult): Promise<string> {
-    saved += 1;
-    const environment = h.services.internals.environment();
-    const item = await store().items.add({
-      applicantId,
-      environment,
-      plaidItemId: `item-${saved}`,
-      accessToken: FAKE_ACCESS_TOKEN,
-      institutionId: 'ins_109508',
-      institutionName: 'First Platypus Bank',
-      accounts: [],
-    });
-    const pending = await store().reports.createPending({
-      loanId,
-      applicantId,
-      environment,
-      daysRequested: 90,
-      itemIds: [item.id],
-      kind: 'create',
-      parentId: null,
-      includeApplicantDetails: true,
-    });
-    await store().reports.markReady(pending.id, {
-      reportJson: JSON.stringify(content),
-      pdf: new Uint8Array([37, 80, 68, 70]),
-      summary: { totalBalance: 0, accountCount: 1, earliestHistoryDate: null },
-      readyAt: `${content.report.date_generated.slice(0, 10)}T19:00:00.000Z`,
-    });
-    return pending.id;
-  }
+  const stored = (loanId: string, applicantId: string, content: AssetReportGetResult) =>
+    storeReadyContent(store(), { loanId, applicantId, content, environment: h.services.internals.environment() });
 
   /** Through the dispatcher, as the renderer's call arrives: the request and the answer checked by the contract. */
   async function fundsToClose(loanId: unknown): Promise<ResponseOf<'loans:fundsToClose'>> {

@@ -5,8 +5,9 @@ import {
   recountLoanFindings,
   underwritingConfirmationHandlers,
 } from '../../electron/services/features/underwriting';
-import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
+import { applicantInput, tempStore } from './helpers';
 import { addApplicant } from '../helpers/applicant';
+import { storeReadyContent } from '../helpers/ready-report';
 import { albertasReport, janesReport } from '../underwriting/couple-fixture';
 
 /**
@@ -45,41 +46,8 @@ describe("funds to close over the loan's current reports", () => {
     return { loan, applicantId: primary.id };
   }
 
-  let saved = 0;
-  async function stored(
-    loanId: string,
-    applicantId: string,
-    content: AssetReportGetResult,
-    parentId: string | null = null,
-  ): Promise<string> {
-    saved += 1;
-    const item = await t.store.items.add({
-      applicantId,
-      environment: 'sandbox',
-      plaidItemId: `item-${saved}`,
-      accessToken: ACCESS_TOKEN,
-      institutionId: 'ins_109508',
-      institutionName: 'First Platypus Bank',
-      accounts: [],
-    });
-    const pending = await t.store.reports.createPending({
-      loanId,
-      applicantId,
-      environment: 'sandbox',
-      daysRequested: 90,
-      itemIds: [item.id],
-      kind: parentId ? 'refresh' : 'create',
-      parentId,
-      includeApplicantDetails: true,
-    });
-    await t.store.reports.markReady(pending.id, {
-      reportJson: JSON.stringify(content),
-      pdf: new Uint8Array([37, 80, 68, 70]),
-      summary: { totalBalance: 0, accountCount: 1, earliestHistoryDate: null },
-      readyAt: `${content.report.date_generated.slice(0, 10)}T19:00:00.000Z`,
-    });
-    return pending.id;
-  }
+  const stored = (loanId: string, applicantId: string, content: AssetReportGetResult, parentId: string | null = null) =>
+    storeReadyContent(t.store, { loanId, applicantId, content, parentId });
 
   it('adds the current reports, the joint account once, leaving out a report its refresh replaced', async () => {
     const { loan, applicantId } = await loanFile();

@@ -2,8 +2,9 @@ import type { AssetReportGetResult } from '../../shared/asset-report';
 import { readAssetReport, type ReportFunds } from '../../shared/underwriting';
 import { recountLoanFindings, underwritingConfirmationHandlers } from '../../electron/services/features/underwriting';
 import { ReadyContentCache, readyContent } from '../../electron/services/reports/ready-content';
-import { applicantInput, ACCESS_TOKEN, onPostgres, tempStore } from './helpers';
+import { applicantInput, onPostgres, tempStore } from './helpers';
 import { addApplicant } from '../helpers/applicant';
+import { storeReadyContent } from '../helpers/ready-report';
 import { albertasReport, janesReport } from '../underwriting/couple-fixture';
 
 /**
@@ -18,41 +19,8 @@ describe("the loan's other reports, kept between opens", () => {
   afterEach(() => t.cleanup());
   const now = new Date('2026-04-01T12:00:00');
 
-  let saved = 0;
-  async function stored(
-    loanId: string,
-    applicantId: string,
-    content: AssetReportGetResult,
-    parentId: string | null = null,
-  ): Promise<string> {
-    saved += 1;
-    const item = await t.store.items.add({
-      applicantId,
-      environment: 'sandbox',
-      plaidItemId: `item-${saved}`,
-      accessToken: ACCESS_TOKEN,
-      institutionId: 'ins_109508',
-      institutionName: 'First Platypus Bank',
-      accounts: [],
-    });
-    const pending = await t.store.reports.createPending({
-      loanId,
-      applicantId,
-      environment: 'sandbox',
-      daysRequested: 90,
-      itemIds: [item.id],
-      kind: parentId ? 'refresh' : 'create',
-      parentId,
-      includeApplicantDetails: true,
-    });
-    await t.store.reports.markReady(pending.id, {
-      reportJson: JSON.stringify(content),
-      pdf: new Uint8Array([37, 80, 68, 70]),
-      summary: { totalBalance: 0, accountCount: 1, earliestHistoryDate: null },
-      readyAt: `${content.report.date_generated.slice(0, 10)}T19:00:00.000Z`,
-    });
-    return pending.id;
-  }
+  const stored = (loanId: string, applicantId: string, content: AssetReportGetResult, parentId: string | null = null) =>
+    storeReadyContent(t.store, { loanId, applicantId, content, parentId });
 
   /** Alberta and Jane, a report each; Jane's savings hold an unsourced 5,000 deposit (large against 8,000 a month). */
   async function couple(janes: AssetReportGetResult = janesReport('plaid-jane')) {

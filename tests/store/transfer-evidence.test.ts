@@ -5,9 +5,10 @@ import {
   otherReportsFor,
   underwritingConfirmationHandlers,
 } from '../../electron/services/features/underwriting';
-import { applicantInput, ACCESS_TOKEN, tempStore } from './helpers';
+import { applicantInput, tempStore } from './helpers';
 import { personaReport } from '../underwriting/persona-report';
 import { addApplicant } from '../helpers/applicant';
+import { storeReadyContent } from '../helpers/ready-report';
 import type { Applicant } from '../../shared/domain';
 
 /**
@@ -50,35 +51,14 @@ describe("a transfer's other leg in another of the applicant's reports", () => {
   }
 
   let saved = 0;
-  async function stored(applicantId: string, content: AssetReportGetResult) {
-    saved += 1;
-    const item = await t.store.items.add({
+  const stored = (applicantId: string, content: AssetReportGetResult) =>
+    storeReadyContent(t.store, {
       applicantId,
-      environment: 'sandbox',
-      plaidItemId: `${content.report.items[0]!.item_id}-${saved}`,
-      accessToken: ACCESS_TOKEN,
-      institutionId: 'ins_109508',
+      content,
+      plaidItemId: `${content.report.items[0]!.item_id}-${(saved += 1)}`,
       institutionName: content.report.items[0]!.institution_name,
-      accounts: [],
-    });
-    const pending = await t.store.reports.createPending({
-      loanId: (await t.store.applicants.get(applicantId))!.loanId,
-      applicantId,
-      environment: 'sandbox',
-      daysRequested: 90,
-      itemIds: [item.id],
-      kind: 'create',
-      parentId: null,
-      includeApplicantDetails: true,
-    });
-    await t.store.reports.markReady(pending.id, {
-      reportJson: JSON.stringify(content),
-      pdf: new Uint8Array([37, 80, 68, 70]),
-      summary: { totalBalance: 0, accountCount: 1, earliestHistoryDate: null },
       readyAt: '2026-03-30T18:30:00.000Z',
     });
-    return pending.id;
-  }
 
   async function unsourcedAmounts(reportId: string, applicant: Applicant, now: Date) {
     const content = personaReport('user_large_deposit');
