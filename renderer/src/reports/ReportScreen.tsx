@@ -157,7 +157,9 @@ function ReportViewer({ data, view, onBack }: { data: LoadedReport; view: Report
   });
   // The PDF is read once the report is on screen, and opened in pdf.js once the findings are shown (before, pdf.js's
   // parsing would compete with their analysis for the processor).
-  useEffect(() => readPdfWhenIdle(summary.id, data.shown), [summary.id, data.shown]);
+  // The first open's frame: a reload (another desk's change) brings a new promise, not a new PDF to read.
+  const [firstShown] = useState(data.shown);
+  useEffect(() => readPdfWhenIdle(summary.id, firstShown), [summary.id, firstShown]);
   // The findings are done, failed, or cannot be worked out (no loan): the PDF may be opened now.
   const findingsSettled =
     analysis !== null || analyzed.error !== null || (inputs !== null && !analysisInput) || !data.analysis;
